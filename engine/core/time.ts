@@ -1,0 +1,51 @@
+/**
+ * Time in Cadence is an integer count of **minutes since the Unix epoch (UTC)**, everywhere: the
+ * decision core, the simulator's virtual clock, the live driver's wall clock and every file written.
+ * Minutes keep a whole century inside an Int32 and are the finest grain a marketing plan speaks in.
+ */
+export type Minutes = number;
+
+export const MINUTE = 1;
+export const HOUR = 60;
+export const DAY = 1440;
+export const WEEK = 7 * DAY;
+
+const DURATION = /^(\d+(?:\.\d+)?)\s*(m|min|h|d|w)$/;
+
+/** Parses `30m`, `12h`, `2d`, `1w` (or a bare number of minutes); returns null when malformed. */
+export function parseDuration(text: string | number): Minutes | null {
+  if (typeof text === "number") return Number.isFinite(text) && text >= 0 ? Math.round(text) : null;
+  const m = DURATION.exec(String(text).trim());
+  if (!m) return null;
+  const n = Number(m[1]);
+  const unit = m[2] === "w" ? WEEK : m[2] === "d" ? DAY : m[2] === "h" ? HOUR : MINUTE;
+  return Math.round(n * unit);
+}
+
+/** `2026-01-01` or `2026-01-01T10:30` or a full ISO string (UTC unless an offset is given). */
+export function parseDate(text: string): Minutes | null {
+  const s = String(text).trim();
+  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(s)) return null;
+  const iso = s.length === 10 ? `${s}T00:00:00Z` : /Z|[+-]\d{2}:?\d{2}$/.test(s) ? s.replace(" ", "T") : `${s.replace(" ", "T")}Z`;
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? null : Math.floor(ms / 60000);
+}
+
+/** `HH:MM` → minutes after midnight, or null. */
+export function parseClock(text: string): number | null {
+  const m = /^(\d{1,2}):(\d{2})$/.exec(String(text).trim());
+  if (!m) return null;
+  const h = Number(m[1]), min = Number(m[2]);
+  return h <= 24 && min < 60 && h * 60 + min <= DAY ? h * 60 + min : null;
+}
+
+/** ISO-8601 UTC with minute precision: `2026-01-01T10:30:00Z`. */
+export function formatTime(t: Minutes): string {
+  return new Date(t * 60000).toISOString().replace(".000Z", "Z");
+}
+
+export function formatDate(t: Minutes): string {
+  return new Date(t * 60000).toISOString().slice(0, 10);
+}
+
+export const dayOf = (t: Minutes): number => Math.floor(t / DAY);

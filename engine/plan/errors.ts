@@ -1,0 +1,72 @@
+/**
+ * Errors about a user's input (plan file, CSV, API body) name *where* and *what would be valid*.
+ * Validators collect every problem through a Reporter instead of stopping at the first, so a user
+ * fixes a plan in one pass.
+ */
+export type Path = (string | number)[];
+
+export interface Problem {
+  path: Path; // field path inside the document, e.g. ["programs", 2, "steps", 0, "send", "channel"]
+  message: string; // what is wrong and what would be valid
+  line?: number; // 1-based line in the file, when known
+}
+
+export function formatPath(path: Path): string {
+  let s = "";
+  for (const p of path) s += typeof p === "number" ? `[${p}]` : s ? `.${p}` : p;
+  return s || "(root)";
+}
+
+/** Collects problems; `lineOf` maps a path to its source line when the input came from a file. */
+export class Reporter {
+  readonly problems: Problem[] = [];
+  constructor(readonly file = "<plan>", readonly lineOf: (path: Path) => number | undefined = () => undefined) {}
+  error(path: Path, message: string): void {
+    this.problems.push({ path, message, line: this.lineOf(path) });
+  }
+  get ok(): boolean {
+    return this.problems.length === 0;
+  }
+  format(): string {
+    return this.problems.map((p) => `${this.file}${p.line ? `:${p.line}` : ""}: ${formatPath(p.path)}: ${p.message}`)
+      .join("\n");
+  }
+}
+
+/** Thrown when input is invalid; `message` lists every problem, one per line. */
+export class InputError extends Error {
+  constructor(message: string, readonly problems: Problem[] = []) {
+    super(message);
+    this.name = "InputError";
+  }
+}
+
+/** Suggests the closest valid word, for "did you mean" hints. */
+export function closest(word: string, valid: readonly string[]): string | undefined {
+  let best: string | undefined, bestD = Infinity;
+  for (const v of valid) {
+    const d = editDistance(word.toLowerCase(), v.toLowerCase());
+    if (d < bestD) bestD = d, best = v;
+  }
+  return bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length];
+}
+
+/** "one of a, b or c" */
+export function oneOf(valid: readonly string[]): string {
+  if (valid.length <= 1) return valid.join("");
+  return `one of ${valid.slice(0, -1).join(", ")} or ${valid[valid.length - 1]}`;
+}
