@@ -1,0 +1,41 @@
+/**
+ * Counter-based randomness: a uniform number in [0, 1) from a strong integer hash of stable inputs
+ * (seed, customer key, purpose, counter). No generator object per customer, and a customer's draws for
+ * one purpose never depend on what happened elsewhere: the basis of common random numbers.
+ */
+
+/** murmur3's 32-bit finaliser: full avalanche. */
+export function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** Mixes four 32-bit integers into one 32-bit hash. */
+export function hash4(a: number, b: number, c: number, d: number): number {
+  let h = fmix32((a ^ 0x9e3779b9) >>> 0);
+  h = fmix32((h ^ Math.imul(b | 0, 0x85ebca77)) + 0x27d4eb2f);
+  h = fmix32((h ^ Math.imul(c | 0, 0xc2b2ae3d)) + 0x165667b1);
+  h = fmix32((h ^ Math.imul(d | 0, 0x27d4eb2f)) + 0x9e3779b9);
+  return h;
+}
+
+/** Uniform in [0, 1) with 53 random bits from (seed, key, purpose, counter). */
+export function uniform(seed: number, key: number, purpose: number, counter: number): number {
+  const hi = hash4(seed, key, purpose, counter);
+  const lo = hash4(hi, counter, key ^ 0x5bd1e995, purpose + 0x68e31da4);
+  return (hi * 2097152 + (lo >>> 11)) / 9007199254740992;
+}
+
+/** FNV-1a over a string, then mixed: stable 32-bit keys for customer ids and program names. */
+export function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return fmix32(h >>> 0);
+}

@@ -1,0 +1,121 @@
+/**
+ * Field readers for validating parsed YAML/JSON: each checks one value, reports what is wrong and what
+ * would be valid at its path, and returns a usable fallback so validation goes on and finds every problem.
+ */
+import { closest, oneOf, type Path, type Reporter } from "./errors.ts";
+import { parseClock, parseDate, parseDuration } from "../core/time.ts";
+
+export type Obj = Record<string, unknown>;
+
+export function describe(v: unknown): string {
+  if (v === null || v === undefined) return "nothing";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  return `${typeof v} ${JSON.stringify(v)}`;
+}
+
+/** A mapping with only the allowed keys; unknown keys are reported with a suggestion. */
+export function object(r: Reporter, v: unknown, path: Path, allowed: readonly string[]): Obj | null {
+  if (v === null || typeof v !== "object" || Array.isArray(v)) {
+    r.error(path, `expected a mapping with ${oneOf(allowed)}, got ${describe(v)}`);
+    return null;
+  }
+  for (const k of Object.keys(v)) {
+    if (!allowed.includes(k)) {
+      const hint = closest(k, allowed);
+      r.error([...path, k], `unknown field '${k}'${hint ? `; did you mean '${hint}'?` : ""} valid fields: ${allowed.join(", ")}`);
+    }
+  }
+  return v as Obj;
+}
+
+export function list(r: Reporter, v: unknown, path: Path, what: string): unknown[] {
+  if (!Array.isArray(v)) {
+    r.error(path, `expected a list of ${what}, got ${describe(v)}`);
+    return [];
+  }
+  return v;
+}
+
+export function string(r: Reporter, v: unknown, path: Path, fallback = ""): string {
+  if (typeof v !== "string" || v.trim() === "") {
+    r.error(path, `expected a non-empty text, got ${describe(v)}`);
+    return fallback;
+  }
+  return v;
+}
+
+export function optString(r: Reporter, v: unknown, path: Path, fallback: string): string {
+  return v === undefined ? fallback : string(r, v, path, fallback);
+}
+
+export function number(r: Reporter, v: unknown, path: Path, min: number, max: number, fallback: number): number {
+  if (v === undefined) return fallback;
+  if (typeof v !== "number" || !Number.isFinite(v) || v < min || v > max) {
+    r.error(path, `expected a number from ${min} to ${max}, got ${describe(v)}`);
+    return fallback;
+  }
+  return v;
+}
+
+export function duration(r: Reporter, v: unknown, path: Path, fallback: number): number {
+  if (v === undefined) return fallback;
+  const d = typeof v === "string" || typeof v === "number" ? parseDuration(v) : null;
+  if (d === null) {
+    r.error(path, `expected a duration such as 30m, 12h, 3d or 2w, got ${describe(v)}`);
+    return fallback;
+  }
+  return d;
+}
+
+export function date(r: Reporter, v: unknown, path: Path): number | null {
+  const s = v instanceof Date ? v.toISOString() : v;
+  const t = typeof s === "string" ? parseDate(s) : null;
+  if (t === null) r.error(path, `expected a date such as 2026-03-01 or 2026-03-01T10:00, got ${describe(v)}`);
+  return t;
+}
+
+export function clock(r: Reporter, v: unknown, path: Path, fallback: number): number {
+  if (v === undefined) return fallback;
+  const t = typeof v === "string" ? parseClock(v) : null;
+  if (t === null) {
+    r.error(path, `expected a time of day HH:MM such as "09:30" (quoted), got ${describe(v)}`);
+    return fallback;
+  }
+  return t;
+}
+
+export function choice<T extends string>(r: Reporter, v: unknown, path: Path, valid: readonly T[], fallback: T): T {
+  if (v === undefined) return fallback;
+  if (typeof v !== "string" || !valid.includes(v as T)) {
+    const hint = typeof v === "string" ? closest(v, valid) : undefined;
+    r.error(path, `expected ${oneOf(valid)}, got ${describe(v)}${hint ? `; did you mean '${hint}'?` : ""}`);
+    return fallback;
+  }
+  return v as T;
+}
+
+/** A share 0..1, also accepted as a percentage text "10%". */
+export function share(r: Reporter, v: unknown, path: Path, fallback: number): number {
+  if (v === undefined) return fallback;
+  if (typeof v === "string" && /^\d+(\.\d+)?%$/.test(v.trim())) {
+    const n = Number(v.trim().slice(0, -1)) / 100;
+    if (n <= 1) return n;
+  }
+  if (typeof v === "number" && v >= 0 && v <= 1) return v;
+  r.error(path, `expected a share from 0 to 1 (or a percentage such as "10%"), got ${describe(v)}`);
+  return fallback;
+}
+
+/** "+01:00", "-05:30", "UTC" or a number of minutes → UTC offset in minutes. */
+export function utcOffset(r: Reporter, v: unknown, path: Path, fallback: number): number {
+  if (v === undefined) return fallback;
+  if (typeof v === "number" && Number.isInteger(v) && Math.abs(v) <= 14 * 60) return v;
+  if (typeof v === "string") {
+    if (v === "UTC" || v === "Z") return 0;
+    const m = /^([+-])(\d{2}):?(\d{2})$/.exec(v.trim());
+    if (m && Number(m[2]) <= 14) return (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
+  }
+  r.error(path, `expected a UTC offset such as "+01:00", "-05:00" or "UTC", got ${describe(v)}`);
+  return fallback;
+}

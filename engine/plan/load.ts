@@ -1,0 +1,137 @@
+/**
+ * Reading a plan file: YAML → plain values (with a line for every field path, so errors point into the
+ * file), program templates included by `use:`, then validation. Throws InputError listing every problem.
+ */
+import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
+import { readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { createHash } from "node:crypto";
+import { InputError, type Path, Reporter } from "./errors.ts";
+import { validatePlan } from "./validate.ts";
+import type { Plan } from "./types.ts";
+
+/** Where `use: programs/<name>` templates are looked up after the plan's own folder. */
+export const SCENARIOS_DIR = resolve(dirname(new URL(import.meta.url).pathname), "../../scenarios");
+
+export interface LoadedPlan {
+  plan: Plan;
+  source: unknown; // the plan as plain data, templates expanded
+  hash: string; // sha256 of the canonical JSON of `source`
+  file: string;
+}
+
+/** Loads and validates a plan file. @example const { plan } = loadPlan("scenarios/lifecycle.yaml") */
+export function loadPlan(file: string): LoadedPlan {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new InputError(`${file}: cannot read the plan file (${(e as Error).message})`);
+  }
+  return parsePlan(text, file);
+}
+
+/** Parses plan text (YAML or JSON); `file` names it in errors and anchors relative `use:` paths. */
+export function parsePlan(text: string, file = "<plan>"): LoadedPlan {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length) {
+    throw new InputError(doc.errors.map((e) => {
+      const pos = e.linePos?.[0];
+      return `${file}${pos ? `:${pos.line}` : ""}: invalid YAML: ${e.message.split("\n")[0]}`;
+    }).join("\n"));
+  }
+  const lineOf = (path: Path): number | undefined => {
+    // Deepest existing node on the path: a missing field points at its parent.
+    let node: unknown = doc.contents;
+    let line: number | undefined = node && (node as { range?: number[] }).range ? lines.linePos((node as { range: number[] }).range[0]).line : undefined;
+    for (const key of path) {
+      let next: unknown;
+      if (isMap(node)) {
+        const pair = node.items.find((p) => (p.key as { value?: unknown })?.value === key);
+        next = pair?.value ?? pair?.key;
+      } else if (isSeq(node) && typeof key === "number") next = node.items[key];
+      if (!next) break;
+      node = next;
+      const range = (node as { range?: number[] }).range;
+      if (range) line = lines.linePos(range[0]).line;
+    }
+    return line;
+  };
+  const r = new Reporter(file, lineOf);
+  const raw = doc.toJS({ maxAliasCount: 100 });
+  const source = expandTemplates(raw, file, r);
+  const plan = validatePlan(source, r);
+  if (!r.ok) throw new InputError(r.format(), r.problems);
+  return { plan, source, hash: hashJson(source), file };
+}
+
+function expandTemplates(raw: unknown, file: string, r: Reporter): unknown {
+  if (!raw || typeof raw !== "object" || !Array.isArray((raw as Record<string, unknown>).programs)) return raw;
+  const o = raw as Record<string, unknown>;
+  const programs = (o.programs as unknown[]).map((p, i) => {
+    if (!p || typeof p !== "object" || !("use" in p)) return p;
+    const { use, with: params, ...overrides } = p as Record<string, unknown>;
+    const path = ["programs", i, "use"];
+    if (typeof use !== "string" || !/^[\w./-]+$/.test(use) || use.includes("..")) {
+      r.error(path, `expected a template name such as programs/abandoned-cart, got ${JSON.stringify(use)}`);
+      return p;
+    }
+    const candidates = [join(dirname(file), `${use}.yaml`), join(SCENARIOS_DIR, `${use}.yaml`)];
+    const found = candidates.find((c) => {
+      try {
+        return readFileSync(c) !== undefined;
+      } catch {
+        return false;
+      }
+    });
+    if (!found) {
+      r.error(path, `no template '${use}': looked for ${candidates.join(" and ")}`);
+      return p;
+    }
+    const tpl = parseDocument(readFileSync(found, "utf8")).toJS() as Record<string, unknown>;
+    const { params: defaults, ...body } = tpl ?? {};
+    const values = { ...(defaults as Record<string, unknown> ?? {}), ...(params as Record<string, unknown> ?? {}) };
+    const unknownParams = Object.keys(params as object ?? {}).filter((k) => !(k in (defaults as object ?? {})));
+    for (const k of unknownParams) {
+      r.error(["programs", i, "with", k], `template '${use}' has no parameter '${k}'; its parameters: ${Object.keys(defaults as object ?? {}).join(", ") || "none"}`);
+    }
+    return merge(substitute(body, values), overrides);
+  });
+  return { ...o, programs };
+}
+
+/** Replaces "${name}" placeholders; a value that is exactly one placeholder keeps the parameter's type. */
+function substitute(v: unknown, params: Record<string, unknown>): unknown {
+  if (typeof v === "string") {
+    const whole = /^\$\{(\w+)\}$/.exec(v);
+    if (whole && whole[1] in params) return params[whole[1]];
+    return v.replace(/\$\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m));
+  }
+  if (Array.isArray(v)) return v.map((x) => substitute(x, params));
+  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, substitute(x, params)]));
+  return v;
+}
+
+/** Deep merge for overrides: mappings merge, anything else (lists included) replaces. */
+function merge(base: unknown, over: unknown): unknown {
+  if (base && over && typeof base === "object" && typeof over === "object" && !Array.isArray(base) && !Array.isArray(over)) {
+    const out: Record<string, unknown> = { ...base as Record<string, unknown> };
+    for (const [k, v] of Object.entries(over)) out[k] = merge(out[k], v);
+    return out;
+  }
+  return over === undefined ? base : over;
+}
+
+/** Canonical JSON (sorted keys) hashed with sha256: identifies a plan or a result. */
+export function hashJson(v: unknown): string {
+  return createHash("sha256").update(canonical(v)).digest("hex");
+}
+
+export function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
+  if (v && typeof v === "object") {
+    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(v ?? null);
+}

@@ -1,0 +1,75 @@
+/**
+ * A plan after validation: every name resolved, every duration in minutes. Built by
+ * engine/plan/validate.ts from the YAML file, compiled by engine/plan/compile.ts for the core.
+ */
+import type { Minutes } from "../core/time.ts";
+
+export interface Plan {
+  name: string;
+  description: string;
+  currency: string;
+  timezone: number; // UTC offset in minutes for campaign times and capacity days
+  margin: number; // gross margin rate on revenue, 0..1
+  channels: (Channel | null)[]; // by channel index (engine/core/channels.ts); null = not used by this plan
+  categories: string[];
+  pressure: unknown; // the raw `pressure:` section, compiled by engine/core/pressure.ts
+  programs: Program[];
+}
+
+export interface Channel {
+  cost: number; // per contact, in the plan's currency
+  consent: number; // channel index whose consent bit is required, -1 = none needed
+  latency: Minutes; // send → delivered
+  window: [number, number] | null; // send window in the customer's local time, minutes after midnight [from, to)
+  maxDefer: Minutes; // a message outside the window is deferred to its next opening, dropped past this
+  capacity: number | null; // contacts per day (plan timezone) shared by all programs
+}
+
+export interface SendSpec {
+  channel: number;
+  message: string;
+  category: number;
+  discount: number; // offer: share of the order value given away when the message converts (0 = none)
+}
+
+export type Step =
+  | { kind: "send"; send: SendSpec }
+  | { kind: "wait"; duration: Minutes }
+  | { kind: "waitFor"; event: number; timeout: Minutes; then: Step[]; onTimeout: Step[] }
+  | { kind: "branch"; condition: string; then: Step[]; else: Step[] }
+  | { kind: "split"; arms: { weight: number; steps: Step[] }[] }
+  | { kind: "exit" };
+
+export type OnBlocked = { kind: "drop" } | { kind: "defer"; maxDelay: Minutes };
+
+interface ProgramBase {
+  id: string;
+  description: string;
+  priority: number | string; // a number, or an expression per customer
+  holdout: number; // share of customers kept out, 0..1
+  onBlocked: OnBlocked;
+}
+
+export interface Journey extends ProgramBase {
+  kind: "journey";
+  trigger: { event: number; condition: string | null; days: number };
+  reentry: { kind: "once" | "always" | "cooldown"; cooldown: Minutes };
+  exitOn: number[];
+  steps: Step[];
+}
+
+export type Schedule =
+  | { kind: "once"; at: Minutes }
+  | { kind: "every"; every: Minutes; start: Minutes; end: Minutes | null }
+  | { kind: "weekly"; weekdays: number[]; at: number; start: Minutes | null; end: Minutes | null }
+  | { kind: "dates"; dates: Minutes[] };
+
+export interface Campaign extends ProgramBase {
+  kind: "campaign";
+  schedule: Schedule;
+  audience: string;
+  targeted: { share: number; score: string } | null;
+  send: SendSpec;
+}
+
+export type Program = Journey | Campaign;
