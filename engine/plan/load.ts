@@ -9,12 +9,15 @@ import { createHash } from "node:crypto";
 import { InputError, type Path, Reporter } from "./errors.ts";
 import { validatePlan } from "./validate.ts";
 import type { Plan } from "./types.ts";
+import { compilePlan } from "./compile.ts";
+import type { CompiledPlan } from "../core/compiled.ts";
 
 /** Where `use: programs/<name>` templates are looked up after the plan's own folder. */
 export const SCENARIOS_DIR = resolve(dirname(new URL(import.meta.url).pathname), "../../scenarios");
 
 export interface LoadedPlan {
   plan: Plan;
+  compiled: CompiledPlan;
   source: unknown; // the plan as plain data, templates expanded
   hash: string; // sha256 of the canonical JSON of `source`
   file: string;
@@ -63,7 +66,9 @@ export function parsePlan(text: string, file = "<plan>"): LoadedPlan {
   const source = expandTemplates(raw, file, r);
   const plan = validatePlan(source, r);
   if (!r.ok) throw new InputError(r.format(), r.problems);
-  return { plan, source, hash: hashJson(source), file };
+  const compiled = compilePlan(plan, r); // expressions and pressure rules, reported with their lines
+  if (!r.ok) throw new InputError(r.format(), r.problems);
+  return { plan, compiled, source, hash: hashJson(source), file };
 }
 
 function expandTemplates(raw: unknown, file: string, r: Reporter): unknown {

@@ -1,0 +1,160 @@
+/**
+ * Plan → CompiledPlan: expressions compiled against the core's scope, journeys flattened into
+ * instruction programs, pressure rules compiled. Reports problems with field paths like validation.
+ */
+import { CHANNELS } from "../core/channels.ts";
+import {
+  type CompiledCampaign,
+  type CompiledJourney,
+  type CompiledPlan,
+  type CompiledProgram,
+  type CompiledSend,
+  type Expr,
+  type Instr,
+  OP_BRANCH,
+  OP_END,
+  OP_SEND,
+  OP_SPLIT,
+  OP_WAIT,
+  OP_WAITFOR,
+} from "../core/compiled.ts";
+import type { ExprCtx } from "../core/context.ts";
+import { EV_INACTIVE, EVENT_TYPES } from "../core/events.ts";
+import { hashString } from "../core/hash.ts";
+import { compilePressure, pressureHorizon } from "../core/pressure.ts";
+import { DAY } from "../core/time.ts";
+import { InputError, type Path, Reporter } from "./errors.ts";
+import { compileWithin } from "./expr.ts";
+import { coreScope } from "./scope.ts";
+import type { Plan, SendSpec, Step } from "./types.ts";
+
+const always = Object.assign((_: ExprCtx) => true, { source: "true", refs: [] as string[] }) as Expr;
+
+/** Compiles a validated plan. @example const compiled = compilePlan(loadPlan(file).plan) */
+export function compilePlan(plan: Plan, reporter?: Reporter): CompiledPlan {
+  const r = reporter ?? new Reporter(plan.name);
+  const expr = (source: string, path: Path): Expr =>
+    compileWithin(source, coreScope, (m) => r.error(path, `invalid expression: ${m}`)) ?? always;
+  const sends: CompiledSend[] = [];
+  const addSend = (s: SendSpec, program: number): number => {
+    sends.push({ index: sends.length, program, ...s });
+    return sends.length - 1;
+  };
+  const programs: CompiledProgram[] = [];
+  const journeys: CompiledJourney[] = [];
+  const campaigns: CompiledCampaign[] = [];
+  for (const [i, p] of plan.programs.entries()) {
+    const path = ["programs", i];
+    const prog: CompiledProgram = {
+      index: i,
+      id: p.id,
+      kind: p.kind,
+      key: hashString(p.id),
+      priority: typeof p.priority === "number" ? p.priority : expr(p.priority, [...path, "priority"]),
+      holdout: p.holdout,
+      onBlocked: p.onBlocked,
+      journey: -1,
+      campaign: -1,
+    };
+    programs.push(prog);
+    if (p.kind === "journey") {
+      const code: Instr[] = [{ op: OP_END }];
+      const list = (steps: Step[], cont: number, sp: Path): number => {
+        let entry = cont;
+        for (let k = steps.length - 1; k >= 0; k--) entry = step(steps[k], entry, [...sp, k]);
+        return entry;
+      };
+      const push = (ins: Instr) => code.push(ins) - 1;
+      const step = (s: Step, next: number, sp: Path): number => {
+        switch (s.kind) {
+          case "send":
+            return push({ op: OP_SEND, send: addSend(s.send, i), next });
+          case "wait":
+            return push({ op: OP_WAIT, duration: s.duration, next });
+          case "waitFor":
+            return push({
+              op: OP_WAITFOR,
+              event: s.event,
+              timeout: s.timeout,
+              then: list(s.then, next, [...sp, "waitFor", "then"]),
+              timedOut: list(s.onTimeout, next, [...sp, "waitFor", "onTimeout"]),
+            });
+          case "branch":
+            return push({
+              op: OP_BRANCH,
+              condition: expr(s.condition, [...sp, "branch", "if"]),
+              then: list(s.then, next, [...sp, "branch", "then"]),
+              else: list(s.else, next, [...sp, "branch", "else"]),
+            });
+          case "split": {
+            const total = s.arms.reduce((a, b) => a + b.weight, 0) || 1;
+            let acc = 0;
+            return push({
+              op: OP_SPLIT,
+              cumulative: s.arms.map((a) => (acc += a.weight / total)),
+              targets: s.arms.map((a, k) => list(a.steps, next, [...sp, "split", k, "steps"])),
+            });
+          }
+          case "exit":
+            return 0;
+        }
+      };
+      const entry = list(p.steps, 0, [...path, "steps"]);
+      prog.journey = journeys.length;
+      journeys.push({
+        index: journeys.length,
+        program: i,
+        triggerEvent: p.trigger.event,
+        triggerDays: p.trigger.days,
+        condition: p.trigger.condition === null ? null : expr(p.trigger.condition, [...path, "trigger", "condition"]),
+        reentry: p.reentry.kind,
+        cooldown: p.reentry.cooldown,
+        code,
+        entry,
+      });
+    } else {
+      prog.campaign = campaigns.length;
+      campaigns.push({
+        index: campaigns.length,
+        program: i,
+        schedule: p.schedule,
+        audience: expr(p.audience, [...path, "audience"]),
+        targeted: p.targeted && { share: p.targeted.share, score: expr(p.targeted.score, [...path, "targeted", "score"]) },
+        send: addSend(p.send, i),
+      });
+    }
+  }
+  const names = { programs: programs.map((p) => p.id), categories: plan.categories };
+  const pressure = compilePressure<ExprCtx>(
+    plan.pressure ?? {},
+    ["pressure"],
+    { channels: CHANNELS, categories: plan.categories, programs: names.programs },
+    (source, path) => expr(source, path),
+    r,
+  );
+  const perEvent = () => EVENT_TYPES.map(() => [] as number[]);
+  const triggers = perEvent(), exits = perEvent(), resumes = perEvent();
+  for (const j of journeys) {
+    triggers[j.triggerEvent].push(j.index);
+    const p = plan.programs[j.program];
+    if (p.kind === "journey") for (const e of new Set(p.exitOn)) exits[e].push(j.index);
+    for (const e of new Set(j.code.flatMap((ins) => (ins.op === OP_WAITFOR ? [ins.event] : [])))) resumes[e].push(j.index);
+  }
+  const inactivityDays = [...new Set(journeys.filter((j) => j.triggerEvent === EV_INACTIVE).map((j) => j.triggerDays))].sort((a, b) => a - b);
+  if (!reporter && !r.ok) throw new InputError(r.format(), r.problems);
+  return {
+    plan,
+    channels: plan.channels,
+    programs,
+    journeys,
+    campaigns,
+    sends,
+    pressure,
+    names,
+    triggers,
+    exits,
+    resumes,
+    inactivityDays,
+    horizon: Math.max(pressureHorizon(pressure), 35 * DAY),
+  };
+}

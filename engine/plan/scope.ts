@@ -1,0 +1,68 @@
+/**
+ * The names a plan's expressions may use: customer attributes and history, the triggering event, the
+ * journey instance and the message being weighed. Documented for users in docs/plan-format.md.
+ */
+import { CHANNELS, consentBit } from "../core/channels.ts";
+import type { ExprCtx } from "../core/context.ts";
+import { NEVER } from "../core/customer-table.ts";
+import { EVENT_TYPES } from "../core/events.ts";
+import { stageOf, STAGES } from "../core/lifecycle.ts";
+import { DAY, HOUR } from "../core/time.ts";
+import type { Scope, Value } from "./expr.ts";
+
+const time = (v: number): Value => (v === NEVER ? null : v);
+const daysSince = (t: number, now: number) => Math.floor((now - t) / DAY);
+
+export function stage(ctx: ExprCtx): number {
+  const { t, c } = ctx;
+  return stageOf(t.orders[c], daysSince(t.lastPurchase[c], ctx.now), t.gone[c] === 1);
+}
+
+const vars: Scope<ExprCtx>["vars"] = {
+  lifecycle: (x) => STAGES[stage(x)],
+  orders: (x) => x.t.orders[x.c],
+  revenue: (x) => x.t.revenue[x.c],
+  aov: (x) => (x.t.orders[x.c] ? x.t.revenue[x.c] / x.t.orders[x.c] : null),
+  recency: (x) => (x.t.lastPurchase[x.c] === NEVER ? null : daysSince(x.t.lastPurchase[x.c], x.now)),
+  tenure: (x) => daysSince(x.t.signup[x.c], x.now),
+  score: (x) => x.t.score[x.c],
+  limit: (x) => x.t.limit[x.c],
+  rfm: (x) => x.t.rfm[x.c],
+  timezone: (x) => x.t.tz[x.c] / 60,
+  signup: (x) => time(x.t.signup[x.c]),
+  lastPurchase: (x) => time(x.t.lastPurchase[x.c]),
+  lastVisit: (x) => time(x.t.lastVisit[x.c]),
+  lastOpen: (x) => time(x.t.lastOpen[x.c]),
+  lastClick: (x) => time(x.t.lastClick[x.c]),
+  lastContact: (x) => time(x.t.lastContact[x.c]),
+  "event.type": (x) => (x.ev ? EVENT_TYPES[x.ev.type] : null),
+  "event.value": (x) => (x.ev ? x.ev.value : null),
+  "event.channel": (x) => (x.ev && x.ev.channel >= 0 ? CHANNELS[x.ev.channel] : null),
+  "event.program": (x) => (x.ev && x.ev.program >= 0 ? x.names.programs[x.ev.program] : null),
+  "event.days": (x) => (x.ev ? x.ev.days : null),
+  "journey.opened": (x) => x.slot >= 0 && (x.t.jFlags[x.slot] & 1) !== 0,
+  "journey.clicked": (x) => x.slot >= 0 && (x.t.jFlags[x.slot] & 2) !== 0,
+  "message.channel": (x) => (x.msgChannel >= 0 ? CHANNELS[x.msgChannel] : null),
+  "message.category": (x) => (x.msgCategory >= 0 ? x.names.categories[x.msgCategory] : null),
+  "message.program": (x) => (x.msgProgram >= 0 ? x.names.programs[x.msgProgram] : null),
+};
+for (const [i, ch] of CHANNELS.entries()) {
+  const bit = consentBit(i);
+  vars[`consent.${ch}`] = (x) => (x.t.consent[x.c] & bit) !== 0;
+}
+
+const num = (v: Value): number | null => (typeof v === "number" ? v : null);
+
+const functions: Scope<ExprCtx>["functions"] = {
+  daysSince: { args: 1, call: (x, [t]) => (typeof t === "number" ? daysSince(t, x.now) : null) },
+  hoursSince: { args: 1, call: (x, [t]) => (typeof t === "number" ? Math.floor((x.now - t) / HOUR) : null) },
+  min: { args: [2, 8], call: (_x, a) => (a.every((v) => typeof v === "number") ? Math.min(...a as number[]) : null) },
+  max: { args: [2, 8], call: (_x, a) => (a.every((v) => typeof v === "number") ? Math.max(...a as number[]) : null) },
+  abs: { args: 1, call: (_x, [v]) => (num(v) === null ? null : Math.abs(v as number)) },
+  round: { args: 1, call: (_x, [v]) => (num(v) === null ? null : Math.round(v as number)) },
+  // Local calendar of the customer: weekday 0 = Monday … 6 = Sunday; hour 0..23.
+  weekday: { args: 0, call: (x) => (Math.floor((x.now + x.t.tz[x.c]) / DAY) + 3) % 7 },
+  hour: { args: 0, call: (x) => Math.floor((((x.now + x.t.tz[x.c]) % DAY) + DAY) % DAY / HOUR) },
+};
+
+export const coreScope: Scope<ExprCtx> = { vars, functions };

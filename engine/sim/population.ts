@@ -1,0 +1,129 @@
+/**
+ * The synthetic population: customers with a past (signed up over the last years, some purchases,
+ * consents, timezone) and latent traits (purchase rate and dropout in the BG/NBD sense, basket size,
+ * channel affinities, fatigue sensitivity), all drawn from seeded per-customer streams.
+ */
+import { ALL_CONSENTS, CHANNELS } from "../core/channels.ts";
+import { CustomerTable, NEVER } from "../core/customer-table.ts";
+import { DAY, WEEK } from "../core/time.ts";
+import { Streams, TRAITS } from "./random.ts";
+import type { WorldModel } from "./world-model.ts";
+
+/** Latent traits the world uses and the decision core never sees. Struct-of-arrays: millions pass. */
+export interface Traits {
+  rate: Float64Array; // organic purchases per day while alive
+  drop: Float32Array; // P(dropout after each organic purchase)
+  alive: Uint8Array; // organic purchasing still going on (BG/NBD "alive")
+  spend: Float32Array; // scale of the customer's order values (gamma-gamma ν⁻¹ × shape)
+  visitRate: Float32Array; // identified visits per day
+  affinity: Float32Array; // N × channels response multipliers
+  sensitivity: Float32Array; // fatigue added per unit contact weight
+  fatigue: Float64Array; // current fatigue level, decays with the world's half-life
+  fatigueAt: Int32Array; // time of the last fatigue update
+}
+
+export interface Population {
+  table: CustomerTable;
+  traits: Traits;
+  size: number;
+  describe: string; // identifies the population in a digest
+}
+
+export interface PopulationOptions {
+  customers: number;
+  seed: number;
+  start: number; // minutes since epoch
+  days: number;
+  journeys: number; // journey slots per customer (from the compiled plan)
+  world: WorldModel;
+}
+
+/** @example const pop = syntheticPopulation({ customers: 1000, seed: 1, start, days: 365, journeys: 4, world: DEFAULT_WORLD }) */
+export function syntheticPopulation(o: PopulationOptions): Population {
+  const n = o.customers, w = o.world, table = new CustomerTable(n, o.journeys);
+  const traits: Traits = {
+    rate: new Float64Array(n),
+    drop: new Float32Array(n),
+    alive: new Uint8Array(n),
+    spend: new Float32Array(n),
+    visitRate: new Float32Array(n),
+    affinity: new Float32Array(n * CHANNELS.length),
+    sensitivity: new Float32Array(n),
+    fatigue: new Float64Array(n),
+    fatigueAt: new Int32Array(n),
+  };
+  const s = new Streams(o.seed, n);
+  const { r, alpha, a, b } = w.purchase;
+  const width = String(n).length;
+  for (let i = 0; i < n; i++) {
+    const c = table.add(`C${String(i + 1).padStart(Math.max(7, width), "0")}`);
+    const k = table.key[c];
+    const u = () => s.u(c, k, TRAITS);
+    const weeklyRate = s.gamma(c, k, TRAITS, r, 1 / alpha);
+    traits.rate[c] = weeklyRate / 7;
+    traits.drop[c] = s.beta(c, k, TRAITS, a, b);
+    // gamma-gamma: ν ~ Gamma(q, γ) rate; an order's value ~ Gamma(p, ν) → mean p/ν
+    const nu = s.gamma(c, k, TRAITS, w.spend.q, 1 / w.spend.gamma);
+    traits.spend[c] = w.spend.scale / nu;
+    traits.visitRate[c] = traits.rate[c] * w.visitsPerPurchase + w.baseVisitsPerWeek / 7;
+    for (let ch = 0; ch < CHANNELS.length; ch++) {
+      traits.affinity[c * CHANNELS.length + ch] = Math.exp(w.affinitySigma * s.normal(c, k, TRAITS) - w.affinitySigma ** 2 / 2);
+    }
+    traits.sensitivity[c] = Math.exp(w.sensitivitySigma * s.normal(c, k, TRAITS) - w.sensitivitySigma ** 2 / 2);
+    let consent = 0;
+    for (let ch = 0; ch < CHANNELS.length; ch++) if (u() < w.consents[ch]) consent |= 1 << ch;
+    table.consent[c] = table.consent0[c] = consent & ALL_CONSENTS;
+    let acc = 0, z = u(), tz = w.timezones[0][0];
+    for (const [off, share] of w.timezones) if (z < (acc += share)) { tz = off; break; }
+    table.tz[c] = tz;
+    table.birthday[c] = u() < w.birthdayKnown ? Math.floor(u() * 365) : -1;
+    table.limit[c] = 2 + Math.floor(u() * 4);
+    traits.fatigueAt[c] = o.start;
+    // A past: new signups arrive during the run as prospects; the others signed up earlier and bought.
+    if (u() < w.newSignupShare) {
+      table.signup[c] = o.start + Math.floor(u() * o.days * DAY);
+      traits.alive[c] = 1;
+      traits.rate[c] *= w.prospectRateFactor;
+      continue;
+    }
+    const signup = o.start - Math.floor(u() * w.tenureYears * 365 * DAY) - 1;
+    table.signup[c] = signup;
+    traits.alive[c] = 1;
+    if (u() < w.prospectShare) {
+      traits.rate[c] *= w.prospectRateFactor;
+      continue;
+    }
+    // BG/NBD past: a first purchase at signup, then exponential gaps, dropping out after each purchase.
+    let t = signup, orders = 0, revenue = 0, last = NEVER;
+    while (t < o.start) {
+      orders++, revenue += s.gamma(c, k, TRAITS, w.spend.p, traits.spend[c]);
+      last = t;
+      if (u() < traits.drop[c]) {
+        traits.alive[c] = 0;
+        break;
+      }
+      t += Math.max(1, Math.round(-Math.log(u()) / Math.max(traits.rate[c], 1e-9)));
+    }
+    table.orders[c] = orders, table.revenue[c] = Math.round(revenue * 100) / 100, table.lastPurchase[c] = last;
+  }
+  scoreAndRfm(table, traits, o.start);
+  return { table, traits, size: n, describe: `synthetic:${n}:${o.seed}:${o.start}:${o.days}:${JSON.stringify(w)}` };
+}
+
+/** Propensity score (P(organic purchase within 30 days)) and RFM quintile cells at the start. */
+function scoreAndRfm(t: CustomerTable, tr: Traits, now: number): void {
+  const n = t.size;
+  for (let c = 0; c < n; c++) t.score[c] = tr.alive[c] ? 1 - Math.exp(-tr.rate[c] * 30) : 0;
+  const quintile = (values: Float64Array) => {
+    const sorted = values.slice().sort();
+    const cut = [1, 2, 3, 4].map((q) => sorted[Math.floor((q * n) / 5)]);
+    return (v: number) => 1 + cut.filter((x) => v > x).length;
+  };
+  const rec = new Float64Array(n), freq = new Float64Array(n), mon = new Float64Array(n);
+  for (let c = 0; c < n; c++) {
+    rec[c] = t.lastPurchase[c] === NEVER ? -1e9 : -(now - t.lastPurchase[c]) / WEEK; // recent = high
+    freq[c] = t.orders[c], mon[c] = t.revenue[c];
+  }
+  const qr = quintile(rec), qf = quintile(freq), qm = quintile(mon);
+  for (let c = 0; c < n; c++) t.rfm[c] = qr(rec[c]) * 100 + qf(freq[c]) * 10 + qm(mon[c]);
+}

@@ -1,0 +1,57 @@
+/**
+ * Per-customer random streams for the simulated world. Each stream is a purpose; each draw advances
+ * the customer's counter for that purpose only, so a customer's organic life is the same whichever
+ * plan runs (common random numbers): plans change only the RESPONSE stream.
+ */
+import { uniform } from "../core/hash.ts";
+
+export const ORGANIC = 1, RESPONSE = 2, TRAITS = 3, SIGNUP = 4;
+
+export class Streams {
+  private readonly counters: Uint32Array[] = [];
+  constructor(readonly seed: number, readonly size: number) {
+    for (let p = 0; p <= SIGNUP; p++) this.counters.push(new Uint32Array(size));
+  }
+
+  /** Next uniform in (0, 1) for customer c (hashed key) in one purpose. */
+  u(c: number, key: number, purpose: number): number {
+    const n = this.counters[purpose][c]++;
+    const x = uniform(this.seed, key, purpose, n);
+    return x === 0 ? 1e-16 : x;
+  }
+
+  exp(c: number, key: number, purpose: number, mean: number): number {
+    return -Math.log(this.u(c, key, purpose)) * mean;
+  }
+
+  normal(c: number, key: number, purpose: number): number {
+    // Box–Muller, one value per two draws: simple and independent of call history.
+    const u1 = this.u(c, key, purpose), u2 = this.u(c, key, purpose);
+    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  }
+
+  gamma(c: number, key: number, purpose: number, shape: number, scale: number): number {
+    return gammaDraw(() => this.u(c, key, purpose), () => this.normal(c, key, purpose), shape) * scale;
+  }
+
+  beta(c: number, key: number, purpose: number, a: number, b: number): number {
+    const x = this.gamma(c, key, purpose, a, 1), y = this.gamma(c, key, purpose, b, 1);
+    return x / (x + y);
+  }
+}
+
+/** Marsaglia–Tsang; shapes below 1 boosted by u^(1/shape). */
+export function gammaDraw(u: () => number, normal: () => number, shape: number): number {
+  if (shape < 1) return gammaDraw(u, normal, shape + 1) * Math.pow(u(), 1 / shape);
+  const d = shape - 1 / 3, c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    let x: number, v: number;
+    do {
+      x = normal();
+      v = 1 + c * x;
+    } while (v <= 0);
+    v = v * v * v;
+    const w = u();
+    if (w < 1 - 0.0331 * x * x * x * x || Math.log(w) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+  }
+}
