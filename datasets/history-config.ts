@@ -1,0 +1,243 @@
+/**
+ * The history config: a YAML file naming a transactions file (and optionally a customers file), how to
+ * read them (delimiter, header, column mapping, date format), the currency, the calibration cut-off and
+ * holdout end, and consent assumptions when the customers file has no consent column.
+ * Relative paths resolve against the config's folder; `${CADENCE_DATA}` expands to the environment
+ * variable CADENCE_DATA or, by default, `<project root>/../shared/data`.
+ */
+import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
+import { readFileSync } from "node:fs";
+import { dirname, isAbsolute, resolve } from "node:path";
+import process from "node:process";
+import { closest, InputError, oneOf, type Path, Reporter } from "../engine/plan/errors.ts";
+import type { Minutes } from "../engine/core/time.ts";
+import { DATE_FORMATS, type DateFormat, dateParser } from "./date-format.ts";
+import { DELIMITERS, type Delimiter } from "./csv.ts";
+
+/** A column by header name, or by 1-based position (files without a header). */
+export type ColumnRef = string | number;
+
+export const TRANSACTION_COLUMNS = ["customer", "date", "amount", "quantity"] as const;
+export const CUSTOMER_COLUMNS = ["id", "signup", "emailConsent", "smsConsent", "timezone"] as const;
+export type TransactionColumn = typeof TRANSACTION_COLUMNS[number];
+export type CustomerColumn = typeof CUSTOMER_COLUMNS[number];
+
+export const FILE_FORMATS = ["text", "arrow"] as const;
+export type FileFormat = typeof FILE_FORMATS[number];
+
+export interface TableSpec<C extends string> {
+  /** absolute path after expansion */
+  file: string;
+  format: FileFormat;
+  delimiter: Delimiter;
+  header: boolean;
+  dateFormat: DateFormat;
+  columns: Partial<Record<C, ColumnRef>>;
+}
+
+export interface HistoryConfig {
+  /** the config file, or "<config>" when parsed from text */
+  source: string;
+  currency: string;
+  /** last day of the calibration period, inclusive (00:00 UTC of that day) */
+  calibrationEnd: Minutes;
+  /** last day of the holdout period, inclusive; absent when there is no holdout */
+  holdoutEnd?: Minutes;
+  transactions: TableSpec<TransactionColumn>;
+  customers?: TableSpec<CustomerColumn>;
+  /** assumed consent when the customers file has no column for it (default false: never assume opt-in) */
+  consent: { email: boolean; sms: boolean };
+}
+
+const PROJECT_ROOT = resolve(dirname(new URL(import.meta.url).pathname), "..");
+
+/** Where `${CADENCE_DATA}` points: the env var, else `<project root>/../shared/data`. */
+export function dataDir(): string {
+  return process.env.CADENCE_DATA || resolve(PROJECT_ROOT, "../shared/data");
+}
+
+/** Reads and validates a history config; throws InputError listing every problem with its line. */
+export function loadHistoryConfig(file: string): HistoryConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new InputError(`${file}: cannot read the history config (${(e as Error).message})`);
+  }
+  return parseHistoryConfig(text, file, dirname(resolve(file)));
+}
+
+/**
+ * Parses config text; `baseDir` anchors relative file paths.
+ * @example parseHistoryConfig("transactions: {file: tx.csv, columns: {customer: id, date: day, amount: usd}}\ncalibrationEnd: 2024-06-30", "h.yaml", "/data")
+ */
+export function parseHistoryConfig(text: string, source = "<config>", baseDir = process.cwd()): HistoryConfig {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length) {
+    throw new InputError(doc.errors.map((e) => {
+      const pos = e.linePos?.[0];
+      return `${source}${pos ? `:${pos.line}` : ""}: invalid YAML: ${e.message.split("\n")[0]}`;
+    }).join("\n"));
+  }
+  const r = new Reporter(source, (path) => lineOf(doc.contents, lines, path));
+  const raw = doc.toJS();
+  const config = validate(raw, r, source, baseDir);
+  if (!r.ok || !config) throw new InputError(r.format(), r.problems);
+  return config;
+}
+
+function lineOf(root: unknown, lines: LineCounter, path: Path): number | undefined {
+  let node = root, line: number | undefined;
+  const at = (n: unknown) => (n as { range?: number[] })?.range;
+  if (at(node)) line = lines.linePos(at(node)![0]).line;
+  for (const key of path) {
+    let next: unknown;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (p.key as { value?: unknown })?.value === key);
+      next = pair?.value ?? pair?.key;
+    } else if (isSeq(node) && typeof key === "number") next = node.items[key];
+    if (!next) break;
+    node = next;
+    if (at(node)) line = lines.linePos(at(node)![0]).line;
+  }
+  return line;
+}
+
+const TOP_FIELDS = ["currency", "calibrationEnd", "holdoutEnd", "transactions", "customers", "consent"];
+const TABLE_FIELDS = ["file", "format", "delimiter", "header", "dateFormat", "columns"];
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => !!v && typeof v === "object" && !Array.isArray(v) && !(v instanceof Date);
+
+function checkFields(o: Obj, valid: readonly string[], path: Path, r: Reporter): void {
+  for (const k of Object.keys(o)) {
+    if (valid.includes(k)) continue;
+    const hint = closest(k, valid);
+    r.error([...path, k], `unknown field${hint ? ` (did you mean ${hint}?)` : ""}; valid fields: ${valid.join(", ")}`);
+  }
+}
+
+function validate(raw: unknown, r: Reporter, source: string, baseDir: string): HistoryConfig | undefined {
+  if (!isObj(raw)) {
+    r.error([], "expected a mapping with transactions, calibrationEnd and optionally customers, holdoutEnd, currency, consent");
+    return undefined;
+  }
+  checkFields(raw, TOP_FIELDS, [], r);
+  const day = (key: string, required: boolean): Minutes | undefined => {
+    const v = raw[key];
+    if (v === undefined) {
+      if (required) r.error([key], "missing: the last day of the calibration period (inclusive), e.g. 1997-09-30");
+      return undefined;
+    }
+    const t = v instanceof Date ? v.getTime() / 60000 : typeof v === "string" ? dateParser("YYYY-MM-DD")(v.trim()) : null;
+    if (t === null || !Number.isInteger(t)) r.error([key], `expected a date YYYY-MM-DD, got ${JSON.stringify(v)}`);
+    return t ?? undefined;
+  };
+  const calibrationEnd = day("calibrationEnd", true);
+  const holdoutEnd = day("holdoutEnd", false);
+  if (calibrationEnd !== undefined && holdoutEnd !== undefined && holdoutEnd <= calibrationEnd) {
+    r.error(["holdoutEnd"], "must be after calibrationEnd");
+  }
+  let currency = "USD";
+  if (raw.currency !== undefined) {
+    if (typeof raw.currency === "string" && /^[A-Z]{3}$/.test(raw.currency)) currency = raw.currency;
+    else r.error(["currency"], `expected an ISO 4217 code such as USD or EUR, got ${JSON.stringify(raw.currency)}`);
+  }
+  const consent = { email: false, sms: false };
+  if (raw.consent !== undefined) {
+    if (!isObj(raw.consent)) r.error(["consent"], "expected a mapping such as {email: true, sms: false}");
+    else {
+      checkFields(raw.consent, ["email", "sms"], ["consent"], r);
+      for (const k of ["email", "sms"] as const) {
+        const v = raw.consent[k];
+        if (v === undefined) continue;
+        if (typeof v === "boolean") consent[k] = v;
+        else r.error(["consent", k], `expected true or false, got ${JSON.stringify(v)}`);
+      }
+    }
+  }
+  const transactions = table(raw.transactions, ["transactions"], TRANSACTION_COLUMNS, ["customer", "date", "amount"], r, baseDir);
+  const customers = raw.customers === undefined
+    ? undefined
+    : table(raw.customers, ["customers"], CUSTOMER_COLUMNS, ["id"], r, baseDir);
+  if (!transactions || calibrationEnd === undefined) return undefined;
+  return { source, currency, calibrationEnd, holdoutEnd, transactions, customers, consent };
+}
+
+function table<C extends string>(
+  raw: unknown,
+  path: Path,
+  columnNames: readonly C[],
+  required: readonly C[],
+  r: Reporter,
+  baseDir: string,
+): TableSpec<C> | undefined {
+  if (raw === undefined) {
+    r.error(path, `missing: a mapping with file and columns (${required.join(", ")})`);
+    return undefined;
+  }
+  if (!isObj(raw)) {
+    r.error(path, "expected a mapping with file, delimiter, header, dateFormat and columns");
+    return undefined;
+  }
+  checkFields(raw, TABLE_FIELDS, path, r);
+  let file: string | undefined;
+  if (typeof raw.file !== "string" || raw.file.trim() === "") r.error([...path, "file"], "missing: the path of the file");
+  else file = expandPath(raw.file, baseDir, [...path, "file"], r);
+  const pick = <T extends string>(key: string, valid: readonly T[], fallback: T): T => {
+    const v = raw[key];
+    if (v === undefined) return fallback;
+    if (typeof v === "string" && (valid as readonly string[]).includes(v)) return v as T;
+    const hint = typeof v === "string" ? closest(v, valid) : undefined;
+    r.error([...path, key], `unknown ${key} ${JSON.stringify(v)}${hint ? ` (did you mean ${hint}?)` : ""}; expected ${oneOf(valid)}`);
+    return fallback;
+  };
+  const format = pick("format", FILE_FORMATS, file && /\.(arrow|feather|ipc)$/i.test(file) ? "arrow" : "text");
+  if (file && /\.parquet$/i.test(file)) {
+    r.error([...path, "file"], "Parquet is not readable here (arquero reads CSV and Arrow IPC): convert it to .arrow or CSV");
+  }
+  const delimiter = pick("delimiter", DELIMITERS, file && /\.tsv$/i.test(file) ? "tab" : "comma");
+  const dateFormat = pick("dateFormat", DATE_FORMATS, "YYYY-MM-DD");
+  let header = true;
+  if (raw.header !== undefined) {
+    if (typeof raw.header === "boolean") header = raw.header;
+    else r.error([...path, "header"], `expected true or false, got ${JSON.stringify(raw.header)}`);
+  }
+  const columns: Partial<Record<C, ColumnRef>> = {};
+  if (!isObj(raw.columns)) {
+    r.error([...path, "columns"], `missing: a mapping of ${required.join(", ")} to column names or 1-based positions`);
+  } else {
+    checkFields(raw.columns, columnNames, [...path, "columns"], r);
+    for (const k of columnNames) {
+      const v = raw.columns[k];
+      if (v === undefined) {
+        if (required.includes(k)) r.error([...path, "columns", k], `missing: the column holding the ${k}`);
+        continue;
+      }
+      if (typeof v === "number" && Number.isInteger(v) && v >= 1) columns[k] = v;
+      else if (typeof v === "string" && v !== "") {
+        if (!header && format === "text") {
+          r.error([...path, "columns", k], `column names need header: true; without a header give a 1-based position`);
+        }
+        columns[k] = v;
+      } else r.error([...path, "columns", k], `expected a column name or a 1-based position, got ${JSON.stringify(v)}`);
+    }
+  }
+  if (!file) return undefined;
+  return { file, format, delimiter, header: format === "arrow" ? true : header, dateFormat, columns };
+}
+
+/** `${CADENCE_DATA}` expansion, then resolution against the config's folder. */
+function expandPath(text: string, baseDir: string, path: Path, r: Reporter): string | undefined {
+  let bad = false;
+  const expanded = text.replace(/\$\{(\w+)\}/g, (_, name: string) => {
+    if (name === "CADENCE_DATA") return dataDir();
+    bad = true;
+    r.error(path, `unknown variable \${${name}}; only \${CADENCE_DATA} is expanded`);
+    return "";
+  });
+  if (bad) return undefined;
+  return isAbsolute(expanded) ? expanded : resolve(baseDir, expanded);
+}
+
