@@ -19,6 +19,13 @@ export class LineError extends Error {
   }
 }
 
+export interface RecordOptions {
+  /** bytes per read (default 1 MiB) */
+  chunkBytes?: number;
+  /** called for a malformed line (e.g. an unterminated quote), which is then skipped; default: throw */
+  onBadLine?: (error: LineError) => void;
+}
+
 /**
  * Calls `onRecord(fields, line)` for every non-blank line of the file, in order. CRLF and a UTF-8 BOM
  * are handled; returns the number of lines read.
@@ -28,7 +35,7 @@ export function eachRecord(
   path: string,
   delimiter: Delimiter,
   onRecord: (fields: string[], line: number) => void,
-  chunkBytes = 1 << 20,
+  { chunkBytes = 1 << 20, onBadLine }: RecordOptions = {},
 ): number {
   const split = splitter(delimiter);
   const fd = openSync(path, "r");
@@ -44,7 +51,14 @@ export function eachRecord(
     const end = text.length > 0 && text.charCodeAt(text.length - 1) === 13 ? text.length - 1 : text.length;
     const body = end === text.length ? text : text.slice(0, end);
     if (isBlank(body)) return;
-    onRecord(split(body, line), line);
+    let fields: string[];
+    try {
+      fields = split(body, line);
+    } catch (e) {
+      if (!(e instanceof LineError) || !onBadLine) throw e;
+      return onBadLine(e);
+    }
+    onRecord(fields, line);
   };
   try {
     for (;;) {

@@ -5,7 +5,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { fromArrow } from "arquero";
 import { InputError, type Problem } from "../engine/plan/errors.ts";
-import { eachRecord, LineError } from "./csv.ts";
+import { eachRecord } from "./csv.ts";
 import type { ColumnRef, TableSpec } from "./history-config.ts";
 import { closest } from "../engine/plan/errors.ts";
 
@@ -78,27 +78,22 @@ export function readMappedColumns<C extends string>(
     resolved = true;
   };
   let maxIdx = -1;
-  try {
-    eachRecord(spec.file, spec.delimiter, (fields, line) => {
-      if (!resolved) {
-        resolve(spec.header ? fields.map((f) => f.trim()) : null);
-        for (const i of idx) maxIdx = Math.max(maxIdx, i);
-        if (spec.header) return;
-      }
-      rows++;
-      if (fields.length <= maxIdx) {
-        const missing = keys.filter((_, i) => idx[i] >= fields.length).map((k) => columnLabel(k, spec.columns[k]!));
-        problems.add(line, missing[0], `the row has ${fields.length} field${fields.length === 1 ? "" : "s"} (delimiter ${spec.delimiter}), so ${missing.join(", ")} ${missing.length > 1 ? "are" : "is"} missing`);
-        return;
-      }
-      for (let i = 0; i < idx.length; i++) values[i] = idx[i] < 0 ? "" : fields[idx[i]].trim();
-      onRow(values, line);
-    });
-  } catch (e) {
-    if (e instanceof LineError) problems.add(e.line, "", e.message);
-    else throw e;
-  }
-  if (rows === 0) problems.add(undefined, "", `no data rows${spec.header ? " after the header" : ""} (${expect})`);
+  eachRecord(spec.file, spec.delimiter, (fields, line) => {
+    if (!resolved) {
+      resolve(spec.header ? fields.map((f) => f.trim()) : null);
+      for (const i of idx) maxIdx = Math.max(maxIdx, i);
+      if (spec.header) return;
+    }
+    rows++;
+    if (fields.length <= maxIdx) {
+      const missing = keys.filter((_, i) => idx[i] >= fields.length).map((k) => columnLabel(k, spec.columns[k]!));
+      problems.add(line, missing[0], `the row has ${fields.length} field${fields.length === 1 ? "" : "s"} (delimiter ${spec.delimiter}), so ${missing.join(", ")} ${missing.length > 1 ? "are" : "is"} missing`);
+      return;
+    }
+    for (let i = 0; i < idx.length; i++) values[i] = idx[i] < 0 ? "" : fields[idx[i]].trim();
+    onRow(values, line);
+  }, { onBadLine: (e) => problems.add(e.line, "", e.message) });
+  if (rows === 0 && problems.problems.length === 0) problems.add(undefined, "", `no data rows${spec.header ? " after the header" : ""} (${expect})`);
   problems.throwIfAny();
 }
 
