@@ -10,7 +10,7 @@ import { DATA, haveData } from "./data-dir.ts";
 
 const CONFIG = join(import.meta.dirname!, "../../datasets/cdnow.yaml");
 const MASTER = join(import.meta.dirname!, "../../datasets/cdnow-master.yaml");
-const sum = (a: ArrayLike<number>) => Array.prototype.reduce.call(a, (s: number, v: unknown) => s + (v as number), 0) as number;
+const sum = (a: ArrayLike<number>) => Array.from(a).reduce((s, v) => s + v, 0);
 const withinPct = (got: number, want: number, pct: number) => expect(Math.abs(got / want - 1) * 100).toBeLessThan(pct);
 
 describe.skipIf(!haveData("cdnow/CDNOW_sample.txt"))("CDNOW 1/10 sample, imported raw", () => {
