@@ -50,6 +50,11 @@ export interface ActionSink {
 const HOLDOUT = 0x401d, SPLIT = 0x5b17;
 const MAX_STEPS = 10_000; // a journey that loops without waiting is a plan bug; stop it
 
+/** True when the program keeps this customer out: a stable draw per seed, customer key and program. */
+export function inHoldout(seed: number, key: number, program: CompiledProgram): boolean {
+  return program.holdout > 0 && uniform(seed, key, program.key, HOLDOUT) < program.holdout;
+}
+
 export class Core {
   private readonly ctx: ExprCtx;
   private readonly env: PressureEnv<ExprCtx>;
@@ -69,9 +74,8 @@ export class Core {
     };
   }
 
-  /** True when the program keeps this customer out (a stable draw per seed, customer and program). */
   inHoldout(c: number, program: CompiledProgram): boolean {
-    return program.holdout > 0 && uniform(this.seed, this.table.key[c], program.key, HOLDOUT) < program.holdout;
+    return inHoldout(this.seed, this.table.key[c], program);
   }
 
   private at(c: number, now: number, slot = -1): ExprCtx {
@@ -179,7 +183,7 @@ export class Core {
         case OP_SEND:
           t.jPc[slot] = ins.next;
           if (t.jFlags[slot] & 4) this.sink.holdout(c, ins.send, now);
-          else this.offer(c, ins.send, now, this.priorityOf(c, program, now), now + this.deferLimit(program));
+          else this.offer(c, ins.send, now, now, this.priorityOf(c, program, now), now + this.deferLimit(program));
           if (t.gone[c] || t.jPc[slot] < 0) return; // the send's consequences may have ended the instance
           break;
         case OP_WAIT:
@@ -220,34 +224,38 @@ export class Core {
     return program.onBlocked.kind === "defer" ? program.onBlocked.maxDelay : -1;
   }
 
-  /** A campaign's send to one customer of its (already selected) audience, at `now`. */
-  campaign(c: number, k: number, now: number): void {
+  /**
+   * A campaign's send to one customer of its (already selected) audience, decided at `now` (the start of
+   * the campaign's day, when that day's campaigns are arbitrated together) for sending at `at`.
+   */
+  campaign(c: number, k: number, now: number, at: number): void {
     const cp = this.plan.campaigns[k], program = this.plan.programs[cp.program];
     if (this.table.gone[c]) return;
-    if (this.inHoldout(c, program)) return this.sink.holdout(c, cp.send, now);
-    this.offer(c, cp.send, now, this.priorityOf(c, program, now), now + this.deferLimit(program));
+    if (this.inHoldout(c, program)) return this.sink.holdout(c, cp.send, at);
+    const limit = this.deferLimit(program);
+    this.offer(c, cp.send, now, at, this.priorityOf(c, program, now), limit < 0 ? -1 : at + limit);
   }
 
   /** A blocked message deferred earlier comes back for another try. */
   retry(c: number, send: number, now: number, priority: number, deadline: number): void {
     if (this.table.gone[c]) return;
-    this.offer(c, send, now, priority, deadline);
+    this.offer(c, send, now, now, priority, deadline);
   }
 
   /**
-   * Decides one message: consent, send window, pressure rules, channel capacity. `deadline` < now means
+   * Decides one message, to go at `at` ≥ now: consent, send window, pressure rules, channel capacity. `deadline` < now means
    * a blocked message is dropped; otherwise it is retried while the blocking rule allows before then.
    */
-  offer(c: number, send: number, now: number, priority: number, deadline: number): void {
+  offer(c: number, send: number, now: number, at: number, priority: number, deadline: number): void {
     const t = this.table, s = this.plan.sends[send], ch = this.plan.channels[s.channel]!;
-    if (ch.consent >= 0 && (t.consent[c] & consentBit(ch.consent)) === 0) return this.sink.suppressed(c, send, now, "consent");
-    let time = now;
+    if (ch.consent >= 0 && (t.consent[c] & consentBit(ch.consent)) === 0) return this.sink.suppressed(c, send, at, "consent");
+    let time = at;
     if (ch.window) {
-      const local = (((now + t.tz[c]) % DAY) + DAY) % DAY;
+      const local = (((at + t.tz[c]) % DAY) + DAY) % DAY;
       const [from, to] = ch.window;
-      if (local < from) time = now + (from - local);
-      else if (local >= to) time = now + (DAY - local + from);
-      if (time - now > ch.maxDefer) return this.sink.suppressed(c, send, now, "send-window");
+      if (local < from) time = at + (from - local);
+      else if (local >= to) time = at + (DAY - local + from);
+      if (time - at > ch.maxDefer) return this.sink.suppressed(c, send, at, "send-window");
     }
     const contact = this.contact;
     contact.time = time, contact.program = s.program, contact.channel = s.channel, contact.category = s.category;
@@ -262,7 +270,7 @@ export class Core {
       if (deadline >= now && verdict.retryAt <= deadline && verdict.retryAt > now) {
         return this.sink.retry(c, send, verdict.retryAt, priority, deadline);
       }
-      return this.sink.suppressed(c, send, now, rule);
+      return this.sink.suppressed(c, send, time, rule);
     }
     if (ch.capacity !== null) {
       const day = Math.floor((time + this.plan.plan.timezone) / DAY);
@@ -270,7 +278,7 @@ export class Core {
       if (used >= ch.capacity) {
         const nextDay = (day + 1) * DAY - this.plan.plan.timezone + (ch.window ? ch.window[0] - t.tz[c] + this.plan.plan.timezone : 0);
         if (deadline >= now && nextDay <= deadline && nextDay > now) return this.sink.retry(c, send, nextDay, priority, deadline);
-        return this.sink.suppressed(c, send, now, `capacity:${this.channelName(s.channel)}`);
+        return this.sink.suppressed(c, send, time, `capacity:${this.channelName(s.channel)}`);
       }
       this.capacityUsed.set(key, used + 1);
     }

@@ -60,7 +60,7 @@ export interface Journey extends ProgramBase {
 
 export type Schedule =
   | { kind: "once"; at: Minutes }
-  | { kind: "every"; every: Minutes; start: Minutes; end: Minutes | null }
+  | { kind: "every"; every: Minutes; at: number; start: Minutes | null; end: Minutes | null }
   | { kind: "weekly"; weekdays: number[]; at: number; start: Minutes | null; end: Minutes | null }
   | { kind: "dates"; dates: Minutes[] };
 

@@ -293,7 +293,7 @@ function validateSchedule(r: Reporter, v: unknown, path: Path): Schedule {
     case "every": {
       const every = f.duration(r, o.every, [...path, "every"], 7 * DAY);
       if (every < HOUR) r.error([...path, "every"], `a recurring campaign runs at most hourly: expected 1h or more`);
-      return { kind: "every", every: Math.max(every, HOUR), start: start ?? -1, end };
+      return { kind: "every", every: Math.max(every, HOUR), at, start, end };
     }
     case "weekly": {
       const days = f.list(r, typeof o.weekly === "string" ? [o.weekly] : o.weekly, [...path, "weekly"], "weekdays");

@@ -1,0 +1,47 @@
+/**
+ * The `cadence` command line: `npx deno task cadence <command> ...`.
+ * Input errors (bad flags, plan files, CSVs) exit 2 with a message saying where and what would be valid.
+ */
+import { InputError } from "../plan/errors.ts";
+
+type Command = (args: string[]) => Promise<number>;
+
+const COMMANDS: Record<string, { about: string; load: () => Promise<Command> }> = {
+  simulate: { about: "run a plan against its no-plan baseline and print the forecast", load: async () => (await import("./simulate.ts")).simulateCommand },
+  demo: { about: "simulate the example plans on 100,000 customers over a year", load: async () => (await import("./demo.ts")).demoCommand },
+  fit: { about: "fit purchase (BG/NBD) and order-value (gamma-gamma) models on a history", load: async () => (await import("./fit.ts")).fitCommand },
+};
+
+const HELP = `cadence — campaign simulation and planning workbench
+
+usage: npx deno task cadence <command> [options]
+
+commands:
+${Object.entries(COMMANDS).map(([k, v]) => `  ${k.padEnd(10)} ${v.about}`).join("\n")}
+
+Run a command with --help for its options. Documentation: README.md and docs/.`;
+
+export async function main(args: string[]): Promise<number> {
+  const [name, ...rest] = args;
+  if (!name || name === "help" || name === "--help" || name === "-h") {
+    console.log(HELP);
+    return name ? 0 : 2;
+  }
+  const cmd = COMMANDS[name];
+  if (!cmd) {
+    console.error(`unknown command '${name}'; valid commands: ${Object.keys(COMMANDS).join(", ")}`);
+    return 2;
+  }
+  try {
+    return await (await cmd.load())(rest);
+  } catch (e) {
+    if (e instanceof InputError) {
+      console.error(e.message);
+      return 2;
+    }
+    console.error(`cadence ${name} failed: ${(e as Error).stack ?? e}`);
+    return 1;
+  }
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

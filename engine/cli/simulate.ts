@@ -1,0 +1,41 @@
+/** `cadence simulate <plan.yaml> [--customers N] [--days D] [--seed S] [--start DATE] [--out DIR] [--json]` */
+import { loadPlan } from "../plan/load.ts";
+import { runPlan } from "../sim/run.ts";
+import { writeRun } from "../sim/output.ts";
+import { intFlag, parse, progress } from "./args.ts";
+import { formatSummary } from "./format.ts";
+import { InputError } from "../plan/errors.ts";
+import { parseDate } from "../core/time.ts";
+
+const USAGE = "cadence simulate <plan.yaml> [--customers N] [--days D] [--seed S] [--start YYYY-MM-DD] [--out DIR] [--json]";
+
+export async function simulateCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {
+    customers: { type: "string" },
+    days: { type: "string" },
+    seed: { type: "string" },
+    start: { type: "string" },
+    out: { type: "string" },
+    json: { type: "boolean" },
+  }, USAGE);
+  if (positionals.length !== 1) throw new InputError(`expected one plan file, got ${positionals.length}\nusage: ${USAGE}`);
+  if (values.start !== undefined && parseDate(values.start) === null) {
+    throw new InputError(`--start: expected a date such as 2026-01-01, got '${values.start}'`);
+  }
+  const loaded = loadPlan(positionals[0]);
+  const result = runPlan(loaded, {
+    customers: intFlag(values.customers, "customers", 10_000, 1, 20_000_000),
+    days: intFlag(values.days, "days", 365, 1, 3650),
+    seed: intFlag(values.seed, "seed", 1, 0, 2 ** 31 - 1),
+    start: values.start,
+    record: values.out !== undefined,
+    onDay: progress(loaded.plan.name),
+  });
+  if (values.out) {
+    const files = writeRun(result, values.out);
+    if (!values.json) console.log(`wrote ${files.length} files to ${values.out}`);
+  }
+  console.log(values.json ? JSON.stringify(result.summary) : formatSummary(result.summary, loaded.plan.currency));
+  await Promise.resolve();
+  return 0;
+}

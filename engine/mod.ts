@@ -1,0 +1,19 @@
+/**
+ * Cadence's public API: everything a notebook, a report or another program needs, from one module.
+ *
+ * @example
+ * import { loadPlan, runPlan } from "./engine/mod.ts";
+ * const { summary } = runPlan(loadPlan("scenarios/lifecycle.yaml"), { customers: 20_000, days: 180 });
+ */
+export { loadPlan, parsePlan, type LoadedPlan } from "./plan/load.ts";
+export { compilePlan } from "./plan/compile.ts";
+export { InputError } from "./plan/errors.ts";
+export { runPlan, baselinePlan, type RunOptions, type RunResult, type Summary } from "./sim/run.ts";
+export { simulate } from "./sim/simulate.ts";
+export { syntheticPopulation } from "./sim/population.ts";
+export { DEFAULT_WORLD, worldWith, type WorldModel } from "./sim/world-model.ts";
+export { customersTable, dailyTable, eventsTable, messagesTable } from "./sim/tables.ts";
+export { writeRun } from "./sim/output.ts";
+export { Core, type ActionSink } from "./core/decide.ts";
+export { CustomerTable } from "./core/customer-table.ts";
+export { ENGINE_VERSION } from "./version.ts";

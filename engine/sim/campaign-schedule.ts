@@ -1,0 +1,47 @@
+/** Expands campaign schedules into dated occurrences inside a run, in the plan's timezone. */
+import type { CompiledPlan } from "../core/compiled.ts";
+import { DAY } from "../core/time.ts";
+
+export interface Occurrence {
+  time: number;
+  campaign: number;
+  priority: number; // a constant priority ranks same-day campaigns; an expression ranks as 0 here
+}
+
+/** Occurrences in [start, end), sorted by time then campaign index. */
+export function campaignOccurrences(plan: CompiledPlan, start: number, end: number): Occurrence[] {
+  const tz = plan.plan.timezone, out: Occurrence[] = [];
+  for (const cp of plan.campaigns) {
+    const p = plan.programs[cp.program];
+    const priority = typeof p.priority === "number" ? p.priority : 0;
+    const add = (local: number) => {
+      const t = local - tz; // schedule times are written in the plan's local time
+      if (t >= start && t < end) out.push({ time: t, campaign: cp.index, priority });
+    };
+    const s = cp.schedule;
+    const localStart = start + tz, localEnd = end + tz;
+    switch (s.kind) {
+      case "once":
+        add(s.at);
+        break;
+      case "dates":
+        for (const d of s.dates) add(d);
+        break;
+      case "every": {
+        const first = s.start ?? Math.floor(localStart / DAY) * DAY + s.at;
+        const last = Math.min(localEnd, s.end ?? Infinity);
+        for (let t = first; t < last; t += s.every) add(t);
+        break;
+      }
+      case "weekly": {
+        const from = Math.max(localStart, s.start ?? -Infinity), to = Math.min(localEnd, s.end ?? Infinity);
+        for (let day = Math.floor(from / DAY) * DAY; day < to; day += DAY) {
+          const weekday = (Math.floor(day / DAY) + 3) % 7; // 1970-01-01 was a Thursday; 0 = Monday
+          if (s.weekdays.includes(weekday) && day + s.at >= from) add(day + s.at);
+        }
+        break;
+      }
+    }
+  }
+  return out.sort((a, b) => a.time - b.time || a.campaign - b.campaign);
+}

@@ -1,0 +1,105 @@
+/**
+ * Counters a simulation run fills as it goes: totals, daily series, per-program and per-channel
+ * figures, suppressions by rule, and per-customer tallies. Typed arrays where customers are counted.
+ */
+import { CHANNELS } from "../core/channels.ts";
+
+export const SERIES = [
+  "contacts", "email", "sms", "push", "mail", "call", "delivered", "opens", "clicks", "conversions",
+  "purchases", "revenue", "messageRevenue", "cost", "unsubscribes", "complaints", "suppressed", "left",
+] as const;
+export type Series = typeof SERIES[number];
+
+export interface ProgramCounters {
+  contacts: number; suppressed: number; deferred: number; holdout: number; entered: number;
+  opens: number; clicks: number; conversions: number; revenue: number; cost: number; reach: number;
+}
+
+const newProgram = (): ProgramCounters => ({
+  contacts: 0, suppressed: 0, deferred: 0, holdout: 0, entered: 0, opens: 0, clicks: 0, conversions: 0, revenue: 0,
+  cost: 0, reach: 0,
+});
+
+export class Metrics {
+  readonly daily: Record<Series, Float64Array>;
+  readonly programs: ProgramCounters[];
+  readonly channels = CHANNELS.map(() => ({ contacts: 0, reach: 0, cost: 0, unsubscribes: 0, complaints: 0, delivered: 0 }));
+  readonly suppressedBy = new Map<string, { rule: string; program: string; channel: string; count: number }>();
+  contacts = 0; delivered = 0; opens = 0; clicks = 0; conversions = 0;
+  purchases = 0; organicPurchases = 0; revenue = 0; organicRevenue = 0; messageRevenue = 0;
+  messageCost = 0; discountCost = 0; unsubscribes = 0; complaints = 0; left = 0; suppressed = 0; deferred = 0; holdout = 0;
+  reach = 0;
+  // per customer
+  readonly contactsOf: Uint32Array;
+  readonly purchasesOf: Uint32Array;
+  readonly revenueOf: Float64Array;
+  readonly channelsOf: Uint8Array; // bit per channel contacted
+  private readonly programOf: Uint8Array; // bit per (customer, program) contacted; programs × customers
+  private readonly week: Uint16Array; // contacts in the current week
+  readonly weekHistogram = new Float64Array(1024); // customer-weeks by contact count (last bucket: ≥ 1023)
+
+  constructor(readonly customers: number, readonly days: number, readonly programNames: string[]) {
+    this.daily = Object.fromEntries(SERIES.map((s) => [s, new Float64Array(days)])) as Record<Series, Float64Array>;
+    this.programs = programNames.map(newProgram);
+    this.contactsOf = new Uint32Array(customers);
+    this.purchasesOf = new Uint32Array(customers);
+    this.revenueOf = new Float64Array(customers);
+    this.channelsOf = new Uint8Array(customers);
+    this.programOf = new Uint8Array(Math.ceil((customers * Math.max(1, programNames.length)) / 8));
+    this.week = new Uint16Array(customers);
+  }
+
+  contact(c: number, day: number, program: number, channel: number, cost: number): void {
+    this.contacts++, this.messageCost += cost;
+    this.daily.contacts[day]++, this.daily[CHANNELS[channel]][day]++, this.daily.cost[day] += cost;
+    const p = this.programs[program];
+    p.contacts++, p.cost += cost;
+    const ch = this.channels[channel];
+    ch.contacts++, ch.cost += cost;
+    if (this.contactsOf[c]++ === 0) this.reach++;
+    if (!(this.channelsOf[c] & (1 << channel))) this.channelsOf[c] |= 1 << channel, ch.reach++;
+    const bit = c * this.programs.length + program;
+    if (!(this.programOf[bit >> 3] & (1 << (bit & 7)))) this.programOf[bit >> 3] |= 1 << (bit & 7), p.reach++;
+    if (this.week[c] < 65535) this.week[c]++;
+  }
+
+  suppress(day: number, program: string, programIndex: number, channel: number, rule: string): void {
+    this.suppressed++, this.daily.suppressed[day]++, this.programs[programIndex].suppressed++;
+    const key = `${rule}\u0000${program}\u0000${channel}`;
+    const s = this.suppressedBy.get(key);
+    if (s) s.count++;
+    else this.suppressedBy.set(key, { rule, program, channel: CHANNELS[channel], count: 1 });
+  }
+
+  purchase(c: number, day: number, value: number, program: number): void {
+    this.purchases++, this.revenue += value, this.daily.purchases[day]++, this.daily.revenue[day] += value;
+    this.purchasesOf[c]++, this.revenueOf[c] += value;
+    if (program < 0) this.organicPurchases++, this.organicRevenue += value;
+    else {
+      this.conversions++, this.messageRevenue += value, this.daily.conversions[day]++, this.daily.messageRevenue[day] += value;
+      this.programs[program].conversions++, this.programs[program].revenue += value;
+    }
+  }
+
+  /** Closes a week: every customer who existed during it is one customer-week in the histogram. */
+  closeWeek(exists: (c: number) => boolean): void {
+    const h = this.weekHistogram, w = this.week;
+    for (let c = 0; c < w.length; c++) {
+      if (exists(c)) h[Math.min(w[c], h.length - 1)]++;
+      w[c] = 0;
+    }
+  }
+
+  /** Mean and percentiles of contacts per customer per week. */
+  weekly(): { mean: number; p50: number; p90: number; p99: number; max: number; customerWeeks: number } {
+    const h = this.weekHistogram;
+    let n = 0, sum = 0, max = 0;
+    for (let k = 0; k < h.length; k++) if (h[k]) n += h[k], sum += k * h[k], max = k;
+    const q = (p: number) => {
+      let acc = 0;
+      for (let k = 0; k < h.length; k++) if ((acc += h[k]) >= p * n) return k;
+      return max;
+    };
+    return { mean: n ? sum / n : 0, p50: q(0.5), p90: q(0.9), p99: q(0.99), max, customerWeeks: n };
+  }
+}

@@ -1,0 +1,29 @@
+/** Writes a run's files: summary.json, daily/messages/events/customers as CSV and Arrow IPC. */
+import * as aq from "arquero";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { RunResult } from "./run.ts";
+import { customersTable, dailyTable, eventsTable, messagesTable } from "./tables.ts";
+
+/** @returns the paths written */
+export function writeRun(result: RunResult, dir: string): string[] {
+  mkdirSync(dir, { recursive: true });
+  const written: string[] = [];
+  const put = (name: string, data: string | Uint8Array) => {
+    const p = join(dir, name);
+    writeFileSync(p, data);
+    written.push(p);
+  };
+  put("summary.json", JSON.stringify(result.summary, null, 2) + "\n");
+  const tables: [string, aq.ColumnTable][] = [["daily", dailyTable(result.run, result.baseline)]];
+  if (result.recorder) {
+    tables.push(["messages", messagesTable(result.run, result.recorder)]);
+    tables.push(["events", eventsTable(result.run, result.recorder)]);
+  }
+  tables.push(["customers", customersTable(result.run)]);
+  for (const [name, table] of tables) {
+    put(`${name}.csv`, aq.toCSV(table) + "\n");
+    put(`${name}.arrow`, aq.toArrowIPC(table) as Uint8Array);
+  }
+  return written;
+}

@@ -1,0 +1,184 @@
+/**
+ * One whole job: run a plan and the no-plan baseline on the same population and seed (common random
+ * numbers), and summarise them with incremental figures and a digest that identifies the run.
+ */
+import { createHash } from "node:crypto";
+import { CHANNELS } from "../core/channels.ts";
+import type { CompiledPlan } from "../core/compiled.ts";
+import { STAGES, stageOf } from "../core/lifecycle.ts";
+import { DAY, parseDate } from "../core/time.ts";
+import { compilePlan } from "../plan/compile.ts";
+import { canonical, hashJson, type LoadedPlan } from "../plan/load.ts";
+import type { Plan } from "../plan/types.ts";
+import { ENGINE_VERSION } from "../version.ts";
+import { type Population, syntheticPopulation } from "./population.ts";
+import { Recorder } from "./recorder.ts";
+import { simulate, type SimulationRun } from "./simulate.ts";
+import { type WorldModel, worldWith } from "./world-model.ts";
+
+export interface RunOptions {
+  customers?: number; // default 10,000
+  days?: number; // default 365
+  seed?: number; // default 1
+  start?: string; // first day, default 2026-01-01
+  world?: Partial<WorldModel>;
+  record?: boolean; // keep per-message and per-event rows (for --out)
+  baseline?: boolean; // also run the no-plan baseline (default true)
+  population?: (o: { journeys: number; seed: number; start: number; days: number; world: WorldModel }) => Population;
+  onDay?: (phase: string, day: number, days: number) => void;
+}
+
+export interface Summary {
+  digest: string;
+  plan: string;
+  planHash: string;
+  engine: string;
+  seed: number;
+  customers: number;
+  days: number;
+  start: string;
+  reach: number;
+  reachByChannel: Record<string, number>;
+  contacts: number;
+  contactsByChannel: Record<string, number>;
+  contactsPerCustomerWeek: { mean: number; p50: number; p90: number; p99: number; max: number };
+  delivered: number;
+  opens: number;
+  clicks: number;
+  conversions: number;
+  purchases: number;
+  revenue: number;
+  baselineRevenue: number;
+  incrementalRevenue: number;
+  messageCost: number;
+  discountCost: number;
+  cost: number;
+  margin: number;
+  incrementalMargin: number;
+  roi: number | null;
+  unsubscribes: number;
+  complaints: number;
+  disengaged: number;
+  churned: number;
+  suppressed: number;
+  suppressedByRule: Record<string, number>;
+  deferred: number;
+  holdout: number;
+  lifecycleEnd: Record<string, number>;
+  programs: { program: string; kind: string; contacts: number; reach: number; suppressed: number; holdout: number; opens: number; clicks: number; conversions: number; revenue: number; cost: number }[];
+  events: number;
+}
+
+export interface RunResult {
+  summary: Summary;
+  run: SimulationRun;
+  baseline: SimulationRun | null;
+  recorder: Recorder | null;
+  world: WorldModel;
+}
+
+export const DEFAULT_START = "2026-01-01";
+
+/** The no-plan baseline: the same channels, no programs, no rules. */
+export function baselinePlan(plan: Plan): CompiledPlan {
+  return compilePlan({ ...plan, name: `${plan.name} (no plan)`, programs: [], pressure: null });
+}
+
+/**
+ * Runs a plan against its no-plan baseline.
+ * @example const { summary } = runPlan(loadPlan("scenarios/lifecycle.yaml"), { customers: 10_000 })
+ */
+export function runPlan(loaded: LoadedPlan, o: RunOptions = {}): RunResult {
+  const customers = o.customers ?? 10_000, days = o.days ?? 365, seed = o.seed ?? 1;
+  const startText = o.start ?? DEFAULT_START;
+  const start = parseDate(startText);
+  if (start === null) throw new Error(`invalid start date: ${startText}`);
+  const world = worldWith(o.world);
+  const makePopulation = (journeys: number) =>
+    o.population
+      ? o.population({ journeys, seed, start, days, world })
+      : syntheticPopulation({ customers, seed, start, days, journeys, world });
+  const recorder = o.record ? new Recorder() : null;
+  const compiled = loaded.compiled;
+  const run = simulate(compiled, makePopulation(compiled.journeys.length), {
+    seed, start, days, world, recorder: recorder ?? undefined, onDay: (d, n) => o.onDay?.("plan", d, n),
+  });
+  let baseline: SimulationRun | null = null;
+  if (o.baseline !== false) {
+    const bp = baselinePlan(loaded.plan);
+    baseline = simulate(bp, makePopulation(0), { seed, start, days, world, onDay: (d, n) => o.onDay?.("baseline", d, n) });
+  }
+  const summary = summarise(loaded, run, baseline, world, startText);
+  return { summary, run, baseline, recorder, world };
+}
+
+const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+
+export function summarise(loaded: LoadedPlan, run: SimulationRun, baseline: SimulationRun | null, world: WorldModel, start: string): Summary {
+  const m = run.metrics, plan = run.plan, t = run.population.table, tr = run.population.traits;
+  const end = run.start + run.days * DAY;
+  let disengaged = 0;
+  const lifecycleEnd: Record<string, number> = Object.fromEntries(STAGES.map((s) => [s, 0]));
+  const halfLife = world.fatigueHalfLifeDays * DAY;
+  for (let c = 0; c < t.size; c++) {
+    if (t.signup[c] >= end) continue;
+    const f = tr.fatigue[c] * Math.pow(0.5, (end - tr.fatigueAt[c]) / halfLife);
+    if (!t.gone[c] && f >= world.disengagedAt) disengaged++;
+    lifecycleEnd[STAGES[stageOf(t.orders[c], Math.floor((end - t.lastPurchase[c]) / DAY), t.gone[c] === 1)]]++;
+  }
+  const baselineRevenue = baseline ? baseline.metrics.revenue : m.organicRevenue;
+  const cost = m.messageCost + m.discountCost;
+  const incrementalRevenue = m.revenue - baselineRevenue;
+  const incrementalMargin = incrementalRevenue * plan.plan.margin - cost;
+  const suppressedByRule: Record<string, number> = {};
+  for (const s of m.suppressedBy.values()) suppressedByRule[s.rule] = (suppressedByRule[s.rule] ?? 0) + s.count;
+  const w = m.weekly();
+  const body: Omit<Summary, "digest"> = {
+    plan: plan.plan.name,
+    planHash: loaded.hash,
+    engine: ENGINE_VERSION,
+    seed: run.seed,
+    customers: t.size,
+    days: run.days,
+    start,
+    reach: m.reach,
+    reachByChannel: Object.fromEntries(CHANNELS.map((ch, i) => [ch, m.channels[i].reach])),
+    contacts: m.contacts,
+    contactsByChannel: Object.fromEntries(CHANNELS.map((ch, i) => [ch, m.channels[i].contacts])),
+    contactsPerCustomerWeek: { mean: round(w.mean, 4), p50: w.p50, p90: w.p90, p99: w.p99, max: w.max },
+    delivered: m.delivered,
+    opens: m.opens,
+    clicks: m.clicks,
+    conversions: m.conversions,
+    purchases: m.purchases,
+    revenue: round(m.revenue),
+    baselineRevenue: round(baselineRevenue),
+    incrementalRevenue: round(incrementalRevenue),
+    messageCost: round(m.messageCost),
+    discountCost: round(m.discountCost),
+    cost: round(cost),
+    margin: round(m.revenue * plan.plan.margin - cost),
+    incrementalMargin: round(incrementalMargin),
+    roi: cost > 0 ? round(incrementalMargin / cost, 4) : null,
+    unsubscribes: m.unsubscribes,
+    complaints: m.complaints,
+    disengaged,
+    churned: m.left,
+    suppressed: m.suppressed,
+    suppressedByRule,
+    deferred: m.deferred,
+    holdout: m.holdout,
+    lifecycleEnd,
+    programs: plan.programs.map((p, i) => {
+      const c = m.programs[i];
+      return {
+        program: p.id, kind: p.kind, contacts: c.contacts, reach: c.reach, suppressed: c.suppressed, holdout: c.holdout,
+        opens: c.opens, clicks: c.clicks, conversions: c.conversions, revenue: round(c.revenue), cost: round(c.cost),
+      };
+    }),
+    events: run.events + (baseline?.events ?? 0),
+  };
+  const populationHash = createHash("sha256").update(run.population.describe).digest("hex");
+  const digest = hashJson({ engine: ENGINE_VERSION, plan: loaded.hash, population: populationHash, seed: run.seed, results: JSON.parse(canonical(body)) });
+  return { digest, ...body };
+}

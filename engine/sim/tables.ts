@@ -1,0 +1,74 @@
+/**
+ * A run's results as arquero tables: the shape notebooks, reports and the CLI's files share.
+ */
+import * as aq from "arquero";
+import { CHANNELS } from "../core/channels.ts";
+import { inHoldout } from "../core/decide.ts";
+import { EVENT_TYPES } from "../core/events.ts";
+import { STAGES, stageOf } from "../core/lifecycle.ts";
+import { DAY, formatDate, formatTime } from "../core/time.ts";
+import { SERIES } from "./metrics.ts";
+import { type Recorder, STATUS } from "./recorder.ts";
+import type { SimulationRun } from "./simulate.ts";
+
+const consents = (bits: number) => CHANNELS.filter((_, i) => bits & (1 << i)).join("|");
+
+/** One row per day: every series of engine/sim/metrics.ts, plus the baseline's revenue when given. */
+export function dailyTable(run: SimulationRun, baseline?: SimulationRun | null): aq.ColumnTable {
+  const cols: Record<string, unknown[]> = { date: [] };
+  for (let d = 0; d < run.days; d++) cols.date.push(formatDate(run.start + d * DAY));
+  for (const s of SERIES) cols[s] = Array.from(run.metrics.daily[s], (x) => Math.round(x * 100) / 100);
+  if (baseline) cols.baselineRevenue = Array.from(baseline.metrics.daily.revenue, (x) => Math.round(x * 100) / 100);
+  return aq.table(cols);
+}
+
+/** One row per message decision: sent, suppressed (with the rule) or holdout. */
+export function messagesTable(run: SimulationRun, rec: Recorder): aq.ColumnTable {
+  const p = run.plan, ids = run.population.table.ids;
+  return aq.table({
+    time: rec.mTime.map(formatTime),
+    customer: rec.mCust.map((c) => ids[c]),
+    program: rec.mSend.map((s) => p.names.programs[p.sends[s].program]),
+    message: rec.mSend.map((s) => p.sends[s].message),
+    channel: rec.mSend.map((s) => CHANNELS[p.sends[s].channel]),
+    category: rec.mSend.map((s) => p.names.categories[p.sends[s].category]),
+    status: rec.mStatus.map((s) => STATUS[s]),
+    rule: rec.mRule,
+    cost: rec.mCost,
+  });
+}
+
+/** The simulated world's event stream in time order: what a live server would have been sent. */
+export function eventsTable(run: SimulationRun, rec: Recorder): aq.ColumnTable {
+  const p = run.plan, ids = run.population.table.ids, order = rec.eventOrder();
+  const col = <T>(f: (i: number) => T) => Array.from(order, f);
+  return aq.table({
+    time: col((i) => formatTime(rec.eTime[i])),
+    customer: col((i) => ids[rec.eCust[i]]),
+    type: col((i) => (rec.eType[i] < 0 ? "left" : EVENT_TYPES[rec.eType[i]])),
+    channel: col((i) => (rec.eChannel[i] >= 0 ? CHANNELS[rec.eChannel[i]] : "")),
+    program: col((i) => (rec.eProgram[i] >= 0 ? p.names.programs[rec.eProgram[i]] : "")),
+    message: col((i) => (rec.eSend[i] >= 0 ? p.sends[rec.eSend[i]].message : "")),
+    value: col((i) => Math.round(rec.eValue[i] * 100) / 100),
+  });
+}
+
+/** One row per customer: who they were at the start and at the end, and what the plan did to them. */
+export function customersTable(run: SimulationRun): aq.ColumnTable {
+  const t = run.population.table, m = run.metrics, n = t.size, end = run.start + run.days * DAY;
+  const rows = Array.from({ length: n }, (_, c) => c);
+  const holdouts = run.plan.programs.filter((p) => p.holdout > 0);
+  return aq.table({
+    id: t.ids.slice(0, n),
+    timezone: rows.map((c) => t.tz[c]),
+    signup: rows.map((c) => formatDate(t.signup[c])),
+    lifecycleStart: rows.map((c) => (t.signup[c] > run.start ? "" : STAGES[run.stageStart[c]])),
+    lifecycleEnd: rows.map((c) => STAGES[stageOf(t.orders[c], Math.floor((end - t.lastPurchase[c]) / DAY), t.gone[c] === 1)]),
+    consentsStart: rows.map((c) => consents(t.consent0[c])),
+    consentsEnd: rows.map((c) => consents(t.consent[c])),
+    holdouts: rows.map((c) => holdouts.filter((p) => inHoldout(run.seed, t.key[c], p)).map((p) => p.id).join("|")),
+    contacts: Array.from(m.contactsOf),
+    purchases: Array.from(m.purchasesOf),
+    revenue: Array.from(m.revenueOf, (x) => Math.round(x * 100) / 100),
+  });
+}

@@ -1,0 +1,79 @@
+/** Test helpers: plans from inline YAML, a one-customer core with a recording sink. */
+import { parsePlan, type LoadedPlan } from "../engine/plan/load.ts";
+import { Core, type ActionSink } from "../engine/core/decide.ts";
+import { CustomerTable } from "../engine/core/customer-table.ts";
+import { type CoreEvent, EVENT_TYPES, newEvent } from "../engine/core/events.ts";
+import { ALL_CONSENTS } from "../engine/core/channels.ts";
+import { parseDate } from "../engine/core/time.ts";
+
+export const T0 = parseDate("2026-01-05T00:00")!; // a Monday, UTC
+
+export function plan(yaml: string, file = "test.yaml"): LoadedPlan {
+  return parsePlan(yaml, file);
+}
+
+export const CHANNELS_ALL = `channels:
+  email: {}
+  sms: { window: always }
+  push: { window: always }
+  mail: {}
+  call: { window: always }
+`;
+
+export interface Action {
+  kind: string;
+  c: number;
+  time: number;
+  send?: string;
+  rule?: string;
+  journey?: number;
+  generation?: number;
+  priority?: number;
+  deadline?: number;
+}
+
+/** A core over a small table whose actions are recorded; timers, dues and retries are left to the test. */
+export function harness(loaded: LoadedPlan, customers = 1, seed = 1) {
+  const p = loaded.compiled;
+  const table = new CustomerTable(customers, p.journeys.length);
+  for (let i = 0; i < customers; i++) {
+    const c = table.add(`C${i + 1}`);
+    table.consent[c] = table.consent0[c] = ALL_CONSENTS;
+    table.signup[c] = T0 - 100 * 1440;
+  }
+  const actions: Action[] = [];
+  const msg = (s: number) => p.sends[s].message;
+  const sink: ActionSink = {
+    send: (c, s, time, priority) => actions.push({ kind: "send", c, send: msg(s), time, priority }),
+    due: (c, s, time, priority) => actions.push({ kind: "due", c, send: msg(s), time, priority }),
+    retry: (c, s, time, priority, deadline) => actions.push({ kind: "retry", c, send: msg(s), time, priority, deadline }),
+    suppressed: (c, s, time, rule) => actions.push({ kind: "suppressed", c, send: msg(s), time, rule }),
+    holdout: (c, s, time) => actions.push({ kind: "holdout", c, send: msg(s), time }),
+    timer: (c, journey, generation, time) => actions.push({ kind: "timer", c, journey, generation, time }),
+    entered: (c, journey, time) => actions.push({ kind: "entered", c, journey, time }),
+    exited: (c, journey, time) => actions.push({ kind: "exited", c, journey, time }),
+  };
+  const core = new Core(p, table, sink, seed);
+  const ev: CoreEvent = newEvent();
+  return {
+    core,
+    table,
+    actions,
+    plan: p,
+    /** Fires an event by name at a time. */
+    fire(c: number, type: string, time: number, extra: Partial<CoreEvent> = {}) {
+      Object.assign(ev, newEvent(), { type: EVENT_TYPES.indexOf(type as never), time }, extra);
+      core.event(c, ev, time);
+    },
+    /** Fires the most recent pending timer of customer c. */
+    fireTimer(c: number) {
+      const t = [...actions].reverse().find((a) => a.kind === "timer" && a.c === c)!;
+      core.timer(c, t.journey!, t.generation!, t.time);
+      return t.time;
+    },
+    sends: (c?: number) => actions.filter((a) => a.kind === "send" && (c === undefined || a.c === c)).map((a) => a.send),
+    take() {
+      return actions.splice(0, actions.length);
+    },
+  };
+}

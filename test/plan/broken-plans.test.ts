@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { parsePlan } from "../../engine/plan/load.ts";
+import { InputError } from "../../engine/plan/errors.ts";
+
+const ok = `channels:
+  email: {}
+programs:
+  - id: welcome
+    type: journey
+    trigger: { event: signup }
+    steps:
+      - send: { channel: email, message: hello }
+`;
+
+function errorOf(text: string): string {
+  try {
+    parsePlan(text, "broken.yaml");
+  } catch (e) {
+    expect(e).toBeInstanceOf(InputError);
+    return (e as Error).message;
+  }
+  throw new Error("the plan was accepted");
+}
+
+describe("broken plan files", () => {
+  it("accepts the reference plan", () => {
+    expect(parsePlan(ok, "ok.yaml").plan.programs.length).toBe(1);
+  });
+
+  const cases: [string, string, RegExp][] = [
+    ["invalid YAML", "programs: [\n  - id: x\n", /^broken\.yaml:\d+: invalid YAML/],
+    ["unknown top-level field", ok.replace("channels:", "chanels:\n  email: {}\nchannels:"), /broken\.yaml:1: chanels: unknown field 'chanels'; did you mean 'channels'\?/],
+    ["unknown channel", ok.replace("channel: email", "channel: fax"), /broken\.yaml:9: programs\[0\]\.steps\[0\]\.send\.channel: expected one of email, sms, push, mail or call, got string "fax"/],
+    ["channel not configured", ok.replace("channel: email", "channel: sms"), /programs\[0\]\.steps\[0\]\.send\.channel: channel 'sms' is not configured in this plan's channels \(configured: email\)/],
+    ["unknown trigger event", ok.replace("event: signup", "event: sign_up"), /broken\.yaml:7: programs\[0\]\.trigger\.event: expected one of signup, .* got string "sign_up"; did you mean 'signup'\?/],
+    ["bad duration", ok.replace("      - send: { channel: email, message: hello }", "      - wait: 3 days"), /programs\[0\]\.steps\[0\]\.wait: expected a duration such as 30m, 12h, 3d or 2w, got string "3 days"/],
+    ["two kinds in one step", ok.replace("      - send: { channel: email, message: hello }", "      - { wait: 1d, send: { channel: email, message: x } }"), /programs\[0\]\.steps\[0\]: expected one step: a mapping with exactly one of send, wait, waitFor, branch, split, exit, got fields wait, send/],
+    ["holdout out of range", ok.replace("type: journey", "type: journey\n    holdout: 1.5"), /broken\.yaml:6: programs\[0\]\.holdout: expected a share from 0 to 1 \(or a percentage such as "10%"\), got number 1.5/],
+    ["duplicate program ids", ok + ok.split("programs:\n")[1], /programs\[1\]\.id: duplicate program id 'welcome'/],
+    ["missing program type", ok.replace("    type: journey\n", ""), /programs\[0\]\.type: missing program type: expected journey or campaign/],
+    ["campaign without schedule kind", `channels:\n  email: {}\nprograms:\n  - id: nl\n    type: campaign\n    schedule: { at: "10:00" }\n    send: { channel: email, message: n }\n`, /broken\.yaml:6: programs\[0\]\.schedule: expected exactly one of once \(a date\), every \(a duration\), weekly \(weekdays\) or dates \(a list of dates\)/],
+    ["bad weekday", `channels:\n  email: {}\nprograms:\n  - id: nl\n    type: campaign\n    schedule: { weekly: [tuesday] }\n    send: { channel: email, message: n }\n`, /programs\[0\]\.schedule\.weekly\[0\]: expected one of mon, tue, wed, thu, fri, sat or sun, got string "tuesday"/],
+    ["unknown expression name", ok.replace("trigger: { event: signup }", "trigger: { event: signup, condition: lifecylce == \"new\" }"), /broken\.yaml:7: programs\[0\]\.trigger\.condition: invalid expression: unknown name 'lifecylce'.*did you mean 'lifecycle'/],
+    ["expression syntax error", ok.replace("trigger: { event: signup }", "trigger: { event: signup, condition: \"orders >\" }"), /programs\[0\]\.trigger\.condition: invalid expression: /],
+    ["inactive trigger without days", ok.replace("event: signup", "event: inactive"), /programs\[0\]\.trigger\.days: an inactive trigger needs days/],
+    ["bad send window", ok.replace("email: {}", "email: { window: \"21:00-08:00\" }"), /broken\.yaml:2: channels\.email\.window: the window must open before it closes/],
+    ["unknown pressure rule field", ok.replace("programs:", "pressure:\n  rules:\n    - { name: cap, cap: 3, windw: 7d }\nprograms:"), /pressure\.rules\[0\]/],
+  ];
+  for (const [name, text, expected] of cases) {
+    it(`rejects ${name} with a message saying where and what is valid`, () => {
+      expect(errorOf(text)).toMatch(expected);
+    });
+  }
+
+  it("reports every problem of a plan at once", () => {
+    const text = ok.replace("channel: email", "channel: fax").replace("event: signup", "event: nope");
+    expect(errorOf(text).split("\n").length).toBeGreaterThanOrEqual(2);
+  });
+});
