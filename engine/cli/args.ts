@@ -2,9 +2,12 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { InputError } from "../plan/errors.ts";
 
-export function parse(args: string[], options: ParseArgsConfig["options"], usage: string) {
+// deno-lint-ignore no-explicit-any
+export type Flags = { values: Record<string, any>; positionals: string[] };
+
+export function parse(args: string[], options: ParseArgsConfig["options"], usage: string): Flags {
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
+    return parseArgs({ args, options, allowPositionals: true, strict: true }) as Flags;
   } catch (e) {
     throw new InputError(`${(e as Error).message}\nusage: ${usage}`);
   }

@@ -37,7 +37,7 @@ export function loadPlan(file: string): LoadedPlan {
 /** Parses plan text (YAML or JSON); `file` names it in errors and anchors relative `use:` paths. */
 export function parsePlan(text: string, file = "<plan>"): LoadedPlan {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length) {
     throw new InputError(doc.errors.map((e) => {
       const pos = e.linePos?.[0];
@@ -49,14 +49,15 @@ export function parsePlan(text: string, file = "<plan>"): LoadedPlan {
     let node: unknown = doc.contents;
     let line: number | undefined = node && (node as { range?: number[] }).range ? lines.linePos((node as { range: number[] }).range[0]).line : undefined;
     for (const key of path) {
-      let next: unknown;
+      let next: unknown, at: unknown;
       if (isMap(node)) {
         const pair = node.items.find((p) => (p.key as { value?: unknown })?.value === key);
         next = pair?.value ?? pair?.key;
-      } else if (isSeq(node) && typeof key === "number") next = node.items[key];
+        at = pair?.key; // a field's line is its key's line
+      } else if (isSeq(node) && typeof key === "number") next = at = node.items[key];
       if (!next) break;
       node = next;
-      const range = (node as { range?: number[] }).range;
+      const range = (at as { range?: number[] } | undefined)?.range ?? (node as { range?: number[] }).range;
       if (range) line = lines.linePos(range[0]).line;
     }
     return line;
