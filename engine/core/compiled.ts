@@ -76,5 +76,6 @@ export interface CompiledPlan {
   exits: number[][];
   resumes: number[][];
   inactivityDays: number[]; // distinct thresholds of inactive triggers
+  usesVisits: boolean; // some journey listens to visits or an expression reads lastVisit
   horizon: number; // how long the ledger must remember contacts (minutes)
 }

@@ -23,11 +23,12 @@ export function hash4(a: number, b: number, c: number, d: number): number {
   return h;
 }
 
-/** Uniform in [0, 1) with 53 random bits from (seed, key, purpose, counter). */
+/**
+ * Uniform in (0, 1) from (seed, key, purpose, counter): 32 random bits, centred in their interval so
+ * 0 never comes out (2.3e-10 resolution is far below any probability a plan or world model uses).
+ */
 export function uniform(seed: number, key: number, purpose: number, counter: number): number {
-  const hi = hash4(seed, key, purpose, counter);
-  const lo = hash4(hi, counter, key ^ 0x5bd1e995, purpose + 0x68e31da4);
-  return (hi * 2097152 + (lo >>> 11)) / 9007199254740992;
+  return (hash4(seed, key, purpose, counter) + 0.5) / 4294967296;
 }
 
 /** FNV-1a over a string, then mixed: stable 32-bit keys for customer ids and program names. */

@@ -19,7 +19,7 @@ import {
   OP_WAITFOR,
 } from "../core/compiled.ts";
 import type { ExprCtx } from "../core/context.ts";
-import { EV_INACTIVE, EVENT_TYPES } from "../core/events.ts";
+import { EV_INACTIVE, EV_VISIT, EVENT_TYPES } from "../core/events.ts";
 import { hashString } from "../core/hash.ts";
 import { compilePressure, pressureHorizon } from "../core/pressure.ts";
 import { DAY } from "../core/time.ts";
@@ -33,8 +33,12 @@ const always = Object.assign((_: ExprCtx) => true, { source: "true", refs: [] as
 /** Compiles a validated plan. @example const compiled = compilePlan(loadPlan(file).plan) */
 export function compilePlan(plan: Plan, reporter?: Reporter): CompiledPlan {
   const r = reporter ?? new Reporter(plan.name);
-  const expr = (source: string, path: Path): Expr =>
-    compileWithin(source, coreScope, (m) => r.error(path, `invalid expression: ${m}`)) ?? always;
+  const refs = new Set<string>();
+  const expr = (source: string, path: Path): Expr => {
+    const e = compileWithin(source, coreScope, (m) => r.error(path, `invalid expression: ${m}`)) ?? always;
+    for (const ref of e.refs) refs.add(ref);
+    return e;
+  };
   const sends: CompiledSend[] = [];
   const addSend = (s: SendSpec, program: number): number => {
     sends.push({ index: sends.length, program, ...s });
@@ -155,6 +159,7 @@ export function compilePlan(plan: Plan, reporter?: Reporter): CompiledPlan {
     exits,
     resumes,
     inactivityDays,
+    usesVisits: refs.has("lastVisit") || triggers[EV_VISIT].length + exits[EV_VISIT].length + resumes[EV_VISIT].length > 0,
     horizon: Math.max(pressureHorizon(pressure), 35 * DAY),
   };
 }

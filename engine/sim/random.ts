@@ -5,19 +5,18 @@
  */
 import { uniform } from "../core/hash.ts";
 
-export const ORGANIC = 1, RESPONSE = 2, TRAITS = 3, SIGNUP = 4;
+export const ORGANIC = 1, RESPONSE = 2, TRAITS = 3, SIGNUP = 4, CART = 5, VISIT = 6;
 
 export class Streams {
   private readonly counters: Uint32Array[] = [];
   constructor(readonly seed: number, readonly size: number) {
-    for (let p = 0; p <= SIGNUP; p++) this.counters.push(new Uint32Array(size));
+    for (let p = 0; p <= VISIT; p++) this.counters.push(new Uint32Array(size));
   }
 
   /** Next uniform in (0, 1) for customer c (hashed key) in one purpose. */
   u(c: number, key: number, purpose: number): number {
     const n = this.counters[purpose][c]++;
-    const x = uniform(this.seed, key, purpose, n);
-    return x === 0 ? 1e-16 : x;
+    return uniform(this.seed, key, purpose, n);
   }
 
   exp(c: number, key: number, purpose: number, mean: number): number {

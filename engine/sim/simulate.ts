@@ -26,7 +26,7 @@ import { EventQueue } from "./event-queue.ts";
 import * as K from "./kinds.ts";
 import { Metrics } from "./metrics.ts";
 import type { Population } from "./population.ts";
-import { ORGANIC, RESPONSE, Streams } from "./random.ts";
+import { CART, ORGANIC, RESPONSE, Streams, VISIT } from "./random.ts";
 import type { Recorder } from "./recorder.ts";
 import { campaignOccurrences } from "./campaign-schedule.ts";
 import { selectAudience } from "../core/audience.ts";
@@ -157,8 +157,16 @@ export function simulate(plan: CompiledPlan, population: Population, o: Simulate
       q.push(after + 1 + Math.floor(rnd.exp(c, table.key[c], ORGANIC, 1 / traits.rate[c]) * DAY), K.K_ORGANIC_PURCHASE, c);
     }
   };
+  // Visits that end in an abandoned cart, and the other visits, are two independent streams: most plans
+  // never look at plain visits, and skipping them (the bulk of all events) changes no other draw.
+  const nextCart = (c: number, after: number) => {
+    const rate = traits.visitRate[c] * w.cartAbandon;
+    q.push(after + 1 + Math.floor(rnd.exp(c, table.key[c], CART, 1 / rate) * DAY), K.K_CART, c);
+  };
   const nextVisit = (c: number, after: number) => {
-    q.push(after + 1 + Math.floor(rnd.exp(c, table.key[c], ORGANIC, 1 / traits.visitRate[c]) * DAY), K.K_VISIT, c);
+    if (!plan.usesVisits) return;
+    const rate = traits.visitRate[c] * (1 - w.cartAbandon);
+    q.push(after + 1 + Math.floor(rnd.exp(c, table.key[c], VISIT, 1 / rate) * DAY), K.K_VISIT, c);
   };
   const nextBirthday = (c: number, after: number) => {
     const b = table.birthday[c];
@@ -171,6 +179,7 @@ export function simulate(plan: CompiledPlan, population: Population, o: Simulate
   const begin = (c: number, at: number) => {
     nextPurchase(c, at);
     nextVisit(c, at);
+    nextCart(c, at);
     nextBirthday(c, at);
   };
   for (let c = 0; c < n; c++) {
@@ -242,11 +251,13 @@ export function simulate(plan: CompiledPlan, population: Population, o: Simulate
         case K.K_VISIT:
           if (table.gone[c]) break;
           fire(c, EV_VISIT, time);
-          if (rnd.u(c, table.key[c], ORGANIC) < w.cartAbandon) q.push(time + 15, K.K_CART, c);
           nextVisit(c, time);
           break;
         case K.K_CART:
-          if (!table.gone[c]) fire(c, EV_CART, time);
+          if (table.gone[c]) break;
+          if (plan.usesVisits) fire(c, EV_VISIT, time); // the visit in which the cart was left
+          fire(c, EV_CART, time);
+          nextCart(c, time);
           break;
         case K.K_BIRTHDAY:
           if (table.gone[c]) break;
