@@ -23,7 +23,7 @@ export interface RunOptions {
   start?: string; // first day, default 2026-01-01
   world?: Partial<WorldModel>;
   record?: boolean; // keep per-message and per-event rows (for --out)
-  baseline?: boolean; // also run the no-plan baseline (default true)
+  baseline?: boolean | SimulationRun; // run the no-plan baseline (default true), or reuse one already run on the same population and seed
   population?: (o: { journeys: number; seed: number; start: number; days: number; world: WorldModel }) => Population;
   onDay?: (phase: string, day: number, days: number) => void;
 }
@@ -103,8 +103,8 @@ export function runPlan(loaded: LoadedPlan, o: RunOptions = {}): RunResult {
   const run = simulate(compiled, makePopulation(compiled.journeys.length), {
     seed, start, days, world, recorder: recorder ?? undefined, onDay: (d, n) => o.onDay?.("plan", d, n),
   });
-  let baseline: SimulationRun | null = null;
-  if (o.baseline !== false) {
+  let baseline: SimulationRun | null = typeof o.baseline === "object" ? o.baseline : null;
+  if (o.baseline === undefined || o.baseline === true) {
     const bp = baselinePlan(loaded.plan);
     baseline = simulate(bp, makePopulation(0), { seed, start, days, world, onDay: (d, n) => o.onDay?.("baseline", d, n) });
   }

@@ -1,0 +1,43 @@
+/**
+ * Setting a value deep inside a plan by a path such as `pressure.rules.two-a-week.cap`,
+ * `pressure.rules[0].window` or `programs.newsletter.holdout`: a list element is chosen by index or by
+ * its `name` / `id`. The last segment may add a field to an existing mapping; the rest must exist.
+ */
+import { InputError } from "../plan/errors.ts";
+
+export function parsePath(path: string): (string | number)[] {
+  const out: (string | number)[] = [];
+  for (const part of path.split(".")) {
+    const m = /^([^[\]]*)((\[\d+\])*)$/.exec(part);
+    if (!m || (!m[1] && !m[2])) throw new InputError(`--set: cannot read the path '${path}': use dots and [n], e.g. pressure.rules[0].cap or pressure.rules.weekly-cap.cap`);
+    if (m[1]) out.push(/^\d+$/.test(m[1]) ? Number(m[1]) : m[1]);
+    for (const idx of m[2].matchAll(/\[(\d+)\]/g)) out.push(Number(idx[1]));
+  }
+  return out;
+}
+
+/** Returns a deep copy of `doc` with the value at `path` replaced. */
+export function setPath(doc: unknown, path: string, value: unknown): unknown {
+  const copy = structuredClone(doc);
+  const parts = parsePath(path);
+  let node: unknown = copy;
+  for (let i = 0; i < parts.length; i++) {
+    const key = parts[i], last = i === parts.length - 1, at = parts.slice(0, i).join(".") || "(root)";
+    if (Array.isArray(node)) {
+      let idx = typeof key === "number" ? key : node.findIndex((x) => x && typeof x === "object" && ((x as Record<string, unknown>).name === key || (x as Record<string, unknown>).id === key));
+      if (idx < 0 || idx >= node.length) {
+        const names = node.map((x, k) => (x && typeof x === "object" ? (x as Record<string, unknown>).name ?? (x as Record<string, unknown>).id ?? k : k));
+        throw new InputError(`--set ${path}: no element '${key}' in ${at}; valid: ${names.join(", ")}`);
+      }
+      if (last) node[idx] = value;
+      else node = node[idx];
+      idx = -1;
+    } else if (node && typeof node === "object") {
+      const o = node as Record<string, unknown>;
+      if (last) o[String(key)] = value;
+      else if (!(String(key) in o)) throw new InputError(`--set ${path}: no field '${key}' in ${at}; valid: ${Object.keys(o).join(", ")}`);
+      else node = o[String(key)];
+    } else throw new InputError(`--set ${path}: ${at} is a value, not a mapping or a list`);
+  }
+  return copy;
+}
