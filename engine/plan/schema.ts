@@ -1,0 +1,141 @@
+/**
+ * JSON Schema (draft 2020-12) of plan files, for editors (YAML language servers read it). Written to
+ * docs/plan.schema.json by `deno run -A engine/plan/schema.ts`; a test keeps the file in step.
+ */
+import { CHANNELS } from "../core/channels.ts";
+import { EVENT_TYPES } from "../core/events.ts";
+import { pressureSchema } from "../core/pressure.ts";
+
+const duration = { type: ["string", "number"], pattern: "^\\d+(\\.\\d+)?\\s*(m|min|h|d|w)$", description: "30m, 12h, 3d, 2w or minutes" };
+const date = { type: "string", description: "2026-03-01 or 2026-03-01T10:00 (plan timezone)" };
+const clock = { type: "string", pattern: "^\\d{1,2}:\\d{2}$" };
+const share = { oneOf: [{ type: "number", minimum: 0, maximum: 1 }, { type: "string", pattern: "^\\d+(\\.\\d+)?%$" }] };
+const expression = { type: "string", description: "an expression (docs/plan-format.md)" };
+const event = { enum: [...EVENT_TYPES] };
+
+const send = {
+  type: "object",
+  additionalProperties: false,
+  required: ["channel", "message"],
+  properties: {
+    channel: { enum: [...CHANNELS] },
+    message: { type: "string" },
+    category: { type: "string" },
+    offer: { type: "object", additionalProperties: false, properties: { discount: share } },
+  },
+};
+
+const steps = { type: "array", items: { $ref: "#/$defs/step" } };
+const step = {
+  oneOf: [
+    { const: "exit" },
+    { type: "object", additionalProperties: false, required: ["send"], properties: { send } },
+    { type: "object", additionalProperties: false, required: ["wait"], properties: { wait: duration } },
+    { type: "object", additionalProperties: false, required: ["exit"], properties: { exit: { const: true } } },
+    {
+      type: "object", additionalProperties: false, required: ["waitFor"],
+      properties: { waitFor: { type: "object", additionalProperties: false, required: ["event", "timeout"], properties: { event, timeout: duration, then: steps, onTimeout: steps } } },
+    },
+    {
+      type: "object", additionalProperties: false, required: ["branch"],
+      properties: { branch: { type: "object", additionalProperties: false, required: ["if"], properties: { if: expression, then: steps, else: steps } } },
+    },
+    {
+      type: "object", additionalProperties: false, required: ["split"],
+      properties: { split: { type: "array", minItems: 2, items: { type: "object", additionalProperties: false, properties: { weight: { type: "number", minimum: 0 }, steps } } } },
+    },
+  ],
+};
+
+const common = {
+  id: { type: "string", pattern: "^[A-Za-z0-9][\\w.-]*$" },
+  description: { type: "string" },
+  priority: { type: ["number", "string"] },
+  holdout: share,
+  onBlocked: { oneOf: [{ const: "drop" }, { type: "string", pattern: "^defer\\(.+\\)$" }, { type: "object", properties: { defer: duration }, additionalProperties: false }] },
+};
+
+const journey = {
+  type: "object",
+  additionalProperties: false,
+  required: ["id", "type", "trigger", "steps"],
+  properties: {
+    ...common,
+    type: { const: "journey" },
+    trigger: { oneOf: [event, { type: "object", additionalProperties: false, required: ["event"], properties: { event, condition: expression, days: { type: "integer", minimum: 1 } } }] },
+    reentry: { oneOf: [{ enum: ["once", "always"] }, { type: "object", additionalProperties: false, properties: { cooldown: duration } }] },
+    exitOn: { type: "array", items: event },
+    steps,
+  },
+};
+
+const campaign = {
+  type: "object",
+  additionalProperties: false,
+  required: ["id", "type", "schedule", "send"],
+  properties: {
+    ...common,
+    type: { const: "campaign" },
+    schedule: {
+      type: "object",
+      additionalProperties: false,
+      properties: { once: date, every: duration, weekly: { type: "array", items: { enum: ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] } }, dates: { type: "array", items: date }, at: clock, start: date, end: date },
+    },
+    audience: expression,
+    targeted: { type: "object", additionalProperties: false, properties: { share, score: expression } },
+    send,
+  },
+};
+
+const template = {
+  type: "object",
+  required: ["use"],
+  properties: { use: { type: "string", description: "programs/<name>: a template from scenarios/programs" }, with: { type: "object" } },
+};
+
+const channel = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    cost: { type: "number", minimum: 0 },
+    consent: { enum: [...CHANNELS, "none"] },
+    latency: duration,
+    window: { type: ["string", "null"], description: "HH:MM-HH:MM in the customer's local time, or always" },
+    maxDefer: duration,
+    capacity: { type: ["number", "null"], minimum: 0 },
+  },
+};
+
+export const planSchema = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "https://cadence.invalid/plan.schema.json",
+  title: "Cadence plan",
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    name: { type: "string" },
+    description: { type: "string" },
+    currency: { type: "string" },
+    timezone: { type: ["string", "number"] },
+    margin: { type: "number", minimum: 0, maximum: 1 },
+    channels: { type: "object", additionalProperties: false, properties: Object.fromEntries(CHANNELS.map((c) => [c, channel])) },
+    categories: { type: "array", items: { type: "string" } },
+    pressure: pressureSchema,
+    programs: { type: "array", items: { oneOf: [journey, campaign, template] } },
+  },
+  $defs: {
+    step,
+    filter: {
+      type: "object",
+      additionalProperties: false,
+      properties: { channels: { type: "array", items: { enum: [...CHANNELS] } }, categories: { type: "array", items: { type: "string" } }, programs: { type: "array", items: { type: "string" } } },
+    },
+  },
+};
+
+export const schemaText = (): string => JSON.stringify(planSchema, null, 2) + "\n";
+
+if (import.meta.main) {
+  Deno.writeTextFileSync(new URL("../../docs/plan.schema.json", import.meta.url), schemaText());
+  console.log("wrote docs/plan.schema.json");
+}
