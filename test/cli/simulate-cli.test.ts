@@ -1,0 +1,66 @@
+import { describe, expect, it, vi } from "vitest";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { main } from "../../engine/cli/main.ts";
+
+/** Runs the CLI in-process, capturing what it prints. */
+async function cli(...args: string[]) {
+  const out: string[] = [], err: string[] = [];
+  const log = vi.spyOn(console, "log").mockImplementation((...a) => void out.push(a.join(" ")));
+  const error = vi.spyOn(console, "error").mockImplementation((...a) => void err.push(a.join(" ")));
+  try {
+    const code = await main(args);
+    return { code, out: out.join("\n"), err: err.join("\n") };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
+
+describe("cadence simulate", () => {
+  it("prints one JSON object with the documented fields", async () => {
+    const r = await cli("simulate", "scenarios/lifecycle.yaml", "--customers", "1500", "--days", "60", "--json");
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.out);
+    for (const k of ["digest", "customers", "reach", "contacts", "revenue", "incrementalRevenue", "cost", "roi", "unsubscribes", "complaints", "suppressed"]) expect(s).toHaveProperty(k);
+    expect(s.customers).toBe(1500);
+    expect(s.digest).toMatch(/^[0-9a-f]{64}$/);
+    expect(s.contacts).toBeGreaterThan(0);
+  });
+
+  it("prints a readable summary against the baseline", async () => {
+    const r = await cli("simulate", "scenarios/batch-and-blast.yaml", "--customers", "800", "--days", "30");
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/no-plan baseline revenue/);
+    expect(r.out).toMatch(/incremental revenue/);
+    expect(r.out).toMatch(/newsletter\s+campaign/);
+  });
+
+  it("writes the output files with --out", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cadence-cli-"));
+    const r = await cli("simulate", "scenarios/lifecycle.yaml", "--customers", "300", "--days", "30", "--out", dir, "--json");
+    expect(r.code).toBe(0);
+    const messages = readFileSync(join(dir, "messages.csv"), "utf8").split("\n");
+    expect(messages[0]).toBe("time,customer,program,message,channel,category,status,rule,cost");
+    expect(messages[1]).toMatch(/^2026-01-\d\dT\d\d:\d\d:00Z,C\d{7},/);
+    expect(JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")).digest).toBe(JSON.parse(r.out).digest);
+  });
+
+  it("rejects bad input with exit code 2 and a message saying what is valid", async () => {
+    const missing = await cli("simulate", "scenarios/nope.yaml");
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/scenarios\/nope\.yaml: cannot read the plan file/);
+    const bad = await cli("simulate", "scenarios/lifecycle.yaml", "--customers", "lots");
+    expect(bad).toMatchObject({ code: 2, err: "--customers: expected a whole number from 1 to 20000000, got 'lots'" });
+    expect((await cli("simulate", "scenarios/lifecycle.yaml", "--start", "yesterday")).err).toMatch(/--start: expected a date such as 2026-01-01/);
+    expect((await cli("simulate", "scenarios/lifecycle.yaml", "--colour")).err).toMatch(/Unknown option '--colour'/);
+    expect((await cli("simulate")).err).toMatch(/expected one plan file, got 0\nusage: cadence simulate/);
+    expect((await cli("simulat")).err).toMatch(/unknown command 'simulat'; valid commands: simulate/);
+    const dir = mkdtempSync(join(tmpdir(), "cadence-bad-"));
+    writeFileSync(join(dir, "p.yaml"), "programs:\n  - id: x\n    type: journey\n    trigger: { event: signup }\n    steps: [{ send: { channel: email, message: m } }]\n");
+    const unconfigured = await cli("simulate", join(dir, "p.yaml"));
+    expect(unconfigured.code).toBe(2);
+    expect(unconfigured.err).toMatch(/p\.yaml:5: programs\[0\]\.steps\[0\]\.send\.channel: channel 'email' is not configured/);
+  });
+});
