@@ -31,7 +31,8 @@ export async function demoCommand(args: string[]): Promise<number> {
   console.log(table([
     row("reach", (s) => fmtInt(s.reach)),
     row("contacts", (s) => fmtInt(s.contacts)),
-    row("contacts / customer-week p90", (s) => String(s.contactsPerCustomerWeek.p90)),
+    row("contacts / customer-week mean", (s) => s.contactsPerCustomerWeek.mean.toFixed(2)),
+    row("contacts / customer-week p99", (s) => String(s.contactsPerCustomerWeek.p99)),
     row("contacts / customer-week max", (s) => String(s.contactsPerCustomerWeek.max)),
     row("conversions", (s) => fmtInt(s.conversions)),
     row("revenue", (s) => fmtMoney(s.revenue)),
@@ -44,7 +45,7 @@ export async function demoCommand(args: string[]): Promise<number> {
     row("complaints", (s) => fmtInt(s.complaints)),
     row("disengaged", (s) => fmtInt(s.disengaged)),
     row("churned by fatigue", (s) => fmtInt(s.churned)),
-    row("suppressed by rules", (s) => fmtInt(s.suppressed)),
+    row("suppressed (consent, windows, rules)", (s) => fmtInt(s.suppressed)),
   ], ["", ...summaries.map((s) => s.plan)]));
   if (b) console.log(`\nBaseline (no plan): revenue ${fmtMoney(b.baselineRevenue)} from the same population.`);
   return 0;
