@@ -46,7 +46,7 @@ export function harness(loaded: LoadedPlan, customers = 1, seed = 1) {
   const sink: ActionSink = {
     send: (c, s, time, priority) => actions.push({ kind: "send", c, send: msg(s), time, priority }),
     due: (c, s, time, priority) => actions.push({ kind: "due", c, send: msg(s), time, priority }),
-    retry: (c, s, time, priority, deadline) => actions.push({ kind: "retry", c, send: msg(s), time, priority, deadline }),
+    retry: (c, s, time, priority, deadline, rule) => actions.push({ kind: "retry", c, send: msg(s), time, priority, deadline, rule }),
     suppressed: (c, s, time, rule) => actions.push({ kind: "suppressed", c, send: msg(s), time, rule }),
     holdout: (c, s, time) => actions.push({ kind: "holdout", c, send: msg(s), time }),
     timer: (c, journey, generation, time) => actions.push({ kind: "timer", c, journey, generation, time }),

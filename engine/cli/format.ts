@@ -38,6 +38,8 @@ export function formatSummary(s: Summary, currency = "EUR"): string {
       ["disengaged / churned by fatigue", `${fmtInt(s.disengaged)} / ${fmtInt(s.churned)}`],
       ["suppressed / deferred / holdout", `${fmtInt(s.suppressed)} / ${fmtInt(s.deferred)} / ${fmtInt(s.holdout)}`],
       ...Object.entries(s.suppressedByRule).sort((a, b) => b[1] - a[1]).map(([k, v]) => [`  suppressed by ${k}`, fmtInt(v)]),
+      ...Object.entries(s.pressureLog.reduce((acc, r) => (r.deferred ? { ...acc, [r.rule]: (acc[r.rule] ?? 0) + r.deferred } : acc), {} as Record<string, number>))
+        .map(([k, v]) => [`  deferred by ${k}`, fmtInt(v)]),
     ]),
   ];
   if (s.programs.length) {

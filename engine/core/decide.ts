@@ -37,8 +37,8 @@ export interface ActionSink {
   send(c: number, send: number, time: number, priority: number): void;
   /** Accepted for a later time (send window): call `core.due` then. */
   due(c: number, send: number, time: number, priority: number): void;
-  /** Blocked and deferred: call `core.retry` at `time`; give up after `deadline`. */
-  retry(c: number, send: number, time: number, priority: number, deadline: number): void;
+  /** Blocked by `rule` and deferred: call `core.retry` at `time`; give up after `deadline`. */
+  retry(c: number, send: number, time: number, priority: number, deadline: number, rule: string): void;
   suppressed(c: number, send: number, time: number, rule: string): void;
   holdout(c: number, send: number, time: number): void;
   timer(c: number, journey: number, generation: number, time: number): void;
@@ -268,7 +268,7 @@ export class Core {
     if (!verdict.ok) {
       const rule = this.plan.pressure.rules[verdict.rule].name;
       if (deadline >= now && verdict.retryAt <= deadline && verdict.retryAt > now) {
-        return this.sink.retry(c, send, verdict.retryAt, priority, deadline);
+        return this.sink.retry(c, send, verdict.retryAt, priority, deadline, rule);
       }
       return this.sink.suppressed(c, send, time, rule);
     }
@@ -277,8 +277,9 @@ export class Core {
       const key = day * 8 + s.channel, used = this.capacityUsed.get(key) ?? 0;
       if (used >= ch.capacity) {
         const nextDay = (day + 1) * DAY - this.plan.plan.timezone + (ch.window ? ch.window[0] - t.tz[c] + this.plan.plan.timezone : 0);
-        if (deadline >= now && nextDay <= deadline && nextDay > now) return this.sink.retry(c, send, nextDay, priority, deadline);
-        return this.sink.suppressed(c, send, time, `capacity:${this.channelName(s.channel)}`);
+        const rule = `capacity:${this.channelName(s.channel)}`;
+        if (deadline >= now && nextDay <= deadline && nextDay > now) return this.sink.retry(c, send, nextDay, priority, deadline, rule);
+        return this.sink.suppressed(c, send, time, rule);
       }
       this.capacityUsed.set(key, used + 1);
     }

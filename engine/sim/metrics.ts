@@ -20,11 +20,21 @@ const newProgram = (): ProgramCounters => ({
   cost: 0, reach: 0,
 });
 
+type Tally = Map<string, { rule: string; program: string; channel: string; count: number }>;
+
+function tally(map: Tally, rule: string, program: string, channel: number): void {
+  const key = `${rule}\u0000${program}\u0000${channel}`;
+  const s = map.get(key);
+  if (s) s.count++;
+  else map.set(key, { rule, program, channel: CHANNELS[channel], count: 1 });
+}
+
 export class Metrics {
   readonly daily: Record<Series, Float64Array>;
   readonly programs: ProgramCounters[];
   readonly channels = CHANNELS.map(() => ({ contacts: 0, reach: 0, cost: 0, unsubscribes: 0, complaints: 0, delivered: 0 }));
   readonly suppressedBy = new Map<string, { rule: string; program: string; channel: string; count: number }>();
+  readonly deferredBy = new Map<string, { rule: string; program: string; channel: string; count: number }>();
   contacts = 0; delivered = 0; opens = 0; clicks = 0; conversions = 0;
   purchases = 0; organicPurchases = 0; revenue = 0; organicRevenue = 0; messageRevenue = 0;
   messageCost = 0; discountCost = 0; unsubscribes = 0; complaints = 0; left = 0; suppressed = 0; deferred = 0; holdout = 0;
@@ -65,10 +75,12 @@ export class Metrics {
 
   suppress(day: number, program: string, programIndex: number, channel: number, rule: string): void {
     this.suppressed++, this.daily.suppressed[day]++, this.programs[programIndex].suppressed++;
-    const key = `${rule}\u0000${program}\u0000${channel}`;
-    const s = this.suppressedBy.get(key);
-    if (s) s.count++;
-    else this.suppressedBy.set(key, { rule, program, channel: CHANNELS[channel], count: 1 });
+    tally(this.suppressedBy, rule, program, channel);
+  }
+
+  defer(program: string, programIndex: number, channel: number, rule: string): void {
+    this.deferred++, this.programs[programIndex].deferred++;
+    tally(this.deferredBy, rule, program, channel);
   }
 
   purchase(c: number, day: number, value: number, program: number): void {

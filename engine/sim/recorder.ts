@@ -3,7 +3,7 @@
  * kept as columns (plain arrays) and written out by engine/sim/output.ts. Only runs that write files
  * pay for it.
  */
-export const STATUS = ["sent", "suppressed", "holdout"] as const;
+export const STATUS = ["sent", "suppressed", "holdout", "deferred"] as const;
 
 export class Recorder {
   // messages

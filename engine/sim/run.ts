@@ -62,6 +62,8 @@ export interface Summary {
   churned: number;
   suppressed: number;
   suppressedByRule: Record<string, number>;
+  /** Suppressions and deferrals by rule, program and channel. */
+  pressureLog: { rule: string; program: string; channel: string; suppressed: number; deferred: number }[];
   deferred: number;
   holdout: number;
   lifecycleEnd: Record<string, number>;
@@ -132,6 +134,15 @@ export function summarise(loaded: LoadedPlan, run: SimulationRun, baseline: Simu
   const incrementalMargin = incrementalRevenue * plan.plan.margin - cost;
   const suppressedByRule: Record<string, number> = {};
   for (const s of m.suppressedBy.values()) suppressedByRule[s.rule] = (suppressedByRule[s.rule] ?? 0) + s.count;
+  const log = new Map<string, Summary["pressureLog"][number]>();
+  for (const [map, field] of [[m.suppressedBy, "suppressed"], [m.deferredBy, "deferred"]] as const) {
+    for (const [key, s] of map) {
+      const row = log.get(key) ?? { rule: s.rule, program: s.program, channel: s.channel, suppressed: 0, deferred: 0 };
+      row[field] += s.count;
+      log.set(key, row);
+    }
+  }
+  const pressureLog = [...log.values()].sort((a, b) => a.rule.localeCompare(b.rule) || a.program.localeCompare(b.program) || a.channel.localeCompare(b.channel));
   const w = m.weekly();
   const body: Omit<Summary, "digest"> = {
     plan: plan.plan.name,
@@ -166,6 +177,7 @@ export function summarise(loaded: LoadedPlan, run: SimulationRun, baseline: Simu
     churned: m.left,
     suppressed: m.suppressed,
     suppressedByRule,
+    pressureLog,
     deferred: m.deferred,
     holdout: m.holdout,
     lifecycleEnd,

@@ -117,9 +117,10 @@ export function simulate(plan: CompiledPlan, population: Population, o: Simulate
     due(c, send, time, priority) {
       q.push(time, K.K_DUE, c, send, priority);
     },
-    retry(c, send, time, priority, deadline) {
+    retry(c, send, time, priority, deadline, rule) {
       const s = plan.sends[send];
-      metrics.deferred++, metrics.programs[s.program].deferred++;
+      metrics.defer(plan.names.programs[s.program], s.program, s.channel, rule);
+      rec?.message(time, c, send, "deferred", rule, 0);
       q.push(time, K.K_RETRY, c, send, priority, deadline);
     },
     suppressed(c, send, time, rule) {

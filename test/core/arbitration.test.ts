@@ -55,7 +55,7 @@ programs:
     h.fire(0, "visit", T0);
     h.fire(0, "cart_abandoned", T0 + HOUR);
     const retry = h.actions.find((a) => a.kind === "retry")!;
-    expect(retry).toMatchObject({ send: "b", time: T0 + DAY, deadline: T0 + HOUR + 2 * DAY });
+    expect(retry).toMatchObject({ send: "b", time: T0 + DAY, deadline: T0 + HOUR + 2 * DAY, rule: "spacing" });
     expect(h.actions.find((a) => a.send === "c")).toMatchObject({ kind: "suppressed", rule: "spacing" });
     h.core.retry(0, 1, retry.time, retry.priority!, retry.deadline!);
     expect(h.sends()).toEqual(["a", "b"]);
