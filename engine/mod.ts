@@ -12,7 +12,10 @@ export { runPlan, baselinePlan, type RunOptions, type RunResult, type Summary } 
 export { simulate } from "./sim/simulate.ts";
 export { syntheticPopulation } from "./sim/population.ts";
 export { DEFAULT_WORLD, worldWith, type WorldModel } from "./sim/world-model.ts";
-export { customersTable, dailyTable, eventsTable, messagesTable } from "./sim/tables.ts";
+export { customersTable, dailyTable, eventsTable, messagesTable, programsTable, totalsTable } from "./sim/tables.ts";
+export { sweep, frontierSvg, grid, type SweepResult } from "./sweep/sweep.ts";
+export { setPath } from "./sweep/set-path.ts";
+export { renderSvg, renderFigure, htmlPage, Plot } from "./charts/render.ts";
 export { writeRun } from "./sim/output.ts";
 export { Core, type ActionSink } from "./core/decide.ts";
 export { CustomerTable } from "./core/customer-table.ts";

@@ -10,6 +10,7 @@ import { DAY, formatDate, formatTime } from "../core/time.ts";
 import { SERIES } from "./metrics.ts";
 import { type Recorder, STATUS } from "./recorder.ts";
 import type { SimulationRun } from "./simulate.ts";
+import type { Summary } from "./run.ts";
 
 const consents = (bits: number) => CHANNELS.filter((_, i) => bits & (1 << i)).join("|");
 
@@ -71,4 +72,37 @@ export function customersTable(run: SimulationRun): aq.ColumnTable {
     purchases: Array.from(m.purchasesOf),
     revenue: Array.from(m.revenueOf, (x) => Math.round(x * 100) / 100),
   });
+}
+
+/** One row per program: contacts, reach, suppressions, holdouts, opens, clicks, conversions, revenue, cost. */
+export function programsTable(summary: Summary): aq.ColumnTable {
+  return aq.from(summary.programs);
+}
+
+/** The headline figures of one or more runs, one row per plan, as an arquero table. */
+export function totalsTable(summaries: Summary[]): aq.ColumnTable {
+  return aq.from(summaries.map((s) => ({
+    plan: s.plan,
+    customers: s.customers,
+    reach: s.reach,
+    contacts: s.contacts,
+    contactsPerWeekMean: s.contactsPerCustomerWeek.mean,
+    contactsPerWeekP90: s.contactsPerCustomerWeek.p90,
+    contactsPerWeekP99: s.contactsPerCustomerWeek.p99,
+    opens: s.opens,
+    clicks: s.clicks,
+    conversions: s.conversions,
+    revenue: s.revenue,
+    baselineRevenue: s.baselineRevenue,
+    incrementalRevenue: s.incrementalRevenue,
+    cost: s.cost,
+    incrementalMargin: s.incrementalMargin,
+    roi: s.roi,
+    unsubscribes: s.unsubscribes,
+    complaints: s.complaints,
+    disengaged: s.disengaged,
+    churned: s.churned,
+    suppressed: s.suppressed,
+    deferred: s.deferred,
+  })));
 }
