@@ -3,13 +3,24 @@
  * the customer's counter for that purpose only, so a customer's organic life is the same whichever
  * plan runs (common random numbers): plans change only the RESPONSE stream.
  */
+import seedrandom from "seedrandom";
 import { uniform } from "../core/hash.ts";
+
+/**
+ * The run-level stream: seedrandom (ARC4) turns the user's seed into the 32-bit key of every
+ * per-customer stream, so nearby seeds (1, 2, 3…) give unrelated worlds.
+ */
+export function worldSeed(seed: number): number {
+  return seedrandom(`cadence-world:${seed}`).int32() >>> 0;
+}
 
 export const ORGANIC = 1, RESPONSE = 2, TRAITS = 3, SIGNUP = 4, CART = 5, VISIT = 6;
 
 export class Streams {
   private readonly counters: Uint32Array[] = [];
-  constructor(readonly seed: number, readonly size: number) {
+  readonly seed: number;
+  constructor(seed: number, readonly size: number) {
+    this.seed = worldSeed(seed);
     for (let p = 0; p <= VISIT; p++) this.counters.push(new Uint32Array(size));
   }
 
