@@ -14,14 +14,14 @@ export function worldSeed(seed: number): number {
   return seedrandom(`cadence-world:${seed}`).int32() >>> 0;
 }
 
-export const ORGANIC = 1, RESPONSE = 2, TRAITS = 3, SIGNUP = 4, CART = 5, VISIT = 6;
+export const ORGANIC = 1, RESPONSE = 2, TRAITS = 3, SIGNUP = 4, CART = 5, VISIT = 6, ALERT = 7, MOVE = 8;
 
 export class Streams {
   private readonly counters: Uint32Array[] = [];
   readonly seed: number;
   constructor(seed: number, readonly size: number) {
     this.seed = worldSeed(seed);
-    for (let p = 0; p <= VISIT; p++) this.counters.push(new Uint32Array(size));
+    for (let p = 0; p <= MOVE; p++) this.counters.push(new Uint32Array(size));
   }
 
   /** Next uniform in (0, 1) for customer c (hashed key) in one purpose. */

@@ -7,15 +7,18 @@ import type { CompiledPlan } from "../core/compiled.ts";
 import { type ActionSink, Core } from "../core/decide.ts";
 import { NEVER } from "../core/customer-table.ts";
 import {
+  EV_BACK_IN_STOCK,
   EV_BIRTHDAY,
   EV_CART,
   EV_CLICKED,
   EV_COMPLAINED,
   EV_DELIVERED,
   EV_INACTIVE,
+  EV_MOVED,
   EV_OPENED,
   EV_PURCHASE,
   EV_SIGNUP,
+  EV_SUBSCRIPTION_EXPIRING,
   EV_UNSUBSCRIBED,
   EV_VISIT,
   newEvent,
@@ -26,7 +29,7 @@ import { EventQueue } from "./event-queue.ts";
 import * as K from "./kinds.ts";
 import { Metrics } from "./metrics.ts";
 import type { Population } from "./population.ts";
-import { CART, ORGANIC, RESPONSE, Streams, VISIT } from "./random.ts";
+import { ALERT, CART, MOVE, ORGANIC, RESPONSE, Streams, VISIT } from "./random.ts";
 import type { Recorder } from "./recorder.ts";
 import { campaignOccurrences } from "./campaign-schedule.ts";
 import { selectAudience } from "../core/audience.ts";
@@ -177,11 +180,30 @@ export function simulate(plan: CompiledPlan, population: Population, o: Simulate
     if (at <= after) at += 365 * DAY;
     q.push(at, K.K_BIRTHDAY, c);
   };
+  // Life events (product alerts, moves, membership renewals) are simulated only when the plan listens to
+  // them; each has its own stream (or none), so adding one to a plan changes no other draw.
+  const listens = (e: number) => plan.triggers[e].length + plan.exits[e].length + plan.resumes[e].length > 0;
+  const alerts = listens(EV_BACK_IN_STOCK), moves = listens(EV_MOVED), renewals = listens(EV_SUBSCRIPTION_EXPIRING);
+  const nextAlert = (c: number, after: number) => {
+    const rate = traits.visitRate[c] * w.alertsPerVisit;
+    if (rate > 0) q.push(after + 1 + Math.floor(rnd.exp(c, table.key[c], ALERT, 1 / rate) * DAY), K.K_LIFE, c, EV_BACK_IN_STOCK);
+  };
+  const nextMove = (c: number, after: number) => {
+    if (w.movesPerYear > 0) q.push(after + 1 + Math.floor(rnd.exp(c, table.key[c], MOVE, 365 / w.movesPerYear) * DAY), K.K_LIFE, c, EV_MOVED);
+  };
+  const nextRenewal = (c: number, after: number) => {
+    const year = 365 * DAY, notice = w.renewalNoticeDays * DAY;
+    const k = Math.max(1, Math.floor((after + notice - table.signup[c]) / year) + 1); // first anniversary whose notice is after `after`
+    q.push(table.signup[c] + k * year - notice, K.K_LIFE, c, EV_SUBSCRIPTION_EXPIRING);
+  };
   const begin = (c: number, at: number) => {
     nextPurchase(c, at);
     nextVisit(c, at);
     nextCart(c, at);
     nextBirthday(c, at);
+    if (alerts) nextAlert(c, at);
+    if (moves) nextMove(c, at);
+    if (renewals) nextRenewal(c, at);
   };
   for (let c = 0; c < n; c++) {
     if (table.signup[c] >= o.start) q.push(table.signup[c], K.K_SIGNUP, c);
@@ -264,6 +286,13 @@ export function simulate(plan: CompiledPlan, population: Population, o: Simulate
           if (table.gone[c]) break;
           fire(c, EV_BIRTHDAY, time);
           nextBirthday(c, time);
+          break;
+        case K.K_LIFE:
+          if (table.gone[c]) break;
+          fire(c, a, time);
+          if (a === EV_BACK_IN_STOCK) nextAlert(c, time);
+          else if (a === EV_MOVED) nextMove(c, time);
+          else nextRenewal(c, time);
           break;
         case K.K_INACTIVE:
           if (!table.gone[c] && table.lastPurchase[c] === dd) fire(c, EV_INACTIVE, time, -1, 0, a);

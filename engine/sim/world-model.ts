@@ -25,6 +25,9 @@ export interface WorldModel {
   visitsPerPurchase: number; // identified site visits per purchase
   baseVisitsPerWeek: number; // visits of a customer who no longer buys
   cartAbandon: number; // P(cart abandoned | visit)
+  alertsPerVisit: number; // product alerts (back in stock, price drop) that fire, per visit
+  movesPerYear: number; // address changes per customer per year
+  renewalNoticeDays: number; // a membership renews on each sign-up anniversary; subscription_expiring fires this many days before
   consents: number[]; // P(consent) per channel: email, sms, push, mail (postal address), call (phone)
   timezones: [number, number][]; // [UTC offset minutes, share]
   birthdayKnown: number;
@@ -57,6 +60,9 @@ export const DEFAULT_WORLD: WorldModel = {
   visitsPerPurchase: 6,
   baseVisitsPerWeek: 0.05,
   cartAbandon: 0.12,
+  alertsPerVisit: 0.02,
+  movesPerYear: 0.1,
+  renewalNoticeDays: 30,
   consents: [0.7, 0.35, 0.25, 0.9, 0.5],
   timezones: [[60, 0.8], [0, 0.1], [120, 0.05], [-300, 0.05]],
   birthdayKnown: 0.6,
