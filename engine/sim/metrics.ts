@@ -3,6 +3,7 @@
  * figures, suppressions by rule, and per-customer tallies. Typed arrays where customers are counted.
  */
 import { CHANNELS } from "../core/channels.ts";
+import { STAGES } from "../core/lifecycle.ts";
 
 export const SERIES = [
   "contacts", "email", "sms", "push", "mail", "call", "delivered", "opens", "clicks", "conversions",
@@ -47,6 +48,8 @@ export class Metrics {
   private readonly programOf: Uint8Array; // bit per (customer, program) contacted; programs × customers
   private readonly week: Uint16Array; // contacts in the current week
   readonly weekHistogram = new Float64Array(1024); // customer-weeks by contact count (last bucket: ≥ 1023)
+  /** Contacts by program and the customer's lifecycle stage when contacted: [program × STAGES.length + stage]. */
+  readonly stageContacts: Float64Array;
 
   constructor(readonly customers: number, readonly days: number, readonly programNames: string[]) {
     this.daily = Object.fromEntries(SERIES.map((s) => [s, new Float64Array(days)])) as Record<Series, Float64Array>;
@@ -57,6 +60,7 @@ export class Metrics {
     this.channelsOf = new Uint8Array(customers);
     this.programOf = new Uint8Array(Math.ceil((customers * Math.max(1, programNames.length)) / 8));
     this.week = new Uint16Array(customers);
+    this.stageContacts = new Float64Array(Math.max(1, programNames.length) * STAGES.length);
   }
 
   contact(c: number, day: number, program: number, channel: number, cost: number): void {

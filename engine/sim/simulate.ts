@@ -24,7 +24,7 @@ import {
   newEvent,
 } from "../core/events.ts";
 import { DAY, WEEK } from "../core/time.ts";
-import { stageOf } from "../core/lifecycle.ts";
+import { STAGES, stageOf } from "../core/lifecycle.ts";
 import { EventQueue } from "./event-queue.ts";
 import * as K from "./kinds.ts";
 import { Metrics } from "./metrics.ts";
@@ -79,6 +79,7 @@ export function simulate(plan: CompiledPlan, population: Population, o: Simulate
       const s = plan.sends[send], ch = plan.channels[s.channel]!, key = table.key[c];
       const day = dayOf(time);
       metrics.contact(c, day, s.program, s.channel, ch.cost);
+      metrics.stageContacts[s.program * STAGES.length + stageOf(table.orders[c], Math.floor((time - table.lastPurchase[c]) / DAY), false)]++;
       rec?.message(time, c, send, "sent", "", ch.cost);
       // the world answers: fatigue first, then delivery, opens, clicks, purchases, opt-outs
       const r = w.channels[s.channel];
