@@ -9,6 +9,7 @@ type Command = (args: string[]) => Promise<number>;
 const COMMANDS: Record<string, { about: string; load: () => Promise<Command> }> = {
   simulate: { about: "run a plan against its no-plan baseline and print the forecast", load: async () => (await import("./simulate.ts")).simulateCommand },
   demo: { about: "simulate the example plans on 100,000 customers over a year", load: async () => (await import("./demo.ts")).demoCommand },
+  compare: { about: "compare plans and the no-plan baseline over replications, with 95 % intervals and an HTML report", load: async () => (await import("./compare.ts")).compareCommand },
   sweep: { about: "run a grid of plan variants (--set path=v1,v2) and chart margin against unsubscribes", load: async () => (await import("./sweep.ts")).sweepCommand },
   fit: { about: "fit purchase (BG/NBD) and order-value (gamma-gamma) models on a history", load: async () => (await import("./fit.ts")).fitCommand },
 };

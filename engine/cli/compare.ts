@@ -1,0 +1,98 @@
+/**
+ * `cadence compare <plan.yaml>... [--customers N] [--days D] [--replications R] [--seed S] [--json] [--report out.html]`
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { loadPlan } from "../plan/load.ts";
+import { InputError } from "../plan/errors.ts";
+import { type Comparison, comparePlans, type Metric } from "../compare/compare.ts";
+import type { Interval } from "../compare/intervals.ts";
+import { renderReport } from "../report/report.ts";
+import { intFlag, parse, progress } from "./args.ts";
+import { fmtInt, fmtMoney, table } from "./format.ts";
+
+const USAGE = "cadence compare <plan.yaml>... [--customers N] [--days D] [--replications R] [--seed S] [--json] [--report out.html]";
+
+/** The rows of the terminal table and the report's summary table: label, metric, format. */
+export const SHOWN: [string, Metric, (x: number) => string][] = [
+  ["reach", "reach", fmtInt],
+  ["contacts", "contacts", fmtInt],
+  ["contacts / customer-week", "contactsPerCustomerWeek", (x) => x.toFixed(2)],
+  ["contacts / customer-week p90", "contactsPerCustomerWeekP90", (x) => x.toFixed(1)],
+  ["conversions", "conversions", fmtInt],
+  ["revenue", "revenue", fmtMoney],
+  ["incremental revenue", "incrementalRevenue", fmtMoney],
+  ["cost", "cost", fmtMoney],
+  ["incremental margin", "incrementalMargin", fmtMoney],
+  ["ROI", "roi", (x) => x.toFixed(2)],
+  ["unsubscribes", "unsubscribes", fmtInt],
+  ["complaints", "complaints", fmtInt],
+  ["disengaged", "disengaged", fmtInt],
+  ["churned by fatigue", "churned", fmtInt],
+  ["suppressed", "suppressed", fmtInt],
+];
+
+/** "1,234 [1,100, 1,400]", or the mean alone with one replication. */
+export function fmtInterval(v: Interval | null, f: (x: number) => string, signed = false): string {
+  if (!v) return "n/a";
+  const g = (x: number) => (signed && x > 0 ? "+" : "") + f(x);
+  return v.lo === null || v.hi === null ? g(v.mean) : `${g(v.mean)} [${g(v.lo)}, ${g(v.hi)}]`;
+}
+
+/** The JSON a script reads: plans with mean/lo/hi per metric, paired differences, the run's settings. */
+export function comparisonJson(c: Comparison) {
+  return {
+    customers: c.customers,
+    days: c.days,
+    start: c.start,
+    replications: c.replications,
+    seeds: c.seeds,
+    plans: c.plans.map((p) => ({ name: p.name, file: p.file, baseline: p.baseline, digest: p.detail.summary.digest, metrics: p.metrics })),
+    differences: c.differences,
+  };
+}
+
+export async function compareCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {
+    customers: { type: "string" },
+    days: { type: "string" },
+    replications: { type: "string" },
+    seed: { type: "string" },
+    json: { type: "boolean" },
+    report: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  }, USAGE);
+  if (values.help) {
+    console.log(`usage: ${USAGE}\n\nRuns every plan and the no-plan baseline on the same customers with the same random numbers,\nover R seeds (S, S+1, …); prints each metric's mean and 95 % interval, and each plan's paired\ndifference against the first plan. Defaults: 10,000 customers, 365 days, 5 replications, seed 1.`);
+    return 0;
+  }
+  if (!positionals.length) throw new InputError(`expected at least one plan file\nusage: ${USAGE}`);
+  const loaded = positionals.map((f) => loadPlan(f));
+  const bar = progress("compare");
+  const c = comparePlans(loaded, {
+    customers: intFlag(values.customers, "customers", 10_000, 1, 20_000_000),
+    days: intFlag(values.days, "days", 365, 1, 3650),
+    replications: intFlag(values.replications, "replications", 5, 1, 1000),
+    seed: intFlag(values.seed, "seed", 1, 0, 2 ** 31 - 1),
+    onProgress: bar ? (label, d, n) => bar(label, d, n) : undefined,
+  });
+  if (values.report) {
+    const file = values.report as string;
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, renderReport(c));
+  }
+  if (values.json) {
+    console.log(JSON.stringify(comparisonJson(c)));
+    return 0;
+  }
+  console.log(`compare: ${c.plans.length - 1} plan(s) and the no-plan baseline · ${fmtInt(c.customers)} customers · ${c.days} days from ${c.start} · ${c.replications} replication(s), seeds ${c.seeds[0]}–${c.seeds[c.seeds.length - 1]} · ${(c.wallMs / 1000).toFixed(1)} s\n`);
+  console.log(c.replications > 1 ? "Mean [95 % interval] over replications:\n" : "One replication: means only (use --replications 2 or more for intervals).\n");
+  console.log(table(SHOWN.map(([label, m, f]) => [label, ...c.plans.map((p) => fmtInterval(p.metrics[m], f))]), ["", ...c.plans.map((p) => p.name)]));
+  if (c.differences.length > 1 || (c.differences.length === 1 && !c.differences[0].name.startsWith("no plan"))) {
+    console.log(`\nPaired difference against ${c.plans[0].name} (same customers, same seeds):\n`);
+    const diffs = c.differences.filter((d) => d.name !== "no plan");
+    console.log(table(SHOWN.map(([label, m, f]) => [label, ...diffs.map((d) => fmtInterval(d.metrics[m], f, true))]), ["", ...diffs.map((d) => `${d.name} − ${d.against}`)]));
+  }
+  if (values.report) console.log(`\nwrote ${values.report}`);
+  return 0;
+}

@@ -1,0 +1,196 @@
+/**
+ * The comparison report's charts: Observable Plot rendered server-side (linkedom), one function per
+ * chart, each returning HTML markup (an <svg>, or a <figure> with its legend). Figures come from the
+ * first replication unless the chart says "mean over replications".
+ */
+import { STAGES } from "../core/lifecycle.ts";
+import { CHANNELS } from "../core/channels.ts";
+import type { Comparison, Metric, PlanComparison } from "../compare/compare.ts";
+import { Plot, renderFigure } from "../charts/render.ts";
+
+const WIDTH = 1000;
+const DAY_MS = 86_400_000;
+const n0 = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+const compactFmt = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 });
+/** Axis numbers: 0, 500, 1.5K, 20K (d3's "~s" writes 0 as "0k" next to thousands). */
+const compact = (x: number) => compactFmt.format(x);
+const CHANNEL_COLORS = ["#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#e15759"];
+
+/** One colour per plan, the same in every chart; the baseline is grey. */
+export function planColors(c: Comparison) {
+  const palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf"];
+  const domain = c.plans.map((p) => p.name);
+  const range = c.plans.map((p, i) => (p.baseline ? "#999999" : palette[i % palette.length]));
+  return { domain, range };
+}
+
+const dateOf = (c: Comparison, day: number) => new Date(Date.parse(`${c.start}T00:00:00Z`) + day * DAY_MS);
+const withPrograms = (c: Comparison) => c.plans.filter((p) => !p.baseline);
+
+/** Share of customer-weeks with 0, 1, 2, … contacts, per plan (log scale: the tail is where it hurts). */
+export function contactsPerWeekChart(c: Comparison): string {
+  const rows = withPrograms(c).flatMap((p) => {
+    const h = p.detail.weekHistogram, total = h.reduce((a, b) => a + b, 0);
+    return h.map((n, k) => ({ plan: p.name, contacts: k, share: total ? n / total : 0 })).filter((r) => r.share > 0);
+  });
+  return renderFigure({
+    width: WIDTH,
+    height: 320,
+    marginLeft: 60,
+    grid: true,
+    x: { label: "contacts received in one week →", ticks: Array.from({ length: Math.max(...rows.map((r) => r.contacts), 1) + 1 }, (_, k) => k), tickFormat: "d" },
+    y: { type: "log", label: "↑ share of customer-weeks (log scale)", tickFormat: "%" },
+    color: { domain: withPrograms(c).map((p) => p.name), range: planColors(c).range.filter((_, i) => !c.plans[i].baseline), legend: true },
+    marks: [
+      Plot.line(rows, { x: "contacts", y: "share", stroke: "plan", strokeWidth: 2 }),
+      Plot.dot(rows, { x: "contacts", y: "share", fill: "plan", r: 3.5, tip: true, title: (d: { plan: string; contacts: number; share: number }) => `${d.plan}: ${d.contacts} contacts in ${(d.share * 100).toPrecision(3)} % of customer-weeks` }),
+    ],
+  });
+}
+
+/** Contacts sent per day by channel, one panel per plan. */
+export function dailyContactsChart(c: Comparison): string {
+  const used = CHANNELS.filter((ch) => withPrograms(c).some((p) => p.detail.daily[ch].some((x) => x > 0)));
+  const rows = withPrograms(c).flatMap((p) =>
+    used.flatMap((ch) => p.detail.daily[ch].map((n, d) => ({ plan: p.name, channel: ch, date: dateOf(c, d), contacts: n })))
+  );
+  return renderFigure({
+    width: WIDTH,
+    height: 150 * withPrograms(c).length + 40,
+    marginLeft: 60,
+    marginRight: 120,
+    grid: true,
+    x: { label: null },
+    y: { label: "↑ contacts per day", tickFormat: compact },
+    fy: { label: null },
+    color: { domain: used, range: used.map((ch) => CHANNEL_COLORS[CHANNELS.indexOf(ch)]), legend: true },
+    marks: [
+      Plot.frame({ stroke: "#ddd" }),
+      Plot.lineY(rows, { x: "date", y: "contacts", stroke: "channel", fy: "plan", strokeWidth: 1.2 }),
+    ],
+  });
+}
+
+/** Cumulative unsubscribes and complaints, and disengaged customers at each week's end. */
+export function fatigueCharts(c: Comparison): string[] {
+  const cumulative = (key: string) =>
+    c.plans.flatMap((p) => {
+      let acc = 0;
+      return p.detail.daily[key].map((n, d) => ({ plan: p.name, date: dateOf(c, d + 1), value: (acc += n) }));
+    });
+  const disengaged = c.plans.flatMap((p) => p.detail.disengagedWeekly.map((r) => ({ plan: p.name, date: dateOf(c, r.day), value: r.disengaged })));
+  const chart = (rows: { plan: string; date: Date; value: number }[], label: string) =>
+    renderFigure({
+      width: WIDTH / 3 - 10,
+      height: 240,
+      marginLeft: 50,
+      grid: true,
+      x: { label: null, ticks: 4 },
+      y: { label, tickFormat: compact, zero: true },
+      color: planColors(c),
+      marks: [Plot.line(rows, { x: "date", y: "value", stroke: "plan", strokeWidth: 1.8 })],
+    });
+  return [
+    chart(cumulative("unsubscribes"), "↑ unsubscribes (cumulative)"),
+    chart(cumulative("complaints"), "↑ spam complaints (cumulative)"),
+    chart(disengaged, "↑ disengaged customers"),
+  ];
+}
+
+/** A metric's mean and 95 % interval per plan: a dot and a bar across the interval. */
+export function intervalChart(c: Comparison, metric: Metric, label: string, format: string | ((x: number) => string) = compact, plans: PlanComparison[] = c.plans): string {
+  const rows = plans.flatMap((p) => {
+    const v = p.metrics[metric];
+    return v ? [{ plan: p.name, mean: v.mean, lo: v.lo ?? v.mean, hi: v.hi ?? v.mean }] : [];
+  });
+  return renderFigure({
+    width: WIDTH / 3 - 10,
+    height: 60 + 34 * plans.length,
+    marginLeft: 120,
+    marginRight: 20,
+    grid: true,
+    x: { label, tickFormat: format, nice: true, ticks: 4 },
+    y: { label: null, domain: plans.map((p) => p.name) },
+    color: planColors(c),
+    marks: [
+      Plot.ruleX([0], { stroke: "#888" }),
+      Plot.ruleY(rows, { y: "plan", x1: "lo", x2: "hi", stroke: "plan", strokeWidth: 3, strokeOpacity: 0.5 }),
+      Plot.dot(rows, { y: "plan", x: "mean", fill: "plan", r: 5 }),
+    ],
+  });
+}
+
+/** Messages suppressed, by pressure or eligibility rule, per plan. */
+export function suppressionsChart(c: Comparison): string {
+  const rows = withPrograms(c).flatMap((p) => Object.entries(p.detail.summary.suppressedByRule).map(([rule, count]) => ({ plan: p.name, rule, count })));
+  if (!rows.length) return `<p class="note">No plan suppressed any message.</p>`;
+  const rules = [...new Set(rows.map((r) => r.rule))];
+  return renderFigure({
+    width: WIDTH,
+    height: 40 + 22 * rules.length * new Set(rows.map((r) => r.plan)).size + 30,
+    marginLeft: 150,
+    marginRight: 130,
+    x: { label: "messages suppressed →", tickFormat: compact, grid: true },
+    y: { label: null, domain: rules },
+    fy: { label: null },
+    color: planColors(c),
+    marks: [
+      Plot.barX(rows, { y: "rule", x: "count", fill: "plan", fy: "plan" }),
+      Plot.text(rows, { y: "rule", x: "count", fy: "plan", text: (d: { count: number }) => n0.format(d.count), dx: 4, textAnchor: "start", fontSize: 10 }),
+    ],
+  });
+}
+
+/** Sent → delivered → opened → clicked → converted, per plan (totals of the first replication). */
+export function funnelChart(c: Comparison): string {
+  const steps = ["sent", "delivered", "opened", "clicked", "converted"];
+  const rows = withPrograms(c).flatMap((p) => {
+    const s = p.detail.summary;
+    const v = [s.contacts, s.delivered, s.opens, s.clicks, s.conversions];
+    return steps.map((step, i) => ({ plan: p.name, step, count: v[i], label: `${n0.format(v[i])}${i ? ` (${v[0] ? ((100 * v[i]) / v[0]).toPrecision(2) : 0} % of sent)` : ""}` }));
+  });
+  return renderFigure({
+    width: WIDTH,
+    height: 60 + 5 * 22 * withPrograms(c).length,
+    marginLeft: 150,
+    marginRight: 130,
+    x: { type: "log", label: "messages (log scale) →", tickFormat: compact, grid: true, domain: [1, 40 * Math.max(1, ...rows.map((r) => r.count))], ticks: 6 },
+    y: { label: null, domain: steps },
+    fy: { label: null },
+    color: planColors(c),
+    marks: [
+      Plot.barX(rows.filter((r) => r.count > 0), { y: "step", x1: 1, x2: "count", fill: "plan", fy: "plan" }),
+      Plot.text(rows.filter((r) => r.count > 0), { y: "step", x: "count", fy: "plan", text: "label", dx: 4, textAnchor: "start", fontSize: 10 }),
+    ],
+  });
+}
+
+/** Moments of truth: contacts by lifecycle stage at contact (columns) and program (rows), one matrix per plan. */
+export function coverageMatrix(c: Comparison, p: PlanComparison): string {
+  const rows = p.detail.stageContacts;
+  const programs = [...new Set(rows.map((r) => r.program))];
+  if (!programs.length) return "";
+  const max = Math.max(1, ...rows.map((r) => r.contacts));
+  return renderFigure({
+    width: 170 + 110 * STAGES.length,
+    height: 50 + 26 * programs.length,
+    marginLeft: 170,
+    marginTop: 30,
+    padding: 0.06,
+    x: { domain: [...STAGES], label: null, axis: "top", tickSize: 0 },
+    y: { domain: programs, label: null, tickSize: 0 },
+    color: { type: "sqrt", domain: [0, max], range: ["#f4f8fc", "#08519c"] },
+    marks: [
+      Plot.cell(rows, { x: "stage", y: "program", fill: (d: { contacts: number }) => d.contacts, inset: 0.5 }),
+      ...[false, true].map((dark) =>
+        Plot.text(rows.filter((d) => (Math.sqrt(d.contacts / max) > 0.55) === dark), {
+          x: "stage",
+          y: "program",
+          text: (d: { contacts: number }) => (d.contacts ? n0.format(d.contacts) : "–"),
+          fill: dark ? "white" : "#222",
+          fontSize: 11,
+        })
+      ),
+    ],
+  });
+}

@@ -1,0 +1,145 @@
+/**
+ * The comparison report: one self-contained HTML file (inline CSS and SVG, no script, nothing fetched)
+ * with the charts of engine/report/charts.ts and the summary tables.
+ */
+import { STAGES } from "../core/lifecycle.ts";
+import type { Comparison, Metric } from "../compare/compare.ts";
+import type { Interval } from "../compare/intervals.ts";
+import { ENGINE_VERSION } from "../version.ts";
+import {
+  contactsPerWeekChart,
+  coverageMatrix,
+  dailyContactsChart,
+  fatigueCharts,
+  funnelChart,
+  intervalChart,
+  planColors,
+  suppressionsChart,
+} from "./charts.ts";
+
+const n0 = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+const n2 = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const esc = (s: string) => s.replace(/[&<>"]/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[ch]!);
+
+/** Summary rows: label, metric, number format, and whether more is better (for the differences' colours). */
+const ROWS: [string, Metric, (x: number) => string, 1 | -1 | 0][] = [
+  ["reach (customers contacted)", "reach", (x) => n0.format(x), 0],
+  ["contacts", "contacts", (x) => n0.format(x), 0],
+  ["contacts per customer-week, mean", "contactsPerCustomerWeek", (x) => x.toFixed(2), -1],
+  ["contacts per customer-week, p90", "contactsPerCustomerWeekP90", (x) => x.toFixed(1), -1],
+  ["opens", "opens", (x) => n0.format(x), 1],
+  ["clicks", "clicks", (x) => n0.format(x), 1],
+  ["conversions", "conversions", (x) => n0.format(x), 1],
+  ["revenue (${cur})", "revenue", (x) => n0.format(x), 1],
+  ["incremental revenue (${cur})", "incrementalRevenue", (x) => n0.format(x), 1],
+  ["cost, messages + discounts (${cur})", "cost", (x) => n0.format(x), -1],
+  ["incremental margin (${cur})", "incrementalMargin", (x) => n0.format(x), 1],
+  ["ROI (incremental margin / cost)", "roi", (x) => n2.format(x), 1],
+  ["unsubscribes", "unsubscribes", (x) => n0.format(x), -1],
+  ["spam complaints", "complaints", (x) => n0.format(x), -1],
+  ["disengaged at the end", "disengaged", (x) => n0.format(x), -1],
+  ["churned by fatigue", "churned", (x) => n0.format(x), -1],
+  ["suppressed messages", "suppressed", (x) => n0.format(x), 0],
+];
+
+function cell(v: Interval | null, f: (x: number) => string, signed = false, better: 1 | -1 | 0 = 0): string {
+  if (!v) return `<td class="na">n/a</td>`;
+  const g = (x: number) => (signed && x > 0 ? "+" : "") + f(x);
+  const ci = v.lo === null || v.hi === null || v.lo === v.hi ? "" : `<span class="ci">${g(v.lo)} to ${g(v.hi)}</span>`;
+  // a difference whose interval excludes zero is marked better or worse
+  let cls = "";
+  if (signed && better && v.lo !== null && v.hi !== null && (v.lo > 0 || v.hi < 0)) cls = (v.mean > 0) === (better > 0) ? "better" : "worse";
+  return `<td${cls ? ` class="${cls}"` : ""}>${g(v.mean)}${ci}</td>`;
+}
+
+function summaryTable(c: Comparison): string {
+  const head = `<tr><th></th>${c.plans.map((p) => `<th>${esc(p.name)}</th>`).join("")}</tr>`;
+  const body = ROWS.map(([label, m, f]) => `<tr><td>${label.replace("${cur}", esc(c.currency))}</td>${c.plans.map((p) => cell(p.metrics[m], f)).join("")}</tr>`).join("\n");
+  return `<table class="summary">${head}\n${body}</table>`;
+}
+
+function differencesTable(c: Comparison): string {
+  const diffs = c.differences;
+  if (!diffs.length) return "";
+  const head = `<tr><th></th>${diffs.map((d) => `<th>${esc(d.name)}<br><small>minus ${esc(d.against)}</small></th>`).join("")}</tr>`;
+  const body = ROWS.map(([label, m, f, better]) => `<tr><td>${label.replace("${cur}", esc(c.currency))}</td>${diffs.map((d) => cell(d.metrics[m], f, true, better)).join("")}</tr>`).join("\n");
+  return `<table class="summary">${head}\n${body}</table>`;
+}
+
+function programsTable(c: Comparison): string {
+  return c.plans.filter((p) => !p.baseline).map((p) => {
+    const rows = p.detail.summary.programs.map((r) =>
+      `<tr><td>${esc(r.program)}</td><td class="l">${r.kind}</td><td>${n0.format(r.contacts)}</td><td>${n0.format(r.reach)}</td><td>${n0.format(r.suppressed)}</td><td>${n0.format(r.holdout)}</td><td>${n0.format(r.opens)}</td><td>${n0.format(r.clicks)}</td><td>${n0.format(r.conversions)}</td><td>${n0.format(r.revenue)}</td><td>${n2.format(r.cost)}</td></tr>`
+    ).join("\n");
+    return `<h3>${esc(p.name)}</h3><table><tr><th>program</th><th class="l">kind</th><th>contacts</th><th>reach</th><th>suppressed</th><th>holdout</th><th>opens</th><th>clicks</th><th>conversions</th><th>revenue from its messages</th><th>message cost</th></tr>\n${rows}</table>`;
+  }).join("\n");
+}
+
+function coverageSection(c: Comparison): string {
+  return c.plans.filter((p) => !p.baseline).map((p) => {
+    const rows = p.detail.stageContacts;
+    const uncovered = STAGES.filter((s) => !rows.some((r) => r.stage === s && r.contacts > 0));
+    const note = uncovered.length ? `<p class="note">No contact at stage${uncovered.length > 1 ? "s" : ""}: ${uncovered.join(", ")}.</p>` : "";
+    return `<div class="matrix"><h3>${esc(p.name)}</h3>${coverageMatrix(c, p)}${note}</div>`;
+  }).join("\n");
+}
+
+/** A colour key for charts drawn without their own legend. */
+function legend(c: Comparison): string {
+  const { domain, range } = planColors(c);
+  return `<p class="key">${domain.map((d, i) => `<span><i style="background:${range[i]}"></i>${esc(d)}</span>`).join("")}</p>`;
+}
+
+const CSS = `
+.key{font-size:.85rem;margin:.3rem 0}.key span{margin-right:1rem}.key i{display:inline-block;width:12px;height:12px;margin-right:.35rem;vertical-align:-1px}
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:1040px;color:#222;padding:1.5rem 1.2rem 4rem}
+h1{font-size:1.6rem;margin:.2rem 0}h2{font-size:1.2rem;margin:2.4rem 0 .3rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
+h3{font-size:1rem;margin:1.2rem 0 .3rem}p.lead{color:#444;margin:.3rem 0 1rem}p.note,.explain{color:#555;font-size:.9rem;margin:.2rem 0 .6rem}
+table{border-collapse:collapse;margin:.6rem 0;font-variant-numeric:tabular-nums}td,th{padding:.3rem .6rem;border-bottom:1px solid #e3e3e3;text-align:right;vertical-align:top}
+th{background:#f5f6f8;font-weight:600}td:first-child,th:first-child,.l{text-align:left}td:first-child{white-space:nowrap}
+.ci{display:block;color:#777;font-size:.8rem}.better{background:#eaf6ea}.worse{background:#fbeaea}.na{color:#999}
+.row{display:flex;flex-wrap:wrap;gap:10px}.row figure,.row svg{margin:0}
+figure{margin:.5rem 0}.matrix{display:inline-block;vertical-align:top;margin-right:1.5rem}
+dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem;font-size:.9rem;color:#444}dl.meta dt{font-weight:600}dl.meta dd{margin:0}
+code{font-size:.85rem}nav a{margin-right:.8rem}
+`;
+
+/** The report page. @example writeFileSync("report.html", renderReport(comparePlans(plans))) */
+export function renderReport(c: Comparison): string {
+  const plans = c.plans.filter((p) => !p.baseline);
+  const reps = c.replications;
+  const interval = reps > 1
+    ? `Figures are means over ${reps} replications (seeds ${c.seeds[0]}–${c.seeds[reps - 1]}); the small grey line under each is its 95 % interval (Student t).`
+    : `One replication (seed ${c.seeds[0]}): means only, no intervals; run with <code>--replications 5</code> for intervals.`;
+  const [unsubs, complaints, disengaged] = fatigueCharts(c);
+  const section = (id: string, title: string, explain: string, body: string) =>
+    `<section id="${id}"><h2>${title}</h2><p class="explain">${explain}</p>${body}</section>`;
+  const body = `
+<h1>Plan comparison: ${plans.map((p) => esc(p.name)).join(" vs ")}</h1>
+<p class="lead">Every plan and the no-plan baseline ran on the same ${n0.format(c.customers)} synthetic customers over ${c.days} days from ${c.start}, with the same random numbers (common random numbers): the differences are the plans' effects, not noise. ${interval}</p>
+<dl class="meta">
+<dt>plans</dt><dd>${plans.map((p) => `${esc(p.name)} <code>${esc(p.file)}</code>`).join(", ")}</dd>
+<dt>digests</dt><dd>${plans.map((p) => `${esc(p.name)} <code>${p.detail.summary.digest.slice(0, 16)}</code>`).join(", ")} (seed ${c.seeds[0]})</dd>
+<dt>engine</dt><dd>${esc(ENGINE_VERSION)}</dd>
+</dl>
+<nav><a href="#summary">summary</a><a href="#differences">differences</a><a href="#money">revenue, cost, ROI</a><a href="#pressure">pressure</a><a href="#fatigue">fatigue</a><a href="#funnel">funnel</a><a href="#suppressions">suppressions</a><a href="#coverage">moments of truth</a><a href="#programs">programs</a></nav>
+${section("summary", "Summary", `${interval} Incremental figures are against the no-plan baseline of the same replication.`, summaryTable(c))}
+${c.differences.length ? section("differences", `Paired differences against ${esc(c.plans[0].name)}`, `Each plan minus ${esc(c.plans[0].name)}, replication by replication (same customers, same seed), then averaged. Green: better with 95 % confidence; red: worse; white: not distinguishable${reps > 1 ? "" : " (one replication: no interval)"}.`, differencesTable(c)) : ""}
+${section("money", "Incremental revenue, cost and ROI", `Mean with its 95 % interval (the bar) per plan. Incremental revenue is revenue minus the baseline's; cost is messages plus discounts given; ROI is incremental margin divided by cost.`,
+    `<div class="row">${intervalChart(c, "incrementalRevenue", `incremental revenue (${esc(c.currency)}) →`, undefined, plans)}${intervalChart(c, "cost", `cost (${esc(c.currency)}) →`, undefined, plans)}${intervalChart(c, "roi", "ROI (× cost) →", "~f", plans)}</div>`)}
+${section("pressure", "Marketing pressure", "How many contacts a customer receives in a week: the share of customer-weeks with each count (log scale, so the rare heavy weeks stay visible). Then contacts sent per day, by channel (seed " + c.seeds[0] + ").",
+    contactsPerWeekChart(c) + dailyContactsChart(c))}
+${section("fatigue", "Fatigue over time", `Unsubscribes and spam complaints so far, and customers whose fatigue is at or above the disengagement threshold at each week's end (seed ${c.seeds[0]}). The baseline sends nothing, so its lines stay at zero.`,
+    `${legend(c)}<div class="row">${unsubs}${complaints}${disengaged}</div>`)}
+${section("funnel", "Reach funnel", `Messages sent, delivered, opened, clicked and converted (orders attributed to a click), per plan (seed ${c.seeds[0]}; log scale).`, funnelChart(c))}
+${section("suppressions", "Suppressions by rule", `Messages a plan decided to send but did not: missing consent, send windows, channel capacity and each pressure rule (seed ${c.seeds[0]}).`, suppressionsChart(c))}
+${section("coverage", "Moments of truth: coverage", `Contacts by program and by the customer's lifecycle stage when contacted (seed ${c.seeds[0]}). A column without contacts is a stage no program serves. Stages: prospect (no order yet), new (one order), regular (several), lapsing (no order for 180 days), churned (365 days, or gone).`, coverageSection(c))}
+${section("programs", "Programs", `Per program, first replication (seed ${c.seeds[0]}). Revenue from its messages counts orders attributed to them; the incremental effect is in the summary.`, programsTable(c))}
+`;
+  const title = `Cadence · ${plans.map((p) => p.name).join(" vs ")}`;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(title)}</title>
+<style>${CSS}</style></head>
+<body>${body}</body></html>
+`;
+}
