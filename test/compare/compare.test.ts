@@ -1,0 +1,80 @@
+import { describe, expect, it } from "vitest";
+import { loadPlan } from "../../engine/plan/load.ts";
+import { comparePlans, METRICS } from "../../engine/compare/compare.ts";
+import { interval, tQuantile, variance } from "../../engine/compare/intervals.ts";
+import { main } from "../../engine/cli/main.ts";
+
+const blast = loadPlan("scenarios/batch-and-blast.yaml");
+const lifecycle = loadPlan("scenarios/lifecycle.yaml");
+
+describe("intervals", () => {
+  it("uses Student t quantiles and leaves nulls out", () => {
+    expect(tQuantile(1)).toBeCloseTo(12.7062, 3);
+    expect(tQuantile(4)).toBeCloseTo(2.7764, 3);
+    expect(tQuantile(1000)).toBeCloseTo(1.9623, 3);
+    const v = interval([1, 2, 3, null])!;
+    expect(v.mean).toBe(2);
+    expect(v.hi! - v.mean).toBeCloseTo(4.3027 * Math.sqrt(1 / 3), 3);
+    expect(interval([5])).toEqual({ mean: 5, lo: null, hi: null });
+    expect(interval([null])).toBeNull();
+  });
+});
+
+describe("comparePlans", () => {
+  it("pairing works: paired differences vary far less than differences of independent runs", () => {
+    const R = 8;
+    const c = comparePlans([blast, lifecycle], { customers: 2000, days: 120, replications: R, seed: 11 });
+    const [a, b] = c.plans;
+    const diff = (m: "revenue" | "incrementalMargin" | "unsubscribes", shift: number) =>
+      b.runs.map((x, r) => (x[m] as number) - (a.runs[(r + shift) % R][m] as number));
+    const ratios: Record<string, number> = {};
+    for (const m of ["revenue", "incrementalMargin", "unsubscribes"] as const) {
+      const paired = variance(diff(m, 0)), independent = variance(diff(m, R / 2)); // same seeds vs other seeds
+      ratios[m] = paired / independent;
+      expect(paired, m).toBeLessThan(independent);
+    }
+    console.log("variance of paired / independent differences:", JSON.stringify(ratios));
+    expect(ratios.revenue).toBeLessThan(0.2); // the shared organic revenue cancels out
+    // the reported difference is the paired one
+    const d = c.differences.find((x) => x.name === "lifecycle")!;
+    expect(d.against).toBe("batch-and-blast");
+    expect(d.metrics.revenue!.mean).toBeCloseTo(diff("revenue", 0).reduce((s, x) => s + x, 0) / R, 6);
+  });
+
+  it("runs every plan and the baseline on the same customers, same seeds", () => {
+    const c = comparePlans([blast, lifecycle], { customers: 1500, days: 60, replications: 2, seed: 3 });
+    expect(c.seeds).toEqual([3, 4]);
+    expect(c.plans.map((p) => p.name)).toEqual(["batch-and-blast", "lifecycle", "no plan"]);
+    const base = c.plans[2];
+    expect(base.baseline).toBe(true);
+    expect(base.metrics.contacts).toEqual({ mean: 0, lo: 0, hi: 0 });
+    // one baseline per replication, shared: revenue − incremental revenue is the baseline's revenue for every plan
+    for (const p of c.plans.slice(0, 2)) {
+      p.runs.forEach((x, r) => expect((x.revenue as number) - (x.incrementalRevenue as number)).toBeCloseTo(base.runs[r].revenue as number, 1));
+    }
+    for (const m of METRICS) expect(c.plans[0].metrics).toHaveProperty(m);
+    expect(c.differences.map((d) => d.name)).toEqual(["lifecycle", "no plan"]);
+    // deterministic
+    const again = comparePlans([blast, lifecycle], { customers: 1500, days: 60, replications: 2, seed: 3 });
+    expect(again.plans.map((p) => p.runs)).toEqual(c.plans.map((p) => p.runs));
+  });
+
+  it("the CLI prints the documented JSON and rejects bad input", async () => {
+    const out: string[] = [];
+    const log = console.log;
+    console.log = (s: string) => out.push(s);
+    try {
+      expect(await main(["compare", "scenarios/batch-and-blast.yaml", "scenarios/lifecycle-capped.yaml", "--customers", "800", "--days", "30", "--replications", "2", "--json"])).toBe(0);
+    } finally {
+      console.log = log;
+    }
+    const j = JSON.parse(out.join("\n"));
+    expect(j.plans.map((p: { name: string }) => p.name)).toEqual(["batch-and-blast", "lifecycle-capped", "no plan"]);
+    expect(Object.keys(j.plans[0].metrics.revenue).sort()).toEqual(["hi", "lo", "mean"]);
+    expect(j.differences[0]).toMatchObject({ name: "lifecycle-capped", against: "batch-and-blast" });
+    expect(j.differences[0].metrics.contacts.mean).toBeLessThan(0);
+    expect(await main(["compare"])).toBe(2);
+    expect(await main(["compare", "scenarios/lifecycle.yaml", "--replications", "0"])).toBe(2);
+    expect(await main(["compare", "scenarios/nope.yaml"])).toBe(2);
+  });
+});

@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { execSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadPlan } from "../../engine/plan/load.ts";
+import { comparePlans } from "../../engine/compare/compare.ts";
+import { renderReport } from "../../engine/report/report.ts";
+import { CHROMIUM, screenshot } from "../../engine/report/screenshot.ts";
+import { main } from "../../engine/cli/main.ts";
+
+const plans = ["batch-and-blast", "lifecycle", "lifecycle-capped"].map((n) => loadPlan(`scenarios/${n}.yaml`));
+const c = comparePlans(plans, { customers: 1500, days: 90, replications: 2, seed: 5 });
+const html = renderReport(c);
+
+/** Chromium for the browser test: installed when missing and possible, else a failure naming the command. */
+function ensureChromium(): void {
+  if (existsSync(CHROMIUM)) return;
+  const root = process.getuid?.() === 0;
+  let apt = false;
+  try {
+    execSync("command -v apt-get", { stdio: "ignore" });
+    apt = true;
+  } catch { /* no apt */ }
+  if (root && apt) execSync("apt-get update && apt-get install -y chromium", { stdio: "inherit" });
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing: run apt-get update && apt-get install -y chromium`);
+}
+
+describe("the HTML report", () => {
+  it("has every chart and table", () => {
+    for (const id of ["summary", "differences", "money", "pressure", "fatigue", "funnel", "suppressions", "coverage", "programs"]) {
+      expect(html, id).toContain(`<section id="${id}">`);
+    }
+    const section = (id: string) => html.slice(html.indexOf(`<section id="${id}">`), html.indexOf("</section>", html.indexOf(`<section id="${id}">`)));
+    const svgs = (id: string) => (section(id).match(/<svg/g) ?? []).length;
+    expect(svgs("money")).toBe(3); // incremental revenue, cost, ROI
+    expect(svgs("pressure")).toBeGreaterThanOrEqual(2); // contacts per customer-week, daily contacts by channel
+    expect(svgs("fatigue")).toBe(3); // unsubscribes, complaints, disengaged
+    expect(svgs("funnel")).toBe(1);
+    expect(svgs("suppressions")).toBe(1);
+    expect(svgs("coverage")).toBe(3); // one matrix per plan
+    for (const stage of ["prospect", "new", "regular", "lapsing", "churned"]) expect(section("coverage")).toContain(`>${stage}<`);
+    for (const p of ["welcome", "abandoned-cart", "reactivation", "newsletter"]) expect(section("coverage")).toContain(`>${p}<`);
+    for (const step of ["sent", "delivered", "opened", "clicked", "converted"]) expect(section("funnel")).toContain(`>${step}<`);
+    expect(section("suppressions")).toContain(">two-a-week<");
+    expect(section("summary")).toContain("incremental margin (EUR)");
+  });
+
+  it("is self-contained: no script, no external reference", () => {
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/(src|href)\s*=\s*"(https?:)?\/\//i);
+    expect(html).not.toMatch(/@import|url\(\s*["']?https?:/i);
+  });
+
+  it("opens in headless Chromium without any network request, and renders the charts", async () => {
+    ensureChromium();
+    const dir = mkdtempSync(join(tmpdir(), "cadence-report-"));
+    writeFileSync(join(dir, "report.html"), html);
+    const r = await screenshot(join(dir, "report.html"), join(dir, "report.png"));
+    expect(r.requests).toEqual([]);
+    expect(r.errors).toEqual([]);
+    expect(r.height).toBeGreaterThan(3000);
+    expect(statSync(join(dir, "report.png")).size).toBeGreaterThan(50_000);
+  });
+
+  it("the CLI writes the report with --report", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "cadence-compare-")), "sub", "r.html");
+    const log = console.log;
+    console.log = () => {};
+    try {
+      expect(await main(["compare", "scenarios/lifecycle.yaml", "--customers", "600", "--days", "21", "--replications", "1", "--report", file])).toBe(0);
+    } finally {
+      console.log = log;
+    }
+    expect(readFileSync(file, "utf8")).toContain("Moments of truth");
+  });
+});
