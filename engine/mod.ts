@@ -15,6 +15,8 @@ export { DEFAULT_WORLD, worldWith, type WorldModel } from "./sim/world-model.ts"
 export { customersTable, dailyTable, eventsTable, messagesTable, programsTable, totalsTable } from "./sim/tables.ts";
 export { sweep, frontierSvg, grid, type SweepResult } from "./sweep/sweep.ts";
 export { setPath } from "./sweep/set-path.ts";
+export { comparePlans, METRICS, type Comparison } from "./compare/compare.ts";
+export { renderReport } from "./report/report.ts";
 export { renderSvg, renderFigure, htmlPage, Plot } from "./charts/render.ts";
 export { writeRun } from "./sim/output.ts";
 export { Core, type ActionSink } from "./core/decide.ts";
