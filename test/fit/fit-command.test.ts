@@ -1,21 +1,12 @@
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
+import { capture } from "../capture.ts";
 import { join } from "node:path";
 import { fitCommand } from "../../engine/cli/fit.ts";
 import { haveData } from "../datasets/data-dir.ts";
 
 const CONFIG = join(import.meta.dirname!, "../../datasets/cdnow.yaml");
 
-async function run(args: string[]) {
-  const out: string[] = [], err: string[] = [];
-  const log = vi.spyOn(console, "log").mockImplementation((...a) => void out.push(a.join(" ")));
-  const error = vi.spyOn(console, "error").mockImplementation((...a) => void err.push(a.join(" ")));
-  try {
-    const code = await fitCommand(args);
-    return { code, out: out.join("\n"), err: err.join("\n") };
-  } finally {
-    log.mockRestore(), error.mockRestore();
-  }
-}
+const run = (args: string[]) => capture(() => fitCommand(args));
 
 describe("cadence fit: arguments", () => {
   it("exits 2 naming a missing --history", async () => {
