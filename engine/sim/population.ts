@@ -41,17 +41,7 @@ export interface PopulationOptions {
 /** @example const pop = syntheticPopulation({ customers: 1000, seed: 1, start, days: 365, journeys: 4, world: DEFAULT_WORLD }) */
 export function syntheticPopulation(o: PopulationOptions): Population {
   const n = o.customers, w = o.world, table = new CustomerTable(n, o.journeys);
-  const traits: Traits = {
-    rate: new Float64Array(n),
-    drop: new Float32Array(n),
-    alive: new Uint8Array(n),
-    spend: new Float32Array(n),
-    visitRate: new Float32Array(n),
-    affinity: new Float32Array(n * CHANNELS.length),
-    sensitivity: new Float32Array(n),
-    fatigue: new Float64Array(n),
-    fatigueAt: new Int32Array(n),
-  };
+  const traits = newTraits(n);
   const s = new Streams(o.seed, n);
   const { r, alpha, a, b } = w.purchase;
   const width = String(n).length;
@@ -65,20 +55,7 @@ export function syntheticPopulation(o: PopulationOptions): Population {
     // gamma-gamma: ν ~ Gamma(q, γ) rate; an order's value ~ Gamma(p, ν) → mean p/ν
     const nu = s.gamma(c, k, TRAITS, w.spend.q, 1 / w.spend.gamma);
     traits.spend[c] = w.spend.scale / nu;
-    traits.visitRate[c] = traits.rate[c] * w.visitsPerPurchase + w.baseVisitsPerWeek / 7;
-    for (let ch = 0; ch < CHANNELS.length; ch++) {
-      traits.affinity[c * CHANNELS.length + ch] = Math.exp(w.affinitySigma * s.normal(c, k, TRAITS) - w.affinitySigma ** 2 / 2);
-    }
-    traits.sensitivity[c] = Math.exp(w.sensitivitySigma * s.normal(c, k, TRAITS) - w.sensitivitySigma ** 2 / 2);
-    let consent = 0;
-    for (let ch = 0; ch < CHANNELS.length; ch++) if (u() < w.consents[ch]) consent |= 1 << ch;
-    table.consent[c] = table.consent0[c] = consent & ALL_CONSENTS;
-    let acc = 0, z = u(), tz = w.timezones[0][0];
-    for (const [off, share] of w.timezones) if (z < (acc += share)) { tz = off; break; }
-    table.tz[c] = tz;
-    table.birthday[c] = u() < w.birthdayKnown ? Math.floor(u() * 365) : -1;
-    table.limit[c] = 2 + Math.floor(u() * 4);
-    traits.fatigueAt[c] = o.start;
+    drawWorldTraits(s, c, table, traits, w, o.start);
     // A past: new signups arrive during the run as prospects; the others signed up earlier and bought.
     if (u() < w.newSignupShare) {
       table.signup[c] = o.start + Math.floor(u() * o.days * DAY);
@@ -108,6 +85,47 @@ export function syntheticPopulation(o: PopulationOptions): Population {
   }
   scoreAndRfm(table, traits, o.start);
   return { table, traits, size: n, describe: `synthetic:${n}:${o.seed}:${o.start}:${o.days}:${JSON.stringify(w)}` };
+}
+
+/** Empty traits for n customers. */
+export function newTraits(n: number): Traits {
+  return {
+    rate: new Float64Array(n),
+    drop: new Float32Array(n),
+    alive: new Uint8Array(n),
+    spend: new Float32Array(n),
+    visitRate: new Float32Array(n),
+    affinity: new Float32Array(n * CHANNELS.length),
+    sensitivity: new Float32Array(n),
+    fatigue: new Float64Array(n),
+    fatigueAt: new Int32Array(n),
+  };
+}
+
+/**
+ * The traits every population takes from the world's priors, drawn from the customer's TRAITS stream
+ * after the purchase traits (rate must be set): visit rate, channel affinities, fatigue sensitivity,
+ * consents, timezone, birthday and communication limit. Shared by the synthetic and historical
+ * populations; the draw order is part of the synthetic population's identity (golden runs): keep it.
+ */
+export function drawWorldTraits(s: Streams, c: number, table: CustomerTable, traits: Traits, w: WorldModel, start: number): void {
+  const k = table.key[c];
+  const u = () => s.u(c, k, TRAITS);
+  traits.visitRate[c] = traits.rate[c] * w.visitsPerPurchase + w.baseVisitsPerWeek / 7;
+  for (let ch = 0; ch < CHANNELS.length; ch++) {
+    traits.affinity[c * CHANNELS.length + ch] = Math.exp(w.affinitySigma * s.normal(c, k, TRAITS) - w.affinitySigma ** 2 / 2);
+  }
+  traits.sensitivity[c] = Math.exp(w.sensitivitySigma * s.normal(c, k, TRAITS) - w.sensitivitySigma ** 2 / 2);
+  let consent = 0;
+  for (let ch = 0; ch < CHANNELS.length; ch++) if (u() < w.consents[ch]) consent |= 1 << ch;
+  table.consent[c] = table.consent0[c] = consent & ALL_CONSENTS;
+  let acc = 0, tz = w.timezones[0][0];
+  const z = u();
+  for (const [off, share] of w.timezones) if (z < (acc += share)) { tz = off; break; }
+  table.tz[c] = tz;
+  table.birthday[c] = u() < w.birthdayKnown ? Math.floor(u() * 365) : -1;
+  table.limit[c] = 2 + Math.floor(u() * 4);
+  traits.fatigueAt[c] = start;
 }
 
 /** Propensity score (P(organic purchase within 30 days)) and RFM quintile cells at the start. */
