@@ -1,4 +1,4 @@
-/** `cadence simulate <plan.yaml> [--customers N] [--days D] [--seed S] [--start DATE] [--out DIR] [--json]` */
+/** `cadence simulate <plan.yaml> [--population synthetic|history:<config>] [--customers N] [--days D] [--seed S] [--start DATE] [--out DIR] [--json]` */
 import { loadPlan } from "../plan/load.ts";
 import { runPlan } from "../sim/run.ts";
 import { writeRun } from "../sim/output.ts";
@@ -6,8 +6,9 @@ import { intFlag, parse, progress } from "./args.ts";
 import { formatSummary } from "./format.ts";
 import { InputError } from "../plan/errors.ts";
 import { parseDate } from "../core/time.ts";
+import { parsePopulation } from "../sim/population-spec.ts";
 
-const USAGE = "cadence simulate <plan.yaml> [--customers N] [--days D] [--seed S] [--start YYYY-MM-DD] [--out DIR] [--json]";
+const USAGE = "cadence simulate <plan.yaml> [--population synthetic|history:<config.yaml>] [--customers N] [--days D] [--seed S] [--start YYYY-MM-DD] [--out DIR] [--json]";
 
 export async function simulateCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
@@ -17,17 +18,24 @@ export async function simulateCommand(args: string[]): Promise<number> {
     start: { type: "string" },
     out: { type: "string" },
     json: { type: "boolean" },
+    population: { type: "string" },
   }, USAGE);
   if (positionals.length !== 1) throw new InputError(`expected one plan file, got ${positionals.length}\nusage: ${USAGE}`);
   if (values.start !== undefined && parseDate(values.start) === null) {
     throw new InputError(`--start: expected a date such as 2026-01-01, got '${values.start}'`);
   }
   const loaded = loadPlan(positionals[0]);
+  // a history population starts the day after its cut-off and runs over its holdout unless told otherwise
+  const pop = parsePopulation(values.population);
+  if (pop.kind === "history" && values.customers !== undefined) {
+    throw new InputError(`--customers: a history population has its own customers (${pop.customers}); drop --customers or use --population synthetic`);
+  }
   const result = runPlan(loaded, {
     customers: intFlag(values.customers, "customers", 10_000, 1, 20_000_000),
-    days: intFlag(values.days, "days", 365, 1, 3650),
+    days: intFlag(values.days, "days", pop.days ?? 365, 1, 3650),
     seed: intFlag(values.seed, "seed", 1, 0, 2 ** 31 - 1),
-    start: values.start,
+    start: values.start ?? pop.start,
+    population: pop.population,
     record: values.out !== undefined,
     onDay: progress(loaded.plan.name),
   });

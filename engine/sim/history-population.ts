@@ -1,0 +1,149 @@
+/**
+ * A population built from a real purchase history at a cut-off: each customer's state (orders, revenue,
+ * last purchase, signup, consents, RFM) comes from the history, and their organic behaviour from their
+ * own fitted posterior — (λ, p) drawn from the BG/NBD posterior given (x, t_x, T), the order-value scale
+ * from the gamma-gamma posterior of ν given (x, mean repeat value). Traits the history cannot speak to
+ * (channel affinities, fatigue sensitivity, birthdays, timezone when unknown) come from the world's
+ * priors exactly as for the synthetic population (`drawWorldTraits`).
+ *
+ * Time: the history's models are fitted in weeks; the simulator's Traits.rate is per day (λ / 7).
+ * The run starts the day after the cut-off (the cut-off day is inclusive in the state).
+ */
+import { createHash } from "node:crypto";
+import { consentBit, EMAIL, SMS } from "../core/channels.ts";
+import { CustomerTable, NEVER } from "../core/customer-table.ts";
+import { uniform } from "../core/hash.ts";
+import { DAY, formatDate, type Minutes } from "../core/time.ts";
+import { type History, importHistory } from "../../datasets/import.ts";
+import { type CustomerState, frequencyData, historyState, spendData } from "../../datasets/history.ts";
+import { type BgnbdParams, fitBgnbd, sampleBgnbdPosterior } from "../fit/bgnbd.ts";
+import { fitGammaGamma, type GammaGammaParams } from "../fit/gamma-gamma.ts";
+import { betaIInv, gammaPInv } from "../fit/math.ts";
+import { drawWorldTraits, newTraits, type Population } from "./population.ts";
+import { Streams, worldSeed } from "./random.ts";
+import type { WorldModel } from "./world-model.ts";
+
+/** Purpose of the counter-based uniforms that draw the posterior traits (distinct from random.ts's). */
+const POSTERIOR = 0x4157;
+
+/** A history summarised and fitted at one cut-off: what every run on it shares. */
+export interface HistorySource {
+  file: string;
+  history: History;
+  cutoff: Minutes; // last day of the calibration period, inclusive (00:00 UTC)
+  state: CustomerState;
+  bgnbd: BgnbdParams; // weeks
+  gammaGamma: GammaGammaParams | null; // null without repeat buyers: order values from the world prior
+  dataHash: string; // sha256 of the transactions: identifies the data in a digest
+}
+
+const imported = new Map<string, History>();
+const sources = new Map<string, HistorySource>();
+
+/**
+ * Imports (once per process) and fits the history at a cut-off (default: the config's calibrationEnd).
+ * @example const src = historySource("datasets/cdnow.yaml"); src.bgnbd.r // ≈ 0.243
+ */
+export function historySource(file: string, cutoff?: Minutes): HistorySource {
+  let h = imported.get(file);
+  if (!h) imported.set(file, h = importHistory(file));
+  const at = cutoff ?? h.config.calibrationEnd;
+  const key = `${file}\u0000${at}`;
+  let src = sources.get(key);
+  if (src) return src;
+  const state = historyState(h, at);
+  const bgnbd = fitBgnbd(frequencyData(state)).params;
+  const spend = spendData(state);
+  const gammaGamma = spend.x.length > 0 ? fitGammaGamma(spend).params : null;
+  const t = h.transactions, hash = createHash("sha256");
+  hash.update(new Uint8Array(t.customer.buffer, t.customer.byteOffset, t.customer.byteLength));
+  hash.update(new Uint8Array(t.time.buffer, t.time.byteOffset, t.time.byteLength));
+  hash.update(new Uint8Array(t.amount.buffer, t.amount.byteOffset, t.amount.byteLength));
+  hash.update(h.ids.join("\n"));
+  src = { file, history: h, cutoff: at, state, bgnbd, gammaGamma, dataHash: hash.digest("hex") };
+  sources.set(key, src);
+  return src;
+}
+
+export interface HistoryPopulationOptions {
+  seed: number;
+  start: Minutes; // first minute of the run; the state is taken at the day before (inclusive)
+  journeys: number;
+  world: WorldModel;
+}
+
+/**
+ * Customers known at the day before `start` (purchased by then, or listed with a signup by then),
+ * with their state and posterior traits. Customers who appear only later are left out: a run from
+ * the cut-off cannot know them.
+ * @example historyPopulation("datasets/cdnow.yaml", { seed: 1, start: parseDate("1997-10-01")!, journeys: 0, world: DEFAULT_WORLD })
+ */
+export function historyPopulation(file: string, o: HistoryPopulationOptions): Population {
+  const src = historySource(file, o.start - DAY);
+  const { state: s, history: h, bgnbd, gammaGamma: gg } = src, w = o.world;
+  let n = 0;
+  for (let i = 0; i < s.length; i++) n += s.known[i];
+  const table = new CustomerTable(n, o.journeys), traits = newTraits(n);
+  const streams = new Streams(o.seed, n), seed = worldSeed(o.seed);
+  const tzCache = new Map<string, number>();
+  for (let i = 0; i < s.length; i++) {
+    if (!s.known[i]) continue;
+    const c = table.add(h.ids[i]), key = table.key[c];
+    const u = (k: number) => uniform(seed, key, POSTERIOR, k);
+    const bought = s.orders[i] > 0;
+    if (bought) {
+      const d = sampleBgnbdPosterior(bgnbd, s.x[i], s.tx[i], s.T[i], u(0), u(1), u(2));
+      traits.rate[c] = d.lambda / 7, traits.drop[c] = d.p, traits.alive[c] = d.alive ? 1 : 0;
+    } else {
+      // listed but never bought: a prospect drawn from the fitted prior, buying at the world's prospect factor
+      traits.rate[c] = gammaPInv(bgnbd.r, u(1)) / bgnbd.alpha / 7 * w.prospectRateFactor;
+      traits.drop[c] = betaIInv(bgnbd.a, bgnbd.b, u(2));
+      traits.alive[c] = 1;
+    }
+    traits.spend[c] = orderScale(gg, s.x[i], s.meanRepeatValue[i], u(4), w);
+    drawWorldTraits(streams, c, table, traits, w, o.start);
+    // what the history knows overrides the priors: consents (e-mail, SMS; no other channel is assumed), timezone
+    table.consent[c] = table.consent0[c] = (s.email[i] ? consentBit(EMAIL) : 0) | (s.sms[i] ? consentBit(SMS) : 0);
+    const zone = h.customers.timezone[i];
+    if (zone) {
+      let off = tzCache.get(zone);
+      if (off === undefined) tzCache.set(zone, off = zoneOffset(zone, src.cutoff));
+      table.tz[c] = off;
+    }
+    const signup = h.customers.signup[i], first = s.firstPurchase[i];
+    const since = Math.min(Number.isNaN(signup) ? Infinity : signup, Number.isNaN(first) ? Infinity : first);
+    table.signup[c] = Number.isFinite(since) ? Math.min(since, o.start - 1) : o.start - 1;
+    table.orders[c] = s.orders[i];
+    table.revenue[c] = Math.round(s.value[i] * 100) / 100;
+    table.lastPurchase[c] = bought ? s.lastPurchase[i] : NEVER;
+    table.score[c] = traits.alive[c] ? 1 - Math.exp(-traits.rate[c] * 30) : 0;
+    // RFM cells 111–555 like the synthetic population's; customers without a purchase sit in the lowest cell
+    table.rfm[c] = Math.max(1, s.recencyScore[i]) * 100 + Math.max(1, s.frequencyScore[i]) * 10 + Math.max(1, s.monetaryScore[i]);
+  }
+  return {
+    table, traits, size: n,
+    describe: `history:${src.dataHash}:${formatDate(src.cutoff)}:${o.seed}:${JSON.stringify(w)}`,
+  };
+}
+
+/**
+ * The order-value scale for the simulator's Gamma(world p, scale) draws: ν from the gamma-gamma
+ * posterior Gamma(p·x + q, γ + x·m̄) (the prior Gamma(q, γ) when x = 0), mean order value p_fit / ν,
+ * rescaled to the world's shape so the mean is the fitted one. Without a gamma-gamma fit, the world's
+ * own prior (as for synthetic customers).
+ */
+function orderScale(gg: GammaGammaParams | null, x: number, m: number, u: number, w: WorldModel): number {
+  const p = gg?.p ?? w.spend.p, q = gg?.q ?? w.spend.q, gamma = gg?.gamma ?? w.spend.gamma;
+  const scale = gg ? 1 : w.spend.scale;
+  const shape = x > 0 && m > 0 ? p * x + q : q, rate = x > 0 && m > 0 ? gamma + x * m : gamma;
+  const nu = gammaPInv(shape, u) / rate;
+  return (scale * p) / w.spend.p / nu;
+}
+
+/** An IANA zone's UTC offset in minutes at one instant (no daylight saving inside a run: docs/engine.md). */
+export function zoneOffset(zone: string, at: Minutes): number {
+  const part = new Intl.DateTimeFormat("en-US", { timeZone: zone, timeZoneName: "longOffset" })
+    .formatToParts(new Date(at * 60000)).find((p) => p.type === "timeZoneName")?.value ?? "GMT";
+  const m = /GMT([+-])(\d{2}):(\d{2})/.exec(part);
+  return m ? (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
+}
