@@ -10,8 +10,9 @@ import type { Interval } from "../compare/intervals.ts";
 import { renderReport } from "../report/report.ts";
 import { intFlag, parse, progress } from "./args.ts";
 import { fmtInt, fmtMoney, table } from "./format.ts";
+import { parsePopulation } from "../sim/population-spec.ts";
 
-const USAGE = "cadence compare <plan.yaml>... [--customers N] [--days D] [--replications R] [--seed S] [--json] [--report out.html]";
+const USAGE = "cadence compare <plan.yaml>... [--population synthetic|history:<config.yaml>] [--customers N] [--days D] [--replications R] [--seed S] [--json] [--report out.html]";
 
 /** The rows of the terminal table and the report's summary table: label, metric, format. */
 export const SHOWN: [string, Metric, (x: number) => string][] = [
@@ -61,6 +62,7 @@ export async function compareCommand(args: string[]): Promise<number> {
     json: { type: "boolean" },
     report: { type: "string" },
     help: { type: "boolean", short: "h" },
+    population: { type: "string" },
   }, USAGE);
   if (values.help) {
     console.log(`usage: ${USAGE}\n\nRuns every plan and the no-plan baseline on the same customers with the same random numbers,\nover R seeds (S, S+1, …); prints each metric's mean and 95 % interval, and each plan's paired\ndifference against the first plan. Defaults: 10,000 customers, 365 days, 5 replications, seed 1.`);
@@ -69,9 +71,12 @@ export async function compareCommand(args: string[]): Promise<number> {
   if (!positionals.length) throw new InputError(`expected at least one plan file\nusage: ${USAGE}`);
   const loaded = positionals.map((f) => loadPlan(f));
   const bar = progress("compare");
+  const pop = parsePopulation(values.population); // history: starts after its cut-off, runs over its holdout
   const c = comparePlans(loaded, {
-    customers: intFlag(values.customers, "customers", 10_000, 1, 20_000_000),
-    days: intFlag(values.days, "days", 365, 1, 3650),
+    customers: pop.customers ?? intFlag(values.customers, "customers", 10_000, 1, 20_000_000),
+    days: intFlag(values.days, "days", pop.days ?? 365, 1, 3650),
+    start: pop.start,
+    population: pop.population,
     replications: intFlag(values.replications, "replications", 5, 1, 1000),
     seed: intFlag(values.seed, "seed", 1, 0, 2 ** 31 - 1),
     onProgress: bar ? (label, d, n) => bar(label, d, n) : undefined,
