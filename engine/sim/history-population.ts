@@ -55,14 +55,19 @@ export function historySource(file: string, cutoff?: Minutes): HistorySource {
   const bgnbd = fitBgnbd(frequencyData(state)).params;
   const spend = spendData(state);
   const gammaGamma = spend.x.length > 0 ? fitGammaGamma(spend).params : null;
-  const t = h.transactions, hash = createHash("sha256");
-  hash.update(new Uint8Array(t.customer.buffer, t.customer.byteOffset, t.customer.byteLength));
-  hash.update(new Uint8Array(t.time.buffer, t.time.byteOffset, t.time.byteLength));
-  hash.update(new Uint8Array(t.amount.buffer, t.amount.byteOffset, t.amount.byteLength));
-  hash.update(h.ids.join("\n"));
-  src = { file, history: h, cutoff: at, state, bgnbd, gammaGamma, dataHash: hash.digest("hex") };
+  src = { file, history: h, cutoff: at, state, bgnbd, gammaGamma, dataHash: historyHash(h) };
   sources.set(key, src);
   return src;
+}
+
+/** sha256 of an imported history's transactions, customer ids and attributes: identifies the data in a digest. */
+export function historyHash(h: History): string {
+  const t = h.transactions, c = h.customers, hash = createHash("sha256");
+  const bytes = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  for (const a of [t.customer, t.time, t.amount, t.quantity, c.signup, c.email, c.sms]) hash.update(bytes(a));
+  hash.update(h.ids.join("\n"));
+  hash.update(c.timezone.join("\n"));
+  return hash.digest("hex");
 }
 
 export interface HistoryPopulationOptions {

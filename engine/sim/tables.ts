@@ -24,7 +24,7 @@ export function dailyTable(run: SimulationRun, baseline?: SimulationRun | null):
 }
 
 /** One row per message decision: sent, suppressed (with the rule) or holdout. */
-export function messagesTable(run: SimulationRun, rec: Recorder): aq.ColumnTable {
+export function messagesTable(run: Pick<SimulationRun, "plan"> & { population: { table: { ids: string[] } } }, rec: Recorder): aq.ColumnTable {
   const p = run.plan, ids = run.population.table.ids;
   return aq.table({
     time: rec.mTime.map(formatTime),

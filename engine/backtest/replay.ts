@@ -1,0 +1,271 @@
+/**
+ * Backtest: the recorded history replayed in time order through a plan's decision core, with no
+ * simulated world — no organic draws, no responses to messages. What it answers: which messages the
+ * plan would have sent over the period, which the pressure rules would have stopped, and how much
+ * pressure each customer would have felt.
+ *
+ * Events fed to the core, ordered by the simulator's key (time, kind, customer, sequence):
+ *  - signup: at the customers file's signup, else at the first purchase (just before it);
+ *  - purchase: one per transaction row with its amount; a date without a time is placed at 12:00 UTC;
+ *  - inactive: N days after a customer's last purchase for every threshold N the plan's journeys use
+ *    (fires only if no purchase came in between, as in the simulator);
+ *  - the plan's own timers, retries, due sends and scheduled campaigns, as in the simulator.
+ * Visits, abandoned carts, birthdays and message responses are not in a purchase history, so journeys
+ * triggered by them never start. It reuses the simulator's queue, campaign schedule, metrics and
+ * recorder; the driver loop is its own because the simulator's owns a synthetic world.
+ */
+import { CHANNELS, consentBit, EMAIL, SMS } from "../core/channels.ts";
+import type { CompiledPlan } from "../core/compiled.ts";
+import { type ActionSink, Core } from "../core/decide.ts";
+import { CustomerTable, NEVER } from "../core/customer-table.ts";
+import { EV_INACTIVE, EV_PURCHASE, EV_SIGNUP, newEvent } from "../core/events.ts";
+import { selectAudience } from "../core/audience.ts";
+import { DAY, formatDate, HOUR, type Minutes, WEEK } from "../core/time.ts";
+import { canonical, hashJson, type LoadedPlan } from "../plan/load.ts";
+import type { History } from "../../datasets/import.ts";
+import { historyState } from "../../datasets/history.ts";
+import { historyHash, zoneOffset } from "../sim/history-population.ts";
+import { campaignOccurrences } from "../sim/campaign-schedule.ts";
+import { EventQueue } from "../sim/event-queue.ts";
+import * as K from "../sim/kinds.ts";
+import { Metrics } from "../sim/metrics.ts";
+import { Recorder, STATUS } from "../sim/recorder.ts";
+import { ENGINE_VERSION } from "../version.ts";
+
+export interface BacktestOptions {
+  from: Minutes; // first day replayed (00:00 UTC)
+  to: Minutes; // last day replayed, inclusive (00:00 UTC)
+  seed?: number; // the core's holdout and split draws (default 1)
+}
+
+export interface BacktestSummary {
+  digest: string;
+  plan: string;
+  planHash: string;
+  engine: string;
+  history: string;
+  dataHash: string;
+  from: string;
+  to: string;
+  days: number;
+  seed: number;
+  customers: number; // customers who existed at some point of the period
+  signups: number; // signups during the period
+  purchases: number; // transactions replayed
+  revenue: number;
+  inactive: number; // inactivity events fired
+  contacts: number;
+  reach: number;
+  contactsByChannel: Record<string, number>;
+  /** message decisions by program, channel and status (sent, suppressed, holdout, deferred) */
+  messages: { program: string; channel: string; status: string; count: number }[];
+  suppressed: number;
+  suppressedByRule: Record<string, number>;
+  deferred: number;
+  holdout: number;
+  contactsPerCustomerWeek: { mean: number; p50: number; p90: number; p99: number; max: number };
+  /** the customers under the most pressure: most contacts, then most in one week, then id */
+  topCustomers: { id: string; contacts: number; maxWeek: number; purchases: number }[];
+}
+
+export interface BacktestResult {
+  summary: BacktestSummary;
+  plan: CompiledPlan;
+  population: { table: CustomerTable }; // the shape engine/sim/tables.ts's messagesTable reads
+  recorder: Recorder;
+  metrics: Metrics;
+  maxWeek: Uint16Array; // per customer: most contacts in one week of the period
+}
+
+/** Transactions carry dates; a date alone (00:00 UTC) is placed at noon so sends fall in the day. */
+const placed = (t: number) => (t % DAY === 0 ? t + 12 * HOUR : t);
+const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+
+/**
+ * @example const r = backtest(loadPlan("scenarios/lifecycle.yaml"), importHistory("datasets/cdnow-optin.yaml"), { from: parseDate("1997-10-01")!, to: parseDate("1998-06-30")! })
+ */
+export function backtest(loaded: LoadedPlan, h: History, o: BacktestOptions): BacktestResult {
+  const plan = loaded.compiled, seed = o.seed ?? 1;
+  const from = Math.floor(o.from / DAY) * DAY, end = (Math.floor(o.to / DAY) + 1) * DAY;
+  if (end <= from) throw new Error(`backtest: empty period ${formatDate(from)} .. ${formatDate(o.to)}`);
+  const days = (end - from) / DAY, n = h.ids.length, tx = h.transactions;
+  const s = historyState(h, from - DAY, undefined);
+
+  // --- customers at the start ---------------------------------------------------------------------
+  const firstTx = new Float64Array(n).fill(Infinity);
+  for (let i = 0; i < tx.length; i++) firstTx[tx.customer[i]] = Math.min(firstTx[tx.customer[i]], placed(tx.time[i]));
+  const table = new CustomerTable(n, plan.journeys.length);
+  const q = new EventQueue(from, end);
+  let customers = 0;
+  for (let i = 0; i < n; i++) {
+    const c = table.add(h.ids[i]);
+    const signup = h.customers.signup[i];
+    const since = Math.min(Number.isNaN(signup) ? Infinity : signup, firstTx[i]);
+    // listed without a signup date nor purchases: present from before the period
+    table.signup[c] = Number.isFinite(since) ? since : from - 1;
+    table.consent[c] = table.consent0[c] = (h.customers.email[i] ? consentBit(EMAIL) : 0) | (h.customers.sms[i] ? consentBit(SMS) : 0);
+    const zone = h.customers.timezone[i];
+    table.tz[c] = zone ? zoneOffset(zone, from) : plan.plan.timezone;
+    table.orders[c] = s.orders[i];
+    table.revenue[c] = s.value[i];
+    table.lastPurchase[c] = s.orders[i] > 0 ? placed(s.lastPurchase[i]) : NEVER;
+    if (table.signup[c] < end) customers++;
+    if (table.signup[c] >= from) q.push(table.signup[c], K.K_SIGNUP, c);
+    else if (table.lastPurchase[c] !== NEVER) scheduleInactivity(c, table.lastPurchase[c]);
+  }
+  // the recorded purchases, in file order within a (time, customer): the queue's sequence keeps it
+  for (let i = 0; i < tx.length; i++) {
+    const t = placed(tx.time[i]);
+    if (t >= from && t < end) q.push(t, K.K_ORGANIC_PURCHASE, tx.customer[i], i, tx.amount[i]);
+  }
+
+  function scheduleInactivity(c: number, last: number): void {
+    for (const d of plan.inactivityDays) {
+      const at = last + d * DAY;
+      if (at >= from) q.push(at, K.K_INACTIVE, c, d, 0, last);
+    }
+  }
+
+  // --- the plan's side: the core and what it asks for -------------------------------------------------
+  const metrics = new Metrics(n, days, plan.names.programs);
+  const rec = new Recorder();
+  const week = new Uint16Array(n), maxWeek = new Uint16Array(n), bought = new Uint32Array(n);
+  const dayOf = (t: number) => Math.min(days - 1, Math.max(0, Math.floor((t - from) / DAY)));
+  const sink: ActionSink = {
+    send(c, send, time) {
+      const sd = plan.sends[send], ch = plan.channels[sd.channel]!;
+      metrics.contact(c, dayOf(time), sd.program, sd.channel, ch.cost);
+      if (week[c] < 65535) week[c]++;
+      rec.message(time, c, send, "sent", "", ch.cost);
+    },
+    due: (c, send, time, priority) => void q.push(time, K.K_DUE, c, send, priority),
+    retry(c, send, time, priority, deadline, rule) {
+      const sd = plan.sends[send];
+      metrics.defer(plan.names.programs[sd.program], sd.program, sd.channel, rule);
+      rec.message(time, c, send, "deferred", rule, 0);
+      q.push(time, K.K_RETRY, c, send, priority, deadline);
+    },
+    suppressed(c, send, time, rule) {
+      const sd = plan.sends[send];
+      metrics.suppress(dayOf(time), plan.names.programs[sd.program], sd.program, sd.channel, rule);
+      rec.message(time, c, send, "suppressed", rule, 0);
+    },
+    holdout(c, send, time) {
+      metrics.holdout++, metrics.programs[plan.sends[send].program].holdout++;
+      rec.message(time, c, send, "holdout", "", 0);
+    },
+    timer: (c, journey, generation, time) => void q.push(time, K.K_TIMER, c, journey, 0, generation | 0),
+    entered: (_c, journey) => void metrics.programs[plan.journeys[journey].program].entered++,
+    exited() {},
+  };
+  const core = new Core(plan, table, sink, seed);
+  const ev = newEvent();
+  const fire = (c: number, type: number, time: number, value = 0, days = 0) => {
+    ev.type = type, ev.time = time, ev.value = value, ev.days = days, ev.send = ev.channel = ev.program = -1;
+    rec.event(time, c, type, -1, -1, -1, value);
+    core.event(c, ev, time);
+  };
+
+  // --- the clock: as the simulator's, day by day, campaigns arbitrated at the start of each day --------
+  const occurrences = campaignOccurrences(plan, from, end);
+  let nextOcc = 0, weekEnd = from + WEEK, signups = 0, purchases = 0, revenue = 0, inactive = 0;
+  for (let d = 0; d < days; d++) {
+    const dayStart = from + d * DAY, dayEnd = dayStart + DAY;
+    const today: typeof occurrences = [];
+    while (nextOcc < occurrences.length && occurrences[nextOcc].time < dayEnd) today.push(occurrences[nextOcc++]);
+    today.sort((x, y) => y.priority - x.priority || x.time - y.time || x.campaign - y.campaign);
+    for (const occ of today) {
+      for (const c of selectAudience(plan, occ.campaign, table, dayStart)) core.campaign(c, occ.campaign, dayStart, Math.max(occ.time, dayStart));
+    }
+    for (let id = q.popBefore(dayEnd); id >= 0; id = q.popBefore(dayEnd)) {
+      const c = q.cust[id], time = q.time[id], a = q.a[id], b = q.b[id], dd = q.d[id], kind = q.kind[id];
+      q.release(id);
+      switch (kind) {
+        case K.K_SIGNUP:
+          signups++;
+          fire(c, EV_SIGNUP, time);
+          break;
+        case K.K_ORGANIC_PURCHASE:
+          purchases++, revenue += b, bought[c]++;
+          metrics.purchase(c, dayOf(time), b, -1);
+          fire(c, EV_PURCHASE, time, b);
+          scheduleInactivity(c, time);
+          break;
+        case K.K_INACTIVE:
+          if (table.lastPurchase[c] === dd) inactive++, fire(c, EV_INACTIVE, time, 0, a);
+          break;
+        case K.K_TIMER:
+          core.timer(c, a, dd >>> 0, time);
+          break;
+        case K.K_RETRY:
+          core.retry(c, a, time, b, dd);
+          break;
+        case K.K_DUE:
+          core.due(c, a, time, b);
+          break;
+        default:
+          throw new Error(`backtest: unexpected queue kind ${kind}`);
+      }
+    }
+    if (dayEnd >= weekEnd || d === days - 1) {
+      metrics.closeWeek((c) => table.signup[c] < weekEnd);
+      for (let c = 0; c < n; c++) {
+        if (week[c] > maxWeek[c]) maxWeek[c] = week[c];
+        week[c] = 0;
+      }
+      weekEnd += WEEK;
+    }
+  }
+
+  // --- the report -------------------------------------------------------------------------------------
+  const byMessage = new Map<string, BacktestSummary["messages"][number]>();
+  for (let i = 0; i < rec.mSend.length; i++) {
+    const sd = plan.sends[rec.mSend[i]];
+    const program = plan.names.programs[sd.program], channel = CHANNELS[sd.channel], status = STATUS[rec.mStatus[i]];
+    const key = `${program}\u0000${channel}\u0000${status}`;
+    const row = byMessage.get(key);
+    if (row) row.count++;
+    else byMessage.set(key, { program, channel, status, count: 1 });
+  }
+  const messages = [...byMessage.values()].sort((x, y) =>
+    x.program.localeCompare(y.program) || x.channel.localeCompare(y.channel) || STATUS.indexOf(x.status as never) - STATUS.indexOf(y.status as never)
+  );
+  const suppressedByRule: Record<string, number> = {};
+  for (const v of [...metrics.suppressedBy.values()].sort((x, y) => x.rule.localeCompare(y.rule))) {
+    suppressedByRule[v.rule] = (suppressedByRule[v.rule] ?? 0) + v.count;
+  }
+  const top = Array.from({ length: n }, (_, c) => c).filter((c) => metrics.contactsOf[c] > 0)
+    .sort((x, y) => metrics.contactsOf[y] - metrics.contactsOf[x] || maxWeek[y] - maxWeek[x] || (h.ids[x] < h.ids[y] ? -1 : 1))
+    .slice(0, 10)
+    .map((c) => ({ id: h.ids[c], contacts: metrics.contactsOf[c], maxWeek: maxWeek[c], purchases: bought[c] }));
+  const w = metrics.weekly();
+  const body: Omit<BacktestSummary, "digest"> = {
+    plan: plan.plan.name,
+    planHash: loaded.hash,
+    engine: ENGINE_VERSION,
+    history: h.config.source,
+    dataHash: historyHash(h),
+    from: formatDate(from),
+    to: formatDate(end - DAY),
+    days,
+    seed,
+    customers,
+    signups,
+    purchases,
+    revenue: round(revenue),
+    inactive,
+    contacts: metrics.contacts,
+    reach: metrics.reach,
+    contactsByChannel: Object.fromEntries(CHANNELS.map((ch, i) => [ch, metrics.channels[i].contacts])),
+    messages,
+    suppressed: metrics.suppressed,
+    suppressedByRule,
+    deferred: metrics.deferred,
+    holdout: metrics.holdout,
+    contactsPerCustomerWeek: { mean: round(w.mean, 4), p50: w.p50, p90: w.p90, p99: w.p99, max: w.max },
+    topCustomers: top,
+  };
+  const { history: _source, ...stable } = body; // the config's path does not change the results
+  const digest = hashJson({ kind: "backtest", results: JSON.parse(canonical(stable)) });
+  return { summary: { digest, ...body }, plan, population: { table }, recorder: rec, metrics, maxWeek };
+}

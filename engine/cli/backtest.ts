@@ -1,0 +1,115 @@
+/**
+ * `cadence backtest <plan.yaml> --history <config.yaml> [--from DATE] [--to DATE] [--seed S] [--json] [--out DIR]`:
+ * replays a recorded history through a plan (engine/backtest/replay.ts) and reports what it would
+ * have sent and the pressure it would have put on each customer.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import * as aq from "arquero";
+import { loadPlan } from "../plan/load.ts";
+import { InputError } from "../plan/errors.ts";
+import { DAY, formatDate, parseDate } from "../core/time.ts";
+import { importHistory } from "../../datasets/import.ts";
+import { backtest, type BacktestResult, type BacktestSummary } from "../backtest/replay.ts";
+import { messagesTable } from "../sim/tables.ts";
+import { intFlag, parse } from "./args.ts";
+import { fmtInt, fmtMoney, table } from "./format.ts";
+
+const USAGE = "cadence backtest <plan.yaml> --history <config.yaml> [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--seed S] [--json] [--out DIR]";
+
+const dateFlag = (v: string | undefined, flag: string): number | undefined => {
+  if (v === undefined) return undefined;
+  const t = parseDate(v);
+  if (t === null || v.length !== 10) throw new InputError(`--${flag}: expected a date such as 1997-10-01, got '${v}'`);
+  return t;
+};
+
+/** @example await backtestCommand(["scenarios/lifecycle.yaml", "--history", "datasets/cdnow-optin.yaml", "--json"]) */
+export async function backtestCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {
+    history: { type: "string" },
+    from: { type: "string" },
+    to: { type: "string" },
+    seed: { type: "string" },
+    json: { type: "boolean" },
+    out: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  }, USAGE);
+  if (values.help) {
+    console.log(`usage: ${USAGE}\n\nReplays the history's purchases (and signups, and inactivity thresholds) in time order through the\nplan, with no simulated responses. Defaults: --from the day after the config's calibrationEnd, --to its\nholdoutEnd (else the last transaction's day), seed 1.`);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new InputError(`expected one plan file, got ${positionals.length}\nusage: ${USAGE}`);
+  if (!values.history) throw new InputError(`missing --history <config.yaml> (a history config; see docs/history.md)\nusage: ${USAGE}`);
+  const seed = intFlag(values.seed, "seed", 1, 0, 2 ** 31 - 1);
+  let from = dateFlag(values.from, "from"), to = dateFlag(values.to, "to");
+  const loaded = loadPlan(positionals[0]);
+  const h = importHistory(values.history);
+  from ??= h.config.calibrationEnd + DAY;
+  if (to === undefined) {
+    let last = -Infinity;
+    for (let i = 0; i < h.transactions.length; i++) last = Math.max(last, h.transactions.time[i]);
+    to = h.config.holdoutEnd ?? Math.floor(last / DAY) * DAY;
+  }
+  if (to < from) throw new InputError(`--to ${formatDate(to)} is before --from ${formatDate(from)}`);
+  const result = backtest(loaded, h, { from, to, seed });
+  if (values.out) {
+    const files = writeBacktest(result, values.out);
+    if (!values.json) console.log(`wrote ${files.length} files to ${values.out}`);
+  }
+  console.log(values.json ? JSON.stringify(result.summary) : formatBacktest(result.summary, h.config.currency));
+  await Promise.resolve();
+  return 0;
+}
+
+/** summary.json, messages.csv (simulate's columns) and customers.csv (contacts, most in a week, purchases). */
+export function writeBacktest(r: BacktestResult, dir: string): string[] {
+  mkdirSync(dir, { recursive: true });
+  const t = r.population.table, m = r.metrics, out: string[] = [];
+  const put = (name: string, text: string) => (writeFileSync(join(dir, name), text), out.push(join(dir, name)));
+  put("summary.json", JSON.stringify(r.summary, null, 2) + "\n");
+  put("messages.csv", aq.toCSV(messagesTable(r, r.recorder)) + "\n");
+  const rows = Array.from({ length: t.size }, (_, c) => c);
+  put("customers.csv", aq.toCSV(aq.table({
+    id: t.ids.slice(0, t.size),
+    contacts: Array.from(m.contactsOf),
+    maxWeek: Array.from(r.maxWeek),
+    purchases: Array.from(m.purchasesOf),
+    revenue: rows.map((c) => Math.round(m.revenueOf[c] * 100) / 100),
+  })) + "\n");
+  return out;
+}
+
+/** The readable report. */
+export function formatBacktest(s: BacktestSummary, currency: string): string {
+  const w = s.contactsPerCustomerWeek;
+  const lines = [
+    `backtest ${s.plan} on ${s.history} · ${s.from} .. ${s.to} (${s.days} days) · seed ${s.seed}`,
+    `digest ${s.digest}`,
+    "",
+    table([
+      ["customers (existing in the period)", fmtInt(s.customers)],
+      ["replayed: signups / purchases / inactivity events", `${fmtInt(s.signups)} / ${fmtInt(s.purchases)} / ${fmtInt(s.inactive)}`],
+      [`revenue replayed (${currency})`, fmtMoney(s.revenue)],
+      ["reach (customers contacted)", fmtInt(s.reach)],
+      ["contacts", fmtInt(s.contacts)],
+      ...Object.entries(s.contactsByChannel).filter(([, v]) => v > 0).map(([k, v]) => [`  ${k}`, fmtInt(v)]),
+      ["contacts per customer-week mean / p50 / p90 / p99 / max", `${w.mean.toFixed(2)} / ${w.p50} / ${w.p90} / ${w.p99} / ${w.max}`],
+      ["suppressed / deferred / holdout", `${fmtInt(s.suppressed)} / ${fmtInt(s.deferred)} / ${fmtInt(s.holdout)}`],
+      ...Object.entries(s.suppressedByRule).sort((a, b) => b[1] - a[1]).map(([k, v]) => [`  suppressed by ${k}`, fmtInt(v)]),
+    ]),
+  ];
+  if (s.messages.length) {
+    lines.push("", "messages by program, channel and status:", table(
+      s.messages.map((m) => [m.program, m.channel, m.status, fmtInt(m.count)]),
+      ["program", "channel", "status", "messages"],
+    ));
+  }
+  if (s.topCustomers.length) {
+    lines.push("", "customers under the most pressure:", table(
+      s.topCustomers.map((c) => [c.id, fmtInt(c.contacts), fmtInt(c.maxWeek), fmtInt(c.purchases)]),
+      ["customer", "contacts", "most in a week", "purchases"],
+    ));
+  }
+  return lines.join("\n");
+}
