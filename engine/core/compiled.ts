@@ -77,5 +77,5 @@ export interface CompiledPlan {
   resumes: number[][];
   inactivityDays: number[]; // distinct thresholds of inactive triggers
   usesVisits: boolean; // some journey listens to visits or an expression reads lastVisit
-  horizon: number; // how long the ledger must remember contacts (minutes)
+  horizon: number; // how long the ledger must remember sent contacts (minutes); no rules, no ledger
 }

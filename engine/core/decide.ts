@@ -27,7 +27,7 @@ import {
 } from "./events.ts";
 import { uniform } from "./hash.ts";
 import { addContact, type Contact, pruneLedger, removeContact } from "./ledger.ts";
-import { checkPressure, type PressureEnv } from "./pressure.ts";
+import { checkPressure, type PressureEnv, type Verdict } from "./pressure.ts";
 import { DAY } from "./time.ts";
 import { truthy } from "../plan/expr.ts";
 
@@ -45,6 +45,8 @@ export interface ActionSink {
   entered(c: number, journey: number, time: number): void;
   exited(c: number, journey: number, time: number, reason: "completed" | "goal" | "left"): void;
 }
+
+const PASS: Verdict = { ok: true, rule: -1, retryAt: 0 };
 
 // Purposes of the core's counter-based random streams.
 const HOLDOUT = 0x401d, SPLIT = 0x5b17;
@@ -260,11 +262,12 @@ export class Core {
     const contact = this.contact;
     contact.time = time, contact.program = s.program, contact.channel = s.channel, contact.category = s.category;
     contact.priority = priority;
-    const ledger = t.ledger(c);
-    pruneLedger(ledger, now - this.plan.horizon);
+    // without rules there is nothing to count: no ledger is kept (a third of the simulation's time otherwise)
+    const ledger = this.plan.pressure.rules.length ? t.ledger(c) : null;
+    if (ledger) pruneLedger(ledger, now - this.plan.horizon);
     this.env.tzOffset = t.tz[c];
     this.at(c, now);
-    const verdict = checkPressure(this.plan.pressure, ledger, contact, now, this.env);
+    const verdict = ledger ? checkPressure(this.plan.pressure, ledger, contact, now, this.env) : PASS;
     if (!verdict.ok) {
       const rule = this.plan.pressure.rules[verdict.rule].name;
       if (deadline >= now && verdict.retryAt <= deadline && verdict.retryAt > now) {
@@ -283,7 +286,7 @@ export class Core {
       }
       this.capacityUsed.set(key, used + 1);
     }
-    addContact(ledger, contact);
+    if (ledger) addContact(ledger, contact);
     if (time === now) {
       t.lastContact[c] = now;
       this.sink.send(c, send, now, priority);
@@ -299,15 +302,17 @@ export class Core {
     const contact = this.contact;
     contact.time = now, contact.program = s.program, contact.channel = s.channel, contact.category = s.category;
     contact.priority = priority;
-    const ledger = t.ledger(c);
-    removeContact(ledger, contact);
+    const ledger = this.plan.pressure.rules.length ? t.ledger(c) : null;
+    if (ledger) removeContact(ledger, contact);
     if (t.gone[c]) return;
     if (ch.consent >= 0 && (t.consent[c] & consentBit(ch.consent)) === 0) return this.sink.suppressed(c, send, now, "consent");
-    this.env.tzOffset = t.tz[c];
-    this.at(c, now);
-    const verdict = checkPressure(this.plan.pressure, ledger, contact, now, this.env);
-    if (!verdict.ok) return this.sink.suppressed(c, send, now, this.plan.pressure.rules[verdict.rule].name);
-    addContact(ledger, contact);
+    if (ledger) {
+      this.env.tzOffset = t.tz[c];
+      this.at(c, now);
+      const verdict = checkPressure(this.plan.pressure, ledger, contact, now, this.env);
+      if (!verdict.ok) return this.sink.suppressed(c, send, now, this.plan.pressure.rules[verdict.rule].name);
+      addContact(ledger, contact);
+    }
     t.lastContact[c] = now;
     this.sink.send(c, send, now, priority);
   }

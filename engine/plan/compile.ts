@@ -22,7 +22,6 @@ import type { ExprCtx } from "../core/context.ts";
 import { EV_INACTIVE, EV_VISIT, EVENT_TYPES } from "../core/events.ts";
 import { hashString } from "../core/hash.ts";
 import { compilePressure, pressureHorizon } from "../core/pressure.ts";
-import { DAY } from "../core/time.ts";
 import { InputError, type Path, Reporter } from "./errors.ts";
 import { compileWithin } from "./expr.ts";
 import { coreScope } from "./scope.ts";
@@ -160,6 +159,6 @@ export function compilePlan(plan: Plan, reporter?: Reporter): CompiledPlan {
     resumes,
     inactivityDays,
     usesVisits: refs.has("lastVisit") || triggers[EV_VISIT].length + exits[EV_VISIT].length + resumes[EV_VISIT].length > 0,
-    horizon: Math.max(pressureHorizon(pressure), 35 * DAY),
+    horizon: pressureHorizon(pressure),
   };
 }
