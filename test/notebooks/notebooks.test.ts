@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+const ROOT = resolve(import.meta.dirname!, "../..");
+const NOTEBOOKS = readdirSync(join(ROOT, "notebooks")).filter((f) => f.endsWith(".ipynb")).sort();
+const INSTALL = "apt-get install -y jupyter-nbconvert python3-nbclient python3-ipykernel";
+
+const has = (cmd: string) => spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
+
+/** Jupyter's nbconvert, installed with apt when we are root on a machine that has it (as on CI). */
+function ensureJupyter(): void {
+  if (has("jupyter-nbconvert")) return;
+  const root = typeof process.getuid === "function" && process.getuid() === 0;
+  if (root && has("apt-get")) {
+    execFileSync("sh", ["-c", `apt-get update -qq && DEBIAN_FRONTEND=noninteractive ${INSTALL} -qq`], { stdio: "inherit" });
+    if (has("jupyter-nbconvert")) return;
+  }
+  throw new Error(`Jupyter's nbconvert is missing; install it with: sudo ${INSTALL}`);
+}
+
+interface Output { output_type: string; ename?: string; evalue?: string; traceback?: string[]; data?: Record<string, unknown> }
+interface Notebook { cells: { cell_type: string; source: string[]; outputs?: Output[] }[] }
+
+describe("notebooks", () => {
+  it("are committed without bulky outputs", () => {
+    expect(NOTEBOOKS).toEqual(["01-compare-plans.ipynb", "02-tune-pressure-rules.ipynb", "03-history-and-calibration.ipynb"]);
+    for (const f of NOTEBOOKS) {
+      const nb = JSON.parse(readFileSync(join(ROOT, "notebooks", f), "utf8")) as Notebook;
+      const size = JSON.stringify(nb.cells.flatMap((c) => c.outputs ?? [])).length;
+      expect(size, `${f} carries ${size} characters of outputs`).toBeLessThan(20_000);
+      expect(nb.cells.filter((c) => c.cell_type === "markdown").length, `${f} explains its steps`).toBeGreaterThanOrEqual(3);
+    }
+  });
+
+  it("run top to bottom with the Deno kernel, with no error and with rich output", () => {
+    ensureJupyter();
+    // (re)register the kernel with this checkout's deno binary: the kernelspec records its path
+    execFileSync(join(ROOT, "node_modules/.bin/deno"), ["jupyter", "--install", "--force"], { cwd: ROOT, stdio: "pipe" });
+    const out = mkdtempSync(join(tmpdir(), "cadence-nb-"));
+    for (const f of NOTEBOOKS) {
+      const target = join(out, f);
+      const run = spawnSync("jupyter-nbconvert", [
+        "--to", "notebook", "--execute", "--ExecutePreprocessor.kernel_name=deno", "--ExecutePreprocessor.timeout=600",
+        "--output", target, join(ROOT, "notebooks", f),
+      ], { cwd: ROOT, encoding: "utf8" });
+      const executed = run.status === 0 ? JSON.parse(readFileSync(target, "utf8")) as Notebook : null;
+      const errors = (executed?.cells ?? []).flatMap((c) => (c.outputs ?? []).filter((o) => o.output_type === "error").map((o) => `${o.ename}: ${o.evalue}\n${(o.traceback ?? []).join("\n")}\nin cell:\n${c.source.join("")}`));
+      expect(run.status, `${f}: nbconvert failed\n${run.stderr}`).toBe(0);
+      expect(errors, `${f}: error output`).toEqual([]);
+      const rich = executed!.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.data && ("text/html" in o.data || "image/svg+xml" in o.data));
+      expect(rich.length, `${f}: tables and charts display as HTML or SVG`).toBeGreaterThanOrEqual(3);
+    }
+  }, 900_000);
+});
