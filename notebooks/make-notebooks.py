@@ -185,8 +185,11 @@ The simulated response to an e-mail (open, click, purchase) is fitted so that a 
 Hillstrom customers reproduces the experiment's lifts. The check below re-runs it: each simulated lift
 must fall inside the experiment's 95 % interval."""),
 code("""const checks = calibrationCheck(loadHillstrom(), DEFAULT_WORLD, HILLSTROM_RELEVANCE);
+// visit and conversion lifts in percentage points, spend in dollars per customer
+const unit = (k: string, x: number) => (k === "spend" ? x : x * 100);
 show(aq.from(checks.flatMap((a) => (["visit", "conversion", "spend"] as const).map((k) => ({
-  arm: a.arm, outcome: k, simulated: a[k].sim, observed: a[k].observed.lift, lo: a[k].observed.lo, hi: a[k].observed.hi, inside: a[k].inside,
+  arm: a.arm, outcome: k === "spend" ? "spend ($)" : `${k} (pp)`, simulated: unit(k, a[k].sim), observed: unit(k, a[k].observed.diff),
+  lo: unit(k, a[k].observed.lo), hi: unit(k, a[k].observed.hi), inside: a[k].inside,
 })))))"""),
 md("""## Backtest a plan on the recorded history
 

@@ -46,14 +46,13 @@ export function show(x: unknown, o: { limit?: number; title?: string } = {}): Di
   return displayable({ "text/plain": String(x) }, String(x));
 }
 
-/** Number formats: two decimals for fractional columns, thousands separators everywhere. */
+/** Number formats: thousands separators; two decimals for a number that is not whole. */
 function formats(t: aq.ColumnTable): Record<string, (v: unknown) => string> {
   const out: Record<string, (v: unknown) => string> = {};
-  for (const name of t.columnNames()) {
-    const col = t.array(name) as unknown[];
-    if (!col.some((v) => typeof v === "number")) continue;
-    const fractional = col.some((v) => typeof v === "number" && !Number.isInteger(v));
-    out[name] = (v) => (typeof v === "number" ? v.toLocaleString("en-US", { maximumFractionDigits: fractional ? 2 : 0, minimumFractionDigits: fractional ? 2 : 0 }) : String(v ?? ""));
-  }
+  const fmt = (v: unknown) =>
+    typeof v === "number"
+      ? v.toLocaleString("en-US", Number.isInteger(v) ? { maximumFractionDigits: 0 } : { minimumFractionDigits: 2, maximumFractionDigits: 2 })
+      : String(v ?? "");
+  for (const name of t.columnNames()) out[name] = fmt;
   return out;
 }
