@@ -14,6 +14,7 @@
  * triggered by them never start. It reuses the simulator's queue, campaign schedule, metrics and
  * recorder; the driver loop is its own because the simulator's owns a synthetic world.
  */
+import { runPlanEvent } from "../sim/plan-events.ts";
 import { CHANNELS, consentBit, EMAIL, SMS } from "../core/channels.ts";
 import type { CompiledPlan } from "../core/compiled.ts";
 import { type ActionSink, Core } from "../core/decide.ts";
@@ -194,17 +195,8 @@ export function backtest(loaded: LoadedPlan, h: History, o: BacktestOptions): Ba
         case K.K_INACTIVE:
           if (table.lastPurchase[c] === dd) inactive++, fire(c, EV_INACTIVE, time, 0, a);
           break;
-        case K.K_TIMER:
-          core.timer(c, a, dd >>> 0, time);
-          break;
-        case K.K_RETRY:
-          core.retry(c, a, time, b, dd);
-          break;
-        case K.K_DUE:
-          core.due(c, a, time, b);
-          break;
         default:
-          throw new Error(`backtest: unexpected queue kind ${kind}`);
+          if (!runPlanEvent(core, kind, c, time, a, b, dd)) throw new Error(`backtest: unexpected queue kind ${kind}`);
       }
     }
     if (dayEnd >= weekEnd || d === days - 1) {

@@ -44,6 +44,5 @@ export async function simulateCommand(args: string[]): Promise<number> {
     if (!values.json) console.log(`wrote ${files.length} files to ${values.out}`);
   }
   console.log(values.json ? JSON.stringify(result.summary) : formatSummary(result.summary, loaded.plan.currency));
-  await Promise.resolve();
   return 0;
 }

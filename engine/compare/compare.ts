@@ -116,7 +116,7 @@ export function comparePlans(loaded: LoadedPlan[], o: CompareOptions = {}): Comp
       const res = runPlan(l, {
         customers, days, seed, start: startText, world: o.world, baseline,
         population: (p) => makePopulation(p.journeys),
-        onDay: (phase, d, n) => (watch?.onDay(d), o.onProgress?.(`${names[i]}${tag}`, d, n)),
+        onDay: (_phase, d, n) => (watch?.onDay(d), o.onProgress?.(`${names[i]}${tag}`, d, n)),
       });
       runs[i].push(metricsOf(res.summary));
       if (r === 0) details.push(detailOf(res.summary, res.run, watch!.rows()));

@@ -166,7 +166,7 @@ export function funnelChart(c: Comparison): string {
 }
 
 /** Moments of truth: contacts by lifecycle stage at contact (columns) and program (rows), one matrix per plan. */
-export function coverageMatrix(c: Comparison, p: PlanComparison): string {
+export function coverageMatrix(_c: Comparison, p: PlanComparison): string {
   const rows = p.detail.stageContacts;
   const programs = [...new Set(rows.map((r) => r.program))];
   if (!programs.length) return "";

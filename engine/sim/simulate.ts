@@ -26,6 +26,7 @@ import {
 import { DAY, WEEK } from "../core/time.ts";
 import { STAGES, stageOf } from "../core/lifecycle.ts";
 import { EventQueue } from "./event-queue.ts";
+import { runPlanEvent } from "./plan-events.ts";
 import * as K from "./kinds.ts";
 import { Metrics } from "./metrics.ts";
 import type { Population } from "./population.ts";
@@ -325,15 +326,8 @@ export function simulate(plan: CompiledPlan, population: Population, o: Simulate
           rec?.event(time, c, -1, -1, -1, -1, 0);
           core.leave(c, time);
           break;
-        case K.K_TIMER:
-          core.timer(c, a, dd >>> 0, time);
-          break;
-        case K.K_RETRY:
-          core.retry(c, a, time, b, dd);
-          break;
-        case K.K_DUE:
-          core.due(c, a, time, b);
-          break;
+        default:
+          runPlanEvent(core, kind, c, time, a, b, dd);
       }
     }
     if (dayEnd >= weekEnd || d === o.days - 1) {
