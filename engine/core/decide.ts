@@ -12,7 +12,7 @@
  */
 import type { CompiledPlan, CompiledProgram } from "./compiled.ts";
 import { OP_BRANCH, OP_END, OP_SEND, OP_SPLIT, OP_WAIT, OP_WAITFOR } from "./compiled.ts";
-import { consentBit } from "./channels.ts";
+import { CHANNELS, consentBit } from "./channels.ts";
 import { type ExprCtx, newCtx } from "./context.ts";
 import type { CustomerTable } from "./customer-table.ts";
 import {
@@ -280,7 +280,7 @@ export class Core {
       const key = day * 8 + s.channel, used = this.capacityUsed.get(key) ?? 0;
       if (used >= ch.capacity) {
         const nextDay = (day + 1) * DAY - this.plan.plan.timezone + (ch.window ? ch.window[0] - t.tz[c] + this.plan.plan.timezone : 0);
-        const rule = `capacity:${this.channelName(s.channel)}`;
+        const rule = `capacity:${CHANNELS[s.channel]}`;
         if (deadline >= now && nextDay <= deadline && nextDay > now) return this.sink.retry(c, send, nextDay, priority, deadline, rule);
         return this.sink.suppressed(c, send, time, rule);
       }
@@ -315,9 +315,5 @@ export class Core {
     }
     t.lastContact[c] = now;
     this.sink.send(c, send, now, priority);
-  }
-
-  private channelName(ch: number): string {
-    return ["email", "sms", "push", "mail", "call"][ch];
   }
 }

@@ -3,6 +3,8 @@
  * derived from a customer's order count and days since last purchase so that the simulator, the
  * history importer and the live driver all classify a customer the same way.
  */
+import { DAY } from "./time.ts";
+
 export const STAGES = ["prospect", "new", "regular", "lapsing", "churned"] as const;
 export type Stage = typeof STAGES[number];
 export const PROSPECT = 0, NEW = 1, REGULAR = 2, LAPSING = 3, CHURNED = 4;
@@ -23,4 +25,9 @@ export function stageOf(orders: number, daysSinceLast: number, gone: boolean): n
   if (daysSinceLast > CHURNED_AFTER_DAYS) return CHURNED;
   if (daysSinceLast > LAPSING_AFTER_DAYS) return LAPSING;
   return orders === 1 ? NEW : REGULAR;
+}
+
+/** A customer's stage at `now` from their row of a CustomerTable (or any table with these columns). */
+export function stageAt(t: { orders: ArrayLike<number>; lastPurchase: ArrayLike<number>; gone: ArrayLike<number> }, c: number, now: number): number {
+  return stageOf(t.orders[c], Math.floor((now - t.lastPurchase[c]) / DAY), t.gone[c] === 1);
 }

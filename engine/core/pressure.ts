@@ -7,6 +7,7 @@
  * exceeds its threshold.
  */
 import { closest, oneOf, type Path, type Reporter } from "../plan/errors.ts";
+import { unknownFields } from "../plan/fields.ts";
 import type { Contact } from "./ledger.ts";
 import { L_CATEGORY, L_CHANNEL, L_PRIORITY, L_PROGRAM, STRIDE } from "./ledger.ts";
 import { DAY, type Minutes, parseDuration } from "./time.ts";
@@ -79,15 +80,6 @@ function isObj(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
-function checkFields(r: Reporter, o: Record<string, unknown>, path: Path, allowed: string[]): void {
-  for (const k of Object.keys(o)) {
-    if (!allowed.includes(k)) {
-      const hint = closest(k, allowed);
-      r.error([...path, k], `unknown field '${k}'${hint ? `; did you mean '${hint}'?` : ""} valid fields: ${allowed.join(", ")}`);
-    }
-  }
-}
-
 function compileFilter(r: Reporter, v: unknown, path: Path, index: PlanIndex): Filter {
   const f: Filter = { channels: all(index.channels.length), categories: all(index.categories.length), programs: null };
   if (v === undefined) return f;
@@ -95,7 +87,7 @@ function compileFilter(r: Reporter, v: unknown, path: Path, index: PlanIndex): F
     r.error(path, `expected a mapping with channels, categories and/or programs lists`);
     return f;
   }
-  checkFields(r, v, path, FILTER_FIELDS);
+  unknownFields(r, v, path, FILTER_FIELDS);
   const names = (key: string, valid: readonly string[]): number[] | null => {
     if (v[key] === undefined) return null;
     const list = typeof v[key] === "string" ? [v[key]] : v[key];
@@ -155,7 +147,7 @@ export function compilePressure<C>(raw: unknown, path: Path, index: PlanIndex, c
     r.error(path, `expected a mapping with rules (a list) and optionally exempt`);
     return out;
   }
-  checkFields(r, raw, path, ["rules", "exempt"]);
+  unknownFields(r, raw, path, ["rules", "exempt"]);
   if (raw.exempt !== undefined) out.exempt = compileFilter(r, raw.exempt, [...path, "exempt"], index);
   const rules = raw.rules ?? [];
   if (!Array.isArray(rules)) {
@@ -166,7 +158,7 @@ export function compilePressure<C>(raw: unknown, path: Path, index: PlanIndex, c
   rules.forEach((raw, i) => {
     const rp = [...path, "rules", i];
     if (!isObj(raw)) return r.error(rp, `expected a rule: a mapping with name and one of cap, spacing or weighted`);
-    checkFields(r, raw, rp, RULE_FIELDS);
+    unknownFields(r, raw, rp, RULE_FIELDS);
     const kinds = ["cap", "spacing", "weighted"].filter((k) => raw[k] !== undefined) as CompiledRule<C>["kind"][];
     if (kinds.length !== 1) return r.error(rp, `a rule has exactly one of cap, spacing or weighted; this one has ${kinds.length ? kinds.join(" and ") : "none"}`);
     const kind = kinds[0];
@@ -223,7 +215,7 @@ export function compilePressure<C>(raw: unknown, path: Path, index: PlanIndex, c
 
 function compileWeighted<C>(r: Reporter, v: unknown, path: Path, rule: CompiledRule<C>, index: PlanIndex, compile: CompileExpr<C>): void {
   if (!isObj(v)) return r.error(path, `expected a mapping with threshold, weights or weight, and decay`);
-  checkFields(r, v, path, WEIGHTED_FIELDS);
+  unknownFields(r, v, path, WEIGHTED_FIELDS);
   if (v.threshold === undefined) r.error([...path, "threshold"], `missing threshold: a number or an expression`);
   else rule.threshold = threshold(r, v.threshold, [...path, "threshold"], compile);
   if (v.weights !== undefined && v.weight !== undefined) r.error(path, `give either weights (per channel/category) or weight (an expression), not both`);
@@ -261,7 +253,7 @@ function compileWeighted<C>(r: Reporter, v: unknown, path: Path, rule: CompiledR
       out.push([age, b[1]]);
     });
     rule.decay = { kind: "bands", bands: out };
-  } else checkFields(r, d, dp, ["halfLife", "linear", "bands"]);
+  } else unknownFields(r, d, dp, ["halfLife", "linear", "bands"]);
 }
 
 function decayAt(d: Decay, age: Minutes): number {

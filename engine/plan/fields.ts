@@ -14,18 +14,23 @@ export function describe(v: unknown): string {
   return `${typeof v} ${JSON.stringify(v)}`;
 }
 
+/** Reports every key of `o` that is not allowed, with the closest valid one as a hint. */
+export function unknownFields(r: Reporter, o: Obj, path: Path, allowed: readonly string[]): void {
+  for (const k of Object.keys(o)) {
+    if (!allowed.includes(k)) {
+      const hint = closest(k, allowed);
+      r.error([...path, k], `unknown field '${k}'${hint ? `; did you mean '${hint}'?` : ""} valid fields: ${allowed.join(", ")}`);
+    }
+  }
+}
+
 /** A mapping with only the allowed keys; unknown keys are reported with a suggestion. */
 export function object(r: Reporter, v: unknown, path: Path, allowed: readonly string[]): Obj | null {
   if (v === null || typeof v !== "object" || Array.isArray(v)) {
     r.error(path, `expected a mapping with ${oneOf(allowed)}, got ${describe(v)}`);
     return null;
   }
-  for (const k of Object.keys(v)) {
-    if (!allowed.includes(k)) {
-      const hint = closest(k, allowed);
-      r.error([...path, k], `unknown field '${k}'${hint ? `; did you mean '${hint}'?` : ""} valid fields: ${allowed.join(", ")}`);
-    }
-  }
+  unknownFields(r, v as Obj, path, allowed);
   return v as Obj;
 }
 

@@ -6,7 +6,7 @@ import { CHANNELS, consentBit } from "../core/channels.ts";
 import type { ExprCtx } from "../core/context.ts";
 import { NEVER } from "../core/customer-table.ts";
 import { EVENT_TYPES } from "../core/events.ts";
-import { stageOf, STAGES } from "../core/lifecycle.ts";
+import { stageAt, STAGES } from "../core/lifecycle.ts";
 import { DAY, HOUR } from "../core/time.ts";
 import type { Scope, Value } from "./expr.ts";
 
@@ -15,7 +15,7 @@ const daysSince = (t: number, now: number) => Math.floor((now - t) / DAY);
 
 export function stage(ctx: ExprCtx): number {
   const { t, c } = ctx;
-  return stageOf(t.orders[c], daysSince(t.lastPurchase[c], ctx.now), t.gone[c] === 1);
+  return stageAt(t, c, ctx.now);
 }
 
 const vars: Scope<ExprCtx>["vars"] = {

@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { CHANNELS } from "../core/channels.ts";
 import type { CompiledPlan } from "../core/compiled.ts";
-import { STAGES, stageOf } from "../core/lifecycle.ts";
+import { STAGES, stageAt } from "../core/lifecycle.ts";
 import { DAY, parseDate } from "../core/time.ts";
 import { compilePlan } from "../plan/compile.ts";
 import { canonical, hashJson, type LoadedPlan } from "../plan/load.ts";
@@ -126,7 +126,7 @@ export function summarise(loaded: LoadedPlan, run: SimulationRun, baseline: Simu
     if (t.signup[c] >= end) continue;
     const f = tr.fatigue[c] * Math.pow(0.5, (end - tr.fatigueAt[c]) / halfLife);
     if (!t.gone[c] && f >= world.disengagedAt) disengaged++;
-    lifecycleEnd[STAGES[stageOf(t.orders[c], Math.floor((end - t.lastPurchase[c]) / DAY), t.gone[c] === 1)]]++;
+    lifecycleEnd[STAGES[stageAt(t, c, end)]]++;
   }
   const baselineRevenue = baseline ? baseline.metrics.revenue : m.organicRevenue;
   const cost = m.messageCost + m.discountCost;

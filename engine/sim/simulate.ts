@@ -24,7 +24,7 @@ import {
   newEvent,
 } from "../core/events.ts";
 import { DAY, WEEK } from "../core/time.ts";
-import { STAGES, stageOf } from "../core/lifecycle.ts";
+import { STAGES, stageAt } from "../core/lifecycle.ts";
 import { EventQueue } from "./event-queue.ts";
 import { runPlanEvent } from "./plan-events.ts";
 import * as K from "./kinds.ts";
@@ -80,7 +80,7 @@ export function simulate(plan: CompiledPlan, population: Population, o: Simulate
       const s = plan.sends[send], ch = plan.channels[s.channel]!, key = table.key[c];
       const day = dayOf(time);
       metrics.contact(c, day, s.program, s.channel, ch.cost);
-      metrics.stageContacts[s.program * STAGES.length + stageOf(table.orders[c], Math.floor((time - table.lastPurchase[c]) / DAY), false)]++;
+      metrics.stageContacts[s.program * STAGES.length + stageAt(table, c, time)]++;
       rec?.message(time, c, send, "sent", "", ch.cost);
       // the world answers: fatigue first, then delivery, opens, clicks, purchases, opt-outs
       const r = w.channels[s.channel];
@@ -148,7 +148,7 @@ export function simulate(plan: CompiledPlan, population: Population, o: Simulate
   const core = new Core(plan, table, sink, o.seed);
   const stageStart = new Uint8Array(n);
   for (let c = 0; c < n; c++) {
-    stageStart[c] = stageOf(table.orders[c], Math.floor((o.start - table.lastPurchase[c]) / DAY), table.gone[c] === 1);
+    stageStart[c] = stageAt(table, c, o.start);
   }
 
   // --- organic life -------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import * as aq from "arquero";
 import { CHANNELS } from "../core/channels.ts";
 import { inHoldout } from "../core/decide.ts";
 import { EVENT_TYPES } from "../core/events.ts";
-import { STAGES, stageOf } from "../core/lifecycle.ts";
+import { STAGES, stageAt } from "../core/lifecycle.ts";
 import { DAY, formatDate, formatTime } from "../core/time.ts";
 import { SERIES } from "./metrics.ts";
 import { type Recorder, STATUS } from "./recorder.ts";
@@ -64,7 +64,7 @@ export function customersTable(run: SimulationRun): aq.ColumnTable {
     timezone: rows.map((c) => t.tz[c]),
     signup: rows.map((c) => formatDate(t.signup[c])),
     lifecycleStart: rows.map((c) => (t.signup[c] > run.start ? "" : STAGES[run.stageStart[c]])),
-    lifecycleEnd: rows.map((c) => STAGES[stageOf(t.orders[c], Math.floor((end - t.lastPurchase[c]) / DAY), t.gone[c] === 1)]),
+    lifecycleEnd: rows.map((c) => STAGES[stageAt(t, c, end)]),
     consentsStart: rows.map((c) => consents(t.consent0[c])),
     consentsEnd: rows.map((c) => consents(t.consent[c])),
     holdouts: rows.map((c) => holdouts.filter((p) => inHoldout(run.seed, t.key[c], p)).map((p) => p.id).join("|")),
