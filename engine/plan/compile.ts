@@ -21,7 +21,8 @@ import {
 import type { ExprCtx } from "../core/context.ts";
 import { EV_INACTIVE, EV_VISIT, EVENT_TYPES } from "../core/events.ts";
 import { hashString } from "../core/hash.ts";
-import { compilePressure, pressureHorizon } from "../core/pressure.ts";
+import { pressureHorizon } from "../core/pressure.ts";
+import { compilePressure } from "./pressure-rules.ts";
 import { InputError, type Path, Reporter } from "./errors.ts";
 import { compileWithin } from "./expr.ts";
 import { coreScope } from "./scope.ts";

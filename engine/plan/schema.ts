@@ -4,7 +4,7 @@
  */
 import { CHANNELS } from "../core/channels.ts";
 import { EVENT_TYPES } from "../core/events.ts";
-import { pressureSchema } from "../core/pressure.ts";
+import { pressureSchema } from "./pressure-rules.ts";
 
 const duration = { type: ["string", "number"], pattern: "^\\d+(\\.\\d+)?\\s*(m|min|h|d|w)$", description: "30m, 12h, 3d, 2w or minutes" };
 const date = { type: "string", description: "2026-03-01 or 2026-03-01T10:00 (plan timezone)" };

@@ -12,7 +12,7 @@ export interface Plan {
   margin: number; // gross margin rate on revenue, 0..1
   channels: (Channel | null)[]; // by channel index (engine/core/channels.ts); null = not used by this plan
   categories: string[];
-  pressure: unknown; // the raw `pressure:` section, compiled by engine/core/pressure.ts
+  pressure: unknown; // the raw `pressure:` section, compiled by engine/plan/pressure-rules.ts
   programs: Program[];
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkPressure, compilePressure, type PressureEnv } from "../../engine/core/pressure.ts";
+import { checkPressure, type PressureEnv } from "../../engine/core/pressure.ts";
+import { compilePressure } from "../../engine/plan/pressure-rules.ts";
 import { addContact, type Contact } from "../../engine/core/ledger.ts";
 import { Reporter } from "../../engine/plan/errors.ts";
 import { DAY, HOUR, parseDate } from "../../engine/core/time.ts";

@@ -1,0 +1,242 @@
+/**
+ * Validation and compilation of a plan's `pressure:` section into the core's compiled rules
+ * (engine/core/pressure.ts), plus its JSON Schema for docs/plan.schema.json. Kept out of the core so the
+ * decision core never depends on plan parsing.
+ */
+import { CALENDARS, type Calendar, type CompiledPressure, type CompiledRule, type Filter } from "../core/pressure.ts";
+import { DAY, type Minutes, parseDuration } from "../core/time.ts";
+import { closest, oneOf, type Path, type Reporter } from "./errors.ts";
+import { unknownFields } from "./fields.ts";
+
+export interface PlanIndex {
+  channels: readonly string[];
+  categories: readonly string[];
+  programs: readonly string[];
+}
+
+type Value = number | string | boolean | null;
+export type CompileExpr<C> = (source: string, path: Path) => ((ctx: C) => Value) | null;
+
+const RULE_FIELDS = ["name", "cap", "window", "calendar", "timezone", "lookahead", "counts", "appliesTo", "spacing", "weighted"];
+const FILTER_FIELDS = ["channels", "categories", "programs"];
+const WEIGHTED_FIELDS = ["threshold", "weights", "weight", "decay"];
+
+const all = (n: number) => (n >= 31 ? -1 : (1 << n) - 1);
+
+function isObj(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+function compileFilter(r: Reporter, v: unknown, path: Path, index: PlanIndex): Filter {
+  const f: Filter = { channels: all(index.channels.length), categories: all(index.categories.length), programs: null };
+  if (v === undefined) return f;
+  if (!isObj(v)) {
+    r.error(path, `expected a mapping with channels, categories and/or programs lists`);
+    return f;
+  }
+  unknownFields(r, v, path, FILTER_FIELDS);
+  const names = (key: string, valid: readonly string[]): number[] | null => {
+    if (v[key] === undefined) return null;
+    const list = typeof v[key] === "string" ? [v[key]] : v[key];
+    if (!Array.isArray(list)) {
+      r.error([...path, key], `expected a list of names: ${oneOf(valid)}`);
+      return [];
+    }
+    return list.flatMap((name, i) => {
+      const k = valid.indexOf(String(name));
+      if (k < 0) {
+        const hint = closest(String(name), valid);
+        r.error([...path, key, i], `unknown ${key.slice(0, -1).replace("categorie", "category")} '${name}'${hint ? `; did you mean '${hint}'?` : ""} valid: ${valid.join(", ")}`);
+        return [];
+      }
+      return [k];
+    });
+  };
+  const ch = names("channels", index.channels), cat = names("categories", index.categories), prog = names("programs", index.programs);
+  if (ch) f.channels = ch.reduce((m, k) => m | (1 << k), 0);
+  if (cat) f.categories = cat.reduce((m, k) => m | (1 << k), 0);
+  if (prog) {
+    f.programs = new Uint8Array(index.programs.length);
+    for (const k of prog) f.programs[k] = 1;
+  }
+  return f;
+}
+
+function duration(r: Reporter, v: unknown, path: Path): Minutes {
+  const d = typeof v === "string" || typeof v === "number" ? parseDuration(v) : null;
+  if (d === null || d <= 0) {
+    r.error(path, `expected a positive duration such as 30m, 12h, 7d or 2w, got ${JSON.stringify(v)}`);
+    return DAY;
+  }
+  return d;
+}
+
+function threshold<C>(r: Reporter, v: unknown, path: Path, compile: CompileExpr<C>): number | ((ctx: C) => Value) {
+  if (typeof v === "number") {
+    if (!Number.isFinite(v) || v < 0) r.error(path, `expected a threshold of 0 or more (0 blocks every contact in scope), got ${v}`);
+    return Math.max(0, v);
+  }
+  if (typeof v === "string" && v.trim()) return compile(v, path) ?? 0;
+  r.error(path, `expected a number, a customer attribute (e.g. limit) or an expression, got ${JSON.stringify(v)}`);
+  return 0;
+}
+
+/** Validates and compiles the `pressure:` section. */
+export function compilePressure<C>(raw: unknown, path: Path, index: PlanIndex, compile: CompileExpr<C>, r: Reporter): CompiledPressure<C> {
+  const out: CompiledPressure<C> = { rules: [], exempt: null };
+  if (raw === null || raw === undefined) return out;
+  if (!isObj(raw)) {
+    r.error(path, `expected a mapping with rules (a list) and optionally exempt`);
+    return out;
+  }
+  unknownFields(r, raw, path, ["rules", "exempt"]);
+  if (raw.exempt !== undefined) out.exempt = compileFilter(r, raw.exempt, [...path, "exempt"], index);
+  const rules = raw.rules ?? [];
+  if (!Array.isArray(rules)) {
+    r.error([...path, "rules"], `expected a list of rules`);
+    return out;
+  }
+  const names = new Set<string>();
+  rules.forEach((raw, i) => {
+    const rp = [...path, "rules", i];
+    if (!isObj(raw)) return r.error(rp, `expected a rule: a mapping with name and one of cap, spacing or weighted`);
+    unknownFields(r, raw, rp, RULE_FIELDS);
+    const kinds = ["cap", "spacing", "weighted"].filter((k) => raw[k] !== undefined) as CompiledRule<C>["kind"][];
+    if (kinds.length !== 1) return r.error(rp, `a rule has exactly one of cap, spacing or weighted; this one has ${kinds.length ? kinds.join(" and ") : "none"}`);
+    const kind = kinds[0];
+    const name = typeof raw.name === "string" && raw.name.trim() ? raw.name : `rule-${i + 1}`;
+    if (raw.name !== undefined && (typeof raw.name !== "string" || !raw.name.trim())) r.error([...rp, "name"], `expected a rule name (text)`);
+    if (names.has(name)) r.error([...rp, "name"], `duplicate rule name '${name}'`);
+    names.add(name);
+    const counts = compileFilter(r, raw.counts, [...rp, "counts"], index);
+    const rule: CompiledRule<C> = {
+      name,
+      kind,
+      counts,
+      applies: raw.appliesTo === undefined ? counts : compileFilter(r, raw.appliesTo, [...rp, "appliesTo"], index),
+      threshold: 0,
+      window: 0,
+      calendar: null,
+      timezone: null,
+      lookahead: false,
+      spacing: 0,
+      channelWeights: new Float64Array(index.channels.length).fill(1),
+      categoryWeights: new Float64Array(index.categories.length).fill(1),
+      weight: null,
+      decay: { kind: "halfLife", halfLife: 7 * DAY },
+    };
+    if (raw.lookahead !== undefined) {
+      if (typeof raw.lookahead !== "boolean") r.error([...rp, "lookahead"], `expected true or false`);
+      else rule.lookahead = raw.lookahead;
+    }
+    if (raw.timezone !== undefined && raw.timezone !== "customer") {
+      const m = typeof raw.timezone === "string" ? /^([+-])(\d{2}):?(\d{2})$/.exec(raw.timezone) : null;
+      if (raw.timezone === "UTC") rule.timezone = 0;
+      else if (m) rule.timezone = (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
+      else r.error([...rp, "timezone"], `expected customer or a UTC offset such as "+01:00"`);
+    }
+    if (kind === "cap") {
+      rule.threshold = threshold(r, raw.cap, [...rp, "cap"], compile);
+      if (raw.window !== undefined) rule.window = duration(r, raw.window, [...rp, "window"]);
+      if (raw.calendar !== undefined) {
+        if (!CALENDARS.includes(raw.calendar as Calendar)) r.error([...rp, "calendar"], `expected ${oneOf(CALENDARS)}, got ${JSON.stringify(raw.calendar)}`);
+        else rule.calendar = raw.calendar as Calendar;
+      }
+      if (!rule.window && !rule.calendar && raw.window === undefined && raw.calendar === undefined) {
+        r.error(rp, `a cap needs a window (rolling, e.g. 7d), a calendar period (${CALENDARS.join(", ")}) or both`);
+      }
+    } else {
+      for (const k of ["window", "calendar"]) if (raw[k] !== undefined) r.error([...rp, k], `${k} applies to caps only`);
+    }
+    if (kind === "spacing") rule.spacing = duration(r, raw.spacing, [...rp, "spacing"]);
+    if (kind === "weighted") compileWeighted(r, raw.weighted, [...rp, "weighted"], rule, index, compile);
+    out.rules.push(rule);
+  });
+  return out;
+}
+
+function compileWeighted<C>(r: Reporter, v: unknown, path: Path, rule: CompiledRule<C>, index: PlanIndex, compile: CompileExpr<C>): void {
+  if (!isObj(v)) return r.error(path, `expected a mapping with threshold, weights or weight, and decay`);
+  unknownFields(r, v, path, WEIGHTED_FIELDS);
+  if (v.threshold === undefined) r.error([...path, "threshold"], `missing threshold: a number or an expression`);
+  else rule.threshold = threshold(r, v.threshold, [...path, "threshold"], compile);
+  if (v.weights !== undefined && v.weight !== undefined) r.error(path, `give either weights (per channel/category) or weight (an expression), not both`);
+  if (v.weights !== undefined) {
+    if (!isObj(v.weights)) r.error([...path, "weights"], `expected a mapping of channel or category names to numbers`);
+    else {
+      for (const [k, w] of Object.entries(v.weights)) {
+        const wp = [...path, "weights", k];
+        if (typeof w !== "number" || !(w >= 0)) r.error(wp, `expected a weight of 0 or more, got ${JSON.stringify(w)}`);
+        const ch = index.channels.indexOf(k), cat = index.categories.indexOf(k);
+        if (ch >= 0) rule.channelWeights[ch] = Number(w);
+        else if (cat >= 0) rule.categoryWeights[cat] = Number(w);
+        else r.error(wp, `unknown channel or category '${k}'; valid: ${[...index.channels, ...index.categories].join(", ")}`);
+      }
+    }
+  }
+  if (v.weight !== undefined) {
+    if (typeof v.weight !== "string") r.error([...path, "weight"], `expected an expression over the message and the customer`);
+    else rule.weight = compile(v.weight, [...path, "weight"]);
+  }
+  const d = v.decay;
+  const dp = [...path, "decay"];
+  if (d === undefined) return;
+  if (!isObj(d) || Object.keys(d).length !== 1) return r.error(dp, `expected one of { halfLife: 7d }, { linear: 30d } or { bands: [[7d, 1], [30d, 0.5]] }`);
+  if (d.halfLife !== undefined) rule.decay = { kind: "halfLife", halfLife: duration(r, d.halfLife, [...dp, "halfLife"]) };
+  else if (d.linear !== undefined) rule.decay = { kind: "linear", horizon: duration(r, d.linear, [...dp, "linear"]) };
+  else if (d.bands !== undefined) {
+    const bands = Array.isArray(d.bands) ? d.bands : [];
+    if (!bands.length) r.error([...dp, "bands"], `expected a list of [age, factor] pairs such as [[7d, 1], [30d, 0.5]]`);
+    const out: [Minutes, number][] = [];
+    bands.forEach((b, i) => {
+      if (!Array.isArray(b) || b.length !== 2 || typeof b[1] !== "number") return r.error([...dp, "bands", i], `expected [age, factor] such as [7d, 1]`);
+      const age = duration(r, b[0], [...dp, "bands", i, 0]);
+      if (out.length && age <= out[out.length - 1][0]) r.error([...dp, "bands", i, 0], `band ages must increase`);
+      out.push([age, b[1]]);
+    });
+    rule.decay = { kind: "bands", bands: out };
+  } else unknownFields(r, d, dp, ["halfLife", "linear", "bands"]);
+}
+
+/** JSON Schema (draft 2020-12) of the `pressure:` section, for docs/plan.schema.json. */
+export const pressureSchema = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    exempt: { $ref: "#/$defs/filter" },
+    rules: {
+      type: "array",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        properties: {
+          name: { type: "string" },
+          cap: { type: ["number", "string"], description: "at most this many contacts (number, attribute or expression)" },
+          window: { type: "string", description: "rolling window, e.g. 7d" },
+          calendar: { enum: [...CALENDARS] },
+          timezone: { type: "string", description: "customer (default) or a UTC offset such as +01:00" },
+          lookahead: { type: "boolean" },
+          counts: { $ref: "#/$defs/filter" },
+          appliesTo: { $ref: "#/$defs/filter" },
+          spacing: { type: "string", description: "minimum duration between two contacts, e.g. 4h" },
+          weighted: {
+            type: "object",
+            additionalProperties: false,
+            properties: {
+              threshold: { type: ["number", "string"] },
+              weights: { type: "object", additionalProperties: { type: "number", minimum: 0 } },
+              weight: { type: "string" },
+              decay: {
+                oneOf: [
+                  { type: "object", properties: { halfLife: { type: "string" } }, required: ["halfLife"], additionalProperties: false },
+                  { type: "object", properties: { linear: { type: "string" } }, required: ["linear"], additionalProperties: false },
+                  { type: "object", properties: { bands: { type: "array", items: { type: "array", prefixItems: [{ type: "string" }, { type: "number" }] } } }, required: ["bands"], additionalProperties: false },
+                ],
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+};
