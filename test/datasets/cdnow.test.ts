@@ -6,14 +6,14 @@ import { frequencyData, historyState, spendData } from "../../datasets/history.t
 import { fitBgnbd } from "../../engine/fit/bgnbd.ts";
 import { fitGammaGamma } from "../../engine/fit/gamma-gamma.ts";
 import { compareHoldout } from "../../engine/fit/holdout.ts";
-import { DATA, haveData } from "./data-dir.ts";
+import { DATA, describeWithData } from "./data-dir.ts";
 
 const CONFIG = join(import.meta.dirname!, "../../datasets/cdnow.yaml");
 const MASTER = join(import.meta.dirname!, "../../datasets/cdnow-master.yaml");
 const sum = (a: ArrayLike<number>) => Array.from(a).reduce((s, v) => s + v, 0);
 const withinPct = (got: number, want: number, pct: number) => expect(Math.abs(got / want - 1) * 100).toBeLessThan(pct);
 
-describe.skipIf(!haveData("cdnow/CDNOW_sample.txt"))("CDNOW 1/10 sample, imported raw", () => {
+describeWithData("cdnow/CDNOW_sample.txt", "CDNOW 1/10 sample, imported raw", () => {
   const h = importHistory(CONFIG);
   const s = historyState(h);
 
@@ -84,7 +84,7 @@ describe.skipIf(!haveData("cdnow/CDNOW_sample.txt"))("CDNOW 1/10 sample, importe
   });
 });
 
-describe.skipIf(!haveData("cdnow/CDNOW_master.txt"))("CDNOW master file", () => {
+describeWithData("cdnow/CDNOW_master.txt", "CDNOW master file", () => {
   it("imports 69,659 transactions of 23,570 customers, $2,500,315.63 with 80 rows of $0", () => {
     const h = importHistory(MASTER);
     expect(h.transactions.length).toBe(69659);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { hillstromStats, loadHillstrom } from "../../datasets/hillstrom.ts";
-import { haveData } from "./data-dir.ts";
+import { describeWithData } from "./data-dir.ts";
 import { errorOf, tempDir } from "./temp-files.ts";
 
-describe.skipIf(!haveData("hillstrom/hillstrom.csv"))("Hillstrom e-mail experiment", () => {
+describeWithData("hillstrom/hillstrom.csv", "Hillstrom e-mail experiment", () => {
   const h = loadHillstrom();
 
   it("has the three arms with the published sizes and rates", () => {

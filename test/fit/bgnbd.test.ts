@@ -10,13 +10,13 @@ import {
   fitBgnbd,
   sampleBgnbdPosterior,
 } from "../../engine/fit/bgnbd.ts";
-import { DATA, haveData } from "../datasets/data-dir.ts";
+import { DATA, describeWithData } from "../datasets/data-dir.ts";
 import { beta, gamma, purchases, rngOf, simulateBgnbd } from "./simulate-bgnbd.ts";
 
 const PUBLISHED: BgnbdParams = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
 const withinPct = (got: number, want: number, pct: number) => expect(Math.abs(got / want - 1) * 100).toBeLessThan(pct);
 
-describe.skipIf(!haveData("cdnow/cdnow_customers_summary.csv"))("BG/NBD on the published CDNOW summary", () => {
+describeWithData("cdnow/cdnow_customers_summary.csv", "BG/NBD on the published CDNOW summary", () => {
   const rows = readFileSync(join(DATA, "cdnow/cdnow_customers_summary.csv"), "utf8").trim().split("\n").slice(1)
     .map((l) => l.split(",").map(Number));
   const data = { x: rows.map((r) => r[1]), tx: rows.map((r) => r[2]), T: rows.map((r) => r[3]) };

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { capture } from "../capture.ts";
 import { join } from "node:path";
 import { fitCommand } from "../../engine/cli/fit.ts";
-import { haveData } from "../datasets/data-dir.ts";
+import { describeWithData } from "../datasets/data-dir.ts";
 
 const CONFIG = join(import.meta.dirname!, "../../datasets/cdnow.yaml");
 
@@ -28,7 +28,7 @@ describe("cadence fit: arguments", () => {
   });
 });
 
-describe.skipIf(!haveData("cdnow/CDNOW_sample.txt"))("cadence fit on CDNOW", () => {
+describeWithData("cdnow/CDNOW_sample.txt", "cadence fit on CDNOW", () => {
   it("prints exactly the documented JSON object", async () => {
     const r = await run(["--history", CONFIG, "--json"]);
     expect(r.code).toBe(0);

@@ -2,12 +2,12 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fitGammaGamma, gammaGammaConditionalSpend } from "../../engine/fit/gamma-gamma.ts";
-import { DATA, haveData } from "../datasets/data-dir.ts";
+import { DATA, describeWithData } from "../datasets/data-dir.ts";
 import { gamma, rngOf } from "./simulate-bgnbd.ts";
 
 const withinPct = (got: number, want: number, pct: number) => expect(Math.abs(got / want - 1) * 100).toBeLessThan(pct);
 
-describe.skipIf(!haveData("cdnow/cdnow_customers_summary_with_transactions.csv"))("gamma-gamma on CDNOW", () => {
+describeWithData("cdnow/cdnow_customers_summary_with_transactions.csv", "gamma-gamma on CDNOW", () => {
   it("fits p ≈ 6.25, q ≈ 3.74, γ ≈ 15.44 on the 946 repeat buyers", () => {
     const rows = readFileSync(join(DATA, "cdnow/cdnow_customers_summary_with_transactions.csv"), "utf8").trim()
       .split("\n").slice(1).map((l) => l.split(",").map(Number)).filter((r) => r[1] > 0);

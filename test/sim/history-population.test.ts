@@ -11,7 +11,7 @@ import { parsePopulation } from "../../engine/sim/population-spec.ts";
 import { bgnbdConditionalExpected, bgnbdProbAlive } from "../../engine/fit/bgnbd.ts";
 import { main } from "../../engine/cli/main.ts";
 import { capture } from "../capture.ts";
-import { haveData } from "../datasets/data-dir.ts";
+import { describeWithData } from "../datasets/data-dir.ts";
 import { tempDir } from "../datasets/temp-files.ts";
 import { InputError } from "../../engine/plan/errors.ts";
 import type { Plan } from "../../engine/plan/types.ts";
@@ -94,7 +94,7 @@ consent: { sms: true }
   });
 });
 
-describe.runIf(haveData("cdnow/CDNOW_sample.txt"))("historical population: CDNOW sample", () => {
+describeWithData("cdnow/CDNOW_sample.txt", "historical population: CDNOW sample", () => {
   const file = "datasets/cdnow.yaml";
   const start = parseDate("1997-10-01")!, days = 273; // the 39-week holdout, 1997-10-01 .. 1998-06-30
 
