@@ -112,19 +112,11 @@ export function backtest(loaded: LoadedPlan, h: History, o: BacktestOptions): Ba
     table.lastPurchase[c] = s.orders[i] > 0 ? placed(s.lastPurchase[i]) : NEVER;
     if (table.signup[c] < end) customers++;
     if (table.signup[c] >= from) q.push(table.signup[c], K.K_SIGNUP, c);
-    else if (table.lastPurchase[c] !== NEVER) scheduleInactivity(c, table.lastPurchase[c]);
   }
   // the recorded purchases, in file order within a (time, customer): the queue's sequence keeps it
   for (let i = 0; i < tx.length; i++) {
     const t = placed(tx.time[i]);
     if (t >= from && t < end) q.push(t, K.K_ORGANIC_PURCHASE, tx.customer[i], i, tx.amount[i]);
-  }
-
-  function scheduleInactivity(c: number, last: number): void {
-    for (const d of plan.inactivityDays) {
-      const at = last + d * DAY;
-      if (at >= from) q.push(at, K.K_INACTIVE, c, d, 0, last);
-    }
   }
 
   // --- the plan's side: the core and what it asks for -------------------------------------------------
@@ -156,10 +148,12 @@ export function backtest(loaded: LoadedPlan, h: History, o: BacktestOptions): Ba
       rec.message(time, c, send, "holdout", "", 0);
     },
     timer: (c, journey, generation, time) => void q.push(time, K.K_TIMER, c, journey, 0, generation | 0),
+    inactivity: (c, time, days, since) => void q.push(time, K.K_INACTIVE, c, days, 0, since),
     entered: (_c, journey) => void metrics.programs[plan.journeys[journey].program].entered++,
     exited() {},
   };
   const core = new Core(plan, table, sink, seed);
+  for (let c = 0; c < n; c++) if (table.signup[c] < from) core.begin(c, from);
   const ev = newEvent();
   const fire = (c: number, type: number, time: number, value = 0, days = 0) => {
     ev.type = type, ev.time = time, ev.value = value, ev.days = days, ev.send = ev.channel = ev.program = -1;
@@ -190,10 +184,9 @@ export function backtest(loaded: LoadedPlan, h: History, o: BacktestOptions): Ba
           purchases++, revenue += b, bought[c]++;
           metrics.purchase(c, dayOf(time), b, -1);
           fire(c, EV_PURCHASE, time, b);
-          scheduleInactivity(c, time);
           break;
         case K.K_INACTIVE:
-          if (table.lastPurchase[c] === dd) inactive++, fire(c, EV_INACTIVE, time, 0, a);
+          if (core.stillInactive(c, dd)) inactive++, fire(c, EV_INACTIVE, time, 0, a);
           break;
         default:
           if (!runPlanEvent(core, kind, c, time, a, b, dd)) throw new Error(`backtest: unexpected queue kind ${kind}`);

@@ -14,7 +14,7 @@ import type { CompiledPlan, CompiledProgram } from "./compiled.ts";
 import { OP_BRANCH, OP_END, OP_SEND, OP_SPLIT, OP_WAIT, OP_WAITFOR } from "./compiled.ts";
 import { CHANNELS, consentBit } from "./channels.ts";
 import { type ExprCtx, newCtx } from "./context.ts";
-import type { CustomerTable } from "./customer-table.ts";
+import { type CustomerTable, NEVER } from "./customer-table.ts";
 import {
   type CoreEvent,
   EV_CLICKED,
@@ -42,6 +42,8 @@ export interface ActionSink {
   suppressed(c: number, send: number, time: number, rule: string): void;
   holdout(c: number, send: number, time: number): void;
   timer(c: number, journey: number, generation: number, time: number): void;
+  /** Call `core.stillInactive(c, since)` at `time`: `days` after the purchase at `since`. */
+  inactivity(c: number, time: number, days: number, since: number): void;
   entered(c: number, journey: number, time: number): void;
   exited(c: number, journey: number, time: number, reason: "completed" | "goal" | "left"): void;
 }
@@ -136,6 +138,26 @@ export class Core {
       if (ev.type === EV_INACTIVE && ev.days !== jr.triggerDays) continue;
       this.tryEnter(c, j, ev, now);
     }
+    if (ev.type === EV_PURCHASE) this.scheduleInactivity(c, now, now);
+  }
+
+  /** A customer present when a driver starts at `now`: inactivity checks still ahead of their last purchase. */
+  begin(c: number, now: number): void {
+    const last = this.table.lastPurchase[c];
+    if (last !== NEVER) this.scheduleInactivity(c, last, now);
+  }
+
+  /** Asks for a check at each inactivity threshold the plan uses, counted from the purchase at `since`. */
+  private scheduleInactivity(c: number, since: number, now: number): void {
+    for (const d of this.plan.inactivityDays) {
+      const at = since + d * DAY;
+      if (at >= now) this.sink.inactivity(c, at, d, since);
+    }
+  }
+
+  /** True when no purchase came since the one at `since`: the `inactive` event is due. */
+  stillInactive(c: number, since: number): boolean {
+    return !this.table.gone[c] && this.table.lastPurchase[c] === since;
   }
 
   private tryEnter(c: number, j: number, ev: CoreEvent, now: number): void {
