@@ -1,15 +1,68 @@
-/** Shared command-line parsing: node:util parseArgs with errors that say which flag and what is valid. */
+/**
+ * Shared command-line parsing: node:util parseArgs behind one front door, so every command answers
+ * `--help`/`-h` the same way and a mistyped flag gets a did-you-mean instead of the parser's raw text.
+ */
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { InputError } from "../plan/errors.ts";
+import { closest, InputError } from "../plan/errors.ts";
 
 // deno-lint-ignore no-explicit-any
 export type Flags = { values: Record<string, any>; positionals: string[] };
+type Options = NonNullable<ParseArgsConfig["options"]>;
 
-export function parse(args: string[], options: ParseArgsConfig["options"], usage: string): Flags {
+/**
+ * Thrown by `parse` when the arguments ask for help; main() prints `usage` on stdout and exits 0.
+ * A signal rather than a print-and-return so that no command has to handle help itself.
+ */
+export class HelpRequested extends Error {
+  constructor(readonly usage: string) {
+    super("help requested");
+    this.name = "HelpRequested";
+  }
+}
+
+/**
+ * Parses a command's flags. `--help`/`-h` anywhere before a `--` throws HelpRequested, unless the
+ * command declares its own `help` option (it then prints a longer help itself). Unknown flags and
+ * missing values throw InputError naming the flag, the closest valid one and the usage.
+ * @example const { values } = parse(args, { days: { type: "string" } }, "cadence x [--days D]")
+ */
+export function parse(args: string[], options: Options | undefined, usage: string): Flags {
+  const opts: Options = options ?? {};
+  const end = args.indexOf("--");
+  const flags = end < 0 ? args : args.slice(0, end);
+  if (!Object.hasOwn(opts, "help") && flags.some((a) => a === "--help" || a === "-h")) throw new HelpRequested(usage);
+  const names = Object.keys(opts);
+  const shorts = new Map(Object.entries(opts).flatMap(([k, o]) => (o.short ? [[o.short, k] as const] : [])));
+  const valid = () => `valid options: ${names.map((n) => `--${n}`).join(", ") || "none"}`;
+  for (const a of flags) {
+    if (a === "-" || !a.startsWith("-") || /^-\d/.test(a)) continue;
+    if (a.startsWith("--")) {
+      const name = a.slice(2).split("=")[0];
+      if (!Object.hasOwn(opts, name)) {
+        const hint = closest(name, names);
+        throw new InputError(`unknown option '--${name}'${hint ? `; did you mean '--${hint}'?` : `; ${valid()}`}\nusage: ${usage}`);
+      }
+    } else {
+      for (const c of a.slice(1)) {
+        if (!shorts.has(c)) throw new InputError(`unknown option '-${c}'; ${valid()}\nusage: ${usage}`);
+        if (opts[shorts.get(c)!].type === "string") break; // the rest is its value
+      }
+    }
+  }
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true }) as Flags;
+    return parseArgs({ args, options: opts, allowPositionals: true, strict: true }) as Flags;
   } catch (e) {
-    throw new InputError(`${(e as Error).message}\nusage: ${usage}`);
+    // What remains: a string flag without a value, a value given to a boolean flag.
+    const msg = (e as Error).message;
+    const name = /--([\w-]+)/.exec(msg)?.[1] ?? "";
+    const what = /does not take/.test(msg)
+      ? `option '--${name}' takes no value`
+      : /ambiguous/.test(msg)
+      ? `option '--${name}' got a value starting with '-'; write it as --${name}=<value>`
+      : /missing/.test(msg)
+      ? `option '--${name}' needs a value, e.g. --${name} <value>`
+      : msg.split("\n")[0];
+    throw new InputError(`${what}\nusage: ${usage}`);
   }
 }
 

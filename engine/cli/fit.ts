@@ -2,9 +2,9 @@
  * `cadence fit --history <config> [--json]`: imports a purchase history, fits BG/NBD and gamma-gamma on
  * the calibration period, and compares predicted with actual repeat purchases in the holdout.
  */
-import { parseArgs } from "node:util";
 import { DAY, formatDate } from "../core/time.ts";
-import { closest, InputError } from "../plan/errors.ts";
+import { InputError } from "../plan/errors.ts";
+import { type Flags, parse } from "./args.ts";
 import { importHistory } from "../../datasets/import.ts";
 import { frequencyData, historyState, spendData } from "../../datasets/history.ts";
 import { fitBgnbd } from "../fit/bgnbd.ts";
@@ -18,24 +18,16 @@ const USAGE = "usage: cadence fit --history <config.yaml> [--json]";
  * @example await fitCommand(["--history", "datasets/cdnow.yaml", "--json"])
  */
 export async function fitCommand(args: string[]): Promise<number> {
-  let values: { history?: string; json?: boolean; help?: boolean };
+  let flags: Flags;
   try {
-    ({ values } = parseArgs({
-      args,
-      options: { history: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
-      strict: true,
-      allowPositionals: false,
-    }));
+    flags = parse(args, { history: { type: "string" }, json: { type: "boolean" } }, USAGE.replace(/^usage: /, ""));
+    if (flags.positionals.length) throw new InputError(`unexpected argument '${flags.positionals[0]}'\n${USAGE}`);
   } catch (e) {
-    const flag = /'(-[^']*)'/.exec((e as Error).message)?.[1];
-    const hint = flag ? closest(flag.replace(/^-+/, ""), ["history", "json", "help"]) : undefined;
-    console.error(`cadence fit: ${(e as Error).message.split("\n")[0]}${hint ? ` (did you mean --${hint}?)` : ""}\n${USAGE}`);
+    if (!(e instanceof InputError)) throw e; // --help (HelpRequested) is answered by main()
+    console.error(`cadence fit: ${e.message}`);
     return 2;
   }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const values = flags.values as { history?: string; json?: boolean };
   if (!values.history) {
     console.error(`cadence fit: missing --history <config.yaml> (a history config; see docs/history.md)\n${USAGE}`);
     return 2;

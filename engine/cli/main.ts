@@ -3,6 +3,7 @@
  * Input errors (bad flags, plan files, CSVs) exit 2 with a message saying where and what would be valid.
  */
 import { InputError } from "../plan/errors.ts";
+import { HelpRequested } from "./args.ts";
 
 type Command = (args: string[]) => Promise<number>;
 
@@ -15,6 +16,9 @@ const COMMANDS: Record<string, { about: string; load: () => Promise<Command> }> 
   backtest: { about: "replay a recorded history through a plan: what it would have sent, and the pressure", load: async () => (await import("./backtest.ts")).backtestCommand },
 };
 
+/** Every registered command, for `help` and for the test that checks each one answers --help. */
+export const COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS);
+
 const HELP = `cadence — campaign simulation and planning workbench
 
 usage: npx deno task cadence <command> [options]
@@ -26,6 +30,7 @@ Run a command with --help for its options. Documentation: README.md and docs/.`;
 
 export async function main(args: string[]): Promise<number> {
   const [name, ...rest] = args;
+  if (name === "help" && rest.length === 1 && COMMANDS[rest[0]]) return await main([rest[0], "--help"]);
   if (!name || name === "help" || name === "--help" || name === "-h") {
     console.log(HELP);
     return name ? 0 : 2;
@@ -38,6 +43,11 @@ export async function main(args: string[]): Promise<number> {
   try {
     return await (await cmd.load())(rest);
   } catch (e) {
+    if (e instanceof HelpRequested) {
+      // Any command's --help or -h, raised by parse() in args.ts: its usage on stdout, exit 0.
+      console.log(`usage: ${e.usage}`);
+      return 0;
+    }
     if (e instanceof InputError) {
       console.error(e.message);
       return 2;
