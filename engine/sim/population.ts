@@ -79,7 +79,8 @@ export function syntheticPopulation(o: PopulationOptions): Population {
         traits.alive[c] = 0;
         break;
       }
-      t += Math.max(1, Math.round(-Math.log(u()) / Math.max(traits.rate[c], 1e-9)));
+      // rate is per day and the clock counts minutes: the gap is drawn in days, then converted
+      t += Math.max(1, Math.round((-Math.log(u()) / Math.max(traits.rate[c], 1e-9)) * DAY));
     }
     table.orders[c] = orders, table.revenue[c] = Math.round(revenue * 100) / 100, table.lastPurchase[c] = last;
   }

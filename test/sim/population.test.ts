@@ -1,0 +1,71 @@
+/**
+ * The synthetic base against what its priors imply (engine/calibration/population-priors.ts, figures in
+ * docs/world-model.md "What the priors imply"). Regression for issue 11 #1: past purchase gaps were
+ * added in days to a clock in minutes, so existing buyers had ≈ 38 past orders, 13 % were still
+ * buying at the start and existing buyers brought ≈ 3 % of the first year's organic revenue.
+ */
+import { describe, expect, it } from "vitest";
+import { basePriors } from "../../engine/calibration/population-priors.ts";
+import { NEVER } from "../../engine/core/customer-table.ts";
+import { DAY, parseDate } from "../../engine/core/time.ts";
+import { syntheticPopulation } from "../../engine/sim/population.ts";
+import { baselinePlan } from "../../engine/sim/run.ts";
+import { simulate } from "../../engine/sim/simulate.ts";
+import { DEFAULT_WORLD } from "../../engine/sim/world-model.ts";
+import { plan } from "../helpers.ts";
+
+const start = parseDate("2026-01-01")!;
+const n = 20_000;
+const priors = basePriors(DEFAULT_WORLD);
+
+describe("synthetic base", () => {
+  const pop = syntheticPopulation({ customers: n, seed: 1, start, days: 365, journeys: 0, world: DEFAULT_WORLD });
+  const t = pop.table, tr = pop.traits;
+  const existing: number[] = [];
+  for (let c = 0; c < n; c++) if (t.signup[c] < start && t.orders[c] > 0) existing.push(c);
+
+  it("the priors imply plausible figures (closed form)", () => {
+    expect(priors.pastOrders).toBeCloseTo(2.48, 2);
+    expect(priors.shareAlive).toBeCloseTo(0.584, 3);
+    expect(priors.ordersPerYearActive).toBeCloseTo(1.10, 2);
+    expect(priors.existingRevenueShare).toBeCloseTo(0.603, 3);
+  });
+
+  it("has the past orders and share still buying its priors imply", () => {
+    let orders = 0, alive = 0;
+    for (const c of existing) orders += t.orders[c], alive += tr.alive[c];
+    expect(existing.length / n).toBeCloseTo(0.85 * 0.75, 1);
+    expect(orders / existing.length).toBeGreaterThan(priors.pastOrders * 0.93);
+    expect(orders / existing.length).toBeLessThan(priors.pastOrders * 1.07);
+    expect(Math.abs(alive / existing.length - priors.shareAlive)).toBeLessThan(0.015);
+  });
+
+  it("dates every past purchase between sign-up and the start", () => {
+    for (const c of existing) {
+      expect(t.lastPurchase[c]).not.toBe(NEVER);
+      expect(t.lastPurchase[c]).toBeGreaterThanOrEqual(t.signup[c]);
+      expect(t.lastPurchase[c]).toBeLessThan(start);
+    }
+    // a customer with several past orders spread them over their tenure, not over a few hours
+    let spread = 0, many = 0;
+    for (const c of existing) if (t.orders[c] >= 3) many++, spread += (t.lastPurchase[c] - t.signup[c]) / DAY;
+    expect(spread / many).toBeGreaterThan(100);
+  });
+
+  it("buys in its first year as the priors say: orders per active customer, revenue from existing buyers", () => {
+    const aliveAtStart = Uint8Array.from(tr.alive), isExisting = new Uint8Array(n);
+    for (const c of existing) isExisting[c] = 1; // the run adds orders: decide who was a buyer before it
+    const empty = plan(`name: none\nchannels:\n  email: {}\nprograms: []\n`);
+    const run = simulate(baselinePlan(empty.plan), pop, { seed: 1, start, days: 365, world: DEFAULT_WORLD });
+    let activeOrders = 0, active = 0, fromExisting = 0, total = 0;
+    for (let c = 0; c < n; c++) {
+      total += run.metrics.revenueOf[c];
+      if (!isExisting[c]) continue;
+      fromExisting += run.metrics.revenueOf[c];
+      if (aliveAtStart[c]) active++, activeOrders += run.metrics.purchasesOf[c];
+    }
+    expect(activeOrders / active).toBeGreaterThan(priors.ordersPerYearActive * 0.92);
+    expect(activeOrders / active).toBeLessThan(priors.ordersPerYearActive * 1.08);
+    expect(Math.abs(fromExisting / total - priors.existingRevenueShare)).toBeLessThan(0.05);
+  });
+});
