@@ -1,29 +1,50 @@
-/** `cadence sweep <plan.yaml> --set <path>=<v1,v2,...> [--set ...] [--customers N] [--days D] [--seed S] [--out DIR] [--json]` */
+/** `cadence sweep <plan.yaml> --set <path>=<values> [--set ...] [--customers N] [--days D] [--seed S] [--replications R] [--out DIR] [--csv DIR] [--json]` */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import * as aq from "arquero";
-import { parse as parseYaml } from "yaml";
 import { loadPlan } from "../plan/load.ts";
 import { InputError } from "../plan/errors.ts";
-import { frontierSvg, sweep, type SweepSet } from "../sweep/sweep.ts";
-import { htmlPage } from "../charts/render.ts";
+import { frontierSvg, sweep, SWEEP_METRICS, type SweepResult, type SweepSet } from "../sweep/sweep.ts";
+import { expandValues } from "../sweep/range.ts";
+import { sweepPage } from "../sweep/sweep-page.ts";
+import { intervalRows, writeCsvFiles } from "../report/csv-export.ts";
+import type { Interval } from "../compare/intervals.ts";
 import { intFlag, parse } from "./args.ts";
-import { fmtInt, fmtMoney, table } from "./format.ts";
+import { fmtInt, table } from "./format.ts";
 
-const USAGE = "cadence sweep <plan.yaml> --set <path>=<v1,v2,...> [--set ...] [--customers N] [--days D] [--seed S] [--out DIR] [--json]";
+const USAGE = "cadence sweep <plan.yaml> --set <path>=<v1,v2,...|a..b|a..b:step> [--set ...] [--customers N] [--days D] [--seed S] [--replications R] [--out DIR] [--csv DIR] [--json]";
+
+const HELP = `usage: ${USAGE}
+
+Runs every combination of the --set values on the same customers with the same random numbers
+(one shared no-plan baseline per seed). Values: a comma list (1,2,3 or 7d,14d), a range of whole
+numbers a..b (1..5 = 1,2,3,4,5), or a range with a step a..b:step (0.5..2:0.5 = 0.5,1,1.5,2; b is
+included when it falls on the step); ranges and values mix (1..3,8).
+--replications R repeats the grid over seeds S, S+1, …: every figure gets a 95 % interval and every
+variant a paired difference against the first. Defaults: 10,000 customers, 365 days, seed 1, 1 replication.
+--out DIR (default out/sweep-<plan>) gets sweep.csv, frontier.svg and frontier.html; --csv DIR the long
+CSV tables (one row per variant × metric with mean, low, high).`;
 
 export function parseSet(text: string): SweepSet {
   const eq = text.indexOf("=");
-  if (eq <= 0 || eq === text.length - 1) throw new InputError(`--set: expected <path>=<v1,v2,...> such as pressure.rules.two-a-week.cap=1,2,3, got '${text}'`);
-  const values = text.slice(eq + 1).split(",").map((v) => v.trim()).filter(Boolean).map((v) => {
-    try {
-      return parseYaml(v);
-    } catch {
-      return v;
-    }
-  });
-  return { path: text.slice(0, eq).trim(), values };
+  if (eq <= 0 || eq === text.length - 1) throw new InputError(`--set: expected <path>=<v1,v2,...> or <path>=<a..b> such as pressure.rules.two-a-week.cap=1..3, got '${text}'`);
+  const path = text.slice(0, eq).trim();
+  return { path, values: expandValues(text.slice(eq + 1), `--set ${path}`) };
 }
+
+/** The long CSV tables of a sweep: variants × metrics, and differences against the first variant. */
+export function sweepCsv(r: SweepResult, dir: string): string[] {
+  const items = (f: (v: SweepResult["variants"][number]) => Record<string, Interval | null>) =>
+    r.variants.map((v) => ({ name: v.label, metrics: f(v), extra: { ...Object.fromEntries(Object.entries(v.values).map(([k, x]) => [k, typeof x === "object" ? JSON.stringify(x) : x as string | number])), frontier: v.frontier, knee: v.knee } }));
+  return writeCsvFiles(dir, {
+    "sweep-variants.csv": { rows: intervalRows(items((v) => v.metrics), SWEEP_METRICS, "variant") },
+    "sweep-differences.csv": { rows: intervalRows(items((v) => v.difference).slice(1), SWEEP_METRICS, "variant").map((row) => ({ ...row, against: r.variants[0].label })) },
+  });
+}
+
+/** "1,234 ±56": the mean and the half-width of its 95 % interval (the sign, if any, on the mean only). */
+const pm = (v: Interval | null, f: (x: number) => string, signed = false) =>
+  !v ? "n/a" : (signed && v.mean > 0 ? "+" : "") + f(v.mean) + (v.lo === null || v.hi === null ? "" : ` ±${f((v.hi - v.lo) / 2)}`);
 
 export async function sweepCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
@@ -31,12 +52,16 @@ export async function sweepCommand(args: string[]): Promise<number> {
     customers: { type: "string" },
     days: { type: "string" },
     seed: { type: "string" },
+    replications: { type: "string" },
     out: { type: "string" },
+    csv: { type: "string" },
     json: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
   }, USAGE);
+  if (values.help) return console.log(HELP), 0;
   if (positionals.length !== 1) throw new InputError(`expected one plan file, got ${positionals.length}\nusage: ${USAGE}`);
   const sets = ((values.set ?? []) as string[]).map(parseSet);
-  if (!sets.length) throw new InputError(`--set: give at least one, e.g. --set pressure.rules[0].cap=1,2,3\nusage: ${USAGE}`);
+  if (!sets.length) throw new InputError(`--set: give at least one, e.g. --set pressure.rules[0].cap=1..3\nusage: ${USAGE}`);
   const loaded = loadPlan(positionals[0]);
   const out = (values.out as string | undefined) ?? join("out", `sweep-${loaded.plan.name}`);
   const tty = (() => {
@@ -50,21 +75,35 @@ export async function sweepCommand(args: string[]): Promise<number> {
     customers: intFlag(values.customers, "customers", 10_000, 1, 20_000_000),
     days: intFlag(values.days, "days", 365, 1, 3650),
     seed: intFlag(values.seed, "seed", 1, 0, 2 ** 31 - 1),
-    onVariant: tty ? (i, n, label) => console.error(`variant ${i}/${n}: ${label}`) : undefined,
+    replications: intFlag(values.replications, "replications", 1, 1, 1000),
+    onVariant: tty ? (i, n, label) => console.error(`run ${i}/${n}: ${label}`) : undefined,
   });
   mkdirSync(out, { recursive: true });
+  const csvFiles = values.csv ? sweepCsv(result, values.csv as string) : [];
   const svg = frontierSvg(result, `${loaded.plan.name}: incremental margin against unsubscribes`);
   writeFileSync(join(out, "sweep.csv"), aq.toCSV(result.table) + "\n");
   writeFileSync(join(out, "frontier.svg"), svg);
-  writeFileSync(join(out, "frontier.html"), htmlPage(`${loaded.plan.name} sweep`, `<h1>${loaded.plan.name}: sweep</h1><figure>${svg}</figure>${aq.toHTML(result.table)}`));
+  writeFileSync(join(out, "frontier.html"), sweepPage(result, loaded.plan.name, svg, loaded.plan.currency, csvFiles.map((f) => relative(out, f))));
   if (values.json) {
-    console.log(JSON.stringify({ plan: loaded.plan.name, out, variants: result.table.objects() }));
+    console.log(JSON.stringify({ plan: loaded.plan.name, out, replications: result.replications, seeds: result.seeds, csv: csvFiles, variants: result.table.objects() }));
     return 0;
   }
+  const reps = result.replications;
+  console.log(reps > 1 ? `Means ±95 % half-interval over ${reps} seeds (${result.seeds[0]}–${result.seeds[reps - 1]}); Δ margin is paired against the first variant.\n` : "One seed: means only (--replications 5 for intervals).\n");
   console.log(table(
-    result.variants.map((v) => [v.label + (v.knee ? "  ← knee" : v.frontier ? "  (frontier)" : ""), fmtInt(v.summary.reach), fmtInt(v.summary.contacts), String(v.summary.contactsPerCustomerWeek.p90), fmtInt(v.summary.unsubscribes), fmtInt(v.summary.complaints), fmtMoney(v.summary.incrementalRevenue), fmtMoney(v.summary.incrementalMargin), fmtMoney(v.summary.cost), v.summary.roi === null ? "n/a" : v.summary.roi.toFixed(2)]),
-    ["variant", "reach", "contacts", "p90/wk", "unsubs", "complaints", "incr. revenue", "incr. margin", "cost", "ROI"],
+    result.variants.map((v, i) => [
+      v.label + (v.knee ? "  ← knee" : v.frontier ? "  (frontier)" : ""),
+      pm(v.metrics.contacts, fmtInt),
+      pm(v.metrics.weeksAboveThreshold, (x) => `${(100 * x).toFixed(1)} %`),
+      pm(v.metrics.unsubscribes, fmtInt),
+      pm(v.metrics.incrementalMargin, fmtInt),
+      pm(v.metrics.cost, fmtInt),
+      pm(v.metrics.roi, (x) => x.toFixed(2)),
+      i === 0 ? "—" : pm(v.difference.incrementalMargin, fmtInt, true),
+    ]),
+    ["variant", "contacts", "weeks > 2", "unsubs", "incr. margin", "cost", "ROI", "Δ margin"],
   ));
-  console.log(`\nwrote ${join(out, "sweep.csv")}, ${join(out, "frontier.svg")} and ${join(out, "frontier.html")}`);
+  if (!result.variants.some((v) => v.knee)) console.log("\nThe frontier has fewer than 3 points: no knee.");
+  console.log(`\nwrote ${[join(out, "sweep.csv"), join(out, "frontier.svg"), join(out, "frontier.html"), ...csvFiles].join(", ")}`);
   return 0;
 }

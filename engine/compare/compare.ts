@@ -13,17 +13,36 @@ import { baselinePlan, DEFAULT_START, runPlan, summarise as summariseRun, type S
 import { simulate, type SimulationRun } from "../sim/simulate.ts";
 import { type WorldModel, worldWith } from "../sim/world-model.ts";
 import { type Interval, interval } from "./intervals.ts";
+import { suppressionSplit } from "./suppressions.ts";
 
 /** The metrics a comparison reports, in report order. */
 export const METRICS = [
   "reach", "contacts", "contactsPerCustomerWeek", "contactsPerCustomerWeekP90", "delivered", "opens", "clicks",
   "conversions", "revenue", "incrementalRevenue", "cost", "incrementalMargin", "roi", "unsubscribes", "complaints",
-  "disengaged", "churned", "suppressed",
+  "disengaged", "churned", "suppressed", "suppressedConsent", "suppressedWindowCapacity", "suppressedPressure",
+  "weeksAboveThreshold", "contactsPer4WeeksMean", "contactsPer4WeeksP90", "contactsPer4WeeksP99", "contactsPer4WeeksMax",
 ] as const;
 export type Metric = typeof METRICS[number];
 
-export function metricsOf(s: Summary): Record<Metric, number | null> {
+/**
+ * The pressure threshold of `weeksAboveThreshold`: a customer-week with more than this many contacts
+ * counts as over-pressured. Two a week is the cap the example plans (and most CRM charters) use, and
+ * it separates plans where the p90 of contacts per week does not (it is 1 for every example plan).
+ */
+export const WEEK_THRESHOLD = 2;
+
+/**
+ * A run's metrics. The pressure distribution (weeks above the threshold, 4-week contacts) is read
+ * from the run's counters; without the run those are null.
+ */
+export function metricsOf(s: Summary, run?: SimulationRun | null): Record<Metric, number | null> {
+  const four = run ? run.metrics.fourWeekly() : null;
+  const split = suppressionSplit(s.suppressedByRule);
   return {
+    suppressedConsent: split.consent, suppressedWindowCapacity: split.windowCapacity, suppressedPressure: split.pressure,
+    weeksAboveThreshold: run ? run.metrics.shareWeeksAbove(WEEK_THRESHOLD) : null,
+    contactsPer4WeeksMean: four && four.blocks ? four.mean : null, contactsPer4WeeksP90: four && four.blocks ? four.p90 : null,
+    contactsPer4WeeksP99: four && four.blocks ? four.p99 : null, contactsPer4WeeksMax: four && four.blocks ? four.max : null,
     reach: s.reach, contacts: s.contacts, contactsPerCustomerWeek: s.contactsPerCustomerWeek.mean,
     contactsPerCustomerWeekP90: s.contactsPerCustomerWeek.p90, delivered: s.delivered, opens: s.opens, clicks: s.clicks,
     conversions: s.conversions, revenue: s.revenue, incrementalRevenue: s.incrementalRevenue, cost: s.cost,
@@ -118,11 +137,11 @@ export function comparePlans(loaded: LoadedPlan[], o: CompareOptions = {}): Comp
         population: (p) => makePopulation(p.journeys),
         onDay: (_phase, d, n) => (watch?.onDay(d), o.onProgress?.(`${names[i]}${tag}`, d, n)),
       });
-      runs[i].push(metricsOf(res.summary));
+      runs[i].push(metricsOf(res.summary, res.run));
       if (r === 0) details.push(detailOf(res.summary, res.run, watch!.rows()));
     }
     const bs = baselineSummaryOf(baseline, loaded[0], startText, world);
-    baselineRuns.push(metricsOf(bs));
+    baselineRuns.push(metricsOf(bs, baseline));
     if (r === 0) baselineDetail = detailOf(bs, baseline, noDisengagement(days));
   }
 

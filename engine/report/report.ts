@@ -4,7 +4,6 @@
  */
 import { STAGES } from "../core/lifecycle.ts";
 import type { Comparison, Metric } from "../compare/compare.ts";
-import type { Interval } from "../compare/intervals.ts";
 import { ENGINE_VERSION } from "../version.ts";
 import {
   contactsPerWeekChart,
@@ -17,9 +16,7 @@ import {
   suppressionsChart,
 } from "./charts.ts";
 
-const n0 = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
-const n2 = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-const esc = (s: string) => s.replace(/[&<>"]/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[ch]!);
+import { cell, CSS, esc, n0, n2 } from "./html.ts";
 
 /** Summary rows: label, metric, number format, and whether more is better (for the differences' colours). */
 const ROWS: [string, Metric, (x: number) => string, 1 | -1 | 0][] = [
@@ -41,16 +38,6 @@ const ROWS: [string, Metric, (x: number) => string, 1 | -1 | 0][] = [
   ["churned by fatigue", "churned", (x) => n0.format(x), -1],
   ["suppressed messages", "suppressed", (x) => n0.format(x), 0],
 ];
-
-function cell(v: Interval | null, f: (x: number) => string, signed = false, better: 1 | -1 | 0 = 0): string {
-  if (!v) return `<td class="na">n/a</td>`;
-  const g = (x: number) => (signed && x > 0 ? "+" : "") + f(x);
-  const ci = v.lo === null || v.hi === null || v.lo === v.hi ? "" : `<span class="ci">${g(v.lo)} to ${g(v.hi)}</span>`;
-  // a difference whose interval excludes zero is marked better or worse
-  let cls = "";
-  if (signed && better && v.lo !== null && v.hi !== null && (v.lo > 0 || v.hi < 0)) cls = (v.mean > 0) === (better > 0) ? "better" : "worse";
-  return `<td${cls ? ` class="${cls}"` : ""}>${g(v.mean)}${ci}</td>`;
-}
 
 function summaryTable(c: Comparison): string {
   const head = `<tr><th></th>${c.plans.map((p) => `<th>${esc(p.name)}</th>`).join("")}</tr>`;
@@ -90,19 +77,6 @@ function legend(c: Comparison): string {
   return `<p class="key">${domain.map((d, i) => `<span><i style="background:${range[i]}"></i>${esc(d)}</span>`).join("")}</p>`;
 }
 
-const CSS = `
-.key{font-size:.85rem;margin:.3rem 0}.key span{margin-right:1rem}.key i{display:inline-block;width:12px;height:12px;margin-right:.35rem;vertical-align:-1px}
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:1040px;color:#222;padding:1.5rem 1.2rem 4rem}
-h1{font-size:1.6rem;margin:.2rem 0}h2{font-size:1.2rem;margin:2.4rem 0 .3rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
-h3{font-size:1rem;margin:1.2rem 0 .3rem}p.lead{color:#444;margin:.3rem 0 1rem}p.note,.explain{color:#555;font-size:.9rem;margin:.2rem 0 .6rem}
-table{border-collapse:collapse;margin:.6rem 0;font-variant-numeric:tabular-nums}td,th{padding:.3rem .6rem;border-bottom:1px solid #e3e3e3;text-align:right;vertical-align:top}
-th{background:#f5f6f8;font-weight:600}td:first-child,th:first-child,.l{text-align:left}td:first-child{white-space:nowrap}
-.ci{display:block;color:#777;font-size:.8rem}.better{background:#eaf6ea}.worse{background:#fbeaea}.na{color:#999}
-.row{display:flex;flex-wrap:wrap;gap:10px}.row figure,.row svg{margin:0}
-figure{margin:.5rem 0}.matrix{display:inline-block;vertical-align:top;margin-right:1.5rem}
-dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem;font-size:.9rem;color:#444}dl.meta dt{font-weight:600}dl.meta dd{margin:0}
-code{font-size:.85rem}nav a{margin-right:.8rem}
-`;
 
 /** The report page. @example writeFileSync("report.html", renderReport(comparePlans(plans))) */
 export function renderReport(c: Comparison): string {

@@ -10,7 +10,7 @@ import { chromium } from "playwright-core";
 
 export const CHROMIUM = "/usr/bin/chromium";
 
-export async function screenshot(html: string, png: string, width = 1100): Promise<{ requests: string[]; errors: string[]; height: number }> {
+export async function screenshot(html: string, png: string, width = 1100): Promise<{ requests: string[]; errors: string[]; height: number; scrollWidth: number }> {
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install it with apt-get update && apt-get install -y chromium`);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -30,8 +30,10 @@ export async function screenshot(html: string, png: string, width = 1100): Promi
     page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
     await page.goto(url, { waitUntil: "load" });
     const height = await page.evaluate(() => document.documentElement.scrollHeight);
+    // wider than the viewport means a horizontal scroll bar: something overflows
+    const scrollWidth = Number(await page.evaluate("document.documentElement.scrollWidth"));
     await page.screenshot({ path: png, fullPage: true });
-    return { requests, errors, height };
+    return { requests, errors, height, scrollWidth };
   } finally {
     await browser.close();
   }

@@ -48,6 +48,10 @@ export class Metrics {
   private readonly programOf: Uint8Array; // bit per (customer, program) contacted; programs × customers
   private readonly week: Uint16Array; // contacts in the current week
   readonly weekHistogram = new Float64Array(1024); // customer-weeks by contact count (last bucket: ≥ 1023)
+  /** Contacts in the current 4-week block, and customer-4-week blocks by contact count (complete blocks only). */
+  private readonly fourWeeks: Uint16Array;
+  readonly fourWeekHistogram = new Float64Array(4096);
+  private weeksClosed = 0;
   /** Contacts by program and the customer's lifecycle stage when contacted: [program × STAGES.length + stage]. */
   readonly stageContacts: Float64Array;
 
@@ -60,6 +64,7 @@ export class Metrics {
     this.channelsOf = new Uint8Array(customers);
     this.programOf = new Uint8Array(Math.ceil((customers * Math.max(1, programNames.length)) / 8));
     this.week = new Uint16Array(customers);
+    this.fourWeeks = new Uint16Array(customers);
     this.stageContacts = new Float64Array(Math.max(1, programNames.length) * STAGES.length);
   }
 
@@ -99,11 +104,33 @@ export class Metrics {
 
   /** Closes a week: every customer who existed during it is one customer-week in the histogram. */
   closeWeek(exists: (c: number) => boolean): void {
-    const h = this.weekHistogram, w = this.week;
+    const h = this.weekHistogram, w = this.week, f = this.fourWeeks, h4 = this.fourWeekHistogram;
+    // every 4th week also closes a 4-week block: a customer counts if they existed in its last week
+    const block = ++this.weeksClosed % 4 === 0;
     for (let c = 0; c < w.length; c++) {
-      if (exists(c)) h[Math.min(w[c], h.length - 1)]++;
+      const e = exists(c);
+      if (e) h[Math.min(w[c], h.length - 1)]++;
+      f[c] = Math.min(65535, f[c] + w[c]);
+      if (block) {
+        if (e) h4[Math.min(f[c], h4.length - 1)]++;
+        f[c] = 0;
+      }
       w[c] = 0;
     }
+  }
+
+  /** Mean and percentiles of contacts per customer per complete 4-week block (weeks 1–4, 5–8, …). */
+  fourWeekly(): { mean: number; p50: number; p90: number; p99: number; max: number; blocks: number } {
+    const s = histogramStats(this.fourWeekHistogram);
+    return { mean: s.mean, p50: s.p50, p90: s.p90, p99: s.p99, max: s.max, blocks: s.n };
+  }
+
+  /** Share of customer-weeks with more than `threshold` contacts. */
+  shareWeeksAbove(threshold: number): number {
+    const h = this.weekHistogram;
+    let n = 0, above = 0;
+    for (let k = 0; k < h.length; k++) n += h[k], above += k > threshold ? h[k] : 0;
+    return n ? above / n : 0;
   }
 
   /** Mean and percentiles of contacts per customer per week. */
@@ -118,4 +145,16 @@ export class Metrics {
     };
     return { mean: n ? sum / n : 0, p50: q(0.5), p90: q(0.9), p99: q(0.99), max, customerWeeks: n };
   }
+}
+
+/** Mean and percentiles of a histogram (index = count, value = how many). */
+export function histogramStats(h: ArrayLike<number>): { mean: number; p50: number; p90: number; p99: number; max: number; n: number } {
+  let n = 0, sum = 0, max = 0;
+  for (let k = 0; k < h.length; k++) if (h[k]) n += h[k], sum += k * h[k], max = k;
+  const q = (p: number) => {
+    let acc = 0;
+    for (let k = 0; k < h.length; k++) if ((acc += h[k]) >= p * n) return k;
+    return max;
+  };
+  return { mean: n ? sum / n : 0, p50: q(0.5), p90: q(0.9), p99: q(0.99), max, n };
 }

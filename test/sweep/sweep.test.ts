@@ -1,13 +1,22 @@
 import { describe, expect, it } from "vitest";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadPlan } from "../../engine/plan/load.ts";
-import { frontierSvg, grid, sweep } from "../../engine/sweep/sweep.ts";
+import { frontierSvg, grid, markFrontier, sweep } from "../../engine/sweep/sweep.ts";
+import { expandValues } from "../../engine/sweep/range.ts";
 import { setPath } from "../../engine/sweep/set-path.ts";
+import { sweepPage } from "../../engine/sweep/sweep-page.ts";
+import { CHROMIUM, screenshot } from "../../engine/report/screenshot.ts";
 import { main } from "../../engine/cli/main.ts";
+import { writeFileSync } from "node:fs";
 
 const capped = loadPlan("scenarios/lifecycle-capped.yaml");
+const point = (margin: number, unsubscribes: number) => ({
+  metrics: { incrementalMargin: { mean: margin, lo: null, hi: null }, unsubscribes: { mean: unsubscribes, lo: null, hi: null } } as never,
+  frontier: false,
+  knee: false,
+});
 
 describe("sweeps", () => {
   it("sets values by path, list elements by index or name", () => {
@@ -19,29 +28,87 @@ describe("sweeps", () => {
     expect(grid([{ path: "a", values: [1, 2] }, { path: "b", values: ["x", "y"] }])).toEqual([{ a: 1, b: "x" }, { a: 1, b: "y" }, { a: 2, b: "x" }, { a: 2, b: "y" }]);
   });
 
-  it("runs the grid on common random numbers: a looser cap sends more and unsubscribes at least as many", () => {
-    const r = sweep(capped, [{ path: "pressure.rules.two-a-week.cap", values: [1, 2, 4] }], { customers: 3000, days: 120, seed: 3 });
+  it("expands ranges: a..b in whole steps, a..b:step, mixed with single values", () => {
+    expect(expandValues("1..5")).toEqual([1, 2, 3, 4, 5]);
+    expect(expandValues("0.5..2:0.5")).toEqual([0.5, 1, 1.5, 2]);
+    expect(expandValues("0..1:0.3")).toEqual([0, 0.3, 0.6, 0.9]); // 1 is off the grid: not included
+    expect(expandValues("1..3,8,7d")).toEqual([1, 2, 3, 8, "7d"]);
+    expect(expandValues("0.1..0.3:0.1")).toEqual([0.1, 0.2, 0.3]); // no 0.30000000000000004
+    expect(() => expandValues("5..1")).toThrow(/runs backwards: write the smaller value first \(1\.\.5\)/);
+    expect(() => expandValues("0.5..2")).toThrow(/has decimals: give a step, e\.g\. 0\.5\.\.2:0\.5/);
+    expect(() => expandValues("1..x")).toThrow(/cannot read the range '1\.\.x'/);
+    expect(() => expandValues("1..5000")).toThrow(/5000 values; at most 1000/);
+  });
+
+  it("marks a knee only when the frontier has at least three points", () => {
+    const two = [point(100, 10), point(200, 20), point(50, 30)];
+    markFrontier(two);
+    expect(two.map((v) => v.frontier)).toEqual([true, true, false]);
+    expect(two.some((v) => v.knee)).toBe(false);
+    const three = [point(100, 10), point(300, 15), point(320, 40)];
+    markFrontier(three);
+    expect(three.map((v) => v.knee)).toEqual([false, true, false]); // the bend: +200 margin for 5 unsubscribes, then +20 for 25
+  });
+
+  it("replicates over seeds: intervals on every figure, paired differences against the first variant", () => {
+    const r = sweep(capped, [{ path: "pressure.rules.two-a-week.cap", values: [1, 2, 4] }], { customers: 1500, days: 90, seed: 3, replications: 3 });
+    expect(r.seeds).toEqual([3, 4, 5]);
     expect(r.table.numRows()).toBe(3);
-    expect(r.table.columnNames()).toEqual(expect.arrayContaining(["variant", "reach", "contacts", "p90ContactsPerWeek", "unsubscribes", "complaints", "incrementalRevenue", "incrementalMargin", "cost", "roi", "frontier", "knee"]));
-    const contacts = r.variants.map((v) => v.summary.contacts);
-    expect(contacts[0]).toBeLessThan(contacts[1]);
-    expect(contacts[1]).toBeLessThanOrEqual(contacts[2]);
-    // the shared baseline: every variant's baseline revenue is the same number
+    expect(r.table.columnNames()).toEqual(expect.arrayContaining(["variant", "contacts", "contactsLow", "contactsHigh", "incrementalMarginVsFirst", "incrementalMarginVsFirstLow", "p90ContactsPerWeek", "frontier", "knee"]));
+    for (const v of r.variants) {
+      expect(v.runs.length).toBe(3);
+      const c = v.metrics.contacts!;
+      expect(c.lo!).toBeLessThan(c.mean);
+      expect(c.hi!).toBeGreaterThan(c.mean);
+      expect(c.mean).toBeCloseTo(v.runs.reduce((a, x) => a + x.contacts!, 0) / 3, 6);
+    }
+    // the first variant against itself: exactly zero
+    expect(r.variants[0].difference.contacts).toEqual({ mean: 0, lo: 0, hi: 0 });
+    // a paired difference is the mean of the per-seed differences, and a looser cap sends more on every seed
+    const d = r.variants[1].difference.contacts!;
+    expect(d.mean).toBeCloseTo(r.variants[1].metrics.contacts!.mean - r.variants[0].metrics.contacts!.mean, 6);
+    expect(d.lo!).toBeGreaterThan(0);
+    // pairing: the difference's interval is narrower than either variant's own
+    expect(d.hi! - d.lo!).toBeLessThan(r.variants[1].metrics.contacts!.hi! - r.variants[1].metrics.contacts!.lo!);
+    // one shared baseline per seed: the first replication's baseline revenue is the same for every variant
     expect(new Set(r.variants.map((v) => v.summary.baselineRevenue)).size).toBe(1);
-    expect(r.variants.filter((v) => v.knee).length).toBe(1);
     const svg = frontierSvg(r);
     expect(svg).toMatch(/^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
     expect((svg.match(/<circle/g) ?? []).length).toBe(3);
-    expect(svg).toContain("unsubscribes");
+    expect(svg).toContain("Both axes start at zero");
+    expect(svg).toContain("95 % interval");
   });
 
-  it("the CLI writes the table and the chart and names a bad path", async () => {
+  it("the HTML page reads like the report and fits a 1,000 px window in Chromium", async () => {
+    const r = sweep(capped, [
+      { path: "pressure.rules.two-a-week.cap", values: [1, 3] },
+      { path: "pressure.rules.weighted-pressure.weighted.threshold", values: [2, 8] },
+    ], { customers: 12_000, days: 30, seed: 1, replications: 2 });
+    const html = sweepPage(r, "lifecycle-capped", frontierSvg(r), "EUR", ["csv/sweep-variants.csv"]);
+    expect(html).toContain("<th>incremental margin (EUR)</th>");
+    expect(html).toMatch(/<td>\d{1,3},\d{3}<span class="ci">/); // thousands separators, interval under the mean
+    expect(html).toContain(`<a href="csv/sweep-variants.csv">`);
+    expect(html).toContain("Paired differences against cap=1, threshold=2");
+    expect(existsSync(CHROMIUM), `Chromium is missing at ${CHROMIUM}: apt-get install -y chromium`).toBe(true);
+    const dir = mkdtempSync(join(tmpdir(), "cadence-sweep-page-"));
+    writeFileSync(join(dir, "frontier.html"), html);
+    const shot = await screenshot(join(dir, "frontier.html"), join(dir, "frontier.png"), 1000);
+    expect(shot.errors).toEqual([]);
+    expect(shot.requests).toEqual([]);
+    expect(shot.scrollWidth).toBeLessThanOrEqual(1000);
+  }, 60_000);
+
+  it("the CLI writes the table, the chart and the long CSVs, and names a bad path or range", async () => {
     const out = mkdtempSync(join(tmpdir(), "cadence-sweep-"));
-    const code = await main(["sweep", "scenarios/lifecycle-capped.yaml", "--set", "pressure.rules.weighted-pressure.weighted.threshold=2,6", "--customers", "800", "--days", "60", "--out", out, "--json"]);
+    const code = await main(["sweep", "scenarios/lifecycle-capped.yaml", "--set", "pressure.rules.weighted-pressure.weighted.threshold=2..6:4", "--customers", "800", "--days", "60", "--out", out, "--csv", join(out, "csv"), "--replications", "2", "--json"]);
     expect(code).toBe(0);
     expect(readFileSync(join(out, "sweep.csv"), "utf8").split("\n")[0]).toContain("pressure.rules.weighted-pressure.weighted.threshold");
-    expect(readFileSync(join(out, "frontier.html"), "utf8")).toContain("<svg");
+    expect(readFileSync(join(out, "frontier.html"), "utf8")).toContain(`href="csv/sweep-variants.csv"`);
+    const variants = readFileSync(join(out, "csv", "sweep-variants.csv"), "utf8");
+    expect(variants.startsWith("\uFEFFvariant,pressure.rules.weighted-pressure.weighted.threshold,frontier,knee,metric,mean,low,high\r\n")).toBe(true);
+    expect(variants).toContain("threshold=6,6,");
     expect(await main(["sweep", "scenarios/lifecycle-capped.yaml", "--set", "pressure.rules.nope.cap=1"])).toBe(2);
     expect(await main(["sweep", "scenarios/lifecycle-capped.yaml", "--set", "pressure.rules.two-a-week.cap=-1", "--customers", "10", "--days", "2"])).toBe(2);
+    expect(await main(["sweep", "scenarios/lifecycle-capped.yaml", "--set", "pressure.rules.two-a-week.cap=3..1"])).toBe(2);
   });
 });

@@ -1,0 +1,57 @@
+/**
+ * CSV files a spreadsheet opens correctly, shared by `compare --csv`, `sweep --csv` and
+ * `contributions --csv`. The choices (docs/exports.md): UTF-8 with a byte-order mark (Excel otherwise
+ * reads UTF-8 as the system code page and mangles "€" or "é"), comma delimiter, dot decimal point, no
+ * thousands separators, CRLF line ends (RFC 4180), a field quoted when it holds a comma, quote, or line
+ * break. Figures are "long": one row per plan × metric with mean, low and high, so a pivot table or a
+ * filter works without reshaping; an empty low/high means one replication (no interval).
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Interval } from "../compare/intervals.ts";
+
+export const BOM = "\uFEFF";
+export type Cell = string | number | boolean | null | undefined;
+
+/** A number as a spreadsheet reads it: at most 6 decimals, no exponent for ordinary magnitudes. */
+export function csvNumber(x: number): string {
+  if (!Number.isFinite(x)) return "";
+  const r = Math.round(x * 1e6) / 1e6;
+  return Object.is(r, -0) ? "0" : String(r);
+}
+
+export function csvField(v: Cell): string {
+  if (v === null || v === undefined) return "";
+  const s = typeof v === "number" ? csvNumber(v) : String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** The text of a CSV file (with its BOM): a header row, then one row per object, in `columns` order. */
+export function toCsv(rows: Record<string, Cell>[], columns: string[] = rows.length ? Object.keys(rows[0]) : []): string {
+  const lines = [columns.map(csvField).join(","), ...rows.map((r) => columns.map((c) => csvField(r[c])).join(","))];
+  return BOM + lines.join("\r\n") + "\r\n";
+}
+
+/** One row per name × metric: mean, low, high (low/high empty with one replication). */
+export function intervalRows(
+  items: { name: string; metrics: Record<string, Interval | null>; extra?: Record<string, Cell> }[],
+  metrics: readonly string[],
+  nameColumn = "plan",
+): Record<string, Cell>[] {
+  return items.flatMap((it) =>
+    metrics.map((m) => {
+      const v = it.metrics[m];
+      return { [nameColumn]: it.name, ...(it.extra ?? {}), metric: m, mean: v?.mean ?? null, low: v?.lo ?? null, high: v?.hi ?? null };
+    })
+  );
+}
+
+/** Writes the files into `dir` (created if needed); returns their paths in order. */
+export function writeCsvFiles(dir: string, files: Record<string, { rows: Record<string, Cell>[]; columns?: string[] }>): string[] {
+  mkdirSync(dir, { recursive: true });
+  return Object.entries(files).map(([name, f]) => {
+    const path = join(dir, name);
+    writeFileSync(path, toCsv(f.rows, f.columns));
+    return path;
+  });
+}

@@ -1,0 +1,43 @@
+/**
+ * The values of a `--set path=...` list: comma-separated values, each a YAML scalar (1, 2.5, true,
+ * "7d", …) or a numeric range. `a..b` is every integer from a to b inclusive (a and b whole numbers,
+ * step 1); `a..b:s` steps by s from a, up to b inclusive when b is on the grid (0.5..2:0.5 → 0.5, 1,
+ * 1.5, 2). Ranges and single values mix: `1..3,8` → 1, 2, 3, 8.
+ */
+import { parse as parseYaml } from "yaml";
+import { InputError } from "../plan/errors.ts";
+
+const RANGE = /^(-?\d+(?:\.\d+)?)\.\.(-?\d+(?:\.\d+)?)(?::(\d+(?:\.\d+)?))?$/;
+export const MAX_RANGE_VALUES = 1000;
+
+const decimals = (s: string) => (s.includes(".") ? s.split(".")[1].length : 0);
+
+/** Expands one item: a range into its numbers, anything else into one parsed scalar. */
+export function expandItem(item: string, where = "--set"): unknown[] {
+  const m = RANGE.exec(item);
+  if (!m) {
+    if (item.includes("..")) throw new InputError(`${where}: cannot read the range '${item}': write a..b (whole numbers, step 1) or a..b:step, e.g. 1..5 or 0.5..2:0.5`);
+    try {
+      return [parseYaml(item)];
+    } catch {
+      return [item];
+    }
+  }
+  const [, aText, bText, stepText] = m;
+  const a = Number(aText), b = Number(bText);
+  if (stepText === undefined && (!Number.isInteger(a) || !Number.isInteger(b))) {
+    throw new InputError(`${where}: the range '${item}' has decimals: give a step, e.g. ${aText}..${bText}:0.5`);
+  }
+  const step = stepText === undefined ? 1 : Number(stepText);
+  if (!(step > 0)) throw new InputError(`${where}: the range '${item}' needs a step above 0`);
+  if (b < a) throw new InputError(`${where}: the range '${item}' runs backwards: write the smaller value first (${bText}..${aText})`);
+  const n = Math.floor((b - a) / step + 1e-9) + 1;
+  if (n > MAX_RANGE_VALUES) throw new InputError(`${where}: the range '${item}' has ${n} values; at most ${MAX_RANGE_VALUES}`);
+  const d = Math.max(decimals(aText), decimals(bText), stepText ? decimals(stepText) : 0);
+  return Array.from({ length: n }, (_, i) => Number((a + i * step).toFixed(d)));
+}
+
+/** Expands a comma-separated list of values and ranges. */
+export function expandValues(text: string, where = "--set"): unknown[] {
+  return text.split(",").map((v) => v.trim()).filter(Boolean).flatMap((v) => expandItem(v, where));
+}
