@@ -13,11 +13,13 @@ import { closest, InputError, oneOf, type Path, Reporter } from "../engine/plan/
 import type { Minutes } from "../engine/core/time.ts";
 import { DATE_FORMATS, type DateFormat, dateParser } from "./date-format.ts";
 import { DELIMITERS, type Delimiter } from "./csv.ts";
+import { DECIMALS, type Decimal, isTimeZone } from "./values.ts";
+import { type FilterSpec, filtersOf, multiplyOf, type ReturnsSpec, returnsOf } from "./line-items-config.ts";
 
 /** A column by header name, or by 1-based position (files without a header). */
 export type ColumnRef = string | number;
 
-export const TRANSACTION_COLUMNS = ["customer", "date", "amount", "quantity"] as const;
+export const TRANSACTION_COLUMNS = ["customer", "date", "amount", "quantity", "order"] as const;
 export const CUSTOMER_COLUMNS = ["id", "signup", "emailConsent", "smsConsent", "timezone"] as const;
 export type TransactionColumn = typeof TRANSACTION_COLUMNS[number];
 export type CustomerColumn = typeof CUSTOMER_COLUMNS[number];
@@ -32,7 +34,19 @@ export interface TableSpec<C extends string> {
   delimiter: Delimiter;
   header: boolean;
   dateFormat: DateFormat;
+  /** decimal mark of numbers: point (12.50) or comma (12,50) */
+  decimal: Decimal;
+  /** IANA zone of times written without an offset (default UTC) */
+  timeZone: string;
   columns: Partial<Record<C, ColumnRef>>;
+}
+
+/** The transactions table: line items, returns and filters on top of the plain columns. */
+export interface TransactionSpec extends TableSpec<TransactionColumn> {
+  /** amount = product of these two columns (quantity × unit price), when the amount is not given */
+  amountFactors?: [ColumnRef, ColumnRef];
+  returns: ReturnsSpec;
+  filters: FilterSpec[];
 }
 
 export interface HistoryConfig {
@@ -43,7 +57,9 @@ export interface HistoryConfig {
   calibrationEnd: Minutes;
   /** last day of the holdout period, inclusive; absent when there is no holdout */
   holdoutEnd?: Minutes;
-  transactions: TableSpec<TransactionColumn>;
+  /** first day of the study period (rows before it are skipped, counted); absent: no lower bound */
+  studyStart?: Minutes;
+  transactions: TransactionSpec;
   customers?: TableSpec<CustomerColumn>;
   /** assumed consent when the customers file has no column for it (default false: never assume opt-in) */
   consent: { email: boolean; sms: boolean };
@@ -104,8 +120,9 @@ function lineOf(root: unknown, lines: LineCounter, path: Path): number | undefin
   return line;
 }
 
-const TOP_FIELDS = ["currency", "calibrationEnd", "holdoutEnd", "transactions", "customers", "consent"];
-const TABLE_FIELDS = ["file", "format", "delimiter", "header", "dateFormat", "columns"];
+const TOP_FIELDS = ["currency", "studyStart", "calibrationEnd", "holdoutEnd", "transactions", "customers", "consent"];
+const TABLE_FIELDS = ["file", "format", "delimiter", "header", "dateFormat", "decimal", "timeZone", "columns"];
+const TRANSACTION_FIELDS = [...TABLE_FIELDS, "returns", "filter"];
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => !!v && typeof v === "object" && !Array.isArray(v) && !(v instanceof Date);
@@ -136,6 +153,10 @@ function validate(raw: unknown, r: Reporter, source: string, baseDir: string): H
   };
   const calibrationEnd = day("calibrationEnd", true);
   const holdoutEnd = day("holdoutEnd", false);
+  const studyStart = day("studyStart", false);
+  if (calibrationEnd !== undefined && studyStart !== undefined && studyStart > calibrationEnd) {
+    r.error(["studyStart"], "must be on or before calibrationEnd");
+  }
   if (calibrationEnd !== undefined && holdoutEnd !== undefined && holdoutEnd <= calibrationEnd) {
     r.error(["holdoutEnd"], "must be after calibrationEnd");
   }
@@ -157,12 +178,40 @@ function validate(raw: unknown, r: Reporter, source: string, baseDir: string): H
       }
     }
   }
-  const transactions = table(raw.transactions, ["transactions"], TRANSACTION_COLUMNS, ["customer", "date", "amount"], r, baseDir);
+  const transactions = transactionTable(raw.transactions, r, baseDir);
   const customers = raw.customers === undefined
     ? undefined
     : table(raw.customers, ["customers"], CUSTOMER_COLUMNS, ["id"], r, baseDir);
   if (!transactions || calibrationEnd === undefined) return undefined;
-  return { source, currency, calibrationEnd, holdoutEnd, transactions, customers, consent };
+  return { source, currency, calibrationEnd, holdoutEnd, studyStart, transactions, customers, consent };
+}
+
+/** The transactions table, with `amount: { multiply: [a, b] }`, `returns` and `filter`. */
+function transactionTable(raw: unknown, r: Reporter, baseDir: string): TransactionSpec | undefined {
+  const path = ["transactions"];
+  let amountFactors: [ColumnRef, ColumnRef] | undefined;
+  let plain = raw;
+  if (isObj(raw) && isObj(raw.columns) && isObj(raw.columns.amount)) {
+    amountFactors = multiplyOf(raw.columns.amount, [...path, "columns", "amount"], r);
+    const { amount: _, ...rest } = raw.columns;
+    plain = { ...raw, columns: rest };
+  }
+  const { returns, filter, ...tableRaw } = isObj(plain) ? plain : { returns: undefined, filter: undefined };
+  const required: TransactionColumn[] = amountFactors || (isObj(raw) && isObj(raw.columns) && isObj(raw.columns.amount))
+    ? ["customer", "date"]
+    : ["customer", "date", "amount"];
+  const spec = table(isObj(plain) ? tableRaw : plain, path, TRANSACTION_COLUMNS, required, r, baseDir, TRANSACTION_FIELDS);
+  const ret = returnsOf(returns, [...path, "returns"], r);
+  const filters = filtersOf(filter, [...path, "filter"], r);
+  if (spec && ret.prefix !== null && spec.columns.order === undefined) {
+    r.error([...path, "returns", "prefix"], "needs the order column (columns.order): the prefix is read from the order id");
+  }
+  if (spec && spec.format === "text" && !spec.header) {
+    for (const [i, f] of filters.entries()) {
+      if (typeof f.column === "string") r.error([...path, "filter", i], `column names need header: true; without a header give a 1-based position`);
+    }
+  }
+  return spec ? { ...spec, amountFactors, returns: ret, filters } : undefined;
 }
 
 function table<C extends string>(
@@ -172,6 +221,7 @@ function table<C extends string>(
   required: readonly C[],
   r: Reporter,
   baseDir: string,
+  fields: readonly string[] = TABLE_FIELDS,
 ): TableSpec<C> | undefined {
   if (raw === undefined) {
     r.error(path, `missing: a mapping with file and columns (${required.join(", ")})`);
@@ -181,7 +231,7 @@ function table<C extends string>(
     r.error(path, "expected a mapping with file, delimiter, header, dateFormat and columns");
     return undefined;
   }
-  checkFields(raw, TABLE_FIELDS, path, r);
+  checkFields(raw, fields, path, r);
   let file: string | undefined;
   if (typeof raw.file !== "string" || raw.file.trim() === "") r.error([...path, "file"], "missing: the path of the file");
   else file = expandPath(raw.file, baseDir, [...path, "file"], r);
@@ -199,6 +249,12 @@ function table<C extends string>(
   }
   const delimiter = pick("delimiter", DELIMITERS, file && /\.tsv$/i.test(file) ? "tab" : "comma");
   const dateFormat = pick("dateFormat", DATE_FORMATS, "YYYY-MM-DD");
+  const decimal = pick("decimal", DECIMALS, "point");
+  let timeZone = "UTC";
+  if (raw.timeZone !== undefined) {
+    if (typeof raw.timeZone === "string" && isTimeZone(raw.timeZone)) timeZone = raw.timeZone;
+    else r.error([...path, "timeZone"], `unknown time zone ${JSON.stringify(raw.timeZone)}; expected an IANA name such as Europe/London or UTC`);
+  }
   let header = true;
   if (raw.header !== undefined) {
     if (typeof raw.header === "boolean") header = raw.header;
@@ -225,7 +281,7 @@ function table<C extends string>(
     }
   }
   if (!file) return undefined;
-  return { file, format, delimiter, header: format === "arrow" ? true : header, dateFormat, columns };
+  return { file, format, delimiter, header: format === "arrow" ? true : header, dateFormat, decimal, timeZone, columns };
 }
 
 /** `${CADENCE_DATA}` expansion, then resolution against the config's folder. */

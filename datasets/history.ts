@@ -31,8 +31,10 @@ export interface CustomerState {
   lastPurchase: Float64Array;
   /** days from signup (else first purchase) to the cut-off; NaN when neither is known */
   tenureDays: Float64Array;
-  /** total value up to the cut-off, and its mean per order */
+  /** total value up to the cut-off, net of returns (returns.handling: net), and its mean per order */
   value: Float64Array;
+  /** value returned up to the cut-off (already subtracted from value) */
+  returned: Float64Array;
   meanValue: Float64Array;
   /** mean value of the repeat purchase days (day totals), 0 when x = 0: the gamma-gamma input */
   meanRepeatValue: Float64Array;
@@ -108,6 +110,15 @@ export function historyState(
     s.meanRepeatValue[c] = distinct > 1 ? (value - firstDayValue) / (distinct - 1) : 0;
     s.stage[c] = stageOf(orders, cutoffDay - last, false);
   }
+  // Returns net against revenue only: they are not purchases (no day, no order) and, having no order to
+  // attach to, leave the mean repeat value (the gamma-gamma input) as bought.
+  const r = h.returns;
+  for (let i = 0; i < r.length; i++) {
+    if (Math.floor(r.time[i] / DAY) > cutoffDay) continue;
+    const c = r.customer[i];
+    s.returned[c] += r.amount[i], s.value[c] -= r.amount[i];
+  }
+  if (r.length) for (let c = 0; c < n; c++) if (s.orders[c]) s.meanValue[c] = s.value[c] / s.orders[c];
   scoreQuintiles(s, cutoffDay);
   return s;
 }
@@ -132,6 +143,7 @@ function allocate(n: number, cutoff: Minutes): CustomerState {
     lastPurchase: new Float64Array(n),
     tenureDays: new Float64Array(n),
     value: new Float64Array(n),
+    returned: new Float64Array(n),
     meanValue: new Float64Array(n),
     meanRepeatValue: new Float64Array(n),
     recencyScore: new Uint8Array(n),
@@ -211,6 +223,7 @@ export function stateTable(s: CustomerState, ids: readonly string[]) {
     last_purchase: col((c) => date(s.lastPurchase[c])),
     tenure_days: col((c) => s.tenureDays[c]),
     value: col((c) => s.value[c]),
+    returned: col((c) => s.returned[c]),
     mean_value: col((c) => s.meanValue[c]),
     mean_repeat_value: col((c) => s.meanRepeatValue[c]),
     R: col((c) => s.recencyScore[c]),

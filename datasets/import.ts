@@ -4,24 +4,15 @@
  * transactions and customers may pass. Bad values stop the import with an InputError naming
  * file:line, column, value and what would be valid (up to 20 problems at once).
  */
-import type { Minutes } from "../engine/core/time.ts";
 import { parseDate } from "../engine/core/time.ts";
-import { DATE_EXAMPLES, dateParser } from "./date-format.ts";
+import { dateParser, dateValid } from "./date-format.ts";
 import { type HistoryConfig, loadHistoryConfig } from "./history-config.ts";
+import type { SkipReport } from "./skips.ts";
 import { columnLabel, FileProblems, readMappedColumns } from "./table-reader.ts";
-import { BOOLEAN_VALID, isTimeZone, parseBoolean, parseNumber } from "./values.ts";
+import { readTransactions, resize, type Returns, type Transactions } from "./transactions-import.ts";
+import { BOOLEAN_VALID, isTimeZone, parseBoolean } from "./values.ts";
 
-/** One entry per transaction row, in file order. */
-export interface Transactions {
-  length: number;
-  /** index into History.ids */
-  customer: Int32Array;
-  /** minutes since epoch (Int32 holds ±4,000 years of minutes) */
-  time: Int32Array;
-  amount: Float64Array;
-  /** 1 when the file has no quantity column */
-  quantity: Float64Array;
-}
+export type { Returns, Transactions } from "./transactions-import.ts";
 
 /** One entry per customer (index = position in History.ids). */
 export interface CustomerAttributes {
@@ -40,8 +31,15 @@ export interface History {
   config: HistoryConfig;
   ids: string[];
   index: Map<string, number>;
+  /** purchases (an order's lines merged into one transaction) */
   transactions: Transactions;
+  /** returns and cancellations netted against revenue (empty with `returns.handling: drop`) */
+  returns: Returns;
   customers: CustomerAttributes;
+  /** rows skipped by a documented rule, per reason, with the first examples */
+  skipped: SkipReport;
+  /** order lines merged into their order's transaction */
+  merged: number;
   /** non-fatal oddities, counted (e.g. "12 transactions of customers not in the customers file") */
   warnings: string[];
 }
@@ -72,39 +70,14 @@ export function loadHistory(config: HistoryConfig): History {
   if (config.customers) readCustomers(config, idOf, cust);
   const listedCount = ids.length;
 
-  const spec = config.transactions;
-  const problems = new FileProblems(spec.file);
-  const keys = ["customer", "date", "amount", "quantity"] as const;
-  const labels = keys.map((k) => spec.columns[k] === undefined ? k : columnLabel(k, spec.columns[k]!));
-  const parse = dateParser(spec.dateFormat);
-  const parseTime = spec.format === "arrow" ? (s: string) => parse(s) ?? parseDate(s) : parse;
-  const validDate = `expected a date as ${spec.dateFormat}, e.g. ${DATE_EXAMPLES[spec.dateFormat]}`;
-  const hasQuantity = spec.columns.quantity !== undefined;
-  const tx = new TransactionBuilder();
-  let lastDateText = "", lastTime: Minutes | null = null, unlisted = 0;
-  readMappedColumns(spec, keys, problems, (v, line) => {
-    const [id, dateText, amountText, quantityText] = v;
-    if (id === "") return problems.add(line, labels[0], `empty customer id`);
-    // Files are usually sorted by date or customer: consecutive rows often share the date text.
-    const time = dateText === lastDateText ? lastTime : parseTime(dateText);
-    lastDateText = dateText, lastTime = time;
-    if (time === null) return problems.add(line, labels[1], `bad date ${JSON.stringify(dateText)}: ${validDate}`);
-    const amount = parseNumber(amountText);
-    if (amount === null) {
-      return problems.add(line, labels[2], `bad amount ${JSON.stringify(amountText)}: expected a plain number such as 12.50 (${config.currency}, no symbol or thousands separator)`);
-    }
-    let quantity = 1;
-    if (hasQuantity) {
-      const q = parseNumber(quantityText);
-      if (q === null || q < 0) return problems.add(line, labels[3], `bad quantity ${JSON.stringify(quantityText)}: expected a number ≥ 0`);
-      quantity = q;
-    }
-    const c = idOf(id);
-    if (c >= listedCount && config.customers) unlisted++;
-    tx.push(c, time, amount, quantity);
-  });
+  const read = readTransactions(config, idOf);
+  let unlisted = 0;
+  if (config.customers) for (const c of read.transactions.customer) if (c >= listedCount) unlisted++;
   if (unlisted) warnings.push(`${unlisted} transactions belong to customers not in the customers file`);
-  return { config, ids, index, transactions: tx.finish(), customers: cust.finish(config), warnings };
+  return {
+    config, ids, index, transactions: read.transactions, returns: read.returns, customers: cust.finish(config),
+    skipped: read.skipped.report(), merged: read.merged, warnings,
+  };
 }
 
 function readCustomers(config: HistoryConfig, idOf: (id: string) => number, cust: CustomerBuilder): void {
@@ -112,7 +85,7 @@ function readCustomers(config: HistoryConfig, idOf: (id: string) => number, cust
   const problems = new FileProblems(spec.file);
   const keys = ["id", "signup", "emailConsent", "smsConsent", "timezone"] as const;
   const labels = keys.map((k) => spec.columns[k] === undefined ? k : columnLabel(k, spec.columns[k]!));
-  const parse = dateParser(spec.dateFormat);
+  const parse = dateParser(spec.dateFormat, spec.timeZone);
   const parseTime = spec.format === "arrow" ? (s: string) => parse(s) ?? parseDate(s) : parse;
   cust.emailFromColumn = spec.columns.emailConsent !== undefined;
   cust.smsFromColumn = spec.columns.smsConsent !== undefined;
@@ -127,7 +100,7 @@ function readCustomers(config: HistoryConfig, idOf: (id: string) => number, cust
     if (signup !== "") {
       const t = parseTime(signup);
       if (t === null) {
-        problems.add(line, labels[1], `bad date ${JSON.stringify(signup)}: expected a date as ${spec.dateFormat}, e.g. ${DATE_EXAMPLES[spec.dateFormat]}`);
+        problems.add(line, labels[1], `bad date ${JSON.stringify(signup)}: ${dateValid(spec.dateFormat)}`);
       } else cust.signup[i] = t;
     }
     for (const [k, text, into] of [[2, email, cust.email], [3, sms, cust.sms]] as const) {
@@ -141,35 +114,6 @@ function readCustomers(config: HistoryConfig, idOf: (id: string) => number, cust
       else problems.add(line, labels[4], `bad time zone ${JSON.stringify(tz)}: expected an IANA name such as Europe/Paris or UTC`);
     }
   });
-}
-
-/** Growable typed columns (doubling), trimmed at the end. */
-class TransactionBuilder {
-  length = 0;
-  customer = new Int32Array(1024);
-  time = new Int32Array(1024);
-  amount = new Float64Array(1024);
-  quantity = new Float64Array(1024);
-  push(c: number, t: number, amount: number, quantity: number): void {
-    if (this.length === this.customer.length) this.grow();
-    const i = this.length++;
-    this.customer[i] = c, this.time[i] = t, this.amount[i] = amount, this.quantity[i] = quantity;
-  }
-  private grow(): void {
-    const n = this.customer.length * 2;
-    this.customer = resize(this.customer, n), this.time = resize(this.time, n);
-    this.amount = resize(this.amount, n), this.quantity = resize(this.quantity, n);
-  }
-  finish(): Transactions {
-    const n = this.length;
-    return {
-      length: n,
-      customer: this.customer.slice(0, n),
-      time: this.time.slice(0, n),
-      amount: this.amount.slice(0, n),
-      quantity: this.quantity.slice(0, n),
-    };
-  }
 }
 
 class CustomerBuilder {
@@ -200,10 +144,4 @@ class CustomerBuilder {
     }
     return { signup: this.signup.slice(0, n), email, sms, timezone: this.timezone, listed };
   }
-}
-
-function resize<T extends Int32Array | Float64Array | Uint8Array>(a: T, n: number): T {
-  const b = new (a.constructor as new (n: number) => T)(n);
-  b.set(a);
-  return b;
 }

@@ -78,6 +78,17 @@ export function readMappedColumns<C extends string>(
     resolved = true;
   };
   let maxIdx = -1;
+  try {
+    readText();
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    // a corrupt gzip stream, a folder, a file we may not open: the file cannot be read at all
+    throw new InputError(`${spec.file}: cannot read the file (${(e as Error).message.split("\n")[0]})`);
+  }
+  if (rows === 0 && problems.problems.length === 0) problems.add(undefined, "", `no data rows${spec.header ? " after the header" : ""} (${expect})`);
+  problems.throwIfAny();
+
+  function readText(): void {
   eachRecord(spec.file, spec.delimiter, (fields, line) => {
     if (!resolved) {
       resolve(spec.header ? fields.map((f) => f.trim()) : null);
@@ -93,8 +104,7 @@ export function readMappedColumns<C extends string>(
     for (let i = 0; i < idx.length; i++) values[i] = idx[i] < 0 ? "" : fields[idx[i]].trim();
     onRow(values, line);
   }, { onBadLine: (e) => problems.add(e.line, "", e.message) });
-  if (rows === 0 && problems.problems.length === 0) problems.add(undefined, "", `no data rows${spec.header ? " after the header" : ""} (${expect})`);
-  problems.throwIfAny();
+  }
 }
 
 /** Arrow IPC through arquero: `line` is the 1-based row; dates become ISO strings. */

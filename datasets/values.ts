@@ -1,6 +1,7 @@
 /**
  * Field parsers for history files: each returns the value or null, and a `valid` text the importer
- * quotes in its error ("expected …"). Strict on purpose: "" is not 0 and "12,50" is not 12.5.
+ * quotes in its error ("expected …"). Strict on purpose: "" is not 0, and "12,50" is 12.5 only in a
+ * table declared `decimal: comma`.
  */
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -13,6 +14,31 @@ export function parseNumber(s: string): number | null {
   const c = s.charCodeAt(0);
   if ((c >= 48 && c <= 57) || c === 45 || c === 46 || c === 43) return NUMBER.test(s) ? v : null;
   return null;
+}
+
+export const DECIMALS = ["point", "comma"] as const;
+export type Decimal = typeof DECIMALS[number];
+
+const GROUPED_COMMA = /^[+-]?\d{1,3}(\.\d{3})+(,\d*)?$/; // 1.234,50 (dots group thousands)
+
+/**
+ * A number written with a decimal comma, as European exports have them: `12,50`, `-3,5`, `1.234,50`
+ * (dots as thousands separators only in groups of three). A plain `12` or `12.5` is refused: in a
+ * decimal-comma file a point is a thousands separator, so `12.5` would be ambiguous.
+ */
+export function parseCommaNumber(s: string): number | null {
+  if (s.indexOf(".") !== -1) {
+    if (!GROUPED_COMMA.test(s)) return null;
+    s = s.replaceAll(".", "");
+  }
+  return parseNumber(s.replace(",", "."));
+}
+
+/** The parser and its `valid` text for a table's decimal mark. */
+export function numberParser(decimal: Decimal): { parse: (s: string) => number | null; valid: string } {
+  return decimal === "comma"
+    ? { parse: parseCommaNumber, valid: "a number with a decimal comma such as 12,50 or 1.234,50 (decimal: comma)" }
+    : { parse: parseNumber, valid: "a plain number such as 12.50 (no symbol or thousands separator; decimal: comma reads 12,50)" };
 }
 
 const TRUE = new Set(["1", "true", "t", "yes", "y", "opt-in", "optin", "subscribed"]);

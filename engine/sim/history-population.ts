@@ -65,6 +65,8 @@ export function historyHash(h: History): string {
   const t = h.transactions, c = h.customers, hash = createHash("sha256");
   const bytes = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
   for (const a of [t.customer, t.time, t.amount, t.quantity, c.signup, c.email, c.sms]) hash.update(bytes(a));
+  const r = h.returns;
+  if (r.length) for (const a of [r.customer, r.time, r.amount]) hash.update(bytes(a));
   hash.update(h.ids.join("\n"));
   hash.update(c.timezone.join("\n"));
   return hash.digest("hex");
