@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { loadPlan } from "../plan/load.ts";
 import { InputError } from "../plan/errors.ts";
-import { type Comparison, comparePlans, type Metric } from "../compare/compare.ts";
+import { type Comparison, comparePlans, type Metric, type PlanComparison, WEEK_THRESHOLD } from "../compare/compare.ts";
 import type { Interval } from "../compare/intervals.ts";
 import { renderReport } from "../report/report.ts";
 import { intFlag, parse, progress } from "./args.ts";
@@ -48,8 +48,25 @@ export function comparisonJson(c: Comparison) {
     start: c.start,
     replications: c.replications,
     seeds: c.seeds,
-    plans: c.plans.map((p) => ({ name: p.name, file: p.file, baseline: p.baseline, digest: p.detail.summary.digest, metrics: p.metrics })),
+    plans: c.plans.map((p) => ({ name: p.name, file: p.file, baseline: p.baseline, digest: p.detail.summary.digest, metrics: p.metrics, pressure: pressureJson(p) })),
     differences: c.differences,
+  };
+}
+
+/**
+ * The pressure distribution chart's figures (first replication): customer-weeks by contacts received,
+ * with shares, the same for 4-week blocks, and the threshold of `weeksAboveThreshold`.
+ */
+export function pressureJson(p: PlanComparison) {
+  const rows = (h: number[], unit: string) => {
+    const total = h.reduce((a, b) => a + b, 0);
+    return h.map((n, k) => ({ contacts: k, [unit]: n, share: total ? n / total : 0 }));
+  };
+  return {
+    weekThreshold: WEEK_THRESHOLD,
+    seed: p.detail.summary.seed,
+    perWeek: rows(p.detail.weekHistogram, "customerWeeks"),
+    per4Weeks: rows(p.detail.fourWeekHistogram, "customerBlocks"),
   };
 }
 
@@ -77,6 +94,7 @@ export async function compareCommand(args: string[]): Promise<number> {
     days: intFlag(values.days, "days", pop.days ?? 365, 1, 3650),
     start: pop.start,
     population: pop.population,
+    populationLabel: pop.label,
     replications: intFlag(values.replications, "replications", 5, 1, 1000),
     seed: intFlag(values.seed, "seed", 1, 0, 2 ** 31 - 1),
     onProgress: bar ? (label, d, n) => bar(label, d, n) : undefined,

@@ -59,6 +59,8 @@ export interface CompareOptions {
   start?: string;
   world?: Partial<WorldModel>;
   population?: (o: { journeys: number; seed: number; start: number; days: number; world: WorldModel }) => Population;
+  /** What the population is, for the report's assumption lines (default "synthetic"). */
+  populationLabel?: string;
   /** Progress: which plan of which replication, and the simulated day. */
   onProgress?: (label: string, day: number, days: number) => void;
 }
@@ -69,13 +71,18 @@ export interface PlanDetail {
   daily: Record<string, number[]>; // contacts per channel, unsubscribes, complaints, left, per day
   disengagedWeekly: { day: number; disengaged: number }[]; // customers with fatigue ≥ the threshold at each week's end
   weekHistogram: number[]; // customer-weeks by number of contacts (index), trailing zeros cut
+  fourWeekHistogram: number[]; // customer-4-week blocks by number of contacts (index), trailing zeros cut
   stageContacts: { program: string; stage: string; contacts: number }[];
+  /** Moments of truth: per program and lifecycle stage at the start of the run ("joined" = signed up during it), customers reached. */
+  stageReach: { program: string; stage: string; customers: number; reached: number; share: number }[];
 }
 
 export interface PlanComparison {
   name: string;
   file: string;
   baseline: boolean; // the no-plan baseline
+  pressureRules: string[]; // the plan's pressure rule names (none: it cannot suppress by pressure)
+  margin: number; // the plan's gross margin rate, used for incremental margin
   metrics: Record<Metric, Interval | null>;
   runs: Record<Metric, number | null>[]; // one per replication
   detail: PlanDetail;
@@ -92,6 +99,8 @@ export interface Comparison {
   days: number;
   start: string;
   currency: string; // the first plan's, for money labels
+  population: string; // "synthetic" or "history:<config>"
+  world: WorldModel; // the world parameters the runs used
   replications: number;
   seeds: number[];
   plans: PlanComparison[]; // the plans in the order given, then the no-plan baseline
@@ -148,15 +157,15 @@ export function comparePlans(loaded: LoadedPlan[], o: CompareOptions = {}): Comp
   const summarise = (rs: Record<Metric, number | null>[]) =>
     Object.fromEntries(METRICS.map((m) => [m, interval(rs.map((x) => x[m]))])) as Record<Metric, Interval | null>;
   const plans: PlanComparison[] = loaded.map((l, i) => ({
-    name: names[i], file: l.file, baseline: false, metrics: summarise(runs[i]), runs: runs[i], detail: details[i],
+    name: names[i], file: l.file, baseline: false, pressureRules: l.compiled.pressure.rules.map((r) => r.name), margin: l.plan.margin, metrics: summarise(runs[i]), runs: runs[i], detail: details[i],
   }));
-  plans.push({ name: "no plan", file: "", baseline: true, metrics: summarise(baselineRuns), runs: baselineRuns, detail: baselineDetail! });
+  plans.push({ name: "no plan", file: "", baseline: true, pressureRules: [], margin: loaded[0].plan.margin, metrics: summarise(baselineRuns), runs: baselineRuns, detail: baselineDetail! });
   const differences: Difference[] = plans.slice(1).map((p) => ({
     name: p.name,
     against: plans[0].name,
     metrics: Object.fromEntries(METRICS.map((m) => [m, interval(p.runs.map((x, r) => paired(x[m], plans[0].runs[r][m])))])) as Record<Metric, Interval | null>,
   }));
-  return { customers, days, start: startText, currency: loaded[0].plan.currency, replications, seeds, plans, differences, wallMs: performance.now() - t0 };
+  return { customers, days, start: startText, currency: loaded[0].plan.currency, population: o.populationLabel ?? "synthetic", world, replications, seeds, plans, differences, wallMs: performance.now() - t0 };
 }
 
 const paired = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
@@ -209,11 +218,35 @@ function detailOf(summary: Summary, run: SimulationRun, disengagedWeekly: { day:
   const m = run.metrics;
   const daily: Record<string, number[]> = {};
   for (const k of [...CHANNELS, "contacts", "unsubscribes", "complaints", "left", "revenue"] as const) daily[k] = Array.from(m.daily[k]);
-  const h = Array.from(m.weekHistogram);
-  while (h.length > 1 && h[h.length - 1] === 0) h.pop();
+  const cut = (a: ArrayLike<number>) => {
+    const h = Array.from(a);
+    while (h.length > 1 && h[h.length - 1] === 0) h.pop();
+    return h;
+  };
+  const h = cut(m.weekHistogram);
   const programs = run.plan.names.programs;
   const stageContacts = programs.flatMap((program, p) =>
     STAGES.map((stage, s) => ({ program, stage, contacts: m.stageContacts[p * STAGES.length + s] }))
   );
-  return { summary, daily, disengagedWeekly, weekHistogram: h, stageContacts };
+  return { summary, daily, disengagedWeekly, weekHistogram: h, fourWeekHistogram: cut(m.fourWeekHistogram), stageContacts, stageReach: stageReachOf(run) };
+}
+
+/** Columns of the moments-of-truth matrix: the lifecycle stages at the start, then customers who joined during the run. */
+export const START_STAGES = [...STAGES, "joined"] as const;
+
+/** For each program and starting stage: how many of that stage's customers the program reached. */
+function stageReachOf(run: SimulationRun): PlanDetail["stageReach"] {
+  const t = run.population.table, m = run.metrics, programs = run.plan.names.programs, n = t.size;
+  const joined = STAGES.length, size = new Float64Array(joined + 1), reached = new Float64Array(programs.length * (joined + 1));
+  for (let c = 0; c < n; c++) {
+    const s = t.signup[c] > run.start ? joined : run.stageStart[c];
+    size[s]++;
+    for (let p = 0; p < programs.length; p++) if (m.reachedBy(c, p)) reached[p * (joined + 1) + s]++;
+  }
+  return programs.flatMap((program, p) =>
+    START_STAGES.map((stage, s) => {
+      const r = reached[p * (joined + 1) + s];
+      return { program, stage, customers: size[s], reached: r, share: size[s] ? r / size[s] : 0 };
+    })
+  );
 }

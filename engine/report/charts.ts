@@ -3,10 +3,10 @@
  * chart, each returning HTML markup (an <svg>, or a <figure> with its legend). Figures come from the
  * first replication unless the chart says "mean over replications".
  */
-import { STAGES } from "../core/lifecycle.ts";
 import { CHANNELS } from "../core/channels.ts";
 import type { Comparison, Metric, PlanComparison } from "../compare/compare.ts";
 import { Plot, renderFigure } from "../charts/render.ts";
+import { suppressionKind } from "../compare/suppressions.ts";
 
 const WIDTH = 1000;
 const DAY_MS = 86_400_000;
@@ -120,73 +120,87 @@ export function intervalChart(c: Comparison, metric: Metric, label: string, form
   });
 }
 
-/** Messages suppressed, by pressure or eligibility rule, per plan. */
+/** Messages suppressed per plan, by reason, grouped by kind: consent, window/capacity, each pressure rule. */
 export function suppressionsChart(c: Comparison): string {
-  const rows = withPrograms(c).flatMap((p) => Object.entries(p.detail.summary.suppressedByRule).map(([rule, count]) => ({ plan: p.name, rule, count })));
+  const kindLabel = { consent: "consent", windowCapacity: "window / capacity", pressure: "pressure rule" } as const;
+  const rows = withPrograms(c).flatMap((p) =>
+    Object.entries(p.detail.summary.suppressedByRule).map(([rule, count]) => {
+      const kind = suppressionKind(rule);
+      return { plan: p.name, rule: kind === "pressure" ? `pressure: ${rule}` : rule, kind: kindLabel[kind], count };
+    })
+  );
   if (!rows.length) return `<p class="note">No plan suppressed any message.</p>`;
-  const rules = [...new Set(rows.map((r) => r.rule))];
+  const order = { consent: 0, "window / capacity": 1, "pressure rule": 2 } as const;
+  const rules = [...new Set(rows.sort((a, b) => order[a.kind] - order[b.kind] || a.rule.localeCompare(b.rule)).map((r) => r.rule))];
   return renderFigure({
     width: WIDTH,
     height: 40 + 22 * rules.length * new Set(rows.map((r) => r.plan)).size + 30,
-    marginLeft: 150,
+    marginLeft: 200,
     marginRight: 130,
     x: { label: "messages suppressed →", tickFormat: compact, grid: true },
     y: { label: null, domain: rules },
     fy: { label: null },
-    color: planColors(c),
+    color: { domain: Object.values(kindLabel), range: ["#9c755f", "#edc948", "#e15759"], legend: true },
     marks: [
-      Plot.barX(rows, { y: "rule", x: "count", fill: "plan", fy: "plan" }),
+      Plot.barX(rows, { y: "rule", x: "count", fill: "kind", fy: "plan" }),
       Plot.text(rows, { y: "rule", x: "count", fy: "plan", text: (d: { count: number }) => n0.format(d.count), dx: 4, textAnchor: "start", fontSize: 10 }),
     ],
   });
 }
 
-/** Sent → delivered → opened → clicked → converted, per plan (totals of the first replication). */
+/** Sent → delivered → opened → clicked → converted, per plan (first replication): linear, each step's share of sent printed. */
 export function funnelChart(c: Comparison): string {
   const steps = ["sent", "delivered", "opened", "clicked", "converted"];
   const rows = withPrograms(c).flatMap((p) => {
     const s = p.detail.summary;
     const v = [s.contacts, s.delivered, s.opens, s.clicks, s.conversions];
-    return steps.map((step, i) => ({ plan: p.name, step, count: v[i], label: `${n0.format(v[i])}${i ? ` (${v[0] ? ((100 * v[i]) / v[0]).toPrecision(2) : 0} % of sent)` : ""}` }));
+    return steps.map((step, i) => ({
+      plan: p.name, step, count: v[i],
+      label: `${v[0] ? ((100 * v[i]) / v[0]).toFixed(v[i] / v[0] < 0.1 ? 2 : 1) : "0"} % of sent (${n0.format(v[i])})`,
+    }));
   });
   return renderFigure({
     width: WIDTH,
     height: 60 + 5 * 22 * withPrograms(c).length,
     marginLeft: 150,
-    marginRight: 130,
-    x: { type: "log", label: "messages (log scale) →", tickFormat: compact, grid: true, domain: [1, 40 * Math.max(1, ...rows.map((r) => r.count))], ticks: 6 },
+    marginRight: 190,
+    x: { label: "messages →", tickFormat: compact, grid: true, zero: true },
     y: { label: null, domain: steps },
     fy: { label: null },
     color: planColors(c),
     marks: [
-      Plot.barX(rows.filter((r) => r.count > 0), { y: "step", x1: 1, x2: "count", fill: "plan", fy: "plan" }),
-      Plot.text(rows.filter((r) => r.count > 0), { y: "step", x: "count", fy: "plan", text: "label", dx: 4, textAnchor: "start", fontSize: 10 }),
+      Plot.barX(rows, { y: "step", x: "count", fill: "plan", fy: "plan" }),
+      Plot.text(rows, { y: "step", x: "count", fy: "plan", text: "label", dx: 4, textAnchor: "start", fontSize: 10, fontWeight: "bold" }),
     ],
   });
 }
 
-/** Moments of truth: contacts by lifecycle stage at contact (columns) and program (rows), one matrix per plan. */
+/**
+ * Moments of truth: for each program (rows) and lifecycle stage at the start of the run (columns, plus
+ * customers who joined during it), the share of that stage's customers the program reached.
+ */
 export function coverageMatrix(_c: Comparison, p: PlanComparison): string {
-  const rows = p.detail.stageContacts;
+  const rows = p.detail.stageReach.map((r) => ({ ...r, stage: r.customers ? `${r.stage} (${n0.format(r.customers)})` : r.stage }));
   const programs = [...new Set(rows.map((r) => r.program))];
   if (!programs.length) return "";
-  const max = Math.max(1, ...rows.map((r) => r.contacts));
+  const columns = [...new Set(rows.map((r) => r.stage))];
+  const max = Math.max(0.01, ...rows.map((r) => r.share));
   return renderFigure({
-    width: 170 + 110 * STAGES.length,
+    width: 170 + 120 * columns.length,
     height: 50 + 26 * programs.length,
     marginLeft: 170,
     marginTop: 30,
     padding: 0.06,
-    x: { domain: [...STAGES], label: null, axis: "top", tickSize: 0 },
+    x: { domain: columns, label: null, axis: "top", tickSize: 0 },
     y: { domain: programs, label: null, tickSize: 0 },
     color: { type: "sqrt", domain: [0, max], range: ["#f4f8fc", "#08519c"] },
     marks: [
-      Plot.cell(rows, { x: "stage", y: "program", fill: (d: { contacts: number }) => d.contacts, inset: 0.5 }),
+      Plot.cell(rows, { x: "stage", y: "program", fill: (d: { share: number }) => d.share, inset: 0.5 }),
       ...[false, true].map((dark) =>
-        Plot.text(rows.filter((d) => (Math.sqrt(d.contacts / max) > 0.55) === dark), {
+        Plot.text(rows.filter((d) => (Math.sqrt(d.share / max) > 0.55) === dark), {
           x: "stage",
           y: "program",
-          text: (d: { contacts: number }) => (d.contacts ? n0.format(d.contacts) : "–"),
+          text: (d: { reached: number; share: number }) => (d.reached ? `${(100 * d.share).toFixed(d.share < 0.1 ? 1 : 0)} %` : "–"),
           fill: dark ? "white" : "#222",
           fontSize: 11,
         })

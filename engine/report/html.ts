@@ -32,4 +32,5 @@ th{background:#f5f6f8;font-weight:600}td:first-child,th:first-child,.l{text-alig
 figure{margin:.5rem 0}.matrix{display:inline-block;vertical-align:top;margin-right:1.5rem}
 dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem;font-size:.9rem;color:#444}dl.meta dt{font-weight:600}dl.meta dd{margin:0}
 code{font-size:.85rem}nav a{margin-right:.8rem}
+.assume{color:#555;font-size:.8rem;max-width:24rem}p.assume{max-width:none}td.assume{white-space:normal}ul.pressure{font-size:.9rem;color:#333}
 `;

@@ -2,7 +2,6 @@
  * The comparison report: one self-contained HTML file (inline CSS and SVG, no script, nothing fetched)
  * with the charts of engine/report/charts.ts and the summary tables.
  */
-import { STAGES } from "../core/lifecycle.ts";
 import type { Comparison, Metric } from "../compare/compare.ts";
 import { ENGINE_VERSION } from "../version.ts";
 import {
@@ -17,6 +16,23 @@ import {
 } from "./charts.ts";
 
 import { cell, CSS, esc, n0, n2 } from "./html.ts";
+import { headlineTable } from "./headlines.ts";
+
+/** Which plans have no pressure rules: they suppress only by consent, window or capacity. */
+function rulesNote(c: Comparison): string {
+  const none = c.plans.filter((p) => !p.baseline && !p.pressureRules.length).map((p) => esc(p.name));
+  return none.length ? `${none.join(", ")} ${none.length > 1 ? "have" : "has"} no pressure rules, so nothing of ${none.length > 1 ? "theirs" : "its"} is suppressed by pressure.` : "";
+}
+
+/** The pressure figures in one sentence per plan, under the headline table. */
+function pressureLine(c: Comparison): string {
+  const items = c.plans.filter((p) => !p.baseline).map((p) => {
+    const w = p.metrics.weeksAboveThreshold, mean = p.metrics.contactsPer4WeeksMean, p90 = p.metrics.contactsPer4WeeksP90, p99 = p.metrics.contactsPer4WeeksP99, max = p.metrics.contactsPer4WeeksMax;
+    if (!w || !mean) return "";
+    return `<li><b>${esc(p.name)}</b>: ${(100 * w.mean).toFixed(1)} % of customer-weeks above 2 contacts; over 4 weeks a customer gets ${mean.mean.toFixed(1)} contacts on average, ${n0.format(p90!.mean)} at the 90th percentile, ${n0.format(p99!.mean)} at the 99th, ${n0.format(max!.mean)} at most.</li>`;
+  }).join("");
+  return items ? `<ul class="pressure">${items}</ul>` : "";
+}
 
 /** Summary rows: label, metric, number format, and whether more is better (for the differences' colours). */
 const ROWS: [string, Metric, (x: number) => string, 1 | -1 | 0][] = [
@@ -24,6 +40,11 @@ const ROWS: [string, Metric, (x: number) => string, 1 | -1 | 0][] = [
   ["contacts", "contacts", (x) => n0.format(x), 0],
   ["contacts per customer-week, mean", "contactsPerCustomerWeek", (x) => x.toFixed(2), -1],
   ["contacts per customer-week, p90", "contactsPerCustomerWeekP90", (x) => x.toFixed(1), -1],
+  ["customer-weeks with more than 2 contacts", "weeksAboveThreshold", (x) => `${(100 * x).toFixed(1)} %`, -1],
+  ["contacts per customer over 4 weeks, mean", "contactsPer4WeeksMean", (x) => x.toFixed(2), -1],
+  ["contacts per customer over 4 weeks, p90", "contactsPer4WeeksP90", (x) => n0.format(x), -1],
+  ["contacts per customer over 4 weeks, p99", "contactsPer4WeeksP99", (x) => n0.format(x), -1],
+  ["contacts per customer over 4 weeks, max", "contactsPer4WeeksMax", (x) => n0.format(x), -1],
   ["opens", "opens", (x) => n0.format(x), 1],
   ["clicks", "clicks", (x) => n0.format(x), 1],
   ["conversions", "conversions", (x) => n0.format(x), 1],
@@ -36,12 +57,17 @@ const ROWS: [string, Metric, (x: number) => string, 1 | -1 | 0][] = [
   ["spam complaints", "complaints", (x) => n0.format(x), -1],
   ["disengaged at the end", "disengaged", (x) => n0.format(x), -1],
   ["churned by fatigue", "churned", (x) => n0.format(x), -1],
-  ["suppressed messages", "suppressed", (x) => n0.format(x), 0],
+  ["suppressed: no consent", "suppressedConsent", (x) => n0.format(x), 0],
+  ["suppressed: send window or capacity", "suppressedWindowCapacity", (x) => n0.format(x), 0],
+  ["suppressed: pressure rules", "suppressedPressure", (x) => n0.format(x), 0],
 ];
+
+/** A plan without pressure rules cannot suppress by pressure: its cell says so instead of showing 0. */
+const noRules = (p: { pressureRules: string[]; baseline: boolean }, m: Metric) => m === "suppressedPressure" && !p.pressureRules.length;
 
 function summaryTable(c: Comparison): string {
   const head = `<tr><th></th>${c.plans.map((p) => `<th>${esc(p.name)}</th>`).join("")}</tr>`;
-  const body = ROWS.map(([label, m, f]) => `<tr><td>${label.replace("${cur}", esc(c.currency))}</td>${c.plans.map((p) => cell(p.metrics[m], f)).join("")}</tr>`).join("\n");
+  const body = ROWS.map(([label, m, f]) => `<tr><td>${label.replace("${cur}", esc(c.currency))}</td>${c.plans.map((p) => (noRules(p, m) ? `<td class="na">no rules</td>` : cell(p.metrics[m], f))).join("")}</tr>`).join("\n");
   return `<table class="summary">${head}\n${body}</table>`;
 }
 
@@ -64,9 +90,9 @@ function programsTable(c: Comparison): string {
 
 function coverageSection(c: Comparison): string {
   return c.plans.filter((p) => !p.baseline).map((p) => {
-    const rows = p.detail.stageContacts;
-    const uncovered = STAGES.filter((s) => !rows.some((r) => r.stage === s && r.contacts > 0));
-    const note = uncovered.length ? `<p class="note">No contact at stage${uncovered.length > 1 ? "s" : ""}: ${uncovered.join(", ")}.</p>` : "";
+    const rows = p.detail.stageReach;
+    const uncovered = [...new Set(rows.map((r) => r.stage))].filter((s) => rows.some((r) => r.stage === s && r.customers > 0) && !rows.some((r) => r.stage === s && r.reached > 0));
+    const note = uncovered.length ? `<p class="note">No program reached customers who started as: ${uncovered.join(", ")}.</p>` : "";
     return `<div class="matrix"><h3>${esc(p.name)}</h3>${coverageMatrix(c, p)}${note}</div>`;
   }).join("\n");
 }
@@ -79,7 +105,7 @@ function legend(c: Comparison): string {
 
 
 /** The report page. @example writeFileSync("report.html", renderReport(comparePlans(plans))) */
-export function renderReport(c: Comparison): string {
+export function renderReport(c: Comparison, o: { csv?: string[] } = {}): string {
   const plans = c.plans.filter((p) => !p.baseline);
   const reps = c.replications;
   const interval = reps > 1
@@ -90,13 +116,15 @@ export function renderReport(c: Comparison): string {
     `<section id="${id}"><h2>${title}</h2><p class="explain">${explain}</p>${body}</section>`;
   const body = `
 <h1>Plan comparison: ${plans.map((p) => esc(p.name)).join(" vs ")}</h1>
-<p class="lead">Every plan and the no-plan baseline ran on the same ${n0.format(c.customers)} synthetic customers over ${c.days} days from ${c.start}, with the same random numbers (common random numbers): the differences are the plans' effects, not noise. ${interval}</p>
+<p class="lead">Every plan and the no-plan baseline ran on the same ${n0.format(c.customers)} ${c.population === "synthetic" ? "synthetic customers" : `customers (${esc(c.population)})`} over ${c.days} days from ${c.start}, with the same random numbers (common random numbers): the differences are the plans' effects, not noise. ${interval}</p>
 <dl class="meta">
 <dt>plans</dt><dd>${plans.map((p) => `${esc(p.name)} <code>${esc(p.file)}</code>`).join(", ")}</dd>
 <dt>digests</dt><dd>${plans.map((p) => `${esc(p.name)} <code>${p.detail.summary.digest.slice(0, 16)}</code>`).join(", ")} (seed ${c.seeds[0]})</dd>
 <dt>engine</dt><dd>${esc(ENGINE_VERSION)}</dd>
 </dl>
-<nav><a href="#summary">summary</a><a href="#differences">differences</a><a href="#money">revenue, cost, ROI</a><a href="#pressure">pressure</a><a href="#fatigue">fatigue</a><a href="#funnel">funnel</a><a href="#suppressions">suppressions</a><a href="#coverage">moments of truth</a><a href="#programs">programs</a></nav>
+${o.csv?.length ? `<p class="note">The tables as CSV (UTF-8, one row per plan × metric with mean, low, high): ${o.csv.map((f) => `<a href="${esc(f)}">${esc(f)}</a>`).join(", ")}.</p>` : ""}
+<nav><a href="#headline">headline</a><a href="#summary">summary</a><a href="#differences">differences</a><a href="#money">revenue, cost, ROI</a><a href="#pressure">pressure</a><a href="#fatigue">fatigue</a><a href="#funnel">funnel</a><a href="#suppressions">suppressions</a><a href="#coverage">moments of truth</a><a href="#programs">programs</a></nav>
+${section("headline", "Headline figures", "The figures to quote, each with what it assumes.", headlineTable(c) + pressureLine(c))}
 ${section("summary", "Summary", `${interval} Incremental figures are against the no-plan baseline of the same replication.`, summaryTable(c))}
 ${c.differences.length ? section("differences", `Paired differences against ${esc(c.plans[0].name)}`, `Each plan minus ${esc(c.plans[0].name)}, replication by replication (same customers, same seed), then averaged. Green: better with 95 % confidence; red: worse; white: not distinguishable${reps > 1 ? "" : " (one replication: no interval)"}.`, differencesTable(c)) : ""}
 ${section("money", "Incremental revenue, cost and ROI", `Mean with its 95 % interval (the bar) per plan. Incremental revenue is revenue minus the baseline's; cost is messages plus discounts given; ROI is incremental margin divided by cost.`,
@@ -105,9 +133,9 @@ ${section("pressure", "Marketing pressure", "How many contacts a customer receiv
     contactsPerWeekChart(c) + dailyContactsChart(c))}
 ${section("fatigue", "Fatigue over time", `Unsubscribes and spam complaints so far, and customers whose fatigue is at or above the disengagement threshold at each week's end (seed ${c.seeds[0]}). The baseline sends nothing, so its lines stay at zero.`,
     `${legend(c)}<div class="row">${unsubs}${complaints}${disengaged}</div>`)}
-${section("funnel", "Reach funnel", `Messages sent, delivered, opened, clicked and converted (orders attributed to a click), per plan (seed ${c.seeds[0]}; log scale).`, funnelChart(c))}
-${section("suppressions", "Suppressions by rule", `Messages a plan decided to send but did not: missing consent, send windows, channel capacity and each pressure rule (seed ${c.seeds[0]}).`, suppressionsChart(c))}
-${section("coverage", "Moments of truth: coverage", `Contacts by program and by the customer's lifecycle stage when contacted (seed ${c.seeds[0]}). A column without contacts is a stage no program serves. Stages: prospect (no order yet), new (one order), regular (several), lapsing (no order for 180 days), churned (365 days, or gone).`, coverageSection(c))}
+${section("funnel", "Reach funnel", `Messages sent, delivered, opened, clicked and converted (orders attributed to a click), per plan (seed ${c.seeds[0]}; linear scale). The share of sent is the figure to read; the count is in brackets.`, funnelChart(c))}
+${section("suppressions", "Suppressions by reason", `Messages a plan decided to send but did not, in three kinds: no consent for the channel; a send window that could not be met or a channel's daily capacity; the plan's pressure rules, one bar per rule (seed ${c.seeds[0]}). ${rulesNote(c)}`, suppressionsChart(c))}
+${section("coverage", "Moments of truth: coverage", `For each lifecycle stage at the start of the run and each program, the share of that stage's customers the program reached at least once (seed ${c.seeds[0]}); "joined" are customers who signed up during the run. An empty column is a stage no program serves. Stages: prospect (no order yet), new (one order), regular (several), lapsing (no order for 180 days), churned (365 days, or gone).`, coverageSection(c))}
 ${section("programs", "Programs", `Per program, first replication (seed ${c.seeds[0]}). Revenue from its messages counts orders attributed to them; the incremental effect is in the summary.`, programsTable(c))}
 `;
   const title = `Cadence · ${plans.map((p) => p.name).join(" vs ")}`;

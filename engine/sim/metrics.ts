@@ -119,6 +119,12 @@ export class Metrics {
     }
   }
 
+  /** Whether the program contacted the customer at least once during the run. */
+  reachedBy(c: number, program: number): boolean {
+    const bit = c * this.programs.length + program;
+    return (this.programOf[bit >> 3] & (1 << (bit & 7))) !== 0;
+  }
+
   /** Mean and percentiles of contacts per customer per complete 4-week block (weeks 1–4, 5–8, …). */
   fourWeekly(): { mean: number; p50: number; p90: number; p99: number; max: number; blocks: number } {
     const s = histogramStats(this.fourWeekHistogram);

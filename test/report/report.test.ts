@@ -28,7 +28,7 @@ function ensureChromium(): void {
 
 describe("the HTML report", () => {
   it("has every chart and table", () => {
-    for (const id of ["summary", "differences", "money", "pressure", "fatigue", "funnel", "suppressions", "coverage", "programs"]) {
+    for (const id of ["headline", "summary", "differences", "money", "pressure", "fatigue", "funnel", "suppressions", "coverage", "programs"]) {
       expect(html, id).toContain(`<section id="${id}">`);
     }
     const section = (id: string) => html.slice(html.indexOf(`<section id="${id}">`), html.indexOf("</section>", html.indexOf(`<section id="${id}">`)));
@@ -37,12 +37,13 @@ describe("the HTML report", () => {
     expect(svgs("pressure")).toBeGreaterThanOrEqual(2); // contacts per customer-week, daily contacts by channel
     expect(svgs("fatigue")).toBe(3); // unsubscribes, complaints, disengaged
     expect(svgs("funnel")).toBe(1);
-    expect(svgs("suppressions")).toBe(1);
+    expect(section("suppressions")).toContain("<figure"); // bars and their legend of kinds
     expect(svgs("coverage")).toBe(3); // one matrix per plan
-    for (const stage of ["prospect", "new", "regular", "lapsing", "churned"]) expect(section("coverage")).toContain(`>${stage}<`);
+    for (const stage of ["prospect", "new", "regular", "lapsing", "churned", "joined"]) expect(section("coverage")).toMatch(new RegExp(`>${stage}( \\([\\d,]+\\))?<`));
     for (const p of ["welcome", "abandoned-cart", "reactivation", "newsletter"]) expect(section("coverage")).toContain(`>${p}<`);
     for (const step of ["sent", "delivered", "opened", "clicked", "converted"]) expect(section("funnel")).toContain(`>${step}<`);
-    expect(section("suppressions")).toContain(">two-a-week<");
+    expect(section("suppressions")).toContain(">pressure: two-a-week<");
+    expect(section("suppressions")).toContain("batch-and-blast, lifecycle have no pressure rules");
     expect(section("summary")).toContain("incremental margin (EUR)");
   });
 
