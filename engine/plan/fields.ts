@@ -63,11 +63,27 @@ export function number(r: Reporter, v: unknown, path: Path, min: number, max: nu
   return v;
 }
 
+/** The units a plan's durations take; a number without one is refused (docs/plan-format.md). */
+export const DURATION_UNITS = "m (or min), h, d, w";
+
+/**
+ * A duration in minutes, the reason a bare number is not one, or null when malformed. A bare number (`wait: 24`) is refused, since
+ * nothing says whether 24 minutes, hours or days was meant; only 0, the same in every unit, may go
+ * without one.
+ */
+export function readDuration(v: unknown): number | string | null {
+  const bare = typeof v === "number" || (typeof v === "string" && /^\s*\d+(\.\d+)?\s*$/.test(v));
+  if (bare && Number(v) === 0) return 0;
+  if (bare) return `a duration needs a unit: write ${Number(v)}h, ${Number(v)}d or ${Number(v)}m rather than ${Number(v)} (units: ${DURATION_UNITS})`;
+  const d = typeof v === "string" ? parseDuration(v) : null;
+  return d; // null: malformed
+}
+
 export function duration(r: Reporter, v: unknown, path: Path, fallback: number): number {
   if (v === undefined) return fallback;
-  const d = typeof v === "string" || typeof v === "number" ? parseDuration(v) : null;
-  if (d === null) {
-    r.error(path, `expected a duration such as 30m, 12h, 3d or 2w, got ${describe(v)}`);
+  const d = readDuration(v);
+  if (typeof d !== "number") {
+    r.error(path, d ?? `expected a duration such as 30m, 12h, 3d or 2w, got ${describe(v)} (units: ${DURATION_UNITS})`);
     return fallback;
   }
   return d;

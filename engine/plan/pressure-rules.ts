@@ -4,9 +4,9 @@
  * decision core never depends on plan parsing.
  */
 import { CALENDARS, type Calendar, type CompiledPressure, type CompiledRule, type Filter } from "../core/pressure.ts";
-import { DAY, type Minutes, parseDuration } from "../core/time.ts";
+import { DAY, type Minutes } from "../core/time.ts";
 import { closest, oneOf, type Path, type Reporter } from "./errors.ts";
-import { unknownFields } from "./fields.ts";
+import { readDuration, unknownFields } from "./fields.ts";
 
 export interface PlanIndex {
   channels: readonly string[];
@@ -15,7 +15,20 @@ export interface PlanIndex {
 }
 
 type Value = number | string | boolean | null;
-export type CompileExpr<C> = (source: string, path: Path) => ((ctx: C) => Value) | null;
+/** Compiles an expression (reporting errors itself); `constant` marks one folded at compile time. */
+export type CompileExpr<C> = (source: string, path: Path) => (((ctx: C) => Value) & { constant?: true }) | null;
+
+/**
+ * The most categories a plan may have, defaults included: the compiled filters match categories (and
+ * channels) by a bit in a 32-bit mask (engine/core/pressure.ts), so a 33rd would alias the first.
+ * validate.ts refuses a plan with more, naming the first one over (docs/pressure-rules.md).
+ */
+export const MAX_CATEGORIES = 32;
+
+/** A value an expression gave where a number was needed: null when it is fine, else why not. */
+function notANumber(v: Value, what: string, source: string): string | null {
+  return typeof v === "number" && Number.isFinite(v) ? null : `${what}: '${source}' is always ${JSON.stringify(v)}, not a number; give a number or an expression that gives one`;
+}
 
 const RULE_FIELDS = ["name", "cap", "window", "calendar", "timezone", "lookahead", "counts", "appliesTo", "spacing", "weighted"];
 const FILTER_FIELDS = ["channels", "categories", "programs"];
@@ -63,20 +76,38 @@ function compileFilter(r: Reporter, v: unknown, path: Path, index: PlanIndex): F
 }
 
 function duration(r: Reporter, v: unknown, path: Path): Minutes {
-  const d = typeof v === "string" || typeof v === "number" ? parseDuration(v) : null;
-  if (d === null || d <= 0) {
-    r.error(path, `expected a positive duration such as 30m, 12h, 7d or 2w, got ${JSON.stringify(v)}`);
+  const d = readDuration(v);
+  if (typeof d !== "number" || d <= 0) {
+    r.error(path, typeof d === "string" ? d : `expected a positive duration such as 30m, 12h, 7d or 2w, got ${JSON.stringify(v)}`);
     return DAY;
   }
   return d;
 }
 
-function threshold<C>(r: Reporter, v: unknown, path: Path, compile: CompileExpr<C>): number | ((ctx: C) => Value) {
+/**
+ * A cap or weighted threshold: a number, or an expression per customer. A cap counts contacts, so a
+ * constant cap must be whole (`cap: 2.5` is refused) and an expression's value is rounded down at run
+ * time (2.7 allows 2): a fractional limit has no meaning for a count and once made retryAt NaN.
+ */
+function threshold<C>(r: Reporter, v: unknown, path: Path, compile: CompileExpr<C>, whole: boolean): number | ((ctx: C) => Value) {
   if (typeof v === "number") {
     if (!Number.isFinite(v) || v < 0) r.error(path, `expected a threshold of 0 or more (0 blocks every contact in scope), got ${v}`);
+    else if (whole && !Number.isInteger(v)) r.error(path, `a cap counts contacts: expected a whole number, got ${v}; write ${Math.floor(v)} or ${Math.ceil(v)}`);
     return Math.max(0, v);
   }
-  if (typeof v === "string" && v.trim()) return compile(v, path) ?? 0;
+  if (typeof v === "string" && v.trim()) {
+    const f = compile(v, path);
+    if (!f) return 0;
+    if (f.constant) {
+      const bad = notANumber(f(undefined as C), "expected a number", v);
+      if (bad) r.error(path, bad);
+    }
+    if (!whole) return f;
+    return (ctx: C) => {
+      const x = f(ctx);
+      return typeof x === "number" ? Math.floor(x) : x; // non-numbers are left for the core to count
+    };
+  }
   r.error(path, `expected a number, a customer attribute (e.g. limit) or an expression, got ${JSON.stringify(v)}`);
   return 0;
 }
@@ -136,7 +167,7 @@ export function compilePressure<C>(raw: unknown, path: Path, index: PlanIndex, c
       else r.error([...rp, "timezone"], `expected customer or a UTC offset such as "+01:00"`);
     }
     if (kind === "cap") {
-      rule.threshold = threshold(r, raw.cap, [...rp, "cap"], compile);
+      rule.threshold = threshold(r, raw.cap, [...rp, "cap"], compile, true);
       if (raw.window !== undefined) rule.window = duration(r, raw.window, [...rp, "window"]);
       if (raw.calendar !== undefined) {
         if (!CALENDARS.includes(raw.calendar as Calendar)) r.error([...rp, "calendar"], `expected ${oneOf(CALENDARS)}, got ${JSON.stringify(raw.calendar)}`);
@@ -159,7 +190,7 @@ function compileWeighted<C>(r: Reporter, v: unknown, path: Path, rule: CompiledR
   if (!isObj(v)) return r.error(path, `expected a mapping with threshold, weights or weight, and decay`);
   unknownFields(r, v, path, WEIGHTED_FIELDS);
   if (v.threshold === undefined) r.error([...path, "threshold"], `missing threshold: a number or an expression`);
-  else rule.threshold = threshold(r, v.threshold, [...path, "threshold"], compile);
+  else rule.threshold = threshold(r, v.threshold, [...path, "threshold"], compile, false);
   if (v.weights !== undefined && v.weight !== undefined) r.error(path, `give either weights (per channel/category) or weight (an expression), not both`);
   if (v.weights !== undefined) {
     if (!isObj(v.weights)) r.error([...path, "weights"], `expected a mapping of channel or category names to numbers`);
@@ -174,9 +205,18 @@ function compileWeighted<C>(r: Reporter, v: unknown, path: Path, rule: CompiledR
       }
     }
   }
-  if (v.weight !== undefined) {
-    if (typeof v.weight !== "string") r.error([...path, "weight"], `expected an expression over the message and the customer`);
-    else rule.weight = compile(v.weight, [...path, "weight"]);
+  if (typeof v.weight === "number") {
+    const w = v.weight;
+    if (!(w >= 0) || !Number.isFinite(w)) r.error([...path, "weight"], `expected a weight of 0 or more, got ${w}`);
+    else rule.weight = () => w;
+  } else if (v.weight !== undefined) {
+    if (typeof v.weight !== "string") r.error([...path, "weight"], `expected a number or an expression over the message and the customer, got ${JSON.stringify(v.weight)}`);
+    else {
+      const f = compile(v.weight, [...path, "weight"]);
+      const bad = f?.constant ? notANumber(f(undefined as C), "expected a weight", v.weight) : null;
+      if (bad) r.error([...path, "weight"], bad);
+      rule.weight = f;
+    }
   }
   const d = v.decay;
   const dp = [...path, "decay"];
