@@ -1,7 +1,10 @@
 /**
  * Import and fit on 1,000,000 transactions: writes a seeded synthetic BG/NBD history (CSV) to a temp
  * folder, then times the import, the state at the cut-off and both fits; prints the median of 3 runs.
- * Run: npx deno run -A bench/import-bench.ts [transactions]
+ * Then the line-item case: a seeded 1,000,000-row retail line-item export (test/datasets/line-items.ts:
+ * orders of 1–12 lines, cancellations, rows without a customer, zero prices, other countries, rows
+ * outside the study period), imported as CSV and as gzip with the mapping config alone.
+ * Run: npx deno run -A bench/import-bench.ts [rows] [--line-items]   (--line-items: only the line-item case)
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -13,8 +16,13 @@ import { frequencyData, historyState, spendData } from "../datasets/history.ts";
 import { fitBgnbd } from "../engine/fit/bgnbd.ts";
 import { fitGammaGamma } from "../engine/fit/gamma-gamma.ts";
 import { gammaPInv, betaIInv } from "../engine/fit/math.ts";
+import { gzipSync } from "node:zlib";
+import { lineItemConfig, lineItems } from "../test/datasets/line-items.ts";
+import { skippedTotal } from "../datasets/skips.ts";
 
-const TARGET = Number(process.argv[2] ?? Deno.args[0] ?? 1_000_000);
+const ARGS = Deno.args.filter((a) => !a.startsWith("--"));
+const TARGET = Number(ARGS[0] ?? 1_000_000);
+const ONLY_LINE_ITEMS = Deno.args.includes("--line-items");
 const TRUTH = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
 const SPEND = { p: 6.25, q: 3.74, gamma: 15.44 };
 const DAY_MS = 86400000, START = Date.UTC(2022, 0, 1);
@@ -51,31 +59,68 @@ function writeHistory(dir: string): { rows: number; customers: number } {
 }
 
 const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const dir = mkdtempSync(join(tmpdir(), "cadence-import-bench-"));
-try {
-  const t0 = performance.now();
-  const { rows, customers } = writeHistory(dir);
-  console.log(`wrote ${rows.toLocaleString("en-US")} transactions of ${customers.toLocaleString("en-US")} customers in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  const times = { import: [] as number[], state: [] as number[], bgnbd: [] as number[], gammaGamma: [] as number[] };
-  let last = "";
-  for (let run = 0; run < 3; run++) {
-    let t = performance.now();
-    const h = importHistory(join(dir, "history.yaml"));
-    times.import.push(performance.now() - t), t = performance.now();
-    const s = historyState(h);
-    times.state.push(performance.now() - t), t = performance.now();
-    const bg = fitBgnbd(frequencyData(s));
-    times.bgnbd.push(performance.now() - t), t = performance.now();
-    const gg = fitGammaGamma(spendData(s));
-    times.gammaGamma.push(performance.now() - t);
-    const f = (v: number) => v.toFixed(3);
-    last = `BG/NBD r ${f(bg.params.r)} alpha ${f(bg.params.alpha)} a ${f(bg.params.a)} b ${f(bg.params.b)} (simulated from 0.243, 4.414, 0.793, 2.426; ${bg.evals} evaluations)` +
-      `\ngamma-gamma p ${f(gg.params.p)} q ${f(gg.params.q)} gamma ${f(gg.params.gamma)} on ${gg.customers.toLocaleString("en-US")} repeat buyers (simulated from 6.25, 3.74, 15.44; same-day orders merge, so a little off)`;
+
+function benchTransactions(): void {
+  const dir = mkdtempSync(join(tmpdir(), "cadence-import-bench-"));
+  try {
+    const t0 = performance.now();
+    const { rows, customers } = writeHistory(dir);
+    console.log(`wrote ${rows.toLocaleString("en-US")} transactions of ${customers.toLocaleString("en-US")} customers in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    const times = { import: [] as number[], state: [] as number[], bgnbd: [] as number[], gammaGamma: [] as number[] };
+    let last = "";
+    for (let run = 0; run < 3; run++) {
+      let t = performance.now();
+      const h = importHistory(join(dir, "history.yaml"));
+      times.import.push(performance.now() - t), t = performance.now();
+      const s = historyState(h);
+      times.state.push(performance.now() - t), t = performance.now();
+      const bg = fitBgnbd(frequencyData(s));
+      times.bgnbd.push(performance.now() - t), t = performance.now();
+      const gg = fitGammaGamma(spendData(s));
+      times.gammaGamma.push(performance.now() - t);
+      const f = (v: number) => v.toFixed(3);
+      last = `BG/NBD r ${f(bg.params.r)} alpha ${f(bg.params.alpha)} a ${f(bg.params.a)} b ${f(bg.params.b)} (simulated from 0.243, 4.414, 0.793, 2.426; ${bg.evals} evaluations)` +
+        `\ngamma-gamma p ${f(gg.params.p)} q ${f(gg.params.q)} gamma ${f(gg.params.gamma)} on ${gg.customers.toLocaleString("en-US")} repeat buyers (simulated from 6.25, 3.74, 15.44; same-day orders merge, so a little off)`;
+    }
+    const ms = (k: keyof typeof times) => `${(median(times[k]) / 1000).toFixed(2)} s`;
+    console.log(last);
+    console.log(`median of 3: import ${ms("import")} (${Math.round(rows / (median(times.import) / 1000)).toLocaleString("en-US")} transactions/s), state ${ms("state")}, BG/NBD fit ${ms("bgnbd")}, gamma-gamma fit ${ms("gammaGamma")}`);
+    console.log(`peak RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  const ms = (k: keyof typeof times) => `${(median(times[k]) / 1000).toFixed(2)} s`;
-  console.log(last);
-  console.log(`median of 3: import ${ms("import")} (${Math.round(rows / (median(times.import) / 1000)).toLocaleString("en-US")} transactions/s), state ${ms("state")}, BG/NBD fit ${ms("bgnbd")}, gamma-gamma fit ${ms("gammaGamma")}`);
-  console.log(`peak RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
-} finally {
-  rmSync(dir, { recursive: true, force: true });
 }
+
+/** The line-item export: CSV then gzip, median of 3 imports each. */
+function benchLineItems(): void {
+  const dir = mkdtempSync(join(tmpdir(), "cadence-import-bench-"));
+  try {
+    const t0 = performance.now();
+    const { text, truth } = lineItems({ rows: TARGET, seed: "import-bench" });
+    writeFileSync(join(dir, "retail.csv"), text);
+    writeFileSync(join(dir, "retail.csv.gz"), gzipSync(text));
+    writeFileSync(join(dir, "retail.yaml"), lineItemConfig("retail.csv"));
+    writeFileSync(join(dir, "retail-gz.yaml"), lineItemConfig("retail.csv.gz"));
+    const mb = (text.length / 2 ** 20).toFixed(0);
+    console.log(`\nline items: wrote ${truth.rows.toLocaleString("en-US")} rows (${mb} MiB) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    for (const config of ["retail.yaml", "retail-gz.yaml"]) {
+      const times: number[] = [];
+      let summary = "";
+      for (let run = 0; run < 3; run++) {
+        const t = performance.now();
+        const h = importHistory(join(dir, config));
+        times.push(performance.now() - t);
+        summary = `${h.transactions.length.toLocaleString("en-US")} orders from ${(h.transactions.length + h.merged).toLocaleString("en-US")} lines, ` +
+          `${h.returns.length.toLocaleString("en-US")} returns netted, ${skippedTotal(h.skipped).toLocaleString("en-US")} rows skipped (${Object.keys(h.skipped.counts).length} reasons), ${h.ids.length.toLocaleString("en-US")} customers`;
+      }
+      const s = median(times) / 1000;
+      console.log(`${config.includes("gz") ? "gzip" : "CSV "}: import ${s.toFixed(2)} s median of 3 (${Math.round(truth.rows / s).toLocaleString("en-US")} rows/s): ${summary}`);
+    }
+    console.log(`peak RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (!ONLY_LINE_ITEMS) benchTransactions();
+benchLineItems();
