@@ -1,18 +1,19 @@
 /**
- * `cadence compare <plan.yaml>... [--customers N] [--days D] [--replications R] [--seed S] [--json] [--report out.html]`
+ * `cadence compare <plan.yaml>... [--customers N] [--days D] [--replications R] [--seed S] [--json] [--report out.html] [--csv DIR]`
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, relative } from "node:path";
 import { loadPlan } from "../plan/load.ts";
 import { InputError } from "../plan/errors.ts";
 import { type Comparison, comparePlans, type Metric, type PlanComparison, WEEK_THRESHOLD } from "../compare/compare.ts";
 import type { Interval } from "../compare/intervals.ts";
 import { renderReport } from "../report/report.ts";
+import { compareCsv } from "../report/compare-csv.ts";
 import { intFlag, parse, progress } from "./args.ts";
 import { fmtInt, fmtMoney, table } from "./format.ts";
 import { parsePopulation } from "../sim/population-spec.ts";
 
-const USAGE = "cadence compare <plan.yaml>... [--population synthetic|history:<config.yaml>] [--customers N] [--days D] [--replications R] [--seed S] [--json] [--report out.html]";
+const USAGE = "cadence compare <plan.yaml>... [--population synthetic|history:<config.yaml>] [--customers N] [--days D] [--replications R] [--seed S] [--json] [--report out.html] [--csv DIR]";
 
 /** The rows of the terminal table and the report's summary table: label, metric, format. */
 export const SHOWN: [string, Metric, (x: number) => string][] = [
@@ -78,6 +79,7 @@ export async function compareCommand(args: string[]): Promise<number> {
     seed: { type: "string" },
     json: { type: "boolean" },
     report: { type: "string" },
+    csv: { type: "string" },
     help: { type: "boolean", short: "h" },
     population: { type: "string" },
   }, USAGE);
@@ -99,10 +101,12 @@ export async function compareCommand(args: string[]): Promise<number> {
     seed: intFlag(values.seed, "seed", 1, 0, 2 ** 31 - 1),
     onProgress: bar ? (label, d, n) => bar(label, d, n) : undefined,
   });
+  const csvFiles = values.csv ? compareCsv(c, values.csv as string) : [];
   if (values.report) {
     const file = values.report as string;
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, renderReport(c));
+    // the report links to the CSV files by paths relative to itself
+    writeFileSync(file, renderReport(c, { csv: csvFiles.map((f) => relative(dirname(file), f)) }));
   }
   if (values.json) {
     console.log(JSON.stringify(comparisonJson(c)));
@@ -116,6 +120,7 @@ export async function compareCommand(args: string[]): Promise<number> {
     const diffs = c.differences.filter((d) => d.name !== "no plan");
     console.log(table(SHOWN.map(([label, m, f]) => [label, ...diffs.map((d) => fmtInterval(d.metrics[m], f, true))]), ["", ...diffs.map((d) => `${d.name} − ${d.against}`)]));
   }
-  if (values.report) console.log(`\nwrote ${values.report}`);
+  const wrote = [...(values.report ? [values.report as string] : []), ...csvFiles];
+  if (wrote.length) console.log(`\nwrote ${wrote.length} file(s): ${wrote.join(", ")}`);
   return 0;
 }

@@ -1,0 +1,31 @@
+/**
+ * `compare --csv DIR`: the comparison's tables as CSV (engine/report/csv-export.ts for the format):
+ * compare-summary.csv (plan × metric: mean, low, high), compare-differences.csv (plan minus the first,
+ * paired by seed), compare-pressure.csv (the contacts-per-week and per-4-weeks distributions) and
+ * compare-programs.csv (per program, first replication).
+ */
+import { type Comparison, METRICS } from "../compare/compare.ts";
+import { intervalRows, writeCsvFiles } from "./csv-export.ts";
+
+export const COMPARE_CSV_FILES = ["compare-summary.csv", "compare-differences.csv", "compare-pressure.csv", "compare-programs.csv"] as const;
+
+/** Writes the four files into `dir`; returns their paths. @example compareCsv(comparePlans(plans), "out/csv") */
+export function compareCsv(c: Comparison, dir: string): string[] {
+  const pressure = c.plans.flatMap((p) => {
+    const rows = (period: string, h: number[]) => {
+      const total = h.reduce((a, b) => a + b, 0);
+      return h.map((n, k) => ({ plan: p.name, period, contacts: k, customers: n, share: total ? n / total : 0 }));
+    };
+    return [...rows("week", p.detail.weekHistogram), ...rows("4 weeks", p.detail.fourWeekHistogram)];
+  });
+  const programs = c.plans.filter((p) => !p.baseline).flatMap((p) => p.detail.summary.programs.map((r) => ({ plan: p.name, seed: c.seeds[0], ...r })));
+  return writeCsvFiles(dir, {
+    [COMPARE_CSV_FILES[0]]: { rows: intervalRows(c.plans.map((p) => ({ name: p.name, metrics: p.metrics, extra: { baseline: p.baseline } })), METRICS) },
+    [COMPARE_CSV_FILES[1]]: { rows: intervalRows(c.differences.map((d) => ({ name: d.name, metrics: d.metrics, extra: { against: d.against } })), METRICS) },
+    [COMPARE_CSV_FILES[2]]: { rows: pressure, columns: ["plan", "period", "contacts", "customers", "share"] },
+    [COMPARE_CSV_FILES[3]]: {
+      rows: programs,
+      columns: ["plan", "seed", "program", "kind", "contacts", "reach", "suppressed", "holdout", "opens", "clicks", "conversions", "revenue", "cost"],
+    },
+  });
+}
