@@ -10,7 +10,8 @@ import type { Interval } from "../compare/intervals.ts";
 import { renderReport } from "../report/report.ts";
 import { compareCsv } from "../report/compare-csv.ts";
 import { intFlag, parse, progress } from "./args.ts";
-import { fmtInt, fmtMoney, table } from "./format.ts";
+import { fmtInt } from "./format.ts";
+import { fitTable } from "./fit-table.ts";
 import { parsePopulation } from "../sim/population-spec.ts";
 
 const USAGE = "cadence compare <plan.yaml>... [--population synthetic|history:<config.yaml>] [--customers N] [--days D] [--replications R] [--seed S] [--json] [--report out.html] [--csv DIR]";
@@ -22,16 +23,20 @@ export const SHOWN: [string, Metric, (x: number) => string][] = [
   ["contacts / customer-week", "contactsPerCustomerWeek", (x) => x.toFixed(2)],
   ["contacts / customer-week p90", "contactsPerCustomerWeekP90", (x) => x.toFixed(1)],
   ["conversions", "conversions", fmtInt],
-  ["revenue", "revenue", fmtMoney],
-  ["incremental revenue", "incrementalRevenue", fmtMoney],
-  ["cost", "cost", fmtMoney],
-  ["incremental margin", "incrementalMargin", fmtMoney],
+  ["revenue", "revenue", fmtInt],
+  ["incremental revenue", "incrementalRevenue", fmtInt],
+  ["cost", "cost", fmtInt],
+  ["incremental margin", "incrementalMargin", fmtInt],
   ["ROI", "roi", (x) => x.toFixed(2)],
   ["unsubscribes", "unsubscribes", fmtInt],
   ["complaints", "complaints", fmtInt],
   ["disengaged", "disengaged", fmtInt],
   ["churned by fatigue", "churned", fmtInt],
-  ["suppressed", "suppressed", fmtInt],
+  ["weeks > 2 contacts", "weeksAboveThreshold", (x) => `${(100 * x).toFixed(1)} %`],
+  ["contacts / 4 weeks p99", "contactsPer4WeeksP99", fmtInt],
+  ["suppressed: consent", "suppressedConsent", fmtInt],
+  ["suppressed: window/capacity", "suppressedWindowCapacity", fmtInt],
+  ["suppressed: pressure rules", "suppressedPressure", fmtInt],
 ];
 
 /** "1,234 [1,100, 1,400]", or the mean alone with one replication. */
@@ -112,13 +117,14 @@ export async function compareCommand(args: string[]): Promise<number> {
     console.log(JSON.stringify(comparisonJson(c)));
     return 0;
   }
-  console.log(`compare: ${c.plans.length - 1} plan(s) and the no-plan baseline · ${fmtInt(c.customers)} customers · ${c.days} days from ${c.start} · ${c.replications} replication(s), seeds ${c.seeds[0]}–${c.seeds[c.seeds.length - 1]} · ${(c.wallMs / 1000).toFixed(1)} s\n`);
+  console.log(`compare: ${c.plans.length - 1} plan(s) and the no-plan baseline · ${fmtInt(c.customers)} customers (${c.population}) · ${c.days} days from ${c.start}\n${c.replications} replication(s), seeds ${c.seeds[0]}–${c.seeds[c.seeds.length - 1]} · ${(c.wallMs / 1000).toFixed(1)} s\n`);
   console.log(c.replications > 1 ? "Mean [95 % interval] over replications:\n" : "One replication: means only (use --replications 2 or more for intervals).\n");
-  console.log(table(SHOWN.map(([label, m, f]) => [label, ...c.plans.map((p) => fmtInterval(p.metrics[m], f))]), ["", ...c.plans.map((p) => p.name)]));
+  const labels = SHOWN.map(([label, , f]) => [label, f] as [string, (x: number) => string]);
+  console.log(fitTable(labels, c.plans.map((p) => ({ name: p.name, cells: SHOWN.map(([, m]) => p.metrics[m]) }))));
   if (c.differences.length > 1 || (c.differences.length === 1 && !c.differences[0].name.startsWith("no plan"))) {
     console.log(`\nPaired difference against ${c.plans[0].name} (same customers, same seeds):\n`);
     const diffs = c.differences.filter((d) => d.name !== "no plan");
-    console.log(table(SHOWN.map(([label, m, f]) => [label, ...diffs.map((d) => fmtInterval(d.metrics[m], f, true))]), ["", ...diffs.map((d) => `${d.name} − ${d.against}`)]));
+    console.log(fitTable(labels, diffs.map((d) => ({ name: `${d.name} − ${d.against}`, cells: SHOWN.map(([, m]) => d.metrics[m]) })), { signed: true }));
   }
   const wrote = [...(values.report ? [values.report as string] : []), ...csvFiles];
   if (wrote.length) console.log(`\nwrote ${wrote.length} file(s): ${wrote.join(", ")}`);

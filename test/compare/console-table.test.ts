@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import { fitTable } from "../../engine/cli/fit-table.ts";
+import { main } from "../../engine/cli/main.ts";
+import { capture } from "../capture.ts";
+
+const f0 = (x: number) => x.toLocaleString("en-US", { maximumFractionDigits: 0 });
+
+describe("the console comparison table", () => {
+  it("puts each interval under its mean and wraps plan columns into several tables to fit the width", () => {
+    const cols = Array.from({ length: 7 }, (_, i) => ({ name: `plan-with-a-long-name-${i}`, cells: [{ mean: 1_234_567 * (i + 1), lo: 1_000_000, hi: 1_500_000 * (i + 1) }, null] }));
+    const text = fitTable([["incremental revenue", f0], ["ROI", f0]], cols, { width: 120 });
+    const lines = text.split("\n");
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(120);
+    for (const c of cols) expect(text).toContain(c.name);
+    expect(text.split("\n\n").length).toBeGreaterThan(1); // wrapped
+    expect(lines[2]).toMatch(/^incremental revenue\s+1,234,567\s+2,469,134/);
+    expect(lines[3]).toMatch(/^\s+\[1,000,000, 1,500,000\]\s+\[1,000,000, 3,000,000\]/);
+    expect(lines[4]).toMatch(/^ROI\s+n\/a\s+n\/a/);
+  });
+
+  it("compare prints nothing wider than 120 columns, even with five plans", async () => {
+    const plans = ["batch-and-blast", "lifecycle", "lifecycle-capped", "lifecycle", "lifecycle-capped"].map((n) => `scenarios/${n}.yaml`);
+    const r = await capture(() => main(["compare", ...plans, "--customers", "300", "--days", "14", "--replications", "2"]));
+    expect(r.code).toBe(0);
+    const lines = r.out.split("\n");
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(120);
+    for (const name of ["batch-and-blast", "lifecycle (2)", "lifecycle-capped (2)", "no plan"]) expect(r.out).toContain(name);
+  });
+});
