@@ -1,0 +1,57 @@
+/**
+ * `cadence serve [--db cadence.sqlite] [--port 8080] [--host 127.0.0.1] ...`: the live server.
+ * Every flag has an environment variable (flags win); docs/live.md lists them.
+ */
+import { InputError } from "../plan/errors.ts";
+import { parseDate } from "../core/time.ts";
+import { startServer } from "../live/server.ts";
+import { intFlag, parse } from "./args.ts";
+
+const USAGE = `cadence serve [--db FILE] [--port N] [--host ADDR] [--clock system|manual] [--start DATE] [--seed N]
+              [--control-share X] [--control-salt S] [--synchronous NORMAL|FULL] [--tick-ms N]
+              [--webhook-url URL --webhook-secret S] [--webhook-max-attempts N]`;
+
+/** Flag name → environment variable. */
+export const ENV: Record<string, string> = {
+  db: "CADENCE_DB", port: "CADENCE_PORT", host: "CADENCE_HOST", clock: "CADENCE_CLOCK", start: "CADENCE_START", seed: "CADENCE_SEED",
+  "control-share": "CADENCE_CONTROL_SHARE", "control-salt": "CADENCE_CONTROL_SALT", synchronous: "CADENCE_SYNCHRONOUS", "tick-ms": "CADENCE_TICK_MS",
+  "webhook-url": "CADENCE_WEBHOOK_URL", "webhook-secret": "CADENCE_WEBHOOK_SECRET", "webhook-max-attempts": "CADENCE_WEBHOOK_MAX_ATTEMPTS",
+};
+
+export async function serveCommand(args: string[]): Promise<number> {
+  const { values: flags } = parse(args, Object.fromEntries(Object.keys(ENV).map((k) => [k, { type: "string" as const }])), USAGE);
+  const v = (k: string): string | undefined => flags[k] ?? Deno.env.get(ENV[k]) ?? undefined;
+  const clock = v("clock") ?? "system";
+  if (clock !== "system" && clock !== "manual") throw new InputError(`--clock: expected system or manual, got '${clock}'`);
+  const startText = v("start");
+  const start = startText === undefined ? undefined : parseDate(startText);
+  if (start === null) throw new InputError(`--start: expected a date such as 2026-01-01, got '${startText}'`);
+  const share = Number(v("control-share") ?? "0");
+  if (!(share >= 0 && share < 1)) throw new InputError(`--control-share: expected a share from 0 to 0.99, got '${v("control-share")}'`);
+  const sync = (v("synchronous") ?? "NORMAL").toUpperCase();
+  if (sync !== "NORMAL" && sync !== "FULL") throw new InputError(`--synchronous: expected NORMAL or FULL, got '${v("synchronous")}'`);
+  const url = v("webhook-url"), secret = v("webhook-secret");
+  if (url && !secret) throw new InputError("--webhook-secret: needed with --webhook-url (messages are signed with it)");
+  if (url && !/^https?:\/\//.test(url)) throw new InputError(`--webhook-url: expected an http(s) URL, got '${url}'`);
+  const server = startServer({
+    db: v("db") ?? "cadence.sqlite",
+    port: intFlag(v("port"), "port", 8080, 0, 65535),
+    host: v("host") ?? "127.0.0.1",
+    clock, start, seed: intFlag(v("seed"), "seed", 1, 0, 2 ** 31 - 1),
+    control: { share, salt: v("control-salt") ?? "cadence" },
+    synchronous: sync,
+    tickMs: intFlag(v("tick-ms"), "tick-ms", 1000, 10, 60_000),
+    webhook: url ? { url, secret: secret!, maxAttempts: intFlag(v("webhook-max-attempts"), "webhook-max-attempts", 8, 1, 100) } : undefined,
+  });
+  console.log(`cadence serve: listening on ${server.url} (db ${server.store.path}, clock ${clock}, synchronous ${sync})`);
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      console.log("cadence serve: stopping (SIGTERM): finishing requests in flight");
+      server.stop().then(resolve);
+    };
+    Deno.addSignalListener("SIGTERM", stop);
+    Deno.addSignalListener("SIGINT", stop);
+  });
+  console.log("cadence serve: stopped");
+  return 0;
+}

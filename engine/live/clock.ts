@@ -1,0 +1,43 @@
+/**
+ * The live driver's clock, injected so tests, the parity check and the demo drive time themselves.
+ * Time is integer minutes since the epoch (engine/core/time.ts); webhook back-off needs finer grain, so
+ * a clock also answers in milliseconds.
+ */
+export interface Clock {
+  /** Minutes since the epoch. */
+  now(): number;
+  /** Milliseconds since the epoch (delivery retries). */
+  nowMs(): number;
+  /** "system" follows the wall clock; "manual" moves only when set (POST /v1/clock) or by the event stream. */
+  readonly kind: "system" | "manual";
+}
+
+/** The wall clock: the only place the live engine reads real time. */
+export class SystemClock implements Clock {
+  readonly kind = "system";
+  now(): number {
+    return Math.floor(this.nowMs() / 60000);
+  }
+  nowMs(): number {
+    return Date.now();
+  }
+}
+
+/** A clock that moves only when told: `set` never goes backwards. */
+export class ManualClock implements Clock {
+  readonly kind = "manual";
+  constructor(private minutes: number, private extraMs = 0) {}
+  now(): number {
+    return this.minutes;
+  }
+  nowMs(): number {
+    return this.minutes * 60000 + this.extraMs;
+  }
+  set(minutes: number): void {
+    if (minutes > this.minutes) this.minutes = minutes, this.extraMs = 0;
+  }
+  /** Milliseconds within the current minute, for driving webhook back-off in tests. */
+  advanceMs(ms: number): void {
+    this.extraMs += ms;
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * One customer's state as GET /v1/customers/{id} shows it: the profile, journeys in flight, the pressure
+ * ledger, pending timers and contacts, the programs holding the customer out, control-group membership.
+ */
+import { CHANNELS } from "../core/channels.ts";
+import { inHoldout } from "../core/decide.ts";
+import { formatTime } from "../core/time.ts";
+import * as K from "../sim/kinds.ts";
+import { inControl } from "./control-group.ts";
+import type { LiveDriver } from "./driver.ts";
+import { type CustomerRow, encodeRow } from "./row-codec.ts";
+
+const TIMER_KINDS: Record<number, string> = { [K.K_TIMER]: "journey", [K.K_RETRY]: "retry", [K.K_DUE]: "due", [K.K_INACTIVE]: "inactivity" };
+
+export function customerState(driver: LiveDriver, id: string) {
+  const c = driver.slots.get(id);
+  if (c === undefined) return null;
+  const plan = driver.plan.compiled, t = driver.table;
+  const row: CustomerRow = encodeRow(plan, t, c);
+  const journeys = Object.entries(row.journeys).filter(([, j]) => j[0] >= 0).map(([program, j]) => ({ program, step: j[0], entries: j[2] }));
+  const timers = driver.store.timersOf(id).map((r) => {
+    const base = { time: formatTime(r.time), kind: TIMER_KINDS[r.kind] ?? String(r.kind) };
+    if (r.kind === K.K_TIMER) return { ...base, program: plan.names.programs[plan.journeys[r.a]?.program] };
+    if (r.kind === K.K_DUE || r.kind === K.K_RETRY) {
+      const s = plan.sends[r.a];
+      return { ...base, program: plan.names.programs[s?.program], message: s?.message, channel: CHANNELS[s?.channel] };
+    }
+    return { ...base, days: r.a };
+  });
+  return {
+    id,
+    row,
+    journeys,
+    ledger: row.ledger.map(([time, program, channel, category]) => ({ time: formatTime(time), program, channel: CHANNELS[channel], category })),
+    timers,
+    pendingContacts: timers.filter((x) => x.kind === "due" || x.kind === "retry"),
+    holdouts: plan.programs.filter((p) => inHoldout(driver.seed, t.key[c], p)).map((p) => p.id),
+    controlGroup: inControl(driver.control, id),
+  };
+}

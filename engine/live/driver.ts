@@ -1,0 +1,396 @@
+/**
+ * The live driver: the decision core fed by stored events and timers instead of a simulated world.
+ * It keeps every customer in one CustomerTable (the simulator's representation), writes back the rows
+ * it touched, and drives the core in the simulator's order (engine/live/event-kinds.ts):
+ *  - when time reaches a new day, the timers of the previous days fire, then the day's campaigns are
+ *    arbitrated (engine/live/campaign-day.ts) before any event of that day;
+ *  - before an event at (time, rank, customer), every stored timer ordered before it fires;
+ *  - the clock (engine/live/clock.ts) fires what is due when no event drives time forward.
+ * Each call that changes state runs in one store transaction with everything it caused.
+ */
+import { consentBit } from "../core/channels.ts";
+import { Core } from "../core/decide.ts";
+import { CustomerTable } from "../core/customer-table.ts";
+import { EVENT_TYPES, EV_INACTIVE, newEvent } from "../core/events.ts";
+import { MemoryCapacity } from "../core/capacity.ts";
+import { campaignOccurrences } from "../core/campaign-schedule.ts";
+import { CHANNELS } from "../core/channels.ts";
+import { DAY } from "../core/time.ts";
+import { type LoadedPlan, parsePlan } from "../plan/load.ts";
+import { runPlanEvent } from "../sim/plan-events.ts";
+import * as K from "../sim/kinds.ts";
+import type { Clock } from "./clock.ts";
+import { type ControlGroup, inControl } from "./control-group.ts";
+import { rankOf } from "./event-kinds.ts";
+import { liveSink } from "./live-sink.ts";
+import { type CustomerRow, decodeRow, emptyRow, encodeRow } from "./row-codec.ts";
+import type { PlanRow, Store } from "./store.ts";
+
+/** An event as the driver takes it (the API has validated it and turned times into minutes). */
+export interface LiveEvent {
+  id: string;
+  customer: string;
+  type: string;
+  time: number;
+  channel?: string;
+  category?: string;
+  program?: string;
+  message?: string;
+  value?: number;
+}
+
+export interface Outcome {
+  id: string;
+  status: "accepted" | "duplicate";
+  late?: boolean;
+}
+
+const NO_PLAN = "name: no live plan\nprograms: []\n";
+const TIMER_BATCH = 512;
+
+export class LiveDriver {
+  plan!: LoadedPlan;
+  planRow: PlanRow | null = null;
+  table!: CustomerTable;
+  core!: Core;
+  readonly slots = new Map<string, number>();
+  readonly dirty = new Set<number>();
+  private readonly ev = newEvent();
+  /** Engine time processed so far: nothing before it will be decided again. */
+  watermark = 0;
+  private lastDay = 0; // last day whose campaigns were decided
+  private campaignsFrom = 0; // occurrences before this (the promotion) are not sent
+  private capacity = new MemoryCapacity();
+
+  constructor(readonly store: Store, readonly clock: Clock, readonly control: ControlGroup, readonly seed: number) {
+    this.load();
+  }
+
+  get running(): boolean {
+    return this.planRow?.state === "live";
+  }
+
+  /** (Re)builds the in-memory state from the store: the live or paused plan, every customer, the meta values. */
+  load(): void {
+    const rows = this.store.listPlans().filter((p) => p.state === "live" || p.state === "paused");
+    this.planRow = rows.at(-1) ?? null;
+    this.plan = parsePlan(this.planRow?.source ?? NO_PLAN, this.planRow ? `plan ${this.planRow.id}` : "<none>");
+    this.watermark = Number(this.store.getMeta("watermark") ?? this.clock.now());
+    this.lastDay = Number(this.store.getMeta("campaignDay") ?? this.localDay(this.watermark));
+    this.campaignsFrom = Number(this.store.getMeta("campaignsFrom") ?? 0);
+    const cap = this.store.getMeta("capacity");
+    this.capacity = cap ? MemoryCapacity.fromJSON(JSON.parse(cap)) : new MemoryCapacity();
+    this.buildTable();
+  }
+
+  /** Days are the plan's: local midnights in its timezone, as the simulator's day loop. */
+  private localDay(t: number): number {
+    return Math.floor((t + this.plan.plan.timezone) / DAY);
+  }
+
+  private buildTable(keep?: Set<string>): void {
+    const compiled = this.plan.compiled;
+    this.table = new CustomerTable(1024, compiled.journeys.length);
+    this.slots.clear();
+    for (const { id, state } of this.store.allCustomers()) {
+      const c = this.table.add(id);
+      decodeRow(compiled, this.table, c, JSON.parse(state) as CustomerRow, keep);
+      this.slots.set(id, c);
+    }
+    this.core = new Core(compiled, this.table, liveSink({
+      store: this.store, plan: compiled, planId: this.planRow?.id ?? 0, table: this.table, dirty: this.dirty,
+      control: (c) => inControl(this.control, this.table.ids[c]), nowMs: () => this.clock.nowMs(),
+    }), this.seed, this.capacity);
+  }
+
+  /** Runs f in one transaction and saves what it touched; on failure the touched customers are reloaded. */
+  atomically<T>(f: () => T): T {
+    try {
+      return this.store.tx(() => {
+        const out = f();
+        this.flush();
+        return out;
+      });
+    } catch (e) {
+      this.reloadDirty();
+      throw e;
+    }
+  }
+
+  private flush(): void {
+    const now = this.clock.now(), compiled = this.plan.compiled;
+    for (const c of this.dirty) {
+      const id = this.table.ids[c];
+      if (this.slots.get(id) !== c) continue; // erased meanwhile
+      this.store.putCustomer(id, JSON.stringify(encodeRow(compiled, this.table, c)), inControl(this.control, id) ? 1 : 0, now);
+    }
+    this.dirty.clear();
+    this.store.setMeta("watermark", String(this.watermark));
+    this.store.setMeta("campaignDay", String(this.lastDay));
+    this.store.setMeta("capacity", JSON.stringify(this.capacity.toJSON()));
+  }
+
+  private reloadDirty(): void {
+    // simplest correct recovery: state in memory may be ahead of the store; rebuild it all
+    this.dirty.clear();
+    this.load();
+  }
+
+  /** The slot of a customer, created with defaults (signing up at `time`) when unknown. */
+  slot(id: string, time: number): number {
+    let c = this.slots.get(id);
+    if (c === undefined) {
+      c = this.table.add(id);
+      decodeRow(this.plan.compiled, this.table, c, { ...emptyRow(id), signup: time });
+      this.slots.set(id, c);
+      this.dirty.add(c);
+    }
+    return c;
+  }
+
+  /** Handles a batch of events in one transaction; a repeated id is acknowledged and skipped. */
+  ingest(events: LiveEvent[]): Outcome[] {
+    return this.atomically(() => {
+      const seen = new Set<string>();
+      return events.map((e) => {
+        if (seen.has(e.id) || this.store.hasEvent(e.id)) return { id: e.id, status: "duplicate" };
+        seen.add(e.id);
+        return this.one(e);
+      });
+    });
+  }
+
+  private one(e: LiveEvent): Outcome {
+    const compiled = this.plan.compiled;
+    const send = this.sendOf(e.program, e.message);
+    const rank = rankOf(e.type, e.type === "purchase" && send >= 0);
+    if (this.clock.kind === "manual" && "set" in this.clock) (this.clock as { set(t: number): void }).set(e.time);
+    const late = e.time < this.watermark;
+    // a late event is applied now (at the watermark): decisions already made are not unmade
+    const at = late ? this.watermark : e.time;
+    this.advance(at, rank, e.customer);
+    const c = this.slot(e.customer, at);
+    this.dirty.add(c);
+    const t = this.table;
+    const ev = this.ev;
+    ev.time = at, ev.value = e.value ?? 0, ev.days = 0, ev.send = send;
+    ev.program = send >= 0 ? compiled.sends[send].program : -1;
+    ev.channel = e.channel ? CHANNELS.indexOf(e.channel as typeof CHANNELS[number]) : send >= 0 ? compiled.sends[send].channel : -1;
+    switch (e.type) {
+      case "left":
+        if (!t.gone[c]) t.gone[c] = 1, this.core.leave(c, at);
+        break;
+      case "contact": // a contact made outside the plan counts in the pressure rules (issue 10b)
+        if (ev.channel >= 0) this.core.external(c, ev.channel, Math.max(0, compiled.names.categories.indexOf(e.category ?? "relational")), at);
+        break;
+      case "bounced":
+        if (ev.channel >= 0) t.consent[c] &= ~consentBit(ev.channel);
+        if (ev.channel >= 0) this.store.cancelPending(e.customer, CHANNELS[ev.channel]);
+        break;
+      case "delivered":
+        break; // recorded; the simulator does not hand deliveries to the core either
+      case "unsubscribed":
+      case "complained": {
+        if (ev.channel < 0) break;
+        this.store.cancelPending(e.customer, CHANNELS[ev.channel]);
+        const consent = compiled.channels[ev.channel]?.consent ?? ev.channel;
+        if (t.gone[c] || consent < 0 || !(t.consent[c] & consentBit(consent))) break; // already off: nothing changes
+        ev.type = EVENT_TYPES.indexOf(e.type);
+        this.core.event(c, ev, at);
+        break;
+      }
+      default:
+        if (t.gone[c] && e.type !== "signup") break;
+        ev.type = EVENT_TYPES.indexOf(e.type as typeof EVENT_TYPES[number]);
+        if (e.type === "signup") t.signup[c] = Math.min(t.signup[c], at);
+        this.core.event(c, ev, at);
+    }
+    this.store.addEvent({
+      idem: e.id, customer: e.customer, type: e.type, time: e.time, processed: at, channel: e.channel ?? "",
+      program: e.program ?? "", value: e.value ?? 0,
+    });
+    this.watermark = Math.max(this.watermark, at);
+    return late ? { id: e.id, status: "accepted", late } : { id: e.id, status: "accepted" };
+  }
+
+  /** The plan's send step for a (program id, message) pair named by feedback or an attributed purchase. */
+  sendOf(program?: string, message?: string): number {
+    if (!program) return -1;
+    const compiled = this.plan.compiled, p = compiled.names.programs.indexOf(program);
+    if (p < 0) return -1;
+    const s = compiled.sends.find((x) => x.program === p && (message === undefined || x.message === message));
+    return s ? s.index : -1;
+  }
+
+  /** Moves engine time to `now` (the clock loop): everything due before this minute is done. */
+  tick(now = this.clock.now()): number {
+    if (now <= this.watermark && this.lastDay >= this.localDay(now)) return 0;
+    return this.atomically(() => {
+      const n = this.advance(now, -1, "");
+      this.watermark = Math.max(this.watermark, now);
+      return n;
+    });
+  }
+
+  /**
+   * Decides every day start and fires every stored timer ordered before (time, rank, customer).
+   * Paused or without a live plan, nothing fires: timers wait in the store.
+   */
+  advance(time: number, rank: number, customer: string): number {
+    if (!this.running) return 0;
+    let fired = 0;
+    const day = this.localDay(time), tz = this.plan.plan.timezone;
+    while (this.lastDay < day) {
+      const next = this.lastDay + 1, dayStart = next * DAY - tz, now = Math.max(dayStart, this.campaignsFrom);
+      fired += this.fireBefore(dayStart, -1, "");
+      const occurrences = campaignOccurrences(this.plan.compiled, now, dayStart + DAY);
+      if (occurrences.length) this.core.campaignDay(occurrences, now);
+      this.lastDay = next;
+      this.watermark = Math.max(this.watermark, now);
+    }
+    fired += this.fireBefore(time, rank, customer);
+    return fired;
+  }
+
+  private fireBefore(time: number, rank: number, customer: string): number {
+    let n = 0;
+    for (;;) {
+      const due = this.store.dueTimers(time, rank, customer, TIMER_BATCH);
+      if (!due.length) return n;
+      for (const r of due) {
+        this.store.deleteTimer(r.id);
+        const c = this.slots.get(r.customer);
+        n++;
+        if (c === undefined) continue;
+        const at = Math.max(r.time, this.watermark);
+        this.watermark = at;
+        this.dirty.add(c);
+        runPlanEvent(this.core, r.kind, c, at, r, (c, time, days) => {
+          const ev = this.ev;
+          ev.type = EV_INACTIVE, ev.time = time, ev.value = 0, ev.days = days, ev.send = -1, ev.channel = -1, ev.program = -1;
+          this.core.event(c, ev, time);
+        });
+      }
+    }
+  }
+
+  /** Creates or updates customers' profiles (not their journeys or ledger). */
+  upsert(rows: Partial<CustomerRow>[]): { created: number; updated: number } {
+    return this.atomically(() => {
+      let created = 0, updated = 0;
+      const now = this.watermark;
+      for (const r of rows) {
+        const known = this.slots.has(r.id!);
+        const c = this.slot(r.id!, r.signup ?? now);
+        const before = encodeRow(this.plan.compiled, this.table, c);
+        const merged = { ...before, ...r, journeys: before.journeys, ledger: before.ledger, v: before.v };
+        if (!known) merged.consent0 = merged.consent;
+        decodeRow(this.plan.compiled, this.table, c, merged);
+        this.dirty.add(c);
+        if (known) updated++;
+        else created++;
+        if (this.running && (!known || before.lastPurchase !== merged.lastPurchase)) {
+          if (known) this.store.deleteTimers({ customer: r.id!, kind: K.K_INACTIVE });
+          this.core.begin(c, now);
+        }
+      }
+      return { created, updated };
+    });
+  }
+
+  /** GDPR erasure: the customer's profile, state, events, timers and messages are deleted. */
+  erase(id: string): boolean {
+    const c = this.slots.get(id);
+    if (c === undefined) return false;
+    this.store.eraseCustomer(id);
+    this.slots.delete(id);
+    // the slot stays allocated until the next start, emptied and marked gone so nothing selects it
+    decodeRow(this.plan.compiled, this.table, c, { ...emptyRow(""), gone: 1 });
+    this.dirty.delete(c);
+    return true;
+  }
+
+  /** Makes `row` the live plan at `now` (docs/live.md, "Replacing a live plan"). */
+  activate(row: PlanRow, now: number): void {
+    this.atomically(() => {
+      const old = this.plan, next = parsePlan(row.source, `plan ${row.id}`);
+      const keep = unchangedPrograms(old, next);
+      // save every customer under the old plan's names, then re-read them under the new plan
+      for (const c of this.slots.values()) this.dirty.add(c);
+      this.flush();
+      this.planRow = row;
+      this.plan = next;
+      this.buildTable(keep);
+      remapTimers(this.store, old, next, keep);
+      for (const c of this.slots.values()) {
+        this.dirty.add(c);
+        this.core.begin(c, now);
+      }
+      this.watermark = Math.max(this.watermark, now);
+      this.lastDay = this.localDay(now) - 1;
+      this.campaignsFrom = now;
+      this.store.setMeta("campaignsFrom", String(now));
+      this.advance(now, -1, "");
+    });
+  }
+
+  /**
+   * Pause, resume or retire the live plan (the row's new state is already stored by the caller).
+   * Paused: events still update profiles, but no timer fires and no campaign is decided; on resume the
+   * overdue timers fire at once and the days' campaigns missed while paused are not sent. Retired:
+   * every pending timer (waits, deferred and due contacts) is dropped.
+   */
+  setState(row: PlanRow, now: number): void {
+    this.atomically(() => {
+      if (row.state === "retired") {
+        this.store.deleteTimers({});
+        this.planRow = null;
+        this.load();
+        return;
+      }
+      this.planRow = row;
+      if (row.state === "live") {
+        this.campaignsFrom = Math.max(now, this.watermark);
+        this.store.setMeta("campaignsFrom", String(this.campaignsFrom));
+      }
+    });
+  }
+}
+
+/** Program ids whose definition is the same in both plans: their running instances continue. */
+function unchangedPrograms(old: LoadedPlan, next: LoadedPlan): Set<string> {
+  const defs = (l: LoadedPlan) => {
+    const src = (l.source as { programs?: { id?: string }[] })?.programs ?? [];
+    return new Map(l.compiled.programs.map((p, i) => [p.id, JSON.stringify(src[i] ?? null)]));
+  };
+  const a = defs(old), b = defs(next), keep = new Set<string>();
+  for (const [id, def] of b) if (a.get(id) === def) keep.add(id);
+  return keep;
+}
+
+/**
+ * Stored timers carry plan indices (journey, send step): they are re-pointed at the new plan's indices
+ * by program id; timers of programs removed or changed are dropped (their pending contacts cancelled),
+ * and inactivity checks are re-asked by `core.begin` for the new plan's thresholds.
+ */
+function remapTimers(store: Store, old: LoadedPlan, next: LoadedPlan, keep: Set<string>): void {
+  const o = old.compiled, n = next.compiled;
+  store.deleteTimers({ kind: K.K_INACTIVE });
+  const journeyOf = (j: number) => {
+    const id = o.programs[o.journeys[j].program].id;
+    return keep.has(id) ? n.programs[n.names.programs.indexOf(id)].journey : -1;
+  };
+  const sendOf = (s: number) => {
+    const id = o.names.programs[o.sends[s].program];
+    if (!keep.has(id)) return -1;
+    const p = n.names.programs.indexOf(id);
+    return n.sends.find((x) => x.program === p && x.message === o.sends[s].message)?.index ?? -1;
+  };
+  for (const kind of [K.K_TIMER, K.K_DUE, K.K_RETRY]) {
+    for (const r of store.query<{ id: number; a: number }>("SELECT id, a FROM timers WHERE kind = ?", kind)) {
+      const a = kind === K.K_TIMER ? journeyOf(r.a) : sendOf(r.a);
+      if (a < 0) store.query("DELETE FROM timers WHERE id = ? RETURNING id", r.id);
+      else store.query("UPDATE timers SET a = ? WHERE id = ? RETURNING id", a, r.id);
+    }
+  }
+}

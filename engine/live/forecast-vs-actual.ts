@@ -1,0 +1,57 @@
+/**
+ * The closed loop: what happened live since promotion beside what the stored forecast predicted for
+ * the same period and population size. The forecast (engine/live/plan-lifecycle.ts) is for `customers`
+ * over `days`; it is taken pro rata to the treated customers and the days elapsed (reach is not linear
+ * in time: the pro-rata reach is an approximation, said in docs/live.md). The forecast's interval is a
+ * 95 % *prediction* interval for one run (mean ± t·sd·√(1 + 1/n), from the replications' interval),
+ * since the actual is one realisation, not a mean of replications.
+ */
+import { DAY, formatTime } from "../core/time.ts";
+import { ApiError } from "./errors.ts";
+import { difference, revenueStats } from "./metrics.ts";
+import type { Forecast } from "./plan-lifecycle.ts";
+import type { PlanRow, Store } from "./store.ts";
+
+export const COMPARED = ["contacts", "reach", "unsubscribes", "complaints", "conversions", "incrementalRevenue"] as const;
+
+export interface ComparedMetric {
+  name: typeof COMPARED[number];
+  forecast: { mean: number; lo: number; hi: number };
+  actual: number | null;
+  inside: boolean | null;
+}
+
+export function forecastVsActual(store: Store, plan: PlanRow, now: number) {
+  if (!plan.forecast) throw new ApiError(409, `plan ${plan.id} has no forecast`);
+  if (plan.promoted === null) throw new ApiError(409, `plan ${plan.id} was never promoted: nothing happened live yet`);
+  const f = JSON.parse(plan.forecast) as Forecast;
+  const end = plan.retired ?? now, days = Math.max(1 / DAY, (end - plan.promoted) / DAY);
+  const since = plan.promoted;
+  const stats = revenueStats(store, since);
+  const treated = stats.treated.n;
+  const scale = (treated / f.customers) * (days / f.days);
+  const one = (sql: string, ...p: (string | number)[]) => Number(store.query<{ n: number }>(sql, ...p)[0]?.n ?? 0);
+  const events = (type: string) => one("SELECT count(*) AS n FROM events WHERE type = ? AND processed >= ? AND processed < ?", type, since, end + 1);
+  const diff = difference(stats.treated, stats.control);
+  const actual: Record<typeof COMPARED[number], number | null> = {
+    contacts: one("SELECT count(*) AS n FROM decisions WHERE plan = ? AND status = 'sent'", plan.id),
+    reach: one("SELECT count(DISTINCT customer) AS n FROM decisions WHERE plan = ? AND status = 'sent'", plan.id),
+    unsubscribes: events("unsubscribed"),
+    complaints: events("complained"),
+    conversions: one("SELECT count(*) AS n FROM events WHERE type = 'purchase' AND program != '' AND processed >= ?", since),
+    incrementalRevenue: diff ? diff.difference * treated : null,
+  };
+  const metrics: ComparedMetric[] = COMPARED.map((name) => {
+    const iv = f.metrics[name];
+    const mean = (iv?.mean ?? 0) * scale;
+    const half = iv && iv.lo !== null && iv.hi !== null ? ((iv.hi - iv.lo) / 2) * Math.sqrt(f.replications + 1) * scale : 0;
+    const a = actual[name];
+    return { name, forecast: { mean, lo: mean - half, hi: mean + half }, actual: a, inside: a === null ? null : a >= mean - half && a <= mean + half };
+  });
+  return {
+    plan: { id: plan.id, name: plan.name, hash: plan.hash, engine: plan.engine, state: plan.state },
+    period: { from: formatTime(since), to: formatTime(end), days: Math.round(days * 1000) / 1000 },
+    population: { treated, control: stats.control.n, forecastCustomers: f.customers, forecastDays: f.days, scale },
+    metrics,
+  };
+}

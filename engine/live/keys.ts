@@ -1,0 +1,29 @@
+/**
+ * API keys: `cad_<id>_<secret>`. Only a sha256 of the whole key is stored, so a stolen database does not
+ * yield working keys; the key is shown once, at creation. The id is public (it names the actor in the
+ * audit log and tells "who wrote this plan" from "who approves it").
+ */
+import { createHash, randomBytes } from "node:crypto";
+import type { KeyRow, Role, Store } from "./store.ts";
+
+export const hashKey = (key: string): string => createHash("sha256").update(key).digest("hex");
+
+/**
+ * Creates a key and returns it in clear (the only time it exists in clear). The secret comes from the
+ * system's CSPRNG: a credential must be unpredictable, unlike engine randomness, which must replay.
+ */
+export function createKey(store: Store, role: Role, name: string, now: number): { key: string; row: KeyRow } {
+  const id = randomBytes(6).toString("hex");
+  const key = `cad_${id}_${randomBytes(24).toString("base64url")}`;
+  const row: KeyRow = { id, hash: hashKey(key), role, name, created: now, revoked: null };
+  store.addKey(row);
+  store.audit(now, "cli", "key.create", id, { role, name });
+  return { key, row };
+}
+
+/** The key's row when it exists and is not revoked. */
+export function findKey(store: Store, key: string): KeyRow | null {
+  if (!/^cad_[0-9a-f]{12}_[A-Za-z0-9_-]{32}$/.test(key)) return null;
+  const row = store.keyByHash(hashKey(key));
+  return row && row.revoked === null ? row : null;
+}

@@ -1,0 +1,80 @@
+/**
+ * Where the core's actions go in the live driver: every decision becomes a row of the decision log
+ * (the statuses of the simulator's messages.csv); a send also becomes an outbox row (delivered by a
+ * channel adapter); timers, retries, held sends and inactivity checks become stored timers. All of it
+ * is written inside the transaction of the event or timer that caused it, so a crash keeps either the
+ * cause and all its effects or none of them.
+ */
+import { CHANNELS } from "../core/channels.ts";
+import type { CompiledPlan } from "../core/compiled.ts";
+import type { ActionSink } from "../core/decide.ts";
+import type { CustomerTable } from "../core/customer-table.ts";
+import * as K from "../sim/kinds.ts";
+import type { DecisionRow, Store } from "./store.ts";
+
+export interface SinkContext {
+  store: Store;
+  plan: CompiledPlan;
+  planId: number;
+  table: CustomerTable;
+  control: (c: number) => boolean;
+  dirty: Set<number>;
+  nowMs: () => number;
+}
+
+/** The category that still reaches control-group customers. */
+const TRANSACTIONAL = 0;
+
+export function liveSink(x: SinkContext): ActionSink {
+  const { store, plan, planId, table } = x;
+  const decide = (c: number, send: number, time: number, status: DecisionRow["status"], rule: string, until: number | null = null) => {
+    const s = plan.sends[send];
+    x.dirty.add(c);
+    store.addDecision({
+      plan: planId, time, customer: table.ids[c], program: plan.names.programs[s.program], message: s.message,
+      channel: CHANNELS[s.channel], category: plan.names.categories[s.category], status, rule, until, control: x.control(c) ? 1 : 0,
+    });
+  };
+  const timer = (c: number, time: number, kind: number, a: number, b: number, d: number, e: number) => {
+    x.dirty.add(c);
+    store.addTimer({ time, kind, customer: table.ids[c], a, b, d, e });
+  };
+  return {
+    send(c, send, time) {
+      const s = plan.sends[send];
+      // control group: the core decided, the message is withheld (docs/live.md, "Control group")
+      if (s.category !== TRANSACTIONAL && x.control(c)) return decide(c, send, time, "holdout", "control-group");
+      decide(c, send, time, "sent", "");
+      const id = table.ids[c], program = plan.names.programs[s.program];
+      store.addOutbox({
+        key: outboxKey(planId, id, program, s.message, time, store), plan: planId, time, customer: id, program, message: s.message,
+        channel: CHANNELS[s.channel], category: plan.names.categories[s.category], state: "pending", attempts: 0, nextAttempt: x.nowMs(), lastError: "",
+      });
+    },
+    due: (c, send, time, priority, deadline, instance) => timer(c, time, K.K_DUE, send, priority, deadline, instance),
+    windowed: (c, send, now, time) => decide(c, send, now, "delayed", "send-window", time),
+    retry(c, send, time, priority, deadline, instance, rule) {
+      decide(c, send, time, "deferred", rule);
+      timer(c, time, K.K_RETRY, send, priority, deadline, instance);
+    },
+    suppressed: (c, send, time, rule) => decide(c, send, time, "suppressed", rule),
+    cancelled: (c, send, time, reason) => decide(c, send, time, "cancelled", reason),
+    holdout: (c, send, time) => decide(c, send, time, "holdout", ""),
+    timer: (c, journey, generation, time) => timer(c, time, K.K_TIMER, journey, 0, generation | 0, 0),
+    inactivity: (c, time, days, since) => timer(c, time, K.K_INACTIVE, days, 0, since, 0),
+    entered: (c) => void x.dirty.add(c),
+    exited: (c) => void x.dirty.add(c),
+  };
+}
+
+/**
+ * The idempotency key a channel adapter sends with a message: what the message is (plan, customer,
+ * program, message, minute) plus a counter for the rare identical repeat, never random — the same
+ * decision re-made after a crash (its transaction rolled back) gets the same key.
+ */
+function outboxKey(plan: number, customer: string, program: string, message: string, time: number, store: Store): string {
+  const base = `${plan}:${customer}:${program}:${message}:${time}`;
+  let key = base;
+  for (let n = 1; store.query("SELECT 1 AS x FROM outbox WHERE key = ?", key).length; n++) key = `${base}#${n}`;
+  return key;
+}

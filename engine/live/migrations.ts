@@ -1,0 +1,35 @@
+/**
+ * Versioned schema migrations for the SQLite store. Each entry moves the schema from version i to i+1;
+ * the applied version is SQLite's `user_version`, so a database created by an older server is brought
+ * up to date on start and a newer one is refused. Entries are append-only: never edit a shipped one.
+ */
+export const MIGRATIONS: string[] = [
+  // 1: the whole live schema
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE keys (id TEXT PRIMARY KEY, hash TEXT NOT NULL UNIQUE, role TEXT NOT NULL, name TEXT NOT NULL,
+    created INTEGER NOT NULL, revoked INTEGER);
+  CREATE TABLE plans (id INTEGER PRIMARY KEY, name TEXT NOT NULL, source TEXT NOT NULL, hash TEXT NOT NULL,
+    engine TEXT NOT NULL, state TEXT NOT NULL, author TEXT NOT NULL, approver TEXT, forecast TEXT,
+    created INTEGER NOT NULL, promoted INTEGER, retired INTEGER);
+  CREATE TABLE audit (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+    target TEXT NOT NULL, detail TEXT NOT NULL);
+  CREATE TABLE customers (id TEXT PRIMARY KEY, state TEXT NOT NULL, control INTEGER NOT NULL, updated INTEGER NOT NULL);
+  CREATE TABLE events (seq INTEGER PRIMARY KEY, idem TEXT NOT NULL UNIQUE, customer TEXT NOT NULL, type TEXT NOT NULL,
+    time INTEGER NOT NULL, processed INTEGER NOT NULL, channel TEXT NOT NULL, program TEXT NOT NULL, value REAL NOT NULL);
+  CREATE INDEX events_customer ON events (customer);
+  CREATE TABLE timers (id INTEGER PRIMARY KEY AUTOINCREMENT, time INTEGER NOT NULL, kind INTEGER NOT NULL,
+    customer TEXT NOT NULL, a INTEGER NOT NULL, b REAL NOT NULL, d INTEGER NOT NULL, e INTEGER NOT NULL);
+  CREATE INDEX timers_order ON timers (time, kind, customer, id);
+  CREATE INDEX timers_customer ON timers (customer);
+  CREATE TABLE decisions (id INTEGER PRIMARY KEY, plan INTEGER NOT NULL, time INTEGER NOT NULL, customer TEXT NOT NULL,
+    program TEXT NOT NULL, message TEXT NOT NULL, channel TEXT NOT NULL, category TEXT NOT NULL, status TEXT NOT NULL,
+    rule TEXT NOT NULL, until INTEGER, control INTEGER NOT NULL);
+  CREATE INDEX decisions_customer ON decisions (customer);
+  CREATE TABLE outbox (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, plan INTEGER NOT NULL, time INTEGER NOT NULL,
+    customer TEXT NOT NULL, program TEXT NOT NULL, message TEXT NOT NULL, channel TEXT NOT NULL, category TEXT NOT NULL,
+    state TEXT NOT NULL, attempts INTEGER NOT NULL, next_attempt INTEGER NOT NULL, last_error TEXT NOT NULL);
+  CREATE INDEX outbox_pending ON outbox (state, next_attempt);
+  CREATE INDEX outbox_customer ON outbox (customer, channel);
+  `,
+];

@@ -1,0 +1,77 @@
+/**
+ * One live server process: the SQLite store (created and migrated on first start), the driver, the
+ * Hono app on Deno.serve, the timer loop and the webhook loop. `stop()` (SIGTERM) stops taking
+ * requests, lets in-flight ones finish, stops the loops and closes the database.
+ */
+import { createApp } from "../../web/app.ts";
+import { type Clock, ManualClock, SystemClock } from "./clock.ts";
+import type { ControlGroup } from "./control-group.ts";
+import { LiveDriver } from "./driver.ts";
+import { PlanLifecycle } from "./plan-lifecycle.ts";
+import { SqliteStore, type Synchronous } from "./sqlite-store.ts";
+import { WEBHOOK_DEFAULTS, WebhookAdapter, type WebhookConfig } from "./webhook.ts";
+
+export interface ServerConfig {
+  db: string;
+  port: number;
+  host: string;
+  clock: "system" | "manual";
+  start?: number; // manual clock's first time (minutes)
+  seed: number; // the core's seed: holdout and split draws
+  control: ControlGroup;
+  synchronous: Synchronous;
+  tickMs: number; // timer loop period
+  webhook?: Partial<WebhookConfig> & { url: string; secret: string };
+  quiet?: boolean;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  store: SqliteStore;
+  driver: LiveDriver;
+  clock: Clock;
+  stop(): Promise<void>;
+}
+
+export function openEngine(cfg: Pick<ServerConfig, "db" | "clock" | "start" | "seed" | "control" | "synchronous">) {
+  const store = new SqliteStore(cfg.db, cfg.synchronous);
+  store.migrate();
+  // the manual clock resumes where the engine stopped, so a restart does not rewind time
+  const saved = store.getMeta("watermark");
+  const clock: Clock = cfg.clock === "manual" ? new ManualClock(Math.max(cfg.start ?? 0, saved ? Number(saved) : 0)) : new SystemClock();
+  const driver = new LiveDriver(store, clock, cfg.control, cfg.seed);
+  const lifecycle = new PlanLifecycle(store, driver, () => Math.max(clock.now(), driver.watermark));
+  return { store, clock, driver, lifecycle };
+}
+
+export function startServer(cfg: ServerConfig): RunningServer {
+  const { store, clock, driver, lifecycle } = openEngine(cfg);
+  const app = createApp({ store, driver, lifecycle, clock });
+  const ac = new AbortController();
+  const server = Deno.serve({ port: cfg.port, hostname: cfg.host, signal: ac.signal, onListen: () => {} }, app.fetch);
+  const addr = server.addr as Deno.NetAddr;
+  const webhook = cfg.webhook ? new WebhookAdapter(store, clock, { ...WEBHOOK_DEFAULTS, ...cfg.webhook }) : null;
+  let stopping = false;
+  const loop = setInterval(() => {
+    if (stopping) return;
+    try {
+      if (clock.kind === "system") driver.tick();
+      webhook?.pass().catch((e) => console.error("cadence serve: webhook pass failed:", e));
+    } catch (e) {
+      console.error("cadence serve: timer loop failed:", e);
+    }
+  }, cfg.tickMs);
+  const url = `http://${addr.hostname}:${addr.port}`;
+  return {
+    url, port: addr.port, store, driver, clock,
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      clearInterval(loop);
+      ac.abort();
+      await server.finished;
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,226 @@
+/**
+ * The embedded store: one SQLite file (node:sqlite) in WAL mode. `synchronous=NORMAL` (the default
+ * here) makes a committed transaction survive a crash of the process — the WAL is in the OS's page
+ * cache — but not a power loss between commit and the next checkpoint; `FULL` fsyncs every commit and
+ * survives power loss at the cost of throughput (docs/live.md, docs/performance.md).
+ */
+import { DatabaseSync, type StatementSync } from "node:sqlite";
+import { MIGRATIONS } from "./migrations.ts";
+import type { AuditRow, DecisionRow, DeliveryState, EventRow, KeyRow, OutboxRow, PlanRow, Store, TimerRow } from "./store.ts";
+
+export type Synchronous = "OFF" | "NORMAL" | "FULL";
+
+type Row = Record<string, unknown>;
+
+export class SqliteStore implements Store {
+  readonly db: DatabaseSync;
+  private depth = 0;
+  private readonly stmts = new Map<string, StatementSync>();
+
+  constructor(readonly path: string, readonly synchronous: Synchronous = "NORMAL") {
+    this.db = new DatabaseSync(path);
+    this.db.exec(`PRAGMA journal_mode=WAL; PRAGMA synchronous=${synchronous}; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;`);
+  }
+
+  private st(sql: string): StatementSync {
+    let s = this.stmts.get(sql);
+    if (!s) this.stmts.set(sql, s = this.db.prepare(sql));
+    return s;
+  }
+  private all<T>(sql: string, ...p: (string | number | null)[]): T[] {
+    return this.st(sql).all(...p) as T[];
+  }
+  private get<T>(sql: string, ...p: (string | number | null)[]): T | null {
+    return (this.st(sql).get(...p) as T | undefined) ?? null;
+  }
+  private run(sql: string, ...p: (string | number | null)[]): number {
+    return Number(this.st(sql).run(...p).changes);
+  }
+
+  migrate(): number {
+    const v = Number((this.db.prepare("PRAGMA user_version").get() as Row).user_version);
+    if (v > MIGRATIONS.length) {
+      throw new Error(`${this.path}: database schema version ${v} is newer than this server's (${MIGRATIONS.length}); upgrade cadence`);
+    }
+    for (let i = v; i < MIGRATIONS.length; i++) {
+      this.tx(() => {
+        this.db.exec(MIGRATIONS[i]);
+        this.db.exec(`PRAGMA user_version=${i + 1}`);
+      });
+    }
+    return MIGRATIONS.length;
+  }
+
+  /** Nested calls join the outer transaction. */
+  tx<T>(f: () => T): T {
+    if (this.depth > 0) return f();
+    this.db.exec("BEGIN IMMEDIATE");
+    this.depth++;
+    try {
+      const out = f();
+      this.db.exec("COMMIT");
+      return out;
+    } catch (e) {
+      this.db.exec("ROLLBACK");
+      throw e;
+    } finally {
+      this.depth--;
+    }
+  }
+
+  close(): void {
+    this.stmts.clear();
+    this.db.close();
+  }
+
+  ready(): boolean {
+    try {
+      return this.get<Row>("SELECT 1 AS ok")?.ok === 1;
+    } catch {
+      return false;
+    }
+  }
+
+  getMeta(key: string): string | null {
+    return this.get<{ value: string }>("SELECT value FROM meta WHERE key = ?", key)?.value ?? null;
+  }
+  setMeta(key: string, value: string): void {
+    this.run("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, value);
+  }
+
+  addKey(k: KeyRow): void {
+    this.run("INSERT INTO keys (id, hash, role, name, created, revoked) VALUES (?, ?, ?, ?, ?, ?)", k.id, k.hash, k.role, k.name, k.created, k.revoked);
+  }
+  keyByHash(hash: string): KeyRow | null {
+    return this.get<KeyRow>("SELECT * FROM keys WHERE hash = ?", hash);
+  }
+  listKeys(): KeyRow[] {
+    return this.all<KeyRow>("SELECT * FROM keys ORDER BY created, id");
+  }
+
+  addPlan(p: Omit<PlanRow, "id">): number {
+    return Number(this.st(
+      "INSERT INTO plans (name, source, hash, engine, state, author, approver, forecast, created, promoted, retired) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    ).run(p.name, p.source, p.hash, p.engine, p.state, p.author, p.approver, p.forecast, p.created, p.promoted, p.retired).lastInsertRowid);
+  }
+  getPlan(id: number): PlanRow | null {
+    return this.get<PlanRow>("SELECT * FROM plans WHERE id = ?", id);
+  }
+  listPlans(): PlanRow[] {
+    return this.all<PlanRow>("SELECT * FROM plans ORDER BY id");
+  }
+  updatePlan(id: number, fields: Partial<Omit<PlanRow, "id">>): void {
+    const keys = Object.keys(fields).filter((k) => /^[a-z]+$/.test(k));
+    if (!keys.length) return;
+    this.db.prepare(`UPDATE plans SET ${keys.map((k) => `${k} = ?`).join(", ")} WHERE id = ?`)
+      .run(...keys.map((k) => (fields as Record<string, string | number | null>)[k]), id);
+  }
+  audit(at: number, actor: string, action: string, target: string, detail: unknown): void {
+    this.run("INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)", at, actor, action, target, JSON.stringify(detail ?? {}));
+  }
+  auditLog(after: number, limit: number): AuditRow[] {
+    return this.all<AuditRow>("SELECT * FROM audit WHERE id > ? ORDER BY id LIMIT ?", after, limit);
+  }
+
+  putCustomer(id: string, state: string, control: number, time: number): void {
+    this.run(
+      "INSERT INTO customers (id, state, control, updated) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state, control = excluded.control, updated = excluded.updated",
+      id, state, control, time,
+    );
+  }
+  getCustomer(id: string): { state: string; control: number } | null {
+    return this.get("SELECT state, control FROM customers WHERE id = ?", id);
+  }
+  allCustomers(): Iterable<{ id: string; state: string }> {
+    return this.db.prepare("SELECT id, state FROM customers ORDER BY id").iterate() as Iterable<{ id: string; state: string }>;
+  }
+  eraseCustomer(id: string) {
+    return this.tx(() => {
+      const events = this.run("DELETE FROM events WHERE customer = ?", id);
+      const timers = this.run("DELETE FROM timers WHERE customer = ?", id);
+      const outbox = this.run("DELETE FROM outbox WHERE customer = ?", id);
+      const decisions = this.run("DELETE FROM decisions WHERE customer = ?", id);
+      this.run("DELETE FROM customers WHERE id = ?", id);
+      return { events, timers, outbox, decisions };
+    });
+  }
+
+  hasEvent(idem: string): boolean {
+    return this.get("SELECT 1 AS x FROM events WHERE idem = ?", idem) !== null;
+  }
+  addEvent(e: EventRow): void {
+    this.run(
+      "INSERT INTO events (idem, customer, type, time, processed, channel, program, value) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      e.idem, e.customer, e.type, e.time, e.processed, e.channel, e.program, e.value,
+    );
+  }
+  eventCount(): number {
+    return Number(this.get<Row>("SELECT count(*) AS n FROM events")!.n);
+  }
+  events(after: number, limit: number): (EventRow & { seq: number })[] {
+    return this.all("SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?", after, limit);
+  }
+
+  addTimer(t: Omit<TimerRow, "id">): void {
+    this.run("INSERT INTO timers (time, kind, customer, a, b, d, e) VALUES (?, ?, ?, ?, ?, ?, ?)", t.time, t.kind, t.customer, t.a, t.b, t.d, t.e);
+  }
+  dueTimers(time: number, kind: number, customer: string, limit: number): TimerRow[] {
+    return this.all(
+      "SELECT * FROM timers WHERE (time, kind, customer) < (?, ?, ?) ORDER BY time, kind, customer, id LIMIT ?",
+      time, kind, customer, limit,
+    );
+  }
+  deleteTimer(id: number): void {
+    this.run("DELETE FROM timers WHERE id = ?", id);
+  }
+  timersOf(customer: string): TimerRow[] {
+    return this.all("SELECT * FROM timers WHERE customer = ? ORDER BY time, kind, id", customer);
+  }
+  timerCount(): number {
+    return Number(this.get<Row>("SELECT count(*) AS n FROM timers")!.n);
+  }
+  deleteTimers(where: { customer?: string; kind?: number; a?: number }): number {
+    const cond: string[] = [], p: (string | number)[] = [];
+    for (const [k, v] of Object.entries(where)) if (v !== undefined) cond.push(`${k} = ?`), p.push(v);
+    return Number(this.db.prepare(`DELETE FROM timers${cond.length ? ` WHERE ${cond.join(" AND ")}` : ""}`).run(...p).changes);
+  }
+
+  addDecision(d: Omit<DecisionRow, "id">): void {
+    this.run(
+      "INSERT INTO decisions (plan, time, customer, program, message, channel, category, status, rule, until, control) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      d.plan, d.time, d.customer, d.program, d.message, d.channel, d.category, d.status, d.rule, d.until, d.control,
+    );
+  }
+  decisions(after: number, limit: number, status?: string): DecisionRow[] {
+    return status
+      ? this.all("SELECT * FROM decisions WHERE id > ? AND status = ? ORDER BY id LIMIT ?", after, status, limit)
+      : this.all("SELECT * FROM decisions WHERE id > ? ORDER BY id LIMIT ?", after, limit);
+  }
+  addOutbox(o: Omit<OutboxRow, "id">): void {
+    this.run(
+      "INSERT INTO outbox (key, plan, time, customer, program, message, channel, category, state, attempts, next_attempt, last_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      o.key, o.plan, o.time, o.customer, o.program, o.message, o.channel, o.category, o.state, o.attempts, o.nextAttempt, o.lastError,
+    );
+  }
+  private static outboxRow(r: Row): OutboxRow {
+    const { next_attempt, last_error, ...rest } = r;
+    return { ...rest, nextAttempt: next_attempt, lastError: last_error } as OutboxRow;
+  }
+  outbox(after: number, limit: number): OutboxRow[] {
+    return this.all<Row>("SELECT * FROM outbox WHERE id > ? ORDER BY id LIMIT ?", after, limit).map(SqliteStore.outboxRow);
+  }
+  deliverable(nowMs: number, limit: number): OutboxRow[] {
+    return this.all<Row>("SELECT * FROM outbox WHERE state = 'pending' AND next_attempt <= ? ORDER BY id LIMIT ?", nowMs, limit)
+      .map(SqliteStore.outboxRow);
+  }
+  setDelivery(id: number, state: DeliveryState, attempts: number, nextAttempt: number, lastError: string): void {
+    this.run("UPDATE outbox SET state = ?, attempts = ?, next_attempt = ?, last_error = ? WHERE id = ?", state, attempts, nextAttempt, lastError, id);
+  }
+  cancelPending(customer: string, channel: string): number {
+    return this.run("UPDATE outbox SET state = 'cancelled', last_error = 'opted out' WHERE customer = ? AND channel = ? AND state = 'pending'", customer, channel);
+  }
+
+  query<T>(sql: string, ...params: (string | number | null)[]): T[] {
+    return this.all<T>(sql, ...params);
+  }
+}

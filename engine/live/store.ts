@@ -1,0 +1,162 @@
+/**
+ * The live server's storage, behind one interface so that a PostgreSQL store can follow without
+ * touching the server or the driver. Everything the live engine keeps goes through here: customers'
+ * core state, events (with their idempotency ids), timers, decisions and the outbox, plans, API keys,
+ * the audit log and small named values (the engine's watermark, channel capacity used per day).
+ *
+ * Transactions: `tx(f)` runs f atomically; the driver wraps one ingest batch (its events and every
+ * decision they caused) in one call, which is what makes a 2xx durable. Implementations must be
+ * synchronous inside `tx` (the driver is), so SQLite's one-writer model fits; a networked store would
+ * batch the same way.
+ */
+
+export interface KeyRow {
+  id: string; // public part of the key, shown in the audit log
+  hash: string; // sha256 of the whole key
+  role: Role;
+  name: string;
+  created: number; // minutes
+  revoked: number | null;
+}
+
+export const ROLES = ["ingest", "analyst", "approver", "operator", "admin"] as const;
+export type Role = typeof ROLES[number];
+
+export const PLAN_STATES = ["draft", "simulated", "approved", "live", "paused", "retired"] as const;
+export type PlanState = typeof PLAN_STATES[number];
+
+export interface PlanRow {
+  id: number;
+  name: string;
+  source: string; // the uploaded text, as uploaded (YAML or JSON)
+  hash: string; // content hash of the validated plan (engine/plan/load.ts hashJson)
+  engine: string; // engine version at upload; frozen at promotion
+  state: PlanState;
+  author: string; // key id
+  approver: string | null;
+  forecast: string | null; // JSON (engine/live/forecast.ts)
+  created: number;
+  promoted: number | null; // minutes
+  retired: number | null;
+}
+
+export interface AuditRow {
+  id: number;
+  at: number;
+  actor: string;
+  action: string;
+  target: string;
+  detail: string; // JSON, never personal data
+}
+
+export interface EventRow {
+  idem: string;
+  customer: string;
+  type: string;
+  time: number; // the event's own time (minutes)
+  processed: number; // the engine time it was processed at (late events: later than `time`)
+  channel: string;
+  program: string;
+  value: number;
+}
+
+/** A plan-side timer: journey wait, deferred retry, due send, inactivity check (kinds of engine/sim/kinds.ts). */
+export interface TimerRow {
+  id: number; // insertion sequence: the last tie-break, like the simulator's queue
+  time: number;
+  kind: number;
+  customer: string;
+  a: number; // journey, threshold days or send step
+  b: number; // priority
+  d: number; // generation, purchase time or deadline
+  e: number; // journey instance of a held message (-1: campaign)
+}
+
+export const DECISION_STATUS = ["sent", "suppressed", "holdout", "deferred", "delayed", "cancelled"] as const;
+
+export interface DecisionRow {
+  id: number;
+  plan: number;
+  time: number;
+  customer: string;
+  program: string;
+  message: string;
+  channel: string;
+  category: string;
+  status: typeof DECISION_STATUS[number];
+  rule: string; // suppressing or deferring rule, cancel reason, "send-window" for delayed
+  until: number | null; // delayed: when the send window lets it go
+  control: number; // 1 = the customer is in the global control group
+}
+
+export const DELIVERY_STATES = ["pending", "delivered", "dead", "cancelled"] as const;
+export type DeliveryState = typeof DELIVERY_STATES[number];
+
+export interface OutboxRow {
+  id: number; // cursor
+  key: string; // idempotency key (stable hash of plan, customer, program, message, time)
+  plan: number;
+  time: number;
+  customer: string;
+  program: string;
+  message: string;
+  channel: string;
+  category: string;
+  state: DeliveryState;
+  attempts: number;
+  nextAttempt: number; // ms since epoch
+  lastError: string;
+}
+
+export interface Store {
+  /** Creates or migrates the schema; returns the schema version. */
+  migrate(): number;
+  tx<T>(f: () => T): T;
+  close(): void;
+  ready(): boolean;
+
+  getMeta(key: string): string | null;
+  setMeta(key: string, value: string): void;
+
+  addKey(k: KeyRow): void;
+  keyByHash(hash: string): KeyRow | null;
+  listKeys(): KeyRow[];
+
+  addPlan(p: Omit<PlanRow, "id">): number;
+  getPlan(id: number): PlanRow | null;
+  listPlans(): PlanRow[];
+  updatePlan(id: number, fields: Partial<Omit<PlanRow, "id">>): void;
+  audit(at: number, actor: string, action: string, target: string, detail: unknown): void;
+  auditLog(after: number, limit: number): AuditRow[];
+
+  putCustomer(id: string, state: string, control: number, time: number): void;
+  getCustomer(id: string): { state: string; control: number } | null;
+  allCustomers(): Iterable<{ id: string; state: string }>;
+  eraseCustomer(id: string): { events: number; timers: number; outbox: number; decisions: number };
+
+  hasEvent(idem: string): boolean;
+  addEvent(e: EventRow): void;
+  eventCount(): number;
+  events(after: number, limit: number): (EventRow & { seq: number })[];
+
+  addTimer(t: Omit<TimerRow, "id">): void;
+  /** Timers ordered by (time, kind, customer, id) strictly before the given key, at most `limit`. */
+  dueTimers(time: number, kind: number, customer: string, limit: number): TimerRow[];
+  deleteTimer(id: number): void;
+  timersOf(customer: string): TimerRow[];
+  timerCount(): number;
+  deleteTimers(where: { customer?: string; kind?: number; a?: number }): number;
+
+  addDecision(d: Omit<DecisionRow, "id">): void;
+  decisions(after: number, limit: number, status?: string): DecisionRow[];
+  addOutbox(o: Omit<OutboxRow, "id">): void;
+  outbox(after: number, limit: number): OutboxRow[];
+  /** Pending deliveries whose next attempt is due at `nowMs`, oldest first. */
+  deliverable(nowMs: number, limit: number): OutboxRow[];
+  setDelivery(id: number, state: DeliveryState, attempts: number, nextAttempt: number, lastError: string): void;
+  /** Cancels pending deliveries of one customer on one channel (unsubscribe, complaint). */
+  cancelPending(customer: string, channel: string): number;
+
+  /** One SQL-side aggregation per figure: see engine/live/metrics.ts. */
+  query<T>(sql: string, ...params: (string | number | null)[]): T[];
+}

@@ -1,0 +1,27 @@
+/**
+ * API-key authentication and roles. `Authorization: Bearer <key>`; a missing or unknown key is a 401,
+ * a key whose role may not do this a 403 naming the roles that may. Admin may do everything.
+ */
+import type { Context, MiddlewareHandler } from "hono";
+import { findKey } from "../engine/live/keys.ts";
+import type { KeyRow, Role, Store } from "../engine/live/store.ts";
+import { ApiError } from "../engine/live/errors.ts";
+
+export const READERS: Role[] = ["analyst", "approver", "operator"];
+
+export function requireRole(store: Store, ...roles: Role[]): MiddlewareHandler {
+  return async (c, next) => {
+    const header = c.req.header("authorization") ?? "";
+    const m = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!m) throw new ApiError(401, "missing API key: send the header 'Authorization: Bearer <key>' (an admin creates keys with `cadence keys create --role <role> --db <file>`)");
+    const key = findKey(store, m[1]);
+    if (!key) throw new ApiError(401, "unknown or revoked API key");
+    if (key.role !== "admin" && !roles.includes(key.role)) {
+      throw new ApiError(403, `this key's role is ${key.role}; ${c.req.method} ${c.req.routePath} needs ${[...roles, "admin"].join(" or ")}`);
+    }
+    c.set("key" as never, key as never);
+    await next();
+  };
+}
+
+export const keyOf = (c: Context): KeyRow => c.get("key" as never) as KeyRow;

@@ -1,0 +1,12 @@
+/** What every route needs: the store, the driver, the lifecycle, the clock and the configuration. */
+import type { Clock } from "../engine/live/clock.ts";
+import type { LiveDriver } from "../engine/live/driver.ts";
+import type { PlanLifecycle } from "../engine/live/plan-lifecycle.ts";
+import type { Store } from "../engine/live/store.ts";
+
+export interface Deps {
+  store: Store;
+  driver: LiveDriver;
+  lifecycle: PlanLifecycle;
+  clock: Clock;
+}

@@ -1,0 +1,89 @@
+/** Ingest routes: events (one or a batch), customer profiles (JSON or CSV), GDPR erasure. */
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { keyOf, READERS, requireRole } from "../auth.ts";
+import { minutes, profileOf, profileView } from "../convert.ts";
+import { parseCustomersCsv } from "../csv.ts";
+import type { Deps } from "../deps.ts";
+import { accepts, limit } from "../guards.ts";
+import { Customer, CustomerBatch, CustomerParam, ErrorBody, EventBatch, EventResult, MAX_CUSTOMERS } from "../schemas.ts";
+import { ApiError } from "../../engine/live/errors.ts";
+import { customerState } from "../../engine/live/customer-state.ts";
+import type { LiveEvent } from "../../engine/live/driver.ts";
+
+const json = (schema: z.ZodType, description: string) => ({ content: { "application/json": { schema } }, description });
+const errors = { 400: json(ErrorBody, "invalid input"), 401: json(ErrorBody, "no or unknown key"), 403: json(ErrorBody, "role not allowed"), 413: json(ErrorBody, "body too large"), 415: json(ErrorBody, "wrong content type") };
+
+export function ingestRoutes(app: OpenAPIHono, { store, driver, clock }: Deps): void {
+  app.openapi(createRoute({
+    method: "post", path: "/v1/events", tags: ["events"],
+    summary: "one event or {events: [...]} (at most 1,000); 2xx = the events and every decision they caused are committed",
+    middleware: [requireRole(store, "ingest"), accepts("application/json"), limit(4 << 20)] as const,
+    request: { body: { content: { "application/json": { schema: EventBatch } }, required: true } },
+    responses: { 200: json(EventResult, "per event: accepted or duplicate (already processed); late = older than the engine's time"), ...errors },
+  }), (c) => {
+    const body = c.req.valid("json");
+    const list = "events" in body ? body.events : [body];
+    const now = clock.now();
+    const events: LiveEvent[] = list.map((e) => ({ ...e, time: e.time === undefined ? now : minutes(e.time) }));
+    const results = driver.ingest(events);
+    const count = (s: string) => results.filter((r) => r.status === s).length;
+    return c.json({ accepted: count("accepted"), duplicates: count("duplicate"), late: results.filter((r) => r.late).length, results }) as never;
+  });
+
+  app.openapi(createRoute({
+    method: "post", path: "/v1/customers", tags: ["customers"],
+    summary: `bulk upsert of profiles and consents: JSON {customers: [...]} or text/csv (at most ${MAX_CUSTOMERS.toLocaleString("en")})`,
+    middleware: [requireRole(store, "ingest"), accepts("application/json", "text/csv"), limit(16 << 20)] as const,
+    request: { body: { content: { "application/json": { schema: z.any() }, "text/csv": { schema: z.string() } }, required: true } },
+    responses: { 200: json(z.object({ created: z.number(), updated: z.number() }), "counts"), ...errors },
+  }), async (c) => {
+    const csv = (c.req.header("content-type") ?? "").startsWith("text/csv");
+    let raw: unknown, lines: number[] | null = null;
+    if (csv) {
+      const parsed = parseCustomersCsv(await c.req.text());
+      raw = { customers: parsed.rows }, lines = parsed.lines;
+    } else {
+      try {
+        raw = await c.req.json();
+      } catch {
+        throw new ApiError(400, "body: not valid JSON; expected {\"customers\": [{\"id\": \"C1\", ...}]}");
+      }
+    }
+    const r = CustomerBatch.safeParse(raw);
+    if (!r.success) {
+      const problems = r.error.issues.map((i) => {
+        const [, row, ...rest] = i.path as (string | number)[];
+        const where = lines && typeof row === "number" ? `customers.csv:${lines[row]}: ${rest.join(".") || "(row)"}` : `body.${(i.path as (string | number)[]).join(".")}`;
+        return { path: where, message: i.message };
+      });
+      return c.json({ error: problems.map((p) => `${p.path}: ${p.message}`).join("\n"), problems }, 400) as never;
+    }
+    return c.json(driver.upsert(r.data.customers.map((x) => profileOf(x)))) as never;
+  });
+
+  app.openapi(createRoute({
+    method: "get", path: "/v1/customers/{id}", tags: ["customers"], summary: "one customer's state: profile, journeys in flight, pressure ledger, pending timers and contacts, holdouts, control group",
+    middleware: [requireRole(store, ...READERS)] as const,
+    request: { params: CustomerParam },
+    responses: { 200: json(z.any(), "the customer's state"), 404: json(ErrorBody, "unknown customer") },
+  }), (c) => {
+    const id = c.req.valid("param").id;
+    const s = customerState(driver, id);
+    if (!s) throw new ApiError(404, `no customer '${id}'`);
+    return c.json({ ...s, profile: profileView(s.row) , row: undefined }) as never;
+  });
+
+  app.openapi(createRoute({
+    method: "delete", path: "/v1/customers/{id}", tags: ["customers"], summary: "GDPR erasure: profile, state, events, pending messages and timers deleted; the erasure is logged without personal data",
+    middleware: [requireRole(store, "operator")] as const,
+    request: { params: CustomerParam },
+    responses: { 200: json(z.object({ erased: z.boolean() }), "done"), 404: json(ErrorBody, "unknown customer") },
+  }), (c) => {
+    const id = c.req.valid("param").id;
+    if (!driver.erase(id)) throw new ApiError(404, `no customer '${id}'`);
+    store.audit(clock.now(), keyOf(c).id, "customer.erase", "one customer", {});
+    return c.json({ erased: true }) as never;
+  });
+}
+
+export { Customer };

@@ -1,0 +1,75 @@
+/** Plan lifecycle routes: upload, list, read, forecast, approve, promote, pause, resume, retire, audit. */
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { READERS, keyOf, requireRole } from "../auth.ts";
+import { planView } from "../convert.ts";
+import type { Deps } from "../deps.ts";
+import { accepts, limit } from "../guards.ts";
+import { ErrorBody, ForecastRequest, IdParam, Page, Plan } from "../schemas.ts";
+import { forecastVsActual } from "../../engine/live/forecast-vs-actual.ts";
+
+const json = (schema: z.ZodType, description: string) => ({ content: { "application/json": { schema } }, description });
+const errors = { 400: json(ErrorBody, "invalid input"), 401: json(ErrorBody, "no or unknown key"), 403: json(ErrorBody, "role not allowed"), 404: json(ErrorBody, "no such plan"), 409: json(ErrorBody, "wrong state") };
+const PLAN_TYPES = ["application/yaml", "text/yaml", "application/x-yaml", "application/json", "text/plain"];
+
+export function planRoutes(app: OpenAPIHono, { store, lifecycle }: Deps): void {
+  app.openapi(createRoute({
+    method: "post", path: "/v1/plans", tags: ["plans"], summary: "upload a draft plan (YAML or JSON)",
+    middleware: [requireRole(store, "analyst"), accepts(...PLAN_TYPES), limit(1 << 20)] as const,
+    // the plan's own validator (engine/plan) checks the text, with line numbers: the schema here documents it
+    request: { body: { content: Object.fromEntries(PLAN_TYPES.map((t) => [t, { schema: z.any().openapi({ type: "string", description: "the plan file (docs/plan-format.md)" }) }])), required: true } },
+    responses: { 201: json(Plan, "the stored draft"), ...errors },
+  }), async (c) => c.json(planView(lifecycle.upload(await c.req.text(), keyOf(c))), 201) as never);
+
+  app.openapi(createRoute({
+    method: "get", path: "/v1/plans", tags: ["plans"], summary: "list plans",
+    middleware: [requireRole(store, ...READERS)] as const,
+    responses: { 200: json(z.object({ plans: z.array(Plan) }), "every plan, oldest first"), ...errors },
+  }), (c) => c.json({ plans: store.listPlans().map(planView) }) as never);
+
+  app.openapi(createRoute({
+    method: "get", path: "/v1/plans/{id}", tags: ["plans"], summary: "one plan with its forecast",
+    middleware: [requireRole(store, ...READERS)] as const,
+    request: { params: IdParam },
+    responses: { 200: json(Plan, "the plan"), ...errors },
+  }), (c) => c.json(planView(lifecycle.get(c.req.valid("param").id))) as never);
+
+  app.openapi(createRoute({
+    method: "post", path: "/v1/plans/{id}/forecast", tags: ["plans"], summary: "simulate the plan and store its forecast (compare summary with 95 % intervals)",
+    middleware: [requireRole(store, "analyst"), accepts("application/json"), limit(16 << 10)] as const,
+    request: { params: IdParam, body: { content: { "application/json": { schema: ForecastRequest } } } },
+    responses: { 200: json(Plan, "the plan, now simulated, with its forecast"), ...errors },
+  }), (c) => c.json(planView(lifecycle.forecast(c.req.valid("param").id, c.req.valid("json"), keyOf(c)))) as never);
+
+  for (const [verb, role, summary] of [
+    ["approve", "approver", "approve a simulated plan (the author's key cannot)"],
+    ["promote", "operator", "make an approved plan live (replaces the live plan)"],
+    ["pause", "operator", "pause the live plan"],
+    ["resume", "operator", "resume a paused plan"],
+    ["retire", "operator", "retire a plan"],
+  ] as const) {
+    app.openapi(createRoute({
+      method: "post", path: `/v1/plans/{id}/${verb}`, tags: ["plans"], summary,
+      middleware: [requireRole(store, role)] as const,
+      request: { params: IdParam },
+      responses: { 200: json(Plan, "the plan in its new state"), ...errors },
+    }), (c) => c.json(planView(lifecycle[verb](c.req.valid("param").id, keyOf(c)))) as never);
+  }
+
+  app.openapi(createRoute({
+    method: "get", path: "/v1/plans/{id}/forecast-vs-actual", tags: ["plans", "metrics"], summary: "what happened live beside the stored forecast for the same period and population",
+    middleware: [requireRole(store, ...READERS)] as const,
+    request: { params: IdParam },
+    responses: { 200: json(z.any(), "metrics with forecast interval, actual and whether it falls inside"), ...errors },
+  }), (c) => c.json(forecastVsActual(store, lifecycle.get(c.req.valid("param").id), lifecycle.now())) as never);
+
+  app.openapi(createRoute({
+    method: "get", path: "/v1/audit", tags: ["plans"], summary: "the audit log: who did what when",
+    middleware: [requireRole(store, "approver", "operator")] as const,
+    request: { query: Page },
+    responses: { 200: json(z.any(), "entries after the cursor"), ...errors },
+  }), (c) => {
+    const q = c.req.valid("query");
+    const entries = store.auditLog(q.after, q.limit).map((a) => ({ ...a, at: new Date(a.at * 60000).toISOString(), detail: JSON.parse(a.detail) }));
+    return c.json({ entries, next: entries.at(-1)?.id ?? q.after }) as never;
+  });
+}

@@ -1,0 +1,57 @@
+/** Health, readiness, the engine's clock (manual-clock servers only), and key creation by an admin. */
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { keyOf, requireRole } from "../auth.ts";
+import { iso, minutes } from "../convert.ts";
+import type { Deps } from "../deps.ts";
+import { accepts, limit } from "../guards.ts";
+import { ClockBody, ErrorBody, KeyBody } from "../schemas.ts";
+import { ApiError } from "../../engine/live/errors.ts";
+import { ManualClock } from "../../engine/live/clock.ts";
+import { createKey } from "../../engine/live/keys.ts";
+import { ENGINE_VERSION } from "../../engine/version.ts";
+
+const json = (schema: z.ZodType, description: string) => ({ content: { "application/json": { schema } }, description });
+
+export function systemRoutes(app: OpenAPIHono, { store, driver, clock }: Deps): void {
+  app.openapi(createRoute({
+    method: "get", path: "/healthz", tags: ["system"], summary: "the process answers", security: [],
+    responses: { 200: json(z.object({ ok: z.boolean() }), "alive") },
+  }), (c) => c.json({ ok: true }) as never);
+
+  app.openapi(createRoute({
+    method: "get", path: "/readyz", tags: ["system"], summary: "the store answers and the schema is current", security: [],
+    responses: { 200: json(z.any(), "ready"), 503: json(z.any(), "not ready") },
+  }), (c) => {
+    const ok = store.ready();
+    const plan = driver.planRow;
+    return c.json({
+      ok, engine: ENGINE_VERSION, clock: clock.kind, now: iso(clock.now()), watermark: iso(driver.watermark),
+      plan: plan ? { id: plan.id, state: plan.state, hash: plan.hash, engine: plan.engine } : null,
+    }, ok ? 200 : 503) as never;
+  });
+
+  app.openapi(createRoute({
+    method: "post", path: "/v1/clock", tags: ["system"], summary: "move a manual clock forward and fire what is due (servers started with --clock manual)",
+    middleware: [requireRole(store, "admin"), accepts("application/json"), limit(1024)] as const,
+    request: { body: { content: { "application/json": { schema: ClockBody } }, required: true } },
+    responses: { 200: json(z.object({ now: z.string(), fired: z.number() }), "the new time"), 409: json(ErrorBody, "system clock") },
+  }), (c) => {
+    if (!(clock instanceof ManualClock)) throw new ApiError(409, "this server follows the system clock; start it with --clock manual to drive time");
+    const t = minutes(c.req.valid("json").now);
+    clock.set(t);
+    const fired = driver.tick(clock.now());
+    return c.json({ now: iso(clock.now())!, fired }) as never;
+  });
+
+  app.openapi(createRoute({
+    method: "post", path: "/v1/keys", tags: ["system"], summary: "create an API key (shown once)",
+    middleware: [requireRole(store, "admin"), accepts("application/json"), limit(4096)] as const,
+    request: { body: { content: { "application/json": { schema: KeyBody } }, required: true } },
+    responses: { 201: json(z.object({ id: z.string(), role: z.string(), key: z.string() }), "the key, in clear this once") },
+  }), (c) => {
+    const b = c.req.valid("json");
+    const { key, row } = createKey(store, b.role, b.name, clock.now());
+    store.audit(clock.now(), keyOf(c).id, "key.create", row.id, { role: row.role });
+    return c.json({ id: row.id, role: row.role, key }, 201) as never;
+  });
+}

@@ -1,0 +1,94 @@
+/**
+ * The API's schemas: one zod definition per body and query, used both to validate requests and to
+ * generate /v1/openapi.json, so the document cannot drift from what the server accepts.
+ */
+import { z } from "@hono/zod-openapi";
+import { CHANNELS } from "../engine/core/channels.ts";
+import { LIVE_EVENT_TYPES } from "../engine/live/event-kinds.ts";
+import { ROLES } from "../engine/live/store.ts";
+
+/** Events per POST /v1/events batch: large enough for bulk loads, small enough to keep one transaction short. */
+export const MAX_BATCH = 1000;
+/** Customers per bulk upsert. */
+export const MAX_CUSTOMERS = 10_000;
+
+const isoTime = z.string().regex(/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/, {
+  message: "expected an ISO-8601 time such as 2026-03-01T10:30:00Z",
+});
+
+export const Problem = z.object({ path: z.string(), message: z.string(), line: z.number().int().optional() }).openapi("Problem");
+export const ErrorBody = z.object({ error: z.string(), problems: z.array(Problem).optional() }).openapi("Error");
+
+export const Event = z.object({
+  id: z.string().min(1).max(200).openapi({ description: "idempotency id: a repeated id is acknowledged and never processed twice", example: "evt-0001" }),
+  customer: z.string().min(1).max(200).openapi({ example: "C0000001" }),
+  type: z.enum(LIVE_EVENT_TYPES).openapi({ description: "`contact` = a contact made outside the plan (counts in pressure rules)" }),
+  time: isoTime.optional().openapi({ description: "when it happened (default: the server's clock)", example: "2026-01-05T10:30:00Z" }),
+  channel: z.enum(CHANNELS).optional().openapi({ description: "channel of a message response, bounce or outside contact" }),
+  category: z.string().max(100).optional().openapi({ description: "category of an outside contact (default relational)" }),
+  program: z.string().max(200).optional().openapi({ description: "program of the message responded to, or of an attributed purchase" }),
+  message: z.string().max(200).optional(),
+  value: z.number().min(0).max(1e9).optional().openapi({ description: "order value of a purchase" }),
+}).strict().openapi("Event");
+
+export const EventBatch = z.union([Event, z.object({ events: z.array(Event).min(1).max(MAX_BATCH) }).strict()]).openapi("EventBatch");
+
+export const EventResult = z.object({
+  accepted: z.number().int(),
+  duplicates: z.number().int(),
+  late: z.number().int(),
+  results: z.array(z.object({ id: z.string(), status: z.enum(["accepted", "duplicate"]), late: z.boolean().optional() })),
+}).openapi("EventResult");
+
+const tz = z.union([z.number().int().min(-840).max(840), z.string().regex(/^[+-]\d{2}:\d{2}$/, { message: "expected an offset such as +01:00" })]);
+
+export const Customer = z.object({
+  id: z.string().min(1).max(200),
+  timezone: tz.optional().openapi({ description: "UTC offset: minutes, or ±HH:MM" }),
+  signup: isoTime.optional(),
+  consents: z.array(z.enum(CHANNELS)).optional().openapi({ description: "channels the customer agreed to be contacted on" }),
+  orders: z.number().int().min(0).optional(),
+  revenue: z.number().min(0).optional(),
+  lastPurchase: isoTime.nullable().optional(),
+  lastVisit: isoTime.nullable().optional(),
+  lastOpen: isoTime.nullable().optional(),
+  lastClick: isoTime.nullable().optional(),
+  lastContact: isoTime.nullable().optional(),
+  birthday: z.string().regex(/^\d{2}-\d{2}$/, { message: "expected MM-DD" }).nullable().optional(),
+  score: z.number().min(0).max(1).optional(),
+  limit: z.number().min(0).max(1000).optional(),
+  rfm: z.number().int().min(0).max(555).optional(),
+}).strict().openapi("Customer");
+
+export const CustomerBatch = z.object({ customers: z.array(Customer).min(1).max(MAX_CUSTOMERS) }).strict().openapi("CustomerBatch");
+
+export const ForecastRequest = z.object({
+  customers: z.number().int().min(100).max(200_000).default(10_000),
+  days: z.number().int().min(1).max(730).default(90),
+  replications: z.number().int().min(2).max(20).default(3),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+  start: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: "expected a date such as 2026-01-01" }).default("2026-01-01"),
+  population: z.string().regex(/^(synthetic|history:[\w./-]+)$/, { message: "expected 'synthetic' or 'history:<config.yaml>'" }).default("synthetic"),
+}).strict().openapi("ForecastRequest");
+
+export const IdParam = z.object({
+  id: z.coerce.number().int().positive().openapi({ param: { name: "id", in: "path" }, example: 1 }),
+});
+export const CustomerParam = z.object({ id: z.string().min(1).max(200).openapi({ param: { name: "id", in: "path" }, example: "C0000001" }) });
+
+export const Page = z.object({
+  after: z.coerce.number().int().min(0).default(0).openapi({ description: "cursor: the last id already read" }),
+  limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+});
+export const DecisionPage = Page.extend({ status: z.enum(["sent", "suppressed", "holdout", "deferred"]).optional() });
+
+export const Plan = z.object({
+  id: z.number().int(), name: z.string(), hash: z.string(), engine: z.string(),
+  state: z.enum(["draft", "simulated", "approved", "live", "paused", "retired"]), author: z.string(),
+  approver: z.string().nullable(), created: z.string(), promoted: z.string().nullable(), retired: z.string().nullable(),
+  forecast: z.any().nullable(),
+}).openapi("Plan");
+
+export const ClockBody = z.object({ now: isoTime }).strict();
+export const KeyBody = z.object({ role: z.enum(ROLES), name: z.string().min(1).max(100) }).strict();
+export const Anything = z.any();
