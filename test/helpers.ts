@@ -30,6 +30,10 @@ export interface Action {
   generation?: number;
   priority?: number;
   deadline?: number;
+  instance?: number;
+  sendIndex?: number;
+  days?: number;
+  since?: number;
 }
 
 /** A core over a small table whose actions are recorded; timers, dues and retries are left to the test. */
@@ -45,9 +49,14 @@ export function harness(loaded: LoadedPlan, customers = 1, seed = 1) {
   const msg = (s: number) => p.sends[s].message;
   const sink: ActionSink = {
     send: (c, s, time, priority) => actions.push({ kind: "send", c, send: msg(s), time, priority }),
-    due: (c, s, time, priority) => actions.push({ kind: "due", c, send: msg(s), time, priority }),
-    retry: (c, s, time, priority, deadline, rule) => actions.push({ kind: "retry", c, send: msg(s), time, priority, deadline, rule }),
+    due: (c, s, time, priority, deadline, instance) =>
+      actions.push({ kind: "due", c, send: msg(s), sendIndex: s, time, priority, deadline, instance }),
+    retry: (c, s, time, priority, deadline, instance, rule) =>
+      actions.push({ kind: "retry", c, send: msg(s), sendIndex: s, time, priority, deadline, instance, rule }),
     suppressed: (c, s, time, rule) => actions.push({ kind: "suppressed", c, send: msg(s), time, rule }),
+    windowed: (c, s, now, time) => actions.push({ kind: "windowed", c, send: msg(s), time, since: now }),
+    cancelled: (c, s, time, rule) => actions.push({ kind: "cancelled", c, send: msg(s), time, rule }),
+    inactivity: (c, time, days, since) => actions.push({ kind: "inactivity", c, time, days, since }),
     holdout: (c, s, time) => actions.push({ kind: "holdout", c, send: msg(s), time }),
     timer: (c, journey, generation, time) => actions.push({ kind: "timer", c, journey, generation, time }),
     entered: (c, journey, time) => actions.push({ kind: "entered", c, journey, time }),
@@ -70,6 +79,11 @@ export function harness(loaded: LoadedPlan, customers = 1, seed = 1) {
       const t = [...actions].reverse().find((a) => a.kind === "timer" && a.c === c)!;
       core.timer(c, t.journey!, t.generation!, t.time);
       return t.time;
+    },
+    /** Hands a held message (a recorded `due` or `retry` action) back to the core at its time. */
+    resume(a: Action) {
+      if (a.kind === "due") core.due(a.c, a.sendIndex!, a.time, a.priority!, a.deadline!, a.instance!);
+      else core.retry(a.c, a.sendIndex!, a.time, a.priority!, a.deadline!, a.instance!);
     },
     sends: (c?: number) => actions.filter((a) => a.kind === "send" && (c === undefined || a.c === c)).map((a) => a.send),
     take() {

@@ -17,16 +17,17 @@
 import { runPlanEvent } from "../sim/plan-events.ts";
 import { CHANNELS, consentBit, EMAIL, SMS } from "../core/channels.ts";
 import type { CompiledPlan } from "../core/compiled.ts";
-import { type ActionSink, Core } from "../core/decide.ts";
+import { Core } from "../core/decide.ts";
 import { CustomerTable, NEVER } from "../core/customer-table.ts";
 import { EV_INACTIVE, EV_PURCHASE, EV_SIGNUP, newEvent } from "../core/events.ts";
-import { selectAudience } from "../core/audience.ts";
 import { DAY, formatDate, HOUR, type Minutes, WEEK } from "../core/time.ts";
 import { canonical, hashJson, type LoadedPlan } from "../plan/load.ts";
 import type { History } from "../../datasets/import.ts";
 import { historyState } from "../../datasets/history.ts";
 import { historyHash, zoneOffset } from "../sim/history-population.ts";
-import { campaignOccurrences } from "../sim/campaign-schedule.ts";
+import { campaignOccurrences } from "../core/campaign-schedule.ts";
+import { decisionSink } from "../sim/decision-sink.ts";
+import { runDays } from "../sim/day-loop.ts";
 import { EventQueue } from "../sim/event-queue.ts";
 import * as K from "../sim/kinds.ts";
 import { Metrics } from "../sim/metrics.ts";
@@ -124,34 +125,12 @@ export function backtest(loaded: LoadedPlan, h: History, o: BacktestOptions): Ba
   const rec = new Recorder();
   const week = new Uint16Array(n), maxWeek = new Uint16Array(n), bought = new Uint32Array(n);
   const dayOf = (t: number) => Math.min(days - 1, Math.max(0, Math.floor((t - from) / DAY)));
-  const sink: ActionSink = {
-    send(c, send, time) {
-      const sd = plan.sends[send], ch = plan.channels[sd.channel]!;
-      metrics.contact(c, dayOf(time), sd.program, sd.channel, ch.cost);
-      if (week[c] < 65535) week[c]++;
-      rec.message(time, c, send, "sent", "", ch.cost);
-    },
-    due: (c, send, time, priority) => void q.push(time, K.K_DUE, c, send, priority),
-    retry(c, send, time, priority, deadline, rule) {
-      const sd = plan.sends[send];
-      metrics.defer(plan.names.programs[sd.program], sd.program, sd.channel, rule);
-      rec.message(time, c, send, "deferred", rule, 0);
-      q.push(time, K.K_RETRY, c, send, priority, deadline);
-    },
-    suppressed(c, send, time, rule) {
-      const sd = plan.sends[send];
-      metrics.suppress(dayOf(time), plan.names.programs[sd.program], sd.program, sd.channel, rule);
-      rec.message(time, c, send, "suppressed", rule, 0);
-    },
-    holdout(c, send, time) {
-      metrics.holdout++, metrics.programs[plan.sends[send].program].holdout++;
-      rec.message(time, c, send, "holdout", "", 0);
-    },
-    timer: (c, journey, generation, time) => void q.push(time, K.K_TIMER, c, journey, 0, generation | 0),
-    inactivity: (c, time, days, since) => void q.push(time, K.K_INACTIVE, c, days, 0, since),
-    entered: (_c, journey) => void metrics.programs[plan.journeys[journey].program].entered++,
-    exited() {},
-  };
+  const sink = decisionSink(plan, q, metrics, rec, dayOf, (c, send, time) => {
+    const sd = plan.sends[send], ch = plan.channels[sd.channel]!;
+    metrics.contact(c, dayOf(time), sd.program, sd.channel, ch.cost);
+    if (week[c] < 65535) week[c]++;
+    rec.message(time, c, send, "sent", "", ch.cost);
+  });
   const core = new Core(plan, table, sink, seed);
   for (let c = 0; c < n; c++) if (table.signup[c] < from) core.begin(c, from);
   const ev = newEvent();
@@ -161,46 +140,41 @@ export function backtest(loaded: LoadedPlan, h: History, o: BacktestOptions): Ba
     core.event(c, ev, time);
   };
 
-  // --- the clock: as the simulator's, day by day, campaigns arbitrated at the start of each day --------
-  const occurrences = campaignOccurrences(plan, from, end);
-  let nextOcc = 0, weekEnd = from + WEEK, signups = 0, purchases = 0, revenue = 0, inactive = 0;
-  for (let d = 0; d < days; d++) {
-    const dayStart = from + d * DAY, dayEnd = dayStart + DAY;
-    const today: typeof occurrences = [];
-    while (nextOcc < occurrences.length && occurrences[nextOcc].time < dayEnd) today.push(occurrences[nextOcc++]);
-    today.sort((x, y) => y.priority - x.priority || x.time - y.time || x.campaign - y.campaign);
-    for (const occ of today) {
-      for (const c of selectAudience(plan, occ.campaign, table, dayStart)) core.campaign(c, occ.campaign, dayStart, Math.max(occ.time, dayStart));
-    }
-    for (let id = q.popBefore(dayEnd); id >= 0; id = q.popBefore(dayEnd)) {
-      const c = q.cust[id], time = q.time[id], a = q.a[id], b = q.b[id], dd = q.d[id], kind = q.kind[id];
-      q.release(id);
-      switch (kind) {
-        case K.K_SIGNUP:
+  // --- the clock: the simulator's (engine/sim/day-loop.ts) --------------------------------------------
+  let weekEnd = from + WEEK, signups = 0, purchases = 0, revenue = 0, inactive = 0;
+  const payload = { a: 0, b: 0, d: 0, e: 0 };
+  const fireInactive = (c: number, time: number, days: number) => void (inactive++, fire(c, EV_INACTIVE, time, 0, days));
+  runDays({
+    start: from,
+    end,
+    timezone: plan.plan.timezone,
+    occurrences: campaignOccurrences(plan, from, end),
+    campaignDay: (today, now) => core.campaignDay(today, now),
+    drain(limit) {
+      for (let id = q.popBefore(limit); id >= 0; id = q.popBefore(limit)) {
+        const c = q.cust[id], time = q.time[id], kind = q.kind[id];
+        payload.a = q.a[id], payload.b = q.b[id], payload.d = q.d[id], payload.e = q.e[id];
+        q.release(id);
+        if (kind === K.K_SIGNUP) {
           signups++;
           fire(c, EV_SIGNUP, time);
-          break;
-        case K.K_ORGANIC_PURCHASE:
-          purchases++, revenue += b, bought[c]++;
-          metrics.purchase(c, dayOf(time), b, -1);
-          fire(c, EV_PURCHASE, time, b);
-          break;
-        case K.K_INACTIVE:
-          if (core.stillInactive(c, dd)) inactive++, fire(c, EV_INACTIVE, time, 0, a);
-          break;
-        default:
-          if (!runPlanEvent(core, kind, c, time, a, b, dd)) throw new Error(`backtest: unexpected queue kind ${kind}`);
+        } else if (kind === K.K_ORGANIC_PURCHASE) {
+          const amount = payload.b;
+          purchases++, revenue += amount, bought[c]++;
+          metrics.purchase(c, dayOf(time), amount, -1);
+          fire(c, EV_PURCHASE, time, amount);
+        } else if (!runPlanEvent(core, kind, c, time, payload, fireInactive)) throw new Error(`backtest: unexpected queue kind ${kind}`);
       }
-    }
-    if (dayEnd >= weekEnd || d === days - 1) {
+    },
+    closeWeek() {
       metrics.closeWeek((c) => table.signup[c] < weekEnd);
       for (let c = 0; c < n; c++) {
         if (week[c] > maxWeek[c]) maxWeek[c] = week[c];
         week[c] = 0;
       }
       weekEnd += WEEK;
-    }
-  }
+    },
+  });
 
   // --- the report -------------------------------------------------------------------------------------
   const byMessage = new Map<string, BacktestSummary["messages"][number]>();

@@ -6,7 +6,7 @@
 import type { CompiledPlan } from "./compiled.ts";
 import { newCtx } from "./context.ts";
 import type { CustomerTable } from "./customer-table.ts";
-import { truthy } from "../plan/expr.ts";
+import { truthy } from "./truthy.ts";
 
 /** @example for (const c of selectAudience(plan, 0, table, now)) core.campaign(c, 0, now, at) */
 export function selectAudience(plan: CompiledPlan, k: number, table: CustomerTable, now: number): Int32Array {

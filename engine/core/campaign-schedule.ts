@@ -1,22 +1,19 @@
 /** Expands campaign schedules into dated occurrences inside a run, in the plan's timezone. */
-import type { CompiledPlan } from "../core/compiled.ts";
-import { DAY } from "../core/time.ts";
+import type { CompiledPlan } from "./compiled.ts";
+import { DAY } from "./time.ts";
 
 export interface Occurrence {
   time: number;
   campaign: number;
-  priority: number; // a constant priority ranks same-day campaigns; an expression ranks as 0 here
 }
 
 /** Occurrences in [start, end), sorted by time then campaign index. */
 export function campaignOccurrences(plan: CompiledPlan, start: number, end: number): Occurrence[] {
   const tz = plan.plan.timezone, out: Occurrence[] = [];
   for (const cp of plan.campaigns) {
-    const p = plan.programs[cp.program];
-    const priority = typeof p.priority === "number" ? p.priority : 0;
     const add = (local: number) => {
       const t = local - tz; // schedule times are written in the plan's local time
-      if (t >= start && t < end) out.push({ time: t, campaign: cp.index, priority });
+      if (t >= start && t < end) out.push({ time: t, campaign: cp.index });
     };
     const s = cp.schedule;
     const localStart = start + tz, localEnd = end + tz;

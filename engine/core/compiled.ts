@@ -3,8 +3,8 @@
  * closures, pressure rules compiled, and per-event dispatch lists so an event only visits the
  * journeys that listen to it.
  */
-import type { Compiled } from "../plan/expr.ts";
-import type { Channel, OnBlocked, Plan, Schedule } from "../plan/types.ts";
+import type { Compiled } from "./truthy.ts";
+import type { Channel, OnBlocked, Plan, Schedule } from "./plan-types.ts";
 import type { ExprCtx } from "./context.ts";
 import type { CompiledPressure } from "./pressure.ts";
 
@@ -78,4 +78,6 @@ export interface CompiledPlan {
   inactivityDays: number[]; // distinct thresholds of inactive triggers
   usesVisits: boolean; // some journey listens to visits or an expression reads lastVisit
   horizon: number; // how long the ledger must remember sent contacts (minutes); no rules, no ledger
+  /** Per category: 1 when its messages need only a reachable address, not the marketing opt-in (transactional). */
+  addressOnly: Uint8Array;
 }

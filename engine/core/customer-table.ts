@@ -4,6 +4,7 @@
  * loads a customer's row into a slot of a small table, lets the core decide, and saves it back, so
  * both drivers run the very same decision code over the very same representation.
  */
+import { ALL_CONSENTS } from "./channels.ts";
 import { hashString } from "./hash.ts";
 
 /** "No time": a customer who never purchased, opened... (far in the past, safe in Int32). */
@@ -19,6 +20,7 @@ export class CustomerTable {
   signup!: Int32Array; // signup time; a customer exists from then on
   consent!: Uint8Array; // bit per channel (engine/core/channels.ts)
   consent0!: Uint8Array; // consents at the start of the run (for reports)
+  reach!: Uint8Array; // bit per channel with a working address (transactional messages need only this)
   orders!: Int32Array;
   revenue!: Float64Array;
   lastPurchase!: Int32Array;
@@ -37,6 +39,7 @@ export class CustomerTable {
   jEntries!: Uint16Array;
   jLastEntry!: Int32Array;
   jFlags!: Uint8Array; // 1 opened, 2 clicked a message of this instance, 4 holdout
+  jPending!: Uint8Array; // messages of this instance held for later (send window, deferral)
   ledgers: (number[] | undefined)[] = []; // engine/core/ledger.ts, allocated on first contact
 
   constructor(capacity: number, journeys: number) {
@@ -63,6 +66,7 @@ export class CustomerTable {
     this.signup = grow(this.signup, (s) => new Int32Array(s), n);
     this.consent = grow(this.consent, (s) => new Uint8Array(s), n);
     this.consent0 = grow(this.consent0, (s) => new Uint8Array(s), n);
+    this.reach = grow(this.reach, (s) => new Uint8Array(s), n, ALL_CONSENTS);
     this.orders = grow(this.orders, (s) => new Int32Array(s), n);
     this.revenue = grow(this.revenue, (s) => new Float64Array(s), n);
     this.lastPurchase = grow(this.lastPurchase, (s) => new Int32Array(s), n, NEVER);
@@ -80,6 +84,7 @@ export class CustomerTable {
     this.jEntries = grow(this.jEntries, (s) => new Uint16Array(s), n * j);
     this.jLastEntry = grow(this.jLastEntry, (s) => new Int32Array(s), n * j, NEVER);
     this.jFlags = grow(this.jFlags, (s) => new Uint8Array(s), n * j);
+    this.jPending = grow(this.jPending, (s) => new Uint8Array(s), n * j);
   }
 
   /** Appends a customer with default attributes; returns its index. */

@@ -1,13 +1,14 @@
 /**
  * The decision core: for one customer, an event (or a timer, a campaign send, a due message) and a time,
  * it updates the customer's state and emits actions through a sink. No I/O, no clock, no hidden
- * randomness: the simulator and the live server drive this same code.
+ * randomness: the simulator, the backtest and the live server drive this same code (docs/engine.md).
  *
- * Order of work for an event (documented in docs/engine.md):
+ * Order of work for an event:
  *  1. the event's effect on the customer (purchase → orders, revenue; unsubscribe → consent off; ...);
  *  2. journey instances that exit on it (goal reached);
  *  3. instances waiting for it resume;
  *  4. journeys it triggers are entered;
+ *  5. a purchase asks for inactivity checks at each threshold the plan uses;
  * each list in plan order.
  */
 import type { CompiledPlan, CompiledProgram } from "./compiled.ts";
@@ -15,31 +16,33 @@ import { OP_BRANCH, OP_END, OP_SEND, OP_SPLIT, OP_WAIT, OP_WAITFOR } from "./com
 import { CHANNELS, consentBit } from "./channels.ts";
 import { type ExprCtx, newCtx } from "./context.ts";
 import { type CustomerTable, NEVER } from "./customer-table.ts";
-import {
-  type CoreEvent,
-  EV_CLICKED,
-  EV_COMPLAINED,
-  EV_INACTIVE,
-  EV_OPENED,
-  EV_PURCHASE,
-  EV_UNSUBSCRIBED,
-  EV_VISIT,
-} from "./events.ts";
+import { type CoreEvent, EV_CLICKED, EV_COMPLAINED, EV_INACTIVE, EV_OPENED, EV_PURCHASE, EV_UNSUBSCRIBED, EV_VISIT } from "./events.ts";
 import { uniform } from "./hash.ts";
 import { addContact, type Contact, pruneLedger, removeContact } from "./ledger.ts";
 import { checkPressure, type PressureEnv, type Verdict } from "./pressure.ts";
+import { type CapacityState, MemoryCapacity } from "./capacity.ts";
+import { Coercions } from "./coercions.ts";
+import { decideCampaignDay } from "./campaign-day.ts";
+import type { Occurrence } from "./campaign-schedule.ts";
+import { truthy } from "./truthy.ts";
 import { DAY } from "./time.ts";
-import { truthy } from "../plan/expr.ts";
 
-/** What the core asks its driver to do. */
+/**
+ * What the core asks its driver to do. A held message (`due`, `retry`) comes back to the core with the
+ * same `priority`, `deadline` and `instance` (the journey instance it belongs to, -1 for a campaign).
+ */
 export interface ActionSink {
   /** The contact goes out now. */
   send(c: number, send: number, time: number, priority: number): void;
-  /** Accepted for a later time (send window): call `core.due` then. */
-  due(c: number, send: number, time: number, priority: number): void;
+  /** Accepted for a later `time` (a campaign's send time, or the send window's opening): call `core.due` then. */
+  due(c: number, send: number, time: number, priority: number, deadline: number, instance: number): void;
+  /** The message was accepted at `now`, but the channel's send window holds it until `time` (not a pressure deferral). */
+  windowed(c: number, send: number, now: number, time: number): void;
   /** Blocked by `rule` and deferred: call `core.retry` at `time`; give up after `deadline`. */
-  retry(c: number, send: number, time: number, priority: number, deadline: number, rule: string): void;
+  retry(c: number, send: number, time: number, priority: number, deadline: number, instance: number, rule: string): void;
   suppressed(c: number, send: number, time: number, rule: string): void;
+  /** A held message whose journey instance ended (goal reached, customer left) before it went out. */
+  cancelled(c: number, send: number, time: number, reason: string): void;
   holdout(c: number, send: number, time: number): void;
   timer(c: number, journey: number, generation: number, time: number): void;
   /** Call `core.stillInactive(c, since)` at `time`: `days` after the purchase at `since`. */
@@ -49,6 +52,8 @@ export interface ActionSink {
 }
 
 const PASS: Verdict = { ok: true, rule: -1, retryAt: 0 };
+/** jFlags bits: a message of the instance was opened (1) / clicked (2); the customer is in the program's holdout (4). */
+export const F_OPENED = 1, F_CLICKED = 2, F_HOLDOUT = 4;
 
 // Purposes of the core's counter-based random streams.
 const HOLDOUT = 0x401d, SPLIT = 0x5b17;
@@ -63,17 +68,27 @@ export class Core {
   private readonly ctx: ExprCtx;
   private readonly env: PressureEnv<ExprCtx>;
   private readonly contact: Contact = { time: 0, program: 0, channel: 0, category: 0, priority: 0 };
-  /** Contacts per (day in the plan's timezone, channel) against channel capacities. */
-  readonly capacityUsed = new Map<number, number>();
+  /** Expression values that were not what their place needs (a priority that is not a number...), counted. */
+  readonly coercions = new Coercions();
 
-  constructor(readonly plan: CompiledPlan, readonly table: CustomerTable, readonly sink: ActionSink, readonly seed: number) {
+  constructor(
+    readonly plan: CompiledPlan,
+    readonly table: CustomerTable,
+    readonly sink: ActionSink,
+    readonly seed: number,
+    /** Contacts per (day in the plan's timezone, channel): state shared by all customers, persisted by a live driver. */
+    readonly capacity: CapacityState = new MemoryCapacity(),
+  ) {
     this.ctx = newCtx(table, plan.names);
-    const ctx = this.ctx;
+    const ctx = this.ctx, coercions = this.coercions;
     this.env = {
       ctx,
       tzOffset: 0,
       setMessage(program: number, channel: number, category: number) {
         ctx.msgProgram = program, ctx.msgChannel = channel, ctx.msgCategory = category;
+      },
+      coerced(rule: string, what: string) {
+        coercions.add(`rule ${rule}: ${what}`);
       },
     };
   }
@@ -92,7 +107,9 @@ export class Core {
     const p = program.priority;
     if (typeof p === "number") return p;
     const v = p(this.at(c, now));
-    return typeof v === "number" ? v : 0;
+    if (typeof v === "number" && Number.isFinite(v)) return v;
+    this.coercions.add(`program ${program.id}: priority not a number, ranked 0`);
+    return 0;
   }
 
   /** Handles a customer event at `now` (= ev.time). */
@@ -120,7 +137,7 @@ export class Core {
     const plan = this.plan, J = t.journeys;
     if (ev.type === EV_OPENED || ev.type === EV_CLICKED) {
       const j = ev.program >= 0 ? plan.programs[ev.program].journey : -1;
-      if (j >= 0 && t.jPc[c * J + j] >= 0) t.jFlags[c * J + j] |= ev.type === EV_OPENED ? 1 : 3;
+      if (j >= 0 && t.jPc[c * J + j] >= 0) t.jFlags[c * J + j] |= ev.type === EV_OPENED ? F_OPENED : F_OPENED | F_CLICKED;
     }
     for (const j of plan.exits[ev.type]) {
       if (t.jPc[c * J + j] >= 0) this.exit(c, j, now, "goal");
@@ -160,6 +177,19 @@ export class Core {
     return !this.table.gone[c] && this.table.lastPurchase[c] === since;
   }
 
+  /**
+   * A contact made outside the plan (a store visit, a sales call, another tool's message): it enters the
+   * pressure ledger like the plan's own contacts (program -1: rules filtered on programs do not count it).
+   */
+  external(c: number, channel: number, category: number, now: number): void {
+    if (!this.plan.pressure.rules.length) return;
+    const ledger = this.table.ledger(c), contact = this.contact;
+    pruneLedger(ledger, now - this.plan.horizon);
+    contact.time = now, contact.program = -1, contact.channel = channel, contact.category = category, contact.priority = 0;
+    addContact(ledger, contact);
+    this.table.lastContact[c] = now;
+  }
+
   private tryEnter(c: number, j: number, ev: CoreEvent, now: number): void {
     const t = this.table, slot = c * t.journeys + j, jr = this.plan.journeys[j];
     if (t.jPc[slot] >= 0) return; // one instance at a time
@@ -177,7 +207,8 @@ export class Core {
     if (t.jEntries[slot] < 65535) t.jEntries[slot]++;
     t.jLastEntry[slot] = now;
     t.jGen[slot]++;
-    t.jFlags[slot] = this.inHoldout(c, this.plan.programs[jr.program]) ? 4 : 0;
+    t.jFlags[slot] = this.inHoldout(c, this.plan.programs[jr.program]) ? F_HOLDOUT : 0;
+    t.jPending[slot] = 0;
     t.jPc[slot] = jr.entry;
     this.sink.entered(c, j, now);
     this.run(c, j, now);
@@ -202,12 +233,16 @@ export class Core {
       const ins = code[t.jPc[slot]];
       switch (ins.op) {
         case OP_END:
-          this.exit(c, j, now, "completed");
+          // an instance whose messages are still held (send window, deferral) ends when the last one resolves
+          if (t.jPending[slot] === 0) this.exit(c, j, now, "completed");
           return;
         case OP_SEND:
           t.jPc[slot] = ins.next;
-          if (t.jFlags[slot] & 4) this.sink.holdout(c, ins.send, now);
-          else this.offer(c, ins.send, now, now, this.priorityOf(c, program, now), now + this.deferLimit(program));
+          if (t.jFlags[slot] & F_HOLDOUT) this.sink.holdout(c, ins.send, now);
+          else {
+            const limit = this.deferLimit(program);
+            this.offer(c, ins.send, now, now, this.priorityOf(c, program, now), limit < 0 ? -1 : now + limit, t.jLastEntry[slot]);
+          }
           if (t.gone[c] || t.jPc[slot] < 0) return; // the send's consequences may have ended the instance
           break;
         case OP_WAIT:
@@ -238,7 +273,7 @@ export class Core {
     this.sink.exited(c, j, now, reason);
   }
 
-  /** The customer left the brand: every journey instance ends. */
+  /** The customer left the brand: every journey instance ends (their held messages are cancelled). */
   leave(c: number, now: number): void {
     const t = this.table;
     for (let j = 0; j < t.journeys; j++) if (t.jPc[c * t.journeys + j] >= 0) this.exit(c, j, now, "left");
@@ -249,30 +284,77 @@ export class Core {
   }
 
   /**
-   * A campaign's send to one customer of its (already selected) audience, decided at `now` (the start of
-   * the campaign's day, when that day's campaigns are arbitrated together) for sending at `at`.
+   * The campaigns due on one day of the plan's timezone, decided together at `now` (the start of that
+   * day): audiences selected, then each customer's sends offered highest priority first
+   * (engine/core/campaign-day.ts), so a lower-priority campaign sees the higher one's pending contacts.
    */
-  campaign(c: number, k: number, now: number, at: number): void {
+  campaignDay(occurrences: readonly Occurrence[], now: number): void {
+    decideCampaignDay(this, occurrences, now);
+  }
+
+  /** A campaign's send to one customer of its (already selected) audience, decided at `now` for sending at `at`. */
+  campaign(c: number, k: number, now: number, at: number, priority: number): void {
     const cp = this.plan.campaigns[k], program = this.plan.programs[cp.program];
     if (this.table.gone[c]) return;
     if (this.inHoldout(c, program)) return this.sink.holdout(c, cp.send, at);
     const limit = this.deferLimit(program);
-    this.offer(c, cp.send, now, at, this.priorityOf(c, program, now), limit < 0 ? -1 : at + limit);
-  }
-
-  /** A blocked message deferred earlier comes back for another try. */
-  retry(c: number, send: number, now: number, priority: number, deadline: number): void {
-    if (this.table.gone[c]) return;
-    this.offer(c, send, now, now, priority, deadline);
+    this.offer(c, cp.send, now, at, priority, limit < 0 ? -1 : at + limit, -1);
   }
 
   /**
-   * Decides one message, to go at `at` ≥ now: consent, send window, pressure rules, channel capacity. `deadline` < now means
-   * a blocked message is dropped; otherwise it is retried while the blocking rule allows before then.
+   * A held message comes back: true when it still may go. It is cancelled when its journey instance has
+   * ended other than by completing (goal reached, customer left) or was replaced by a new one.
    */
-  offer(c: number, send: number, now: number, at: number, priority: number, deadline: number): void {
+  private release(c: number, send: number, now: number, instance: number): boolean {
+    if (instance < 0) return true;
+    const t = this.table, j = this.plan.programs[this.plan.sends[send].program].journey, slot = c * t.journeys + j;
+    if (t.jPc[slot] < 0 || t.jLastEntry[slot] !== instance) {
+      this.sink.cancelled(c, send, now, t.gone[c] ? "left" : "journey-exit");
+      return false;
+    }
+    t.jPending[slot]--;
+    return true;
+  }
+
+  /** After a held message resolved: an instance that reached its end and holds nothing more completes. */
+  private settle(c: number, send: number, now: number, instance: number): void {
+    if (instance < 0) return;
+    const t = this.table, j = this.plan.programs[this.plan.sends[send].program].journey, slot = c * t.journeys + j;
+    if (t.jPc[slot] >= 0 && t.jPending[slot] === 0 && this.plan.journeys[j].code[t.jPc[slot]].op === OP_END) {
+      this.exit(c, j, now, "completed");
+    }
+  }
+
+  private hold(c: number, send: number, instance: number): void {
+    if (instance < 0) return;
+    const t = this.table, j = this.plan.programs[this.plan.sends[send].program].journey;
+    t.jPending[c * t.journeys + j]++;
+  }
+
+  /** A blocked message deferred earlier comes back for another try. */
+  retry(c: number, send: number, now: number, priority: number, deadline: number, instance: number): void {
+    if (this.table.gone[c]) return this.sink.cancelled(c, send, now, "left");
+    if (!this.release(c, send, now, instance)) return;
+    this.offer(c, send, now, now, priority, deadline, instance);
+    this.settle(c, send, now, instance);
+  }
+
+  private consented(c: number, send: number): boolean {
+    const s = this.plan.sends[send], ch = this.plan.channels[s.channel]!;
+    if (ch.consent < 0) return true;
+    // transactional categories need a reachable address only; marketing needs the opt-in (docs/engine.md)
+    const bits = this.plan.addressOnly[s.category] ? this.table.reach[c] : this.table.consent[c];
+    return (bits & consentBit(ch.consent)) !== 0;
+  }
+
+  /**
+   * Decides one message, to go at `at` ≥ now: consent, send window, pressure rules, channel capacity.
+   * `deadline` < now means a blocked message is dropped; otherwise it is retried while the blocking rule
+   * allows before then. `instance` is the journey instance it belongs to (-1: a campaign).
+   */
+  offer(c: number, send: number, now: number, at: number, priority: number, deadline: number, instance: number): void {
     const t = this.table, s = this.plan.sends[send], ch = this.plan.channels[s.channel]!;
-    if (ch.consent >= 0 && (t.consent[c] & consentBit(ch.consent)) === 0) return this.sink.suppressed(c, send, at, "consent");
+    if (!this.consented(c, send)) return this.sink.suppressed(c, send, at, "consent");
     let time = at;
     if (ch.window) {
       const local = (((at + t.tz[c]) % DAY) + DAY) % DAY;
@@ -293,49 +375,75 @@ export class Core {
     if (!verdict.ok) {
       const rule = this.plan.pressure.rules[verdict.rule].name;
       if (deadline >= now && verdict.retryAt <= deadline && verdict.retryAt > now) {
-        return this.sink.retry(c, send, verdict.retryAt, priority, deadline, rule);
+        this.hold(c, send, instance);
+        return this.sink.retry(c, send, verdict.retryAt, priority, deadline, instance, rule);
       }
       return this.sink.suppressed(c, send, time, rule);
     }
     if (ch.capacity !== null) {
       const day = Math.floor((time + this.plan.plan.timezone) / DAY);
-      const key = day * 8 + s.channel, used = this.capacityUsed.get(key) ?? 0;
-      if (used >= ch.capacity) {
+      if (this.capacity.used(day, s.channel) >= ch.capacity) {
         const nextDay = (day + 1) * DAY - this.plan.plan.timezone + (ch.window ? ch.window[0] - t.tz[c] + this.plan.plan.timezone : 0);
         const rule = `capacity:${CHANNELS[s.channel]}`;
-        if (deadline >= now && nextDay <= deadline && nextDay > now) return this.sink.retry(c, send, nextDay, priority, deadline, rule);
+        if (deadline >= now && nextDay <= deadline && nextDay > now) {
+          this.hold(c, send, instance);
+          return this.sink.retry(c, send, nextDay, priority, deadline, instance, rule);
+        }
         return this.sink.suppressed(c, send, time, rule);
       }
-      this.capacityUsed.set(key, used + 1);
+      this.capacity.add(day, s.channel, 1);
     }
     if (ledger) addContact(ledger, contact);
     if (time === now) {
       t.lastContact[c] = now;
       this.sink.send(c, send, now, priority);
-    } else this.sink.due(c, send, time, priority);
+    } else {
+      this.hold(c, send, instance);
+      if (time > at) this.sink.windowed(c, send, now, time);
+      this.sink.due(c, send, time, priority, deadline, instance);
+    }
   }
 
   /**
    * A message accepted earlier for `now` (its send window opened): re-checked against what happened
-   * since (consent withdrawn, higher-priority contacts sent) before it goes out.
+   * since (consent withdrawn, journey exited, higher-priority contacts sent) before it goes out. Blocked
+   * by a pressure rule, it is deferred as its program's `onBlocked` says; if it does not go, the channel
+   * capacity it reserved is given back.
    */
-  due(c: number, send: number, now: number, priority: number): void {
+  due(c: number, send: number, now: number, priority: number, deadline: number, instance: number): void {
     const t = this.table, s = this.plan.sends[send], ch = this.plan.channels[s.channel]!;
     const contact = this.contact;
     contact.time = now, contact.program = s.program, contact.channel = s.channel, contact.category = s.category;
     contact.priority = priority;
     const ledger = this.plan.pressure.rules.length ? t.ledger(c) : null;
     if (ledger) removeContact(ledger, contact);
-    if (t.gone[c]) return;
-    if (ch.consent >= 0 && (t.consent[c] & consentBit(ch.consent)) === 0) return this.sink.suppressed(c, send, now, "consent");
+    const giveBack = () => {
+      if (ch.capacity !== null) this.capacity.add(Math.floor((now + this.plan.plan.timezone) / DAY), s.channel, -1);
+    };
+    if (t.gone[c]) return giveBack(), this.sink.cancelled(c, send, now, "left");
+    if (!this.release(c, send, now, instance)) return giveBack();
+    if (!this.consented(c, send)) {
+      giveBack();
+      this.sink.suppressed(c, send, now, "consent");
+      return this.settle(c, send, now, instance);
+    }
     if (ledger) {
       this.env.tzOffset = t.tz[c];
       this.at(c, now);
       const verdict = checkPressure(this.plan.pressure, ledger, contact, now, this.env);
-      if (!verdict.ok) return this.sink.suppressed(c, send, now, this.plan.pressure.rules[verdict.rule].name);
+      if (!verdict.ok) {
+        giveBack();
+        const rule = this.plan.pressure.rules[verdict.rule].name;
+        if (deadline >= now && verdict.retryAt <= deadline && verdict.retryAt > now) {
+          this.hold(c, send, instance);
+          this.sink.retry(c, send, verdict.retryAt, priority, deadline, instance, rule);
+        } else this.sink.suppressed(c, send, now, rule);
+        return this.settle(c, send, now, instance);
+      }
       addContact(ledger, contact);
     }
     t.lastContact[c] = now;
     this.sink.send(c, send, now, priority);
+    this.settle(c, send, now, instance);
   }
 }

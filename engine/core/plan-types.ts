@@ -2,7 +2,7 @@
  * A plan after validation: every name resolved, every duration in minutes. Built by
  * engine/plan/validate.ts from the YAML file, compiled by engine/plan/compile.ts for the core.
  */
-import type { Minutes } from "../core/time.ts";
+import type { Minutes } from "./time.ts";
 
 export interface Plan {
   name: string;
@@ -12,6 +12,7 @@ export interface Plan {
   margin: number; // gross margin rate on revenue, 0..1
   channels: (Channel | null)[]; // by channel index (engine/core/channels.ts); null = not used by this plan
   categories: string[];
+  addressOnly: number[]; // category indices whose messages need a reachable address only (default: transactional)
   pressure: unknown; // the raw `pressure:` section, compiled by engine/plan/pressure-rules.ts
   programs: Program[];
 }

@@ -19,6 +19,8 @@ export interface PressureEnv<C> {
   ctx: C;
   tzOffset: number; // the customer's UTC offset, minutes
   setMessage(program: number, channel: number, category: number): void;
+  /** An expression's value was unusable and a fallback was used: counted by the driver (engine/core/coercions.ts). */
+  coerced?(rule: string, what: string): void;
 }
 
 /** Which messages a rule counts or applies to: bitmasks per channel and category, a flag per program. */
@@ -148,7 +150,9 @@ function counted<C>(rule: CompiledRule<C>, ledger: number[], i: number, cand: Co
 function limitOf<C>(rule: CompiledRule<C>, env: PressureEnv<C>): number {
   if (typeof rule.threshold === "number") return rule.threshold;
   const v = rule.threshold(env.ctx);
-  return typeof v === "number" && Number.isFinite(v) ? v : 0;
+  if (typeof v === "number" && Number.isFinite(v)) return v;
+  env.coerced?.(rule.name, "threshold not a number, read as 0 (blocks)");
+  return 0;
 }
 
 /** 0 when the rule passes, else the earliest time it could pass (Infinity: never). */
@@ -242,7 +246,9 @@ function weightOf<C>(rule: CompiledRule<C>, env: PressureEnv<C>, program: number
     env.setMessage(program, channel, category);
     const v = rule.weight(env.ctx);
     env.setMessage(-1, -1, -1);
-    return typeof v === "number" && v > 0 ? v : 0;
+    if (typeof v === "number" && Number.isFinite(v)) return v > 0 ? v : 0;
+    env.coerced?.(rule.name, "weight not a number, read as 0");
+    return 0;
   }
   return rule.channelWeights[channel] * rule.categoryWeights[category];
 }

@@ -24,7 +24,7 @@ import { hashString } from "../core/hash.ts";
 import { pressureHorizon } from "../core/pressure.ts";
 import { compilePressure } from "./pressure-rules.ts";
 import { InputError, type Path, Reporter } from "./errors.ts";
-import { compileWithin } from "./expr.ts";
+import { type CompiledExpr, compileWithin } from "./expr.ts";
 import { coreScope } from "./scope.ts";
 import type { Plan, SendSpec, Step } from "./types.ts";
 
@@ -38,6 +38,15 @@ export function compilePlan(plan: Plan, reporter?: Reporter): CompiledPlan {
     const e = compileWithin(source, coreScope, (m) => r.error(path, `invalid expression: ${m}`)) ?? always;
     for (const ref of e.refs) refs.add(ref);
     return e;
+  };
+  // An expression whose value is known at load time must already be what its place needs.
+  const numeric = (source: string, path: Path, what: string): Expr | number => {
+    const e = expr(source, path);
+    if (!(e as CompiledExpr<ExprCtx>).constant) return e;
+    const v = e(undefined as unknown as ExprCtx);
+    if (typeof v === "number" && Number.isFinite(v)) return v;
+    r.error(path, `expected ${what} as a number or an expression giving one; '${source}' is always ${JSON.stringify(v)}`);
+    return 0;
   };
   const sends: CompiledSend[] = [];
   const addSend = (s: SendSpec, program: number): number => {
@@ -54,7 +63,7 @@ export function compilePlan(plan: Plan, reporter?: Reporter): CompiledPlan {
       id: p.id,
       kind: p.kind,
       key: hashString(p.id),
-      priority: typeof p.priority === "number" ? p.priority : expr(p.priority, [...path, "priority"]),
+      priority: typeof p.priority === "number" ? p.priority : numeric(p.priority, [...path, "priority"], "a priority"),
       holdout: p.holdout,
       onBlocked: p.onBlocked,
       journey: -1,
@@ -161,5 +170,6 @@ export function compilePlan(plan: Plan, reporter?: Reporter): CompiledPlan {
     inactivityDays,
     usesVisits: refs.has("lastVisit") || triggers[EV_VISIT].length + exits[EV_VISIT].length + resumes[EV_VISIT].length > 0,
     horizon: pressureHorizon(pressure),
+    addressOnly: Uint8Array.from(plan.categories, (_, i) => (plan.addressOnly.includes(i) ? 1 : 0)),
   };
 }

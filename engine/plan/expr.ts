@@ -26,8 +26,11 @@
  */
 
 import { closest } from "./errors.ts";
+import { type Compiled, truthy, type Value } from "../core/truthy.ts";
+export { type Compiled, truthy, type Value };
 
-export type Value = number | string | boolean | null;
+/** A compiled expression from this compiler: `constant` when folded at compile time (reads no context). */
+export type CompiledExpr<C> = Compiled<C> & { constant?: true };
 
 /**
  * What an expression may name. Dotted keys are whole names (`"consent.email"`); functions are called
@@ -39,9 +42,6 @@ export interface Scope<C> {
   functions: Record<string, { args: number | [number, number]; call: (ctx: C, args: Value[]) => Value }>;
 }
 
-/** A compiled expression: call it with a context. @example compiled(ctx) === true */
-export type Compiled<C> = ((ctx: C) => Value) & { source: string; refs: string[] };
-
 /** A compile-time error in an expression; `column` is 1-based. @example e.column === 9 */
 export class ExprError extends Error {
   constructor(message: string, readonly column: number) {
@@ -50,8 +50,6 @@ export class ExprError extends Error {
   }
 }
 
-/** The truthiness conditions use: null, false, 0 and "" are false. @example truthy("") === false */
-export const truthy = (v: Value): boolean => v !== null && v !== false && v !== 0 && v !== "";
 
 /** A weight or score as a number: booleans are 0/1, text and null are NaN. @example toNumber(true) === 1 */
 export const toNumber = (v: Value): number => (typeof v === "number" ? v : typeof v === "boolean" ? +v : NaN);
@@ -147,13 +145,23 @@ function listNames(names: string[]): string {
 type Fn<C> = (ctx: C) => Value;
 // `k` marks a constant (folded at compile time); `shared` a scope getter we must not decorate.
 // `and`/`or` keep the operands of a flattened `a && b && c` chain.
-type Node<C> = { f: Fn<C>; k?: true; shared?: true; and?: Fn<C>[]; or?: Fn<C>[] };
+// `chain` keeps the operands and operators of a left-to-right arithmetic chain `a + b - c * ...`.
+type Node<C> = { f: Fn<C>; k?: true; shared?: true; and?: Fn<C>[]; or?: Fn<C>[]; chain?: Chain<C> };
+type Chain<C> = { fs: Fn<C>[]; ops: string[] };
 
 const LITERALS: Record<string, Value> = { true: true, false: false, null: null };
 const NOT_AN_ITEM = "list items must be numbers, texts, true, false or null";
 const WANT_OP = "expected an operator or the end";
 const RESERVED = new Set(["__proto__", "constructor", "prototype"]);
 const BP_TERNARY = 1, BP_NOT = 4, BP_PREFIX = 9, MAX_DEPTH = 100;
+/**
+ * The most operators (infix, prefix, `?:`, calls) one expression may hold. Real audiences use tens; the
+ * limit refuses a generated 20,000-term chain at load time instead of risking a deep evaluation during a
+ * run (list items after `in` are not operators and do not count).
+ */
+export const MAX_OPERATORS = 1000;
+/** From this many operators on, an arithmetic chain evaluates in one loop instead of nested closures. */
+const CHAIN_LOOP = 8;
 const INFIX: Record<string, number> = {
   "||": 2,
   or: 2,
@@ -180,10 +188,15 @@ const FLIP: Record<string, string> = { "<": ">", "<=": ">=", ">": "<", ">=": "<=
  * Compiles an expression against a scope; throws ExprError naming the column and what would be valid.
  * @example compileExpression("orders > 1", { vars: { orders: (c: { orders: number }) => c.orders }, functions: {} })
  */
-export function compileExpression<C>(source: string, scope: Scope<C>): Compiled<C> {
+export function compileExpression<C>(source: string, scope: Scope<C>): CompiledExpr<C> {
   const toks = tokenize(source);
   const refs: string[] = [];
-  let p = 0, depth = 0;
+  let p = 0, depth = 0, operators = 0;
+  const operator = (t: Tok) => {
+    if (++operators > MAX_OPERATORS) {
+      fail(`expression too long: more than ${MAX_OPERATORS.toLocaleString("en")} operators (the limit) at column ${t.col}; split it or precompute a customer attribute`, t.col);
+    }
+  };
   const isOp = (t: Tok, v: string) => (t.k === "op" || t.k === "name") && t.v === v;
   const expect = (v: string, what: string) => {
     const t = toks[p++];
@@ -199,6 +212,7 @@ export function compileExpression<C>(source: string, scope: Scope<C>): Compiled<
     for (;;) {
       const t = toks[p];
       if (isOp(t, "?") && minBp <= BP_TERNARY) {
+        operator(t);
         p++;
         const a = expr(BP_TERNARY);
         expect(":", `to go with the '?' at column ${t.col}`);
@@ -218,6 +232,7 @@ export function compileExpression<C>(source: string, scope: Scope<C>): Compiled<
           t.col,
         );
       }
+      operator(t);
       p += negated ? 2 : 1;
       lastRel = RELATIONAL.has(op) ? op : "";
       left = op === "in" ? inList(left, negated) : binary(WORDS[op] ?? op, left, expr(bp + 1));
@@ -228,6 +243,7 @@ export function compileExpression<C>(source: string, scope: Scope<C>): Compiled<
 
   const prefix = (): Node<C> => {
     const t = toks[p++];
+    if (isOp(t, "!") || isOp(t, "not") || isOp(t, "-") || (t.k === "name" && isOp(toks[p], "("))) operator(t);
     if (isOp(t, "!") || isOp(t, "not")) {
       const a = expr(t.v === "not" ? BP_NOT + 1 : BP_PREFIX);
       const af = a.f;
@@ -380,7 +396,7 @@ export function compileExpression<C>(source: string, scope: Scope<C>): Compiled<
   }
   // Decorating a scope's own getter would leak `source` onto it: give a bare name its own closure.
   const g = body.f, f = body.shared ? (x: C) => g(x) : g;
-  return Object.assign(f, { source, refs });
+  return body.k ? Object.assign(f, { source, refs, constant: true as const }) : Object.assign(f, { source, refs });
 }
 
 const constant = <C>(v: Value): Node<C> => ({ f: () => v, k: true });
@@ -416,7 +432,33 @@ function binary<C>(op: string, l: Node<C>, r: Node<C>): Node<C> {
     const fs = [...(l[key] ?? [lf]), ...(r[key] ?? [rf])];
     return { f: op === "&&" ? every(fs) : some(fs), [key]: fs };
   }
+  if (ARITHMETIC.has(op) && !(l.k && r.k)) {
+    // Extend the left operand's chain in place (nothing else holds it): the value of `l` is exactly the
+    // chain's left-to-right result, whatever the precedence that built it, so `l op r` is one step more.
+    const chain = l.chain ?? { fs: [lf], ops: [] };
+    chain.fs.push(rf), chain.ops.push(op);
+    return { f: chain.ops.length < CHAIN_LOOP ? operate(op, lf, rf) : chainLoop(chain), chain };
+  }
   return fold([l, r], operate(op, lf, rf));
+}
+
+const ARITHMETIC = new Set(["+", "-", "*", "/", "%"]);
+
+/** A long arithmetic chain in one loop: same semantics as the nested operators, stack depth 1. */
+function chainLoop<C>({ fs, ops }: Chain<C>): Fn<C> {
+  const first = fs[0], rest = fs.slice(1), codes = ops.map((o) => "+-*/%".indexOf(o));
+  return (x) => {
+    let a = first(x);
+    for (let i = 0; i < rest.length; i++) {
+      const b = rest[i](x);
+      if (typeof a === "number" && typeof b === "number") {
+        const c = codes[i];
+        const v = c === 0 ? a + b : c === 1 ? a - b : c === 2 ? a * b : b === 0 ? NaN : c === 3 ? a / b : a % b;
+        a = v - v === 0 ? v : null;
+      } else a = codes[i] === 0 && typeof a === "string" && typeof b === "string" ? a + b : null;
+    }
+    return a;
+  };
 }
 
 function every<C>(fs: Fn<C>[]): Fn<C> {
@@ -557,7 +599,7 @@ export function compileWithin<C>(
   source: string,
   scope: Scope<C>,
   onError: (message: string) => void,
-): Compiled<C> | null {
+): CompiledExpr<C> | null {
   try {
     return compileExpression(source, scope);
   } catch (e) {

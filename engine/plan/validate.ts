@@ -7,9 +7,10 @@ import { EVENT_TYPES } from "../core/events.ts";
 import { DAY, HOUR, MINUTE } from "../core/time.ts";
 import type { Path, Reporter } from "./errors.ts";
 import * as f from "./fields.ts";
+import { MAX_CATEGORIES } from "./pressure-rules.ts";
 import type { Campaign, Channel, Journey, OnBlocked, Plan, Program, Schedule, SendSpec, Step } from "./types.ts";
 
-const PLAN_FIELDS = ["name", "description", "currency", "timezone", "margin", "channels", "categories", "pressure", "programs"];
+const PLAN_FIELDS = ["name", "description", "currency", "timezone", "margin", "channels", "categories", "addressOnly", "pressure", "programs"];
 const CHANNEL_FIELDS = ["cost", "consent", "latency", "window", "maxDefer", "capacity"];
 const COMMON = ["id", "type", "description", "priority", "holdout", "onBlocked"];
 const JOURNEY_FIELDS = [...COMMON, "trigger", "reentry", "exitOn", "steps"];
@@ -37,9 +38,17 @@ export function validatePlan(raw: unknown, r: Reporter): Plan {
   const categories = [...DEFAULT_CATEGORIES] as string[];
   for (const [i, c] of f.list(r, o.categories ?? [], ["categories"], "category names").entries()) {
     const name = f.string(r, c, ["categories", i]);
-    if (name && !categories.includes(name)) categories.push(name);
+    if (name && !categories.includes(name)) {
+      if (categories.length === MAX_CATEGORIES) {
+        r.error(["categories", i], `too many categories: '${name}' would be number ${categories.length + 1}; a plan has at most ${MAX_CATEGORIES}, the ${DEFAULT_CATEGORIES.length} defaults (${DEFAULT_CATEGORIES.join(", ")}) included, because pressure rules match categories by a 32-bit mask`);
+      }
+      categories.push(name);
+    }
   }
   const names: Names = { channels, categories };
+  // categories whose messages need a reachable address only, not the marketing opt-in (docs/engine.md)
+  const addressOnly = o.addressOnly === undefined ? [0] : f.list(r, o.addressOnly, ["addressOnly"], "category names")
+    .map((c, i) => categories.indexOf(f.choice(r, c, ["addressOnly", i], categories, "transactional")));
   const programs: Program[] = [];
   const seen = new Set<string>();
   for (const [i, p] of f.list(r, o.programs ?? [], ["programs"], "programs").entries()) {
@@ -57,6 +66,7 @@ export function validatePlan(raw: unknown, r: Reporter): Plan {
     margin: f.number(r, o.margin, ["margin"], 0, 1, 0.4),
     channels,
     categories,
+    addressOnly,
     pressure: o.pressure ?? null,
     programs,
   };

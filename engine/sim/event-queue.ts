@@ -13,6 +13,7 @@ export class EventQueue {
   a = new Int32Array(this.cap); // kind-specific integer (send, journey, days...)
   b = new Float64Array(this.cap); // kind-specific number (value, priority...)
   d = new Int32Array(this.cap); // kind-specific integer (generation, deadline...)
+  e = new Int32Array(this.cap); // kind-specific integer (journey instance of a held message)
   private seq = new Float64Array(this.cap);
   // (time − start, kind, customer) packed into one exact integer: most comparisons read one number
   private order = new Float64Array(this.cap);
@@ -30,11 +31,11 @@ export class EventQueue {
   }
 
   /** Queues an event; events at or after `end` are dropped (returns -1). */
-  push(time: number, kind: number, cust: number, a = 0, b = 0, d = 0): number {
+  push(time: number, kind: number, cust: number, a = 0, b = 0, d = 0, e = 0): number {
     if (time >= this.end) return -1;
     const id = this.alloc();
     this.time[id] = time, this.kind[id] = kind, this.cust[id] = cust;
-    this.a[id] = a, this.b[id] = b, this.d[id] = d, this.seq[id] = this.nextSeq++;
+    this.a[id] = a, this.b[id] = b, this.d[id] = d, this.e[id] = e, this.seq[id] = this.nextSeq++;
     this.order[id] = ((time - this.start) * 16 + kind) * 33554432 + cust; // < 2^53 for runs up to 10 years and 2^25 customers
     this.size++, this.pushed++;
     const day = Math.floor(time / DAY);
@@ -91,6 +92,7 @@ export class EventQueue {
     };
     this.time = g(this.time, Int32Array), this.kind = g(this.kind, Uint8Array), this.cust = g(this.cust, Int32Array);
     this.a = g(this.a, Int32Array), this.b = g(this.b, Float64Array), this.d = g(this.d, Int32Array);
+    this.e = g(this.e, Int32Array);
     this.seq = g(this.seq, Float64Array);
     this.order = g(this.order, Float64Array);
     this.cap = cap;

@@ -12,12 +12,12 @@ export const SERIES = [
 export type Series = typeof SERIES[number];
 
 export interface ProgramCounters {
-  contacts: number; suppressed: number; deferred: number; holdout: number; entered: number;
+  contacts: number; suppressed: number; deferred: number; delayed: number; cancelled: number; holdout: number; entered: number;
   opens: number; clicks: number; conversions: number; revenue: number; cost: number; reach: number;
 }
 
 const newProgram = (): ProgramCounters => ({
-  contacts: 0, suppressed: 0, deferred: 0, holdout: 0, entered: 0, opens: 0, clicks: 0, conversions: 0, revenue: 0,
+  contacts: 0, suppressed: 0, deferred: 0, delayed: 0, cancelled: 0, holdout: 0, entered: 0, opens: 0, clicks: 0, conversions: 0, revenue: 0,
   cost: 0, reach: 0,
 });
 
@@ -33,12 +33,12 @@ function tally(map: Tally, rule: string, program: string, channel: number): void
 export class Metrics {
   readonly daily: Record<Series, Float64Array>;
   readonly programs: ProgramCounters[];
-  readonly channels = CHANNELS.map(() => ({ contacts: 0, reach: 0, cost: 0, unsubscribes: 0, complaints: 0, delivered: 0 }));
+  readonly channels = CHANNELS.map(() => ({ contacts: 0, reach: 0, cost: 0, unsubscribes: 0, complaints: 0, delivered: 0, delayed: 0 }));
   readonly suppressedBy = new Map<string, { rule: string; program: string; channel: string; count: number }>();
   readonly deferredBy = new Map<string, { rule: string; program: string; channel: string; count: number }>();
   contacts = 0; delivered = 0; opens = 0; clicks = 0; conversions = 0;
   purchases = 0; organicPurchases = 0; revenue = 0; organicRevenue = 0; messageRevenue = 0;
-  messageCost = 0; discountCost = 0; unsubscribes = 0; complaints = 0; left = 0; suppressed = 0; deferred = 0; holdout = 0;
+  messageCost = 0; discountCost = 0; unsubscribes = 0; complaints = 0; left = 0; suppressed = 0; deferred = 0; delayed = 0; cancelled = 0; holdout = 0;
   reach = 0;
   // per customer
   readonly contactsOf: Uint32Array;
@@ -85,6 +85,16 @@ export class Metrics {
   suppress(day: number, program: string, programIndex: number, channel: number, rule: string): void {
     this.suppressed++, this.daily.suppressed[day]++, this.programs[programIndex].suppressed++;
     tally(this.suppressedBy, rule, program, channel);
+  }
+
+  /** A message held by its channel's send window (accepted, sent later): not a pressure deferral. */
+  delay(programIndex: number, channel: number): void {
+    this.delayed++, this.programs[programIndex].delayed++, this.channels[channel].delayed++;
+  }
+
+  /** A held message cancelled because its journey ended or the customer left. */
+  cancel(programIndex: number): void {
+    this.cancelled++, this.programs[programIndex].cancelled++;
   }
 
   defer(program: string, programIndex: number, channel: number, rule: string): void {

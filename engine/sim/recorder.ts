@@ -3,7 +3,12 @@
  * kept as columns (plain arrays) and written out by engine/sim/output.ts. Only runs that write files
  * pay for it.
  */
-export const STATUS = ["sent", "suppressed", "holdout", "deferred"] as const;
+/**
+ * A message decision's status: sent; suppressed (by `rule`); holdout; deferred (blocked by `rule`,
+ * retried at `at`); delayed (accepted, held by the send window until `at`); cancelled (held, then its
+ * journey ended or the customer left before it went out).
+ */
+export const STATUS = ["sent", "suppressed", "holdout", "deferred", "delayed", "cancelled"] as const;
 
 export class Recorder {
   // messages
@@ -13,6 +18,7 @@ export class Recorder {
   mStatus: number[] = [];
   mRule: string[] = [];
   mCost: number[] = [];
+  mAt: number[] = []; // when it goes (sent, delayed) or is retried (deferred); the decision time otherwise
   // events: type -1 = the customer left the brand
   eTime: number[] = [];
   eCust: number[] = [];
@@ -22,9 +28,9 @@ export class Recorder {
   eSend: number[] = [];
   eValue: number[] = [];
 
-  message(time: number, c: number, send: number, status: typeof STATUS[number], rule: string, cost: number): void {
+  message(time: number, c: number, send: number, status: typeof STATUS[number], rule: string, cost: number, at = time): void {
     this.mTime.push(time), this.mCust.push(c), this.mSend.push(send), this.mStatus.push(STATUS.indexOf(status));
-    this.mRule.push(rule), this.mCost.push(cost);
+    this.mRule.push(rule), this.mCost.push(cost), this.mAt.push(at);
   }
 
   event(time: number, c: number, type: number, channel: number, program: number, send: number, value: number): void {

@@ -36,6 +36,7 @@ export function messagesTable(run: Pick<SimulationRun, "plan"> & { population: {
     status: rec.mStatus.map((s) => STATUS[s]),
     rule: rec.mRule,
     cost: rec.mCost,
+    at: rec.mAt.map(formatTime),
   });
 }
 

@@ -97,7 +97,7 @@ customers: { file: cust.csv, columns: { id: id, signup: created, emailConsent: m
     const a = mkdtempSync(join(tmpdir(), "bt-a-")), b = mkdtempSync(join(tmpdir(), "bt-b-"));
     writeBacktest(r, a), writeBacktest(again, b);
     for (const f of ["summary.json", "messages.csv", "customers.csv"]) expect(readFileSync(join(a, f), "utf8")).toBe(readFileSync(join(b, f), "utf8"));
-    expect(readFileSync(join(a, "messages.csv"), "utf8").split("\n")[0]).toBe("time,customer,program,message,channel,category,status,rule,cost");
+    expect(readFileSync(join(a, "messages.csv"), "utf8").split("\n")[0]).toBe("time,customer,program,message,channel,category,status,rule,cost,at");
     const other = backtest(parsePlan(PLAN.replace("cap: 1", "cap: 2"), "bt.yaml"), importHistory(config), { from: parseDate("2024-03-01")!, to: parseDate("2024-04-30")! });
     expect(other.summary.digest).not.toBe(r.summary.digest);
     expect(other.summary.suppressed).toBe(0);

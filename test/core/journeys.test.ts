@@ -164,7 +164,7 @@ programs:
     h.fire(0, "visit", T0 + 22 * HOUR + 30);
     const due = h.actions.find((a) => a.kind === "due")!;
     expect(due.time).toBe(T0 + DAY + 8 * HOUR);
-    h.core.due(0, 0, due.time, due.priority!);
+    h.resume(due);
     expect(h.sends()).toEqual(["s"]);
   });
 
