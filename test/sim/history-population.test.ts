@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DAY, parseDate } from "../../engine/core/time.ts";
 import { consentBit, EMAIL, SMS } from "../../engine/core/channels.ts";
 import { NEVER } from "../../engine/core/customer-table.ts";
-import { compilePlan } from "../../engine/plan/compile.ts";
+import { parsePlan } from "../../engine/plan/load.ts";
 import { DEFAULT_WORLD } from "../../engine/sim/world-model.ts";
 import { simulate } from "../../engine/sim/simulate.ts";
 import { Recorder } from "../../engine/sim/recorder.ts";
@@ -14,9 +14,8 @@ import { capture } from "../capture.ts";
 import { describeWithData } from "../datasets/data-dir.ts";
 import { tempDir } from "../datasets/temp-files.ts";
 import { InputError } from "../../engine/plan/errors.ts";
-import type { Plan } from "../../engine/plan/types.ts";
 
-const noPlan = compilePlan({ name: "none", channels: { email: {} }, programs: [] } as unknown as Plan);
+const noPlan = parsePlan("name: none\nchannels: { email: {} }\n", "none.yaml").compiled;
 
 /** Distinct (customer, day) purchases of a no-plan run: the holdout's "repeat transactions". */
 function purchaseDays(file: string, seed: number, start: number, days: number): number {
