@@ -2,11 +2,11 @@
  * Reading a plan file: YAML → plain values (with a line for every field path, so errors point into the
  * file), program templates included by `use:`, then validation. Throws InputError listing every problem.
  */
-import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { createHash } from "node:crypto";
-import { InputError, type Path, Reporter } from "./errors.ts";
+import { InputError, Reporter } from "./errors.ts";
+import { parseYaml } from "./yaml.ts";
 import { validatePlan } from "./validate.ts";
 import type { Plan } from "./types.ts";
 import { compilePlan } from "./compile.ts";
@@ -36,35 +36,10 @@ export function loadPlan(file: string): LoadedPlan {
 
 /** Parses plan text (YAML or JSON); `file` names it in errors and anchors relative `use:` paths. */
 export function parsePlan(text: string, file = "<plan>"): LoadedPlan {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length) {
-    throw new InputError(doc.errors.map((e) => {
-      const pos = e.linePos?.[0];
-      return `${file}${pos ? `:${pos.line}` : ""}: invalid YAML: ${e.message.split("\n")[0]}`;
-    }).join("\n"));
-  }
-  const lineOf = (path: Path): number | undefined => {
-    // Deepest existing node on the path: a missing field points at its parent.
-    let node: unknown = doc.contents;
-    let line: number | undefined = node && (node as { range?: number[] }).range ? lines.linePos((node as { range: number[] }).range[0]).line : undefined;
-    for (const key of path) {
-      let next: unknown, at: unknown;
-      if (isMap(node)) {
-        const pair = node.items.find((p) => (p.key as { value?: unknown })?.value === key);
-        next = pair?.value ?? pair?.key;
-        at = pair?.key; // a field's line is its key's line
-      } else if (isSeq(node) && typeof key === "number") next = at = node.items[key];
-      if (!next) break;
-      node = next;
-      const range = (at as { range?: number[] } | undefined)?.range ?? (node as { range?: number[] }).range;
-      if (range) line = lines.linePos(range[0]).line;
-    }
-    return line;
-  };
+  const { value: raw, lineOf } = parseYaml(text, file);
   const r = new Reporter(file, lineOf);
-  const raw = doc.toJS({ maxAliasCount: 100 });
   const source = expandTemplates(raw, file, r);
+  if (!r.ok) throw new InputError(r.format(), r.problems); // a missing or broken template: not cascades of "missing type"
   const plan = validatePlan(source, r);
   if (!r.ok) throw new InputError(r.format(), r.problems);
   const compiled = compilePlan(plan, r); // expressions and pressure rules, reported with their lines
@@ -95,7 +70,18 @@ function expandTemplates(raw: unknown, file: string, r: Reporter): unknown {
       r.error(path, `no template '${use}': looked for ${candidates.join(" and ")}`);
       return p;
     }
-    const tpl = parseDocument(readFileSync(found, "utf8")).toJS() as Record<string, unknown>;
+    let tpl: Record<string, unknown>;
+    try {
+      tpl = template(readFileSync(found, "utf8"), found);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      r.error(path, `template '${use}' is not valid YAML:\n${e.message}`);
+      return p;
+    }
+    if (!tpl || typeof tpl !== "object" || Array.isArray(tpl)) {
+      r.error(path, `template '${use}' (${found}) must be a mapping of program fields`);
+      return p;
+    }
     const { params: defaults, ...body } = tpl ?? {};
     const values = { ...(defaults as Record<string, unknown> ?? {}), ...(params as Record<string, unknown> ?? {}) };
     const unknownParams = Object.keys(params as object ?? {}).filter((k) => !(k in (defaults as object ?? {})));
@@ -105,6 +91,20 @@ function expandTemplates(raw: unknown, file: string, r: Reporter): unknown {
     return merge(substitute(body, values), overrides);
   });
   return { ...o, programs };
+}
+
+// Parsed templates by file and text: a plan names many, and sweeps and fuzz tests load plans by the
+// thousand. Keyed by the text read each time, so an edited template is never served stale.
+const templates = new Map<string, Record<string, unknown>>();
+function template(text: string, file: string): Record<string, unknown> {
+  const key = `${file}\0${text}`;
+  let v = templates.get(key);
+  if (v === undefined) {
+    v = parseYaml(text, file).value as Record<string, unknown>; // substitute() copies, never mutates it
+    if (templates.size >= 128) templates.clear();
+    templates.set(key, v);
+  }
+  return v;
 }
 
 /** Replaces "${name}" placeholders; a value that is exactly one placeholder keeps the parameter's type. */
