@@ -1,0 +1,148 @@
+/**
+ * Why a pressure rule blocked a message: given a compiled rule, the customer's ledger at the decision
+ * and the candidate contact, the figures the rule compared and the contacts it counted. This mirrors
+ * evaluate() in engine/core/pressure.ts (the counting helpers there are private to keep the core's hot
+ * path free of allocation); test/explain/counted.test.ts checks, over many random ledgers, that a rule
+ * explained here blocks exactly when checkPressure says it does, so the two cannot drift apart unseen.
+ */
+import { bucket, type CompiledRule, type Decay, matches, type PressureEnv } from "../core/pressure.ts";
+import { type Contact, L_CATEGORY, L_CHANNEL, L_PRIORITY, L_PROGRAM, STRIDE } from "../core/ledger.ts";
+import { DAY, HOUR } from "../core/time.ts";
+
+export interface CountedContact {
+  time: number;
+  program: number;
+  channel: number;
+  category: number;
+  pending: boolean; // scheduled after the decision (time > now)
+  weight?: number; // weighted rules: weight × decay at T
+}
+
+export interface RuleExplanation {
+  rule: string;
+  kind: "cap" | "spacing" | "weighted";
+  blocks: boolean;
+  /** The comparison in words, with T the candidate's send time, e.g. "2 counted contacts in (T−7d, T] ≥ cap 2". */
+  text: string;
+  value: number; // what was measured: contacts counted, or pressure incl. the candidate's weight
+  limit: number; // cap, threshold, or the spacing in minutes
+  counted: CountedContact[];
+}
+
+/** 7d, 36h, 90m: the shortest exact form. */
+export function duration(m: number): string {
+  if (m % DAY === 0) return `${m / DAY}d`;
+  if (m % HOUR === 0) return `${m / HOUR}h`;
+  return `${m}m`;
+}
+
+function decayAt(d: Decay, age: number): number {
+  if (age < 0) return 1;
+  if (d.kind === "halfLife") return Math.pow(0.5, age / d.halfLife);
+  if (d.kind === "linear") return age >= d.horizon ? 0 : 1 - age / d.horizon;
+  for (const [limit, f] of d.bands) if (age < limit) return f;
+  return 0;
+}
+
+function isCounted<C>(rule: CompiledRule<C>, ledger: number[], i: number, cand: Contact, now: number): boolean {
+  if (!matches(rule.counts, ledger[i + L_PROGRAM], ledger[i + L_CHANNEL], ledger[i + L_CATEGORY])) return false;
+  const t = ledger[i];
+  if (t <= now) return true;
+  const pr = ledger[i + L_PRIORITY];
+  return pr > cand.priority || (pr === cand.priority && t <= cand.time);
+}
+
+function limitOf<C>(rule: CompiledRule<C>, env: PressureEnv<C>): number {
+  if (typeof rule.threshold === "number") return rule.threshold;
+  const v = rule.threshold(env.ctx);
+  return typeof v === "number" && Number.isFinite(v) ? v : 0;
+}
+
+function weightOf<C>(rule: CompiledRule<C>, env: PressureEnv<C>, program: number, channel: number, category: number): number {
+  if (!rule.weight) return rule.channelWeights[channel] * rule.categoryWeights[category];
+  env.setMessage(program, channel, category);
+  const v = rule.weight(env.ctx);
+  env.setMessage(-1, -1, -1);
+  return typeof v === "number" && Number.isFinite(v) ? Math.max(0, v) : 0;
+}
+
+const entry = (ledger: number[], i: number, now: number, weight?: number): CountedContact => ({
+  time: ledger[i], program: ledger[i + L_PROGRAM], channel: ledger[i + L_CHANNEL], category: ledger[i + L_CATEGORY], pending: ledger[i] > now,
+  ...(weight === undefined ? {} : { weight }),
+});
+
+const plural = (n: number) => `${n} counted contact${n === 1 ? "" : "s"}`;
+
+/**
+ * The figures `rule` compares for `cand` at decision time `now`.
+ * @example explainRule(plan.pressure.rules[1], table.ledger(c), { time, program, channel, category, priority }, now, env).text
+ */
+export function explainRule<C>(rule: CompiledRule<C>, ledger: number[], cand: Contact, now: number, env: PressureEnv<C>): RuleExplanation {
+  const T = cand.time;
+  const base = { rule: rule.name, kind: rule.kind };
+  if (!matches(rule.applies, cand.program, cand.channel, cand.category)) {
+    return { ...base, blocks: false, text: "does not apply to this message", value: 0, limit: 0, counted: [] };
+  }
+  if (rule.kind === "spacing") {
+    const S = rule.spacing, counted: CountedContact[] = [];
+    for (let i = 0; i < ledger.length; i += STRIDE) {
+      const t = ledger[i];
+      if (t <= T - S || t >= T + S || (t > T && !rule.lookahead)) continue;
+      if (isCounted(rule, ledger, i, cand, now)) counted.push(entry(ledger, i, now));
+    }
+    const nearest = counted.reduce((m, x) => Math.min(m, Math.abs(T - x.time)), Infinity);
+    const text = counted.length
+      ? `a counted contact ${duration(nearest)} ${counted.some((x) => x.time === T - nearest) ? "before" : "after"} T < spacing ${duration(S)}`
+      : `no counted contact within ${duration(S)} of T (spacing ${duration(S)})`;
+    return { ...base, blocks: counted.length > 0, text, value: counted.length, limit: S, counted };
+  }
+  const limit = limitOf(rule, env);
+  if (rule.kind === "weighted") {
+    const own = weightOf(rule, env, cand.program, cand.channel, cand.category);
+    const counted: CountedContact[] = [];
+    let sum = 0;
+    for (let i = 0; i < ledger.length; i += STRIDE) {
+      const t = ledger[i];
+      if (t > T && !rule.lookahead) continue;
+      if (!isCounted(rule, ledger, i, cand, now)) continue;
+      const w = weightOf(rule, env, ledger[i + L_PROGRAM], ledger[i + L_CHANNEL], ledger[i + L_CATEGORY]) * decayAt(rule.decay, T - t);
+      if (w <= 0) continue;
+      sum += w;
+      counted.push(entry(ledger, i, now, Math.round(w * 1000) / 1000));
+    }
+    const blocks = sum + own > limit + 1e-9;
+    const f = (x: number) => String(Math.round(x * 100) / 100);
+    return { ...base, blocks, text: `pressure ${f(sum)} + own weight ${f(own)} = ${f(sum + own)} ${blocks ? ">" : "≤"} threshold ${f(limit)}`, value: sum + own, limit, counted };
+  }
+  // cap: a rolling window, a calendar bucket, or both (the first that is full is reported)
+  if (limit <= 0) return { ...base, blocks: true, text: `cap ${limit}: blocks every contact in scope`, value: 0, limit, counted: [] };
+  if (rule.window > 0) {
+    const W = rule.window, inRange: number[] = [];
+    for (let i = 0; i < ledger.length; i += STRIDE) {
+      const t = ledger[i];
+      if (t <= T - W || (t > T && (!rule.lookahead || t >= T + W))) continue;
+      if (isCounted(rule, ledger, i, cand, now)) inRange.push(i);
+    }
+    // the busiest window of length W holding T: (a, a + W] with a in [T − W, T)
+    const starts = [T - W, ...inRange.map((i) => ledger[i] - W).filter((a) => a > T - W && a < T)];
+    let worst = -1, worstStart = T - W;
+    for (const a of starts) {
+      const n = inRange.filter((i) => ledger[i] > a && ledger[i] <= a + W).length;
+      if (n > worst) worst = n, worstStart = a;
+    }
+    const counted = inRange.filter((i) => ledger[i] > worstStart && ledger[i] <= worstStart + W).map((i) => entry(ledger, i, now));
+    const span = worstStart === T - W ? `(T−${duration(W)}, T]` : `(T−${duration(T - worstStart)}, T+${duration(worstStart + W - T)}]`;
+    if (worst >= limit || !rule.calendar) {
+      return { ...base, blocks: worst >= limit, text: `${plural(worst)} in ${span} ${worst >= limit ? "≥" : "<"} cap ${limit}`, value: worst, limit, counted };
+    }
+  }
+  const [start, end] = bucket(rule.calendar!, T, rule.timezone ?? env.tzOffset);
+  const counted: CountedContact[] = [];
+  for (let i = 0; i < ledger.length; i += STRIDE) {
+    const t = ledger[i];
+    if (t < start || t >= end || (t > T && !rule.lookahead)) continue;
+    if (isCounted(rule, ledger, i, cand, now)) counted.push(entry(ledger, i, now));
+  }
+  const n = counted.length;
+  return { ...base, blocks: n >= limit, text: `${plural(n)} in this ${rule.calendar} ${n >= limit ? "≥" : "<"} cap ${limit}`, value: n, limit, counted };
+}
