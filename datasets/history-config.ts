@@ -14,13 +14,15 @@ import type { Minutes } from "../engine/core/time.ts";
 import { DATE_FORMATS, type DateFormat, dateParser } from "./date-format.ts";
 import { DELIMITERS, type Delimiter } from "./csv.ts";
 import { DECIMALS, type Decimal, isTimeZone } from "./values.ts";
+import { type AttributeSpec, attributesOf } from "./customer-attributes.ts";
+import { CHANNELS, type ChannelName } from "../engine/core/channels.ts";
 import { type FilterSpec, filtersOf, multiplyOf, type ReturnsSpec, returnsOf } from "./line-items-config.ts";
 
 /** A column by header name, or by 1-based position (files without a header). */
 export type ColumnRef = string | number;
 
 export const TRANSACTION_COLUMNS = ["customer", "date", "amount", "quantity", "order"] as const;
-export const CUSTOMER_COLUMNS = ["id", "signup", "emailConsent", "smsConsent", "timezone"] as const;
+export const CUSTOMER_COLUMNS = ["id", "signup", "emailConsent", "smsConsent", "pushConsent", "mailConsent", "callConsent", "timezone"] as const;
 export type TransactionColumn = typeof TRANSACTION_COLUMNS[number];
 export type CustomerColumn = typeof CUSTOMER_COLUMNS[number];
 
@@ -39,6 +41,11 @@ export interface TableSpec<C extends string> {
   /** IANA zone of times written without an offset (default UTC) */
   timeZone: string;
   columns: Partial<Record<C, ColumnRef>>;
+}
+
+/** The customers table: columns, plus typed attributes plans read as attr.<name>. */
+export interface CustomerSpec extends TableSpec<CustomerColumn> {
+  attributes: AttributeSpec[];
 }
 
 /** The transactions table: line items, returns and filters on top of the plain columns. */
@@ -60,9 +67,9 @@ export interface HistoryConfig {
   /** first day of the study period (rows before it are skipped, counted); absent: no lower bound */
   studyStart?: Minutes;
   transactions: TransactionSpec;
-  customers?: TableSpec<CustomerColumn>;
+  customers?: CustomerSpec;
   /** assumed consent when the customers file has no column for it (default false: never assume opt-in) */
-  consent: { email: boolean; sms: boolean };
+  consent: Record<ChannelName, boolean>;
 }
 
 const PROJECT_ROOT = resolve(dirname(new URL(import.meta.url).pathname), "..");
@@ -123,6 +130,7 @@ function lineOf(root: unknown, lines: LineCounter, path: Path): number | undefin
 const TOP_FIELDS = ["currency", "studyStart", "calibrationEnd", "holdoutEnd", "transactions", "customers", "consent"];
 const TABLE_FIELDS = ["file", "format", "delimiter", "header", "dateFormat", "decimal", "timeZone", "columns"];
 const TRANSACTION_FIELDS = [...TABLE_FIELDS, "returns", "filter"];
+const CUSTOMER_FIELDS = [...TABLE_FIELDS, "attributes"];
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => !!v && typeof v === "object" && !Array.isArray(v) && !(v instanceof Date);
@@ -165,12 +173,12 @@ function validate(raw: unknown, r: Reporter, source: string, baseDir: string): H
     if (typeof raw.currency === "string" && /^[A-Z]{3}$/.test(raw.currency)) currency = raw.currency;
     else r.error(["currency"], `expected an ISO 4217 code such as USD or EUR, got ${JSON.stringify(raw.currency)}`);
   }
-  const consent = { email: false, sms: false };
+  const consent = { email: false, sms: false, push: false, mail: false, call: false };
   if (raw.consent !== undefined) {
     if (!isObj(raw.consent)) r.error(["consent"], "expected a mapping such as {email: true, sms: false}");
     else {
-      checkFields(raw.consent, ["email", "sms"], ["consent"], r);
-      for (const k of ["email", "sms"] as const) {
+      checkFields(raw.consent, CHANNELS, ["consent"], r);
+      for (const k of CHANNELS) {
         const v = raw.consent[k];
         if (v === undefined) continue;
         if (typeof v === "boolean") consent[k] = v;
@@ -179,9 +187,13 @@ function validate(raw: unknown, r: Reporter, source: string, baseDir: string): H
     }
   }
   const transactions = transactionTable(raw.transactions, r, baseDir);
-  const customers = raw.customers === undefined
-    ? undefined
-    : table(raw.customers, ["customers"], CUSTOMER_COLUMNS, ["id"], r, baseDir);
+  let customers: CustomerSpec | undefined;
+  if (raw.customers !== undefined) {
+    const { attributes, ...rest } = isObj(raw.customers) ? raw.customers : { attributes: undefined };
+    const spec = table(isObj(raw.customers) ? rest : raw.customers, ["customers"], CUSTOMER_COLUMNS, ["id"], r, baseDir, CUSTOMER_FIELDS);
+    const attrs = attributesOf(attributes, ["customers", "attributes"], r);
+    if (spec) customers = { ...spec, attributes: attrs };
+  }
   if (!transactions || calibrationEnd === undefined) return undefined;
   return { source, currency, calibrationEnd, holdoutEnd, studyStart, transactions, customers, consent };
 }

@@ -10,6 +10,7 @@ import { frequencyData, historyState, spendData } from "../../datasets/history.t
 import { fitBgnbd } from "../fit/bgnbd.ts";
 import { fitGammaGamma, type GammaGammaFit } from "../fit/gamma-gamma.ts";
 import { compareHoldout, type HoldoutComparison } from "../fit/holdout.ts";
+import { formatSkips, type SkipReport } from "../../datasets/skips.ts";
 
 const USAGE = "usage: cadence fit --history <config.yaml> [--json]";
 
@@ -52,6 +53,10 @@ export interface FitReport {
   calibrationEnd: number;
   holdoutEnd?: number;
   currency: string;
+  /** rows a documented rule skipped, per reason, with examples */
+  skipped: SkipReport;
+  /** the transactions file, for the skip summary */
+  file: string;
   bgnbd: ReturnType<typeof fitBgnbd>;
   gammaGamma: GammaGammaFit | null;
   holdout: HoldoutComparison | null;
@@ -82,6 +87,8 @@ export function fitHistory(configFile: string): Promise<FitReport> {
     calibrationEnd: h.config.calibrationEnd,
     holdoutEnd: h.config.holdoutEnd,
     currency: h.config.currency,
+    skipped: h.skipped,
+    file: h.config.transactions.file,
     bgnbd,
     gammaGamma,
     holdout,
@@ -96,6 +103,7 @@ function toJson(r: FitReport) {
     customers: r.customers,
     transactions: r.transactions,
     logLikelihood: r.bgnbd.logLikelihood,
+    skipped: r.skipped.counts,
     holdout: r.holdout ? { predicted: r.holdout.predicted, actual: r.holdout.actual } : null,
   };
 }
@@ -110,6 +118,7 @@ export function formatReport(r: FitReport): string {
   const out = [
     `history   ${r.config}`,
     `data      ${int(r.transactions)} transactions, ${int(r.customers)} customers purchasing by ${formatDate(r.calibrationEnd)} (calibration end, inclusive)`,
+    ...formatSkips(r.skipped, r.file),
     "",
     `BG/NBD (time in weeks)`,
     `  r ${f(rr)}   alpha ${f(alpha)}   a ${f(a)}   b ${f(b)}`,

@@ -41,6 +41,11 @@ export class CustomerTable {
   jFlags!: Uint8Array; // 1 opened, 2 clicked a message of this instance, 4 holdout
   jPending!: Uint8Array; // messages of this instance held for later (send window, deferral)
   ledgers: (number[] | undefined)[] = []; // engine/core/ledger.ts, allocated on first contact
+  /**
+   * Extra attributes by name (segment, region, loyalty tier... from a history's customers file), each an
+   * array indexed by customer; null = unknown. Plans read them as attr.<name> (engine/plan/scope.ts).
+   */
+  attrs: Map<string, (string | number | boolean | null)[]> = new Map();
 
   constructor(capacity: number, journeys: number) {
     this.capacity = Math.max(1, capacity);

@@ -65,4 +65,28 @@ const functions: Scope<ExprCtx>["functions"] = {
   hour: { args: 0, call: (x) => Math.floor((((x.now + x.t.tz[x.c]) % DAY) + DAY) % DAY / HOUR) },
 };
 
-export const coreScope: Scope<ExprCtx> = { vars, functions };
+/**
+ * `attr.<name>`: an extra customer attribute (CustomerTable.attrs, from a history's customers file).
+ * Any identifier compiles: a plan is validated without knowing the population, so the names are checked
+ * against it when a run starts (engine/sim/population-spec.ts checkPlanAttributes); a customer without
+ * the value reads null.
+ */
+const ATTR = /^attr\.[A-Za-z_][A-Za-z0-9_]*$/;
+const attrGetters = new Map<string, (x: ExprCtx) => Value>();
+function attrGetter(name: string): (x: ExprCtx) => Value {
+  let f = attrGetters.get(name);
+  if (!f) {
+    const key = name.slice(5);
+    attrGetters.set(name, f = (x) => x.t.attrs.get(key)?.[x.c] ?? null);
+  }
+  return f;
+}
+const withAttrs = new Proxy(vars, {
+  getOwnPropertyDescriptor: (target, name) =>
+    typeof name === "string" && ATTR.test(name)
+      ? { value: attrGetter(name), writable: false, enumerable: false, configurable: true }
+      : Reflect.getOwnPropertyDescriptor(target, name),
+  get: (target, name, receiver) => (typeof name === "string" && ATTR.test(name) ? attrGetter(name) : Reflect.get(target, name, receiver)),
+});
+
+export const coreScope: Scope<ExprCtx> = { vars: withAttrs, functions };

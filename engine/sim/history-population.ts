@@ -10,7 +10,6 @@
  * The run starts the day after the cut-off (the cut-off day is inclusive in the state).
  */
 import { createHash } from "node:crypto";
-import { consentBit, EMAIL, SMS } from "../core/channels.ts";
 import { CustomerTable, NEVER } from "../core/customer-table.ts";
 import { uniform } from "../core/hash.ts";
 import { DAY, formatDate, type Minutes } from "../core/time.ts";
@@ -64,7 +63,8 @@ export function historySource(file: string, cutoff?: Minutes): HistorySource {
 export function historyHash(h: History): string {
   const t = h.transactions, c = h.customers, hash = createHash("sha256");
   const bytes = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-  for (const a of [t.customer, t.time, t.amount, t.quantity, c.signup, c.email, c.sms]) hash.update(bytes(a));
+  for (const a of [t.customer, t.time, t.amount, t.quantity, c.signup, c.email, c.sms, c.consent]) hash.update(bytes(a));
+  for (const [name, values] of c.attrs) hash.update(`${name}\u0000${JSON.stringify(values)}`);
   const r = h.returns;
   if (r.length) for (const a of [r.customer, r.time, r.amount]) hash.update(bytes(a));
   hash.update(h.ids.join("\n"));
@@ -93,6 +93,12 @@ export function historyPopulation(file: string, o: HistoryPopulationOptions): Po
   const table = new CustomerTable(n, o.journeys), traits = newTraits(n);
   const streams = new Streams(o.seed, n), seed = worldSeed(o.seed);
   const tzCache = new Map<string, number>();
+  // extra attributes (attr.<name> in plans), in the table's customer order
+  const attrs = [...h.customers.attrs].map(([name, values]) => {
+    const list: (string | number | boolean | null)[] = new Array(n);
+    table.attrs.set(name, list);
+    return { values, list };
+  });
   for (let i = 0; i < s.length; i++) {
     if (!s.known[i]) continue;
     const c = table.add(h.ids[i]), key = table.key[c];
@@ -109,8 +115,10 @@ export function historyPopulation(file: string, o: HistoryPopulationOptions): Po
     }
     traits.spend[c] = orderScale(gg, s.x[i], s.meanRepeatValue[i], u(4), w);
     drawWorldTraits(streams, c, table, traits, w, o.start);
-    // what the history knows overrides the priors: consents (e-mail, SMS; no other channel is assumed), timezone
-    table.consent[c] = table.consent0[c] = (s.email[i] ? consentBit(EMAIL) : 0) | (s.sms[i] ? consentBit(SMS) : 0);
+    // what the history knows overrides the priors: consents (every channel: the file's columns, else the
+    // config's assumption, default none), timezone, attributes
+    table.consent[c] = table.consent0[c] = h.customers.consent[i];
+    for (const a of attrs) a.list[c] = a.values[i];
     const zone = h.customers.timezone[i];
     if (zone) {
       let off = tzCache.get(zone);

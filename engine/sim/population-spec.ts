@@ -22,6 +22,8 @@ export interface PopulationSpec {
   days?: number;
   /** history: customers known at the cut-off */
   customers?: number;
+  /** the extra attributes its customers carry (attr.<name> in plans); none for the synthetic population */
+  attributes: string[];
 }
 
 /**
@@ -30,7 +32,7 @@ export interface PopulationSpec {
  * @example const spec = parsePopulation("history:datasets/cdnow.yaml"); runPlan(plan, { population: spec.population, start: spec.start, days: spec.days })
  */
 export function parsePopulation(text: string | undefined): PopulationSpec {
-  if (text === undefined || text === "synthetic") return { kind: "synthetic", label: "synthetic" };
+  if (text === undefined || text === "synthetic") return { kind: "synthetic", label: "synthetic", attributes: [] };
   const m = /^history:(.+)$/.exec(text);
   if (!m) throw new InputError(`--population: expected 'synthetic' or 'history:<config.yaml>', got '${text}'`);
   const file = m[1];
@@ -45,5 +47,33 @@ export function parsePopulation(text: string | undefined): PopulationSpec {
     start: formatDate(cfg.calibrationEnd + DAY),
     days: cfg.holdoutEnd !== undefined ? Math.floor(cfg.holdoutEnd / DAY) - Math.floor(cfg.calibrationEnd / DAY) : undefined,
     customers,
+    attributes: [...src.history.customers.attrs.keys()],
   };
+}
+
+/**
+ * The load-time check of `attr.<name>` in a plan against the population it runs on. A plan is validated
+ * without a population (`cadence validate`), so any attribute name compiles there; this check, made
+ * before a run once the population is known, stops with the plan file, the field, the attribute and the
+ * attributes the population has. `plan` is the parsed plan (any JSON-like value; its texts are scanned).
+ * @example checkPlanAttributes(plan, parsePopulation("history:datasets/retail.yaml"), "plan.yaml")
+ */
+export function checkPlanAttributes(plan: unknown, spec: PopulationSpec, source = "plan"): void {
+  const have = new Set(spec.attributes), problems: string[] = [];
+  const walk = (v: unknown, path: string) => {
+    if (typeof v === "string") {
+      for (const m of v.matchAll(/(?<![\w.])attr\.([A-Za-z_][A-Za-z0-9_]*)/g)) {
+        if (have.has(m[1])) continue;
+        const has = spec.attributes.length
+          ? `its customers have ${spec.attributes.join(", ")}`
+          : spec.kind === "synthetic"
+          ? "the synthetic population has no attributes: run on --population history:<config> whose customers file maps it under customers.attributes"
+          : "its customers file maps no attributes (customers.attributes in the history config)";
+        problems.push(`${source}: ${path || "(plan)"}: attr.${m[1]} is not an attribute of the population ${spec.label}; ${has}`);
+      }
+    } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}[${i}]`));
+    else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, path ? `${path}.${k}` : k);
+  };
+  walk(plan, "");
+  if (problems.length) throw new InputError([...new Set(problems)].join("\n"));
 }
