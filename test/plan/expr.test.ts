@@ -6,6 +6,7 @@ import {
   type Scope,
   toNumber,
   truthy,
+  MAX_OPERATORS,
   type Value,
 } from "../../engine/plan/expr.ts";
 
@@ -487,38 +488,71 @@ describe("nothing outside the scope is reachable", () => {
   });
 });
 
-describe("speed", () => {
-  it("evaluates the audience example a million times", () => {
-    // A struct-like context with plain property getters, close to how the core reads its tables.
-    type Row = { email: boolean; lifecycle: string; lastPurchase: number };
-    const scope: Scope<Row> = {
-      vars: {
-        "consent.email": (r) => r.email,
-        lifecycle: (r) => r.lifecycle,
-        lastPurchase: (r) => r.lastPurchase,
-      },
-      functions: { daysSince: { args: 1, call: (_r, [t]) => (typeof t === "number" ? NOW - t : null) } },
-    };
-    const e = compileExpression(
-      'consent.email && lifecycle != "churned" && daysSince(lastPurchase) > 60',
-      scope,
-    );
-    const ctxs: Row[] = Array.from(
-      { length: 1024 },
-      (_, i) => ({
-        email: i % 7 !== 0,
-        lifecycle: i % 5 ? "regular" : "churned",
-        lastPurchase: 900 - (i % 200),
-      }),
-    );
-    let hits = 0;
-    for (let i = 0; i < 100_000; i++) hits += e(ctxs[i & 1023]) ? 1 : 0; // warm up
-    hits = 0;
-    const t0 = performance.now();
-    for (let i = 0; i < 1_000_000; i++) hits += e(ctxs[i & 1023]) ? 1 : 0;
-    const ns = ((performance.now() - t0) * 1e6) / 1_000_000;
-    console.log(`expr: ${ns.toFixed(1)} ns/eval (${hits} of 1,000,000 true)`);
-    expect(hits).toBeGreaterThan(0);
-    expect(hits).toBeLessThan(1_000_000);
+describe("size limit and long chains (issue 9 #7)", () => {
+  const scope = scopeWith();
+  // Independent reference: the documented semantics applied left to right, one operator at a time.
+  const ref = (vals: Value[], ops: string[]): Value => {
+    let a = vals[0];
+    ops.forEach((op, i) => {
+      const b = vals[i + 1];
+      if (op === "+" && typeof a === "string" && typeof b === "string") return void (a = a + b);
+      if (typeof a !== "number" || typeof b !== "number" || ((op === "/" || op === "%") && b === 0)) return void (a = null);
+      const v = op === "+" ? a + b : op === "-" ? a - b : op === "*" ? a * b : op === "/" ? a / b : a % b;
+      a = Number.isFinite(v) ? v : null;
+    });
+    return a;
+  };
+  const chain = (n: number, op: (i: number) => string) =>
+    Array.from({ length: n }, (_, i) => `${i ? ` ${op(i)} ` : ""}${i % 3 === 0 ? "orders" : i % 3 === 1 ? String((i % 11) + 1) : "tenure"}`).join("");
+
+  it("refuses more than MAX_OPERATORS operators with the limit, at compile time", () => {
+    const long = chain(20_000, () => "+");
+    const e = (() => {
+      try {
+        compileExpression(long, scope);
+      } catch (e) {
+        return e as ExprError;
+      }
+    })();
+    expect(e).toBeInstanceOf(ExprError);
+    expect(e!.message).toMatch(/^expression too long: more than 1,000 operators \(the limit\) at column \d+; split it/);
+    expect(MAX_OPERATORS).toBe(1000);
+    expect(() => compileExpression(chain(1002, () => "+"), scope)).toThrow(/too long/); // 1,001 operators
+    expect(() => compileExpression(chain(1001, () => "+") + " > 3", scope)).toThrow(/too long/);
+    expect(() => compileExpression(chain(1001, () => "+"), scope)).not.toThrow(); // exactly 1,000
+    expect(() => compileExpression(`-${"-".repeat(50)}orders`, scope)).not.toThrow();
+  });
+
+  it("evaluates a 1,000-term chain in a loop, equal to the left-to-right semantics", () => {
+    const ops = ["+", "-"];
+    const src = chain(1000, (i) => ops[i % 2]);
+    const f = compileExpression(src, scope);
+    const vals = (ctx: Ctx) => Array.from({ length: 1000 }, (_, i) => (i % 3 === 0 ? ctx.orders : i % 3 === 1 ? (i % 11) + 1 : ctx.tenure));
+    const opList = Array.from({ length: 999 }, (_, i) => ops[(i + 1) % 2]);
+    for (const ctx of [{ orders: 3, tenure: 40 }, { orders: -2.5, tenure: 0 }, { orders: null, tenure: 1 }, { orders: "x", tenure: 2 }] as Ctx[]) {
+      expect(f(ctx)).toBe(ref(vals(ctx), opList));
+    }
+    expect(f({ orders: 3, tenure: 40 })).toBe(ref(vals({ orders: 3, tenure: 40 }), opList));
+    expect(typeof f({ orders: 3, tenure: 40 })).toBe("number");
+  });
+
+  it("keeps division by zero, overflow and text concatenation in long mixed chains", () => {
+    let seed = 9;
+    const u = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let trial = 0; trial < 300; trial++) {
+      const n = 2 + Math.floor(u() * 40);
+      const ctx: Ctx = { orders: u() < 0.2 ? null : Math.round((u() - 0.5) * 40) / 4, name: "ab" };
+      const terms: string[] = [], vals: Value[] = [], ops: string[] = [];
+      for (let i = 0; i < n; i++) {
+        const r = u(), k = 1 + Math.floor(u() * 9);
+        const [t, v]: [string, Value] = r < 0.3 ? ["orders", ctx.orders] : r < 0.4 ? ["name", "ab"] : r < 0.5 ? ["0", 0] : r < 0.55 ? ["1e308", 1e308] : r < 0.6 ? ["null", null] : [String(k), k];
+        terms.push(t), vals.push(v);
+        if (i) ops.push(["+", "+", "-", "*", "/", "%"][Math.floor(u() * 6)]);
+      }
+      // Parenthesise each prefix so precedence does not reorder: the value is the left-to-right chain.
+      let src = terms[0];
+      for (let i = 1; i < n; i++) src = `(${src}) ${ops[i - 1]} ${terms[i]}`;
+      expect(compileExpression(src, scope)(ctx), src).toBe(ref(vals, ops));
+    }
   });
 });
