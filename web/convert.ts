@@ -2,7 +2,7 @@
 import { CHANNELS, consentBit } from "../engine/core/channels.ts";
 import { dayOfYear, monthDay } from "../engine/core/calendar.ts";
 import { formatTime, parseDate } from "../engine/core/time.ts";
-import type { CustomerRow } from "../engine/live/row-codec.ts";
+import type { CustomerRow } from "../engine/core/row-codec.ts";
 import type { PlanRow } from "../engine/live/store.ts";
 
 export const minutes = (iso: string): number => parseDate(iso)!;

@@ -8,7 +8,7 @@ import { formatTime } from "../core/time.ts";
 import * as K from "../sim/kinds.ts";
 import { inControl } from "./control-group.ts";
 import type { LiveDriver } from "./driver.ts";
-import { type CustomerRow, encodeRow } from "./row-codec.ts";
+import { type CustomerRow, encodeRow } from "../core/row-codec.ts";
 
 const TIMER_KINDS: Record<number, string> = { [K.K_TIMER]: "journey", [K.K_RETRY]: "retry", [K.K_DUE]: "due", [K.K_INACTIVE]: "inactivity" };
 

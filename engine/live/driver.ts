@@ -23,7 +23,7 @@ import type { Clock } from "./clock.ts";
 import { type ControlGroup, inControl } from "./control-group.ts";
 import { rankOf } from "./event-kinds.ts";
 import { liveSink } from "./live-sink.ts";
-import { type CustomerRow, decodeRow, emptyRow, encodeRow } from "./row-codec.ts";
+import { type CustomerRow, decodeRow, emptyRow, encodeRow } from "../core/row-codec.ts";
 import type { PlanRow, Store } from "./store.ts";
 
 /** An event as the driver takes it (the API has validated it and turned times into minutes). */
@@ -183,10 +183,13 @@ export class LiveDriver {
       case "contact": // a contact made outside the plan counts in the pressure rules (issue 10b)
         if (ev.channel >= 0) this.core.external(c, ev.channel, Math.max(0, compiled.names.categories.indexOf(e.category ?? "relational")), at);
         break;
-      case "bounced":
-        if (ev.channel >= 0) t.consent[c] &= ~consentBit(ev.channel);
+      case "bounced": {
+        // a hard bounce: the address is dead, so the channel is lost (as the simulated world does)
+        const consent = ev.channel >= 0 ? compiled.channels[ev.channel]?.consent ?? ev.channel : -1;
+        if (consent >= 0) t.reach[c] &= ~consentBit(consent), t.consent[c] &= ~consentBit(consent);
         if (ev.channel >= 0) this.store.cancelPending(e.customer, CHANNELS[ev.channel]);
         break;
+      }
       case "delivered":
         break; // recorded; the simulator does not hand deliveries to the core either
       case "unsubscribed":
