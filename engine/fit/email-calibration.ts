@@ -55,8 +55,8 @@ export interface ArmRelevance {
   womens: number;
 }
 
-/** Fitted with DEFAULT_WORLD's e-mail click 0.48 and convert 0.051 (docs/world-model.md, "Calibration"). */
-export const HILLSTROM_RELEVANCE: ArmRelevance = { mens: 1.31, womens: 1 / 1.31 };
+/** Fitted with DEFAULT_WORLD's e-mail click 0.15 and convert 0.055 (issue 11 re-calibration; docs/world-model.md, "Calibration"). */
+export const HILLSTROM_RELEVANCE: ArmRelevance = { mens: 1.28, womens: 1 / 1.28 };
 
 /** Observed organic rates per recency month (1–12) in the No E-Mail arm, and its spend per converter. */
 interface ControlRates {

@@ -20,6 +20,13 @@ export interface Traits {
   sensitivity: Float32Array; // fatigue added per unit contact weight
   fatigue: Float64Array; // current fatigue level, decays with the world's half-life
   fatigueAt: Int32Array; // time of the last fatigue update
+  // the world's memory of messages (engine/sim/world.ts)
+  dueAt: Int32Array; // time of the organic purchase already scheduled (0: none)
+  absorbed: Uint8Array; // 1: a message pulled that purchase forward; when it comes due it is not made again
+  cameSend: Int32Array; // send + 1 of the last message that brought the customer to the site (attribution)
+  cameUntil: Int32Array; // end of that message's attribution window
+  offerSend: Int32Array; // send + 1 of the last opened offer (discount)
+  offerUntil: Int32Array; // end of its validity
 }
 
 export interface Population {
@@ -100,6 +107,12 @@ export function newTraits(n: number): Traits {
     sensitivity: new Float32Array(n),
     fatigue: new Float64Array(n),
     fatigueAt: new Int32Array(n),
+    dueAt: new Int32Array(n),
+    absorbed: new Uint8Array(n),
+    cameSend: new Int32Array(n),
+    cameUntil: new Int32Array(n),
+    offerSend: new Int32Array(n),
+    offerUntil: new Int32Array(n),
   };
 }
 

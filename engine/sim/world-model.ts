@@ -3,15 +3,19 @@
  * their sources in docs/world-model.md. Every figure here is a default a caller may override.
  */
 export interface ChannelResponse {
-  deliver: number; // P(delivered | sent)
-  open: number; // P(opened | delivered) for a broadcast message, before affinity, relevance and fatigue
-  click: number; // P(clicked | opened)
-  convert: number; // P(purchase | clicked)
+  deliver: number; // P(delivered | sent) for a live address: 1 − soft bounces
+  hardBounce: number; // share of addresses that are dead: their first send hard-bounces and the channel is lost for good
+  inbox: number; // P(inbox | delivered) at a good sender reputation; the rest lands in spam, unseen
+  open: number; // P(opened | delivered), broadcast, mean affinity, at the reference cadence (human opens)
+  click: number; // P(came to the site | opened) at the reference cadence: tracked clicks and untracked visits
+  tracked: number; // share of those visits that are tracked clicks (the rest come by typing the address)
+  convert: number; // P(incremental purchase | came), relevance 1, an active recent buyer
   lift: number; // P(an extra purchase within days | delivered, not clicked): the view-through halo
-  unsubscribe: number; // P(opt-out | delivered) at zero fatigue
-  complain: number; // P(spam complaint | delivered) at zero fatigue
+  unsubscribe: number; // P(opt-out | delivered) at the reference cadence
+  complain: number; // P(spam complaint | delivered) at the reference cadence
   fatigueWeight: number; // how much one delivered contact adds to fatigue
   openDelay: number; // mean minutes from delivery to open
+  gapDays?: number; // the cadence its benchmarks were measured at, when not the world's referenceGapDays
 }
 
 export interface WorldModel {
@@ -43,15 +47,28 @@ export interface WorldModel {
   disengagedAt: number; // fatigue at or above which a customer counts as disengaged
   conversionDelay: number; // mean minutes click → purchase
   liftDays: number; // mean days until a halo purchase
+  // --- issue 11: cadence, who a message moves, discounts, intent, deliverability, measurement
+  referenceGapDays: number; // channel rates are benchmarks measured at one send of that channel every this many days
+  openBoost: { triggered: number; targeted: number; broadcast: number }; // × √relevance on opens, by program kind
+  state: { dormant: number; prospect: number; lapsed: number; lapsedDays: number }; // incremental conversion × these, by purchase state
+  pullForwardDays: number; // a purchase already due within this many days is pulled forward by a message, not added
+  pullForwardConvert: number; // P(purchase | came, a purchase already due within pullForwardDays)
+  attributionDays: number; // an organic purchase within this many days of a click or visit is attributed to the message
+  discount: { gain: number; scale: number; redeemAnyway: number; validDays: number }; // response × (1 + gain(1 − e^(−d/scale)))
+  cartBeforePurchase: number; // share of organic purchases preceded by an abandoned cart (purchase intent)
+  cartLeadHours: number; // mean hours from that cart to the purchase
+  transactionalOpen: number; // P(opened | delivered) of a transactional message (order confirmation)
+  reputation: { halfLifeDays: number; goodBelow: number; worstAt: number; worstInbox: number }; // complaint rate → inbox placement
+  machineOpens: number; // share of e-mail recipients whose client opens every delivered message (Apple Mail Privacy Protection)
 }
 
-// click and convert are fitted on Kevin Hillstrom's e-mail experiment (MineThatData 2008, ../shared/data/hillstrom):
-// a simulated broadcast to each arm reproduces its visit, conversion and spend lift within the 95 % intervals
-// (engine/fit/email-calibration.ts; figures in docs/world-model.md, "Calibration"). "click" there stands for
-// "came to the site because of the e-mail", clicked or not: hence far above the 14 % click-to-open benchmark.
+// click (came to the site | opened) and convert are fitted on Kevin Hillstrom's e-mail experiment
+// (MineThatData 2008, ../shared/data/hillstrom): a simulated broadcast to each arm reproduces its visit,
+// conversion and spend lift within the 95 % intervals (engine/fit/email-calibration.ts; docs/world-model.md).
+// Every other rate is a published benchmark measured on lists mailed about weekly (docs/calibration.md).
 const email: ChannelResponse = {
-  deliver: 0.99, open: 0.2, click: 0.48, convert: 0.051, lift: 0.002, unsubscribe: 0.002, complain: 0.00012,
-  fatigueWeight: 1, openDelay: 180,
+  deliver: 0.994, hardBounce: 0.004, inbox: 0.85, open: 0.2, click: 0.15, tracked: 0.9, convert: 0.055, lift: 0.0005,
+  unsubscribe: 0.0014, complain: 0.00012, fatigueWeight: 1, openDelay: 180,
 };
 
 export const DEFAULT_WORLD: WorldModel = {
@@ -74,10 +91,14 @@ export const DEFAULT_WORLD: WorldModel = {
   sensitivitySigma: 0.6,
   channels: [
     email,
-    { deliver: 0.98, open: 0.9, click: 0.05, convert: 0.08, lift: 0.004, unsubscribe: 0.005, complain: 0.0005, fatigueWeight: 3, openDelay: 10 },
-    { deliver: 0.9, open: 0.06, click: 0.5, convert: 0.06, lift: 0.001, unsubscribe: 0.003, complain: 0, fatigueWeight: 0.5, openDelay: 30 },
-    { deliver: 0.97, open: 0.5, click: 0.04, convert: 0.15, lift: 0.006, unsubscribe: 0.0005, complain: 0, fatigueWeight: 2, openDelay: 1440 },
-    { deliver: 0.4, open: 0.9, click: 0.3, convert: 0.12, lift: 0.01, unsubscribe: 0.01, complain: 0.002, fatigueWeight: 5, openDelay: 0 },
+    // SMS: Klaviyo SMS benchmarks (click ≈ 6 %+, opt-out 0.6–1 % per send); read rate an assumption
+    { deliver: 0.98, hardBounce: 0.005, inbox: 1, open: 0.9, click: 0.085, tracked: 1, convert: 0.06, lift: 0.001, unsubscribe: 0.007, complain: 0.0003, fatigueWeight: 3, openDelay: 10 },
+    // push: open 2–6 % (Braze)
+    { deliver: 0.9, hardBounce: 0, inbox: 1, open: 0.045, click: 0.5, tracked: 1, convert: 0.05, lift: 0.0003, unsubscribe: 0.003, complain: 0, fatigueWeight: 0.5, openDelay: 30 },
+    // direct mail: response ≈ 9 % for house lists (ANA/DMA 2018) = read × came
+    { deliver: 0.97, hardBounce: 0.01, inbox: 1, open: 0.5, click: 0.18, tracked: 0, convert: 0.12, lift: 0.002, unsubscribe: 0.0005, complain: 0, fatigueWeight: 2, openDelay: 1440, gapDays: 28 },
+    // call centre: no public benchmark at hand, assumptions
+    { deliver: 0.4, hardBounce: 0.02, inbox: 1, open: 0.9, click: 0.3, tracked: 1, convert: 0.12, lift: 0.005, unsubscribe: 0.01, complain: 0.002, fatigueWeight: 5, openDelay: 0 },
   ],
   relevance: { triggered: 2, targeted: 1.5, broadcast: 1 },
   fatigueHalfLifeDays: 14,
@@ -87,7 +108,44 @@ export const DEFAULT_WORLD: WorldModel = {
   disengagedAt: 6,
   conversionDelay: 30,
   liftDays: 3,
+  referenceGapDays: 7,
+  openBoost: { triggered: 1.15, targeted: 1, broadcast: 1 }, // × √relevance: triggered opens 1.15 × √2 = 1.63 × broadcast before fatigue; ≈ 1.9 × at the same cadence (Epsilon)
+  state: { dormant: 0.1, prospect: 0.2, lapsed: 0.3, lapsedDays: 365 },
+  pullForwardDays: 10,
+  pullForwardConvert: 0.35,
+  attributionDays: 5,
+  discount: { gain: 1, scale: 0.15, redeemAnyway: 0.6, validDays: 14 },
+  cartBeforePurchase: 0.2,
+  cartLeadHours: 24,
+  transactionalOpen: 0.6,
+  reputation: { halfLifeDays: 7, goodBelow: 0.001, worstAt: 0.003, worstInbox: 0.5 },
+  machineOpens: 0,
 };
+
+/**
+ * The fatigue a customer carries just after a send when that channel alone is sent every
+ * `referenceGapDays` (geometric sum of decayed weights): the benchmarks' cadence. Response and opt-out
+ * rates are the channel's figures at this fatigue; less pressure answers better, more answers worse.
+ */
+export function referenceFatigue(w: WorldModel, channel: number): number {
+  const r = w.channels[channel];
+  return r.fatigueWeight / (1 - Math.pow(0.5, (r.gapDays ?? w.referenceGapDays) / w.fatigueHalfLifeDays));
+}
+
+/** Response multiplier at fatigue f: 1 at the reference cadence. */
+export function fatigueDamp(w: WorldModel, channel: number, f: number): number {
+  return (1 + referenceFatigue(w, channel) / w.fatigueScale) / (1 + f / w.fatigueScale);
+}
+
+/** Opt-out and complaint multiplier at fatigue f: 1 at the reference cadence. */
+export function fatigueOptOut(w: WorldModel, channel: number, f: number): number {
+  return (1 + f / w.fatigueOptOut) / (1 + referenceFatigue(w, channel) / w.fatigueOptOut);
+}
+
+/** A discount's multiplier on incremental response: 1 + gain·(1 − e^(−d/scale)), rising with diminishing returns. */
+export function discountResponse(w: WorldModel, d: number): number {
+  return d > 0 ? 1 + w.discount.gain * (1 - Math.exp(-d / w.discount.scale)) : 1;
+}
 
 /** A deep copy with overrides applied (objects merged, arrays replaced). */
 export function worldWith(over: Partial<WorldModel> = {}): WorldModel {

@@ -5,7 +5,9 @@
  * events on the simulator's queue and hands the customer events it produces to the driver (`fire`),
  * which passes them to the core. It never makes a plan decision.
  */
-import { CHANNELS, consentBit } from "../core/channels.ts";
+import { CHANNELS, consentBit, EMAIL } from "../core/channels.ts";
+import { NEVER } from "../core/customer-table.ts";
+import { uniform } from "../core/hash.ts";
 import type { CompiledPlan } from "../core/compiled.ts";
 import {
   EV_BACK_IN_STOCK,
@@ -23,14 +25,15 @@ import {
   EV_VISIT,
 } from "../core/events.ts";
 import { nextBirthday } from "../core/calendar.ts";
-import { DAY } from "../core/time.ts";
+import { DAY, HOUR } from "../core/time.ts";
 import type { EventQueue } from "./event-queue.ts";
 import * as K from "./kinds.ts";
 import type { Metrics } from "./metrics.ts";
 import type { Population } from "./population.ts";
 import { ALERT, CART, MOVE, ORGANIC, RESPONSE, type Streams, VISIT } from "./random.ts";
 import type { Recorder } from "./recorder.ts";
-import type { WorldModel } from "./world-model.ts";
+import { discountResponse, fatigueDamp, fatigueOptOut, type WorldModel } from "./world-model.ts";
+import { type WorldCounters, worldCounters } from "./world-metrics.ts";
 
 /** What the world needs from the driver that runs it. */
 export interface WorldDriver {
@@ -48,6 +51,9 @@ export interface WorldDriver {
   leave(c: number, time: number): void;
 }
 
+// purposes of per-customer hashes (fixed facts, not streams): whose mail client opens everything, whose address is dead
+const MACHINE_OPENS = 9, DEAD_ADDRESS = 10;
+
 export class World {
   private readonly halfLife: number;
   // Life events (product alerts, moves, membership renewals) are simulated only when the plan listens to
@@ -55,12 +61,18 @@ export class World {
   private readonly alerts: boolean;
   private readonly moves: boolean;
   private readonly renewals: boolean;
+  readonly counters: WorldCounters;
+  // Sender reputation: e-mail deliveries and complaints, decayed with the world's half-life (one sender).
+  private repDelivered = 0;
+  private repComplaints = 0;
+  private repAt = 0;
 
   constructor(private readonly d: WorldDriver) {
     const plan = d.plan;
     this.halfLife = d.model.fatigueHalfLifeDays * DAY;
     const listens = (e: number) => plan.triggers[e].length + plan.exits[e].length + plan.resumes[e].length > 0;
     this.alerts = listens(EV_BACK_IN_STOCK), this.moves = listens(EV_MOVED), this.renewals = listens(EV_SUBSCRIPTION_EXPIRING);
+    this.counters = worldCounters(d.metrics);
   }
 
   /** A customer's organic life starts at `at` (the run's start, or their signup). */
@@ -80,45 +92,146 @@ export class World {
     return plan.campaigns[p.campaign].targeted ? rel.targeted : rel.broadcast;
   }
 
-  /** The world answers a message sent at `time`: fatigue first, then delivery, opens, clicks, purchases, opt-outs. */
+  private openBoost(send: number): number {
+    const plan = this.d.plan, b = this.d.model.openBoost, p = plan.programs[plan.sends[send].program];
+    if (p.kind === "journey") return b.triggered;
+    return plan.campaigns[p.campaign].targeted ? b.targeted : b.broadcast;
+  }
+
+  /**
+   * How movable the customer is by a message (docs/world-model.md, "Who a message moves"): an active
+   * recent buyer 1 (Hillstrom's customers, on whom conversion is fitted); no longer buying, never
+   * bought, or last bought long ago: less.
+   */
+  private movable(c: number, time: number): number {
+    const { population: { table, traits }, model: { state } } = this.d;
+    let m = traits.alive[c] ? 1 : state.dormant;
+    const last = table.lastPurchase[c];
+    if (last === NEVER) m *= state.prospect;
+    else if (time - last > state.lapsedDays * DAY) m *= state.lapsed;
+    return m;
+  }
+
+  /** P(inbox | delivered) for an e-mail now: the channel's placement, lowered while complaints run high. */
+  private inbox(time: number): number {
+    const w = this.d.model, r = w.reputation, base = w.channels[EMAIL].inbox;
+    this.decayReputation(time);
+    if (this.repDelivered < 500) return base;
+    const rate = this.repComplaints / this.repDelivered;
+    if (rate <= r.goodBelow) return base;
+    const x = Math.min(1, (rate - r.goodBelow) / (r.worstAt - r.goodBelow));
+    return base * (1 - x * (1 - r.worstInbox));
+  }
+
+  private decayReputation(time: number): void {
+    if (time <= this.repAt) return;
+    const k = Math.pow(0.5, (time - this.repAt) / (this.d.model.reputation.halfLifeDays * DAY));
+    this.repDelivered *= k, this.repComplaints *= k, this.repAt = time;
+  }
+
+  /**
+   * The world answers a message sent at `time`: fatigue, bounce, inbox placement, then opens (human and
+   * machine), opt-outs, visits (tracked clicks or not) and purchases, which are caused by the message,
+   * pulled forward from one already due, or none. Transactional messages are opened and nothing more.
+   */
   respond(c: number, send: number, time: number): void {
     const { plan, population: { table, traits }, model: w, streams: rnd, queue: q, metrics } = this.d;
-    const s = plan.sends[send], ch = plan.channels[s.channel]!, key = table.key[c];
-    const r = w.channels[s.channel];
-    const f = traits.fatigue[c] * Math.pow(0.5, (time - traits.fatigueAt[c]) / this.halfLife) +
-      r.fatigueWeight * traits.sensitivity[c];
+    const s = plan.sends[send], ch = plan.channels[s.channel]!, key = table.key[c], wc = this.counters;
+    const r = w.channels[s.channel], transactional = plan.addressOnly[s.category] === 1;
+    const decayed = traits.fatigue[c] * Math.pow(0.5, (time - traits.fatigueAt[c]) / this.halfLife);
+    // a transactional message is expected: it neither tires nor annoys (docs/world-model.md)
+    const f = transactional ? decayed : decayed + r.fatigueWeight * traits.sensitivity[c];
     traits.fatigue[c] = f, traits.fatigueAt[c] = time;
-    if (rnd.u(c, key, RESPONSE) >= r.deliver) return;
+    if (r.hardBounce > 0 && uniform(rnd.seed, key, DEAD_ADDRESS + s.channel, 0) < r.hardBounce) {
+      wc.bounces++, wc.hardBounces++; // a dead address: its first send bounces and the channel is lost for good
+      if (ch.consent >= 0) table.reach[c] &= ~consentBit(ch.consent), table.consent[c] &= ~consentBit(ch.consent);
+      return;
+    }
+    if (rnd.u(c, key, RESPONSE) >= r.deliver) return void wc.bounces++; // soft bounce
     const delivered = time + ch.latency, day = this.d.dayOf(time);
     metrics.delivered++, metrics.daily.delivered[day]++, metrics.channels[s.channel].delivered++;
     this.d.recorder?.event(delivered, c, EV_DELIVERED, s.channel, s.program, send, 0);
-    const damp = 1 / (1 + f / w.fatigueScale), rel = this.relevance(send);
     const aff = traits.affinity[c * CHANNELS.length + s.channel];
-    const optOut = 1 + f / w.fatigueOptOut;
-    if (rnd.u(c, key, RESPONSE) < r.unsubscribe * optOut / Math.sqrt(rel)) {
+    let inbox = r.inbox;
+    if (s.channel === EMAIL) {
+      inbox = this.inbox(time);
+      this.repDelivered++;
+      if (w.machineOpens > 0 && uniform(rnd.seed, key, MACHINE_OPENS, 0) < w.machineOpens) {
+        q.push(delivered + 1, K.K_OPENED, c, send, 1); // the mail client fetches every image, inbox or not
+      }
+    }
+    if (inbox < 1 && rnd.u(c, key, RESPONSE) >= inbox) return void wc.spam++;
+    wc.inbox++;
+    if (transactional) {
+      wc.transactional++;
+      if (rnd.u(c, key, RESPONSE) < Math.min(0.98, w.transactionalOpen * aff)) {
+        q.push(delivered + Math.round(rnd.exp(c, key, RESPONSE, r.openDelay)), K.K_OPENED, c, send);
+      }
+      return;
+    }
+    const damp = fatigueDamp(w, s.channel, f), rel = this.relevance(send);
+    const optOut = fatigueOptOut(w, s.channel, f) / Math.sqrt(rel);
+    if (rnd.u(c, key, RESPONSE) < r.unsubscribe * optOut) {
       q.push(delivered + 60, K.K_UNSUBSCRIBED, c, send);
-    } else if (rnd.u(c, key, RESPONSE) < r.complain * optOut / Math.sqrt(rel)) {
+    } else if (rnd.u(c, key, RESPONSE) < r.complain * optOut) {
       q.push(delivered + 60, K.K_COMPLAINED, c, send);
     }
     if (rnd.u(c, key, RESPONSE) < w.leaveRate * (f / w.fatigueScale) ** 2) q.push(delivered + DAY, K.K_LEAVE, c);
-    const pOpen = Math.min(0.98, r.open * aff * Math.sqrt(rel) * damp);
+    const pOpen = Math.min(0.98, (r.open / inbox) * this.openBoost(send) * Math.sqrt(rel) * aff * damp);
+    const movable = this.movable(c, time), boost = discountResponse(w, s.discount);
     if (rnd.u(c, key, RESPONSE) < pOpen) {
       const opened = delivered + Math.round(rnd.exp(c, key, RESPONSE, r.openDelay));
       q.push(opened, K.K_OPENED, c, send);
+      if (s.discount > 0) traits.offerSend[c] = send + 1, traits.offerUntil[c] = opened + w.discount.validDays * DAY;
       if (rnd.u(c, key, RESPONSE) < Math.min(0.95, r.click * Math.sqrt(rel) * damp)) {
-        const clicked = opened + 2;
-        q.push(clicked, K.K_CLICKED, c, send);
-        if (rnd.u(c, key, RESPONSE) < Math.min(0.9, r.convert * rel)) {
+        const came = opened + 2;
+        if (rnd.u(c, key, RESPONSE) < r.tracked) q.push(came, K.K_CLICKED, c, send);
+        else q.push(came, K.K_VISIT, c, 1);
+        wc.visits++, wc.programs[s.program].visits++;
+        traits.cameSend[c] = send + 1, traits.cameUntil[c] = came + w.attributionDays * DAY;
+        const due = traits.dueAt[c];
+        const pending = traits.alive[c] && !traits.absorbed[c] && due > came && due - came <= w.pullForwardDays * DAY;
+        const p = pending ? w.pullForwardConvert : Math.min(0.9, r.convert * rel * movable * boost);
+        if (rnd.u(c, key, RESPONSE) < p) {
           const value = rnd.gamma(c, key, RESPONSE, w.spend.p, traits.spend[c]);
-          q.push(clicked + Math.round(rnd.exp(c, key, RESPONSE, w.conversionDelay)), K.K_MESSAGE_PURCHASE, c, send, value);
+          if (pending) traits.absorbed[c] = 1; // the purchase already due happens now, because of the message
+          q.push(came + Math.round(rnd.exp(c, key, RESPONSE, w.conversionDelay)), K.K_MESSAGE_PURCHASE, c, send, pending ? -value : value);
         }
         return;
       }
     }
-    if (rnd.u(c, key, RESPONSE) < r.lift * aff * rel * damp) {
+    if (rnd.u(c, key, RESPONSE) < r.lift * aff * rel * damp * movable * boost) {
       const value = rnd.gamma(c, key, RESPONSE, w.spend.p, traits.spend[c]);
       q.push(delivered + Math.round(rnd.exp(c, key, RESPONSE, w.liftDays * DAY)), K.K_MESSAGE_PURCHASE, c, send, value);
     }
+  }
+
+  /**
+   * An organic purchase: credited to the message that brought the customer within the attribution
+   * window, and paid with an offer's discount when one is open (the customer would have bought anyway).
+   */
+  private organicPurchase(c: number, time: number, value: number): void {
+    const { plan, population: { table, traits }, model: w, streams: rnd, metrics } = this.d;
+    const wc = this.counters, day = this.d.dayOf(time);
+    let program = -1, paid = value;
+    const offer = traits.offerSend[c] - 1;
+    if (offer >= 0 && traits.offerUntil[c] >= time && rnd.u(c, table.key[c], RESPONSE) < w.discount.redeemAnyway) {
+      const d = plan.sends[offer].discount;
+      paid = value * (1 - d), program = plan.sends[offer].program;
+      metrics.discountCost += value * d;
+      traits.offerSend[c] = 0; // one redemption per offer
+      wc.redeemedAnyway++, wc.discountAnyway += value * d;
+      wc.programs[program].redeemedAnyway++, wc.programs[program].incrementalRevenue -= value * d;
+    } else if (traits.cameSend[c] > 0 && traits.cameUntil[c] >= time) {
+      program = plan.sends[traits.cameSend[c] - 1].program;
+    }
+    metrics.purchase(c, day, paid, -1);
+    if (program >= 0) {
+      wc.attributedOrganic++, wc.attributedOrganicRevenue += paid, wc.programs[program].attributedOrders++;
+      const p = metrics.programs[program];
+      p.conversions++, p.revenue += paid;
+    }
+    this.d.fire(c, EV_PURCHASE, time, -1, paid);
   }
 
   /** Handles one of the world's queue kinds; false when `kind` is not the world's. */
@@ -133,30 +246,35 @@ export class World {
       case K.K_ORGANIC_PURCHASE: {
         if (table.gone[c]) return true;
         const value = rnd.gamma(c, table.key[c], ORGANIC, w.spend.p, traits.spend[c]);
-        metrics.purchase(c, day(), value, -1);
-        fire(c, EV_PURCHASE, time, -1, value);
+        // pulled forward by a message: it happened then; the organic life goes on with the same draws
+        if (traits.absorbed[c]) traits.absorbed[c] = 0;
+        else this.organicPurchase(c, time, value);
         if (rnd.u(c, table.key[c], ORGANIC) < traits.drop[c]) traits.alive[c] = 0;
         this.nextPurchase(c, time);
         return true;
       }
       case K.K_MESSAGE_PURCHASE: {
         if (table.gone[c]) return true;
-        const discount = plan.sends[a].discount, value = b * (1 - discount);
-        metrics.discountCost += b * discount;
-        metrics.purchase(c, day(), value, plan.sends[a].program);
+        const pulled = b < 0, full = Math.abs(b), discount = plan.sends[a].discount, value = full * (1 - discount);
+        const program = plan.sends[a].program, wc = this.counters, pw = wc.programs[program];
+        metrics.discountCost += full * discount;
+        metrics.purchase(c, day(), value, program);
+        pw.attributedOrders++;
+        if (pulled) wc.pulledForward++, pw.pulledForward++, pw.incrementalRevenue -= full * discount;
+        else wc.causedOrders++, wc.causedRevenue += value, pw.incrementalOrders++, pw.incrementalRevenue += value;
         fire(c, EV_PURCHASE, time, a, value);
         return true;
       }
       case K.K_VISIT:
         if (table.gone[c]) return true;
         fire(c, EV_VISIT, time);
-        this.nextVisit(c, time);
+        if (a === 0) this.nextVisit(c, time); // a = 1: a visit a message brought, not part of the organic stream
         return true;
       case K.K_CART:
         if (table.gone[c]) return true;
         if (plan.usesVisits) fire(c, EV_VISIT, time); // the visit in which the cart was left
         fire(c, EV_CART, time);
-        this.nextCart(c, time);
+        if (a === 0) this.nextCart(c, time); // a = 1: the cart before an organic purchase (intent)
         return true;
       case K.K_BIRTHDAY:
         if (table.gone[c]) return true;
@@ -172,6 +290,8 @@ export class World {
         return true;
       case K.K_OPENED:
         if (table.gone[c]) return true;
+        if (b === 1) this.counters.machineOpens++;
+        else this.counters.humanOpens++;
         metrics.opens++, metrics.daily.opens[day()]++, metrics.programs[plan.sends[a].program].opens++;
         fire(c, EV_OPENED, time, a);
         return true;
@@ -187,6 +307,7 @@ export class World {
         const unsub = kind === K.K_UNSUBSCRIBED;
         if (unsub) metrics.unsubscribes++, metrics.channels[ch].unsubscribes++, metrics.daily.unsubscribes[day()]++;
         else metrics.complaints++, metrics.channels[ch].complaints++, metrics.daily.complaints[day()]++;
+        if (!unsub && ch === EMAIL) this.decayReputation(time), this.repComplaints++;
         fire(c, unsub ? EV_UNSUBSCRIBED : EV_COMPLAINED, time, a);
         return true;
       }
@@ -205,8 +326,16 @@ export class World {
   private nextPurchase(c: number, after: number): void {
     const { population: { table, traits }, streams: rnd, queue: q } = this.d;
     if (traits.alive[c] && traits.rate[c] > 0) {
-      q.push(after + 1 + Math.floor(rnd.exp(c, table.key[c], ORGANIC, 1 / traits.rate[c]) * DAY), K.K_ORGANIC_PURCHASE, c);
-    }
+      const at = after + 1 + Math.floor(rnd.exp(c, table.key[c], ORGANIC, 1 / traits.rate[c]) * DAY);
+      q.push(at, K.K_ORGANIC_PURCHASE, c);
+      traits.dueAt[c] = at;
+      // intent: some purchases follow an abandoned cart (the customer comes back without any message)
+      const w = this.d.model;
+      if (w.cartBeforePurchase > 0 && rnd.u(c, table.key[c], CART) < w.cartBeforePurchase) {
+        const cart = at - 1 - Math.floor(rnd.exp(c, table.key[c], CART, w.cartLeadHours * HOUR));
+        if (cart > after) q.push(cart, K.K_CART, c, 1), this.counters.intentCarts++;
+      }
+    } else traits.dueAt[c] = 0;
   }
 
   // Visits that end in an abandoned cart, and the other visits, are two independent streams: most plans

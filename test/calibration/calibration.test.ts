@@ -1,0 +1,49 @@
+/** Every calibration figure inside its published band (docs/calibration.md), and the command's outputs. */
+import { describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BENCHMARKS } from "../../engine/calibration/benchmarks.ts";
+import { calibrate, inside } from "../../engine/calibration/measure.ts";
+import { main } from "../../engine/cli/main.ts";
+import { capture } from "../capture.ts";
+
+describe("calibration against published benchmarks", () => {
+  const rows = calibrate({ customers: 5000, days: 365, seed: 1 });
+
+  it("measures one figure per benchmark, each with a source", () => {
+    expect(rows.map((r) => `${r.channel}/${r.kind}/${r.metric}`)).toEqual(BENCHMARKS.map((b) => `${b.channel}/${b.kind}/${b.metric}`));
+    for (const r of rows) expect(r.source.length).toBeGreaterThan(10);
+  });
+
+  it("keeps every figure inside its band at a weekly cadence", () => {
+    const out = rows.filter((r) => !inside(r)).map((r) => `${r.channel}/${r.kind} ${r.metric} = ${r.simulated} not in [${r.low}, ${r.high}]`);
+    expect(out).toEqual([]);
+  });
+
+  it("holds on another seed too", () => {
+    const other = calibrate({ customers: 5000, days: 365, seed: 2 });
+    expect(other.filter((r) => !inside(r)).map((r) => `${r.channel}/${r.kind} ${r.metric} = ${r.simulated}`)).toEqual([]);
+  });
+
+  it("has triggered e-mail order far more than campaigns, and transactional ones not at all", () => {
+    const get = (kind: string, metric: string) => rows.find((r) => r.channel === "email" && r.kind === kind && r.metric === metric)!.simulated;
+    expect(get("triggered", "orders")).toBeGreaterThan(8 * get("broadcast", "orders"));
+    expect(get("transactional", "orders")).toBe(0);
+    expect(get("transactional", "unsubscribes")).toBe(0);
+  });
+
+  it("cadence calibration --json prints { metric, channel, kind, simulated, low, high, source } and writes the Markdown", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cadence-cal-")), md = join(dir, "calibration.md");
+    const r = await capture(() => main(["calibration", "--json", "--customers", "2000", "--out", md]));
+    const list = JSON.parse(r.out) as Record<string, unknown>[];
+    expect(list.length).toBe(BENCHMARKS.length);
+    expect(Object.keys(list[0])).toEqual(["metric", "channel", "kind", "simulated", "low", "high", "source"]);
+    const text = readFileSync(md, "utf8");
+    expect(text).toMatch(/^# Calibration/);
+    expect(text).toContain("| email | broadcast | unsubscribes |");
+    const bad = await capture(() => main(["calibration", "--customers", "ten"]));
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--customers/);
+  });
+});
