@@ -1,0 +1,270 @@
+/**
+ * The live API against a real server over HTTP and a real SQLite file: authentication and roles, input
+ * errors (400 with the field, 413, 415), the plan lifecycle with four eyes and the audit log, events
+ * with idempotency ids, customers in JSON and CSV, GDPR erasure, opt-outs cancelling pending messages,
+ * contacts made outside the plan counting in pressure, the control group, timers across a restart and
+ * replacing a live plan mid-journey.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { parseDate } from "../../engine/core/time.ts";
+import { promote, tempDb, testServer, type TestServer } from "./live-helpers.ts";
+
+const T0 = parseDate("2026-03-02")!; // a Monday
+const at = (h: number) => new Date((T0 + h * 60) * 60000).toISOString();
+
+const PLAN = `name: live test
+timezone: "+00:00"
+channels:
+  email: {}
+  sms: { window: always }
+pressure:
+  exempt: { categories: [transactional] }
+  rules:
+    - name: one-a-day
+      cap: 1
+      window: 24h
+programs:
+  - id: welcome
+    type: journey
+    trigger: { event: signup }
+    exitOn: [purchase]
+    steps:
+      - wait: 2d
+      - send: { channel: email, message: welcome, category: relational }
+  - id: receipt
+    type: journey
+    trigger: { event: purchase }
+    reentry: always
+    steps:
+      - send: { channel: email, message: receipt, category: transactional }
+`;
+
+let servers: TestServer[] = [];
+function server(o: Parameters<typeof testServer>[0] = {}): TestServer {
+  const s = testServer({ start: T0, ...o });
+  servers.push(s);
+  return s;
+}
+afterEach(async () => {
+  for (const s of servers) await s.stop();
+  servers = [];
+});
+
+const customer = (id: string, extra: Record<string, unknown> = {}) => ({ id, signup: at(0), consents: ["email", "sms"], ...extra });
+
+describe("authentication and input errors", () => {
+  it("answers 401 without a key, 403 for a role that may not, naming the roles that may", async () => {
+    const s = server();
+    const none = await s.api("GET", "/v1/plans", undefined, { key: "" });
+    expect(none.status).toBe(401);
+    expect(none.body.error).toContain("Authorization: Bearer <key>");
+    expect((await s.api("GET", "/v1/plans", undefined, { key: "cad_000000000000_" + "x".repeat(32) })).body.error).toBe("unknown or revoked API key");
+    const wrong = await s.api("POST", "/v1/events", { id: "e1", customer: "C1", type: "visit" }, { key: s.keys.analyst });
+    expect(wrong.status).toBe(403);
+    expect(wrong.body.error).toBe("this key's role is analyst; POST /v1/events needs ingest or admin");
+  });
+
+  it("names the field and what is valid (400), refuses other content types (415) and big bodies (413)", async () => {
+    const s = server();
+    const bad = await s.api("POST", "/v1/events", { events: [{ id: "e1", customer: "C1", type: "visit" }, { id: "e2", customer: "C1", type: "purchse" }] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.problems[0].path).toBe("body.events[1].type");
+    expect(bad.body.problems[0].message).toContain('"purchase"');
+    const many = await s.api("POST", "/v1/events", { events: Array.from({ length: 1001 }, (_, i) => ({ id: `e${i}`, customer: "C1", type: "visit" })) });
+    expect(many.status).toBe(400);
+    expect(many.body.problems[0].path).toBe("body.events");
+    expect(many.body.problems[0].message).toContain("1000");
+    const query = await s.api("GET", "/v1/outbox?limit=0");
+    expect(query.status).toBe(400);
+    expect(query.body.problems[0].path).toBe("query.limit");
+    const text = await s.api("POST", "/v1/events", "id=1", { type: "text/plain" });
+    expect(text.status).toBe(415);
+    expect(text.body.error).toBe("Content-Type 'text/plain'; POST /v1/events takes application/json");
+    const big = await s.api("POST", "/v1/events", { id: "e1", customer: "C1", type: "visit", message: "x".repeat(5 << 20) });
+    expect(big.status).toBe(413);
+    // nothing of the refused requests was stored
+    expect(s.store.eventCount()).toBe(0);
+  });
+
+  it("returns a plan's problems with their line numbers", async () => {
+    const s = server();
+    const r = await s.api("POST", "/v1/plans", "name: x\nprograms:\n  - id: a\n    type: journey\n    trigger: { event: signup }\n    steps:\n      - send: { channel: fax, message: m }\n", { type: "application/yaml" });
+    expect(r.status).toBe(400);
+    expect(r.body.problems[0]).toEqual({ path: "programs[0].steps[0].send.channel", line: 7, message: "expected one of email, sms, push, mail or call, got string \"fax\"" });
+    expect(r.body.error).toMatch(/^plan:7: programs\[0\]\.steps\[0\]\.send\.channel: /);
+  });
+
+  it("describes every route in /v1/openapi.json from the validating schemas", async () => {
+    const s = server();
+    const doc = (await s.api("GET", "/v1/openapi.json", undefined, { key: "" })).body;
+    for (const p of ["/v1/events", "/v1/customers", "/v1/customers/{id}", "/v1/plans", "/v1/plans/{id}/approve", "/v1/outbox", "/v1/metrics/live", "/v1/plans/{id}/forecast-vs-actual", "/healthz", "/readyz"]) {
+      expect(Object.keys(doc.paths)).toContain(p);
+    }
+    expect(doc.components.schemas.Event.properties.type.enum).toContain("contact");
+    expect(doc.components.schemas.EventBatch).toBeDefined();
+  });
+});
+
+describe("plan lifecycle", () => {
+  it("needs a forecast to approve, another key to approve, an approved plan to promote; logs who did what", async () => {
+    const s = server();
+    const up = await s.api("POST", "/v1/plans", PLAN, { key: s.keys.analyst, type: "application/yaml" });
+    expect(up.status).toBe(201);
+    const id = up.body.id;
+    expect((await s.api("POST", `/v1/plans/${id}/approve`, undefined, { key: s.keys.approver })).body.error).toContain("has no forecast");
+    expect((await s.api("POST", `/v1/plans/${id}/promote`, undefined, { key: s.keys.operator })).status).toBe(409);
+    const f = await s.api("POST", `/v1/plans/${id}/forecast`, { customers: 200, days: 14, replications: 2 }, { key: s.keys.analyst });
+    expect(f.status).toBe(200);
+    expect(f.body.state).toBe("simulated");
+    expect(f.body.forecast.metrics.contacts.lo).toBeLessThanOrEqual(f.body.forecast.metrics.contacts.mean);
+    // four eyes: an admin who uploaded cannot approve their own plan
+    const own = await s.api("POST", "/v1/plans", PLAN, { type: "application/yaml" });
+    await s.api("POST", `/v1/plans/${own.body.id}/forecast`, { customers: 200, days: 7, replications: 2 });
+    const self = await s.api("POST", `/v1/plans/${own.body.id}/approve`);
+    expect(self.status).toBe(403);
+    expect(self.body.error).toContain("four eyes");
+    expect((await s.api("POST", `/v1/plans/${id}/approve`, undefined, { key: s.keys.approver })).body.state).toBe("approved");
+    const live = await s.api("POST", `/v1/plans/${id}/promote`, undefined, { key: s.keys.operator });
+    expect(live.body).toMatchObject({ state: "live", engine: "0.1.0", hash: up.body.hash, promoted: at(0).replace(".000Z", "Z") });
+    expect((await s.api("POST", `/v1/plans/${id}/pause`, undefined, { key: s.keys.operator })).body.state).toBe("paused");
+    expect((await s.api("POST", `/v1/plans/${id}/resume`, undefined, { key: s.keys.operator })).body.state).toBe("live");
+    expect((await s.api("GET", "/readyz", undefined, { key: "" })).body.plan).toMatchObject({ id, state: "live", hash: up.body.hash });
+    const audit = (await s.api("GET", "/v1/audit", undefined, { key: s.keys.operator })).body.entries.filter((e: { target: string }) => e.target === `plan ${id}`);
+    expect(audit.map((e: { action: string }) => e.action)).toEqual(["plan.upload", "plan.forecast", "plan.approve", "plan.promote", "plan.pause", "plan.resume"]);
+    expect(audit[2].actor).not.toBe(audit[0].actor);
+  });
+});
+
+describe("events and customers", () => {
+  it("processes an idempotency id once, and a 2xx means the events and their decisions are stored", async () => {
+    const s = server();
+    await promote(s, PLAN);
+    const e = { id: "order-1", customer: "C1", type: "purchase", time: at(1), value: 40 };
+    expect((await s.api("POST", "/v1/events", { events: [e, e] }, { key: s.keys.ingest })).body).toMatchObject({ accepted: 1, duplicates: 1 });
+    expect((await s.api("POST", "/v1/events", e, { key: s.keys.ingest })).body).toMatchObject({ accepted: 0, duplicates: 1 });
+    const state = (await s.api("GET", "/v1/customers/C1", undefined, { key: s.keys.analyst })).body;
+    expect(state.profile).toMatchObject({ orders: 1, revenue: 40 });
+    // the receipt is transactional: the customer has no e-mail consent but a reachable address
+    const outbox = (await s.api("GET", "/v1/outbox", undefined, { key: s.keys.ingest })).body.messages;
+    expect(outbox.map((m: { message: string; state: string }) => `${m.message}:${m.state}`)).toEqual(["receipt:pending"]);
+  });
+
+  it("upserts customers from CSV and names the line of a bad row", async () => {
+    const s = server();
+    const csv = "id,timezone,signup,consents,orders,revenue,birthday\nC1,+01:00,2026-01-10,email|sms,2,80.5,03-14\nC2,0,2026-02-01,,0,0,\n";
+    expect((await s.api("POST", "/v1/customers", csv, { key: s.keys.ingest, type: "text/csv" })).body).toEqual({ created: 2, updated: 0 });
+    const c1 = (await s.api("GET", "/v1/customers/C1", undefined, { key: s.keys.analyst })).body.profile;
+    expect(c1).toMatchObject({ timezone: 60, consents: ["email", "sms"], orders: 2, revenue: 80.5, birthday: "03-14", signup: "2026-01-10T00:00:00Z" });
+    const bad = await s.api("POST", "/v1/customers", "id,consents\nC3,email\nC4,emial\n", { key: s.keys.ingest, type: "text/csv" });
+    expect(bad.status).toBe(400);
+    expect(bad.body.problems[0].path).toBe("customers.csv:3: consents.0");
+    const col = await s.api("POST", "/v1/customers", "id,signp\nC3,2026-01-01\n", { key: s.keys.ingest, type: "text/csv" });
+    expect(col.body.error).toContain("customers.csv:1: unknown column 'signp'; did you mean 'signup'?");
+  });
+
+  it("erases a customer: profile, events, timers and messages gone; the log keeps no id", async () => {
+    const s = server();
+    await promote(s, PLAN);
+    await s.api("POST", "/v1/customers", { customers: [customer("C9")] }, { key: s.keys.ingest });
+    await s.api("POST", "/v1/events", { id: "s9", customer: "C9", type: "signup", time: at(1) }, { key: s.keys.ingest });
+    expect(s.store.timersOf("C9").length).toBeGreaterThan(0);
+    expect((await s.api("DELETE", "/v1/customers/C9", undefined, { key: s.keys.operator })).body).toEqual({ erased: true });
+    expect((await s.api("GET", "/v1/customers/C9", undefined, { key: s.keys.analyst })).status).toBe(404);
+    expect(s.store.timersOf("C9")).toEqual([]);
+    expect(s.store.query("SELECT count(*) AS n FROM events WHERE customer = 'C9'")).toEqual([{ n: 0 }]);
+    const audit = JSON.stringify(s.store.auditLog(0, 100));
+    expect(audit).toContain("customer.erase");
+    expect(audit).not.toContain("C9");
+  });
+
+  it("an unsubscribe stops the channel at once, pending messages included", async () => {
+    const s = server();
+    await promote(s, PLAN);
+    await s.api("POST", "/v1/customers", { customers: [customer("C1")] }, { key: s.keys.ingest });
+    await s.api("POST", "/v1/events", { id: "p1", customer: "C1", type: "purchase", time: at(1), value: 10 }, { key: s.keys.ingest });
+    const before = (await s.api("GET", "/v1/outbox", undefined, { key: s.keys.ingest })).body.messages;
+    expect(before.map((m: { state: string }) => m.state)).toEqual(["pending"]);
+    await s.api("POST", "/v1/events", { id: "u1", customer: "C1", type: "unsubscribed", channel: "email", time: at(2) }, { key: s.keys.ingest });
+    const after = (await s.api("GET", "/v1/outbox", undefined, { key: s.keys.ingest })).body.messages;
+    expect(after.map((m: { state: string; lastError: string }) => `${m.state}:${m.lastError}`)).toEqual(["cancelled:opted out"]);
+    expect((await s.api("GET", "/v1/customers/C1", undefined, { key: s.keys.analyst })).body.profile.consents).toEqual(["sms"]);
+  });
+
+  it("a contact made outside the plan counts in the pressure rules like the plan's own", async () => {
+    const s = server();
+    await promote(s, PLAN);
+    await s.api("POST", "/v1/customers", { customers: [customer("C1"), customer("C2")] }, { key: s.keys.ingest });
+    for (const id of ["C1", "C2"]) await s.api("POST", "/v1/events", { id: `s-${id}`, customer: id, type: "signup", time: at(0) }, { key: s.keys.ingest });
+    // C1 met a salesperson the evening before the welcome e-mail is due (48 h after signup)
+    await s.api("POST", "/v1/events", { id: "meet", customer: "C1", type: "contact", channel: "call", category: "relational", time: at(40) }, { key: s.keys.ingest });
+    await s.api("POST", "/v1/clock", { now: at(49) });
+    const d = (await s.api("GET", "/v1/decisions", undefined, { key: s.keys.analyst })).body.decisions;
+    expect(d.map((x: { customer: string; status: string; rule: string }) => `${x.customer}:${x.status}:${x.rule}`).sort()).toEqual(["C1:suppressed:one-a-day", "C2:sent:"]);
+  });
+});
+
+describe("timers and control group", () => {
+  it("a wait stored before a restart fires once after it", async () => {
+    const db = tempDb();
+    const a = server({ db });
+    await promote(a, PLAN);
+    await a.api("POST", "/v1/customers", { customers: [customer("C1")] }, { key: a.keys.ingest });
+    await a.api("POST", "/v1/events", { id: "s1", customer: "C1", type: "signup", time: at(0) }, { key: a.keys.ingest });
+    await a.stop();
+    servers = [];
+    const b = server({ db });
+    expect((await b.api("POST", "/v1/clock", { now: at(47) })).body.fired).toBe(0);
+    expect((await b.api("POST", "/v1/clock", { now: at(49) })).body.fired).toBe(1);
+    await b.api("POST", "/v1/clock", { now: at(100) });
+    expect(b.store.query("SELECT message, state FROM outbox")).toEqual([{ message: "welcome", state: "pending" }]);
+  });
+
+  it("keeps the control group from marketing messages, not from transactional ones; membership is stable", async () => {
+    const db = tempDb();
+    const s = server({ db, control: { share: 0.5, salt: "s1" } });
+    await promote(s, PLAN);
+    const ids = Array.from({ length: 40 }, (_, i) => `K${i}`);
+    await s.api("POST", "/v1/customers", { customers: ids.map((id) => customer(id)) }, { key: s.keys.ingest });
+    await s.api("POST", "/v1/events", { events: ids.flatMap((id) => [{ id: `s${id}`, customer: id, type: "signup", time: at(0) }, { id: `p${id}`, customer: id, type: "purchase", time: at(72), value: 5 }]) }, { key: s.keys.ingest });
+    await s.api("POST", "/v1/clock", { now: at(80) });
+    const rows = s.store.query<{ customer: string; message: string; status: string; rule: string; control: number }>("SELECT customer, message, status, rule, control FROM decisions");
+    const control = new Set(rows.filter((r) => r.control).map((r) => r.customer));
+    expect(control.size).toBeGreaterThan(8);
+    expect(control.size).toBeLessThan(32);
+    for (const r of rows) {
+      if (r.message === "receipt") expect(r.status).toBe("sent");
+      else expect(`${r.status}:${r.rule}`).toBe(control.has(r.customer) ? "holdout:control-group" : "sent:");
+    }
+    const m = (await s.api("GET", "/v1/metrics/live", undefined, { key: s.keys.analyst })).body;
+    expect(m.total.control.customers).toBe(control.size);
+    expect(m.total.treated.sends).toBe(rows.filter((r) => r.status === "sent" && !r.control).length);
+    await s.stop();
+    servers = [];
+    const again = server({ db, control: { share: 0.5, salt: "s1" } });
+    const state = await Promise.all(ids.map(async (id) => (await again.api("GET", `/v1/customers/${id}`, undefined, { key: again.keys.analyst })).body.controlGroup));
+    expect(new Set(ids.filter((_, i) => state[i]))).toEqual(control);
+  });
+
+  it("replacing a live plan: unchanged programs continue, removed ones end and their pending timers go", async () => {
+    const s = server();
+    const both = PLAN.replace("programs:\n", `programs:
+  - id: nurture
+    type: journey
+    trigger: { event: signup }
+    steps:
+      - wait: 3d
+      - send: { channel: sms, message: nurture, category: relational }
+`);
+    await promote(s, both);
+    await s.api("POST", "/v1/customers", { customers: [customer("C1")] }, { key: s.keys.ingest });
+    await s.api("POST", "/v1/events", { id: "s1", customer: "C1", type: "signup", time: at(0) }, { key: s.keys.ingest });
+    expect(s.store.timersOf("C1").length).toBe(2);
+    await s.api("POST", "/v1/clock", { now: at(24) });
+    await promote(s, PLAN); // nurture removed, welcome unchanged
+    const state = (await s.api("GET", "/v1/customers/C1", undefined, { key: s.keys.analyst })).body;
+    expect(state.journeys.map((j: { program: string }) => j.program)).toEqual(["welcome"]);
+    await s.api("POST", "/v1/clock", { now: at(100) });
+    expect(s.store.query("SELECT message FROM decisions")).toEqual([{ message: "welcome" }]);
+    expect(s.store.listPlans().map((p) => p.state)).toEqual(["retired", "live"]);
+  });
+});
