@@ -15,6 +15,7 @@ import { type Population, syntheticPopulation } from "./population.ts";
 import { Recorder } from "./recorder.ts";
 import { simulate, type SimulationRun } from "./simulate.ts";
 import { type WorldModel, worldWith } from "./world-model.ts";
+import { worldCounters } from "./world-metrics.ts";
 
 export interface RunOptions {
   customers?: number; // default 10,000
@@ -50,6 +51,8 @@ export interface Summary {
   revenue: number;
   baselineRevenue: number;
   incrementalRevenue: number;
+  /** Revenue the programs are credited with, as a platform attributes it (≥ what they caused: docs/world-model.md). */
+  attributedRevenue: number;
   messageCost: number;
   discountCost: number;
   cost: number;
@@ -67,7 +70,9 @@ export interface Summary {
   deferred: number;
   holdout: number;
   lifecycleEnd: Record<string, number>;
-  programs: { program: string; kind: string; contacts: number; reach: number; suppressed: number; holdout: number; opens: number; clicks: number; conversions: number; revenue: number; cost: number }[];
+  programs: { program: string; kind: string; contacts: number; reach: number; suppressed: number; holdout: number; opens: number; clicks: number; conversions: number; revenue: number; cost: number;
+    /** attributed = revenue; incremental = what the world knows the program caused, net of discounts given to buyers anyway */
+    attributedRevenue: number; incrementalRevenue: number; pulledForward: number; redeemedAnyway: number }[];
   events: number;
 }
 
@@ -117,6 +122,7 @@ export function runPlan(loaded: LoadedPlan, o: RunOptions = {}): RunResult {
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
 export function summarise(loaded: LoadedPlan, run: SimulationRun, baseline: SimulationRun | null, world: WorldModel, start: string): Summary {
+  const wc = worldCounters(run.metrics);
   const m = run.metrics, plan = run.plan, t = run.population.table, tr = run.population.traits;
   const end = run.start + run.days * DAY;
   let disengaged = 0;
@@ -165,6 +171,7 @@ export function summarise(loaded: LoadedPlan, run: SimulationRun, baseline: Simu
     revenue: round(m.revenue),
     baselineRevenue: round(baselineRevenue),
     incrementalRevenue: round(incrementalRevenue),
+    attributedRevenue: round(m.programs.reduce((a, p) => a + p.revenue, 0)),
     messageCost: round(m.messageCost),
     discountCost: round(m.discountCost),
     cost: round(cost),
@@ -186,6 +193,8 @@ export function summarise(loaded: LoadedPlan, run: SimulationRun, baseline: Simu
       return {
         program: p.id, kind: p.kind, contacts: c.contacts, reach: c.reach, suppressed: c.suppressed, holdout: c.holdout,
         opens: c.opens, clicks: c.clicks, conversions: c.conversions, revenue: round(c.revenue), cost: round(c.cost),
+        attributedRevenue: round(c.revenue), incrementalRevenue: round(wc.programs[i].incrementalRevenue),
+        pulledForward: wc.programs[i].pulledForward, redeemedAnyway: wc.programs[i].redeemedAnyway,
       };
     }),
     events: run.events + (baseline?.events ?? 0),
