@@ -40,6 +40,8 @@ export function formatSummary(s: Summary, currency = "EUR"): string {
       ...Object.entries(s.suppressedByRule).sort((a, b) => b[1] - a[1]).map(([k, v]) => [`  suppressed by ${k}`, fmtInt(v)]),
       ...Object.entries(s.pressureLog.reduce((acc, r) => (r.deferred ? { ...acc, [r.rule]: (acc[r.rule] ?? 0) + r.deferred } : acc), {} as Record<string, number>))
         .map(([k, v]) => [`  deferred by ${k}`, fmtInt(v)]),
+      ["held by send windows / cancelled", `${fmtInt(s.delayedBySendWindow)} / ${fmtInt(s.cancelled)}`],
+      ...Object.entries(s.coercions).map(([k, v]) => [`  coerced: ${k}`, fmtInt(v)]),
     ]),
   ];
   if (s.programs.length) {

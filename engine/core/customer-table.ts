@@ -28,6 +28,7 @@ export class CustomerTable {
   lastOpen!: Int32Array;
   lastClick!: Int32Array;
   lastContact!: Int32Array;
+  lastSeen!: Int32Array; // the latest moment the core acted for this customer: an older event is late (docs/engine.md)
   gone!: Uint8Array; // 1 = left the brand (churned by fatigue, or opted out of everything)
   birthday!: Int16Array; // day of year 0..365, -1 unknown
   score!: Float32Array; // propensity score in [0, 1], for targeted campaigns and priorities
@@ -79,6 +80,7 @@ export class CustomerTable {
     this.lastOpen = grow(this.lastOpen, (s) => new Int32Array(s), n, NEVER);
     this.lastClick = grow(this.lastClick, (s) => new Int32Array(s), n, NEVER);
     this.lastContact = grow(this.lastContact, (s) => new Int32Array(s), n, NEVER);
+    this.lastSeen = grow(this.lastSeen, (s) => new Int32Array(s), n, NEVER);
     this.gone = grow(this.gone, (s) => new Uint8Array(s), n);
     this.birthday = grow(this.birthday, (s) => new Int16Array(s), n, -1);
     this.score = grow(this.score, (s) => new Float32Array(s), n);

@@ -48,6 +48,8 @@ export interface ActionSink {
   /** Call `core.stillInactive(c, since)` at `time`: `days` after the purchase at `since`. */
   inactivity(c: number, time: number, days: number, since: number): void;
   entered(c: number, journey: number, time: number): void;
+  /** An event stamped `time` arrived after the core had acted for this customer at `appliedAt`: applied then. */
+  late?(c: number, type: number, time: number, appliedAt: number): void;
   exited(c: number, journey: number, time: number, reason: "completed" | "goal" | "left"): void;
 }
 
@@ -112,10 +114,18 @@ export class Core {
     return 0;
   }
 
-  /** Handles a customer event at `now` (= ev.time). */
+  /**
+   * Handles a customer event at `now` (= ev.time). A late event — older than the last moment the core
+   * acted for this customer — is applied at that moment instead: its effects are kept, but nothing is
+   * decided in the past and no timer is rewound (docs/engine.md, "Late events").
+   */
   event(c: number, ev: CoreEvent, now: number): void {
     const t = this.table;
     if (t.gone[c]) return;
+    if (now < t.lastSeen[c]) {
+      this.sink.late?.(c, ev.type, now, t.lastSeen[c]);
+      now = t.lastSeen[c];
+    } else t.lastSeen[c] = now;
     switch (ev.type) {
       case EV_PURCHASE:
         t.orders[c]++, t.revenue[c] += ev.value, t.lastPurchase[c] = now;
@@ -218,6 +228,7 @@ export class Core {
   timer(c: number, j: number, generation: number, now: number): void {
     const t = this.table, slot = c * t.journeys + j;
     if (t.gone[c] || t.jPc[slot] < 0 || t.jGen[slot] !== generation) return;
+    if (now > t.lastSeen[c]) t.lastSeen[c] = now;
     const ins = this.plan.journeys[j].code[t.jPc[slot]];
     if (ins.op === OP_WAIT) t.jPc[slot] = ins.next;
     else if (ins.op === OP_WAITFOR) t.jPc[slot] = ins.timedOut;
@@ -342,8 +353,8 @@ export class Core {
   private consented(c: number, send: number): boolean {
     const s = this.plan.sends[send], ch = this.plan.channels[s.channel]!;
     if (ch.consent < 0) return true;
-    // transactional categories need a reachable address only; marketing needs the opt-in (docs/engine.md)
-    const bits = this.plan.addressOnly[s.category] ? this.table.reach[c] : this.table.consent[c];
+    // every message needs a working address; marketing also needs the opt-in, transactional categories do not
+    const bits = this.plan.addressOnly[s.category] ? this.table.reach[c] : this.table.consent[c] & this.table.reach[c];
     return (bits & consentBit(ch.consent)) !== 0;
   }
 
@@ -354,6 +365,7 @@ export class Core {
    */
   offer(c: number, send: number, now: number, at: number, priority: number, deadline: number, instance: number): void {
     const t = this.table, s = this.plan.sends[send], ch = this.plan.channels[s.channel]!;
+    if (now > t.lastSeen[c]) t.lastSeen[c] = now;
     if (!this.consented(c, send)) return this.sink.suppressed(c, send, at, "consent");
     let time = at;
     if (ch.window) {
@@ -412,6 +424,7 @@ export class Core {
    */
   due(c: number, send: number, now: number, priority: number, deadline: number, instance: number): void {
     const t = this.table, s = this.plan.sends[send], ch = this.plan.channels[s.channel]!;
+    if (now > t.lastSeen[c]) t.lastSeen[c] = now;
     const contact = this.contact;
     contact.time = now, contact.program = s.program, contact.channel = s.channel, contact.category = s.category;
     contact.priority = priority;

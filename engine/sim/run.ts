@@ -24,6 +24,8 @@ export interface RunOptions {
   start?: string; // first day, default 2026-01-01
   world?: Partial<WorldModel>;
   record?: boolean; // keep per-message and per-event rows (for --out)
+  /** The recorder to fill instead of a new one (engine/explain/observer.ts adds a "why" column); implies record. */
+  recorder?: Recorder;
   baseline?: boolean | SimulationRun; // run the no-plan baseline (default true), or reuse one already run on the same population and seed
   population?: (o: { journeys: number; seed: number; start: number; days: number; world: WorldModel }) => Population;
   onDay?: (phase: string, day: number, days: number) => void;
@@ -68,6 +70,12 @@ export interface Summary {
   /** Suppressions and deferrals by rule, program and channel. */
   pressureLog: { rule: string; program: string; channel: string; suppressed: number; deferred: number }[];
   deferred: number;
+  /** Accepted messages the channel's send window held for later (sent then, unless stopped): not deferrals. */
+  delayedBySendWindow: number;
+  /** Held messages that never went: their journey ended (goal reached) or the customer left first. */
+  cancelled: number;
+  /** Expression values the core could not use as they were, by program or rule and fallback (engine/core/coercions.ts). */
+  coercions: Record<string, number>;
   holdout: number;
   lifecycleEnd: Record<string, number>;
   programs: { program: string; kind: string; contacts: number; reach: number; suppressed: number; holdout: number; opens: number; clicks: number; conversions: number; revenue: number; cost: number;
@@ -105,7 +113,7 @@ export function runPlan(loaded: LoadedPlan, o: RunOptions = {}): RunResult {
     o.population
       ? o.population({ journeys, seed, start, days, world })
       : syntheticPopulation({ customers, seed, start, days, journeys, world });
-  const recorder = o.record ? new Recorder() : null;
+  const recorder = o.recorder ?? (o.record ? new Recorder() : null);
   const compiled = loaded.compiled;
   const run = simulate(compiled, makePopulation(compiled.journeys.length), {
     seed, start, days, world, recorder: recorder ?? undefined, onDay: (d, n) => o.onDay?.("plan", d, n),
@@ -186,6 +194,9 @@ export function summarise(loaded: LoadedPlan, run: SimulationRun, baseline: Simu
     suppressedByRule,
     pressureLog,
     deferred: m.deferred,
+    delayedBySendWindow: m.delayed,
+    cancelled: m.cancelled,
+    coercions: run.coercions,
     holdout: m.holdout,
     lifecycleEnd,
     programs: plan.programs.map((p, i) => {

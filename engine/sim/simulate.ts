@@ -30,6 +30,7 @@ export interface SimulationRun {
   stageStart: Uint8Array; // lifecycle stage of each customer at the start
   events: number;
   wallMs: number;
+  coercions: Record<string, number>; // engine/core/coercions.ts
 }
 
 export interface SimulateOptions {
@@ -111,5 +112,5 @@ export function simulate(plan: CompiledPlan, population: Population, o: Simulate
     },
     onDay: o.onDay,
   });
-  return { plan, population, seed: o.seed, start: o.start, days: o.days, metrics, stageStart, events, wallMs: performance.now() - t0 };
+  return { plan, population, seed: o.seed, start: o.start, days: o.days, metrics, stageStart, events, wallMs: performance.now() - t0, coercions: core.coercions.toJSON() };
 }

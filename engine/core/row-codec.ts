@@ -1,0 +1,130 @@
+/**
+ * One customer's state as a compact, versioned JSON row, for a driver that keeps customers in a store
+ * (the live server) rather than all in memory: it decodes a row into a slot of a CustomerTable, lets
+ * the core decide, and encodes the slot back. The row holds the profile, consents and reachable
+ * addresses, extra attributes, journey instances keyed by program id, and the contact ledger with
+ * program ids and category names — ids and names, not indices, so that a row outlives the plan that
+ * wrote it (indices change when a plan is replaced; ids do not).
+ *
+ * Versions: 1 (no `reach`, `lastSeen`, `attrs`, held-message counts), 2 (this one). Decoding a version-1 row reads
+ * every address as reachable and no message as held. Entries of programs the plan no longer has are
+ * kept with program -1 (they still count in rules without a program filter); a category the plan no
+ * longer has is read as `relational` (a marketing contact, never exempt as transactional would be).
+ */
+import type { CompiledPlan } from "./compiled.ts";
+import { ALL_CONSENTS } from "./channels.ts";
+import { type CustomerTable, NEVER } from "./customer-table.ts";
+import { hashString } from "./hash.ts";
+import { STRIDE } from "./ledger.ts";
+
+export const ROW_VERSION = 2;
+
+/** A journey instance: next instruction, generation, entries, last entry, flags, held messages. */
+export type JourneyRow = [pc: number, gen: number, entries: number, lastEntry: number | null, flags: number, held?: number];
+
+export type AttrValue = string | number | boolean | null;
+
+export interface CustomerRow {
+  v: number;
+  id: string;
+  tz: number;
+  signup: number;
+  consent: number;
+  consent0: number;
+  reach?: number; // bit per channel with a working address; absent in version 1 (all reachable)
+  orders: number;
+  revenue: number;
+  lastPurchase: number | null;
+  lastVisit: number | null;
+  lastOpen: number | null;
+  lastClick: number | null;
+  lastContact: number | null;
+  lastSeen?: number | null; // absent in version 1
+  gone: number;
+  birthday: number;
+  score: number;
+  limit: number;
+  rfm: number;
+  attrs?: Record<string, AttrValue>;
+  journeys: Record<string, JourneyRow>; // by program id
+  ledger: [time: number, program: string | null, channel: number, category: string, priority: number][];
+}
+
+const t2j = (t: number) => (t === NEVER ? null : t);
+const j2t = (t: number | null | undefined) => (t === null || t === undefined ? NEVER : t);
+const RELATIONAL = 1; // engine/core/channels.ts DEFAULT_CATEGORIES
+
+/** The row of slot `c`. @example store.put(id, JSON.stringify(encodeRow(plan, table, c))) */
+export function encodeRow(plan: CompiledPlan, t: CustomerTable, c: number): CustomerRow {
+  const journeys: Record<string, JourneyRow> = {};
+  for (let j = 0; j < t.journeys; j++) {
+    const s = c * t.journeys + j;
+    if (t.jPc[s] < 0 && t.jEntries[s] === 0) continue;
+    journeys[plan.programs[plan.journeys[j].program].id] = [t.jPc[s], t.jGen[s], t.jEntries[s], t2j(t.jLastEntry[s]), t.jFlags[s], t.jPending[s]];
+  }
+  const ledger: CustomerRow["ledger"] = [];
+  const l = t.ledgers[c] ?? [];
+  for (let i = 0; i < l.length; i += STRIDE) {
+    ledger.push([l[i], l[i + 1] >= 0 ? plan.names.programs[l[i + 1]] ?? null : null, l[i + 2], plan.names.categories[l[i + 3]] ?? "", l[i + 4]]);
+  }
+  const row: CustomerRow = {
+    v: ROW_VERSION, id: t.ids[c], tz: t.tz[c], signup: t.signup[c], consent: t.consent[c], consent0: t.consent0[c],
+    reach: t.reach[c], orders: t.orders[c], revenue: t.revenue[c], lastPurchase: t2j(t.lastPurchase[c]),
+    lastVisit: t2j(t.lastVisit[c]), lastOpen: t2j(t.lastOpen[c]), lastClick: t2j(t.lastClick[c]),
+    lastContact: t2j(t.lastContact[c]), lastSeen: t2j(t.lastSeen[c]), gone: t.gone[c], birthday: t.birthday[c], score: t.score[c], limit: t.limit[c],
+    rfm: t.rfm[c], journeys, ledger,
+  };
+  if (t.attrs.size) {
+    row.attrs = {};
+    for (const [name, values] of [...t.attrs.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) row.attrs[name] = values[c] ?? null;
+  }
+  return row;
+}
+
+/**
+ * Writes a row into slot c. Journey instances of programs the plan no longer has are dropped, and so
+ * is the running instance of a program whose code changed (`keep` says which program ids may continue;
+ * all when absent); entry history (re-entry rules) is kept.
+ */
+export function decodeRow(plan: CompiledPlan, t: CustomerTable, c: number, r: CustomerRow, keep?: Set<string>): void {
+  if (r.v !== 1 && r.v !== ROW_VERSION) throw new Error(`customer ${r.id}: row version ${r.v}, expected 1 or ${ROW_VERSION}`);
+  t.ids[c] = r.id, t.key[c] = hashString(r.id);
+  t.tz[c] = r.tz, t.signup[c] = r.signup, t.consent[c] = r.consent, t.consent0[c] = r.consent0;
+  t.reach[c] = r.reach ?? ALL_CONSENTS;
+  t.orders[c] = r.orders, t.revenue[c] = r.revenue, t.lastPurchase[c] = j2t(r.lastPurchase), t.lastVisit[c] = j2t(r.lastVisit);
+  t.lastOpen[c] = j2t(r.lastOpen), t.lastClick[c] = j2t(r.lastClick), t.lastContact[c] = j2t(r.lastContact);
+  t.lastSeen[c] = j2t(r.lastSeen);
+  t.gone[c] = r.gone, t.birthday[c] = r.birthday, t.score[c] = r.score, t.limit[c] = r.limit, t.rfm[c] = r.rfm;
+  for (const values of t.attrs.values()) values[c] = null;
+  for (const [name, v] of Object.entries(r.attrs ?? {})) {
+    let values = t.attrs.get(name);
+    if (!values) t.attrs.set(name, values = []);
+    values[c] = v;
+  }
+  for (let j = 0; j < t.journeys; j++) {
+    const s = c * t.journeys + j, id = plan.programs[plan.journeys[j].program].id, row = r.journeys[id];
+    if (!row) {
+      t.jPc[s] = -1, t.jGen[s] = 0, t.jEntries[s] = 0, t.jLastEntry[s] = NEVER, t.jFlags[s] = 0, t.jPending[s] = 0;
+      continue;
+    }
+    const continues = !keep || keep.has(id);
+    t.jPc[s] = continues ? row[0] : -1, t.jGen[s] = continues ? row[1] : row[1] + 1;
+    t.jEntries[s] = row[2], t.jLastEntry[s] = j2t(row[3]), t.jFlags[s] = row[4], t.jPending[s] = continues ? row[5] ?? 0 : 0;
+  }
+  const l: number[] = [];
+  for (const [time, program, channel, category, priority] of r.ledger) {
+    const p = program === null ? -1 : plan.names.programs.indexOf(program);
+    const k = plan.names.categories.indexOf(category);
+    l.push(time, p, channel, k < 0 ? RELATIONAL : k, priority);
+  }
+  t.ledgers[c] = l.length ? l : undefined;
+}
+
+/** A new customer's row with the table's defaults. */
+export function emptyRow(id: string): CustomerRow {
+  return {
+    v: ROW_VERSION, id, tz: 0, signup: 0, consent: 0, consent0: 0, reach: ALL_CONSENTS, orders: 0, revenue: 0,
+    lastPurchase: null, lastVisit: null, lastOpen: null, lastClick: null, lastContact: null, lastSeen: null, gone: 0, birthday: -1, score: 0,
+    limit: 3, rfm: 0, journeys: {}, ledger: [],
+  };
+}
