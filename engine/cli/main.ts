@@ -12,6 +12,7 @@ const COMMANDS: Record<string, { about: string; load: () => Promise<Command> }> 
   demo: { about: "simulate the example plans on 100,000 customers over a year", load: async () => (await import("./demo.ts")).demoCommand },
   compare: { about: "compare plans and the no-plan baseline over replications, with 95 % intervals and an HTML report", load: async () => (await import("./compare.ts")).compareCommand },
   sweep: { about: "run a grid of plan variants (--set path=v1,v2) and chart margin against unsubscribes", load: async () => (await import("./sweep.ts")).sweepCommand },
+  explain: { about: "one customer's timeline under a plan: events, decisions, and the rule and figures behind each suppression", load: async () => (await import("./explain.ts")).explainCommand },
   fit: { about: "fit purchase (BG/NBD) and order-value (gamma-gamma) models on a history", load: async () => (await import("./fit.ts")).fitCommand },
   backtest: { about: "replay a recorded history through a plan: what it would have sent, and the pressure", load: async () => (await import("./backtest.ts")).backtestCommand },
   calibration: { about: "simulate each channel and program kind at a weekly cadence beside published benchmarks", load: async () => (await import("./calibration.ts")).calibrationCommand },

@@ -7,6 +7,8 @@ import { formatSummary } from "./format.ts";
 import { InputError } from "../plan/errors.ts";
 import { parseDate } from "../core/time.ts";
 import { parsePopulation } from "../sim/population-spec.ts";
+import { syntheticPopulation } from "../sim/population.ts";
+import { ExplainRecorder } from "../explain/observer.ts";
 
 const USAGE = "cadence simulate <plan.yaml> [--population synthetic|history:<config.yaml>] [--customers N] [--days D] [--seed S] [--start YYYY-MM-DD] [--out DIR] [--json]";
 
@@ -30,13 +32,22 @@ export async function simulateCommand(args: string[]): Promise<number> {
   if (pop.kind === "history" && values.customers !== undefined) {
     throw new InputError(`--customers: a history population has its own customers (${pop.customers}); drop --customers or use --population synthetic`);
   }
+  const customers = intFlag(values.customers, "customers", 10_000, 1, 20_000_000);
+  // --out: messages.csv gets a "why" column, explained at each decision from the plan run's own table
+  const recorder = values.out !== undefined ? new ExplainRecorder(loaded.compiled) : undefined;
+  let attached = false;
   const result = runPlan(loaded, {
-    customers: intFlag(values.customers, "customers", 10_000, 1, 20_000_000),
+    customers,
     days: intFlag(values.days, "days", pop.days ?? 365, 1, 3650),
     seed: intFlag(values.seed, "seed", 1, 0, 2 ** 31 - 1),
     start: values.start ?? pop.start,
-    population: pop.population,
+    population: (p) => {
+      const made = pop.population ? pop.population(p) : syntheticPopulation({ ...p, customers });
+      if (recorder && !attached) recorder.attach(made.table), attached = true; // the plan's run comes before the baseline's
+      return made;
+    },
     record: values.out !== undefined,
+    recorder,
     onDay: progress(loaded.plan.name),
   });
   if (values.out) {

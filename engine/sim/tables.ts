@@ -23,6 +23,11 @@ export function dailyTable(run: SimulationRun, baseline?: SimulationRun | null):
   return aq.table(cols);
 }
 
+const whyOf = (rec: Recorder): string[] | null => {
+  const why = (rec as Recorder & { why?: string[] }).why;
+  return why && why.length === rec.mTime.length ? why : null;
+};
+
 /** One row per message decision: sent, suppressed (with the rule) or holdout. */
 export function messagesTable(run: Pick<SimulationRun, "plan"> & { population: { table: { ids: string[] } } }, rec: Recorder): aq.ColumnTable {
   const p = run.plan, ids = run.population.table.ids;
@@ -37,6 +42,8 @@ export function messagesTable(run: Pick<SimulationRun, "plan"> & { population: {
     rule: rec.mRule,
     cost: rec.mCost,
     at: rec.mAt.map(formatTime),
+    // an explaining recorder (engine/explain/observer.ts) adds why each message was not sent as decided
+    ...(whyOf(rec) ? { why: whyOf(rec) } : {}),
   });
 }
 

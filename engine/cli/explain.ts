@@ -1,0 +1,37 @@
+/** `cadence explain <plan.yaml> --customer ID [--population synthetic|history:<config>] [--customers N] [--seed S] [--days D] [--start DATE] [--json]` */
+import { loadPlan } from "../plan/load.ts";
+import { InputError } from "../plan/errors.ts";
+import { parsePopulation } from "../sim/population-spec.ts";
+import { explainCustomer, formatTimeline } from "../explain/timeline.ts";
+import { intFlag, parse } from "./args.ts";
+
+const USAGE = "cadence explain <plan.yaml> --customer ID [--population synthetic|history:<config.yaml>] [--customers N] [--seed S] [--days D] [--start YYYY-MM-DD] [--json]";
+
+export async function explainCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {
+    customer: { type: "string" },
+    population: { type: "string" },
+    customers: { type: "string" },
+    seed: { type: "string" },
+    days: { type: "string" },
+    start: { type: "string" },
+    json: { type: "boolean" },
+  }, USAGE);
+  if (positionals.length !== 1) throw new InputError(`expected one plan file, got ${positionals.length}\nusage: ${USAGE}`);
+  if (!values.customer) throw new InputError(`--customer: give the id of the customer to explain, e.g. --customer C0000042 (the ids of simulate --out's customers.csv)\nusage: ${USAGE}`);
+  const loaded = loadPlan(positionals[0]);
+  const pop = parsePopulation(values.population);
+  if (pop.kind === "history" && values.customers !== undefined) {
+    throw new InputError(`--customers: a history population has its own customers (${pop.customers}); drop --customers or use --population synthetic`);
+  }
+  const tl = explainCustomer(loaded, {
+    customer: values.customer as string,
+    customers: intFlag(values.customers, "customers", 10_000, 1, 20_000_000),
+    days: intFlag(values.days, "days", pop.days ?? 365, 1, 3650),
+    seed: intFlag(values.seed, "seed", 1, 0, 2 ** 31 - 1),
+    start: (values.start as string | undefined) ?? pop.start,
+    population: pop.population,
+  });
+  console.log(values.json ? JSON.stringify(tl) : formatTimeline(tl));
+  return 0;
+}
