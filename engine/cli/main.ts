@@ -16,6 +16,7 @@ const COMMANDS: Record<string, { about: string; load: () => Promise<Command> }> 
   fit: { about: "fit purchase (BG/NBD) and order-value (gamma-gamma) models on a history", load: async () => (await import("./fit.ts")).fitCommand },
   backtest: { about: "replay a recorded history through a plan: what it would have sent, and the pressure", load: async () => (await import("./backtest.ts")).backtestCommand },
   calibration: { about: "simulate each channel and program kind at a weekly cadence beside published benchmarks", load: async () => (await import("./calibration.ts")).calibrationCommand },
+  contributions: { about: "what each program adds (plan with and without it) and which library programs would add most", load: async () => (await import("./contributions.ts")).contributionsCommand },
   serve: { about: "run the live server: Hono API, SQLite store, timers, outbox (docs/live.md)", load: async () => (await import("./serve.ts")).serveCommand },
   keys: { about: "create or list the live server's API keys", load: async () => (await import("./keys.ts")).keysCommand },
 };

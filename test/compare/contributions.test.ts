@@ -1,0 +1,69 @@
+/** Per-program contributions on common random numbers, and the missing library templates ranked (issue 11 #12). */
+import { describe, expect, it } from "vitest";
+import { contributions, libraryTemplates } from "../../engine/compare/contributions.ts";
+import { main } from "../../engine/cli/main.ts";
+import { loadPlan } from "../../engine/plan/load.ts";
+import { runPlan } from "../../engine/sim/run.ts";
+import { capture } from "../capture.ts";
+import { plan } from "../helpers.ts";
+
+const yaml = `name: two
+timezone: "+01:00"
+margin: 0.45
+channels:
+  email: { cost: 0.002 }
+programs:
+  - use: programs/abandoned-cart
+    with: { followUpChannel: email }
+  - use: programs/newsletter
+`;
+
+describe("contributions", () => {
+  const p = plan(yaml, "scenarios/two.yaml");
+  const o = { customers: 1500, days: 120, replications: 2, seed: 5 };
+  const r = contributions(p, o);
+
+  it("measures each program as the plan with it minus the plan without it, on the same seeds", () => {
+    expect(r.programs.map((x) => x.id)).toEqual(["abandoned-cart", "newsletter"]);
+    // recompute the newsletter's contribution by hand on seed 5
+    const only = plan(yaml.replace("  - use: programs/newsletter\n", ""), "scenarios/two.yaml");
+    const a = runPlan(p, { customers: 1500, days: 120, seed: 5, baseline: false }).summary;
+    const b = runPlan(only, { customers: 1500, days: 120, seed: 5, baseline: false }).summary;
+    const c = runPlan(p, { customers: 1500, days: 120, seed: 6, baseline: false }).summary;
+    const d = runPlan(only, { customers: 1500, days: 120, seed: 6, baseline: false }).summary;
+    const nl = r.programs[1];
+    expect(nl.incrementalMargin.mean).toBeCloseTo((a.margin - b.margin + c.margin - d.margin) / 2, 6);
+    expect(nl.unsubscribes.mean).toBe((a.unsubscribes - b.unsubscribes + c.unsubscribes - d.unsubscribes) / 2);
+    expect(nl.contacts).toBe((a.programs[1].contacts + c.programs[1].contacts) / 2);
+    expect(nl.unsubscribes.mean).toBeGreaterThan(0); // a weekly newsletter costs opt-outs
+    expect(nl.incrementalMargin.lo).not.toBeNull();
+  });
+
+  it("ranks the library templates missing from the plan by incremental margin per contact", () => {
+    expect(libraryTemplates().length).toBe(23);
+    const names = r.missing.map((m) => m.template);
+    expect(names).not.toContain("abandoned-cart");
+    expect(names).not.toContain("newsletter");
+    expect(names.length + r.skipped.length).toBe(21);
+    const per = r.missing.map((m) => m.perContact ?? -Infinity);
+    for (let i = 1; i < per.length; i++) expect(per[i]).toBeLessThanOrEqual(per[i - 1]);
+    expect(r.skipped.every((s) => /not configured/.test(s.reason))).toBe(true); // templates on channels the plan lacks
+  });
+
+  it("prints the issue's JSON shape and names a bad flag", async () => {
+    const out = await capture(() => main(["contributions", "scenarios/batch-and-blast.yaml", "--customers", "800", "--days", "60", "--replications", "2", "--json"]));
+    expect(out.code).toBe(0);
+    const j = JSON.parse(out.out);
+    expect(Object.keys(j)).toEqual(["programs", "missing"]);
+    expect(Object.keys(j.programs[0])).toEqual(["id", "contacts", "incrementalMargin", "unsubscribes"]);
+    expect(Object.keys(j.programs[0].incrementalMargin)).toEqual(["mean", "lo", "hi"]);
+    expect(Object.keys(j.missing[0])).toEqual(["template", "incrementalMargin", "perContact"]);
+    expect(j.programs.map((x: { id: string }) => x.id)).toEqual(loadPlan("scenarios/batch-and-blast.yaml").compiled.programs.map((x) => x.id));
+    const bad = await capture(() => main(["contributions", "scenarios/batch-and-blast.yaml", "--replications", "0"]));
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--replications/);
+    const none = await capture(() => main(["contributions"]));
+    expect(none.code).toBe(2);
+    expect(none.err).toMatch(/exactly one plan file/);
+  });
+});
