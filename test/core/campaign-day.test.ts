@@ -1,0 +1,120 @@
+/**
+ * Same-day campaign arbitration through the drivers' own path (campaignOccurrences → runDays →
+ * core.campaignDay), and the pieces it rests on: the schedule expansion and audience selection.
+ */
+import { describe, expect, it } from "vitest";
+import { CHANNELS_ALL, harness, plan, T0 } from "../helpers.ts";
+import { campaignOccurrences } from "../../engine/core/campaign-schedule.ts";
+import { selectAudience } from "../../engine/core/audience.ts";
+import { DAY, formatTime, HOUR, parseDate } from "../../engine/core/time.ts";
+import { runPlan } from "../../engine/sim/run.ts";
+import { messagesTable } from "../../engine/sim/tables.ts";
+
+type Row = { customer: string; message: string; status: string; rule: string; time: string };
+const rows = (r: ReturnType<typeof runPlan>) => messagesTable(r.run, r.recorder!).objects() as Row[];
+
+describe("same-day campaign arbitration", () => {
+  it("groups campaigns by the plan's local day: in a +10:00 plan the priority-90 campaign wins over the priority-10 one", () => {
+    // 09:00 and 11:00 local are 23:00 the day before and 01:00 in UTC: one local day, two UTC days
+    const p = plan(`timezone: "+10:00"
+channels: { email: {} }
+pressure:
+  rules:
+    - { name: one-a-day, cap: 1, window: 1d, lookahead: true }
+programs:
+  - { id: low, type: campaign, priority: 10, schedule: { once: "2026-01-06", at: "09:00" }, send: { channel: email, message: low } }
+  - { id: high, type: campaign, priority: 90, schedule: { once: "2026-01-06", at: "11:00" }, send: { channel: email, message: high } }
+`);
+    const r = runPlan(p, { customers: 300, days: 10, seed: 2, record: true, baseline: false });
+    const m = rows(r);
+    const sent = m.filter((x) => x.status === "sent");
+    expect(sent.length).toBeGreaterThan(100);
+    expect(new Set(sent.map((x) => x.message))).toEqual(new Set(["high"]));
+    expect(m.filter((x) => x.message === "low" && x.status === "suppressed" && x.rule === "one-a-day").length).toBe(sent.length);
+  });
+
+  it("ranks each customer's campaigns by their own evaluated priority", () => {
+    // vip's priority is the customer's score × 100: above 30 it beats promo, below it loses
+    const p = plan(`channels: { email: {} }
+pressure:
+  rules:
+    - { name: one-a-day, cap: 1, calendar: day, lookahead: true }
+programs:
+  - { id: vip, type: campaign, priority: "score * 100", schedule: { once: "2026-01-06", at: "18:00" }, send: { channel: email, message: vip } }
+  - { id: promo, type: campaign, priority: 30, schedule: { once: "2026-01-06", at: "10:00" }, send: { channel: email, message: promo } }
+`);
+    const r = runPlan(p, { customers: 600, days: 10, seed: 5, record: true, baseline: false });
+    const t = r.run.population.table, index = new Map(t.ids.map((id, c) => [id, c]));
+    const sent = rows(r).filter((x) => x.status === "sent");
+    let above = 0, below = 0;
+    for (const x of sent) {
+      const score = t.score[index.get(x.customer)!];
+      expect(x.message).toBe(score * 100 > 30 ? "vip" : "promo");
+      if (score * 100 > 30) above++;
+      else below++;
+    }
+    expect(above).toBeGreaterThan(20);
+    expect(below).toBeGreaterThan(20);
+  });
+
+  it("decides campaigns at the start of the local day, before the day's events, highest priority first", () => {
+    const p = plan(`${CHANNELS_ALL}pressure:
+  rules:
+    - { name: one-a-day, cap: 1, calendar: day, lookahead: true }
+programs:
+  - { id: low, type: campaign, priority: 10, schedule: { once: "2026-01-05", at: "08:00" }, send: { channel: email, message: low } }
+  - { id: high, type: campaign, priority: 90, schedule: { once: "2026-01-05", at: "18:00" }, send: { channel: email, message: high } }
+  - { id: mid, type: campaign, priority: 50, schedule: { once: "2026-01-05", at: "12:00" }, send: { channel: sms, message: mid } }
+`);
+    const h = harness(p);
+    h.core.campaignDay(campaignOccurrences(h.plan, T0, T0 + DAY), T0);
+    expect(h.actions.filter((a) => a.kind === "due").map((a) => a.send)).toEqual(["high"]);
+    expect(h.actions.filter((a) => a.kind === "suppressed").map((a) => `${a.send}:${a.rule}`)).toEqual(["mid:one-a-day", "low:one-a-day"]);
+  });
+});
+
+describe("campaign schedule", () => {
+  it("expands every schedule kind into occurrences in the plan's timezone, sorted by time then plan order", () => {
+    const p = plan(`timezone: "+02:00"
+channels: { email: {} }
+programs:
+  - { id: weekly, type: campaign, schedule: { weekly: [mon, thu], at: "07:30" }, send: { channel: email, message: w } }
+  - { id: once, type: campaign, schedule: { once: "2026-01-08", at: "07:30" }, send: { channel: email, message: o } }
+  - { id: every, type: campaign, schedule: { every: 3d, start: "2026-01-02", at: "01:00" }, send: { channel: email, message: e } }
+  - { id: dates, type: campaign, schedule: { dates: ["2026-01-03T00:30", "2026-02-01"] }, send: { channel: email, message: d } }
+`);
+    const start = parseDate("2026-01-01")!, end = start + 10 * DAY;
+    const occ = campaignOccurrences(p.compiled, start, end).map((o) => `${formatTime(o.time).slice(5, 16)} ${p.compiled.programs[p.compiled.campaigns[o.campaign].program].id}`);
+    // Jan 1 2026 is a Thursday; 07:30 at +02:00 is 05:30Z; 00:30 local on Jan 3 is 22:30Z on Jan 2
+    expect(occ).toEqual([
+      "01-01T05:30 weekly",
+      "01-01T23:00 every",
+      "01-02T22:30 dates",
+      "01-04T23:00 every",
+      "01-05T05:30 weekly",
+      "01-07T23:00 every",
+      "01-08T05:30 weekly",
+      "01-08T05:30 once",
+      "01-10T23:00 every", // 01:00 on Jan 11 local is still inside [Jan 1, Jan 11) UTC
+    ]);
+  });
+});
+
+describe("audience selection", () => {
+  it("selects existing, present customers matching the audience, and for a targeted campaign the top share by score", () => {
+    const p = plan(`channels: { email: {} }
+programs:
+  - { id: all, type: campaign, schedule: { once: "2026-01-05" }, audience: "orders >= 1", send: { channel: email, message: a } }
+  - { id: top, type: campaign, schedule: { once: "2026-01-05" }, audience: "true", targeted: { share: 0.25, score: score }, send: { channel: email, message: t } }
+`);
+    const h = harness(p, 8);
+    const t = h.table;
+    [0.9, 0.1, 0.5, 0.7, 0.3, 0.8, 0.2, 0.6].forEach((s, c) => (t.score[c] = s));
+    t.orders[1] = t.orders[2] = t.orders[5] = 1;
+    t.gone[5] = 1; // left the brand
+    t.signup[6] = T0 + HOUR; // not yet signed up at the decision time
+    expect([...selectAudience(h.plan, 0, t, T0)]).toEqual([1, 2]);
+    // 6 customers present: ceil(0.25 × 6) = 2, the highest scores among them (0.9 and 0.7)
+    expect([...selectAudience(h.plan, 1, t, T0)]).toEqual([0, 3]);
+  });
+});
