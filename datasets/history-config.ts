@@ -24,6 +24,9 @@ export type ColumnRef = string | number;
 export const TRANSACTION_COLUMNS = ["customer", "date", "amount", "quantity", "order"] as const;
 export const CUSTOMER_COLUMNS = ["id", "signup", "emailConsent", "smsConsent", "pushConsent", "mailConsent", "callConsent", "timezone"] as const;
 export type TransactionColumn = typeof TRANSACTION_COLUMNS[number];
+/** A contact-history export: one row per message sent (outcome columns optional, 1/0 or yes/no). */
+export const CONTACT_COLUMNS = ["customer", "date", "channel", "program", "category", "delivered", "opened", "clicked", "unsubscribed", "complained"] as const;
+export type ContactColumn = typeof CONTACT_COLUMNS[number];
 export type CustomerColumn = typeof CUSTOMER_COLUMNS[number];
 
 export const FILE_FORMATS = ["text", "arrow"] as const;
@@ -68,6 +71,8 @@ export interface HistoryConfig {
   studyStart?: Minutes;
   transactions: TransactionSpec;
   customers?: CustomerSpec;
+  /** past sends: they seed each customer's pressure ledger and fatigue, and `cadence fit` measures response rates */
+  contacts?: TableSpec<ContactColumn>;
   /** assumed consent when the customers file has no column for it (default false: never assume opt-in) */
   consent: Record<ChannelName, boolean>;
 }
@@ -127,7 +132,7 @@ function lineOf(root: unknown, lines: LineCounter, path: Path): number | undefin
   return line;
 }
 
-const TOP_FIELDS = ["currency", "studyStart", "calibrationEnd", "holdoutEnd", "transactions", "customers", "consent"];
+const TOP_FIELDS = ["currency", "studyStart", "calibrationEnd", "holdoutEnd", "transactions", "customers", "contacts", "consent"];
 const TABLE_FIELDS = ["file", "format", "delimiter", "header", "dateFormat", "decimal", "timeZone", "columns"];
 const TRANSACTION_FIELDS = [...TABLE_FIELDS, "returns", "filter"];
 const CUSTOMER_FIELDS = [...TABLE_FIELDS, "attributes"];
@@ -194,8 +199,11 @@ function validate(raw: unknown, r: Reporter, source: string, baseDir: string): H
     const attrs = attributesOf(attributes, ["customers", "attributes"], r);
     if (spec) customers = { ...spec, attributes: attrs };
   }
+  const contacts = raw.contacts === undefined
+    ? undefined
+    : table(raw.contacts, ["contacts"], CONTACT_COLUMNS, ["customer", "date", "channel"], r, baseDir);
   if (!transactions || calibrationEnd === undefined) return undefined;
-  return { source, currency, calibrationEnd, holdoutEnd, studyStart, transactions, customers, consent };
+  return { source, currency, calibrationEnd, holdoutEnd, studyStart, transactions, customers, contacts, consent };
 }
 
 /** The transactions table, with `amount: { multiply: [a, b] }`, `returns` and `filter`. */

@@ -8,6 +8,7 @@ import { type HistoryConfig, loadHistoryConfig } from "./history-config.ts";
 import type { SkipReport } from "./skips.ts";
 import { readTransactions, type Returns, type Transactions } from "./transactions-import.ts";
 import { type CustomerAttributes, CustomerBuilder, readCustomers } from "./customers-import.ts";
+import { type Contacts, readContacts } from "./contacts-import.ts";
 
 export type { Returns, Transactions } from "./transactions-import.ts";
 
@@ -26,6 +27,8 @@ export interface History {
   skipped: SkipReport;
   /** order lines merged into their order's transaction */
   merged: number;
+  /** past sends, when the config has a contacts file */
+  contacts?: Contacts;
   /** non-fatal oddities, counted (e.g. "12 transactions of customers not in the customers file") */
   warnings: string[];
 }
@@ -60,8 +63,10 @@ export function loadHistory(config: HistoryConfig): History {
   let unlisted = 0;
   if (config.customers) for (const c of read.transactions.customer) if (c >= listedCount) unlisted++;
   if (unlisted) warnings.push(`${unlisted} transactions belong to customers not in the customers file`);
+  // contacts last: only customers the history knows by now (purchases, returns, customers file) are seeded
+  const contacts = config.contacts ? readContacts(config, (id) => index.get(id)) : undefined;
   return {
     config, ids, index, transactions: read.transactions, returns: read.returns, customers: cust.finish(config),
-    skipped: read.skipped.report(), merged: read.merged, warnings,
+    skipped: read.skipped.report(), merged: read.merged, contacts, warnings,
   };
 }

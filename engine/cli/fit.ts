@@ -11,8 +11,10 @@ import { fitBgnbd } from "../fit/bgnbd.ts";
 import { fitGammaGamma, type GammaGammaFit } from "../fit/gamma-gamma.ts";
 import { compareHoldout, type HoldoutComparison } from "../fit/holdout.ts";
 import { formatSkips, type SkipReport } from "../../datasets/skips.ts";
+import { type ChannelRates, contactRates, worldParams } from "../fit/contact-rates.ts";
+import { writeFileSync } from "node:fs";
 
-const USAGE = "usage: cadence fit --history <config.yaml> [--json]";
+const USAGE = "usage: cadence fit --history <config.yaml> [--json] [--world-out <world.json>]";
 
 /**
  * Runs the command; returns the exit code (0 ok, 1 bad input files, 2 bad arguments).
@@ -21,21 +23,30 @@ const USAGE = "usage: cadence fit --history <config.yaml> [--json]";
 export async function fitCommand(args: string[]): Promise<number> {
   let flags: Flags;
   try {
-    flags = parse(args, { history: { type: "string" }, json: { type: "boolean" } }, USAGE.replace(/^usage: /, ""));
+    flags = parse(args, { history: { type: "string" }, json: { type: "boolean" }, "world-out": { type: "string" } }, USAGE.replace(/^usage: /, ""));
     if (flags.positionals.length) throw new InputError(`unexpected argument '${flags.positionals[0]}'\n${USAGE}`);
   } catch (e) {
     if (!(e instanceof InputError)) throw e; // --help (HelpRequested) is answered by main()
     console.error(`cadence fit: ${e.message}`);
     return 2;
   }
-  const values = flags.values as { history?: string; json?: boolean };
+  const values = flags.values as { history?: string; json?: boolean; "world-out"?: string };
   if (!values.history) {
     console.error(`cadence fit: missing --history <config.yaml> (a history config; see docs/history.md)\n${USAGE}`);
     return 2;
   }
   try {
     const report = await fitHistory(values.history);
+    const out = values["world-out"];
+    if (out !== undefined) {
+      if (!report.contacts) {
+        console.error(`cadence fit: --world-out needs a contact history (contacts: in ${values.history}; see docs/history.md)`);
+        return 2;
+      }
+      writeWorld(out, report.contacts);
+    }
     console.log(values.json ? JSON.stringify(toJson(report), null, 2) : formatReport(report));
+    if (out !== undefined && !values.json) console.log(`\nworld parameters written to ${out} (RunOptions.world; docs/history.md)`);
     return 0;
   } catch (e) {
     if (e instanceof InputError) {
@@ -60,6 +71,10 @@ export interface FitReport {
   bgnbd: ReturnType<typeof fitBgnbd>;
   gammaGamma: GammaGammaFit | null;
   holdout: HoldoutComparison | null;
+  /** response rates per channel measured on the contact history up to the cut-off, when the config has one */
+  contacts: ChannelRates[] | null;
+  /** contact rows skipped, per reason */
+  contactsSkipped: Record<string, number> | null;
   seconds: { import: number; fit: number };
 }
 
@@ -92,8 +107,31 @@ export function fitHistory(configFile: string): Promise<FitReport> {
     bgnbd,
     gammaGamma,
     holdout,
+    contacts: h.contacts ? contactRates(h.contacts, h.config.calibrationEnd + DAY - 1) : null,
+    contactsSkipped: h.contacts ? h.contacts.skipped.counts : null,
     seconds: { import: (t1 - t0) / 1000, fit: (t2 - t1) / 1000 },
   });
+}
+
+/** Writes the measured rates as world parameters (JSON: a Partial<WorldModel> for RunOptions.world). */
+function writeWorld(file: string, rates: ChannelRates[]): void {
+  try {
+    writeFileSync(file, JSON.stringify(worldParams(rates), null, 2) + "\n");
+  } catch (e) {
+    throw new InputError(`${file}: cannot write the world parameters (${(e as Error).message.split("\n")[0]})`);
+  }
+}
+
+/** The contact-history section of the readable report. */
+function formatContacts(rates: ChannelRates[]): string[] {
+  const p = (r?: { value: number; low: number; high: number }, d = 2) =>
+    r ? `${(100 * r.value).toFixed(d)} % [${(100 * r.low).toFixed(d)}, ${(100 * r.high).toFixed(d)}]` : "—";
+  const out = ["", "contact history to the cut-off: response per marketing send (95 % Wilson intervals)"];
+  for (const r of rates) {
+    out.push(`  ${r.channel.padEnd(5)} ${r.sent.toLocaleString("en-US")} sent; delivered ${p(r.deliver, 1)}; opened ${p(r.open, 1)} of delivered; clicked ${p(r.clickPerOpen, 1)} of opens`);
+    out.push(`        unsubscribed ${p(r.unsubscribe, 3)}, complained ${p(r.complain, 3)} of delivered`);
+  }
+  return out;
 }
 
 function toJson(r: FitReport) {
@@ -104,6 +142,7 @@ function toJson(r: FitReport) {
     transactions: r.transactions,
     logLikelihood: r.bgnbd.logLikelihood,
     skipped: r.skipped.counts,
+    ...(r.contacts ? { contacts: r.contacts, contactsSkipped: r.contactsSkipped } : {}),
     holdout: r.holdout ? { predicted: r.holdout.predicted, actual: r.holdout.actual } : null,
   };
 }
@@ -138,6 +177,7 @@ export function formatReport(r: FitReport): string {
       out.push(`  ${row.x.padEnd(10)} ${int(row.customers).padStart(9)} ${row.predicted.toFixed(1).padStart(10)} ${int(row.actual).padStart(8)} ${pct(row.errorPct).padStart(9)}`);
     }
   } else out.push("", "holdout: none (set holdoutEnd in the config to compare)");
+  if (r.contacts) out.push(...formatContacts(r.contacts));
   out.push("", `time      import ${r.seconds.import.toFixed(2)} s, fit ${r.seconds.fit.toFixed(2)} s`);
   return out.join("\n");
 }

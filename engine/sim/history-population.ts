@@ -11,6 +11,9 @@
  */
 import { createHash } from "node:crypto";
 import { CustomerTable, NEVER } from "../core/customer-table.ts";
+import { consentBit, DEFAULT_CATEGORIES } from "../core/channels.ts";
+import { addContact } from "../core/ledger.ts";
+import { CLICKED, COMPLAINED, DELIVERED, OPENED, UNSUBSCRIBED } from "../../datasets/contacts-import.ts";
 import { uniform } from "../core/hash.ts";
 import { DAY, formatDate, type Minutes } from "../core/time.ts";
 import { type History, importHistory } from "../../datasets/import.ts";
@@ -18,7 +21,7 @@ import { type CustomerState, frequencyData, historyState, spendData } from "../.
 import { type BgnbdParams, fitBgnbd, sampleBgnbdPosterior } from "../fit/bgnbd.ts";
 import { fitGammaGamma, type GammaGammaParams } from "../fit/gamma-gamma.ts";
 import { betaIInv, gammaPInv } from "../fit/math.ts";
-import { drawWorldTraits, newTraits, type Population } from "./population.ts";
+import { drawWorldTraits, newTraits, type Population, type Traits } from "./population.ts";
 import { Streams, worldSeed } from "./random.ts";
 import type { WorldModel } from "./world-model.ts";
 
@@ -65,6 +68,11 @@ export function historyHash(h: History): string {
   const bytes = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
   for (const a of [t.customer, t.time, t.amount, t.quantity, c.signup, c.email, c.sms, c.consent]) hash.update(bytes(a));
   for (const [name, values] of c.attrs) hash.update(`${name}\u0000${JSON.stringify(values)}`);
+  const k = h.contacts;
+  if (k) {
+    for (const a of [k.customer, k.time, k.channel, k.program, k.category, k.outcome]) hash.update(bytes(a));
+    hash.update(JSON.stringify([k.programs, k.categories, k.measured]));
+  }
   const r = h.returns;
   if (r.length) for (const a of [r.customer, r.time, r.amount]) hash.update(bytes(a));
   hash.update(h.ids.join("\n"));
@@ -93,6 +101,7 @@ export function historyPopulation(file: string, o: HistoryPopulationOptions): Po
   const table = new CustomerTable(n, o.journeys), traits = newTraits(n);
   const streams = new Streams(o.seed, n), seed = worldSeed(o.seed);
   const tzCache = new Map<string, number>();
+  const rowOf = new Int32Array(s.length).fill(-1); // history index → table row
   // extra attributes (attr.<name> in plans), in the table's customer order
   const attrs = [...h.customers.attrs].map(([name, values]) => {
     const list: (string | number | boolean | null)[] = new Array(n);
@@ -102,6 +111,7 @@ export function historyPopulation(file: string, o: HistoryPopulationOptions): Po
   for (let i = 0; i < s.length; i++) {
     if (!s.known[i]) continue;
     const c = table.add(h.ids[i]), key = table.key[c];
+    rowOf[i] = c;
     const u = (k: number) => uniform(seed, key, POSTERIOR, k);
     const bought = s.orders[i] > 0;
     if (bought) {
@@ -135,10 +145,49 @@ export function historyPopulation(file: string, o: HistoryPopulationOptions): Po
     // RFM cells 111–555 like the synthetic population's; customers without a purchase sit in the lowest cell
     table.rfm[c] = Math.max(1, s.recencyScore[i]) * 100 + Math.max(1, s.frequencyScore[i]) * 10 + Math.max(1, s.monetaryScore[i]);
   }
+  if (h.contacts) seedContacts(h, o.start, rowOf, table, traits, w);
   return {
     table, traits, size: n,
     describe: `history:${src.dataHash}:${formatDate(src.cutoff)}:${o.seed}:${JSON.stringify(w)}`,
   };
+}
+
+/** Past sends within this many days of the start enter the pressure ledgers (rules rarely look further back). */
+export const LEDGER_DAYS = 90;
+
+/**
+ * The contact history before the start, as each customer really received it: sends of the last
+ * LEDGER_DAYS days enter the pressure ledger (program -1, a contact outside the plan, as decide.ts's
+ * `external`; categories by name among transactional, relational, promotional, any other counting as
+ * promotional), lastContact / lastOpen / lastClick are the latest such sends, an unsubscribe or complaint
+ * withdraws that channel's consent, and fatigue is what the world model would have accumulated: each
+ * delivered non-transactional send adds its channel's weight × the customer's sensitivity, halved every
+ * fatigueHalfLifeDays up to the start.
+ */
+function seedContacts(h: History, start: Minutes, rowOf: Int32Array, table: CustomerTable, traits: Traits, w: WorldModel): void {
+  const k = h.contacts!, halfLife = w.fatigueHalfLifeDays * DAY, from = start - LEDGER_DAYS * DAY;
+  const core = k.categories.map((name) => {
+    const i = (DEFAULT_CATEGORIES as readonly string[]).indexOf(name);
+    return i >= 0 ? i : DEFAULT_CATEGORIES.indexOf("promotional");
+  });
+  const transactional = DEFAULT_CATEGORIES.indexOf("transactional"), promotional = DEFAULT_CATEGORIES.indexOf("promotional");
+  const contact = { time: 0, program: -1, channel: 0, category: 0, priority: 0 };
+  for (let i = 0; i < k.length; i++) {
+    const c = rowOf[k.customer[i]], time = k.time[i];
+    if (c < 0 || time >= start) continue;
+    const ch = k.channel[i], cat = k.category[i] >= 0 ? core[k.category[i]] : promotional, o = k.outcome[i];
+    if (time >= from) {
+      contact.time = time, contact.channel = ch, contact.category = cat;
+      addContact(table.ledger(c), contact);
+    }
+    if (time > table.lastContact[c]) table.lastContact[c] = time;
+    if (o & OPENED && time > table.lastOpen[c]) table.lastOpen[c] = time;
+    if (o & CLICKED && time > table.lastClick[c]) table.lastClick[c] = time;
+    if (o & (UNSUBSCRIBED | COMPLAINED)) table.consent[c] = table.consent0[c] = table.consent[c] & ~consentBit(ch);
+    if (o & DELIVERED && cat !== transactional) {
+      traits.fatigue[c] += w.channels[ch].fatigueWeight * traits.sensitivity[c] * Math.pow(0.5, (start - time) / halfLife);
+    }
+  }
 }
 
 /**
