@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { CHANNELS_ALL, harness, plan, T0 } from "../helpers.ts";
 import { DAY, HOUR } from "../../engine/core/time.ts";
 import { runPlan } from "../../engine/sim/run.ts";
+import { campaignOccurrences } from "../../engine/core/campaign-schedule.ts";
 import { messagesTable } from "../../engine/sim/tables.ts";
 
 describe("arbitration", () => {
@@ -15,11 +16,11 @@ programs:
   - { id: high, type: campaign, priority: 90, schedule: { once: "2026-01-05", at: "18:00" }, send: { channel: email, message: high } }
   - { id: mid, type: campaign, priority: 50, schedule: { once: "2026-01-05", at: "12:00" }, send: { channel: sms, message: mid } }
 `);
+    // the day's campaigns go through the core's own ranking (engine/core/campaign-day.ts)
     const h = harness(p);
-    const dayStart = T0; // campaigns of the day are decided together at its start, highest priority first
-    for (const [k, at, p] of [[1, 18, 90], [2, 12, 50], [0, 8, 10]] as const) h.core.campaign(0, k, dayStart, dayStart + at * HOUR, p);
-    const dues = h.actions.filter((a) => a.kind === "due");
-    expect(dues.map((a) => a.send)).toEqual(["high"]);
+    const dayStart = T0;
+    h.core.campaignDay(campaignOccurrences(h.plan, dayStart, dayStart + DAY), dayStart);
+    expect(h.actions.filter((a) => a.kind === "due").map((a) => a.send)).toEqual(["high"]);
     expect(h.actions.filter((a) => a.kind === "suppressed").map((a) => `${a.send}:${a.rule}`)).toEqual(["mid:one-a-day", "low:one-a-day"]);
     // a triggered message of lower priority at 10:00 sees the pending 18:00 contact and is blocked…
     const trig = plan(`${CHANNELS_ALL}pressure:

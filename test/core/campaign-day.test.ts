@@ -3,7 +3,7 @@
  * core.campaignDay), and the pieces it rests on: the schedule expansion and audience selection.
  */
 import { describe, expect, it } from "vitest";
-import { CHANNELS_ALL, harness, plan, T0 } from "../helpers.ts";
+import { harness, plan, T0 } from "../helpers.ts";
 import { campaignOccurrences } from "../../engine/core/campaign-schedule.ts";
 import { selectAudience } from "../../engine/core/audience.ts";
 import { DAY, formatTime, HOUR, parseDate } from "../../engine/core/time.ts";
@@ -55,21 +55,6 @@ programs:
     }
     expect(above).toBeGreaterThan(20);
     expect(below).toBeGreaterThan(20);
-  });
-
-  it("decides campaigns at the start of the local day, before the day's events, highest priority first", () => {
-    const p = plan(`${CHANNELS_ALL}pressure:
-  rules:
-    - { name: one-a-day, cap: 1, calendar: day, lookahead: true }
-programs:
-  - { id: low, type: campaign, priority: 10, schedule: { once: "2026-01-05", at: "08:00" }, send: { channel: email, message: low } }
-  - { id: high, type: campaign, priority: 90, schedule: { once: "2026-01-05", at: "18:00" }, send: { channel: email, message: high } }
-  - { id: mid, type: campaign, priority: 50, schedule: { once: "2026-01-05", at: "12:00" }, send: { channel: sms, message: mid } }
-`);
-    const h = harness(p);
-    h.core.campaignDay(campaignOccurrences(h.plan, T0, T0 + DAY), T0);
-    expect(h.actions.filter((a) => a.kind === "due").map((a) => a.send)).toEqual(["high"]);
-    expect(h.actions.filter((a) => a.kind === "suppressed").map((a) => `${a.send}:${a.rule}`)).toEqual(["mid:one-a-day", "low:one-a-day"]);
   });
 });
 
