@@ -133,9 +133,25 @@ export function checkPressure<C>(p: CompiledPressure<C>, ledger: number[], cand:
     const rule = p.rules[k];
     if (!matches(rule.applies, cand.program, cand.channel, cand.category)) continue;
     const retryAt = evaluate(rule, ledger, cand, now, env);
-    if (retryAt !== 0) return { ok: false, rule: k, retryAt };
+    if (retryAt !== 0) return { ok: false, rule: k, retryAt: exactRetry(rule, ledger, cand, now, env, retryAt) };
   }
   return PASS;
+}
+
+/**
+ * evaluate() bounds the retry by the contacts that block at T; at that later time, pending contacts
+ * between T and it (or, with lookahead, after it) may block again. Re-evaluating at each bound until the
+ * rule passes gives the first time it really lets the message through on this ledger (each step is
+ * strictly later; a long run of steps stops at a still-valid lower bound).
+ */
+function exactRetry<C>(rule: CompiledRule<C>, ledger: number[], cand: Contact, now: Minutes, env: PressureEnv<C>, first: number): number {
+  let at = first;
+  for (let n = 0; n < 64 && Number.isFinite(at); n++) {
+    const next = evaluate(rule, ledger, { ...cand, time: at }, now, env);
+    if (next === 0) return at;
+    at = next;
+  }
+  return at;
 }
 
 /** Does the ledger entry at i count for this candidate? Sent always; pending by priority. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { checkPressure, type PressureEnv } from "../../engine/core/pressure.ts";
 import { compilePressure } from "../../engine/plan/pressure-rules.ts";
-import { addContact, type Contact } from "../../engine/core/ledger.ts";
+import { addContact, type Contact, removeContact } from "../../engine/core/ledger.ts";
 import { Reporter } from "../../engine/plan/errors.ts";
 import { DAY, HOUR, parseDate } from "../../engine/core/time.ts";
 
@@ -159,7 +159,27 @@ describe("pressure rules", () => {
 });
 
 describe("pressure invariants (property test)", () => {
-  it("over 10,000 random customers and rule sets, no cap, spacing, weighted threshold or exemption is ever violated", () => {
+  // Calendar buckets computed independently of engine/core/pressure.ts: Date's own UTC calendar on the
+  // local time, keyed by their labels (the implementation works from epoch days and a Thursday offset).
+  const local = (t: number, tz: number) => new Date((t + tz) * 60_000);
+  const bucketKey = (cal: string, t: number, tz: number): string => {
+    const d = local(t, tz), y = d.getUTCFullYear(), m = d.getUTCMonth(), dd = d.getUTCDate();
+    if (cal === "day") return `${y}-${m}-${dd}`;
+    if (cal === "month") return `${y}-${m}`;
+    if (cal === "quarter") return `${y}-Q${Math.floor(m / 3)}`;
+    const monday = new Date(Date.UTC(y, m, dd - ((d.getUTCDay() + 6) % 7))); // ISO weeks start on Monday
+    return `W${monday.toISOString().slice(0, 10)}`;
+  };
+  const bucketEnd = (cal: string, t: number, tz: number): number => {
+    const d = local(t, tz), y = d.getUTCFullYear(), m = d.getUTCMonth(), dd = d.getUTCDate();
+    const ms = cal === "day" ? Date.UTC(y, m, dd + 1)
+      : cal === "week" ? Date.UTC(y, m, dd - ((d.getUTCDay() + 6) % 7) + 7)
+      : cal === "month" ? Date.UTC(y, m + 1, 1)
+      : Date.UTC(y, m - (m % 3) + 3, 1);
+    return ms / 60_000 - tz;
+  };
+
+  it("over 2,500 random customers with pending contacts, priorities, lookahead, appliesTo and quarters: no rule is ever violated and every retryAt is exact", () => {
     let seed = 12345;
     const rnd = () => {
       seed = (seed + 0x6d2b79f5) | 0;
@@ -168,65 +188,145 @@ describe("pressure invariants (property test)", () => {
       return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
     };
     const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)];
-    const scope = () => (rnd() < 0.5 ? undefined : { channels: index.channels.filter(() => rnd() < 0.6) });
-    let checked = 0, blocked = 0;
-    for (let cust = 0; cust < 10_000; cust++) {
+    const some = (xs: string[]) => xs.filter(() => rnd() < 0.6);
+    type Spec = { channels?: string[]; categories?: string[]; programs?: string[] };
+    const filter = (): Spec | undefined => {
+      if (rnd() < 0.4) return undefined;
+      const f: Spec = {};
+      if (rnd() < 0.7) f.channels = some(index.channels);
+      if (rnd() < 0.4) f.categories = some(index.categories);
+      if (rnd() < 0.3) f.programs = some(index.programs);
+      return f;
+    };
+    // membership from the raw YAML-level lists, not the compiled bitmasks
+    const inSpec = (f: Spec | undefined, x: Contact) =>
+      !f || ((!f.channels || f.channels.includes(index.channels[x.channel])) &&
+        (!f.categories || f.categories.includes(index.categories[x.category])) &&
+        (!f.programs || f.programs.includes(index.programs[x.program])));
+    const stats = { checks: 0, blocked: 0, pendingCounted: 0, retries: 0, retriesFinite: 0, sent: 0, dropped: 0, quarter: 0, applies: 0 };
+    const CUSTOMERS = 2500;
+    for (let cust = 0; cust < CUSTOMERS; cust++) {
       const raw: Record<string, unknown>[] = [];
       for (let k = 0, n = 1 + Math.floor(rnd() * 3); k < n; k++) {
-        const kind = pick(["cap", "spacing", "weighted"]);
+        const kind = pick(["cap", "cap", "spacing", "weighted"]);
+        const counts = filter();
+        const rule: Record<string, unknown> = { name: `r${k}`, counts, lookahead: rnd() < 0.5 };
+        if (rnd() < 0.35) rule.appliesTo = filter() ?? { channels: some(index.channels) }, stats.applies++;
         if (kind === "cap") {
-          raw.push({ name: `r${k}`, cap: Math.floor(rnd() * 4), window: rnd() < 0.7 ? pick(["1d", "3d", "7d", "14d"]) : undefined, calendar: rnd() < 0.5 ? pick(["day", "week", "month"]) : undefined, counts: scope() });
-          if (!raw[k].window && !raw[k].calendar) raw[k].window = "7d";
-        } else if (kind === "spacing") raw.push({ name: `r${k}`, spacing: pick(["2h", "12h", "2d"]), counts: scope() });
-        else raw.push({ name: `r${k}`, weighted: { threshold: 1 + rnd() * 6, weights: { email: 1, sms: 2.5, mail: 3 }, decay: pick([{ halfLife: "3d" }, { linear: "10d" }, { bands: [["2d", 1], ["7d", 0.4]] }]) } });
+          rule.cap = Math.floor(rnd() * 4);
+          if (rnd() < 0.6) rule.window = pick(["1d", "3d", "7d", "14d"]);
+          if (rnd() < 0.6 || !rule.window) rule.calendar = pick(["day", "week", "month", "quarter", "quarter"]);
+          if (rule.calendar === "quarter") stats.quarter++;
+          if (rule.calendar && rnd() < 0.3) rule.timezone = pick(["UTC", "+05:30", "-08:00"]);
+        } else if (kind === "spacing") rule.spacing = pick(["2h", "12h", "2d"]);
+        else rule.weighted = { threshold: 1 + rnd() * 6, weights: { email: 1, sms: 2.5, mail: 3 }, decay: pick([{ halfLife: "3d" }, { linear: "10d" }, { bands: [["2d", 1], ["7d", 0.4]] }]) };
+        raw.push(rule);
       }
-      const exempt = rnd() < 0.5 ? { categories: ["transactional"] } : undefined;
+      const exempt: Spec | undefined = rnd() < 0.5 ? { categories: ["transactional"] } : undefined;
       const p = rules({ rules: raw, exempt });
-      const tz = pick([0, 60, -300]);
+      const tz = pick([0, 60, -300, 330]);
       const e = { ...env, tzOffset: tz };
-      const ledger: number[] = [], sent: Contact[] = [];
-      let t = parseDate("2026-01-01")! + Math.floor(rnd() * DAY);
-      for (let m = 0; m < 25; m++) {
-        t += Math.floor(rnd() * 3 * DAY);
-        const cand = c(t, { channel: Math.floor(rnd() * 5), category: Math.floor(rnd() * 3), program: Math.floor(rnd() * 3) });
-        const v = checkPressure(p, ledger, cand, t, e);
-        checked++;
-        if (exempt && cand.category === 0) expect(v.ok).toBe(true);
-        if (v.ok) addContact(ledger, cand), sent.push(cand);
-        else blocked++;
+      const tzOf = (k: number) => {
+        const z = raw[k].timezone as string | undefined;
+        return z === undefined ? tz : z === "UTC" ? 0 : z === "+05:30" ? 330 : -480;
+      };
+      const isExempt = (x: Contact) => inSpec(exempt, x) && exempt !== undefined;
+
+      // Offers arrive over ~a quarter; some are for later (pending until their send time), and each
+      // accepted pending contact is re-checked at its own time, as the core's drivers do.
+      type Ev = { at: number; seq: number; cand: Contact; due: boolean };
+      const queue: Ev[] = [];
+      let seq = 0, t = parseDate("2026-02-20")! + Math.floor(rnd() * DAY);
+      for (let m = 0; m < 30; m++) {
+        t += Math.floor(rnd() * 2 * DAY);
+        const time = rnd() < 0.4 ? t + Math.floor(rnd() * 3 * DAY) : t;
+        queue.push({ at: t, seq: seq++, due: false, cand: c(time, { channel: Math.floor(rnd() * 5), category: Math.floor(rnd() * 3), program: Math.floor(rnd() * 3), priority: pick([0, 10, 50, 90]) }) });
       }
-      // brute force over what was sent
-      for (const rule of p.rules) {
-        const inScope = sent.filter((s) => rule.counts.channels & (1 << s.channel));
-        const applies = (s: Contact) => !(exempt && s.category === 0);
-        for (const s of sent.filter(applies)) {
-          if (!(rule.counts.channels & (1 << s.channel))) continue;
-          const before = inScope.filter((o) => sent.indexOf(o) <= sent.indexOf(s)); // what was sent up to s, s included
+      const ledger: number[] = [], sent: Contact[] = [];
+      while (queue.length) {
+        queue.sort((a, b) => a.at - b.at || a.seq - b.seq);
+        const ev = queue.shift()!, now = ev.at, cand = ev.cand;
+        if (ev.due) removeContact(ledger, cand);
+        const v = checkPressure(p, ledger, cand, now, e);
+        stats.checks++;
+        if (isExempt(cand)) expect(v.ok).toBe(true);
+        if (v.ok) {
+          addContact(ledger, cand);
+          if (cand.time > now) queue.push({ at: cand.time, seq: seq++, due: true, cand });
+          else sent.push(cand), stats.sent++;
+          continue;
+        }
+        stats.blocked++, stats.dropped++;
+        // retryAt: strictly later; the blocking rule alone, on the same ledger and view, still blocks a
+        // minute before and lets the message through at retryAt (a pending contact that would count
+        // then makes the retry later, never earlier).
+        const single = { rules: [p.rules[v.rule]], exempt: null };
+        expect(v.retryAt).toBeGreaterThan(cand.time);
+        if (Number.isFinite(v.retryAt)) {
+          stats.retriesFinite++;
+          const at = (time: number) => checkPressure(single, ledger, { ...cand, time }, now, e).ok;
+          expect(at(v.retryAt), `rule ${JSON.stringify(raw[v.rule])} retryAt ${v.retryAt}`).toBe(true);
+          if (v.retryAt - 1 >= cand.time) expect(at(v.retryAt - 1), `rule ${JSON.stringify(raw[v.rule])} a minute before retryAt`).toBe(false);
+          const calendar = raw[v.rule].calendar as string | undefined;
+          if (calendar && !raw[v.rule].window) {
+            // a calendar cap frees at a bucket boundary: the end of T's bucket, or a later one if that is full
+            expect(v.retryAt).toBeGreaterThanOrEqual(bucketEnd(calendar, cand.time, tzOf(v.rule)));
+            expect(bucketEnd(calendar, v.retryAt - 1, tzOf(v.rule))).toBe(v.retryAt);
+          }
+          // onBlocked: defer(2d): retried at retryAt when that is within two days
+          if (v.retryAt - cand.time <= 2 * DAY && rnd() < 0.7) {
+            stats.retries++;
+            queue.push({ at: Math.max(now, v.retryAt), seq: seq++, due: false, cand: { ...cand, time: v.retryAt } });
+          }
+        } else {
+          expect(v.retryAt).toBe(Infinity);
+        }
+      }
+
+      // Brute force over what was sent, in send order: each rule held at every send it applied to.
+      sent.forEach((s, idx) => {
+        if (isExempt(s)) return;
+        const before = sent.slice(0, idx);
+        raw.forEach((spec, k) => {
+          const rule = p.rules[k];
+          if (!inSpec((spec.appliesTo ?? spec.counts) as Spec | undefined, s)) return;
+          const counted = before.filter((o) => inSpec(spec.counts as Spec | undefined, o));
+          const why = `customer ${cust}, rule ${JSON.stringify(spec)}, send at ${s.time}`;
           if (rule.kind === "cap") {
             const limit = rule.threshold as number;
-            if (rule.window) expect(before.filter((o) => o.time > s.time - rule.window).length).toBeLessThanOrEqual(limit);
+            if (rule.window) expect(counted.filter((o) => o.time > s.time - rule.window).length, why).toBeLessThan(Math.max(limit, 1));
             if (rule.calendar) {
-              const d = new Date((s.time + tz) * 60000), b = (o: Contact) => new Date((o.time + tz) * 60000);
-              const same = (o: Contact) =>
-                rule.calendar === "day" ? b(o).toISOString().slice(0, 10) === d.toISOString().slice(0, 10)
-                : rule.calendar === "month" ? b(o).toISOString().slice(0, 7) === d.toISOString().slice(0, 7)
-                : Math.floor((Math.floor((o.time + tz) / DAY) + 3) / 7) === Math.floor((Math.floor((s.time + tz) / DAY) + 3) / 7);
-              expect(before.filter(same).length).toBeLessThanOrEqual(limit);
+              const key = bucketKey(rule.calendar, s.time, tzOf(k));
+              expect(counted.filter((o) => bucketKey(rule.calendar!, o.time, tzOf(k)) === key).length, why).toBeLessThan(Math.max(limit, 1));
             }
+            expect(limit, why).toBeGreaterThan(0); // a cap of 0 never lets one through
           } else if (rule.kind === "spacing") {
-            for (const o of before) if (o !== s) expect(s.time - o.time).toBeGreaterThanOrEqual(rule.spacing);
+            for (const o of counted) expect(s.time - o.time, why).toBeGreaterThanOrEqual(rule.spacing);
           } else {
             const w = (o: Contact) => rule.channelWeights[o.channel] * rule.categoryWeights[o.category];
             const decay = (age: number) => rule.decay.kind === "halfLife" ? Math.pow(0.5, age / rule.decay.halfLife)
               : rule.decay.kind === "linear" ? Math.max(0, 1 - age / rule.decay.horizon)
               : (rule.decay.bands.find(([lim]) => age < lim)?.[1] ?? 0);
-            const total = before.reduce((acc, o) => acc + w(o) * decay(s.time - o.time), 0);
-            expect(total).toBeLessThanOrEqual((rule.threshold as number) + 1e-6);
+            const total = counted.reduce((acc, o) => acc + w(o) * decay(s.time - o.time), 0) + w(s);
+            expect(total, why).toBeLessThanOrEqual((rule.threshold as number) + 1e-6);
           }
-        }
-      }
+        });
+      });
     }
-    expect(checked).toBe(250_000);
-    expect(blocked).toBeGreaterThan(10_000);
+    // The generator reaches what it claims to: pending re-checks, retries, quarters, appliesTo.
+    expect(stats.checks).toBeGreaterThan(CUSTOMERS * 30);
+    expect(stats.blocked).toBeGreaterThan(stats.checks * 0.1);
+    expect(stats.retries).toBeGreaterThan(CUSTOMERS);
+    expect(stats.quarter).toBeGreaterThan(CUSTOMERS * 0.2);
+    expect(stats.applies).toBeGreaterThan(CUSTOMERS * 0.5);
   }, 120_000);
+
+  it("the independent calendar agrees with known dates", () => {
+    const at = (s: string) => parseDate(s)!;
+    expect(bucketKey("week", at("2026-01-11T23:30"), 0)).toBe("W2026-01-05"); // Sunday: the week of Monday 5th
+    expect(bucketKey("week", at("2026-01-11T23:30"), 60)).toBe("W2026-01-12"); // already Monday at UTC+1
+    expect(bucketKey("quarter", at("2026-03-31T23:00"), 120)).toBe("2026-Q1"); // April 1st locally
+    expect(bucketEnd("quarter", at("2026-02-10T10:00"), 0)).toBe(at("2026-04-01"));
+    expect(bucketEnd("week", at("2026-12-31T10:00"), 0)).toBe(at("2027-01-04"));
+  });
 });
