@@ -12,6 +12,7 @@ import { DAY, formatDate, parseDate } from "../core/time.ts";
 import { importHistory } from "../../datasets/import.ts";
 import { backtest, type BacktestResult, type BacktestSummary } from "../backtest/replay.ts";
 import { messagesTable } from "../sim/tables.ts";
+import { backtestWarnings } from "../backtest/warnings.ts";
 import { intFlag, parse } from "./args.ts";
 import { fmtInt, fmtMoney, table } from "./format.ts";
 
@@ -53,11 +54,15 @@ export async function backtestCommand(args: string[]): Promise<number> {
   }
   if (to < from) throw new InputError(`--to ${formatDate(to)} is before --from ${formatDate(from)}`);
   const result = backtest(loaded, h, { from, to, seed });
-  if (values.out) {
-    const files = writeBacktest(result, values.out);
-    if (!values.json) console.log(`wrote ${files.length} files to ${values.out}`);
+  const warnings = backtestWarnings(result.plan, result.summary, result.metrics.programs.map((p) => p.entered), h.config.currency, from, to);
+  const files = values.out ? writeBacktest(result, values.out) : [];
+  if (values.json) console.log(JSON.stringify({ ...result.summary, currency: h.config.currency, warnings }));
+  else {
+    console.log(formatBacktest(result.summary, h.config.currency));
+    if (warnings.length) console.log(`\nwarnings (${warnings.length}):\n${warnings.map((w) => `  - ${w.message}`).join("\n")}`);
+    // after the summary, so the last line says where the files are
+    if (files.length) console.log(`\nwrote ${files.length} files to ${values.out}`);
   }
-  console.log(values.json ? JSON.stringify(result.summary) : formatBacktest(result.summary, h.config.currency));
   await Promise.resolve();
   return 0;
 }

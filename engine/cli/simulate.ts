@@ -8,6 +8,7 @@ import { InputError } from "../plan/errors.ts";
 import { parseDate } from "../core/time.ts";
 import { parsePopulation } from "../sim/population-spec.ts";
 import { syntheticPopulation } from "../sim/population.ts";
+import { historySource } from "../sim/history-population.ts";
 import { ExplainRecorder } from "../explain/observer.ts";
 
 const USAGE = "cadence simulate <plan.yaml> [--population synthetic|history:<config.yaml>] [--customers N] [--days D] [--seed S] [--start YYYY-MM-DD] [--out DIR] [--json]";
@@ -50,10 +51,16 @@ export async function simulateCommand(args: string[]): Promise<number> {
     recorder,
     onDay: progress(loaded.plan.name),
   });
-  if (values.out) {
-    const files = writeRun(result, values.out);
-    if (!values.json) console.log(`wrote ${files.length} files to ${values.out}`);
+  const files = values.out ? writeRun(result, values.out) : [];
+  // a history's money is in its own currency: say which, and when it is not the plan's
+  const currency = pop.kind === "history" ? historySource(pop.label.slice("history:".length)).history.config.currency : loaded.plan.currency;
+  if (values.json) console.log(JSON.stringify(pop.kind === "history" ? { ...result.summary, historyCurrency: currency } : result.summary));
+  else {
+    if (pop.kind === "history") {
+      console.log(`population ${pop.label} · currency ${currency}${currency !== loaded.plan.currency ? ` (the plan's is ${loaded.plan.currency}: revenue is in ${currency}, costs in ${loaded.plan.currency}, not converted)` : ""}`);
+    }
+    console.log(formatSummary(result.summary, currency));
+    if (files.length) console.log(`\nwrote ${files.length} files to ${values.out}`);
   }
-  console.log(values.json ? JSON.stringify(result.summary) : formatSummary(result.summary, loaded.plan.currency));
   return 0;
 }

@@ -1,0 +1,70 @@
+/**
+ * What a backtest cannot show, said rather than left silent: campaigns with no send date inside the
+ * replayed period (a plan written for 2026 replayed over 1997), journeys nobody entered because their
+ * trigger never occurs in a purchase history (a backtest replays signups, purchases and inactivity, not
+ * visits, carts or e-mail responses) or because their condition kept everyone out, and a history whose
+ * currency differs from the plan's (the plan's costs and the history's revenue are then different money).
+ */
+import { campaignOccurrences } from "../core/campaign-schedule.ts";
+import type { CompiledPlan } from "../core/compiled.ts";
+import { EVENT_TYPES } from "../core/events.ts";
+import { DAY, formatDate } from "../core/time.ts";
+import type { BacktestSummary } from "./replay.ts";
+
+/** The event types a backtest replays, and how many of each the summary counted. */
+const REPLAYED: Record<string, (s: BacktestSummary) => number> = {
+  signup: (s) => s.signups,
+  purchase: (s) => s.purchases,
+  inactive: (s) => s.inactive,
+};
+
+export interface BacktestWarning {
+  kind: "campaign-outside-period" | "journey-never-entered" | "currency";
+  program?: string;
+  message: string;
+}
+
+/**
+ * @param entered journey entries per program index (Metrics.programs[i].entered)
+ * @example backtestWarnings(r.plan, r.summary, r.metrics.programs.map((p) => p.entered), history.config.currency)
+ */
+export function backtestWarnings(plan: CompiledPlan, s: BacktestSummary, entered: number[], historyCurrency: string, from: number, to: number): BacktestWarning[] {
+  const out: BacktestWarning[] = [];
+  const period = `${formatDate(from)} .. ${formatDate(to)}`;
+  const occurrences = campaignOccurrences(plan, from, to + DAY);
+  for (const cp of plan.campaigns) {
+    if (occurrences.some((o) => o.campaign === cp.index)) continue;
+    const id = plan.programs[cp.program].id;
+    out.push({ kind: "campaign-outside-period", program: id, message: `campaign ${id}: no send date in the period ${period}; its schedule (${scheduleText(cp.schedule)}) falls outside it, so it sent nothing` });
+  }
+  for (const j of plan.journeys) {
+    const id = plan.programs[j.program].id;
+    if (entered[j.program] > 0) continue;
+    const type = EVENT_TYPES[j.triggerEvent];
+    const count = REPLAYED[type]?.(s);
+    const why = count === undefined
+      ? `its trigger '${type}' never occurs in a replayed history (a backtest replays signups, purchases and inactivity only)`
+      : count === 0
+      ? `its trigger '${type}' did not occur in the period`
+      : `its trigger '${type}' occurred ${count.toLocaleString("en-US")} times, but its condition or re-entry rule let no one in`;
+    out.push({ kind: "journey-never-entered", program: id, message: `journey ${id}: nobody entered; ${why}` });
+  }
+  if (historyCurrency !== plan.plan.currency) {
+    out.push({ kind: "currency", message: `the history is in ${historyCurrency}, the plan in ${plan.plan.currency}: revenue is the history's ${historyCurrency}, message costs and discounts are the plan's ${plan.plan.currency}; they are not converted` });
+  }
+  return out;
+}
+
+function scheduleText(s: CompiledPlan["campaigns"][number]["schedule"]): string {
+  const d = (t: number) => formatDate(t);
+  switch (s.kind) {
+    case "once":
+      return `once ${d(s.at)}`;
+    case "dates":
+      return s.dates.length ? `dates ${d(Math.min(...s.dates))} .. ${d(Math.max(...s.dates))}` : "no dates";
+    case "every":
+      return `every ${s.every % (7 * DAY) === 0 ? `${s.every / (7 * DAY)}w` : `${s.every / DAY}d`}${s.start !== undefined && s.start !== null ? ` from ${d(s.start)}` : ""}`;
+    default:
+      return `${s.kind}${"start" in s && s.start !== undefined && s.start !== null ? ` from ${d(s.start)}` : ""}${"end" in s && s.end !== undefined && s.end !== null ? ` to ${d(s.end)}` : ""}`;
+  }
+}
