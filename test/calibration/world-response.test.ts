@@ -90,4 +90,32 @@ describe("who a message moves", () => {
     for (let c = 0; c < t.size; c++) if (r.run.population.traits.fatigue[c] > 0) tired++;
     expect(tired).toBe(0);
   });
+
+  it("machine opens (Apple MPP) count as opens, and a waitFor: opened branch takes them as real", () => {
+    const yaml = head + `  - use: programs/welcome
+    with: { holdout: 0 }
+`;
+    const reminders = (machineOpens: number) => {
+      const r = runPlan(plan(yaml, "scenarios/w.yaml"), { ...small, baseline: false, world: { machineOpens } });
+      const wc = worldCounters(r.run.metrics);
+      return { reminders: r.summary.contacts - r.summary.programs[0].reach, machine: wc.machineOpens, human: wc.humanOpens, opens: r.summary.opens };
+    };
+    const none = reminders(0), half = reminders(0.5);
+    expect(none.machine).toBe(0);
+    expect(half.machine).toBeGreaterThan(0);
+    expect(half.opens).toBe(half.machine + half.human);
+    expect(half.reminders).toBeLessThan(none.reminders * 0.7); // the reminder goes out only when no open is seen
+  });
+
+  it("complaints above 0.1 % degrade inbox placement for every recipient", () => {
+    const inbox = (complain: number) => {
+      const world = { channels: DEFAULT_WORLD.channels.map((c, i) => (i === EMAIL ? { ...c, complain } : c)) };
+      const r = runPlan(plan(promo(0)), { ...small, baseline: false, world });
+      const wc = worldCounters(r.run.metrics);
+      return wc.inbox / (wc.inbox + wc.spam);
+    };
+    const good = inbox(0.0001), bad = inbox(0.008);
+    expect(good).toBeGreaterThan(0.83);
+    expect(bad).toBeLessThan(good * 0.8); // the feedback (fewer in the inbox, fewer complaints) settles it above the floor
+  });
 });
