@@ -1,0 +1,134 @@
+/**
+ * The simulator's event queue (engine/sim/event-queue.ts) against a plain sorted-array model: the order
+ * (time, kind, customer, sequence) whether an event sits in a future day's bucket or the current day's
+ * heap, events pushed while the queue is being drained, release and reuse of slots, growth past the
+ * initial pool, and events at or after `end` dropped (issue 9 #24).
+ */
+import { describe, expect, it } from "vitest";
+import { EventQueue } from "../../engine/sim/event-queue.ts";
+import { DAY, HOUR } from "../../engine/core/time.ts";
+
+const START = 29_452_320; // 2026-01-01T00:00Z in minutes, a day boundary
+type Ev = { time: number; kind: number; cust: number; seq: number; a: number };
+const key = (x: Ev, y: Ev) => x.time - y.time || x.kind - y.kind || x.cust - y.cust || x.seq - y.seq;
+
+function rng(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe("EventQueue", () => {
+  it("drains day by day in (time, kind, customer, sequence) order, with events pushed while draining", () => {
+    const u = rng(7);
+    const days = 30, q = new EventQueue(START, START + days * DAY);
+    const model: Ev[] = [];
+    let seq = 0, popped = 0, pushedLate = 0;
+    const push = (time: number) => {
+      const ev = { time, kind: Math.floor(u() * 16), cust: Math.floor(u() * 50), seq: seq++, a: seq };
+      const id = q.push(ev.time, ev.kind, ev.cust, ev.a);
+      if (time < START + days * DAY) {
+        expect(id).toBeGreaterThanOrEqual(0);
+        model.push(ev);
+      } else expect(id).toBe(-1);
+    };
+    for (let i = 0; i < 2000; i++) push(START + Math.floor(u() * days * DAY)); // most in future buckets
+    for (let d = 1; d <= days; d++) {
+      const limit = START + d * DAY; // the simulator's day loop: popBefore(end of day)
+      for (let id = q.popBefore(limit); id >= 0; id = q.popBefore(limit)) {
+        model.sort(key);
+        const want = model.shift()!;
+        expect({ time: q.time[id], kind: q.kind[id], cust: q.cust[id], a: q.a[id] }).toEqual({ time: want.time, kind: want.kind, cust: want.cust, a: want.a });
+        expect(want.time).toBeLessThan(limit);
+        const now = q.time[id];
+        q.release(id);
+        popped++;
+        // reactions: at the same minute (into the heap), later today, or some days ahead (a bucket)
+        if (u() < 0.5) {
+          push(now + [0, 0, 1, HOUR, 3 * DAY, 40 * DAY][Math.floor(u() * 6)]);
+          pushedLate++;
+        }
+      }
+      expect(model.filter((e) => e.time < limit)).toEqual([]); // nothing before the limit left behind
+    }
+    expect(model).toEqual([]);
+    expect(q.size).toBe(0);
+    expect(popped).toBeGreaterThan(2000);
+    expect(pushedLate).toBeGreaterThan(500);
+  });
+
+  it("breaks full ties by insertion sequence, and a later-pushed smaller kind at the same minute goes first", () => {
+    const q = new EventQueue(START, START + 10 * DAY);
+    const t = START + 2 * DAY + 600;
+    q.push(t, 15, 3, 1), q.push(t, 15, 3, 2), q.push(t, 4, 9, 3), q.push(t, 4, 2, 4), q.push(t - 1, 15, 99, 5);
+    const order: number[] = [];
+    const limit = START + 3 * DAY;
+    for (let id = q.popBefore(limit); id >= 0; id = q.popBefore(limit)) {
+      order.push(q.a[id]);
+      if (q.a[id] === 4) q.push(t, 0, 50, 6); // same minute, kind 0: before the remaining kind-4 and kind-15 events
+      q.release(id);
+    }
+    expect(order).toEqual([5, 4, 6, 3, 1, 2]);
+  });
+
+  it("popBefore never returns an event at or after its limit, and keeps it for later", () => {
+    const q = new EventQueue(START, START + 5 * DAY);
+    q.push(START + DAY + 10, 1, 1, 1);
+    q.push(START + DAY + 11, 1, 1, 2);
+    expect(q.popBefore(START + DAY + 10)).toBe(-1);
+    expect(q.size).toBe(2);
+    const id = q.popBefore(START + DAY + 11);
+    expect(q.a[id]).toBe(1);
+    q.release(id);
+    expect(q.popBefore(START + DAY + 11)).toBe(-1);
+    expect(q.a[q.popBefore(Infinity)]).toBe(2);
+    expect(q.size).toBe(0);
+    expect(q.popBefore(Infinity)).toBe(-1);
+  });
+
+  it("drops events at or after end, and counts what it accepts", () => {
+    const end = START + 7 * DAY;
+    const q = new EventQueue(START, end);
+    expect(q.push(end, 0, 1)).toBe(-1);
+    expect(q.push(end + DAY, 0, 1)).toBe(-1);
+    expect(q.push(end - 1, 0, 1)).toBeGreaterThanOrEqual(0);
+    expect(q.push(START, 0, 2)).toBeGreaterThanOrEqual(0);
+    expect([q.size, q.pushed]).toEqual([2, 2]);
+  });
+
+  it("reuses released slots, never a slot still in use, and keeps every field when the pool grows", () => {
+    const q = new EventQueue(START, START + 100 * DAY);
+    const a = q.push(START + 5, 3, 7, 11, 2.5, 13, 17);
+    const b = q.push(START + 6, 3, 7, 12);
+    expect(a).not.toBe(b);
+    const first = q.popBefore(Infinity);
+    expect(first).toBe(a);
+    // not released yet: a new event gets a fresh slot and a's fields stay readable
+    const c = q.push(START + 7, 1, 1, 99);
+    expect(c).not.toBe(a);
+    expect([q.time[a], q.kind[a], q.cust[a], q.a[a], q.b[a], q.d[a], q.e[a]]).toEqual([START + 5, 3, 7, 11, 2.5, 13, 17]);
+    q.release(a);
+    const d = q.push(START + 8, 2, 2, 100, 0.5, 1, 2);
+    expect(d).toBe(a); // the released slot, with the new event's fields
+    expect([q.time[d], q.kind[d], q.cust[d], q.a[d], q.b[d], q.d[d], q.e[d]]).toEqual([START + 8, 2, 2, 100, 0.5, 1, 2]);
+    // past the initial 65,536 slots: the arrays grow and keep what they held
+    const n = 70_000;
+    for (let i = 0; i < n; i++) q.push(START + DAY + (i % 5000), i % 16, i % 1000, i, i / 2, -i - 1, i * 3);
+    const seen = new Set<number>();
+    let last = -Infinity;
+    for (let id = q.popBefore(Infinity); id >= 0; id = q.popBefore(Infinity)) {
+      if (q.time[id] >= START + DAY) {
+        const i = q.a[id];
+        expect([q.kind[id], q.cust[id], q.b[id], q.d[id], q.e[id]]).toEqual([i % 16, i % 1000, i / 2, -i - 1, i * 3]);
+        expect(q.time[id]).toBeGreaterThanOrEqual(last);
+        last = q.time[id];
+        seen.add(i);
+      }
+      q.release(id);
+    }
+    expect(seen.size).toBe(n);
+  });
+});
