@@ -251,7 +251,7 @@ export const pressureSchema = {
         additionalProperties: false,
         properties: {
           name: { type: "string" },
-          cap: { type: ["number", "string"], description: "at most this many contacts (number, attribute or expression)" },
+          cap: { oneOf: [{ type: "integer", minimum: 0 }, { type: "string" }], description: "at most this many contacts: a whole number, an attribute or an expression (rounded down)" },
           window: { type: "string", description: "rolling window, e.g. 7d" },
           calendar: { enum: [...CALENDARS] },
           timezone: { type: "string", description: "customer (default) or a UTC offset such as +01:00" },
@@ -265,7 +265,7 @@ export const pressureSchema = {
             properties: {
               threshold: { type: ["number", "string"] },
               weights: { type: "object", additionalProperties: { type: "number", minimum: 0 } },
-              weight: { type: "string" },
+              weight: { type: ["number", "string"], description: "a weight, or an expression over the message and the customer" },
               decay: {
                 oneOf: [
                   { type: "object", properties: { halfLife: { type: "string" } }, required: ["halfLife"], additionalProperties: false },

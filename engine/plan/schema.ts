@@ -6,7 +6,8 @@ import { CHANNELS } from "../core/channels.ts";
 import { EVENT_TYPES } from "../core/events.ts";
 import { pressureSchema } from "./pressure-rules.ts";
 
-const duration = { type: ["string", "number"], pattern: "^\\d+(\\.\\d+)?\\s*(m|min|h|d|w)$", description: "30m, 12h, 3d, 2w or minutes" };
+// A duration needs its unit (a bare 24 could be minutes, hours or days); only 0 may go without one.
+const duration = { oneOf: [{ type: "string", pattern: "^\\d+(\\.\\d+)?\\s*(m|min|h|d|w)$" }, { const: 0 }], description: "30m, 12h, 3d or 2w: a unit is required" };
 const date = { type: "string", description: "2026-03-01 or 2026-03-01T10:00 (plan timezone)" };
 const clock = { type: "string", pattern: "^\\d{1,2}:\\d{2}$" };
 const share = { oneOf: [{ type: "number", minimum: 0, maximum: 1 }, { type: "string", pattern: "^\\d+(\\.\\d+)?%$" }] };
@@ -50,7 +51,7 @@ const step = {
 const common = {
   id: { type: "string", pattern: "^[A-Za-z0-9][\\w.-]*$" },
   description: { type: "string" },
-  priority: { type: ["number", "string"] },
+  priority: { type: ["number", "string"], description: "a number, or an expression giving one (higher wins)" },
   holdout: share,
   onBlocked: { oneOf: [{ const: "drop" }, { type: "string", pattern: "^defer\\(.+\\)$" }, { type: "object", properties: { defer: duration }, additionalProperties: false }] },
 };
@@ -119,7 +120,8 @@ export const planSchema = {
     timezone: { type: ["string", "number"] },
     margin: { type: "number", minimum: 0, maximum: 1 },
     channels: { type: "object", additionalProperties: false, properties: Object.fromEntries(CHANNELS.map((c) => [c, channel])) },
-    categories: { type: "array", items: { type: "string" } },
+    categories: { type: "array", items: { type: "string" }, description: "extra message categories; at most 32 with the 3 defaults (transactional, relational, promotional)" },
+    addressOnly: { type: "array", items: { type: "string" }, description: "categories that need a reachable address only, not the marketing opt-in (default: transactional)" },
     pressure: pressureSchema,
     programs: { type: "array", items: { oneOf: [journey, campaign, template] } },
   },
