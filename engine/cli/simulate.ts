@@ -1,4 +1,4 @@
-/** `cadence simulate <plan.yaml> [--population synthetic|history:<config>] [--customers N] [--days D] [--seed S] [--start DATE] [--out DIR] [--json]` */
+/** `cadence simulate <plan.yaml> [--population synthetic|history:<config>] [--customers N] [--days D] [--seed S] [--start DATE] [--out DIR] [--json] [--no-cache]` */
 import { loadPlan } from "../plan/load.ts";
 import { runPlan } from "../sim/run.ts";
 import { writeRun } from "../sim/output.ts";
@@ -11,7 +11,7 @@ import { syntheticPopulation } from "../sim/population.ts";
 import { historySource } from "../sim/history-population.ts";
 import { ExplainRecorder } from "../explain/observer.ts";
 
-const USAGE = "cadence simulate <plan.yaml> [--population synthetic|history:<config.yaml>] [--customers N] [--days D] [--seed S] [--start YYYY-MM-DD] [--out DIR] [--json]";
+const USAGE = "cadence simulate <plan.yaml> [--population synthetic|history:<config.yaml>] [--customers N] [--days D] [--seed S] [--start YYYY-MM-DD] [--out DIR] [--json] [--no-cache]";
 
 export async function simulateCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
@@ -22,6 +22,7 @@ export async function simulateCommand(args: string[]): Promise<number> {
     out: { type: "string" },
     json: { type: "boolean" },
     population: { type: "string" },
+    "no-cache": { type: "boolean" },
   }, USAGE);
   if (positionals.length !== 1) throw new InputError(`expected one plan file, got ${positionals.length}\nusage: ${USAGE}`);
   if (values.start !== undefined && parseDate(values.start) === null) {
@@ -50,6 +51,7 @@ export async function simulateCommand(args: string[]): Promise<number> {
     record: values.out !== undefined,
     recorder,
     onDay: progress(loaded.plan.name),
+    cache: values["no-cache"] ? "off" : "disk", // the no-plan baseline of this population and seed, reused (engine/sim/baseline-cache.ts)
   });
   const files = values.out ? writeRun(result, values.out) : [];
   // a history's money is in its own currency: say which, and when it is not the plan's

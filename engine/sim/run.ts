@@ -13,6 +13,7 @@ import type { Plan } from "../plan/types.ts";
 import { ENGINE_VERSION } from "../version.ts";
 import { type Population, syntheticPopulation } from "./population.ts";
 import { Recorder } from "./recorder.ts";
+import { baselineKey, cached, type CacheMode } from "./baseline-cache.ts";
 import { simulate, type SimulationRun } from "./simulate.ts";
 import { type WorldModel, worldWith } from "./world-model.ts";
 import { worldCounters } from "./world-metrics.ts";
@@ -26,7 +27,9 @@ export interface RunOptions {
   record?: boolean; // keep per-message and per-event rows (for --out)
   /** The recorder to fill instead of a new one (engine/explain/observer.ts adds a "why" column); implies record. */
   recorder?: Recorder;
-  baseline?: boolean | SimulationRun; // run the no-plan baseline (default true), or reuse one already run on the same population and seed
+  baseline?: boolean | SimulationRun | BaselineFigures; // run the no-plan baseline (default true), or reuse one of the same population and seed
+  /** Where the no-plan baseline is cached (engine/sim/baseline-cache.ts): default "memory"; the CLI uses "disk". */
+  cache?: CacheMode;
   population?: (o: { journeys: number; seed: number; start: number; days: number; world: WorldModel }) => Population;
   onDay?: (phase: string, day: number, days: number) => void;
 }
@@ -84,10 +87,23 @@ export interface Summary {
   events: number;
 }
 
+/** What a plan's summary needs of its no-plan baseline: cached and shared across plans, variants and workers. */
+export interface BaselineFigures {
+  revenue: number;
+  dailyRevenue: number[];
+  events: number;
+}
+
+/** The figures of a baseline run (or of already extracted figures). */
+export function baselineFigures(b: SimulationRun | BaselineFigures): BaselineFigures {
+  if (!("metrics" in b)) return b;
+  return { revenue: b.metrics.revenue, dailyRevenue: Array.from(b.metrics.daily.revenue), events: b.events };
+}
+
 export interface RunResult {
   summary: Summary;
   run: SimulationRun;
-  baseline: SimulationRun | null;
+  baseline: BaselineFigures | null;
   recorder: Recorder | null;
   world: WorldModel;
 }
@@ -115,13 +131,17 @@ export function runPlan(loaded: LoadedPlan, o: RunOptions = {}): RunResult {
       : syntheticPopulation({ customers, seed, start, days, journeys, world });
   const recorder = o.recorder ?? (o.record ? new Recorder() : null);
   const compiled = loaded.compiled;
-  const run = simulate(compiled, makePopulation(compiled.journeys.length), {
+  const population = makePopulation(compiled.journeys.length);
+  const describe = population.describe; // before the run: the baseline's cache key names the population it starts from
+  const run = simulate(compiled, population, {
     seed, start, days, world, recorder: recorder ?? undefined, onDay: (d, n) => o.onDay?.("plan", d, n),
   });
-  let baseline: SimulationRun | null = typeof o.baseline === "object" ? o.baseline : null;
+  let baseline: BaselineFigures | null = typeof o.baseline === "object" ? baselineFigures(o.baseline) : null;
   if (o.baseline === undefined || o.baseline === true) {
-    const bp = baselinePlan(loaded.plan);
-    baseline = simulate(bp, makePopulation(0), { seed, start, days, world, onDay: (d, n) => o.onDay?.("baseline", d, n) });
+    baseline = cached(baselineKey("run", describe), o.cache ?? "memory", () =>
+      baselineFigures(simulate(baselinePlan(loaded.plan), makePopulation(0), {
+        seed, start, days, world, onDay: (d, n) => o.onDay?.("baseline", d, n),
+      })));
   }
   const summary = summarise(loaded, run, baseline, world, startText);
   return { summary, run, baseline, recorder, world };
@@ -129,7 +149,8 @@ export function runPlan(loaded: LoadedPlan, o: RunOptions = {}): RunResult {
 
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
-export function summarise(loaded: LoadedPlan, run: SimulationRun, baseline: SimulationRun | null, world: WorldModel, start: string): Summary {
+export function summarise(loaded: LoadedPlan, run: SimulationRun, baselineRun: SimulationRun | BaselineFigures | null, world: WorldModel, start: string): Summary {
+  const baseline = baselineRun ? baselineFigures(baselineRun) : null;
   const wc = worldCounters(run.metrics);
   const m = run.metrics, plan = run.plan, t = run.population.table, tr = run.population.traits;
   const end = run.start + run.days * DAY;
@@ -142,7 +163,7 @@ export function summarise(loaded: LoadedPlan, run: SimulationRun, baseline: Simu
     if (!t.gone[c] && f >= world.disengagedAt) disengaged++;
     lifecycleEnd[STAGES[stageAt(t, c, end)]]++;
   }
-  const baselineRevenue = baseline ? baseline.metrics.revenue : m.organicRevenue;
+  const baselineRevenue = baseline ? baseline.revenue : m.organicRevenue;
   const cost = m.messageCost + m.discountCost;
   const incrementalRevenue = m.revenue - baselineRevenue;
   const incrementalMargin = incrementalRevenue * plan.plan.margin - cost;

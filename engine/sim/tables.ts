@@ -8,6 +8,7 @@ import { EVENT_TYPES } from "../core/events.ts";
 import { STAGES, stageAt } from "../core/lifecycle.ts";
 import { DAY, formatDate, formatTime } from "../core/time.ts";
 import { SERIES } from "./metrics.ts";
+import type { BaselineFigures } from "./run.ts";
 import { type Recorder, STATUS } from "./recorder.ts";
 import type { SimulationRun } from "./simulate.ts";
 import type { Summary } from "./run.ts";
@@ -15,11 +16,11 @@ import type { Summary } from "./run.ts";
 const consents = (bits: number) => CHANNELS.filter((_, i) => bits & (1 << i)).join("|");
 
 /** One row per day: every series of engine/sim/metrics.ts, plus the baseline's revenue when given. */
-export function dailyTable(run: SimulationRun, baseline?: SimulationRun | null): aq.ColumnTable {
+export function dailyTable(run: SimulationRun, baseline?: BaselineFigures | null): aq.ColumnTable {
   const cols: Record<string, unknown[]> = { date: [] };
   for (let d = 0; d < run.days; d++) cols.date.push(formatDate(run.start + d * DAY));
   for (const s of SERIES) cols[s] = Array.from(run.metrics.daily[s], (x) => Math.round(x * 100) / 100);
-  if (baseline) cols.baselineRevenue = Array.from(baseline.metrics.daily.revenue, (x) => Math.round(x * 100) / 100);
+  if (baseline) cols.baselineRevenue = baseline.dailyRevenue.map((x) => Math.round(x * 100) / 100);
   return aq.table(cols);
 }
 

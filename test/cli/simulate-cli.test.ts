@@ -31,7 +31,7 @@ describe("cadence simulate", () => {
     const r = await cli("simulate", "scenarios/lifecycle.yaml", "--customers", "300", "--days", "30", "--out", dir, "--json");
     expect(r.code).toBe(0);
     const messages = readFileSync(join(dir, "messages.csv"), "utf8").split("\n");
-    expect(messages[0]).toBe("time,customer,program,message,channel,category,status,rule,cost,at");
+    expect(messages[0]).toBe("time,customer,program,message,channel,category,status,rule,cost,at,why");
     expect(messages[1]).toMatch(/^2026-01-\d\dT\d\d:\d\d:00Z,C\d{7},/);
     expect(JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")).digest).toBe(JSON.parse(r.out).digest);
   });
