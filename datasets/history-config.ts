@@ -15,6 +15,8 @@ import { DATE_FORMATS, type DateFormat, dateParser } from "./date-format.ts";
 import { DELIMITERS, type Delimiter } from "./csv.ts";
 import { DECIMALS, type Decimal, isTimeZone } from "./values.ts";
 import { type AttributeSpec, attributesOf } from "./customer-attributes.ts";
+import { seasonalityOf } from "./seasonality-config.ts";
+import type { SeasonalityOptions } from "../engine/fit/seasonality.ts";
 import { CHANNELS, type ChannelName } from "../engine/core/channels.ts";
 import { type FilterSpec, filtersOf, multiplyOf, type ReturnsSpec, returnsOf } from "./line-items-config.ts";
 
@@ -71,6 +73,8 @@ export interface HistoryConfig {
   studyStart?: Minutes;
   transactions: TransactionSpec;
   customers?: CustomerSpec;
+  /** the seasonal purchase model's options (default: weekly and yearly); null: plain BG/NBD only */
+  seasonality: SeasonalityOptions | null;
   /** past sends: they seed each customer's pressure ledger and fatigue, and `cadence fit` measures response rates */
   contacts?: TableSpec<ContactColumn>;
   /** assumed consent when the customers file has no column for it (default false: never assume opt-in) */
@@ -132,7 +136,7 @@ function lineOf(root: unknown, lines: LineCounter, path: Path): number | undefin
   return line;
 }
 
-const TOP_FIELDS = ["currency", "studyStart", "calibrationEnd", "holdoutEnd", "transactions", "customers", "contacts", "consent"];
+const TOP_FIELDS = ["currency", "studyStart", "calibrationEnd", "holdoutEnd", "transactions", "customers", "contacts", "consent", "seasonality"];
 const TABLE_FIELDS = ["file", "format", "delimiter", "header", "dateFormat", "decimal", "timeZone", "columns"];
 const TRANSACTION_FIELDS = [...TABLE_FIELDS, "returns", "filter"];
 const CUSTOMER_FIELDS = [...TABLE_FIELDS, "attributes"];
@@ -202,8 +206,9 @@ function validate(raw: unknown, r: Reporter, source: string, baseDir: string): H
   const contacts = raw.contacts === undefined
     ? undefined
     : table(raw.contacts, ["contacts"], CONTACT_COLUMNS, ["customer", "date", "channel"], r, baseDir);
+  const seasonality = seasonalityOf(raw.seasonality, ["seasonality"], r);
   if (!transactions || calibrationEnd === undefined) return undefined;
-  return { source, currency, calibrationEnd, holdoutEnd, studyStart, transactions, customers, contacts, consent };
+  return { source, currency, calibrationEnd, holdoutEnd, studyStart, transactions, customers, contacts, consent, seasonality };
 }
 
 /** The transactions table, with `amount: { multiply: [a, b] }`, `returns` and `filter`. */

@@ -6,7 +6,8 @@ import { DAY, formatDate } from "../core/time.ts";
 import { InputError } from "../plan/errors.ts";
 import { type Flags, parse } from "./args.ts";
 import { importHistory } from "../../datasets/import.ts";
-import { frequencyData, historyState, spendData } from "../../datasets/history.ts";
+import { dayData, frequencyData, historyState, spendData } from "../../datasets/history.ts";
+import { fitSeasonalBgnbd, type SeasonalFit } from "../fit/seasonality.ts";
 import { fitBgnbd } from "../fit/bgnbd.ts";
 import { fitGammaGamma, type GammaGammaFit } from "../fit/gamma-gamma.ts";
 import { compareHoldout, type HoldoutComparison } from "../fit/holdout.ts";
@@ -71,6 +72,9 @@ export interface FitReport {
   bgnbd: ReturnType<typeof fitBgnbd>;
   gammaGamma: GammaGammaFit | null;
   holdout: HoldoutComparison | null;
+  /** BG/NBD with seasonality (null when the config turns it off) and its holdout comparison */
+  seasonal: SeasonalFit | null;
+  seasonalHoldout: HoldoutComparison | null;
   /** response rates per channel measured on the contact history up to the cut-off, when the config has one */
   contacts: ChannelRates[] | null;
   /** contact rows skipped, per reason */
@@ -89,11 +93,18 @@ export function fitHistory(configFile: string): Promise<FitReport> {
   const spend = spendData(s);
   const gammaGamma = spend.x.length > 0 ? fitGammaGamma(spend) : null;
   const t2 = performance.now();
-  let holdout: HoldoutComparison | null = null;
+  const cutDay = Math.floor(h.config.calibrationEnd / DAY);
+  const endDay = h.config.holdoutEnd === undefined ? cutDay : Math.floor(h.config.holdoutEnd / DAY);
+  const days = h.config.seasonality ? dayData(h) : null;
+  const seasonal = days && days.x.length > 0 ? fitSeasonalBgnbd(days, endDay, h.config.seasonality!) : null;
+  let holdout: HoldoutComparison | null = null, seasonalHoldout: HoldoutComparison | null = null;
   if (h.config.holdoutEnd !== undefined && s.holdout) {
-    const weeks = (Math.floor(h.config.holdoutEnd / DAY) - Math.floor(h.config.calibrationEnd / DAY)) / 7;
     const actual = Int32Array.from(d.customers, (c) => s.holdout![c]);
-    holdout = compareHoldout(bgnbd.params, weeks, d.x, d.tx, d.T, actual);
+    holdout = compareHoldout(bgnbd.params, (endDay - cutDay) / 7, d.x, d.tx, d.T, actual);
+    if (seasonal && days) {
+      const f = seasonal.frequency, t = seasonal.clock.at(endDay) - seasonal.clock.at(cutDay);
+      seasonalHoldout = compareHoldout(seasonal.params, t, f.x, f.tx, f.T, Int32Array.from(days.customers, (c) => s.holdout![c]));
+    }
   }
   return Promise.resolve({
     config: configFile,
@@ -107,6 +118,8 @@ export function fitHistory(configFile: string): Promise<FitReport> {
     bgnbd,
     gammaGamma,
     holdout,
+    seasonal,
+    seasonalHoldout,
     contacts: h.contacts ? contactRates(h.contacts, h.config.calibrationEnd + DAY - 1) : null,
     contactsSkipped: h.contacts ? h.contacts.skipped.counts : null,
     seconds: { import: (t1 - t0) / 1000, fit: (t2 - t1) / 1000 },
@@ -143,7 +156,10 @@ function toJson(r: FitReport) {
     logLikelihood: r.bgnbd.logLikelihood,
     skipped: r.skipped.counts,
     ...(r.contacts ? { contacts: r.contacts, contactsSkipped: r.contactsSkipped } : {}),
-    holdout: r.holdout ? { predicted: r.holdout.predicted, actual: r.holdout.actual } : null,
+    seasonality: r.seasonal
+      ? { ...r.seasonal.params, logLikelihood: r.seasonal.logLikelihood, weekday: r.seasonal.seasonality.weekday, month: r.seasonal.seasonality.month, peaks: r.seasonal.seasonality.peaks }
+      : null,
+    holdout: r.holdout ? { actual: r.holdout.actual, bgnbd: r.holdout.predicted, seasonal: r.seasonalHoldout?.predicted ?? null } : null,
   };
 }
 
@@ -169,12 +185,24 @@ export function formatReport(r: FitReport): string {
     out.push(`  p ${f(g.p)}   q ${f(g.q)}   gamma ${f(g.gamma)}`);
     if (g.q > 1) out.push(`  mean order value implied ${(g.p * g.gamma / (g.q - 1)).toFixed(2)}`);
   } else out.push("", "gamma-gamma: no repeat buyers with a positive spend; not fitted");
+  if (r.seasonal) {
+    const p = r.seasonal.params, z = r.seasonal.seasonality;
+    out.push("", "BG/NBD with seasonality (time in operational weeks; docs/history.md)");
+    out.push(`  r ${f(p.r)}   alpha ${f(p.alpha)}   a ${f(p.a)}   b ${f(p.b)}`);
+    out.push(`  log-likelihood ${r.seasonal.logLikelihood.toFixed(2)} (calendar time, comparable with plain BG/NBD's)`);
+    out.push(`  weekday Mon..Sun  ${z.weekday.map((v) => v.toFixed(2)).join(" ")}`);
+    out.push(`  month Jan..Dec    ${z.month.map((v, k) => (z.monthObserved[k] ? v.toFixed(2) : " —  ")).join(" ")}  (— not in the calibration: 1)`);
+    for (const pk of z.peaks) out.push(`  peak ${pk.name}: ${pk.factor.toFixed(2)}${pk.observed ? "" : " (not in the calibration: the configured lift)"}`);
+  }
   if (r.holdout && r.holdoutEnd !== undefined) {
-    const h = r.holdout;
+    const h = r.holdout, sh = r.seasonalHoldout;
     out.push("", `holdout ${formatDate(r.calibrationEnd + DAY)} .. ${formatDate(r.holdoutEnd)} (${h.t.toFixed(2)} weeks): repeat purchases`);
-    out.push(`  ${"x (calib.)".padEnd(10)} ${"customers".padStart(9)} ${"predicted".padStart(10)} ${"actual".padStart(8)} ${"error".padStart(9)}`);
-    for (const row of [...h.byFrequency, { x: "total", customers: r.customers, predicted: h.predicted, actual: h.actual, errorPct: h.errorPct }]) {
-      out.push(`  ${row.x.padEnd(10)} ${int(row.customers).padStart(9)} ${row.predicted.toFixed(1).padStart(10)} ${int(row.actual).padStart(8)} ${pct(row.errorPct).padStart(9)}`);
+    out.push(`  ${"x (calib.)".padEnd(10)} ${"customers".padStart(9)} ${"predicted".padStart(10)} ${"actual".padStart(8)} ${"error".padStart(9)}${sh ? ` ${"seasonal".padStart(10)} ${"error".padStart(9)}` : ""}`);
+    const rows = [...h.byFrequency, { x: "total", customers: r.customers, predicted: h.predicted, actual: h.actual, errorPct: h.errorPct }];
+    const srows = sh ? [...sh.byFrequency, sh] : [];
+    for (const [i, row] of rows.entries()) {
+      const s = srows[i] ? ` ${srows[i].predicted.toFixed(1).padStart(10)} ${pct(srows[i].errorPct).padStart(9)}` : "";
+      out.push(`  ${row.x.padEnd(10)} ${int(row.customers).padStart(9)} ${row.predicted.toFixed(1).padStart(10)} ${int(row.actual).padStart(8)} ${pct(row.errorPct).padStart(9)}${s}`);
     }
   } else out.push("", "holdout: none (set holdoutEnd in the config to compare)");
   if (r.contacts) out.push(...formatContacts(r.contacts));
