@@ -1,7 +1,7 @@
 /**
  * Rich output for notebooks (Deno's Jupyter kernel): `show(x)` returns an object the kernel displays
- * as HTML or SVG — an arquero table as an HTML table, Plot options or an SVG string as a chart, a plain
- * object as a two-column table. Outside Jupyter the same objects print as text.
+ * as HTML — an arquero table as an HTML table, Plot options or an SVG string as a chart (SVG inside
+ * HTML, so it survives `jupyter nbconvert --to html`), a plain object as a two-column table. Outside Jupyter the same objects print as text.
  *
  * @example show(dailyTable(run))          // last expression of a cell: an HTML table
  * @example show({ marks: [Plot.lineY(rows, { x: "day", y: "contacts" })] })
@@ -35,9 +35,12 @@ export function show(x: unknown, o: { limit?: number; title?: string } = {}): Di
     const more = x.numRows() > limit ? `<p><i>${x.numRows().toLocaleString("en-US")} rows; first ${limit} shown</i></p>` : "";
     return displayable({ "text/html": `${STYLE}${title}${html}${more}` }, `${x.numRows()} rows × ${x.numCols()} columns: ${x.columnNames().join(", ")}`);
   }
-  if (typeof x === "string" && x.trimStart().startsWith("<svg")) return displayable({ "image/svg+xml": x }, "[chart]");
+  // Charts go out as HTML wrapping the SVG: Debian's nbconvert 6.5 drops image/svg+xml outputs from its
+  // HTML export (jupyter/nbconvert#1849) but keeps inline <svg> in text/html. The SVG stays beside it
+  // for front ends and exporters that prefer an image (PDF, JupyterLab's image viewer).
+  if (typeof x === "string" && x.trimStart().startsWith("<svg")) return displayable({ "text/html": chart(title + x), "image/svg+xml": x }, "[chart]");
   if (x && typeof x === "object" && Array.isArray((x as PlotOptions).marks)) {
-    return displayable({ "text/html": title + renderFigure(x as PlotOptions) }, "[chart]");
+    return displayable({ "text/html": chart(title + renderFigure(x as PlotOptions)) }, "[chart]");
   }
   if (x && typeof x === "object") {
     const rows = Object.entries(x as Record<string, unknown>).map(([k, v]) => ({ field: k, value: typeof v === "object" ? JSON.stringify(v) : v }));
@@ -45,6 +48,10 @@ export function show(x: unknown, o: { limit?: number; title?: string } = {}): Di
   }
   return displayable({ "text/plain": String(x) }, String(x));
 }
+
+/** The wrapper every chart has in HTML: a class a test (or a style sheet) can find. */
+export const CHART_CLASS = "cadence-chart";
+const chart = (html: string) => `<div class="${CHART_CLASS}">${html}</div>`;
 
 /** Number formats: thousands separators; two decimals for a number that is not whole. */
 function formats(t: aq.ColumnTable): Record<string, (v: unknown) => string> {

@@ -52,6 +52,13 @@ describe("notebooks", () => {
       expect(errors, `${f}: error output`).toEqual([]);
       const rich = executed!.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.data && ("text/html" in o.data || "image/svg+xml" in o.data));
       expect(rich.length, `${f}: tables and charts display as HTML or SVG`).toBeGreaterThanOrEqual(3);
+      // exported to HTML (Debian's nbconvert 6.5 drops image/svg+xml), every chart is still there
+      const charts = rich.filter((o) => String(o.data!["text/html"] ?? "").includes(`<div class="cadence-chart">`)).length;
+      expect(charts, `${f}: charts`).toBeGreaterThanOrEqual(1);
+      const html = spawnSync("jupyter-nbconvert", ["--to", "html", target], { encoding: "utf8" });
+      expect(html.status, `${f}: HTML export failed\n${html.stderr}`).toBe(0);
+      const page = readFileSync(target.replace(/\.ipynb$/, ".html"), "utf8");
+      expect((page.match(/<div class="cadence-chart"><(svg|figure|h4)/g) ?? []).length, `${f}: charts in the exported HTML`).toBe(charts);
     }
   }, 900_000);
 });
