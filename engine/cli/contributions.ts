@@ -4,12 +4,13 @@
  * library templates missing from the plan ranked by incremental margin per contact.
  */
 import { contributions } from "../compare/contributions.ts";
+import { contributionsCsv } from "../report/contributions-csv.ts";
 import type { Interval } from "../compare/intervals.ts";
 import { InputError } from "../plan/errors.ts";
 import { loadPlan } from "../plan/load.ts";
 import { intFlag, parse } from "./args.ts";
 
-const USAGE = "cadence contributions <plan> [--customers N] [--days D] [--replications R] [--seed S] [--json]";
+const USAGE = "cadence contributions <plan> [--customers N] [--days D] [--replications R] [--seed S] [--json] [--csv DIR]";
 
 const fmt = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(2));
 const show = (v: Interval) => `${fmt(v.mean)}${v.lo === null ? "" : ` [${fmt(v.lo)}, ${fmt(v.hi!)}]`}`;
@@ -21,6 +22,7 @@ export async function contributionsCommand(args: string[]): Promise<number> {
     replications: { type: "string" },
     seed: { type: "string" },
     json: { type: "boolean" },
+    csv: { type: "string" },
   }, USAGE);
   if (positionals.length !== 1) throw new InputError(`contributions: give exactly one plan file (got ${positionals.length})\nusage: ${USAGE}`);
   const plan = loadPlan(positionals[0]);
@@ -31,6 +33,7 @@ export async function contributionsCommand(args: string[]): Promise<number> {
     seed: intFlag(values.seed, "seed", 1, 0, 2 ** 31 - 1),
   };
   const r = contributions(plan, o);
+  const csv = values.csv ? contributionsCsv(r, values.csv as string) : []; // engine/report/csv-export.ts's format
   if (values.json) {
     console.log(JSON.stringify({ programs: r.programs, missing: r.missing.map(({ template, incrementalMargin, perContact }) => ({ template, incrementalMargin, perContact })) }, null, 2));
     return 0;
@@ -46,5 +49,6 @@ export async function contributionsCommand(args: string[]): Promise<number> {
     for (const m of r.missing) console.log(`${m.template.padEnd(w)}  ${(m.perContact === null ? "n/a" : m.perContact.toFixed(3)).padStart(11)}  ${show(m.incrementalMargin)}`);
   }
   for (const s of r.skipped) console.log(`(not tried: ${s.template}: ${s.reason})`);
+  if (csv.length) console.log(`\nwrote ${csv.length} file(s): ${csv.join(", ")}`);
   return await Promise.resolve(0);
 }

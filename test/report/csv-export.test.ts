@@ -8,6 +8,8 @@ import { comparePlans, METRICS } from "../../engine/compare/compare.ts";
 import { compareCsv } from "../../engine/report/compare-csv.ts";
 import { BOM, toCsv } from "../../engine/report/csv-export.ts";
 import { main } from "../../engine/cli/main.ts";
+import { contributions } from "../../engine/compare/contributions.ts";
+import { contributionsCsv } from "../../engine/report/contributions-csv.ts";
 import { capture } from "../capture.ts";
 
 /** Every record of a CSV file through the project's own CSV reader (datasets/csv.ts). */
@@ -71,5 +73,19 @@ describe("CSV exports", () => {
     const row = readCsv(files[0]).find((r) => r.plan === "lifecycle" && r.metric === "contacts")!;
     expect([row.low, row.high]).toEqual(["", ""]);
     expect(Number(row.mean)).toBe(c.plans[0].metrics.contacts!.mean);
+  });
+
+  it("contributions: one row per program × metric, and per missing template, through the same format", () => {
+    const r = contributions(loadPlan("scenarios/lifecycle-capped.yaml"), { customers: 400, days: 30, replications: 2, library: false });
+    const dir = mkdtempSync(join(tmpdir(), "cadence-contrib-csv-"));
+    const [programs, missing] = contributionsCsv(r, dir);
+    const rows = readCsv(programs);
+    expect(rows.length).toBe(2 * r.programs.length);
+    const first = r.programs[0];
+    const m = rows.find((x) => x.program === first.id && x.metric === "incrementalMargin")!;
+    expect(Number(m.mean)).toBeCloseTo(first.incrementalMargin.mean, 5);
+    expect(Number(m.low)).toBeCloseTo(first.incrementalMargin.lo!, 5);
+    expect(Number(m.contacts)).toBeCloseTo(first.contacts, 5);
+    expect(readFileSync(missing, "utf8")).toBe("\uFEFFtemplate,perContact,metric,mean,low,high\r\n"); // library off: none tried
   });
 });
