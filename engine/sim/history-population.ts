@@ -7,6 +7,10 @@
  * priors exactly as for the synthetic population (`drawWorldTraits`).
  *
  * Time: the history's models are fitted in weeks; the simulator's Traits.rate is per day (λ / 7).
+ * With seasonality (the config's default), (λ, p) come from the seasonal fit: λ per operational week,
+ * the customer's (t_x, T) in that clock, so a summer lull is not mistaken for dropout. The simulator
+ * itself runs the rate flat (its organic clock has no seasonal factors yet: engine/sim/world.ts), so a
+ * run gets the de-seasonalised level, not the December peak.
  * The run starts the day after the cut-off (the cut-off day is inclusive in the state).
  */
 import { createHash } from "node:crypto";
@@ -17,9 +21,10 @@ import { CLICKED, COMPLAINED, DELIVERED, OPENED, UNSUBSCRIBED } from "../../data
 import { uniform } from "../core/hash.ts";
 import { DAY, formatDate, type Minutes } from "../core/time.ts";
 import { type History, importHistory } from "../../datasets/import.ts";
-import { type CustomerState, frequencyData, historyState, spendData } from "../../datasets/history.ts";
+import { type CustomerState, dayData, frequencyData, historyState, spendData } from "../../datasets/history.ts";
 import { type BgnbdParams, fitBgnbd, sampleBgnbdPosterior } from "../fit/bgnbd.ts";
 import { fitGammaGamma, type GammaGammaParams } from "../fit/gamma-gamma.ts";
+import { fitSeasonalBgnbd, type SeasonalFit } from "../fit/seasonality.ts";
 import { betaIInv, gammaPInv } from "../fit/math.ts";
 import { drawWorldTraits, newTraits, type Population, type Traits } from "./population.ts";
 import { Streams, worldSeed } from "./random.ts";
@@ -34,7 +39,12 @@ export interface HistorySource {
   history: History;
   cutoff: Minutes; // last day of the calibration period, inclusive (00:00 UTC)
   state: CustomerState;
-  bgnbd: BgnbdParams; // weeks
+  bgnbd: BgnbdParams; // weeks (plain BG/NBD, for reports)
+  /** the seasonal fit (config seasonality, default on), null when turned off */
+  seasonal: SeasonalFit | null;
+  /** what the organic draws use: the seasonal fit's parameters and each customer's (t_x, T) in its
+   * operational weeks, else plain BG/NBD's in calendar weeks (index = history customer) */
+  organic: { params: BgnbdParams; tx: Float64Array; T: Float64Array };
   gammaGamma: GammaGammaParams | null; // null without repeat buyers: order values from the world prior
   dataHash: string; // sha256 of the transactions: identifies the data in a digest
 }
@@ -55,11 +65,24 @@ export function historySource(file: string, cutoff?: Minutes): HistorySource {
   if (src) return src;
   const state = historyState(h, at);
   const bgnbd = fitBgnbd(frequencyData(state)).params;
+  const seasonal = h.config.seasonality ? seasonalFit(h, at) : null;
+  const organic = { params: bgnbd, tx: state.tx, T: state.T };
+  if (seasonal) {
+    organic.params = seasonal.fit.params, organic.tx = new Float64Array(state.length), organic.T = new Float64Array(state.length);
+    seasonal.days.customers.forEach((c, k) => (organic.tx[c] = seasonal.fit.frequency.tx[k], organic.T[c] = seasonal.fit.frequency.T[k]));
+  }
   const spend = spendData(state);
   const gammaGamma = spend.x.length > 0 ? fitGammaGamma(spend).params : null;
-  src = { file, history: h, cutoff: at, state, bgnbd, gammaGamma, dataHash: historyHash(h) };
+  src = { file, history: h, cutoff: at, state, bgnbd, seasonal: seasonal?.fit ?? null, organic, gammaGamma, dataHash: historyHash(h) };
   sources.set(key, src);
   return src;
+}
+
+/** The seasonal fit at a cut-off, with the cohort it was fitted on (history customer indices). */
+function seasonalFit(h: History, cutoff: Minutes) {
+  const days = dayData(h, cutoff);
+  if (days.x.length === 0) return null;
+  return { days, fit: fitSeasonalBgnbd(days, days.cutoff, h.config.seasonality!) };
 }
 
 /** sha256 of an imported history's transactions, customer ids and attributes: identifies the data in a digest. */
@@ -95,7 +118,7 @@ export interface HistoryPopulationOptions {
  */
 export function historyPopulation(file: string, o: HistoryPopulationOptions): Population {
   const src = historySource(file, o.start - DAY);
-  const { state: s, history: h, bgnbd, gammaGamma: gg } = src, w = o.world;
+  const { state: s, history: h, gammaGamma: gg } = src, w = o.world, bgnbd = src.organic.params;
   let n = 0;
   for (let i = 0; i < s.length; i++) n += s.known[i];
   const table = new CustomerTable(n, o.journeys), traits = newTraits(n);
@@ -115,7 +138,7 @@ export function historyPopulation(file: string, o: HistoryPopulationOptions): Po
     const u = (k: number) => uniform(seed, key, POSTERIOR, k);
     const bought = s.orders[i] > 0;
     if (bought) {
-      const d = sampleBgnbdPosterior(bgnbd, s.x[i], s.tx[i], s.T[i], u(0), u(1), u(2));
+      const d = sampleBgnbdPosterior(bgnbd, s.x[i], src.organic.tx[i], src.organic.T[i], u(0), u(1), u(2));
       traits.rate[c] = d.lambda / 7, traits.drop[c] = d.p, traits.alive[c] = d.alive ? 1 : 0;
     } else {
       // listed but never bought: a prospect drawn from the fitted prior, buying at the world's prospect factor
