@@ -31,8 +31,12 @@ describe("comparePlans", () => {
     for (const m of ["revenue", "incrementalMargin", "unsubscribes"] as const) {
       const paired = variance(diff(m, 0)), independent = variance(diff(m, R / 2)); // same seeds vs other seeds
       ratios[m] = paired / independent;
-      expect(paired, m).toBeLessThan(independent);
+      // Unsubscribes come from each plan's own response draws (not shared between plans), so pairing
+      // barely narrows them; with 8 replications their variance ratio has been a coin toss since issue 11's
+      // population fix (more living customers, fewer opt-outs per plan). Revenue and margin must pair.
+      if (m !== "unsubscribes") expect(paired, m).toBeLessThan(independent);
     }
+    expect(ratios.unsubscribes).toBeLessThan(3); // but pairing never makes them much worse
     console.log("variance of paired / independent differences:", JSON.stringify(ratios));
     expect(ratios.revenue).toBeLessThan(0.2); // the shared organic revenue cancels out
     // the reported difference is the paired one
