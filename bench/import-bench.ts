@@ -17,7 +17,7 @@ import { fitBgnbd } from "../engine/fit/bgnbd.ts";
 import { fitGammaGamma } from "../engine/fit/gamma-gamma.ts";
 import { gammaPInv, betaIInv } from "../engine/fit/math.ts";
 import { gzipSync } from "node:zlib";
-import { lineItemConfig, lineItems } from "../test/datasets/line-items.ts";
+import { lineItemConfig, lineItems } from "../datasets/line-items-example.ts";
 import { skippedTotal } from "../datasets/skips.ts";
 
 const ARGS = Deno.args.filter((a) => !a.startsWith("--"));

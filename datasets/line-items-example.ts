@@ -3,7 +3,8 @@
  * quantity, unit price, timestamp, customer id, country), with the mess real exports carry: lines
  * without a customer id, zero-priced lines, cancellations (invoice prefix "C", negative quantity), other
  * countries, and rows outside the study period. It returns the text and the truth the importer must
- * reproduce, so tests need no large committed files. Shared by the tests and bench/import-bench.ts.
+ * reproduce, so tests need no large committed files. Shared by the tests, bench/import-bench.ts and
+ * datasets/retail-example.ts.
  */
 import seedrandom from "seedrandom";
 
