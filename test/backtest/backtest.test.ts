@@ -9,7 +9,7 @@ import { backtest } from "../../engine/backtest/replay.ts";
 import { writeBacktest } from "../../engine/cli/backtest.ts";
 import { main } from "../../engine/cli/main.ts";
 import { capture } from "../capture.ts";
-import { haveData } from "../datasets/data-dir.ts";
+import { describeWithData } from "../datasets/data-dir.ts";
 import { tempDir } from "../datasets/temp-files.ts";
 
 const PLAN = `name: bt
@@ -130,7 +130,7 @@ customers: { file: cust.csv, columns: { id: id, signup: created, emailConsent: m
   });
 });
 
-describe.runIf(haveData("cdnow/CDNOW_sample.txt"))("backtest on the CDNOW sample", () => {
+describeWithData("cdnow/CDNOW_sample.txt", "backtest on the CDNOW sample", () => {
   const h = importHistory("datasets/cdnow-optin.yaml");
   const plan = loadPlan("scenarios/lifecycle.yaml");
   const o = { from: parseDate("1997-10-01")!, to: parseDate("1998-06-30")! };

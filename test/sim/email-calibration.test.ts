@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { loadHillstrom } from "../../datasets/hillstrom.ts";
 import { calibrationCheck, HILLSTROM_RELEVANCE } from "../../engine/fit/email-calibration.ts";
 import { DEFAULT_WORLD } from "../../engine/sim/world-model.ts";
-import { haveData } from "../datasets/data-dir.ts";
+import { describeWithData } from "../datasets/data-dir.ts";
 
-describe.runIf(haveData("hillstrom/hillstrom.csv"))("e-mail response calibration on Hillstrom", () => {
+describeWithData("hillstrom/hillstrom.csv", "e-mail response calibration on Hillstrom", () => {
   const h = loadHillstrom();
   const checks = calibrationCheck(h, DEFAULT_WORLD, HILLSTROM_RELEVANCE, { seed: 1 });
 
