@@ -77,7 +77,7 @@ export function intFlag(value: string | undefined, flag: string, fallback: numbe
 }
 
 /** A progress line on stderr when it is a terminal; silent otherwise (CI logs, pipes). */
-export function progress(label: string): ((phase: string, done: number, total: number) => void) | undefined {
+export function progress(label: string): ((phase: string, done: number, total: number, unit?: string) => void) | undefined {
   let tty = false;
   try {
     tty = Deno.stderr.isTerminal();
@@ -85,9 +85,9 @@ export function progress(label: string): ((phase: string, done: number, total: n
   if (!tty) return undefined;
   const enc = new TextEncoder();
   let last = "";
-  return (phase, done, total) => {
+  return (phase, done, total, unit = "days") => {
     const width = 30, fill = Math.round((done / total) * width);
-    const line = `\r${label} ${phase.padEnd(8)} [${"#".repeat(fill)}${".".repeat(width - fill)}] ${done}/${total} days`;
+    const line = `\r${label} ${phase.padEnd(8)} [${"#".repeat(fill)}${".".repeat(width - fill)}] ${done}/${total} ${unit}`;
     if (line === last) return;
     last = line;
     Deno.stderr.writeSync(enc.encode(done === total ? `${line}\n` : line));

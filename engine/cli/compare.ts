@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, relative } from "node:path";
 import { loadPlan } from "../plan/load.ts";
 import { InputError } from "../plan/errors.ts";
-import { type Comparison, comparePlans, type Metric, type PlanComparison, WEEK_THRESHOLD } from "../compare/compare.ts";
+import { type Comparison, comparePlansInWorkers, type Metric, type PlanComparison, WEEK_THRESHOLD } from "../compare/compare.ts";
 import type { Interval } from "../compare/intervals.ts";
 import { renderReport } from "../report/report.ts";
 import { compareCsv } from "../report/compare-csv.ts";
@@ -13,8 +13,9 @@ import { intFlag, parse, progress } from "./args.ts";
 import { fmtInt } from "./format.ts";
 import { fitTable } from "./fit-table.ts";
 import { parsePopulation } from "../sim/population-spec.ts";
+import { defaultWorkers } from "../parallel/pool.ts";
 
-const USAGE = "cadence compare <plan.yaml>... [--population synthetic|history:<config.yaml>] [--customers N] [--days D] [--replications R] [--seed S] [--json] [--report out.html] [--csv DIR]";
+const USAGE = "cadence compare <plan.yaml>... [--population synthetic|history:<config.yaml>] [--customers N] [--days D] [--replications R] [--seed S] [--json] [--report out.html] [--csv DIR] [--workers N] [--no-cache]";
 
 /** The rows of the terminal table and the report's summary table: label, metric, format. */
 export const SHOWN: [string, Metric, (x: number) => string][] = [
@@ -87,6 +88,8 @@ export async function compareCommand(args: string[]): Promise<number> {
     csv: { type: "string" },
     help: { type: "boolean", short: "h" },
     population: { type: "string" },
+    workers: { type: "string" },
+    "no-cache": { type: "boolean" },
   }, USAGE);
   if (values.help) {
     console.log(`usage: ${USAGE}\n\nRuns every plan and the no-plan baseline on the same customers with the same random numbers,\nover R seeds (S, S+1, …); prints each metric's mean and 95 % interval, and each plan's paired\ndifference against the first plan. Defaults: 10,000 customers, 365 days, 5 replications, seed 1.`);
@@ -96,15 +99,17 @@ export async function compareCommand(args: string[]): Promise<number> {
   const loaded = positionals.map((f) => loadPlan(f));
   const bar = progress("compare");
   const pop = parsePopulation(values.population); // history: starts after its cut-off, runs over its holdout
-  const c = comparePlans(loaded, {
+  const c = await comparePlansInWorkers(loaded, {
     customers: pop.customers ?? intFlag(values.customers, "customers", 10_000, 1, 20_000_000),
     days: intFlag(values.days, "days", pop.days ?? 365, 1, 3650),
     start: pop.start,
-    population: pop.population,
+    populationSpec: values.population,
     populationLabel: pop.label,
+    workers: intFlag(values.workers, "workers", defaultWorkers(), 1, 256),
+    cache: values["no-cache"] ? "off" : "disk",
     replications: intFlag(values.replications, "replications", 5, 1, 1000),
     seed: intFlag(values.seed, "seed", 1, 0, 2 ** 31 - 1),
-    onProgress: bar ? (label, d, n) => bar(label, d, n) : undefined,
+    onProgress: bar ? (label, d, n) => bar(label, d, n, "runs") : undefined,
   });
   const csvFiles = values.csv ? compareCsv(c, values.csv as string) : [];
   if (values.report) {

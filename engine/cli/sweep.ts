@@ -1,18 +1,19 @@
-/** `cadence sweep <plan.yaml> --set <path>=<values> [--set ...] [--customers N] [--days D] [--seed S] [--replications R] [--out DIR] [--csv DIR] [--json]` */
+/** `cadence sweep <plan.yaml> --set <path>=<values> [--set ...] [--customers N] [--days D] [--seed S] [--replications R] [--out DIR] [--csv DIR] [--json] [--workers N] [--no-cache]` */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import * as aq from "arquero";
 import { loadPlan } from "../plan/load.ts";
 import { InputError } from "../plan/errors.ts";
-import { frontierSvg, sweep, SWEEP_METRICS, type SweepResult, type SweepSet } from "../sweep/sweep.ts";
+import { frontierSvg, SWEEP_METRICS, sweepInWorkers, type SweepResult, type SweepSet } from "../sweep/sweep.ts";
 import { expandValues } from "../sweep/range.ts";
 import { sweepPage } from "../sweep/sweep-page.ts";
 import { intervalRows, writeCsvFiles } from "../report/csv-export.ts";
 import type { Interval } from "../compare/intervals.ts";
 import { intFlag, parse } from "./args.ts";
 import { fmtInt, table } from "./format.ts";
+import { defaultWorkers } from "../parallel/pool.ts";
 
-const USAGE = "cadence sweep <plan.yaml> --set <path>=<v1,v2,...|a..b|a..b:step> [--set ...] [--customers N] [--days D] [--seed S] [--replications R] [--out DIR] [--csv DIR] [--json]";
+const USAGE = "cadence sweep <plan.yaml> --set <path>=<v1,v2,...|a..b|a..b:step> [--set ...] [--customers N] [--days D] [--seed S] [--replications R] [--out DIR] [--csv DIR] [--json] [--workers N] [--no-cache]";
 
 const HELP = `usage: ${USAGE}
 
@@ -23,7 +24,9 @@ included when it falls on the step); ranges and values mix (1..3,8).
 --replications R repeats the grid over seeds S, S+1, …: every figure gets a 95 % interval and every
 variant a paired difference against the first. Defaults: 10,000 customers, 365 days, seed 1, 1 replication.
 --out DIR (default out/sweep-<plan>) gets sweep.csv, frontier.svg and frontier.html; --csv DIR the long
-CSV tables (one row per variant × metric with mean, low, high).`;
+CSV tables (one row per variant × metric with mean, low, high).
+--workers N spreads the runs over N workers (default: the machine's cores; same results for every N);
+each seed's no-plan baseline is computed once and cached on disk (--no-cache to recompute it).`;
 
 export function parseSet(text: string): SweepSet {
   const eq = text.indexOf("=");
@@ -57,6 +60,8 @@ export async function sweepCommand(args: string[]): Promise<number> {
     csv: { type: "string" },
     json: { type: "boolean" },
     help: { type: "boolean", short: "h" },
+    workers: { type: "string" },
+    "no-cache": { type: "boolean" },
   }, USAGE);
   if (values.help) return console.log(HELP), 0;
   if (positionals.length !== 1) throw new InputError(`expected one plan file, got ${positionals.length}\nusage: ${USAGE}`);
@@ -71,7 +76,9 @@ export async function sweepCommand(args: string[]): Promise<number> {
       return false;
     }
   })();
-  const result = sweep(loaded, sets, {
+  const result = await sweepInWorkers(loaded, sets, {
+    workers: intFlag(values.workers, "workers", defaultWorkers(), 1, 256),
+    cache: values["no-cache"] ? "off" : "disk",
     customers: intFlag(values.customers, "customers", 10_000, 1, 20_000_000),
     days: intFlag(values.days, "days", 365, 1, 3650),
     seed: intFlag(values.seed, "seed", 1, 0, 2 ** 31 - 1),

@@ -8,10 +8,12 @@
 import * as aq from "arquero";
 import { parseDate } from "../core/time.ts";
 import { type LoadedPlan, parsePlan } from "../plan/load.ts";
-import { syntheticPopulation } from "../sim/population.ts";
-import { type RunOptions, runPlan, type Summary } from "../sim/run.ts";
-import { simulate, type SimulationRun } from "../sim/simulate.ts";
-import { baselinePlan, DEFAULT_START } from "../sim/run.ts";
+import { type Population, syntheticPopulation } from "../sim/population.ts";
+import { parsePopulation } from "../sim/population-spec.ts";
+import { type BaselineFigures, baselineFigures, baselinePlan, DEFAULT_START, type RunOptions, runPlan, type Summary } from "../sim/run.ts";
+import { simulate } from "../sim/simulate.ts";
+import { baselineKey, cached } from "../sim/baseline-cache.ts";
+import { defaultWorkers, runJobs } from "../parallel/pool.ts";
 import { worldWith } from "../sim/world-model.ts";
 import { METRICS, type Metric, metricsOf } from "../compare/compare.ts";
 import { type Interval, interval } from "../compare/intervals.ts";
@@ -62,35 +64,91 @@ const show = (v: unknown) => (typeof v === "object" ? JSON.stringify(v) : String
  * @example sweep(loadPlan("scenarios/lifecycle-capped.yaml"), [{ path: "pressure.rules.two-a-week.cap", values: [1, 2, 3] }], { customers: 20_000, replications: 5 })
  */
 export function sweep(loaded: LoadedPlan, sets: SweepSet[], o: SweepOptions = {}): SweepResult {
-  const combos = grid(sets);
-  const first = o.seed ?? 1, days = o.days ?? 365, start = parseDate(o.start ?? DEFAULT_START)!;
-  const replications = o.replications ?? 1;
-  const seeds = Array.from({ length: replications }, (_, i) => first + i);
-  const world = worldWith(o.world);
+  const ctx = sweepContext(loaded, sets, o);
+  const baselines = ctx.seeds.map((seed) => sweepBaseline(ctx, seed));
+  const runs = ctx.seeds.map((seed, r) =>
+    ctx.plans.map((v, i) => {
+      o.onVariant?.(r * ctx.plans.length + i + 1, ctx.plans.length * ctx.seeds.length, ctx.seeds.length > 1 ? `${v.label} (seed ${seed})` : v.label);
+      return sweepRun(ctx, i, seed, baselines[r]);
+    })
+  );
+  return assembleSweep(ctx, runs);
+}
+
+/**
+ * The same sweep with its runs spread over `workers` Deno workers (default: the machine's cores): first
+ * each seed's no-plan baseline, then every variant on every seed. Identical results for every count.
+ * `o.population` cannot cross to a worker: give `populationSpec` (engine/sim/population-spec.ts) instead.
+ */
+export async function sweepInWorkers(loaded: LoadedPlan, sets: SweepSet[], o: SweepOptions & { workers?: number; populationSpec?: string } = {}): Promise<SweepResult> {
+  const { population: _hook, onVariant, onDay: _onDay, recorder: _rec, workers, ...rest } = o;
+  const spec: SweepJobSpec = { ...rest, plan: { text: JSON.stringify(loaded.source), file: loaded.file }, sets };
+  const ctx = sweepContext(loaded, sets, o);
+  const n = workers ?? defaultWorkers(), module = new URL("./sweep.ts", import.meta.url).href;
+  const baselines = await runJobs<BaselineFigures>(ctx.seeds.map((seed) => ({ module, fn: "sweepBaselineJob", args: [spec, seed] })), n);
+  const jobs = ctx.seeds.flatMap((seed, r) => ctx.plans.map((_, i) => ({ module, fn: "sweepRunJob", args: [spec, i, seed, r === 0, baselines[r]] })));
+  const total = jobs.length;
+  const flat = await runJobs<SweepRun>(jobs, n, (done) => onVariant?.(done, total, `${done}/${total} runs`));
+  return assembleSweep(ctx, ctx.seeds.map((_, r) => flat.slice(r * ctx.plans.length, (r + 1) * ctx.plans.length)));
+}
+
+interface SweepContext {
+  loaded: LoadedPlan;
+  plans: { label: string; values: Record<string, unknown>; plan: LoadedPlan }[];
+  seeds: number[];
+  o: SweepOptions;
+}
+
+interface SweepRun {
+  metrics: Record<Metric, number | null>;
+  summary: Summary | null; // the first seed's
+}
+
+/** What a worker needs to rebuild a sweep: JSON only. */
+export interface SweepJobSpec extends Omit<SweepOptions, "population" | "onVariant" | "onDay" | "recorder"> {
+  plan: { text: string; file: string };
+  sets: SweepSet[];
+  populationSpec?: string;
+}
+
+function sweepContext(loaded: LoadedPlan, sets: SweepSet[], o: SweepOptions): SweepContext {
+  const first = o.seed ?? 1, replications = o.replications ?? 1;
   // plans are built (and validated) once, before any simulation: a bad value fails fast
-  const plans = combos.map((values) => {
+  const plans = grid(sets).map((values) => {
     let doc: unknown = loaded.source;
     for (const [path, v] of Object.entries(values)) doc = setPath(doc, path, v);
     const label = Object.entries(values).map(([p, v]) => `${p.split(".").pop()}=${show(v)}`).join(", ");
     return { label, values, plan: parsePlan(JSON.stringify(doc), `${loaded.file} [${label}]`) };
   });
-  const runs: Record<Metric, number | null>[][] = plans.map(() => []);
-  const firstSummaries: Summary[] = [];
-  for (const [r, seed] of seeds.entries()) {
-    const population = (journeys: number) =>
-      o.population ? o.population({ journeys, seed, start, days, world }) : syntheticPopulation({ customers: o.customers ?? 10_000, seed, start, days, journeys, world });
-    const baseline: SimulationRun = simulate(baselinePlan(loaded.plan), population(0), { seed, start, days, world });
-    for (const [i, v] of plans.entries()) {
-      o.onVariant?.(r * plans.length + i + 1, plans.length * replications, replications > 1 ? `${v.label} (seed ${seed})` : v.label);
-      const res = runPlan(v.plan, { ...o, seed, baseline, onDay: undefined });
-      runs[i].push(metricsOf(res.summary, res.run));
-      if (r === 0) firstSummaries.push(res.summary);
-    }
-  }
-  const variants: Variant[] = plans.map((p, i) => ({
+  return { loaded, plans, seeds: Array.from({ length: replications }, (_, i) => first + i), o };
+}
+
+function populationOf(ctx: SweepContext, seed: number): (journeys: number) => Population {
+  const o = ctx.o, days = o.days ?? 365, start = parseDate(o.start ?? DEFAULT_START)!, world = worldWith(o.world);
+  return (journeys: number) =>
+    o.population ? o.population({ journeys, seed, start, days, world }) : syntheticPopulation({ customers: o.customers ?? 10_000, seed, start, days, journeys, world });
+}
+
+/** One seed's no-plan baseline, shared by every variant (cached by its population, engine/sim/baseline-cache.ts). */
+function sweepBaseline(ctx: SweepContext, seed: number): BaselineFigures {
+  const o = ctx.o, days = o.days ?? 365, start = parseDate(o.start ?? DEFAULT_START)!, world = worldWith(o.world);
+  const population = populationOf(ctx, seed)(0);
+  return cached(baselineKey("run", population.describe), o.cache ?? "memory", () =>
+    baselineFigures(simulate(baselinePlan(ctx.loaded.plan), population, { seed, start, days, world })));
+}
+
+function sweepRun(ctx: SweepContext, i: number, seed: number, baseline: BaselineFigures, keepSummary = true): SweepRun {
+  const make = populationOf(ctx, seed);
+  const res = runPlan(ctx.plans[i].plan, { ...ctx.o, seed, baseline, population: (p) => make(p.journeys), onDay: undefined });
+  return { metrics: metricsOf(res.summary, res.run), summary: keepSummary ? res.summary : null };
+}
+
+function assembleSweep(ctx: SweepContext, runsBySeed: SweepRun[][]): SweepResult {
+  const runs = ctx.plans.map((_, i) => runsBySeed.map((r) => r[i].metrics));
+  const variants: Variant[] = ctx.plans.map((p, i) => ({
     label: p.label,
     values: p.values,
-    summary: firstSummaries[i],
+    summary: runsBySeed[0][i].summary!,
     runs: runs[i],
     metrics: Object.fromEntries(METRICS.map((m) => [m, interval(runs[i].map((x) => x[m]))])) as Record<Metric, Interval | null>,
     difference: Object.fromEntries(METRICS.map((m) => [m, interval(runs[i].map((x, r) => diff(x[m], runs[0][r][m])))])) as Record<Metric, Interval | null>,
@@ -98,8 +156,23 @@ export function sweep(loaded: LoadedPlan, sets: SweepSet[], o: SweepOptions = {}
     knee: false,
   }));
   markFrontier(variants);
-  return { variants, replications, seeds, table: sweepTable(variants) };
+  return { variants, replications: ctx.seeds.length, seeds: ctx.seeds, table: sweepTable(variants) };
 }
+
+// --- worker entry points (engine/parallel/worker.ts) ---
+const contexts = new Map<string, SweepContext>();
+function contextOf(spec: SweepJobSpec): SweepContext {
+  const key = JSON.stringify(spec);
+  let ctx = contexts.get(key);
+  if (!ctx) {
+    const pop = parsePopulation(spec.populationSpec);
+    contexts.set(key, ctx = sweepContext(parsePlan(spec.plan.text, spec.plan.file), spec.sets, { ...spec, population: pop.population }));
+  }
+  return ctx;
+}
+export const sweepBaselineJob = (spec: SweepJobSpec, seed: number): BaselineFigures => sweepBaseline(contextOf(spec), seed);
+export const sweepRunJob = (spec: SweepJobSpec, i: number, seed: number, first: boolean, baseline: BaselineFigures): SweepRun =>
+  sweepRun(contextOf(spec), i, seed, baseline, first);
 
 const diff = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
 

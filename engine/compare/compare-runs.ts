@@ -1,0 +1,216 @@
+/**
+ * The runs a comparison is made of — the no-plan baseline of each seed, and each plan on each seed —
+ * as functions of plain data, so that `comparePlans` runs them in order and `comparePlansInWorkers`
+ * spreads them over workers (engine/parallel/pool.ts) with the same results. Each run rebuilds its
+ * seed's population (the population is updated in place by a run), so runs share nothing.
+ */
+import { CHANNELS } from "../core/channels.ts";
+import { STAGES } from "../core/lifecycle.ts";
+import { DAY, parseDate } from "../core/time.ts";
+import { type LoadedPlan, parsePlan } from "../plan/load.ts";
+import { type Population, syntheticPopulation } from "../sim/population.ts";
+import { parsePopulation, type PopulationHook } from "../sim/population-spec.ts";
+import { type BaselineFigures, baselineFigures, baselinePlan, DEFAULT_START, runPlan, summarise as summariseRun, type Summary } from "../sim/run.ts";
+import { simulate, type SimulationRun } from "../sim/simulate.ts";
+import { type WorldModel, worldWith } from "../sim/world-model.ts";
+import { baselineKey, cached, type CacheMode } from "../sim/baseline-cache.ts";
+import { type CompareOptions, type Metric, metricsOf, type PlanDetail } from "./compare.ts";
+
+/** What a worker needs to rebuild a comparison's context: JSON only. */
+export interface CompareJobSpec extends Omit<CompareOptions, "population" | "onProgress"> {
+  plans: { text: string; file: string }[];
+  populationSpec?: string; // "synthetic" (default) or "history:<config>"
+  cache?: CacheMode;
+}
+
+export interface CompareContext {
+  loaded: LoadedPlan[];
+  names: string[];
+  customers: number;
+  days: number;
+  startText: string;
+  start: number;
+  world: WorldModel;
+  seeds: number[];
+  population: PopulationHook | undefined;
+  populationLabel: string;
+  cache: CacheMode;
+}
+
+export interface BaselineRun {
+  figures: BaselineFigures;
+  metrics: Record<Metric, number | null>;
+  detail: PlanDetail | null; // the first seed's, for the report
+}
+
+export interface PlanRun {
+  metrics: Record<Metric, number | null>;
+  detail: PlanDetail | null;
+}
+
+export function compareContext(loaded: LoadedPlan[], o: CompareOptions & { cache?: CacheMode } = {}): CompareContext {
+  if (!loaded.length) throw new Error("comparePlans needs at least one plan");
+  const startText = o.start ?? DEFAULT_START, start = parseDate(startText);
+  if (start === null) throw new Error(`invalid start date: ${startText}`);
+  const replications = o.replications ?? 5, first = o.seed ?? 1;
+  return {
+    loaded,
+    names: uniqueNames(loaded.map((l) => l.plan.name)),
+    customers: o.customers ?? 10_000,
+    days: o.days ?? 365,
+    startText,
+    start,
+    world: worldWith(o.world),
+    seeds: Array.from({ length: replications }, (_, i) => first + i),
+    population: o.population,
+    populationLabel: o.populationLabel ?? "synthetic",
+    cache: o.cache ?? "memory",
+  };
+}
+
+type Progress = CompareOptions["onProgress"];
+
+function populationMaker(ctx: CompareContext, seed: number) {
+  const { customers, start, days, world } = ctx;
+  let population: Population | null = null;
+  return {
+    make(journeys: number): Population {
+      population = ctx.population
+        ? ctx.population({ journeys, seed, start, days, world })
+        : syntheticPopulation({ customers, seed, start, days, journeys, world });
+      return population;
+    },
+    current: () => population!,
+  };
+}
+
+const tagOf = (ctx: CompareContext, seed: number) =>
+  ctx.seeds.length > 1 ? ` (seed ${seed}, ${ctx.seeds.indexOf(seed) + 1}/${ctx.seeds.length})` : "";
+
+/** The no-plan baseline of one seed: its figures (shared by every plan of the seed), metrics and detail. */
+export function baselineRun(ctx: CompareContext, seed: number, first: boolean, onProgress?: Progress): BaselineRun {
+  const pop = populationMaker(ctx, seed), population = pop.make(0);
+  // the baseline's summary carries the first plan's name and hash: part of the key
+  const key = baselineKey(`compare:${ctx.loaded[0].hash}:${first}`, population.describe);
+  return cached(key, ctx.cache, () => {
+    const { start, days, world, startText } = ctx;
+    const run = simulate(baselinePlan(ctx.loaded[0].plan), population, {
+      seed, start, days, world, onDay: (d, n) => onProgress?.(`no plan${tagOf(ctx, seed)}`, d, n),
+    });
+    const bs = baselineSummaryOf(run, ctx.loaded[0], startText, world);
+    return { figures: baselineFigures(run), metrics: metricsOf(bs, run), detail: first ? detailOf(bs, run, noDisengagement(days)) : null };
+  });
+}
+
+/** Plan `i` on one seed against that seed's baseline figures. */
+export function planRun(ctx: CompareContext, i: number, seed: number, first: boolean, baseline: BaselineFigures, onProgress?: Progress): PlanRun {
+  const pop = populationMaker(ctx, seed);
+  const watch = first ? disengagementWatch(pop.current, ctx.start, ctx.world) : null;
+  const res = runPlan(ctx.loaded[i], {
+    customers: ctx.customers, days: ctx.days, seed, start: ctx.startText, world: ctx.world, baseline,
+    population: (p) => pop.make(p.journeys),
+    onDay: (_phase, d, n) => (watch?.onDay(d), onProgress?.(`${ctx.names[i]}${tagOf(ctx, seed)}`, d, n)),
+  });
+  return { metrics: metricsOf(res.summary, res.run), detail: first ? detailOf(res.summary, res.run, watch!.rows()) : null };
+}
+
+// --- worker entry points (engine/parallel/worker.ts): the context rebuilt from JSON, once per worker ---
+const contexts = new Map<string, CompareContext>();
+
+function contextOf(spec: CompareJobSpec): CompareContext {
+  const key = JSON.stringify(spec);
+  let ctx = contexts.get(key);
+  if (!ctx) {
+    const pop = parsePopulation(spec.populationSpec);
+    const loaded = spec.plans.map((p) => parsePlan(p.text, p.file));
+    ctx = compareContext(loaded, { ...spec, population: pop.population, populationLabel: spec.populationLabel ?? pop.label });
+    contexts.set(key, ctx);
+  }
+  return ctx;
+}
+
+export const baselineJob = (spec: CompareJobSpec, seed: number, first: boolean): BaselineRun => baselineRun(contextOf(spec), seed, first);
+
+export const planJob = (spec: CompareJobSpec, i: number, seed: number, first: boolean, baseline: BaselineFigures): PlanRun =>
+  planRun(contextOf(spec), i, seed, first, baseline);
+
+function uniqueNames(names: string[]): string[] {
+  const seen = new Map<string, number>();
+  return names.map((n) => {
+    const k = (seen.get(n) ?? 0) + 1;
+    seen.set(n, k);
+    return k > 1 ? `${n} (${k})` : n;
+  });
+}
+
+/** The baseline's own summary: a run without programs, compared with itself (incremental = 0). */
+function baselineSummaryOf(run: SimulationRun, l: LoadedPlan, start: string, world: WorldModel): Summary {
+  const bl: LoadedPlan = { ...l, compiled: run.plan, plan: run.plan.plan, hash: `${l.hash}:no-plan` };
+  return summariseRun(bl, run, run, world, start);
+}
+
+/**
+ * Counts disengaged customers (decayed fatigue ≥ the world's threshold, not gone, signed up) at the end
+ * of every 7th simulated day, reading the population the run updates in place.
+ */
+function disengagementWatch(pop: () => Population, start: number, world: WorldModel) {
+  let rows: { day: number; disengaged: number }[] = [];
+  return {
+    reset: () => void (rows = []),
+    rows: () => rows,
+    onDay(d: number) {
+      if (d % 7 !== 0) return;
+      rows.push({ day: d, disengaged: countDisengaged(pop(), start + d * DAY, world) });
+    },
+  };
+}
+
+function countDisengaged(p: Population, at: number, world: WorldModel): number {
+  const t = p.table, tr = p.traits, halfLife = world.fatigueHalfLifeDays * DAY;
+  let n = 0;
+  for (let c = 0; c < p.size; c++) {
+    if (t.gone[c] || t.signup[c] >= at || tr.fatigue[c] === 0) continue;
+    if (tr.fatigue[c] * Math.pow(0.5, (at - tr.fatigueAt[c]) / halfLife) >= world.disengagedAt) n++;
+  }
+  return n;
+}
+
+/** The baseline sends nothing, so nobody tires of it. */
+const noDisengagement = (days: number) => Array.from({ length: Math.floor(days / 7) }, (_, i) => ({ day: (i + 1) * 7, disengaged: 0 }));
+
+export function detailOf(summary: Summary, run: SimulationRun, disengagedWeekly: { day: number; disengaged: number }[]): PlanDetail {
+  const m = run.metrics;
+  const daily: Record<string, number[]> = {};
+  for (const k of [...CHANNELS, "contacts", "unsubscribes", "complaints", "left", "revenue"] as const) daily[k] = Array.from(m.daily[k]);
+  const cut = (a: ArrayLike<number>) => {
+    const h = Array.from(a);
+    while (h.length > 1 && h[h.length - 1] === 0) h.pop();
+    return h;
+  };
+  const h = cut(m.weekHistogram);
+  const programs = run.plan.names.programs;
+  const stageContacts = programs.flatMap((program, p) =>
+    STAGES.map((stage, s) => ({ program, stage, contacts: m.stageContacts[p * STAGES.length + s] }))
+  );
+  return { summary, daily, disengagedWeekly, weekHistogram: h, fourWeekHistogram: cut(m.fourWeekHistogram), stageContacts, stageReach: stageReachOf(run) };
+}
+
+/** Columns of the moments-of-truth matrix: the lifecycle stages at the start, then customers who joined during the run. */
+export const START_STAGES = [...STAGES, "joined"] as const;
+
+/** For each program and starting stage: how many of that stage's customers the program reached. */
+function stageReachOf(run: SimulationRun): PlanDetail["stageReach"] {
+  const t = run.population.table, m = run.metrics, programs = run.plan.names.programs, n = t.size;
+  const joined = STAGES.length, size = new Float64Array(joined + 1), reached = new Float64Array(programs.length * (joined + 1));
+  for (let c = 0; c < n; c++) {
+    const s = t.signup[c] > run.start ? joined : run.stageStart[c];
+    size[s]++;
+    for (let p = 0; p < programs.length; p++) if (m.reachedBy(c, p)) reached[p * (joined + 1) + s]++;
+  }
+  return programs.flatMap((program, p) =>
+    START_STAGES.map((stage, s) => {
+      const r = reached[p * (joined + 1) + s];
+      return { program, stage, customers: size[s], reached: r, share: size[s] ? r / size[s] : 0 };
+    })
+  );
+}
