@@ -13,6 +13,7 @@ import { importHistory } from "../../datasets/import.ts";
 import { backtest, type BacktestResult, type BacktestSummary } from "../backtest/replay.ts";
 import { messagesTable } from "../sim/tables.ts";
 import { backtestWarnings } from "../backtest/warnings.ts";
+import { actualContacts, formatPlanVsActual } from "../backtest/actual-contacts.ts";
 import { intFlag, parse } from "./args.ts";
 import { fmtInt, fmtMoney, table } from "./format.ts";
 
@@ -56,9 +57,12 @@ export async function backtestCommand(args: string[]): Promise<number> {
   const result = backtest(loaded, h, { from, to, seed });
   const warnings = backtestWarnings(result.plan, result.summary, result.metrics.programs.map((p) => p.entered), h.config.currency, from, to);
   const files = values.out ? writeBacktest(result, values.out) : [];
-  if (values.json) console.log(JSON.stringify({ ...result.summary, currency: h.config.currency, warnings }));
+  // with a contact history: what was actually sent over the same period, beside the plan's
+  const actual = actualContacts(h, from, to);
+  if (values.json) console.log(JSON.stringify({ ...result.summary, currency: h.config.currency, warnings, ...(actual ? { actual } : {}) }));
   else {
     console.log(formatBacktest(result.summary, h.config.currency));
+    if (actual) console.log(formatPlanVsActual(result.summary, actual));
     if (warnings.length) console.log(`\nwarnings (${warnings.length}):\n${warnings.map((w) => `  - ${w.message}`).join("\n")}`);
     // after the summary, so the last line says where the files are
     if (files.length) console.log(`\nwrote ${files.length} files to ${values.out}`);

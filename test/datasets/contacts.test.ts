@@ -10,6 +10,8 @@ import { contactRates, worldParams } from "../../engine/fit/contact-rates.ts";
 import { historyPopulation } from "../../engine/sim/history-population.ts";
 import { DEFAULT_WORLD } from "../../engine/sim/world-model.ts";
 import { capture } from "../capture.ts";
+import { actualContacts } from "../../engine/backtest/actual-contacts.ts";
+import { backtestCommand } from "../../engine/cli/backtest.ts";
 import { errorOf, tempDir } from "./temp-files.ts";
 
 const { dir, write } = tempDir();
@@ -154,5 +156,26 @@ contacts: {file: gsends.csv, columns: {customer: customer, date: sent_at, channe
     const run = await capture(() => fitCommand(["--history", `${dir}/plain.yaml`, "--world-out", `${dir}/w.json`]));
     expect(run.code).toBe(2);
     expect(run.err).toMatch(/--world-out needs a contact history/);
+  });
+});
+
+describe("contact history: the backtest sets the plan beside what was actually sent", () => {
+  it("counts the export's sends over the period in the backtest's terms", () => {
+    const a = actualContacts(importHistory(config), parseDate("2024-06-01")!, parseDate("2024-06-30")!)!;
+    expect([a.contacts, a.reach]).toEqual([5, 2]); // Q is unknown, 07-02 and 03-01 are outside
+    expect(a.contactsByChannel).toEqual({ email: 4, sms: 1, push: 0, mail: 0, call: 0 });
+    expect(a.topPrograms).toEqual([{ program: "summer", contacts: 3 }, { program: "june-news", contacts: 1 }]);
+    // 4 complete weeks × A and B: A got 1, 0, 1, 2 (B's 06-29 send falls in the incomplete fifth week)
+    expect(a.contactsPerCustomerWeek).toEqual({ mean: 0.5, p50: 0, p90: 2, p99: 2, max: 2 });
+  });
+
+  it("adds `actual` to backtest --json and a side-by-side table to the report", async () => {
+    const args = ["scenarios/lifecycle.yaml", "--history", config, "--from", "2024-06-01", "--to", "2024-06-30"];
+    const json = await capture(() => backtestCommand([...args, "--json"]));
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.out).actual.contacts).toBe(5);
+    const text = await capture(() => backtestCommand(args));
+    expect(text.out).toMatch(/the plan beside what was actually sent \(contact history\):\n +plan +actual/);
+    expect(text.out).toMatch(/\ncontacts +\d+ +5\n/);
   });
 });
