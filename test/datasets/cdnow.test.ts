@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { importHistory } from "../../datasets/import.ts";

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { loadHillstrom } from "../../datasets/hillstrom.ts";
 import { calibrationCheck, HILLSTROM_RELEVANCE } from "../../engine/fit/email-calibration.ts";
 import { DEFAULT_WORLD } from "../../engine/sim/world-model.ts";
