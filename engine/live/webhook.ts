@@ -48,22 +48,27 @@ export class WebhookAdapter {
   private busy = false;
   constructor(readonly store: Store, readonly clock: Clock, readonly config: WebhookConfig) {}
 
-  /** Delivers what is due; returns the number of attempts made. One pass at a time. */
-  async pass(batch = 50): Promise<number> {
+  /**
+   * Delivers what is due, up to `batch` messages at once; the outcomes are committed together after
+   * the pass (one transaction, not one per message). Returns the number of attempts made.
+   */
+  async pass(batch = 200): Promise<number> {
     if (this.busy) return 0;
     this.busy = true;
     try {
       const due = this.store.deliverable(this.clock.nowMs(), batch);
-      await Promise.all(due.map((m) => this.deliver(m)));
+      if (!due.length) return 0;
+      const outcomes = await Promise.all(due.map((m) => this.attempt(m)));
+      this.store.tx(() => due.forEach((m, i) => this.record(m, outcomes[i])));
       return due.length;
     } finally {
       this.busy = false;
     }
   }
 
-  private async deliver(m: OutboxRow): Promise<void> {
+  /** One POST; "" when the receiver answered 2xx, else what went wrong. */
+  private async attempt(m: OutboxRow): Promise<string> {
     const body = payload(m), ts = String(Math.floor(this.clock.nowMs() / 1000));
-    let error = "";
     try {
       const res = await fetch(this.config.url, {
         method: "POST",
@@ -72,17 +77,18 @@ export class WebhookAdapter {
         signal: AbortSignal.timeout(this.config.timeoutMs),
       });
       await res.body?.cancel();
-      if (res.ok) return this.store.tx(() => this.store.setDelivery(m.id, "delivered", m.attempts + 1, 0, ""));
-      error = `HTTP ${res.status}`;
+      return res.ok ? "" : `HTTP ${res.status}`;
     } catch (e) {
-      error = (e as Error).message.slice(0, 200);
+      return (e as Error).message.slice(0, 200) || "network error";
     }
-    const attempts = m.attempts + 1;
+  }
+
+  private record(m: OutboxRow, error: string): void {
     // the row may have been cancelled (unsubscribe) or erased meanwhile: only a pending row moves on
-    this.store.tx(() => {
-      if (!this.store.query("SELECT 1 AS x FROM outbox WHERE id = ? AND state = 'pending'", m.id).length) return;
-      if (attempts >= this.config.maxAttempts) this.store.setDelivery(m.id, "dead", attempts, 0, error);
-      else this.store.setDelivery(m.id, "pending", attempts, this.clock.nowMs() + backoff(this.config, m.key, attempts), error);
-    });
+    if (!this.store.query("SELECT 1 AS x FROM outbox WHERE id = ? AND state = 'pending'", m.id).length) return;
+    const attempts = m.attempts + 1;
+    if (!error) this.store.setDelivery(m.id, "delivered", attempts, 0, "");
+    else if (attempts >= this.config.maxAttempts) this.store.setDelivery(m.id, "dead", attempts, 0, error);
+    else this.store.setDelivery(m.id, "pending", attempts, this.clock.nowMs() + backoff(this.config, m.key, attempts), error);
   }
 }
