@@ -134,11 +134,20 @@ function describe(t: Tok): string {
     : `'${t.v}'`;
 }
 
+/**
+ * Every valid name, in full (a user fixing a plan needs the one they meant, not the first twenty),
+ * grouped: plain names first, then one group per dotted prefix (consent.*, event.*, message.*, …),
+ * groups separated by "; ".
+ */
 function listNames(names: string[]): string {
   if (!names.length) return "(none)";
-  return names.length > 20
-    ? `${names.slice(0, 20).join(", ")}, … (${names.length - 20} more)`
-    : names.join(", ");
+  const groups = new Map<string, string[]>([["", []]]);
+  for (const n of names) {
+    const dot = n.indexOf("."), key = dot > 0 ? n.slice(0, dot) : "";
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key)!.push(n);
+  }
+  return [...groups.values()].filter((g) => g.length).map((g) => g.join(", ")).join("; ");
 }
 
 // ---- parse + compile -----------------------------------------------------------------------------
