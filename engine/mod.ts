@@ -18,6 +18,12 @@ export { DEFAULT_WORLD, worldWith, type WorldModel } from "./sim/world-model.ts"
 export { customersTable, dailyTable, eventsTable, messagesTable, programsTable, totalsTable } from "./sim/tables.ts";
 export { sweep, frontierSvg, grid, type SweepResult } from "./sweep/sweep.ts";
 export { setPath } from "./sweep/set-path.ts";
+export { expandValues } from "./sweep/range.ts";
+export { sweepPage } from "./sweep/sweep-page.ts";
+export { compareCsv } from "./report/compare-csv.ts";
+export { toCsv, writeCsvFiles } from "./report/csv-export.ts";
+export { explainCustomer, explainIn, formatTimeline, type Timeline } from "./explain/timeline.ts";
+export { explainRule } from "./explain/counted.ts";
 export { comparePlans, METRICS, type Comparison } from "./compare/compare.ts";
 export { renderReport } from "./report/report.ts";
 export { renderSvg, renderFigure, htmlPage, Plot } from "./charts/render.ts";
