@@ -21,11 +21,11 @@ describe("every command answers --help and -h, and names a mistyped flag", () =>
       }
     });
 
-    it(`${name} --customer 2000: unknown option, a suggestion or the valid list, the usage, exit 2`, async () => {
-      const r = await cli(name, "--customer", "2000");
+    it(`${name} --customerz 2000: unknown option, a suggestion or the valid list, the usage, exit 2`, async () => {
+      const r = await cli(name, "--customerz", "2000");
       expect(r.code).toBe(2);
       expect(r.out).toBe("");
-      expect(r.err).toMatch(/unknown option '--customer'; (did you mean '--customers'\?|valid options: --\w+)/);
+      expect(r.err).toMatch(/unknown option '--customerz'; (did you mean '--customers?'\?|valid options: --\w+)/);
       expect(r.err).toMatch(new RegExp(`\\nusage: cadence ${name}\\b`));
       expect(r.err).not.toMatch(/Unknown option|positional|at |Error/);
     });
