@@ -4,7 +4,9 @@
  * over `days`; it is taken pro rata to the treated customers and the days elapsed (reach is not linear
  * in time: the pro-rata reach is an approximation, said in docs/live.md). The forecast's interval is a
  * 95 % *prediction* interval for one run (mean ± t·sd·√(1 + 1/n), from the replications' interval),
- * since the actual is one realisation, not a mean of replications.
+ * since the actual is one realisation, not a mean of replications. The actual incremental revenue is
+ * itself an estimate (treated − control per customer, times the treated customers) with a 95 % interval;
+ * it is "inside" when that interval meets the forecast's.
  */
 import { DAY, formatTime } from "../core/time.ts";
 import { ApiError } from "./errors.ts";
@@ -18,6 +20,8 @@ export interface ComparedMetric {
   name: typeof COMPARED[number];
   forecast: { mean: number; lo: number; hi: number };
   actual: number | null;
+  /** incrementalRevenue only: the actual's own 95 % interval (treated − control is an estimate too). */
+  actualInterval?: { lo: number; hi: number } | null;
   inside: boolean | null;
 }
 
@@ -46,7 +50,12 @@ export function forecastVsActual(store: Store, plan: PlanRow, now: number) {
     const mean = (iv?.mean ?? 0) * scale;
     const half = iv && iv.lo !== null && iv.hi !== null ? ((iv.hi - iv.lo) / 2) * Math.sqrt(f.replications + 1) * scale : 0;
     const a = actual[name];
-    return { name, forecast: { mean, lo: mean - half, hi: mean + half }, actual: a, inside: a === null ? null : a >= mean - half && a <= mean + half };
+    // counts cannot go below zero; money can
+    const lo = name === "incrementalRevenue" ? mean - half : Math.max(0, mean - half), hi = mean + half;
+    if (name !== "incrementalRevenue") return { name, forecast: { mean, lo, hi }, actual: a, inside: a === null ? null : a >= lo && a <= hi };
+    // the measured increment has its own sampling error: inside when the two intervals overlap
+    const ai = diff ? { lo: diff.lo * treated, hi: diff.hi * treated } : null;
+    return { name, forecast: { mean, lo, hi }, actual: a, actualInterval: ai, inside: ai === null ? null : ai.hi >= lo && ai.lo <= hi };
   });
   return {
     plan: { id: plan.id, name: plan.name, hash: plan.hash, engine: plan.engine, state: plan.state },

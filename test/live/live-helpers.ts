@@ -6,14 +6,6 @@
 import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { CHANNELS } from "../../engine/core/channels.ts";
-import { monthDay } from "../../engine/core/calendar.ts";
-import { NEVER } from "../../engine/core/customer-table.ts";
-import { EVENT_TYPES, EV_INACTIVE } from "../../engine/core/events.ts";
-import { formatTime } from "../../engine/core/time.ts";
-import type { CompiledPlan } from "../../engine/core/compiled.ts";
-import type { Population } from "../../engine/sim/population.ts";
-import type { Recorder } from "../../engine/sim/recorder.ts";
 import { createKey } from "../../engine/live/keys.ts";
 import { type RunningServer, type ServerConfig, startServer } from "../../engine/live/server.ts";
 import { ROLES, type Role } from "../../engine/live/store.ts";
@@ -67,39 +59,4 @@ export async function promote(s: TestServer, yaml: string, forecast = { customer
   return id;
 }
 
-const iso = (t: number) => (t === NEVER ? null : formatTime(t));
-
-/** The population's profiles as POST /v1/customers takes them (before the simulation changes them). */
-export function profilesOf(p: Population): Record<string, unknown>[] {
-  const t = p.table, out: Record<string, unknown>[] = [];
-  for (let c = 0; c < t.size; c++) {
-    const [m, d] = monthDay(Math.min(364, t.birthday[c]));
-    out.push({
-      id: t.ids[c], timezone: t.tz[c], signup: formatTime(t.signup[c]), consents: CHANNELS.filter((_, i) => t.consent[c] & (1 << i)),
-      orders: t.orders[c], revenue: t.revenue[c], lastPurchase: iso(t.lastPurchase[c]), lastVisit: iso(t.lastVisit[c]),
-      lastOpen: iso(t.lastOpen[c]), lastClick: iso(t.lastClick[c]), lastContact: iso(t.lastContact[c]),
-      birthday: t.birthday[c] >= 0 ? `${String(m + 1).padStart(2, "0")}-${String(d).padStart(2, "0")}` : null,
-      score: t.score[c], limit: t.limit[c], rfm: t.rfm[c],
-    });
-  }
-  return out;
-}
-
-/**
- * The simulated world's event stream, in the recorder's time order, as POST /v1/events takes it.
- * Inactivity events are the plan's own (the live driver schedules them) and are left out.
- */
-export function eventsOf(plan: CompiledPlan, ids: string[], rec: Recorder): Record<string, unknown>[] {
-  const out: Record<string, unknown>[] = [];
-  for (const i of rec.eventOrder()) {
-    const type = rec.eType[i];
-    if (type === EV_INACTIVE) continue;
-    const send = rec.eSend[i];
-    const e: Record<string, unknown> = { id: `e${i}`, customer: ids[rec.eCust[i]], type: type < 0 ? "left" : EVENT_TYPES[type], time: formatTime(rec.eTime[i]) };
-    if (rec.eChannel[i] >= 0) e.channel = CHANNELS[rec.eChannel[i]];
-    if (send >= 0) e.program = plan.names.programs[plan.sends[send].program], e.message = plan.sends[send].message;
-    if (rec.eValue[i]) e.value = rec.eValue[i];
-    out.push(e);
-  }
-  return out;
-}
+export { eventsOf, profilesOf } from "../../engine/live/sim-bridge.ts";

@@ -1,0 +1,44 @@
+/**
+ * The forecast-vs-actual page (`cadence live-report`): one self-contained HTML file, no script, a row
+ * per metric with the forecast's 95 % prediction interval drawn as a bar, its mean as a tick and the
+ * actual as a dot (green inside, red outside), beside the figures.
+ */
+import type { ComparedMetric } from "./forecast-vs-actual.ts";
+
+const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+const fmt = (x: number | null | undefined) => (x === null || x === undefined ? "—" : Math.abs(x) >= 100 ? Math.round(x).toLocaleString("en") : x.toFixed(1));
+
+function strip(m: ComparedMetric): string {
+  const W = 320, H = 26, pad = 8;
+  const xs = [m.forecast.lo, m.forecast.hi, m.forecast.mean, m.actual ?? m.forecast.mean, m.actualInterval?.lo ?? m.forecast.lo, m.actualInterval?.hi ?? m.forecast.hi];
+  let lo = Math.min(...xs), hi = Math.max(...xs);
+  if (hi === lo) hi = lo + 1;
+  const x = (v: number) => pad + ((v - lo) / (hi - lo)) * (W - 2 * pad);
+  const color = m.inside === null ? "#888" : m.inside ? "#2a9d55" : "#d1495b";
+  const actual = m.actual === null ? "" : `<circle cx="${x(m.actual).toFixed(1)}" cy="${H / 2}" r="5" fill="${color}"/>`;
+  const ai = m.actualInterval ? `<line x1="${x(m.actualInterval.lo).toFixed(1)}" x2="${x(m.actualInterval.hi).toFixed(1)}" y1="${H / 2 + 7}" y2="${H / 2 + 7}" stroke="${color}" stroke-width="2"/>` : "";
+  return `<svg width="${W}" height="${H}" role="img" aria-label="${esc(m.name)}"><rect x="${x(m.forecast.lo).toFixed(1)}" y="${H / 2 - 5}" width="${Math.max(1, x(m.forecast.hi) - x(m.forecast.lo)).toFixed(1)}" height="10" fill="#c9d6ea"/><line x1="${x(m.forecast.mean).toFixed(1)}" x2="${x(m.forecast.mean).toFixed(1)}" y1="${H / 2 - 8}" y2="${H / 2 + 8}" stroke="#345" stroke-width="2"/>${ai}${actual}</svg>`;
+}
+
+export function renderLiveReport(r: { plan: { id: number; name: string; hash: string; engine: string; state: string }; period: { from: string; to: string; days: number }; population: { treated: number; control: number; forecastCustomers: number; forecastDays: number }; metrics: ComparedMetric[] }): string {
+  const rows = r.metrics.map((m) =>
+    `<tr><th>${esc(m.name)}</th><td>${fmt(m.forecast.mean)}</td><td>[${fmt(m.forecast.lo)}, ${fmt(m.forecast.hi)}]</td><td>${fmt(m.actual)}${m.actualInterval ? ` <small>[${fmt(m.actualInterval.lo)}, ${fmt(m.actualInterval.hi)}]</small>` : ""}</td><td class="${m.inside ? "in" : m.inside === false ? "out" : ""}">${m.inside === null ? "—" : m.inside ? "inside" : "outside"}</td><td>${strip(m)}</td></tr>`
+  ).join("\n");
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Forecast vs actual — ${esc(r.plan.name)}</title>
+<style>
+body { font: 14px/1.4 system-ui, sans-serif; margin: 2rem auto; max-width: 1000px; color: #222; }
+table { border-collapse: collapse; width: 100%; } th, td { padding: .35rem .6rem; border-bottom: 1px solid #e4e4e4; text-align: right; }
+th { text-align: left; font-weight: 600; } td.in { color: #2a9d55; } td.out { color: #d1495b; font-weight: 600; } small { color: #666; }
+.meta { color: #555; } code { font-size: 12px; }
+</style></head><body>
+<h1>Forecast vs actual — ${esc(r.plan.name)}</h1>
+<p class="meta">Plan ${r.plan.id} (${esc(r.plan.state)}), content hash <code>${esc(r.plan.hash)}</code>, engine ${esc(r.plan.engine)}.<br>
+Live from ${esc(r.period.from)} to ${esc(r.period.to)} (${r.period.days} days), ${r.population.treated.toLocaleString("en")} treated and ${r.population.control.toLocaleString("en")} control-group customers.
+The forecast (${r.population.forecastCustomers.toLocaleString("en")} customers × ${r.population.forecastDays} days) is taken pro rata to the treated customers and the days elapsed; its interval is a 95 % prediction interval for one run (bar), its mean a tick; the actual is the dot.</p>
+<table><thead><tr><th>metric</th><td>forecast</td><td>95 % interval</td><td>actual</td><td></td><td></td></tr></thead><tbody>
+${rows}
+</tbody></table>
+</body></html>
+`;
+}
