@@ -28,6 +28,7 @@ import { baselinePlan } from "../sim/run.ts";
 import { drawWorldTraits, newTraits, type Population } from "../sim/population.ts";
 import { Streams } from "../sim/random.ts";
 import { Recorder } from "../sim/recorder.ts";
+import { FLAT } from "../sim/time-profile.ts";
 import { simulate, type SimulationRun } from "../sim/simulate.ts";
 import { type ChannelResponse, DEFAULT_WORLD, type WorldModel, worldWith } from "../sim/world-model.ts";
 import { HILLSTROM_ARMS, type HillstromSummary, type Lift, loadHillstrom } from "../../datasets/hillstrom.ts";
@@ -117,6 +118,7 @@ export function calibrationWorld(email: Partial<ChannelResponse> = {}, relevance
   w.channels[EMAIL] = { ...w.channels[EMAIL], ...email };
   w.relevance = { ...w.relevance, broadcast: relevance };
   w.cartAbandon = 1;
+  w.seasonality = FLAT; // the control arm's rates were measured over those two weeks: no profile on top
   return w;
 }
 

@@ -2,6 +2,7 @@
  * The simulated world's parameters: priors of the synthetic population and the response model, with
  * their sources in docs/world-model.md. Every figure here is a default a caller may override.
  */
+import type { Seasonality } from "./time-profile.ts";
 export interface ChannelResponse {
   deliver: number; // P(delivered | sent) for a live address: 1 − soft bounces
   hardBounce: number; // share of addresses that are dead: their first send hard-bounces and the channel is lost for good
@@ -60,6 +61,7 @@ export interface WorldModel {
   transactionalOpen: number; // P(opened | delivered) of a transactional message (order confirmation)
   reputation: { halfLifeDays: number; goodBelow: number; worstAt: number; worstInbox: number }; // complaint rate → inbox placement
   machineOpens: number; // share of e-mail recipients whose client opens every delivered message (Apple Mail Privacy Protection)
+  seasonality: Seasonality; // when organic purchases, carts and visits happen (local time; engine/sim/time-profile.ts)
 }
 
 // click (came to the site | opened) and convert are fitted on Kevin Hillstrom's e-mail experiment
@@ -67,7 +69,7 @@ export interface WorldModel {
 // conversion and spend lift within the 95 % intervals (engine/fit/email-calibration.ts; docs/world-model.md).
 // Every other rate is a published benchmark measured on lists mailed about weekly (docs/calibration.md).
 const email: ChannelResponse = {
-  deliver: 0.994, hardBounce: 0.004, inbox: 0.85, open: 0.2, click: 0.15, tracked: 0.9, convert: 0.055, lift: 0.0005,
+  deliver: 0.994, hardBounce: 0.004, inbox: 0.85, open: 0.2, click: 0.15, tracked: 0.9, convert: 0.055, lift: 0.0002,
   unsubscribe: 0.0014, complain: 0.00012, fatigueWeight: 1, openDelay: 180,
 };
 
@@ -110,9 +112,9 @@ export const DEFAULT_WORLD: WorldModel = {
   liftDays: 3,
   referenceGapDays: 7,
   openBoost: { triggered: 1.15, targeted: 1, broadcast: 1 }, // × √relevance: triggered opens 1.15 × √2 = 1.63 × broadcast before fatigue; ≈ 1.9 × at the same cadence (Epsilon)
-  state: { dormant: 0.1, prospect: 0.2, lapsed: 0.3, lapsedDays: 365 },
+  state: { dormant: 0.05, prospect: 0.15, lapsed: 0.25, lapsedDays: 365 },
   pullForwardDays: 10,
-  pullForwardConvert: 0.35,
+  pullForwardConvert: 0.3,
   attributionDays: 5,
   discount: { gain: 1, scale: 0.15, redeemAnyway: 0.6, validDays: 14 },
   cartBeforePurchase: 0.2,
@@ -120,6 +122,19 @@ export const DEFAULT_WORLD: WorldModel = {
   transactionalOpen: 0.6,
   reputation: { halfLifeDays: 7, goodBelow: 0.001, worstAt: 0.003, worstInbox: 0.5 },
   machineOpens: 0,
+  // Assumptions in the shape of French online retail (FEVAD's yearly reports: evening peak, Sunday and
+  // Monday strongest, sales in January and late June, Black Friday to Cyber Monday, Christmas); docs/world-model.md
+  seasonality: {
+    hours: [0.8, 0.45, 0.25, 0.15, 0.12, 0.15, 0.3, 0.6, 0.9, 1.1, 1.2, 1.25, 1.35, 1.35, 1.25, 1.2, 1.2, 1.25, 1.35, 1.5, 1.7, 1.75, 1.5, 1.1],
+    weekdays: [1.1, 1.0, 1.0, 0.95, 0.9, 0.85, 1.2],
+    months: [0.95, 0.85, 0.95, 0.95, 0.95, 0.95, 1.0, 0.8, 0.95, 1.0, 1.1, 1.25],
+    peaks: [
+      { name: "winter-sales", start: "01-07", days: 28, factor: 1.35 },
+      { name: "summer-sales", start: "06-24", days: 28, factor: 1.3 },
+      { name: "black-friday", start: "black-friday", days: 4, factor: 2.5 },
+      { name: "christmas", start: "12-01", days: 22, factor: 1.25 },
+    ],
+  },
 };
 
 /**

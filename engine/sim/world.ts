@@ -34,6 +34,7 @@ import { ALERT, CART, MOVE, ORGANIC, RESPONSE, type Streams, VISIT } from "./ran
 import type { Recorder } from "./recorder.ts";
 import { discountResponse, fatigueDamp, fatigueOptOut, type WorldModel } from "./world-model.ts";
 import { type WorldCounters, worldCounters } from "./world-metrics.ts";
+import { TimeProfile } from "./time-profile.ts";
 
 /** What the world needs from the driver that runs it. */
 export interface WorldDriver {
@@ -62,6 +63,7 @@ export class World {
   private readonly moves: boolean;
   private readonly renewals: boolean;
   readonly counters: WorldCounters;
+  private readonly time: TimeProfile;
   // Sender reputation: e-mail deliveries and complaints, decayed with the world's half-life (one sender).
   private repDelivered = 0;
   private repComplaints = 0;
@@ -73,6 +75,7 @@ export class World {
     const listens = (e: number) => plan.triggers[e].length + plan.exits[e].length + plan.resumes[e].length > 0;
     this.alerts = listens(EV_BACK_IN_STOCK), this.moves = listens(EV_MOVED), this.renewals = listens(EV_SUBSCRIPTION_EXPIRING);
     this.counters = worldCounters(d.metrics);
+    this.time = new TimeProfile(d.model.seasonality, d.queue.start, d.queue.end);
   }
 
   /** A customer's organic life starts at `at` (the run's start, or their signup). */
@@ -326,7 +329,7 @@ export class World {
   private nextPurchase(c: number, after: number): void {
     const { population: { table, traits }, streams: rnd, queue: q } = this.d;
     if (traits.alive[c] && traits.rate[c] > 0) {
-      const at = after + 1 + Math.floor(rnd.exp(c, table.key[c], ORGANIC, 1 / traits.rate[c]) * DAY);
+      const at = this.time.advance(after, rnd.exp(c, table.key[c], ORGANIC, 1 / traits.rate[c]), table.tz[c]);
       q.push(at, K.K_ORGANIC_PURCHASE, c);
       traits.dueAt[c] = at;
       // intent: some purchases follow an abandoned cart (the customer comes back without any message)
@@ -343,14 +346,14 @@ export class World {
   private nextCart(c: number, after: number): void {
     const { population: { table, traits }, model: w, streams: rnd, queue: q } = this.d;
     const rate = traits.visitRate[c] * w.cartAbandon;
-    q.push(after + 1 + Math.floor(rnd.exp(c, table.key[c], CART, 1 / rate) * DAY), K.K_CART, c);
+    q.push(this.time.advance(after, rnd.exp(c, table.key[c], CART, 1 / rate), table.tz[c]), K.K_CART, c);
   }
 
   private nextVisit(c: number, after: number): void {
     const { plan, population: { table, traits }, model: w, streams: rnd, queue: q } = this.d;
     if (!plan.usesVisits) return;
     const rate = traits.visitRate[c] * (1 - w.cartAbandon);
-    q.push(after + 1 + Math.floor(rnd.exp(c, table.key[c], VISIT, 1 / rate) * DAY), K.K_VISIT, c);
+    q.push(this.time.advance(after, rnd.exp(c, table.key[c], VISIT, 1 / rate), table.tz[c]), K.K_VISIT, c);
   }
 
   /** Birthdays fire at 09:00 on the calendar date in the customer's timezone (engine/core/calendar.ts). */
