@@ -130,6 +130,18 @@ describe("pressure rules", () => {
     expect(checkPressure(newcomers, ledger, c(t), t, env).ok).toBe(true);
   });
 
+  it("an expression cap of 2.5 counts as 2: blocked on the third contact, with a finite retry time (was NaN)", () => {
+    const t = parseDate("2026-03-10T12:00")!, ledger: number[] = [];
+    addContact(ledger, c(t - 3 * DAY));
+    addContact(ledger, c(t - 1 * DAY));
+    const p = rules({ rules: [{ name: "x", cap: "limit", window: "7d" }] });
+    ctx.limit = 2.5;
+    expect(checkPressure(p, ledger, c(t), t, env)).toEqual({ ok: false, rule: 0, retryAt: t + 4 * DAY });
+    ctx.limit = 3.9;
+    expect(checkPressure(p, ledger, c(t), t, env).ok).toBe(true);
+    ctx.limit = 3;
+  });
+
   it("a threshold of 0 blocks everything in scope, never", () => {
     const v = checkPressure(rules({ rules: [{ name: "z", cap: 0, window: "1d", appliesTo: { categories: ["promotional"] } }] }), [], c(1000), 1000, env);
     expect(v).toEqual({ ok: false, rule: 0, retryAt: Infinity });
