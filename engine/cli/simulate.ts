@@ -1,6 +1,7 @@
-/** `cadence simulate <plan.yaml> [--population synthetic|history:<config>] [--customers N] [--days D] [--seed S] [--start DATE] [--out DIR] [--json] [--no-cache]` */
+/** `cadence simulate <plan.yaml> [--population synthetic|history:<config>] [--customers N] [--days D] [--seed S] [--start DATE] [--out DIR] [--json] [--workers N] [--no-cache]` */
 import { loadPlan } from "../plan/load.ts";
-import { runPlan } from "../sim/run.ts";
+import { runPlanInWorkers } from "../parallel/run-plan.ts";
+import { defaultWorkers } from "../parallel/pool.ts";
 import { writeRun } from "../sim/output.ts";
 import { intFlag, parse, progress } from "./args.ts";
 import { formatSummary } from "./format.ts";
@@ -11,7 +12,7 @@ import { syntheticPopulation } from "../sim/population.ts";
 import { historySource } from "../sim/history-population.ts";
 import { ExplainRecorder } from "../explain/observer.ts";
 
-const USAGE = "cadence simulate <plan.yaml> [--population synthetic|history:<config.yaml>] [--customers N] [--days D] [--seed S] [--start YYYY-MM-DD] [--out DIR] [--json] [--no-cache]";
+const USAGE = "cadence simulate <plan.yaml> [--population synthetic|history:<config.yaml>] [--customers N] [--days D] [--seed S] [--start YYYY-MM-DD] [--out DIR] [--json] [--workers N] [--no-cache]";
 
 export async function simulateCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
@@ -23,6 +24,7 @@ export async function simulateCommand(args: string[]): Promise<number> {
     json: { type: "boolean" },
     population: { type: "string" },
     "no-cache": { type: "boolean" },
+    workers: { type: "string" },
   }, USAGE);
   if (positionals.length !== 1) throw new InputError(`expected one plan file, got ${positionals.length}\nusage: ${USAGE}`);
   if (values.start !== undefined && parseDate(values.start) === null) {
@@ -38,7 +40,10 @@ export async function simulateCommand(args: string[]): Promise<number> {
   // --out: messages.csv gets a "why" column, explained at each decision from the plan run's own table
   const recorder = values.out !== undefined ? new ExplainRecorder(loaded.compiled) : undefined;
   let attached = false;
-  const result = runPlan(loaded, {
+  const result = await runPlanInWorkers(loaded, {
+    // with 2 or more workers the no-plan baseline runs in a worker while the plan runs here
+    workers: intFlag(values.workers, "workers", defaultWorkers(), 1, 256),
+    populationSpec: values.population,
     customers,
     days: intFlag(values.days, "days", pop.days ?? 365, 1, 3650),
     seed: intFlag(values.seed, "seed", 1, 0, 2 ** 31 - 1),

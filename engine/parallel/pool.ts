@@ -24,7 +24,7 @@ export const defaultWorkers = (): number => Math.max(1, availableParallelism());
 export async function runJobs<R>(jobs: Job[], workers: number, onDone?: (done: number, total: number) => void): Promise<R[]> {
   const out: R[] = new Array(jobs.length);
   let done = 0;
-  if (workers <= 1 || jobs.length <= 1) {
+  if (workers <= 1) {
     for (const [i, j] of jobs.entries()) {
       const mod = await import(j.module);
       out[i] = await mod[j.fn](...j.args);

@@ -47,39 +47,53 @@ export const cacheDir = (): string => Deno.env.get("CADENCE_CACHE") ?? ".cadence
 /** Counts of what the cache did in this process, for tests and `--verbose` output. */
 export const cacheStats = { memoryHits: 0, diskHits: 0, misses: 0 };
 
-/**
- * The value under `key`, or `compute()` stored under it.
- * @example const figures = cached(baselineKey("run", pop.describe), "disk", () => baselineFigures(simulate(...)))
- */
-export function cached<T>(key: string, mode: CacheMode, compute: () => T): T {
-  if (mode === "off") return compute();
+const fileOf = (key: string) => join(cacheDir(), "baselines", `${key}.json`);
+
+/** The value under `key` if cached (memory, then disk), else undefined. */
+export function peek<T>(key: string, mode: CacheMode): T | undefined {
+  if (mode === "off") return undefined;
   if (memory.has(key)) {
     cacheStats.memoryHits++;
     const v = memory.get(key) as T;
     memory.delete(key), memory.set(key, v); // most recently used last
     return v;
   }
-  const file = join(cacheDir(), "baselines", `${key}.json`);
-  if (mode === "disk") {
-    try {
-      const v = JSON.parse(readFileSync(file, "utf8")) as T;
-      cacheStats.diskHits++;
-      remember(key, v);
-      return v;
-    } catch { /* not cached yet, or unreadable: compute it */ }
+  if (mode !== "disk") return undefined;
+  try {
+    const v = JSON.parse(readFileSync(fileOf(key), "utf8")) as T;
+    cacheStats.diskHits++;
+    remember(key, v);
+    return v;
+  } catch {
+    return undefined; // not cached yet, or unreadable
   }
-  cacheStats.misses++;
-  const v = compute();
-  remember(key, v);
+}
+
+/** Stores `value` under `key` (and on disk in "disk" mode); returns it. */
+export function store<T>(key: string, mode: CacheMode, value: T): T {
+  if (mode === "off") return value;
+  remember(key, value);
   if (mode === "disk") {
+    const file = fileOf(key);
     try {
       mkdirSync(dirname(file), { recursive: true });
       const tmp = `${file}.${Deno.pid}.tmp`; // written whole, then renamed: a reader never sees half a file
-      writeFileSync(tmp, JSON.stringify(v));
+      writeFileSync(tmp, JSON.stringify(value));
       renameSync(tmp, file);
     } catch { /* a read-only directory: the memory cache still serves this process */ }
   }
-  return v;
+  return value;
+}
+
+/**
+ * The value under `key`, or `compute()` stored under it.
+ * @example const figures = cached(baselineKey("run", pop.describe), "disk", () => baselineFigures(simulate(...)))
+ */
+export function cached<T>(key: string, mode: CacheMode, compute: () => T): T {
+  const hit = peek<T>(key, mode);
+  if (hit !== undefined) return hit;
+  if (mode !== "off") cacheStats.misses++;
+  return store(key, mode, compute());
 }
 
 function remember(key: string, v: unknown): void {

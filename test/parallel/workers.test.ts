@@ -10,6 +10,7 @@ import { loadPlan } from "../../engine/plan/load.ts";
 import { comparePlans, comparePlansInWorkers } from "../../engine/compare/compare.ts";
 import { sweep, sweepInWorkers } from "../../engine/sweep/sweep.ts";
 import { runJobs } from "../../engine/parallel/pool.ts";
+import { runPlanInWorkers } from "../../engine/parallel/run-plan.ts";
 import { runPlan } from "../../engine/sim/run.ts";
 import { cacheStats, clearMemoryCache } from "../../engine/sim/baseline-cache.ts";
 import { InputError } from "../../engine/plan/errors.ts";
@@ -30,6 +31,12 @@ describe("workers", () => {
     const json = (r: Awaited<ReturnType<typeof sweepInWorkers>>) => JSON.stringify(r.variants);
     const inline = json(sweep(capped, sets, o));
     for (const workers of [1, 2]) expect(json(await sweepInWorkers(capped, sets, { ...o, workers }))).toBe(inline);
+  });
+
+  it("simulate's baseline in a worker while the plan runs here gives runPlan's summary", async () => {
+    const o = { customers: 700, days: 40, seed: 12, cache: "off" as const };
+    const inline = runPlan(capped, o).summary;
+    expect((await runPlanInWorkers(capped, { ...o, workers: 2 })).summary).toEqual(inline);
   });
 
   it("reports a job's input error as an input error, naming what is wrong", async () => {

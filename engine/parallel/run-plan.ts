@@ -1,0 +1,69 @@
+/**
+ * `runPlan` with its no-plan baseline simulated in a worker while the plan runs on this thread: what a
+ * user of `cadence simulate` waits for is then the longer of the two runs, not their sum. When the
+ * baseline of this population and seed is already cached, nothing is spawned. The results are those of
+ * `runPlan`: the baseline is the same function of the same population and seed wherever it runs.
+ */
+import type { LoadedPlan } from "../plan/load.ts";
+import { parsePlan } from "../plan/load.ts";
+import { parseDate } from "../core/time.ts";
+import { baselineKey, type CacheMode, peek, store } from "../sim/baseline-cache.ts";
+import { parsePopulation } from "../sim/population-spec.ts";
+import { syntheticPopulation } from "../sim/population.ts";
+import {
+  type BaselineFigures,
+  baselineFigures,
+  baselinePlan,
+  DEFAULT_START,
+  type RunOptions,
+  runPlan,
+  type RunResult,
+  summarise,
+} from "../sim/run.ts";
+import { simulate } from "../sim/simulate.ts";
+import { worldWith } from "../sim/world-model.ts";
+import { defaultWorkers, runJobs } from "./pool.ts";
+
+type Options = Omit<RunOptions, "baseline"> & { workers?: number; populationSpec?: string };
+
+/** @example const r = await runPlanInWorkers(loadPlan("scenarios/lifecycle.yaml"), { customers: 1_000_000, workers: 2 }) */
+export async function runPlanInWorkers(loaded: LoadedPlan, o: Options = {}): Promise<RunResult> {
+  const mode: CacheMode = o.cache ?? "memory";
+  const made = makePopulation(o, loaded.compiled.journeys.length);
+  const given = o.population;
+  let first = true; // the plan's own run takes the population made here; any other call makes its own
+  const population: RunOptions["population"] = (p) => {
+    if (first) return first = false, made;
+    return given ? given(p) : syntheticPopulation({ ...p, customers: o.customers ?? 10_000 });
+  };
+  const key = baselineKey("run", made.describe);
+  const hit = peek<BaselineFigures>(key, mode);
+  if (hit || (o.workers ?? defaultWorkers()) <= 1) return runPlan(loaded, { ...o, population, baseline: hit ?? true });
+  const { population: _hook, onDay: _onDay, recorder: _rec, workers: _w, ...json } = o;
+  const job = runJobs<BaselineFigures>([{
+    module: import.meta.url,
+    fn: "baselineFiguresJob",
+    args: [{ text: JSON.stringify(loaded.source), file: loaded.file }, { ...json, record: false }],
+  }], 2);
+  job.catch(() => {}); // awaited below; never an unhandled rejection while the plan runs
+  const res = runPlan(loaded, { ...o, population, baseline: false });
+  const figures = store(key, mode, (await job)[0]);
+  const world = worldWith(o.world);
+  return { ...res, baseline: figures, summary: summarise(loaded, res.run, figures, world, o.start ?? DEFAULT_START) };
+}
+
+function makePopulation(o: Options, journeys: number) {
+  const seed = o.seed ?? 1, days = o.days ?? 365, start = parseDate(o.start ?? DEFAULT_START)!, world = worldWith(o.world);
+  return o.population
+    ? o.population({ journeys, seed, start, days, world })
+    : syntheticPopulation({ customers: o.customers ?? 10_000, seed, start, days, journeys, world });
+}
+
+/** Worker entry point: the no-plan baseline's figures for a plan's channels, population and seed. */
+export function baselineFiguresJob(plan: { text: string; file: string }, o: Options): BaselineFigures {
+  const loaded = parsePlan(plan.text, plan.file);
+  const spec = parsePopulation(o.populationSpec);
+  const seed = o.seed ?? 1, days = o.days ?? 365, start = parseDate(o.start ?? DEFAULT_START)!, world = worldWith(o.world);
+  const population = makePopulation({ ...o, population: spec.population }, 0);
+  return baselineFigures(simulate(baselinePlan(loaded.plan), population, { seed, start, days, world }));
+}
