@@ -125,14 +125,23 @@ export class LiveDriver {
       this.store.putCustomer(id, JSON.stringify(encodeRow(compiled, this.table, c)), inControl(this.control, id) ? 1 : 0, now);
     }
     this.dirty.clear();
-    this.store.setMeta("watermark", String(this.watermark));
-    this.store.setMeta("campaignDay", String(this.lastDay));
-    this.store.setMeta("capacity", JSON.stringify(this.capacity.toJSON()));
+    this.meta("watermark", String(this.watermark));
+    this.meta("campaignDay", String(this.lastDay));
+    this.meta("capacity", JSON.stringify(this.capacity.toJSON()));
+  }
+
+  private readonly written = new Map<string, string>();
+  /** Writes a meta value when it changed since the last write of this process. */
+  private meta(key: string, value: string): void {
+    if (this.written.get(key) === value) return;
+    this.store.setMeta(key, value);
+    this.written.set(key, value);
   }
 
   private reloadDirty(): void {
     // simplest correct recovery: state in memory may be ahead of the store; rebuild it all
     this.dirty.clear();
+    this.written.clear();
     this.load();
   }
 
@@ -150,14 +159,54 @@ export class LiveDriver {
 
   /** Handles a batch of events in one transaction; a repeated id is acknowledged and skipped. */
   ingest(events: LiveEvent[]): Outcome[] {
+    return this.ingestGroups([events])[0];
+  }
+
+  /** Several requests' batches, in order, in one transaction (group commit). */
+  ingestGroups(groups: LiveEvent[][]): Outcome[][] {
     return this.atomically(() => {
       const seen = new Set<string>();
-      return events.map((e) => {
-        if (seen.has(e.id) || this.store.hasEvent(e.id)) return { id: e.id, status: "duplicate" };
-        seen.add(e.id);
-        return this.one(e);
-      });
+      return groups.map((events) =>
+        events.map((e): Outcome => {
+          if (seen.has(e.id) || this.store.hasEvent(e.id)) return { id: e.id, status: "duplicate" };
+          seen.add(e.id);
+          return this.one(e);
+        })
+      );
     });
+  }
+
+  private queue: { events: LiveEvent[]; resolve: (o: Outcome[]) => void; reject: (e: unknown) => void }[] = [];
+  private scheduled = false;
+
+  /**
+   * Group commit for the API: requests arriving while one is being handled are handled together in
+   * one transaction, committed once, then all answered — a commit costs far more than an event, so
+   * concurrent single-event requests share it. Each answer still comes only after its commit. If the
+   * group fails, each request is retried alone, so one bad request cannot fail the others.
+   */
+  submit(events: LiveEvent[]): Promise<Outcome[]> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ events, resolve, reject });
+      if (!this.scheduled) this.scheduled = true, setTimeout(() => this.flushQueue(), 0);
+    });
+  }
+
+  private flushQueue(): void {
+    const q = this.queue;
+    this.queue = [], this.scheduled = false;
+    try {
+      const results = this.ingestGroups(q.map((x) => x.events));
+      q.forEach((x, i) => x.resolve(results[i]));
+    } catch {
+      for (const x of q) {
+        try {
+          x.resolve(this.ingest(x.events));
+        } catch (e) {
+          x.reject(e);
+        }
+      }
+    }
   }
 
   private one(e: LiveEvent): Outcome {

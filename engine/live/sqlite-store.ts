@@ -15,6 +15,8 @@ type Row = Record<string, unknown>;
 export class SqliteStore implements Store {
   readonly db: DatabaseSync;
   private depth = 0;
+  /** Lower bound of the earliest timer's time (null: unknown): most events have nothing due before them. */
+  private minTimer: number | null = null;
   private readonly stmts = new Map<string, StatementSync>();
 
   constructor(readonly path: string, readonly synchronous: Synchronous = "NORMAL") {
@@ -61,6 +63,7 @@ export class SqliteStore implements Store {
       this.db.exec("COMMIT");
       return out;
     } catch (e) {
+      this.minTimer = null;
       this.db.exec("ROLLBACK");
       throw e;
     } finally {
@@ -138,6 +141,7 @@ export class SqliteStore implements Store {
     return this.tx(() => {
       const events = this.run("DELETE FROM events WHERE customer = ?", id);
       const timers = this.run("DELETE FROM timers WHERE customer = ?", id);
+      this.minTimer = null;
       const outbox = this.run("DELETE FROM outbox WHERE customer = ?", id);
       const decisions = this.run("DELETE FROM decisions WHERE customer = ?", id);
       this.run("DELETE FROM customers WHERE id = ?", id);
@@ -163,15 +167,21 @@ export class SqliteStore implements Store {
 
   addTimer(t: Omit<TimerRow, "id">): void {
     this.run("INSERT INTO timers (time, kind, customer, a, b, d, e) VALUES (?, ?, ?, ?, ?, ?, ?)", t.time, t.kind, t.customer, t.a, t.b, t.d, t.e);
+    if (this.minTimer !== null) this.minTimer = Math.min(this.minTimer, t.time);
   }
   dueTimers(time: number, kind: number, customer: string, limit: number): TimerRow[] {
-    return this.all(
-      "SELECT * FROM timers WHERE (time, kind, customer) < (?, ?, ?) ORDER BY time, kind, customer, id LIMIT ?",
-      time, kind, customer, limit,
-    );
+    // a range on `time` uses the (time, kind, customer, id) index; SQLite would scan for the row-value
+    // comparison, so the rest of the key is checked here, on rows already in key order
+    if (this.minTimer === null) this.minTimer = Number(this.get<Row>("SELECT min(time) AS t FROM timers")!.t ?? Infinity);
+    if (time < this.minTimer) return [];
+    const rows = this.all<TimerRow>("SELECT * FROM timers WHERE time <= ? ORDER BY time, kind, customer, id LIMIT ?", time, limit);
+    let n = 0;
+    while (n < rows.length && (rows[n].time < time || rows[n].kind < kind || (rows[n].kind === kind && rows[n].customer < customer))) n++;
+    return n === rows.length ? rows : rows.slice(0, n);
   }
   deleteTimer(id: number): void {
     this.run("DELETE FROM timers WHERE id = ?", id);
+    this.minTimer = null;
   }
   timersOf(customer: string): TimerRow[] {
     return this.all("SELECT * FROM timers WHERE customer = ? ORDER BY time, kind, id", customer);
@@ -182,6 +192,7 @@ export class SqliteStore implements Store {
   deleteTimers(where: { customer?: string; kind?: number; a?: number }): number {
     const cond: string[] = [], p: (string | number)[] = [];
     for (const [k, v] of Object.entries(where)) if (v !== undefined) cond.push(`${k} = ?`), p.push(v);
+    this.minTimer = null;
     return Number(this.db.prepare(`DELETE FROM timers${cond.length ? ` WHERE ${cond.join(" AND ")}` : ""}`).run(...p).changes);
   }
 
@@ -221,6 +232,7 @@ export class SqliteStore implements Store {
   }
 
   query<T>(sql: string, ...params: (string | number | null)[]): T[] {
+    if (/timers/i.test(sql) && !/^\s*SELECT/i.test(sql)) this.minTimer = null;
     return this.all<T>(sql, ...params);
   }
 }

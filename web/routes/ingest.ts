@@ -20,12 +20,12 @@ export function ingestRoutes(app: OpenAPIHono, { store, driver, clock }: Deps): 
     middleware: [requireRole(store, "ingest"), accepts("application/json"), limit(4 << 20)] as const,
     request: { body: { content: { "application/json": { schema: EventBatch } }, required: true } },
     responses: { 200: json(EventResult, "per event: accepted or duplicate (already processed); late = older than the engine's time"), ...errors },
-  }), (c) => {
+  }), async (c) => {
     const body = c.req.valid("json");
     const list = "events" in body ? body.events : [body];
     const now = clock.now();
     const events: LiveEvent[] = list.map((e) => ({ ...e, time: e.time === undefined ? now : minutes(e.time) }));
-    const results = driver.ingest(events);
+    const results = await driver.submit(events);
     const count = (s: string) => results.filter((r) => r.status === s).length;
     return c.json({ accepted: count("accepted"), duplicates: count("duplicate"), late: results.filter((r) => r.late).length, results }) as never;
   });

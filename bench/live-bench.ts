@@ -1,0 +1,99 @@
+/**
+ * Live server load benchmark, loopback only: a `cadence serve` child process (system clock, the
+ * lifecycle plan live, 10,000 customers imported) under autocannon, one case after another:
+ *   single   POST /v1/events with one event per request
+ *   batch    POST /v1/events with 100 events per request
+ * Prints requests/s, events/s, p50 and p99 latency per case, and the SQLite synchronous setting.
+ * Events are purchases, visits and cart abandonments of customers drawn by a counter-based hash, so
+ * they enter journeys, decide messages and write the outbox like real traffic.
+ *
+ *   ./node_modules/.bin/deno run -A bench/live-bench.ts [--duration 30] [--connections 32] [--synchronous NORMAL|FULL]
+ */
+import { parseArgs } from "node:util";
+import { mkdtempSync } from "node:fs";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
+import autocannon from "autocannon";
+import { createKey } from "../engine/live/keys.ts";
+import { SqliteStore } from "../engine/live/sqlite-store.ts";
+import { hash4 } from "../engine/core/hash.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    duration: { type: "string", default: "30" },
+    connections: { type: "string", default: "32" },
+    synchronous: { type: "string", default: "NORMAL" },
+    customers: { type: "string", default: "10000" },
+  },
+});
+const duration = Number(values.duration), connections = Number(values.connections), customers = Number(values.customers);
+const sync = values.synchronous!.toUpperCase();
+
+const db = join(mkdtempSync(join(tmpdir(), "cadence-live-bench-")), "cadence.sqlite");
+const boot = new SqliteStore(db);
+boot.migrate();
+const admin = createKey(boot, "admin", "bench", 0).key, approver = createKey(boot, "approver", "bench approver", 0).key;
+boot.close();
+
+const child = new Deno.Command("./node_modules/.bin/deno", {
+  args: ["run", "-A", "engine/cli/main.ts", "serve", "--db", db, "--port", "0", "--synchronous", sync],
+  stdout: "piped", stderr: "inherit",
+}).spawn();
+const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+let line = "";
+while (!/listening on (\S+)/.test(line)) line += (await reader.read()).value ?? "";
+const url = /listening on (\S+)/.exec(line)![1];
+(async () => { while (!(await reader.read()).done); })();
+
+const api = async (method: string, path: string, body?: unknown, key = admin, type = "application/json") => {
+  const res = await fetch(url + path, { method, body: typeof body === "string" ? body : JSON.stringify(body), headers: { authorization: `Bearer ${key}`, "content-type": type } });
+  const json = await res.json();
+  if (!res.ok) throw new Error(`${path}: ${JSON.stringify(json)}`);
+  return json;
+};
+const id = (i: number) => `B${String(i).padStart(7, "0")}`;
+for (let i = 0; i < customers; i += 5000) {
+  await api("POST", "/v1/customers", { customers: Array.from({ length: Math.min(5000, customers - i) }, (_, k) => ({ id: id(i + k), consents: ["email", "sms", "push"], signup: "2024-01-01", orders: (i + k) % 4, revenue: 40 * ((i + k) % 4) })) });
+}
+const plan = await api("POST", "/v1/plans", Deno.readTextFileSync("scenarios/lifecycle.yaml"), admin, "application/yaml");
+await api("POST", `/v1/plans/${plan.id}/forecast`, { customers: 500, days: 14, replications: 2 });
+await api("POST", `/v1/plans/${plan.id}/approve`, undefined, approver);
+await api("POST", `/v1/plans/${plan.id}/promote`);
+
+const TYPES = ["purchase", "visit", "cart_abandoned"];
+let n = 0;
+const event = (tag: string) => {
+  const k = n++, h = hash4(7, k, 0, 0);
+  const type = TYPES[h % 3];
+  return { id: `${tag}-${k}`, customer: id(h % customers), type, ...(type === "purchase" ? { value: 10 + (h % 90) } : {}) };
+};
+
+async function run(name: string, perRequest: number) {
+  const r = await autocannon({
+    url: `${url}/v1/events`, method: "POST", connections, duration,
+    headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" },
+    requests: [{
+      setupRequest: (req: Record<string, unknown>) => ({
+        ...req,
+        body: JSON.stringify(perRequest === 1 ? event(name) : { events: Array.from({ length: perRequest }, () => event(name)) }),
+      }),
+    }],
+  });
+  const ok = r.requests.total - r.non2xx - r.errors;
+  return {
+    case: name, connections, seconds: duration, requestsPerSecond: Math.round(r.requests.average), eventsPerSecond: Math.round(r.requests.average * perRequest),
+    p50ms: r.latency.p50, p99ms: r.latency.p99, non2xx: r.non2xx, errors: r.errors, acknowledgedEvents: ok * perRequest,
+  };
+}
+
+const results = [await run("single", 1), await run("batch100", 100)];
+const stats = await api("GET", "/v1/metrics/live");
+child.kill("SIGTERM");
+await child.status;
+console.log(`live server benchmark: synchronous=${sync}, ${customers.toLocaleString("en")} customers, plan lifecycle live, ${Deno.build.os} ${navigator.hardwareConcurrency} cores`);
+for (const r of results) {
+  console.log(`${r.case.padEnd(9)} ${String(r.requestsPerSecond).padStart(7)} req/s ${String(r.eventsPerSecond).padStart(8)} events/s  p50 ${r.p50ms} ms  p99 ${r.p99ms} ms  (non-2xx ${r.non2xx}, errors ${r.errors})`);
+}
+console.log(`decisions made during the run: ${stats.total.treated.sends} sends, ${stats.total.treated.suppressed} suppressed`);
+console.log(JSON.stringify(results));
