@@ -1,7 +1,9 @@
 /**
- * The simulator's event queue: events live in a struct-of-arrays pool; future days are plain buckets
- * (appending is O(1)); the current day is a binary heap. Order is total and explicit:
- * (time, kind, customer, sequence) — kind ranks are engine/sim/kinds.ts, the sequence is global.
+ * The simulator's event queue: events live in a struct-of-arrays pool. Future days are plain buckets
+ * (appending is O(1)); when a day begins its bucket is spread over one bucket per minute of the day, and
+ * the current minute is a small binary heap (tens of events, not the day's tens of thousands: a calendar
+ * queue). Order is total and explicit: (time, kind, customer, sequence) — kind ranks are
+ * engine/sim/kinds.ts, the sequence is global.
  */
 import { DAY } from "../core/time.ts";
 
@@ -21,6 +23,10 @@ export class EventQueue {
   private used = 0;
   private nextSeq = 0;
   private readonly buckets = new Map<number, number[]>();
+  private readonly minutes: number[][] = Array.from({ length: DAY }, () => []); // the current day's later minutes
+  private minute = -1; // the current minute of the current day (its events are in the heap)
+  private lastDay = -1;
+  private lastBucket: number[] | null = null;
   private heap: number[] = [];
   private day: number;
   size = 0;
@@ -39,11 +45,16 @@ export class EventQueue {
     this.order[id] = ((time - this.start) * 16 + kind) * 33554432 + cust; // < 2^53 for runs up to 10 years and 2^25 customers
     this.size++, this.pushed++;
     const day = Math.floor(time / DAY);
-    if (day <= this.day) this.heapPush(id);
-    else {
-      let bucket = this.buckets.get(day);
+    if (day > this.day) {
+      // most pushes go to the same few days ahead: remember the last bucket instead of a map lookup each time
+      let bucket = day === this.lastDay ? this.lastBucket! : this.buckets.get(day);
       if (!bucket) this.buckets.set(day, bucket = []);
+      this.lastDay = day, this.lastBucket = bucket;
       bucket.push(id);
+    } else {
+      const m = time - this.day * DAY;
+      if (m > this.minute) this.minutes[m].push(id);
+      else this.heapPush(id); // this minute (or, never in a simulation, the past): ordered now
     }
     return id;
   }
@@ -51,24 +62,43 @@ export class EventQueue {
   /** The next event's id in order if it is before `limit`, else -1. Call `release(id)` when done with it. */
   popBefore(limit: number): number {
     for (;;) {
-      if (this.heap.length) {
-        const top = this.heap[0];
+      const h = this.heap;
+      if (h.length) {
+        const top = h[0];
         if (this.time[top] >= limit) return -1;
-        const last = this.heap.pop()!;
-        if (this.heap.length) {
-          this.heap[0] = last;
+        const last = h.pop()!;
+        if (h.length) {
+          h[0] = last;
           this.down(0);
         }
         this.size--;
         return top;
       }
-      if (this.size === 0 || (this.day + 1) * DAY >= limit) return -1;
-      this.day++;
+      if (this.size === 0) return -1;
+      // the next minute of this day with events, if it starts before the limit
+      const dayStart = this.day * DAY;
+      let m = this.minute + 1;
+      while (m < DAY && this.minutes[m].length === 0) m++;
+      if (m < DAY) {
+        if (dayStart + m >= limit) return -1;
+        this.minute = m;
+        const bucket = this.minutes[m];
+        this.minutes[m] = h; // the empty heap array is reused as that minute's bucket
+        this.heap = bucket;
+        for (let i = (bucket.length >> 1) - 1; i >= 0; i--) this.down(i);
+        continue;
+      }
+      if (dayStart + DAY >= limit) {
+        this.minute = DAY - 1;
+        return -1;
+      }
+      this.day++, this.minute = -1;
       const bucket = this.buckets.get(this.day);
       if (bucket) {
         this.buckets.delete(this.day);
-        this.heap = bucket;
-        for (let i = (bucket.length >> 1) - 1; i >= 0; i--) this.down(i);
+        if (this.lastDay === this.day) this.lastDay = -1, this.lastBucket = null;
+        const start = this.day * DAY, minutes = this.minutes, time = this.time;
+        for (let i = 0; i < bucket.length; i++) minutes[time[bucket[i]] - start].push(bucket[i]);
       }
     }
   }
@@ -107,23 +137,25 @@ export class EventQueue {
     const h = this.heap;
     let i = h.push(id) - 1;
     while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.less(h[i], h[p])) break;
-      [h[i], h[p]] = [h[p], h[i]];
+      const p = (i - 1) >> 1, hp = h[p];
+      if (!this.less(id, hp)) break;
+      h[i] = hp;
       i = p;
     }
+    h[i] = id;
   }
 
   private down(i: number): void {
-    const h = this.heap, n = h.length;
+    const h = this.heap, n = h.length, x = h[i];
     for (;;) {
       const l = 2 * i + 1, r = l + 1;
-      let m = i;
-      if (l < n && this.less(h[l], h[m])) m = l;
-      if (r < n && this.less(h[r], h[m])) m = r;
-      if (m === i) return;
-      [h[i], h[m]] = [h[m], h[i]];
-      i = m;
+      let m = x, at = i;
+      if (l < n && this.less(h[l], m)) m = h[l], at = l;
+      if (r < n && this.less(h[r], m)) m = h[r], at = r;
+      if (at === i) break;
+      h[i] = m;
+      i = at;
     }
+    h[i] = x;
   }
 }
