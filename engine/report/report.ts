@@ -24,6 +24,17 @@ function rulesNote(c: Comparison): string {
   return none.length ? `${none.join(", ")} ${none.length > 1 ? "have" : "has"} no pressure rules, so nothing of ${none.length > 1 ? "theirs" : "its"} is suppressed by pressure.` : "";
 }
 
+/**
+ * Expression values the core could not use as they were (a priority that is not a number, a null
+ * threshold...), with the fallback it used: a plan that shows any deserves a look (docs/engine.md).
+ */
+function coercionsNote(c: Comparison): string {
+  const items = c.plans.filter((p) => !p.baseline).flatMap((p) =>
+    Object.entries(p.detail.summary.coercions ?? {}).map(([what, n]) => `<li>${esc(p.name)}: ${esc(what)} — ${n0.format(n)} time(s)</li>`)
+  );
+  return items.length ? `<div class="note warn"><p>Coerced expression values (seed ${c.seeds[0]}):</p><ul>${items.join("")}</ul></div>` : "";
+}
+
 /** The pressure figures in one sentence per plan, under the headline table. */
 function pressureLine(c: Comparison): string {
   const items = c.plans.filter((p) => !p.baseline).map((p) => {
@@ -124,7 +135,7 @@ export function renderReport(c: Comparison, o: { csv?: string[] } = {}): string 
 </dl>
 ${o.csv?.length ? `<p class="note">The tables as CSV (UTF-8, one row per plan × metric with mean, low, high): ${o.csv.map((f) => `<a href="${esc(f)}">${esc(f)}</a>`).join(", ")}.</p>` : ""}
 <nav><a href="#headline">headline</a><a href="#summary">summary</a><a href="#differences">differences</a><a href="#money">revenue, cost, ROI</a><a href="#pressure">pressure</a><a href="#fatigue">fatigue</a><a href="#funnel">funnel</a><a href="#suppressions">suppressions</a><a href="#coverage">moments of truth</a><a href="#programs">programs</a></nav>
-${section("headline", "Headline figures", "The figures to quote, each with what it assumes.", headlineTable(c) + pressureLine(c))}
+${section("headline", "Headline figures", "The figures to quote, each with what it assumes.", headlineTable(c) + pressureLine(c) + coercionsNote(c))}
 ${section("summary", "Summary", `${interval} Incremental figures are against the no-plan baseline of the same replication.`, summaryTable(c))}
 ${c.differences.length ? section("differences", `Paired differences against ${esc(c.plans[0].name)}`, `Each plan minus ${esc(c.plans[0].name)}, replication by replication (same customers, same seed), then averaged. Green: better with 95 % confidence; red: worse; white: not distinguishable${reps > 1 ? "" : " (one replication: no interval)"}.`, differencesTable(c)) : ""}
 ${section("money", "Incremental revenue, cost and ROI", `Mean with its 95 % interval (the bar) per plan. Incremental revenue is revenue minus the baseline's; cost is messages plus discounts given; ROI is incremental margin divided by cost.`,
