@@ -5,8 +5,8 @@
 import { InputError } from "../plan/errors.ts";
 import { DAY, formatDate } from "../core/time.ts";
 import type { Population } from "./population.ts";
-import { historyPopulation, historySource } from "./history-population.ts";
-import type { WorldModel } from "./world-model.ts";
+import { historyPopulation, historySeasonality, historySource } from "./history-population.ts";
+import { DEFAULT_WORLD, type WorldModel } from "./world-model.ts";
 
 export type PopulationHook = (o: { journeys: number; seed: number; start: number; days: number; world: WorldModel }) => Population;
 
@@ -24,6 +24,12 @@ export interface PopulationSpec {
   customers?: number;
   /** the extra attributes its customers carry (attr.<name> in plans); none for the synthetic population */
   attributes: string[];
+  /**
+   * history with seasonality: world overrides for runs on it, `{ seasonality }` learned from the history
+   * (weekdays, months, named peaks), so its customers buy on their own calendar rather than the world's
+   * default retail year: `runPlan(plan, { population: spec.population, world: spec.world })`
+   */
+  world?: Partial<WorldModel>;
 }
 
 /**
@@ -37,6 +43,7 @@ export function parsePopulation(text: string | undefined): PopulationSpec {
   if (!m) throw new InputError(`--population: expected 'synthetic' or 'history:<config.yaml>', got '${text}'`);
   const file = m[1];
   const src = historySource(file);
+  const seasonality = historySeasonality(src, DEFAULT_WORLD.seasonality);
   const cfg = src.history.config;
   let customers = 0;
   for (let i = 0; i < src.state.length; i++) customers += src.state.known[i];
@@ -48,6 +55,7 @@ export function parsePopulation(text: string | undefined): PopulationSpec {
     days: cfg.holdoutEnd !== undefined ? Math.floor(cfg.holdoutEnd / DAY) - Math.floor(cfg.calibrationEnd / DAY) : undefined,
     customers,
     attributes: [...src.history.customers.attrs.keys()],
+    ...(seasonality ? { world: { seasonality } } : {}),
   };
 }
 
