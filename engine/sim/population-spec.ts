@@ -61,7 +61,7 @@ export function parsePopulation(text: string | undefined): PopulationSpec {
 
 /**
  * The load-time check of `attr.<name>` in a plan against the population it runs on. A plan is validated
- * without a population (`cadence validate`), so any attribute name compiles there; this check, made
+ * without a population (loadPlan), so any attribute name compiles there; this check, made
  * before a run once the population is known, stops with the plan file, the field, the attribute and the
  * attributes the population has. `plan` is the parsed plan (any JSON-like value; its texts are scanned).
  * @example checkPlanAttributes(plan, parsePopulation("history:datasets/retail.yaml"), "plan.yaml")
