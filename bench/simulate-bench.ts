@@ -1,9 +1,14 @@
 /**
- * Simulation benchmark: the example plan on N customers × D days (default 1,000,000 × 365), single
- * thread, plan only. Each run is a fresh child process, so its peak RSS is its own; prints every run
- * and the medians: wall time, events/s, customers/s, peak RSS.
+ * Simulation benchmark: the example plan on N customers × D days (default 1,000,000 × 365). Each run is
+ * a fresh child process, so its peak RSS is its own (workers are threads of that process). Three
+ * cases, R runs each (default 3), in the same session so their ratios are fair:
+ *   plan        the plan alone, one thread (the engine's speed: events/s);
+ *   simulate/1  what `cadence simulate` does with --workers 1: plan, then its no-plan baseline;
+ *   simulate/2  with --workers 2: the baseline in a worker while the plan runs (nothing cached).
+ * Prints every run and the medians: wall time, events/s, customers/s, peak RSS, and simulate/2's
+ * speed-up over simulate/1.
  *
- *   npx deno task bench [--customers N] [--days D] [--runs R] [--plan scenarios/lifecycle.yaml]
+ *   npx deno task bench [--customers N] [--days D] [--runs R] [--plan scenarios/lifecycle.yaml] [--cases plan,simulate/1,simulate/2]
  */
 import { parseArgs } from "node:util";
 
@@ -15,6 +20,8 @@ const { values } = parseArgs({
     runs: { type: "string", default: "3" },
     plan: { type: "string", default: "scenarios/lifecycle.yaml" },
     seed: { type: "string", default: "1" },
+    cases: { type: "string", default: "plan,simulate/1,simulate/2" },
+    case: { type: "string", default: "plan" },
     child: { type: "boolean", default: false },
   },
 });
@@ -31,10 +38,14 @@ interface Run {
 if (values.child) {
   const { loadPlan } = await import("../engine/plan/load.ts");
   const { runPlan } = await import("../engine/sim/run.ts");
+  const { runPlanInWorkers } = await import("../engine/parallel/run-plan.ts");
   let peak = 0;
   const sample = setInterval(() => (peak = Math.max(peak, Deno.memoryUsage().rss)), 50);
   const t0 = performance.now();
-  const r = runPlan(loadPlan(values.plan!), { customers, days, seed: Number(values.seed), baseline: false });
+  const plan = loadPlan(values.plan!), o = { customers, days, seed: Number(values.seed) };
+  const r = values.case === "plan"
+    ? runPlan(plan, { ...o, baseline: false })
+    : await runPlanInWorkers(plan, { ...o, cache: "off", workers: Number(values.case!.split("/")[1]) });
   const wall = (performance.now() - t0) / 1000;
   clearInterval(sample);
   peak = Math.max(peak, Deno.memoryUsage().rss);
@@ -42,27 +53,35 @@ if (values.child) {
   console.log(JSON.stringify(run));
 } else {
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const runs: Run[] = [];
-  for (let i = 0; i < Number(values.runs); i++) {
-    const out = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "--v8-flags=--max-old-space-size=4096", new URL(import.meta.url).pathname, "--child", "--customers", String(customers), "--days", String(days), "--plan", values.plan!, "--seed", values.seed!],
-      stderr: "inherit",
-    }).outputSync();
-    if (!out.success) Deno.exit(1);
-    const run = JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").pop()!) as Run;
-    runs.push(run);
-    console.log(`run ${i + 1}: ${run.wall.toFixed(1)} s (population + simulation), simulation ${run.simulation.toFixed(1)} s, ${run.events.toLocaleString("en-US")} events, ${run.contacts.toLocaleString("en-US")} contacts, peak RSS ${Math.round(run.peakRss / 2 ** 20)} MiB`);
+  const results: Record<string, unknown>[] = [];
+  for (const c of values.cases!.split(",")) {
+    const runs: Run[] = [];
+    for (let i = 0; i < Number(values.runs); i++) {
+      const out = new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", "--v8-flags=--max-old-space-size=4096", new URL(import.meta.url).pathname, "--child", "--case", c, "--customers", String(customers), "--days", String(days), "--plan", values.plan!, "--seed", values.seed!],
+        stderr: "inherit",
+      }).outputSync();
+      if (!out.success) Deno.exit(1);
+      const run = JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").pop()!) as Run;
+      runs.push(run);
+      console.log(`${c} run ${i + 1}: ${run.wall.toFixed(1)} s (population + simulation), simulation ${run.simulation.toFixed(1)} s, ${run.events.toLocaleString("en-US")} events, ${run.contacts.toLocaleString("en-US")} contacts, peak RSS ${Math.round(run.peakRss / 2 ** 20)} MiB`);
+    }
+    const sim = median(runs.map((r) => r.simulation)), wall = median(runs.map((r) => r.wall));
+    results.push({
+      case: c,
+      plan: values.plan,
+      customers,
+      days,
+      runs: runs.length,
+      wallSeconds: +wall.toFixed(2),
+      simulationSeconds: +sim.toFixed(2),
+      eventsPerSecond: Math.round(runs[0].events / sim),
+      customersPerSecond: Math.round(customers / wall),
+      peakRssMiB: Math.round(median(runs.map((r) => r.peakRss)) / 2 ** 20),
+    });
+    console.log(JSON.stringify(results.at(-1)));
   }
-  const sim = median(runs.map((r) => r.simulation)), wall = median(runs.map((r) => r.wall));
-  console.log(JSON.stringify({
-    plan: values.plan,
-    customers,
-    days,
-    runs: runs.length,
-    wallSeconds: +wall.toFixed(2),
-    simulationSeconds: +sim.toFixed(2),
-    eventsPerSecond: Math.round(runs[0].events / sim),
-    customersPerSecond: Math.round(customers / wall),
-    peakRssMiB: Math.round(median(runs.map((r) => r.peakRss)) / 2 ** 20),
-  }));
+  const w = (c: string) => results.find((r) => r.case === c)?.wallSeconds as number | undefined;
+  const one = w("simulate/1"), two = w("simulate/2");
+  if (one && two) console.log(JSON.stringify({ speedupTwoWorkers: +(one / two).toFixed(2) }));
 }
