@@ -15,9 +15,7 @@
  */
 import { createHash } from "node:crypto";
 import { CustomerTable, NEVER } from "../core/customer-table.ts";
-import { consentBit, DEFAULT_CATEGORIES } from "../core/channels.ts";
-import { addContact } from "../core/ledger.ts";
-import { CLICKED, COMPLAINED, DELIVERED, OPENED, UNSUBSCRIBED } from "../../datasets/contacts-import.ts";
+import { seedContacts } from "./contact-seed.ts";
 import { uniform } from "../core/hash.ts";
 import { DAY, formatDate, type Minutes } from "../core/time.ts";
 import { type History, importHistory } from "../../datasets/import.ts";
@@ -26,10 +24,10 @@ import { type BgnbdParams, fitBgnbd, sampleBgnbdPosterior } from "../fit/bgnbd.t
 import { fitGammaGamma, type GammaGammaParams } from "../fit/gamma-gamma.ts";
 import { fitSeasonalBgnbd, type SeasonalFit } from "../fit/seasonality.ts";
 import { betaIInv, gammaPInv } from "../fit/math.ts";
-import { drawWorldTraits, newTraits, type Population, type Traits } from "./population.ts";
+import { drawWorldTraits, newTraits, type Population } from "./population.ts";
 import { Streams, worldSeed } from "./random.ts";
 import type { WorldModel } from "./world-model.ts";
-import type { Seasonality as WorldSeasonality } from "./time-profile.ts";
+export { historySeasonality } from "./history-seasonality.ts";
 
 /** Purpose of the counter-based uniforms that draw the posterior traits (distinct from random.ts's). */
 const POSTERIOR = 0x4157;
@@ -84,32 +82,6 @@ function seasonalFit(h: History, cutoff: Minutes) {
   const days = dayData(h, cutoff);
   if (days.x.length === 0) return null;
   return { days, fit: fitSeasonalBgnbd(days, days.cutoff, h.config.seasonality!) };
-}
-
-/**
- * The history's learned seasonality in the world model's shape (engine/sim/time-profile.ts), for the
- * simulator's organic clock: the fitted weekday and month factors (1 for months the calibration never
- * covered), the config's named peaks with their factors, the base's time-of-day profile (a purchase
- * history's days say nothing about hours). Null when the config turns seasonality off. Give it to a run
- * as `world: { seasonality }` (PopulationSpec.world) so a history population follows its own calendar
- * rather than the world's default retail year.
- */
-export function historySeasonality(src: HistorySource, base: WorldSeasonality): WorldSeasonality | null {
-  if (!src.seasonal) return null;
-  const z = src.seasonal.seasonality, peaks = src.history.config.seasonality?.peaks ?? [];
-  const md = ([m, d]: [number, number]) => `${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
-  const dayOfYear = ([m, d]: [number, number]) => (Date.UTC(2001, m - 1, d) - Date.UTC(2001, 0, 1)) / 86400000;
-  return {
-    hours: base.hours.slice(),
-    weekdays: z.weekday.slice(),
-    months: z.month.slice(),
-    peaks: peaks.map((p, i) => ({
-      name: p.name,
-      start: md(p.from),
-      days: ((dayOfYear(p.to) - dayOfYear(p.from) + 365) % 365) + 1,
-      factor: z.peaks[i].factor,
-    })),
-  };
 }
 
 /** sha256 of an imported history's transactions, customer ids and attributes: identifies the data in a digest. */
@@ -200,44 +172,6 @@ export function historyPopulation(file: string, o: HistoryPopulationOptions): Po
     table, traits, size: n,
     describe: `history:${src.dataHash}:${formatDate(src.cutoff)}:${o.seed}:${JSON.stringify(w)}`,
   };
-}
-
-/** Past sends within this many days of the start enter the pressure ledgers (rules rarely look further back). */
-export const LEDGER_DAYS = 90;
-
-/**
- * The contact history before the start, as each customer really received it: sends of the last
- * LEDGER_DAYS days enter the pressure ledger (program -1, a contact outside the plan, as decide.ts's
- * `external`; categories by name among transactional, relational, promotional, any other counting as
- * promotional), lastContact / lastOpen / lastClick are the latest such sends, an unsubscribe or complaint
- * withdraws that channel's consent, and fatigue is what the world model would have accumulated: each
- * delivered non-transactional send adds its channel's weight × the customer's sensitivity, halved every
- * fatigueHalfLifeDays up to the start.
- */
-function seedContacts(h: History, start: Minutes, rowOf: Int32Array, table: CustomerTable, traits: Traits, w: WorldModel): void {
-  const k = h.contacts!, halfLife = w.fatigueHalfLifeDays * DAY, from = start - LEDGER_DAYS * DAY;
-  const core = k.categories.map((name) => {
-    const i = (DEFAULT_CATEGORIES as readonly string[]).indexOf(name);
-    return i >= 0 ? i : DEFAULT_CATEGORIES.indexOf("promotional");
-  });
-  const transactional = DEFAULT_CATEGORIES.indexOf("transactional"), promotional = DEFAULT_CATEGORIES.indexOf("promotional");
-  const contact = { time: 0, program: -1, channel: 0, category: 0, priority: 0 };
-  for (let i = 0; i < k.length; i++) {
-    const c = rowOf[k.customer[i]], time = k.time[i];
-    if (c < 0 || time >= start) continue;
-    const ch = k.channel[i], cat = k.category[i] >= 0 ? core[k.category[i]] : promotional, o = k.outcome[i];
-    if (time >= from) {
-      contact.time = time, contact.channel = ch, contact.category = cat;
-      addContact(table.ledger(c), contact);
-    }
-    if (time > table.lastContact[c]) table.lastContact[c] = time;
-    if (o & OPENED && time > table.lastOpen[c]) table.lastOpen[c] = time;
-    if (o & CLICKED && time > table.lastClick[c]) table.lastClick[c] = time;
-    if (o & (UNSUBSCRIBED | COMPLAINED)) table.consent[c] = table.consent0[c] = table.consent[c] & ~consentBit(ch);
-    if (o & DELIVERED && cat !== transactional) {
-      traits.fatigue[c] += w.channels[ch].fatigueWeight * traits.sensitivity[c] * Math.pow(0.5, (start - time) / halfLife);
-    }
-  }
 }
 
 /**
