@@ -14,7 +14,8 @@ export function frontierSvg(r: SweepResult, title = "Incremental margin against 
       label: v.label,
       unsubscribes: u.mean,
       margin: m.mean,
-      uLo: u.lo ?? u.mean, uHi: u.hi ?? u.mean, mLo: m.lo ?? m.mean, mHi: m.hi ?? m.mean,
+      // a count cannot be negative: the t-interval's lower end is cut at zero
+      uLo: Math.max(0, u.lo ?? u.mean), uHi: u.hi ?? u.mean, mLo: m.lo ?? m.mean, mHi: m.hi ?? m.mean,
       kind: (v.knee ? "knee" : v.frontier ? "on the frontier" : "dominated") as keyof typeof rank,
     };
   }).sort((a, b) => rank[a.kind] - rank[b.kind]); // frontier dots drawn over the dominated ones
@@ -29,17 +30,17 @@ export function frontierSvg(r: SweepResult, title = "Incremental margin against 
   const labels = [...spots.values()].map((s) => ({ ...s, text: s.text.join(" / ") }));
   const frontier = rows.filter((x) => x.kind !== "dominated").sort((a, b) => a.unsubscribes - b.unsubscribes);
   const reps = r.replications ?? 1;
-  const means = reps > 1 ? `Means over ${reps} seeds; the cross on each dot is its 95 % interval.` : "One seed: no intervals (use --replications).";
-  const knee = r.variants.some((v) => v.knee) ? "Blue: the frontier, red: its knee, grey: dominated." : "Blue: the frontier (fewer than 3 points: no knee), grey: dominated.";
+  const means = reps > 1 ? `Means of ${reps} seeds, crosses: 95 % intervals.` : "One seed, no intervals.";
+  const knee = r.variants.some((v) => v.knee) ? "Blue: frontier, red: knee, grey: dominated." : "Blue: frontier (< 3 points: no knee), grey: dominated.";
   return renderSvg({
     title,
-    subtitle: `One dot per variant; up and left is better. ${knee} ${means} Both axes start at zero.`,
+    subtitle: `Up and left is better. ${knee} ${means}`,
     width: 820,
     height: 460,
     marginLeft: 60,
     marginRight: 60,
     grid: true,
-    x: { label: "unsubscribes (mean) →", nice: true, zero: true },
+    x: { label: "unsubscribes (mean) →", nice: true, domain: [0, Math.max(1, ...rows.map((x) => x.uHi))] },
     y: { label: null, nice: true, zero: true, tickFormat: "~s" },
     color: { domain: ["knee", "on the frontier", "dominated"], range: ["#d62728", "#1f77b4", "#aaaaaa"] },
     marks: [
@@ -53,7 +54,7 @@ export function frontierSvg(r: SweepResult, title = "Incremental margin against 
         : []),
       Plot.dot(rows, { x: "unsubscribes", y: "margin", fill: "kind", r: 5 }),
       Plot.text(labels, { x: "unsubscribes", y: "margin", text: "text", dy: -10, fontSize: 10, fill: "#333" }),
-      Plot.text(["incremental margin (mean) ↑"], { frameAnchor: "top-left", dx: 4, dy: 8, fontSize: 11, fill: "#555", textAnchor: "start" }),
+      Plot.text(["incremental margin (mean) ↑ · both axes start at zero"], { frameAnchor: "top-left", dx: 4, dy: 8, fontSize: 11, fill: "#555", textAnchor: "start" }),
     ],
   });
 }

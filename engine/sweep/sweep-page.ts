@@ -10,9 +10,8 @@ import type { SweepResult } from "./sweep.ts";
 type Row = [string, Metric, (x: number) => string, 1 | -1 | 0];
 const f2 = (x: number) => n2.format(x), i0 = (x: number) => n0.format(x);
 
-/** The page's columns: header (short enough to wrap in two lines), metric, format, more is better. */
+/** The page's columns: header (short enough to wrap in two lines), metric, format, more is better. Reach and the rest are in the CSV files. */
 export const SWEEP_COLUMNS: Row[] = [
-  ["reach", "reach", i0, 0],
   ["contacts", "contacts", i0, 0],
   ["contacts per customer-week", "contactsPerCustomerWeek", f2, -1],
   ["unsub&shy;scribes", "unsubscribes", i0, -1],
@@ -25,7 +24,8 @@ export const SWEEP_COLUMNS: Row[] = [
 
 const PAGE_CSS = `${CSS}
 table.sweep{width:100%;table-layout:auto}table.sweep th{font-size:.8rem;line-height:1.2;vertical-align:bottom}
-table.sweep td:first-child{white-space:normal;min-width:9rem;max-width:14rem}table.sweep td{font-size:.85rem}
+table.sweep td:first-child{white-space:normal;min-width:8rem;max-width:13rem}table.sweep td{font-size:.85rem;padding:.3rem .45rem}
+table.sweep th{padding:.3rem .45rem}table.sweep .ci{font-size:.75rem}
 .tag{font-size:.75rem;color:#fff;border-radius:3px;padding:0 .3rem;margin-left:.3rem}.knee{background:#d62728}.frontier{background:#1f77b4}
 figure svg{max-width:100%;height:auto}`;
 

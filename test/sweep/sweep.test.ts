@@ -75,7 +75,7 @@ describe("sweeps", () => {
     const svg = frontierSvg(r);
     expect(svg).toMatch(/^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
     expect((svg.match(/<circle/g) ?? []).length).toBe(3);
-    expect(svg).toContain("Both axes start at zero");
+    expect(svg).toContain("both axes start at zero");
     expect(svg).toContain("95 % interval");
   });
 
