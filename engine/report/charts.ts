@@ -7,6 +7,7 @@ import { CHANNELS } from "../core/channels.ts";
 import type { Comparison, Metric, PlanComparison } from "../compare/compare.ts";
 import { Plot, renderFigure } from "../charts/render.ts";
 import { suppressionKind } from "../compare/suppressions.ts";
+import { esc } from "./html.ts";
 
 const WIDTH = 1000;
 const DAY_MS = 86_400_000;
@@ -120,32 +121,40 @@ export function intervalChart(c: Comparison, metric: Metric, label: string, form
   });
 }
 
-/** Messages suppressed per plan, by reason, grouped by kind: consent, window/capacity, each pressure rule. */
+/**
+ * Messages suppressed, by reason, one chart per plan (each with its own reasons, so a plan without
+ * pressure rules shows no pressure rows), bars coloured by kind: consent, window/capacity, pressure rule.
+ */
 export function suppressionsChart(c: Comparison): string {
   const kindLabel = { consent: "consent", windowCapacity: "window / capacity", pressure: "pressure rule" } as const;
-  const rows = withPrograms(c).flatMap((p) =>
-    Object.entries(p.detail.summary.suppressedByRule).map(([rule, count]) => {
-      const kind = suppressionKind(rule);
-      return { plan: p.name, rule: kind === "pressure" ? `pressure: ${rule}` : rule, kind: kindLabel[kind], count };
-    })
-  );
-  if (!rows.length) return `<p class="note">No plan suppressed any message.</p>`;
   const order = { consent: 0, "window / capacity": 1, "pressure rule": 2 } as const;
-  const rules = [...new Set(rows.sort((a, b) => order[a.kind] - order[b.kind] || a.rule.localeCompare(b.rule)).map((r) => r.rule))];
-  return renderFigure({
-    width: WIDTH,
-    height: 40 + 22 * rules.length * new Set(rows.map((r) => r.plan)).size + 30,
-    marginLeft: 200,
-    marginRight: 130,
-    x: { label: "messages suppressed →", tickFormat: compact, grid: true },
-    y: { label: null, domain: rules },
-    fy: { label: null },
-    color: { domain: Object.values(kindLabel), range: ["#9c755f", "#edc948", "#e15759"], legend: true },
-    marks: [
-      Plot.barX(rows, { y: "rule", x: "count", fill: "kind", fy: "plan" }),
-      Plot.text(rows, { y: "rule", x: "count", fy: "plan", text: (d: { count: number }) => n0.format(d.count), dx: 4, textAnchor: "start", fontSize: 10 }),
-    ],
-  });
+  const all = withPrograms(c).map((p) => ({
+    plan: p,
+    rows: Object.entries(p.detail.summary.suppressedByRule).map(([rule, count]) => {
+      const kind = suppressionKind(rule);
+      return { rule: kind === "pressure" ? `pressure: ${rule}` : rule, kind: kindLabel[kind], count };
+    }).sort((a, b) => order[a.kind] - order[b.kind] || a.rule.localeCompare(b.rule)),
+  }));
+  if (!all.some((x) => x.rows.length)) return `<p class="note">No plan suppressed any message.</p>`;
+  const max = Math.max(1, ...all.flatMap((x) => x.rows.map((r) => r.count)));
+  const withLegend = all.findIndex((x) => x.rows.length); // the colour key once, on the first chart drawn
+  return all.map(({ plan, rows }, i) => {
+    const head = `<h3>${esc(plan.name)}${plan.pressureRules.length ? "" : " <small>(no pressure rules)</small>"}</h3>`;
+    if (!rows.length) return `${head}<p class="note">Nothing suppressed.</p>`;
+    return head + renderFigure({
+      width: WIDTH,
+      height: 50 + 24 * rows.length,
+      marginLeft: 200,
+      marginRight: 80,
+      x: { label: "messages suppressed →", tickFormat: compact, grid: true, domain: [0, max] }, // one scale for every plan
+      y: { label: null, domain: rows.map((r) => r.rule) },
+      color: { domain: Object.values(kindLabel), range: ["#9c755f", "#edc948", "#e15759"], legend: i === withLegend },
+      marks: [
+        Plot.barX(rows, { y: "rule", x: "count", fill: "kind" }),
+        Plot.text(rows, { y: "rule", x: "count", text: (d: { count: number }) => n0.format(d.count), dx: 4, textAnchor: "start", fontSize: 10 }),
+      ],
+    });
+  }).join("\n");
 }
 
 /** Sent → delivered → opened → clicked → converted, per plan (first replication): linear, each step's share of sent printed. */

@@ -43,6 +43,10 @@ describe("the HTML report", () => {
     for (const p of ["welcome", "abandoned-cart", "reactivation", "newsletter"]) expect(section("coverage")).toContain(`>${p}<`);
     for (const step of ["sent", "delivered", "opened", "clicked", "converted"]) expect(section("funnel")).toContain(`>${step}<`);
     expect(section("suppressions")).toContain(">pressure: two-a-week<");
+    // one chart per plan: a plan without rules has no pressure rows
+    const ofPlan = (name: string) => section("suppressions").split("<h3>").find((x) => x.startsWith(name))!;
+    expect(ofPlan("lifecycle <small>(no pressure rules)</small>")).not.toContain(">pressure: ");
+    expect(ofPlan("lifecycle-capped")).toContain(">pressure: one-a-day<");
     expect(section("suppressions")).toContain("batch-and-blast, lifecycle have no pressure rules");
     expect(section("summary")).toContain("incremental margin (EUR)");
   });
