@@ -12,7 +12,9 @@ import { tmpdir } from "node:os";
 import process from "node:process";
 import seedrandom from "seedrandom";
 import { importHistory } from "../datasets/import.ts";
-import { frequencyData, historyState, spendData } from "../datasets/history.ts";
+import { dayData, frequencyData, historyState, spendData } from "../datasets/history.ts";
+import { DEFAULT_SEASONALITY, fitSeasonalBgnbd } from "../engine/fit/seasonality.ts";
+import { DAY } from "../engine/core/time.ts";
 import { fitBgnbd } from "../engine/fit/bgnbd.ts";
 import { fitGammaGamma } from "../engine/fit/gamma-gamma.ts";
 import { gammaPInv, betaIInv } from "../engine/fit/math.ts";
@@ -66,7 +68,7 @@ function benchTransactions(): void {
     const t0 = performance.now();
     const { rows, customers } = writeHistory(dir);
     console.log(`wrote ${rows.toLocaleString("en-US")} transactions of ${customers.toLocaleString("en-US")} customers in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    const times = { import: [] as number[], state: [] as number[], bgnbd: [] as number[], gammaGamma: [] as number[] };
+    const times = { import: [] as number[], state: [] as number[], bgnbd: [] as number[], gammaGamma: [] as number[], seasonal: [] as number[] };
     let last = "";
     for (let run = 0; run < 3; run++) {
       let t = performance.now();
@@ -77,14 +79,16 @@ function benchTransactions(): void {
       const bg = fitBgnbd(frequencyData(s));
       times.bgnbd.push(performance.now() - t), t = performance.now();
       const gg = fitGammaGamma(spendData(s));
-      times.gammaGamma.push(performance.now() - t);
+      times.gammaGamma.push(performance.now() - t), t = performance.now();
+      fitSeasonalBgnbd(dayData(h), Math.floor(h.config.holdoutEnd! / DAY), DEFAULT_SEASONALITY);
+      times.seasonal.push(performance.now() - t);
       const f = (v: number) => v.toFixed(3);
       last = `BG/NBD r ${f(bg.params.r)} alpha ${f(bg.params.alpha)} a ${f(bg.params.a)} b ${f(bg.params.b)} (simulated from 0.243, 4.414, 0.793, 2.426; ${bg.evals} evaluations)` +
         `\ngamma-gamma p ${f(gg.params.p)} q ${f(gg.params.q)} gamma ${f(gg.params.gamma)} on ${gg.customers.toLocaleString("en-US")} repeat buyers (simulated from 6.25, 3.74, 15.44; same-day orders merge, so a little off)`;
     }
     const ms = (k: keyof typeof times) => `${(median(times[k]) / 1000).toFixed(2)} s`;
     console.log(last);
-    console.log(`median of 3: import ${ms("import")} (${Math.round(rows / (median(times.import) / 1000)).toLocaleString("en-US")} transactions/s), state ${ms("state")}, BG/NBD fit ${ms("bgnbd")}, gamma-gamma fit ${ms("gammaGamma")}`);
+    console.log(`median of 3: import ${ms("import")} (${Math.round(rows / (median(times.import) / 1000)).toLocaleString("en-US")} transactions/s), state ${ms("state")}, BG/NBD fit ${ms("bgnbd")}, gamma-gamma fit ${ms("gammaGamma")}, seasonal BG/NBD fit ${ms("seasonal")}`);
     console.log(`peak RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
