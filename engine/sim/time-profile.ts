@@ -117,6 +117,13 @@ export class TimeProfile {
     return c[h] + (c[h + 1] - c[h]) * (x - h);
   }
 
+  /** The weekday's weight at time t in the customer's local time (mean 1 over a week): responses follow it too. */
+  weekday(t: number, tz: number): number {
+    if (this.flat) return 1;
+    const w = this.s.weekdays, local = t + tz, dow = (Math.floor(local / DAY) + 3) % 7; // 1970-01-01 was a Thursday
+    return w[dow] / mean(w);
+  }
+
   /** The time (minutes, ≥ after + 1) when `gapDays` standard days of intensity have passed since `after`. */
   advance(after: number, gapDays: number, tz: number): number {
     if (this.flat) return after + 1 + Math.floor(gapDays * DAY);

@@ -180,7 +180,8 @@ export class World {
       q.push(delivered + 60, K.K_COMPLAINED, c, send);
     }
     if (rnd.u(c, key, RESPONSE) < w.leaveRate * (f / w.fatigueScale) ** 2) q.push(delivered + DAY, K.K_LEAVE, c);
-    const pOpen = Math.min(0.98, (r.open / inbox) * this.openBoost(send) * Math.sqrt(rel) * aff * damp);
+    const weekday = this.time.weekday(delivered, table.tz[c]); // the benchmarks average over the week
+    const pOpen = Math.min(0.98, (r.open / inbox) * this.openBoost(send) * Math.sqrt(rel) * aff * damp * weekday);
     const movable = this.movable(c, time), boost = discountResponse(w, s.discount);
     if (rnd.u(c, key, RESPONSE) < pOpen) {
       const opened = delivered + Math.round(rnd.exp(c, key, RESPONSE, r.openDelay));

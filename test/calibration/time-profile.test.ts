@@ -52,3 +52,21 @@ describe("time profile", () => {
     expect(() => runPlan(none, { customers: 10, days: 10, world: { seasonality: { ...FLAT, weekdays: [1] } } })).toThrow(/weekdays: expected 7 weights/);
   });
 });
+
+describe("weekday effect on responses", () => {
+  it("opens follow the customer's local weekday (Sunday best, Saturday worst by default)", () => {
+    const start = parseDate("2026-01-01")!;
+    const p = new TimeProfile(DEFAULT_WORLD.seasonality, start, start + 30 * DAY);
+    const sunday = parseDate("2026-01-04T12:00")!, saturday = parseDate("2026-01-03T12:00")!;
+    const w = DEFAULT_WORLD.seasonality.weekdays, m = w.reduce((a, b) => a + b) / 7;
+    expect(p.weekday(sunday, 60)).toBeCloseTo(w[6] / m, 12);
+    expect(p.weekday(saturday, 60)).toBeCloseTo(w[5] / m, 12);
+    expect(new TimeProfile(FLAT, start, start + DAY).weekday(sunday, 0)).toBe(1);
+    const opens = (day: string) => {
+      const yaml = `name: d\ntimezone: "+01:00"\nchannels:\n  email: {}\nprograms:\n  - id: n\n    type: campaign\n    schedule: { once: "${day}T10:00" }\n    audience: consent.email\n    send: { channel: email, message: n, category: promotional }\n`;
+      const r = runPlan(plan(yaml), { customers: 20000, days: 3, seed: 4, start: day, baseline: false });
+      return r.summary.opens / r.summary.delivered;
+    };
+    expect(opens("2026-01-04")).toBeGreaterThan(opens("2026-01-03") * 1.2); // Sunday 1.2 vs Saturday 0.85
+  });
+});
