@@ -3,12 +3,22 @@
  * channel and program kind at a typical cadence and prints the figures beside published benchmarks;
  * writes the Markdown table to docs/calibration.md (or --out). Exit 1 when a figure leaves its band.
  */
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { calibrate, inside } from "../calibration/measure.ts";
 import { markdown, textTable } from "../calibration/report.ts";
 import { intFlag, parse } from "./args.ts";
 
 const USAGE = "cadence calibration [--json] [--customers N] [--days D] [--seed S] [--out FILE]";
+
+/** Rewrites the table between the calibration markers of a docs page, so the page never drifts from the command. */
+function embedTable(md: string, page: string): void {
+  if (!existsSync(page)) return;
+  const text = readFileSync(page, "utf8"), a = "<!-- calibration:start -->", b = "<!-- calibration:end -->";
+  const i = text.indexOf(a), j = text.indexOf(b);
+  if (i < 0 || j < i) return;
+  const table = md.split("\n").filter((l) => l.startsWith("|")).join("\n");
+  writeFileSync(page, `${text.slice(0, i + a.length)}\n${table}\n${text.slice(j)}`);
+}
 
 export async function calibrationCommand(args: string[]): Promise<number> {
   const { values } = parse(args, {
@@ -23,7 +33,9 @@ export async function calibrationCommand(args: string[]): Promise<number> {
   const seed = intFlag(values.seed, "seed", 1, 0, 2 ** 31 - 1);
   const rows = calibrate({ customers, days, seed });
   const out = (values.out as string | undefined) ?? "docs/calibration.md";
-  writeFileSync(out, markdown(rows, { customers, days, seed }));
+  const md = markdown(rows, { customers, days, seed });
+  writeFileSync(out, md);
+  if (values.out === undefined) embedTable(md, "docs/world-model.md");
   if (values.json) {
     console.log(JSON.stringify(rows.map(({ metric, channel, kind, simulated, low, high, source }) => ({ metric, channel, kind, simulated, low, high, source })), null, 2));
   } else {

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BENCHMARKS } from "../../engine/calibration/benchmarks.ts";
 import { calibrate, inside } from "../../engine/calibration/measure.ts";
+import { fmt } from "../../engine/calibration/report.ts";
 import { main } from "../../engine/cli/main.ts";
 import { capture } from "../capture.ts";
 
@@ -31,6 +32,15 @@ describe("calibration against published benchmarks", () => {
     expect(get("triggered", "orders")).toBeGreaterThan(8 * get("broadcast", "orders"));
     expect(get("transactional", "orders")).toBe(0);
     expect(get("transactional", "unsubscribes")).toBe(0);
+  });
+
+  it("docs/world-model.md carries the same table as docs/calibration.md (both written by the command)", () => {
+    const rowsOf = (f: string) => readFileSync(f, "utf8").split("\n").filter((l) => l.startsWith("| email") || l.startsWith("| sms") || l.startsWith("| all"));
+    expect(rowsOf("docs/world-model.md")).toEqual(rowsOf("docs/calibration.md"));
+    expect(rowsOf("docs/calibration.md").length).toBe(BENCHMARKS.length - 2); // push and mail rows start differently
+    // and the committed page is current: the figures of this run (its defaults) are the page's
+    const page = readFileSync("docs/calibration.md", "utf8");
+    for (const r of rows) expect(page).toContain(`| ${r.channel} | ${r.kind} | ${r.metric} | ${fmt(r.metric, r.simulated)} |`);
   });
 
   it("cadence calibration --json prints { metric, channel, kind, simulated, low, high, source } and writes the Markdown", async () => {
