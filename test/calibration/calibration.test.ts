@@ -40,7 +40,7 @@ describe("calibration against published benchmarks", () => {
     expect(rowsOf("docs/calibration.md").length).toBe(BENCHMARKS.length - 2); // push and mail rows start differently
     // and the committed page is current: the figures of this run (its defaults) are the page's
     const page = readFileSync("docs/calibration.md", "utf8");
-    for (const r of rows) expect(page).toContain(`| ${r.channel} | ${r.kind} | ${r.metric} | ${fmt(r.metric, r.simulated)} |`);
+    for (const r of rows) expect(page, "docs/calibration.md is stale: run npx deno task cadence calibration").toContain(`| ${r.channel} | ${r.kind} | ${r.metric} | ${fmt(r.metric, r.simulated)} |`);
   });
 
   it("cadence calibration --json prints { metric, channel, kind, simulated, low, high, source } and writes the Markdown", async () => {
