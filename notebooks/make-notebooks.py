@@ -241,3 +241,86 @@ show({ purchases: s.purchases, inactive: s.inactive, contacts: s.contacts, reach
 code("""show(aq.from(s.messages).orderby(aq.desc("count")), { title: "Messages by program, channel and status" })"""),
 code("""show(aq.from(s.topCustomers), { title: "The customers under the most pressure" })"""),
 ])
+
+# --- 04: promote and watch (the live server; engine/live, docs/live.md) --------------------------------
+def notebook_04():
+    nb("04-promote-and-watch.ipynb", [
+md("""# Promote a plan and watch it live
+
+The last step of a plan's life: it was compared and tuned in simulation; now it is **forecast** on the
+server, **approved** by someone other than its author, **promoted** to live execution, and measured
+against its forecast. This notebook does it all on a local server with a temporary database:
+
+1. start a live server (Hono API, SQLite store) with a manual clock and a 20 % global control group;
+2. upload `lifecycle.yaml`, forecast it, approve it with a second key, promote it;
+3. replay a simulated *reality* — the same plan on a different seed — through the API, the clock
+   driven by the event stream;
+4. set what happened beside what the forecast said (docs/live.md, "Forecast vs actual")."""),
+code("""import { startServer } from "../engine/live/server.ts";
+import { createKey } from "../engine/live/keys.ts";
+import { reality } from "../engine/live/demo.ts";
+import { inControl } from "../engine/live/control-group.ts";
+import { loadPlan, Plot, show } from "../engine/mod.ts";
+import * as aq from "arquero";
+
+const START = "2026-01-01", DAYS = 60, CUSTOMERS = 3000;
+const db = `${Deno.makeTempDirSync()}/cadence.sqlite`;
+const control = { share: 0.2, salt: "notebook" };
+const server = startServer({ db, port: 0, host: "127.0.0.1", clock: "manual", start: Date.parse(`${START}T00:00:00Z`) / 60000,
+  seed: 2, control, synchronous: "NORMAL", tickMs: 1000 });
+const key = (role: "analyst" | "approver" | "operator" | "ingest" | "admin") => createKey(server.store, role, `notebook ${role}`, 0).key;
+const keys = { analyst: key("analyst"), approver: key("approver"), operator: key("operator"), ingest: key("ingest"), admin: key("admin") };
+async function api(method: string, path: string, k: string, body?: unknown, type = "application/json") {
+  const res = await fetch(server.url + path, { method, headers: { authorization: `Bearer ${k}`, "content-type": type },
+    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body) });
+  const json = await res.json();
+  if (!res.ok) throw new Error(`${path}: ${json.error}`);
+  return json;
+}
+show({ server: server.url, database: db })"""),
+md("""## Upload, forecast, approve, promote
+
+The forecast is the compare engine run on the server: 3 replications of 3,000 synthetic customers over
+60 days, stored with the plan. The approver's key is not the analyst's (four eyes); promotion freezes
+the plan's content hash and the engine version."""),
+code("""const source = Deno.readTextFileSync("../scenarios/lifecycle.yaml");
+const plan = await api("POST", "/v1/plans", keys.analyst, source, "application/yaml");
+const forecast = await api("POST", `/v1/plans/${plan.id}/forecast`, keys.analyst, { customers: CUSTOMERS, days: DAYS, replications: 3, seed: 1, start: START });
+await api("POST", `/v1/plans/${plan.id}/approve`, keys.approver);
+const live = await api("POST", `/v1/plans/${plan.id}/promote`, keys.operator);
+const f = forecast.forecast.metrics;
+show({ plan: live.name, state: live.state, hash: live.hash.slice(0, 16), engine: live.engine, author: live.author, approver: live.approver,
+  forecastContacts: Math.round(f.contacts.mean), forecastIncrementalRevenue: Math.round(f.incrementalRevenue.mean) })"""),
+md("""## Replay a simulated reality
+
+Reality is the same plan simulated with another seed. A treated customer's events come from the run
+with the plan, a control customer's from the run without it (what they would have done unprompted).
+The events go through `POST /v1/events` in batches of 1,000; their times move the server's clock."""),
+code("""const r = reality(loadPlan("../scenarios/lifecycle.yaml"), { customers: CUSTOMERS, days: DAYS, start: START, realitySeed: 2 }, (id) => inControl(control, id));
+await api("POST", "/v1/customers", keys.ingest, { customers: r.profiles });
+for (let i = 0; i < r.events.length; i += 1000) await api("POST", "/v1/events", keys.ingest, { events: r.events.slice(i, i + 1000) });
+await api("POST", "/v1/clock", keys.admin, { now: new Date(Date.parse(`${START}T00:00:00Z`) + DAYS * 86400000).toISOString() });
+const metrics = await api("GET", "/v1/metrics/live", keys.analyst);
+show({ events: r.events.length, treated: metrics.total.treated.customers, control: metrics.total.control.customers,
+  sends: metrics.total.treated.sends, suppressed: metrics.total.treated.suppressed, withheldFromControl: metrics.total.control.holdout })"""),
+md("""## Forecast vs actual
+
+Each forecast is taken pro rata to the treated customers and the days elapsed; its interval is a 95 %
+prediction interval for one run. Incremental revenue is measured against the control group, with its
+own interval."""),
+code("""const fva = await api("GET", `/v1/plans/${plan.id}/forecast-vs-actual`, keys.analyst);
+show(aq.from(fva.metrics.map((m: any) => ({ metric: m.name, forecast: m.forecast.mean, lo: m.forecast.lo, hi: m.forecast.hi, actual: m.actual, inside: m.inside }))),
+  { title: `Forecast vs actual, ${fva.period.days} days, ${fva.population.treated} treated customers` })"""),
+code("""const rows = fva.metrics.filter((m: any) => m.name !== "incrementalRevenue").map((m: any) => ({ ...m, scale: Math.max(1, m.forecast.hi) }));
+show({
+  marginLeft: 110, width: 640, height: 220, x: { label: "share of the forecast interval's upper bound", domain: [0, 1.4] },
+  marks: [
+    Plot.barX(rows, { y: "name", x1: (d: any) => d.forecast.lo / d.scale, x2: (d: any) => d.forecast.hi / d.scale, fill: "#c9d6ea" }),
+    Plot.tickX(rows, { y: "name", x: (d: any) => d.forecast.mean / d.scale, stroke: "#345", strokeWidth: 2 }),
+    Plot.dot(rows, { y: "name", x: (d: any) => d.actual / d.scale, fill: (d: any) => (d.inside ? "#2a9d55" : "#d1495b"), r: 5 }),
+  ],
+}, { title: "Forecast interval (bar), forecast (tick) and actual (dot)" })"""),
+code("""await server.stop();"""),
+    ])
+
+notebook_04()

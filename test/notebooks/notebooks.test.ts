@@ -26,7 +26,7 @@ interface Notebook { cells: { cell_type: string; source: string[]; outputs?: Out
 
 describe("notebooks", () => {
   it("are committed without bulky outputs", () => {
-    expect(NOTEBOOKS).toEqual(["01-compare-plans.ipynb", "02-tune-pressure-rules.ipynb", "03-history-and-calibration.ipynb"]);
+    expect(NOTEBOOKS).toEqual(["01-compare-plans.ipynb", "02-tune-pressure-rules.ipynb", "03-history-and-calibration.ipynb", "04-promote-and-watch.ipynb"]);
     for (const f of NOTEBOOKS) {
       const nb = JSON.parse(readFileSync(join(ROOT, "notebooks", f), "utf8")) as Notebook;
       const size = JSON.stringify(nb.cells.flatMap((c) => c.outputs ?? [])).length;
