@@ -19,6 +19,7 @@ const COMMANDS: Record<string, { about: string; load: () => Promise<Command> }> 
   contributions: { about: "what each program adds (plan with and without it) and which library programs would add most", load: async () => (await import("./contributions.ts")).contributionsCommand },
   serve: { about: "run the live server: Hono API, SQLite store, timers, outbox (docs/live.md)", load: async () => (await import("./serve.ts")).serveCommand },
   keys: { about: "create or list the live server's API keys", load: async () => (await import("./keys.ts")).keysCommand },
+  extract: { about: "write a day's target lists (one CSV per program and channel) from a live server's database", load: async () => (await import("./extract.ts")).extractCommand },
   "live-report": { about: "write the forecast-vs-actual page of a live plan from its database", load: async () => (await import("./live-report.ts")).liveReportCommand },
   "live-demo": { about: "forecast, approve and promote a plan on a local server, replay a simulated reality, print forecast vs actual", load: async () => (await import("./live-demo.ts")).liveDemoCommand },
 };
