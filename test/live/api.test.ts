@@ -268,3 +268,34 @@ describe("timers and control group", () => {
     expect(s.store.listPlans().map((p) => p.state)).toEqual(["retired", "live"]);
   });
 });
+
+describe("time: late events and pause", () => {
+  it("applies a late event at the engine's time, keeps its own time, and says it was late", async () => {
+    const s = server();
+    await promote(s, PLAN);
+    await s.api("POST", "/v1/customers", { customers: [customer("C1")] }, { key: s.keys.ingest });
+    await s.api("POST", "/v1/events", { id: "v1", customer: "C1", type: "visit", time: at(30) }, { key: s.keys.ingest });
+    const late = await s.api("POST", "/v1/events", { id: "p0", customer: "C1", type: "purchase", value: 7, time: at(5) }, { key: s.keys.ingest });
+    expect(late.body).toMatchObject({ accepted: 1, late: 1, results: [{ id: "p0", status: "accepted", late: true }] });
+    expect(s.store.query("SELECT time, processed FROM events WHERE idem = 'p0'")).toEqual([{ time: T0 + 5 * 60, processed: T0 + 30 * 60 }]);
+    const profile = (await s.api("GET", "/v1/customers/C1", undefined, { key: s.keys.analyst })).body.profile;
+    expect(profile.lastPurchase).toBe(at(30).replace(".000Z", "Z"));
+    // the receipt it caused goes out now, not in the past
+    expect(s.store.query("SELECT message, time FROM decisions")).toEqual([{ message: "receipt", time: T0 + 30 * 60 }]);
+  });
+
+  it("paused: events update profiles, nothing fires; resumed: overdue waits fire at once", async () => {
+    const s = server();
+    const id = await promote(s, PLAN);
+    await s.api("POST", "/v1/customers", { customers: [customer("C1")] }, { key: s.keys.ingest });
+    await s.api("POST", "/v1/events", { id: "s1", customer: "C1", type: "signup", time: at(0) }, { key: s.keys.ingest });
+    await s.api("POST", `/v1/plans/${id}/pause`, undefined, { key: s.keys.operator });
+    await s.api("POST", "/v1/events", { id: "v1", customer: "C1", type: "visit", time: at(60) }, { key: s.keys.ingest });
+    expect((await s.api("POST", "/v1/clock", { now: at(72) })).body.fired).toBe(0);
+    expect(s.store.query("SELECT count(*) AS n FROM decisions")).toEqual([{ n: 0 }]);
+    expect((await s.api("GET", "/v1/customers/C1", undefined, { key: s.keys.analyst })).body.profile.lastVisit).toBe(at(60).replace(".000Z", "Z"));
+    await s.api("POST", `/v1/plans/${id}/resume`, undefined, { key: s.keys.operator });
+    expect((await s.api("POST", "/v1/clock", { now: at(73) })).body.fired).toBeGreaterThanOrEqual(1);
+    expect(s.store.query("SELECT message, time FROM decisions")).toEqual([{ message: "welcome", time: T0 + 72 * 60 }]);
+  });
+});
