@@ -11,7 +11,8 @@ const fmt = (x: number | null | undefined) => (x === null || x === undefined ? "
 function strip(m: ComparedMetric): string {
   const W = 320, H = 26, pad = 8;
   const xs = [m.forecast.lo, m.forecast.hi, m.forecast.mean, m.actual ?? m.forecast.mean, m.actualInterval?.lo ?? m.forecast.lo, m.actualInterval?.hi ?? m.forecast.hi];
-  let lo = Math.min(...xs), hi = Math.max(...xs);
+  const lo = Math.min(...xs);
+  let hi = Math.max(...xs);
   if (hi === lo) hi = lo + 1;
   const x = (v: number) => pad + ((v - lo) / (hi - lo)) * (W - 2 * pad);
   const color = m.inside === null ? "#888" : m.inside ? "#2a9d55" : "#d1495b";

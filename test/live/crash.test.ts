@@ -13,7 +13,7 @@ import { createHmac } from "node:crypto";
 import { loadPlan } from "../../engine/plan/load.ts";
 import { runPlan } from "../../engine/sim/run.ts";
 import { syntheticPopulation } from "../../engine/sim/population.ts";
-import { DAY, formatTime, parseDate } from "../../engine/core/time.ts";
+import { formatTime, parseDate } from "../../engine/core/time.ts";
 import { DEFAULT_WORLD } from "../../engine/sim/world-model.ts";
 import { createKey } from "../../engine/live/keys.ts";
 import { SqliteStore } from "../../engine/live/sqlite-store.ts";
