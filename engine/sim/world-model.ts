@@ -69,7 +69,7 @@ export interface WorldModel {
 // conversion and spend lift within the 95 % intervals (engine/fit/email-calibration.ts; docs/world-model.md).
 // Every other rate is a published benchmark measured on lists mailed about weekly (docs/calibration.md).
 const email: ChannelResponse = {
-  deliver: 0.994, hardBounce: 0.004, inbox: 0.85, open: 0.2, click: 0.15, tracked: 0.9, convert: 0.055, lift: 0.0002,
+  deliver: 0.994, hardBounce: 0.004, inbox: 0.85, open: 0.2, click: 0.15, tracked: 0.8, convert: 0.055, lift: 0.0002,
   unsubscribe: 0.0014, complain: 0.00012, fatigueWeight: 1, openDelay: 180,
 };
 
