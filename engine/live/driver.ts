@@ -10,7 +10,7 @@
  */
 import { consentBit } from "../core/channels.ts";
 import { Core } from "../core/decide.ts";
-import { CustomerTable } from "../core/customer-table.ts";
+import { CustomerTable, NEVER } from "../core/customer-table.ts";
 import { EVENT_TYPES, EV_INACTIVE, newEvent } from "../core/events.ts";
 import { MemoryCapacity } from "../core/capacity.ts";
 import { campaignOccurrences } from "../core/campaign-schedule.ts";
@@ -214,13 +214,15 @@ export class LiveDriver {
     const send = this.sendOf(e.program, e.message);
     const rank = rankOf(e.type, e.type === "purchase" && send >= 0);
     if (this.clock.kind === "manual" && "set" in this.clock) (this.clock as { set(t: number): void }).set(e.time);
-    const late = e.time < this.watermark;
-    // a late event is applied now (at the watermark): decisions already made are not unmade
-    const at = late ? this.watermark : e.time;
-    this.advance(at, rank, e.customer);
-    const c = this.slot(e.customer, at);
+    // the stored timers ordered before this event fire first (none when it is older than the watermark)
+    if (e.time >= this.watermark) this.advance(e.time, rank, e.customer);
+    const c = this.slot(e.customer, e.time);
     this.dirty.add(c);
     const t = this.table;
+    // late events, the core's rule (docs/engine.md): older than the last moment the core acted for this
+    // customer, an event is applied at that moment; nothing is decided in the past
+    const late = t.lastSeen[c] !== NEVER && e.time < t.lastSeen[c];
+    const at = late ? t.lastSeen[c] : e.time;
     const ev = this.ev;
     ev.time = at, ev.value = e.value ?? 0, ev.days = 0, ev.send = send;
     ev.program = send >= 0 ? compiled.sends[send].program : -1;
@@ -261,7 +263,7 @@ export class LiveDriver {
       idem: e.id, customer: e.customer, type: e.type, time: e.time, processed: at, channel: e.channel ?? "",
       program: e.program ?? "", value: e.value ?? 0,
     });
-    this.watermark = Math.max(this.watermark, at);
+    this.watermark = Math.max(this.watermark, e.time);
     return late ? { id: e.id, status: "accepted", late } : { id: e.id, status: "accepted" };
   }
 
