@@ -1,6 +1,7 @@
 /** Expands campaign schedules into dated occurrences inside a run, in the plan's timezone. */
 import type { CompiledPlan } from "./compiled.ts";
 import { DAY } from "./time.ts";
+import { monthlyDates } from "./monthly.ts";
 
 export interface Occurrence {
   time: number;
@@ -28,6 +29,11 @@ export function campaignOccurrences(plan: CompiledPlan, start: number, end: numb
         const first = s.start ?? Math.floor(localStart / DAY) * DAY + s.at;
         const last = Math.min(localEnd, s.end ?? Infinity);
         for (let t = first; t < last; t += s.every) add(t);
+        break;
+      }
+      case "monthly": {
+        const from = Math.max(localStart, s.start ?? -Infinity), to = Math.min(localEnd, s.end ?? Infinity);
+        for (const day of monthlyDates(s.on, from, to)) if (day + s.at >= from && day + s.at < to) add(day + s.at);
         break;
       }
       case "weekly": {

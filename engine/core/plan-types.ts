@@ -2,6 +2,7 @@
  * A plan after validation: every name resolved, every duration in minutes. Built by
  * engine/plan/validate.ts from the YAML file, compiled by engine/plan/compile.ts for the core.
  */
+import type { MonthDay } from "./monthly.ts";
 import type { Minutes } from "./time.ts";
 
 export interface Plan {
@@ -63,6 +64,8 @@ export type Schedule =
   | { kind: "once"; at: Minutes }
   | { kind: "every"; every: Minutes; at: number; start: Minutes | null; end: Minutes | null }
   | { kind: "weekly"; weekdays: number[]; at: number; start: Minutes | null; end: Minutes | null }
+  // a day of the month or the n-th weekday of the month (engine/core/monthly.ts)
+  | { kind: "monthly"; on: MonthDay[]; at: number; start: Minutes | null; end: Minutes | null }
   | { kind: "dates"; dates: Minutes[] };
 
 export interface Campaign extends ProgramBase {

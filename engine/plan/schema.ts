@@ -10,6 +10,11 @@ import { pressureSchema } from "./pressure-rules.ts";
 const duration = { oneOf: [{ type: "string", pattern: "^\\d+(\\.\\d+)?\\s*(m|min|h|d|w)$" }, { const: 0 }], description: "30m, 12h, 3d or 2w: a unit is required" };
 const date = { type: "string", description: "2026-03-01 or 2026-03-01T10:00 (plan timezone)" };
 const clock = { type: "string", pattern: "^\\d{1,2}:\\d{2}$" };
+const monthDay = {
+  oneOf: [{ type: "integer", minimum: 1, maximum: 31 }, { type: "string", pattern: "^(last|(first|second|third|fourth|last|1st|2nd|3rd|4th) (mon|tue|wed|thu|fri|sat|sun)[a-z]*)$" }],
+  description: "15 (day of the month; past a shorter month's end: its last day), last, or first mon / last fri",
+};
+const monthly = { oneOf: [monthDay, { type: "array", items: monthDay, minItems: 1 }] };
 const share = { oneOf: [{ type: "number", minimum: 0, maximum: 1 }, { type: "string", pattern: "^\\d+(\\.\\d+)?%$" }] };
 const expression = { type: "string", description: "an expression (docs/plan-format.md)" };
 const event = { enum: [...EVENT_TYPES] };
@@ -80,7 +85,7 @@ const campaign = {
     schedule: {
       type: "object",
       additionalProperties: false,
-      properties: { once: date, every: duration, weekly: { type: "array", items: { enum: ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] } }, dates: { type: "array", items: date }, at: clock, start: date, end: date },
+      properties: { once: date, every: duration, weekly: { type: "array", items: { enum: ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] } }, monthly: monthly, dates: { type: "array", items: date }, at: clock, start: date, end: date },
     },
     audience: expression,
     targeted: { type: "object", additionalProperties: false, properties: { share, score: expression } },

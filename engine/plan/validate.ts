@@ -2,6 +2,7 @@
  * Plan validation: parsed YAML → Plan (engine/plan/types.ts). Every problem is reported with its field
  * path and what would be valid; nothing is evaluated here (expressions are checked when compiled).
  */
+import { monthDays } from "./monthly-schedule.ts";
 import { CHANNELS, DEFAULT_CATEGORIES } from "../core/channels.ts";
 import { EVENT_TYPES } from "../core/events.ts";
 import { DAY, HOUR, MINUTE } from "../core/time.ts";
@@ -281,12 +282,12 @@ function validateCampaign(r: Reporter, o: f.Obj, path: Path, n: Names, base: Omi
 }
 
 function validateSchedule(r: Reporter, v: unknown, path: Path): Schedule {
-  const o = f.object(r, v, path, ["once", "every", "weekly", "dates", "at", "start", "end"]);
+  const o = f.object(r, v, path, ["once", "every", "weekly", "monthly", "dates", "at", "start", "end"]);
   const fallback: Schedule = { kind: "dates", dates: [] };
   if (!o) return fallback;
-  const kinds = ["once", "every", "weekly", "dates"].filter((k) => k in o);
+  const kinds = ["once", "every", "weekly", "monthly", "dates"].filter((k) => k in o);
   if (kinds.length !== 1) {
-    r.error(path, `expected exactly one of once (a date), every (a duration), weekly (weekdays) or dates (a list of dates)`);
+    r.error(path, `expected exactly one of once (a date), every (a duration), weekly (weekdays), monthly (days of the month or "first mon") or dates (a list of dates)`);
     return fallback;
   }
   const at = f.clock(r, o.at, [...path, "at"], 10 * HOUR);
@@ -309,6 +310,8 @@ function validateSchedule(r: Reporter, v: unknown, path: Path): Schedule {
       const days = f.list(r, typeof o.weekly === "string" ? [o.weekly] : o.weekly, [...path, "weekly"], "weekdays");
       return { kind: "weekly", weekdays: days.map((d, i) => WEEKDAYS.indexOf(f.choice(r, d, [...path, "weekly", i], WEEKDAYS, "mon"))), at, start, end };
     }
+    case "monthly":
+      return { kind: "monthly", on: monthDays(r, o.monthly, [...path, "monthly"]), at, start, end };
     default:
       return { kind: "dates", dates: f.list(r, o.dates, [...path, "dates"], "dates").map((d, i) => when(d, [...path, "dates", i]) ?? 0) };
   }
