@@ -99,7 +99,7 @@ export class LiveDriver {
     }
     this.core = new Core(compiled, this.table, liveSink({
       store: this.store, plan: compiled, planId: this.planRow?.id ?? 0, table: this.table, dirty: this.dirty,
-      control: (c) => inControl(this.control, this.table.ids[c]), nowMs: () => this.clock.nowMs(),
+      control: (c) => inControl(this.control, this.table.ids[c]), nowMs: () => this.clock.nowMs(), capacity: this.capacity,
     }), this.seed, this.capacity);
   }
 

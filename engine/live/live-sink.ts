@@ -9,6 +9,9 @@ import { CHANNELS } from "../core/channels.ts";
 import type { CompiledPlan } from "../core/compiled.ts";
 import type { ActionSink } from "../core/decide.ts";
 import type { CustomerTable } from "../core/customer-table.ts";
+import type { CapacityState } from "../core/capacity.ts";
+import { removeContact } from "../core/ledger.ts";
+import { DAY } from "../core/time.ts";
 import * as K from "../sim/kinds.ts";
 import type { DecisionRow, Store } from "./store.ts";
 
@@ -20,10 +23,9 @@ export interface SinkContext {
   control: (c: number) => boolean;
   dirty: Set<number>;
   nowMs: () => number;
+  capacity: CapacityState;
 }
 
-/** The category that still reaches control-group customers. */
-const TRANSACTIONAL = 0;
 
 export function liveSink(x: SinkContext): ActionSink {
   const { store, plan, planId, table } = x;
@@ -40,10 +42,16 @@ export function liveSink(x: SinkContext): ActionSink {
     store.addTimer({ time, kind, customer: table.ids[c], a, b, d, e });
   };
   return {
-    send(c, send, time) {
+    send(c, send, time, priority) {
       const s = plan.sends[send];
-      // control group: the core decided, the message is withheld (docs/live.md, "Control group")
-      if (s.category !== TRANSACTIONAL && x.control(c)) return decide(c, send, time, "holdout", "control-group");
+      // control group: the core decided, the message is withheld — and since it never goes out, the
+      // contact it entered in the ledger and the channel capacity it took are given back (docs/live.md)
+      if (!plan.addressOnly[s.category] && x.control(c)) {
+        const ledger = table.ledgers[c];
+        if (ledger) removeContact(ledger, { time, program: s.program, channel: s.channel, category: s.category, priority });
+        if (plan.channels[s.channel]?.capacity != null) x.capacity.add(Math.floor((time + plan.plan.timezone) / DAY), s.channel, -1);
+        return decide(c, send, time, "holdout", "control-group");
+      }
       decide(c, send, time, "sent", "");
       const id = table.ids[c], program = plan.names.programs[s.program];
       store.addOutbox({

@@ -245,6 +245,21 @@ describe("timers and control group", () => {
     expect(new Set(ids.filter((_, i) => state[i]))).toEqual(control);
   });
 
+  it("a message withheld from a control customer leaves no contact in their pressure ledger", async () => {
+    const s = server({ control: { share: 0.5, salt: "s1" } });
+    await promote(s, PLAN);
+    const ids = Array.from({ length: 12 }, (_, i) => `K${i}`);
+    await s.api("POST", "/v1/customers", { customers: ids.map((id) => customer(id)) }, { key: s.keys.ingest });
+    await s.api("POST", "/v1/events", { events: ids.map((id) => ({ id: `s${id}`, customer: id, type: "signup", time: at(0) })) }, { key: s.keys.ingest });
+    await s.api("POST", "/v1/clock", { now: at(49) });
+    const ledgers = await Promise.all(ids.map(async (id) => (await s.api("GET", `/v1/customers/${id}`, undefined, { key: s.keys.analyst })).body));
+    const inControl = ledgers.filter((x) => x.controlGroup), treated = ledgers.filter((x) => !x.controlGroup);
+    expect(inControl.length).toBeGreaterThan(0);
+    expect(treated.length).toBeGreaterThan(0);
+    for (const x of inControl) expect(x.ledger).toEqual([]);
+    for (const x of treated) expect(x.ledger.map((l: { program: string }) => l.program)).toEqual(["welcome"]);
+  });
+
   it("replacing a live plan: unchanged programs continue, removed ones end and their pending timers go", async () => {
     const s = server();
     const both = PLAN.replace("programs:\n", `programs:
