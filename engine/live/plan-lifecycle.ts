@@ -4,10 +4,8 @@
  * frozen) ⇄ paused → retired. Promoting a plan while another is live replaces it (docs/live.md,
  * "Replacing a live plan"). Every step is written to the audit log.
  */
-import { comparePlans } from "../compare/compare.ts";
 import { InputError } from "../plan/errors.ts";
 import { parsePlan } from "../plan/load.ts";
-import { parsePopulation } from "../sim/population-spec.ts";
 import { ENGINE_VERSION } from "../version.ts";
 import type { LiveDriver } from "./driver.ts";
 import { ApiError } from "./errors.ts";
@@ -55,9 +53,11 @@ export class PlanLifecycle {
     return this.get(id);
   }
 
-  forecast(id: number, o: ForecastOptions, actor: KeyRow): PlanRow {
+  /** Simulates the plan (the compare engine, loaded on first use: a server that never forecasts starts faster). */
+  async forecast(id: number, o: ForecastOptions, actor: KeyRow): Promise<PlanRow> {
     const row = this.expect(id, ["draft", "simulated"], "forecast");
     const loaded = parsePlan(row.source, `plan ${id}`);
+    const [{ comparePlans }, { parsePopulation }] = await Promise.all([import("../compare/compare.ts"), import("../sim/population-spec.ts")]);
     const pop = parsePopulation(o.population);
     if (pop.kind === "history" && pop.customers) o = { ...o, customers: pop.customers };
     const c = comparePlans([loaded], {

@@ -38,7 +38,7 @@ export function planRoutes(app: OpenAPIHono, { store, lifecycle }: Deps): void {
     middleware: [requireRole(store, "analyst"), accepts("application/json"), limit(16 << 10)] as const,
     request: { params: IdParam, body: { content: { "application/json": { schema: ForecastRequest } } } },
     responses: { 200: json(Plan, "the plan, now simulated, with its forecast"), ...errors },
-  }), (c) => c.json(planView(lifecycle.forecast(c.req.valid("param").id, c.req.valid("json"), keyOf(c)))) as never);
+  }), async (c) => c.json(planView(await lifecycle.forecast(c.req.valid("param").id, c.req.valid("json"), keyOf(c)))) as never);
 
   for (const [verb, role, summary] of [
     ["approve", "approver", "approve a simulated plan (the author's key cannot)"],
