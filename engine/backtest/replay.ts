@@ -15,7 +15,10 @@
  * recorder; the driver loop is its own because the simulator's owns a synthetic world.
  */
 import { runPlanEvent } from "../sim/plan-events.ts";
-import { CHANNELS, consentBit, EMAIL, SMS } from "../core/channels.ts";
+import { CHANNELS } from "../core/channels.ts";
+import { seedContacts } from "../sim/contact-seed.ts";
+import { newTraits } from "../sim/population.ts";
+import { DEFAULT_WORLD } from "../sim/world-model.ts";
 import type { CompiledPlan } from "../core/compiled.ts";
 import { Core } from "../core/decide.ts";
 import { CustomerTable, NEVER } from "../core/customer-table.ts";
@@ -105,7 +108,7 @@ export function backtest(loaded: LoadedPlan, h: History, o: BacktestOptions): Ba
     const since = Math.min(Number.isNaN(signup) ? Infinity : signup, firstTx[i]);
     // listed without a signup date nor purchases: present from before the period
     table.signup[c] = Number.isFinite(since) ? since : from - 1;
-    table.consent[c] = table.consent0[c] = (h.customers.email[i] ? consentBit(EMAIL) : 0) | (h.customers.sms[i] ? consentBit(SMS) : 0);
+    table.consent[c] = table.consent0[c] = h.customers.consent[i]; // every channel the customers file gives
     const zone = h.customers.timezone[i];
     table.tz[c] = zone ? zoneOffset(zone, from) : plan.plan.timezone;
     table.orders[c] = s.orders[i];
@@ -113,6 +116,14 @@ export function backtest(loaded: LoadedPlan, h: History, o: BacktestOptions): Ba
     table.lastPurchase[c] = s.orders[i] > 0 ? placed(s.lastPurchase[i]) : NEVER;
     if (table.signup[c] < end) customers++;
     if (table.signup[c] >= from) q.push(table.signup[c], K.K_SIGNUP, c);
+  }
+  // extra attributes (attr.<name> in plans), as the history population carries them
+  for (const [name, values] of h.customers.attrs) table.attrs.set(name, Array.from({ length: n }, (_, i) => values[i] ?? null));
+  // what customers really received before the period: their pressure ledgers and last contacts start from it
+  if (h.contacts) {
+    const rowOf = Int32Array.from({ length: n }, (_, i) => i);
+    seedContacts(h, from, rowOf, table, newTraits(n), DEFAULT_WORLD);
+    for (let c = 0; c < n; c++) table.consent0[c] = table.consent[c];
   }
   // the recorded purchases, in file order within a (time, customer): the queue's sequence keeps it
   for (let i = 0; i < tx.length; i++) {

@@ -12,7 +12,7 @@ import { compareCsv } from "../report/compare-csv.ts";
 import { intFlag, parse, progress } from "./args.ts";
 import { fmtInt } from "./format.ts";
 import { fitTable } from "./fit-table.ts";
-import { parsePopulation } from "../sim/population-spec.ts";
+import { checkPlanAttributes, parsePopulation } from "../sim/population-spec.ts";
 import { defaultWorkers } from "../parallel/pool.ts";
 
 const USAGE = "cadence compare <plan.yaml>... [--population synthetic|history:<config.yaml>] [--customers N] [--days D] [--replications R] [--seed S] [--json] [--report out.html] [--csv DIR] [--workers N] [--no-cache]";
@@ -99,11 +99,13 @@ export async function compareCommand(args: string[]): Promise<number> {
   const loaded = positionals.map((f) => loadPlan(f));
   const bar = progress("compare");
   const pop = parsePopulation(values.population); // history: starts after its cut-off, runs over its holdout
+  loaded.forEach((l, i) => checkPlanAttributes(l.source, pop, positionals[i]));
   const c = await comparePlansInWorkers(loaded, {
     customers: pop.customers ?? intFlag(values.customers, "customers", 10_000, 1, 20_000_000),
     days: intFlag(values.days, "days", pop.days ?? 365, 1, 3650),
     start: pop.start,
     populationSpec: values.population,
+    world: pop.world,
     populationLabel: pop.label,
     workers: intFlag(values.workers, "workers", defaultWorkers(), 1, 256),
     cache: values["no-cache"] ? "off" : "disk",

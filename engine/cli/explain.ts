@@ -1,7 +1,7 @@
 /** `cadence explain <plan.yaml> --customer ID [--population synthetic|history:<config>] [--customers N] [--seed S] [--days D] [--start DATE] [--json]` */
 import { loadPlan } from "../plan/load.ts";
 import { InputError } from "../plan/errors.ts";
-import { parsePopulation } from "../sim/population-spec.ts";
+import { checkPlanAttributes, parsePopulation } from "../sim/population-spec.ts";
 import { explainCustomer, formatTimeline } from "../explain/timeline.ts";
 import { intFlag, parse } from "./args.ts";
 
@@ -24,6 +24,7 @@ export async function explainCommand(args: string[]): Promise<number> {
   if (pop.kind === "history" && values.customers !== undefined) {
     throw new InputError(`--customers: a history population has its own customers (${pop.customers}); drop --customers or use --population synthetic`);
   }
+  checkPlanAttributes(loaded.source, pop, positionals[0]);
   const tl = explainCustomer(loaded, {
     customer: values.customer as string,
     customers: intFlag(values.customers, "customers", 10_000, 1, 20_000_000),
@@ -31,6 +32,7 @@ export async function explainCommand(args: string[]): Promise<number> {
     seed: intFlag(values.seed, "seed", 1, 0, 2 ** 31 - 1),
     start: (values.start as string | undefined) ?? pop.start,
     population: pop.population,
+    world: pop.world,
   });
   console.log(values.json ? JSON.stringify(tl) : formatTimeline(tl));
   return 0;

@@ -7,7 +7,7 @@ import { intFlag, parse, progress } from "./args.ts";
 import { formatSummary } from "./format.ts";
 import { InputError } from "../plan/errors.ts";
 import { parseDate } from "../core/time.ts";
-import { parsePopulation } from "../sim/population-spec.ts";
+import { checkPlanAttributes, parsePopulation } from "../sim/population-spec.ts";
 import { syntheticPopulation } from "../sim/population.ts";
 import { historySource } from "../sim/history-population.ts";
 import { ExplainRecorder } from "../explain/observer.ts";
@@ -36,6 +36,7 @@ export async function simulateCommand(args: string[]): Promise<number> {
   if (pop.kind === "history" && values.customers !== undefined) {
     throw new InputError(`--customers: a history population has its own customers (${pop.customers}); drop --customers or use --population synthetic`);
   }
+  checkPlanAttributes(loaded.source, pop, positionals[0]); // attr.<name> needs the population to have it
   const customers = intFlag(values.customers, "customers", 10_000, 1, 20_000_000);
   // --out: messages.csv gets a "why" column, explained at each decision from the plan run's own table
   const recorder = values.out !== undefined ? new ExplainRecorder(loaded.compiled) : undefined;
@@ -44,6 +45,7 @@ export async function simulateCommand(args: string[]): Promise<number> {
     // with 2 or more workers the no-plan baseline runs in a worker while the plan runs here
     workers: intFlag(values.workers, "workers", defaultWorkers(), 1, 256),
     populationSpec: values.population,
+    world: pop.world, // a history's learned calendar (seasonality) over the plan's world
     customers,
     days: intFlag(values.days, "days", pop.days ?? 365, 1, 3650),
     seed: intFlag(values.seed, "seed", 1, 0, 2 ** 31 - 1),
