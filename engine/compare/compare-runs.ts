@@ -7,12 +7,14 @@
 import { CHANNELS } from "../core/channels.ts";
 import { STAGES } from "../core/lifecycle.ts";
 import { DAY, parseDate } from "../core/time.ts";
-import { type LoadedPlan, parsePlan } from "../plan/load.ts";
+import { canonical, type LoadedPlan, parsePlan } from "../plan/load.ts";
 import { type Population, syntheticPopulation } from "../sim/population.ts";
 import { parsePopulation, type PopulationHook } from "../sim/population-spec.ts";
 import { type BaselineFigures, baselineFigures, baselinePlan, DEFAULT_START, runPlan, summarise as summariseRun, type Summary } from "../sim/run.ts";
 import { simulate, type SimulationRun } from "../sim/simulate.ts";
-import { type WorldModel, worldWith } from "../sim/world-model.ts";
+import type { WorldModel } from "../sim/world-model.ts";
+import { InputError } from "../plan/errors.ts";
+import { planWorld } from "../plan/world-section.ts";
 import { baselineKey, cached, type CacheMode } from "../sim/baseline-cache.ts";
 import { type CompareOptions, type Metric, metricsOf, type PlanDetail } from "./compare.ts";
 
@@ -60,12 +62,26 @@ export function compareContext(loaded: LoadedPlan[], o: CompareOptions & { cache
     days: o.days ?? 365,
     startText,
     start,
-    world: worldWith(o.world),
+    world: commonWorld(loaded, o.world),
     seeds: Array.from({ length: replications }, (_, i) => first + i),
     population: o.population,
     populationLabel: o.populationLabel ?? "synthetic",
     cache: o.cache ?? "memory",
   };
+}
+
+/**
+ * The one world every plan of a comparison runs in. Plans share each seed's population and no-plan
+ * baseline (common random numbers), and the population is drawn from the world's priors: plans whose
+ * `world:` sections lead to different worlds cannot be compared on one population, so they are refused.
+ */
+function commonWorld(loaded: LoadedPlan[], over: CompareOptions["world"]): WorldModel {
+  const worlds = loaded.map((l) => planWorld(l, over)), first = canonical(worlds[0]);
+  const odd = loaded.filter((_, i) => canonical(worlds[i]) !== first);
+  if (odd.length) {
+    throw new InputError(`${odd[0].file}: world: this plan's world differs from ${loaded[0].file}'s; plans compared together run on one population and must share their world parameters (give them the same world: section, or compare them separately)`);
+  }
+  return worlds[0];
 }
 
 type Progress = CompareOptions["onProgress"];

@@ -13,7 +13,8 @@ import { type Population, syntheticPopulation } from "../sim/population.ts";
 import { STATUS } from "../sim/recorder.ts";
 import { DEFAULT_START } from "../sim/run.ts";
 import { simulate } from "../sim/simulate.ts";
-import { type WorldModel, worldWith } from "../sim/world-model.ts";
+import type { WorldModel } from "../sim/world-model.ts";
+import { planWorld } from "../plan/world-section.ts";
 import { InputError } from "../plan/errors.ts";
 import { ExplainRecorder } from "./observer.ts";
 
@@ -57,7 +58,7 @@ export function explainCustomer(loaded: LoadedPlan, o: ExplainOptions): Timeline
   const days = o.days ?? 365, seed = o.seed ?? 1, startText = o.start ?? DEFAULT_START;
   const start = parseDate(startText);
   if (start === null) throw new InputError(`--start: expected a date such as 2026-01-01, got '${startText}'`);
-  const world = worldWith(o.world), plan = loaded.compiled;
+  const world = planWorld(loaded, o.world), plan = loaded.compiled;
   const p = { journeys: plan.journeys.length, seed, start, days, world };
   const population = o.population ? o.population(p) : syntheticPopulation({ ...p, customers: o.customers ?? 10_000 });
   return explainIn(loaded, population, o.customer, { seed, start, days, world });

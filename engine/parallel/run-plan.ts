@@ -21,7 +21,7 @@ import {
   summarise,
 } from "../sim/run.ts";
 import { simulate } from "../sim/simulate.ts";
-import { worldWith } from "../sim/world-model.ts";
+import { planWorld } from "../plan/world-section.ts";
 import { defaultWorkers, runJobs } from "./pool.ts";
 
 type Options = Omit<RunOptions, "baseline"> & { workers?: number; populationSpec?: string };
@@ -29,7 +29,7 @@ type Options = Omit<RunOptions, "baseline"> & { workers?: number; populationSpec
 /** @example const r = await runPlanInWorkers(loadPlan("scenarios/lifecycle.yaml"), { customers: 1_000_000, workers: 2 }) */
 export async function runPlanInWorkers(loaded: LoadedPlan, o: Options = {}): Promise<RunResult> {
   const mode: CacheMode = o.cache ?? "memory";
-  const made = makePopulation(o, loaded.compiled.journeys.length);
+  const made = makePopulation(o, loaded.compiled.journeys.length, loaded);
   const given = o.population;
   let first = true; // the plan's own run takes the population made here; any other call makes its own
   const population: RunOptions["population"] = (p) => {
@@ -48,12 +48,12 @@ export async function runPlanInWorkers(loaded: LoadedPlan, o: Options = {}): Pro
   job.catch(() => {}); // awaited below; never an unhandled rejection while the plan runs
   const res = runPlan(loaded, { ...o, population, baseline: false });
   const figures = store(key, mode, (await job)[0]);
-  const world = worldWith(o.world);
+  const world = planWorld(loaded, o.world);
   return { ...res, baseline: figures, summary: summarise(loaded, res.run, figures, world, o.start ?? DEFAULT_START) };
 }
 
-function makePopulation(o: Options, journeys: number) {
-  const seed = o.seed ?? 1, days = o.days ?? 365, start = parseDate(o.start ?? DEFAULT_START)!, world = worldWith(o.world);
+function makePopulation(o: Options, journeys: number, loaded: LoadedPlan) {
+  const seed = o.seed ?? 1, days = o.days ?? 365, start = parseDate(o.start ?? DEFAULT_START)!, world = planWorld(loaded, o.world);
   return o.population
     ? o.population({ journeys, seed, start, days, world })
     : syntheticPopulation({ customers: o.customers ?? 10_000, seed, start, days, journeys, world });
@@ -63,7 +63,7 @@ function makePopulation(o: Options, journeys: number) {
 export function baselineFiguresJob(plan: { text: string; file: string }, o: Options): BaselineFigures {
   const loaded = parsePlan(plan.text, plan.file);
   const spec = parsePopulation(o.populationSpec);
-  const seed = o.seed ?? 1, days = o.days ?? 365, start = parseDate(o.start ?? DEFAULT_START)!, world = worldWith(o.world);
-  const population = makePopulation({ ...o, population: spec.population }, 0);
+  const seed = o.seed ?? 1, days = o.days ?? 365, start = parseDate(o.start ?? DEFAULT_START)!, world = planWorld(loaded, o.world);
+  const population = makePopulation({ ...o, population: spec.population }, 0, loaded);
   return baselineFigures(simulate(baselinePlan(loaded.plan), population, { seed, start, days, world }));
 }

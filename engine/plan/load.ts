@@ -10,6 +10,7 @@ import { parseYaml } from "./yaml.ts";
 import { validatePlan } from "./validate.ts";
 import type { Plan } from "./types.ts";
 import { compilePlan } from "./compile.ts";
+import { validateWorld, type WorldSection } from "./world-section.ts";
 import type { CompiledPlan } from "../core/compiled.ts";
 
 /** Where `use: programs/<name>` templates are looked up after the plan's own folder. */
@@ -21,6 +22,7 @@ export interface LoadedPlan {
   source: unknown; // the plan as plain data, templates expanded
   hash: string; // sha256 of the canonical JSON of `source`
   file: string;
+  world?: WorldSection; // the plan's `world:` section, validated (engine/plan/world-section.ts; planWorld applies it)
 }
 
 /** Loads and validates a plan file. @example const { plan } = loadPlan("scenarios/lifecycle.yaml") */
@@ -41,10 +43,11 @@ export function parsePlan(text: string, file = "<plan>"): LoadedPlan {
   const source = expandTemplates(raw, file, r);
   if (!r.ok) throw new InputError(r.format(), r.problems); // a missing or broken template: not cascades of "missing type"
   const plan = validatePlan(source, r);
+  const world = validateWorld(r, source && typeof source === "object" ? (source as Record<string, unknown>).world : undefined);
   if (!r.ok) throw new InputError(r.format(), r.problems);
   const compiled = compilePlan(plan, r); // expressions and pressure rules, reported with their lines
   if (!r.ok) throw new InputError(r.format(), r.problems);
-  return { plan, compiled, source, hash: hashJson(source), file };
+  return { plan, compiled, source, hash: hashJson(source), file, ...(world ? { world } : {}) };
 }
 
 function expandTemplates(raw: unknown, file: string, r: Reporter): unknown {

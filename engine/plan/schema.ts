@@ -5,6 +5,7 @@
 import { CHANNELS } from "../core/channels.ts";
 import { EVENT_TYPES } from "../core/events.ts";
 import { pressureSchema } from "./pressure-rules.ts";
+import { worldSchema } from "./world-section.ts";
 
 // A duration needs its unit (a bare 24 could be minutes, hours or days); only 0 may go without one.
 const duration = { oneOf: [{ type: "string", pattern: "^\\d+(\\.\\d+)?\\s*(m|min|h|d|w)$" }, { const: 0 }], description: "30m, 12h, 3d or 2w: a unit is required" };
@@ -129,6 +130,7 @@ export const planSchema = {
     addressOnly: { type: "array", items: { type: "string" }, description: "categories that need a reachable address only, not the marketing opt-in (default: transactional)" },
     pressure: pressureSchema,
     programs: { type: "array", items: { oneOf: [journey, campaign, template] } },
+    world: worldSchema(),
   },
   $defs: {
     step,

@@ -11,7 +11,7 @@ import * as f from "./fields.ts";
 import { MAX_CATEGORIES } from "./pressure-rules.ts";
 import type { Campaign, Channel, Journey, OnBlocked, Plan, Program, Schedule, SendSpec, Step } from "./types.ts";
 
-const PLAN_FIELDS = ["name", "description", "currency", "timezone", "margin", "channels", "categories", "addressOnly", "pressure", "programs"];
+const PLAN_FIELDS = ["name", "description", "currency", "timezone", "margin", "channels", "categories", "addressOnly", "pressure", "programs", "world"]; // world: engine/plan/world-section.ts
 const CHANNEL_FIELDS = ["cost", "consent", "latency", "window", "maxDefer", "capacity"];
 const COMMON = ["id", "type", "description", "priority", "holdout", "onBlocked"];
 const JOURNEY_FIELDS = [...COMMON, "trigger", "reentry", "exitOn", "steps"];

@@ -9,13 +9,14 @@ import { STAGES, stageAt } from "../core/lifecycle.ts";
 import { DAY, parseDate } from "../core/time.ts";
 import { compilePlan } from "../plan/compile.ts";
 import { canonical, hashJson, type LoadedPlan } from "../plan/load.ts";
+import { planWorld } from "../plan/world-section.ts";
 import type { Plan } from "../plan/types.ts";
 import { ENGINE_VERSION } from "../version.ts";
 import { type Population, syntheticPopulation } from "./population.ts";
 import { Recorder } from "./recorder.ts";
 import { baselineKey, cached, type CacheMode } from "./baseline-cache.ts";
 import { simulate, type SimulationRun } from "./simulate.ts";
-import { type WorldModel, worldWith } from "./world-model.ts";
+import type { WorldModel } from "./world-model.ts";
 import { worldCounters } from "./world-metrics.ts";
 
 export interface RunOptions {
@@ -124,7 +125,7 @@ export function runPlan(loaded: LoadedPlan, o: RunOptions = {}): RunResult {
   const startText = o.start ?? DEFAULT_START;
   const start = parseDate(startText);
   if (start === null) throw new Error(`invalid start date: ${startText}`);
-  const world = worldWith(o.world);
+  const world = planWorld(loaded, o.world); // the plan's world: section, then o.world over it
   const makePopulation = (journeys: number) =>
     o.population
       ? o.population({ journeys, seed, start, days, world })

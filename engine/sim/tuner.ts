@@ -14,7 +14,7 @@ import { type Population, syntheticPopulation, type Traits } from "./population.
 import { type BaselineFigures, baselineFigures, baselinePlan, DEFAULT_START, type RunOptions, runPlan, type RunResult } from "./run.ts";
 import { baselineKey, cached } from "./baseline-cache.ts";
 import { simulate } from "./simulate.ts";
-import { worldWith } from "./world-model.ts";
+import { planWorld } from "../plan/world-section.ts";
 
 /** A copy of a population nobody has simulated yet: typed arrays copied, ledgers and attributes cloned. */
 export function copyPopulation(p: Population): Population {
@@ -39,7 +39,7 @@ export interface Tuner {
  * @example const t = tuner(loadPlan("scenarios/lifecycle-capped.yaml"), { customers: 50_000 }); t.run({ "pressure.rules.two-a-week.cap": 3 }).summary
  */
 export function tuner(loaded: LoadedPlan, o: Omit<RunOptions, "baseline" | "population"> = {}): Tuner {
-  const seed = o.seed ?? 1, days = o.days ?? 365, start = parseDate(o.start ?? DEFAULT_START)!, world = worldWith(o.world);
+  const seed = o.seed ?? 1, days = o.days ?? 365, start = parseDate(o.start ?? DEFAULT_START)!, world = planWorld(loaded, o.world);
   const journeys = loaded.compiled.journeys.length;
   const drawn = syntheticPopulation({ customers: o.customers ?? 10_000, seed, start, days, journeys, world });
   const baseline = cached(baselineKey("run", drawn.describe), o.cache ?? "memory", () =>

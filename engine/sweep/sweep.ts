@@ -14,7 +14,7 @@ import { type BaselineFigures, baselineFigures, baselinePlan, DEFAULT_START, typ
 import { simulate } from "../sim/simulate.ts";
 import { baselineKey, cached } from "../sim/baseline-cache.ts";
 import { defaultWorkers, runJobs } from "../parallel/pool.ts";
-import { worldWith } from "../sim/world-model.ts";
+import { planWorld } from "../plan/world-section.ts";
 import { METRICS, type Metric, metricsOf } from "../compare/compare.ts";
 import { type Interval, interval } from "../compare/intervals.ts";
 import { setPath } from "./set-path.ts";
@@ -124,14 +124,14 @@ function sweepContext(loaded: LoadedPlan, sets: SweepSet[], o: SweepOptions): Sw
 }
 
 function populationOf(ctx: SweepContext, seed: number): (journeys: number) => Population {
-  const o = ctx.o, days = o.days ?? 365, start = parseDate(o.start ?? DEFAULT_START)!, world = worldWith(o.world);
+  const o = ctx.o, days = o.days ?? 365, start = parseDate(o.start ?? DEFAULT_START)!, world = planWorld(ctx.loaded, o.world);
   return (journeys: number) =>
     o.population ? o.population({ journeys, seed, start, days, world }) : syntheticPopulation({ customers: o.customers ?? 10_000, seed, start, days, journeys, world });
 }
 
 /** One seed's no-plan baseline, shared by every variant (cached by its population, engine/sim/baseline-cache.ts). */
 function sweepBaseline(ctx: SweepContext, seed: number): BaselineFigures {
-  const o = ctx.o, days = o.days ?? 365, start = parseDate(o.start ?? DEFAULT_START)!, world = worldWith(o.world);
+  const o = ctx.o, days = o.days ?? 365, start = parseDate(o.start ?? DEFAULT_START)!, world = planWorld(ctx.loaded, o.world);
   const population = populationOf(ctx, seed)(0);
   return cached(baselineKey("run", population.describe), o.cache ?? "memory", () =>
     baselineFigures(simulate(baselinePlan(ctx.loaded.plan), population, { seed, start, days, world })));

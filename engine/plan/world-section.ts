@@ -1,0 +1,194 @@
+/**
+ * A plan's `world:` section: world parameters (engine/sim/world-model.ts) a plan sets over the defaults,
+ * checked at load like every other field (path, line, range, did-you-mean), merged with mappings merging
+ * and lists replacing, per-channel figures keyed by channel name (`channels: { sms: { click: 0.1 } }`).
+ * One walk over DEFAULT_WORLD gives both the validator and the JSON Schema, so they cannot drift.
+ * How it combines with RunOptions.world and with comparisons: docs/plan-format.md, "World".
+ */
+import { CHANNELS } from "../core/channels.ts";
+import { DEFAULT_WORLD, type WorldModel, worldWith } from "../sim/world-model.ts";
+import { seasonalityProblems } from "../sim/time-profile.ts";
+import type { Path, Reporter } from "./errors.ts";
+import * as f from "./fields.ts";
+
+/** The validated section, as written (channel names as keys); applied by `applyWorld`. */
+export type WorldSection = Record<string, unknown>;
+
+type Range = { min: number; max: number; above?: boolean }; // above: strictly greater than min
+const SHARE: Range = { min: 0, max: 1 };
+const POSITIVE: Range = { min: 0, max: Infinity, above: true };
+const NON_NEGATIVE: Range = { min: 0, max: Infinity };
+
+// Ranges by path pattern ("*" stands for a channel name); any other number is ≥ 0.
+const SHARES = new Set([
+  "prospectShare", "newSignupShare", "cartAbandon", "birthdayKnown", "pullForwardConvert", "cartBeforePurchase",
+  "transactionalOpen", "machineOpens", "discount.redeemAnyway", "reputation.goodBelow", "reputation.worstAt",
+  "reputation.worstInbox", "consents.*",
+  ...["deliver", "hardBounce", "inbox", "open", "click", "tracked", "convert", "lift", "unsubscribe", "complain"].map((k) => `channels.*.${k}`),
+]);
+// divisors, rates and time scales: 0 would divide by zero or stop time
+const POSITIVES = new Set([
+  "purchase.r", "purchase.alpha", "purchase.a", "purchase.b", "spend.p", "spend.q", "spend.gamma", "spend.scale",
+  "tenureYears", "fatigueHalfLifeDays", "fatigueScale", "fatigueOptOut", "referenceGapDays", "discount.scale",
+  "reputation.halfLifeDays", "state.lapsedDays", "channels.*.gapDays",
+]);
+const FIXED_LISTS: Record<string, [number, string]> = {
+  "seasonality.hours": [24, "local hours 0–23"],
+  "seasonality.weekdays": [7, "Monday … Sunday"],
+  "seasonality.months": [12, "January … December"],
+};
+const CHANNEL_FIELDS = [...Object.keys(DEFAULT_WORLD.channels[0]), "gapDays"];
+const PEAK_FIELDS = ["name", "start", "days", "factor"];
+
+function rangeOf(pattern: string): Range {
+  return SHARES.has(pattern) ? SHARE : POSITIVES.has(pattern) ? POSITIVE : NON_NEGATIVE;
+}
+
+const rangeText = (g: Range) =>
+  g.max === 1 ? "a number from 0 to 1" : g.above ? "a number > 0" : "a number ≥ 0";
+
+function num(r: Reporter, v: unknown, path: Path, g: Range): number {
+  const ok = typeof v === "number" && Number.isFinite(v) && (g.above ? v > g.min : v >= g.min) && v <= g.max;
+  if (!ok) r.error(path, `expected ${rangeText(g)}, got ${f.describe(v)}`);
+  return ok ? v as number : g.min;
+}
+
+/** Validates `v` against the default value `d` at `path`; `pattern` is the path with channel names as "*". */
+function walk(r: Reporter, v: unknown, d: unknown, path: Path, pattern: string): unknown {
+  if (pattern === "channels" || pattern === "consents") {
+    const o = f.object(r, v, path, CHANNELS) ?? {};
+    for (const [name, x] of Object.entries(o)) {
+      if (!CHANNELS.includes(name as typeof CHANNELS[number])) continue;
+      if (pattern === "consents") num(r, x, [...path, name], SHARE);
+      else {
+        const c = f.object(r, x, [...path, name], CHANNEL_FIELDS) ?? {};
+        for (const [k, y] of Object.entries(c)) if (CHANNEL_FIELDS.includes(k)) num(r, y, [...path, name, k], rangeOf(`channels.*.${k}`));
+      }
+    }
+    return o;
+  }
+  if (pattern in FIXED_LISTS) {
+    const [n, what] = FIXED_LISTS[pattern];
+    const xs = f.list(r, v, path, `${n} weights (${what})`);
+    if (Array.isArray(v) && xs.length !== n) r.error(path, `expected ${n} weights (${what}), got ${xs.length}`);
+    xs.forEach((x, i) => num(r, x, [...path, i], NON_NEGATIVE));
+    return v;
+  }
+  if (pattern === "seasonality.peaks") {
+    for (const [i, p] of f.list(r, v, path, "peaks ({ name, start, days, factor })").entries()) {
+      const o = f.object(r, p, [...path, i], PEAK_FIELDS) ?? {};
+      for (const k of PEAK_FIELDS) if (!(k in o)) r.error([...path, i, k], `missing ${k}: a peak is { name, start: "MM-DD" or black-friday, days, factor }`);
+      if ("name" in o) f.string(r, o.name, [...path, i, "name"]);
+      if ("start" in o && !(typeof o.start === "string" && (o.start === "black-friday" || validMonthDay(o.start)))) {
+        r.error([...path, i, "start"], `expected a start "MM-DD" such as "11-24", or black-friday, got ${f.describe(o.start)}`);
+      }
+      if ("days" in o && !(Number.isInteger(o.days) && (o.days as number) >= 1 && (o.days as number) <= 366)) {
+        r.error([...path, i, "days"], `expected a whole number of days from 1 to 366, got ${f.describe(o.days)}`);
+      }
+      if ("factor" in o) num(r, o.factor, [...path, i, "factor"], NON_NEGATIVE);
+    }
+    return v;
+  }
+  if (pattern === "timezones") {
+    const xs = f.list(r, v, path, "[UTC offset minutes, share] pairs");
+    xs.forEach((x, i) => {
+      if (!Array.isArray(x) || x.length !== 2) return r.error([...path, i], `expected a pair [UTC offset in minutes, share] such as [60, 0.8], got ${f.describe(x)}`);
+      if (!(Number.isInteger(x[0]) && Math.abs(x[0]) <= 14 * 60)) r.error([...path, i, 0], `expected a UTC offset in whole minutes from -840 to 840, got ${f.describe(x[0])}`);
+      num(r, x[1], [...path, i, 1], SHARE);
+    });
+    if (xs.length && !xs.some((x) => Array.isArray(x) && (x[1] as number) > 0)) r.error(path, `at least one time zone needs a share above 0`);
+    return v;
+  }
+  if (typeof d === "number") return num(r, v, path, rangeOf(pattern));
+  const o = f.object(r, v, path, Object.keys(d as object)) ?? {};
+  for (const [k, x] of Object.entries(o)) {
+    if (k in (d as object)) walk(r, x, (d as Record<string, unknown>)[k], [...path, k], pattern ? `${pattern}.${k}` : k);
+  }
+  return o;
+}
+
+function validMonthDay(s: string): boolean {
+  const m = /^(\d{2})-(\d{2})$/.exec(s);
+  return !!m && Number(m[1]) >= 1 && Number(m[1]) <= 12 && Number(m[2]) >= 1 && Number(m[2]) <= 31;
+}
+
+/** Checks a plan's `world:` section; returns it (undefined when absent) with every problem reported. */
+export function validateWorld(r: Reporter, v: unknown, path: Path = ["world"]): WorldSection | undefined {
+  if (v === undefined) return undefined;
+  const before = r.problems.length;
+  const section = walk(r, v, DEFAULT_WORLD, path, "") as WorldSection;
+  if (r.problems.length > before) return section;
+  // whole-world checks, once every field is sound
+  const w = applyWorld(worldWith(), section);
+  for (const p of seasonalityProblems(w.seasonality)) r.error([...path, "seasonality"], p);
+  if (w.reputation.worstAt <= w.reputation.goodBelow) {
+    r.error([...path, "reputation"], `worstAt (${w.reputation.worstAt}) must be above goodBelow (${w.reputation.goodBelow}): inbox placement falls between them`);
+  }
+  return section;
+}
+
+function merge(base: unknown, over: unknown): unknown {
+  if (base && over && typeof base === "object" && typeof over === "object" && !Array.isArray(base) && !Array.isArray(over)) {
+    const out: Record<string, unknown> = { ...base as Record<string, unknown> };
+    for (const [k, v] of Object.entries(over)) out[k] = merge(out[k], v);
+    return out;
+  }
+  return over === undefined ? base : structuredClone(over);
+}
+
+/** `base` with a section applied: mappings merge, lists replace, channels and consents by name. */
+export function applyWorld(base: WorldModel, section: WorldSection | undefined): WorldModel {
+  if (!section) return base;
+  const { channels, consents, ...rest } = section as { channels?: Record<string, object>; consents?: Record<string, number> };
+  const w = merge(base, rest) as WorldModel;
+  w.channels = base.channels.map((c, i) => ({ ...c, ...(channels?.[CHANNELS[i]] ?? {}) }));
+  w.consents = base.consents.map((c, i) => consents?.[CHANNELS[i]] ?? c);
+  return w;
+}
+
+/**
+ * The world a plan runs in: the defaults, the plan's `world:` section over them, then the caller's
+ * RunOptions.world over that (top-level keys replace, as `worldWith` does): the option overrides the plan.
+ * A plan without a section gets exactly `worldWith(over)`.
+ * @example const world = planWorld(loadPlan("scenarios/black-friday.yaml"), { machineOpens: 0.4 })
+ */
+export function planWorld(loaded: { world?: WorldSection }, over?: Partial<WorldModel>): WorldModel {
+  if (!loaded.world) return worldWith(over);
+  return { ...applyWorld(worldWith(), loaded.world), ...structuredClone(over ?? {}) } as WorldModel;
+}
+
+/** The section's JSON Schema, from the same defaults the validator walks. */
+export function worldSchema(): object {
+  const numberOf = (g: Range) =>
+    g.above ? { type: "number", exclusiveMinimum: 0 } : g.max === 1 ? { type: "number", minimum: 0, maximum: 1 } : { type: "number", minimum: 0 };
+  const of = (d: unknown, pattern: string): object => {
+    if (pattern === "channels") {
+      const one = { type: "object", additionalProperties: false, properties: Object.fromEntries(CHANNEL_FIELDS.map((k) => [k, numberOf(rangeOf(`channels.*.${k}`))])) };
+      return { type: "object", additionalProperties: false, properties: Object.fromEntries(CHANNELS.map((c) => [c, one])) };
+    }
+    if (pattern === "consents") return { type: "object", additionalProperties: false, properties: Object.fromEntries(CHANNELS.map((c) => [c, numberOf(SHARE)])) };
+    if (pattern in FIXED_LISTS) {
+      const [n, what] = FIXED_LISTS[pattern];
+      return { type: "array", items: { type: "number", minimum: 0 }, minItems: n, maxItems: n, description: what };
+    }
+    if (pattern === "seasonality.peaks") {
+      return {
+        type: "array",
+        items: {
+          type: "object", additionalProperties: false, required: PEAK_FIELDS,
+          properties: { name: { type: "string" }, start: { type: "string", pattern: "^(\\d{2}-\\d{2}|black-friday)$" }, days: { type: "integer", minimum: 1, maximum: 366 }, factor: { type: "number", minimum: 0 } },
+        },
+      };
+    }
+    if (pattern === "timezones") {
+      return { type: "array", items: { type: "array", prefixItems: [{ type: "integer", minimum: -840, maximum: 840 }, { type: "number", minimum: 0, maximum: 1 }], minItems: 2, maxItems: 2 } };
+    }
+    if (typeof d === "number") return numberOf(rangeOf(pattern));
+    return {
+      type: "object",
+      additionalProperties: false,
+      properties: Object.fromEntries(Object.entries(d as object).map(([k, x]) => [k, of(x, pattern ? `${pattern}.${k}` : k)])),
+    };
+  };
+  return { ...of(DEFAULT_WORLD, ""), description: "world parameters over the defaults (docs/world-model.md); mappings merge, lists replace" };
+}

@@ -1,0 +1,103 @@
+import { describe, expect, it } from "vitest";
+import { parsePlan } from "../../engine/plan/load.ts";
+import { InputError } from "../../engine/plan/errors.ts";
+import { planWorld } from "../../engine/plan/world-section.ts";
+import { DEFAULT_WORLD, worldWith } from "../../engine/sim/world-model.ts";
+import { runPlan } from "../../engine/sim/run.ts";
+import { comparePlans } from "../../engine/compare/compare.ts";
+
+const base = `name: w
+channels:
+  email: {}
+  sms: {}
+programs:
+  - id: news
+    type: campaign
+    schedule: { every: 1w }
+    send: { channel: email, message: news }
+`;
+
+function errorOf(text: string): string {
+  try {
+    parsePlan(text, "world.yaml");
+  } catch (e) {
+    expect(e).toBeInstanceOf(InputError);
+    return (e as Error).message;
+  }
+  throw new Error("the plan was accepted");
+}
+
+describe("a plan's world: section", () => {
+  it("merges mappings, replaces lists and keys channels by name over the defaults", () => {
+    const l = parsePlan(base + `world:
+  discount: { gain: 2 }
+  channels: { sms: { click: 0.12 } }
+  consents: { push: 0.4 }
+  seasonality:
+    peaks: [{ name: spring, start: "04-01", days: 10, factor: 1.5 }]
+`, "w.yaml");
+    const w = planWorld(l);
+    expect(w.discount).toEqual({ ...DEFAULT_WORLD.discount, gain: 2 });
+    expect(w.channels[1]).toEqual({ ...DEFAULT_WORLD.channels[1], click: 0.12 });
+    expect(w.channels[0]).toEqual(DEFAULT_WORLD.channels[0]);
+    expect(w.consents).toEqual([0.7, 0.35, 0.4, 0.9, 0.5]);
+    expect(w.seasonality.peaks).toEqual([{ name: "spring", start: "04-01", days: 10, factor: 1.5 }]);
+    expect(w.seasonality.hours).toEqual(DEFAULT_WORLD.seasonality.hours);
+    expect(DEFAULT_WORLD.discount.gain).toBe(1); // the defaults are not touched
+  });
+
+  it("leaves a plan without a section in exactly the world worldWith gives", () => {
+    const l = parsePlan(base, "w.yaml");
+    expect(l.world).toBeUndefined();
+    expect(planWorld(l, { machineOpens: 0.3 })).toEqual(worldWith({ machineOpens: 0.3 }));
+  });
+
+  it("lets RunOptions.world override the plan's section, key by key", () => {
+    const l = parsePlan(base + "world: { machineOpens: 0.2, leaveRate: 0.001 }\n", "w.yaml");
+    const w = planWorld(l, { machineOpens: 0.5 });
+    expect(w.machineOpens).toBe(0.5);
+    expect(w.leaveRate).toBe(0.001);
+  });
+
+  const cases: [string, string, RegExp][] = [
+    ["unknown key with a hint", "world: { machineOpen: 0.2 }", /world\.yaml:10: world\.machineOpen: unknown field 'machineOpen'; did you mean 'machineOpens'\?/],
+    ["share out of range", "world: { machineOpens: 1.4 }", /world\.machineOpens: expected a number from 0 to 1, got number 1\.4/],
+    ["negative peak factor", "world:\n  seasonality:\n    peaks: [{ name: x, start: \"11-01\", days: 3, factor: -1 }]", /world\.seasonality\.peaks\[0\]\.factor: expected a number ≥ 0, got number -1/],
+    ["peak start", "world:\n  seasonality:\n    peaks: [{ name: x, start: \"Nov 1\", days: 3, factor: 2 }]", /peaks\[0\]\.start: expected a start "MM-DD" such as "11-24", or black-friday/],
+    ["wrong number of hours", "world:\n  seasonality: { weekdays: [1, 1, 1] }", /world\.seasonality\.weekdays: expected 7 weights \(Monday … Sunday\), got 3/],
+    ["unknown channel", "world:\n  channels: { fax: { open: 0.1 } }", /world\.channels\.fax: unknown field 'fax'.*valid fields: email, sms, push, mail, call/],
+    ["channel field", "world:\n  channels: { sms: { clik: 0.1 } }", /world\.channels\.sms\.clik: unknown field 'clik'; did you mean 'click'\?/],
+    ["a divisor of zero", "world: { fatigueScale: 0 }", /world\.fatigueScale: expected a number > 0, got number 0/],
+    ["text for a number", "world: { discount: { gain: high } }", /world\.discount\.gain: expected a number ≥ 0, got string "high"/],
+    ["all-zero weights", "world:\n  seasonality: { months: [0,0,0,0,0,0,0,0,0,0,0,0] }", /world\.seasonality: months: weights must be ≥ 0 and not all 0/],
+    ["not a mapping", "world: 3", /world: expected a mapping with one of purchase, spend/],
+  ];
+  for (const [what, section, re] of cases) {
+    it(`refuses ${what}`, () => expect(errorOf(base + section + "\n")).toMatch(re));
+  }
+
+  it("changes the plan's hash, and its runs and digest follow the section", () => {
+    const plain = parsePlan(base, "w.yaml");
+    const sales = parsePlan(base + "world:\n  channels: { email: { open: 0.6 } }\n", "w.yaml");
+    expect(sales.hash).not.toBe(plain.hash);
+    const o = { customers: 1500, days: 60, seed: 3 };
+    const a = runPlan(plain, o).summary, b = runPlan(sales, o).summary;
+    expect(b.digest).not.toBe(a.digest);
+    expect(b.opens).toBeGreaterThan(a.opens * 2.5); // open 0.2 → 0.6
+    // the same world given as an option gives the same figures as the section
+    const c = runPlan(plain, { ...o, world: { channels: planWorld(sales).channels } }).summary;
+    expect(c.opens).toBe(b.opens);
+    expect(c.incrementalRevenue).toBe(b.incrementalRevenue);
+  });
+
+  it("compares plans that share a world, and refuses plans whose worlds differ", () => {
+    const a = parsePlan(base + "world: { machineOpens: 0.3 }\n", "a.yaml");
+    const b = parsePlan(base.replace("every: 1w", "every: 2w") + "world: { machineOpens: 0.3 }\n", "b.yaml");
+    const c = parsePlan(base, "c.yaml");
+    const o = { customers: 800, days: 30, replications: 1 };
+    expect(comparePlans([a, b], o).world.machineOpens).toBe(0.3);
+    expect(() => comparePlans([a, c], o)).toThrow(/c\.yaml: world: this plan's world differs from a\.yaml's/);
+    // an explicit world option overrides every plan's section, so they then agree
+    expect(comparePlans([a, c], { ...o, world: { machineOpens: 0.1 } }).world.machineOpens).toBe(0.1);
+  });
+});
