@@ -24,11 +24,25 @@ export interface Contact {
   priority: number;
 }
 
+// The ledger changes on almost every decision: entries are moved in place by plain loops (splice
+// allocates an array of the removed items each time; copyWithin on a plain array is slower still).
+
+/** Moves ledger[from, length) to `to` (to < from) and drops the rest. */
+function shiftDown(ledger: number[], to: number, from: number): void {
+  const n = ledger.length;
+  for (let i = from; i < n; i++) ledger[to++] = ledger[i];
+  for (let k = to; k < n; k++) ledger.pop(); // inlined by the compiler, where `length = to` calls the runtime
+}
+
 /** Inserts a contact keeping the ledger sorted by time (stable: after equal times). */
 export function addContact(ledger: number[], c: Contact): void {
   let i = ledger.length;
   while (i > 0 && ledger[i - STRIDE] > c.time) i -= STRIDE;
-  ledger.splice(i, 0, c.time, c.program, c.channel, c.category, c.priority);
+  ledger.push(c.time, c.program, c.channel, c.category, c.priority); // most contacts are the latest: appended
+  if (i < ledger.length - STRIDE) {
+    for (let k = ledger.length - 1; k >= i + STRIDE; k--) ledger[k] = ledger[k - STRIDE];
+    ledger[i] = c.time, ledger[i + 1] = c.program, ledger[i + 2] = c.channel, ledger[i + 3] = c.category, ledger[i + 4] = c.priority;
+  }
 }
 
 /** Removes the first entry equal to c (used when a scheduled contact is finally suppressed). */
@@ -38,7 +52,7 @@ export function removeContact(ledger: number[], c: Contact): boolean {
       ledger[i] === c.time && ledger[i + 1] === c.program && ledger[i + 2] === c.channel &&
       ledger[i + 3] === c.category && ledger[i + 4] === c.priority
     ) {
-      ledger.splice(i, STRIDE);
+      shiftDown(ledger, i, i + STRIDE);
       return true;
     }
   }
@@ -49,7 +63,7 @@ export function removeContact(ledger: number[], c: Contact): boolean {
 export function pruneLedger(ledger: number[], before: Minutes): void {
   let n = 0;
   while (n < ledger.length && ledger[n] < before) n += STRIDE;
-  if (n > 0) ledger.splice(0, n);
+  if (n > 0) shiftDown(ledger, 0, n);
 }
 
 export const ledgerSize = (ledger: number[]): number => ledger.length / STRIDE;

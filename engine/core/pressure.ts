@@ -71,7 +71,7 @@ export function matches(f: Filter, program: number, channel: number, category: n
     (f.programs === null || f.programs[program] === 1);
 }
 
-function decayAt(d: Decay, age: Minutes): number {
+export function decayAt(d: Decay, age: Minutes): number {
   if (age < 0) return 1; // a pending contact weighs fully
   switch (d.kind) {
     case "halfLife":
@@ -82,6 +82,25 @@ function decayAt(d: Decay, age: Minutes): number {
       for (const [limit, f] of d.bands) if (age < limit) return f;
       return 0;
   }
+}
+
+// decayAt per whole minute of age, computed once per decay: a weighted rule's retry search reads it ~20
+// times per counted contact, and Math.pow was a tenth of a capped plan's pressure time
+const decayTables = new WeakMap<Decay, Float64Array>();
+const MAX_DECAY_TABLE = 1 << 20; // minutes (~2 years, 8 MiB); older ages are computed
+
+/**
+ * decayAt(d, age) for every whole minute of age in [0, 2 × horizon + 2 days] (the retry search reads
+ * up to a horizon past the send time, of contacts up to a horizon before the decision): the same numbers.
+ */
+export function decayTable(d: Decay): Float64Array {
+  let table = decayTables.get(d);
+  if (!table) {
+    table = new Float64Array(Math.min(MAX_DECAY_TABLE, Math.max(0, Math.ceil(2 * decayHorizon(d) + 2 * DAY)) + 1));
+    for (let age = 0; age < table.length; age++) table[age] = decayAt(d, age);
+    decayTables.set(d, table);
+  }
+  return table;
 }
 
 function decayHorizon(d: Decay): Minutes {
@@ -98,29 +117,39 @@ export function pressureHorizon<C>(p: CompiledPressure<C>): Minutes {
   return h;
 }
 
-/** [start, end) of the calendar bucket holding t, for a UTC offset. */
-export function bucket(cal: Calendar, t: Minutes, tz: number): [Minutes, Minutes] {
+// The bucket setBucket() found last: evaluate() reads it without allocating a pair per check.
+let bucketStart = 0, bucketEnd = 0;
+
+/** Sets bucketStart and bucketEnd to [start, end) of the calendar bucket holding t, for a UTC offset. */
+function setBucket(cal: Calendar, t: Minutes, tz: number): void {
   const local = t + tz;
   const day = Math.floor(local / DAY);
   switch (cal) {
     case "day":
-      return [day * DAY - tz, (day + 1) * DAY - tz];
+      bucketStart = day * DAY - tz, bucketEnd = (day + 1) * DAY - tz;
+      return;
     case "week": {
       const monday = day - ((day + 3) % 7); // 1970-01-01 was a Thursday
-      return [monday * DAY - tz, (monday + 7) * DAY - tz];
+      bucketStart = monday * DAY - tz, bucketEnd = (monday + 7) * DAY - tz;
+      return;
     }
     default: {
       const d = new Date(local * 60000);
       const months = cal === "month" ? 1 : 3;
       const m = cal === "month" ? d.getUTCMonth() : d.getUTCMonth() - (d.getUTCMonth() % 3);
       const start = Date.UTC(d.getUTCFullYear(), m, 1) / 60000, end = Date.UTC(d.getUTCFullYear(), m + months, 1) / 60000;
-      return [start - tz, end - tz];
+      bucketStart = start - tz, bucketEnd = end - tz;
     }
   }
 }
 
+/** [start, end) of the calendar bucket holding t, for a UTC offset. */
+export function bucket(cal: Calendar, t: Minutes, tz: number): [Minutes, Minutes] {
+  setBucket(cal, t, tz);
+  return [bucketStart, bucketEnd];
+}
+
 const PASS: Verdict = { ok: true, rule: -1, retryAt: 0 };
-const scratch: number[] = [];
 
 /**
  * Checks a candidate contact against every rule in order; the first rule that blocks decides.
@@ -138,6 +167,8 @@ export function checkPressure<C>(p: CompiledPressure<C>, ledger: number[], cand:
   return PASS;
 }
 
+const later: Contact = { time: 0, program: 0, channel: 0, category: 0, priority: 0 }; // exactRetry's candidate, reused
+
 /**
  * evaluate() bounds the retry by the contacts that block at T; at that later time, pending contacts
  * between T and it (or, with lookahead, after it) may block again. Re-evaluating at each bound until the
@@ -146,8 +177,10 @@ export function checkPressure<C>(p: CompiledPressure<C>, ledger: number[], cand:
  */
 function exactRetry<C>(rule: CompiledRule<C>, ledger: number[], cand: Contact, now: Minutes, env: PressureEnv<C>, first: number): number {
   let at = first;
+  later.program = cand.program, later.channel = cand.channel, later.category = cand.category, later.priority = cand.priority;
   for (let n = 0; n < 64 && Number.isFinite(at); n++) {
-    const next = evaluate(rule, ledger, { ...cand, time: at }, now, env);
+    later.time = at;
+    const next = evaluate(rule, ledger, later, now, env);
     if (next === 0) return at;
     at = next;
   }
@@ -171,42 +204,30 @@ function limitOf<C>(rule: CompiledRule<C>, env: PressureEnv<C>): number {
   return 0;
 }
 
+// Scratch space for one evaluation (counted times; weights), reused: the checks run millions of times.
+let times = new Float64Array(64), weights = new Float64Array(64), sorted = new Float64Array(64);
+
+function reserve(ledger: number[]): void {
+  const n = ledger.length / STRIDE;
+  if (n > times.length) {
+    const size = Math.max(n, 2 * times.length);
+    times = new Float64Array(size), weights = new Float64Array(size), sorted = new Float64Array(size);
+  }
+}
+
 /** 0 when the rule passes, else the earliest time it could pass (Infinity: never). */
 function evaluate<C>(rule: CompiledRule<C>, ledger: number[], cand: Contact, now: Minutes, env: PressureEnv<C>): number {
-  const T = cand.time;
+  reserve(ledger);
   switch (rule.kind) {
     case "cap": {
       const limit = limitOf(rule, env);
       if (limit <= 0) return Infinity;
       let retry = 0;
-      if (rule.window > 0) {
-        const W = rule.window;
-        const times = scratch;
-        times.length = 0;
-        for (let i = 0; i < ledger.length; i += STRIDE) {
-          const t = ledger[i];
-          if (t <= T - W || (t > T && (!rule.lookahead || t >= T + W))) continue;
-          if (counted(rule, ledger, i, cand, now)) times.push(t);
-        }
-        // the busiest window of length W holding T: windows (a, a + W] with a in [T - W, T)
-        let worst = 0, worstStart = T - W;
-        const starts = [T - W];
-        for (const t of times) if (t > T && t - W < T) starts.push(t - W);
-        for (const a of starts) {
-          let n = 0;
-          for (const t of times) if (t > a && t <= a + W) n++;
-          if (n > worst) worst = n, worstStart = a;
-        }
-        if (worst >= limit) {
-          // the window frees up when enough of its earliest contacts age out
-          const inWorst = times.filter((t) => t > worstStart && t <= worstStart + W && t <= T).sort((a, b) => a - b);
-          const k = worst - limit;
-          retry = k < inWorst.length ? Math.max(T + 1, inWorst[k] + W) : Infinity;
-          if (inWorst.length === 0) retry = Infinity;
-        }
-      }
+      if (rule.window > 0) retry = windowRetry(rule, ledger, cand, now, limit);
       if (rule.calendar) {
-        const [start, end] = bucket(rule.calendar, T, rule.timezone ?? env.tzOffset);
+        const T = cand.time;
+        setBucket(rule.calendar, T, rule.timezone ?? env.tzOffset);
+        const start = bucketStart, end = bucketEnd;
         let n = 0;
         for (let i = 0; i < ledger.length; i += STRIDE) {
           const t = ledger[i];
@@ -218,7 +239,7 @@ function evaluate<C>(rule: CompiledRule<C>, ledger: number[], cand: Contact, now
       return retry;
     }
     case "spacing": {
-      const S = rule.spacing;
+      const S = rule.spacing, T = cand.time;
       let retry = 0;
       for (let i = 0; i < ledger.length; i += STRIDE) {
         const t = ledger[i];
@@ -227,35 +248,100 @@ function evaluate<C>(rule: CompiledRule<C>, ledger: number[], cand: Contact, now
       }
       return retry;
     }
-    case "weighted": {
-      const limit = limitOf(rule, env);
-      const own = weightOf(rule, env, cand.program, cand.channel, cand.category);
-      const pressureAt = (at: Minutes): number => {
-        let sum = 0;
-        for (let i = 0; i < ledger.length; i += STRIDE) {
-          const t = ledger[i];
-          if (t > T && !rule.lookahead) continue;
-          if (!counted(rule, ledger, i, cand, now)) continue;
-          const w = weightOf(rule, env, ledger[i + L_PROGRAM], ledger[i + L_CHANNEL], ledger[i + L_CATEGORY]);
-          sum += w * decayAt(rule.decay, at - t);
-        }
-        return sum;
-      };
-      const eps = 1e-9;
-      if (pressureAt(T) + own <= limit + eps) return 0;
-      if (own > limit + eps) return Infinity;
-      // decay never increases pressure: search the first minute it is low enough
-      let lo = T, hi = T + decayHorizon(rule.decay) + 1;
-      if (pressureAt(hi) + own > limit + eps) return Infinity;
-      while (hi - lo > 1) {
-        const mid = Math.floor((lo + hi) / 2);
-        if (pressureAt(mid) + own <= limit + eps) hi = mid;
-        else lo = mid;
-      }
-      return hi;
-    }
+    case "weighted":
+      return weightedRetry(rule, ledger, cand, now, env);
   }
 }
+
+/** A rolling-window cap: 0 when it passes, else when the busiest window holding T frees up. */
+function windowRetry<C>(rule: CompiledRule<C>, ledger: number[], cand: Contact, now: Minutes, limit: number): number {
+  const W = rule.window, T = cand.time;
+  let n = 0;
+  for (let i = 0; i < ledger.length; i += STRIDE) {
+    const t = ledger[i];
+    if (t <= T - W || (t > T && (!rule.lookahead || t >= T + W))) continue;
+    if (counted(rule, ledger, i, cand, now)) times[n++] = t;
+  }
+  // the busiest window of length W holding T: windows (a, a + W] with a = T − W or a = t − W for a pending t
+  let worstStart = T - W, worst = countIn(n, worstStart, W);
+  for (let k = 0; k < n; k++) {
+    const t = times[k];
+    if (t > T && t - W < T) {
+      const m = countIn(n, t - W, W);
+      if (m > worst) worst = m, worstStart = t - W;
+    }
+  }
+  if (worst < limit) return 0;
+  // the window frees up when enough of its earliest contacts age out
+  let m = 0;
+  for (let k = 0; k < n; k++) {
+    const t = times[k];
+    if (t > worstStart && t <= worstStart + W && t <= T) {
+      let j = m++; // insertion sort: the ledger is sorted already, so this rarely moves anything
+      while (j > 0 && sorted[j - 1] > t) sorted[j] = sorted[j - 1], j--;
+      sorted[j] = t;
+    }
+  }
+  const k = worst - limit;
+  return m === 0 || k >= m ? Infinity : Math.max(T + 1, sorted[k] + W);
+}
+
+/** How many of the n counted times fall in (a, a + W]. */
+function countIn(n: number, a: number, W: number): number {
+  let c = 0;
+  for (let k = 0; k < n; k++) if (times[k] > a && times[k] <= a + W) c++;
+  return c;
+}
+
+/** A weighted rule: 0 when the pressure at T plus the candidate's weight stays under the threshold, else the first minute it does. */
+function weightedRetry<C>(rule: CompiledRule<C>, ledger: number[], cand: Contact, now: Minutes, env: PressureEnv<C>): number {
+  const T = cand.time, limit = limitOf(rule, env);
+  const own = weightOf(rule, env, cand.program, cand.channel, cand.category);
+  // the counted contacts and their weights do not depend on when the pressure is read: collected once
+  let n = 0;
+  coercedWeights = 0;
+  for (let i = 0; i < ledger.length; i += STRIDE) {
+    const t = ledger[i];
+    if (t > T && !rule.lookahead) continue;
+    if (!counted(rule, ledger, i, cand, now)) continue;
+    times[n] = t, weights[n++] = weightOf(rule, env, ledger[i + L_PROGRAM], ledger[i + L_CHANNEL], ledger[i + L_CATEGORY]);
+  }
+  const unusable = coercedWeights, table = decayTable(rule.decay), eps = 1e-9;
+  let reads = 1, retry: number;
+  if (pressureAt(n, T, rule.decay, table) + own <= limit + eps) retry = 0;
+  else if (own > limit + eps) retry = Infinity;
+  else {
+    // decay never increases pressure: search the first minute it is low enough
+    let lo = T, hi = T + decayHorizon(rule.decay) + 1;
+    reads++;
+    if (pressureAt(n, hi, rule.decay, table) + own > limit + eps) retry = Infinity;
+    else {
+      while (hi - lo > 1) {
+        const mid = Math.floor((lo + hi) / 2);
+        reads++;
+        if (pressureAt(n, mid, rule.decay, table) + own <= limit + eps) hi = mid;
+        else lo = mid;
+      }
+      retry = hi;
+    }
+  }
+  // each read used to weigh every contact again: an unusable weight is counted as often as before
+  for (let r = 1; r < reads; r++) for (let k = 0; k < unusable; k++) env.coerced?.(rule.name, "weight not a number, read as 0");
+  return retry;
+}
+
+/** The decayed pressure at `at` of the n collected contacts (times, weights), summed in ledger order. */
+function pressureAt(n: number, at: Minutes, decay: Decay, table: Float64Array): number {
+  let sum = 0;
+  for (let k = 0; k < n; k++) {
+    const age = at - times[k];
+    // a whole minute within the table (always, in a simulation): read it; else compute it
+    sum += weights[k] * (age >= 0 && age < table.length && age === Math.floor(age) ? table[age] : decayAt(decay, age));
+  }
+  return sum;
+}
+
+let coercedWeights = 0; // unusable weight values seen since weightedRetry reset it
 
 function weightOf<C>(rule: CompiledRule<C>, env: PressureEnv<C>, program: number, channel: number, category: number): number {
   if (rule.weight) {
@@ -263,6 +349,7 @@ function weightOf<C>(rule: CompiledRule<C>, env: PressureEnv<C>, program: number
     const v = rule.weight(env.ctx);
     env.setMessage(-1, -1, -1);
     if (typeof v === "number" && Number.isFinite(v)) return v > 0 ? v : 0;
+    coercedWeights++;
     env.coerced?.(rule.name, "weight not a number, read as 0");
     return 0;
   }
