@@ -1,5 +1,5 @@
 /**
- * `cadence compare <plan.yaml>... [--customers N] [--days D] [--replications R] [--seed S] [--json] [--report out.html] [--csv DIR]`
+ * `cadence compare <plan.yaml>... [--customers N] [--days D] [--replications R] [--seed S] [--json] [--report out.html [--contributions]] [--csv DIR]`
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, relative } from "node:path";
@@ -9,13 +9,14 @@ import { type Comparison, comparePlansInWorkers, type Metric, type PlanCompariso
 import type { Interval } from "../compare/intervals.ts";
 import { renderReport } from "../report/report.ts";
 import { compareCsv } from "../report/compare-csv.ts";
+import { contributions } from "../compare/contributions.ts";
 import { intFlag, parse, progress } from "./args.ts";
 import { fmtInt } from "./format.ts";
 import { fitTable } from "./fit-table.ts";
 import { checkPlanAttributes, parsePopulation } from "../sim/population-spec.ts";
 import { defaultWorkers } from "../parallel/pool.ts";
 
-const USAGE = "cadence compare <plan.yaml>... [--population synthetic|history:<config.yaml>] [--customers N] [--days D] [--replications R] [--seed S] [--json] [--report out.html] [--csv DIR] [--workers N] [--no-cache]";
+const USAGE = "cadence compare <plan.yaml>... [--population synthetic|history:<config.yaml>] [--customers N] [--days D] [--replications R] [--seed S] [--json] [--report out.html [--contributions]] [--csv DIR] [--workers N] [--no-cache]";
 
 /** The rows of the terminal table and the report's summary table: label, metric, format. */
 export const SHOWN: [string, Metric, (x: number) => string][] = [
@@ -85,6 +86,7 @@ export async function compareCommand(args: string[]): Promise<number> {
     seed: { type: "string" },
     json: { type: "boolean" },
     report: { type: "string" },
+    contributions: { type: "boolean" },
     csv: { type: "string" },
     help: { type: "boolean", short: "h" },
     population: { type: "string" },
@@ -96,6 +98,7 @@ export async function compareCommand(args: string[]): Promise<number> {
     return 0;
   }
   if (!positionals.length) throw new InputError(`expected at least one plan file\nusage: ${USAGE}`);
+  if (values.contributions && !values.report) throw new InputError(`--contributions adds a section to the report: give --report out.html too\nusage: ${USAGE}`);
   const loaded = positionals.map((f) => loadPlan(f));
   const bar = progress("compare");
   const pop = parsePopulation(values.population); // history: starts after its cut-off, runs over its holdout
@@ -118,7 +121,11 @@ export async function compareCommand(args: string[]): Promise<number> {
     const file = values.report as string;
     mkdirSync(dirname(file), { recursive: true });
     // the report links to the CSV files by paths relative to itself
-    writeFileSync(file, renderReport(c, { csv: csvFiles.map((f) => relative(dirname(file), f)) }));
+    // per-program contributions: one run per program and library template per replication, so opt-in (docs/report.md)
+    const contrib = values.contributions
+      ? loaded.map((l, i) => ({ plan: c.plans.filter((p) => !p.baseline)[i].name, result: contributions(l, { customers: c.customers, days: c.days, replications: c.replications, seed: c.seeds[0], start: c.start, world: pop.world, population: pop.population }) }))
+      : undefined;
+    writeFileSync(file, renderReport(c, { csv: csvFiles.map((f) => relative(dirname(file), f)), contributions: contrib }));
   }
   if (values.json) {
     console.log(JSON.stringify(comparisonJson(c)));

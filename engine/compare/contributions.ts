@@ -10,6 +10,8 @@ import { join } from "node:path";
 import { type LoadedPlan, parsePlan, SCENARIOS_DIR } from "../plan/load.ts";
 import { InputError } from "../plan/errors.ts";
 import { runPlan } from "../sim/run.ts";
+import type { PopulationHook } from "../sim/population-spec.ts";
+import type { WorldModel } from "../sim/world-model.ts";
 import { interval, type Interval } from "./intervals.ts";
 
 export interface ContributionOptions {
@@ -18,12 +20,16 @@ export interface ContributionOptions {
   replications?: number; // default 3
   seed?: number; // first seed, default 1
   library?: boolean; // also rank the missing library templates (default true)
+  start?: string; // first day (RunOptions.start)
+  world?: Partial<WorldModel>; // over the plan's world: section (RunOptions.world), as in a comparison
+  population?: PopulationHook; // e.g. a history population (engine/sim/population-spec.ts); default synthetic
 }
 
 export interface Contributions {
   programs: { id: string; contacts: number; incrementalMargin: Interval; unsubscribes: Interval }[];
   missing: { template: string; incrementalMargin: Interval; perContact: number | null }[];
   skipped: { template: string; reason: string }[]; // templates that cannot join this plan as they are (e.g. a channel it lacks)
+  replications: number; // seeds seed … seed + replications − 1
 }
 
 interface Outcome {
@@ -32,8 +38,10 @@ interface Outcome {
   contacts: Map<string, number>;
 }
 
-function outcome(p: LoadedPlan, seed: number, o: Required<Omit<ContributionOptions, "library">>): Outcome {
-  const s = runPlan(p, { customers: o.customers, days: o.days, seed, baseline: false }).summary;
+type Settings = Required<Pick<ContributionOptions, "customers" | "days" | "replications" | "seed">> & Pick<ContributionOptions, "start" | "world" | "population">;
+
+function outcome(p: LoadedPlan, seed: number, o: Settings): Outcome {
+  const s = runPlan(p, { customers: o.customers, days: o.days, seed, start: o.start, world: o.world, population: o.population, baseline: false }).summary;
   return { margin: s.margin, unsubscribes: s.unsubscribes, contacts: new Map(s.programs.map((x) => [x.program, x.contacts])) };
 }
 
@@ -49,7 +57,7 @@ export function libraryTemplates(): string[] {
  * @example contributions(loadPlan("scenarios/lifecycle.yaml"), { customers: 2000, replications: 3 }).programs[0].incrementalMargin
  */
 export function contributions(plan: LoadedPlan, opts: ContributionOptions = {}): Contributions {
-  const o = { customers: opts.customers ?? 5000, days: opts.days ?? 365, replications: opts.replications ?? 3, seed: opts.seed ?? 1 };
+  const o: Settings = { customers: opts.customers ?? 5000, days: opts.days ?? 365, replications: opts.replications ?? 3, seed: opts.seed ?? 1, start: opts.start, world: opts.world, population: opts.population };
   const source = plan.source as { programs: Record<string, unknown>[] };
   const ids = plan.compiled.programs.map((p) => p.id);
   const without = ids.map((id, i) => {
@@ -97,5 +105,6 @@ export function contributions(plan: LoadedPlan, opts: ContributionOptions = {}):
       return { template: a.template, incrementalMargin, perContact: contacts > 0 ? incrementalMargin.mean / contacts : null };
     }).sort((x, y) => (y.perContact ?? -Infinity) - (x.perContact ?? -Infinity) || x.template.localeCompare(y.template)),
     skipped,
+    replications: o.replications,
   };
 }

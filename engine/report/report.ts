@@ -17,6 +17,7 @@ import {
 
 import { cell, CSS, esc, n0, n2 } from "./html.ts";
 import { headlineTable } from "./headlines.ts";
+import { contributionsBody, type PlanContributions } from "./contributions-section.ts";
 
 /** Which plans have no pressure rules: they suppress only by consent, window or capacity. */
 function rulesNote(c: Comparison): string {
@@ -116,7 +117,8 @@ function legend(c: Comparison): string {
 
 
 /** The report page. @example writeFileSync("report.html", renderReport(comparePlans(plans))) */
-export function renderReport(c: Comparison, o: { csv?: string[] } = {}): string {
+/** `contributions`: each plan's per-program contributions (engine/compare/contributions.ts), shown in their own section when given. */
+export function renderReport(c: Comparison, o: { csv?: string[]; contributions?: PlanContributions[] } = {}): string {
   const plans = c.plans.filter((p) => !p.baseline);
   const reps = c.replications;
   const interval = reps > 1
@@ -134,7 +136,7 @@ export function renderReport(c: Comparison, o: { csv?: string[] } = {}): string 
 <dt>engine</dt><dd>${esc(ENGINE_VERSION)}</dd>
 </dl>
 ${o.csv?.length ? `<p class="note">The tables as CSV (UTF-8, one row per plan × metric with mean, low, high): ${o.csv.map((f) => `<a href="${esc(f)}">${esc(f)}</a>`).join(", ")}.</p>` : ""}
-<nav><a href="#headline">headline</a><a href="#summary">summary</a><a href="#differences">differences</a><a href="#money">revenue, cost, ROI</a><a href="#pressure">pressure</a><a href="#fatigue">fatigue</a><a href="#funnel">funnel</a><a href="#suppressions">suppressions</a><a href="#coverage">moments of truth</a><a href="#programs">programs</a></nav>
+<nav><a href="#headline">headline</a><a href="#summary">summary</a><a href="#differences">differences</a><a href="#money">revenue, cost, ROI</a><a href="#pressure">pressure</a><a href="#fatigue">fatigue</a><a href="#funnel">funnel</a><a href="#suppressions">suppressions</a><a href="#coverage">moments of truth</a><a href="#programs">programs</a>${o.contributions?.length ? `<a href="#contributions">contributions</a>` : ""}</nav>
 ${section("headline", "Headline figures", "The figures to quote, each with what it assumes.", headlineTable(c) + pressureLine(c) + coercionsNote(c))}
 ${section("summary", "Summary", `${interval} Incremental figures are against the no-plan baseline of the same replication.`, summaryTable(c))}
 ${c.differences.length ? section("differences", `Paired differences against ${esc(c.plans[0].name)}`, `Each plan minus ${esc(c.plans[0].name)}, replication by replication (same customers, same seed), then averaged. Green: better with 95 % confidence; red: worse; white: not distinguishable${reps > 1 ? "" : " (one replication: no interval)"}.`, differencesTable(c)) : ""}
@@ -148,6 +150,7 @@ ${section("funnel", "Reach funnel", `Messages sent, delivered, opened, clicked a
 ${section("suppressions", "Suppressions by reason", `Messages a plan decided to send but did not, in three kinds: no consent for the channel; a send window that could not be met or a channel's daily capacity; the plan's pressure rules, one bar per rule (seed ${c.seeds[0]}). ${rulesNote(c)}`, suppressionsChart(c))}
 ${section("coverage", "Moments of truth: coverage", `For each lifecycle stage at the start of the run and each program, the share of that stage's customers the program reached at least once (seed ${c.seeds[0]}); "joined" are customers who signed up during the run. An empty column is a stage no program serves. Stages: prospect (no order yet), new (one order), regular (several), lapsing (no order for 180 days), churned (365 days, or gone).`, coverageSection(c))}
 ${section("programs", "Programs", `Per program, first replication (seed ${c.seeds[0]}). Revenue from its messages counts orders attributed to them; the incremental effect is in the summary.`, programsTable(c))}
+${o.contributions?.length ? section("contributions", "What each program adds", `Each program's marginal effect: the plan with it minus the plan without it, on the same customers and seeds (common random numbers), so what it adds once the pressure rules arbitrate between programs; mean and 95 % interval over ${o.contributions[0].result.replications} replication(s). Then the library templates missing from the plan that would add the most, ranked by incremental margin per contact. Margin is in ${esc(c.currency)}.`, contributionsBody(o.contributions, c.currency)) : ""}
 `;
   const title = `Cadence · ${plans.map((p) => p.name).join(" vs ")}`;
   return `<!doctype html>

@@ -1,0 +1,84 @@
+/** The comparison report's "What each program adds" section (issue 11 #12: contributions in the compare report). */
+import { describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { comparePlans } from "../../engine/compare/compare.ts";
+import { contributions } from "../../engine/compare/contributions.ts";
+import { renderReport } from "../../engine/report/report.ts";
+import { TOP_MISSING } from "../../engine/report/contributions-section.ts";
+import { main } from "../../engine/cli/main.ts";
+import { capture } from "../capture.ts";
+import { plan } from "../helpers.ts";
+
+const yaml = `name: two
+timezone: "+01:00"
+margin: 0.45
+channels:
+  email: { cost: 0.002 }
+programs:
+  - use: programs/abandoned-cart
+    with: { followUpChannel: email }
+  - use: programs/newsletter
+`;
+
+const n0 = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+const sectionOf = (html: string) => {
+  const at = html.indexOf(`<section id="contributions">`);
+  return at < 0 ? "" : html.slice(at, html.indexOf("</section>", at));
+};
+
+describe("the report's contributions section", () => {
+  const p = plan(yaml, "scenarios/two.yaml");
+  const o = { customers: 1200, days: 90, replications: 2, seed: 3 };
+  const c = comparePlans([p], o);
+  const r = contributions(p, o);
+  const html = renderReport(c, { contributions: [{ plan: "two", result: r }] });
+  const s = sectionOf(html);
+
+  it("shows each program's marginal margin and unsubscribes with their intervals, and a chart", () => {
+    expect(s).toContain("What each program adds");
+    expect(html).toContain(`<a href="#contributions">`);
+    expect((s.match(/<svg/g) ?? []).length).toBe(1); // the margin chart
+    for (const x of r.programs) {
+      const row = s.slice(s.indexOf(`<tr><td>${x.id}</td>`));
+      expect(row, x.id).toContain(`<td>${n0.format(x.contacts)}</td>`);
+      const m = x.incrementalMargin, u = x.unsubscribes, g = (v: number) => (v > 0 ? "+" : "") + n0.format(v);
+      expect(row).toContain(`${g(m.mean)}<span class="ci">${g(m.lo!)} to ${g(m.hi!)}</span>`);
+      expect(row).toContain(`${g(u.mean)}<span class="ci">${g(u.lo!)} to ${g(u.hi!)}</span>`);
+    }
+    expect(r.programs.find((x) => x.id === "newsletter")!.unsubscribes.mean).toBeGreaterThan(0);
+  });
+
+  it("lists the best missing library templates, in the ranking's order, and those not tried", () => {
+    const top = r.missing.slice(0, TOP_MISSING).map((m) => m.template);
+    expect(top.length).toBe(TOP_MISSING);
+    const at = top.map((t) => s.indexOf(`<tr><td>${t}</td>`));
+    expect(at.every((i) => i > 0)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    expect(s).not.toContain(`<tr><td>${r.missing[TOP_MISSING].template}</td>`); // only the top ones
+    expect(s).toContain("Not tried");
+    for (const k of r.skipped) expect(s).toContain(k.template);
+  });
+
+  it("stays self-contained, and is absent unless asked for", () => {
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/(src|href)\s*=\s*"(https?:)?\/\//i);
+    const plain = renderReport(c);
+    expect(sectionOf(plain)).toBe("");
+    expect(plain).not.toContain(`href="#contributions"`);
+  });
+
+  it("cadence compare --report --contributions writes it; --contributions alone is refused", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cadence-contrib-"));
+    const file = join(dir, "r.html");
+    const out = await capture(() => main(["compare", "scenarios/batch-and-blast.yaml", "--customers", "500", "--days", "30", "--replications", "2", "--workers", "1", "--no-cache", "--report", file, "--contributions"]));
+    expect(out.code, out.err).toBe(0);
+    const got = sectionOf(readFileSync(file, "utf8"));
+    expect(got).toContain("<h3>batch-and-blast</h3>");
+    expect(got).toContain("<th>incremental margin</th>");
+    const bad = await capture(() => main(["compare", "scenarios/batch-and-blast.yaml", "--contributions"]));
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--contributions adds a section to the report: give --report out\.html too/);
+  });
+});
