@@ -7,7 +7,8 @@
  */
 import * as aq from "arquero";
 import { parseDate } from "../core/time.ts";
-import { type LoadedPlan, parsePlan } from "../plan/load.ts";
+import { canonical, type LoadedPlan, parsePlan } from "../plan/load.ts";
+import { InputError } from "../plan/errors.ts";
 import { type Population, syntheticPopulation } from "../sim/population.ts";
 import { parsePopulation } from "../sim/population-spec.ts";
 import { type BaselineFigures, baselineFigures, baselinePlan, DEFAULT_START, type RunOptions, runPlan, type Summary } from "../sim/run.ts";
@@ -120,6 +121,10 @@ function sweepContext(loaded: LoadedPlan, sets: SweepSet[], o: SweepOptions): Sw
     const label = Object.entries(values).map(([p, v]) => `${p.split(".").pop()}=${show(v)}`).join(", ");
     return { label, values, plan: parsePlan(JSON.stringify(doc), `${loaded.file} [${label}]`) };
   });
+  // variants share one population and baseline per seed, drawn in the base plan's world (as in compare)
+  const world = canonical(planWorld(loaded, o.world));
+  const odd = plans.find((p) => canonical(planWorld(p.plan, o.world)) !== world);
+  if (odd) throw new InputError(`--set: variant ${odd.label} changes the plan's world parameters; variants run on one population and baseline, so a sweep cannot vary world: (simulate each world separately)`);
   return { loaded, plans, seeds: Array.from({ length: replications }, (_, i) => first + i), o };
 }
 

@@ -5,6 +5,7 @@ import { planWorld } from "../../engine/plan/world-section.ts";
 import { DEFAULT_WORLD, worldWith } from "../../engine/sim/world-model.ts";
 import { runPlan } from "../../engine/sim/run.ts";
 import { comparePlans } from "../../engine/compare/compare.ts";
+import { sweep } from "../../engine/sweep/sweep.ts";
 
 const base = `name: w
 channels:
@@ -99,5 +100,13 @@ describe("a plan's world: section", () => {
     expect(() => comparePlans([a, c], o)).toThrow(/c\.yaml: world: this plan's world differs from a\.yaml's/);
     // an explicit world option overrides every plan's section, so they then agree
     expect(comparePlans([a, c], { ...o, world: { machineOpens: 0.1 } }).world.machineOpens).toBe(0.1);
+  });
+
+  it("refuses a sweep whose variants change the world, and sweeps the programs of a plan with one", () => {
+    const a = parsePlan(base + "world: { machineOpens: 0.3 }\n", "a.yaml");
+    const o = { customers: 600, days: 30 };
+    expect(() => sweep(a, [{ path: "world.machineOpens", values: [0.1, 0.5] }], o)).toThrow(/--set: variant machineOpens=0\.1 changes the plan's world parameters/);
+    const r = sweep(a, [{ path: "programs.news.schedule.every", values: ["1w", "2w"] }], o);
+    expect(r.variants.length).toBe(2);
   });
 });
