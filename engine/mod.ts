@@ -15,6 +15,7 @@ export { historyPopulation, historySeasonality, historySource } from "./sim/hist
 export { checkPlanAttributes, parsePopulation, type PopulationSpec } from "./sim/population-spec.ts";
 export { backtest, type BacktestResult, type BacktestSummary } from "./backtest/replay.ts";
 export { DEFAULT_WORLD, worldWith, type WorldModel } from "./sim/world-model.ts";
+export { applyWorld, planWorld, type WorldSection } from "./plan/world-section.ts";
 export { customersTable, dailyTable, eventsTable, messagesTable, programsTable, totalsTable } from "./sim/tables.ts";
 export { sweep, sweepInWorkers, frontierSvg, grid, type SweepResult } from "./sweep/sweep.ts";
 export { setPath } from "./sweep/set-path.ts";
