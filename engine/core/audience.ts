@@ -26,11 +26,39 @@ export function selectAudience(plan: CompiledPlan, k: number, table: CustomerTab
     const v = cp.targeted.score(ctx);
     scores[i] = typeof v === "number" && Number.isFinite(v) ? v : -Infinity;
   }
-  const order = Array.from({ length: m }, (_, i) => i).sort((x, y) =>
-    scores[y] - scores[x] || table.key[out[x]] - table.key[out[y]] || out[x] - out[y]
-  );
   const take = Math.ceil(cp.targeted.share * m);
+  // only which customers are among the best `take` matters (they are returned in table order), so a
+  // selection in O(m) rather than a sort of the whole audience: a large share of a campaign day's time
+  const best = (x: number, y: number): boolean =>
+    scores[x] !== scores[y] ? scores[x] > scores[y] : table.key[out[x]] !== table.key[out[y]] ? table.key[out[x]] < table.key[out[y]] : out[x] < out[y];
+  const order = new Int32Array(m);
+  for (let i = 0; i < m; i++) order[i] = i;
+  selectBest(order, take, best);
   const chosen = new Int32Array(take);
   for (let i = 0; i < take; i++) chosen[i] = out[order[i]];
   return chosen.sort();
+}
+
+/**
+ * Rearranges `a` so that its first k items are the k best by `better` (a strict total order), in no
+ * particular order: Hoare's quickselect, the middle item as pivot.
+ */
+export function selectBest(a: Int32Array, k: number, better: (x: number, y: number) => boolean): void {
+  if (k <= 0 || k >= a.length) return;
+  let lo = 0, hi = a.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1, pivot = a[mid];
+    a[mid] = a[hi], a[hi] = pivot;
+    let store = lo;
+    for (let i = lo; i < hi; i++) {
+      if (better(a[i], pivot)) {
+        const x = a[i];
+        a[i] = a[store], a[store++] = x;
+      }
+    }
+    a[hi] = a[store], a[store] = pivot;
+    if (store === k) return;
+    if (store > k) hi = store - 1;
+    else lo = store + 1;
+  }
 }

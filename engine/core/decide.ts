@@ -370,7 +370,7 @@ export class Core {
     let time = at;
     if (ch.window) {
       const local = (((at + t.tz[c]) % DAY) + DAY) % DAY;
-      const [from, to] = ch.window;
+      const from = ch.window[0], to = ch.window[1];
       if (local < from) time = at + (from - local);
       else if (local >= to) time = at + (DAY - local + from);
       if (time - at > ch.maxDefer) return this.sink.suppressed(c, send, at, "send-window");
@@ -416,6 +416,12 @@ export class Core {
     }
   }
 
+  /** A held message that does not go at `now` gives back the channel capacity it reserved for that day. */
+  private giveBack(send: number, now: number): void {
+    const channel = this.plan.sends[send].channel;
+    if (this.plan.channels[channel]!.capacity !== null) this.capacity.add(Math.floor((now + this.plan.plan.timezone) / DAY), channel, -1);
+  }
+
   /**
    * A message accepted earlier for `now` (its send window opened): re-checked against what happened
    * since (consent withdrawn, journey exited, higher-priority contacts sent) before it goes out. Blocked
@@ -423,20 +429,17 @@ export class Core {
    * capacity it reserved is given back.
    */
   due(c: number, send: number, now: number, priority: number, deadline: number, instance: number): void {
-    const t = this.table, s = this.plan.sends[send], ch = this.plan.channels[s.channel]!;
+    const t = this.table, s = this.plan.sends[send];
     if (now > t.lastSeen[c]) t.lastSeen[c] = now;
     const contact = this.contact;
     contact.time = now, contact.program = s.program, contact.channel = s.channel, contact.category = s.category;
     contact.priority = priority;
     const ledger = this.plan.pressure.rules.length ? t.ledger(c) : null;
     if (ledger) removeContact(ledger, contact);
-    const giveBack = () => {
-      if (ch.capacity !== null) this.capacity.add(Math.floor((now + this.plan.plan.timezone) / DAY), s.channel, -1);
-    };
-    if (t.gone[c]) return giveBack(), this.sink.cancelled(c, send, now, "left");
-    if (!this.release(c, send, now, instance)) return giveBack();
+    if (t.gone[c]) return this.giveBack(send, now), this.sink.cancelled(c, send, now, "left");
+    if (!this.release(c, send, now, instance)) return this.giveBack(send, now);
     if (!this.consented(c, send)) {
-      giveBack();
+      this.giveBack(send, now);
       this.sink.suppressed(c, send, now, "consent");
       return this.settle(c, send, now, instance);
     }
@@ -445,7 +448,7 @@ export class Core {
       this.at(c, now);
       const verdict = checkPressure(this.plan.pressure, ledger, contact, now, this.env);
       if (!verdict.ok) {
-        giveBack();
+        this.giveBack(send, now);
         const rule = this.plan.pressure.rules[verdict.rule].name;
         if (deadline >= now && verdict.retryAt <= deadline && verdict.retryAt > now) {
           this.hold(c, send, instance);
