@@ -11,6 +11,9 @@ import { Explainer } from "./why.ts";
 
 export class ExplainRecorder extends Recorder {
   readonly why: string[] = [];
+  // one logging order across message decisions and journey steps, so a timeline can interleave them
+  private seq = 0;
+  readonly mSeq: number[] = [];
   private explainer: Explainer | null = null;
 
   /** `customer` −1: every customer. The table can be attached later (it is built inside a run). */
@@ -28,6 +31,18 @@ export class ExplainRecorder extends Recorder {
     // `at` is passed on: the recorder keeps it where it records when a held message goes
     (Recorder.prototype.message as (...a: unknown[]) => void).call(this, time, c, send, status, rule, cost, at);
     this.why.push(this.explainer ? this.explainer.explain(c, { time, at, send, status, rule }).text : "");
+    this.mSeq.push(this.seq++);
+  }
+
+  // journey instances of the explained customer: entered, completed, goal reached, left
+  readonly jTime: number[] = [];
+  readonly jJourney: number[] = [];
+  readonly jHow: string[] = [];
+  readonly jSeq: number[] = [];
+
+  override journey(time: number, c: number, journey: number, how: string): void {
+    if (this.customer >= 0 && c !== this.customer) return;
+    this.jTime.push(time), this.jJourney.push(journey), this.jHow.push(how), this.jSeq.push(this.seq++);
   }
 
   override event(time: number, c: number, type: number, channel: number, program: number, send: number, value: number): void {

@@ -20,7 +20,7 @@ import { ExplainRecorder } from "./observer.ts";
 
 export interface TimelineRow {
   time: string; // ISO UTC
-  kind: "event" | "message";
+  kind: "event" | "journey" | "message";
   what: string; // event type, or "program · message (channel)"
   status?: string; // message: sent, suppressed, holdout, deferred, delayed, cancelled
   rule?: string;
@@ -81,7 +81,7 @@ export function explainIn(loaded: LoadedPlan, population: Population, id: string
   rec.mTime.forEach((time, i) => {
     const s = plan.sends[rec.mSend[i]];
     rows.push({
-      t: time, order: rows.length, time: formatTime(time), kind: "message",
+      t: time, order: rec.mSeq[i], time: formatTime(time), kind: "message",
       what: `${names[s.program]} · ${s.message} (${CHANNELS[s.channel]})`,
       status: STATUS[rec.mStatus[i]], ...(rec.mRule[i] ? { rule: rec.mRule[i] } : {}), ...(rec.why[i] ? { why: rec.why[i] } : {}),
     });
@@ -95,8 +95,14 @@ export function explainIn(loaded: LoadedPlan, population: Population, id: string
       ...(rec.eValue[i] ? { value: Math.round(rec.eValue[i] * 100) / 100 } : {}),
     });
   }
+  const HOW: Record<string, string> = { entered: "enters the journey", completed: "journey completed", goal: "leaves the journey: goal reached", left: "journey ended: the customer left" };
+  rec.jTime.forEach((time, i) => {
+    rows.push({ t: time, order: rec.jSeq[i], time: formatTime(time), kind: "journey", what: `${names[plan.journeys[rec.jJourney[i]].program]} · ${HOW[rec.jHow[i]] ?? rec.jHow[i]}` });
+  });
   // time order; at the same minute the event first (a purchase, then the confirmation it triggered), then logging order
-  rows.sort((a, b) => a.t - b.t || (a.kind === b.kind ? a.order - b.order : a.kind === "event" ? -1 : 1));
+  // time order; at the same minute the customer's events first, then the plan's steps and decisions as they were logged
+  const rank = { event: 0, journey: 1, message: 1 };
+  rows.sort((a, b) => a.t - b.t || rank[a.kind] - rank[b.kind] || a.order - b.order);
   const counts: Record<string, number> = {};
   for (const r of rows) if (r.status) counts[r.status] = (counts[r.status] ?? 0) + 1;
   const end = o.start + o.days * DAY;
@@ -119,6 +125,7 @@ export function formatTimeline(tl: Timeline): string {
   const lines = tl.rows.map((r) => {
     const when = r.time.replace("T", " ").replace(":00Z", "");
     if (r.kind === "event") return `${when}  ${r.what}${r.value ? ` (${r.value})` : ""}`;
+    if (r.kind === "journey") return `${when}  ${r.what}`;
     return `${when}  ${r.what}: ${r.status}${r.why ? ` — ${r.why}` : r.rule ? ` (${r.rule})` : ""}`;
   });
   return [...head, ...lines].join("\n");

@@ -48,9 +48,12 @@ export function decisionSink(
     },
     timer: queued.timer,
     inactivity: queued.inactivity,
-    entered(_c, journey) {
+    entered(c, journey, time) {
       metrics.programs[plan.journeys[journey].program].entered++;
+      rec?.journey(time, c, journey, "entered");
     },
-    exited() {},
+    exited(c, journey, time, reason) {
+      rec?.journey(time, c, journey, reason);
+    },
   };
 }

@@ -33,6 +33,9 @@ export class Recorder {
     this.mRule.push(rule), this.mCost.push(cost), this.mAt.push(at);
   }
 
+  /** A journey instance entered or ended (`how`: entered, completed, goal, left). The base recorder keeps none: explain does. */
+  journey(_time: number, _c: number, _journey: number, _how: string): void {}
+
   event(time: number, c: number, type: number, channel: number, program: number, send: number, value: number): void {
     this.eTime.push(time), this.eCust.push(c), this.eType.push(type), this.eChannel.push(channel);
     this.eProgram.push(program), this.eSend.push(send), this.eValue.push(value);
