@@ -1,4 +1,4 @@
-/** `cadence simulate <plan.yaml> [--population synthetic|history:<config>] [--customers N] [--days D] [--seed S] [--start DATE] [--out DIR] [--json] [--workers N] [--no-cache]` */
+/** `cadence simulate <plan.yaml> [--population synthetic|history:<config>] [--customers N] [--days D] [--seed S] [--start DATE] [--out DIR] [--json] [--contacts FILE] [--workers N] [--no-cache]` */
 import { loadPlan } from "../plan/load.ts";
 import { runPlanInWorkers } from "../parallel/run-plan.ts";
 import { defaultWorkers } from "../parallel/pool.ts";
@@ -8,11 +8,12 @@ import { formatSummary } from "./format.ts";
 import { InputError } from "../plan/errors.ts";
 import { parseDate } from "../core/time.ts";
 import { checkPlanAttributes, parsePopulation } from "../sim/population-spec.ts";
+import { readExternalContacts } from "../sim/external-contacts.ts";
 import { syntheticPopulation } from "../sim/population.ts";
 import { historySource } from "../sim/history-population.ts";
 import { ExplainRecorder } from "../explain/observer.ts";
 
-const USAGE = "cadence simulate <plan.yaml> [--population synthetic|history:<config.yaml>] [--customers N] [--days D] [--seed S] [--start YYYY-MM-DD] [--out DIR] [--json] [--workers N] [--no-cache]";
+const USAGE = "cadence simulate <plan.yaml> [--population synthetic|history:<config.yaml>] [--customers N] [--days D] [--seed S] [--start YYYY-MM-DD] [--out DIR] [--json] [--contacts FILE] [--workers N] [--no-cache]";
 
 export async function simulateCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
@@ -25,6 +26,7 @@ export async function simulateCommand(args: string[]): Promise<number> {
     population: { type: "string" },
     "no-cache": { type: "boolean" },
     workers: { type: "string" },
+    contacts: { type: "string" },
   }, USAGE);
   if (positionals.length !== 1) throw new InputError(`expected one plan file, got ${positionals.length}\nusage: ${USAGE}`);
   if (values.start !== undefined && parseDate(values.start) === null) {
@@ -45,6 +47,8 @@ export async function simulateCommand(args: string[]): Promise<number> {
     // with 2 or more workers the no-plan baseline runs in a worker while the plan runs here
     workers: intFlag(values.workers, "workers", defaultWorkers(), 1, 256),
     populationSpec: values.population,
+    // contacts made outside the plan (meetings, store visits, other tools) count in its pressure rules
+    external: values.contacts !== undefined ? readExternalContacts(values.contacts as string) : undefined,
     world: pop.world, // a history's learned calendar (seasonality) over the plan's world
     customers,
     days: intFlag(values.days, "days", pop.days ?? 365, 1, 3650),

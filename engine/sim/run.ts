@@ -14,6 +14,7 @@ import type { Plan } from "../plan/types.ts";
 import { ENGINE_VERSION } from "../version.ts";
 import { type Population, syntheticPopulation } from "./population.ts";
 import { Recorder } from "./recorder.ts";
+import { type ExternalContacts, resolveExternalContacts } from "./external-contacts.ts";
 import { baselineKey, cached, type CacheMode } from "./baseline-cache.ts";
 import { simulate, type SimulationRun } from "./simulate.ts";
 import type { WorldModel } from "./world-model.ts";
@@ -29,6 +30,8 @@ export interface RunOptions {
   /** The recorder to fill instead of a new one (engine/explain/observer.ts adds a "why" column); implies record. */
   recorder?: Recorder;
   baseline?: boolean | SimulationRun | BaselineFigures; // run the no-plan baseline (default true), or reuse one of the same population and seed
+  /** Contacts made outside the plan (a file read by engine/sim/external-contacts.ts); the plan's run counts them. */
+  external?: ExternalContacts;
   /** Where the no-plan baseline is cached (engine/sim/baseline-cache.ts): default "memory"; the CLI uses "disk". */
   cache?: CacheMode;
   population?: (o: { journeys: number; seed: number; start: number; days: number; world: WorldModel }) => Population;
@@ -134,8 +137,9 @@ export function runPlan(loaded: LoadedPlan, o: RunOptions = {}): RunResult {
   const compiled = loaded.compiled;
   const population = makePopulation(compiled.journeys.length);
   const describe = population.describe; // before the run: the baseline's cache key names the population it starts from
+  const external = o.external ? resolveExternalContacts(o.external, compiled, population.table.ids) : undefined;
   const run = simulate(compiled, population, {
-    seed, start, days, world, recorder: recorder ?? undefined, onDay: (d, n) => o.onDay?.("plan", d, n),
+    seed, start, days, world, recorder: recorder ?? undefined, onDay: (d, n) => o.onDay?.("plan", d, n), external,
   });
   let baseline: BaselineFigures | null = typeof o.baseline === "object" ? baselineFigures(o.baseline) : null;
   if (o.baseline === undefined || o.baseline === true) {

@@ -33,6 +33,9 @@ export interface SimulationRun {
   coercions: Record<string, number>; // engine/core/coercions.ts
 }
 
+/** K_LIFE's `a` for a contact made outside the plan (b: channel, d: category); life events carry an event type ≥ 0. */
+const EXTERNAL = -1;
+
 export interface SimulateOptions {
   seed: number;
   start: number;
@@ -40,6 +43,8 @@ export interface SimulateOptions {
   world: WorldModel;
   recorder?: Recorder;
   onDay?: (day: number, days: number) => void;
+  /** Contacts made outside the plan (engine/sim/external-contacts.ts): they count in the pressure rules. */
+  external?: { c: number; time: number; channel: number; category: number }[];
 }
 
 /** Runs one plan over one population. The population's table is updated in place. */
@@ -85,6 +90,7 @@ export function simulate(plan: CompiledPlan, population: Population, o: Simulate
       core.begin(c, o.start);
     }
   }
+  for (const x of o.external ?? []) if (x.time >= o.start) q.push(x.time, K.K_LIFE, x.c, EXTERNAL, x.channel, x.category);
 
   // --- the clock ------------------------------------------------------------------------------------
   let events = 0;
@@ -103,7 +109,9 @@ export function simulate(plan: CompiledPlan, population: Population, o: Simulate
         const c = q.cust[id], time = q.time[id], kind = q.kind[id];
         payload.a = q.a[id], payload.b = q.b[id], payload.d = q.d[id], payload.e = q.e[id];
         q.release(id);
-        if (!world.handle(kind, c, time, payload.a, payload.b)) runPlanEvent(core, kind, c, time, payload, inactive);
+        // a contact made outside the plan ranks with the customer's own life events, as the live server ranks it
+        if (kind === K.K_LIFE && payload.a === EXTERNAL) core.external(c, payload.b, payload.d, time);
+        else if (!world.handle(kind, c, time, payload.a, payload.b)) runPlanEvent(core, kind, c, time, payload, inactive);
       }
     },
     closeWeek() {

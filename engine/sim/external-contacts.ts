@@ -1,0 +1,68 @@
+/**
+ * Contacts made outside the plan — a store visit, a sales meeting, a service call, another tool's
+ * message — read from a CSV file so that a forecast counts them in the pressure rules exactly as the live
+ * server does with posted `contact` events (docs/live.md): `time,customer,channel[,category]`, a header
+ * line first; time ISO-8601 (UTC unless an offset is given), customer an id of the population, channel
+ * one of email, sms, push, mail, call, category one of the plan's (default relational). A line that
+ * cannot be used stops the run with the file, the line and what would be valid.
+ */
+import { CHANNELS } from "../core/channels.ts";
+import type { CompiledPlan } from "../core/compiled.ts";
+import { parseDate } from "../core/time.ts";
+import { closest } from "../plan/errors.ts";
+import { InputError } from "../plan/errors.ts";
+import { eachRecord } from "../../datasets/csv.ts";
+
+export interface ExternalContacts {
+  customer: string[];
+  time: number[];
+  channel: number[];
+  category: string[];
+  source: string;
+}
+
+/** @example readExternalContacts("out/meetings.csv") */
+export function readExternalContacts(file: string): ExternalContacts {
+  const out: ExternalContacts = { customer: [], time: [], channel: [], category: [], source: file };
+  let columns: Record<string, number> | null = null;
+  const problems: string[] = [];
+  try {
+    eachRecord(file, "comma", (f, line) => {
+      if (!columns) {
+        columns = Object.fromEntries(f.map((h, i) => [h.trim().toLowerCase(), i]));
+        const missing = ["time", "customer", "channel"].filter((k) => columns![k] === undefined);
+        if (missing.length) throw new InputError(`${file}:1: missing column(s) ${missing.join(", ")}; expected a header time,customer,channel[,category]`);
+        return;
+      }
+      const get = (k: string) => (columns![k] === undefined ? "" : (f[columns![k]] ?? "").trim());
+      const time = parseDate(get("time")), channel = CHANNELS.indexOf(get("channel") as typeof CHANNELS[number]);
+      if (time === null) problems.push(`${file}:${line}: time '${get("time")}' is not a date such as 2026-03-02 or 2026-03-02T15:30+01:00`);
+      else if (channel < 0) {
+        const hint = closest(get("channel"), CHANNELS);
+        problems.push(`${file}:${line}: channel '${get("channel")}'${hint ? ` (did you mean '${hint}'?)` : ""}; expected one of ${CHANNELS.join(", ")}`);
+      } else if (!get("customer")) problems.push(`${file}:${line}: no customer id`);
+      else {
+        out.customer.push(get("customer")), out.time.push(time), out.channel.push(channel), out.category.push(get("category") || "relational");
+      }
+      if (problems.length >= 5) throw new InputError(problems.join("\n"));
+    });
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(`${file}: cannot read the contacts file (${(e as Error).message})`);
+  }
+  if (problems.length) throw new InputError(problems.join("\n"));
+  return out;
+}
+
+/** Each contact as (customer index, time, channel, category index), checked against the plan and the population's ids. */
+export function resolveExternalContacts(x: ExternalContacts, plan: CompiledPlan, ids: readonly string[]): { c: number; time: number; channel: number; category: number }[] {
+  const index = new Map(ids.map((id, c) => [id, c]));
+  const out: { c: number; time: number; channel: number; category: number }[] = [];
+  x.customer.forEach((id, i) => {
+    const c = index.get(id), category = plan.names.categories.indexOf(x.category[i]);
+    if (c === undefined) throw new InputError(`${x.source}: contact ${i + 1}: customer '${id}' is not in the population (ids run ${ids[0]} … ${ids[ids.length - 1]})`);
+    if (category < 0) throw new InputError(`${x.source}: contact ${i + 1}: category '${x.category[i]}' is not one of the plan's: ${plan.names.categories.join(", ")}`);
+    out.push({ c, time: x.time[i], channel: x.channel[i], category });
+  });
+  return out;
+}
