@@ -1,11 +1,17 @@
 /**
- * The simulator's event queue: events live in a struct-of-arrays pool. Future days are plain buckets
- * (appending is O(1)); when a day begins its bucket is spread over one bucket per minute of the day, and
- * the current minute is a small binary heap (tens of events, not the day's tens of thousands: a calendar
- * queue). Order is total and explicit: (time, kind, customer, sequence) — kind ranks are
- * engine/sim/kinds.ts, the sequence is global.
+ * The simulator's event queue: events live in a struct-of-arrays pool. Future days are buckets, the
+ * current day's later minutes are buckets too, and the current minute is a small binary heap (tens of
+ * events, not the day's tens of thousands: a calendar queue). Order is total and explicit:
+ * (time, kind, customer, sequence) — kind ranks are engine/sim/kinds.ts, the sequence is global — so
+ * the order of events inside a bucket never matters.
+ *
+ * Buckets are lists threaded through the pool (`next`), not arrays: queuing an event allocates nothing
+ * and a day's events are never copied into a growing array (the garbage it made was a share of the
+ * collector's time), and freed slots are a list too.
  */
 import { DAY } from "../core/time.ts";
+
+const NONE = -1;
 
 export class EventQueue {
   private cap = 1 << 16;
@@ -19,21 +25,22 @@ export class EventQueue {
   private seq = new Float64Array(this.cap);
   // (time − start, kind, customer) packed into one exact integer: most comparisons read one number
   private order = new Float64Array(this.cap);
-  private free: number[] = [];
+  private next = new Int32Array(this.cap); // the next event of the same bucket, or the next free slot
+  private freeHead = NONE;
   private used = 0;
   private nextSeq = 0;
-  private readonly buckets = new Map<number, number[]>();
-  private readonly minutes: number[][] = Array.from({ length: DAY }, () => []); // the current day's later minutes
+  private readonly firstDay: number;
+  private readonly dayHead: Int32Array; // per day from the first: its bucket's first event
+  private readonly minuteHead = new Int32Array(DAY).fill(NONE); // the current day's later minutes
   private minute = -1; // the current minute of the current day (its events are in the heap)
-  private lastDay = -1;
-  private lastBucket: number[] | null = null;
   private heap: number[] = [];
   private day: number;
   size = 0;
   pushed = 0;
 
   constructor(readonly start: number, readonly end: number) {
-    this.day = Math.floor(start / DAY);
+    this.day = this.firstDay = Math.floor(start / DAY);
+    this.dayHead = new Int32Array(Math.max(0, Math.floor((end - 1) / DAY) - this.firstDay) + 1).fill(NONE);
   }
 
   /** Queues an event; events at or after `end` are dropped (returns -1). */
@@ -46,14 +53,11 @@ export class EventQueue {
     this.size++, this.pushed++;
     const day = Math.floor(time / DAY);
     if (day > this.day) {
-      // most pushes go to the same few days ahead: remember the last bucket instead of a map lookup each time
-      let bucket = day === this.lastDay ? this.lastBucket! : this.buckets.get(day);
-      if (!bucket) this.buckets.set(day, bucket = []);
-      this.lastDay = day, this.lastBucket = bucket;
-      bucket.push(id);
+      const k = day - this.firstDay;
+      this.next[id] = this.dayHead[k], this.dayHead[k] = id;
     } else {
       const m = time - this.day * DAY;
-      if (m > this.minute) this.minutes[m].push(id);
+      if (m > this.minute) this.next[id] = this.minuteHead[m], this.minuteHead[m] = id;
       else this.heapPush(id); // this minute (or, never in a simulation, the past): ordered now
     }
     return id;
@@ -76,16 +80,15 @@ export class EventQueue {
       }
       if (this.size === 0) return -1;
       // the next minute of this day with events, if it starts before the limit
-      const dayStart = this.day * DAY;
+      const dayStart = this.day * DAY, heads = this.minuteHead, next = this.next;
       let m = this.minute + 1;
-      while (m < DAY && this.minutes[m].length === 0) m++;
+      while (m < DAY && heads[m] === NONE) m++;
       if (m < DAY) {
         if (dayStart + m >= limit) return -1;
         this.minute = m;
-        const bucket = this.minutes[m];
-        this.minutes[m] = h; // the empty heap array is reused as that minute's bucket
-        this.heap = bucket;
-        for (let i = (bucket.length >> 1) - 1; i >= 0; i--) this.down(i);
+        for (let id = heads[m]; id !== NONE; id = next[id]) h.push(id);
+        heads[m] = NONE;
+        for (let i = (h.length >> 1) - 1; i >= 0; i--) this.down(i);
         continue;
       }
       if (dayStart + DAY >= limit) {
@@ -93,22 +96,30 @@ export class EventQueue {
         return -1;
       }
       this.day++, this.minute = -1;
-      const bucket = this.buckets.get(this.day);
-      if (bucket) {
-        this.buckets.delete(this.day);
-        if (this.lastDay === this.day) this.lastDay = -1, this.lastBucket = null;
-        const start = this.day * DAY, minutes = this.minutes, time = this.time;
-        for (let i = 0; i < bucket.length; i++) minutes[time[bucket[i]] - start].push(bucket[i]);
+      const k = this.day - this.firstDay;
+      if (k < this.dayHead.length) {
+        // spread the day's bucket over its minutes
+        const start = this.day * DAY, time = this.time;
+        for (let id = this.dayHead[k]; id !== NONE;) {
+          const after = next[id], m = time[id] - start;
+          next[id] = heads[m], heads[m] = id;
+          id = after;
+        }
+        this.dayHead[k] = NONE;
       }
     }
   }
 
   release(id: number): void {
-    this.free.push(id);
+    this.next[id] = this.freeHead, this.freeHead = id;
   }
 
   private alloc(): number {
-    if (this.free.length) return this.free.pop()!;
+    const id = this.freeHead;
+    if (id !== NONE) {
+      this.freeHead = this.next[id];
+      return id;
+    }
     if (this.used === this.cap) this.grow();
     return this.used++;
   }
@@ -125,6 +136,7 @@ export class EventQueue {
     this.e = g(this.e, Int32Array);
     this.seq = g(this.seq, Float64Array);
     this.order = g(this.order, Float64Array);
+    this.next = g(this.next, Int32Array);
     this.cap = cap;
   }
 

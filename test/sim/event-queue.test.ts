@@ -131,4 +131,51 @@ describe("EventQueue", () => {
     }
     expect(seen.size).toBe(n);
   });
+
+  it("keeps the order over a run that starts and ends mid-day, with slots released out of order and buckets refilled", () => {
+    // buckets are lists threaded through the pool: a slot released late, or reused while other lists
+    // hold events, must never splice one bucket into another
+    const u = rng(11), start = START + 17 * HOUR + 23, end = START + 12 * DAY + 5 * HOUR;
+    const q = new EventQueue(start, end);
+    const model: Ev[] = [];
+    let seq = 0;
+    const push = (time: number) => {
+      const ev = { time, kind: Math.floor(u() * 16), cust: Math.floor(u() * 20), seq: seq++, a: seq };
+      if (q.push(ev.time, ev.kind, ev.cust, ev.a) >= 0) model.push(ev);
+    };
+    for (let i = 0; i < 3000; i++) push(start + Math.floor(u() * (end - start + 2 * DAY)));
+    const held: number[] = [];
+    let popped = 0;
+    for (let limit = Math.floor(start / DAY) * DAY + DAY; ; limit += DAY) {
+      const to = Math.min(limit, end);
+      for (let id = q.popBefore(to); id >= 0; id = q.popBefore(to)) {
+        model.sort(key);
+        const want = model.shift()!;
+        expect([q.time[id], q.kind[id], q.cust[id], q.a[id]]).toEqual([want.time, want.kind, want.cust, want.a]);
+        const now = q.time[id];
+        popped++;
+        held.push(id);
+        // release a random earlier slot, not always the one just popped
+        if (held.length > 5 || u() < 0.3) q.release(held.splice(Math.floor(u() * held.length), 1)[0]);
+        if (u() < 0.6) push(now + [0, 2, 59, DAY, 2 * DAY + 7][Math.floor(u() * 5)]);
+      }
+      if (to === end) break;
+    }
+    expect(model).toEqual([]);
+    expect(q.size).toBe(0);
+    expect(popped).toBeGreaterThan(3000);
+  });
+
+  it("hands released slots out again: 10,000 events, never more than 8 at once, use 8 slots", () => {
+    const q = new EventQueue(START, START + 30 * DAY), live: number[] = [];
+    let maxId = -1;
+    for (let i = 0; i < 10_000; i++) {
+      // four at a time, in a shuffled order, so the free slots form a list of several
+      if (live.length === 8) for (let k = 0; k < 4; k++) q.release(live.splice((i + 3 * k) % live.length, 1)[0]);
+      const id = q.push(START + (i % 5000), 1, i % 7, i);
+      maxId = Math.max(maxId, id);
+      live.push(id);
+    }
+    expect(maxId).toBe(7);
+  });
 });
