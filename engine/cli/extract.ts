@@ -1,15 +1,26 @@
-/** `cadence extract --db FILE --date YYYY-MM-DD [--out DIR] [--confirm]`: the day's target lists from a live server's database, one CSV per program and channel. */
+/**
+ * `cadence extract --db FILE --date YYYY-MM-DD [--out DIR] [--confirm]`: the day's target lists from a live
+ * server's database, one CSV per program and channel; or `--history CONFIG --plan PLAN`: from a brand's own
+ * exports (engine/backtest/extract.ts).
+ */
 import { InputError } from "../plan/errors.ts";
 import { parseDate } from "../core/time.ts";
 import { parsePlan } from "../plan/load.ts";
 import { extractDay } from "../live/extract.ts";
 import { SqliteStore } from "../live/sqlite-store.ts";
-import { parse } from "./args.ts";
+import { intFlag, parse } from "./args.ts";
+import { loadPlan } from "../plan/load.ts";
+import { importHistory } from "../../datasets/import.ts";
+import { extractFromHistory } from "../backtest/extract.ts";
 
-const USAGE = "cadence extract --db FILE --date YYYY-MM-DD [--out DIR] [--confirm]";
+const USAGE = "cadence extract --db FILE --date YYYY-MM-DD [--out DIR] [--confirm]\n       cadence extract --history CONFIG.yaml --plan PLAN.yaml --date YYYY-MM-DD [--out DIR] [--seed S]";
 
 export async function extractCommand(args: string[]): Promise<number> {
-  const { values } = parse(args, { db: { type: "string" }, date: { type: "string" }, out: { type: "string" }, confirm: { type: "boolean" } }, USAGE);
+  const { values } = parse(args, {
+    db: { type: "string" }, date: { type: "string" }, out: { type: "string" }, confirm: { type: "boolean" },
+    history: { type: "string" }, plan: { type: "string" }, seed: { type: "string" },
+  }, USAGE);
+  if (values.history !== undefined) return fromHistory(values);
   const db = values.db ?? Deno.env.get("CADENCE_DB");
   if (!db) throw new InputError(`--db: which database? e.g. --db cadence.sqlite\nusage: ${USAGE}`);
   const date = values.date === undefined ? null : parseDate(values.date);
@@ -28,4 +39,20 @@ export async function extractCommand(args: string[]): Promise<number> {
   } finally {
     store.close();
   }
+}
+
+/** The day's lists from a history config: the plan replayed over that day from the history's state. */
+function fromHistory(values: Record<string, string | boolean | undefined>): number {
+  if (values.db !== undefined) throw new InputError(`--db and --history: give one source, a live database or a history config\nusage: ${USAGE}`);
+  if (values.plan === undefined) throw new InputError(`--plan: which plan decides the lists? e.g. --plan scenarios/lifecycle.yaml\nusage: ${USAGE}`);
+  if (values.confirm) {
+    throw new InputError(`--confirm: a history config is read-only; once the lists are sent, append their rows to the contact history export its config maps (the files have its columns: docs/history.md), and the next extraction counts them`);
+  }
+  const text = values.date as string | undefined, date = text === undefined ? null : parseDate(text);
+  if (date === null || !/^\d{4}-\d{2}-\d{2}$/.test(text ?? "")) throw new InputError(`--date: expected a day such as 2011-06-01, got ${text ? `'${text}'` : "nothing"}\nusage: ${USAGE}`);
+  const out = (values.out as string | undefined) ?? `extract-${text}`;
+  const r = extractFromHistory(loadPlan(values.plan as string), importHistory(values.history as string), date, out, intFlag(values.seed as string | undefined, "seed", 1, 0, 2 ** 31 - 1));
+  for (const f of r.files) console.log(`${f.file}\t${f.messages} messages (${f.program}, ${f.channel})`);
+  console.log(`${r.messages} messages for ${r.day} in ${r.files.length} files (after consent, windows, pressure rules and holdouts; from the history up to the day before)`);
+  return 0;
 }

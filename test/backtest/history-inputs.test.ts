@@ -12,6 +12,9 @@ import { parseDate } from "../../engine/core/time.ts";
 import { importHistory } from "../../datasets/import.ts";
 import { backtest } from "../../engine/backtest/replay.ts";
 import { tempDir } from "../datasets/temp-files.ts";
+import { extractFromHistory } from "../../engine/backtest/extract.ts";
+import { main } from "../../engine/cli/main.ts";
+import { capture } from "../capture.ts";
 
 describe("backtest inputs from a history config", () => {
   const { dir } = tempDir();
@@ -53,5 +56,28 @@ programs:
     writeFileSync(noContacts, readFileSync(config, "utf8").replace(/contacts:\n(  .*\n)+/, ""));
     const bare = backtest(plan, importHistory(noContacts), o);
     expect(bare.summary.suppressedByRule["one-a-week"] ?? 0).toBeLessThan(r.summary.suppressedByRule["one-a-week"]);
+  });
+
+  it("extracts a day's target lists from the history, one CSV per program and channel, as the backtest decides them", async () => {
+    const out = join(dir, "lists");
+    const plain = parsePlan(readFileSync("scenarios/lifecycle.yaml", "utf8"), "scenarios/lifecycle.yaml");
+    const day = parseDate("2011-06-02")!;
+    const r = extractFromHistory(plain, importHistory(config), day, out);
+    const bt = backtest(plain, importHistory(config), { from: day, to: day });
+    const sent = bt.summary.messages.filter((m) => m.status === "sent");
+    expect(r.messages).toBe(sent.reduce((s, m) => s + m.count, 0));
+    expect(r.messages).toBeGreaterThan(0);
+    for (const f of r.files) {
+      const lines = readFileSync(f.file, "utf8").trim().split("\n");
+      expect(lines[0]).toBe("date,customer,channel,program,category,message");
+      expect(lines.length - 1).toBe(f.messages);
+      expect(lines.slice(1).every((l) => l.startsWith("2011-06-02T") && l.includes(`,${f.channel},${f.program},`))).toBe(true);
+    }
+    const confirm = await capture(() => main(["extract", "--history", config, "--plan", "scenarios/lifecycle.yaml", "--date", "2011-06-02", "--confirm"]));
+    expect(confirm.code).toBe(2);
+    expect(confirm.err).toContain("a history config is read-only");
+    const noPlan = await capture(() => main(["extract", "--history", config, "--date", "2011-06-02"]));
+    expect(noPlan.code).toBe(2);
+    expect(noPlan.err).toContain("--plan");
   });
 });
