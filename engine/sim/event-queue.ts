@@ -5,9 +5,10 @@
  * (time, kind, customer, sequence) — kind ranks are engine/sim/kinds.ts, the sequence is global — so
  * the order of events inside a bucket never matters.
  *
- * Buckets are lists threaded through the pool (`next`), not arrays: queuing an event allocates nothing
- * and a day's events are never copied into a growing array (the garbage it made was a share of the
- * collector's time), and freed slots are a list too.
+ * Nothing is allocated per event: a day's bucket is an Int32Array of ids, reused for a later day once
+ * spread (growing plain arrays made garbage, a share of the collector's time); minute buckets and free
+ * slots are lists threaded through the pool (`next`). Day buckets stay arrays so that spreading a day
+ * reads its ids in sequence rather than chasing links from slot to slot.
  */
 import { DAY } from "../core/time.ts";
 
@@ -30,7 +31,9 @@ export class EventQueue {
   private used = 0;
   private nextSeq = 0;
   private readonly firstDay: number;
-  private readonly dayHead: Int32Array; // per day from the first: its bucket's first event
+  private readonly dayIds: (Int32Array | undefined)[]; // per day from the first: its bucket's ids
+  private readonly dayCount: Int32Array; // how many ids each day's bucket holds
+  private readonly spare: Int32Array[] = []; // spread day buckets, for reuse
   private readonly minuteHead = new Int32Array(DAY).fill(NONE); // the current day's later minutes
   private minute = -1; // the current minute of the current day (its events are in the heap)
   private heap: number[] = [];
@@ -40,7 +43,8 @@ export class EventQueue {
 
   constructor(readonly start: number, readonly end: number) {
     this.day = this.firstDay = Math.floor(start / DAY);
-    this.dayHead = new Int32Array(Math.max(0, Math.floor((end - 1) / DAY) - this.firstDay) + 1).fill(NONE);
+    this.dayCount = new Int32Array(Math.max(0, Math.floor((end - 1) / DAY) - this.firstDay) + 1);
+    this.dayIds = Array.from(this.dayCount, () => undefined);
   }
 
   /** Queues an event; events at or after `end` are dropped (returns -1). */
@@ -53,8 +57,14 @@ export class EventQueue {
     this.size++, this.pushed++;
     const day = Math.floor(time / DAY);
     if (day > this.day) {
-      const k = day - this.firstDay;
-      this.next[id] = this.dayHead[k], this.dayHead[k] = id;
+      const k = day - this.firstDay, n = this.dayCount[k];
+      let ids = this.dayIds[k] ?? (this.dayIds[k] = this.spare.pop() ?? new Int32Array(1024));
+      if (n === ids.length) {
+        const more = new Int32Array(2 * n);
+        more.set(ids);
+        this.dayIds[k] = ids = more;
+      }
+      ids[n] = id, this.dayCount[k] = n + 1;
     } else {
       const m = time - this.day * DAY;
       if (m > this.minute) this.next[id] = this.minuteHead[m], this.minuteHead[m] = id;
@@ -96,16 +106,16 @@ export class EventQueue {
         return -1;
       }
       this.day++, this.minute = -1;
-      const k = this.day - this.firstDay;
-      if (k < this.dayHead.length) {
+      const k = this.day - this.firstDay, ids = this.dayIds[k];
+      if (ids) {
         // spread the day's bucket over its minutes
-        const start = this.day * DAY, time = this.time;
-        for (let id = this.dayHead[k]; id !== NONE;) {
-          const after = next[id], m = time[id] - start;
+        const start = this.day * DAY, time = this.time, n = this.dayCount[k];
+        for (let i = 0; i < n; i++) {
+          const id = ids[i], m = time[id] - start;
           next[id] = heads[m], heads[m] = id;
-          id = after;
         }
-        this.dayHead[k] = NONE;
+        this.dayIds[k] = undefined, this.dayCount[k] = 0;
+        this.spare.push(ids);
       }
     }
   }
