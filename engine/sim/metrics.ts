@@ -166,15 +166,8 @@ export class Metrics {
 
   /** Mean and percentiles of contacts per customer per week. */
   weekly(): { mean: number; p50: number; p90: number; p99: number; max: number; customerWeeks: number } {
-    const h = this.weekHistogram;
-    let n = 0, sum = 0, max = 0;
-    for (let k = 0; k < h.length; k++) if (h[k]) n += h[k], sum += k * h[k], max = k;
-    const q = (p: number) => {
-      let acc = 0;
-      for (let k = 0; k < h.length; k++) if ((acc += h[k]) >= p * n) return k;
-      return max;
-    };
-    return { mean: n ? sum / n : 0, p50: q(0.5), p90: q(0.9), p99: q(0.99), max, customerWeeks: n };
+    const { n, ...stats } = histogramStats(this.weekHistogram);
+    return { ...stats, customerWeeks: n };
   }
 }
 
