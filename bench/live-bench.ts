@@ -8,6 +8,10 @@
  * they enter journeys, decide messages and write the outbox like real traffic.
  *
  *   ./node_modules/.bin/deno run -A bench/live-bench.ts [--duration 30] [--connections 32] [--synchronous NORMAL|FULL]
+ *     [--cases single,batch100] [--cpu-prof DIR]
+ *
+ * `--cpu-prof DIR` runs the server under V8's sampling profiler and leaves its .cpuprofile in DIR when
+ * it stops (sum self time per function to see where an event's time goes).
  */
 import { parseArgs } from "node:util";
 import { mkdtempSync } from "node:fs";
@@ -25,6 +29,8 @@ const { values } = parseArgs({
     connections: { type: "string", default: "32" },
     synchronous: { type: "string", default: "NORMAL" },
     customers: { type: "string", default: "10000" },
+    cases: { type: "string", default: "single,batch100" },
+    "cpu-prof": { type: "string" },
   },
 });
 const duration = Number(values.duration), connections = Number(values.connections), customers = Number(values.customers);
@@ -37,7 +43,7 @@ const admin = createKey(boot, "admin", "bench", 0).key, approver = createKey(boo
 boot.close();
 
 const child = new Deno.Command("./node_modules/.bin/deno", {
-  args: ["run", "-A", "engine/cli/main.ts", "serve", "--db", db, "--port", "0", "--synchronous", sync],
+  args: ["run", "-A", ...(values["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", values["cpu-prof"]] : []), "engine/cli/main.ts", "serve", "--db", db, "--port", "0", "--synchronous", sync],
   stdout: "piped", stderr: "inherit",
 }).spawn();
 const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
@@ -87,7 +93,12 @@ async function run(name: string, perRequest: number) {
   };
 }
 
-const results = [await run("single", 1), await run("batch100", 100)];
+const CASES: Record<string, number> = { single: 1, batch100: 100 };
+const results = [];
+for (const name of values.cases!.split(",")) {
+  if (!(name in CASES)) throw new Error(`--cases: unknown case '${name}'; expected ${Object.keys(CASES).join(", ")}`);
+  results.push(await run(name, CASES[name]));
+}
 const stats = await api("GET", "/v1/metrics/live");
 child.kill("SIGTERM");
 await child.status;

@@ -55,7 +55,7 @@ export function liveSink(x: SinkContext): ActionSink {
       decide(c, send, time, "sent", "");
       const id = table.ids[c], program = plan.names.programs[s.program];
       store.addOutbox({
-        key: outboxKey(planId, id, program, s.message, time, store), plan: planId, time, customer: id, program, message: s.message,
+        key: outboxKey(planId, id, program, s.message, time), plan: planId, time, customer: id, program, message: s.message,
         channel: CHANNELS[s.channel], category: plan.names.categories[s.category], state: "pending", attempts: 0, nextAttempt: x.nowMs(), lastError: "",
       });
     },
@@ -77,12 +77,9 @@ export function liveSink(x: SinkContext): ActionSink {
 
 /**
  * The idempotency key a channel adapter sends with a message: what the message is (plan, customer,
- * program, message, minute) plus a counter for the rare identical repeat, never random — the same
- * decision re-made after a crash (its transaction rolled back) gets the same key.
+ * program, message, minute); the store adds a counter for the rare identical repeat. Never random —
+ * the same decision re-made after a crash (its transaction rolled back) gets the same key.
  */
-function outboxKey(plan: number, customer: string, program: string, message: string, time: number, store: Store): string {
-  const base = `${plan}:${customer}:${program}:${message}:${time}`;
-  let key = base;
-  for (let n = 1; store.query("SELECT 1 AS x FROM outbox WHERE key = ?", key).length; n++) key = `${base}#${n}`;
-  return key;
+function outboxKey(plan: number, customer: string, program: string, message: string, time: number): string {
+  return `${plan}:${customer}:${program}:${message}:${time}`;
 }

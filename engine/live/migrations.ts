@@ -32,4 +32,21 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX outbox_pending ON outbox (state, next_attempt);
   CREATE INDEX outbox_customer ON outbox (customer, channel);
   `,
+  // 2: timers without AUTOINCREMENT. Its only job was ids never reused, which costs a write to
+  // sqlite_sequence per timer; a plain rowid (max + 1) is already greater than every live timer's id,
+  // so ids still follow insertion order among the timers that exist, which is all the tie-break needs.
+  `
+  CREATE TABLE timers2 (id INTEGER PRIMARY KEY, time INTEGER NOT NULL, kind INTEGER NOT NULL,
+    customer TEXT NOT NULL, a INTEGER NOT NULL, b REAL NOT NULL, d INTEGER NOT NULL, e INTEGER NOT NULL);
+  INSERT INTO timers2 SELECT id, time, kind, customer, a, b, d, e FROM timers;
+  DROP TABLE timers;
+  ALTER TABLE timers2 RENAME TO timers;
+  CREATE INDEX timers_order ON timers (time, kind, customer, id);
+  CREATE INDEX timers_customer ON timers (customer);
+  `,
+  // 3: a delivery in flight is marked before its POST (the attempt number it carries), so a restart
+  // knows which messages may have reached the receiver (engine/live/webhook.ts)
+  `
+  ALTER TABLE outbox ADD COLUMN sending INTEGER NOT NULL DEFAULT 0;
+  `,
 ];

@@ -4,6 +4,7 @@
  * requests, lets in-flight ones finish, stops the loops and closes the database.
  */
 import { createApp } from "../../web/app.ts";
+import { startCheckpointer } from "./checkpointer.ts";
 import { type Clock, ManualClock, SystemClock } from "./clock.ts";
 import type { ControlGroup } from "./control-group.ts";
 import { LiveDriver } from "./driver.ts";
@@ -48,6 +49,7 @@ export function openEngine(cfg: Pick<ServerConfig, "db" | "clock" | "start" | "s
 export function startServer(cfg: ServerConfig): RunningServer {
   const { store, clock, driver, lifecycle } = openEngine(cfg);
   const app = createApp({ store, driver, lifecycle, clock });
+  const checkpointer = startCheckpointer(store);
   const ac = new AbortController();
   const server = Deno.serve({ port: cfg.port, hostname: cfg.host, signal: ac.signal, onListen: () => {} }, app.fetch);
   const addr = server.addr as Deno.NetAddr;
@@ -71,6 +73,8 @@ export function startServer(cfg: ServerConfig): RunningServer {
       clearInterval(loop);
       ac.abort();
       await server.finished;
+      await webhook?.stop();
+      checkpointer.stop();
       store.close();
     },
   };

@@ -106,6 +106,8 @@ export interface OutboxRow {
   attempts: number;
   nextAttempt: number; // ms since epoch
   lastError: string;
+  /** 0, or the attempt number whose POST is in flight (marked and committed before sending). */
+  sending: number;
 }
 
 export interface Store {
@@ -149,11 +151,17 @@ export interface Store {
 
   addDecision(d: Omit<DecisionRow, "id">): void;
   decisions(after: number, limit: number, status?: string): DecisionRow[];
-  addOutbox(o: Omit<OutboxRow, "id">): void;
+  /** Adds a message under `o.key`, or `<key>#<n>` (lowest free n ≥ 1) when taken; returns the key used. */
+  addOutbox(o: Omit<OutboxRow, "id" | "sending">): string;
   outbox(after: number, limit: number): OutboxRow[];
-  /** Pending deliveries whose next attempt is due at `nowMs`, oldest first. */
+  /** Pending deliveries not in flight whose next attempt is due at `nowMs`, oldest first. */
   deliverable(nowMs: number, limit: number): OutboxRow[];
-  setDelivery(id: number, state: DeliveryState, attempts: number, nextAttempt: number, lastError: string): void;
+  /** Marks pending messages in flight with the attempt number they are about to carry (attempts + 1). */
+  markSending(ids: number[]): void;
+  /** Messages marked in flight (after a crash: those that may have reached the receiver). */
+  inFlight(): OutboxRow[];
+  /** Records an attempt's outcome and clears the in-flight mark; false when the row is no longer pending. */
+  setDelivery(id: number, state: DeliveryState, attempts: number, nextAttempt: number, lastError: string): boolean;
   /** Cancels pending deliveries of one customer on one channel (unsubscribe, complaint). */
   cancelPending(customer: string, channel: string): number;
 

@@ -4,9 +4,15 @@
  * sha256=<hex>) and carrying its idempotency key (Idempotency-Key). A non-2xx answer or a network error
  * is retried with exponential back-off and jitter (base · 2^(attempt−1), capped, times a factor in
  * [0.5, 1) drawn from a seeded stream keyed by message and attempt); after `maxAttempts` tries the
- * message is dead-lettered (state `dead`, last error kept). Delivery is at-least-once: a crash between
- * the receiver's 2xx and the commit of `delivered` resends the message under the same key, which is
- * what the key is for (docs/live.md).
+ * message is dead-lettered (state `dead`, last error kept).
+ *
+ * Delivery is at-least-once, with the repeat window as narrow as a sender can make it: before its POST
+ * a message is marked in flight with the attempt number it carries (one commit per pass), and each
+ * outcome is committed the moment its answer arrives, not with the rest of the pass. After a crash,
+ * only the messages still marked in flight — POSTed, answer not yet recorded — can reach the receiver
+ * twice; they are resent under the same idempotency key, which the receiver uses to drop the repeat.
+ * Why no sender can do better across a crash between the receiver's 2xx and its own commit: docs/live.md,
+ * "Delivery".
  */
 import { createHmac } from "node:crypto";
 import { hashString, uniform } from "../core/hash.ts";
@@ -21,9 +27,10 @@ export interface WebhookConfig {
   capMs: number; // default 600,000
   seed: number;
   timeoutMs: number; // default 10,000
+  concurrency: number; // default 32: messages POSTed at once, hence the most a crash can leave in flight
 }
 
-export const WEBHOOK_DEFAULTS = { maxAttempts: 8, baseMs: 1000, capMs: 600_000, seed: 1, timeoutMs: 10_000 };
+export const WEBHOOK_DEFAULTS = { maxAttempts: 8, baseMs: 1000, capMs: 600_000, seed: 1, timeoutMs: 10_000, concurrency: 32 };
 
 const JITTER = 0x717e;
 
@@ -45,25 +52,57 @@ export function payload(m: OutboxRow): string {
 }
 
 export class WebhookAdapter {
-  private busy = false;
-  constructor(readonly store: Store, readonly clock: Clock, readonly config: WebhookConfig) {}
+  private current: Promise<number> | null = null;
+  private stopped = false;
+
+  constructor(readonly store: Store, readonly clock: Clock, readonly config: WebhookConfig) {
+    this.recover();
+  }
 
   /**
-   * Delivers what is due, up to `batch` messages at once; the outcomes are committed together after
-   * the pass (one transaction, not one per message). Returns the number of attempts made.
+   * Messages marked in flight when the previous process died: their POST may or may not have reached
+   * the receiver. The attempt counts as made with an unknown outcome; the message goes back to the queue
+   * (due now) to be resent under the same key, or is dead-lettered if that was its last try.
    */
-  async pass(batch = 200): Promise<number> {
-    if (this.busy) return 0;
-    this.busy = true;
-    try {
-      const due = this.store.deliverable(this.clock.nowMs(), batch);
-      if (!due.length) return 0;
-      const outcomes = await Promise.all(due.map((m) => this.attempt(m)));
-      this.store.tx(() => due.forEach((m, i) => this.record(m, outcomes[i])));
-      return due.length;
-    } finally {
-      this.busy = false;
-    }
+  private recover(): number {
+    const rows = this.store.inFlight();
+    if (!rows.length) return 0;
+    const why = "in flight at a restart: may have reached the receiver; resent under the same key";
+    this.store.tx(() => {
+      for (const m of rows) {
+        if (m.state !== "pending") this.store.query("UPDATE outbox SET sending = 0 WHERE id = ? RETURNING id", m.id);
+        else if (m.sending >= this.config.maxAttempts) this.store.setDelivery(m.id, "dead", m.sending, 0, why);
+        else this.store.setDelivery(m.id, "pending", m.sending, this.clock.nowMs(), why);
+      }
+    });
+    return rows.length;
+  }
+
+  /**
+   * Delivers what is due, up to `batch` messages at once (the delivery concurrency, hence the most
+   * messages a crash can leave in flight). Returns the number of attempts made.
+   */
+  pass(batch = this.config.concurrency): Promise<number> {
+    if (this.current || this.stopped) return Promise.resolve(0);
+    this.current = this.run(batch).finally(() => (this.current = null));
+    return this.current;
+  }
+
+  /** Lets the pass in flight record its outcomes (bounded by the request timeout), then starts no other. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.current?.catch(() => 0);
+  }
+
+  private async run(batch: number): Promise<number> {
+    const due = this.store.deliverable(this.clock.nowMs(), batch);
+    if (!due.length) return 0;
+    this.store.tx(() => this.store.markSending(due.map((m) => m.id)));
+    await Promise.all(due.map(async (m) => {
+      const error = await this.attempt(m);
+      this.store.tx(() => this.record(m, error)); // durable as soon as the answer is in
+    }));
+    return due.length;
   }
 
   /** One POST; "" when the receiver answered 2xx, else what went wrong. */
@@ -84,8 +123,6 @@ export class WebhookAdapter {
   }
 
   private record(m: OutboxRow, error: string): void {
-    // the row may have been cancelled (unsubscribe) or erased meanwhile: only a pending row moves on
-    if (!this.store.query("SELECT 1 AS x FROM outbox WHERE id = ? AND state = 'pending'", m.id).length) return;
     const attempts = m.attempts + 1;
     if (!error) this.store.setDelivery(m.id, "delivered", attempts, 0, "");
     else if (attempts >= this.config.maxAttempts) this.store.setDelivery(m.id, "dead", attempts, 0, error);

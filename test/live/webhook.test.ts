@@ -1,14 +1,15 @@
 /**
  * The webhook adapter against a real receiver on loopback: HMAC-SHA256 signature over
  * `<timestamp>.<body>`, the idempotency key, exponential back-off with seeded jitter, and the dead
- * letter after the configured number of tries.
+ * letter after the configured number of tries; each outcome committed as its answer arrives, and
+ * the messages a crash left in flight resent under their key.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { createHmac } from "node:crypto";
 import { parseDate } from "../../engine/core/time.ts";
 import { backoff, sign } from "../../engine/live/webhook.ts";
 import { ManualClock } from "../../engine/live/clock.ts";
-import { promote, testServer, type TestServer } from "./live-helpers.ts";
+import { promote, tempDb, testServer, type TestServer } from "./live-helpers.ts";
 
 const T0 = parseDate("2026-03-02")!;
 const PLAN = `name: hooks
@@ -96,5 +97,46 @@ describe("webhook adapter", () => {
     expect(s.store.outbox(0, 10)[0]).toMatchObject({ state: "dead", attempts: 3, lastError: "HTTP 503" });
     await new Promise((res) => setTimeout(res, 100));
     expect(r.got.length).toBe(3);
+  });
+
+  it("commits each outcome as its answer arrives, not when the slowest of the pass answers", async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const got: string[] = [];
+    const srv = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, async (req) => {
+      const body = JSON.parse(await req.text());
+      got.push(body.customer);
+      if (body.customer === "C2") await held; // C2's receiver is slow
+      return new Response("ok");
+    });
+    stop.push(() => srv.shutdown());
+    const s = testServer({ start: T0, webhook: { url: `http://127.0.0.1:${(srv.addr as Deno.NetAddr).port}/hook`, secret: "sek" } });
+    stop.unshift(() => (release(), s.stop()));
+    await promote(s, PLAN);
+    await s.api("POST", "/v1/events", { events: [{ id: "p1", customer: "C1", type: "purchase", value: 9 }, { id: "p2", customer: "C2", type: "purchase", value: 9 }] }, { key: s.keys.ingest });
+    const row = (c: string) => s.store.outbox(0, 10).find((m) => m.customer === c)!;
+    await until(() => got.length === 2 && row("C1").state === "delivered");
+    // C1 is durably delivered while C2's POST is still in flight, marked with the attempt it carries
+    expect(row("C1")).toMatchObject({ state: "delivered", attempts: 1, sending: 0 });
+    expect(row("C2")).toMatchObject({ state: "pending", attempts: 0, sending: 1 });
+    release();
+    await until(() => row("C2").state === "delivered");
+    expect(row("C2")).toMatchObject({ state: "delivered", attempts: 1, sending: 0 });
+  });
+
+  it("resends a message left in flight by a crash, under the same key, counting the unknown attempt", async () => {
+    const db = tempDb("inflight");
+    const first = testServer({ db, start: T0 }); // no webhook: the message stays pending
+    await promote(first, PLAN);
+    await first.api("POST", "/v1/events", { id: "p1", customer: "C1", type: "purchase", value: 9 }, { key: first.keys.ingest });
+    const m = first.store.outbox(0, 10)[0];
+    first.store.markSending([m.id]); // as a pass does just before its POST; then the process dies
+    await first.stop();
+    const r = receiver(0);
+    const s = testServer({ db, start: T0, webhook: { url: r.url, secret: "sek" } });
+    stop.unshift(() => s.stop());
+    await until(() => s.store.outbox(0, 10)[0].state === "delivered");
+    expect(s.store.outbox(0, 10)[0]).toMatchObject({ key: m.key, state: "delivered", attempts: 2, sending: 0 });
+    expect(r.got.map((g) => g.key)).toEqual([m.key]);
   });
 });
