@@ -5,10 +5,11 @@
  * (time, kind, customer, sequence) — kind ranks are engine/sim/kinds.ts, the sequence is global — so
  * the order of events inside a bucket never matters.
  *
- * Nothing is allocated per event: a day's bucket is an Int32Array of ids, reused for a later day once
- * spread (growing plain arrays made garbage, a share of the collector's time); minute buckets and free
- * slots are lists threaded through the pool (`next`). Day buckets stay arrays so that spreading a day
- * reads its ids in sequence rather than chasing links from slot to slot.
+ * Nothing is allocated per event at steady state: a day's bucket is an Int32Array of ids, reused for a
+ * later day once spread (growing plain arrays made garbage, a share of the collector's time); the
+ * minute buckets are 1,440 arrays kept from day to day; free slots are a list threaded through the pool
+ * (`next`). Buckets are arrays rather than linked lists so that a day or a minute is read in sequence:
+ * chasing links from slot to slot made every read wait for the one before (slower at a million customers).
  */
 import { DAY } from "../core/time.ts";
 
@@ -26,7 +27,7 @@ export class EventQueue {
   private seq = new Float64Array(this.cap);
   // (time − start, kind, customer) packed into one exact integer: most comparisons read one number
   private order = new Float64Array(this.cap);
-  private next = new Int32Array(this.cap); // the next event of the same bucket, or the next free slot
+  private next = new Int32Array(this.cap); // a free slot's link to the next free slot
   private freeHead = NONE;
   private used = 0;
   private nextSeq = 0;
@@ -34,7 +35,7 @@ export class EventQueue {
   private readonly dayIds: (Int32Array | undefined)[]; // per day from the first: its bucket's ids
   private readonly dayCount: Int32Array; // how many ids each day's bucket holds
   private readonly spare: Int32Array[] = []; // spread day buckets, for reuse
-  private readonly minuteHead = new Int32Array(DAY).fill(NONE); // the current day's later minutes
+  private readonly minutes: number[][] = Array.from({ length: DAY }, () => []); // the current day's later minutes
   private minute = -1; // the current minute of the current day (its events are in the heap)
   private heap: number[] = [];
   private day: number;
@@ -67,7 +68,7 @@ export class EventQueue {
       ids[n] = id, this.dayCount[k] = n + 1;
     } else {
       const m = time - this.day * DAY;
-      if (m > this.minute) this.next[id] = this.minuteHead[m], this.minuteHead[m] = id;
+      if (m > this.minute) this.minutes[m].push(id);
       else this.heapPush(id); // this minute (or, never in a simulation, the past): ordered now
     }
     return id;
@@ -90,15 +91,16 @@ export class EventQueue {
       }
       if (this.size === 0) return -1;
       // the next minute of this day with events, if it starts before the limit
-      const dayStart = this.day * DAY, heads = this.minuteHead, next = this.next;
+      const dayStart = this.day * DAY, minutes = this.minutes;
       let m = this.minute + 1;
-      while (m < DAY && heads[m] === NONE) m++;
+      while (m < DAY && minutes[m].length === 0) m++;
       if (m < DAY) {
         if (dayStart + m >= limit) return -1;
         this.minute = m;
-        for (let id = heads[m]; id !== NONE; id = next[id]) h.push(id);
-        heads[m] = NONE;
-        for (let i = (h.length >> 1) - 1; i >= 0; i--) this.down(i);
+        const bucket = minutes[m];
+        minutes[m] = h; // the empty heap array is reused as that minute's bucket
+        this.heap = bucket;
+        for (let i = (bucket.length >> 1) - 1; i >= 0; i--) this.down(i);
         continue;
       }
       if (dayStart + DAY >= limit) {
@@ -112,7 +114,7 @@ export class EventQueue {
         const start = this.day * DAY, time = this.time, n = this.dayCount[k];
         for (let i = 0; i < n; i++) {
           const id = ids[i], m = time[id] - start;
-          next[id] = heads[m], heads[m] = id;
+          minutes[m].push(id);
         }
         this.dayIds[k] = undefined, this.dayCount[k] = 0;
         this.spare.push(ids);
