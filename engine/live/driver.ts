@@ -22,6 +22,7 @@ import * as K from "../sim/kinds.ts";
 import type { Clock } from "./clock.ts";
 import { type ControlGroup, inControl } from "./control-group.ts";
 import { rankOf } from "./event-kinds.ts";
+import { GroupCommit } from "./group-commit.ts";
 import { liveSink } from "./live-sink.ts";
 import { type CustomerRow, decodeRow, emptyRow, encodeRow } from "../core/row-codec.ts";
 import type { PlanRow, Store } from "./store.ts";
@@ -176,37 +177,11 @@ export class LiveDriver {
     });
   }
 
-  private queue: { events: LiveEvent[]; resolve: (o: Outcome[]) => void; reject: (e: unknown) => void }[] = [];
-  private scheduled = false;
+  /** Group commit for the API (engine/live/group-commit.ts): concurrent requests share a transaction. */
+  readonly commits = new GroupCommit<LiveEvent[], Outcome[]>((groups) => this.ingestGroups(groups), (events) => this.ingest(events));
 
-  /**
-   * Group commit for the API: requests arriving while one is being handled are handled together in
-   * one transaction, committed once, then all answered — a commit costs far more than an event, so
-   * concurrent single-event requests share it. Each answer still comes only after its commit. If the
-   * group fails, each request is retried alone, so one bad request cannot fail the others.
-   */
   submit(events: LiveEvent[]): Promise<Outcome[]> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ events, resolve, reject });
-      if (!this.scheduled) this.scheduled = true, setTimeout(() => this.flushQueue(), 0);
-    });
-  }
-
-  private flushQueue(): void {
-    const q = this.queue;
-    this.queue = [], this.scheduled = false;
-    try {
-      const results = this.ingestGroups(q.map((x) => x.events));
-      q.forEach((x, i) => x.resolve(results[i]));
-    } catch {
-      for (const x of q) {
-        try {
-          x.resolve(this.ingest(x.events));
-        } catch (e) {
-          x.reject(e);
-        }
-      }
-    }
+    return this.commits.submit(events);
   }
 
   private one(e: LiveEvent): Outcome {

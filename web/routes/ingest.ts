@@ -4,6 +4,7 @@ import { keyOf, READERS, requireRole } from "../auth.ts";
 import { minutes, profileOf, profileView } from "../convert.ts";
 import { parseCustomersCsv } from "../csv.ts";
 import type { Deps } from "../deps.ts";
+import type { MiddlewareHandler } from "hono";
 import { accepts, limit } from "../guards.ts";
 import { Customer, CustomerBatch, CustomerParam, ErrorBody, EventBatch, EventResult, MAX_CUSTOMERS } from "../schemas.ts";
 import { ApiError } from "../../engine/live/errors.ts";
@@ -13,11 +14,24 @@ import type { LiveEvent } from "../../engine/live/driver.ts";
 const json = (schema: z.ZodType, description: string) => ({ content: { "application/json": { schema } }, description });
 const errors = { 400: json(ErrorBody, "invalid input"), 401: json(ErrorBody, "no or unknown key"), 403: json(ErrorBody, "role not allowed"), 413: json(ErrorBody, "body too large"), 415: json(ErrorBody, "wrong content type") };
 
+/** Announces an events request to the group commit before its body is read (engine/live/group-commit.ts). */
+function arriving(driver: Deps["driver"]): MiddlewareHandler {
+  return async (c, next) => {
+    const a = driver.commits.arrive();
+    c.set("arrival" as never, a as never);
+    try {
+      await next();
+    } finally {
+      driver.commits.leave(a);
+    }
+  };
+}
+
 export function ingestRoutes(app: OpenAPIHono, { store, driver, clock }: Deps): void {
   app.openapi(createRoute({
     method: "post", path: "/v1/events", tags: ["events"],
     summary: "one event or {events: [...]} (at most 1,000); 2xx = the events and every decision they caused are committed",
-    middleware: [requireRole(store, "ingest"), accepts("application/json"), limit(4 << 20)] as const,
+    middleware: [arriving(driver), requireRole(store, "ingest"), accepts("application/json"), limit(4 << 20)] as const,
     request: { body: { content: { "application/json": { schema: EventBatch } }, required: true } },
     responses: { 200: json(EventResult, "per event: accepted or duplicate (already processed); late = older than the engine's time"), ...errors },
   }), async (c) => {
@@ -25,7 +39,9 @@ export function ingestRoutes(app: OpenAPIHono, { store, driver, clock }: Deps): 
     const list = "events" in body ? body.events : [body];
     const now = clock.now();
     const events: LiveEvent[] = list.map((e) => ({ ...e, time: e.time === undefined ? now : minutes(e.time) }));
-    const results = await driver.submit(events);
+    const submitted = driver.submit(events);
+    driver.commits.leave(c.get("arrival" as never));
+    const results = await submitted;
     const count = (s: string) => results.filter((r) => r.status === s).length;
     return c.json({ accepted: count("accepted"), duplicates: count("duplicate"), late: results.filter((r) => r.late).length, results }) as never;
   });
