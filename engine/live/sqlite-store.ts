@@ -239,6 +239,9 @@ export class SqliteStore implements Store {
   inFlight(): OutboxRow[] {
     return this.all<Row>("SELECT * FROM outbox WHERE sending > 0 ORDER BY id").map(SqliteStore.outboxRow);
   }
+  clearSending(id: number): void {
+    this.run("UPDATE outbox SET sending = 0 WHERE id = ?", id);
+  }
   setDelivery(id: number, state: DeliveryState, attempts: number, nextAttempt: number, lastError: string): boolean {
     // the row may have been cancelled (unsubscribe) or erased meanwhile: only a pending row moves on
     return this.run(

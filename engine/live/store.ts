@@ -160,6 +160,8 @@ export interface Store {
   markSending(ids: number[]): void;
   /** Messages marked in flight (after a crash: those that may have reached the receiver). */
   inFlight(): OutboxRow[];
+  /** Clears the in-flight mark of a message that is no longer pending (cancelled or erased meanwhile). */
+  clearSending(id: number): void;
   /** Records an attempt's outcome and clears the in-flight mark; false when the row is no longer pending. */
   setDelivery(id: number, state: DeliveryState, attempts: number, nextAttempt: number, lastError: string): boolean;
   /** Cancels pending deliveries of one customer on one channel (unsubscribe, complaint). */

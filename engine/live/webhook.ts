@@ -70,7 +70,7 @@ export class WebhookAdapter {
     const why = "in flight at a restart: may have reached the receiver; resent under the same key";
     this.store.tx(() => {
       for (const m of rows) {
-        if (m.state !== "pending") this.store.query("UPDATE outbox SET sending = 0 WHERE id = ? RETURNING id", m.id);
+        if (m.state !== "pending") this.store.clearSending(m.id);
         else if (m.sending >= this.config.maxAttempts) this.store.setDelivery(m.id, "dead", m.sending, 0, why);
         else this.store.setDelivery(m.id, "pending", m.sending, this.clock.nowMs(), why);
       }
@@ -124,8 +124,11 @@ export class WebhookAdapter {
 
   private record(m: OutboxRow, error: string): void {
     const attempts = m.attempts + 1;
-    if (!error) this.store.setDelivery(m.id, "delivered", attempts, 0, "");
-    else if (attempts >= this.config.maxAttempts) this.store.setDelivery(m.id, "dead", attempts, 0, error);
-    else this.store.setDelivery(m.id, "pending", attempts, this.clock.nowMs() + backoff(this.config, m.key, attempts), error);
+    const moved = !error
+      ? this.store.setDelivery(m.id, "delivered", attempts, 0, "")
+      : attempts >= this.config.maxAttempts
+      ? this.store.setDelivery(m.id, "dead", attempts, 0, error)
+      : this.store.setDelivery(m.id, "pending", attempts, this.clock.nowMs() + backoff(this.config, m.key, attempts), error);
+    if (!moved) this.store.clearSending(m.id); // cancelled (unsubscribe) while in flight: it stays cancelled
   }
 }

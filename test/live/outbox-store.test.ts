@@ -1,0 +1,29 @@
+/**
+ * The SQLite store's outbox on a real file: an identical repeat decision gets `<key>#1`, `#2`... from
+ * the unique index itself; the in-flight mark is set before a POST and cleared by the outcome, which
+ * only a still-pending message takes.
+ */
+import { describe, expect, it } from "vitest";
+import { SqliteStore } from "../../engine/live/sqlite-store.ts";
+import { tempDb } from "./live-helpers.ts";
+
+const msg = { key: "1:C1:p:m:100", plan: 1, time: 100, customer: "C1", program: "p", message: "m", channel: "email", category: "marketing", state: "pending" as const, attempts: 0, nextAttempt: 0, lastError: "" };
+
+describe("outbox store", () => {
+  it("numbers identical repeats of a key and marks deliveries in flight", () => {
+    const store = new SqliteStore(tempDb("outbox"));
+    store.migrate();
+    expect([store.addOutbox(msg), store.addOutbox(msg), store.addOutbox(msg)]).toEqual(["1:C1:p:m:100", "1:C1:p:m:100#1", "1:C1:p:m:100#2"]);
+    const [a, b] = store.deliverable(0, 10);
+    store.markSending([a.id, b.id]);
+    expect(store.inFlight().map((m) => [m.id, m.sending])).toEqual([[a.id, 1], [b.id, 1]]);
+    expect(store.deliverable(0, 10).map((m) => m.id)).not.toContain(a.id); // not sent twice at once
+    expect(store.setDelivery(a.id, "delivered", 1, 0, "")).toBe(true);
+    store.cancelPending("C1", "email"); // b is cancelled while in flight: its outcome no longer applies
+    expect(store.setDelivery(b.id, "delivered", 1, 0, "")).toBe(false);
+    expect(store.outbox(0, 10).map((m) => [m.state, m.sending])).toEqual([["delivered", 0], ["cancelled", 1], ["cancelled", 0]]);
+    store.clearSending(b.id); // what the adapter does when an outcome finds its message cancelled
+    expect(store.inFlight()).toEqual([]);
+    store.close();
+  });
+});
