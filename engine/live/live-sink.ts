@@ -69,7 +69,10 @@ export function liveSink(x: SinkContext): ActionSink {
     cancelled: (c, send, time, reason) => decide(c, send, time, "cancelled", reason),
     holdout: (c, send, time) => decide(c, send, time, "holdout", ""),
     timer: (c, journey, generation, time) => timer(c, time, K.K_TIMER, journey, 0, generation | 0, 0),
-    inactivity: (c, time, days, since) => timer(c, time, K.K_INACTIVE, days, 0, since, 0),
+    inactivity(c, time, days, since) {
+      x.dirty.add(c);
+      store.setInactivity({ time, kind: K.K_INACTIVE, customer: table.ids[c], a: days, b: 0, d: since, e: 0 });
+    },
     entered: (c) => void x.dirty.add(c),
     exited: (c) => void x.dirty.add(c),
   };

@@ -173,6 +173,14 @@ export class SqliteStore implements Store {
     this.run("INSERT INTO timers (time, kind, customer, a, b, d, e) VALUES (?, ?, ?, ?, ?, ?, ?)", t.time, t.kind, t.customer, t.a, t.b, t.d, t.e);
     if (this.minTimer !== null) this.minTimer = Math.min(this.minTimer, t.time);
   }
+  setInactivity(t: Omit<TimerRow, "id">): void {
+    // one row rewritten in place instead of a stale check left to fire for nothing: the table stays
+    // one check per customer and threshold. The row keeps its id; ids only break ties between the same
+    // customer's checks of the same kind at the same minute, where the stale one did nothing anyway.
+    const moved = this.run("UPDATE timers SET time = ?, d = ? WHERE customer = ? AND kind = ? AND a = ? AND d < ?", t.time, t.d, t.customer, t.kind, t.a, t.d);
+    // a moved check only moves later (a newer purchase), so the cached lower bound stays valid
+    if (!moved) this.addTimer(t);
+  }
   dueTimers(time: number, kind: number, customer: string, limit: number): TimerRow[] {
     // a range on `time` uses the (time, kind, customer, id) index; SQLite would scan for the row-value
     // comparison, so the rest of the key is checked here, on rows already in key order

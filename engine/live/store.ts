@@ -142,6 +142,12 @@ export interface Store {
   events(after: number, limit: number): (EventRow & { seq: number })[];
 
   addTimer(t: Omit<TimerRow, "id">): void;
+  /**
+   * An inactivity check (kind K_INACTIVE, a = days, d = the purchase it counts from): replaces the
+   * customer's check at the same threshold counted from an older purchase — which could only find the
+   * customer active again (core.stillInactive compares with the last purchase) — else adds one.
+   */
+  setInactivity(t: Omit<TimerRow, "id">): void;
   /** Timers ordered by (time, kind, customer, id) strictly before the given key, at most `limit`. */
   dueTimers(time: number, kind: number, customer: string, limit: number): TimerRow[];
   deleteTimer(id: number): void;
