@@ -187,8 +187,8 @@ function exactRetry<C>(rule: CompiledRule<C>, ledger: number[], cand: Contact, n
   return at;
 }
 
-/** Does the ledger entry at i count for this candidate? Sent always; pending by priority. */
-function counted<C>(rule: CompiledRule<C>, ledger: number[], i: number, cand: Contact, now: Minutes): boolean {
+/** Does the ledger entry at i count for this candidate? Sent always; pending by priority. (Also used by engine/explain.) */
+export function counted<C>(rule: CompiledRule<C>, ledger: number[], i: number, cand: Contact, now: Minutes): boolean {
   if (!matches(rule.counts, ledger[i + L_PROGRAM], ledger[i + L_CHANNEL], ledger[i + L_CATEGORY])) return false;
   const t = ledger[i];
   if (t <= now) return true;
@@ -196,7 +196,8 @@ function counted<C>(rule: CompiledRule<C>, ledger: number[], i: number, cand: Co
   return pr > cand.priority || (pr === cand.priority && t <= cand.time);
 }
 
-function limitOf<C>(rule: CompiledRule<C>, env: PressureEnv<C>): number {
+/** The rule's threshold for the customer in `env` (an unusable value is counted and read as 0). */
+export function limitOf<C>(rule: CompiledRule<C>, env: PressureEnv<C>): number {
   if (typeof rule.threshold === "number") return rule.threshold;
   const v = rule.threshold(env.ctx);
   if (typeof v === "number" && Number.isFinite(v)) return v;
@@ -343,7 +344,8 @@ function pressureAt(n: number, at: Minutes, decay: Decay, table: Float64Array): 
 
 let coercedWeights = 0; // unusable weight values seen since weightedRetry reset it
 
-function weightOf<C>(rule: CompiledRule<C>, env: PressureEnv<C>, program: number, channel: number, category: number): number {
+/** A contact's weight under a weighted rule (an unusable value is counted and read as 0). */
+export function weightOf<C>(rule: CompiledRule<C>, env: PressureEnv<C>, program: number, channel: number, category: number): number {
   if (rule.weight) {
     env.setMessage(program, channel, category);
     const v = rule.weight(env.ctx);

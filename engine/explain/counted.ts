@@ -5,7 +5,8 @@
  * path free of allocation); test/explain/counted.test.ts checks, over many random ledgers, that a rule
  * explained here blocks exactly when checkPressure says it does, so the two cannot drift apart unseen.
  */
-import { bucket, type CompiledRule, type Decay, matches, type PressureEnv } from "../core/pressure.ts";
+// the rule's own counting, threshold and weights: an explanation counts exactly what the check counted
+import { bucket, type CompiledRule, counted as isCounted, decayAt, limitOf, matches, type PressureEnv, weightOf } from "../core/pressure.ts";
 import { type Contact, L_CATEGORY, L_CHANNEL, L_PRIORITY, L_PROGRAM, STRIDE } from "../core/ledger.ts";
 import { DAY, HOUR } from "../core/time.ts";
 
@@ -34,36 +35,6 @@ export function duration(m: number): string {
   if (m % DAY === 0) return `${m / DAY}d`;
   if (m % HOUR === 0) return `${m / HOUR}h`;
   return `${m}m`;
-}
-
-function decayAt(d: Decay, age: number): number {
-  if (age < 0) return 1;
-  if (d.kind === "halfLife") return Math.pow(0.5, age / d.halfLife);
-  if (d.kind === "linear") return age >= d.horizon ? 0 : 1 - age / d.horizon;
-  for (const [limit, f] of d.bands) if (age < limit) return f;
-  return 0;
-}
-
-function isCounted<C>(rule: CompiledRule<C>, ledger: number[], i: number, cand: Contact, now: number): boolean {
-  if (!matches(rule.counts, ledger[i + L_PROGRAM], ledger[i + L_CHANNEL], ledger[i + L_CATEGORY])) return false;
-  const t = ledger[i];
-  if (t <= now) return true;
-  const pr = ledger[i + L_PRIORITY];
-  return pr > cand.priority || (pr === cand.priority && t <= cand.time);
-}
-
-function limitOf<C>(rule: CompiledRule<C>, env: PressureEnv<C>): number {
-  if (typeof rule.threshold === "number") return rule.threshold;
-  const v = rule.threshold(env.ctx);
-  return typeof v === "number" && Number.isFinite(v) ? v : 0;
-}
-
-function weightOf<C>(rule: CompiledRule<C>, env: PressureEnv<C>, program: number, channel: number, category: number): number {
-  if (!rule.weight) return rule.channelWeights[channel] * rule.categoryWeights[category];
-  env.setMessage(program, channel, category);
-  const v = rule.weight(env.ctx);
-  env.setMessage(-1, -1, -1);
-  return typeof v === "number" && Number.isFinite(v) ? Math.max(0, v) : 0;
 }
 
 const entry = (ledger: number[], i: number, now: number, weight?: number): CountedContact => ({
