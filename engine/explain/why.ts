@@ -97,7 +97,8 @@ export class Explainer {
   contacts(xs: CountedContact[]): string {
     const days = xs.map((x) => md(x.time));
     return xs.map((x, i) => {
-      const name = this.plan.names.programs[x.program] ?? `program ${x.program}`;
+      // program -1: a contact made outside the plan (a meeting, the contact history, another tool)
+      const name = x.program < 0 ? "outside the plan" : this.plan.names.programs[x.program] ?? `program ${x.program}`;
       const sameDay = days.filter((dd) => dd === days[i]).length > 1;
       return `${name}${x.channel !== 0 ? ` (${CHANNELS[x.channel]})` : ""} ${md(x.time, sameDay)}${x.pending ? " (pending)" : ""}${x.weight !== undefined ? ` ×${x.weight}` : ""}`;
     }).join(", ");

@@ -35,6 +35,10 @@ export function customerState(driver: LiveDriver, id: string) {
     timers,
     pendingContacts: timers.filter((x) => x.kind === "due" || x.kind === "retry"),
     holdouts: plan.programs.filter((p) => inHoldout(driver.seed, t.key[c], p)).map((p) => p.id),
+    // the latest decisions about this customer, each in words (why a message was held, deferred or stopped)
+    decisions: driver.store.decisionsOf(id, 50).map((d) => ({
+      time: formatTime(d.time), program: d.program, message: d.message, channel: d.channel, status: d.status, rule: d.rule, why: d.why,
+    })),
     controlGroup: inControl(driver.control, id),
   };
 }

@@ -14,6 +14,7 @@ import { removeContact } from "../core/ledger.ts";
 import { DAY } from "../core/time.ts";
 import * as K from "../sim/kinds.ts";
 import type { DecisionRow, Store } from "./store.ts";
+import { Explainer } from "../explain/why.ts";
 
 export interface SinkContext {
   store: Store;
@@ -29,12 +30,15 @@ export interface SinkContext {
 
 export function liveSink(x: SinkContext): ActionSink {
   const { store, plan, planId, table } = x;
+  // explained at the decision, while the customer's ledger is as the core saw it (GET /v1/customers/{id})
+  const explainer = new Explainer(plan, table);
   const decide = (c: number, send: number, time: number, status: DecisionRow["status"], rule: string, until: number | null = null) => {
     const s = plan.sends[send];
     x.dirty.add(c);
+    const why = status === "sent" || status === "holdout" ? "" : explainer.explain(c, { time, at: until ?? time, send, status, rule }).text;
     store.addDecision({
       plan: planId, time, customer: table.ids[c], program: plan.names.programs[s.program], message: s.message,
-      channel: CHANNELS[s.channel], category: plan.names.categories[s.category], status, rule, until, control: x.control(c) ? 1 : 0,
+      channel: CHANNELS[s.channel], category: plan.names.categories[s.category], status, rule, until, control: x.control(c) ? 1 : 0, why,
     });
   };
   const timer = (c: number, time: number, kind: number, a: number, b: number, d: number, e: number) => {

@@ -49,4 +49,8 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE outbox ADD COLUMN sending INTEGER NOT NULL DEFAULT 0;
   `,
+  // 4: each decision says why in words (engine/explain/why.ts), as simulate --out's messages.csv does
+  `
+  ALTER TABLE decisions ADD COLUMN why TEXT NOT NULL DEFAULT '';
+  `,
 ];

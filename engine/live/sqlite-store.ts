@@ -210,9 +210,12 @@ export class SqliteStore implements Store {
 
   addDecision(d: Omit<DecisionRow, "id">): void {
     this.run(
-      "INSERT INTO decisions (plan, time, customer, program, message, channel, category, status, rule, until, control) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      d.plan, d.time, d.customer, d.program, d.message, d.channel, d.category, d.status, d.rule, d.until, d.control,
+      "INSERT INTO decisions (plan, time, customer, program, message, channel, category, status, rule, until, control, why) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      d.plan, d.time, d.customer, d.program, d.message, d.channel, d.category, d.status, d.rule, d.until, d.control, d.why,
     );
+  }
+  decisionsOf(customer: string, limit: number): DecisionRow[] {
+    return this.all("SELECT * FROM decisions WHERE customer = ? ORDER BY id DESC LIMIT ?", customer, limit);
   }
   decisions(after: number, limit: number, status?: string): DecisionRow[] {
     return status

@@ -87,6 +87,7 @@ export interface DecisionRow {
   rule: string; // suppressing or deferring rule, cancel reason, "send-window" for delayed
   until: number | null; // delayed: when the send window lets it go
   control: number; // 1 = the customer is in the global control group
+  why: string; // the decision in words: for a suppression or deferral, the rule and the figures it compared
 }
 
 export const DELIVERY_STATES = ["pending", "delivered", "dead", "cancelled"] as const;
@@ -157,6 +158,8 @@ export interface Store {
 
   addDecision(d: Omit<DecisionRow, "id">): void;
   decisions(after: number, limit: number, status?: string): DecisionRow[];
+  /** A customer's latest decisions, newest first. */
+  decisionsOf(customer: string, limit: number): DecisionRow[];
   /** Adds a message under `o.key`, or `<key>#<n>` (lowest free n ≥ 1) when taken; returns the key used. */
   addOutbox(o: Omit<OutboxRow, "id" | "sending">): string;
   outbox(after: number, limit: number): OutboxRow[];

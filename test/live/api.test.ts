@@ -200,6 +200,10 @@ describe("events and customers", () => {
     await s.api("POST", "/v1/clock", { now: at(49) });
     const d = (await s.api("GET", "/v1/decisions", undefined, { key: s.keys.analyst })).body.decisions;
     expect(d.map((x: { customer: string; status: string; rule: string }) => `${x.customer}:${x.status}:${x.rule}`).sort()).toEqual(["C1:suppressed:one-a-day", "C2:sent:"]);
+    // the customer's state says why, in the words of simulate --out's why column and cadence explain
+    const state = (await s.api("GET", "/v1/customers/C1", undefined, { key: s.keys.analyst })).body;
+    const stopped = state.decisions.find((x: { status: string }) => x.status === "suppressed");
+    expect(stopped.why).toBe("one-a-day: 1 counted contact in (T−1d, T] ≥ cap 1: outside the plan (call) 03-03");
   });
 });
 
