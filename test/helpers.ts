@@ -91,3 +91,16 @@ export function harness(loaded: LoadedPlan, customers = 1, seed = 1) {
     },
   };
 }
+
+/**
+ * mulberry32: a small seeded generator for tests (no Math.random: a failure must replay), uniform in [0, 1).
+ * @example const u = seeded(42); u() // the same sequence on every run
+ */
+export function seeded(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -7,7 +7,7 @@
  */
 // the rule's own counting, threshold and weights: an explanation counts exactly what the check counted
 import { bucket, type CompiledRule, counted as isCounted, decayAt, limitOf, matches, type PressureEnv, weightOf } from "../core/pressure.ts";
-import { type Contact, L_CATEGORY, L_CHANNEL, L_PRIORITY, L_PROGRAM, STRIDE } from "../core/ledger.ts";
+import { type Contact, L_CATEGORY, L_CHANNEL, L_PROGRAM, STRIDE } from "../core/ledger.ts";
 import { DAY, HOUR } from "../core/time.ts";
 
 export interface CountedContact {

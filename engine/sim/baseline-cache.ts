@@ -44,7 +44,7 @@ export function baselineKey(kind: string, population: string): string {
 
 export const cacheDir = (): string => Deno.env.get("CADENCE_CACHE") ?? ".cadence-cache";
 
-/** Counts of what the cache did in this process, for tests and `--verbose` output. */
+/** Counts of what the cache did in this process (tests read them to see a baseline reused). */
 export const cacheStats = { memoryHits: 0, diskHits: 0, misses: 0 };
 
 const fileOf = (key: string) => join(cacheDir(), "baselines", `${key}.json`);

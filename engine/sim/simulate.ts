@@ -50,7 +50,7 @@ export interface SimulateOptions {
 /** Runs one plan over one population. The population's table is updated in place. */
 export function simulate(plan: CompiledPlan, population: Population, o: SimulateOptions): SimulationRun {
   const t0 = performance.now();
-  const { table, traits } = population;
+  const { table } = population;
   const w = o.world, n = population.size, end = o.start + o.days * DAY;
   const q = new EventQueue(o.start, end);
   const rnd = new Streams(o.seed, n);

@@ -53,7 +53,7 @@ programs:
     expect(r.summary.suppressedByRule["one-a-week"]).toBeGreaterThan(100);
     // without the contact history, nothing was sent before the period: the rule stops only the plan's own second contact
     const noContacts = join(dir, "no-contacts.yaml");
-    writeFileSync(noContacts, readFileSync(config, "utf8").replace(/contacts:\n(  .*\n)+/, ""));
+    writeFileSync(noContacts, readFileSync(config, "utf8").replace(/contacts:\n( {2}.*\n)+/, ""));
     const bare = backtest(plan, importHistory(noContacts), o);
     expect(bare.summary.suppressedByRule["one-a-week"] ?? 0).toBeLessThan(r.summary.suppressedByRule["one-a-week"]);
   });

@@ -3,7 +3,7 @@
  * the world changes before they go. Each case is a regression test of issue 9 (#1, #3, #11, #12, #13).
  */
 import { describe, expect, it } from "vitest";
-import { CHANNELS_ALL, harness, plan, T0 } from "../helpers.ts";
+import { harness, plan, T0 } from "../helpers.ts";
 import { CALL, EMAIL } from "../../engine/core/channels.ts";
 import { DAY, HOUR } from "../../engine/core/time.ts";
 import { runPlan } from "../../engine/sim/run.ts";

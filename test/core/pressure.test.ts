@@ -4,6 +4,7 @@ import { compilePressure } from "../../engine/plan/pressure-rules.ts";
 import { addContact, type Contact, removeContact } from "../../engine/core/ledger.ts";
 import { Reporter } from "../../engine/plan/errors.ts";
 import { DAY, HOUR, parseDate } from "../../engine/core/time.ts";
+import { seeded } from "../helpers.ts";
 
 const index = { channels: ["email", "sms", "push", "mail", "call"], categories: ["transactional", "relational", "promotional"], programs: ["newsletter", "cart", "promo"] };
 type Ctx = { limit: number; tenure: number; channel: number };
@@ -192,13 +193,7 @@ describe("pressure invariants (property test)", () => {
   };
 
   it("over 2,500 random customers with pending contacts, priorities, lookahead, appliesTo and quarters: no rule is ever violated and every retryAt is exact", () => {
-    let seed = 12345;
-    const rnd = () => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-      return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-    };
+    const rnd = seeded(12345);
     const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)];
     const some = (xs: string[]) => xs.filter(() => rnd() < 0.6);
     type Spec = { channels?: string[]; categories?: string[]; programs?: string[] };

@@ -5,6 +5,7 @@
  * Seeded, so a failure names the mutant and reproduces; 1,000 mutants and 60 short simulations, a few seconds.
  */
 import { describe, expect, it } from "vitest";
+import { seeded } from "../helpers.ts";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
@@ -14,15 +15,6 @@ import { runPlan } from "../../engine/sim/run.ts";
 
 const MUTANTS = 1000, MAX_SIMULATIONS = 60, SEED = 20261125;
 
-/** mulberry32: a small seeded generator, so the mutants are the same on every run. */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Fragments chosen for YAML's sharp edges and the plan format's value types.
 const TOKENS = [
@@ -103,7 +95,7 @@ describe("mutation fuzz of the example plans", () => {
       { file, text: readFileSync(file, "utf8") },
       { file, text: stringify(loadPlan(file).source) },
     ]);
-    const u = rng(SEED);
+    const u = seeded(SEED);
     const escaped: string[] = [];
     const simulated = new Set<string>();
     let loaded = 0, refused = 0;

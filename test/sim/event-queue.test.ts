@@ -5,6 +5,7 @@
  * initial pool, and events at or after `end` dropped (issue 9 #24).
  */
 import { describe, expect, it } from "vitest";
+import { seeded } from "../helpers.ts";
 import { EventQueue } from "../../engine/sim/event-queue.ts";
 import { DAY, HOUR } from "../../engine/core/time.ts";
 
@@ -12,18 +13,10 @@ const START = 29_452_320; // 2026-01-01T00:00Z in minutes, a day boundary
 type Ev = { time: number; kind: number; cust: number; seq: number; a: number };
 const key = (x: Ev, y: Ev) => x.time - y.time || x.kind - y.kind || x.cust - y.cust || x.seq - y.seq;
 
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("EventQueue", () => {
   it("drains day by day in (time, kind, customer, sequence) order, with events pushed while draining", () => {
-    const u = rng(7);
+    const u = seeded(7);
     const days = 30, q = new EventQueue(START, START + days * DAY);
     const model: Ev[] = [];
     let seq = 0, popped = 0, pushedLate = 0;
@@ -135,7 +128,7 @@ describe("EventQueue", () => {
   it("keeps the order over a run that starts and ends mid-day, with slots released out of order and buckets refilled", () => {
     // buckets are lists threaded through the pool: a slot released late, or reused while other lists
     // hold events, must never splice one bucket into another
-    const u = rng(11), start = START + 17 * HOUR + 23, end = START + 12 * DAY + 5 * HOUR;
+    const u = seeded(11), start = START + 17 * HOUR + 23, end = START + 12 * DAY + 5 * HOUR;
     const q = new EventQueue(start, end);
     const model: Ev[] = [];
     let seq = 0;
