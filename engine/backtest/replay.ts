@@ -132,7 +132,7 @@ export function backtest(loaded: LoadedPlan, h: History, o: BacktestOptions): Ba
   }
 
   // --- the plan's side: the core and what it asks for -------------------------------------------------
-  const metrics = new Metrics(n, days, plan.names.programs);
+  const metrics = new Metrics(n, days, plan.names.programs, plan.names.channels);
   const rec = new Recorder();
   const week = new Uint16Array(n), maxWeek = new Uint16Array(n), bought = new Uint32Array(n);
   const dayOf = (t: number) => Math.min(days - 1, Math.max(0, Math.floor((t - from) / DAY)));

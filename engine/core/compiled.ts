@@ -70,7 +70,7 @@ export interface CompiledPlan {
   campaigns: CompiledCampaign[];
   sends: CompiledSend[];
   pressure: CompiledPressure<ExprCtx>;
-  names: { programs: string[]; categories: string[] };
+  names: { programs: string[]; categories: string[]; channels: string[] }; // channels: by index, built-in then custom
   // dispatch: per event type, the journeys it triggers, exits, or may resume
   triggers: number[][];
   exits: number[][];

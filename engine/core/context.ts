@@ -15,7 +15,7 @@ export interface ExprCtx {
   msgProgram: number;
   msgChannel: number;
   msgCategory: number;
-  names: { programs: readonly string[]; categories: readonly string[] };
+  names: { programs: readonly string[]; categories: readonly string[]; channels: readonly string[] };
 }
 
 export function newCtx(t: CustomerTable, names: ExprCtx["names"]): ExprCtx {

@@ -18,9 +18,9 @@ export class CustomerTable {
   key!: Uint32Array; // hash of the id: seeds every per-customer random stream
   tz!: Int16Array; // UTC offset in minutes
   signup!: Int32Array; // signup time; a customer exists from then on
-  consent!: Uint8Array; // bit per channel (engine/core/channels.ts)
-  consent0!: Uint8Array; // consents at the start of the run (for reports)
-  reach!: Uint8Array; // bit per channel with a working address (transactional messages need only this)
+  consent!: Uint16Array; // bit per channel (engine/core/channels.ts): five built-in, up to 11 custom
+  consent0!: Uint16Array; // consents at the start of the run (for reports)
+  reach!: Uint16Array; // bit per channel with a working address (transactional messages need only this)
   orders!: Int32Array;
   revenue!: Float64Array;
   lastPurchase!: Int32Array;
@@ -70,9 +70,9 @@ export class CustomerTable {
     this.key = grow(this.key, (s) => new Uint32Array(s), n);
     this.tz = grow(this.tz, (s) => new Int16Array(s), n);
     this.signup = grow(this.signup, (s) => new Int32Array(s), n);
-    this.consent = grow(this.consent, (s) => new Uint8Array(s), n);
-    this.consent0 = grow(this.consent0, (s) => new Uint8Array(s), n);
-    this.reach = grow(this.reach, (s) => new Uint8Array(s), n, ALL_CONSENTS);
+    this.consent = grow(this.consent, (s) => new Uint16Array(s), n);
+    this.consent0 = grow(this.consent0, (s) => new Uint16Array(s), n);
+    this.reach = grow(this.reach, (s) => new Uint16Array(s), n, ALL_CONSENTS);
     this.orders = grow(this.orders, (s) => new Int32Array(s), n);
     this.revenue = grow(this.revenue, (s) => new Float64Array(s), n);
     this.lastPurchase = grow(this.lastPurchase, (s) => new Int32Array(s), n, NEVER);

@@ -12,6 +12,7 @@ export interface Plan {
   timezone: number; // UTC offset in minutes for campaign times and capacity days
   margin: number; // gross margin rate on revenue, 0..1
   channels: (Channel | null)[]; // by channel index (engine/core/channels.ts); null = not used by this plan
+  channelNames: string[]; // by channel index: the five built-in ones, then the plan's custom channels in declaration order
   categories: string[];
   addressOnly: number[]; // category indices whose messages need a reachable address only (default: transactional)
   pressure: unknown; // the raw `pressure:` section, compiled by engine/plan/pressure-rules.ts
@@ -25,6 +26,15 @@ export interface Channel {
   window: [number, number] | null; // send window in the customer's local time, minutes after midnight [from, to)
   maxDefer: Minutes; // a message outside the window is deferred to its next opening, dropped past this
   capacity: number | null; // contacts per day (plan timezone) shared by all programs
+  custom?: CustomChannel; // a channel the plan declares beyond the five built-in ones (issue 11 #11)
+}
+
+/** What only a custom channel has: where its consent comes from, and how the simulated world answers it. */
+export interface CustomChannel {
+  attribute: string | null; // customer attribute whose truthy value is the consent (attr.<name>); null = consent: none
+  consentShare: number; // synthetic customers (or a history without the attribute): share drawn with the attribute true
+  like: string | null; // the built-in channel whose defaults it started from
+  response: Readonly<Record<string, number>>; // engine/sim/world-model.ts ChannelResponse, every field filled
 }
 
 export interface SendSpec {

@@ -2,7 +2,6 @@
  * Plan → CompiledPlan: expressions compiled against the core's scope, journeys flattened into
  * instruction programs, pressure rules compiled. Reports problems with field paths like validation.
  */
-import { CHANNELS } from "../core/channels.ts";
 import {
   type CompiledCampaign,
   type CompiledJourney,
@@ -25,7 +24,7 @@ import { pressureHorizon } from "../core/pressure.ts";
 import { compilePressure } from "./pressure-rules.ts";
 import { InputError, type Path, Reporter } from "./errors.ts";
 import { type CompiledExpr, compileWithin } from "./expr.ts";
-import { coreScope } from "./scope.ts";
+import { scopeFor } from "./scope.ts";
 import type { Plan, SendSpec, Step } from "./types.ts";
 
 const always = Object.assign((_: ExprCtx) => true, { source: "true", refs: [] as string[] }) as Expr;
@@ -33,9 +32,9 @@ const always = Object.assign((_: ExprCtx) => true, { source: "true", refs: [] as
 /** Compiles a validated plan. @example const compiled = compilePlan(loadPlan(file).plan) */
 export function compilePlan(plan: Plan, reporter?: Reporter): CompiledPlan {
   const r = reporter ?? new Reporter(plan.name);
-  const refs = new Set<string>();
+  const refs = new Set<string>(), scope = scopeFor(plan.channelNames);
   const expr = (source: string, path: Path): Expr => {
-    const e = compileWithin(source, coreScope, (m) => r.error(path, `invalid expression: ${m}`)) ?? always;
+    const e = compileWithin(source, scope, (m) => r.error(path, `invalid expression: ${m}`)) ?? always;
     for (const ref of e.refs) refs.add(ref);
     return e;
   };
@@ -137,11 +136,11 @@ export function compilePlan(plan: Plan, reporter?: Reporter): CompiledPlan {
       });
     }
   }
-  const names = { programs: programs.map((p) => p.id), categories: plan.categories };
+  const names = { programs: programs.map((p) => p.id), categories: plan.categories, channels: plan.channelNames };
   const pressure = compilePressure<ExprCtx>(
     plan.pressure ?? {},
     ["pressure"],
-    { channels: CHANNELS, categories: plan.categories, programs: names.programs },
+    { channels: plan.channelNames, categories: plan.categories, programs: names.programs },
     (source, path) => expr(source, path),
     r,
   );

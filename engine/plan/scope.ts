@@ -37,12 +37,12 @@ const vars: Scope<ExprCtx>["vars"] = {
   lastContact: (x) => time(x.t.lastContact[x.c]),
   "event.type": (x) => (x.ev ? EVENT_TYPES[x.ev.type] : null),
   "event.value": (x) => (x.ev ? x.ev.value : null),
-  "event.channel": (x) => (x.ev && x.ev.channel >= 0 ? CHANNELS[x.ev.channel] : null),
+  "event.channel": (x) => (x.ev && x.ev.channel >= 0 ? x.names.channels[x.ev.channel] : null),
   "event.program": (x) => (x.ev && x.ev.program >= 0 ? x.names.programs[x.ev.program] : null),
   "event.days": (x) => (x.ev ? x.ev.days : null),
   "journey.opened": (x) => x.slot >= 0 && (x.t.jFlags[x.slot] & 1) !== 0,
   "journey.clicked": (x) => x.slot >= 0 && (x.t.jFlags[x.slot] & 2) !== 0,
-  "message.channel": (x) => (x.msgChannel >= 0 ? CHANNELS[x.msgChannel] : null),
+  "message.channel": (x) => (x.msgChannel >= 0 ? x.names.channels[x.msgChannel] : null),
   "message.category": (x) => (x.msgCategory >= 0 ? x.names.categories[x.msgCategory] : null),
   "message.program": (x) => (x.msgProgram >= 0 ? x.names.programs[x.msgProgram] : null),
 };
@@ -81,12 +81,28 @@ function attrGetter(name: string): (x: ExprCtx) => Value {
   }
   return f;
 }
-const withAttrs = new Proxy(vars, {
+const attrHandler: ProxyHandler<Scope<ExprCtx>["vars"]> = {
   getOwnPropertyDescriptor: (target, name) =>
     typeof name === "string" && ATTR.test(name)
       ? { value: attrGetter(name), writable: false, enumerable: false, configurable: true }
       : Reflect.getOwnPropertyDescriptor(target, name),
   get: (target, name, receiver) => (typeof name === "string" && ATTR.test(name) ? attrGetter(name) : Reflect.get(target, name, receiver)),
-});
+};
+const withAttrs = new Proxy(vars, attrHandler);
 
 export const coreScope: Scope<ExprCtx> = { vars: withAttrs, functions };
+
+/**
+ * The scope of a plan with custom channels (issue 11 #11): `consent.<name>` for each of them too, read
+ * from the same consent bits as the built-in ones (the attribute's consent, until an opt-out).
+ * @example scopeFor(["email", "sms", "push", "mail", "call", "in_app"]).vars["consent.in_app"]
+ */
+export function scopeFor(channels: readonly string[]): Scope<ExprCtx> {
+  if (channels.length <= CHANNELS.length) return coreScope;
+  const more = { ...vars };
+  for (let i = CHANNELS.length; i < channels.length; i++) {
+    const bit = consentBit(i);
+    more[`consent.${channels[i]}`] = (x) => (x.t.consent[x.c] & bit) !== 0;
+  }
+  return { vars: new Proxy(more, attrHandler), functions };
+}

@@ -9,6 +9,7 @@ import { DAY, HOUR, MINUTE } from "../core/time.ts";
 import type { Path, Reporter } from "./errors.ts";
 import * as f from "./fields.ts";
 import { MAX_CATEGORIES } from "./pressure-rules.ts";
+import { CUSTOM_ONLY, validateCustomChannel } from "./custom-channels.ts";
 import type { Campaign, Channel, Journey, OnBlocked, Plan, Program, Schedule, SendSpec, Step } from "./types.ts";
 
 const PLAN_FIELDS = ["name", "description", "currency", "timezone", "margin", "channels", "categories", "addressOnly", "pressure", "programs", "world"]; // world: engine/plan/world-section.ts
@@ -30,12 +31,13 @@ export const CHANNEL_DEFAULTS: Record<string, Omit<Channel, "consent">> = {
 
 interface Names {
   channels: (Channel | null)[];
+  channelNames: string[];
   categories: string[];
 }
 
 export function validatePlan(raw: unknown, r: Reporter): Plan {
   const o = f.object(r, raw, [], PLAN_FIELDS) ?? {};
-  const channels = validateChannels(r, o.channels);
+  const { channels, names: channelNames } = validateChannels(r, o.channels);
   const categories = [...DEFAULT_CATEGORIES] as string[];
   for (const [i, c] of f.list(r, o.categories ?? [], ["categories"], "category names").entries()) {
     const name = f.string(r, c, ["categories", i]);
@@ -46,7 +48,13 @@ export function validatePlan(raw: unknown, r: Reporter): Plan {
       categories.push(name);
     }
   }
-  const names: Names = { channels, categories };
+  for (const [i, name] of categories.entries()) {
+    // pressure rules' weights take channel and category names in one mapping: they must not clash
+    if (!channelNames.includes(name)) continue;
+    if (i < DEFAULT_CATEGORIES.length) r.error(["channels", name], `'${name}' is a message category: a channel needs another name`);
+    else r.error(["categories", i - DEFAULT_CATEGORIES.length], `'${name}' is a channel of this plan: a category needs another name`);
+  }
+  const names: Names = { channels, channelNames, categories };
   // categories whose messages need a reachable address only, not the marketing opt-in (docs/engine.md)
   const addressOnly = o.addressOnly === undefined ? [0] : f.list(r, o.addressOnly, ["addressOnly"], "category names")
     .map((c, i) => categories.indexOf(f.choice(r, c, ["addressOnly", i], categories, "transactional")));
@@ -66,6 +74,7 @@ export function validatePlan(raw: unknown, r: Reporter): Plan {
     timezone: f.utcOffset(r, o.timezone, ["timezone"], 0),
     margin: f.number(r, o.margin, ["margin"], 0, 1, 0.4),
     channels,
+    channelNames,
     categories,
     addressOnly,
     pressure: o.pressure ?? null,
@@ -73,19 +82,27 @@ export function validatePlan(raw: unknown, r: Reporter): Plan {
   };
 }
 
-function validateChannels(r: Reporter, v: unknown): (Channel | null)[] {
-  const out: (Channel | null)[] = CHANNELS.map(() => null);
-  if (v === undefined) return out;
-  const o = f.object(r, v, ["channels"], CHANNELS);
-  if (!o) return out;
-  for (const [name, cfg] of Object.entries(o)) {
-    const idx = CHANNELS.indexOf(name as typeof CHANNELS[number]);
-    if (idx < 0) continue;
+function validateChannels(r: Reporter, v: unknown): { channels: (Channel | null)[]; names: string[] } {
+  const out: (Channel | null)[] = CHANNELS.map(() => null), names: string[] = [...CHANNELS];
+  if (v === undefined) return { channels: out, names };
+  if (v === null || typeof v !== "object" || Array.isArray(v)) {
+    r.error(["channels"], `expected a mapping of channel names (${CHANNELS.join(", ")} or custom ones) to their settings, got ${f.describe(v)}`);
+    return { channels: out, names };
+  }
+  for (const [name, cfg] of Object.entries(v as f.Obj)) {
+    const builtin = CHANNELS.indexOf(name as typeof CHANNELS[number]);
     const path = ["channels", name];
-    const c = f.object(r, cfg ?? {}, path, CHANNEL_FIELDS) ?? {};
-    const d = CHANNEL_DEFAULTS[name];
-    let consent = idx;
-    if (c.consent !== undefined) {
+    const c = f.object(r, cfg ?? {}, path, builtin >= 0 ? CHANNEL_FIELDS : [...CHANNEL_FIELDS, ...CUSTOM_ONLY]) ?? {};
+    let d: Omit<Channel, "consent">, custom: Channel["custom"], idx = builtin, consent = builtin;
+    if (builtin >= 0) d = CHANNEL_DEFAULTS[name];
+    else {
+      // a custom channel: after the built-in ones, in declaration order (issue 11 #11)
+      const x = validateCustomChannel(r, name, c, path, names.length, CHANNEL_DEFAULTS);
+      if (!x) continue;
+      idx = names.length, names.push(name), out.push(null);
+      d = x.defaults, custom = x.custom, consent = x.custom.attribute === null ? -1 : idx;
+    }
+    if (builtin >= 0 && c.consent !== undefined) {
       const valid = [...CHANNELS, "none"];
       const which = f.choice(r, c.consent, [...path, "consent"], valid, name as typeof valid[number]);
       consent = which === "none" ? -1 : CHANNELS.indexOf(which as typeof CHANNELS[number]);
@@ -108,11 +125,12 @@ function validateChannels(r: Reporter, v: unknown): (Channel | null)[] {
       window,
       maxDefer: f.duration(r, c.maxDefer, [...path, "maxDefer"], d.maxDefer),
       capacity: c.capacity === undefined || c.capacity === null
-        ? null
+        ? d.capacity
         : f.number(r, c.capacity, [...path, "capacity"], 0, 1e9, 0),
+      ...(custom ? { custom } : {}),
     };
   }
-  return out;
+  return { channels: out, names };
 }
 
 function validateProgram(r: Reporter, v: unknown, path: Path, n: Names): Program | null {
@@ -249,11 +267,11 @@ function validateStep(r: Reporter, v: unknown, path: Path, n: Names): Step | nul
 
 function validateSend(r: Reporter, v: unknown, path: Path, n: Names): SendSpec {
   const o = f.object(r, v, path, ["channel", "message", "category", "offer"]) ?? {};
-  const ch = f.choice(r, o.channel, [...path, "channel"], CHANNELS, "email");
-  if (o.channel === undefined) r.error([...path, "channel"], `missing channel: expected ${CHANNELS.join(", ")}`);
-  const channel = CHANNELS.indexOf(ch);
+  const ch = f.choice(r, o.channel, [...path, "channel"], n.channelNames, "email");
+  if (o.channel === undefined) r.error([...path, "channel"], `missing channel: expected ${n.channelNames.join(", ")}`);
+  const channel = n.channelNames.indexOf(ch);
   if (typeof o.channel === "string" && channel >= 0 && !n.channels[channel]) {
-    r.error([...path, "channel"], `channel '${ch}' is not configured in this plan's channels (configured: ${CHANNELS.filter((_, i) => n.channels[i]).join(", ") || "none"})`);
+    r.error([...path, "channel"], `channel '${ch}' is not configured in this plan's channels (configured: ${n.channelNames.filter((_, i) => n.channels[i]).join(", ") || "none"})`);
   }
   const category = n.categories.indexOf(f.choice(r, o.category, [...path, "category"], n.categories, "promotional"));
   let discount = 0;

@@ -29,27 +29,28 @@ type Tally = Map<string, TallyEntry>;
  * finds the entry by rule and (program index, channel) afterwards, so a suppression builds no string.
  * The map's entries and their order are the same as without the cache (the summary lists them so).
  */
-function tally(map: Tally, cache: Map<string, (TallyEntry | undefined)[]>, rule: string, program: string, programIndex: number, channel: number): void {
+function tally(map: Tally, cache: Map<string, (TallyEntry | undefined)[]>, rule: string, program: string, programIndex: number, channel: number, names: readonly string[]): void {
   let byRule = cache.get(rule);
   if (!byRule) cache.set(rule, byRule = []);
-  const at = programIndex * CHANNELS.length + channel, hit = byRule[at];
+  const at = programIndex * names.length + channel, hit = byRule[at];
   if (hit) return void hit.count++;
   const key = `${rule}\u0000${program}\u0000${channel}`;
   let s = map.get(key);
   if (s) s.count++;
-  else map.set(key, s = { rule, program, channel: CHANNELS[channel], count: 1 });
+  else map.set(key, s = { rule, program, channel: names[channel], count: 1 });
   byRule[at] = s;
 }
 
 export class Metrics {
-  readonly daily: Record<Series, Float64Array>;
+  /** SERIES, then one series per custom channel of the plan, named after it. */
+  readonly daily: Record<Series, Float64Array> & Record<string, Float64Array>;
   readonly programs: ProgramCounters[];
-  readonly channels = CHANNELS.map(() => ({ contacts: 0, reach: 0, cost: 0, unsubscribes: 0, complaints: 0, delivered: 0, delayed: 0 }));
+  readonly channels: { contacts: number; reach: number; cost: number; unsubscribes: number; complaints: number; delivered: number; delayed: number }[];
   readonly suppressedBy = new Map<string, { rule: string; program: string; channel: string; count: number }>();
   readonly deferredBy = new Map<string, { rule: string; program: string; channel: string; count: number }>();
   private readonly suppressedCache = new Map<string, (TallyEntry | undefined)[]>();
   private readonly deferredCache = new Map<string, (TallyEntry | undefined)[]>();
-  private readonly channelSeries: Float64Array[]; // daily[CHANNELS[ch]] by channel index: no string key per contact
+  private readonly channelSeries: Float64Array[]; // daily[channelNames[ch]] by channel index: no string key per contact
   contacts = 0; delivered = 0; opens = 0; clicks = 0; conversions = 0;
   purchases = 0; organicPurchases = 0; revenue = 0; organicRevenue = 0; messageRevenue = 0;
   messageCost = 0; discountCost = 0; unsubscribes = 0; complaints = 0; left = 0; suppressed = 0; deferred = 0; delayed = 0; cancelled = 0; holdout = 0;
@@ -58,7 +59,7 @@ export class Metrics {
   readonly contactsOf: Uint32Array;
   readonly purchasesOf: Uint32Array;
   readonly revenueOf: Float64Array;
-  readonly channelsOf: Uint8Array; // bit per channel contacted
+  readonly channelsOf: Uint16Array; // bit per channel contacted
   private readonly programOf: Uint8Array; // bit per (customer, program) contacted; programs × customers
   private readonly week: Uint16Array; // contacts in the current week
   readonly weekHistogram = new Float64Array(1024); // customer-weeks by contact count (last bucket: ≥ 1023)
@@ -69,14 +70,17 @@ export class Metrics {
   /** Contacts by program and the customer's lifecycle stage when contacted: [program × STAGES.length + stage]. */
   readonly stageContacts: Float64Array;
 
-  constructor(readonly customers: number, readonly days: number, readonly programNames: string[]) {
-    this.daily = Object.fromEntries(SERIES.map((s) => [s, new Float64Array(days)])) as Record<Series, Float64Array>;
-    this.channelSeries = CHANNELS.map((ch) => this.daily[ch]);
+  /** `channelNames`: the plan's channels by index (CompiledPlan.names.channels); the five built-in ones by default. */
+  constructor(readonly customers: number, readonly days: number, readonly programNames: string[], readonly channelNames: readonly string[] = CHANNELS) {
+    const custom = channelNames.slice(CHANNELS.length);
+    this.daily = Object.fromEntries([...SERIES, ...custom].map((s) => [s, new Float64Array(days)])) as Metrics["daily"];
+    this.channelSeries = channelNames.map((ch) => this.daily[ch]);
+    this.channels = channelNames.map(() => ({ contacts: 0, reach: 0, cost: 0, unsubscribes: 0, complaints: 0, delivered: 0, delayed: 0 }));
     this.programs = programNames.map(newProgram);
     this.contactsOf = new Uint32Array(customers);
     this.purchasesOf = new Uint32Array(customers);
     this.revenueOf = new Float64Array(customers);
-    this.channelsOf = new Uint8Array(customers);
+    this.channelsOf = new Uint16Array(customers);
     this.programOf = new Uint8Array(Math.ceil((customers * Math.max(1, programNames.length)) / 8));
     this.week = new Uint16Array(customers);
     this.fourWeeks = new Uint16Array(customers);
@@ -99,7 +103,7 @@ export class Metrics {
 
   suppress(day: number, program: string, programIndex: number, channel: number, rule: string): void {
     this.suppressed++, this.daily.suppressed[day]++, this.programs[programIndex].suppressed++;
-    tally(this.suppressedBy, this.suppressedCache, rule, program, programIndex, channel);
+    tally(this.suppressedBy, this.suppressedCache, rule, program, programIndex, channel, this.channelNames);
   }
 
   /** A message held by its channel's send window (accepted, sent later): not a pressure deferral. */
@@ -114,7 +118,7 @@ export class Metrics {
 
   defer(program: string, programIndex: number, channel: number, rule: string): void {
     this.deferred++, this.programs[programIndex].deferred++;
-    tally(this.deferredBy, this.deferredCache, rule, program, programIndex, channel);
+    tally(this.deferredBy, this.deferredCache, rule, program, programIndex, channel, this.channelNames);
   }
 
   purchase(c: number, day: number, value: number, program: number): void {

@@ -33,6 +33,23 @@ export interface PopulationSpec {
 }
 
 /**
+ * The attributes custom channels take their consent from (`channels: { in_app: { consent: attr.app_user } }`):
+ * every population has them, drawn with the channel's consentShare where the customers do not carry
+ * them (engine/sim/custom-channels.ts), so plans may read them whatever the population.
+ */
+export function customChannelAttributes(plan: unknown): string[] {
+  const channels = plan && typeof plan === "object" ? (plan as Record<string, unknown>).channels : undefined;
+  if (!channels || typeof channels !== "object") return [];
+  const out: string[] = [];
+  for (const c of Object.values(channels as Record<string, unknown>)) {
+    const consent = c && typeof c === "object" ? (c as Record<string, unknown>).consent : undefined;
+    const m = typeof consent === "string" ? /^attr\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(consent) : null;
+    if (m) out.push(m[1]);
+  }
+  return out;
+}
+
+/**
  * Parses a population argument; a history config is imported and fitted here, so its errors surface
  * before any run.
  * @example const spec = parsePopulation("history:datasets/cdnow.yaml"); runPlan(plan, { population: spec.population, start: spec.start, days: spec.days })
@@ -67,7 +84,7 @@ export function parsePopulation(text: string | undefined): PopulationSpec {
  * @example checkPlanAttributes(plan, parsePopulation("history:datasets/retail.yaml"), "plan.yaml")
  */
 export function checkPlanAttributes(plan: unknown, spec: PopulationSpec, source = "plan"): void {
-  const have = new Set(spec.attributes), problems: string[] = [];
+  const have = new Set([...spec.attributes, ...customChannelAttributes(plan)]), problems: string[] = [];
   const walk = (v: unknown, path: string) => {
     if (typeof v === "string") {
       for (const m of v.matchAll(/(?<![\w.])attr\.([A-Za-z_][A-Za-z0-9_]*)/g)) {

@@ -15,6 +15,13 @@ export function worldSeed(seed: number): number {
 }
 
 export const ORGANIC = 1, RESPONSE = 2, TRAITS = 3, SIGNUP = 4, CART = 5, VISIT = 6, ALERT = 7, MOVE = 8;
+/**
+ * Responses to custom channels' messages (issue 11 #11) draw from their own stream, so adding a custom
+ * channel to a plan leaves every draw of the built-in channels' responses as it was. Its purpose number
+ * is far from the fixed-fact hashes of engine/sim/world.ts (9, 10 + channel); counters are allocated on
+ * first use, so runs without custom channels carry nothing more.
+ */
+export const CUSTOM_RESPONSE = 32;
 
 export class Streams {
   private readonly counters: Uint32Array[] = [];
@@ -26,8 +33,13 @@ export class Streams {
 
   /** Next uniform in (0, 1) for customer c (hashed key) in one purpose. */
   u(c: number, key: number, purpose: number): number {
-    const n = this.counters[purpose][c]++;
+    const n = (purpose === CUSTOM_RESPONSE ? this.customCounters() : this.counters[purpose])[c]++;
     return uniform(this.seed, key, purpose, n);
+  }
+
+  private custom: Uint32Array | null = null;
+  private customCounters(): Uint32Array {
+    return this.custom ??= new Uint32Array(this.size);
   }
 
   exp(c: number, key: number, purpose: number, mean: number): number {

@@ -3,7 +3,6 @@
  * numbers), and summarise them with incremental figures and a digest that identifies the run.
  */
 import { createHash } from "node:crypto";
-import { CHANNELS } from "../core/channels.ts";
 import type { CompiledPlan } from "../core/compiled.ts";
 import { STAGES, stageAt } from "../core/lifecycle.ts";
 import { DAY, parseDate } from "../core/time.ts";
@@ -193,9 +192,9 @@ export function summarise(loaded: LoadedPlan, run: SimulationRun, baselineRun: S
     days: run.days,
     start,
     reach: m.reach,
-    reachByChannel: Object.fromEntries(CHANNELS.map((ch, i) => [ch, m.channels[i].reach])),
+    reachByChannel: Object.fromEntries(plan.names.channels.map((ch, i) => [ch, m.channels[i].reach])),
     contacts: m.contacts,
-    contactsByChannel: Object.fromEntries(CHANNELS.map((ch, i) => [ch, m.channels[i].contacts])),
+    contactsByChannel: Object.fromEntries(plan.names.channels.map((ch, i) => [ch, m.channels[i].contacts])),
     contactsPerCustomerWeek: { mean: round(w.mean, 4), p50: w.p50, p90: w.p90, p99: w.p99, max: w.max },
     delivered: m.delivered,
     opens: m.opens,

@@ -54,7 +54,7 @@ export function simulate(plan: CompiledPlan, population: Population, o: Simulate
   const w = o.world, n = population.size, end = o.start + o.days * DAY;
   const q = new EventQueue(o.start, end);
   const rnd = new Streams(o.seed, n);
-  const metrics = new Metrics(n, o.days, plan.names.programs);
+  const metrics = new Metrics(n, o.days, plan.names.programs, plan.names.channels);
   const rec = o.recorder;
   const ev = newEvent();
   const dayOf = (t: number) => Math.min(o.days - 1, Math.max(0, Math.floor((t - o.start) / DAY)));

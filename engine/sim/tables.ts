@@ -2,7 +2,7 @@
  * A run's results as arquero tables: the shape notebooks, reports and the CLI's files share.
  */
 import * as aq from "arquero";
-import { CHANNELS } from "../core/channels.ts";
+import { BUILTIN_CHANNELS } from "../core/channels.ts";
 import { inHoldout } from "../core/decide.ts";
 import { EVENT_TYPES } from "../core/events.ts";
 import { STAGES, stageAt } from "../core/lifecycle.ts";
@@ -13,13 +13,14 @@ import { type Recorder, STATUS } from "./recorder.ts";
 import type { SimulationRun } from "./simulate.ts";
 import type { Summary } from "./run.ts";
 
-const consents = (bits: number) => CHANNELS.filter((_, i) => bits & (1 << i)).join("|");
+const consents = (names: readonly string[], bits: number) => names.filter((_, i) => bits & (1 << i)).join("|");
 
 /** One row per day: every series of engine/sim/metrics.ts, plus the baseline's revenue when given. */
 export function dailyTable(run: SimulationRun, baseline?: BaselineFigures | null): aq.ColumnTable {
   const cols: Record<string, unknown[]> = { date: [] };
   for (let d = 0; d < run.days; d++) cols.date.push(formatDate(run.start + d * DAY));
-  for (const s of SERIES) cols[s] = Array.from(run.metrics.daily[s], (x) => Math.round(x * 100) / 100);
+  // the plan's custom channels' series come after the fixed ones (engine/sim/metrics.ts)
+  for (const s of [...SERIES, ...run.plan.names.channels.slice(BUILTIN_CHANNELS)]) cols[s] = Array.from(run.metrics.daily[s], (x) => Math.round(x * 100) / 100);
   if (baseline) cols.baselineRevenue = baseline.dailyRevenue.map((x) => Math.round(x * 100) / 100);
   return aq.table(cols);
 }
@@ -37,7 +38,7 @@ export function messagesTable(run: Pick<SimulationRun, "plan"> & { population: {
     customer: rec.mCust.map((c) => ids[c]),
     program: rec.mSend.map((s) => p.names.programs[p.sends[s].program]),
     message: rec.mSend.map((s) => p.sends[s].message),
-    channel: rec.mSend.map((s) => CHANNELS[p.sends[s].channel]),
+    channel: rec.mSend.map((s) => p.names.channels[p.sends[s].channel]),
     category: rec.mSend.map((s) => p.names.categories[p.sends[s].category]),
     status: rec.mStatus.map((s) => STATUS[s]),
     rule: rec.mRule,
@@ -56,7 +57,7 @@ export function eventsTable(run: SimulationRun, rec: Recorder): aq.ColumnTable {
     time: col((i) => formatTime(rec.eTime[i])),
     customer: col((i) => ids[rec.eCust[i]]),
     type: col((i) => (rec.eType[i] < 0 ? "left" : EVENT_TYPES[rec.eType[i]])),
-    channel: col((i) => (rec.eChannel[i] >= 0 ? CHANNELS[rec.eChannel[i]] : "")),
+    channel: col((i) => (rec.eChannel[i] >= 0 ? p.names.channels[rec.eChannel[i]] : "")),
     program: col((i) => (rec.eProgram[i] >= 0 ? p.names.programs[rec.eProgram[i]] : "")),
     message: col((i) => (rec.eSend[i] >= 0 ? p.sends[rec.eSend[i]].message : "")),
     value: col((i) => Math.round(rec.eValue[i] * 100) / 100),
@@ -74,8 +75,8 @@ export function customersTable(run: SimulationRun): aq.ColumnTable {
     signup: rows.map((c) => formatDate(t.signup[c])),
     lifecycleStart: rows.map((c) => (t.signup[c] > run.start ? "" : STAGES[run.stageStart[c]])),
     lifecycleEnd: rows.map((c) => STAGES[stageAt(t, c, end)]),
-    consentsStart: rows.map((c) => consents(t.consent0[c])),
-    consentsEnd: rows.map((c) => consents(t.consent[c])),
+    consentsStart: rows.map((c) => consents(run.plan.names.channels, t.consent0[c])),
+    consentsEnd: rows.map((c) => consents(run.plan.names.channels, t.consent[c])),
     holdouts: rows.map((c) => holdouts.filter((p) => inHoldout(run.seed, t.key[c], p)).map((p) => p.id).join("|")),
     contacts: Array.from(m.contactsOf),
     purchases: Array.from(m.purchasesOf),

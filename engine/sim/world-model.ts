@@ -142,18 +142,18 @@ export const DEFAULT_WORLD: WorldModel = {
  * `referenceGapDays` (geometric sum of decayed weights): the benchmarks' cadence. Response and opt-out
  * rates are the channel's figures at this fatigue; less pressure answers better, more answers worse.
  */
-export function referenceFatigue(w: WorldModel, channel: number): number {
-  const r = w.channels[channel];
+export function referenceFatigue(w: WorldModel, channel: number | ChannelResponse): number {
+  const r = typeof channel === "number" ? w.channels[channel] : channel;
   return r.fatigueWeight / (1 - Math.pow(0.5, (r.gapDays ?? w.referenceGapDays) / w.fatigueHalfLifeDays));
 }
 
-/** Response multiplier at fatigue f: 1 at the reference cadence. */
-export function fatigueDamp(w: WorldModel, channel: number, f: number): number {
+/** Response multiplier at fatigue f: 1 at the reference cadence. `channel`: an index into w.channels, or a custom channel's response. */
+export function fatigueDamp(w: WorldModel, channel: number | ChannelResponse, f: number): number {
   return (1 + referenceFatigue(w, channel) / w.fatigueScale) / (1 + f / w.fatigueScale);
 }
 
 /** Opt-out and complaint multiplier at fatigue f: 1 at the reference cadence. */
-export function fatigueOptOut(w: WorldModel, channel: number, f: number): number {
+export function fatigueOptOut(w: WorldModel, channel: number | ChannelResponse, f: number): number {
   return (1 + f / w.fatigueOptOut) / (1 + referenceFatigue(w, channel) / w.fatigueOptOut);
 }
 

@@ -1,0 +1,62 @@
+/**
+ * The simulated world's side of custom channels (issue 11 #11; declared in engine/plan/custom-channels.ts):
+ * who may be reached on them, how much each customer likes them, and the response figures the world
+ * uses for every channel of a run. Every draw here uses its own hash purposes, so a plan without custom
+ * channels draws exactly what it drew before, and adding one changes no built-in channel's draws.
+ */
+import { BUILTIN_CHANNELS, consentBit } from "../core/channels.ts";
+import type { CompiledPlan } from "../core/compiled.ts";
+import type { CustomerTable } from "../core/customer-table.ts";
+import { uniform } from "../core/hash.ts";
+import { truthy } from "../core/truthy.ts";
+import type { ChannelResponse, WorldModel } from "./world-model.ts";
+
+// hash purposes of fixed facts per (customer, custom channel): far from the streams' and world.ts's
+const CONSENT_DRAW = 64, AFFINITY_DRAW = 96;
+
+/** The response figures of every channel of the plan, by channel index: the world's five, then the plan's custom ones. */
+export function channelResponses(plan: CompiledPlan, w: WorldModel): ChannelResponse[] {
+  const out = w.channels.slice(0, BUILTIN_CHANNELS);
+  for (let ch = BUILTIN_CHANNELS; ch < plan.channels.length; ch++) {
+    out.push(plan.channels[ch]!.custom!.response as unknown as ChannelResponse);
+  }
+  return out;
+}
+
+/**
+ * Gives customers their consent to the plan's custom channels, from the channel's attribute: where the
+ * population has the attribute (a history's customers file), a truthy value is consent and a working
+ * address; where it has not (the synthetic population), the attribute is drawn true with the channel's
+ * `consentShare` and stored, so plans read it as attr.<name> like any other attribute. Idempotent: the
+ * baseline run and the plan's run of one population get the same bits.
+ * @example grantCustomConsents(loaded.compiled, population.table, worldSeed(7))
+ */
+export function grantCustomConsents(plan: CompiledPlan, table: CustomerTable, seed: number): void {
+  for (let ch = BUILTIN_CHANNELS; ch < plan.channels.length; ch++) {
+    const custom = plan.channels[ch]!.custom!, bit = consentBit(ch);
+    if (custom.attribute === null) { // consent: none: everyone is reachable
+      for (let c = 0; c < table.size; c++) table.consent[c] |= bit, table.consent0[c] |= bit, table.reach[c] |= bit;
+      continue;
+    }
+    let values = table.attrs.get(custom.attribute);
+    if (!values) {
+      table.attrs.set(custom.attribute, values = new Array(table.size));
+      for (let c = 0; c < table.size; c++) values[c] = uniform(seed, table.key[c], CONSENT_DRAW + ch, 0) < custom.consentShare;
+    }
+    for (let c = 0; c < table.size; c++) {
+      if (truthy(values[c] ?? null)) table.consent[c] |= bit, table.consent0[c] |= bit, table.reach[c] |= bit;
+      else table.consent[c] &= ~bit, table.consent0[c] &= ~bit, table.reach[c] &= ~bit;
+    }
+  }
+}
+
+/**
+ * A customer's affinity for a custom channel: log-normal with the world's spread and mean 1, as the
+ * built-in channels' (engine/sim/population.ts), from a hash rather than the TRAITS stream, whose draw
+ * order is part of every population's identity.
+ */
+export function customAffinity(seed: number, key: number, channel: number, sigma: number): number {
+  const u1 = uniform(seed, key, AFFINITY_DRAW + channel, 0), u2 = uniform(seed, key, AFFINITY_DRAW + channel, 1);
+  const z = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  return Math.exp(sigma * z - sigma ** 2 / 2);
+}
