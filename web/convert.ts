@@ -23,6 +23,7 @@ export function profileOf(x: Record<string, unknown>): Partial<CustomerRow> {
   if (x.signup !== undefined) r.signup = minutes(x.signup as string);
   if (x.consents !== undefined) r.consent = (x.consents as string[]).reduce((b, ch) => b | consentBit(CHANNELS.indexOf(ch as never)), 0);
   for (const k of ["orders", "revenue", "score", "limit", "rfm"] as const) if (x[k] !== undefined) r[k] = x[k] as number;
+  if (x.attributes !== undefined) r.attrs = x.attributes as CustomerRow["attrs"];
   for (const k of TIMES) if (x[k] !== undefined) r[k] = x[k] === null ? null : minutes(x[k] as string);
   if (x.birthday !== undefined) {
     r.birthday = x.birthday === null ? -1 : dayOfYear(Number((x.birthday as string).slice(0, 2)) - 1, Number((x.birthday as string).slice(3, 5)));
@@ -30,14 +31,18 @@ export function profileOf(x: Record<string, unknown>): Partial<CustomerRow> {
   return r;
 }
 
-/** A row's profile as the API shows it. */
-export function profileView(r: CustomerRow): Record<string, unknown> {
+/** A row's profile as the API shows it; `channels`: the live plan's (custom channels' consents are listed by name too). */
+export function profileView(r: CustomerRow, channels: readonly string[] = CHANNELS): Record<string, unknown> {
   const [m, d] = r.birthday >= 0 ? monthDay(r.birthday) : [0, 0];
   return {
-    id: r.id, timezone: r.tz, signup: iso(r.signup), consents: CHANNELS.filter((_, i) => r.consent & (1 << i)),
+    id: r.id, timezone: r.tz, signup: iso(r.signup), consents: [
+      ...CHANNELS.filter((_, i) => r.consent & (1 << i)),
+      ...channels.slice(CHANNELS.length).filter((ch) => (r.channels?.[ch] ?? 0) & 1),
+    ],
     orders: r.orders, revenue: r.revenue, lastPurchase: iso(r.lastPurchase), lastVisit: iso(r.lastVisit), lastOpen: iso(r.lastOpen),
     lastClick: iso(r.lastClick), lastContact: iso(r.lastContact), gone: r.gone === 1,
     birthday: r.birthday >= 0 ? `${String(m + 1).padStart(2, "0")}-${String(d).padStart(2, "0")}` : null, score: r.score, limit: r.limit, rfm: r.rfm,
+    ...(r.attrs && Object.keys(r.attrs).length ? { attributes: r.attrs } : {}),
   };
 }
 

@@ -4,6 +4,9 @@
  */
 import { z } from "@hono/zod-openapi";
 import { CHANNELS } from "../engine/core/channels.ts";
+
+/** A built-in channel's name or a custom channel's (engine/plan/custom-channels.ts): the live plan decides which exist. */
+const CHANNEL_NAME = /^[a-z][a-z0-9_]{0,31}$/;
 import { LIVE_EVENT_TYPES } from "../engine/live/event-kinds.ts";
 import { ROLES } from "../engine/live/store.ts";
 
@@ -24,7 +27,8 @@ export const Event = z.object({
   customer: z.string().min(1).max(200).openapi({ example: "C0000001" }),
   type: z.enum(LIVE_EVENT_TYPES).openapi({ description: "`contact` = a contact made outside the plan (counts in pressure rules)" }),
   time: isoTime.optional().openapi({ description: "when it happened (default: the server's clock)", example: "2026-01-05T10:30:00Z" }),
-  channel: z.enum(CHANNELS).optional().openapi({ description: "channel of a message response, bounce or outside contact" }),
+  channel: z.string().regex(CHANNEL_NAME, { message: `expected a channel: ${CHANNELS.join(", ")} or a custom channel of the live plan` }).optional()
+    .openapi({ description: "channel of a message response, bounce or outside contact: a built-in channel or a custom one the live plan declares (checked against it)" }),
   category: z.string().max(100).optional().openapi({ description: "category of an outside contact (default relational)" }),
   program: z.string().max(200).optional().openapi({ description: "program of the message responded to, or of an attributed purchase" }),
   message: z.string().max(200).optional(),
@@ -58,6 +62,8 @@ export const Customer = z.object({
   score: z.number().min(0).max(1).optional(),
   limit: z.number().min(0).max(1000).optional(),
   rfm: z.number().int().min(0).max(555).optional(),
+  attributes: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, { message: "expected an attribute name: letters, digits and '_'" }), z.union([z.string().max(200), z.number(), z.boolean(), z.null()]))
+    .optional().openapi({ description: "extra attributes, read by plans as attr.<name>; a custom channel's consent comes from one (docs/live.md). Merged into the stored ones; null clears one" }),
 }).strict().openapi("Customer");
 
 export const CustomerBatch = z.object({ customers: z.array(Customer).min(1).max(MAX_CUSTOMERS) }).strict().openapi("CustomerBatch");

@@ -73,8 +73,9 @@ export function formatPlanVsActual(s: BacktestSummary, a: ActualContacts): strin
   const rows = [
     ["contacts", fmtInt(s.contacts), fmtInt(a.contacts)],
     ["reach (customers contacted)", fmtInt(s.reach), fmtInt(a.reach)],
-    ...CHANNELS.filter((ch) => (s.contactsByChannel[ch] ?? 0) + a.contactsByChannel[ch] > 0)
-      .map((ch) => [`  ${ch}`, fmtInt(s.contactsByChannel[ch] ?? 0), fmtInt(a.contactsByChannel[ch])]),
+    // the plan's custom channels after the built-in ones (a contact history holds built-in channels only)
+    ...[...new Set([...CHANNELS, ...Object.keys(s.contactsByChannel)])].filter((ch) => (s.contactsByChannel[ch] ?? 0) + (a.contactsByChannel[ch] ?? 0) > 0)
+      .map((ch) => [`  ${ch}`, fmtInt(s.contactsByChannel[ch] ?? 0), fmtInt(a.contactsByChannel[ch] ?? 0)]),
     ["per customer-week mean / p50 / p90 / p99 / max", w(s.contactsPerCustomerWeek), w(a.contactsPerCustomerWeek)],
   ];
   const out = ["", "the plan beside what was actually sent (contact history):", table(rows, ["", "plan", "actual"])];

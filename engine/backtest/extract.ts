@@ -8,7 +8,6 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CHANNELS } from "../core/channels.ts";
 import { formatTime, type Minutes } from "../core/time.ts";
 import type { LoadedPlan } from "../plan/load.ts";
 import type { History } from "../../datasets/import.ts";
@@ -29,7 +28,7 @@ export function extractFromHistory(loaded: LoadedPlan, h: History, day: Minutes,
   const groups = new Map<string, string[]>();
   for (let i = 0; i < rec.mTime.length; i++) {
     if (rec.mStatus[i] !== 0) continue; // sent: what would go out that day
-    const s = plan.sends[rec.mSend[i]], program = plan.names.programs[s.program], channel = CHANNELS[s.channel];
+    const s = plan.sends[rec.mSend[i]], program = plan.names.programs[s.program], channel = plan.names.channels[s.channel];
     const key = `${program}\u0000${channel}`;
     if (!groups.has(key)) groups.set(key, []);
     groups.get(key)!.push([formatTime(rec.mTime[i]), ids[rec.mCust[i]], channel, program, plan.names.categories[s.category], s.message].map(cell).join(","));

@@ -15,7 +15,8 @@
  * recorder; the driver loop is its own because the simulator's owns a synthetic world.
  */
 import { runPlanEvent } from "../sim/plan-events.ts";
-import { CHANNELS } from "../core/channels.ts";
+import { grantCustomConsents } from "../sim/custom-channels.ts";
+import { worldSeed } from "../sim/random.ts";
 import { seedContacts } from "../sim/contact-seed.ts";
 import { newTraits } from "../sim/population.ts";
 import { DEFAULT_WORLD } from "../sim/world-model.ts";
@@ -119,6 +120,8 @@ export function backtest(loaded: LoadedPlan, h: History, o: BacktestOptions): Ba
   }
   // extra attributes (attr.<name> in plans), as the history population carries them
   for (const [name, values] of h.customers.attrs) table.attrs.set(name, Array.from({ length: n }, (_, i) => values[i] ?? null));
+  // custom channels' consents come from their attribute (drawn with consentShare where the history has none)
+  grantCustomConsents(plan, table, worldSeed(seed));
   // what customers really received before the period: their pressure ledgers and last contacts start from it
   if (h.contacts) {
     const rowOf = Int32Array.from({ length: n }, (_, i) => i);
@@ -191,7 +194,7 @@ export function backtest(loaded: LoadedPlan, h: History, o: BacktestOptions): Ba
   const byMessage = new Map<string, BacktestSummary["messages"][number]>();
   for (let i = 0; i < rec.mSend.length; i++) {
     const sd = plan.sends[rec.mSend[i]];
-    const program = plan.names.programs[sd.program], channel = CHANNELS[sd.channel], status = STATUS[rec.mStatus[i]];
+    const program = plan.names.programs[sd.program], channel = plan.names.channels[sd.channel], status = STATUS[rec.mStatus[i]];
     const key = `${program}\u0000${channel}\u0000${status}`;
     const row = byMessage.get(key);
     if (row) row.count++;
@@ -226,7 +229,7 @@ export function backtest(loaded: LoadedPlan, h: History, o: BacktestOptions): Ba
     inactive,
     contacts: metrics.contacts,
     reach: metrics.reach,
-    contactsByChannel: Object.fromEntries(CHANNELS.map((ch, i) => [ch, metrics.channels[i].contacts])),
+    contactsByChannel: Object.fromEntries(plan.names.channels.map((ch, i) => [ch, metrics.channels[i].contacts])),
     messages,
     suppressed: metrics.suppressed,
     suppressedByRule,

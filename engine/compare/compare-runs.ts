@@ -4,7 +4,6 @@
  * spreads them over workers (engine/parallel/pool.ts) with the same results. Each run rebuilds its
  * seed's population (the population is updated in place by a run), so runs share nothing.
  */
-import { CHANNELS } from "../core/channels.ts";
 import { STAGES } from "../core/lifecycle.ts";
 import { DAY, parseDate } from "../core/time.ts";
 import { canonical, type LoadedPlan, parsePlan } from "../plan/load.ts";
@@ -194,10 +193,14 @@ function countDisengaged(p: Population, at: number, world: WorldModel): number {
 /** The baseline sends nothing, so nobody tires of it. */
 const noDisengagement = (days: number) => Array.from({ length: Math.floor(days / 7) }, (_, i) => ({ day: (i + 1) * 7, disengaged: 0 }));
 
+/** The daily series a plan detail has beside one per channel. */
+export const DETAIL_TOTALS = ["contacts", "unsubscribes", "complaints", "left", "revenue"];
+
 export function detailOf(summary: Summary, run: SimulationRun, disengagedWeekly: { day: number; disengaged: number }[]): PlanDetail {
   const m = run.metrics;
   const daily: Record<string, number[]> = {};
-  for (const k of [...CHANNELS, "contacts", "unsubscribes", "complaints", "left", "revenue"] as const) daily[k] = Array.from(m.daily[k]);
+  // the plan's channels (built-in, then custom: engine/report/charts.ts reads them so), then the totals
+  for (const k of [...run.plan.names.channels, ...DETAIL_TOTALS]) daily[k] = Array.from(m.daily[k]);
   const cut = (a: ArrayLike<number>) => {
     const h = Array.from(a);
     while (h.length > 1 && h[h.length - 1] === 0) h.pop();

@@ -10,9 +10,16 @@
  * every address as reachable and no message as held. Entries of programs the plan no longer has are
  * kept with program -1 (they still count in rules without a program filter); a category the plan no
  * longer has is read as `relational` (a marketing contact, never exempt as transactional would be).
+ *
+ * Custom channels (issue 11 #11) are named, not numbered, for the same reason: their consent, start
+ * consent and reach are kept by channel name in `channels` (bits 1, 2, 4), their ledger entries carry
+ * the channel's name. A custom channel a row has no bits for (a plan that adds it) takes them from its
+ * attribute (engine/core/custom-consent.ts); ledger entries of a custom channel the plan no longer has
+ * are dropped (no rule of the new plan can name it). Rows of plans without custom channels are as before.
  */
 import type { CompiledPlan } from "./compiled.ts";
-import { ALL_CONSENTS } from "./channels.ts";
+import { ALL_CONSENTS, BUILTIN_CHANNELS } from "./channels.ts";
+import { customBits, setCustomBits } from "./custom-consent.ts";
 import { type CustomerTable, NEVER } from "./customer-table.ts";
 import { hashString } from "./hash.ts";
 import { STRIDE } from "./ledger.ts";
@@ -46,8 +53,9 @@ export interface CustomerRow {
   limit: number;
   rfm: number;
   attrs?: Record<string, AttrValue>;
+  channels?: Record<string, number>; // custom channels: 1 consent, 2 consent at the start, 4 reachable
   journeys: Record<string, JourneyRow>; // by program id
-  ledger: [time: number, program: string | null, channel: number, category: string, priority: number][];
+  ledger: [time: number, program: string | null, channel: number | string, category: string, priority: number][]; // channel: built-in index or custom name
 }
 
 const t2j = (t: number) => (t === NEVER ? null : t);
@@ -65,15 +73,17 @@ export function encodeRow(plan: CompiledPlan, t: CustomerTable, c: number): Cust
   const ledger: CustomerRow["ledger"] = [];
   const l = t.ledgers[c] ?? [];
   for (let i = 0; i < l.length; i += STRIDE) {
-    ledger.push([l[i], l[i + 1] >= 0 ? plan.names.programs[l[i + 1]] ?? null : null, l[i + 2], plan.names.categories[l[i + 3]] ?? "", l[i + 4]]);
+    const ch = l[i + 2] < BUILTIN_CHANNELS ? l[i + 2] : plan.names.channels[l[i + 2]];
+    ledger.push([l[i], l[i + 1] >= 0 ? plan.names.programs[l[i + 1]] ?? null : null, ch, plan.names.categories[l[i + 3]] ?? "", l[i + 4]]);
   }
   const row: CustomerRow = {
-    v: ROW_VERSION, id: t.ids[c], tz: t.tz[c], signup: t.signup[c], consent: t.consent[c], consent0: t.consent0[c],
-    reach: t.reach[c], orders: t.orders[c], revenue: t.revenue[c], lastPurchase: t2j(t.lastPurchase[c]),
+    v: ROW_VERSION, id: t.ids[c], tz: t.tz[c], signup: t.signup[c], consent: t.consent[c] & ALL_CONSENTS, consent0: t.consent0[c] & ALL_CONSENTS,
+    reach: t.reach[c] & ALL_CONSENTS, orders: t.orders[c], revenue: t.revenue[c], lastPurchase: t2j(t.lastPurchase[c]),
     lastVisit: t2j(t.lastVisit[c]), lastOpen: t2j(t.lastOpen[c]), lastClick: t2j(t.lastClick[c]),
     lastContact: t2j(t.lastContact[c]), lastSeen: t2j(t.lastSeen[c]), gone: t.gone[c], birthday: t.birthday[c], score: t.score[c], limit: t.limit[c],
     rfm: t.rfm[c], journeys, ledger,
   };
+  if (plan.names.channels.length > BUILTIN_CHANNELS) row.channels = customBits(plan, t, c);
   if (t.attrs.size) {
     row.attrs = {};
     for (const [name, values] of [...t.attrs.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) row.attrs[name] = values[c] ?? null;
@@ -89,8 +99,8 @@ export function encodeRow(plan: CompiledPlan, t: CustomerTable, c: number): Cust
 export function decodeRow(plan: CompiledPlan, t: CustomerTable, c: number, r: CustomerRow, keep?: Set<string>): void {
   if (r.v !== 1 && r.v !== ROW_VERSION) throw new Error(`customer ${r.id}: row version ${r.v}, expected 1 or ${ROW_VERSION}`);
   t.ids[c] = r.id, t.key[c] = hashString(r.id);
-  t.tz[c] = r.tz, t.signup[c] = r.signup, t.consent[c] = r.consent, t.consent0[c] = r.consent0;
-  t.reach[c] = r.reach ?? ALL_CONSENTS;
+  t.tz[c] = r.tz, t.signup[c] = r.signup, t.consent[c] = r.consent & ALL_CONSENTS, t.consent0[c] = r.consent0 & ALL_CONSENTS;
+  t.reach[c] = (r.reach ?? ALL_CONSENTS) & ALL_CONSENTS;
   t.orders[c] = r.orders, t.revenue[c] = r.revenue, t.lastPurchase[c] = j2t(r.lastPurchase), t.lastVisit[c] = j2t(r.lastVisit);
   t.lastOpen[c] = j2t(r.lastOpen), t.lastClick[c] = j2t(r.lastClick), t.lastContact[c] = j2t(r.lastContact);
   t.lastSeen[c] = j2t(r.lastSeen);
@@ -101,6 +111,7 @@ export function decodeRow(plan: CompiledPlan, t: CustomerTable, c: number, r: Cu
     if (!values) t.attrs.set(name, values = []);
     values[c] = v;
   }
+  if (plan.names.channels.length > BUILTIN_CHANNELS) setCustomBits(plan, t, c, r.channels ?? {}, r.attrs ?? {});
   for (let j = 0; j < t.journeys; j++) {
     const s = c * t.journeys + j, id = plan.programs[plan.journeys[j].program].id, row = r.journeys[id];
     if (!row) {
@@ -115,7 +126,9 @@ export function decodeRow(plan: CompiledPlan, t: CustomerTable, c: number, r: Cu
   for (const [time, program, channel, category, priority] of r.ledger) {
     const p = program === null ? -1 : plan.names.programs.indexOf(program);
     const k = plan.names.categories.indexOf(category);
-    l.push(time, p, channel, k < 0 ? RELATIONAL : k, priority);
+    const ch = typeof channel === "number" ? channel : plan.names.channels.indexOf(channel);
+    if (ch < 0) continue; // a custom channel this plan does not have
+    l.push(time, p, ch, k < 0 ? RELATIONAL : k, priority);
   }
   t.ledgers[c] = l.length ? l : undefined;
 }

@@ -4,7 +4,8 @@
  * and the figures it compared. The run is the same as `simulate`'s for the same plan, population and
  * seed (the recorder only observes), so the timeline matches that run's messages.csv row for row.
  */
-import { CHANNELS } from "../core/channels.ts";
+import { grantCustomConsents } from "../sim/custom-channels.ts";
+import { worldSeed } from "../sim/random.ts";
 import { EVENT_TYPES } from "../core/events.ts";
 import { STAGES, stageAt } from "../core/lifecycle.ts";
 import { DAY, formatTime, parseDate } from "../core/time.ts";
@@ -72,7 +73,8 @@ export function explainIn(loaded: LoadedPlan, population: Population, id: string
     const n = population.size;
     throw new InputError(`--customer: no customer '${id}' in this population of ${n.toLocaleString("en-US")}; ids run ${t.ids[0]} … ${t.ids[n - 1]}`);
   }
-  const consents0 = CHANNELS.filter((_, i) => t.consent[c] & (1 << i));
+  grantCustomConsents(plan, t, worldSeed(o.seed)); // as the world will at the start of the run: the consents it starts with
+  const consents0 = plan.names.channels.filter((_, i) => t.consent[c] & (1 << i));
   const stage0 = t.signup[c] > o.start ? `signs up ${formatTime(t.signup[c]).slice(0, 10)}` : STAGES[stageAt(t, c, o.start)];
   const rec = new ExplainRecorder(plan, t, c);
   simulate(plan, population, { seed: o.seed, start: o.start, days: o.days, world: o.world, recorder: rec });
@@ -82,7 +84,7 @@ export function explainIn(loaded: LoadedPlan, population: Population, id: string
     const s = plan.sends[rec.mSend[i]];
     rows.push({
       t: time, order: rec.mSeq[i], time: formatTime(time), kind: "message",
-      what: `${names[s.program]} · ${s.message} (${CHANNELS[s.channel]})`,
+      what: `${names[s.program]} · ${s.message} (${plan.names.channels[s.channel]})`,
       status: STATUS[rec.mStatus[i]], ...(rec.mRule[i] ? { rule: rec.mRule[i] } : {}), ...(rec.why[i] ? { why: rec.why[i] } : {}),
     });
   });

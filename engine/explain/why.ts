@@ -3,7 +3,6 @@
  * figures a pressure rule compared and the contacts it counted (engine/explain/counted.ts), e.g.
  * "two-a-week: 2 counted contacts in (T−7d, T] ≥ cap 2: newsletter 03-10, cart-1 03-12".
  */
-import { CHANNELS } from "../core/channels.ts";
 import type { CompiledPlan } from "../core/compiled.ts";
 import { type ExprCtx, newCtx } from "../core/context.ts";
 import type { CustomerTable } from "../core/customer-table.ts";
@@ -49,7 +48,7 @@ export class Explainer {
 
   /** Must be called at the decision, while the customer's ledger is as the core saw it. */
   explain(c: number, d: Decision): Why {
-    const p = this.plan, s = p.sends[d.send], ch = p.channels[s.channel], chName = CHANNELS[s.channel];
+    const p = this.plan, s = p.sends[d.send], ch = p.channels[s.channel], chName = p.names.channels[s.channel];
     switch (d.status) {
       case "sent":
         return { text: "" };
@@ -100,7 +99,7 @@ export class Explainer {
       // program -1: a contact made outside the plan (a meeting, the contact history, another tool)
       const name = x.program < 0 ? "outside the plan" : this.plan.names.programs[x.program] ?? `program ${x.program}`;
       const sameDay = days.filter((dd) => dd === days[i]).length > 1;
-      return `${name}${x.channel !== 0 ? ` (${CHANNELS[x.channel]})` : ""} ${md(x.time, sameDay)}${x.pending ? " (pending)" : ""}${x.weight !== undefined ? ` ×${x.weight}` : ""}`;
+      return `${name}${x.channel !== 0 ? ` (${this.plan.names.channels[x.channel]})` : ""} ${md(x.time, sameDay)}${x.pending ? " (pending)" : ""}${x.weight !== undefined ? ` ×${x.weight}` : ""}`;
     }).join(", ");
   }
 }

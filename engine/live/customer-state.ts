@@ -2,7 +2,6 @@
  * One customer's state as GET /v1/customers/{id} shows it: the profile, journeys in flight, the pressure
  * ledger, pending timers and contacts, the programs holding the customer out, control-group membership.
  */
-import { CHANNELS } from "../core/channels.ts";
 import { inHoldout } from "../core/decide.ts";
 import { formatTime } from "../core/time.ts";
 import * as K from "../sim/kinds.ts";
@@ -23,7 +22,7 @@ export function customerState(driver: LiveDriver, id: string) {
     if (r.kind === K.K_TIMER) return { ...base, program: plan.names.programs[plan.journeys[r.a]?.program] };
     if (r.kind === K.K_DUE || r.kind === K.K_RETRY) {
       const s = plan.sends[r.a];
-      return { ...base, program: plan.names.programs[s?.program], message: s?.message, channel: CHANNELS[s?.channel] };
+      return { ...base, program: plan.names.programs[s?.program], message: s?.message, channel: plan.names.channels[s?.channel] };
     }
     return { ...base, days: r.a };
   });
@@ -31,7 +30,7 @@ export function customerState(driver: LiveDriver, id: string) {
     id,
     row,
     journeys,
-    ledger: row.ledger.map(([time, program, channel, category]) => ({ time: formatTime(time), program, channel: CHANNELS[channel], category })),
+    ledger: row.ledger.map(([time, program, channel, category]) => ({ time: formatTime(time), program, channel: typeof channel === "number" ? plan.names.channels[channel] : channel, category })),
     timers,
     pendingContacts: timers.filter((x) => x.kind === "due" || x.kind === "retry"),
     holdouts: plan.programs.filter((p) => inHoldout(driver.seed, t.key[c], p)).map((p) => p.id),

@@ -9,12 +9,12 @@
  * Each call that changes state runs in one store transaction with everything it caused.
  */
 import { consentBit } from "../core/channels.ts";
+import { applyConsentAttributes } from "../core/custom-consent.ts";
 import { Core } from "../core/decide.ts";
 import { CustomerTable, NEVER } from "../core/customer-table.ts";
 import { EVENT_TYPES, EV_INACTIVE, newEvent } from "../core/events.ts";
 import { MemoryCapacity } from "../core/capacity.ts";
 import { campaignOccurrences } from "../core/campaign-schedule.ts";
-import { CHANNELS } from "../core/channels.ts";
 import { DAY } from "../core/time.ts";
 import { type LoadedPlan, parsePlan } from "../plan/load.ts";
 import { runPlanEvent } from "../sim/plan-events.ts";
@@ -201,7 +201,8 @@ export class LiveDriver {
     const ev = this.ev;
     ev.time = at, ev.value = e.value ?? 0, ev.days = 0, ev.send = send;
     ev.program = send >= 0 ? compiled.sends[send].program : -1;
-    ev.channel = e.channel ? CHANNELS.indexOf(e.channel as typeof CHANNELS[number]) : send >= 0 ? compiled.sends[send].channel : -1;
+    // the API refuses channels the plan lacks; one that slipped through a plan change is recorded, not applied
+    ev.channel = e.channel ? compiled.names.channels.indexOf(e.channel) : send >= 0 ? compiled.sends[send].channel : -1;
     switch (e.type) {
       case "left":
         if (!t.gone[c]) t.gone[c] = 1, this.core.leave(c, at);
@@ -213,7 +214,7 @@ export class LiveDriver {
         // a hard bounce: the address is dead, so the channel is lost (as the simulated world does)
         const consent = ev.channel >= 0 ? compiled.channels[ev.channel]?.consent ?? ev.channel : -1;
         if (consent >= 0) t.reach[c] &= ~consentBit(consent), t.consent[c] &= ~consentBit(consent);
-        if (ev.channel >= 0) this.store.cancelPending(e.customer, CHANNELS[ev.channel]);
+        if (ev.channel >= 0) this.store.cancelPending(e.customer, compiled.names.channels[ev.channel]);
         break;
       }
       case "delivered":
@@ -221,7 +222,7 @@ export class LiveDriver {
       case "unsubscribed":
       case "complained": {
         if (ev.channel < 0) break;
-        this.store.cancelPending(e.customer, CHANNELS[ev.channel]);
+        this.store.cancelPending(e.customer, compiled.names.channels[ev.channel]);
         const consent = compiled.channels[ev.channel]?.consent ?? ev.channel;
         if (t.gone[c] || consent < 0 || !(t.consent[c] & consentBit(consent))) break; // already off: nothing changes
         ev.type = EVENT_TYPES.indexOf(e.type);
@@ -314,7 +315,11 @@ export class LiveDriver {
         const before = encodeRow(this.plan.compiled, this.table, c);
         const merged = { ...before, ...r, journeys: before.journeys, ledger: before.ledger, v: before.v };
         if (!known) merged.consent0 = merged.consent;
+        // attributes merge into the stored ones (null clears one: the row keeps it as unknown)
+        if (r.attrs) merged.attrs = { ...before.attrs, ...r.attrs };
         decodeRow(this.plan.compiled, this.table, c, merged);
+        // custom channels' consents follow their attribute when it is given (engine/core/custom-consent.ts)
+        if (r.attrs) applyConsentAttributes(this.plan.compiled, this.table, c, r.attrs, !known);
         this.dirty.add(c);
         if (known) updated++;
         else created++;

@@ -5,7 +5,6 @@
  * is written inside the transaction of the event or timer that caused it, so a crash keeps either the
  * cause and all its effects or none of them.
  */
-import { CHANNELS } from "../core/channels.ts";
 import type { CompiledPlan } from "../core/compiled.ts";
 import type { ActionSink } from "../core/decide.ts";
 import type { CustomerTable } from "../core/customer-table.ts";
@@ -38,7 +37,7 @@ export function liveSink(x: SinkContext): ActionSink {
     const why = status === "sent" || status === "holdout" ? "" : explainer.explain(c, { time, at: until ?? time, send, status, rule }).text;
     store.addDecision({
       plan: planId, time, customer: table.ids[c], program: plan.names.programs[s.program], message: s.message,
-      channel: CHANNELS[s.channel], category: plan.names.categories[s.category], status, rule, until, control: x.control(c) ? 1 : 0, why,
+      channel: plan.names.channels[s.channel], category: plan.names.categories[s.category], status, rule, until, control: x.control(c) ? 1 : 0, why,
     });
   };
   const timer = (c: number, time: number, kind: number, a: number, b: number, d: number, e: number) => {
@@ -60,7 +59,7 @@ export function liveSink(x: SinkContext): ActionSink {
       const id = table.ids[c], program = plan.names.programs[s.program];
       store.addOutbox({
         key: outboxKey(planId, id, program, s.message, time), plan: planId, time, customer: id, program, message: s.message,
-        channel: CHANNELS[s.channel], category: plan.names.categories[s.category], state: "pending", attempts: 0, nextAttempt: x.nowMs(), lastError: "",
+        channel: plan.names.channels[s.channel], category: plan.names.categories[s.category], state: "pending", attempts: 0, nextAttempt: x.nowMs(), lastError: "",
       });
     },
     due: (c, send, time, priority, deadline, instance) => timer(c, time, K.K_DUE, send, priority, deadline, instance),

@@ -14,7 +14,10 @@ import type { Recorder } from "../sim/recorder.ts";
 
 const iso = (t: number) => (t === NEVER ? null : formatTime(t));
 
-/** The population's profiles now (call it before the simulation changes them). */
+/**
+ * The population's profiles now (call it before the simulation changes them), with their extra
+ * attributes when the population has any (custom channels' consents come from them: docs/live.md).
+ */
 export function profilesOf(p: Population): Record<string, unknown>[] {
   const t = p.table, out: Record<string, unknown>[] = [];
   for (let c = 0; c < t.size; c++) {
@@ -25,6 +28,7 @@ export function profilesOf(p: Population): Record<string, unknown>[] {
       lastOpen: iso(t.lastOpen[c]), lastClick: iso(t.lastClick[c]), lastContact: iso(t.lastContact[c]),
       birthday: t.birthday[c] >= 0 ? `${String(m + 1).padStart(2, "0")}-${String(d).padStart(2, "0")}` : null,
       score: t.score[c], limit: t.limit[c], rfm: t.rfm[c],
+      ...(t.attrs.size ? { attributes: Object.fromEntries([...t.attrs].map(([k, v]) => [k, v[c] ?? null])) } : {}),
     });
   }
   return out;
@@ -52,7 +56,7 @@ export function eventsOf(plan: CompiledPlan, ids: string[], rec: Recorder, keep:
     if (type === EV_INACTIVE || !keep(c)) continue;
     const send = rec.eSend[i];
     const e: StreamEvent = { id: `${prefix}${i}`, customer: ids[c], type: type < 0 ? "left" : EVENT_TYPES[type], time: formatTime(rec.eTime[i]) };
-    if (rec.eChannel[i] >= 0) e.channel = CHANNELS[rec.eChannel[i]];
+    if (rec.eChannel[i] >= 0) e.channel = plan.names.channels[rec.eChannel[i]];
     if (send >= 0) e.program = plan.names.programs[plan.sends[send].program], e.message = plan.sends[send].message;
     if (rec.eValue[i]) e.value = rec.eValue[i];
     out.push(e);

@@ -10,6 +10,7 @@
 import { BUILTIN_CHANNELS, CHANNELS, MAX_CHANNELS } from "../core/channels.ts";
 import { DAY } from "../core/time.ts";
 import { DEFAULT_WORLD } from "../sim/world-model.ts";
+import { SERIES } from "../sim/metrics.ts";
 import { closest, type Path, type Reporter } from "./errors.ts";
 import * as f from "./fields.ts";
 import type { Channel, CustomChannel } from "./types.ts";
@@ -42,6 +43,8 @@ export function customNameProblem(name: string): string | null {
   const clash = CHANNELS.find((b) => bare(b) === bare(name) && b !== name);
   if (clash) return `'${name}' is too close to the built-in channel '${clash}': use '${clash}' itself, or another name`;
   if (name === "none" || name === "all") return `'${name}' is a reserved word, not a channel name`;
+  // a run's daily series are keyed by channel name beside these (engine/sim/metrics.ts)
+  if ((SERIES as readonly string[]).includes(name) || name === "baselineRevenue") return `'${name}' names one of a run's daily series (${SERIES.join(", ")}): a channel needs another name`;
   return null;
 }
 

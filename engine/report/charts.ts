@@ -7,6 +7,7 @@ import { CHANNELS } from "../core/channels.ts";
 import type { Comparison, Metric, PlanComparison } from "../compare/compare.ts";
 import { Plot, renderFigure } from "../charts/render.ts";
 import { suppressionKind } from "../compare/suppressions.ts";
+import { DETAIL_TOTALS } from "../compare/compare-runs.ts";
 import { esc } from "./html.ts";
 
 const WIDTH = 1000;
@@ -16,6 +17,15 @@ const compactFmt = new Intl.NumberFormat("en-US", { notation: "compact", maximum
 /** Axis numbers: 0, 500, 1.5K, 20K (d3's "~s" writes 0 as "0k" next to thousands). */
 const compact = (x: number) => compactFmt.format(x);
 const CHANNEL_COLORS = ["#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#e15759"];
+// custom channels (issue 11 #11), in the order the plans declare them
+const CUSTOM_COLORS = ["#76b7b2", "#edc948", "#ff9da7", "#9c755f", "#bab0ac", "#86bcb6", "#d37295", "#fabfd2", "#8cd17d", "#b6992d", "#499894"];
+
+/** The channels of the compared plans: the built-in five, then every custom channel a plan declares, first seen first. */
+function channelsOf(c: Comparison): string[] {
+  const out: string[] = [...CHANNELS];
+  for (const p of withPrograms(c)) for (const k of Object.keys(p.detail.daily)) if (!out.includes(k) && !DETAIL_TOTALS.includes(k)) out.push(k);
+  return out;
+}
 
 /** One colour per plan, the same in every chart; the baseline is grey. */
 export function planColors(c: Comparison) {
@@ -51,9 +61,10 @@ export function contactsPerWeekChart(c: Comparison): string {
 
 /** Contacts sent per day by channel, one panel per plan. */
 export function dailyContactsChart(c: Comparison): string {
-  const used = CHANNELS.filter((ch) => withPrograms(c).some((p) => p.detail.daily[ch].some((x) => x > 0)));
+  const all = channelsOf(c);
+  const used = all.filter((ch) => withPrograms(c).some((p) => p.detail.daily[ch]?.some((x) => x > 0)));
   const rows = withPrograms(c).flatMap((p) =>
-    used.flatMap((ch) => p.detail.daily[ch].map((n, d) => ({ plan: p.name, channel: ch, date: dateOf(c, d), contacts: n })))
+    used.flatMap((ch) => (p.detail.daily[ch] ?? []).map((n, d) => ({ plan: p.name, channel: ch, date: dateOf(c, d), contacts: n })))
   );
   return renderFigure({
     width: WIDTH,
@@ -64,7 +75,7 @@ export function dailyContactsChart(c: Comparison): string {
     x: { label: null },
     y: { label: "↑ contacts per day", tickFormat: compact },
     fy: { label: null },
-    color: { domain: used, range: used.map((ch) => CHANNEL_COLORS[CHANNELS.indexOf(ch)]), legend: true },
+    color: { domain: used, range: used.map((ch) => { const i = all.indexOf(ch); return i < CHANNELS.length ? CHANNEL_COLORS[i] : CUSTOM_COLORS[(i - CHANNELS.length) % CUSTOM_COLORS.length]; }), legend: true },
     marks: [
       Plot.frame({ stroke: "#ddd" }),
       Plot.lineY(rows, { x: "date", y: "contacts", stroke: "channel", fy: "plan", strokeWidth: 1.2 }),

@@ -3,7 +3,7 @@
  * message — read from a CSV file so that a forecast counts them in the pressure rules exactly as the live
  * server does with posted `contact` events (docs/live.md): `time,customer,channel[,category]`, a header
  * line first; time ISO-8601 (UTC unless an offset is given), customer an id of the population, channel
- * one of email, sms, push, mail, call, category one of the plan's (default relational). A line that
+ * one of email, sms, push, mail, call or a custom channel of the plan, category one of the plan's (default relational). A line that
  * cannot be used stops the run with the file, the line and what would be valid.
  */
 import { CHANNELS } from "../core/channels.ts";
@@ -11,12 +11,14 @@ import type { CompiledPlan } from "../core/compiled.ts";
 import { parseDate } from "../core/time.ts";
 import { closest } from "../plan/errors.ts";
 import { InputError } from "../plan/errors.ts";
+import { customNameProblem } from "../plan/custom-channels.ts";
 import { eachRecord } from "../../datasets/csv.ts";
 
 export interface ExternalContacts {
   customer: string[];
   time: number[];
-  channel: number[];
+  channel: number[]; // index of a built-in channel; -1: a custom channel, named in `channelName` and resolved against the plan
+  channelName?: string[];
   category: string[];
   source: string;
 }
@@ -36,13 +38,16 @@ export function readExternalContacts(file: string): ExternalContacts {
       }
       const get = (k: string) => (columns![k] === undefined ? "" : (f[columns![k]] ?? "").trim());
       const time = parseDate(get("time")), channel = CHANNELS.indexOf(get("channel") as typeof CHANNELS[number]);
+      // a name that may be a custom channel (issue 11 #11) is checked against the plan when the run starts
+      const custom = channel < 0 && !customNameProblem(get("channel")) && !closest(get("channel"), CHANNELS);
       if (time === null) problems.push(`${file}:${line}: time '${get("time")}' is not a date such as 2026-03-02 or 2026-03-02T15:30+01:00`);
-      else if (channel < 0) {
+      else if (channel < 0 && !custom) {
         const hint = closest(get("channel"), CHANNELS);
         problems.push(`${file}:${line}: channel '${get("channel")}'${hint ? ` (did you mean '${hint}'?)` : ""}; expected one of ${CHANNELS.join(", ")}`);
       } else if (!get("customer")) problems.push(`${file}:${line}: no customer id`);
       else {
         out.customer.push(get("customer")), out.time.push(time), out.channel.push(channel), out.category.push(get("category") || "relational");
+        if (custom) (out.channelName ??= [])[out.customer.length - 1] = get("channel");
       }
       if (problems.length >= 5) throw new InputError(problems.join("\n"));
     });
@@ -62,7 +67,12 @@ export function resolveExternalContacts(x: ExternalContacts, plan: CompiledPlan,
     const c = index.get(id), category = plan.names.categories.indexOf(x.category[i]);
     if (c === undefined) throw new InputError(`${x.source}: contact ${i + 1}: customer '${id}' is not in the population (ids run ${ids[0]} … ${ids[ids.length - 1]})`);
     if (category < 0) throw new InputError(`${x.source}: contact ${i + 1}: category '${x.category[i]}' is not one of the plan's: ${plan.names.categories.join(", ")}`);
-    out.push({ c, time: x.time[i], channel: x.channel[i], category });
+    const name = x.channelName?.[i], channel = x.channel[i] >= 0 ? x.channel[i] : plan.names.channels.indexOf(name ?? "");
+    if (channel < 0) {
+      const hint = closest(name ?? "", plan.names.channels);
+      throw new InputError(`${x.source}: contact ${i + 1}: channel '${name}'${hint ? ` (did you mean '${hint}'?)` : ""} is not one of the plan's: ${plan.names.channels.join(", ")}`);
+    }
+    out.push({ c, time: x.time[i], channel, category });
   });
   return out;
 }

@@ -8,6 +8,7 @@ import type { MiddlewareHandler } from "hono";
 import { accepts, limit } from "../guards.ts";
 import { Customer, CustomerBatch, CustomerParam, ErrorBody, EventBatch, EventResult, MAX_CUSTOMERS } from "../schemas.ts";
 import { ApiError } from "../../engine/live/errors.ts";
+import { closest, formatPath } from "../../engine/plan/errors.ts";
 import { customerState } from "../../engine/live/customer-state.ts";
 import type { LiveEvent } from "../../engine/live/driver.ts";
 
@@ -27,6 +28,16 @@ function arriving(driver: Deps["driver"]): MiddlewareHandler {
   };
 }
 
+/** Every event's channel must be one of the live plan's (built-in, or custom: issue 11 #11): 400 naming the first ones that are not. */
+function checkChannels(channels: readonly string[], events: { channel?: string }[], batch: boolean): void {
+  const problems = events.flatMap((e, i) => {
+    if (e.channel === undefined || channels.includes(e.channel)) return [];
+    const hint = closest(e.channel, channels);
+    return [{ path: batch ? ["body", "events", i, "channel"] : ["body", "channel"], message: `unknown channel '${e.channel}'${hint ? `; did you mean '${hint}'?` : ""} the live plan's channels are ${channels.join(", ")}` }];
+  }).slice(0, 20);
+  if (problems.length) throw new ApiError(400, problems.map((p) => `${formatPath(p.path)}: ${p.message}`).join("\n"), problems);
+}
+
 export function ingestRoutes(app: OpenAPIHono, { store, driver, clock }: Deps): void {
   app.openapi(createRoute({
     method: "post", path: "/v1/events", tags: ["events"],
@@ -39,6 +50,7 @@ export function ingestRoutes(app: OpenAPIHono, { store, driver, clock }: Deps): 
     const list = "events" in body ? body.events : [body];
     const now = clock.now();
     const events: LiveEvent[] = list.map((e) => ({ ...e, time: e.time === undefined ? now : minutes(e.time) }));
+    checkChannels(driver.plan.compiled.names.channels, list, "events" in body);
     const submitted = driver.submit(events);
     driver.commits.leave(c.get("arrival" as never));
     const results = await submitted;
@@ -86,7 +98,7 @@ export function ingestRoutes(app: OpenAPIHono, { store, driver, clock }: Deps): 
     const id = c.req.valid("param").id;
     const s = customerState(driver, id);
     if (!s) throw new ApiError(404, `no customer '${id}'`);
-    return c.json({ ...s, profile: profileView(s.row) , row: undefined }) as never;
+    return c.json({ ...s, profile: profileView(s.row, driver.plan.compiled.names.channels), row: undefined }) as never;
   });
 
   app.openapi(createRoute({
