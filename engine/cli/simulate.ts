@@ -48,7 +48,7 @@ export async function simulateCommand(args: string[]): Promise<number> {
     workers: intFlag(values.workers, "workers", defaultWorkers(), 1, 256),
     populationSpec: values.population,
     // contacts made outside the plan (meetings, store visits, other tools) count in its pressure rules
-    external: values.contacts !== undefined ? readExternalContacts(values.contacts as string) : undefined,
+    external: values.contacts !== undefined ? readExternalContacts(values.contacts as string, loaded.compiled.names.channels) : undefined,
     world: pop.world, // a history's learned calendar (seasonality) over the plan's world
     customers,
     days: intFlag(values.days, "days", pop.days ?? 365, 1, 3650),

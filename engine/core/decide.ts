@@ -396,7 +396,7 @@ export class Core {
       const day = Math.floor((time + this.plan.plan.timezone) / DAY);
       if (this.capacity.used(day, s.channel) >= ch.capacity) {
         const nextDay = (day + 1) * DAY - this.plan.plan.timezone + (ch.window ? ch.window[0] - t.tz[c] + this.plan.plan.timezone : 0);
-        const rule = `capacity:${CHANNELS[s.channel]}`;
+        const rule = `capacity:${this.plan.names.channels[s.channel]}`;
         if (deadline >= now && nextDay <= deadline && nextDay > now) {
           this.hold(c, send, instance);
           return this.sink.retry(c, send, nextDay, priority, deadline, instance, rule);

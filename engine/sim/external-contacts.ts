@@ -3,7 +3,7 @@
  * message — read from a CSV file so that a forecast counts them in the pressure rules exactly as the live
  * server does with posted `contact` events (docs/live.md): `time,customer,channel[,category]`, a header
  * line first; time ISO-8601 (UTC unless an offset is given), customer an id of the population, channel
- * one of email, sms, push, mail, call or a custom channel of the plan, category one of the plan's (default relational). A line that
+ * one of email, sms, push, mail, call or the plan's custom channels, category one of the plan's (default relational). A line that
  * cannot be used stops the run with the file, the line and what would be valid.
  */
 import { CHANNELS } from "../core/channels.ts";
@@ -11,20 +11,22 @@ import type { CompiledPlan } from "../core/compiled.ts";
 import { parseDate } from "../core/time.ts";
 import { closest } from "../plan/errors.ts";
 import { InputError } from "../plan/errors.ts";
-import { customNameProblem } from "../plan/custom-channels.ts";
 import { eachRecord } from "../../datasets/csv.ts";
 
 export interface ExternalContacts {
   customer: string[];
   time: number[];
-  channel: number[]; // index of a built-in channel; -1: a custom channel, named in `channelName` and resolved against the plan
-  channelName?: string[];
+  channel: number[]; // by index in the channel list the file was read with (the plan's: built-in, then custom)
   category: string[];
   source: string;
 }
 
-/** @example readExternalContacts("out/meetings.csv") */
-export function readExternalContacts(file: string): ExternalContacts {
+/**
+ * `channels`: the plan's channels by index (CompiledPlan.names.channels), so that its custom channels
+ * are accepted; the built-in ones by default.
+ * @example readExternalContacts("out/meetings.csv", loaded.compiled.names.channels)
+ */
+export function readExternalContacts(file: string, channels: readonly string[] = CHANNELS): ExternalContacts {
   const out: ExternalContacts = { customer: [], time: [], channel: [], category: [], source: file };
   let columns: Record<string, number> | null = null;
   const problems: string[] = [];
@@ -37,17 +39,14 @@ export function readExternalContacts(file: string): ExternalContacts {
         return;
       }
       const get = (k: string) => (columns![k] === undefined ? "" : (f[columns![k]] ?? "").trim());
-      const time = parseDate(get("time")), channel = CHANNELS.indexOf(get("channel") as typeof CHANNELS[number]);
-      // a name that may be a custom channel (issue 11 #11) is checked against the plan when the run starts
-      const custom = channel < 0 && !customNameProblem(get("channel")) && !closest(get("channel"), CHANNELS);
+      const time = parseDate(get("time")), channel = channels.indexOf(get("channel"));
       if (time === null) problems.push(`${file}:${line}: time '${get("time")}' is not a date such as 2026-03-02 or 2026-03-02T15:30+01:00`);
-      else if (channel < 0 && !custom) {
-        const hint = closest(get("channel"), CHANNELS);
-        problems.push(`${file}:${line}: channel '${get("channel")}'${hint ? ` (did you mean '${hint}'?)` : ""}; expected one of ${CHANNELS.join(", ")}`);
+      else if (channel < 0) {
+        const hint = closest(get("channel"), channels);
+        problems.push(`${file}:${line}: channel '${get("channel")}'${hint ? ` (did you mean '${hint}'?)` : ""}; expected one of ${channels.join(", ")}`);
       } else if (!get("customer")) problems.push(`${file}:${line}: no customer id`);
       else {
         out.customer.push(get("customer")), out.time.push(time), out.channel.push(channel), out.category.push(get("category") || "relational");
-        if (custom) (out.channelName ??= [])[out.customer.length - 1] = get("channel");
       }
       if (problems.length >= 5) throw new InputError(problems.join("\n"));
     });
@@ -67,12 +66,7 @@ export function resolveExternalContacts(x: ExternalContacts, plan: CompiledPlan,
     const c = index.get(id), category = plan.names.categories.indexOf(x.category[i]);
     if (c === undefined) throw new InputError(`${x.source}: contact ${i + 1}: customer '${id}' is not in the population (ids run ${ids[0]} … ${ids[ids.length - 1]})`);
     if (category < 0) throw new InputError(`${x.source}: contact ${i + 1}: category '${x.category[i]}' is not one of the plan's: ${plan.names.categories.join(", ")}`);
-    const name = x.channelName?.[i], channel = x.channel[i] >= 0 ? x.channel[i] : plan.names.channels.indexOf(name ?? "");
-    if (channel < 0) {
-      const hint = closest(name ?? "", plan.names.channels);
-      throw new InputError(`${x.source}: contact ${i + 1}: channel '${name}'${hint ? ` (did you mean '${hint}'?)` : ""} is not one of the plan's: ${plan.names.channels.join(", ")}`);
-    }
-    out.push({ c, time: x.time[i], channel, category });
+    out.push({ c, time: x.time[i], channel: x.channel[i], category });
   });
   return out;
 }
