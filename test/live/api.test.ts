@@ -207,6 +207,48 @@ describe("events and customers", () => {
   });
 });
 
+describe("custom channels", () => {
+  const CUSTOM = PLAN.replace("  sms: { window: always }\n", "  sms: { window: always }\n  in_app: { consent: attr.app_user, like: push, window: always }\n") + `  - id: cart
+    type: journey
+    trigger: { event: cart_abandoned }
+    reentry: always
+    steps:
+      - send: { channel: in_app, message: cart-nudge, category: promotional }
+`;
+
+  it("takes consent from the customer's attribute, delivers to the outbox under the channel's name, and names it in feedback", async () => {
+    const s = server();
+    await promote(s, CUSTOM); // its forecast simulates the custom channel too
+    const customers = [customer("C1", { attributes: { app_user: true } }), customer("C2", { attributes: { app_user: false } }), customer("C3")];
+    expect((await s.api("POST", "/v1/customers", { customers }, { key: s.keys.ingest })).status).toBe(200);
+    const cart = (id: string, h: number) => ({ id: `cart-${id}-${h}`, customer: id, type: "cart_abandoned", time: at(h) });
+    await s.api("POST", "/v1/events", { events: ["C1", "C2", "C3"].map((id) => cart(id, 1)) }, { key: s.keys.ingest });
+    const outbox = async () => (await s.api("GET", "/v1/outbox", undefined, { key: s.keys.ingest })).body.messages.map((m: { customer: string; channel: string; message: string; state: string }) => `${m.customer}:${m.channel}:${m.message}:${m.state}`);
+    expect(await outbox()).toEqual(["C1:in_app:cart-nudge:pending"]);
+    const d = (await s.api("GET", "/v1/decisions", undefined, { key: s.keys.analyst })).body.decisions;
+    expect(d.map((x: { customer: string; channel: string; status: string; rule: string }) => `${x.customer}:${x.channel}:${x.status}:${x.rule}`).sort())
+      .toEqual(["C1:in_app:sent:", "C2:in_app:suppressed:consent", "C3:in_app:suppressed:consent"]);
+    const profile = async (id: string) => (await s.api("GET", `/v1/customers/${id}`, undefined, { key: s.keys.analyst })).body.profile;
+    expect(await profile("C1")).toMatchObject({ consents: ["email", "sms", "in_app"], attributes: { app_user: true } });
+    // the stored row keeps the custom channel by name, so it outlives the plan's channel indices
+    const row = JSON.parse((s.store.query("SELECT state FROM customers WHERE id = 'C1'") as { state: string }[])[0].state);
+    expect(row.channels).toEqual({ in_app: 7 });
+
+    // feedback names the channel; a channel the live plan lacks is refused with the field and a hint
+    const bad = await s.api("POST", "/v1/events", { id: "u0", customer: "C1", type: "unsubscribed", channel: "in_ap", time: at(2) }, { key: s.keys.ingest });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toBe("body.channel: unknown channel 'in_ap'; did you mean 'in_app'? the live plan's channels are email, sms, push, mail, call, in_app");
+    expect((await s.api("POST", "/v1/events", { id: "u1", customer: "C1", type: "unsubscribed", channel: "in_app", time: at(2) }, { key: s.keys.ingest })).status).toBe(200);
+    expect((await profile("C1")).consents).toEqual(["email", "sms"]);
+    expect(await outbox()).toEqual(["C1:in_app:cart-nudge:cancelled"]);
+
+    // C2 installs the app: the attribute's new value is the consent
+    await s.api("POST", "/v1/customers", { customers: [{ id: "C2", attributes: { app_user: true } }] }, { key: s.keys.ingest });
+    await s.api("POST", "/v1/events", { events: [cart("C1", 3), cart("C2", 3)] }, { key: s.keys.ingest });
+    expect((await outbox()).sort()).toEqual(["C1:in_app:cart-nudge:cancelled", "C2:in_app:cart-nudge:pending"]);
+  });
+});
+
 describe("timers and control group", () => {
   it("a wait stored before a restart fires once after it", async () => {
     const db = tempDb();
