@@ -8,7 +8,7 @@
 import { CHANNELS } from "../core/channels.ts";
 import { DEFAULT_WORLD, type WorldModel, worldWith } from "../sim/world-model.ts";
 import { seasonalityProblems } from "../sim/time-profile.ts";
-import type { Path, Reporter } from "./errors.ts";
+import { closest, type Path, type Reporter } from "./errors.ts";
 import * as f from "./fields.ts";
 
 /** The validated section, as written (channel names as keys); applied by `applyWorld`. */
@@ -56,7 +56,12 @@ function num(r: Reporter, v: unknown, path: Path, g: Range): number {
 /** Validates `v` against the default value `d` at `path`; `pattern` is the path with channel names as "*". */
 function walk(r: Reporter, v: unknown, d: unknown, path: Path, pattern: string): unknown {
   if (pattern === "channels" || pattern === "consents") {
-    const o = f.object(r, v, path, CHANNELS) ?? {};
+    // world: holds the built-in channels' calibrated figures; a custom channel's are in its declaration
+    const custom = v && typeof v === "object" && !Array.isArray(v) ? Object.keys(v).filter((k) => !CHANNELS.includes(k as typeof CHANNELS[number]) && !closest(k, CHANNELS)) : [];
+    for (const k of custom) {
+      r.error([...path, k], `'${k}' is not a built-in channel: world.${pattern} sets ${CHANNELS.join(", ")}; a custom channel's ${pattern === "channels" ? "response goes in channels.<name>.response" : "consent share goes in channels.<name>.consentShare"} (docs/plan-format.md "Custom channels")`);
+    }
+    const o = f.object(r, v, path, [...CHANNELS, ...custom]) ?? {};
     for (const [name, x] of Object.entries(o)) {
       if (!CHANNELS.includes(name as typeof CHANNELS[number])) continue;
       if (pattern === "consents") num(r, x, [...path, name], SHARE);

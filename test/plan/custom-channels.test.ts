@@ -92,6 +92,7 @@ programs:`).replace("trigger: { event: signup }", "trigger: { event: signup, con
     ["an unknown like", ok.replace("like: push", "like: pushh"), /broken\.yaml:5: channels\.in_app\.like: expected one of email, sms, push, mail or call, got string "pushh"; did you mean 'push'\?/],
     ["an unknown response field", ok.replace("open: 0.12", "opens: 0.12"), /channels\.in_app\.response\.opens: unknown field 'opens'; did you mean 'open'\?/],
     ["a response share above 1", ok.replace("open: 0.12", "open: 12"), /broken\.yaml:7: channels\.in_app\.response\.open: expected a number from 0 to 1, got number 12/],
+    ["a custom channel's response under world:", ok + "world: { channels: { in_app: { open: 0.2 } } }\n", /world\.channels\.in_app: 'in_app' is not a built-in channel: world\.channels sets email, sms, push, mail, call; a custom channel's response goes in channels\.<name>\.response/],
     ["a response on a built-in channel", ok.replace("  email: {}", "  email: { response: { open: 0.3 } }"), /channels\.email\.response: unknown field 'response'/],
     ["a consent share out of range", ok.replace("like: push", "consentShare: 2"), /channels\.in_app\.consentShare: .*got number 2/],
     ["a send on an undeclared custom channel", ok.replace("channel: in_app, message", "channel: in_ap, message"), /programs\[0\]\.steps\[0\]\.send\.channel: expected one of email, sms, push, mail, call or in_app, got string "in_ap"; did you mean 'in_app'\?/],

@@ -66,7 +66,7 @@ describe("a plan's world: section", () => {
     ["negative peak factor", "world:\n  seasonality:\n    peaks: [{ name: x, start: \"11-01\", days: 3, factor: -1 }]", /world\.seasonality\.peaks\[0\]\.factor: expected a number ≥ 0, got number -1/],
     ["peak start", "world:\n  seasonality:\n    peaks: [{ name: x, start: \"Nov 1\", days: 3, factor: 2 }]", /peaks\[0\]\.start: expected a start "MM-DD" such as "11-24", or black-friday/],
     ["wrong number of hours", "world:\n  seasonality: { weekdays: [1, 1, 1] }", /world\.seasonality\.weekdays: expected 7 weights \(Monday … Sunday\), got 3/],
-    ["unknown channel", "world:\n  channels: { fax: { open: 0.1 } }", /world\.channels\.fax: unknown field 'fax'.*valid fields: email, sms, push, mail, call/],
+    ["unknown channel", "world:\n  channels: { fax: { open: 0.1 } }", /world\.channels\.fax: 'fax' is not a built-in channel: world\.channels sets email, sms, push, mail, call; a custom channel's response goes in channels\.<name>\.response/],
     ["channel field", "world:\n  channels: { sms: { clik: 0.1 } }", /world\.channels\.sms\.clik: unknown field 'clik'; did you mean 'click'\?/],
     ["a divisor of zero", "world: { fatigueScale: 0 }", /world\.fatigueScale: expected a number > 0, got number 0/],
     ["text for a number", "world: { discount: { gain: high } }", /world\.discount\.gain: expected a number ≥ 0, got string "high"/],
