@@ -2,7 +2,10 @@
  * JSON Schema (draft 2020-12) of plan files, for editors (YAML language servers read it). Written to
  * docs/plan.schema.json by `deno run -A engine/plan/schema.ts`; a test keeps the file in step.
  */
-import { CHANNELS } from "../core/channels.ts";
+import { CHANNELS, MAX_CHANNELS } from "../core/channels.ts";
+import { RESPONSE_FIELDS } from "./custom-channels.ts";
+
+const CHANNEL_PATTERN = "^[a-z][a-z0-9_]{0,31}$";
 import { EVENT_TYPES } from "../core/events.ts";
 import { pressureSchema } from "./pressure-rules.ts";
 import { worldSchema } from "./world-section.ts";
@@ -25,7 +28,7 @@ const send = {
   additionalProperties: false,
   required: ["channel", "message"],
   properties: {
-    channel: { enum: [...CHANNELS] },
+    channel: { type: "string", pattern: CHANNEL_PATTERN, description: `${CHANNELS.join(", ")} or a custom channel the plan declares` },
     message: { type: "string" },
     category: { type: "string" },
     offer: { type: "object", additionalProperties: false, properties: { discount: share } },
@@ -113,6 +116,20 @@ const channel = {
   },
 };
 
+/** A custom channel (engine/plan/custom-channels.ts): the channel fields, plus consent from an attribute, like:, consentShare and response. */
+const customChannel = {
+  type: "object",
+  additionalProperties: false,
+  required: ["consent"],
+  properties: {
+    ...channel.properties,
+    consent: { type: "string", pattern: "^(attr\\.[A-Za-z_][A-Za-z0-9_]*|none)$", description: "attr.<attribute> (a truthy customer attribute is the consent) or none" },
+    like: { enum: [...CHANNELS], description: "the built-in channel whose settings and response it starts from" },
+    consentShare: { type: "number", minimum: 0, maximum: 1, description: "synthetic customers: share with the attribute true" },
+    response: { type: "object", additionalProperties: false, properties: Object.fromEntries(RESPONSE_FIELDS.map((k) => [k, { type: "number", minimum: 0 }])) },
+  },
+};
+
 export const planSchema = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://cadence.invalid/plan.schema.json",
@@ -125,7 +142,12 @@ export const planSchema = {
     currency: { type: "string" },
     timezone: { type: ["string", "number"] },
     margin: { type: "number", minimum: 0, maximum: 1 },
-    channels: { type: "object", additionalProperties: false, properties: Object.fromEntries(CHANNELS.map((c) => [c, channel])) },
+    channels: {
+      type: "object", additionalProperties: false, properties: Object.fromEntries(CHANNELS.map((c) => [c, channel])),
+      // a built-in name matches `properties` only (a custom channel's schema would ask it for a consent attribute)
+      patternProperties: { [`^(?!(${CHANNELS.join("|")})$)[a-z][a-z0-9_]{0,31}$`]: customChannel }, maxProperties: MAX_CHANNELS,
+      description: "the built-in channels, and at most 11 custom ones (docs/plan-format.md \"Custom channels\")",
+    },
     categories: { type: "array", items: { type: "string" }, description: "extra message categories; at most 32 with the 3 defaults (transactional, relational, promotional)" },
     addressOnly: { type: "array", items: { type: "string" }, description: "categories that need a reachable address only, not the marketing opt-in (default: transactional)" },
     pressure: pressureSchema,
@@ -137,7 +159,7 @@ export const planSchema = {
     filter: {
       type: "object",
       additionalProperties: false,
-      properties: { channels: { type: "array", items: { enum: [...CHANNELS] } }, categories: { type: "array", items: { type: "string" } }, programs: { type: "array", items: { type: "string" } } },
+      properties: { channels: { type: "array", items: { type: "string", pattern: CHANNEL_PATTERN } }, categories: { type: "array", items: { type: "string" } }, programs: { type: "array", items: { type: "string" } } },
     },
   },
 };
