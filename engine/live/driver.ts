@@ -101,6 +101,7 @@ export class LiveDriver {
     this.core = new Core(compiled, this.table, liveSink({
       store: this.store, plan: compiled, planId: this.planRow?.id ?? 0, table: this.table, dirty: this.dirty,
       control: (c) => inControl(this.control, this.table.ids[c]), nowMs: () => this.clock.nowMs(), capacity: this.capacity,
+      onTimer: (time) => { if (time < this.addedTimerAt) this.addedTimerAt = time; },
     }), this.seed, this.capacity);
   }
 
@@ -282,12 +283,21 @@ export class LiveDriver {
     return fired;
   }
 
+  /** The earliest timer stored since fireBefore last reset it. */
+  private addedTimerAt = Infinity;
+
   private fireBefore(time: number, rank: number, customer: string): number {
     let n = 0;
     for (;;) {
       const due = this.store.dueTimers(time, rank, customer, TIMER_BATCH);
       if (!due.length) return n;
-      for (const r of due) {
+      for (let k = 0; k < due.length; k++) {
+        const r = due[k];
+        // a timer fired here may store one due before the rest of this batch (a held message's send at
+        // the window's opening, 15 minutes before another customer's wait ends): read the batch again
+        // then, so timers fire in (time, rank, customer) order as the simulator's queue pops them
+        if (k > 0 && this.addedTimerAt <= r.time) break;
+        if (k === 0) this.addedTimerAt = Infinity;
         this.store.deleteTimer(r.id);
         const c = this.slots.get(r.customer);
         n++;

@@ -24,6 +24,8 @@ export interface SinkContext {
   dirty: Set<number>;
   nowMs: () => number;
   capacity: CapacityState;
+  /** Told the time of every timer stored (the driver's timer loop re-reads when one lands before its batch's next). */
+  onTimer?: (time: number) => void;
 }
 
 
@@ -43,6 +45,7 @@ export function liveSink(x: SinkContext): ActionSink {
   const timer = (c: number, time: number, kind: number, a: number, b: number, d: number, e: number) => {
     x.dirty.add(c);
     store.addTimer({ time, kind, customer: table.ids[c], a, b, d, e });
+    x.onTimer?.(time);
   };
   return {
     send(c, send, time, priority) {

@@ -250,6 +250,30 @@ describe("custom channels", () => {
 });
 
 describe("timers and control group", () => {
+  it("a timer that stores one due before the rest of its batch lets that one fire first, at its own time", async () => {
+    const s = server();
+    await promote(s, `name: windowed
+timezone: "+00:00"
+channels:
+  email: { window: "07:00-22:00" }
+programs:
+  - id: welcome
+    type: journey
+    trigger: { event: signup }
+    steps:
+      - wait: 1d
+      - send: { channel: email, message: welcome, category: relational }
+`);
+    await s.api("POST", "/v1/customers", { customers: [customer("A", { timezone: 0 }), customer("B", { timezone: 0 })] }, { key: s.keys.ingest });
+    // A's wait ends at 06:41 next day, before the window: held until 07:00; B's ends at 07:15, in the same timer batch
+    await s.api("POST", "/v1/events", { id: "sa", customer: "A", type: "signup", time: at(6 + 41 / 60) }, { key: s.keys.ingest });
+    await s.api("POST", "/v1/events", { id: "sb", customer: "B", type: "signup", time: at(7.25) }, { key: s.keys.ingest });
+    await s.api("POST", "/v1/clock", { now: at(24 + 8) });
+    const d = (await s.api("GET", "/v1/decisions", undefined, { key: s.keys.analyst })).body.decisions;
+    expect(d.map((x: { customer: string; status: string; time: string }) => `${x.customer}:${x.status}:${x.time.slice(11, 16)}`).sort())
+      .toEqual(["A:delayed:06:41", "A:sent:07:00", "B:sent:07:15"]); // A's was sent at 07:15 when the batch ran on
+  });
+
   it("a wait stored before a restart fires once after it", async () => {
     const db = tempDb();
     const a = server({ db });
