@@ -10,36 +10,29 @@ import { uniform } from "../core/hash.ts";
  * The run-level stream: seedrandom (ARC4) turns the user's seed into the 32-bit key of every
  * per-customer stream, so nearby seeds (1, 2, 3…) give unrelated worlds.
  */
-export function worldSeed(seed: number): number {
-  return seedrandom(`cadence-world:${seed}`).int32() >>> 0;
+export function worldSeed(seed: number, salt = ""): number {
+  return seedrandom(`cadence-world:${seed}${salt}`).int32() >>> 0;
 }
 
 export const ORGANIC = 1, RESPONSE = 2, TRAITS = 3, SIGNUP = 4, CART = 5, VISIT = 6, ALERT = 7, MOVE = 8;
-/**
- * Responses to custom channels' messages (issue 11 #11) draw from their own stream, so adding a custom
- * channel to a plan leaves every draw of the built-in channels' responses as it was. Its purpose number
- * is far from the fixed-fact hashes of engine/sim/world.ts (9, 10 + channel); counters are allocated on
- * first use, so runs without custom channels carry nothing more.
- */
-export const CUSTOM_RESPONSE = 32;
 
 export class Streams {
   private readonly counters: Uint32Array[] = [];
   readonly seed: number;
-  constructor(seed: number, readonly size: number) {
-    this.seed = worldSeed(seed);
-    for (let p = 0; p <= MOVE; p++) this.counters.push(new Uint32Array(size));
+  /**
+   * `salt` gives an independent family of streams: the custom channels' responses (issue 11 #11) use
+   * `new Streams(world seed, n, ":custom-channels")` and only its RESPONSE stream, so adding a custom
+   * channel to a plan leaves every draw of the built-in channels as it was (engine/sim/world.ts).
+   */
+  constructor(seed: number, readonly size: number, salt = "", purposes = MOVE) {
+    this.seed = worldSeed(seed, salt);
+    for (let p = 0; p <= purposes; p++) this.counters.push(new Uint32Array(size));
   }
 
   /** Next uniform in (0, 1) for customer c (hashed key) in one purpose. */
   u(c: number, key: number, purpose: number): number {
-    const n = (purpose === CUSTOM_RESPONSE ? this.customCounters() : this.counters[purpose])[c]++;
+    const n = this.counters[purpose][c]++;
     return uniform(this.seed, key, purpose, n);
-  }
-
-  private custom: Uint32Array | null = null;
-  private customCounters(): Uint32Array {
-    return this.custom ??= new Uint32Array(this.size);
   }
 
   exp(c: number, key: number, purpose: number, mean: number): number {

@@ -31,7 +31,7 @@ import type { EventQueue } from "./event-queue.ts";
 import * as K from "./kinds.ts";
 import type { Metrics } from "./metrics.ts";
 import type { Population } from "./population.ts";
-import { ALERT, CART, CUSTOM_RESPONSE, MOVE, ORGANIC, RESPONSE, type Streams, VISIT } from "./random.ts";
+import { ALERT, CART, MOVE, ORGANIC, RESPONSE, Streams, VISIT } from "./random.ts";
 import type { Recorder } from "./recorder.ts";
 import { type ChannelResponse, discountResponse, fatigueDamp, fatigueOptOut, type WorldModel } from "./world-model.ts";
 import { type WorldCounters, worldCounters } from "./world-metrics.ts";
@@ -71,11 +71,15 @@ export class World {
   private repAt = 0;
   /** Response figures by channel index: the world's built-in five, then the plan's custom channels. */
   private readonly responses: ChannelResponse[];
+  /** The custom channels' response streams (engine/sim/random.ts), independent of the built-in ones'. */
+  private readonly customRnd: Streams | null;
 
   constructor(private readonly d: WorldDriver) {
     const plan = d.plan;
     this.responses = channelResponses(plan, d.model);
-    if (plan.channels.length > BUILTIN_CHANNELS) grantCustomConsents(plan, d.population.table, d.streams.seed);
+    const custom = plan.channels.length > BUILTIN_CHANNELS;
+    if (custom) grantCustomConsents(plan, d.population.table, d.streams.seed);
+    this.customRnd = custom ? new Streams(d.streams.seed, d.streams.size, ":custom-channels", RESPONSE) : null;
     this.halfLife = d.model.fatigueHalfLifeDays * DAY;
     const listens = (e: number) => plan.triggers[e].length + plan.exits[e].length + plan.resumes[e].length > 0;
     this.alerts = listens(EV_BACK_IN_STOCK), this.moves = listens(EV_MOVED), this.renewals = listens(EV_SUBSCRIPTION_EXPIRING);
@@ -147,7 +151,8 @@ export class World {
     const s = plan.sends[send], ch = plan.channels[s.channel]!, key = table.key[c], wc = this.counters;
     const r = this.responses[s.channel], transactional = plan.addressOnly[s.category] === 1;
     // a custom channel draws from its own stream and is damped by its own figures (engine/sim/custom-channels.ts)
-    const custom = s.channel >= BUILTIN_CHANNELS, P = custom ? CUSTOM_RESPONSE : RESPONSE, rc = custom ? r : s.channel;
+    const custom = s.channel >= BUILTIN_CHANNELS, rc = custom ? r : s.channel;
+    const R = custom ? this.customRnd! : rnd; // the custom channels' own streams
     const decayed = traits.fatigue[c] * Math.pow(0.5, (time - traits.fatigueAt[c]) / this.halfLife);
     // a transactional message is expected: it neither tires nor annoys (docs/world-model.md)
     const f = transactional ? decayed : decayed + r.fatigueWeight * traits.sensitivity[c];
@@ -157,7 +162,7 @@ export class World {
       if (ch.consent >= 0) table.reach[c] &= ~consentBit(ch.consent), table.consent[c] &= ~consentBit(ch.consent);
       return;
     }
-    if (rnd.u(c, key, P) >= r.deliver) return void wc.bounces++; // soft bounce
+    if (R.u(c, key, RESPONSE) >= r.deliver) return void wc.bounces++; // soft bounce
     const delivered = time + ch.latency, day = this.d.dayOf(time);
     metrics.delivered++, metrics.daily.delivered[day]++, metrics.channels[s.channel].delivered++;
     this.d.recorder?.event(delivered, c, EV_DELIVERED, s.channel, s.program, send, 0);
@@ -170,50 +175,50 @@ export class World {
         q.push(delivered + 1, K.K_OPENED, c, send, 1); // the mail client fetches every image, inbox or not
       }
     }
-    if (inbox < 1 && rnd.u(c, key, P) >= inbox) return void wc.spam++;
+    if (inbox < 1 && R.u(c, key, RESPONSE) >= inbox) return void wc.spam++;
     wc.inbox++;
     if (transactional) {
       wc.transactional++;
-      if (rnd.u(c, key, P) < Math.min(0.98, w.transactionalOpen * aff)) {
-        q.push(delivered + Math.round(rnd.exp(c, key, P, r.openDelay)), K.K_OPENED, c, send);
+      if (R.u(c, key, RESPONSE) < Math.min(0.98, w.transactionalOpen * aff)) {
+        q.push(delivered + Math.round(R.exp(c, key, RESPONSE, r.openDelay)), K.K_OPENED, c, send);
       }
       return;
     }
     const damp = fatigueDamp(w, rc, f), rel = this.relevance(send);
     const optOut = fatigueOptOut(w, rc, f) / Math.sqrt(rel);
-    if (rnd.u(c, key, P) < r.unsubscribe * optOut) {
+    if (R.u(c, key, RESPONSE) < r.unsubscribe * optOut) {
       q.push(delivered + 60, K.K_UNSUBSCRIBED, c, send);
-    } else if (rnd.u(c, key, P) < r.complain * optOut) {
+    } else if (R.u(c, key, RESPONSE) < r.complain * optOut) {
       q.push(delivered + 60, K.K_COMPLAINED, c, send);
     }
-    if (rnd.u(c, key, P) < w.leaveRate * (f / w.fatigueScale) ** 2) q.push(delivered + DAY, K.K_LEAVE, c);
+    if (R.u(c, key, RESPONSE) < w.leaveRate * (f / w.fatigueScale) ** 2) q.push(delivered + DAY, K.K_LEAVE, c);
     const weekday = this.time.weekday(delivered, table.tz[c]); // the benchmarks average over the week
     const pOpen = Math.min(0.98, (r.open / inbox) * this.openBoost(send) * Math.sqrt(rel) * aff * damp * weekday);
     const movable = this.movable(c, time), boost = discountResponse(w, s.discount);
-    if (rnd.u(c, key, P) < pOpen) {
-      const opened = delivered + Math.round(rnd.exp(c, key, P, r.openDelay));
+    if (R.u(c, key, RESPONSE) < pOpen) {
+      const opened = delivered + Math.round(R.exp(c, key, RESPONSE, r.openDelay));
       q.push(opened, K.K_OPENED, c, send);
       if (s.discount > 0) traits.offerSend[c] = send + 1, traits.offerUntil[c] = opened + w.discount.validDays * DAY;
-      if (rnd.u(c, key, P) < Math.min(0.95, r.click * Math.sqrt(rel) * damp)) {
+      if (R.u(c, key, RESPONSE) < Math.min(0.95, r.click * Math.sqrt(rel) * damp)) {
         const came = opened + 2;
-        if (rnd.u(c, key, P) < r.tracked) q.push(came, K.K_CLICKED, c, send);
+        if (R.u(c, key, RESPONSE) < r.tracked) q.push(came, K.K_CLICKED, c, send);
         else q.push(came, K.K_VISIT, c, 1);
         wc.visits++, wc.programs[s.program].visits++;
         traits.cameSend[c] = send + 1, traits.cameUntil[c] = came + w.attributionDays * DAY;
         const due = traits.dueAt[c];
         const pending = traits.alive[c] && !traits.absorbed[c] && due > came && due - came <= w.pullForwardDays * DAY;
         const p = pending ? w.pullForwardConvert : Math.min(0.9, r.convert * rel * movable * boost);
-        if (rnd.u(c, key, P) < p) {
-          const value = rnd.gamma(c, key, P, w.spend.p, traits.spend[c]);
+        if (R.u(c, key, RESPONSE) < p) {
+          const value = R.gamma(c, key, RESPONSE, w.spend.p, traits.spend[c]);
           if (pending) traits.absorbed[c] = 1; // the purchase already due happens now, because of the message
-          q.push(came + Math.round(rnd.exp(c, key, P, w.conversionDelay)), K.K_MESSAGE_PURCHASE, c, send, pending ? -value : value);
+          q.push(came + Math.round(R.exp(c, key, RESPONSE, w.conversionDelay)), K.K_MESSAGE_PURCHASE, c, send, pending ? -value : value);
         }
         return;
       }
     }
-    if (rnd.u(c, key, P) < r.lift * aff * rel * damp * movable * boost) {
-      const value = rnd.gamma(c, key, P, w.spend.p, traits.spend[c]);
-      q.push(delivered + Math.round(rnd.exp(c, key, P, w.liftDays * DAY)), K.K_MESSAGE_PURCHASE, c, send, value);
+    if (R.u(c, key, RESPONSE) < r.lift * aff * rel * damp * movable * boost) {
+      const value = R.gamma(c, key, RESPONSE, w.spend.p, traits.spend[c]);
+      q.push(delivered + Math.round(R.exp(c, key, RESPONSE, w.liftDays * DAY)), K.K_MESSAGE_PURCHASE, c, send, value);
     }
   }
 
