@@ -3,6 +3,9 @@ import { parseDate } from "../../engine/core/time.ts";
 import { parsePlan } from "../../engine/plan/load.ts";
 import { importHistory } from "../../datasets/import.ts";
 import { backtest } from "../../engine/backtest/replay.ts";
+import { extractFromHistory } from "../../engine/backtest/extract.ts";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { runPlan } from "../../engine/sim/run.ts";
 import { historyPopulation } from "../../engine/sim/history-population.ts";
 import { tempDir } from "../datasets/temp-files.ts";
@@ -41,6 +44,12 @@ customers: { file: cust.csv, columns: { id: id, signup: created, emailConsent: m
       { program: "thanks", channel: "store_voucher", status: "sent", count: 2 },
       { program: "thanks", channel: "store_voucher", status: "suppressed", count: 2 },
     ]);
+  });
+
+  it("extract: the day's lists name the custom channel, one file per program and channel", () => {
+    const out = extractFromHistory(plan, importHistory(config), parseDate("2024-03-02")!, join(t.dir, "lists"));
+    expect(out.files.map((f) => [f.program, f.channel, f.messages])).toEqual([["thanks", "store_voucher", 1]]);
+    expect(readFileSync(out.files[0].file, "utf8")).toContain(",store_voucher,");
   });
 
   it("simulation on the history population: the file's attribute, not a draw, is the consent", () => {
