@@ -7,12 +7,14 @@
 import { BUILTIN_CHANNELS, consentBit } from "../core/channels.ts";
 import type { CompiledPlan } from "../core/compiled.ts";
 import type { CustomerTable } from "../core/customer-table.ts";
-import { uniform } from "../core/hash.ts";
+import { hashString, uniform } from "../core/hash.ts";
 import { truthy } from "../core/truthy.ts";
 import type { ChannelResponse, WorldModel } from "./world-model.ts";
 
 // hash purposes of fixed facts per (customer, custom channel): far from the streams' and world.ts's
-const CONSENT_DRAW = 64, AFFINITY_DRAW = 96;
+const CONSENT_DRAW = 64, AFFINITY_DRAW = 96, DEAD_DRAW = 100;
+// the attributes drawn here (not read from a customers file), by table, with the share they were drawn with
+const DRAWN = new WeakMap<CustomerTable, Map<string, number>>();
 
 /** The response figures of every channel of the plan, by channel index: the world's five, then the plan's custom ones. */
 export function channelResponses(plan: CompiledPlan, w: WorldModel): ChannelResponse[] {
@@ -28,7 +30,9 @@ export function channelResponses(plan: CompiledPlan, w: WorldModel): ChannelResp
  * population has the attribute (a history's customers file), a truthy value is consent and a working
  * address; where it has not (the synthetic population), the attribute is drawn true with the channel's
  * `consentShare` and stored, so plans read it as attr.<name> like any other attribute. Idempotent: the
- * baseline run and the plan's run of one population get the same bits.
+ * baseline run and the plan's run of one population get the same bits; a table run again by a plan
+ * that draws the attribute with another share gets it drawn again (the draws are fixed facts per
+ * customer, so a higher share adds customers and keeps the others).
  * @example grantCustomConsents(loaded.compiled, population.table, worldSeed(7))
  */
 export function grantCustomConsents(plan: CompiledPlan, table: CustomerTable, seed: number): void {
@@ -39,9 +43,13 @@ export function grantCustomConsents(plan: CompiledPlan, table: CustomerTable, se
       continue;
     }
     let values = table.attrs.get(custom.attribute);
-    if (!values) {
+    const drawn = DRAWN.get(table) ?? new Map<string, number>();
+    if (!values || drawn.get(custom.attribute) !== undefined && drawn.get(custom.attribute) !== custom.consentShare) {
       table.attrs.set(custom.attribute, values = new Array(table.size));
-      for (let c = 0; c < table.size; c++) values[c] = uniform(seed, table.key[c], CONSENT_DRAW + ch, 0) < custom.consentShare;
+      // keyed by the attribute's name, not the channel's index: plans compared together draw the same app users
+      const name = hashString(custom.attribute);
+      for (let c = 0; c < table.size; c++) values[c] = uniform(seed, table.key[c], CONSENT_DRAW, name) < custom.consentShare;
+      DRAWN.set(table, drawn.set(custom.attribute, custom.consentShare));
     }
     for (let c = 0; c < table.size; c++) {
       if (truthy(values[c] ?? null)) table.consent[c] |= bit, table.consent0[c] |= bit, table.reach[c] |= bit;
@@ -50,13 +58,19 @@ export function grantCustomConsents(plan: CompiledPlan, table: CustomerTable, se
   }
 }
 
+/** Uniform deciding whether the customer's address on a custom channel is dead (its `hardBounce`), by channel name. */
+export function customDeadAddress(seed: number, key: number, name: number): number {
+  return uniform(seed, key, DEAD_DRAW, name);
+}
+
 /**
  * A customer's affinity for a custom channel: log-normal with the world's spread and mean 1, as the
  * built-in channels' (engine/sim/population.ts), from a hash rather than the TRAITS stream, whose draw
- * order is part of every population's identity.
+ * order is part of every population's identity. `name`: hashString of the channel's name, so a channel
+ * keeps its affinities whatever its index in a plan.
  */
-export function customAffinity(seed: number, key: number, channel: number, sigma: number): number {
-  const u1 = uniform(seed, key, AFFINITY_DRAW + channel, 0), u2 = uniform(seed, key, AFFINITY_DRAW + channel, 1);
+export function customAffinity(seed: number, key: number, name: number, sigma: number): number {
+  const u1 = uniform(seed, key, AFFINITY_DRAW, name), u2 = uniform(seed, key, AFFINITY_DRAW + 1, name);
   const z = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
   return Math.exp(sigma * z - sigma ** 2 / 2);
 }

@@ -6,9 +6,9 @@
  * which passes them to the core. It never makes a plan decision.
  */
 import { BUILTIN_CHANNELS, CHANNELS, consentBit, EMAIL } from "../core/channels.ts";
-import { channelResponses, customAffinity, grantCustomConsents } from "./custom-channels.ts";
+import { channelResponses, customAffinity, customDeadAddress, grantCustomConsents } from "./custom-channels.ts";
 import { NEVER } from "../core/customer-table.ts";
-import { uniform } from "../core/hash.ts";
+import { hashString, uniform } from "../core/hash.ts";
 import type { CompiledPlan } from "../core/compiled.ts";
 import {
   EV_BACK_IN_STOCK,
@@ -73,12 +73,14 @@ export class World {
   private readonly responses: ChannelResponse[];
   /** The custom channels' response streams (engine/sim/random.ts), independent of the built-in ones'. */
   private readonly customRnd: Streams | null;
+  private readonly nameHash: number[]; // hashString of each channel's name (custom channels' affinity draws)
 
   constructor(private readonly d: WorldDriver) {
     const plan = d.plan;
     this.responses = channelResponses(plan, d.model);
     const custom = plan.channels.length > BUILTIN_CHANNELS;
     if (custom) grantCustomConsents(plan, d.population.table, d.streams.seed);
+    this.nameHash = plan.names.channels.map(hashString);
     this.customRnd = custom ? new Streams(d.streams.seed, d.streams.size, ":custom-channels", RESPONSE) : null;
     this.halfLife = d.model.fatigueHalfLifeDays * DAY;
     const listens = (e: number) => plan.triggers[e].length + plan.exits[e].length + plan.resumes[e].length > 0;
@@ -157,7 +159,8 @@ export class World {
     // a transactional message is expected: it neither tires nor annoys (docs/world-model.md)
     const f = transactional ? decayed : decayed + r.fatigueWeight * traits.sensitivity[c];
     traits.fatigue[c] = f, traits.fatigueAt[c] = time;
-    if (r.hardBounce > 0 && uniform(rnd.seed, key, DEAD_ADDRESS + s.channel, 0) < r.hardBounce) {
+    const dead = r.hardBounce > 0 && (custom ? customDeadAddress(rnd.seed, key, this.nameHash[s.channel]) : uniform(rnd.seed, key, DEAD_ADDRESS + s.channel, 0)) < r.hardBounce;
+    if (dead) {
       wc.bounces++, wc.hardBounces++; // a dead address: its first send bounces and the channel is lost for good
       if (ch.consent >= 0) table.reach[c] &= ~consentBit(ch.consent), table.consent[c] &= ~consentBit(ch.consent);
       return;
@@ -166,7 +169,7 @@ export class World {
     const delivered = time + ch.latency, day = this.d.dayOf(time);
     metrics.delivered++, metrics.daily.delivered[day]++, metrics.channels[s.channel].delivered++;
     this.d.recorder?.event(delivered, c, EV_DELIVERED, s.channel, s.program, send, 0);
-    const aff = custom ? customAffinity(rnd.seed, key, s.channel, w.affinitySigma) : traits.affinity[c * CHANNELS.length + s.channel];
+    const aff = custom ? customAffinity(rnd.seed, key, this.nameHash[s.channel], w.affinitySigma) : traits.affinity[c * CHANNELS.length + s.channel];
     let inbox = r.inbox;
     if (s.channel === EMAIL) {
       inbox = this.inbox(time);

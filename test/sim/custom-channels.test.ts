@@ -154,6 +154,24 @@ programs:
     for (const k of ["contacts", "delivered", "opens", "clicks", "conversions", "revenue", "unsubscribes", "complaints", "incrementalRevenue"] as const) expect(b[k], k).toBe(a[k]);
   });
 
+  it("keeps a custom channel's consenting customers and responses whatever its place among the plan's channels", () => {
+    const one = `name: n
+channels:
+  in_app: { consent: attr.app_user, like: push, window: always }
+programs:
+  - { id: offer, type: campaign, schedule: { weekly: [mon], at: "09:00" }, audience: "true", send: { channel: in_app, message: offer } }
+`;
+    // the same channel declared second, after another custom channel nothing sends on
+    const two = one.replace("channels:\n", "channels:\n  kiosk: { consent: attr.kiosk_user }\n");
+    const o2 = { customers: 1500, days: 42, seed: 5, record: true };
+    const a = runPlan(plan(one), o2), b = runPlan(plan(two), o2);
+    expect(a.run.plan.names.channels.indexOf("in_app")).toBe(5);
+    expect(b.run.plan.names.channels.indexOf("in_app")).toBe(6);
+    expect(b.run.population.table.attrs.get("app_user")).toEqual(a.run.population.table.attrs.get("app_user"));
+    for (const k of ["contacts", "delivered", "opens", "clicks", "conversions", "revenue", "unsubscribes"] as const) expect(b.summary[k], k).toBe(a.summary[k]);
+    expect(a.summary.opens).toBeGreaterThan(50);
+  });
+
   it("simulates scenarios/custom-channels.yaml, using both custom channels", () => {
     const s = runPlan(loadPlan("scenarios/custom-channels.yaml"), { customers: 2000, days: 90, seed: 2 }).summary;
     expect(s.contactsByChannel.in_app).toBeGreaterThan(500);
