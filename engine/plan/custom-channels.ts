@@ -49,8 +49,9 @@ export function customNameProblem(name: string): string | null {
 }
 
 /**
- * Validates one custom channel's declaration (its settings are read by the caller, with `d` as their
- * defaults); returns what only a custom channel has, or null when the name cannot be a custom channel.
+ * Validates what only a custom channel declares (consent, like, consentShare, response); returns it
+ * with the defaults of its settings (`like:`'s from `builtin`, else the neutral ones), which the caller
+ * reads as for a built-in channel; null when the name cannot be a custom channel.
  * @example validateCustomChannel(r, "in_app", { consent: "attr.app_user", like: "push" }, ["channels", "in_app"], 5, CHANNEL_DEFAULTS)
  */
 export function validateCustomChannel(
@@ -62,7 +63,10 @@ export function validateCustomChannel(
     return null;
   }
   const problem = customNameProblem(name);
-  if (problem) return void r.error(path, problem), null;
+  if (problem) {
+    r.error(path, problem);
+    return null;
+  }
   if (index >= MAX_CHANNELS) {
     r.error(path, `too many channels: '${name}' would be number ${index + 1}; a plan has at most ${MAX_CHANNELS - BUILTIN_CHANNELS} custom channels beside the ${BUILTIN_CHANNELS} built-in ones, because consents are a bit per channel in 16 bits`);
     return null;
@@ -75,8 +79,8 @@ export function validateCustomChannel(
   }
   const like = c.like === undefined ? null : f.choice(r, c.like, [...path, "like"], CHANNELS, "push");
   const li = like === null ? -1 : CHANNELS.indexOf(like);
-  const base = li >= 0 ? { ...DEFAULT_WORLD.channels[li] } as unknown as Record<string, number> : { ...CUSTOM_DEFAULTS.response };
-  const response: Record<string, number> = base;
+  // the calibrated figures of the channel it is like (docs/world-model.md), else the neutral ones, then the plan's
+  const response: Record<string, number> = li >= 0 ? { ...DEFAULT_WORLD.channels[li] } as unknown as Record<string, number> : { ...CUSTOM_DEFAULTS.response };
   if (c.response !== undefined) {
     const o = f.object(r, c.response, [...path, "response"], RESPONSE_FIELDS) ?? {};
     for (const [k, v] of Object.entries(o)) {
