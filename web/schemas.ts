@@ -50,7 +50,8 @@ export const Customer = z.object({
   id: z.string().min(1).max(200),
   timezone: tz.optional().openapi({ description: "UTC offset: minutes, or ±HH:MM" }),
   signup: isoTime.optional(),
-  consents: z.array(z.enum(CHANNELS)).optional().openapi({ description: "channels the customer agreed to be contacted on" }),
+  consents: z.array(z.enum(CHANNELS, { message: `expected a built-in channel: ${CHANNELS.join(", ")}; a custom channel's consent comes from the attribute its plan names (attributes)` }))
+    .optional().openapi({ description: "built-in channels the customer agreed to be contacted on (custom channels: from `attributes`)" }),
   orders: z.number().int().min(0).optional(),
   revenue: z.number().min(0).optional(),
   lastPurchase: isoTime.nullable().optional(),
