@@ -13,7 +13,7 @@
  */
 import type { CompiledPlan, CompiledProgram } from "./compiled.ts";
 import { OP_BRANCH, OP_END, OP_SEND, OP_SPLIT, OP_WAIT, OP_WAITFOR } from "./compiled.ts";
-import { CHANNELS, consentBit } from "./channels.ts";
+import { consentBit } from "./channels.ts";
 import { type ExprCtx, newCtx } from "./context.ts";
 import { type CustomerTable, NEVER } from "./customer-table.ts";
 import { type CoreEvent, EV_CLICKED, EV_COMPLAINED, EV_INACTIVE, EV_OPENED, EV_PURCHASE, EV_UNSUBSCRIBED, EV_VISIT } from "./events.ts";
