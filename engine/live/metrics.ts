@@ -44,7 +44,9 @@ export function difference(a: { n: number; mean: number; variance: number }, b: 
 
 export function liveMetrics(store: Store, driver: LiveDriver) {
   const plan = driver.planRow;
-  if (!plan) return { plan: null, message: "no plan is live" };
+  // delivery states of the whole outbox: `unknown` messages wait for an operator (docs/live.md, "Delivery")
+  const delivery = { pending: 0, sending: 0, delivered: 0, unknown: 0, dead: 0, cancelled: 0, ...store.outboxCounts() };
+  if (!plan) return { plan: null, message: "no plan is live", delivery };
   const since = plan.promoted ?? 0;
   const dec = store.query<{ program: string; control: number; status: string; rule: string; n: number }>(
     "SELECT program, control, status, rule, count(*) AS n FROM decisions WHERE plan = ? GROUP BY program, control, status, rule", plan.id,
@@ -81,6 +83,7 @@ export function liveMetrics(store: Store, driver: LiveDriver) {
   return {
     plan: { id: plan.id, name: plan.name, hash: plan.hash, engine: plan.engine, state: plan.state, promoted: formatTime(since) },
     controlShare: driver.control.share,
+    delivery,
     total: {
       treated: group(0),
       control: group(1),

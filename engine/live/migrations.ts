@@ -53,4 +53,10 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE decisions ADD COLUMN why TEXT NOT NULL DEFAULT '';
   `,
+  // 5: delivery states `sending` and `unknown` (engine/live/webhook.ts): a message a crash left in
+  // flight under the old scheme (pending with an in-flight mark) is now `sending`, which the next start
+  // turns into `unknown` instead of resending it
+  `
+  UPDATE outbox SET state = 'sending' WHERE state = 'pending' AND sending > 0;
+  `,
 ];

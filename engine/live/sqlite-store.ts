@@ -237,31 +237,47 @@ export class SqliteStore implements Store {
     const { next_attempt, last_error, ...rest } = r;
     return { ...rest, nextAttempt: next_attempt, lastError: last_error } as OutboxRow;
   }
-  outbox(after: number, limit: number): OutboxRow[] {
-    return this.all<Row>("SELECT * FROM outbox WHERE id > ? ORDER BY id LIMIT ?", after, limit).map(SqliteStore.outboxRow);
+  outbox(after: number, limit: number, state?: DeliveryState): OutboxRow[] {
+    return (state
+      ? this.all<Row>("SELECT * FROM outbox WHERE id > ? AND state = ? ORDER BY id LIMIT ?", after, state, limit)
+      : this.all<Row>("SELECT * FROM outbox WHERE id > ? ORDER BY id LIMIT ?", after, limit)).map(SqliteStore.outboxRow);
+  }
+  outboxMessage(id: number): OutboxRow | null {
+    const r = this.get<Row>("SELECT * FROM outbox WHERE id = ?", id);
+    return r ? SqliteStore.outboxRow(r) : null;
+  }
+  outboxCounts(): Partial<Record<DeliveryState, number>> {
+    const rows = this.all<{ state: DeliveryState; n: number }>("SELECT state, count(*) AS n FROM outbox GROUP BY state");
+    return Object.fromEntries(rows.map((r) => [r.state, r.n]));
+  }
+  outboxCount(state: DeliveryState): number {
+    return Number(this.get<Row>("SELECT count(*) AS n FROM outbox WHERE state = ?", state)!.n);
   }
   deliverable(nowMs: number, limit: number): OutboxRow[] {
-    return this.all<Row>("SELECT * FROM outbox WHERE state = 'pending' AND next_attempt <= ? AND sending = 0 ORDER BY id LIMIT ?", nowMs, limit)
+    return this.all<Row>("SELECT * FROM outbox WHERE state = 'pending' AND next_attempt <= ? ORDER BY id LIMIT ?", nowMs, limit)
       .map(SqliteStore.outboxRow);
   }
   markSending(ids: number[]): void {
-    for (const id of ids) this.run("UPDATE outbox SET sending = attempts + 1 WHERE id = ? AND state = 'pending'", id);
+    for (const id of ids) this.run("UPDATE outbox SET state = 'sending', sending = attempts + 1 WHERE id = ? AND state = 'pending'", id);
   }
   inFlight(): OutboxRow[] {
-    return this.all<Row>("SELECT * FROM outbox WHERE sending > 0 ORDER BY id").map(SqliteStore.outboxRow);
+    return this.all<Row>("SELECT * FROM outbox WHERE state = 'sending' ORDER BY id").map(SqliteStore.outboxRow);
   }
   clearSending(id: number): void {
     this.run("UPDATE outbox SET sending = 0 WHERE id = ?", id);
   }
-  setDelivery(id: number, state: DeliveryState, attempts: number, nextAttempt: number, lastError: string): boolean {
-    // the row may have been cancelled (unsubscribe) or erased meanwhile: only a pending row moves on
+  setDelivery(id: number, state: DeliveryState, attempts: number, nextAttempt: number, lastError: string, from: DeliveryState = "sending"): boolean {
+    // the row may have been cancelled (unsubscribe) or erased meanwhile: only a row still in `from` moves on
     return this.run(
-      "UPDATE outbox SET state = ?, attempts = ?, next_attempt = ?, last_error = ?, sending = 0 WHERE id = ? AND state = 'pending'",
-      state, attempts, nextAttempt, lastError, id,
+      "UPDATE outbox SET state = ?, attempts = ?, next_attempt = ?, last_error = ?, sending = 0 WHERE id = ? AND state = ?",
+      state, attempts, nextAttempt, lastError, id, from,
     ) > 0;
   }
   cancelPending(customer: string, channel: string): number {
-    return this.run("UPDATE outbox SET state = 'cancelled', last_error = 'opted out' WHERE customer = ? AND channel = ? AND state = 'pending'", customer, channel);
+    return this.run(
+      "UPDATE outbox SET state = 'cancelled', last_error = 'opted out' WHERE customer = ? AND channel = ? AND state IN ('pending', 'sending', 'unknown')",
+      customer, channel,
+    );
   }
 
   query<T>(sql: string, ...params: (string | number | null)[]): T[] {

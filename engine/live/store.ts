@@ -90,7 +90,12 @@ export interface DecisionRow {
   why: string; // the decision in words: for a suppression or deferral, the rule and the figures it compared
 }
 
-export const DELIVERY_STATES = ["pending", "delivered", "dead", "cancelled"] as const;
+/**
+ * pending → sending (committed before the POST) → delivered | pending (definite failure: retried) | dead |
+ * unknown (the POST may have reached the receiver: a crash while sending, a timeout, a reset). An
+ * unknown message is never resent automatically; an operator redelivers or resolves it (docs/live.md).
+ */
+export const DELIVERY_STATES = ["pending", "sending", "delivered", "unknown", "dead", "cancelled"] as const;
 export type DeliveryState = typeof DELIVERY_STATES[number];
 
 export interface OutboxRow {
@@ -162,18 +167,31 @@ export interface Store {
   decisionsOf(customer: string, limit: number): DecisionRow[];
   /** Adds a message under `o.key`, or `<key>#<n>` (lowest free n ≥ 1) when taken; returns the key used. */
   addOutbox(o: Omit<OutboxRow, "id" | "sending">): string;
-  outbox(after: number, limit: number): OutboxRow[];
-  /** Pending deliveries not in flight whose next attempt is due at `nowMs`, oldest first. */
+  /** Messages after the cursor, in decision order; only those in `state` when given. */
+  outbox(after: number, limit: number, state?: DeliveryState): OutboxRow[];
+  outboxMessage(id: number): OutboxRow | null;
+  /** Messages per delivery state (healthz, metrics: the unknown ones wait for an operator). */
+  outboxCounts(): Partial<Record<DeliveryState, number>>;
+  /** Messages in one delivery state (an index range: cheap enough for /healthz). */
+  outboxCount(state: DeliveryState): number;
+  /** Pending deliveries whose next attempt is due at `nowMs`, oldest first. */
   deliverable(nowMs: number, limit: number): OutboxRow[];
-  /** Marks pending messages in flight with the attempt number they are about to carry (attempts + 1). */
+  /** Moves pending messages to `sending`, with the attempt number they are about to carry (attempts + 1). */
   markSending(ids: number[]): void;
-  /** Messages marked in flight (after a crash: those that may have reached the receiver). */
+  /** Messages in state `sending` (after a crash: those that may have reached the receiver). */
   inFlight(): OutboxRow[];
-  /** Clears the in-flight mark of a message that is no longer pending (cancelled or erased meanwhile). */
+  /** Clears the in-flight mark of a message that is no longer sending (cancelled or erased meanwhile). */
   clearSending(id: number): void;
-  /** Records an attempt's outcome and clears the in-flight mark; false when the row is no longer pending. */
-  setDelivery(id: number, state: DeliveryState, attempts: number, nextAttempt: number, lastError: string): boolean;
-  /** Cancels pending deliveries of one customer on one channel (unsubscribe, complaint). */
+  /**
+   * Moves a message from state `from` (default `sending`: an attempt's outcome) and clears the in-flight
+   * mark; false when the row is no longer in `from` (cancelled or erased meanwhile).
+   */
+  setDelivery(id: number, state: DeliveryState, attempts: number, nextAttempt: number, lastError: string, from?: DeliveryState): boolean;
+  /**
+   * Cancels one customer's undelivered messages on one channel (unsubscribe, complaint): pending,
+   * unknown (never to be redelivered now) and sending (the POST cannot be called back; its outcome no
+   * longer moves the row).
+   */
   cancelPending(customer: string, channel: string): number;
 
   /** One SQL-side aggregation per figure: see engine/live/metrics.ts. */

@@ -30,6 +30,20 @@ describe("live schema migrations", () => {
     store.close();
   });
 
+  it("turns a message left in flight under the version-4 scheme into `sending`, which the next start makes unknown", () => {
+    const path = tempDb("migrate-4");
+    const old = new DatabaseSync(path);
+    for (const m of MIGRATIONS.slice(0, 4)) old.exec(m);
+    old.exec("PRAGMA user_version=4");
+    old.exec(`INSERT INTO outbox (key, plan, time, customer, program, message, channel, category, state, attempts, next_attempt, last_error, sending)
+      VALUES ('k1', 1, 100, 'C1', 'p', 'm', 'email', 'marketing', 'pending', 0, 0, '', 1), ('k2', 1, 100, 'C2', 'p', 'm', 'email', 'marketing', 'pending', 0, 0, '', 0)`);
+    old.close();
+    const store = new SqliteStore(path);
+    store.migrate();
+    expect(store.outbox(0, 10).map((m) => [m.key, m.state, m.sending])).toEqual([["k1", "sending", 1], ["k2", "pending", 0]]);
+    store.close();
+  });
+
   it("refuses a database from a newer server", () => {
     const path = tempDb("migrate-newer");
     const db = new DatabaseSync(path);

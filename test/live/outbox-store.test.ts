@@ -16,14 +16,17 @@ describe("outbox store", () => {
     expect([store.addOutbox(msg), store.addOutbox(msg), store.addOutbox(msg)]).toEqual(["1:C1:p:m:100", "1:C1:p:m:100#1", "1:C1:p:m:100#2"]);
     const [a, b] = store.deliverable(0, 10);
     store.markSending([a.id, b.id]);
-    expect(store.inFlight().map((m) => [m.id, m.sending])).toEqual([[a.id, 1], [b.id, 1]]);
+    expect(store.inFlight().map((m) => [m.id, m.state, m.sending])).toEqual([[a.id, "sending", 1], [b.id, "sending", 1]]);
+    expect(store.outboxCount("sending")).toBe(2);
     expect(store.deliverable(0, 10).map((m) => m.id)).not.toContain(a.id); // not sent twice at once
     expect(store.setDelivery(a.id, "delivered", 1, 0, "")).toBe(true);
     store.cancelPending("C1", "email"); // b is cancelled while in flight: its outcome no longer applies
     expect(store.setDelivery(b.id, "delivered", 1, 0, "")).toBe(false);
     expect(store.outbox(0, 10).map((m) => [m.state, m.sending])).toEqual([["delivered", 0], ["cancelled", 1], ["cancelled", 0]]);
+    expect(store.outboxCounts()).toEqual({ delivered: 1, cancelled: 2 });
     store.clearSending(b.id); // what the adapter does when an outcome finds its message cancelled
     expect(store.inFlight()).toEqual([]);
+    expect(store.outbox(0, 10, "cancelled").map((m) => m.id)).toEqual([b.id, b.id + 1]);
     store.close();
   });
 });
