@@ -59,4 +59,13 @@ export const MIGRATIONS: string[] = [
   `
   UPDATE outbox SET state = 'sending' WHERE state = 'pending' AND sending > 0;
   `,
+  // 6: pending timers live inside their customer's row (engine/live/timer-index.ts): one write per
+  // touched customer instead of a row and three index entries per timer. A timer whose customer has
+  // no row could never fire (the driver skips it), so it is not carried over.
+  `
+  ALTER TABLE customers ADD COLUMN timers TEXT NOT NULL DEFAULT '';
+  UPDATE customers SET timers = (SELECT json_group_array(json_array(t.id, t.time, t.kind, t.a, t.b, t.d, t.e)) FROM timers t WHERE t.customer = customers.id)
+    WHERE id IN (SELECT customer FROM timers);
+  DROP TABLE timers;
+  `,
 ];

@@ -6,7 +6,7 @@
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { MIGRATIONS } from "./migrations.ts";
-import type { AuditRow, DecisionRow, DeliveryState, EventRow, KeyRow, OutboxRow, PlanRow, Store, TimerRow } from "./store.ts";
+import type { AuditRow, DecisionRow, DeliveryState, EventRow, KeyRow, OutboxRow, PlanRow, Store } from "./store.ts";
 
 export type Synchronous = "OFF" | "NORMAL" | "FULL";
 
@@ -15,8 +15,6 @@ type Row = Record<string, unknown>;
 export class SqliteStore implements Store {
   readonly db: DatabaseSync;
   private depth = 0;
-  /** Lower bound of the earliest timer's time (null: unknown): most events have nothing due before them. */
-  private minTimer: number | null = null;
   private readonly stmts = new Map<string, StatementSync>();
 
   constructor(readonly path: string, readonly synchronous: Synchronous = "NORMAL") {
@@ -67,7 +65,6 @@ export class SqliteStore implements Store {
       this.db.exec("COMMIT");
       return out;
     } catch (e) {
-      this.minTimer = null;
       this.db.exec("ROLLBACK");
       throw e;
     } finally {
@@ -129,27 +126,25 @@ export class SqliteStore implements Store {
     return this.all<AuditRow>("SELECT * FROM audit WHERE id > ? ORDER BY id LIMIT ?", after, limit);
   }
 
-  putCustomer(id: string, state: string, control: number, time: number): void {
+  putCustomer(id: string, state: string, control: number, time: number, timers: string): void {
     this.run(
-      "INSERT INTO customers (id, state, control, updated) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state, control = excluded.control, updated = excluded.updated",
-      id, state, control, time,
+      "INSERT INTO customers (id, state, control, updated, timers) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state, control = excluded.control, updated = excluded.updated, timers = excluded.timers",
+      id, state, control, time, timers,
     );
   }
   getCustomer(id: string): { state: string; control: number } | null {
     return this.get("SELECT state, control FROM customers WHERE id = ?", id);
   }
-  allCustomers(): Iterable<{ id: string; state: string }> {
-    return this.db.prepare("SELECT id, state FROM customers ORDER BY id").iterate() as Iterable<{ id: string; state: string }>;
+  allCustomers(): Iterable<{ id: string; state: string; timers: string }> {
+    return this.db.prepare("SELECT id, state, timers FROM customers ORDER BY id").iterate() as Iterable<{ id: string; state: string; timers: string }>;
   }
   eraseCustomer(id: string) {
     return this.tx(() => {
       const events = this.run("DELETE FROM events WHERE customer = ?", id);
-      const timers = this.run("DELETE FROM timers WHERE customer = ?", id);
-      this.minTimer = null;
       const outbox = this.run("DELETE FROM outbox WHERE customer = ?", id);
       const decisions = this.run("DELETE FROM decisions WHERE customer = ?", id);
       this.run("DELETE FROM customers WHERE id = ?", id);
-      return { events, timers, outbox, decisions };
+      return { events, outbox, decisions };
     });
   }
 
@@ -167,45 +162,6 @@ export class SqliteStore implements Store {
   }
   events(after: number, limit: number): (EventRow & { seq: number })[] {
     return this.all("SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?", after, limit);
-  }
-
-  addTimer(t: Omit<TimerRow, "id">): void {
-    this.run("INSERT INTO timers (time, kind, customer, a, b, d, e) VALUES (?, ?, ?, ?, ?, ?, ?)", t.time, t.kind, t.customer, t.a, t.b, t.d, t.e);
-    if (this.minTimer !== null) this.minTimer = Math.min(this.minTimer, t.time);
-  }
-  setInactivity(t: Omit<TimerRow, "id">): void {
-    // one row rewritten in place instead of a stale check left to fire for nothing: the table stays
-    // one check per customer and threshold. The row keeps its id; ids only break ties between the same
-    // customer's checks of the same kind at the same minute, where the stale one did nothing anyway.
-    const moved = this.run("UPDATE timers SET time = ?, d = ? WHERE customer = ? AND kind = ? AND a = ? AND d < ?", t.time, t.d, t.customer, t.kind, t.a, t.d);
-    // a moved check only moves later (a newer purchase), so the cached lower bound stays valid
-    if (!moved) this.addTimer(t);
-  }
-  dueTimers(time: number, kind: number, customer: string, limit: number): TimerRow[] {
-    // a range on `time` uses the (time, kind, customer, id) index; SQLite would scan for the row-value
-    // comparison, so the rest of the key is checked here, on rows already in key order
-    if (this.minTimer === null) this.minTimer = Number(this.get<Row>("SELECT min(time) AS t FROM timers")!.t ?? Infinity);
-    if (time < this.minTimer) return [];
-    const rows = this.all<TimerRow>("SELECT * FROM timers WHERE time <= ? ORDER BY time, kind, customer, id LIMIT ?", time, limit);
-    let n = 0;
-    while (n < rows.length && (rows[n].time < time || rows[n].kind < kind || (rows[n].kind === kind && rows[n].customer < customer))) n++;
-    return n === rows.length ? rows : rows.slice(0, n);
-  }
-  deleteTimer(id: number): void {
-    this.run("DELETE FROM timers WHERE id = ?", id);
-    this.minTimer = null;
-  }
-  timersOf(customer: string): TimerRow[] {
-    return this.all("SELECT * FROM timers WHERE customer = ? ORDER BY time, kind, id", customer);
-  }
-  timerCount(): number {
-    return Number(this.get<Row>("SELECT count(*) AS n FROM timers")!.n);
-  }
-  deleteTimers(where: { customer?: string; kind?: number; a?: number }): number {
-    const cond: string[] = [], p: (string | number)[] = [];
-    for (const [k, v] of Object.entries(where)) if (v !== undefined) cond.push(`${k} = ?`), p.push(v);
-    this.minTimer = null;
-    return Number(this.db.prepare(`DELETE FROM timers${cond.length ? ` WHERE ${cond.join(" AND ")}` : ""}`).run(...p).changes);
   }
 
   addDecision(d: Omit<DecisionRow, "id">): void {
@@ -281,7 +237,6 @@ export class SqliteStore implements Store {
   }
 
   query<T>(sql: string, ...params: (string | number | null)[]): T[] {
-    if (/timers/i.test(sql) && !/^\s*SELECT/i.test(sql)) this.minTimer = null;
     return this.all<T>(sql, ...params);
   }
 }

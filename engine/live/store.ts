@@ -60,7 +60,10 @@ export interface EventRow {
   value: number;
 }
 
-/** A plan-side timer: journey wait, deferred retry, due send, inactivity check (kinds of engine/sim/kinds.ts). */
+/**
+ * A plan-side timer: journey wait, deferred retry, due send, inactivity check (kinds of
+ * engine/sim/kinds.ts). Stored inside its customer's row (engine/live/timer-index.ts).
+ */
 export interface TimerRow {
   id: number; // insertion sequence: the last tie-break, like the simulator's queue
   time: number;
@@ -137,29 +140,16 @@ export interface Store {
   audit(at: number, actor: string, action: string, target: string, detail: unknown): void;
   auditLog(after: number, limit: number): AuditRow[];
 
-  putCustomer(id: string, state: string, control: number, time: number): void;
+  /** A customer's row: core state (engine/core/row-codec.ts JSON) and pending timers (TimerIndex.encode). */
+  putCustomer(id: string, state: string, control: number, time: number, timers: string): void;
   getCustomer(id: string): { state: string; control: number } | null;
-  allCustomers(): Iterable<{ id: string; state: string }>;
-  eraseCustomer(id: string): { events: number; timers: number; outbox: number; decisions: number };
+  allCustomers(): Iterable<{ id: string; state: string; timers: string }>;
+  eraseCustomer(id: string): { events: number; outbox: number; decisions: number };
 
   hasEvent(idem: string): boolean;
   addEvent(e: EventRow): void;
   eventCount(): number;
   events(after: number, limit: number): (EventRow & { seq: number })[];
-
-  addTimer(t: Omit<TimerRow, "id">): void;
-  /**
-   * An inactivity check (kind K_INACTIVE, a = days, d = the purchase it counts from): replaces the
-   * customer's check at the same threshold counted from an older purchase — which could only find the
-   * customer active again (core.stillInactive compares with the last purchase) — else adds one.
-   */
-  setInactivity(t: Omit<TimerRow, "id">): void;
-  /** Timers ordered by (time, kind, customer, id) strictly before the given key, at most `limit`. */
-  dueTimers(time: number, kind: number, customer: string, limit: number): TimerRow[];
-  deleteTimer(id: number): void;
-  timersOf(customer: string): TimerRow[];
-  timerCount(): number;
-  deleteTimers(where: { customer?: string; kind?: number; a?: number }): number;
 
   addDecision(d: Omit<DecisionRow, "id">): void;
   decisions(after: number, limit: number, status?: string): DecisionRow[];
