@@ -68,4 +68,13 @@ export const MIGRATIONS: string[] = [
     WHERE id IN (SELECT customer FROM timers);
   DROP TABLE timers;
   `,
+  // 7: events and outbox messages are no longer indexed by customer. Each row inserted an entry into
+  // such an index on a page chosen by a random customer (events hit random customers), a page more for
+  // every commit to write. Events by customer are read only by erasure (a full scan now: rare) and the
+  // metrics (one pass over the events anyway); a customer's messages are found through the key index,
+  // whose keys begin with "<plan>:<customer>:" (SqliteStore.customerKeys).
+  `
+  DROP INDEX events_customer;
+  DROP INDEX outbox_customer;
+  `,
 ];

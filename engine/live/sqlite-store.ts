@@ -141,7 +141,8 @@ export class SqliteStore implements Store {
   eraseCustomer(id: string) {
     return this.tx(() => {
       const events = this.run("DELETE FROM events WHERE customer = ?", id);
-      const outbox = this.run("DELETE FROM outbox WHERE customer = ?", id);
+      let outbox = 0;
+      for (const [lo, hi] of this.customerKeys(id)) outbox += this.run("DELETE FROM outbox WHERE key >= ? AND key < ? AND customer = ?", lo, hi, id);
       const decisions = this.run("DELETE FROM decisions WHERE customer = ?", id);
       this.run("DELETE FROM customers WHERE id = ?", id);
       return { events, outbox, decisions };
@@ -230,10 +231,23 @@ export class SqliteStore implements Store {
     ) > 0;
   }
   cancelPending(customer: string, channel: string): number {
-    return this.run(
-      "UPDATE outbox SET state = 'cancelled', last_error = 'opted out' WHERE customer = ? AND channel = ? AND state IN ('pending', 'sending', 'unknown')",
-      customer, channel,
-    );
+    let n = 0;
+    for (const [lo, hi] of this.customerKeys(customer)) {
+      n += this.run(
+        "UPDATE outbox SET state = 'cancelled', last_error = 'opted out' WHERE key >= ? AND key < ? AND customer = ? AND channel = ? AND state IN ('pending', 'sending', 'unknown')",
+        lo, hi, customer, channel,
+      );
+    }
+    return n;
+  }
+  /**
+   * The ranges of the key index holding a customer's messages, one per plan: keys are
+   * "<plan>:<customer>:<program>:..." (engine/live/live-sink.ts), so [`<plan>:<customer>:`,
+   * `<plan>:<customer>;`) holds them all (";" follows ":"); the caller's `customer = ?` drops another
+   * customer whose id merely begins with "<customer>:".
+   */
+  private customerKeys(customer: string): [string, string][] {
+    return this.all<{ id: number }>("SELECT id FROM plans").map((p) => [`${p.id}:${customer}:`, `${p.id}:${customer};`]);
   }
 
   query<T>(sql: string, ...params: (string | number | null)[]): T[] {

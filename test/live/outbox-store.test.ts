@@ -1,7 +1,7 @@
 /**
  * The SQLite store's outbox on a real file: an identical repeat decision gets `<key>#1`, `#2`... from
  * the unique index itself; the in-flight mark is set before a POST and cleared by the outcome, which
- * only a still-pending message takes.
+ * only a still-pending message takes; a customer's messages are found through the key index.
  */
 import { describe, expect, it } from "vitest";
 import { SqliteStore } from "../../engine/live/sqlite-store.ts";
@@ -13,6 +13,7 @@ describe("outbox store", () => {
   it("numbers identical repeats of a key and marks deliveries in flight", () => {
     const store = new SqliteStore(tempDb("outbox"));
     store.migrate();
+    store.addPlan({ name: "p", source: "", hash: "h", engine: "e", state: "live", author: "k", approver: null, forecast: null, created: 0, promoted: 0, retired: null });
     expect([store.addOutbox(msg), store.addOutbox(msg), store.addOutbox(msg)]).toEqual(["1:C1:p:m:100", "1:C1:p:m:100#1", "1:C1:p:m:100#2"]);
     const [a, b] = store.deliverable(0, 10);
     store.markSending([a.id, b.id]);
@@ -27,6 +28,15 @@ describe("outbox store", () => {
     store.clearSending(b.id); // what the adapter does when an outcome finds its message cancelled
     expect(store.inFlight()).toEqual([]);
     expect(store.outbox(0, 10, "cancelled").map((m) => m.id)).toEqual([b.id, b.id + 1]);
+    // a customer's messages are found through the key index ("<plan>:<customer>:..."): another customer
+    // whose id begins with "C1:" is not touched, and erasure removes exactly the customer's messages
+    const other = { ...msg, key: "1:C1:x:p:m:100", customer: "C1:x" };
+    store.addOutbox(other);
+    store.addOutbox({ ...msg, key: "1:C1:p:m:200", time: 200 });
+    expect(store.cancelPending("C1", "email")).toBe(1);
+    expect(store.outbox(0, 10, "pending").map((m) => m.customer)).toEqual(["C1:x"]);
+    expect(store.eraseCustomer("C1")).toMatchObject({ outbox: 4 });
+    expect(store.outbox(0, 10).map((m) => m.customer)).toEqual(["C1:x"]);
     store.close();
   });
 });
