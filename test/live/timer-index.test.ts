@@ -2,7 +2,7 @@
  * The live driver's timer index (engine/live/timer-index.ts): timers fire in the simulator's order
  * (time, kind, customer, insertion), strictly before an event's key; a newer purchase's inactivity
  * check replaces the customer's check at the same threshold from an older purchase; a customer's
- * timers round-trip through the row encoding, ids (hence tie-breaks) kept, and new ids follow them.
+ * timers round-trip through the row encoding (their order, hence tie-breaks, kept), and new ids follow.
  */
 import { describe, expect, it } from "vitest";
 import { TimerIndex } from "../../engine/live/timer-index.ts";
@@ -52,13 +52,16 @@ describe("timer index", () => {
     const ix = new TimerIndex();
     ix.add(timer("C1", 100, K_TIMER, 0));
     ix.add(timer("C1", 100, K_TIMER, 1));
+    ix.add({ ...timer("C1", 29_947_530, K_DUE, 3), b: 2.5, d: -1, e: -1 });
     const text = ix.encode("C1");
+    expect(text).toBe("2s,13,0,0,0,0;2s,13,1,0,0,0;htvnu,15,3,2.5,-1,-1");
     expect(ix.encode("C9")).toBe("");
     const back = new TimerIndex();
     for (const t of TimerIndex.decode("C1", text)) back.restore(t);
     back.add(timer("C1", 100, K_TIMER, 2));
-    expect(back.of("C1").map((t) => [t.id, t.a])).toEqual([[1, 0], [2, 1], [3, 2]]);
+    expect(back.of("C1").map((t) => [t.id, t.a])).toEqual([[1, 0], [2, 1], [4, 2], [3, 3]]);
     expect(drain(back, 101).map((t) => t.a)).toEqual([0, 1, 2]);
+    expect(back.of("C1")).toEqual([{ id: 3, time: 29_947_530, kind: K_DUE, customer: "C1", a: 3, b: 2.5, d: -1, e: -1 }]);
   });
 
   it("removes a customer's timers, all or some, and stays ordered after many removals", () => {
