@@ -6,6 +6,7 @@
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { MIGRATIONS } from "./migrations.ts";
+import { RowBuffer } from "./row-buffer.ts";
 import type { AuditRow, DecisionRow, DeliveryState, EventRow, KeyRow, OutboxRow, PlanRow, Store } from "./store.ts";
 
 export type Synchronous = "OFF" | "NORMAL" | "FULL";
@@ -16,6 +17,12 @@ export class SqliteStore implements Store {
   readonly db: DatabaseSync;
   private depth = 0;
   private readonly stmts = new Map<string, StatementSync>();
+  // rows appended by an ingest, written as multi-row INSERTs before any other statement and before COMMIT
+  private readonly eventRows: RowBuffer;
+  private readonly customerRows: RowBuffer;
+  private readonly decisionRows: RowBuffer;
+  private readonly outboxRows: RowBuffer;
+  private readonly bufferedIdems = new Set<string>();
 
   constructor(readonly path: string, readonly synchronous: Synchronous = "NORMAL") {
     this.db = new DatabaseSync(path);
@@ -24,6 +31,34 @@ export class SqliteStore implements Store {
     // into the database once per checkpoint instead of once per 1,000 pages of WAL
     this.db.exec(`PRAGMA journal_mode=WAL; PRAGMA synchronous=${synchronous}; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;
       PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=16384; PRAGMA temp_store=MEMORY;`);
+    this.eventRows = new RowBuffer(this.db, "INSERT INTO events (idem, customer, type, time, processed, channel, program, value)", 8);
+    this.customerRows = new RowBuffer(
+      this.db, "INSERT INTO customers (id, state, control, updated, timers)", 5,
+      " ON CONFLICT (id) DO UPDATE SET state = excluded.state, control = excluded.control, updated = excluded.updated, timers = excluded.timers",
+    );
+    this.decisionRows = new RowBuffer(this.db, "INSERT INTO decisions (plan, time, customer, program, message, channel, category, status, rule, until, control, why)", 12);
+    this.outboxRows = new RowBuffer(this.db, "INSERT INTO outbox (key, plan, time, customer, program, message, channel, category, state, attempts, next_attempt, last_error)", 12);
+  }
+
+  /** Writes the buffered rows (row-buffer.ts): called before every other statement and before COMMIT. */
+  private flushRows(): void {
+    if (!(this.eventRows.size || this.customerRows.size || this.decisionRows.size || this.outboxRows.size)) return;
+    this.eventRows.flush();
+    this.bufferedIdems.clear();
+    this.customerRows.flush();
+    this.decisionRows.flush();
+    // a key already taken (an identical repeat decision) fails its chunk: those rows go one by one
+    this.outboxRows.flush((row) => this.insertOutbox(row));
+  }
+
+  private clearRows(): void {
+    for (const b of [this.eventRows, this.customerRows, this.decisionRows, this.outboxRows]) b.clear();
+    this.bufferedIdems.clear();
+  }
+
+  /** Outside a transaction a buffered row is written at once. */
+  private buffered(): void {
+    if (this.depth === 0) this.flushRows();
   }
 
   private st(sql: string): StatementSync {
@@ -32,12 +67,15 @@ export class SqliteStore implements Store {
     return s;
   }
   private all<T>(sql: string, ...p: (string | number | null)[]): T[] {
+    this.flushRows();
     return this.st(sql).all(...p) as T[];
   }
   private get<T>(sql: string, ...p: (string | number | null)[]): T | null {
+    this.flushRows();
     return (this.st(sql).get(...p) as T | undefined) ?? null;
   }
   private run(sql: string, ...p: (string | number | null)[]): number {
+    this.flushRows();
     return Number(this.st(sql).run(...p).changes);
   }
 
@@ -62,9 +100,11 @@ export class SqliteStore implements Store {
     this.depth++;
     try {
       const out = f();
+      this.flushRows();
       this.db.exec("COMMIT");
       return out;
     } catch (e) {
+      this.clearRows();
       this.db.exec("ROLLBACK");
       throw e;
     } finally {
@@ -73,6 +113,7 @@ export class SqliteStore implements Store {
   }
 
   close(): void {
+    this.flushRows();
     this.stmts.clear();
     this.db.close();
   }
@@ -116,6 +157,7 @@ export class SqliteStore implements Store {
   updatePlan(id: number, fields: Partial<Omit<PlanRow, "id">>): void {
     const keys = Object.keys(fields).filter((k) => /^[a-z]+$/.test(k));
     if (!keys.length) return;
+    this.flushRows();
     this.db.prepare(`UPDATE plans SET ${keys.map((k) => `${k} = ?`).join(", ")} WHERE id = ?`)
       .run(...keys.map((k) => (fields as Record<string, string | number | null>)[k]), id);
   }
@@ -127,15 +169,14 @@ export class SqliteStore implements Store {
   }
 
   putCustomer(id: string, state: string, control: number, time: number, timers: string): void {
-    this.run(
-      "INSERT INTO customers (id, state, control, updated, timers) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state, control = excluded.control, updated = excluded.updated, timers = excluded.timers",
-      id, state, control, time, timers,
-    );
+    this.customerRows.push(id, state, control, time, timers);
+    this.buffered();
   }
   getCustomer(id: string): { state: string; control: number } | null {
     return this.get("SELECT state, control FROM customers WHERE id = ?", id);
   }
   allCustomers(): Iterable<{ id: string; state: string; timers: string }> {
+    this.flushRows();
     return this.db.prepare("SELECT id, state, timers FROM customers ORDER BY id").iterate() as Iterable<{ id: string; state: string; timers: string }>;
   }
   eraseCustomer(id: string) {
@@ -150,13 +191,13 @@ export class SqliteStore implements Store {
   }
 
   hasEvent(idem: string): boolean {
-    return this.get("SELECT 1 AS x FROM events WHERE idem = ?", idem) !== null;
+    // the buffered events are this transaction's; the statement runs without flushing them
+    return this.bufferedIdems.has(idem) || this.st("SELECT 1 AS x FROM events WHERE idem = ?").get(idem) !== undefined;
   }
   addEvent(e: EventRow): void {
-    this.run(
-      "INSERT INTO events (idem, customer, type, time, processed, channel, program, value) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-      e.idem, e.customer, e.type, e.time, e.processed, e.channel, e.program, e.value,
-    );
+    this.eventRows.push(e.idem, e.customer, e.type, e.time, e.processed, e.channel, e.program, e.value);
+    this.bufferedIdems.add(e.idem);
+    this.buffered();
   }
   eventCount(): number {
     return Number(this.get<Row>("SELECT count(*) AS n FROM events")!.n);
@@ -166,10 +207,8 @@ export class SqliteStore implements Store {
   }
 
   addDecision(d: Omit<DecisionRow, "id">): void {
-    this.run(
-      "INSERT INTO decisions (plan, time, customer, program, message, channel, category, status, rule, until, control, why) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      d.plan, d.time, d.customer, d.program, d.message, d.channel, d.category, d.status, d.rule, d.until, d.control, d.why,
-    );
+    this.decisionRows.push(d.plan, d.time, d.customer, d.program, d.message, d.channel, d.category, d.status, d.rule, d.until, d.control, d.why);
+    this.buffered();
   }
   decisionsOf(customer: string, limit: number): DecisionRow[] {
     return this.all("SELECT * FROM decisions WHERE customer = ? ORDER BY id DESC LIMIT ?", customer, limit);
@@ -179,15 +218,17 @@ export class SqliteStore implements Store {
       ? this.all("SELECT * FROM decisions WHERE id > ? AND status = ? ORDER BY id LIMIT ?", after, status, limit)
       : this.all("SELECT * FROM decisions WHERE id > ? ORDER BY id LIMIT ?", after, limit);
   }
-  addOutbox(o: Omit<OutboxRow, "id" | "sending">): string {
-    // the unique index answers "is this key taken?" in the insert itself: no lookup per message
+  addOutbox(o: Omit<OutboxRow, "id" | "sending">): void {
+    this.outboxRows.push(o.key, o.plan, o.time, o.customer, o.program, o.message, o.channel, o.category, o.state, o.attempts, o.nextAttempt, o.lastError);
+    this.buffered();
+  }
+  /** One message, under its key or `<key>#<n>` (lowest free n ≥ 1) when taken: the unique index answers. */
+  private insertOutbox([key, ...rest]: (string | number | null)[]): void {
     for (let n = 0;; n++) {
-      const key = n ? `${o.key}#${n}` : o.key;
-      const added = this.run(
+      const added = Number(this.st(
         "INSERT INTO outbox (key, plan, time, customer, program, message, channel, category, state, attempts, next_attempt, last_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
-        key, o.plan, o.time, o.customer, o.program, o.message, o.channel, o.category, o.state, o.attempts, o.nextAttempt, o.lastError,
-      );
-      if (added) return key;
+      ).run(n ? `${key}#${n}` : key, ...rest).changes);
+      if (added) return;
     }
   }
   private static outboxRow(r: Row): OutboxRow {

@@ -155,8 +155,11 @@ export interface Store {
   decisions(after: number, limit: number, status?: string): DecisionRow[];
   /** A customer's latest decisions, newest first. */
   decisionsOf(customer: string, limit: number): DecisionRow[];
-  /** Adds a message under `o.key`, or `<key>#<n>` (lowest free n ≥ 1) when taken; returns the key used. */
-  addOutbox(o: Omit<OutboxRow, "id" | "sending">): string;
+  /**
+   * Adds a message under `o.key`, or `<key>#<n>` (lowest free n ≥ 1) when taken. Inside a transaction
+   * the row may be written later (at the latest by the commit), before anything reads the outbox.
+   */
+  addOutbox(o: Omit<OutboxRow, "id" | "sending">): void;
   /** Messages after the cursor, in decision order; only those in `state` when given. */
   outbox(after: number, limit: number, state?: DeliveryState): OutboxRow[];
   outboxMessage(id: number): OutboxRow | null;

@@ -14,7 +14,8 @@ describe("outbox store", () => {
     const store = new SqliteStore(tempDb("outbox"));
     store.migrate();
     store.addPlan({ name: "p", source: "", hash: "h", engine: "e", state: "live", author: "k", approver: null, forecast: null, created: 0, promoted: 0, retired: null });
-    expect([store.addOutbox(msg), store.addOutbox(msg), store.addOutbox(msg)]).toEqual(["1:C1:p:m:100", "1:C1:p:m:100#1", "1:C1:p:m:100#2"]);
+    for (let i = 0; i < 3; i++) store.addOutbox(msg);
+    expect(store.outbox(0, 10).map((m) => m.key)).toEqual(["1:C1:p:m:100", "1:C1:p:m:100#1", "1:C1:p:m:100#2"]);
     const [a, b] = store.deliverable(0, 10);
     store.markSending([a.id, b.id]);
     expect(store.inFlight().map((m) => [m.id, m.state, m.sending])).toEqual([[a.id, "sending", 1], [b.id, "sending", 1]]);
@@ -37,6 +38,31 @@ describe("outbox store", () => {
     expect(store.outbox(0, 10, "pending").map((m) => m.customer)).toEqual(["C1:x"]);
     expect(store.eraseCustomer("C1")).toMatchObject({ outbox: 4 });
     expect(store.outbox(0, 10).map((m) => m.customer)).toEqual(["C1:x"]);
+    store.close();
+  });
+
+  it("inside a transaction writes rows in multi-row statements, in order, numbering repeats; a rollback drops them", () => {
+    const store = new SqliteStore(tempDb("outbox-buffer"));
+    store.migrate();
+    // 70 messages (three statements of up to 32 rows), every tenth an identical repeat of the one before
+    store.tx(() => {
+      for (let i = 0; i < 70; i++) store.addOutbox({ ...msg, key: `1:C1:p:m:${i % 10 ? i : i - 1}`, time: i });
+      store.addEvent({ idem: "e1", customer: "C1", type: "visit", time: 1, processed: 1, channel: "", program: "", value: 0 });
+      expect(store.hasEvent("e1")).toBe(true); // buffered, still seen
+      expect(store.outbox(0, 100).length).toBe(70); // a read writes the buffered rows first
+      store.addOutbox({ ...msg, key: "1:C1:p:m:1", time: 1000 });
+    });
+    const keys = store.outbox(0, 100).map((m) => m.key);
+    expect(keys.length).toBe(71);
+    expect(keys.slice(9, 12)).toEqual(["1:C1:p:m:9", "1:C1:p:m:9#1", "1:C1:p:m:11"]);
+    expect(keys.at(-1)).toBe("1:C1:p:m:1#1");
+    expect(store.outbox(0, 100).map((m) => m.time)).toEqual([...Array(70).keys(), 1000]); // insertion order kept
+    expect(() => store.tx(() => {
+      store.addEvent({ idem: "e2", customer: "C1", type: "visit", time: 1, processed: 1, channel: "", program: "", value: 0 });
+      throw new Error("boom");
+    })).toThrow("boom");
+    expect(store.hasEvent("e2")).toBe(false);
+    expect(store.eventCount()).toBe(1);
     store.close();
   });
 });
