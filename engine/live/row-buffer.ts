@@ -36,23 +36,34 @@ export class RowBuffer {
     this.rows = 0;
   }
 
-  /** Writes the buffered rows in order. A failing chunk (a constraint) is handed to `fallback` row by row. */
-  flush(fallback?: (row: Value[]) => void): void {
+  /**
+   * Writes the buffered rows in order. With `skipped`, the statement's tail must be "ON CONFLICT ...
+   * DO NOTHING RETURNING <first column>": the rows it did not insert (their first column taken) are
+   * handed to `skipped` one by one, right after their chunk.
+   */
+  flush(skipped?: (row: Value[]) => void): void {
     if (!this.rows) return;
     const values = this.values, rows = this.rows, w = this.width;
     this.clear();
     for (let r = 0; r < rows; r += CHUNK) {
       const n = Math.min(CHUNK, rows - r);
       const chunk = values.slice(r * w, (r + n) * w);
-      if (!fallback) {
+      if (!skipped) {
         this.statement(n).run(...chunk);
         continue;
       }
-      try {
-        this.statement(n).run(...chunk); // a failed statement changes nothing; the transaction goes on
-      } catch (e) {
-        if (!/constraint/i.test(String((e as Error).message))) throw e;
-        for (let i = 0; i < n; i++) fallback(chunk.slice(i * w, (i + 1) * w));
+      const got = this.statement(n).all(...chunk) as Record<string, Value>[];
+      if (got.length === n) continue;
+      // which rows went in: the first of equal keys in a chunk is the one inserted (rows go in in order)
+      const inserted = new Map<Value, number>();
+      for (const g of got) {
+        const k = Object.values(g)[0];
+        inserted.set(k, (inserted.get(k) ?? 0) + 1);
+      }
+      for (let i = 0; i < n; i++) {
+        const left = inserted.get(chunk[i * w]) ?? 0;
+        if (left) inserted.set(chunk[i * w], left - 1);
+        else skipped(chunk.slice(i * w, (i + 1) * w));
       }
     }
   }

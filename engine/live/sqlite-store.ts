@@ -37,7 +37,10 @@ export class SqliteStore implements Store {
       " ON CONFLICT (id) DO UPDATE SET state = excluded.state, control = excluded.control, updated = excluded.updated, timers = excluded.timers",
     );
     this.decisionRows = new RowBuffer(this.db, "INSERT INTO decisions (plan, time, customer, program, message, channel, category, status, rule, until, control, why)", 12);
-    this.outboxRows = new RowBuffer(this.db, "INSERT INTO outbox (key, plan, time, customer, program, message, channel, category, state, attempts, next_attempt, last_error)", 12);
+    this.outboxRows = new RowBuffer(
+      this.db, "INSERT INTO outbox (key, plan, time, customer, program, message, channel, category, state, attempts, next_attempt, last_error)", 12,
+      " ON CONFLICT (key) DO NOTHING RETURNING key",
+    );
   }
 
   /** Writes the buffered rows (row-buffer.ts): called before every other statement and before COMMIT. */
@@ -47,7 +50,8 @@ export class SqliteStore implements Store {
     this.bufferedIdems.clear();
     this.customerRows.flush();
     this.decisionRows.flush();
-    // a key already taken (an identical repeat decision) fails its chunk: those rows go one by one
+    // a key already taken (an identical repeat decision at the same minute) is skipped by its chunk; that
+    // row then goes alone, as `<key>#<n>`, right after the chunk: its cursor id follows the chunk's
     this.outboxRows.flush((row) => this.insertOutbox(row));
   }
 
