@@ -226,14 +226,17 @@ export class SqliteStore implements Store {
     this.outboxRows.push(o.key, o.plan, o.time, o.customer, o.program, o.message, o.channel, o.category, o.state, o.attempts, o.nextAttempt, o.lastError);
     this.buffered();
   }
-  /** One message, under its key or `<key>#<n>` (lowest free n ≥ 1) when taken: the unique index answers. */
+  /**
+   * One message, under its key or `<key>#<n>` when taken, n = 1 + the repeats already numbered (they
+   * are numbered in order and only erased all together, so that is the lowest free n): one count in the
+   * key index instead of trying #1, #2, ... in turn (a customer sent the same message many times in one
+   * minute made that quadratic).
+   */
   private insertOutbox([key, ...rest]: (string | number | null)[]): void {
-    for (let n = 0;; n++) {
-      const added = Number(this.st(
-        "INSERT INTO outbox (key, plan, time, customer, program, message, channel, category, state, attempts, next_attempt, last_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
-      ).run(n ? `${key}#${n}` : key, ...rest).changes);
-      if (added) return;
-    }
+    const sql = "INSERT INTO outbox (key, plan, time, customer, program, message, channel, category, state, attempts, next_attempt, last_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING";
+    if (Number(this.st(sql).run(key, ...rest).changes)) return;
+    const taken = Number((this.st("SELECT count(*) AS n FROM outbox WHERE key > ? AND key < ?").get(`${key}#`, `${key}#\uffff`) as Row).n);
+    for (let n = taken + 1;; n++) if (Number(this.st(sql).run(`${key}#${n}`, ...rest).changes)) return;
   }
   private static outboxRow(r: Row): OutboxRow {
     const { next_attempt, last_error, ...rest } = r;
