@@ -7,7 +7,7 @@
 import { DatabaseSync } from "node:sqlite";
 
 let db: DatabaseSync | null = null;
-let timer: number | undefined;
+let timer: ReturnType<typeof setInterval> | undefined;
 
 self.onmessage = (e: MessageEvent<{ path: string; periodMs: number } | { stop: true }>) => {
   if ("stop" in e.data) {
