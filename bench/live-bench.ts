@@ -3,7 +3,8 @@
  * lifecycle plan live, 10,000 customers imported) under autocannon, one case after another:
  *   single   POST /v1/events with one event per request
  *   batch    POST /v1/events with 100 events per request
- * Prints requests/s, events/s, p50 and p99 latency per case, and the SQLite synchronous setting.
+ * Prints requests/s, events/s, p50 and p99 latency per case, the server's CPU time per event (all its
+ * threads, from /proc: the figure that moves least with the machine's load), and the synchronous setting.
  * Events are purchases, visits and cart abandonments of customers drawn by a counter-based hash, so
  * they enter journeys, decide messages and write the outbox like real traffic.
  *
@@ -75,7 +76,21 @@ const event = (tag: string) => {
   return { id: `${tag}-${k}`, customer: id(h % customers), type, ...(type === "purchase" ? { value: 10 + (h % 90) } : {}) };
 };
 
+/**
+ * The server process's CPU time (user + system, all its threads: the checkpointer included), from
+ * /proc: CPU per acknowledged event hardly depends on what else loads the machine, unlike events/s.
+ */
+function serverCpuMs(): number {
+  try {
+    const f = Deno.readTextFileSync(`/proc/${child.pid}/stat`).split(") ")[1].split(" ");
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return NaN;
+  }
+}
+
 async function run(name: string, perRequest: number) {
+  const cpu0 = serverCpuMs();
   const r = await autocannon({
     url: `${url}/v1/events`, method: "POST", connections, duration,
     headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" },
@@ -86,10 +101,11 @@ async function run(name: string, perRequest: number) {
       }),
     }],
   });
-  const ok = r.requests.total - r.non2xx - r.errors;
+  const ok = r.requests.total - r.non2xx - r.errors, cpu = serverCpuMs() - cpu0;
   return {
     case: name, connections, seconds: duration, requestsPerSecond: Math.round(r.requests.average), eventsPerSecond: Math.round(r.requests.average * perRequest),
     p50ms: r.latency.p50, p99ms: r.latency.p99, non2xx: r.non2xx, errors: r.errors, acknowledgedEvents: ok * perRequest,
+    serverCpuUsPerEvent: Math.round((cpu * 1000) / (ok * perRequest) * 10) / 10,
   };
 }
 
@@ -104,7 +120,7 @@ child.kill("SIGTERM");
 await child.status;
 console.log(`live server benchmark: synchronous=${sync}, ${customers.toLocaleString("en")} customers, plan lifecycle live, ${Deno.build.os} ${navigator.hardwareConcurrency} cores`);
 for (const r of results) {
-  console.log(`${r.case.padEnd(9)} ${String(r.requestsPerSecond).padStart(7)} req/s ${String(r.eventsPerSecond).padStart(8)} events/s  p50 ${r.p50ms} ms  p99 ${r.p99ms} ms  (non-2xx ${r.non2xx}, errors ${r.errors})`);
+  console.log(`${r.case.padEnd(9)} ${String(r.requestsPerSecond).padStart(7)} req/s ${String(r.eventsPerSecond).padStart(8)} events/s  p50 ${r.p50ms} ms  p99 ${r.p99ms} ms  server CPU ${r.serverCpuUsPerEvent} µs/event  (non-2xx ${r.non2xx}, errors ${r.errors}; load ${Deno.loadavg()[0].toFixed(1)})`);
 }
 console.log(`decisions made during the run: ${stats.total.treated.sends} sends, ${stats.total.treated.suppressed} suppressed`);
 console.log(JSON.stringify(results));

@@ -13,6 +13,7 @@ import type { Deps } from "./deps.ts";
 import { planRoutes } from "./routes/plans.ts";
 import { ingestRoutes } from "./routes/ingest.ts";
 import { readRoutes } from "./routes/read.ts";
+import { outboxRoutes } from "./routes/outbox.ts";
 import { systemRoutes } from "./routes/system.ts";
 
 export type App = OpenAPIHono;
@@ -58,6 +59,7 @@ export function createApp(deps: Deps): App {
   planRoutes(app, deps);
   ingestRoutes(app, deps);
   readRoutes(app, deps);
+  outboxRoutes(app, deps);
   app.doc31("/v1/openapi.json", {
     openapi: "3.1.0",
     info: { title: "Cadence live API", version: ENGINE_VERSION, description: "Plans, customers, events, outbox and live metrics (docs/live.md)." },

@@ -8,7 +8,7 @@ import { CHANNELS } from "../engine/core/channels.ts";
 /** A built-in channel's name or a custom channel's (engine/plan/custom-channels.ts): the live plan decides which exist. */
 const CHANNEL_NAME = /^[a-z][a-z0-9_]{0,31}$/;
 import { LIVE_EVENT_TYPES } from "../engine/live/event-kinds.ts";
-import { ROLES } from "../engine/live/store.ts";
+import { DELIVERY_STATES, ROLES } from "../engine/live/store.ts";
 
 /** Events per POST /v1/events batch: large enough for bulk loads, small enough to keep one transaction short. */
 export const MAX_BATCH = 1000;
@@ -87,6 +87,12 @@ export const Page = z.object({
   after: z.coerce.number().int().min(0).default(0).openapi({ description: "cursor: the last id already read" }),
   limit: z.coerce.number().int().min(1).max(10_000).default(1000),
 });
+export const OutboxPage = Page.extend({
+  status: z.enum(DELIVERY_STATES).optional().openapi({ description: "only messages in this delivery state (unknown: waiting for an operator)" }),
+});
+export const ResolveBody = z.object({
+  delivered: z.boolean().openapi({ description: "true: the receiver has it (delivered); false: it did not arrive and is not to be sent (dead)" }),
+}).strict().openapi("ResolveBody");
 export const DecisionPage = Page.extend({ status: z.enum(["sent", "suppressed", "holdout", "deferred"]).optional() });
 
 export const Plan = z.object({

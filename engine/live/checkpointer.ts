@@ -16,12 +16,23 @@ import type { SqliteStore } from "./sqlite-store.ts";
 const BACKSTOP_PAGES = 65_536;
 
 export interface Checkpointer {
-  stop(): void;
+  /** Asks the thread to close its connection, then ends it (at most ~1 s later if it does not answer). */
+  stop(): Promise<void>;
 }
 
 export function startCheckpointer(store: SqliteStore, periodMs = 200): Checkpointer {
   store.db.exec(`PRAGMA wal_autocheckpoint=${BACKSTOP_PAGES}`);
   const worker = new Worker(new URL("./checkpoint-worker.ts", import.meta.url), { type: "module" });
   worker.postMessage({ path: store.path, periodMs });
-  return { stop: () => worker.terminate() };
+  return {
+    // a terminated thread's connection would stay open, its locks held, until the process ends: a
+    // server started again on the same file in this process (the tests do) could find it busy
+    stop: () =>
+      new Promise<void>((resolve) => {
+        const done = () => (clearTimeout(timer), worker.terminate(), resolve());
+        const timer = setTimeout(done, 1000);
+        worker.onmessage = done;
+        worker.postMessage({ stop: true });
+      }),
+  };
 }

@@ -17,7 +17,7 @@ export function customerState(driver: LiveDriver, id: string) {
   const plan = driver.plan.compiled, t = driver.table;
   const row: CustomerRow = encodeRow(plan, t, c);
   const journeys = Object.entries(row.journeys).filter(([, j]) => j[0] >= 0).map(([program, j]) => ({ program, step: j[0], entries: j[2] }));
-  const timers = driver.store.timersOf(id).map((r) => {
+  const timers = driver.timers.of(id).map((r) => {
     const base = { time: formatTime(r.time), kind: TIMER_KINDS[r.kind] ?? String(r.kind) };
     if (r.kind === K.K_TIMER) return { ...base, program: plan.names.programs[plan.journeys[r.a]?.program] };
     if (r.kind === K.K_DUE || r.kind === K.K_RETRY) {

@@ -24,6 +24,7 @@ import { type ControlGroup, inControl } from "./control-group.ts";
 import { rankOf } from "./event-kinds.ts";
 import { GroupCommit } from "./group-commit.ts";
 import { liveSink } from "./live-sink.ts";
+import { TimerIndex } from "./timer-index.ts";
 import { type CustomerRow, decodeRow, emptyRow, encodeRow } from "../core/row-codec.ts";
 import type { PlanRow, Store } from "./store.ts";
 
@@ -47,7 +48,6 @@ export interface Outcome {
 }
 
 const NO_PLAN = "name: no live plan\nprograms: []\n";
-const TIMER_BATCH = 512;
 
 export class LiveDriver {
   plan!: LoadedPlan;
@@ -56,6 +56,8 @@ export class LiveDriver {
   core!: Core;
   readonly slots = new Map<string, number>();
   readonly dirty = new Set<number>();
+  /** Every pending timer, in firing order; stored in the customers' rows (engine/live/timer-index.ts). */
+  readonly timers = new TimerIndex();
   private readonly ev = newEvent();
   /** Engine time processed so far: nothing before it will be decided again. */
   watermark = 0;
@@ -93,15 +95,16 @@ export class LiveDriver {
     const compiled = this.plan.compiled;
     this.table = new CustomerTable(1024, compiled.journeys.length);
     this.slots.clear();
-    for (const { id, state } of this.store.allCustomers()) {
+    this.timers.clear();
+    for (const { id, state, timers } of this.store.allCustomers()) {
       const c = this.table.add(id);
       decodeRow(compiled, this.table, c, JSON.parse(state) as CustomerRow, keep);
       this.slots.set(id, c);
+      for (const t of TimerIndex.decode(id, timers)) this.timers.restore(t);
     }
     this.core = new Core(compiled, this.table, liveSink({
-      store: this.store, plan: compiled, planId: this.planRow?.id ?? 0, table: this.table, dirty: this.dirty,
+      store: this.store, timers: this.timers, plan: compiled, planId: this.planRow?.id ?? 0, table: this.table, dirty: this.dirty,
       control: (c) => inControl(this.control, this.table.ids[c]), nowMs: () => this.clock.nowMs(), capacity: this.capacity,
-      onTimer: (time) => { if (time < this.addedTimerAt) this.addedTimerAt = time; },
     }), this.seed, this.capacity);
   }
 
@@ -124,7 +127,7 @@ export class LiveDriver {
     for (const c of this.dirty) {
       const id = this.table.ids[c];
       if (this.slots.get(id) !== c) continue; // erased meanwhile
-      this.store.putCustomer(id, JSON.stringify(encodeRow(compiled, this.table, c)), inControl(this.control, id) ? 1 : 0, now);
+      this.store.putCustomer(id, JSON.stringify(encodeRow(compiled, this.table, c)), inControl(this.control, id) ? 1 : 0, now, this.timers.encode(id));
     }
     this.dirty.clear();
     this.meta("watermark", String(this.watermark));
@@ -283,35 +286,22 @@ export class LiveDriver {
     return fired;
   }
 
-  /** The earliest timer stored since fireBefore last reset it. */
-  private addedTimerAt = Infinity;
-
   private fireBefore(time: number, rank: number, customer: string): number {
     let n = 0;
-    for (;;) {
-      const due = this.store.dueTimers(time, rank, customer, TIMER_BATCH);
-      if (!due.length) return n;
-      for (let k = 0; k < due.length; k++) {
-        const r = due[k];
-        // a timer fired here may store one due before the rest of this batch (a held message's send at
-        // the window's opening, 15 minutes before another customer's wait ends): read the batch again
-        // then, so timers fire in (time, rank, customer) order as the simulator's queue pops them
-        if (k > 0 && this.addedTimerAt <= r.time) break;
-        if (k === 0) this.addedTimerAt = Infinity;
-        this.store.deleteTimer(r.id);
-        const c = this.slots.get(r.customer);
-        n++;
-        if (c === undefined) continue;
-        const at = Math.max(r.time, this.watermark);
-        this.watermark = at;
-        this.dirty.add(c);
-        runPlanEvent(this.core, r.kind, c, at, r, (c, time, days) => {
-          const ev = this.ev;
-          ev.type = EV_INACTIVE, ev.time = time, ev.value = 0, ev.days = days, ev.send = -1, ev.channel = -1, ev.program = -1;
-          this.core.event(c, ev, time);
-        });
-      }
+    for (let r; (r = this.timers.popBefore(time, rank, customer));) {
+      const c = this.slots.get(r.customer);
+      n++;
+      if (c === undefined) continue;
+      const at = Math.max(r.time, this.watermark);
+      this.watermark = at;
+      this.dirty.add(c); // its row no longer holds the timer
+      runPlanEvent(this.core, r.kind, c, at, r, (c, time, days) => {
+        const ev = this.ev;
+        ev.type = EV_INACTIVE, ev.time = time, ev.value = 0, ev.days = days, ev.send = -1, ev.channel = -1, ev.program = -1;
+        this.core.event(c, ev, time);
+      });
     }
+    return n;
   }
 
   /** Creates or updates customers' profiles (not their journeys or ledger). */
@@ -334,7 +324,7 @@ export class LiveDriver {
         if (known) updated++;
         else created++;
         if (this.running && (!known || before.lastPurchase !== merged.lastPurchase)) {
-          if (known) this.store.deleteTimers({ customer: r.id!, kind: K.K_INACTIVE });
+          if (known) this.timers.remove(r.id!, (t) => t.kind === K.K_INACTIVE);
           this.core.begin(c, now);
         }
       }
@@ -347,6 +337,7 @@ export class LiveDriver {
     const c = this.slots.get(id);
     if (c === undefined) return false;
     this.store.eraseCustomer(id);
+    this.timers.remove(id);
     this.slots.delete(id);
     // the slot stays allocated until the next start, emptied and marked gone so nothing selects it
     decodeRow(this.plan.compiled, this.table, c, { ...emptyRow(""), gone: 1 });
@@ -365,7 +356,7 @@ export class LiveDriver {
       this.planRow = row;
       this.plan = next;
       this.buildTable(keep);
-      remapTimers(this.store, old, next, keep);
+      remapTimers(this.timers, old, next, keep);
       for (const c of this.slots.values()) {
         this.dirty.add(c);
         this.core.begin(c, now);
@@ -387,7 +378,9 @@ export class LiveDriver {
   setState(row: PlanRow, now: number): void {
     this.atomically(() => {
       if (row.state === "retired") {
-        this.store.deleteTimers({});
+        for (const id of [...this.timers.customers()]) this.dirty.add(this.slots.get(id)!);
+        this.timers.clear();
+        this.flush(); // the rows without their timers, before the state is re-read
         this.planRow = null;
         this.load();
         return;
@@ -413,13 +406,13 @@ function unchangedPrograms(old: LoadedPlan, next: LoadedPlan): Set<string> {
 }
 
 /**
- * Stored timers carry plan indices (journey, send step): they are re-pointed at the new plan's indices
+ * Pending timers carry plan indices (journey, send step): they are re-pointed at the new plan's indices
  * by program id; timers of programs removed or changed are dropped (their pending contacts cancelled),
- * and inactivity checks are re-asked by `core.begin` for the new plan's thresholds.
+ * and inactivity checks are re-asked by `core.begin` for the new plan's thresholds. (Every customer's
+ * row is rewritten by the promotion, so the change reaches the store.)
  */
-function remapTimers(store: Store, old: LoadedPlan, next: LoadedPlan, keep: Set<string>): void {
+function remapTimers(timers: TimerIndex, old: LoadedPlan, next: LoadedPlan, keep: Set<string>): void {
   const o = old.compiled, n = next.compiled;
-  store.deleteTimers({ kind: K.K_INACTIVE });
   const journeyOf = (j: number) => {
     const id = o.programs[o.journeys[j].program].id;
     return keep.has(id) ? n.programs[n.names.programs.indexOf(id)].journey : -1;
@@ -430,11 +423,15 @@ function remapTimers(store: Store, old: LoadedPlan, next: LoadedPlan, keep: Set<
     const p = n.names.programs.indexOf(id);
     return n.sends.find((x) => x.program === p && x.message === o.sends[s].message)?.index ?? -1;
   };
-  for (const kind of [K.K_TIMER, K.K_DUE, K.K_RETRY]) {
-    for (const r of store.query<{ id: number; a: number }>("SELECT id, a FROM timers WHERE kind = ?", kind)) {
-      const a = kind === K.K_TIMER ? journeyOf(r.a) : sendOf(r.a);
-      if (a < 0) store.query("DELETE FROM timers WHERE id = ? RETURNING id", r.id);
-      else store.query("UPDATE timers SET a = ? WHERE id = ? RETURNING id", a, r.id);
-    }
+  for (const customer of [...timers.customers()]) {
+    // `a` is no part of the firing order, so it is re-pointed in place
+    timers.remove(customer, (t) => {
+      if (t.kind === K.K_INACTIVE) return true;
+      if (t.kind !== K.K_TIMER && t.kind !== K.K_DUE && t.kind !== K.K_RETRY) return false;
+      const a = t.kind === K.K_TIMER ? journeyOf(t.a) : sendOf(t.a);
+      if (a < 0) return true;
+      t.a = a;
+      return false;
+    });
   }
 }

@@ -44,7 +44,7 @@ export function extractDay(store: Store, day: string, dayStart: number, dir: str
   }
   if (confirm && rows.length) {
     store.tx(() => {
-      for (const r of rows) store.setDelivery(r.id, "delivered", r.attempts + 1, 0, "extracted");
+      for (const r of rows) store.setDelivery(r.id, "delivered", r.attempts + 1, 0, "extracted", "pending");
       store.audit(now, actor, "outbox.extract", day, { messages: rows.length, files: files.length });
     });
   }

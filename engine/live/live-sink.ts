@@ -1,8 +1,8 @@
 /**
  * Where the core's actions go in the live driver: every decision becomes a row of the decision log
  * (the statuses of the simulator's messages.csv); a send also becomes an outbox row (delivered by a
- * channel adapter); timers, retries, held sends and inactivity checks become stored timers. All of it
- * is written inside the transaction of the event or timer that caused it, so a crash keeps either the
+ * channel adapter); timers, retries, held sends and inactivity checks go to the timer index, stored in
+ * the customer's row (engine/live/timer-index.ts). All of it is written inside the transaction of the event or timer that caused it, so a crash keeps either the
  * cause and all its effects or none of them.
  */
 import type { CompiledPlan } from "../core/compiled.ts";
@@ -13,10 +13,12 @@ import { removeContact } from "../core/ledger.ts";
 import { DAY } from "../core/time.ts";
 import * as K from "../sim/kinds.ts";
 import type { DecisionRow, Store } from "./store.ts";
+import type { TimerIndex } from "./timer-index.ts";
 import { Explainer } from "../explain/why.ts";
 
 export interface SinkContext {
   store: Store;
+  timers: TimerIndex;
   plan: CompiledPlan;
   planId: number;
   table: CustomerTable;
@@ -24,10 +26,7 @@ export interface SinkContext {
   dirty: Set<number>;
   nowMs: () => number;
   capacity: CapacityState;
-  /** Told the time of every timer stored (the driver's timer loop re-reads when one lands before its batch's next). */
-  onTimer?: (time: number) => void;
 }
-
 
 export function liveSink(x: SinkContext): ActionSink {
   const { store, plan, planId, table } = x;
@@ -44,8 +43,7 @@ export function liveSink(x: SinkContext): ActionSink {
   };
   const timer = (c: number, time: number, kind: number, a: number, b: number, d: number, e: number) => {
     x.dirty.add(c);
-    store.addTimer({ time, kind, customer: table.ids[c], a, b, d, e });
-    x.onTimer?.(time);
+    x.timers.add({ time, kind, customer: table.ids[c], a, b, d, e });
   };
   return {
     send(c, send, time, priority) {
@@ -77,7 +75,7 @@ export function liveSink(x: SinkContext): ActionSink {
     timer: (c, journey, generation, time) => timer(c, time, K.K_TIMER, journey, 0, generation | 0, 0),
     inactivity(c, time, days, since) {
       x.dirty.add(c);
-      store.setInactivity({ time, kind: K.K_INACTIVE, customer: table.ids[c], a: days, b: 0, d: since, e: 0 });
+      x.timers.setInactivity({ time, kind: K.K_INACTIVE, customer: table.ids[c], a: days, b: 0, d: since, e: 0 });
     },
     entered: (c) => void x.dirty.add(c),
     exited: (c) => void x.dirty.add(c),

@@ -53,4 +53,28 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE decisions ADD COLUMN why TEXT NOT NULL DEFAULT '';
   `,
+  // 5: delivery states `sending` and `unknown` (engine/live/webhook.ts): a message a crash left in
+  // flight under the old scheme (pending with an in-flight mark) is now `sending`, which the next start
+  // turns into `unknown` instead of resending it
+  `
+  UPDATE outbox SET state = 'sending' WHERE state = 'pending' AND sending > 0;
+  `,
+  // 6: pending timers live inside their customer's row (engine/live/timer-index.ts): one write per
+  // touched customer instead of a row and three index entries per timer. A timer whose customer has
+  // no row could never fire (the driver skips it), so it is not carried over.
+  `
+  ALTER TABLE customers ADD COLUMN timers TEXT NOT NULL DEFAULT '';
+  UPDATE customers SET timers = (SELECT json_group_array(json_array(t.id, t.time, t.kind, t.a, t.b, t.d, t.e)) FROM timers t WHERE t.customer = customers.id)
+    WHERE id IN (SELECT customer FROM timers);
+  DROP TABLE timers;
+  `,
+  // 7: events and outbox messages are no longer indexed by customer. Each row inserted an entry into
+  // such an index on a page chosen by a random customer (events hit random customers), a page more for
+  // every commit to write. Events by customer are read only by erasure (a full scan now: rare) and the
+  // metrics (one pass over the events anyway); a customer's messages are found through the key index,
+  // whose keys begin with "<plan>:<customer>:" (SqliteStore.customerKeys).
+  `
+  DROP INDEX events_customer;
+  DROP INDEX outbox_customer;
+  `,
 ];

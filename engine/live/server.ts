@@ -74,7 +74,7 @@ export function startServer(cfg: ServerConfig): RunningServer {
       ac.abort();
       await server.finished;
       await webhook?.stop();
-      checkpointer.stop();
+      await checkpointer.stop();
       store.close();
     },
   };

@@ -6,7 +6,8 @@
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { MIGRATIONS } from "./migrations.ts";
-import type { AuditRow, DecisionRow, DeliveryState, EventRow, KeyRow, OutboxRow, PlanRow, Store, TimerRow } from "./store.ts";
+import { RowBuffer } from "./row-buffer.ts";
+import type { AuditRow, DecisionRow, DeliveryState, EventRow, KeyRow, OutboxRow, PlanRow, Store } from "./store.ts";
 
 export type Synchronous = "OFF" | "NORMAL" | "FULL";
 
@@ -15,9 +16,13 @@ type Row = Record<string, unknown>;
 export class SqliteStore implements Store {
   readonly db: DatabaseSync;
   private depth = 0;
-  /** Lower bound of the earliest timer's time (null: unknown): most events have nothing due before them. */
-  private minTimer: number | null = null;
   private readonly stmts = new Map<string, StatementSync>();
+  // rows appended by an ingest, written as multi-row INSERTs before any other statement and before COMMIT
+  private readonly eventRows: RowBuffer;
+  private readonly customerRows: RowBuffer;
+  private readonly decisionRows: RowBuffer;
+  private readonly outboxRows: RowBuffer;
+  private readonly bufferedIdems = new Set<string>();
 
   constructor(readonly path: string, readonly synchronous: Synchronous = "NORMAL") {
     this.db = new DatabaseSync(path);
@@ -26,6 +31,38 @@ export class SqliteStore implements Store {
     // into the database once per checkpoint instead of once per 1,000 pages of WAL
     this.db.exec(`PRAGMA journal_mode=WAL; PRAGMA synchronous=${synchronous}; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;
       PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=16384; PRAGMA temp_store=MEMORY;`);
+    this.eventRows = new RowBuffer(this.db, "INSERT INTO events (idem, customer, type, time, processed, channel, program, value)", 8);
+    this.customerRows = new RowBuffer(
+      this.db, "INSERT INTO customers (id, state, control, updated, timers)", 5,
+      " ON CONFLICT (id) DO UPDATE SET state = excluded.state, control = excluded.control, updated = excluded.updated, timers = excluded.timers",
+    );
+    this.decisionRows = new RowBuffer(this.db, "INSERT INTO decisions (plan, time, customer, program, message, channel, category, status, rule, until, control, why)", 12);
+    this.outboxRows = new RowBuffer(
+      this.db, "INSERT INTO outbox (key, plan, time, customer, program, message, channel, category, state, attempts, next_attempt, last_error)", 12,
+      " ON CONFLICT (key) DO NOTHING RETURNING key",
+    );
+  }
+
+  /** Writes the buffered rows (row-buffer.ts): called before every other statement and before COMMIT. */
+  private flushRows(): void {
+    if (!(this.eventRows.size || this.customerRows.size || this.decisionRows.size || this.outboxRows.size)) return;
+    this.eventRows.flush();
+    this.bufferedIdems.clear();
+    this.customerRows.flush();
+    this.decisionRows.flush();
+    // a key already taken (an identical repeat decision at the same minute) is skipped by its chunk; that
+    // row then goes alone, as `<key>#<n>`, right after the chunk: its cursor id follows the chunk's
+    this.outboxRows.flush((row) => this.insertOutbox(row));
+  }
+
+  private clearRows(): void {
+    for (const b of [this.eventRows, this.customerRows, this.decisionRows, this.outboxRows]) b.clear();
+    this.bufferedIdems.clear();
+  }
+
+  /** Outside a transaction a buffered row is written at once. */
+  private buffered(): void {
+    if (this.depth === 0) this.flushRows();
   }
 
   private st(sql: string): StatementSync {
@@ -34,12 +71,15 @@ export class SqliteStore implements Store {
     return s;
   }
   private all<T>(sql: string, ...p: (string | number | null)[]): T[] {
+    this.flushRows();
     return this.st(sql).all(...p) as T[];
   }
   private get<T>(sql: string, ...p: (string | number | null)[]): T | null {
+    this.flushRows();
     return (this.st(sql).get(...p) as T | undefined) ?? null;
   }
   private run(sql: string, ...p: (string | number | null)[]): number {
+    this.flushRows();
     return Number(this.st(sql).run(...p).changes);
   }
 
@@ -64,10 +104,11 @@ export class SqliteStore implements Store {
     this.depth++;
     try {
       const out = f();
+      this.flushRows();
       this.db.exec("COMMIT");
       return out;
     } catch (e) {
-      this.minTimer = null;
+      this.clearRows();
       this.db.exec("ROLLBACK");
       throw e;
     } finally {
@@ -76,6 +117,7 @@ export class SqliteStore implements Store {
   }
 
   close(): void {
+    this.flushRows();
     this.stmts.clear();
     this.db.close();
   }
@@ -119,6 +161,7 @@ export class SqliteStore implements Store {
   updatePlan(id: number, fields: Partial<Omit<PlanRow, "id">>): void {
     const keys = Object.keys(fields).filter((k) => /^[a-z]+$/.test(k));
     if (!keys.length) return;
+    this.flushRows();
     this.db.prepare(`UPDATE plans SET ${keys.map((k) => `${k} = ?`).join(", ")} WHERE id = ?`)
       .run(...keys.map((k) => (fields as Record<string, string | number | null>)[k]), id);
   }
@@ -129,38 +172,36 @@ export class SqliteStore implements Store {
     return this.all<AuditRow>("SELECT * FROM audit WHERE id > ? ORDER BY id LIMIT ?", after, limit);
   }
 
-  putCustomer(id: string, state: string, control: number, time: number): void {
-    this.run(
-      "INSERT INTO customers (id, state, control, updated) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state, control = excluded.control, updated = excluded.updated",
-      id, state, control, time,
-    );
+  putCustomer(id: string, state: string, control: number, time: number, timers: string): void {
+    this.customerRows.push(id, state, control, time, timers);
+    this.buffered();
   }
   getCustomer(id: string): { state: string; control: number } | null {
     return this.get("SELECT state, control FROM customers WHERE id = ?", id);
   }
-  allCustomers(): Iterable<{ id: string; state: string }> {
-    return this.db.prepare("SELECT id, state FROM customers ORDER BY id").iterate() as Iterable<{ id: string; state: string }>;
+  allCustomers(): Iterable<{ id: string; state: string; timers: string }> {
+    this.flushRows();
+    return this.db.prepare("SELECT id, state, timers FROM customers ORDER BY id").iterate() as Iterable<{ id: string; state: string; timers: string }>;
   }
   eraseCustomer(id: string) {
     return this.tx(() => {
       const events = this.run("DELETE FROM events WHERE customer = ?", id);
-      const timers = this.run("DELETE FROM timers WHERE customer = ?", id);
-      this.minTimer = null;
-      const outbox = this.run("DELETE FROM outbox WHERE customer = ?", id);
+      let outbox = 0;
+      for (const [lo, hi] of this.customerKeys(id)) outbox += this.run("DELETE FROM outbox WHERE key >= ? AND key < ? AND customer = ?", lo, hi, id);
       const decisions = this.run("DELETE FROM decisions WHERE customer = ?", id);
       this.run("DELETE FROM customers WHERE id = ?", id);
-      return { events, timers, outbox, decisions };
+      return { events, outbox, decisions };
     });
   }
 
   hasEvent(idem: string): boolean {
-    return this.get("SELECT 1 AS x FROM events WHERE idem = ?", idem) !== null;
+    // the buffered events are this transaction's; the statement runs without flushing them
+    return this.bufferedIdems.has(idem) || this.st("SELECT 1 AS x FROM events WHERE idem = ?").get(idem) !== undefined;
   }
   addEvent(e: EventRow): void {
-    this.run(
-      "INSERT INTO events (idem, customer, type, time, processed, channel, program, value) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-      e.idem, e.customer, e.type, e.time, e.processed, e.channel, e.program, e.value,
-    );
+    this.eventRows.push(e.idem, e.customer, e.type, e.time, e.processed, e.channel, e.program, e.value);
+    this.bufferedIdems.add(e.idem);
+    this.buffered();
   }
   eventCount(): number {
     return Number(this.get<Row>("SELECT count(*) AS n FROM events")!.n);
@@ -169,50 +210,9 @@ export class SqliteStore implements Store {
     return this.all("SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?", after, limit);
   }
 
-  addTimer(t: Omit<TimerRow, "id">): void {
-    this.run("INSERT INTO timers (time, kind, customer, a, b, d, e) VALUES (?, ?, ?, ?, ?, ?, ?)", t.time, t.kind, t.customer, t.a, t.b, t.d, t.e);
-    if (this.minTimer !== null) this.minTimer = Math.min(this.minTimer, t.time);
-  }
-  setInactivity(t: Omit<TimerRow, "id">): void {
-    // one row rewritten in place instead of a stale check left to fire for nothing: the table stays
-    // one check per customer and threshold. The row keeps its id; ids only break ties between the same
-    // customer's checks of the same kind at the same minute, where the stale one did nothing anyway.
-    const moved = this.run("UPDATE timers SET time = ?, d = ? WHERE customer = ? AND kind = ? AND a = ? AND d < ?", t.time, t.d, t.customer, t.kind, t.a, t.d);
-    // a moved check only moves later (a newer purchase), so the cached lower bound stays valid
-    if (!moved) this.addTimer(t);
-  }
-  dueTimers(time: number, kind: number, customer: string, limit: number): TimerRow[] {
-    // a range on `time` uses the (time, kind, customer, id) index; SQLite would scan for the row-value
-    // comparison, so the rest of the key is checked here, on rows already in key order
-    if (this.minTimer === null) this.minTimer = Number(this.get<Row>("SELECT min(time) AS t FROM timers")!.t ?? Infinity);
-    if (time < this.minTimer) return [];
-    const rows = this.all<TimerRow>("SELECT * FROM timers WHERE time <= ? ORDER BY time, kind, customer, id LIMIT ?", time, limit);
-    let n = 0;
-    while (n < rows.length && (rows[n].time < time || rows[n].kind < kind || (rows[n].kind === kind && rows[n].customer < customer))) n++;
-    return n === rows.length ? rows : rows.slice(0, n);
-  }
-  deleteTimer(id: number): void {
-    this.run("DELETE FROM timers WHERE id = ?", id);
-    this.minTimer = null;
-  }
-  timersOf(customer: string): TimerRow[] {
-    return this.all("SELECT * FROM timers WHERE customer = ? ORDER BY time, kind, id", customer);
-  }
-  timerCount(): number {
-    return Number(this.get<Row>("SELECT count(*) AS n FROM timers")!.n);
-  }
-  deleteTimers(where: { customer?: string; kind?: number; a?: number }): number {
-    const cond: string[] = [], p: (string | number)[] = [];
-    for (const [k, v] of Object.entries(where)) if (v !== undefined) cond.push(`${k} = ?`), p.push(v);
-    this.minTimer = null;
-    return Number(this.db.prepare(`DELETE FROM timers${cond.length ? ` WHERE ${cond.join(" AND ")}` : ""}`).run(...p).changes);
-  }
-
   addDecision(d: Omit<DecisionRow, "id">): void {
-    this.run(
-      "INSERT INTO decisions (plan, time, customer, program, message, channel, category, status, rule, until, control, why) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      d.plan, d.time, d.customer, d.program, d.message, d.channel, d.category, d.status, d.rule, d.until, d.control, d.why,
-    );
+    this.decisionRows.push(d.plan, d.time, d.customer, d.program, d.message, d.channel, d.category, d.status, d.rule, d.until, d.control, d.why);
+    this.buffered();
   }
   decisionsOf(customer: string, limit: number): DecisionRow[] {
     return this.all("SELECT * FROM decisions WHERE customer = ? ORDER BY id DESC LIMIT ?", customer, limit);
@@ -222,50 +222,83 @@ export class SqliteStore implements Store {
       ? this.all("SELECT * FROM decisions WHERE id > ? AND status = ? ORDER BY id LIMIT ?", after, status, limit)
       : this.all("SELECT * FROM decisions WHERE id > ? ORDER BY id LIMIT ?", after, limit);
   }
-  addOutbox(o: Omit<OutboxRow, "id" | "sending">): string {
-    // the unique index answers "is this key taken?" in the insert itself: no lookup per message
-    for (let n = 0;; n++) {
-      const key = n ? `${o.key}#${n}` : o.key;
-      const added = this.run(
-        "INSERT INTO outbox (key, plan, time, customer, program, message, channel, category, state, attempts, next_attempt, last_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
-        key, o.plan, o.time, o.customer, o.program, o.message, o.channel, o.category, o.state, o.attempts, o.nextAttempt, o.lastError,
-      );
-      if (added) return key;
-    }
+  addOutbox(o: Omit<OutboxRow, "id" | "sending">): void {
+    this.outboxRows.push(o.key, o.plan, o.time, o.customer, o.program, o.message, o.channel, o.category, o.state, o.attempts, o.nextAttempt, o.lastError);
+    this.buffered();
+  }
+  /**
+   * One message, under its key or `<key>#<n>` when taken, n = 1 + the repeats already numbered (they
+   * are numbered in order and only erased all together, so that is the lowest free n): one count in the
+   * key index instead of trying #1, #2, ... in turn (a customer sent the same message many times in one
+   * minute made that quadratic).
+   */
+  private insertOutbox([key, ...rest]: (string | number | null)[]): void {
+    const sql = "INSERT INTO outbox (key, plan, time, customer, program, message, channel, category, state, attempts, next_attempt, last_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING";
+    if (Number(this.st(sql).run(key, ...rest).changes)) return;
+    const taken = Number((this.st("SELECT count(*) AS n FROM outbox WHERE key > ? AND key < ?").get(`${key}#`, `${key}#\uffff`) as Row).n);
+    for (let n = taken + 1;; n++) if (Number(this.st(sql).run(`${key}#${n}`, ...rest).changes)) return;
   }
   private static outboxRow(r: Row): OutboxRow {
     const { next_attempt, last_error, ...rest } = r;
     return { ...rest, nextAttempt: next_attempt, lastError: last_error } as OutboxRow;
   }
-  outbox(after: number, limit: number): OutboxRow[] {
-    return this.all<Row>("SELECT * FROM outbox WHERE id > ? ORDER BY id LIMIT ?", after, limit).map(SqliteStore.outboxRow);
+  outbox(after: number, limit: number, state?: DeliveryState): OutboxRow[] {
+    return (state
+      ? this.all<Row>("SELECT * FROM outbox WHERE id > ? AND state = ? ORDER BY id LIMIT ?", after, state, limit)
+      : this.all<Row>("SELECT * FROM outbox WHERE id > ? ORDER BY id LIMIT ?", after, limit)).map(SqliteStore.outboxRow);
+  }
+  outboxMessage(id: number): OutboxRow | null {
+    const r = this.get<Row>("SELECT * FROM outbox WHERE id = ?", id);
+    return r ? SqliteStore.outboxRow(r) : null;
+  }
+  outboxCounts(): Partial<Record<DeliveryState, number>> {
+    const rows = this.all<{ state: DeliveryState; n: number }>("SELECT state, count(*) AS n FROM outbox GROUP BY state");
+    return Object.fromEntries(rows.map((r) => [r.state, r.n]));
+  }
+  outboxCount(state: DeliveryState): number {
+    return Number(this.get<Row>("SELECT count(*) AS n FROM outbox WHERE state = ?", state)!.n);
   }
   deliverable(nowMs: number, limit: number): OutboxRow[] {
-    return this.all<Row>("SELECT * FROM outbox WHERE state = 'pending' AND next_attempt <= ? AND sending = 0 ORDER BY id LIMIT ?", nowMs, limit)
+    return this.all<Row>("SELECT * FROM outbox WHERE state = 'pending' AND next_attempt <= ? ORDER BY id LIMIT ?", nowMs, limit)
       .map(SqliteStore.outboxRow);
   }
   markSending(ids: number[]): void {
-    for (const id of ids) this.run("UPDATE outbox SET sending = attempts + 1 WHERE id = ? AND state = 'pending'", id);
+    for (const id of ids) this.run("UPDATE outbox SET state = 'sending', sending = attempts + 1 WHERE id = ? AND state = 'pending'", id);
   }
   inFlight(): OutboxRow[] {
-    return this.all<Row>("SELECT * FROM outbox WHERE sending > 0 ORDER BY id").map(SqliteStore.outboxRow);
+    return this.all<Row>("SELECT * FROM outbox WHERE state = 'sending' ORDER BY id").map(SqliteStore.outboxRow);
   }
   clearSending(id: number): void {
     this.run("UPDATE outbox SET sending = 0 WHERE id = ?", id);
   }
-  setDelivery(id: number, state: DeliveryState, attempts: number, nextAttempt: number, lastError: string): boolean {
-    // the row may have been cancelled (unsubscribe) or erased meanwhile: only a pending row moves on
+  setDelivery(id: number, state: DeliveryState, attempts: number, nextAttempt: number, lastError: string, from: DeliveryState = "sending"): boolean {
+    // the row may have been cancelled (unsubscribe) or erased meanwhile: only a row still in `from` moves on
     return this.run(
-      "UPDATE outbox SET state = ?, attempts = ?, next_attempt = ?, last_error = ?, sending = 0 WHERE id = ? AND state = 'pending'",
-      state, attempts, nextAttempt, lastError, id,
+      "UPDATE outbox SET state = ?, attempts = ?, next_attempt = ?, last_error = ?, sending = 0 WHERE id = ? AND state = ?",
+      state, attempts, nextAttempt, lastError, id, from,
     ) > 0;
   }
   cancelPending(customer: string, channel: string): number {
-    return this.run("UPDATE outbox SET state = 'cancelled', last_error = 'opted out' WHERE customer = ? AND channel = ? AND state = 'pending'", customer, channel);
+    let n = 0;
+    for (const [lo, hi] of this.customerKeys(customer)) {
+      n += this.run(
+        "UPDATE outbox SET state = 'cancelled', last_error = 'opted out' WHERE key >= ? AND key < ? AND customer = ? AND channel = ? AND state IN ('pending', 'sending', 'unknown')",
+        lo, hi, customer, channel,
+      );
+    }
+    return n;
+  }
+  /**
+   * The ranges of the key index holding a customer's messages, one per plan: keys are
+   * "<plan>:<customer>:<program>:..." (engine/live/live-sink.ts), so [`<plan>:<customer>:`,
+   * `<plan>:<customer>;`) holds them all (";" follows ":"); the caller's `customer = ?` drops another
+   * customer whose id merely begins with "<customer>:".
+   */
+  private customerKeys(customer: string): [string, string][] {
+    return this.all<{ id: number }>("SELECT id FROM plans").map((p) => [`${p.id}:${customer}:`, `${p.id}:${customer};`]);
   }
 
   query<T>(sql: string, ...params: (string | number | null)[]): T[] {
-    if (/timers/i.test(sql) && !/^\s*SELECT/i.test(sql)) this.minTimer = null;
     return this.all<T>(sql, ...params);
   }
 }

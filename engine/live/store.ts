@@ -60,7 +60,10 @@ export interface EventRow {
   value: number;
 }
 
-/** A plan-side timer: journey wait, deferred retry, due send, inactivity check (kinds of engine/sim/kinds.ts). */
+/**
+ * A plan-side timer: journey wait, deferred retry, due send, inactivity check (kinds of
+ * engine/sim/kinds.ts). Stored inside its customer's row (engine/live/timer-index.ts).
+ */
 export interface TimerRow {
   id: number; // insertion sequence: the last tie-break, like the simulator's queue
   time: number;
@@ -90,7 +93,12 @@ export interface DecisionRow {
   why: string; // the decision in words: for a suppression or deferral, the rule and the figures it compared
 }
 
-export const DELIVERY_STATES = ["pending", "delivered", "dead", "cancelled"] as const;
+/**
+ * pending → sending (committed before the POST) → delivered | pending (definite failure: retried) | dead |
+ * unknown (the POST may have reached the receiver: a crash while sending, a timeout, a reset). An
+ * unknown message is never resent automatically; an operator redelivers or resolves it (docs/live.md).
+ */
+export const DELIVERY_STATES = ["pending", "sending", "delivered", "unknown", "dead", "cancelled"] as const;
 export type DeliveryState = typeof DELIVERY_STATES[number];
 
 export interface OutboxRow {
@@ -132,48 +140,51 @@ export interface Store {
   audit(at: number, actor: string, action: string, target: string, detail: unknown): void;
   auditLog(after: number, limit: number): AuditRow[];
 
-  putCustomer(id: string, state: string, control: number, time: number): void;
+  /** A customer's row: core state (engine/core/row-codec.ts JSON) and pending timers (TimerIndex.encode). */
+  putCustomer(id: string, state: string, control: number, time: number, timers: string): void;
   getCustomer(id: string): { state: string; control: number } | null;
-  allCustomers(): Iterable<{ id: string; state: string }>;
-  eraseCustomer(id: string): { events: number; timers: number; outbox: number; decisions: number };
+  allCustomers(): Iterable<{ id: string; state: string; timers: string }>;
+  eraseCustomer(id: string): { events: number; outbox: number; decisions: number };
 
   hasEvent(idem: string): boolean;
   addEvent(e: EventRow): void;
   eventCount(): number;
   events(after: number, limit: number): (EventRow & { seq: number })[];
 
-  addTimer(t: Omit<TimerRow, "id">): void;
-  /**
-   * An inactivity check (kind K_INACTIVE, a = days, d = the purchase it counts from): replaces the
-   * customer's check at the same threshold counted from an older purchase — which could only find the
-   * customer active again (core.stillInactive compares with the last purchase) — else adds one.
-   */
-  setInactivity(t: Omit<TimerRow, "id">): void;
-  /** Timers ordered by (time, kind, customer, id) strictly before the given key, at most `limit`. */
-  dueTimers(time: number, kind: number, customer: string, limit: number): TimerRow[];
-  deleteTimer(id: number): void;
-  timersOf(customer: string): TimerRow[];
-  timerCount(): number;
-  deleteTimers(where: { customer?: string; kind?: number; a?: number }): number;
-
   addDecision(d: Omit<DecisionRow, "id">): void;
   decisions(after: number, limit: number, status?: string): DecisionRow[];
   /** A customer's latest decisions, newest first. */
   decisionsOf(customer: string, limit: number): DecisionRow[];
-  /** Adds a message under `o.key`, or `<key>#<n>` (lowest free n ≥ 1) when taken; returns the key used. */
-  addOutbox(o: Omit<OutboxRow, "id" | "sending">): string;
-  outbox(after: number, limit: number): OutboxRow[];
-  /** Pending deliveries not in flight whose next attempt is due at `nowMs`, oldest first. */
+  /**
+   * Adds a message under `o.key`, or `<key>#<n>` (lowest free n ≥ 1) when taken. Inside a transaction
+   * the row may be written later (at the latest by the commit), before anything reads the outbox.
+   */
+  addOutbox(o: Omit<OutboxRow, "id" | "sending">): void;
+  /** Messages after the cursor, in decision order; only those in `state` when given. */
+  outbox(after: number, limit: number, state?: DeliveryState): OutboxRow[];
+  outboxMessage(id: number): OutboxRow | null;
+  /** Messages per delivery state (healthz, metrics: the unknown ones wait for an operator). */
+  outboxCounts(): Partial<Record<DeliveryState, number>>;
+  /** Messages in one delivery state (an index range: cheap enough for /healthz). */
+  outboxCount(state: DeliveryState): number;
+  /** Pending deliveries whose next attempt is due at `nowMs`, oldest first. */
   deliverable(nowMs: number, limit: number): OutboxRow[];
-  /** Marks pending messages in flight with the attempt number they are about to carry (attempts + 1). */
+  /** Moves pending messages to `sending`, with the attempt number they are about to carry (attempts + 1). */
   markSending(ids: number[]): void;
-  /** Messages marked in flight (after a crash: those that may have reached the receiver). */
+  /** Messages in state `sending` (after a crash: those that may have reached the receiver). */
   inFlight(): OutboxRow[];
-  /** Clears the in-flight mark of a message that is no longer pending (cancelled or erased meanwhile). */
+  /** Clears the in-flight mark of a message that is no longer sending (cancelled or erased meanwhile). */
   clearSending(id: number): void;
-  /** Records an attempt's outcome and clears the in-flight mark; false when the row is no longer pending. */
-  setDelivery(id: number, state: DeliveryState, attempts: number, nextAttempt: number, lastError: string): boolean;
-  /** Cancels pending deliveries of one customer on one channel (unsubscribe, complaint). */
+  /**
+   * Moves a message from state `from` (default `sending`: an attempt's outcome) and clears the in-flight
+   * mark; false when the row is no longer in `from` (cancelled or erased meanwhile).
+   */
+  setDelivery(id: number, state: DeliveryState, attempts: number, nextAttempt: number, lastError: string, from?: DeliveryState): boolean;
+  /**
+   * Cancels one customer's undelivered messages on one channel (unsubscribe, complaint): pending,
+   * unknown (never to be redelivered now) and sending (the POST cannot be called back; its outcome no
+   * longer moves the row).
+   */
   cancelPending(customer: string, channel: string): number;
 
   /** One SQL-side aggregation per figure: see engine/live/metrics.ts. */

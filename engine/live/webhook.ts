@@ -1,18 +1,19 @@
 /**
  * The webhook channel adapter: POSTs each pending outbox message to a configured URL, signed with
  * HMAC-SHA256 over `<timestamp>.<body>` (headers X-Cadence-Timestamp, X-Cadence-Signature:
- * sha256=<hex>) and carrying its idempotency key (Idempotency-Key). A non-2xx answer or a network error
- * is retried with exponential back-off and jitter (base · 2^(attempt−1), capped, times a factor in
- * [0.5, 1) drawn from a seeded stream keyed by message and attempt); after `maxAttempts` tries the
- * message is dead-lettered (state `dead`, last error kept).
+ * sha256=<hex>) and carrying its idempotency key (Idempotency-Key).
  *
- * Delivery is at-least-once, with the repeat window as narrow as a sender can make it: before its POST
- * a message is marked in flight with the attempt number it carries (one commit per pass), and each
- * outcome is committed the moment its answer arrives, not with the rest of the pass. After a crash,
- * only the messages still marked in flight — POSTed, answer not yet recorded — can reach the receiver
- * twice; they are resent under the same idempotency key, which the receiver uses to drop the repeat.
- * Why no sender can do better across a crash between the receiver's 2xx and its own commit: docs/live.md,
- * "Delivery".
+ * Delivery is **at most once per key**, so a receiver never sees a key twice, crashes included:
+ *  - before its POST a message is moved to `sending` (one commit for the batch about to be sent);
+ *  - a 2xx answer makes it `delivered`, committed the moment the answer arrives;
+ *  - a definite failure — the connection was refused before anything was sent, or the receiver
+ *    answered 4xx/5xx — is retried with exponential back-off and jitter (base · 2^(attempt−1), capped,
+ *    times a factor in [0.5, 1) drawn from a seeded stream keyed by message and attempt), and after
+ *    `maxAttempts` tries the message is dead-lettered (state `dead`, last error kept);
+ *  - an ambiguous outcome — a timeout or a reset after the request may have been sent, or a message
+ *    found `sending` at start (the process died during its POST) — makes it `unknown`: never resent
+ *    automatically; an operator redelivers it (same key: the receiver dedupes) or resolves it.
+ * Why a sender cannot have "exactly once" on its own, and what the operator does: docs/live.md, "Delivery".
  */
 import { createHmac } from "node:crypto";
 import { hashString, uniform } from "../core/hash.ts";
@@ -60,19 +61,15 @@ export class WebhookAdapter {
   }
 
   /**
-   * Messages marked in flight when the previous process died: their POST may or may not have reached
-   * the receiver. The attempt counts as made with an unknown outcome; the message goes back to the queue
-   * (due now) to be resent under the same key, or is dead-lettered if that was its last try.
+   * Messages still `sending` when the previous process died: their POST may or may not have reached the
+   * receiver. The attempt counts as made, and the message becomes `unknown` (one commit), for an operator.
    */
   private recover(): number {
     const rows = this.store.inFlight();
     if (!rows.length) return 0;
-    const why = "in flight at a restart: may have reached the receiver; resent under the same key";
     this.store.tx(() => {
       for (const m of rows) {
-        if (m.state !== "pending") this.store.clearSending(m.id);
-        else if (m.sending >= this.config.maxAttempts) this.store.setDelivery(m.id, "dead", m.sending, 0, why);
-        else this.store.setDelivery(m.id, "pending", m.sending, this.clock.nowMs(), why);
+        this.store.setDelivery(m.id, "unknown", m.sending, 0, `attempt ${m.sending} was in flight when the server stopped: it may have reached the receiver; not resent (redeliver or resolve it)`);
       }
     });
     return rows.length;
@@ -97,38 +94,59 @@ export class WebhookAdapter {
   private async run(batch: number): Promise<number> {
     const due = this.store.deliverable(this.clock.nowMs(), batch);
     if (!due.length) return 0;
+    // durable before any POST leaves: a crash from here on finds these messages `sending`
     this.store.tx(() => this.store.markSending(due.map((m) => m.id)));
     await Promise.all(due.map(async (m) => {
-      const error = await this.attempt(m);
-      this.store.tx(() => this.record(m, error)); // durable as soon as the answer is in
+      const outcome = await this.attempt(m);
+      this.store.tx(() => this.record(m, outcome)); // durable as soon as the answer is in
     }));
     return due.length;
   }
 
-  /** One POST; "" when the receiver answered 2xx, else what went wrong. */
-  private async attempt(m: OutboxRow): Promise<string> {
+  /** One POST and what is known of its fate. */
+  private async attempt(m: OutboxRow): Promise<Outcome> {
     const body = payload(m), ts = String(Math.floor(this.clock.nowMs() / 1000));
+    let res: Response;
     try {
-      const res = await fetch(this.config.url, {
+      res = await fetch(this.config.url, {
         method: "POST",
         headers: { "content-type": "application/json", "idempotency-key": m.key, "x-cadence-timestamp": ts, "x-cadence-signature": sign(this.config.secret, ts, body) },
         body,
         signal: AbortSignal.timeout(this.config.timeoutMs),
       });
-      await res.body?.cancel();
-      return res.ok ? "" : `HTTP ${res.status}`;
     } catch (e) {
-      return (e as Error).message.slice(0, 200) || "network error";
+      return failure(e);
     }
+    try {
+      await res.body?.cancel();
+    } catch { /* the answer's status is all that counts */ }
+    return res.ok ? { kind: "delivered" } : { kind: "failed", error: `HTTP ${res.status}` };
   }
 
-  private record(m: OutboxRow, error: string): void {
+  private record(m: OutboxRow, o: Outcome): void {
     const attempts = m.attempts + 1;
-    const moved = !error
+    const moved = o.kind === "delivered"
       ? this.store.setDelivery(m.id, "delivered", attempts, 0, "")
+      : o.kind === "unknown"
+      ? this.store.setDelivery(m.id, "unknown", attempts, 0, `${o.error}: the request may have reached the receiver; not resent (redeliver or resolve it)`)
       : attempts >= this.config.maxAttempts
-      ? this.store.setDelivery(m.id, "dead", attempts, 0, error)
-      : this.store.setDelivery(m.id, "pending", attempts, this.clock.nowMs() + backoff(this.config, m.key, attempts), error);
+      ? this.store.setDelivery(m.id, "dead", attempts, 0, o.error)
+      : this.store.setDelivery(m.id, "pending", attempts, this.clock.nowMs() + backoff(this.config, m.key, attempts), o.error);
     if (!moved) this.store.clearSending(m.id); // cancelled (unsubscribe) while in flight: it stays cancelled
   }
+}
+
+/** What an attempt established: delivered, a definite failure (nothing acted on: retry), or unknown. */
+export type Outcome = { kind: "delivered" } | { kind: "failed"; error: string } | { kind: "unknown"; error: string };
+
+/**
+ * A fetch that threw. Only a failure to connect (refused, no route, DNS, a blocked port: hyper's
+ * "client error (Connect)") proves nothing was sent; a timeout, a reset or a connection closed after
+ * the request was written may come after the receiver acted, so it is unknown.
+ */
+export function failure(e: unknown): Outcome {
+  const err = e as Error & { cause?: unknown };
+  const text = `${err?.message ?? e}${err?.cause ? `: ${String((err.cause as Error).message ?? err.cause)}` : ""}`.slice(0, 300);
+  if (/client error \(Connect\)|Connection refused|are blocked/i.test(text)) return { kind: "failed", error: text };
+  return { kind: "unknown", error: err?.name === "TimeoutError" ? "timed out" : text || "network error" };
 }

@@ -167,10 +167,10 @@ describe("events and customers", () => {
     await promote(s, PLAN);
     await s.api("POST", "/v1/customers", { customers: [customer("C9")] }, { key: s.keys.ingest });
     await s.api("POST", "/v1/events", { id: "s9", customer: "C9", type: "signup", time: at(1) }, { key: s.keys.ingest });
-    expect(s.store.timersOf("C9").length).toBeGreaterThan(0);
+    expect(s.driver.timers.of("C9").length).toBeGreaterThan(0);
     expect((await s.api("DELETE", "/v1/customers/C9", undefined, { key: s.keys.operator })).body).toEqual({ erased: true });
     expect((await s.api("GET", "/v1/customers/C9", undefined, { key: s.keys.analyst })).status).toBe(404);
-    expect(s.store.timersOf("C9")).toEqual([]);
+    expect(s.driver.timers.of("C9")).toEqual([]);
     expect(s.store.query("SELECT count(*) AS n FROM events WHERE customer = 'C9'")).toEqual([{ n: 0 }]);
     const audit = JSON.stringify(s.store.auditLog(0, 100));
     expect(audit).toContain("customer.erase");
@@ -347,7 +347,7 @@ programs:
     await promote(s, both);
     await s.api("POST", "/v1/customers", { customers: [customer("C1")] }, { key: s.keys.ingest });
     await s.api("POST", "/v1/events", { id: "s1", customer: "C1", type: "signup", time: at(0) }, { key: s.keys.ingest });
-    expect(s.store.timersOf("C1").length).toBe(2);
+    expect(s.driver.timers.of("C1").length).toBe(2);
     await s.api("POST", "/v1/clock", { now: at(24) });
     await promote(s, PLAN); // nurture removed, welcome unchanged
     const state = (await s.api("GET", "/v1/customers/C1", undefined, { key: s.keys.analyst })).body;

@@ -1,26 +1,15 @@
-/** Read routes: the outbox (cursor), the decision log, live metrics. */
+/** Read routes: the decision log, live metrics (the outbox: web/routes/outbox.ts). */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { READERS, requireRole } from "../auth.ts";
 import { iso } from "../convert.ts";
 import type { Deps } from "../deps.ts";
-import { DecisionPage, ErrorBody, Page } from "../schemas.ts";
+import { DecisionPage, ErrorBody } from "../schemas.ts";
 import { liveMetrics } from "../../engine/live/metrics.ts";
 
 const json = (schema: z.ZodType, description: string) => ({ content: { "application/json": { schema } }, description });
 const errors = { 400: json(ErrorBody, "invalid query"), 401: json(ErrorBody, "no or unknown key"), 403: json(ErrorBody, "role not allowed") };
 
 export function readRoutes(app: OpenAPIHono, { store, driver }: Deps): void {
-  app.openapi(createRoute({
-    method: "get", path: "/v1/outbox", tags: ["outbox"], summary: "messages to send, in decision order, from a cursor (for systems that pull instead of receiving the webhook)",
-    middleware: [requireRole(store, "ingest", "operator")] as const,
-    request: { query: Page },
-    responses: { 200: json(z.object({ messages: z.array(z.any()), next: z.number() }), "a page; pass `next` as `after`"), ...errors },
-  }), (c) => {
-    const q = c.req.valid("query");
-    const messages = store.outbox(q.after, q.limit).map((m) => ({ ...m, time: iso(m.time), nextAttempt: undefined }));
-    return c.json({ messages, next: messages.at(-1)?.id ?? q.after }) as never;
-  });
-
   app.openapi(createRoute({
     method: "get", path: "/v1/decisions", tags: ["outbox"], summary: "every message decision (sent, suppressed with its rule, holdout, deferred)",
     middleware: [requireRole(store, ...READERS)] as const,

@@ -14,9 +14,9 @@ const json = (schema: z.ZodType, description: string) => ({ content: { "applicat
 
 export function systemRoutes(app: OpenAPIHono, { store, driver, clock }: Deps): void {
   app.openapi(createRoute({
-    method: "get", path: "/healthz", tags: ["system"], summary: "the process answers", security: [],
-    responses: { 200: json(z.object({ ok: z.boolean() }), "alive") },
-  }), (c) => c.json({ ok: true }) as never);
+    method: "get", path: "/healthz", tags: ["system"], summary: "the process answers; `unknownDeliveries`: webhook messages whose fate an operator must settle", security: [],
+    responses: { 200: json(z.object({ ok: z.boolean(), unknownDeliveries: z.number().int() }), "alive") },
+  }), (c) => c.json({ ok: true, unknownDeliveries: store.outboxCount("unknown") }) as never);
 
   app.openapi(createRoute({
     method: "get", path: "/readyz", tags: ["system"], summary: "the store answers and the schema is current", security: [],
@@ -25,7 +25,7 @@ export function systemRoutes(app: OpenAPIHono, { store, driver, clock }: Deps): 
     const ok = store.ready();
     const plan = driver.planRow;
     return c.json({
-      ok, engine: ENGINE_VERSION, clock: clock.kind, now: iso(clock.now()), watermark: iso(driver.watermark),
+      ok, engine: ENGINE_VERSION, clock: clock.kind, unknownDeliveries: ok ? store.outboxCount("unknown") : null, now: iso(clock.now()), watermark: iso(driver.watermark),
       plan: plan ? { id: plan.id, state: plan.state, hash: plan.hash, engine: plan.engine } : null,
     }, ok ? 200 : 503) as never;
   });

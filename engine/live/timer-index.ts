@@ -1,0 +1,218 @@
+/**
+ * The live driver's pending timers (journey waits, waitFor timeouts, held and deferred sends,
+ * inactivity checks), kept in memory and stored inside each customer's row (customers.timers).
+ *
+ * Why: as rows of their own, timers cost an insert, a delete and three index entries each, on pages
+ * spread over the whole table (events hit random customers), and were ≈ a third of the store's work
+ * per event (docs/performance.md, "Live server"). The customer's row is rewritten by the same
+ * transaction anyway, so its timers ride along: one write per touched customer. The store stays the
+ * source of truth — the index is rebuilt from the rows at start and after a rolled-back transaction —
+ * so after a crash no timer is lost or fired twice (test/live/crash.test.ts).
+ *
+ * Order: (time, kind, customer, id), the simulator's (time, rank, customer, sequence); `id` is an
+ * insertion sequence (max stored id + 1 after a restart, as SQLite's rowid was). Customers compare as
+ * JavaScript strings (UTF-16 code units): the same as SQLite's byte order for every id outside the
+ * astral planes.
+ */
+import { K_INACTIVE } from "../sim/kinds.ts";
+import type { TimerRow } from "./store.ts";
+
+/** A timer in the heap; `dead` once fired or removed (lazy deletion); `text` its row encoding, made once. */
+interface Entry extends TimerRow {
+  dead: boolean;
+  text: string; // "" until made (a string from the start: one field representation)
+}
+
+const DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz";
+
+/** An integer in base 36, by hand: V8's toString(36) takes its slow any-radix path (µs per number). */
+function b36(n: number): string {
+  if (!Number.isSafeInteger(n)) throw new Error(`timer field ${n} is not an integer`);
+  if (n === 0) return "0";
+  const neg = n < 0;
+  let s = "";
+  for (let x = Math.abs(n); x > 0; x = Math.floor(x / 36)) s = DIGITS[x % 36] + s;
+  return neg ? "-" + s : s;
+}
+
+/** Every entry built with the same fields in the same order: one object shape for the hot paths. */
+function entry(t: Omit<TimerRow, "id">, id: number): Entry {
+  return { id, time: t.time, kind: t.kind, customer: t.customer, a: t.a, b: t.b, d: t.d, e: t.e, dead: false, text: "" };
+}
+
+function before(x: Entry, y: Entry): boolean {
+  return x.time !== y.time ? x.time < y.time : x.kind !== y.kind ? x.kind < y.kind : x.customer !== y.customer ? x.customer < y.customer : x.id < y.id;
+}
+
+export class TimerIndex {
+  private heap: Entry[] = [];
+  private readonly byCustomer = new Map<string, Entry[]>();
+  private live = 0;
+  private seq = 0;
+
+  get size(): number {
+    return this.live;
+  }
+
+  /** A stored timer (at start), in its customer's list order: keeps its id, or is numbered after the others. */
+  restore(t: TimerRow): void {
+    const id = t.id || this.seq + 1;
+    this.seq = Math.max(this.seq, id);
+    this.insert(entry(t, id));
+  }
+
+  add(t: Omit<TimerRow, "id">): void {
+    this.insert(entry(t, ++this.seq));
+  }
+
+  /**
+   * An inactivity check (a = days, d = the purchase it counts from) replaces the customer's check at
+   * the same threshold counted from an older purchase — which could only find the customer active
+   * again (core.stillInactive compares with the last purchase) — else it is added.
+   */
+  setInactivity(t: Omit<TimerRow, "id">): void {
+    const old = this.byCustomer.get(t.customer)?.find((x) => x.kind === K_INACTIVE && x.a === t.a && x.d < t.d);
+    if (old) {
+      // moved in place: the check keeps its id and its place in the customer's list (ids only break ties
+      // between the same customer's checks of the same kind at the same minute)
+      const list = this.byCustomer.get(t.customer)!, i = list.indexOf(old);
+      this.drop(old);
+      const moved = entry({ ...old, time: t.time, d: t.d }, old.id);
+      this.insert(moved); // appended to the customer's list: put it back where the old one was
+      const now = this.byCustomer.get(t.customer)!;
+      if (now === list && now.length > 1) now.pop(), now.splice(i, 0, moved);
+    } else this.add(t);
+  }
+
+  /** The first timer ordered strictly before (time, kind, customer), removed; null when none is. */
+  popBefore(time: number, kind: number, customer: string): TimerRow | null {
+    const h = this.heap;
+    while (h.length && h[0].dead) this.pop();
+    if (!h.length) return null;
+    const t = h[0];
+    if (!(t.time < time || (t.time === time && (t.kind < kind || (t.kind === kind && t.customer < customer))))) return null;
+    this.pop();
+    this.drop(t);
+    return t;
+  }
+
+  /** A customer's timers in firing order. */
+  of(customer: string): TimerRow[] {
+    return [...(this.byCustomer.get(customer) ?? [])].sort((x, y) => (before(x, y) ? -1 : 1))
+      .map((t) => ({ id: t.id, time: t.time, kind: t.kind, customer: t.customer, a: t.a, b: t.b, d: t.d, e: t.e }));
+  }
+
+  customers(): IterableIterator<string> {
+    return this.byCustomer.keys();
+  }
+
+  /**
+   * Removes a customer's timers (all, or those `drop` selects); returns how many. `drop` may re-point a
+   * kept timer's `a` (no part of the order): its text is made again.
+   */
+  remove(customer: string, drop: (t: TimerRow) => boolean = () => true): number {
+    const list = this.byCustomer.get(customer);
+    if (!list) return 0;
+    let n = 0;
+    for (const t of [...list]) {
+      if (drop(t)) this.drop(t), n++;
+      else t.text = "";
+    }
+    return n;
+  }
+
+  clear(): void {
+    this.heap = [];
+    this.byCustomer.clear();
+    this.live = 0;
+  }
+
+  /**
+   * The row encoding of a customer's timers (customers.timers): "" or "time,kind,a,b,d,e;..." in id
+   * order, integers in base 36 (a row is rewritten at each of its customer's events: the shorter, the
+   * cheaper). Ids are not stored: they only order one customer's timers of the same minute and kind,
+   * so the list's order carries them, and `restore` numbers them again in that order.
+   */
+  encode(customer: string): string {
+    const list = this.byCustomer.get(customer);
+    if (!list?.length) return "";
+    // each timer's text is made once: turning every timer's numbers into text at each rewrite of the
+    // row was ≈ 5 % of the ingest's CPU
+    let out = "";
+    for (let i = 0; i < list.length; i++) {
+      const t = list[i];
+      if (!t.text) t.text = `${b36(t.time)},${t.kind},${b36(t.a)},${t.b},${b36(t.d)},${b36(t.e)}`;
+      out += (i ? ";" : "") + t.text;
+    }
+    return out;
+  }
+
+  /**
+   * Reads a row's timers back (see encode); ids are 0 (`restore` numbers them in list order), except in
+   * the JSON rows [[id, time, kind, a, b, d, e], ...] that migration 6 wrote from the old timers table.
+   */
+  static decode(customer: string, text: string): TimerRow[] {
+    if (!text) return [];
+    if (text[0] === "[") {
+      return (JSON.parse(text) as number[][]).map(([id, time, kind, a, b, d, e]) => ({ id, time, kind, customer, a, b, d, e })).sort((x, y) => x.id - y.id);
+    }
+    return text.split(";").map((x) => {
+      const [time, kind, a, b, d, e] = x.split(",");
+      return { id: 0, time: parseInt(time, 36), kind: Number(kind), customer, a: parseInt(a, 36), b: Number(b), d: parseInt(d, 36), e: parseInt(e, 36) };
+    });
+  }
+
+  private insert(t: Entry): void {
+    let list = this.byCustomer.get(t.customer);
+    if (!list) this.byCustomer.set(t.customer, list = []);
+    list.push(t);
+    this.live++;
+    const h = this.heap;
+    h.push(t);
+    for (let i = h.length - 1; i > 0;) {
+      const p = (i - 1) >> 1;
+      if (!before(h[i], h[p])) break;
+      [h[i], h[p]] = [h[p], h[i]];
+      i = p;
+    }
+  }
+
+  /** Takes a timer out of its customer's list; the heap drops it when it reaches the top. */
+  private drop(t: Entry): void {
+    if (t.dead) return;
+    t.dead = true;
+    this.live--;
+    const list = this.byCustomer.get(t.customer)!;
+    const i = list.indexOf(t);
+    if (i >= 0) list.splice(i, 1);
+    if (!list.length) this.byCustomer.delete(t.customer);
+    // many removed timers deep in the heap: rebuild it from the living ones
+    if (this.heap.length > 1024 && this.heap.length > 4 * this.live) this.rebuild();
+  }
+
+  /** The heap without its dead entries (same objects: the customers' lists still point at them). */
+  private rebuild(): void {
+    this.heap = this.heap.filter((t) => !t.dead);
+    for (let i = (this.heap.length >> 1) - 1; i >= 0; i--) this.down(i);
+  }
+
+  private pop(): void {
+    const h = this.heap, last = h.pop()!;
+    if (!h.length) return;
+    h[0] = last;
+    this.down(0);
+  }
+
+  private down(i: number): void {
+    const h = this.heap;
+    for (;;) {
+      const l = 2 * i + 1, r = l + 1;
+      let m = i;
+      if (l < h.length && before(h[l], h[m])) m = l;
+      if (r < h.length && before(h[r], h[m])) m = r;
+      if (m === i) return;
+      [h[i], h[m]] = [h[m], h[i]];
+      i = m;
+    }
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Outbox routes: the pull cursor, and an operator's answers to messages whose delivery is unknown
+ * (engine/live/outbox-ops.ts; docs/live.md, "Delivery").
+ */
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { keyOf, requireRole } from "../auth.ts";
+import { iso } from "../convert.ts";
+import type { Deps } from "../deps.ts";
+import { accepts, limit } from "../guards.ts";
+import { ErrorBody, IdParam, OutboxPage, ResolveBody } from "../schemas.ts";
+import { redeliver, resolve } from "../../engine/live/outbox-ops.ts";
+import type { OutboxRow } from "../../engine/live/store.ts";
+
+const json = (schema: z.ZodType, description: string) => ({ content: { "application/json": { schema } }, description });
+const errors = {
+  400: json(ErrorBody, "invalid input"), 401: json(ErrorBody, "no or unknown key"), 403: json(ErrorBody, "role not allowed"),
+  404: json(ErrorBody, "no such message"), 409: json(ErrorBody, "the message is not unknown"),
+};
+const view = (m: OutboxRow) => ({ ...m, time: iso(m.time), nextAttempt: undefined });
+
+export function outboxRoutes(app: OpenAPIHono, { store, clock }: Deps): void {
+  app.openapi(createRoute({
+    method: "get", path: "/v1/outbox", tags: ["outbox"],
+    summary: "messages to send, in decision order, from a cursor (for systems that pull instead of receiving the webhook); `status=unknown` lists the deliveries waiting for an operator",
+    middleware: [requireRole(store, "ingest", "operator")] as const,
+    request: { query: OutboxPage },
+    responses: { 200: json(z.object({ messages: z.array(z.any()), next: z.number() }), "a page; pass `next` as `after`"), ...errors },
+  }), (c) => {
+    const q = c.req.valid("query");
+    const messages = store.outbox(q.after, q.limit, q.status).map(view);
+    return c.json({ messages, next: messages.at(-1)?.id ?? q.after }) as never;
+  });
+
+  app.openapi(createRoute({
+    method: "post", path: "/v1/outbox/{id}/redeliver", tags: ["outbox"],
+    summary: "send an unknown message again, under the same idempotency key (the receiver must drop a key it has already acted on)",
+    middleware: [requireRole(store, "operator")] as const,
+    request: { params: IdParam },
+    responses: { 200: json(z.any(), "the message, pending again and due now"), ...errors },
+  }), (c) => c.json(view(redeliver(store, c.req.valid("param").id, keyOf(c).id, clock.now(), clock.nowMs()))) as never);
+
+  app.openapi(createRoute({
+    method: "post", path: "/v1/outbox/{id}/resolve", tags: ["outbox"],
+    summary: "record what the receiver says of an unknown message: delivered, or not (then it is not sent)",
+    middleware: [requireRole(store, "operator"), accepts("application/json"), limit(1024)] as const,
+    request: { params: IdParam, body: { content: { "application/json": { schema: ResolveBody } }, required: true } },
+    responses: { 200: json(z.any(), "the message, delivered or dead"), ...errors },
+  }), (c) => c.json(view(resolve(store, c.req.valid("param").id, c.req.valid("json").delivered, keyOf(c).id, clock.now()))) as never);
+}
