@@ -19,6 +19,8 @@ import type { Recorder } from "./recorder.ts";
 import { campaignOccurrences } from "../core/campaign-schedule.ts";
 import type { WorldModel } from "./world-model.ts";
 import { World } from "./world.ts";
+import type { PickBest } from "../core/audience.ts";
+import { settleMoney } from "./money.ts";
 
 export interface SimulationRun {
   plan: CompiledPlan;
@@ -45,6 +47,16 @@ export interface SimulateOptions {
   onDay?: (day: number, days: number) => void;
   /** Contacts made outside the plan (engine/sim/external-contacts.ts): they count in the pressure rules. */
   external?: { c: number; time: number; channel: number; category: number }[];
+  /** This run is one shard of a run split across workers: what it shares with the others (engine/parallel/). */
+  shard?: ShardHooks;
+}
+
+/** What a shard exchanges with the other shards of its run, at the same moments in every shard. */
+export interface ShardHooks {
+  /** A day's e-mail deliveries and complaints in this shard → the totals over every shard. */
+  sumDay(delivered: number, complaints: number): [number, number];
+  /** A targeted campaign's best share, ranked over every shard's audience. */
+  pickBest: PickBest;
 }
 
 /** Runs one plan over one population. The population's table is updated in place. */
@@ -66,6 +78,7 @@ export function simulate(plan: CompiledPlan, population: Population, o: Simulate
     world.respond(c, send, time);
   });
   const core = new Core(plan, table, sink, o.seed);
+  if (o.shard) core.pickBest = o.shard.pickBest;
   const stageStart = new Uint8Array(n);
   for (let c = 0; c < n; c++) {
     stageStart[c] = stageAt(table, c, o.start);
@@ -118,7 +131,14 @@ export function simulate(plan: CompiledPlan, population: Population, o: Simulate
       metrics.closeWeek((c) => table.signup[c] < weekEnd);
       weekEnd += WEEK;
     },
+    closeDay(at) {
+      const [delivered, complaints] = world.takeDay();
+      const [all, complained] = o.shard ? o.shard.sumDay(delivered, complaints) : [delivered, complaints];
+      world.closeDay(at, all, complained);
+    },
     onDay: o.onDay,
   });
+  // a shard's money stays in units: the shards' sums are added as integers, then settled (engine/sim/money.ts)
+  if (!o.shard) settleMoney(metrics);
   return { plan, population, seed: o.seed, start: o.start, days: o.days, metrics, stageStart, events, wallMs: performance.now() - t0, coercions: core.coercions.toJSON() };
 }
