@@ -51,6 +51,7 @@ export function mergeShards(parts: ShardResult[], o: MergeOptions): SimulationRu
   const population = { table, traits, size: n, describe: parts[0].describe };
   return {
     plan: o.plan, population, seed: o.seed, start: o.start, days: o.days, metrics, stageStart, events, wallMs: o.wallMs,
+    shardMemory: parts.map((p) => p.peakMemory),
     coercions: Object.fromEntries([...coercions].sort(([a], [b]) => (a < b ? -1 : 1))),
   };
 }

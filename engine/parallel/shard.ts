@@ -52,6 +52,7 @@ export const ROW_COLUMNS = ["mTime", "mCust", "mSend", "mStatus", "mRule", "mCos
 export interface ShardResult {
   lo: number;
   hi: number;
+  peakMemory: number; // bytes: the worker's V8 heap in use plus its array buffers, at its peak
   describe: string;
   ids: string[];
   table: Record<typeof TABLE_COLUMNS[number], ArrayLike<number>>;
@@ -77,13 +78,21 @@ export function runShard(msg: ShardMessage, onDay?: (day: number, days: number) 
   });
   link.shareKeys(population.table.key);
   const recorder = job.record === "explained" ? new ExplainRecorder(plan, population.table) : job.record === "rows" ? new Recorder() : undefined;
+  // this worker's memory (its isolate's heap and the buffers it holds), sampled each simulated day
+  let peakMemory = 0;
+  const sample = () => {
+    const m = Deno.memoryUsage();
+    peakMemory = Math.max(peakMemory, m.heapUsed + m.external);
+  };
   const run = simulate(plan, population, {
-    seed: job.seed, start, days: job.days, world, recorder, onDay, shard: { sumDay: link.sumDay, pickBest: link.pickBest },
+    seed: job.seed, start, days: job.days, world, recorder, shard: { sumDay: link.sumDay, pickBest: link.pickBest },
+    onDay: (d, n) => (sample(), onDay?.(d, n)),
   });
+  sample();
   const t = population.table;
   const table = Object.fromEntries(TABLE_COLUMNS.map((k) => [k, t[k]])) as unknown as ShardResult["table"];
   return {
-    lo, hi, describe: population.describe, ids: t.ids, table, traits: population.traits, stageStart: run.stageStart,
+    lo, hi, peakMemory, describe: population.describe, ids: t.ids, table, traits: population.traits, stageStart: run.stageStart,
     metrics: run.metrics, world: worldCounters(run.metrics), events: run.events, coercions: run.coercions,
     rows: recorder ? { ...Object.fromEntries(ROW_COLUMNS.map((k) => [k, recorder[k]])) as Rows, why: (recorder as Partial<ExplainRecorder>).why } : null,
   };

@@ -70,7 +70,7 @@ export async function runSharded(job: ShardedJob, shards: number, recorder?: Rec
   }
 }
 
-type Options = Omit<RunOptions, "baseline" | "population" | "external"> & { workers: number };
+type Options = Omit<RunOptions, "baseline" | "population" | "external"> & { workers: number; /** false: the plan alone */ baseline?: false };
 
 /**
  * `runPlan` with the plan's run and its no-plan baseline each split across `workers` shards; the
@@ -89,8 +89,8 @@ export async function runPlanSharded(loaded: LoadedPlan, o: Options): Promise<Ru
   };
   const run = await runSharded(job, o.workers, recorder, (d, n) => o.onDay?.("plan", d, n));
   const mode: CacheMode = o.cache ?? "memory", key = baselineKey("run", run.population.describe);
-  let baseline = peek<BaselineFigures>(key, mode);
-  if (!baseline) {
+  let baseline = o.baseline === false ? null : peek<BaselineFigures>(key, mode) ?? null;
+  if (!baseline && o.baseline !== false) {
     const b = await runSharded({ ...job, baseline: true, record: "none" }, o.workers, undefined, (d, n) => o.onDay?.("baseline", d, n));
     baseline = store(key, mode, baselineFigures(b));
   }

@@ -33,6 +33,8 @@ export interface SimulationRun {
   events: number;
   wallMs: number;
   coercions: Record<string, number>; // engine/core/coercions.ts
+  /** A run split across workers (engine/parallel/sharded-run.ts): each worker's peak heap and buffers, bytes. */
+  shardMemory?: number[];
 }
 
 /** K_LIFE's `a` for a contact made outside the plan (b: channel, d: category); life events carry an event type ≥ 0. */
