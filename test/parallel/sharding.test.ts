@@ -16,7 +16,7 @@ import { writeRun } from "../../engine/sim/output.ts";
 import { runPlan } from "../../engine/sim/run.ts";
 import { worldCounters } from "../../engine/sim/world-metrics.ts";
 
-// a targeted promotion twice a week to the best 15 % by score among the top RFM cells, a daily blast, and
+// a targeted promotion twice a week to the best 15 % by score among the top RFM cells, a blast three days a week, and
 // a world whose complaints cross the reputation's thresholds within days
 const COUPLED = `
 name: coupled
@@ -31,7 +31,7 @@ world:
 programs:
   - id: blast
     type: campaign
-    schedule: { weekly: [mon, tue, wed, thu, fri, sat, sun], at: "10:00" }
+    schedule: { weekly: [mon, wed, sat], at: "10:00" }
     audience: consent.email
     send: { channel: email, message: daily, category: promotional }
   - id: best-rfm
