@@ -25,7 +25,14 @@ import { planWorld } from "../plan/world-section.ts";
 import { defaultWorkers, runJobs } from "./pool.ts";
 import { runPlanSharded, unshardable } from "./sharded-run.ts";
 
-type Options = Omit<RunOptions, "baseline"> & { workers?: number; populationSpec?: string };
+type Options = Omit<RunOptions, "baseline"> & {
+  workers?: number;
+  populationSpec?: string;
+  /** Customers per worker below which a run is not split (starting workers costs more than it saves); default 10,000. */
+  minShard?: number;
+};
+
+export const MIN_SHARD = 10_000;
 
 /** @example const r = await runPlanInWorkers(loadPlan("scenarios/lifecycle.yaml"), { customers: 1_000_000, workers: 2 }) */
 export async function runPlanInWorkers(loaded: LoadedPlan, o: Options = {}): Promise<RunResult> {
@@ -33,7 +40,8 @@ export async function runPlanInWorkers(loaded: LoadedPlan, o: Options = {}): Pro
   // customers split across the workers when nothing couples them that a split cannot resolve
   // (engine/parallel/sharded-run.ts); a synthetic population's `population` hook is then not called
   const synthetic = parsePopulation(o.populationSpec).kind === "synthetic";
-  if (workers >= 2 && unshardable(loaded, { synthetic, external: o.external }) === null) return runPlanSharded(loaded, { ...o, workers });
+  const shards = Math.min(workers, Math.floor((o.customers ?? 10_000) / (o.minShard ?? MIN_SHARD)));
+  if (shards >= 2 && unshardable(loaded, { synthetic, external: o.external }) === null) return runPlanSharded(loaded, { ...o, workers: shards });
   const mode: CacheMode = o.cache ?? "memory";
   const made = makePopulation(o, loaded.compiled.journeys.length, loaded);
   const given = o.population;

@@ -54,7 +54,8 @@ const lifecycle = loadPlan("scenarios/lifecycle.yaml");
 
 /** Every file of a run's --out directory, by name. */
 async function files(plan: typeof coupled, workers: number, o: { customers: number; days: number }): Promise<[string, Map<string, Buffer>]> {
-  const res = await runPlanInWorkers(plan, { ...o, seed: 3, workers, record: true, cache: "off" });
+  const res = await runPlanInWorkers(plan, { ...o, seed: 3, workers, minShard: 1, record: true, cache: "off" });
+  expect(res.run.shardMemory?.length).toBe(workers > 1 ? workers : undefined); // split, each worker reporting its memory
   const dir = mkdtempSync(join(tmpdir(), `shard-${workers}-`));
   writeRun(res, dir);
   return [res.summary.digest, new Map(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f))]))];
@@ -97,6 +98,12 @@ describe("customer sharding", () => {
     expect(blast.contacts).toBeGreaterThan(best.contacts * 3);
   });
 
+  it("does not split a run whose workers would get fewer than 10,000 customers each", async () => {
+    const o = { customers: 15_000, days: 3, cache: "off" as const, baseline: undefined };
+    expect((await runPlanInWorkers(lifecycle, { ...o, workers: 2 })).run.shardMemory).toBeUndefined();
+    expect((await runPlanInWorkers(lifecycle, { ...o, customers: 20_000, workers: 3 })).run.shardMemory).toHaveLength(2);
+  }, 60_000);
+
   it("runs a plan with a channel capacity on one thread, with the same results for any worker count", async () => {
     const capped = parsePlan(COUPLED.replace("email: { cost: 0.002 }", "email: { cost: 0.002, capacity: 500 }"), "capped.yaml");
     expect(unshardable(capped, { synthetic: true })).toMatch(/capacity/);
@@ -105,7 +112,7 @@ describe("customer sharding", () => {
     const o = { customers: 1500, days: 40, seed: 2, cache: "off" as const };
     const one = (await runPlanInWorkers(capped, { ...o, workers: 1 })).summary;
     expect(one.suppressedByRule["capacity:email"]).toBeGreaterThan(0);
-    expect((await runPlanInWorkers(capped, { ...o, workers: 3 })).summary).toEqual(one);
+    expect((await runPlanInWorkers(capped, { ...o, workers: 3, minShard: 1 })).summary).toEqual(one);
   }, 60_000);
 
   it("sums each day's counts over the shards, and a shard waiting at the barrier stops when another fails", async () => {
