@@ -11,7 +11,7 @@ import { parsePlan } from "../plan/load.ts";
 import { planWorld } from "../plan/world-section.ts";
 import type { WorldModel } from "../sim/world-model.ts";
 import { Metrics } from "../sim/metrics.ts";
-import { syntheticPopulation, type Traits } from "../sim/population.ts";
+import { type Population, syntheticPopulation, type Traits } from "../sim/population.ts";
 import { Recorder } from "../sim/recorder.ts";
 import { baselinePlan, DEFAULT_START } from "../sim/run.ts";
 import { simulate } from "../sim/simulate.ts";
@@ -67,18 +67,38 @@ export interface ShardResult {
 
 /** Runs one shard; `onDay` reports the simulated days (the coordinator shows shard 0's). */
 export function runShard(msg: ShardMessage, onDay?: (day: number, days: number) => void): ShardResult {
-  const { job, shard, shards, lo, hi } = msg;
+  const { plan } = shardPlan(msg.job);
+  const { link, population } = drawShard(msg, plan.journeys.length);
+  return simulateShard(msg, link, population, onDay);
+}
+
+/** Journey slots a job's plan needs per customer. */
+export const jobJourneys = (job: ShardedJob): number => shardPlan(job).plan.journeys.length;
+
+/** The compiled plan a job runs (the plan, or its no-plan baseline) and its world. */
+function shardPlan(job: ShardedJob) {
   const loaded = parsePlan(job.plan.text, job.plan.file);
-  const plan = job.baseline ? baselinePlan(loaded.plan) : loaded.compiled;
-  const world = planWorld(loaded, job.world), start = parseDate(job.start ?? DEFAULT_START)!;
-  const link = new ShardLink(msg.link, shard, shards, lo, hi, job.customers);
+  return { plan: job.baseline ? baselinePlan(loaded.plan) : loaded.compiled, world: planWorld(loaded, job.world) };
+}
+
+/** This shard's customers, drawn as in the whole population (the RFM cuts exchanged with the other shards). */
+export function drawShard(msg: ShardMessage, journeys: number, link = new ShardLink(msg.link, msg.shard, msg.shards, msg.lo, msg.hi, msg.job.customers)): { link: ShardLink; population: Population } {
+  const { job, lo, hi } = msg;
+  const { world } = shardPlan(job);
   const population = syntheticPopulation({
-    customers: job.customers, seed: job.seed, start, days: job.days, journeys: plan.journeys.length, world,
+    customers: job.customers, seed: job.seed, start: parseDate(job.start ?? DEFAULT_START)!, days: job.days, journeys, world,
     shard: { lo, hi, rfmCuts: link.rfmCuts },
   });
   link.shareKeys(population.table.key);
-  const recorder = job.record === "explained" ? new ExplainRecorder(plan, population.table) : job.record === "rows" ? new Recorder() : undefined;
-  // this worker's memory (its isolate's heap and the buffers it holds), sampled each simulated day
+  return { link, population };
+}
+
+/** Simulates `msg.job` on this shard's population (updated in place: pass a copy to keep one). */
+export function simulateShard(msg: ShardMessage, link: ShardLink, population: Population, onDay?: (day: number, days: number) => void): ShardResult {
+  const { job, lo, hi } = msg;
+  const { plan, world } = shardPlan(job);
+  const start = parseDate(job.start ?? DEFAULT_START)!;
+  const recorder = job.record === "explained" ? new ExplainRecorder(plan, population.table) : job.record === "rows" ? new Recorder() : undefined;  // this worker's memory (its isolate's heap and the buffers it holds), sampled each simulated day
   let peakMemory = 0;
   const sample = () => {
     const m = Deno.memoryUsage();

@@ -102,7 +102,12 @@ export function syntheticPopulation(o: PopulationOptions): Population {
     table.orders[c] = orders, table.revenue[c] = Math.round(revenue * 100) / 100, table.lastPurchase[c] = last;
   }
   scoreAndRfm(table, traits, o.start, o.shard?.rfmCuts ?? rfmCuts);
-  return { table, traits, size: hi - lo, describe: `synthetic:${n}:${o.seed}:${o.start}:${o.days}:${JSON.stringify(w)}` };
+  return { table, traits, size: hi - lo, describe: syntheticDescribe(o) };
+}
+
+/** What identifies a synthetic population (in a digest, a baseline's cache key), without drawing it. */
+export function syntheticDescribe(o: Pick<PopulationOptions, "customers" | "seed" | "start" | "days" | "world">): string {
+  return `synthetic:${o.customers}:${o.seed}:${o.start}:${o.days}:${JSON.stringify(o.world)}`;
 }
 
 /** Empty traits for n customers. */
