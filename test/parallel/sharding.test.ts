@@ -14,6 +14,10 @@ import { unshardable } from "../../engine/parallel/sharded-run.ts";
 import { abortLink, newLinkBuffers } from "../../engine/parallel/shard-link.ts";
 import { writeRun } from "../../engine/sim/output.ts";
 import { runPlan } from "../../engine/sim/run.ts";
+import { ExplainRecorder } from "../../engine/explain/observer.ts";
+import { syntheticPopulation } from "../../engine/sim/population.ts";
+import { messagesTable } from "../../engine/sim/tables.ts";
+import * as aq from "arquero";
 import { worldCounters } from "../../engine/sim/world-metrics.ts";
 
 // a targeted promotion twice a week to the best 15 % by score among the top RFM cells, a blast three days a week, and
@@ -84,6 +88,28 @@ describe("customer sharding", () => {
       for (const [name, bytes] of one) expect(many.get(name)!.equals(bytes), `${name} with ${workers} workers`).toBe(true);
     }
   }, 120_000);
+
+  it("explains each message the same way with 1 and 3 workers (messages.csv's why column, pressure rules)", async () => {
+    const capped = loadPlan("scenarios/lifecycle-capped.yaml");
+    const csv = async (workers: number) => {
+      // as `cadence simulate --out` does: an explaining recorder, attached to the plan's table on one thread
+      const recorder = new ExplainRecorder(capped.compiled);
+      let attached = false;
+      const res = await runPlanInWorkers(capped, {
+        customers: 3000, days: 60, seed: 5, workers, minShard: 1, cache: "off", record: true, recorder,
+        population: (p) => {
+          const made = syntheticPopulation({ ...p, customers: 3000 });
+          if (!attached) recorder.attach(made.table), attached = true;
+          return made;
+        },
+      });
+      return aq.toCSV(messagesTable(res.run, res.recorder!));
+    };
+    const one = await csv(1);
+    expect(one.slice(0, one.indexOf("\n"))).toMatch(/,why$/);
+    expect(one).toMatch(/two-a-week/); // rules suppressed or deferred some messages, and say why
+    expect(await csv(3)).toBe(one);
+  }, 60_000);
 
   it("exercises the couplings it claims to: the reputation sends mail to spam, the targeted share is 15 % of its audience", () => {
     const o = { customers: 3000, days: 120, seed: 3, baseline: false as const };
