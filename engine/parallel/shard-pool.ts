@@ -6,7 +6,7 @@
  */
 import { type LinkBuffers, newLinkBuffers } from "./shard-link.ts";
 import type { ShardedJob } from "./shard.ts";
-import { ask, mergeJob, range, spawnShards } from "./sharded-run.ts";
+import { ask, mergeJob, range, spawnShards } from "./shard-calls.ts";
 import type { Recorder } from "../sim/recorder.ts";
 import type { SimulationRun } from "../sim/simulate.ts";
 
@@ -27,12 +27,12 @@ export class ShardPool {
   }
 
   /** Runs a plan (its text, or the baseline) on the kept population: population options stay the pool's. */
-  async run(plan: ShardedJob["plan"], o: { baseline?: boolean; recorder?: Recorder; onDay?: (day: number, days: number) => void } = {}): Promise<SimulationRun> {
+  async run(plan: ShardedJob["plan"], o: { baseline?: boolean; recorder?: Recorder; onDay?: (day: number, days: number) => void; /** the pool's last run: the workers run on their kept customers instead of a copy */ last?: boolean } = {}): Promise<SimulationRun> {
     const t0 = performance.now();
     const job: ShardedJob = { ...this.base, plan, baseline: o.baseline ?? false, record: !o.recorder ? "none" : "why" in o.recorder ? "explained" : "rows" };
     if (this.closed) throw new Error("the shard pool is closed (a run failed in a worker, or close() was called): open another");
     try {
-      const parts = await ask<Parameters<typeof mergeJob>[1][number]>(this.workers, this.link, () => ({ next: job }), o.onDay);
+      const parts = await ask<Parameters<typeof mergeJob>[1][number]>(this.workers, this.link, () => ({ next: job, last: o.last }), o.onDay);
       return mergeJob(job, parts, o.recorder, t0);
     } catch (e) {
       this.close(); // a failed run leaves the barrier aborted: these workers cannot run together again

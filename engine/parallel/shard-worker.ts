@@ -16,7 +16,7 @@ const self_ = globalThis as any;
 let kept: { msg: ShardMessage; link: ShardLink; population: Population; journeys: number } | null = null;
 
 self_.onmessage = (e: MessageEvent) => {
-  const m = e.data as ShardMessage & { open?: boolean; next?: ShardedJob };
+  const m = e.data as ShardMessage & { open?: boolean; next?: ShardedJob; last?: boolean };
   const msg: ShardMessage = m.next ? { ...kept!.msg, job: m.next } : m;
   try {
     const onDay = msg.shard === 0 ? (day: number, days: number) => self_.postMessage({ progress: [day, days] }) : undefined;
@@ -25,11 +25,15 @@ self_.onmessage = (e: MessageEvent) => {
       kept = { msg: m, link, population, journeys };
       return self_.postMessage({ result: true });
     }
-    if (m.next && kept) {
+    if (m.next) {
+      if (!kept) throw new Error("this shard's customers were handed to the pool's last run");
       // a variant with another number of journeys needs other tables: every shard redraws (the same rule in each)
       const journeys = jobJourneys(m.next);
       if (!m.next.baseline && journeys !== kept.journeys) kept = { ...kept, journeys, population: drawShard(msg, journeys, kept.link).population };
-      const result = simulateShard(msg, kept.link, copyPopulation(kept.population), onDay);
+      // the last run of the pool takes the kept customers themselves: no copy, and nothing kept after
+      const { link } = kept, population = m.last ? kept.population : copyPopulation(kept.population);
+      if (m.last) kept = null;
+      const result = simulateShard(msg, link, population, onDay);
       return self_.postMessage({ result }, transferables(result));
     }
     const result = runShard(msg, onDay);
