@@ -11,7 +11,9 @@ import { baselinePlan, DEFAULT_START } from "../sim/run.ts";
 import type { SimulationRun } from "../sim/simulate.ts";
 import { mergeShards } from "./merge-shards.ts";
 import { abortLink, type LinkBuffers } from "./shard-link.ts";
-import type { ShardedJob, ShardResult } from "./shard.ts";
+import type { ShardedJob, ShardFigures, ShardResult } from "./shard.ts";
+import { MONEY_UNITS } from "../sim/money.ts";
+import type { BaselineFigures } from "../sim/run.ts";
 
 export const spawnShards = (shards: number): Worker[] =>
   Array.from({ length: shards }, () => new Worker(new URL("./shard-worker.ts", import.meta.url).href, { type: "module" }));
@@ -58,4 +60,15 @@ export async function ask<R>(workers: Worker[], link: LinkBuffers, message: (sha
   ));
   if (failed) throw failed;
   return parts as R[];
+}
+
+/** A baseline's figures from its shards' parts: money summed in units, then in currency (as `settleMoney`). */
+export function mergeFigures(parts: ShardFigures[]): BaselineFigures {
+  const days = parts[0].dailyRevenue.length, daily = new Float64Array(days);
+  let revenue = 0, events = 0;
+  for (const p of parts) {
+    revenue += p.revenue, events += p.events;
+    for (let d = 0; d < days; d++) daily[d] += p.dailyRevenue[d];
+  }
+  return { revenue: revenue / MONEY_UNITS, dailyRevenue: Array.from(daily, (x) => x / MONEY_UNITS), events };
 }

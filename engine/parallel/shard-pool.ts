@@ -5,8 +5,9 @@
  * the same job: the same customers, the same barriers, the same merge.
  */
 import { type LinkBuffers, newLinkBuffers } from "./shard-link.ts";
-import type { ShardedJob } from "./shard.ts";
-import { ask, mergeJob, range, spawnShards } from "./shard-calls.ts";
+import type { ShardedJob, ShardFigures } from "./shard.ts";
+import { ask, mergeFigures, mergeJob, range, spawnShards } from "./shard-calls.ts";
+import type { BaselineFigures } from "../sim/run.ts";
 import type { Recorder } from "../sim/recorder.ts";
 import type { SimulationRun } from "../sim/simulate.ts";
 
@@ -36,6 +37,18 @@ export class ShardPool {
       return mergeJob(job, parts, o.recorder, t0);
     } catch (e) {
       this.close(); // a failed run leaves the barrier aborted: these workers cannot run together again
+      throw e;
+    }
+  }
+
+  /** The no-plan baseline's figures on the kept population (a copy of it): nothing per customer comes back. */
+  async baselineFigures(plan: ShardedJob["plan"], onDay?: (day: number, days: number) => void): Promise<BaselineFigures> {
+    if (this.closed) throw new Error("the shard pool is closed (a run failed in a worker, or close() was called): open another");
+    const job: ShardedJob = { ...this.base, plan, baseline: true, figures: true, record: "none" };
+    try {
+      return mergeFigures(await ask<ShardFigures>(this.workers, this.link, () => ({ next: job }), onDay));
+    } catch (e) {
+      this.close();
       throw e;
     }
   }

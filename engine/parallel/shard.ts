@@ -28,6 +28,17 @@ export interface ShardedJob {
   start?: string;
   world?: Partial<WorldModel>;
   record: "none" | "rows" | "explained"; // rows: a Recorder; explained: an ExplainRecorder (messages' why)
+  /** Only what a no-plan baseline's figures need (revenue, daily revenue, events): nothing per customer. */
+  figures?: boolean;
+}
+
+/** A shard's part of a baseline's figures; money in units (engine/sim/money.ts). */
+export interface ShardFigures {
+  figures: true;
+  revenue: number;
+  dailyRevenue: Float64Array;
+  events: number;
+  peakMemory: number;
 }
 
 export interface ShardMessage {
@@ -66,7 +77,7 @@ export interface ShardResult {
 }
 
 /** Runs one shard; `onDay` reports the simulated days (the coordinator shows shard 0's). */
-export function runShard(msg: ShardMessage, onDay?: (day: number, days: number) => void): ShardResult {
+export function runShard(msg: ShardMessage, onDay?: (day: number, days: number) => void): ShardResult | ShardFigures {
   const { plan } = shardPlan(msg.job);
   const { link, population } = drawShard(msg, plan.journeys.length);
   return simulateShard(msg, link, population, onDay);
@@ -94,11 +105,12 @@ export function drawShard(msg: ShardMessage, journeys: number, link = new ShardL
 }
 
 /** Simulates `msg.job` on this shard's population (updated in place: pass a copy to keep one). */
-export function simulateShard(msg: ShardMessage, link: ShardLink, population: Population, onDay?: (day: number, days: number) => void): ShardResult {
+export function simulateShard(msg: ShardMessage, link: ShardLink, population: Population, onDay?: (day: number, days: number) => void): ShardResult | ShardFigures {
   const { job, lo, hi } = msg;
   const { plan, world } = shardPlan(job);
   const start = parseDate(job.start ?? DEFAULT_START)!;
-  const recorder = job.record === "explained" ? new ExplainRecorder(plan, population.table) : job.record === "rows" ? new Recorder() : undefined;  // this worker's memory (its isolate's heap and the buffers it holds), sampled each simulated day
+  const recorder = job.record === "explained" ? new ExplainRecorder(plan, population.table) : job.record === "rows" ? new Recorder() : undefined;
+  // this worker's memory (its isolate's heap and the buffers it holds), sampled each simulated day
   let peakMemory = 0;
   const sample = () => {
     const m = Deno.memoryUsage();
@@ -109,6 +121,7 @@ export function simulateShard(msg: ShardMessage, link: ShardLink, population: Po
     onDay: (d, n) => (sample(), onDay?.(d, n)),
   });
   sample();
+  if (job.figures) return { figures: true, revenue: run.metrics.revenue, dailyRevenue: run.metrics.daily.revenue, events: run.events, peakMemory };
   const t = population.table;
   const table = Object.fromEntries(TABLE_COLUMNS.map((k) => [k, t[k]])) as unknown as ShardResult["table"];
   return {
@@ -119,7 +132,8 @@ export function simulateShard(msg: ShardMessage, link: ShardLink, population: Po
 }
 
 /** The ArrayBuffers of a result's typed arrays, to transfer rather than copy. */
-export function transferables(r: ShardResult): ArrayBuffer[] {
+export function transferables(r: ShardResult | ShardFigures): ArrayBuffer[] {
+  if ("figures" in r) return [r.dailyRevenue.buffer as ArrayBuffer];
   const seen = new Set<ArrayBuffer>();
   const take = (o: object) => {
     for (const v of Object.values(o)) if (ArrayBuffer.isView(v) && v.buffer instanceof ArrayBuffer) seen.add(v.buffer);

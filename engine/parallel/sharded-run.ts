@@ -14,7 +14,7 @@ import { parseDate } from "../core/time.ts";
 import { planWorld } from "../plan/world-section.ts";
 import { baselineKey, type CacheMode, peek, store } from "../sim/baseline-cache.ts";
 import { Recorder } from "../sim/recorder.ts";
-import { type BaselineFigures, baselineFigures, DEFAULT_START, type RunOptions, type RunResult, summarise } from "../sim/run.ts";
+import { type BaselineFigures, DEFAULT_START, type RunOptions, type RunResult, summarise } from "../sim/run.ts";
 import type { SimulationRun } from "../sim/simulate.ts";
 import { ShardPool } from "./shard-pool.ts";
 import { ask, mergeJob, range, spawnShards } from "./shard-calls.ts";
@@ -71,8 +71,7 @@ export async function runPlanSharded(loaded: LoadedPlan, o: Options): Promise<Ru
     // workers started and customers drawn once (the baseline's results do not depend on the plan's journey slots)
     const pool = await ShardPool.open(job, o.workers);
     try {
-      const b = await pool.run(job.plan, { baseline: true, onDay: (d, n) => o.onDay?.("baseline", d, n) });
-      baseline = store(key, mode, baselineFigures(b));
+      baseline = store(key, mode, await pool.baselineFigures(job.plan, (d, n) => o.onDay?.("baseline", d, n)));
       run = await pool.run(job.plan, { recorder, last: true, onDay: (d, n) => o.onDay?.("plan", d, n) });
     } finally {
       pool.close();

@@ -10,7 +10,7 @@ import { planWorld } from "../plan/world-section.ts";
 import { setPath } from "../sweep/set-path.ts";
 import { baselineKey, peek, store } from "../sim/baseline-cache.ts";
 import { syntheticDescribe } from "../sim/population.ts";
-import { type BaselineFigures, baselineFigures, DEFAULT_START, type RunOptions, type RunResult, summarise } from "../sim/run.ts";
+import { type BaselineFigures, DEFAULT_START, type RunOptions, type RunResult, summarise } from "../sim/run.ts";
 import { ShardPool } from "./shard-pool.ts";
 
 export interface ShardedTuner {
@@ -33,7 +33,7 @@ export async function shardedTuner(loaded: LoadedPlan, o: Omit<RunOptions, "base
   try {
     const key = baselineKey("run", syntheticDescribe({ customers, seed, start, days, world: planWorld(loaded, o.world) }));
     const baseline = peek<BaselineFigures>(key, o.cache ?? "memory") ??
-      store(key, o.cache ?? "memory", baselineFigures(await pool.run(text(loaded), { baseline: true })));
+      store(key, o.cache ?? "memory", await pool.baselineFigures(text(loaded)));
     return {
       baseline,
       async run(values) {
