@@ -11,7 +11,7 @@ import { truthy } from "./truthy.ts";
 /**
  * The best `share` of a targeted campaign's audience: `audience` (table indexes, in table order) and
  * their scores; returns the chosen, in table order. A run split across workers passes one that ranks
- * the whole population's audience (engine/parallel/shard-audience.ts).
+ * the whole population's audience (engine/parallel/shard-link.ts).
  */
 export type PickBest = (audience: Int32Array, scores: Float64Array, table: CustomerTable, share: number) => Int32Array;
 

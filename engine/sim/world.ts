@@ -121,7 +121,7 @@ export class World {
     return m;
   }
 
-  /** P(inbox | delivered) for an e-mail now: the channel's placement, lowered while complaints run high. */
+  /** P(inbox | delivered) for an e-mail today: the channel's placement, lowered while complaints ran high up to yesterday. */
   private inbox(): number {
     const w = this.d.model, r = w.reputation, base = w.channels[EMAIL].inbox;
     if (this.repDelivered < 500) return base;
