@@ -5,6 +5,7 @@
 import type { CompiledPlan } from "../core/compiled.ts";
 import { Core } from "../core/decide.ts";
 import { EV_INACTIVE, newEvent } from "../core/events.ts";
+import { EMAIL } from "../core/channels.ts";
 import { DAY, WEEK } from "../core/time.ts";
 import { STAGES, stageAt } from "../core/lifecycle.ts";
 import { EventQueue } from "./event-queue.ts";
@@ -112,6 +113,7 @@ export function simulate(plan: CompiledPlan, population: Population, o: Simulate
   const payload = { a: 0, b: 0, d: 0, e: 0 };
   const inactive = (c: number, time: number, days: number) => fire(c, EV_INACTIVE, time, -1, 0, days);
   let weekEnd = o.start + WEEK;
+  const mails = plan.sends.some((s) => s.channel === EMAIL);
   runDays({
     start: o.start,
     end,
@@ -135,7 +137,8 @@ export function simulate(plan: CompiledPlan, population: Population, o: Simulate
     },
     closeDay(at) {
       const [delivered, complaints] = world.takeDay();
-      const [all, complained] = o.shard ? o.shard.sumDay(delivered, complaints) : [delivered, complaints];
+      // a plan that sends no e-mail (a no-plan baseline) has no reputation to share: its shards need not meet daily
+      const [all, complained] = o.shard && mails ? o.shard.sumDay(delivered, complaints) : [delivered, complaints];
       world.closeDay(at, all, complained);
     },
     onDay: o.onDay,
