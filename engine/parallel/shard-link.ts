@@ -11,11 +11,11 @@
  */
 import { type PickBest, selectBest } from "../core/audience.ts";
 import type { CustomerTable } from "../core/customer-table.ts";
-import { rfmCuts, type RfmCuts } from "../sim/population.ts";
+import { quintileCuts, type RfmCuts } from "../sim/population.ts";
 
 export interface LinkBuffers {
   control: SharedArrayBuffer; // Int32: arrived, generation, aborted
-  scratch: SharedArrayBuffer; // Float64 × 3n: RFM values, then audience scores (first n)
+  scratch: SharedArrayBuffer; // Float64 × n: an RFM measure, then a targeted campaign's audience scores
   keys: SharedArrayBuffer; // Uint32 × n: every customer's key
   day: SharedArrayBuffer; // Float64 × 2 parities × shards × 2: a day's deliveries and complaints per shard
 }
@@ -23,7 +23,7 @@ export interface LinkBuffers {
 export function newLinkBuffers(shards: number, n: number): LinkBuffers {
   return {
     control: new SharedArrayBuffer(3 * 4),
-    scratch: new SharedArrayBuffer(3 * n * 8),
+    scratch: new SharedArrayBuffer(n * 8),
     keys: new SharedArrayBuffer(n * 4),
     day: new SharedArrayBuffer(2 * shards * 2 * 8),
   };
@@ -68,14 +68,16 @@ export class ShardLink {
     this.keys.set(keys.subarray(0, this.hi - this.lo), this.lo);
   }
 
-  /** The whole population's RFM quintile cuts from this shard's values. */
+  /** The whole population's RFM quintile cuts from this shard's values: one measure at a time, in one array of n. */
   rfmCuts = (rec: Float64Array, freq: Float64Array, mon: Float64Array): RfmCuts => {
-    const n = this.n, s = this.scratch;
-    s.set(rec, this.lo), s.set(freq, n + this.lo), s.set(mon, 2 * n + this.lo);
-    this.wait();
-    const cuts = rfmCuts(s.subarray(0, n), s.subarray(n, 2 * n), s.subarray(2 * n, 3 * n));
-    this.wait(); // nobody writes the scratch again before everyone has read it
-    return cuts;
+    const whole = (values: Float64Array) => {
+      this.scratch.set(values, this.lo);
+      this.wait();
+      const cut = quintileCuts(this.scratch);
+      this.wait(); // nobody writes the scratch again before everyone has read it
+      return cut;
+    };
+    return [whole(rec), whole(freq), whole(mon)];
   };
 
   /** A day's deliveries and complaints of every shard, summed (integers: exact in any order). */
@@ -94,7 +96,7 @@ export class ShardLink {
    * `pickBest` does in one table (score, then key, then place) and keeps its own chosen.
    */
   pickBest: PickBest = (audience: Int32Array, scores: Float64Array, _table: CustomerTable, share: number): Int32Array => {
-    const s = this.scratch, n = this.n, lo = this.lo, keys = this.keys;
+    const s = this.scratch, n = this.n, lo = this.lo, keys = this.keys; // n = s.length
     s.fill(NaN, lo, this.hi);
     for (let i = 0; i < audience.length; i++) s[lo + audience[i]] = scores[i];
     this.wait();

@@ -174,9 +174,11 @@ function scoreAndRfm(t: CustomerTable, tr: Traits, now: number, cuts: NonNullabl
 
 /** The quintile cuts of the whole population's recency, frequency and monetary values. */
 export function rfmCuts(rec: Float64Array, freq: Float64Array, mon: Float64Array): RfmCuts {
-  const cut = (values: Float64Array) => {
-    const sorted = values.slice().sort(), n = values.length;
-    return [1, 2, 3, 4].map((q) => sorted[Math.floor((q * n) / 5)]);
-  };
-  return [cut(rec), cut(freq), cut(mon)];
+  return [quintileCuts(rec), quintileCuts(freq), quintileCuts(mon)];
+}
+
+/** The four values that cut the whole population's `values` into quintiles. */
+export function quintileCuts(values: Float64Array): number[] {
+  const sorted = values.slice().sort(), n = values.length;
+  return [1, 2, 3, 4].map((q) => sorted[Math.floor((q * n) / 5)]);
 }
