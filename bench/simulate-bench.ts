@@ -1,14 +1,15 @@
 /**
  * Simulation benchmark: the example plan on N customers × D days (default 1,000,000 × 365). Each run is
- * a fresh child process, so its peak RSS is its own (workers are threads of that process). Three
- * cases, R runs each (default 3), in the same session so their ratios are fair:
- *   plan        the plan alone, one thread (the engine's speed: events/s);
+ * a fresh child process, so its peak RSS is its own (workers are threads of that process). Four cases,
+ * R runs each (default 3), in the same session so their ratios are fair:
+ *   plan/1      the plan alone, one thread (the engine's speed: events/s); `plan` is the same case;
+ *   plan/2      the plan alone, its customers split across 2 workers (engine/parallel/sharded-run.ts);
  *   simulate/1  what `cadence simulate` does with --workers 1: plan, then its no-plan baseline;
- *   simulate/2  with --workers 2: the baseline in a worker while the plan runs (nothing cached).
- * Prints every run and the medians: wall time, events/s, customers/s, peak RSS, and simulate/2's
- * speed-up over simulate/1.
+ *   simulate/2  with --workers 2: the plan, then the baseline, each split across 2 workers (nothing cached).
+ * Prints every run and the medians: wall time, events/s, customers/s, peak RSS of the process, each
+ * worker's peak (V8 heap in use + array buffers), and the 2-worker cases' speed-ups over 1 worker.
  *
- *   npx deno task bench [--customers N] [--days D] [--runs R] [--plan scenarios/lifecycle.yaml] [--cases plan,simulate/1,simulate/2]
+ *   npx deno task bench [--customers N] [--days D] [--runs R] [--plan scenarios/lifecycle.yaml] [--cases plan/1,plan/2,simulate/1,simulate/2]
  */
 import { parseArgs } from "node:util";
 
@@ -20,7 +21,7 @@ const { values } = parseArgs({
     runs: { type: "string", default: "3" },
     plan: { type: "string", default: "scenarios/lifecycle.yaml" },
     seed: { type: "string", default: "1" },
-    cases: { type: "string", default: "plan,simulate/1,simulate/2" },
+    cases: { type: "string", default: "plan/1,plan/2,simulate/1,simulate/2" },
     case: { type: "string", default: "plan" },
     child: { type: "boolean", default: false },
   },
@@ -33,6 +34,7 @@ interface Run {
   events: number;
   contacts: number;
   peakRss: number;
+  workerPeaks: number[]; // bytes, per worker of a split run
 }
 
 if (values.child) {
@@ -43,15 +45,18 @@ if (values.child) {
   const sample = setInterval(() => (peak = Math.max(peak, Deno.memoryUsage().rss)), 50);
   const t0 = performance.now();
   const plan = loadPlan(values.plan!), o = { customers, days, seed: Number(values.seed) };
-  const r = values.case === "plan"
-    ? runPlan(plan, { ...o, baseline: false })
-    : await runPlanInWorkers(plan, { ...o, cache: "off", workers: Number(values.case!.split("/")[1]) });
+  const { runPlanSharded } = await import("../engine/parallel/sharded-run.ts");
+  const [kind, n = "1"] = values.case!.split("/"), workers = Number(n);
+  const r = kind === "plan"
+    ? (workers > 1 ? await runPlanSharded(plan, { ...o, workers, baseline: false }) : runPlan(plan, { ...o, baseline: false }))
+    : await runPlanInWorkers(plan, { ...o, cache: "off", workers });
   const wall = (performance.now() - t0) / 1000;
   clearInterval(sample);
   peak = Math.max(peak, Deno.memoryUsage().rss);
-  const run: Run = { wall, simulation: r.run.wallMs / 1000, events: r.run.events, contacts: r.summary.contacts, peakRss: peak };
+  const run: Run = { wall, simulation: r.run.wallMs / 1000, events: r.run.events, contacts: r.summary.contacts, peakRss: peak, workerPeaks: r.run.shardMemory ?? [] };
   console.log(JSON.stringify(run));
 } else {
+  const mib = (b: number) => Math.round(b / 2 ** 20);
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const results: Record<string, unknown>[] = [];
   for (const c of values.cases!.split(",")) {
@@ -64,7 +69,7 @@ if (values.child) {
       if (!out.success) Deno.exit(1);
       const run = JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").pop()!) as Run;
       runs.push(run);
-      console.log(`${c} run ${i + 1}: ${run.wall.toFixed(1)} s (population + simulation), simulation ${run.simulation.toFixed(1)} s, ${run.events.toLocaleString("en-US")} events, ${run.contacts.toLocaleString("en-US")} contacts, peak RSS ${Math.round(run.peakRss / 2 ** 20)} MiB`);
+      console.log(`${c} run ${i + 1}: ${run.wall.toFixed(1)} s (population + simulation), simulation ${run.simulation.toFixed(1)} s, ${run.events.toLocaleString("en-US")} events, ${run.contacts.toLocaleString("en-US")} contacts, peak RSS ${mib(run.peakRss)} MiB${run.workerPeaks.length ? ` (workers ${run.workerPeaks.map(mib).join(", ")} MiB)` : ""}`);
     }
     const sim = median(runs.map((r) => r.simulation)), wall = median(runs.map((r) => r.wall));
     results.push({
@@ -77,11 +82,14 @@ if (values.child) {
       simulationSeconds: +sim.toFixed(2),
       eventsPerSecond: Math.round(runs[0].events / sim),
       customersPerSecond: Math.round(customers / wall),
-      peakRssMiB: Math.round(median(runs.map((r) => r.peakRss)) / 2 ** 20),
+      peakRssMiB: mib(median(runs.map((r) => r.peakRss))),
+      ...(runs[0].workerPeaks.length ? { workerPeakMiB: runs[0].workerPeaks.map((_, i) => mib(median(runs.map((r) => r.workerPeaks[i])))) } : {}),
     });
     console.log(JSON.stringify(results.at(-1)));
   }
-  const w = (c: string) => results.find((r) => r.case === c)?.wallSeconds as number | undefined;
-  const one = w("simulate/1"), two = w("simulate/2");
-  if (one && two) console.log(JSON.stringify({ speedupTwoWorkers: +(one / two).toFixed(2) }));
+  const w = (c: string) => results.find((r) => r.case === c || (c === "plan/1" && r.case === "plan"))?.wallSeconds as number | undefined;
+  for (const kind of ["plan", "simulate"]) {
+    const one = w(`${kind}/1`), two = w(`${kind}/2`);
+    if (one && two) console.log(JSON.stringify({ case: kind, speedupTwoWorkers: +(one / two).toFixed(2) }));
+  }
 }

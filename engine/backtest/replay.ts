@@ -32,6 +32,7 @@ import { historyHash, zoneOffset } from "../sim/history-population.ts";
 import { campaignOccurrences } from "../core/campaign-schedule.ts";
 import { decisionSink } from "../sim/decision-sink.ts";
 import { runDays } from "../sim/day-loop.ts";
+import { settleMoney } from "../sim/money.ts";
 import { EventQueue } from "../sim/event-queue.ts";
 import * as K from "../sim/kinds.ts";
 import { Metrics } from "../sim/metrics.ts";
@@ -189,6 +190,7 @@ export function backtest(loaded: LoadedPlan, h: History, o: BacktestOptions): Ba
       weekEnd += WEEK;
     },
   });
+  settleMoney(metrics); // money is counted in units during the run (engine/sim/money.ts)
 
   // --- the report -------------------------------------------------------------------------------------
   const byMessage = new Map<string, BacktestSummary["messages"][number]>();

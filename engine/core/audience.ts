@@ -8,8 +8,15 @@ import { newCtx } from "./context.ts";
 import type { CustomerTable } from "./customer-table.ts";
 import { truthy } from "./truthy.ts";
 
+/**
+ * The best `share` of a targeted campaign's audience: `audience` (table indexes, in table order) and
+ * their scores; returns the chosen, in table order. A run split across workers passes one that ranks
+ * the whole population's audience (engine/parallel/shard-link.ts).
+ */
+export type PickBest = (audience: Int32Array, scores: Float64Array, table: CustomerTable, share: number) => Int32Array;
+
 /** @example for (const c of selectAudience(plan, 0, table, now)) core.campaign(c, 0, now, at) */
-export function selectAudience(plan: CompiledPlan, k: number, table: CustomerTable, now: number): Int32Array {
+export function selectAudience(plan: CompiledPlan, k: number, table: CustomerTable, now: number, pick: PickBest = pickBest): Int32Array {
   const cp = plan.campaigns[k], ctx = newCtx(table, plan.names);
   ctx.now = now;
   const out = new Int32Array(table.size);
@@ -26,7 +33,12 @@ export function selectAudience(plan: CompiledPlan, k: number, table: CustomerTab
     const v = cp.targeted.score(ctx);
     scores[i] = typeof v === "number" && Number.isFinite(v) ? v : -Infinity;
   }
-  const take = Math.ceil(cp.targeted.share * m);
+  return pick(out.subarray(0, m), scores, table, cp.targeted.share);
+}
+
+/** The best `share` of an audience held in one table (the whole population). */
+export function pickBest(out: Int32Array, scores: Float64Array, table: CustomerTable, share: number): Int32Array {
+  const m = out.length, take = Math.ceil(share * m);
   // only which customers are among the best `take` matters (they are returned in table order), so a
   // selection in O(m) rather than a sort of the whole audience: a large share of a campaign day's time
   const best = (x: number, y: number): boolean =>

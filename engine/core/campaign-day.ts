@@ -24,7 +24,7 @@ export function decideCampaignDay(core: Core, occurrences: readonly Occurrence[]
     );
     for (const o of ranked) {
       const p = programOf(o).priority as number;
-      const audience = selectAudience(plan, o.campaign, table, now);
+      const audience = selectAudience(plan, o.campaign, table, now, core.pickBest);
       for (let i = 0; i < audience.length; i++) core.campaign(audience[i], o.campaign, now, at(o), p);
     }
     return;
@@ -34,7 +34,7 @@ export function decideCampaignDay(core: Core, occurrences: readonly Occurrence[]
   const occ: number[] = [], cust: number[] = [], prio: number[] = [];
   order.forEach((o, i) => {
     const program = programOf(o);
-    const audience = selectAudience(plan, o.campaign, table, now);
+    const audience = selectAudience(plan, o.campaign, table, now, core.pickBest);
     for (let k = 0; k < audience.length; k++) {
       const c = audience[k];
       occ.push(i), cust.push(c), prio.push(core.priorityOf(c, program, now));

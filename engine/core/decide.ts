@@ -23,6 +23,7 @@ import { checkPressure, type PressureEnv, type Verdict } from "./pressure.ts";
 import { type CapacityState, MemoryCapacity } from "./capacity.ts";
 import { Coercions } from "./coercions.ts";
 import { decideCampaignDay } from "./campaign-day.ts";
+import { type PickBest, pickBest } from "./audience.ts";
 import type { Occurrence } from "./campaign-schedule.ts";
 import { truthy } from "./truthy.ts";
 import { DAY } from "./time.ts";
@@ -72,6 +73,8 @@ export class Core {
   private readonly contact: Contact = { time: 0, program: 0, channel: 0, category: 0, priority: 0 };
   /** Expression values that were not what their place needs (a priority that is not a number...), counted. */
   readonly coercions = new Coercions();
+  /** How a targeted campaign's best share is chosen: within this table, or across a sharded run's tables. */
+  pickBest: PickBest = pickBest;
 
   constructor(
     readonly plan: CompiledPlan,

@@ -23,11 +23,25 @@ import {
 import { simulate } from "../sim/simulate.ts";
 import { planWorld } from "../plan/world-section.ts";
 import { defaultWorkers, runJobs } from "./pool.ts";
+import { runPlanSharded, unshardable } from "./sharded-run.ts";
 
-type Options = Omit<RunOptions, "baseline"> & { workers?: number; populationSpec?: string };
+type Options = Omit<RunOptions, "baseline"> & {
+  workers?: number;
+  populationSpec?: string;
+  /** Customers per worker below which a run is not split (starting workers costs more than it saves); default 10,000. */
+  minShard?: number;
+};
+
+export const MIN_SHARD = 10_000;
 
 /** @example const r = await runPlanInWorkers(loadPlan("scenarios/lifecycle.yaml"), { customers: 1_000_000, workers: 2 }) */
 export async function runPlanInWorkers(loaded: LoadedPlan, o: Options = {}): Promise<RunResult> {
+  const workers = o.workers ?? defaultWorkers();
+  // customers split across the workers when nothing couples them that a split cannot resolve
+  // (engine/parallel/sharded-run.ts); a synthetic population's `population` hook is then not called
+  const synthetic = parsePopulation(o.populationSpec).kind === "synthetic";
+  const shards = Math.min(workers, Math.floor((o.customers ?? 10_000) / (o.minShard ?? MIN_SHARD)));
+  if (shards >= 2 && unshardable(loaded, { synthetic, external: o.external }) === null) return runPlanSharded(loaded, { ...o, workers: shards });
   const mode: CacheMode = o.cache ?? "memory";
   const made = makePopulation(o, loaded.compiled.journeys.length, loaded);
   const given = o.population;
@@ -38,7 +52,7 @@ export async function runPlanInWorkers(loaded: LoadedPlan, o: Options = {}): Pro
   };
   const key = baselineKey("run", made.describe);
   const hit = peek<BaselineFigures>(key, mode);
-  if (hit || (o.workers ?? defaultWorkers()) <= 1) return runPlan(loaded, { ...o, population, baseline: hit ?? true });
+  if (hit || workers <= 1) return runPlan(loaded, { ...o, population, baseline: hit ?? true });
   const { population: _hook, onDay: _onDay, recorder: _rec, workers: _w, ...json } = o;
   const job = runJobs<BaselineFigures>([{
     module: import.meta.url,

@@ -19,6 +19,8 @@ export interface DayLoop {
   /** Handles every queued event before `limit`. */
   drain(limit: number): void;
   closeWeek(): void;
+  /** Every event before `at` (a day's end, or the run's) has been handled. */
+  closeDay?(at: number): void;
   onDay?(done: number, days: number): void;
 }
 
@@ -37,6 +39,7 @@ export function runDays(o: DayLoop): void {
       o.closeWeek();
     }
     o.drain(limit);
+    o.closeDay?.(limit);
     dayStart = dayEnd;
     o.onDay?.(Math.min(days, Math.round((limit - o.start) / DAY)), days);
   }

@@ -137,7 +137,7 @@ export class EventQueue {
   }
 
   private grow(): void {
-    const cap = this.cap * 2;
+    const cap = Math.ceil(this.cap * 1.5); // not 2: the pool is a large share of a run's memory, and a last doubling could leave half of it unused
     const g = <T extends Int32Array | Uint8Array | Float64Array>(x: T, make: new (n: number) => T): T => {
       const y = new make(cap);
       y.set(x);

@@ -4,6 +4,7 @@
  */
 import { CHANNELS } from "../core/channels.ts";
 import { STAGES } from "../core/lifecycle.ts";
+import { units } from "./money.ts";
 
 export const SERIES = [
   "contacts", "email", "sms", "push", "mail", "call", "delivered", "opens", "clicks", "conversions",
@@ -20,6 +21,12 @@ const newProgram = (): ProgramCounters => ({
   contacts: 0, suppressed: 0, deferred: 0, delayed: 0, cancelled: 0, holdout: 0, entered: 0, opens: 0, clicks: 0, conversions: 0, revenue: 0,
   cost: 0, reach: 0,
 });
+
+/** The run's totals: every one a sum over customers. */
+const TOTALS = [
+  "contacts", "delivered", "opens", "clicks", "conversions", "purchases", "organicPurchases", "revenue", "organicRevenue", "messageRevenue",
+  "messageCost", "discountCost", "unsubscribes", "complaints", "left", "suppressed", "deferred", "delayed", "cancelled", "holdout", "reach",
+] as const;
 
 type TallyEntry = { rule: string; program: string; channel: string; count: number };
 type Tally = Map<string, TallyEntry>;
@@ -87,7 +94,9 @@ export class Metrics {
     this.stageContacts = new Float64Array(Math.max(1, programNames.length) * STAGES.length);
   }
 
-  contact(c: number, day: number, program: number, channel: number, cost: number): void {
+  /** Money is counted in units until the run settles it (engine/sim/money.ts). */
+  contact(c: number, day: number, program: number, channel: number, amount: number): void {
+    const cost = units(amount);
     this.contacts++, this.messageCost += cost;
     this.daily.contacts[day]++, this.channelSeries[channel][day]++, this.daily.cost[day] += cost;
     const p = this.programs[program];
@@ -121,9 +130,10 @@ export class Metrics {
     tally(this.deferredBy, this.deferredCache, rule, program, programIndex, channel, this.channelNames);
   }
 
-  purchase(c: number, day: number, value: number, program: number): void {
+  purchase(c: number, day: number, amount: number, program: number): void {
+    const value = units(amount); // summed in units (engine/sim/money.ts); a customer's own revenue in currency
     this.purchases++, this.revenue += value, this.daily.purchases[day]++, this.daily.revenue[day] += value;
-    this.purchasesOf[c]++, this.revenueOf[c] += value;
+    this.purchasesOf[c]++, this.revenueOf[c] += amount;
     if (program < 0) this.organicPurchases++, this.organicRevenue += value;
     else {
       this.conversions++, this.messageRevenue += value, this.daily.conversions[day]++, this.daily.messageRevenue[day] += value;
@@ -146,6 +156,45 @@ export class Metrics {
       }
       w[c] = 0;
     }
+  }
+
+  /**
+   * Adds a shard's metrics (engine/parallel/merge-shards.ts): its customers are this run's `offset`…;
+   * `part` is a structured clone (no methods). Counts and money (still in units) add exactly; tallies
+   * are kept in key order, the same whichever shard saw a rule first.
+   */
+  absorb(part: Metrics, offset: number): void {
+    const add = <T extends object>(into: T, from: T) => {
+      for (const k of Object.keys(into) as (keyof T)[]) if (typeof into[k] === "number") (into[k] as number) += from[k] as number;
+    };
+    for (const k of TOTALS) this[k] += part[k];
+    // every daily series, the custom channels' ones too (named after the channel)
+    for (const s of Object.keys(this.daily)) for (let d = 0; d < this.days; d++) this.daily[s][d] += part.daily[s][d];
+    this.programs.forEach((p, i) => add(p, part.programs[i]));
+    this.channels.forEach((ch, i) => add(ch, part.channels[i]));
+    for (const [mine, theirs] of [[this.suppressedBy, part.suppressedBy], [this.deferredBy, part.deferredBy]] as const) {
+      for (const [key, e] of theirs) {
+        const hit = mine.get(key);
+        if (hit) hit.count += e.count;
+        else mine.set(key, { ...e });
+      }
+      const sorted = [...mine].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      mine.clear();
+      for (const [k, e] of sorted) mine.set(k, e);
+    }
+    this.contactsOf.set(part.contactsOf, offset), this.purchasesOf.set(part.purchasesOf, offset);
+    this.revenueOf.set(part.revenueOf, offset), this.channelsOf.set(part.channelsOf, offset);
+    const P = this.programs.length;
+    for (let c = 0; c < part.customers; c++) {
+      for (let p = 0; p < P; p++) {
+        const bit = c * P + p, to = (c + offset) * P + p;
+        if (part.programOf[bit >> 3] & (1 << (bit & 7))) this.programOf[to >> 3] |= 1 << (to & 7);
+      }
+    }
+    for (const [mine, theirs] of [[this.weekHistogram, part.weekHistogram], [this.fourWeekHistogram, part.fourWeekHistogram], [this.stageContacts, part.stageContacts]]) {
+      for (let i = 0; i < mine.length; i++) mine[i] += theirs[i];
+    }
+    this.weeksClosed = part.weeksClosed; // every shard closed the same weeks
   }
 
   /** Whether the program contacted the customer at least once during the run. */

@@ -43,16 +43,26 @@ export interface PopulationOptions {
   days: number;
   journeys: number; // journey slots per customer (from the compiled plan)
   world: WorldModel;
+  /**
+   * Only customers lo … hi−1 of the population (a shard of a run split across workers,
+   * engine/parallel/): the same customers with the same draws as in the whole population, at table
+   * index i − lo. `rfmCuts` gives the RFM quintile cuts of the whole population from this shard's
+   * recency, frequency and monetary values (it exchanges them with the other shards).
+   */
+  shard?: { lo: number; hi: number; rfmCuts(rec: Float64Array, freq: Float64Array, mon: Float64Array): RfmCuts };
 }
+
+/** The four quintile cuts of recency, frequency and monetary value. */
+export type RfmCuts = [rec: number[], freq: number[], mon: number[]];
 
 /** @example const pop = syntheticPopulation({ customers: 1000, seed: 1, start, days: 365, journeys: 4, world: DEFAULT_WORLD }) */
 export function syntheticPopulation(o: PopulationOptions): Population {
-  const n = o.customers, w = o.world, table = new CustomerTable(n, o.journeys);
-  const traits = newTraits(n);
-  const s = new Streams(o.seed, n);
+  const n = o.customers, w = o.world, lo = o.shard?.lo ?? 0, hi = o.shard?.hi ?? n;
+  const table = new CustomerTable(hi - lo, o.journeys), traits = newTraits(hi - lo);
+  const s = new Streams(o.seed, hi - lo); // a draw depends on the customer's key, not on its index
   const { r, alpha, a, b } = w.purchase;
   const width = String(n).length;
-  for (let i = 0; i < n; i++) {
+  for (let i = lo; i < hi; i++) {
     const c = table.add(`C${String(i + 1).padStart(Math.max(7, width), "0")}`);
     const k = table.key[c];
     const u = () => s.u(c, k, TRAITS);
@@ -91,8 +101,13 @@ export function syntheticPopulation(o: PopulationOptions): Population {
     }
     table.orders[c] = orders, table.revenue[c] = Math.round(revenue * 100) / 100, table.lastPurchase[c] = last;
   }
-  scoreAndRfm(table, traits, o.start);
-  return { table, traits, size: n, describe: `synthetic:${n}:${o.seed}:${o.start}:${o.days}:${JSON.stringify(w)}` };
+  scoreAndRfm(table, traits, o.start, o.shard?.rfmCuts ?? rfmCuts);
+  return { table, traits, size: hi - lo, describe: syntheticDescribe(o) };
+}
+
+/** What identifies a synthetic population (in a digest, a baseline's cache key), without drawing it. */
+export function syntheticDescribe(o: Pick<PopulationOptions, "customers" | "seed" | "start" | "days" | "world">): string {
+  return `synthetic:${o.customers}:${o.seed}:${o.start}:${o.days}:${JSON.stringify(o.world)}`;
 }
 
 /** Empty traits for n customers. */
@@ -143,19 +158,27 @@ export function drawWorldTraits(s: Streams, c: number, table: CustomerTable, tra
 }
 
 /** Propensity score (P(organic purchase within 30 days)) and RFM quintile cells at the start. */
-function scoreAndRfm(t: CustomerTable, tr: Traits, now: number): void {
+function scoreAndRfm(t: CustomerTable, tr: Traits, now: number, cuts: NonNullable<PopulationOptions["shard"]>["rfmCuts"]): void {
   const n = t.size;
   for (let c = 0; c < n; c++) t.score[c] = tr.alive[c] ? 1 - Math.exp(-tr.rate[c] * 30) : 0;
-  const quintile = (values: Float64Array) => {
-    const sorted = values.slice().sort();
-    const cut = [1, 2, 3, 4].map((q) => sorted[Math.floor((q * n) / 5)]);
-    return (v: number) => 1 + cut.filter((x) => v > x).length;
-  };
   const rec = new Float64Array(n), freq = new Float64Array(n), mon = new Float64Array(n);
   for (let c = 0; c < n; c++) {
     rec[c] = t.lastPurchase[c] === NEVER ? -1e9 : -(now - t.lastPurchase[c]) / WEEK; // recent = high
     freq[c] = t.orders[c], mon[c] = t.revenue[c];
   }
-  const qr = quintile(rec), qf = quintile(freq), qm = quintile(mon);
+  const [cr, cf, cm] = cuts(rec, freq, mon);
+  const quintile = (cut: number[]) => (v: number) => 1 + cut.filter((x) => v > x).length;
+  const qr = quintile(cr), qf = quintile(cf), qm = quintile(cm);
   for (let c = 0; c < n; c++) t.rfm[c] = qr(rec[c]) * 100 + qf(freq[c]) * 10 + qm(mon[c]);
+}
+
+/** The quintile cuts of the whole population's recency, frequency and monetary values. */
+export function rfmCuts(rec: Float64Array, freq: Float64Array, mon: Float64Array): RfmCuts {
+  return [quintileCuts(rec), quintileCuts(freq), quintileCuts(mon)];
+}
+
+/** The four values that cut the whole population's `values` into quintiles. */
+export function quintileCuts(values: Float64Array): number[] {
+  const sorted = values.slice().sort(), n = values.length;
+  return [1, 2, 3, 4].map((q) => sorted[Math.floor((q * n) / 5)]);
 }

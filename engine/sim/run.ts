@@ -13,6 +13,7 @@ import type { Plan } from "../plan/types.ts";
 import { ENGINE_VERSION } from "../version.ts";
 import { type Population, syntheticPopulation } from "./population.ts";
 import { Recorder } from "./recorder.ts";
+import { sortRecorder } from "./recorder-order.ts";
 import { type ExternalContacts, resolveExternalContacts } from "./external-contacts.ts";
 import { baselineKey, cached, type CacheMode } from "./baseline-cache.ts";
 import { simulate, type SimulationRun } from "./simulate.ts";
@@ -147,6 +148,7 @@ export function runPlan(loaded: LoadedPlan, o: RunOptions = {}): RunResult {
         seed, start, days, world, onDay: (d, n) => o.onDay?.("baseline", d, n),
       })));
   }
+  if (recorder) sortRecorder(recorder);
   const summary = summarise(loaded, run, baseline, world, startText);
   return { summary, run, baseline, recorder, world };
 }
@@ -167,12 +169,13 @@ export function summarise(loaded: LoadedPlan, run: SimulationRun, baselineRun: S
     if (!t.gone[c] && f >= world.disengagedAt) disengaged++;
     lifecycleEnd[STAGES[stageAt(t, c, end)]]++;
   }
+  const bySuppressions = [...m.suppressedBy.values()].sort((a, b) => a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
   const baselineRevenue = baseline ? baseline.revenue : m.organicRevenue;
   const cost = m.messageCost + m.discountCost;
   const incrementalRevenue = m.revenue - baselineRevenue;
   const incrementalMargin = incrementalRevenue * plan.plan.margin - cost;
   const suppressedByRule: Record<string, number> = {};
-  for (const s of m.suppressedBy.values()) suppressedByRule[s.rule] = (suppressedByRule[s.rule] ?? 0) + s.count;
+  for (const s of bySuppressions) suppressedByRule[s.rule] = (suppressedByRule[s.rule] ?? 0) + s.count;
   const log = new Map<string, Summary["pressureLog"][number]>();
   for (const [map, field] of [[m.suppressedBy, "suppressed"], [m.deferredBy, "deferred"]] as const) {
     for (const [key, s] of map) {

@@ -5,6 +5,7 @@
 import type { CompiledPlan } from "../core/compiled.ts";
 import { Core } from "../core/decide.ts";
 import { EV_INACTIVE, newEvent } from "../core/events.ts";
+import { EMAIL } from "../core/channels.ts";
 import { DAY, WEEK } from "../core/time.ts";
 import { STAGES, stageAt } from "../core/lifecycle.ts";
 import { EventQueue } from "./event-queue.ts";
@@ -19,6 +20,8 @@ import type { Recorder } from "./recorder.ts";
 import { campaignOccurrences } from "../core/campaign-schedule.ts";
 import type { WorldModel } from "./world-model.ts";
 import { World } from "./world.ts";
+import type { PickBest } from "../core/audience.ts";
+import { settleMoney } from "./money.ts";
 
 export interface SimulationRun {
   plan: CompiledPlan;
@@ -31,6 +34,8 @@ export interface SimulationRun {
   events: number;
   wallMs: number;
   coercions: Record<string, number>; // engine/core/coercions.ts
+  /** A run split across workers (engine/parallel/sharded-run.ts): each worker's peak heap and buffers, bytes. */
+  shardMemory?: number[];
 }
 
 /** K_LIFE's `a` for a contact made outside the plan (b: channel, d: category); life events carry an event type ≥ 0. */
@@ -45,6 +50,16 @@ export interface SimulateOptions {
   onDay?: (day: number, days: number) => void;
   /** Contacts made outside the plan (engine/sim/external-contacts.ts): they count in the pressure rules. */
   external?: { c: number; time: number; channel: number; category: number }[];
+  /** This run is one shard of a run split across workers: what it shares with the others (engine/parallel/). */
+  shard?: ShardHooks;
+}
+
+/** What a shard exchanges with the other shards of its run, at the same moments in every shard. */
+export interface ShardHooks {
+  /** A day's e-mail deliveries and complaints in this shard → the totals over every shard. */
+  sumDay(delivered: number, complaints: number): [number, number];
+  /** A targeted campaign's best share, ranked over every shard's audience. */
+  pickBest: PickBest;
 }
 
 /** Runs one plan over one population. The population's table is updated in place. */
@@ -66,6 +81,7 @@ export function simulate(plan: CompiledPlan, population: Population, o: Simulate
     world.respond(c, send, time);
   });
   const core = new Core(plan, table, sink, o.seed);
+  if (o.shard) core.pickBest = o.shard.pickBest;
   const stageStart = new Uint8Array(n);
   for (let c = 0; c < n; c++) {
     stageStart[c] = stageAt(table, c, o.start);
@@ -97,6 +113,7 @@ export function simulate(plan: CompiledPlan, population: Population, o: Simulate
   const payload = { a: 0, b: 0, d: 0, e: 0 };
   const inactive = (c: number, time: number, days: number) => fire(c, EV_INACTIVE, time, -1, 0, days);
   let weekEnd = o.start + WEEK;
+  const mails = plan.sends.some((s) => s.channel === EMAIL);
   runDays({
     start: o.start,
     end,
@@ -118,7 +135,15 @@ export function simulate(plan: CompiledPlan, population: Population, o: Simulate
       metrics.closeWeek((c) => table.signup[c] < weekEnd);
       weekEnd += WEEK;
     },
+    closeDay(at) {
+      const [delivered, complaints] = world.takeDay();
+      // a plan that sends no e-mail (a no-plan baseline) has no reputation to share: its shards need not meet daily
+      const [all, complained] = o.shard && mails ? o.shard.sumDay(delivered, complaints) : [delivered, complaints];
+      world.closeDay(at, all, complained);
+    },
     onDay: o.onDay,
   });
+  // a shard's money stays in units: the shards' sums are added as integers, then settled (engine/sim/money.ts)
+  if (!o.shard) settleMoney(metrics);
   return { plan, population, seed: o.seed, start: o.start, days: o.days, metrics, stageStart, events, wallMs: performance.now() - t0, coercions: core.coercions.toJSON() };
 }

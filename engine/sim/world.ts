@@ -36,6 +36,7 @@ import type { Recorder } from "./recorder.ts";
 import { type ChannelResponse, discountResponse, fatigueDamp, fatigueOptOut, type WorldModel } from "./world-model.ts";
 import { type WorldCounters, worldCounters } from "./world-metrics.ts";
 import { TimeProfile } from "./time-profile.ts";
+import { units } from "./money.ts";
 
 /** What the world needs from the driver that runs it. */
 export interface WorldDriver {
@@ -66,6 +67,9 @@ export class World {
   readonly counters: WorldCounters;
   private readonly time: TimeProfile;
   // Sender reputation: e-mail deliveries and complaints, decayed with the world's half-life (one sender).
+  // Day-lagged: a day's inbox placement reads the totals up to the end of the day before, and the day's
+  // own counts join them at its end (`closeDay`), summed over every shard of a sharded run, so placement
+  // never depends on the order in which customers of one day are handled (docs/performance.md).
   private repDelivered = 0;
   private repComplaints = 0;
   private repAt = 0;
@@ -74,6 +78,8 @@ export class World {
   /** The custom channels' response streams (engine/sim/random.ts), independent of the built-in ones'. */
   private readonly customRnd: Streams | null;
   private readonly nameHash: number[]; // hashString of each channel's name (custom channels' affinity draws)
+  private dayDelivered = 0;
+  private dayComplaints = 0;
 
   constructor(private readonly d: WorldDriver) {
     const plan = d.plan;
@@ -126,10 +132,9 @@ export class World {
     return m;
   }
 
-  /** P(inbox | delivered) for an e-mail now: the channel's placement, lowered while complaints run high. */
-  private inbox(time: number): number {
+  /** P(inbox | delivered) for an e-mail today: the channel's placement, lowered while complaints ran high up to yesterday. */
+  private inbox(): number {
     const w = this.d.model, r = w.reputation, base = w.channels[EMAIL].inbox;
-    this.decayReputation(time);
     if (this.repDelivered < 500) return base;
     const rate = this.repComplaints / this.repDelivered;
     if (rate <= r.goodBelow) return base;
@@ -137,10 +142,23 @@ export class World {
     return base * (1 - x * (1 - r.worstInbox));
   }
 
-  private decayReputation(time: number): void {
-    if (time <= this.repAt) return;
-    const k = Math.pow(0.5, (time - this.repAt) / (this.d.model.reputation.halfLifeDays * DAY));
-    this.repDelivered *= k, this.repComplaints *= k, this.repAt = time;
+  /** This shard's e-mail deliveries and complaints since the last call: what a day adds to the reputation. */
+  takeDay(): [delivered: number, complaints: number] {
+    const day: [number, number] = [this.dayDelivered, this.dayComplaints];
+    this.dayDelivered = this.dayComplaints = 0;
+    return day;
+  }
+
+  /**
+   * A day ends at `at`: the reputation decays to then and takes the day's deliveries and complaints
+   * (every shard's, summed: integers, so the order does not matter).
+   */
+  closeDay(at: number, delivered: number, complaints: number): void {
+    if (at > this.repAt) {
+      const k = Math.pow(0.5, (at - this.repAt) / (this.d.model.reputation.halfLifeDays * DAY));
+      this.repDelivered *= k, this.repComplaints *= k, this.repAt = at;
+    }
+    this.repDelivered += delivered, this.repComplaints += complaints;
   }
 
   /**
@@ -172,8 +190,8 @@ export class World {
     const aff = custom ? customAffinity(rnd.seed, key, this.nameHash[s.channel], w.affinitySigma) : traits.affinity[c * CHANNELS.length + s.channel];
     let inbox = r.inbox;
     if (s.channel === EMAIL) {
-      inbox = this.inbox(time);
-      this.repDelivered++;
+      inbox = this.inbox();
+      this.dayDelivered++;
       if (w.machineOpens > 0 && uniform(rnd.seed, key, MACHINE_OPENS, 0) < w.machineOpens) {
         q.push(delivered + 1, K.K_OPENED, c, send, 1); // the mail client fetches every image, inbox or not
       }
@@ -237,18 +255,19 @@ export class World {
     if (offer >= 0 && traits.offerUntil[c] >= time && rnd.u(c, table.key[c], RESPONSE) < w.discount.redeemAnyway) {
       const d = plan.sends[offer].discount;
       paid = value * (1 - d), program = plan.sends[offer].program;
-      metrics.discountCost += value * d;
+      const given = units(value * d); // money summed across customers is counted in units (engine/sim/money.ts)
+      metrics.discountCost += given;
       traits.offerSend[c] = 0; // one redemption per offer
-      wc.redeemedAnyway++, wc.discountAnyway += value * d;
-      wc.programs[program].redeemedAnyway++, wc.programs[program].incrementalRevenue -= value * d;
+      wc.redeemedAnyway++, wc.discountAnyway += given;
+      wc.programs[program].redeemedAnyway++, wc.programs[program].incrementalRevenue -= given;
     } else if (traits.cameSend[c] > 0 && traits.cameUntil[c] >= time) {
       program = plan.sends[traits.cameSend[c] - 1].program;
     }
     metrics.purchase(c, day, paid, -1);
     if (program >= 0) {
-      wc.attributedOrganic++, wc.attributedOrganicRevenue += paid, wc.programs[program].attributedOrders++;
+      wc.attributedOrganic++, wc.attributedOrganicRevenue += units(paid), wc.programs[program].attributedOrders++;
       const p = metrics.programs[program];
-      p.conversions++, p.revenue += paid;
+      p.conversions++, p.revenue += units(paid);
     }
     this.d.fire(c, EV_PURCHASE, time, -1, paid);
   }
@@ -276,11 +295,12 @@ export class World {
         if (table.gone[c]) return true;
         const pulled = b < 0, full = Math.abs(b), discount = plan.sends[a].discount, value = full * (1 - discount);
         const program = plan.sends[a].program, wc = this.counters, pw = wc.programs[program];
-        metrics.discountCost += full * discount;
+        const given = units(full * discount), paid = units(value);
+        metrics.discountCost += given;
         metrics.purchase(c, dayOf(time), value, program);
         pw.attributedOrders++;
-        if (pulled) wc.pulledForward++, pw.pulledForward++, pw.incrementalRevenue -= full * discount;
-        else wc.causedOrders++, wc.causedRevenue += value, pw.incrementalOrders++, pw.incrementalRevenue += value;
+        if (pulled) wc.pulledForward++, pw.pulledForward++, pw.incrementalRevenue -= given;
+        else wc.causedOrders++, wc.causedRevenue += paid, pw.incrementalOrders++, pw.incrementalRevenue += paid;
         fire(c, EV_PURCHASE, time, a, value);
         return true;
       }
@@ -326,7 +346,7 @@ export class World {
         const unsub = kind === K.K_UNSUBSCRIBED;
         if (unsub) metrics.unsubscribes++, metrics.channels[ch].unsubscribes++, metrics.daily.unsubscribes[dayOf(time)]++;
         else metrics.complaints++, metrics.channels[ch].complaints++, metrics.daily.complaints[dayOf(time)]++;
-        if (!unsub && ch === EMAIL) this.decayReputation(time), this.repComplaints++;
+        if (!unsub && ch === EMAIL) this.dayComplaints++;
         fire(c, unsub ? EV_UNSUBSCRIBED : EV_COMPLAINED, time, a);
         return true;
       }

@@ -1,0 +1,68 @@
+/**
+ * The shards of a run (engine/parallel/shard.ts) merged into one SimulationRun, as if one thread had
+ * run the whole population: the table, traits and per-customer figures laid side by side (shards hold
+ * contiguous ranges, in order), counts and money summed (money still in whole units, settled once
+ * here: engine/sim/money.ts), coercions summed by label, recorded rows appended with their customers
+ * moved to their place in the whole population, then sorted canonically (engine/sim/recorder-order.ts).
+ */
+import { CHANNELS } from "../core/channels.ts";
+import type { CompiledPlan } from "../core/compiled.ts";
+import { CustomerTable } from "../core/customer-table.ts";
+import { Metrics } from "../sim/metrics.ts";
+import { settleMoney } from "../sim/money.ts";
+import { newTraits, type Traits } from "../sim/population.ts";
+import type { Recorder } from "../sim/recorder.ts";
+import type { SimulationRun } from "../sim/simulate.ts";
+import { worldCounters } from "../sim/world-metrics.ts";
+import { ROW_COLUMNS, type ShardResult, TABLE_COLUMNS } from "./shard.ts";
+
+export interface MergeOptions {
+  plan: CompiledPlan;
+  seed: number;
+  start: number;
+  days: number;
+  /** Filled with every shard's rows (customers at their place in the whole population), unsorted. */
+  recorder?: Recorder;
+  wallMs: number;
+}
+
+export function mergeShards(parts: ShardResult[], o: MergeOptions): SimulationRun {
+  const n = parts[parts.length - 1].hi;
+  const table = new CustomerTable(n, 0), traits = newTraits(n), stageStart = new Uint8Array(n);
+  table.size = n;
+  const metrics = new Metrics(n, o.days, o.plan.names.programs, o.plan.names.channels), world = worldCounters(metrics);
+  const coercions = new Map<string, number>();
+  let events = 0;
+  for (const p of parts) {
+    for (const id of p.ids) table.ids.push(id);
+    for (const k of TABLE_COLUMNS) (table[k] as unknown as Float64Array).set(p.table[k] as Float64Array, p.lo);
+    for (const k of Object.keys(traits) as (keyof Traits)[]) traits[k].set(p.traits[k] as Float64Array, p.lo * (k === "affinity" ? CHANNELS.length : 1));
+    stageStart.set(p.stageStart, p.lo);
+    metrics.absorb(p.metrics, p.lo);
+    for (const k of Object.keys(world) as (keyof typeof world)[]) if (typeof world[k] === "number") (world[k] as number) += p.world[k] as number;
+    world.programs.forEach((w, i) => {
+      for (const k of Object.keys(w) as (keyof typeof w)[]) w[k] += p.world.programs[i][k];
+    });
+    events += p.events;
+    for (const [label, count] of Object.entries(p.coercions)) coercions.set(label, (coercions.get(label) ?? 0) + count);
+    if (o.recorder && p.rows) appendRows(o.recorder, p, p.lo);
+  }
+  settleMoney(metrics);
+  const population = { table, traits, size: n, describe: parts[0].describe };
+  return {
+    plan: o.plan, population, seed: o.seed, start: o.start, days: o.days, metrics, stageStart, events, wallMs: o.wallMs,
+    shardMemory: parts.map((p) => p.peakMemory),
+    coercions: Object.fromEntries([...coercions].sort(([a], [b]) => (a < b ? -1 : 1))),
+  };
+}
+
+function appendRows(rec: Recorder, p: ShardResult, lo: number): void {
+  const rows = p.rows!;
+  for (const k of ROW_COLUMNS) {
+    const into = rec[k] as unknown[], from = rows[k] as unknown[];
+    const shift = k === "mCust" || k === "eCust";
+    for (let i = 0; i < from.length; i++) into.push(shift ? (from[i] as number) + lo : from[i]);
+  }
+  const why = (rec as Recorder & { why?: string[] }).why;
+  if (why && rows.why) for (const w of rows.why) why.push(w);
+}

@@ -1,0 +1,123 @@
+/**
+ * What the shards of one run (workers, each simulating a contiguous range of the population's
+ * customers: engine/parallel/sharded-run.ts) share: a barrier, and shared memory to exchange what
+ * couples customers. They meet at the same points of the run in the same order, every shard doing the
+ * same computation on the same exchanged numbers, so every shard reaches the same answer and the answer
+ * does not depend on how many shards there are:
+ *  - after drawing the population: recency, frequency and value, for the RFM quintiles of everyone;
+ *  - at each targeted campaign: the audience's scores, for the best share of everyone (ties: key, place);
+ *  - at each day's end: the day's e-mail deliveries and complaints, for the sender reputation.
+ * The barrier is Atomics.wait on a SharedArrayBuffer (allowed in workers; the drain loop is synchronous).
+ */
+import { type PickBest, selectBest } from "../core/audience.ts";
+import type { CustomerTable } from "../core/customer-table.ts";
+import { quintileCuts, type RfmCuts } from "../sim/population.ts";
+
+export interface LinkBuffers {
+  control: SharedArrayBuffer; // Int32: arrived, generation, aborted
+  scratch: SharedArrayBuffer; // Float64 × n: an RFM measure, then a targeted campaign's audience scores
+  keys: SharedArrayBuffer; // Uint32 × n: every customer's key
+  day: SharedArrayBuffer; // Float64 × 2 parities × shards × 2: a day's deliveries and complaints per shard
+}
+
+export function newLinkBuffers(shards: number, n: number): LinkBuffers {
+  return {
+    control: new SharedArrayBuffer(3 * 4),
+    scratch: new SharedArrayBuffer(n * 8),
+    keys: new SharedArrayBuffer(n * 4),
+    day: new SharedArrayBuffer(2 * shards * 2 * 8),
+  };
+}
+
+/** Called by the coordinator when a shard failed: every shard waiting at the barrier throws. */
+export function abortLink(b: LinkBuffers): void {
+  const ctl = new Int32Array(b.control);
+  Atomics.store(ctl, 2, 1);
+  Atomics.notify(ctl, 1);
+}
+
+export class ShardLink {
+  private readonly ctl: Int32Array;
+  private readonly scratch: Float64Array;
+  private readonly keys: Uint32Array;
+  private readonly day: Float64Array;
+  private days = 0;
+
+  constructor(b: LinkBuffers, readonly shard: number, readonly shards: number, readonly lo: number, readonly hi: number, readonly n: number) {
+    this.ctl = new Int32Array(b.control);
+    this.scratch = new Float64Array(b.scratch);
+    this.keys = new Uint32Array(b.keys);
+    this.day = new Float64Array(b.day);
+  }
+
+  /** Waits until every shard has arrived here (a sense-reversing barrier: the last one in lets all go). */
+  wait(): void {
+    const ctl = this.ctl, generation = Atomics.load(ctl, 1);
+    if (Atomics.add(ctl, 0, 1) === this.shards - 1) {
+      Atomics.store(ctl, 0, 0);
+      Atomics.add(ctl, 1, 1);
+      Atomics.notify(ctl, 1);
+    } else {
+      while (Atomics.load(ctl, 1) === generation && !Atomics.load(ctl, 2)) Atomics.wait(ctl, 1, generation, 1000);
+    }
+    if (Atomics.load(ctl, 2)) throw new Error("another shard of this run failed");
+  }
+
+  /** This shard's customer keys, read by the targeted campaigns' ranking (after the next barrier). */
+  shareKeys(keys: Uint32Array): void {
+    this.keys.set(keys.subarray(0, this.hi - this.lo), this.lo);
+  }
+
+  /** The whole population's RFM quintile cuts from this shard's values: one measure at a time, in one array of n. */
+  rfmCuts = (rec: Float64Array, freq: Float64Array, mon: Float64Array): RfmCuts => {
+    const whole = (values: Float64Array) => {
+      this.scratch.set(values, this.lo);
+      this.wait();
+      const cut = quintileCuts(this.scratch);
+      this.wait(); // nobody writes the scratch again before everyone has read it
+      return cut;
+    };
+    return [whole(rec), whole(freq), whole(mon)];
+  };
+
+  /** A day's deliveries and complaints of every shard, summed (integers: exact in any order). */
+  sumDay = (delivered: number, complaints: number): [number, number] => {
+    const base = (this.days++ & 1) * this.shards * 2, d = this.day; // two parities: a fast shard's next day never overwrites one still read
+    d[base + 2 * this.shard] = delivered, d[base + 2 * this.shard + 1] = complaints;
+    this.wait();
+    let a = 0, b = 0;
+    for (let s = 0; s < this.shards; s++) a += d[base + 2 * s], b += d[base + 2 * s + 1];
+    return [a, b];
+  };
+
+  /**
+   * A targeted campaign's best share over every shard: each shard publishes its audience's scores at
+   * its customers' places (NaN: not in the audience), then every shard ranks the whole audience as
+   * `pickBest` does in one table (score, then key, then place) and keeps its own chosen.
+   */
+  pickBest: PickBest = (audience: Int32Array, scores: Float64Array, _table: CustomerTable, share: number): Int32Array => {
+    const s = this.scratch, n = this.n, lo = this.lo, keys = this.keys; // n = s.length
+    s.fill(NaN, lo, this.hi);
+    for (let i = 0; i < audience.length; i++) s[lo + audience[i]] = scores[i];
+    this.wait();
+    let m = 0;
+    for (let g = 0; g < n; g++) if (s[g] === s[g]) m++;
+    const all = new Int32Array(m);
+    for (let g = 0, i = 0; g < n; g++) if (s[g] === s[g]) all[i++] = g;
+    const take = Math.ceil(share * m);
+    const best = (x: number, y: number): boolean => {
+      const a = all[x], b = all[y];
+      return s[a] !== s[b] ? s[a] > s[b] : keys[a] !== keys[b] ? keys[a] < keys[b] : a < b;
+    };
+    const order = new Int32Array(m);
+    for (let i = 0; i < m; i++) order[i] = i;
+    selectBest(order, take, best);
+    const mine: number[] = [];
+    for (let i = 0; i < take && i < m; i++) {
+      const g = all[order[i]];
+      if (g >= lo && g < this.hi) mine.push(g - lo);
+    }
+    this.wait(); // nobody overwrites the scores before everyone has ranked them
+    return Int32Array.from(mine).sort();
+  };
+}

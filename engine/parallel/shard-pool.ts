@@ -1,0 +1,62 @@
+/**
+ * Workers that keep their shard of one population between runs: a tuner's slider moves re-run a plan
+ * on the same customers (engine/sim/tuner.ts), and starting workers and drawing the population again
+ * for each move would cost more than half of a small run. Each `run` gives what `runSharded` gives for
+ * the same job: the same customers, the same barriers, the same merge.
+ */
+import { type LinkBuffers, newLinkBuffers } from "./shard-link.ts";
+import type { ShardedJob, ShardFigures } from "./shard.ts";
+import { ask, mergeFigures, mergeJob, range, spawnShards } from "./shard-calls.ts";
+import type { BaselineFigures } from "../sim/run.ts";
+import type { Recorder } from "../sim/recorder.ts";
+import type { SimulationRun } from "../sim/simulate.ts";
+
+export class ShardPool {
+  private constructor(private readonly workers: Worker[], private readonly link: LinkBuffers, private readonly base: ShardedJob) {}
+
+  /** Starts `shards` workers, each drawing its customers of `job`'s population. */
+  static async open(job: ShardedJob, shards: number): Promise<ShardPool> {
+    const S = Math.max(1, Math.min(shards, job.customers)), link = newLinkBuffers(S, job.customers), workers = spawnShards(S);
+    const pool = new ShardPool(workers, link, job);
+    try {
+      await ask(workers, link, (shard) => ({ job, ...range(shard, S, job.customers), link, open: true }));
+    } catch (e) {
+      pool.close();
+      throw e;
+    }
+    return pool;
+  }
+
+  /** Runs a plan (its text, or the baseline) on the kept population: population options stay the pool's. */
+  async run(plan: ShardedJob["plan"], o: { baseline?: boolean; recorder?: Recorder; onDay?: (day: number, days: number) => void; /** the pool's last run: the workers run on their kept customers instead of a copy */ last?: boolean } = {}): Promise<SimulationRun> {
+    const t0 = performance.now();
+    const job: ShardedJob = { ...this.base, plan, baseline: o.baseline ?? false, record: !o.recorder ? "none" : "why" in o.recorder ? "explained" : "rows" };
+    if (this.closed) throw new Error("the shard pool is closed (a run failed in a worker, or close() was called): open another");
+    try {
+      const parts = await ask<Parameters<typeof mergeJob>[1][number]>(this.workers, this.link, () => ({ next: job, last: o.last }), o.onDay);
+      return mergeJob(job, parts, o.recorder, t0);
+    } catch (e) {
+      this.close(); // a failed run leaves the barrier aborted: these workers cannot run together again
+      throw e;
+    }
+  }
+
+  /** The no-plan baseline's figures on the kept population (a copy of it): nothing per customer comes back. */
+  async baselineFigures(plan: ShardedJob["plan"], onDay?: (day: number, days: number) => void): Promise<BaselineFigures> {
+    if (this.closed) throw new Error("the shard pool is closed (a run failed in a worker, or close() was called): open another");
+    const job: ShardedJob = { ...this.base, plan, baseline: true, figures: true, record: "none" };
+    try {
+      return mergeFigures(await ask<ShardFigures>(this.workers, this.link, () => ({ next: job }), onDay));
+    } catch (e) {
+      this.close();
+      throw e;
+    }
+  }
+
+  private closed = false;
+
+  close(): void {
+    this.closed = true;
+    for (const w of this.workers) w.terminate();
+  }
+}
