@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { GroupCommit } from "../../engine/live/group-commit.ts";
 
-function counting(fail?: (x: number) => boolean) {
+function counting(fail?: (x: number) => boolean, maxWaitMs?: number) {
   const groups: number[][] = [];
   const gc = new GroupCommit<number, number>((xs) => {
     if (fail && xs.some(fail)) throw new Error("bad input in the group");
@@ -16,13 +16,13 @@ function counting(fail?: (x: number) => boolean) {
     if (fail?.(x)) throw new Error(`bad input ${x}`);
     groups.push([x]);
     return x * 10;
-  });
+  }, maxWaitMs);
   return { gc, groups };
 }
 
 describe("group commit", () => {
   it("waits for an announced request still being read, and commits both together", async () => {
-    const { gc, groups } = counting();
+    const { gc, groups } = counting(undefined, 5_000); // a long bound: a loaded machine may delay the 1 ms timer well past 5 ms
     const late = gc.arrive();
     const first = gc.submit(1);
     await new Promise((r) => setTimeout(r, 1)); // the second body is still being read
