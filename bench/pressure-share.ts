@@ -4,20 +4,21 @@
  *
  *   ./node_modules/.bin/deno run -A bench/pressure-share.ts [--customers N] [--days D] [--plan scenarios/lifecycle-capped.yaml]
  */
-import { parseArgs } from "node:util";
+import { benchArgs } from "./bench-args.ts";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
+const values = benchArgs(
+  "./node_modules/.bin/deno run -A bench/pressure-share.ts [--customers N] [--days D] [--plan scenarios/lifecycle-capped.yaml]",
+  {
     customers: { type: "string", default: "1000000" },
     days: { type: "string", default: "365" },
     plan: { type: "string", default: "scenarios/lifecycle-capped.yaml" },
     child: { type: "boolean", default: false },
   },
-});
+  ["customers", "days"],
+);
 
 if (values.child) {
   const { loadPlan } = await import("../engine/plan/load.ts");

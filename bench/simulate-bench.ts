@@ -11,11 +11,11 @@
  *
  *   npx deno task bench [--customers N] [--days D] [--runs R] [--plan scenarios/lifecycle.yaml] [--cases plan/1,plan/2,simulate/1,simulate/2]
  */
-import { parseArgs } from "node:util";
+import { benchArgs } from "./bench-args.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
+const values = benchArgs(
+  "npx deno task bench [--customers N] [--days D] [--runs R] [--plan scenarios/lifecycle.yaml] [--cases plan/1,plan/2,simulate/1,simulate/2]",
+  {
     customers: { type: "string", default: "1000000" },
     days: { type: "string", default: "365" },
     runs: { type: "string", default: "3" },
@@ -25,7 +25,8 @@ const { values } = parseArgs({
     case: { type: "string", default: "plan" },
     child: { type: "boolean", default: false },
   },
-});
+  ["customers", "days", "runs"],
+);
 const customers = Number(values.customers), days = Number(values.days);
 
 interface Run {

@@ -6,20 +6,21 @@
  *
  *   ./node_modules/.bin/deno run -A bench/tuning-bench.ts [--customers N] [--days D] [--runs R] [--workers 1,2]
  */
-import { parseArgs } from "node:util";
+import { benchArgs } from "./bench-args.ts";
 import { loadPlan } from "../engine/plan/load.ts";
 import { tuner } from "../engine/sim/tuner.ts";
 import { shardedTuner } from "../engine/parallel/sharded-tuner.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
+const values = benchArgs(
+  "./node_modules/.bin/deno run -A bench/tuning-bench.ts [--customers N] [--days D] [--runs R] [--workers 1,2]",
+  {
     customers: { type: "string", default: "50000" },
     days: { type: "string", default: "365" },
     runs: { type: "string", default: "5" },
     workers: { type: "string", default: "1,2" },
   },
-});
+  ["customers", "days", "runs"],
+);
 const customers = Number(values.customers), days = Number(values.days), runs = Number(values.runs);
 const plan = loadPlan("scenarios/lifecycle-capped.yaml");
 for (const workers of values.workers!.split(",").map(Number)) {

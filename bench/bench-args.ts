@@ -1,0 +1,26 @@
+/**
+ * The benchmarks' command lines, through the CLI's parser (engine/cli/args.ts): `--help` prints the
+ * usage, a mistyped option gets a did-you-mean, and a count that is not a positive whole number is
+ * refused; each in one line with the usage and exit status 2 (0 for help), never a stack trace.
+ */
+import type { ParseArgsConfig } from "node:util";
+import { HelpRequested, parse } from "../engine/cli/args.ts";
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+/** `counts`: options that must be whole numbers ≥ 1 (customers, days, runs...). */
+export function benchArgs<O extends Options>(usage: string, options: O, counts: (keyof O & string)[] = []) {
+  const line = `usage: ${usage}`;
+  let values;
+  try {
+    values = parse(Deno.args, options, usage).values;
+  } catch (e) {
+    if (e instanceof HelpRequested) console.log(line), Deno.exit(0);
+    console.error((e as Error).message), Deno.exit(2);
+  }
+  for (const name of counts) {
+    const v = String(values[name]);
+    if (!/^[1-9]\d*$/.test(v)) console.error(`--${name}: expected a whole number ≥ 1, got '${v}'\n${line}`), Deno.exit(2);
+  }
+  return values as { [K in keyof O]: O[K]["type"] extends "boolean" ? boolean : string };
+}

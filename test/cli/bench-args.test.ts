@@ -1,0 +1,25 @@
+/** The benchmarks answer --help and refuse a mistyped option or a bad count in one line, exit 2 (bench/bench-args.ts). */
+import { describe, expect, it } from "vitest";
+
+async function bench(file: string, ...args: string[]) {
+  const out = await new Deno.Command(Deno.execPath(), { args: ["run", "-A", `bench/${file}`, ...args], stdout: "piped", stderr: "piped" }).output();
+  const text = (b: Uint8Array) => new TextDecoder().decode(b);
+  return { code: out.code, out: text(out.stdout), err: text(out.stderr) };
+}
+
+describe("benchmark command lines", () => {
+  for (const file of ["simulate-bench.ts", "tuning-bench.ts", "pressure-share.ts"]) {
+    it(`${file}: --help prints the usage; --custmers gets a did-you-mean; --days 1e3 is refused`, async () => {
+      const help = await bench(file, "--help");
+      expect(help).toMatchObject({ code: 0, err: "" });
+      expect(help.out).toMatch(/^usage: .*--customers N/);
+      const typo = await bench(file, "--custmers", "10");
+      expect(typo.code).toBe(2);
+      expect(typo.err).toMatch(/^unknown option '--custmers'; did you mean '--customers'\?\nusage: /);
+      const count = await bench(file, "--days", "1e3");
+      expect(count.code).toBe(2);
+      expect(count.err).toMatch(/^--days: expected a whole number ≥ 1, got '1e3'\nusage: /);
+      expect(typo.err + count.err).not.toMatch(/ at |Error/);
+    }, 60_000);
+  }
+});
