@@ -5,11 +5,23 @@ import { CustomerTable } from "../engine/core/customer-table.ts";
 import { type CoreEvent, EVENT_TYPES, newEvent } from "../engine/core/events.ts";
 import { ALL_CONSENTS } from "../engine/core/channels.ts";
 import { parseDate } from "../engine/core/time.ts";
+import { InputError } from "../engine/plan/errors.ts";
 
 export const T0 = parseDate("2026-01-05T00:00")!; // a Monday, UTC
 
 export function plan(yaml: string, file = "test.yaml"): LoadedPlan {
   return parsePlan(yaml, file);
+}
+
+/** The message a broken plan is refused with (an InputError; the test fails if the plan is accepted). */
+export function planError(yaml: string, file = "broken.yaml"): string {
+  try {
+    parsePlan(yaml, file);
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    return e.message;
+  }
+  throw new Error("the plan was accepted");
 }
 
 export const CHANNELS_ALL = `channels:

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { planError } from "../helpers.ts";
 import { parsePlan } from "../../engine/plan/load.ts";
-import { InputError } from "../../engine/plan/errors.ts";
 
 const ok = `channels:
   email: {}
@@ -12,15 +12,7 @@ programs:
       - send: { channel: email, message: hello }
 `;
 
-function errorOf(text: string): string {
-  try {
-    parsePlan(text, "broken.yaml");
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return (e as Error).message;
-  }
-  throw new Error("the plan was accepted");
-}
+const errorOf = (text: string) => planError(text, "broken.yaml");
 
 describe("broken plan files", () => {
   it("accepts the reference plan", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { planError } from "../helpers.ts";
 import { loadPlan, parsePlan } from "../../engine/plan/load.ts";
-import { InputError } from "../../engine/plan/errors.ts";
 import { checkPlanAttributes, parsePopulation } from "../../engine/sim/population-spec.ts";
 import { DEFAULT_WORLD } from "../../engine/sim/world-model.ts";
 import { DAY } from "../../engine/core/time.ts";
@@ -20,15 +20,7 @@ programs:
       - send: { channel: in_app, message: hello }
 `;
 
-function errorOf(text: string): string {
-  try {
-    parsePlan(text, "broken.yaml");
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return (e as Error).message;
-  }
-  throw new Error("the plan was accepted");
-}
+const errorOf = (text: string) => planError(text, "broken.yaml");
 
 describe("custom channels in the plan format", () => {
   it("are indexed after the five built-in ones, in declaration order, with like:'s defaults under the plan's fields", () => {

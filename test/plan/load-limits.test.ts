@@ -3,11 +3,11 @@
  * with the file, the line, the field and what would be valid; their allowed neighbours still load.
  */
 import { describe, expect, it } from "vitest";
+import { planError } from "../helpers.ts";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parsePlan } from "../../engine/plan/load.ts";
-import { InputError } from "../../engine/plan/errors.ts";
 import { MAX_CATEGORIES } from "../../engine/plan/pressure-rules.ts";
 import { runPlan } from "../../engine/sim/run.ts";
 import { main } from "../../engine/cli/main.ts";
@@ -30,15 +30,7 @@ ${extra.categories ?? ""}${extra.pressure ?? ""}programs:
     send: { channel: email, message: news }
 `;
 
-function errorOf(text: string): string {
-  try {
-    parsePlan(text, "plan.yaml");
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return (e as Error).message;
-  }
-  throw new Error("the plan was accepted");
-}
+const errorOf = (text: string) => planError(text, "plan.yaml");
 
 describe("#4 categories beyond the mask", () => {
   const cats = (n: number) => `categories: [${Array.from({ length: n }, (_, i) => `c${i + 1}`).join(", ")}]\n`;

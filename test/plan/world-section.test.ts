@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { planError } from "../helpers.ts";
 import { parsePlan } from "../../engine/plan/load.ts";
-import { InputError } from "../../engine/plan/errors.ts";
 import { planWorld } from "../../engine/plan/world-section.ts";
 import { DEFAULT_WORLD, worldWith } from "../../engine/sim/world-model.ts";
 import { runPlan } from "../../engine/sim/run.ts";
@@ -18,15 +18,7 @@ programs:
     send: { channel: email, message: news }
 `;
 
-function errorOf(text: string): string {
-  try {
-    parsePlan(text, "world.yaml");
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return (e as Error).message;
-  }
-  throw new Error("the plan was accepted");
-}
+const errorOf = (text: string) => planError(text, "world.yaml");
 
 describe("a plan's world: section", () => {
   it("merges mappings, replaces lists and keys channels by name over the defaults", () => {
