@@ -25,7 +25,6 @@ import { rankOf } from "./event-kinds.ts";
 import { GroupCommit } from "./group-commit.ts";
 import { liveSink } from "./live-sink.ts";
 import { TimerIndex } from "./timer-index.ts";
-import { packRow, unpackRow } from "./compact-row.ts";
 import { type CustomerRow, decodeRow, emptyRow, encodeRow } from "../core/row-codec.ts";
 import type { PlanRow, Store } from "./store.ts";
 
@@ -100,7 +99,7 @@ export class LiveDriver {
     this.timers.clear();
     for (const { id, state, timers } of this.store.allCustomers()) {
       const c = this.table.add(id);
-      decodeRow(compiled, this.table, c, unpackRow(id, state), keep);
+      decodeRow(compiled, this.table, c, JSON.parse(state) as CustomerRow, keep);
       this.slots.set(id, c);
       for (const t of TimerIndex.decode(id, timers)) this.timers.restore(t);
     }
@@ -144,7 +143,7 @@ export class LiveDriver {
     for (const c of this.dirty) {
       const id = this.table.ids[c];
       if (this.slots.get(id) !== c) continue; // erased meanwhile
-      this.store.putCustomer(id, packRow(encodeRow(compiled, this.table, c)), this.inControl(c) ? 1 : 0, now, this.timers.encode(id));
+      this.store.putCustomer(id, JSON.stringify(encodeRow(compiled, this.table, c)), this.inControl(c) ? 1 : 0, now, this.timers.encode(id));
     }
     this.dirty.clear();
     this.meta("watermark", String(this.watermark));

@@ -8,7 +8,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { parseDate } from "../../engine/core/time.ts";
 import { promote, tempDb, testServer, type TestServer } from "./live-helpers.ts";
-import { unpackRow } from "../../engine/live/compact-row.ts";
 
 const T0 = parseDate("2026-03-02")!; // a Monday
 const at = (h: number) => new Date((T0 + h * 60) * 60000).toISOString();
@@ -232,7 +231,7 @@ describe("custom channels", () => {
     const profile = async (id: string) => (await s.api("GET", `/v1/customers/${id}`, undefined, { key: s.keys.analyst })).body.profile;
     expect(await profile("C1")).toMatchObject({ consents: ["email", "sms", "in_app"], attributes: { app_user: true } });
     // the stored row keeps the custom channel by name, so it outlives the plan's channel indices
-    const row = unpackRow("C1", (s.store.query("SELECT state FROM customers WHERE id = 'C1'") as { state: string }[])[0].state);
+    const row = JSON.parse((s.store.query("SELECT state FROM customers WHERE id = 'C1'") as { state: string }[])[0].state);
     expect(row.channels).toEqual({ in_app: 7 });
 
     // feedback names the channel; a channel the live plan lacks is refused with the field and a hint
