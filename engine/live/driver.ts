@@ -95,6 +95,7 @@ export class LiveDriver {
     const compiled = this.plan.compiled;
     this.table = new CustomerTable(1024, compiled.journeys.length);
     this.slots.clear();
+    this.controlOf.fill(0);
     this.timers.clear();
     for (const { id, state, timers } of this.store.allCustomers()) {
       const c = this.table.add(id);
@@ -104,8 +105,23 @@ export class LiveDriver {
     }
     this.core = new Core(compiled, this.table, liveSink({
       store: this.store, timers: this.timers, plan: compiled, planId: this.planRow?.id ?? 0, table: this.table, dirty: this.dirty,
-      control: (c) => inControl(this.control, this.table.ids[c]), nowMs: () => this.clock.nowMs(), capacity: this.capacity,
+      control: (c) => this.inControl(c), nowMs: () => this.clock.nowMs(), capacity: this.capacity,
     }), this.seed, this.capacity);
+  }
+
+  /**
+   * Control-group membership by slot, hashed once per slot: hashing the id at every row write and
+   * decision was ≈ 4 % of a batched event's CPU. A slot keeps its customer until the table is rebuilt
+   * (an erased slot is never reused), so the cache is cleared only then.
+   */
+  private controlOf = new Uint8Array(1024); // 0 not known yet, 1 treated, 2 control
+  private inControl(c: number): boolean {
+    if (c >= this.controlOf.length) {
+      const grown = new Uint8Array(Math.max(2 * this.controlOf.length, c + 1));
+      grown.set(this.controlOf);
+      this.controlOf = grown;
+    }
+    return (this.controlOf[c] ||= inControl(this.control, this.table.ids[c]) ? 2 : 1) === 2;
   }
 
   /** Runs f in one transaction and saves what it touched; on failure the touched customers are reloaded. */
@@ -127,7 +143,7 @@ export class LiveDriver {
     for (const c of this.dirty) {
       const id = this.table.ids[c];
       if (this.slots.get(id) !== c) continue; // erased meanwhile
-      this.store.putCustomer(id, JSON.stringify(encodeRow(compiled, this.table, c)), inControl(this.control, id) ? 1 : 0, now, this.timers.encode(id));
+      this.store.putCustomer(id, JSON.stringify(encodeRow(compiled, this.table, c)), this.inControl(c) ? 1 : 0, now, this.timers.encode(id));
     }
     this.dirty.clear();
     this.meta("watermark", String(this.watermark));

@@ -39,9 +39,10 @@ export class RowBuffer {
   /**
    * Writes the buffered rows in order. With `skipped`, the statement's tail must be "ON CONFLICT ...
    * DO NOTHING RETURNING <first column>": the rows it did not insert (their first column taken) are
-   * handed to `skipped` one by one, right after their chunk.
+   * handed to `skipped` one by one, right after their chunk; `inserted` is told the first column of
+   * each row the chunk did insert, before that (`took`).
    */
-  flush(skipped?: (row: Value[]) => void): void {
+  flush(skipped?: (row: Value[]) => void, took?: (first: Value) => void): void {
     if (!this.rows) return;
     const values = this.values, rows = this.rows, w = this.width;
     this.clear();
@@ -53,6 +54,7 @@ export class RowBuffer {
         continue;
       }
       const got = this.statement(n).all(...chunk) as Record<string, Value>[];
+      if (took) for (const g of got) took(Object.values(g)[0]);
       if (got.length === n) continue;
       // which rows went in: the first of equal keys in a chunk is the one inserted (rows go in in order)
       const inserted = new Map<Value, number>();

@@ -69,4 +69,34 @@ describe("outbox store", () => {
     expect(store.eventCount()).toBe(1);
     store.close();
   });
+
+  it("numbers repeats of keys it wrote in memory, in the multi-row insert, and stays exact after a rollback, an erasure and a restart", () => {
+    const path = tempDb("outbox-count");
+    let store = new SqliteStore(path);
+    store.migrate();
+    store.addPlan({ name: "p", source: "", hash: "h", engine: "e", state: "live", author: "k", approver: null, forecast: null, created: 0, promoted: 0, retired: null });
+    const put = (n: number, key = msg.key) => store.tx(() => { for (let i = 0; i < n; i++) store.addOutbox({ ...msg, key }); });
+    put(2); // the second goes the old way: skipped by its chunk, numbered alone
+    put(3); // counted: #2, #3, #4 inside the chunk, in decision order
+    const keys = () => store.outbox(0, 100).map((m) => m.key);
+    expect(keys()).toEqual([msg.key, ...[1, 2, 3, 4].map((n) => `${msg.key}#${n}`)]);
+    // a rolled-back transaction's numbers are not kept
+    expect(() => store.tx(() => {
+      store.addOutbox(msg);
+      store.addOutbox(msg);
+      throw new Error("boom");
+    })).toThrow("boom");
+    put(1);
+    expect(keys().at(-1)).toBe(`${msg.key}#5`);
+    // after a restart the count starts from the table again
+    store.close();
+    store = new SqliteStore(path);
+    put(2);
+    expect(keys().slice(-2)).toEqual([`${msg.key}#6`, `${msg.key}#7`]);
+    // an erasure removes the key and its repeats: the key is free again
+    store.eraseCustomer("C1");
+    put(2);
+    expect(keys()).toEqual([msg.key, `${msg.key}#1`]);
+    store.close();
+  });
 });

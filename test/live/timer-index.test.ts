@@ -76,4 +76,37 @@ describe("timer index", () => {
     expect(times.length).toBe(200);
     expect(ix.size).toBe(0);
   });
+
+  it("an encoded list, kept between rewrites, follows every change: add, fire, move, re-point, remove", () => {
+    const ix = new TimerIndex();
+    // what a fresh index holding the same timers would encode
+    const fresh = (customer: string) => {
+      const other = new TimerIndex();
+      for (const t of ix.of(customer).sort((x, y) => x.id - y.id)) other.restore({ ...t });
+      return other.encode(customer);
+    };
+    ix.add(timer("C1", 100, K_TIMER, 1));
+    expect(ix.encode("C1")).toBe(fresh("C1"));
+    ix.add(timer("C1", 200, K_DUE, 2));
+    expect(ix.encode("C1")).toBe(fresh("C1"));
+    expect(ix.encode("C1").split(";").length).toBe(2);
+    ix.setInactivity(check("C1", 30, 1000));
+    const withCheck = ix.encode("C1");
+    ix.setInactivity(check("C1", 30, 2000)); // moved in place
+    expect(ix.encode("C1")).not.toBe(withCheck);
+    expect(ix.encode("C1")).toBe(fresh("C1"));
+    drain(ix, 150); // the wait fires
+    expect(ix.encode("C1")).toBe(fresh("C1"));
+    expect(ix.encode("C1").split(";").length).toBe(2);
+    ix.remove("C1", (t) => {
+      t.a = t.kind === K_DUE ? 9 : t.a; // re-pointed, kept
+      return false;
+    });
+    expect(ix.encode("C1")).toBe(fresh("C1"));
+    expect(ix.of("C1").find((t) => t.kind === K_DUE)?.a).toBe(9);
+    ix.remove("C1");
+    expect(ix.encode("C1")).toBe("");
+    ix.add(timer("C1", 300, K_TIMER, 4));
+    expect(ix.encode("C1")).toBe(fresh("C1"));
+  });
 });
