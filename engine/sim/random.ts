@@ -40,6 +40,11 @@ export class Streams {
     return uniformMixed(this.mixed, key, purpose, n);
   }
 
+  /** A fixed fact about a customer, not a stream (no counter): `uniform(seed, key, purpose, 0)`, the same bits. */
+  fact(key: number, purpose: number): number {
+    return uniformMixed(this.mixed, key, purpose, 0);
+  }
+
   exp(c: number, key: number, purpose: number, mean: number): number {
     return -Math.log(this.u(c, key, purpose)) * mean;
   }

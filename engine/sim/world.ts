@@ -8,7 +8,7 @@
 import { BUILTIN_CHANNELS, CHANNELS, consentBit, EMAIL } from "../core/channels.ts";
 import { channelResponses, customAffinity, customDeadAddress, grantCustomConsents } from "./custom-channels.ts";
 import { NEVER } from "../core/customer-table.ts";
-import { hashString, uniform } from "../core/hash.ts";
+import { hashString } from "../core/hash.ts";
 import type { CompiledPlan } from "../core/compiled.ts";
 import {
   EV_BACK_IN_STOCK,
@@ -169,7 +169,7 @@ export class World {
     // a transactional message is expected: it neither tires nor annoys (docs/world-model.md)
     const f = transactional ? decayed : decayed + r.fatigueWeight * traits.sensitivity[c];
     traits.fatigue[c] = f, traits.fatigueAt[c] = time;
-    const dead = r.hardBounce > 0 && (custom ? customDeadAddress(rnd.seed, key, this.nameHash[s.channel]) : uniform(rnd.seed, key, DEAD_ADDRESS + s.channel, 0)) < r.hardBounce;
+    const dead = r.hardBounce > 0 && (custom ? customDeadAddress(rnd.seed, key, this.nameHash[s.channel]) : rnd.fact(key, DEAD_ADDRESS + s.channel)) < r.hardBounce;
     if (dead) {
       wc.bounces++, wc.hardBounces++; // a dead address: its first send bounces and the channel is lost for good
       if (ch.consent >= 0) table.reach[c] &= ~consentBit(ch.consent), table.consent[c] &= ~consentBit(ch.consent);
@@ -184,7 +184,7 @@ export class World {
     if (s.channel === EMAIL) {
       inbox = this.inbox();
       this.dayDelivered++;
-      if (w.machineOpens > 0 && uniform(rnd.seed, key, MACHINE_OPENS, 0) < w.machineOpens) {
+      if (w.machineOpens > 0 && rnd.fact(key, MACHINE_OPENS) < w.machineOpens) {
         q.push(delivered + 1, K.K_OPENED, c, send, 1); // the mail client fetches every image, inbox or not
       }
     }
