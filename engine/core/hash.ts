@@ -28,11 +28,23 @@ export function hash4(a: number, b: number, c: number, d: number): number {
  * 0 never comes out (2.3e-10 resolution is far below any probability a plan or world model uses).
  */
 export function uniform(seed: number, key: number, purpose: number, counter: number): number {
-  // hash4 and its four fmix32 rounds written out, the same operations in the same order: tens of
-  // millions of draws per run, and the compiler stopped inlining the calls inside the world's code
+  return uniformMixed(mixSeed(seed), key, purpose, counter);
+}
+
+/** hash4's first round, which depends on the seed alone: a stream computes it once (`uniformMixed`). */
+export function mixSeed(seed: number): number {
   let h = (seed ^ 0x9e3779b9) >>> 0;
-  h ^= h >>> 16, h = Math.imul(h, 0x85ebca6b), h ^= h >>> 13, h = Math.imul(h, 0xc2b2ae35), h ^= h >>> 16, h >>>= 0;
-  h = (h ^ Math.imul(key | 0, 0x85ebca77)) + 0x27d4eb2f;
+  h ^= h >>> 16, h = Math.imul(h, 0x85ebca6b), h ^= h >>> 13, h = Math.imul(h, 0xc2b2ae35), h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/**
+ * `uniform` from a seed already mixed by `mixSeed`: the same bits. hash4's last three fmix32 rounds are
+ * written out, the same operations in the same order: tens of millions of draws per run, and the
+ * compiler stopped inlining the calls inside the world's code.
+ */
+export function uniformMixed(mixed: number, key: number, purpose: number, counter: number): number {
+  let h = (mixed ^ Math.imul(key | 0, 0x85ebca77)) + 0x27d4eb2f;
   h ^= h >>> 16, h = Math.imul(h, 0x85ebca6b), h ^= h >>> 13, h = Math.imul(h, 0xc2b2ae35), h ^= h >>> 16, h >>>= 0;
   h = (h ^ Math.imul(purpose | 0, 0xc2b2ae3d)) + 0x165667b1;
   h ^= h >>> 16, h = Math.imul(h, 0x85ebca6b), h ^= h >>> 13, h = Math.imul(h, 0xc2b2ae35), h ^= h >>> 16, h >>>= 0;

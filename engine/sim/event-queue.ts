@@ -152,34 +152,42 @@ export class EventQueue {
     this.cap = cap;
   }
 
-  private less(x: number, y: number): boolean {
-    const ox = this.order[x], oy = this.order[y];
-    return ox !== oy ? ox < oy : this.seq[x] < this.seq[y];
-  }
-
   private heapPush(id: number): void {
-    const h = this.heap;
+    const h = this.heap, order = this.order, seq = this.seq, o = order[id], s = seq[id];
     let i = h.push(id) - 1;
     while (i > 0) {
       const p = (i - 1) >> 1, hp = h[p];
-      if (!this.less(id, hp)) break;
+      if (!before(o, s, order[hp], seq[hp])) break;
       h[i] = hp;
       i = p;
     }
     h[i] = id;
   }
 
+  /**
+   * Sifts h[i] down. The sifted event's key is read once and the arrays are held in locals: this runs for
+   * every event popped. The keys are unique (the sequence breaks every tie), so the order is total.
+   */
   private down(i: number): void {
-    const h = this.heap, n = h.length, x = h[i];
+    const h = this.heap, n = h.length, x = h[i], order = this.order, seq = this.seq, ox = order[x], sx = seq[x];
     for (;;) {
-      const l = 2 * i + 1, r = l + 1;
-      let m = x, at = i;
-      if (l < n && this.less(h[l], m)) m = h[l], at = l;
-      if (r < n && this.less(h[r], m)) m = h[r], at = r;
-      if (at === i) break;
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      let at = l, m = h[l], om = order[m];
+      const r = l + 1;
+      if (r < n) {
+        const hr = h[r], or = order[hr];
+        if (before(or, seq[hr], om, seq[m])) at = r, m = hr, om = or;
+      }
+      if (!before(om, seq[m], ox, sx)) break;
       h[i] = m;
       i = at;
     }
     h[i] = x;
   }
+}
+
+/** The queue's order: the packed (time, kind, customer) key, then the sequence number. */
+function before(order: number, seq: number, otherOrder: number, otherSeq: number): boolean {
+  return order !== otherOrder ? order < otherOrder : seq < otherSeq;
 }

@@ -4,7 +4,7 @@
  * plan runs (common random numbers): plans change only the RESPONSE stream.
  */
 import seedrandom from "seedrandom";
-import { uniform } from "../core/hash.ts";
+import { mixSeed, uniformMixed } from "../core/hash.ts";
 
 /**
  * The run-level stream: seedrandom (ARC4) turns the user's seed into the 32-bit key of every
@@ -17,7 +17,10 @@ export function worldSeed(seed: number, salt = ""): number {
 export const ORGANIC = 1, RESPONSE = 2, TRAITS = 3, SIGNUP = 4, CART = 5, VISIT = 6, ALERT = 7, MOVE = 8;
 
 export class Streams {
-  private readonly counters: Uint32Array[] = [];
+  // one row of counters per customer (stride: the purposes), so a customer's draws touch one cache line
+  private readonly counters: Uint32Array;
+  private readonly stride: number;
+  private readonly mixed: number; // the seed's own hash round, computed once (engine/core/hash.ts)
   readonly seed: number;
   /**
    * `salt` gives an independent family of streams: the custom channels' responses (issue 11 #11) use
@@ -26,13 +29,20 @@ export class Streams {
    */
   constructor(seed: number, readonly size: number, salt = "", purposes = MOVE) {
     this.seed = worldSeed(seed, salt);
-    for (let p = 0; p <= purposes; p++) this.counters.push(new Uint32Array(size));
+    this.mixed = mixSeed(this.seed);
+    this.stride = purposes + 1;
+    this.counters = new Uint32Array(size * this.stride);
   }
 
   /** Next uniform in (0, 1) for customer c (hashed key) in one purpose. */
   u(c: number, key: number, purpose: number): number {
-    const n = this.counters[purpose][c]++;
-    return uniform(this.seed, key, purpose, n);
+    const n = this.counters[c * this.stride + purpose]++;
+    return uniformMixed(this.mixed, key, purpose, n);
+  }
+
+  /** A fixed fact about a customer, not a stream (no counter): `uniform(seed, key, purpose, 0)`, the same bits. */
+  fact(key: number, purpose: number): number {
+    return uniformMixed(this.mixed, key, purpose, 0);
   }
 
   exp(c: number, key: number, purpose: number, mean: number): number {

@@ -64,6 +64,9 @@ export function seasonalityProblems(s: Seasonality): string[] {
   return out;
 }
 
+/** Whole-hour UTC offsets run from −12 to +14 hours: an offset's table is at `offset + OFFSET_BASE`. */
+const OFFSET_BASE = 24; // any offset still works below that: a negative index is a slower property, the same table
+
 /**
  * The cumulative profile over a run, one table per whole-hour UTC offset. `advance(after, gapDays, tz)`
  * is the time at which `gapDays` standard days of intensity have passed since `after`.
@@ -71,7 +74,9 @@ export function seasonalityProblems(s: Seasonality): string[] {
 export class TimeProfile {
   private readonly origin: number; // first hour of the grid (minutes)
   private readonly hours: number;
-  private readonly cum = new Map<number, Float64Array>();
+  // by whole-hour offset + OFFSET_BASE: an array, not a Map, since every scheduled organic event reads it
+  private readonly cum: (Float64Array | undefined)[] = [];
+  private readonly weekdayWeight: number[]; // by day of week: its weight over the week's mean, divided once
   readonly flat: boolean;
 
   constructor(private readonly s: Seasonality, start: number, end: number) {
@@ -81,6 +86,7 @@ export class TimeProfile {
       s.months.every((x) => x === s.months[0]) && s.peaks.length === 0;
     this.origin = Math.floor(start / HOUR) * HOUR - DAY; // a day of margin for offsets
     this.hours = Math.ceil((end - this.origin) / HOUR) + 48;
+    this.weekdayWeight = s.weekdays.map((x) => x / mean(s.weekdays));
   }
 
   /** Normalisation: the mean day weight over the calendar year of `t` (so a year keeps its mean rate). */
@@ -92,7 +98,7 @@ export class TimeProfile {
 
   private table(tz: number): Float64Array {
     const key = Math.round(tz / 60);
-    let c = this.cum.get(key);
+    let c = this.cum[key + OFFSET_BASE];
     if (c) return c;
     c = new Float64Array(this.hours + 1);
     const hm = mean(this.s.hours), years = new Map<number, number>();
@@ -108,7 +114,7 @@ export class TimeProfile {
       const hour = Math.floor((local - d * DAY) / HOUR);
       c[h + 1] = c[h] + (dw * this.s.hours[hour]) / hm / 24; // in standard days
     }
-    this.cum.set(key, c);
+    this.cum[key + OFFSET_BASE] = c;
     return c;
   }
 
@@ -120,8 +126,8 @@ export class TimeProfile {
   /** The weekday's weight at time t in the customer's local time (mean 1 over a week): responses follow it too. */
   weekday(t: number, tz: number): number {
     if (this.flat) return 1;
-    const w = this.s.weekdays, local = t + tz, dow = (Math.floor(local / DAY) + 3) % 7; // 1970-01-01 was a Thursday
-    return w[dow] / mean(w);
+    const local = t + tz, dow = (Math.floor(local / DAY) + 3) % 7; // 1970-01-01 was a Thursday
+    return this.weekdayWeight[dow];
   }
 
   /** The time (minutes, ≥ after + 1) when `gapDays` standard days of intensity have passed since `after`. */

@@ -8,7 +8,7 @@
 import { BUILTIN_CHANNELS, CHANNELS, consentBit, EMAIL } from "../core/channels.ts";
 import { channelResponses, customAffinity, customDeadAddress, grantCustomConsents } from "./custom-channels.ts";
 import { NEVER } from "../core/customer-table.ts";
-import { hashString, uniform } from "../core/hash.ts";
+import { hashString } from "../core/hash.ts";
 import type { CompiledPlan } from "../core/compiled.ts";
 import {
   EV_BACK_IN_STOCK,
@@ -33,7 +33,8 @@ import type { Metrics } from "./metrics.ts";
 import type { Population } from "./population.ts";
 import { ALERT, CART, MOVE, ORGANIC, RESPONSE, Streams, VISIT } from "./random.ts";
 import type { Recorder } from "./recorder.ts";
-import { type ChannelResponse, discountResponse, fatigueDamp, fatigueOptOut, type WorldModel } from "./world-model.ts";
+import type { ChannelResponse, WorldModel } from "./world-model.ts";
+import { type ResponseTables, responseTables } from "./response-tables.ts";
 import { type WorldCounters, worldCounters } from "./world-metrics.ts";
 import { TimeProfile } from "./time-profile.ts";
 import { units } from "./money.ts";
@@ -75,6 +76,8 @@ export class World {
   private repAt = 0;
   /** Response figures by channel index: the world's built-in five, then the plan's custom channels. */
   private readonly responses: ChannelResponse[];
+  /** What a message's answer owes to its send and channel alone, computed once (engine/sim/response-tables.ts). */
+  private readonly tables: ResponseTables;
   /** The custom channels' response streams (engine/sim/random.ts), independent of the built-in ones'. */
   private readonly customRnd: Streams | null;
   private readonly nameHash: number[]; // hashString of each channel's name (custom channels' affinity draws)
@@ -84,6 +87,7 @@ export class World {
   constructor(private readonly d: WorldDriver) {
     const plan = d.plan;
     this.responses = channelResponses(plan, d.model);
+    this.tables = responseTables(plan, d.model, this.responses);
     const custom = plan.channels.length > BUILTIN_CHANNELS;
     if (custom) grantCustomConsents(plan, d.population.table, d.streams.seed);
     this.nameHash = plan.names.channels.map(hashString);
@@ -104,18 +108,6 @@ export class World {
     if (this.alerts) this.nextAlert(c, at);
     if (this.moves) this.nextMove(c, at);
     if (this.renewals) this.nextRenewal(c, at);
-  }
-
-  private relevance(send: number): number {
-    const plan = this.d.plan, rel = this.d.model.relevance, p = plan.programs[plan.sends[send].program];
-    if (p.kind === "journey") return rel.triggered;
-    return plan.campaigns[p.campaign].targeted ? rel.targeted : rel.broadcast;
-  }
-
-  private openBoost(send: number): number {
-    const plan = this.d.plan, b = this.d.model.openBoost, p = plan.programs[plan.sends[send].program];
-    if (p.kind === "journey") return b.triggered;
-    return plan.campaigns[p.campaign].targeted ? b.targeted : b.broadcast;
   }
 
   /**
@@ -169,15 +161,15 @@ export class World {
   respond(c: number, send: number, time: number): void {
     const { plan, population: { table, traits }, model: w, streams: rnd, queue: q, metrics } = this.d;
     const s = plan.sends[send], ch = plan.channels[s.channel]!, key = table.key[c], wc = this.counters;
-    const r = this.responses[s.channel], transactional = plan.addressOnly[s.category] === 1;
+    const r = this.responses[s.channel], tables = this.tables, transactional = tables.transactional[send] === 1;
     // a custom channel draws from its own stream and is damped by its own figures (engine/sim/custom-channels.ts)
-    const custom = s.channel >= BUILTIN_CHANNELS, rc = custom ? r : s.channel;
+    const custom = s.channel >= BUILTIN_CHANNELS;
     const R = custom ? this.customRnd! : rnd; // the custom channels' own streams
     const decayed = traits.fatigue[c] * Math.pow(0.5, (time - traits.fatigueAt[c]) / this.halfLife);
     // a transactional message is expected: it neither tires nor annoys (docs/world-model.md)
     const f = transactional ? decayed : decayed + r.fatigueWeight * traits.sensitivity[c];
     traits.fatigue[c] = f, traits.fatigueAt[c] = time;
-    const dead = r.hardBounce > 0 && (custom ? customDeadAddress(rnd.seed, key, this.nameHash[s.channel]) : uniform(rnd.seed, key, DEAD_ADDRESS + s.channel, 0)) < r.hardBounce;
+    const dead = r.hardBounce > 0 && (custom ? customDeadAddress(rnd.seed, key, this.nameHash[s.channel]) : rnd.fact(key, DEAD_ADDRESS + s.channel)) < r.hardBounce;
     if (dead) {
       wc.bounces++, wc.hardBounces++; // a dead address: its first send bounces and the channel is lost for good
       if (ch.consent >= 0) table.reach[c] &= ~consentBit(ch.consent), table.consent[c] &= ~consentBit(ch.consent);
@@ -192,7 +184,7 @@ export class World {
     if (s.channel === EMAIL) {
       inbox = this.inbox();
       this.dayDelivered++;
-      if (w.machineOpens > 0 && uniform(rnd.seed, key, MACHINE_OPENS, 0) < w.machineOpens) {
+      if (w.machineOpens > 0 && rnd.fact(key, MACHINE_OPENS) < w.machineOpens) {
         q.push(delivered + 1, K.K_OPENED, c, send, 1); // the mail client fetches every image, inbox or not
       }
     }
@@ -205,8 +197,10 @@ export class World {
       }
       return;
     }
-    const damp = fatigueDamp(w, rc, f), rel = this.relevance(send);
-    const optOut = fatigueOptOut(w, rc, f) / Math.sqrt(rel);
+    // fatigueDamp and fatigueOptOut (engine/sim/world-model.ts) with their per-channel halves read from the tables
+    const damp = tables.dampAtReference[s.channel] / (1 + f / w.fatigueScale), rel = tables.relevance[send];
+    const sqrtRel = tables.sqrtRelevance[send];
+    const optOut = (1 + f / w.fatigueOptOut) / tables.optOutAtReference[s.channel] / sqrtRel;
     if (R.u(c, key, RESPONSE) < r.unsubscribe * optOut) {
       q.push(delivered + 60, K.K_UNSUBSCRIBED, c, send);
     } else if (R.u(c, key, RESPONSE) < r.complain * optOut) {
@@ -214,13 +208,13 @@ export class World {
     }
     if (R.u(c, key, RESPONSE) < w.leaveRate * (f / w.fatigueScale) ** 2) q.push(delivered + DAY, K.K_LEAVE, c);
     const weekday = this.time.weekday(delivered, table.tz[c]); // the benchmarks average over the week
-    const pOpen = Math.min(0.98, (r.open / inbox) * this.openBoost(send) * Math.sqrt(rel) * aff * damp * weekday);
-    const movable = this.movable(c, time), boost = discountResponse(w, s.discount);
+    const pOpen = Math.min(0.98, (r.open / inbox) * tables.openBoost[send] * sqrtRel * aff * damp * weekday);
+    const movable = this.movable(c, time), boost = tables.discountBoost[send];
     if (R.u(c, key, RESPONSE) < pOpen) {
       const opened = delivered + Math.round(R.exp(c, key, RESPONSE, r.openDelay));
       q.push(opened, K.K_OPENED, c, send);
       if (s.discount > 0) traits.offerSend[c] = send + 1, traits.offerUntil[c] = opened + w.discount.validDays * DAY;
-      if (R.u(c, key, RESPONSE) < Math.min(0.95, r.click * Math.sqrt(rel) * damp)) {
+      if (R.u(c, key, RESPONSE) < Math.min(0.95, r.click * sqrtRel * damp)) {
         const came = opened + 2;
         if (R.u(c, key, RESPONSE) < r.tracked) q.push(came, K.K_CLICKED, c, send);
         else q.push(came, K.K_VISIT, c, 1);

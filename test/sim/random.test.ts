@@ -4,7 +4,8 @@
  * and leave the stream's counter where gammaDraw leaves it.
  */
 import { describe, expect, it } from "vitest";
-import { gammaDraw, ORGANIC, RESPONSE, Streams } from "../../engine/sim/random.ts";
+import { gammaDraw, MOVE, ORGANIC, RESPONSE, Streams, worldSeed } from "../../engine/sim/random.ts";
+import { uniform } from "../../engine/core/hash.ts";
 
 describe("Streams.gamma", () => {
   it("equals gammaDraw over the same stream, 5,000 draws of shapes 0.3 to 8", () => {
@@ -19,5 +20,29 @@ describe("Streams.gamma", () => {
     expect(differ).toBe(0);
     // both streams consumed the same number of draws: their next uniforms agree
     for (let c = 0; c < 4; c++) expect(fast.u(c, 1000 + c, RESPONSE)).toBe(reference.u(c, 1000 + c, RESPONSE));
+  });
+});
+
+describe("Streams.u", () => {
+  // the counters live in one row per customer (issue 14 #2): the n-th draw of (customer, purpose) must
+  // still be uniform(seed, key, purpose, n), whatever the other customers and purposes drew in between
+  it("draws uniform(seed, key, purpose, n) with one counter per customer and purpose, 20,000 draws in mixed order", () => {
+    const s = new Streams(11, 5), seed = worldSeed(11), count = new Map<string, number>();
+    let differ = 0;
+    for (let i = 0; i < 20000; i++) {
+      const c = (i * 7) % 5, purpose = Math.floor(i / 5) % (MOVE + 1), key = 0x9e3779b9 + c * 977;
+      const n = count.get(`${c}:${purpose}`) ?? 0;
+      count.set(`${c}:${purpose}`, n + 1);
+      if (s.u(c, key, purpose) !== uniform(seed, key, purpose, n)) differ++;
+    }
+    expect(differ).toBe(0);
+    expect(count.size).toBe(5 * (MOVE + 1)); // every customer × purpose cell was exercised
+  });
+
+  it("fact(key, purpose) is uniform(seed, key, purpose, 0) and moves no counter", () => {
+    const s = new Streams(3, 2), seed = worldSeed(3);
+    expect(s.fact(12345, 9)).toBe(uniform(seed, 12345, 9, 0));
+    expect(s.fact(12345, 9)).toBe(s.fact(12345, 9));
+    expect(s.u(0, 12345, RESPONSE)).toBe(uniform(seed, 12345, RESPONSE, 0));
   });
 });
