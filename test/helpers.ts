@@ -13,6 +13,18 @@ export function plan(yaml: string, file = "test.yaml"): LoadedPlan {
   return parsePlan(yaml, file);
 }
 
+/** Two library programs (abandoned cart, newsletter) on e-mail: the contribution tests' plan. */
+export const TWO_PROGRAMS = `name: two
+timezone: "+01:00"
+margin: 0.45
+channels:
+  email: { cost: 0.002 }
+programs:
+  - use: programs/abandoned-cart
+    with: { followUpChannel: email }
+  - use: programs/newsletter
+`;
+
 /** The message a broken plan is refused with (an InputError; the test fails if the plan is accepted). */
 export function planError(yaml: string, file = "broken.yaml"): string {
   try {

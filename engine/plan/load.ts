@@ -11,6 +11,7 @@ import { validatePlan } from "./validate.ts";
 import type { Plan } from "./types.ts";
 import { compilePlan } from "./compile.ts";
 import { validateWorld, type WorldSection } from "./world-section.ts";
+import { deepMerge } from "./merge.ts";
 import type { CompiledPlan } from "../core/compiled.ts";
 
 /** Where `use: programs/<name>` templates are looked up after the plan's own folder. */
@@ -91,7 +92,7 @@ function expandTemplates(raw: unknown, file: string, r: Reporter): unknown {
     for (const k of unknownParams) {
       r.error(["programs", i, "with", k], `template '${use}' has no parameter '${k}'; its parameters: ${Object.keys(defaults as object ?? {}).join(", ") || "none"}`);
     }
-    return merge(substitute(body, values), overrides);
+    return deepMerge(substitute(body, values), overrides);
   });
   return { ...o, programs };
 }
@@ -122,15 +123,6 @@ function substitute(v: unknown, params: Record<string, unknown>): unknown {
   return v;
 }
 
-/** Deep merge for overrides: mappings merge, anything else (lists included) replaces. */
-function merge(base: unknown, over: unknown): unknown {
-  if (base && over && typeof base === "object" && typeof over === "object" && !Array.isArray(base) && !Array.isArray(over)) {
-    const out: Record<string, unknown> = { ...base as Record<string, unknown> };
-    for (const [k, v] of Object.entries(over)) out[k] = merge(out[k], v);
-    return out;
-  }
-  return over === undefined ? base : over;
-}
 
 /** Canonical JSON (sorted keys) hashed with sha256: identifies a plan or a result. */
 export function hashJson(v: unknown): string {

@@ -10,6 +10,7 @@ import { DEFAULT_WORLD, type WorldModel, worldWith } from "../sim/world-model.ts
 import { seasonalityProblems } from "../sim/time-profile.ts";
 import { closest, type Path, type Reporter } from "./errors.ts";
 import * as f from "./fields.ts";
+import { deepMerge } from "./merge.ts";
 
 /** The validated section, as written (channel names as keys); applied by `applyWorld`. */
 export type WorldSection = Record<string, unknown>;
@@ -132,20 +133,12 @@ export function validateWorld(r: Reporter, v: unknown, path: Path = ["world"]): 
   return section;
 }
 
-function merge(base: unknown, over: unknown): unknown {
-  if (base && over && typeof base === "object" && typeof over === "object" && !Array.isArray(base) && !Array.isArray(over)) {
-    const out: Record<string, unknown> = { ...base as Record<string, unknown> };
-    for (const [k, v] of Object.entries(over)) out[k] = merge(out[k], v);
-    return out;
-  }
-  return over === undefined ? base : structuredClone(over);
-}
 
 /** `base` with a section applied: mappings merge, lists replace, channels and consents by name. */
 export function applyWorld(base: WorldModel, section: WorldSection | undefined): WorldModel {
   if (!section) return base;
   const { channels, consents, ...rest } = section as { channels?: Record<string, object>; consents?: Record<string, number> };
-  const w = merge(base, rest) as WorldModel;
+  const w = deepMerge(base, rest, structuredClone) as WorldModel;
   w.channels = base.channels.map((c, i) => ({ ...c, ...(channels?.[CHANNELS[i]] ?? {}) }));
   w.consents = base.consents.map((c, i) => consents?.[CHANNELS[i]] ?? c);
   return w;

@@ -5,18 +5,9 @@ import { main } from "../../engine/cli/main.ts";
 import { loadPlan } from "../../engine/plan/load.ts";
 import { runPlan } from "../../engine/sim/run.ts";
 import { capture } from "../capture.ts";
-import { plan } from "../helpers.ts";
+import { plan, TWO_PROGRAMS } from "../helpers.ts";
 
-const yaml = `name: two
-timezone: "+01:00"
-margin: 0.45
-channels:
-  email: { cost: 0.002 }
-programs:
-  - use: programs/abandoned-cart
-    with: { followUpChannel: email }
-  - use: programs/newsletter
-`;
+const yaml = TWO_PROGRAMS;
 
 describe("contributions", () => {
   const p = plan(yaml, "scenarios/two.yaml");

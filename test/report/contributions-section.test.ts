@@ -9,18 +9,9 @@ import { renderReport } from "../../engine/report/report.ts";
 import { TOP_MISSING } from "../../engine/report/contributions-section.ts";
 import { main } from "../../engine/cli/main.ts";
 import { capture } from "../capture.ts";
-import { plan } from "../helpers.ts";
+import { plan, TWO_PROGRAMS } from "../helpers.ts";
 
-const yaml = `name: two
-timezone: "+01:00"
-margin: 0.45
-channels:
-  email: { cost: 0.002 }
-programs:
-  - use: programs/abandoned-cart
-    with: { followUpChannel: email }
-  - use: programs/newsletter
-`;
+const yaml = TWO_PROGRAMS;
 
 const n0 = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
 const sectionOf = (html: string) => {
