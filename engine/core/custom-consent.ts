@@ -10,7 +10,8 @@ import type { CompiledPlan } from "./compiled.ts";
 import type { CustomerTable } from "./customer-table.ts";
 import { truthy, type Value } from "./truthy.ts";
 
-const CONSENT = 1, START = 2, REACH = 4;
+/** A custom channel's bits in a row: its consent, its consent at the start, a working address. */
+export const CONSENT = 1, START = 2, REACH = 4, ALL_BITS = CONSENT | START | REACH;
 
 /** The customer's custom-channel bits by channel name (the row format: engine/core/row-codec.ts). */
 export function customBits(plan: CompiledPlan, t: CustomerTable, c: number): Record<string, number> {
@@ -30,7 +31,7 @@ export function setCustomBits(plan: CompiledPlan, t: CustomerTable, c: number, b
   for (let ch = BUILTIN_CHANNELS; ch < plan.names.channels.length; ch++) {
     const name = plan.names.channels[ch];
     const v = bits[name] ?? fromAttribute(plan, ch, attrs, CONSENT | START | REACH);
-    set(t, c, ch, v);
+    setChannelBits(t, c, ch, v);
   }
 }
 
@@ -44,7 +45,7 @@ export function applyConsentAttributes(plan: CompiledPlan, t: CustomerTable, c: 
     const attribute = plan.channels[ch]?.custom?.attribute;
     if (!attribute || !(attribute in attrs)) continue;
     const b = consentBit(ch), start = isNew ? fromAttribute(plan, ch, attrs, START) : t.consent0[c] & b ? START : 0;
-    set(t, c, ch, fromAttribute(plan, ch, attrs, CONSENT | REACH) | start);
+    setChannelBits(t, c, ch, fromAttribute(plan, ch, attrs, CONSENT | REACH) | start);
   }
 }
 
@@ -53,7 +54,8 @@ function fromAttribute(plan: CompiledPlan, ch: number, attrs: Record<string, Val
   return attribute === null || truthy(attrs[attribute] ?? null) ? bits : 0;
 }
 
-function set(t: CustomerTable, c: number, ch: number, v: number): void {
+/** Sets or clears channel ch's consent, start-consent and reach bits of slot c from `v` (CONSENT | START | REACH). */
+export function setChannelBits(t: CustomerTable, c: number, ch: number, v: number): void {
   const b = consentBit(ch);
   t.consent[c] = v & CONSENT ? t.consent[c] | b : t.consent[c] & ~b;
   t.consent0[c] = v & START ? t.consent0[c] | b : t.consent0[c] & ~b;

@@ -4,7 +4,8 @@
  * uses for every channel of a run. Every draw here uses its own hash purposes, so a plan without custom
  * channels draws exactly what it drew before, and adding one changes no built-in channel's draws.
  */
-import { BUILTIN_CHANNELS, consentBit } from "../core/channels.ts";
+import { BUILTIN_CHANNELS } from "../core/channels.ts";
+import { ALL_BITS, setChannelBits } from "../core/custom-consent.ts";
 import type { CompiledPlan } from "../core/compiled.ts";
 import type { CustomerTable } from "../core/customer-table.ts";
 import { hashString, uniform } from "../core/hash.ts";
@@ -37,9 +38,9 @@ export function channelResponses(plan: CompiledPlan, w: WorldModel): ChannelResp
  */
 export function grantCustomConsents(plan: CompiledPlan, table: CustomerTable, seed: number): void {
   for (let ch = BUILTIN_CHANNELS; ch < plan.channels.length; ch++) {
-    const custom = plan.channels[ch]!.custom!, bit = consentBit(ch);
+    const custom = plan.channels[ch]!.custom!;
     if (custom.attribute === null) { // consent: none: everyone is reachable
-      for (let c = 0; c < table.size; c++) table.consent[c] |= bit, table.consent0[c] |= bit, table.reach[c] |= bit;
+      for (let c = 0; c < table.size; c++) setChannelBits(table, c, ch, ALL_BITS);
       continue;
     }
     let values = table.attrs.get(custom.attribute);
@@ -51,10 +52,7 @@ export function grantCustomConsents(plan: CompiledPlan, table: CustomerTable, se
       for (let c = 0; c < table.size; c++) values[c] = uniform(seed, table.key[c], CONSENT_DRAW, name) < custom.consentShare;
       DRAWN.set(table, drawn.set(custom.attribute, custom.consentShare));
     }
-    for (let c = 0; c < table.size; c++) {
-      if (truthy(values[c] ?? null)) table.consent[c] |= bit, table.consent0[c] |= bit, table.reach[c] |= bit;
-      else table.consent[c] &= ~bit, table.consent0[c] &= ~bit, table.reach[c] &= ~bit;
-    }
+    for (let c = 0; c < table.size; c++) setChannelBits(table, c, ch, truthy(values[c] ?? null) ? ALL_BITS : 0);
   }
 }
 
