@@ -73,6 +73,7 @@ export interface TimerRow {
   b: number; // priority
   d: number; // generation, purchase time or deadline
   e: number; // journey instance of a held message (-1: campaign)
+  n?: number; // identical inactivity checks it stands for, when more than one (timer-index.ts)
 }
 
 export const DECISION_STATUS = ["sent", "suppressed", "holdout", "deferred", "delayed", "cancelled"] as const;

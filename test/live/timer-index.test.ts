@@ -109,4 +109,35 @@ describe("timer index", () => {
     ix.add(timer("C1", 300, K_TIMER, 4));
     expect(ix.encode("C1")).toBe(fresh("C1"));
   });
+
+  it("counts identical checks (purchases in one minute) on one entry, fired as many times, and drops stale ones", () => {
+    const ix = new TimerIndex();
+    for (let i = 0; i < 5; i++) ix.setInactivity(check("C1", 30, 1000)); // five purchases at minute 1000
+    ix.setInactivity(check("C1", 60, 1000));
+    ix.setInactivity(check("C1", 60, 1000));
+    expect(ix.of("C1").map((t) => [t.a, t.n ?? 1])).toEqual([[30, 5], [60, 2]]);
+    expect(ix.encode("C1")).toBe("y3s,6,u,0,rs,0,5;1vfs,6,1o,0,rs,0,2");
+    // the row's text restores the counts
+    const back = new TimerIndex();
+    for (const t of TimerIndex.decode("C1", ix.encode("C1"))) back.restore(t);
+    expect(back.of("C1").map((t) => [t.a, t.n ?? 1])).toEqual([[30, 5], [60, 2]]);
+    // each copy fires, in a row, at its place; the text follows each firing
+    const fired = drain(back, 1000 + 30 * 1440 + 1);
+    expect(fired.map((t) => [t.a, t.d])).toEqual(Array(5).fill([30, 1000]));
+    expect(back.encode("C1")).toBe("1vfs,6,1o,0,rs,0,2");
+    expect(back.size).toBe(1);
+    // a later purchase moves one check and drops the stale copies' entries at that threshold
+    ix.add(check("C1", 30, 900)); // an older check left by an earlier code's row
+    ix.setInactivity(check("C1", 30, 2000));
+    expect(ix.of("C1").map((t) => [t.a, t.d, t.n ?? 1])).toEqual([[30, 2000, 1], [60, 1000, 2]]);
+  });
+
+  it("adds an identical check instead of counting it when another check of that minute was numbered after it", () => {
+    const ix = new TimerIndex();
+    // the 30-day check of minute 1000 and the 60-day check of minute 1000 - 30 days fall on the same minute
+    ix.setInactivity(check("C1", 30, 1000 + 30 * 1440));
+    ix.add(check("C1", 60, 1000));
+    ix.setInactivity(check("C1", 30, 1000 + 30 * 1440)); // counting it on the first would fire it before the 60-day one
+    expect(drain(ix, 1e9).map((t) => t.a)).toEqual([30, 60, 30]);
+  });
 });
