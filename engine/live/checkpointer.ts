@@ -13,7 +13,7 @@
 import type { SqliteStore } from "./sqlite-store.ts";
 
 /** Writer-side backstop, in pages (4 KiB): 256 MiB of WAL before a commit checkpoints by itself. */
-const BACKSTOP_PAGES = 65_536;
+export const BACKSTOP_PAGES = 65_536;
 
 export interface Checkpointer {
   /** Asks the thread to close its connection, then ends it (at most ~1 s later if it does not answer). */

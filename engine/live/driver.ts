@@ -185,20 +185,56 @@ export class LiveDriver {
 
   /** Several requests' batches, in order, in one transaction (group commit). */
   ingestGroups(groups: LiveEvent[][]): Outcome[][] {
-    return this.atomically(() => {
-      const seen = new Set<string>();
-      return groups.map((events) =>
-        events.map((e): Outcome => {
-          if (seen.has(e.id) || this.store.hasEvent(e.id)) return { id: e.id, status: "duplicate" };
-          seen.add(e.id);
-          return this.one(e);
-        })
-      );
-    });
+    return this.atomically(() => this.decideGroups(groups));
   }
 
-  /** Group commit for the API (engine/live/group-commit.ts): concurrent requests share a transaction. */
-  readonly commits = new GroupCommit<LiveEvent[], Outcome[]>((groups) => this.ingestGroups(groups), (events) => this.ingest(events));
+  private decideGroups(groups: LiveEvent[][]): Outcome[][] {
+    const seen = new Set<string>();
+    return groups.map((events) =>
+      events.map((e): Outcome => {
+        if (seen.has(e.id) || this.store.hasEvent(e.id)) return { id: e.id, status: "duplicate" };
+        seen.add(e.id);
+        return this.one(e);
+      })
+    );
+  }
+
+  /**
+   * As ingestGroups, with a store that has a writer thread: the group is decided here and its writes
+   * handed over; the answer comes once they are committed, while the next group is being decided. A
+   * failure while deciding drops the group's writes and rebuilds the state from the store (after the
+   * groups in flight); a failed commit is handled by the writer (store-writer.ts: `onFailure`).
+   */
+  ingestPiped(groups: LiveEvent[][]): Promise<Outcome[][]> {
+    const store = this.store;
+    store.beginCapture!();
+    let out: Outcome[][];
+    try {
+      out = this.decideGroups(groups);
+      this.flush();
+    } catch (e) {
+      store.abortCapture!();
+      this.reloadDirty();
+      return Promise.reject(e);
+    }
+    return store.commitCapture!().then(() => out);
+  }
+
+  /** After a failed commit on the writer thread: the state in memory is ahead of the store; rebuild it. */
+  recover(): void {
+    this.reloadDirty();
+  }
+
+  /**
+   * Group commit for the API (engine/live/group-commit.ts): concurrent requests share a transaction.
+   * With a writer thread, at most two groups are in flight: requests arriving meanwhile join the next.
+   */
+  readonly commits = new GroupCommit<LiveEvent[], Outcome[]>(
+    (groups) => (this.store.piped ? this.ingestPiped(groups) : this.ingestGroups(groups)),
+    (events) => (this.store.piped ? this.ingestPiped([events]).then((o) => o[0]) : this.ingest(events)),
+    undefined,
+    () => (this.store.groupsInFlight ?? 0) >= 2,
+  );
 
   submit(events: LiveEvent[]): Promise<Outcome[]> {
     return this.commits.submit(events);

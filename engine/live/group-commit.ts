@@ -30,9 +30,11 @@ export class GroupCommit<I, O> {
    * cannot split the group they check).
    */
   constructor(
-    private readonly together: (inputs: I[]) => O[],
-    private readonly alone: (input: I) => O,
+    private readonly together: (inputs: I[]) => O[] | Promise<O[]>,
+    private readonly alone: (input: I) => O | Promise<O>,
     private readonly maxWaitMs = MAX_WAIT_MS,
+    /** True while the commits in flight are enough: the group waits, and requests arriving join it. */
+    private readonly busy: () => boolean = () => false,
   ) {}
 
   arrive(): Arrival {
@@ -56,22 +58,29 @@ export class GroupCommit<I, O> {
 
   private flush(): void {
     // wall time only bounds a wait here; it never reaches a decision
-    if (this.arriving > 0 && performance.now() - this.since < this.maxWaitMs) {
+    if ((this.arriving > 0 && performance.now() - this.since < this.maxWaitMs) || this.busy()) {
       setTimeout(() => this.flush(), 0);
       return;
     }
     const q = this.queue;
     this.queue = [], this.scheduled = false;
+    let results: O[] | Promise<O[]>;
     try {
-      const results = this.together(q.map((x) => x.input));
-      q.forEach((x, i) => x.resolve(results[i]));
+      results = this.together(q.map((x) => x.input));
     } catch {
-      for (const x of q) {
-        try {
-          x.resolve(this.alone(x.input));
-        } catch (e) {
-          x.reject(e);
-        }
+      return void this.oneByOne(q);
+    }
+    if (results instanceof Promise) results.then((r) => q.forEach((x, i) => x.resolve(r[i])), () => this.oneByOne(q));
+    else q.forEach((x, i) => x.resolve((results as O[])[i]));
+  }
+
+  /** After a failed group: each request alone, in order, so one bad request cannot fail the others. */
+  private async oneByOne(q: { input: I; resolve: (o: O) => void; reject: (e: unknown) => void }[]): Promise<void> {
+    for (const x of q) {
+      try {
+        x.resolve(await this.alone(x.input));
+      } catch (e) {
+        x.reject(e);
       }
     }
   }

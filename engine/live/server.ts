@@ -10,6 +10,7 @@ import type { ControlGroup } from "./control-group.ts";
 import { LiveDriver } from "./driver.ts";
 import { PlanLifecycle } from "./plan-lifecycle.ts";
 import { SqliteStore, type Synchronous } from "./sqlite-store.ts";
+import { StoreWriter } from "./store-writer.ts";
 import { WEBHOOK_DEFAULTS, WebhookAdapter, type WebhookConfig } from "./webhook.ts";
 
 export interface ServerConfig {
@@ -21,6 +22,8 @@ export interface ServerConfig {
   seed: number; // the core's seed: holdout and split draws
   control: ControlGroup;
   synchronous: Synchronous;
+  /** Ingest writes on a thread of their own (engine/live/store-writer.ts); default true. */
+  writerThread?: boolean;
   tickMs: number; // timer loop period
   webhook?: Partial<WebhookConfig> & { url: string; secret: string };
   quiet?: boolean;
@@ -48,6 +51,10 @@ export function openEngine(cfg: Pick<ServerConfig, "db" | "clock" | "start" | "s
 
 export function startServer(cfg: ServerConfig): RunningServer {
   const { store, clock, driver, lifecycle } = openEngine(cfg);
+  const writer = cfg.writerThread === false
+    ? null
+    : new StoreWriter({ path: cfg.db, synchronous: store.synchronous, onFailure: () => driver.recover() });
+  if (writer) store.attachWriter(writer);
   const app = createApp({ store, driver, lifecycle, clock });
   const checkpointer = startCheckpointer(store);
   const ac = new AbortController();
@@ -74,6 +81,7 @@ export function startServer(cfg: ServerConfig): RunningServer {
       ac.abort();
       await server.finished;
       await webhook?.stop();
+      await writer?.close();
       await checkpointer.stop();
       store.close();
     },

@@ -6,6 +6,7 @@
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { MIGRATIONS } from "./migrations.ts";
+import type { StoreWriter } from "./store-writer.ts";
 import { RowBuffer } from "./row-buffer.ts";
 import type { AuditRow, DecisionRow, DeliveryState, EventRow, KeyRow, OutboxRow, PlanRow, Store } from "./store.ts";
 
@@ -15,6 +16,10 @@ const KEY_COUNT_LIMIT = 100_000;
 export type Synchronous = "OFF" | "NORMAL" | "FULL";
 
 type Row = Record<string, unknown>;
+
+/** The store's write methods a group hands to the writer thread (engine/live/store-writer.ts), with their arguments. */
+export type OpName = "putCustomer" | "addEvent" | "addDecision" | "addOutbox" | "setMeta" | "cancelPending";
+export type Op = [OpName, unknown[]];
 
 export class SqliteStore implements Store {
   readonly db: DatabaseSync;
@@ -26,6 +31,12 @@ export class SqliteStore implements Store {
   private readonly decisionRows: RowBuffer;
   private readonly outboxRows: RowBuffer;
   private readonly bufferedIdems = new Set<string>();
+  /** The writer thread, when the server has one; `capture`: the current group's writes, recorded for it. */
+  private writer: StoreWriter | null = null;
+  private capture: Op[] | null = null;
+  private captureIdems: string[] = [];
+  /** Ids of the events in groups handed to the writer and not answered yet: the duplicate check sees them. */
+  private readonly flightIdems = new Set<string>();
   /**
    * Outbox keys (as decided, without `#n`) whose rows this process wrote or buffered: key → how many
    * rows hold it (the key itself, then #1, #2, ...). A message under a counted key is numbered here and
@@ -58,6 +69,8 @@ export class SqliteStore implements Store {
 
   /** Writes the buffered rows (row-buffer.ts): called before every other statement and before COMMIT. */
   private flushRows(): void {
+    if (this.capture) throw new Error("store: a read or statement inside a group handed to the writer thread (only its write methods may run)");
+    this.writer?.idle(); // everything the writer was handed is committed first, and it is not writing meanwhile
     if (!(this.eventRows.size || this.customerRows.size || this.decisionRows.size || this.outboxRows.size)) return;
     this.eventRows.flush();
     this.bufferedIdems.clear();
@@ -118,6 +131,7 @@ export class SqliteStore implements Store {
   /** Nested calls join the outer transaction. */
   tx<T>(f: () => T): T {
     if (this.depth > 0) return f();
+    this.flushRows(); // nothing buffered outside a transaction; waits for the writer thread if there is one
     this.db.exec("BEGIN IMMEDIATE");
     this.depth++;
     try {
@@ -133,6 +147,61 @@ export class SqliteStore implements Store {
       this.depth--;
     }
   }
+  /** Hands this store's writes of the ingest to a writer thread (the server's), from now on. */
+  attachWriter(writer: StoreWriter): void {
+    this.flushRows();
+    this.writer = writer;
+  }
+
+  get piped(): boolean {
+    return this.writer !== null;
+  }
+
+  get groupsInFlight(): number {
+    return this.writer?.inFlight ?? 0;
+  }
+
+  /** Starts recording a group's writes for the writer thread instead of running them (see Op). */
+  beginCapture(): void {
+    if (!this.writer) throw new Error("store: no writer thread");
+    this.capture = [];
+    this.captureIdems = [];
+  }
+
+  /** Hands the recorded group to the writer; resolves once it is committed. */
+  commitCapture(): Promise<void> {
+    const ops = this.capture!, idems = this.captureIdems;
+    this.capture = null;
+    if (!ops.length) return Promise.resolve();
+    return this.writer!.submit(ops, () => {
+      for (const id of idems) this.flightIdems.delete(id);
+    });
+  }
+
+  /** Drops the recorded group (its decisions failed before it was handed over). */
+  abortCapture(): void {
+    this.capture = null;
+    for (const id of this.captureIdems) this.flightIdems.delete(id);
+  }
+
+  /** Runs a group's recorded writes in one transaction: the writer thread's side. */
+  apply(ops: Op[]): void {
+    this.tx(() => {
+      for (const [name, args] of ops) (this[name] as (...a: unknown[]) => unknown)(...args);
+    });
+  }
+
+  /** The writer thread's own numbering of repeated outbox keys (erasure removes keys it counted). */
+  forgetKeyCounts(): void {
+    this.keyCount.clear();
+  }
+
+  private record(name: OpName, args: unknown[]): boolean {
+    if (!this.capture) return false;
+    this.capture.push([name, args]);
+    return true;
+  }
+
 
   close(): void {
     this.flushRows();
@@ -152,6 +221,7 @@ export class SqliteStore implements Store {
     return this.get<{ value: string }>("SELECT value FROM meta WHERE key = ?", key)?.value ?? null;
   }
   setMeta(key: string, value: string): void {
+    if (this.record("setMeta", [key, value])) return;
     this.run("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, value);
   }
 
@@ -166,6 +236,7 @@ export class SqliteStore implements Store {
   }
 
   addPlan(p: Omit<PlanRow, "id">): number {
+    this.flushRows();
     return Number(this.st(
       "INSERT INTO plans (name, source, hash, engine, state, author, approver, forecast, created, promoted, retired) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     ).run(p.name, p.source, p.hash, p.engine, p.state, p.author, p.approver, p.forecast, p.created, p.promoted, p.retired).lastInsertRowid);
@@ -191,6 +262,7 @@ export class SqliteStore implements Store {
   }
 
   putCustomer(id: string, state: string, control: number, time: number, timers: string): void {
+    if (this.record("putCustomer", [id, state, control, time, timers])) return;
     this.customerRows.push(id, state, control, time, timers);
     this.buffered();
   }
@@ -203,6 +275,7 @@ export class SqliteStore implements Store {
   }
   eraseCustomer(id: string) {
     this.keyCount.clear(); // the customer's keys (and their repeats) are gone
+    this.writer?.forgetKeyCounts();
     return this.tx(() => {
       const events = this.run("DELETE FROM events WHERE customer = ?", id);
       let outbox = 0;
@@ -215,9 +288,14 @@ export class SqliteStore implements Store {
 
   hasEvent(idem: string): boolean {
     // the buffered events are this transaction's; the statement runs without flushing them
-    return this.bufferedIdems.has(idem) || this.st("SELECT 1 AS x FROM events WHERE idem = ?").get(idem) !== undefined;
+    return this.bufferedIdems.has(idem) || this.flightIdems.has(idem) || this.st("SELECT 1 AS x FROM events WHERE idem = ?").get(idem) !== undefined;
   }
   addEvent(e: EventRow): void {
+    if (this.record("addEvent", [e])) {
+      this.flightIdems.add(e.idem);
+      this.captureIdems.push(e.idem);
+      return;
+    }
     this.eventRows.push(e.idem, e.customer, e.type, e.time, e.processed, e.channel, e.program, e.value);
     this.bufferedIdems.add(e.idem);
     this.buffered();
@@ -230,6 +308,7 @@ export class SqliteStore implements Store {
   }
 
   addDecision(d: Omit<DecisionRow, "id">): void {
+    if (this.record("addDecision", [d])) return;
     this.decisionRows.push(d.plan, d.time, d.customer, d.program, d.message, d.channel, d.category, d.status, d.rule, d.until, d.control, d.why);
     this.buffered();
   }
@@ -242,6 +321,7 @@ export class SqliteStore implements Store {
       : this.all("SELECT * FROM decisions WHERE id > ? ORDER BY id LIMIT ?", after, limit);
   }
   addOutbox(o: Omit<OutboxRow, "id" | "sending">): void {
+    if (this.record("addOutbox", [o])) return;
     const n = this.keyCount.get(o.key);
     let key = o.key;
     if (n !== undefined) key = `${o.key}#${n}`, this.keyCount.set(o.key, n + 1);
@@ -305,6 +385,7 @@ export class SqliteStore implements Store {
     ) > 0;
   }
   cancelPending(customer: string, channel: string): number {
+    if (this.record("cancelPending", [customer, channel])) return 0;
     let n = 0;
     for (const [lo, hi] of this.customerKeys(customer)) {
       n += this.run(

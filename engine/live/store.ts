@@ -190,4 +190,16 @@ export interface Store {
 
   /** One SQL-side aggregation per figure: see engine/live/metrics.ts. */
   query<T>(sql: string, ...params: (string | number | null)[]): T[];
+
+  /**
+   * A store may hand the ingest's writes to a writer thread (engine/live/store-writer.ts): between
+   * `beginCapture` and `commitCapture` its write methods are recorded, not run, and `commitCapture`
+   * resolves once they are committed. A store without one runs every write in `tx` as it comes.
+   */
+  readonly piped?: boolean;
+  /** Groups handed to the writer thread and not yet committed. */
+  readonly groupsInFlight?: number;
+  beginCapture?(): void;
+  commitCapture?(): Promise<void>;
+  abortCapture?(): void;
 }
