@@ -31,6 +31,21 @@ export class RowBuffer {
     this.rows++;
   }
 
+  /** The buffered values, handed over (another thread's buffer `load`s them); this buffer is emptied. */
+  take(): Value[] {
+    const v = this.values;
+    this.clear();
+    return v;
+  }
+
+  /** Appends values `take`n from a buffer of the same table. */
+  load(values: Value[]): void {
+    if (!values.length) return;
+    if (!this.rows) this.values = values;
+    else for (const x of values) this.values.push(x);
+    this.rows += values.length / this.width;
+  }
+
   clear(): void {
     this.values = [];
     this.rows = 0;

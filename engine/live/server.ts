@@ -53,7 +53,7 @@ export function startServer(cfg: ServerConfig): RunningServer {
   const { store, clock, driver, lifecycle } = openEngine(cfg);
   const writer = cfg.writerThread === false
     ? null
-    : new StoreWriter({ path: cfg.db, synchronous: store.synchronous, onFailure: () => driver.recover() });
+    : new StoreWriter({ path: cfg.db, synchronous: store.synchronous, onFailure: () => (store.forgetKeyCounts(), driver.recover()) });
   if (writer) store.attachWriter(writer);
   const app = createApp({ store, driver, lifecycle, clock });
   const checkpointer = startCheckpointer(store);

@@ -17,9 +17,15 @@ export type Synchronous = "OFF" | "NORMAL" | "FULL";
 
 type Row = Record<string, unknown>;
 
-/** The store's write methods a group hands to the writer thread (engine/live/store-writer.ts), with their arguments. */
-export type OpName = "putCustomer" | "addEvent" | "addDecision" | "addOutbox" | "setMeta" | "cancelPending";
-export type Op = [OpName, unknown[]];
+/**
+ * A group's writes as handed to the writer thread (engine/live/store-writer.ts), in order: the rows
+ * of the four buffered tables as flat value lists (cheap to copy between threads: primitives only),
+ * and between them the calls of the two other write methods an ingest makes.
+ */
+export type Op =
+  | { rows: [events: Value[], customers: Value[], decisions: Value[], outbox: Value[]] }
+  | { call: "setMeta" | "cancelPending"; args: string[] };
+type Value = string | number | null;
 
 export class SqliteStore implements Store {
   readonly db: DatabaseSync;
@@ -93,7 +99,7 @@ export class SqliteStore implements Store {
 
   /** Outside a transaction a buffered row is written at once. */
   private buffered(): void {
-    if (this.depth === 0) this.flushRows();
+    if (this.depth === 0 && !this.capture) this.flushRows();
   }
 
   private st(sql: string): StatementSync {
@@ -170,6 +176,7 @@ export class SqliteStore implements Store {
 
   /** Hands the recorded group to the writer; resolves once it is committed. */
   commitCapture(): Promise<void> {
+    this.cutRows();
     const ops = this.capture!, idems = this.captureIdems;
     this.capture = null;
     if (!ops.length) return Promise.resolve();
@@ -181,13 +188,20 @@ export class SqliteStore implements Store {
   /** Drops the recorded group (its decisions failed before it was handed over). */
   abortCapture(): void {
     this.capture = null;
+    this.clearRows();
     for (const id of this.captureIdems) this.flightIdems.delete(id);
   }
 
   /** Runs a group's recorded writes in one transaction: the writer thread's side. */
   apply(ops: Op[]): void {
     this.tx(() => {
-      for (const [name, args] of ops) (this[name] as (...a: unknown[]) => unknown)(...args);
+      for (const op of ops) {
+        if ("rows" in op) {
+          const [e, c, d, o] = op.rows;
+          this.eventRows.load(e), this.customerRows.load(c), this.decisionRows.load(d), this.outboxRows.load(o);
+        } else if (op.call === "setMeta") this.setMeta(op.args[0], op.args[1]);
+        else this.cancelPending(op.args[0], op.args[1]);
+      }
     });
   }
 
@@ -196,10 +210,17 @@ export class SqliteStore implements Store {
     this.keyCount.clear();
   }
 
-  private record(name: OpName, args: unknown[]): boolean {
+  /** In a group for the writer thread: the rows so far, then this call, are recorded instead of run. */
+  private record(call: "setMeta" | "cancelPending", args: string[]): boolean {
     if (!this.capture) return false;
-    this.capture.push([name, args]);
+    this.cutRows();
+    this.capture.push({ call, args });
     return true;
+  }
+
+  private cutRows(): void {
+    const b = [this.eventRows, this.customerRows, this.decisionRows, this.outboxRows];
+    if (b.some((x) => x.size)) this.capture!.push({ rows: b.map((x) => x.take()) as [Value[], Value[], Value[], Value[]] });
   }
 
 
@@ -262,7 +283,6 @@ export class SqliteStore implements Store {
   }
 
   putCustomer(id: string, state: string, control: number, time: number, timers: string): void {
-    if (this.record("putCustomer", [id, state, control, time, timers])) return;
     this.customerRows.push(id, state, control, time, timers);
     this.buffered();
   }
@@ -275,7 +295,6 @@ export class SqliteStore implements Store {
   }
   eraseCustomer(id: string) {
     this.keyCount.clear(); // the customer's keys (and their repeats) are gone
-    this.writer?.forgetKeyCounts();
     return this.tx(() => {
       const events = this.run("DELETE FROM events WHERE customer = ?", id);
       let outbox = 0;
@@ -291,7 +310,9 @@ export class SqliteStore implements Store {
     return this.bufferedIdems.has(idem) || this.flightIdems.has(idem) || this.st("SELECT 1 AS x FROM events WHERE idem = ?").get(idem) !== undefined;
   }
   addEvent(e: EventRow): void {
-    if (this.record("addEvent", [e])) {
+    if (this.capture) {
+      // in a group for the writer thread: the duplicate check sees the event until its group is answered
+      this.eventRows.push(e.idem, e.customer, e.type, e.time, e.processed, e.channel, e.program, e.value);
       this.flightIdems.add(e.idem);
       this.captureIdems.push(e.idem);
       return;
@@ -308,7 +329,6 @@ export class SqliteStore implements Store {
   }
 
   addDecision(d: Omit<DecisionRow, "id">): void {
-    if (this.record("addDecision", [d])) return;
     this.decisionRows.push(d.plan, d.time, d.customer, d.program, d.message, d.channel, d.category, d.status, d.rule, d.until, d.control, d.why);
     this.buffered();
   }
@@ -321,11 +341,15 @@ export class SqliteStore implements Store {
       : this.all("SELECT * FROM decisions WHERE id > ? ORDER BY id LIMIT ?", after, limit);
   }
   addOutbox(o: Omit<OutboxRow, "id" | "sending">): void {
-    if (this.record("addOutbox", [o])) return;
     const n = this.keyCount.get(o.key);
     let key = o.key;
     if (n !== undefined) key = `${o.key}#${n}`, this.keyCount.set(o.key, n + 1);
-    else if (this.keyCount.size >= KEY_COUNT_LIMIT) this.keyCount.clear();
+    else {
+      if (this.keyCount.size >= KEY_COUNT_LIMIT) this.keyCount.clear();
+      // in a group for the writer thread the key counts as written now (a failed group clears the counts;
+      // a key already in the store from before is numbered by the writer's insert, see insertOutbox)
+      if (this.capture) this.keyCount.set(o.key, 1);
+    }
     this.outboxRows.push(key, o.plan, o.time, o.customer, o.program, o.message, o.channel, o.category, o.state, o.attempts, o.nextAttempt, o.lastError);
     this.buffered();
   }

@@ -12,7 +12,6 @@ type Message =
   | { open: { path: string; synchronous: Synchronous; flight: SharedArrayBuffer } }
   | { id: number; ops: Op[] }
   | { reset: true }
-  | { forgetKeys: true }
   | { close: true };
 
 let store: SqliteStore | null = null;
@@ -33,8 +32,7 @@ self.onmessage = (e: MessageEvent<Message>) => {
     self.postMessage("ready");
   } else if ("reset" in m) {
     broken = false;
-  } else if ("forgetKeys" in m) {
-    store?.forgetKeyCounts();
+
   } else if ("close" in m) {
     store?.close();
     store = null;

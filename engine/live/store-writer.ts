@@ -99,11 +99,6 @@ export class StoreWriter {
     });
   }
 
-  /** The writer's numbering of repeated outbox keys is dropped (an erasure removed keys it may count). */
-  forgetKeyCounts(): void {
-    this.worker.postMessage({ forgetKeys: true });
-  }
-
   /**
    * Blocks the main thread until no group is in flight. The writer never waits for the main thread, so
    * this ends when the groups posted have committed (tens of milliseconds under load).
