@@ -8,7 +8,7 @@
  * Events are purchases, visits and cart abandonments of customers drawn by a counter-based hash, so
  * they enter journeys, decide messages and write the outbox like real traffic.
  *
- *   ./node_modules/.bin/deno run -A bench/live-bench.ts [--duration 30] [--connections 32] [--synchronous NORMAL|FULL]
+ *   ./node_modules/.bin/deno run -A bench/live-bench.ts [--duration 30] [--connections 32] [--synchronous NORMAL|FULL] [--writer-thread on|off]
  *     [--cases single,batch100] [--cpu-prof DIR]
  *
  * `--cpu-prof DIR` runs the server under V8's sampling profiler and leaves its .cpuprofile in DIR when
@@ -29,6 +29,7 @@ const { values } = parseArgs({
     duration: { type: "string", default: "30" },
     connections: { type: "string", default: "32" },
     synchronous: { type: "string", default: "NORMAL" },
+    "writer-thread": { type: "string", default: "on" },
     customers: { type: "string", default: "10000" },
     cases: { type: "string", default: "single,batch100" },
     "cpu-prof": { type: "string" },
@@ -44,7 +45,7 @@ const admin = createKey(boot, "admin", "bench", 0).key, approver = createKey(boo
 boot.close();
 
 const child = new Deno.Command("./node_modules/.bin/deno", {
-  args: ["run", "-A", ...(values["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", values["cpu-prof"]] : []), "engine/cli/main.ts", "serve", "--db", db, "--port", "0", "--synchronous", sync],
+  args: ["run", "-A", ...(values["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", values["cpu-prof"]] : []), "engine/cli/main.ts", "serve", "--db", db, "--port", "0", "--synchronous", sync, "--writer-thread", values["writer-thread"]!],
   stdout: "piped", stderr: "inherit",
 }).spawn();
 const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
@@ -118,7 +119,7 @@ for (const name of values.cases!.split(",")) {
 const stats = await api("GET", "/v1/metrics/live");
 child.kill("SIGTERM");
 await child.status;
-console.log(`live server benchmark: synchronous=${sync}, ${customers.toLocaleString("en")} customers, plan lifecycle live, ${Deno.build.os} ${navigator.hardwareConcurrency} cores`);
+console.log(`live server benchmark: synchronous=${sync}, writer thread ${values["writer-thread"]}, ${customers.toLocaleString("en")} customers, plan lifecycle live, ${Deno.build.os} ${navigator.hardwareConcurrency} cores`);
 for (const r of results) {
   console.log(`${r.case.padEnd(9)} ${String(r.requestsPerSecond).padStart(7)} req/s ${String(r.eventsPerSecond).padStart(8)} events/s  p50 ${r.p50ms} ms  p99 ${r.p99ms} ms  server CPU ${r.serverCpuUsPerEvent} µs/event  (non-2xx ${r.non2xx}, errors ${r.errors}; load ${Deno.loadavg()[0].toFixed(1)})`);
 }

@@ -9,13 +9,14 @@ import { intFlag, parse } from "./args.ts";
 
 const USAGE = `cadence serve [--db FILE] [--port N] [--host ADDR] [--clock system|manual] [--start DATE] [--seed N]
               [--control-share X] [--control-salt S] [--synchronous NORMAL|FULL] [--tick-ms N]
-              [--webhook-url URL --webhook-secret S] [--webhook-max-attempts N]`;
+              [--webhook-url URL --webhook-secret S] [--webhook-max-attempts N] [--writer-thread on|off]`;
 
 /** Flag name → environment variable. */
 export const ENV: Record<string, string> = {
   db: "CADENCE_DB", port: "CADENCE_PORT", host: "CADENCE_HOST", clock: "CADENCE_CLOCK", start: "CADENCE_START", seed: "CADENCE_SEED",
   "control-share": "CADENCE_CONTROL_SHARE", "control-salt": "CADENCE_CONTROL_SALT", synchronous: "CADENCE_SYNCHRONOUS", "tick-ms": "CADENCE_TICK_MS",
   "webhook-url": "CADENCE_WEBHOOK_URL", "webhook-secret": "CADENCE_WEBHOOK_SECRET", "webhook-max-attempts": "CADENCE_WEBHOOK_MAX_ATTEMPTS",
+  "writer-thread": "CADENCE_WRITER_THREAD",
 };
 
 export async function serveCommand(args: string[]): Promise<number> {
@@ -30,6 +31,8 @@ export async function serveCommand(args: string[]): Promise<number> {
   if (!(share >= 0 && share < 1)) throw new InputError(`--control-share: expected a share from 0 to 0.99, got '${v("control-share")}'`);
   const sync = (v("synchronous") ?? "NORMAL").toUpperCase();
   if (sync !== "NORMAL" && sync !== "FULL") throw new InputError(`--synchronous: expected NORMAL or FULL, got '${v("synchronous")}'`);
+  const writer = v("writer-thread") ?? "on";
+  if (writer !== "on" && writer !== "off") throw new InputError(`--writer-thread: expected on or off, got '${writer}'`);
   const url = v("webhook-url"), secret = v("webhook-secret");
   if (url && !secret) throw new InputError("--webhook-secret: needed with --webhook-url (messages are signed with it)");
   if (url && !/^https?:\/\//.test(url)) throw new InputError(`--webhook-url: expected an http(s) URL, got '${url}'`);
@@ -40,10 +43,11 @@ export async function serveCommand(args: string[]): Promise<number> {
     clock, start, seed: intFlag(v("seed"), "seed", 1, 0, 2 ** 31 - 1),
     control: { share, salt: v("control-salt") ?? "cadence" },
     synchronous: sync,
+    writerThread: writer === "on",
     tickMs: intFlag(v("tick-ms"), "tick-ms", 1000, 10, 60_000),
     webhook: url ? { url, secret: secret!, maxAttempts: intFlag(v("webhook-max-attempts"), "webhook-max-attempts", 8, 1, 100) } : undefined,
   });
-  console.log(`cadence serve: listening on ${server.url} (db ${server.store.path}, clock ${clock}, synchronous ${sync})`);
+  console.log(`cadence serve: listening on ${server.url} (db ${server.store.path}, clock ${clock}, synchronous ${sync}, writer thread ${writer})`);
   await new Promise<void>((resolve) => {
     const stop = () => {
       console.log("cadence serve: stopping (SIGTERM): finishing requests in flight");

@@ -217,7 +217,7 @@ export class LiveDriver {
       this.reloadDirty();
       return Promise.reject(e);
     }
-    return store.commitCapture!().then(() => out);
+    return store.commitCapture!().then(() => out).finally(() => this.commits.wake());
   }
 
   /** After a failed commit on the writer thread: the state in memory is ahead of the store; rebuild it. */

@@ -23,6 +23,7 @@ export class GroupCommit<I, O> {
   private scheduled = false;
   private since = 0;
   private arriving = 0;
+  private held = false;
 
   /**
    * `together` handles several inputs in one transaction; `alone` one input in its own; `maxWaitMs`
@@ -56,9 +57,20 @@ export class GroupCommit<I, O> {
     });
   }
 
+  /** A commit in flight has finished: a group held back by `busy` goes now. */
+  wake(): void {
+    if (!this.held) return;
+    this.held = false;
+    this.flush();
+  }
+
   private flush(): void {
+    if (this.busy()) {
+      this.held = true; // `wake` flushes it
+      return;
+    }
     // wall time only bounds a wait here; it never reaches a decision
-    if ((this.arriving > 0 && performance.now() - this.since < this.maxWaitMs) || this.busy()) {
+    if (this.arriving > 0 && performance.now() - this.since < this.maxWaitMs) {
       setTimeout(() => this.flush(), 0);
       return;
     }
