@@ -8,6 +8,7 @@ import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { MIGRATIONS } from "./migrations.ts";
 import type { StoreWriter } from "./store-writer.ts";
 import { RowBuffer } from "./row-buffer.ts";
+import { IdFilter } from "./id-filter.ts";
 import type { AuditRow, DecisionRow, DeliveryState, EventRow, KeyRow, OutboxRow, PlanRow, Store } from "./store.ts";
 
 /** Outbox keys counted in memory before the count is dropped (a miss only costs the old path). */
@@ -41,6 +42,8 @@ export class SqliteStore implements Store {
   private writer: StoreWriter | null = null;
   private capture: Op[] | null = null;
   private captureIdems: string[] = [];
+  /** Every idempotency id taken (id-filter.ts); loaded at the first duplicate check or with the writer thread. */
+  private ids: IdFilter | null = null;
   /** Ids of the events in groups handed to the writer and not answered yet: the duplicate check sees them. */
   private readonly flightIdems = new Set<string>();
   /**
@@ -156,6 +159,7 @@ export class SqliteStore implements Store {
   /** Hands this store's writes of the ingest to a writer thread (the server's), from now on. */
   attachWriter(writer: StoreWriter): void {
     this.flushRows();
+    this.idFilter(); // loaded now: groups for the writer cannot read the store
     this.writer = writer;
   }
 
@@ -306,10 +310,24 @@ export class SqliteStore implements Store {
   }
 
   hasEvent(idem: string): boolean {
+    if (!this.idFilter().mightHave(idem)) return false;
     // the buffered events are this transaction's; the statement runs without flushing them
     return this.bufferedIdems.has(idem) || this.flightIdems.has(idem) || this.st("SELECT 1 AS x FROM events WHERE idem = ?").get(idem) !== undefined;
   }
+
+  private idFilter(): IdFilter {
+    if (!this.ids) {
+      this.flushRows();
+      const n = Number((this.st("SELECT count(*) AS n FROM events").get() as Row).n);
+      const rows = this.db.prepare("SELECT idem FROM events").iterate() as Iterable<{ idem: string }>;
+      this.ids = new IdFilter((function* () {
+        for (const r of rows) yield r.idem;
+      })(), Math.max(1 << 16, 2 * n));
+    }
+    return this.ids;
+  }
   addEvent(e: EventRow): void {
+    this.ids?.add(e.idem);
     if (this.capture) {
       // in a group for the writer thread: the duplicate check sees the event until its group is answered
       this.eventRows.push(e.idem, e.customer, e.type, e.time, e.processed, e.channel, e.program, e.value);
