@@ -47,6 +47,11 @@ export interface Outcome {
   late?: boolean;
 }
 
+/** Events in a group from which its writes go to the writer thread (store-writer.ts). */
+const PIPE_MIN = 400;
+
+const count = (groups: LiveEvent[][]) => groups.reduce((n, g) => n + g.length, 0);
+
 const NO_PLAN = "name: no live plan\nprograms: []\n";
 
 export class LiveDriver {
@@ -227,10 +232,12 @@ export class LiveDriver {
 
   /**
    * Group commit for the API (engine/live/group-commit.ts): concurrent requests share a transaction.
-   * With a writer thread, at most two groups are in flight: requests arriving meanwhile join the next.
+   * With a writer thread, a group of at least PIPE_MIN events goes to it, and at most two groups are in
+   * flight: requests arriving meanwhile join the next. A smaller group (single events) is written here,
+   * after those in flight: handing it over costs more than its writes.
    */
   readonly commits = new GroupCommit<LiveEvent[], Outcome[]>(
-    (groups) => (this.store.piped ? this.ingestPiped(groups) : this.ingestGroups(groups)),
+    (groups) => (this.store.piped && count(groups) >= PIPE_MIN ? this.ingestPiped(groups) : this.ingestGroups(groups)),
     (events) => (this.store.piped ? this.ingestPiped([events]).then((o) => o[0]) : this.ingest(events)),
     undefined,
     () => (this.store.groupsInFlight ?? 0) >= 2,
