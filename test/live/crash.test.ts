@@ -1,6 +1,6 @@
 /**
  * Crash safety (issue 10, item 12): the server runs as a child process; a client sends 20,000 events in
- * batches and retries a batch until it is acknowledged, while the server is killed with SIGKILL at
+ * batches of 400 (large enough for the writer thread, engine/live/store-writer.ts) and retries a batch until it is acknowledged, while the server is killed with SIGKILL at
  * seeded random moments (at least 20 times) and restarted on the same database. Afterwards every event
  * is stored exactly once; the decision log and the outbox hold exactly the decisions of an uncrashed
  * reference run of the same stream (so no timer was lost or fired twice, no decision made twice); and
@@ -23,7 +23,7 @@ import { WEBHOOK_DEFAULTS } from "../../engine/live/webhook.ts";
 import { uniform } from "../../engine/core/hash.ts";
 import { eventsOf, profilesOf, promote, tempDb, testServer } from "./live-helpers.ts";
 
-const EVENTS = 20_000, BATCH = 200, KILLS = 22, START = "2026-01-01", DAYS = 120, CUSTOMERS = 3000;
+const EVENTS = 20_000, BATCH = 400, KILLS = 22, START = "2026-01-01", DAYS = 120, CUSTOMERS = 3000;
 const SECRET = "crash-test-secret";
 
 function world() {
