@@ -10,6 +10,18 @@ import { createKey } from "../../engine/live/keys.ts";
 import { type RunningServer, type ServerConfig, startServer } from "../../engine/live/server.ts";
 import { ROLES, type Role } from "../../engine/live/store.ts";
 
+/** A plan whose only program sends a transactional receipt e-mail for every purchase. */
+export const RECEIPT_PLAN = `name: receipts
+channels: { email: {} }
+programs:
+  - id: receipt
+    type: journey
+    trigger: { event: purchase }
+    reentry: always
+    steps:
+      - send: { channel: email, message: receipt, category: transactional }
+`;
+
 export function tempDb(name = "live"): string {
   return join(mkdtempSync(join(tmpdir(), `cadence-${name}-`)), "cadence.sqlite");
 }

@@ -10,22 +10,11 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parseDate } from "../../engine/core/time.ts";
 import { SqliteStore } from "../../engine/live/sqlite-store.ts";
 import { StoreWriter } from "../../engine/live/store-writer.ts";
-import { promote, tempDb, testServer, type TestServer } from "./live-helpers.ts";
+import { promote, RECEIPT_PLAN, tempDb, testServer, type TestServer } from "./live-helpers.ts";
 
 const T0 = parseDate("2026-03-02")!;
 const at = (h: number) => new Date((T0 + h * 60) * 60000).toISOString();
-const PLAN = `name: writer test
-timezone: "+00:00"
-channels:
-  email: {}
-programs:
-  - id: receipt
-    type: journey
-    trigger: { event: purchase }
-    reentry: always
-    steps:
-      - send: { channel: email, message: receipt, category: transactional }
-`;
+const PLAN = RECEIPT_PLAN;
 
 let servers: TestServer[] = [];
 afterEach(async () => {

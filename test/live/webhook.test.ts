@@ -10,19 +10,10 @@ import { createHmac } from "node:crypto";
 import { parseDate } from "../../engine/core/time.ts";
 import { backoff, sign } from "../../engine/live/webhook.ts";
 import { ManualClock } from "../../engine/live/clock.ts";
-import { promote, tempDb, testServer, type TestServer } from "./live-helpers.ts";
+import { promote, RECEIPT_PLAN, tempDb, testServer, type TestServer } from "./live-helpers.ts";
 
 const T0 = parseDate("2026-03-02")!;
-const PLAN = `name: hooks
-channels: { email: {} }
-programs:
-  - id: receipt
-    type: journey
-    trigger: { event: purchase }
-    reentry: always
-    steps:
-      - send: { channel: email, message: receipt, category: transactional }
-`;
+const PLAN = RECEIPT_PLAN;
 
 let stop: (() => Promise<void>)[] = [];
 afterEach(async () => {
