@@ -5,9 +5,12 @@
  * the same job: the same customers, the same barriers, the same merge.
  */
 import { type LinkBuffers, newLinkBuffers } from "./shard-link.ts";
-import type { ShardedJob, ShardFigures } from "./shard.ts";
+import type { ShardedJob, ShardFigures, ShardSummary } from "./shard.ts";
+import { mergeSummaries } from "./merge-figures.ts";
+import type { CompiledPlan } from "../core/compiled.ts";
+import { parseDate } from "../core/time.ts";
 import { ask, mergeFigures, mergeJob, range, spawnShards } from "./shard-calls.ts";
-import type { BaselineFigures } from "../sim/run.ts";
+import { type BaselineFigures, DEFAULT_START, type FiguresRun } from "../sim/run.ts";
 import type { Recorder } from "../sim/recorder.ts";
 import type { SimulationRun } from "../sim/simulate.ts";
 
@@ -37,6 +40,23 @@ export class ShardPool {
       return mergeJob(job, parts, o.recorder, t0);
     } catch (e) {
       this.close(); // a failed run leaves the barrier aborted: these workers cannot run together again
+      throw e;
+    }
+  }
+
+  /**
+   * A plan's run on the kept population (a copy of it), as figures only: what `summarise` needs, merged
+   * from a few kilobytes per shard (engine/parallel/merge-figures.ts). `compiled` is that plan, compiled
+   * (the coordinator has it already: not parsed again here).
+   */
+  async summary(plan: ShardedJob["plan"], compiled: CompiledPlan, onDay?: (day: number, days: number) => void): Promise<FiguresRun> {
+    if (this.closed) throw new Error("the shard pool is closed (a run failed in a worker, or close() was called): open another");
+    const t0 = performance.now(), job: ShardedJob = { ...this.base, plan, baseline: false, summary: true, record: "none" };
+    try {
+      const parts = await ask<ShardSummary>(this.workers, this.link, () => ({ next: job }), onDay);
+      return mergeSummaries(parts, { plan: compiled, seed: job.seed, start: parseDate(job.start ?? DEFAULT_START)!, days: job.days, wallMs: performance.now() - t0 });
+    } catch (e) {
+      this.close();
       throw e;
     }
   }

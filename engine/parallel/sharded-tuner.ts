@@ -1,8 +1,18 @@
 /**
  * The tuner (engine/sim/tuner.ts) with the population split across workers that stay: each worker
- * draws its customers once, and each slider move re-runs the plan on a copy of them in every worker at
- * once, then the shards are merged. Results are those of `tuner` (and so of `runPlan`), whatever the
- * number of workers: the rules of engine/parallel/sharded-run.ts.
+ * draws its customers once, and each slider move re-runs the plan on them in every worker at once.
+ * Results are those of `tuner` (and so of `runPlan`), whatever the number of workers: the rules of
+ * engine/parallel/sharded-run.ts.
+ *
+ * What a move costs beyond the simulation itself is kept small (issue 14 #4: a move in ≤ 1 s):
+ *  - the workers send back figures only (counters, series, end figures: engine/parallel/merge-figures.ts),
+ *    never their customers' tables, so there is no merge of per-customer arrays and no summary loop
+ *    over customers on this thread;
+ *  - each worker refills one copy of its customers in place instead of allocating one per move, and
+ *    keeps the plans it has parsed;
+ *  - opening runs the plan as loaded once (the slider's starting position): the workers' code is
+ *    compiled and warm before the first move, and that first result is kept;
+ *  - a variant already run (the same plan, by its hash) is answered from memory: a slider moved back.
  */
 import { parseDate } from "../core/time.ts";
 import { type LoadedPlan, parsePlan } from "../plan/load.ts";
@@ -10,16 +20,28 @@ import { planWorld } from "../plan/world-section.ts";
 import { setPath } from "../sweep/set-path.ts";
 import { baselineKey, peek, store } from "../sim/baseline-cache.ts";
 import { syntheticDescribe } from "../sim/population.ts";
-import { type BaselineFigures, DEFAULT_START, type RunOptions, type RunResult, summarise } from "../sim/run.ts";
+import { type BaselineFigures, DEFAULT_START, type FiguresRun, type RunOptions, type Summary, summarise } from "../sim/run.ts";
+import type { WorldModel } from "../sim/world-model.ts";
 import { ShardPool } from "./shard-pool.ts";
+
+/** A move's result: the summary `runPlan` gives for the variant, and the figures it was made from. */
+export interface TunerFigures {
+  summary: Summary;
+  run: FiguresRun;
+  baseline: BaselineFigures;
+  world: WorldModel;
+}
 
 export interface ShardedTuner {
   /** The plan with these values set (paths as in `sweep --set`), run on the same customers. */
-  run(values: Record<string, unknown>): Promise<RunResult>;
+  run(values: Record<string, unknown>): Promise<TunerFigures>;
   baseline: BaselineFigures;
   /** Stops the workers. */
   close(): void;
 }
+
+/** Variants remembered by plan hash (a few hundred kilobytes each: daily series and histograms). */
+const REMEMBERED = 32;
 
 /**
  * @example const t = await shardedTuner(loadPlan("scenarios/lifecycle-capped.yaml"), { customers: 50_000, workers: 2 }); (await t.run({ "pressure.rules.two-a-week.cap": 3 })).summary; t.close()
@@ -34,15 +56,26 @@ export async function shardedTuner(loaded: LoadedPlan, o: Omit<RunOptions, "base
     const key = baselineKey("run", syntheticDescribe({ customers, seed, start, days, world: planWorld(loaded, o.world) }));
     const baseline = peek<BaselineFigures>(key, o.cache ?? "memory") ??
       store(key, o.cache ?? "memory", await pool.baselineFigures(text(loaded)));
+    const seen = new Map<string, TunerFigures>();
+    const simulate = async (variant: LoadedPlan): Promise<TunerFigures> => {
+      const world = planWorld(variant, o.world);
+      const run = await pool.summary(text(variant), variant.compiled, (d, n) => o.onDay?.("plan", d, n));
+      const figures = { summary: summarise(variant, run, baseline, world, startText), run, baseline, world };
+      seen.set(variant.hash, figures);
+      if (seen.size > REMEMBERED) seen.delete(seen.keys().next().value!);
+      return figures;
+    };
+    await simulate(loaded); // the warm-up: compiles the workers' code on the real run, and is the slider's first position
     return {
       baseline,
       async run(values) {
         let doc: unknown = loaded.source;
         for (const [path, v] of Object.entries(values)) doc = setPath(doc, path, v);
         const variant = Object.keys(values).length ? parsePlan(JSON.stringify(doc), loaded.file) : loaded;
-        const world = planWorld(variant, o.world);
-        const run = await pool.run(text(variant), { onDay: (d, n) => o.onDay?.("plan", d, n) });
-        return { summary: summarise(variant, run, baseline, world, startText), run, baseline, recorder: null, world };
+        const known = seen.get(variant.hash);
+        if (!known) return simulate(variant);
+        seen.delete(variant.hash), seen.set(variant.hash, known); // the most recently used is forgotten last
+        return known;
       },
       close: () => pool.close(),
     };
