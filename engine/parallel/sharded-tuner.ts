@@ -13,6 +13,7 @@
  *  - opening runs the plan as loaded once (the slider's starting position): the workers' code is
  *    compiled and warm before the first move, and that first result is kept;
  *  - a variant already run (the same plan, by its hash) is answered from memory: a slider moved back.
+ * Moves asked before the previous one answered wait for it (the pool runs one at a time).
  */
 import { parseDate } from "../core/time.ts";
 import { type LoadedPlan, parsePlan } from "../plan/load.ts";
@@ -56,12 +57,14 @@ export async function shardedTuner(loaded: LoadedPlan, o: Omit<RunOptions, "base
     const key = baselineKey("run", syntheticDescribe({ customers, seed, start, days, world: planWorld(loaded, o.world) }));
     const baseline = peek<BaselineFigures>(key, o.cache ?? "memory") ??
       store(key, o.cache ?? "memory", await pool.baselineFigures(text(loaded)));
-    const seen = new Map<string, TunerFigures>();
-    const simulate = async (variant: LoadedPlan): Promise<TunerFigures> => {
+    // by plan hash, in the order of use; a move still running is there too, so the same variant asked twice runs once
+    const seen = new Map<string, Promise<TunerFigures>>();
+    const simulate = (variant: LoadedPlan): Promise<TunerFigures> => {
       const world = planWorld(variant, o.world);
-      const run = await pool.summary(text(variant), variant.compiled, (d, n) => o.onDay?.("plan", d, n));
-      const figures = { summary: summarise(variant, run, baseline, world, startText), run, baseline, world };
+      const figures = pool.summary(text(variant), variant.compiled, (d, n) => o.onDay?.("plan", d, n))
+        .then((run) => ({ summary: summarise(variant, run, baseline, world, startText), run, baseline, world }));
       seen.set(variant.hash, figures);
+      figures.catch(() => seen.delete(variant.hash));
       if (seen.size > REMEMBERED) seen.delete(seen.keys().next().value!);
       return figures;
     };

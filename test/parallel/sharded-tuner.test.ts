@@ -118,6 +118,22 @@ describe("sharded tuner", () => {
     }
   }, 120_000);
 
+  it("answers moves asked at once, each with its own variant's figures", async () => {
+    // a slider dragged fast asks for a move before the last one answered: both used to wait for ever
+    const o = { customers: 2000, days: 30, seed: 1, cache: "off" as const };
+    const t = await shardedTuner(capped, { ...o, workers: 2 });
+    try {
+      const caps = [1, 4, 1, 3];
+      const moves = await Promise.all(caps.map((cap) => t.run({ "pressure.rules.two-a-week.cap": cap })));
+      for (const [i, cap] of caps.entries()) {
+        expect(moves[i].summary).toEqual(runPlan(variant(capped, "pressure.rules.two-a-week.cap", cap), o).summary);
+      }
+      expect(moves[2]).toBe(moves[0]); // the same variant asked twice ran once
+    } finally {
+      t.close();
+    }
+  }, 60_000);
+
   it("reports a variant's plan error and keeps working", async () => {
     const t = await shardedTuner(capped, { customers: 1000, days: 10, workers: 2, cache: "off" });
     try {
