@@ -3,8 +3,9 @@
  * Or it stays (engine/parallel/shard-pool.ts): `open` draws this shard's customers once, then each
  * `job` runs a plan on a copy of them (a tuner's slider move: no worker start, no population drawn,
  * and for a run that sends back only figures, the same copy refilled in place: nothing allocated).
- * Shard 0 posts its progress; an error is posted, and raises the link's abort flag so the other
- * shards stop at their next barrier instead of waiting for this one.
+ * Shard 0 posts its progress (unless the message is `quiet`: nobody listens); an error is posted, and
+ * raises the link's abort flag so the other shards stop at their next barrier instead of waiting for
+ * this one.
  */
 import { InputError } from "../plan/errors.ts";
 import type { Population } from "../sim/population.ts";
@@ -19,10 +20,10 @@ const self_ = globalThis as any;
 let kept: { msg: ShardMessage; link: ShardLink; population: Population; journeys: number; scratch: Population | null } | null = null;
 
 self_.onmessage = (e: MessageEvent) => {
-  const m = e.data as ShardMessage & { open?: boolean; next?: ShardedJob; last?: boolean };
+  const m = e.data as ShardMessage & { open?: boolean; next?: ShardedJob; last?: boolean; quiet?: boolean };
   const msg: ShardMessage = m.next ? { ...kept!.msg, job: m.next } : m;
   try {
-    const onDay = msg.shard === 0 ? (day: number, days: number) => self_.postMessage({ progress: [day, days] }) : undefined;
+    const onDay = msg.shard === 0 && !m.quiet ? (day: number, days: number) => self_.postMessage({ progress: [day, days] }) : undefined;
     if (m.open) {
       const journeys = jobJourneys(m.job), { link, population } = drawShard(m, journeys);
       kept = { msg: m, link, population, journeys, scratch: null };

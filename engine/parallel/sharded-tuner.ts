@@ -61,7 +61,8 @@ export async function shardedTuner(loaded: LoadedPlan, o: Omit<RunOptions, "base
     const seen = new Map<string, Promise<TunerFigures>>();
     const simulate = (variant: LoadedPlan): Promise<TunerFigures> => {
       const world = planWorld(variant, o.world);
-      const figures = pool.summary(text(variant), variant.compiled, (d, n) => o.onDay?.("plan", d, n))
+      const onDay = o.onDay && ((d: number, n: number) => o.onDay!("plan", d, n));
+      const figures = pool.summary(text(variant), variant.compiled, onDay)
         .then((run) => ({ summary: summarise(variant, run, baseline, world, startText), run, baseline, world }));
       seen.set(variant.hash, figures);
       figures.catch(() => seen.delete(variant.hash));
