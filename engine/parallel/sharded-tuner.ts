@@ -36,12 +36,18 @@ export interface TunerFigures {
 export interface ShardedTuner {
   /** The plan with these values set (paths as in `sweep --set`), run on the same customers. */
   run(values: Record<string, unknown>): Promise<TunerFigures>;
+  /**
+   * `run` for a slider being dragged: only the newest value asked counts. It waits for the move
+   * running now, then runs if no later `latest` came meanwhile, and answers null if one did (a value
+   * already run answers at once). Without it every value the slider passed would run in turn.
+   */
+  latest(values: Record<string, unknown>): Promise<TunerFigures | null>;
   baseline: BaselineFigures;
   /** Stops the workers. */
   close(): void;
 }
 
-/** Variants remembered by plan hash (a few hundred kilobytes each: daily series and histograms). */
+/** Variants remembered by plan hash (≈ 100 KB each: daily series and histograms). */
 const REMEMBERED = 32;
 
 /**
@@ -70,16 +76,29 @@ export async function shardedTuner(loaded: LoadedPlan, o: Omit<RunOptions, "base
       return figures;
     };
     await simulate(loaded); // the warm-up: compiles the workers' code on the real run, and is the slider's first position
+    const variantOf = (values: Record<string, unknown>): LoadedPlan => {
+      let doc: unknown = loaded.source;
+      for (const [path, v] of Object.entries(values)) doc = setPath(doc, path, v);
+      return Object.keys(values).length ? parsePlan(JSON.stringify(doc), loaded.file) : loaded;
+    };
+    const remembered = (variant: LoadedPlan): Promise<TunerFigures> | undefined => {
+      const known = seen.get(variant.hash);
+      if (known) seen.delete(variant.hash), seen.set(variant.hash, known); // the most recently used is forgotten last
+      return known;
+    };
+    let newest = 0, dragged: Promise<unknown> = Promise.resolve();
     return {
       baseline,
       async run(values) {
-        let doc: unknown = loaded.source;
-        for (const [path, v] of Object.entries(values)) doc = setPath(doc, path, v);
-        const variant = Object.keys(values).length ? parsePlan(JSON.stringify(doc), loaded.file) : loaded;
-        const known = seen.get(variant.hash);
-        if (!known) return simulate(variant);
-        seen.delete(variant.hash), seen.set(variant.hash, known); // the most recently used is forgotten last
-        return known;
+        const variant = variantOf(values);
+        return remembered(variant) ?? simulate(variant);
+      },
+      async latest(values) {
+        const variant = variantOf(values), ticket = ++newest, known = remembered(variant);
+        if (known) return known;
+        const turn = dragged.then(() => (ticket === newest ? remembered(variant) ?? simulate(variant) : null));
+        dragged = turn.then(() => undefined, () => undefined);
+        return turn;
       },
       close: () => pool.close(),
     };

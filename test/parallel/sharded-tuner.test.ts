@@ -134,6 +134,27 @@ describe("sharded tuner", () => {
     }
   }, 60_000);
 
+  it("runs only the newest of the values a dragged slider asked for", async () => {
+    const o = { customers: 2000, days: 30, seed: 1, cache: "off" as const };
+    const t = await shardedTuner(capped, { ...o, workers: 2 });
+    try {
+      const path = "pressure.rules.two-a-week.cap";
+      const dragged = await Promise.all([1, 3, 4].map((cap) => t.latest({ [path]: cap })));
+      expect(dragged.slice(0, 2)).toEqual([null, null]);
+      expect(dragged[2]!.summary).toEqual(runPlan(variant(capped, path, 4), o).summary);
+      // a move running is finished first, then the newest asked meanwhile runs; the ones between answer null
+      const running = t.latest({ [path]: 1 });
+      await new Promise((r) => setTimeout(r, 0)); // the move has started
+      const [between, newest] = await Promise.all([t.latest({ [path]: 3 }), t.latest({ [path]: 5 })]);
+      expect((await running)!.summary).toEqual(runPlan(variant(capped, path, 1), o).summary);
+      expect(between).toBeNull();
+      expect(newest!.summary).toEqual(runPlan(variant(capped, path, 5), o).summary);
+      expect(await t.latest({ [path]: 4 })).toBe(dragged[2]); // already run: at once
+    } finally {
+      t.close();
+    }
+  }, 60_000);
+
   it("reports a variant's plan error and keeps working", async () => {
     const t = await shardedTuner(capped, { customers: 1000, days: 10, workers: 2, cache: "off" });
     try {
