@@ -10,8 +10,8 @@
  *    over customers on this thread;
  *  - each worker refills one copy of its customers in place instead of allocating one per move, and
  *    keeps the plans it has parsed;
- *  - opening runs the plan as loaded once (the slider's starting position): the workers' code is
- *    compiled and warm before the first move, and that first result is kept;
+ *  - opening runs the plan as loaded twice (the first is the slider's starting position, and kept):
+ *    the workers' code is compiled, and settled, before the first move;
  *  - a variant already run (the same plan, by its hash) is answered from memory: a slider moved back.
  * Moves asked before the previous one answered wait for it (the pool runs one at a time).
  */
@@ -75,7 +75,13 @@ export async function shardedTuner(loaded: LoadedPlan, o: Omit<RunOptions, "base
       if (seen.size > REMEMBERED) seen.delete(seen.keys().next().value!);
       return figures;
     };
-    await simulate(loaded); // the warm-up: compiles the workers' code on the real run, and is the slider's first position
+    // the warm-up: the plan as loaded (its figures are the slider's first position), then the same plan as
+    // other text, so that the workers parse, compile and run a plan they have not seen, as a move does. One
+    // run was not enough: the second run of a process meets new closures (each run makes its own) where the
+    // first run's optimised code expected the old ones, and V8 deoptimises; after one warm-up the first move
+    // was deoptimised ≈ 60 times and optimised ≈ 240 times, after these two ≈ 6 and ≈ 100 (--trace-deopt)
+    await simulate(loaded);
+    await pool.summary({ text: JSON.stringify(loaded.source, null, 1), file: loaded.file }, loaded.compiled);
     const variantOf = (values: Record<string, unknown>): LoadedPlan => {
       let doc: unknown = loaded.source;
       for (const [path, v] of Object.entries(values)) doc = setPath(doc, path, v);
