@@ -31,6 +31,7 @@ export { calibrate, type CalibrationRow } from "./calibration/measure.ts";
 export { FLAT, type Seasonality } from "./sim/time-profile.ts";
 export { worldCounters } from "./sim/world-metrics.ts";
 export { runPlanInWorkers } from "./parallel/run-plan.ts";
+export { shardedTuner, type ShardedTuner, type TunerFigures } from "./parallel/sharded-tuner.ts";
 export { copyPopulation, tuner, type Tuner } from "./sim/tuner.ts";
 export { cacheStats, clearMemoryCache } from "./sim/baseline-cache.ts";
 export { renderReport } from "./report/report.ts";

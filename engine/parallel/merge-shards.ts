@@ -15,6 +15,7 @@ import type { Recorder } from "../sim/recorder.ts";
 import type { SimulationRun } from "../sim/simulate.ts";
 import { worldCounters } from "../sim/world-metrics.ts";
 import { ROW_COLUMNS, type ShardResult, TABLE_COLUMNS } from "./shard.ts";
+import { addCoercions, addWorld } from "./merge-figures.ts";
 
 export interface MergeOptions {
   plan: CompiledPlan;
@@ -31,7 +32,6 @@ export function mergeShards(parts: ShardResult[], o: MergeOptions): SimulationRu
   const table = new CustomerTable(n, 0), traits = newTraits(n), stageStart = new Uint8Array(n);
   table.size = n;
   const metrics = new Metrics(n, o.days, o.plan.names.programs, o.plan.names.channels), world = worldCounters(metrics);
-  const coercions = new Map<string, number>();
   let events = 0;
   for (const p of parts) {
     for (const id of p.ids) table.ids.push(id);
@@ -39,12 +39,8 @@ export function mergeShards(parts: ShardResult[], o: MergeOptions): SimulationRu
     for (const k of Object.keys(traits) as (keyof Traits)[]) traits[k].set(p.traits[k] as Float64Array, p.lo * (k === "affinity" ? CHANNELS.length : 1));
     stageStart.set(p.stageStart, p.lo);
     metrics.absorb(p.metrics, p.lo);
-    for (const k of Object.keys(world) as (keyof typeof world)[]) if (typeof world[k] === "number") (world[k] as number) += p.world[k] as number;
-    world.programs.forEach((w, i) => {
-      for (const k of Object.keys(w) as (keyof typeof w)[]) w[k] += p.world.programs[i][k];
-    });
+    addWorld(world, p.world);
     events += p.events;
-    for (const [label, count] of Object.entries(p.coercions)) coercions.set(label, (coercions.get(label) ?? 0) + count);
     if (o.recorder && p.rows) appendRows(o.recorder, p, p.lo);
   }
   settleMoney(metrics);
@@ -52,7 +48,7 @@ export function mergeShards(parts: ShardResult[], o: MergeOptions): SimulationRu
   return {
     plan: o.plan, population, seed: o.seed, start: o.start, days: o.days, metrics, stageStart, events, wallMs: o.wallMs,
     shardMemory: parts.map((p) => p.peakMemory),
-    coercions: Object.fromEntries([...coercions].sort(([a], [b]) => (a < b ? -1 : 1))),
+    coercions: addCoercions(parts.map((p) => p.coercions)),
   };
 }
 

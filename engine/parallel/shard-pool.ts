@@ -5,9 +5,12 @@
  * the same job: the same customers, the same barriers, the same merge.
  */
 import { type LinkBuffers, newLinkBuffers } from "./shard-link.ts";
-import type { ShardedJob, ShardFigures } from "./shard.ts";
+import type { ShardedJob, ShardFigures, ShardResult, ShardSummary } from "./shard.ts";
+import { mergeSummaries } from "./merge-figures.ts";
+import type { CompiledPlan } from "../core/compiled.ts";
+import { parseDate } from "../core/time.ts";
 import { ask, mergeFigures, mergeJob, range, spawnShards } from "./shard-calls.ts";
-import type { BaselineFigures } from "../sim/run.ts";
+import { type BaselineFigures, DEFAULT_START, type FiguresRun } from "../sim/run.ts";
 import type { Recorder } from "../sim/recorder.ts";
 import type { SimulationRun } from "../sim/simulate.ts";
 
@@ -28,31 +31,50 @@ export class ShardPool {
   }
 
   /** Runs a plan (its text, or the baseline) on the kept population: population options stay the pool's. */
-  async run(plan: ShardedJob["plan"], o: { baseline?: boolean; recorder?: Recorder; onDay?: (day: number, days: number) => void; /** the pool's last run: the workers run on their kept customers instead of a copy */ last?: boolean } = {}): Promise<SimulationRun> {
-    const t0 = performance.now();
+  run(plan: ShardedJob["plan"], o: { baseline?: boolean; recorder?: Recorder; onDay?: (day: number, days: number) => void; /** the pool's last run: the workers run on their kept customers instead of a copy */ last?: boolean } = {}): Promise<SimulationRun> {
     const job: ShardedJob = { ...this.base, plan, baseline: o.baseline ?? false, record: !o.recorder ? "none" : "why" in o.recorder ? "explained" : "rows" };
-    if (this.closed) throw new Error("the shard pool is closed (a run failed in a worker, or close() was called): open another");
-    try {
-      const parts = await ask<Parameters<typeof mergeJob>[1][number]>(this.workers, this.link, () => ({ next: job, last: o.last }), o.onDay);
-      return mergeJob(job, parts, o.recorder, t0);
-    } catch (e) {
-      this.close(); // a failed run leaves the barrier aborted: these workers cannot run together again
-      throw e;
-    }
+    return this.next(job, o.last, o.onDay, (parts: ShardResult[], t0) => mergeJob(job, parts, o.recorder, t0));
+  }
+
+  /**
+   * A plan's run on the kept population (a copy of it), as figures only: what `summarise` needs, merged
+   * from a few kilobytes per shard (engine/parallel/merge-figures.ts). `compiled` is that plan, compiled
+   * (the coordinator has it already: not parsed again here).
+   */
+  summary(plan: ShardedJob["plan"], compiled: CompiledPlan, onDay?: (day: number, days: number) => void): Promise<FiguresRun> {
+    const job: ShardedJob = { ...this.base, plan, baseline: false, summary: true, record: "none" };
+    const start = parseDate(job.start ?? DEFAULT_START)!;
+    return this.next(job, false, onDay, (parts: ShardSummary[], t0) => mergeSummaries(parts, { plan: compiled, seed: job.seed, start, days: job.days, wallMs: performance.now() - t0 }));
   }
 
   /** The no-plan baseline's figures on the kept population (a copy of it): nothing per customer comes back. */
-  async baselineFigures(plan: ShardedJob["plan"], onDay?: (day: number, days: number) => void): Promise<BaselineFigures> {
-    if (this.closed) throw new Error("the shard pool is closed (a run failed in a worker, or close() was called): open another");
+  baselineFigures(plan: ShardedJob["plan"], onDay?: (day: number, days: number) => void): Promise<BaselineFigures> {
     const job: ShardedJob = { ...this.base, plan, baseline: true, figures: true, record: "none" };
-    try {
-      return mergeFigures(await ask<ShardFigures>(this.workers, this.link, () => ({ next: job }), onDay));
-    } catch (e) {
-      this.close();
-      throw e;
-    }
+    return this.next(job, false, onDay, (parts: ShardFigures[]) => mergeFigures(parts));
   }
 
+  /**
+   * Posts `job` to every worker once the runs asked before it are done, and merges the parts. One run
+   * at a time: the workers take one message at a time, and `ask` holds their `onmessage` until every
+   * part is in (two runs asked at once, as a slider's moves may be, used to wait for ever).
+   */
+  private next<R, T>(job: ShardedJob, last: boolean | undefined, onDay: ((day: number, days: number) => void) | undefined, merge: (parts: R[], t0: number) => T): Promise<T> {
+    const go = async () => {
+      if (this.closed) throw new Error("the shard pool is closed (a run failed in a worker, or close() was called): open another");
+      const t0 = performance.now();
+      try {
+        return merge(await ask<R>(this.workers, this.link, () => ({ next: job, last }), onDay), t0);
+      } catch (e) {
+        this.close(); // a failed run leaves the barrier aborted: these workers cannot run together again
+        throw e;
+      }
+    };
+    const done = this.turn.then(go, go);
+    this.turn = done.then(() => undefined, () => undefined);
+    return done;
+  }
+
+  private turn: Promise<void> = Promise.resolve();
   private closed = false;
 
   close(): void {

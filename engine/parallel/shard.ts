@@ -16,6 +16,8 @@ import { Recorder } from "../sim/recorder.ts";
 import { baselinePlan, DEFAULT_START } from "../sim/run.ts";
 import { simulate } from "../sim/simulate.ts";
 import { type WorldCounters, worldCounters } from "../sim/world-metrics.ts";
+import { type EndFigures, endFigures } from "../sim/end-figures.ts";
+import type { CompiledPlan } from "../core/compiled.ts";
 import { type LinkBuffers, ShardLink } from "./shard-link.ts";
 
 /** A run to split: a plan (or its no-plan baseline) on a synthetic population. */
@@ -30,6 +32,20 @@ export interface ShardedJob {
   record: "none" | "rows" | "explained"; // rows: a Recorder; explained: an ExplainRecorder (messages' why)
   /** Only what a no-plan baseline's figures need (revenue, daily revenue, events): nothing per customer. */
   figures?: boolean;
+  /** Only what a summary needs (counts, money, end figures: engine/parallel/merge-figures.ts): nothing per customer. */
+  summary?: boolean;
+}
+
+/** A shard's part of a run's summary: its counters (per-customer tallies left out) and end figures; money in units. */
+export interface ShardSummary {
+  summary: true;
+  describe: string;
+  metrics: Metrics; // a structured clone without its per-customer arrays (`customers` 0): what Metrics.absorb sums
+  world: WorldCounters;
+  end: EndFigures;
+  events: number;
+  coercions: Record<string, number>;
+  peakMemory: number;
 }
 
 /** A shard's part of a baseline's figures; money in units (engine/sim/money.ts). */
@@ -77,7 +93,7 @@ export interface ShardResult {
 }
 
 /** Runs one shard; `onDay` reports the simulated days (the coordinator shows shard 0's). */
-export function runShard(msg: ShardMessage, onDay?: (day: number, days: number) => void): ShardResult | ShardFigures {
+export function runShard(msg: ShardMessage, onDay?: (day: number, days: number) => void): ShardResult | ShardFigures | ShardSummary {
   const { plan } = shardPlan(msg.job);
   const { link, population } = drawShard(msg, plan.journeys.length);
   return simulateShard(msg, link, population, onDay);
@@ -86,11 +102,25 @@ export function runShard(msg: ShardMessage, onDay?: (day: number, days: number) 
 /** Journey slots a job's plan needs per customer. */
 export const jobJourneys = (job: ShardedJob): number => shardPlan(job).plan.journeys.length;
 
-/** The compiled plan a job runs (the plan, or its no-plan baseline) and its world. */
-function shardPlan(job: ShardedJob) {
-  const loaded = parsePlan(job.plan.text, job.plan.file);
-  return { plan: job.baseline ? baselinePlan(loaded.plan) : loaded.compiled, world: planWorld(loaded, job.world) };
+/**
+ * The compiled plan a job runs (the plan, or its no-plan baseline) and its world. A worker that stays
+ * (engine/parallel/shard-pool.ts) is asked for the same plan again and again (a tuner's slider going
+ * back and forth, the journeys asked before the run): the last few are kept, parsed once. A compiled
+ * plan is read, never written, by a run, as when `sweep` runs one plan on several seeds.
+ */
+function shardPlan(job: ShardedJob): { plan: CompiledPlan; world: WorldModel } {
+  const key = `${job.baseline ? "baseline" : "plan"}\u0000${job.plan.file}\u0000${JSON.stringify(job.world ?? null)}\u0000${job.plan.text}`;
+  let hit = parsed.get(key);
+  if (hit) parsed.delete(key); // re-inserted: the map's order is the order of use
+  else {
+    const loaded = parsePlan(job.plan.text, job.plan.file);
+    hit = { plan: job.baseline ? baselinePlan(loaded.plan) : loaded.compiled, world: planWorld(loaded, job.world) };
+  }
+  parsed.set(key, hit);
+  if (parsed.size > 8) parsed.delete(parsed.keys().next().value!);
+  return hit;
 }
+const parsed = new Map<string, { plan: CompiledPlan; world: WorldModel }>();
 
 /** This shard's customers, drawn as in the whole population (the RFM cuts exchanged with the other shards). */
 export function drawShard(msg: ShardMessage, journeys: number, link = new ShardLink(msg.link, msg.shard, msg.shards, msg.lo, msg.hi, msg.job.customers)): { link: ShardLink; population: Population } {
@@ -105,12 +135,14 @@ export function drawShard(msg: ShardMessage, journeys: number, link = new ShardL
 }
 
 /** Simulates `msg.job` on this shard's population (updated in place: pass a copy to keep one). */
-export function simulateShard(msg: ShardMessage, link: ShardLink, population: Population, onDay?: (day: number, days: number) => void): ShardResult | ShardFigures {
+export function simulateShard(msg: ShardMessage, link: ShardLink, population: Population, onDay?: (day: number, days: number) => void): ShardResult | ShardFigures | ShardSummary {
   const { job, lo, hi } = msg;
   const { plan, world } = shardPlan(job);
   const start = parseDate(job.start ?? DEFAULT_START)!;
   const recorder = job.record === "explained" ? new ExplainRecorder(plan, population.table) : job.record === "rows" ? new Recorder() : undefined;
-  // this worker's memory (its isolate's heap and the buffers it holds), sampled each simulated day
+  // this worker's memory (its isolate's heap and the buffers it holds), sampled each simulated day; a
+  // summary job (a tuner's move, where every millisecond counts and nobody reads it) samples weekly:
+  // Deno.memoryUsage costs ≈ 30 µs, 12 ms over a year
   let peakMemory = 0;
   const sample = () => {
     const m = Deno.memoryUsage();
@@ -118,10 +150,16 @@ export function simulateShard(msg: ShardMessage, link: ShardLink, population: Po
   };
   const run = simulate(plan, population, {
     seed: job.seed, start, days: job.days, world, recorder, shard: { sumDay: link.sumDay, pickBest: link.pickBest },
-    onDay: (d, n) => (sample(), onDay?.(d, n)),
+    onDay: (d, n) => (job.summary && d % 7 ? 0 : sample(), onDay?.(d, n)),
   });
   sample();
   if (job.figures) return { figures: true, revenue: run.metrics.revenue, dailyRevenue: run.metrics.daily.revenue, events: run.events, peakMemory };
+  if (job.summary) {
+    return {
+      summary: true, describe: population.describe, metrics: withoutCustomers(run.metrics), world: worldCounters(run.metrics),
+      end: endFigures(population, start, job.days, world), events: run.events, coercions: run.coercions, peakMemory,
+    };
+  }
   const t = population.table;
   const table = Object.fromEntries(TABLE_COLUMNS.map((k) => [k, t[k]])) as unknown as ShardResult["table"];
   return {
@@ -131,9 +169,20 @@ export function simulateShard(msg: ShardMessage, link: ShardLink, population: Po
   };
 }
 
+/**
+ * A run's metrics without the per-customer tallies (contacts, purchases, revenue, channels and programs
+ * of each customer, the current week's counts): a summary reads only the totals, series, tallies by
+ * rule and histograms, which Metrics.absorb adds up, so this is all a shard sends of them.
+ */
+function withoutCustomers(m: Metrics): Metrics {
+  const none = { customers: 0, contactsOf: new Uint32Array(0), purchasesOf: new Uint32Array(0), revenueOf: new Float64Array(0), channelsOf: new Uint16Array(0), programOf: new Uint8Array(0), week: new Uint16Array(0), fourWeeks: new Uint16Array(0), suppressedCache: null, deferredCache: null, channelSeries: null };
+  return { ...m, ...none } as unknown as Metrics;
+}
+
 /** The ArrayBuffers of a result's typed arrays, to transfer rather than copy. */
-export function transferables(r: ShardResult | ShardFigures): ArrayBuffer[] {
+export function transferables(r: ShardResult | ShardFigures | ShardSummary): ArrayBuffer[] {
   if ("figures" in r) return [r.dailyRevenue.buffer as ArrayBuffer];
+  if ("summary" in r) return []; // a few kilobytes of series and histograms: copied
   const seen = new Set<ArrayBuffer>();
   const take = (o: object) => {
     for (const v of Object.values(o)) if (ArrayBuffer.isView(v) && v.buffer instanceof ArrayBuffer) seen.add(v.buffer);

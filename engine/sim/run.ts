@@ -4,8 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import type { CompiledPlan } from "../core/compiled.ts";
-import { STAGES, stageAt } from "../core/lifecycle.ts";
-import { DAY, parseDate } from "../core/time.ts";
+import { parseDate } from "../core/time.ts";
 import { compilePlan } from "../plan/compile.ts";
 import { canonical, hashJson, type LoadedPlan } from "../plan/load.ts";
 import { planWorld } from "../plan/world-section.ts";
@@ -19,6 +18,7 @@ import { baselineKey, cached, type CacheMode } from "./baseline-cache.ts";
 import { simulate, type SimulationRun } from "./simulate.ts";
 import type { WorldModel } from "./world-model.ts";
 import { worldCounters } from "./world-metrics.ts";
+import { type EndFigures, endFigures } from "./end-figures.ts";
 
 export interface RunOptions {
   customers?: number; // default 10,000
@@ -155,20 +155,17 @@ export function runPlan(loaded: LoadedPlan, o: RunOptions = {}): RunResult {
 
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
-export function summarise(loaded: LoadedPlan, run: SimulationRun, baselineRun: SimulationRun | BaselineFigures | null, world: WorldModel, start: string): Summary {
+/**
+ * A run's figures without its customers: what a tuner's workers send back (engine/parallel/merge-figures.ts);
+ * `end` holds what `summarise` would otherwise count in the customer table.
+ */
+export type FiguresRun = Omit<SimulationRun, "population" | "stageStart"> & { population: { describe: string }; end: EndFigures };
+
+export function summarise(loaded: LoadedPlan, run: SimulationRun | FiguresRun, baselineRun: SimulationRun | BaselineFigures | null, world: WorldModel, start: string): Summary {
   const baseline = baselineRun ? baselineFigures(baselineRun) : null;
   const wc = worldCounters(run.metrics);
-  const m = run.metrics, plan = run.plan, t = run.population.table, tr = run.population.traits;
-  const end = run.start + run.days * DAY;
-  let disengaged = 0;
-  const lifecycleEnd: Record<string, number> = Object.fromEntries(STAGES.map((s) => [s, 0]));
-  const halfLife = world.fatigueHalfLifeDays * DAY;
-  for (let c = 0; c < t.size; c++) {
-    if (t.signup[c] >= end) continue;
-    const f = tr.fatigue[c] * Math.pow(0.5, (end - tr.fatigueAt[c]) / halfLife);
-    if (!t.gone[c] && f >= world.disengagedAt) disengaged++;
-    lifecycleEnd[STAGES[stageAt(t, c, end)]]++;
-  }
+  const m = run.metrics, plan = run.plan;
+  const { customers, disengaged, lifecycleEnd } = "end" in run ? run.end : endFigures(run.population, run.start, run.days, world);
   const bySuppressions = [...m.suppressedBy.values()].sort((a, b) => a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
   const baselineRevenue = baseline ? baseline.revenue : m.organicRevenue;
   const cost = m.messageCost + m.discountCost;
@@ -191,7 +188,7 @@ export function summarise(loaded: LoadedPlan, run: SimulationRun, baselineRun: S
     planHash: loaded.hash,
     engine: ENGINE_VERSION,
     seed: run.seed,
-    customers: t.size,
+    customers,
     days: run.days,
     start,
     reach: m.reach,

@@ -29,6 +29,25 @@ export function copyPopulation(p: Population): Population {
   return { table: c, traits, size: p.size, describe: p.describe };
 }
 
+/**
+ * `from` copied into `into`, a copy made earlier by `copyPopulation(from)` and simulated since: its
+ * arrays written over in place, so a worker that re-runs a plan move after move allocates nothing per
+ * move (engine/parallel/shard-worker.ts). A copy of another shape is not reused: a new one is made.
+ */
+export function refillPopulation(from: Population, into: Population | null): Population {
+  if (!into || into.size !== from.size || into.table.journeys !== from.table.journeys) return copyPopulation(from);
+  const t = from.table, c = into.table as unknown as Record<string, Uint8Array>;
+  for (const [k, v] of Object.entries(t)) {
+    if (ArrayBuffer.isView(v) && c[k]?.length !== (v as Uint8Array).length) return copyPopulation(from);
+  }
+  for (const [k, v] of Object.entries(t)) if (ArrayBuffer.isView(v)) c[k].set(v as Uint8Array);
+  into.table.size = t.size, into.table.capacity = t.capacity, into.table.ids = t.ids;
+  into.table.ledgers = t.ledgers.map((l) => l?.slice());
+  into.table.attrs = new Map([...t.attrs].map(([k, v]) => [k, v.slice()]));
+  for (const [k, v] of Object.entries(from.traits)) (into.traits as unknown as Record<string, Uint8Array>)[k].set(v as Uint8Array);
+  return into;
+}
+
 export interface Tuner {
   /** The plan with these values set (paths as in `sweep --set`), run on the same customers. */
   run(values: Record<string, unknown>): RunResult;

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { loadPlan, parsePlan } from "../../engine/plan/load.ts";
 import { setPath } from "../../engine/sweep/set-path.ts";
 import { runPlan } from "../../engine/sim/run.ts";
-import { copyPopulation, tuner } from "../../engine/sim/tuner.ts";
+import { copyPopulation, refillPopulation, tuner } from "../../engine/sim/tuner.ts";
 import { syntheticPopulation } from "../../engine/sim/population.ts";
 import { DEFAULT_WORLD } from "../../engine/sim/world-model.ts";
 import { parseDate } from "../../engine/core/time.ts";
@@ -29,5 +29,23 @@ describe("tuner", () => {
     expect(p.table.orders[5]).not.toBe(copy.table.orders[5]);
     expect(p.traits.fatigue[5]).toBe(0);
     expect(copy.table.key).toEqual(p.table.key);
+  });
+
+  it("refills a simulated copy in place with the population as drawn, or makes a new one for another shape", () => {
+    const start = parseDate("2026-01-01")!, p = syntheticPopulation({ customers: 300, seed: 1, start, days: 30, journeys: 2, world: DEFAULT_WORLD });
+    const copy = copyPopulation(p), orders = copy.table.orders;
+    copy.table.orders[5] += 7, copy.traits.fatigue[5] = 99, copy.table.jPc[3] = 4, copy.table.ledger(9).push(1, 2);
+    const again = refillPopulation(p, copy);
+    expect(again).toBe(copy);
+    expect(again.table.orders).toBe(orders); // written over, not allocated
+    expect(again.table.orders).toEqual(p.table.orders);
+    expect(again.traits.fatigue).toEqual(p.traits.fatigue);
+    expect(again.table.jPc).toEqual(p.table.jPc);
+    expect(again.table.ledgers[9]).toBeUndefined();
+    // a copy with other journey slots (a variant with more journeys redraws its customers) is not reused
+    const wider = syntheticPopulation({ customers: 300, seed: 1, start, days: 30, journeys: 3, world: DEFAULT_WORLD });
+    const fresh = refillPopulation(wider, copy);
+    expect(fresh).not.toBe(copy);
+    expect(fresh.table.jPc).toEqual(wider.table.jPc);
   });
 });
