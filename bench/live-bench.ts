@@ -90,8 +90,21 @@ function serverCpuMs(): number {
   }
 }
 
+/** CPU ms of each of the server's threads (name and id → ms), from /proc/<pid>/task. */
+function threadCpuMs(): Map<string, number> {
+  const out = new Map<string, number>();
+  try {
+    for (const t of Deno.readDirSync(`/proc/${child.pid}/task`)) {
+      const stat = Deno.readTextFileSync(`/proc/${child.pid}/task/${t.name}/stat`);
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")), f = stat.split(") ")[1].split(" ");
+      out.set(`${comm}#${t.name}`, ((Number(f[11]) + Number(f[12])) * 1000) / 100);
+    }
+  } catch { /* not Linux */ }
+  return out;
+}
+
 async function run(name: string, perRequest: number) {
-  const cpu0 = serverCpuMs();
+  const cpu0 = serverCpuMs(), threads0 = threadCpuMs();
   const r = await autocannon({
     url: `${url}/v1/events`, method: "POST", connections, duration,
     headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" },
@@ -103,10 +116,14 @@ async function run(name: string, perRequest: number) {
     }],
   });
   const ok = r.requests.total - r.non2xx - r.errors, cpu = serverCpuMs() - cpu0;
+  // the busiest threads: the main thread, the writer thread (batches), the checkpointer
+  const threads = [...threadCpuMs()].map(([k, ms]) => [k.split("#")[0], Math.round((ms - (threads0.get(k) ?? 0)) * 1000 / (ok * perRequest) * 10) / 10] as const)
+    .filter(([, us]) => us >= 0.5).sort((a, b) => b[1] - a[1]).slice(0, 4);
   return {
     case: name, connections, seconds: duration, requestsPerSecond: Math.round(r.requests.average), eventsPerSecond: Math.round(r.requests.average * perRequest),
     p50ms: r.latency.p50, p99ms: r.latency.p99, non2xx: r.non2xx, errors: r.errors, acknowledgedEvents: ok * perRequest,
     serverCpuUsPerEvent: Math.round((cpu * 1000) / (ok * perRequest) * 10) / 10,
+    threadsCpuUsPerEvent: Object.fromEntries(threads.map(([k, us], i) => [`${i}:${k}`, us])),
   };
 }
 
@@ -121,7 +138,7 @@ child.kill("SIGTERM");
 await child.status;
 console.log(`live server benchmark: synchronous=${sync}, writer thread ${values["writer-thread"]}, ${customers.toLocaleString("en")} customers, plan lifecycle live, ${Deno.build.os} ${navigator.hardwareConcurrency} cores`);
 for (const r of results) {
-  console.log(`${r.case.padEnd(9)} ${String(r.requestsPerSecond).padStart(7)} req/s ${String(r.eventsPerSecond).padStart(8)} events/s  p50 ${r.p50ms} ms  p99 ${r.p99ms} ms  server CPU ${r.serverCpuUsPerEvent} µs/event  (non-2xx ${r.non2xx}, errors ${r.errors}; load ${Deno.loadavg()[0].toFixed(1)})`);
+  console.log(`${r.case.padEnd(9)} ${String(r.requestsPerSecond).padStart(7)} req/s ${String(r.eventsPerSecond).padStart(8)} events/s  p50 ${r.p50ms} ms  p99 ${r.p99ms} ms  server CPU ${r.serverCpuUsPerEvent} µs/event [${Object.entries(r.threadsCpuUsPerEvent).map(([k, us]) => `${k.split(":")[1]} ${us}`).join(", ")}]  (non-2xx ${r.non2xx}, errors ${r.errors}; load ${Deno.loadavg()[0].toFixed(1)})`);
 }
 console.log(`decisions made during the run: ${stats.total.treated.sends} sends, ${stats.total.treated.suppressed} suppressed`);
 console.log(JSON.stringify(results));
