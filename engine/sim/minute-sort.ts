@@ -35,7 +35,7 @@ export function sortMinute(bucket: readonly number[], kind: Uint8Array, cust: In
 }
 
 /** A minute of 2^24 events or more (no run has one yet): a stable sort by (kind, customer) keeps the pushed order of ties. */
-function sortLarge(bucket: readonly number[], kind: Uint8Array, cust: Int32Array, out: Int32Array): void {
+export function sortLarge(bucket: readonly number[], kind: Uint8Array, cust: Int32Array, out: Int32Array): void {
   const key = (id: number) => kind[id] * CUSTOMERS + cust[id];
   out.set([...bucket].sort((x, y) => key(x) - key(y)));
 }

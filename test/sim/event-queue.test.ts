@@ -1,7 +1,7 @@
 /**
  * The simulator's event queue (engine/sim/event-queue.ts) against a plain sorted-array model: the order
  * (time, kind, customer, sequence) whether an event sits in a future day's bucket or the current day's
- * heap, events pushed while the queue is being drained, release and reuse of slots, growth past the
+ * sorted minute and its heap of late pushes, events pushed while the queue is being drained, release and reuse of slots, growth past the
  * initial pool, and events at or after `end` dropped (issue 9 #24).
  */
 import { describe, expect, it } from "vitest";
