@@ -10,15 +10,24 @@ const PLACES = 16_777_216; // 2^24: events per minute the packed key has room fo
 const SMALL = 24; // up to this many events, an insertion sort in place beats the runtime's sort call
 
 /**
- * Writes `bucket`'s ids to `out` in (kind, customer, place) order; `keys` is scratch of at least
- * `bucket.length` numbers. `out` and `keys` belong to the caller, reused from minute to minute.
+ * Writes `bucket`'s ids to `out` in (kind, customer, place) order. An event's kind and customer are
+ * `records[id * stride + kind]` and `records[id * stride + cust]` (the queue's records); `keys` is
+ * scratch of at least `bucket.length` numbers. `out` and `keys` belong to the caller, reused from minute to minute.
  */
-export function sortMinute(bucket: readonly number[], kind: Uint8Array, cust: Int32Array, keys: Float64Array, out: Int32Array): void {
+export function sortMinute(
+  bucket: readonly number[],
+  records: Int32Array,
+  stride: number,
+  kind: number,
+  cust: number,
+  keys: Float64Array,
+  out: Int32Array,
+): void {
   const n = bucket.length;
-  if (n >= PLACES) return sortLarge(bucket, kind, cust, out);
+  if (n >= PLACES) return sortLarge(bucket, records, stride, kind, cust, out);
   for (let i = 0; i < n; i++) {
-    const id = bucket[i];
-    keys[i] = (kind[id] * CUSTOMERS + cust[id]) * PLACES + i;
+    const at = bucket[i] * stride;
+    keys[i] = (records[at + kind] * CUSTOMERS + records[at + cust]) * PLACES + i;
   }
   if (n <= SMALL) {
     for (let i = 1; i < n; i++) {
@@ -35,7 +44,7 @@ export function sortMinute(bucket: readonly number[], kind: Uint8Array, cust: In
 }
 
 /** A minute of 2^24 events or more (no run has one yet): a stable sort by (kind, customer) keeps the pushed order of ties. */
-export function sortLarge(bucket: readonly number[], kind: Uint8Array, cust: Int32Array, out: Int32Array): void {
-  const key = (id: number) => kind[id] * CUSTOMERS + cust[id];
+export function sortLarge(bucket: readonly number[], records: Int32Array, stride: number, kind: number, cust: number, out: Int32Array): void {
+  const key = (id: number) => records[id * stride + kind] * CUSTOMERS + records[id * stride + cust];
   out.set([...bucket].sort((x, y) => key(x) - key(y)));
 }

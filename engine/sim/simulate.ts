@@ -128,8 +128,8 @@ export function simulate(plan: CompiledPlan, population: Population, o: Simulate
     drain(limit) {
       for (let id = q.popBefore(limit); id >= 0; id = q.popBefore(limit)) {
         events++;
-        const c = q.cust[id], time = q.time[id], kind = q.kind[id];
-        payload.a = q.a[id], payload.b = q.b[id], payload.d = q.d[id], payload.e = q.e[id];
+        const c = q.cust(id), time = q.time(id), kind = q.kind(id);
+        payload.a = q.a(id), payload.b = q.b(id), payload.d = q.d(id), payload.e = q.e(id);
         q.release(id);
         // a contact made outside the plan ranks with the customer's own life events, as the live server ranks it
         if (kind === K.K_LIFE && payload.a === EXTERNAL) core.external(c, payload.b, payload.d, time);

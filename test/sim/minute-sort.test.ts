@@ -22,23 +22,25 @@ function bucket(n: number, seed: number) {
     ids.push(id);
   }
   const model = ids.map((id, place) => ({ id, place })).sort((x, y) => kind[x.id] - kind[y.id] || cust[x.id] - cust[y.id] || x.place - y.place);
-  return { ids, kind, cust, want: model.map((x) => x.id) };
+  const records = new Int32Array(4 * n); // the queue's records, reduced to (kind, customer)
+  for (let id = 0; id < 2 * n; id++) records[2 * id] = kind[id], records[2 * id + 1] = cust[id];
+  return { ids, records, want: model.map((x) => x.id) };
 }
 
 describe("sortMinute", () => {
   for (const n of [1, 2, 24, 25, 3000]) {
     it(`orders a minute of ${n} events by kind, then customer, then place (ties kept in push order)`, () => {
-      const { ids, kind, cust, want } = bucket(n, n);
+      const { ids, records, want } = bucket(n, n);
       const out = new Int32Array(ids.length), keys = new Float64Array(ids.length);
-      sortMinute(ids, kind, cust, keys, out);
+      sortMinute(ids, records, 2, 0, 1, keys, out);
       expect(Array.from(out)).toEqual(want);
     });
   }
 
   it("the comparator sort for minutes past 2^24 events gives the same order", () => {
-    const { ids, kind, cust, want } = bucket(3000, 5);
+    const { ids, records, want } = bucket(3000, 5);
     const out = new Int32Array(ids.length);
-    sortLarge(ids, kind, cust, out);
+    sortLarge(ids, records, 2, 0, 1, out);
     expect(Array.from(out)).toEqual(want);
   });
 
@@ -56,7 +58,7 @@ describe("sortMinute", () => {
     };
     for (let i = 0; i < 5000; i++) push();
     for (let id = q.popBefore(t + 1); id >= 0; id = q.popBefore(t + 1)) {
-      expect(q.a[id]).toBe(queued.shift()!.seq);
+      expect(q.a(id)).toBe(queued.shift()!.seq);
       q.release(id);
       if (++popped % 16 === 0 && late < 300) push(), late++; // into the minute being drained: some sort before what is left
     }
