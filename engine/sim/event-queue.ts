@@ -1,10 +1,10 @@
 /**
- * The simulator's event queue: events live in a struct-of-arrays pool. Future days are buckets, the
+ * The simulator's event queue: events live in a pool of records (below). Future days are buckets, the
  * current day's later minutes are buckets too, and the current minute is its bucket sorted once when
  * the minute starts (engine/sim/minute-sort.ts), read in order, plus a small heap for the events pushed
  * into the current minute while it is drained (a calendar queue). Order is total and explicit:
  * (time, kind, customer, sequence) — kind ranks are engine/sim/kinds.ts, the sequence is the order of
- * pushes — so the order of events inside a bucket never matters beyond standing for their sequence.
+ * pushes, which a bucket keeps: an event's place in its minute's bucket stands for its sequence.
  *
  * An event is one 32-byte record (`SLOT` integers: time, kind, customer, a, d, e; then b, a float64, in
  * the last 8 bytes): popping an event pushed hours or days earlier reads one cache line, not one per
@@ -13,8 +13,9 @@
  * Nothing is allocated per event at steady state: a day's bucket is an Int32Array of ids, reused for a
  * later day once spread (growing plain arrays made garbage, a share of the collector's time); the
  * minute buckets are 1,440 arrays kept from day to day; free slots are a list threaded through the pool
- * (a free record's time field holds the next free slot). Buckets are arrays rather than linked lists so that a day or a minute is read in sequence:
- * chasing links from slot to slot made every read wait for the one before (slower at a million customers).
+ * (a free record's time field holds the next free slot: a stack of ids apart was tried, and was slower).
+ * Buckets are arrays rather than linked lists so that a day or a minute is read in sequence: chasing
+ * links from slot to slot made every read wait for the one before (slower at a million customers).
  */
 import { DAY } from "../core/time.ts";
 import { sortMinute } from "./minute-sort.ts";
@@ -52,7 +53,7 @@ export class EventQueue {
 
   /**
    * `capacity`: the slots to allocate up front, e.g. a few per customer (engine/sim/simulate.ts); the
-   * pool grows past it when needed, but each growth copies every array.
+   * pool grows past it when needed, but each growth copies it.
    */
   constructor(readonly start: number, readonly end: number, capacity = 1 << 16) {
     this.day = this.firstDay = Math.floor(start / DAY);
