@@ -167,8 +167,8 @@ export function backtest(loaded: LoadedPlan, h: History, o: BacktestOptions): Ba
     campaignDay: (today, now) => core.campaignDay(today, now),
     drain(limit) {
       for (let id = q.popBefore(limit); id >= 0; id = q.popBefore(limit)) {
-        const c = q.cust[id], time = q.time[id], kind = q.kind[id];
-        payload.a = q.a[id], payload.b = q.b[id], payload.d = q.d[id], payload.e = q.e[id];
+        const c = q.cust(id), time = q.time(id), kind = q.kind(id);
+        payload.a = q.a(id), payload.b = q.b(id), payload.d = q.d(id), payload.e = q.e(id);
         q.release(id);
         if (kind === K.K_SIGNUP) {
           signups++;

@@ -1,60 +1,102 @@
 /**
- * The simulator's event queue: events live in a struct-of-arrays pool. Future days are buckets, the
- * current day's later minutes are buckets too, and the current minute is a small binary heap (tens of
- * events, not the day's tens of thousands: a calendar queue). Order is total and explicit:
- * (time, kind, customer, sequence) — kind ranks are engine/sim/kinds.ts, the sequence is global — so
- * the order of events inside a bucket never matters.
+ * The simulator's event queue: events live in a pool of records (below). Future days are buckets, the
+ * current day's later minutes are buckets too, and the current minute is its bucket sorted once when
+ * the minute starts (engine/sim/minute-sort.ts), read in order, plus a small heap for the events pushed
+ * into the current minute while it is drained (a calendar queue). Order is total and explicit:
+ * (time, kind, customer, sequence) — kind ranks are engine/sim/kinds.ts, the sequence is the order of
+ * pushes, which a bucket keeps: an event's place in its minute's bucket stands for its sequence.
+ *
+ * An event is one 32-byte record (`SLOT` integers: time, kind, customer, a, d, e; then b, a float64, in
+ * the last 8 bytes): popping an event pushed hours or days earlier reads one cache line, not one per
+ * field, which matters at a million customers, where the pool is far beyond the CPU caches.
  *
  * Nothing is allocated per event at steady state: a day's bucket is an Int32Array of ids, reused for a
  * later day once spread (growing plain arrays made garbage, a share of the collector's time); the
  * minute buckets are 1,440 arrays kept from day to day; free slots are a list threaded through the pool
- * (`next`). Buckets are arrays rather than linked lists so that a day or a minute is read in sequence:
- * chasing links from slot to slot made every read wait for the one before (slower at a million customers).
+ * (a free record's time field holds the next free slot: a stack of ids apart was tried, and was slower).
+ * Buckets are arrays rather than linked lists so that a day or a minute is read in sequence: chasing
+ * links from slot to slot made every read wait for the one before (slower at a million customers).
  */
 import { DAY } from "../core/time.ts";
+import { sortMinute } from "./minute-sort.ts";
 
 const NONE = -1;
+// a record's fields, as Int32Array offsets; b is the Float64Array element 3 of the record (bytes 24–31)
+const SLOT = 8, TIME = 0, KIND = 1, CUST = 2, A = 3, D = 4, E = 5, B = 3;
 
 export class EventQueue {
-  private cap = 1 << 16;
-  time = new Int32Array(this.cap);
-  kind = new Uint8Array(this.cap);
-  cust = new Int32Array(this.cap);
-  a = new Int32Array(this.cap); // kind-specific integer (send, journey, days...)
-  b = new Float64Array(this.cap); // kind-specific number (value, priority...)
-  d = new Int32Array(this.cap); // kind-specific integer (generation, deadline...)
-  e = new Int32Array(this.cap); // kind-specific integer (journey instance of a held message)
-  private seq = new Float64Array(this.cap);
-  // (time − start, kind, customer) packed into one exact integer: most comparisons read one number
-  private order = new Float64Array(this.cap);
-  private next = new Int32Array(this.cap); // a free slot's link to the next free slot
+  private cap: number;
+  private ints: Int32Array; // the records, SLOT integers each
+  private nums: Float64Array; // the same memory, for b
   private freeHead = NONE;
   private used = 0;
-  private nextSeq = 0;
   private readonly firstDay: number;
   private readonly dayIds: (Int32Array | undefined)[]; // per day from the first: its bucket's ids
   private readonly dayCount: Int32Array; // how many ids each day's bucket holds
   private readonly spare: Int32Array[] = []; // spread day buckets, for reuse
   private readonly minutes: number[][] = Array.from({ length: DAY }, () => []); // the current day's later minutes
-  private minute = -1; // the current minute of the current day (its events are in the heap)
+  private minute = -1; // the current minute of the current day (its bucket is in `sorted`)
+  private sorted = new Int32Array(1024); // the current minute's ids in order, read from `at` to `count`
+  private keys = new Float64Array(1024); // sortMinute's scratch
+  private at = 0;
+  private count = 0;
+  // Events pushed into the current minute (or, never in a simulation, the past) after it was sorted: a
+  // heap of ids with their packed (time − start, kind, customer) keys and their sequence numbers. They
+  // were all pushed after every event of `sorted`, so on equal keys `sorted` goes first.
   private heap: number[] = [];
+  private heapKey: number[] = [];
+  private heapSeq: number[] = [];
+  private nextSeq = 0;
   private day: number;
   size = 0;
   pushed = 0;
 
-  constructor(readonly start: number, readonly end: number) {
+  /**
+   * `capacity`: the slots to allocate up front, e.g. a few per customer (engine/sim/simulate.ts); the
+   * pool grows past it when needed, but each growth copies it.
+   */
+  constructor(readonly start: number, readonly end: number, capacity = 1 << 16) {
     this.day = this.firstDay = Math.floor(start / DAY);
     this.dayCount = new Int32Array(Math.max(0, Math.floor((end - 1) / DAY) - this.firstDay) + 1);
     this.dayIds = Array.from(this.dayCount, () => undefined);
+    this.cap = Math.max(1024, Math.ceil(capacity));
+    this.ints = new Int32Array(this.cap * SLOT);
+    this.nums = new Float64Array(this.ints.buffer);
+  }
+
+  // an event's fields, by id (valid from push until release)
+  time(id: number): number {
+    return this.ints[id * SLOT + TIME];
+  }
+  kind(id: number): number {
+    return this.ints[id * SLOT + KIND];
+  }
+  cust(id: number): number {
+    return this.ints[id * SLOT + CUST];
+  }
+  /** Kind-specific integer (send, journey, days...). */
+  a(id: number): number {
+    return this.ints[id * SLOT + A];
+  }
+  /** Kind-specific number (value, priority...). */
+  b(id: number): number {
+    return this.nums[id * (SLOT / 2) + B];
+  }
+  /** Kind-specific integer (generation, deadline...). */
+  d(id: number): number {
+    return this.ints[id * SLOT + D];
+  }
+  /** Kind-specific integer (journey instance of a held message). */
+  e(id: number): number {
+    return this.ints[id * SLOT + E];
   }
 
   /** Queues an event; events at or after `end` are dropped (returns -1). */
   push(time: number, kind: number, cust: number, a = 0, b = 0, d = 0, e = 0): number {
     if (time >= this.end) return -1;
-    const id = this.alloc();
-    this.time[id] = time, this.kind[id] = kind, this.cust[id] = cust;
-    this.a[id] = a, this.b[id] = b, this.d[id] = d, this.e[id] = e, this.seq[id] = this.nextSeq++;
-    this.order[id] = ((time - this.start) * 16 + kind) * 33554432 + cust; // < 2^53 for runs up to 10 years and 2^25 customers
+    const id = this.alloc(), ints = this.ints, at = id * SLOT;
+    ints[at + TIME] = time, ints[at + KIND] = kind, ints[at + CUST] = cust;
+    ints[at + A] = a, ints[at + D] = d, ints[at + E] = e, this.nums[id * (SLOT / 2) + B] = b;
     this.size++, this.pushed++;
     const day = Math.floor(time / DAY);
     if (day > this.day) {
@@ -77,15 +119,19 @@ export class EventQueue {
   /** The next event's id in order if it is before `limit`, else -1. Call `release(id)` when done with it. */
   popBefore(limit: number): number {
     for (;;) {
-      const h = this.heap;
-      if (h.length) {
-        const top = h[0];
-        if (this.time[top] >= limit) return -1;
-        const last = h.pop()!;
-        if (h.length) {
-          h[0] = last;
-          this.down(0);
+      const late = this.heap.length > 0;
+      if (this.at < this.count) {
+        const id = this.sorted[this.at];
+        if (!late || this.heapKey[0] >= this.packed(id)) {
+          if (this.ints[id * SLOT + TIME] >= limit) return -1;
+          this.at++, this.size--;
+          return id;
         }
+      }
+      if (late) {
+        const top = this.heap[0];
+        if (this.ints[top * SLOT + TIME] >= limit) return -1;
+        this.heapPop();
         this.size--;
         return top;
       }
@@ -97,10 +143,8 @@ export class EventQueue {
       if (m < DAY) {
         if (dayStart + m >= limit) return -1;
         this.minute = m;
-        const bucket = minutes[m];
-        minutes[m] = h; // the empty heap array is reused as that minute's bucket
-        this.heap = bucket;
-        for (let i = (bucket.length >> 1) - 1; i >= 0; i--) this.down(i);
+        this.sortBucket(minutes[m]);
+        minutes[m].length = 0;
         continue;
       }
       if (dayStart + DAY >= limit) {
@@ -111,9 +155,9 @@ export class EventQueue {
       const k = this.day - this.firstDay, ids = this.dayIds[k];
       if (ids) {
         // spread the day's bucket over its minutes
-        const start = this.day * DAY, time = this.time, n = this.dayCount[k];
+        const start = this.day * DAY, ints = this.ints, n = this.dayCount[k];
         for (let i = 0; i < n; i++) {
-          const id = ids[i], m = time[id] - start;
+          const id = ids[i], m = ints[id * SLOT + TIME] - start;
           minutes[m].push(id);
         }
         this.dayIds[k] = undefined, this.dayCount[k] = 0;
@@ -123,13 +167,30 @@ export class EventQueue {
   }
 
   release(id: number): void {
-    this.next[id] = this.freeHead, this.freeHead = id;
+    this.ints[id * SLOT + TIME] = this.freeHead, this.freeHead = id;
+  }
+
+  /** Orders a minute's bucket into `sorted` (engine/sim/minute-sort.ts), the scratch grown to fit. */
+  private sortBucket(bucket: number[]): void {
+    const n = bucket.length;
+    if (n > this.sorted.length) {
+      const size = Math.max(n, 2 * this.sorted.length);
+      this.sorted = new Int32Array(size), this.keys = new Float64Array(size);
+    }
+    sortMinute(bucket, this.ints, SLOT, KIND, CUST, this.keys, this.sorted);
+    this.at = 0, this.count = n;
+  }
+
+  /** (time − start, kind, customer) packed into one exact integer (< 2^53 for runs up to 10 years and 2^25 customers). */
+  private packed(id: number): number {
+    const at = id * SLOT;
+    return ((this.ints[at + TIME] - this.start) * 16 + this.ints[at + KIND]) * 33554432 + this.ints[at + CUST];
   }
 
   private alloc(): number {
     const id = this.freeHead;
     if (id !== NONE) {
-      this.freeHead = this.next[id];
+      this.freeHead = this.ints[id * SLOT + TIME];
       return id;
     }
     if (this.used === this.cap) this.grow();
@@ -138,56 +199,43 @@ export class EventQueue {
 
   private grow(): void {
     const cap = Math.ceil(this.cap * 1.5); // not 2: the pool is a large share of a run's memory, and a last doubling could leave half of it unused
-    const g = <T extends Int32Array | Uint8Array | Float64Array>(x: T, make: new (n: number) => T): T => {
-      const y = new make(cap);
-      y.set(x);
-      return y;
-    };
-    this.time = g(this.time, Int32Array), this.kind = g(this.kind, Uint8Array), this.cust = g(this.cust, Int32Array);
-    this.a = g(this.a, Int32Array), this.b = g(this.b, Float64Array), this.d = g(this.d, Int32Array);
-    this.e = g(this.e, Int32Array);
-    this.seq = g(this.seq, Float64Array);
-    this.order = g(this.order, Float64Array);
-    this.next = g(this.next, Int32Array);
-    this.cap = cap;
+    const ints = new Int32Array(cap * SLOT);
+    ints.set(this.ints);
+    this.ints = ints, this.nums = new Float64Array(ints.buffer), this.cap = cap;
   }
 
+  // --- the heap of late pushes: ordered by (packed key, sequence); the keys are unique ------------
   private heapPush(id: number): void {
-    const h = this.heap, order = this.order, seq = this.seq, o = order[id], s = seq[id];
-    let i = h.push(id) - 1;
+    const h = this.heap, hk = this.heapKey, hs = this.heapSeq, k = this.packed(id), s = this.nextSeq++;
+    let i = h.length;
+    h.push(id), hk.push(k), hs.push(s);
     while (i > 0) {
-      const p = (i - 1) >> 1, hp = h[p];
-      if (!before(o, s, order[hp], seq[hp])) break;
-      h[i] = hp;
+      const p = (i - 1) >> 1;
+      if (!before(k, s, hk[p], hs[p])) break;
+      h[i] = h[p], hk[i] = hk[p], hs[i] = hs[p];
       i = p;
     }
-    h[i] = id;
+    h[i] = id, hk[i] = k, hs[i] = s;
   }
 
-  /**
-   * Sifts h[i] down. The sifted event's key is read once and the arrays are held in locals: this runs for
-   * every event popped. The keys are unique (the sequence breaks every tie), so the order is total.
-   */
-  private down(i: number): void {
-    const h = this.heap, n = h.length, x = h[i], order = this.order, seq = this.seq, ox = order[x], sx = seq[x];
+  private heapPop(): void {
+    const h = this.heap, hk = this.heapKey, hs = this.heapSeq;
+    const x = h.pop()!, kx = hk.pop()!, sx = hs.pop()!, n = h.length;
+    if (n === 0) return;
+    let i = 0;
     for (;;) {
       const l = 2 * i + 1;
       if (l >= n) break;
-      let at = l, m = h[l], om = order[m];
-      const r = l + 1;
-      if (r < n) {
-        const hr = h[r], or = order[hr];
-        if (before(or, seq[hr], om, seq[m])) at = r, m = hr, om = or;
-      }
-      if (!before(om, seq[m], ox, sx)) break;
-      h[i] = m;
+      const r = l + 1, at = r < n && before(hk[r], hs[r], hk[l], hs[l]) ? r : l;
+      if (!before(hk[at], hs[at], kx, sx)) break;
+      h[i] = h[at], hk[i] = hk[at], hs[i] = hs[at];
       i = at;
     }
-    h[i] = x;
+    h[i] = x, hk[i] = kx, hs[i] = sx;
   }
 }
 
-/** The queue's order: the packed (time, kind, customer) key, then the sequence number. */
+/** The heap's order: the packed (time, kind, customer) key, then the sequence number. */
 function before(order: number, seq: number, otherOrder: number, otherSeq: number): boolean {
   return order !== otherOrder ? order < otherOrder : seq < otherSeq;
 }

@@ -38,6 +38,9 @@ export interface SimulationRun {
   shardMemory?: number[];
 }
 
+/** Event slots allocated up front per customer (the pool still grows if a plan needs more). */
+const SLOTS_PER_CUSTOMER = 2.5;
+
 /** K_LIFE's `a` for a contact made outside the plan (b: channel, d: category); life events carry an event type ≥ 0. */
 const EXTERNAL = -1;
 
@@ -67,7 +70,9 @@ export function simulate(plan: CompiledPlan, population: Population, o: Simulate
   const t0 = performance.now();
   const { table } = population;
   const w = o.world, n = population.size, end = o.start + o.days * DAY;
-  const q = new EventQueue(o.start, end);
+  // a run holds about 2.2 events per customer at its peak (lifecycle, capped, batch-and-blast and
+  // custom-channels plans): the pool is sized for that up front instead of growing (each growth copies it)
+  const q = new EventQueue(o.start, end, SLOTS_PER_CUSTOMER * n);
   const rnd = new Streams(o.seed, n);
   const metrics = new Metrics(n, o.days, plan.names.programs, plan.names.channels);
   const rec = o.recorder;
@@ -123,8 +128,8 @@ export function simulate(plan: CompiledPlan, population: Population, o: Simulate
     drain(limit) {
       for (let id = q.popBefore(limit); id >= 0; id = q.popBefore(limit)) {
         events++;
-        const c = q.cust[id], time = q.time[id], kind = q.kind[id];
-        payload.a = q.a[id], payload.b = q.b[id], payload.d = q.d[id], payload.e = q.e[id];
+        const c = q.cust(id), time = q.time(id), kind = q.kind(id);
+        payload.a = q.a(id), payload.b = q.b(id), payload.d = q.d(id), payload.e = q.e(id);
         q.release(id);
         // a contact made outside the plan ranks with the customer's own life events, as the live server ranks it
         if (kind === K.K_LIFE && payload.a === EXTERNAL) core.external(c, payload.b, payload.d, time);

@@ -12,7 +12,7 @@ const START = 29_000_000; // minutes, a day boundary is not needed
 function drain(q: EventQueue): string[] {
   const out: string[] = [];
   for (let id = q.popBefore(Infinity); id >= 0; id = q.popBefore(Infinity)) {
-    out.push(`${q.time[id] - START}:${q.kind[id]}:${q.cust[id]}:${q.a[id]}`);
+    out.push(`${q.time(id) - START}:${q.kind(id)}:${q.cust(id)}:${q.a(id)}`);
     q.release(id);
   }
   return out;

@@ -1,7 +1,7 @@
 /**
  * The simulator's event queue (engine/sim/event-queue.ts) against a plain sorted-array model: the order
  * (time, kind, customer, sequence) whether an event sits in a future day's bucket or the current day's
- * heap, events pushed while the queue is being drained, release and reuse of slots, growth past the
+ * sorted minute and its heap of late pushes, events pushed while the queue is being drained, release and reuse of slots, growth past the
  * initial pool, and events at or after `end` dropped (issue 9 #24).
  */
 import { describe, expect, it } from "vitest";
@@ -34,9 +34,9 @@ describe("EventQueue", () => {
       for (let id = q.popBefore(limit); id >= 0; id = q.popBefore(limit)) {
         model.sort(key);
         const want = model.shift()!;
-        expect({ time: q.time[id], kind: q.kind[id], cust: q.cust[id], a: q.a[id] }).toEqual({ time: want.time, kind: want.kind, cust: want.cust, a: want.a });
+        expect({ time: q.time(id), kind: q.kind(id), cust: q.cust(id), a: q.a(id) }).toEqual({ time: want.time, kind: want.kind, cust: want.cust, a: want.a });
         expect(want.time).toBeLessThan(limit);
-        const now = q.time[id];
+        const now = q.time(id);
         q.release(id);
         popped++;
         // reactions: at the same minute (into the heap), later today, or some days ahead (a bucket)
@@ -60,8 +60,8 @@ describe("EventQueue", () => {
     const order: number[] = [];
     const limit = START + 3 * DAY;
     for (let id = q.popBefore(limit); id >= 0; id = q.popBefore(limit)) {
-      order.push(q.a[id]);
-      if (q.a[id] === 4) q.push(t, 0, 50, 6); // same minute, kind 0: before the remaining kind-4 and kind-15 events
+      order.push(q.a(id));
+      if (q.a(id) === 4) q.push(t, 0, 50, 6); // same minute, kind 0: before the remaining kind-4 and kind-15 events
       q.release(id);
     }
     expect(order).toEqual([5, 4, 6, 3, 1, 2]);
@@ -74,10 +74,10 @@ describe("EventQueue", () => {
     expect(q.popBefore(START + DAY + 10)).toBe(-1);
     expect(q.size).toBe(2);
     const id = q.popBefore(START + DAY + 11);
-    expect(q.a[id]).toBe(1);
+    expect(q.a(id)).toBe(1);
     q.release(id);
     expect(q.popBefore(START + DAY + 11)).toBe(-1);
-    expect(q.a[q.popBefore(Infinity)]).toBe(2);
+    expect(q.a(q.popBefore(Infinity))).toBe(2);
     expect(q.size).toBe(0);
     expect(q.popBefore(Infinity)).toBe(-1);
   });
@@ -102,22 +102,22 @@ describe("EventQueue", () => {
     // not released yet: a new event gets a fresh slot and a's fields stay readable
     const c = q.push(START + 7, 1, 1, 99);
     expect(c).not.toBe(a);
-    expect([q.time[a], q.kind[a], q.cust[a], q.a[a], q.b[a], q.d[a], q.e[a]]).toEqual([START + 5, 3, 7, 11, 2.5, 13, 17]);
+    expect([q.time(a), q.kind(a), q.cust(a), q.a(a), q.b(a), q.d(a), q.e(a)]).toEqual([START + 5, 3, 7, 11, 2.5, 13, 17]);
     q.release(a);
     const d = q.push(START + 8, 2, 2, 100, 0.5, 1, 2);
     expect(d).toBe(a); // the released slot, with the new event's fields
-    expect([q.time[d], q.kind[d], q.cust[d], q.a[d], q.b[d], q.d[d], q.e[d]]).toEqual([START + 8, 2, 2, 100, 0.5, 1, 2]);
+    expect([q.time(d), q.kind(d), q.cust(d), q.a(d), q.b(d), q.d(d), q.e(d)]).toEqual([START + 8, 2, 2, 100, 0.5, 1, 2]);
     // past the initial 65,536 slots: the arrays grow and keep what they held
     const n = 70_000;
     for (let i = 0; i < n; i++) q.push(START + DAY + (i % 5000), i % 16, i % 1000, i, i / 2, -i - 1, i * 3);
     const seen = new Set<number>();
     let last = -Infinity;
     for (let id = q.popBefore(Infinity); id >= 0; id = q.popBefore(Infinity)) {
-      if (q.time[id] >= START + DAY) {
-        const i = q.a[id];
-        expect([q.kind[id], q.cust[id], q.b[id], q.d[id], q.e[id]]).toEqual([i % 16, i % 1000, i / 2, -i - 1, i * 3]);
-        expect(q.time[id]).toBeGreaterThanOrEqual(last);
-        last = q.time[id];
+      if (q.time(id) >= START + DAY) {
+        const i = q.a(id);
+        expect([q.kind(id), q.cust(id), q.b(id), q.d(id), q.e(id)]).toEqual([i % 16, i % 1000, i / 2, -i - 1, i * 3]);
+        expect(q.time(id)).toBeGreaterThanOrEqual(last);
+        last = q.time(id);
         seen.add(i);
       }
       q.release(id);
@@ -144,8 +144,8 @@ describe("EventQueue", () => {
       for (let id = q.popBefore(to); id >= 0; id = q.popBefore(to)) {
         model.sort(key);
         const want = model.shift()!;
-        expect([q.time[id], q.kind[id], q.cust[id], q.a[id]]).toEqual([want.time, want.kind, want.cust, want.a]);
-        const now = q.time[id];
+        expect([q.time(id), q.kind(id), q.cust(id), q.a(id)]).toEqual([want.time, want.kind, want.cust, want.a]);
+        const now = q.time(id);
         popped++;
         held.push(id);
         // release a random earlier slot, not always the one just popped
