@@ -14,7 +14,7 @@
  * `--cpu-prof DIR` runs the server under V8's sampling profiler and leaves its .cpuprofile in DIR when
  * it stops (sum self time per function to see where an event's time goes).
  */
-import { parseArgs } from "node:util";
+import { benchArgs } from "./bench-args.ts";
 import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
@@ -23,20 +23,24 @@ import { createKey } from "../engine/live/keys.ts";
 import { SqliteStore } from "../engine/live/sqlite-store.ts";
 import { hash4 } from "../engine/core/hash.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    duration: { type: "string", default: "30" },
-    connections: { type: "string", default: "32" },
-    synchronous: { type: "string", default: "NORMAL" },
-    "writer-thread": { type: "string", default: "on" },
-    customers: { type: "string", default: "10000" },
-    cases: { type: "string", default: "single,batch100" },
-    "cpu-prof": { type: "string" },
-  },
-});
+const USAGE = "deno run -A bench/live-bench.ts [--duration 30] [--connections 32] [--synchronous NORMAL|FULL] [--writer-thread on|off]\n" +
+  "       [--customers 10000] [--cases single,batch100] [--cpu-prof DIR]";
+const values = benchArgs(USAGE, {
+  duration: { type: "string", default: "30" },
+  connections: { type: "string", default: "32" },
+  synchronous: { type: "string", default: "NORMAL" },
+  "writer-thread": { type: "string", default: "on" },
+  customers: { type: "string", default: "10000" },
+  cases: { type: "string", default: "single,batch100" },
+  "cpu-prof": { type: "string" },
+}, ["duration", "connections", "customers"]);
 const duration = Number(values.duration), connections = Number(values.connections), customers = Number(values.customers);
-const sync = values.synchronous!.toUpperCase();
+const sync = values.synchronous.toUpperCase();
+const refuse = (msg: string) => (console.error(`${msg}\nusage: ${USAGE}`), Deno.exit(2));
+if (sync !== "NORMAL" && sync !== "FULL") refuse(`--synchronous: expected NORMAL or FULL, got '${values.synchronous}'`);
+const CASES: Record<string, number> = { single: 1, batch100: 100 };
+for (const name of values.cases.split(",")) if (!(name in CASES)) refuse(`--cases: unknown case '${name}'; expected ${Object.keys(CASES).join(", ")}`);
+if (!["on", "off"].includes(values["writer-thread"])) refuse(`--writer-thread: expected on or off, got '${values["writer-thread"]}'`);
 
 const db = join(mkdtempSync(join(tmpdir(), "cadence-live-bench-")), "cadence.sqlite");
 const boot = new SqliteStore(db);
@@ -45,12 +49,16 @@ const admin = createKey(boot, "admin", "bench", 0).key, approver = createKey(boo
 boot.close();
 
 const child = new Deno.Command("./node_modules/.bin/deno", {
-  args: ["run", "-A", ...(values["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", values["cpu-prof"]] : []), "engine/cli/main.ts", "serve", "--db", db, "--port", "0", "--synchronous", sync, "--writer-thread", values["writer-thread"]!],
+  args: ["run", "-A", ...(values["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", values["cpu-prof"]] : []), "engine/cli/main.ts", "serve", "--db", db, "--port", "0", "--synchronous", sync, "--writer-thread", values["writer-thread"]],
   stdout: "piped", stderr: "inherit",
 }).spawn();
 const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
 let line = "";
-while (!/listening on (\S+)/.test(line)) line += (await reader.read()).value ?? "";
+while (!/listening on (\S+)/.test(line)) {
+  const { value, done } = await reader.read();
+  if (done) throw new Error("the server stopped before listening (its error is above)");
+  line += value;
+}
 const url = /listening on (\S+)/.exec(line)![1];
 (async () => { while (!(await reader.read()).done); })();
 
@@ -127,12 +135,8 @@ async function run(name: string, perRequest: number) {
   };
 }
 
-const CASES: Record<string, number> = { single: 1, batch100: 100 };
 const results = [];
-for (const name of values.cases!.split(",")) {
-  if (!(name in CASES)) throw new Error(`--cases: unknown case '${name}'; expected ${Object.keys(CASES).join(", ")}`);
-  results.push(await run(name, CASES[name]));
-}
+for (const name of values.cases.split(",")) results.push(await run(name, CASES[name]));
 const stats = await api("GET", "/v1/metrics/live");
 child.kill("SIGTERM");
 await child.status;

@@ -22,4 +22,21 @@ describe("benchmark command lines", () => {
       expect(typo.err + count.err).not.toMatch(/ at |Error/);
     }, 60_000);
   }
+
+  it("live-bench.ts: refuses a bad count, a mistyped option, an unknown case or setting before starting a server", async () => {
+    const help = await bench("live-bench.ts", "--help");
+    expect(help).toMatchObject({ code: 0, err: "" });
+    expect(help.out).toMatch(/^usage: .*--writer-thread on\|off/);
+    for (const [args, message] of [
+      [["--durtion", "3"], /^unknown option '--durtion'; did you mean '--duration'\?\nusage: /],
+      [["--duration", "0"], /^--duration: expected a whole number ≥ 1, got '0'\nusage: /],
+      [["--cases", "batch1000"], /^--cases: unknown case 'batch1000'; expected single, batch100\nusage: /],
+      [["--writer-thread", "maybe"], /^--writer-thread: expected on or off, got 'maybe'\nusage: /],
+    ] as const) {
+      const r = await bench("live-bench.ts", ...args);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(message);
+      expect(r.err).not.toMatch(/ at |Error/);
+    }
+  }, 60_000);
 });
