@@ -12,47 +12,14 @@ import { planWorld } from "../../engine/plan/world-section.ts";
 import { setPath } from "../../engine/sweep/set-path.ts";
 import { runPlan, summarise } from "../../engine/sim/run.ts";
 import { tuner } from "../../engine/sim/tuner.ts";
+import { COUPLED_CAPPED_PLAN } from "./coupled-plan.ts";
 
 const capped = loadPlan("scenarios/lifecycle-capped.yaml");
 
 // every coupling between customers in play (as test/parallel/sharding.test.ts): a targeted campaign ranked
 // over the whole population among the top RFM cells, a sender reputation moved by complaints, discounts;
 // and a weekly cap to tune
-const COUPLED = `
-name: coupled-capped
-timezone: "+01:00"
-margin: 0.4
-channels:
-  email: { cost: 0.002 }
-  sms: { cost: 0.05, window: "09:00-20:00" }
-world:
-  channels: { email: { complain: 0.004 } }
-  reputation: { goodBelow: 0.0005, worstAt: 0.002, worstInbox: 0.3 }
-pressure:
-  rules:
-    - name: weekly
-      cap: 3
-      window: 7d
-programs:
-  - id: blast
-    type: campaign
-    schedule: { weekly: [mon, wed, sat], at: "10:00" }
-    audience: consent.email
-    send: { channel: email, message: daily, category: promotional }
-  - id: best-rfm
-    type: campaign
-    priority: 50
-    schedule: { weekly: [tue, fri], at: "08:00" }
-    audience: consent.email && rfm >= 300
-    targeted: { share: 0.15, score: score }
-    send: { channel: email, message: offer, category: promotional, offer: { discount: 0.1 } }
-  - id: cart
-    type: journey
-    trigger: { event: cart_abandoned }
-    steps:
-      - wait: 2h
-      - send: { channel: sms, message: cart-sms, category: promotional }
-`;
+const COUPLED = COUPLED_CAPPED_PLAN;
 const coupled = parsePlan(COUPLED, "coupled-capped.yaml");
 
 const variant = (p: LoadedPlan, path: string, v: unknown) => parsePlan(JSON.stringify(setPath(p.source, path, v)), p.file);

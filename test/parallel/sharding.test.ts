@@ -19,39 +19,11 @@ import { syntheticPopulation } from "../../engine/sim/population.ts";
 import { messagesTable } from "../../engine/sim/tables.ts";
 import * as aq from "arquero";
 import { worldCounters } from "../../engine/sim/world-metrics.ts";
+import { COUPLED_PLAN } from "./coupled-plan.ts";
 
 // a targeted promotion twice a week to the best 15 % by score among the top RFM cells, a blast three days a week, and
 // a world whose complaints cross the reputation's thresholds within days
-const COUPLED = `
-name: coupled
-timezone: "+01:00"
-margin: 0.4
-channels:
-  email: { cost: 0.002 }
-  sms: { cost: 0.05, window: "09:00-20:00" }
-world:
-  channels: { email: { complain: 0.004 } }
-  reputation: { goodBelow: 0.0005, worstAt: 0.002, worstInbox: 0.3 }
-programs:
-  - id: blast
-    type: campaign
-    schedule: { weekly: [mon, wed, sat], at: "10:00" }
-    audience: consent.email
-    send: { channel: email, message: daily, category: promotional }
-  - id: best-rfm
-    type: campaign
-    priority: 50
-    schedule: { weekly: [tue, fri], at: "08:00" }
-    audience: consent.email && rfm >= 300
-    targeted: { share: 0.15, score: score }
-    send: { channel: email, message: offer, category: promotional, offer: { discount: 0.1 } }
-  - id: cart
-    type: journey
-    trigger: { event: cart_abandoned }
-    steps:
-      - wait: 2h
-      - send: { channel: sms, message: cart-sms, category: promotional }
-`;
+const COUPLED = COUPLED_PLAN;
 
 const coupled = parsePlan(COUPLED, "coupled.yaml");
 const lifecycle = loadPlan("scenarios/lifecycle.yaml");
