@@ -26,8 +26,10 @@ export function sortMinute(
   const n = bucket.length;
   if (n >= PLACES) return sortLarge(bucket, records, stride, kind, cust, out);
   for (let i = 0; i < n; i++) {
-    const at = bucket[i] * stride;
-    keys[i] = (records[at + kind] * CUSTOMERS + records[at + cust]) * PLACES + i;
+    const at = bucket[i] * stride, c = records[at + cust];
+    // a population past the key's room (2^25 customers) takes the comparator sort
+    if (c >= CUSTOMERS) return sortLarge(bucket, records, stride, kind, cust, out);
+    keys[i] = (records[at + kind] * CUSTOMERS + c) * PLACES + i;
   }
   if (n <= SMALL) {
     for (let i = 1; i < n; i++) {
@@ -43,8 +45,8 @@ export function sortMinute(
   }
 }
 
-/** A minute of 2^24 events or more (no run has one yet): a stable sort by (kind, customer) keeps the pushed order of ties. */
+/** A minute of 2^24 events or more, or of customers past 2^25 (no run has either yet): a stable sort by (kind, customer) keeps the pushed order of ties. */
 export function sortLarge(bucket: readonly number[], records: Int32Array, stride: number, kind: number, cust: number, out: Int32Array): void {
-  const key = (id: number) => records[id * stride + kind] * CUSTOMERS + records[id * stride + cust];
-  out.set([...bucket].sort((x, y) => key(x) - key(y)));
+  const field = (id: number, f: number) => records[id * stride + f];
+  out.set([...bucket].sort((x, y) => field(x, kind) - field(y, kind) || field(x, cust) - field(y, cust)));
 }

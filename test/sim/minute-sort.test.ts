@@ -37,6 +37,18 @@ describe("sortMinute", () => {
     });
   }
 
+  it("a minute with a customer past the packed key's room (2^25) is still in order", () => {
+    const { ids, records, want } = bucket(300, 7);
+    // one customer beyond 33,554,431 would overflow into the kind's bits of the packed key
+    records[2 * ids[0] + 1] = 40_000_000;
+    const model = ids.map((id, place) => ({ id, place, k: records[2 * id], c: records[2 * id + 1] }))
+      .sort((x, y) => x.k - y.k || x.c - y.c || x.place - y.place).map((x) => x.id);
+    expect(model).not.toEqual(want); // the large customer moved
+    const out = new Int32Array(ids.length), keys = new Float64Array(ids.length);
+    sortMinute(ids, records, 2, 0, 1, keys, out);
+    expect(Array.from(out)).toEqual(model);
+  });
+
   it("the comparator sort for minutes past 2^24 events gives the same order", () => {
     const { ids, records, want } = bucket(3000, 5);
     const out = new Int32Array(ids.length);
