@@ -183,12 +183,7 @@ export class LiveDriver {
     return c;
   }
 
-  /** Handles a batch of events in one transaction; a repeated id is acknowledged and skipped. */
-  ingest(events: LiveEvent[]): Outcome[] {
-    return this.ingestGroups([events])[0];
-  }
-
-  /** Several requests' batches, in order, in one transaction (group commit). */
+  /** Several requests' batches, in order, in one transaction (group commit); a repeated id is acknowledged and skipped. */
   ingestGroups(groups: LiveEvent[][]): Outcome[][] {
     return this.atomically(() => this.decideGroups(groups));
   }
@@ -238,7 +233,6 @@ export class LiveDriver {
    */
   readonly commits = new GroupCommit<LiveEvent[], Outcome[]>(
     (groups) => (this.store.piped && count(groups) >= PIPE_MIN ? this.ingestPiped(groups) : this.ingestGroups(groups)),
-    (events) => (this.store.piped ? this.ingestPiped([events]).then((o) => o[0]) : this.ingest(events)),
     undefined,
     () => (this.store.groupsInFlight ?? 0) >= 2,
   );

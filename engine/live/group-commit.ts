@@ -26,13 +26,12 @@ export class GroupCommit<I, O> {
   private held = false;
 
   /**
-   * `together` handles several inputs in one transaction; `alone` one input in its own; `maxWaitMs`
-   * bounds the wait for announced requests (tests give a long one, so a loaded machine's timer delays
-   * cannot split the group they check).
+   * `together` handles several inputs in one transaction (after a failed group, each input is retried
+   * as a group of one); `maxWaitMs` bounds the wait for announced requests (tests give a long one, so a
+   * loaded machine's timer delays cannot split the group they check).
    */
   constructor(
     private readonly together: (inputs: I[]) => O[] | Promise<O[]>,
-    private readonly alone: (input: I) => O | Promise<O>,
     private readonly maxWaitMs = MAX_WAIT_MS,
     /** True while the commits in flight are enough: the group waits, and requests arriving join it. */
     private readonly busy: () => boolean = () => false,
@@ -90,7 +89,7 @@ export class GroupCommit<I, O> {
   private async oneByOne(q: { input: I; resolve: (o: O) => void; reject: (e: unknown) => void }[]): Promise<void> {
     for (const x of q) {
       try {
-        x.resolve(await this.alone(x.input));
+        x.resolve((await this.together([x.input]))[0]);
       } catch (e) {
         x.reject(e);
       }

@@ -209,7 +209,7 @@ export class SqliteStore implements Store {
     });
   }
 
-  /** The writer thread's own numbering of repeated outbox keys (erasure removes keys it counted). */
+  /** Drops the numbering of repeated outbox keys: after a group the writer thread refused, it counts rows never written. */
   forgetKeyCounts(): void {
     this.keyCount.clear();
   }
@@ -226,7 +226,6 @@ export class SqliteStore implements Store {
     const b = [this.eventRows, this.customerRows, this.decisionRows, this.outboxRows];
     if (b.some((x) => x.size)) this.capture!.push({ rows: b.map((x) => x.take()) as [Value[], Value[], Value[], Value[]] });
   }
-
 
   close(): void {
     this.flushRows();
@@ -328,14 +327,13 @@ export class SqliteStore implements Store {
   }
   addEvent(e: EventRow): void {
     this.ids?.add(e.idem);
+    this.eventRows.push(e.idem, e.customer, e.type, e.time, e.processed, e.channel, e.program, e.value);
     if (this.capture) {
       // in a group for the writer thread: the duplicate check sees the event until its group is answered
-      this.eventRows.push(e.idem, e.customer, e.type, e.time, e.processed, e.channel, e.program, e.value);
       this.flightIdems.add(e.idem);
       this.captureIdems.push(e.idem);
       return;
     }
-    this.eventRows.push(e.idem, e.customer, e.type, e.time, e.processed, e.channel, e.program, e.value);
     this.bufferedIdems.add(e.idem);
     this.buffered();
   }

@@ -96,8 +96,7 @@ export class TimerIndex {
     if (older && same) this.drop(older), older = undefined;
     if (same && list!.every((y) => y === same || y.time !== same!.time || y.kind !== same!.kind || y.id < same!.id)) {
       same.n++;
-      same.text = "";
-      this.texts.delete(t.customer);
+      this.retext(same);
     } else if (older) {
       // moved in place: the check keeps its id and its place in the customer's list (ids only break ties
       // between the same customer's checks of the same kind at the same minute)
@@ -120,8 +119,7 @@ export class TimerIndex {
     if (t.n > 1) {
       // one of several identical checks fires; the rest stay on top
       t.n--;
-      t.text = "";
-      this.texts.delete(t.customer);
+      this.retext(t);
       return { id: t.id, time: t.time, kind: t.kind, customer: t.customer, a: t.a, b: t.b, d: t.d, e: t.e };
     }
     this.pop();
@@ -202,6 +200,12 @@ export class TimerIndex {
       if (n) row.n = Number(n);
       return row;
     });
+  }
+
+  /** A timer's count changed: its text and its customer's are made again. */
+  private retext(t: Entry): void {
+    t.text = "";
+    this.texts.delete(t.customer);
   }
 
   private insert(t: Entry): void {

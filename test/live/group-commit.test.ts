@@ -12,10 +12,6 @@ function counting(fail?: (x: number) => boolean, maxWaitMs?: number) {
     if (fail && xs.some(fail)) throw new Error("bad input in the group");
     groups.push(xs);
     return xs.map((x) => x * 10);
-  }, (x) => {
-    if (fail?.(x)) throw new Error(`bad input ${x}`);
-    groups.push([x]);
-    return x * 10;
   }, maxWaitMs);
   return { gc, groups };
 }
