@@ -19,8 +19,7 @@ const capped = loadPlan("scenarios/lifecycle-capped.yaml");
 // every coupling between customers in play (as test/parallel/sharding.test.ts): a targeted campaign ranked
 // over the whole population among the top RFM cells, a sender reputation moved by complaints, discounts;
 // and a weekly cap to tune
-const COUPLED = COUPLED_CAPPED_PLAN;
-const coupled = parsePlan(COUPLED, "coupled-capped.yaml");
+const coupled = parsePlan(COUPLED_CAPPED_PLAN, "coupled-capped.yaml");
 
 const variant = (p: LoadedPlan, path: string, v: unknown) => parsePlan(JSON.stringify(setPath(p.source, path, v)), p.file);
 

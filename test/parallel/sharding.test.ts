@@ -21,11 +21,7 @@ import * as aq from "arquero";
 import { worldCounters } from "../../engine/sim/world-metrics.ts";
 import { COUPLED_PLAN } from "./coupled-plan.ts";
 
-// a targeted promotion twice a week to the best 15 % by score among the top RFM cells, a blast three days a week, and
-// a world whose complaints cross the reputation's thresholds within days
-const COUPLED = COUPLED_PLAN;
-
-const coupled = parsePlan(COUPLED, "coupled.yaml");
+const coupled = parsePlan(COUPLED_PLAN, "coupled.yaml");
 const lifecycle = loadPlan("scenarios/lifecycle.yaml");
 
 /** Every file of a run's --out directory, by name. */
@@ -37,41 +33,35 @@ async function files(plan: typeof coupled, workers: number, o: { customers: numb
   return [res.summary.digest, new Map(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f))]))];
 }
 
+/** Runs a plan with 1 worker, then each of `others`: the same digest and the same bytes in every file. Returns the 1-worker files. */
+async function sameFiles(plan: typeof coupled, others: number[], o: { customers: number; days: number }): Promise<Map<string, Buffer>> {
+  const [digest, one] = await files(plan, 1, o);
+  for (const workers of others) {
+    const [d, many] = await files(plan, workers, o);
+    expect(d).toBe(digest);
+    for (const [name, bytes] of one) expect(many.get(name)!.equals(bytes), `${name} with ${workers} workers`).toBe(true);
+  }
+  return one;
+}
+
 describe("customer sharding", () => {
   it("gives the same digest and the same files with 1, 2 and 3 workers: targeted campaigns, RFM, reputation", async () => {
-    const o = { customers: 3000, days: 120 };
-    const [digest, one] = await files(coupled, 1, o);
+    const one = await sameFiles(coupled, [2, 3], { customers: 3000, days: 120 });
     expect([...one.keys()]).toEqual([
       "customers.arrow", "customers.csv", "daily.arrow", "daily.csv", "events.arrow", "events.csv", "messages.arrow", "messages.csv", "summary.json",
     ]);
-    for (const workers of [2, 3]) {
-      const [d, many] = await files(coupled, workers, o);
-      expect(d).toBe(digest);
-      for (const [name, bytes] of one) expect(many.get(name)!.equals(bytes), `${name} with ${workers} workers`).toBe(true);
-    }
   }, 120_000);
 
   it("keeps a custom channel's daily series and figures when split (merge of plan-named series)", async () => {
     // scenarios/custom-channels.yaml without its voucher capacity, so that the run is split
     const text = readFileSync("scenarios/custom-channels.yaml", "utf8").split("\n").filter((l) => !/^\s*capacity:/.test(l)).join("\n");
     const plan = parsePlan(text, "custom-channels-nocap.yaml");
-    const o = { customers: 2000, days: 45 };
-    const [digest, one] = await files(plan, 1, o);
-    const [d, two] = await files(plan, 2, o);
-    expect(d).toBe(digest);
-    const daily = one.get("daily.csv")!.toString();
-    expect(daily.split("\n")[0]).toContain("in_app");
-    for (const [name, bytes] of one) expect(two.get(name)!.equals(bytes), `${name} with 2 workers`).toBe(true);
+    const one = await sameFiles(plan, [2], { customers: 2000, days: 45 });
+    expect(one.get("daily.csv")!.toString().split("\n")[0]).toContain("in_app");
   }, 120_000);
 
   it("gives the lifecycle plan's digest and files with 1, 2 and 3 workers", async () => {
-    const o = { customers: 3000, days: 120 };
-    const [digest, one] = await files(lifecycle, 1, o);
-    for (const workers of [2, 3]) {
-      const [d, many] = await files(lifecycle, workers, o);
-      expect(d).toBe(digest);
-      for (const [name, bytes] of one) expect(many.get(name)!.equals(bytes), `${name} with ${workers} workers`).toBe(true);
-    }
+    await sameFiles(lifecycle, [2, 3], { customers: 3000, days: 120 });
   }, 120_000);
 
   it("explains each message the same way with 1 and 3 workers (messages.csv's why column, pressure rules)", async () => {
@@ -116,7 +106,7 @@ describe("customer sharding", () => {
   }, 60_000);
 
   it("runs a plan with a channel capacity on one thread, with the same results for any worker count", async () => {
-    const capped = parsePlan(COUPLED.replace("email: { cost: 0.002 }", "email: { cost: 0.002, capacity: 500 }"), "capped.yaml");
+    const capped = parsePlan(COUPLED_PLAN.replace("email: { cost: 0.002 }", "email: { cost: 0.002, capacity: 500 }"), "capped.yaml");
     expect(unshardable(capped, { synthetic: true })).toMatch(/capacity/);
     expect(unshardable(coupled, { synthetic: true })).toBeNull();
     expect(unshardable(coupled, { synthetic: false })).toMatch(/population/);
