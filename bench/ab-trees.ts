@@ -12,7 +12,7 @@
  */
 import process from "node:process";
 import { resolve } from "node:path";
-import { benchArgs } from "./bench-args.ts";
+import { benchArgs, median } from "./bench-args.ts";
 import { parse } from "../engine/cli/args.ts";
 
 const usage = "deno run -A bench/ab-trees.ts [--customers N] [--days D] [--rounds R] [--plan scenarios/lifecycle.yaml] TREE TREE...";
@@ -47,10 +47,6 @@ for (let r = 0; r < rounds; r++) {
     console.log(`${e.name} round ${r + 1}: cpu ${cpu.toFixed(2)} s, simulation ${sim.toFixed(2)} s, ${run.run.events} events, digest ${run.summary.digest.slice(0, 12)}, load ${Deno.loadavg()[0].toFixed(1)}`);
   }
 }
-const median = (a: number[]) => {
-  const s = [...a].sort((x, y) => x - y), m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 for (const e of entries) console.log(`${e.name}: median cpu ${median(e.cpu).toFixed(2)} s, median simulation ${median(e.sim).toFixed(2)} s`);
 const first = entries[0];
 for (const e of entries.slice(1)) {

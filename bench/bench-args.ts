@@ -24,3 +24,9 @@ export function benchArgs<O extends Options>(usage: string, options: O, counts: 
   }
   return values as { [K in keyof O]: O[K]["type"] extends "boolean" ? boolean : string };
 }
+
+/** The median of some figures (the mean of the middle two for an even count). */
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b), m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}

@@ -6,6 +6,7 @@
  * outside the study period), imported as CSV and as gzip with the mapping config alone.
  * Run: npx deno run -A bench/import-bench.ts [rows] [--line-items]   (--line-items: only the line-item case)
  */
+import { median } from "./bench-args.ts";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
@@ -60,7 +61,6 @@ function writeHistory(dir: string): { rows: number; customers: number } {
   return { rows, customers };
 }
 
-const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function benchTransactions(): void {
   const dir = mkdtempSync(join(tmpdir(), "cadence-import-bench-"));

@@ -11,7 +11,7 @@
  *
  *   npx deno task bench [--customers N] [--days D] [--runs R] [--plan scenarios/lifecycle.yaml] [--cases plan/1,plan/2,simulate/1,simulate/2]
  */
-import { benchArgs } from "./bench-args.ts";
+import { benchArgs, median } from "./bench-args.ts";
 
 const values = benchArgs(
   "npx deno task bench [--customers N] [--days D] [--runs R] [--plan scenarios/lifecycle.yaml] [--cases plan/1,plan/2,simulate/1,simulate/2]",
@@ -58,7 +58,6 @@ if (values.child) {
   console.log(JSON.stringify(run));
 } else {
   const mib = (b: number) => Math.round(b / 2 ** 20);
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const results: Record<string, unknown>[] = [];
   for (const c of values.cases!.split(",")) {
     const runs: Run[] = [];

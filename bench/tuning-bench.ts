@@ -12,7 +12,7 @@
  *   ./node_modules/.bin/deno run -A bench/tuning-bench.ts [--customers N] [--days D] [--runs R] [--workers 1,2]
  */
 import process from "node:process";
-import { benchArgs } from "./bench-args.ts";
+import { benchArgs, median } from "./bench-args.ts";
 import { loadPlan } from "../engine/plan/load.ts";
 import { tuner } from "../engine/sim/tuner.ts";
 import { shardedTuner } from "../engine/parallel/sharded-tuner.ts";
@@ -35,7 +35,6 @@ const cpuSeconds = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
 };
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 for (const workers of values.workers!.split(",").map(Number)) {
   const t0 = performance.now();
   // one thread: the tuner; more: the same customers split across workers that stay (engine/parallel/sharded-tuner.ts)
