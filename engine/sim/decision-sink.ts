@@ -5,14 +5,14 @@
  */
 import type { CompiledPlan } from "../core/compiled.ts";
 import type { ActionSink } from "../core/decide.ts";
-import type { EventQueue } from "./event-queue.ts";
+import type { QueuePush } from "./lanes.ts";
 import type { Metrics } from "./metrics.ts";
 import { queueSink } from "./plan-events.ts";
 import type { Recorder } from "./recorder.ts";
 
 export function decisionSink(
   plan: CompiledPlan,
-  q: EventQueue,
+  q: QueuePush,
   metrics: Metrics,
   rec: Recorder | undefined,
   dayOf: (time: number) => number,

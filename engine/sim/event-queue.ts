@@ -34,7 +34,12 @@ export class EventQueue {
   private readonly dayIds: (Int32Array | undefined)[]; // per day from the first: its bucket's ids
   private readonly dayCount: Int32Array; // how many ids each day's bucket holds
   private readonly spare: Int32Array[] = []; // spread day buckets, for reuse
-  private readonly minutes: number[][] = Array.from({ length: DAY }, () => []); // the current day's later minutes
+  // the current day's later minutes: minute m's ids are minutes[m][0 … minuteCount[m]). An array is never
+  // shortened, so it keeps its room from day to day: emptied by `length = 0`, each minute's first push
+  // would allocate again, nearly one allocation per event in a lane of a few thousand customers
+  private readonly minutes: number[][] = Array.from({ length: DAY }, () => []);
+  private readonly minuteCount = new Int32Array(DAY);
+  private readonly filled = new Int32Array(DAY / 32); // a bit per minute of `minutes` holding events: found without reading 1,440 arrays
   private minute = -1; // the current minute of the current day (its bucket is in `sorted`)
   private sorted = new Int32Array(1024); // the current minute's ids in order, read from `at` to `count`
   private keys = new Float64Array(1024); // sortMinute's scratch
@@ -110,7 +115,7 @@ export class EventQueue {
       ids[n] = id, this.dayCount[k] = n + 1;
     } else {
       const m = time - this.day * DAY;
-      if (m > this.minute) this.minutes[m].push(id);
+      if (m > this.minute) this.toMinute(m, id);
       else this.heapPush(id); // this minute (or, never in a simulation, the past): ordered now
     }
     return id;
@@ -138,13 +143,12 @@ export class EventQueue {
       if (this.size === 0) return -1;
       // the next minute of this day with events, if it starts before the limit
       const dayStart = this.day * DAY, minutes = this.minutes;
-      let m = this.minute + 1;
-      while (m < DAY && minutes[m].length === 0) m++;
+      const m = this.nextFilled(this.minute + 1);
       if (m < DAY) {
         if (dayStart + m >= limit) return -1;
         this.minute = m;
-        this.sortBucket(minutes[m]);
-        minutes[m].length = 0;
+        this.sortBucket(minutes[m], this.minuteCount[m]);
+        this.minuteCount[m] = 0, this.filled[m >> 5] &= ~(1 << (m & 31));
         continue;
       }
       if (dayStart + DAY >= limit) {
@@ -157,8 +161,8 @@ export class EventQueue {
         // spread the day's bucket over its minutes
         const start = this.day * DAY, ints = this.ints, n = this.dayCount[k];
         for (let i = 0; i < n; i++) {
-          const id = ids[i], m = ints[id * SLOT + TIME] - start;
-          minutes[m].push(id);
+          const id = ids[i];
+          this.toMinute(ints[id * SLOT + TIME] - start, id);
         }
         this.dayIds[k] = undefined, this.dayCount[k] = 0;
         this.spare.push(ids);
@@ -166,18 +170,34 @@ export class EventQueue {
     }
   }
 
+  private toMinute(m: number, id: number): void {
+    const bucket = this.minutes[m], k = this.minuteCount[m];
+    if (k < bucket.length) bucket[k] = id;
+    else bucket.push(id);
+    this.minuteCount[m] = k + 1, this.filled[m >> 5] |= 1 << (m & 31);
+  }
+
+  /** The first minute at or after `from` whose bucket holds events, or DAY. */
+  private nextFilled(from: number): number {
+    const filled = this.filled;
+    for (let w = from >> 5; w < filled.length; w++) {
+      const bits = w === from >> 5 ? filled[w] & (-1 << (from & 31)) : filled[w];
+      if (bits !== 0) return (w << 5) + 31 - Math.clz32(bits & -bits);
+    }
+    return DAY;
+  }
+
   release(id: number): void {
     this.ints[id * SLOT + TIME] = this.freeHead, this.freeHead = id;
   }
 
-  /** Orders a minute's bucket into `sorted` (engine/sim/minute-sort.ts), the scratch grown to fit. */
-  private sortBucket(bucket: number[]): void {
-    const n = bucket.length;
+  /** Orders a minute's bucket (its first n ids) into `sorted` (engine/sim/minute-sort.ts), the scratch grown to fit. */
+  private sortBucket(bucket: number[], n: number): void {
     if (n > this.sorted.length) {
       const size = Math.max(n, 2 * this.sorted.length);
       this.sorted = new Int32Array(size), this.keys = new Float64Array(size);
     }
-    sortMinute(bucket, this.ints, SLOT, KIND, CUST, this.keys, this.sorted);
+    sortMinute(bucket, this.ints, SLOT, KIND, CUST, this.keys, this.sorted, n);
     this.at = 0, this.count = n;
   }
 

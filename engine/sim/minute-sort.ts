@@ -10,7 +10,7 @@ const PLACES = 16_777_216; // 2^24: events per minute the packed key has room fo
 const SMALL = 24; // up to this many events, an insertion sort in place beats the runtime's sort call
 
 /**
- * Writes `bucket`'s ids to `out` in (kind, customer, place) order. An event's kind and customer are
+ * Writes the first `n` ids of `bucket` to `out` in (kind, customer, place) order. An event's kind and customer are
  * `records[id * stride + kind]` and `records[id * stride + cust]` (the queue's records); `keys` is
  * scratch of at least `bucket.length` numbers. `out` and `keys` belong to the caller, reused from minute to minute.
  */
@@ -22,13 +22,13 @@ export function sortMinute(
   cust: number,
   keys: Float64Array,
   out: Int32Array,
+  n = bucket.length,
 ): void {
-  const n = bucket.length;
-  if (n >= PLACES) return sortLarge(bucket, records, stride, kind, cust, out);
+  if (n >= PLACES) return sortLarge(bucket, records, stride, kind, cust, out, n);
   for (let i = 0; i < n; i++) {
     const at = bucket[i] * stride, c = records[at + cust];
     // a population past the key's room (2^25 customers) takes the comparator sort
-    if (c >= CUSTOMERS) return sortLarge(bucket, records, stride, kind, cust, out);
+    if (c >= CUSTOMERS) return sortLarge(bucket, records, stride, kind, cust, out, n);
     keys[i] = (records[at + kind] * CUSTOMERS + c) * PLACES + i;
   }
   if (n <= SMALL) {
@@ -46,7 +46,7 @@ export function sortMinute(
 }
 
 /** A minute of 2^24 events or more, or of customers past 2^25 (no run has either yet): a stable sort by (kind, customer) keeps the pushed order of ties. */
-export function sortLarge(bucket: readonly number[], records: Int32Array, stride: number, kind: number, cust: number, out: Int32Array): void {
+export function sortLarge(bucket: readonly number[], records: Int32Array, stride: number, kind: number, cust: number, out: Int32Array, n = bucket.length): void {
   const field = (id: number, f: number) => records[id * stride + f];
-  out.set([...bucket].sort((x, y) => field(x, kind) - field(y, kind) || field(x, cust) - field(y, cust)));
+  out.set(bucket.slice(0, n).sort((x, y) => field(x, kind) - field(y, kind) || field(x, cust) - field(y, cust)));
 }

@@ -8,11 +8,11 @@
  *   K_DUE       a: send, b: priority, d: deadline, e: journey instance (-1: campaign)
  */
 import type { ActionSink, Core } from "../core/decide.ts";
-import type { EventQueue } from "./event-queue.ts";
+import type { QueuePush } from "./lanes.ts";
 import { K_DUE, K_INACTIVE, K_RETRY, K_TIMER } from "./kinds.ts";
 
 /** The sink's scheduling half: what the core asks to be called back for, as queue events. */
-export function queueSink(q: EventQueue): Pick<ActionSink, "timer" | "inactivity"> & {
+export function queueSink(q: QueuePush): Pick<ActionSink, "timer" | "inactivity"> & {
   due(c: number, send: number, time: number, priority: number, deadline: number, instance: number): void;
   retry(c: number, send: number, time: number, priority: number, deadline: number, instance: number): void;
 } {

@@ -36,6 +36,8 @@ export interface RunOptions {
   cache?: CacheMode;
   population?: (o: { journeys: number; seed: number; start: number; days: number; world: WorldModel }) => Population;
   onDay?: (phase: string, day: number, days: number) => void;
+  /** Customers per queue lane (engine/sim/lanes.ts); results do not depend on it (tests vary it). */
+  laneWidth?: number;
 }
 
 export interface Summary {
@@ -139,13 +141,13 @@ export function runPlan(loaded: LoadedPlan, o: RunOptions = {}): RunResult {
   const describe = population.describe; // before the run: the baseline's cache key names the population it starts from
   const external = o.external ? resolveExternalContacts(o.external, compiled, population.table.ids) : undefined;
   const run = simulate(compiled, population, {
-    seed, start, days, world, recorder: recorder ?? undefined, onDay: (d, n) => o.onDay?.("plan", d, n), external,
+    seed, start, days, world, recorder: recorder ?? undefined, onDay: (d, n) => o.onDay?.("plan", d, n), external, laneWidth: o.laneWidth,
   });
   let baseline: BaselineFigures | null = typeof o.baseline === "object" ? baselineFigures(o.baseline) : null;
   if (o.baseline === undefined || o.baseline === true) {
     baseline = cached(baselineKey("run", describe), o.cache ?? "memory", () =>
       baselineFigures(simulate(baselinePlan(loaded.plan), makePopulation(0), {
-        seed, start, days, world, onDay: (d, n) => o.onDay?.("baseline", d, n),
+        seed, start, days, world, onDay: (d, n) => o.onDay?.("baseline", d, n), laneWidth: o.laneWidth,
       })));
   }
   if (recorder) sortRecorder(recorder);

@@ -8,7 +8,7 @@ import { EV_INACTIVE, newEvent } from "../core/events.ts";
 import { EMAIL } from "../core/channels.ts";
 import { DAY, WEEK } from "../core/time.ts";
 import { STAGES, stageAt } from "../core/lifecycle.ts";
-import { EventQueue } from "./event-queue.ts";
+import { LANE_WIDTH, LaneQueue } from "./lanes.ts";
 import { runPlanEvent } from "./plan-events.ts";
 import { decisionSink } from "./decision-sink.ts";
 import { runDays } from "./day-loop.ts";
@@ -55,6 +55,8 @@ export interface SimulateOptions {
   external?: { c: number; time: number; channel: number; category: number }[];
   /** This run is one shard of a run split across workers: what it shares with the others (engine/parallel/). */
   shard?: ShardHooks;
+  /** Customers per queue lane (engine/sim/lanes.ts), default LANE_WIDTH; results do not depend on it. */
+  laneWidth?: number;
 }
 
 /** What a shard exchanges with the other shards of its run, at the same moments in every shard. */
@@ -71,8 +73,10 @@ export function simulate(plan: CompiledPlan, population: Population, o: Simulate
   const { table } = population;
   const w = o.world, n = population.size, end = o.start + o.days * DAY;
   // a run holds about 2.2 events per customer at its peak (lifecycle, capped, batch-and-blast and
-  // custom-channels plans): the pool is sized for that up front instead of growing (each growth copies it)
-  const q = new EventQueue(o.start, end, SLOTS_PER_CUSTOMER * n);
+  // custom-channels plans): the pools are sized for that up front instead of growing (each growth copies it).
+  // A channel capacity is consumed in event order by every customer: such a plan runs in one lane.
+  const capacity = plan.channels.some((ch) => ch && ch.capacity !== null);
+  const q = new LaneQueue(o.start, end, n, capacity ? n : o.laneWidth ?? LANE_WIDTH, SLOTS_PER_CUSTOMER);
   const rnd = new Streams(o.seed, n);
   const metrics = new Metrics(n, o.days, plan.names.programs, plan.names.channels);
   const rec = o.recorder;
@@ -126,14 +130,17 @@ export function simulate(plan: CompiledPlan, population: Population, o: Simulate
     occurrences: campaignOccurrences(plan, o.start, end),
     campaignDay: (today, now) => core.campaignDay(today, now),
     drain(limit) {
-      for (let id = q.popBefore(limit); id >= 0; id = q.popBefore(limit)) {
-        events++;
-        const c = q.cust(id), time = q.time(id), kind = q.kind(id);
-        payload.a = q.a(id), payload.b = q.b(id), payload.d = q.d(id), payload.e = q.e(id);
-        q.release(id);
-        // a contact made outside the plan ranks with the customer's own life events, as the live server ranks it
-        if (kind === K.K_LIFE && payload.a === EXTERNAL) core.external(c, payload.b, payload.d, time);
-        else if (!world.handle(kind, c, time, payload.a, payload.b)) runPlanEvent(core, kind, c, time, payload, inactive);
+      // lane after lane (engine/sim/lanes.ts): a lane's customers and records stay in cache while it drains
+      for (const lane of q.lanes) {
+        for (let id = lane.popBefore(limit); id >= 0; id = lane.popBefore(limit)) {
+          events++;
+          const c = lane.cust(id), time = lane.time(id), kind = lane.kind(id);
+          payload.a = lane.a(id), payload.b = lane.b(id), payload.d = lane.d(id), payload.e = lane.e(id);
+          lane.release(id);
+          // a contact made outside the plan ranks with the customer's own life events, as the live server ranks it
+          if (kind === K.K_LIFE && payload.a === EXTERNAL) core.external(c, payload.b, payload.d, time);
+          else if (!world.handle(kind, c, time, payload.a, payload.b)) runPlanEvent(core, kind, c, time, payload, inactive);
+        }
       }
     },
     closeWeek() {

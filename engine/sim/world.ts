@@ -27,7 +27,7 @@ import {
 } from "../core/events.ts";
 import { nextBirthday } from "../core/calendar.ts";
 import { DAY, HOUR } from "../core/time.ts";
-import type { EventQueue } from "./event-queue.ts";
+import type { QueuePush } from "./lanes.ts";
 import * as K from "./kinds.ts";
 import type { Metrics } from "./metrics.ts";
 import type { Population } from "./population.ts";
@@ -45,7 +45,7 @@ export interface WorldDriver {
   population: Population;
   model: WorldModel;
   streams: Streams;
-  queue: EventQueue;
+  queue: QueuePush;
   metrics: Metrics;
   recorder?: Recorder;
   dayOf(time: number): number;
