@@ -44,11 +44,24 @@ export function mixSeed(seed: number): number {
  * compiler stopped inlining the calls inside the world's code.
  */
 export function uniformMixed(mixed: number, key: number, purpose: number, counter: number): number {
+  return lastRound(streamPrefix(mixed, key, purpose), counter);
+}
+
+/**
+ * hash4's second and third rounds (the customer's key, the purpose): the part of a draw that a run of
+ * draws from one stream shares (engine/sim/random.ts, `Streams.open`).
+ */
+export function streamPrefix(mixed: number, key: number, purpose: number): number {
   let h = (mixed ^ Math.imul(key | 0, 0x85ebca77)) + 0x27d4eb2f;
   h ^= h >>> 16, h = Math.imul(h, 0x85ebca6b), h ^= h >>> 13, h = Math.imul(h, 0xc2b2ae35), h ^= h >>> 16, h >>>= 0;
   h = (h ^ Math.imul(purpose | 0, 0xc2b2ae3d)) + 0x165667b1;
-  h ^= h >>> 16, h = Math.imul(h, 0x85ebca6b), h ^= h >>> 13, h = Math.imul(h, 0xc2b2ae35), h ^= h >>> 16, h >>>= 0;
-  h = (h ^ Math.imul(counter | 0, 0x27d4eb2f)) + 0x9e3779b9;
+  h ^= h >>> 16, h = Math.imul(h, 0x85ebca6b), h ^= h >>> 13, h = Math.imul(h, 0xc2b2ae35), h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** hash4's last round (the counter) on a stream's prefix, as a uniform in (0, 1). */
+export function lastRound(prefix: number, counter: number): number {
+  let h = (prefix ^ Math.imul(counter | 0, 0x27d4eb2f)) + 0x9e3779b9;
   h ^= h >>> 16, h = Math.imul(h, 0x85ebca6b), h ^= h >>> 13, h = Math.imul(h, 0xc2b2ae35), h ^= h >>> 16, h >>>= 0;
   return (h + 0.5) / 4294967296;
 }

@@ -193,12 +193,13 @@ export class EventQueue {
 
   /** Orders a minute's bucket (its first n ids) into `sorted` (engine/sim/minute-sort.ts), the scratch grown to fit. */
   private sortBucket(bucket: number[], n: number): void {
+    this.at = 0, this.count = n;
+    if (n === 1) return void (this.sorted[0] = bucket[0]); // most minutes of a lane hold one event
     if (n > this.sorted.length) {
       const size = Math.max(n, 2 * this.sorted.length);
       this.sorted = new Int32Array(size), this.keys = new Float64Array(size);
     }
     sortMinute(bucket, this.ints, SLOT, KIND, CUST, this.keys, this.sorted, n);
-    this.at = 0, this.count = n;
   }
 
   /** (time − start, kind, customer) packed into one exact integer (< 2^53 for runs up to 10 years and 2^25 customers). */

@@ -4,7 +4,7 @@
  * plan runs (common random numbers): plans change only the RESPONSE stream.
  */
 import seedrandom from "seedrandom";
-import { mixSeed, uniformMixed } from "../core/hash.ts";
+import { lastRound, mixSeed, streamPrefix, uniformMixed } from "../core/hash.ts";
 
 /**
  * The run-level stream: seedrandom (ARC4) turns the user's seed into the 32-bit key of every
@@ -50,27 +50,67 @@ export class Streams {
   }
 
   normal(c: number, key: number, purpose: number): number {
-    // Box–Muller, one value per two draws: simple and independent of call history.
-    const u1 = this.u(c, key, purpose), u2 = this.u(c, key, purpose);
-    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+    this.open(c, key, purpose);
+    const x = this.nextNormal();
+    this.close();
+    return x;
   }
 
   gamma(c: number, key: number, purpose: number, shape: number, scale: number): number {
-    return this.gammaUnit(c, key, purpose, shape) * scale;
+    this.open(c, key, purpose);
+    const x = this.nextGamma(shape, scale);
+    this.close();
+    return x;
   }
 
-  /** gammaDraw with this stream's draws, the same draws in the same order, without two closures per call. */
-  private gammaUnit(c: number, key: number, purpose: number, shape: number): number {
-    if (shape < 1) return this.gammaUnit(c, key, purpose, shape + 1) * Math.pow(this.u(c, key, purpose), 1 / shape);
+  // --- a run of draws from one customer's stream -------------------------------------------------------
+  // The world's answer to a message draws about ten times in a row from one (customer, purpose): `open`
+  // reads the counter and hashes the key and purpose once, each `next…` hashes the counter alone, and
+  // `close` writes the counter back. The same bits, in the same order, as the same draws through `u`.
+  // One run open at a time per Streams: no `u` or other draw of this object between open and close.
+  private at = 0; // the open run's counter, as an index of `counters`
+  private n = 0; // its next counter value
+  private prefix = 0; // streamPrefix(mixed, key, purpose)
+
+  open(c: number, key: number, purpose: number): void {
+    this.at = c * this.stride + purpose, this.n = this.counters[this.at], this.prefix = streamPrefix(this.mixed, key, purpose);
+  }
+
+  close(): void {
+    this.counters[this.at] = this.n;
+  }
+
+  /** The open run's next uniform: `u` of its customer and purpose. */
+  next(): number {
+    return lastRound(this.prefix, this.n++);
+  }
+
+  nextExp(mean: number): number {
+    return -Math.log(this.next()) * mean;
+  }
+
+  /** Box–Muller, one value per two draws: simple and independent of call history. */
+  nextNormal(): number {
+    const u1 = this.next(), u2 = this.next();
+    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  }
+
+  /** gammaDraw with the open run's draws, the same draws in the same order, without two closures per call. */
+  nextGamma(shape: number, scale: number): number {
+    return this.gammaUnit(shape) * scale;
+  }
+
+  private gammaUnit(shape: number): number {
+    if (shape < 1) return this.gammaUnit(shape + 1) * Math.pow(this.next(), 1 / shape);
     const d = shape - 1 / 3, k = 1 / Math.sqrt(9 * d);
     for (;;) {
       let x: number, v: number;
       do {
-        x = this.normal(c, key, purpose);
+        x = this.nextNormal();
         v = 1 + k * x;
       } while (v <= 0);
       v = v * v * v;
-      const w = this.u(c, key, purpose);
+      const w = this.next();
       if (w < 1 - 0.0331 * x * x * x * x || Math.log(w) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
     }
   }

@@ -159,12 +159,20 @@ export class World {
    * pulled forward from one already due, or none. Transactional messages are opened and nothing more.
    */
   respond(c: number, send: number, time: number): void {
+    // a custom channel draws from its own stream and is damped by its own figures (engine/sim/custom-channels.ts)
+    const R = this.d.plan.sends[send].channel >= BUILTIN_CHANNELS ? this.customRnd! : this.d.streams;
+    // every draw of the answer is the customer's next RESPONSE draw: one run of draws (engine/sim/random.ts)
+    R.open(c, this.d.population.table.key[c], RESPONSE);
+    this.answer(c, send, time, R);
+    R.close();
+  }
+
+  /** `respond`'s answer, drawn from R's open run of the customer's RESPONSE draws. */
+  private answer(c: number, send: number, time: number, R: Streams): void {
     const { plan, population: { table, traits }, model: w, streams: rnd, queue: q, metrics } = this.d;
     const s = plan.sends[send], ch = plan.channels[s.channel]!, key = table.key[c], wc = this.counters;
     const r = this.responses[s.channel], tables = this.tables, transactional = tables.transactional[send] === 1;
-    // a custom channel draws from its own stream and is damped by its own figures (engine/sim/custom-channels.ts)
     const custom = s.channel >= BUILTIN_CHANNELS;
-    const R = custom ? this.customRnd! : rnd; // the custom channels' own streams
     const decayed = traits.fatigue[c] * Math.pow(0.5, (time - traits.fatigueAt[c]) / this.halfLife);
     // a transactional message is expected: it neither tires nor annoys (docs/world-model.md)
     const f = transactional ? decayed : decayed + r.fatigueWeight * traits.sensitivity[c];
@@ -175,7 +183,7 @@ export class World {
       if (ch.consent >= 0) table.reach[c] &= ~consentBit(ch.consent), table.consent[c] &= ~consentBit(ch.consent);
       return;
     }
-    if (R.u(c, key, RESPONSE) >= r.deliver) return void wc.bounces++; // soft bounce
+    if (R.next() >= r.deliver) return void wc.bounces++; // soft bounce
     const delivered = time + ch.latency, day = this.d.dayOf(time);
     metrics.delivered++, metrics.daily.delivered[day]++, metrics.channels[s.channel].delivered++;
     this.d.recorder?.event(delivered, c, EV_DELIVERED, s.channel, s.program, send, 0);
@@ -188,12 +196,12 @@ export class World {
         q.push(delivered + 1, K.K_OPENED, c, send, 1); // the mail client fetches every image, inbox or not
       }
     }
-    if (inbox < 1 && R.u(c, key, RESPONSE) >= inbox) return void wc.spam++;
+    if (inbox < 1 && R.next() >= inbox) return void wc.spam++;
     wc.inbox++;
     if (transactional) {
       wc.transactional++;
-      if (R.u(c, key, RESPONSE) < Math.min(0.98, w.transactionalOpen * aff)) {
-        q.push(delivered + Math.round(R.exp(c, key, RESPONSE, r.openDelay)), K.K_OPENED, c, send);
+      if (R.next() < Math.min(0.98, w.transactionalOpen * aff)) {
+        q.push(delivered + Math.round(R.nextExp(r.openDelay)), K.K_OPENED, c, send);
       }
       return;
     }
@@ -201,39 +209,39 @@ export class World {
     const damp = tables.dampAtReference[s.channel] / (1 + f / w.fatigueScale), rel = tables.relevance[send];
     const sqrtRel = tables.sqrtRelevance[send];
     const optOut = (1 + f / w.fatigueOptOut) / tables.optOutAtReference[s.channel] / sqrtRel;
-    if (R.u(c, key, RESPONSE) < r.unsubscribe * optOut) {
+    if (R.next() < r.unsubscribe * optOut) {
       q.push(delivered + 60, K.K_UNSUBSCRIBED, c, send);
-    } else if (R.u(c, key, RESPONSE) < r.complain * optOut) {
+    } else if (R.next() < r.complain * optOut) {
       q.push(delivered + 60, K.K_COMPLAINED, c, send);
     }
-    if (R.u(c, key, RESPONSE) < w.leaveRate * (f / w.fatigueScale) ** 2) q.push(delivered + DAY, K.K_LEAVE, c);
+    if (R.next() < w.leaveRate * (f / w.fatigueScale) ** 2) q.push(delivered + DAY, K.K_LEAVE, c);
     const weekday = this.time.weekday(delivered, table.tz[c]); // the benchmarks average over the week
     const pOpen = Math.min(0.98, (r.open / inbox) * tables.openBoost[send] * sqrtRel * aff * damp * weekday);
     const movable = this.movable(c, time), boost = tables.discountBoost[send];
-    if (R.u(c, key, RESPONSE) < pOpen) {
-      const opened = delivered + Math.round(R.exp(c, key, RESPONSE, r.openDelay));
+    if (R.next() < pOpen) {
+      const opened = delivered + Math.round(R.nextExp(r.openDelay));
       q.push(opened, K.K_OPENED, c, send);
       if (s.discount > 0) traits.offerSend[c] = send + 1, traits.offerUntil[c] = opened + w.discount.validDays * DAY;
-      if (R.u(c, key, RESPONSE) < Math.min(0.95, r.click * sqrtRel * damp)) {
+      if (R.next() < Math.min(0.95, r.click * sqrtRel * damp)) {
         const came = opened + 2;
-        if (R.u(c, key, RESPONSE) < r.tracked) q.push(came, K.K_CLICKED, c, send);
+        if (R.next() < r.tracked) q.push(came, K.K_CLICKED, c, send);
         else q.push(came, K.K_VISIT, c, 1);
         wc.visits++, wc.programs[s.program].visits++;
         traits.cameSend[c] = send + 1, traits.cameUntil[c] = came + w.attributionDays * DAY;
         const due = traits.dueAt[c];
         const pending = traits.alive[c] && !traits.absorbed[c] && due > came && due - came <= w.pullForwardDays * DAY;
         const p = pending ? w.pullForwardConvert : Math.min(0.9, r.convert * rel * movable * boost);
-        if (R.u(c, key, RESPONSE) < p) {
-          const value = R.gamma(c, key, RESPONSE, w.spend.p, traits.spend[c]);
+        if (R.next() < p) {
+          const value = R.nextGamma(w.spend.p, traits.spend[c]);
           if (pending) traits.absorbed[c] = 1; // the purchase already due happens now, because of the message
-          q.push(came + Math.round(R.exp(c, key, RESPONSE, w.conversionDelay)), K.K_MESSAGE_PURCHASE, c, send, pending ? -value : value);
+          q.push(came + Math.round(R.nextExp(w.conversionDelay)), K.K_MESSAGE_PURCHASE, c, send, pending ? -value : value);
         }
         return;
       }
     }
-    if (R.u(c, key, RESPONSE) < r.lift * aff * rel * damp * movable * boost) {
-      const value = R.gamma(c, key, RESPONSE, w.spend.p, traits.spend[c]);
-      q.push(delivered + Math.round(R.exp(c, key, RESPONSE, w.liftDays * DAY)), K.K_MESSAGE_PURCHASE, c, send, value);
+    if (R.next() < r.lift * aff * rel * damp * movable * boost) {
+      const value = R.nextGamma(w.spend.p, traits.spend[c]);
+      q.push(delivered + Math.round(R.nextExp(w.liftDays * DAY)), K.K_MESSAGE_PURCHASE, c, send, value);
     }
   }
 
