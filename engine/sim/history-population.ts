@@ -25,7 +25,7 @@ import { fitGammaGamma, type GammaGammaParams } from "../fit/gamma-gamma.ts";
 import { fitSeasonalBgnbd, type SeasonalFit } from "../fit/seasonality.ts";
 import { betaIInv, gammaPInv } from "../fit/math.ts";
 import { drawWorldTraits, newTraits, type Population } from "./population.ts";
-import { Streams, worldSeed } from "./random.ts";
+import { Streams, TRAITS, worldSeed } from "./random.ts";
 import type { WorldModel } from "./world-model.ts";
 export { historySeasonality } from "./history-seasonality.ts";
 
@@ -146,7 +146,9 @@ export function historyPopulation(file: string, o: HistoryPopulationOptions): Po
       traits.alive[c] = 1;
     }
     traits.spend[c] = orderScale(gg, s.x[i], s.meanRepeatValue[i], u(4), w);
+    streams.open(c, key, TRAITS);
     drawWorldTraits(streams, c, table, traits, w, o.start);
+    streams.close();
     // what the history knows overrides the priors: consents (every channel: the file's columns, else the
     // config's assumption, default none), timezone, attributes
     table.consent[c] = table.consent0[c] = h.customers.consent[i];

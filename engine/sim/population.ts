@@ -60,49 +60,54 @@ export function syntheticPopulation(o: PopulationOptions): Population {
   const n = o.customers, w = o.world, lo = o.shard?.lo ?? 0, hi = o.shard?.hi ?? n;
   const table = new CustomerTable(hi - lo, o.journeys), traits = newTraits(hi - lo);
   const s = new Streams(o.seed, hi - lo); // a draw depends on the customer's key, not on its index
-  const { r, alpha, a, b } = w.purchase;
   const width = String(n).length;
   for (let i = lo; i < hi; i++) {
     const c = table.add(`C${String(i + 1).padStart(Math.max(7, width), "0")}`);
-    const k = table.key[c];
-    const u = () => s.u(c, k, TRAITS);
-    const weeklyRate = s.gamma(c, k, TRAITS, r, 1 / alpha);
-    traits.rate[c] = weeklyRate / 7;
-    traits.drop[c] = s.beta(c, k, TRAITS, a, b);
-    // gamma-gamma: ν ~ Gamma(q, γ) rate; an order's value ~ Gamma(p, ν) → mean p/ν
-    const nu = s.gamma(c, k, TRAITS, w.spend.q, 1 / w.spend.gamma);
-    traits.spend[c] = w.spend.scale / nu;
-    drawWorldTraits(s, c, table, traits, w, o.start);
-    // A past: new signups arrive during the run as prospects; the others signed up earlier and bought.
-    if (u() < w.newSignupShare) {
-      table.signup[c] = o.start + Math.floor(u() * o.days * DAY);
-      traits.alive[c] = 1;
-      traits.rate[c] *= w.prospectRateFactor;
-      continue;
-    }
-    const signup = o.start - Math.floor(u() * w.tenureYears * 365 * DAY) - 1;
-    table.signup[c] = signup;
-    traits.alive[c] = 1;
-    if (u() < w.prospectShare) {
-      traits.rate[c] *= w.prospectRateFactor;
-      continue;
-    }
-    // BG/NBD past: a first purchase at signup, then exponential gaps, dropping out after each purchase.
-    let t = signup, orders = 0, revenue = 0, last = NEVER;
-    while (t < o.start) {
-      orders++, revenue += s.gamma(c, k, TRAITS, w.spend.p, traits.spend[c]);
-      last = t;
-      if (u() < traits.drop[c]) {
-        traits.alive[c] = 0;
-        break;
-      }
-      // rate is per day and the clock counts minutes: the gap is drawn in days, then converted
-      t += Math.max(1, Math.round((-Math.log(u()) / Math.max(traits.rate[c], 1e-9)) * DAY));
-    }
-    table.orders[c] = orders, table.revenue[c] = Math.round(revenue * 100) / 100, table.lastPurchase[c] = last;
+    s.open(c, table.key[c], TRAITS); // every draw below is the customer's next TRAITS draw
+    drawCustomer(s, c, table, traits, w, o.start, o.days);
+    s.close();
   }
   scoreAndRfm(table, traits, o.start, o.shard?.rfmCuts ?? rfmCuts);
   return { table, traits, size: hi - lo, describe: syntheticDescribe(o) };
+}
+
+/** One synthetic customer's traits and past, from the open run of its TRAITS stream (the draw order is the population's identity: keep it). */
+function drawCustomer(s: Streams, c: number, table: CustomerTable, traits: Traits, w: WorldModel, start: number, days: number): void {
+  const { r, alpha, a, b } = w.purchase;
+  const weeklyRate = s.nextGamma(r, 1 / alpha);
+  traits.rate[c] = weeklyRate / 7;
+  traits.drop[c] = s.nextBeta(a, b);
+  // gamma-gamma: ν ~ Gamma(q, γ) rate; an order's value ~ Gamma(p, ν) → mean p/ν
+  const nu = s.nextGamma(w.spend.q, 1 / w.spend.gamma);
+  traits.spend[c] = w.spend.scale / nu;
+  drawWorldTraits(s, c, table, traits, w, start);
+  // A past: new signups arrive during the run as prospects; the others signed up earlier and bought.
+  if (s.next() < w.newSignupShare) {
+    table.signup[c] = start + Math.floor(s.next() * days * DAY);
+    traits.alive[c] = 1;
+    traits.rate[c] *= w.prospectRateFactor;
+    return;
+  }
+  const signup = start - Math.floor(s.next() * w.tenureYears * 365 * DAY) - 1;
+  table.signup[c] = signup;
+  traits.alive[c] = 1;
+  if (s.next() < w.prospectShare) {
+    traits.rate[c] *= w.prospectRateFactor;
+    return;
+  }
+  // BG/NBD past: a first purchase at signup, then exponential gaps, dropping out after each purchase.
+  let t = signup, orders = 0, revenue = 0, last = NEVER;
+  while (t < start) {
+    orders++, revenue += s.nextGamma(w.spend.p, traits.spend[c]);
+    last = t;
+    if (s.next() < traits.drop[c]) {
+      traits.alive[c] = 0;
+      break;
+    }
+    // rate is per day and the clock counts minutes: the gap is drawn in days, then converted
+    t += Math.max(1, Math.round((-Math.log(s.next()) / Math.max(traits.rate[c], 1e-9)) * DAY));
+  }
+  table.orders[c] = orders, table.revenue[c] = Math.round(revenue * 100) / 100, table.lastPurchase[c] = last;
 }
 
 /** What identifies a synthetic population (in a digest, a baseline's cache key), without drawing it. */
@@ -134,26 +139,25 @@ export function newTraits(n: number): Traits {
 /**
  * The traits every population takes from the world's priors, drawn from the customer's TRAITS stream
  * after the purchase traits (rate must be set): visit rate, channel affinities, fatigue sensitivity,
- * consents, timezone, birthday and communication limit. Shared by the synthetic and historical
- * populations; the draw order is part of the synthetic population's identity (golden runs): keep it.
+ * consents, timezone, birthday and communication limit, from the open run of the customer's TRAITS
+ * draws (`Streams.open`). Shared by the synthetic and historical populations; the draw order is part of the synthetic population's identity (golden runs): keep it.
  */
 export function drawWorldTraits(s: Streams, c: number, table: CustomerTable, traits: Traits, w: WorldModel, start: number): void {
-  const k = table.key[c];
-  const u = () => s.u(c, k, TRAITS);
+  // s: the open run of the customer's TRAITS stream (Streams.open)
   traits.visitRate[c] = traits.rate[c] * w.visitsPerPurchase + w.baseVisitsPerWeek / 7;
   for (let ch = 0; ch < CHANNELS.length; ch++) {
-    traits.affinity[c * CHANNELS.length + ch] = Math.exp(w.affinitySigma * s.normal(c, k, TRAITS) - w.affinitySigma ** 2 / 2);
+    traits.affinity[c * CHANNELS.length + ch] = Math.exp(w.affinitySigma * s.nextNormal() - w.affinitySigma ** 2 / 2);
   }
-  traits.sensitivity[c] = Math.exp(w.sensitivitySigma * s.normal(c, k, TRAITS) - w.sensitivitySigma ** 2 / 2);
+  traits.sensitivity[c] = Math.exp(w.sensitivitySigma * s.nextNormal() - w.sensitivitySigma ** 2 / 2);
   let consent = 0;
-  for (let ch = 0; ch < CHANNELS.length; ch++) if (u() < w.consents[ch]) consent |= 1 << ch;
+  for (let ch = 0; ch < CHANNELS.length; ch++) if (s.next() < w.consents[ch]) consent |= 1 << ch;
   table.consent[c] = table.consent0[c] = consent & ALL_CONSENTS;
   let acc = 0, tz = w.timezones[0][0];
-  const z = u();
+  const z = s.next();
   for (const [off, share] of w.timezones) if (z < (acc += share)) { tz = off; break; }
   table.tz[c] = tz;
-  table.birthday[c] = u() < w.birthdayKnown ? Math.floor(u() * 365) : -1;
-  table.limit[c] = 2 + Math.floor(u() * 4);
+  table.birthday[c] = s.next() < w.birthdayKnown ? Math.floor(s.next() * 365) : -1;
+  table.limit[c] = 2 + Math.floor(s.next() * 4);
   traits.fatigueAt[c] = start;
 }
 
@@ -167,9 +171,14 @@ function scoreAndRfm(t: CustomerTable, tr: Traits, now: number, cuts: NonNullabl
     freq[c] = t.orders[c], mon[c] = t.revenue[c];
   }
   const [cr, cf, cm] = cuts(rec, freq, mon);
-  const quintile = (cut: number[]) => (v: number) => 1 + cut.filter((x) => v > x).length;
-  const qr = quintile(cr), qf = quintile(cf), qm = quintile(cm);
-  for (let c = 0; c < n; c++) t.rfm[c] = qr(rec[c]) * 100 + qf(freq[c]) * 10 + qm(mon[c]);
+  for (let c = 0; c < n; c++) t.rfm[c] = quintile(cr, rec[c]) * 100 + quintile(cf, freq[c]) * 10 + quintile(cm, mon[c]);
+}
+
+/** 1 + how many of the cuts `v` is above: its quintile, 1 … 5. */
+function quintile(cuts: number[], v: number): number {
+  let q = 1;
+  for (let i = 0; i < cuts.length; i++) if (v > cuts[i]) q++;
+  return q;
 }
 
 /** The quintile cuts of the whole population's recency, frequency and monetary values. */
@@ -179,6 +188,33 @@ export function rfmCuts(rec: Float64Array, freq: Float64Array, mon: Float64Array
 
 /** The four values that cut the whole population's `values` into quintiles. */
 export function quintileCuts(values: Float64Array): number[] {
-  const sorted = values.slice().sort(), n = values.length;
-  return [1, 2, 3, 4].map((q) => sorted[Math.floor((q * n) / 5)]);
+  // the values at places ⌊qn/5⌋ of the sorted array, found by selection (O(n)) instead of a whole sort
+  const a = values.slice(), n = values.length, cuts: number[] = [];
+  let lo = 0;
+  for (const q of [1, 2, 3, 4]) {
+    const k = Math.floor((q * n) / 5);
+    cuts.push(k < n ? selectNth(a, k, lo, n - 1) : a[k]); // a[n] of an empty array: undefined, as the sort gave
+    lo = Math.min(k, n - 1); // everything before k is ≤ a[k]: the next place is at or after it
+  }
+  return cuts;
+}
+
+/** Hoare's quickselect: rearranges a[lo … hi] so that a[k] is the value a sort would put there; returns it. */
+function selectNth(a: Float64Array, k: number, lo: number, hi: number): number {
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1];
+    let i = lo, j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const x = a[i];
+        a[i++] = a[j], a[j--] = x;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k];
+  }
+  return a[k];
 }

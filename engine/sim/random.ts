@@ -115,8 +115,9 @@ export class Streams {
     }
   }
 
-  beta(c: number, key: number, purpose: number, a: number, b: number): number {
-    const x = this.gamma(c, key, purpose, a, 1), y = this.gamma(c, key, purpose, b, 1);
+  /** Beta(a, b) from the open run: two gamma draws. */
+  nextBeta(a: number, b: number): number {
+    const x = this.nextGamma(a, 1), y = this.nextGamma(b, 1);
     return x / (x + y);
   }
 }

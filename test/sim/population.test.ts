@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { basePriors } from "../../engine/calibration/population-priors.ts";
 import { NEVER } from "../../engine/core/customer-table.ts";
 import { DAY, parseDate } from "../../engine/core/time.ts";
-import { syntheticPopulation } from "../../engine/sim/population.ts";
+import { quintileCuts, syntheticPopulation } from "../../engine/sim/population.ts";
 import { baselinePlan } from "../../engine/sim/run.ts";
 import { simulate } from "../../engine/sim/simulate.ts";
 import { DEFAULT_WORLD } from "../../engine/sim/world-model.ts";
@@ -67,5 +67,23 @@ describe("synthetic base", () => {
     expect(activeOrders / active).toBeGreaterThan(priors.ordersPerYearActive * 0.92);
     expect(activeOrders / active).toBeLessThan(priors.ordersPerYearActive * 1.08);
     expect(Math.abs(fromExisting / total - priors.existingRevenueShare)).toBeLessThan(0.05);
+  });
+});
+
+describe("RFM quintile cuts", () => {
+  it("are the values a whole sort puts at places ⌊qn/5⌋ (selection, not a sort): ties, sizes 0 to 5, random", () => {
+    const bySort = (v: Float64Array) => {
+      const s = v.slice().sort();
+      return [1, 2, 3, 4].map((q) => s[Math.floor((q * v.length) / 5)]);
+    };
+    let x = 7;
+    const rnd = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const cases = [0, 1, 2, 3, 4, 5, 6, 11, 1000, 20_001].flatMap((n) => [
+      Float64Array.from({ length: n }, rnd), // distinct
+      Float64Array.from({ length: n }, () => Math.floor(rnd() * 4)), // many ties
+      Float64Array.from({ length: n }, (_, i) => n - i), // descending
+      Float64Array.from({ length: n }, () => (rnd() < 0.6 ? -1e9 : -rnd() * 50)), // recency: most never bought
+    ]);
+    for (const v of cases) expect(quintileCuts(v)).toEqual(bySort(v));
   });
 });
