@@ -92,6 +92,9 @@ export class CustomerTable {
     this.jLastEntry = grow(this.jLastEntry, (s) => new Int32Array(s), n * j, NEVER);
     this.jFlags = grow(this.jFlags, (s) => new Uint8Array(s), n * j);
     this.jPending = grow(this.jPending, (s) => new Uint8Array(s), n * j);
+    // one entry per customer up front: filled on first contact in random order, a sparse array would be
+    // kept as a dictionary by the runtime until dense enough (a hash lookup per pressure check)
+    for (let c = this.ledgers.length; c < n; c++) this.ledgers.push(undefined);
   }
 
   /** Appends a customer with default attributes; returns its index. */

@@ -5,7 +5,7 @@
  * ledger.
  */
 import { describe, expect, it } from "vitest";
-import { checkPressure, type Decay, decayAt, decayTable, type PressureEnv } from "../../engine/core/pressure.ts";
+import { bisectLowEnough, checkPressure, type Decay, decayAt, decayTable, firstLowEnough, type PressureEnv } from "../../engine/core/pressure.ts";
 import { compilePressure } from "../../engine/plan/pressure-rules.ts";
 import { addContact, type Contact } from "../../engine/core/ledger.ts";
 import { Reporter } from "../../engine/plan/errors.ts";
@@ -66,5 +66,44 @@ describe("weighted rule with an unusable weight", () => {
     // exactRetry's check at the found minute passes on its first read: 17 reads in all
     expect(coerced.length).toBe(2 * 17);
     expect(new Set(coerced)).toEqual(new Set(["w: weight not a number, read as 0"]));
+  });
+});
+
+describe("weighted rule's retry search", () => {
+  it("finds the bisection's minute from a guess, for half-life and linear decays, pending contacts, 20,000 random ledgers", () => {
+    let x = 11;
+    const rnd = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const decays: Decay[] = [
+      { kind: "halfLife", halfLife: 7 * DAY },
+      { kind: "halfLife", halfLife: 90 },
+      { kind: "halfLife", halfLife: 3 * DAY + 17 },
+      { kind: "linear", horizon: 30 * DAY },
+    ];
+    const times = new Float64Array(12), weights = new Float64Array(12);
+    let searched = 0, never = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const decay = decays[i % decays.length], table = decayTable(decay);
+      const horizon = decay.kind === "halfLife" ? 10 * decay.halfLife : decay.kind === "linear" ? decay.horizon : 0;
+      const T = 1_000_000 + Math.floor(rnd() * DAY), n = 1 + Math.floor(rnd() * 11);
+      for (let k = 0; k < n; k++) {
+        // most contacts in the past; some pending (after T, weighing fully until sent)
+        times[k] = rnd() < 0.8 ? T - Math.floor(rnd() * horizon) : T + 1 + Math.floor(rnd() * 3 * DAY);
+        weights[k] = [0, 0.5, 1, 2.5][Math.floor(rnd() * 4)];
+      }
+      const own = [0.5, 1, 2.5][Math.floor(rnd() * 3)], limit = 1 + Math.floor(rnd() * 6) + 1e-9;
+      const pressure = (t: number) => {
+        let sum = 0;
+        for (let k = 0; k < n; k++) sum += weights[k] * (t - times[k] < 0 ? 1 : table[t - times[k]]);
+        return sum;
+      };
+      if (pressure(T) + own <= limit) continue; // passes at T: no search
+      searched++;
+      const bisected = bisectLowEnough(times, weights, n, T, horizon, own, limit, decay, table);
+      const found = firstLowEnough(times, weights, n, T, horizon, own, limit, decay, table);
+      expect(found, `case ${i}`).toBe(bisected.at);
+      if (found === Infinity) never++;
+    }
+    expect(searched).toBeGreaterThan(5_000);
+    expect(never).toBeGreaterThan(0); // own + pending contacts above the limit for good: no minute
   });
 });
