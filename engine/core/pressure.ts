@@ -86,7 +86,9 @@ export function decayAt(d: Decay, age: Minutes): number {
 
 // decayAt per whole minute of age, computed once per decay: a weighted rule's retry search reads it ~20
 // times per counted contact, and Math.pow was a tenth of a capped plan's pressure time
-const decayTables = new WeakMap<Decay, Float64Array>();
+// by the decay object (read per check), and by its numbers: a tuner compiles a variant per slider move
+// with the same decay, whose table is then not built again
+const decayTables = new WeakMap<Decay, Float64Array>(), byNumbers = new Map<string, Float64Array>();
 const MAX_DECAY_TABLE = 1 << 20; // minutes (~2 years, 8 MiB); older ages are computed
 
 /**
@@ -95,11 +97,16 @@ const MAX_DECAY_TABLE = 1 << 20; // minutes (~2 years, 8 MiB); older ages are co
  */
 export function decayTable(d: Decay): Float64Array {
   let table = decayTables.get(d);
+  if (table) return table;
+  const key = JSON.stringify(d);
+  table = byNumbers.get(key);
   if (!table) {
     table = new Float64Array(Math.min(MAX_DECAY_TABLE, Math.max(0, Math.ceil(2 * decayHorizon(d) + 2 * DAY)) + 1));
     for (let age = 0; age < table.length; age++) table[age] = decayAt(d, age);
-    decayTables.set(d, table);
+    if (byNumbers.size >= 16) byNumbers.delete(byNumbers.keys().next().value!); // a few MiB each at most
+    byNumbers.set(key, table);
   }
+  decayTables.set(d, table);
   return table;
 }
 

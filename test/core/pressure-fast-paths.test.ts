@@ -41,8 +41,10 @@ describe("decay table", () => {
       expect(differ).toBe(0);
     }
   });
-  it("is built once per rule's decay", () => {
+  it("is built once per decay: per rule, and across compiled variants with the same numbers (a tuner's moves)", () => {
     expect(decayTable(decays[0])).toBe(decayTable(decays[0]));
+    expect(decayTable({ kind: "halfLife", halfLife: 7 * DAY })).toBe(decayTable(decays[0]));
+    expect(decayTable({ kind: "halfLife", halfLife: 8 * DAY })).not.toBe(decayTable(decays[0]));
   });
 });
 
