@@ -1,8 +1,9 @@
 /** `cadence simulate <plan.yaml> [--population synthetic|history:<config>] [--customers N] [--days D] [--seed S] [--start DATE] [--out DIR] [--json] [--contacts FILE] [--workers N] [--no-cache]` */
 import { loadPlan } from "../plan/load.ts";
-import { runPlanInWorkers } from "../parallel/run-plan.ts";
+import { runPlanInWorkers, summaryInWorkers } from "../parallel/run-plan.ts";
 import { defaultWorkers } from "../parallel/pool.ts";
 import { writeRun } from "../sim/output.ts";
+import type { RunOptions } from "../sim/run.ts";
 import { intFlag, parse, progress } from "./args.ts";
 import { formatSummary } from "./format.ts";
 import { InputError } from "../plan/errors.ts";
@@ -43,8 +44,8 @@ export async function simulateCommand(args: string[]): Promise<number> {
   // --out: messages.csv gets a "why" column, explained at each decision from the plan run's own table
   const recorder = values.out !== undefined ? new ExplainRecorder(loaded.compiled) : undefined;
   let attached = false;
-  const result = await runPlanInWorkers(loaded, {
-    // with 2 or more workers the no-plan baseline runs in a worker while the plan runs here
+  const options = {
+    // with 2 or more workers the customers are split across them, or the no-plan baseline runs in a worker while the plan runs here
     workers: intFlag(values.workers, "workers", defaultWorkers(), 1, 256),
     populationSpec: values.population,
     // contacts made outside the plan (meetings, store visits, other tools) count in its pressure rules
@@ -54,17 +55,18 @@ export async function simulateCommand(args: string[]): Promise<number> {
     days: intFlag(values.days, "days", pop.days ?? 365, 1, 3650),
     seed: intFlag(values.seed, "seed", 1, 0, 2 ** 31 - 1),
     start: values.start ?? pop.start,
-    population: (p) => {
+    population: (p: Parameters<NonNullable<RunOptions["population"]>>[0]) => {
       const made = pop.population ? pop.population(p) : syntheticPopulation({ ...p, customers });
       if (recorder && !attached) recorder.attach(made.table), attached = true; // the plan's run comes before the baseline's
       return made;
     },
-    record: values.out !== undefined,
-    recorder,
     onDay: progress(loaded.plan.name),
-    cache: values["no-cache"] ? "off" : "disk", // the no-plan baseline of this population and seed, reused (engine/sim/baseline-cache.ts)
-  });
-  const files = values.out ? writeRun(result, values.out) : [];
+    cache: values["no-cache"] ? "off" as const : "disk" as const, // the no-plan baseline of this population and seed, reused (engine/sim/baseline-cache.ts)
+  };
+  // without --out only the summary is printed: a split run's workers send back their figures, not their customers
+  const full = values.out !== undefined ? await runPlanInWorkers(loaded, { ...options, record: true, recorder }) : null;
+  const result = full ?? await summaryInWorkers(loaded, options);
+  const files = full ? writeRun(full, values.out!) : [];
   // a history's money is in its own currency: say which, and when it is not the plan's
   const currency = pop.kind === "history" ? historySource(pop.label.slice("history:".length)).history.config.currency : loaded.plan.currency;
   if (values.json) console.log(JSON.stringify(pop.kind === "history" ? { ...result.summary, historyCurrency: currency } : result.summary));

@@ -33,8 +33,8 @@ export function mergeShards(parts: ShardResult[], o: MergeOptions): SimulationRu
   table.size = n;
   const metrics = new Metrics(n, o.days, o.plan.names.programs, o.plan.names.channels), world = worldCounters(metrics);
   let events = 0;
+  table.ids = ([] as string[]).concat(...parts.map((p) => p.ids)); // one copy, not a push per customer
   for (const p of parts) {
-    for (const id of p.ids) table.ids.push(id);
     for (const k of TABLE_COLUMNS) (table[k] as unknown as Float64Array).set(p.table[k] as Float64Array, p.lo);
     for (const k of Object.keys(traits) as (keyof Traits)[]) traits[k].set(p.traits[k] as Float64Array, p.lo * (k === "affinity" ? CHANNELS.length : 1));
     stageStart.set(p.stageStart, p.lo);

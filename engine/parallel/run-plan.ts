@@ -34,14 +34,31 @@ type Options = Omit<RunOptions, "baseline"> & {
 
 export const MIN_SHARD = 10_000;
 
+/**
+ * Into how many workers a run's customers are split (engine/parallel/sharded-run.ts), 0 for none: when
+ * nothing couples them that a split cannot resolve, and each worker gets `minShard` customers. A split
+ * synthetic population's `population` hook is not called.
+ */
+function shardsFor(loaded: LoadedPlan, o: Options): number {
+  const shards = Math.min(o.workers ?? defaultWorkers(), Math.floor((o.customers ?? 10_000) / (o.minShard ?? MIN_SHARD)));
+  const synthetic = parsePopulation(o.populationSpec).kind === "synthetic";
+  return shards >= 2 && unshardable(loaded, { synthetic, external: o.external }) === null ? shards : 0;
+}
+
+/**
+ * What `cadence simulate` prints without --out: `runPlanInWorkers`'s summary (the same figures), but a
+ * run split across workers sends back each worker's counters, not its customers: no per-customer merge.
+ */
+export async function summaryInWorkers(loaded: LoadedPlan, o: Omit<Options, "record" | "recorder"> = {}): Promise<Pick<RunResult, "summary" | "baseline" | "world">> {
+  const shards = shardsFor(loaded, o);
+  return shards ? runPlanSharded(loaded, { ...o, workers: shards, figuresOnly: true }) : runPlanInWorkers(loaded, o);
+}
+
 /** @example const r = await runPlanInWorkers(loadPlan("scenarios/lifecycle.yaml"), { customers: 1_000_000, workers: 2 }) */
 export async function runPlanInWorkers(loaded: LoadedPlan, o: Options = {}): Promise<RunResult> {
   const workers = o.workers ?? defaultWorkers();
-  // customers split across the workers when nothing couples them that a split cannot resolve
-  // (engine/parallel/sharded-run.ts); a synthetic population's `population` hook is then not called
-  const synthetic = parsePopulation(o.populationSpec).kind === "synthetic";
-  const shards = Math.min(workers, Math.floor((o.customers ?? 10_000) / (o.minShard ?? MIN_SHARD)));
-  if (shards >= 2 && unshardable(loaded, { synthetic, external: o.external }) === null) return runPlanSharded(loaded, { ...o, workers: shards });
+  const shards = shardsFor(loaded, o);
+  if (shards) return runPlanSharded(loaded, { ...o, workers: shards });
   const mode: CacheMode = o.cache ?? "memory";
   const made = makePopulation(o, loaded.compiled.journeys.length, loaded);
   const given = o.population;

@@ -41,10 +41,10 @@ export class ShardPool {
    * from a few kilobytes per shard (engine/parallel/merge-figures.ts). `compiled` is that plan, compiled
    * (the coordinator has it already: not parsed again here).
    */
-  summary(plan: ShardedJob["plan"], compiled: CompiledPlan, onDay?: (day: number, days: number) => void): Promise<FiguresRun> {
+  summary(plan: ShardedJob["plan"], compiled: CompiledPlan, onDay?: (day: number, days: number) => void, /** as `run`'s */ last = false): Promise<FiguresRun> {
     const job: ShardedJob = { ...this.base, plan, baseline: false, summary: true, record: "none" };
     const start = parseDate(job.start ?? DEFAULT_START)!;
-    return this.next(job, false, onDay, (parts: ShardSummary[], t0) => mergeSummaries(parts, { plan: compiled, seed: job.seed, start, days: job.days, wallMs: performance.now() - t0 }));
+    return this.next(job, last, onDay, (parts: ShardSummary[], t0) => mergeSummaries(parts, { plan: compiled, seed: job.seed, start, days: job.days, wallMs: performance.now() - t0 }));
   }
 
   /** The no-plan baseline's figures on the kept population (a copy of it): nothing per customer comes back. */

@@ -14,13 +14,14 @@ import { parseDate } from "../core/time.ts";
 import { planWorld } from "../plan/world-section.ts";
 import { baselineKey, type CacheMode, peek, store } from "../sim/baseline-cache.ts";
 import { Recorder } from "../sim/recorder.ts";
-import { type BaselineFigures, DEFAULT_START, type RunOptions, type RunResult, summarise } from "../sim/run.ts";
+import { type BaselineFigures, DEFAULT_START, type FiguresRun, type RunOptions, type RunResult, summarise } from "../sim/run.ts";
 import type { SimulationRun } from "../sim/simulate.ts";
 import { ShardPool } from "./shard-pool.ts";
 import { ask, mergeJob, range, spawnShards } from "./shard-calls.ts";
 import { syntheticDescribe } from "../sim/population.ts";
 import { newLinkBuffers } from "./shard-link.ts";
-import type { ShardedJob, ShardResult } from "./shard.ts";
+import type { ShardedJob, ShardResult, ShardSummary } from "./shard.ts";
+import { mergeSummaries } from "./merge-figures.ts";
 
 /** Why this run cannot be split across workers, or null when it can. */
 export function unshardable(loaded: LoadedPlan, o: { synthetic: boolean; external?: unknown }): string | null {
@@ -32,26 +33,46 @@ export function unshardable(loaded: LoadedPlan, o: { synthetic: boolean; externa
 
 /** Runs `job` over `shards` workers and merges it; `recorder` receives every recorded row, sorted. */
 export async function runSharded(job: ShardedJob, shards: number, recorder?: Recorder, onDay?: (day: number, days: number) => void): Promise<SimulationRun> {
-  const t0 = performance.now(), n = job.customers, S = Math.max(1, Math.min(shards, n));
+  const t0 = performance.now();
+  return mergeJob(job, await runShards<ShardResult>(job, shards, onDay), recorder, t0);
+}
+
+/** Each shard's part of `job`, run over `shards` workers started for it and stopped after. */
+async function runShards<R>(job: ShardedJob, shards: number, onDay?: (day: number, days: number) => void): Promise<R[]> {
+  const n = job.customers, S = Math.max(1, Math.min(shards, n));
   const link = newLinkBuffers(S, n);
   const workers = spawnShards(S);
-  let parts: ShardResult[];
   try {
-    parts = await ask<ShardResult>(workers, link, (shard) => ({ job, ...range(shard, S, n), link }), onDay);
+    return await ask<R>(workers, link, (shard) => ({ job, ...range(shard, S, n), link }), onDay);
   } finally {
     for (const w of workers) w.terminate(); // before the merge: their memory is not needed beside the merged run's
   }
-  return mergeJob(job, parts, recorder, t0);
 }
 
-type Options = Omit<RunOptions, "baseline" | "population" | "external"> & { workers: number; /** false: the plan alone */ baseline?: false };
+/** A run asked for its summary alone (`figuresOnly`): its figures, not its customers. */
+export type FiguresResult = Omit<RunResult, "run"> & { run: FiguresRun };
+
+type Options = Omit<RunOptions, "baseline" | "population" | "external"> & {
+  workers: number;
+  /** false: the plan alone */
+  baseline?: false;
+  /**
+   * Only the summary is wanted (`cadence simulate` without --out): the workers send back their counters
+   * and end figures, not their customers (engine/parallel/merge-figures.ts), and nothing is merged per
+   * customer. The summary is the same; the result's `run` is then a FiguresRun (no table). Ignored when
+   * rows are recorded.
+   */
+  figuresOnly?: boolean;
+};
 
 /**
  * `runPlan` with the plan's run and its no-plan baseline each split across `workers` shards; the
  * baseline is taken from the cache when there.
  * @example const { summary } = await runPlanSharded(loadPlan("scenarios/lifecycle.yaml"), { customers: 1_000_000, workers: 2 })
  */
-export async function runPlanSharded(loaded: LoadedPlan, o: Options): Promise<RunResult> {
+export async function runPlanSharded(loaded: LoadedPlan, o: Options & { figuresOnly: true }): Promise<FiguresResult>;
+export async function runPlanSharded(loaded: LoadedPlan, o: Options): Promise<RunResult>;
+export async function runPlanSharded(loaded: LoadedPlan, o: Options): Promise<RunResult | FiguresResult> {
   const startText = o.start ?? DEFAULT_START;
   if (parseDate(startText) === null) throw new Error(`invalid start date: ${startText}`);
   const world = planWorld(loaded, o.world);
@@ -64,18 +85,25 @@ export async function runPlanSharded(loaded: LoadedPlan, o: Options): Promise<Ru
   const mode: CacheMode = o.cache ?? "memory";
   const key = baselineKey("run", syntheticDescribe({ customers: job.customers, seed: job.seed, start: parseDate(startText)!, days: job.days, world }));
   let baseline = o.baseline === false ? null : peek<BaselineFigures>(key, mode) ?? null;
-  let run: SimulationRun;
-  if (baseline || o.baseline === false) run = await runSharded(job, o.workers, recorder, (d, n) => o.onDay?.("plan", d, n));
-  else {
+  const figures = o.figuresOnly && !recorder, planDays = (d: number, n: number) => o.onDay?.("plan", d, n);
+  const start = parseDate(startText)!, t0 = performance.now();
+  const summaryOf = (parts: ShardSummary[]) =>
+    mergeSummaries(parts, { plan: loaded.compiled, seed: job.seed, start, days: job.days, wallMs: performance.now() - t0 });
+  let run: SimulationRun | FiguresRun;
+  if (baseline || o.baseline === false) {
+    run = figures ? summaryOf(await runShards<ShardSummary>({ ...job, summary: true }, o.workers, planDays)) : await runSharded(job, o.workers, recorder, planDays);
+  } else {
     // the baseline first, on a copy of each worker's customers, then the plan on the customers themselves:
     // workers started and customers drawn once (the baseline's results do not depend on the plan's journey slots)
     const pool = await ShardPool.open(job, o.workers);
     try {
       baseline = store(key, mode, await pool.baselineFigures(job.plan, (d, n) => o.onDay?.("baseline", d, n)));
-      run = await pool.run(job.plan, { recorder, last: true, onDay: (d, n) => o.onDay?.("plan", d, n) });
+      run = figures
+        ? await pool.summary(job.plan, loaded.compiled, planDays, true)
+        : await pool.run(job.plan, { recorder, last: true, onDay: planDays });
     } finally {
       pool.close();
     }
   }
-  return { summary: summarise(loaded, run, baseline, world, startText), run, baseline, recorder: recorder ?? null, world };
+  return { summary: summarise(loaded, run, baseline, world, startText), run, baseline, recorder: recorder ?? null, world } as RunResult | FiguresResult;
 }

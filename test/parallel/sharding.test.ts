@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadPlan, parsePlan } from "../../engine/plan/load.ts";
-import { runPlanInWorkers } from "../../engine/parallel/run-plan.ts";
+import { runPlanInWorkers, summaryInWorkers } from "../../engine/parallel/run-plan.ts";
 import { unshardable } from "../../engine/parallel/sharded-run.ts";
 import { abortLink, newLinkBuffers } from "../../engine/parallel/shard-link.ts";
 import { writeRun } from "../../engine/sim/output.ts";
@@ -98,6 +98,16 @@ describe("customer sharding", () => {
     expect(best.contacts / 34).toBeLessThan(0.15 * 3000);
     expect(blast.contacts).toBeGreaterThan(best.contacts * 3);
   });
+
+  it("gives the same summary when the workers send back figures only (`simulate` without --out), baseline run or cached", async () => {
+    const o = { customers: 3000, days: 90, seed: 4, cache: "memory" as const };
+    const one = (await runPlanInWorkers(coupled, { ...o, workers: 1, cache: "off" })).summary;
+    const fresh = await summaryInWorkers(coupled, { ...o, workers: 2, minShard: 1, cache: "off" }); // the pool: baseline, then the plan
+    expect(fresh.summary).toEqual(one);
+    expect(Object.keys((fresh as { run: { population: object } }).run.population)).toEqual(["describe"]); // no customers came back
+    await summaryInWorkers(coupled, { ...o, workers: 3, minShard: 1 }); // stores the baseline in memory
+    expect((await summaryInWorkers(coupled, { ...o, workers: 3, minShard: 1 })).summary).toEqual(one); // the baseline cached: the plan alone
+  }, 120_000);
 
   it("does not split a run whose workers would get fewer than 10,000 customers each", async () => {
     const o = { customers: 15_000, days: 3, cache: "off" as const, baseline: undefined };
