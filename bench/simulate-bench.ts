@@ -4,8 +4,9 @@
  * R runs each (default 3), in the same session so their ratios are fair:
  *   plan/1      the plan alone, one thread (the engine's speed: events/s); `plan` is the same case;
  *   plan/2      the plan alone, its customers split across 2 workers (engine/parallel/sharded-run.ts);
- *   simulate/1  what `cadence simulate` does with --workers 1: plan, then its no-plan baseline;
- *   simulate/2  with --workers 2: the plan, then the baseline, each split across 2 workers (nothing cached).
+ *   simulate/1  what `cadence simulate` (without --out) does with --workers 1: plan, then its no-plan baseline;
+ *   simulate/2  with --workers 2: the baseline, then the plan, each split across 2 workers (nothing cached),
+ *               the workers sending back their figures, not their customers.
  * Prints every run and the medians: wall time, events/s, customers/s, peak RSS of the process, each
  * worker's peak (V8 heap in use + array buffers), and the 2-worker cases' speed-ups over 1 worker.
  *
@@ -41,7 +42,7 @@ interface Run {
 if (values.child) {
   const { loadPlan } = await import("../engine/plan/load.ts");
   const { runPlan } = await import("../engine/sim/run.ts");
-  const { runPlanInWorkers } = await import("../engine/parallel/run-plan.ts");
+  const { summaryInWorkers } = await import("../engine/parallel/run-plan.ts");
   let peak = 0;
   const sample = setInterval(() => (peak = Math.max(peak, Deno.memoryUsage().rss)), 50);
   const t0 = performance.now();
@@ -50,7 +51,7 @@ if (values.child) {
   const [kind, n = "1"] = values.case!.split("/"), workers = Number(n);
   const r = kind === "plan"
     ? (workers > 1 ? await runPlanSharded(plan, { ...o, workers, baseline: false }) : runPlan(plan, { ...o, baseline: false }))
-    : await runPlanInWorkers(plan, { ...o, cache: "off", workers });
+    : await summaryInWorkers(plan, { ...o, cache: "off", workers }); // as `cadence simulate` without --out
   const wall = (performance.now() - t0) / 1000;
   clearInterval(sample);
   peak = Math.max(peak, Deno.memoryUsage().rss);

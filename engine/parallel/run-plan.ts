@@ -23,7 +23,7 @@ import {
 import { simulate } from "../sim/simulate.ts";
 import { planWorld } from "../plan/world-section.ts";
 import { defaultWorkers, runJobs } from "./pool.ts";
-import { runPlanSharded, unshardable } from "./sharded-run.ts";
+import { type FiguresResult, runPlanSharded, unshardable } from "./sharded-run.ts";
 
 type Options = Omit<RunOptions, "baseline"> & {
   workers?: number;
@@ -49,7 +49,7 @@ function shardsFor(loaded: LoadedPlan, o: Options): number {
  * What `cadence simulate` prints without --out: `runPlanInWorkers`'s summary (the same figures), but a
  * run split across workers sends back each worker's counters, not its customers: no per-customer merge.
  */
-export async function summaryInWorkers(loaded: LoadedPlan, o: Omit<Options, "record" | "recorder"> = {}): Promise<Pick<RunResult, "summary" | "baseline" | "world">> {
+export async function summaryInWorkers(loaded: LoadedPlan, o: Omit<Options, "record" | "recorder"> = {}): Promise<RunResult | FiguresResult> {
   const shards = shardsFor(loaded, o);
   return shards ? runPlanSharded(loaded, { ...o, workers: shards, figuresOnly: true }) : runPlanInWorkers(loaded, o);
 }
