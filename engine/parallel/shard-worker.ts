@@ -37,7 +37,9 @@ self_.onmessage = (e: MessageEvent) => {
       // the last run of the pool takes the kept customers themselves: no copy, and nothing kept after;
       // a run whose customers' tables go back to the coordinator (transferred) gets a copy of its own
       const { link } = kept, local = m.next.summary || m.next.figures;
-      const population = m.last ? kept.population : local ? (kept.scratch = refillPopulation(kept.population, kept.scratch)) : copyPopulation(kept.population);
+      // (a no-plan baseline's copy leaves the journey columns out: most of the bytes, none of its reads)
+      const slots = m.next.baseline ? 0 : kept.journeys;
+      const population = m.last ? kept.population : local ? (kept.scratch = refillPopulation(kept.population, kept.scratch, slots)) : copyPopulation(kept.population, slots);
       if (m.last) kept = null;
       const result = simulateShard(msg, link, population, onDay);
       return self_.postMessage({ result }, transferables(result));

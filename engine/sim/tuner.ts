@@ -16,11 +16,17 @@ import { baselineKey, cached } from "./baseline-cache.ts";
 import { simulate } from "./simulate.ts";
 import { planWorld } from "../plan/world-section.ts";
 
-/** A copy of a population nobody has simulated yet: typed arrays copied, ledgers and attributes cloned. */
-export function copyPopulation(p: Population): Population {
-  const t = p.table, c = new CustomerTable(1, t.journeys); // its small arrays are replaced by the copies
+/** The table's per-journey columns: most of its bytes, and nothing a plan without journeys reads. */
+const JOURNEY_COLUMNS = new Set(["jPc", "jGen", "jEntries", "jLastEntry", "jFlags", "jPending"]);
+
+/**
+ * A copy of a population nobody has simulated yet: typed arrays copied, ledgers and attributes cloned.
+ * `journeys` 0 (for a no-plan baseline) leaves the journey columns out, with room for no journey.
+ */
+export function copyPopulation(p: Population, journeys = p.table.journeys): Population {
+  const t = p.table, c = new CustomerTable(1, journeys); // its small arrays are replaced by the copies
   for (const [k, v] of Object.entries(t)) {
-    if (ArrayBuffer.isView(v)) (c as unknown as Record<string, unknown>)[k] = (v as Uint8Array).slice();
+    if (ArrayBuffer.isView(v) && copied(k, journeys, t)) (c as unknown as Record<string, unknown>)[k] = (v as Uint8Array).slice();
   }
   c.size = t.size, c.capacity = t.capacity, c.ids = t.ids; // ids are never written by a run
   c.ledgers = t.ledgers.map((l) => l?.slice());
@@ -29,18 +35,24 @@ export function copyPopulation(p: Population): Population {
   return { table: c, traits, size: p.size, describe: p.describe };
 }
 
+/** Is column `k` of `t` part of a copy with `journeys` journey slots (the same as t's, or 0)? */
+function copied(k: string, journeys: number, t: CustomerTable): boolean {
+  if (journeys !== 0 && journeys !== t.journeys) throw new Error(`a population copy has ${t.journeys} journey slots or none, not ${journeys}`);
+  return journeys === t.journeys || !JOURNEY_COLUMNS.has(k);
+}
+
 /**
- * `from` copied into `into`, a copy made earlier by `copyPopulation(from)` and simulated since: its
- * arrays written over in place, so a worker that re-runs a plan move after move allocates nothing per
- * move (engine/parallel/shard-worker.ts). A copy of another shape is not reused: a new one is made.
+ * `from` copied into `into`, a copy made earlier by `copyPopulation(from, journeys)` and simulated since:
+ * its arrays written over in place, so a worker that re-runs a plan move after move allocates nothing
+ * per move (engine/parallel/shard-worker.ts). A copy of another shape is not reused: a new one is made.
  */
-export function refillPopulation(from: Population, into: Population | null): Population {
-  if (!into || into.size !== from.size || into.table.journeys !== from.table.journeys) return copyPopulation(from);
+export function refillPopulation(from: Population, into: Population | null, journeys = from.table.journeys): Population {
+  if (!into || into.size !== from.size || into.table.journeys !== journeys) return copyPopulation(from, journeys);
   const t = from.table, c = into.table as unknown as Record<string, Uint8Array>;
   for (const [k, v] of Object.entries(t)) {
-    if (ArrayBuffer.isView(v) && c[k]?.length !== (v as Uint8Array).length) return copyPopulation(from);
+    if (ArrayBuffer.isView(v) && copied(k, journeys, t) && c[k]?.length !== (v as Uint8Array).length) return copyPopulation(from, journeys);
   }
-  for (const [k, v] of Object.entries(t)) if (ArrayBuffer.isView(v)) c[k].set(v as Uint8Array);
+  for (const [k, v] of Object.entries(t)) if (ArrayBuffer.isView(v) && copied(k, journeys, t)) c[k].set(v as Uint8Array);
   into.table.size = t.size, into.table.capacity = t.capacity, into.table.ids = t.ids;
   into.table.ledgers = t.ledgers.map((l) => l?.slice());
   into.table.attrs = new Map([...t.attrs].map(([k, v]) => [k, v.slice()]));
@@ -62,7 +74,7 @@ export function tuner(loaded: LoadedPlan, o: Omit<RunOptions, "baseline" | "popu
   const journeys = loaded.compiled.journeys.length;
   const drawn = syntheticPopulation({ customers: o.customers ?? 10_000, seed, start, days, journeys, world });
   const baseline = cached(baselineKey("run", drawn.describe), o.cache ?? "memory", () =>
-    baselineFigures(simulate(baselinePlan(loaded.plan), copyPopulation(drawn), { seed, start, days, world })));
+    baselineFigures(simulate(baselinePlan(loaded.plan), copyPopulation(drawn, 0), { seed, start, days, world })));
   return {
     baseline,
     run(values) {

@@ -2,7 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { loadPlan, parsePlan } from "../../engine/plan/load.ts";
 import { setPath } from "../../engine/sweep/set-path.ts";
-import { runPlan } from "../../engine/sim/run.ts";
+import { baselinePlan, runPlan } from "../../engine/sim/run.ts";
+import { simulate } from "../../engine/sim/simulate.ts";
 import { copyPopulation, refillPopulation, tuner } from "../../engine/sim/tuner.ts";
 import { syntheticPopulation } from "../../engine/sim/population.ts";
 import { DEFAULT_WORLD } from "../../engine/sim/world-model.ts";
@@ -29,6 +30,25 @@ describe("tuner", () => {
     expect(p.table.orders[5]).not.toBe(copy.table.orders[5]);
     expect(p.traits.fatigue[5]).toBe(0);
     expect(copy.table.key).toEqual(p.table.key);
+  });
+
+  it("copies a population without its journey columns for a no-plan baseline: the same baseline, less to copy", () => {
+    const start = parseDate("2026-01-01")!, o = { customers: 2000, seed: 3, start, days: 120, world: DEFAULT_WORLD };
+    const p = syntheticPopulation({ ...o, journeys: 13 });
+    const bare = copyPopulation(p, 0);
+    expect(bare.table.journeys).toBe(0);
+    expect(bare.table.jPc.length).toBe(0);
+    expect(bare.table.orders).toEqual(p.table.orders);
+    const none = baselinePlan(loadPlan("scenarios/lifecycle.yaml").plan), s = { seed: 3, start, days: 120, world: DEFAULT_WORLD };
+    const drawnBare = simulate(none, syntheticPopulation({ ...o, journeys: 0 }), s);
+    const copied = simulate(none, bare, s);
+    expect(copied.events).toBe(drawnBare.events);
+    expect(copied.metrics.revenue).toBe(drawnBare.metrics.revenue);
+    expect(Array.from(copied.metrics.daily.revenue)).toEqual(Array.from(drawnBare.metrics.daily.revenue));
+    // refilled in place for the next baseline; a copy with journey slots is another shape
+    expect(refillPopulation(p, bare, 0)).toBe(bare);
+    expect(refillPopulation(p, bare)).not.toBe(bare);
+    expect(() => copyPopulation(p, 5)).toThrow(/13 journey slots or none/);
   });
 
   it("refills a simulated copy in place with the population as drawn, or makes a new one for another shape", () => {
