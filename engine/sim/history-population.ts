@@ -121,7 +121,7 @@ export function historyPopulation(file: string, o: HistoryPopulationOptions): Po
   let n = 0;
   for (let i = 0; i < s.length; i++) n += s.known[i];
   const table = new CustomerTable(n, o.journeys), traits = newTraits(n);
-  const streams = new Streams(o.seed, n), seed = worldSeed(o.seed);
+  const streams = new Streams(o.seed, n, "", TRAITS), seed = worldSeed(o.seed); // only the TRAITS counters are used here
   const tzCache = new Map<string, number>();
   const rowOf = new Int32Array(s.length).fill(-1); // history index → table row
   // extra attributes (attr.<name> in plans), in the table's customer order

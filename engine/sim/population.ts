@@ -59,7 +59,8 @@ export type RfmCuts = [rec: number[], freq: number[], mon: number[]];
 export function syntheticPopulation(o: PopulationOptions): Population {
   const n = o.customers, w = o.world, lo = o.shard?.lo ?? 0, hi = o.shard?.hi ?? n;
   const table = new CustomerTable(hi - lo, o.journeys), traits = newTraits(hi - lo);
-  const s = new Streams(o.seed, hi - lo); // a draw depends on the customer's key, not on its index
+  // a draw depends on the customer's key, not on its index; only the TRAITS counters are used here
+  const s = new Streams(o.seed, hi - lo, "", TRAITS);
   const width = String(n).length;
   for (let i = lo; i < hi; i++) {
     const c = table.add(`C${String(i + 1).padStart(Math.max(7, width), "0")}`);
