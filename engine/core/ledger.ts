@@ -45,9 +45,12 @@ export function addContact(ledger: number[], c: Contact): void {
   }
 }
 
-/** Removes the first entry equal to c (used when a scheduled contact is finally suppressed). */
+/**
+ * Removes an entry equal to c (used when a scheduled contact is finally suppressed). Searched from the
+ * end, where scheduled contacts are; entries equal to c are alike, so which one goes does not matter.
+ */
 export function removeContact(ledger: number[], c: Contact): boolean {
-  for (let i = 0; i < ledger.length; i += STRIDE) {
+  for (let i = ledger.length - STRIDE; i >= 0; i -= STRIDE) {
     if (
       ledger[i] === c.time && ledger[i + 1] === c.program && ledger[i + 2] === c.channel &&
       ledger[i + 3] === c.category && ledger[i + 4] === c.priority

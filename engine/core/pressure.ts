@@ -237,7 +237,7 @@ function evaluate<C>(rule: CompiledRule<C>, ledger: number[], cand: Contact, now
         setBucket(rule.calendar, T, rule.timezone ?? env.tzOffset);
         const start = bucketStart, end = bucketEnd;
         let n = 0;
-        for (let i = 0; i < ledger.length; i += STRIDE) {
+        for (let i = firstFrom(ledger, start); i < ledger.length; i += STRIDE) {
           const t = ledger[i];
           if (t < start || t >= end || (t > T && !rule.lookahead)) continue;
           if (counted(rule, ledger, i, cand, now)) n++;
@@ -249,7 +249,7 @@ function evaluate<C>(rule: CompiledRule<C>, ledger: number[], cand: Contact, now
     case "spacing": {
       const S = rule.spacing, T = cand.time;
       let retry = 0;
-      for (let i = 0; i < ledger.length; i += STRIDE) {
+      for (let i = firstAfter(ledger, T - S); i < ledger.length; i += STRIDE) {
         const t = ledger[i];
         if (t <= T - S || t >= T + S || (t > T && !rule.lookahead)) continue;
         if (counted(rule, ledger, i, cand, now)) retry = Math.max(retry, t + S);
@@ -261,11 +261,29 @@ function evaluate<C>(rule: CompiledRule<C>, ledger: number[], cand: Contact, now
   }
 }
 
+/**
+ * The first ledger entry at or after time `from`, found from the end: the ledger is sorted by time and
+ * holds the longest rule's horizon (weeks for a weighted rule), while a window, a calendar bucket or a
+ * spacing looks at its last days only. The loops start there, in the same order as from the first entry.
+ */
+function firstFrom(ledger: number[], from: Minutes): number {
+  let i = ledger.length;
+  while (i > 0 && ledger[i - STRIDE] >= from) i -= STRIDE;
+  return i;
+}
+
+/** The first ledger entry after time `t` (as `firstFrom`). */
+function firstAfter(ledger: number[], t: Minutes): number {
+  let i = ledger.length;
+  while (i > 0 && ledger[i - STRIDE] > t) i -= STRIDE;
+  return i;
+}
+
 /** A rolling-window cap: 0 when it passes, else when the busiest window holding T frees up. */
 function windowRetry<C>(rule: CompiledRule<C>, ledger: number[], cand: Contact, now: Minutes, limit: number): number {
   const W = rule.window, T = cand.time;
   let n = 0;
-  for (let i = 0; i < ledger.length; i += STRIDE) {
+  for (let i = firstAfter(ledger, T - W); i < ledger.length; i += STRIDE) {
     const t = ledger[i];
     if (t <= T - W || (t > T && (!rule.lookahead || t >= T + W))) continue;
     if (counted(rule, ledger, i, cand, now)) times[n++] = t;
