@@ -5,7 +5,8 @@
  *    that midnight (at `start` for a first, partial day), before any event of the day is handled
  *    (engine/core/campaign-day.ts);
  *  - every 7 days from `start`: the metrics close a customer-week.
- * Between stops, queued events are handled in the queue's (time, kind, customer, sequence) order.
+ * Between stops, queued events are handled in the queue's (time, kind, customer, sequence) order (the
+ * simulator's queue in lanes: that order within each lane, lane after lane: engine/sim/lanes.ts).
  */
 import type { Occurrence } from "../core/campaign-schedule.ts";
 import { DAY, WEEK } from "../core/time.ts";
