@@ -40,7 +40,8 @@ export class LaneQueue implements QueuePush {
    * up front per customer (each lane's pool still grows if a plan needs more).
    */
   constructor(readonly start: number, readonly end: number, customers: number, width: number, slotsPerCustomer: number) {
-    this.shift = Math.max(0, Math.ceil(Math.log2(Math.max(1, width))));
+    if (!(width >= 1)) throw new RangeError(`lane width: expected a number of customers ≥ 1, got ${width}`);
+    this.shift = Math.ceil(Math.log2(Math.min(width, Math.max(1, customers))));
     const size = 2 ** this.shift, count = Math.max(1, Math.ceil(customers / size));
     this.lanes = Array.from({ length: count }, (_, l) => new EventQueue(start, end, slotsPerCustomer * Math.min(size, customers - l * size)));
   }

@@ -67,3 +67,12 @@ describe("queue lanes", () => {
     expect(runPlan(capped, { ...o, laneWidth: 64 }).summary).toEqual(one);
   }, 60_000);
 });
+
+describe("queue lanes: edges", () => {
+  it("holds every customer in one lane when the width is at least the population, and refuses a width below 1", () => {
+    expect(new LaneQueue(0, 1440, 2500, 1 << 24, 2).lanes.length).toBe(1);
+    expect(new LaneQueue(0, 1440, 0, 32_768, 2).lanes.length).toBe(1); // no customers: one empty lane
+    expect(() => new LaneQueue(0, 1440, 100, 0, 2)).toThrow(/lane width/);
+    expect(() => new LaneQueue(0, 1440, 100, Number.NaN, 2)).toThrow(/lane width/);
+  });
+});
