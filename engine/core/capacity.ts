@@ -3,6 +3,14 @@
  * explicit state, handed to the core, so that a live driver can persist it (`toJSON` / `fromJSON`) and
  * the simulator keep it in memory.
  */
+import type { CompiledPlan } from "./compiled.ts";
+
+/**
+ * True when the plan caps a channel's contacts per day: a counter every customer consumes in event
+ * order, so that such a plan's customers are neither split across workers nor drained in lanes.
+ */
+export const sharesCapacity = (plan: CompiledPlan): boolean => plan.channels.some((ch) => ch && ch.capacity !== null);
+
 export interface CapacityState {
   used(day: number, channel: number): number;
   /** Adds `delta` (1 to reserve a slot, -1 to give one back) to the day's count. */

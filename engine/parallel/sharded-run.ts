@@ -10,6 +10,7 @@
  * customers), a population from a history file, contacts made outside the plan.
  */
 import type { LoadedPlan } from "../plan/load.ts";
+import { sharesCapacity } from "../core/capacity.ts";
 import { parseDate } from "../core/time.ts";
 import { planWorld } from "../plan/world-section.ts";
 import { baselineKey, type CacheMode, peek, store } from "../sim/baseline-cache.ts";
@@ -25,7 +26,7 @@ import { mergeSummaries } from "./merge-figures.ts";
 
 /** Why this run cannot be split across workers, or null when it can. */
 export function unshardable(loaded: LoadedPlan, o: { synthetic: boolean; external?: unknown }): string | null {
-  if (loaded.compiled.channels.some((ch) => ch && ch.capacity !== null)) return "a channel capacity is shared by all customers in event order";
+  if (sharesCapacity(loaded.compiled)) return "a channel capacity is shared by all customers in event order";
   if (!o.synthetic) return "the population is not the synthetic one";
   if (o.external) return "contacts made outside the plan are resolved against the whole population";
   return null;

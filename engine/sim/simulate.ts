@@ -9,6 +9,7 @@ import { EMAIL } from "../core/channels.ts";
 import { DAY, WEEK } from "../core/time.ts";
 import { STAGES, stageAt } from "../core/lifecycle.ts";
 import { LANE_WIDTH, LaneQueue } from "./lanes.ts";
+import { sharesCapacity } from "../core/capacity.ts";
 import { runPlanEvent } from "./plan-events.ts";
 import { decisionSink } from "./decision-sink.ts";
 import { runDays } from "./day-loop.ts";
@@ -75,8 +76,7 @@ export function simulate(plan: CompiledPlan, population: Population, o: Simulate
   // a run holds about 2.2 events per customer at its peak (lifecycle, capped, batch-and-blast and
   // custom-channels plans): the pools are sized for that up front instead of growing (each growth copies it).
   // A channel capacity is consumed in event order by every customer: such a plan runs in one lane.
-  const capacity = plan.channels.some((ch) => ch && ch.capacity !== null);
-  const q = new LaneQueue(o.start, end, n, capacity ? n : o.laneWidth ?? LANE_WIDTH, SLOTS_PER_CUSTOMER);
+  const q = new LaneQueue(o.start, end, n, sharesCapacity(plan) ? Math.max(1, n) : o.laneWidth ?? LANE_WIDTH, SLOTS_PER_CUSTOMER);
   const rnd = new Streams(o.seed, n);
   const metrics = new Metrics(n, o.days, plan.names.programs, plan.names.channels);
   const rec = o.recorder;

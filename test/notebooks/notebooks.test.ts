@@ -41,19 +41,30 @@ describe("notebooks", () => {
     execFileSync(join(ROOT, "node_modules/.bin/deno"), ["jupyter", "--install", "--force"], { cwd: ROOT, stdio: "pipe" });
     const out = mkdtempSync(join(tmpdir(), "cadence-nb-"));
     let totalCharts = 0;
+    const richOf = (nb: Notebook) => nb.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.data && ("text/html" in o.data || "image/svg+xml" in o.data));
     for (const f of NOTEBOOKS) {
       const target = join(out, f);
-      const run = spawnSync("jupyter-nbconvert", [
-        "--to", "notebook", "--execute", "--ExecutePreprocessor.kernel_name=deno", "--ExecutePreprocessor.timeout=600",
-        // a loaded machine can deliver a big chart's output after the cell's reply: wait for it instead of dropping it
-        "--ExecutePreprocessor.iopub_timeout=60",
-        "--output", target, join(ROOT, "notebooks", f),
-      ], { cwd: ROOT, encoding: "utf8" });
-      const executed = run.status === 0 ? JSON.parse(readFileSync(target, "utf8")) as Notebook : null;
+      const execute = () => {
+        const run = spawnSync("jupyter-nbconvert", [
+          "--to", "notebook", "--execute", "--ExecutePreprocessor.kernel_name=deno", "--ExecutePreprocessor.timeout=600",
+          // a loaded machine can deliver a big chart's output after the cell's reply: wait for it instead of dropping it
+          "--ExecutePreprocessor.iopub_timeout=60",
+          "--output", target, join(ROOT, "notebooks", f),
+        ], { cwd: ROOT, encoding: "utf8" });
+        return { run, executed: run.status === 0 ? JSON.parse(readFileSync(target, "utf8")) as Notebook : null };
+      };
+      let { run, executed } = execute();
+      // On a loaded machine the Deno kernel now and then sends a cell's result after reporting the cell
+      // done, and nbconvert drops it (seen on a cell that awaits, and on a first cell loading modules;
+      // the notebooks keep their displays in cells of their own, which makes it rarer): run it once more
+      if (executed && richOf(executed).length < 3) {
+        console.warn(`${f}: ${richOf(executed).length} rich outputs (the kernel dropped some); running it again`);
+        ({ run, executed } = execute());
+      }
       const errors = (executed?.cells ?? []).flatMap((c) => (c.outputs ?? []).filter((o) => o.output_type === "error").map((o) => `${o.ename}: ${o.evalue}\n${(o.traceback ?? []).join("\n")}\nin cell:\n${c.source.join("")}`));
       expect(run.status, `${f}: nbconvert failed\n${run.stderr}`).toBe(0);
       expect(errors, `${f}: error output`).toEqual([]);
-      const rich = executed!.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.data && ("text/html" in o.data || "image/svg+xml" in o.data));
+      const rich = richOf(executed!);
       expect(rich.length, `${f}: tables and charts display as HTML or SVG`).toBeGreaterThanOrEqual(3);
       // exported to HTML (Debian's nbconvert 6.5 drops image/svg+xml), every chart is still there
       const charts = rich.filter((o) => String(o.data!["text/html"] ?? "").includes(`<div class="cadence-chart">`)).length;
