@@ -30,7 +30,7 @@ export { contributions, type Contributions } from "./compare/contributions.ts";
 export { calibrate, type CalibrationRow } from "./calibration/measure.ts";
 export { FLAT, type Seasonality } from "./sim/time-profile.ts";
 export { worldCounters } from "./sim/world-metrics.ts";
-export { runPlanInWorkers } from "./parallel/run-plan.ts";
+export { runPlanInWorkers, summaryInWorkers } from "./parallel/run-plan.ts";
 export { shardedTuner, type ShardedTuner, type TunerFigures } from "./parallel/sharded-tuner.ts";
 export { copyPopulation, tuner, type Tuner } from "./sim/tuner.ts";
 export { cacheStats, clearMemoryCache } from "./sim/baseline-cache.ts";

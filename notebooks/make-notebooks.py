@@ -198,8 +198,8 @@ md("""## Fit the purchase and order-value models
 BG/NBD (how often customers buy, and when they silently drop out) and gamma-gamma (how much they spend),
 by maximum likelihood on the calibration period (39 weeks of 1997). The published values are r 0.243,
 α 4.414, a 0.793, b 2.426 (Fader, Hardie & Lee 2005)."""),
-code("""const fit = await fitHistory("../datasets/cdnow.yaml");
-show({ ...fit.bgnbd.params, logLikelihood: fit.bgnbd.logLikelihood, ...(fit.gammaGamma?.params ?? {}), customers: fit.customers, transactions: fit.transactions })"""),
+code("""const fit = await fitHistory("../datasets/cdnow.yaml");"""),
+code("""show({ ...fit.bgnbd.params, logLikelihood: fit.bgnbd.logLikelihood, ...(fit.gammaGamma?.params ?? {}), customers: fit.customers, transactions: fit.transactions })"""),
 md("""## Predicted against actual, in the holdout
 
 The fitted model forecasts each customer's repeat purchases in the 39 holdout weeks; we compare with
@@ -276,8 +276,10 @@ async function api(method: string, path: string, k: string, body?: unknown, type
   const json = await res.json();
   if (!res.ok) throw new Error(`${path}: ${json.error}`);
   return json;
-}
-show({ server: server.url, database: db })"""),
+}"""),
+# a display in a cell of its own: on a loaded machine the Deno kernel can drop the result of a cell that
+# is slow (loading modules) or awaits at top level (nbconvert has already moved on)
+code("""show({ server: server.url, database: db })"""),
 md("""## Upload, forecast, approve, promote
 
 The forecast is the compare engine run on the server: 3 replications of 3,000 synthetic customers over
@@ -288,8 +290,8 @@ const plan = await api("POST", "/v1/plans", keys.analyst, source, "application/y
 const forecast = await api("POST", `/v1/plans/${plan.id}/forecast`, keys.analyst, { customers: CUSTOMERS, days: DAYS, replications: 3, seed: 1, start: START });
 await api("POST", `/v1/plans/${plan.id}/approve`, keys.approver);
 const live = await api("POST", `/v1/plans/${plan.id}/promote`, keys.operator);
-const f = forecast.forecast.metrics;
-show({ plan: live.name, state: live.state, hash: live.hash.slice(0, 16), engine: live.engine, author: live.author, approver: live.approver,
+const f = forecast.forecast.metrics;"""),
+code("""show({ plan: live.name, state: live.state, hash: live.hash.slice(0, 16), engine: live.engine, author: live.author, approver: live.approver,
   forecastContacts: Math.round(f.contacts.mean), forecastIncrementalRevenue: Math.round(f.incrementalRevenue.mean) })"""),
 md("""## Replay a simulated reality
 
@@ -300,16 +302,16 @@ code("""const r = reality(loadPlan("../scenarios/lifecycle.yaml"), { customers: 
 await api("POST", "/v1/customers", keys.ingest, { customers: r.profiles });
 for (let i = 0; i < r.events.length; i += 1000) await api("POST", "/v1/events", keys.ingest, { events: r.events.slice(i, i + 1000) });
 await api("POST", "/v1/clock", keys.admin, { now: new Date(Date.parse(`${START}T00:00:00Z`) + DAYS * 86400000).toISOString() });
-const metrics = await api("GET", "/v1/metrics/live", keys.analyst);
-show({ events: r.events.length, treated: metrics.total.treated.customers, control: metrics.total.control.customers,
+const metrics = await api("GET", "/v1/metrics/live", keys.analyst);"""),
+code("""show({ events: r.events.length, treated: metrics.total.treated.customers, control: metrics.total.control.customers,
   sends: metrics.total.treated.sends, suppressed: metrics.total.treated.suppressed, withheldFromControl: metrics.total.control.holdout })"""),
 md("""## Forecast vs actual
 
 Each forecast is taken pro rata to the treated customers and the days elapsed; its interval is a 95 %
 prediction interval for one run. Incremental revenue is measured against the control group, with its
 own interval."""),
-code("""const fva = await api("GET", `/v1/plans/${plan.id}/forecast-vs-actual`, keys.analyst);
-show(aq.from(fva.metrics.map((m: any) => ({ metric: m.name, forecast: m.forecast.mean, lo: m.forecast.lo, hi: m.forecast.hi, actual: m.actual, inside: m.inside }))),
+code("""const fva = await api("GET", `/v1/plans/${plan.id}/forecast-vs-actual`, keys.analyst);"""),
+code("""show(aq.from(fva.metrics.map((m: any) => ({ metric: m.name, forecast: m.forecast.mean, lo: m.forecast.lo, hi: m.forecast.hi, actual: m.actual, inside: m.inside }))),
   { title: `Forecast vs actual, ${fva.period.days} days, ${fva.population.treated} treated customers` })"""),
 code("""const rows = fva.metrics.filter((m: any) => m.name !== "incrementalRevenue").map((m: any) => ({ ...m, scale: Math.max(1, m.forecast.hi) }));
 show({
