@@ -57,7 +57,7 @@ export async function simulateCommand(args: string[]): Promise<number> {
     start: values.start ?? pop.start,
     population: (p: Parameters<NonNullable<RunOptions["population"]>>[0]) => {
       const made = pop.population ? pop.population(p) : syntheticPopulation({ ...p, customers });
-      if (recorder && !attached) recorder.attach(made.table), attached = true; // the plan's run comes before the baseline's
+      if (recorder && !attached) recorder.attach(made.table), attached = true; // the plan's customers (a baseline drawn here runs on a copy)
       return made;
     },
     onDay: progress(loaded.plan.name),

@@ -11,6 +11,7 @@ import { planWorld } from "../plan/world-section.ts";
 import type { Plan } from "../plan/types.ts";
 import { ENGINE_VERSION } from "../version.ts";
 import { type Population, syntheticPopulation } from "./population.ts";
+import { copyPopulation } from "./population-copy.ts";
 import { Recorder } from "./recorder.ts";
 import { sortRecorder } from "./recorder-order.ts";
 import { type ExternalContacts, resolveExternalContacts } from "./external-contacts.ts";
@@ -131,25 +132,25 @@ export function runPlan(loaded: LoadedPlan, o: RunOptions = {}): RunResult {
   const start = parseDate(startText);
   if (start === null) throw new Error(`invalid start date: ${startText}`);
   const world = planWorld(loaded, o.world); // the plan's world: section, then o.world over it
-  const makePopulation = (journeys: number) =>
-    o.population
-      ? o.population({ journeys, seed, start, days, world })
-      : syntheticPopulation({ customers, seed, start, days, journeys, world });
   const recorder = o.recorder ?? (o.record ? new Recorder() : null);
-  const compiled = loaded.compiled;
-  const population = makePopulation(compiled.journeys.length);
-  const describe = population.describe; // before the run: the baseline's cache key names the population it starts from
+  const compiled = loaded.compiled, journeys = compiled.journeys.length;
+  const population = o.population
+    ? o.population({ journeys, seed, start, days, world })
+    : syntheticPopulation({ customers, seed, start, days, journeys, world });
+  const describe = population.describe; // the baseline's cache key names the population it starts from
   const external = o.external ? resolveExternalContacts(o.external, compiled, population.table.ids) : undefined;
-  const run = simulate(compiled, population, {
-    seed, start, days, world, recorder: recorder ?? undefined, onDay: (d, n) => o.onDay?.("plan", d, n), external, laneWidth: o.laneWidth,
-  });
+  // the no-plan baseline first, on a copy of the customers without their journey columns (copying is far
+  // cheaper than drawing them again), then the plan on the customers themselves
   let baseline: BaselineFigures | null = typeof o.baseline === "object" ? baselineFigures(o.baseline) : null;
   if (o.baseline === undefined || o.baseline === true) {
     baseline = cached(baselineKey("run", describe), o.cache ?? "memory", () =>
-      baselineFigures(simulate(baselinePlan(loaded.plan), makePopulation(0), {
+      baselineFigures(simulate(baselinePlan(loaded.plan), copyPopulation(population, 0), {
         seed, start, days, world, onDay: (d, n) => o.onDay?.("baseline", d, n), laneWidth: o.laneWidth,
       })));
   }
+  const run = simulate(compiled, population, {
+    seed, start, days, world, recorder: recorder ?? undefined, onDay: (d, n) => o.onDay?.("plan", d, n), external, laneWidth: o.laneWidth,
+  });
   if (recorder) sortRecorder(recorder);
   const summary = summarise(loaded, run, baseline, world, startText);
   return { summary, run, baseline, recorder, world };

@@ -1,0 +1,51 @@
+/**
+ * Copies of a population nobody has simulated yet: a run updates its customers in place, so a run that
+ * must leave them as drawn (a tuner's move, a no-plan baseline beside the plan's run) works on a copy;
+ * copying typed arrays is far cheaper than drawing the customers again.
+ */
+import { CustomerTable } from "../core/customer-table.ts";
+import type { Population, Traits } from "./population.ts";
+
+/** The table's per-journey columns: most of its bytes, and nothing a plan without journeys reads. */
+const JOURNEY_COLUMNS = new Set(["jPc", "jGen", "jEntries", "jLastEntry", "jFlags", "jPending"]);
+
+/**
+ * A copy of a population nobody has simulated yet: typed arrays copied, ledgers and attributes cloned.
+ * `journeys` 0 (for a no-plan baseline) leaves the journey columns out, with room for no journey.
+ */
+export function copyPopulation(p: Population, journeys = p.table.journeys): Population {
+  const t = p.table, c = new CustomerTable(1, journeys); // its small arrays are replaced by the copies
+  for (const [k, v] of Object.entries(t)) {
+    if (ArrayBuffer.isView(v) && copied(k, journeys, t)) (c as unknown as Record<string, unknown>)[k] = (v as Uint8Array).slice();
+  }
+  c.size = t.size, c.capacity = t.capacity, c.ids = t.ids; // ids are never written by a run
+  c.ledgers = t.ledgers.map((l) => l?.slice());
+  c.attrs = new Map([...t.attrs].map(([k, v]) => [k, v.slice()]));
+  const traits = Object.fromEntries(Object.entries(p.traits).map(([k, v]) => [k, (v as Uint8Array).slice()])) as unknown as Traits;
+  return { table: c, traits, size: p.size, describe: p.describe };
+}
+
+/** Is column `k` of `t` part of a copy with `journeys` journey slots (the same as t's, or 0)? */
+function copied(k: string, journeys: number, t: CustomerTable): boolean {
+  if (journeys !== 0 && journeys !== t.journeys) throw new Error(`a population copy has ${t.journeys} journey slots or none, not ${journeys}`);
+  return journeys === t.journeys || !JOURNEY_COLUMNS.has(k);
+}
+
+/**
+ * `from` copied into `into`, a copy made earlier by `copyPopulation(from, journeys)` and simulated since:
+ * its arrays written over in place, so a worker that re-runs a plan move after move allocates nothing
+ * per move (engine/parallel/shard-worker.ts). A copy of another shape is not reused: a new one is made.
+ */
+export function refillPopulation(from: Population, into: Population | null, journeys = from.table.journeys): Population {
+  if (!into || into.size !== from.size || into.table.journeys !== journeys) return copyPopulation(from, journeys);
+  const t = from.table, c = into.table as unknown as Record<string, Uint8Array>;
+  for (const [k, v] of Object.entries(t)) {
+    if (ArrayBuffer.isView(v) && copied(k, journeys, t) && c[k]?.length !== (v as Uint8Array).length) return copyPopulation(from, journeys);
+  }
+  for (const [k, v] of Object.entries(t)) if (ArrayBuffer.isView(v) && copied(k, journeys, t)) c[k].set(v as Uint8Array);
+  into.table.size = t.size, into.table.capacity = t.capacity, into.table.ids = t.ids;
+  into.table.ledgers = t.ledgers.map((l) => l?.slice());
+  into.table.attrs = new Map([...t.attrs].map(([k, v]) => [k, v.slice()]));
+  for (const [k, v] of Object.entries(from.traits)) (into.traits as unknown as Record<string, Uint8Array>)[k].set(v as Uint8Array);
+  return into;
+}
