@@ -12,15 +12,13 @@ import { parsePopulation } from "../sim/population-spec.ts";
 import { syntheticPopulation } from "../sim/population.ts";
 import {
   type BaselineFigures,
-  baselineFigures,
-  baselinePlan,
   DEFAULT_START,
   type RunOptions,
   runPlan,
   type RunResult,
+  simulateBaseline,
   summarise,
 } from "../sim/run.ts";
-import { simulate } from "../sim/simulate.ts";
 import { planWorld } from "../plan/world-section.ts";
 import { defaultWorkers, runJobs } from "./pool.ts";
 import { type FiguresResult, runPlanSharded, unshardable } from "./sharded-run.ts";
@@ -96,5 +94,5 @@ export function baselineFiguresJob(plan: { text: string; file: string }, o: Opti
   const spec = parsePopulation(o.populationSpec);
   const seed = o.seed ?? 1, days = o.days ?? 365, start = parseDate(o.start ?? DEFAULT_START)!, world = planWorld(loaded, o.world);
   const population = makePopulation({ ...o, population: spec.population }, 0, loaded);
-  return baselineFigures(simulate(baselinePlan(loaded.plan), population, { seed, start, days, world }));
+  return simulateBaseline(loaded.plan, population, { seed, start, days, world });
 }

@@ -7,11 +7,13 @@ import { InputError } from "../plan/errors.ts";
 import { parsePlan } from "../plan/load.ts";
 import type { Recorder } from "../sim/recorder.ts";
 import { sortRecorder } from "../sim/recorder-order.ts";
-import { baselinePlan, DEFAULT_START } from "../sim/run.ts";
+import { baselinePlan, DEFAULT_START, type FiguresRun } from "../sim/run.ts";
 import type { SimulationRun } from "../sim/simulate.ts";
 import { mergeShards } from "./merge-shards.ts";
 import { abortLink, type LinkBuffers } from "./shard-link.ts";
-import type { ShardedJob, ShardFigures, ShardResult } from "./shard.ts";
+import type { ShardedJob, ShardFigures, ShardResult, ShardSummary } from "./shard.ts";
+import { mergeSummaries } from "./merge-figures.ts";
+import type { CompiledPlan } from "../core/compiled.ts";
 import { MONEY_UNITS } from "../sim/money.ts";
 import type { BaselineFigures } from "../sim/run.ts";
 
@@ -30,6 +32,11 @@ export function mergeJob(job: ShardedJob, parts: ShardResult[], recorder: Record
   });
   if (recorder) sortRecorder(recorder);
   return run;
+}
+
+/** The shards' summary parts merged into one run's figures (engine/parallel/merge-figures.ts); `plan` is the job's, compiled. */
+export function mergeSummaryJob(job: ShardedJob, plan: CompiledPlan, parts: ShardSummary[], t0: number): FiguresRun {
+  return mergeSummaries(parts, { plan, seed: job.seed, start: parseDate(job.start ?? DEFAULT_START)!, days: job.days, wallMs: performance.now() - t0 });
 }
 
 /**

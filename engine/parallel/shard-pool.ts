@@ -6,11 +6,9 @@
  */
 import { type LinkBuffers, newLinkBuffers } from "./shard-link.ts";
 import type { ShardedJob, ShardFigures, ShardResult, ShardSummary } from "./shard.ts";
-import { mergeSummaries } from "./merge-figures.ts";
 import type { CompiledPlan } from "../core/compiled.ts";
-import { parseDate } from "../core/time.ts";
-import { ask, mergeFigures, mergeJob, range, spawnShards } from "./shard-calls.ts";
-import { type BaselineFigures, DEFAULT_START, type FiguresRun } from "../sim/run.ts";
+import { ask, mergeFigures, mergeJob, mergeSummaryJob, range, spawnShards } from "./shard-calls.ts";
+import type { BaselineFigures, FiguresRun } from "../sim/run.ts";
 import type { Recorder } from "../sim/recorder.ts";
 import type { SimulationRun } from "../sim/simulate.ts";
 
@@ -43,8 +41,7 @@ export class ShardPool {
    */
   summary(plan: ShardedJob["plan"], compiled: CompiledPlan, onDay?: (day: number, days: number) => void, /** as `run`'s */ last = false): Promise<FiguresRun> {
     const job: ShardedJob = { ...this.base, plan, baseline: false, summary: true, record: "none" };
-    const start = parseDate(job.start ?? DEFAULT_START)!;
-    return this.next(job, last, onDay, (parts: ShardSummary[], t0) => mergeSummaries(parts, { plan: compiled, seed: job.seed, start, days: job.days, wallMs: performance.now() - t0 }));
+    return this.next(job, last, onDay, (parts: ShardSummary[], t0) => mergeSummaryJob(job, compiled, parts, t0));
   }
 
   /** The no-plan baseline's figures on the kept population (a copy of it): nothing per customer comes back. */

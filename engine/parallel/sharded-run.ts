@@ -18,11 +18,10 @@ import { Recorder } from "../sim/recorder.ts";
 import { type BaselineFigures, DEFAULT_START, type FiguresRun, type RunOptions, type RunResult, summarise } from "../sim/run.ts";
 import type { SimulationRun } from "../sim/simulate.ts";
 import { ShardPool } from "./shard-pool.ts";
-import { ask, mergeJob, range, spawnShards } from "./shard-calls.ts";
+import { ask, mergeJob, mergeSummaryJob, range, spawnShards } from "./shard-calls.ts";
 import { syntheticDescribe } from "../sim/population.ts";
 import { newLinkBuffers } from "./shard-link.ts";
 import type { ShardedJob, ShardResult, ShardSummary } from "./shard.ts";
-import { mergeSummaries } from "./merge-figures.ts";
 
 /** Why this run cannot be split across workers, or null when it can. */
 export function unshardable(loaded: LoadedPlan, o: { synthetic: boolean; external?: unknown }): string | null {
@@ -74,8 +73,8 @@ type Options = Omit<RunOptions, "baseline" | "population" | "external"> & {
 export async function runPlanSharded(loaded: LoadedPlan, o: Options & { figuresOnly: true }): Promise<FiguresResult>;
 export async function runPlanSharded(loaded: LoadedPlan, o: Options): Promise<RunResult>;
 export async function runPlanSharded(loaded: LoadedPlan, o: Options): Promise<RunResult | FiguresResult> {
-  const startText = o.start ?? DEFAULT_START;
-  if (parseDate(startText) === null) throw new Error(`invalid start date: ${startText}`);
+  const startText = o.start ?? DEFAULT_START, start = parseDate(startText);
+  if (start === null) throw new Error(`invalid start date: ${startText}`);
   const world = planWorld(loaded, o.world);
   const recorder = o.recorder ?? (o.record ? new Recorder() : undefined);
   const job: ShardedJob = {
@@ -84,15 +83,15 @@ export async function runPlanSharded(loaded: LoadedPlan, o: Options): Promise<Ru
     record: !recorder ? "none" : "why" in recorder ? "explained" : "rows",
   };
   const mode: CacheMode = o.cache ?? "memory";
-  const key = baselineKey("run", syntheticDescribe({ customers: job.customers, seed: job.seed, start: parseDate(startText)!, days: job.days, world }));
+  const key = baselineKey("run", syntheticDescribe({ customers: job.customers, seed: job.seed, start, days: job.days, world }));
   let baseline = o.baseline === false ? null : peek<BaselineFigures>(key, mode) ?? null;
   const figures = o.figuresOnly && !recorder, planDays = (d: number, n: number) => o.onDay?.("plan", d, n);
-  const start = parseDate(startText)!, t0 = performance.now();
-  const summaryOf = (parts: ShardSummary[]) =>
-    mergeSummaries(parts, { plan: loaded.compiled, seed: job.seed, start, days: job.days, wallMs: performance.now() - t0 });
   let run: SimulationRun | FiguresRun;
   if (baseline || o.baseline === false) {
-    run = figures ? summaryOf(await runShards<ShardSummary>({ ...job, summary: true }, o.workers, planDays)) : await runSharded(job, o.workers, recorder, planDays);
+    const t0 = performance.now(), summaryJob: ShardedJob = { ...job, summary: true };
+    run = figures
+      ? mergeSummaryJob(summaryJob, loaded.compiled, await runShards<ShardSummary>(summaryJob, o.workers, planDays), t0)
+      : await runSharded(job, o.workers, recorder, planDays);
   } else {
     // the baseline first, on a copy of each worker's customers, then the plan on the customers themselves:
     // workers started and customers drawn once (the baseline's results do not depend on the plan's journey slots)

@@ -123,7 +123,6 @@ function substitute(v: unknown, params: Record<string, unknown>): unknown {
   return v;
 }
 
-
 /** Canonical JSON (sorted keys) hashed with sha256: identifies a plan or a result. */
 export function hashJson(v: unknown): string {
   return createHash("sha256").update(canonical(v)).digest("hex");

@@ -133,7 +133,6 @@ export function validateWorld(r: Reporter, v: unknown, path: Path = ["world"]): 
   return section;
 }
 
-
 /** `base` with a section applied: mappings merge, lists replace, channels and consents by name. */
 export function applyWorld(base: WorldModel, section: WorldSection | undefined): WorldModel {
   if (!section) return base;

@@ -16,7 +16,7 @@ import { Recorder } from "./recorder.ts";
 import { sortRecorder } from "./recorder-order.ts";
 import { type ExternalContacts, resolveExternalContacts } from "./external-contacts.ts";
 import { baselineKey, cached, type CacheMode } from "./baseline-cache.ts";
-import { simulate, type SimulationRun } from "./simulate.ts";
+import { simulate, type SimulateOptions, type SimulationRun } from "./simulate.ts";
 import type { WorldModel } from "./world-model.ts";
 import { worldCounters } from "./world-metrics.ts";
 import { type EndFigures, endFigures } from "./end-figures.ts";
@@ -122,6 +122,11 @@ export function baselinePlan(plan: Plan): CompiledPlan {
   return compilePlan({ ...plan, name: `${plan.name} (no plan)`, programs: [], pressure: null });
 }
 
+/** The no-plan baseline's figures for `plan`'s channels, simulated on `population` (updated in place: pass a copy to keep it). */
+export function simulateBaseline(plan: Plan, population: Population, o: SimulateOptions): BaselineFigures {
+  return baselineFigures(simulate(baselinePlan(plan), population, o));
+}
+
 /**
  * Runs a plan against its no-plan baseline.
  * @example const { summary } = runPlan(loadPlan("scenarios/lifecycle.yaml"), { customers: 10_000 })
@@ -144,9 +149,9 @@ export function runPlan(loaded: LoadedPlan, o: RunOptions = {}): RunResult {
   let baseline: BaselineFigures | null = typeof o.baseline === "object" ? baselineFigures(o.baseline) : null;
   if (o.baseline === undefined || o.baseline === true) {
     baseline = cached(baselineKey("run", describe), o.cache ?? "memory", () =>
-      baselineFigures(simulate(baselinePlan(loaded.plan), copyPopulation(population, 0), {
+      simulateBaseline(loaded.plan, copyPopulation(population, 0), {
         seed, start, days, world, onDay: (d, n) => o.onDay?.("baseline", d, n), laneWidth: o.laneWidth,
-      })));
+      }));
   }
   const run = simulate(compiled, population, {
     seed, start, days, world, recorder: recorder ?? undefined, onDay: (d, n) => o.onDay?.("plan", d, n), external, laneWidth: o.laneWidth,

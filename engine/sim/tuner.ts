@@ -11,9 +11,8 @@ import { parseDate } from "../core/time.ts";
 import { setPath } from "../sweep/set-path.ts";
 import { syntheticPopulation } from "./population.ts";
 import { copyPopulation } from "./population-copy.ts";
-import { type BaselineFigures, baselineFigures, baselinePlan, DEFAULT_START, type RunOptions, runPlan, type RunResult } from "./run.ts";
+import { type BaselineFigures, DEFAULT_START, type RunOptions, runPlan, type RunResult, simulateBaseline } from "./run.ts";
 import { baselineKey, cached } from "./baseline-cache.ts";
-import { simulate } from "./simulate.ts";
 import { planWorld } from "../plan/world-section.ts";
 
 export { copyPopulation, refillPopulation } from "./population-copy.ts";
@@ -32,7 +31,7 @@ export function tuner(loaded: LoadedPlan, o: Omit<RunOptions, "baseline" | "popu
   const journeys = loaded.compiled.journeys.length;
   const drawn = syntheticPopulation({ customers: o.customers ?? 10_000, seed, start, days, journeys, world });
   const baseline = cached(baselineKey("run", drawn.describe), o.cache ?? "memory", () =>
-    baselineFigures(simulate(baselinePlan(loaded.plan), copyPopulation(drawn, 0), { seed, start, days, world })));
+    simulateBaseline(loaded.plan, copyPopulation(drawn, 0), { seed, start, days, world }));
   return {
     baseline,
     run(values) {

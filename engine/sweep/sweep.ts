@@ -11,8 +11,7 @@ import { canonical, type LoadedPlan, parsePlan } from "../plan/load.ts";
 import { InputError } from "../plan/errors.ts";
 import { type Population, syntheticPopulation } from "../sim/population.ts";
 import { parsePopulation } from "../sim/population-spec.ts";
-import { type BaselineFigures, baselineFigures, baselinePlan, DEFAULT_START, type RunOptions, runPlan, type Summary } from "../sim/run.ts";
-import { simulate } from "../sim/simulate.ts";
+import { type BaselineFigures, DEFAULT_START, type RunOptions, runPlan, simulateBaseline, type Summary } from "../sim/run.ts";
 import { baselineKey, cached } from "../sim/baseline-cache.ts";
 import { defaultWorkers, runJobs } from "../parallel/pool.ts";
 import { planWorld } from "../plan/world-section.ts";
@@ -139,7 +138,7 @@ function sweepBaseline(ctx: SweepContext, seed: number): BaselineFigures {
   const o = ctx.o, days = o.days ?? 365, start = parseDate(o.start ?? DEFAULT_START)!, world = planWorld(ctx.loaded, o.world);
   const population = populationOf(ctx, seed)(0);
   return cached(baselineKey("run", population.describe), o.cache ?? "memory", () =>
-    baselineFigures(simulate(baselinePlan(ctx.loaded.plan), population, { seed, start, days, world })));
+    simulateBaseline(ctx.loaded.plan, population, { seed, start, days, world }));
 }
 
 function sweepRun(ctx: SweepContext, i: number, seed: number, baseline: BaselineFigures, keepSummary = true): SweepRun {

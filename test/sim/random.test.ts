@@ -46,3 +46,23 @@ describe("Streams.u", () => {
     expect(s.u(0, 12345, RESPONSE)).toBe(uniform(seed, 12345, RESPONSE, 0));
   });
 });
+
+describe("Streams.open (a run of draws from one stream)", () => {
+  // the world's answer to a message and each customer's traits draw through an open run (issue 14, fourth
+  // session): the run's n-th draw must be the stream's next uniform, and closing it must leave the counter
+  // where as many `u` calls would
+  it("draws what `u` draws, in order, and leaves the counter after its last draw; other purposes untouched", () => {
+    const s = new Streams(5, 3), seed = worldSeed(5), key = 123457;
+    s.u(1, key, RESPONSE), s.u(1, key, RESPONSE), s.u(1, key, ORGANIC); // counters: RESPONSE 2, ORGANIC 1
+    s.open(1, key, RESPONSE);
+    const run = [s.next(), s.next(), s.nextExp(3), s.next()];
+    s.close();
+    expect(run[0]).toBe(uniform(seed, key, RESPONSE, 2));
+    expect(run[1]).toBe(uniform(seed, key, RESPONSE, 3));
+    expect(run[2]).toBe(-Math.log(uniform(seed, key, RESPONSE, 4)) * 3);
+    expect(run[3]).toBe(uniform(seed, key, RESPONSE, 5));
+    expect(s.u(1, key, RESPONSE)).toBe(uniform(seed, key, RESPONSE, 6));
+    expect(s.u(1, key, ORGANIC)).toBe(uniform(seed, key, ORGANIC, 1));
+    expect(s.u(0, key, RESPONSE)).toBe(uniform(seed, key, RESPONSE, 0)); // another customer's counter
+  });
+});
