@@ -6,18 +6,29 @@
  * does not depend on how many shards there are:
  *  - after drawing the population: recency, frequency and value, for the RFM quintiles of everyone;
  *  - at each targeted campaign: the audience's scores, for the best share of everyone (ties: key, place);
- *  - at each day's end: the day's e-mail deliveries and complaints, for the sender reputation.
+ *  - at each day's end: the day's e-mail deliveries and complaints, for the sender reputation. It lags
+ *    `reputation.lagDays` days (engine/sim/world-model.ts): a day's end needs every shard's counts of
+ *    lagDays − 1 days before, not a barrier, so a shard may run up to lagDays − 1 days ahead of the
+ *    others instead of waiting each day for the slowest (docs/performance.md, "Reputation lag").
  * The barrier is Atomics.wait on a SharedArrayBuffer (allowed in workers; the drain loop is synchronous).
  */
 import { type PickBest, selectBest } from "../core/audience.ts";
 import type { CustomerTable } from "../core/customer-table.ts";
 import { quintileCuts, type RfmCuts } from "../sim/population.ts";
+import { MAX_LAG_DAYS } from "../sim/world-model.ts";
+
+/**
+ * Days of counts the ring keeps per shard: a shard reads a day lagDays − 1 days back, and may be
+ * lagDays − 1 days ahead of the slowest, whose day it reads may be 2·lagDays − 1 days behind the newest written.
+ */
+const RING = 2 * MAX_LAG_DAYS;
 
 export interface LinkBuffers {
   control: SharedArrayBuffer; // Int32: arrived, generation, aborted
   scratch: SharedArrayBuffer; // Float64 × n: an RFM measure, then a targeted campaign's audience scores
   keys: SharedArrayBuffer; // Uint32 × n: every customer's key
-  day: SharedArrayBuffer; // Float64 × 2 parities × shards × 2: a day's deliveries and complaints per shard
+  day: SharedArrayBuffer; // Float64 × RING days × shards × 2: a day's deliveries and complaints per shard
+  published: SharedArrayBuffer; // Int32 × shards: the days of counts each shard has written on this link
 }
 
 export function newLinkBuffers(shards: number, n: number): LinkBuffers {
@@ -25,15 +36,17 @@ export function newLinkBuffers(shards: number, n: number): LinkBuffers {
     control: new SharedArrayBuffer(3 * 4),
     scratch: new SharedArrayBuffer(n * 8),
     keys: new SharedArrayBuffer(n * 4),
-    day: new SharedArrayBuffer(2 * shards * 2 * 8),
+    day: new SharedArrayBuffer(RING * shards * 2 * 8),
+    published: new SharedArrayBuffer(shards * 4),
   };
 }
 
 /** Called by the coordinator when a shard failed: every shard waiting at the barrier throws. */
 export function abortLink(b: LinkBuffers): void {
-  const ctl = new Int32Array(b.control);
+  const ctl = new Int32Array(b.control), published = new Int32Array(b.published);
   Atomics.store(ctl, 2, 1);
   Atomics.notify(ctl, 1);
+  for (let s = 0; s < published.length; s++) Atomics.notify(published, s);
 }
 
 export class ShardLink {
@@ -41,13 +54,18 @@ export class ShardLink {
   private readonly scratch: Float64Array;
   private readonly keys: Uint32Array;
   private readonly day: Float64Array;
+  private readonly published: Int32Array;
+  /** Days of counts this shard has written on this link, over all its runs (every shard writes as many in a run). */
   private days = 0;
+  private runStart = 0;
+  private lag = 1;
 
   constructor(b: LinkBuffers, readonly shard: number, readonly shards: number, readonly lo: number, readonly hi: number, readonly n: number) {
     this.ctl = new Int32Array(b.control);
     this.scratch = new Float64Array(b.scratch);
     this.keys = new Uint32Array(b.keys);
     this.day = new Float64Array(b.day);
+    this.published = new Int32Array(b.published);
   }
 
   /** Waits until every shard has arrived here (a sense-reversing barrier: the last one in lets all go). */
@@ -80,15 +98,39 @@ export class ShardLink {
     return [whole(rec), whole(freq), whole(mon)];
   };
 
-  /** A day's deliveries and complaints of every shard, summed (integers: exact in any order). */
+  /** A run starts on this link (a pool's workers run many): its reputation lags `lagDays` days. */
+  startRun = (lagDays: number): void => {
+    if (!(Number.isInteger(lagDays) && lagDays >= 1 && lagDays <= MAX_LAG_DAYS)) throw new RangeError(`reputation lag: expected 1 to ${MAX_LAG_DAYS} days, got ${lagDays}`);
+    this.runStart = this.days, this.lag = lagDays;
+  };
+
+  /**
+   * This shard's deliveries and complaints of the day ending → every shard's, summed (integers: exact in
+   * any order), of the day lagDays − 1 days before this one; 0, 0 before the run's first such day.
+   * Waits only for shards that have not yet written that day.
+   */
   sumDay = (delivered: number, complaints: number): [number, number] => {
-    const base = (this.days++ & 1) * this.shards * 2, d = this.day; // two parities: a fast shard's next day never overwrites one still read
-    d[base + 2 * this.shard] = delivered, d[base + 2 * this.shard + 1] = complaints;
-    this.wait();
+    const g = this.days++, S = this.shards, d = this.day, at = (g % RING) * S * 2;
+    d[at + 2 * this.shard] = delivered, d[at + 2 * this.shard + 1] = complaints;
+    Atomics.store(this.published, this.shard, g + 1); // after the counts: a shard that reads this sees them
+    Atomics.notify(this.published, this.shard);
+    const want = g - (this.lag - 1);
+    if (want < this.runStart) return [0, 0];
+    for (let s = 0; s < S; s++) this.waitFor(s, want + 1);
+    const from = (want % RING) * S * 2;
     let a = 0, b = 0;
-    for (let s = 0; s < this.shards; s++) a += d[base + 2 * s], b += d[base + 2 * s + 1];
+    for (let s = 0; s < S; s++) a += d[from + 2 * s], b += d[from + 2 * s + 1];
     return [a, b];
   };
+
+  /** Waits until shard s has written `days` days of counts. */
+  private waitFor(s: number, days: number): void {
+    const published = this.published, ctl = this.ctl;
+    for (let seen = Atomics.load(published, s); seen < days; seen = Atomics.load(published, s)) {
+      if (Atomics.load(ctl, 2)) throw new Error("another shard of this run failed");
+      Atomics.wait(published, s, seen, 1000);
+    }
+  }
 
   /**
    * A targeted campaign's best share over every shard: each shard publishes its audience's scores at

@@ -6,7 +6,7 @@
  * How it combines with RunOptions.world and with comparisons: docs/plan-format.md, "World".
  */
 import { CHANNELS } from "../core/channels.ts";
-import { DEFAULT_WORLD, type WorldModel, worldWith } from "../sim/world-model.ts";
+import { DEFAULT_WORLD, MAX_LAG_DAYS, type WorldModel, worldWith } from "../sim/world-model.ts";
 import { seasonalityProblems } from "../sim/time-profile.ts";
 import { closest, type Path, type Reporter } from "./errors.ts";
 import * as f from "./fields.ts";
@@ -15,10 +15,11 @@ import { deepMerge } from "./merge.ts";
 /** The validated section, as written (channel names as keys); applied by `applyWorld`. */
 export type WorldSection = Record<string, unknown>;
 
-type Range = { min: number; max: number; above?: boolean }; // above: strictly greater than min
+type Range = { min: number; max: number; above?: boolean; whole?: boolean }; // above: strictly greater than min; whole: an integer
 const SHARE: Range = { min: 0, max: 1 };
 const POSITIVE: Range = { min: 0, max: Infinity, above: true };
 const NON_NEGATIVE: Range = { min: 0, max: Infinity };
+const LAG_DAYS: Range = { min: 1, max: MAX_LAG_DAYS, whole: true };
 
 // Ranges by path pattern ("*" stands for a channel name); any other number is ≥ 0.
 const SHARES = new Set([
@@ -42,14 +43,15 @@ const CHANNEL_FIELDS = [...Object.keys(DEFAULT_WORLD.channels[0]), "gapDays"];
 const PEAK_FIELDS = ["name", "start", "days", "factor"];
 
 function rangeOf(pattern: string): Range {
+  if (pattern === "reputation.lagDays") return LAG_DAYS;
   return SHARES.has(pattern) ? SHARE : POSITIVES.has(pattern) ? POSITIVE : NON_NEGATIVE;
 }
 
 const rangeText = (g: Range) =>
-  g.max === 1 ? "a number from 0 to 1" : g.above ? "a number > 0" : "a number ≥ 0";
+  g.whole ? `a whole number from ${g.min} to ${g.max}` : g.max === 1 ? "a number from 0 to 1" : g.above ? "a number > 0" : "a number ≥ 0";
 
 function num(r: Reporter, v: unknown, path: Path, g: Range): number {
-  const ok = typeof v === "number" && Number.isFinite(v) && (g.above ? v > g.min : v >= g.min) && v <= g.max;
+  const ok = typeof v === "number" && Number.isFinite(v) && (g.above ? v > g.min : v >= g.min) && v <= g.max && (!g.whole || Number.isInteger(v));
   if (!ok) r.error(path, `expected ${rangeText(g)}, got ${f.describe(v)}`);
   return ok ? v as number : g.min;
 }
@@ -157,7 +159,7 @@ export function planWorld(loaded: { world?: WorldSection }, over?: Partial<World
 /** The section's JSON Schema, from the same defaults the validator walks. */
 export function worldSchema(): object {
   const numberOf = (g: Range) =>
-    g.above ? { type: "number", exclusiveMinimum: 0 } : g.max === 1 ? { type: "number", minimum: 0, maximum: 1 } : { type: "number", minimum: 0 };
+    g.whole ? { type: "integer", minimum: g.min, maximum: g.max } : g.above ? { type: "number", exclusiveMinimum: 0 } : g.max === 1 ? { type: "number", minimum: 0, maximum: 1 } : { type: "number", minimum: 0 };
   const of = (d: unknown, pattern: string): object => {
     if (pattern === "channels") {
       const one = { type: "object", additionalProperties: false, properties: Object.fromEntries(CHANNEL_FIELDS.map((k) => [k, numberOf(rangeOf(`channels.*.${k}`))])) };

@@ -19,8 +19,8 @@ import type { Population } from "./population.ts";
 import { Streams } from "./random.ts";
 import type { Recorder } from "./recorder.ts";
 import { campaignOccurrences } from "../core/campaign-schedule.ts";
-import type { WorldModel } from "./world-model.ts";
-import { World } from "./world.ts";
+import { reputationLag, type WorldModel } from "./world-model.ts";
+import { dayLag, World } from "./world.ts";
 import type { PickBest } from "../core/audience.ts";
 import { settleMoney } from "./money.ts";
 
@@ -62,7 +62,12 @@ export interface SimulateOptions {
 
 /** What a shard exchanges with the other shards of its run, at the same moments in every shard. */
 export interface ShardHooks {
-  /** A day's e-mail deliveries and complaints in this shard → the totals over every shard. */
+  /** A run starts: its reputation lags `lagDays` days (engine/sim/world-model.ts). */
+  startRun(lagDays: number): void;
+  /**
+   * A day's e-mail deliveries and complaints in this shard → the totals over every shard of the day
+   * `lagDays` − 1 days before (0, 0 before the run's first such day), as `dayLag` gives one thread.
+   */
   sumDay(delivered: number, complaints: number): [number, number];
   /** A targeted campaign's best share, ranked over every shard's audience. */
   pickBest: PickBest;
@@ -123,6 +128,9 @@ export function simulate(plan: CompiledPlan, population: Population, o: Simulate
   const inactive = (c: number, time: number, days: number) => fire(c, EV_INACTIVE, time, -1, 0, days);
   let weekEnd = o.start + WEEK;
   const mails = plan.sends.some((s) => s.channel === EMAIL);
+  // the deliveries and complaints that join the reputation at a day's end: those of `lagDays` − 1 days before
+  const lag = reputationLag(w), lagged = dayLag(lag);
+  o.shard?.startRun(lag);
   runDays({
     start: o.start,
     end,
@@ -150,7 +158,7 @@ export function simulate(plan: CompiledPlan, population: Population, o: Simulate
     closeDay(at) {
       const [delivered, complaints] = world.takeDay();
       // a plan that sends no e-mail (a no-plan baseline) has no reputation to share: its shards need not meet daily
-      const [all, complained] = o.shard && mails ? o.shard.sumDay(delivered, complaints) : [delivered, complaints];
+      const [all, complained] = o.shard && mails ? o.shard.sumDay(delivered, complaints) : lagged(delivered, complaints);
       world.closeDay(at, all, complained);
     },
     onDay: o.onDay,

@@ -59,7 +59,11 @@ export interface WorldModel {
   cartBeforePurchase: number; // share of organic purchases preceded by an abandoned cart (purchase intent)
   cartLeadHours: number; // mean hours from that cart to the purchase
   transactionalOpen: number; // P(opened | delivered) of a transactional message (order confirmation)
-  reputation: { halfLifeDays: number; goodBelow: number; worstAt: number; worstInbox: number }; // complaint rate → inbox placement
+  /**
+   * complaint rate → inbox placement. `lagDays`: a day's deliveries and complaints move the placement
+   * from `lagDays` days later (whole days, 1 … 28; docs/world-model.md, "Deliverability")
+   */
+  reputation: { halfLifeDays: number; goodBelow: number; worstAt: number; worstInbox: number; lagDays: number };
   machineOpens: number; // share of e-mail recipients whose client opens every delivered message (Apple Mail Privacy Protection)
   seasonality: Seasonality; // when organic purchases, carts and visits happen (local time; engine/sim/time-profile.ts)
 }
@@ -120,7 +124,7 @@ export const DEFAULT_WORLD: WorldModel = {
   cartBeforePurchase: 0.2,
   cartLeadHours: 24,
   transactionalOpen: 0.6,
-  reputation: { halfLifeDays: 7, goodBelow: 0.001, worstAt: 0.003, worstInbox: 0.5 },
+  reputation: { halfLifeDays: 7, goodBelow: 0.001, worstAt: 0.003, worstInbox: 0.5, lagDays: 2 },
   machineOpens: 0,
   // Assumptions in the shape of French online retail (FEVAD's yearly reports: evening peak, Sunday and
   // Monday strongest, sales in January and late June, Black Friday to Cyber Monday, Christmas); docs/world-model.md
@@ -136,6 +140,21 @@ export const DEFAULT_WORLD: WorldModel = {
     ],
   },
 };
+
+/** The longest reputation lag a world may set, in days (engine/parallel/shard-link.ts sizes its ring of days by it). */
+export const MAX_LAG_DAYS = 28;
+
+/**
+ * The days a world's reputation lags (`reputation.lagDays`; unset, as in a `world` option that replaces
+ * `reputation` without it: the default), checked: a whole number from 1 to MAX_LAG_DAYS.
+ */
+export function reputationLag(w: WorldModel): number {
+  const lag = w.reputation.lagDays ?? DEFAULT_WORLD.reputation.lagDays;
+  if (!(Number.isInteger(lag) && lag >= 1 && lag <= MAX_LAG_DAYS)) {
+    throw new RangeError(`world.reputation.lagDays: expected a whole number of days from 1 to ${MAX_LAG_DAYS}, got ${lag}`);
+  }
+  return lag;
+}
 
 /**
  * The fatigue a customer carries just after a send when that channel alone is sent every

@@ -142,8 +142,9 @@ export class World {
   }
 
   /**
-   * A day ends at `at`: the reputation decays to then and takes the day's deliveries and complaints
-   * (every shard's, summed: integers, so the order does not matter).
+   * A day ends at `at`: the reputation decays to then and takes the deliveries and complaints of the day
+   * `reputation.lagDays` − 1 days before this one (every shard's, summed: integers, so the order does not
+   * matter; `dayLag` or ShardLink.sumDay hands them over), which move the placement from tomorrow on.
    */
   closeDay(at: number, delivered: number, complaints: number): void {
     if (at > this.repAt) {
@@ -418,4 +419,20 @@ export class World {
     const k = Math.max(1, Math.floor((after + notice - table.signup[c]) / year) + 1); // first anniversary whose notice is after `after`
     q.push(table.signup[c] + k * year - notice, K.K_LIFE, c, EV_SUBSCRIPTION_EXPIRING);
   }
+}
+
+/**
+ * One thread's side of the reputation's lag: each day's deliveries and complaints go in at the day's
+ * end, and come out `lagDays` − 1 days later (0, 0 before then): what joins the reputation at that day's
+ * end (World.closeDay). A run split across workers gets them from ShardLink.sumDay, summed over shards.
+ */
+export function dayLag(lagDays: number): (delivered: number, complaints: number) => [number, number] {
+  const held = lagDays - 1, ring = new Float64Array(2 * Math.max(1, held)); // the last lagDays − 1 days
+  let day = 0;
+  return (delivered, complaints) => {
+    if (held === 0) return [delivered, complaints];
+    const at = 2 * (day++ % held), out: [number, number] = [ring[at], ring[at + 1]];
+    ring[at] = delivered, ring[at + 1] = complaints;
+    return out;
+  };
 }

@@ -126,21 +126,24 @@ describe("customer sharding", () => {
     expect((await runPlanInWorkers(capped, { ...o, workers: 3, minShard: 1 })).summary).toEqual(one);
   }, 60_000);
 
-  it("sums each day's counts over the shards, and a shard waiting at the barrier stops when another fails", async () => {
-    const link = newLinkBuffers(3, 3);
-    const workers = [0, 1, 2].map(() => new Worker(new URL("./shard-link-worker.ts", import.meta.url).href, { type: "module" }));
-    try {
-      const sums = await Promise.all(workers.map((w, shard) =>
-        new Promise<[number, number][]>((resolve) => {
-          w.onmessage = (e) => resolve(e.data.sums);
-          w.postMessage({ link, shard, shards: 3, days: 5 });
-        })
-      ));
-      // day d: shards send 10 + d, 20 + d, 30 + d deliveries and 0, 1, 2 complaints; every shard gets the totals
-      const expected = [0, 1, 2, 3, 4].map((d) => [60 + 3 * d, 3]);
-      for (const s of sums) expect(s).toEqual(expected);
-    } finally {
-      for (const w of workers) w.terminate();
+  it("sums each day's counts over the shards, lagged, and a shard waiting at the barrier stops when another fails", async () => {
+    // day d: shards send 10 + d, 20 + d, 30 + d deliveries and 0, 1, 2 complaints; every shard gets the
+    // totals of the day lag − 1 days before (0, 0 before the first), shard 2 slow so the others wait for it
+    for (const lag of [1, 3]) {
+      const link = newLinkBuffers(3, 3);
+      const workers = [0, 1, 2].map(() => new Worker(new URL("./shard-link-worker.ts", import.meta.url).href, { type: "module" }));
+      try {
+        const sums = await Promise.all(workers.map((w, shard) =>
+          new Promise<[number, number][]>((resolve) => {
+            w.onmessage = (e) => resolve(e.data.sums);
+            w.postMessage({ link, shard, shards: 3, days: 6, lag, pause: shard === 2 ? 20 : 0 });
+          })
+        ));
+        const expected = [0, 1, 2, 3, 4, 5].map((d) => d < lag - 1 ? [0, 0] : [60 + 3 * (d - lag + 1), 3]);
+        for (const s of sums) expect(s, `lag ${lag}`).toEqual(expected);
+      } finally {
+        for (const w of workers) w.terminate();
+      }
     }
     const [w0, w1] = [0, 1].map(() => new Worker(new URL("./shard-link-worker.ts", import.meta.url).href, { type: "module" }));
     try {

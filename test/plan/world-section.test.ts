@@ -63,6 +63,8 @@ describe("a plan's world: section", () => {
     ["a divisor of zero", "world: { fatigueScale: 0 }", /world\.fatigueScale: expected a number > 0, got number 0/],
     ["text for a number", "world: { discount: { gain: high } }", /world\.discount\.gain: expected a number ≥ 0, got string "high"/],
     ["all-zero weights", "world:\n  seasonality: { months: [0,0,0,0,0,0,0,0,0,0,0,0] }", /world\.seasonality: months: weights must be ≥ 0 and not all 0/],
+    ["a fractional reputation lag", "world: { reputation: { lagDays: 1.5 } }", /world\.reputation\.lagDays: expected a whole number from 1 to 28, got number 1\.5/],
+    ["a reputation lag of 0 days", "world: { reputation: { lagDays: 0 } }", /world\.reputation\.lagDays: expected a whole number from 1 to 28, got number 0/],
     ["not a mapping", "world: 3", /world: expected a mapping with one of purchase, spend/],
   ];
   for (const [what, section, re] of cases) {
