@@ -22,6 +22,17 @@ describe("time profile", () => {
     expect(p.advance(at(3), 1 / 24, 60) - at(3)).toBeGreaterThan(p.advance(at(20), 1 / 24, 60) - at(20));
   });
 
+  it("shares a built table between profiles of the same seasonality and grid, and only those", () => {
+    const start = parseDate("2026-01-01")!, end = start + 365 * DAY, after = start + 40 * DAY + 600;
+    const first = new TimeProfile(DEFAULT_WORLD.seasonality, start, end).advance(after, 3, 60);
+    expect(new TimeProfile(structuredClone(DEFAULT_WORLD.seasonality), start, end).advance(after, 3, 60)).toBe(first);
+    // another seasonality on the same grid and offset: its own table (a cache keyed on the grid alone fails here)
+    const winter = { ...DEFAULT_WORLD.seasonality, peaks: [{ name: "february", start: "02-01", days: 28, factor: 3 }] };
+    const other = new TimeProfile(winter, start, end).advance(after, 3, 60);
+    expect(other).not.toBe(first);
+    expect(other - after).toBeLessThan(first - after); // a peak in February: 3 standard days pass sooner
+  });
+
   it("puts organic purchases and carts in the day and evening, and more around Black Friday", () => {
     const r = runPlan(none, { customers: 6000, days: 365, seed: 2, record: true, baseline: false });
     const rec = r.recorder!, t = r.run.population.table;
