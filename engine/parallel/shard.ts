@@ -149,7 +149,7 @@ export function simulateShard(msg: ShardMessage, link: ShardLink, population: Po
     peakMemory = Math.max(peakMemory, m.heapUsed + m.external);
   };
   const run = simulate(plan, population, {
-    seed: job.seed, start, days: job.days, world, recorder, shard: { startRun: link.startRun, sumDay: link.sumDay, pickBest: link.pickBest },
+    seed: job.seed, start, days: job.days, world, recorder, revenueOnly: job.figures, shard: { startRun: link.startRun, sumDay: link.sumDay, pickBest: link.pickBest },
     onDay: (d, n) => (job.summary && d % 7 ? 0 : sample(), onDay?.(d, n)),
   });
   sample();

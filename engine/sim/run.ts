@@ -124,7 +124,7 @@ export function baselinePlan(plan: Plan): CompiledPlan {
 
 /** The no-plan baseline's figures for `plan`'s channels, simulated on `population` (updated in place: pass a copy to keep it). */
 export function simulateBaseline(plan: Plan, population: Population, o: SimulateOptions): BaselineFigures {
-  return baselineFigures(simulate(baselinePlan(plan), population, o));
+  return baselineFigures(simulate(baselinePlan(plan), population, { ...o, revenueOnly: true }));
 }
 
 /**

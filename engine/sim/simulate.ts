@@ -52,6 +52,12 @@ export interface SimulateOptions {
   world: WorldModel;
   recorder?: Recorder;
   onDay?: (day: number, days: number) => void;
+  /**
+   * Only the run's revenue is read (a no-plan baseline's figures: `simulateBaseline`): the world leaves out
+   * the abandoned carts and birthdays its plan does not hear (engine/sim/world.ts). Its other figures,
+   * visits and events, are then not the full world's.
+   */
+  revenueOnly?: boolean;
   /** Contacts made outside the plan (engine/sim/external-contacts.ts): they count in the pressure rules. */
   external?: { c: number; time: number; channel: number; category: number }[];
   /** This run is one shard of a run split across workers: what it shares with the others (engine/parallel/). */
@@ -111,7 +117,7 @@ export function simulate(plan: CompiledPlan, population: Population, o: Simulate
   };
   const world = new World({
     plan, population, model: w, streams: rnd, queue: q, metrics, recorder: rec, dayOf, fire,
-    leave: (c, time) => core.leave(c, time),
+    leave: (c, time) => core.leave(c, time), revenueOnly: o.revenueOnly,
   });
   for (let c = 0; c < n; c++) {
     if (table.signup[c] >= o.start) q.push(table.signup[c], K.K_SIGNUP, c);

@@ -53,6 +53,8 @@ export interface WorldDriver {
   fire(c: number, type: number, time: number, send?: number, value?: number): void;
   /** The customer left the brand (churned by fatigue). */
   leave(c: number, time: number): void;
+  /** Only the run's revenue is read (a no-plan baseline's figures): what cannot change it is left out. */
+  revenueOnly?: boolean;
 }
 
 // purposes of per-customer hashes (fixed facts, not streams): whose mail client opens everything, whose address is dead
@@ -61,7 +63,12 @@ const MACHINE_OPENS = 9, DEAD_ADDRESS = 10;
 export class World {
   private readonly halfLife: number;
   // Life events (product alerts, moves, membership renewals) are simulated only when the plan listens to
-  // them; each has its own stream (or none), so adding one to a plan changes no other draw.
+  // them; each has its own stream (or none), so adding one to a plan changes no other draw. Abandoned carts
+  // (CART stream) and birthdays (no randomness) are always simulated — carts are visits, which the world's
+  // figures count — except in a run whose revenue alone is read and whose plan hears neither (a no-plan
+  // baseline): there they change nothing, and were three quarters of its events.
+  private readonly carts: boolean;
+  private readonly birthdays: boolean;
   private readonly alerts: boolean;
   private readonly moves: boolean;
   private readonly renewals: boolean;
@@ -95,6 +102,7 @@ export class World {
     this.halfLife = d.model.fatigueHalfLifeDays * DAY;
     const listens = (e: number) => plan.triggers[e].length + plan.exits[e].length + plan.resumes[e].length > 0;
     this.alerts = listens(EV_BACK_IN_STOCK), this.moves = listens(EV_MOVED), this.renewals = listens(EV_SUBSCRIPTION_EXPIRING);
+    this.carts = !d.revenueOnly || listens(EV_CART) || plan.usesVisits, this.birthdays = !d.revenueOnly || listens(EV_BIRTHDAY);
     this.counters = worldCounters(d.metrics);
     this.time = new TimeProfile(d.model.seasonality, d.queue.start, d.queue.end);
   }
@@ -103,8 +111,8 @@ export class World {
   begin(c: number, at: number): void {
     this.nextPurchase(c, at);
     this.nextVisit(c, at);
-    this.nextCart(c, at);
-    this.nextBirthday(c, at);
+    if (this.carts) this.nextCart(c, at);
+    if (this.birthdays) this.nextBirthday(c, at);
     if (this.alerts) this.nextAlert(c, at);
     if (this.moves) this.nextMove(c, at);
     if (this.renewals) this.nextRenewal(c, at);
@@ -373,7 +381,7 @@ export class World {
       traits.dueAt[c] = at;
       // intent: some purchases follow an abandoned cart (the customer comes back without any message)
       const w = this.d.model;
-      if (w.cartBeforePurchase > 0 && rnd.u(c, table.key[c], CART) < w.cartBeforePurchase) {
+      if (this.carts && w.cartBeforePurchase > 0 && rnd.u(c, table.key[c], CART) < w.cartBeforePurchase) {
         const cart = at - 1 - Math.floor(rnd.exp(c, table.key[c], CART, w.cartLeadHours * HOUR));
         if (cart > after) q.push(cart, K.K_CART, c, 1), this.counters.intentCarts++;
       }
