@@ -48,50 +48,61 @@ export class CustomerTable {
    */
   attrs: Map<string, (string | number | boolean | null)[]> = new Map();
 
-  constructor(capacity: number, journeys: number) {
+  /**
+   * `given`: arrays to use for some columns instead of allocating them (a shard's customers in memory
+   * shared with the coordinator: engine/parallel/shard-storage.ts), each of `capacity` elements;
+   * `fresh`: they hold nothing yet and take the columns' defaults (else they are used as they are).
+   */
+  constructor(capacity: number, journeys: number, given?: { columns: Partial<Record<string, ArrayLike<number>>>; fresh: boolean }) {
     this.capacity = Math.max(1, capacity);
     this.journeys = journeys;
-    this.allocate(this.capacity);
+    this.allocate(this.capacity, given);
   }
 
-  private allocate(n: number): void {
+  private allocate(n: number, given?: { columns: Partial<Record<string, ArrayLike<number>>>; fresh: boolean }): void {
     const j = this.journeys;
+    // a column of `size` elements: the given array, or a new one holding the old one's values
     const grow = <T extends { length: number; set(a: ArrayLike<number>): void }>(
-      old: T | undefined,
+      name: string,
       make: (n: number) => T,
       size: number,
       fill?: number,
     ): T => {
+      const old = (this as unknown as Record<string, T | undefined>)[name], mine = given?.columns[name] as T | undefined;
+      if (mine && mine.length === size) {
+        if (given!.fresh) (mine as unknown as Int32Array).fill(fill ?? 0);
+        return mine;
+      }
       const a = make(size);
       if (fill !== undefined) (a as unknown as Int32Array).fill(fill);
       if (old) a.set(old as unknown as ArrayLike<number>);
       return a;
     };
-    this.key = grow(this.key, (s) => new Uint32Array(s), n);
-    this.tz = grow(this.tz, (s) => new Int16Array(s), n);
-    this.signup = grow(this.signup, (s) => new Int32Array(s), n);
-    this.consent = grow(this.consent, (s) => new Uint16Array(s), n);
-    this.consent0 = grow(this.consent0, (s) => new Uint16Array(s), n);
-    this.reach = grow(this.reach, (s) => new Uint16Array(s), n, ALL_CONSENTS);
-    this.orders = grow(this.orders, (s) => new Int32Array(s), n);
-    this.revenue = grow(this.revenue, (s) => new Float64Array(s), n);
-    this.lastPurchase = grow(this.lastPurchase, (s) => new Int32Array(s), n, NEVER);
-    this.lastVisit = grow(this.lastVisit, (s) => new Int32Array(s), n, NEVER);
-    this.lastOpen = grow(this.lastOpen, (s) => new Int32Array(s), n, NEVER);
-    this.lastClick = grow(this.lastClick, (s) => new Int32Array(s), n, NEVER);
-    this.lastContact = grow(this.lastContact, (s) => new Int32Array(s), n, NEVER);
-    this.lastSeen = grow(this.lastSeen, (s) => new Int32Array(s), n, NEVER);
-    this.gone = grow(this.gone, (s) => new Uint8Array(s), n);
-    this.birthday = grow(this.birthday, (s) => new Int16Array(s), n, -1);
-    this.score = grow(this.score, (s) => new Float32Array(s), n);
-    this.limit = grow(this.limit, (s) => new Float32Array(s), n, 3);
-    this.rfm = grow(this.rfm, (s) => new Int16Array(s), n);
-    this.jPc = grow(this.jPc, (s) => new Int32Array(s), n * j, -1);
-    this.jGen = grow(this.jGen, (s) => new Uint32Array(s), n * j);
-    this.jEntries = grow(this.jEntries, (s) => new Uint16Array(s), n * j);
-    this.jLastEntry = grow(this.jLastEntry, (s) => new Int32Array(s), n * j, NEVER);
-    this.jFlags = grow(this.jFlags, (s) => new Uint8Array(s), n * j);
-    this.jPending = grow(this.jPending, (s) => new Uint8Array(s), n * j);
+    this.key = grow("key", (s) => new Uint32Array(s), n);
+    this.tz = grow("tz", (s) => new Int16Array(s), n);
+    this.signup = grow("signup", (s) => new Int32Array(s), n);
+    this.consent = grow("consent", (s) => new Uint16Array(s), n);
+    this.consent0 = grow("consent0", (s) => new Uint16Array(s), n);
+    this.reach = grow("reach", (s) => new Uint16Array(s), n, ALL_CONSENTS);
+    this.orders = grow("orders", (s) => new Int32Array(s), n);
+    this.revenue = grow("revenue", (s) => new Float64Array(s), n);
+    this.lastPurchase = grow("lastPurchase", (s) => new Int32Array(s), n, NEVER);
+    this.lastVisit = grow("lastVisit", (s) => new Int32Array(s), n, NEVER);
+    this.lastOpen = grow("lastOpen", (s) => new Int32Array(s), n, NEVER);
+    this.lastClick = grow("lastClick", (s) => new Int32Array(s), n, NEVER);
+    this.lastContact = grow("lastContact", (s) => new Int32Array(s), n, NEVER);
+    this.lastSeen = grow("lastSeen", (s) => new Int32Array(s), n, NEVER);
+    this.gone = grow("gone", (s) => new Uint8Array(s), n);
+    this.birthday = grow("birthday", (s) => new Int16Array(s), n, -1);
+    this.score = grow("score", (s) => new Float32Array(s), n);
+    this.limit = grow("limit", (s) => new Float32Array(s), n, 3);
+    this.rfm = grow("rfm", (s) => new Int16Array(s), n);
+    this.jPc = grow("jPc", (s) => new Int32Array(s), n * j, -1);
+    this.jGen = grow("jGen", (s) => new Uint32Array(s), n * j);
+    this.jEntries = grow("jEntries", (s) => new Uint16Array(s), n * j);
+    this.jLastEntry = grow("jLastEntry", (s) => new Int32Array(s), n * j, NEVER);
+    this.jFlags = grow("jFlags", (s) => new Uint8Array(s), n * j);
+    this.jPending = grow("jPending", (s) => new Uint8Array(s), n * j);
     // one entry per customer up front: filled on first contact in random order, a sparse array would be
     // kept as a dictionary by the runtime until dense enough (a hash lookup per pressure check)
     for (let c = this.ledgers.length; c < n; c++) this.ledgers.push(undefined);

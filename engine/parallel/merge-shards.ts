@@ -1,7 +1,7 @@
 /**
  * The shards of a run (engine/parallel/shard.ts) merged into one SimulationRun, as if one thread had
  * run the whole population: the table, traits and per-customer figures laid side by side (shards hold
- * contiguous ranges, in order), counts and money summed (money still in whole units, settled once
+ * contiguous ranges, in order; columns the shards drew in shared memory are already side by side there), counts and money summed (money still in whole units, settled once
  * here: engine/sim/money.ts), coercions summed by label, recorded rows appended with their customers
  * moved to their place in the whole population, then sorted canonically (engine/sim/recorder-order.ts).
  */
@@ -16,27 +16,36 @@ import type { SimulationRun } from "../sim/simulate.ts";
 import { worldCounters } from "../sim/world-metrics.ts";
 import { ROW_COLUMNS, type ShardResult, TABLE_COLUMNS } from "./shard.ts";
 import { addCoercions, addWorld } from "./merge-figures.ts";
+import { type Column, joined, type ShardStorage } from "./shard-storage.ts";
 
 export interface MergeOptions {
   plan: CompiledPlan;
   seed: number;
   start: number;
   days: number;
+  /** Where the shards drew their customers (engine/parallel/shard-storage.ts): columns still there are read in place. */
+  storage?: ShardStorage;
   /** Filled with every shard's rows (customers at their place in the whole population), unsorted. */
   recorder?: Recorder;
   wallMs: number;
 }
 
 export function mergeShards(parts: ShardResult[], o: MergeOptions): SimulationRun {
-  const n = parts[parts.length - 1].hi;
-  const table = new CustomerTable(n, 0), traits = newTraits(n), stageStart = new Uint8Array(n);
+  const n = parts[parts.length - 1].hi, los = parts.map((p) => p.lo);
+  // columns the shards drew in shared memory are read where they are (engine/parallel/shard-storage.ts)
+  const inPlace = (of: (p: ShardResult) => Record<string, unknown>, keys: readonly string[], buffers?: Record<string, SharedArrayBuffer>) =>
+    Object.fromEntries(keys.map((k) => [k, joined(o.storage, buffers, parts.map((p) => of(p)[k] as Column), los, k)]).filter(([, v]) => v));
+  const sharedTable = inPlace((p) => p.table, TABLE_COLUMNS, o.storage?.table);
+  const sharedTraits = inPlace((p) => p.traits as unknown as Record<string, unknown>, Object.keys(parts[0].traits), o.storage?.traits);
+  const table = new CustomerTable(n, 0, { columns: sharedTable, fresh: false }), traits = newTraits(n, sharedTraits);
+  const stageStart = new Uint8Array(n);
   table.size = n;
   const metrics = new Metrics(n, o.days, o.plan.names.programs, o.plan.names.channels), world = worldCounters(metrics);
   let events = 0;
   table.ids = ([] as string[]).concat(...parts.map((p) => p.ids)); // one copy, not a push per customer
   for (const p of parts) {
-    for (const k of TABLE_COLUMNS) (table[k] as unknown as Float64Array).set(p.table[k] as Float64Array, p.lo);
-    for (const k of Object.keys(traits) as (keyof Traits)[]) traits[k].set(p.traits[k] as Float64Array, p.lo * (k === "affinity" ? CHANNELS.length : 1));
+    for (const k of TABLE_COLUMNS) if (!(k in sharedTable)) (table[k] as unknown as Float64Array).set(p.table[k] as Float64Array, p.lo);
+    for (const k of Object.keys(traits) as (keyof Traits)[]) if (!(k in sharedTraits)) traits[k].set(p.traits[k] as Float64Array, p.lo * (k === "affinity" ? CHANNELS.length : 1));
     stageStart.set(p.stageStart, p.lo);
     metrics.absorb(p.metrics, p.lo);
     addWorld(world, p.world);

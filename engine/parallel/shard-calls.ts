@@ -12,6 +12,7 @@ import type { SimulationRun } from "../sim/simulate.ts";
 import { mergeShards } from "./merge-shards.ts";
 import { abortLink, type LinkBuffers } from "./shard-link.ts";
 import type { ShardedJob, ShardFigures, ShardResult, ShardSummary } from "./shard.ts";
+import type { ShardStorage } from "./shard-storage.ts";
 import { mergeSummaries } from "./merge-figures.ts";
 import type { CompiledPlan } from "../core/compiled.ts";
 import { MONEY_UNITS } from "../sim/money.ts";
@@ -24,11 +25,11 @@ export const spawnShards = (shards: number): Worker[] =>
 export const range = (shard: number, shards: number, n: number) => ({ shard, shards, lo: Math.floor((shard * n) / shards), hi: Math.floor(((shard + 1) * n) / shards) });
 
 /** The shards' results merged into one run (engine/parallel/merge-shards.ts), rows sorted into `recorder`. */
-export function mergeJob(job: ShardedJob, parts: ShardResult[], recorder: Recorder | undefined, t0: number): SimulationRun {
+export function mergeJob(job: ShardedJob, parts: ShardResult[], recorder: Recorder | undefined, t0: number, storage?: ShardStorage): SimulationRun {
   const loaded = parsePlan(job.plan.text, job.plan.file);
   const plan = job.baseline ? baselinePlan(loaded.plan) : loaded.compiled;
   const run = mergeShards(parts, {
-    plan, seed: job.seed, start: parseDate(job.start ?? DEFAULT_START)!, days: job.days, recorder, wallMs: performance.now() - t0,
+    plan, seed: job.seed, start: parseDate(job.start ?? DEFAULT_START)!, days: job.days, recorder, wallMs: performance.now() - t0, storage,
   });
   if (recorder) sortRecorder(recorder);
   return run;

@@ -16,6 +16,7 @@ import { type PickBest, selectBest } from "../core/audience.ts";
 import type { CustomerTable } from "../core/customer-table.ts";
 import { quintileCuts, type RfmCuts } from "../sim/population.ts";
 import { MAX_LAG_DAYS } from "../sim/world-model.ts";
+import type { ShardStorage } from "./shard-storage.ts";
 
 /**
  * Days of counts the ring keeps per shard: a shard reads a day lagDays − 1 days back, and may be
@@ -29,6 +30,8 @@ export interface LinkBuffers {
   keys: SharedArrayBuffer; // Uint32 × n: every customer's key
   day: SharedArrayBuffer; // Float64 × RING days × shards × 2: a day's deliveries and complaints per shard
   published: SharedArrayBuffer; // Int32 × shards: the days of counts each shard has written on this link
+  /** Where the shards draw their customers, when the run's merge reads them in place (engine/parallel/shard-storage.ts). */
+  storage?: ShardStorage;
 }
 
 export function newLinkBuffers(shards: number, n: number): LinkBuffers {

@@ -5,7 +5,8 @@
  * the same job: the same customers, the same barriers, the same merge.
  */
 import { type LinkBuffers, newLinkBuffers } from "./shard-link.ts";
-import type { ShardedJob, ShardFigures, ShardResult, ShardSummary } from "./shard.ts";
+import { type ShardedJob, type ShardFigures, type ShardResult, type ShardSummary, TABLE_COLUMNS } from "./shard.ts";
+import { newShardStorage } from "./shard-storage.ts";
 import type { CompiledPlan } from "../core/compiled.ts";
 import { ask, mergeFigures, mergeJob, mergeSummaryJob, range, spawnShards } from "./shard-calls.ts";
 import type { BaselineFigures, FiguresRun } from "../sim/run.ts";
@@ -17,7 +18,9 @@ export class ShardPool {
 
   /** Starts `shards` workers, each drawing its customers of `job`'s population. */
   static async open(job: ShardedJob, shards: number): Promise<ShardPool> {
-    const S = Math.max(1, Math.min(shards, job.customers)), link = newLinkBuffers(S, job.customers), workers = spawnShards(S);
+    const S = Math.max(1, Math.min(shards, job.customers)), workers = spawnShards(S);
+    // the kept customers in shared memory: the pool's last run, on them, is merged in place (engine/parallel/shard-storage.ts)
+    const link = { ...newLinkBuffers(S, job.customers), storage: newShardStorage(job.customers, TABLE_COLUMNS) };
     const pool = new ShardPool(workers, link, job);
     try {
       await ask(workers, link, (shard) => ({ job, ...range(shard, S, job.customers), link, open: true }));
@@ -31,7 +34,7 @@ export class ShardPool {
   /** Runs a plan (its text, or the baseline) on the kept population: population options stay the pool's. */
   run(plan: ShardedJob["plan"], o: { baseline?: boolean; recorder?: Recorder; onDay?: (day: number, days: number) => void; /** the pool's last run: the workers run on their kept customers instead of a copy */ last?: boolean } = {}): Promise<SimulationRun> {
     const job: ShardedJob = { ...this.base, plan, baseline: o.baseline ?? false, record: !o.recorder ? "none" : "why" in o.recorder ? "explained" : "rows" };
-    return this.next(job, o.last, o.onDay, (parts: ShardResult[], t0) => mergeJob(job, parts, o.recorder, t0));
+    return this.next(job, o.last, o.onDay, (parts: ShardResult[], t0) => mergeJob(job, parts, o.recorder, t0, this.link.storage));
   }
 
   /**

@@ -19,6 +19,7 @@ import { type WorldCounters, worldCounters } from "../sim/world-metrics.ts";
 import { type EndFigures, endFigures } from "../sim/end-figures.ts";
 import type { CompiledPlan } from "../core/compiled.ts";
 import { type LinkBuffers, ShardLink } from "./shard-link.ts";
+import { shardViews } from "./shard-storage.ts";
 
 /** A run to split: a plan (or its no-plan baseline) on a synthetic population. */
 export interface ShardedJob {
@@ -128,7 +129,7 @@ export function drawShard(msg: ShardMessage, journeys: number, link = new ShardL
   const { world } = shardPlan(job);
   const population = syntheticPopulation({
     customers: job.customers, seed: job.seed, start: parseDate(job.start ?? DEFAULT_START)!, days: job.days, journeys, world,
-    shard: { lo, hi, rfmCuts: link.rfmCuts },
+    shard: { lo, hi, rfmCuts: link.rfmCuts, storage: msg.link.storage && shardViews(msg.link.storage, lo, hi) },
   });
   link.shareKeys(population.table.key);
   return { link, population };

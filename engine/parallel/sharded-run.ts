@@ -21,7 +21,8 @@ import { ShardPool } from "./shard-pool.ts";
 import { ask, mergeJob, mergeSummaryJob, range, spawnShards } from "./shard-calls.ts";
 import { syntheticDescribe } from "../sim/population.ts";
 import { newLinkBuffers } from "./shard-link.ts";
-import type { ShardedJob, ShardResult, ShardSummary } from "./shard.ts";
+import { type ShardedJob, type ShardResult, type ShardSummary, TABLE_COLUMNS } from "./shard.ts";
+import { newShardStorage, type ShardStorage } from "./shard-storage.ts";
 
 /** Why this run cannot be split across workers, or null when it can. */
 export function unshardable(loaded: LoadedPlan, o: { synthetic: boolean; external?: unknown }): string | null {
@@ -34,13 +35,15 @@ export function unshardable(loaded: LoadedPlan, o: { synthetic: boolean; externa
 /** Runs `job` over `shards` workers and merges it; `recorder` receives every recorded row, sorted. */
 export async function runSharded(job: ShardedJob, shards: number, recorder?: Recorder, onDay?: (day: number, days: number) => void): Promise<SimulationRun> {
   const t0 = performance.now();
-  return mergeJob(job, await runShards<ShardResult>(job, shards, onDay), recorder, t0);
+  // the customers drawn in shared memory, so that the merge reads them in place (engine/parallel/shard-storage.ts)
+  const storage = newShardStorage(job.customers, TABLE_COLUMNS);
+  return mergeJob(job, await runShards<ShardResult>(job, shards, onDay, storage), recorder, t0, storage);
 }
 
 /** Each shard's part of `job`, run over `shards` workers started for it and stopped after. */
-async function runShards<R>(job: ShardedJob, shards: number, onDay?: (day: number, days: number) => void): Promise<R[]> {
+async function runShards<R>(job: ShardedJob, shards: number, onDay?: (day: number, days: number) => void, storage?: ShardStorage): Promise<R[]> {
   const n = job.customers, S = Math.max(1, Math.min(shards, n));
-  const link = newLinkBuffers(S, n);
+  const link = { ...newLinkBuffers(S, n), storage };
   const workers = spawnShards(S);
   try {
     return await ask<R>(workers, link, (shard) => ({ job, ...range(shard, S, n), link }), onDay);

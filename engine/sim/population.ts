@@ -49,7 +49,13 @@ export interface PopulationOptions {
    * index i − lo. `rfmCuts` gives the RFM quintile cuts of the whole population from this shard's
    * recency, frequency and monetary values (it exchanges them with the other shards).
    */
-  shard?: { lo: number; hi: number; rfmCuts(rec: Float64Array, freq: Float64Array, mon: Float64Array): RfmCuts };
+  shard?: {
+    lo: number;
+    hi: number;
+    rfmCuts(rec: Float64Array, freq: Float64Array, mon: Float64Array): RfmCuts;
+    /** Where this shard's table columns and traits live (memory shared with the coordinator: engine/parallel/shard-storage.ts), all zero. */
+    storage?: { table: Record<string, ArrayLike<number>>; traits: Partial<Traits> };
+  };
 }
 
 /** The four quintile cuts of recency, frequency and monetary value. */
@@ -58,7 +64,8 @@ export type RfmCuts = [rec: number[], freq: number[], mon: number[]];
 /** @example const pop = syntheticPopulation({ customers: 1000, seed: 1, start, days: 365, journeys: 4, world: DEFAULT_WORLD }) */
 export function syntheticPopulation(o: PopulationOptions): Population {
   const n = o.customers, w = o.world, lo = o.shard?.lo ?? 0, hi = o.shard?.hi ?? n;
-  const table = new CustomerTable(hi - lo, o.journeys), traits = newTraits(hi - lo);
+  const storage = o.shard?.storage;
+  const table = new CustomerTable(hi - lo, o.journeys, storage && { columns: storage.table, fresh: true }), traits = newTraits(hi - lo, storage?.traits);
   // a draw depends on the customer's key, not on its index; only the TRAITS counters are used here
   const s = new Streams(o.seed, hi - lo, "", TRAITS);
   const width = String(n).length;
@@ -116,24 +123,24 @@ export function syntheticDescribe(o: Pick<PopulationOptions, "customers" | "seed
   return `synthetic:${o.customers}:${o.seed}:${o.start}:${o.days}:${JSON.stringify(o.world)}`;
 }
 
-/** Empty traits for n customers. */
-export function newTraits(n: number): Traits {
+/** Empty traits for n customers; `given`: arrays to use for some (all zero, or used as they are: engine/parallel/shard-storage.ts). */
+export function newTraits(n: number, given: Partial<Traits> = {}): Traits {
   return {
-    rate: new Float64Array(n),
-    drop: new Float32Array(n),
-    alive: new Uint8Array(n),
-    spend: new Float32Array(n),
-    visitRate: new Float32Array(n),
-    affinity: new Float32Array(n * CHANNELS.length),
-    sensitivity: new Float32Array(n),
-    fatigue: new Float64Array(n),
-    fatigueAt: new Int32Array(n),
-    dueAt: new Int32Array(n),
-    absorbed: new Uint8Array(n),
-    cameSend: new Int32Array(n),
-    cameUntil: new Int32Array(n),
-    offerSend: new Int32Array(n),
-    offerUntil: new Int32Array(n),
+    rate: given.rate ?? new Float64Array(n),
+    drop: given.drop ?? new Float32Array(n),
+    alive: given.alive ?? new Uint8Array(n),
+    spend: given.spend ?? new Float32Array(n),
+    visitRate: given.visitRate ?? new Float32Array(n),
+    affinity: given.affinity ?? new Float32Array(n * CHANNELS.length),
+    sensitivity: given.sensitivity ?? new Float32Array(n),
+    fatigue: given.fatigue ?? new Float64Array(n),
+    fatigueAt: given.fatigueAt ?? new Int32Array(n),
+    dueAt: given.dueAt ?? new Int32Array(n),
+    absorbed: given.absorbed ?? new Uint8Array(n),
+    cameSend: given.cameSend ?? new Int32Array(n),
+    cameUntil: given.cameUntil ?? new Int32Array(n),
+    offerSend: given.offerSend ?? new Int32Array(n),
+    offerUntil: given.offerUntil ?? new Int32Array(n),
   };
 }
 

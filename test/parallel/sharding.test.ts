@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadPlan, parsePlan } from "../../engine/plan/load.ts";
 import { runPlanInWorkers, summaryInWorkers } from "../../engine/parallel/run-plan.ts";
-import { unshardable } from "../../engine/parallel/sharded-run.ts";
+import { runPlanSharded, unshardable } from "../../engine/parallel/sharded-run.ts";
 import { abortLink, newLinkBuffers } from "../../engine/parallel/shard-link.ts";
 import { writeRun } from "../../engine/sim/output.ts";
 import { runPlan } from "../../engine/sim/run.ts";
@@ -63,6 +63,20 @@ describe("customer sharding", () => {
   it("gives the lifecycle plan's digest and files with 1, 2 and 3 workers", async () => {
     await sameFiles(lifecycle, [2, 3], { customers: 3000, days: 120 });
   }, 120_000);
+
+  it("merges the shards' customers where they drew them, in shared memory, and the pool's last run too", async () => {
+    const o = { customers: 2000, days: 30, seed: 2, cache: "off" as const };
+    const one = await runPlanSharded(lifecycle, { ...o, workers: 1, baseline: false });
+    for (const r of [await runPlanSharded(lifecycle, { ...o, workers: 2, baseline: false }), await runPlanSharded(lifecycle, { ...o, workers: 2 })]) {
+      const { table, traits } = r.run.population;
+      // nothing copied: the merged columns are the shards' shared memory (engine/parallel/shard-storage.ts)
+      expect(table.lastPurchase.buffer).toBeInstanceOf(SharedArrayBuffer);
+      expect(traits.affinity.buffer).toBeInstanceOf(SharedArrayBuffer);
+      expect(Array.from(table.lastPurchase)).toEqual(Array.from(one.run.population.table.lastPurchase));
+      expect(Array.from(traits.affinity)).toEqual(Array.from(one.run.population.traits.affinity));
+      expect(Array.from(table.orders)).toEqual(Array.from(one.run.population.table.orders));
+    }
+  }, 60_000);
 
   it("explains each message the same way with 1 and 3 workers (messages.csv's why column, pressure rules)", async () => {
     const capped = loadPlan("scenarios/lifecycle-capped.yaml");
