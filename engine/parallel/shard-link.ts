@@ -9,7 +9,7 @@
  *  - at each day's end: the day's e-mail deliveries and complaints, for the sender reputation. It lags
  *    `reputation.lagDays` days (engine/sim/world-model.ts): a day's end needs every shard's counts of
  *    lagDays − 1 days before, not a barrier, so a shard may run up to lagDays − 1 days ahead of the
- *    others instead of waiting each day for the slowest (docs/performance.md, "Reputation lag").
+ *    others instead of waiting each day for the slowest (docs/performance.md, "Fifth session").
  * The barrier is Atomics.wait on a SharedArrayBuffer (allowed in workers; the drain loop is synchronous).
  */
 import { type PickBest, selectBest } from "../core/audience.ts";
