@@ -1,3 +1,4 @@
+/// <reference lib="deno.worker" />
 /**
  * The checkpoint thread (engine/live/checkpointer.ts): its own connection to the server's database,
  * a PASSIVE checkpoint every `periodMs`. PASSIVE never waits for the writer or blocks it; a frame the

@@ -1,3 +1,4 @@
+/// <reference lib="deno.worker" />
 /**
  * The writer thread (engine/live/store-writer.ts): its own connection to the server's database. Each
  * group's writes — calls of the store's write methods, in the order the main thread made them — run
