@@ -1,9 +1,10 @@
 /**
  * The shards of a run (engine/parallel/shard.ts) merged into one SimulationRun, as if one thread had
  * run the whole population: the table, traits and per-customer figures laid side by side (shards hold
- * contiguous ranges, in order; columns the shards drew in shared memory are already side by side there), counts and money summed (money still in whole units, settled once
- * here: engine/sim/money.ts), coercions summed by label, recorded rows appended with their customers
- * moved to their place in the whole population, then sorted canonically (engine/sim/recorder-order.ts).
+ * contiguous ranges, in order; columns the shards drew in shared memory are side by side there already),
+ * counts and money summed (money still in whole units, settled once here: engine/sim/money.ts),
+ * coercions summed by label, recorded rows appended with their customers moved to their place in the
+ * whole population, then sorted canonically (engine/sim/recorder-order.ts).
  */
 import { CHANNELS } from "../core/channels.ts";
 import type { CompiledPlan } from "../core/compiled.ts";
@@ -34,7 +35,7 @@ export function mergeShards(parts: ShardResult[], o: MergeOptions): SimulationRu
   const n = parts[parts.length - 1].hi, los = parts.map((p) => p.lo);
   // columns the shards drew in shared memory are read where they are (engine/parallel/shard-storage.ts)
   const inPlace = (of: (p: ShardResult) => Record<string, unknown>, keys: readonly string[], buffers?: Record<string, SharedArrayBuffer>) =>
-    Object.fromEntries(keys.map((k) => [k, joined(o.storage, buffers, parts.map((p) => of(p)[k] as Column), los, k)]).filter(([, v]) => v));
+    Object.fromEntries(keys.map((k) => [k, joined(buffers?.[k], parts.map((p) => of(p)[k] as Column), los, k)]).filter(([, v]) => v));
   const sharedTable = inPlace((p) => p.table, TABLE_COLUMNS, o.storage?.table);
   const sharedTraits = inPlace((p) => p.traits as unknown as Record<string, unknown>, Object.keys(parts[0].traits), o.storage?.traits);
   const table = new CustomerTable(n, 0, { columns: sharedTable, fresh: false }), traits = newTraits(n, sharedTraits);

@@ -101,9 +101,8 @@ export class ShardLink {
     return [whole(rec), whole(freq), whole(mon)];
   };
 
-  /** A run starts on this link (a pool's workers run many): its reputation lags `lagDays` days. */
+  /** A run starts on this link (a pool's workers run many): its reputation lags `lagDays` days (checked by `reputationLag`). */
   startRun = (lagDays: number): void => {
-    if (!(Number.isInteger(lagDays) && lagDays >= 1 && lagDays <= MAX_LAG_DAYS)) throw new RangeError(`reputation lag: expected 1 to ${MAX_LAG_DAYS} days, got ${lagDays}`);
     this.runStart = this.days, this.lag = lagDays;
   };
 

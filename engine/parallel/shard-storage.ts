@@ -54,14 +54,15 @@ export function shardViews(s: ShardStorage, lo: number, hi: number): { table: Re
 }
 
 /**
- * The whole population's column `k` of `storage` when every shard's column (in order, shard s holding
- * customers from `los[s]`) is its view there — in shared memory, at its customers' place; otherwise
- * null (a shard that ran on a copy of its customers: the merge copies). A view that crossed to another
- * thread is another object on the same memory, so the test is where it lies, not which buffer object.
+ * The whole population's column `k`, a view of its shared buffer `b`, when every shard's column (in
+ * order, shard s holding customers from `los[s]`) is its view there — in shared memory, at its
+ * customers' place; otherwise null (a shard that ran on a copy of its customers: the merge copies). A
+ * view that crossed to another thread is another object on the same memory, so the test is where it
+ * lies, not which buffer object.
  */
-export function joined(storage: ShardStorage | undefined, buffers: Record<string, SharedArrayBuffer> | undefined, parts: Column[], los: number[], k: string): Column | null {
-  const b = buffers?.[k], first = parts[0];
-  if (!storage || !b || !first) return null;
+export function joined(b: SharedArrayBuffer | undefined, parts: Column[], los: number[], k: string): Column | null {
+  const first = parts[0];
+  if (!b || !first) return null;
   for (let s = 0; s < parts.length; s++) {
     const p = parts[s], bytes = width(k) * p.BYTES_PER_ELEMENT;
     if (!(p.buffer instanceof SharedArrayBuffer) || p.buffer.byteLength !== b.byteLength || p.byteOffset !== los[s] * bytes) return null;

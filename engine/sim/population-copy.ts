@@ -18,9 +18,7 @@ export function copyPopulation(p: Population, journeys = p.table.journeys): Popu
   for (const [k, v] of Object.entries(t)) {
     if (ArrayBuffer.isView(v) && copied(k, journeys, t)) (c as unknown as Record<string, unknown>)[k] = (v as Uint8Array).slice();
   }
-  c.size = t.size, c.capacity = t.capacity, c.ids = t.ids; // ids are never written by a run
-  c.ledgers = t.ledgers.map((l) => l?.slice());
-  c.attrs = new Map([...t.attrs].map(([k, v]) => [k, v.slice()]));
+  cloneRest(t, c);
   const traits = Object.fromEntries(Object.entries(p.traits).map(([k, v]) => [k, (v as Uint8Array).slice()])) as unknown as Traits;
   return { table: c, traits, size: p.size, describe: p.describe };
 }
@@ -43,9 +41,14 @@ export function refillPopulation(from: Population, into: Population | null, jour
     if (ArrayBuffer.isView(v) && copied(k, journeys, t) && c[k]?.length !== (v as Uint8Array).length) return copyPopulation(from, journeys);
   }
   for (const [k, v] of Object.entries(t)) if (ArrayBuffer.isView(v) && copied(k, journeys, t)) c[k].set(v as Uint8Array);
-  into.table.size = t.size, into.table.capacity = t.capacity, into.table.ids = t.ids;
-  into.table.ledgers = t.ledgers.map((l) => l?.slice());
-  into.table.attrs = new Map([...t.attrs].map(([k, v]) => [k, v.slice()]));
+  cloneRest(t, into.table);
   for (const [k, v] of Object.entries(from.traits)) (into.traits as unknown as Record<string, Uint8Array>)[k].set(v as Uint8Array);
   return into;
+}
+
+/** What a table holds besides its typed arrays: sizes and ids shared (a run never writes ids), ledgers and attributes cloned. */
+function cloneRest(from: CustomerTable, into: CustomerTable): void {
+  into.size = from.size, into.capacity = from.capacity, into.ids = from.ids;
+  into.ledgers = from.ledgers.map((l) => l?.slice());
+  into.attrs = new Map([...from.attrs].map(([k, v]) => [k, v.slice()]));
 }

@@ -163,7 +163,7 @@ export function simulate(plan: CompiledPlan, population: Population, o: Simulate
     },
     closeDay(at) {
       const [delivered, complaints] = world.takeDay();
-      // a plan that sends no e-mail (a no-plan baseline) has no reputation to share: its shards need not meet daily
+      // a plan that sends no e-mail (a no-plan baseline) has no reputation to share: its shards exchange nothing daily
       const [all, complained] = o.shard && mails ? o.shard.sumDay(delivered, complaints) : lagged(delivered, complaints);
       world.closeDay(at, all, complained);
     },
