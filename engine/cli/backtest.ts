@@ -12,6 +12,7 @@ import { DAY, formatDate, parseDate } from "../core/time.ts";
 import { importHistory } from "../../datasets/import.ts";
 import { backtest, type BacktestResult, type BacktestSummary } from "../backtest/replay.ts";
 import { messagesTable } from "../sim/tables.ts";
+import { writeCSV } from "../sim/csv-file.ts";
 import { backtestWarnings } from "../backtest/warnings.ts";
 import { actualContacts, formatPlanVsActual } from "../backtest/actual-contacts.ts";
 import { intFlag, parse } from "./args.ts";
@@ -76,16 +77,17 @@ export function writeBacktest(r: BacktestResult, dir: string): string[] {
   mkdirSync(dir, { recursive: true });
   const t = r.population.table, m = r.metrics, out: string[] = [];
   const put = (name: string, text: string) => (writeFileSync(join(dir, name), text), out.push(join(dir, name)));
+  const csv = (name: string, table: aq.ColumnTable) => (writeCSV(join(dir, name), table, "\n"), out.push(join(dir, name)));
   put("summary.json", JSON.stringify(r.summary, null, 2) + "\n");
-  put("messages.csv", aq.toCSV(messagesTable(r, r.recorder)) + "\n");
+  csv("messages.csv", messagesTable(r, r.recorder));
   const rows = Array.from({ length: t.size }, (_, c) => c);
-  put("customers.csv", aq.toCSV(aq.table({
+  csv("customers.csv", aq.table({
     id: t.ids.slice(0, t.size),
     contacts: Array.from(m.contactsOf),
     maxWeek: Array.from(r.maxWeek),
     purchases: Array.from(m.purchasesOf),
     revenue: rows.map((c) => Math.round(m.revenueOf[c] * 100) / 100),
-  })) + "\n");
+  }));
   return out;
 }
 

@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RunResult } from "./run.ts";
 import { customersTable, dailyTable, eventsTable, messagesTable } from "./tables.ts";
+import { writeCSV } from "./csv-file.ts";
 
 /** @returns the paths written */
 export function writeRun(result: RunResult, dir: string): string[] {
@@ -22,7 +23,7 @@ export function writeRun(result: RunResult, dir: string): string[] {
   }
   tables.push(["customers", customersTable(result.run)]);
   for (const [name, table] of tables) {
-    put(`${name}.csv`, aq.toCSV(table) + "\n");
+    writeCSV(join(dir, `${name}.csv`), table, "\n"), written.push(join(dir, `${name}.csv`));
     put(`${name}.arrow`, aq.toArrowIPC(table) as Uint8Array);
   }
   return written;
