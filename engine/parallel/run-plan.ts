@@ -26,11 +26,20 @@ import { type FiguresResult, runPlanSharded, unshardable } from "./sharded-run.t
 type Options = Omit<RunOptions, "baseline"> & {
   workers?: number;
   populationSpec?: string;
-  /** Customers per worker below which a run is not split (starting workers costs more than it saves); default 10,000. */
+  /**
+   * Customers per worker below which a run is not split (starting workers costs more than it saves),
+   * default MIN_SHARD; a population under twice this runs on one thread, its baseline too.
+   */
   minShard?: number;
 };
 
-export const MIN_SHARD = 10_000;
+/**
+ * A worker costs about 0.4 s to start and warm up (its own modules, compilation, a cold JIT), and the
+ * no-plan baseline needs about 4 µs a customer (population and its lean run): on this project's
+ * machine, `cadence simulate` of the lifecycle plan gains from a second worker between 50,000 and
+ * 75,000 customers, for a split run as for the baseline in a worker (docs/performance.md, "Sixth session").
+ */
+export const MIN_SHARD = 30_000;
 
 /**
  * Into how many workers a run's customers are split (engine/parallel/sharded-run.ts), 0 for none: when
@@ -67,7 +76,8 @@ export async function runPlanInWorkers(loaded: LoadedPlan, o: Options = {}): Pro
   };
   const key = baselineKey("run", made.describe);
   const hit = peek<BaselineFigures>(key, mode);
-  if (hit || workers <= 1) return runPlan(loaded, { ...o, population, baseline: hit ?? true });
+  // the baseline in a worker beside the plan, unless it costs less than starting the worker
+  if (hit || workers <= 1 || made.size < 2 * (o.minShard ?? MIN_SHARD)) return runPlan(loaded, { ...o, population, baseline: hit ?? true });
   const { population: _hook, onDay: _onDay, recorder: _rec, workers: _w, ...json } = o;
   const job = runJobs<BaselineFigures>([{
     module: import.meta.url,

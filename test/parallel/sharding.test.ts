@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadPlan, parsePlan } from "../../engine/plan/load.ts";
-import { runPlanInWorkers, summaryInWorkers } from "../../engine/parallel/run-plan.ts";
+import { MIN_SHARD, runPlanInWorkers, summaryInWorkers } from "../../engine/parallel/run-plan.ts";
 import { runPlanSharded, unshardable } from "../../engine/parallel/sharded-run.ts";
 import { abortLink, newLinkBuffers } from "../../engine/parallel/shard-link.ts";
 import { writeRun } from "../../engine/sim/output.ts";
@@ -123,10 +123,11 @@ describe("customer sharding", () => {
     expect((await summaryInWorkers(coupled, { ...o, workers: 3, minShard: 1 })).summary).toEqual(one); // the baseline cached: the plan alone
   }, 120_000);
 
-  it("does not split a run whose workers would get fewer than 10,000 customers each", async () => {
-    const o = { customers: 15_000, days: 3, cache: "off" as const, baseline: undefined };
+  it("does not split a run whose workers would get fewer than MIN_SHARD (30,000) customers each", async () => {
+    expect(MIN_SHARD).toBe(30_000);
+    const o = { customers: 59_999, days: 3, cache: "off" as const, baseline: undefined };
     expect((await runPlanInWorkers(lifecycle, { ...o, workers: 2 })).run.shardMemory).toBeUndefined();
-    expect((await runPlanInWorkers(lifecycle, { ...o, customers: 20_000, workers: 3 })).run.shardMemory).toHaveLength(2);
+    expect((await runPlanInWorkers(lifecycle, { ...o, customers: 60_000, workers: 3 })).run.shardMemory).toHaveLength(2);
   }, 60_000);
 
   it("runs a plan with a channel capacity on one thread, with the same results for any worker count", async () => {
