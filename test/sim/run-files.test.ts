@@ -11,6 +11,7 @@ import * as aq from "arquero";
 import { describe, expect, it } from "vitest";
 import { DAY, formatTime } from "../../engine/core/time.ts";
 import { writeCSV } from "../../engine/sim/csv-file.ts";
+import { rowOrder } from "../../engine/sim/recorder-order.ts";
 import { seeded } from "../helpers.ts";
 
 const iso = (t: number) => new Date(t * 60000).toISOString().replace(".000Z", "Z");
@@ -63,5 +64,20 @@ describe("writeCSV", () => {
     same("empty", aq.table({ x: [] }));
     same("no-columns", aq.table({}));
     same("no-end", aq.table({ x: [1, 2] }), "");
+  });
+});
+
+describe("rowOrder (the canonical order of a run's recorded rows)", () => {
+  const model = (time: number[], cust: number[]) =>
+    Array.from(time, (_, i) => i).sort((a, b) => time[a] - time[b] || cust[a] - cust[b] || a - b);
+  it("orders rows by time, then customer, then row, as a comparator sort does: ties common, rows out of order", () => {
+    const u = seeded(21), n = 50_000, time: number[] = [], cust: number[] = [];
+    for (let i = 0; i < n; i++) time.push(START + Math.floor(u() * 3 * DAY) - (i % 5 === 0 ? 90 : 0)), cust.push(Math.floor(u() * 400));
+    expect(Array.from(rowOrder(time, cust))).toEqual(model(time, cust));
+  });
+  it("takes the comparator for what counting cannot hold: fractional times, negative customers, a decade and more", () => {
+    for (const [time, cust] of [[[3.5, 1, 2, 1], [0, 1, 1, 0]], [[5, 5, 4], [-1, 2, 0]], [[0, 2 ** 25, 7, 7], [3, 1, 2, 1]], [[], []]] as [number[], number[]][]) {
+      expect(Array.from(rowOrder(time, cust))).toEqual(model(time, cust));
+    }
   });
 });
