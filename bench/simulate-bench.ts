@@ -10,15 +10,18 @@
  *   cached/N    (not run by default) `cadence simulate` again, its baseline cached: the plan alone as the
  *               command runs it (figures back, nothing merged per customer); the baseline is computed
  *               first in the same process and not timed (its peak RSS still counts what that left).
+ *   out/N       (not run by default) `cadence simulate --out DIR` with N workers: the plan and its
+ *               baseline, every row recorded, and the nine files written (to a temporary directory,
+ *               removed after); every row is held in memory, so run it on tens of thousands of customers.
  * Prints every run and the medians: wall time, events/s, customers/s, peak RSS of the process, each
  * worker's peak (V8 heap in use + array buffers), and the 2-worker cases' speed-ups over 1 worker.
  *
- *   npx deno task bench [--customers N] [--days D] [--runs R] [--plan scenarios/lifecycle.yaml] [--cases plan/1,plan/2,simulate/1,simulate/2,cached/2]
+ *   npx deno task bench [--customers N] [--days D] [--runs R] [--plan scenarios/lifecycle.yaml] [--cases plan/1,plan/2,simulate/1,simulate/2,cached/2,out/1]
  */
 import { benchArgs, median } from "./bench-args.ts";
 
 const values = benchArgs(
-  "npx deno task bench [--customers N] [--days D] [--runs R] [--plan scenarios/lifecycle.yaml] [--cases plan/1,plan/2,simulate/1,simulate/2,cached/2]",
+  "npx deno task bench [--customers N] [--days D] [--runs R] [--plan scenarios/lifecycle.yaml] [--cases plan/1,plan/2,simulate/1,simulate/2,cached/2,out/1]",
   {
     customers: { type: "string", default: "1000000" },
     days: { type: "string", default: "365" },
@@ -42,6 +45,19 @@ interface Run {
   workerPeaks: number[]; // bytes, per worker of a split run
 }
 
+/** A run recorded and its files written, as `cadence simulate --out DIR` does, into a directory removed after. */
+async function writtenRun(plan: import("../engine/plan/load.ts").LoadedPlan, o: { customers: number; days: number; seed: number; workers: number }) {
+  const { runPlanInWorkers } = await import("../engine/parallel/run-plan.ts");
+  const { writeRun } = await import("../engine/sim/output.ts");
+  const r = await runPlanInWorkers(plan, { ...o, record: true, cache: "off" }), dir = Deno.makeTempDirSync({ prefix: "cadence-bench-out-" });
+  try {
+    writeRun(r, dir);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+  return r;
+}
+
 if (values.child) {
   const { loadPlan } = await import("../engine/plan/load.ts");
   const { runPlan } = await import("../engine/sim/run.ts");
@@ -61,6 +77,8 @@ if (values.child) {
   if (kind === "cached") sample = setInterval(() => (peak = Math.max(peak, Deno.memoryUsage().rss)), 50);
   const r = kind === "plan"
     ? (workers > 1 ? await runPlanSharded(plan, { ...o, workers, baseline: false }) : runPlan(plan, { ...o, baseline: false }))
+    : kind === "out"
+    ? await writtenRun(plan, { ...o, workers }) // as `cadence simulate --out DIR`
     : await summaryInWorkers(plan, { ...o, cache: kind === "cached" ? "memory" : "off", workers }); // as `cadence simulate` without --out
   const wall = (performance.now() - (kind === "cached" ? t1 : t0)) / 1000;
   clearInterval(sample);
@@ -99,7 +117,7 @@ if (values.child) {
     console.log(JSON.stringify(results.at(-1)));
   }
   const w = (c: string) => results.find((r) => r.case === c || (c === "plan/1" && r.case === "plan"))?.wallSeconds as number | undefined;
-  for (const kind of ["plan", "simulate", "cached"]) {
+  for (const kind of ["plan", "simulate", "cached", "out"]) {
     const one = w(`${kind}/1`), two = w(`${kind}/2`);
     if (one && two) console.log(JSON.stringify({ case: kind, speedupTwoWorkers: +(one / two).toFixed(2) }));
   }
