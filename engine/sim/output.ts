@@ -16,13 +16,14 @@ export function writeRun(result: RunResult, dir: string): string[] {
     written.push(p);
   };
   put("summary.json", JSON.stringify(result.summary, null, 2) + "\n");
-  const tables: [string, aq.ColumnTable][] = [["daily", dailyTable(result.run, result.baseline)]];
-  if (result.recorder) {
-    tables.push(["messages", messagesTable(result.run, result.recorder)]);
-    tables.push(["events", eventsTable(result.run, result.recorder)]);
-  }
-  tables.push(["customers", customersTable(result.run)]);
-  for (const [name, table] of tables) {
+  // each table made when its files are written, and dropped after: a run's messages and events are
+  // millions of rows, whose tables are not all held at once
+  const recorded = result.recorder;
+  const tables: [string, () => aq.ColumnTable][] = [["daily", () => dailyTable(result.run, result.baseline)]];
+  if (recorded) tables.push(["messages", () => messagesTable(result.run, recorded)], ["events", () => eventsTable(result.run, recorded)]);
+  tables.push(["customers", () => customersTable(result.run)]);
+  for (const [name, make] of tables) {
+    const table = make();
     writeCSV(join(dir, `${name}.csv`), table, "\n"), written.push(join(dir, `${name}.csv`));
     put(`${name}.arrow`, aq.toArrowIPC(table) as Uint8Array);
   }

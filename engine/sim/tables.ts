@@ -30,11 +30,24 @@ const whyOf = (rec: Recorder): string[] | null => {
   return why && why.length === rec.mTime.length ? why : null;
 };
 
+/**
+ * formatTime, each distinct minute formatted once: rows of one minute share one string, which a file's
+ * dictionary (Arrow) hashes once, and a million rows hold a string per minute, not per row.
+ */
+function minuteTexts(): (t: number) => string {
+  const known = new Map<number, string>();
+  return (t) => {
+    let text = known.get(t);
+    if (text === undefined) known.set(t, text = formatTime(t));
+    return text;
+  };
+}
+
 /** One row per message decision: sent, suppressed (with the rule) or holdout. */
 export function messagesTable(run: Pick<SimulationRun, "plan"> & { population: { table: { ids: string[] } } }, rec: Recorder): aq.ColumnTable {
-  const p = run.plan, ids = run.population.table.ids;
+  const p = run.plan, ids = run.population.table.ids, text = minuteTexts();
   return aq.table({
-    time: rec.mTime.map(formatTime),
+    time: rec.mTime.map(text),
     customer: rec.mCust.map((c) => ids[c]),
     program: rec.mSend.map((s) => p.names.programs[p.sends[s].program]),
     message: rec.mSend.map((s) => p.sends[s].message),
@@ -43,7 +56,7 @@ export function messagesTable(run: Pick<SimulationRun, "plan"> & { population: {
     status: rec.mStatus.map((s) => STATUS[s]),
     rule: rec.mRule,
     cost: rec.mCost,
-    at: rec.mAt.map(formatTime),
+    at: rec.mAt.map(text),
     // an explaining recorder (engine/explain/observer.ts) adds why each message was not sent as decided
     ...(whyOf(rec) ? { why: whyOf(rec) } : {}),
   });
@@ -51,10 +64,10 @@ export function messagesTable(run: Pick<SimulationRun, "plan"> & { population: {
 
 /** The simulated world's event stream in time order: what a live server would have been sent. */
 export function eventsTable(run: SimulationRun, rec: Recorder): aq.ColumnTable {
-  const p = run.plan, ids = run.population.table.ids, order = rec.eventOrder();
+  const p = run.plan, ids = run.population.table.ids, order = rec.eventOrder(), text = minuteTexts();
   const col = <T>(f: (i: number) => T) => Array.from(order, f);
   return aq.table({
-    time: col((i) => formatTime(rec.eTime[i])),
+    time: col((i) => text(rec.eTime[i])),
     customer: col((i) => ids[rec.eCust[i]]),
     type: col((i) => (rec.eType[i] < 0 ? "left" : EVENT_TYPES[rec.eType[i]])),
     channel: col((i) => (rec.eChannel[i] >= 0 ? p.names.channels[rec.eChannel[i]] : "")),
