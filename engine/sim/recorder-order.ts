@@ -47,9 +47,20 @@ export function rowOrder(time: ArrayLike<number>, cust: ArrayLike<number>): Uint
   return idx;
 }
 
+/**
+ * Row i of every column becomes its row idx[i], in place, one cycle of the permutation at a time: no
+ * copy of the columns (a million rows each, and memory touched for the first time is slow here).
+ */
 function permute(idx: Uint32Array, columns: unknown[][]): void {
-  for (const col of columns) {
-    const copy = col.slice();
-    for (let i = 0; i < idx.length; i++) col[i] = copy[idx[i]];
+  const done = new Uint8Array(idx.length);
+  for (let s = 0; s < idx.length; s++) {
+    if (done[s]) continue;
+    for (const col of columns) {
+      const first = col[s];
+      let j = s;
+      for (let k = idx[j]; k !== s; j = k, k = idx[k]) col[j] = col[k];
+      col[j] = first;
+    }
+    for (let j = s; !done[j]; j = idx[j]) done[j] = 1;
   }
 }

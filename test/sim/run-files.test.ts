@@ -11,7 +11,8 @@ import * as aq from "arquero";
 import { describe, expect, it } from "vitest";
 import { DAY, formatTime } from "../../engine/core/time.ts";
 import { writeCSV } from "../../engine/sim/csv-file.ts";
-import { rowOrder } from "../../engine/sim/recorder-order.ts";
+import { rowOrder, sortRecorder } from "../../engine/sim/recorder-order.ts";
+import { Recorder, STATUS } from "../../engine/sim/recorder.ts";
 import { seeded } from "../helpers.ts";
 
 const iso = (t: number) => new Date(t * 60000).toISOString().replace(".000Z", "Z");
@@ -79,5 +80,28 @@ describe("rowOrder (the canonical order of a run's recorded rows)", () => {
     for (const [time, cust] of [[[3.5, 1, 2, 1], [0, 1, 1, 0]], [[5, 5, 4], [-1, 2, 0]], [[0, 2 ** 25, 7, 7], [3, 1, 2, 1]], [[], []]] as [number[], number[]][]) {
       expect(Array.from(rowOrder(time, cust))).toEqual(model(time, cust));
     }
+  });
+});
+
+describe("sortRecorder", () => {
+  it("puts every column of the message and event rows in (time, customer, logged) order, in place", () => {
+    const u = seeded(33), rec = new Recorder(), rows: [number, number, number][] = [];
+    for (let i = 0; i < 5000; i++) {
+      const time = START + Math.floor(u() * 500), c = Math.floor(u() * 50);
+      rows.push([time, c, i]);
+      rec.message(time, c, i % 7, STATUS[i % STATUS.length], `rule-${i}`, i / 4, time + i);
+      rec.event(time, c, i % 5, i % 3, i % 4, i, i / 8);
+    }
+    const mTime = rec.mTime, eValue = rec.eValue;
+    sortRecorder(rec);
+    const want = rows.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]).map((r) => r[2]);
+    expect(rec.mTime).toBe(mTime); // the same arrays, sorted in place
+    expect(rec.eValue).toBe(eValue);
+    expect(rec.mRule).toEqual(want.map((i) => `rule-${i}`));
+    expect(rec.mAt).toEqual(want.map((i) => rows.find((r) => r[2] === i)![0] + i));
+    expect(rec.mCost).toEqual(want.map((i) => i / 4));
+    expect(rec.eSend).toEqual(want);
+    expect(rec.eValue).toEqual(want.map((i) => i / 8));
+    expect(rec.mStatus).toEqual(want.map((i) => i % STATUS.length));
   });
 });
