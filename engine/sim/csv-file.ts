@@ -15,6 +15,7 @@ const DATE = new Error("a date"); // toCSV formats dates its own way: the table 
 /** A value as toCSV writes it: empty for null, quoted when it holds a comma, a quote or a line break. */
 function cell(v: unknown): string {
   if (v == null) return "";
+  if (typeof v === "number") return String(v); // digits, sign, point, exponent, NaN, Infinity: never quoted
   if (v instanceof Date) throw DATE;
   const s = typeof v === "string" ? v : String(v);
   return QUOTED.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
