@@ -20,8 +20,9 @@
  */
 import { benchArgs, median } from "./bench-args.ts";
 
+const USAGE = "npx deno task bench [--customers N] [--days D] [--runs R] [--plan scenarios/lifecycle.yaml] [--cases plan/1,plan/2,simulate/1,simulate/2,cached/2,out/1]";
 const values = benchArgs(
-  "npx deno task bench [--customers N] [--days D] [--runs R] [--plan scenarios/lifecycle.yaml] [--cases plan/1,plan/2,simulate/1,simulate/2,cached/2,out/1]",
+  USAGE,
   {
     customers: { type: "string", default: "1000000" },
     days: { type: "string", default: "365" },
@@ -35,6 +36,13 @@ const values = benchArgs(
   ["customers", "days", "runs"],
 );
 const customers = Number(values.customers), days = Number(values.days);
+// a case is a kind and a worker count: anything else would have run `simulate` under another name
+for (const c of values.child ? [values.case!] : values.cases!.split(",")) {
+  if (!/^(plan|simulate|cached|out)(\/[1-9]\d*)?$/.test(c)) {
+    console.error(`--cases: unknown case '${c}'; expected plan/N, simulate/N, cached/N or out/N (N workers ≥ 1)\nusage: ${USAGE}`);
+    Deno.exit(2);
+  }
+}
 
 interface Run {
   wall: number;

@@ -23,6 +23,15 @@ describe("benchmark command lines", () => {
     }, 60_000);
   }
 
+  it("simulate-bench.ts: refuses an unknown case before running any (it used to run `simulate` under the unknown name)", async () => {
+    for (const cases of ["plan/1,foo/2", "plan/0", "out/two"]) {
+      const r = await bench("simulate-bench.ts", "--cases", cases, "--customers", "1000", "--days", "2", "--runs", "1");
+      expect(r.code).toBe(2);
+      expect(r.out).toBe(""); // not even plan/1 ran
+      expect(r.err).toMatch(/^--cases: unknown case '(foo\/2|plan\/0|out\/two)'; expected plan\/N, simulate\/N, cached\/N or out\/N \(N workers ≥ 1\)\nusage: /);
+    }
+  }, 60_000);
+
   it("live-bench.ts: refuses a bad count, a mistyped option, an unknown case or setting before starting a server", async () => {
     const help = await bench("live-bench.ts", "--help");
     expect(help).toMatchObject({ code: 0, err: "" });
