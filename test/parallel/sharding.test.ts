@@ -128,6 +128,10 @@ describe("customer sharding", () => {
     const o = { customers: 59_999, days: 3, cache: "off" as const, baseline: undefined };
     expect((await runPlanInWorkers(lifecycle, { ...o, workers: 2 })).run.shardMemory).toBeUndefined();
     expect((await runPlanInWorkers(lifecycle, { ...o, customers: 60_000, workers: 3 })).run.shardMemory).toHaveLength(2);
+    // a run that records every row (--out) stays on one thread: merging its rows cost more than the split saved
+    const recorded = await runPlanInWorkers(lifecycle, { ...o, customers: 60_000, workers: 3, record: true });
+    expect(recorded.run.shardMemory).toBeUndefined();
+    expect(recorded.recorder!.mTime.length).toBeGreaterThan(0);
   }, 60_000);
 
   it("runs a plan with a channel capacity on one thread, with the same results for any worker count", async () => {
