@@ -53,11 +53,11 @@ interface Run {
   workerPeaks: number[]; // bytes, per worker of a split run
 }
 
-/** A run recorded and its files written, as `cadence simulate --out DIR` does, into a directory removed after. */
+/** `cadence simulate --out DIR`'s run and files (engine/parallel/run-plan.ts recordedRun), into a directory removed after. */
 async function writtenRun(plan: import("../engine/plan/load.ts").LoadedPlan, o: { customers: number; days: number; seed: number; workers: number }) {
-  const { runPlanInWorkers } = await import("../engine/parallel/run-plan.ts");
+  const { recordedRun } = await import("../engine/parallel/run-plan.ts");
   const { writeRun } = await import("../engine/sim/output.ts");
-  const r = await runPlanInWorkers(plan, { ...o, record: true, cache: "off" }), dir = Deno.makeTempDirSync({ prefix: "cadence-bench-out-" });
+  const r = await recordedRun(plan, { ...o, cache: "off" }), dir = Deno.makeTempDirSync({ prefix: "cadence-bench-out-" });
   try {
     writeRun(r, dir);
   } finally {

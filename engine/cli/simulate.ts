@@ -1,6 +1,6 @@
 /** `cadence simulate <plan.yaml> [--population synthetic|history:<config>] [--customers N] [--days D] [--seed S] [--start DATE] [--out DIR] [--json] [--contacts FILE] [--workers N] [--no-cache]` */
 import { loadPlan } from "../plan/load.ts";
-import { runPlanInWorkers, summaryInWorkers } from "../parallel/run-plan.ts";
+import { recordedRun, summaryInWorkers } from "../parallel/run-plan.ts";
 import { defaultWorkers } from "../parallel/pool.ts";
 import { writeRun } from "../sim/output.ts";
 import type { RunOptions } from "../sim/run.ts";
@@ -12,7 +12,6 @@ import { checkPlanAttributes, parsePopulation } from "../sim/population-spec.ts"
 import { readExternalContacts } from "../sim/external-contacts.ts";
 import { syntheticPopulation } from "../sim/population.ts";
 import { historySource } from "../sim/history-population.ts";
-import { ExplainRecorder } from "../explain/observer.ts";
 
 const USAGE = "cadence simulate <plan.yaml> [--population synthetic|history:<config.yaml>] [--customers N] [--days D] [--seed S] [--start YYYY-MM-DD] [--out DIR] [--json] [--contacts FILE] [--workers N] [--no-cache]";
 
@@ -41,9 +40,6 @@ export async function simulateCommand(args: string[]): Promise<number> {
   }
   checkPlanAttributes(loaded.source, pop, positionals[0]); // attr.<name> needs the population to have it
   const customers = intFlag(values.customers, "customers", 10_000, 1, 20_000_000);
-  // --out: messages.csv gets a "why" column, explained at each decision from the plan run's own table
-  const recorder = values.out !== undefined ? new ExplainRecorder(loaded.compiled) : undefined;
-  let attached = false;
   const options = {
     // with 2 or more workers the customers are split across them, or the no-plan baseline runs in a worker while the plan runs here
     workers: intFlag(values.workers, "workers", defaultWorkers(), 1, 256),
@@ -55,16 +51,13 @@ export async function simulateCommand(args: string[]): Promise<number> {
     days: intFlag(values.days, "days", pop.days ?? 365, 1, 3650),
     seed: intFlag(values.seed, "seed", 1, 0, 2 ** 31 - 1),
     start: values.start ?? pop.start,
-    population: (p: Parameters<NonNullable<RunOptions["population"]>>[0]) => {
-      const made = pop.population ? pop.population(p) : syntheticPopulation({ ...p, customers });
-      if (recorder && !attached) recorder.attach(made.table), attached = true; // the plan's customers (a baseline drawn here runs on a copy)
-      return made;
-    },
+    population: (p: Parameters<NonNullable<RunOptions["population"]>>[0]) => pop.population ? pop.population(p) : syntheticPopulation({ ...p, customers }),
     onDay: progress(loaded.plan.name),
     cache: values["no-cache"] ? "off" as const : "disk" as const, // the no-plan baseline of this population and seed, reused (engine/sim/baseline-cache.ts)
   };
   // without --out only the summary is printed: a split run's workers send back their figures, not their customers
-  const full = values.out !== undefined ? await runPlanInWorkers(loaded, { ...options, record: true, recorder }) : null;
+  // --out: every row recorded, messages.csv with a "why" column
+  const full = values.out !== undefined ? await recordedRun(loaded, options) : null;
   const result = full ?? await summaryInWorkers(loaded, options);
   const files = full ? writeRun(full, values.out!) : [];
   // a history's money is in its own currency: say which, and when it is not the plan's

@@ -21,6 +21,7 @@ import {
 } from "../sim/run.ts";
 import { planWorld } from "../plan/world-section.ts";
 import { defaultWorkers, runJobs } from "./pool.ts";
+import { ExplainRecorder } from "../explain/observer.ts";
 import { type FiguresResult, runPlanSharded, unshardable } from "./sharded-run.ts";
 
 type Options = Omit<RunOptions, "baseline"> & {
@@ -93,6 +94,21 @@ export async function runPlanInWorkers(loaded: LoadedPlan, o: Options = {}): Pro
   const figures = store(key, mode, (await job)[0]);
   const world = planWorld(loaded, o.world);
   return { ...res, baseline: figures, summary: summarise(loaded, res.run, figures, world, o.start ?? DEFAULT_START) };
+}
+
+/**
+ * The run `cadence simulate --out` writes: every row recorded, and each message not sent as decided
+ * explained (messages.csv's `why`) against the plan run's own customers.
+ */
+export function recordedRun(loaded: LoadedPlan, o: Omit<Options, "record" | "recorder"> = {}): Promise<RunResult> {
+  const recorder = new ExplainRecorder(loaded.compiled), given = o.population;
+  let attached = false;
+  const population: RunOptions["population"] = (p) => {
+    const made = given ? given(p) : syntheticPopulation({ ...p, customers: o.customers ?? 10_000 });
+    if (!attached) recorder.attach(made.table), attached = true; // the plan's customers (a baseline drawn here runs on a copy)
+    return made;
+  };
+  return runPlanInWorkers(loaded, { ...o, population, record: true, recorder });
 }
 
 function makePopulation(o: Options, journeys: number, loaded: LoadedPlan) {

@@ -34,8 +34,9 @@ export interface LinkBuffers {
   storage?: ShardStorage;
 }
 
-export function newLinkBuffers(shards: number, n: number): LinkBuffers {
+export function newLinkBuffers(shards: number, n: number, storage?: ShardStorage): LinkBuffers {
   return {
+    storage,
     control: new SharedArrayBuffer(3 * 4),
     scratch: new SharedArrayBuffer(n * 8),
     keys: new SharedArrayBuffer(n * 4),

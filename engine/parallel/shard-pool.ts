@@ -20,7 +20,7 @@ export class ShardPool {
   static async open(job: ShardedJob, shards: number): Promise<ShardPool> {
     const S = Math.max(1, Math.min(shards, job.customers)), workers = spawnShards(S);
     // the kept customers in shared memory: the pool's last run, on them, is merged in place (engine/parallel/shard-storage.ts)
-    const link = { ...newLinkBuffers(S, job.customers), storage: newShardStorage(job.customers, TABLE_COLUMNS) };
+    const link = newLinkBuffers(S, job.customers, newShardStorage(job.customers, TABLE_COLUMNS));
     const pool = new ShardPool(workers, link, job);
     try {
       await ask(workers, link, (shard) => ({ job, ...range(shard, S, job.customers), link, open: true }));

@@ -43,7 +43,7 @@ export async function runSharded(job: ShardedJob, shards: number, recorder?: Rec
 /** Each shard's part of `job`, run over `shards` workers started for it and stopped after. */
 async function runShards<R>(job: ShardedJob, shards: number, onDay?: (day: number, days: number) => void, storage?: ShardStorage): Promise<R[]> {
   const n = job.customers, S = Math.max(1, Math.min(shards, n));
-  const link = { ...newLinkBuffers(S, n), storage };
+  const link = newLinkBuffers(S, n, storage);
   const workers = spawnShards(S);
   try {
     return await ask<R>(workers, link, (shard) => ({ job, ...range(shard, S, n), link }), onDay);

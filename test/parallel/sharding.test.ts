@@ -123,13 +123,12 @@ describe("customer sharding", () => {
     expect((await summaryInWorkers(coupled, { ...o, workers: 3, minShard: 1 })).summary).toEqual(one); // the baseline cached: the plan alone
   }, 120_000);
 
-  it("does not split a run whose workers would get fewer than MIN_SHARD (30,000) customers each", async () => {
-    expect(MIN_SHARD).toBe(30_000);
-    const o = { customers: 59_999, days: 3, cache: "off" as const, baseline: undefined };
+  it("does not split a run whose workers would get fewer than MIN_SHARD customers each, nor one that records its rows", async () => {
+    const o = { customers: 2 * MIN_SHARD - 1, days: 3, cache: "off" as const, baseline: undefined };
     expect((await runPlanInWorkers(lifecycle, { ...o, workers: 2 })).run.shardMemory).toBeUndefined();
-    expect((await runPlanInWorkers(lifecycle, { ...o, customers: 60_000, workers: 3 })).run.shardMemory).toHaveLength(2);
+    expect((await runPlanInWorkers(lifecycle, { ...o, customers: 2 * MIN_SHARD, workers: 3 })).run.shardMemory).toHaveLength(2);
     // a run that records every row (--out) stays on one thread: merging its rows cost more than the split saved
-    const recorded = await runPlanInWorkers(lifecycle, { ...o, customers: 60_000, workers: 3, record: true });
+    const recorded = await runPlanInWorkers(lifecycle, { ...o, customers: 2 * MIN_SHARD, workers: 3, record: true });
     expect(recorded.run.shardMemory).toBeUndefined();
     expect(recorded.recorder!.mTime.length).toBeGreaterThan(0);
   }, 60_000);
