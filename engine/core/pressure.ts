@@ -74,8 +74,12 @@ export function matches(f: Filter, program: number, channel: number, category: n
 export function decayAt(d: Decay, age: Minutes): number {
   if (age < 0) return 1; // a pending contact weighs fully
   switch (d.kind) {
-    case "halfLife":
-      return Math.pow(0.5, age / d.halfLife);
+    case "halfLife": {
+      // halved once per whole half-life (exact: a power of two), the rest within one: a table of one
+      // half-life then gives these numbers (decayTable), small enough to stay in the CPU's cache
+      const q = Math.floor(age / d.halfLife);
+      return Math.pow(0.5, (age - q * d.halfLife) / d.halfLife) * Math.pow(2, -q);
+    }
     case "linear":
       return age >= d.horizon ? 0 : 1 - age / d.horizon;
     case "bands":
@@ -85,15 +89,18 @@ export function decayAt(d: Decay, age: Minutes): number {
 }
 
 // decayAt per whole minute of age, computed once per decay: a weighted rule's retry search reads it ~20
-// times per counted contact, and Math.pow was a tenth of a capped plan's pressure time
-// by the decay object (read per check), and by its numbers: a tuner compiles a variant per slider move
-// with the same decay, whose table is then not built again
+// times per counted contact, and Math.pow was a tenth of a capped plan's pressure time.
+// Kept by the decay object (read per check), and by its numbers: a tuner compiles a variant per slider
+// move with the same decay, whose table is then not built again
 const decayTables = new WeakMap<Decay, Float64Array>(), byNumbers = new Map<string, Float64Array>();
 const MAX_DECAY_TABLE = 1 << 20; // minutes (~2 years, 8 MiB); older ages are computed
+const HALVINGS = 64, HALF = Float64Array.from({ length: HALVINGS }, (_, q) => Math.pow(2, -q)); // 2^-q, as decayAt has it
 
 /**
- * decayAt(d, age) for every whole minute of age in [0, 2 × horizon + 2 days] (the retry search reads
- * up to a horizon past the send time, of contacts up to a horizon before the decision): the same numbers.
+ * decayAt(d, age) for whole minutes of age, read by `decayed`. A half-life in whole minutes: one
+ * half-life of them (7 days: 80 KiB, where a table of every age the retry search reads was 1.6 MiB and
+ * its reads missed the cache); another decay: every minute in [0, 2 × horizon + 2 days] (the retry
+ * search reads up to a horizon past the send time, of contacts up to a horizon before the decision).
  */
 export function decayTable(d: Decay): Float64Array {
   let table = decayTables.get(d);
@@ -101,13 +108,22 @@ export function decayTable(d: Decay): Float64Array {
   const key = JSON.stringify(d);
   table = byNumbers.get(key);
   if (!table) {
-    table = new Float64Array(Math.min(MAX_DECAY_TABLE, Math.max(0, Math.ceil(2 * decayHorizon(d) + 2 * DAY)) + 1));
+    const size = d.kind === "halfLife" ? (Number.isInteger(d.halfLife) ? d.halfLife : 0) : Math.ceil(2 * decayHorizon(d) + 2 * DAY) + 1;
+    table = new Float64Array(Math.min(MAX_DECAY_TABLE, Math.max(0, size)));
     for (let age = 0; age < table.length; age++) table[age] = decayAt(d, age);
     if (byNumbers.size >= 16) byNumbers.delete(byNumbers.keys().next().value!); // a few MiB each at most
     byNumbers.set(key, table);
   }
   decayTables.set(d, table);
   return table;
+}
+
+/** decayAt(decay, age), read from the decay's table (`decayTable`) for a whole minute within it: always, in a simulation. */
+export function decayed(decay: Decay, table: Float64Array, age: Minutes): number {
+  if (age < 0 || age !== Math.floor(age)) return decayAt(decay, age);
+  if (decay.kind !== "halfLife") return age < table.length ? table[age] : decayAt(decay, age);
+  const h = table.length, q = Math.floor(age / h);
+  return h === decay.halfLife && q < HALVINGS ? table[age - q * h] * HALF[q] : decayAt(decay, age);
 }
 
 function decayHorizon(d: Decay): Minutes {
@@ -165,6 +181,7 @@ const PASS: Verdict = { ok: true, rule: -1, retryAt: 0 };
 export function checkPressure<C>(p: CompiledPressure<C>, ledger: number[], cand: Contact, now: Minutes, env: PressureEnv<C>): Verdict {
   if (p.rules.length === 0) return PASS;
   if (p.exempt && matches(p.exempt, cand.program, cand.channel, cand.category)) return PASS;
+  reserve(ledger); // the rules' scratch arrays hold every entry (exactRetry's evaluations read the same ledger)
   for (let k = 0; k < p.rules.length; k++) {
     const rule = p.rules[k];
     if (!matches(rule.applies, cand.program, cand.channel, cand.category)) continue;
@@ -225,7 +242,6 @@ function reserve(ledger: number[]): void {
 
 /** 0 when the rule passes, else the earliest time it could pass (Infinity: never). */
 function evaluate<C>(rule: CompiledRule<C>, ledger: number[], cand: Contact, now: Minutes, env: PressureEnv<C>): number {
-  reserve(ledger);
   switch (rule.kind) {
     case "cap": {
       const limit = limitOf(rule, env);
@@ -323,18 +339,22 @@ function countIn(n: number, a: number, W: number): number {
 function weightedRetry<C>(rule: CompiledRule<C>, ledger: number[], cand: Contact, now: Minutes, env: PressureEnv<C>): number {
   const T = cand.time, limit = limitOf(rule, env);
   const own = weightOf(rule, env, cand.program, cand.channel, cand.category);
-  // the counted contacts and their weights do not depend on when the pressure is read: collected once
-  let n = 0;
+  const table = decayTable(rule.decay);
+  // the counted contacts and their weights do not depend on when the pressure is read: collected once,
+  // and their pressure at T summed on the way (the same terms in the same order as pressureAt)
+  let n = 0, atT = 0;
   coercedWeights = 0;
   for (let i = 0; i < ledger.length; i += STRIDE) {
     const t = ledger[i];
     if (t > T && !rule.lookahead) continue;
     if (!counted(rule, ledger, i, cand, now)) continue;
-    times[n] = t, weights[n++] = weightOf(rule, env, ledger[i + L_PROGRAM], ledger[i + L_CHANNEL], ledger[i + L_CATEGORY]);
+    const w = weightOf(rule, env, ledger[i + L_PROGRAM], ledger[i + L_CHANNEL], ledger[i + L_CATEGORY]);
+    times[n] = t, weights[n++] = w;
+    atT += w * decayed(rule.decay, table, T - t);
   }
-  const unusable = coercedWeights, table = decayTable(rule.decay), eps = 1e-9;
+  const unusable = coercedWeights, eps = 1e-9;
   let reads = 1, retry: number;
-  if (pressureAt(times, weights, n, T, rule.decay, table) + own <= limit + eps) retry = 0;
+  if (atT + own <= limit + eps) retry = 0;
   else if (own > limit + eps) retry = Infinity;
   else if (unusable === 0 && rule.decay.kind !== "bands") {
     // the same minute as the bisection, in a few reads instead of ~20 (and no coercion to count per read)
@@ -411,11 +431,7 @@ export function firstLowEnough(times: Float64Array, weights: Float64Array, n: nu
 /** The decayed pressure at `at` of the n collected contacts (times, weights), summed in ledger order. */
 function pressureAt(times: Float64Array, weights: Float64Array, n: number, at: Minutes, decay: Decay, table: Float64Array): number {
   let sum = 0;
-  for (let k = 0; k < n; k++) {
-    const age = at - times[k];
-    // a whole minute within the table (always, in a simulation): read it; else compute it
-    sum += weights[k] * (age >= 0 && age < table.length && age === Math.floor(age) ? table[age] : decayAt(decay, age));
-  }
+  for (let k = 0; k < n; k++) sum += weights[k] * decayed(decay, table, at - times[k]);
   return sum;
 }
 

@@ -1,11 +1,11 @@
 /**
  * The single-thread fast paths of the pressure check (issue 14 #2) must not change a single figure:
- * the decay table holds exactly decayAt's numbers, and a weighted rule whose weight expression gives
+ * the decay table gives exactly decayAt's numbers, and a weighted rule whose weight expression gives
  * an unusable value counts that coercion once per pressure read, as when every read re-weighed the
  * ledger.
  */
 import { describe, expect, it } from "vitest";
-import { bisectLowEnough, checkPressure, type Decay, decayAt, decayTable, firstLowEnough, type PressureEnv } from "../../engine/core/pressure.ts";
+import { bisectLowEnough, checkPressure, type Decay, decayAt, decayed, decayTable, firstLowEnough, type PressureEnv } from "../../engine/core/pressure.ts";
 import { compilePressure } from "../../engine/plan/pressure-rules.ts";
 import { addContact, type Contact } from "../../engine/core/ledger.ts";
 import { Reporter } from "../../engine/plan/errors.ts";
@@ -31,15 +31,30 @@ describe("decay table", () => {
     { kind: "linear", horizon: 30 * DAY },
     { kind: "bands", bands: [[3 * DAY, 1], [10 * DAY, 0.5], [20 * DAY, 0.2]] },
   ];
-  it("holds decayAt's own numbers for every minute of age, over twice the horizon and two days", () => {
-    for (const d of decays) {
+  it("gives decayAt's own numbers for every minute of age, over twice the horizon and two days", () => {
+    for (const d of [...decays, { kind: "halfLife", halfLife: 90.5 } as Decay]) {
       const table = decayTable(d);
       const horizon = d.kind === "halfLife" ? 10 * d.halfLife : d.kind === "linear" ? d.horizon : 20 * DAY;
-      expect(table.length).toBe(2 * horizon + 2 * DAY + 1);
+      // a half-life in whole minutes: one half-life of them (80 KiB for 7 days, where every age was 1.6 MiB)
+      const size = d.kind !== "halfLife" ? 2 * horizon + 2 * DAY + 1 : Number.isInteger(d.halfLife) ? d.halfLife : 0;
+      expect(table.length).toBe(size);
       let differ = 0;
-      for (let age = 0; age < table.length; age++) if (table[age] !== decayAt(d, age)) differ++;
+      for (let age = -5; age <= 2 * horizon + 2 * DAY + 5; age++) if (decayed(d, table, age) !== decayAt(d, age)) differ++;
       expect(differ).toBe(0);
     }
+  });
+  it("halves exactly at each half-life, and is 0.5^(age / half-life) to the last bits", () => {
+    for (const halfLife of [7 * DAY, 90, 3 * DAY + 17, 90.5]) {
+      const d: Decay = { kind: "halfLife", halfLife };
+      let worst = 0;
+      for (let age = 0; age < 10 * halfLife; age += 7) {
+        expect(decayAt(d, age + halfLife)).toBe(decayAt(d, age) / 2);
+        const direct = Math.pow(0.5, age / halfLife);
+        worst = Math.max(worst, Math.abs(decayAt(d, age) - direct) / direct);
+      }
+      expect(worst).toBeLessThan(1e-15);
+    }
+    expect(decayAt({ kind: "halfLife", halfLife: 7 * DAY }, 7 * DAY)).toBe(0.5);
   });
   it("is built once per decay: per rule, and across compiled variants with the same numbers (a tuner's moves)", () => {
     expect(decayTable(decays[0])).toBe(decayTable(decays[0]));
@@ -95,7 +110,7 @@ describe("weighted rule's retry search", () => {
       const own = [0.5, 1, 2.5][Math.floor(rnd() * 3)], limit = 1 + Math.floor(rnd() * 6) + 1e-9;
       const pressure = (t: number) => {
         let sum = 0;
-        for (let k = 0; k < n; k++) sum += weights[k] * (t - times[k] < 0 ? 1 : table[t - times[k]]);
+        for (let k = 0; k < n; k++) sum += weights[k] * decayed(decay, table, t - times[k]);
         return sum;
       };
       if (pressure(T) + own <= limit) continue; // passes at T: no search
