@@ -4,6 +4,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { CHANNELS } from "../engine/core/channels.ts";
+import { parseDate } from "../engine/core/time.ts";
 
 /** A built-in channel's name or a custom channel's (engine/plan/custom-channels.ts): the live plan decides which exist. */
 const CHANNEL_NAME = /^[a-z][a-z0-9_]{0,31}$/;
@@ -15,9 +16,13 @@ export const MAX_BATCH = 1000;
 /** Customers per bulk upsert. */
 export const MAX_CUSTOMERS = 10_000;
 
-const isoTime = z.string().regex(/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/, {
-  message: "expected an ISO-8601 time such as 2026-03-01T10:30:00Z",
-});
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+/** An ISO-8601 time that exists: the layout, then the day within its month and the offset within ±24 hours (engine/core/time.ts). */
+const isoTime = z.string()
+  .regex(ISO_TIME, { message: "expected an ISO-8601 time such as 2026-03-01T10:30:00Z" })
+  .refine((s) => !ISO_TIME.test(s) || parseDate(s) !== null, {
+    message: "this time does not exist: a day past the end of its month, or a UTC offset beyond ±23:59 (such as 2026-03-01T10:30:00Z)",
+  });
 
 export const Problem = z.object({ path: z.string(), message: z.string(), line: z.number().int().optional() }).openapi("Problem");
 export const ErrorBody = z.object({ error: z.string(), problems: z.array(Problem).optional() }).openapi("Error");
@@ -74,7 +79,9 @@ export const ForecastRequest = z.object({
   days: z.number().int().min(1).max(730).default(90),
   replications: z.number().int().min(2).max(20).default(3),
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
-  start: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: "expected a date such as 2026-01-01" }).default("2026-01-01"),
+  start: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: "expected a date such as 2026-01-01" })
+    .refine((s) => !/^\d{4}-\d{2}-\d{2}$/.test(s) || parseDate(s) !== null, { message: "this date does not exist: the day is past the end of its month" })
+    .default("2026-01-01"),
   population: z.string().regex(/^(synthetic|history:[\w./-]+)$/, { message: "expected 'synthetic' or 'history:<config.yaml>'" }).default("synthetic"),
 }).strict().openapi("ForecastRequest");
 

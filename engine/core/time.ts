@@ -24,8 +24,11 @@ export function parseDuration(text: string | number): Minutes | null {
 
 /** `2026-01-01` or `2026-01-01T10:30` or a full ISO string (UTC unless an offset is given). */
 export function parseDate(text: string): Minutes | null {
-  const s = String(text).trim();
-  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(s)) return null;
+  const s = String(text).trim(), m = /^(\d{4})-(\d{2})-(\d{2})([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(s);
+  if (!m) return null;
+  // Date.parse takes a day past its month's end as the next month's (2026-02-30 is March 2nd): refused
+  const year = Number(m[1]), month = Number(m[2]), day = Number(m[3]);
+  if (month < 1 || month > 12 || day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return null;
   const iso = s.length === 10 ? `${s}T00:00:00Z` : /Z|[+-]\d{2}:?\d{2}$/.test(s) ? s.replace(" ", "T") : `${s.replace(" ", "T")}Z`;
   const ms = Date.parse(iso);
   return Number.isNaN(ms) ? null : Math.floor(ms / 60000);

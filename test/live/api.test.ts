@@ -74,6 +74,16 @@ describe("authentication and input errors", () => {
     expect(many.status).toBe(400);
     expect(many.body.problems[0].path).toBe("body.events");
     expect(many.body.problems[0].message).toContain("1000");
+    // times that match the layout but do not exist: refused (a day past its month's end used to be taken as
+    // the next month's, and an offset out of range left the event without a time)
+    for (const time of ["2026-02-30T10:00:00Z", "2026-01-05T10:00:00+99:00"]) {
+      const r = await s.api("POST", "/v1/events", { events: [{ id: "t1", customer: "C1", type: "visit", time }] });
+      expect(r.status, time).toBe(400);
+      expect(r.body.problems, time).toEqual([{ path: "body.events[0].time", message: expect.stringContaining("does not exist") }]);
+    }
+    const badSignup = await s.api("POST", "/v1/customers", "id,signup\nC5,2026-04-31\n", { key: s.keys.ingest, type: "text/csv" });
+    expect(badSignup.status).toBe(400);
+    expect(badSignup.body.problems[0]).toMatchObject({ path: "customers.csv:2: signup", message: expect.stringContaining("does not exist") });
     const query = await s.api("GET", "/v1/outbox?limit=0");
     expect(query.status).toBe(400);
     expect(query.body.problems[0].path).toBe("query.limit");
