@@ -24,6 +24,12 @@ const isoTime = z.string()
     message: "this time does not exist: a day past the end of its month, or a UTC offset beyond ±23:59 (such as 2026-03-01T10:30:00Z)",
   });
 
+/** MM-DD naming a day of the calendar: a month 01–12 and a day within it (02-29 included). */
+function isMonthDay(s: string): boolean {
+  const m = /^(\d{2})-(\d{2})$/.exec(s);
+  return m !== null && parseDate(`2024-${m[1]}-${m[2]}`) !== null; // 2024: a leap year, so 02-29 exists
+}
+
 export const Problem = z.object({ path: z.string(), message: z.string(), line: z.number().int().optional() }).openapi("Problem");
 export const ErrorBody = z.object({ error: z.string(), problems: z.array(Problem).optional() }).openapi("Error");
 
@@ -64,7 +70,7 @@ export const Customer = z.object({
   lastOpen: isoTime.nullable().optional(),
   lastClick: isoTime.nullable().optional(),
   lastContact: isoTime.nullable().optional(),
-  birthday: z.string().regex(/^\d{2}-\d{2}$/, { message: "expected MM-DD" }).nullable().optional(),
+  birthday: z.string().refine(isMonthDay, { message: "expected a calendar day as MM-DD, such as 03-14 (02-29 is kept as 02-28 in other years)" }).nullable().optional(),
   score: z.number().min(0).max(1).optional(),
   limit: z.number().min(0).max(1000).optional(),
   rfm: z.number().int().min(0).max(555).optional(),

@@ -168,6 +168,13 @@ describe("events and customers", () => {
     const bad = await s.api("POST", "/v1/customers", "id,consents\nC3,email\nC4,emial\n", { key: s.keys.ingest, type: "text/csv" });
     expect(bad.status).toBe(400);
     expect(bad.body.problems[0].path).toBe("customers.csv:3: consents.0");
+    // a birthday that is no calendar day (13-45 was read as January 1st, 04-31 as April 30th); 02-29 is one
+    for (const birthday of ["13-45", "00-10", "04-31", "02-30", "06-00"]) {
+      const r = await s.api("POST", "/v1/customers", `id,birthday\nC7,${birthday}\n`, { key: s.keys.ingest, type: "text/csv" });
+      expect(r.status, birthday).toBe(400);
+      expect(r.body.problems[0], birthday).toMatchObject({ path: "customers.csv:2: birthday", message: expect.stringContaining("MM-DD") });
+    }
+    expect((await s.api("POST", "/v1/customers", "id,birthday\nC7,02-29\n", { key: s.keys.ingest, type: "text/csv" })).status).toBe(200);
     const col = await s.api("POST", "/v1/customers", "id,signp\nC3,2026-01-01\n", { key: s.keys.ingest, type: "text/csv" });
     expect(col.body.error).toContain("customers.csv:1: unknown column 'signp'; did you mean 'signup'?");
   });
