@@ -3,13 +3,13 @@ import { loadPlan } from "../plan/load.ts";
 import { recordedRun, summaryInWorkers } from "../parallel/run-plan.ts";
 import { defaultWorkers } from "../parallel/pool.ts";
 import { writeRun } from "../sim/output.ts";
-import type { RunOptions } from "../sim/run.ts";
+import { DEFAULT_START, type RunOptions } from "../sim/run.ts";
 import { intFlag, parse, progress } from "./args.ts";
 import { formatSummary } from "./format.ts";
 import { InputError } from "../plan/errors.ts";
-import { parseDate } from "../core/time.ts";
+import { DAY, parseDate } from "../core/time.ts";
 import { checkPlanAttributes, parsePopulation } from "../sim/population-spec.ts";
-import { readExternalContacts } from "../sim/external-contacts.ts";
+import { describeExternalContacts, readExternalContacts } from "../sim/external-contacts.ts";
 import { syntheticPopulation } from "../sim/population.ts";
 import { historySource } from "../sim/history-population.ts";
 
@@ -68,6 +68,10 @@ export async function simulateCommand(args: string[]): Promise<number> {
       console.log(`population ${pop.label} · currency ${currency}${currency !== loaded.plan.currency ? ` (the plan's is ${loaded.plan.currency}: revenue is in ${currency}, costs in ${loaded.plan.currency}, not converted)` : ""}`);
     }
     console.log(formatSummary(result.summary, currency));
+    if (options.external) {
+      const start = parseDate(options.start ?? DEFAULT_START)!;
+      console.log(`\n${describeExternalContacts(options.external, start, start + options.days * DAY)}`);
+    }
     if (files.length) console.log(`\nwrote ${files.length} files to ${values.out}`);
   }
   return 0;

@@ -8,7 +8,7 @@
  */
 import { CHANNELS } from "../core/channels.ts";
 import type { CompiledPlan } from "../core/compiled.ts";
-import { parseDate } from "../core/time.ts";
+import { DAY, formatTime, type Minutes, parseDate } from "../core/time.ts";
 import { closest } from "../plan/errors.ts";
 import { InputError } from "../plan/errors.ts";
 import { eachRecord } from "../../datasets/csv.ts";
@@ -55,7 +55,20 @@ export function readExternalContacts(file: string, channels: readonly string[] =
     throw new InputError(`${file}: cannot read the contacts file (${(e as Error).message})`);
   }
   if (problems.length) throw new InputError(problems.join("\n"));
+  if (!columns) throw new InputError(`${file}: no header line; expected time,customer,channel[,category], then one contact per line`);
   return out;
+}
+
+/**
+ * What a run makes of a contacts file, in words: how many contacts it read, and how many fall in the
+ * run's days [start, end) and so count in the pressure rules (the simulated customers have no contacts
+ * before the run, the plan's own included: one outside contact before it would be counted alone).
+ */
+export function describeExternalContacts(x: ExternalContacts, start: Minutes, end: Minutes): string {
+  const within = x.time.filter((t) => t >= start && t < end).length, outside = x.time.length - within;
+  const days = `${formatTime(start).slice(0, 10)} to ${formatTime(end - DAY).slice(0, 10)}`;
+  return `contacts made outside the plan: ${x.time.length} read from ${x.source}; ${within} within the run's days count in the pressure rules` +
+    (outside ? `, ${outside} outside them (${days}) do not` : "");
 }
 
 /** Each contact as (customer index, time, channel, category index), checked against the plan and the population's ids. */

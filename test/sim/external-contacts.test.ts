@@ -52,5 +52,17 @@ describe("external contacts in a simulation", () => {
     const u = await capture(() => main(["simulate", join(dir, "plan.yaml"), "--customers", "100", "--days", "5", "--contacts", unknown, "--workers", "1"]));
     expect(u.code).toBe(2);
     expect(u.err).toContain("customer 'X42' is not in the population");
+    // an empty file was taken as no contacts at all, without a word
+    const empty = write("empty.csv", "");
+    const e = await capture(() => main(["simulate", join(dir, "plan.yaml"), "--customers", "100", "--days", "5", "--contacts", empty, "--workers", "1"]));
+    expect(e).toMatchObject({ code: 2, err: expect.stringContaining("empty.csv: no header line; expected time,customer,channel[,category]") });
+  });
+
+  it("says how many contacts it read, and that those outside the run's days are not counted", async () => {
+    writeFileSync(join(dir, "plan.yaml"), PLAN);
+    const some = write("some.csv", "time,customer,channel,category\n2025-12-30T10:00,C0000001,call,meeting\n2026-01-02T10:00,C0000002,call,meeting\n2026-01-05T15:00,C0000003,call,meeting\n2026-02-01T10:00,C0000004,call,meeting\n");
+    const r = await capture(() => main(["simulate", join(dir, "plan.yaml"), "--customers", "100", "--days", "10", "--contacts", some, "--workers", "1"]));
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`contacts made outside the plan: 4 read from ${some}; 2 within the run's days count in the pressure rules, 2 outside them (2026-01-01 to 2026-01-10) do not`);
   });
 });
