@@ -36,17 +36,16 @@ export async function serveCommand(args: string[]): Promise<number> {
   const url = v("webhook-url"), secret = v("webhook-secret");
   if (url && !secret) throw new InputError("--webhook-secret: needed with --webhook-url (messages are signed with it)");
   if (url && !/^https?:\/\//.test(url)) throw new InputError(`--webhook-url: expected an http(s) URL, got '${url}'`);
-  const server = startServer({
-    db: v("db") ?? "cadence.sqlite",
-    port: intFlag(v("port"), "port", 8080, 0, 65535),
-    host: v("host") ?? "127.0.0.1",
+  const db = v("db") ?? "cadence.sqlite", port = intFlag(v("port"), "port", 8080, 0, 65535), host = v("host") ?? "127.0.0.1";
+  const server = startOrExplain(db, host, port, () => startServer({
+    db, port, host,
     clock, start, seed: intFlag(v("seed"), "seed", 1, 0, 2 ** 31 - 1),
     control: { share, salt: v("control-salt") ?? "cadence" },
     synchronous: sync,
     writerThread: writer === "on",
     tickMs: intFlag(v("tick-ms"), "tick-ms", 1000, 10, 60_000),
     webhook: url ? { url, secret: secret!, maxAttempts: intFlag(v("webhook-max-attempts"), "webhook-max-attempts", 8, 1, 100) } : undefined,
-  });
+  }));
   console.log(`cadence serve: listening on ${server.url} (db ${server.store.path}, clock ${clock}, synchronous ${sync}, writer thread ${writer})`);
   await new Promise<void>((resolve) => {
     const stop = () => {
@@ -58,4 +57,22 @@ export async function serveCommand(args: string[]): Promise<number> {
   });
   console.log("cadence serve: stopped");
   return 0;
+}
+
+/**
+ * Starts the server; a failure the user can fix (a database that cannot be opened, a port in use, an
+ * address not this machine's) becomes one line naming the flag, instead of a stack trace.
+ */
+function startOrExplain<T>(db: string, host: string, port: number, start: () => T): T {
+  try {
+    return start();
+  } catch (e) {
+    const why = (e as Error)?.message ?? String(e);
+    if (e instanceof Deno.errors.AddrInUse) throw new InputError(`--port ${port}: ${host}:${port} is already in use (another server?); choose another port, or 0 for any free one`);
+    if (e instanceof Deno.errors.AddrNotAvailable) throw new InputError(`--host ${host}: not an address of this machine (${why}); 127.0.0.1 listens on loopback only, 0.0.0.0 on every interface`);
+    if (e instanceof Deno.errors.PermissionDenied) throw new InputError(`--port ${port}: not allowed to listen there (${why}); ports under 1024 need privileges: choose one above`);
+    if (/unable to open database file/.test(why)) throw new InputError(`--db ${db}: cannot open or create a database there (${why}); its folder must exist and be writable`);
+    if (/file is not a database|malformed/.test(why)) throw new InputError(`--db ${db}: not a SQLite database (${why}); give a Cadence database, or the path of a new file`);
+    throw e;
+  }
 }

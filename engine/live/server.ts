@@ -51,14 +51,21 @@ export function openEngine(cfg: Pick<ServerConfig, "db" | "clock" | "start" | "s
 
 export function startServer(cfg: ServerConfig): RunningServer {
   const { store, clock, driver, lifecycle } = openEngine(cfg);
+  const app = createApp({ store, driver, lifecycle, clock });
+  const ac = new AbortController();
+  let server: Deno.HttpServer;
+  try {
+    server = Deno.serve({ port: cfg.port, hostname: cfg.host, signal: ac.signal, onListen: () => {} }, app.fetch);
+  } catch (e) {
+    store.close(); // the port is taken or the address is not this machine's: nothing else was started
+    throw e;
+  }
+  // threads started once listening (in this same turn: no request is handled before they are in place)
   const writer = cfg.writerThread === false
     ? null
     : new StoreWriter({ path: cfg.db, synchronous: store.synchronous, onFailure: () => (store.forgetKeyCounts(), driver.recover()) });
   if (writer) store.attachWriter(writer);
-  const app = createApp({ store, driver, lifecycle, clock });
   const checkpointer = startCheckpointer(store);
-  const ac = new AbortController();
-  const server = Deno.serve({ port: cfg.port, hostname: cfg.host, signal: ac.signal, onListen: () => {} }, app.fetch);
   const addr = server.addr as Deno.NetAddr;
   const webhook = cfg.webhook ? new WebhookAdapter(store, clock, { ...WEBHOOK_DEFAULTS, ...cfg.webhook }) : null;
   let stopping = false;

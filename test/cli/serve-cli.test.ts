@@ -1,0 +1,38 @@
+/**
+ * `cadence serve` that cannot start for a reason the user can fix answers in one line naming the flag
+ * (exit 2), not with a stack trace.
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { main } from "../../engine/cli/main.ts";
+import { capture } from "../capture.ts";
+
+describe("cadence serve, failing to start", () => {
+  const dir = mkdtempSync(join(tmpdir(), "cadence-serve-"));
+
+  it("names a database it cannot open or that is not one", async () => {
+    const missing = await capture(() => main(["serve", "--db", join(dir, "no-such-folder", "x.sqlite"), "--port", "0"]));
+    expect(missing.code).toBe(2);
+    expect(missing.err).toBe(`--db ${join(dir, "no-such-folder", "x.sqlite")}: cannot open or create a database there (unable to open database file: ${join(dir, "no-such-folder", "x.sqlite")}); its folder must exist and be writable`);
+    const text = join(dir, "notes.sqlite");
+    writeFileSync(text, "not a database, some notes\n".repeat(100));
+    const notDb = await capture(() => main(["serve", "--db", text, "--port", "0"]));
+    expect(notDb.code).toBe(2);
+    expect(notDb.err).toMatch(/^--db .*notes\.sqlite: not a SQLite database \(file is not a database\); give a Cadence database, or the path of a new file$/);
+  });
+
+  it("names a port already in use", async () => {
+    const taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = (taken.addr as Deno.NetAddr).port;
+    try {
+      const db = join(dir, "live.sqlite");
+      const r = await capture(() => main(["serve", "--db", db, "--port", String(port), "--host", "127.0.0.1"]));
+      expect(r.code).toBe(2);
+      expect(r.err).toBe(`--port ${port}: 127.0.0.1:${port} is already in use (another server?); choose another port, or 0 for any free one`);
+    } finally {
+      taken.close();
+    }
+  });
+});
