@@ -2,6 +2,8 @@
  * Shared command-line parsing: node:util parseArgs behind one front door, so every command answers
  * `--help`/`-h` the same way and a mistyped flag gets a did-you-mean instead of the parser's raw text.
  */
+import { mkdirSync, statSync } from "node:fs";
+import { dirname } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { closest, InputError } from "../plan/errors.ts";
 
@@ -74,6 +76,28 @@ export function intFlag(value: string | undefined, flag: string, fallback: numbe
     throw new InputError(`--${flag}: expected a whole number from ${min} to ${max}, got '${value}'`);
   }
   return n;
+}
+
+/**
+ * The folder an option writes into, made before any work is done: a path where no folder can be (a
+ * file in the way, no permission) fails at once, in one line naming the option, not after a long run.
+ */
+export function outputFolder(option: string, dir: string): string {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    const why = code === "EEXIST" || code === "ENOTDIR" ? "a file is in the way" : code === "EACCES" || code === "EPERM" || code === "EROFS" ? "not allowed to write there" : (e as Error).message;
+    throw new InputError(`${option} ${dir}: cannot make a folder there (${why})`);
+  }
+  return dir;
+}
+
+/** The file an option writes, its folder made before any work is done (outputFolder); a folder of that name is refused. */
+export function outputFile(option: string, file: string): string {
+  outputFolder(option, dirname(file));
+  if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw new InputError(`${option} ${file}: a folder is there, not a file`);
+  return file;
 }
 
 /** A progress line on stderr when it is a terminal; silent otherwise (CI logs, pipes). */

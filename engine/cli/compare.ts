@@ -1,7 +1,7 @@
 /**
  * `cadence compare <plan.yaml>... [--customers N] [--days D] [--replications R] [--seed S] [--json] [--report out.html [--contributions]] [--csv DIR]`
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { dirname, relative } from "node:path";
 import { loadPlan } from "../plan/load.ts";
 import { InputError } from "../plan/errors.ts";
@@ -10,7 +10,7 @@ import type { Interval } from "../compare/intervals.ts";
 import { renderReport } from "../report/report.ts";
 import { compareCsv } from "../report/compare-csv.ts";
 import { contributions } from "../compare/contributions.ts";
-import { intFlag, parse, progress } from "./args.ts";
+import { intFlag, outputFile, outputFolder, parse, progress } from "./args.ts";
 import { fmtInt } from "./format.ts";
 import { fitTable } from "./fit-table.ts";
 import { checkPlanAttributes, parsePopulation } from "../sim/population-spec.ts";
@@ -99,6 +99,9 @@ export async function compareCommand(args: string[]): Promise<number> {
   }
   if (!positionals.length) throw new InputError(`expected at least one plan file\nusage: ${USAGE}`);
   if (values.contributions && !values.report) throw new InputError(`--contributions adds a section to the report: give --report out.html too\nusage: ${USAGE}`);
+  // where the files go, made before the runs: a bad path fails now, not after them
+  if (values.report) outputFile("--report", values.report as string);
+  if (values.csv) outputFolder("--csv", values.csv as string);
   const loaded = positionals.map((f) => loadPlan(f));
   const bar = progress("compare");
   const pop = parsePopulation(values.population); // history: starts after its cut-off, runs over its holdout
@@ -119,7 +122,6 @@ export async function compareCommand(args: string[]): Promise<number> {
   const csvFiles = values.csv ? compareCsv(c, values.csv as string) : [];
   if (values.report) {
     const file = values.report as string;
-    mkdirSync(dirname(file), { recursive: true });
     // the report links to the CSV files by paths relative to itself
     // per-program contributions: one run per program and library template per replication, so opt-in (docs/report.md)
     const contrib = values.contributions

@@ -8,7 +8,7 @@ import { contributionsCsv } from "../report/contributions-csv.ts";
 import type { Interval } from "../compare/intervals.ts";
 import { InputError } from "../plan/errors.ts";
 import { loadPlan } from "../plan/load.ts";
-import { intFlag, parse } from "./args.ts";
+import { intFlag, outputFolder, parse } from "./args.ts";
 
 const USAGE = "cadence contributions <plan> [--customers N] [--days D] [--replications R] [--seed S] [--json] [--csv DIR]";
 
@@ -25,6 +25,7 @@ export async function contributionsCommand(args: string[]): Promise<number> {
     csv: { type: "string" },
   }, USAGE);
   if (positionals.length !== 1) throw new InputError(`contributions: give exactly one plan file (got ${positionals.length})\nusage: ${USAGE}`);
+  if (values.csv) outputFolder("--csv", values.csv as string); // before the runs: a bad path fails now
   const plan = loadPlan(positionals[0]);
   const o = {
     customers: intFlag(values.customers, "customers", 5000, 100, 10_000_000),

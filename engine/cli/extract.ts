@@ -7,8 +7,8 @@ import { InputError } from "../plan/errors.ts";
 import { parseDate } from "../core/time.ts";
 import { parsePlan } from "../plan/load.ts";
 import { extractDay } from "../live/extract.ts";
-import { SqliteStore } from "../live/sqlite-store.ts";
-import { intFlag, parse } from "./args.ts";
+import { openLiveDb } from "./live-db.ts";
+import { intFlag, outputFolder, parse } from "./args.ts";
 import { loadPlan } from "../plan/load.ts";
 import { importHistory } from "../../datasets/import.ts";
 import { extractFromHistory } from "../backtest/extract.ts";
@@ -21,17 +21,14 @@ export async function extractCommand(args: string[]): Promise<number> {
     history: { type: "string" }, plan: { type: "string" }, seed: { type: "string" },
   }, USAGE);
   if (values.history !== undefined) return fromHistory(values);
-  const db = values.db ?? Deno.env.get("CADENCE_DB");
-  if (!db) throw new InputError(`--db: which database? e.g. --db cadence.sqlite\nusage: ${USAGE}`);
   const date = values.date === undefined ? null : parseDate(values.date);
   if (date === null || !/^\d{4}-\d{2}-\d{2}$/.test(values.date ?? "")) throw new InputError(`--date: expected a day such as 2026-03-02, got ${values.date ? `'${values.date}'` : "nothing"}\nusage: ${USAGE}`);
-  const store = new SqliteStore(db);
+  const store = openLiveDb(values.db, USAGE);
   try {
-    store.migrate();
     const live = store.listPlans().filter((p) => p.state === "live" || p.state === "paused").at(-1);
     // the day is the plan's: its local midnight in the plan's timezone
     const tz = live ? parsePlan(live.source, `plan ${live.id}`).plan.timezone : 0;
-    const out = values.out ?? `extract-${values.date}`;
+    const out = outputFolder("--out", values.out ?? `extract-${values.date}`);
     const r = extractDay(store, values.date!, date - tz, out, values.confirm === true, "cli", date);
     for (const f of r.files) console.log(`${f.file}\t${f.messages} messages (${f.program}, ${f.channel})`);
     console.log(`${r.messages} messages for ${r.day} in ${r.files.length} files${r.confirmed ? "; recorded as sent" : values.confirm ? "" : "; not recorded as sent (add --confirm once they are sent)"}`);
@@ -50,7 +47,7 @@ function fromHistory(values: Record<string, string | boolean | undefined>): numb
   }
   const text = values.date as string | undefined, date = text === undefined ? null : parseDate(text);
   if (date === null || !/^\d{4}-\d{2}-\d{2}$/.test(text ?? "")) throw new InputError(`--date: expected a day such as 2011-06-01, got ${text ? `'${text}'` : "nothing"}\nusage: ${USAGE}`);
-  const out = (values.out as string | undefined) ?? `extract-${text}`;
+  const out = outputFolder("--out", (values.out as string | undefined) ?? `extract-${text}`); // before the replay: a bad path fails now
   const r = extractFromHistory(loadPlan(values.plan as string), importHistory(values.history as string), date, out, intFlag(values.seed as string | undefined, "seed", 1, 0, 2 ** 31 - 1));
   for (const f of r.files) console.log(`${f.file}\t${f.messages} messages (${f.program}, ${f.channel})`);
   console.log(`${r.messages} messages for ${r.day} in ${r.files.length} files (after consent, windows, pressure rules and holdouts; from the history up to the day before)`);

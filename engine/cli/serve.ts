@@ -6,6 +6,7 @@ import { InputError } from "../plan/errors.ts";
 import { parseDate } from "../core/time.ts";
 import { startServer } from "../live/server.ts";
 import { intFlag, parse } from "./args.ts";
+import { dbProblem } from "./live-db.ts";
 
 const USAGE = `cadence serve [--db FILE] [--port N] [--host ADDR] [--clock system|manual] [--start DATE] [--seed N]
               [--control-share X] [--control-salt S] [--synchronous NORMAL|FULL] [--tick-ms N]
@@ -71,8 +72,6 @@ function startOrExplain<T>(db: string, host: string, port: number, start: () => 
     if (e instanceof Deno.errors.AddrInUse) throw new InputError(`--port ${port}: ${host}:${port} is already in use (another server?); choose another port, or 0 for any free one`);
     if (e instanceof Deno.errors.AddrNotAvailable) throw new InputError(`--host ${host}: not an address of this machine (${why}); 127.0.0.1 listens on loopback only, 0.0.0.0 on every interface`);
     if (e instanceof Deno.errors.PermissionDenied) throw new InputError(`--port ${port}: not allowed to listen there (${why}); ports under 1024 need privileges: choose one above`);
-    if (/unable to open database file/.test(why)) throw new InputError(`--db ${db}: cannot open or create a database there (${why}); its folder must exist and be writable`);
-    if (/file is not a database|malformed/.test(why)) throw new InputError(`--db ${db}: not a SQLite database (${why}); give a Cadence database, or the path of a new file`);
-    throw e;
+    throw dbProblem(db, e, true) ?? e;
   }
 }

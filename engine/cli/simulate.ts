@@ -4,7 +4,7 @@ import { recordedRun, summaryInWorkers } from "../parallel/run-plan.ts";
 import { defaultWorkers } from "../parallel/pool.ts";
 import { writeRun } from "../sim/output.ts";
 import { DEFAULT_START, type RunOptions } from "../sim/run.ts";
-import { intFlag, parse, progress } from "./args.ts";
+import { intFlag, outputFolder, parse, progress } from "./args.ts";
 import { formatSummary } from "./format.ts";
 import { InputError } from "../plan/errors.ts";
 import { DAY, parseDate } from "../core/time.ts";
@@ -32,6 +32,7 @@ export async function simulateCommand(args: string[]): Promise<number> {
   if (values.start !== undefined && parseDate(values.start) === null) {
     throw new InputError(`--start: expected a date such as 2026-01-01, got '${values.start}'`);
   }
+  if (values.out !== undefined) outputFolder("--out", values.out); // before the run: a bad path fails now, not after it
   const loaded = loadPlan(positionals[0]);
   // a history population starts the day after its cut-off and runs over its holdout unless told otherwise
   const pop = parsePopulation(values.population);

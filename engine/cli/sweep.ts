@@ -1,5 +1,5 @@
 /** `cadence sweep <plan.yaml> --set <path>=<values> [--set ...] [--customers N] [--days D] [--seed S] [--replications R] [--out DIR] [--csv DIR] [--json] [--workers N] [--no-cache]` */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import * as aq from "arquero";
 import { loadPlan } from "../plan/load.ts";
@@ -9,7 +9,7 @@ import { expandValues } from "../sweep/range.ts";
 import { sweepPage } from "../sweep/sweep-page.ts";
 import { intervalRows, writeCsvFiles } from "../report/csv-export.ts";
 import type { Interval } from "../compare/intervals.ts";
-import { intFlag, parse } from "./args.ts";
+import { intFlag, outputFolder, parse } from "./args.ts";
 import { fmtInt, table } from "./format.ts";
 import { defaultWorkers } from "../parallel/pool.ts";
 
@@ -68,7 +68,9 @@ export async function sweepCommand(args: string[]): Promise<number> {
   const sets = ((values.set ?? []) as string[]).map(parseSet);
   if (!sets.length) throw new InputError(`--set: give at least one, e.g. --set pressure.rules[0].cap=1..3\nusage: ${USAGE}`);
   const loaded = loadPlan(positionals[0]);
-  const out = (values.out as string | undefined) ?? join("out", `sweep-${loaded.plan.name}`);
+  // the folders made before the runs: a bad path fails now, not after them
+  const out = outputFolder("--out", (values.out as string | undefined) ?? join("out", `sweep-${loaded.plan.name}`));
+  if (values.csv) outputFolder("--csv", values.csv as string);
   const tty = (() => {
     try {
       return Deno.stderr.isTerminal();
@@ -85,7 +87,6 @@ export async function sweepCommand(args: string[]): Promise<number> {
     replications: intFlag(values.replications, "replications", 1, 1, 1000),
     onVariant: tty ? (i, n, label) => console.error(`run ${i}/${n}: ${label}`) : undefined,
   });
-  mkdirSync(out, { recursive: true });
   const csvFiles = values.csv ? sweepCsv(result, values.csv as string) : [];
   const svg = frontierSvg(result, `${loaded.plan.name}: incremental margin against unsubscribes`);
   writeFileSync(join(out, "sweep.csv"), aq.toCSV(result.table) + "\n");

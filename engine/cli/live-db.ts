@@ -1,0 +1,35 @@
+/**
+ * The live database a command names with --db (or CADENCE_DB): a path that is not a database, or
+ * where none can be made, fails in one line naming the flag, as any bad input does.
+ */
+import { existsSync, statSync } from "node:fs";
+import { InputError } from "../plan/errors.ts";
+import { SqliteStore } from "../live/sqlite-store.ts";
+
+/**
+ * What went wrong opening the database at `db`, in words, or null when `e` is not about the file.
+ * `creates`: the command makes a new database at a path where none is (serve).
+ */
+export function dbProblem(db: string, e: unknown, creates: boolean): InputError | null {
+  const why = (e as Error)?.message ?? String(e), wanted = creates ? "a Cadence database, or the path of a new file" : "the database a live server writes";
+  if (statSync(db, { throwIfNoEntry: false })?.isDirectory()) return new InputError(`--db ${db}: a folder is there; give ${wanted}`);
+  if (/unable to open database file/.test(why)) return new InputError(`--db ${db}: cannot open ${creates ? "or create " : ""}a database there (${why}); its folder must exist and be writable`);
+  if (/file is not a database|malformed/.test(why)) return new InputError(`--db ${db}: not a SQLite database (${why}); give ${wanted}`);
+  return null;
+}
+
+/** An existing live database, opened and brought to this version's schema: the commands that read one (extract, live-report). */
+export function openLiveDb(flag: string | undefined, usage: string): SqliteStore {
+  const db = flag ?? Deno.env.get("CADENCE_DB");
+  if (!db) throw new InputError(`--db: which database? e.g. --db cadence.sqlite\nusage: ${usage}`);
+  if (!existsSync(db)) throw new InputError(`--db ${db}: no such file; give the database a live server writes (cadence serve --db FILE)`);
+  let store: SqliteStore | null = null;
+  try {
+    store = new SqliteStore(db);
+    store.migrate();
+    return store;
+  } catch (e) {
+    store?.close();
+    throw dbProblem(db, e, false) ?? e;
+  }
+}
