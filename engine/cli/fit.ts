@@ -18,7 +18,7 @@ import { writeFileSync } from "node:fs";
 const USAGE = "usage: cadence fit --history <config.yaml> [--json] [--world-out <world.json>]";
 
 /**
- * Runs the command; returns the exit code (0 ok, 1 bad input files, 2 bad arguments).
+ * Runs the command; returns the exit code (0 ok, 2 bad arguments or input files, as every command).
  * @example await fitCommand(["--history", "datasets/cdnow.yaml", "--json"])
  */
 export async function fitCommand(args: string[]): Promise<number> {
@@ -52,7 +52,7 @@ export async function fitCommand(args: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof InputError) {
       console.error(e.message);
-      return 1;
+      return 2;
     }
     throw e;
   }

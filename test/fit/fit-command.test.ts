@@ -21,9 +21,9 @@ describe("cadence fit: arguments", () => {
     expect(r.err).toMatch(/unknown option '--histroy'; did you mean '--history'\?/);
   });
 
-  it("exits 1 with the input error for a config that does not exist", async () => {
+  it("exits 2 with the input error for a config that does not exist, as backtest and every command do", async () => {
     const r = await run(["--history", "/nonexistent/h.yaml"]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.err).toMatch(/^\/nonexistent\/h\.yaml: cannot read the history config/);
   });
 });
