@@ -53,7 +53,7 @@ export function contactsPerWeekChart(c: Comparison): string {
     y: { type: "log", label: "↑ share of customer-weeks (log scale)", tickFormat: "%" },
     color: { domain: withPrograms(c).map((p) => p.name), range: planColors(c).range.filter((_, i) => !c.plans[i].baseline), legend: true },
     marks: [
-      Plot.line(rows, { x: "contacts", y: "share", stroke: "plan", strokeWidth: 2 }),
+      Plot.line(rows, { x: "contacts", y: "share", stroke: "plan", z: "plan", strokeWidth: 2 }),
       Plot.dot(rows, { x: "contacts", y: "share", fill: "plan", r: 3.5, tip: true, title: (d: { plan: string; contacts: number; share: number }) => `${d.plan}: ${d.contacts} contacts in ${(d.share * 100).toPrecision(3)} % of customer-weeks` }),
     ],
   });
@@ -78,7 +78,7 @@ export function dailyContactsChart(c: Comparison): string {
     color: { domain: used, range: used.map((ch) => { const i = all.indexOf(ch); return i < CHANNELS.length ? CHANNEL_COLORS[i] : CUSTOM_COLORS[(i - CHANNELS.length) % CUSTOM_COLORS.length]; }), legend: true },
     marks: [
       Plot.frame({ stroke: "#ddd" }),
-      Plot.lineY(rows, { x: "date", y: "contacts", stroke: "channel", fy: "plan", strokeWidth: 1.2 }),
+      Plot.lineY(rows, { x: "date", y: "contacts", stroke: "channel", z: "channel", fy: "plan", strokeWidth: 1.2 }),
     ],
   });
 }
@@ -100,7 +100,7 @@ export function fatigueCharts(c: Comparison): string[] {
       x: { label: null, ticks: 4 },
       y: { label, tickFormat: compact, zero: true },
       color: planColors(c),
-      marks: [Plot.line(rows, { x: "date", y: "value", stroke: "plan", strokeWidth: 1.8 })],
+      marks: [Plot.line(rows, { x: "date", y: "value", stroke: "plan", z: "plan", strokeWidth: 1.8 })],
     });
   return [
     chart(cumulative("unsubscribes"), "↑ unsubscribes (cumulative)"),

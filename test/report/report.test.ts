@@ -51,6 +51,15 @@ describe("the HTML report", () => {
     expect(section("summary")).toContain("incremental margin (EUR)");
   });
 
+  it("carries no chart warning, even for a run of a few days", () => {
+    // Plot draws a "⚠️ 1 warning. Please check the console." mark into a chart it has doubts about: on a
+    // 10-day run the lines' implicit series (z) looked like too many, and the report showed the glyph
+    const short = renderReport(comparePlans(plans.slice(0, 2), { customers: 300, days: 10, replications: 2, seed: 1 }));
+    expect(short).toContain("<svg");
+    expect(short).not.toContain("Please check the console");
+    expect(html).not.toContain("Please check the console");
+  });
+
   it("is self-contained: no script, no external reference", () => {
     expect(html).not.toMatch(/<script/i);
     expect(html).not.toMatch(/(src|href)\s*=\s*"(https?:)?\/\//i);
