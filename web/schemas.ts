@@ -55,7 +55,15 @@ export const EventResult = z.object({
   results: z.array(z.object({ id: z.string(), status: z.enum(["accepted", "duplicate"]), late: z.boolean().optional() })),
 }).openapi("EventResult");
 
-const tz = z.union([z.number().int().min(-840).max(840), z.string().regex(/^[+-]\d{2}:\d{2}$/, { message: "expected an offset such as +01:00" })]);
+/** A UTC offset: minutes, or ±HH:MM, within the world's -14:00 to +14:00 either way. */
+const TZ_TEXT = /^[+-](\d{2}):(\d{2})$/;
+const tz = z.union([
+  z.number().int().min(-840).max(840),
+  z.string().regex(TZ_TEXT, { message: "expected an offset such as +01:00" }).refine((s) => {
+    const m = TZ_TEXT.exec(s);
+    return !m || (Number(m[2]) < 60 && Number(m[1]) * 60 + Number(m[2]) <= 840);
+  }, { message: "expected an offset from -14:00 to +14:00, minutes under 60" }),
+]);
 
 export const Customer = z.object({
   id: z.string().min(1).max(200),

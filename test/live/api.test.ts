@@ -175,6 +175,13 @@ describe("events and customers", () => {
       expect(r.body.problems[0], birthday).toMatchObject({ path: "customers.csv:2: birthday", message: expect.stringContaining("MM-DD") });
     }
     expect((await s.api("POST", "/v1/customers", "id,birthday\nC7,02-29\n", { key: s.keys.ingest, type: "text/csv" })).status).toBe(200);
+    // an offset beyond the world's (±14:00) was taken as written when given as text (+99:99: 4 days ahead)
+    for (const timezone of ["+99:99", "-15:00", "+01:75"]) {
+      const r = await s.api("POST", "/v1/customers", `id,timezone\nC8,${timezone}\n`, { key: s.keys.ingest, type: "text/csv" });
+      expect(r.status, timezone).toBe(400);
+      expect(r.body.problems[0], timezone).toMatchObject({ path: "customers.csv:2: timezone", message: expect.stringContaining("-14:00 to +14:00") });
+    }
+    expect((await s.api("POST", "/v1/customers", "id,timezone\nC8,-09:30\n", { key: s.keys.ingest, type: "text/csv" })).status).toBe(200);
     const col = await s.api("POST", "/v1/customers", "id,signp\nC3,2026-01-01\n", { key: s.keys.ingest, type: "text/csv" });
     expect(col.body.error).toContain("customers.csv:1: unknown column 'signp'; did you mean 'signup'?");
   });
