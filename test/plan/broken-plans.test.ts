@@ -35,6 +35,9 @@ describe("broken plan files", () => {
     ["unknown expression name", ok.replace("trigger: { event: signup }", "trigger: { event: signup, condition: lifecylce == \"new\" }"), /broken\.yaml:6: programs\[0\]\.trigger\.condition: invalid expression: unknown name 'lifecylce'.*did you mean 'lifecycle'/],
     ["expression syntax error", ok.replace("trigger: { event: signup }", "trigger: { event: signup, condition: \"orders >\" }"), /programs\[0\]\.trigger\.condition: invalid expression: /],
     ["inactive trigger without days", ok.replace("event: signup", "event: inactive"), /programs\[0\]\.trigger\.days: an inactive trigger needs days/],
+    // an offset's minutes past 59, or beyond ±14:00, were taken as written (+01:75 ran at UTC+02:15)
+    ["offset minutes past 59", "timezone: \"+01:75\"\n" + ok, /broken\.yaml:1: timezone: expected a UTC offset such as "\+01:00", "-05:00" or "UTC", got string "\+01:75"/],
+    ["offset beyond 14 hours", "timezone: \"-14:30\"\n" + ok, /broken\.yaml:1: timezone: expected a UTC offset such as "\+01:00", "-05:00" or "UTC", got string "-14:30"/],
     ["bad send window", ok.replace("email: {}", "email: { window: \"21:00-08:00\" }"), /broken\.yaml:2: channels\.email\.window: the window must open before it closes/],
     ["unknown pressure rule field", ok.replace("programs:", "pressure:\n  rules:\n    - { name: cap, cap: 3, windw: 7d }\nprograms:"), /pressure\.rules\[0\]/],
   ];
