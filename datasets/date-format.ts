@@ -5,7 +5,7 @@
  * and falls at 00:00 UTC whatever the zone (so its purchase day is the one written); a time without an offset is local time in the table's `timeZone` (default UTC), converted to UTC with
  * that zone's offset at that instant (daylight saving included).
  */
-import { type Minutes } from "../engine/core/time.ts";
+import { type Minutes, offsetMinutes } from "../engine/core/time.ts";
 
 export const DATE_FORMATS = ["YYYYMMDD", "YYYY-MM-DD", "ISO", "DD/MM/YYYY", "MM/DD/YYYY"] as const;
 export type DateFormat = typeof DATE_FORMATS[number];
@@ -91,8 +91,8 @@ export function dateParser(format: DateFormat, timeZone = "UTC"): (text: string)
     const t = day + h * 60 + min; // seconds are dropped: Cadence time is in whole minutes
     if (m[4] === undefined) return local(t);
     if (m[4] === "Z") return t;
-    const o = m[4].replace(":", ""), sign = o[0] === "-" ? -1 : 1;
-    return t - sign * (Number(o.slice(1, 3)) * 60 + Number(o.slice(3, 5)));
+    const offset = offsetMinutes(m[4]); // minutes under 60, within ±14:00
+    return offset === null ? null : t - offset;
   };
 }
 

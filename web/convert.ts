@@ -1,17 +1,16 @@
 /** API representations ↔ engine values: ISO times ↔ minutes, consents ↔ bits, offsets ↔ minutes. */
 import { CHANNELS, consentBit } from "../engine/core/channels.ts";
 import { dayOfYear, monthDay } from "../engine/core/calendar.ts";
-import { formatTime, parseDate } from "../engine/core/time.ts";
+import { formatTime, offsetMinutes, parseDate } from "../engine/core/time.ts";
 import type { CustomerRow } from "../engine/core/row-codec.ts";
 import type { PlanRow } from "../engine/live/store.ts";
 
 export const minutes = (iso: string): number => parseDate(iso)!;
 export const iso = (t: number | null): string | null => (t === null ? null : formatTime(t));
 
+/** A validated offset (web/schemas.ts): minutes, or ±HH:MM. */
 export function tzMinutes(tz: number | string): number {
-  if (typeof tz === "number") return tz;
-  const sign = tz[0] === "-" ? -1 : 1;
-  return sign * (Number(tz.slice(1, 3)) * 60 + Number(tz.slice(4, 6)));
+  return typeof tz === "number" ? tz : offsetMinutes(tz)!;
 }
 
 const TIMES = ["lastPurchase", "lastVisit", "lastOpen", "lastClick", "lastContact"] as const;

@@ -4,7 +4,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { CHANNELS } from "../engine/core/channels.ts";
-import { parseDate } from "../engine/core/time.ts";
+import { offsetMinutes, parseDate } from "../engine/core/time.ts";
 
 /** A built-in channel's name or a custom channel's (engine/plan/custom-channels.ts): the live plan decides which exist. */
 const CHANNEL_NAME = /^[a-z][a-z0-9_]{0,31}$/;
@@ -55,14 +55,12 @@ export const EventResult = z.object({
   results: z.array(z.object({ id: z.string(), status: z.enum(["accepted", "duplicate"]), late: z.boolean().optional() })),
 }).openapi("EventResult");
 
-/** A UTC offset: minutes, or ±HH:MM, within the world's -14:00 to +14:00 either way. */
-const TZ_TEXT = /^[+-](\d{2}):(\d{2})$/;
+/** A UTC offset: minutes, or ±HH:MM, within the world's -14:00 to +14:00 either way (engine/core/time.ts). */
+const TZ_TEXT = /^[+-]\d{2}:\d{2}$/;
 const tz = z.union([
   z.number().int().min(-840).max(840),
-  z.string().regex(TZ_TEXT, { message: "expected an offset such as +01:00" }).refine((s) => {
-    const m = TZ_TEXT.exec(s);
-    return !m || (Number(m[2]) < 60 && Number(m[1]) * 60 + Number(m[2]) <= 840);
-  }, { message: "expected an offset from -14:00 to +14:00, minutes under 60" }),
+  z.string().regex(TZ_TEXT, { message: "expected an offset such as +01:00" })
+    .refine((s) => !TZ_TEXT.test(s) || offsetMinutes(s) !== null, { message: "expected an offset from -14:00 to +14:00, minutes under 60" }),
 ]);
 
 export const Customer = z.object({

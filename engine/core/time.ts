@@ -25,13 +25,25 @@ export function parseDuration(text: string | number): Minutes | null {
 /** `2026-01-01` or `2026-01-01T10:30` or a full ISO string (UTC unless an offset is given). */
 export function parseDate(text: string): Minutes | null {
   const s = String(text).trim(), m = /^(\d{4})-(\d{2})-(\d{2})([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(s);
-  if (!m) return null;
+  if (!m || (m[7] !== undefined && m[7] !== "Z" && offsetMinutes(m[7]) === null)) return null;
   // Date.parse takes a day past its month's end as the next month's (2026-02-30 is March 2nd): refused
   const year = Number(m[1]), month = Number(m[2]), day = Number(m[3]);
   if (month < 1 || month > 12 || day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return null;
   const iso = s.length === 10 ? `${s}T00:00:00Z` : /Z|[+-]\d{2}:?\d{2}$/.test(s) ? s.replace(" ", "T") : `${s.replace(" ", "T")}Z`;
   const ms = Date.parse(iso);
   return Number.isNaN(ms) ? null : Math.floor(ms / 60000);
+}
+
+/**
+ * A UTC offset written `+HH:MM` or `+HHMM` → minutes east of UTC, or null: minutes under 60, and within
+ * the world's offsets, -14:00 to +14:00 (Date.parse takes up to ±23:59).
+ * @example offsetMinutes("-05:30") === -330
+ */
+export function offsetMinutes(text: string): number | null {
+  const m = /^([+-])(\d{2}):?(\d{2})$/.exec(text.trim());
+  if (!m || Number(m[3]) >= 60) return null;
+  const minutes = Number(m[2]) * 60 + Number(m[3]);
+  return minutes <= 14 * 60 ? (m[1] === "-" ? -minutes : minutes) : null;
 }
 
 /** `HH:MM` → minutes after midnight, or null. */

@@ -3,7 +3,7 @@
  * would be valid at its path, and returns a usable fallback so validation goes on and finds every problem.
  */
 import { closest, oneOf, type Path, type Reporter } from "./errors.ts";
-import { parseClock, parseDate, parseDuration } from "../core/time.ts";
+import { offsetMinutes, parseClock, parseDate, parseDuration } from "../core/time.ts";
 
 export type Obj = Record<string, unknown>;
 
@@ -134,8 +134,8 @@ export function utcOffset(r: Reporter, v: unknown, path: Path, fallback: number)
   if (typeof v === "number" && Number.isInteger(v) && Math.abs(v) <= 14 * 60) return v;
   if (typeof v === "string") {
     if (v === "UTC" || v === "Z") return 0;
-    const m = /^([+-])(\d{2}):?(\d{2})$/.exec(v.trim()), minutes = m ? Number(m[2]) * 60 + Number(m[3]) : NaN;
-    if (m && Number(m[3]) < 60 && minutes <= 14 * 60) return (m[1] === "-" ? -1 : 1) * minutes;
+    const minutes = offsetMinutes(v);
+    if (minutes !== null) return minutes;
   }
   r.error(path, `expected a UTC offset such as "+01:00", "-05:00" or "UTC", got ${describe(v)}`);
   return fallback;

@@ -3,7 +3,7 @@
  * exist is refused, never rolled over into the next month as the runtime's Date.parse does.
  */
 import { describe, expect, it } from "vitest";
-import { DAY, parseDate } from "../../engine/core/time.ts";
+import { DAY, offsetMinutes, parseDate } from "../../engine/core/time.ts";
 
 describe("parseDate", () => {
   it("reads dates and times in UTC or with an offset, to the minute", () => {
@@ -27,8 +27,13 @@ describe("parseDate", () => {
   });
 
   it("refuses what is not a time: an hour, minute or offset out of range, other layouts", () => {
-    for (const s of ["2026-01-01T25:00Z", "2026-01-01T23:60Z", "2026-01-01T10:00:00+99:00", "2026-1-5", "01/02/2026", "yesterday", ""]) {
+    for (const s of ["2026-01-01T25:00Z", "2026-01-01T23:60Z", "2026-01-01T10:00:00+99:00", "2026-01-01T10:00:00+20:00", "2026-01-01T10:00:00+01:75", "2026-1-5", "01/02/2026", "yesterday", ""]) {
       expect(parseDate(s), s).toBeNull();
     }
+  });
+
+  it("reads UTC offsets within the world's, -14:00 to +14:00, with minutes under 60", () => {
+    expect([offsetMinutes("+01:00"), offsetMinutes("-05:30"), offsetMinutes("+0545"), offsetMinutes("+14:00"), offsetMinutes("-12:00")]).toEqual([60, -330, 345, 840, -720]);
+    for (const s of ["+14:01", "-15:00", "+01:75", "+99:99", "01:00", "+1:00", "UTC"]) expect(offsetMinutes(s), s).toBeNull();
   });
 });

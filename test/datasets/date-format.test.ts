@@ -26,5 +26,7 @@ describe("dates with a time of day and a zone", () => {
     for (const s of ["2011-12-09 24:00", "2011-12-09 12:60", "2011-12-09 12:50 pm", "2011-12-09x", "2011-02-30 10:00"]) {
       expect(dateParser("YYYY-MM-DD")(s)).toBeNull();
     }
+    // an offset's minutes past 59, or beyond ±14:00, were applied as written
+    for (const s of ["2011-12-09T12:50:00+01:75", "2011-12-09T12:50:00+99:00", "2011-12-09T12:50:00-1500"]) expect(dateParser("ISO")(s), s).toBeNull();
   });
 });
