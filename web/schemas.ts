@@ -94,7 +94,8 @@ export const ForecastRequest = z.object({
   start: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: "expected a date such as 2026-01-01" })
     .refine((s) => !/^\d{4}-\d{2}-\d{2}$/.test(s) || parseDate(s) !== null, { message: "this date does not exist: the day is past the end of its month" })
     .default("2026-01-01"),
-  population: z.string().regex(/^(synthetic|history:[\w./-]+)$/, { message: "expected 'synthetic' or 'history:<config.yaml>'" }).default("synthetic"),
+  // a history config is named inside the server's histories folder (cadence serve --histories DIR): no absolute path, no '..'
+  population: z.string().regex(/^(synthetic|history:\w[\w.-]*(\/\w[\w.-]*)*)$/, { message: "expected 'synthetic' or 'history:<config.yaml>', a config in the server's histories folder" }).default("synthetic"),
 }).strict().openapi("ForecastRequest");
 
 export const IdParam = z.object({

@@ -2,6 +2,7 @@
  * `cadence serve [--db cadence.sqlite] [--port 8080] [--host 127.0.0.1] ...`: the live server.
  * Every flag has an environment variable (flags win); docs/live.md lists them.
  */
+import { statSync } from "node:fs";
 import { InputError } from "../plan/errors.ts";
 import { parseDate } from "../core/time.ts";
 import { startServer } from "../live/server.ts";
@@ -10,14 +11,15 @@ import { dbProblem } from "./live-db.ts";
 
 const USAGE = `cadence serve [--db FILE] [--port N] [--host ADDR] [--clock system|manual] [--start DATE] [--seed N]
               [--control-share X] [--control-salt S] [--synchronous NORMAL|FULL] [--tick-ms N]
-              [--webhook-url URL --webhook-secret S] [--webhook-max-attempts N] [--writer-thread on|off]`;
+              [--webhook-url URL --webhook-secret S] [--webhook-max-attempts N] [--writer-thread on|off]
+              [--histories DIR]   (the history configs a forecast may name: history:<name> in DIR)`;
 
 /** Flag name → environment variable. */
 export const ENV: Record<string, string> = {
   db: "CADENCE_DB", port: "CADENCE_PORT", host: "CADENCE_HOST", clock: "CADENCE_CLOCK", start: "CADENCE_START", seed: "CADENCE_SEED",
   "control-share": "CADENCE_CONTROL_SHARE", "control-salt": "CADENCE_CONTROL_SALT", synchronous: "CADENCE_SYNCHRONOUS", "tick-ms": "CADENCE_TICK_MS",
   "webhook-url": "CADENCE_WEBHOOK_URL", "webhook-secret": "CADENCE_WEBHOOK_SECRET", "webhook-max-attempts": "CADENCE_WEBHOOK_MAX_ATTEMPTS",
-  "writer-thread": "CADENCE_WRITER_THREAD",
+  "writer-thread": "CADENCE_WRITER_THREAD", histories: "CADENCE_HISTORIES",
 };
 
 export async function serveCommand(args: string[]): Promise<number> {
@@ -37,6 +39,10 @@ export async function serveCommand(args: string[]): Promise<number> {
   const url = v("webhook-url"), secret = v("webhook-secret");
   if (url && !secret) throw new InputError("--webhook-secret: needed with --webhook-url (messages are signed with it)");
   if (url && !/^https?:\/\//.test(url)) throw new InputError(`--webhook-url: expected an http(s) URL, got '${url}'`);
+  const histories = v("histories");
+  if (histories !== undefined && !statSync(histories, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new InputError(`--histories ${histories}: not a folder; give the folder holding the history configs forecasts may name`);
+  }
   const db = v("db") ?? "cadence.sqlite", port = intFlag(v("port"), "port", 8080, 0, 65535), host = v("host") ?? "127.0.0.1";
   const server = startOrExplain(db, host, port, () => startServer({
     db, port, host,
@@ -45,6 +51,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     synchronous: sync,
     writerThread: writer === "on",
     tickMs: intFlag(v("tick-ms"), "tick-ms", 1000, 10, 60_000),
+    histories,
     webhook: url ? { url, secret: secret!, maxAttempts: intFlag(v("webhook-max-attempts"), "webhook-max-attempts", 8, 1, 100) } : undefined,
   }));
   console.log(`cadence serve: listening on ${server.url} (db ${server.store.path}, clock ${clock}, synchronous ${sync}, writer thread ${writer})`);

@@ -4,6 +4,7 @@
  * frozen) ⇄ paused → retired. Promoting a plan while another is live replaces it (docs/live.md,
  * "Replacing a live plan"). Every step is written to the audit log.
  */
+import { resolve, sep } from "node:path";
 import { InputError } from "../plan/errors.ts";
 import { parsePlan } from "../plan/load.ts";
 import { ENGINE_VERSION } from "../version.ts";
@@ -30,7 +31,13 @@ export interface Forecast extends ForecastOptions {
 }
 
 export class PlanLifecycle {
-  constructor(readonly store: Store, readonly driver: LiveDriver, readonly now: () => number) {}
+  constructor(
+    readonly store: Store,
+    readonly driver: LiveDriver,
+    readonly now: () => number,
+    /** The folder whose history configs a forecast may name; undefined: synthetic forecasts only. */
+    readonly histories?: string,
+  ) {}
 
   get(id: number): PlanRow {
     const p = this.store.getPlan(id);
@@ -58,7 +65,7 @@ export class PlanLifecycle {
     const row = this.expect(id, ["draft", "simulated"], "forecast");
     const loaded = parsePlan(row.source, `plan ${id}`);
     const [{ comparePlans }, { parsePopulation }] = await Promise.all([import("../compare/compare.ts"), import("../sim/population-spec.ts")]);
-    const pop = parsePopulation(o.population);
+    const pop = parsePopulation(historyWithin(this.histories, o.population));
     if (pop.kind === "history" && pop.customers) o = { ...o, customers: pop.customers };
     const c = comparePlans([loaded], {
       customers: o.customers, days: o.days, replications: o.replications, seed: o.seed, start: o.start, population: pop.population,
@@ -132,3 +139,19 @@ export class PlanLifecycle {
 }
 
 export { InputError };
+
+/**
+ * A forecast's population with its history config resolved in the server's histories folder: an API
+ * caller names a config in that folder (`history:cdnow.yaml`), never a path of the server's own choosing
+ * elsewhere (`history:/etc/…`, `history:../…` are refused by the API's schema, and checked again here).
+ */
+export function historyWithin(histories: string | undefined, population: string): string {
+  if (!population.startsWith("history:")) return population;
+  const name = population.slice("history:".length);
+  if (histories === undefined) {
+    throw new ApiError(400, `population ${population}: this server forecasts on synthetic customers only; start it with --histories DIR (or CADENCE_HISTORIES) to forecast on the history configs in DIR`);
+  }
+  const root = resolve(histories), file = resolve(root, name);
+  if (!file.startsWith(root + sep)) throw new ApiError(400, `population ${population}: name a history config inside the server's histories folder, such as history:cdnow.yaml`);
+  return `history:${file}`;
+}

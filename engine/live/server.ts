@@ -27,6 +27,8 @@ export interface ServerConfig {
   tickMs: number; // timer loop period
   webhook?: Partial<WebhookConfig> & { url: string; secret: string };
   quiet?: boolean;
+  /** The folder whose history configs a forecast may name (`history:<name>`); none: synthetic forecasts only. */
+  histories?: string;
 }
 
 export interface RunningServer {
@@ -38,14 +40,14 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export function openEngine(cfg: Pick<ServerConfig, "db" | "clock" | "start" | "seed" | "control" | "synchronous">) {
+export function openEngine(cfg: Pick<ServerConfig, "db" | "clock" | "start" | "seed" | "control" | "synchronous" | "histories">) {
   const store = new SqliteStore(cfg.db, cfg.synchronous);
   store.migrate();
   // the manual clock resumes where the engine stopped, so a restart does not rewind time
   const saved = store.getMeta("watermark");
   const clock: Clock = cfg.clock === "manual" ? new ManualClock(Math.max(cfg.start ?? 0, saved ? Number(saved) : 0)) : new SystemClock();
   const driver = new LiveDriver(store, clock, cfg.control, cfg.seed);
-  const lifecycle = new PlanLifecycle(store, driver, () => Math.max(clock.now(), driver.watermark));
+  const lifecycle = new PlanLifecycle(store, driver, () => Math.max(clock.now(), driver.watermark), cfg.histories);
   return { store, clock, driver, lifecycle };
 }
 

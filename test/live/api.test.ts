@@ -5,6 +5,9 @@
  * contacts made outside the plan counting in pressure, the control group, timers across a restart and
  * replacing a live plan mid-journey.
  */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseDate } from "../../engine/core/time.ts";
 import { promote, tempDb, testServer, type TestServer } from "./live-helpers.ts";
@@ -116,6 +119,34 @@ describe("authentication and input errors", () => {
 });
 
 describe("plan lifecycle", () => {
+  it("forecasts on a history config only from the server's histories folder, never a path of the caller's choosing", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "cadence-histories-"));
+    const rows = Array.from({ length: 60 }, (_, i) => `C${i % 20},2025-${String(1 + (i % 12)).padStart(2, "0")}-${String(1 + (i % 27)).padStart(2, "0")},${10 + i}`);
+    writeFileSync(join(folder, "tx.csv"), `customer,date,amount\n${rows.join("\n")}\n`);
+    writeFileSync(join(folder, "shop.yaml"), "currency: EUR\ncalibrationEnd: 2025-12-31\ntransactions:\n  file: tx.csv\n  dateFormat: YYYY-MM-DD\n  columns: { customer: customer, date: date, amount: amount }\n");
+    const forecast = async (s: TestServer, population: string) => {
+      const id = (await s.api("POST", "/v1/plans", PLAN, { key: s.keys.analyst, type: "application/yaml" })).body.id;
+      return s.api("POST", `/v1/plans/${id}/forecast`, { customers: 100, days: 7, replications: 2, population }, { key: s.keys.analyst });
+    };
+    const plain = server(); // started without --histories: synthetic forecasts only
+    const none = await forecast(plain, "history:shop.yaml");
+    expect(none.status).toBe(400);
+    expect(none.body.error).toContain("start it with --histories DIR");
+    const s = server({ histories: folder });
+    {
+      // a path out of the folder is refused by the schema (it used to read any file the server could: /etc/passwd's first line answered "expected a mapping")
+      for (const population of ["history:/etc/passwd", "history:../etc/passwd", "history:shop/../../x.yaml"]) {
+        const r = await forecast(s, population);
+        expect(r.status, population).toBe(400);
+        expect(r.body.problems?.[0]?.path, population).toBe("body.population");
+      }
+      const ok = await forecast(s, "history:shop.yaml");
+      expect(ok.status).toBe(200);
+      expect(ok.body.forecast.population).toBe("history:shop.yaml");
+      expect(ok.body.forecast.customers).toBe(20); // the history's own customers
+    }
+  });
+
   it("needs a forecast to approve, another key to approve, an approved plan to promote; logs who did what", async () => {
     const s = server();
     const up = await s.api("POST", "/v1/plans", PLAN, { key: s.keys.analyst, type: "application/yaml" });
