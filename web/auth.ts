@@ -30,6 +30,11 @@ function cachedKey(store: Store, key: string): KeyRow | null {
   return row;
 }
 
+/** Drops the keys this server found recently: after a revocation, so that the key stops working at once. */
+export function forgetKeys(store: Store): void {
+  found.get(store)?.clear();
+}
+
 export function requireRole(store: Store, ...roles: Role[]): MiddlewareHandler {
   return async (c, next) => {
     const header = c.req.header("authorization") ?? "";

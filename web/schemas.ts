@@ -123,5 +123,8 @@ export const Plan = z.object({
 }).openapi("Plan");
 
 export const ClockBody = z.object({ now: isoTime }).strict();
+export const KeyIdParam = z.object({
+  id: z.string().regex(/^[0-9a-f]{12}$/, { message: "expected a key id: 12 hexadecimal digits, the first column of `cadence keys list`" }).openapi({ param: { name: "id", in: "path" }, example: "f499d6ff5f2d" }),
+});
 export const KeyBody = z.object({ role: z.enum(ROLES), name: z.string().min(1).max(100) }).strict();
 export const Anything = z.any();

@@ -1,30 +1,51 @@
-/** `cadence keys create --role <role> --db <file> [--name N]` prints a new API key on stdout (shown once); `cadence keys list --db <file>`. */
+/**
+ * `cadence keys create --role <role> --db <file> [--name N]` prints a new API key on stdout (shown once; the
+ * database is created when it does not exist yet, so the first admin key comes before the first start);
+ * `cadence keys list --db <file>`; `cadence keys revoke <id> --db <file>`.
+ */
 import { InputError, oneOf } from "../plan/errors.ts";
-import { createKey } from "../live/keys.ts";
+import { createKey, revokeKey } from "../live/keys.ts";
 import { SqliteStore } from "../live/sqlite-store.ts";
+import { formatTime } from "../core/time.ts";
 import { type Role, ROLES } from "../live/store.ts";
 import { parse } from "./args.ts";
+import { dbProblem, openLiveDb } from "./live-db.ts";
 
-const USAGE = "cadence keys create --role ingest|analyst|approver|operator|admin --db FILE [--name NAME]\ncadence keys list --db FILE";
+const USAGE = "cadence keys create --role ingest|analyst|approver|operator|admin --db FILE [--name NAME]\ncadence keys list --db FILE\ncadence keys revoke ID --db FILE";
 
 export async function keysCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { role: { type: "string" }, db: { type: "string" }, name: { type: "string" } }, USAGE);
   const action = positionals[0];
-  if (action !== "create" && action !== "list") throw new InputError(`expected 'create' or 'list', got ${action ? `'${action}'` : "nothing"}\nusage: ${USAGE}`);
-  const db = values.db ?? Deno.env.get("CADENCE_DB");
-  if (!db) throw new InputError(`--db: which database? e.g. --db cadence.sqlite\nusage: ${USAGE}`);
-  const store = new SqliteStore(db);
-  try {
-    store.migrate();
-    if (action === "list") {
-      for (const k of store.listKeys()) console.log(`${k.id}\t${k.role}\t${k.name}${k.revoked !== null ? "\trevoked" : ""}`);
-      return 0;
-    }
+  if (action !== "create" && action !== "list" && action !== "revoke") throw new InputError(`expected 'create', 'list' or 'revoke', got ${action ? `'${action}'` : "nothing"}\nusage: ${USAGE}`);
+  const now = Math.floor(Date.now() / 60000);
+  if (action === "create") {
     const role = values.role as Role;
     if (!ROLES.includes(role)) throw new InputError(`--role: expected ${oneOf(ROLES)}, got ${values.role ? `'${values.role}'` : "nothing"}`);
-    const now = Math.floor(Date.now() / 60000);
-    const { key } = createKey(store, role, values.name ?? role, now);
-    console.log(key);
+    const db = values.db ?? Deno.env.get("CADENCE_DB");
+    if (!db) throw new InputError(`--db: which database? e.g. --db cadence.sqlite\nusage: ${USAGE}`);
+    let store: SqliteStore | null = null;
+    try {
+      store = new SqliteStore(db);
+      store.migrate();
+      console.log(createKey(store, role, values.name ?? role, now).key);
+      return 0;
+    } catch (e) {
+      throw dbProblem(db, e, true) ?? e;
+    } finally {
+      store?.close();
+    }
+  }
+  const store = openLiveDb(values.db, USAGE); // listing or revoking: the database must exist
+  try {
+    if (action === "list") {
+      for (const k of store.listKeys()) console.log(`${k.id}\t${k.role}\t${k.name}${k.revoked !== null ? `\trevoked ${formatTime(k.revoked)}` : ""}`);
+      return 0;
+    }
+    const id = positionals[1];
+    if (!id) throw new InputError(`keys revoke: which key? give its id, the first column of 'cadence keys list'\nusage: ${USAGE}`);
+    const row = revokeKey(store, id, "cli", now);
+    if (!row) throw new InputError(`keys revoke: no key '${id}' in ${store.path}; its keys: ${store.listKeys().map((k) => k.id).join(", ") || "none"}`);
+    console.log(`revoked key ${row.id} (${row.role}, ${row.name}) at ${formatTime(row.revoked!)}: a running server refuses it within 5 s`);
     return 0;
   } finally {
     store.close();

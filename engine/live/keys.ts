@@ -21,6 +21,17 @@ export function createKey(store: Store, role: Role, name: string, now: number): 
   return { key, row };
 }
 
+/**
+ * Revokes the key with this id (the public part, as `cadence keys list` shows it): requests with it are
+ * refused from then on (within the few seconds a server keeps a key it found: web/auth.ts). The key's
+ * row stays, so the audit log still names who did what with it. Null when no key has this id.
+ */
+export function revokeKey(store: Store, id: string, actor: string, now: number): KeyRow | null {
+  if (!store.revokeKey(id, now)) return null;
+  store.audit(now, actor, "key.revoke", id, {});
+  return store.listKeys().find((k) => k.id === id) ?? null;
+}
+
 /** The key's row when it exists and is not revoked. */
 export function findKey(store: Store, key: string): KeyRow | null {
   if (!/^cad_[0-9a-f]{12}_[A-Za-z0-9_-]{32}$/.test(key)) return null;

@@ -258,6 +258,10 @@ export class SqliteStore implements Store {
   listKeys(): KeyRow[] {
     return this.all<KeyRow>("SELECT * FROM keys ORDER BY created, id");
   }
+  revokeKey(id: string, at: number): boolean {
+    this.run("UPDATE keys SET revoked = ? WHERE id = ? AND revoked IS NULL", at, id);
+    return this.get<{ n: number }>("SELECT count(*) AS n FROM keys WHERE id = ?", id)!.n > 0;
+  }
 
   addPlan(p: Omit<PlanRow, "id">): number {
     this.flushRows();

@@ -133,6 +133,8 @@ export interface Store {
   addKey(k: KeyRow): void;
   keyByHash(hash: string): KeyRow | null;
   listKeys(): KeyRow[];
+  /** Marks the key revoked at `at` (once: a key revoked already keeps its time); false when no key has this id. */
+  revokeKey(id: string, at: number): boolean;
 
   addPlan(p: Omit<PlanRow, "id">): number;
   getPlan(id: number): PlanRow | null;

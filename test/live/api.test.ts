@@ -67,6 +67,25 @@ describe("authentication and input errors", () => {
     expect(wrong.body.error).toBe("this key's role is analyst; POST /v1/events needs ingest or admin");
   });
 
+  it("revokes a key: refused at once, the others unaffected; only an admin revokes; an unknown id is a 404", async () => {
+    const s = server();
+    const made = await s.api("POST", "/v1/keys", { role: "ingest", name: "leaked" }, { key: s.keys.admin });
+    expect(made.status).toBe(201);
+    const leaked = made.body.key, id = made.body.id;
+    expect((await s.api("POST", "/v1/events", { id: "r1", customer: "C1", type: "visit" }, { key: leaked })).status).toBe(200);
+    expect((await s.api("DELETE", `/v1/keys/${id}`, undefined, { key: s.keys.operator })).status).toBe(403);
+    const revoked = await s.api("DELETE", `/v1/keys/${id}`, undefined, { key: s.keys.admin });
+    expect(revoked.status).toBe(200);
+    expect(revoked.body).toMatchObject({ id, role: "ingest", name: "leaked", revoked: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) });
+    // refused at once, although the server had just found it (it keeps found keys a few seconds)
+    const after = await s.api("POST", "/v1/events", { id: "r2", customer: "C1", type: "visit" }, { key: leaked });
+    expect([after.status, after.body.error]).toEqual([401, "unknown or revoked API key"]);
+    expect((await s.api("POST", "/v1/events", { id: "r3", customer: "C1", type: "visit" }, { key: s.keys.ingest })).status).toBe(200);
+    expect((await s.api("DELETE", `/v1/keys/${id}`, undefined, { key: s.keys.admin })).body.revoked).toBe(revoked.body.revoked); // once
+    expect((await s.api("DELETE", "/v1/keys/000000000000", undefined, { key: s.keys.admin })).status).toBe(404);
+    expect((await s.api("DELETE", "/v1/keys/nope", undefined, { key: s.keys.admin })).body.problems[0].path).toBe("param.id");
+  });
+
   it("names the field and what is valid (400), refuses other content types (415) and big bodies (413)", async () => {
     const s = server();
     const bad = await s.api("POST", "/v1/events", { events: [{ id: "e1", customer: "C1", type: "visit" }, { id: "e2", customer: "C1", type: "purchse" }] });
@@ -110,7 +129,7 @@ describe("authentication and input errors", () => {
   it("describes every route in /v1/openapi.json from the validating schemas", async () => {
     const s = server();
     const doc = (await s.api("GET", "/v1/openapi.json", undefined, { key: "" })).body;
-    for (const p of ["/v1/events", "/v1/customers", "/v1/customers/{id}", "/v1/plans", "/v1/plans/{id}/approve", "/v1/outbox", "/v1/metrics/live", "/v1/plans/{id}/forecast-vs-actual", "/healthz", "/readyz"]) {
+    for (const p of ["/v1/events", "/v1/customers", "/v1/customers/{id}", "/v1/plans", "/v1/plans/{id}/approve", "/v1/outbox", "/v1/metrics/live", "/v1/plans/{id}/forecast-vs-actual", "/v1/keys/{id}", "/healthz", "/readyz"]) {
       expect(Object.keys(doc.paths)).toContain(p);
     }
     expect(doc.components.schemas.Event.properties.type.enum).toContain("contact");

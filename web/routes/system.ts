@@ -1,13 +1,13 @@
 /** Health, readiness, the engine's clock (manual-clock servers only), and key creation by an admin. */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { keyOf, requireRole } from "../auth.ts";
+import { forgetKeys, keyOf, requireRole } from "../auth.ts";
 import { iso, minutes } from "../convert.ts";
 import type { Deps } from "../deps.ts";
 import { accepts, limit } from "../guards.ts";
-import { ClockBody, ErrorBody, KeyBody } from "../schemas.ts";
+import { ClockBody, ErrorBody, KeyBody, KeyIdParam } from "../schemas.ts";
 import { ApiError } from "../../engine/live/errors.ts";
 import { ManualClock } from "../../engine/live/clock.ts";
-import { createKey } from "../../engine/live/keys.ts";
+import { createKey, revokeKey } from "../../engine/live/keys.ts";
 import { ENGINE_VERSION } from "../../engine/version.ts";
 
 const json = (schema: z.ZodType, description: string) => ({ content: { "application/json": { schema } }, description });
@@ -53,5 +53,21 @@ export function systemRoutes(app: OpenAPIHono, { store, driver, clock }: Deps): 
     const { key, row } = createKey(store, b.role, b.name, clock.now());
     store.audit(clock.now(), keyOf(c).id, "key.create", row.id, { role: row.role });
     return c.json({ id: row.id, role: row.role, key }, 201) as never;
+  });
+
+  app.openapi(createRoute({
+    method: "delete", path: "/v1/keys/{id}", tags: ["system"], summary: "revoke an API key: refused from then on (the audit log keeps its id)",
+    middleware: [requireRole(store, "admin")] as const,
+    request: { params: KeyIdParam },
+    responses: {
+      200: json(z.object({ id: z.string(), role: z.string(), name: z.string(), revoked: z.string() }), "revoked (a key revoked already keeps its first time)"),
+      404: json(ErrorBody, "no key with this id"),
+    },
+  }), (c) => {
+    const { id } = c.req.valid("param");
+    const row = revokeKey(store, id, keyOf(c).id, clock.now());
+    if (!row) throw new ApiError(404, `no key '${id}': GET the ids with \`cadence keys list --db <file>\``);
+    forgetKeys(store); // this server stops taking it at once; another server on the same database within seconds
+    return c.json({ id: row.id, role: row.role, name: row.name, revoked: iso(row.revoked)! }) as never;
   });
 }
