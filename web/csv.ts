@@ -6,6 +6,11 @@
 import { closest, InputError } from "../engine/plan/errors.ts";
 
 const NUMERIC = new Set(["orders", "revenue", "score", "limit", "rfm"]);
+/** A value of each column, for the messages. */
+const EXAMPLE: Record<string, string> = {
+  id: "C0001", timezone: "+01:00", signup: "2026-01-10", consents: "email|sms", orders: "2", revenue: "80.50", lastPurchase: "2026-02-01",
+  lastVisit: "2026-02-03", lastOpen: "2026-02-02", lastClick: "2026-02-02", lastContact: "2026-02-01", birthday: "03-14", score: "0.4", limit: "3", rfm: "345",
+};
 export const CSV_COLUMNS = ["id", "timezone", "signup", "consents", "orders", "revenue", "lastPurchase", "lastVisit", "lastOpen", "lastClick", "lastContact", "birthday", "score", "limit", "rfm"];
 
 function split(line: string): string[] {
@@ -28,6 +33,7 @@ function split(line: string): string[] {
 /** Parses the CSV into plain customer objects (still to be validated by the Customer schema). */
 export function parseCustomersCsv(text: string): { rows: Record<string, unknown>[]; lines: number[] } {
   const lines = text.replace(/\r\n?/g, "\n").split("\n");
+  if (!text.trim()) throw new InputError(`customers.csv: empty; expected a header line naming the columns, id first (such as id,timezone,signup,consents), then one customer per line`);
   const header = split(lines[0] ?? "").map((h) => h.trim());
   for (const h of header) {
     if (!CSV_COLUMNS.includes(h)) {
@@ -54,5 +60,6 @@ export function parseCustomersCsv(text: string): { rows: Record<string, unknown>
     });
     rows.push(o), at.push(i + 1);
   }
+  if (!rows.length) throw new InputError(`customers.csv: no customer after the header line; one per line, such as ${header.map((h) => EXAMPLE[h] ?? "").join(",")}`);
   return { rows, lines: at };
 }

@@ -232,6 +232,9 @@ describe("events and customers", () => {
       expect(r.body.problems[0], timezone).toMatchObject({ path: "customers.csv:2: timezone", message: expect.stringContaining("-14:00 to +14:00") });
     }
     expect((await s.api("POST", "/v1/customers", "id,timezone\nC8,-09:30\n", { key: s.keys.ingest, type: "text/csv" })).status).toBe(200);
+    // an empty file was "unknown column ''", a header alone "body.customers: Too small"
+    expect((await s.api("POST", "/v1/customers", "", { key: s.keys.ingest, type: "text/csv" })).body.error).toBe("customers.csv: empty; expected a header line naming the columns, id first (such as id,timezone,signup,consents), then one customer per line");
+    expect((await s.api("POST", "/v1/customers", "id,timezone\n", { key: s.keys.ingest, type: "text/csv" })).body.error).toBe("customers.csv: no customer after the header line; one per line, such as C0001,+01:00");
     const col = await s.api("POST", "/v1/customers", "id,signp\nC3,2026-01-01\n", { key: s.keys.ingest, type: "text/csv" });
     expect(col.body.error).toContain("customers.csv:1: unknown column 'signp'; did you mean 'signup'?");
   });
