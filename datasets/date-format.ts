@@ -5,7 +5,7 @@
  * and falls at 00:00 UTC whatever the zone (so its purchase day is the one written); a time without an offset is local time in the table's `timeZone` (default UTC), converted to UTC with
  * that zone's offset at that instant (daylight saving included).
  */
-import { type Minutes, offsetMinutes } from "../engine/core/time.ts";
+import { FIRST_YEAR, LAST_YEAR, type Minutes, offsetMinutes, YEARS } from "../engine/core/time.ts";
 
 export const DATE_FORMATS = ["YYYYMMDD", "YYYY-MM-DD", "ISO", "DD/MM/YYYY", "MM/DD/YYYY"] as const;
 export type DateFormat = typeof DATE_FORMATS[number];
@@ -20,11 +20,11 @@ export const DATE_EXAMPLES: Record<DateFormat, string> = {
 
 /** What the error message quotes as valid for a format. */
 export function dateValid(format: DateFormat): string {
-  return `expected a date as ${format}, e.g. ${DATE_EXAMPLES[format]}, optionally with a time (${DATE_EXAMPLES[format]} 12:50:00) and an offset (Z, +01:00)`;
+  return `expected a date as ${format}, e.g. ${DATE_EXAMPLES[format]}, optionally with a time (${DATE_EXAMPLES[format]} 12:50:00) and an offset (Z, +01:00); ${YEARS}`;
 }
 
 function fromParts(y: number, m: number, d: number): Minutes | null {
-  if (!(m >= 1 && m <= 12 && d >= 1 && d <= 31)) return null;
+  if (!(y >= FIRST_YEAR && y <= LAST_YEAR && m >= 1 && m <= 12 && d >= 1 && d <= 31)) return null;
   const ms = Date.UTC(y, m - 1, d);
   // Date.UTC rolls 1997-02-30 over to March; reject instead.
   if (new Date(ms).getUTCDate() !== d) return null;

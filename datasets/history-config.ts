@@ -11,7 +11,7 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import process from "node:process";
 import { InputError, type Path, Reporter } from "../engine/plan/errors.ts";
-import type { Minutes } from "../engine/core/time.ts";
+import { type Minutes, YEARS } from "../engine/core/time.ts";
 import { type DateFormat, dateParser } from "./date-format.ts";
 import type { Delimiter } from "./csv.ts";
 import type { Decimal } from "./values.ts";
@@ -148,8 +148,9 @@ function validate(raw: unknown, r: Reporter, source: string, baseDir: string): H
       if (required) r.error([key], "missing: the last day of the calibration period (inclusive), e.g. 1997-09-30");
       return undefined;
     }
-    const t = v instanceof Date ? v.getTime() / 60000 : typeof v === "string" ? dateParser("YYYY-MM-DD")(v.trim()) : null;
-    if (t === null || !Number.isInteger(t)) r.error([key], `expected a date YYYY-MM-DD, got ${JSON.stringify(v)}`);
+    // a YAML date comes as a Date: read back as its text, so that the text's rules (the years) apply
+    const t = typeof v === "string" || v instanceof Date ? dateParser("YYYY-MM-DD")(v instanceof Date ? v.toISOString().slice(0, 10) : v.trim()) : null;
+    if (t === null || !Number.isInteger(t)) r.error([key], `expected a date YYYY-MM-DD (${YEARS}), got ${JSON.stringify(v)}`);
     return t ?? undefined;
   };
   const calibrationEnd = day("calibrationEnd", true);

@@ -21,7 +21,7 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2
 const isoTime = z.string()
   .regex(ISO_TIME, { message: "expected an ISO-8601 time such as 2026-03-01T10:30:00Z" })
   .refine((s) => !ISO_TIME.test(s) || parseDate(s) !== null, {
-    message: "this time does not exist: a day past the end of its month, or a UTC offset beyond ±23:59 (such as 2026-03-01T10:30:00Z)",
+    message: "this time does not exist, or is out of range: a day past the end of its month, a UTC offset beyond ±14:00, or a year outside 1900 to 2199 (such as 2026-03-01T10:30:00Z)",
   });
 
 /** MM-DD naming a day of the calendar: a month 01–12 and a day within it (02-29 included). */
@@ -92,7 +92,7 @@ export const ForecastRequest = z.object({
   replications: z.number().int().min(2).max(20).default(3),
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
   start: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: "expected a date such as 2026-01-01" })
-    .refine((s) => !/^\d{4}-\d{2}-\d{2}$/.test(s) || parseDate(s) !== null, { message: "this date does not exist: the day is past the end of its month" })
+    .refine((s) => !/^\d{4}-\d{2}-\d{2}$/.test(s) || parseDate(s) !== null, { message: "this date does not exist, or is out of range: a day past the end of its month, or a year outside 1900 to 2199" })
     .default("2026-01-01"),
   // a history config is named inside the server's histories folder (cadence serve --histories DIR): no absolute path, no '..'
   population: z.string().regex(/^(synthetic|history:\w[\w.-]*(\/\w[\w.-]*)*)$/, { message: "expected 'synthetic' or 'history:<config.yaml>', a config in the server's histories folder" }).default("synthetic"),

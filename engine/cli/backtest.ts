@@ -8,7 +8,7 @@ import { join } from "node:path";
 import * as aq from "arquero";
 import { loadPlan } from "../plan/load.ts";
 import { InputError } from "../plan/errors.ts";
-import { DAY, formatDate, parseDate } from "../core/time.ts";
+import { DAY, formatDate, parseDate, YEARS } from "../core/time.ts";
 import { importHistory } from "../../datasets/import.ts";
 import { backtest, type BacktestResult, type BacktestSummary } from "../backtest/replay.ts";
 import { messagesTable } from "../sim/tables.ts";
@@ -23,7 +23,7 @@ const USAGE = "cadence backtest <plan.yaml> --history <config.yaml> [--from YYYY
 const dateFlag = (v: string | undefined, flag: string): number | undefined => {
   if (v === undefined) return undefined;
   const t = parseDate(v);
-  if (t === null || v.length !== 10) throw new InputError(`--${flag}: expected a date such as 1997-10-01, got '${v}'`);
+  if (t === null || v.length !== 10) throw new InputError(`--${flag}: expected a date such as 1997-10-01 (${YEARS}), got '${v}'`);
   return t;
 };
 

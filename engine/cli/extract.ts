@@ -4,7 +4,7 @@
  * exports (engine/backtest/extract.ts).
  */
 import { InputError } from "../plan/errors.ts";
-import { parseDate } from "../core/time.ts";
+import { parseDate, YEARS } from "../core/time.ts";
 import { parsePlan } from "../plan/load.ts";
 import { extractDay } from "../live/extract.ts";
 import { openLiveDb } from "./live-db.ts";
@@ -22,7 +22,7 @@ export async function extractCommand(args: string[]): Promise<number> {
   }, USAGE);
   if (values.history !== undefined) return fromHistory(values);
   const date = values.date === undefined ? null : parseDate(values.date);
-  if (date === null || !/^\d{4}-\d{2}-\d{2}$/.test(values.date ?? "")) throw new InputError(`--date: expected a day such as 2026-03-02, got ${values.date ? `'${values.date}'` : "nothing"}\nusage: ${USAGE}`);
+  if (date === null || !/^\d{4}-\d{2}-\d{2}$/.test(values.date ?? "")) throw new InputError(`--date: expected a day such as 2026-03-02 (${YEARS}), got ${values.date ? `'${values.date}'` : "nothing"}\nusage: ${USAGE}`);
   const store = openLiveDb(values.db, USAGE);
   try {
     const live = store.listPlans().filter((p) => p.state === "live" || p.state === "paused").at(-1);
@@ -46,7 +46,7 @@ function fromHistory(values: Record<string, string | boolean | undefined>): numb
     throw new InputError(`--confirm: a history config is read-only; once the lists are sent, append their rows to the contact history export its config maps (the files have its columns: docs/history.md), and the next extraction counts them`);
   }
   const text = values.date as string | undefined, date = text === undefined ? null : parseDate(text);
-  if (date === null || !/^\d{4}-\d{2}-\d{2}$/.test(text ?? "")) throw new InputError(`--date: expected a day such as 2011-06-01, got ${text ? `'${text}'` : "nothing"}\nusage: ${USAGE}`);
+  if (date === null || !/^\d{4}-\d{2}-\d{2}$/.test(text ?? "")) throw new InputError(`--date: expected a day such as 2011-06-01 (${YEARS}), got ${text ? `'${text}'` : "nothing"}\nusage: ${USAGE}`);
   const out = outputFolder("--out", (values.out as string | undefined) ?? `extract-${text}`); // before the replay: a bad path fails now
   const r = extractFromHistory(loadPlan(values.plan as string), importHistory(values.history as string), date, out, intFlag(values.seed as string | undefined, "seed", 1, 0, 2 ** 31 - 1));
   for (const f of r.files) console.log(`${f.file}\t${f.messages} messages (${f.program}, ${f.channel})`);

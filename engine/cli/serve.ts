@@ -4,7 +4,7 @@
  */
 import { statSync } from "node:fs";
 import { InputError } from "../plan/errors.ts";
-import { parseDate } from "../core/time.ts";
+import { parseDate, YEARS } from "../core/time.ts";
 import { startServer } from "../live/server.ts";
 import { intFlag, parse } from "./args.ts";
 import { dbProblem } from "./live-db.ts";
@@ -29,7 +29,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   if (clock !== "system" && clock !== "manual") throw new InputError(`--clock: expected system or manual, got '${clock}'`);
   const startText = v("start");
   const start = startText === undefined ? undefined : parseDate(startText);
-  if (start === null) throw new InputError(`--start: expected a date such as 2026-01-01, got '${startText}'`);
+  if (start === null) throw new InputError(`--start: expected a date such as 2026-01-01 (${YEARS}), got '${startText}'`);
   const share = Number(v("control-share") ?? "0");
   if (!(share >= 0 && share < 1)) throw new InputError(`--control-share: expected a share from 0 to 0.99, got '${v("control-share")}'`);
   const sync = (v("synchronous") ?? "NORMAL").toUpperCase();

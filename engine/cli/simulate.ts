@@ -7,7 +7,7 @@ import { DEFAULT_START, type RunOptions } from "../sim/run.ts";
 import { intFlag, outputFolder, parse, progress } from "./args.ts";
 import { formatSummary } from "./format.ts";
 import { InputError } from "../plan/errors.ts";
-import { DAY, parseDate } from "../core/time.ts";
+import { DAY, parseDate, YEARS } from "../core/time.ts";
 import { checkPlanAttributes, parsePopulation } from "../sim/population-spec.ts";
 import { describeExternalContacts, readExternalContacts } from "../sim/external-contacts.ts";
 import { syntheticPopulation } from "../sim/population.ts";
@@ -30,7 +30,7 @@ export async function simulateCommand(args: string[]): Promise<number> {
   }, USAGE);
   if (positionals.length !== 1) throw new InputError(`expected one plan file, got ${positionals.length}\nusage: ${USAGE}`);
   if (values.start !== undefined && parseDate(values.start) === null) {
-    throw new InputError(`--start: expected a date such as 2026-01-01, got '${values.start}'`);
+    throw new InputError(`--start: expected a date such as 2026-01-01 (${YEARS}), got '${values.start}'`);
   }
   if (values.out !== undefined) outputFolder("--out", values.out); // before the run: a bad path fails now, not after it
   const loaded = loadPlan(positionals[0]);

@@ -8,7 +8,7 @@ import { grantCustomConsents } from "../sim/custom-channels.ts";
 import { worldSeed } from "../sim/random.ts";
 import { EVENT_TYPES } from "../core/events.ts";
 import { STAGES, stageAt } from "../core/lifecycle.ts";
-import { DAY, formatTime, parseDate } from "../core/time.ts";
+import { DAY, formatTime, parseDate, YEARS } from "../core/time.ts";
 import type { LoadedPlan } from "../plan/load.ts";
 import { type Population, syntheticPopulation } from "../sim/population.ts";
 import { STATUS } from "../sim/recorder.ts";
@@ -58,7 +58,7 @@ const tzText = (m: number) => `UTC${m < 0 ? "−" : "+"}${String(Math.floor(Math
 export function explainCustomer(loaded: LoadedPlan, o: ExplainOptions): Timeline {
   const days = o.days ?? 365, seed = o.seed ?? 1, startText = o.start ?? DEFAULT_START;
   const start = parseDate(startText);
-  if (start === null) throw new InputError(`--start: expected a date such as 2026-01-01, got '${startText}'`);
+  if (start === null) throw new InputError(`--start: expected a date such as 2026-01-01 (${YEARS}), got '${startText}'`);
   const world = planWorld(loaded, o.world), plan = loaded.compiled;
   const p = { journeys: plan.journeys.length, seed, start, days, world };
   const population = o.population ? o.population(p) : syntheticPopulation({ ...p, customers: o.customers ?? 10_000 });

@@ -3,7 +3,7 @@
  * would be valid at its path, and returns a usable fallback so validation goes on and finds every problem.
  */
 import { closest, oneOf, type Path, type Reporter } from "./errors.ts";
-import { offsetMinutes, parseClock, parseDate, parseDuration } from "../core/time.ts";
+import { offsetMinutes, parseClock, parseDate, parseDuration, YEARS } from "../core/time.ts";
 
 export type Obj = Record<string, unknown>;
 
@@ -92,7 +92,7 @@ export function duration(r: Reporter, v: unknown, path: Path, fallback: number):
 export function date(r: Reporter, v: unknown, path: Path): number | null {
   const s = v instanceof Date ? v.toISOString() : v;
   const t = typeof s === "string" ? parseDate(s) : null;
-  if (t === null) r.error(path, `expected a date such as 2026-03-01 or 2026-03-01T10:00, got ${describe(v)}`);
+  if (t === null) r.error(path, `expected a date such as 2026-03-01 or 2026-03-01T10:00 (${YEARS}), got ${describe(v)}`);
   return t;
 }
 

@@ -119,7 +119,7 @@ customers: { file: cust.csv, columns: { id: id, signup: created, emailConsent: m
     const noHistory = await capture(() => main(["backtest", planFile]));
     expect([noHistory.code, noHistory.err]).toEqual([2, expect.stringMatching(/missing --history <config.yaml>/)]);
     const badDate = await capture(() => main(["backtest", planFile, "--history", config, "--from", "2024-13-01"]));
-    expect([badDate.code, badDate.err]).toEqual([2, expect.stringMatching(/--from: expected a date such as 1997-10-01, got '2024-13-01'/)]);
+    expect([badDate.code, badDate.err]).toEqual([2, expect.stringMatching(/--from: expected a date such as 1997-10-01 \(years 1900 to 2199\), got '2024-13-01'/)]);
     const reversed = await capture(() => main(["backtest", planFile, "--history", config, "--from", "2024-04-01", "--to", "2024-03-01"]));
     expect(reversed.err).toMatch(/--to 2024-03-01 is before --from 2024-04-01/);
     t.write("broken.csv", "id,day,usd\nA,2024-01-10,20\nB,2024-02-30,x\n");

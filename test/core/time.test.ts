@@ -26,8 +26,9 @@ describe("parseDate", () => {
     }
   });
 
-  it("refuses what is not a time: an hour, minute or offset out of range, other layouts", () => {
-    for (const s of ["2026-01-01T25:00Z", "2026-01-01T23:60Z", "2026-01-01T10:00:00+99:00", "2026-01-01T10:00:00+20:00", "2026-01-01T10:00:00+01:75", "2026-1-5", "01/02/2026", "yesterday", ""]) {
+  it("refuses what is not a time: a year outside 1900 to 2199, an hour, minute or offset out of range, other layouts", () => {
+    expect([parseDate("1900-01-01"), parseDate("2199-12-31T23:59Z")].every((t) => t !== null)).toBe(true);
+    for (const s of ["9999-12-31T23:59:00Z", "6100-01-01", "1899-12-31", "2200-01-01", "0001-01-01T00:00:00Z", "2026-01-01T25:00Z", "2026-01-01T23:60Z", "2026-01-01T10:00:00+99:00", "2026-01-01T10:00:00+20:00", "2026-01-01T10:00:00+01:75", "2026-1-5", "01/02/2026", "yesterday", ""]) {
       expect(parseDate(s), s).toBeNull();
     }
   });

@@ -17,14 +17,14 @@ function importError(tx: string, opts: { top?: string; table?: string } = {}): s
 describe("import errors name the file, line, column, value and what is valid", () => {
   it("rejects a bad date", () => {
     expect(importError(HEADER + "1,1997-01-01,10,1\n2,1997-13-01,5,1\n")).toBe(
-      `<dir>/tx.csv:3: date (column "day"): bad date "1997-13-01": expected a date as YYYY-MM-DD, e.g. 1997-01-01, optionally with a time (1997-01-01 12:50:00) and an offset (Z, +01:00)`,
+      `<dir>/tx.csv:3: date (column "day"): bad date "1997-13-01": expected a date as YYYY-MM-DD, e.g. 1997-01-01, optionally with a time (1997-01-01 12:50:00) and an offset (Z, +01:00); years 1900 to 2199`,
     );
   });
 
   it("rejects a date in another format than configured", () => {
     const table = `  dateFormat: YYYYMMDD\n${COLUMNS}`;
     expect(importError(HEADER + "1,1997-01-01,10,1\n", { table })).toBe(
-      `<dir>/tx.csv:2: date (column "day"): bad date "1997-01-01": expected a date as YYYYMMDD, e.g. 19970101, optionally with a time (19970101 12:50:00) and an offset (Z, +01:00)`,
+      `<dir>/tx.csv:2: date (column "day"): bad date "1997-01-01": expected a date as YYYYMMDD, e.g. 19970101, optionally with a time (19970101 12:50:00) and an offset (Z, +01:00); years 1900 to 2199`,
     );
   });
 
@@ -89,7 +89,7 @@ describe("import errors name the file, line, column, value and what is valid", (
   it("reports an unterminated quote and keeps reading to list later problems", () => {
     expect(importError(HEADER + '1,"1997-01-01,10,1\n2,1997-02-30,5,1\n')).toBe([
       `<dir>/tx.csv:2: unterminated quoted field (a quoted field must close on its own line)`,
-      `<dir>/tx.csv:3: date (column "day"): bad date "1997-02-30": expected a date as YYYY-MM-DD, e.g. 1997-01-01, optionally with a time (1997-01-01 12:50:00) and an offset (Z, +01:00)`,
+      `<dir>/tx.csv:3: date (column "day"): bad date "1997-02-30": expected a date as YYYY-MM-DD, e.g. 1997-01-01, optionally with a time (1997-01-01 12:50:00) and an offset (Z, +01:00); years 1900 to 2199`,
     ].join("\n"));
   });
 

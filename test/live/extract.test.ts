@@ -52,6 +52,6 @@ describe("cadence extract", () => {
     expect((await cadence("extract", "--db", db, "--date", "2026-03-03", "--out", dir)).stdout).toContain("2 messages for 2026-03-03");
     const bad = await cadence("extract", "--db", db, "--date", "March 2");
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain("--date: expected a day such as 2026-03-02, got 'March 2'");
+    expect(bad.stderr).toContain("--date: expected a day such as 2026-03-02 (years 1900 to 2199), got 'March 2'");
   });
 });
