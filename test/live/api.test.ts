@@ -67,6 +67,28 @@ describe("authentication and input errors", () => {
     expect(wrong.body.error).toBe("this key's role is analyst; POST /v1/events needs ingest or admin");
   });
 
+  it("refuses an event that could do nothing, or that has not happened yet by the server's clock", async () => {
+    const s = server();
+    // an unsubscribe or a complaint without its channel (or message) was accepted and changed nothing
+    for (const type of ["unsubscribed", "complained", "bounced"]) {
+      const r = await s.api("POST", "/v1/events", { events: [{ id: `f-${type}`, customer: "C1", type }] });
+      expect(r.status, type).toBe(400);
+      expect(r.body.problems[0], type).toMatchObject({ path: "body.events[0].channel", message: expect.stringContaining(`'${type}' needs the channel it concerns`) });
+    }
+    const contact = await s.api("POST", "/v1/events", { id: "f-contact", customer: "C1", type: "contact" });
+    expect(contact.body.problems[0]).toMatchObject({ path: "body.channel", message: expect.stringContaining("a contact made outside the plan needs its channel") });
+    expect((await s.api("POST", "/v1/events", { id: "f-ok", customer: "C1", type: "unsubscribed", channel: "email" })).status).toBe(200);
+    // a manual clock is driven by its events (replays); a system clock refuses a time ahead of it (a sender's
+    // clock a year fast moved the engine there: every pending wait fired at once)
+    const live = server({ clock: "system" });
+    const now = Date.now(), at = (ms: number) => new Date(now + ms).toISOString();
+    const ahead = await live.api("POST", "/v1/events", { events: [{ id: "t-ok", customer: "C1", type: "visit", time: at(5 * 60_000) }, { id: "t-far", customer: "C1", type: "visit", time: at(366 * 86_400_000) }] });
+    expect(ahead.status).toBe(400);
+    expect(ahead.body.problems).toEqual([{ path: "body.events[1].time", message: expect.stringContaining("is ahead of the server's clock") }]);
+    expect((await live.api("POST", "/v1/events", { id: "t-ok", customer: "C1", type: "visit", time: at(5 * 60_000) })).status).toBe(200);
+    expect(live.store.eventCount()).toBe(1); // nothing of the refused batch was stored
+  });
+
   it("revokes a key: refused at once, the others unaffected; only an admin revokes; an unknown id is a 404", async () => {
     const s = server();
     const made = await s.api("POST", "/v1/keys", { role: "ingest", name: "leaked" }, { key: s.keys.admin });

@@ -1,7 +1,7 @@
 /** Ingest routes: events (one or a batch), customer profiles (JSON or CSV), GDPR erasure. */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { keyOf, READERS, requireRole } from "../auth.ts";
-import { minutes, profileOf, profileView } from "../convert.ts";
+import { iso, minutes, profileOf, profileView } from "../convert.ts";
 import { parseCustomersCsv } from "../csv.ts";
 import type { Deps } from "../deps.ts";
 import type { MiddlewareHandler } from "hono";
@@ -29,11 +29,33 @@ function arriving(driver: Deps["driver"]): MiddlewareHandler {
 }
 
 /** Every event's channel must be one of the live plan's (built-in, or custom: issue 11 #11): 400 naming the first ones that are not. */
-function checkChannels(channels: readonly string[], events: { channel?: string }[], batch: boolean): void {
-  const problems = events.flatMap((e, i) => {
-    if (e.channel === undefined || channels.includes(e.channel)) return [];
-    const hint = closest(e.channel, channels);
-    return [{ path: batch ? ["body", "events", i, "channel"] : ["body", "channel"], message: `unknown channel '${e.channel}'${hint ? `; did you mean '${hint}'?` : ""} the live plan's channels are ${channels.join(", ")}` }];
+/** How far ahead of a system clock an event's time may be: clock skew between the sender and this server. */
+export const MAX_AHEAD_MINUTES = 15;
+const FEEDBACK_ON_A_CHANNEL = new Set(["unsubscribed", "complained", "bounced"]);
+
+/**
+ * What the schema cannot know about a batch: the live plan's channels, the server's clock, and the
+ * fields an event type needs to do anything (an unsubscribe without its channel used to be accepted and
+ * change nothing). A manual clock takes any time: its events drive it (replays).
+ */
+function checkEvents(channels: readonly string[], list: { type: string; channel?: string; program?: string }[], times: number[], now: number, systemClock: boolean, batch: boolean): void {
+  const problems = list.flatMap((e, i) => {
+    const at = (field: string) => (batch ? ["body", "events", i, field] : ["body", field]);
+    const out: { path: (string | number)[]; message: string }[] = [];
+    if (e.channel !== undefined && !channels.includes(e.channel)) {
+      const hint = closest(e.channel, channels);
+      out.push({ path: at("channel"), message: `unknown channel '${e.channel}'${hint ? `; did you mean '${hint}'?` : ""} the live plan's channels are ${channels.join(", ")}` });
+    }
+    if (e.type === "contact" && e.channel === undefined) {
+      out.push({ path: at("channel"), message: `a contact made outside the plan needs its channel, one of ${channels.join(", ")}` });
+    }
+    if (FEEDBACK_ON_A_CHANNEL.has(e.type) && e.channel === undefined && e.program === undefined) {
+      out.push({ path: at("channel"), message: `'${e.type}' needs the channel it concerns, or the message it answers (program and message); to withdraw every consent at once, POST /v1/customers with "consents": []` });
+    }
+    if (systemClock && times[i] > now + MAX_AHEAD_MINUTES) {
+      out.push({ path: at("time"), message: `${iso(times[i])} is ahead of the server's clock (${iso(now)}): an event is something that happened; send its own time (at most ${MAX_AHEAD_MINUTES} minutes ahead, for clock skew)` });
+    }
+    return out;
   }).slice(0, 20);
   if (problems.length) throw new ApiError(400, problems.map((p) => `${formatPath(p.path)}: ${p.message}`).join("\n"), problems);
 }
@@ -50,7 +72,7 @@ export function ingestRoutes(app: OpenAPIHono, { store, driver, clock }: Deps): 
     const list = "events" in body ? body.events : [body];
     const now = clock.now();
     const events: LiveEvent[] = list.map((e) => ({ ...e, time: e.time === undefined ? now : minutes(e.time) }));
-    checkChannels(driver.plan.compiled.names.channels, list, "events" in body);
+    checkEvents(driver.plan.compiled.names.channels, list, events.map((e) => e.time), now, clock.kind === "system", "events" in body);
     const submitted = driver.submit(events);
     driver.commits.leave(c.get("arrival" as never));
     const results = await submitted;
