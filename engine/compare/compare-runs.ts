@@ -12,7 +12,7 @@ import { parsePopulation, type PopulationHook } from "../sim/population-spec.ts"
 import { type BaselineFigures, baselineFigures, baselinePlan, DEFAULT_START, runPlan, summarise as summariseRun, type Summary } from "../sim/run.ts";
 import { simulate, type SimulationRun } from "../sim/simulate.ts";
 import type { WorldModel } from "../sim/world-model.ts";
-import { InputError } from "../plan/errors.ts";
+import { checkRunSizes, InputError } from "../plan/errors.ts";
 import { planWorld } from "../plan/world-section.ts";
 import { baselineKey, cached, type CacheMode } from "../sim/baseline-cache.ts";
 import { type CompareOptions, type Metric, metricsOf, type PlanDetail } from "./compare.ts";
@@ -53,6 +53,7 @@ export function compareContext(loaded: LoadedPlan[], o: CompareOptions & { cache
   if (!loaded.length) throw new Error("comparePlans needs at least one plan");
   const startText = o.start ?? DEFAULT_START, start = parseDate(startText);
   if (start === null) throw new Error(`invalid start date: ${startText}`);
+  checkRunSizes(o);
   const replications = o.replications ?? 5, first = o.seed ?? 1;
   return {
     loaded,

@@ -8,7 +8,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { type LoadedPlan, parsePlan, SCENARIOS_DIR } from "../plan/load.ts";
-import { InputError } from "../plan/errors.ts";
+import { checkRunSizes, InputError } from "../plan/errors.ts";
 import { runPlan } from "../sim/run.ts";
 import type { PopulationHook } from "../sim/population-spec.ts";
 import type { WorldModel } from "../sim/world-model.ts";
@@ -57,6 +57,7 @@ export function libraryTemplates(): string[] {
  * @example contributions(loadPlan("scenarios/lifecycle.yaml"), { customers: 2000, replications: 3 }).programs[0].incrementalMargin
  */
 export function contributions(plan: LoadedPlan, opts: ContributionOptions = {}): Contributions {
+  checkRunSizes(opts);
   const o: Settings = { customers: opts.customers ?? 5000, days: opts.days ?? 365, replications: opts.replications ?? 3, seed: opts.seed ?? 1, start: opts.start, world: opts.world, population: opts.population };
   const source = plan.source as { programs: Record<string, unknown>[] };
   const ids = plan.compiled.programs.map((p) => p.id);

@@ -9,6 +9,7 @@
  * parallel): a plan with a channel capacity (a daily counter consumed in event order across
  * customers), a population from a history file, contacts made outside the plan.
  */
+import { checkRunSizes } from "../plan/errors.ts";
 import type { LoadedPlan } from "../plan/load.ts";
 import { sharesCapacity } from "../core/capacity.ts";
 import { parseDate } from "../core/time.ts";
@@ -76,6 +77,7 @@ type Options = Omit<RunOptions, "baseline" | "population" | "external"> & {
 export async function runPlanSharded(loaded: LoadedPlan, o: Options & { figuresOnly: true }): Promise<FiguresResult>;
 export async function runPlanSharded(loaded: LoadedPlan, o: Options): Promise<RunResult>;
 export async function runPlanSharded(loaded: LoadedPlan, o: Options): Promise<RunResult | FiguresResult> {
+  checkRunSizes(o);
   const startText = o.start ?? DEFAULT_START, start = parseDate(startText);
   if (start === null) throw new Error(`invalid start date: ${startText}`);
   const world = planWorld(loaded, o.world);

@@ -15,6 +15,7 @@
  *  - a variant already run (the same plan, by its hash) is answered from memory: a slider moved back.
  * Moves asked before the previous one answered wait for it (the pool runs one at a time).
  */
+import { checkRunSizes } from "../plan/errors.ts";
 import { parseDate } from "../core/time.ts";
 import { type LoadedPlan, parsePlan } from "../plan/load.ts";
 import { planWorld } from "../plan/world-section.ts";
@@ -54,6 +55,7 @@ const REMEMBERED = 32;
  * @example const t = await shardedTuner(loadPlan("scenarios/lifecycle-capped.yaml"), { customers: 50_000, workers: 2 }); (await t.run({ "pressure.rules.two-a-week.cap": 3 })).summary; t.close()
  */
 export async function shardedTuner(loaded: LoadedPlan, o: Omit<RunOptions, "baseline" | "population" | "record" | "recorder"> & { workers: number }): Promise<ShardedTuner> {
+  checkRunSizes(o);
   const customers = o.customers ?? 10_000, seed = o.seed ?? 1, days = o.days ?? 365, startText = o.start ?? DEFAULT_START;
   const start = parseDate(startText);
   if (start === null) throw new Error(`invalid start date: ${startText}`);

@@ -41,6 +41,23 @@ export class InputError extends Error {
   }
 }
 
+/**
+ * A count or size given in code (a notebook's runPlan, compare or sweep options), checked as the command
+ * line checks its flags: 10.5 customers used to loop for ever, -5 to fail deep in an array.
+ */
+export function wholeNumber(name: string, value: number | undefined, min: number, max: number): void {
+  if (value === undefined || (Number.isInteger(value) && value >= min && value <= max)) return;
+  throw new InputError(`${name}: expected a whole number from ${min.toLocaleString("en-US")} to ${max.toLocaleString("en-US")}, got ${value}`);
+}
+
+/** The limits of a run's options, as the command line has them (engine/cli). */
+export const LIMITS = { customers: [1, 20_000_000], days: [1, 3650], seed: [0, 2 ** 31 - 1], replications: [1, 1000] } as const;
+
+/** Checks a run's customers, days, seed and replications (those given) against LIMITS. */
+export function checkRunSizes(o: { customers?: number; days?: number; seed?: number; replications?: number }): void {
+  for (const k of ["customers", "days", "seed", "replications"] as const) wholeNumber(k, o[k], LIMITS[k][0], LIMITS[k][1]);
+}
+
 /** Suggests the closest valid word, for "did you mean" hints. */
 export function closest(word: string, valid: readonly string[]): string | undefined {
   let best: string | undefined, bestD = Infinity;

@@ -11,6 +11,7 @@ import { planWorld } from "../plan/world-section.ts";
 import type { Plan } from "../plan/types.ts";
 import { ENGINE_VERSION } from "../version.ts";
 import { type Population, syntheticPopulation } from "./population.ts";
+import { checkRunSizes } from "../plan/errors.ts";
 import { copyPopulation } from "./population-copy.ts";
 import { Recorder } from "./recorder.ts";
 import { sortRecorder } from "./recorder-order.ts";
@@ -132,6 +133,7 @@ export function simulateBaseline(plan: Plan, population: Population, o: Simulate
  * @example const { summary } = runPlan(loadPlan("scenarios/lifecycle.yaml"), { customers: 10_000 })
  */
 export function runPlan(loaded: LoadedPlan, o: RunOptions = {}): RunResult {
+  checkRunSizes(o);
   const customers = o.customers ?? 10_000, days = o.days ?? 365, seed = o.seed ?? 1;
   const startText = o.start ?? DEFAULT_START;
   const start = parseDate(startText);

@@ -5,6 +5,7 @@
  * once (engine/sim/baseline-cache.ts), and each variant runs the plan alone. Results are exactly those
  * of `runPlan` with the same options: a copy of the population is the population.
  */
+import { checkRunSizes } from "../plan/errors.ts";
 import type { LoadedPlan } from "../plan/load.ts";
 import { parsePlan } from "../plan/load.ts";
 import { parseDate } from "../core/time.ts";
@@ -27,6 +28,7 @@ export interface Tuner {
  * @example const t = tuner(loadPlan("scenarios/lifecycle-capped.yaml"), { customers: 50_000 }); t.run({ "pressure.rules.two-a-week.cap": 3 }).summary
  */
 export function tuner(loaded: LoadedPlan, o: Omit<RunOptions, "baseline" | "population"> = {}): Tuner {
+  checkRunSizes(o);
   const seed = o.seed ?? 1, days = o.days ?? 365, start = parseDate(o.start ?? DEFAULT_START)!, world = planWorld(loaded, o.world);
   const journeys = loaded.compiled.journeys.length;
   const drawn = syntheticPopulation({ customers: o.customers ?? 10_000, seed, start, days, journeys, world });

@@ -8,7 +8,7 @@
 import * as aq from "arquero";
 import { parseDate } from "../core/time.ts";
 import { canonical, type LoadedPlan, parsePlan } from "../plan/load.ts";
-import { InputError } from "../plan/errors.ts";
+import { checkRunSizes, InputError } from "../plan/errors.ts";
 import { type Population, syntheticPopulation } from "../sim/population.ts";
 import { parsePopulation } from "../sim/population-spec.ts";
 import { type BaselineFigures, DEFAULT_START, type RunOptions, runPlan, simulateBaseline, type Summary } from "../sim/run.ts";
@@ -112,6 +112,7 @@ export interface SweepJobSpec extends Omit<SweepOptions, "population" | "onVaria
 }
 
 function sweepContext(loaded: LoadedPlan, sets: SweepSet[], o: SweepOptions): SweepContext {
+  checkRunSizes(o);
   const first = o.seed ?? 1, replications = o.replications ?? 1;
   // plans are built (and validated) once, before any simulation: a bad value fails fast
   const plans = grid(sets).map((values) => {
