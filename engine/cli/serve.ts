@@ -36,7 +36,12 @@ export async function serveCommand(args: string[]): Promise<number> {
   if (sync !== "NORMAL" && sync !== "FULL") throw new InputError(`--synchronous: expected NORMAL or FULL, got '${v("synchronous")}'`);
   const writer = v("writer-thread") ?? "on";
   if (writer !== "on" && writer !== "off") throw new InputError(`--writer-thread: expected on or off, got '${writer}'`);
+  // a flag that would change nothing is refused rather than ignored
+  if (flags.start !== undefined && clock !== "manual") throw new InputError("--start sets the first time of a manual clock: add --clock manual (the system clock reads the machine's time)");
   const url = v("webhook-url"), secret = v("webhook-secret");
+  for (const k of ["webhook-secret", "webhook-max-attempts"]) {
+    if (!url && flags[k] !== undefined) throw new InputError(`--${k}: goes with --webhook-url (the webhook adapter); add --webhook-url URL, or drop it`);
+  }
   if (url && !secret) throw new InputError("--webhook-secret: needed with --webhook-url (messages are signed with it)");
   if (url && !/^https?:\/\//.test(url)) throw new InputError(`--webhook-url: expected an http(s) URL, got '${url}'`);
   const histories = v("histories");

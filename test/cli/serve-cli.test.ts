@@ -35,4 +35,11 @@ describe("cadence serve, failing to start", () => {
       taken.close();
     }
   });
+
+  it("refuses a flag that would change nothing, instead of ignoring it", async () => {
+    const db = join(dir, "flags.sqlite");
+    expect(await capture(() => main(["serve", "--db", db, "--port", "0", "--start", "2026-01-01"]))).toMatchObject({ code: 2, err: "--start sets the first time of a manual clock: add --clock manual (the system clock reads the machine's time)" });
+    expect(await capture(() => main(["serve", "--db", db, "--port", "0", "--webhook-max-attempts", "3"]))).toMatchObject({ code: 2, err: "--webhook-max-attempts: goes with --webhook-url (the webhook adapter); add --webhook-url URL, or drop it" });
+    expect(await capture(() => main(["serve", "--db", db, "--port", "0", "--webhook-secret", "s3cret"]))).toMatchObject({ code: 2, err: expect.stringContaining("--webhook-secret: goes with --webhook-url") });
+  });
 });
