@@ -23,18 +23,26 @@ interface Issue {
   path: (string | number)[];
   message: string;
   errors?: Issue[][];
+  keys?: string[];
 }
 
 /**
  * A union's failure ("invalid input") says nothing useful; the branch the body meant to match — the
  * one whose problems are not about the body's shape at the root — names the real field and fault.
  */
-function flatten(issues: Issue[]): Issue[] {
+const unknownKey = (where: string) => {
+  const kind = where === "query" ? "parameter" : "field";
+  return `unknown ${kind}; /v1/openapi.json lists this route's ${kind}s`;
+};
+
+function flatten(issues: Issue[], where = "body"): Issue[] {
   return issues.flatMap((i) => {
+    // one problem per unknown key, at its own path ("query.state: unknown parameter")
+    if (i.code === "unrecognized_keys" && i.keys?.length) return i.keys.map((k) => ({ ...i, path: [...i.path, k], message: unknownKey(where) }));
     if (i.code !== "invalid_union" || !i.errors?.length) return [i];
     const rootless = (b: Issue[]) => b.every((x) => x.path.length > 0 || x.code === "custom");
     const branch = i.errors.find(rootless) ?? i.errors.reduce((a, b) => (b.length < a.length ? b : a));
-    return flatten(branch.map((x) => ({ ...x, path: [...i.path, ...x.path] })));
+    return flatten(branch.map((x) => ({ ...x, path: [...i.path, ...x.path] })), where);
   });
 }
 
@@ -43,7 +51,7 @@ export function createApp(deps: Deps): App {
     defaultHook: (result, c) => {
       if (result.success) return;
       const where = (result as { target?: string }).target ?? "body";
-      const problems = flatten(result.error.issues as Issue[]).map((i) => ({ path: formatPath([where === "json" ? "body" : where, ...i.path]), message: i.message }));
+      const problems = flatten(result.error.issues as Issue[], where).map((i) => ({ path: formatPath([where === "json" ? "body" : where, ...i.path]), message: i.message }));
       return c.json({ error: problems.map((p) => `${p.path}: ${p.message}`).join("\n"), problems }, 400);
     },
   });

@@ -103,17 +103,18 @@ export const IdParam = z.object({
 });
 export const CustomerParam = z.object({ id: z.string().min(1).max(200).openapi({ param: { name: "id", in: "path" }, example: "C0000001" }) });
 
+// query strings are strict: a misspelt filter (?state= for ?status=) used to be ignored, and the whole list came back
 export const Page = z.object({
   after: z.coerce.number().int().min(0).default(0).openapi({ description: "cursor: the last id already read" }),
   limit: z.coerce.number().int().min(1).max(10_000).default(1000),
-});
+}).strict();
 export const OutboxPage = Page.extend({
   status: z.enum(DELIVERY_STATES).optional().openapi({ description: "only messages in this delivery state (unknown: waiting for an operator)" }),
-});
+}).strict();
 export const ResolveBody = z.object({
   delivered: z.boolean().openapi({ description: "true: the receiver has it (delivered); false: it did not arrive and is not to be sent (dead)" }),
 }).strict().openapi("ResolveBody");
-export const DecisionPage = Page.extend({ status: z.enum(["sent", "suppressed", "holdout", "deferred"]).optional() });
+export const DecisionPage = Page.extend({ status: z.enum(["sent", "suppressed", "holdout", "deferred"]).optional() }).strict();
 
 export const Plan = z.object({
   id: z.number().int(), name: z.string(), hash: z.string(), engine: z.string(),

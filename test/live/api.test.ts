@@ -129,6 +129,11 @@ describe("authentication and input errors", () => {
     const badSignup = await s.api("POST", "/v1/customers", "id,signup\nC5,2026-04-31\n", { key: s.keys.ingest, type: "text/csv" });
     expect(badSignup.status).toBe(400);
     expect(badSignup.body.problems[0]).toMatchObject({ path: "customers.csv:2: signup", message: expect.stringContaining("does not exist") });
+    // a misspelt filter was ignored and the whole list came back; an unknown field said "Unrecognized key" at the body's root
+    const misspelt = await s.api("GET", "/v1/outbox?state=unknown", undefined, { key: s.keys.operator });
+    expect([misspelt.status, misspelt.body.problems]).toEqual([400, [{ path: "query.state", message: "unknown parameter; /v1/openapi.json lists this route's parameters" }]]);
+    const field = await s.api("POST", "/v1/events", { events: [{ id: "u1", customer: "C1", type: "visit", tme: "2026-01-05" }] });
+    expect(field.body.problems).toEqual([{ path: "body.events[0].tme", message: "unknown field; /v1/openapi.json lists this route's fields" }]);
     const query = await s.api("GET", "/v1/outbox?limit=0");
     expect(query.status).toBe(400);
     expect(query.body.problems[0].path).toBe("query.limit");
