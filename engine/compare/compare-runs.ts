@@ -76,6 +76,11 @@ export function compareContext(loaded: LoadedPlan[], o: CompareOptions & { cache
  * `world:` sections lead to different worlds cannot be compared on one population, so they are refused.
  */
 function commonWorld(loaded: LoadedPlan[], over: CompareOptions["world"]): WorldModel {
+  // money is compared and differenced across plans, and reported in the first plan's currency
+  const currency = loaded[0].plan.currency, other = loaded.find((l) => l.plan.currency !== currency);
+  if (other) {
+    throw new InputError(`${other.file}: currency: ${other.plan.currency}, where ${loaded[0].file} is in ${currency}; plans compared together have their costs and margins set side by side and differenced, so they must share one currency (convert the costs, or compare them separately)`);
+  }
   const worlds = loaded.map((l) => planWorld(l, over)), first = canonical(worlds[0]);
   const odd = loaded.filter((_, i) => canonical(worlds[i]) !== first);
   if (odd.length) {

@@ -92,6 +92,9 @@ describe("a plan's world: section", () => {
     const o = { customers: 800, days: 30, replications: 1 };
     expect(comparePlans([a, b], o).world.machineOpens).toBe(0.3);
     expect(() => comparePlans([a, c], o)).toThrow(/c\.yaml: world: this plan's world differs from a\.yaml's/);
+    // plans in two currencies had their costs and margins differenced as if they were one
+    const usd = parsePlan(base.replace("name: w", "name: usd\ncurrency: USD") + "world: { machineOpens: 0.3 }\n", "usd.yaml");
+    expect(() => comparePlans([a, usd], o)).toThrow(/usd\.yaml: currency: USD, where a\.yaml is in EUR; plans compared together .* must share one currency/);
     // an explicit world option overrides every plan's section, so they then agree
     expect(comparePlans([a, c], { ...o, world: { machineOpens: 0.1 } }).world.machineOpens).toBe(0.1);
   });
