@@ -142,7 +142,7 @@ export { InputError };
 
 /**
  * A forecast's population with its history config resolved in the server's histories folder: an API
- * caller names a config in that folder (`history:cdnow.yaml`), never a path of the server's own choosing
+ * caller names a config in that folder (`history:cdnow.yaml`), never a path of its own choosing
  * elsewhere (`history:/etc/…`, `history:../…` are refused by the API's schema, and checked again here).
  */
 export function historyWithin(histories: string | undefined, population: string): string {
