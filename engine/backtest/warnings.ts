@@ -19,18 +19,27 @@ const REPLAYED: Record<string, (s: BacktestSummary) => number> = {
 };
 
 export interface BacktestWarning {
-  kind: "campaign-outside-period" | "journey-never-entered" | "currency";
+  kind: "campaign-outside-period" | "journey-never-entered" | "currency" | "period-outside-data";
   program?: string;
   message: string;
 }
 
 /**
  * @param entered journey entries per program index (Metrics.programs[i].entered)
- * @example backtestWarnings(r.plan, r.summary, r.metrics.programs.map((p) => p.entered), history.config.currency)
+ * @param data the days of the history's first and last transactions, when it has any
+ * @example backtestWarnings(r.plan, r.summary, r.metrics.programs.map((p) => p.entered), history.config.currency, from, to, transactionDays(history))
  */
-export function backtestWarnings(plan: CompiledPlan, s: BacktestSummary, entered: number[], historyCurrency: string, from: number, to: number): BacktestWarning[] {
+export function backtestWarnings(plan: CompiledPlan, s: BacktestSummary, entered: number[], historyCurrency: string, from: number, to: number, data?: { first: number; last: number }): BacktestWarning[] {
   const out: BacktestWarning[] = [];
   const period = `${formatDate(from)} .. ${formatDate(to)}`;
+  // a period past the data replays nothing there: its days count as days without a purchase
+  const days = (n: number) => `${Math.round(n / DAY).toLocaleString("en-US")} day${Math.round(n / DAY) === 1 ? "" : "s"}`;
+  if (data && to > data.last + DAY) {
+    out.push({ kind: "period-outside-data", message: `the period runs ${days(to - data.last)} past the history's last transaction (${formatDate(data.last)}): nothing is replayed after it, so those days show no purchase and their figures are not the brand's` });
+  }
+  if (data && from < data.first - DAY) {
+    out.push({ kind: "period-outside-data", message: `the period starts ${days(data.first - from)} before the history's first transaction (${formatDate(data.first)}): nothing is replayed before it` });
+  }
   const occurrences = campaignOccurrences(plan, from, to + DAY);
   for (const cp of plan.campaigns) {
     if (occurrences.some((o) => o.campaign === cp.index)) continue;

@@ -50,14 +50,14 @@ export async function backtestCommand(args: string[]): Promise<number> {
   const loaded = loadPlan(positionals[0]);
   const h = importHistory(values.history);
   from ??= h.config.calibrationEnd + DAY;
-  if (to === undefined) {
-    let last = -Infinity;
-    for (let i = 0; i < h.transactions.length; i++) last = Math.max(last, h.transactions.time[i]);
-    to = h.config.holdoutEnd ?? Math.floor(last / DAY) * DAY;
-  }
+  let first = Infinity, last = -Infinity; // the days of the first and last transactions
+  for (let i = 0; i < h.transactions.length; i++) first = Math.min(first, h.transactions.time[i]), last = Math.max(last, h.transactions.time[i]);
+  first = Math.floor(first / DAY) * DAY, last = Math.floor(last / DAY) * DAY;
+  to ??= h.config.holdoutEnd ?? last;
   if (to < from) throw new InputError(`--to ${formatDate(to)} is before --from ${formatDate(from)}`);
   const result = backtest(loaded, h, { from, to, seed });
-  const warnings = backtestWarnings(result.plan, result.summary, result.metrics.programs.map((p) => p.entered), h.config.currency, from, to);
+  const data = h.transactions.length ? { first, last } : undefined;
+  const warnings = backtestWarnings(result.plan, result.summary, result.metrics.programs.map((p) => p.entered), h.config.currency, from, to, data);
   const files = values.out ? writeBacktest(result, values.out) : [];
   // with a contact history: what was actually sent over the same period, beside the plan's
   const actual = actualContacts(h, from, to);

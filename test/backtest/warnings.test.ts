@@ -23,6 +23,16 @@ describe("backtest warnings", () => {
     expect(lines.findIndex((l) => l.startsWith("warnings ("))).toBeGreaterThan(lines.findIndex((l) => l.startsWith("customers under the most pressure")));
   });
 
+  it("says when the period runs past the history's transactions (a 33-year backtest of a history that ends in 1998 said nothing)", async () => {
+    const r = await capture(() => main(["backtest", "scenarios/lifecycle.yaml", "--history", "datasets/cdnow-optin.yaml", "--from", "1996-10-01", "--to", "2000-06-30", "--json"]));
+    expect(r.code).toBe(0);
+    const outside = JSON.parse(r.out).warnings.filter((w: { kind: string }) => w.kind === "period-outside-data").map((w: { message: string }) => w.message);
+    expect(outside).toEqual([
+      "the period runs 731 days past the history's last transaction (1998-06-30): nothing is replayed after it, so those days show no purchase and their figures are not the brand's",
+      "the period starts 92 days before the history's first transaction (1997-01-01): nothing is replayed before it",
+    ]);
+  });
+
   it("stays quiet about a campaign dated inside the period and a plan in the history's currency; --json carries the warnings", async () => {
     const plan = join(dir, "usd.yaml");
     writeFileSync(plan, `name: usd-plan
