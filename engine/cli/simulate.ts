@@ -71,7 +71,7 @@ export async function simulateCommand(args: string[]): Promise<number> {
     console.log(formatSummary(result.summary, currency));
     if (options.external) {
       const start = parseDate(options.start ?? DEFAULT_START)!;
-      console.log(`\n${describeExternalContacts(options.external, start, start + options.days * DAY)}`);
+      console.log(`\n${describeExternalContacts(options.external, start, start + options.days * DAY, loaded.compiled.pressure.rules.length)}`);
     }
     if (files.length) console.log(`\nwrote ${files.length} files to ${values.out}`);
   }

@@ -64,11 +64,13 @@ export function readExternalContacts(file: string, channels: readonly string[] =
  * run's days [start, end) and so count in the pressure rules (the simulated customers have no contacts
  * before the run, the plan's own included: one outside contact before it would be counted alone).
  */
-export function describeExternalContacts(x: ExternalContacts, start: Minutes, end: Minutes): string {
+export function describeExternalContacts(x: ExternalContacts, start: Minutes, end: Minutes, rules: number): string {
   const within = x.time.filter((t) => t >= start && t < end).length, outside = x.time.length - within;
   const days = `${formatTime(start).slice(0, 10)} to ${formatTime(end - DAY).slice(0, 10)}`;
-  return `contacts made outside the plan: ${x.time.length} read from ${x.source}; ${within} within the run's days count in the pressure rules` +
-    (outside ? `, ${outside} outside them (${days}) do not` : "");
+  const read = `contacts made outside the plan: ${x.time.length} read from ${x.source}`;
+  // they only ever count in pressure rules: a plan without any takes them and changes nothing
+  if (rules === 0) return `${read}; this plan has no pressure rules, so they change nothing`;
+  return `${read}; ${within} within the run's days count in the pressure rules` + (outside ? `, ${outside} outside them (${days}) do not` : "");
 }
 
 /** Each contact as (customer index, time, channel, category index), checked against the plan and the population's ids. */
