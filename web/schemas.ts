@@ -4,7 +4,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { CHANNELS } from "../engine/core/channels.ts";
-import { offsetMinutes, parseDate } from "../engine/core/time.ts";
+import { DATE_TIME, offsetMinutes, parseDate } from "../engine/core/time.ts";
 
 /** A built-in channel's name or a custom channel's (engine/plan/custom-channels.ts): the live plan decides which exist. */
 const CHANNEL_NAME = /^[a-z][a-z0-9_]{0,31}$/;
@@ -16,13 +16,14 @@ export const MAX_BATCH = 1000;
 /** Customers per bulk upsert. */
 export const MAX_CUSTOMERS = 10_000;
 
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
-/** An ISO-8601 time that exists: the layout, then the day within its month and the offset within ±24 hours (engine/core/time.ts). */
+/** An ISO-8601 time that exists: parseDate's layout, then its day within its month, its offset within ±14:00 and its year in range. */
 const isoTime = z.string()
-  .regex(ISO_TIME, { message: "expected an ISO-8601 time such as 2026-03-01T10:30:00Z" })
-  .refine((s) => !ISO_TIME.test(s) || parseDate(s) !== null, {
+  .regex(DATE_TIME, { message: "expected an ISO-8601 time such as 2026-03-01T10:30:00Z" })
+  .refine((s) => !DATE_TIME.test(s) || parseDate(s) !== null, {
     message: "this time does not exist, or is out of range: a day past the end of its month, a UTC offset beyond ±14:00, or a year outside 1900 to 2199 (such as 2026-03-01T10:30:00Z)",
   });
+
+const DAY_TEXT = /^\d{4}-\d{2}-\d{2}$/;
 
 /** MM-DD naming a day of the calendar: a month 01–12 and a day within it (02-29 included). */
 function isMonthDay(s: string): boolean {
@@ -91,8 +92,8 @@ export const ForecastRequest = z.object({
   days: z.number().int().min(1).max(730).default(90),
   replications: z.number().int().min(2).max(20).default(3),
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
-  start: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: "expected a date such as 2026-01-01" })
-    .refine((s) => !/^\d{4}-\d{2}-\d{2}$/.test(s) || parseDate(s) !== null, { message: "this date does not exist, or is out of range: a day past the end of its month, or a year outside 1900 to 2199" })
+  start: z.string().regex(DAY_TEXT, { message: "expected a date such as 2026-01-01" })
+    .refine((s) => !DAY_TEXT.test(s) || parseDate(s) !== null, { message: "this date does not exist, or is out of range: a day past the end of its month, or a year outside 1900 to 2199" })
     .default("2026-01-01"),
   // a history config is named inside the server's histories folder (cadence serve --histories DIR): no absolute path, no '..'
   population: z.string().regex(/^(synthetic|history:\w[\w.-]*(\/\w[\w.-]*)*)$/, { message: "expected 'synthetic' or 'history:<config.yaml>', a config in the server's histories folder" }).default("synthetic"),

@@ -5,7 +5,7 @@
 import { mkdirSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { closest, InputError } from "../plan/errors.ts";
+import { closest, InputError, LIMITS } from "../plan/errors.ts";
 
 // deno-lint-ignore no-explicit-any
 export type Flags = { values: Record<string, any>; positionals: string[] };
@@ -76,6 +76,11 @@ export function intFlag(value: string | undefined, flag: string, fallback: numbe
     throw new InputError(`--${flag}: expected a whole number from ${min} to ${max}, got '${value}'`);
   }
   return n;
+}
+
+/** A run's customers, days, seed or replications, within the limits runs from code are checked against (LIMITS). */
+export function sizeFlag(value: string | undefined, flag: keyof typeof LIMITS, fallback: number): number {
+  return intFlag(value, flag, fallback, LIMITS[flag][0], LIMITS[flag][1]);
 }
 
 /**

@@ -15,7 +15,7 @@ import { messagesTable } from "../sim/tables.ts";
 import { writeCSV } from "../sim/csv-file.ts";
 import { backtestWarnings } from "../backtest/warnings.ts";
 import { actualContacts, formatPlanVsActual } from "../backtest/actual-contacts.ts";
-import { intFlag, outputFolder, parse } from "./args.ts";
+import { outputFolder, parse, sizeFlag } from "./args.ts";
 import { fmtInt, fmtMoney, table } from "./format.ts";
 
 const USAGE = "cadence backtest <plan.yaml> --history <config.yaml> [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--seed S] [--json] [--out DIR]";
@@ -44,7 +44,7 @@ export async function backtestCommand(args: string[]): Promise<number> {
   }
   if (positionals.length !== 1) throw new InputError(`expected one plan file, got ${positionals.length}\nusage: ${USAGE}`);
   if (!values.history) throw new InputError(`missing --history <config.yaml> (a history config; see docs/history.md)\nusage: ${USAGE}`);
-  const seed = intFlag(values.seed, "seed", 1, 0, 2 ** 31 - 1);
+  const seed = sizeFlag(values.seed, "seed", 1);
   let from = dateFlag(values.from, "from"), to = dateFlag(values.to, "to");
   if (values.out) outputFolder("--out", values.out); // before the replay: a bad path fails now
   const loaded = loadPlan(positionals[0]);

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { calibrate, inside } from "../calibration/measure.ts";
 import { markdown, textTable } from "../calibration/report.ts";
-import { intFlag, outputFile, parse } from "./args.ts";
+import { intFlag, outputFile, parse, sizeFlag } from "./args.ts";
 
 const USAGE = "cadence calibration [--json] [--customers N] [--days D] [--seed S] [--out FILE]";
 
@@ -30,7 +30,7 @@ export async function calibrationCommand(args: string[]): Promise<number> {
   }, USAGE);
   const customers = intFlag(values.customers, "customers", 5000, 100, 1_000_000);
   const days = intFlag(values.days, "days", 365, 28, 3650);
-  const seed = intFlag(values.seed, "seed", 1, 0, 2 ** 31 - 1);
+  const seed = sizeFlag(values.seed, "seed", 1);
   const out = outputFile("--out", (values.out as string | undefined) ?? "docs/calibration.md"); // before the runs
   const rows = calibrate({ customers, days, seed });
   const md = markdown(rows, { customers, days, seed });

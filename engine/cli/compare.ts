@@ -10,7 +10,7 @@ import type { Interval } from "../compare/intervals.ts";
 import { renderReport } from "../report/report.ts";
 import { compareCsv } from "../report/compare-csv.ts";
 import { contributions } from "../compare/contributions.ts";
-import { intFlag, outputFile, outputFolder, parse, progress } from "./args.ts";
+import { intFlag, outputFile, outputFolder, parse, progress, sizeFlag } from "./args.ts";
 import { fmtInt } from "./format.ts";
 import { fitTable } from "./fit-table.ts";
 import { checkPlanAttributes, parsePopulation } from "../sim/population-spec.ts";
@@ -107,16 +107,16 @@ export async function compareCommand(args: string[]): Promise<number> {
   const pop = parsePopulation(values.population); // history: starts after its cut-off, runs over its holdout
   loaded.forEach((l, i) => checkPlanAttributes(l.source, pop, positionals[i]));
   const c = await comparePlansInWorkers(loaded, {
-    customers: pop.customers ?? intFlag(values.customers, "customers", 10_000, 1, 20_000_000),
-    days: intFlag(values.days, "days", pop.days ?? 365, 1, 3650),
+    customers: pop.customers ?? sizeFlag(values.customers, "customers", 10_000),
+    days: sizeFlag(values.days, "days", pop.days ?? 365),
     start: pop.start,
     populationSpec: values.population,
     world: pop.world,
     populationLabel: pop.label,
     workers: intFlag(values.workers, "workers", defaultWorkers(), 1, 256),
     cache: values["no-cache"] ? "off" : "disk",
-    replications: intFlag(values.replications, "replications", 5, 1, 1000),
-    seed: intFlag(values.seed, "seed", 1, 0, 2 ** 31 - 1),
+    replications: sizeFlag(values.replications, "replications", 5),
+    seed: sizeFlag(values.seed, "seed", 1),
     onProgress: bar ? (label, d, n) => bar(label, d, n, "runs") : undefined,
   });
   const csvFiles = values.csv ? compareCsv(c, values.csv as string) : [];

@@ -8,7 +8,7 @@ import { contributionsCsv } from "../report/contributions-csv.ts";
 import type { Interval } from "../compare/intervals.ts";
 import { InputError } from "../plan/errors.ts";
 import { loadPlan } from "../plan/load.ts";
-import { intFlag, outputFolder, parse } from "./args.ts";
+import { intFlag, outputFolder, parse, sizeFlag } from "./args.ts";
 
 const USAGE = "cadence contributions <plan> [--customers N] [--days D] [--replications R] [--seed S] [--json] [--csv DIR]";
 
@@ -29,9 +29,9 @@ export async function contributionsCommand(args: string[]): Promise<number> {
   const plan = loadPlan(positionals[0]);
   const o = {
     customers: intFlag(values.customers, "customers", 5000, 100, 10_000_000),
-    days: intFlag(values.days, "days", 365, 1, 3650),
-    replications: intFlag(values.replications, "replications", 3, 1, 1000),
-    seed: intFlag(values.seed, "seed", 1, 0, 2 ** 31 - 1),
+    days: sizeFlag(values.days, "days", 365),
+    replications: sizeFlag(values.replications, "replications", 3),
+    seed: sizeFlag(values.seed, "seed", 1),
   };
   const r = contributions(plan, o);
   const csv = values.csv ? contributionsCsv(r, values.csv as string) : []; // engine/report/csv-export.ts's format

@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { SCENARIOS_DIR } from "../plan/load.ts";
-import { intFlag, parse } from "./args.ts";
+import { parse, sizeFlag } from "./args.ts";
 import { compareCommand } from "./compare.ts";
 import { fmtInt } from "./format.ts";
 
@@ -19,10 +19,10 @@ export async function demoCommand(args: string[]): Promise<number> {
     replications: { type: "string" },
     report: { type: "string" },
   }, "cadence demo [--customers N] [--days D] [--seed S] [--replications R] [--report FILE]");
-  const customers = intFlag(values.customers, "customers", 100_000, 1, 20_000_000);
-  const days = intFlag(values.days, "days", 365, 1, 3650);
-  const seed = intFlag(values.seed, "seed", 1, 0, 2 ** 31 - 1);
-  const replications = intFlag(values.replications, "replications", 3, 1, 1000);
+  const customers = sizeFlag(values.customers, "customers", 100_000);
+  const days = sizeFlag(values.days, "days", 365);
+  const seed = sizeFlag(values.seed, "seed", 1);
+  const replications = sizeFlag(values.replications, "replications", 3);
   const report = (values.report as string | undefined) ?? join("out", "demo", "report.html");
   const files = DEMO_PLANS.map((p) => relative(".", join(SCENARIOS_DIR, `${p}.yaml`))).filter((f) => existsSync(f));
   console.log(`Cadence demo: ${files.length} example plans and no plan, ${fmtInt(customers)} synthetic customers, ${days} days, ${replications} replication(s) from seed ${seed}\n`);

@@ -3,7 +3,7 @@ import { loadPlan } from "../plan/load.ts";
 import { InputError } from "../plan/errors.ts";
 import { checkPlanAttributes, parsePopulation } from "../sim/population-spec.ts";
 import { explainCustomer, formatTimeline } from "../explain/timeline.ts";
-import { intFlag, parse } from "./args.ts";
+import { parse, sizeFlag } from "./args.ts";
 
 const USAGE = "cadence explain <plan.yaml> --customer ID [--population synthetic|history:<config.yaml>] [--customers N] [--seed S] [--days D] [--start YYYY-MM-DD] [--json]";
 
@@ -27,9 +27,9 @@ export async function explainCommand(args: string[]): Promise<number> {
   checkPlanAttributes(loaded.source, pop, positionals[0]);
   const tl = explainCustomer(loaded, {
     customer: values.customer as string,
-    customers: intFlag(values.customers, "customers", 10_000, 1, 20_000_000),
-    days: intFlag(values.days, "days", pop.days ?? 365, 1, 3650),
-    seed: intFlag(values.seed, "seed", 1, 0, 2 ** 31 - 1),
+    customers: sizeFlag(values.customers, "customers", 10_000),
+    days: sizeFlag(values.days, "days", pop.days ?? 365),
+    seed: sizeFlag(values.seed, "seed", 1),
     start: (values.start as string | undefined) ?? pop.start,
     population: pop.population,
     world: pop.world,

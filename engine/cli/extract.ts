@@ -8,7 +8,7 @@ import { parseDate, YEARS } from "../core/time.ts";
 import { parsePlan } from "../plan/load.ts";
 import { extractDay } from "../live/extract.ts";
 import { openLiveDb } from "./live-db.ts";
-import { intFlag, outputFolder, parse } from "./args.ts";
+import { outputFolder, parse, sizeFlag } from "./args.ts";
 import { loadPlan } from "../plan/load.ts";
 import { importHistory } from "../../datasets/import.ts";
 import { extractFromHistory } from "../backtest/extract.ts";
@@ -48,7 +48,7 @@ function fromHistory(values: Record<string, string | boolean | undefined>): numb
   const text = values.date as string | undefined, date = text === undefined ? null : parseDate(text);
   if (date === null || !/^\d{4}-\d{2}-\d{2}$/.test(text ?? "")) throw new InputError(`--date: expected a day such as 2011-06-01 (${YEARS}), got ${text ? `'${text}'` : "nothing"}\nusage: ${USAGE}`);
   const out = outputFolder("--out", (values.out as string | undefined) ?? `extract-${text}`); // before the replay: a bad path fails now
-  const r = extractFromHistory(loadPlan(values.plan as string), importHistory(values.history as string), date, out, intFlag(values.seed as string | undefined, "seed", 1, 0, 2 ** 31 - 1));
+  const r = extractFromHistory(loadPlan(values.plan as string), importHistory(values.history as string), date, out, sizeFlag(values.seed as string | undefined, "seed", 1));
   for (const f of r.files) console.log(`${f.file}\t${f.messages} messages (${f.program}, ${f.channel})`);
   console.log(`${r.messages} messages for ${r.day} in ${r.files.length} files (after consent, windows, pressure rules and holdouts; from the history up to the day before)`);
   return 0;

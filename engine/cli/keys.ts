@@ -5,11 +5,10 @@
  */
 import { InputError, oneOf } from "../plan/errors.ts";
 import { createKey, revokeKey } from "../live/keys.ts";
-import { SqliteStore } from "../live/sqlite-store.ts";
 import { formatTime } from "../core/time.ts";
 import { type Role, ROLES } from "../live/store.ts";
 import { parse } from "./args.ts";
-import { dbProblem, openLiveDb } from "./live-db.ts";
+import { openLiveDb } from "./live-db.ts";
 
 const USAGE = "cadence keys create --role ingest|analyst|approver|operator|admin --db FILE [--name NAME]\ncadence keys list --db FILE\ncadence keys revoke ID --db FILE";
 
@@ -17,26 +16,14 @@ export async function keysCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { role: { type: "string" }, db: { type: "string" }, name: { type: "string" } }, USAGE);
   const action = positionals[0];
   if (action !== "create" && action !== "list" && action !== "revoke") throw new InputError(`expected 'create', 'list' or 'revoke', got ${action ? `'${action}'` : "nothing"}\nusage: ${USAGE}`);
-  const now = Math.floor(Date.now() / 60000);
-  if (action === "create") {
-    const role = values.role as Role;
-    if (!ROLES.includes(role)) throw new InputError(`--role: expected ${oneOf(ROLES)}, got ${values.role ? `'${values.role}'` : "nothing"}`);
-    const db = values.db ?? Deno.env.get("CADENCE_DB");
-    if (!db) throw new InputError(`--db: which database? e.g. --db cadence.sqlite\nusage: ${USAGE}`);
-    let store: SqliteStore | null = null;
-    try {
-      store = new SqliteStore(db);
-      store.migrate();
+  const now = Math.floor(Date.now() / 60000), role = values.role as Role;
+  if (action === "create" && !ROLES.includes(role)) throw new InputError(`--role: expected ${oneOf(ROLES)}, got ${values.role ? `'${values.role}'` : "nothing"}`);
+  const store = openLiveDb(values.db, USAGE, action === "create"); // listing or revoking: the database must exist
+  try {
+    if (action === "create") {
       console.log(createKey(store, role, values.name ?? role, now).key);
       return 0;
-    } catch (e) {
-      throw dbProblem(db, e, true) ?? e;
-    } finally {
-      store?.close();
     }
-  }
-  const store = openLiveDb(values.db, USAGE); // listing or revoking: the database must exist
-  try {
     if (action === "list") {
       for (const k of store.listKeys()) console.log(`${k.id}\t${k.role}\t${k.name}${k.revoked !== null ? `\trevoked ${formatTime(k.revoked)}` : ""}`);
       return 0;

@@ -18,11 +18,15 @@ export function dbProblem(db: string, e: unknown, creates: boolean): InputError 
   return null;
 }
 
-/** An existing live database, opened and brought to this version's schema: the commands that read one (extract, live-report). */
-export function openLiveDb(flag: string | undefined, usage: string): SqliteStore {
+/**
+ * The live database --db (or CADENCE_DB) names, opened and brought to this version's schema. It must
+ * exist for the commands that read one (extract, live-report, keys list); `creates`: a new one is made
+ * where none is (keys create: the first admin key comes before the first start).
+ */
+export function openLiveDb(flag: string | undefined, usage: string, creates = false): SqliteStore {
   const db = flag ?? Deno.env.get("CADENCE_DB");
   if (!db) throw new InputError(`--db: which database? e.g. --db cadence.sqlite\nusage: ${usage}`);
-  if (!existsSync(db)) throw new InputError(`--db ${db}: no such file; give the database a live server writes (cadence serve --db FILE)`);
+  if (!creates && !existsSync(db)) throw new InputError(`--db ${db}: no such file; give the database a live server writes (cadence serve --db FILE)`);
   let store: SqliteStore | null = null;
   try {
     store = new SqliteStore(db);
@@ -30,6 +34,6 @@ export function openLiveDb(flag: string | undefined, usage: string): SqliteStore
     return store;
   } catch (e) {
     store?.close();
-    throw dbProblem(db, e, false) ?? e;
+    throw dbProblem(db, e, creates) ?? e;
   }
 }

@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { liveDemo } from "../live/demo.ts";
-import { intFlag, parse } from "./args.ts";
+import { intFlag, parse, sizeFlag } from "./args.ts";
 import { InputError } from "../plan/errors.ts";
 
 const USAGE = "cadence live-demo [--plan scenarios/lifecycle.yaml] [--customers 5000] [--days 60] [--replications 3] [--seed 1] [--reality-seed 2] [--control-share 0.2] [--db FILE] [--json]";
@@ -20,7 +20,7 @@ export async function liveDemoCommand(args: string[]): Promise<number> {
     customers: intFlag(values.customers, "customers", 5000, 100, 100_000),
     days: intFlag(values.days, "days", 60, 7, 365),
     replications: intFlag(values.replications, "replications", 3, 2, 20),
-    forecastSeed: intFlag(values.seed, "seed", 1, 0, 2 ** 31 - 1),
+    forecastSeed: sizeFlag(values.seed, "seed", 1),
     realitySeed: intFlag(values["reality-seed"], "reality-seed", 2, 0, 2 ** 31 - 1),
     start: "2026-01-01",
     controlShare: share,

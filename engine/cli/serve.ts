@@ -6,7 +6,7 @@ import { statSync } from "node:fs";
 import { InputError } from "../plan/errors.ts";
 import { parseDate, YEARS } from "../core/time.ts";
 import { startServer } from "../live/server.ts";
-import { intFlag, parse } from "./args.ts";
+import { intFlag, parse, sizeFlag } from "./args.ts";
 import { dbProblem } from "./live-db.ts";
 
 const USAGE = `cadence serve [--db FILE] [--port N] [--host ADDR] [--clock system|manual] [--start DATE] [--seed N]
@@ -51,7 +51,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   const db = v("db") ?? "cadence.sqlite", port = intFlag(v("port"), "port", 8080, 0, 65535), host = v("host") ?? "127.0.0.1";
   const server = startOrExplain(db, host, port, () => startServer({
     db, port, host,
-    clock, start, seed: intFlag(v("seed"), "seed", 1, 0, 2 ** 31 - 1),
+    clock, start, seed: sizeFlag(v("seed"), "seed", 1),
     control: { share, salt: v("control-salt") ?? "cadence" },
     synchronous: sync,
     writerThread: writer === "on",

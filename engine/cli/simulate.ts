@@ -4,7 +4,7 @@ import { recordedRun, summaryInWorkers } from "../parallel/run-plan.ts";
 import { defaultWorkers } from "../parallel/pool.ts";
 import { writeRun } from "../sim/output.ts";
 import { DEFAULT_START, type RunOptions } from "../sim/run.ts";
-import { intFlag, outputFolder, parse, progress } from "./args.ts";
+import { intFlag, outputFolder, parse, progress, sizeFlag } from "./args.ts";
 import { formatSummary } from "./format.ts";
 import { InputError } from "../plan/errors.ts";
 import { DAY, parseDate, YEARS } from "../core/time.ts";
@@ -40,7 +40,7 @@ export async function simulateCommand(args: string[]): Promise<number> {
     throw new InputError(`--customers: a history population has its own customers (${pop.customers}); drop --customers or use --population synthetic`);
   }
   checkPlanAttributes(loaded.source, pop, positionals[0]); // attr.<name> needs the population to have it
-  const customers = intFlag(values.customers, "customers", 10_000, 1, 20_000_000);
+  const customers = sizeFlag(values.customers, "customers", 10_000);
   const options = {
     // with 2 or more workers the customers are split across them, or the no-plan baseline runs in a worker while the plan runs here
     workers: intFlag(values.workers, "workers", defaultWorkers(), 1, 256),
@@ -49,8 +49,8 @@ export async function simulateCommand(args: string[]): Promise<number> {
     external: values.contacts !== undefined ? readExternalContacts(values.contacts as string, loaded.compiled.names.channels) : undefined,
     world: pop.world, // a history's learned calendar (seasonality) over the plan's world
     customers,
-    days: intFlag(values.days, "days", pop.days ?? 365, 1, 3650),
-    seed: intFlag(values.seed, "seed", 1, 0, 2 ** 31 - 1),
+    days: sizeFlag(values.days, "days", pop.days ?? 365),
+    seed: sizeFlag(values.seed, "seed", 1),
     start: values.start ?? pop.start,
     population: (p: Parameters<NonNullable<RunOptions["population"]>>[0]) => pop.population ? pop.population(p) : syntheticPopulation({ ...p, customers }),
     onDay: progress(loaded.plan.name),

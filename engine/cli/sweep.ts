@@ -9,7 +9,7 @@ import { expandValues } from "../sweep/range.ts";
 import { sweepPage } from "../sweep/sweep-page.ts";
 import { intervalRows, writeCsvFiles } from "../report/csv-export.ts";
 import type { Interval } from "../compare/intervals.ts";
-import { intFlag, outputFolder, parse } from "./args.ts";
+import { intFlag, outputFolder, parse, sizeFlag } from "./args.ts";
 import { fmtInt, table } from "./format.ts";
 import { defaultWorkers } from "../parallel/pool.ts";
 
@@ -81,10 +81,10 @@ export async function sweepCommand(args: string[]): Promise<number> {
   const result = await sweepInWorkers(loaded, sets, {
     workers: intFlag(values.workers, "workers", defaultWorkers(), 1, 256),
     cache: values["no-cache"] ? "off" : "disk",
-    customers: intFlag(values.customers, "customers", 10_000, 1, 20_000_000),
-    days: intFlag(values.days, "days", 365, 1, 3650),
-    seed: intFlag(values.seed, "seed", 1, 0, 2 ** 31 - 1),
-    replications: intFlag(values.replications, "replications", 1, 1, 1000),
+    customers: sizeFlag(values.customers, "customers", 10_000),
+    days: sizeFlag(values.days, "days", 365),
+    seed: sizeFlag(values.seed, "seed", 1),
+    replications: sizeFlag(values.replications, "replications", 1),
     onVariant: tty ? (i, n, label) => console.error(`run ${i}/${n}: ${label}`) : undefined,
   });
   const csvFiles = values.csv ? sweepCsv(result, values.csv as string) : [];

@@ -54,6 +54,7 @@ export function compareContext(loaded: LoadedPlan[], o: CompareOptions & { cache
   const startText = o.start ?? DEFAULT_START, start = parseDate(startText);
   if (start === null) throw new Error(`invalid start date: ${startText}`);
   checkRunSizes(o);
+  checkOneCurrency(loaded);
   const replications = o.replications ?? 5, first = o.seed ?? 1;
   return {
     loaded,
@@ -70,17 +71,20 @@ export function compareContext(loaded: LoadedPlan[], o: CompareOptions & { cache
   };
 }
 
+/** Money is set side by side and differenced across the plans, and reported in the first plan's currency: one currency. */
+function checkOneCurrency(loaded: LoadedPlan[]): void {
+  const currency = loaded[0].plan.currency, other = loaded.find((l) => l.plan.currency !== currency);
+  if (other) {
+    throw new InputError(`${other.file}: currency: ${other.plan.currency}, where ${loaded[0].file} is in ${currency}; plans compared together have their costs and margins set side by side and differenced, so they must share one currency (convert the costs, or compare them separately)`);
+  }
+}
+
 /**
  * The one world every plan of a comparison runs in. Plans share each seed's population and no-plan
  * baseline (common random numbers), and the population is drawn from the world's priors: plans whose
  * `world:` sections lead to different worlds cannot be compared on one population, so they are refused.
  */
 function commonWorld(loaded: LoadedPlan[], over: CompareOptions["world"]): WorldModel {
-  // money is compared and differenced across plans, and reported in the first plan's currency
-  const currency = loaded[0].plan.currency, other = loaded.find((l) => l.plan.currency !== currency);
-  if (other) {
-    throw new InputError(`${other.file}: currency: ${other.plan.currency}, where ${loaded[0].file} is in ${currency}; plans compared together have their costs and margins set side by side and differenced, so they must share one currency (convert the costs, or compare them separately)`);
-  }
   const worlds = loaded.map((l) => planWorld(l, over)), first = canonical(worlds[0]);
   const odd = loaded.filter((_, i) => canonical(worlds[i]) !== first);
   if (odd.length) {

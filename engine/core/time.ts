@@ -29,14 +29,17 @@ export function parseDuration(text: string | number): Minutes | null {
 export const FIRST_YEAR = 1900, LAST_YEAR = 2199;
 export const YEARS = `years ${FIRST_YEAR} to ${LAST_YEAR}`;
 
+/** The layout of a time parseDate reads: year, month, day, then optionally the clock and an offset (group 7). */
+export const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
 /** `2026-01-01` or `2026-01-01T10:30` or a full ISO string (UTC unless an offset is given). */
 export function parseDate(text: string): Minutes | null {
-  const s = String(text).trim(), m = /^(\d{4})-(\d{2})-(\d{2})([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(s);
-  if (!m || (m[7] !== undefined && m[7] !== "Z" && offsetMinutes(m[7]) === null)) return null;
+  const s = String(text).trim(), m = DATE_TIME.exec(s), offset = m?.[7];
+  if (!m || (offset !== undefined && offset !== "Z" && offsetMinutes(offset) === null)) return null;
   // Date.parse takes a day past its month's end as the next month's (2026-02-30 is March 2nd): refused
   const year = Number(m[1]), month = Number(m[2]), day = Number(m[3]);
   if (year < FIRST_YEAR || year > LAST_YEAR || month < 1 || month > 12 || day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return null;
-  const iso = s.length === 10 ? `${s}T00:00:00Z` : /Z|[+-]\d{2}:?\d{2}$/.test(s) ? s.replace(" ", "T") : `${s.replace(" ", "T")}Z`;
+  const iso = s.length === 10 ? `${s}T00:00:00Z` : offset !== undefined ? s.replace(" ", "T") : `${s.replace(" ", "T")}Z`;
   const ms = Date.parse(iso);
   return Number.isNaN(ms) ? null : Math.floor(ms / 60000);
 }

@@ -8,7 +8,7 @@
  */
 import { CHANNELS } from "../core/channels.ts";
 import type { CompiledPlan } from "../core/compiled.ts";
-import { DAY, formatTime, type Minutes, parseDate } from "../core/time.ts";
+import { DAY, formatDate, type Minutes, parseDate } from "../core/time.ts";
 import { closest } from "../plan/errors.ts";
 import { InputError } from "../plan/errors.ts";
 import { eachRecord } from "../../datasets/csv.ts";
@@ -66,7 +66,7 @@ export function readExternalContacts(file: string, channels: readonly string[] =
  */
 export function describeExternalContacts(x: ExternalContacts, start: Minutes, end: Minutes, rules: number): string {
   const within = x.time.filter((t) => t >= start && t < end).length, outside = x.time.length - within;
-  const days = `${formatTime(start).slice(0, 10)} to ${formatTime(end - DAY).slice(0, 10)}`;
+  const days = `${formatDate(start)} to ${formatDate(end - DAY)}`;
   const read = `contacts made outside the plan: ${x.time.length} read from ${x.source}`;
   // they only ever count in pressure rules: a plan without any takes them and changes nothing
   if (rules === 0) return `${read}; this plan has no pressure rules, so they change nothing`;

@@ -28,13 +28,13 @@ function arriving(driver: Deps["driver"]): MiddlewareHandler {
   };
 }
 
-/** Every event's channel must be one of the live plan's (built-in, or custom: issue 11 #11): 400 naming the first ones that are not. */
 /** How far ahead of a system clock an event's time may be: clock skew between the sender and this server. */
 export const MAX_AHEAD_MINUTES = 15;
 const FEEDBACK_ON_A_CHANNEL = new Set(["unsubscribed", "complained", "bounced"]);
 
 /**
- * What the schema cannot know about a batch: the live plan's channels, the server's clock, and the
+ * What the schema cannot know about a batch: the live plan's channels (built-in, or custom: issue 11
+ * #11), the server's clock, and the
  * fields an event type needs to do anything (an unsubscribe without its channel used to be accepted and
  * change nothing). A manual clock takes any time: its events drive it (replays).
  */
