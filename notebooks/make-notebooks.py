@@ -207,7 +207,8 @@ for (const cap of [1, 2, 3, 4, 5, 3]) {
     unsubscribes: s.unsubscribes, "incremental margin": Math.round(s.incrementalMargin),
   });
 }
-t.close(); // stops the workers
+t.close(); // stops the workers"""),
+code("""// the table in a cell of its own: the kernel can drop the display of a cell that awaited
 show(aq.from(moves), { title: "lifecycle-capped, 50,000 customers × 365 days: one move per value" })"""),
 code("""const byCap = moves.slice(0, 5); // caps 1 to 5
 show({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -41,6 +41,8 @@ describe("notebooks", () => {
     execFileSync(join(ROOT, "node_modules/.bin/deno"), ["jupyter", "--install", "--force"], { cwd: ROOT, stdio: "pipe" });
     const out = mkdtempSync(join(tmpdir(), "cadence-nb-"));
     let totalCharts = 0;
+    /** Code cells whose result is a display: a top-level `show(...)`. */
+    const displays = (nb: Notebook) => nb.cells.filter((c) => c.cell_type === "code" && c.source.some((l) => l.startsWith("show("))).length;
     const richOf = (nb: Notebook) => nb.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.data && ("text/html" in o.data || "image/svg+xml" in o.data));
     for (const f of NOTEBOOKS) {
       const target = join(out, f);
@@ -56,10 +58,15 @@ describe("notebooks", () => {
       let { run, executed } = execute();
       // On a loaded machine the Deno kernel now and then sends a cell's result after reporting the cell
       // done, and nbconvert drops it (seen on a cell that awaits, and on a first cell loading modules;
-      // the notebooks keep their displays in cells of their own, which makes it rarer): run it once more
-      if (executed && richOf(executed).length < 3) {
-        console.warn(`${f}: ${richOf(executed).length} rich outputs (the kernel dropped some); running it again`);
-        ({ run, executed } = execute());
+      // the notebooks keep their displays in cells of their own, which makes it rarer). A run that lost
+      // some of the displays its cells make (a top-level `show(...)`) is run again, twice at most, and
+      // the run that kept the most is the one checked: one suite lost three of the five charts at once.
+      const wanted = displays(JSON.parse(readFileSync(join(ROOT, "notebooks", f), "utf8")) as Notebook);
+      for (let again = 0; again < 2 && executed && richOf(executed).length < wanted; again++) {
+        console.warn(`${f}: ${richOf(executed).length} of ${wanted} displays (the kernel dropped some); running it again`);
+        const best = { run, executed, text: readFileSync(target, "utf8") }, next = execute();
+        if (next.executed && richOf(next.executed).length > richOf(best.executed).length) ({ run, executed } = next);
+        else writeFileSync(target, best.text); // the HTML export below reads the kept run
       }
       const errors = (executed?.cells ?? []).flatMap((c) => (c.outputs ?? []).filter((o) => o.output_type === "error").map((o) => `${o.ename}: ${o.evalue}\n${(o.traceback ?? []).join("\n")}\nin cell:\n${c.source.join("")}`));
       expect(run.status, `${f}: nbconvert failed\n${run.stderr}`).toBe(0);
