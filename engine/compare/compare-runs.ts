@@ -116,7 +116,7 @@ const tagOf = (ctx: CompareContext, seed: number) =>
 export function baselineRun(ctx: CompareContext, seed: number, first: boolean, onProgress?: Progress): BaselineRun {
   const pop = populationMaker(ctx, seed), population = pop.make(0);
   // the baseline's summary carries the first plan's name and hash: part of the key
-  const key = baselineKey(`compare:${ctx.loaded[0].hash}:${first}`, population.describe);
+  const key = baselineKey(`compare:${ctx.loaded[0].hash}:${first}`, population.describe, ctx.days);
   return cached(key, ctx.cache, () => {
     const { start, days, world, startText } = ctx;
     const run = simulate(baselinePlan(ctx.loaded[0].plan), population, {

@@ -79,7 +79,7 @@ export async function runPlanInWorkers(loaded: LoadedPlan, o: Options = {}): Pro
     if (first) return first = false, made;
     return given ? given(p) : syntheticPopulation({ ...p, customers: o.customers ?? 10_000 });
   };
-  const key = baselineKey("run", made.describe);
+  const key = baselineKey("run", made.describe, o.days ?? 365);
   const hit = peek<BaselineFigures>(key, mode);
   // the baseline in a worker beside the plan, unless it costs less than starting the worker
   if (hit || workers <= 1 || made.size < 2 * (o.minShard ?? MIN_SHARD)) return runPlan(loaded, { ...o, population, baseline: hit ?? true });

@@ -88,7 +88,7 @@ export async function runPlanSharded(loaded: LoadedPlan, o: Options): Promise<Ru
     record: !recorder ? "none" : "why" in recorder ? "explained" : "rows",
   };
   const mode: CacheMode = o.cache ?? "memory";
-  const key = baselineKey("run", syntheticDescribe({ customers: job.customers, seed: job.seed, start, days: job.days, world }));
+  const key = baselineKey("run", syntheticDescribe({ customers: job.customers, seed: job.seed, start, days: job.days, world }), job.days);
   let baseline = o.baseline === false ? null : peek<BaselineFigures>(key, mode) ?? null;
   const figures = o.figuresOnly && !recorder, planDays = (d: number, n: number) => o.onDay?.("plan", d, n);
   let run: SimulationRun | FiguresRun;

@@ -62,7 +62,7 @@ export async function shardedTuner(loaded: LoadedPlan, o: Omit<RunOptions, "base
   const text = (p: LoadedPlan) => ({ text: JSON.stringify(p.source), file: p.file });
   const pool = await ShardPool.open({ plan: text(loaded), baseline: false, customers, days, seed, start: o.start, world: o.world, record: "none" }, o.workers);
   try {
-    const key = baselineKey("run", syntheticDescribe({ customers, seed, start, days, world: planWorld(loaded, o.world) }));
+    const key = baselineKey("run", syntheticDescribe({ customers, seed, start, days, world: planWorld(loaded, o.world) }), days);
     const baseline = peek<BaselineFigures>(key, o.cache ?? "memory") ??
       store(key, o.cache ?? "memory", await pool.baselineFigures(text(loaded)));
     // by plan hash, in the order of use; a move still running is there too, so the same variant asked twice runs once

@@ -37,9 +37,13 @@ export function engineSourceHash(): string {
   return sourceHash = h.digest("hex");
 }
 
-/** The cache key of figures of one kind for one population identity (Population.describe). */
-export function baselineKey(kind: string, population: string): string {
-  return createHash("sha256").update(`${engineSourceHash()}\0${kind}\0${population}`).digest("hex");
+/**
+ * The cache key of figures of one kind for one population identity (Population.describe) over `days`:
+ * a history population's identity is its data and cut-off, not the run's length, so the days are part
+ * of the key (a 15-day baseline read back for a 273-day run made its incremental revenue 16 times too high).
+ */
+export function baselineKey(kind: string, population: string, days: number): string {
+  return createHash("sha256").update(`${engineSourceHash()}\0${kind}\0${population}\0${days}`).digest("hex");
 }
 
 export const cacheDir = (): string => Deno.env.get("CADENCE_CACHE") ?? ".cadence-cache";
@@ -87,7 +91,7 @@ export function store<T>(key: string, mode: CacheMode, value: T): T {
 
 /**
  * The value under `key`, or `compute()` stored under it.
- * @example const figures = cached(baselineKey("run", pop.describe), "disk", () => baselineFigures(simulate(...)))
+ * @example const figures = cached(baselineKey("run", pop.describe, days), "disk", () => baselineFigures(simulate(...)))
  */
 export function cached<T>(key: string, mode: CacheMode, compute: () => T): T {
   const hit = peek<T>(key, mode);

@@ -150,7 +150,7 @@ export function runPlan(loaded: LoadedPlan, o: RunOptions = {}): RunResult {
   // cheaper than drawing them again), then the plan on the customers themselves
   let baseline: BaselineFigures | null = typeof o.baseline === "object" ? baselineFigures(o.baseline) : null;
   if (o.baseline === undefined || o.baseline === true) {
-    baseline = cached(baselineKey("run", describe), o.cache ?? "memory", () =>
+    baseline = cached(baselineKey("run", describe, days), o.cache ?? "memory", () =>
       simulateBaseline(loaded.plan, copyPopulation(population, 0), {
         seed, start, days, world, onDay: (d, n) => o.onDay?.("baseline", d, n), laneWidth: o.laneWidth,
       }));

@@ -32,7 +32,7 @@ export function tuner(loaded: LoadedPlan, o: Omit<RunOptions, "baseline" | "popu
   const seed = o.seed ?? 1, days = o.days ?? 365, start = parseDate(o.start ?? DEFAULT_START)!, world = planWorld(loaded, o.world);
   const journeys = loaded.compiled.journeys.length;
   const drawn = syntheticPopulation({ customers: o.customers ?? 10_000, seed, start, days, journeys, world });
-  const baseline = cached(baselineKey("run", drawn.describe), o.cache ?? "memory", () =>
+  const baseline = cached(baselineKey("run", drawn.describe, days), o.cache ?? "memory", () =>
     simulateBaseline(loaded.plan, copyPopulation(drawn, 0), { seed, start, days, world }));
   return {
     baseline,

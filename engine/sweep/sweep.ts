@@ -138,7 +138,7 @@ function populationOf(ctx: SweepContext, seed: number): (journeys: number) => Po
 function sweepBaseline(ctx: SweepContext, seed: number): BaselineFigures {
   const o = ctx.o, days = o.days ?? 365, start = parseDate(o.start ?? DEFAULT_START)!, world = planWorld(ctx.loaded, o.world);
   const population = populationOf(ctx, seed)(0);
-  return cached(baselineKey("run", population.describe), o.cache ?? "memory", () =>
+  return cached(baselineKey("run", population.describe, days), o.cache ?? "memory", () =>
     simulateBaseline(ctx.loaded.plan, population, { seed, start, days, world }));
 }
 

@@ -14,6 +14,7 @@ import { capture } from "../capture.ts";
 import { describeWithData } from "../datasets/data-dir.ts";
 import { tempDir } from "../datasets/temp-files.ts";
 import { InputError } from "../../engine/plan/errors.ts";
+import { runPlan } from "../../engine/sim/run.ts";
 
 const noPlan = parsePlan("name: none\nchannels: { email: {} }\n", "none.yaml").compiled;
 
@@ -151,5 +152,29 @@ describeWithData("cdnow/CDNOW_sample.txt", "historical population: CDNOW sample"
     const mean = runs.reduce((a, b) => a + b) / runs.length;
     console.log(`CDNOW holdout on its own calendar: simulated ${runs.join(", ")} (mean ${mean.toFixed(1)}); seasonal model 1,806.4; actual 1,882`);
     expect(Math.abs(mean - 1806.4) / 1806.4).toBeLessThan(0.05);
+  });
+});
+
+describe("a history population's cached baseline", () => {
+  // 300 customers buying every few weeks through 2024: enough organic revenue for runs of 15 and 120 days to differ
+  const t = tempDir();
+  const rows = ["id,day,usd"];
+  for (let c = 0; c < 300; c++) {
+    for (let d = 1 + (c % 17); d < 180; d += 20 + (c % 13)) rows.push(`K${c},${new Date(Date.UTC(2024, 0, d)).toISOString().slice(0, 10)},${10 + (c % 7) * 5}`);
+  }
+  t.write("tx.csv", rows.join("\n") + "\n");
+  const config = t.write("h.yaml", "calibrationEnd: 2024-06-30\ntransactions: { file: tx.csv, columns: { customer: id, date: day, amount: usd } }\n");
+  const plan = parsePlan("name: mail\nchannels: { email: { cost: 0.01 } }\nprograms:\n  - { id: news, type: campaign, schedule: { weekly: [tue] }, send: { channel: email, message: n } }\n", "mail.yaml");
+  const run = (days: number, cache: "memory" | "off") =>
+    runPlan(plan, { population: (o) => historyPopulation(config, o), start: "2024-07-01", days, seed: 1, cache }).summary;
+
+  it("is the baseline of the run's own length: a shorter run's is not read back (regression)", () => {
+    // the cache key named the history and its cut-off but not the days: a 15-day baseline served a 120-day run
+    run(15, "memory");
+    const cached = run(120, "memory"), fresh = run(120, "off");
+    expect(fresh.baselineRevenue).toBeGreaterThan(0);
+    expect(cached.baselineRevenue).toBe(fresh.baselineRevenue);
+    expect(cached.incrementalRevenue).toBe(fresh.incrementalRevenue);
+    expect(run(15, "memory").baselineRevenue).toBeLessThan(fresh.baselineRevenue / 2);
   });
 });
