@@ -72,6 +72,9 @@ export class World {
   private readonly alerts: boolean;
   private readonly moves: boolean;
   private readonly renewals: boolean;
+  // A message's delivery is fired to the plan only when it listens to `delivered` (a trigger, an exit, a
+  // wait): one more queue event per delivered message, which no other plan pays for
+  private readonly deliveries: boolean;
   readonly counters: WorldCounters;
   private readonly time: TimeProfile;
   // Sender reputation: e-mail deliveries and complaints, decayed with the world's half-life (one sender).
@@ -102,6 +105,7 @@ export class World {
     this.halfLife = d.model.fatigueHalfLifeDays * DAY;
     const listens = (e: number) => plan.triggers[e].length + plan.exits[e].length + plan.resumes[e].length > 0;
     this.alerts = listens(EV_BACK_IN_STOCK), this.moves = listens(EV_MOVED), this.renewals = listens(EV_SUBSCRIPTION_EXPIRING);
+    this.deliveries = listens(EV_DELIVERED);
     this.carts = !d.revenueOnly || listens(EV_CART) || plan.usesVisits, this.birthdays = !d.revenueOnly || listens(EV_BIRTHDAY);
     this.counters = worldCounters(d.metrics);
     this.time = new TimeProfile(d.model.seasonality, d.queue.start, d.queue.end);
@@ -195,7 +199,9 @@ export class World {
     if (R.next() >= r.deliver) return void wc.bounces++; // soft bounce
     const delivered = time + ch.latency, day = this.d.dayOf(time);
     metrics.delivered++, metrics.daily.delivered[day]++, metrics.channels[s.channel].delivered++;
-    this.d.recorder?.event(delivered, c, EV_DELIVERED, s.channel, s.program, send, 0);
+    // heard by the plan, the delivery is an event of its own, recorded when it fires; else recorded now
+    if (this.deliveries) q.push(delivered, K.K_LIFE, c, EV_DELIVERED, send);
+    else this.d.recorder?.event(delivered, c, EV_DELIVERED, s.channel, s.program, send, 0);
     const aff = custom ? customAffinity(rnd.seed, key, this.nameHash[s.channel], w.affinitySigma) : traits.affinity[c * CHANNELS.length + s.channel];
     let inbox = r.inbox;
     if (s.channel === EMAIL) {
@@ -333,6 +339,7 @@ export class World {
         return true;
       case K.K_LIFE:
         if (table.gone[c]) return true;
+        if (a === EV_DELIVERED) return fire(c, a, time, b), true; // b: the message delivered (recorded when sent)
         fire(c, a, time);
         if (a === EV_BACK_IN_STOCK) this.nextAlert(c, time);
         else if (a === EV_MOVED) this.nextMove(c, time);
