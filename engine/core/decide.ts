@@ -39,8 +39,12 @@ export interface ActionSink {
   due(c: number, send: number, time: number, priority: number, deadline: number, instance: number): void;
   /** The message was accepted at `now`, but the channel's send window holds it until `time` (not a pressure deferral). */
   windowed(c: number, send: number, now: number, time: number): void;
-  /** Blocked by `rule` and deferred: call `core.retry` at `time`; give up after `deadline`. */
-  retry(c: number, send: number, time: number, priority: number, deadline: number, instance: number, rule: string): void;
+  /**
+   * Blocked by `rule` and deferred: call `core.retry` at `time`; give up after `deadline`. `blocked`: the
+   * send time the rule blocked (the decision's time, as a suppression's is logged; the window's opening
+   * for a message it held).
+   */
+  retry(c: number, send: number, time: number, priority: number, deadline: number, instance: number, rule: string, blocked: number): void;
   suppressed(c: number, send: number, time: number, rule: string): void;
   /** A held message whose journey instance ended (goal reached, customer left) before it went out. */
   cancelled(c: number, send: number, time: number, reason: string): void;
@@ -391,7 +395,7 @@ export class Core {
       const rule = this.plan.pressure.rules[verdict.rule].name;
       if (deadline >= now && verdict.retryAt <= deadline && verdict.retryAt > now) {
         this.hold(c, send, instance);
-        return this.sink.retry(c, send, verdict.retryAt, priority, deadline, instance, rule);
+        return this.sink.retry(c, send, verdict.retryAt, priority, deadline, instance, rule, time);
       }
       return this.sink.suppressed(c, send, time, rule);
     }
@@ -402,7 +406,7 @@ export class Core {
         const rule = `capacity:${this.plan.names.channels[s.channel]}`;
         if (deadline >= now && nextDay <= deadline && nextDay > now) {
           this.hold(c, send, instance);
-          return this.sink.retry(c, send, nextDay, priority, deadline, instance, rule);
+          return this.sink.retry(c, send, nextDay, priority, deadline, instance, rule, time);
         }
         return this.sink.suppressed(c, send, time, rule);
       }
@@ -455,7 +459,7 @@ export class Core {
         const rule = this.plan.pressure.rules[verdict.rule].name;
         if (deadline >= now && verdict.retryAt <= deadline && verdict.retryAt > now) {
           this.hold(c, send, instance);
-          this.sink.retry(c, send, verdict.retryAt, priority, deadline, instance, rule);
+          this.sink.retry(c, send, verdict.retryAt, priority, deadline, instance, rule, now);
         } else this.sink.suppressed(c, send, now, rule);
         return this.settle(c, send, now, instance);
       }

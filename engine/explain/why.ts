@@ -76,9 +76,8 @@ export class Explainer {
 
   private pressure(c: number, d: Decision, k: number): Why {
     const p = this.plan, s = p.sends[d.send], rule = p.pressure.rules[k];
-    // the candidate's send time T: a suppression is logged at T; a deferral at its decision when the
-    // recorder says when it is retried (at ≠ time), else at the retry, one minute before which the rule still held
-    const T = d.status === "deferred" && d.at === d.time ? d.time - 1 : d.time;
+    // the candidate's send time T: a suppression and a deferral are logged at the send time the rule blocked
+    const T = d.time;
     const now = Math.min(T, d.time);
     const ctx = this.ctx;
     ctx.c = c, ctx.now = now, ctx.slot = -1, ctx.ev = null, ctx.msgProgram = ctx.msgChannel = ctx.msgCategory = -1;
@@ -88,7 +87,7 @@ export class Explainer {
     const priority = typeof v === "number" && Number.isFinite(v) ? v : 0;
     const e = explainRule(rule, this.table.ledger(c), { time: T, program: s.program, channel: s.channel, category: s.category, priority }, now, this.env);
     const list = this.contacts(e.counted);
-    const retry = d.status === "deferred" ? `; retried ${formatTime(d.at === d.time ? d.time : d.at)}` : "";
+    const retry = d.status === "deferred" ? `; retried ${formatTime(d.at)}` : "";
     return { text: `${rule.name}: ${e.text}${list ? `: ${list}` : ""}${retry}`, rule: e };
   }
 

@@ -27,10 +27,10 @@ export function decisionSink(
       metrics.delay(s.program, s.channel);
       rec?.message(now, c, send, "delayed", "send-window", 0, time);
     },
-    retry(c, send, time, priority, deadline, instance, rule) {
+    retry(c, send, time, priority, deadline, instance, rule, blocked) {
       const s = plan.sends[send];
       metrics.defer(programName(send), s.program, s.channel, rule);
-      rec?.message(time, c, send, "deferred", rule, 0);
+      rec?.message(blocked, c, send, "deferred", rule, 0, time); // logged at the send time blocked, retried at `time`
       queued.retry(c, send, time, priority, deadline, instance);
     },
     suppressed(c, send, time, rule) {

@@ -92,3 +92,22 @@ describe("explain", () => {
     expect(() => explainCustomer(loadPlan("scenarios/lifecycle.yaml"), { customer: "C0000001", customers: 10, days: 7, start: "2026-13-01" })).toThrow(/--start: expected a date/);
   });
 });
+
+describe("a deferral's row", () => {
+  it("is logged at the send time the rule blocked, with the retry in `at` and in its reason (regression)", () => {
+    // deferred rows carried the retry time as their time as well, so the decision time was lost and the
+    // reason ("2 counted contacts in (T−7d, T]") read against the wrong T
+    const t = explainCustomer(loadPlan("scenarios/lifecycle-capped.yaml"), { customer: "C0000042", customers: 2000, days: 120 });
+    const deferred = t.rows.filter((r) => r.status === "deferred");
+    expect(deferred.map((r) => [r.time, r.what, r.rule])).toEqual([["2026-02-03T09:00:00Z", "newsletter · newsletter (email)", "two-a-week"]]);
+    expect(deferred[0].why).toBe("two-a-week: 2 counted contacts in (T−7d, T] ≥ cap 2: review-request 01-28, cross-sell 02-01; retried 2026-02-04T15:04:00Z");
+    // the newsletter went at that retry, and both counted contacts lie in the 7 days before 02-03 09:00
+    expect(t.rows.some((r) => r.time === "2026-02-04T15:04:00Z" && r.what === "newsletter · newsletter (email)" && r.status === "sent")).toBe(true);
+    const sent = (what: string) => t.rows.find((r) => r.status === "sent" && r.what.startsWith(what))!.time;
+    for (const what of ["review-request", "cross-sell"]) {
+      const age = Date.parse("2026-02-03T09:00:00Z") - Date.parse(sent(what));
+      expect(age).toBeGreaterThan(0);
+      expect(age).toBeLessThanOrEqual(7 * 86_400_000);
+    }
+  });
+});
