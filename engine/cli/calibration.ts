@@ -1,14 +1,20 @@
 /**
- * `cadence calibration [--json] [--customers N] [--days D] [--seed S] [--out FILE]`: simulates each
- * channel and program kind at a typical cadence and prints the figures beside published benchmarks;
- * writes the Markdown table to docs/calibration.md (or --out). Exit 1 when a figure leaves its band.
+ * `cadence calibration [--json] [--customers N] [--days D] [--seed S] [--out FILE | --update-docs]`:
+ * simulates each channel and program kind at a typical cadence and prints the figures beside published
+ * benchmarks; `--out` writes the Markdown table to a file; `--update-docs` (the maintainers' command)
+ * rewrites the project's docs/calibration.md and the table in docs/world-model.md. Nothing is written
+ * without either: a user's run used to overwrite the committed pages, relative to any working directory.
+ * Exit 1 when a figure leaves its band.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { calibrate, inside } from "../calibration/measure.ts";
 import { markdown, textTable } from "../calibration/report.ts";
 import { intFlag, outputFile, parse, sizeFlag } from "./args.ts";
 
-const USAGE = "cadence calibration [--json] [--customers N] [--days D] [--seed S] [--out FILE]";
+const USAGE = "cadence calibration [--json] [--customers N] [--days D] [--seed S] [--out FILE | --update-docs]";
+/** The project's own docs pages, wherever the command runs from. */
+const DOCS = (page: string) => fileURLToPath(new URL(`../../docs/${page}`, import.meta.url));
 
 /** Rewrites the table between the calibration markers of a docs page, so the page never drifts from the command. */
 function embedTable(md: string, page: string): void {
@@ -27,21 +33,28 @@ export async function calibrationCommand(args: string[]): Promise<number> {
     days: { type: "string" },
     seed: { type: "string" },
     out: { type: "string" },
+    "update-docs": { type: "boolean" },
   }, USAGE);
+  const update = values["update-docs"] === true;
+  if (update && values.out !== undefined) {
+    console.error(`--out and --update-docs: give one (--update-docs writes docs/calibration.md and docs/world-model.md)\nusage: ${USAGE}`);
+    return 2;
+  }
   const customers = intFlag(values.customers, "customers", 5000, 100, 1_000_000);
   const days = intFlag(values.days, "days", 365, 28, 3650);
   const seed = sizeFlag(values.seed, "seed", 1);
-  const out = outputFile("--out", (values.out as string | undefined) ?? "docs/calibration.md"); // before the runs
+  const given = values.out as string | undefined;
+  const out = given !== undefined ? outputFile("--out", given) : update ? DOCS("calibration.md") : null; // before the runs
   const rows = calibrate({ customers, days, seed });
   const md = markdown(rows, { customers, days, seed });
-  writeFileSync(out, md);
-  if (values.out === undefined) embedTable(md, "docs/world-model.md");
+  if (out) writeFileSync(out, md);
+  if (update) embedTable(md, DOCS("world-model.md"));
   if (values.json) {
     console.log(JSON.stringify(rows.map(({ metric, channel, kind, simulated, low, high, source }) => ({ metric, channel, kind, simulated, low, high, source })), null, 2));
   } else {
     console.log(`Calibration: each channel and kind at a typical cadence, ${customers.toLocaleString("en")} customers, ${days} days, seed ${seed}\n`);
     console.log(textTable(rows));
-    console.log(`\nwrote ${out}`);
+    if (out) console.log(`\nwrote ${out}${update ? " and the table in docs/world-model.md" : ""}`);
   }
   const outside = rows.filter((r) => !inside(r));
   if (outside.length) console.error(`${outside.length} figure(s) outside their band: ${outside.map((r) => `${r.channel}/${r.kind} ${r.metric}`).join(", ")}`);

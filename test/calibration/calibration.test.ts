@@ -40,7 +40,7 @@ describe("calibration against published benchmarks", () => {
     expect(rowsOf("docs/calibration.md").length).toBe(BENCHMARKS.length - 2); // push and mail rows start differently
     // and the committed page is current: the figures of this run (its defaults) are the page's
     const page = readFileSync("docs/calibration.md", "utf8");
-    for (const r of rows) expect(page, "docs/calibration.md is stale: run npx deno task cadence calibration").toContain(`| ${r.channel} | ${r.kind} | ${r.metric} | ${fmt(r.metric, r.simulated)} |`);
+    for (const r of rows) expect(page, "docs/calibration.md is stale: run npx deno task cadence calibration --update-docs").toContain(`| ${r.channel} | ${r.kind} | ${r.metric} | ${fmt(r.metric, r.simulated)} |`);
   });
 
   it("cadence calibration --json prints { metric, channel, kind, simulated, low, high, source } and writes the Markdown", async () => {
@@ -55,5 +55,15 @@ describe("calibration against published benchmarks", () => {
     const bad = await capture(() => main(["calibration", "--customers", "ten"]));
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/--customers/);
+  });
+
+  it("writes nothing without --out or --update-docs: a user's run left the committed pages rewritten (regression)", async () => {
+    const pages = ["docs/calibration.md", "docs/world-model.md"], before = pages.map((p) => readFileSync(p, "utf8"));
+    const r = await capture(() => main(["calibration", "--json", "--customers", "100", "--days", "28"]));
+    expect(JSON.parse(r.out).length).toBe(BENCHMARKS.length);
+    expect(pages.map((p) => readFileSync(p, "utf8"))).toEqual(before);
+    const both = await capture(() => main(["calibration", "--update-docs", "--out", "x.md"]));
+    expect(both.code).toBe(2);
+    expect(both.err).toMatch(/--out and --update-docs: give one/);
   });
 });
