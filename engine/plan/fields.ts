@@ -3,7 +3,7 @@
  * would be valid at its path, and returns a usable fallback so validation goes on and finds every problem.
  */
 import { closest, oneOf, type Path, type Reporter } from "./errors.ts";
-import { offsetMinutes, parseClock, parseDate, parseDuration, YEARS } from "../core/time.ts";
+import { DAY, FIRST_YEAR, LAST_YEAR, offsetMinutes, parseClock, parseDate, parseDuration, YEARS } from "../core/time.ts";
 
 export type Obj = Record<string, unknown>;
 
@@ -11,6 +11,8 @@ export function describe(v: unknown): string {
   if (v === null || v === undefined) return "nothing";
   if (Array.isArray(v)) return "a list";
   if (typeof v === "object") return "a mapping";
+  // JSON has no NaN or infinity (YAML's .nan, .inf): it wrote them "null"
+  if (typeof v === "number" && !Number.isFinite(v)) return `number ${v}`;
   return `${typeof v} ${JSON.stringify(v)}`;
 }
 
@@ -67,15 +69,27 @@ export function number(r: Reporter, v: unknown, path: Path, min: number, max: nu
 export const DURATION_UNITS = "m (or min), h, d, w";
 
 /**
- * A duration in minutes, the reason a bare number is not one, or null when malformed. A bare number (`wait: 24`) is refused, since
- * nothing says whether 24 minutes, hours or days was meant; only 0, the same in every unit, may go
- * without one.
+ * The longest duration a plan may give: the span of the engine's calendar (FIRST_YEAR to LAST_YEAR,
+ * engine/core/time.ts), in whole days. A longer wait could never end at a time the engine can hold;
+ * `wait: 99999999999999999999999d` once loaded, its minutes far past any time, and its journey never sent.
+ */
+export const MAX_DURATION_DAYS = Math.floor((LAST_YEAR - FIRST_YEAR + 1) * 365.25);
+export const MAX_DURATION = MAX_DURATION_DAYS * DAY;
+
+/**
+ * A duration in minutes, the reason it is not one, or null when malformed. A bare number (`wait: 24`) is
+ * refused, since nothing says whether 24 minutes, hours or days was meant; only 0, the same in every unit,
+ * may go without one. A duration beyond MAX_DURATION is refused with the limit.
  */
 export function readDuration(v: unknown): number | string | null {
-  const bare = typeof v === "number" || (typeof v === "string" && /^\s*\d+(\.\d+)?\s*$/.test(v));
+  // a bare number: finite and not negative (`.nan` or -5 is no number of anything to add a unit to)
+  const bare = (typeof v === "number" && Number.isFinite(v) && v >= 0) || (typeof v === "string" && /^\s*\d+(\.\d+)?\s*$/.test(v));
   if (bare && Number(v) === 0) return 0;
   if (bare) return `a duration needs a unit: write ${Number(v)}h, ${Number(v)}d or ${Number(v)}m rather than ${Number(v)} (units: ${DURATION_UNITS})`;
   const d = typeof v === "string" ? parseDuration(v) : null;
+  if (d !== null && !(d <= MAX_DURATION)) {
+    return `a duration is at most ${MAX_DURATION_DAYS}d (the engine's ${YEARS}), got ${String(v).trim()}`;
+  }
   return d; // null: malformed
 }
 

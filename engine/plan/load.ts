@@ -5,13 +5,14 @@
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { createHash } from "node:crypto";
-import { InputError, Reporter } from "./errors.ts";
+import { InputError, type Path, Reporter } from "./errors.ts";
 import { parseYaml } from "./yaml.ts";
 import { validatePlan } from "./validate.ts";
 import type { Plan } from "./types.ts";
 import { compilePlan } from "./compile.ts";
 import { validateWorld, type WorldSection } from "./world-section.ts";
 import { deepMerge } from "./merge.ts";
+import { describe } from "./fields.ts";
 import type { CompiledPlan } from "../core/compiled.ts";
 
 /** Where `use: programs/<name>` templates are looked up after the plan's own folder. */
@@ -48,7 +49,18 @@ export function parsePlan(text: string, file = "<plan>"): LoadedPlan {
   if (!r.ok) throw new InputError(r.format(), r.problems);
   const compiled = compilePlan(plan, r); // expressions and pressure rules, reported with their lines
   if (!r.ok) throw new InputError(r.format(), r.problems);
+  if (source && typeof source === "object") sourceLines.set(source, lineOf);
   return { plan, compiled, source, hash: hashJson(source), file, ...(world ? { world } : {}) };
+}
+
+// The line of each field path of a loaded plan's `source`, for checks made after loading (the attributes
+// a population must have: engine/sim/population-spec.ts) that are handed the source alone. Kept beside the
+// object, not in it, so the source stays plain data (hashed, cloned, sent to workers).
+const sourceLines = new WeakMap<object, (path: Path) => number | undefined>();
+
+/** The source line of a field path in a plan's `source` (LoadedPlan.source), when it came from a file. */
+export function lineInSource(source: unknown, path: Path): number | undefined {
+  return source && typeof source === "object" ? sourceLines.get(source)?.(path) : undefined;
 }
 
 function expandTemplates(raw: unknown, file: string, r: Reporter): unknown {
@@ -58,6 +70,12 @@ function expandTemplates(raw: unknown, file: string, r: Reporter): unknown {
     if (!p || typeof p !== "object" || !("use" in p)) return p;
     const { use, with: params, ...overrides } = p as Record<string, unknown>;
     const path = ["programs", i, "use"];
+    const isMap = (x: unknown) => !!x && typeof x === "object" && !Array.isArray(x);
+    if (params !== undefined && !isMap(params)) {
+      // `with: 5` used to be ignored: the template ran with its defaults, and nothing said so
+      r.error(["programs", i, "with"], `expected a mapping of the template's parameters such as { delay: 2h }, got ${describe(params)}`);
+      return p;
+    }
     if (typeof use !== "string" || !/^[\w./-]+$/.test(use) || use.includes("..")) {
       r.error(path, `expected a template name such as programs/abandoned-cart, got ${JSON.stringify(use)}`);
       return p;
@@ -87,6 +105,10 @@ function expandTemplates(raw: unknown, file: string, r: Reporter): unknown {
       return p;
     }
     const { params: defaults, ...body } = tpl ?? {};
+    if (defaults !== undefined && !isMap(defaults)) {
+      r.error(path, `template '${use}' (${found}): params must be a mapping of parameter names to default values, got ${describe(defaults)}`);
+      return p;
+    }
     const values = { ...(defaults as Record<string, unknown> ?? {}), ...(params as Record<string, unknown> ?? {}) };
     const unknownParams = Object.keys(params as object ?? {}).filter((k) => !(k in (defaults as object ?? {})));
     for (const k of unknownParams) {

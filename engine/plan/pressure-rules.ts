@@ -55,6 +55,8 @@ function compileFilter(r: Reporter, v: unknown, path: Path, index: PlanIndex): F
       r.error([...path, key], `expected a list of names: ${oneOf(valid)}`);
       return [];
     }
+    // an empty list matches no message: a rule counting or blocking nothing, an exemption of nothing
+    if (!list.length) r.error([...path, key], `an empty list matches no message: name at least one (${oneOf(valid)}), or leave ${key} out to match them all`);
     return list.flatMap((name, i) => {
       const k = valid.indexOf(String(name));
       if (k < 0) {
@@ -232,7 +234,13 @@ function compileWeighted<C>(r: Reporter, v: unknown, path: Path, rule: CompiledR
       if (!Array.isArray(b) || b.length !== 2 || typeof b[1] !== "number") return r.error([...dp, "bands", i], `expected [age, factor] such as [7d, 1]`);
       const age = duration(r, b[0], [...dp, "bands", i, 0]);
       if (out.length && age <= out[out.length - 1][0]) r.error([...dp, "bands", i, 0], `band ages must increase`);
-      out.push([age, b[1]]);
+      // a factor is the share of its weight a contact still counts at that age: a pending contact counts
+      // fully (1), and decay never increases pressure (the retry search bisects on it). A negative factor
+      // once let a rule block nothing; a rising one would have made retry times wrong.
+      const factor = b[1], before = out.length ? out[out.length - 1][1] : 1;
+      if (!(factor >= 0 && factor <= 1)) r.error([...dp, "bands", i, 1], `a band factor is the share of its weight a contact still counts at that age: expected a number from 0 to 1, got ${Number.isFinite(factor) ? factor : String(factor)}`);
+      else if (factor > before) r.error([...dp, "bands", i, 1], `band factors must not rise with age (decay never increases pressure): expected at most ${before}, the factor before it, got ${factor}`);
+      out.push([age, factor]);
     });
     rule.decay = { kind: "bands", bands: out };
   } else unknownFields(r, d, dp, ["halfLife", "linear", "bands"]);
@@ -270,7 +278,7 @@ export const pressureSchema = {
                 oneOf: [
                   { type: "object", properties: { halfLife: { type: "string" } }, required: ["halfLife"], additionalProperties: false },
                   { type: "object", properties: { linear: { type: "string" } }, required: ["linear"], additionalProperties: false },
-                  { type: "object", properties: { bands: { type: "array", items: { type: "array", prefixItems: [{ type: "string" }, { type: "number" }] } } }, required: ["bands"], additionalProperties: false },
+                  { type: "object", properties: { bands: { type: "array", minItems: 1, items: { type: "array", prefixItems: [{ type: "string" }, { type: "number", minimum: 0, maximum: 1 }], minItems: 2, maxItems: 2 } } }, required: ["bands"], additionalProperties: false, description: "[age, factor] pairs: ages increasing, factors from 0 to 1 and never rising" },
                 ],
               },
             },

@@ -12,6 +12,8 @@ import { worldSchema } from "./world-section.ts";
 
 // A duration needs its unit (a bare 24 could be minutes, hours or days); only 0 may go without one.
 const duration = { oneOf: [{ type: "string", pattern: "^\\d+(\\.\\d+)?\\s*(m|min|h|d|w)$" }, { const: 0 }], description: "30m, 12h, 3d or 2w: a unit is required" };
+// A duration above 0 (a deferral's delay, a waitFor's timeout): 0 in any unit is refused.
+const positiveDuration = { type: "string", pattern: "^(?!0+(\\.0+)?\\s*(m|min|h|d|w)$)\\d+(\\.\\d+)?\\s*(m|min|h|d|w)$", description: "30m, 12h, 3d or 2w, above 0" };
 const date = { type: "string", description: "2026-03-01 or 2026-03-01T10:00 (plan timezone)" };
 const clock = { type: "string", pattern: "^\\d{1,2}:\\d{2}$" };
 const monthDay = {
@@ -44,7 +46,7 @@ const step = {
     { type: "object", additionalProperties: false, required: ["exit"], properties: { exit: { const: true } } },
     {
       type: "object", additionalProperties: false, required: ["waitFor"],
-      properties: { waitFor: { type: "object", additionalProperties: false, required: ["event", "timeout"], properties: { event, timeout: duration, then: steps, onTimeout: steps } } },
+      properties: { waitFor: { type: "object", additionalProperties: false, required: ["event", "timeout"], properties: { event, timeout: positiveDuration, then: steps, onTimeout: steps } } },
     },
     {
       type: "object", additionalProperties: false, required: ["branch"],
@@ -62,7 +64,7 @@ const common = {
   description: { type: "string" },
   priority: { type: ["number", "string"], description: "a number, or an expression giving one (higher wins)" },
   holdout: share,
-  onBlocked: { oneOf: [{ const: "drop" }, { type: "string", pattern: "^defer\\(.+\\)$" }, { type: "object", properties: { defer: duration }, additionalProperties: false }] },
+  onBlocked: { oneOf: [{ const: "drop" }, { type: "string", pattern: "^defer\\((?!\\s*0+(\\.0+)?\\s*(m|min|h|d|w)?\\s*\\)).+\\)$" }, { type: "object", properties: { defer: positiveDuration }, additionalProperties: false }] },
 };
 
 const journey = {
@@ -89,10 +91,10 @@ const campaign = {
     schedule: {
       type: "object",
       additionalProperties: false,
-      properties: { once: date, every: duration, weekly: { type: "array", items: { enum: ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] } }, monthly: monthly, dates: { type: "array", items: date }, at: clock, start: date, end: date },
+      properties: { once: date, every: duration, weekly: { type: "array", items: { enum: ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] }, minItems: 1 }, monthly: monthly, dates: { type: "array", items: date, minItems: 1, uniqueItems: true }, at: clock, start: date, end: date },
     },
     audience: expression,
-    targeted: { type: "object", additionalProperties: false, properties: { share, score: expression } },
+    targeted: { type: "object", additionalProperties: false, properties: { share: { oneOf: [{ type: "number", exclusiveMinimum: 0, maximum: 1 }, { type: "string", pattern: "^(?!0+(\\.0+)?%$)\\d+(\\.\\d+)?%$" }] }, score: expression } },
     send,
   },
 };
@@ -159,7 +161,8 @@ export const planSchema = {
     filter: {
       type: "object",
       additionalProperties: false,
-      properties: { channels: { type: "array", items: { type: "string", pattern: CHANNEL_PATTERN } }, categories: { type: "array", items: { type: "string" } }, programs: { type: "array", items: { type: "string" } } },
+      // an empty list would match no message
+      properties: { channels: { type: "array", items: { type: "string", pattern: CHANNEL_PATTERN }, minItems: 1 }, categories: { type: "array", items: { type: "string" }, minItems: 1 }, programs: { type: "array", items: { type: "string" }, minItems: 1 } },
     },
   },
 };

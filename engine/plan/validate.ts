@@ -6,7 +6,7 @@ import { monthDays } from "./monthly-schedule.ts";
 import { CHANNELS, DEFAULT_CATEGORIES } from "../core/channels.ts";
 import { EVENT_TYPES } from "../core/events.ts";
 import { DAY, HOUR, MINUTE } from "../core/time.ts";
-import type { Path, Reporter } from "./errors.ts";
+import { formatPath, type Path, type Reporter } from "./errors.ts";
 import * as f from "./fields.ts";
 import { MAX_CATEGORIES } from "./pressure-rules.ts";
 import { CUSTOM_ONLY, validateCustomChannel } from "./custom-channels.ts";
@@ -161,12 +161,18 @@ function validateProgram(r: Reporter, v: unknown, path: Path, n: Names): Program
 
 function onBlocked(r: Reporter, v: unknown, path: Path): OnBlocked {
   if (v === undefined || v === "drop") return { kind: "drop" };
+  // defer(0) retried nothing: it dropped every blocked message while saying it deferred them
+  const defer = (d: unknown, p: Path): OnBlocked => {
+    const maxDelay = f.duration(r, d, p, DAY);
+    if (maxDelay === 0) r.error(p, `a deferral needs a delay above 0, such as defer(2d); to give a blocked message up, write drop`);
+    return { kind: "defer", maxDelay: maxDelay || DAY };
+  };
   if (typeof v === "string") {
     const m = /^defer\((.+)\)$/.exec(v.trim());
-    if (m) return { kind: "defer", maxDelay: f.duration(r, m[1], path, DAY) };
+    if (m) return defer(m[1], path);
   }
   const o = v && typeof v === "object" && !Array.isArray(v) ? v as f.Obj : null;
-  if (o && "defer" in o && Object.keys(o).length === 1) return { kind: "defer", maxDelay: f.duration(r, o.defer, [...path, "defer"], DAY) };
+  if (o && "defer" in o && Object.keys(o).length === 1) return defer(o.defer, [...path, "defer"]);
   r.error(path, `expected drop, defer(<duration>) such as defer(2d), or { defer: 2d }, got ${f.describe(v)}`);
   return { kind: "drop" };
 }
@@ -210,7 +216,14 @@ function validateSteps(r: Reporter, v: unknown, path: Path, n: Names): Step[] {
     r.error(path, `missing steps: a list of send, wait, waitFor, branch, split or exit steps`);
     return [];
   }
-  return f.list(r, v, path, "steps").map((s, i) => validateStep(r, s, [...path, i], n)).filter((s): s is Step => s !== null);
+  const raw = f.list(r, v, path, "steps"), steps = raw.map((s, i) => validateStep(r, s, [...path, i], n));
+  // steps after an exit in the same list never run: almost surely a misplaced exit
+  const exit = steps.findIndex((s) => s?.kind === "exit");
+  if (exit >= 0 && exit < steps.length - 1) {
+    const next = steps[exit + 1];
+    r.error([...path, exit + 1], `${next ? `this ${next.kind} step` : "this step"} comes after the exit at ${formatPath([...path, exit])} and is never reached: remove the steps after the exit, or move the exit to the end of its list (or into a branch)`);
+  }
+  return steps.filter((s): s is Step => s !== null);
 }
 
 function validateStep(r: Reporter, v: unknown, path: Path, n: Names): Step | null {
@@ -233,10 +246,13 @@ function validateStep(r: Reporter, v: unknown, path: Path, n: Names): Step | nul
     case "waitFor": {
       const w = f.object(r, body, p, ["event", "timeout", "then", "onTimeout"]) ?? {};
       if (w.timeout === undefined) r.error([...p, "timeout"], `missing timeout: how long to wait, e.g. 3d`);
+      const timeout = f.duration(r, w.timeout, [...p, "timeout"], DAY);
+      // a timeout of 0 waits for nothing: then never runs
+      if (timeout === 0) r.error([...p, "timeout"], `a waitFor needs a timeout above 0, such as 3d: with 0 the event is never waited for and then never runs`);
       return {
         kind: "waitFor",
         event: eventIndex(r, w.event, [...p, "event"]),
-        timeout: f.duration(r, w.timeout, [...p, "timeout"], DAY),
+        timeout,
         then: w.then === undefined ? [] : validateSteps(r, w.then, [...p, "then"], n),
         onTimeout: w.onTimeout === undefined ? [] : validateSteps(r, w.onTimeout, [...p, "onTimeout"], n),
       };
@@ -287,6 +303,8 @@ function validateCampaign(r: Reporter, o: f.Obj, path: Path, n: Names, base: Omi
   if (o.targeted !== undefined) {
     const t = f.object(r, o.targeted, [...path, "targeted"], ["share", "score"]) ?? {};
     targeted = { share: f.share(r, t.share, [...path, "targeted", "share"], 0.2), score: t.score === undefined ? "score" : f.string(r, t.score, [...path, "targeted", "score"], "score") };
+    // the top 0 % is no one: the campaign never sent
+    if (targeted.share === 0) r.error([...path, "targeted", "share"], `a targeted campaign sends to the top share of its audience: expected a share above 0, such as 0.2 or "20%"`);
   }
   if (o.send === undefined) r.error([...path, "send"], `missing send: { channel, message, category }`);
   return {
@@ -316,6 +334,13 @@ function validateSchedule(r: Reporter, v: unknown, path: Path): Schedule {
   };
   const start = o.start === undefined ? null : when(o.start, [...path, "start"]);
   const end = o.end === undefined ? null : when(o.end, [...path, "end"]);
+  // the end is exclusive (engine/core/campaign-schedule.ts): an end at or before the start sends nothing
+  if (start !== null && end !== null && end <= start) {
+    r.error([...path, "end"], `the schedule ends before it starts: end (${String(o.end)}) must be after start (${String(o.start)})`);
+  }
+  if ((kinds[0] === "once" || kinds[0] === "dates") && (o.start !== undefined || o.end !== undefined)) {
+    r.error([...path, o.start !== undefined ? "start" : "end"], `start and end bound a recurring schedule (every, weekly or monthly); a ${kinds[0]} schedule names its own date${kinds[0] === "dates" ? "s" : ""}: remove start and end`);
+  }
   switch (kinds[0]) {
     case "once":
       return { kind: "once", at: when(o.once, [...path, "once"]) ?? 0 };
@@ -326,11 +351,21 @@ function validateSchedule(r: Reporter, v: unknown, path: Path): Schedule {
     }
     case "weekly": {
       const days = f.list(r, typeof o.weekly === "string" ? [o.weekly] : o.weekly, [...path, "weekly"], "weekdays");
+      if (Array.isArray(o.weekly) && !days.length) r.error([...path, "weekly"], `expected at least one weekday: ${WEEKDAYS.join(", ")}`);
       return { kind: "weekly", weekdays: days.map((d, i) => WEEKDAYS.indexOf(f.choice(r, d, [...path, "weekly", i], WEEKDAYS, "mon"))), at, start, end };
     }
     case "monthly":
       return { kind: "monthly", on: monthDays(r, o.monthly, [...path, "monthly"]), at, start, end };
-    default:
-      return { kind: "dates", dates: f.list(r, o.dates, [...path, "dates"], "dates").map((d, i) => when(d, [...path, "dates", i]) ?? 0) };
+    default: {
+      const items = f.list(r, o.dates, [...path, "dates"], "dates");
+      if (Array.isArray(o.dates) && !items.length) r.error([...path, "dates"], `expected at least one date such as 2026-03-01 or 2026-03-01T10:00`);
+      const dates = items.map((d, i) => when(d, [...path, "dates", i]) ?? 0);
+      // a repeated date sent twice to everyone: almost surely a typo for another date
+      dates.forEach((t, i) => {
+        const first = dates.indexOf(t);
+        if (t && first < i) r.error([...path, "dates", i], `${String(items[i])} repeats dates[${first}]: each date sends once, so give it once (or the date you meant)`);
+      });
+      return { kind: "dates", dates };
+    }
   }
 }

@@ -104,7 +104,9 @@ function walk(r: Reporter, v: unknown, d: unknown, path: Path, pattern: string):
       if (!(Number.isInteger(x[0]) && Math.abs(x[0]) <= 14 * 60)) r.error([...path, i, 0], `expected a UTC offset in whole minutes from -840 to 840, got ${f.describe(x[0])}`);
       num(r, x[1], [...path, i, 1], SHARE);
     });
-    if (xs.length && !xs.some((x) => Array.isArray(x) && (x[1] as number) > 0)) r.error(path, `at least one time zone needs a share above 0`);
+    // an empty list gave customers no time zone to draw from: the run crashed drawing the population
+    if (Array.isArray(v) && !xs.length) r.error(path, `expected at least one [UTC offset in minutes, share] pair such as [60, 0.8]`);
+    else if (xs.length && !xs.some((x) => Array.isArray(x) && (x[1] as number) > 0)) r.error(path, `at least one time zone needs a share above 0`);
     return v;
   }
   if (typeof d === "number") return num(r, v, path, rangeOf(pattern));
@@ -180,7 +182,7 @@ export function worldSchema(): object {
       };
     }
     if (pattern === "timezones") {
-      return { type: "array", items: { type: "array", prefixItems: [{ type: "integer", minimum: -840, maximum: 840 }, { type: "number", minimum: 0, maximum: 1 }], minItems: 2, maxItems: 2 } };
+      return { type: "array", minItems: 1, items: { type: "array", prefixItems: [{ type: "integer", minimum: -840, maximum: 840 }, { type: "number", minimum: 0, maximum: 1 }], minItems: 2, maxItems: 2 } };
     }
     if (typeof d === "number") return numberOf(rangeOf(pattern));
     return {

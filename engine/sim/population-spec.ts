@@ -2,7 +2,8 @@
  * `--population synthetic | history:<config.yaml>`: which customers a run simulates. Shared by the
  * `simulate` and `compare` commands (and anything else that takes RunOptions.population).
  */
-import { InputError } from "../plan/errors.ts";
+import { formatPath, InputError, type Path } from "../plan/errors.ts";
+import { lineInSource } from "../plan/load.ts";
 import { DAY, formatDate } from "../core/time.ts";
 import type { Population } from "./population.ts";
 import { historyPopulation, historySeasonality, historySource } from "./history-population.ts";
@@ -85,7 +86,7 @@ export function parsePopulation(text: string | undefined): PopulationSpec {
  */
 export function checkPlanAttributes(plan: unknown, spec: PopulationSpec, source = "plan"): void {
   const have = new Set([...spec.attributes, ...customChannelAttributes(plan)]), problems: string[] = [];
-  const walk = (v: unknown, path: string) => {
+  const walk = (v: unknown, path: Path) => {
     if (typeof v === "string") {
       for (const m of v.matchAll(/(?<![\w.])attr\.([A-Za-z_][A-Za-z0-9_]*)/g)) {
         if (have.has(m[1])) continue;
@@ -94,11 +95,12 @@ export function checkPlanAttributes(plan: unknown, spec: PopulationSpec, source 
           : spec.kind === "synthetic"
           ? "the synthetic population has no attributes: run on --population history:<config> whose customers file maps it under customers.attributes"
           : "its customers file maps no attributes (customers.attributes in the history config)";
-        problems.push(`${source}: ${path || "(plan)"}: attr.${m[1]} is not an attribute of the population ${spec.label}; ${has}`);
+        const line = lineInSource(plan, path); // known when `plan` is a loaded plan's source
+        problems.push(`${source}${line ? `:${line}` : ""}: ${path.length ? formatPath(path) : "(plan)"}: attr.${m[1]} is not an attribute of the population ${spec.label}; ${has}`);
       }
-    } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}[${i}]`));
-    else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, path ? `${path}.${k}` : k);
+    } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
+    else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
   };
-  walk(plan, "");
+  walk(plan, []);
   if (problems.length) throw new InputError([...new Set(problems)].join("\n"));
 }
