@@ -4,9 +4,9 @@
  * problems (field path, what would be valid; plan files with their line numbers); auth 401/403;
  * oversized bodies 413; wrong content types 415.
  */
-import { OpenAPIHono } from "@hono/zod-openapi";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
-import { InputError, formatPath } from "../engine/plan/errors.ts";
+import { InputError, formatPath, type Problem } from "../engine/plan/errors.ts";
 import { ApiError } from "../engine/live/errors.ts";
 import { ENGINE_VERSION } from "../engine/version.ts";
 import type { Deps } from "./deps.ts";
@@ -15,6 +15,8 @@ import { ingestRoutes } from "./routes/ingest.ts";
 import { readRoutes } from "./routes/read.ts";
 import { outboxRoutes } from "./routes/outbox.ts";
 import { systemRoutes } from "./routes/system.ts";
+import { type Guard, type Guarded, parsesJson } from "./guards.ts";
+import { CustomerBatch, ErrorBody, exampleOf } from "./schemas.ts";
 
 export type App = OpenAPIHono;
 
@@ -46,23 +48,101 @@ function flatten(issues: Issue[], where = "body"): Issue[] {
   });
 }
 
+/**
+ * An input error's problems; one made of its text alone (invalid YAML, a CSV header, a history config
+ * that cannot be read) gets a problem per line, `where:line: what` read into path, line and message,
+ * so that every 400 lists at least one.
+ */
+function problemsOf(message: string, problems: Problem[]): { path: string; message: string; line?: number }[] {
+  if (problems.length) return problems.map((p) => ({ ...p, path: formatPath(p.path) }));
+  return message.split("\n").filter((l) => l.trim()).map((l) => {
+    const m = /^([^\s:]+?)(?::(\d+))?: (.+)$/s.exec(l);
+    if (!m) return { path: "body", message: l };
+    return { path: m[1], message: m[3], ...(m[2] ? { line: Number(m[2]) } : {}) };
+  });
+}
+
+/** The methods the app answers on this path (for a 405's Allow header), none when the path is unknown. */
+function methodsOf(app: App, path: string): string[] {
+  const methods = new Set<string>();
+  for (const r of app.routes) {
+    if (r.method === "ALL") continue;
+    const pattern = new RegExp(`^${r.path.replace(/[.+?^$|()[\]\\]/g, "\\$&").replace(/\/:[^/]+/g, "/[^/]+")}$`);
+    if (pattern.test(path)) methods.add(r.method);
+  }
+  return [...methods].sort();
+}
+
+const json = (schema: z.ZodType, description: string) => ({ content: { "application/json": { schema } }, description });
+
+/**
+ * Bodies a route checks itself, documented here by the schema it checks against: POST /v1/customers
+ * reads JSON or CSV into the same CustomerBatch check (web/routes/ingest.ts), so its route declares
+ * no JSON schema for the validator.
+ */
+const CHECKED_BY_ROUTE: Record<string, z.ZodType> = { "post /v1/customers": CustomerBatch };
+
+type Route = Parameters<App["openapi"]>[0];
+
+/**
+ * Every route's documented answers include the errors its guards and inputs can give, from one place:
+ * 400 when it takes a path parameter, a query or a body; 401 and 403 when it needs a key; 413 and 415
+ * when it takes a body of a limited size and given types. A body that is not JSON is answered here too
+ * (web/guards.ts parsesJson), with the route's example.
+ */
+function documentErrors(app: App): void {
+  const register = app.openapi.bind(app);
+  app.openapi = ((route: Route, handler: never, hook?: never) => {
+    const guards = ((route.middleware ?? []) as Guarded[]).map((m) => m.guard).filter((g): g is Guard => g !== undefined);
+    const auth = guards.find((g) => g.kind === "auth"), type = guards.find((g) => g.kind === "type"), size = guards.find((g) => g.kind === "size");
+    const req = route.request, body = req?.body;
+    const own = CHECKED_BY_ROUTE[`${route.method} ${route.path}`];
+    const content = body && own ? { ...body.content, "application/json": { schema: own } } : body?.content;
+    const jsonSchema = (content?.["application/json"] as { schema?: z.ZodType } | undefined)?.schema;
+    const errors = {
+      ...(req?.params || req?.query || body ? { 400: json(ErrorBody, "invalid input: each problem names its field (path) and what would be valid") } : {}),
+      ...(auth ? { 401: json(ErrorBody, "no key, a malformed Authorization header, or an unknown or revoked key"), 403: json(ErrorBody, `the key's role may not: needs ${auth.roles.join(" or ")}`) } : {}),
+      ...(size ? { 413: json(ErrorBody, `body over ${size.bytes.toLocaleString("en")} bytes`) } : {}),
+      ...(type ? { 415: json(ErrorBody, `Content-Type not ${type.types.join(" or ")}${type.optional ? " (no body is fine)" : ""}`) } : {}),
+    };
+    const documented = { ...route, ...(body ? { request: { ...req, body: { ...body, content } } } : {}), responses: { ...errors, ...route.responses } };
+    const example = jsonSchema && exampleOf(jsonSchema);
+    const middleware = [...((route.middleware ?? []) as Guarded[]), ...(jsonSchema ? [parsesJson(example === undefined ? "a JSON object" : JSON.stringify(example))] : [])];
+    app.openAPIRegistry.registerPath(documented as never);
+    return register({ ...route, middleware, hide: true } as never, handler, hook);
+  }) as App["openapi"];
+}
+
 export function createApp(deps: Deps): App {
   const app = new OpenAPIHono({
     defaultHook: (result, c) => {
       if (result.success) return;
       const where = (result as { target?: string }).target ?? "body";
-      const problems = flatten(result.error.issues as Issue[], where).map((i) => ({ path: formatPath([where === "json" ? "body" : where, ...i.path]), message: i.message }));
+      const given = (result as { data?: Record<string, unknown> }).data ?? {};
+      const problems = flatten(result.error.issues as Issue[], where).map((i) => ({
+        path: formatPath([where === "json" ? "body" : where, ...i.path]),
+        // ?limit=2&limit=3 arrives as a list, which zod called "expected number, received NaN"
+        message: where === "query" && Array.isArray(given[i.path[0]]) ? `given ${(given[i.path[0]] as unknown[]).length} times; give it once` : i.message,
+      }));
       return c.json({ error: problems.map((p) => `${p.path}: ${p.message}`).join("\n"), problems }, 400);
     },
   });
   app.onError((e, c) => {
-    if (e instanceof ApiError) return c.json({ error: e.message, ...(e.problems.length ? { problems: e.problems.map((p) => ({ ...p, path: formatPath(p.path) })) } : {}) }, e.status);
-    if (e instanceof InputError) return c.json({ error: e.message, problems: e.problems.map((p) => ({ ...p, path: formatPath(p.path) })) }, 400);
+    if (e instanceof ApiError && e.status !== 400) return c.json({ error: e.message, ...(e.problems.length ? { problems: e.problems.map((p) => ({ ...p, path: formatPath(p.path) })) } : {}) }, e.status);
+    if (e instanceof ApiError || e instanceof InputError) return c.json({ error: e.message, problems: problemsOf(e.message, e.problems) }, 400);
     if (e instanceof HTTPException) return c.json({ error: e.message || `HTTP ${e.status}` }, e.status);
     console.error(`cadence serve: ${c.req.method} ${c.req.path} failed:`, e);
     return c.json({ error: "internal error; the request was not applied (see the server log)" }, 500);
   });
-  app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}; the API is described at /v1/openapi.json` }, 404));
+  app.notFound((c) => {
+    const allowed = methodsOf(app, c.req.path);
+    if (allowed.length) {
+      c.header("Allow", allowed.join(", "));
+      return c.json({ error: `${c.req.method} ${c.req.path}: this path takes ${allowed.join(", ")}; the API is described at /v1/openapi.json` }, 405);
+    }
+    return c.json({ error: `no route ${c.req.method} ${c.req.path}; the API is described at /v1/openapi.json` }, 404);
+  });
+  documentErrors(app);
   systemRoutes(app, deps);
   planRoutes(app, deps);
   ingestRoutes(app, deps);

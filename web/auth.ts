@@ -2,10 +2,11 @@
  * API-key authentication and roles. `Authorization: Bearer <key>`; a missing or unknown key is a 401,
  * a key whose role may not do this a 403 naming the roles that may. Admin may do everything.
  */
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context } from "hono";
 import { findKey } from "../engine/live/keys.ts";
 import type { KeyRow, Role, Store } from "../engine/live/store.ts";
 import { ApiError } from "../engine/live/errors.ts";
+import { type Guarded, guarded } from "./guards.ts";
 
 export const READERS: Role[] = ["analyst", "approver", "operator"];
 
@@ -35,19 +36,23 @@ export function forgetKeys(store: Store): void {
   found.get(store)?.clear();
 }
 
-export function requireRole(store: Store, ...roles: Role[]): MiddlewareHandler {
-  return async (c, next) => {
-    const header = c.req.header("authorization") ?? "";
-    const m = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!m) throw new ApiError(401, "missing API key: send the header 'Authorization: Bearer <key>' (an admin creates keys with `cadence keys create --role <role> --db <file>`)");
+const USAGE = "send the header 'Authorization: Bearer <key>' (an admin creates keys with `cadence keys create --role <role> --db <file>`)";
+
+export function requireRole(store: Store, ...roles: Role[]): Guarded {
+  const allowed = [...new Set<Role>([...roles, "admin"])];
+  return guarded(async (c, next) => {
+    const header = c.req.header("authorization");
+    if (!header?.trim()) throw new ApiError(401, `missing API key: ${USAGE}`);
+    const m = /^Bearer\s+(\S+)$/i.exec(header.trim());
+    if (!m) throw new ApiError(401, `malformed Authorization header: expected 'Bearer <key>' with nothing after the key; ${USAGE}`);
     const key = cachedKey(store, m[1]);
     if (!key) throw new ApiError(401, "unknown or revoked API key");
     if (key.role !== "admin" && !roles.includes(key.role)) {
-      throw new ApiError(403, `this key's role is ${key.role}; ${c.req.method} ${c.req.routePath} needs ${[...roles, "admin"].join(" or ")}`);
+      throw new ApiError(403, `this key's role is ${key.role}; ${c.req.method} ${c.req.routePath} needs ${allowed.join(" or ")}`);
     }
     c.set("key" as never, key as never);
     await next();
-  };
+  }, { kind: "auth", roles: allowed });
 }
 
 export const keyOf = (c: Context): KeyRow => c.get("key" as never) as KeyRow;

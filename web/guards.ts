@@ -1,25 +1,88 @@
-/** Request guards shared by the routes: content types (415) and body size (413). */
-import type { MiddlewareHandler } from "hono";
+/**
+ * Request guards shared by the routes: content types (415), body size (413), and JSON that does not
+ * parse (400). Each guard carries what it checks (`guard`), so that web/app.ts documents the answers a
+ * route can give from the guards it has, in one place.
+ */
+import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { ApiError } from "../engine/live/errors.ts";
 
-/** 415 unless the request's Content-Type is one of `types` (parameters such as charset ignored). */
-export function accepts(...types: string[]): MiddlewareHandler {
-  return async (c, next) => {
-    const ct = (c.req.header("content-type") ?? "").split(";")[0].trim().toLowerCase();
-    if (!types.includes(ct)) {
-      throw new ApiError(415, `Content-Type ${ct ? `'${ct}'` : "missing"}; ${c.req.method} ${c.req.routePath} takes ${types.join(" or ")}`);
+/** What a guard checks, for the OpenAPI document (web/app.ts). */
+export type Guard = { kind: "auth"; roles: string[] } | { kind: "type"; types: string[]; optional: boolean } | { kind: "size"; bytes: number };
+export type Guarded = MiddlewareHandler & { guard?: Guard };
+
+export const guarded = (handler: MiddlewareHandler, guard: Guard): Guarded => Object.assign(handler, { guard });
+
+/** A media type as compared: without parameters, lower case (RFC 9110: media types are case-insensitive). */
+export const mediaType = (contentType: string | undefined): string => (contentType ?? "").split(";")[0].trim().toLowerCase();
+
+/** No body at all: neither a length nor chunks, or a length of 0. */
+const bodiless = (c: Context) => !c.req.header("transfer-encoding") && Number(c.req.header("content-length") ?? 0) === 0;
+
+/**
+ * The request with another Content-Type, and body when given. Its headers cannot be changed in place,
+ * and a route reads the header after this guard: it then sees one spelling (`Text/CSV` was let through
+ * here and read as JSON by a route that looked for `text/csv`).
+ */
+function replaced(c: Context, type: string, body?: string): void {
+  const raw = c.req.raw, headers = new Headers(raw.headers);
+  headers.set("content-type", type);
+  if (body !== undefined) headers.set("content-length", String(body.length)), headers.delete("transfer-encoding");
+  // built from its parts: new Request(raw) would read raw.signal, which Deno warns of
+  c.req.raw = new Request(raw.url, { method: raw.method, headers, body: body ?? raw.body, duplex: "half" } as RequestInit);
+}
+
+/** 415 unless the request's Content-Type is one of `types` (case-insensitive, parameters such as charset ignored). */
+export function accepts(...types: string[]): Guarded {
+  return typeGuard(types, false);
+}
+
+/** As `accepts`, but a request without a body passes as the JSON `{}` (a forecast with every default). */
+export function acceptsOrNothing(...types: string[]): Guarded {
+  return typeGuard(types, true);
+}
+
+function typeGuard(types: string[], optional: boolean): Guarded {
+  return guarded(async (c, next) => {
+    if (optional && bodiless(c)) {
+      replaced(c, "application/json", "{}");
+      return await next();
     }
+    const header = c.req.header("content-type") ?? "", ct = mediaType(header);
+    if (!types.includes(ct)) {
+      throw new ApiError(415, `Content-Type ${ct ? `'${ct}'` : "missing"}; ${c.req.method} ${c.req.routePath} takes ${types.join(" or ")}${optional ? ", or no body" : ""}`);
+    }
+    const normal = ct + header.slice(header.split(";")[0].length);
+    if (normal !== header) replaced(c, normal);
     await next();
-  };
+  }, { kind: "type", types, optional });
 }
 
 /** 413 for bodies over `bytes`. */
-export function limit(bytes: number): MiddlewareHandler {
-  return bodyLimit({
+export function limit(bytes: number): Guarded {
+  return guarded(bodyLimit({
     maxSize: bytes,
     onError: (c) => {
       throw new ApiError(413, `request body over ${bytes.toLocaleString("en")} bytes for ${c.req.method} ${c.req.routePath}; send smaller batches`);
     },
-  });
+  }), { kind: "size", bytes });
+}
+
+/**
+ * 400 for a JSON body that does not parse, naming the body and an example of what the route takes
+ * (the validator's own answer was a bare "Malformed JSON in request body"). The parsed body is cached
+ * by Hono: the validator and the route read it again for free.
+ */
+export function parsesJson(example: string): MiddlewareHandler {
+  return async (c, next) => {
+    if (/^application\/([\w.-]+\+)?json$/.test(mediaType(c.req.header("content-type")))) {
+      try {
+        await c.req.json();
+      } catch (e) {
+        const message = `not valid JSON (${String((e as Error).message ?? e).slice(0, 200)}); expected such as ${example}`;
+        throw new ApiError(400, `body: ${message}`, [{ path: ["body"], message }]);
+      }
+    }
+    await next();
+  };
 }

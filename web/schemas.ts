@@ -9,7 +9,17 @@ import { DATE_TIME, offsetMinutes, parseDate } from "../engine/core/time.ts";
 /** A built-in channel's name or a custom channel's (engine/plan/custom-channels.ts): the live plan decides which exist. */
 const CHANNEL_NAME = /^[a-z][a-z0-9_]{0,31}$/;
 import { LIVE_EVENT_TYPES } from "../engine/live/event-kinds.ts";
-import { DELIVERY_STATES, ROLES } from "../engine/live/store.ts";
+import { DECISION_STATUS, DELIVERY_STATES, ROLES } from "../engine/live/store.ts";
+
+/** Each body's example, for the message that answers a body that is not JSON (web/guards.ts parsesJson). */
+const examples = new WeakMap<z.ZodType, unknown>();
+/** `schema` as the document's component `name`, with `example` in the document and in messages. */
+function exampled<T extends z.ZodType>(schema: T, name: string, example: unknown): T {
+  const s = schema.openapi(name, { example }) as T;
+  examples.set(s, example);
+  return s;
+}
+export const exampleOf = (schema: z.ZodType): unknown => examples.get(schema);
 
 /** Events per POST /v1/events batch: large enough for bulk loads, small enough to keep one transaction short. */
 export const MAX_BATCH = 1000;
@@ -47,7 +57,9 @@ export const Event = z.object({
   value: z.number().min(0).max(1e9).optional().openapi({ description: "order value of a purchase" }),
 }).strict().openapi("Event");
 
-export const EventBatch = z.union([Event, z.object({ events: z.array(Event).min(1).max(MAX_BATCH) }).strict()]).openapi("EventBatch");
+export const EventBatch = exampled(z.union([Event, z.object({ events: z.array(Event).min(1).max(MAX_BATCH) }).strict()]), "EventBatch", {
+  events: [{ id: "ord-1", customer: "C1", type: "purchase", value: 42 }],
+});
 
 export const EventResult = z.object({
   accepted: z.number().int(),
@@ -85,9 +97,12 @@ export const Customer = z.object({
     .optional().openapi({ description: "extra attributes, read by plans as attr.<name>; a custom channel's consent comes from one (docs/live.md). Merged into the stored ones; null clears one" }),
 }).strict().openapi("Customer");
 
-export const CustomerBatch = z.object({ customers: z.array(Customer).min(1).max(MAX_CUSTOMERS) }).strict().openapi("CustomerBatch");
+export const CustomerBatch = exampled(z.object({ customers: z.array(Customer).min(1).max(MAX_CUSTOMERS) }).strict(), "CustomerBatch", {
+  customers: [{ id: "C1", consents: ["email", "sms"], timezone: "+01:00", signup: "2026-01-10T00:00:00Z" }],
+});
 
-export const ForecastRequest = z.object({
+/** A forecast's options; no body at all is `{}`: every default. */
+export const ForecastRequest = exampled(z.object({
   customers: z.number().int().min(100).max(200_000).default(10_000),
   days: z.number().int().min(1).max(730).default(90),
   replications: z.number().int().min(2).max(20).default(3),
@@ -97,7 +112,7 @@ export const ForecastRequest = z.object({
     .default("2026-01-01"),
   // a history config is named inside the server's histories folder (cadence serve --histories DIR): no absolute path, no '..'
   population: z.string().regex(/^(synthetic|history:\w[\w.-]*(\/\w[\w.-]*)*)$/, { message: "expected 'synthetic' or 'history:<config.yaml>', a config in the server's histories folder" }).default("synthetic"),
-}).strict().openapi("ForecastRequest");
+}).strict(), "ForecastRequest", { customers: 10_000, days: 90, replications: 3 });
 
 export const IdParam = z.object({
   id: z.coerce.number().int().positive().openapi({ param: { name: "id", in: "path" }, example: 1 }),
@@ -112,10 +127,11 @@ export const Page = z.object({
 export const OutboxPage = Page.extend({
   status: z.enum(DELIVERY_STATES).optional().openapi({ description: "only messages in this delivery state (unknown: waiting for an operator)" }),
 }).strict();
-export const ResolveBody = z.object({
+export const ResolveBody = exampled(z.object({
   delivered: z.boolean().openapi({ description: "true: the receiver has it (delivered); false: it did not arrive and is not to be sent (dead)" }),
-}).strict().openapi("ResolveBody");
-export const DecisionPage = Page.extend({ status: z.enum(["sent", "suppressed", "holdout", "deferred"]).optional() }).strict();
+}).strict(), "ResolveBody", { delivered: true });
+// the store's list (live-sink writes delayed and cancelled too): a second list here refused them with a 400
+export const DecisionPage = Page.extend({ status: z.enum(DECISION_STATUS).optional().openapi({ description: "only decisions with this status" }) }).strict();
 
 export const Plan = z.object({
   id: z.number().int(), name: z.string(), hash: z.string(), engine: z.string(),
@@ -124,9 +140,9 @@ export const Plan = z.object({
   forecast: z.any().nullable(),
 }).openapi("Plan");
 
-export const ClockBody = z.object({ now: isoTime }).strict();
+export const ClockBody = exampled(z.object({ now: isoTime }).strict(), "ClockBody", { now: "2026-03-02T09:00:00Z" });
 export const KeyIdParam = z.object({
   id: z.string().regex(/^[0-9a-f]{12}$/, { message: "expected a key id: 12 hexadecimal digits, the first column of `cadence keys list`" }).openapi({ param: { name: "id", in: "path" }, example: "f499d6ff5f2d" }),
 });
-export const KeyBody = z.object({ role: z.enum(ROLES), name: z.string().min(1).max(100) }).strict();
+export const KeyBody = exampled(z.object({ role: z.enum(ROLES), name: z.string().min(1).max(100) }).strict(), "KeyBody", { role: "ingest", name: "shop front" });
 export const Anything = z.any();

@@ -23,7 +23,9 @@ export const ENV: Record<string, string> = {
 };
 
 export async function serveCommand(args: string[]): Promise<number> {
-  const { values: flags } = parse(args, Object.fromEntries(Object.keys(ENV).map((k) => [k, { type: "string" as const }])), USAGE);
+  const { values: flags, positionals } = parse(args, Object.fromEntries(Object.keys(ENV).map((k) => [k, { type: "string" as const }])), USAGE);
+  // `cadence serve cadence.sqlite` used to start on the default database, the argument ignored
+  if (positionals.length) throw new InputError(`unexpected argument '${positionals[0]}': serve takes options only (the database is --db FILE)\nusage: ${USAGE}`);
   const v = (k: string): string | undefined => flags[k] ?? Deno.env.get(ENV[k]) ?? undefined;
   const clock = v("clock") ?? "system";
   if (clock !== "system" && clock !== "manual") throw new InputError(`--clock: expected system or manual, got '${clock}'`);

@@ -5,9 +5,11 @@
  * "Replacing a live plan"). Every step is written to the audit log.
  */
 import { resolve, sep } from "node:path";
+import { runJobs } from "../parallel/pool.ts";
 import { InputError } from "../plan/errors.ts";
 import { parsePlan } from "../plan/load.ts";
 import { ENGINE_VERSION } from "../version.ts";
+import type { forecastJob } from "./forecast-job.ts";
 import type { LiveDriver } from "./driver.ts";
 import { ApiError } from "./errors.ts";
 import type { KeyRow, PlanRow, PlanState, Store } from "./store.ts";
@@ -30,7 +32,12 @@ export interface Forecast extends ForecastOptions {
   wallMs: number;
 }
 
+const FORECAST_JOB = new URL("./forecast-job.ts", import.meta.url).href;
+
 export class PlanLifecycle {
+  /** The plan whose forecast is running (one at a time: a forecast takes a core, the server keeps the other for requests). */
+  private forecasting: number | null = null;
+
   constructor(
     readonly store: Store,
     readonly driver: LiveDriver,
@@ -60,20 +67,30 @@ export class PlanLifecycle {
     return this.get(id);
   }
 
-  /** Simulates the plan (the compare engine, loaded on first use: a server that never forecasts starts faster). */
+  /**
+   * Simulates the plan in a worker (engine/live/forecast-job.ts): a forecast of 200,000 customers over
+   * two years takes minutes, during which this thread goes on taking events, firing timers, delivering
+   * and answering health checks. One forecast at a time: a second is refused (409) while one runs.
+   */
   async forecast(id: number, o: ForecastOptions, actor: KeyRow): Promise<PlanRow> {
     const row = this.expect(id, ["draft", "simulated"], "forecast");
-    const loaded = parsePlan(row.source, `plan ${id}`);
-    const [{ comparePlans }, { parsePopulation }] = await Promise.all([import("../compare/compare.ts"), import("../sim/population-spec.ts")]);
-    const pop = parsePopulation(historyWithin(this.histories, o.population));
-    if (pop.kind === "history" && pop.customers) o = { ...o, customers: pop.customers };
-    const c = comparePlans([loaded], {
-      customers: o.customers, days: o.days, replications: o.replications, seed: o.seed, start: o.start, population: pop.population,
-    });
-    const forecast: Forecast = {
-      ...o, planHash: row.hash, engine: ENGINE_VERSION, metrics: c.plans[0].metrics, baseline: c.plans[1].metrics, wallMs: Math.round(c.wallMs),
-    };
-    this.transition(row, "simulated", actor, "plan.forecast", { forecast: JSON.stringify(forecast) }, { customers: o.customers, days: o.days, replications: o.replications });
+    if (this.forecasting !== null) {
+      throw new ApiError(409, `a forecast of plan ${this.forecasting} is running; this server runs one at a time: POST again when it has answered`);
+    }
+    const population = historyWithin(this.histories, o.population);
+    this.forecasting = id;
+    let run: ReturnType<typeof forecastJob>;
+    try {
+      // 2: the pool runs a single job in a worker from two workers up (one would run it inline, on this thread)
+      [run] = await runJobs<ReturnType<typeof forecastJob>>([{ module: FORECAST_JOB, fn: "forecastJob", args: [row.source, `plan ${id}`, o, population] }], 2);
+    } finally {
+      this.forecasting = null;
+    }
+    if ("error" in run) throw new InputError(withinHistories(this.histories, run.error), run.problems);
+    // approved or retired while it ran: its new state stands, the forecast is not stored
+    const now = this.expect(id, ["draft", "simulated"], "store the forecast of");
+    const forecast: Forecast = { ...o, customers: run.customers, planHash: row.hash, engine: ENGINE_VERSION, metrics: run.metrics, baseline: run.baseline, wallMs: run.wallMs };
+    this.transition(now, "simulated", actor, "plan.forecast", { forecast: JSON.stringify(forecast) }, { customers: run.customers, days: o.days, replications: o.replications });
     return this.get(id);
   }
 
@@ -154,4 +171,9 @@ export function historyWithin(histories: string | undefined, population: string)
   const root = resolve(histories), file = resolve(root, name);
   if (!file.startsWith(root + sep)) throw new ApiError(400, `population ${population}: name a history config inside the server's histories folder, such as history:cdnow.yaml`);
   return `history:${file}`;
+}
+
+/** A message about a history config with the server's folder cut from its paths: the caller named `shop.yaml`, not `/srv/…/shop.yaml`. */
+function withinHistories(histories: string | undefined, message: string): string {
+  return histories === undefined ? message : message.replaceAll(resolve(histories) + sep, "");
 }

@@ -1,7 +1,7 @@
 /**
  * The webhook channel adapter: POSTs each pending outbox message to a configured URL, signed with
  * HMAC-SHA256 over `<timestamp>.<body>` (headers X-Cadence-Timestamp, X-Cadence-Signature:
- * sha256=<hex>) and carrying its idempotency key (Idempotency-Key).
+ * sha256=<hex>) and carrying its idempotency key (Idempotency-Key, ASCII-safe: `headerKey`).
  *
  * Delivery is **at most once per key**, so a receiver never sees a key twice, crashes included:
  *  - before its POST a message is moved to `sending` (one commit for the batch about to be sent);
@@ -9,7 +9,8 @@
  *  - a definite failure — the connection was refused before anything was sent, or the receiver
  *    answered 4xx/5xx — is retried with exponential back-off and jitter (base · 2^(attempt−1), capped,
  *    times a factor in [0.5, 1) drawn from a seeded stream keyed by message and attempt), and after
- *    `maxAttempts` tries the message is dead-lettered (state `dead`, last error kept);
+ *    `maxAttempts` tries the message is dead-lettered (state `dead`, last error kept); so is a request
+ *    that could not even be built (nothing left this process);
  *  - an ambiguous outcome — a timeout or a reset after the request may have been sent, or a message
  *    found `sending` at start (the process died during its POST) — makes it `unknown`: never resent
  *    automatically; an operator redelivers it (same key: the receiver dedupes) or resolves it.
@@ -43,6 +44,21 @@ export function backoff(c: Pick<WebhookConfig, "baseMs" | "capMs" | "seed">, key
 
 export function sign(secret: string, timestamp: string, body: string): string {
   return `sha256=${createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex")}`;
+}
+
+/**
+ * The key as the Idempotency-Key header carries it. A header value is bytes, not text: a customer id
+ * such as `Zoë-日本` put raw into it made fetch refuse every attempt. So every UTF-8 byte outside
+ * printable ASCII (`!` to `~`), and `%` itself, is written `%XX` (upper-case hex): a key of plain ASCII
+ * is sent as it is, and `decodeURIComponent(header)` gives back the body's `key` exactly.
+ * @example headerKey("1:Zoë:receipt:receipt:29560320") // "1:Zo%C3%AB:receipt:receipt:29560320"
+ */
+export function headerKey(key: string): string {
+  let out = "";
+  for (const byte of new TextEncoder().encode(key)) {
+    out += byte > 0x20 && byte < 0x7f && byte !== 0x25 ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  return out;
 }
 
 export function payload(m: OutboxRow): string {
@@ -106,14 +122,21 @@ export class WebhookAdapter {
   /** One POST and what is known of its fate. */
   private async attempt(m: OutboxRow): Promise<Outcome> {
     const body = payload(m), ts = String(Math.floor(this.clock.nowMs() / 1000));
-    let res: Response;
+    let req: Request;
     try {
-      res = await fetch(this.config.url, {
+      req = new Request(this.config.url, {
         method: "POST",
-        headers: { "content-type": "application/json", "idempotency-key": m.key, "x-cadence-timestamp": ts, "x-cadence-signature": sign(this.config.secret, ts, body) },
+        headers: { "content-type": "application/json", "idempotency-key": headerKey(m.key), "x-cadence-timestamp": ts, "x-cadence-signature": sign(this.config.secret, ts, body) },
         body,
         signal: AbortSignal.timeout(this.config.timeoutMs),
       });
+    } catch (e) {
+      // a request that cannot be built never left: a definite failure, not an unknown one
+      return { kind: "failed", error: `the request could not be built: ${(e as Error)?.message ?? e}`.slice(0, 300) };
+    }
+    let res: Response;
+    try {
+      res = await fetch(req);
     } catch (e) {
       return failure(e);
     }

@@ -43,3 +43,17 @@ describe("cadence serve, failing to start", () => {
     expect(await capture(() => main(["serve", "--db", db, "--port", "0", "--webhook-secret", "s3cret"]))).toMatchObject({ code: 2, err: expect.stringContaining("--webhook-secret: goes with --webhook-url") });
   });
 });
+
+describe("cadence serve, its arguments", () => {
+  const dir = mkdtempSync(join(tmpdir(), "cadence-serve-args-"));
+
+  it("refuses a stray argument (it was ignored: `serve my.sqlite` started on cadence.sqlite) and a histories folder that is not there", async () => {
+    // the --db given cannot open: without the check the command would fail there, not on the argument (and not hang listening)
+    const stray = await capture(() => main(["serve", join(dir, "my.sqlite"), "--db", join(dir, "no-such-folder", "x.sqlite"), "--port", "0"]));
+    expect(stray.code).toBe(2);
+    expect(stray.err.split("\n")[0]).toBe(`unexpected argument '${join(dir, "my.sqlite")}': serve takes options only (the database is --db FILE)`);
+    const missing = join(dir, "no-such-folder");
+    const histories = await capture(() => main(["serve", "--db", join(dir, "h.sqlite"), "--port", "0", "--histories", missing]));
+    expect(histories).toMatchObject({ code: 2, err: `--histories ${missing}: not a folder; give the folder holding the history configs forecasts may name` });
+  });
+});

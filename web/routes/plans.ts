@@ -3,7 +3,7 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { READERS, keyOf, requireRole } from "../auth.ts";
 import { planView } from "../convert.ts";
 import type { Deps } from "../deps.ts";
-import { accepts, limit } from "../guards.ts";
+import { accepts, acceptsOrNothing, limit } from "../guards.ts";
 import { ErrorBody, ForecastRequest, IdParam, Page, Plan } from "../schemas.ts";
 import { forecastVsActual } from "../../engine/live/forecast-vs-actual.ts";
 
@@ -34,10 +34,11 @@ export function planRoutes(app: OpenAPIHono, { store, lifecycle }: Deps): void {
   }), (c) => c.json(planView(lifecycle.get(c.req.valid("param").id))) as never);
 
   app.openapi(createRoute({
-    method: "post", path: "/v1/plans/{id}/forecast", tags: ["plans"], summary: "simulate the plan and store its forecast (compare summary with 95 % intervals)",
-    middleware: [requireRole(store, "analyst"), accepts("application/json"), limit(16 << 10)] as const,
-    request: { params: IdParam, body: { content: { "application/json": { schema: ForecastRequest } } } },
-    responses: { 200: json(Plan, "the plan, now simulated, with its forecast"), ...errors },
+    method: "post", path: "/v1/plans/{id}/forecast", tags: ["plans"],
+    summary: "simulate the plan and store its forecast (compare summary with 95 % intervals); no body: every default. It runs in a worker, one at a time per server (409 while another runs)",
+    middleware: [requireRole(store, "analyst"), acceptsOrNothing("application/json"), limit(16 << 10)] as const,
+    request: { params: IdParam, body: { content: { "application/json": { schema: ForecastRequest } }, required: false } },
+    responses: { 200: json(Plan, "the plan, now simulated, with its forecast"), ...errors, 409: json(ErrorBody, "the plan is not a draft or simulated, or another forecast is running") },
   }), async (c) => c.json(planView(await lifecycle.forecast(c.req.valid("param").id, c.req.valid("json"), keyOf(c)))) as never);
 
   for (const [verb, role, summary] of [

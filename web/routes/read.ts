@@ -11,7 +11,7 @@ const errors = { 400: json(ErrorBody, "invalid query"), 401: json(ErrorBody, "no
 
 export function readRoutes(app: OpenAPIHono, { store, driver }: Deps): void {
   app.openapi(createRoute({
-    method: "get", path: "/v1/decisions", tags: ["outbox"], summary: "every message decision (sent, suppressed with its rule, holdout, deferred)",
+    method: "get", path: "/v1/decisions", tags: ["outbox"], summary: "every message decision (sent, suppressed with its rule, holdout, deferred, delayed, cancelled)",
     middleware: [requireRole(store, ...READERS)] as const,
     request: { query: DecisionPage },
     responses: { 200: json(z.object({ decisions: z.array(z.any()), next: z.number() }), "a page"), ...errors },

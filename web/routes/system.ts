@@ -62,9 +62,15 @@ export function systemRoutes(app: OpenAPIHono, { store, driver, clock }: Deps): 
     responses: {
       200: json(z.object({ id: z.string(), role: z.string(), name: z.string(), revoked: z.string() }), "revoked (a key revoked already keeps its first time)"),
       404: json(ErrorBody, "no key with this id"),
+      409: json(ErrorBody, "the last admin key"),
     },
   }), (c) => {
     const { id } = c.req.valid("param");
+    const admins = store.listKeys().filter((k) => k.role === "admin" && k.revoked === null);
+    if (admins.length === 1 && admins[0].id === id) {
+      // the API would be left without a key that can make keys: only the database's owner could recover it
+      throw new ApiError(409, `key ${id} is the last admin key: create another first (POST /v1/keys with {"role": "admin"}, or \`cadence keys create --role admin\`), then revoke this one`);
+    }
     const row = revokeKey(store, id, keyOf(c).id, clock.now());
     if (!row) throw new ApiError(404, `no key '${id}': GET the ids with \`cadence keys list --db <file>\``);
     forgetKeys(store); // this server stops taking it at once; another server on the same database within seconds

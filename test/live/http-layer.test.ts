@@ -1,0 +1,154 @@
+/**
+ * The HTTP layer's answers, as a tester found them wrong: the decision filter refusing statuses the
+ * store writes; an OpenAPI document missing the errors routes really give; error bodies without their
+ * path or example, with no problem listed, or with the server's own paths; media types compared
+ * case-sensitively; 404 for a wrong method; the last admin key revocable.
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { parseDate } from "../../engine/core/time.ts";
+import { DECISION_STATUS } from "../../engine/live/store.ts";
+import { RECEIPT_PLAN, testServer, type TestServer } from "./live-helpers.ts";
+
+const T0 = parseDate("2026-03-02")!;
+let servers: TestServer[] = [];
+function server(o: Parameters<typeof testServer>[0] = {}): TestServer {
+  const s = testServer({ start: T0, ...o });
+  servers.push(s);
+  return s;
+}
+afterEach(async () => {
+  for (const s of servers) await s.stop();
+  servers = [];
+});
+
+const raw = async (s: TestServer, method: string, path: string, headers: Record<string, string>, body?: string) => {
+  const r = await fetch(s.url + path, { method, headers: { authorization: `Bearer ${s.keys.admin}`, ...headers }, body });
+  return { status: r.status, headers: r.headers, body: await r.json() };
+};
+
+describe("HTTP layer", () => {
+  it("filters decisions by every status the store writes, delayed and cancelled included", async () => {
+    const s = server();
+    for (const status of DECISION_STATUS) expect((await s.api("GET", `/v1/decisions?status=${status}`)).status, status).toBe(200);
+    const bad = await s.api("GET", "/v1/decisions?status=late");
+    expect(bad.status).toBe(400);
+    expect(bad.body.problems[0].path).toBe("query.status");
+    expect(bad.body.problems[0].message).toContain("delayed");
+  });
+
+  it("documents, on every operation, the errors its key, input and body can give", async () => {
+    const s = server();
+    const doc = (await s.api("GET", "/v1/openapi.json")).body;
+    let checked = 0;
+    for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const where = `${method.toUpperCase()} ${path}`, codes = Object.keys(op.responses);
+        // what the server really answers, asked of the server itself
+        const plain = await raw(s, method.toUpperCase(), path.replace("{id}", "1"), { authorization: "" });
+        if (plain.status === 401) expect(codes, where).toEqual(expect.arrayContaining(["401", "403"]));
+        const takesInput = (op.parameters?.length ?? 0) > 0 || op.requestBody !== undefined;
+        if (takesInput) expect(codes, where).toContain("400");
+        if (op.requestBody) expect(codes, where).toContain("415");
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+    expect(doc.paths["/v1/clock"].post.responses).toHaveProperty("400");
+    expect(doc.paths["/v1/keys/{id}"].delete.responses).toHaveProperty("403");
+    expect(doc.paths["/v1/customers/{id}"].get.responses).toHaveProperty("401");
+    expect(doc.paths["/v1/customers"].post.requestBody.content["application/json"].schema).toEqual({ $ref: "#/components/schemas/CustomerBatch" });
+    expect(doc.components.schemas.CustomerBatch.properties.customers.items).toEqual({ $ref: "#/components/schemas/Customer" });
+    expect(doc.paths["/v1/plans/{id}/forecast"].post.requestBody.required).not.toBe(true);
+  });
+
+  it("takes a forecast without a body, or with an empty one, as every default", async () => {
+    const s = server();
+    const id = (await s.api("POST", "/v1/plans", RECEIPT_PLAN, { type: "application/yaml" })).body.id;
+    const none = await raw(s, "POST", `/v1/plans/${id}/forecast`, {});
+    expect(none.status).toBe(200);
+    expect(none.body.forecast).toMatchObject({ customers: 10_000, days: 90, replications: 3, seed: 1, population: "synthetic" });
+    const empty = await raw(s, "POST", `/v1/plans/${id}/forecast`, { "content-type": "application/json" }, "");
+    expect(empty.status).toBe(200);
+  });
+
+  it("answers a body that is not JSON with its path and an example, on every JSON route", async () => {
+    const s = server();
+    const routes: [string, string, string][] = [
+      ["POST", "/v1/events", '{"events":[{"id":"ord-1"'], ["POST", "/v1/clock", "{now:"], ["POST", "/v1/plans/1/forecast", "{customers: 10}"],
+      ["POST", "/v1/keys", "role=ingest"], ["POST", "/v1/customers", "{"], ["POST", "/v1/outbox/1/resolve", "yes"],
+    ];
+    for (const [method, path, body] of routes) {
+      const r = await raw(s, method, path, { "content-type": "application/json" }, body);
+      expect(r.status, path).toBe(400);
+      expect(r.body.problems, path).toEqual([{ path: "body", message: expect.stringMatching(/^not valid JSON \(.+\); expected such as \{/) }]);
+      expect(r.body.error, path).toBe(`body: ${r.body.problems[0].message}`);
+    }
+    expect((await raw(s, "POST", "/v1/events", { "content-type": "application/json" }, "{")).body.error).toContain('expected such as {"events":[{"id":"ord-1","customer":"C1","type":"purchase","value":42}]}');
+  });
+
+  it("says a repeated query parameter is repeated", async () => {
+    const s = server();
+    const r = await s.api("GET", "/v1/outbox?limit=2&limit=3");
+    expect(r.status).toBe(400);
+    expect(r.body.problems).toEqual([{ path: "query.limit", message: "given 2 times; give it once" }]);
+  });
+
+  it("compares media types case-insensitively: Text/CSV is read as CSV", async () => {
+    const s = server();
+    const r = await raw(s, "POST", "/v1/customers", { "content-type": "Text/CSV; charset=UTF-8" }, "id,consents\nC1,email|sms\n");
+    expect(r).toMatchObject({ status: 200, body: { created: 1, updated: 0 } });
+    expect((await s.api("GET", "/v1/customers/C1")).body.profile.consents).toEqual(["email", "sms"]);
+    expect((await raw(s, "POST", "/v1/clock", { "content-type": "Application/JSON" }, '{"now": "2026-03-03T00:00:00Z"}')).status).toBe(200);
+  });
+
+  it("lists at least one problem for input refused as a whole: plan YAML, a CSV header, a history config (named in its folder)", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "cadence-histories-"));
+    writeFileSync(join(folder, "shop.yaml"), "currency: EUR\ncalibrationEnd: 2025-12-31\ntransactions:\n  file: missing.csv\n  dateFormat: YYYY-MM-DD\n  columns: { customer: customer, date: date, amount: amount }\n");
+    const s = server({ histories: folder });
+    const yaml = await s.api("POST", "/v1/plans", "name: [x\n", { type: "application/yaml" });
+    expect(yaml.status).toBe(400);
+    expect(yaml.body.problems).toEqual([{ path: "plan", line: 2, message: "invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] (column 1)" }]);
+    const csv = await s.api("POST", "/v1/customers", "id;consents\nC1;email\n", { type: "text/csv" });
+    expect(csv.body.problems).toEqual([{ path: "customers.csv", line: 1, message: expect.stringContaining("unknown column 'id;consents'") }]);
+    const id = (await s.api("POST", "/v1/plans", RECEIPT_PLAN, { type: "application/yaml" })).body.id;
+    const hist = await s.api("POST", `/v1/plans/${id}/forecast`, { customers: 100, days: 7, replications: 2, population: "history:shop.yaml" });
+    expect(hist.status).toBe(400);
+    expect(hist.body.problems.length).toBeGreaterThan(0);
+    expect(JSON.stringify(hist.body)).not.toContain(folder);
+    expect(hist.body.error).toMatch(/^(shop\.yaml|missing\.csv)\b/);
+  });
+
+  it("answers 405 with Allow for a path that takes other methods, 404 for an unknown path", async () => {
+    const s = server();
+    const r = await raw(s, "POST", "/healthz", {});
+    expect(r.status).toBe(405);
+    expect(r.headers.get("allow")).toBe("GET");
+    const k = await raw(s, "PUT", "/v1/keys/0123456789ab", {});
+    expect(k.status).toBe(405);
+    expect(k.headers.get("allow")).toBe("DELETE");
+    expect((await raw(s, "GET", "/v1/nothing", {})).status).toBe(404);
+  });
+
+  it("names the roles that may once, and a malformed Authorization header as malformed", async () => {
+    const s = server();
+    const r = await s.api("POST", "/v1/clock", { now: "2026-03-03T00:00:00Z" }, { key: s.keys.analyst });
+    expect(r.body.error).toBe("this key's role is analyst; POST /v1/clock needs admin");
+    const extra = await raw(s, "GET", "/v1/plans", { authorization: `Bearer ${s.keys.admin} extra` });
+    expect(extra.status).toBe(401);
+    expect(extra.body.error).toMatch(/^malformed Authorization header: expected 'Bearer <key>' with nothing after the key/);
+  });
+
+  it("refuses to revoke the last admin key", async () => {
+    const s = server();
+    const me = s.store.listKeys().find((k) => k.role === "admin")!;
+    const r = await s.api("DELETE", `/v1/keys/${me.id}`);
+    expect(r.status).toBe(409);
+    expect(r.body.error).toContain(`key ${me.id} is the last admin key: create another first`);
+    const other = await s.api("POST", "/v1/keys", { role: "admin", name: "second admin" });
+    expect((await s.api("DELETE", `/v1/keys/${me.id}`, undefined, { key: other.body.key })).status).toBe(200);
+    expect((await s.api("DELETE", `/v1/keys/${other.body.id}`, undefined, { key: other.body.key })).status).toBe(409);
+  });
+});
