@@ -79,6 +79,16 @@ export class LiveDriver {
   }
 
   /** (Re)builds the in-memory state from the store: the live or paused plan, every customer, the meta values. */
+  get paused(): boolean {
+    return this.planRow?.state === "paused";
+  }
+
+  /** The categories whose messages need only a working address, not the opt-in (transactional by default). */
+  private addressOnly(): string[] {
+    const compiled = this.plan.compiled;
+    return compiled.names.categories.filter((_, i) => compiled.addressOnly[i]);
+  }
+
   load(): void {
     const rows = this.store.listPlans().filter((p) => p.state === "live" || p.state === "paused");
     this.planRow = rows.at(-1) ?? null;
@@ -268,10 +278,11 @@ export class LiveDriver {
         if (ev.channel >= 0) this.core.external(c, ev.channel, Math.max(0, compiled.names.categories.indexOf(e.category ?? "relational")), at);
         break;
       case "bounced": {
-        // a hard bounce: the address is dead, so the channel is lost (as the simulated world does)
+        // a hard bounce: the address is dead, so the channel is lost (as the simulated world does), and
+        // its undelivered messages with it, transactional ones included: none can reach the customer now
         const consent = ev.channel >= 0 ? compiled.channels[ev.channel]?.consent ?? ev.channel : -1;
         if (consent >= 0) t.reach[c] &= ~consentBit(consent), t.consent[c] &= ~consentBit(consent);
-        if (ev.channel >= 0) this.store.cancelPending(e.customer, compiled.names.channels[ev.channel]);
+        if (ev.channel >= 0) this.store.cancelPending(e.customer, compiled.names.channels[ev.channel], [], "hard bounce");
         break;
       }
       case "delivered":
@@ -279,7 +290,9 @@ export class LiveDriver {
       case "unsubscribed":
       case "complained": {
         if (ev.channel < 0) break;
-        this.store.cancelPending(e.customer, compiled.names.channels[ev.channel]);
+        // the opt-in is withdrawn: messages that need it are cancelled; those that need only an address
+        // (addressOnly: transactional by default) still go, as the core still decides them (Core.consented)
+        this.store.cancelPending(e.customer, compiled.names.channels[ev.channel], this.addressOnly(), "opted out");
         const consent = compiled.channels[ev.channel]?.consent ?? ev.channel;
         if (t.gone[c] || consent < 0 || !(t.consent[c] & consentBit(consent))) break; // already off: nothing changes
         ev.type = EVENT_TYPES.indexOf(e.type);

@@ -204,7 +204,7 @@ export class SqliteStore implements Store {
           const [e, c, d, o] = op.rows;
           this.eventRows.load(e), this.customerRows.load(c), this.decisionRows.load(d), this.outboxRows.load(o);
         } else if (op.call === "setMeta") this.setMeta(op.args[0], op.args[1]);
-        else this.cancelPending(op.args[0], op.args[1]);
+        else this.cancelPending(op.args[0], op.args[1], JSON.parse(op.args[2]), op.args[3]);
       }
     });
   }
@@ -428,13 +428,15 @@ export class SqliteStore implements Store {
       state, attempts, nextAttempt, lastError, id, from,
     ) > 0;
   }
-  cancelPending(customer: string, channel: string): number {
-    if (this.record("cancelPending", [customer, channel])) return 0;
+  cancelPending(customer: string, channel: string, keep: readonly string[] = [], reason = "opted out"): number {
+    if (this.record("cancelPending", [customer, channel, JSON.stringify(keep), reason])) return 0;
     let n = 0;
     for (const [lo, hi] of this.customerKeys(customer)) {
+      // the kept categories as a JSON array: one statement for any number of them
       n += this.run(
-        "UPDATE outbox SET state = 'cancelled', last_error = 'opted out' WHERE key >= ? AND key < ? AND customer = ? AND channel = ? AND state IN ('pending', 'sending', 'unknown')",
-        lo, hi, customer, channel,
+        `UPDATE outbox SET state = 'cancelled', last_error = ? WHERE key >= ? AND key < ? AND customer = ? AND channel = ?
+          AND state IN ('pending', 'sending', 'unknown') AND category NOT IN (SELECT value FROM json_each(?))`,
+        reason, lo, hi, customer, channel, JSON.stringify(keep),
       );
     }
     return n;

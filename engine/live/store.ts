@@ -184,11 +184,13 @@ export interface Store {
    */
   setDelivery(id: number, state: DeliveryState, attempts: number, nextAttempt: number, lastError: string, from?: DeliveryState): boolean;
   /**
-   * Cancels one customer's undelivered messages on one channel (unsubscribe, complaint): pending,
-   * unknown (never to be redelivered now) and sending (the POST cannot be called back; its outcome no
-   * longer moves the row).
+   * Cancels one customer's undelivered messages on one channel, with `reason` as their last error:
+   * pending, unknown (never to be redelivered now) and sending (the POST cannot be called back; its
+   * outcome no longer moves the row). Messages of the `keep` categories stay: an unsubscribe or a
+   * complaint keeps those that need only an address (the plan's `addressOnly`, transactional by
+   * default); a hard bounce keeps none.
    */
-  cancelPending(customer: string, channel: string): number;
+  cancelPending(customer: string, channel: string, keep?: readonly string[], reason?: string): number;
 
   /** One SQL-side aggregation per figure: see engine/live/metrics.ts. */
   query<T>(sql: string, ...params: (string | number | null)[]): T[];

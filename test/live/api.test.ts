@@ -282,17 +282,33 @@ describe("events and customers", () => {
     expect(audit).not.toContain("C9");
   });
 
-  it("an unsubscribe stops the channel at once, pending messages included", async () => {
+  it("an unsubscribe or complaint cancels the channel's undelivered marketing, never a transactional message; a hard bounce cancels both", async () => {
     const s = server();
     await promote(s, PLAN);
-    await s.api("POST", "/v1/customers", { customers: [customer("C1")] }, { key: s.keys.ingest });
-    await s.api("POST", "/v1/events", { id: "p1", customer: "C1", type: "purchase", time: at(1), value: 10 }, { key: s.keys.ingest });
-    const before = (await s.api("GET", "/v1/outbox", undefined, { key: s.keys.ingest })).body.messages;
-    expect(before.map((m: { state: string }) => m.state)).toEqual(["pending"]);
-    await s.api("POST", "/v1/events", { id: "u1", customer: "C1", type: "unsubscribed", channel: "email", time: at(2) }, { key: s.keys.ingest });
-    const after = (await s.api("GET", "/v1/outbox", undefined, { key: s.keys.ingest })).body.messages;
-    expect(after.map((m: { state: string; lastError: string }) => `${m.state}:${m.lastError}`)).toEqual(["cancelled:opted out"]);
+    const ingest = { key: s.keys.ingest };
+    await s.api("POST", "/v1/customers", { customers: [customer("C1"), customer("C2")] }, ingest);
+    for (const c of ["C1", "C2"]) await s.api("POST", "/v1/events", { id: `s-${c}`, customer: c, type: "signup", time: at(0) }, ingest);
+    await s.api("POST", "/v1/clock", { now: at(48) }); // the welcomes (relational: they need the opt-in) go after 2 days
+    for (const c of ["C1", "C2"]) await s.api("POST", "/v1/events", { id: `p-${c}`, customer: c, type: "purchase", time: at(49), value: 10 }, ingest);
+    const messages = async () =>
+      ((await s.api("GET", "/v1/outbox", undefined, ingest)).body.messages as { id: number; customer: string; message: string; state: string; lastError: string }[])
+        .map((m) => `${m.customer} ${m.message} ${m.state}${m.lastError ? ` (${m.lastError})` : ""}`);
+    expect(await messages()).toEqual(["C1 welcome pending", "C2 welcome pending", "C1 receipt pending", "C2 receipt pending"]);
+    // C1's receipt is being POSTed to a receiver that hangs when the unsubscribe comes: it went on 'sending' → 'cancelled'
+    const receipt = (await s.api("GET", "/v1/outbox", undefined, ingest)).body.messages[2].id;
+    s.store.markSending([receipt]);
+    await s.api("POST", "/v1/events", { id: "u1", customer: "C1", type: "unsubscribed", channel: "email", time: at(50) }, ingest);
+    await s.api("POST", "/v1/events", { id: "c2", customer: "C2", type: "complained", channel: "email", time: at(50) }, ingest);
+    expect(await messages()).toEqual(["C1 welcome cancelled (opted out)", "C2 welcome cancelled (opted out)", "C1 receipt sending", "C2 receipt pending"]);
     expect((await s.api("GET", "/v1/customers/C1", undefined, { key: s.keys.analyst })).body.profile.consents).toEqual(["sms"]);
+    // a later order still gets its receipt (the core decides it: it needs only the address)
+    await s.api("POST", "/v1/events", { id: "p2-C1", customer: "C1", type: "purchase", time: at(51), value: 5 }, ingest);
+    expect((await messages()).at(-1)).toBe("C1 receipt pending");
+    // a hard bounce: no address left, so no message of any category can go
+    await s.api("POST", "/v1/events", { id: "b1", customer: "C1", type: "bounced", channel: "email", time: at(52) }, ingest);
+    expect(await messages()).toEqual([
+      "C1 welcome cancelled (opted out)", "C2 welcome cancelled (opted out)", "C1 receipt cancelled (hard bounce)", "C2 receipt pending", "C1 receipt cancelled (hard bounce)",
+    ]);
   });
 
   it("a contact made outside the plan counts in the pressure rules like the plan's own", async () => {
