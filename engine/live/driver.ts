@@ -19,7 +19,7 @@ import { DAY } from "../core/time.ts";
 import { type LoadedPlan, parsePlan } from "../plan/load.ts";
 import { runPlanEvent } from "../sim/plan-events.ts";
 import * as K from "../sim/kinds.ts";
-import type { Clock } from "./clock.ts";
+import { type Clock, ManualClock } from "./clock.ts";
 import { type ControlGroup, inControl } from "./control-group.ts";
 import { rankOf } from "./event-kinds.ts";
 import { GroupCommit } from "./group-commit.ts";
@@ -255,7 +255,7 @@ export class LiveDriver {
     const compiled = this.plan.compiled;
     const send = this.sendOf(e.program, e.message);
     const rank = rankOf(e.type, e.type === "purchase" && send >= 0);
-    if (this.clock.kind === "manual" && "set" in this.clock) (this.clock as { set(t: number): void }).set(e.time);
+    if (this.clock instanceof ManualClock) this.clock.follow(e.time); // a manual clock follows the event stream
     // the stored timers ordered before this event fire first (none when it is older than the watermark)
     if (e.time >= this.watermark) this.advance(e.time, rank, e.customer);
     const c = this.slot(e.customer, e.time);
