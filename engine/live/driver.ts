@@ -78,7 +78,6 @@ export class LiveDriver {
     return this.planRow?.state === "live";
   }
 
-  /** (Re)builds the in-memory state from the store: the live or paused plan, every customer, the meta values. */
   get paused(): boolean {
     return this.planRow?.state === "paused";
   }
@@ -89,6 +88,7 @@ export class LiveDriver {
     return compiled.names.categories.filter((_, i) => compiled.addressOnly[i]);
   }
 
+  /** (Re)builds the in-memory state from the store: the live or paused plan, every customer, the meta values. */
   load(): void {
     const rows = this.store.listPlans().filter((p) => p.state === "live" || p.state === "paused");
     this.planRow = rows.at(-1) ?? null;
@@ -272,6 +272,7 @@ export class LiveDriver {
     ev.channel = e.channel ? compiled.names.channels.indexOf(e.channel) : send >= 0 ? compiled.sends[send].channel : -1;
     switch (e.type) {
       case "left":
+        // the customer's departure, not a decision: their journeys end (held messages are cancelled when due)
         if (!t.gone[c]) t.gone[c] = 1, this.core.leave(c, at);
         break;
       case "contact": // a contact made outside the plan counts in the pressure rules (issue 10b)
@@ -295,15 +296,13 @@ export class LiveDriver {
         this.store.cancelPending(e.customer, compiled.names.channels[ev.channel], this.addressOnly(), "opted out");
         const consent = compiled.channels[ev.channel]?.consent ?? ev.channel;
         if (t.gone[c] || consent < 0 || !(t.consent[c] & consentBit(consent))) break; // already off: nothing changes
-        ev.type = EVENT_TYPES.indexOf(e.type);
-        this.core.event(c, ev, at);
+        this.react(c, e.type, at);
         break;
       }
       default:
         if (t.gone[c] && e.type !== "signup") break;
-        ev.type = EVENT_TYPES.indexOf(e.type as typeof EVENT_TYPES[number]);
         if (e.type === "signup") t.signup[c] = Math.min(t.signup[c], at);
-        this.core.event(c, ev, at);
+        this.react(c, e.type, at);
     }
     this.store.addEvent({
       idem: e.id, customer: e.customer, type: e.type, time: e.time, processed: at, channel: e.channel ?? "",
@@ -311,6 +310,13 @@ export class LiveDriver {
     });
     this.watermark = Math.max(this.watermark, e.time);
     return late ? { id: e.id, status: "accepted", late } : { id: e.id, status: "accepted" };
+  }
+
+  /** Hands the event prepared in `ev` to the core; paused, the plan does not react to it (docs/live.md, "Plan lifecycle"). */
+  private react(c: number, type: string, at: number): void {
+    this.ev.type = EVENT_TYPES.indexOf(type as typeof EVENT_TYPES[number]);
+    if (this.paused) this.core.apply(c, this.ev, at);
+    else this.core.event(c, this.ev, at);
   }
 
   /** The plan's send step for a (program id, message) pair named by feedback or an attributed purchase. */

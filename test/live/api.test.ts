@@ -509,6 +509,44 @@ describe("time: late events and pause", () => {
     expect((await s.api("GET", "/readyz")).body.now).toBe(iso(48));
   });
 
+  it("paused: an event changes the customer but starts, resumes or ends no journey and sends nothing; resumed, the plan reacts again", async () => {
+    const s = server();
+    const id = await promote(s, `name: pause test
+timezone: "+00:00"
+channels: { email: {}, sms: { window: always } }
+programs:
+  - { id: welcome, type: journey, trigger: { event: signup }, steps: [{ send: { channel: email, message: welcome, category: relational } }] }
+  - { id: receipt, type: journey, trigger: { event: purchase }, reentry: always, steps: [{ send: { channel: email, message: receipt, category: transactional } }] }
+  - { id: winback, type: journey, trigger: { event: inactive, days: 2 }, steps: [{ send: { channel: email, message: winback, category: promotional } }] }
+`);
+    const ingest = { key: s.keys.ingest }, analyst = { key: s.keys.analyst };
+    await s.api("POST", "/v1/customers", { customers: [customer("C1")] }, ingest);
+    await s.api("POST", `/v1/plans/${id}/pause`, undefined, { key: s.keys.operator });
+    const paused = await s.api("POST", "/v1/events", { events: [
+      { id: "s2", customer: "C2", type: "signup", time: at(1) },
+      { id: "p1", customer: "C1", type: "purchase", value: 30, time: at(2) },
+      { id: "u1", customer: "C1", type: "unsubscribed", channel: "sms", time: at(3) },
+    ] }, ingest);
+    expect(paused.body).toMatchObject({ accepted: 3 });
+    // no welcome for the signup, no receipt for the order: nothing decided, nothing queued
+    expect(s.store.query("SELECT count(*) AS n FROM decisions")).toEqual([{ n: 0 }]);
+    expect(s.store.query("SELECT count(*) AS n FROM outbox")).toEqual([{ n: 0 }]);
+    const c1 = (await s.api("GET", "/v1/customers/C1", undefined, analyst)).body;
+    expect(c1.profile).toMatchObject({ orders: 1, revenue: 30, lastPurchase: at(2).replace(".000Z", "Z"), consents: ["email"] });
+    expect(c1.journeys).toEqual([]);
+    // the order restarts the customer's inactivity count: its check is stored, and fires only once resumed
+    expect(c1.timers).toMatchObject([{ kind: "inactivity", time: at(50).replace(".000Z", "Z") }]);
+    expect((await s.api("GET", "/v1/customers/C2", undefined, analyst)).body.journeys).toEqual([]);
+    expect((await s.api("POST", "/v1/clock", { now: at(60) })).body.fired).toBe(0);
+    await s.api("POST", `/v1/plans/${id}/resume`, undefined, { key: s.keys.operator });
+    expect((await s.api("POST", "/v1/clock", { now: at(61) })).body.fired).toBe(1);
+    await s.api("POST", "/v1/events", { id: "p2", customer: "C2", type: "purchase", value: 9, time: at(62) }, ingest);
+    expect(s.store.query("SELECT customer, message, status, time FROM decisions ORDER BY id")).toEqual([
+      { customer: "C1", message: "winback", status: "sent", time: T0 + 60 * 60 },
+      { customer: "C2", message: "receipt", status: "sent", time: T0 + 62 * 60 },
+    ]);
+  });
+
   it("paused: events update profiles, nothing fires; resumed: overdue waits fire at once", async () => {
     const s = server();
     const id = await promote(s, PLAN);
