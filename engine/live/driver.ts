@@ -275,9 +275,12 @@ export class LiveDriver {
         // the customer's departure, not a decision: their journeys end (held messages are cancelled when due)
         if (!t.gone[c]) t.gone[c] = 1, this.core.leave(c, at);
         break;
-      case "contact": // a contact made outside the plan counts in the pressure rules (issue 10b)
-        if (ev.channel >= 0) this.core.external(c, ev.channel, Math.max(0, compiled.names.categories.indexOf(e.category ?? "relational")), at);
+      case "contact": { // a contact made outside the plan counts in the pressure rules (issue 10b)
+        // the API refuses categories the plan lacks; one that slipped through a plan change is recorded, not applied
+        const category = compiled.names.categories.indexOf(e.category ?? "relational");
+        if (ev.channel >= 0 && category >= 0) this.core.external(c, ev.channel, category, at);
         break;
+      }
       case "bounced": {
         // a hard bounce: the address is dead, so the channel is lost (as the simulated world does), and
         // its undelivered messages with it, transactional ones included: none can reach the customer now

@@ -89,6 +89,33 @@ describe("authentication and input errors", () => {
     expect(live.store.eventCount()).toBe(1); // nothing of the refused batch was stored
   });
 
+  it("refuses feedback or a purchase naming a program or message the live plan lacks, and a contact of a category it lacks, naming the valid ones", async () => {
+    const s = server();
+    const post = async (e: Record<string, unknown>) => (await s.api("POST", "/v1/events", { id: "e1", customer: "X", ...e }, { key: s.keys.ingest })).body;
+    // without a plan the events are only stored: there are no programs to check a name against
+    expect(await post({ type: "unsubscribed", program: "welkome" })).toMatchObject({ accepted: 1 });
+    await promote(s, PLAN);
+    const refused = [
+      [{ id: "e2", type: "unsubscribed", program: "welkome" }, "body.program: unknown program 'welkome'; did you mean 'welcome'? the live plan's programs are welcome, receipt"],
+      [{ id: "e3", type: "bounced", program: "Receipt" }, "body.program: unknown program 'Receipt'; did you mean 'receipt'? the live plan's programs are welcome, receipt"],
+      [{ id: "e4", type: "complained", program: "receipt", message: "typo" }, "body.message: program 'receipt' has no message 'typo'; its messages are receipt"],
+      [{ id: "e5", type: "purchase", value: 5, program: "newsletter" }, "body.program: unknown program 'newsletter'; the live plan's programs are welcome, receipt"],
+      [{ id: "e6", type: "opened", message: "welcome" }, "body.program: message 'welcome' needs the program it belongs to"],
+      [{ id: "e7", type: "contact", channel: "email", category: "nonsense-cat" }, "body.category: unknown category 'nonsense-cat'; the live plan's categories are transactional, relational, promotional"],
+    ] as const;
+    for (const [e, error] of refused) expect(await post(e), e.id).toEqual({ error, problems: [{ path: error.split(":")[0], message: error.slice(error.indexOf(": ") + 2) }] });
+    expect(s.store.query("SELECT idem FROM events")).toEqual([{ idem: "e1" }]);
+    // the names the plan has are taken, and act: the unsubscribe answering a welcome withdraws the e-mail consent
+    await s.api("POST", "/v1/customers", { customers: [customer("C1")] }, { key: s.keys.ingest });
+    const ok = await s.api("POST", "/v1/events", { events: [
+      { id: "k1", customer: "C1", type: "unsubscribed", program: "welcome", message: "welcome" },
+      { id: "k2", customer: "C1", type: "contact", channel: "sms", category: "relational" },
+      { id: "k3", customer: "C1", type: "purchase", value: 5, program: "receipt" },
+    ] }, { key: s.keys.ingest });
+    expect(ok.body).toMatchObject({ accepted: 3 });
+    expect((await s.api("GET", "/v1/customers/C1", undefined, { key: s.keys.analyst })).body.profile.consents).toEqual(["sms"]);
+  });
+
   it("revokes a key: refused at once, the others unaffected; only an admin revokes; an unknown id is a 404", async () => {
     const s = server();
     const made = await s.api("POST", "/v1/keys", { role: "ingest", name: "leaked" }, { key: s.keys.admin });
