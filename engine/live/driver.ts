@@ -71,6 +71,7 @@ export class LiveDriver {
   private capacity = new MemoryCapacity();
 
   constructor(readonly store: Store, readonly clock: Clock, readonly control: ControlGroup, readonly seed: number) {
+    store.claim?.(); // the customers in memory are this driver's alone: no second server on the database
     this.load();
   }
 

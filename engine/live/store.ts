@@ -125,6 +125,11 @@ export interface Store {
   migrate(): number;
   tx<T>(f: () => T): T;
   close(): void;
+  /**
+   * Takes the exclusive hold a server needs on its database until `close`; throws (naming the holder)
+   * when another server has it. A store shared by several instances by design would not need one.
+   */
+  claim?(): void;
   ready(): boolean;
 
   getMeta(key: string): string | null;
