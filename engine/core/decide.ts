@@ -127,8 +127,43 @@ export class Core {
    * decided in the past and no timer is rewound (docs/engine.md, "Late events").
    */
   event(c: number, ev: CoreEvent, now: number): void {
+    if (this.table.gone[c]) return;
+    now = this.affect(c, ev, now);
+    const plan = this.plan, t = this.table, J = t.journeys;
+    for (const j of plan.exits[ev.type]) {
+      if (t.jPc[c * J + j] >= 0) this.exit(c, j, now, "goal");
+    }
+    for (const j of plan.resumes[ev.type]) {
+      const slot = c * J + j, ins = plan.journeys[j].code[t.jPc[slot]];
+      if (t.jPc[slot] >= 0 && ins.op === OP_WAITFOR && ins.event === ev.type) {
+        t.jGen[slot]++; // the pending timeout is now stale
+        t.jPc[slot] = ins.then;
+        this.run(c, j, now);
+      }
+    }
+    for (const j of plan.triggers[ev.type]) {
+      const jr = plan.journeys[j];
+      if (ev.type === EV_INACTIVE && ev.days !== jr.triggerDays) continue;
+      this.tryEnter(c, j, ev, now);
+    }
+    if (ev.type === EV_PURCHASE) this.scheduleInactivity(c, now, now);
+  }
+
+  /**
+   * An event while the plan is paused (the live server): its effect on the customer alone — step 1 of
+   * `event`, an open or click marked on the journey instance of its message, and a purchase's
+   * inactivity checks (they are only asked for: a paused plan fires none) — but no journey exits,
+   * resumes or starts, so nothing is decided or sent. Late events as in `event`.
+   */
+  apply(c: number, ev: CoreEvent, now: number): void {
+    if (this.table.gone[c]) return;
+    now = this.affect(c, ev, now);
+    if (ev.type === EV_PURCHASE) this.scheduleInactivity(c, now, now);
+  }
+
+  /** Step 1 of an event: what it changes in the customer's own state; returns the time it is applied at. */
+  private affect(c: number, ev: CoreEvent, now: number): number {
     const t = this.table;
-    if (t.gone[c]) return;
     if (now < t.lastSeen[c]) {
       this.sink.late?.(c, ev.type, now, t.lastSeen[c]);
       now = t.lastSeen[c];
@@ -151,28 +186,12 @@ export class Core {
         if (ev.channel >= 0) t.consent[c] &= ~consentBit(ev.channel);
         break;
     }
-    const plan = this.plan, J = t.journeys;
+    const J = t.journeys;
     if (ev.type === EV_OPENED || ev.type === EV_CLICKED) {
-      const j = ev.program >= 0 ? plan.programs[ev.program].journey : -1;
+      const j = ev.program >= 0 ? this.plan.programs[ev.program].journey : -1;
       if (j >= 0 && t.jPc[c * J + j] >= 0) t.jFlags[c * J + j] |= ev.type === EV_OPENED ? F_OPENED : F_OPENED | F_CLICKED;
     }
-    for (const j of plan.exits[ev.type]) {
-      if (t.jPc[c * J + j] >= 0) this.exit(c, j, now, "goal");
-    }
-    for (const j of plan.resumes[ev.type]) {
-      const slot = c * J + j, ins = plan.journeys[j].code[t.jPc[slot]];
-      if (t.jPc[slot] >= 0 && ins.op === OP_WAITFOR && ins.event === ev.type) {
-        t.jGen[slot]++; // the pending timeout is now stale
-        t.jPc[slot] = ins.then;
-        this.run(c, j, now);
-      }
-    }
-    for (const j of plan.triggers[ev.type]) {
-      const jr = plan.journeys[j];
-      if (ev.type === EV_INACTIVE && ev.days !== jr.triggerDays) continue;
-      this.tryEnter(c, j, ev, now);
-    }
-    if (ev.type === EV_PURCHASE) this.scheduleInactivity(c, now, now);
+    return now;
   }
 
   /** A customer present when a driver starts at `now`: inactivity checks still ahead of their last purchase. */

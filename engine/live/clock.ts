@@ -3,6 +3,9 @@
  * Time is integer minutes since the epoch (engine/core/time.ts); webhook back-off needs finer grain, so
  * a clock also answers in milliseconds.
  */
+import { formatTime } from "../core/time.ts";
+import { ApiError } from "./errors.ts";
+
 export interface Clock {
   /** Minutes since the epoch. */
   now(): number;
@@ -23,7 +26,11 @@ export class SystemClock implements Clock {
   }
 }
 
-/** A clock that moves only when told: `set` never goes backwards. */
+/**
+ * A clock that moves only when told: by an operator (`set`, POST /v1/clock), which may not turn it back,
+ * or by the event stream (`follow`), whose older events leave it where it is (they are late, not a
+ * rewind).
+ */
 export class ManualClock implements Clock {
   readonly kind = "manual";
   constructor(private minutes: number, private extraMs = 0) {}
@@ -33,7 +40,17 @@ export class ManualClock implements Clock {
   nowMs(): number {
     return this.minutes * 60000 + this.extraMs;
   }
+  /** Moves the clock to `minutes`; an earlier time is refused (409): what is done cannot be done again. */
   set(minutes: number): void {
+    if (minutes < this.minutes) {
+      throw new ApiError(409, `the clock cannot go back: it is at ${formatTime(this.minutes)}, ${formatTime(minutes)} is earlier; give a time from then on`, [
+        { path: ["body", "now"], message: `earlier than the clock (${formatTime(this.minutes)})` },
+      ]);
+    }
+    this.follow(minutes);
+  }
+  /** An event's time: moves the clock forward to it, never back. */
+  follow(minutes: number): void {
     if (minutes > this.minutes) this.minutes = minutes, this.extraMs = 0;
   }
   /** Milliseconds within the current minute, for driving webhook back-off in tests. */

@@ -19,7 +19,7 @@ import { DAY } from "../core/time.ts";
 import { type LoadedPlan, parsePlan } from "../plan/load.ts";
 import { runPlanEvent } from "../sim/plan-events.ts";
 import * as K from "../sim/kinds.ts";
-import type { Clock } from "./clock.ts";
+import { type Clock, ManualClock } from "./clock.ts";
 import { type ControlGroup, inControl } from "./control-group.ts";
 import { rankOf } from "./event-kinds.ts";
 import { GroupCommit } from "./group-commit.ts";
@@ -71,11 +71,22 @@ export class LiveDriver {
   private capacity = new MemoryCapacity();
 
   constructor(readonly store: Store, readonly clock: Clock, readonly control: ControlGroup, readonly seed: number) {
+    store.claim?.(); // the customers in memory are this driver's alone: no second server on the database
     this.load();
   }
 
   get running(): boolean {
     return this.planRow?.state === "live";
+  }
+
+  get paused(): boolean {
+    return this.planRow?.state === "paused";
+  }
+
+  /** The categories whose messages need only a working address, not the opt-in (transactional by default). */
+  private addressOnly(): string[] {
+    const compiled = this.plan.compiled;
+    return compiled.names.categories.filter((_, i) => compiled.addressOnly[i]);
   }
 
   /** (Re)builds the in-memory state from the store: the live or paused plan, every customer, the meta values. */
@@ -245,7 +256,7 @@ export class LiveDriver {
     const compiled = this.plan.compiled;
     const send = this.sendOf(e.program, e.message);
     const rank = rankOf(e.type, e.type === "purchase" && send >= 0);
-    if (this.clock.kind === "manual" && "set" in this.clock) (this.clock as { set(t: number): void }).set(e.time);
+    if (this.clock instanceof ManualClock) this.clock.follow(e.time); // a manual clock follows the event stream
     // the stored timers ordered before this event fire first (none when it is older than the watermark)
     if (e.time >= this.watermark) this.advance(e.time, rank, e.customer);
     const c = this.slot(e.customer, e.time);
@@ -262,16 +273,21 @@ export class LiveDriver {
     ev.channel = e.channel ? compiled.names.channels.indexOf(e.channel) : send >= 0 ? compiled.sends[send].channel : -1;
     switch (e.type) {
       case "left":
+        // the customer's departure, not a decision: their journeys end (held messages are cancelled when due)
         if (!t.gone[c]) t.gone[c] = 1, this.core.leave(c, at);
         break;
-      case "contact": // a contact made outside the plan counts in the pressure rules (issue 10b)
-        if (ev.channel >= 0) this.core.external(c, ev.channel, Math.max(0, compiled.names.categories.indexOf(e.category ?? "relational")), at);
+      case "contact": { // a contact made outside the plan counts in the pressure rules (issue 10b)
+        // the API refuses categories the plan lacks; one that slipped through a plan change is recorded, not applied
+        const category = compiled.names.categories.indexOf(e.category ?? "relational");
+        if (ev.channel >= 0 && category >= 0) this.core.external(c, ev.channel, category, at);
         break;
+      }
       case "bounced": {
-        // a hard bounce: the address is dead, so the channel is lost (as the simulated world does)
+        // a hard bounce: the address is dead, so the channel is lost (as the simulated world does), and
+        // its undelivered messages with it, transactional ones included: none can reach the customer now
         const consent = ev.channel >= 0 ? compiled.channels[ev.channel]?.consent ?? ev.channel : -1;
         if (consent >= 0) t.reach[c] &= ~consentBit(consent), t.consent[c] &= ~consentBit(consent);
-        if (ev.channel >= 0) this.store.cancelPending(e.customer, compiled.names.channels[ev.channel]);
+        if (ev.channel >= 0) this.store.cancelPending(e.customer, compiled.names.channels[ev.channel], [], "hard bounce");
         break;
       }
       case "delivered":
@@ -279,18 +295,18 @@ export class LiveDriver {
       case "unsubscribed":
       case "complained": {
         if (ev.channel < 0) break;
-        this.store.cancelPending(e.customer, compiled.names.channels[ev.channel]);
+        // the opt-in is withdrawn: messages that need it are cancelled; those that need only an address
+        // (addressOnly: transactional by default) still go, as the core still decides them (Core.consented)
+        this.store.cancelPending(e.customer, compiled.names.channels[ev.channel], this.addressOnly(), "opted out");
         const consent = compiled.channels[ev.channel]?.consent ?? ev.channel;
         if (t.gone[c] || consent < 0 || !(t.consent[c] & consentBit(consent))) break; // already off: nothing changes
-        ev.type = EVENT_TYPES.indexOf(e.type);
-        this.core.event(c, ev, at);
+        this.react(c, e.type, at);
         break;
       }
       default:
         if (t.gone[c] && e.type !== "signup") break;
-        ev.type = EVENT_TYPES.indexOf(e.type as typeof EVENT_TYPES[number]);
         if (e.type === "signup") t.signup[c] = Math.min(t.signup[c], at);
-        this.core.event(c, ev, at);
+        this.react(c, e.type, at);
     }
     this.store.addEvent({
       idem: e.id, customer: e.customer, type: e.type, time: e.time, processed: at, channel: e.channel ?? "",
@@ -298,6 +314,13 @@ export class LiveDriver {
     });
     this.watermark = Math.max(this.watermark, e.time);
     return late ? { id: e.id, status: "accepted", late } : { id: e.id, status: "accepted" };
+  }
+
+  /** Hands the event prepared in `ev` to the core; paused, the plan does not react to it (docs/live.md, "Plan lifecycle"). */
+  private react(c: number, type: string, at: number): void {
+    this.ev.type = EVENT_TYPES.indexOf(type as typeof EVENT_TYPES[number]);
+    if (this.paused) this.core.apply(c, this.ev, at);
+    else this.core.event(c, this.ev, at);
   }
 
   /** The plan's send step for a (program id, message) pair named by feedback or an attributed purchase. */

@@ -9,6 +9,7 @@ import { MIGRATIONS } from "./migrations.ts";
 import type { StoreWriter } from "./store-writer.ts";
 import { RowBuffer } from "./row-buffer.ts";
 import { IdFilter } from "./id-filter.ts";
+import { InputError } from "../plan/errors.ts";
 import type { AuditRow, DecisionRow, DeliveryState, EventRow, KeyRow, OutboxRow, PlanRow, Store } from "./store.ts";
 
 /** Outbox keys counted in memory before the count is dropped (a miss only costs the old path). */
@@ -204,7 +205,7 @@ export class SqliteStore implements Store {
           const [e, c, d, o] = op.rows;
           this.eventRows.load(e), this.customerRows.load(c), this.decisionRows.load(d), this.outboxRows.load(o);
         } else if (op.call === "setMeta") this.setMeta(op.args[0], op.args[1]);
-        else this.cancelPending(op.args[0], op.args[1]);
+        else this.cancelPending(op.args[0], op.args[1], JSON.parse(op.args[2]), op.args[3]);
       }
     });
   }
@@ -231,6 +232,37 @@ export class SqliteStore implements Store {
     this.flushRows();
     this.stmts.clear();
     this.db.close();
+    this.server?.close(); // the lock goes with the file's last descriptor
+    this.server = null;
+  }
+
+  /** The lock file held while this store is a server's (claim). */
+  private server: Deno.FsFile | null = null;
+
+  /**
+   * Makes this store the only server of its database, until `close` (or the process's end): a server
+   * holds every customer in memory and writes them back, so a second one on the same file would
+   * overwrite the first's updates. The hold is an exclusive `flock` on `<db>-serve.lock`, which also
+   * holds the pid for the message: the OS drops it when the process ends, however it ends (SIGKILL
+   * included), so a dead server never leaves the database locked. Only servers claim: the other
+   * commands (keys, extract, live-report) and the server's own writer and checkpoint threads open the
+   * database as before, beside a running server.
+   */
+  claim(): void {
+    if (this.server || this.path === ":memory:" || this.path === "") return;
+    const lock = `${this.path}-serve.lock`;
+    const file = Deno.openSync(lock, { read: true, write: true, create: true });
+    if (!file.tryLockSync(true)) {
+      file.close();
+      const pid = Number.parseInt(Deno.readTextFileSync(lock), 10);
+      throw new InputError(
+        `--db ${this.path}: in use by another cadence serve (pid ${Number.isNaN(pid) ? "unknown" : pid}); one server per database (it holds the customers in memory): stop that one first, or give another --db`,
+      );
+    }
+    const pid = new TextEncoder().encode(`${Deno.pid}\n`);
+    file.writeSync(pid);
+    file.truncateSync(pid.length);
+    this.server = file;
   }
 
   ready(): boolean {
@@ -428,13 +460,15 @@ export class SqliteStore implements Store {
       state, attempts, nextAttempt, lastError, id, from,
     ) > 0;
   }
-  cancelPending(customer: string, channel: string): number {
-    if (this.record("cancelPending", [customer, channel])) return 0;
+  cancelPending(customer: string, channel: string, keep: readonly string[] = [], reason = "opted out"): number {
+    if (this.record("cancelPending", [customer, channel, JSON.stringify(keep), reason])) return 0;
     let n = 0;
     for (const [lo, hi] of this.customerKeys(customer)) {
+      // the kept categories as a JSON array: one statement for any number of them
       n += this.run(
-        "UPDATE outbox SET state = 'cancelled', last_error = 'opted out' WHERE key >= ? AND key < ? AND customer = ? AND channel = ? AND state IN ('pending', 'sending', 'unknown')",
-        lo, hi, customer, channel,
+        `UPDATE outbox SET state = 'cancelled', last_error = ? WHERE key >= ? AND key < ? AND customer = ? AND channel = ?
+          AND state IN ('pending', 'sending', 'unknown') AND category NOT IN (SELECT value FROM json_each(?))`,
+        reason, lo, hi, customer, channel, JSON.stringify(keep),
       );
     }
     return n;

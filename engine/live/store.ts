@@ -125,6 +125,11 @@ export interface Store {
   migrate(): number;
   tx<T>(f: () => T): T;
   close(): void;
+  /**
+   * Takes the exclusive hold a server needs on its database until `close`; throws (naming the holder)
+   * when another server has it. A store shared by several instances by design would not need one.
+   */
+  claim?(): void;
   ready(): boolean;
 
   getMeta(key: string): string | null;
@@ -184,11 +189,13 @@ export interface Store {
    */
   setDelivery(id: number, state: DeliveryState, attempts: number, nextAttempt: number, lastError: string, from?: DeliveryState): boolean;
   /**
-   * Cancels one customer's undelivered messages on one channel (unsubscribe, complaint): pending,
-   * unknown (never to be redelivered now) and sending (the POST cannot be called back; its outcome no
-   * longer moves the row).
+   * Cancels one customer's undelivered messages on one channel, with `reason` as their last error:
+   * pending, unknown (never to be redelivered now) and sending (the POST cannot be called back; its
+   * outcome no longer moves the row). Messages of the `keep` categories stay: an unsubscribe or a
+   * complaint keeps those that need only an address (the plan's `addressOnly`, transactional by
+   * default); a hard bounce keeps none.
    */
-  cancelPending(customer: string, channel: string): number;
+  cancelPending(customer: string, channel: string, keep?: readonly string[], reason?: string): number;
 
   /** One SQL-side aggregation per figure: see engine/live/metrics.ts. */
   query<T>(sql: string, ...params: (string | number | null)[]): T[];

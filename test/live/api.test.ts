@@ -89,6 +89,33 @@ describe("authentication and input errors", () => {
     expect(live.store.eventCount()).toBe(1); // nothing of the refused batch was stored
   });
 
+  it("refuses feedback or a purchase naming a program or message the live plan lacks, and a contact of a category it lacks, naming the valid ones", async () => {
+    const s = server();
+    const post = async (e: Record<string, unknown>) => (await s.api("POST", "/v1/events", { id: "e1", customer: "X", ...e }, { key: s.keys.ingest })).body;
+    // without a plan the events are only stored: there are no programs to check a name against
+    expect(await post({ type: "unsubscribed", program: "welkome" })).toMatchObject({ accepted: 1 });
+    await promote(s, PLAN);
+    const refused = [
+      [{ id: "e2", type: "unsubscribed", program: "welkome" }, "body.program: unknown program 'welkome'; did you mean 'welcome'? the live plan's programs are welcome, receipt"],
+      [{ id: "e3", type: "bounced", program: "Receipt" }, "body.program: unknown program 'Receipt'; did you mean 'receipt'? the live plan's programs are welcome, receipt"],
+      [{ id: "e4", type: "complained", program: "receipt", message: "typo" }, "body.message: program 'receipt' has no message 'typo'; its messages are receipt"],
+      [{ id: "e5", type: "purchase", value: 5, program: "newsletter" }, "body.program: unknown program 'newsletter'; the live plan's programs are welcome, receipt"],
+      [{ id: "e6", type: "opened", message: "welcome" }, "body.program: message 'welcome' needs the program it belongs to"],
+      [{ id: "e7", type: "contact", channel: "email", category: "nonsense-cat" }, "body.category: unknown category 'nonsense-cat'; the live plan's categories are transactional, relational, promotional"],
+    ] as const;
+    for (const [e, error] of refused) expect(await post(e), e.id).toEqual({ error, problems: [{ path: error.split(":")[0], message: error.slice(error.indexOf(": ") + 2) }] });
+    expect(s.store.query("SELECT idem FROM events")).toEqual([{ idem: "e1" }]);
+    // the names the plan has are taken, and act: the unsubscribe answering a welcome withdraws the e-mail consent
+    await s.api("POST", "/v1/customers", { customers: [customer("C1")] }, { key: s.keys.ingest });
+    const ok = await s.api("POST", "/v1/events", { events: [
+      { id: "k1", customer: "C1", type: "unsubscribed", program: "welcome", message: "welcome" },
+      { id: "k2", customer: "C1", type: "contact", channel: "sms", category: "relational" },
+      { id: "k3", customer: "C1", type: "purchase", value: 5, program: "receipt" },
+    ] }, { key: s.keys.ingest });
+    expect(ok.body).toMatchObject({ accepted: 3 });
+    expect((await s.api("GET", "/v1/customers/C1", undefined, { key: s.keys.analyst })).body.profile.consents).toEqual(["sms"]);
+  });
+
   it("revokes a key: refused at once, the others unaffected; only an admin revokes; an unknown id is a 404", async () => {
     const s = server();
     const made = await s.api("POST", "/v1/keys", { role: "ingest", name: "leaked" }, { key: s.keys.admin });
@@ -282,17 +309,33 @@ describe("events and customers", () => {
     expect(audit).not.toContain("C9");
   });
 
-  it("an unsubscribe stops the channel at once, pending messages included", async () => {
+  it("an unsubscribe or complaint cancels the channel's undelivered marketing, never a transactional message; a hard bounce cancels both", async () => {
     const s = server();
     await promote(s, PLAN);
-    await s.api("POST", "/v1/customers", { customers: [customer("C1")] }, { key: s.keys.ingest });
-    await s.api("POST", "/v1/events", { id: "p1", customer: "C1", type: "purchase", time: at(1), value: 10 }, { key: s.keys.ingest });
-    const before = (await s.api("GET", "/v1/outbox", undefined, { key: s.keys.ingest })).body.messages;
-    expect(before.map((m: { state: string }) => m.state)).toEqual(["pending"]);
-    await s.api("POST", "/v1/events", { id: "u1", customer: "C1", type: "unsubscribed", channel: "email", time: at(2) }, { key: s.keys.ingest });
-    const after = (await s.api("GET", "/v1/outbox", undefined, { key: s.keys.ingest })).body.messages;
-    expect(after.map((m: { state: string; lastError: string }) => `${m.state}:${m.lastError}`)).toEqual(["cancelled:opted out"]);
+    const ingest = { key: s.keys.ingest };
+    await s.api("POST", "/v1/customers", { customers: [customer("C1"), customer("C2")] }, ingest);
+    for (const c of ["C1", "C2"]) await s.api("POST", "/v1/events", { id: `s-${c}`, customer: c, type: "signup", time: at(0) }, ingest);
+    await s.api("POST", "/v1/clock", { now: at(48) }); // the welcomes (relational: they need the opt-in) go after 2 days
+    for (const c of ["C1", "C2"]) await s.api("POST", "/v1/events", { id: `p-${c}`, customer: c, type: "purchase", time: at(49), value: 10 }, ingest);
+    const messages = async () =>
+      ((await s.api("GET", "/v1/outbox", undefined, ingest)).body.messages as { id: number; customer: string; message: string; state: string; lastError: string }[])
+        .map((m) => `${m.customer} ${m.message} ${m.state}${m.lastError ? ` (${m.lastError})` : ""}`);
+    expect(await messages()).toEqual(["C1 welcome pending", "C2 welcome pending", "C1 receipt pending", "C2 receipt pending"]);
+    // C1's receipt is being POSTed to a receiver that hangs when the unsubscribe comes: it went on 'sending' → 'cancelled'
+    const receipt = (await s.api("GET", "/v1/outbox", undefined, ingest)).body.messages[2].id;
+    s.store.markSending([receipt]);
+    await s.api("POST", "/v1/events", { id: "u1", customer: "C1", type: "unsubscribed", channel: "email", time: at(50) }, ingest);
+    await s.api("POST", "/v1/events", { id: "c2", customer: "C2", type: "complained", channel: "email", time: at(50) }, ingest);
+    expect(await messages()).toEqual(["C1 welcome cancelled (opted out)", "C2 welcome cancelled (opted out)", "C1 receipt sending", "C2 receipt pending"]);
     expect((await s.api("GET", "/v1/customers/C1", undefined, { key: s.keys.analyst })).body.profile.consents).toEqual(["sms"]);
+    // a later order still gets its receipt (the core decides it: it needs only the address)
+    await s.api("POST", "/v1/events", { id: "p2-C1", customer: "C1", type: "purchase", time: at(51), value: 5 }, ingest);
+    expect((await messages()).at(-1)).toBe("C1 receipt pending");
+    // a hard bounce: no address left, so no message of any category can go
+    await s.api("POST", "/v1/events", { id: "b1", customer: "C1", type: "bounced", channel: "email", time: at(52) }, ingest);
+    expect(await messages()).toEqual([
+      "C1 welcome cancelled (opted out)", "C2 welcome cancelled (opted out)", "C1 receipt cancelled (hard bounce)", "C2 receipt pending", "C1 receipt cancelled (hard bounce)",
+    ]);
   });
 
   it("a contact made outside the plan counts in the pressure rules like the plan's own", async () => {
@@ -476,6 +519,59 @@ describe("time: late events and pause", () => {
     expect(profile.lastPurchase).toBe(at(30).replace(".000Z", "Z"));
     // the receipt it caused goes out now, not in the past
     expect(s.store.query("SELECT message, time FROM decisions")).toEqual([{ message: "receipt", time: T0 + 30 * 60 }]);
+  });
+
+  it("a manual clock does not go back: an earlier time is refused (409) saying where the clock is; an older event leaves it where it is", async () => {
+    const s = server();
+    const iso = (h: number) => at(h).replace(".000Z", "Z");
+    expect((await s.api("POST", "/v1/clock", { now: at(48) })).body).toEqual({ now: iso(48), fired: 0 });
+    const back = await s.api("POST", "/v1/clock", { now: at(24) });
+    expect(back.status).toBe(409);
+    expect(back.body).toEqual({
+      error: "the clock cannot go back: it is at 2026-03-04T00:00:00Z, 2026-03-03T00:00:00Z is earlier; give a time from then on",
+      problems: [{ path: "body.now", message: "earlier than the clock (2026-03-04T00:00:00Z)" }],
+    });
+    expect((await s.api("POST", "/v1/clock", { now: at(48) })).body).toEqual({ now: iso(48), fired: 0 });
+    expect((await s.api("POST", "/v1/events", { id: "v1", customer: "C1", type: "visit", time: at(10) }, { key: s.keys.ingest })).body).toMatchObject({ accepted: 1 });
+    expect((await s.api("GET", "/readyz")).body.now).toBe(iso(48));
+  });
+
+  it("paused: an event changes the customer but starts, resumes or ends no journey and sends nothing; resumed, the plan reacts again", async () => {
+    const s = server();
+    const id = await promote(s, `name: pause test
+timezone: "+00:00"
+channels: { email: {}, sms: { window: always } }
+programs:
+  - { id: welcome, type: journey, trigger: { event: signup }, steps: [{ send: { channel: email, message: welcome, category: relational } }] }
+  - { id: receipt, type: journey, trigger: { event: purchase }, reentry: always, steps: [{ send: { channel: email, message: receipt, category: transactional } }] }
+  - { id: winback, type: journey, trigger: { event: inactive, days: 2 }, steps: [{ send: { channel: email, message: winback, category: promotional } }] }
+`);
+    const ingest = { key: s.keys.ingest }, analyst = { key: s.keys.analyst };
+    await s.api("POST", "/v1/customers", { customers: [customer("C1")] }, ingest);
+    await s.api("POST", `/v1/plans/${id}/pause`, undefined, { key: s.keys.operator });
+    const paused = await s.api("POST", "/v1/events", { events: [
+      { id: "s2", customer: "C2", type: "signup", time: at(1) },
+      { id: "p1", customer: "C1", type: "purchase", value: 30, time: at(2) },
+      { id: "u1", customer: "C1", type: "unsubscribed", channel: "sms", time: at(3) },
+    ] }, ingest);
+    expect(paused.body).toMatchObject({ accepted: 3 });
+    // no welcome for the signup, no receipt for the order: nothing decided, nothing queued
+    expect(s.store.query("SELECT count(*) AS n FROM decisions")).toEqual([{ n: 0 }]);
+    expect(s.store.query("SELECT count(*) AS n FROM outbox")).toEqual([{ n: 0 }]);
+    const c1 = (await s.api("GET", "/v1/customers/C1", undefined, analyst)).body;
+    expect(c1.profile).toMatchObject({ orders: 1, revenue: 30, lastPurchase: at(2).replace(".000Z", "Z"), consents: ["email"] });
+    expect(c1.journeys).toEqual([]);
+    // the order restarts the customer's inactivity count: its check is stored, and fires only once resumed
+    expect(c1.timers).toMatchObject([{ kind: "inactivity", time: at(50).replace(".000Z", "Z") }]);
+    expect((await s.api("GET", "/v1/customers/C2", undefined, analyst)).body.journeys).toEqual([]);
+    expect((await s.api("POST", "/v1/clock", { now: at(60) })).body.fired).toBe(0);
+    await s.api("POST", `/v1/plans/${id}/resume`, undefined, { key: s.keys.operator });
+    expect((await s.api("POST", "/v1/clock", { now: at(61) })).body.fired).toBe(1);
+    await s.api("POST", "/v1/events", { id: "p2", customer: "C2", type: "purchase", value: 9, time: at(62) }, ingest);
+    expect(s.store.query("SELECT customer, message, status, time FROM decisions ORDER BY id")).toEqual([
+      { customer: "C1", message: "winback", status: "sent", time: T0 + 60 * 60 },
+      { customer: "C2", message: "receipt", status: "sent", time: T0 + 62 * 60 },
+    ]);
   });
 
   it("paused: events update profiles, nothing fires; resumed: overdue waits fire at once", async () => {

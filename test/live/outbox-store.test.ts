@@ -41,6 +41,25 @@ describe("outbox store", () => {
     store.close();
   });
 
+  it("cancels a customer's messages on a channel except the kept categories, run as it comes or replayed by the writer thread", () => {
+    const store = new SqliteStore(tempDb("outbox-keep"));
+    store.migrate();
+    store.addPlan({ name: "p", source: "", hash: "h", engine: "e", state: "live", author: "k", approver: null, forecast: null, created: 0, promoted: 0, retired: null });
+    const add = (time: number, category: string, channel = "email") => store.addOutbox({ ...msg, key: `1:C1:p:m:${time}`, time, category, channel });
+    add(1, "marketing"), add(2, "transactional"), add(3, "relational"), add(4, "marketing", "sms");
+    expect(store.cancelPending("C1", "email", ["transactional"], "opted out")).toBe(2);
+    // the writer thread replays the call from its recorded arguments (Op): the same rule
+    add(5, "marketing"), add(6, "transactional");
+    store.apply([{ call: "cancelPending", args: ["C1", "email", JSON.stringify(["transactional"]), "opted out"] }]);
+    expect(store.outbox(0, 10).map((m) => `${m.time} ${m.channel} ${m.category} ${m.state} ${m.lastError}`)).toEqual([
+      "1 email marketing cancelled opted out", "2 email transactional pending ", "3 email relational cancelled opted out", "4 sms marketing pending ",
+      "5 email marketing cancelled opted out", "6 email transactional pending ",
+    ]);
+    expect(store.cancelPending("C1", "email", [], "hard bounce")).toBe(2);
+    expect(store.outbox(0, 10, "pending").map((m) => m.time)).toEqual([4]);
+    store.close();
+  });
+
   it("inside a transaction writes rows in multi-row statements, numbering repeats after their chunk; a rollback drops them", () => {
     const store = new SqliteStore(tempDb("outbox-buffer"));
     store.migrate();

@@ -11,6 +11,7 @@ import { ApiError } from "../../engine/live/errors.ts";
 import { closest, formatPath } from "../../engine/plan/errors.ts";
 import { customerState } from "../../engine/live/customer-state.ts";
 import type { LiveEvent } from "../../engine/live/driver.ts";
+import type { CompiledPlan } from "../../engine/core/compiled.ts";
 
 const json = (schema: z.ZodType, description: string) => ({ content: { "application/json": { schema } }, description });
 const errors = { 400: json(ErrorBody, "invalid input"), 401: json(ErrorBody, "no or unknown key"), 403: json(ErrorBody, "role not allowed"), 413: json(ErrorBody, "body too large"), 415: json(ErrorBody, "wrong content type") };
@@ -32,25 +33,49 @@ function arriving(driver: Deps["driver"]): MiddlewareHandler {
 export const MAX_AHEAD_MINUTES = 15;
 const FEEDBACK_ON_A_CHANNEL = new Set(["unsubscribed", "complained", "bounced"]);
 
+/** A name that is not one of `valid`: what is wrong (`head`), a did-you-mean, and the valid ones. */
+function unknown(head: string, name: string, valid: readonly string[], whose: string): string {
+  const hint = closest(name, valid);
+  return `${head}${hint ? `; did you mean '${hint}'?` : ";"} ${whose} ${valid.length ? valid.join(", ") : "none"}`;
+}
+
 /**
  * What the schema cannot know about a batch: the live plan's channels (built-in, or custom: issue 11
- * #11), the server's clock, and the
- * fields an event type needs to do anything (an unsubscribe without its channel used to be accepted and
- * change nothing). A manual clock takes any time: its events drive it (replays).
+ * #11), programs, their messages and categories; the server's clock; and the fields an event type needs
+ * to do anything (an unsubscribe without its channel used to be accepted and change nothing; so was
+ * feedback naming a program or message the plan does not have, and a contact of an unknown category
+ * was counted under the first one). `plan`: the live or paused plan; without one the events are only
+ * stored, so there are no programs or categories to check them against. A manual clock takes any
+ * time: its events drive it (replays).
  */
-function checkEvents(channels: readonly string[], list: { type: string; channel?: string; program?: string }[], times: number[], now: number, systemClock: boolean, batch: boolean): void {
+function checkEvents(
+  compiled: CompiledPlan, plan: boolean, list: { type: string; channel?: string; category?: string; program?: string; message?: string }[],
+  times: number[], now: number, systemClock: boolean, batch: boolean,
+): void {
+  const { channels, programs, categories } = compiled.names;
   const problems = list.flatMap((e, i) => {
     const at = (field: string) => (batch ? ["body", "events", i, field] : ["body", field]);
     const out: { path: (string | number)[]; message: string }[] = [];
-    if (e.channel !== undefined && !channels.includes(e.channel)) {
-      const hint = closest(e.channel, channels);
-      out.push({ path: at("channel"), message: `unknown channel '${e.channel}'${hint ? `; did you mean '${hint}'?` : ""} the live plan's channels are ${channels.join(", ")}` });
-    }
+    if (e.channel !== undefined && !channels.includes(e.channel)) out.push({ path: at("channel"), message: unknown(`unknown channel '${e.channel}'`, e.channel, channels, "the live plan's channels are") });
     if (e.type === "contact" && e.channel === undefined) {
       out.push({ path: at("channel"), message: `a contact made outside the plan needs its channel, one of ${channels.join(", ")}` });
     }
     if (FEEDBACK_ON_A_CHANNEL.has(e.type) && e.channel === undefined && e.program === undefined) {
       out.push({ path: at("channel"), message: `'${e.type}' needs the channel it concerns, or the message it answers (program and message); to withdraw every consent at once, POST /v1/customers with "consents": []` });
+    }
+    if (e.message !== undefined && e.program === undefined) {
+      out.push({ path: at("program"), message: `message '${e.message}' needs the program it belongs to` });
+    }
+    if (plan && e.program !== undefined) {
+      const p = programs.indexOf(e.program);
+      if (p < 0) out.push({ path: at("program"), message: unknown(`unknown program '${e.program}'`, e.program, programs, "the live plan's programs are") });
+      else if (e.message !== undefined) {
+        const messages = [...new Set(compiled.sends.filter((s) => s.program === p).map((s) => s.message))];
+        if (!messages.includes(e.message)) out.push({ path: at("message"), message: unknown(`program '${e.program}' has no message '${e.message}'`, e.message, messages, "its messages are") });
+      }
+    }
+    if (plan && e.type === "contact" && e.category !== undefined && !categories.includes(e.category)) {
+      out.push({ path: at("category"), message: unknown(`unknown category '${e.category}'`, e.category, categories, "the live plan's categories are") });
     }
     if (systemClock && times[i] > now + MAX_AHEAD_MINUTES) {
       out.push({ path: at("time"), message: `${iso(times[i])} is ahead of the server's clock (${iso(now)}): an event is something that happened; send its own time (at most ${MAX_AHEAD_MINUTES} minutes ahead, for clock skew)` });
@@ -72,7 +97,7 @@ export function ingestRoutes(app: OpenAPIHono, { store, driver, clock }: Deps): 
     const list = "events" in body ? body.events : [body];
     const now = clock.now();
     const events: LiveEvent[] = list.map((e) => ({ ...e, time: e.time === undefined ? now : minutes(e.time) }));
-    checkEvents(driver.plan.compiled.names.channels, list, events.map((e) => e.time), now, clock.kind === "system", "events" in body);
+    checkEvents(driver.plan.compiled, driver.planRow !== null, list, events.map((e) => e.time), now, clock.kind === "system", "events" in body);
     const submitted = driver.submit(events);
     driver.commits.leave(c.get("arrival" as never));
     const results = await submitted;
