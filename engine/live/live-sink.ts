@@ -65,8 +65,8 @@ export function liveSink(x: SinkContext): ActionSink {
     },
     due: (c, send, time, priority, deadline, instance) => timer(c, time, K.K_DUE, send, priority, deadline, instance),
     windowed: (c, send, now, time) => decide(c, send, now, "delayed", "send-window", time),
-    retry(c, send, time, priority, deadline, instance, rule) {
-      decide(c, send, time, "deferred", rule);
+    retry(c, send, time, priority, deadline, instance, rule, blocked) {
+      decide(c, send, blocked, "deferred", rule, time); // at the send time blocked, retried at `time` (until), as the simulator logs it
       timer(c, time, K.K_RETRY, send, priority, deadline, instance);
     },
     suppressed: (c, send, time, rule) => decide(c, send, time, "suppressed", rule),

@@ -166,11 +166,11 @@ describe("webhook adapter", () => {
     const slow = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, async (req) => {
       calls++;
       await req.text();
-      await new Promise((res) => setTimeout(res, 400)); // answers after the sender gave up
+      await new Promise((res) => setTimeout(res, 1500)); // answers long after the sender gave up (room for a loaded machine)
       return new Response("ok");
     });
     stop.push(() => slow.shutdown());
-    const s = testServer({ start: T0, webhook: { url: `http://127.0.0.1:${(slow.addr as Deno.NetAddr).port}/hook`, secret: "sek", timeoutMs: 100 } });
+    const s = testServer({ start: T0, webhook: { url: `http://127.0.0.1:${(slow.addr as Deno.NetAddr).port}/hook`, secret: "sek", timeoutMs: 400 } });
     stop.unshift(() => s.stop());
     await promote(s, PLAN);
     await s.api("POST", "/v1/events", { id: "p1", customer: "C1", type: "purchase", value: 9 }, { key: s.keys.ingest });
