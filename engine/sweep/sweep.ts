@@ -15,7 +15,7 @@ import { type BaselineFigures, DEFAULT_START, type RunOptions, runPlan, simulate
 import { baselineKey, cached } from "../sim/baseline-cache.ts";
 import { defaultWorkers, runJobs } from "../parallel/pool.ts";
 import { planWorld } from "../plan/world-section.ts";
-import { METRICS, type Metric, metricsOf } from "../compare/compare.ts";
+import { METRIC_BOUNDS, METRICS, type Metric, metricsOf } from "../compare/compare.ts";
 import { type Interval, interval } from "../compare/intervals.ts";
 import { checkSets, show, type SweepSet, variantPlan } from "./variant-plans.ts";
 export { frontierSvg } from "./frontier-chart.ts";
@@ -148,7 +148,7 @@ function assembleSweep(ctx: SweepContext, runsBySeed: SweepRun[][]): SweepResult
     values: p.values,
     summary: runsBySeed[0][i].summary!,
     runs: runs[i],
-    metrics: Object.fromEntries(METRICS.map((m) => [m, interval(runs[i].map((x) => x[m]))])) as Record<Metric, Interval | null>,
+    metrics: Object.fromEntries(METRICS.map((m) => [m, interval(runs[i].map((x) => x[m]), METRIC_BOUNDS[m])])) as Record<Metric, Interval | null>,
     difference: Object.fromEntries(METRICS.map((m) => [m, interval(runs[i].map((x, r) => diff(x[m], runs[0][r][m])))])) as Record<Metric, Interval | null>,
     frontier: false,
     knee: false,

@@ -161,3 +161,24 @@ describe("sweep --set: every value runs once, errors point into the plan file", 
     expect(expandValues("0x10,1e3,1_000,7d,true")).toEqual([16, 1000, "1_000", "7d", true]);
   });
 });
+
+describe("sweep intervals stop at 0 for what cannot be negative", () => {
+  it("cuts a variant's unsubscribes and cost at 0 (sweep.csv had unsubscribesLow -1.46), not its paired difference", async () => {
+    const out = mkdtempSync(join(tmpdir(), "cadence-sweep-"));
+    const r = await capture(() => main(["sweep", "scenarios/lifecycle-capped.yaml", "--set", "pressure.rules.two-a-week.cap=1,2", "--customers", "500", "--days", "60", "--replications", "2", "--workers", "1", "--out", out]));
+    expect(r.code).toBe(0);
+    const rows = readFileSync(join(out, "sweep.csv"), "utf8").trim().split("\n").map((l) => l.split(","));
+    const at = (row: number, column: string) => Number(rows[row][rows[0].indexOf(column)]);
+    // cap=2 on seeds 1 and 2: 0 and 1 unsubscribes, mean 0.5, t(1) half-width 12.706 × 0.5 = 6.353
+    expect([at(2, "unsubscribes"), at(2, "unsubscribesLow")]).toEqual([0.5, 0]);
+    expect(at(2, "unsubscribesHigh")).toBeCloseTo(6.853, 3);
+    expect(at(2, "unsubscribesVsFirstLow")).toBeCloseTo(-5.853, 3); // a difference: uncut
+    expect(at(2, "costLow")).toBe(0);
+    for (let row = 1; row < rows.length; row++) {
+      for (const [k, column] of rows[0].entries()) if (/^(reach|contacts|unsubscribes|complaints|cost|suppressed)\w*Low$/.test(column) && !column.includes("VsFirst")) expect(Number(rows[row][k]), column).toBeGreaterThanOrEqual(0);
+    }
+    // the console: a cut interval is printed with its ends, not as mean ± half ("1 ±6" read as -5 to 7)
+    expect(r.out).toMatch(/^cap=2 .* 1 \[0, 7\] /m);
+    expect(r.out).toMatch(/^cap=1 .* 883 ±19 /m);
+  });
+});
