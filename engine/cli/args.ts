@@ -24,8 +24,9 @@ export class HelpRequested extends Error {
 
 /**
  * Parses a command's flags. `--help`/`-h` anywhere before a `--` throws HelpRequested, unless the
- * command declares its own `help` option (it then prints a longer help itself). Unknown flags and
- * missing values throw InputError naming the flag, the closest valid one and the usage.
+ * command declares its own `help` option (it then prints a longer help itself). Unknown flags,
+ * missing values and a flag given twice (unless declared `multiple`, like sweep's `--set`) throw
+ * InputError naming the flag, the closest valid one and the usage.
  * @example const { values } = parse(args, { days: { type: "string" } }, "cadence x [--days D]")
  */
 export function parse(args: string[], options: Options | undefined, usage: string): Flags {
@@ -51,8 +52,9 @@ export function parse(args: string[], options: Options | undefined, usage: strin
       }
     }
   }
+  let parsed;
   try {
-    return parseArgs({ args, options: opts, allowPositionals: true, strict: true }) as Flags;
+    parsed = parseArgs({ args, options: opts, allowPositionals: true, strict: true, tokens: true });
   } catch (e) {
     // What remains: a string flag without a value, a value given to a boolean flag.
     const msg = (e as Error).message;
@@ -66,16 +68,46 @@ export function parse(args: string[], options: Options | undefined, usage: strin
       : msg.split("\n")[0];
     throw new InputError(`${what}\nusage: ${usage}`);
   }
+  // parseArgs keeps the last of a repeated flag; a second value is more likely a slip than an intent
+  const first = new Map<string, string | undefined>();
+  for (const t of parsed.tokens ?? []) {
+    if (t.kind !== "option" || opts[t.name].multiple || t.name === "help") continue;
+    if (first.has(t.name)) {
+      const both = t.value === undefined ? "" : ` ('${first.get(t.name)}', then '${t.value}')`;
+      throw new InputError(`--${t.name} given twice${both}; give it once\nusage: ${usage}`);
+    }
+    first.set(t.name, t.value);
+  }
+  return { values: parsed.values, positionals: parsed.positionals };
 }
 
-/** A whole number flag within bounds, or an InputError naming the flag. */
+/** Plain decimal digits: no sign, exponent, hex/binary/octal prefix, `_` separator or surrounding space. */
+const WHOLE = /^\d+$/;
+/** A plain decimal such as 0.2, .5 or 3: digits with at most one point, nothing else. */
+const DECIMAL = /^(\d+(\.\d+)?|\.\d+)$/;
+
+/**
+ * A whole number flag within bounds, written in plain decimal digits (`0x10`, `1e3`, `1_000` or ` 50`
+ * are refused, not read as 16, 1000 or 50), or an InputError naming the flag.
+ */
 export function intFlag(value: string | undefined, flag: string, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
-  const n = Number(value.replace(/_/g, ""));
+  const n = WHOLE.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(n) || n < min || n > max) {
     throw new InputError(`--${flag}: expected a whole number from ${min} to ${max}, got '${value}'`);
   }
   return n;
+}
+
+/**
+ * A decimal flag written as a plain decimal (0.2, .5, 1), checked by `ok`; else an InputError naming
+ * the flag and `expected` (what would be valid). `1e-1`, `0x1`, `Infinity` or ` 0.2` are refused.
+ */
+export function decimalFlag(value: string | undefined, flag: string, fallback: number, ok: (x: number) => boolean, expected: string): number {
+  if (value === undefined) return fallback;
+  const x = DECIMAL.test(value) ? Number(value) : NaN;
+  if (!ok(x)) throw new InputError(`--${flag}: expected ${expected}, got '${value}'`);
+  return x;
 }
 
 /** A run's customers, days, seed or replications, within the limits runs from code are checked against (LIMITS). */

@@ -3,8 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { liveDemo } from "../live/demo.ts";
-import { intFlag, parse, sizeFlag } from "./args.ts";
-import { InputError } from "../plan/errors.ts";
+import { decimalFlag, intFlag, parse, sizeFlag } from "./args.ts";
 
 const USAGE = "cadence live-demo [--plan scenarios/lifecycle.yaml] [--customers 5000] [--days 60] [--replications 3] [--seed 1] [--reality-seed 2] [--control-share 0.2] [--db FILE] [--json]";
 
@@ -13,8 +12,7 @@ export async function liveDemoCommand(args: string[]): Promise<number> {
     plan: { type: "string" }, customers: { type: "string" }, days: { type: "string" }, replications: { type: "string" },
     seed: { type: "string" }, "reality-seed": { type: "string" }, "control-share": { type: "string" }, db: { type: "string" }, json: { type: "boolean" },
   }, USAGE);
-  const share = Number(values["control-share"] ?? "0.2");
-  if (!(share > 0 && share < 0.9)) throw new InputError(`--control-share: expected a share between 0 and 0.9, got '${values["control-share"]}'`);
+  const share = decimalFlag(values["control-share"], "control-share", 0.2, (x) => x > 0 && x < 0.9, "a share between 0 and 0.9");
   const o = {
     plan: values.plan ?? "scenarios/lifecycle.yaml",
     customers: intFlag(values.customers, "customers", 5000, 100, 100_000),

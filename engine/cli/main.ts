@@ -38,16 +38,14 @@ Run a command with --help for its options. Documentation: README.md and docs/.`;
 
 export async function main(args: string[]): Promise<number> {
   const [name, ...rest] = args;
-  if (name === "help" && rest.length === 1 && COMMANDS[rest[0]]) return await main([rest[0], "--help"]);
+  // `help <command>` is that command's --help; `help nosuch` is refused as `nosuch` would be
+  if (name === "help" && rest.length) return rest.length === 1 ? await main([rest[0], "--help"]) : usageError(`help takes one command, got '${rest.join(" ")}'`);
   if (!name || name === "help" || name === "--help" || name === "-h") {
     console.log(HELP);
     return name ? 0 : 2;
   }
   const cmd = COMMANDS[name];
-  if (!cmd) {
-    console.error(`unknown command '${name}'; valid commands: ${Object.keys(COMMANDS).join(", ")}`);
-    return 2;
-  }
+  if (!cmd) return usageError(`unknown command '${name}'`);
   try {
     return await (await cmd.load())(rest);
   } catch (e) {
@@ -63,6 +61,11 @@ export async function main(args: string[]): Promise<number> {
     console.error(`cadence ${name} failed: ${(e as Error).stack ?? e}`);
     return 1;
   }
+}
+
+function usageError(what: string): number {
+  console.error(`${what}; valid commands: ${COMMAND_NAMES.join(", ")}`);
+  return 2;
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -6,7 +6,7 @@ import { statSync } from "node:fs";
 import { InputError } from "../plan/errors.ts";
 import { parseDate, YEARS } from "../core/time.ts";
 import { startServer } from "../live/server.ts";
-import { intFlag, parse, sizeFlag } from "./args.ts";
+import { decimalFlag, intFlag, parse, sizeFlag } from "./args.ts";
 import { dbProblem } from "./live-db.ts";
 
 const USAGE = `cadence serve [--db FILE] [--port N] [--host ADDR] [--clock system|manual] [--start DATE] [--seed N]
@@ -32,8 +32,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   const startText = v("start");
   const start = startText === undefined ? undefined : parseDate(startText);
   if (start === null) throw new InputError(`--start: expected a date such as 2026-01-01 (${YEARS}), got '${startText}'`);
-  const share = Number(v("control-share") ?? "0");
-  if (!(share >= 0 && share < 1)) throw new InputError(`--control-share: expected a share from 0 to 0.99, got '${v("control-share")}'`);
+  const share = decimalFlag(v("control-share"), "control-share", 0, (x) => x >= 0 && x < 1, "a share from 0 to 0.99");
   const sync = (v("synchronous") ?? "NORMAL").toUpperCase();
   if (sync !== "NORMAL" && sync !== "FULL") throw new InputError(`--synchronous: expected NORMAL or FULL, got '${v("synchronous")}'`);
   const writer = v("writer-thread") ?? "on";

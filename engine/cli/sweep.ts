@@ -45,9 +45,17 @@ export function sweepCsv(r: SweepResult, dir: string): string[] {
   });
 }
 
-/** "1,234 ±56": the mean and the half-width of its 95 % interval (the sign, if any, on the mean only). */
-const pm = (v: Interval | null, f: (x: number) => string, signed = false) =>
-  !v ? "n/a" : (signed && v.mean > 0 ? "+" : "") + f(v.mean) + (v.lo === null || v.hi === null ? "" : ` ±${f((v.hi - v.lo) / 2)}`);
+/**
+ * "1,234 ±56": the mean and the half-width of its 95 % interval (the sign, if any, on the mean only); an
+ * interval cut at 0 or 100 % (engine/compare/intervals.ts) is no longer mean ± half: "3 [0, 8]".
+ */
+const pm = (v: Interval | null, f: (x: number) => string, signed = false) => {
+  if (!v) return "n/a";
+  const mean = (signed && v.mean > 0 ? "+" : "") + f(v.mean);
+  if (v.lo === null || v.hi === null) return mean;
+  const symmetric = Math.abs(v.hi - v.mean - (v.mean - v.lo)) <= 1e-9 * Math.max(1, v.hi - v.lo);
+  return symmetric ? `${mean} ±${f((v.hi - v.lo) / 2)}` : `${mean} [${f(v.lo)}, ${f(v.hi)}]`;
+};
 
 export async function sweepCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
@@ -97,7 +105,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
     return 0;
   }
   const reps = result.replications;
-  console.log(reps > 1 ? `Means ±95 % half-interval over ${reps} seeds (${result.seeds[0]}–${result.seeds[reps - 1]}); Δ margin is paired against the first variant.\n` : "One seed: means only (--replications 5 for intervals).\n");
+  console.log(reps > 1 ? `Means ±95 % half-interval over ${reps} seeds (${result.seeds[0]}–${result.seeds[reps - 1]}), or [low, high] where the interval stops at 0 or 100 %; Δ margin is paired against the first variant.\n` : "One seed: means only (--replications 5 for intervals).\n");
   console.log(table(
     result.variants.map((v, i) => [
       v.label + (v.knee ? "  ← knee" : v.frontier ? "  (frontier)" : ""),

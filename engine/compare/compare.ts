@@ -10,7 +10,7 @@ import type { Summary } from "../sim/run.ts";
 import type { SimulationRun } from "../sim/simulate.ts";
 import type { WorldModel } from "../sim/world-model.ts";
 import { defaultWorkers, runJobs } from "../parallel/pool.ts";
-import { type Interval, interval } from "./intervals.ts";
+import { type Bounds, type Interval, interval, NON_NEGATIVE, SHARE, UNBOUNDED } from "./intervals.ts";
 import { suppressionSplit } from "./suppressions.ts";
 import {
   baselineRun,
@@ -30,6 +30,20 @@ export const METRICS = [
   "weeksAboveThreshold", "contactsPer4WeeksMean", "contactsPer4WeeksP90", "contactsPer4WeeksP99", "contactsPer4WeeksMax",
 ] as const;
 export type Metric = typeof METRICS[number];
+
+/**
+ * The range each metric can take, which its interval is cut to (engine/compare/intervals.ts): counts,
+ * revenue, cost and contacts per customer are ≥ 0; the share of weeks over the threshold is within
+ * [0, 1]; incremental revenue and margin and ROI are differences against the no-plan baseline, either
+ * sign. A paired difference between plans is never cut, whatever the metric.
+ */
+export const METRIC_BOUNDS: Record<Metric, Bounds> = {
+  ...(Object.fromEntries(METRICS.map((m) => [m, NON_NEGATIVE])) as Record<Metric, Bounds>),
+  weeksAboveThreshold: SHARE,
+  incrementalRevenue: UNBOUNDED,
+  incrementalMargin: UNBOUNDED,
+  roi: UNBOUNDED,
+};
 
 /**
  * The pressure threshold of `weeksAboveThreshold`: a customer-week with more than this many contacts
@@ -154,7 +168,7 @@ export async function comparePlansInWorkers(loaded: LoadedPlan[], o: CompareOpti
 function assemble(ctx: CompareContext, baselines: BaselineRun[], runs: PlanRun[][], wallMs: number): Comparison {
   const { loaded, names } = ctx;
   const summarise = (rs: Record<Metric, number | null>[]) =>
-    Object.fromEntries(METRICS.map((m) => [m, interval(rs.map((x) => x[m]))])) as Record<Metric, Interval | null>;
+    Object.fromEntries(METRICS.map((m) => [m, interval(rs.map((x) => x[m]), METRIC_BOUNDS[m])])) as Record<Metric, Interval | null>;
   const plans: PlanComparison[] = loaded.map((l, i) => {
     const rs = runs.map((r) => r[i].metrics);
     return { name: names[i], file: l.file, baseline: false, pressureRules: l.compiled.pressure.rules.map((r) => r.name), margin: l.plan.margin, metrics: summarise(rs), runs: rs, detail: runs[0][i].detail! };

@@ -1,4 +1,10 @@
-/** Means and t-intervals over replications. */
+/**
+ * Means and t-intervals over replications. An interval never leaves the range its quantity can take: a
+ * count, an amount of money earned or spent, a contacts-per-customer figure is never below 0, a share
+ * never above 1, so the t-interval (symmetric about the mean) is cut there: the true mean lies in the
+ * range, so the cut interval covers it as often as the uncut one. Differences (paired, incremental,
+ * ROI) can be negative and are never cut. docs/report.md says so for readers.
+ */
 import { betaIInv } from "../fit/math.ts";
 
 export interface Interval {
@@ -21,12 +27,22 @@ export function variance(xs: number[]): number {
   return xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1);
 }
 
-/** Mean and 95 % t-interval of the values (nulls, e.g. an undefined ROI, are left out). */
-export function interval(values: (number | null)[], level = 0.95): Interval | null {
+/** The range a quantity can take: a count or an amount ({ min: 0 }), a share ({ min: 0, max: 1 }), a difference ({}). */
+export interface Bounds {
+  min?: number;
+  max?: number;
+}
+export const NON_NEGATIVE: Bounds = { min: 0 }, SHARE: Bounds = { min: 0, max: 1 }, UNBOUNDED: Bounds = {};
+
+/**
+ * Mean and 95 % t-interval of the values (nulls, e.g. an undefined ROI, are left out), cut to `bounds`.
+ * @example interval([0, 0, 1], NON_NEGATIVE) // { mean: 0.33, lo: 0, hi: 1.77 }: not lo -1.1 for a count
+ */
+export function interval(values: (number | null)[], bounds: Bounds = UNBOUNDED, level = 0.95): Interval | null {
   const xs = values.filter((v): v is number => v !== null && Number.isFinite(v));
   if (!xs.length) return null;
   const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
   if (xs.length < 2) return { mean, lo: null, hi: null };
   const half = tQuantile(xs.length - 1, level) * Math.sqrt(variance(xs) / xs.length);
-  return { mean, lo: mean - half, hi: mean + half };
+  return { mean, lo: Math.max(mean - half, bounds.min ?? -Infinity), hi: Math.min(mean + half, bounds.max ?? Infinity) };
 }

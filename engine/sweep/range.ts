@@ -37,7 +37,9 @@ export function expandItem(item: string, where = "--set"): unknown[] {
   return Array.from({ length: n }, (_, i) => Number((a + i * step).toFixed(d)));
 }
 
-/** Expands a comma-separated list of values and ranges. */
+/** Expands a comma-separated list of values and ranges; an empty item (`1,,2`, `1,`) is refused, not skipped. */
 export function expandValues(text: string, where = "--set"): unknown[] {
-  return text.split(",").map((v) => v.trim()).filter(Boolean).flatMap((v) => expandItem(v, where));
+  const items = text.split(",").map((v) => v.trim());
+  if (items.some((v) => !v)) throw new InputError(`${where}: an empty value in '${text}'; write the values between commas, e.g. 1,2,3`);
+  return items.flatMap((v) => expandItem(v, where));
 }

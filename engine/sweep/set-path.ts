@@ -19,25 +19,41 @@ export function parsePath(path: string): (string | number)[] {
 /** Returns a deep copy of `doc` with the value at `path` replaced. */
 export function setPath(doc: unknown, path: string, value: unknown): unknown {
   const copy = structuredClone(doc);
-  const parts = parsePath(path);
-  let node: unknown = copy;
+  const { parent, key } = locate(copy, path);
+  (parent as Record<string | number, unknown>)[key] = value;
+  return copy;
+}
+
+/**
+ * The field a path names, as validation names it: list elements by index, so that
+ * `pressure.rules.two-a-week.cap` and `pressure.rules[1].cap` both give ["pressure", "rules", 1, "cap"].
+ */
+export function resolvePath(doc: unknown, path: string): (string | number)[] {
+  return locate(doc, path).resolved;
+}
+
+/** Walks `path` in `doc` to the mapping or list that holds its last segment; InputError when it cannot. */
+function locate(doc: unknown, path: string): { parent: object; key: string | number; resolved: (string | number)[] } {
+  const parts = parsePath(path), resolved: (string | number)[] = [];
+  let node: unknown = doc;
   for (let i = 0; i < parts.length; i++) {
     const key = parts[i], last = i === parts.length - 1, at = parts.slice(0, i).join(".") || "(root)";
     if (Array.isArray(node)) {
-      let idx = typeof key === "number" ? key : node.findIndex((x) => x && typeof x === "object" && ((x as Record<string, unknown>).name === key || (x as Record<string, unknown>).id === key));
+      const idx = typeof key === "number" ? key : node.findIndex((x) => x && typeof x === "object" && ((x as Record<string, unknown>).name === key || (x as Record<string, unknown>).id === key));
       if (idx < 0 || idx >= node.length) {
         const names = node.map((x, k) => (x && typeof x === "object" ? (x as Record<string, unknown>).name ?? (x as Record<string, unknown>).id ?? k : k));
         throw new InputError(`--set ${path}: no element '${key}' in ${at}; valid: ${names.join(", ")}`);
       }
-      if (last) node[idx] = value;
-      else node = node[idx];
-      idx = -1;
+      resolved.push(idx);
+      if (last) return { parent: node, key: idx, resolved };
+      node = node[idx];
     } else if (node && typeof node === "object") {
       const o = node as Record<string, unknown>;
-      if (last) o[String(key)] = value;
-      else if (!(String(key) in o)) throw new InputError(`--set ${path}: no field '${key}' in ${at}; valid: ${Object.keys(o).join(", ")}`);
-      else node = o[String(key)];
+      resolved.push(String(key));
+      if (last) return { parent: o, key: String(key), resolved };
+      if (!(String(key) in o)) throw new InputError(`--set ${path}: no field '${key}' in ${at}; valid: ${Object.keys(o).join(", ")}`);
+      node = o[String(key)];
     } else throw new InputError(`--set ${path}: ${at} is a value, not a mapping or a list`);
   }
-  return copy;
+  throw new InputError(`--set: cannot read the path '${path}'`); // parsePath gives at least one segment
 }

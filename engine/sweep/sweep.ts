@@ -15,15 +15,11 @@ import { type BaselineFigures, DEFAULT_START, type RunOptions, runPlan, simulate
 import { baselineKey, cached } from "../sim/baseline-cache.ts";
 import { defaultWorkers, runJobs } from "../parallel/pool.ts";
 import { planWorld } from "../plan/world-section.ts";
-import { METRICS, type Metric, metricsOf } from "../compare/compare.ts";
+import { METRIC_BOUNDS, METRICS, type Metric, metricsOf } from "../compare/compare.ts";
 import { type Interval, interval } from "../compare/intervals.ts";
-import { setPath } from "./set-path.ts";
+import { checkSets, show, type SweepSet, variantPlan } from "./variant-plans.ts";
 export { frontierSvg } from "./frontier-chart.ts";
-
-export interface SweepSet {
-  path: string;
-  values: unknown[];
-}
+export type { SweepSet };
 
 export interface Variant {
   label: string;
@@ -57,8 +53,6 @@ export function grid(sets: SweepSet[]): Record<string, unknown>[] {
   for (const s of sets) out = out.flatMap((row) => s.values.map((v) => ({ ...row, [s.path]: v })));
   return out;
 }
-
-const show = (v: unknown) => (typeof v === "object" ? JSON.stringify(v) : String(v));
 
 /**
  * @example sweep(loadPlan("scenarios/lifecycle-capped.yaml"), [{ path: "pressure.rules.two-a-week.cap", values: [1, 2, 3] }], { customers: 20_000, replications: 5 })
@@ -115,11 +109,10 @@ function sweepContext(loaded: LoadedPlan, sets: SweepSet[], o: SweepOptions): Sw
   checkRunSizes(o);
   const first = o.seed ?? 1, replications = o.replications ?? 1;
   // plans are built (and validated) once, before any simulation: a bad value fails fast
+  const fields = checkSets(loaded, sets);
   const plans = grid(sets).map((values) => {
-    let doc: unknown = loaded.source;
-    for (const [path, v] of Object.entries(values)) doc = setPath(doc, path, v);
     const label = Object.entries(values).map(([p, v]) => `${p.split(".").pop()}=${show(v)}`).join(", ");
-    return { label, values, plan: parsePlan(JSON.stringify(doc), `${loaded.file} [${label}]`) };
+    return { label, values, plan: variantPlan(loaded, values, fields) };
   });
   // variants share one population and baseline per seed, drawn in the base plan's world (as in compare)
   const world = canonical(planWorld(loaded, o.world));
@@ -155,7 +148,7 @@ function assembleSweep(ctx: SweepContext, runsBySeed: SweepRun[][]): SweepResult
     values: p.values,
     summary: runsBySeed[0][i].summary!,
     runs: runs[i],
-    metrics: Object.fromEntries(METRICS.map((m) => [m, interval(runs[i].map((x) => x[m]))])) as Record<Metric, Interval | null>,
+    metrics: Object.fromEntries(METRICS.map((m) => [m, interval(runs[i].map((x) => x[m]), METRIC_BOUNDS[m])])) as Record<Metric, Interval | null>,
     difference: Object.fromEntries(METRICS.map((m) => [m, interval(runs[i].map((x, r) => diff(x[m], runs[0][r][m])))])) as Record<Metric, Interval | null>,
     frontier: false,
     knee: false,

@@ -31,6 +31,16 @@ describe("every command answers --help and -h, and names a mistyped flag", () =>
     });
   }
 
+  it("help <unknown command>: the same error as the unknown command itself, exit 2 (it printed the general help, exit 0)", async () => {
+    const valid = "valid commands: simulate, demo, compare, sweep, explain, fit, backtest, calibration, contributions, serve, keys, extract, live-report, live-demo";
+    const direct = await cli("nosuch");
+    expect(direct).toEqual({ code: 2, out: "", err: `unknown command 'nosuch'; ${valid}` });
+    expect(await cli("help", "nosuch")).toEqual(direct);
+    expect(await cli("help", "simulate", "demo")).toEqual({ code: 2, out: "", err: `help takes one command, got 'simulate demo'; ${valid}` });
+    expect(await cli("help")).toMatchObject({ code: 0, err: "" });
+    expect((await cli("help")).out).toMatch(/^cadence — campaign simulation/);
+  });
+
   it("suggests --customers for every command that has it", async () => {
     for (const name of ["simulate", "demo", "compare", "sweep"]) {
       const r = await cli(name, "--customer", "2000");

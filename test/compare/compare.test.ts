@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadPlan } from "../../engine/plan/load.ts";
-import { comparePlans, METRICS } from "../../engine/compare/compare.ts";
-import { interval, tQuantile, variance } from "../../engine/compare/intervals.ts";
+import { comparePlans, METRIC_BOUNDS, METRICS } from "../../engine/compare/compare.ts";
+import { interval, NON_NEGATIVE, SHARE, tQuantile, variance } from "../../engine/compare/intervals.ts";
 import { main } from "../../engine/cli/main.ts";
 
 const blast = loadPlan("scenarios/batch-and-blast.yaml");
@@ -17,6 +17,44 @@ describe("intervals", () => {
     expect(v.hi! - v.mean).toBeCloseTo(4.3027 * Math.sqrt(1 / 3), 3);
     expect(interval([5])).toEqual({ mean: 5, lo: null, hi: null });
     expect(interval([null])).toBeNull();
+  });
+});
+
+describe("intervals of quantities that cannot be negative", () => {
+  it("cuts a count's interval at 0 and a share's at 0 and 1; a difference's stays whole", () => {
+    // [0, 0, 3]: mean 1, sd √3, t(2) = 4.3027, half 4.3027 × √3 / √3 = 4.3027
+    const uncut = interval([0, 0, 3])!;
+    expect(uncut.lo).toBeCloseTo(1 - 4.3027, 3);
+    expect(uncut.hi).toBeCloseTo(1 + 4.3027, 3);
+    expect(interval([0, 0, 3], NON_NEGATIVE)).toEqual({ mean: 1, lo: 0, hi: uncut.hi });
+    // a share: 0.96, 0.98, 1 → mean 0.98, half 4.3027 × 0.02 / √3 = 0.0497, cut at 1
+    const share = interval([0.96, 0.98, 1], SHARE)!;
+    expect(share.lo).toBeCloseTo(0.98 - 0.0497, 3);
+    expect(share.hi).toBe(1);
+    expect(interval([0.001, 0.004], SHARE)!.lo).toBe(0); // demo printed weeks > 2 contacts 0.1 % [-0.3 %, 0.4 %]
+    expect(interval([5], NON_NEGATIVE)).toEqual({ mean: 5, lo: null, hi: null });
+  });
+
+  it("names the metrics that can go either way: the increments against the baseline and ROI", () => {
+    expect(METRICS.filter((m) => METRIC_BOUNDS[m].min === undefined)).toEqual(["incrementalRevenue", "incrementalMargin", "roi"]);
+    expect(METRICS.filter((m) => METRIC_BOUNDS[m].max === 1)).toEqual(["weeksAboveThreshold"]);
+  });
+
+  it("compare: no revenue, conversions, cost or unsubscribes below 0; paired differences keep their sign", () => {
+    // the tester's run: revenue printed [-9,164, 23,197], conversions [-23, 27]
+    const c = comparePlans([lifecycle], { customers: 500, days: 60, replications: 2 });
+    const [plan, none] = c.plans;
+    for (const p of c.plans) for (const m of METRICS) if (METRIC_BOUNDS[m].min === 0 && p.metrics[m]?.lo !== null) expect(p.metrics[m]!.lo, `${p.name} ${m}`).toBeGreaterThanOrEqual(0);
+    expect(plan.metrics.revenue).toMatchObject({ lo: 0 });
+    expect(plan.metrics.revenue!.hi).toBeCloseTo(23_197.42, 1); // the upper end as before
+    expect(plan.metrics.conversions).toMatchObject({ mean: 2, lo: 0 });
+    expect(plan.metrics.cost).toMatchObject({ lo: 0 });
+    expect(plan.metrics.unsubscribes).toMatchObject({ mean: 0.5, lo: 0 });
+    expect(plan.metrics.incrementalRevenue!.lo).toBeCloseTo(-1_295.12, 1); // a difference against no plan: uncut
+    expect(none.metrics.revenue!.lo).toBe(0);
+    // no plan − lifecycle, paired by seed: contacts fall by 1,217.5, its interval wholly negative
+    expect(c.differences[0].metrics.contacts!.mean).toBe(-1217.5);
+    expect(c.differences[0].metrics.contacts!.hi).toBeLessThan(0);
   });
 });
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadPlan } from "../../engine/plan/load.ts";
+import { loadPlan, parsePlan } from "../../engine/plan/load.ts";
+import { capture } from "../capture.ts";
 import { frontierSvg, grid, markFrontier, sweep } from "../../engine/sweep/sweep.ts";
 import { expandValues } from "../../engine/sweep/range.ts";
 import { setPath } from "../../engine/sweep/set-path.ts";
@@ -110,5 +111,74 @@ describe("sweeps", () => {
     expect(await main(["sweep", "scenarios/lifecycle-capped.yaml", "--set", "pressure.rules.nope.cap=1"])).toBe(2);
     expect(await main(["sweep", "scenarios/lifecycle-capped.yaml", "--set", "pressure.rules.two-a-week.cap=-1", "--customers", "10", "--days", "2"])).toBe(2);
     expect(await main(["sweep", "scenarios/lifecycle-capped.yaml", "--set", "pressure.rules.two-a-week.cap=3..1"])).toBe(2);
+  });
+});
+
+describe("sweep --set: every value runs once, errors point into the plan file", () => {
+  const cli = (...args: string[]) => capture(() => main(["sweep", "scenarios/lifecycle-capped.yaml", ...args, "--customers", "100", "--days", "7", "--out", mkdtempSync(join(tmpdir(), "cadence-sweep-"))]));
+  const cap = "pressure.rules.two-a-week.cap";
+
+  it("refuses a path given twice (the second replaced the first: cap=1,2 never ran, 3 and 4 ran twice)", async () => {
+    expect(await cli("--set", `${cap}=1,2`, "--set", `${cap}=3,4`)).toMatchObject({ code: 2, out: "", err: `--set ${cap} given twice; give all its values in one --set, e.g. --set ${cap}=1,2,3,4` });
+    // the same field by index: pressure.rules[1] is two-a-week
+    expect((await cli("--set", `${cap}=1,2`, "--set", "pressure.rules[1].cap=3")).err)
+      .toBe(`--set pressure.rules[1].cap: the same field as --set ${cap} (pressure.rules[1].cap); give all its values in one --set, e.g. --set ${cap}=1,2,3`);
+    expect((await cli("--set", "pressure.rules.two-a-week={cap: 1}", "--set", `${cap}=3`)).err)
+      .toBe(`--set ${cap}: inside pressure.rules[1], which --set pressure.rules.two-a-week replaces; sweep one of the two`);
+  });
+
+  it("refuses a value given twice in one --set, and an empty one", async () => {
+    expect(await cli("--set", `${cap}=1,1`)).toMatchObject({ code: 2, err: `--set ${cap}: the value 1 is given twice; give each value once (the same value twice runs the same variant twice)` });
+    expect((await cli("--set", `${cap}=1..3,2`)).err).toBe(`--set ${cap}: the value 2 is given twice; give each value once (the same value twice runs the same variant twice)`);
+    expect((await cli("--set", `${cap}=1,,2`)).err).toBe(`--set ${cap}: an empty value in '1,,2'; write the values between commas, e.g. 1,2,3`);
+    expect(() => sweep(capped, [{ path: cap, values: [2, 2] }], { customers: 10, days: 2 })).toThrow(/the value 2 is given twice/);
+  });
+
+  it("a bad value names the field's line in the plan file, and the --set (it said [cap=1.5]:1:)", async () => {
+    // scenarios/lifecycle-capped.yaml line 19 is two-a-week's `cap: 2`; line 32 the welcome program's `use:`
+    expect(await cli("--set", `${cap}=1.5`)).toMatchObject({
+      code: 2,
+      err: `--set ${cap}=1.5: the variant is not a valid plan:\nscenarios/lifecycle-capped.yaml:19: pressure.rules[1].cap: a cap counts contacts: expected a whole number, got 1.5; write 1 or 2`,
+    });
+    expect((await cli("--set", "programs.welcome.holdout=2")).err)
+      .toBe(`--set programs.welcome.holdout=2: the variant is not a valid plan:\nscenarios/lifecycle-capped.yaml:32: programs[0].holdout: expected a share from 0 to 1 (or a percentage such as "10%"), got number 2`);
+  });
+
+  it("a plan given as text has no lines to point at: the path and value only", () => {
+    const text = parsePlan(JSON.stringify(capped.source), "<plan>");
+    expect(() => sweep(text, [{ path: cap, values: [1.5] }], { customers: 10, days: 2 }))
+      .toThrow(`--set ${cap}=1.5: the variant is not a valid plan:\n<plan>: pressure.rules[1].cap: a cap counts contacts`);
+  });
+
+  it("says a sweep cannot change the world section (it said there was no field 'world')", async () => {
+    expect(await cli("--set", "world.machineOpens=0.1")).toMatchObject({
+      code: 2,
+      err: "--set world.machineOpens: a sweep cannot change the world section: its variants share one population and no-plan baseline per seed, drawn in the plan's world; simulate each world separately (a world: section in each plan)",
+    });
+  });
+
+  it("reads list values as YAML scalars, as the plan file would (0x10 is 16, 1e3 is 1000, 1_000 is text)", () => {
+    expect(expandValues("0x10,1e3,1_000,7d,true")).toEqual([16, 1000, "1_000", "7d", true]);
+  });
+});
+
+describe("sweep intervals stop at 0 for what cannot be negative", () => {
+  it("cuts a variant's unsubscribes and cost at 0 (sweep.csv had unsubscribesLow -1.46), not its paired difference", async () => {
+    const out = mkdtempSync(join(tmpdir(), "cadence-sweep-"));
+    const r = await capture(() => main(["sweep", "scenarios/lifecycle-capped.yaml", "--set", "pressure.rules.two-a-week.cap=1,2", "--customers", "500", "--days", "60", "--replications", "2", "--workers", "1", "--out", out]));
+    expect(r.code).toBe(0);
+    const rows = readFileSync(join(out, "sweep.csv"), "utf8").trim().split("\n").map((l) => l.split(","));
+    const at = (row: number, column: string) => Number(rows[row][rows[0].indexOf(column)]);
+    // cap=2 on seeds 1 and 2: 0 and 1 unsubscribes, mean 0.5, t(1) half-width 12.706 × 0.5 = 6.353
+    expect([at(2, "unsubscribes"), at(2, "unsubscribesLow")]).toEqual([0.5, 0]);
+    expect(at(2, "unsubscribesHigh")).toBeCloseTo(6.853, 3);
+    expect(at(2, "unsubscribesVsFirstLow")).toBeCloseTo(-5.853, 3); // a difference: uncut
+    expect(at(2, "costLow")).toBe(0);
+    for (let row = 1; row < rows.length; row++) {
+      for (const [k, column] of rows[0].entries()) if (/^(reach|contacts|unsubscribes|complaints|cost|suppressed)\w*Low$/.test(column) && !column.includes("VsFirst")) expect(Number(rows[row][k]), column).toBeGreaterThanOrEqual(0);
+    }
+    // the console: a cut interval is printed with its ends, not as mean ± half ("1 ±6" read as -5 to 7)
+    expect(r.out).toMatch(/^cap=2 .* 1 \[0, 7\] /m);
+    expect(r.out).toMatch(/^cap=1 .* 883 ±19 /m);
   });
 });

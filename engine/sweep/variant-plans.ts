@@ -1,0 +1,79 @@
+/**
+ * A sweep's variants as plans. The `--set`s are checked against the base plan first: each field set
+ * once (`cap=1,2 --set cap=3,4` kept only the second), each value once (`cap=1,1` ran one variant
+ * twice), never the world section (the variants share one population and baseline). Then each
+ * combination is written into the plan and validated; a problem names the field's line in the plan
+ * file (the variant's plan has the file's shape, only the set values differ), or no line.
+ */
+import { readFileSync } from "node:fs";
+import { formatPath, InputError, type Path, type Problem } from "../plan/errors.ts";
+import { type LoadedPlan, parsePlan } from "../plan/load.ts";
+import { parseYaml } from "../plan/yaml.ts";
+import { parsePath, resolvePath, setPath } from "./set-path.ts";
+
+export interface SweepSet {
+  path: string;
+  values: unknown[];
+}
+
+export const show = (v: unknown) => (typeof v === "object" ? JSON.stringify(v) : String(v));
+
+/** Refuses sets that would run a variant twice or drop values; returns each set's field, list elements by index. */
+export function checkSets(loaded: LoadedPlan, sets: SweepSet[]): Path[] {
+  const fields: Path[] = [];
+  sets.forEach((s, i) => {
+    if (parsePath(s.path)[0] === "world") {
+      throw new InputError(`--set ${s.path}: a sweep cannot change the world section: its variants share one population and no-plan baseline per seed, drawn in the plan's world; simulate each world separately (a world: section in each plan)`);
+    }
+    if (!s.values.length) throw new InputError(`--set ${s.path}: no values; give at least one, e.g. ${s.path}=1,2`);
+    const seen = new Set<string>();
+    for (const v of s.values) {
+      const key = JSON.stringify(v);
+      if (seen.has(key)) throw new InputError(`--set ${s.path}: the value ${show(v)} is given twice; give each value once (the same value twice runs the same variant twice)`);
+      seen.add(key);
+    }
+    const field = resolvePath(loaded.source, s.path);
+    sets.slice(0, i).forEach((earlier, j) => {
+      const other = fields[j], n = Math.min(field.length, other.length);
+      if (field.slice(0, n).some((k, m) => k !== other[m])) return;
+      if (field.length === other.length) {
+        const what = s.path === earlier.path ? " given twice" : `: the same field as --set ${earlier.path} (${formatPath(field)})`;
+        throw new InputError(`--set ${s.path}${what}; give all its values in one --set, e.g. --set ${earlier.path}=${[...earlier.values, ...s.values].map(show).join(",")}`);
+      }
+      const [inner, outer] = field.length > other.length ? [s, earlier] : [earlier, s];
+      throw new InputError(`--set ${inner.path}: inside ${formatPath(field.length > other.length ? other : field)}, which --set ${outer.path} replaces; sweep one of the two`);
+    });
+    fields.push(field);
+  });
+  return fields;
+}
+
+/**
+ * The variant of `loaded` with `values` (path → value) set, validated. An invalid variant throws an
+ * InputError headed by its --sets, each problem at its line in the plan file: a problem at or under a
+ * set field at that field's line, any other at its own.
+ */
+export function variantPlan(loaded: LoadedPlan, values: Record<string, unknown>, fields: Path[]): LoadedPlan {
+  let doc: unknown = loaded.source;
+  for (const [path, v] of Object.entries(values)) doc = setPath(doc, path, v);
+  try {
+    return parsePlan(JSON.stringify(doc), loaded.file);
+  } catch (e) {
+    if (!(e instanceof InputError) || !e.problems.length) throw e;
+    const lineOf = fileLines(loaded.file);
+    const lineFor = (path: Path) => lineOf(fields.find((f) => f.every((k, i) => path[i] === k)) ?? path);
+    const problems: Problem[] = e.problems.map((p) => ({ ...p, line: lineFor(p.path) }));
+    const sets = Object.entries(values).map(([path, v]) => `--set ${path}=${show(v)}`).join(" ");
+    const lines = problems.map((p) => `${loaded.file}${p.line ? `:${p.line}` : ""}: ${formatPath(p.path)}: ${p.message}`);
+    throw new InputError(`${sets}: the variant is not a valid plan:\n${lines.join("\n")}`, problems);
+  }
+}
+
+/** The plan file's lines by field path; none when it cannot be read again (a plan given as text). */
+function fileLines(file: string): (path: Path) => number | undefined {
+  try {
+    return parseYaml(readFileSync(file, "utf8"), file).lineOf;
+  } catch {
+    return () => undefined;
+  }
+}
