@@ -25,6 +25,16 @@ export interface ComparedMetric {
   inside: boolean | null;
 }
 
+/**
+ * The half-width of a one-run prediction interval from a forecast's 95 % interval of the mean over
+ * `replications` runs: the interval's own half-width × √(n + 1). Read from its upper end, which is never
+ * cut: a count's lower end stops at 0 (docs/report.md, "Intervals"), and (hi − lo) / 2 of a cut interval
+ * was too narrow.
+ */
+export function predictionHalfWidth(iv: { mean: number; lo: number | null; hi: number | null } | null | undefined, replications: number): number {
+  return iv && iv.lo !== null && iv.hi !== null ? (iv.hi - iv.mean) * Math.sqrt(replications + 1) : 0;
+}
+
 export function forecastVsActual(store: Store, plan: PlanRow, now: number) {
   if (!plan.forecast) throw new ApiError(409, `plan ${plan.id} has no forecast`);
   if (plan.promoted === null) throw new ApiError(409, `plan ${plan.id} was never promoted: nothing happened live yet`);
@@ -48,7 +58,7 @@ export function forecastVsActual(store: Store, plan: PlanRow, now: number) {
   const metrics: ComparedMetric[] = COMPARED.map((name) => {
     const iv = f.metrics[name];
     const mean = (iv?.mean ?? 0) * scale;
-    const half = iv && iv.lo !== null && iv.hi !== null ? ((iv.hi - iv.lo) / 2) * Math.sqrt(f.replications + 1) * scale : 0;
+    const half = predictionHalfWidth(iv, f.replications) * scale;
     const a = actual[name];
     // counts cannot go below zero; money can
     const lo = name === "incrementalRevenue" ? mean - half : Math.max(0, mean - half), hi = mean + half;
