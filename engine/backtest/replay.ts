@@ -24,7 +24,7 @@ import type { CompiledPlan } from "../core/compiled.ts";
 import { Core } from "../core/decide.ts";
 import { CustomerTable, NEVER } from "../core/customer-table.ts";
 import { EV_INACTIVE, EV_PURCHASE, EV_SIGNUP, newEvent } from "../core/events.ts";
-import { DAY, formatDate, HOUR, type Minutes, WEEK } from "../core/time.ts";
+import { DAY, formatDate, HOUR, WEEK } from "../core/time.ts";
 import { canonical, hashJson, type LoadedPlan } from "../plan/load.ts";
 import type { History } from "../../datasets/import.ts";
 import { historyState } from "../../datasets/history.ts";
@@ -38,10 +38,14 @@ import * as K from "../sim/kinds.ts";
 import { Metrics } from "../sim/metrics.ts";
 import { Recorder, STATUS } from "../sim/recorder.ts";
 import { ENGINE_VERSION } from "../version.ts";
+import { checkRunSizes, InputError } from "../plan/errors.ts";
+import { describe } from "../plan/fields.ts";
+import { checkLoaded } from "../sim/run.ts";
+import { backtestPeriod, type Day } from "./period.ts";
 
 export interface BacktestOptions {
-  from: Minutes; // first day replayed (00:00 UTC)
-  to: Minutes; // last day replayed, inclusive (00:00 UTC)
+  from?: Day; // first day replayed (00:00 UTC), a date or its minutes; default the day after the history's calibrationEnd
+  to?: Day; // last day replayed, inclusive (00:00 UTC); default its holdoutEnd, else its last transaction's day (engine/backtest/period.ts)
   seed?: number; // the core's holdout and split draws (default 1)
 }
 
@@ -91,10 +95,17 @@ const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 /**
  * @example const r = backtest(loadPlan("scenarios/lifecycle.yaml"), importHistory("datasets/cdnow-optin.yaml"), { from: parseDate("1997-10-01")!, to: parseDate("1998-06-30")! })
  */
-export function backtest(loaded: LoadedPlan, h: History, o: BacktestOptions): BacktestResult {
+export function backtest(loaded: LoadedPlan, h: History, o: BacktestOptions = {}): BacktestResult {
+  checkLoaded("backtest", loaded);
+  if (!(h && typeof h === "object" && "transactions" in h && "config" in h)) {
+    throw new InputError(`backtest: expected a history imported by importHistory("datasets/cdnow-optin.yaml"), got ${typeof h === "string" ? `the text '${h}': import it first` : describe(h)}`);
+  }
+  if (!(o !== null && typeof o === "object" && !Array.isArray(o))) throw new InputError(`backtest: options: expected an object such as { from: "1997-10-01", to: "1998-06-30", seed: 1 } (or nothing), got ${o === null ? "null" : describe(o)}`);
+  checkRunSizes({ seed: o.seed });
+  const period = backtestPeriod(h, o);
   const plan = loaded.compiled, seed = o.seed ?? 1;
-  const from = Math.floor(o.from / DAY) * DAY, end = (Math.floor(o.to / DAY) + 1) * DAY;
-  if (end <= from) throw new Error(`backtest: empty period ${formatDate(from)} .. ${formatDate(o.to)}`);
+  const from = Math.floor(period.from / DAY) * DAY, end = (Math.floor(period.to / DAY) + 1) * DAY;
+  if (end <= from) throw new Error(`backtest: empty period ${formatDate(from)} .. ${formatDate(period.to)}`);
   const days = (end - from) / DAY, n = h.ids.length, tx = h.transactions;
   const s = historyState(h, from - DAY, undefined);
 

@@ -13,6 +13,7 @@ import { type BaselineFigures, baselineFigures, baselinePlan, DEFAULT_START, run
 import { simulate, type SimulationRun } from "../sim/simulate.ts";
 import type { WorldModel } from "../sim/world-model.ts";
 import { checkRunSizes, InputError } from "../plan/errors.ts";
+import { checkWorldOption } from "../sim/world-option.ts";
 import { planWorld } from "../plan/world-section.ts";
 import { baselineKey, cached, type CacheMode } from "../sim/baseline-cache.ts";
 import { type CompareOptions, type Metric, metricsOf, type PlanDetail } from "./compare.ts";
@@ -85,6 +86,7 @@ function checkOneCurrency(loaded: LoadedPlan[]): void {
  * `world:` sections lead to different worlds cannot be compared on one population, so they are refused.
  */
 function commonWorld(loaded: LoadedPlan[], over: CompareOptions["world"]): WorldModel {
+  checkWorldOption(over);
   const worlds = loaded.map((l) => planWorld(l, over)), first = canonical(worlds[0]);
   const odd = loaded.filter((_, i) => canonical(worlds[i]) !== first);
   if (odd.length) {

@@ -69,7 +69,7 @@ export function formatTime(t: Minutes): string {
   // a run's files format millions of times, mostly of one day after another: the day's `YYYY-MM-DDT`
   // is kept and the minute's `HH:MM:00Z` read from a table (the same text as the Date's, which cost a
   // quarter of writing a run's files); other times (not whole minutes, before 1970, after 9999) as before
-  if (!(t >= 0 && t < LAST_FOUR_DIGIT_YEAR) || t !== Math.floor(t)) return new Date(t * 60000).toISOString().replace(".000Z", "Z");
+  if (!(t >= 0 && t < LAST_FOUR_DIGIT_YEAR) || t !== Math.floor(t)) return dateOf(t, "formatTime").toISOString().replace(".000Z", "Z");
   const day = Math.floor(t / DAY);
   if (day !== clockDay) clockDay = day, clockPrefix = new Date(day * DAY * 60000).toISOString().slice(0, 11);
   return clockPrefix + (CLOCK ??= Array.from({ length: DAY }, (_, m) => `${two(Math.floor(m / 60))}:${two(m % 60)}:00Z`))[t - day * DAY];
@@ -79,8 +79,16 @@ const LAST_FOUR_DIGIT_YEAR = Date.UTC(10000, 0, 1) / 60000;
 const two = (n: number) => (n < 10 ? "0" : "") + n;
 let CLOCK: string[] | undefined, clockDay = NaN, clockPrefix = "";
 
+/** `2026-01-01`: the UTC day of a time. */
 export function formatDate(t: Minutes): string {
-  return new Date(t * 60000).toISOString().slice(0, 10);
+  return dateOf(t, "formatDate").toISOString().slice(0, 10);
+}
+
+/** A time as a Date, or a RangeError naming it (a Date's own says "Invalid time value", not which or why). */
+function dateOf(t: Minutes, fn: string): Date {
+  const d = new Date(t * 60000);
+  if (Number.isNaN(d.getTime())) throw new RangeError(`${fn}: expected a time in minutes since 1970-01-01 UTC, such as parseDate("2026-01-01"), got ${typeof t === "string" ? `'${t}'` : t}`);
+  return d;
 }
 
 export const dayOf = (t: Minutes): number => Math.floor(t / DAY);

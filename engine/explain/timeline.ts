@@ -12,11 +12,13 @@ import { DAY, formatTime, parseDate, YEARS } from "../core/time.ts";
 import type { LoadedPlan } from "../plan/load.ts";
 import { type Population, syntheticPopulation } from "../sim/population.ts";
 import { STATUS } from "../sim/recorder.ts";
-import { DEFAULT_START } from "../sim/run.ts";
+import { checkLoaded, DEFAULT_START } from "../sim/run.ts";
+import { checkWorldOption } from "../sim/world-option.ts";
 import { simulate } from "../sim/simulate.ts";
 import type { WorldModel } from "../sim/world-model.ts";
 import { planWorld } from "../plan/world-section.ts";
-import { InputError } from "../plan/errors.ts";
+import { checkRunSizes, InputError } from "../plan/errors.ts";
+import { describe } from "../plan/fields.ts";
 import { ExplainRecorder } from "./observer.ts";
 
 export interface TimelineRow {
@@ -56,6 +58,14 @@ const tzText = (m: number) => `UTC${m < 0 ? "−" : "+"}${String(Math.floor(Math
  * @example explainCustomer(loadPlan("scenarios/lifecycle-capped.yaml"), { customer: "C0000042", customers: 2000, days: 90 })
  */
 export function explainCustomer(loaded: LoadedPlan, o: ExplainOptions): Timeline {
+  // as runPlan checks them: 10.5 customers ran for ever, -5 days failed in an array, a NaN seed gave no rows
+  checkLoaded("explainCustomer", loaded);
+  if (!(o !== null && typeof o === "object" && !Array.isArray(o))) {
+    throw new InputError(`explainCustomer: options: expected an object such as { customer: "C0000042", customers: 2000, days: 90 }, got ${o === null ? "null" : describe(o)}`);
+  }
+  checkRunSizes(o);
+  checkWorldOption(o.world);
+  if (typeof o.customer !== "string") throw new InputError(`customer: expected a customer id such as "C0000042", got ${describe(o.customer)}`);
   const days = o.days ?? 365, seed = o.seed ?? 1, startText = o.start ?? DEFAULT_START;
   const start = parseDate(startText);
   if (start === null) throw new InputError(`--start: expected a date such as 2026-01-01 (${YEARS}), got '${startText}'`);

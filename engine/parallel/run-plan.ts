@@ -12,6 +12,7 @@ import { parsePopulation } from "../sim/population-spec.ts";
 import { syntheticPopulation } from "../sim/population.ts";
 import {
   type BaselineFigures,
+  checkRun,
   DEFAULT_START,
   type RunOptions,
   runPlan,
@@ -62,12 +63,14 @@ function shardsFor(loaded: LoadedPlan, o: Options): number {
  * run split across workers sends back each worker's counters, not its customers: no per-customer merge.
  */
 export async function summaryInWorkers(loaded: LoadedPlan, o: Omit<Options, "record" | "recorder"> = {}): Promise<RunResult | FiguresResult> {
+  checkRun("summaryInWorkers", loaded, o); // workers too: 0, -1, NaN and "2" were taken
   const shards = shardsFor(loaded, o);
   return shards ? runPlanSharded(loaded, { ...o, workers: shards, figuresOnly: true }) : runPlanInWorkers(loaded, o);
 }
 
 /** @example const r = await runPlanInWorkers(loadPlan("scenarios/lifecycle.yaml"), { customers: 1_000_000, workers: 2 }) */
 export async function runPlanInWorkers(loaded: LoadedPlan, o: Options = {}): Promise<RunResult> {
+  checkRun("runPlanInWorkers", loaded, o); // workers too: 0, -1, NaN and "2" were taken
   const workers = o.workers ?? defaultWorkers();
   const shards = shardsFor(loaded, o);
   if (shards) return runPlanSharded(loaded, { ...o, workers: shards });

@@ -12,11 +12,10 @@
 import { checkRunSizes } from "../plan/errors.ts";
 import type { LoadedPlan } from "../plan/load.ts";
 import { sharesCapacity } from "../core/capacity.ts";
-import { parseDate } from "../core/time.ts";
 import { planWorld } from "../plan/world-section.ts";
 import { baselineKey, type CacheMode, peek, store } from "../sim/baseline-cache.ts";
 import { Recorder } from "../sim/recorder.ts";
-import { type BaselineFigures, DEFAULT_START, type FiguresRun, type RunOptions, type RunResult, summarise } from "../sim/run.ts";
+import { type BaselineFigures, DEFAULT_START, type FiguresRun, type RunOptions, type RunResult, runStart, summarise } from "../sim/run.ts";
 import type { SimulationRun } from "../sim/simulate.ts";
 import { ShardPool } from "./shard-pool.ts";
 import { ask, mergeJob, mergeSummaryJob, range, spawnShards } from "./shard-calls.ts";
@@ -78,8 +77,7 @@ export async function runPlanSharded(loaded: LoadedPlan, o: Options & { figuresO
 export async function runPlanSharded(loaded: LoadedPlan, o: Options): Promise<RunResult>;
 export async function runPlanSharded(loaded: LoadedPlan, o: Options): Promise<RunResult | FiguresResult> {
   checkRunSizes(o);
-  const startText = o.start ?? DEFAULT_START, start = parseDate(startText);
-  if (start === null) throw new Error(`invalid start date: ${startText}`);
+  const startText = o.start ?? DEFAULT_START, start = runStart(startText);
   const world = planWorld(loaded, o.world);
   const recorder = o.recorder ?? (o.record ? new Recorder() : undefined);
   const job: ShardedJob = {

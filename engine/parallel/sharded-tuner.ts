@@ -15,15 +15,14 @@
  *  - a variant already run (the same plan, by its hash) is answered from memory: a slider moved back.
  * Moves asked before the previous one answered wait for it (the pool runs one at a time).
  */
-import { checkRunSizes } from "../plan/errors.ts";
-import { parseDate } from "../core/time.ts";
-import { type LoadedPlan, parsePlan } from "../plan/load.ts";
+import type { LoadedPlan } from "../plan/load.ts";
 import { planWorld } from "../plan/world-section.ts";
-import { setPath } from "../sweep/set-path.ts";
+import { tunerVariant } from "../sim/tuner.ts";
 import { baselineKey, peek, store } from "../sim/baseline-cache.ts";
 import { syntheticDescribe } from "../sim/population.ts";
-import { type BaselineFigures, DEFAULT_START, type FiguresRun, type RunOptions, type Summary, summarise } from "../sim/run.ts";
+import { type BaselineFigures, checkRun, DEFAULT_START, type FiguresRun, type RunOptions, type Summary, summarise } from "../sim/run.ts";
 import type { WorldModel } from "../sim/world-model.ts";
+import { defaultWorkers } from "./pool.ts";
 import { ShardPool } from "./shard-pool.ts";
 
 /** A move's result: the summary `runPlan` gives for the variant, and the figures it was made from. */
@@ -52,15 +51,14 @@ export interface ShardedTuner {
 const REMEMBERED = 32;
 
 /**
+ * `workers` (default: the machine's cores, as the other runs in workers) is a whole number from 1 to 256.
  * @example const t = await shardedTuner(loadPlan("scenarios/lifecycle-capped.yaml"), { customers: 50_000, workers: 2 }); (await t.run({ "pressure.rules.two-a-week.cap": 3 })).summary; t.close()
  */
-export async function shardedTuner(loaded: LoadedPlan, o: Omit<RunOptions, "baseline" | "population" | "record" | "recorder"> & { workers: number }): Promise<ShardedTuner> {
-  checkRunSizes(o);
+export async function shardedTuner(loaded: LoadedPlan, o: Omit<RunOptions, "baseline" | "population" | "record" | "recorder"> & { workers?: number } = {}): Promise<ShardedTuner> {
+  const start = checkRun("shardedTuner", loaded, o); // workers too (checkRunSizes): a missing or NaN count failed in the merge, 1.5 in a worker
   const customers = o.customers ?? 10_000, seed = o.seed ?? 1, days = o.days ?? 365, startText = o.start ?? DEFAULT_START;
-  const start = parseDate(startText);
-  if (start === null) throw new Error(`invalid start date: ${startText}`);
   const text = (p: LoadedPlan) => ({ text: JSON.stringify(p.source), file: p.file });
-  const pool = await ShardPool.open({ plan: text(loaded), baseline: false, customers, days, seed, start: o.start, world: o.world, record: "none" }, o.workers);
+  const pool = await ShardPool.open({ plan: text(loaded), baseline: false, customers, days, seed, start: o.start, world: o.world, record: "none" }, o.workers ?? defaultWorkers());
   try {
     const key = baselineKey("run", syntheticDescribe({ customers, seed, start, days, world: planWorld(loaded, o.world) }), days);
     const baseline = peek<BaselineFigures>(key, o.cache ?? "memory") ??
@@ -84,11 +82,7 @@ export async function shardedTuner(loaded: LoadedPlan, o: Omit<RunOptions, "base
     // was deoptimised ≈ 60 times and optimised ≈ 240 times, after these two ≈ 6 and ≈ 100 (--trace-deopt)
     await simulate(loaded);
     await pool.summary({ text: JSON.stringify(loaded.source, null, 1), file: loaded.file }, loaded.compiled);
-    const variantOf = (values: Record<string, unknown>): LoadedPlan => {
-      let doc: unknown = loaded.source;
-      for (const [path, v] of Object.entries(values)) doc = setPath(doc, path, v);
-      return Object.keys(values).length ? parsePlan(JSON.stringify(doc), loaded.file) : loaded;
-    };
+    const variantOf = (values: Record<string, unknown>): LoadedPlan => tunerVariant("shardedTuner", loaded, values);
     const remembered = (variant: LoadedPlan): Promise<TunerFigures> | undefined => {
       const known = seen.get(variant.hash);
       if (known) seen.delete(variant.hash), seen.set(variant.hash, known); // the most recently used is forgotten last

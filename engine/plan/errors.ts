@@ -47,15 +47,21 @@ export class InputError extends Error {
  */
 export function wholeNumber(name: string, value: number | undefined, min: number, max: number): void {
   if (value === undefined || (Number.isInteger(value) && value >= min && value <= max)) return;
-  throw new InputError(`${name}: expected a whole number from ${min.toLocaleString("en-US")} to ${max.toLocaleString("en-US")}, got ${value}`);
+  // the text "2" printed bare would read as the number 2, which is valid
+  const got = typeof value === "string" ? `the text '${value}' (a number is expected, not its text)` : typeof value === "number" || value === null ? String(value) : `${typeof value} ${JSON.stringify(value)}`;
+  throw new InputError(`${name}: expected a whole number from ${min.toLocaleString("en-US")} to ${max.toLocaleString("en-US")}, got ${got}`);
 }
 
-/** The limits of a run's options, as the command line has them (engine/cli). */
-export const LIMITS = { customers: [1, 20_000_000], days: [1, 3650], seed: [0, 2 ** 31 - 1], replications: [1, 1000] } as const;
+/** The limits of a run's options, as the command line has them (engine/cli); workers as its --workers. */
+export const LIMITS = { customers: [1, 20_000_000], days: [1, 3650], seed: [0, 2 ** 31 - 1], replications: [1, 1000], workers: [1, 256] } as const;
 
-/** Checks a run's customers, days, seed and replications (those given) against LIMITS. */
-export function checkRunSizes(o: { customers?: number; days?: number; seed?: number; replications?: number }): void {
-  for (const k of ["customers", "days", "seed", "replications"] as const) wholeNumber(k, o[k], LIMITS[k][0], LIMITS[k][1]);
+/**
+ * Checks a run's customers, days, seed, replications and workers (those given) against LIMITS. Options
+ * come from code (a notebook) as often as from the command line: a NaN or a null is refused, not read as
+ * "not given" (a NaN seed used to run with seed null and no rows).
+ */
+export function checkRunSizes(o: { customers?: number; days?: number; seed?: number; replications?: number; workers?: number }): void {
+  for (const k of ["customers", "days", "seed", "replications", "workers"] as const) wholeNumber(k, o[k], LIMITS[k][0], LIMITS[k][1]);
 }
 
 /** Suggests the closest valid word, for "did you mean" hints. */

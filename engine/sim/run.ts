@@ -4,14 +4,16 @@
  */
 import { createHash } from "node:crypto";
 import type { CompiledPlan } from "../core/compiled.ts";
-import { parseDate } from "../core/time.ts";
+import { parseDate, YEARS } from "../core/time.ts";
 import { compilePlan } from "../plan/compile.ts";
 import { canonical, hashJson, type LoadedPlan } from "../plan/load.ts";
 import { planWorld } from "../plan/world-section.ts";
 import type { Plan } from "../plan/types.ts";
 import { ENGINE_VERSION } from "../version.ts";
 import { type Population, syntheticPopulation } from "./population.ts";
-import { checkRunSizes } from "../plan/errors.ts";
+import { checkRunSizes, InputError } from "../plan/errors.ts";
+import { describe } from "../plan/fields.ts";
+import { checkWorldOption } from "./world-option.ts";
 import { copyPopulation } from "./population-copy.ts";
 import { Recorder } from "./recorder.ts";
 import { sortRecorder } from "./recorder-order.ts";
@@ -129,15 +131,49 @@ export function simulateBaseline(plan: Plan, population: Population, o: Simulate
 }
 
 /**
+ * The arguments of a run asked from code (a notebook), checked before anything is drawn, so a wrong one
+ * fails at once with what was expected instead of deep in the simulator: the plan (loaded, not its file
+ * name), the options object, its sizes (LIMITS), its world (engine/sim/world-option.ts) and its start.
+ * `fn` names the function called, as the message does. Returns the first day, in minutes.
+ * @example const start = checkRun("runPlan", loaded, o)
+ */
+export function checkRun(fn: string, loaded: unknown, o: unknown): number {
+  checkLoaded(fn, loaded);
+  if (o !== undefined && !(o !== null && typeof o === "object" && !Array.isArray(o))) {
+    throw new InputError(`${fn}: options: expected an object such as { customers: 10_000, days: 365, seed: 1 } (or nothing, for those defaults), got ${o === null ? "null" : describe(o)}`);
+  }
+  const opts = (o ?? {}) as RunOptions;
+  checkRunSizes(opts);
+  checkWorldOption(opts.world);
+  return runStart(opts.start);
+}
+
+/** Refuses anything but a plan from loadPlan or parsePlan (a file name, a plain object) naming what was given. */
+export function checkLoaded(fn: string, loaded: unknown): asserts loaded is LoadedPlan {
+  const l = loaded as Partial<LoadedPlan> | null;
+  if (l && typeof l === "object" && l.plan && l.compiled && typeof l.hash === "string" && "source" in l) return;
+  const how = `a plan file is read by loadPlan("scenarios/lifecycle.yaml"), a plan's text by parsePlan(text, "name.yaml")`;
+  if (typeof loaded === "string") {
+    throw new InputError(`${fn}: expected a loaded plan, got the text '${loaded.length > 60 ? loaded.slice(0, 57) + "..." : loaded}': ${/\.(ya?ml|json)$/i.test(loaded) ? `load it first, ${fn}(loadPlan("${loaded}"), …)` : how}`);
+  }
+  throw new InputError(`${fn}: expected a loaded plan, got ${describe(loaded)}${l && typeof l === "object" && !Array.isArray(l) ? ` with ${Object.keys(l).slice(0, 5).join(", ") || "no fields"}` : ""}: ${how}`);
+}
+
+/** RunOptions.start (default DEFAULT_START) in minutes, or an InputError naming it. */
+export function runStart(text: unknown = DEFAULT_START): number {
+  const start = typeof text === "string" ? parseDate(text) : null;
+  if (start === null) throw new InputError(`start: expected a date such as 2026-01-01 (${YEARS}), got ${typeof text === "string" ? `'${text}'` : describe(text)}`);
+  return start;
+}
+
+/**
  * Runs a plan against its no-plan baseline.
  * @example const { summary } = runPlan(loadPlan("scenarios/lifecycle.yaml"), { customers: 10_000 })
  */
 export function runPlan(loaded: LoadedPlan, o: RunOptions = {}): RunResult {
-  checkRunSizes(o);
+  const start = checkRun("runPlan", loaded, o);
   const customers = o.customers ?? 10_000, days = o.days ?? 365, seed = o.seed ?? 1;
   const startText = o.start ?? DEFAULT_START;
-  const start = parseDate(startText);
-  if (start === null) throw new Error(`invalid start date: ${startText}`);
   const world = planWorld(loaded, o.world); // the plan's world: section, then o.world over it
   const recorder = o.recorder ?? (o.record ? new Recorder() : null);
   const compiled = loaded.compiled, journeys = compiled.journeys.length;

@@ -5,16 +5,16 @@
  * once (engine/sim/baseline-cache.ts), and each variant runs the plan alone. Results are exactly those
  * of `runPlan` with the same options: a copy of the population is the population.
  */
-import { checkRunSizes } from "../plan/errors.ts";
-import type { LoadedPlan } from "../plan/load.ts";
-import { parsePlan } from "../plan/load.ts";
-import { parseDate } from "../core/time.ts";
+import { InputError } from "../plan/errors.ts";
+import { describe } from "../plan/fields.ts";
+import { type LoadedPlan, parsePlan } from "../plan/load.ts";
 import { setPath } from "../sweep/set-path.ts";
 import { syntheticPopulation } from "./population.ts";
 import { copyPopulation } from "./population-copy.ts";
-import { type BaselineFigures, DEFAULT_START, type RunOptions, runPlan, type RunResult, simulateBaseline } from "./run.ts";
+import { type BaselineFigures, checkRun, type RunOptions, runPlan, type RunResult, simulateBaseline } from "./run.ts";
 import { baselineKey, cached } from "./baseline-cache.ts";
 import { planWorld } from "../plan/world-section.ts";
+import { DEFAULT_WORLD } from "./world-model.ts";
 
 export { copyPopulation, refillPopulation } from "./population-copy.ts";
 
@@ -28,8 +28,8 @@ export interface Tuner {
  * @example const t = tuner(loadPlan("scenarios/lifecycle-capped.yaml"), { customers: 50_000 }); t.run({ "pressure.rules.two-a-week.cap": 3 }).summary
  */
 export function tuner(loaded: LoadedPlan, o: Omit<RunOptions, "baseline" | "population"> = {}): Tuner {
-  checkRunSizes(o);
-  const seed = o.seed ?? 1, days = o.days ?? 365, start = parseDate(o.start ?? DEFAULT_START)!, world = planWorld(loaded, o.world);
+  const start = checkRun("tuner", loaded, o); // at creation: a bad start failed only at the first run()
+  const seed = o.seed ?? 1, days = o.days ?? 365, world = planWorld(loaded, o.world);
   const journeys = loaded.compiled.journeys.length;
   const drawn = syntheticPopulation({ customers: o.customers ?? 10_000, seed, start, days, journeys, world });
   const baseline = cached(baselineKey("run", drawn.describe, days), o.cache ?? "memory", () =>
@@ -37,9 +37,7 @@ export function tuner(loaded: LoadedPlan, o: Omit<RunOptions, "baseline" | "popu
   return {
     baseline,
     run(values) {
-      let doc: unknown = loaded.source;
-      for (const [path, v] of Object.entries(values)) doc = setPath(doc, path, v);
-      const variant = Object.keys(values).length ? parsePlan(JSON.stringify(doc), loaded.file) : loaded;
+      const variant = tunerVariant("tuner", loaded, values);
       const same = variant.compiled.journeys.length === journeys;
       return runPlan(variant, {
         ...o,
@@ -48,4 +46,29 @@ export function tuner(loaded: LoadedPlan, o: Omit<RunOptions, "baseline" | "popu
       });
     },
   };
+}
+
+/**
+ * A tuner's plan with `values` set (paths as in `sweep --set`). Refused: values that are not an object
+ * of paths (a list was read as paths '0', '1'), and `world` paths: a tuner's customers and no-plan
+ * baseline are drawn once, in the world it was opened with, so a changed world gave the new world's
+ * plan run against the old world's customers and baseline (reach 256 where runPlan gave 350). Only a
+ * plan's `world:` section makes its world (planWorld), so no other path changes it.
+ * @example tunerVariant("tuner", loaded, { "pressure.rules.two-a-week.cap": 3 })
+ */
+export function tunerVariant(fn: string, loaded: LoadedPlan, values: unknown): LoadedPlan {
+  if (!(values !== null && typeof values === "object" && !Array.isArray(values))) {
+    throw new InputError(`${fn}: values: expected an object of plan paths and their values, such as { "pressure.rules.two-a-week.cap": 3 }, got ${values === null ? "null" : describe(values)}`);
+  }
+  const paths = Object.keys(values), named = paths.filter((p) => /^world($|[.[])/.test(p));
+  if (named.length) {
+    // a top-level figure has an exact example; others the shape of one
+    const key = named.length === 1 ? /^world\.(\w+)$/.exec(named[0])?.[1] : undefined;
+    const example = key && typeof (DEFAULT_WORLD as unknown as Record<string, unknown>)[key] === "number" ? `{ ${key}: ${JSON.stringify((values as Record<string, unknown>)[named[0]])} }` : "{ machineOpens: 0.4 }";
+    throw new InputError(`${fn}: ${named.join(", ")}: a tuner cannot change the world parameters: its customers and no-plan baseline are drawn once, in the world of the plan it was opened with, so a move changes the plan's decisions only; open another tuner in that world, e.g. ${fn}(plan, { ...options, world: ${example} }) (a sweep refuses world values for the same reason)`);
+  }
+  if (!paths.length) return loaded;
+  let doc: unknown = loaded.source;
+  for (const [path, v] of Object.entries(values)) doc = setPath(doc, path, v);
+  return parsePlan(JSON.stringify(doc), loaded.file);
 }

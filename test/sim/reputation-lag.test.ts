@@ -33,6 +33,7 @@ describe("reputation lag", () => {
     expect(lag2).not.toBe(lag1);
     expect(lag7).toBeLessThan(lag1);
     expect(spam(undefined)).toBe(lag2); // a `world` option whose reputation leaves the lag out gets the default
-    expect(() => spam(40)).toThrow(/reputation\.lagDays: expected a whole number of days from 1 to 28, got 40/);
+    // refused with the run's options, before anything is drawn (engine/sim/world-option.ts)
+    expect(() => spam(40)).toThrow(/RunOptions: world\.reputation\.lagDays: expected a whole number from 1 to 28, got number 40/);
   });
 });

@@ -1,0 +1,60 @@
+/**
+ * RunOptions.world as a notebook passes it: a `Partial<WorldModel>` whose top-level keys replace the
+ * plan's (docs/plan-format.md, "World"), checked as the plan file's `world:` section is. A share of 5
+ * ran, a misspelt key was ignored, and the section's own shape crashed in the simulator.
+ */
+import { describe, expect, it } from "vitest";
+import { comparePlans, DEFAULT_WORLD, explainCustomer, loadPlan, planWorld, runPlan, tuner } from "../../engine/mod.ts";
+
+const plan = loadPlan("scenarios/lifecycle.yaml");
+const o = { customers: 300, days: 20, seed: 2, cache: "off" as const };
+// deliberately wrong shapes, as a notebook (plain JavaScript) may pass them
+// deno-lint-ignore no-explicit-any
+const world = (w: unknown) => ({ ...o, world: w as any });
+
+describe("RunOptions.world", () => {
+  it.each([
+    ["a share above 1", { machineOpens: 5 }, "RunOptions: world.machineOpens: expected a number from 0 to 1, got number 5"],
+    ["a misspelt key", { machineOpen: 0.2 }, /^RunOptions: world\.machineOpen: unknown field 'machineOpen'; did you mean 'machineOpens'\?/],
+    ["text for the world", "x", /^RunOptions: world: expected a mapping with one of purchase, spend, /],
+    ["NaN for a rate", { leaveRate: NaN }, /^RunOptions: world\.leaveRate: expected a number ≥ 0, got number/],
+    [
+      "the plan file's channels by name",
+      { channels: { sms: { click: 0.1 } } },
+      "RunOptions: world.channels: expected the list of the 5 channels' responses (email, sms, push, mail, call, in that order), got a mapping: a world option replaces world.channels whole, e.g. { channels: planWorld(plan).channels.map((c, i) => (i === 1 ? { ...c, click: 0.1 } : c)) } (a plan's world: section sets them by name: channels: { sms: … })",
+    ],
+    [
+      "part of a mapping it replaces",
+      { seasonality: { peaks: [] } },
+      "RunOptions: world.seasonality: missing hours, weekdays, months: a world option replaces world.seasonality whole, so it gives every field, e.g. { seasonality: { ...planWorld(plan).seasonality, peaks: [] } } (a plan's world: section sets single fields)",
+    ],
+    ["a channel list of 4", { channels: DEFAULT_WORLD.channels.slice(0, 4) }, /^RunOptions: world\.channels: expected the list of the 5 channels' responses .* got a list of 4/],
+    ["a channel figure out of range", { channels: DEFAULT_WORLD.channels.map((c, i) => (i === 1 ? { ...c, click: 3 } : c)) }, "RunOptions: world.channels.sms.click: expected a number from 0 to 1, got number 3"],
+    ["consents by name", { consents: { sms: 0.5 } }, /^RunOptions: world\.consents: expected the list of the 5 channels' consent shares/],
+    ["worstAt under goodBelow", { reputation: { ...DEFAULT_WORLD.reputation, worstAt: 0.0005 } }, /^RunOptions: world\.reputation: worstAt \(0\.0005\) must be above goodBelow \(0\.001\)/],
+  ])("refuses %s before drawing anyone", (_what, w, message) => {
+    expect(() => runPlan(plan, world(w))).toThrow(message);
+  });
+
+  it("is checked by every run that takes it: compare, tuner, explain", () => {
+    const bad = world({ machineOpens: 5 }), message = "RunOptions: world.machineOpens: expected a number from 0 to 1, got number 5";
+    expect(() => comparePlans([plan], { ...bad, replications: 1 })).toThrow(message);
+    expect(() => tuner(plan, bad)).toThrow(message);
+    expect(() => explainCustomer(plan, { ...bad, customer: "C0000001" })).toThrow(message);
+  });
+
+  it("still takes the world model's shape the tests, notebooks and `cadence fit --world-out` pass, with the same figures", () => {
+    const plain = runPlan(plan, o).summary;
+    // the whole world, or a key replaced whole with its own values, is the plan's world
+    expect(runPlan(plan, world(DEFAULT_WORLD)).summary.digest).toBe(plain.digest);
+    expect(runPlan(plan, world({ channels: planWorld(plan).channels, reputation: { ...DEFAULT_WORLD.reputation } })).summary.digest).toBe(plain.digest);
+    // a reputation without its lag (as test/parallel/sharding.test.ts passes it) runs with the default lag:
+    // the same figures (the digest names the population's world, written without the lag)
+    const { lagDays: _lag, ...noLag } = DEFAULT_WORLD.reputation;
+    const { digest: _d, ...figures } = plain, { digest: _e, ...noLagFigures } = runPlan(plan, world({ reputation: noLag })).summary;
+    expect(noLagFigures).toEqual(figures);
+    // and a change is a change: every e-mail opened by the client
+    const machine = runPlan(plan, world({ machineOpens: 1 })).summary;
+    expect(machine.opens).toBeGreaterThan(plain.opens);
+  });
+});
