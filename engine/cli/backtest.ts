@@ -11,6 +11,7 @@ import { InputError } from "../plan/errors.ts";
 import { DAY, formatDate, parseDate, YEARS } from "../core/time.ts";
 import { importHistory } from "../../datasets/import.ts";
 import { backtest, type BacktestResult, type BacktestSummary } from "../backtest/replay.ts";
+import { backtestPeriod } from "../backtest/period.ts";
 import { messagesTable } from "../sim/tables.ts";
 import { writeCSV } from "../sim/csv-file.ts";
 import { backtestWarnings } from "../backtest/warnings.ts";
@@ -45,16 +46,15 @@ export async function backtestCommand(args: string[]): Promise<number> {
   if (positionals.length !== 1) throw new InputError(`expected one plan file, got ${positionals.length}\nusage: ${USAGE}`);
   if (!values.history) throw new InputError(`missing --history <config.yaml> (a history config; see docs/history.md)\nusage: ${USAGE}`);
   const seed = sizeFlag(values.seed, "seed", 1);
-  let from = dateFlag(values.from, "from"), to = dateFlag(values.to, "to");
+  const fromFlag = dateFlag(values.from, "from"), toFlag = dateFlag(values.to, "to");
   if (values.out) outputFolder("--out", values.out); // before the replay: a bad path fails now
   const loaded = loadPlan(positionals[0]);
   const h = importHistory(values.history);
-  from ??= h.config.calibrationEnd + DAY;
   let first = Infinity, last = -Infinity; // the days of the first and last transactions
   for (let i = 0; i < h.transactions.length; i++) first = Math.min(first, h.transactions.time[i]), last = Math.max(last, h.transactions.time[i]);
   first = Math.floor(first / DAY) * DAY, last = Math.floor(last / DAY) * DAY;
-  to ??= h.config.holdoutEnd ?? last;
-  if (to < from) throw new InputError(`--to ${formatDate(to)} is before --from ${formatDate(from)}`);
+  if (fromFlag !== undefined && toFlag !== undefined && toFlag < fromFlag) throw new InputError(`--to ${formatDate(toFlag)} is before --from ${formatDate(fromFlag)}`);
+  const { from, to } = backtestPeriod(h, { from: fromFlag, to: toFlag }); // the defaults the API has
   const result = backtest(loaded, h, { from, to, seed });
   const data = h.transactions.length ? { first, last } : undefined;
   const warnings = backtestWarnings(result.plan, result.summary, result.metrics.programs.map((p) => p.entered), h.config.currency, from, to, data);

@@ -10,7 +10,7 @@ import type { Interval } from "../compare/intervals.ts";
 import { renderReport } from "../report/report.ts";
 import { compareCsv } from "../report/compare-csv.ts";
 import { contributions } from "../compare/contributions.ts";
-import { intFlag, outputFile, outputFolder, parse, progress, sizeFlag } from "./args.ts";
+import { outputFile, outputFolder, parse, progress, sizeFlag } from "./args.ts";
 import { fmtInt } from "./format.ts";
 import { fitTable } from "./fit-table.ts";
 import { checkPlanAttributes, parsePopulation } from "../sim/population-spec.ts";
@@ -113,7 +113,7 @@ export async function compareCommand(args: string[]): Promise<number> {
     populationSpec: values.population,
     world: pop.world,
     populationLabel: pop.label,
-    workers: intFlag(values.workers, "workers", defaultWorkers(), 1, 256),
+    workers: sizeFlag(values.workers, "workers", defaultWorkers()),
     cache: values["no-cache"] ? "off" : "disk",
     replications: sizeFlag(values.replications, "replications", 5),
     seed: sizeFlag(values.seed, "seed", 1),

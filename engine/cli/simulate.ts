@@ -4,7 +4,7 @@ import { recordedRun, summaryInWorkers } from "../parallel/run-plan.ts";
 import { defaultWorkers } from "../parallel/pool.ts";
 import { writeRun } from "../sim/output.ts";
 import { DEFAULT_START, type RunOptions } from "../sim/run.ts";
-import { intFlag, outputFolder, parse, progress, sizeFlag } from "./args.ts";
+import { outputFolder, parse, progress, sizeFlag } from "./args.ts";
 import { formatSummary } from "./format.ts";
 import { InputError } from "../plan/errors.ts";
 import { DAY, parseDate, YEARS } from "../core/time.ts";
@@ -43,7 +43,7 @@ export async function simulateCommand(args: string[]): Promise<number> {
   const customers = sizeFlag(values.customers, "customers", 10_000);
   const options = {
     // with 2 or more workers the customers are split across them, or the no-plan baseline runs in a worker while the plan runs here
-    workers: intFlag(values.workers, "workers", defaultWorkers(), 1, 256),
+    workers: sizeFlag(values.workers, "workers", defaultWorkers()),
     populationSpec: values.population,
     // contacts made outside the plan (meetings, store visits, other tools) count in its pressure rules
     external: values.contacts !== undefined ? readExternalContacts(values.contacts as string, loaded.compiled.names.channels) : undefined,

@@ -9,7 +9,7 @@ import { expandValues } from "../sweep/range.ts";
 import { sweepPage } from "../sweep/sweep-page.ts";
 import { intervalRows, writeCsvFiles } from "../report/csv-export.ts";
 import type { Interval } from "../compare/intervals.ts";
-import { intFlag, outputFolder, parse, sizeFlag } from "./args.ts";
+import { outputFolder, parse, sizeFlag } from "./args.ts";
 import { fmtInt, table } from "./format.ts";
 import { defaultWorkers } from "../parallel/pool.ts";
 
@@ -87,7 +87,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
     }
   })();
   const result = await sweepInWorkers(loaded, sets, {
-    workers: intFlag(values.workers, "workers", defaultWorkers(), 1, 256),
+    workers: sizeFlag(values.workers, "workers", defaultWorkers()),
     cache: values["no-cache"] ? "off" : "disk",
     customers: sizeFlag(values.customers, "customers", 10_000),
     days: sizeFlag(values.days, "days", 365),

@@ -15,6 +15,7 @@ import { type BaselineFigures, DEFAULT_START, type RunOptions, runPlan, simulate
 import { baselineKey, cached } from "../sim/baseline-cache.ts";
 import { defaultWorkers, runJobs } from "../parallel/pool.ts";
 import { planWorld } from "../plan/world-section.ts";
+import { checkWorldOption } from "../sim/world-option.ts";
 import { METRIC_BOUNDS, METRICS, type Metric, metricsOf } from "../compare/compare.ts";
 import { type Interval, interval } from "../compare/intervals.ts";
 import { checkSets, show, type SweepSet, variantPlan } from "./variant-plans.ts";
@@ -107,6 +108,7 @@ export interface SweepJobSpec extends Omit<SweepOptions, "population" | "onVaria
 
 function sweepContext(loaded: LoadedPlan, sets: SweepSet[], o: SweepOptions): SweepContext {
   checkRunSizes(o);
+  checkWorldOption(o.world); // before the baseline runs
   const first = o.seed ?? 1, replications = o.replications ?? 1;
   // plans are built (and validated) once, before any simulation: a bad value fails fast
   const fields = checkSets(loaded, sets);

@@ -4,7 +4,7 @@
  * ran, a misspelt key was ignored, and the section's own shape crashed in the simulator.
  */
 import { describe, expect, it } from "vitest";
-import { comparePlans, DEFAULT_WORLD, explainCustomer, loadPlan, planWorld, runPlan, tuner } from "../../engine/mod.ts";
+import { comparePlans, DEFAULT_WORLD, explainCustomer, loadPlan, planWorld, runPlan, sweep, tuner } from "../../engine/mod.ts";
 
 const plan = loadPlan("scenarios/lifecycle.yaml");
 const o = { customers: 300, days: 20, seed: 2, cache: "off" as const };
@@ -41,6 +41,8 @@ describe("RunOptions.world", () => {
     expect(() => comparePlans([plan], { ...bad, replications: 1 })).toThrow(message);
     expect(() => tuner(plan, bad)).toThrow(message);
     expect(() => explainCustomer(plan, { ...bad, customer: "C0000001" })).toThrow(message);
+    // sweep ran its baseline first, then failed (or crashed on a channels mapping): now refused before any run
+    expect(() => sweep(plan, [{ path: "margin", values: [0.3, 0.4] }], world({ channels: { sms: { click: 0.1 } } }))).toThrow(/^RunOptions: world\.channels: expected the list/);
   });
 
   it("still takes the world model's shape the tests, notebooks and `cadence fit --world-out` pass, with the same figures", () => {

@@ -65,7 +65,7 @@ describe("external contacts in a simulation", () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain(`contacts made outside the plan: 4 read from ${some}; 2 within the run's days count in the pressure rules, 2 outside them (2026-01-01 to 2026-01-10) do not`);
     // a plan without pressure rules takes them and changes nothing: said, not left to be guessed
-    writeFileSync(join(dir, "free.yaml"), PLAN.replace(/pressure:\n  rules:\n.*\n/, ""));
+    writeFileSync(join(dir, "free.yaml"), PLAN.replace(/pressure:\n {2}rules:\n.*\n/, ""));
     const free = await capture(() => main(["simulate", join(dir, "free.yaml"), "--customers", "100", "--days", "10", "--contacts", some, "--workers", "1"]));
     expect(free.out).toContain(`contacts made outside the plan: 4 read from ${some}; this plan has no pressure rules, so they change nothing`);
   });
