@@ -145,7 +145,14 @@ export function share(r: Reporter, v: unknown, path: Path, fallback: number): nu
 /** "+01:00", "-05:30", "UTC" or a number of minutes → UTC offset in minutes. */
 export function utcOffset(r: Reporter, v: unknown, path: Path, fallback: number): number {
   if (v === undefined) return fallback;
-  if (typeof v === "number" && Number.isInteger(v) && Math.abs(v) <= 14 * 60) return v;
+  // a number is ambiguous (minutes, as the engine counts, or hours, as the expression `timezone` reads:
+  // `timezone: 1` ran a 10:00 campaign at 09:59 UTC): only 0 is taken, the rest asks for the text
+  if (v === 0) return 0;
+  if (typeof v === "number") {
+    const h = Math.trunc(v), text = `${v < 0 ? "-" : "+"}${String(Math.abs(h)).padStart(2, "0")}:00`;
+    r.error(path, `a number is ambiguous (hours or minutes?): write the offset as text, e.g. "${Number.isInteger(v) && Math.abs(v) <= 14 ? text : "+01:00"}" (hours:minutes east of UTC) or "UTC", got ${describe(v)}`);
+    return fallback;
+  }
   if (typeof v === "string") {
     if (v === "UTC" || v === "Z") return 0;
     const minutes = offsetMinutes(v);

@@ -38,6 +38,9 @@ describe("broken plan files", () => {
     // an offset's minutes past 59, or beyond ±14:00, were taken as written (+01:75 ran at UTC+02:15)
     ["offset minutes past 59", "timezone: \"+01:75\"\n" + ok, /broken\.yaml:1: timezone: expected a UTC offset such as "\+01:00", "-05:00" or "UTC", got string "\+01:75"/],
     ["offset beyond 14 hours", "timezone: \"-14:30\"\n" + ok, /broken\.yaml:1: timezone: expected a UTC offset such as "\+01:00", "-05:00" or "UTC", got string "-14:30"/],
+    // a number was read as minutes: `timezone: 1` (an hour, as the expression `timezone` reads) ran a 10:00 campaign at 09:59 UTC
+    ["a number for the offset", "timezone: 1\n" + ok, /broken\.yaml:1: timezone: a number is ambiguous \(hours or minutes\?\): write the offset as text, e\.g\. "\+01:00" \(hours:minutes east of UTC\) or "UTC", got number 1/],
+    ["minutes for the offset", "timezone: -300\n" + ok, /broken\.yaml:1: timezone: a number is ambiguous .* e\.g\. "\+01:00" .* got number -300/],
     ["bad send window", ok.replace("email: {}", "email: { window: \"21:00-08:00\" }"), /broken\.yaml:2: channels\.email\.window: the window must open before it closes/],
     ["unknown pressure rule field", ok.replace("programs:", "pressure:\n  rules:\n    - { name: cap, cap: 3, windw: 7d }\nprograms:"), /pressure\.rules\[0\]/],
   ];
