@@ -36,7 +36,7 @@ export async function contributionsCommand(args: string[]): Promise<number> {
   const r = contributions(plan, o);
   const csv = values.csv ? contributionsCsv(r, values.csv as string) : []; // engine/report/csv-export.ts's format
   if (values.json) {
-    console.log(JSON.stringify({ programs: r.programs, missing: r.missing.map(({ template, incrementalMargin, perContact }) => ({ template, incrementalMargin, perContact })) }, null, 2));
+    console.log(JSON.stringify({ programs: r.programs, missing: r.missing.map(({ template, incrementalMargin, perContact }) => ({ template, incrementalMargin, perContact })), notTried: r.skipped }, null, 2));
     return 0;
   }
   console.log(`contributions: ${plan.plan.name} · ${o.customers.toLocaleString("en")} customers · ${o.days} days · ${o.replications} replication(s) from seed ${o.seed}`);

@@ -70,9 +70,11 @@ export function contributions(plan: LoadedPlan, opts: ContributionOptions = {}):
   });
   const skipped: Contributions["skipped"] = [];
   const added: { template: string; plan: LoadedPlan; id: string }[] = [];
+  // the templates the plan already includes, under whatever id (`use: programs/promotion` as targeted-promotion)
+  const used = new Set((plan.templates ?? []).map((t) => t?.replace(/^programs\//, "")));
   if (opts.library !== false) {
     for (const t of libraryTemplates()) {
-      if (ids.includes(t)) continue; // the plan already runs it under its own name
+      if (ids.includes(t) || used.has(t)) continue; // the plan already runs it
       try {
         const p = variant(plan, [...source.programs, { use: `programs/${t}` }]);
         const id = p.compiled.programs[p.compiled.programs.length - 1].id;

@@ -25,6 +25,8 @@ export interface LoadedPlan {
   hash: string; // sha256 of the canonical JSON of `source`
   file: string;
   world?: WorldSection; // the plan's `world:` section, validated (engine/plan/world-section.ts; planWorld applies it)
+  /** Per program, the template it was included from (`use: programs/promotion` → "programs/promotion"), whatever its id. */
+  templates?: (string | null)[];
 }
 
 /** Loads and validates a plan file. @example const { plan } = loadPlan("scenarios/lifecycle.yaml") */
@@ -42,7 +44,8 @@ export function loadPlan(file: string): LoadedPlan {
 export function parsePlan(text: string, file = "<plan>"): LoadedPlan {
   const { value: raw, lineOf } = parseYaml(text, file);
   const r = new Reporter(file, lineOf);
-  const source = expandTemplates(raw, file, r);
+  const templates: (string | null)[] = [];
+  const source = expandTemplates(raw, file, r, templates);
   if (!r.ok) throw new InputError(r.format(), r.problems); // a missing or broken template: not cascades of "missing type"
   const plan = validatePlan(source, r);
   const world = validateWorld(r, source && typeof source === "object" ? (source as Record<string, unknown>).world : undefined);
@@ -50,7 +53,7 @@ export function parsePlan(text: string, file = "<plan>"): LoadedPlan {
   const compiled = compilePlan(plan, r); // expressions and pressure rules, reported with their lines
   if (!r.ok) throw new InputError(r.format(), r.problems);
   if (source && typeof source === "object") sourceLines.set(source, lineOf);
-  return { plan, compiled, source, hash: hashJson(source), file, ...(world ? { world } : {}) };
+  return { plan, compiled, source, hash: hashJson(source), file, templates, ...(world ? { world } : {}) };
 }
 
 // The line of each field path of a loaded plan's `source`, for checks made after loading (the attributes
@@ -63,10 +66,12 @@ export function lineInSource(source: unknown, path: Path): number | undefined {
   return source && typeof source === "object" ? sourceLines.get(source)?.(path) : undefined;
 }
 
-function expandTemplates(raw: unknown, file: string, r: Reporter): unknown {
+/** The plan with its `use:` programs replaced by their templates; `uses` gets each program's template name (or null). */
+function expandTemplates(raw: unknown, file: string, r: Reporter, uses: (string | null)[]): unknown {
   if (!raw || typeof raw !== "object" || !Array.isArray((raw as Record<string, unknown>).programs)) return raw;
   const o = raw as Record<string, unknown>;
   const programs = (o.programs as unknown[]).map((p, i) => {
+    uses[i] = p && typeof p === "object" && typeof (p as Record<string, unknown>).use === "string" ? (p as Record<string, unknown>).use as string : null;
     if (!p || typeof p !== "object" || !("use" in p)) return p;
     const { use, with: params, ...overrides } = p as Record<string, unknown>;
     const path = ["programs", i, "use"];

@@ -41,11 +41,22 @@ describe("contributions", () => {
     expect(r.skipped.every((s) => /not configured/.test(s.reason))).toBe(true); // templates on channels the plan lacks
   });
 
+  it("does not offer a template the plan already includes under another id (regression)", () => {
+    // lifecycle.yaml includes programs/promotion as 'targeted-promotion': it was listed as missing
+    const renamed = plan(yaml.replace("  - use: programs/newsletter\n", "  - use: programs/newsletter\n    id: weekly-news\n"), "scenarios/two.yaml");
+    const x = contributions(renamed, { customers: 300, days: 30, replications: 1, seed: 5 });
+    expect(x.programs.map((p) => p.id)).toEqual(["abandoned-cart", "weekly-news"]);
+    expect([...x.missing.map((m) => m.template), ...x.skipped.map((s) => s.template)]).not.toContain("newsletter");
+    expect(x.missing.length + x.skipped.length).toBe(21);
+  });
+
   it("prints the issue's JSON shape and names a bad flag", async () => {
     const out = await capture(() => main(["contributions", "scenarios/batch-and-blast.yaml", "--customers", "800", "--days", "60", "--replications", "2", "--json"]));
     expect(out.code).toBe(0);
     const j = JSON.parse(out.out);
-    expect(Object.keys(j)).toEqual(["programs", "missing"]);
+    expect(Object.keys(j)).toEqual(["programs", "missing", "notTried"]); // notTried: the text's "(not tried: …)" lines, which --json dropped
+    expect(j.notTried.length).toBeGreaterThan(0);
+    for (const n of j.notTried) expect(Object.keys(n)).toEqual(["template", "reason"]);
     expect(Object.keys(j.programs[0])).toEqual(["id", "contacts", "incrementalMargin", "unsubscribes"]);
     expect(Object.keys(j.programs[0].incrementalMargin)).toEqual(["mean", "lo", "hi"]);
     expect(Object.keys(j.missing[0])).toEqual(["template", "incrementalMargin", "perContact"]);
