@@ -60,8 +60,9 @@ export async function serveCommand(args: string[]): Promise<number> {
     histories,
     webhook: url ? { url, secret: secret!, maxAttempts: intFlag(v("webhook-max-attempts"), "webhook-max-attempts", 8, 1, 100) } : undefined,
   }));
-  console.log(`cadence serve: listening on ${server.url} (db ${server.store.path}, clock ${clock}, synchronous ${sync}, writer thread ${writer})`);
-  await new Promise<void>((resolve) => {
+  // the signal handlers are in place before the line that says the server is up: a SIGTERM sent on reading
+  // it ended the process with the default action (exit 143) instead of a clean stop, now and then
+  const stopped = new Promise<void>((resolve) => {
     const stop = () => {
       console.log("cadence serve: stopping (SIGTERM): finishing requests in flight");
       server.stop().then(resolve);
@@ -69,6 +70,8 @@ export async function serveCommand(args: string[]): Promise<number> {
     Deno.addSignalListener("SIGTERM", stop);
     Deno.addSignalListener("SIGINT", stop);
   });
+  console.log(`cadence serve: listening on ${server.url} (db ${server.store.path}, clock ${clock}, synchronous ${sync}, writer thread ${writer})`);
+  await stopped;
   console.log("cadence serve: stopped");
   return 0;
 }

@@ -123,6 +123,16 @@ describe("one server per database", () => {
     expect((await fourth.p.status).code).toBe(0);
   }, 120_000);
 
+  it("stops cleanly on a SIGTERM sent the moment it says it listens (regression)", async () => {
+    // the handlers were installed after the 'listening' line: a SIGTERM sent on reading it could end the
+    // process with the default action (exit 143, no clean stop); a race, so tried a few times
+    for (let i = 0; i < 4; i++) {
+      const { p } = await serve(tempDb(`sigterm-${i}`));
+      p.kill("SIGTERM");
+      expect((await p.status).code).toBe(0);
+    }
+  }, 120_000);
+
   it("in one process too: a second server on the database is refused until the first stops", async () => {
     const db = tempDb("lock-inproc");
     const a = testServer({ db });
