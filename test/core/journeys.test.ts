@@ -88,7 +88,10 @@ describe("journey steps", () => {
     expect(h.actions.some((a) => a.kind === "exited")).toBe(true);
     h.fireTimer(0);
     expect(h.sends()).toEqual([]);
-    const e = harness(journey(`      - exit
+    // (steps right after an exit are refused at load: unreachable; an exit in a branch ends the journey there)
+    const e = harness(journey(`      - branch:
+          if: orders >= 0
+          then: [exit]
       - send: { channel: email, message: never }
 `));
     e.fire(0, "signup", T0);
