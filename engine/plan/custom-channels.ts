@@ -17,7 +17,8 @@ import type { Channel, CustomChannel } from "./types.ts";
 
 /** Fields of a custom channel's `response:` (engine/sim/world-model.ts ChannelResponse). */
 export const RESPONSE_FIELDS = [...Object.keys(DEFAULT_WORLD.channels[0]), "gapDays"];
-const SHARE_FIELDS = new Set(["deliver", "hardBounce", "inbox", "open", "click", "tracked", "convert", "lift", "unsubscribe", "complain"]);
+/** Response fields that are shares (0 to 1); gapDays is above 0, the others 0 or more. */
+export const SHARE_FIELDS = new Set(["deliver", "hardBounce", "inbox", "open", "click", "tracked", "convert", "lift", "unsubscribe", "complain"]);
 export const CUSTOM_ONLY = ["like", "consentShare", "response"];
 const NAME = /^[a-z][a-z0-9_]{0,31}$/;
 

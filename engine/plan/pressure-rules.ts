@@ -7,6 +7,7 @@ import { CALENDARS, type Calendar, type CompiledPressure, type CompiledRule, typ
 import { DAY, type Minutes } from "../core/time.ts";
 import { closest, oneOf, type Path, type Reporter } from "./errors.ts";
 import { readDuration, unknownFields } from "./fields.ts";
+import { OFFSET, positiveDuration, text } from "./schema-patterns.ts";
 
 export interface PlanIndex {
   channels: readonly string[];
@@ -246,39 +247,50 @@ function compileWeighted<C>(r: Reporter, v: unknown, path: Path, rule: CompiledR
   } else unknownFields(r, d, dp, ["halfLife", "linear", "bands"]);
 }
 
+// a rule's kind excludes the other two; window and calendar belong to caps, which need one of them
+const ruleKinds = [
+  { required: ["cap"], properties: { spacing: false, weighted: false }, anyOf: [{ required: ["window"] }, { required: ["calendar"] }] },
+  { required: ["spacing"], properties: { cap: false, weighted: false, window: false, calendar: false } },
+  { required: ["weighted"], properties: { cap: false, spacing: false, window: false, calendar: false } },
+];
+
 /** JSON Schema (draft 2020-12) of the `pressure:` section, for docs/plan.schema.json. */
 export const pressureSchema = {
-  type: "object",
+  type: ["object", "null"],
   additionalProperties: false,
   properties: {
     exempt: { $ref: "#/$defs/filter" },
     rules: {
-      type: "array",
+      type: ["array", "null"],
       items: {
         type: "object",
         additionalProperties: false,
+        oneOf: ruleKinds,
         properties: {
-          name: { type: "string" },
-          cap: { oneOf: [{ type: "integer", minimum: 0 }, { type: "string" }], description: "at most this many contacts: a whole number, an attribute or an expression (rounded down)" },
-          window: { type: "string", description: "rolling window, e.g. 7d" },
+          name: text,
+          cap: { oneOf: [{ type: "integer", minimum: 0 }, text], description: "at most this many contacts: a whole number, an attribute or an expression (rounded down)" },
+          window: { ...positiveDuration, description: "rolling window, e.g. 7d" },
           calendar: { enum: [...CALENDARS] },
-          timezone: { type: "string", description: "customer (default) or a UTC offset such as +01:00" },
+          // the loader reads any ±HH:MM here (a gap: test/plan/schema-agreement.test.ts LOADER_GAPS); the plan's offsets are meant
+          timezone: { type: "string", pattern: `^(?:customer|UTC|${OFFSET})$`, description: "customer (default), UTC or a UTC offset such as +01:00" },
           lookahead: { type: "boolean" },
           counts: { $ref: "#/$defs/filter" },
           appliesTo: { $ref: "#/$defs/filter" },
-          spacing: { type: "string", description: "minimum duration between two contacts, e.g. 4h" },
+          spacing: { ...positiveDuration, description: "minimum duration between two contacts, e.g. 4h" },
           weighted: {
             type: "object",
             additionalProperties: false,
+            required: ["threshold"],
+            not: { required: ["weight", "weights"], description: "weights (per channel/category) or weight (an expression), not both" },
             properties: {
-              threshold: { type: ["number", "string"] },
+              threshold: { oneOf: [{ type: "number", minimum: 0 }, text] },
               weights: { type: "object", additionalProperties: { type: "number", minimum: 0 } },
-              weight: { type: ["number", "string"], description: "a weight, or an expression over the message and the customer" },
+              weight: { oneOf: [{ type: "number", minimum: 0 }, text], description: "a weight, or an expression over the message and the customer" },
               decay: {
                 oneOf: [
-                  { type: "object", properties: { halfLife: { type: "string" } }, required: ["halfLife"], additionalProperties: false },
-                  { type: "object", properties: { linear: { type: "string" } }, required: ["linear"], additionalProperties: false },
-                  { type: "object", properties: { bands: { type: "array", minItems: 1, items: { type: "array", prefixItems: [{ type: "string" }, { type: "number", minimum: 0, maximum: 1 }], minItems: 2, maxItems: 2 } } }, required: ["bands"], additionalProperties: false, description: "[age, factor] pairs: ages increasing, factors from 0 to 1 and never rising" },
+                  { type: "object", properties: { halfLife: positiveDuration }, required: ["halfLife"], additionalProperties: false },
+                  { type: "object", properties: { linear: positiveDuration }, required: ["linear"], additionalProperties: false },
+                  { type: "object", properties: { bands: { type: "array", minItems: 1, items: { type: "array", prefixItems: [positiveDuration, { type: "number", minimum: 0, maximum: 1 }], minItems: 2, maxItems: 2 } } }, required: ["bands"], additionalProperties: false, description: "[age, factor] pairs: ages increasing, factors from 0 to 1 and never rising" },
                 ],
               },
             },

@@ -2,28 +2,35 @@
  * JSON Schema (draft 2020-12) of plan files, for editors (YAML language servers read it). Written to
  * docs/plan.schema.json by `deno run -A engine/plan/schema.ts`; a test keeps the file in step.
  */
-import { CHANNELS, MAX_CHANNELS } from "../core/channels.ts";
-import { RESPONSE_FIELDS } from "./custom-channels.ts";
-
-const CHANNEL_PATTERN = "^[a-z][a-z0-9_]{0,31}$";
+import { BUILTIN_CHANNELS, CHANNELS, DEFAULT_CATEGORIES, MAX_CHANNELS } from "../core/channels.ts";
 import { EVENT_TYPES } from "../core/events.ts";
+import { SERIES } from "../sim/metrics.ts";
+import { RESPONSE_FIELDS, SHARE_FIELDS } from "./custom-channels.ts";
 import { pressureSchema } from "./pressure-rules.ts";
 import { worldSchema } from "./world-section.ts";
+import {
+  anyCase, clock, date, deferText, duration, everyDuration, planTimezone, positiveDuration, positiveShare, sendWindow, share, text,
+} from "./schema-patterns.ts";
 
-// A duration needs its unit (a bare 24 could be minutes, hours or days); only 0 may go without one.
-const duration = { oneOf: [{ type: "string", pattern: "^\\d+(\\.\\d+)?\\s*(m|min|h|d|w)$" }, { const: 0 }], description: "30m, 12h, 3d or 2w: a unit is required" };
-// A duration above 0 (a deferral's delay, a waitFor's timeout): 0 in any unit is refused.
-const positiveDuration = { type: "string", pattern: "^(?!0+(\\.0+)?\\s*(m|min|h|d|w)$)\\d+(\\.\\d+)?\\s*(m|min|h|d|w)$", description: "30m, 12h, 3d or 2w, above 0" };
-const date = { type: "string", description: "2026-03-01 or 2026-03-01T10:00 (plan timezone)" };
-const clock = { type: "string", pattern: "^\\d{1,2}:\\d{2}$" };
+const CHANNEL_PATTERN = "^[a-z][a-z0-9_]{0,31}$";
+const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+const FULL_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+const ORDINALS = ["first", "second", "third", "fourth", "last", "1st", "2nd", "3rd", "4th"];
+// monthly-schedule.ts: a number, or words read in any case and split on spaces
 const monthDay = {
-  oneOf: [{ type: "integer", minimum: 1, maximum: 31 }, { type: "string", pattern: "^(last|(first|second|third|fourth|last|1st|2nd|3rd|4th) (mon|tue|wed|thu|fri|sat|sun)[a-z]*)$" }],
-  description: "15 (day of the month; past a shorter month's end: its last day), last, or first mon / last fri",
+  oneOf: [
+    { type: "integer", minimum: 1, maximum: 31 },
+    {
+      type: "string",
+      pattern: `^\\s*(?:0*(?:[1-9]|[12]\\d|3[01])|${anyCase("last")}|(?:${ORDINALS.map(anyCase).join("|")})\\s+(?:${[...FULL_WEEKDAYS, ...WEEKDAYS].map(anyCase).join("|")}))\\s*$`,
+    },
+  ],
+  description: "15 (day of the month; past a shorter month's end: its last day), last, or first mon / last friday",
 };
 const monthly = { oneOf: [monthDay, { type: "array", items: monthDay, minItems: 1 }] };
-const share = { oneOf: [{ type: "number", minimum: 0, maximum: 1 }, { type: "string", pattern: "^\\d+(\\.\\d+)?%$" }] };
-const expression = { type: "string", description: "an expression (docs/plan-format.md)" };
+const expression = { ...text, description: "an expression (docs/plan-format.md)" };
 const event = { enum: [...EVENT_TYPES] };
+const weekday = { enum: WEEKDAYS };
 
 const send = {
   type: "object",
@@ -31,8 +38,8 @@ const send = {
   required: ["channel", "message"],
   properties: {
     channel: { type: "string", pattern: CHANNEL_PATTERN, description: `${CHANNELS.join(", ")} or a custom channel the plan declares` },
-    message: { type: "string" },
-    category: { type: "string" },
+    message: text,
+    category: { type: "string", description: "transactional, relational, promotional (the default) or a category the plan declares" },
     offer: { type: "object", additionalProperties: false, properties: { discount: share } },
   },
 };
@@ -43,7 +50,7 @@ const step = {
     { const: "exit" },
     { type: "object", additionalProperties: false, required: ["send"], properties: { send } },
     { type: "object", additionalProperties: false, required: ["wait"], properties: { wait: duration } },
-    { type: "object", additionalProperties: false, required: ["exit"], properties: { exit: { const: true } } },
+    { type: "object", additionalProperties: false, required: ["exit"], properties: { exit: { enum: [true, null] } } },
     {
       type: "object", additionalProperties: false, required: ["waitFor"],
       properties: { waitFor: { type: "object", additionalProperties: false, required: ["event", "timeout"], properties: { event, timeout: positiveDuration, then: steps, onTimeout: steps } } },
@@ -54,17 +61,26 @@ const step = {
     },
     {
       type: "object", additionalProperties: false, required: ["split"],
-      properties: { split: { type: "array", minItems: 2, items: { type: "object", additionalProperties: false, properties: { weight: { type: "number", minimum: 0 }, steps } } } },
+      properties: {
+        split: {
+          type: "array",
+          minItems: 2,
+          items: { type: "object", additionalProperties: false, properties: { weight: { type: "number", minimum: 0, maximum: 1e6 }, steps: { type: ["array", "null"], items: { $ref: "#/$defs/step" } } } },
+          // an arm without a weight weighs 1
+          contains: { not: { required: ["weight"], properties: { weight: { const: 0 } } } },
+          description: "at least two arms, one of them weighing more than 0",
+        },
+      },
     },
   ],
 };
 
 const common = {
   id: { type: "string", pattern: "^[A-Za-z0-9][\\w.-]*$" },
-  description: { type: "string" },
-  priority: { type: ["number", "string"], description: "a number, or an expression giving one (higher wins)" },
+  description: text,
+  priority: { oneOf: [{ type: "number", minimum: -1e6, maximum: 1e6 }, text], description: "a number, or an expression giving one (higher wins)" },
   holdout: share,
-  onBlocked: { oneOf: [{ const: "drop" }, { type: "string", pattern: "^defer\\((?!\\s*0+(\\.0+)?\\s*(m|min|h|d|w)?\\s*\\)).+\\)$" }, { type: "object", properties: { defer: positiveDuration }, additionalProperties: false }] },
+  onBlocked: { oneOf: [{ const: "drop" }, deferText, { type: "object", properties: { defer: positiveDuration }, required: ["defer"], additionalProperties: false }] },
 };
 
 const journey = {
@@ -74,13 +90,24 @@ const journey = {
   properties: {
     ...common,
     type: { const: "journey" },
-    trigger: { oneOf: [event, { type: "object", additionalProperties: false, required: ["event"], properties: { event, condition: expression, days: { type: "integer", minimum: 1 } } }] },
-    reentry: { oneOf: [{ enum: ["once", "always"] }, { type: "object", additionalProperties: false, properties: { cooldown: duration } }] },
-    exitOn: { type: "array", items: event },
-    steps,
+    trigger: {
+      oneOf: [
+        { enum: EVENT_TYPES.filter((e) => e !== "inactive"), description: "an event; inactive needs { event: inactive, days }" },
+        {
+          type: "object", additionalProperties: false, required: ["event"],
+          properties: { event, condition: expression, days: { type: "number", minimum: 1, maximum: 3650, description: "days without a purchase (inactive only)" } },
+          if: { properties: { event: { const: "inactive" } } }, then: { required: ["days"] }, else: { properties: { days: false } },
+        },
+      ],
+    },
+    reentry: { oneOf: [{ enum: ["once", "always"] }, { type: "object", additionalProperties: false, required: ["cooldown"], properties: { cooldown: duration } }] },
+    exitOn: { type: ["array", "null"], items: event },
+    steps: { ...steps, minItems: 1 },
   },
 };
 
+// a schedule has exactly one kind; start and end bound the recurring ones only
+const KINDS = ["once", "every", "weekly", "monthly", "dates"];
 const campaign = {
   type: "object",
   additionalProperties: false,
@@ -91,32 +118,43 @@ const campaign = {
     schedule: {
       type: "object",
       additionalProperties: false,
-      properties: { once: date, every: duration, weekly: { type: "array", items: { enum: ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] }, minItems: 1 }, monthly: monthly, dates: { type: "array", items: date, minItems: 1, uniqueItems: true }, at: clock, start: date, end: date },
+      properties: {
+        once: date, every: everyDuration, weekly: { oneOf: [weekday, { type: "array", items: weekday, minItems: 1 }] }, monthly,
+        dates: { type: "array", items: date, minItems: 1, uniqueItems: true }, at: clock, start: date, end: date,
+      },
+      oneOf: KINDS.map((k) => ({
+        required: [k],
+        properties: Object.fromEntries([...KINDS.filter((o) => o !== k), ...(k === "once" || k === "dates" ? ["start", "end"] : [])].map((o) => [o, false])),
+      })),
     },
     audience: expression,
-    targeted: { type: "object", additionalProperties: false, properties: { share: { oneOf: [{ type: "number", exclusiveMinimum: 0, maximum: 1 }, { type: "string", pattern: "^(?!0+(\\.0+)?%$)\\d+(\\.\\d+)?%$" }] }, score: expression } },
+    targeted: { type: "object", additionalProperties: false, properties: { share: positiveShare, score: expression } },
     send,
   },
 };
 
+// validate.ts's program fields: a template's overrides are merged into its program, then validated as one
+const PROGRAM_FIELDS = [...new Set([...Object.keys(journey.properties), ...Object.keys(campaign.properties)])];
 const template = {
   type: "object",
   required: ["use"],
-  properties: { use: { type: "string", description: "programs/<name>: a template from scenarios/programs" }, with: { type: "object" } },
-};
-
-const channel = {
-  type: "object",
-  additionalProperties: false,
+  propertyNames: { enum: ["use", "with", ...PROGRAM_FIELDS] },
   properties: {
-    cost: { type: "number", minimum: 0 },
-    consent: { enum: [...CHANNELS, "none"] },
-    latency: duration,
-    window: { type: ["string", "null"], description: "HH:MM-HH:MM in the customer's local time, or always" },
-    maxDefer: duration,
-    capacity: { type: ["number", "null"], minimum: 0 },
+    use: { type: "string", pattern: "^(?!.*\\.\\.)[\\w./-]+$", description: "programs/<name>: a template from scenarios/programs" },
+    with: { type: "object" },
   },
 };
+
+const channelFields = {
+  cost: { type: "number", minimum: 0, maximum: 1e6 },
+  consent: { enum: [...CHANNELS, "none"] },
+  latency: duration,
+  window: { $ref: "#/$defs/window" },
+  maxDefer: duration,
+  capacity: { type: ["number", "null"], minimum: 0, maximum: 1e9 },
+};
+// a built-in channel with nothing after it (`email:`) takes its defaults
+const channel = { type: ["object", "null"], additionalProperties: false, properties: channelFields };
 
 /** A custom channel (engine/plan/custom-channels.ts): the channel fields, plus consent from an attribute, like:, consentShare and response. */
 const customChannel = {
@@ -124,13 +162,28 @@ const customChannel = {
   additionalProperties: false,
   required: ["consent"],
   properties: {
-    ...channel.properties,
+    ...channelFields,
     consent: { type: "string", pattern: "^(attr\\.[A-Za-z_][A-Za-z0-9_]*|none)$", description: "attr.<attribute> (a truthy customer attribute is the consent) or none" },
     like: { enum: [...CHANNELS], description: "the built-in channel whose settings and response it starts from" },
     consentShare: { type: "number", minimum: 0, maximum: 1, description: "synthetic customers: share with the attribute true" },
-    response: { type: "object", additionalProperties: false, properties: Object.fromEntries(RESPONSE_FIELDS.map((k) => [k, { type: "number", minimum: 0 }])) },
+    response: {
+      type: "object",
+      additionalProperties: false,
+      properties: Object.fromEntries(RESPONSE_FIELDS.map((k) => [k, SHARE_FIELDS.has(k) ? { type: "number", minimum: 0, maximum: 1 } : k === "gapDays" ? { type: "number", exclusiveMinimum: 0 } : { type: "number", minimum: 0 }])),
+    },
   },
 };
+
+// custom-channels.ts customNameProblem: not a built-in name give or take '_', not a reserved word, a
+// run's daily series or a default category (channel and category names share pressure weights)
+const spaced = (name: string) => [...name].join("_*");
+const CUSTOM_NAME = `^(?!(?:${CHANNELS.map(spaced).join("|")})_*$)(?!(?:${["none", "all", ...SERIES, ...DEFAULT_CATEGORIES].join("|")})$)[a-z][a-z0-9_]{0,31}$`;
+
+/** At most MAX_CHANNELS - BUILTIN_CHANNELS custom channels, however many built-in ones the plan lists. */
+function customChannelLimit(i = 0, builtins = 0): object {
+  if (i === CHANNELS.length) return { maxProperties: MAX_CHANNELS - BUILTIN_CHANNELS + builtins };
+  return { if: { required: [CHANNELS[i]] }, then: customChannelLimit(i + 1, builtins + 1), else: customChannelLimit(i + 1, builtins) };
+}
 
 export const planSchema = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
@@ -139,30 +192,40 @@ export const planSchema = {
   type: "object",
   additionalProperties: false,
   properties: {
-    name: { type: "string" },
-    description: { type: "string" },
-    currency: { type: "string" },
-    timezone: { type: ["string", "number"] },
+    name: text,
+    description: text,
+    currency: text,
+    timezone: planTimezone,
     margin: { type: "number", minimum: 0, maximum: 1 },
     channels: {
-      type: "object", additionalProperties: false, properties: Object.fromEntries(CHANNELS.map((c) => [c, channel])),
+      type: "object", additionalProperties: false, properties: Object.fromEntries(CHANNELS.map((c) => [c, { $ref: "#/$defs/channel" }])),
       // a built-in name matches `properties` only (a custom channel's schema would ask it for a consent attribute)
-      patternProperties: { [`^(?!(${CHANNELS.join("|")})$)[a-z][a-z0-9_]{0,31}$`]: customChannel }, maxProperties: MAX_CHANNELS,
-      description: "the built-in channels, and at most 11 custom ones (docs/plan-format.md \"Custom channels\")",
+      patternProperties: { [CUSTOM_NAME]: customChannel },
+      ...customChannelLimit(),
+      description: `the built-in channels, and at most ${MAX_CHANNELS - BUILTIN_CHANNELS} custom ones (docs/plan-format.md "Custom channels")`,
     },
-    categories: { type: "array", items: { type: "string" }, description: "extra message categories; at most 32 with the 3 defaults (transactional, relational, promotional)" },
+    categories: {
+      type: ["array", "null"],
+      items: { type: "string", pattern: `^(?!(?:${CHANNELS.join("|")})$)[\\s\\S]*\\S` },
+      description: "extra message categories, not named like a channel; at most 32 with the 3 defaults (transactional, relational, promotional)",
+    },
     addressOnly: { type: "array", items: { type: "string" }, description: "categories that need a reachable address only, not the marketing opt-in (default: transactional)" },
     pressure: pressureSchema,
-    programs: { type: "array", items: { oneOf: [journey, campaign, template] } },
+    programs: { type: ["array", "null"], items: { oneOf: [journey, campaign, template] } },
     world: worldSchema(),
   },
   $defs: {
     step,
+    channel,
+    window: sendWindow,
     filter: {
       type: "object",
       additionalProperties: false,
-      // an empty list would match no message
-      properties: { channels: { type: "array", items: { type: "string", pattern: CHANNEL_PATTERN }, minItems: 1 }, categories: { type: "array", items: { type: "string" }, minItems: 1 }, programs: { type: "array", items: { type: "string" }, minItems: 1 } },
+      // one name, or a list of them: an empty list would match no message
+      properties: Object.fromEntries(["channels", "categories", "programs"].map((k) => {
+        const name = k === "channels" ? { type: "string", pattern: CHANNEL_PATTERN } : { type: "string" };
+        return [k, { oneOf: [name, { type: "array", items: name, minItems: 1 }] }];
+      })),
     },
   },
 };

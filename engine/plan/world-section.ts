@@ -11,6 +11,7 @@ import { seasonalityProblems } from "../sim/time-profile.ts";
 import { closest, type Path, type Reporter } from "./errors.ts";
 import * as f from "./fields.ts";
 import { deepMerge } from "./merge.ts";
+import { text } from "./schema-patterns.ts";
 
 /** The validated section, as written (channel names as keys); applied by `applyWorld`. */
 export type WorldSection = Record<string, unknown>;
@@ -177,12 +178,14 @@ export function worldSchema(): object {
         type: "array",
         items: {
           type: "object", additionalProperties: false, required: PEAK_FIELDS,
-          properties: { name: { type: "string" }, start: { type: "string", pattern: "^(\\d{2}-\\d{2}|black-friday)$" }, days: { type: "integer", minimum: 1, maximum: 366 }, factor: { type: "number", minimum: 0 } },
+          properties: { name: text, start: { type: "string", pattern: "^((0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])|black-friday)$" }, days: { type: "integer", minimum: 1, maximum: 366 }, factor: { type: "number", minimum: 0 } },
         },
       };
     }
     if (pattern === "timezones") {
-      return { type: "array", minItems: 1, items: { type: "array", prefixItems: [{ type: "integer", minimum: -840, maximum: 840 }, { type: "number", minimum: 0, maximum: 1 }], minItems: 2, maxItems: 2 } };
+      const share = { type: "number", minimum: 0, maximum: 1 };
+      // at least one time zone with a share above 0
+      return { type: "array", minItems: 1, items: { type: "array", prefixItems: [{ type: "integer", minimum: -840, maximum: 840 }, share], minItems: 2, maxItems: 2 }, contains: { type: "array", prefixItems: [true, { type: "number", exclusiveMinimum: 0 }] } };
     }
     if (typeof d === "number") return numberOf(rangeOf(pattern));
     return {
