@@ -4,9 +4,9 @@
  * decision core never depends on plan parsing.
  */
 import { CALENDARS, type Calendar, type CompiledPressure, type CompiledRule, type Filter } from "../core/pressure.ts";
-import { DAY, type Minutes } from "../core/time.ts";
+import { DAY, type Minutes, offsetMinutes } from "../core/time.ts";
 import { closest, oneOf, type Path, type Reporter } from "./errors.ts";
-import { readDuration, unknownFields } from "./fields.ts";
+import { describe, readDuration, unknownFields } from "./fields.ts";
 import { OFFSET, positiveDuration, text } from "./schema-patterns.ts";
 
 export interface PlanIndex {
@@ -164,10 +164,11 @@ export function compilePressure<C>(raw: unknown, path: Path, index: PlanIndex, c
       else rule.lookahead = raw.lookahead;
     }
     if (raw.timezone !== undefined && raw.timezone !== "customer") {
-      const m = typeof raw.timezone === "string" ? /^([+-])(\d{2}):?(\d{2})$/.exec(raw.timezone) : null;
+      // the plan timezone's reading (engine/core/time.ts): ±14:00 at most, minutes under 60 (+25:00 was taken)
+      const minutes = typeof raw.timezone === "string" ? offsetMinutes(raw.timezone) : null;
       if (raw.timezone === "UTC") rule.timezone = 0;
-      else if (m) rule.timezone = (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
-      else r.error([...rp, "timezone"], `expected customer or a UTC offset such as "+01:00"`);
+      else if (minutes !== null) rule.timezone = minutes;
+      else r.error([...rp, "timezone"], `expected customer or a UTC offset such as "+01:00" (at most ±14:00, minutes under 60), got ${describe(raw.timezone)}`);
     }
     if (kind === "cap") {
       rule.threshold = threshold(r, raw.cap, [...rp, "cap"], compile, true);

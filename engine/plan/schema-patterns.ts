@@ -100,8 +100,8 @@ export const OFFSET = "[+-](?:(?:0\\d|1[0-3]):?[0-5]\\d|14:?00)";
 
 /** A plan's timezone (fields.ts utcOffset): an offset, UTC, Z, or whole minutes within ±14 hours. */
 export const planTimezone = {
-  oneOf: [{ type: "integer", minimum: -14 * 60, maximum: 14 * 60 }, { type: "string", pattern: `^(?:UTC|Z|\\s*${OFFSET}\\s*)$` }],
-  description: "a UTC offset such as \"+01:00\", UTC, or minutes east of UTC",
+  oneOf: [{ const: 0 }, { type: "string", pattern: `^(?:UTC|Z|\\s*${OFFSET}\\s*)$` }],
+  description: "a UTC offset as text such as \"+01:00\" or UTC (a number other than 0 is refused: hours or minutes?)",
 };
 
 /** 2026-03-01 or 2026-03-01T10:00 (core/time.ts parseDate; a day past its month's end is refused too). */

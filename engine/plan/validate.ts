@@ -245,6 +245,8 @@ function validateStep(r: Reporter, v: unknown, path: Path, n: Names): Step | nul
       return { kind: "wait", duration: f.duration(r, body, p, DAY) };
     case "waitFor": {
       const w = f.object(r, body, p, ["event", "timeout", "then", "onTimeout"]) ?? {};
+      // without its event, the step waited for signup, a default nobody wrote
+      if (w.event === undefined) r.error([...p, "event"], `missing event: what to wait for, one of ${EVENT_TYPES.join(", ")}`);
       if (w.timeout === undefined) r.error([...p, "timeout"], `missing timeout: how long to wait, e.g. 3d`);
       const timeout = f.duration(r, w.timeout, [...p, "timeout"], DAY);
       // a timeout of 0 waits for nothing: then never runs
