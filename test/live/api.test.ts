@@ -8,9 +8,9 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseDate } from "../../engine/core/time.ts";
-import { promote, tempDb, testServer, type TestServer } from "./live-helpers.ts";
+import { promote, serversStoppedAfterEach, tempDb, type TestServer } from "./live-helpers.ts";
 
 const T0 = parseDate("2026-03-02")!; // a Monday
 const at = (h: number) => new Date((T0 + h * 60) * 60000).toISOString();
@@ -42,16 +42,7 @@ programs:
       - send: { channel: email, message: receipt, category: transactional }
 `;
 
-let servers: TestServer[] = [];
-function server(o: Parameters<typeof testServer>[0] = {}): TestServer {
-  const s = testServer({ start: T0, ...o });
-  servers.push(s);
-  return s;
-}
-afterEach(async () => {
-  for (const s of servers) await s.stop();
-  servers = [];
-});
+const server = serversStoppedAfterEach(T0);
 
 const customer = (id: string, extra: Record<string, unknown> = {}) => ({ id, signup: at(0), consents: ["email", "sms"], ...extra });
 
@@ -433,7 +424,6 @@ programs:
     await a.api("POST", "/v1/customers", { customers: [customer("C1")] }, { key: a.keys.ingest });
     await a.api("POST", "/v1/events", { id: "s1", customer: "C1", type: "signup", time: at(0) }, { key: a.keys.ingest });
     await a.stop();
-    servers = [];
     const b = server({ db });
     expect((await b.api("POST", "/v1/clock", { now: at(47) })).body.fired).toBe(0);
     expect((await b.api("POST", "/v1/clock", { now: at(49) })).body.fired).toBe(1);
@@ -461,7 +451,6 @@ programs:
     expect(m.total.control.customers).toBe(control.size);
     expect(m.total.treated.sends).toBe(rows.filter((r) => r.status === "sent" && !r.control).length);
     await s.stop();
-    servers = [];
     const again = server({ db, control: { share: 0.5, salt: "s1" } });
     const state = await Promise.all(ids.map(async (id) => (await again.api("GET", `/v1/customers/${id}`, undefined, { key: again.keys.analyst })).body.controlGroup));
     expect(new Set(ids.filter((_, i) => state[i]))).toEqual(control);

@@ -21,7 +21,7 @@ import { createKey } from "../../engine/live/keys.ts";
 import { SqliteStore } from "../../engine/live/sqlite-store.ts";
 import { WEBHOOK_DEFAULTS } from "../../engine/live/webhook.ts";
 import { uniform } from "../../engine/core/hash.ts";
-import { eventsOf, profilesOf, promote, tempDb, testServer } from "./live-helpers.ts";
+import { eventsOf, profilesOf, promote, spawnServe, tempDb, testServer } from "./live-helpers.ts";
 
 const EVENTS = 20_000, BATCH = 400, KILLS = 22, START = "2026-01-01", DAYS = 120, CUSTOMERS = 3000;
 const SECRET = "crash-test-secret";
@@ -42,27 +42,9 @@ function world() {
   return { profiles, events, end: parseDate(events.at(-1)!.time as string)! + 1 };
 }
 
-async function child(db: string, hook: string) {
-  const cmd = new Deno.Command("./node_modules/.bin/deno", {
-    args: ["run", "-A", "engine/cli/main.ts", "serve", "--db", db, "--port", "0", "--clock", "manual", "--start", START, "--seed", "5",
-      "--webhook-url", hook, "--webhook-secret", SECRET, "--tick-ms", "20"],
-    stdout: "piped", stderr: "null",
-  });
-  const p = cmd.spawn();
-  const reader = p.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let out = "";
-  while (!/listening on (\S+)/.test(out)) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`server did not start: ${out}`);
-    out += value;
-  }
-  // keep draining stdout so the child never blocks on a full pipe
-  (async () => {
-    try {
-      while (!(await reader.read()).done);
-    } catch { /* killed */ }
-  })();
-  return { p, url: /listening on (\S+)/.exec(out)![1] };
+function child(db: string, hook: string) {
+  return spawnServe(["--db", db, "--port", "0", "--clock", "manual", "--start", START, "--seed", "5",
+    "--webhook-url", hook, "--webhook-secret", SECRET, "--tick-ms", "20"]);
 }
 
 describe("crash safety", () => {

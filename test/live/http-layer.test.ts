@@ -7,22 +7,13 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseDate } from "../../engine/core/time.ts";
 import { DECISION_STATUS } from "../../engine/live/store.ts";
-import { RECEIPT_PLAN, testServer, type TestServer } from "./live-helpers.ts";
+import { RECEIPT_PLAN, serversStoppedAfterEach, type TestServer } from "./live-helpers.ts";
 
 const T0 = parseDate("2026-03-02")!;
-let servers: TestServer[] = [];
-function server(o: Parameters<typeof testServer>[0] = {}): TestServer {
-  const s = testServer({ start: T0, ...o });
-  servers.push(s);
-  return s;
-}
-afterEach(async () => {
-  for (const s of servers) await s.stop();
-  servers = [];
-});
+const server = serversStoppedAfterEach(T0);
 
 const raw = async (s: TestServer, method: string, path: string, headers: Record<string, string>, body?: string) => {
   const r = await fetch(s.url + path, { method, headers: { authorization: `Bearer ${s.keys.admin}`, ...headers }, body });

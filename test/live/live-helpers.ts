@@ -3,6 +3,7 @@
  * a real SQLite file in a temp folder, one key per role, and a small JSON client. Also the bridge from
  * a simulation to the API: a population's starting profiles and the simulated world's event stream.
  */
+import { afterEach } from "vitest";
 import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
@@ -21,6 +22,45 @@ programs:
     steps:
       - send: { channel: email, message: receipt, category: transactional }
 `;
+
+/**
+ * `cadence serve` with these arguments as a child process, once it says it listens: the process and its
+ * URL. Its stdout is drained after that line, so the child never blocks on a full pipe.
+ */
+export async function spawnServe(args: string[]): Promise<{ p: Deno.ChildProcess; url: string }> {
+  const p = new Deno.Command("./node_modules/.bin/deno", {
+    args: ["run", "-A", "engine/cli/main.ts", "serve", ...args], stdout: "piped", stderr: "null",
+  }).spawn();
+  const reader = p.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let out = "";
+  while (!/listening on (\S+)/.test(out)) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`server did not start: ${out}`);
+    out += value;
+  }
+  (async () => {
+    try {
+      while (!(await reader.read()).done);
+    } catch { /* killed */ }
+  })();
+  return { p, url: /listening on (\S+)/.exec(out)![1] };
+}
+
+/** `server(config)`: a test server with its clock at `start`, stopped after the test that started it. */
+export function serversStoppedAfterEach(start: number): (o?: Partial<ServerConfig>) => TestServer {
+  let servers: TestServer[] = [];
+  afterEach(async () => {
+    for (const s of servers) await s.stop();
+    servers = [];
+  });
+  return (o = {}) => {
+    const s = testServer({ start, ...o }), stop = s.stop.bind(s);
+    let stopped: ReturnType<typeof stop> | null = null;
+    s.stop = () => stopped ??= stop(); // a test may stop one itself (a restart): stopped once
+    servers.push(s);
+    return s;
+  };
+}
 
 export function tempDb(name = "live"): string {
   return join(mkdtempSync(join(tmpdir(), `cadence-${name}-`)), "cadence.sqlite");

@@ -13,7 +13,7 @@ import { createKey } from "../../engine/live/keys.ts";
 import { SqliteStore } from "../../engine/live/sqlite-store.ts";
 import { ROLES, type Role } from "../../engine/live/store.ts";
 import { InputError } from "../../engine/plan/errors.ts";
-import { promote, RECEIPT_PLAN, tempDb, testServer, type TestServer } from "./live-helpers.ts";
+import { promote, RECEIPT_PLAN, spawnServe, tempDb, testServer, type TestServer } from "./live-helpers.ts";
 
 const DENO = "./node_modules/.bin/deno";
 
@@ -39,26 +39,11 @@ afterEach(async () => {
   }
 });
 
-/** `cadence serve` as a child process, once it listens. */
+/** `cadence serve` as a child process, once it listens (killed after the test). */
 async function serve(db: string): Promise<{ p: Deno.ChildProcess; url: string }> {
-  const p = new Deno.Command(DENO, {
-    args: ["run", "-A", "engine/cli/main.ts", "serve", "--db", db, "--port", "0", "--clock", "manual", "--start", "2026-03-02"],
-    stdout: "piped", stderr: "null",
-  }).spawn();
-  children.push(p);
-  const reader = p.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let out = "";
-  while (!/listening on (\S+)/.test(out)) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`server did not start: ${out}`);
-    out += value;
-  }
-  (async () => {
-    try {
-      while (!(await reader.read()).done);
-    } catch { /* killed */ }
-  })();
-  return { p, url: /listening on (\S+)/.exec(out)![1] };
+  const server = await spawnServe(["--db", db, "--port", "0", "--clock", "manual", "--start", "2026-03-02"]);
+  children.push(server.p);
+  return server;
 }
 
 /** A database with a key for every role, made before any server starts (as `cadence keys create` does). */
