@@ -399,7 +399,8 @@ export class LiveDriver {
         this.dirty.add(c);
         if (known) updated++;
         else created++;
-        if (this.running && (!known || before.lastPurchase !== merged.lastPurchase)) {
+        // paused too: the check is stored, and fires once the plan is resumed (as a purchase's, docs/live.md)
+        if ((this.running || this.paused) && (!known || before.lastPurchase !== merged.lastPurchase)) {
           if (known) this.timers.remove(r.id!, (t) => t.kind === K.K_INACTIVE);
           this.core.begin(c, now);
         }

@@ -553,12 +553,16 @@ programs:
     // the order restarts the customer's inactivity count: its check is stored, and fires only once resumed
     expect(c1.timers).toMatchObject([{ kind: "inactivity", time: at(50).replace(".000Z", "Z") }]);
     expect((await s.api("GET", "/v1/customers/C2", undefined, analyst)).body.journeys).toEqual([]);
+    // a profile posted while paused gets its inactivity check too (it got none until the next promote)
+    await s.api("POST", "/v1/customers", { customers: [customer("C3", { orders: 1, lastPurchase: at(4) })] }, ingest);
+    expect((await s.api("GET", "/v1/customers/C3", undefined, analyst)).body.timers).toMatchObject([{ kind: "inactivity", time: at(52).replace(".000Z", "Z") }]);
     expect((await s.api("POST", "/v1/clock", { now: at(60) })).body.fired).toBe(0);
     await s.api("POST", `/v1/plans/${id}/resume`, undefined, { key: s.keys.operator });
-    expect((await s.api("POST", "/v1/clock", { now: at(61) })).body.fired).toBe(1);
+    expect((await s.api("POST", "/v1/clock", { now: at(61) })).body.fired).toBe(2);
     await s.api("POST", "/v1/events", { id: "p2", customer: "C2", type: "purchase", value: 9, time: at(62) }, ingest);
     expect(s.store.query("SELECT customer, message, status, time FROM decisions ORDER BY id")).toEqual([
       { customer: "C1", message: "winback", status: "sent", time: T0 + 60 * 60 },
+      { customer: "C3", message: "winback", status: "sent", time: T0 + 60 * 60 },
       { customer: "C2", message: "receipt", status: "sent", time: T0 + 62 * 60 },
     ]);
   });
