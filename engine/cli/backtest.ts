@@ -78,7 +78,7 @@ export function writeBacktest(r: BacktestResult, dir: string): string[] {
   mkdirSync(dir, { recursive: true });
   const t = r.population.table, m = r.metrics, out: string[] = [];
   const put = (name: string, text: string) => (writeFileSync(join(dir, name), text), out.push(join(dir, name)));
-  const csv = (name: string, table: aq.ColumnTable) => (writeCSV(join(dir, name), table, "\n"), out.push(join(dir, name)));
+  const csv = (name: string, table: aq.ColumnTable) => (writeCSV(join(dir, name), table), out.push(join(dir, name)));
   put("summary.json", JSON.stringify(r.summary, null, 2) + "\n");
   csv("messages.csv", messagesTable(r, r.recorder));
   const rows = Array.from({ length: t.size }, (_, c) => c);

@@ -24,7 +24,7 @@ export function writeRun(result: RunResult, dir: string): string[] {
   tables.push(["customers", () => customersTable(result.run)]);
   for (const [name, make] of tables) {
     const table = make();
-    writeCSV(join(dir, `${name}.csv`), table, "\n"), written.push(join(dir, `${name}.csv`));
+    writeCSV(join(dir, `${name}.csv`), table), written.push(join(dir, `${name}.csv`));
     put(`${name}.arrow`, aq.toArrowIPC(table) as Uint8Array);
   }
   return written;

@@ -34,10 +34,13 @@ describe("formatTime", () => {
 
 describe("writeCSV", () => {
   const dir = mkdtempSync(join(tmpdir(), "cadence-csv-"));
-  const same = (name: string, table: aq.ColumnTable, end = "\n") => {
+  const same = (name: string, table: aq.ColumnTable) => {
     const path = join(dir, `${name}.csv`);
-    writeCSV(path, table, end);
-    expect(readFileSync(path, "utf8")).toBe(aq.toCSV(table) + end);
+    writeCSV(path, table);
+    const text = readFileSync(path, "utf8");
+    expect(text).toBe(aq.toCSV(table));
+    // one line break after the last row, as toCSV ends: the run files ended with a blank line (an empty row)
+    if (table.numCols() > 0) expect(text.endsWith("\n\n")).toBe(false);
   };
 
   it("writes toCSV's text: quotes, nulls, numbers, booleans, non-ASCII, a header of odd names", () => {
@@ -64,7 +67,6 @@ describe("writeCSV", () => {
     same("filtered", aq.table({ x: [3, 1, 2] }).filter((d: { x: number }) => d.x > 1));
     same("empty", aq.table({ x: [] }));
     same("no-columns", aq.table({}));
-    same("no-end", aq.table({ x: [1, 2] }), "");
   });
 });
 

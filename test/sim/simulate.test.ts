@@ -23,6 +23,11 @@ describe("simulation", () => {
     const files = readdirSync(da).sort();
     expect(files).toEqual(["customers.arrow", "customers.csv", "daily.arrow", "daily.csv", "events.arrow", "events.csv", "messages.arrow", "messages.csv", "summary.json"]);
     for (const f of files) expect(readFileSync(join(da, f)).equals(readFileSync(join(db, f)))).toBe(true);
+    // each CSV ends with its last row's line break, not a blank line (csv readers took it for an empty row)
+    for (const f of files.filter((f) => f.endsWith(".csv"))) {
+      const text = readFileSync(join(da, f), "utf8");
+      expect(text.endsWith("\n") && !text.endsWith("\n\n"), f).toBe(true);
+    }
     const other = runPlan(lifecycle, { ...small, seed: 8 });
     expect(other.summary.digest).not.toBe(a.summary.digest);
   });
