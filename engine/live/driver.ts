@@ -466,6 +466,10 @@ export class LiveDriver {
       if (row.state === "live") {
         this.campaignsFrom = Math.max(now, this.watermark);
         this.store.setMeta("campaignsFrom", String(this.campaignsFrom));
+        // the overdue timers fire now, not at the next tick: a manual clock has no tick, and they waited
+        // for its next move
+        this.advance(this.campaignsFrom, -1, "");
+        this.watermark = this.campaignsFrom;
       }
     });
   }
