@@ -129,10 +129,8 @@ export class Core {
   event(c: number, ev: CoreEvent, now: number): void {
     if (this.table.gone[c]) return;
     now = this.affect(c, ev, now);
+    this.reachGoals(c, ev.type, now);
     const plan = this.plan, t = this.table, J = t.journeys;
-    for (const j of plan.exits[ev.type]) {
-      if (t.jPc[c * J + j] >= 0) this.exit(c, j, now, "goal");
-    }
     for (const j of plan.resumes[ev.type]) {
       const slot = c * J + j, ins = plan.journeys[j].code[t.jPc[slot]];
       if (t.jPc[slot] >= 0 && ins.op === OP_WAITFOR && ins.event === ev.type) {
@@ -150,15 +148,26 @@ export class Core {
   }
 
   /**
-   * An event while the plan is paused (the live server): its effect on the customer alone — step 1 of
-   * `event`, an open or click marked on the journey instance of its message, and a purchase's
-   * inactivity checks (they are only asked for: a paused plan fires none) — but no journey exits,
-   * resumes or starts, so nothing is decided or sent. Late events as in `event`.
+   * An event while the plan is paused (the live server): its effect on the customer — step 1 of
+   * `event`, an open or click marked on the journey instance of its message, the journeys it is the goal
+   * of ended (which sends nothing: a purchase made during a pause must not be followed by the cart
+   * reminder it made pointless once the plan resumes), and a purchase's inactivity checks (only asked
+   * for: a paused plan fires none) — but no journey resumes or starts, so nothing is decided or sent.
+   * Late events as in `event`.
    */
   apply(c: number, ev: CoreEvent, now: number): void {
     if (this.table.gone[c]) return;
     now = this.affect(c, ev, now);
+    this.reachGoals(c, ev.type, now);
     if (ev.type === EV_PURCHASE) this.scheduleInactivity(c, now, now);
+  }
+
+  /** Step 2 of an event: the journey instances it is the goal of end. */
+  private reachGoals(c: number, type: number, now: number): void {
+    const J = this.table.journeys;
+    for (const j of this.plan.exits[type]) {
+      if (this.table.jPc[c * J + j] >= 0) this.exit(c, j, now, "goal");
+    }
   }
 
   /** Step 1 of an event: what it changes in the customer's own state; returns the time it is applied at. */

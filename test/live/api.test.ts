@@ -567,6 +567,21 @@ programs:
     ]);
   });
 
+  it("paused: a purchase still ends the journeys it is the goal of, so the resumed plan does not send their reminders (regression)", async () => {
+    const s = server();
+    const id = await promote(s, PLAN); // welcome: exitOn purchase, a 2-day wait, then the mail
+    await s.api("POST", "/v1/customers", { customers: [customer("C1")] }, { key: s.keys.ingest });
+    await s.api("POST", "/v1/events", { id: "s1", customer: "C1", type: "signup", time: at(0) }, { key: s.keys.ingest });
+    await s.api("POST", `/v1/plans/${id}/pause`, undefined, { key: s.keys.operator });
+    await s.api("POST", "/v1/events", { id: "p1", customer: "C1", type: "purchase", value: 20, time: at(10) }, { key: s.keys.ingest });
+    expect((await s.api("GET", "/v1/customers/C1", undefined, { key: s.keys.analyst })).body.journeys).toEqual([]);
+    await s.api("POST", "/v1/clock", { now: at(72) });
+    await s.api("POST", `/v1/plans/${id}/resume`, undefined, { key: s.keys.operator });
+    await s.api("POST", "/v1/clock", { now: at(100) });
+    // the welcome's wait came due during the pause: it used to send the welcome at the resume
+    expect(s.store.query("SELECT message FROM decisions")).toEqual([]);
+  });
+
   it("paused: events update profiles, nothing fires; resumed: overdue waits fire at once", async () => {
     const s = server();
     const id = await promote(s, PLAN);
