@@ -1,6 +1,9 @@
 /**
- * The closed loop: what happened live since promotion beside what the stored forecast predicted for
- * the same period and population size. The forecast (engine/live/plan-lifecycle.ts) is for `customers`
+ * The closed loop: what happened live over the plan's period — from its promotion to its retirement,
+ * or to now while it runs (engine/live/metrics.ts, periodOf) — beside what the stored forecast predicted
+ * for the same period and population size. Counts are the treated customers' (control customers still
+ * get transactional messages, and the forecast is scaled to the treated ones); conversions are purchases
+ * attributed to the plan's own programs. The forecast (engine/live/plan-lifecycle.ts) is for `customers`
  * over `days`; it is taken pro rata to the treated customers and the days elapsed (reach is not linear
  * in time: the pro-rata reach is an approximation, said in docs/live.md). The forecast's interval is a
  * 95 % *prediction* interval for one run (mean ± t·sd·√(1 + 1/n), from the replications' interval),
@@ -10,7 +13,8 @@
  */
 import { DAY, formatTime } from "../core/time.ts";
 import { ApiError } from "./errors.ts";
-import { difference, revenueStats } from "./metrics.ts";
+import { parsePlan } from "../plan/load.ts";
+import { difference, eventTally, membership, periodOf, revenueStats } from "./metrics.ts";
 import type { Forecast } from "./plan-lifecycle.ts";
 import type { PlanRow, Store } from "./store.ts";
 
@@ -39,20 +43,22 @@ export function forecastVsActual(store: Store, plan: PlanRow, now: number) {
   if (!plan.forecast) throw new ApiError(409, `plan ${plan.id} has no forecast`);
   if (plan.promoted === null) throw new ApiError(409, `plan ${plan.id} was never promoted: nothing happened live yet`);
   const f = JSON.parse(plan.forecast) as Forecast;
-  const end = plan.retired ?? now, days = Math.max(1 / DAY, (end - plan.promoted) / DAY);
-  const since = plan.promoted;
-  const stats = revenueStats(store, since);
+  const period = periodOf(plan, now), end = plan.retired ?? now;
+  const days = Math.max(1 / DAY, (end - period.from) / DAY);
+  const isControl = membership(plan);
+  const stats = revenueStats(store, period, isControl);
   const treated = stats.treated.n;
+  // the forecast ran the plan on every customer: it is set beside the treated customers' figures only
   const scale = (treated / f.customers) * (days / f.days);
-  const one = (sql: string, ...p: (string | number)[]) => Number(store.query<{ n: number }>(sql, ...p)[0]?.n ?? 0);
-  const events = (type: string) => one("SELECT count(*) AS n FROM events WHERE type = ? AND processed >= ? AND processed < ?", type, since, end + 1);
+  const tally = eventTally(store, period, isControl, parsePlan(plan.source, `plan ${plan.id}`).compiled.names.programs).treated;
+  const sent = (what: string) => Number(store.query<{ n: number }>(`SELECT ${what} AS n FROM decisions WHERE plan = ? AND status = 'sent' AND control = 0`, plan.id)[0]?.n ?? 0);
   const diff = difference(stats.treated, stats.control);
   const actual: Record<typeof COMPARED[number], number | null> = {
-    contacts: one("SELECT count(*) AS n FROM decisions WHERE plan = ? AND status = 'sent'", plan.id),
-    reach: one("SELECT count(DISTINCT customer) AS n FROM decisions WHERE plan = ? AND status = 'sent'", plan.id),
-    unsubscribes: events("unsubscribed"),
-    complaints: events("complained"),
-    conversions: one("SELECT count(*) AS n FROM events WHERE type = 'purchase' AND program != '' AND processed >= ?", since),
+    contacts: sent("count(*)"),
+    reach: sent("count(DISTINCT customer)"),
+    unsubscribes: tally.unsubscribes,
+    complaints: tally.complaints,
+    conversions: [...tally.programs.values()].reduce((a, p) => a + p.conversions, 0),
     incrementalRevenue: diff ? diff.difference * treated : null,
   };
   const metrics: ComparedMetric[] = COMPARED.map((name) => {
@@ -69,7 +75,7 @@ export function forecastVsActual(store: Store, plan: PlanRow, now: number) {
   });
   return {
     plan: { id: plan.id, name: plan.name, hash: plan.hash, engine: plan.engine, state: plan.state },
-    period: { from: formatTime(since), to: formatTime(end), days: Math.round(days * 1000) / 1000 },
+    period: { from: formatTime(period.from), to: formatTime(end), days: Math.round(days * 1000) / 1000 },
     population: { treated, control: stats.control.n, forecastCustomers: f.customers, forecastDays: f.days, scale },
     metrics,
   };
