@@ -9,7 +9,8 @@
  * 95 % *prediction* interval for one run (mean ± t·sd·√(1 + 1/n), from the replications' interval),
  * since the actual is one realisation, not a mean of replications. The actual incremental revenue is
  * itself an estimate (treated − control per customer, times the treated customers) with a 95 % interval;
- * it is "inside" when that interval meets the forecast's.
+ * it is "inside" when that interval meets the forecast's. A count's interval is widened to whole
+ * numbers, since its actual is one.
  */
 import { DAY, formatTime } from "../core/time.ts";
 import { ApiError } from "./errors.ts";
@@ -66,10 +67,14 @@ export function forecastVsActual(store: Store, plan: PlanRow, now: number) {
     const mean = (iv?.mean ?? 0) * scale;
     const half = predictionHalfWidth(iv, f.replications) * scale;
     const a = actual[name];
-    // counts cannot go below zero; money can
-    const lo = name === "incrementalRevenue" ? mean - half : Math.max(0, mean - half), hi = mean + half;
-    if (name !== "incrementalRevenue") return { name, forecast: { mean, lo, hi }, actual: a, inside: a === null ? null : a >= lo && a <= hi };
-    // the measured increment has its own sampling error: inside when the two intervals overlap
+    if (name !== "incrementalRevenue") {
+      // a count is a whole number: its interval is widened to whole numbers (and cannot go below zero),
+      // so that 0 purchases against [0.00008, 0.3] is inside, as the interval printed [0, 1] says
+      const lo = Math.max(0, Math.floor(mean - half)), hi = Math.ceil(mean + half);
+      return { name, forecast: { mean, lo, hi }, actual: a, inside: a === null ? null : a >= lo && a <= hi };
+    }
+    // money can go below zero; the measured increment has its own sampling error: inside when the two intervals overlap
+    const lo = mean - half, hi = mean + half;
     const ai = diff ? { lo: diff.lo * treated, hi: diff.hi * treated } : null;
     return { name, forecast: { mean, lo, hi }, actual: a, actualInterval: ai, inside: ai === null ? null : ai.hi >= lo && ai.lo <= hi };
   });

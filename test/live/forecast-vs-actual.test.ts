@@ -1,12 +1,15 @@
 /**
  * Forecast vs actual over a plan's own period and customers: a real server on a real SQLite file,
  * plans promoted and retired through the API, purchases posted while no plan was live and under the
- * next plan.
+ * next plan. And the comparison of counts (whole numbers) with a forecast scaled down to almost nothing.
  */
 import { describe, expect, it } from "vitest";
 import { parseDate } from "../../engine/core/time.ts";
 import { inControl } from "../../engine/live/control-group.ts";
-import { promote, serversStoppedAfterEach } from "./live-helpers.ts";
+import { forecastVsActual } from "../../engine/live/forecast-vs-actual.ts";
+import { fmtInterval, renderLiveReport } from "../../engine/live/live-report.ts";
+import { SqliteStore } from "../../engine/live/sqlite-store.ts";
+import { promote, serversStoppedAfterEach, tempDb } from "./live-helpers.ts";
 
 const T0 = parseDate("2026-03-02")!;
 const at = (h: number) => new Date((T0 + h * 60) * 60000).toISOString();
@@ -88,5 +91,29 @@ describe("forecast vs actual: a plan's own period, customers and programs", () =
     const second = await fva(b);
     expect(second.actual).toEqual({ contacts: 0, reach: 0, unsubscribes: 0, complaints: 0, conversions: 0, incrementalRevenue: 0 });
     expect(second.population).toMatchObject({ treated: TREATED.length + (inControl(GROUP, "N1") ? 0 : 1), control: CONTROL.length + (inControl(GROUP, "N1") ? 1 : 0) });
+  });
+});
+
+describe("forecast vs actual: counts are whole numbers", () => {
+  it("takes 0 purchases as inside a forecast scaled down to [0.00006, 0.00008], and prints the interval [0, 1]", () => {
+    const store = new SqliteStore(tempDb("fva-count"));
+    store.migrate();
+    const forecast = { customers: 1000, days: 60, replications: 3, metrics: { conversions: { mean: 100, lo: 90, hi: 110 } } };
+    const id = store.addPlan({ name: "p", source: "name: p\nprograms: []\n", hash: "h", engine: "e", state: "live", author: "k", approver: null, forecast: JSON.stringify(forecast), created: 0, promoted: 0, retired: null });
+    store.tx(() => store.putCustomer("C1", "{}", 0, 0, ""));
+    // one treated customer for one hour: the forecast's 100 ± 20 (one run) scaled by 1/1000 × 1/1440
+    const r = forecastVsActual(store, store.getPlan(id)!, 60);
+    const conversions = r.metrics.find((m) => m.name === "conversions")!;
+    expect(conversions.forecast.mean).toBeCloseTo(100 / 1000 / 1440, 9);
+    expect(conversions).toMatchObject({ actual: 0, inside: true, forecast: { lo: 0, hi: 1 } });
+    expect(renderLiveReport(r)).toMatch(/<th>conversions<\/th><td>0\.0<\/td><td>\[0, 1\]<\/td><td>0<\/td><td class="in">inside<\/td>/);
+    store.close();
+  });
+
+  it("prints money's interval rounded outward: a lower end of 0.00008 never prints as 0.0 below an upper end it might equal", () => {
+    expect(fmtInterval(0.00008, 4.96, false)).toBe("[0.0, 5.0]");
+    expect(fmtInterval(-0.04, 0.00008, false)).toBe("[-0.1, 0.1]");
+    expect(fmtInterval(-1234.4, 5678.2, false)).toBe("[-1,235, 5,679]");
+    expect(fmtInterval(0, 1234, true)).toBe("[0, 1,234]");
   });
 });
