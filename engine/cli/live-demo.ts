@@ -3,6 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { liveDemo } from "../live/demo.ts";
+import { fmt, fmtInterval, isCount } from "../live/live-report.ts";
 import { decimalFlag, intFlag, parse, sizeFlag } from "./args.ts";
 
 const USAGE = "cadence live-demo [--plan scenarios/lifecycle.yaml] [--customers 5000] [--days 60] [--replications 3] [--seed 1] [--reality-seed 2] [--control-share 0.2] [--db FILE] [--json]";
@@ -31,10 +32,10 @@ export async function liveDemoCommand(args: string[]): Promise<number> {
     return 0;
   }
   console.log(`\nforecast vs actual — ${r.plan.name}, ${r.period.from} → ${r.period.to}, ${r.population.treated} treated + ${r.population.control} control customers`);
-  const f = (x: number | null) => (x === null ? "—" : Math.abs(x) >= 100 ? Math.round(x).toLocaleString("en") : x.toFixed(1));
   console.log(`${"metric".padEnd(20)}${"forecast".padStart(10)}  ${"95 % prediction interval".padEnd(26)}${"actual".padStart(10)}  inside`);
   for (const m of r.metrics) {
-    console.log(`${m.name.padEnd(20)}${f(m.forecast.mean).padStart(10)}  ${`[${f(m.forecast.lo)}, ${f(m.forecast.hi)}]`.padEnd(26)}${f(m.actual).padStart(10)}${m.actualInterval ? ` [${f(m.actualInterval.lo)}, ${f(m.actualInterval.hi)}]` : ""}  ${m.inside === null ? "—" : m.inside ? "yes" : "NO"}`);
+    const actual = isCount(m) ? m.actual?.toLocaleString("en") ?? "—" : fmt(m.actual);
+    console.log(`${m.name.padEnd(20)}${fmt(m.forecast.mean).padStart(10)}  ${fmtInterval(m.forecast.lo, m.forecast.hi, isCount(m)).padEnd(26)}${actual.padStart(10)}${m.actualInterval ? ` ${fmtInterval(m.actualInterval.lo, m.actualInterval.hi, false)}` : ""}  ${m.inside === null ? "—" : m.inside ? "yes" : "NO"}`);
   }
   return 0;
 }

@@ -32,7 +32,8 @@ export async function serveCommand(args: string[]): Promise<number> {
   const startText = v("start");
   const start = startText === undefined ? undefined : parseDate(startText);
   if (start === null) throw new InputError(`--start: expected a date such as 2026-01-01 (${YEARS}), got '${startText}'`);
-  const share = decimalFlag(v("control-share"), "control-share", 0, (x) => x >= 0 && x < 1, "a share from 0 to 0.99");
+  // left out, the control group is the one recorded with the live or paused plan (engine/live/control-group.ts)
+  const share = v("control-share") === undefined ? undefined : decimalFlag(v("control-share"), "control-share", 0, (x) => x >= 0 && x < 1, "a share from 0 to 0.99");
   const sync = (v("synchronous") ?? "NORMAL").toUpperCase();
   if (sync !== "NORMAL" && sync !== "FULL") throw new InputError(`--synchronous: expected NORMAL or FULL, got '${v("synchronous")}'`);
   const writer = v("writer-thread") ?? "on";
@@ -53,7 +54,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   const server = startOrExplain(db, host, port, () => startServer({
     db, port, host,
     clock, start, seed: sizeFlag(v("seed"), "seed", 1),
-    control: { share, salt: v("control-salt") ?? "cadence" },
+    control: { share, salt: v("control-salt") },
     synchronous: sync,
     writerThread: writer === "on",
     tickMs: intFlag(v("tick-ms"), "tick-ms", 1000, 10, 60_000),
@@ -70,7 +71,8 @@ export async function serveCommand(args: string[]): Promise<number> {
     Deno.addSignalListener("SIGTERM", stop);
     Deno.addSignalListener("SIGINT", stop);
   });
-  console.log(`cadence serve: listening on ${server.url} (db ${server.store.path}, clock ${clock}, synchronous ${sync}, writer thread ${writer})`);
+  const g = server.driver.control;
+  console.log(`cadence serve: listening on ${server.url} (db ${server.store.path}, clock ${clock}, synchronous ${sync}, writer thread ${writer}, control share ${g.share} salt ${g.salt})`);
   await stopped;
   console.log("cadence serve: stopped");
   return 0;

@@ -10,7 +10,9 @@
  * what that customer would have done without messages). Hard bounces are off: the simulated world
  * does not report them as events.
  */
+import { statSync } from "node:fs";
 import { parseDate, DAY, formatTime } from "../core/time.ts";
+import { InputError } from "../plan/errors.ts";
 import { loadPlan, type LoadedPlan } from "../plan/load.ts";
 import { baselinePlan, runPlan } from "../sim/run.ts";
 import { syntheticPopulation } from "../sim/population.ts";
@@ -44,6 +46,11 @@ export interface LiveDemoResult {
 }
 
 export async function liveDemo(o: LiveDemoOptions): Promise<LiveDemoResult> {
+  // the demo's clock starts at o.start: a database that went further would refuse it halfway, after a
+  // plan was promoted over its live one; so it is refused before anything is changed
+  if ((statSync(o.db, { throwIfNoEntry: false })?.size ?? 0) > 0) {
+    throw new InputError(`--db ${o.db}: the database exists already; live-demo runs on a new one (it promotes its own plan and drives the clock from ${o.start}): give a path that does not exist yet, or leave --db out for a temporary one`);
+  }
   const step = o.onStep ?? (() => {});
   const start = parseDate(o.start)!, end = start + o.days * DAY;
   const control = { share: o.controlShare, salt: "live-demo" };

@@ -1,16 +1,21 @@
 /**
- * The closed loop: what happened live since promotion beside what the stored forecast predicted for
- * the same period and population size. The forecast (engine/live/plan-lifecycle.ts) is for `customers`
+ * The closed loop: what happened live over the plan's period — from its promotion to its retirement,
+ * or to now while it runs (engine/live/metrics.ts, periodOf) — beside what the stored forecast predicted
+ * for the same period and population size. Counts are the treated customers' (control customers still
+ * get transactional messages, and the forecast is scaled to the treated ones); conversions are purchases
+ * attributed to the plan's own programs. The forecast (engine/live/plan-lifecycle.ts) is for `customers`
  * over `days`; it is taken pro rata to the treated customers and the days elapsed (reach is not linear
  * in time: the pro-rata reach is an approximation, said in docs/live.md). The forecast's interval is a
  * 95 % *prediction* interval for one run (mean ± t·sd·√(1 + 1/n), from the replications' interval),
  * since the actual is one realisation, not a mean of replications. The actual incremental revenue is
  * itself an estimate (treated − control per customer, times the treated customers) with a 95 % interval;
- * it is "inside" when that interval meets the forecast's.
+ * it is "inside" when that interval meets the forecast's. A count's interval is widened to whole
+ * numbers, since its actual is one.
  */
 import { DAY, formatTime } from "../core/time.ts";
 import { ApiError } from "./errors.ts";
-import { difference, revenueStats } from "./metrics.ts";
+import { parsePlan } from "../plan/load.ts";
+import { difference, eventTally, membership, periodOf, revenueStats } from "./metrics.ts";
 import type { Forecast } from "./plan-lifecycle.ts";
 import type { PlanRow, Store } from "./store.ts";
 
@@ -39,20 +44,22 @@ export function forecastVsActual(store: Store, plan: PlanRow, now: number) {
   if (!plan.forecast) throw new ApiError(409, `plan ${plan.id} has no forecast`);
   if (plan.promoted === null) throw new ApiError(409, `plan ${plan.id} was never promoted: nothing happened live yet`);
   const f = JSON.parse(plan.forecast) as Forecast;
-  const end = plan.retired ?? now, days = Math.max(1 / DAY, (end - plan.promoted) / DAY);
-  const since = plan.promoted;
-  const stats = revenueStats(store, since);
+  const period = periodOf(plan, now), end = plan.retired ?? now;
+  const days = Math.max(1 / DAY, (end - period.from) / DAY);
+  const isControl = membership(plan);
+  const stats = revenueStats(store, period, isControl);
   const treated = stats.treated.n;
+  // the forecast ran the plan on every customer: it is set beside the treated customers' figures only
   const scale = (treated / f.customers) * (days / f.days);
-  const one = (sql: string, ...p: (string | number)[]) => Number(store.query<{ n: number }>(sql, ...p)[0]?.n ?? 0);
-  const events = (type: string) => one("SELECT count(*) AS n FROM events WHERE type = ? AND processed >= ? AND processed < ?", type, since, end + 1);
+  const tally = eventTally(store, period, isControl, parsePlan(plan.source, `plan ${plan.id}`).compiled.names.programs).treated;
+  const sent = (what: string) => Number(store.query<{ n: number }>(`SELECT ${what} AS n FROM decisions WHERE plan = ? AND status = 'sent' AND control = 0`, plan.id)[0]?.n ?? 0);
   const diff = difference(stats.treated, stats.control);
   const actual: Record<typeof COMPARED[number], number | null> = {
-    contacts: one("SELECT count(*) AS n FROM decisions WHERE plan = ? AND status = 'sent'", plan.id),
-    reach: one("SELECT count(DISTINCT customer) AS n FROM decisions WHERE plan = ? AND status = 'sent'", plan.id),
-    unsubscribes: events("unsubscribed"),
-    complaints: events("complained"),
-    conversions: one("SELECT count(*) AS n FROM events WHERE type = 'purchase' AND program != '' AND processed >= ?", since),
+    contacts: sent("count(*)"),
+    reach: sent("count(DISTINCT customer)"),
+    unsubscribes: tally.unsubscribes,
+    complaints: tally.complaints,
+    conversions: [...tally.programs.values()].reduce((a, p) => a + p.conversions, 0),
     incrementalRevenue: diff ? diff.difference * treated : null,
   };
   const metrics: ComparedMetric[] = COMPARED.map((name) => {
@@ -60,16 +67,20 @@ export function forecastVsActual(store: Store, plan: PlanRow, now: number) {
     const mean = (iv?.mean ?? 0) * scale;
     const half = predictionHalfWidth(iv, f.replications) * scale;
     const a = actual[name];
-    // counts cannot go below zero; money can
-    const lo = name === "incrementalRevenue" ? mean - half : Math.max(0, mean - half), hi = mean + half;
-    if (name !== "incrementalRevenue") return { name, forecast: { mean, lo, hi }, actual: a, inside: a === null ? null : a >= lo && a <= hi };
-    // the measured increment has its own sampling error: inside when the two intervals overlap
+    if (name !== "incrementalRevenue") {
+      // a count is a whole number: its interval is widened to whole numbers (and cannot go below zero),
+      // so that 0 purchases against [0.00008, 0.3] is inside, as the interval printed [0, 1] says
+      const lo = Math.max(0, Math.floor(mean - half)), hi = Math.ceil(mean + half);
+      return { name, forecast: { mean, lo, hi }, actual: a, inside: a === null ? null : a >= lo && a <= hi };
+    }
+    // money can go below zero; the measured increment has its own sampling error: inside when the two intervals overlap
+    const lo = mean - half, hi = mean + half;
     const ai = diff ? { lo: diff.lo * treated, hi: diff.hi * treated } : null;
     return { name, forecast: { mean, lo, hi }, actual: a, actualInterval: ai, inside: ai === null ? null : ai.hi >= lo && ai.lo <= hi };
   });
   return {
     plan: { id: plan.id, name: plan.name, hash: plan.hash, engine: plan.engine, state: plan.state },
-    period: { from: formatTime(since), to: formatTime(end), days: Math.round(days * 1000) / 1000 },
+    period: { from: formatTime(period.from), to: formatTime(end), days: Math.round(days * 1000) / 1000 },
     population: { treated, control: stats.control.n, forecastCustomers: f.customers, forecastDays: f.days, scale },
     metrics,
   };

@@ -6,7 +6,22 @@
 import type { ComparedMetric } from "./forecast-vs-actual.ts";
 
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
-const fmt = (x: number | null | undefined) => (x === null || x === undefined ? "—" : Math.abs(x) >= 100 ? Math.round(x).toLocaleString("en") : x.toFixed(1));
+export const fmt = (x: number | null | undefined) => (x === null || x === undefined ? "—" : Math.abs(x) >= 100 ? Math.round(x).toLocaleString("en") : x.toFixed(1));
+
+/**
+ * An interval as printed, `[lo, hi]`. A count's ends are whole numbers (engine/live/forecast-vs-actual.ts)
+ * and are printed as such; money's are rounded outward — the lower end down, the upper end up, at the
+ * precision printed — so the printed interval holds the true one: 0.00008 prints 0.0 only as an upper
+ * end, never as a lower end that would seem to hold an actual of 0 it excludes.
+ */
+export function fmtInterval(lo: number, hi: number, whole: boolean): string {
+  if (whole) return `[${lo.toLocaleString("en")}, ${hi.toLocaleString("en")}]`;
+  const out = (x: number, round: (x: number) => number) => Math.abs(x) >= 100 ? round(x).toLocaleString("en") : (round(x * 10) / 10 + 0).toFixed(1);
+  return `[${out(lo, Math.floor)}, ${out(hi, Math.ceil)}]`;
+}
+
+/** Counts are compared as whole numbers; incremental revenue is money. */
+export const isCount = (m: ComparedMetric) => m.name !== "incrementalRevenue";
 
 function strip(m: ComparedMetric): string {
   const W = 320, H = 26, pad = 8;
@@ -23,7 +38,7 @@ function strip(m: ComparedMetric): string {
 
 export function renderLiveReport(r: { plan: { id: number; name: string; hash: string; engine: string; state: string }; period: { from: string; to: string; days: number }; population: { treated: number; control: number; forecastCustomers: number; forecastDays: number }; metrics: ComparedMetric[] }): string {
   const rows = r.metrics.map((m) =>
-    `<tr><th>${esc(m.name)}</th><td>${fmt(m.forecast.mean)}</td><td>[${fmt(m.forecast.lo)}, ${fmt(m.forecast.hi)}]</td><td>${fmt(m.actual)}${m.actualInterval ? ` <small>[${fmt(m.actualInterval.lo)}, ${fmt(m.actualInterval.hi)}]</small>` : ""}</td><td class="${m.inside ? "in" : m.inside === false ? "out" : ""}">${m.inside === null ? "—" : m.inside ? "inside" : "outside"}</td><td>${strip(m)}</td></tr>`
+    `<tr><th>${esc(m.name)}</th><td>${fmt(m.forecast.mean)}</td><td>${fmtInterval(m.forecast.lo, m.forecast.hi, isCount(m))}</td><td>${isCount(m) ? m.actual?.toLocaleString("en") ?? "—" : fmt(m.actual)}${m.actualInterval ? ` <small>${fmtInterval(m.actualInterval.lo, m.actualInterval.hi, false)}</small>` : ""}</td><td class="${m.inside ? "in" : m.inside === false ? "out" : ""}">${m.inside === null ? "—" : m.inside ? "inside" : "outside"}</td><td>${strip(m)}</td></tr>`
   ).join("\n");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Forecast vs actual — ${esc(r.plan.name)}</title>

@@ -3,10 +3,14 @@
  * control group (engine/live/control-group.ts) — sends, suppressions by rule, conversions and revenue
  * per program and in total — and the incremental revenue per customer (treated − control) with a 95 %
  * interval (Welch's normal approximation on per-customer revenue since promotion).
+ *
+ * The figures of a plan are taken over its period (`periodOf`) and its control group (`membership`),
+ * the same for this route and for forecast vs actual (engine/live/forecast-vs-actual.ts).
  */
 import { formatTime } from "../core/time.ts";
+import { inControl, recordedControl } from "./control-group.ts";
 import type { LiveDriver } from "./driver.ts";
-import type { Store } from "./store.ts";
+import type { PlanRow, Store } from "./store.ts";
 
 interface Group {
   customers: number;
@@ -19,24 +23,94 @@ interface Group {
   revenuePerCustomer: number;
 }
 
-/** Per-customer revenue of the two groups since `since`: n, mean, variance. */
-export function revenueStats(store: Store, since: number) {
-  const rows = store.query<{ control: number; v: number }>(
+/**
+ * A plan's period, in minutes, half-open: [from, to). A retired plan's ends at its retirement — the
+ * minute its successor's begins, so two plans never share an event; a live or paused plan's takes in
+ * everything processed up to `now`, that minute included.
+ */
+export interface Period {
+  from: number;
+  to: number;
+}
+
+export function periodOf(plan: PlanRow, now: number): Period {
+  return { from: plan.promoted ?? 0, to: plan.retired ?? now + 1 };
+}
+
+/**
+ * Who is in the control group for a plan's figures: the group recorded with it at promotion (the one
+ * the engine withheld messages from), whatever the server runs with now; for a plan promoted before
+ * the group was recorded, the customers' stored flag.
+ */
+export function membership(plan: PlanRow): (id: string, stored: number) => boolean {
+  const g = recordedControl(plan);
+  return g ? (id) => inControl(g, id) : (_, stored) => stored === 1;
+}
+
+type Stats = { n: number; mean: number; variance: number };
+
+/** Per-customer revenue (every purchase) in the period of the two groups, over the customers stored before its end: n, mean, variance. */
+export function revenueStats(store: Store, period: Period, isControl: (id: string, stored: number) => boolean): { treated: Stats; control: Stats } {
+  const rows = store.query<{ id: string; control: number; v: number }>(
     // events are not indexed by customer (migration 7): one pass over them, summed per customer, then joined
-    `SELECT c.control AS control, coalesce(p.v, 0) AS v FROM customers c
-     LEFT JOIN (SELECT customer, sum(value) AS v FROM events WHERE type = 'purchase' AND processed >= ? GROUP BY customer) p ON p.customer = c.id`, since,
+    `SELECT c.id AS id, c.control AS control, coalesce(p.v, 0) AS v FROM customers c
+     LEFT JOIN (SELECT customer, sum(value) AS v FROM events WHERE type = 'purchase' AND processed >= ? AND processed < ? GROUP BY customer) p ON p.customer = c.id
+     WHERE c.created < ?`, period.from, period.to, period.to,
   );
-  const stat = (ctl: number) => {
-    const xs = rows.filter((r) => r.control === ctl).map((r) => r.v);
-    const n = xs.length, mean = n ? xs.reduce((a, b) => a + b, 0) / n : 0;
-    const variance = n > 1 ? xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1) : 0;
+  const xs: [number[], number[]] = [[], []];
+  for (const r of rows) xs[isControl(r.id, r.control) ? 1 : 0].push(r.v);
+  const stat = (v: number[]) => {
+    const n = v.length, mean = n ? v.reduce((a, b) => a + b, 0) / n : 0;
+    const variance = n > 1 ? v.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1) : 0;
     return { n, mean, variance };
   };
-  return { treated: stat(0), control: stat(1) };
+  return { treated: stat(xs[0]), control: stat(xs[1]) };
+}
+
+/** A program's attributed purchases in one group: how many, by how many customers, for how much. */
+export interface ProgramTally {
+  conversions: number;
+  purchasers: number;
+  revenue: number;
+}
+
+export interface EventTally {
+  unsubscribes: number;
+  complaints: number;
+  /** Customers with any purchase in the period. */
+  purchasers: number;
+  /** Purchases attributed to each of `programs` (others are not the plan's: posted when no plan was live). */
+  programs: Map<string, ProgramTally>;
+}
+
+/** Feedback and purchases processed in the period, by group. */
+export function eventTally(store: Store, period: Period, isControl: (id: string, stored: number) => boolean, programs: readonly string[]): { treated: EventTally; control: EventTally } {
+  const rows = store.query<{ customer: string; control: number; type: string; program: string; n: number; v: number }>(
+    `SELECT e.customer AS customer, coalesce(c.control, 0) AS control, e.type AS type, e.program AS program, count(*) AS n, sum(e.value) AS v
+     FROM events e LEFT JOIN customers c ON c.id = e.customer
+     WHERE e.type IN ('purchase', 'unsubscribed', 'complained') AND e.processed >= ? AND e.processed < ? GROUP BY e.customer, e.type, e.program`,
+    period.from, period.to,
+  );
+  const empty = (): EventTally => ({ unsubscribes: 0, complaints: 0, purchasers: 0, programs: new Map(programs.map((p) => [p, { conversions: 0, purchasers: 0, revenue: 0 }])) });
+  const out = { treated: empty(), control: empty() };
+  const bought: [Set<string>, Set<string>] = [new Set(), new Set()];
+  for (const r of rows) {
+    const ctl = isControl(r.customer, r.control) ? 1 : 0, g = ctl ? out.control : out.treated;
+    if (r.type === "unsubscribed") g.unsubscribes += r.n;
+    else if (r.type === "complained") g.complaints += r.n;
+    else {
+      bought[ctl].add(r.customer);
+      const p = g.programs.get(r.program); // a row is one customer's purchases attributed to one program
+      if (p) p.conversions += r.n, p.purchasers++, p.revenue += r.v;
+    }
+  }
+  out.treated.purchasers = bought[0].size;
+  out.control.purchasers = bought[1].size;
+  return out;
 }
 
 /** Difference of means with a 95 % normal interval; null when a group is empty. */
-export function difference(a: { n: number; mean: number; variance: number }, b: { n: number; mean: number; variance: number }) {
+export function difference(a: Stats, b: Stats) {
   if (!a.n || !b.n) return null;
   const d = a.mean - b.mean, se = Math.sqrt(a.variance / a.n + b.variance / b.n);
   return { difference: d, lo: d - 1.96 * se, hi: d + 1.96 * se };
@@ -47,41 +121,32 @@ export function liveMetrics(store: Store, driver: LiveDriver) {
   // delivery states of the whole outbox: `unknown` messages wait for an operator (docs/live.md, "Delivery")
   const delivery = { pending: 0, sending: 0, delivered: 0, unknown: 0, dead: 0, cancelled: 0, ...store.outboxCounts() };
   if (!plan) return { plan: null, message: "no plan is live", delivery };
-  const since = plan.promoted ?? 0;
+  const period = periodOf(plan, Math.max(driver.watermark, driver.clock.now()));
+  const isControl = membership(plan);
   const dec = store.query<{ program: string; control: number; status: string; rule: string; n: number }>(
     "SELECT program, control, status, rule, count(*) AS n FROM decisions WHERE plan = ? GROUP BY program, control, status, rule", plan.id,
   );
-  const conv = store.query<{ program: string; control: number; n: number; revenue: number }>(
-    `SELECT e.program AS program, c.control AS control, count(*) AS n, sum(e.value) AS revenue FROM events e JOIN customers c ON c.id = e.customer
-     WHERE e.type = 'purchase' AND e.program != '' AND e.processed >= ? GROUP BY e.program, c.control`, since,
-  );
-  const stats = revenueStats(store, since);
-  const purchasers = store.query<{ control: number; n: number }>(
-    `SELECT c.control AS control, count(DISTINCT e.customer) AS n FROM events e JOIN customers c ON c.id = e.customer
-     WHERE e.type = 'purchase' AND e.processed >= ? GROUP BY c.control`, since,
-  );
+  const stats = revenueStats(store, period, isControl);
+  const tally = eventTally(store, period, isControl, driver.plan.compiled.names.programs);
   const group = (ctl: number, program?: string): Group => {
     const d = dec.filter((r) => r.control === ctl && (program === undefined || r.program === program));
-    const cv = conv.filter((r) => r.control === ctl && (program === undefined || r.program === program));
     const sum = (xs: { n: number }[]) => xs.reduce((a, r) => a + r.n, 0);
-    const s = ctl ? stats.control : stats.treated;
-    return {
-      customers: s.n,
-      sends: sum(d.filter((r) => r.status === "sent")),
-      suppressed: sum(d.filter((r) => r.status === "suppressed")),
-      holdout: sum(d.filter((r) => r.status === "holdout")),
-      conversions: sum(cv),
-      purchasers: program === undefined ? purchasers.find((p) => p.control === ctl)?.n ?? 0 : 0,
-      revenue: program === undefined ? s.mean * s.n : cv.reduce((a, r) => a + r.revenue, 0),
-      revenuePerCustomer: program === undefined ? s.mean : 0,
-    };
+    const s = ctl ? stats.control : stats.treated, t = ctl ? tally.control : tally.treated;
+    const counts = { customers: s.n, sends: sum(d.filter((r) => r.status === "sent")), suppressed: sum(d.filter((r) => r.status === "suppressed")), holdout: sum(d.filter((r) => r.status === "holdout")) };
+    if (program === undefined) {
+      const conversions = [...t.programs.values()].reduce((a, p) => a + p.conversions, 0);
+      return { ...counts, conversions, purchasers: t.purchasers, revenue: s.mean * s.n, revenuePerCustomer: s.mean };
+    }
+    // a program's row: its attributed purchases only, per customer of the whole group
+    const p = t.programs.get(program) ?? { conversions: 0, purchasers: 0, revenue: 0 };
+    return { ...counts, conversions: p.conversions, purchasers: p.purchasers, revenue: p.revenue, revenuePerCustomer: s.n ? p.revenue / s.n : 0 };
   };
   const byRule: Record<string, number> = {};
   for (const r of dec) if (r.status === "suppressed") byRule[r.rule] = (byRule[r.rule] ?? 0) + r.n;
   const programs = [...new Set(dec.map((r) => r.program))].sort();
   const diff = difference(stats.treated, stats.control);
   return {
-    plan: { id: plan.id, name: plan.name, hash: plan.hash, engine: plan.engine, state: plan.state, promoted: formatTime(since) },
+    plan: { id: plan.id, name: plan.name, hash: plan.hash, engine: plan.engine, state: plan.state, promoted: formatTime(period.from) },
     controlShare: driver.control.share,
     delivery,
     total: {

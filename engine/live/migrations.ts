@@ -77,4 +77,17 @@ export const MIGRATIONS: string[] = [
   DROP INDEX events_customer;
   DROP INDEX outbox_customer;
   `,
+  // 8: what forecast vs actual needs to take a plan's actuals over its own life (docs/live.md).
+  // plans.control: the control group (share and salt, JSON) the plan was promoted with, so a restart
+  // with other flags is refused while it runs and its report reads the group it was measured on.
+  // customers.created: when the row was first written, so a retired plan's treated and control
+  // customers are those known before its retirement. An existing row gets the earliest time known of
+  // it: its first event's or its last write's, whichever is earlier.
+  `
+  ALTER TABLE plans ADD COLUMN control TEXT;
+  ALTER TABLE customers ADD COLUMN created INTEGER NOT NULL DEFAULT 0;
+  UPDATE customers SET created = updated;
+  UPDATE customers SET created = min(customers.created, f.first)
+    FROM (SELECT customer, min(processed) AS first FROM events GROUP BY customer) AS f WHERE f.customer = customers.id;
+  `,
 ];

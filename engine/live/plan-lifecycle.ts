@@ -113,7 +113,9 @@ export class PlanLifecycle {
           this.store.audit(now, actor.id, "plan.retire", `plan ${p.id}`, { replacedBy: id });
         }
       }
-      this.transition(row, "live", actor, "plan.promote", { promoted: now, engine: ENGINE_VERSION }, { hash: row.hash, engine: ENGINE_VERSION });
+      // the control group is recorded with the plan: it is measured on this group for its whole life
+      const control = { share: this.driver.control.share, salt: this.driver.control.salt };
+      this.transition(row, "live", actor, "plan.promote", { promoted: now, engine: ENGINE_VERSION, control: JSON.stringify(control) }, { hash: row.hash, engine: ENGINE_VERSION, control });
       this.driver.activate(this.get(id), now);
     });
     return this.get(id);

@@ -6,7 +6,7 @@
 import { createApp } from "../../web/app.ts";
 import { startCheckpointer } from "./checkpointer.ts";
 import { type Clock, ManualClock, SystemClock } from "./clock.ts";
-import type { ControlGroup } from "./control-group.ts";
+import { type ControlGroup, controlAtStart } from "./control-group.ts";
 import { LiveDriver } from "./driver.ts";
 import { PlanLifecycle } from "./plan-lifecycle.ts";
 import { SqliteStore, type Synchronous } from "./sqlite-store.ts";
@@ -20,7 +20,11 @@ export interface ServerConfig {
   clock: "system" | "manual";
   start?: number; // manual clock's first time (minutes)
   seed: number; // the core's seed: holdout and split draws
-  control: ControlGroup;
+  /**
+   * The global control group; a field left out takes the value recorded with the live or paused plan,
+   * else NO_CONTROL's. Refused when it names another group than that plan's (engine/live/control-group.ts).
+   */
+  control?: Partial<ControlGroup>;
   synchronous: Synchronous;
   /** Ingest writes on a thread of their own (engine/live/store-writer.ts); default true. */
   writerThread?: boolean;
@@ -46,7 +50,16 @@ export function openEngine(cfg: Pick<ServerConfig, "db" | "clock" | "start" | "s
   // the manual clock resumes where the engine stopped, so a restart does not rewind time
   const saved = store.getMeta("watermark");
   const clock: Clock = cfg.clock === "manual" ? new ManualClock(Math.max(cfg.start ?? 0, saved ? Number(saved) : 0)) : new SystemClock();
-  const driver = new LiveDriver(store, clock, cfg.control, cfg.seed);
+  let control: ControlGroup;
+  try {
+    control = controlAtStart(store, cfg.control);
+  } catch (e) {
+    store.close(); // flags naming another group than the running plan's: nothing was started
+    throw e;
+  }
+  const driver = new LiveDriver(store, clock, control, cfg.seed);
+  // a plan promoted before the group was recorded is measured from now on on the group it runs with
+  if (driver.planRow && !driver.planRow.control) store.updatePlan(driver.planRow.id, { control: JSON.stringify(control) });
   const lifecycle = new PlanLifecycle(store, driver, () => Math.max(clock.now(), driver.watermark), cfg.histories);
   return { store, clock, driver, lifecycle };
 }

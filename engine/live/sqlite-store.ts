@@ -67,7 +67,8 @@ export class SqliteStore implements Store {
       PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=16384; PRAGMA temp_store=MEMORY;`);
     this.eventRows = new RowBuffer(this.db, "INSERT INTO events (idem, customer, type, time, processed, channel, program, value)", 8);
     this.customerRows = new RowBuffer(
-      this.db, "INSERT INTO customers (id, state, control, updated, timers)", 5,
+      // `created` is written by the insert only: an update keeps the time the customer was first stored
+      this.db, "INSERT INTO customers (id, state, control, updated, timers, created)", 6,
       " ON CONFLICT (id) DO UPDATE SET state = excluded.state, control = excluded.control, updated = excluded.updated, timers = excluded.timers",
     );
     this.decisionRows = new RowBuffer(this.db, "INSERT INTO decisions (plan, time, customer, program, message, channel, category, status, rule, until, control, why)", 12);
@@ -322,7 +323,7 @@ export class SqliteStore implements Store {
   }
 
   putCustomer(id: string, state: string, control: number, time: number, timers: string): void {
-    this.customerRows.push(id, state, control, time, timers);
+    this.customerRows.push(id, state, control, time, timers, time);
     this.buffered();
   }
   getCustomer(id: string): { state: string; control: number } | null {

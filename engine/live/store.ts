@@ -38,6 +38,8 @@ export interface PlanRow {
   created: number;
   promoted: number | null; // minutes
   retired: number | null;
+  /** The control group it was promoted with (JSON `{share, salt}`); null before promotion, or promoted before it was recorded. */
+  control?: string | null;
 }
 
 export interface AuditRow {

@@ -1,0 +1,119 @@
+/**
+ * Forecast vs actual over a plan's own period and customers: a real server on a real SQLite file,
+ * plans promoted and retired through the API, purchases posted while no plan was live and under the
+ * next plan. And the comparison of counts (whole numbers) with a forecast scaled down to almost nothing.
+ */
+import { describe, expect, it } from "vitest";
+import { parseDate } from "../../engine/core/time.ts";
+import { inControl } from "../../engine/live/control-group.ts";
+import { forecastVsActual } from "../../engine/live/forecast-vs-actual.ts";
+import { fmtInterval, renderLiveReport } from "../../engine/live/live-report.ts";
+import { SqliteStore } from "../../engine/live/sqlite-store.ts";
+import { promote, serversStoppedAfterEach, tempDb } from "./live-helpers.ts";
+
+const T0 = parseDate("2026-03-02")!;
+const at = (h: number) => new Date((T0 + h * 60) * 60000).toISOString();
+const server = serversStoppedAfterEach(T0);
+
+const PLAN_A = `name: first
+timezone: "+00:00"
+channels: { email: {} }
+programs:
+  - id: welcome
+    type: journey
+    trigger: { event: signup }
+    steps:
+      - wait: 2d
+      - send: { channel: email, message: welcome, category: relational }
+  - id: receipt
+    type: journey
+    trigger: { event: purchase }
+    reentry: always
+    steps:
+      - send: { channel: email, message: receipt, category: transactional }
+`;
+const PLAN_B = `name: second
+timezone: "+00:00"
+channels: { email: {} }
+programs:
+  - id: winback
+    type: journey
+    trigger: { event: signup }
+    steps:
+      - wait: 30d
+      - send: { channel: email, message: winback, category: promotional }
+`;
+
+const GROUP = { share: 0.5, salt: "s1" };
+const IDS = Array.from({ length: 12 }, (_, i) => `K${i}`);
+const TREATED = IDS.filter((id) => !inControl(GROUP, id)), CONTROL = IDS.filter((id) => inControl(GROUP, id));
+
+describe("forecast vs actual: a plan's own period, customers and programs", () => {
+  it("counts only what happened between promotion and retirement, by the treated customers, attributed to the plan's programs", async () => {
+    expect(TREATED.length).toBeGreaterThan(2);
+    expect(CONTROL.length).toBeGreaterThan(2);
+    const s = server({ control: GROUP });
+    const ingest = { key: s.keys.ingest };
+    const a = await promote(s, PLAN_A); // live at T0
+    await s.api("POST", "/v1/customers", { customers: IDS.map((id) => ({ id, signup: at(0), consents: ["email"] })) }, ingest);
+    // every customer buys once, attributed to the welcome; each purchase sends a transactional receipt, to control customers too
+    await s.api("POST", "/v1/events", {
+      events: IDS.map((id) => ({ id: `p${id}`, customer: id, type: "purchase", time: at(1), value: CONTROL.includes(id) ? 4 : 10, program: "welcome", message: "welcome" })),
+    }, ingest);
+    await s.api("POST", "/v1/clock", { now: at(10) });
+    expect((await s.api("POST", `/v1/plans/${a}/retire`, undefined, { key: s.keys.operator })).status).toBe(200);
+    // no plan live: a purchase naming a program nobody has, and a new customer
+    await s.api("POST", "/v1/events", { id: "ghost1", customer: TREATED[0], type: "purchase", time: at(10.5), value: 500, program: "ghost" }, ingest);
+    await s.api("POST", "/v1/customers", { customers: [{ id: "N1", signup: at(10.5), consents: ["email"] }] }, ingest);
+    await s.api("POST", "/v1/clock", { now: at(11) });
+    const b = await promote(s, PLAN_B); // live at 11:00, then retired the same minute: live for 0 minutes
+    await s.api("POST", `/v1/plans/${b}/retire`, undefined, { key: s.keys.operator });
+    await s.api("POST", "/v1/events", { id: "ghost2", customer: TREATED[1], type: "purchase", time: at(12), value: 500, program: "winback" }, ingest);
+    await s.api("POST", "/v1/clock", { now: at(13) });
+
+    const fva = async (id: number) => {
+      const r = await s.api("GET", `/v1/plans/${id}/forecast-vs-actual`, undefined, { key: s.keys.analyst });
+      expect(r.status).toBe(200);
+      return { ...r.body, actual: Object.fromEntries(r.body.metrics.map((m: { name: string; actual: number }) => [m.name, m.actual])) };
+    };
+    const first = await fva(a);
+    expect(first.period).toEqual({ from: "2026-03-02T00:00:00Z", to: "2026-03-02T10:00:00Z", days: 0.417 });
+    expect(first.actual).toEqual({
+      contacts: TREATED.length, // the treated customers' receipts; the control customers' receipts are not the forecast's
+      reach: TREATED.length,
+      unsubscribes: 0,
+      complaints: 0,
+      conversions: TREATED.length, // the welcome-attributed purchases of the treated; not the 500s after the retirement
+      incrementalRevenue: (10 - 4) * TREATED.length,
+    });
+    // N1 came after the retirement: not one of this plan's customers
+    expect(first.population).toMatchObject({ treated: TREATED.length, control: CONTROL.length });
+    const second = await fva(b);
+    expect(second.actual).toEqual({ contacts: 0, reach: 0, unsubscribes: 0, complaints: 0, conversions: 0, incrementalRevenue: 0 });
+    expect(second.population).toMatchObject({ treated: TREATED.length + (inControl(GROUP, "N1") ? 0 : 1), control: CONTROL.length + (inControl(GROUP, "N1") ? 1 : 0) });
+  });
+});
+
+describe("forecast vs actual: counts are whole numbers", () => {
+  it("takes 0 purchases as inside a forecast scaled down to [0.00006, 0.00008], and prints the interval [0, 1]", () => {
+    const store = new SqliteStore(tempDb("fva-count"));
+    store.migrate();
+    const forecast = { customers: 1000, days: 60, replications: 3, metrics: { conversions: { mean: 100, lo: 90, hi: 110 } } };
+    const id = store.addPlan({ name: "p", source: "name: p\nprograms: []\n", hash: "h", engine: "e", state: "live", author: "k", approver: null, forecast: JSON.stringify(forecast), created: 0, promoted: 0, retired: null });
+    store.tx(() => store.putCustomer("C1", "{}", 0, 0, ""));
+    // one treated customer for one hour: the forecast's 100 ± 20 (one run) scaled by 1/1000 × 1/1440
+    const r = forecastVsActual(store, store.getPlan(id)!, 60);
+    const conversions = r.metrics.find((m) => m.name === "conversions")!;
+    expect(conversions.forecast.mean).toBeCloseTo(100 / 1000 / 1440, 9);
+    expect(conversions).toMatchObject({ actual: 0, inside: true, forecast: { lo: 0, hi: 1 } });
+    expect(renderLiveReport(r)).toMatch(/<th>conversions<\/th><td>0\.0<\/td><td>\[0, 1\]<\/td><td>0<\/td><td class="in">inside<\/td>/);
+    store.close();
+  });
+
+  it("prints money's interval rounded outward: a lower end of 0.00008 never prints as 0.0 below an upper end it might equal", () => {
+    expect(fmtInterval(0.00008, 4.96, false)).toBe("[0.0, 5.0]");
+    expect(fmtInterval(-0.04, 0.00008, false)).toBe("[-0.1, 0.1]");
+    expect(fmtInterval(-1234.4, 5678.2, false)).toBe("[-1,235, 5,679]");
+    expect(fmtInterval(0, 1234, true)).toBe("[0, 1,234]");
+  });
+});
