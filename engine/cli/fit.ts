@@ -4,8 +4,9 @@
  */
 import { DAY, formatDate } from "../core/time.ts";
 import { InputError } from "../plan/errors.ts";
-import { type Flags, parse } from "./args.ts";
+import { type Flags, outputFile, parse } from "./args.ts";
 import { importHistory } from "../../datasets/import.ts";
+import { requirePurchasesBy } from "../../datasets/cutoff.ts";
 import { dayData, frequencyData, historyState, spendData } from "../../datasets/history.ts";
 import { fitSeasonalBgnbd, type SeasonalFit } from "../fit/seasonality.ts";
 import { fitBgnbd } from "../fit/bgnbd.ts";
@@ -37,8 +38,9 @@ export async function fitCommand(args: string[]): Promise<number> {
     return 2;
   }
   try {
-    const report = await fitHistory(values.history);
     const out = values["world-out"];
+    if (out !== undefined) outputFile("--world-out", out); // before the import and the fit: a bad path fails now
+    const report = await fitHistory(values.history);
     if (out !== undefined) {
       if (!report.contacts) {
         console.error(`cadence fit: --world-out needs a contact history (contacts: in ${values.history}; see docs/history.md)`);
@@ -86,6 +88,7 @@ export interface FitReport {
 export function fitHistory(configFile: string): Promise<FitReport> {
   const t0 = performance.now();
   const h = importHistory(configFile);
+  requirePurchasesBy(h, configFile, h.config.calibrationEnd, "calibrationEnd"); // else no customer to fit
   const s = historyState(h);
   const t1 = performance.now();
   const d = frequencyData(s);
