@@ -30,3 +30,15 @@ export function requirePurchasesBy(h: History, file: string, cutoff: Minutes, by
   const fix = by === "calibrationEnd" ? `set calibrationEnd on or after ${formatDate(days.first)}` : `start on ${formatDate(days.first + DAY)} or later`;
   throw new InputError(`${where}: ${nobody}; the first transaction is on ${formatDate(days.first)}, so there is nothing to fit: ${fix}`);
 }
+
+/**
+ * A calibration period that ends after the last purchase: every customer is silent from the data's end
+ * to the cut-off, which BG/NBD reads as dropout (T grows, x does not).
+ * @example cutoffWarnings(importHistory("h.yaml")) // ["calibrationEnd 2030-09-30 is 2,200 days after …"]
+ */
+export function cutoffWarnings(h: History, cutoff: Minutes = h.config.calibrationEnd): string[] {
+  const days = transactionDays(h);
+  if (!days || cutoff <= days.last) return [];
+  const gap = Math.round((cutoff - days.last) / DAY);
+  return [`calibrationEnd ${formatDate(cutoff)} is ${gap.toLocaleString("en-US")} day${gap === 1 ? "" : "s"} after the last transaction (${formatDate(days.last)}): the calibration period ends after the data, so every customer looks silent for that long and the fit reads it as dropout; set calibrationEnd on or before ${formatDate(days.last)}`];
+}

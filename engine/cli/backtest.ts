@@ -59,9 +59,11 @@ export async function backtestCommand(args: string[]): Promise<number> {
   const files = values.out !== undefined ? writeBacktest(result, values.out) : [];
   // with a contact history: what was actually sent over the same period, beside the plan's
   const actual = actualContacts(h, from, to);
-  if (values.json) console.log(JSON.stringify({ ...result.summary, currency: h.config.currency, warnings, ...(actual ? { actual } : {}) }));
+  if (values.json) console.log(JSON.stringify({ ...result.summary, currency: h.config.currency, identicalRows: h.identical, warnings, ...(actual ? { actual } : {}) }));
   else {
     console.log(formatBacktest(result.summary, h.config.currency));
+    // identical purchases can be real: replayed as they are, and said (docs/history.md)
+    if (h.identical) console.log(`\nthe history has ${fmtInt(h.identical)} row${h.identical === 1 ? "" : "s"} repeating an earlier row exactly, replayed as purchases (an export that doubled rows would double-count them)`);
     if (actual) console.log(formatPlanVsActual(result.summary, actual));
     if (warnings.length) console.log(`\nwarnings (${warnings.length}):\n${warnings.map((w) => `  - ${w.message}`).join("\n")}`);
     // after the summary, so the last line says where the files are

@@ -50,6 +50,14 @@ consent: { email: true }
     expect(inside.out).not.toContain("warnings");
   });
 
+  it("backtest says how many rows repeat an earlier row exactly, replayed as purchases (they were double-counted unsaid)", async () => {
+    t.write("doubled.csv", rows.join("\n") + "\n" + rows.slice(1, 4).join("\n") + "\n");
+    const doubled = t.write("doubled.yaml", readFileSync(config, "utf8").replace("file: tx.csv", "file: doubled.csv"));
+    const text = await run("backtest", "scenarios/lifecycle.yaml", "--history", doubled);
+    expect(text.out).toContain("\nthe history has 3 rows repeating an earlier row exactly, replayed as purchases (an export that doubled rows would double-count them)\n");
+    expect(JSON.parse((await run("backtest", "scenarios/lifecycle.yaml", "--history", doubled, "--json")).out).identicalRows).toBe(3);
+  });
+
   it("compare labels revenue in the history's currency and costs in the plan's, and says they are not converted (text, --json, report)", async () => {
     const note = "the history is in USD, the plan in EUR: revenue is the history's USD, message costs and discounts are the plan's EUR; they are not converted";
     const report = join(t.dir, "report.html");
