@@ -30,18 +30,20 @@ export interface RecordOptions {
 }
 
 /**
- * Calls `onRecord(fields, line)` for every non-blank line of the file, in order. CRLF and a UTF-8 BOM
- * are handled; returns the number of lines read.
+ * Calls `onRecord(fields, line, text)` for every non-blank line of the file, in order (`text`: the line
+ * without its end). CRLF and a UTF-8 BOM are handled; text that is not UTF-8 (a Latin-1 export, UTF-16)
+ * throws a LineError naming the line of the first bad byte, rather than reading `é` as U+FFFD (two ids
+ * that differ only by an accent would merge). Returns the number of lines read.
  * @example eachRecord("tx.csv", "comma", (f, line) => console.log(line, f[0]))
  */
 export function eachRecord(
   path: string,
   delimiter: Delimiter,
-  onRecord: (fields: string[], line: number) => void,
+  onRecord: (fields: string[], line: number, text: string) => void,
   { chunkBytes = 1 << 20, onBadLine }: RecordOptions = {},
 ): number {
   const split = splitter(delimiter);
-  const decoder = new TextDecoder("utf-8");
+  const decoder = new TextDecoder("utf-8", { fatal: true });
   let rest = "", line = 0, first = true;
   const emit = (text: string) => {
     line++;
@@ -59,10 +61,29 @@ export function eachRecord(
       if (!(e instanceof LineError) || !onBadLine) throw e;
       return onBadLine(e);
     }
-    onRecord(fields, line);
+    onRecord(fields, line, body);
+  };
+  let head = true;
+  const decode = (bytes?: Uint8Array) => {
+    if (head && bytes) {
+      head = false;
+      const utf16 = bytes[0] === 0xff && bytes[1] === 0xfe ? "FF FE" : bytes[0] === 0xfe && bytes[1] === 0xff ? "FE FF" : null;
+      if (utf16) throw new LineError(1, `the file is UTF-16 (byte-order mark ${utf16}), not UTF-8: save or export it as UTF-8`);
+      // UTF-16 without a byte-order mark: every other byte of plain text is 0
+      if (bytes.subarray(0, 4096).indexOf(0) !== -1) throw new LineError(notUtf8Line(bytes, bytes.indexOf(0)), "a NUL byte: the file is not UTF-8 text (UTF-16 without a byte-order mark, or not a text file?): save or export it as UTF-8");
+    }
+    try {
+      return bytes ? decoder.decode(bytes, { stream: true }) : decoder.decode();
+    } catch {
+      // the rare path: read the whole text again to find the line of the first bad byte
+      const all = isGzip(path) ? gunzipSync(readFileSync(path)) : readFileSync(path);
+      const at = firstInvalidUtf8(all);
+      const column = at - (at > 0 ? all.lastIndexOf(10, at - 1) : -1); // 1-based, in bytes from the line's start
+      throw new LineError(notUtf8Line(all, at), `not UTF-8 text: byte 0x${all[at].toString(16).toUpperCase().padStart(2, "0")} at byte ${column} of the line is not valid UTF-8 (a Latin-1 or Windows-1252 export?): save or export the file as UTF-8, e.g. iconv -f latin1 -t utf-8`);
+    }
   };
   const feed = (bytes: Uint8Array) => {
-    const text = rest + decoder.decode(bytes, { stream: true });
+    const text = rest + decode(bytes);
     let start = 0;
     for (let nl = text.indexOf("\n", start); nl !== -1; nl = text.indexOf("\n", start)) {
       emit(text.slice(start, nl));
@@ -86,9 +107,33 @@ export function eachRecord(
       closeSync(fd);
     }
   }
-  rest += decoder.decode();
+  rest += decode();
   if (rest.length > 0) emit(rest);
   return line;
+}
+
+/** The 1-based line of byte `at`. */
+function notUtf8Line(bytes: Uint8Array, at: number): number {
+  let line = 1;
+  for (let i = 0; i < at; i++) if (bytes[i] === 10) line++;
+  return line;
+}
+
+/** The offset of the first byte that does not belong to a well-formed UTF-8 sequence (bytes.length if none). */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length;) {
+    const b = bytes[i];
+    const n = b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+    if (n < 0) return i;
+    // the second byte's range excludes overlong forms, surrogates and code points above U+10FFFF
+    const lo = b === 0xe0 ? 0xa0 : b === 0xf0 ? 0x90 : 0x80, hi = b === 0xed ? 0x9f : b === 0xf4 ? 0x8f : 0xbf;
+    for (let k = 1; k <= n; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || c < (k === 1 ? lo : 0x80) || c > (k === 1 ? hi : 0xbf)) return i;
+    }
+    i += n + 1;
+  }
+  return bytes.length;
 }
 
 /** A gzip file: by name, or by its magic bytes 1f 8b whatever the name. */

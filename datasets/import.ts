@@ -27,6 +27,8 @@ export interface History {
   skipped: SkipReport;
   /** order lines merged into their order's transaction */
   merged: number;
+  /** rows kept whose text repeats an earlier kept row exactly (identical purchases can be real: kept, counted) */
+  identical: number;
   /** past sends, when the config has a contacts file */
   contacts?: Contacts;
   /** non-fatal oddities, counted (e.g. "12 transactions of customers not in the customers file") */
@@ -67,6 +69,6 @@ export function loadHistory(config: HistoryConfig): History {
   const contacts = config.contacts ? readContacts(config, (id) => index.get(id)) : undefined;
   return {
     config, ids, index, transactions: read.transactions, returns: read.returns, customers: cust.finish(config),
-    skipped: read.skipped.report(), merged: read.merged, contacts, warnings,
+    skipped: read.skipped.report(), merged: read.merged, identical: read.identical, contacts, warnings,
   };
 }

@@ -5,11 +5,14 @@
 import { readFileSync, statSync } from "node:fs";
 import { fromArrow } from "arquero";
 import { InputError, type Problem } from "../engine/plan/errors.ts";
-import { eachRecord } from "./csv.ts";
+import { eachRecord, LineError } from "./csv.ts";
 import type { ColumnRef, TableSpec } from "./history-config.ts";
 import { closest } from "../engine/plan/errors.ts";
 
 const MAX_PROBLEMS = 20;
+
+/** Character, delimiter name, how to say it: for the hint when a header was not split. */
+const DELIMITER_HINTS: [string, string, string][] = [[";", "semicolon", "semicolons"], ["\t", "tab", "tabs"], [",", "comma", "commas"]];
 
 /** Problems of one file; throws once there are too many to be worth listing. */
 export class FileProblems {
@@ -35,14 +38,16 @@ export function columnLabel(key: string, ref: ColumnRef): string {
 }
 
 /**
- * Calls `onRow(values, line)` with the wanted columns' values in `keys` order ("" for an unmapped
- * optional column). The `values` array is reused between rows: copy what you keep.
+ * Calls `onRow(values, line, text)` with the wanted columns' values in `keys` order ("" for an unmapped
+ * optional column) and the row's whole text ("" for Arrow). The `values` array is reused between rows:
+ * copy what you keep. A row with more fields than the header, and a mapped name the header holds twice,
+ * are refused (file:line).
  */
 export function readMappedColumns<C extends string>(
   spec: TableSpec<C>,
   keys: readonly C[],
   problems: FileProblems,
-  onRow: (values: string[], line: number) => void,
+  onRow: (values: string[], line: number, text: string) => void,
 ): void {
   let size: number;
   try {
@@ -60,8 +65,11 @@ export function readMappedColumns<C extends string>(
 
   const idx = new Int32Array(keys.length).fill(-1);
   const values = keys.map(() => "");
-  let resolved = false, rows = 0;
-  const resolve = (names: string[] | null) => {
+  let resolved = false, rows = 0, width = Infinity; // width: the header's fields (a row with more is refused)
+  const resolve = (names: string[] | null, line: number) => {
+    // a header read with the wrong delimiter is one long name: say which delimiter it seems to use
+    const other = names?.length === 1 ? DELIMITER_HINTS.find(([ch, d]) => d !== spec.delimiter && names[0].includes(ch)) : undefined;
+    const delimiterHint = other ? ` (the header contains ${other[2]}: set delimiter: ${other[1]} in the config?)` : "";
     keys.forEach((k, i) => {
       const ref = spec.columns[k];
       if (ref === undefined) return;
@@ -70,11 +78,14 @@ export function readMappedColumns<C extends string>(
         idx[i] = names ? names.indexOf(ref) : -1;
         if (idx[i] < 0) {
           const hint = names ? closest(ref, names) : undefined;
-          problems.add(1, columnLabel(k, ref), `no such column in the header${hint ? ` (did you mean "${hint}"?)` : ""}; the header has ${names?.map((n) => `"${n}"`).join(", ")}`);
+          problems.add(line, columnLabel(k, ref), `no such column in the header${hint ? ` (did you mean "${hint}"?)` : ""}; the header has ${names?.map((n) => `"${n}"`).join(", ")}${delimiterHint}`);
+        } else if (names!.indexOf(ref, idx[i] + 1) >= 0) {
+          problems.add(line, columnLabel(k, ref), `the header names "${ref}" more than once (columns ${names!.flatMap((n, j) => (n === ref ? [j + 1] : [])).join(" and ")}): which one is meant? rename one in the file`);
         }
       }
     });
     problems.throwIfAny();
+    if (names) width = names.length;
     resolved = true;
   };
   let maxIdx = -1;
@@ -82,6 +93,10 @@ export function readMappedColumns<C extends string>(
     readText();
   } catch (e) {
     if (e instanceof InputError) throw e;
+    if (e instanceof LineError) { // not UTF-8 text
+      problems.add(e.line, "", e.message);
+      problems.throwIfAny();
+    }
     // a corrupt gzip stream, a folder, a file we may not open: the file cannot be read at all
     throw new InputError(`${spec.file}: cannot read the file (${(e as Error).message.split("\n")[0]})`);
   }
@@ -89,9 +104,9 @@ export function readMappedColumns<C extends string>(
   problems.throwIfAny();
 
   function readText(): void {
-  eachRecord(spec.file, spec.delimiter, (fields, line) => {
+  eachRecord(spec.file, spec.delimiter, (fields, line, text) => {
     if (!resolved) {
-      resolve(spec.header ? fields.map((f) => f.trim()) : null);
+      resolve(spec.header ? fields.map((f) => f.trim()) : null, line);
       for (const i of idx) maxIdx = Math.max(maxIdx, i);
       if (spec.header) return;
     }
@@ -101,8 +116,13 @@ export function readMappedColumns<C extends string>(
       problems.add(line, missing[0], `the row has ${fields.length} field${fields.length === 1 ? "" : "s"} (delimiter ${spec.delimiter}), so ${missing.join(", ")} ${missing.length > 1 ? "are" : "is"} missing`);
       return;
     }
+    if (fields.length > width) {
+      // an unquoted delimiter inside a value shifts the columns after it: refuse rather than misread
+      problems.add(line, "", `the row has ${fields.length} fields, the header ${width} (delimiter ${spec.delimiter}): a value containing the delimiter must be quoted ("a, b")`);
+      return;
+    }
     for (let i = 0; i < idx.length; i++) values[i] = idx[i] < 0 ? "" : fields[idx[i]].trim();
-    onRow(values, line);
+    onRow(values, line, text);
   }, { onBadLine: (e) => problems.add(e.line, "", e.message) });
   }
 }
@@ -112,7 +132,7 @@ function readArrow<C extends string>(
   spec: TableSpec<C>,
   keys: readonly C[],
   problems: FileProblems,
-  onRow: (values: string[], line: number) => void,
+  onRow: (values: string[], line: number, text: string) => void,
 ): void {
   let table;
   try {
@@ -141,7 +161,7 @@ function readArrow<C extends string>(
       const v = cols[i]?.at(row);
       values[i] = v == null ? "" : v instanceof Date ? v.toISOString() : String(v);
     }
-    onRow(values, row + 1);
+    onRow(values, row + 1, values.join("\u001f")); // Arrow has no line text: the mapped values stand for it
   }
   problems.throwIfAny();
 }

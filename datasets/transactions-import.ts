@@ -35,6 +35,8 @@ export interface TransactionsRead {
   skipped: Skips;
   /** order lines merged into an earlier line's transaction */
   merged: number;
+  /** rows kept (purchases, order lines, returns) whose text repeats an earlier kept row's exactly */
+  identical: number;
 }
 
 const KEYS = ["customer", "date", "amount", "quantity", "order", "amount×1", "amount×2"] as const;
@@ -79,7 +81,13 @@ export function readTransactions(config: HistoryConfig, idOf: (id: string) => nu
   const shown = keys.map((k, i) => [columns[k], i] as const).filter(([ref], j, all) => ref !== undefined && all.findIndex(([r]) => r === ref) === j);
   const show = () => shown.map(([ref, i]) => `${typeof ref === "number" ? `#${ref}` : ref}=${JSON.stringify(row[i])}`).join(" ");
 
-  readMappedColumns(read, keys, problems, (v, line) => {
+  // a 53-bit hash of each kept row's text, to count exact repeats (docs/history.md: kept, and counted)
+  let hashes = new Float64Array(1024), kept = 0;
+  const keep = (text: string) => {
+    if (kept === hashes.length) hashes = resize(hashes, 2 * kept);
+    hashes[kept++] = textHash(text);
+  };
+  readMappedColumns(read, keys, problems, (v, line, text) => {
     row = v;
     skips.rows++;
     for (let f = 0; f < sets.length; f++) {
@@ -116,8 +124,9 @@ export function readTransactions(config: HistoryConfig, idOf: (id: string) => nu
     if (quantity < 0 || amount < 0 || (prefix !== null && order.startsWith(prefix))) {
       if (drop) return skips.add("return (dropped)", line, show);
       ret.push(idOf(id), time, Math.abs(amount), 0);
-      return;
+      return keep(text);
     }
+    keep(text);
     const c = idOf(id);
     if (hasOrder && order !== "") {
       const i = orders.get(order);
@@ -131,7 +140,28 @@ export function readTransactions(config: HistoryConfig, idOf: (id: string) => nu
     }
     tx.push(c, time, amount, quantity);
   });
-  return { transactions: tx.finish(), returns: ret.finish(), skipped: skips, merged };
+  return { transactions: tx.finish(), returns: ret.finish(), skipped: skips, merged, identical: repeats(hashes.subarray(0, kept)) };
+}
+
+/**
+ * Two 32-bit FNV-1a-style hashes of the text (different offsets and primes) as one 53-bit number: distinct rows collide
+ * with a chance of about n² / 2⁵⁴ (1e-4 for a million rows), good enough for a count that is a note.
+ */
+function textHash(text: string): number {
+  let a = 0x811c9dc5, b = 0x01000193;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193), b = Math.imul(b ^ c, 0x5bd1e995);
+  }
+  return (a >>> 0) * 0x200000 + (b >>> 11);
+}
+
+/** How many values repeat an earlier one (a value seen k times counts k − 1). */
+function repeats(values: Float64Array): number {
+  const sorted = values.slice().sort();
+  let n = 0;
+  for (let i = 1; i < sorted.length; i++) if (sorted[i] === sorted[i - 1]) n++;
+  return n;
 }
 
 /** Growable typed columns (doubling), trimmed at the end. */

@@ -10,6 +10,7 @@ import type { CompiledPlan } from "../core/compiled.ts";
 import { EVENT_TYPES } from "../core/events.ts";
 import { DAY, formatDate } from "../core/time.ts";
 import type { BacktestSummary } from "./replay.ts";
+import { currencyNote } from "../sim/currency-note.ts";
 
 /** The event types a backtest replays, and how many of each the summary counted. */
 const REPLAYED: Record<string, (s: BacktestSummary) => number> = {
@@ -30,16 +31,8 @@ export interface BacktestWarning {
  * @example backtestWarnings(r.plan, r.summary, r.metrics.programs.map((p) => p.entered), history.config.currency, from, to, transactionDays(history))
  */
 export function backtestWarnings(plan: CompiledPlan, s: BacktestSummary, entered: number[], historyCurrency: string, from: number, to: number, data?: { first: number; last: number }): BacktestWarning[] {
-  const out: BacktestWarning[] = [];
+  const out: BacktestWarning[] = periodWarnings(from, to, data);
   const period = `${formatDate(from)} .. ${formatDate(to)}`;
-  // a period past the data replays nothing there: its days count as days without a purchase
-  const days = (n: number) => `${Math.round(n / DAY).toLocaleString("en-US")} day${Math.round(n / DAY) === 1 ? "" : "s"}`;
-  if (data && to > data.last + DAY) {
-    out.push({ kind: "period-outside-data", message: `the period runs ${days(to - data.last)} past the history's last transaction (${formatDate(data.last)}): nothing is replayed after it, so those days show no purchase and their figures are not the brand's` });
-  }
-  if (data && from < data.first - DAY) {
-    out.push({ kind: "period-outside-data", message: `the period starts ${days(data.first - from)} before the history's first transaction (${formatDate(data.first)}): nothing is replayed before it` });
-  }
   const occurrences = campaignOccurrences(plan, from, to + DAY);
   for (const cp of plan.campaigns) {
     if (occurrences.some((o) => o.campaign === cp.index)) continue;
@@ -58,8 +51,25 @@ export function backtestWarnings(plan: CompiledPlan, s: BacktestSummary, entered
       : `its trigger '${type}' occurred ${count.toLocaleString("en-US")} times, but its condition or re-entry rule let no one in`;
     out.push({ kind: "journey-never-entered", program: id, message: `journey ${id}: nobody entered; ${why}` });
   }
-  if (historyCurrency !== plan.plan.currency) {
-    out.push({ kind: "currency", message: `the history is in ${historyCurrency}, the plan in ${plan.plan.currency}: revenue is the history's ${historyCurrency}, message costs and discounts are the plan's ${plan.plan.currency}; they are not converted` });
+  const currency = currencyNote(historyCurrency, plan.plan.currency);
+  if (currency) out.push({ kind: "currency", message: currency });
+  return out;
+}
+
+/**
+ * A period (days `from` .. `to`, inclusive) that runs past the history's transactions, or starts before
+ * them: nothing is replayed there. Shared by `backtest` and `extract --history` (a one-day period).
+ * @example periodWarnings(parseDate("1996-10-07")!, parseDate("1996-10-07")!, transactionDays(h))
+ */
+export function periodWarnings(from: number, to: number, data?: { first: number; last: number } | null): BacktestWarning[] {
+  const out: BacktestWarning[] = [];
+  // a period past the data replays nothing there: its days count as days without a purchase
+  const days = (n: number) => `${Math.round(n / DAY).toLocaleString("en-US")} day${Math.round(n / DAY) === 1 ? "" : "s"}`;
+  if (data && to > data.last + DAY) {
+    out.push({ kind: "period-outside-data", message: `the period runs ${days(to - data.last)} past the history's last transaction (${formatDate(data.last)}): nothing is replayed after it, so those days show no purchase and their figures are not the brand's` });
+  }
+  if (data && from < data.first - DAY) {
+    out.push({ kind: "period-outside-data", message: `the period starts ${days(data.first - from)} before the history's first transaction (${formatDate(data.first)}): nothing is replayed before it` });
   }
   return out;
 }

@@ -2,7 +2,7 @@
  * Shared command-line parsing: node:util parseArgs behind one front door, so every command answers
  * `--help`/`-h` the same way and a mistyped flag gets a did-you-mean instead of the parser's raw text.
  */
-import { mkdirSync, statSync } from "node:fs";
+import { accessSync, closeSync, constants, mkdirSync, openSync, statSync, unlinkSync } from "node:fs";
 import { dirname } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { closest, InputError, LIMITS } from "../plan/errors.ts";
@@ -115,25 +115,58 @@ export function sizeFlag(value: string | undefined, flag: keyof typeof LIMITS, f
   return intFlag(value, flag, fallback, LIMITS[flag][0], LIMITS[flag][1]);
 }
 
+/** Why a path cannot be written, from a node:fs error code. */
+function writeProblem(e: unknown): string {
+  const code = (e as { code?: string }).code;
+  return code === "EEXIST" || code === "ENOTDIR" ? "a file is in the way" : code === "EACCES" || code === "EPERM" || code === "EROFS" ? "not allowed to write there" : (e as Error).message.split("\n")[0];
+}
+
+/** An empty value (`--out ""`) would write into the current folder, or nowhere: refused. */
+function nonEmpty(option: string, path: string, example: string): void {
+  if (path === "") throw new InputError(`${option}: empty path; give ${example}`);
+}
+
 /**
  * The folder an option writes into, made before any work is done: a path where no folder can be (a
- * file in the way, no permission) fails at once, in one line naming the option, not after a long run.
+ * file in the way, no permission, an empty value) fails at once, in one line naming the option, not
+ * after a long run. Every option that writes into a folder goes through here.
  */
 export function outputFolder(option: string, dir: string): string {
+  nonEmpty(option, dir, `a folder, e.g. ${option} out/run`);
+  makeFolder(option, dir);
   try {
-    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK); // an existing folder we may not write into
   } catch (e) {
-    const code = (e as { code?: string }).code;
-    const why = code === "EEXIST" || code === "ENOTDIR" ? "a file is in the way" : code === "EACCES" || code === "EPERM" || code === "EROFS" ? "not allowed to write there" : (e as Error).message;
-    throw new InputError(`${option} ${dir}: cannot make a folder there (${why})`);
+    throw new InputError(`${option} ${dir}: cannot write into that folder (${writeProblem(e)})`);
   }
   return dir;
 }
 
-/** The file an option writes, its folder made before any work is done (outputFolder); a folder of that name is refused. */
+function makeFolder(option: string, dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new InputError(`${option} ${dir}: cannot make a folder there (${writeProblem(e)})`);
+  }
+}
+
+/**
+ * The file an option writes, checked before any work is done: its folder made, a folder
+ * of that name refused, and the file opened for writing once (then removed if it was not there), so a
+ * file that cannot be written fails now in one line, not with a stack trace after the run. Every
+ * option that writes one file goes through here.
+ */
 export function outputFile(option: string, file: string): string {
-  outputFolder(option, dirname(file));
-  if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw new InputError(`${option} ${file}: a folder is there, not a file`);
+  nonEmpty(option, file, `a file, e.g. ${option} out/report.html`);
+  makeFolder(option, dirname(file));
+  const stat = statSync(file, { throwIfNoEntry: false });
+  if (stat?.isDirectory()) throw new InputError(`${option} ${file}: a folder is there, not a file`);
+  try {
+    closeSync(openSync(file, "a")); // "a": an existing file is left as it is
+    if (!stat) unlinkSync(file);
+  } catch (e) {
+    throw new InputError(`${option} ${file}: cannot write the file (${writeProblem(e)})`);
+  }
   return file;
 }
 

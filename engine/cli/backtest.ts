@@ -8,7 +8,7 @@ import { join } from "node:path";
 import * as aq from "arquero";
 import { loadPlan } from "../plan/load.ts";
 import { InputError } from "../plan/errors.ts";
-import { DAY, formatDate, parseDate, YEARS } from "../core/time.ts";
+import { formatDate, parseDate, YEARS } from "../core/time.ts";
 import { importHistory } from "../../datasets/import.ts";
 import { backtest, type BacktestResult, type BacktestSummary } from "../backtest/replay.ts";
 import { backtestPeriod } from "../backtest/period.ts";
@@ -17,6 +17,7 @@ import { writeCSV } from "../sim/csv-file.ts";
 import { backtestWarnings } from "../backtest/warnings.ts";
 import { actualContacts, formatPlanVsActual } from "../backtest/actual-contacts.ts";
 import { outputFolder, parse, sizeFlag } from "./args.ts";
+import { transactionDays } from "../../datasets/cutoff.ts";
 import { fmtInt, fmtMoney, table } from "./format.ts";
 
 const USAGE = "cadence backtest <plan.yaml> --history <config.yaml> [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--seed S] [--json] [--out DIR]";
@@ -47,23 +48,22 @@ export async function backtestCommand(args: string[]): Promise<number> {
   if (!values.history) throw new InputError(`missing --history <config.yaml> (a history config; see docs/history.md)\nusage: ${USAGE}`);
   const seed = sizeFlag(values.seed, "seed", 1);
   const fromFlag = dateFlag(values.from, "from"), toFlag = dateFlag(values.to, "to");
-  if (values.out) outputFolder("--out", values.out); // before the replay: a bad path fails now
+  if (values.out !== undefined) outputFolder("--out", values.out); // before the replay: a bad path fails now
   const loaded = loadPlan(positionals[0]);
   const h = importHistory(values.history);
-  let first = Infinity, last = -Infinity; // the days of the first and last transactions
-  for (let i = 0; i < h.transactions.length; i++) first = Math.min(first, h.transactions.time[i]), last = Math.max(last, h.transactions.time[i]);
-  first = Math.floor(first / DAY) * DAY, last = Math.floor(last / DAY) * DAY;
   if (fromFlag !== undefined && toFlag !== undefined && toFlag < fromFlag) throw new InputError(`--to ${formatDate(toFlag)} is before --from ${formatDate(fromFlag)}`);
   const { from, to } = backtestPeriod(h, { from: fromFlag, to: toFlag }); // the defaults the API has
   const result = backtest(loaded, h, { from, to, seed });
-  const data = h.transactions.length ? { first, last } : undefined;
+  const data = transactionDays(h) ?? undefined; // the days of the first and last transactions
   const warnings = backtestWarnings(result.plan, result.summary, result.metrics.programs.map((p) => p.entered), h.config.currency, from, to, data);
-  const files = values.out ? writeBacktest(result, values.out) : [];
+  const files = values.out !== undefined ? writeBacktest(result, values.out) : [];
   // with a contact history: what was actually sent over the same period, beside the plan's
   const actual = actualContacts(h, from, to);
-  if (values.json) console.log(JSON.stringify({ ...result.summary, currency: h.config.currency, warnings, ...(actual ? { actual } : {}) }));
+  if (values.json) console.log(JSON.stringify({ ...result.summary, currency: h.config.currency, identicalRows: h.identical, warnings, ...(actual ? { actual } : {}) }));
   else {
     console.log(formatBacktest(result.summary, h.config.currency));
+    // identical purchases can be real: replayed as they are, and said (docs/history.md)
+    if (h.identical) console.log(`\nthe history has ${fmtInt(h.identical)} row${h.identical === 1 ? "" : "s"} repeating an earlier row exactly, replayed as purchases (an export that doubled rows would double-count them)`);
     if (actual) console.log(formatPlanVsActual(result.summary, actual));
     if (warnings.length) console.log(`\nwarnings (${warnings.length}):\n${warnings.map((w) => `  - ${w.message}`).join("\n")}`);
     // after the summary, so the last line says where the files are

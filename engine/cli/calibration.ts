@@ -47,14 +47,14 @@ export async function calibrationCommand(args: string[]): Promise<number> {
   const out = given !== undefined ? outputFile("--out", given) : update ? DOCS("calibration.md") : null; // before the runs
   const rows = calibrate({ customers, days, seed });
   const md = markdown(rows, { customers, days, seed });
-  if (out) writeFileSync(out, md);
+  if (out !== null) writeFileSync(out, md);
   if (update) embedTable(md, DOCS("world-model.md"));
   if (values.json) {
     console.log(JSON.stringify(rows.map(({ metric, channel, kind, simulated, low, high, source }) => ({ metric, channel, kind, simulated, low, high, source })), null, 2));
   } else {
     console.log(`Calibration: each channel and kind at a typical cadence, ${customers.toLocaleString("en")} customers, ${days} days, seed ${seed}\n`);
     console.log(textTable(rows));
-    if (out) console.log(`\nwrote ${out}${update ? " and the table in docs/world-model.md" : ""}`);
+    if (out !== null) console.log(`\nwrote ${out}${update ? " and the table in docs/world-model.md" : ""}`);
   }
   const outside = rows.filter((r) => !inside(r));
   if (outside.length) console.error(`${outside.length} figure(s) outside their band: ${outside.map((r) => `${r.channel}/${r.kind} ${r.metric}`).join(", ")}`);

@@ -54,6 +54,9 @@ export function comparisonJson(c: Comparison) {
     customers: c.customers,
     days: c.days,
     start: c.start,
+    currency: c.currency,
+    costCurrency: c.costCurrency,
+    warnings: c.warnings,
     replications: c.replications,
     seeds: c.seeds,
     plans: c.plans.map((p) => ({ name: p.name, file: p.file, baseline: p.baseline, digest: p.detail.summary.digest, metrics: p.metrics, pressure: pressureJson(p) })),
@@ -98,10 +101,10 @@ export async function compareCommand(args: string[]): Promise<number> {
     return 0;
   }
   if (!positionals.length) throw new InputError(`expected at least one plan file\nusage: ${USAGE}`);
-  if (values.contributions && !values.report) throw new InputError(`--contributions adds a section to the report: give --report out.html too\nusage: ${USAGE}`);
+  if (values.contributions && values.report === undefined) throw new InputError(`--contributions adds a section to the report: give --report out.html too\nusage: ${USAGE}`);
   // where the files go, made before the runs: a bad path fails now, not after them
-  if (values.report) outputFile("--report", values.report as string);
-  if (values.csv) outputFolder("--csv", values.csv as string);
+  if (values.report !== undefined) outputFile("--report", values.report as string);
+  if (values.csv !== undefined) outputFolder("--csv", values.csv as string);
   const loaded = positionals.map((f) => loadPlan(f));
   const bar = progress("compare");
   const pop = parsePopulation(values.population); // history: starts after its cut-off, runs over its holdout
@@ -113,14 +116,15 @@ export async function compareCommand(args: string[]): Promise<number> {
     populationSpec: values.population,
     world: pop.world,
     populationLabel: pop.label,
+    revenueCurrency: pop.currency, // a history's revenue is in its own currency
     workers: sizeFlag(values.workers, "workers", defaultWorkers()),
     cache: values["no-cache"] ? "off" : "disk",
     replications: sizeFlag(values.replications, "replications", 5),
     seed: sizeFlag(values.seed, "seed", 1),
     onProgress: bar ? (label, d, n) => bar(label, d, n, "runs") : undefined,
   });
-  const csvFiles = values.csv ? compareCsv(c, values.csv as string) : [];
-  if (values.report) {
+  const csvFiles = values.csv !== undefined ? compareCsv(c, values.csv as string) : [];
+  if (values.report !== undefined) {
     const file = values.report as string;
     // the report links to the CSV files by paths relative to itself
     // per-program contributions: one run per program and library template per replication, so opt-in (docs/report.md)
@@ -134,6 +138,8 @@ export async function compareCommand(args: string[]): Promise<number> {
     return 0;
   }
   console.log(`compare: ${c.plans.length - 1} plan(s) and the no-plan baseline · ${fmtInt(c.customers)} customers (${c.population}) · ${c.days} days from ${c.start}\n${c.replications} replication(s), seeds ${c.seeds[0]}–${c.seeds[c.seeds.length - 1]} · ${(c.wallMs / 1000).toFixed(1)} s\n`);
+  if (c.warnings.length) console.log(`warnings (${c.warnings.length}):\n${c.warnings.map((w) => `  - ${w}`).join("\n")}\n`);
+  console.log(c.currency === c.costCurrency ? `money in ${c.currency}\n` : `money: revenue in ${c.currency}, costs in ${c.costCurrency} (not converted)\n`);
   console.log(c.replications > 1 ? "Mean [95 % interval] over replications:\n" : "One replication: means only (use --replications 2 or more for intervals).\n");
   const labels = SHOWN.map(([label, , f]) => [label, f] as [string, (x: number) => string]);
   console.log(fitTable(labels, c.plans.map((p) => ({ name: p.name, cells: SHOWN.map(([, m]) => p.metrics[m]) }))));
@@ -142,7 +148,7 @@ export async function compareCommand(args: string[]): Promise<number> {
     const diffs = c.differences.filter((d) => d.name !== "no plan");
     console.log(fitTable(labels, diffs.map((d) => ({ name: `${d.name} − ${d.against}`, cells: SHOWN.map(([, m]) => d.metrics[m]) })), { signed: true }));
   }
-  const wrote = [...(values.report ? [values.report as string] : []), ...csvFiles];
+  const wrote = [...(values.report !== undefined ? [values.report as string] : []), ...csvFiles];
   if (wrote.length) console.log(`\nwrote ${wrote.length} file(s): ${wrote.join(", ")}`);
   return 0;
 }

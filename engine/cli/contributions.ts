@@ -25,7 +25,7 @@ export async function contributionsCommand(args: string[]): Promise<number> {
     csv: { type: "string" },
   }, USAGE);
   if (positionals.length !== 1) throw new InputError(`contributions: give exactly one plan file (got ${positionals.length})\nusage: ${USAGE}`);
-  if (values.csv) outputFolder("--csv", values.csv as string); // before the runs: a bad path fails now
+  if (values.csv !== undefined) outputFolder("--csv", values.csv as string); // before the runs: a bad path fails now
   const plan = loadPlan(positionals[0]);
   const o = {
     customers: intFlag(values.customers, "customers", 5000, 100, 10_000_000),
@@ -34,7 +34,7 @@ export async function contributionsCommand(args: string[]): Promise<number> {
     seed: sizeFlag(values.seed, "seed", 1),
   };
   const r = contributions(plan, o);
-  const csv = values.csv ? contributionsCsv(r, values.csv as string) : []; // engine/report/csv-export.ts's format
+  const csv = values.csv !== undefined ? contributionsCsv(r, values.csv as string) : []; // engine/report/csv-export.ts's format
   if (values.json) {
     console.log(JSON.stringify({ programs: r.programs, missing: r.missing.map(({ template, incrementalMargin, perContact }) => ({ template, incrementalMargin, perContact })), notTried: r.skipped }, null, 2));
     return 0;

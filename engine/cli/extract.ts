@@ -12,6 +12,8 @@ import { outputFolder, parse, sizeFlag } from "./args.ts";
 import { loadPlan } from "../plan/load.ts";
 import { importHistory } from "../../datasets/import.ts";
 import { extractFromHistory } from "../backtest/extract.ts";
+import { periodWarnings } from "../backtest/warnings.ts";
+import { transactionDays } from "../../datasets/cutoff.ts";
 
 const USAGE = "cadence extract --db FILE --date YYYY-MM-DD [--out DIR] [--confirm]\n       cadence extract --history CONFIG.yaml --plan PLAN.yaml --date YYYY-MM-DD [--out DIR] [--seed S]";
 
@@ -48,8 +50,12 @@ function fromHistory(values: Record<string, string | boolean | undefined>): numb
   const text = values.date as string | undefined, date = text === undefined ? null : parseDate(text);
   if (date === null || !/^\d{4}-\d{2}-\d{2}$/.test(text ?? "")) throw new InputError(`--date: expected a day such as 2011-06-01 (${YEARS}), got ${text ? `'${text}'` : "nothing"}\nusage: ${USAGE}`);
   const out = outputFolder("--out", (values.out as string | undefined) ?? `extract-${text}`); // before the replay: a bad path fails now
-  const r = extractFromHistory(loadPlan(values.plan as string), importHistory(values.history as string), date, out, sizeFlag(values.seed as string | undefined, "seed", 1));
+  const h = importHistory(values.history as string);
+  const r = extractFromHistory(loadPlan(values.plan as string), h, date, out, sizeFlag(values.seed as string | undefined, "seed", 1));
+  // a day outside the data replays nothing: say so, as backtest does, rather than a bare "0 messages"
+  const warnings = periodWarnings(date, date, transactionDays(h));
   for (const f of r.files) console.log(`${f.file}\t${f.messages} messages (${f.program}, ${f.channel})`);
   console.log(`${r.messages} messages for ${r.day} in ${r.files.length} files (after consent, windows, pressure rules and holdouts; from the history up to the day before)`);
+  if (warnings.length) console.log(`\nwarnings (${warnings.length}):\n${warnings.map((w) => `  - ${w.message}`).join("\n")}`);
   return 0;
 }

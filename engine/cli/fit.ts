@@ -4,8 +4,10 @@
  */
 import { DAY, formatDate } from "../core/time.ts";
 import { InputError } from "../plan/errors.ts";
-import { type Flags, parse } from "./args.ts";
+import { type Flags, outputFile, parse } from "./args.ts";
 import { importHistory } from "../../datasets/import.ts";
+import { cutoffWarnings, requirePurchasesBy } from "../../datasets/cutoff.ts";
+import { fitWarnings } from "../fit/fit-warnings.ts";
 import { dayData, frequencyData, historyState, spendData } from "../../datasets/history.ts";
 import { fitSeasonalBgnbd, type SeasonalFit } from "../fit/seasonality.ts";
 import { fitBgnbd } from "../fit/bgnbd.ts";
@@ -37,8 +39,9 @@ export async function fitCommand(args: string[]): Promise<number> {
     return 2;
   }
   try {
-    const report = await fitHistory(values.history);
     const out = values["world-out"];
+    if (out !== undefined) outputFile("--world-out", out); // before the import and the fit: a bad path fails now
+    const report = await fitHistory(values.history);
     if (out !== undefined) {
       if (!report.contacts) {
         console.error(`cadence fit: --world-out needs a contact history (contacts: in ${values.history}; see docs/history.md)`);
@@ -67,6 +70,10 @@ export interface FitReport {
   currency: string;
   /** rows a documented rule skipped, per reason, with examples */
   skipped: SkipReport;
+  /** what became of the rows that were not skipped: returns netted, order lines merged, rows repeating an earlier row exactly */
+  rows: { returns: number; merged: number; identical: number };
+  /** what the figures cannot show as they are: a cut-off after the data, a fit run to an extreme */
+  warnings: string[];
   /** the transactions file, for the skip summary */
   file: string;
   bgnbd: ReturnType<typeof fitBgnbd>;
@@ -86,6 +93,7 @@ export interface FitReport {
 export function fitHistory(configFile: string): Promise<FitReport> {
   const t0 = performance.now();
   const h = importHistory(configFile);
+  requirePurchasesBy(h, configFile, h.config.calibrationEnd, "calibrationEnd"); // else no customer to fit
   const s = historyState(h);
   const t1 = performance.now();
   const d = frequencyData(s);
@@ -106,8 +114,11 @@ export function fitHistory(configFile: string): Promise<FitReport> {
       seasonalHoldout = compareHoldout(seasonal.params, t, f.x, f.tx, f.T, Int32Array.from(days.customers, (c) => s.holdout![c]));
     }
   }
+  const warnings = [...h.warnings, ...cutoffWarnings(h), ...fitWarnings(bgnbd.params, gammaGamma?.params ?? null)];
   return Promise.resolve({
     config: configFile,
+    rows: { returns: h.returns.length, merged: h.merged, identical: h.identical },
+    warnings,
     transactions: h.transactions.length,
     customers: d.x.length,
     calibrationEnd: h.config.calibrationEnd,
@@ -155,6 +166,9 @@ function toJson(r: FitReport) {
     transactions: r.transactions,
     logLikelihood: r.bgnbd.logLikelihood,
     skipped: r.skipped.counts,
+    returnsNetted: r.rows.returns,
+    identicalRows: r.rows.identical,
+    warnings: r.warnings,
     ...(r.contacts ? { contacts: r.contacts, contactsSkipped: r.contactsSkipped } : {}),
     seasonality: r.seasonal
       ? { ...r.seasonal.params, logLikelihood: r.seasonal.logLikelihood, weekday: r.seasonal.seasonality.weekday, month: r.seasonal.seasonality.month, peaks: r.seasonal.seasonality.peaks }
@@ -167,6 +181,18 @@ const f = (v: number, digits = 4) => v.toFixed(digits);
 const int = (v: number) => Math.round(v).toLocaleString("en-US");
 const pct = (v: number) => (Number.isNaN(v) ? "—" : `${v >= 0 ? "+" : ""}${v.toFixed(1)} %`);
 
+/** The rows that were kept but are not one transaction each: so that transactions + these + skipped = rows read. */
+export function formatKept(k: FitReport["rows"]): string[] {
+  const parts = [
+    k.returns ? `${int(k.returns)} return${k.returns === 1 ? "" : "s"} netted against revenue (not purchases)` : "",
+    k.merged ? `${int(k.merged)} order line${k.merged === 1 ? "" : "s"} merged into their orders` : "",
+  ].filter(Boolean);
+  const out = parts.length ? [`kept      ${parts.join("; ")}`] : [];
+  // identical purchases can be real (two of the same CD on one day): kept, and said (docs/history.md)
+  if (k.identical) out.push(`identical ${int(k.identical)} row${k.identical === 1 ? "" : "s"} repeat an earlier row exactly, kept as purchases (an export that doubled rows would double-count them)`);
+  return out;
+}
+
 /** The readable report. */
 export function formatReport(r: FitReport): string {
   const { r: rr, alpha, a, b } = r.bgnbd.params;
@@ -174,6 +200,7 @@ export function formatReport(r: FitReport): string {
     `history   ${r.config}`,
     `data      ${int(r.transactions)} transactions, ${int(r.customers)} customers purchasing by ${formatDate(r.calibrationEnd)} (calibration end, inclusive)`,
     ...formatSkips(r.skipped, r.file),
+    ...formatKept(r.rows),
     "",
     `BG/NBD (time in weeks)`,
     `  r ${f(rr)}   alpha ${f(alpha)}   a ${f(a)}   b ${f(b)}`,
@@ -206,6 +233,7 @@ export function formatReport(r: FitReport): string {
     }
   } else out.push("", "holdout: none (set holdoutEnd in the config to compare)");
   if (r.contacts) out.push(...formatContacts(r.contacts));
+  if (r.warnings.length) out.push("", `warnings (${r.warnings.length}):`, ...r.warnings.map((w) => `  - ${w}`));
   out.push("", `time      import ${r.seconds.import.toFixed(2)} s, fit ${r.seconds.fit.toFixed(2)} s`);
   return out.join("\n");
 }

@@ -12,6 +12,7 @@ import { checkPlanAttributes, parsePopulation } from "../sim/population-spec.ts"
 import { describeExternalContacts, readExternalContacts } from "../sim/external-contacts.ts";
 import { syntheticPopulation } from "../sim/population.ts";
 import { historySource } from "../sim/history-population.ts";
+import { requirePurchasesBy } from "../../datasets/cutoff.ts";
 
 const USAGE = "cadence simulate <plan.yaml> [--population synthetic|history:<config.yaml>] [--customers N] [--days D] [--seed S] [--start YYYY-MM-DD] [--out DIR] [--json] [--contacts FILE] [--workers N] [--no-cache]";
 
@@ -40,6 +41,11 @@ export async function simulateCommand(args: string[]): Promise<number> {
     throw new InputError(`--customers: a history population has its own customers (${pop.customers}); drop --customers or use --population synthetic`);
   }
   checkPlanAttributes(loaded.source, pop, positionals[0]); // attr.<name> needs the population to have it
+  if (pop.kind === "history" && values.start !== undefined) {
+    // the state and the fit are taken at the day before the start: someone must have purchased by then
+    const file = pop.label.slice("history:".length);
+    requirePurchasesBy(historySource(file).history, file, parseDate(values.start)! - DAY, "start");
+  }
   const customers = sizeFlag(values.customers, "customers", 10_000);
   const options = {
     // with 2 or more workers the customers are split across them, or the no-plan baseline runs in a worker while the plan runs here

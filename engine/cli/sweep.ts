@@ -78,7 +78,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
   const loaded = loadPlan(positionals[0]);
   // the folders made before the runs: a bad path fails now, not after them
   const out = outputFolder("--out", (values.out as string | undefined) ?? join("out", `sweep-${loaded.plan.name}`));
-  if (values.csv) outputFolder("--csv", values.csv as string);
+  if (values.csv !== undefined) outputFolder("--csv", values.csv as string);
   const tty = (() => {
     try {
       return Deno.stderr.isTerminal();
@@ -95,7 +95,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
     replications: sizeFlag(values.replications, "replications", 1),
     onVariant: tty ? (i, n, label) => console.error(`run ${i}/${n}: ${label}`) : undefined,
   });
-  const csvFiles = values.csv ? sweepCsv(result, values.csv as string) : [];
+  const csvFiles = values.csv !== undefined ? sweepCsv(result, values.csv as string) : [];
   const svg = frontierSvg(result, `${loaded.plan.name}: incremental margin against unsubscribes`);
   writeFileSync(join(out, "sweep.csv"), aq.toCSV(result.table) + "\n");
   writeFileSync(join(out, "frontier.svg"), svg);

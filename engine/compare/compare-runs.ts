@@ -36,6 +36,7 @@ export interface CompareContext {
   seeds: number[];
   population: PopulationHook | undefined;
   populationLabel: string;
+  revenueCurrency: string | undefined;
   cache: CacheMode;
 }
 
@@ -68,6 +69,7 @@ export function compareContext(loaded: LoadedPlan[], o: CompareOptions & { cache
     seeds: Array.from({ length: replications }, (_, i) => first + i),
     population: o.population,
     populationLabel: o.populationLabel ?? "synthetic",
+    revenueCurrency: o.revenueCurrency,
     cache: o.cache ?? "memory",
   };
 }

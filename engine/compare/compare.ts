@@ -12,6 +12,7 @@ import type { WorldModel } from "../sim/world-model.ts";
 import { defaultWorkers, runJobs } from "../parallel/pool.ts";
 import { type Bounds, type Interval, interval, NON_NEGATIVE, SHARE, UNBOUNDED } from "./intervals.ts";
 import { suppressionSplit } from "./suppressions.ts";
+import { currencyNote } from "../sim/currency-note.ts";
 import {
   baselineRun,
   type BaselineRun,
@@ -82,6 +83,8 @@ export interface CompareOptions {
   population?: (o: { journeys: number; seed: number; start: number; days: number; world: WorldModel }) => Population;
   /** What the population is, for the report's assumption lines (default "synthetic"). */
   populationLabel?: string;
+  /** The currency the population's revenue is in: a history population's own (default: the plan's). */
+  revenueCurrency?: string;
   /** Where each seed's no-plan baseline is cached (engine/sim/baseline-cache.ts); default "memory". */
   cache?: "memory" | "disk" | "off";
   /** Progress: which plan of which replication, and the simulated day. */
@@ -121,7 +124,10 @@ export interface Comparison {
   customers: number;
   days: number;
   start: string;
-  currency: string; // the first plan's, for money labels
+  currency: string; // revenue's: a history population's own, else the first plan's
+  costCurrency: string; // message costs and discounts: the first plan's
+  /** what the figures cannot show as they are (a history in another currency than the plan's), said rather than left silent */
+  warnings: string[];
   population: string; // "synthetic" or "history:<config>"
   world: WorldModel; // the world parameters the runs used
   replications: number;
@@ -180,9 +186,23 @@ function assemble(ctx: CompareContext, baselines: BaselineRun[], runs: PlanRun[]
     against: plans[0].name,
     metrics: Object.fromEntries(METRICS.map((m) => [m, interval(p.runs.map((x, r) => paired(x[m], plans[0].runs[r][m])))])) as Record<Metric, Interval | null>,
   }));
-  return { customers: ctx.customers, days: ctx.days, start: ctx.startText, currency: loaded[0].plan.currency, population: ctx.populationLabel, world: ctx.world, replications: ctx.seeds.length, seeds: ctx.seeds, plans, differences, wallMs };
+  const costCurrency = loaded[0].plan.currency, currency = ctx.revenueCurrency ?? costCurrency;
+  const note = currencyNote(currency, costCurrency);
+  return { customers: ctx.customers, days: ctx.days, start: ctx.startText, currency, costCurrency, warnings: note ? [note] : [], population: ctx.populationLabel, world: ctx.world, replications: ctx.seeds.length, seeds: ctx.seeds, plans, differences, wallMs };
 }
 
 const paired = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
+
+/**
+ * The currency a money metric is in, for its label: revenue in the revenue's, cost in the plan's, and a
+ * margin (revenue × rate − cost) in both when they differ; "" for a metric that is not money.
+ * @example `incremental margin (${moneyUnit(c, "incrementalMargin")})` // "incremental margin (USD revenue − EUR cost)"
+ */
+export function moneyUnit(c: Pick<Comparison, "currency" | "costCurrency">, m: Metric): string {
+  if (m === "revenue" || m === "incrementalRevenue") return c.currency;
+  if (m === "cost") return c.costCurrency;
+  if (m === "incrementalMargin") return c.currency === c.costCurrency ? c.currency : `${c.currency} revenue − ${c.costCurrency} cost`;
+  return "";
+}
 
 export { START_STAGES } from "./compare-runs.ts";

@@ -3,7 +3,7 @@
  * which customers, which world, what "incremental" is measured against, how a pressure figure counts.
  */
 import type { Comparison, Metric } from "../compare/compare.ts";
-import { WEEK_THRESHOLD } from "../compare/compare.ts";
+import { moneyUnit, WEEK_THRESHOLD } from "../compare/compare.ts";
 import { DEFAULT_WORLD } from "../sim/world-model.ts";
 import { cell, esc, n0, n2 } from "./html.ts";
 
@@ -22,13 +22,12 @@ export function populationLine(c: Comparison): string {
 
 /** The headline rows: label, metric, format, and the assumption line. */
 export function headlineRows(c: Comparison): [string, Metric, (x: number) => string, string][] {
-  const cur = esc(c.currency);
   const margins = [...new Set(c.plans.filter((p) => !p.baseline).map((p) => p.margin))].map((m) => `${Math.round(m * 100)} %`).join(" / ");
   const w = c.world, email = w.channels[0];
   return [
-    [`incremental margin (${cur})`, "incrementalMargin", (x) => n0.format(x),
+    [`incremental margin (${esc(moneyUnit(c, "incrementalMargin"))})`, "incrementalMargin", (x) => n0.format(x),
       `incremental = the plan's run minus the no-plan baseline on the same customers and seeds; margin = incremental revenue × gross margin ${margins} − message and discount cost`],
-    [`incremental revenue (${cur})`, "incrementalRevenue", (x) => n0.format(x),
+    [`incremental revenue (${esc(moneyUnit(c, "incrementalRevenue"))})`, "incrementalRevenue", (x) => n0.format(x),
       `all revenue (organic and attributed) minus the no-plan baseline's, same customers and seeds; response model calibrated on Hillstrom (e-mail)`],
     ["ROI", "roi", (x) => n2.format(x), "incremental margin ÷ cost (messages + discounts given); n/a when nothing was spent"],
     [`customer-weeks with more than ${WEEK_THRESHOLD} contacts`, "weeksAboveThreshold", pct,

@@ -2,11 +2,20 @@
  * The HTML pieces the comparison report and the sweep page share: number formats, escaping, a table
  * cell with its 95 % interval, and the stylesheet (tables sized to fit a 1,000 px page).
  */
+import { sep } from "node:path";
 import type { Interval } from "../compare/intervals.ts";
 
 export const n0 = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
 export const n2 = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 export const esc = (s: string) => s.replace(/[&<>"]/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[ch]!);
+
+/**
+ * A relative file path as a link's href: each segment URL-encoded (a `#` or `?` in a folder name would
+ * otherwise start a fragment or a query, a space or `%` break the link), joined with `/` (a path of
+ * node:path relative(), so split on the platform's separator).
+ * @example relativeHref("csv dir#2/compare-summary.csv") // "csv%20dir%232/compare-summary.csv"
+ */
+export const relativeHref = (path: string) => path.split(sep === "/" ? "/" : /[\\/]/).map(encodeURIComponent).join("/");
 
 /** A mean with its interval underneath; a signed difference whose interval excludes zero is coloured better or worse. */
 export function cell(v: Interval | null, f: (x: number) => string, signed = false, better: 1 | -1 | 0 = 0): string {

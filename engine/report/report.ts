@@ -2,7 +2,7 @@
  * The comparison report: one self-contained HTML file (inline CSS and SVG, no script, nothing fetched)
  * with the charts of engine/report/charts.ts and the summary tables.
  */
-import type { Comparison, Metric } from "../compare/compare.ts";
+import { type Comparison, type Metric, moneyUnit } from "../compare/compare.ts";
 import { ENGINE_VERSION } from "../version.ts";
 import {
   contactsPerWeekChart,
@@ -15,7 +15,7 @@ import {
   suppressionsChart,
 } from "./charts.ts";
 
-import { cell, CSS, esc, n0, n2 } from "./html.ts";
+import { cell, CSS, esc, n0, n2, relativeHref } from "./html.ts";
 import { headlineTable } from "./headlines.ts";
 import { contributionsBody, type PlanContributions } from "./contributions-section.ts";
 
@@ -79,7 +79,7 @@ const noRules = (p: { pressureRules: string[]; baseline: boolean }, m: Metric) =
 
 function summaryTable(c: Comparison): string {
   const head = `<tr><th></th>${c.plans.map((p) => `<th>${esc(p.name)}</th>`).join("")}</tr>`;
-  const body = ROWS.map(([label, m, f]) => `<tr><td>${label.replace("${cur}", esc(c.currency))}</td>${c.plans.map((p) => (noRules(p, m) ? `<td class="na">no rules</td>` : cell(p.metrics[m], f))).join("")}</tr>`).join("\n");
+  const body = ROWS.map(([label, m, f]) => `<tr><td>${label.replace("${cur}", esc(moneyUnit(c, m)))}</td>${c.plans.map((p) => (noRules(p, m) ? `<td class="na">no rules</td>` : cell(p.metrics[m], f))).join("")}</tr>`).join("\n");
   return `<table class="summary">${head}\n${body}</table>`;
 }
 
@@ -87,7 +87,7 @@ function differencesTable(c: Comparison): string {
   const diffs = c.differences;
   if (!diffs.length) return "";
   const head = `<tr><th></th>${diffs.map((d) => `<th>${esc(d.name)}<br><small>minus ${esc(d.against)}</small></th>`).join("")}</tr>`;
-  const body = ROWS.map(([label, m, f, better]) => `<tr><td>${label.replace("${cur}", esc(c.currency))}</td>${diffs.map((d) => cell(d.metrics[m], f, true, better)).join("")}</tr>`).join("\n");
+  const body = ROWS.map(([label, m, f, better]) => `<tr><td>${label.replace("${cur}", esc(moneyUnit(c, m)))}</td>${diffs.map((d) => cell(d.metrics[m], f, true, better)).join("")}</tr>`).join("\n");
   return `<table class="summary">${head}\n${body}</table>`;
 }
 
@@ -135,13 +135,14 @@ export function renderReport(c: Comparison, o: { csv?: string[]; contributions?:
 <dt>digests</dt><dd>${plans.map((p) => `${esc(p.name)} <code>${p.detail.summary.digest.slice(0, 16)}</code>`).join(", ")} (seed ${c.seeds[0]})</dd>
 <dt>engine</dt><dd>${esc(ENGINE_VERSION)}</dd>
 </dl>
-${o.csv?.length ? `<p class="note">The tables as CSV (UTF-8, one row per plan × metric with mean, low, high): ${o.csv.map((f) => `<a href="${esc(f)}">${esc(f)}</a>`).join(", ")}.</p>` : ""}
+${c.warnings.length ? `<div class="note warn"><p>Warnings:</p><ul>${c.warnings.map((w) => `<li>${esc(w)}</li>`).join("")}</ul></div>` : ""}
+${o.csv?.length ? `<p class="note">The tables as CSV (UTF-8, one row per plan × metric with mean, low, high): ${o.csv.map((f) => `<a href="${esc(relativeHref(f))}">${esc(f)}</a>`).join(", ")}.</p>` : ""}
 <nav><a href="#headline">headline</a><a href="#summary">summary</a><a href="#differences">differences</a><a href="#money">revenue, cost, ROI</a><a href="#pressure">pressure</a><a href="#fatigue">fatigue</a><a href="#funnel">funnel</a><a href="#suppressions">suppressions</a><a href="#coverage">moments of truth</a><a href="#programs">programs</a>${o.contributions?.length ? `<a href="#contributions">contributions</a>` : ""}</nav>
 ${section("headline", "Headline figures", "The figures to quote, each with what it assumes.", headlineTable(c) + pressureLine(c) + coercionsNote(c))}
 ${section("summary", "Summary", `${interval} Incremental figures are against the no-plan baseline of the same replication.`, summaryTable(c))}
 ${c.differences.length ? section("differences", `Paired differences against ${esc(c.plans[0].name)}`, `Each plan minus ${esc(c.plans[0].name)}, replication by replication (same customers, same seed), then averaged. Green: better with 95 % confidence; red: worse; white: not distinguishable${reps > 1 ? "" : " (one replication: no interval)"}.`, differencesTable(c)) : ""}
 ${section("money", "Incremental revenue, cost and ROI", `Mean with its 95 % interval (the bar) per plan. Incremental revenue is revenue minus the baseline's; cost is messages plus discounts given; ROI is incremental margin divided by cost.`,
-    `<div class="row">${intervalChart(c, "incrementalRevenue", `incremental revenue (${esc(c.currency)}) →`, undefined, plans)}${intervalChart(c, "cost", `cost (${esc(c.currency)}) →`, undefined, plans)}${intervalChart(c, "roi", "ROI (× cost) →", "~f", plans)}</div>`)}
+    `<div class="row">${intervalChart(c, "incrementalRevenue", `incremental revenue (${esc(c.currency)}) →`, undefined, plans)}${intervalChart(c, "cost", `cost (${esc(c.costCurrency)}) →`, undefined, plans)}${intervalChart(c, "roi", "ROI (× cost) →", "~f", plans)}</div>`)}
 ${section("pressure", "Marketing pressure", "How many contacts a customer receives in a week: the share of customer-weeks with each count (log scale, so the rare heavy weeks stay visible). Then contacts sent per day, by channel (seed " + c.seeds[0] + ").",
     contactsPerWeekChart(c) + dailyContactsChart(c))}
 ${section("fatigue", "Fatigue over time", `Unsubscribes and spam complaints so far, and customers whose fatigue is at or above the disengagement threshold at each week's end (seed ${c.seeds[0]}). The baseline sends nothing, so its lines stay at zero.`,
@@ -150,7 +151,7 @@ ${section("funnel", "Reach funnel", `Messages sent, delivered, opened, clicked a
 ${section("suppressions", "Suppressions by reason", `Messages a plan decided to send but did not, in three kinds: no consent for the channel; a send window that could not be met or a channel's daily capacity; the plan's pressure rules, one bar per rule (seed ${c.seeds[0]}). ${rulesNote(c)}`, suppressionsChart(c))}
 ${section("coverage", "Moments of truth: coverage", `For each lifecycle stage at the start of the run and each program, the share of that stage's customers the program reached at least once (seed ${c.seeds[0]}); "joined" are customers who signed up during the run. An empty column is a stage no program serves. Stages: prospect (no order yet), new (one order), regular (several), lapsing (no order for 180 days), churned (365 days, or gone).`, coverageSection(c))}
 ${section("programs", "Programs", `Per program, first replication (seed ${c.seeds[0]}). Revenue from its messages counts orders attributed to them; the incremental effect is in the summary.`, programsTable(c))}
-${o.contributions?.length ? section("contributions", "What each program adds", `Each program's marginal effect: the plan with it minus the plan without it, on the same customers and seeds (common random numbers), so what it adds once the pressure rules arbitrate between programs; mean and 95 % interval over ${o.contributions[0].result.replications} replication(s). Then the library templates missing from the plan that would add the most, ranked by incremental margin per contact. Margin is in ${esc(c.currency)}.`, contributionsBody(o.contributions, c.currency)) : ""}
+${o.contributions?.length ? section("contributions", "What each program adds", `Each program's marginal effect: the plan with it minus the plan without it, on the same customers and seeds (common random numbers), so what it adds once the pressure rules arbitrate between programs; mean and 95 % interval over ${o.contributions[0].result.replications} replication(s). Then the library templates missing from the plan that would add the most, ranked by incremental margin per contact. Margin is in ${esc(moneyUnit(c, "incrementalMargin"))}.`, contributionsBody(o.contributions, moneyUnit(c, "incrementalMargin"))) : ""}
 `;
   const title = `Cadence · ${plans.map((p) => p.name).join(" vs ")}`;
   return `<!doctype html>

@@ -19,6 +19,7 @@ import { seedContacts } from "./contact-seed.ts";
 import { uniform } from "../core/hash.ts";
 import { DAY, formatDate, type Minutes } from "../core/time.ts";
 import { type History, importHistory } from "../../datasets/import.ts";
+import { requirePurchasesBy } from "../../datasets/cutoff.ts";
 import { type CustomerState, dayData, frequencyData, historyState, spendData } from "../../datasets/history.ts";
 import { type BgnbdParams, fitBgnbd, sampleBgnbdPosterior } from "../fit/bgnbd.ts";
 import { fitGammaGamma, type GammaGammaParams } from "../fit/gamma-gamma.ts";
@@ -59,6 +60,7 @@ export function historySource(file: string, cutoff?: Minutes): HistorySource {
   let h = imported.get(file);
   if (!h) imported.set(file, h = importHistory(file));
   const at = cutoff ?? h.config.calibrationEnd;
+  requirePurchasesBy(h, file, at, cutoff === undefined ? "calibrationEnd" : "start"); // else no customer to fit
   const key = `${file}\u0000${at}`;
   let src = sources.get(key);
   if (src) return src;

@@ -4,7 +4,7 @@
  * each variant's paired difference against the first. Self-contained, sized to fit a 1,000 px window.
  */
 import type { Metric } from "../compare/compare.ts";
-import { cell, CSS, esc, n0, n2 } from "../report/html.ts";
+import { cell, CSS, esc, n0, n2, relativeHref } from "../report/html.ts";
 import type { SweepResult } from "./sweep.ts";
 
 type Row = [string, Metric, (x: number) => string, 1 | -1 | 0];
@@ -46,7 +46,7 @@ export function sweepPage(r: SweepResult, planName: string, svg: string, currenc
     ? `Every variant ran on the same customers with the same random numbers, over ${reps} seeds (${r.seeds[0]}–${r.seeds[reps - 1]}): figures are means, the grey line under each its 95 % interval (Student t).`
     : `Every variant ran on the same customers with the same random numbers, one seed (${r.seeds[0]}): means only; run with <code>--replications 5</code> for intervals.`;
   const noKnee = r.variants.some((v) => v.knee) ? "" : ` The frontier has fewer than three points, so no knee is marked.`;
-  const csv = links.length ? `<p class="note">Tables as CSV: ${links.map((l) => `<a href="${esc(l)}">${esc(l)}</a>`).join(", ")}.</p>` : "";
+  const csv = links.length ? `<p class="note">Tables as CSV: ${links.map((l) => `<a href="${esc(relativeHref(l))}">${esc(l)}</a>`).join(", ")}.</p>` : "";
   const body = `<h1>${esc(planName)}: sweep</h1>
 <p class="lead">${lead} Incremental figures are against the no-plan baseline of the same seed.${noKnee}</p>
 <figure>${svg}</figure>

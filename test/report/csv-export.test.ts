@@ -64,6 +64,14 @@ describe("CSV exports", () => {
     expect(html).toContain(`<a href="csv/compare-programs.csv">`);
   });
 
+  it("links the CSV files with each path segment URL-encoded (a # in a folder name made the link a fragment)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cadence-compare-csv-"));
+    const out = await capture(() => main(["compare", "scenarios/lifecycle.yaml", "--customers", "200", "--days", "14", "--replications", "1", "--csv", join(dir, "x y#z", "50%"), "--report", join(dir, "report.html")]));
+    expect(out.code).toBe(0);
+    const html = readFileSync(join(dir, "report.html"), "utf8");
+    expect(html).toContain(`<a href="x%20y%23z/50%25/compare-summary.csv">x y#z/50%/compare-summary.csv</a>`);
+  });
+
   it("compareCsv returns the paths it wrote", () => {
     const c = comparePlans([loadPlan("scenarios/lifecycle.yaml")], { customers: 300, days: 14, replications: 1 });
     const dir = mkdtempSync(join(tmpdir(), "cadence-compare-csv-"));
