@@ -45,7 +45,7 @@ export const Problem = z.object({ path: z.string(), message: z.string(), line: z
 export const ErrorBody = z.object({ error: z.string(), problems: z.array(Problem).optional() }).openapi("Error");
 
 export const Event = z.object({
-  id: z.string().min(1).max(200).openapi({ description: "idempotency id: a repeated id is acknowledged and never processed twice", example: "evt-0001" }),
+  id: z.string().min(1).max(200).openapi({ description: "idempotency id: the same event again is acknowledged (duplicate) and never processed twice; another event under a taken id is refused (conflict)", example: "evt-0001" }),
   customer: z.string().min(1).max(200).openapi({ example: "C0000001" }),
   type: z.enum(LIVE_EVENT_TYPES).openapi({ description: "`contact` = a contact made outside the plan (counts in pressure rules)" }),
   time: isoTime.optional().openapi({ description: "when it happened (default: the server's clock)", example: "2026-01-05T10:30:00Z" }),
@@ -64,8 +64,14 @@ export const EventBatch = exampled(z.union([Event, z.object({ events: z.array(Ev
 export const EventResult = z.object({
   accepted: z.number().int(),
   duplicates: z.number().int(),
+  conflicts: z.number().int().openapi({ description: "events under an id already taken by another event: not taken" }),
   late: z.number().int(),
-  results: z.array(z.object({ id: z.string(), status: z.enum(["accepted", "duplicate"]), late: z.boolean().optional() })),
+  results: z.array(z.object({
+    id: z.string(),
+    status: z.enum(["accepted", "duplicate", "conflict"]).openapi({ description: "duplicate: this event was taken already (a retry); conflict: the id was taken by another event, this one is not taken" }),
+    late: z.boolean().optional(),
+    differs: z.array(z.string()).optional().openapi({ description: "conflict: the fields that differ from the event taken under this id (customer, type, time, channel, program, value)" }),
+  })),
 }).openapi("EventResult");
 
 /** A UTC offset: minutes, or ±HH:MM, within the world's -14:00 to +14:00 either way (engine/core/time.ts). */
