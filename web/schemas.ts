@@ -5,6 +5,7 @@
 import { z } from "@hono/zod-openapi";
 import { CHANNELS } from "../engine/core/channels.ts";
 import { DATE_TIME, offsetMinutes, parseDate } from "../engine/core/time.ts";
+import { MAX_NAME_LENGTH } from "../engine/plan/fields.ts";
 
 /** A built-in channel's name or a custom channel's (engine/plan/custom-channels.ts): the live plan decides which exist. */
 const CHANNEL_NAME = /^[a-z][a-z0-9_]{0,31}$/;
@@ -52,8 +53,8 @@ export const Event = z.object({
   channel: z.string().regex(CHANNEL_NAME, { message: `expected a channel: ${CHANNELS.join(", ")} or a custom channel of the live plan` }).optional()
     .openapi({ description: "channel of a message response, bounce or outside contact: a built-in channel or a custom one the live plan declares (checked against it)" }),
   category: z.string().max(100).optional().openapi({ description: "category of an outside contact (default relational)" }),
-  program: z.string().max(200).optional().openapi({ description: "program of the message responded to, or of an attributed purchase" }),
-  message: z.string().max(200).optional(),
+  program: z.string().max(MAX_NAME_LENGTH).optional().openapi({ description: "program of the message responded to, or of an attributed purchase" }),
+  message: z.string().max(MAX_NAME_LENGTH).optional(),
   value: z.number().min(0).max(1e9).optional().openapi({ description: "order value of a purchase" }),
 }).strict().openapi("Event");
 
