@@ -5,7 +5,10 @@ import { formatTime, offsetMinutes, parseDate } from "../engine/core/time.ts";
 import type { CustomerRow } from "../engine/core/row-codec.ts";
 import type { PlanRow } from "../engine/live/store.ts";
 
-export const minutes = (iso: string): number => parseDate(iso)!;
+/** An API time in minutes, or null: RFC 3339 allows a lower-case `t` and `z`, which parseDate (shared with plans) reads upper-case. */
+export const minutesOf = (iso: string): number | null => parseDate(iso.toUpperCase());
+/** A validated API time (web/schemas.ts) in minutes. */
+export const minutes = (iso: string): number => minutesOf(iso)!;
 export const iso = (t: number | null): string | null => (t === null ? null : formatTime(t));
 
 /** A validated offset (web/schemas.ts): minutes, or ±HH:MM. */

@@ -4,7 +4,9 @@
  */
 import { z } from "@hono/zod-openapi";
 import { CHANNELS } from "../engine/core/channels.ts";
-import { DATE_TIME, offsetMinutes, parseDate } from "../engine/core/time.ts";
+import { offsetMinutes, parseDate } from "../engine/core/time.ts";
+import { MAX_NAME_LENGTH } from "../engine/plan/fields.ts";
+import { minutesOf } from "./convert.ts";
 
 /** A built-in channel's name or a custom channel's (engine/plan/custom-channels.ts): the live plan decides which exist. */
 const CHANNEL_NAME = /^[a-z][a-z0-9_]{0,31}$/;
@@ -26,12 +28,24 @@ export const MAX_BATCH = 1000;
 /** Customers per bulk upsert. */
 export const MAX_CUSTOMERS = 10_000;
 
-/** An ISO-8601 time that exists: parseDate's layout, then its day within its month, its offset within ±14:00 and its year in range. */
+/**
+ * An ISO-8601 time that exists: parseDate's layout (with RFC 3339's lower-case `t` and `z` too), then its
+ * day within its month, its offset within ±14:00 and its year in range. A date alone is that day at
+ * 00:00 UTC; a time of day without an offset is UTC (profiles, the manual clock).
+ */
+const API_TIME = /^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?)?$/;
+const NOT_A_TIME = "this time does not exist, or is out of range: a day past the end of its month, a UTC offset beyond ±14:00, or a year outside 1900 to 2199 (such as 2026-03-01T10:30:00Z)";
 const isoTime = z.string()
-  .regex(DATE_TIME, { message: "expected an ISO-8601 time such as 2026-03-01T10:30:00Z" })
-  .refine((s) => !DATE_TIME.test(s) || parseDate(s) !== null, {
-    message: "this time does not exist, or is out of range: a day past the end of its month, a UTC offset beyond ±14:00, or a year outside 1900 to 2199 (such as 2026-03-01T10:30:00Z)",
-  });
+  .regex(API_TIME, { message: "expected an ISO-8601 time such as 2026-03-01T10:30:00Z" })
+  .refine((s) => !API_TIME.test(s) || minutesOf(s) !== null, { message: NOT_A_TIME });
+/**
+ * An event's time: a date, a time of day and its offset (`Z` or ±HH:MM). Without the offset it used to be
+ * taken as UTC: a sender in another zone was hours off, and an event drives the engine's clock.
+ */
+const EVENT_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})$/;
+const eventTime = z.string()
+  .regex(EVENT_TIME, { message: "expected an ISO-8601 time with its UTC offset, such as 2026-03-01T10:30:00Z or 2026-03-01T11:30:00+01:00 (without one, which zone is meant is unknown)" })
+  .refine((s) => !EVENT_TIME.test(s) || minutesOf(s) !== null, { message: NOT_A_TIME });
 
 const DAY_TEXT = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -45,15 +59,15 @@ export const Problem = z.object({ path: z.string(), message: z.string(), line: z
 export const ErrorBody = z.object({ error: z.string(), problems: z.array(Problem).optional() }).openapi("Error");
 
 export const Event = z.object({
-  id: z.string().min(1).max(200).openapi({ description: "idempotency id: a repeated id is acknowledged and never processed twice", example: "evt-0001" }),
+  id: z.string().min(1).max(200).openapi({ description: "idempotency id: the same event again is acknowledged (duplicate) and never processed twice; another event under a taken id is refused (conflict)", example: "evt-0001" }),
   customer: z.string().min(1).max(200).openapi({ example: "C0000001" }),
   type: z.enum(LIVE_EVENT_TYPES).openapi({ description: "`contact` = a contact made outside the plan (counts in pressure rules)" }),
-  time: isoTime.optional().openapi({ description: "when it happened (default: the server's clock)", example: "2026-01-05T10:30:00Z" }),
+  time: eventTime.optional().openapi({ description: "when it happened, with its UTC offset (default: the server's clock)", example: "2026-01-05T10:30:00Z" }),
   channel: z.string().regex(CHANNEL_NAME, { message: `expected a channel: ${CHANNELS.join(", ")} or a custom channel of the live plan` }).optional()
     .openapi({ description: "channel of a message response, bounce or outside contact: a built-in channel or a custom one the live plan declares (checked against it)" }),
   category: z.string().max(100).optional().openapi({ description: "category of an outside contact (default relational)" }),
-  program: z.string().max(200).optional().openapi({ description: "program of the message responded to, or of an attributed purchase" }),
-  message: z.string().max(200).optional(),
+  program: z.string().max(MAX_NAME_LENGTH).optional().openapi({ description: "program of the message responded to, or of an attributed purchase" }),
+  message: z.string().max(MAX_NAME_LENGTH).optional(),
   value: z.number().min(0).max(1e9).optional().openapi({ description: "order value of a purchase" }),
 }).strict().openapi("Event");
 
@@ -64,8 +78,14 @@ export const EventBatch = exampled(z.union([Event, z.object({ events: z.array(Ev
 export const EventResult = z.object({
   accepted: z.number().int(),
   duplicates: z.number().int(),
+  conflicts: z.number().int().openapi({ description: "events under an id already taken by another event: not taken" }),
   late: z.number().int(),
-  results: z.array(z.object({ id: z.string(), status: z.enum(["accepted", "duplicate"]), late: z.boolean().optional() })),
+  results: z.array(z.object({
+    id: z.string(),
+    status: z.enum(["accepted", "duplicate", "conflict"]).openapi({ description: "duplicate: this event was taken already (a retry); conflict: the id was taken by another event, this one is not taken" }),
+    late: z.boolean().optional(),
+    differs: z.array(z.string()).optional().openapi({ description: "conflict: the fields that differ from the event taken under this id (customer, type, time, channel, program, value)" }),
+  })),
 }).openapi("EventResult");
 
 /** A UTC offset: minutes, or ±HH:MM, within the world's -14:00 to +14:00 either way (engine/core/time.ts). */

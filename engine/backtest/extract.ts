@@ -12,6 +12,7 @@ import { formatTime, type Minutes } from "../core/time.ts";
 import type { LoadedPlan } from "../plan/load.ts";
 import type { History } from "../../datasets/import.ts";
 import { backtest } from "./replay.ts";
+import { listFileName } from "../live/list-file.ts";
 
 export interface HistoryExtraction {
   day: string;
@@ -37,7 +38,7 @@ export function extractFromHistory(loaded: LoadedPlan, h: History, day: Minutes,
   const name = formatTime(day).slice(0, 10), files: HistoryExtraction["files"] = [];
   for (const [key, rows] of [...groups].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const [program, channel] = key.split("\u0000");
-    const file = join(dir, `${name}_${program}_${channel}.csv`.replace(/[^\w./-]/g, "_"));
+    const file = join(dir, listFileName(name, program, channel));
     writeFileSync(file, ["date,customer,channel,program,category,message", ...rows].join("\n") + "\n");
     files.push({ file, program, channel, messages: rows.length });
   }

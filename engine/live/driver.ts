@@ -21,6 +21,7 @@ import { runPlanEvent } from "../sim/plan-events.ts";
 import * as K from "../sim/kinds.ts";
 import { type Clock, ManualClock } from "./clock.ts";
 import { type ControlGroup, inControl } from "./control-group.ts";
+import { differences } from "./event-conflict.ts";
 import { rankOf } from "./event-kinds.ts";
 import { GroupCommit } from "./group-commit.ts";
 import { liveSink } from "./live-sink.ts";
@@ -39,12 +40,17 @@ export interface LiveEvent {
   program?: string;
   message?: string;
   value?: number;
+  /** The time is the server's clock (the event gave none): a repeat's time is then not compared (event-conflict.ts). */
+  serverTime?: boolean;
 }
 
 export interface Outcome {
   id: string;
-  status: "accepted" | "duplicate";
+  /** duplicate: the id's event was taken already (a retry); conflict: another event under a taken id, not taken */
+  status: "accepted" | "duplicate" | "conflict";
   late?: boolean;
+  /** conflict: the fields that differ from the event taken under this id */
+  differs?: string[];
 }
 
 /** Events in a group from which its writes go to the writer thread (store-writer.ts). */
@@ -194,17 +200,25 @@ export class LiveDriver {
     return c;
   }
 
-  /** Several requests' batches, in order, in one transaction (group commit); a repeated id is acknowledged and skipped. */
+  /**
+   * Several requests' batches, in order, in one transaction (group commit); a repeated id is acknowledged
+   * and skipped (a duplicate), or refused when its event differs from the one taken (a conflict).
+   */
   ingestGroups(groups: LiveEvent[][]): Outcome[][] {
     return this.atomically(() => this.decideGroups(groups));
   }
 
   private decideGroups(groups: LiveEvent[][]): Outcome[][] {
-    const seen = new Set<string>();
+    const seen = new Map<string, LiveEvent>();
     return groups.map((events) =>
       events.map((e): Outcome => {
-        if (seen.has(e.id) || this.store.hasEvent(e.id)) return { id: e.id, status: "duplicate" };
-        seen.add(e.id);
+        // the store is read only for an id it may have (id-filter.ts): a new id costs no comparison
+        const first = seen.get(e.id) ?? this.store.storedEvent(e.id);
+        if (first) {
+          const differs = differences(first, e);
+          return differs.length ? { id: e.id, status: "conflict", differs } : { id: e.id, status: "duplicate" };
+        }
+        seen.set(e.id, e);
         return this.one(e);
       })
     );

@@ -38,15 +38,16 @@ export class SqliteStore implements Store {
   private readonly customerRows: RowBuffer;
   private readonly decisionRows: RowBuffer;
   private readonly outboxRows: RowBuffer;
-  private readonly bufferedIdems = new Set<string>();
+  /** The events buffered by this transaction, by id: the duplicate check compares a repeat with them. */
+  private readonly bufferedIdems = new Map<string, EventRow>();
   /** The writer thread, when the server has one; `capture`: the current group's writes, recorded for it. */
   private writer: StoreWriter | null = null;
   private capture: Op[] | null = null;
   private captureIdems: string[] = [];
   /** Every idempotency id taken (id-filter.ts); loaded at the first duplicate check or with the writer thread. */
   private ids: IdFilter | null = null;
-  /** Ids of the events in groups handed to the writer and not answered yet: the duplicate check sees them. */
-  private readonly flightIdems = new Set<string>();
+  /** The events in groups handed to the writer and not answered yet, by id: the duplicate check sees them. */
+  private readonly flightIdems = new Map<string, EventRow>();
   /**
    * Outbox keys (as decided, without `#n`) whose rows this process wrote or buffered: key → how many
    * rows hold it (the key itself, then #1, #2, ...). A message under a counted key is numbered here and
@@ -346,9 +347,13 @@ export class SqliteStore implements Store {
   }
 
   hasEvent(idem: string): boolean {
-    if (!this.idFilter().mightHave(idem)) return false;
+    return this.storedEvent(idem) !== null;
+  }
+  storedEvent(idem: string): EventRow | null {
+    if (!this.idFilter().mightHave(idem)) return null;
     // the buffered events are this transaction's; the statement runs without flushing them
-    return this.bufferedIdems.has(idem) || this.flightIdems.has(idem) || this.st("SELECT 1 AS x FROM events WHERE idem = ?").get(idem) !== undefined;
+    return this.bufferedIdems.get(idem) ?? this.flightIdems.get(idem) ??
+      (this.st("SELECT idem, customer, type, time, processed, channel, program, value FROM events WHERE idem = ?").get(idem) as EventRow | undefined) ?? null;
   }
 
   private idFilter(): IdFilter {
@@ -367,11 +372,11 @@ export class SqliteStore implements Store {
     this.eventRows.push(e.idem, e.customer, e.type, e.time, e.processed, e.channel, e.program, e.value);
     if (this.capture) {
       // in a group for the writer thread: the duplicate check sees the event until its group is answered
-      this.flightIdems.add(e.idem);
+      this.flightIdems.set(e.idem, e);
       this.captureIdems.push(e.idem);
       return;
     }
-    this.bufferedIdems.add(e.idem);
+    this.bufferedIdems.set(e.idem, e);
     this.buffered();
   }
   eventCount(): number {

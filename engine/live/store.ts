@@ -157,6 +157,8 @@ export interface Store {
   eraseCustomer(id: string): { events: number; outbox: number; decisions: number };
 
   hasEvent(idem: string): boolean;
+  /** The event taken under this idempotency id (committed, in this transaction, or in flight to the writer), or null. */
+  storedEvent(idem: string): EventRow | null;
   addEvent(e: EventRow): void;
   eventCount(): number;
   events(after: number, limit: number): (EventRow & { seq: number })[];

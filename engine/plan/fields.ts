@@ -52,6 +52,21 @@ export function string(r: Reporter, v: unknown, path: Path, fallback = ""): stri
   return v;
 }
 
+/**
+ * The longest program id or message name: what the event API takes (web/schemas.ts), so that feedback
+ * naming them can be posted (a longer one was loaded, and every event naming it refused with a 400).
+ */
+export const MAX_NAME_LENGTH = 200;
+
+/** A name that events carry back (a program id, a message): a non-empty text of at most MAX_NAME_LENGTH characters. */
+export function name(r: Reporter, v: unknown, path: Path, fallback: string): string {
+  const s = string(r, v, path, fallback);
+  if (s.length > MAX_NAME_LENGTH) {
+    r.error(path, `too long ('${s.slice(0, 24)}…', ${s.length} characters): at most ${MAX_NAME_LENGTH}, as many as the events that name it (POST /v1/events) may carry`);
+  }
+  return s;
+}
+
 export function optString(r: Reporter, v: unknown, path: Path, fallback: string): string {
   return v === undefined ? fallback : string(r, v, path, fallback);
 }

@@ -141,9 +141,10 @@ function validateProgram(r: Reporter, v: unknown, path: Path, n: Names): Program
   const type = f.choice(r, (v as f.Obj).type, [...path, "type"], ["journey", "campaign"], "journey");
   if ((v as f.Obj).type === undefined) r.error([...path, "type"], `missing program type: expected journey or campaign`);
   const o = f.object(r, v, path, type === "journey" ? JOURNEY_FIELDS : CAMPAIGN_FIELDS) ?? {};
-  const id = f.string(r, o.id, [...path, "id"], `program-${path[1]}`);
+  const id = f.name(r, o.id, [...path, "id"], `program-${path[1]}`);
   if (id && !/^[A-Za-z0-9][\w.-]*$/.test(id)) {
-    r.error([...path, "id"], `program ids use letters, digits, '-', '_' and '.', got '${id}'`);
+    // 'Zoë' was refused by a message saying letters were allowed
+    r.error([...path, "id"], `program ids use ASCII letters (A-Z, a-z), digits, '-', '_' and '.', starting with a letter or digit, got '${id.length > 60 ? `${id.slice(0, 60)}…` : id}'`);
   }
   let priority: number | string = 0;
   if (typeof o.priority === "number") priority = f.number(r, o.priority, [...path, "priority"], -1e6, 1e6, 0);
@@ -297,7 +298,7 @@ function validateSend(r: Reporter, v: unknown, path: Path, n: Names): SendSpec {
     const off = f.object(r, o.offer, [...path, "offer"], ["discount"]) ?? {};
     discount = f.share(r, off.discount, [...path, "offer", "discount"], 0);
   }
-  return { channel, message: f.string(r, o.message, [...path, "message"], "message"), category, discount };
+  return { channel, message: f.name(r, o.message, [...path, "message"], "message"), category, discount };
 }
 
 function validateCampaign(r: Reporter, o: f.Obj, path: Path, n: Names, base: Omit<Campaign, "kind" | "schedule" | "audience" | "targeted" | "send">): Campaign {

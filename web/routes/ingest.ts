@@ -91,18 +91,18 @@ export function ingestRoutes(app: OpenAPIHono, { store, driver, clock }: Deps): 
     summary: "one event or {events: [...]} (at most 1,000); 2xx = the events and every decision they caused are committed",
     middleware: [arriving(driver), requireRole(store, "ingest"), accepts("application/json"), limit(4 << 20)] as const,
     request: { body: { content: { "application/json": { schema: EventBatch } }, required: true } },
-    responses: { 200: json(EventResult, "per event: accepted or duplicate (already processed); late = older than the engine's time"), ...errors },
+    responses: { 200: json(EventResult, "per event: accepted, duplicate (already processed) or conflict (another event under a taken id: not taken); late = older than the engine's time"), ...errors },
   }), async (c) => {
     const body = c.req.valid("json");
     const list = "events" in body ? body.events : [body];
     const now = clock.now();
-    const events: LiveEvent[] = list.map((e) => ({ ...e, time: e.time === undefined ? now : minutes(e.time) }));
+    const events: LiveEvent[] = list.map((e) => (e.time === undefined ? { ...e, time: now, serverTime: true } : { ...e, time: minutes(e.time) }));
     checkEvents(driver.plan.compiled, driver.planRow !== null, list, events.map((e) => e.time), now, clock.kind === "system", "events" in body);
     const submitted = driver.submit(events);
     driver.commits.leave(c.get("arrival" as never));
     const results = await submitted;
     const count = (s: string) => results.filter((r) => r.status === s).length;
-    return c.json({ accepted: count("accepted"), duplicates: count("duplicate"), late: results.filter((r) => r.late).length, results }) as never;
+    return c.json({ accepted: count("accepted"), duplicates: count("duplicate"), conflicts: count("conflict"), late: results.filter((r) => r.late).length, results }) as never;
   });
 
   app.openapi(createRoute({
