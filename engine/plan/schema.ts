@@ -8,6 +8,7 @@ import { SERIES } from "../sim/metrics.ts";
 import { RESPONSE_FIELDS, SHARE_FIELDS } from "./custom-channels.ts";
 import { pressureSchema } from "./pressure-rules.ts";
 import { worldSchema } from "./world-section.ts";
+import { MAX_NAME_LENGTH } from "./fields.ts";
 import {
   anyCase, clock, date, deferText, duration, everyDuration, planTimezone, positiveDuration, positiveShare, sendWindow, share, text,
 } from "./schema-patterns.ts";
@@ -38,7 +39,7 @@ const send = {
   required: ["channel", "message"],
   properties: {
     channel: { type: "string", pattern: CHANNEL_PATTERN, description: `${CHANNELS.join(", ")} or a custom channel the plan declares` },
-    message: text,
+    message: { ...text, maxLength: MAX_NAME_LENGTH },
     category: { type: "string", description: "transactional, relational, promotional (the default) or a category the plan declares" },
     offer: { type: "object", additionalProperties: false, properties: { discount: share } },
   },
@@ -76,7 +77,7 @@ const step = {
 };
 
 const common = {
-  id: { type: "string", pattern: "^[A-Za-z0-9][\\w.-]*$" },
+  id: { type: "string", pattern: "^[A-Za-z0-9][\\w.-]*$", maxLength: MAX_NAME_LENGTH },
   description: text,
   priority: { oneOf: [{ type: "number", minimum: -1e6, maximum: 1e6 }, text], description: "a number, or an expression giving one (higher wins)" },
   holdout: share,

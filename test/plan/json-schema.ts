@@ -49,6 +49,7 @@ export function validate(schema: Schema, value: unknown, root: Schema = schema, 
       case "enum": if (!(x as unknown[]).some((e) => canonical(e) === canonical(value))) at(`expected one of ${JSON.stringify(x)}`); break;
       case "const": if (canonical(x) !== canonical(value)) at(`expected ${JSON.stringify(x)}`); break;
       case "pattern": if (typeof value === "string" && !new RegExp(x as string, "u").test(value)) at(`does not match ${x}`); break;
+      case "maxLength": if (typeof value === "string" && [...value].length > (x as number)) at(`longer than ${x} characters`); break;
       case "minimum": if (typeof value === "number" && value < (x as number)) at(`below ${x}`); break;
       case "maximum": if (typeof value === "number" && value > (x as number)) at(`above ${x}`); break;
       case "exclusiveMinimum": if (typeof value === "number" && value <= (x as number)) at(`not above ${x}`); break;

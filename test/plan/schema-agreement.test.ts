@@ -186,6 +186,8 @@ const CASES: Case[] = [
   [false, "waitFor timeout 0", step("{ waitFor: { event: opened, timeout: 0 } }")],
   [false, "waitFor without timeout", step("{ waitFor: { event: opened } }")],
   [false, "waitFor without event (the loader waited for signup)", step("{ waitFor: { timeout: 3d } }")],
+  [false, "a message name of 201 characters", step(`{ send: { channel: email, message: ${"m".repeat(201)} } }`)],
+  [true, "a message name of 200 characters", step(`{ send: { channel: email, message: ${"m".repeat(200)} } }`)],
   [true, "branch", step("{ branch: { if: 'true', then: [exit] } }")],
   [false, "branch with an empty if", step("{ branch: { if: '' } }")],
   [false, "branch without if", step("{ branch: { then: [exit] } }")],
