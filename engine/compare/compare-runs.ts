@@ -119,8 +119,9 @@ const tagOf = (ctx: CompareContext, seed: number) =>
 /** The no-plan baseline of one seed: its figures (shared by every plan of the seed), metrics and detail. */
 export function baselineRun(ctx: CompareContext, seed: number, first: boolean, onProgress?: Progress): BaselineRun {
   const pop = populationMaker(ctx, seed), population = pop.make(0);
-  // the baseline's summary carries the first plan's name and hash: part of the key
-  const key = baselineKey(`compare:${ctx.loaded[0].hash}:${first}`, population.describe, ctx.days);
+  // the baseline's summary carries the first plan's name and hash: part of the key; "end" since its
+  // detail's disengagement series ends with the run's end (a detail cached before lacks that point)
+  const key = baselineKey(`compare:end:${ctx.loaded[0].hash}:${first}`, population.describe, ctx.days);
   return cached(key, ctx.cache, () => {
     const { start, days, world, startText } = ctx;
     const run = simulate(baselinePlan(ctx.loaded[0].plan), population, {
@@ -138,7 +139,7 @@ export function planRun(ctx: CompareContext, i: number, seed: number, first: boo
   const res = runPlan(ctx.loaded[i], {
     customers: ctx.customers, days: ctx.days, seed, start: ctx.startText, world: ctx.world, baseline,
     population: (p) => pop.make(p.journeys),
-    onDay: (_phase, d, n) => (watch?.onDay(d), onProgress?.(`${ctx.names[i]}${tagOf(ctx, seed)}`, d, n)),
+    onDay: (_phase, d, n) => (watch?.onDay(d, n), onProgress?.(`${ctx.names[i]}${tagOf(ctx, seed)}`, d, n)),
   });
   return { metrics: metricsOf(res.summary, res.run), detail: first ? detailOf(res.summary, res.run, watch!.rows()) : null };
 }
@@ -180,15 +181,19 @@ function baselineSummaryOf(run: SimulationRun, l: LoadedPlan, start: string, wor
 
 /**
  * Counts disengaged customers (decayed fatigue ≥ the world's threshold, not gone, signed up) at the end
- * of every 7th simulated day, reading the population the run updates in place.
+ * of every 7th simulated day and at the run's end, reading the population the run updates in place. The
+ * last point is the summary's "disengaged at the end" (engine/sim/end-figures.ts counts the same
+ * customers at the same instant): without it, a blast on the last day showed in the table and not in
+ * the chart, whose last weekly point came before it.
  */
 function disengagementWatch(pop: () => Population, start: number, world: WorldModel) {
   let rows: { day: number; disengaged: number }[] = [];
   return {
     reset: () => void (rows = []),
     rows: () => rows,
-    onDay(d: number) {
-      if (d % 7 !== 0) return;
+    onDay(d: number, days: number) {
+      // a plan in a timezone ahead of UTC reports its last, partial day as `days` too: one point per day
+      if ((d % 7 !== 0 && d !== days) || rows.at(-1)?.day === d) return;
       rows.push({ day: d, disengaged: countDisengaged(pop(), start + d * DAY, world) });
     },
   };
@@ -204,8 +209,9 @@ function countDisengaged(p: Population, at: number, world: WorldModel): number {
   return n;
 }
 
-/** The baseline sends nothing, so nobody tires of it. */
-const noDisengagement = (days: number) => Array.from({ length: Math.floor(days / 7) }, (_, i) => ({ day: (i + 1) * 7, disengaged: 0 }));
+/** The baseline sends nothing, so nobody tires of it: zero at each week's end and at the run's end. */
+const noDisengagement = (days: number) =>
+  [...Array.from({ length: Math.floor(days / 7) }, (_, i) => (i + 1) * 7), ...(days % 7 ? [days] : [])].map((day) => ({ day, disengaged: 0 }));
 
 /** The daily series a plan detail has beside one per channel. */
 export const DETAIL_TOTALS = ["contacts", "unsubscribes", "complaints", "left", "revenue"];

@@ -95,7 +95,7 @@ export interface CompareOptions {
 export interface PlanDetail {
   summary: Summary;
   daily: Record<string, number[]>; // contacts per channel, unsubscribes, complaints, left, per day
-  disengagedWeekly: { day: number; disengaged: number }[]; // customers with fatigue ≥ the threshold at each week's end
+  disengagedWeekly: { day: number; disengaged: number }[]; // customers with fatigue ≥ the threshold at each week's end and at the run's end (the summary's figure)
   weekHistogram: number[]; // customer-weeks by number of contacts (index), trailing zeros cut
   fourWeekHistogram: number[]; // customer-4-week blocks by number of contacts (index), trailing zeros cut
   stageContacts: { program: string; stage: string; contacts: number }[];

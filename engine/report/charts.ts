@@ -83,7 +83,10 @@ export function dailyContactsChart(c: Comparison): string {
   });
 }
 
-/** Cumulative unsubscribes and complaints, and disengaged customers at each week's end. */
+/**
+ * Cumulative unsubscribes and complaints, and disengaged customers at each week's end and at the run's
+ * end — that last point, dotted, is the summary's "disengaged at the end" (a blast on the last day counts).
+ */
 export function fatigueCharts(c: Comparison): string[] {
   const cumulative = (key: string) =>
     c.plans.flatMap((p) => {
@@ -91,7 +94,8 @@ export function fatigueCharts(c: Comparison): string[] {
       return p.detail.daily[key].map((n, d) => ({ plan: p.name, date: dateOf(c, d + 1), value: (acc += n) }));
     });
   const disengaged = c.plans.flatMap((p) => p.detail.disengagedWeekly.map((r) => ({ plan: p.name, date: dateOf(c, r.day), value: r.disengaged })));
-  const chart = (rows: { plan: string; date: Date; value: number }[], label: string) =>
+  const ends = c.plans.map((p) => p.detail.disengagedWeekly.at(-1)).flatMap((r, i) => (r ? [{ plan: c.plans[i].name, date: dateOf(c, r.day), value: r.disengaged }] : []));
+  const chart = (rows: { plan: string; date: Date; value: number }[], label: string, end: typeof ends = []) =>
     renderFigure({
       width: WIDTH / 3 - 10,
       height: 240,
@@ -100,12 +104,15 @@ export function fatigueCharts(c: Comparison): string[] {
       x: { label: null, ticks: 4 },
       y: { label, tickFormat: compact, zero: true },
       color: planColors(c),
-      marks: [Plot.line(rows, { x: "date", y: "value", stroke: "plan", z: "plan", strokeWidth: 1.8 })],
+      marks: [
+        Plot.line(rows, { x: "date", y: "value", stroke: "plan", z: "plan", strokeWidth: 1.8 }),
+        Plot.dot(end, { x: "date", y: "value", fill: "plan", r: 3.5, title: (d: { plan: string; value: number }) => `${d.plan}: ${n0.format(d.value)} disengaged at the run's end` }),
+      ],
     });
   return [
     chart(cumulative("unsubscribes"), "↑ unsubscribes (cumulative)"),
     chart(cumulative("complaints"), "↑ spam complaints (cumulative)"),
-    chart(disengaged, "↑ disengaged customers"),
+    chart(disengaged, "↑ disengaged customers", ends),
   ];
 }
 
