@@ -38,11 +38,19 @@ export function planColors(c: Comparison) {
 const dateOf = (c: Comparison, day: number) => new Date(Date.parse(`${c.start}T00:00:00Z`) + day * DAY_MS);
 const withPrograms = (c: Comparison) => c.plans.filter((p) => !p.baseline);
 
-/** Share of customer-weeks with 0, 1, 2, … contacts, per plan (log scale: the tail is where it hurts). */
+/**
+ * Share of customer-weeks with 0, 1, 2, … contacts, per plan (log scale: the tail is where it hurts).
+ * A share of 0 has no place on a log scale: the line breaks there (each run of non-zero counts is its
+ * own segment, `z`), so no line crosses a count nobody received; the section's text says so.
+ */
 export function contactsPerWeekChart(c: Comparison): string {
   const rows = withPrograms(c).flatMap((p) => {
     const h = p.detail.weekHistogram, total = h.reduce((a, b) => a + b, 0);
-    return h.map((n, k) => ({ plan: p.name, contacts: k, share: total ? n / total : 0 })).filter((r) => r.share > 0);
+    let segment = 0;
+    return h.flatMap((n, k) => {
+      if (!n || !total) return (segment++, []);
+      return [{ plan: p.name, segment: `${p.name}\u0000${segment}`, contacts: k, share: n / total }];
+    });
   });
   return renderFigure({
     width: WIDTH,
@@ -53,7 +61,7 @@ export function contactsPerWeekChart(c: Comparison): string {
     y: { type: "log", label: "↑ share of customer-weeks (log scale)", tickFormat: "%" },
     color: { domain: withPrograms(c).map((p) => p.name), range: planColors(c).range.filter((_, i) => !c.plans[i].baseline), legend: true },
     marks: [
-      Plot.line(rows, { x: "contacts", y: "share", stroke: "plan", z: "plan", strokeWidth: 2 }),
+      Plot.line(rows, { x: "contacts", y: "share", stroke: "plan", z: "segment", strokeWidth: 2 }),
       Plot.dot(rows, { x: "contacts", y: "share", fill: "plan", r: 3.5, tip: true, title: (d: { plan: string; contacts: number; share: number }) => `${d.plan}: ${d.contacts} contacts in ${(d.share * 100).toPrecision(3)} % of customer-weeks` }),
     ],
   });
