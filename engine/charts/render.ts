@@ -12,6 +12,8 @@ interface Node {
   querySelector(s: string): Node | null;
   getAttribute(name: string): string | null;
   setAttribute(name: string, value: string): void;
+  ownerDocument: { createElementNS(ns: string, tag: string): Node & { textContent: string } };
+  prepend(n: Node): void;
 }
 
 function plot(options: Plot.PlotOptions): Node {
@@ -21,7 +23,8 @@ function plot(options: Plot.PlotOptions): Node {
 
 /**
  * Standalone SVG markup (a file of its own): Plot's HTML title, subtitle and legends are not SVG, so a
- * title becomes a text mark in the top margin and legends are left out (say it in the marks instead).
+ * title becomes a text mark in the top margin and the SVG's <title> (its text alternative), and legends
+ * are left out (say it in the marks instead).
  */
 export function renderSvg(options: Plot.PlotOptions): string {
   const { title, subtitle, caption, ...rest } = options;
@@ -36,6 +39,12 @@ export function renderSvg(options: Plot.PlotOptions): string {
   const color = rest.color ? { ...rest.color as object, legend: false } : undefined;
   const svg = plot({ ...rest, marks, marginTop, ...(color ? { color } : {}) });
   svg.setAttribute("xmlns", "http://www.w3.org/2000/svg");
+  if (title) {
+    // the file's text alternative, as a viewer or screen reader names it (an aria-label given stays too)
+    const t = svg.ownerDocument.createElementNS("http://www.w3.org/2000/svg", "title");
+    t.textContent = String(title);
+    svg.prepend(t);
+  }
   svg.setAttribute("style", `${svg.getAttribute("style") ?? ""};background:white`);
   return svg.outerHTML;
 }

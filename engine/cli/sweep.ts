@@ -96,7 +96,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
     onVariant: tty ? (i, n, label) => console.error(`run ${i}/${n}: ${label}`) : undefined,
   });
   const csvFiles = values.csv !== undefined ? sweepCsv(result, values.csv as string) : [];
-  const svg = frontierSvg(result, `${loaded.plan.name}: incremental margin against unsubscribes`);
+  const svg = frontierSvg(result, `${loaded.plan.name}: incremental margin against unsubscribes`, loaded.plan.currency);
   writeFileSync(join(out, "sweep.csv"), aq.toCSV(result.table) + "\n");
   writeFileSync(join(out, "frontier.svg"), svg);
   writeFileSync(join(out, "frontier.html"), sweepPage(result, loaded.plan.name, svg, loaded.plan.currency, csvFiles.map((f) => relative(out, f))));

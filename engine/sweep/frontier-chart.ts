@@ -2,16 +2,27 @@
  * The sweep's frontier chart: mean incremental margin against mean unsubscribes, one dot per variant,
  * with each mean's 95 % interval as a cross when there are replications. Both axes include zero, so a
  * gap between two dots reads as its true size; the subtitle says so.
+ *
+ * The axes fit the means, not the intervals: with two seeds an interval can be ten times as wide as
+ * the spread of the means and squeezed every dot into a corner, so the crosses are cut at the frame.
+ * Each dot carries a number and the key at the right names it: variant labels written beside close
+ * dots ran into one another ("cap=3cap=4+2"). Variants on the same spot share one dot and one number.
  */
 import { Plot, renderSvg } from "../charts/render.ts";
 import type { SweepResult } from "./sweep.ts";
 
-export function frontierSvg(r: SweepResult, title = "Incremental margin against unsubscribes"): string {
+const compactFmt = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 });
+/** Axis numbers as the report's charts write them: 0, 500, −1.5K (d3's "~s" wrote 0k and −0.5k). */
+const compact = (x: number) => compactFmt.format(x === 0 ? 0 : x);
+
+/** @example writeFileSync("frontier.svg", frontierSvg(result, "lifecycle-capped: incremental margin against unsubscribes", "EUR")) */
+export function frontierSvg(r: SweepResult, title = "Incremental margin against unsubscribes", currency?: string): string {
   const rank = { dominated: 0, "on the frontier": 1, knee: 2 } as const;
-  const rows = r.variants.map((v) => {
+  const rows = r.variants.map((v, order) => {
     const u = v.metrics.unsubscribes!, m = v.metrics.incrementalMargin!;
     return {
       label: v.label,
+      order,
       unsubscribes: u.mean,
       margin: m.mean,
       // a count cannot be negative: the t-interval's lower end is cut at zero
@@ -19,42 +30,49 @@ export function frontierSvg(r: SweepResult, title = "Incremental margin against 
       kind: (v.knee ? "knee" : v.frontier ? "on the frontier" : "dominated") as keyof typeof rank,
     };
   }).sort((a, b) => rank[a.kind] - rank[b.kind]); // frontier dots drawn over the dominated ones
-  // variants landing on the same spot share one label
+  // variants landing on the same spot share one number
   const spots = new Map<string, { unsubscribes: number; margin: number; text: string[] }>();
-  for (const x of rows) {
+  for (const x of [...rows].sort((a, b) => a.order - b.order)) {
     const key = `${Math.round(x.unsubscribes * 10)}:${Math.round(x.margin)}`;
     const spot = spots.get(key) ?? { unsubscribes: x.unsubscribes, margin: x.margin, text: [] };
-    spot.text.unshift(x.kind === "knee" ? `${x.label} (knee)` : x.label);
+    spot.text.push(x.kind === "knee" ? `${x.label} (knee)` : x.label);
     spots.set(key, spot);
   }
-  const labels = [...spots.values()].map((s) => ({ ...s, text: s.text.join(" / ") }));
+  // numbered left to right; neighbours' numbers alternate above and below their dots
+  const labels = [...spots.values()].sort((a, b) => a.unsubscribes - b.unsubscribes || b.margin - a.margin)
+    .map((s, i) => ({ ...s, n: String(i + 1), dy: i % 2 ? 15 : -11, text: s.text.length > 1 ? `${s.text.join(", ")} (same point)` : s.text[0] }));
+  const key = labels.map((l) => `${l.n}  ${l.text}`).join("\n");
   const frontier = rows.filter((x) => x.kind !== "dominated").sort((a, b) => a.unsubscribes - b.unsubscribes);
   const reps = r.replications ?? 1;
-  const means = reps > 1 ? `Means of ${reps} seeds, crosses: 95 % intervals.` : "One seed, no intervals.";
+  const means = reps > 1 ? `Means of ${reps} seeds, crosses: 95 % intervals (cut at the frame: the axes fit the means).` : "One seed, no intervals.";
   const knee = r.variants.some((v) => v.knee) ? "Blue: frontier, red: knee, grey: dominated." : "Blue: frontier (< 3 points: no knee), grey: dominated.";
+  const margins = rows.map((x) => x.margin);
+  const yPad = 0.08 * (Math.max(0, ...margins) - Math.min(0, ...margins) || 1);
   return renderSvg({
     title,
     subtitle: `Up and left is better. ${knee} ${means}`,
-    width: 820,
+    ariaLabel: `${title}: ${labels.map((l) => `${l.text}: ${compact(l.margin)} margin, ${l.unsubscribes} unsubscribes`).join("; ")}`,
+    width: 960,
     height: 460,
     marginLeft: 60,
-    marginRight: 60,
+    marginRight: 220,
     grid: true,
-    x: { label: "unsubscribes (mean) →", nice: true, domain: [0, Math.max(1, ...rows.map((x) => x.uHi))] },
-    y: { label: null, nice: true, zero: true, tickFormat: "~s" },
+    x: { label: "unsubscribes (mean) →", nice: true, domain: [0, Math.max(1, ...rows.map((x) => x.unsubscribes)) * 1.08] },
+    y: { label: null, nice: true, domain: [Math.min(0, ...margins) - (Math.min(...margins) < 0 ? yPad : 0), Math.max(0, ...margins) + yPad], tickFormat: compact },
     color: { domain: ["knee", "on the frontier", "dominated"], range: ["#d62728", "#1f77b4", "#aaaaaa"] },
     marks: [
       Plot.ruleY([0], { stroke: "#888" }),
       Plot.line(frontier, { x: "unsubscribes", y: "margin", stroke: "#1f77b4", strokeOpacity: 0.6 }),
       ...(reps > 1
         ? [
-          Plot.link(rows, { x1: "uLo", x2: "uHi", y1: "margin", y2: "margin", stroke: "kind", strokeOpacity: 0.5 }),
-          Plot.link(rows, { x1: "unsubscribes", x2: "unsubscribes", y1: "mLo", y2: "mHi", stroke: "kind", strokeOpacity: 0.5 }),
+          Plot.link(rows, { x1: "uLo", x2: "uHi", y1: "margin", y2: "margin", stroke: "kind", strokeOpacity: 0.5, clip: true }),
+          Plot.link(rows, { x1: "unsubscribes", x2: "unsubscribes", y1: "mLo", y2: "mHi", stroke: "kind", strokeOpacity: 0.5, clip: true }),
         ]
         : []),
       Plot.dot(rows, { x: "unsubscribes", y: "margin", fill: "kind", r: 5 }),
-      Plot.text(labels, { x: "unsubscribes", y: "margin", text: "text", dy: -10, fontSize: 10, fill: "#333" }),
-      Plot.text(["incremental margin (mean) ↑ · both axes start at zero"], { frameAnchor: "top-left", dx: 4, dy: 8, fontSize: 11, fill: "#555", textAnchor: "start" }),
+      ...[-11, 15].map((dy) => Plot.text(labels.filter((l) => l.dy === dy), { x: "unsubscribes", y: "margin", text: "n", dy, fontSize: 11, fontWeight: "bold", fill: "#333" })),
+      Plot.text([key], { frameAnchor: "top-right", dx: 14, dy: 4, textAnchor: "start", lineAnchor: "top", lineWidth: 17, fontSize: 11, fill: "#333" }),
+      Plot.text([`incremental margin (mean${currency ? `, ${currency}` : ""}) ↑ · both axes start at zero`], { frameAnchor: "top-left", dx: 4, dy: 8, fontSize: 11, fill: "#555", textAnchor: "start" }),
     ],
   });
 }

@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { loadPlan } from "../../engine/plan/load.ts";
+import { frontierSvg, sweep } from "../../engine/sweep/sweep.ts";
+
+const texts = (svg: string) => [...svg.matchAll(/<(?:text|tspan)[^>]*>([^<]*)(?=<)/g)].map((m) => m[1]).filter(Boolean);
+
+describe("the frontier chart", () => {
+  // a weekly cap of 50 or 60 never binds (the one-a-day rule does first): the two variants land on one
+  // spot; with 2 seeds the unsubscribes' intervals reach 27 where the means stay at or under 2
+  const capped = loadPlan("scenarios/lifecycle-capped.yaml");
+  const r = sweep(capped, [{ path: "pressure.rules.two-a-week.cap", values: [1, 50, 60] }], { customers: 1500, days: 60, seed: 1, replications: 2 });
+  const svg = frontierSvg(r, "lifecycle-capped: incremental margin against unsubscribes", "EUR");
+  const t = texts(svg);
+
+  it("numbers the dots and names them in a key, variants on one spot under one number (labels ran into each other: cap=3cap=4+2)", () => {
+    expect(r.variants[1].metrics.unsubscribes).toEqual(r.variants[2].metrics.unsubscribes);
+    expect(r.variants[1].metrics.incrementalMargin!.mean).toBe(r.variants[2].metrics.incrementalMargin!.mean);
+    expect(t).toContain("1  cap=1");
+    expect(t).toContain("2  cap=50, cap=60 (same point)");
+    // beside the dots, numbers only: a variant's label appears once, in the key
+    expect(t.filter((x) => x.includes("cap=1")).length).toBe(1);
+    expect(t.filter((x) => x === "1" || x === "2").length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("fits the axes to the means from zero, not to the intervals, and cuts the crosses at the frame", () => {
+    const xTicks = texts(svg.match(/aria-label="x-axis tick label">(.*?)<\/g>/)![1]).map(Number);
+    const maxMean = Math.max(...r.variants.map((v) => v.metrics.unsubscribes!.mean));
+    expect(Math.max(...r.variants.map((v) => v.metrics.unsubscribes!.hi!))).toBeGreaterThan(10 * maxMean);
+    expect(xTicks[0]).toBe(0);
+    expect(Math.max(...xTicks)).toBeGreaterThanOrEqual(maxMean);
+    expect(Math.max(...xTicks)).toBeLessThan(1.5 * maxMean); // it ran to 35 for means under 10
+    expect(svg).toContain("cut at the frame: the axes fit the means");
+    expect(svg).toMatch(/clip-path="url\(#/);
+  });
+
+  it("names the currency on the margin axis and writes ticks as the report does (no 0k)", () => {
+    expect(t).toContain("incremental margin (mean, EUR) ↑ · both axes start at zero");
+    expect(t.filter((x) => /^[−-]?[\d.]+k$/.test(x))).toEqual([]);
+    expect(t).toContain("0");
+  });
+
+  it("carries a text alternative: the SVG's <title> and an aria-label", () => {
+    expect(svg).toMatch(/^<svg[^>]*aria-label="lifecycle-capped: incremental margin against unsubscribes: cap=1: /);
+    expect(svg).toContain("<title>lifecycle-capped: incremental margin against unsubscribes</title>");
+  });
+});
