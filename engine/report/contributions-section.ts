@@ -9,7 +9,7 @@
 import type { Contributions } from "../compare/contributions.ts";
 import type { Interval } from "../compare/intervals.ts";
 import { Plot, renderFigure } from "../charts/render.ts";
-import { cell, esc, n0, n2 } from "./html.ts";
+import { cell, esc, n0, n2, signedText } from "./html.ts";
 
 /** One plan's contributions, as the report shows them. */
 export interface PlanContributions {
@@ -20,11 +20,18 @@ export interface PlanContributions {
 /** How many missing library templates the report lists per plan (the best by margin per contact). */
 export const TOP_MISSING = 5;
 
-const signed = (f: (x: number) => string) => (x: number) => (x > 0 ? "+" : "") + f(x);
+const signed = (f: (x: number) => string) => signedText(f, true);
 
-/** Each program's marginal incremental margin: mean (dot) and 95 % interval (bar), zero marked. */
+/**
+ * The tables' rule for colour: green (red) only when the 95 % interval is wholly above (below) zero;
+ * a dot coloured by the sign of its mean alone called noise a gain.
+ */
+const certainty = (v: Interval) => (v.lo !== null && v.lo > 0 ? "above" : v.hi !== null && v.hi < 0 ? "below" : "either");
+const DOT = { above: "#2ca02c", below: "#d62728", either: "#999999" } as const;
+
+/** Each program's marginal incremental margin: mean (dot) and 95 % interval (bar), zero marked; the dot green or red only when the interval excludes zero. */
 function marginChart(p: PlanContributions, currency: string): string {
-  const rows = p.result.programs.map((r) => ({ program: r.id, mean: r.incrementalMargin.mean, lo: r.incrementalMargin.lo ?? r.incrementalMargin.mean, hi: r.incrementalMargin.hi ?? r.incrementalMargin.mean }));
+  const rows = p.result.programs.map((r) => ({ program: r.id, certainty: certainty(r.incrementalMargin), mean: r.incrementalMargin.mean, lo: r.incrementalMargin.lo ?? r.incrementalMargin.mean, hi: r.incrementalMargin.hi ?? r.incrementalMargin.mean }));
   if (!rows.length) return "";
   return renderFigure({
     width: 1000,
@@ -37,7 +44,7 @@ function marginChart(p: PlanContributions, currency: string): string {
     marks: [
       Plot.ruleX([0], { stroke: "#888" }),
       Plot.ruleY(rows, { y: "program", x1: "lo", x2: "hi", stroke: "#1f77b4", strokeWidth: 3, strokeOpacity: 0.5 }),
-      Plot.dot(rows, { y: "program", x: "mean", fill: (d: { mean: number }) => (d.mean >= 0 ? "#2ca02c" : "#d62728"), r: 4.5 }),
+      Plot.dot(rows, { y: "program", x: "mean", fill: (d: { certainty: keyof typeof DOT }) => DOT[d.certainty], r: 4.5 }),
     ],
   });
 }
@@ -51,8 +58,18 @@ function programsTable(p: PlanContributions): string {
   return `<table><tr><th>program</th><th>contacts</th><th>incremental margin</th><th>unsubscribes</th><th>margin per contact</th></tr>\n${rows}</table>`;
 }
 
+/**
+ * The missing templates as the report ranks them: those whose incremental margin is above zero with
+ * 95 % confidence first, then the rest, each group by margin per contact. Margin per contact is a point
+ * estimate: ranked on it alone, a template that surely adds margin fell below noise.
+ */
+export function rankMissing(missing: Contributions["missing"]): Contributions["missing"] {
+  const sure = (m: Contributions["missing"][number]) => (certainty(m.incrementalMargin) === "above" ? 0 : 1);
+  return [...missing].sort((x, y) => sure(x) - sure(y) || (y.perContact ?? -Infinity) - (x.perContact ?? -Infinity) || x.template.localeCompare(y.template));
+}
+
 function missingTable(p: PlanContributions): string {
-  const top = p.result.missing.slice(0, TOP_MISSING);
+  const top = rankMissing(p.result.missing).slice(0, TOP_MISSING);
   if (!top.length) return `<p class="note">No library template is missing from this plan${p.result.skipped.length ? " that it could run as it is" : ""}.</p>`;
   const rows = top.map((m) =>
     `<tr><td>${esc(m.template)}</td><td>${m.perContact === null ? "n/a" : signed((x) => n2.format(x))(m.perContact)}</td>${ivCell(m.incrementalMargin, (x) => n0.format(x), 1)}</tr>`
@@ -64,6 +81,6 @@ function missingTable(p: PlanContributions): string {
 /** The section's body: one block per plan. */
 export function contributionsBody(list: PlanContributions[], currency: string): string {
   return list.map((p) =>
-    `<h3>${esc(p.plan)}</h3>${marginChart(p, esc(currency))}${programsTable(p)}<h4>Best additions from the library (top ${TOP_MISSING} by margin per contact)</h4>${missingTable(p)}`
+    `<h3>${esc(p.plan)}</h3>${marginChart(p, esc(currency))}${programsTable(p)}<h4>Best additions from the library (top ${TOP_MISSING}: those adding margin with 95 % confidence first, then by margin per contact)</h4>${missingTable(p)}`
   ).join("\n");
 }

@@ -17,14 +17,30 @@ export const esc = (s: string) => s.replace(/[&<>"]/g, (ch) => ({ "&": "&amp;", 
  */
 export const relativeHref = (path: string) => path.split(sep === "/" ? "/" : /[\\/]/).map(encodeURIComponent).join("/");
 
-/** A mean with its interval underneath; a signed difference whose interval excludes zero is coloured better or worse. */
+/**
+ * A number as printed, a value that rounds to zero as "0" (not "-0", "+0" or "-0.00"), a positive one
+ * with "+" when `signed`. @example signedText((x) => n0.format(x), true)(-0.3) // "0"
+ */
+export const signedText = (f: (x: number) => string, signed = false) => (x: number) => {
+  const s = f(x);
+  if (!/[1-9]/.test(s)) return s.replace(/^[-−+]/, ""); // no digit but zeros: it printed a zero
+  return (signed && x > 0 ? "+" : "") + s;
+};
+
+/**
+ * A mean with its interval underneath; a signed difference whose interval excludes zero is coloured
+ * better or worse. An interval of zero width (every seed gave the same figure: a percentile of whole
+ * contacts often does) says so, uncoloured: with no spread across seeds the t-interval is no evidence.
+ */
 export function cell(v: Interval | null, f: (x: number) => string, signed = false, better: 1 | -1 | 0 = 0): string {
   if (!v) return `<td class="na">n/a</td>`;
-  const g = (x: number) => (signed && x > 0 ? "+" : "") + f(x);
-  const ci = v.lo === null || v.hi === null || v.lo === v.hi ? "" : `<span class="ci">${g(v.lo)} to ${g(v.hi)}</span>`;
+  const g = signedText(f, signed);
+  const spread = v.lo !== null && v.hi !== null && v.lo < v.hi;
+  const same = signed && v.lo !== null && v.lo === v.hi;
+  const ci = spread ? `<span class="ci">${g(v.lo!)} to ${g(v.hi!)}</span>` : same ? `<span class="ci">same in every seed</span>` : "";
   // a difference whose interval excludes zero is marked better or worse
   let cls = "";
-  if (signed && better && v.lo !== null && v.hi !== null && (v.lo > 0 || v.hi < 0)) cls = (v.mean > 0) === (better > 0) ? "better" : "worse";
+  if (signed && better && spread && (v.lo! > 0 || v.hi! < 0)) cls = (v.mean > 0) === (better > 0) ? "better" : "worse";
   return `<td${cls ? ` class="${cls}"` : ""}>${g(v.mean)}${ci}</td>`;
 }
 

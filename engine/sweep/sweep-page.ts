@@ -51,7 +51,7 @@ export function sweepPage(r: SweepResult, planName: string, svg: string, currenc
 <p class="lead">${lead} Incremental figures are against the no-plan baseline of the same seed.${noKnee}</p>
 <figure>${svg}</figure>
 <h2>Variants</h2>${table(r, currency, false)}
-${reps > 1 ? `<h2>Paired differences against ${esc(r.variants[0].label)}</h2><p class="explain">Each variant minus the first, seed by seed, then averaged. Green: better with 95 % confidence; red: worse; white: not distinguishable.</p>${table(r, currency, true)}` : ""}
+${reps > 1 ? `<h2>Paired differences against ${esc(r.variants[0].label)}</h2><p class="explain">Each variant minus the first, seed by seed, then averaged. Green: better with 95 % confidence; red: worse; white: not distinguishable, or the same in every seed (no spread, so no evidence either way).</p>${table(r, currency, true)}` : ""}
 ${csv}`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(planName)} sweep</title>

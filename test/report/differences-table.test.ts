@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { loadPlan } from "../../engine/plan/load.ts";
+import { comparePlans } from "../../engine/compare/compare.ts";
+import { renderReport } from "../../engine/report/report.ts";
+import { cell, n0, n2, signedText } from "../../engine/report/html.ts";
+
+describe("the paired differences table", () => {
+  const plans = ["batch-and-blast", "lifecycle", "lifecycle-capped"].map((n) => loadPlan(`scenarios/${n}.yaml`));
+  const c = comparePlans(plans, { customers: 1500, days: 90, replications: 2, seed: 5 });
+  const html = renderReport(c);
+  const section = html.slice(html.indexOf(`<section id="differences">`), html.indexOf("</section>", html.indexOf(`<section id="differences">`)));
+  const row = (label: string) => section.slice(section.indexOf(`<tr><td>${label}</td>`)).split("</tr>")[0];
+
+  it("does not colour a difference every seed gave alike (a zero-width interval), and says so", () => {
+    // contacts per customer over 4 weeks, p99: lifecycle +1 and lifecycle-capped −1 than batch-and-blast on both seeds
+    const d = (name: string) => c.differences.find((x) => x.name === name)!.metrics.contactsPer4WeeksP99!;
+    expect(d("lifecycle")).toEqual({ mean: 1, lo: 1, hi: 1 });
+    expect(d("lifecycle-capped")).toEqual({ mean: -1, lo: -1, hi: -1 });
+    const p99 = row("contacts per customer over 4 weeks, p99");
+    expect(p99).toContain(`<td>+1<span class="ci">same in every seed</span></td>`);
+    expect(p99).toContain(`<td>-1<span class="ci">same in every seed</span></td>`);
+    expect(p99).not.toMatch(/class="(better|worse)"/);
+    // a difference with a spread whose interval excludes zero is still coloured
+    expect(row("customer-weeks with more than 2 contacts")).toContain(`class="better"`);
+    expect(section).toContain("or the same in every seed (no spread, so no evidence either way)");
+  });
+
+  it("prints a value that rounds to zero as 0, without a sign (it printed -0 and +0)", () => {
+    // contributions of spend-tier to a two-program plan: −0.01 on both seeds
+    expect(cell({ mean: -0.01, lo: -0.01, hi: -0.01 }, (x) => n0.format(x), true, 1)).toBe(`<td>0<span class="ci">same in every seed</span></td>`);
+    expect(cell({ mean: 12, lo: -0.4, hi: 24.4 }, (x) => n0.format(x), true, 1)).toBe(`<td>+12<span class="ci">0 to +24</span></td>`);
+    expect(signedText((x) => n2.format(x), true)(-0.002)).toBe("0.00");
+    expect(signedText((x) => `${(100 * x).toFixed(1)} %`, true)(-0.0001)).toBe("0.0 %");
+    expect(signedText((x) => n0.format(x), true)(0.4)).toBe("0");
+    expect(signedText((x) => n0.format(x), true)(-14.2)).toBe("-14");
+    expect(html).not.toMatch(/>[+-]0(\.0+)?( %)?</);
+    expect(html).not.toMatch(/[+-]0(\.0+)?( %)? to |to [+-]0(\.0+)?( %)?</);
+  });
+});
