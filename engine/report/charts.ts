@@ -16,7 +16,9 @@ const n0 = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
 const compactFmt = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 });
 /** Axis numbers: 0, 500, 1.5K, 20K (d3's "~s" writes 0 as "0k" next to thousands). */
 const compact = (x: number) => compactFmt.format(x);
-const CHANNEL_COLORS = ["#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#e15759"];
+// channels in colours no plan takes (planColors: blue, orange, green, red…), so that orange never means
+// a plan in one chart and SMS in the next
+const CHANNEL_COLORS = ["#6a3d9a", "#b15928", "#01665e", "#c51b7d", "#4d4d4d"];
 // custom channels (issue 11 #11), in the order the plans declare them
 const CUSTOM_COLORS = ["#76b7b2", "#edc948", "#ff9da7", "#9c755f", "#bab0ac", "#86bcb6", "#d37295", "#fabfd2", "#8cd17d", "#b6992d", "#499894"];
 

@@ -50,9 +50,9 @@ export const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:1040px;color:#222;padding:1.5rem 1.2rem 4rem}
 h1{font-size:1.6rem;margin:.2rem 0}h2{font-size:1.2rem;margin:2.4rem 0 .3rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
 h3{font-size:1rem;margin:1.2rem 0 .3rem}p.lead{color:#444;margin:.3rem 0 1rem}p.note,.explain{color:#555;font-size:.9rem;margin:.2rem 0 .6rem}
-table{border-collapse:collapse;margin:.6rem 0;font-variant-numeric:tabular-nums}td,th{padding:.3rem .6rem;border-bottom:1px solid #e3e3e3;text-align:right;vertical-align:top}
+table{border-collapse:collapse;margin:.6rem 0;font-variant-numeric:tabular-nums;display:block;overflow-x:auto;max-width:100%}td,th{padding:.3rem .6rem;border-bottom:1px solid #e3e3e3;text-align:right;vertical-align:top}
 th{background:#f5f6f8;font-weight:600}td:first-child,th:first-child,.l{text-align:left}td:first-child{white-space:nowrap}
-.ci{display:block;color:#777;font-size:.8rem}.better{background:#eaf6ea}.worse{background:#fbeaea}.na{color:#999}
+.ci{display:block;color:#777;font-size:.8rem;white-space:nowrap}.wide{overflow-x:auto;max-width:100%}.better{background:#eaf6ea}.worse{background:#fbeaea}.na{color:#999}
 .row{display:flex;flex-wrap:wrap;gap:10px}.row figure,.row svg{margin:0}
 figure{margin:.5rem 0}.matrix{display:inline-block;vertical-align:top;margin-right:1.5rem}
 dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem;font-size:.9rem;color:#444}dl.meta dt{font-weight:600}dl.meta dd{margin:0}

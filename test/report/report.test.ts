@@ -77,6 +77,17 @@ describe("the HTML report", () => {
     expect(statSync(join(dir, "report.png")).size).toBeGreaterThan(50_000);
   });
 
+  it("fits an 800 px window: the wide programs tables scroll in their own box (regression)", async () => {
+    // their eleven columns took ≈ 1,044 px and the whole page scrolled sideways
+    ensureChromium();
+    const dir = mkdtempSync(join(tmpdir(), "cadence-report-800-"));
+    writeFileSync(join(dir, "report.html"), html);
+    const r = await screenshot(join(dir, "report.html"), join(dir, "report.png"), 800);
+    expect(r.scrollWidth).toBeLessThanOrEqual(800);
+    // and they say what their money is, and that orders and revenue are attributed, as simulate's table does
+    expect(html).toContain("<th>attributed orders</th><th>attributed revenue (EUR)</th><th>message cost (EUR)</th>");
+  }, 60_000);
+
   it("the CLI writes the report with --report", async () => {
     const file = join(mkdtempSync(join(tmpdir(), "cadence-compare-")), "sub", "r.html");
     const log = console.log;
