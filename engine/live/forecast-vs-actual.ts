@@ -51,7 +51,8 @@ export function forecastVsActual(store: Store, plan: PlanRow, now: number) {
   const treated = stats.treated.n;
   // the forecast ran the plan on every customer: it is set beside the treated customers' figures only
   const scale = (treated / f.customers) * (days / f.days);
-  const tally = eventTally(store, period, isControl, parsePlan(plan.source, `plan ${plan.id}`).compiled.names.programs).treated;
+  const loaded = parsePlan(plan.source, `plan ${plan.id}`);
+  const tally = eventTally(store, period, isControl, loaded.compiled.names.programs).treated;
   const sent = (what: string) => Number(store.query<{ n: number }>(`SELECT ${what} AS n FROM decisions WHERE plan = ? AND status = 'sent' AND control = 0`, plan.id)[0]?.n ?? 0);
   const diff = difference(stats.treated, stats.control);
   const actual: Record<typeof COMPARED[number], number | null> = {
@@ -79,7 +80,7 @@ export function forecastVsActual(store: Store, plan: PlanRow, now: number) {
     return { name, forecast: { mean, lo, hi }, actual: a, actualInterval: ai, inside: ai === null ? null : ai.hi >= lo && ai.lo <= hi };
   });
   return {
-    plan: { id: plan.id, name: plan.name, hash: plan.hash, engine: plan.engine, state: plan.state },
+    plan: { id: plan.id, name: plan.name, hash: plan.hash, engine: plan.engine, state: plan.state, currency: loaded.plan.currency },
     period: { from: formatTime(period.from), to: formatTime(end), days: Math.round(days * 1000) / 1000 },
     population: { treated, control: stats.control.n, forecastCustomers: f.customers, forecastDays: f.days, scale },
     metrics,

@@ -36,14 +36,24 @@ function strip(m: ComparedMetric): string {
   return `<svg width="${W}" height="${H}" role="img" aria-label="${esc(m.name)}"><rect x="${x(m.forecast.lo).toFixed(1)}" y="${H / 2 - 5}" width="${Math.max(1, x(m.forecast.hi) - x(m.forecast.lo)).toFixed(1)}" height="10" fill="#c9d6ea"/><line x1="${x(m.forecast.mean).toFixed(1)}" x2="${x(m.forecast.mean).toFixed(1)}" y1="${H / 2 - 8}" y2="${H / 2 + 8}" stroke="#345" stroke-width="2"/>${ai}${actual}</svg>`;
 }
 
-export function renderLiveReport(r: { plan: { id: number; name: string; hash: string; engine: string; state: string }; period: { from: string; to: string; days: number }; population: { treated: number; control: number; forecastCustomers: number; forecastDays: number }; metrics: ComparedMetric[] }): string {
+/** A compared metric's name in the report: words, and money's currency. */
+function label(m: ComparedMetric, currency: string): string {
+  switch (m.name) {
+    case "reach": return "reach (customers contacted)";
+    case "conversions": return "conversions (purchases attributed to its programs)";
+    case "incrementalRevenue": return `incremental revenue (${currency}; treated − control)`;
+    default: return m.name;
+  }
+}
+
+export function renderLiveReport(r: { plan: { id: number; name: string; hash: string; engine: string; state: string; currency: string }; period: { from: string; to: string; days: number }; population: { treated: number; control: number; forecastCustomers: number; forecastDays: number }; metrics: ComparedMetric[] }): string {
   const rows = r.metrics.map((m) =>
-    `<tr><th>${esc(m.name)}</th><td>${fmt(m.forecast.mean)}</td><td>${fmtInterval(m.forecast.lo, m.forecast.hi, isCount(m))}</td><td>${isCount(m) ? m.actual?.toLocaleString("en") ?? "—" : fmt(m.actual)}${m.actualInterval ? ` <small>${fmtInterval(m.actualInterval.lo, m.actualInterval.hi, false)}</small>` : ""}</td><td class="${m.inside ? "in" : m.inside === false ? "out" : ""}">${m.inside === null ? "—" : m.inside ? "inside" : "outside"}</td><td>${strip(m)}</td></tr>`
+    `<tr><th>${esc(label(m, r.plan.currency))}</th><td>${fmt(m.forecast.mean)}</td><td>${fmtInterval(m.forecast.lo, m.forecast.hi, isCount(m))}</td><td>${isCount(m) ? m.actual?.toLocaleString("en") ?? "—" : fmt(m.actual)}${m.actualInterval ? ` <small>${fmtInterval(m.actualInterval.lo, m.actualInterval.hi, false)}</small>` : ""}</td><td class="${m.inside ? "in" : m.inside === false ? "out" : ""}">${m.inside === null ? "—" : m.inside ? "inside" : "outside"}</td><td>${strip(m)}</td></tr>`
   ).join("\n");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Forecast vs actual — ${esc(r.plan.name)}</title>
 <style>
-body { font: 14px/1.4 system-ui, sans-serif; margin: 2rem auto; max-width: 1000px; color: #222; }
+body { font: 14px/1.4 system-ui, sans-serif; margin: 2rem auto; max-width: 1000px; color: #222; padding: 0 1rem; }
 table { border-collapse: collapse; width: 100%; } th, td { padding: .35rem .6rem; border-bottom: 1px solid #e4e4e4; text-align: right; }
 th { text-align: left; font-weight: 600; } td.in { color: #2a9d55; } td.out { color: #d1495b; font-weight: 600; } small { color: #666; }
 .meta { color: #555; } code { font-size: 12px; }
@@ -51,8 +61,10 @@ th { text-align: left; font-weight: 600; } td.in { color: #2a9d55; } td.out { co
 <h1>Forecast vs actual — ${esc(r.plan.name)}</h1>
 <p class="meta">Plan ${r.plan.id} (${esc(r.plan.state)}), content hash <code>${esc(r.plan.hash)}</code>, engine ${esc(r.plan.engine)}.<br>
 Live from ${esc(r.period.from)} to ${esc(r.period.to)} (${r.period.days} days), ${r.population.treated.toLocaleString("en")} treated and ${r.population.control.toLocaleString("en")} control-group customers.
-The forecast (${r.population.forecastCustomers.toLocaleString("en")} customers × ${r.population.forecastDays} days) is taken pro rata to the treated customers and the days elapsed; its interval is a 95 % prediction interval for one run (bar), its mean a tick; the actual is the dot.</p>
-<table><thead><tr><th>metric</th><td>forecast</td><td>95 % interval</td><td>actual</td><td></td><td></td></tr></thead><tbody>
+The forecast (${r.population.forecastCustomers.toLocaleString("en")} customers × ${r.population.forecastDays} days) is taken pro rata to the treated customers and the days elapsed; its interval is a 95 % prediction interval for one run (bar), its mean a tick; the actual is the dot.
+The incremental revenue actually measured (treated minus control, per customer, times the treated customers) is an estimate with its
+own 95 % interval: the line under the dot; it is inside when that line meets the bar. Each row has its own scale.</p>
+<table><thead><tr><th>metric</th><th>forecast</th><th>95 % interval</th><th>actual</th><th>verdict</th><th><span hidden>chart</span></th></tr></thead><tbody>
 ${rows}
 </tbody></table>
 </body></html>

@@ -35,6 +35,11 @@ describe("live demo and report", () => {
     const page = readFileSync(html, "utf8");
     expect(page).toContain("Forecast vs actual — lifecycle");
     expect(page.match(/<svg /g)!.length).toBe(6);
+    // words and currency, not the field's name; header cells; the actual's own interval explained
+    expect(page).toContain("<th>incremental revenue (EUR; treated − control)</th>");
+    expect(page).not.toContain(">incrementalRevenue<");
+    expect(page).toContain("<thead><tr><th>metric</th><th>forecast</th>");
+    expect(page).toContain("the line under the dot");
     const json = JSON.parse((await cadence("live-report", "--db", db, "--json")).stdout);
     expect(json.metrics[0].actual).toBe(contacts.actual);
     const bad = await cadence("live-report", "--db", db, "--plan", "9");

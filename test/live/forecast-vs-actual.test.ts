@@ -106,7 +106,7 @@ describe("forecast vs actual: counts are whole numbers", () => {
     const conversions = r.metrics.find((m) => m.name === "conversions")!;
     expect(conversions.forecast.mean).toBeCloseTo(100 / 1000 / 1440, 9);
     expect(conversions).toMatchObject({ actual: 0, inside: true, forecast: { lo: 0, hi: 1 } });
-    expect(renderLiveReport(r)).toMatch(/<th>conversions<\/th><td>0\.0<\/td><td>\[0, 1\]<\/td><td>0<\/td><td class="in">inside<\/td>/);
+    expect(renderLiveReport(r)).toMatch(/<th>conversions \(purchases attributed to its programs\)<\/th><td>0\.0<\/td><td>\[0, 1\]<\/td><td>0<\/td><td class="in">inside<\/td>/);
     store.close();
   });
 
