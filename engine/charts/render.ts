@@ -18,7 +18,9 @@ interface Node {
 
 function plot(options: Plot.PlotOptions): Node {
   const { document } = parseHTML("<!doctype html><html><body></body></html>") as unknown as { document: unknown };
-  return Plot.plot({ ...options, document } as Plot.PlotOptions) as unknown as Node;
+  // a chart's text alternative: its title, unless the caller gave one (a screen reader named none)
+  const ariaLabel = options.ariaLabel ?? (options.title ? String(options.title) : undefined);
+  return Plot.plot({ ...options, ...(ariaLabel ? { ariaLabel } : {}), document } as Plot.PlotOptions) as unknown as Node;
 }
 
 /**

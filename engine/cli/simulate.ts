@@ -12,6 +12,7 @@ import { checkPlanAttributes, parsePopulation } from "../sim/population-spec.ts"
 import { describeExternalContacts, readExternalContacts } from "../sim/external-contacts.ts";
 import { syntheticPopulation } from "../sim/population.ts";
 import { historySource } from "../sim/history-population.ts";
+import { currencyNote } from "../sim/currency-note.ts";
 import { requirePurchasesBy } from "../../datasets/cutoff.ts";
 
 const USAGE = "cadence simulate <plan.yaml> [--population synthetic|history:<config.yaml>] [--customers N] [--days D] [--seed S] [--start YYYY-MM-DD] [--out DIR] [--json] [--contacts FILE] [--workers N] [--no-cache]";
@@ -69,11 +70,12 @@ export async function simulateCommand(args: string[]): Promise<number> {
   const files = full ? writeRun(full, values.out!) : [];
   // a history's money is in its own currency: say which, and when it is not the plan's
   const currency = pop.kind === "history" ? historySource(pop.label.slice("history:".length)).history.config.currency : loaded.plan.currency;
-  if (values.json) console.log(JSON.stringify(pop.kind === "history" ? { ...result.summary, historyCurrency: currency } : result.summary));
-  else {
-    if (pop.kind === "history") {
-      console.log(`population ${pop.label} · currency ${currency}${currency !== loaded.plan.currency ? ` (the plan's is ${loaded.plan.currency}: revenue is in ${currency}, costs in ${loaded.plan.currency}, not converted)` : ""}`);
-    }
+  // the same sentence and keys as compare's (engine/sim/currency-note.ts)
+  const note = pop.kind === "history" ? currencyNote(currency, loaded.plan.currency) : null;
+  if (values.json) {
+    console.log(JSON.stringify(pop.kind === "history" ? { ...result.summary, historyCurrency: currency, currency, costCurrency: loaded.plan.currency, warnings: note ? [note] : [] } : result.summary));
+  } else {
+    if (pop.kind === "history") console.log(`population ${pop.label} · currency ${currency}${note ? ` (${note})` : ""}`);
     console.log(formatSummary(result.summary, currency));
     if (options.external) {
       const start = parseDate(options.start ?? DEFAULT_START)!;

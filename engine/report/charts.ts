@@ -55,6 +55,7 @@ export function contactsPerWeekChart(c: Comparison): string {
     });
   });
   return renderFigure({
+    ariaLabel: "share of customer-weeks by contacts that week, per plan (log scale)",
     width: WIDTH,
     height: 320,
     marginLeft: 60,
@@ -77,6 +78,7 @@ export function dailyContactsChart(c: Comparison): string {
     used.flatMap((ch) => (p.detail.daily[ch] ?? []).map((n, d) => ({ plan: p.name, channel: ch, date: dateOf(c, d), contacts: n })))
   );
   return renderFigure({
+    ariaLabel: "daily contacts by channel, per plan",
     width: WIDTH,
     height: 150 * withPrograms(c).length + 40,
     marginLeft: 60,
@@ -107,6 +109,7 @@ export function fatigueCharts(c: Comparison): string[] {
   const ends = c.plans.map((p) => p.detail.disengagedWeekly.at(-1)).flatMap((r, i) => (r ? [{ plan: c.plans[i].name, date: dateOf(c, r.day), value: r.disengaged }] : []));
   const chart = (rows: { plan: string; date: Date; value: number }[], label: string, end: typeof ends = []) =>
     renderFigure({
+      ariaLabel: label,
       width: WIDTH / 3 - 10,
       height: 240,
       marginLeft: 50,
@@ -133,6 +136,7 @@ export function intervalChart(c: Comparison, metric: Metric, label: string, form
     return v ? [{ plan: p.name, mean: v.mean, lo: v.lo ?? v.mean, hi: v.hi ?? v.mean }] : [];
   });
   return renderFigure({
+    ariaLabel: `${label}: mean and 95 % interval per plan`,
     width: WIDTH / 3 - 10,
     height: 60 + 34 * plans.length,
     marginLeft: 120,
@@ -170,6 +174,7 @@ export function suppressionsChart(c: Comparison): string {
     const head = `<h3>${esc(plan.name)}${plan.pressureRules.length ? "" : " <small>(no pressure rules)</small>"}</h3>`;
     if (!rows.length) return `${head}<p class="note">Nothing suppressed.</p>`;
     return head + renderFigure({
+      ariaLabel: `suppressed messages by reason: ${plan.name}`,
       width: WIDTH,
       height: 50 + 24 * rows.length,
       marginLeft: 200,
@@ -197,6 +202,7 @@ export function funnelChart(c: Comparison): string {
     }));
   });
   return renderFigure({
+    ariaLabel: "reach funnel: sent, delivered, opened, clicked, converted, per plan",
     width: WIDTH,
     height: 60 + 5 * 22 * withPrograms(c).length,
     marginLeft: 150,
@@ -223,6 +229,7 @@ export function coverageMatrix(_c: Comparison, p: PlanComparison): string {
   const columns = [...new Set(rows.map((r) => r.stage))];
   const max = Math.max(0.01, ...rows.map((r) => r.share));
   return renderFigure({
+    ariaLabel: `share of each starting lifecycle stage each program reached: ${p.name}`,
     width: 170 + 120 * columns.length,
     height: 50 + 26 * programs.length,
     marginLeft: 170,

@@ -68,6 +68,11 @@ consent: { email: true }
     const text = await run(...args, "--report", report);
     expect(text.out).toContain(`warnings (1):\n  - ${note}\n`);
     expect(text.out).toContain("money: revenue in USD, costs in EUR (not converted)");
+    // simulate --json says the same, with the same keys (it had only historyCurrency, undocumented)
+    const sim = await run("simulate", "scenarios/lifecycle.yaml", "--population", `history:${config}`, "--days", "14", "--workers", "1", "--no-cache", "--json");
+    expect(JSON.parse(sim.out)).toMatchObject({ historyCurrency: "USD", currency: "USD", costCurrency: "EUR", warnings: [note] });
+    expect((await run("simulate", "scenarios/lifecycle.yaml", "--population", `history:${config}`, "--days", "14", "--workers", "1", "--no-cache")).out)
+      .toContain(`currency USD (${note})`);
     const html = readFileSync(report, "utf8");
     expect(html).toContain(`<li>${note}</li>`);
     expect(html).toContain("<td>incremental revenue (USD)</td>");

@@ -60,6 +60,12 @@ describe("the HTML report", () => {
     expect(html).not.toContain("Please check the console");
   });
 
+  it("names every chart for a screen reader (aria-label; Plot's 15 px legend swatches aside) (regression)", () => {
+    const charts = (html.match(/<svg[^>]*>/g) ?? []).filter((t) => !/height="15" width="15"/.test(t));
+    expect(charts.length).toBeGreaterThan(10);
+    expect(charts.filter((t) => !/aria-label="[^"]+"/.test(t))).toEqual([]);
+  });
+
   it("is self-contained: no script, no external reference", () => {
     expect(html).not.toMatch(/<script/i);
     expect(html).not.toMatch(/(src|href)\s*=\s*"(https?:)?\/\//i);
