@@ -13,9 +13,24 @@ export function fmt(metric: string, x: number): string {
   return `${pct === 0 ? "0" : pct < 0.1 ? pct.toFixed(3) : pct < 1 ? pct.toFixed(2) : pct.toFixed(1)} %`;
 }
 
+/**
+ * A row's simulated figure: as `fmt` writes it, with more digits when it lies outside its band but
+ * would read as the band's edge ("0.005 % vs band 0.005 %–0.030 % OUTSIDE").
+ */
+export function simulatedText(r: CalibrationRow): string {
+  const text = fmt(r.metric, r.simulated), edges = [fmt(r.metric, r.low), fmt(r.metric, r.high)];
+  if (inside(r) || !edges.includes(text)) return text;
+  const unit = RATIO.has(r.metric) ? 1 : MONEY.has(r.metric) ? 1 : 100, suffix = RATIO.has(r.metric) ? "×" : MONEY.has(r.metric) ? "" : " %";
+  for (let digits = 3; digits <= 8; digits++) {
+    const more = `${Number((r.simulated * unit).toPrecision(digits))}${suffix}`;
+    if (!edges.includes(more)) return more;
+  }
+  return text;
+}
+
 export function textTable(rows: CalibrationRow[]): string {
   const head = ["channel", "kind", "metric", "simulated", "band", ""];
-  const body = rows.map((r) => [r.channel, r.kind, r.metric, fmt(r.metric, r.simulated), `${fmt(r.metric, r.low)} – ${fmt(r.metric, r.high)}`, inside(r) ? "ok" : "OUTSIDE"]);
+  const body = rows.map((r) => [r.channel, r.kind, r.metric, simulatedText(r), `${fmt(r.metric, r.low)} – ${fmt(r.metric, r.high)}`, inside(r) ? "ok" : "OUTSIDE"]);
   const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(w[i])).join("  ").trimEnd();
   const sources = [...new Set(rows.map((r) => r.source))].map((s, i) => `  [${i + 1}] ${s}`);
@@ -36,7 +51,7 @@ export function markdown(rows: CalibrationRow[], o: { customers: number; days: n
     "",
     "| channel | kind | metric | simulated | band | source |",
     "| --- | --- | --- | --- | --- | --- |",
-    ...rows.map((r) => `| ${r.channel} | ${r.kind} | ${r.metric} | ${fmt(r.metric, r.simulated)}${inside(r) ? "" : " **outside**"} | ${fmt(r.metric, r.low)} – ${fmt(r.metric, r.high)} | ${r.source}${r.note ? ` (${r.note})` : ""} |`),
+    ...rows.map((r) => `| ${r.channel} | ${r.kind} | ${r.metric} | ${simulatedText(r)}${inside(r) ? "" : " **outside**"} | ${fmt(r.metric, r.low)} – ${fmt(r.metric, r.high)} | ${r.source}${r.note ? ` (${r.note})` : ""} |`),
     "",
     "Sources are quoted as the issue and the design document give them (no web access while writing this);",
     "where two figures must hold together the band is widened and the row says why.",

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BENCHMARKS } from "../../engine/calibration/benchmarks.ts";
 import { calibrate, inside } from "../../engine/calibration/measure.ts";
-import { fmt } from "../../engine/calibration/report.ts";
+import { fmt, simulatedText } from "../../engine/calibration/report.ts";
 import { main } from "../../engine/cli/main.ts";
 import { capture } from "../capture.ts";
 
@@ -65,5 +65,15 @@ describe("calibration against published benchmarks", () => {
     const both = await capture(() => main(["calibration", "--update-docs", "--out", "x.md"]));
     expect(both.code).toBe(2);
     expect(both.err).toMatch(/--out and --update-docs: give one/);
+  });
+});
+
+describe("the calibration table's figures", () => {
+  it("show more digits for a figure outside its band that would read as the band's edge (regression)", () => {
+    // 0.0000497 of complaints printed "0.005 %" beside a band of "0.005 % – 0.030 %" and OUTSIDE
+    const row = { metric: "complaints", channel: "email", kind: "broadcast", simulated: 0.0000497, low: 0.00005, high: 0.0003, source: "x" };
+    expect(fmt(row.metric, row.simulated)).toBe(fmt(row.metric, row.low));
+    expect(simulatedText(row)).toBe("0.00497 %");
+    expect(simulatedText({ ...row, simulated: 0.0001 })).toBe(fmt(row.metric, 0.0001)); // inside: as fmt writes it
   });
 });
