@@ -82,7 +82,8 @@ export function contributions(plan: LoadedPlan, opts: ContributionOptions = {}):
         added.push({ template: t, plan: p, id });
       } catch (e) {
         const msg = (e as Error).message, first = msg.split("\n").find((l) => l.trim() && !l.endsWith(":")) ?? msg;
-        skipped.push({ template: t, reason: first.trim() });
+        // the variant's own file:line and program index mean nothing to the reader: the template's field and reason
+        skipped.push({ template: t, reason: first.trim().replace(/^.*?:\d+: programs\[\d+\]\./, "") });
       }
     }
   }

@@ -39,6 +39,8 @@ describe("contributions", () => {
     const per = r.missing.map((m) => m.perContact ?? -Infinity);
     for (let i = 1; i < per.length; i++) expect(per[i]).toBeLessThanOrEqual(per[i - 1]);
     expect(r.skipped.every((s) => /not configured/.test(s.reason))).toBe(true); // templates on channels the plan lacks
+    // the template's field, not the variant's file:line and program index ("two.yaml:1: programs[2].…")
+    for (const x of r.skipped) expect(x.reason).toMatch(/^(steps|send)\b/);
   });
 
   it("does not offer a template the plan already includes under another id (regression)", () => {
