@@ -58,7 +58,7 @@ programs:
   it("simulate --population history: prints the history's currency and that it differs from the plan's", async () => {
     const r = await capture(() => main(["simulate", "scenarios/lifecycle.yaml", "--population", "history:datasets/cdnow-optin.yaml", "--days", "14"]));
     expect(r.code).toBe(0);
-    expect(r.out.split("\n")[0]).toBe("population history:datasets/cdnow-optin.yaml · currency USD (the plan's is EUR: revenue is in USD, costs in EUR, not converted)");
+    expect(r.out.split("\n")[0]).toBe("population history:datasets/cdnow-optin.yaml · currency USD (the history is in USD, the plan in EUR: revenue is the history's USD, message costs and discounts are the plan's EUR; they are not converted)");
     expect(r.out).toContain("revenue (USD)");
   });
 });
