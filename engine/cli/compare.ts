@@ -8,6 +8,7 @@ import { InputError } from "../plan/errors.ts";
 import { type Comparison, comparePlansInWorkers, type Metric, type PlanComparison, WEEK_THRESHOLD } from "../compare/compare.ts";
 import type { Interval } from "../compare/intervals.ts";
 import { renderReport } from "../report/report.ts";
+import { signedText } from "../report/html.ts";
 import { compareCsv } from "../report/compare-csv.ts";
 import { contributions } from "../compare/contributions.ts";
 import { outputFile, outputFolder, parse, progress, sizeFlag } from "./args.ts";
@@ -44,7 +45,7 @@ export const SHOWN: [string, Metric, (x: number) => string][] = [
 /** "1,234 [1,100, 1,400]", or the mean alone with one replication. */
 export function fmtInterval(v: Interval | null, f: (x: number) => string, signed = false): string {
   if (!v) return "n/a";
-  const g = (x: number) => (signed && x > 0 ? "+" : "") + f(x);
+  const g = signedText(f, signed); // a value that rounds to zero prints "0", not "-0" or "+0"
   return v.lo === null || v.hi === null ? g(v.mean) : `${g(v.mean)} [${g(v.lo)}, ${g(v.hi)}]`;
 }
 

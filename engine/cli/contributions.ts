@@ -8,11 +8,12 @@ import { contributionsCsv } from "../report/contributions-csv.ts";
 import type { Interval } from "../compare/intervals.ts";
 import { InputError } from "../plan/errors.ts";
 import { loadPlan } from "../plan/load.ts";
+import { signedText } from "../report/html.ts";
 import { intFlag, outputFolder, parse, sizeFlag } from "./args.ts";
 
 const USAGE = "cadence contributions <plan> [--customers N] [--days D] [--replications R] [--seed S] [--json] [--csv DIR]";
 
-const fmt = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(2));
+const fmt = signedText((x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(2))); // no "-0.00"
 const show = (v: Interval) => `${fmt(v.mean)}${v.lo === null ? "" : ` [${fmt(v.lo)}, ${fmt(v.hi!)}]`}`;
 
 export async function contributionsCommand(args: string[]): Promise<number> {

@@ -99,3 +99,12 @@ describe("a flag given twice is refused, except one meant to repeat", () => {
     expect(parse(["--set", "a=1", "--set", "b=2"], opts, "u").values.set).toEqual(["a=1", "b=2"]);
   });
 });
+
+describe("printed intervals", () => {
+  it("print a value that rounds to zero as 0, never -0 or +0 (regression: the demo printed [−14, −0])", async () => {
+    const { fmtInterval } = await import("../../engine/cli/compare.ts");
+    const n0 = (x: number) => Math.round(x).toLocaleString("en-US");
+    expect(fmtInterval({ mean: -3.2, lo: -14.1, hi: -0.3 }, n0, true)).toBe("-3 [-14, 0]");
+    expect(fmtInterval({ mean: 0.2, lo: -0.4, hi: 5 }, n0, true)).toBe("0 [0, +5]");
+  });
+});
