@@ -9,7 +9,7 @@ import { HelpRequested, parse } from "../engine/cli/args.ts";
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
 /** `counts`: options that must be whole numbers ≥ 1 (customers, days, runs...). */
-export function benchArgs<O extends Options>(usage: string, options: O, counts: (keyof O & string)[] = []) {
+export function benchArgs<O extends Options>(usage: string, options: O, counts: (keyof O & string)[] = [], countLists: (keyof O & string)[] = []) {
   const line = `usage: ${usage}`;
   let values;
   try {
@@ -21,6 +21,11 @@ export function benchArgs<O extends Options>(usage: string, options: O, counts: 
   for (const name of counts) {
     const v = String(values[name]);
     if (!/^[1-9]\d*$/.test(v)) console.error(`--${name}: expected a whole number ≥ 1, got '${v}'\n${line}`), Deno.exit(2);
+  }
+  // lists of counts (tuning-bench's --workers 1,2): each a whole number ≥ 1 (0 ran the one-thread tuner labelled "workers 0")
+  for (const name of countLists) {
+    const v = String(values[name]);
+    if (!/^[1-9]\d*(,[1-9]\d*)*$/.test(v)) console.error(`--${name}: expected whole numbers ≥ 1 separated by commas, such as 1,2; got '${v}'\n${line}`), Deno.exit(2);
   }
   return values as { [K in keyof O]: O[K]["type"] extends "boolean" ? boolean : string };
 }

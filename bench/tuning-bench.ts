@@ -26,6 +26,7 @@ const values = benchArgs(
     workers: { type: "string", default: "1,2" },
   },
   ["customers", "days", "runs"],
+  ["workers"],
 );
 const customers = Number(values.customers), days = Number(values.days), runs = Number(values.runs);
 const plan = loadPlan("scenarios/lifecycle-capped.yaml");

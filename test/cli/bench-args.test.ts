@@ -23,6 +23,15 @@ describe("benchmark command lines", () => {
     }, 60_000);
   }
 
+  it("tuning-bench.ts: refuses a worker count of 0 or a list that is not whole numbers (0 ran the one-thread tuner as 'workers 0')", async () => {
+    for (const workers of ["0", "1,0", "2,x", "1.5"]) {
+      const r = await bench("tuning-bench.ts", "--workers", workers, "--customers", "1000", "--days", "2", "--runs", "1");
+      expect(r.code).toBe(2);
+      expect(r.out).toBe("");
+      expect(r.err).toMatch(/^--workers: expected whole numbers ≥ 1 separated by commas, such as 1,2; got '/);
+    }
+  }, 60_000);
+
   it("simulate-bench.ts: refuses an unknown case before running any (it used to run `simulate` under the unknown name)", async () => {
     for (const cases of ["plan/1,foo/2", "plan/0", "out/two"]) {
       const r = await bench("simulate-bench.ts", "--cases", cases, "--customers", "1000", "--days", "2", "--runs", "1");
