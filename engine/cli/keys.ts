@@ -18,6 +18,11 @@ export async function keysCommand(args: string[]): Promise<number> {
   if (action !== "create" && action !== "list" && action !== "revoke") throw new InputError(`expected 'create', 'list' or 'revoke', got ${action ? `'${action}'` : "nothing"}\nusage: ${USAGE}`);
   const now = Math.floor(Date.now() / 60000), role = values.role as Role;
   if (action === "create" && !ROLES.includes(role)) throw new InputError(`--role: expected ${oneOf(ROLES)}, got ${values.role ? `'${values.role}'` : "nothing"}`);
+  // the API's rule for a key's name (POST /v1/keys): an empty one listed as a blank
+  const name = values.name as string | undefined;
+  if (action === "create" && name !== undefined && (!name.trim() || name.length > 100)) {
+    throw new InputError(`--name: expected a name of 1 to 100 characters, such as "shop front" (or leave it out: the role names the key), got '${name}'`);
+  }
   const store = openLiveDb(values.db, USAGE, action === "create"); // listing or revoking: the database must exist
   try {
     if (action === "create") {

@@ -16,6 +16,14 @@ describe("cadence keys", () => {
   const db = join(dir, "live.sqlite");
   const run = (...args: string[]) => capture(() => main(["keys", ...args]));
 
+  it("refuses an empty or overlong --name, as the API does (an empty one was listed as a blank)", async () => {
+    for (const name of ["", "  ", "x".repeat(101)]) {
+      const r = await run("create", "--role", "ingest", "--name", name, "--db", join(dir, "names.sqlite"));
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/^--name: expected a name of 1 to 100 characters/);
+    }
+  });
+
   it("creates, lists and revokes keys; a revoked key no longer authenticates", async () => {
     const made = await run("create", "--role", "ingest", "--name", "shop", "--db", db);
     expect(made.code).toBe(0);
