@@ -9,11 +9,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseDate } from "../../engine/core/time.ts";
-import { promote, serversStoppedAfterEach, tempDb, type TestServer } from "./live-helpers.ts";
+import { at, promote, serversStoppedAfterEach, T0, tempDb, type TestServer } from "./live-helpers.ts";
 
-const T0 = parseDate("2026-03-02")!; // a Monday
-const at = (h: number) => new Date((T0 + h * 60) * 60000).toISOString();
 
 const PLAN = `name: live test
 timezone: "+00:00"

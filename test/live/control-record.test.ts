@@ -5,12 +5,9 @@
  * is retired a new group may start, and the old plan's figures stay on its own group.
  */
 import { describe, expect, it } from "vitest";
-import { parseDate } from "../../engine/core/time.ts";
 import { inControl } from "../../engine/live/control-group.ts";
-import { promote, serversStoppedAfterEach, spawnServe, tempDb } from "./live-helpers.ts";
+import { at, promote, serversStoppedAfterEach, spawnServe, T0, tempDb } from "./live-helpers.ts";
 
-const T0 = parseDate("2026-03-02")!;
-const at = (h: number) => new Date((T0 + h * 60) * 60000).toISOString();
 const server = serversStoppedAfterEach(T0);
 
 const PLAN = `name: control

@@ -4,13 +4,10 @@
  * with the fields that differ and counted. It used to be a duplicate either way, and the event was lost.
  */
 import { describe, expect, it } from "vitest";
-import { parseDate } from "../../engine/core/time.ts";
 import { SqliteStore } from "../../engine/live/sqlite-store.ts";
 import { StoreWriter } from "../../engine/live/store-writer.ts";
-import { promote, RECEIPT_PLAN, serversStoppedAfterEach, tempDb } from "./live-helpers.ts";
+import { at, promote, RECEIPT_PLAN, serversStoppedAfterEach, T0, tempDb } from "./live-helpers.ts";
 
-const T0 = parseDate("2026-03-02")!;
-const at = (h: number) => new Date((T0 + h * 60) * 60000).toISOString();
 const server = serversStoppedAfterEach(T0);
 
 describe("an event id used again", () => {

@@ -1,11 +1,8 @@
 /** `cadence extract`: a day's target lists from a live database, one CSV per program and channel; --confirm records them as sent. */
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { parseDate } from "../../engine/core/time.ts";
-import { promote, testServer } from "./live-helpers.ts";
+import { at, promote, T0, testServer } from "./live-helpers.ts";
 
-const T0 = parseDate("2026-03-02")!;
-const at = (h: number) => new Date((T0 + h * 60) * 60000).toISOString();
 const PLAN = `name: extract
 timezone: "+01:00"
 channels: { email: {}, sms: { window: always } }

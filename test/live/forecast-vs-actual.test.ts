@@ -4,15 +4,12 @@
  * next plan. And the comparison of counts (whole numbers) with a forecast scaled down to almost nothing.
  */
 import { describe, expect, it } from "vitest";
-import { parseDate } from "../../engine/core/time.ts";
 import { inControl } from "../../engine/live/control-group.ts";
 import { forecastVsActual } from "../../engine/live/forecast-vs-actual.ts";
 import { fmtInterval, renderLiveReport } from "../../engine/live/live-report.ts";
 import { SqliteStore } from "../../engine/live/sqlite-store.ts";
-import { promote, serversStoppedAfterEach, tempDb } from "./live-helpers.ts";
+import { at, promote, serversStoppedAfterEach, T0, tempDb } from "./live-helpers.ts";
 
-const T0 = parseDate("2026-03-02")!;
-const at = (h: number) => new Date((T0 + h * 60) * 60000).toISOString();
 const server = serversStoppedAfterEach(T0);
 
 const PLAN_A = `name: first

@@ -6,11 +6,9 @@
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { comparePlans } from "../../engine/compare/compare.ts";
-import { parseDate } from "../../engine/core/time.ts";
 import { parsePlan } from "../../engine/plan/load.ts";
-import { testServer, type TestServer } from "./live-helpers.ts";
+import { T0, type TestServer, testServer } from "./live-helpers.ts";
 
-const T0 = parseDate("2026-03-02")!;
 const PLAN = readFileSync("scenarios/lifecycle.yaml", "utf8");
 
 let servers: TestServer[] = [];

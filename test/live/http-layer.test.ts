@@ -8,11 +8,9 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseDate } from "../../engine/core/time.ts";
 import { DECISION_STATUS } from "../../engine/live/store.ts";
-import { RECEIPT_PLAN, serversStoppedAfterEach, type TestServer } from "./live-helpers.ts";
+import { RECEIPT_PLAN, serversStoppedAfterEach, T0, type TestServer } from "./live-helpers.ts";
 
-const T0 = parseDate("2026-03-02")!;
 const server = serversStoppedAfterEach(T0);
 
 const raw = async (s: TestServer, method: string, path: string, headers: Record<string, string>, body?: string) => {

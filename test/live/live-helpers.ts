@@ -4,12 +4,17 @@
  * a simulation to the API: a population's starting profiles and the simulated world's event stream.
  */
 import { afterEach } from "vitest";
+import { parseDate } from "../../engine/core/time.ts";
 import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { createKey } from "../../engine/live/keys.ts";
 import { type RunningServer, type ServerConfig, startServer } from "../../engine/live/server.ts";
 import { ROLES, type Role } from "../../engine/live/store.ts";
+
+/** The live tests' start: a Monday, 2026-03-02 00:00 UTC; `at(h)`: h hours later, as an API time. */
+export const T0 = parseDate("2026-03-02")!;
+export const at = (h: number): string => new Date((T0 + h * 60) * 60000).toISOString();
 
 /** A plan whose only program sends a transactional receipt e-mail for every purchase. */
 export const RECEIPT_PLAN = `name: receipts

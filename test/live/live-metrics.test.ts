@@ -4,12 +4,9 @@
  * total row does for every purchase.
  */
 import { describe, expect, it } from "vitest";
-import { parseDate } from "../../engine/core/time.ts";
 import { inControl } from "../../engine/live/control-group.ts";
-import { promote, serversStoppedAfterEach } from "./live-helpers.ts";
+import { at, promote, serversStoppedAfterEach, T0 } from "./live-helpers.ts";
 
-const T0 = parseDate("2026-03-02")!;
-const at = (h: number) => new Date((T0 + h * 60) * 60000).toISOString();
 const server = serversStoppedAfterEach(T0);
 
 const PLAN = `name: bienvenue

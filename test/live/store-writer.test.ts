@@ -7,13 +7,10 @@
  */
 import { DatabaseSync } from "node:sqlite";
 import { afterEach, describe, expect, it } from "vitest";
-import { parseDate } from "../../engine/core/time.ts";
 import { SqliteStore } from "../../engine/live/sqlite-store.ts";
 import { StoreWriter } from "../../engine/live/store-writer.ts";
-import { promote, RECEIPT_PLAN, tempDb, testServer, type TestServer } from "./live-helpers.ts";
+import { at, promote, RECEIPT_PLAN, T0, tempDb, type TestServer, testServer } from "./live-helpers.ts";
 
-const T0 = parseDate("2026-03-02")!;
-const at = (h: number) => new Date((T0 + h * 60) * 60000).toISOString();
 const PLAN = RECEIPT_PLAN;
 
 let servers: TestServer[] = [];

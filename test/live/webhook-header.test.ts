@@ -5,12 +5,10 @@
  * (engine/live/webhook.ts headerKey), and a request that cannot be built is a definite failure.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { parseDate } from "../../engine/core/time.ts";
 import { headerKey } from "../../engine/live/webhook.ts";
 import { ManualClock } from "../../engine/live/clock.ts";
-import { promote, RECEIPT_PLAN, testServer } from "./live-helpers.ts";
+import { promote, RECEIPT_PLAN, T0, testServer } from "./live-helpers.ts";
 
-const T0 = parseDate("2026-03-02")!;
 
 let stop: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -7,12 +7,10 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { createHmac } from "node:crypto";
-import { parseDate } from "../../engine/core/time.ts";
 import { backoff, sign } from "../../engine/live/webhook.ts";
 import { ManualClock } from "../../engine/live/clock.ts";
-import { promote, RECEIPT_PLAN, tempDb, testServer, type TestServer } from "./live-helpers.ts";
+import { promote, RECEIPT_PLAN, T0, tempDb, type TestServer, testServer } from "./live-helpers.ts";
 
-const T0 = parseDate("2026-03-02")!;
 const PLAN = RECEIPT_PLAN;
 
 let stop: (() => Promise<void>)[] = [];
