@@ -8,7 +8,6 @@ import { InputError } from "../plan/errors.ts";
 import { type Comparison, comparePlansInWorkers, type Metric, type PlanComparison, WEEK_THRESHOLD } from "../compare/compare.ts";
 import type { Interval } from "../compare/intervals.ts";
 import { renderReport } from "../report/report.ts";
-import { signedText } from "../report/html.ts";
 import { compareCsv } from "../report/compare-csv.ts";
 import { contributions } from "../compare/contributions.ts";
 import { outputFile, outputFolder, parse, progress, sizeFlag } from "./args.ts";
@@ -42,12 +41,6 @@ export const SHOWN: [string, Metric, (x: number) => string][] = [
   ["suppressed: pressure rules", "suppressedPressure", fmtInt],
 ];
 
-/** "1,234 [1,100, 1,400]", or the mean alone with one replication. */
-export function fmtInterval(v: Interval | null, f: (x: number) => string, signed = false): string {
-  if (!v) return "n/a";
-  const g = signedText(f, signed); // a value that rounds to zero prints "0", not "-0" or "+0"
-  return v.lo === null || v.hi === null ? g(v.mean) : `${g(v.mean)} [${g(v.lo)}, ${g(v.hi)}]`;
-}
 
 /** The JSON a script reads: plans with mean/lo/hi per metric, paired differences, the run's settings. */
 export function comparisonJson(c: Comparison) {

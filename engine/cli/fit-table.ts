@@ -4,6 +4,7 @@
  * plan columns are split into several tables that each repeat the metric column (wrap, not truncate).
  */
 import type { Interval } from "../compare/intervals.ts";
+import { signedText } from "../report/html.ts";
 
 export interface Column {
   name: string;
@@ -12,7 +13,7 @@ export interface Column {
 
 const cellLines = (v: Interval | null, f: (x: number) => string, signed: boolean): [string, string] => {
   if (!v) return ["n/a", ""];
-  const g = (x: number) => (signed && x > 0 ? "+" : "") + f(x);
+  const g = signedText(f, signed); // a value that rounds to zero prints "0", not "-0" or "+0"
   return [g(v.mean), v.lo === null || v.hi === null || v.lo === v.hi ? "" : `[${g(v.lo)}, ${g(v.hi)}]`];
 };
 

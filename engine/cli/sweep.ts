@@ -10,6 +10,7 @@ import { sweepPage } from "../sweep/sweep-page.ts";
 import { intervalRows, writeCsvFiles } from "../report/csv-export.ts";
 import type { Interval } from "../compare/intervals.ts";
 import { outputFolder, parse, sizeFlag } from "./args.ts";
+import { signedText } from "../report/html.ts";
 import { fmtInt, table } from "./format.ts";
 import { defaultWorkers } from "../parallel/pool.ts";
 
@@ -51,10 +52,10 @@ export function sweepCsv(r: SweepResult, dir: string): string[] {
  */
 const pm = (v: Interval | null, f: (x: number) => string, signed = false) => {
   if (!v) return "n/a";
-  const mean = (signed && v.mean > 0 ? "+" : "") + f(v.mean);
+  const mean = signedText(f, signed)(v.mean), g = signedText(f); // no "-0" or "+0"
   if (v.lo === null || v.hi === null) return mean;
   const symmetric = Math.abs(v.hi - v.mean - (v.mean - v.lo)) <= 1e-9 * Math.max(1, v.hi - v.lo);
-  return symmetric ? `${mean} ±${f((v.hi - v.lo) / 2)}` : `${mean} [${f(v.lo)}, ${f(v.hi)}]`;
+  return symmetric ? `${mean} ±${f((v.hi - v.lo) / 2)}` : `${mean} [${g(v.lo)}, ${g(v.hi)}]`;
 };
 
 export async function sweepCommand(args: string[]): Promise<number> {

@@ -102,9 +102,12 @@ describe("a flag given twice is refused, except one meant to repeat", () => {
 
 describe("printed intervals", () => {
   it("print a value that rounds to zero as 0, never -0 or +0 (regression: the demo printed [−14, −0])", async () => {
-    const { fmtInterval } = await import("../../engine/cli/compare.ts");
+    // compare's tables (fitTable): the mean on one line, its interval on the next
+    const { fitTable } = await import("../../engine/cli/fit-table.ts");
     const n0 = (x: number) => Math.round(x).toLocaleString("en-US");
-    expect(fmtInterval({ mean: -3.2, lo: -14.1, hi: -0.3 }, n0, true)).toBe("-3 [-14, 0]");
-    expect(fmtInterval({ mean: 0.2, lo: -0.4, hi: 5 }, n0, true)).toBe("0 [0, +5]");
+    const text = fitTable([["a", n0], ["b", n0]], [{ name: "plan", cells: [{ mean: -3.2, lo: -14.1, hi: -0.3 }, { mean: 0.2, lo: -0.4, hi: 5 }] }], { signed: true });
+    expect(text).toContain("[-14, 0]");
+    expect(text).toContain("[0, +5]");
+    expect(text).not.toMatch(/[-+]0\b/);
   });
 });
