@@ -18,14 +18,11 @@ export function benchArgs<O extends Options>(usage: string, options: O, counts: 
     if (e instanceof HelpRequested) console.log(line), Deno.exit(0);
     console.error((e as Error).message), Deno.exit(2);
   }
-  for (const name of counts) {
+  // counts, and lists of counts (tuning-bench's --workers 1,2: 0 ran the one-thread tuner labelled "workers 0")
+  const checks = [...counts.map((name) => [name, /^[1-9]\d*$/, "a whole number ≥ 1"] as const), ...countLists.map((name) => [name, /^[1-9]\d*(,[1-9]\d*)*$/, "whole numbers ≥ 1 separated by commas (such as 1,2)"] as const)];
+  for (const [name, shape, what] of checks) {
     const v = String(values[name]);
-    if (!/^[1-9]\d*$/.test(v)) console.error(`--${name}: expected a whole number ≥ 1, got '${v}'\n${line}`), Deno.exit(2);
-  }
-  // lists of counts (tuning-bench's --workers 1,2): each a whole number ≥ 1 (0 ran the one-thread tuner labelled "workers 0")
-  for (const name of countLists) {
-    const v = String(values[name]);
-    if (!/^[1-9]\d*(,[1-9]\d*)*$/.test(v)) console.error(`--${name}: expected whole numbers ≥ 1 separated by commas, such as 1,2; got '${v}'\n${line}`), Deno.exit(2);
+    if (!shape.test(v)) console.error(`--${name}: expected ${what}, got '${v}'\n${line}`), Deno.exit(2);
   }
   return values as { [K in keyof O]: O[K]["type"] extends "boolean" ? boolean : string };
 }

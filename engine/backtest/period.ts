@@ -8,6 +8,7 @@ import { DAY, formatDate, type Minutes, parseDate, YEARS } from "../core/time.ts
 import { InputError } from "../plan/errors.ts";
 import { describe } from "../plan/fields.ts";
 import type { History } from "../../datasets/import.ts";
+import { transactionDays } from "../../datasets/cutoff.ts";
 
 /** A day as backtest options give it. */
 export type Day = Minutes | string;
@@ -19,10 +20,9 @@ export function backtestPeriod(h: History, o: { from?: Day; to?: Day }): { from:
   const from = day("from", o.from) ?? h.config.calibrationEnd + DAY;
   let to = day("to", o.to) ?? h.config.holdoutEnd;
   if (to === undefined) {
-    let last = -Infinity;
-    for (let i = 0; i < h.transactions.length; i++) last = Math.max(last, h.transactions.time[i]);
-    if (last === -Infinity) throw new InputError(`to: the history has no holdoutEnd and no transactions to end the period with: give the last day, e.g. { to: "1998-06-30" }`);
-    to = Math.floor(last / DAY) * DAY;
+    const days = transactionDays(h);
+    if (!days) throw new InputError(`to: the history has no holdoutEnd and no transactions to end the period with: give the last day, e.g. { to: "1998-06-30" }`);
+    to = days.last;
   }
   if (to < from) throw new InputError(`to: ${formatDate(to)} is before from: ${formatDate(from)} (from defaults to the day after the history's calibrationEnd)`);
   return { from, to };

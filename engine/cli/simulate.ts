@@ -69,7 +69,7 @@ export async function simulateCommand(args: string[]): Promise<number> {
   const result = full ?? await summaryInWorkers(loaded, options);
   const files = full ? writeRun(full, values.out!) : [];
   // a history's money is in its own currency: say which, and when it is not the plan's
-  const currency = pop.kind === "history" ? historySource(pop.label.slice("history:".length)).history.config.currency : loaded.plan.currency;
+  const currency = pop.currency ?? loaded.plan.currency;
   // the same sentence and keys as compare's (engine/sim/currency-note.ts)
   const note = pop.kind === "history" ? currencyNote(currency, loaded.plan.currency) : null;
   if (values.json) {

@@ -358,7 +358,7 @@ function weightedRetry<C>(rule: CompiledRule<C>, ledger: number[], cand: Contact
   else if (own > limit + eps) retry = Infinity;
   else if (unusable === 0 && rule.decay.kind !== "bands") {
     // the same minute as the bisection, in a few reads instead of ~20 (and no coercion to count per read)
-    retry = firstLowEnough(times, weights, n, T, decayHorizon(rule.decay), own, limit + eps, rule.decay, table);
+    retry = firstLowEnough(times, weights, n, T, decayHorizon(rule.decay), own, limit + eps, rule.decay, table, atT);
   } else {
     const found = bisectLowEnough(times, weights, n, T, decayHorizon(rule.decay), own, limit + eps, rule.decay, table);
     retry = found.at, reads += found.reads;
@@ -393,10 +393,11 @@ export function bisectLowEnough(times: Float64Array, weights: Float64Array, n: n
  * it all decayed from T — by steps that double away from it, then bisection between the last two: a handful of
  * reads when the guess is close, as it is unless pending contacts hold the pressure up.
  */
-export function firstLowEnough(times: Float64Array, weights: Float64Array, n: number, T: Minutes, horizon: Minutes, own: number, limit: number, decay: Decay, table: Float64Array): number {
+export function firstLowEnough(times: Float64Array, weights: Float64Array, n: number, T: Minutes, horizon: Minutes, own: number, limit: number, decay: Decay, table: Float64Array, p: number): number {
+  // p: the pressure at T, which the caller summed while collecting the contacts (pressureAt's terms and order)
   const last = T + horizon + 1, low = (t: number) => pressureAt(times, weights, n, t, decay, table) + own <= limit;
   if (!low(last)) return Infinity;
-  const p = pressureAt(times, weights, n, T, decay, table), room = limit - own;
+  const room = limit - own;
   const guess = decay.kind === "halfLife" && room > 0 ? T + Math.ceil(decay.halfLife * Math.log2(p / room)) : T + 1;
   let lo = T, hi = last; // pressure + own above `limit` at lo, at most `limit` at hi
   let at = Math.min(last, Math.max(T + 1, guess));
@@ -429,7 +430,7 @@ export function firstLowEnough(times: Float64Array, weights: Float64Array, n: nu
 }
 
 /** The decayed pressure at `at` of the n collected contacts (times, weights), summed in ledger order. */
-function pressureAt(times: Float64Array, weights: Float64Array, n: number, at: Minutes, decay: Decay, table: Float64Array): number {
+export function pressureAt(times: Float64Array, weights: Float64Array, n: number, at: Minutes, decay: Decay, table: Float64Array): number {
   let sum = 0;
   for (let k = 0; k < n; k++) sum += weights[k] * decayed(decay, table, at - times[k]);
   return sum;

@@ -77,8 +77,7 @@ export class Explainer {
   private pressure(c: number, d: Decision, k: number): Why {
     const p = this.plan, s = p.sends[d.send], rule = p.pressure.rules[k];
     // the candidate's send time T: a suppression and a deferral are logged at the send time the rule blocked
-    const T = d.time;
-    const now = Math.min(T, d.time);
+    const T = d.time, now = T;
     const ctx = this.ctx;
     ctx.c = c, ctx.now = now, ctx.slot = -1, ctx.ev = null, ctx.msgProgram = ctx.msgChannel = ctx.msgCategory = -1;
     this.env.tzOffset = this.table.tz[c];

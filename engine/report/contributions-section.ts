@@ -9,7 +9,7 @@
 import type { Contributions } from "../compare/contributions.ts";
 import type { Interval } from "../compare/intervals.ts";
 import { Plot, renderFigure } from "../charts/render.ts";
-import { cell, esc, n0, n2, signedText } from "./html.ts";
+import { cell, clearsZero, esc, n0, n2, signedText } from "./html.ts";
 
 /** One plan's contributions, as the report shows them. */
 export interface PlanContributions {
@@ -22,11 +22,8 @@ export const TOP_MISSING = 5;
 
 const signed = (f: (x: number) => string) => signedText(f, true);
 
-/**
- * The tables' rule for colour: green (red) only when the 95 % interval is wholly above (below) zero;
- * a dot coloured by the sign of its mean alone called noise a gain.
- */
-const certainty = (v: Interval) => (v.lo !== null && v.lo > 0 ? "above" : v.hi !== null && v.hi < 0 ? "below" : "either");
+// the tables' rule for colour (html.ts clearsZero): a dot coloured by the sign of its mean alone called noise a gain
+const certainty = clearsZero;
 const DOT = { above: "#2ca02c", below: "#d62728", either: "#999999" } as const;
 
 /** Each program's marginal incremental margin: mean (dot) and 95 % interval (bar), zero marked; the dot green or red only when the interval excludes zero. */

@@ -28,6 +28,15 @@ export const signedText = (f: (x: number) => string, signed = false) => (x: numb
 };
 
 /**
+ * Which side of zero an interval lies wholly on, the rule every coloured figure follows: an interval
+ * of zero width (every seed the same) is no evidence either way.
+ */
+export function clearsZero(v: Interval): "above" | "below" | "either" {
+  if (v.lo === null || v.hi === null || !(v.lo < v.hi)) return "either";
+  return v.lo > 0 ? "above" : v.hi < 0 ? "below" : "either";
+}
+
+/**
  * A mean with its interval underneath; a signed difference whose interval excludes zero is coloured
  * better or worse. An interval of zero width (every seed gave the same figure: a percentile of whole
  * contacts often does) says so, uncoloured: with no spread across seeds the t-interval is no evidence.
@@ -39,8 +48,9 @@ export function cell(v: Interval | null, f: (x: number) => string, signed = fals
   const same = signed && v.lo !== null && v.lo === v.hi;
   const ci = spread ? `<span class="ci">${g(v.lo!)} to ${g(v.hi!)}</span>` : same ? `<span class="ci">same in every seed</span>` : "";
   // a difference whose interval excludes zero is marked better or worse
+  const side = clearsZero(v);
   let cls = "";
-  if (signed && better && spread && (v.lo! > 0 || v.hi! < 0)) cls = (v.mean > 0) === (better > 0) ? "better" : "worse";
+  if (signed && better && side !== "either") cls = (side === "above") === (better > 0) ? "better" : "worse";
   return `<td${cls ? ` class="${cls}"` : ""}>${g(v.mean)}${ci}</td>`;
 }
 

@@ -60,10 +60,10 @@ export function historySource(file: string, cutoff?: Minutes): HistorySource {
   let h = imported.get(file);
   if (!h) imported.set(file, h = importHistory(file));
   const at = cutoff ?? h.config.calibrationEnd;
-  requirePurchasesBy(h, file, at, cutoff === undefined ? "calibrationEnd" : "start"); // else no customer to fit
   const key = `${file}\u0000${at}`;
   let src = sources.get(key);
   if (src) return src;
+  requirePurchasesBy(h, file, at, cutoff === undefined ? "calibrationEnd" : "start"); // else no customer to fit (a scan of every transaction: not on a cache hit)
   const state = historyState(h, at);
   const bgnbd = fitBgnbd(frequencyData(state)).params;
   const seasonal = h.config.seasonality ? seasonalFit(h, at) : null;

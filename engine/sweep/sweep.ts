@@ -7,8 +7,8 @@
  */
 import * as aq from "arquero";
 import { parseDate } from "../core/time.ts";
-import { canonical, type LoadedPlan, parsePlan } from "../plan/load.ts";
-import { checkRunSizes, InputError } from "../plan/errors.ts";
+import { type LoadedPlan, parsePlan } from "../plan/load.ts";
+import { checkRunSizes } from "../plan/errors.ts";
 import { type Population, syntheticPopulation } from "../sim/population.ts";
 import { parsePopulation } from "../sim/population-spec.ts";
 import { type BaselineFigures, DEFAULT_START, type RunOptions, runPlan, simulateBaseline, type Summary } from "../sim/run.ts";
@@ -116,10 +116,8 @@ function sweepContext(loaded: LoadedPlan, sets: SweepSet[], o: SweepOptions): Sw
     const label = Object.entries(values).map(([p, v]) => `${p.split(".").pop()}=${show(v)}`).join(", ");
     return { label, values, plan: variantPlan(loaded, values, fields) };
   });
-  // variants share one population and baseline per seed, drawn in the base plan's world (as in compare)
-  const world = canonical(planWorld(loaded, o.world));
-  const odd = plans.find((p) => canonical(planWorld(p.plan, o.world)) !== world);
-  if (odd) throw new InputError(`--set: variant ${odd.label} changes the plan's world parameters; variants run on one population and baseline, so a sweep cannot vary world: (simulate each world separately)`);
+  // variants share one population and baseline per seed, drawn in the base plan's world (as in compare):
+  // checkSets refused any path into world:, the only way a variant could change it
   return { loaded, plans, seeds: Array.from({ length: replications }, (_, i) => first + i), o };
 }
 

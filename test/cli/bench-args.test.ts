@@ -28,7 +28,7 @@ describe("benchmark command lines", () => {
       const r = await bench("tuning-bench.ts", "--workers", workers, "--customers", "1000", "--days", "2", "--runs", "1");
       expect(r.code).toBe(2);
       expect(r.out).toBe("");
-      expect(r.err).toMatch(/^--workers: expected whole numbers ≥ 1 separated by commas, such as 1,2; got '/);
+      expect(r.err).toMatch(/^--workers: expected whole numbers ≥ 1 separated by commas \(such as 1,2\), got '/);
     }
   }, 60_000);
 

@@ -5,7 +5,7 @@
  * ledger.
  */
 import { describe, expect, it } from "vitest";
-import { bisectLowEnough, checkPressure, type Decay, decayAt, decayed, decayTable, firstLowEnough, type PressureEnv } from "../../engine/core/pressure.ts";
+import { bisectLowEnough, checkPressure, type Decay, decayAt, decayed, decayTable, firstLowEnough, type PressureEnv, pressureAt } from "../../engine/core/pressure.ts";
 import { compilePressure } from "../../engine/plan/pressure-rules.ts";
 import { addContact, type Contact } from "../../engine/core/ledger.ts";
 import { Reporter } from "../../engine/plan/errors.ts";
@@ -116,7 +116,7 @@ describe("weighted rule's retry search", () => {
       if (pressure(T) + own <= limit) continue; // passes at T: no search
       searched++;
       const bisected = bisectLowEnough(times, weights, n, T, horizon, own, limit, decay, table);
-      const found = firstLowEnough(times, weights, n, T, horizon, own, limit, decay, table);
+      const found = firstLowEnough(times, weights, n, T, horizon, own, limit, decay, table, pressureAt(times, weights, n, T, decay, table));
       expect(found, `case ${i}`).toBe(bisected.at);
       if (found === Infinity) never++;
     }

@@ -69,9 +69,10 @@ function checkEvents(
     if (plan && e.program !== undefined) {
       const p = programs.indexOf(e.program);
       if (p < 0) out.push({ path: at("program"), message: unknown(`unknown program '${e.program}'`, e.program, programs, "the live plan's programs are") });
-      else if (e.message !== undefined) {
+      else if (e.message !== undefined && !compiled.sends.some((s) => s.program === p && s.message === e.message)) {
+        // the program's messages listed only for the error: a valid event allocates nothing here
         const messages = [...new Set(compiled.sends.filter((s) => s.program === p).map((s) => s.message))];
-        if (!messages.includes(e.message)) out.push({ path: at("message"), message: unknown(`program '${e.program}' has no message '${e.message}'`, e.message, messages, "its messages are") });
+        out.push({ path: at("message"), message: unknown(`program '${e.program}' has no message '${e.message}'`, e.message, messages, "its messages are") });
       }
     }
     if (plan && e.type === "contact" && e.category !== undefined && !categories.includes(e.category)) {
@@ -117,13 +118,7 @@ export function ingestRoutes(app: OpenAPIHono, { store, driver, clock }: Deps): 
     if (csv) {
       const parsed = parseCustomersCsv(await c.req.text());
       raw = { customers: parsed.rows }, lines = parsed.lines;
-    } else {
-      try {
-        raw = await c.req.json();
-      } catch {
-        throw new ApiError(400, "body: not valid JSON; expected {\"customers\": [{\"id\": \"C1\", ...}]}");
-      }
-    }
+    } else raw = await c.req.json(); // a body that is not JSON was answered already (web/guards.ts parsesJson)
     const r = CustomerBatch.safeParse(raw);
     if (!r.success) {
       const problems = r.error.issues.map((i) => {
