@@ -4,7 +4,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { CHANNELS } from "../engine/core/channels.ts";
-import { offsetMinutes, parseDate } from "../engine/core/time.ts";
+import { DATE_TIME, offsetMinutes, parseDate } from "../engine/core/time.ts";
 import { MAX_NAME_LENGTH } from "../engine/plan/fields.ts";
 import { minutesOf } from "./convert.ts";
 
@@ -33,7 +33,8 @@ export const MAX_CUSTOMERS = 10_000;
  * day within its month, its offset within ±14:00 and its year in range. A date alone is that day at
  * 00:00 UTC; a time of day without an offset is UTC (profiles, the manual clock).
  */
-const API_TIME = /^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?)?$/;
+// a time's layout as the engine reads it (engine/core/time.ts DATE_TIME), with RFC 3339's lower-case t and z
+const API_TIME = new RegExp(DATE_TIME.source, "i");
 const NOT_A_TIME = "this time does not exist, or is out of range: a day past the end of its month, a UTC offset beyond ±14:00, or a year outside 1900 to 2199 (such as 2026-03-01T10:30:00Z)";
 const isoTime = z.string()
   .regex(API_TIME, { message: "expected an ISO-8601 time such as 2026-03-01T10:30:00Z" })

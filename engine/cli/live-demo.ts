@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { liveDemo } from "../live/demo.ts";
-import { fmt, fmtInterval, isCount } from "../live/live-report.ts";
+import { fmt, fmtActual, fmtInterval, isCount } from "../live/live-report.ts";
 import { decimalFlag, intFlag, parse, sizeFlag } from "./args.ts";
 
 const USAGE = "cadence live-demo [--plan scenarios/lifecycle.yaml] [--customers 5000] [--days 60] [--replications 3] [--seed 1] [--reality-seed 2] [--control-share 0.2] [--db FILE] [--json]";
@@ -34,7 +34,7 @@ export async function liveDemoCommand(args: string[]): Promise<number> {
   console.log(`\nforecast vs actual — ${r.plan.name}, ${r.period.from} → ${r.period.to}, ${r.population.treated} treated + ${r.population.control} control customers`);
   console.log(`${"metric".padEnd(20)}${"forecast".padStart(10)}  ${"95 % prediction interval".padEnd(26)}${"actual".padStart(10)}  inside`);
   for (const m of r.metrics) {
-    const actual = isCount(m) ? m.actual?.toLocaleString("en") ?? "—" : fmt(m.actual);
+    const actual = fmtActual(m);
     console.log(`${m.name.padEnd(20)}${fmt(m.forecast.mean).padStart(10)}  ${fmtInterval(m.forecast.lo, m.forecast.hi, isCount(m)).padEnd(26)}${actual.padStart(10)}${m.actualInterval ? ` ${fmtInterval(m.actualInterval.lo, m.actualInterval.hi, false)}` : ""}  ${m.inside === null ? "—" : m.inside ? "yes" : "NO"}`);
   }
   return 0;

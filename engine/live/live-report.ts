@@ -22,6 +22,8 @@ export function fmtInterval(lo: number, hi: number, whole: boolean): string {
 
 /** Counts are compared as whole numbers; incremental revenue is money. */
 export const isCount = (m: ComparedMetric) => m.name !== "incrementalRevenue";
+/** The actual as the report and the demo print it: a count whole, money as `fmt`. */
+export const fmtActual = (m: ComparedMetric) => (isCount(m) ? m.actual?.toLocaleString("en") ?? "—" : fmt(m.actual));
 
 function strip(m: ComparedMetric): string {
   const W = 320, H = 26, pad = 8;
@@ -48,7 +50,7 @@ function label(m: ComparedMetric, currency: string): string {
 
 export function renderLiveReport(r: { plan: { id: number; name: string; hash: string; engine: string; state: string; currency: string }; period: { from: string; to: string; days: number }; population: { treated: number; control: number; forecastCustomers: number; forecastDays: number }; metrics: ComparedMetric[] }): string {
   const rows = r.metrics.map((m) =>
-    `<tr><th>${esc(label(m, r.plan.currency))}</th><td>${fmt(m.forecast.mean)}</td><td>${fmtInterval(m.forecast.lo, m.forecast.hi, isCount(m))}</td><td>${isCount(m) ? m.actual?.toLocaleString("en") ?? "—" : fmt(m.actual)}${m.actualInterval ? ` <small>${fmtInterval(m.actualInterval.lo, m.actualInterval.hi, false)}</small>` : ""}</td><td class="${m.inside ? "in" : m.inside === false ? "out" : ""}">${m.inside === null ? "—" : m.inside ? "inside" : "outside"}</td><td>${strip(m)}</td></tr>`
+    `<tr><th>${esc(label(m, r.plan.currency))}</th><td>${fmt(m.forecast.mean)}</td><td>${fmtInterval(m.forecast.lo, m.forecast.hi, isCount(m))}</td><td>${fmtActual(m)}${m.actualInterval ? ` <small>${fmtInterval(m.actualInterval.lo, m.actualInterval.hi, false)}</small>` : ""}</td><td class="${m.inside ? "in" : m.inside === false ? "out" : ""}">${m.inside === null ? "—" : m.inside ? "inside" : "outside"}</td><td>${strip(m)}</td></tr>`
   ).join("\n");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Forecast vs actual — ${esc(r.plan.name)}</title>

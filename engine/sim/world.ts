@@ -339,7 +339,9 @@ export class World {
         return true;
       case K.K_LIFE:
         if (table.gone[c]) return true;
-        if (a === EV_DELIVERED) return fire(c, a, time, b), true; // b: the message delivered (recorded when sent)
+        // a delivery rides on the life-event kind (the queue's 16 kinds are taken): b is the message delivered;
+        // fired only for a plan that listens, and recorded by `fire` then (engine/sim/simulate.ts)
+        if (a === EV_DELIVERED) return fire(c, a, time, b), true;
         fire(c, a, time);
         if (a === EV_BACK_IN_STOCK) this.nextAlert(c, time);
         else if (a === EV_MOVED) this.nextMove(c, time);
