@@ -48,6 +48,10 @@ describe("HTTP layer", () => {
     expect(doc.paths["/v1/clock"].post.responses).toHaveProperty("400");
     expect(doc.paths["/v1/keys/{id}"].delete.responses).toHaveProperty("403");
     expect(doc.paths["/v1/customers/{id}"].get.responses).toHaveProperty("401");
+    // the generated answers are not overridden by a route file's older generic ones ("role not allowed")
+    for (const [path, method] of [["/v1/events", "post"], ["/v1/plans", "get"], ["/v1/decisions", "get"], ["/v1/outbox", "get"]] as const) {
+      expect(doc.paths[path][method].responses["403"].description, `${method} ${path}`).toMatch(/^the key's role may not: needs /);
+    }
     expect(doc.paths["/v1/customers"].post.requestBody.content["application/json"].schema).toEqual({ $ref: "#/components/schemas/CustomerBatch" });
     expect(doc.components.schemas.CustomerBatch.properties.customers.items).toEqual({ $ref: "#/components/schemas/Customer" });
     expect(doc.paths["/v1/plans/{id}/forecast"].post.requestBody.required).not.toBe(true);

@@ -14,7 +14,6 @@ import type { LiveEvent } from "../../engine/live/driver.ts";
 import type { CompiledPlan } from "../../engine/core/compiled.ts";
 
 const json = (schema: z.ZodType, description: string) => ({ content: { "application/json": { schema } }, description });
-const errors = { 400: json(ErrorBody, "invalid input"), 401: json(ErrorBody, "no or unknown key"), 403: json(ErrorBody, "role not allowed"), 413: json(ErrorBody, "body too large"), 415: json(ErrorBody, "wrong content type") };
 
 /** Announces an events request to the group commit before its body is read (engine/live/group-commit.ts). */
 function arriving(driver: Deps["driver"]): MiddlewareHandler {
@@ -92,7 +91,7 @@ export function ingestRoutes(app: OpenAPIHono, { store, driver, clock }: Deps): 
     summary: "one event or {events: [...]} (at most 1,000); 2xx = the events and every decision they caused are committed",
     middleware: [arriving(driver), requireRole(store, "ingest"), accepts("application/json"), limit(4 << 20)] as const,
     request: { body: { content: { "application/json": { schema: EventBatch } }, required: true } },
-    responses: { 200: json(EventResult, "per event: accepted, duplicate (already processed) or conflict (another event under a taken id: not taken); late = older than the engine's time"), ...errors },
+    responses: { 200: json(EventResult, "per event: accepted, duplicate (already processed) or conflict (another event under a taken id: not taken); late = older than the engine's time") },
   }), async (c) => {
     const body = c.req.valid("json");
     const list = "events" in body ? body.events : [body];
@@ -111,7 +110,7 @@ export function ingestRoutes(app: OpenAPIHono, { store, driver, clock }: Deps): 
     summary: `bulk upsert of profiles and consents: JSON {customers: [...]} or text/csv (at most ${MAX_CUSTOMERS.toLocaleString("en")})`,
     middleware: [requireRole(store, "ingest"), accepts("application/json", "text/csv"), limit(16 << 20)] as const,
     request: { body: { content: { "application/json": { schema: z.any() }, "text/csv": { schema: z.string() } }, required: true } },
-    responses: { 200: json(z.object({ created: z.number(), updated: z.number() }), "counts"), ...errors },
+    responses: { 200: json(z.object({ created: z.number(), updated: z.number() }), "counts") },
   }), async (c) => {
     const csv = (c.req.header("content-type") ?? "").startsWith("text/csv");
     let raw: unknown, lines: number[] | null = null;

@@ -12,10 +12,8 @@ import { redeliver, resolve } from "../../engine/live/outbox-ops.ts";
 import type { OutboxRow } from "../../engine/live/store.ts";
 
 const json = (schema: z.ZodType, description: string) => ({ content: { "application/json": { schema } }, description });
-const errors = {
-  400: json(ErrorBody, "invalid input"), 401: json(ErrorBody, "no or unknown key"), 403: json(ErrorBody, "role not allowed"),
-  404: json(ErrorBody, "no such message"), 409: json(ErrorBody, "the message is not unknown"),
-};
+// the route's own answers; 400, 401 and 403 are documented from its guards and inputs (web/app.ts)
+const errors = { 404: json(ErrorBody, "no such message"), 409: json(ErrorBody, "the message is not unknown") };
 const view = (m: OutboxRow) => ({ ...m, time: iso(m.time), nextAttempt: undefined });
 
 export function outboxRoutes(app: OpenAPIHono, { store, clock }: Deps): void {

@@ -8,7 +8,8 @@ import { ErrorBody, ForecastRequest, IdParam, Page, Plan } from "../schemas.ts";
 import { forecastVsActual } from "../../engine/live/forecast-vs-actual.ts";
 
 const json = (schema: z.ZodType, description: string) => ({ content: { "application/json": { schema } }, description });
-const errors = { 400: json(ErrorBody, "invalid input"), 401: json(ErrorBody, "no or unknown key"), 403: json(ErrorBody, "role not allowed"), 404: json(ErrorBody, "no such plan"), 409: json(ErrorBody, "wrong state") };
+// the route's own answers; 400, 401, 403, 413 and 415 are documented from its guards and inputs (web/app.ts)
+const errors = { 404: json(ErrorBody, "no such plan"), 409: json(ErrorBody, "wrong state") };
 const PLAN_TYPES = ["application/yaml", "text/yaml", "application/x-yaml", "application/json", "text/plain"];
 
 export function planRoutes(app: OpenAPIHono, { store, lifecycle }: Deps): void {
