@@ -20,7 +20,7 @@ export function fmt(metric: string, x: number): string {
 export function simulatedText(r: CalibrationRow): string {
   const text = fmt(r.metric, r.simulated), edges = [fmt(r.metric, r.low), fmt(r.metric, r.high)];
   if (inside(r) || !edges.includes(text)) return text;
-  const unit = RATIO.has(r.metric) ? 1 : MONEY.has(r.metric) ? 1 : 100, suffix = RATIO.has(r.metric) ? "×" : MONEY.has(r.metric) ? "" : " %";
+  const rate = !RATIO.has(r.metric) && !MONEY.has(r.metric), unit = rate ? 100 : 1, suffix = RATIO.has(r.metric) ? "×" : rate ? " %" : "";
   for (let digits = 3; digits <= 8; digits++) {
     const more = `${Number((r.simulated * unit).toPrecision(digits))}${suffix}`;
     if (!edges.includes(more)) return more;

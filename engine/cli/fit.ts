@@ -182,7 +182,7 @@ const int = (v: number) => Math.round(v).toLocaleString("en-US");
 const pct = (v: number) => (Number.isNaN(v) ? "—" : `${v >= 0 ? "+" : ""}${v.toFixed(1)} %`);
 
 /** The rows that were kept but are not one transaction each: so that transactions + these + skipped = rows read. */
-export function formatKept(k: FitReport["rows"]): string[] {
+function formatKept(k: FitReport["rows"]): string[] {
   const parts = [
     k.returns ? `${int(k.returns)} return${k.returns === 1 ? "" : "s"} netted against revenue (not purchases)` : "",
     k.merged ? `${int(k.merged)} order line${k.merged === 1 ? "" : "s"} merged into their orders` : "",

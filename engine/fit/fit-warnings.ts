@@ -9,7 +9,7 @@ import type { BgnbdParams } from "./bgnbd.ts";
 import type { GammaGammaParams } from "./gamma-gamma.ts";
 
 /** Beyond these a shape or scale parameter is read as having run off (published fits sit within 0.01–1,000). */
-export const TOO_SMALL = 1e-3, TOO_LARGE = 1e4;
+const TOO_SMALL = 1e-3, TOO_LARGE = 1e4;
 
 const g = (x: number) => x.toPrecision(2);
 const off = (x: number) => x < TOO_SMALL || x > TOO_LARGE;

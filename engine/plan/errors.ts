@@ -45,7 +45,7 @@ export class InputError extends Error {
  * A count or size given in code (a notebook's runPlan, compare or sweep options), checked as the command
  * line checks its flags: 10.5 customers used to loop for ever, -5 to fail deep in an array.
  */
-export function wholeNumber(name: string, value: number | undefined, min: number, max: number): void {
+function wholeNumber(name: string, value: number | undefined, min: number, max: number): void {
   if (value === undefined || (Number.isInteger(value) && value >= min && value <= max)) return;
   // the text "2" printed bare would read as the number 2, which is valid
   const got = typeof value === "string" ? `the text '${value}' (a number is expected, not its text)` : typeof value === "number" || value === null ? String(value) : `${typeof value} ${JSON.stringify(value)}`;

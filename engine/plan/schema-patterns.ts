@@ -41,7 +41,7 @@ function roundUp(x: number): string {
 }
 
 /** A pattern for decimal texts `\d+(\.\d+)?` whose value is at least `bound` (a finite decimal text). */
-export function atLeast(bound: string): string {
+function atLeast(bound: string): string {
   const [int, frac = ""] = bound.split(".");
   const digit = (d: string) => Number(d);
   const above = (d: string) => (digit(d) < 9 ? `[${digit(d) + 1}-9]` : null);

@@ -60,7 +60,7 @@ function programsTable(p: PlanContributions): string {
  * 95 % confidence first, then the rest, each group by margin per contact. Margin per contact is a point
  * estimate: ranked on it alone, a template that surely adds margin fell below noise.
  */
-export function rankMissing(missing: Contributions["missing"]): Contributions["missing"] {
+function rankMissing(missing: Contributions["missing"]): Contributions["missing"] {
   const sure = (m: Contributions["missing"][number]) => (certainty(m.incrementalMargin) === "above" ? 0 : 1);
   return [...missing].sort((x, y) => sure(x) - sure(y) || (y.perContact ?? -Infinity) - (x.perContact ?? -Infinity) || x.template.localeCompare(y.template));
 }
