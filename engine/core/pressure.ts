@@ -340,8 +340,7 @@ function weightedRetry<C>(rule: CompiledRule<C>, ledger: number[], cand: Contact
   const T = cand.time, limit = limitOf(rule, env);
   const own = weightOf(rule, env, cand.program, cand.channel, cand.category);
   const table = decayTable(rule.decay);
-  // the counted contacts and their weights do not depend on when the pressure is read: collected once,
-  // and their pressure at T summed on the way (the same terms in the same order as pressureAt)
+  // the counted contacts and their weights do not depend on when the pressure is read: collected once
   let n = 0, atT = 0;
   coercedWeights = 0;
   for (let i = 0; i < ledger.length; i += STRIDE) {
@@ -350,8 +349,8 @@ function weightedRetry<C>(rule: CompiledRule<C>, ledger: number[], cand: Contact
     if (!counted(rule, ledger, i, cand, now)) continue;
     const w = weightOf(rule, env, ledger[i + L_PROGRAM], ledger[i + L_CHANNEL], ledger[i + L_CATEGORY]);
     times[n] = t, weights[n++] = w;
-    atT += w * decayed(rule.decay, table, T - t);
   }
+  atT = pressureAt(times, weights, n, T, rule.decay, table);
   const unusable = coercedWeights, eps = 1e-9;
   let reads = 1, retry: number;
   if (atT + own <= limit + eps) retry = 0;
@@ -432,9 +431,21 @@ export function firstLowEnough(times: Float64Array, weights: Float64Array, n: nu
 /** The decayed pressure at `at` of the n collected contacts (times, weights), summed in ledger order. */
 export function pressureAt(times: Float64Array, weights: Float64Array, n: number, at: Minutes, decay: Decay, table: Float64Array): number {
   let sum = 0;
+  if (halfLifeTable(decay, table)) {
+    // `decayed`'s numbers with its tests on the decay done once: a retry search reads this a few times per check
+    const h = table.length;
+    for (let k = 0; k < n; k++) {
+      const age = at - times[k], q = Math.floor(age / h);
+      sum += weights[k] * (age >= 0 && age === Math.floor(age) && q < HALVINGS ? table[age - q * h] * HALF[q] : decayAt(decay, age));
+    }
+    return sum;
+  }
   for (let k = 0; k < n; k++) sum += weights[k] * decayed(decay, table, at - times[k]);
   return sum;
 }
+
+/** A half-life's table of one half-life of whole minutes (`decayTable`), from which `decayed` reads every whole age. */
+const halfLifeTable = (decay: Decay, table: Float64Array): boolean => decay.kind === "halfLife" && table.length === decay.halfLife && table.length > 0;
 
 let coercedWeights = 0; // unusable weight values seen since weightedRetry reset it
 
