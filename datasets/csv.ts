@@ -56,6 +56,10 @@ export function eachRecord(
     if (isBlank(body)) return;
     let fields: string[];
     try {
+      // lines that end with CR alone (a classic Mac or some spreadsheet exports) read as one first line
+      // holding the whole file: the header named columns such as "dollar_value00001" and the message
+      // said the mapped one was missing
+      if (line === 1 && body.indexOf("\r") !== -1) throw new LineError(1, "the lines end with a carriage return (CR) alone, so the whole file reads as one line: lines must end with LF or CRLF; convert it, e.g. tr '\\r' '\\n' < in.csv > out.csv");
       fields = split(body, line);
     } catch (e) {
       if (!(e instanceof LineError) || !onBadLine) throw e;

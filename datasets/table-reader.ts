@@ -118,7 +118,9 @@ export function readMappedColumns<C extends string>(
     }
     if (fields.length > width) {
       // an unquoted delimiter inside a value shifts the columns after it: refuse rather than misread
-      problems.add(line, "", `the row has ${fields.length} fields, the header ${width} (delimiter ${spec.delimiter}): a value containing the delimiter must be quoted ("a, b")`);
+      // rows that end with a delimiter the header lacks (some exports): say so, the quoting hint misleads there
+      const trailing = fields.slice(width).every((f) => f.trim() === "");
+      problems.add(line, "", `the row has ${fields.length} fields, the header ${width} (delimiter ${spec.delimiter}): ${trailing ? `it ends with ${fields.length - width} empty field${fields.length - width === 1 ? "" : "s"} past the header's (a trailing delimiter): end the header line with the same delimiter, or remove it from the rows` : `a value containing the delimiter must be quoted ("a, b")`}`);
       return;
     }
     for (let i = 0; i < idx.length; i++) values[i] = idx[i] < 0 ? "" : fields[idx[i]].trim();

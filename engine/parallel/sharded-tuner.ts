@@ -43,7 +43,7 @@ export interface ShardedTuner {
    */
   latest(values: Record<string, unknown>): Promise<TunerFigures | null>;
   baseline: BaselineFigures;
-  /** Stops the workers. */
+  /** Stops the workers; a move asked after it is refused (a move still running is refused by its workers). */
   close(): void;
 }
 
@@ -88,21 +88,31 @@ export async function shardedTuner(loaded: LoadedPlan, o: Omit<RunOptions, "base
       if (known) seen.delete(variant.hash), seen.set(variant.hash, known); // the most recently used is forgotten last
       return known;
     };
-    let newest = 0, dragged: Promise<unknown> = Promise.resolve();
+    let newest = 0, dragged: Promise<unknown> = Promise.resolve(), closed = false;
+    // after close() every move is refused alike: a value in memory came back while any other named the
+    // pool ('the shard pool is closed (a run failed in a worker, …)'), which the caller never opened
+    const open = () => {
+      if (closed) throw new Error(`shardedTuner: closed: close() stopped its workers; open another, e.g. await shardedTuner(plan, options)`);
+    };
     return {
       baseline,
       async run(values) {
+        open();
         const variant = variantOf(values);
         return remembered(variant) ?? simulate(variant);
       },
       async latest(values) {
+        open();
         const variant = variantOf(values), ticket = ++newest, known = remembered(variant);
         if (known) return known;
         const turn = dragged.then(() => (ticket === newest ? remembered(variant) ?? simulate(variant) : null));
         dragged = turn.then(() => undefined, () => undefined);
         return turn;
       },
-      close: () => pool.close(),
+      close: () => {
+        closed = true;
+        pool.close();
+      },
     };
   } catch (e) {
     pool.close();

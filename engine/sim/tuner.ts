@@ -7,8 +7,9 @@
  */
 import { InputError } from "../plan/errors.ts";
 import { describe } from "../plan/fields.ts";
-import { type LoadedPlan, parsePlan } from "../plan/load.ts";
-import { setPath } from "../sweep/set-path.ts";
+import type { LoadedPlan } from "../plan/load.ts";
+import { resolvePath } from "../sweep/set-path.ts";
+import { checkValue, show, variantPlan } from "../sweep/variant-plans.ts";
 import { syntheticPopulation } from "./population.ts";
 import { copyPopulation } from "./population-copy.ts";
 import { type BaselineFigures, checkRun, type RunOptions, runPlan, type RunResult, simulateBaseline } from "./run.ts";
@@ -50,7 +51,8 @@ export function tuner(loaded: LoadedPlan, o: Omit<RunOptions, "baseline" | "popu
 
 /**
  * A tuner's plan with `values` set (paths as in `sweep --set`). Refused: values that are not an object
- * of paths (a list was read as paths '0', '1'), and `world` paths: a tuner's customers and no-plan
+ * of paths (a list was read as paths '0', '1'), a value undefined or not finite (NaN read 'got null'),
+ * and `world` paths: a tuner's customers and no-plan
  * baseline are drawn once, in the world it was opened with, so a changed world gave the new world's
  * plan run against the old world's customers and baseline (reach 256 where runPlan gave 350). Only a
  * plan's `world:` section makes its world (planWorld), so no other path changes it.
@@ -68,7 +70,10 @@ export function tunerVariant(fn: string, loaded: LoadedPlan, values: unknown): L
     throw new InputError(`${fn}: ${named.join(", ")}: a tuner cannot change the world parameters: its customers and no-plan baseline are drawn once, in the world of the plan it was opened with, so a move changes the plan's decisions only; open another tuner in that world, e.g. ${fn}(plan, { ...options, world: ${example} }) (a sweep refuses world values for the same reason)`);
   }
   if (!paths.length) return loaded;
-  let doc: unknown = loaded.source;
-  for (const [path, v] of Object.entries(values)) doc = setPath(doc, path, v);
-  return parsePlan(JSON.stringify(doc), loaded.file);
+  const set = values as Record<string, unknown>;
+  for (const path of paths) checkValue(`${fn}: ${path}`, set[path]);
+  // a variant's problem at the field's line in the plan file, as a sweep's (it was always line 1: the
+  // variant is parsed from JSON text), headed by the values the move set
+  const fields = paths.map((path) => resolvePath(loaded.source, path));
+  return variantPlan(loaded, set, fields, `${fn}: ${paths.map((p) => `${JSON.stringify(p)}: ${show(set[p])}`).join(", ")}`);
 }

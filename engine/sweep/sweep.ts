@@ -8,14 +8,12 @@
 import * as aq from "arquero";
 import { parseDate } from "../core/time.ts";
 import { type LoadedPlan, parsePlan } from "../plan/load.ts";
-import { checkRunSizes } from "../plan/errors.ts";
 import { type Population, syntheticPopulation } from "../sim/population.ts";
 import { parsePopulation } from "../sim/population-spec.ts";
-import { type BaselineFigures, DEFAULT_START, type RunOptions, runPlan, simulateBaseline, type Summary } from "../sim/run.ts";
+import { type BaselineFigures, checkRun, DEFAULT_START, type RunOptions, runPlan, simulateBaseline, type Summary } from "../sim/run.ts";
 import { baselineKey, cached } from "../sim/baseline-cache.ts";
 import { defaultWorkers, runJobs } from "../parallel/pool.ts";
 import { planWorld } from "../plan/world-section.ts";
-import { checkWorldOption } from "../sim/world-option.ts";
 import { METRIC_BOUNDS, METRICS, type Metric, metricsOf } from "../compare/compare.ts";
 import { type Interval, interval } from "../compare/intervals.ts";
 import { checkSets, show, type SweepSet, variantPlan } from "./variant-plans.ts";
@@ -59,7 +57,7 @@ export function grid(sets: SweepSet[]): Record<string, unknown>[] {
  * @example sweep(loadPlan("scenarios/lifecycle-capped.yaml"), [{ path: "pressure.rules.two-a-week.cap", values: [1, 2, 3] }], { customers: 20_000, replications: 5 })
  */
 export function sweep(loaded: LoadedPlan, sets: SweepSet[], o: SweepOptions = {}): SweepResult {
-  const ctx = sweepContext(loaded, sets, o);
+  const ctx = sweepContext("sweep", loaded, sets, o);
   const baselines = ctx.seeds.map((seed) => sweepBaseline(ctx, seed));
   const runs = ctx.seeds.map((seed, r) =>
     ctx.plans.map((v, i) => {
@@ -76,9 +74,9 @@ export function sweep(loaded: LoadedPlan, sets: SweepSet[], o: SweepOptions = {}
  * `o.population` cannot cross to a worker: give `populationSpec` (engine/sim/population-spec.ts) instead.
  */
 export async function sweepInWorkers(loaded: LoadedPlan, sets: SweepSet[], o: SweepOptions & { workers?: number; populationSpec?: string } = {}): Promise<SweepResult> {
+  const ctx = sweepContext("sweepInWorkers", loaded, sets, o);
   const { population: _hook, onVariant, onDay: _onDay, recorder: _rec, workers, ...rest } = o;
   const spec: SweepJobSpec = { ...rest, plan: { text: JSON.stringify(loaded.source), file: loaded.file }, sets };
-  const ctx = sweepContext(loaded, sets, o);
   const n = workers ?? defaultWorkers(), module = new URL("./sweep.ts", import.meta.url).href;
   const baselines = await runJobs<BaselineFigures>(ctx.seeds.map((seed) => ({ module, fn: "sweepBaselineJob", args: [spec, seed] })), n);
   const jobs = ctx.seeds.flatMap((seed, r) => ctx.plans.map((_, i) => ({ module, fn: "sweepRunJob", args: [spec, i, seed, r === 0, baselines[r]] })));
@@ -106,9 +104,10 @@ export interface SweepJobSpec extends Omit<SweepOptions, "population" | "onVaria
   populationSpec?: string;
 }
 
-function sweepContext(loaded: LoadedPlan, sets: SweepSet[], o: SweepOptions): SweepContext {
-  checkRunSizes(o);
-  checkWorldOption(o.world); // before the baseline runs
+function sweepContext(fn: string, loaded: LoadedPlan, sets: SweepSet[], o: SweepOptions): SweepContext {
+  // the plan, the options' shape, sizes, world and start, as runPlan checks them, before the baseline runs:
+  // a plan's file name was read as the plan ('(root) is a value'), options that were not an object as none
+  checkRun(fn, loaded, o);
   const first = o.seed ?? 1, replications = o.replications ?? 1;
   // plans are built (and validated) once, before any simulation: a bad value fails fast
   const fields = checkSets(loaded, sets);
@@ -164,7 +163,7 @@ function contextOf(spec: SweepJobSpec): SweepContext {
   let ctx = contexts.get(key);
   if (!ctx) {
     const pop = parsePopulation(spec.populationSpec);
-    contexts.set(key, ctx = sweepContext(parsePlan(spec.plan.text, spec.plan.file), spec.sets, { ...spec, population: pop.population }));
+    contexts.set(key, ctx = sweepContext("sweepInWorkers", parsePlan(spec.plan.text, spec.plan.file), spec.sets, { ...spec, population: pop.population }));
   }
   return ctx;
 }

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { formatPath, InputError, type Path, type Problem } from "../plan/errors.ts";
+import { describe } from "../plan/fields.ts";
 import { type LoadedPlan, parsePlan } from "../plan/load.ts";
 import { parseYaml } from "../plan/yaml.ts";
 import { parsePath, resolvePath, setPath } from "./set-path.ts";
@@ -18,8 +19,37 @@ export interface SweepSet {
 
 export const show = (v: unknown) => (typeof v === "object" ? JSON.stringify(v) : String(v));
 
+/**
+ * Refuses a value the plan's text cannot hold: undefined (the path was dropped, and the plan kept its
+ * own value or lost the field) and a number that is not finite (JSON writes NaN and ±Infinity as null,
+ * so the plan's validation reported 'got null' for a NaN the user gave).
+ */
+export function checkValue(where: string, v: unknown): void {
+  if (v === undefined) throw new InputError(`${where}: no value (undefined); give the value to set, e.g. a number such as 3`);
+  if (typeof v === "number" && !Number.isFinite(v)) throw new InputError(`${where}: expected a finite number, got ${v}`);
+}
+
+/**
+ * Refuses sets that are not a list of { path, values } (from code, a notebook: a mapping of paths, a
+ * set without its path, values as one text) with what to write instead, before any is read.
+ */
+function checkSetShapes(sets: unknown): asserts sets is SweepSet[] {
+  const example = `[{ path: "pressure.rules.two-a-week.cap", values: [1, 2, 3] }]`;
+  if (!Array.isArray(sets)) throw new InputError(`sweep: sets: expected a list of { path, values }, such as ${example}, got ${describe(sets)}`);
+  sets.forEach((s, i) => {
+    const set = s as Partial<SweepSet> | null;
+    if (!set || typeof set !== "object" || Array.isArray(set)) throw new InputError(`sweep: sets[${i}]: expected { path, values }, such as ${example.slice(1, -1)}, got ${describe(s)}`);
+    if (typeof set.path !== "string") throw new InputError(`sweep: sets[${i}].path: expected a plan path such as "pressure.rules.two-a-week.cap", got ${describe(set.path)}`);
+    if (!Array.isArray(set.values)) {
+      const text = typeof set.values === "string" ? ` (the text of a --set list is read by expandValues(${JSON.stringify(set.values)}))` : "";
+      throw new InputError(`sweep: sets[${i}].values (${set.path}): expected a list of values, such as [1, 2, 3], got ${describe(set.values)}${text}`);
+    }
+  });
+}
+
 /** Refuses sets that would run a variant twice or drop values; returns each set's field, list elements by index. */
 export function checkSets(loaded: LoadedPlan, sets: SweepSet[]): Path[] {
+  checkSetShapes(sets);
   const fields: Path[] = [];
   sets.forEach((s, i) => {
     if (parsePath(s.path)[0] === "world") {
@@ -28,6 +58,7 @@ export function checkSets(loaded: LoadedPlan, sets: SweepSet[]): Path[] {
     if (!s.values.length) throw new InputError(`--set ${s.path}: no values; give at least one, e.g. ${s.path}=1,2`);
     const seen = new Set<string>();
     for (const v of s.values) {
+      checkValue(`--set ${s.path}`, v);
       const key = JSON.stringify(v);
       if (seen.has(key)) throw new InputError(`--set ${s.path}: the value ${show(v)} is given twice; give each value once (the same value twice runs the same variant twice)`);
       seen.add(key);
@@ -50,10 +81,10 @@ export function checkSets(loaded: LoadedPlan, sets: SweepSet[]): Path[] {
 
 /**
  * The variant of `loaded` with `values` (path → value) set, validated. An invalid variant throws an
- * InputError headed by its --sets, each problem at its line in the plan file: a problem at or under a
- * set field at that field's line, any other at its own.
+ * InputError headed by its --sets (or `head`), each problem at its line in the plan file: a problem at
+ * or under a set field at that field's line, any other at its own.
  */
-export function variantPlan(loaded: LoadedPlan, values: Record<string, unknown>, fields: Path[]): LoadedPlan {
+export function variantPlan(loaded: LoadedPlan, values: Record<string, unknown>, fields: Path[], head?: string): LoadedPlan {
   let doc: unknown = loaded.source;
   for (const [path, v] of Object.entries(values)) doc = setPath(doc, path, v);
   try {
@@ -63,7 +94,7 @@ export function variantPlan(loaded: LoadedPlan, values: Record<string, unknown>,
     const lineOf = fileLines(loaded.file);
     const lineFor = (path: Path) => lineOf(fields.find((f) => f.every((k, i) => path[i] === k)) ?? path);
     const problems: Problem[] = e.problems.map((p) => ({ ...p, line: lineFor(p.path) }));
-    const sets = Object.entries(values).map(([path, v]) => `--set ${path}=${show(v)}`).join(" ");
+    const sets = head ?? Object.entries(values).map(([path, v]) => `--set ${path}=${show(v)}`).join(" ");
     const lines = problems.map((p) => `${loaded.file}${p.line ? `:${p.line}` : ""}: ${formatPath(p.path)}: ${p.message}`);
     throw new InputError(`${sets}: the variant is not a valid plan:\n${lines.join("\n")}`, problems);
   }

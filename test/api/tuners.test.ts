@@ -5,7 +5,7 @@
  * paths. `workers` is checked like the run's sizes, and defaults to the machine's cores.
  */
 import { describe, expect, it } from "vitest";
-import { parsePlan, runPlan, shardedTuner, tuner } from "../../engine/mod.ts";
+import { loadPlan, parsePlan, runPlan, shardedTuner, tuner } from "../../engine/mod.ts";
 
 const PLAN = `name: w
 timezone: "+01:00"
@@ -51,6 +51,25 @@ describe("tuner", () => {
     expect(t.run({ "pressure.rules.weekly.cap": 1 }).summary.contacts).toBeLessThan(t.run({}).summary.contacts);
   });
 
+  it("refuses a value that is NaN, infinite or undefined, naming it (NaN was reported as 'got null')", () => {
+    const t = tuner(plan, o);
+    expect(() => t.run({ "pressure.rules.weekly.cap": NaN })).toThrow("tuner: pressure.rules.weekly.cap: expected a finite number, got NaN");
+    expect(() => t.run({ "pressure.rules.weekly.cap": -Infinity })).toThrow("tuner: pressure.rules.weekly.cap: expected a finite number, got -Infinity");
+    // an undefined value dropped the field: 'a rule has exactly one of cap, spacing or weighted; this one has none'
+    expect(() => t.run({ "pressure.rules.weekly.cap": undefined })).toThrow("tuner: pressure.rules.weekly.cap: no value (undefined); give the value to set, e.g. a number such as 3");
+  });
+
+  it("names a bad variant's field at its line in the plan file, with the values set (it said line 1)", () => {
+    // scenarios/lifecycle-capped.yaml line 18 starts the two-a-week rule, line 19 is its `cap: 2`
+    const t = tuner(loadPlan("scenarios/lifecycle-capped.yaml"), o);
+    expect(() => t.run({ "pressure.rules.two-a-week.cap": 1.5 })).toThrow(
+      'tuner: "pressure.rules.two-a-week.cap": 1.5: the variant is not a valid plan:\nscenarios/lifecycle-capped.yaml:19: pressure.rules[1].cap: a cap counts contacts: expected a whole number, got 1.5; write 1 or 2',
+    );
+    expect(() => t.run({ "pressure.rules.two-a-week.capp": 3 })).toThrow(
+      /^tuner: "pressure\.rules\.two-a-week\.capp": 3: the variant is not a valid plan:\nscenarios\/lifecycle-capped\.yaml:18: pressure\.rules\[1\]\.capp: unknown field 'capp'; did you mean 'cap'\?/,
+    );
+  });
+
   it("checks its start when it is opened, not at the first move", () => {
     expect(() => tuner(plan, { ...o, start: "garbage" })).toThrow("start: expected a date such as 2026-01-01 (years 1900 to 2199), got 'garbage'");
   });
@@ -66,6 +85,26 @@ describe("sharded tuner", () => {
       await expect(t.run(anyway(null))).rejects.toThrow(/^shardedTuner: values: expected an object of plan paths .* got null/);
       // the tuner still answers after refusing
       expect((await t.run({ "pressure.rules.weekly.cap": 1 })).summary).toEqual(tuner(plan, o).run({ "pressure.rules.weekly.cap": 1 }).summary);
+    } finally {
+      t.close();
+    }
+  });
+
+  it("refuses every move once closed, a remembered value too (that one came back; others named a shard pool)", async () => {
+    const t = await shardedTuner(plan, { ...o, workers: 1 });
+    const closed = "shardedTuner: closed: close() stopped its workers; open another, e.g. await shardedTuner(plan, options)";
+    t.close();
+    await expect(t.run({})).rejects.toThrow(closed); // the plan as opened: its figures are in memory
+    await expect(t.run({ "pressure.rules.weekly.cap": 1 })).rejects.toThrow(closed);
+    await expect(t.latest({ "pressure.rules.weekly.cap": 1 })).rejects.toThrow(closed);
+    t.close(); // a second close does nothing
+  });
+
+  it("refuses NaN and names a bad variant's field as the tuner does", async () => {
+    const t = await shardedTuner(loadPlan("scenarios/lifecycle-capped.yaml"), { ...o, workers: 1 });
+    try {
+      await expect(t.run({ "pressure.rules.two-a-week.cap": NaN })).rejects.toThrow("shardedTuner: pressure.rules.two-a-week.cap: expected a finite number, got NaN");
+      await expect(t.latest({ "pressure.rules.two-a-week.cap": 1.5 })).rejects.toThrow('shardedTuner: "pressure.rules.two-a-week.cap": 1.5: the variant is not a valid plan:\nscenarios/lifecycle-capped.yaml:19:');
     } finally {
       t.close();
     }

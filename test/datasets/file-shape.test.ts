@@ -53,6 +53,23 @@ describe("a history file's columns", () => {
     );
   });
 
+  it("says a row ends with a trailing delimiter the header lacks (it said to quote a value), and takes it when the header has it too", () => {
+    expect(importError("id,day,usd\nA,1997-01-01,10,\nB,1997-01-02,12,\n").split("\n")[0]).toBe(
+      `<dir>/tx.csv:2: the row has 4 fields, the header 3 (delimiter comma): it ends with 1 empty field past the header's (a trailing delimiter): end the header line with the same delimiter, or remove it from the rows`,
+    );
+    write("tx.csv", "id,day,usd,\nA,1997-01-01,10,\nB,1997-01-02,12,\n");
+    expect(Array.from(importHistory(write("h.yaml", CONFIG)).transactions.amount)).toEqual([10, 12]);
+  });
+
+  it("names lines that end with CR alone (the whole file was read as its header: 'no such column', the header \"usd\\rA\")", () => {
+    expect(importError("id,day,usd\rA,1997-01-01,10\rB,1997-01-02,12\r")).toBe(
+      `<dir>/tx.csv:1: the lines end with a carriage return (CR) alone, so the whole file reads as one line: lines must end with LF or CRLF; convert it, e.g. tr '\\r' '\\n' < in.csv > out.csv`,
+    );
+    // CRLF, with a byte-order mark, still reads
+    write("tx.csv", "\ufeffid,day,usd\r\nA,1997-01-01,10\r\nB,1997-01-02,12\r\n");
+    expect(Array.from(importHistory(write("h.yaml", CONFIG)).transactions.amount)).toEqual([10, 12]);
+  });
+
   it("refuses a header that names a mapped column twice (the last one was read)", () => {
     expect(importError("id,day,usd,usd\nA,1997-01-01,10,12\n")).toBe(
       `<dir>/tx.csv:1: amount (column "usd"): the header names "usd" more than once (columns 3 and 4): which one is meant? rename one in the file`,

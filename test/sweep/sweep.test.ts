@@ -182,3 +182,32 @@ describe("sweep intervals stop at 0 for what cannot be negative", () => {
     expect(r.out).toMatch(/^cap=1 .* 883 ±19 /m);
   });
 });
+
+describe("sweep from code: wrong arguments as a notebook passes them", () => {
+  const cap = "pressure.rules.two-a-week.cap", o = { customers: 10, days: 2 };
+  // deno-lint-ignore no-explicit-any
+  const anyway = (v: unknown) => v as any;
+
+  it("refuses a plan's file name and options that are not an object, as runPlan does (it said '(root) is a value', or ran the defaults)", () => {
+    expect(() => sweep(anyway("scenarios/lifecycle-capped.yaml"), [{ path: cap, values: [1, 2] }], o))
+      .toThrow(`sweep: expected a loaded plan, got the text 'scenarios/lifecycle-capped.yaml': load it first, sweep(loadPlan("scenarios/lifecycle-capped.yaml"), …)`);
+    expect(() => sweep(capped, [{ path: cap, values: [1, 2] }], anyway("fast")))
+      .toThrow(`sweep: options: expected an object such as { customers: 10_000, days: 365, seed: 1 } (or nothing, for those defaults), got string "fast"`);
+  });
+
+  it("refuses sets that are not a list of { path, values } (TypeErrors: 'sets.forEach is not a function', 's.values.map is not a function')", () => {
+    const example = `[{ path: "pressure.rules.two-a-week.cap", values: [1, 2, 3] }]`;
+    expect(() => sweep(capped, anyway({ [cap]: [1, 2] }), o)).toThrow(`sweep: sets: expected a list of { path, values }, such as ${example}, got a mapping`);
+    expect(() => sweep(capped, anyway([null]), o)).toThrow(`sweep: sets[0]: expected { path, values }, such as ${example.slice(1, -1)}, got nothing`);
+    expect(() => sweep(capped, anyway([{ values: [1, 2] }]), o)).toThrow(`sweep: sets[0].path: expected a plan path such as "pressure.rules.two-a-week.cap", got nothing`);
+    expect(() => sweep(capped, anyway([{ path: cap, values: "1,2" }]), o))
+      .toThrow(`sweep: sets[0].values (${cap}): expected a list of values, such as [1, 2, 3], got string "1,2" (the text of a --set list is read by expandValues("1,2"))`);
+    // a number where the list goes was called 'no values'
+    expect(() => sweep(capped, anyway([{ path: cap, values: 3 }]), o)).toThrow(`sweep: sets[0].values (${cap}): expected a list of values, such as [1, 2, 3], got number 3`);
+  });
+
+  it("refuses NaN and undefined values by name (NaN was reported as 'got null')", () => {
+    expect(() => sweep(capped, [{ path: cap, values: [1, NaN] }], o)).toThrow(`--set ${cap}: expected a finite number, got NaN`);
+    expect(() => sweep(capped, [{ path: cap, values: [1, undefined] }], o)).toThrow(`--set ${cap}: no value (undefined); give the value to set, e.g. a number such as 3`);
+  });
+});
