@@ -5,14 +5,15 @@
  * seed's population (the population is updated in place by a run), so runs share nothing.
  */
 import { STAGES } from "../core/lifecycle.ts";
-import { DAY, parseDate } from "../core/time.ts";
+import { DAY } from "../core/time.ts";
 import { canonical, type LoadedPlan, parsePlan } from "../plan/load.ts";
 import { type Population, syntheticPopulation } from "../sim/population.ts";
 import { parsePopulation, type PopulationHook } from "../sim/population-spec.ts";
-import { type BaselineFigures, baselineFigures, baselinePlan, DEFAULT_START, runPlan, summarise as summariseRun, type Summary } from "../sim/run.ts";
+import { type BaselineFigures, baselineFigures, baselinePlan, checkLoaded, DEFAULT_START, runPlan, runStart, summarise as summariseRun, type Summary } from "../sim/run.ts";
 import { simulate, type SimulationRun } from "../sim/simulate.ts";
 import type { WorldModel } from "../sim/world-model.ts";
 import { checkRunSizes, InputError } from "../plan/errors.ts";
+import { describe } from "../plan/fields.ts";
 import { checkWorldOption } from "../sim/world-option.ts";
 import { planWorld } from "../plan/world-section.ts";
 import { baselineKey, cached, type CacheMode } from "../sim/baseline-cache.ts";
@@ -51,10 +52,16 @@ export interface PlanRun {
   detail: PlanDetail | null;
 }
 
-export function compareContext(loaded: LoadedPlan[], o: CompareOptions & { cache?: CacheMode } = {}): CompareContext {
-  if (!loaded.length) throw new Error("comparePlans needs at least one plan");
-  const startText = o.start ?? DEFAULT_START, start = parseDate(startText);
-  if (start === null) throw new Error(`invalid start date: ${startText}`);
+export function compareContext(loaded: LoadedPlan[], o: CompareOptions & { cache?: CacheMode } = {}, fn = "comparePlans"): CompareContext {
+  // plan file names were read as plans ("Cannot read properties of undefined (reading 'currency')")
+  if (!Array.isArray(loaded) || !loaded.length) {
+    throw new InputError(`${fn}: expected a list of one or more loaded plans, e.g. ${fn}([loadPlan("scenarios/batch-and-blast.yaml"), loadPlan("scenarios/lifecycle.yaml")]), got ${Array.isArray(loaded) ? "an empty list" : describe(loaded)}`);
+  }
+  for (const l of loaded) checkLoaded(fn, l);
+  if (!(o !== null && typeof o === "object" && !Array.isArray(o))) {
+    throw new InputError(`${fn}: options: expected an object such as { customers: 10_000, replications: 5 } (or nothing, for the defaults), got ${o === null ? "null" : describe(o)}`);
+  }
+  const startText = o.start ?? DEFAULT_START, start = runStart(startText);
   checkRunSizes(o);
   checkOneCurrency(loaded);
   const replications = o.replications ?? 5, first = o.seed ?? 1;

@@ -157,9 +157,9 @@ export function comparePlans(loaded: LoadedPlan[], o: CompareOptions = {}): Comp
  */
 export async function comparePlansInWorkers(loaded: LoadedPlan[], o: CompareOptions & { workers?: number; populationSpec?: string } = {}): Promise<Comparison> {
   const t0 = performance.now();
+  const ctx = compareContext(loaded, o, "comparePlansInWorkers"); // the plans and options checked before they are sent
   const { population: _hook, onProgress, workers, ...rest } = o;
   const spec: CompareJobSpec = { ...rest, plans: loaded.map((l) => ({ text: JSON.stringify(l.source), file: l.file })) };
-  const ctx = compareContext(loaded, o);
   const n = workers ?? defaultWorkers(), module = new URL("./compare-runs.ts", import.meta.url).href;
   const total = ctx.seeds.length * (1 + loaded.length);
   let done = 0;

@@ -14,7 +14,9 @@ import {
   type BaselineFigures,
   checkRun,
   DEFAULT_START,
+  RUN_OPTIONS,
   type RunOptions,
+  runOptionsOf,
   runPlan,
   type RunResult,
   simulateBaseline,
@@ -24,6 +26,9 @@ import { planWorld } from "../plan/world-section.ts";
 import { defaultWorkers, runJobs } from "./pool.ts";
 import { ExplainRecorder } from "../explain/observer.ts";
 import { type FiguresResult, runPlanSharded, unshardable } from "./sharded-run.ts";
+
+/** The names of `Options`: runPlan's but the baseline, which a run in workers makes or takes from the cache. */
+const IN_WORKERS_OPTIONS = [...RUN_OPTIONS.filter((k) => k !== "baseline"), "workers", "populationSpec", "minShard"];
 
 type Options = Omit<RunOptions, "baseline"> & {
   workers?: number;
@@ -63,14 +68,14 @@ function shardsFor(loaded: LoadedPlan, o: Options): number {
  * run split across workers sends back each worker's counters, not its customers: no per-customer merge.
  */
 export async function summaryInWorkers(loaded: LoadedPlan, o: Omit<Options, "record" | "recorder"> = {}): Promise<RunResult | FiguresResult> {
-  checkRun("summaryInWorkers", loaded, o); // workers too: 0, -1, NaN and "2" were taken
+  checkRun("summaryInWorkers", loaded, o, IN_WORKERS_OPTIONS.filter((k) => k !== "record" && k !== "recorder")); // workers too: 0, -1, NaN and "2" were taken
   const shards = shardsFor(loaded, o);
   return shards ? runPlanSharded(loaded, { ...o, workers: shards, figuresOnly: true }) : runPlanInWorkers(loaded, o);
 }
 
 /** @example const r = await runPlanInWorkers(loadPlan("scenarios/lifecycle.yaml"), { customers: 1_000_000, workers: 2 }) */
 export async function runPlanInWorkers(loaded: LoadedPlan, o: Options = {}): Promise<RunResult> {
-  checkRun("runPlanInWorkers", loaded, o); // workers too: 0, -1, NaN and "2" were taken
+  checkRun("runPlanInWorkers", loaded, o, IN_WORKERS_OPTIONS); // workers too: 0, -1, NaN and "2" were taken
   const workers = o.workers ?? defaultWorkers();
   const shards = shardsFor(loaded, o);
   if (shards) return runPlanSharded(loaded, { ...o, workers: shards });
@@ -85,7 +90,7 @@ export async function runPlanInWorkers(loaded: LoadedPlan, o: Options = {}): Pro
   const key = baselineKey("run", made.describe, o.days ?? 365);
   const hit = peek<BaselineFigures>(key, mode);
   // the baseline in a worker beside the plan, unless it costs less than starting the worker
-  if (hit || workers <= 1 || made.size < 2 * (o.minShard ?? MIN_SHARD)) return runPlan(loaded, { ...o, population, baseline: hit ?? true });
+  if (hit || workers <= 1 || made.size < 2 * (o.minShard ?? MIN_SHARD)) return runPlan(loaded, { ...runOptionsOf(o), population, baseline: hit ?? true });
   const { population: _hook, onDay: _onDay, recorder: _rec, workers: _w, ...json } = o;
   const job = runJobs<BaselineFigures>([{
     module: import.meta.url,
@@ -93,7 +98,7 @@ export async function runPlanInWorkers(loaded: LoadedPlan, o: Options = {}): Pro
     args: [{ text: JSON.stringify(loaded.source), file: loaded.file }, { ...json, record: false }],
   }], 2);
   job.catch(() => {}); // awaited below; never an unhandled rejection while the plan runs
-  const res = runPlan(loaded, { ...o, population, baseline: false });
+  const res = runPlan(loaded, { ...runOptionsOf(o), population, baseline: false });
   const figures = store(key, mode, (await job)[0]);
   const world = planWorld(loaded, o.world);
   return { ...res, baseline: figures, summary: summarise(loaded, res.run, figures, world, o.start ?? DEFAULT_START) };

@@ -20,7 +20,7 @@ import { planWorld } from "../plan/world-section.ts";
 import { tunerVariant } from "../sim/tuner.ts";
 import { baselineKey, peek, store } from "../sim/baseline-cache.ts";
 import { syntheticDescribe } from "../sim/population.ts";
-import { type BaselineFigures, checkRun, DEFAULT_START, type FiguresRun, type RunOptions, type Summary, summarise } from "../sim/run.ts";
+import { type BaselineFigures, checkRun, DEFAULT_START, RUN_OPTIONS, type FiguresRun, type RunOptions, type Summary, summarise } from "../sim/run.ts";
 import type { WorldModel } from "../sim/world-model.ts";
 import { defaultWorkers } from "./pool.ts";
 import { ShardPool } from "./shard-pool.ts";
@@ -47,6 +47,9 @@ export interface ShardedTuner {
   close(): void;
 }
 
+/** What a sharded tuner takes: runPlan's options but those its workers make or cannot record, and `workers`. */
+const SHARDED_TUNER_OPTIONS = [...RUN_OPTIONS.filter((k) => !["baseline", "population", "record", "recorder"].includes(k)), "workers"];
+
 /** Variants remembered by plan hash (≈ 100 KB each: daily series and histograms). */
 const REMEMBERED = 32;
 
@@ -55,7 +58,7 @@ const REMEMBERED = 32;
  * @example const t = await shardedTuner(loadPlan("scenarios/lifecycle-capped.yaml"), { customers: 50_000, workers: 2 }); (await t.run({ "pressure.rules.two-a-week.cap": 3 })).summary; t.close()
  */
 export async function shardedTuner(loaded: LoadedPlan, o: Omit<RunOptions, "baseline" | "population" | "record" | "recorder"> & { workers?: number } = {}): Promise<ShardedTuner> {
-  const start = checkRun("shardedTuner", loaded, o); // workers too (checkRunSizes): a missing or NaN count failed in the merge, 1.5 in a worker
+  const start = checkRun("shardedTuner", loaded, o, SHARDED_TUNER_OPTIONS); // workers too (checkRunSizes): a missing or NaN count failed in the merge, 1.5 in a worker
   const customers = o.customers ?? 10_000, seed = o.seed ?? 1, days = o.days ?? 365, startText = o.start ?? DEFAULT_START;
   const text = (p: LoadedPlan) => ({ text: JSON.stringify(p.source), file: p.file });
   const pool = await ShardPool.open({ plan: text(loaded), baseline: false, customers, days, seed, start: o.start, world: o.world, record: "none" }, o.workers ?? defaultWorkers());

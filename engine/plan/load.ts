@@ -31,6 +31,7 @@ export interface LoadedPlan {
 
 /** Loads and validates a plan file. @example const { plan } = loadPlan("scenarios/lifecycle.yaml") */
 export function loadPlan(file: string): LoadedPlan {
+  if (typeof file !== "string") throw new InputError(`loadPlan: expected a plan file's path such as "scenarios/lifecycle.yaml", got ${describe(file)}${file && typeof file === "object" && "compiled" in file ? ": this plan is loaded already" : ""}`);
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -42,6 +43,9 @@ export function loadPlan(file: string): LoadedPlan {
 
 /** Parses plan text (YAML or JSON); `file` names it in errors and anchors relative `use:` paths. */
 export function parsePlan(text: string, file = "<plan>"): LoadedPlan {
+  // a plan object was read as text ('source is not a string'): a plan is parsed from its YAML or JSON text
+  if (typeof text !== "string") throw new InputError(`parsePlan: expected a plan's text (YAML or JSON), got ${describe(text)}: a plan object is given as parsePlan(JSON.stringify(plan), "name.yaml"), a file is read by loadPlan("scenarios/lifecycle.yaml")`);
+  if (typeof file !== "string") throw new InputError(`parsePlan: the file name, when given, is text such as "scenarios/mine.yaml" (it names the plan in errors and anchors its use: paths), got ${describe(file)}`);
   const { value: raw, lineOf } = parseYaml(text, file);
   const r = new Reporter(file, lineOf);
   const templates: (string | null)[] = [];

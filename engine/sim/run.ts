@@ -11,7 +11,7 @@ import { planWorld } from "../plan/world-section.ts";
 import type { Plan } from "../plan/types.ts";
 import { ENGINE_VERSION } from "../version.ts";
 import { type Population, syntheticPopulation } from "./population.ts";
-import { checkRunSizes, InputError } from "../plan/errors.ts";
+import { checkRunSizes, closest, InputError } from "../plan/errors.ts";
 import { describe } from "../plan/fields.ts";
 import { checkWorldOption } from "./world-option.ts";
 import { copyPopulation } from "./population-copy.ts";
@@ -137,15 +137,35 @@ export function simulateBaseline(plan: Plan, population: Population, o: Simulate
  * `fn` names the function called, as the message does. Returns the first day, in minutes.
  * @example const start = checkRun("runPlan", loaded, o)
  */
-export function checkRun(fn: string, loaded: unknown, o: unknown): number {
+export function checkRun(fn: string, loaded: unknown, o: unknown, known: readonly string[] = RUN_OPTIONS): number {
   checkLoaded(fn, loaded);
   if (o !== undefined && !(o !== null && typeof o === "object" && !Array.isArray(o))) {
     throw new InputError(`${fn}: options: expected an object such as { customers: 10_000, days: 365, seed: 1 } (or nothing, for those defaults), got ${o === null ? "null" : describe(o)}`);
+  }
+  // a misspelt option was ignored: { customer: 100 } ran the default 10,000 customers (one left undefined says nothing)
+  for (const [k, v] of Object.entries(o ?? {})) {
+    if (v === undefined || known.includes(k)) continue;
+    const near = closest(k, known);
+    throw new InputError(`${fn}: options: unknown option '${k}'${near ? `; did you mean '${near}'?` : ""} (options: ${known.join(", ")})`);
   }
   const opts = (o ?? {}) as RunOptions;
   checkRunSizes(opts);
   checkWorldOption(opts.world);
   return runStart(opts.start);
+}
+
+/** RunOptions' names, which `runPlan` takes (checkRun refuses any other). */
+export const RUN_OPTIONS = [
+  "customers", "days", "seed", "start", "world", "record", "recorder", "baseline", "external", "cache", "population", "onDay", "laneWidth",
+] as const satisfies readonly (keyof RunOptions)[];
+// every option of RunOptions is listed: adding one there without it here fails type checking
+const _everyRunOption: Exclude<keyof RunOptions, typeof RUN_OPTIONS[number]> extends never ? true : never = true;
+
+/** Only the RunOptions among `o` (an entry point's own options, such as `workers`, are not passed on to `runPlan`). */
+export function runOptionsOf(o: RunOptions): RunOptions {
+  const picked: Record<string, unknown> = {};
+  for (const k of RUN_OPTIONS) if (k in o) picked[k] = o[k];
+  return picked as RunOptions;
 }
 
 /** Refuses anything but a plan from loadPlan or parsePlan (a file name, a plain object) naming what was given. */

@@ -12,7 +12,7 @@ import { resolvePath } from "../sweep/set-path.ts";
 import { checkValue, show, variantPlan } from "../sweep/variant-plans.ts";
 import { syntheticPopulation } from "./population.ts";
 import { copyPopulation } from "./population-copy.ts";
-import { type BaselineFigures, checkRun, type RunOptions, runPlan, type RunResult, simulateBaseline } from "./run.ts";
+import { type BaselineFigures, checkRun, RUN_OPTIONS, type RunOptions, runPlan, type RunResult, simulateBaseline } from "./run.ts";
 import { baselineKey, cached } from "./baseline-cache.ts";
 import { planWorld } from "../plan/world-section.ts";
 import { DEFAULT_WORLD } from "./world-model.ts";
@@ -25,11 +25,14 @@ export interface Tuner {
   baseline: BaselineFigures;
 }
 
+/** What a tuner takes: runPlan's options but the baseline and population, which it makes once itself. */
+const TUNER_OPTIONS = RUN_OPTIONS.filter((k) => k !== "baseline" && k !== "population");
+
 /**
  * @example const t = tuner(loadPlan("scenarios/lifecycle-capped.yaml"), { customers: 50_000 }); t.run({ "pressure.rules.two-a-week.cap": 3 }).summary
  */
 export function tuner(loaded: LoadedPlan, o: Omit<RunOptions, "baseline" | "population"> = {}): Tuner {
-  const start = checkRun("tuner", loaded, o); // at creation: a bad start failed only at the first run()
+  const start = checkRun("tuner", loaded, o, TUNER_OPTIONS); // at creation: a bad start failed only at the first run()
   const seed = o.seed ?? 1, days = o.days ?? 365, world = planWorld(loaded, o.world);
   const journeys = loaded.compiled.journeys.length;
   const drawn = syntheticPopulation({ customers: o.customers ?? 10_000, seed, start, days, journeys, world });

@@ -10,7 +10,7 @@ import { parseDate } from "../core/time.ts";
 import { type LoadedPlan, parsePlan } from "../plan/load.ts";
 import { type Population, syntheticPopulation } from "../sim/population.ts";
 import { parsePopulation } from "../sim/population-spec.ts";
-import { type BaselineFigures, checkRun, DEFAULT_START, type RunOptions, runPlan, simulateBaseline, type Summary } from "../sim/run.ts";
+import { type BaselineFigures, checkRun, DEFAULT_START, RUN_OPTIONS, type RunOptions, runOptionsOf, runPlan, simulateBaseline, type Summary } from "../sim/run.ts";
 import { baselineKey, cached } from "../sim/baseline-cache.ts";
 import { defaultWorkers, runJobs } from "../parallel/pool.ts";
 import { planWorld } from "../plan/world-section.ts";
@@ -57,7 +57,7 @@ export function grid(sets: SweepSet[]): Record<string, unknown>[] {
  * @example sweep(loadPlan("scenarios/lifecycle-capped.yaml"), [{ path: "pressure.rules.two-a-week.cap", values: [1, 2, 3] }], { customers: 20_000, replications: 5 })
  */
 export function sweep(loaded: LoadedPlan, sets: SweepSet[], o: SweepOptions = {}): SweepResult {
-  const ctx = sweepContext("sweep", loaded, sets, o);
+  const ctx = sweepContext("sweep", loaded, sets, o, SWEEP_OPTIONS);
   const baselines = ctx.seeds.map((seed) => sweepBaseline(ctx, seed));
   const runs = ctx.seeds.map((seed, r) =>
     ctx.plans.map((v, i) => {
@@ -74,7 +74,7 @@ export function sweep(loaded: LoadedPlan, sets: SweepSet[], o: SweepOptions = {}
  * `o.population` cannot cross to a worker: give `populationSpec` (engine/sim/population-spec.ts) instead.
  */
 export async function sweepInWorkers(loaded: LoadedPlan, sets: SweepSet[], o: SweepOptions & { workers?: number; populationSpec?: string } = {}): Promise<SweepResult> {
-  const ctx = sweepContext("sweepInWorkers", loaded, sets, o);
+  const ctx = sweepContext("sweepInWorkers", loaded, sets, o, SWEEP_IN_WORKERS);
   const { population: _hook, onVariant, onDay: _onDay, recorder: _rec, workers, ...rest } = o;
   const spec: SweepJobSpec = { ...rest, plan: { text: JSON.stringify(loaded.source), file: loaded.file }, sets };
   const n = workers ?? defaultWorkers(), module = new URL("./sweep.ts", import.meta.url).href;
@@ -104,10 +104,12 @@ export interface SweepJobSpec extends Omit<SweepOptions, "population" | "onVaria
   populationSpec?: string;
 }
 
-function sweepContext(fn: string, loaded: LoadedPlan, sets: SweepSet[], o: SweepOptions): SweepContext {
+const SWEEP_OPTIONS = [...RUN_OPTIONS, "replications", "onVariant"], SWEEP_IN_WORKERS = [...SWEEP_OPTIONS, "workers", "populationSpec"];
+
+function sweepContext(fn: string, loaded: LoadedPlan, sets: SweepSet[], o: SweepOptions, known: readonly string[]): SweepContext {
   // the plan, the options' shape, sizes, world and start, as runPlan checks them, before the baseline runs:
   // a plan's file name was read as the plan ('(root) is a value'), options that were not an object as none
-  checkRun(fn, loaded, o);
+  checkRun(fn, loaded, o, known);
   const first = o.seed ?? 1, replications = o.replications ?? 1;
   // plans are built (and validated) once, before any simulation: a bad value fails fast
   const fields = checkSets(loaded, sets);
@@ -136,7 +138,7 @@ function sweepBaseline(ctx: SweepContext, seed: number): BaselineFigures {
 
 function sweepRun(ctx: SweepContext, i: number, seed: number, baseline: BaselineFigures, keepSummary = true): SweepRun {
   const make = populationOf(ctx, seed);
-  const res = runPlan(ctx.plans[i].plan, { ...ctx.o, seed, baseline, population: (p) => make(p.journeys), onDay: undefined });
+  const res = runPlan(ctx.plans[i].plan, { ...runOptionsOf(ctx.o), seed, baseline, population: (p) => make(p.journeys), onDay: undefined });
   return { metrics: metricsOf(res.summary, res.run), summary: keepSummary ? res.summary : null };
 }
 
@@ -163,7 +165,8 @@ function contextOf(spec: SweepJobSpec): SweepContext {
   let ctx = contexts.get(key);
   if (!ctx) {
     const pop = parsePopulation(spec.populationSpec);
-    contexts.set(key, ctx = sweepContext("sweepInWorkers", parsePlan(spec.plan.text, spec.plan.file), spec.sets, { ...spec, population: pop.population }));
+    const { plan, sets, ...options } = spec;
+    contexts.set(key, ctx = sweepContext("sweepInWorkers", parsePlan(plan.text, plan.file), sets, { ...options, population: pop.population }, SWEEP_IN_WORKERS));
   }
   return ctx;
 }

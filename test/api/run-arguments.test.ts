@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import {
   backtest,
+  comparePlans,
   comparePlansInWorkers,
   explainCustomer,
   formatDate,
@@ -16,7 +17,10 @@ import {
   parsePlan,
   runPlan,
   runPlanInWorkers,
+  shardedTuner,
   summaryInWorkers,
+  sweep,
+  tuner,
 } from "../../engine/mod.ts";
 import { tempDir } from "../datasets/temp-files.ts";
 
@@ -34,6 +38,46 @@ describe("runPlan's arguments", () => {
     expect(() => runPlan(anyway({ name: "x", programs: [] }))).toThrow(`runPlan: expected a loaded plan, got a mapping with name, programs: a plan file is read by loadPlan("scenarios/lifecycle.yaml"), a plan's text by parsePlan(text, "name.yaml")`);
     expect(() => runPlan(plan, anyway(null))).toThrow("runPlan: options: expected an object such as { customers: 10_000, days: 365, seed: 1 } (or nothing, for those defaults), got null");
     expect(() => runPlan(plan, { customers: 100, days: 5, start: "2026-13-01" })).toThrow(InputError);
+  });
+});
+
+describe("options a function does not take", () => {
+  // a misspelt option was ignored: { customer: 100 } ran the default 10,000 customers
+  it("are refused by name, with the closest valid one, before anything runs", async () => {
+    expect(() => runPlan(plan, anyway({ customer: 100 }))).toThrow(/^runPlan: options: unknown option 'customer'; did you mean 'customers'\? \(options: customers, days, seed, start, /);
+    expect(() => runPlan(plan, anyway({ customers: 100, days: 5, replications: 3 }))).toThrow("runPlan: options: unknown option 'replications'");
+    expect(() => tuner(plan, anyway({ customers: 100, baseline: false }))).toThrow("tuner: options: unknown option 'baseline'");
+    expect(() => sweep(plan, [], anyway({ customers: 100, worker: 2 }))).toThrow("sweep: options: unknown option 'worker'");
+    await expect(summaryInWorkers(plan, anyway({ customers: 100, seeds: 3 }))).rejects.toThrow("summaryInWorkers: options: unknown option 'seeds'; did you mean 'seed'?");
+    await expect(shardedTuner(plan, anyway({ customers: 100, record: true }))).rejects.toThrow("shardedTuner: options: unknown option 'record'");
+  });
+
+  it("each function's own options still pass, and runs in workers hand runPlan only its own", async () => {
+    const o = { customers: 300, days: 20, seed: 3 };
+    const one = runPlan(plan, o).summary.digest;
+    expect((await runPlanInWorkers(plan, { ...o, workers: 1, minShard: 1_000, populationSpec: "synthetic" })).summary.digest).toBe(one);
+    expect(sweep(plan, [{ path: "programs.newsletter.priority", values: [1] }], { ...o, replications: 1, onVariant: () => {} }).variants.length).toBe(1);
+  });
+});
+
+describe("plans in the wrong form", () => {
+  it("parsePlan and loadPlan refuse what is not text, saying what to give", () => {
+    const source = loadPlan("scenarios/lifecycle.yaml").source;
+    // it was a TypeError: "source is not a string"
+    expect(() => parsePlan(anyway(source))).toThrow(InputError);
+    expect(() => parsePlan(anyway(source))).toThrow(`parsePlan: expected a plan's text (YAML or JSON), got a mapping: a plan object is given as parsePlan(JSON.stringify(plan), "name.yaml")`);
+    expect(() => parsePlan("name: x", anyway(7))).toThrow("parsePlan: the file name, when given, is text");
+    expect(() => loadPlan(anyway(plan))).toThrow("loadPlan: expected a plan file's path such as \"scenarios/lifecycle.yaml\", got a mapping: this plan is loaded already");
+  });
+
+  it("comparePlans refuses file names, an empty list and a bad start with what to give", async () => {
+    // file names were read as plans: "Cannot read properties of undefined (reading 'currency')"
+    expect(() => comparePlans(anyway(["scenarios/lifecycle.yaml"]))).toThrow(`comparePlans: expected a loaded plan, got the text 'scenarios/lifecycle.yaml': load it first, comparePlans(loadPlan("scenarios/lifecycle.yaml"), …)`);
+    expect(() => comparePlans([])).toThrow(`comparePlans: expected a list of one or more loaded plans, e.g. comparePlans([loadPlan("scenarios/batch-and-blast.yaml"), loadPlan("scenarios/lifecycle.yaml")]), got an empty list`);
+    expect(() => comparePlans(anyway(plan))).toThrow("comparePlans: expected a list of one or more loaded plans");
+    expect(() => comparePlans([plan], anyway(null))).toThrow("comparePlans: options: expected an object");
+    expect(() => comparePlans([plan], { customers: 100, start: "2026-02-30" })).toThrow(InputError);
+    await expect(comparePlansInWorkers(anyway(["scenarios/lifecycle.yaml"]))).rejects.toThrow("comparePlansInWorkers: expected a loaded plan, got the text 'scenarios/lifecycle.yaml'");
   });
 });
 
