@@ -58,6 +58,14 @@ const pm = (v: Interval | null, f: (x: number) => string, signed = false) => {
   return symmetric ? `${mean} ±${f((v.hi - v.lo) / 2)}` : `${mean} [${g(v.lo)}, ${g(v.hi)}]`;
 };
 
+/**
+ * A plan's name as one folder name for the default --out: letters (any script), digits, '_', '.' and '-'
+ * kept, runs of anything else one '-'. A name is free text: '../../x' put the files in out/x, 'a/b' nested them.
+ */
+export function folderName(name: string): string {
+  return name.replace(/[^\p{L}\p{N}_.-]+/gu, "-").replace(/^[.-]+|-+$/g, "") || "plan";
+}
+
 export async function sweepCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
     set: { type: "string", multiple: true },
@@ -87,7 +95,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
   };
   checkSweep(loaded, sets, options); // every variant a valid plan
   // the folders made once every input is checked (a bad plan, flag or variant leaves nothing behind), before the runs
-  const out = outputFolder("--out", (values.out as string | undefined) ?? join("out", `sweep-${loaded.plan.name}`));
+  const out = outputFolder("--out", (values.out as string | undefined) ?? join("out", `sweep-${folderName(loaded.plan.name)}`));
   if (values.csv !== undefined) outputFolder("--csv", values.csv as string);
   const tty = (() => {
     try {
