@@ -81,6 +81,22 @@ export function parse(args: string[], options: Options | undefined, usage: strin
   return { values: parsed.values, positionals: parsed.positionals };
 }
 
+/**
+ * `parse` for a command that takes options only (demo, calibration, extract, live-report, live-demo): a
+ * word that is no option's value is refused, naming it, instead of being ignored (`cadence demo
+ * scenarios/lifecycle.yaml` ran the three example plans and said nothing of the file).
+ * @example const { values } = parseOptions(args, { days: { type: "string" } }, "cadence x [--days D]")
+ */
+export function parseOptions(args: string[], options: Options | undefined, usage: string): Flags {
+  const flags = parse(args, options, usage);
+  const [word] = flags.positionals;
+  if (word !== undefined) {
+    const command = /^cadence [\w-]+/.exec(usage)?.[0] ?? "this command";
+    throw new InputError(`unexpected argument '${word}': ${command} takes options only\nusage: ${usage}`);
+  }
+  return flags;
+}
+
 /** Plain decimal digits: no sign, exponent, hex/binary/octal prefix, `_` separator or surrounding space. */
 const WHOLE = /^\d+$/;
 /** A plain decimal such as 0.2, .5 or 3: digits with at most one point, nothing else. */

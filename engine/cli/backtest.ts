@@ -48,11 +48,12 @@ export async function backtestCommand(args: string[]): Promise<number> {
   if (!values.history) throw new InputError(`missing --history <config.yaml> (a history config; see docs/history.md)\nusage: ${USAGE}`);
   const seed = sizeFlag(values.seed, "seed", 1);
   const fromFlag = dateFlag(values.from, "from"), toFlag = dateFlag(values.to, "to");
-  if (values.out !== undefined) outputFolder("--out", values.out); // before the replay: a bad path fails now
   const loaded = loadPlan(positionals[0]);
   const h = importHistory(values.history);
   if (fromFlag !== undefined && toFlag !== undefined && toFlag < fromFlag) throw new InputError(`--to ${formatDate(toFlag)} is before --from ${formatDate(fromFlag)}`);
   const { from, to } = backtestPeriod(h, { from: fromFlag, to: toFlag }); // the defaults the API has
+  // once the plan, the history and the flags are checked (a bad one leaves nothing behind), before the replay
+  if (values.out !== undefined) outputFolder("--out", values.out);
   const result = backtest(loaded, h, { from, to, seed });
   const data = transactionDays(h) ?? undefined; // the days of the first and last transactions
   const warnings = backtestWarnings(result.plan, result.summary, result.metrics.programs.map((p) => p.entered), h.config.currency, from, to, data);

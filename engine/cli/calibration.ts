@@ -10,7 +10,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { calibrate, inside } from "../calibration/measure.ts";
 import { markdown, textTable } from "../calibration/report.ts";
-import { intFlag, outputFile, parse, sizeFlag } from "./args.ts";
+import { intFlag, outputFile, parseOptions, sizeFlag } from "./args.ts";
 
 const USAGE = "cadence calibration [--json] [--customers N] [--days D] [--seed S] [--out FILE | --update-docs]";
 /** The project's own docs pages, wherever the command runs from. */
@@ -27,7 +27,7 @@ function embedTable(md: string, page: string): void {
 }
 
 export async function calibrationCommand(args: string[]): Promise<number> {
-  const { values } = parse(args, {
+  const { values } = parseOptions(args, {
     json: { type: "boolean" },
     customers: { type: "string" },
     days: { type: "string" },

@@ -95,25 +95,29 @@ export async function compareCommand(args: string[]): Promise<number> {
   }
   if (!positionals.length) throw new InputError(`expected at least one plan file\nusage: ${USAGE}`);
   if (values.contributions && values.report === undefined) throw new InputError(`--contributions adds a section to the report: give --report out.html too\nusage: ${USAGE}`);
-  // where the files go, made before the runs: a bad path fails now, not after them
-  if (values.report !== undefined) outputFile("--report", values.report as string);
-  if (values.csv !== undefined) outputFolder("--csv", values.csv as string);
   const loaded = positionals.map((f) => loadPlan(f));
   const bar = progress("compare");
   const pop = parsePopulation(values.population); // history: starts after its cut-off, runs over its holdout
   loaded.forEach((l, i) => checkPlanAttributes(l.source, pop, positionals[i]));
-  const c = await comparePlansInWorkers(loaded, {
+  const sizes = {
     customers: pop.customers ?? sizeFlag(values.customers, "customers", 10_000),
     days: sizeFlag(values.days, "days", pop.days ?? 365),
+    workers: sizeFlag(values.workers, "workers", defaultWorkers()),
+    replications: sizeFlag(values.replications, "replications", 5),
+    seed: sizeFlag(values.seed, "seed", 1),
+  };
+  // where the files go, made once every input is checked (a bad plan or flag leaves nothing behind) and
+  // before the runs (a bad path fails now, not after them)
+  if (values.report !== undefined) outputFile("--report", values.report as string);
+  if (values.csv !== undefined) outputFolder("--csv", values.csv as string);
+  const c = await comparePlansInWorkers(loaded, {
+    ...sizes,
     start: pop.start,
     populationSpec: values.population,
     world: pop.world,
     populationLabel: pop.label,
     revenueCurrency: pop.currency, // a history's revenue is in its own currency
-    workers: sizeFlag(values.workers, "workers", defaultWorkers()),
     cache: values["no-cache"] ? "off" : "disk",
-    replications: sizeFlag(values.replications, "replications", 5),
-    seed: sizeFlag(values.seed, "seed", 1),
     onProgress: bar ? (label, d, n) => bar(label, d, n, "runs") : undefined,
   });
   const csvFiles = values.csv !== undefined ? compareCsv(c, values.csv as string) : [];

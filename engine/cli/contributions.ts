@@ -26,7 +26,6 @@ export async function contributionsCommand(args: string[]): Promise<number> {
     csv: { type: "string" },
   }, USAGE);
   if (positionals.length !== 1) throw new InputError(`contributions: give exactly one plan file (got ${positionals.length})\nusage: ${USAGE}`);
-  if (values.csv !== undefined) outputFolder("--csv", values.csv as string); // before the runs: a bad path fails now
   const plan = loadPlan(positionals[0]);
   const o = {
     customers: intFlag(values.customers, "customers", 5000, 100, 10_000_000),
@@ -34,6 +33,8 @@ export async function contributionsCommand(args: string[]): Promise<number> {
     replications: sizeFlag(values.replications, "replications", 3),
     seed: sizeFlag(values.seed, "seed", 1),
   };
+  // once every input is checked (a bad plan or flag leaves nothing behind), before the runs
+  if (values.csv !== undefined) outputFolder("--csv", values.csv as string);
   const r = contributions(plan, o);
   const csv = values.csv !== undefined ? contributionsCsv(r, values.csv as string) : []; // engine/report/csv-export.ts's format
   if (values.json) {

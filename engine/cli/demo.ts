@@ -5,14 +5,14 @@
 import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { SCENARIOS_DIR } from "../plan/load.ts";
-import { parse, sizeFlag } from "./args.ts";
+import { parseOptions, sizeFlag } from "./args.ts";
 import { compareCommand } from "./compare.ts";
 import { fmtInt } from "./format.ts";
 
 export const DEMO_PLANS = ["batch-and-blast", "lifecycle", "lifecycle-capped"];
 
 export async function demoCommand(args: string[]): Promise<number> {
-  const { values } = parse(args, {
+  const { values } = parseOptions(args, {
     customers: { type: "string" },
     days: { type: "string" },
     seed: { type: "string" },

@@ -8,7 +8,7 @@ import { parseDate, YEARS } from "../core/time.ts";
 import { parsePlan } from "../plan/load.ts";
 import { extractDay } from "../live/extract.ts";
 import { openLiveDb } from "./live-db.ts";
-import { outputFolder, parse, sizeFlag } from "./args.ts";
+import { outputFolder, parseOptions, sizeFlag } from "./args.ts";
 import { loadPlan } from "../plan/load.ts";
 import { importHistory } from "../../datasets/import.ts";
 import { extractFromHistory } from "../backtest/extract.ts";
@@ -18,7 +18,7 @@ import { transactionDays } from "../../datasets/cutoff.ts";
 const USAGE = "cadence extract --db FILE --date YYYY-MM-DD [--out DIR] [--confirm]\n       cadence extract --history CONFIG.yaml --plan PLAN.yaml --date YYYY-MM-DD [--out DIR] [--seed S]";
 
 export async function extractCommand(args: string[]): Promise<number> {
-  const { values } = parse(args, {
+  const { values } = parseOptions(args, {
     db: { type: "string" }, date: { type: "string" }, out: { type: "string" }, confirm: { type: "boolean" },
     history: { type: "string" }, plan: { type: "string" }, seed: { type: "string" },
   }, USAGE);

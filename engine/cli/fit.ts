@@ -179,6 +179,8 @@ function toJson(r: FitReport) {
 
 const f = (v: number, digits = 4) => v.toFixed(digits);
 const int = (v: number) => Math.round(v).toLocaleString("en-US");
+/** A predicted count, one decimal, with the thousands separators of the counts beside it (1653.4 sat next to 1,882). */
+const dec1 = (v: number) => v.toLocaleString("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 const pct = (v: number) => (Number.isNaN(v) ? "—" : `${v >= 0 ? "+" : ""}${v.toFixed(1)} %`);
 
 /** The rows that were kept but are not one transaction each: so that transactions + these + skipped = rows read. */
@@ -228,8 +230,8 @@ export function formatReport(r: FitReport): string {
     const rows = [...h.byFrequency, { x: "total", customers: r.customers, predicted: h.predicted, actual: h.actual, errorPct: h.errorPct }];
     const srows = sh ? [...sh.byFrequency, sh] : [];
     for (const [i, row] of rows.entries()) {
-      const s = srows[i] ? ` ${srows[i].predicted.toFixed(1).padStart(10)} ${pct(srows[i].errorPct).padStart(9)}` : "";
-      out.push(`  ${row.x.padEnd(10)} ${int(row.customers).padStart(9)} ${row.predicted.toFixed(1).padStart(10)} ${int(row.actual).padStart(8)} ${pct(row.errorPct).padStart(9)}${s}`);
+      const s = srows[i] ? ` ${dec1(srows[i].predicted).padStart(10)} ${pct(srows[i].errorPct).padStart(9)}` : "";
+      out.push(`  ${row.x.padEnd(10)} ${int(row.customers).padStart(9)} ${dec1(row.predicted).padStart(10)} ${int(row.actual).padStart(8)} ${pct(row.errorPct).padStart(9)}${s}`);
     }
   } else out.push("", "holdout: none (set holdoutEnd in the config to compare)");
   if (r.contacts) out.push(...formatContacts(r.contacts));

@@ -4,12 +4,12 @@ import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { liveDemo } from "../live/demo.ts";
 import { fmt, fmtActual, fmtInterval, isCount } from "../live/live-report.ts";
-import { decimalFlag, intFlag, parse, sizeFlag } from "./args.ts";
+import { decimalFlag, intFlag, parseOptions, sizeFlag } from "./args.ts";
 
 const USAGE = "cadence live-demo [--plan scenarios/lifecycle.yaml] [--customers 5000] [--days 60] [--replications 3] [--seed 1] [--reality-seed 2] [--control-share 0.2] [--db FILE] [--json]";
 
 export async function liveDemoCommand(args: string[]): Promise<number> {
-  const { values } = parse(args, {
+  const { values } = parseOptions(args, {
     plan: { type: "string" }, customers: { type: "string" }, days: { type: "string" }, replications: { type: "string" },
     seed: { type: "string" }, "reality-seed": { type: "string" }, "control-share": { type: "string" }, db: { type: "string" }, json: { type: "boolean" },
   }, USAGE);

@@ -4,12 +4,12 @@ import { InputError } from "../plan/errors.ts";
 import { forecastVsActual } from "../live/forecast-vs-actual.ts";
 import { renderLiveReport } from "../live/live-report.ts";
 import { openLiveDb } from "./live-db.ts";
-import { intFlag, outputFile, parse } from "./args.ts";
+import { intFlag, outputFile, parseOptions } from "./args.ts";
 
 const USAGE = "cadence live-report --db FILE [--plan ID] [--out live-report.html] [--json]";
 
 export async function liveReportCommand(args: string[]): Promise<number> {
-  const { values } = parse(args, { db: { type: "string" }, plan: { type: "string" }, out: { type: "string" }, json: { type: "boolean" } }, USAGE);
+  const { values } = parseOptions(args, { db: { type: "string" }, plan: { type: "string" }, out: { type: "string" }, json: { type: "boolean" } }, USAGE);
   const store = openLiveDb(values.db, USAGE);
   try {
     const promoted = store.listPlans().filter((p) => p.promoted !== null);

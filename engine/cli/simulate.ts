@@ -34,7 +34,6 @@ export async function simulateCommand(args: string[]): Promise<number> {
   if (values.start !== undefined && parseDate(values.start) === null) {
     throw new InputError(`--start: expected a date such as 2026-01-01 (${YEARS}), got '${values.start}'`);
   }
-  if (values.out !== undefined) outputFolder("--out", values.out); // before the run: a bad path fails now, not after it
   const loaded = loadPlan(positionals[0]);
   // a history population starts the day after its cut-off and runs over its holdout unless told otherwise
   const pop = parsePopulation(values.population);
@@ -63,6 +62,8 @@ export async function simulateCommand(args: string[]): Promise<number> {
     onDay: progress(loaded.plan.name),
     cache: values["no-cache"] ? "off" as const : "disk" as const, // the no-plan baseline of this population and seed, reused (engine/sim/baseline-cache.ts)
   };
+  // the folder made once every input is checked (a bad plan or flag leaves nothing behind), before the run
+  if (values.out !== undefined) outputFolder("--out", values.out);
   // without --out only the summary is printed: a split run's workers send back their figures, not their customers
   // --out: every row recorded, messages.csv with a "why" column
   const full = values.out !== undefined ? await recordedRun(loaded, options) : null;

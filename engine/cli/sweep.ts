@@ -4,7 +4,7 @@ import { join, relative } from "node:path";
 import * as aq from "arquero";
 import { loadPlan } from "../plan/load.ts";
 import { InputError } from "../plan/errors.ts";
-import { frontierSvg, SWEEP_METRICS, sweepInWorkers, type SweepResult, type SweepSet } from "../sweep/sweep.ts";
+import { checkSweep, frontierSvg, SWEEP_METRICS, sweepInWorkers, type SweepResult, type SweepSet } from "../sweep/sweep.ts";
 import { expandValues } from "../sweep/range.ts";
 import { sweepPage } from "../sweep/sweep-page.ts";
 import { intervalRows, writeCsvFiles } from "../report/csv-export.ts";
@@ -58,6 +58,14 @@ const pm = (v: Interval | null, f: (x: number) => string, signed = false) => {
   return symmetric ? `${mean} ±${f((v.hi - v.lo) / 2)}` : `${mean} [${g(v.lo)}, ${g(v.hi)}]`;
 };
 
+/**
+ * A plan's name as one folder name for the default --out: letters (any script), digits, '_', '.' and '-'
+ * kept, runs of anything else one '-'. A name is free text: '../../x' put the files in out/x, 'a/b' nested them.
+ */
+export function folderName(name: string): string {
+  return name.replace(/[^\p{L}\p{N}_.-]+/gu, "-").replace(/^[.-]+|-+$/g, "") || "plan";
+}
+
 export async function sweepCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
     set: { type: "string", multiple: true },
@@ -77,8 +85,17 @@ export async function sweepCommand(args: string[]): Promise<number> {
   const sets = ((values.set ?? []) as string[]).map(parseSet);
   if (!sets.length) throw new InputError(`--set: give at least one, e.g. --set pressure.rules[0].cap=1..3\nusage: ${USAGE}`);
   const loaded = loadPlan(positionals[0]);
-  // the folders made before the runs: a bad path fails now, not after them
-  const out = outputFolder("--out", (values.out as string | undefined) ?? join("out", `sweep-${loaded.plan.name}`));
+  const options = {
+    workers: sizeFlag(values.workers, "workers", defaultWorkers()),
+    cache: values["no-cache"] ? "off" as const : "disk" as const,
+    customers: sizeFlag(values.customers, "customers", 10_000),
+    days: sizeFlag(values.days, "days", 365),
+    seed: sizeFlag(values.seed, "seed", 1),
+    replications: sizeFlag(values.replications, "replications", 1),
+  };
+  checkSweep(loaded, sets, options); // every variant a valid plan
+  // the folders made once every input is checked (a bad plan, flag or variant leaves nothing behind), before the runs
+  const out = outputFolder("--out", (values.out as string | undefined) ?? join("out", `sweep-${folderName(loaded.plan.name)}`));
   if (values.csv !== undefined) outputFolder("--csv", values.csv as string);
   const tty = (() => {
     try {
@@ -88,12 +105,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
     }
   })();
   const result = await sweepInWorkers(loaded, sets, {
-    workers: sizeFlag(values.workers, "workers", defaultWorkers()),
-    cache: values["no-cache"] ? "off" : "disk",
-    customers: sizeFlag(values.customers, "customers", 10_000),
-    days: sizeFlag(values.days, "days", 365),
-    seed: sizeFlag(values.seed, "seed", 1),
-    replications: sizeFlag(values.replications, "replications", 1),
+    ...options,
     onVariant: tty ? (i, n, label) => console.error(`run ${i}/${n}: ${label}`) : undefined,
   });
   const csvFiles = values.csv !== undefined ? sweepCsv(result, values.csv as string) : [];

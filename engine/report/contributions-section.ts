@@ -31,6 +31,7 @@ function marginChart(p: PlanContributions, currency: string): string {
   const rows = p.result.programs.map((r) => ({ program: r.id, certainty: certainty(r.incrementalMargin), mean: r.incrementalMargin.mean, lo: r.incrementalMargin.lo ?? r.incrementalMargin.mean, hi: r.incrementalMargin.hi ?? r.incrementalMargin.mean }));
   if (!rows.length) return "";
   return renderFigure({
+    ariaLabel: `marginal incremental margin of each program (${currency}), mean and 95 % interval: ${p.plan}`,
     width: 1000,
     height: 50 + 24 * rows.length,
     marginLeft: 170,

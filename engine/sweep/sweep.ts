@@ -85,6 +85,15 @@ export async function sweepInWorkers(loaded: LoadedPlan, sets: SweepSet[], o: Sw
   return assembleSweep(ctx, ctx.seeds.map((_, r) => flat.slice(r * ctx.plans.length, (r + 1) * ctx.plans.length)));
 }
 
+/**
+ * What a sweep checks before its runs (sizes, world, every variant a valid plan), for a caller that
+ * has something to do between the checks and the runs (the CLI makes its output folders).
+ * @example checkSweep(loadPlan("plan.yaml"), [{ path: "pressure.rules[0].cap", values: [1, 2] }], { days: 90 })
+ */
+export function checkSweep(loaded: LoadedPlan, sets: SweepSet[], o: SweepOptions & { workers?: number; populationSpec?: string } = {}): void {
+  sweepContext("sweep", loaded, sets, o, SWEEP_IN_WORKERS);
+}
+
 interface SweepContext {
   loaded: LoadedPlan;
   plans: { label: string; values: Record<string, unknown>; plan: LoadedPlan }[];

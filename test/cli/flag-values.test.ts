@@ -100,6 +100,20 @@ describe("a flag given twice is refused, except one meant to repeat", () => {
   });
 });
 
+describe("a command that takes options only refuses a stray word", () => {
+  // They ignored it: `cadence demo scenarios/lifecycle.yaml` ran the three example plans, `calibration out.md`
+  // printed to the terminal and wrote nothing, exit 0. A bad --days after the word (or no --date, --db)
+  // shows the word is refused first, before any run.
+  for (const name of ["demo", "calibration", "extract", "live-report", "live-demo"]) {
+    it(`${name} stray: names the word and the usage, exit 2, nothing run`, async () => {
+      const r = await cli(name, "stray.yaml", ...(name === "extract" || name === "live-report" ? [] : ["--days", "0"]));
+      expect(r.code).toBe(2);
+      expect(r.out).toBe("");
+      expect(r.err).toMatch(new RegExp(`^unexpected argument 'stray\\.yaml': cadence ${name} takes options only\\nusage: cadence ${name} `));
+    });
+  }
+});
+
 describe("printed intervals", () => {
   it("print a value that rounds to zero as 0, never -0 or +0 (regression: the demo printed [−14, −0])", async () => {
     // compare's tables (fitTable): the mean on one line, its interval on the next

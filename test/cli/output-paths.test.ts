@@ -15,9 +15,9 @@ describe("output paths and live databases", () => {
   writeFileSync(file, "not a folder\n");
   const run = (...args: string[]) => capture(() => main(args));
 
-  it("refuses a folder it cannot make before loading the plan or simulating", async () => {
-    // the plan does not exist either: the path is checked first, so the run would not have started
-    expect(await run("simulate", "scenarios/no-such-plan.yaml", "--out", file)).toMatchObject({ code: 2, err: `--out ${file}: cannot make a folder there (a file is in the way)` });
+  it("refuses a folder it cannot make before simulating", async () => {
+    // a valid plan: the path is checked before the run, which would otherwise have started
+    expect(await run("simulate", "scenarios/lifecycle.yaml", "--out", file)).toMatchObject({ code: 2, err: `--out ${file}: cannot make a folder there (a file is in the way)` });
     expect(await run("simulate", "scenarios/lifecycle.yaml", "--out", join(file, "sub"))).toMatchObject({ code: 2, err: `--out ${join(file, "sub")}: cannot make a folder there (a file is in the way)` });
     expect(await run("sweep", "scenarios/lifecycle-capped.yaml", "--set", "pressure.rules.two-a-week.cap=1..2", "--csv", file)).toMatchObject({ code: 2, err: `--csv ${file}: cannot make a folder there (a file is in the way)` });
     expect(await run("contributions", "scenarios/lifecycle.yaml", "--csv", file)).toMatchObject({ code: 2, err: `--csv ${file}: cannot make a folder there (a file is in the way)` });
@@ -28,23 +28,44 @@ describe("output paths and live databases", () => {
   it("refuses an empty path for every option that writes, before any work (it wrote into the current folder, or nothing, exit 0)", async () => {
     const folder = (opt: string) => `${opt}: empty path; give a folder, e.g. ${opt} out/run`;
     const file = (opt: string) => `${opt}: empty path; give a file, e.g. ${opt} out/report.html`;
-    const history = ["--history", "test/no-such-history.yaml"]; // the path is checked before the history is read
-    expect(await run("simulate", "scenarios/no-such-plan.yaml", "--out", "")).toMatchObject({ code: 2, err: folder("--out") });
+    // a tiny history: backtest checks its path once the plan and the history are read (a bad one leaves nothing)
+    writeFileSync(join(dir, "h.csv"), "id,day,usd\n1,2020-01-05,10\n1,2020-02-05,12\n2,2020-01-07,5\n");
+    writeFileSync(join(dir, "h.yaml"), "transactions: { file: h.csv, columns: { customer: id, date: day, amount: usd } }\ncalibrationEnd: 2020-01-31\n");
+    const history = ["--history", join(dir, "h.yaml")];
+    expect(await run("simulate", "scenarios/lifecycle.yaml", "--out", "")).toMatchObject({ code: 2, err: folder("--out") });
     expect(await run("sweep", "scenarios/lifecycle-capped.yaml", "--set", "pressure.rules.two-a-week.cap=1..2", "--out", "")).toMatchObject({ code: 2, err: folder("--out") });
     expect(await run("sweep", "scenarios/lifecycle-capped.yaml", "--set", "pressure.rules.two-a-week.cap=1..2", "--csv", "")).toMatchObject({ code: 2, err: folder("--csv") });
-    expect(await run("extract", ...history, "--plan", "scenarios/lifecycle.yaml", "--date", "1997-10-01", "--out", "")).toMatchObject({ code: 2, err: folder("--out") });
-    expect(await run("compare", "scenarios/no-such-plan.yaml", "--report", "")).toMatchObject({ code: 2, err: file("--report") });
-    expect(await run("compare", "scenarios/no-such-plan.yaml", "--csv", "")).toMatchObject({ code: 2, err: folder("--csv") });
-    expect(await run("backtest", "scenarios/no-such-plan.yaml", ...history, "--out", "")).toMatchObject({ code: 2, err: folder("--out") });
-    expect(await run("contributions", "scenarios/no-such-plan.yaml", "--csv", "")).toMatchObject({ code: 2, err: folder("--csv") });
+    expect(await run("extract", "--history", "test/no-such-history.yaml", "--plan", "scenarios/lifecycle.yaml", "--date", "1997-10-01", "--out", "")).toMatchObject({ code: 2, err: folder("--out") });
+    expect(await run("compare", "scenarios/lifecycle.yaml", "--report", "")).toMatchObject({ code: 2, err: file("--report") });
+    expect(await run("compare", "scenarios/lifecycle.yaml", "--csv", "")).toMatchObject({ code: 2, err: folder("--csv") });
+    expect(await run("backtest", "scenarios/lifecycle.yaml", ...history, "--out", "")).toMatchObject({ code: 2, err: folder("--out") });
+    expect(await run("contributions", "scenarios/lifecycle.yaml", "--csv", "")).toMatchObject({ code: 2, err: folder("--csv") });
     expect(await run("calibration", "--out", "", "--customers", "100")).toMatchObject({ code: 2, err: file("--out") });
-    expect(await run("fit", ...history, "--world-out", "")).toMatchObject({ code: 2, err: file("--world-out") });
-    expect(readdirSync(dir)).toEqual(["a-file"]);
+    expect(await run("fit", "--history", "test/no-such-history.yaml", "--world-out", "")).toMatchObject({ code: 2, err: file("--world-out") });
+    expect(readdirSync(dir).sort()).toEqual(["a-file", "h.csv", "h.yaml"]);
+    for (const f of ["h.csv", "h.yaml"]) rmSync(join(dir, f));
+  });
+
+  it("leaves nothing behind when an input is wrong: the plan, a flag or a sweep's variant is checked before any folder is made (regression)", async () => {
+    // they made their --out, --csv and --report folders first: a typo in the plan left empty folders
+    const bad = join(dir, "bad.yaml");
+    writeFileSync(bad, "name: bad\nchannels: { email: {} }\nprograms:\n  - { id: n, type: campaign, schedule: { weekly: [tue], at: \"10:00\" }, send: { channel: emial, message: m } }\n");
+    const at = (name: string) => join(dir, "new", name);
+    expect(await run("simulate", bad, "--out", at("sim"))).toMatchObject({ code: 2, err: expect.stringMatching(/bad\.yaml:4: programs\[0\]\.send\.channel: .*did you mean 'email'/) });
+    expect((await run("simulate", "scenarios/lifecycle.yaml", "--days", "0", "--out", at("sim"))).code).toBe(2);
+    expect((await run("compare", "scenarios/lifecycle.yaml", bad, "--report", at("cmp/r.html"), "--csv", at("csv"))).code).toBe(2);
+    expect((await run("compare", "scenarios/lifecycle.yaml", "--replications", "x", "--report", at("cmp/r.html"))).code).toBe(2);
+    expect((await run("sweep", bad, "--set", "programs.n.holdout=0,0.1", "--out", at("sw"))).code).toBe(2);
+    expect(await run("sweep", "scenarios/lifecycle-capped.yaml", "--set", "pressure.rules.two-a-week.cap=1,1.5", "--out", at("sw"), "--csv", at("swcsv"))).toMatchObject({ code: 2, err: expect.stringMatching(/^--set pressure\.rules\.two-a-week\.cap=1\.5: the variant is not a valid plan:/) });
+    expect((await run("contributions", bad, "--csv", at("contrib"))).code).toBe(2);
+    expect((await run("demo", "--days", "0", "--report", at("demo/r.html"))).code).toBe(2);
+    expect(readdirSync(dir).sort()).toEqual(["a-file", "bad.yaml"]);
+    rmSync(bad);
   });
 
   it("refuses a file it cannot write before the runs, in one line (compare --report crashed with EACCES after them)", async () => {
-    // /sys is read-only, for root too; the plan does not exist, so the check came first
-    expect(await run("compare", "scenarios/no-such-plan.yaml", "--report", "/sys/report.html")).toMatchObject({ code: 2, err: "--report /sys/report.html: cannot write the file (not allowed to write there)" });
+    // /sys is read-only, for root too; the plan is valid, so the check came before the runs
+    expect(await run("compare", "scenarios/lifecycle.yaml", "--report", "/sys/report.html")).toMatchObject({ code: 2, err: "--report /sys/report.html: cannot write the file (not allowed to write there)" });
     expect(await run("fit", "--history", "test/no-such-history.yaml", "--world-out", "/sys/world.json")).toMatchObject({ code: 2, err: "--world-out /sys/world.json: cannot write the file (not allowed to write there)" });
     // the check leaves an existing file as it was, and no file where there was none
     const kept = join(dir, "kept.html");

@@ -31,6 +31,8 @@ describe("the report's contributions section", () => {
     expect(s).toContain("What each program adds");
     expect(html).toContain(`<a href="#contributions">`);
     expect((s.match(/<svg/g) ?? []).length).toBe(1); // the margin chart
+    // named for a screen reader like the report's other charts (regression: it was the one chart without)
+    expect(s).toMatch(/<svg [^>]*aria-label="marginal incremental margin of each program \(EUR\), mean and 95 % interval: two"/);
     for (const x of r.programs) {
       const row = s.slice(s.indexOf(`<tr><td>${x.id}</td>`));
       expect(row, x.id).toContain(`<td>${n0.format(x.contacts)}</td>`);

@@ -211,3 +211,23 @@ describe("sweep from code: wrong arguments as a notebook passes them", () => {
     expect(() => sweep(capped, [{ path: cap, values: [1, undefined] }], o)).toThrow(`--set ${cap}: no value (undefined); give the value to set, e.g. a number such as 3`);
   });
 });
+
+describe("sweep's default --out folder", () => {
+  it("is one folder under out/ whatever the plan's name (regression: '../../x' wrote to out/x, 'a/b' nested)", async () => {
+    const { folderName } = await import("../../engine/cli/sweep.ts");
+    expect(folderName("../../evil")).toBe("evil");
+    expect(folderName("a/b c")).toBe("a-b-c");
+    expect(folderName("petit plan é 中文")).toBe("petit-plan-é-中文");
+    expect(folderName("lifecycle-capped")).toBe("lifecycle-capped");
+    expect(folderName("///")).toBe("plan");
+    const dir = mkdtempSync(join(tmpdir(), "cadence-sweep-name-"));
+    const file = join(dir, "p.yaml");
+    writeFileSync(file, readFileSync("scenarios/lifecycle-capped.yaml", "utf8").replace("name: lifecycle-capped", 'name: "../../evil"'));
+    const r = await capture(() => main(["sweep", file, "--set", "pressure.rules.two-a-week.cap=1,2", "--customers", "100", "--days", "7"]));
+    const { rmSync } = await import("node:fs");
+    rmSync(join("out", "sweep-evil"), { recursive: true, force: true });
+    rmSync(join("out", "evil"), { recursive: true, force: true });
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`wrote ${join("out", "sweep-evil", "sweep.csv")}`);
+  });
+});
