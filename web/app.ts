@@ -7,7 +7,7 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import { InputError, formatPath, type Problem } from "../engine/plan/errors.ts";
-import { ApiError } from "../engine/live/errors.ts";
+import { ApiError, unwritable } from "../engine/live/errors.ts";
 import { ENGINE_VERSION } from "../engine/version.ts";
 import type { Deps } from "./deps.ts";
 import { planRoutes } from "./routes/plans.ts";
@@ -87,8 +87,8 @@ type Route = Parameters<App["openapi"]>[0];
 /**
  * Every route's documented answers include the errors its guards and inputs can give, from one place:
  * 400 when it takes a path parameter, a query or a body; 401 and 403 when it needs a key; 413 and 415
- * when it takes a body of a limited size and given types. A body that is not JSON is answered here too
- * (web/guards.ts parsesJson), with the route's example.
+ * when it takes a body of a limited size and given types; 503 on every route (a database it cannot
+ * write). A body that is not JSON is answered here too (web/guards.ts parsesJson), with the route's example.
  */
 function documentErrors(app: App): void {
   const register = app.openapi.bind(app);
@@ -104,6 +104,7 @@ function documentErrors(app: App): void {
       ...(auth ? { 401: json(ErrorBody, "no key, a malformed Authorization header, or an unknown or revoked key"), 403: json(ErrorBody, `the key's role may not: needs ${auth.roles.join(" or ")}`) } : {}),
       ...(size ? { 413: json(ErrorBody, `body over ${size.bytes.toLocaleString("en")} bytes`) } : {}),
       ...(type ? { 415: json(ErrorBody, `Content-Type not ${type.types.join(" or ")}${type.optional ? " (no body is fine)" : ""}`) } : {}),
+      503: json(ErrorBody, "the database cannot be written (a full disk, a read-only file, an I/O error): nothing of this request was stored; send it again once there is room"),
     };
     const documented = { ...route, ...(body ? { request: { ...req, body: { ...body, content } } } : {}), responses: { ...errors, ...route.responses } };
     const example = jsonSchema && exampleOf(jsonSchema);
@@ -131,6 +132,11 @@ export function createApp(deps: Deps): App {
     if (e instanceof ApiError && e.status !== 400) return c.json({ error: e.message, ...(e.problems.length ? { problems: e.problems.map((p) => ({ ...p, path: formatPath(p.path) })) } : {}) }, e.status);
     if (e instanceof ApiError || e instanceof InputError) return c.json({ error: e.message, problems: problemsOf(e.message, e.problems) }, 400);
     if (e instanceof HTTPException) return c.json({ error: e.message || `HTTP ${e.status}` }, e.status);
+    const storage = unwritable(e);
+    if (storage) {
+      console.error(`cadence serve: ${c.req.method} ${c.req.path} refused: the database cannot be written (${storage})`);
+      return c.json({ error: `the database cannot be written (${storage}); nothing of this request was stored: free space on its disk (or make its file and folder writable), then send it again` }, 503);
+    }
     console.error(`cadence serve: ${c.req.method} ${c.req.path} failed:`, e);
     return c.json({ error: "internal error; the request was not applied (see the server log)" }, 500);
   });
