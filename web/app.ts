@@ -17,36 +17,9 @@ import { outboxRoutes } from "./routes/outbox.ts";
 import { systemRoutes } from "./routes/system.ts";
 import { type Guard, type Guarded, parsesJson } from "./guards.ts";
 import { CustomerBatch, ErrorBody, exampleOf } from "./schemas.ts";
+import { flatten, type Issue } from "./issues.ts";
 
 export type App = OpenAPIHono;
-
-interface Issue {
-  code: string;
-  path: (string | number)[];
-  message: string;
-  errors?: Issue[][];
-  keys?: string[];
-}
-
-/**
- * A union's failure ("invalid input") says nothing useful; the branch the body meant to match — the
- * one whose problems are not about the body's shape at the root — names the real field and fault.
- */
-const unknownKey = (where: string) => {
-  const kind = where === "query" ? "parameter" : "field";
-  return `unknown ${kind}; /v1/openapi.json lists this route's ${kind}s`;
-};
-
-function flatten(issues: Issue[], where = "body"): Issue[] {
-  return issues.flatMap((i) => {
-    // one problem per unknown key, at its own path ("query.state: unknown parameter")
-    if (i.code === "unrecognized_keys" && i.keys?.length) return i.keys.map((k) => ({ ...i, path: [...i.path, k], message: unknownKey(where) }));
-    if (i.code !== "invalid_union" || !i.errors?.length) return [i];
-    const rootless = (b: Issue[]) => b.every((x) => x.path.length > 0 || x.code === "custom");
-    const branch = i.errors.find(rootless) ?? i.errors.reduce((a, b) => (b.length < a.length ? b : a));
-    return flatten(branch.map((x) => ({ ...x, path: [...i.path, ...x.path] })), where);
-  });
-}
 
 /**
  * An input error's problems; one made of its text alone (invalid YAML, a CSV header, a history config

@@ -6,6 +6,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { ApiError } from "../engine/live/errors.ts";
+import { formatPath } from "../engine/plan/errors.ts";
 
 /** What a guard checks, for the OpenAPI document (web/app.ts). */
 export type Guard = { kind: "auth"; roles: string[] } | { kind: "type"; types: string[]; optional: boolean } | { kind: "size"; bytes: number };
@@ -76,13 +77,51 @@ export function limit(bytes: number): Guarded {
 export function parsesJson(example: string): MiddlewareHandler {
   return async (c, next) => {
     if (/^application\/([\w.-]+\+)?json$/.test(mediaType(c.req.header("content-type")))) {
+      let body: unknown;
       try {
-        await c.req.json();
+        body = await c.req.json();
       } catch (e) {
         const message = `not valid JSON (${String((e as Error).message ?? e).slice(0, 200)}); expected such as ${example}`;
         throw new ApiError(400, `body: ${message}`, [{ path: ["body"], message }]);
       }
+      const bad = wellFormed(body) ? null : illFormed(body, ["body"]);
+      if (bad) {
+        const message = "not valid Unicode: a lone surrogate escape (such as \\ud800 without its pair); a character beyond \\uffff is written as a pair (\\ud83d\\ude00) or sent as UTF-8";
+        throw new ApiError(400, `${formatPath(bad)}: ${message}`, [{ path: bad, message }]);
+      }
     }
     await next();
   };
+}
+
+/** Every string and key of a JSON value is well-formed Unicode: the check each body pays, no path built. */
+function wellFormed(v: unknown): boolean {
+  if (typeof v === "string") return v.isWellFormed();
+  if (Array.isArray(v)) return v.every(wellFormed);
+  if (v !== null && typeof v === "object") {
+    for (const k in v) if (!k.isWellFormed() || !wellFormed((v as Record<string, unknown>)[k])) return false;
+  }
+  return true;
+}
+
+/**
+ * The path of the first string or key of a JSON value that is not well-formed Unicode (a lone
+ * surrogate, which JSON's \\u escapes can write), or null. SQLite stores such a string as U+FFFD:
+ * two event ids \\ud800 and \\udfff became one, the second answered 'duplicate' and dropped, and two
+ * customers one row.
+ */
+function illFormed(v: unknown, path: (string | number)[]): (string | number)[] | null {
+  if (typeof v === "string") return v.isWellFormed() ? null : path;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const bad = illFormed(v[i], [...path, i]);
+      if (bad) return bad;
+    }
+  } else if (v !== null && typeof v === "object") {
+    for (const [k, x] of Object.entries(v)) {
+      const bad = k.isWellFormed() ? illFormed(x, [...path, k]) : [...path, k];
+      if (bad) return bad;
+    }
+  }
+  return null;
 }
