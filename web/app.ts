@@ -57,6 +57,9 @@ const CHECKED_BY_ROUTE: Record<string, z.ZodType> = { "post /v1/customers": Cust
 
 type Route = Parameters<App["openapi"]>[0];
 
+/** The query of a route that takes none: any parameter is refused as unknown. */
+const NO_QUERY = z.object({}).strict();
+
 /**
  * Every route's documented answers include the errors its guards and inputs can give, from one place:
  * 400 when it takes a path parameter, a query or a body; 401 and 403 when it needs a key; 413 and 415
@@ -68,22 +71,26 @@ function documentErrors(app: App): void {
   app.openapi = ((route: Route, handler: never, hook?: never) => {
     const guards = ((route.middleware ?? []) as Guarded[]).map((m) => m.guard).filter((g): g is Guard => g !== undefined);
     const auth = guards.find((g) => g.kind === "auth"), type = guards.find((g) => g.kind === "type"), size = guards.find((g) => g.kind === "size");
-    const req = route.request, body = req?.body;
+    // a route without a query string of its own refuses one: ?plan=2 on /v1/metrics/live or ?days=30 on a
+    // forecast was ignored, and the answer was for something else than asked. The probes without a key
+    // (/healthz, /readyz) take any: a monitor may add a cache-buster (?ts=...)
+    const probe = Array.isArray(route.security) && route.security.length === 0;
+    const req = { ...route.request, ...(probe ? {} : { query: route.request?.query ?? NO_QUERY }) }, body = req.body;
     const own = CHECKED_BY_ROUTE[`${route.method} ${route.path}`];
     const content = body && own ? { ...body.content, "application/json": { schema: own } } : body?.content;
     const jsonSchema = (content?.["application/json"] as { schema?: z.ZodType } | undefined)?.schema;
     const errors = {
-      ...(req?.params || req?.query || body ? { 400: json(ErrorBody, "invalid input: each problem names its field (path) and what would be valid") } : {}),
+      ...(req.params || req.query || body ? { 400: json(ErrorBody, "invalid input: each problem names its field (path) and what would be valid") } : {}),
       ...(auth ? { 401: json(ErrorBody, "no key, a malformed Authorization header, or an unknown or revoked key"), 403: json(ErrorBody, `the key's role may not: needs ${auth.roles.join(" or ")}`) } : {}),
       ...(size ? { 413: json(ErrorBody, `body over ${size.bytes.toLocaleString("en")} bytes`) } : {}),
       ...(type ? { 415: json(ErrorBody, `Content-Type not ${type.types.join(" or ")}${type.optional ? " (no body is fine)" : ""}`) } : {}),
       503: json(ErrorBody, "the database cannot be written (a full disk, a read-only file, an I/O error): nothing of this request was stored; send it again once there is room"),
     };
-    const documented = { ...route, ...(body ? { request: { ...req, body: { ...body, content } } } : {}), responses: { ...errors, ...route.responses } };
+    const documented = { ...route, request: { ...req, ...(body ? { body: { ...body, content } } : {}) }, responses: { ...errors, ...route.responses } };
     const example = jsonSchema && exampleOf(jsonSchema);
     const middleware = [...((route.middleware ?? []) as Guarded[]), ...(jsonSchema ? [parsesJson(example === undefined ? "a JSON object" : JSON.stringify(example))] : [])];
     app.openAPIRegistry.registerPath(documented as never);
-    return register({ ...route, middleware, hide: true } as never, handler, hook);
+    return register({ ...route, request: req, middleware, hide: true } as never, handler, hook);
   }) as App["openapi"];
 }
 
