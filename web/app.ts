@@ -15,7 +15,7 @@ import { ingestRoutes } from "./routes/ingest.ts";
 import { readRoutes } from "./routes/read.ts";
 import { outboxRoutes } from "./routes/outbox.ts";
 import { systemRoutes } from "./routes/system.ts";
-import { type Guard, type Guarded, parsesJson } from "./guards.ts";
+import { type Guard, type Guarded, parsesJson, utf8Body } from "./guards.ts";
 import { CustomerBatch, ErrorBody, exampleOf } from "./schemas.ts";
 import { flatten, type Issue } from "./issues.ts";
 
@@ -88,7 +88,11 @@ function documentErrors(app: App): void {
     };
     const documented = { ...route, request: { ...req, ...(body ? { body: { ...body, content } } : {}) }, responses: { ...errors, ...route.responses } };
     const example = jsonSchema && exampleOf(jsonSchema);
-    const middleware = [...((route.middleware ?? []) as Guarded[]), ...(jsonSchema ? [parsesJson(example === undefined ? "a JSON object" : JSON.stringify(example))] : [])];
+    const middleware = [
+      ...((route.middleware ?? []) as Guarded[]), // the body's size checked (413) before it is read
+      ...(type ? [utf8Body()] : []),
+      ...(jsonSchema ? [parsesJson(example === undefined ? "a JSON object" : JSON.stringify(example))] : []),
+    ];
     app.openAPIRegistry.registerPath(documented as never);
     return register({ ...route, request: req, middleware, hide: true } as never, handler, hook);
   }) as App["openapi"];

@@ -7,6 +7,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { ApiError } from "../engine/live/errors.ts";
 import { formatPath } from "../engine/plan/errors.ts";
+import { firstInvalidUtf8 } from "../datasets/csv.ts";
 
 /** What a guard checks, for the OpenAPI document (web/app.ts). */
 export type Guard = { kind: "auth"; roles: string[] } | { kind: "type"; types: string[]; optional: boolean } | { kind: "size"; bytes: number };
@@ -67,6 +68,32 @@ export function limit(bytes: number): Guarded {
       throw new ApiError(413, `request body over ${bytes.toLocaleString("en")} bytes for ${c.req.method} ${c.req.routePath}; send smaller batches`);
     },
   }), { kind: "size", bytes });
+}
+
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * 400 for a body that is not UTF-8 text, naming the line and byte (a Latin-1 export's 'Zoë' was read as
+ * 'Zo\ufffd': an event under another id answered 'duplicate' and dropped, two customers made one). The
+ * text is what the route, the validator and parsesJson then read (Hono's body cache).
+ */
+export function utf8Body(): MiddlewareHandler {
+  return async (c, next) => {
+    const bytes = new Uint8Array(await c.req.arrayBuffer());
+    let text: string;
+    try {
+      text = UTF8.decode(bytes);
+    } catch {
+      const at = firstInvalidUtf8(bytes), start = bytes.lastIndexOf(10, at - 1) + 1;
+      const line = bytes.subarray(0, at).filter((b) => b === 10).length + 1;
+      const byte = bytes[at].toString(16).toUpperCase().padStart(2, "0");
+      const message = `not UTF-8 text: byte 0x${byte} at byte ${at - start + 1} of line ${line} (a Latin-1 or Windows-1252 export?); send the body as UTF-8`;
+      throw new ApiError(400, `body:${line}: ${message}`, [{ path: ["body"], message, line }]);
+    }
+    // the cache holds promises at run time (Hono's types say values): text() and json() read this one
+    (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve(text);
+    await next();
+  };
 }
 
 /**

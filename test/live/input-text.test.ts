@@ -53,3 +53,26 @@ describe("POST /v1/customers (JSON): problems named as on every other route", ()
     expect(csv.body.problems[0].path).toBe("customers.csv:2: consents.0");
   });
 });
+
+describe("a body that is not UTF-8", () => {
+  // 'Zoë' and 'Zoé' from a Latin-1 export: both were read as 'Zo\ufffd'
+  const latin1 = (text: string) => new Uint8Array([...text].map((ch) => ch.charCodeAt(0)));
+  const post = (s: { url: string; keys: { admin: string } }, path: string, type: string, body: Uint8Array) =>
+    fetch(s.url + path, { method: "POST", headers: { authorization: `Bearer ${s.keys.admin}`, "content-type": type }, body }).then(async (r) => ({ status: r.status, body: await r.json() }));
+
+  it("is refused naming the line and byte, on events, customers (CSV) and plans; UTF-8 is taken", async () => {
+    const s = server();
+    const events = await post(s, "/v1/events", "application/json", latin1(`{"events": [{"id": "e-Zoë", "customer": "C1", "type": "visit", "time": "${at(1)}"},\n{"id": "e-Zoé", "customer": "C1", "type": "visit", "time": "${at(1)}"}]}`));
+    expect(events.status).toBe(400);
+    expect(events.body.problems).toEqual([{ path: "body", line: 1, message: "not UTF-8 text: byte 0xEB at byte 25 of line 1 (a Latin-1 or Windows-1252 export?); send the body as UTF-8" }]);
+    const csv = await post(s, "/v1/customers", "text/csv", latin1("id,orders\nC1,1\nZoë,3\n"));
+    expect(csv.status).toBe(400);
+    expect(csv.body.problems[0]).toMatchObject({ path: "body", line: 3 });
+    const plan = await post(s, "/v1/plans", "application/yaml", latin1("name: Zoë\nchannels: { email: {} }\nprograms: []\n"));
+    expect(plan.status).toBe(400);
+    expect(plan.body.problems[0]).toMatchObject({ path: "body", line: 1 });
+    expect(Number((s.store.db.prepare("SELECT count(*) AS n FROM customers").get() as { n: number }).n)).toBe(0);
+    const utf8 = await post(s, "/v1/events", "application/json", new TextEncoder().encode(`{"id": "e-Zoë", "customer": "Zoë", "type": "visit", "time": "${at(1)}"}`));
+    expect(utf8.body.results).toEqual([{ id: "e-Zoë", status: "accepted" }]);
+  });
+});
