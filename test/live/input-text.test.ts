@@ -57,7 +57,7 @@ describe("POST /v1/customers (JSON): problems named as on every other route", ()
 describe("a body that is not UTF-8", () => {
   // 'Zoë' and 'Zoé' from a Latin-1 export: both were read as 'Zo\ufffd'
   const latin1 = (text: string) => new Uint8Array([...text].map((ch) => ch.charCodeAt(0)));
-  const post = (s: { url: string; keys: { admin: string } }, path: string, type: string, body: Uint8Array) =>
+  const post = (s: { url: string; keys: { admin: string } }, path: string, type: string, body: Uint8Array<ArrayBuffer>) =>
     fetch(s.url + path, { method: "POST", headers: { authorization: `Bearer ${s.keys.admin}`, "content-type": type }, body }).then(async (r) => ({ status: r.status, body: await r.json() }));
 
   it("is refused naming the line and byte, on events, customers (CSV) and plans; UTF-8 is taken", async () => {
