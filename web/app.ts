@@ -7,7 +7,7 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import { InputError, formatPath, type Problem } from "../engine/plan/errors.ts";
-import { ApiError } from "../engine/live/errors.ts";
+import { ApiError, unwritable } from "../engine/live/errors.ts";
 import { ENGINE_VERSION } from "../engine/version.ts";
 import type { Deps } from "./deps.ts";
 import { planRoutes } from "./routes/plans.ts";
@@ -15,38 +15,11 @@ import { ingestRoutes } from "./routes/ingest.ts";
 import { readRoutes } from "./routes/read.ts";
 import { outboxRoutes } from "./routes/outbox.ts";
 import { systemRoutes } from "./routes/system.ts";
-import { type Guard, type Guarded, parsesJson } from "./guards.ts";
+import { type Guard, type Guarded, parsesJson, utf8Body } from "./guards.ts";
 import { CustomerBatch, ErrorBody, exampleOf } from "./schemas.ts";
+import { flatten, type Issue } from "./issues.ts";
 
 export type App = OpenAPIHono;
-
-interface Issue {
-  code: string;
-  path: (string | number)[];
-  message: string;
-  errors?: Issue[][];
-  keys?: string[];
-}
-
-/**
- * A union's failure ("invalid input") says nothing useful; the branch the body meant to match — the
- * one whose problems are not about the body's shape at the root — names the real field and fault.
- */
-const unknownKey = (where: string) => {
-  const kind = where === "query" ? "parameter" : "field";
-  return `unknown ${kind}; /v1/openapi.json lists this route's ${kind}s`;
-};
-
-function flatten(issues: Issue[], where = "body"): Issue[] {
-  return issues.flatMap((i) => {
-    // one problem per unknown key, at its own path ("query.state: unknown parameter")
-    if (i.code === "unrecognized_keys" && i.keys?.length) return i.keys.map((k) => ({ ...i, path: [...i.path, k], message: unknownKey(where) }));
-    if (i.code !== "invalid_union" || !i.errors?.length) return [i];
-    const rootless = (b: Issue[]) => b.every((x) => x.path.length > 0 || x.code === "custom");
-    const branch = i.errors.find(rootless) ?? i.errors.reduce((a, b) => (b.length < a.length ? b : a));
-    return flatten(branch.map((x) => ({ ...x, path: [...i.path, ...x.path] })), where);
-  });
-}
 
 /**
  * An input error's problems; one made of its text alone (invalid YAML, a CSV header, a history config
@@ -84,32 +57,44 @@ const CHECKED_BY_ROUTE: Record<string, z.ZodType> = { "post /v1/customers": Cust
 
 type Route = Parameters<App["openapi"]>[0];
 
+/** The query of a route that takes none: any parameter is refused as unknown. */
+const NO_QUERY = z.object({}).strict();
+
 /**
  * Every route's documented answers include the errors its guards and inputs can give, from one place:
  * 400 when it takes a path parameter, a query or a body; 401 and 403 when it needs a key; 413 and 415
- * when it takes a body of a limited size and given types. A body that is not JSON is answered here too
- * (web/guards.ts parsesJson), with the route's example.
+ * when it takes a body of a limited size and given types; 503 on every route (a database it cannot
+ * write). A body that is not JSON is answered here too (web/guards.ts parsesJson), with the route's example.
  */
 function documentErrors(app: App): void {
   const register = app.openapi.bind(app);
   app.openapi = ((route: Route, handler: never, hook?: never) => {
     const guards = ((route.middleware ?? []) as Guarded[]).map((m) => m.guard).filter((g): g is Guard => g !== undefined);
     const auth = guards.find((g) => g.kind === "auth"), type = guards.find((g) => g.kind === "type"), size = guards.find((g) => g.kind === "size");
-    const req = route.request, body = req?.body;
+    // a route without a query string of its own refuses one: ?plan=2 on /v1/metrics/live or ?days=30 on a
+    // forecast was ignored, and the answer was for something else than asked. The probes without a key
+    // (/healthz, /readyz) take any: a monitor may add a cache-buster (?ts=...)
+    const probe = Array.isArray(route.security) && route.security.length === 0;
+    const req = { ...route.request, ...(probe ? {} : { query: route.request?.query ?? NO_QUERY }) }, body = req.body;
     const own = CHECKED_BY_ROUTE[`${route.method} ${route.path}`];
     const content = body && own ? { ...body.content, "application/json": { schema: own } } : body?.content;
     const jsonSchema = (content?.["application/json"] as { schema?: z.ZodType } | undefined)?.schema;
     const errors = {
-      ...(req?.params || req?.query || body ? { 400: json(ErrorBody, "invalid input: each problem names its field (path) and what would be valid") } : {}),
+      ...(req.params || req.query || body ? { 400: json(ErrorBody, "invalid input: each problem names its field (path) and what would be valid") } : {}),
       ...(auth ? { 401: json(ErrorBody, "no key, a malformed Authorization header, or an unknown or revoked key"), 403: json(ErrorBody, `the key's role may not: needs ${auth.roles.join(" or ")}`) } : {}),
       ...(size ? { 413: json(ErrorBody, `body over ${size.bytes.toLocaleString("en")} bytes`) } : {}),
       ...(type ? { 415: json(ErrorBody, `Content-Type not ${type.types.join(" or ")}${type.optional ? " (no body is fine)" : ""}`) } : {}),
+      503: json(ErrorBody, "the database cannot be written (a full disk, a read-only file, an I/O error): nothing of this request was stored; send it again once there is room"),
     };
-    const documented = { ...route, ...(body ? { request: { ...req, body: { ...body, content } } } : {}), responses: { ...errors, ...route.responses } };
+    const documented = { ...route, request: { ...req, ...(body ? { body: { ...body, content } } : {}) }, responses: { ...errors, ...route.responses } };
     const example = jsonSchema && exampleOf(jsonSchema);
-    const middleware = [...((route.middleware ?? []) as Guarded[]), ...(jsonSchema ? [parsesJson(example === undefined ? "a JSON object" : JSON.stringify(example))] : [])];
+    const middleware = [
+      ...((route.middleware ?? []) as Guarded[]), // the body's size checked (413) before it is read
+      ...(type ? [utf8Body()] : []),
+      ...(jsonSchema ? [parsesJson(example === undefined ? "a JSON object" : JSON.stringify(example))] : []),
+    ];
     app.openAPIRegistry.registerPath(documented as never);
-    return register({ ...route, middleware, hide: true } as never, handler, hook);
+    return register({ ...route, request: req, middleware, hide: true } as never, handler, hook);
   }) as App["openapi"];
 }
 
@@ -131,6 +116,11 @@ export function createApp(deps: Deps): App {
     if (e instanceof ApiError && e.status !== 400) return c.json({ error: e.message, ...(e.problems.length ? { problems: e.problems.map((p) => ({ ...p, path: formatPath(p.path) })) } : {}) }, e.status);
     if (e instanceof ApiError || e instanceof InputError) return c.json({ error: e.message, problems: problemsOf(e.message, e.problems) }, 400);
     if (e instanceof HTTPException) return c.json({ error: e.message || `HTTP ${e.status}` }, e.status);
+    const storage = unwritable(e);
+    if (storage) {
+      console.error(`cadence serve: ${c.req.method} ${c.req.path} refused: the database cannot be written (${storage})`);
+      return c.json({ error: `the database cannot be written (${storage}); nothing of this request was stored: free space on its disk (or make its file and folder writable), then send it again` }, 503);
+    }
     console.error(`cadence serve: ${c.req.method} ${c.req.path} failed:`, e);
     return c.json({ error: "internal error; the request was not applied (see the server log)" }, 500);
   });

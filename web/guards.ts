@@ -6,6 +6,8 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { ApiError } from "../engine/live/errors.ts";
+import { formatPath } from "../engine/plan/errors.ts";
+import { firstInvalidUtf8 } from "../datasets/csv.ts";
 
 /** What a guard checks, for the OpenAPI document (web/app.ts). */
 export type Guard = { kind: "auth"; roles: string[] } | { kind: "type"; types: string[]; optional: boolean } | { kind: "size"; bytes: number };
@@ -68,6 +70,32 @@ export function limit(bytes: number): Guarded {
   }), { kind: "size", bytes });
 }
 
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * 400 for a body that is not UTF-8 text, naming the line and byte (a Latin-1 export's 'Zoë' was read as
+ * 'Zo\ufffd': an event under another id answered 'duplicate' and dropped, two customers made one). The
+ * text is what the route, the validator and parsesJson then read (Hono's body cache).
+ */
+export function utf8Body(): MiddlewareHandler {
+  return async (c, next) => {
+    const bytes = new Uint8Array(await c.req.arrayBuffer());
+    let text: string;
+    try {
+      text = UTF8.decode(bytes);
+    } catch {
+      const at = firstInvalidUtf8(bytes), start = bytes.lastIndexOf(10, at - 1) + 1;
+      const line = bytes.subarray(0, at).filter((b) => b === 10).length + 1;
+      const byte = bytes[at].toString(16).toUpperCase().padStart(2, "0");
+      const message = `not UTF-8 text: byte 0x${byte} at byte ${at - start + 1} of line ${line} (a Latin-1 or Windows-1252 export?); send the body as UTF-8`;
+      throw new ApiError(400, `body:${line}: ${message}`, [{ path: ["body"], message, line }]);
+    }
+    // the cache holds promises at run time (Hono's types say values): text() and json() read this one
+    (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve(text);
+    await next();
+  };
+}
+
 /**
  * 400 for a JSON body that does not parse, naming the body and an example of what the route takes
  * (the validator's own answer was a bare "Malformed JSON in request body"). The parsed body is cached
@@ -76,13 +104,51 @@ export function limit(bytes: number): Guarded {
 export function parsesJson(example: string): MiddlewareHandler {
   return async (c, next) => {
     if (/^application\/([\w.-]+\+)?json$/.test(mediaType(c.req.header("content-type")))) {
+      let body: unknown;
       try {
-        await c.req.json();
+        body = await c.req.json();
       } catch (e) {
         const message = `not valid JSON (${String((e as Error).message ?? e).slice(0, 200)}); expected such as ${example}`;
         throw new ApiError(400, `body: ${message}`, [{ path: ["body"], message }]);
       }
+      const bad = wellFormed(body) ? null : illFormed(body, ["body"]);
+      if (bad) {
+        const message = "not valid Unicode: a lone surrogate escape (such as \\ud800 without its pair); a character beyond \\uffff is written as a pair (\\ud83d\\ude00) or sent as UTF-8";
+        throw new ApiError(400, `${formatPath(bad)}: ${message}`, [{ path: bad, message }]);
+      }
     }
     await next();
   };
+}
+
+/** Every string and key of a JSON value is well-formed Unicode: the check each body pays, no path built. */
+function wellFormed(v: unknown): boolean {
+  if (typeof v === "string") return v.isWellFormed();
+  if (Array.isArray(v)) return v.every(wellFormed);
+  if (v !== null && typeof v === "object") {
+    for (const k in v) if (!k.isWellFormed() || !wellFormed((v as Record<string, unknown>)[k])) return false;
+  }
+  return true;
+}
+
+/**
+ * The path of the first string or key of a JSON value that is not well-formed Unicode (a lone
+ * surrogate, which JSON's \\u escapes can write), or null. SQLite stores such a string as U+FFFD:
+ * two event ids \\ud800 and \\udfff became one, the second answered 'duplicate' and dropped, and two
+ * customers one row.
+ */
+function illFormed(v: unknown, path: (string | number)[]): (string | number)[] | null {
+  if (typeof v === "string") return v.isWellFormed() ? null : path;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const bad = illFormed(v[i], [...path, i]);
+      if (bad) return bad;
+    }
+  } else if (v !== null && typeof v === "object") {
+    for (const [k, x] of Object.entries(v)) {
+      const bad = k.isWellFormed() ? illFormed(x, [...path, k]) : [...path, k];
+      if (bad) return bad;
+    }
+  }
+  return null;
 }

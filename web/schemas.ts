@@ -135,15 +135,26 @@ export const ForecastRequest = exampled(z.object({
   population: z.string().regex(/^(synthetic|history:\w[\w.-]*(\/\w[\w.-]*)*)$/, { message: "expected 'synthetic' or 'history:<config.yaml>', a config in the server's histories folder" }).default("synthetic"),
 }).strict(), "ForecastRequest", { customers: 10_000, days: 90, replications: 3 });
 
+/**
+ * A whole number in a path or query string, in plain digits. z.coerce.number read '0x10' as 16, ' ' and
+ * an empty value as 0, '1e3' as 1000 and '1.0' as 1; and said "expected number, received NaN" for a word.
+ */
+function wholeText(min: number, max: number, valid: string) {
+  const DIGITS = /^\d{1,16}$/, message = `expected ${valid}`;
+  return z.string().regex(DIGITS, { message }).refine((s) => !DIGITS.test(s) || (Number(s) >= min && Number(s) <= max), { message })
+    .transform(Number).openapi({ type: "integer", minimum: min, maximum: max });
+}
+
 export const IdParam = z.object({
-  id: z.coerce.number().int().positive().openapi({ param: { name: "id", in: "path" }, example: 1 }),
+  id: wholeText(1, Number.MAX_SAFE_INTEGER, "an id: a whole number from 1, in digits (such as 42)").openapi({ param: { name: "id", in: "path" }, example: 1 }),
 });
 export const CustomerParam = z.object({ id: z.string().min(1).max(200).openapi({ param: { name: "id", in: "path" }, example: "C0000001" }) });
 
 // query strings are strict: a misspelt filter (?state= for ?status=) used to be ignored, and the whole list came back
 export const Page = z.object({
-  after: z.coerce.number().int().min(0).default(0).openapi({ description: "cursor: the last id already read" }),
-  limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+  after: wholeText(0, Number.MAX_SAFE_INTEGER, "a cursor: a whole number from 0, in digits (the `next` of the page before)").default(0)
+    .openapi({ description: "cursor: the last id already read", default: 0 }),
+  limit: wholeText(1, 10_000, "a whole number from 1 to 10000, in digits").default(1000).openapi({ default: 1000 }),
 }).strict();
 export const OutboxPage = Page.extend({
   status: z.enum(DELIVERY_STATES).optional().openapi({ description: "only messages in this delivery state (unknown: waiting for an operator)" }),

@@ -10,3 +10,14 @@ export class ApiError extends Error {
     this.name = "ApiError";
   }
 }
+
+/** SQLite's texts for a database it cannot write: a full disk, a read-only file or folder, an I/O error. */
+const UNWRITABLE = /database or disk is full|attempt to write a readonly database|unable to open database file|disk I\/O error/;
+
+/**
+ * The cause, when `e` (or the writer thread's report of it) says the database cannot be written; null
+ * for any other error. The API answers these with a 503 (web/app.ts): the request was rolled back.
+ */
+export function unwritable(e: unknown): string | null {
+  return UNWRITABLE.exec(String((e as Error)?.message ?? e))?.[0] ?? null;
+}

@@ -153,7 +153,9 @@ export class SqliteStore implements Store {
       return out;
     } catch (e) {
       this.clearRows();
-      this.db.exec("ROLLBACK");
+      // SQLite may have rolled back already (a full disk, SQLITE_FULL): a second ROLLBACK would throw
+      // 'no transaction is active' in place of the cause
+      if (this.db.isTransaction) this.db.exec("ROLLBACK");
       throw e;
     } finally {
       this.depth--;

@@ -381,7 +381,7 @@ describe("custom channels", () => {
     // consents list the built-in channels; a custom channel's is its attribute, and saying so is the error
     const wrong = await s.api("POST", "/v1/customers", { customers: [{ id: "C2", consents: ["in_app"] }] }, { key: s.keys.ingest });
     expect(wrong.status).toBe(400);
-    expect(wrong.body.error).toMatch(/^body\.customers\.0\.consents\.0: expected a built-in channel: email, sms, push, mail, call; a custom channel's consent comes from the attribute its plan names \(attributes\)/);
+    expect(wrong.body.error).toMatch(/^body\.customers\[0\]\.consents\[0\]: expected a built-in channel: email, sms, push, mail, call; a custom channel's consent comes from the attribute its plan names \(attributes\)/);
     // C2 installs the app: the attribute's new value is the consent
     await s.api("POST", "/v1/customers", { customers: [{ id: "C2", attributes: { app_user: true } }] }, { key: s.keys.ingest });
     await s.api("POST", "/v1/events", { events: [cart("C1", 3), cart("C2", 3)] }, { key: s.keys.ingest });

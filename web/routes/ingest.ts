@@ -6,6 +6,7 @@ import { parseCustomersCsv } from "../csv.ts";
 import type { Deps } from "../deps.ts";
 import type { MiddlewareHandler } from "hono";
 import { accepts, limit } from "../guards.ts";
+import { flatten, type Issue } from "../issues.ts";
 import { Customer, CustomerBatch, CustomerParam, ErrorBody, EventBatch, EventResult, MAX_CUSTOMERS } from "../schemas.ts";
 import { ApiError } from "../../engine/live/errors.ts";
 import { closest, formatPath } from "../../engine/plan/errors.ts";
@@ -120,9 +121,10 @@ export function ingestRoutes(app: OpenAPIHono, { store, driver, clock }: Deps): 
     } else raw = await c.req.json(); // a body that is not JSON was answered already (web/guards.ts parsesJson)
     const r = CustomerBatch.safeParse(raw);
     if (!r.success) {
-      const problems = r.error.issues.map((i) => {
-        const [, row, ...rest] = i.path as (string | number)[];
-        const where = lines && typeof row === "number" ? `customers.csv:${lines[row]}: ${rest.join(".") || "(row)"}` : `body.${(i.path as (string | number)[]).join(".")}`;
+      // JSON's paths as every other route's (body.customers[0].consents[0]; an unknown key at its own path)
+      const problems = flatten(r.error.issues as Issue[]).map((i) => {
+        const [, row, ...rest] = i.path;
+        const where = lines && typeof row === "number" ? `customers.csv:${lines[row]}: ${rest.join(".") || "(row)"}` : formatPath(["body", ...i.path]);
         return { path: where, message: i.message };
       });
       return c.json({ error: problems.map((p) => `${p.path}: ${p.message}`).join("\n"), problems }, 400) as never;
