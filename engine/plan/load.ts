@@ -48,14 +48,14 @@ export function parsePlan(text: string, file = "<plan>"): LoadedPlan {
   if (typeof file !== "string") throw new InputError(`parsePlan: the file name, when given, is text such as "scenarios/mine.yaml" (it names the plan in errors and anchors its use: paths), got ${describe(file)}`);
   const { value: raw, lineOf } = parseYaml(text, file);
   const r = new Reporter(file, lineOf);
-  const templates: (string | null)[] = [];
-  const source = expandTemplates(raw, file, r, templates);
+  const templates: (string | null)[] = [], params: ParamUse[] = [];
+  const source = expandTemplates(raw, file, r, templates, params);
   if (!r.ok) throw new InputError(r.format(), r.problems); // a missing or broken template: not cascades of "missing type"
   const plan = validatePlan(source, r);
   const world = validateWorld(r, source && typeof source === "object" ? (source as Record<string, unknown>).world : undefined);
-  if (!r.ok) throw new InputError(r.format(), r.problems);
+  if (!r.ok) throw new InputError(blameParams(r, params, lineOf), r.problems);
   const compiled = compilePlan(plan, r); // expressions and pressure rules, reported with their lines
-  if (!r.ok) throw new InputError(r.format(), r.problems);
+  if (!r.ok) throw new InputError(blameParams(r, params, lineOf), r.problems);
   if (source && typeof source === "object") sourceLines.set(source, lineOf);
   return { plan, compiled, source, hash: hashJson(source), file, templates, ...(world ? { world } : {}) };
 }
@@ -70,8 +70,36 @@ export function lineInSource(source: unknown, path: Path): number | undefined {
   return source && typeof source === "object" ? sourceLines.get(source)?.(path) : undefined;
 }
 
-/** The plan with its `use:` programs replaced by their templates; `uses` gets each program's template name (or null). */
-function expandTemplates(raw: unknown, file: string, r: Reporter, uses: (string | null)[]): unknown {
+/** A template's parameter put into a program's field: `path` (from the plan's root) holds its value. */
+interface ParamUse {
+  path: Path;
+  program: number;
+  param: string;
+  given: boolean; // set by the program's `with:` (else the template's default)
+  whole: boolean; // the field is the parameter (else the parameter is part of its text)
+  value: unknown;
+}
+
+/**
+ * The problems found in fields that a template's parameter filled, said so: a `with:` value at its own
+ * line (they were reported at the `use:` line, under the template's field, e.g. `steps[0].wait`), a
+ * default with how to set another. Returns the report's text.
+ */
+function blameParams(r: Reporter, params: ParamUse[], lineOf: (path: Path) => number | undefined): string {
+  for (const problem of r.problems) {
+    const use = params.find((u) => u.path.every((k, i) => problem.path[i] === k));
+    if (!use) continue;
+    const what = `this field ${use.whole ? "is" : "uses"} the template's parameter '${use.param}'`;
+    if (use.given) {
+      problem.line = lineOf(["programs", use.program, "with", use.param]) ?? problem.line;
+      problem.message += ` (${what}, set by with.${use.param})`;
+    } else problem.message += ` (${what}, by default ${JSON.stringify(use.value)}: set another with with.${use.param})`;
+  }
+  return r.format();
+}
+
+/** The plan with its `use:` programs replaced by their templates; `uses` gets each program's template name (or null), `params` where each parameter went. */
+function expandTemplates(raw: unknown, file: string, r: Reporter, uses: (string | null)[], paramUses: ParamUse[]): unknown {
   if (!raw || typeof raw !== "object" || !Array.isArray((raw as Record<string, unknown>).programs)) return raw;
   const o = raw as Record<string, unknown>;
   const programs = (o.programs as unknown[]).map((p, i) => {
@@ -123,7 +151,15 @@ function expandTemplates(raw: unknown, file: string, r: Reporter, uses: (string 
     for (const k of unknownParams) {
       r.error(["programs", i, "with", k], `template '${use}' has no parameter '${k}'; its parameters: ${Object.keys(defaults as object ?? {}).join(", ") || "none"}`);
     }
-    return deepMerge(substitute(body, values), overrides);
+    const filled: Filled[] = [];
+    const expanded = deepMerge(substitute(body, values, [], filled), overrides);
+    // a field the program sets itself is its own, whatever the template put there
+    for (const f of filled) {
+      if (overridden(overrides, f.path)) continue;
+      const given = isMap(params) && Object.hasOwn(params as object, f.param);
+      paramUses.push({ path: ["programs", i, ...f.path], program: i, param: f.param, given, whole: f.whole, value: values[f.param] });
+    }
+    return expanded;
   });
   return { ...o, programs };
 }
@@ -143,15 +179,30 @@ function template(text: string, file: string): Record<string, unknown> {
 }
 
 /** Replaces "${name}" placeholders; a value that is exactly one placeholder keeps the parameter's type. */
-function substitute(v: unknown, params: Record<string, unknown>): unknown {
+type Filled = { path: Path; param: string; whole: boolean };
+
+/** `v` with its `${param}`s replaced; `filled` gets the path (from `v`) of each value a parameter went into. */
+function substitute(v: unknown, params: Record<string, unknown>, at: Path, filled: Filled[]): unknown {
   if (typeof v === "string") {
     const whole = /^\$\{(\w+)\}$/.exec(v);
-    if (whole && whole[1] in params) return params[whole[1]];
-    return v.replace(/\$\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m));
+    if (whole && whole[1] in params) return filled.push({ path: at, param: whole[1], whole: true }), params[whole[1]];
+    return v.replace(/\$\{(\w+)\}/g, (m, k) => (k in params ? (filled.push({ path: at, param: k, whole: false }), String(params[k])) : m));
   }
-  if (Array.isArray(v)) return v.map((x) => substitute(x, params));
-  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, substitute(x, params)]));
+  if (Array.isArray(v)) return v.map((x, i) => substitute(x, params, [...at, i], filled));
+  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, substitute(x, params, [...at, k], filled)]));
   return v;
+}
+
+/** Does a program's own field replace the template's value at `path` (deepMerge: mappings merge, anything else replaces)? */
+function overridden(overrides: Record<string, unknown>, path: Path): boolean {
+  let o: unknown = overrides;
+  for (const k of path) {
+    if (!o || typeof o !== "object" || Array.isArray(o)) return false;
+    if (!Object.hasOwn(o, k)) return false;
+    o = (o as Record<string, unknown>)[k as string];
+    if (!o || typeof o !== "object" || Array.isArray(o)) return true; // a list or a value replaces what the template had below
+  }
+  return true;
 }
 
 /** Canonical JSON (sorted keys) hashed with sha256: identifies a plan or a result. */

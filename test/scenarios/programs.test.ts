@@ -43,6 +43,26 @@ describe("the program library", () => {
       .toThrow(/x\.yaml:\d+: programs\[0\]\.with\.dealy: template 'programs\/abandoned-cart' has no parameter 'dealy'/);
   });
 
+  it("a bad parameter is reported at its with: line, a bad default says how to set another, a field the program sets is its own", () => {
+    // they were reported at the use: line, under the template's field alone (programs[0].steps[0].wait)
+    const plan = "name: t\ncurrency: EUR\nchannels:\n  email: { cost: 0.002 }\nprograms:\n  - use: programs/abandoned-cart\n    with:\n      delay: 2 hours\n";
+    const problems = (text: string) => {
+      try {
+        parsePlan(text, "p.yaml");
+      } catch (e) {
+        return (e as Error).message.split("\n");
+      }
+      return [];
+    };
+    expect(problems(plan)).toEqual([
+      `p.yaml:8: programs[0].steps[0].wait: expected a duration such as 30m, 12h, 3d or 2w, got string "2 hours" (units: m (or min), h, d, w) (this field is the template's parameter 'delay', set by with.delay)`,
+      `p.yaml:6: programs[0].steps[3].branch.then[0].send.channel: channel 'sms' is not configured in this plan's channels (configured: email) (this field is the template's parameter 'followUpChannel', by default "sms": set another with with.followUpChannel)`,
+    ]);
+    // the branch's condition holds the parameter in its text; the program's own steps replace the template's
+    const own = plan.replace("      delay: 2 hours\n", "      followUpChannel: pigeon\n    steps:\n      - wait: 2 hours\n");
+    expect(problems(own)).toEqual([`p.yaml:10: programs[0].steps[0].wait: expected a duration such as 30m, 12h, 3d or 2w, got string "2 hours" (units: m (or min), h, d, w)`]);
+  });
+
   it("the example plans load, and lifecycle and lifecycle-capped run the same programs", () => {
     const names = ["batch-and-blast", "lifecycle", "lifecycle-capped"].map((n) => loadPlan(`scenarios/${n}.yaml`));
     const ids = (i: number) => names[i].plan.programs.map((p) => p.id);
