@@ -22,6 +22,7 @@ import { EV_INACTIVE, EV_VISIT, EVENT_TYPES } from "../core/events.ts";
 import { hashString } from "../core/hash.ts";
 import { pressureHorizon } from "../core/pressure.ts";
 import { compilePressure } from "./pressure-rules.ts";
+import { misplaced } from "./expr-places.ts";
 import { InputError, type Path, Reporter } from "./errors.ts";
 import { type CompiledExpr, compileWithin } from "./expr.ts";
 import { scopeFor } from "./scope.ts";
@@ -35,6 +36,8 @@ export function compilePlan(plan: Plan, reporter?: Reporter): CompiledPlan {
   const refs = new Set<string>(), scope = scopeFor(plan.channelNames);
   const expr = (source: string, path: Path): Expr => {
     const e = compileWithin(source, scope, (m) => r.error(path, `invalid expression: ${m}`)) ?? always;
+    const wrongPlace = misplaced(e.refs, path);
+    if (wrongPlace) r.error(path, `invalid expression: ${wrongPlace}`);
     for (const ref of e.refs) refs.add(ref);
     return e;
   };

@@ -80,6 +80,21 @@ export function number(r: Reporter, v: unknown, path: Path, min: number, max: nu
   return v;
 }
 
+/**
+ * A count (contacts a day, days without a purchase): a whole number from min to max. A fraction has no
+ * meaning for a count and was taken as written (`capacity: 2.5` let 3 a day through; `days: 2.5` of an
+ * inactive trigger never matched the whole-day checks, so its journey never started).
+ * @example wholeNumber(r, 2.5, ["channels", "call", "capacity"], 0, 1e9, 0, "contacts a day") // error: write 2 or 3
+ */
+export function wholeNumber(r: Reporter, v: unknown, path: Path, min: number, max: number, fallback: number, what: string): number {
+  if (v === undefined) return fallback;
+  if (typeof v === "number" && Number.isFinite(v) && v >= min && v <= max && !Number.isInteger(v)) {
+    r.error(path, `${what} is a count: expected a whole number from ${min} to ${max}, got ${v}; write ${Math.floor(v)} or ${Math.ceil(v)}`);
+    return fallback;
+  }
+  return number(r, v, path, min, max, fallback);
+}
+
 /** The units a plan's durations take; a number without one is refused (docs/plan-format.md). */
 export const DURATION_UNITS = "m (or min), h, d, w";
 

@@ -163,7 +163,11 @@ export function compilePressure<C>(raw: unknown, path: Path, index: PlanIndex, c
       if (typeof raw.lookahead !== "boolean") r.error([...rp, "lookahead"], `expected true or false`);
       else rule.lookahead = raw.lookahead;
     }
-    if (raw.timezone !== undefined && raw.timezone !== "customer") {
+    // a rule's timezone places its calendar buckets; a rolling window, a spacing and weighted pressure
+    // count minutes, not local days, and ignored it without a word
+    if (raw.timezone !== undefined && raw.calendar === undefined) {
+      r.error([...rp, "timezone"], `timezone applies to calendar caps only (it says where a calendar day, week, month or quarter starts; ${kind === "cap" ? "a rolling window" : kind === "spacing" ? "a spacing" : "weighted pressure"} counts minutes whatever the timezone): add calendar: day, week, month or quarter, or remove timezone`);
+    } else if (raw.timezone !== undefined && raw.timezone !== "customer") {
       // the plan timezone's reading (engine/core/time.ts): ±14:00 at most, minutes under 60 (+25:00 was taken)
       const minutes = typeof raw.timezone === "string" ? offsetMinutes(raw.timezone) : null;
       if (raw.timezone === "UTC") rule.timezone = 0;
@@ -267,6 +271,8 @@ export const pressureSchema = {
         type: "object",
         additionalProperties: false,
         oneOf: ruleKinds,
+        // a timezone places calendar buckets: without calendar it would be ignored
+        dependentRequired: { timezone: ["calendar"] },
         properties: {
           name: text,
           cap: { oneOf: [{ type: "integer", minimum: 0 }, text], description: "at most this many contacts: a whole number, an attribute or an expression (rounded down)" },

@@ -96,7 +96,7 @@ const journey = {
         { enum: EVENT_TYPES.filter((e) => e !== "inactive"), description: "an event; inactive needs { event: inactive, days }" },
         {
           type: "object", additionalProperties: false, required: ["event"],
-          properties: { event, condition: expression, days: { type: "number", minimum: 1, maximum: 3650, description: "days without a purchase (inactive only)" } },
+          properties: { event, condition: expression, days: { type: "integer", minimum: 1, maximum: 3650, description: "whole days without a purchase (inactive only)" } },
           if: { properties: { event: { const: "inactive" } } }, then: { required: ["days"] }, else: { properties: { days: false } },
         },
       ],
@@ -152,7 +152,7 @@ const channelFields = {
   latency: duration,
   window: { $ref: "#/$defs/window" },
   maxDefer: duration,
-  capacity: { type: ["number", "null"], minimum: 0, maximum: 1e9 },
+  capacity: { type: ["integer", "null"], minimum: 0, maximum: 1e9, description: "contacts a day: a whole number" },
 };
 // a built-in channel with nothing after it (`email:`) takes its defaults
 const channel = { type: ["object", "null"], additionalProperties: false, properties: channelFields };

@@ -126,7 +126,7 @@ function validateChannels(r: Reporter, v: unknown): { channels: (Channel | null)
       maxDefer: f.duration(r, c.maxDefer, [...path, "maxDefer"], d.maxDefer),
       capacity: c.capacity === undefined || c.capacity === null
         ? d.capacity
-        : f.number(r, c.capacity, [...path, "capacity"], 0, 1e9, 0),
+        : f.wholeNumber(r, c.capacity, [...path, "capacity"], 0, 1e9, 0, "a capacity (contacts a day)"),
       ...(custom ? { custom } : {}),
     };
   }
@@ -187,8 +187,8 @@ function validateJourney(r: Reporter, o: f.Obj, path: Path, n: Names, base: Omit
   const t = typeof o.trigger === "string" ? { event: o.trigger } : f.object(r, o.trigger, tp, ["event", "condition", "days"]) ?? {};
   if (t.event === undefined) r.error(tp, `missing trigger event: expected ${EVENT_TYPES.join(", ")}`);
   const event = eventIndex(r, t.event, [...tp, "event"]);
-  const days = f.number(r, t.days, [...tp, "days"], 1, 3650, 0);
-  if (t.event === "inactive" && !days) r.error([...tp, "days"], `an inactive trigger needs days: the number of days without a purchase, e.g. 90`);
+  const days = f.wholeNumber(r, t.days, [...tp, "days"], 1, 3650, 0, "days without a purchase");
+  if (t.event === "inactive" && t.days === undefined) r.error([...tp, "days"], `an inactive trigger needs days: the number of days without a purchase, e.g. 90`);
   if (t.event !== "inactive" && t.days !== undefined) r.error([...tp, "days"], `days only applies to the inactive trigger`);
   let reentry: Journey["reentry"] = { kind: "once", cooldown: 0 };
   if (o.reentry === "always" || o.reentry === "once") reentry = { kind: o.reentry, cooldown: 0 };

@@ -62,6 +62,7 @@ export function validate(schema: Schema, value: unknown, root: Schema = schema, 
       case "minProperties": if (isObj && Object.keys(value as object).length < (x as number)) at(`fewer than ${x} fields`); break;
       case "maxProperties": if (isObj && Object.keys(value as object).length > (x as number)) at(`more than ${x} fields`); break;
       case "required": if (isObj) for (const r of x as string[]) if (!(r in (value as object))) at(`missing ${r}`); break;
+      case "dependentRequired": if (isObj) for (const [key, needs] of Object.entries(x as Record<string, string[]>)) if (key in (value as object)) for (const r of needs) if (!(r in (value as object))) at(`${key} needs ${r}`); break;
       case "propertyNames": if (isObj) for (const key of Object.keys(value as object)) out.push(...sub(x, key, `${path}.${key} (name)`)); break;
       case "properties": case "patternProperties": case "additionalProperties": {
         if (!isObj) break;

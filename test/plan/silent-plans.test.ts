@@ -257,3 +257,71 @@ describe("the command line", () => {
     }
   });
 });
+
+describe("counts given as fractions", () => {
+  it("refuses a fractional channel capacity (2.5 let 3 a day through) and holds a whole one", () => {
+    const plan = (capacity: string) => `channels:
+  email: { capacity: ${capacity} }
+programs:
+  - id: nl
+    type: campaign
+    schedule: { every: 1d }
+    send: { channel: email, message: n }
+`;
+    expect(errorOf(plan("2.5"))).toBe(
+      "plan.yaml:2: channels.email.capacity: a capacity (contacts a day) is a count: expected a whole number from 0 to 1000000000, got 2.5; write 2 or 3",
+    );
+    const s = runPlan(load(plan("2")), { customers: 200, days: 5, baseline: false }).summary;
+    // 200 customers offered the campaign each day, 2 of them sent: 5 days × 2
+    expect(s.contacts).toBe(10);
+    expect(s.suppressedByRule["capacity:email"]).toBe(660); // the other consenting customers offered, every day
+  });
+
+  it("refuses fractional inactive days (the journey never started: 0 contacts) and runs whole ones", () => {
+    const plan = (days: string) => journey("      - send: { channel: email, message: m }\n").replace("trigger: signup", `trigger: { event: inactive, days: ${days} }`);
+    expect(errorOf(plan("1.5"))).toBe(
+      "plan.yaml:6: programs[0].trigger.days: days without a purchase is a count: expected a whole number from 1 to 3650, got 1.5; write 1 or 2",
+    );
+    expect(runPlan(load(plan("2")), { customers: 1000, days: 30, baseline: false }).summary.contacts).toBeGreaterThan(0);
+  });
+});
+
+describe("names read where they have no value", () => {
+  const audience = (a: string) => campaign("{ every: 1d }", `    audience: ${a}\n`);
+  it("refuses journey.* in a campaign's audience (it chose no one)", () => {
+    expect(errorOf(audience(`"consent.email && !journey.clicked"`))).toBe(
+      "plan.yaml:7: programs[0].audience: invalid expression: 'journey.clicked' has no value in an audience: journey.* is the running journey instance, read in its branch conditions only",
+    );
+  });
+  it("refuses event.* in a branch and journey.* in a trigger condition", () => {
+    expect(errorOf(journey("      - branch: { if: event.value > 10, then: [exit] }\n"))).toBe(
+      "plan.yaml:8: programs[0].steps[0].branch.if: invalid expression: 'event.value' has no value in a branch condition: event.* is the event that starts a journey, read in its trigger condition only",
+    );
+    expect(errorOf(journey("      - send: { channel: email, message: m }\n").replace("trigger: signup", "trigger: { event: purchase, condition: journey.opened }")))
+      .toMatch(/^plan\.yaml:6: programs\[0\]\.trigger\.condition: invalid expression: 'journey\.opened' has no value in a trigger condition/);
+  });
+  it("refuses message.* in a cap or threshold (always null: the threshold never changed) and takes it in a weight", () => {
+    const rule = (r: string) => `channels:\n  email: {}\n  sms: {}\npressure:\n  rules:\n    - ${r}\nprograms: []\n`;
+    expect(errorOf(rule(`{ name: w, weighted: { threshold: "message.channel == 'sms' ? 1 : 3" } }`))).toBe(
+      "plan.yaml:6: pressure.rules[0].weighted.threshold: invalid expression: 'message.channel' has no value in a threshold: message.* is the message a weighted rule weighs, read in a rule's weight only",
+    );
+    expect(errorOf(rule(`{ name: c, cap: "message.channel == 'sms' ? 1 : 3", window: 7d }`))).toMatch(/pressure\.rules\[0\]\.cap: invalid expression: 'message\.channel' has no value in a cap/);
+    expect(load(rule(`{ name: w, weighted: { threshold: 3, weight: "message.channel == 'sms' ? 2 : 1" } }`)).plan.name).toBe("plan");
+  });
+  it("takes each group where it is read", () => {
+    const text = journey("      - send: { channel: email, message: m }\n      - branch: { if: '!journey.clicked', then: [exit] }\n")
+      .replace("trigger: signup", "trigger: { event: purchase, condition: event.value > 10 }");
+    expect(load(text).compiled.journeys.length).toBe(1);
+  });
+});
+
+describe("a rule's timezone without a calendar", () => {
+  it("is refused: only calendar buckets read it (a spacing or rolling window ignored it)", () => {
+    const rule = (r: string) => `channels:\n  email: {}\npressure:\n  rules:\n    - ${r}\nprograms: []\n`;
+    expect(errorOf(rule(`{ name: s, spacing: 2d, timezone: "+01:00" }`))).toBe(
+      "plan.yaml:5: pressure.rules[0].timezone: timezone applies to calendar caps only (it says where a calendar day, week, month or quarter starts; a spacing counts minutes whatever the timezone): add calendar: day, week, month or quarter, or remove timezone",
+    );
+    expect(errorOf(rule(`{ name: w, cap: 2, window: 7d, timezone: UTC }`))).toMatch(/timezone applies to calendar caps only .*a rolling window counts minutes/);
+    expect(load(rule(`{ name: d, cap: 1, calendar: day, timezone: "+01:00" }`)).compiled.pressure.rules[0].timezone).toBe(60);
+  });
+});
