@@ -36,12 +36,12 @@ function coercionsNote(c: Comparison): string {
   return items.length ? `<div class="note warn"><p>Coerced expression values (seed ${c.seeds[0]}):</p><ul>${items.join("")}</ul></div>` : "";
 }
 
-/** The pressure figures in one sentence per plan, under the headline table. */
+/** The pressure figures in one sentence per plan, under the headline table, each rounded as in the summary table (ROWS). */
 function pressureLine(c: Comparison): string {
   const items = c.plans.filter((p) => !p.baseline).map((p) => {
     const w = p.metrics.weeksAboveThreshold, mean = p.metrics.contactsPer4WeeksMean, p90 = p.metrics.contactsPer4WeeksP90, p99 = p.metrics.contactsPer4WeeksP99, max = p.metrics.contactsPer4WeeksMax;
     if (!w || !mean) return "";
-    return `<li><b>${esc(p.name)}</b>: ${(100 * w.mean).toFixed(1)} % of customer-weeks above 2 contacts; over 4 weeks a customer gets ${mean.mean.toFixed(1)} contacts on average, ${n0.format(p90!.mean)} at the 90th percentile, ${n0.format(p99!.mean)} at the 99th, ${n0.format(max!.mean)} at most.</li>`;
+    return `<li><b>${esc(p.name)}</b>: ${(100 * w.mean).toFixed(1)} % of customer-weeks above 2 contacts; over 4 weeks a customer gets ${mean.mean.toFixed(2)} contacts on average, ${n0.format(p90!.mean)} at the 90th percentile, ${n0.format(p99!.mean)} at the 99th, ${n0.format(max!.mean)} at most.</li>`;
   }).join("");
   return items ? `<ul class="pressure">${items}</ul>` : "";
 }

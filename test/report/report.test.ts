@@ -47,6 +47,10 @@ describe("the HTML report", () => {
     // said 'orders attributed to a click'); the organic orders credited to them are in the programs table
     expect(section("funnel")).toContain("converted (purchases the messages brought, caused or pulled forward, after a click or not; not the organic orders");
     expect(section("funnel")).toContain(`(${n0.format(c.plans[0].detail.summary.conversions)})`);
+    // the headline's pressure sentence gives the 4-week mean as the summary table does (it said 2.7 above 2.66)
+    const mean4 = c.plans[0].metrics.contactsPer4WeeksMean!.mean.toFixed(2);
+    expect(section("headline")).toContain(`over 4 weeks a customer gets ${mean4} contacts on average`);
+    expect(section("summary")).toContain(`<td>contacts per customer over 4 weeks, mean</td><td>${mean4}<span`);
     expect(section("suppressions")).toContain(">pressure: two-a-week<");
     // one chart per plan: a plan without rules has no pressure rows
     const ofPlan = (name: string) => section("suppressions").split("<h3>").find((x) => x.startsWith(name))!;
