@@ -27,7 +27,7 @@ export function formatSummary(s: Summary, currency = "EUR"): string {
       ["contacts", fmtInt(s.contacts)],
       ...Object.entries(s.contactsByChannel).filter(([, v]) => v > 0).map(([k, v]) => [`  ${k}`, fmtInt(v)]),
       ["contacts per customer-week mean / p50 / p90 / p99 / max", `${s.contactsPerCustomerWeek.mean.toFixed(2)} / ${s.contactsPerCustomerWeek.p50} / ${s.contactsPerCustomerWeek.p90} / ${s.contactsPerCustomerWeek.p99} / ${s.contactsPerCustomerWeek.max}`],
-      ["opens / clicks / conversions (purchases a message caused)", `${fmtInt(s.opens)} / ${fmtInt(s.clicks)} / ${fmtInt(s.conversions)}`],
+      ["opens / clicks / conversions (purchases a message brought: caused or pulled forward)", `${fmtInt(s.opens)} / ${fmtInt(s.clicks)} / ${fmtInt(s.conversions)}`],
       [`revenue (${currency})`, fmtMoney(s.revenue)],
       [`no-plan baseline revenue`, fmtMoney(s.baselineRevenue)],
       [`incremental revenue`, fmtMoney(s.incrementalRevenue)],
@@ -48,8 +48,8 @@ export function formatSummary(s: Summary, currency = "EUR"): string {
     lines.push("", table(
       s.programs.map((p) => [p.program, p.kind, fmtInt(p.contacts), fmtInt(p.reach), fmtInt(p.suppressed), fmtInt(p.conversions), fmtMoney(p.revenue), fmtMoney(p.cost)]),
       ["program", "kind", "contacts", "reach", "suppressed", "attributed orders", "attributed revenue", "message cost"],
-    ), "attributed: the purchases a program's messages caused, and the organic orders made within a click's attribution",
-    "window or with its offer (so they add up to more than the conversions above); discounts are in the cost above only");
+    ), "attributed: the purchases a program's messages brought (the conversions above), and the organic orders made within",
+    "a click's attribution window or with its offer (so they add up to more); discounts are in the cost above only");
   }
   return lines.join("\n");
 }

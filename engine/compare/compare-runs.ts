@@ -127,12 +127,16 @@ const tagOf = (ctx: CompareContext, seed: number) =>
 export function baselineRun(ctx: CompareContext, seed: number, first: boolean, onProgress?: Progress): BaselineRun {
   const pop = populationMaker(ctx, seed), population = pop.make(0);
   // the baseline's summary carries the first plan's name and hash: part of the key; "end" since its
-  // detail's disengagement series ends with the run's end (a detail cached before lacks that point)
-  const key = baselineKey(`compare:end:${ctx.loaded[0].hash}:${first}`, population.describe, ctx.days);
+  // detail's disengagement series ends with the run's end (a detail cached before lacks that point);
+  // "lean" since its figures are the lean run's (one cached before counted the full world's events)
+  const key = baselineKey(`compare:lean:end:${ctx.loaded[0].hash}:${first}`, population.describe, ctx.days);
   return cached(key, ctx.cache, () => {
     const { start, days, world, startText } = ctx;
+    // the baseline as runPlan runs it (simulateBaseline: without the carts and birthdays no program
+    // hears, the same revenue day by day): its figures are part of each plan's summary, `events` and so
+    // the digest too, which then is the digest `cadence simulate` gives the same plan, population and seed
     const run = simulate(baselinePlan(ctx.loaded[0].plan), population, {
-      seed, start, days, world, onDay: (d, n) => onProgress?.(`no plan${tagOf(ctx, seed)}`, d, n),
+      seed, start, days, world, revenueOnly: true, onDay: (d, n) => onProgress?.(`no plan${tagOf(ctx, seed)}`, d, n),
     });
     const bs = baselineSummaryOf(run, ctx.loaded[0], startText, world);
     return { figures: baselineFigures(run), metrics: metricsOf(bs, run), detail: first ? detailOf(bs, run, noDisengagement(days)) : null };

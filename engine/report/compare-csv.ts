@@ -2,7 +2,7 @@
  * `compare --csv DIR`: the comparison's tables as CSV (engine/report/csv-export.ts for the format):
  * compare-summary.csv (plan × metric: mean, low, high), compare-differences.csv (plan minus the first,
  * paired by seed), compare-pressure.csv (the contacts-per-week and per-4-weeks distributions) and
- * compare-programs.csv (per program, first replication).
+ * compare-programs.csv (per program, first replication: attributed orders and revenue, incremental revenue, message cost).
  */
 import { type Comparison, METRICS } from "../compare/compare.ts";
 import { intervalRows, writeCsvFiles } from "./csv-export.ts";
@@ -18,14 +18,20 @@ export function compareCsv(c: Comparison, dir: string): string[] {
     };
     return [...rows("week", p.detail.weekHistogram), ...rows("4 weeks", p.detail.fourWeekHistogram)];
   });
-  const programs = c.plans.filter((p) => !p.baseline).flatMap((p) => p.detail.summary.programs.map((r) => ({ plan: p.name, seed: c.seeds[0], ...r })));
+  // a program's orders and revenue are attributed (caused, pulled forward, or organic within its window or
+  // with its offer: docs/world-model.md), named so, as the report's table heads them; its cost is its messages'
+  const programs = c.plans.filter((p) => !p.baseline).flatMap((p) =>
+    p.detail.summary.programs.map((r) => ({
+      plan: p.name, seed: c.seeds[0], ...r, attributedOrders: r.conversions, attributedRevenue: r.attributedRevenue, incrementalRevenue: r.incrementalRevenue, messageCost: r.cost,
+    }))
+  );
   return writeCsvFiles(dir, {
     [COMPARE_CSV_FILES[0]]: { rows: intervalRows(c.plans.map((p) => ({ name: p.name, metrics: p.metrics, extra: { baseline: p.baseline } })), METRICS) },
     [COMPARE_CSV_FILES[1]]: { rows: intervalRows(c.differences.map((d) => ({ name: d.name, metrics: d.metrics, extra: { against: d.against } })), METRICS) },
     [COMPARE_CSV_FILES[2]]: { rows: pressure, columns: ["plan", "period", "contacts", "customers", "share"] },
     [COMPARE_CSV_FILES[3]]: {
       rows: programs,
-      columns: ["plan", "seed", "program", "kind", "contacts", "reach", "suppressed", "holdout", "opens", "clicks", "conversions", "revenue", "cost"],
+      columns: ["plan", "seed", "program", "kind", "contacts", "reach", "suppressed", "holdout", "opens", "clicks", "attributedOrders", "attributedRevenue", "incrementalRevenue", "messageCost"],
     },
   });
 }

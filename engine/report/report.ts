@@ -36,12 +36,12 @@ function coercionsNote(c: Comparison): string {
   return items.length ? `<div class="note warn"><p>Coerced expression values (seed ${c.seeds[0]}):</p><ul>${items.join("")}</ul></div>` : "";
 }
 
-/** The pressure figures in one sentence per plan, under the headline table. */
+/** The pressure figures in one sentence per plan, under the headline table, each rounded as in the summary table (ROWS). */
 function pressureLine(c: Comparison): string {
   const items = c.plans.filter((p) => !p.baseline).map((p) => {
     const w = p.metrics.weeksAboveThreshold, mean = p.metrics.contactsPer4WeeksMean, p90 = p.metrics.contactsPer4WeeksP90, p99 = p.metrics.contactsPer4WeeksP99, max = p.metrics.contactsPer4WeeksMax;
     if (!w || !mean) return "";
-    return `<li><b>${esc(p.name)}</b>: ${(100 * w.mean).toFixed(1)} % of customer-weeks above 2 contacts; over 4 weeks a customer gets ${mean.mean.toFixed(1)} contacts on average, ${n0.format(p90!.mean)} at the 90th percentile, ${n0.format(p99!.mean)} at the 99th, ${n0.format(max!.mean)} at most.</li>`;
+    return `<li><b>${esc(p.name)}</b>: ${(100 * w.mean).toFixed(1)} % of customer-weeks above 2 contacts; over 4 weeks a customer gets ${mean.mean.toFixed(2)} contacts on average, ${n0.format(p90!.mean)} at the 90th percentile, ${n0.format(p99!.mean)} at the 99th, ${n0.format(max!.mean)} at most.</li>`;
   }).join("");
   return items ? `<ul class="pressure">${items}</ul>` : "";
 }
@@ -149,7 +149,7 @@ ${section("pressure", "Marketing pressure", "How many contacts a customer receiv
     contactsPerWeekChart(c) + dailyContactsChart(c))}
 ${section("fatigue", "Fatigue over time", `Unsubscribes and spam complaints so far, and customers whose fatigue is at or above the disengagement threshold at each week's end and at the run's end (seed ${c.seeds[0]}). The dot is a snapshot at the run's end, the summary's "disengaged at the end": a blast on the last day counts in it, so it can stand well above the weekly points before it. The baseline sends nothing, so its lines stay at zero.`,
     `${legend(c)}<div class="row">${unsubs}${complaints}${disengaged}</div>`)}
-${section("funnel", "Reach funnel", `Messages sent, delivered, opened, clicked and converted (orders attributed to a click), per plan (seed ${c.seeds[0]}; linear scale). The share of sent is the figure to read; the count is in brackets.`, funnelChart(c))}
+${section("funnel", "Reach funnel", `Messages sent, delivered, opened, clicked and converted (purchases the messages brought, caused or pulled forward, after a click or not; not the organic orders a platform would also attribute to them), per plan (seed ${c.seeds[0]}; linear scale). The share of sent is the figure to read; the count is in brackets.`, funnelChart(c))}
 ${section("suppressions", "Suppressions by reason", `Messages a plan decided to send but did not, in three kinds: no consent for the channel; a send window that could not be met or a channel's daily capacity; the plan's pressure rules, one bar per rule (seed ${c.seeds[0]}). ${rulesNote(c)}`, suppressionsChart(c))}
 ${section("coverage", "Moments of truth: coverage", `For each lifecycle stage at the start of the run and each program, the share of that stage's customers the program reached at least once (seed ${c.seeds[0]}); "joined" are customers who signed up during the run. An empty column is a stage no program serves. Stages: prospect (no order yet), new (one order), regular (several), lapsing (no order for 180 days), churned (365 days, or gone).`, coverageSection(c))}
 ${section("programs", "Programs", `Per program, first replication (seed ${c.seeds[0]}). Revenue from its messages counts orders attributed to them; the incremental effect is in the summary.`, programsTable(c))}

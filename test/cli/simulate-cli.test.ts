@@ -4,6 +4,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../../engine/cli/main.ts";
+import { loadPlan } from "../../engine/plan/load.ts";
+import { runPlan } from "../../engine/sim/run.ts";
+import { worldCounters } from "../../engine/sim/world-metrics.ts";
 
 const cli = (...args: string[]) => capture(() => main(args));
 
@@ -24,6 +27,19 @@ describe("cadence simulate", () => {
     expect(r.out).toMatch(/no-plan baseline revenue/);
     expect(r.out).toMatch(/incremental revenue/);
     expect(r.out).toMatch(/newsletter\s+campaign/);
+  });
+
+  it("says its conversions are the purchases messages brought, pulled forward ones included", async () => {
+    // the line read 'purchases a message caused', but a purchase already due that a message pulled forward
+    // is counted too, and docs/world-model.md calls it not incremental
+    const r = runPlan(loadPlan("scenarios/lifecycle.yaml"), { customers: 1500, days: 60, seed: 5 });
+    const w = worldCounters(r.run.metrics), pulled = r.summary.programs.reduce((a, p) => a + p.pulledForward, 0);
+    expect(pulled).toBe(w.pulledForward);
+    expect(pulled).toBeGreaterThan(0);
+    expect(r.summary.conversions).toBe(w.causedOrders + w.pulledForward);
+    const out = (await cli("simulate", "scenarios/lifecycle.yaml", "--customers", "1500", "--days", "60", "--seed", "5")).out;
+    expect(out).toMatch(new RegExp(`conversions \\(purchases a message brought: caused or pulled forward\\)\\s+[\\d,]+ / [\\d,]+ / ${r.summary.conversions} *\\n`));
+    expect(out).toContain("the purchases a program's messages brought (the conversions above), and the organic orders");
   });
 
   it("writes the output files with --out", async () => {

@@ -64,6 +64,22 @@ describe("CSV exports", () => {
     expect(html).toContain(`<a href="csv/compare-programs.csv">`);
   });
 
+  it("compare-programs.csv names a program's orders and revenue attributed, as the report does, beside its incremental revenue", () => {
+    // they were columns 'conversions' and 'revenue': the summary's conversions are the purchases messages
+    // brought (caused or pulled forward), while a program's also count the organic orders it is credited with
+    const c = comparePlans([loadPlan("scenarios/lifecycle.yaml")], { customers: 1500, days: 60, replications: 1, seed: 5 });
+    const dir = mkdtempSync(join(tmpdir(), "cadence-programs-csv-"));
+    const rows = readCsv(compareCsv(c, dir)[3]);
+    const s = c.plans[0].detail.summary;
+    expect(Object.keys(rows[0])).toEqual(["plan", "seed", "program", "kind", "contacts", "reach", "suppressed", "holdout", "opens", "clicks", "attributedOrders", "attributedRevenue", "incrementalRevenue", "messageCost"]);
+    expect(rows.map((r) => r.program)).toEqual(s.programs.map((p) => p.program));
+    const sum = (k: string) => rows.reduce((a, r) => a + Number(r[k]), 0);
+    expect(sum("attributedRevenue")).toBeCloseTo(s.attributedRevenue, 1);
+    expect(sum("attributedOrders")).toBeGreaterThan(s.conversions); // credited organic orders on top
+    expect(sum("incrementalRevenue")).toBeLessThan(sum("attributedRevenue"));
+    expect(sum("messageCost")).toBeCloseTo(s.messageCost, 0);
+  });
+
   it("links the CSV files with each path segment URL-encoded (a # in a folder name made the link a fragment)", async () => {
     const dir = mkdtempSync(join(tmpdir(), "cadence-compare-csv-"));
     const out = await capture(() => main(["compare", "scenarios/lifecycle.yaml", "--customers", "200", "--days", "14", "--replications", "1", "--csv", join(dir, "x y#z", "50%"), "--report", join(dir, "report.html")]));

@@ -8,6 +8,7 @@ import { comparePlans } from "../../engine/compare/compare.ts";
 import { renderReport } from "../../engine/report/report.ts";
 import { CHROMIUM, screenshot } from "../../engine/report/screenshot.ts";
 import { main } from "../../engine/cli/main.ts";
+import { n0 } from "../../engine/report/html.ts";
 
 const plans = ["batch-and-blast", "lifecycle", "lifecycle-capped"].map((n) => loadPlan(`scenarios/${n}.yaml`));
 const c = comparePlans(plans, { customers: 1500, days: 90, replications: 2, seed: 5 });
@@ -42,6 +43,14 @@ describe("the HTML report", () => {
     for (const stage of ["prospect", "new", "regular", "lapsing", "churned", "joined"]) expect(section("coverage")).toMatch(new RegExp(`>${stage}( \\([\\d,]+\\))?<`));
     for (const p of ["welcome", "abandoned-cart", "reactivation", "newsletter"]) expect(section("coverage")).toContain(`>${p}<`);
     for (const step of ["sent", "delivered", "opened", "clicked", "converted"]) expect(section("funnel")).toContain(`>${step}<`);
+    // 'converted' is the summary's conversions: purchases the messages brought, with or without a click (it
+    // said 'orders attributed to a click'); the organic orders credited to them are in the programs table
+    expect(section("funnel")).toContain("converted (purchases the messages brought, caused or pulled forward, after a click or not; not the organic orders");
+    expect(section("funnel")).toContain(`(${n0.format(c.plans[0].detail.summary.conversions)})`);
+    // the headline's pressure sentence gives the 4-week mean as the summary table does (it said 2.7 above 2.66)
+    const mean4 = c.plans[0].metrics.contactsPer4WeeksMean!.mean.toFixed(2);
+    expect(section("headline")).toContain(`over 4 weeks a customer gets ${mean4} contacts on average`);
+    expect(section("summary")).toContain(`<td>contacts per customer over 4 weeks, mean</td><td>${mean4}<span`);
     expect(section("suppressions")).toContain(">pressure: two-a-week<");
     // one chart per plan: a plan without rules has no pressure rows
     const ofPlan = (name: string) => section("suppressions").split("<h3>").find((x) => x.startsWith(name))!;
