@@ -29,7 +29,7 @@ export async function screenshot(html: string, png: string, width = 1100): Promi
     page.on("pageerror", (e) => errors.push(String(e)));
     page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
     await page.goto(url, { waitUntil: "load" });
-    const height = await page.evaluate(() => document.documentElement.scrollHeight);
+    const height = Number(await page.evaluate("document.documentElement.scrollHeight"));
     // wider than the viewport means a horizontal scroll bar: something overflows
     const scrollWidth = Number(await page.evaluate("document.documentElement.scrollWidth"));
     await page.screenshot({ path: png, fullPage: true });
