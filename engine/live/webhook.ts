@@ -7,7 +7,7 @@
  *  - before its POST a message is moved to `sending` (one commit for the batch about to be sent);
  *  - a 2xx answer makes it `delivered`, committed the moment the answer arrives;
  *  - a definite failure — the connection was refused before anything was sent, or the receiver
- *    answered 4xx/5xx — is retried with exponential back-off and jitter (base · 2^(attempt−1), capped,
+ *    answered 3xx/4xx/5xx (a redirect is not followed) — is retried with exponential back-off and jitter (base · 2^(attempt−1), capped,
  *    times a factor in [0.5, 1) drawn from a seeded stream keyed by message and attempt), and after
  *    `maxAttempts` tries the message is dead-lettered (state `dead`, last error kept); so is a request
  *    that could not even be built (nothing left this process);
@@ -128,6 +128,9 @@ export class WebhookAdapter {
         method: "POST",
         headers: { "content-type": "application/json", "idempotency-key": headerKey(m.key), "x-cadence-timestamp": ts, "x-cadence-signature": sign(this.config.secret, ts, body) },
         body,
+        // never followed: fetch turns a POST redirected by 301/302/303 into a bodiless GET, and the 2xx of
+        // whatever answers there was taken for a delivery of a message nobody received
+        redirect: "manual",
         signal: AbortSignal.timeout(this.config.timeoutMs),
       });
     } catch (e) {
@@ -143,6 +146,10 @@ export class WebhookAdapter {
     try {
       await res.body?.cancel();
     } catch { /* the answer's status is all that counts */ }
+    if (res.status >= 300 && res.status < 400) {
+      const to = res.headers.get("location");
+      return { kind: "failed", error: `HTTP ${res.status}: a redirect${to ? ` to ${to.slice(0, 200)}` : ""}, not followed (the message was not taken there); set --webhook-url to the receiver's own URL` };
+    }
     return res.ok ? { kind: "delivered" } : { kind: "failed", error: `HTTP ${res.status}` };
   }
 
