@@ -61,6 +61,37 @@ export function headerKey(key: string): string {
   return out;
 }
 
+/**
+ * The ports fetch refuses to reach (the Fetch standard's "bad port" list): a webhook URL on one of them
+ * fails every attempt without a request leaving.
+ */
+const BAD_PORTS = new Set([
+  1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103, 104, 109, 110, 111, 113, 115, 117,
+  119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515, 526, 530, 531, 532, 540, 548, 554, 556, 563, 587, 601, 636,
+  989, 990, 993, 995, 1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
+]);
+
+/**
+ * What makes `url` a webhook URL no request can be sent to, in words, or null. Checked when the server
+ * is configured: such a URL used to be taken, and every message then failed its eight attempts into the
+ * dead letter (or, written `HTTP://…`, was refused though fetch takes it).
+ * @example webhookUrlProblem("http://user:pw@hooks.example/in") // "credentials in a URL are not sent: ..."
+ */
+export function webhookUrlProblem(url: string): string | null {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return "not a URL; expected such as https://hooks.example.com/cadence";
+  }
+  if (u.protocol !== "http:" && u.protocol !== "https:") return `expected an http or https URL, got a ${u.protocol.slice(0, -1)} one`;
+  if (!u.hostname) return "no host; expected such as https://hooks.example.com/cadence";
+  if (u.username || u.password) return "credentials in a URL are not sent (fetch refuses them); drop user:password@ — the receiver checks X-Cadence-Signature";
+  const port = Number(u.port || (u.protocol === "https:" ? 443 : 80));
+  if (BAD_PORTS.has(port)) return `port ${port} is one fetch never connects to (the Fetch standard's bad ports: SMTP, SSH, X11…); give the receiver another port`;
+  return null;
+}
+
 export function payload(m: OutboxRow): string {
   return JSON.stringify({
     key: m.key, id: m.id, plan: m.plan, time: new Date(m.time * 60000).toISOString(), customer: m.customer,
