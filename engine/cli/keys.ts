@@ -16,6 +16,12 @@ export async function keysCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { role: { type: "string" }, db: { type: "string" }, name: { type: "string" } }, USAGE);
   const action = positionals[0];
   if (action !== "create" && action !== "list" && action !== "revoke") throw new InputError(`expected 'create', 'list' or 'revoke', got ${action ? `'${action}'` : "nothing"}\nusage: ${USAGE}`);
+  // a flag or word that would change nothing is refused rather than ignored ('keys list --role admin' listed every key)
+  for (const flag of ["role", "name"] as const) {
+    if (action !== "create" && values[flag] !== undefined) throw new InputError(`--${flag}: goes with 'keys create'; 'keys ${action}' takes --db${action === "revoke" ? " and the key's id" : ""} only\nusage: ${USAGE}`);
+  }
+  const extra = positionals[action === "revoke" ? 2 : 1];
+  if (extra !== undefined) throw new InputError(`unexpected argument '${extra}': 'keys ${action}' takes ${action === "revoke" ? "one key id" : "options only"}\nusage: ${USAGE}`);
   const now = Math.floor(Date.now() / 60000), role = values.role as Role;
   if (action === "create" && !ROLES.includes(role)) throw new InputError(`--role: expected ${oneOf(ROLES)}, got ${values.role ? `'${values.role}'` : "nothing"}`);
   // the API's rule for a key's name (POST /v1/keys): an empty one listed as a blank

@@ -14,7 +14,13 @@ export function dbProblem(db: string, e: unknown, creates: boolean): InputError 
   const why = (e as Error)?.message ?? String(e), wanted = creates ? "a Cadence database, or the path of a new file" : "the database a live server writes";
   if (statSync(db, { throwIfNoEntry: false })?.isDirectory()) return new InputError(`--db ${db}: a folder is there; give ${wanted}`);
   if (/unable to open database file/.test(why)) return new InputError(`--db ${db}: cannot open ${creates ? "or create " : ""}a database there (${why}); its folder must exist and be writable`);
-  if (/file is not a database|malformed/.test(why)) return new InputError(`--db ${db}: not a SQLite database (${why}); give ${wanted}`);
+  if (/file is not a database/.test(why)) return new InputError(`--db ${db}: not a SQLite database (${why}); give ${wanted}`);
+  // a truncated or overwritten file: SQLite's header is there, its pages are not
+  if (/malformed/.test(why)) return new InputError(`--db ${db}: a damaged SQLite database (${why}); restore it from a backup (docs/live.md, Operations), or give ${wanted}`);
+  const newer = /schema version (\d+) is newer than this server's \((\d+)\)/.exec(why);
+  if (newer) return new InputError(`--db ${db}: written by a newer cadence (schema version ${newer[1]}; this one knows up to ${newer[2]}); run this command with that version, or upgrade cadence`);
+  const foreign = /no Cadence schema version, and tables of its own \((.*)\)/.exec(why);
+  if (foreign) return new InputError(`--db ${db}: another program's database (tables ${foreign[1]}, no Cadence schema); give ${wanted}`);
   return null;
 }
 
@@ -30,6 +36,13 @@ export function openLiveDb(flag: string | undefined, usage: string, creates = fa
   let store: SqliteStore | null = null;
   try {
     store = new SqliteStore(db);
+    // a command that reads one must not make one: an empty file (or a new one serve never started on)
+    // would get the schema and report 0 messages, 0 keys, no plan, as if the server had none
+    if (!creates && store.query<{ user_version: number }>("PRAGMA user_version")[0].user_version === 0) {
+      const theirs = store.query<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").map((t) => t.name);
+      const what = theirs.length ? `another program's database: tables ${theirs.slice(0, 5).join(", ")}${theirs.length > 5 ? ", …" : ""}` : "an empty database";
+      throw new InputError(`--db ${db}: no Cadence schema in it (${what}); give the database a live server writes (cadence serve --db FILE)`);
+    }
     store.migrate();
     return store;
   } catch (e) {

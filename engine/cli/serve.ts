@@ -6,6 +6,7 @@ import { statSync } from "node:fs";
 import { InputError } from "../plan/errors.ts";
 import { parseDate, YEARS } from "../core/time.ts";
 import { startServer } from "../live/server.ts";
+import { webhookUrlProblem } from "../live/webhook.ts";
 import { decimalFlag, intFlag, parse, sizeFlag } from "./args.ts";
 import { dbProblem } from "./live-db.ts";
 
@@ -45,7 +46,8 @@ export async function serveCommand(args: string[]): Promise<number> {
     if (!url && flags[k] !== undefined) throw new InputError(`--${k}: goes with --webhook-url (the webhook adapter); add --webhook-url URL, or drop it`);
   }
   if (url && !secret) throw new InputError("--webhook-secret: needed with --webhook-url (messages are signed with it)");
-  if (url && !/^https?:\/\//.test(url)) throw new InputError(`--webhook-url: expected an http(s) URL, got '${url}'`);
+  const urlProblem = url ? webhookUrlProblem(url) : null;
+  if (urlProblem) throw new InputError(`--webhook-url ${url}: ${urlProblem}`);
   const histories = v("histories");
   if (histories !== undefined && !statSync(histories, { throwIfNoEntry: false })?.isDirectory()) {
     throw new InputError(`--histories ${histories}: not a folder; give the folder holding the history configs forecasts may name`);

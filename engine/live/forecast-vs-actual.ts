@@ -41,8 +41,12 @@ export function predictionHalfWidth(iv: { mean: number; lo: number | null; hi: n
 }
 
 export function forecastVsActual(store: Store, plan: PlanRow, now: number) {
-  if (!plan.forecast) throw new ApiError(409, `plan ${plan.id} has no forecast`);
-  if (plan.promoted === null) throw new ApiError(409, `plan ${plan.id} was never promoted: nothing happened live yet`);
+  if (!plan.forecast) {
+    throw new ApiError(409, `plan ${plan.id} has no forecast${plan.state === "retired" ? " and was retired without one: there is nothing to compare" : `: POST /v1/plans/${plan.id}/forecast, approve and promote it; then this compares what happens live with that forecast`}`);
+  }
+  if (plan.promoted === null) {
+    throw new ApiError(409, `plan ${plan.id} was never promoted: nothing happened live yet${plan.state === "retired" ? " (it was retired before)" : `; it is ${plan.state}: ${plan.state === "approved" ? `POST /v1/plans/${plan.id}/promote` : `approve it, then promote it`}`}`);
+  }
   const f = JSON.parse(plan.forecast) as Forecast;
   const period = periodOf(plan, now), end = plan.retired ?? now;
   const days = Math.max(1 / DAY, (end - period.from) / DAY);

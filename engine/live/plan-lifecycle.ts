@@ -34,6 +34,16 @@ export interface Forecast extends ForecastOptions {
 
 const FORECAST_JOB = new URL("./forecast-job.ts", import.meta.url).href;
 
+/** What an operator can do with a plan in each state: the second half of a 409 for a step out of order. */
+const NEXT: Record<PlanState, (id: number) => string> = {
+  draft: (id) => `Its next step: POST /v1/plans/${id}/forecast, then approve (another person's key), then promote`,
+  simulated: (id) => `Its next step: POST /v1/plans/${id}/approve (an approver key other than its author's), then promote`,
+  approved: (id) => `Its next step: POST /v1/plans/${id}/promote`,
+  live: (id) => `It runs: POST /v1/plans/${id}/pause or /retire it; to change it, upload a new plan and promote it in its place`,
+  paused: (id) => `POST /v1/plans/${id}/resume runs it again, /retire ends it; promoting another plan replaces it`,
+  retired: () => "Retired is final: to run its text again, upload it as a new plan (POST /v1/plans) and take it through forecast, approve and promote",
+};
+
 export class PlanLifecycle {
   /** The plan whose forecast is running (one at a time: a forecast takes a core, the server keeps the other for requests). */
   private forecasting: number | null = null;
@@ -143,7 +153,8 @@ export class PlanLifecycle {
   private expect(id: number, states: PlanState[], verb: string): PlanRow {
     const row = this.get(id);
     if (!states.includes(row.state)) {
-      throw new ApiError(409, `cannot ${verb} plan ${id}: it is ${row.state}; only a plan that is ${states.join(" or ")} can be`);
+      const which = states.length > 2 ? `${states.slice(0, -1).join(", ")} or ${states.at(-1)}` : states.join(" or ");
+      throw new ApiError(409, `cannot ${verb} plan ${id}: it is ${row.state}; only a plan that is ${which} can be. ${NEXT[row.state](id)}`);
     }
     return row;
   }

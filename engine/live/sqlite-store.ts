@@ -131,6 +131,11 @@ export class SqliteStore implements Store {
     if (v > MIGRATIONS.length) {
       throw new Error(`${this.path}: database schema version ${v} is newer than this server's (${MIGRATIONS.length}); upgrade cadence`);
     }
+    if (v === 0) {
+      // another program's database: Cadence's tables would be written into it (or clash with its own)
+      const theirs = this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[];
+      if (theirs.length) throw new Error(`${this.path}: no Cadence schema version, and tables of its own (${theirs.slice(0, 5).map((t) => t.name).join(", ")}${theirs.length > 5 ? ", …" : ""}): another program's database`);
+    }
     for (let i = v; i < MIGRATIONS.length; i++) {
       this.tx(() => {
         this.db.exec(MIGRATIONS[i]);

@@ -7,7 +7,7 @@
  *  - before its POST a message is moved to `sending` (one commit for the batch about to be sent);
  *  - a 2xx answer makes it `delivered`, committed the moment the answer arrives;
  *  - a definite failure — the connection was refused before anything was sent, or the receiver
- *    answered 4xx/5xx — is retried with exponential back-off and jitter (base · 2^(attempt−1), capped,
+ *    answered 3xx/4xx/5xx (a redirect is not followed) — is retried with exponential back-off and jitter (base · 2^(attempt−1), capped,
  *    times a factor in [0.5, 1) drawn from a seeded stream keyed by message and attempt), and after
  *    `maxAttempts` tries the message is dead-lettered (state `dead`, last error kept); so is a request
  *    that could not even be built (nothing left this process);
@@ -59,6 +59,37 @@ export function headerKey(key: string): string {
     out += byte > 0x20 && byte < 0x7f && byte !== 0x25 ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
   }
   return out;
+}
+
+/**
+ * The ports fetch refuses to reach (the Fetch standard's "bad port" list): a webhook URL on one of them
+ * fails every attempt without a request leaving.
+ */
+const BAD_PORTS = new Set([
+  1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103, 104, 109, 110, 111, 113, 115, 117,
+  119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515, 526, 530, 531, 532, 540, 548, 554, 556, 563, 587, 601, 636,
+  989, 990, 993, 995, 1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
+]);
+
+/**
+ * What makes `url` a webhook URL no request can be sent to, in words, or null. Checked when the server
+ * is configured: such a URL used to be taken, and every message then failed its eight attempts into the
+ * dead letter (or, written `HTTP://…`, was refused though fetch takes it).
+ * @example webhookUrlProblem("http://user:pw@hooks.example/in") // "credentials in a URL are not sent: ..."
+ */
+export function webhookUrlProblem(url: string): string | null {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return "not a URL; expected such as https://hooks.example.com/cadence";
+  }
+  if (u.protocol !== "http:" && u.protocol !== "https:") return `expected an http or https URL, got a ${u.protocol.slice(0, -1)} one`;
+  if (!u.hostname) return "no host; expected such as https://hooks.example.com/cadence";
+  if (u.username || u.password) return "credentials in a URL are not sent (fetch refuses them); drop user:password@ — the receiver checks X-Cadence-Signature";
+  const port = Number(u.port || (u.protocol === "https:" ? 443 : 80));
+  if (BAD_PORTS.has(port)) return `port ${port} is one fetch never connects to (the Fetch standard's bad ports: SMTP, SSH, X11…); give the receiver another port`;
+  return null;
 }
 
 export function payload(m: OutboxRow): string {
@@ -128,6 +159,9 @@ export class WebhookAdapter {
         method: "POST",
         headers: { "content-type": "application/json", "idempotency-key": headerKey(m.key), "x-cadence-timestamp": ts, "x-cadence-signature": sign(this.config.secret, ts, body) },
         body,
+        // never followed: fetch turns a POST redirected by 301/302/303 into a bodiless GET, and the 2xx of
+        // whatever answers there was taken for a delivery of a message nobody received
+        redirect: "manual",
         signal: AbortSignal.timeout(this.config.timeoutMs),
       });
     } catch (e) {
@@ -143,6 +177,10 @@ export class WebhookAdapter {
     try {
       await res.body?.cancel();
     } catch { /* the answer's status is all that counts */ }
+    if (res.status >= 300 && res.status < 400) {
+      const to = res.headers.get("location");
+      return { kind: "failed", error: `HTTP ${res.status}: a redirect${to ? ` to ${to.slice(0, 200)}` : ""}, not followed (the message was not taken there); set --webhook-url to the receiver's own URL` };
+    }
     return res.ok ? { kind: "delivered" } : { kind: "failed", error: `HTTP ${res.status}` };
   }
 

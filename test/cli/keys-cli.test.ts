@@ -51,3 +51,16 @@ describe("cadence keys", () => {
     expect(existsSync(none)).toBe(false); // listing used to create an empty database there
   });
 });
+
+describe("cadence keys, flags and words it does not take", () => {
+  it("refuses them by name instead of ignoring them (keys list --role admin listed every key)", async () => {
+    const db = join(mkdtempSync(join(tmpdir(), "cadence-keys-flags-")), "k.sqlite");
+    const made = await capture(() => main(["keys", "create", "--role", "admin", "--db", db]));
+    expect(made.code).toBe(0);
+    expect(await capture(() => main(["keys", "list", "--db", db, "--role", "admin"]))).toMatchObject({ code: 2, err: expect.stringMatching(/^--role: goes with 'keys create'; 'keys list' takes --db only\n/) });
+    expect(await capture(() => main(["keys", "revoke", "x", "--db", db, "--name", "n"]))).toMatchObject({ code: 2, err: expect.stringMatching(/^--name: goes with 'keys create'; 'keys revoke' takes --db and the key's id only\n/) });
+    expect(await capture(() => main(["keys", "create", "admin", "--role", "admin", "--db", db]))).toMatchObject({ code: 2, err: expect.stringMatching(/^unexpected argument 'admin': 'keys create' takes options only\n/) });
+    expect(await capture(() => main(["keys", "revoke", "a", "b", "--db", db]))).toMatchObject({ code: 2, err: expect.stringMatching(/^unexpected argument 'b': 'keys revoke' takes one key id\n/) });
+    expect((await capture(() => main(["keys", "list", "--db", db]))).out.split("\n")).toHaveLength(1); // nothing created by the refused ones
+  });
+});

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../engine/cli/main.ts";
 import { capture } from "../capture.ts";
+import { webhookUrlProblem } from "../../engine/live/webhook.ts";
 
 describe("cadence serve, failing to start", () => {
   const dir = mkdtempSync(join(tmpdir(), "cadence-serve-"));
@@ -41,6 +42,28 @@ describe("cadence serve, failing to start", () => {
     expect(await capture(() => main(["serve", "--db", db, "--port", "0", "--start", "2026-01-01"]))).toMatchObject({ code: 2, err: "--start sets the first time of a manual clock: add --clock manual (the system clock reads the machine's time)" });
     expect(await capture(() => main(["serve", "--db", db, "--port", "0", "--webhook-max-attempts", "3"]))).toMatchObject({ code: 2, err: "--webhook-max-attempts: goes with --webhook-url (the webhook adapter); add --webhook-url URL, or drop it" });
     expect(await capture(() => main(["serve", "--db", db, "--port", "0", "--webhook-secret", "s3cret"]))).toMatchObject({ code: 2, err: expect.stringContaining("--webhook-secret: goes with --webhook-url") });
+  });
+});
+
+describe("cadence serve, its webhook URL", () => {
+  const dir = mkdtempSync(join(tmpdir(), "cadence-serve-hook-"));
+
+  // each was taken, and every message then failed its attempts into the dead letter
+  it.each([
+    ["http://", "not a URL; expected such as https://hooks.example.com/cadence"],
+    ["http://exa mple.com/in", "not a URL; expected such as https://hooks.example.com/cadence"],
+    ["ftp://127.0.0.1/in", "expected an http or https URL, got a ftp one"],
+    ["http://user:pw@127.0.0.1:8081/in", "credentials in a URL are not sent (fetch refuses them); drop user:password@ — the receiver checks X-Cadence-Signature"],
+    ["http://127.0.0.1:6000/in", "port 6000 is one fetch never connects to (the Fetch standard's bad ports: SMTP, SSH, X11…); give the receiver another port"],
+  ])("refuses %s at start, saying why, exit 2", async (url, why) => {
+    const r = await capture(() => main(["serve", "--db", join(dir, "hook.sqlite"), "--port", "0", "--webhook-url", url, "--webhook-secret", "s"]));
+    expect(r).toMatchObject({ code: 2, err: `--webhook-url ${url}: ${why}` });
+  });
+
+  it("takes what fetch sends to, upper-case scheme included", () => {
+    for (const url of ["HTTP://127.0.0.1:8081/in", "https://hooks.example.com/cadence?k=1", "http://[::1]:8081/in", "http://localhost/in"]) {
+      expect(webhookUrlProblem(url)).toBe(null);
+    }
   });
 });
 
