@@ -107,7 +107,8 @@ export function explainRule<C>(rule: CompiledRule<C>, ledger: number[], cand: Co
       return { ...base, blocks: worst >= limit, text: `${plural(worst)} in ${span} ${worst >= limit ? "≥" : "<"} cap ${limit}`, value: worst, limit, counted };
     }
   }
-  const [start, end] = bucket(rule.calendar!, T, rule.timezone ?? env.tzOffset);
+  const tz = rule.timezone ?? env.tzOffset;
+  const [start, end] = bucket(rule.calendar!, T, tz);
   const counted: CountedContact[] = [];
   for (let i = 0; i < ledger.length; i += STRIDE) {
     const t = ledger[i];
@@ -115,5 +116,31 @@ export function explainRule<C>(rule: CompiledRule<C>, ledger: number[], cand: Co
     if (isCounted(rule, ledger, i, cand, now)) counted.push(entry(ledger, i, now));
   }
   const n = counted.length;
-  return { ...base, blocks: n >= limit, text: `${plural(n)} in this ${rule.calendar} ${n >= limit ? "≥" : "<"} cap ${limit}`, value: n, limit, counted };
+  const where = `${bucketText(rule.calendar!, start, tz)} (${rule.timezone === null ? "the customer's" : "the rule's"} time, ${offsetText(tz)}: ${utc(start)} – ${utc(end)} UTC)`;
+  return { ...base, blocks: n >= limit, text: `${plural(n)} in ${where} ${n >= limit ? "≥" : "<"} cap ${limit}`, value: n, limit, counted };
+}
+
+/** "UTC+01:00", "UTC−05:00": a calendar bucket's zone, as the timeline's profile gives a customer's. */
+export const offsetText = (m: number) =>
+  `UTC${m < 0 ? "−" : "+"}${String(Math.floor(Math.abs(m) / 60)).padStart(2, "0")}:${String(Math.abs(m) % 60).padStart(2, "0")}`;
+
+const utc = (t: number) => new Date(t * 60000).toISOString().slice(0, 16).replace("T", " "); // "2026-02-18 05:00"
+
+/**
+ * The calendar bucket by its local name: "the day 2026-02-18", "the week from Monday 2026-02-16",
+ * "the month 2026-02", "the quarter 2026 Q1". A bucket is local (the customer's or the rule's time),
+ * while the timeline and the contacts listed are in UTC: its bounds are given in UTC beside it.
+ */
+function bucketText(cal: string, start: number, tz: number): string {
+  const local = new Date((start + tz) * 60000).toISOString(); // the bucket's first local minute
+  switch (cal) {
+    case "day":
+      return `the day ${local.slice(0, 10)}`;
+    case "week":
+      return `the week from Monday ${local.slice(0, 10)}`;
+    case "month":
+      return `the month ${local.slice(0, 7)}`;
+    default:
+      return `the quarter ${local.slice(0, 4)} Q${Math.floor((Number(local.slice(5, 7)) - 1) / 3) + 1}`;
+  }
 }

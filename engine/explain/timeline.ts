@@ -20,6 +20,7 @@ import { planWorld } from "../plan/world-section.ts";
 import { checkRunSizes, InputError } from "../plan/errors.ts";
 import { describe } from "../plan/fields.ts";
 import { ExplainRecorder } from "./observer.ts";
+import { offsetText } from "./counted.ts";
 
 export interface TimelineRow {
   time: string; // ISO UTC
@@ -52,7 +53,6 @@ export interface ExplainOptions {
   population?: (o: { journeys: number; seed: number; start: number; days: number; world: WorldModel }) => Population;
 }
 
-const tzText = (m: number) => `UTC${m < 0 ? "−" : "+"}${String(Math.floor(Math.abs(m) / 60)).padStart(2, "0")}:${String(Math.abs(m) % 60).padStart(2, "0")}`;
 
 /**
  * @example explainCustomer(loadPlan("scenarios/lifecycle-capped.yaml"), { customer: "C0000042", customers: 2000, days: 90 })
@@ -120,7 +120,7 @@ export function explainIn(loaded: LoadedPlan, population: Population, id: string
   const end = o.start + o.days * DAY;
   return {
     plan: loaded.plan.name, customer: id, seed: o.seed, start: formatTime(o.start).slice(0, 10), days: o.days,
-    profile: { signup: formatTime(t.signup[c]).slice(0, 10), timezone: tzText(t.tz[c]), lifecycleStart: stage0, lifecycleEnd: STAGES[stageAt(t, c, end)], consents: consents0 },
+    profile: { signup: formatTime(t.signup[c]).slice(0, 10), timezone: offsetText(t.tz[c]), lifecycleStart: stage0, lifecycleEnd: STAGES[stageAt(t, c, end)], consents: consents0 },
     rows: rows.map(({ t: _t, order: _o, ...r }) => r),
     counts,
   };

@@ -5,7 +5,7 @@
  */
 import type { CompiledPlan } from "../core/compiled.ts";
 import { type ExprCtx, newCtx } from "../core/context.ts";
-import type { CustomerTable } from "../core/customer-table.ts";
+import { type CustomerTable, NEVER } from "../core/customer-table.ts";
 import type { PressureEnv } from "../core/pressure.ts";
 import { formatTime } from "../core/time.ts";
 import { type CountedContact, duration, explainRule, type RuleExplanation } from "./counted.ts";
@@ -76,8 +76,11 @@ export class Explainer {
 
   private pressure(c: number, d: Decision, k: number): Why {
     const p = this.plan, s = p.sends[d.send], rule = p.pressure.rules[k];
-    // the candidate's send time T: a suppression and a deferral are logged at the send time the rule blocked
-    const T = d.time, now = T;
+    // the candidate's send time T: a suppression and a deferral are logged at the send time the rule blocked.
+    // The core may have decided earlier (a campaign at the start of its day, a message held for its send
+    // window): its decision time is the customer's lastSeen, which the core sets on every decision. A contact
+    // scheduled after it was pending there, counted by priority, whatever its place before T.
+    const T = d.time, seen = this.table.lastSeen[c], now = seen !== NEVER && seen < T ? seen : T;
     const ctx = this.ctx;
     ctx.c = c, ctx.now = now, ctx.slot = -1, ctx.ev = null, ctx.msgProgram = ctx.msgChannel = ctx.msgCategory = -1;
     this.env.tzOffset = this.table.tz[c];

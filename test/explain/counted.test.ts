@@ -51,7 +51,15 @@ describe("explaining a pressure rule", () => {
     const spacing = rules({ rules: [{ name: "sms-spacing", spacing: "72h", counts: { channels: ["sms"] } }] }).rules[0];
     expect(explainRule(spacing, ledger, cand, cand.time, env).text).toBe("a counted contact 20h before T < spacing 3d");
     const weekly = rules({ rules: [{ name: "one-a-week", cap: 1, calendar: "week" }] }).rules[0];
-    expect(explainRule(weekly, ledger, cand, cand.time, env).text).toBe("1 counted contact in this week ≥ cap 1");
+    expect(explainRule(weekly, ledger, cand, cand.time, env).text)
+      .toBe("1 counted contact in the week from Monday 2026-03-09 (the customer's time, UTC+00:00: 2026-03-09 00:00 – 2026-03-16 00:00 UTC) ≥ cap 1");
+    // a rule's own timezone places its buckets: named as the rule's, local names with UTC bounds (it read 'in this month')
+    const monthly = rules({ rules: [{ name: "one-a-month", cap: 1, calendar: "month", timezone: "+01:00" }] }).rules[0];
+    expect(explainRule(monthly, ledger, cand, cand.time, env).text)
+      .toBe("1 counted contact in the month 2026-03 (the rule's time, UTC+01:00: 2026-02-28 23:00 – 2026-03-31 23:00 UTC) ≥ cap 1");
+    const quarterly = rules({ rules: [{ name: "q", cap: 2, calendar: "quarter", timezone: "-05:00" }] }).rules[0];
+    expect(explainRule(quarterly, ledger, cand, cand.time, env).text)
+      .toBe("1 counted contact in the quarter 2026 Q1 (the rule's time, UTC−05:00: 2026-01-01 05:00 – 2026-04-01 05:00 UTC) < cap 2");
     const weighted = rules({ rules: [{ name: "w", weighted: { threshold: 3, weights: { sms: 2.5 }, decay: { halfLife: "7d" } } }] }).rules[0];
     const e = explainRule(weighted, ledger, cand, cand.time, env);
     // 2.5 × 0.5^(20h / 7d) = 2.3025… plus the candidate's own 2.5
