@@ -11,7 +11,7 @@ export function table(rows: (string | number)[][], header?: string[]): string {
   const all = header ? [header, ...rows] : rows;
   const widths = all[0].map((_, i) => Math.max(...all.map((r) => String(r[i]).length)));
   const line = (r: (string | number)[]) =>
-    r.map((v, i) => (typeof v === "number" || /^[-\d.,% ]+[x×]?$/.test(String(v)) ? String(v).padStart(widths[i]) : String(v).padEnd(widths[i]))).join("  ");
+    r.map((v, i) => (typeof v === "number" || /^[-+\d.,% ]+[x×]?$/.test(String(v)) ? String(v).padStart(widths[i]) : String(v).padEnd(widths[i]))).join("  ");
   const out = all.map(line);
   if (header) out.splice(1, 0, widths.map((w) => "-".repeat(w)).join("  "));
   return out.join("\n");

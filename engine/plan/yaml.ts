@@ -26,7 +26,9 @@ export function parseYaml(text: string, file: string): ParsedYaml {
   for (const e of [...doc.errors, ...doc.warnings]) {
     const pos = e.linePos?.[0];
     // The parser's text ends "at line L, column C:"; the line leads our message, the column stays.
-    add(pos?.line, e.message.split("\n")[0].replace(/ at line \d+, column (\d+):?$/, " (column $1)"));
+    const text = e.message.split("\n")[0].replace(/ at line \d+, column (\d+):?$/, " (column $1)");
+    // the parser's advice is to its programmer ("please use YAML.parseAllDocuments()"): say what the author can do
+    add(pos?.line, /multiple documents/i.test(text) ? "a second YAML document starts here ('---'): a plan file holds one plan; put each plan in its own file" : text);
   }
   if (!problems.length) checkAliases(doc, (offset, message) => add(lineAt(offset), message));
   let value: unknown;

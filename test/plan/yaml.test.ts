@@ -32,6 +32,10 @@ describe("YAML errors name the file and line", () => {
     expect(errorOf(text)).toBe(message);
   });
 
+  it("a second document says a plan file holds one plan (it passed on the parser's advice to use YAML.parseAllDocuments())", () => {
+    expect(errorOf("name: a\n---\nname: b\n")).toBe("plan.yaml:2: invalid YAML: a second YAML document starts here ('---'): a plan file holds one plan; put each plan in its own file");
+  });
+
   it("an anchor and alias that resolve are fine", () => {
     const plan = parsePlan("channels:\n  email: &e { cost: 0.01 }\n  push: *e\nprograms: []\n", "plan.yaml").plan;
     expect(plan.channels[0]?.cost).toBe(0.01);
