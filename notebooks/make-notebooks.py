@@ -230,7 +230,8 @@ try {
   }
 } finally {
   t.close(); // stops the workers, also when a move fails (a mistyped path): they would hold 50,000 customers until the kernel restarts
-}"""),
+}
+console.log(`${moves.length} moves, ${moves.filter((m) => m.how === "from memory").length} of them from memory`);"""),
 code("""// the table in a cell of its own: the kernel can drop the display of a cell that awaited
 show(aq.from(moves), { title: "lifecycle-capped, 50,000 customers × 365 days: one move per value" })"""),
 code("""const byCap = moves.slice(0, 5); // caps 1 to 5
