@@ -52,15 +52,21 @@ md("""## Run the comparison
 A small population keeps this notebook quick (5,000 customers, half a year, 3 replications). For a
 decision, use 100,000 customers and 5+ replications (`npx deno task cadence compare ... --customers 100000 --replications 5`)."""),
 code("""const c = comparePlans(plans, { customers: 5000, days: 180, replications: 3, seed: 1 });
-const fmt = (i: { mean: number; lo: number | null; hi: number | null } | null) =>
-  i === null ? "n/a" : i.lo === null ? i.mean.toFixed(2) : `${i.mean.toFixed(1)} [${i.lo.toFixed(1)}, ${i.hi!.toFixed(1)}]`;
+// figures with thousands separators, one decimal (ROI two)
+const num = (x: number, digits: number) => x.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const fmt = (i: { mean: number; lo: number | null; hi: number | null } | null, digits = 1) =>
+  i === null ? "n/a" : i.lo === null ? num(i.mean, 2) : `${num(i.mean, digits)} [${num(i.lo, digits)}, ${num(i.hi!, digits)}]`;
 const metrics = ["reach", "contacts", "conversions", "incrementalRevenue", "cost", "incrementalMargin", "roi", "unsubscribes", "complaints", "churned"] as const;
-show(aq.from(metrics.map((m) => ({ metric: m, ...Object.fromEntries(c.plans.map((p) => [p.name, fmt(p.metrics[m])])) }))), { title: "Mean [95 % interval] over 3 replications" })"""),
+const money = new Set<string>(["incrementalRevenue", "cost", "incrementalMargin"]);
+const label = (m: string) => (money.has(m) ? `${m} (${c.currency})` : m);
+const digits = (m: string) => (m === "roi" ? 2 : 1);
+show(aq.from(metrics.map((m) => ({ metric: label(m), ...Object.fromEntries(c.plans.map((p) => [p.name, fmt(p.metrics[m], digits(m))])) }))), { title: "Mean [95 % interval] over 3 replications" })"""),
 md("""## Paired differences against the first plan
 
 Each plan minus *batch-and-blast*, seed by seed, then averaged. An interval that excludes zero means the
 difference is real at 95 % confidence."""),
-code("""show(aq.from(metrics.map((m) => ({ metric: m, ...Object.fromEntries(c.differences.map((d) => [`${d.name} − ${d.against}`, fmt(d.metrics[m])])) }))))"""),
+code("""show(aq.from(metrics.map((m) => ({ metric: label(m), ...Object.fromEntries(c.differences.map((d) => [`${d.name} − ${d.against}`, fmt(d.metrics[m], digits(m))])) }))),
+  { title: "Paired difference against batch-and-blast: mean [95 % interval] over 3 replications" })"""),
 md("""## Margin against the customers we tire
 
 The trade-off the seeds insist on ("don't be evil"): a plan that wins revenue by burning the base must
@@ -72,13 +78,13 @@ code("""const rows = c.plans.filter((p) => !p.baseline).map((p) => ({
 }));
 show({
   width: 640, height: 320, grid: true, marginLeft: 70,
-  x: { label: "unsubscribes →" }, y: { label: "↑ incremental margin (EUR)" },
+  x: { label: "unsubscribes (mean over 3 replications) →" }, y: { label: `↑ incremental margin (${c.currency})` },
   marks: [
     Plot.ruleX(rows, { x: "unsubscribes", y1: "lo", y2: "hi", stroke: "plan" }),
     Plot.dot(rows, { x: "unsubscribes", y: "margin", fill: "plan", r: 6 }),
     Plot.text(rows, { x: "unsubscribes", y: "margin", text: "plan", dy: -12 }),
   ],
-})"""),
+}, { title: `Incremental margin (${c.currency}, mean and 95 % interval) against unsubscribes, ${c.customers.toLocaleString("en-US")} customers × ${c.days} days` })"""),
 md("""## Reading it like a strategist
 
 The cell below states the verdict from the figures: which plan earns the most incremental margin, and
@@ -86,11 +92,12 @@ for each plan against the first (batch & blast), whether its margin difference i
 zero on these seeds and what it costs in unsubscribes."""),
 code("""const ranked = [...rows].sort((a, b) => b.margin - a.margin);
 const best = ranked[0];
-const lines = [`Highest incremental margin: ${best.plan} (${best.margin.toFixed(0)} EUR over ${c.days} days on ${c.customers} customers).`];
+const signed = (x: number) => `${x >= 0 ? "+" : ""}${num(x, 0)}`;
+const lines = [`Highest incremental margin: ${best.plan} (${num(best.margin, 0)} ${c.currency} over ${c.days} days on ${num(c.customers, 0)} customers).`];
 for (const d of c.differences.filter((d) => !d.name.startsWith("no plan"))) {
   const m = d.metrics.incrementalMargin!, u = d.metrics.unsubscribes!;
   const sure = m.lo !== null && (m.lo > 0 || m.hi! < 0);
-  lines.push(`${d.name} vs ${d.against}: margin ${m.mean >= 0 ? "+" : ""}${m.mean.toFixed(0)} EUR (${sure ? "significant" : "not distinguishable from 0"}), unsubscribes ${u.mean >= 0 ? "+" : ""}${u.mean.toFixed(0)}.`);
+  lines.push(`${d.name} vs ${d.against}: margin ${signed(m.mean)} ${c.currency} (${sure ? "significant" : "not distinguishable from 0"}), unsubscribes ${signed(u.mean)}.`);
 }
 console.log(lines.join("\\n"));"""),
 md("""## The full report
@@ -126,11 +133,13 @@ code("""const r = sweep(base, [
   { path: "pressure.rules.two-a-week.cap", values: [1, 2, 3, 4] },
   { path: "pressure.rules.weighted-pressure.weighted.threshold", values: [2, 4, 8] },
 ], { customers: 3000, days: 120, seed: 1, replications: 3 });
+// whole figures with thousands separators: 10,678 ±650
+const num = (x: number, digits = 0) => x.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const pm = (i: { mean: number; lo: number | null; hi: number | null } | null) =>
-  !i ? "n/a" : i.lo === null ? i.mean.toFixed(0) : `${i.mean.toFixed(0)} ±${((i.hi! - i.lo) / 2).toFixed(0)}`;
+  !i ? "n/a" : i.lo === null ? num(i.mean) : `${num(i.mean)} ±${num((i.hi! - i.lo) / 2)}`;
 show(aq.from(r.variants.map((v) => ({
   variant: v.label, contacts: pm(v.metrics.contacts), unsubscribes: pm(v.metrics.unsubscribes),
-  "incremental margin": pm(v.metrics.incrementalMargin), "margin vs first": pm(v.difference.incrementalMargin),
+  [`incremental margin (${base.plan.currency})`]: pm(v.metrics.incrementalMargin), "margin vs first": pm(v.difference.incrementalMargin),
   frontier: v.frontier, knee: v.knee,
 }))), { limit: 12, title: "Mean ±95 % half-interval over 3 seeds" })"""),
 md("""## The frontier
@@ -139,7 +148,7 @@ Each dot is a variant (the mean over seeds; the cross is its 95 % interval). Blu
 frontier (no other variant has more margin *and* fewer unsubscribes); the red one is the knee: the
 frontier point that gains the most margin per unsubscribe beyond the straight line between the
 frontier's ends. With fewer than three frontier points there is no knee. Grey variants are dominated."""),
-code("""show(frontierSvg(r, "lifecycle-capped: incremental margin against unsubscribes"))"""),
+code("""show(frontierSvg(r, "lifecycle-capped: incremental margin against unsubscribes", base.plan.currency))"""),
 md("""## Pick the knee and write the tuned plan
 
 Without a knee (a frontier of one or two points) we take the frontier variant with the most margin."""),
@@ -166,7 +175,7 @@ const promised = pick.metrics.incrementalMargin!.mean - atBase.metrics.increment
 const promisedUnsubs = pick.metrics.unsubscribes!.mean - atBase.metrics.unsubscribes!.mean;
 const freshGain = d.metrics.incrementalMargin!;
 show(aq.from([
-  { where: `in the sweep (seeds 1–3), against the base plan's values (${atBase.label})`, "margin gain": promised.toFixed(0), "unsubscribes": promisedUnsubs.toFixed(1) },
+  { where: `in the sweep (seeds 1–3), against the base plan's values (${atBase.label})`, "margin gain": num(promised), "unsubscribes": num(promisedUnsubs, 1) },
   { where: "fresh seeds 10–12, against the base plan", "margin gain": pm(freshGain), "unsubscribes": pm(d.metrics.unsubscribes) },
 ]))"""),
 md("""## What we found
@@ -185,9 +194,9 @@ if (freshGain.mean < 0 && sure(freshGain)) {
   notes.push(`On fresh seeds the gain is ${pm(freshGain)} EUR, not distinguishable from zero: the sweep's ranking is within its noise at this population size.`);
 }
 if (Math.sign(freshGain.mean) !== Math.sign(promised)) {
-  notes.push(`The sweep promised ${promised.toFixed(0)} EUR against the base plan's values; on fresh seeds the sign turned: the sweep's figure was noise at this size.`);
+  notes.push(`The sweep promised ${num(promised)} EUR against the base plan's values; on fresh seeds the sign turned: the sweep's figure was noise at this size.`);
 } else {
-  notes.push(`Same sign as the sweep promised (${promised.toFixed(0)} EUR against the base plan's values in the sweep).`);
+  notes.push(`Same sign as the sweep promised (${num(promised)} EUR against the base plan's values in the sweep).`);
 }
 const u = d.metrics.unsubscribes!;
 notes.push(u.mean > 0 ? `It costs ${pm(u)} more unsubscribes than the base.` : `It does not cost unsubscribes (${pm(u)} against the base).`);
@@ -208,17 +217,21 @@ console.log(`tuner opened in ${((performance.now() - opened) / 1000).toFixed(1)}
 // the plan's own cap was simulated when the tuner opened; a value run once comes back from memory
 const own = (base.source as any).pressure.rules.find((r: any) => r.name === "two-a-week").cap, ran = new Set([own]);
 const moves: Record<string, unknown>[] = [];
-for (const cap of [1, 2, 3, 4, 5, 3]) {
-  const started = performance.now(), remembered = ran.has(cap);
-  const { summary: s } = await t.run({ "pressure.rules.two-a-week.cap": cap });
-  ran.add(cap);
-  moves.push({
-    "weekly cap": cap, "move (s)": +((performance.now() - started) / 1000).toFixed(2), how: remembered ? "from memory" : "simulated",
-    contacts: s.contacts, "contacts / customer-week": s.contactsPerCustomerWeek.mean, suppressed: s.suppressed,
-    unsubscribes: s.unsubscribes, "incremental margin": Math.round(s.incrementalMargin),
-  });
+try {
+  for (const cap of [1, 2, 3, 4, 5, 3]) {
+    const started = performance.now(), remembered = ran.has(cap);
+    const { summary: s } = await t.run({ "pressure.rules.two-a-week.cap": cap });
+    ran.add(cap);
+    moves.push({
+      "weekly cap": cap, "move (s)": +((performance.now() - started) / 1000).toFixed(2), how: remembered ? "from memory" : "simulated",
+      contacts: s.contacts, "contacts / customer-week": s.contactsPerCustomerWeek.mean, suppressed: s.suppressed,
+      unsubscribes: s.unsubscribes, "incremental margin": Math.round(s.incrementalMargin),
+    });
+  }
+} finally {
+  t.close(); // stops the workers, also when a move fails (a mistyped path): they would hold 50,000 customers until the kernel restarts
 }
-t.close(); // stops the workers"""),
+console.log(`${moves.length} moves, ${moves.filter((m) => m.how === "from memory").length} of them from memory`);"""),
 code("""// the table in a cell of its own: the kernel can drop the display of a cell that awaited
 show(aq.from(moves), { title: "lifecycle-capped, 50,000 customers × 365 days: one move per value" })"""),
 code("""const byCap = moves.slice(0, 5); // caps 1 to 5
@@ -256,7 +269,8 @@ md("""## Predicted against actual, in the holdout
 The fitted model forecasts each customer's repeat purchases in the 39 holdout weeks; we compare with
 what they actually bought, grouped by how often they bought in the calibration period."""),
 code("""const rows = fit.holdout!.byFrequency;
-show(aq.from(rows))"""),
+show(aq.from(rows.map((r) => ({ "repeat purchases in calibration": r.x, customers: r.customers, "predicted in holdout": r.predicted,
+  "actual in holdout": r.actual, "error (%)": r.errorPct }))), { title: "Holdout repeat purchases, predicted and actual, by calibration frequency" })"""),
 code("""const long = rows.flatMap((r) => [{ x: r.x, kind: "predicted", purchases: r.predicted }, { x: r.x, kind: "actual", purchases: r.actual }]);
 show({
   width: 680, height: 300, marginLeft: 60,
@@ -264,7 +278,7 @@ show({
   y: { label: "↑ repeat purchases in holdout", grid: true },
   color: { legend: true },
   marks: [Plot.barY(long, { fx: "x", x: "kind", y: "purchases", fill: "kind" }), Plot.ruleY([0])],
-})"""),
+}, { title: "CDNOW holdout (39 weeks): repeat purchases predicted by BG/NBD against actual" })"""),
 md("""The model under-forecasts the holdout by about 12 %, as documented for this sample; most of the gap
 is among customers with one or two repeat purchases."""),
 md("""## The e-mail response model, calibrated on Hillstrom
@@ -283,13 +297,22 @@ md("""## Backtest a plan on the recorded history
 
 What would the *lifecycle* plan have sent to CDNOW's customers from October 1997 to June 1998? The
 recorded purchases are replayed in time order through the plan's decision core (order-confirmation,
-cross-sell and review-request fire on purchases; anti-churn and reactivation on inactivity; the backtest
-warns about a program nobody entered). CDNOW has no consent data;
+cross-sell and review-request fire on purchases; anti-churn and reactivation on inactivity). What a
+backtest cannot show is said, as `cadence backtest` says it: the cell prints its warnings (the journeys
+nobody entered: a purchase history has no visits, carts or e-mail responses). CDNOW has no consent data;
 `cdnow-optin.yaml` assumes everyone opted in to e-mail."""),
-code("""const history = importHistory("../datasets/cdnow-optin.yaml");
-const b = backtest(loadPlan("../scenarios/lifecycle.yaml"), history, { from: parseDate("1997-10-01")!, to: parseDate("1998-06-30")! });
+code("""import { backtestWarnings } from "../engine/backtest/warnings.ts";
+
+const history = importHistory("../datasets/cdnow-optin.yaml");
+const from = parseDate("1997-10-01")!, to = parseDate("1998-06-30")!;
+const b = backtest(loadPlan("../scenarios/lifecycle.yaml"), history, { from, to });
 const s = b.summary;
-show({ purchases: s.purchases, inactive: s.inactive, contacts: s.contacts, reach: s.reach, suppressed: s.suppressed, ...s.contactsPerCustomerWeek })"""),
+const warnings = backtestWarnings(b.plan, s, b.metrics.programs.map((p) => p.entered), history.config.currency, from, to);
+console.log(warnings.map((x) => `warning: ${x.message}`).join("\\n") || "no warnings");
+const w = s.contactsPerCustomerWeek;
+show({ purchases: s.purchases, inactive: s.inactive, contacts: s.contacts, reach: s.reach, suppressed: s.suppressed,
+  "contacts / customer-week, mean": w.mean, "contacts / customer-week, median": w.p50, "contacts / customer-week, 90th percentile": w.p90,
+  "contacts / customer-week, 99th percentile": w.p99, "contacts / customer-week, most": w.max }, { title: "lifecycle on CDNOW, 1997-10-01 to 1998-06-30" })"""),
 code("""show(aq.from(s.messages).orderby(aq.desc("count")), { title: "Messages by program, channel and status" })"""),
 code("""show(aq.from(s.topCustomers), { title: "The customers under the most pressure" })"""),
 ])
@@ -340,7 +363,8 @@ the plan's content hash and the engine version."""),
 code("""const source = Deno.readTextFileSync("../scenarios/lifecycle.yaml");
 const plan = await api("POST", "/v1/plans", keys.analyst, source, "application/yaml");
 const forecast = await api("POST", `/v1/plans/${plan.id}/forecast`, keys.analyst, { customers: CUSTOMERS, days: DAYS, replications: 3, seed: 1, start: START });
-await api("POST", `/v1/plans/${plan.id}/approve`, keys.approver);
+// each answer in a constant: a bare await api(...) would leave its JSON as the cell's output
+const approved = await api("POST", `/v1/plans/${plan.id}/approve`, keys.approver);
 const live = await api("POST", `/v1/plans/${plan.id}/promote`, keys.operator);
 const f = forecast.forecast.metrics;"""),
 code("""show({ plan: live.name, state: live.state, hash: live.hash.slice(0, 16), engine: live.engine, author: live.author, approver: live.approver,
@@ -351,10 +375,12 @@ Reality is the same plan simulated with another seed. A treated customer's event
 with the plan, a control customer's from the run without it (what they would have done unprompted).
 The events go through `POST /v1/events` in batches of 1,000; their times move the server's clock."""),
 code("""const r = reality(loadPlan("../scenarios/lifecycle.yaml"), { customers: CUSTOMERS, days: DAYS, start: START, realitySeed: 2 }, (id) => inControl(control, id));
-await api("POST", "/v1/customers", keys.ingest, { customers: r.profiles });
-for (let i = 0; i < r.events.length; i += 1000) await api("POST", "/v1/events", keys.ingest, { events: r.events.slice(i, i + 1000) });
-await api("POST", "/v1/clock", keys.admin, { now: new Date(Date.parse(`${START}T00:00:00Z`) + DAYS * 86400000).toISOString() });
-const metrics = await api("GET", "/v1/metrics/live", keys.analyst);"""),
+const stored = await api("POST", "/v1/customers", keys.ingest, { customers: r.profiles });
+const batches = [];
+for (let i = 0; i < r.events.length; i += 1000) batches.push(await api("POST", "/v1/events", keys.ingest, { events: r.events.slice(i, i + 1000) }));
+const clock = await api("POST", "/v1/clock", keys.admin, { now: new Date(Date.parse(`${START}T00:00:00Z`) + DAYS * 86400000).toISOString() });
+const metrics = await api("GET", "/v1/metrics/live", keys.analyst);
+console.log(`${r.events.length.toLocaleString("en-US")} events in ${batches.length} batches; the clock is at ${clock.now}`);"""),
 code("""show({ events: r.events.length, treated: metrics.total.treated.customers, control: metrics.total.control.customers,
   sends: metrics.total.treated.sends, suppressed: metrics.total.treated.suppressed, withheldFromControl: metrics.total.control.holdout })"""),
 md("""## Forecast vs actual
@@ -364,12 +390,13 @@ prediction interval for one run. Incremental revenue is measured against the con
 own interval."""),
 code("""const fva = await api("GET", `/v1/plans/${plan.id}/forecast-vs-actual`, keys.analyst);"""),
 code("""// incremental revenue's actual is itself an estimate (treated − control): inside when its own interval meets the forecast's
-show(aq.from(fva.metrics.map((m: any) => ({ metric: m.name, forecast: m.forecast.mean, lo: m.forecast.lo, hi: m.forecast.hi, actual: m.actual,
+show(aq.from(fva.metrics.map((m: any) => ({ metric: m.name === "incrementalRevenue" ? `${m.name} (${fva.plan.currency})` : m.name,
+  forecast: m.forecast.mean, lo: m.forecast.lo, hi: m.forecast.hi, actual: m.actual,
   "actual's lo": m.actualInterval?.lo ?? null, "actual's hi": m.actualInterval?.hi ?? null, inside: m.inside }))),
-  { title: `Forecast vs actual, ${fva.period.days} days, ${fva.population.treated} treated customers` })"""),
+  { title: `Forecast vs actual, ${fva.period.days} days, ${fva.population.treated.toLocaleString("en-US")} treated customers` })"""),
 code("""const rows = fva.metrics.filter((m: any) => m.name !== "incrementalRevenue").map((m: any) => ({ ...m, scale: Math.max(1, m.forecast.hi) }));
 show({
-  marginLeft: 110, width: 640, height: 220, x: { label: "share of the forecast interval's upper bound", domain: [0, 1.4] },
+  marginLeft: 110, width: 640, height: 220, x: { label: "share of the forecast interval's upper bound", domain: [0, 1.4] }, y: { label: null },
   marks: [
     Plot.barX(rows, { y: "name", x1: (d: any) => d.forecast.lo / d.scale, x2: (d: any) => d.forecast.hi / d.scale, fill: "#c9d6ea" }),
     Plot.tickX(rows, { y: "name", x: (d: any) => d.forecast.mean / d.scale, stroke: "#345", strokeWidth: 2 }),

@@ -24,6 +24,35 @@ function ensureJupyter(): void {
 interface Output { output_type: string; ename?: string; evalue?: string; traceback?: string[]; data?: Record<string, unknown> }
 interface Notebook { cells: { cell_type: string; source: string[]; outputs?: Output[] }[] }
 
+/**
+ * What a reader of an executed notebook could not read: a chart without a title, money without its
+ * currency on a chart's axis, a figure of four digits or more without thousands separators in a table
+ * (past its first column, which may hold ids), and a cell's stray value (a bare \`await api(...)\` left
+ * the server's JSON in Deno's coloured text as the cell's output).
+ */
+function unreadable(nb: Notebook): string[] {
+  const out: string[] = [];
+  nb.cells.forEach((c, i) => {
+    for (const o of c.outputs ?? []) {
+      const html = String(o.data?.["text/html"] ?? "");
+      if (o.output_type === "execute_result" && !html) out.push(`cell ${i}: a value shown as text: ${String(o.data?.["text/plain"] ?? "").slice(0, 60)}`);
+      if (html.includes(`<div class="cadence-chart">`)) {
+        if (!/<h4>|<title>/.test(html)) out.push(`cell ${i}: a chart without a title`);
+        const texts = [...html.matchAll(/>([^<>]+)<\/text>/g)].map((m) => m[1]);
+        if (texts.some((t) => /margin|revenue/i.test(t)) && !/\((EUR|USD|GBP)|EUR\)/.test(html)) out.push(`cell ${i}: a chart of money without its currency`);
+      } else {
+        for (const row of html.split("<tr>").slice(1)) {
+          const cells = [...row.matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((m) => m[1]).slice(1);
+          for (const cell of cells) if (/(^|[\s[±-])\d{4,}(?![\d-])/.test(cell)) out.push(`cell ${i}: '${cell}' without thousands separators`);
+        }
+        const title = /<h4>([^<]*)<\/h4>/.exec(html)?.[1] ?? "";
+        if (/(^|\s)\d{4,}\s/.test(title)) out.push(`cell ${i}: title '${title}' without thousands separators`);
+      }
+    }
+  });
+  return out;
+}
+
 describe("notebooks", () => {
   it("are committed without bulky outputs", () => {
     expect(NOTEBOOKS).toEqual(["01-compare-plans.ipynb", "02-tune-pressure-rules.ipynb", "03-history-and-calibration.ipynb", "04-promote-and-watch.ipynb"]);
@@ -73,6 +102,7 @@ describe("notebooks", () => {
       expect(errors, `${f}: error output`).toEqual([]);
       const rich = richOf(executed!);
       expect(rich.length, `${f}: tables and charts display as HTML or SVG`).toBeGreaterThanOrEqual(3);
+      expect(unreadable(executed!), `${f}: outputs a reader cannot read`).toEqual([]);
       // exported to HTML (Debian's nbconvert 6.5 drops image/svg+xml), every chart is still there
       const charts = rich.filter((o) => String(o.data!["text/html"] ?? "").includes(`<div class="cadence-chart">`)).length;
       // (the Deno kernel now and then loses a cell's display on a loaded machine: charts are counted over

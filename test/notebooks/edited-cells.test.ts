@@ -1,0 +1,66 @@
+/**
+ * A notebook's cells as an analyst edits them, wrongly, then fixes them: the wrong cell fails with the
+ * engine's one message, and what the cell had opened does not outlive it. Notebook 02's tuner cell
+ * left its workers running when a move failed (t.close() after the loop never ran): a mistyped path
+ * kept two workers and their customers until the kernel restarted, and every fixed re-run opened two more.
+ */
+import { describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+const ROOT = resolve(import.meta.dirname!, "../..");
+const has = (cmd: string) => spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
+
+interface Cell { cell_type: string; source: string[]; outputs?: { output_type: string; ename?: string; evalue?: string; text?: string | string[] }[] }
+
+const cellsOf = (name: string) => (JSON.parse(readFileSync(join(ROOT, "notebooks", name), "utf8")) as { cells: Cell[] }).cells;
+const sourceOf = (c: Cell) => c.source.join("");
+const codeCell = (source: string, i: number) => ({ cell_type: "code", id: `e${i}`, metadata: {}, execution_count: null, outputs: [], source });
+const streamOf = (c: Cell) => (c.outputs ?? []).filter((o) => o.output_type === "stream").map((o) => [o.text ?? ""].flat().join("")).join("");
+
+/** Runs the cells in one kernel, errors allowed, from a folder beside the notebooks (their relative imports). */
+function execute(sources: string[]): Cell[] {
+  const dir = mkdtempSync(join(ROOT, "notebooks", ".edited-")), out = mkdtempSync(join(tmpdir(), "cadence-nb-edited-"));
+  try {
+    const file = join(dir, "edited.ipynb");
+    writeFileSync(file, JSON.stringify({
+      nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: "deno", display_name: "Deno", language: "typescript" } },
+      cells: sources.map((s, i) => codeCell(s.replaceAll(`"../`, `"../../`), i)),
+    }));
+    const run = spawnSync("jupyter-nbconvert", [
+      "--to", "notebook", "--execute", "--allow-errors", "--ExecutePreprocessor.kernel_name=deno", "--ExecutePreprocessor.timeout=300",
+      "--output", join(out, "edited.ipynb"), file,
+    ], { encoding: "utf8" });
+    expect(run.status, run.stderr).toBe(0);
+    return (JSON.parse(readFileSync(join(out, "edited.ipynb"), "utf8")) as { cells: Cell[] }).cells;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe("notebook 02's tuner cell, edited wrongly then fixed", () => {
+  it("fails on a mistyped rule name with the engine's message, closes its workers, and runs once fixed", () => {
+    expect(has("jupyter-nbconvert"), "Jupyter's nbconvert is missing: apt-get install -y jupyter-nbconvert").toBe(true);
+    const cells = cellsOf("02-tune-pressure-rules.ipynb");
+    const setup = sourceOf(cells.find((c) => sourceOf(c).includes("const base = loadPlan("))!);
+    const tunerCell = sourceOf(cells.find((c) => sourceOf(c).includes("await shardedTuner("))!)
+      .replace("customers: 50_000, days: 365", "customers: 2_000, days: 60"); // small: the cell's logic is what is tested
+    expect(tunerCell).toContain("customers: 2_000, days: 60");
+    const mistyped = tunerCell.replace(`t.run({ "pressure.rules.two-a-week.cap": cap })`, `t.run({ "pressure.rules.two-a-wek.cap": cap })`);
+    expect(mistyped).not.toBe(tunerCell);
+    const probe = `let state = "open";
+try { await t.run({ "pressure.rules.two-a-week.cap": 2 }); } catch (e) { state = (e as Error).message; }
+console.log(state);`;
+    const [, wrong, after, fixed, moved] = execute([setup, mistyped, probe, tunerCell, "console.log(`${moves.length} moves`);"]);
+    const errors = (c: Cell) => (c.outputs ?? []).filter((o) => o.output_type === "error");
+    expect(errors(wrong).map((o) => `${o.ename}: ${o.evalue}`)).toEqual([
+      "InputError: --set pressure.rules.two-a-wek.cap: no element 'two-a-wek' in pressure.rules; valid: one-a-day, two-a-week, sms-spacing, weighted-pressure",
+    ]);
+    // the failed cell's tuner is closed: its workers stopped
+    expect(streamOf(after)).toContain("shardedTuner: closed: close() stopped its workers");
+    expect(errors(fixed)).toEqual([]);
+    expect(streamOf(moved).trim()).toBe("6 moves");
+  }, 300_000);
+});
