@@ -38,6 +38,9 @@ export class InputError extends Error {
   constructor(message: string, readonly problems: Problem[] = []) {
     super(message);
     this.name = "InputError";
+    // the message says where (file:line, field, option) and what is valid: a notebook shows the stack
+    // under it, and the engine's frames (set-path.ts, tuner.ts…) told the analyst nothing more
+    this.stack = `${this.name}: ${message}`;
   }
 }
 

@@ -77,6 +77,15 @@ export function tunerVariant(fn: string, loaded: LoadedPlan, values: unknown): L
   for (const path of paths) checkValue(`${fn}: ${path}`, set[path]);
   // a variant's problem at the field's line in the plan file, as a sweep's (it was always line 1: the
   // variant is parsed from JSON text), headed by the values the move set
-  const fields = paths.map((path) => resolvePath(loaded.source, path));
+  // set-path's messages name the command line's flag ("--set pressure.rules.x.cap: no element 'x'…"), which
+  // a notebook's analyst never typed: headed by the function instead
+  const fields = paths.map((path) => {
+    try {
+      return resolvePath(loaded.source, path);
+    } catch (e) {
+      if (e instanceof InputError && e.message.startsWith("--set ")) throw new InputError(`${fn}: ${e.message.slice(6)}`, e.problems);
+      throw e;
+    }
+  });
   return variantPlan(loaded, set, fields, `${fn}: ${paths.map((p) => `${JSON.stringify(p)}: ${show(set[p])}`).join(", ")}`);
 }

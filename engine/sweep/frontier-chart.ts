@@ -51,7 +51,7 @@ export function frontierSvg(r: SweepResult, title = "Incremental margin against 
   return renderSvg({
     title,
     subtitle: `Up and left is better. ${knee} ${means}`,
-    ariaLabel: `${title}: ${labels.map((l) => `${l.text}: ${compact(l.margin)} margin, ${l.unsubscribes} unsubscribes`).join("; ")}`,
+    ariaLabel: `${title}: ${labels.map((l) => `${l.text}: ${compact(l.margin)} margin, ${Number(l.unsubscribes.toFixed(1)).toLocaleString("en-US")} unsubscribes`).join("; ")}`,
     width: 960,
     height: 460,
     marginLeft: 60,

@@ -60,6 +60,22 @@ describe("options a function does not take", () => {
   });
 });
 
+describe("how an input error reads in a notebook", () => {
+  it("a tuner's path that does not exist names the tuner, not the command line's --set; the error's stack is its message alone", () => {
+    const t = tuner(loadPlan("scenarios/lifecycle-capped.yaml"), { customers: 100, days: 3 });
+    let error: Error | null = null;
+    try {
+      t.run({ "pressure.rules.two-a-wek.cap": 3 });
+    } catch (e) {
+      error = e as Error;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect(error!.message).toBe("tuner: pressure.rules.two-a-wek.cap: no element 'two-a-wek' in pressure.rules; valid: one-a-day, two-a-week, sms-spacing, weighted-pressure");
+    // a notebook prints the stack under the message: the engine's frames (set-path.ts, tuner.ts…) added nothing
+    expect(error!.stack).toBe(`InputError: ${error!.message}`);
+  });
+});
+
 describe("plans in the wrong form", () => {
   it("parsePlan and loadPlan refuse what is not text, saying what to give", () => {
     const source = loadPlan("scenarios/lifecycle.yaml").source;

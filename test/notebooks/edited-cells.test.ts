@@ -56,7 +56,7 @@ console.log(state);`;
     const [, wrong, after, fixed, moved] = execute([setup, mistyped, probe, tunerCell, "console.log(`${moves.length} moves`);"]);
     const errors = (c: Cell) => (c.outputs ?? []).filter((o) => o.output_type === "error");
     expect(errors(wrong).map((o) => `${o.ename}: ${o.evalue}`)).toEqual([
-      "InputError: --set pressure.rules.two-a-wek.cap: no element 'two-a-wek' in pressure.rules; valid: one-a-day, two-a-week, sms-spacing, weighted-pressure",
+      "InputError: shardedTuner: pressure.rules.two-a-wek.cap: no element 'two-a-wek' in pressure.rules; valid: one-a-day, two-a-week, sms-spacing, weighted-pressure",
     ]);
     // the failed cell's tuner is closed: its workers stopped
     expect(streamOf(after)).toContain("shardedTuner: closed: close() stopped its workers");

@@ -42,5 +42,11 @@ describe("the frontier chart", () => {
   it("carries a text alternative: the SVG's <title> and an aria-label", () => {
     expect(svg).toMatch(/^<svg[^>]*aria-label="lifecycle-capped: incremental margin against unsubscribes: cap=1: /);
     expect(svg).toContain("<title>lifecycle-capped: incremental margin against unsubscribes</title>");
+    // a mean over 3 seeds reads as the chart shows it, to one decimal (it said "5.666666666666667 unsubscribes")
+    const third = structuredClone(r);
+    third.variants[0].metrics.unsubscribes!.mean = 17 / 3;
+    const label = /aria-label="([^"]*)"/.exec(frontierSvg(third, "t"))![1];
+    expect(label).toContain(" 5.7 unsubscribes");
+    expect(label).not.toMatch(/\d\.\d{2,} unsubscribes/);
   });
 });
