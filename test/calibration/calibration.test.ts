@@ -17,6 +17,15 @@ describe("calibration against published benchmarks", () => {
     for (const r of rows) expect(r.source.length).toBeGreaterThan(10);
   });
 
+  it("names each benchmark's publisher, year and figure, or says it is an assumption (regression)", () => {
+    // Validity, Epsilon, Klaviyo SMS, Braze, the list attrition and the revenue share were quoted without a year
+    // (the attrition band cited DESIGN.md §5, which gives no such figure)
+    const dated = (s: string) => /\b(19|20)\d\d\b/.test(s) && /\d(\.\d+)? ?(%|×|\$)|\$\d/.test(s);
+    const undated = BENCHMARKS.filter((b) => !dated(b.source) && !/^assumption|^issue 11 #4:/.test(b.source));
+    expect(undated.map((b) => `${b.channel}/${b.kind}/${b.metric}: ${b.source}`)).toEqual([]);
+    expect(BENCHMARKS.filter((b) => b.source.includes("DESIGN.md")).map((b) => b.metric)).toEqual([]);
+  });
+
   it("keeps every figure inside its band at a weekly cadence", () => {
     const out = rows.filter((r) => !inside(r)).map((r) => `${r.channel}/${r.kind} ${r.metric} = ${r.simulated} not in [${r.low}, ${r.high}]`);
     expect(out).toEqual([]);
