@@ -489,15 +489,28 @@ export class LiveDriver {
   }
 }
 
-/** Program ids whose definition is the same in both plans: their running instances continue. */
+/**
+ * Program ids whose definition is the same in both plans: their running instances continue. Compared
+ * as canonical JSON (keys sorted at every level), so a definition written with its keys in another
+ * order (`{ message: m, channel: sms }`) is the same program: it used to count as changed, and
+ * promoting such a re-typed plan ended every journey in flight and cancelled their held messages.
+ */
 function unchangedPrograms(old: LoadedPlan, next: LoadedPlan): Set<string> {
   const defs = (l: LoadedPlan) => {
     const src = (l.source as { programs?: { id?: string }[] })?.programs ?? [];
-    return new Map(l.compiled.programs.map((p, i) => [p.id, JSON.stringify(src[i] ?? null)]));
+    return new Map(l.compiled.programs.map((p, i) => [p.id, canonicalJson(src[i] ?? null)]));
   };
   const a = defs(old), b = defs(next), keep = new Set<string>();
   for (const [id, def] of b) if (a.get(id) === def) keep.add(id);
   return keep;
+}
+
+/** JSON with every object's keys in sorted order: equal for values that differ only in key order. */
+function canonicalJson(v: unknown): string {
+  return JSON.stringify(v, (_key, x) =>
+    x && typeof x === "object" && !Array.isArray(x)
+      ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, (x as Record<string, unknown>)[k]]))
+      : x);
 }
 
 /**
