@@ -14,6 +14,7 @@ import { Core } from "../core/decide.ts";
 import { CustomerTable, NEVER } from "../core/customer-table.ts";
 import { EVENT_TYPES, EV_INACTIVE, newEvent } from "../core/events.ts";
 import { MemoryCapacity } from "../core/capacity.ts";
+import { removeContact } from "../core/ledger.ts";
 import { campaignOccurrences } from "../core/campaign-schedule.ts";
 import { DAY } from "../core/time.ts";
 import { type LoadedPlan, parsePlan } from "../plan/load.ts";
@@ -441,6 +442,7 @@ export class LiveDriver {
     this.atomically(() => {
       const old = this.plan, next = parsePlan(row.source, `plan ${row.id}`);
       const keep = unchangedPrograms(old, next);
+      this.cancelHeld(keep, now);
       // save every customer under the old plan's names, then re-read them under the new plan
       for (const c of this.slots.values()) this.dirty.add(c);
       this.flush();
@@ -458,6 +460,31 @@ export class LiveDriver {
       this.store.setMeta("campaignsFrom", String(now));
       this.advance(now, -1, "");
     });
+  }
+
+  /**
+   * Before a replacement, under the old plan: the held and deferred messages of programs removed or
+   * changed are logged `cancelled` (rule `plan-replaced`) at the promotion, and a held one's contact,
+   * entered in the pressure ledger at its send time, leaves it, with the channel capacity it reserved.
+   * They used to be dropped silently: the contact of a message never sent stayed in the ledger, so the
+   * new plan's rules suppressed the customer's next message against it.
+   */
+  private cancelHeld(keep: Set<string>, now: number): void {
+    const o = this.plan.compiled, t = this.table;
+    for (const id of [...this.timers.customers()]) {
+      const c = this.slots.get(id);
+      if (c === undefined) continue;
+      for (const x of this.timers.of(id)) {
+        if ((x.kind !== K.K_DUE && x.kind !== K.K_RETRY) || keep.has(o.names.programs[o.sends[x.a].program])) continue;
+        const s = o.sends[x.a];
+        if (x.kind === K.K_DUE) { // a deferred (retry) message entered neither the ledger nor the capacity yet
+          if (o.pressure.rules.length) removeContact(t.ledger(c), { time: x.time, program: s.program, channel: s.channel, category: s.category, priority: x.b });
+          if (o.channels[s.channel]!.capacity !== null) this.capacity.add(Math.floor((x.time + o.plan.timezone) / DAY), s.channel, -1);
+        }
+        this.core.sink.cancelled(c, x.a, now, "plan-replaced");
+        this.dirty.add(c);
+      }
+    }
   }
 
   /**
@@ -489,15 +516,28 @@ export class LiveDriver {
   }
 }
 
-/** Program ids whose definition is the same in both plans: their running instances continue. */
+/**
+ * Program ids whose definition is the same in both plans: their running instances continue. Compared
+ * as canonical JSON (keys sorted at every level), so a definition written with its keys in another
+ * order (`{ message: m, channel: sms }`) is the same program: it used to count as changed, and
+ * promoting such a re-typed plan ended every journey in flight and cancelled their held messages.
+ */
 function unchangedPrograms(old: LoadedPlan, next: LoadedPlan): Set<string> {
   const defs = (l: LoadedPlan) => {
     const src = (l.source as { programs?: { id?: string }[] })?.programs ?? [];
-    return new Map(l.compiled.programs.map((p, i) => [p.id, JSON.stringify(src[i] ?? null)]));
+    return new Map(l.compiled.programs.map((p, i) => [p.id, canonicalJson(src[i] ?? null)]));
   };
   const a = defs(old), b = defs(next), keep = new Set<string>();
   for (const [id, def] of b) if (a.get(id) === def) keep.add(id);
   return keep;
+}
+
+/** JSON with every object's keys in sorted order: equal for values that differ only in key order. */
+function canonicalJson(v: unknown): string {
+  return JSON.stringify(v, (_key, x) =>
+    x && typeof x === "object" && !Array.isArray(x)
+      ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, (x as Record<string, unknown>)[k]]))
+      : x);
 }
 
 /**

@@ -90,4 +90,29 @@ export const MIGRATIONS: string[] = [
   UPDATE customers SET created = min(customers.created, f.first)
     FROM (SELECT customer, min(processed) AS first FROM events GROUP BY customer) AS f WHERE f.customer = customers.id;
   `,
+  // 9: the cursors of GET /v1/outbox and /v1/decisions are never reused. A plain rowid is max + 1, so
+  // erasing the customer whose rows were the last ones gave their ids to the next rows, behind every
+  // reader's cursor: a reader that had paged past them never saw the new ones (and an operator's
+  // redeliver by id could name another message). AUTOINCREMENT keeps the highest id ever given; it
+  // costs one sqlite_sequence update per INSERT statement (32 rows, row-buffer.ts), on a page the
+  // transaction writes anyway.
+  `
+  CREATE TABLE outbox2 (id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL UNIQUE, plan INTEGER NOT NULL, time INTEGER NOT NULL,
+    customer TEXT NOT NULL, program TEXT NOT NULL, message TEXT NOT NULL, channel TEXT NOT NULL, category TEXT NOT NULL,
+    state TEXT NOT NULL, attempts INTEGER NOT NULL, next_attempt INTEGER NOT NULL, last_error TEXT NOT NULL,
+    sending INTEGER NOT NULL DEFAULT 0);
+  INSERT INTO outbox2 (id, key, plan, time, customer, program, message, channel, category, state, attempts, next_attempt, last_error, sending)
+    SELECT id, key, plan, time, customer, program, message, channel, category, state, attempts, next_attempt, last_error, sending FROM outbox;
+  DROP TABLE outbox;
+  ALTER TABLE outbox2 RENAME TO outbox;
+  CREATE INDEX outbox_pending ON outbox (state, next_attempt);
+  CREATE TABLE decisions2 (id INTEGER PRIMARY KEY AUTOINCREMENT, plan INTEGER NOT NULL, time INTEGER NOT NULL, customer TEXT NOT NULL,
+    program TEXT NOT NULL, message TEXT NOT NULL, channel TEXT NOT NULL, category TEXT NOT NULL, status TEXT NOT NULL,
+    rule TEXT NOT NULL, until INTEGER, control INTEGER NOT NULL, why TEXT NOT NULL DEFAULT '');
+  INSERT INTO decisions2 (id, plan, time, customer, program, message, channel, category, status, rule, until, control, why)
+    SELECT id, plan, time, customer, program, message, channel, category, status, rule, until, control, why FROM decisions;
+  DROP TABLE decisions;
+  ALTER TABLE decisions2 RENAME TO decisions;
+  CREATE INDEX decisions_customer ON decisions (customer);
+  `,
 ];
