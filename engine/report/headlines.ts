@@ -35,7 +35,11 @@ export function headlineRows(c: Comparison): [string, Metric, (x: number) => str
     ["contacts per customer over 4 weeks, p99", "contactsPer4WeeksP99", (x) => n0.format(x),
       "complete 4-week blocks from the start (a trailing part-block is left out); 1 % of customer-blocks got more"],
     ["unsubscribes", "unsubscribes", (x) => n0.format(x),
-      `world model: P(opt-out) ${pct(email.unsubscribe)} per delivered e-mail at zero fatigue, rising with fatigue (half-life ${w.fatigueHalfLifeDays} days)`],
+      `world model: P(opt-out) ${(100 * email.unsubscribe).toFixed(2)} % per delivered e-mail at a weekly cadence (a published benchmark's), lower for a rarely mailed customer, higher under more pressure (fatigue half-life ${w.fatigueHalfLifeDays} days)`],
+    ["spam complaints", "complaints", (x) => n0.format(x),
+      `world model: P(complaint) ${(100 * email.complain).toFixed(3)} % per delivered e-mail at a weekly cadence, higher under more pressure; complaints lower inbox placement`],
+    ["customers who left the brand (churned by fatigue)", "churned", (x) => n0.format(x),
+      `world model, an assumption (no published figure): P(leave | delivered) = ${w.leaveRate} × (fatigue / ${w.fatigueScale})²; a customer who leaves buys nothing more`],
   ];
 }
 

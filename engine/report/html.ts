@@ -51,7 +51,9 @@ export function cell(v: Interval | null, f: (x: number) => string, signed = fals
   const side = clearsZero(v);
   let cls = "";
   if (signed && better && side !== "either") cls = (side === "above") === (better > 0) ? "better" : "worse";
-  return `<td${cls ? ` class="${cls}"` : ""}>${g(v.mean)}${ci}</td>`;
+  // the word as well as the shade: red and green alone are one colour to a red-green colour-blind reader
+  const mark = cls ? `<span class="mark">${cls}</span>` : "";
+  return `<td${cls ? ` class="${cls}"` : ""}>${g(v.mean)}${ci}${mark}</td>`;
 }
 
 
@@ -62,10 +64,11 @@ h1{font-size:1.6rem;margin:.2rem 0}h2{font-size:1.2rem;margin:2.4rem 0 .3rem;bor
 h3{font-size:1rem;margin:1.2rem 0 .3rem}p.lead{color:#444;margin:.3rem 0 1rem}p.note,.explain{color:#555;font-size:.9rem;margin:.2rem 0 .6rem}
 table{border-collapse:collapse;margin:.6rem 0;font-variant-numeric:tabular-nums;display:block;overflow-x:auto;max-width:100%}td,th{padding:.3rem .6rem;border-bottom:1px solid #e3e3e3;text-align:right;vertical-align:top}
 th{background:#f5f6f8;font-weight:600}td:first-child,th:first-child,.l{text-align:left}td:first-child{white-space:nowrap}
-.ci{display:block;color:#777;font-size:.8rem;white-space:nowrap}.wide{overflow-x:auto;max-width:100%}.better{background:#eaf6ea}.worse{background:#fbeaea}.na{color:#999}
+.ci{display:block;color:#777;font-size:.8rem;white-space:nowrap}.wide{overflow-x:auto;max-width:100%}.better{background:#eaf6ea}.worse{background:#fbeaea}.mark{display:block;font-size:.75rem;font-weight:600}.better .mark{color:#1a6b1a}.worse .mark{color:#a32020}.worse .mark::before{content:"▼ "}.better .mark::before{content:"▲ "}.na{color:#999}
 .row{display:flex;flex-wrap:wrap;gap:10px}.row figure,.row svg{margin:0}
 figure{margin:.5rem 0}.matrix{display:inline-block;vertical-align:top;margin-right:1.5rem}
 dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem;font-size:.9rem;color:#444}dl.meta dt{font-weight:600}dl.meta dd{margin:0}
 code{font-size:.85rem}nav a{margin-right:.8rem}
-.assume{color:#555;font-size:.8rem;max-width:24rem}p.assume{max-width:none}td.assume{white-space:normal}ul.pressure{font-size:.9rem;color:#333}
+.assume{color:#555;font-size:.8rem;max-width:24rem}p.assume{max-width:none}td.assume{white-space:normal}table.sources td{white-space:normal}table.sources td.src{font-size:.8rem;color:#555;min-width:16rem}ul.pressure{font-size:.9rem;color:#333}
+.verdict{border-left:3px solid #1f77b4;padding:.1rem .8rem;margin:.6rem 0;background:#f7f9fc}.verdict p{margin:.35rem 0}
 `;

@@ -1,0 +1,86 @@
+/**
+ * The report's verdict: which plan wins on incremental margin, by how much against the runner-up (the
+ * paired difference, replication by replication, with its 95 % interval), whether that is beyond the
+ * noise, and at what cost in pressure and fatigue. Every figure is computed from the comparison the
+ * tables show, rounded as they round it; nothing is written in advance.
+ */
+import type { Comparison, Metric, PlanComparison } from "../compare/compare.ts";
+import { moneyUnit, WEEK_THRESHOLD } from "../compare/compare.ts";
+import { type Interval, interval } from "../compare/intervals.ts";
+import type { PlanContributions } from "./contributions-section.ts";
+import { clearsZero, esc, n0, signedText } from "./html.ts";
+
+const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+const count = (x: number) => n0.format(x);
+
+/** The paired difference a − b of one metric, seed by seed (the plans ran on the same customers and seeds). */
+export function pairedDifference(a: PlanComparison, b: PlanComparison, m: Metric): Interval | null {
+  return interval(a.runs.map((x, r) => (x[m] === null || b.runs[r][m] === null ? null : x[m]! - b.runs[r][m]!)));
+}
+
+/** "+3,514 EUR (95 % interval −1,200 to +8,228): within the noise" — a difference and what it is worth. */
+function differenceText(v: Interval, f: (x: number) => string, unit = ""): string {
+  const g = signedText(f, true), u = unit ? ` ${unit}` : "";
+  if (v.lo === null || v.hi === null) return `${g(v.mean)}${u} (one replication: no interval, so whether it is beyond the noise is not known)`;
+  const side = clearsZero(v);
+  const worth = side === "either"
+    ? (v.lo === v.hi ? "the same in every seed" : "within the noise (the interval holds zero)")
+    : "beyond the noise (95 % confidence)";
+  return `${g(v.mean)}${u} (95 % interval ${g(v.lo)} to ${g(v.hi)}): ${worth}`;
+}
+
+/** Pressure and fatigue figures a winner pays or saves, with how each is formatted. */
+const COSTS: [string, Metric, (x: number) => string][] = [
+  ["unsubscribes", "unsubscribes", count],
+  ["spam complaints", "complaints", count],
+  ["customers who left the brand (churned by fatigue)", "churned", count],
+  ["disengaged at the end", "disengaged", count],
+  [`customer-weeks with more than ${WEEK_THRESHOLD} contacts`, "weeksAboveThreshold", pct],
+];
+
+/** Where a plan stands against sending nothing, on incremental margin. */
+function againstNothing(p: PlanComparison, unit: string): string {
+  const v = p.metrics.incrementalMargin;
+  if (!v) return "";
+  const side = clearsZero(v), mean = `${signedText(count, true)(v.mean)} ${unit}`;
+  if (v.lo === null || v.hi === null) return `${esc(p.name)}: ${mean} against sending nothing (one replication: no interval).`;
+  const range = `${signedText(count, true)(v.lo)} to ${signedText(count, true)(v.hi)}`;
+  const says = side === "above" ? "earns more than sending nothing" : side === "below" ? "loses money against sending nothing" : "cannot be told from sending nothing";
+  return `${esc(p.name)} ${says}: ${mean} (95 % interval ${range}).`;
+}
+
+/** The verdict's sentences, as plain text with plan names escaped (HTML-safe). */
+export function verdictLines(c: Comparison, contributions: PlanContributions[] = []): string[] {
+  const plans = c.plans.filter((p) => !p.baseline && p.metrics.incrementalMargin);
+  if (!plans.length) return [];
+  const unit = moneyUnit(c, "incrementalMargin");
+  const ranked = [...plans].sort((a, b) => b.metrics.incrementalMargin!.mean - a.metrics.incrementalMargin!.mean);
+  const [best, next] = ranked;
+  const lines: string[] = [];
+  if (next) {
+    const d = pairedDifference(best, next, "incrementalMargin")!;
+    lines.push(`<b>${esc(best.name)}</b> has the highest incremental margin, ${count(best.metrics.incrementalMargin!.mean)} ${esc(unit)}; against the runner-up, ${esc(next.name)}, it makes ${differenceText(d, count, esc(unit))} (paired, same customers and seeds).` +
+      (clearsZero(d) === "either" ? ` On these ${c.replications} replication(s) the two cannot be ranked: run more (--replications) before choosing on margin.` : ""));
+    const costs = COSTS.flatMap(([label, m, f]) => {
+      const v = pairedDifference(best, next, m);
+      return v ? [`${label} ${differenceText(v, f)}`] : [];
+    });
+    lines.push(`Pressure and fatigue, ${esc(best.name)} minus ${esc(next.name)} (fewer is better): ${costs.join("; ")}.`);
+  }
+  lines.push(ranked.map((p) => againstNothing(p, esc(unit))).filter(Boolean).join(" "));
+  const mine = contributions.find((x) => x.plan === best.name)?.result.programs ?? [];
+  if (mine.length) {
+    const top = [...mine].sort((a, b) => b.incrementalMargin.mean - a.incrementalMargin.mean)[0];
+    const sure = mine.filter((r) => clearsZero(r.incrementalMargin) === "above").map((r) => esc(r.id));
+    lines.push(`In ${esc(best.name)}, ${esc(top.id)} adds the most margin (${signedText(count, true)(top.incrementalMargin.mean)} ${esc(unit)}); ${sure.length ? `programs adding margin with 95 % confidence: ${sure.join(", ")}` : "no program adds margin with 95 % confidence"} (section "What each program adds").`);
+  } else {
+    lines.push(`Which programs carry the margin is not measured here: the programs table gives attributed orders and revenue, which are not incremental; run with --contributions for each program's marginal effect.`);
+  }
+  return lines;
+}
+
+/** The verdict as the headline section's first paragraph. */
+export function verdictBlock(c: Comparison, contributions: PlanContributions[] = []): string {
+  const lines = verdictLines(c, contributions);
+  return lines.length ? `<div class="verdict">${lines.map((l) => `<p>${l}</p>`).join("")}</div>` : "";
+}
