@@ -10,7 +10,9 @@ import { renderReport } from "../report/report.ts";
 import { compareCsv } from "../report/compare-csv.ts";
 import { contributions } from "../compare/contributions.ts";
 import { outputFile, outputFolder, parse, progress, sizeFlag } from "./args.ts";
-import { fmtInt } from "./format.ts";
+import { fmtInt, wrap } from "./format.ts";
+import { verdictLines } from "../report/verdict.ts";
+import { textOf } from "../report/html.ts";
 import { fitTable } from "./fit-table.ts";
 import { checkPlanAttributes, parsePopulation } from "../sim/population-spec.ts";
 import { defaultWorkers } from "../parallel/pool.ts";
@@ -145,6 +147,9 @@ export async function compareCommand(args: string[]): Promise<number> {
     const diffs = c.differences.filter((d) => d.name !== "no plan");
     console.log(fitTable(labels, diffs.map((d) => ({ name: `${d.name} − ${d.against}`, cells: SHOWN.map(([, m]) => d.metrics[m]) })), { signed: true }));
   }
+  // the report's verdict, in words (a strategist reading the console had the tables only)
+  const verdict = verdictLines(c).map(textOf);
+  if (verdict.length) console.log(`\nVerdict (as the report says it):\n${verdict.map((l) => `- ${wrap(l, 118, "  ")}`).join("\n")}`);
   const wrote = [...(values.report !== undefined ? [values.report as string] : []), ...csvFiles];
   if (wrote.length) console.log(`\nwrote ${wrote.length} file(s): ${wrote.join(", ")}`);
   return 0;

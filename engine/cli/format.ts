@@ -7,6 +7,17 @@ export const fmtInt = (x: number) => n0.format(x);
 export const fmtMoney = (x: number) => n2.format(x);
 export const fmtPct = (x: number | null) => (x === null ? "n/a" : `${(x * 100).toFixed(1)} %`);
 
+/** `text` in lines of at most `width` characters, broken at spaces, each line after the first indented by `indent`. */
+export function wrap(text: string, width: number, indent = ""): string {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line && (line + " " + word).length > width) lines.push(line), line = indent + word;
+    else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, line].join("\n");
+}
+
 export function table(rows: (string | number)[][], header?: string[]): string {
   const all = header ? [header, ...rows] : rows;
   const widths = all[0].map((_, i) => Math.max(...all.map((r) => String(r[i]).length)));

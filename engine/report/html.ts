@@ -9,6 +9,9 @@ export const n0 = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
 export const n2 = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 export const esc = (s: string) => s.replace(/[&<>"]/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[ch]!);
 
+/** The text of a line of the report's HTML (its tags dropped, `esc`'s entities read back): for the console. */
+export const textOf = (html: string) => html.replace(/<[^>]*>/g, "").replace(/&(lt|gt|quot|amp);/g, (_, e: string) => ({ lt: "<", gt: ">", quot: '"', amp: "&" })[e]!);
+
 /**
  * A relative file path as a link's href: each segment URL-encoded (a `#` or `?` in a folder name would
  * otherwise start a fragment or a query, a space or `%` break the link), joined with `/` (a path of

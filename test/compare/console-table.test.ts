@@ -25,5 +25,10 @@ describe("the console comparison table", () => {
     const lines = r.out.split("\n");
     expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(120);
     for (const name of ["batch-and-blast", "lifecycle (2)", "lifecycle-capped (2)", "no plan"]) expect(r.out).toContain(name);
+    // the report's verdict in words, wrapped to the same width (the console had the tables only)
+    const verdict = r.out.slice(r.out.indexOf("Verdict (as the report says it):"));
+    expect(verdict).toMatch(/^Verdict \(as the report says it\):\n- \S.* has the highest incremental margin, [\d,]+ EUR; against the runner-up, /);
+    expect(verdict).toContain("Pressure and fatigue,");
+    expect(verdict).not.toMatch(/<b>|&amp;|&lt;/);
   });
 });
