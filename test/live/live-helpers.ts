@@ -67,6 +67,20 @@ export function serversStoppedAfterEach(start: number): (o?: Partial<ServerConfi
   };
 }
 
+/** What a test started (receivers, servers) to stop after it: push a stop function, it runs after the test. */
+export function stoppedAfterEach(): (() => Promise<void>)[] {
+  const stops: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const f of stops.splice(0)) await f();
+  });
+  return stops;
+}
+
+/** Waits until `f()` holds, up to 4 s (a webhook's delivery, a writer's commit). */
+export async function until(f: () => boolean): Promise<void> {
+  for (let i = 0; i < 400 && !f(); i++) await new Promise((r) => setTimeout(r, 10));
+}
+
 export function tempDb(name = "live"): string {
   return join(mkdtempSync(join(tmpdir(), `cadence-${name}-`)), "cadence.sqlite");
 }

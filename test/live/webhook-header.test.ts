@@ -4,21 +4,14 @@
  * reached the receiver") though nothing had left. The header now carries the key percent-encoded
  * (engine/live/webhook.ts headerKey), and a request that cannot be built is a definite failure.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { headerKey } from "../../engine/live/webhook.ts";
 import { ManualClock } from "../../engine/live/clock.ts";
-import { promote, RECEIPT_PLAN, T0, testServer } from "./live-helpers.ts";
+import { promote, RECEIPT_PLAN, stoppedAfterEach, T0, testServer, until } from "./live-helpers.ts";
 
 
-let stop: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const f of stop) await f();
-  stop = [];
-});
+const stop = stoppedAfterEach();
 
-async function until(f: () => boolean) {
-  for (let i = 0; i < 400 && !f(); i++) await new Promise((r) => setTimeout(r, 10));
-}
 
 describe("webhook Idempotency-Key", () => {
   it("percent-encodes the bytes outside printable ASCII, and % itself; plain ASCII keys are sent as they are", () => {

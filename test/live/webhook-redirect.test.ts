@@ -3,19 +3,12 @@
  * turning a POST redirected by 301/302/303 into a GET without its body, and the 2xx of whatever
  * answered there marked the message delivered though no receiver got it.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ManualClock } from "../../engine/live/clock.ts";
-import { promote, RECEIPT_PLAN, T0, testServer } from "./live-helpers.ts";
+import { promote, RECEIPT_PLAN, stoppedAfterEach, T0, testServer, until } from "./live-helpers.ts";
 
-let stop: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const f of stop) await f();
-  stop = [];
-});
+const stop = stoppedAfterEach();
 
-async function until(f: () => boolean) {
-  for (let i = 0; i < 400 && !f(); i++) await new Promise((r) => setTimeout(r, 10));
-}
 
 describe("webhook redirects", () => {
   for (const status of [302, 307]) {

@@ -5,19 +5,15 @@
  * once per key: a message a crash left in flight, or whose request timed out, is `unknown` and waits
  * for an operator (redeliver under the same key, or resolve).
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createHmac } from "node:crypto";
 import { backoff, sign } from "../../engine/live/webhook.ts";
 import { ManualClock } from "../../engine/live/clock.ts";
-import { promote, RECEIPT_PLAN, T0, tempDb, type TestServer, testServer } from "./live-helpers.ts";
+import { promote, RECEIPT_PLAN, stoppedAfterEach, T0, tempDb, testServer, type TestServer, until } from "./live-helpers.ts";
 
 const PLAN = RECEIPT_PLAN;
 
-let stop: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const f of stop) await f();
-  stop = [];
-});
+const stop = stoppedAfterEach();
 
 function receiver(fail: number) {
   const got: { key: string; signature: string; ts: string; body: string }[] = [];
@@ -30,9 +26,6 @@ function receiver(fail: number) {
   return { got, url: `http://127.0.0.1:${(srv.addr as Deno.NetAddr).port}/hook` };
 }
 
-async function until(f: () => boolean) {
-  for (let i = 0; i < 400 && !f(); i++) await new Promise((r) => setTimeout(r, 10));
-}
 
 describe("webhook adapter", () => {
   it("doubles the delay per try, jittered in [0.5, 1) by a seeded stream, capped", () => {

@@ -6,7 +6,6 @@ import { join } from "node:path";
 import { comparePlans } from "../../engine/compare/compare.ts";
 import { contributions } from "../../engine/compare/contributions.ts";
 import { renderReport } from "../../engine/report/report.ts";
-import { TOP_MISSING } from "../../engine/report/contributions-section.ts";
 import { main } from "../../engine/cli/main.ts";
 import { capture } from "../capture.ts";
 import { plan, TWO_PROGRAMS } from "../helpers.ts";
