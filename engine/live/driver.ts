@@ -272,8 +272,10 @@ export class LiveDriver {
     const send = this.sendOf(e.program, e.message);
     const rank = rankOf(e.type, e.type === "purchase" && send >= 0);
     if (this.clock instanceof ManualClock) this.clock.follow(e.time); // a manual clock follows the event stream
-    // the stored timers ordered before this event fire first (none when it is older than the watermark)
+    // the stored timers ordered before this event fire first; older than the watermark, only those an
+    // earlier such event made (a wait begun in the engine's past) are left before it
     if (e.time >= this.watermark) this.advance(e.time, rank, e.customer);
+    else if (this.running) this.fireBefore(e.time, rank, e.customer, true);
     const c = this.slot(e.customer, e.time);
     this.dirty.add(c);
     const t = this.table;
@@ -377,14 +379,23 @@ export class LiveDriver {
     return fired;
   }
 
-  private fireBefore(time: number, rank: number, customer: string): number {
+  /**
+   * Fires the stored timers ordered before (time, rank, customer), each at its own time and never before
+   * the engine's time. `past`: before an event older than the engine's time, the timers still ordered
+   * before it were stored by events applied in the engine's past (docs/live.md, "Late events"); each fires
+   * at its own time, never before its customer's last moment, and the engine's time stays. They used to
+   * wait for the next move of the engine, so that customer's later event, older than the engine's time,
+   * came first: a purchase an hour after a cart's wait had ended ended the journey, and the reminder
+   * never went, or did, depending on whether another client's later event had arrived first.
+   */
+  private fireBefore(time: number, rank: number, customer: string, past = false): number {
     let n = 0;
     for (let r; (r = this.timers.popBefore(time, rank, customer));) {
       const c = this.slots.get(r.customer);
       n++;
       if (c === undefined) continue;
-      const at = Math.max(r.time, this.watermark);
-      this.watermark = at;
+      const at = Math.max(r.time, past ? this.table.lastSeen[c] : this.watermark); // lastSeen: NEVER is the lowest int
+      if (!past) this.watermark = at;
       this.dirty.add(c); // its row no longer holds the timer
       runPlanEvent(this.core, r.kind, c, at, r, (c, time, days) => {
         const ev = this.ev;
