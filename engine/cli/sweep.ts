@@ -9,7 +9,7 @@ import { sweepPage } from "../sweep/sweep-page.ts";
 import { writableFolder, writeWhole } from "../report/write-file.ts";
 import { intervalRows, writeCsvFiles } from "../report/csv-export.ts";
 import type { Interval } from "../compare/intervals.ts";
-import { outputFolder, parse, sizeFlag } from "./args.ts";
+import { outputFolder, parse, progress, sizeFlag } from "./args.ts";
 import { signedText } from "../report/html.ts";
 import { fmtInt, table } from "./format.ts";
 import { defaultWorkers } from "../parallel/pool.ts";
@@ -97,16 +97,10 @@ export async function sweepCommand(args: string[]): Promise<number> {
   // the folders made once every input is checked (a bad plan, flag or variant leaves nothing behind), before the runs
   const out = outputFolder("--out", (values.out as string | undefined) ?? join("out", `sweep-${folderName(loaded.plan.name)}`));
   if (values.csv !== undefined) outputFolder("--csv", values.csv as string);
-  const tty = (() => {
-    try {
-      return Deno.stderr.isTerminal();
-    } catch {
-      return false;
-    }
-  })();
+  const bar = progress("sweep"); // on a terminal only; with workers the runs end out of order: counted, not named
   const result = await sweepInWorkers(loaded, sets, {
     ...options,
-    onVariant: tty ? (i, n, label) => console.error(`run ${i}/${n}: ${label}`) : undefined,
+    onVariant: bar && ((done, total) => bar("runs", done, total, "runs")),
   });
   const csvFiles = values.csv !== undefined ? sweepCsv(result, values.csv as string) : [];
   const svg = frontierSvg(result, `${loaded.plan.name}: incremental margin against unsubscribes`, loaded.plan.currency);

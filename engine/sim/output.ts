@@ -16,8 +16,12 @@ import { InputError } from "../plan/errors.ts";
 /** Every file a run may write, summary.json last. */
 const NAMES = ["daily", "messages", "events", "customers"].flatMap((n) => [`${n}.csv`, `${n}.arrow`]).concat("summary.json");
 
-/** @returns the paths written */
-export function writeRun(result: RunResult, dir: string): string[] {
+/**
+ * @param onFile told before each file is written (files written so far, of how many): the progress of
+ *   writing, a minute of it at a million customers
+ * @returns the paths written
+ */
+export function writeRun(result: RunResult, dir: string, onFile?: (done: number, total: number) => void): string[] {
   writableFolder(dir);
   for (const name of NAMES) {
     for (const f of [join(dir, name), join(dir, name + PARTIAL)]) {
@@ -29,7 +33,11 @@ export function writeRun(result: RunResult, dir: string): string[] {
     }
   }
   const written: string[] = [];
-  const put = (name: string, data: string | Uint8Array | ((partial: string) => void)) => written.push(writeWhole(join(dir, name), data));
+  const total = result.recorder ? 9 : 5; // CSV and Arrow of each table, and summary.json
+  const put = (name: string, data: string | Uint8Array | ((partial: string) => void)) => {
+    onFile?.(written.length, total);
+    written.push(writeWhole(join(dir, name), data));
+  };
   // each table made when its files are written, and dropped after: a run's messages and events are
   // millions of rows, whose tables are not all held at once
   const recorded = result.recorder;
@@ -42,5 +50,6 @@ export function writeRun(result: RunResult, dir: string): string[] {
     put(`${name}.arrow`, aq.toArrowIPC(table) as Uint8Array);
   }
   put("summary.json", JSON.stringify(result.summary, null, 2) + "\n"); // last: the run's files are all there
+  onFile?.(written.length, total);
   return written;
 }

@@ -75,3 +75,27 @@ describe("interrupted and failing long runs", () => {
     expect([c.success, c.seconds < 3, existsSync(md)]).toEqual([false, true, false]);
   }, 30_000);
 });
+
+describe("progress on a terminal", () => {
+  /** The command run on a pseudo-terminal (util-linux script), as a user's shell runs it: what the terminal shows. */
+  const onTerminal = async (args: string[]) => {
+    const line = [Deno.execPath(), "run", "-A", "engine/cli/main.ts", ...args].join(" ");
+    const r = await new Deno.Command("script", { args: ["-qc", line, "/dev/null"], stdout: "piped", stderr: "piped" }).output();
+    return text(r.stdout).split(/[\r\n]+/);
+  };
+  const dir = mkdtempSync(join(tmpdir(), "cadence-progress-"));
+
+  it("simulate --out shows the files being written after the days (nothing moved during a minute of writing at a million customers)", async () => {
+    const lines = await onTerminal(["simulate", "scenarios/lifecycle.yaml", "--customers", "2000", "--days", "30", "--workers", "1", "--out", join(dir, "sim")]);
+    expect(lines).toContain("lifecycle plan     [##############################] 30/30 days");
+    expect(lines).toContain("lifecycle writing  [#######.......................] 2/9 files");
+    expect(lines).toContain("lifecycle writing  [##############################] 9/9 files");
+  }, 20_000);
+
+  it("sweep shows a bar of runs, as compare does ('run 1/3: 1/3 runs' said the count twice)", async () => {
+    const lines = await onTerminal(["sweep", "scenarios/lifecycle-capped.yaml", "--set", "pressure.rules.two-a-week.cap=1..3", "--customers", "2000", "--days", "30", "--out", join(dir, "sweep")]);
+    expect(lines).toContain("sweep runs     [##########....................] 1/3 runs");
+    expect(lines).toContain("sweep runs     [##############################] 3/3 runs");
+    expect(lines.filter((l) => l.startsWith("run "))).toEqual([]);
+  }, 20_000);
+});
