@@ -6,6 +6,7 @@ import { accessSync, closeSync, constants, mkdirSync, openSync, statSync, unlink
 import { dirname } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { closest, InputError, LIMITS } from "../plan/errors.ts";
+import { writeProblem } from "../report/write-file.ts";
 
 // deno-lint-ignore no-explicit-any
 export type Flags = { values: Record<string, any>; positionals: string[] };
@@ -129,12 +130,6 @@ export function decimalFlag(value: string | undefined, flag: string, fallback: n
 /** A run's customers, days, seed or replications, within the limits runs from code are checked against (LIMITS). */
 export function sizeFlag(value: string | undefined, flag: keyof typeof LIMITS, fallback: number): number {
   return intFlag(value, flag, fallback, LIMITS[flag][0], LIMITS[flag][1]);
-}
-
-/** Why a path cannot be written, from a node:fs error code. */
-function writeProblem(e: unknown): string {
-  const code = (e as { code?: string }).code;
-  return code === "EEXIST" || code === "ENOTDIR" ? "a file is in the way" : code === "EACCES" || code === "EPERM" || code === "EROFS" ? "not allowed to write there" : (e as Error).message.split("\n")[0];
 }
 
 /** An empty value (`--out ""`) would write into the current folder, or nowhere: refused. */

@@ -3,7 +3,7 @@
  * replays a recorded history through a plan (engine/backtest/replay.ts) and reports what it would
  * have sent and the pressure it would have put on each customer.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writableFolder, writeWhole } from "../report/write-file.ts";
 import { join } from "node:path";
 import * as aq from "arquero";
 import { loadPlan } from "../plan/load.ts";
@@ -76,10 +76,10 @@ export async function backtestCommand(args: string[]): Promise<number> {
 
 /** summary.json, messages.csv (simulate's columns) and customers.csv (contacts, most in a week, purchases). */
 export function writeBacktest(r: BacktestResult, dir: string): string[] {
-  mkdirSync(dir, { recursive: true });
+  writableFolder(dir);
   const t = r.population.table, m = r.metrics, out: string[] = [];
-  const put = (name: string, text: string) => (writeFileSync(join(dir, name), text), out.push(join(dir, name)));
-  const csv = (name: string, table: aq.ColumnTable) => (writeCSV(join(dir, name), table), out.push(join(dir, name)));
+  const put = (name: string, text: string) => out.push(writeWhole(join(dir, name), text));
+  const csv = (name: string, table: aq.ColumnTable) => out.push(writeWhole(join(dir, name), (partial) => writeCSV(partial, table)));
   put("summary.json", JSON.stringify(r.summary, null, 2) + "\n");
   csv("messages.csv", messagesTable(r, r.recorder));
   const rows = Array.from({ length: t.size }, (_, c) => c);

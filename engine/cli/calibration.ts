@@ -10,6 +10,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { calibrate, inside } from "../calibration/measure.ts";
 import { markdown, textTable } from "../calibration/report.ts";
+import { writeWhole } from "../report/write-file.ts";
 import { intFlag, outputFile, parseOptions, sizeFlag } from "./args.ts";
 
 const USAGE = "cadence calibration [--json] [--customers N] [--days D] [--seed S] [--out FILE | --update-docs]";
@@ -47,7 +48,7 @@ export async function calibrationCommand(args: string[]): Promise<number> {
   const out = given !== undefined ? outputFile("--out", given) : update ? DOCS("calibration.md") : null; // before the runs
   const rows = calibrate({ customers, days, seed });
   const md = markdown(rows, { customers, days, seed });
-  if (out !== null) writeFileSync(out, md);
+  if (out !== null) writeWhole(out, md);
   if (update) embedTable(md, DOCS("world-model.md"));
   if (values.json) {
     console.log(JSON.stringify(rows.map(({ metric, channel, kind, simulated, low, high, source }) => ({ metric, channel, kind, simulated, low, high, source })), null, 2));

@@ -1,12 +1,12 @@
 /**
  * `cadence compare <plan.yaml>... [--customers N] [--days D] [--replications R] [--seed S] [--json] [--report out.html [--contributions]] [--csv DIR]`
  */
-import { writeFileSync } from "node:fs";
 import { dirname, relative } from "node:path";
 import { loadPlan } from "../plan/load.ts";
 import { InputError } from "../plan/errors.ts";
 import { type Comparison, comparePlansInWorkers, type Metric, type PlanComparison, WEEK_THRESHOLD } from "../compare/compare.ts";
 import { renderReport } from "../report/report.ts";
+import { writeWhole } from "../report/write-file.ts";
 import { compareCsv } from "../report/compare-csv.ts";
 import { contributions } from "../compare/contributions.ts";
 import { outputFile, outputFolder, parse, progress, sizeFlag } from "./args.ts";
@@ -130,7 +130,7 @@ export async function compareCommand(args: string[]): Promise<number> {
     const contrib = values.contributions
       ? loaded.map((l, i) => ({ plan: c.plans.filter((p) => !p.baseline)[i].name, result: contributions(l, { customers: c.customers, days: c.days, replications: c.replications, seed: c.seeds[0], start: c.start, world: pop.world, population: pop.population }) }))
       : undefined;
-    writeFileSync(file, renderReport(c, { csv: csvFiles.map((f) => relative(dirname(file), f)), contributions: contrib }));
+    writeWhole(file, renderReport(c, { csv: csvFiles.map((f) => relative(dirname(file), f)), contributions: contrib }));
   }
   if (values.json) {
     console.log(JSON.stringify(comparisonJson(c)));

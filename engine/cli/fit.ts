@@ -15,7 +15,7 @@ import { fitGammaGamma, type GammaGammaFit } from "../fit/gamma-gamma.ts";
 import { compareHoldout, type HoldoutComparison } from "../fit/holdout.ts";
 import { formatSkips, type SkipReport } from "../../datasets/skips.ts";
 import { type ChannelRates, contactRates, worldParams } from "../fit/contact-rates.ts";
-import { writeFileSync } from "node:fs";
+import { writeWhole } from "../report/write-file.ts";
 
 const USAGE = "usage: cadence fit --history <config.yaml> [--json] [--world-out <world.json>]";
 
@@ -140,7 +140,7 @@ export function fitHistory(configFile: string): Promise<FitReport> {
 /** Writes the measured rates as world parameters (JSON: a Partial<WorldModel> for RunOptions.world). */
 function writeWorld(file: string, rates: ChannelRates[]): void {
   try {
-    writeFileSync(file, JSON.stringify(worldParams(rates), null, 2) + "\n");
+    writeWhole(file, JSON.stringify(worldParams(rates), null, 2) + "\n");
   } catch (e) {
     throw new InputError(`${file}: cannot write the world parameters (${(e as Error).message.split("\n")[0]})`);
   }

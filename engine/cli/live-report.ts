@@ -1,5 +1,5 @@
 /** `cadence live-report --db FILE [--plan ID] [--out live-report.html] [--json]`: forecast vs actual of a live (or retired) plan, as an HTML page. */
-import { writeFileSync } from "node:fs";
+import { writeWhole } from "../report/write-file.ts";
 import { InputError } from "../plan/errors.ts";
 import { forecastVsActual } from "../live/forecast-vs-actual.ts";
 import { renderLiveReport } from "../live/live-report.ts";
@@ -22,7 +22,7 @@ export async function liveReportCommand(args: string[]): Promise<number> {
     const r = forecastVsActual(store, plan, now);
     if (values.json) return console.log(JSON.stringify(r)), 0;
     const out = outputFile("--out", values.out ?? "live-report.html");
-    writeFileSync(out, renderLiveReport(r));
+    writeWhole(out, renderLiveReport(r));
     console.log(`wrote ${out}: ${r.metrics.filter((m) => m.inside).length} of ${r.metrics.length} metrics inside the forecast`);
     return 0;
   } finally {

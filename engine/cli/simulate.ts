@@ -47,6 +47,7 @@ export async function simulateCommand(args: string[]): Promise<number> {
     requirePurchasesBy(historySource(file).history, file, parseDate(values.start)! - DAY, "start");
   }
   const customers = sizeFlag(values.customers, "customers", 10_000);
+  const bar = progress(loaded.plan.name);
   const options = {
     // with 2 or more workers the customers are split across them, or the no-plan baseline runs in a worker while the plan runs here
     workers: sizeFlag(values.workers, "workers", defaultWorkers()),
@@ -59,7 +60,7 @@ export async function simulateCommand(args: string[]): Promise<number> {
     seed: sizeFlag(values.seed, "seed", 1),
     start: values.start ?? pop.start,
     population: (p: Parameters<NonNullable<RunOptions["population"]>>[0]) => pop.population ? pop.population(p) : syntheticPopulation({ ...p, customers }),
-    onDay: progress(loaded.plan.name),
+    onDay: bar,
     cache: values["no-cache"] ? "off" as const : "disk" as const, // the no-plan baseline of this population and seed, reused (engine/sim/baseline-cache.ts)
   };
   // the folder made once every input is checked (a bad plan or flag leaves nothing behind), before the run
@@ -68,7 +69,7 @@ export async function simulateCommand(args: string[]): Promise<number> {
   // --out: every row recorded, messages.csv with a "why" column
   const full = values.out !== undefined ? await recordedRun(loaded, options) : null;
   const result = full ?? await summaryInWorkers(loaded, options);
-  const files = full ? writeRun(full, values.out!) : [];
+  const files = full ? writeRun(full, values.out!, bar && ((done, total) => bar("writing", done, total, "files"))) : [];
   // a history's money is in its own currency: say which, and when it is not the plan's
   const currency = pop.currency ?? loaded.plan.currency;
   // the same sentence and keys as compare's (engine/sim/currency-note.ts)

@@ -1,5 +1,4 @@
 /** `cadence sweep <plan.yaml> --set <path>=<values> [--set ...] [--customers N] [--days D] [--seed S] [--replications R] [--out DIR] [--csv DIR] [--json] [--workers N] [--no-cache]` */
-import { writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import * as aq from "arquero";
 import { loadPlan } from "../plan/load.ts";
@@ -7,9 +6,10 @@ import { InputError } from "../plan/errors.ts";
 import { checkSweep, frontierSvg, SWEEP_METRICS, sweepInWorkers, type SweepResult, type SweepSet } from "../sweep/sweep.ts";
 import { expandValues } from "../sweep/range.ts";
 import { sweepPage } from "../sweep/sweep-page.ts";
+import { writableFolder, writeWhole } from "../report/write-file.ts";
 import { intervalRows, writeCsvFiles } from "../report/csv-export.ts";
 import type { Interval } from "../compare/intervals.ts";
-import { outputFolder, parse, sizeFlag } from "./args.ts";
+import { outputFolder, parse, progress, sizeFlag } from "./args.ts";
 import { signedText } from "../report/html.ts";
 import { fmtInt, table } from "./format.ts";
 import { defaultWorkers } from "../parallel/pool.ts";
@@ -97,22 +97,17 @@ export async function sweepCommand(args: string[]): Promise<number> {
   // the folders made once every input is checked (a bad plan, flag or variant leaves nothing behind), before the runs
   const out = outputFolder("--out", (values.out as string | undefined) ?? join("out", `sweep-${folderName(loaded.plan.name)}`));
   if (values.csv !== undefined) outputFolder("--csv", values.csv as string);
-  const tty = (() => {
-    try {
-      return Deno.stderr.isTerminal();
-    } catch {
-      return false;
-    }
-  })();
+  const bar = progress("sweep"); // on a terminal only; with workers the runs end out of order: counted, not named
   const result = await sweepInWorkers(loaded, sets, {
     ...options,
-    onVariant: tty ? (i, n, label) => console.error(`run ${i}/${n}: ${label}`) : undefined,
+    onVariant: bar && ((done, total) => bar("runs", done, total, "runs")),
   });
   const csvFiles = values.csv !== undefined ? sweepCsv(result, values.csv as string) : [];
   const svg = frontierSvg(result, `${loaded.plan.name}: incremental margin against unsubscribes`, loaded.plan.currency);
-  writeFileSync(join(out, "sweep.csv"), aq.toCSV(result.table) + "\n");
-  writeFileSync(join(out, "frontier.svg"), svg);
-  writeFileSync(join(out, "frontier.html"), sweepPage(result, loaded.plan.name, svg, loaded.plan.currency, csvFiles.map((f) => relative(out, f))));
+  writableFolder(out);
+  writeWhole(join(out, "sweep.csv"), aq.toCSV(result.table) + "\n");
+  writeWhole(join(out, "frontier.svg"), svg);
+  writeWhole(join(out, "frontier.html"), sweepPage(result, loaded.plan.name, svg, loaded.plan.currency, csvFiles.map((f) => relative(out, f))));
   if (values.json) {
     console.log(JSON.stringify({ plan: loaded.plan.name, out, replications: result.replications, seeds: result.seeds, csv: csvFiles, variants: result.table.objects() }));
     return 0;

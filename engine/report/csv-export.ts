@@ -6,8 +6,8 @@
  * break. Figures are "long": one row per plan × metric with mean, low and high, so a pivot table or a
  * filter works without reshaping; an empty low/high means one replication (no interval).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { writableFolder, writeWhole } from "./write-file.ts";
 import type { Interval } from "../compare/intervals.ts";
 
 export const BOM = "\uFEFF";
@@ -48,10 +48,7 @@ export function intervalRows(
 
 /** Writes the files into `dir` (created if needed); returns their paths in order. */
 export function writeCsvFiles(dir: string, files: Record<string, { rows: Record<string, Cell>[]; columns?: string[] }>): string[] {
-  mkdirSync(dir, { recursive: true });
-  return Object.entries(files).map(([name, f]) => {
-    const path = join(dir, name);
-    writeFileSync(path, toCsv(f.rows, f.columns));
-    return path;
-  });
+  writableFolder(dir);
+  // each file whole or not at all (a stopped run leaves no CSV cut in the middle)
+  return Object.entries(files).map(([name, f]) => writeWhole(join(dir, name), toCsv(f.rows, f.columns)));
 }
