@@ -11,7 +11,7 @@ export const fmtPct = (x: number | null) => (x === null ? "n/a" : `${(x * 100).t
 export function wrap(text: string, width: number, indent = ""): string {
   const lines: string[] = [];
   let line = "";
-  for (const word of text.split(" ")) {
+  for (const word of text.split(/ (?![%×])/)) { // "95 %" and "1.2 ×" stay on one line
     if (line && (line + " " + word).length > width) lines.push(line), line = indent + word;
     else line = line ? `${line} ${word}` : word;
   }
