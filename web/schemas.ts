@@ -176,5 +176,10 @@ export const ClockBody = exampled(z.object({ now: isoTime }).strict(), "ClockBod
 export const KeyIdParam = z.object({
   id: z.string().regex(/^[0-9a-f]{12}$/, { message: "expected a key id: 12 hexadecimal digits, the first column of `cadence keys list`" }).openapi({ param: { name: "id", in: "path" }, example: "f499d6ff5f2d" }),
 });
-export const KeyBody = exampled(z.object({ role: z.enum(ROLES), name: z.string().min(1).max(100) }).strict(), "KeyBody", { role: "ingest", name: "shop front" });
+// a name of spaces only was listed as a blank by `cadence keys list` (the CLI's --name refuses it too)
+const KEY_NAME = 'expected a name of 1 to 100 characters, not only spaces, such as "shop front"';
+export const KeyBody = exampled(z.object({
+  role: z.enum(ROLES),
+  name: z.string().max(100, { message: KEY_NAME }).refine((s) => s.trim() !== "", { message: KEY_NAME }),
+}).strict(), "KeyBody", { role: "ingest", name: "shop front" });
 export const Anything = z.any();

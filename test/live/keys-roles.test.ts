@@ -29,6 +29,14 @@ describe("API keys", () => {
     ]);
   });
 
+  it("refuses a key name of spaces only, as `cadence keys create --name` does", async () => {
+    const s = server();
+    const r = await s.api("POST", "/v1/keys", { role: "ingest", name: "   " });
+    expect(r.status).toBe(400);
+    expect(r.body.problems).toEqual([{ path: "body.name", message: 'expected a name of 1 to 100 characters, not only spaces, such as "shop front"' }]);
+    expect((await s.api("POST", "/v1/keys", { role: "ingest", name: "x".repeat(101) })).body.problems[0].path).toBe("body.name");
+  });
+
   it("takes a key another process made while it runs at once, stores only its sha256, and never in clear", async () => {
     const s = server();
     const other = new SqliteStore(s.store.path);
