@@ -6,7 +6,7 @@ import type { Context } from "hono";
 import { findKey } from "../engine/live/keys.ts";
 import type { KeyRow, Role, Store } from "../engine/live/store.ts";
 import { ApiError } from "../engine/live/errors.ts";
-import { type Guarded, guarded } from "./guards.ts";
+import { type Guarded, guarded, routeOf } from "./guards.ts";
 
 export const READERS: Role[] = ["analyst", "approver", "operator"];
 
@@ -48,7 +48,7 @@ export function requireRole(store: Store, ...roles: Role[]): Guarded {
     const key = cachedKey(store, m[1]);
     if (!key) throw new ApiError(401, "unknown or revoked API key");
     if (key.role !== "admin" && !roles.includes(key.role)) {
-      throw new ApiError(403, `this key's role is ${key.role}; ${c.req.method} ${c.req.routePath} needs ${allowed.join(" or ")}`);
+      throw new ApiError(403, `this key's role is ${key.role}; ${routeOf(c)} needs ${allowed.join(" or ")}`);
     }
     c.set("key" as never, key as never);
     await next();

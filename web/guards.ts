@@ -18,6 +18,9 @@ export const guarded = (handler: MiddlewareHandler, guard: Guard): Guarded => Ob
 /** A media type as compared: without parameters, lower case (RFC 9110: media types are case-insensitive). */
 export const mediaType = (contentType: string | undefined): string => (contentType ?? "").split(";")[0].trim().toLowerCase();
 
+/** The request's route as docs/live.md and /v1/openapi.json write it (/v1/keys/{id}), not Hono's /v1/keys/:id. */
+export const routeOf = (c: Context): string => `${c.req.method} ${c.req.routePath.replace(/:(\w+)/g, "{$1}")}`;
+
 /** No body at all: neither a length nor chunks, or a length of 0. */
 const bodiless = (c: Context) => !c.req.header("transfer-encoding") && Number(c.req.header("content-length") ?? 0) === 0;
 
@@ -52,7 +55,7 @@ function typeGuard(types: string[], optional: boolean): Guarded {
     }
     const header = c.req.header("content-type") ?? "", ct = mediaType(header);
     if (!types.includes(ct)) {
-      throw new ApiError(415, `Content-Type ${ct ? `'${ct}'` : "missing"}; ${c.req.method} ${c.req.routePath} takes ${types.join(" or ")}${optional ? ", or no body" : ""}`);
+      throw new ApiError(415, `Content-Type ${ct ? `'${ct}'` : "missing"}; ${routeOf(c)} takes ${types.join(" or ")}${optional ? ", or no body" : ""}`);
     }
     const normal = ct + header.slice(header.split(";")[0].length);
     if (normal !== header) replaced(c, normal);
@@ -65,7 +68,7 @@ export function limit(bytes: number): Guarded {
   return guarded(bodyLimit({
     maxSize: bytes,
     onError: (c) => {
-      throw new ApiError(413, `request body over ${bytes.toLocaleString("en")} bytes for ${c.req.method} ${c.req.routePath}; send smaller batches`);
+      throw new ApiError(413, `request body over ${bytes.toLocaleString("en")} bytes for ${routeOf(c)}; send smaller batches`);
     },
   }), { kind: "size", bytes });
 }

@@ -52,4 +52,13 @@ describe("API keys", () => {
     }
   });
 
+  it("names the route of a 403 and a 415 as the API document writes it", async () => {
+    const s = server();
+    expect((await s.api("DELETE", "/v1/keys/000000000000", undefined, { key: s.keys.operator })).body.error)
+      .toBe("this key's role is operator; DELETE /v1/keys/{id} needs admin");
+    expect((await s.api("POST", "/v1/outbox/1/resolve", "x", { key: s.keys.operator, type: "text/plain" })).body.error)
+      .toBe("Content-Type 'text/plain'; POST /v1/outbox/{id}/resolve takes application/json");
+    const doc = await (await fetch(s.url + "/v1/openapi.json")).json();
+    expect(doc.paths["/v1/keys/{id}"].delete.responses["403"].description).toBe("the key's role may not: needs admin");
+  });
 });
