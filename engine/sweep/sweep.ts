@@ -185,9 +185,12 @@ export const sweepRunJob = (spec: SweepJobSpec, i: number, seed: number, first: 
 
 const diff = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
 
-/** Columns of the sweep table (CSV, JSON, HTML): the headline figures, each with low and high. */
+/**
+ * Columns of the sweep table (CSV, JSON, HTML): the headline figures, each with low and high. Every
+ * figure the console prints is one of them: its "weeks > 2" column was in no file (weeksAboveThreshold).
+ */
 export const SWEEP_METRICS: Metric[] = [
-  "reach", "contacts", "contactsPerCustomerWeek", "contactsPerCustomerWeekP90", "unsubscribes", "complaints",
+  "reach", "contacts", "contactsPerCustomerWeek", "contactsPerCustomerWeekP90", "weeksAboveThreshold", "unsubscribes", "complaints",
   "incrementalRevenue", "incrementalMargin", "cost", "roi", "suppressed",
 ];
 

@@ -231,3 +231,26 @@ describe("sweep's default --out folder", () => {
     expect(r.out).toContain(`wrote ${join("out", "sweep-evil", "sweep.csv")}`);
   });
 });
+
+describe("sweep: every figure the console prints is in the files", () => {
+  it("writes the console's 'weeks > 2' (weeksAboveThreshold) to --json, sweep.csv and the long CSV (it was in no file)", async () => {
+    const out = mkdtempSync(join(tmpdir(), "cadence-sweep-"));
+    const args = ["sweep", "scenarios/lifecycle-capped.yaml", "--set", "pressure.rules.two-a-week.cap=1,3", "--customers", "1000", "--days", "60", "--replications", "2", "--workers", "1", "--out", out, "--csv", join(out, "csv")];
+    const json = await capture(() => main([...args, "--json"]));
+    expect(json.code).toBe(0);
+    const variants = JSON.parse(json.out).variants as Record<string, number>[];
+    const text = await capture(() => main(args));
+    for (const v of variants) {
+      expect(v.weeksAboveThreshold, v.variant as never).toBeTypeOf("number");
+      expect(v.weeksAboveThresholdLow).toBeLessThanOrEqual(v.weeksAboveThreshold);
+      expect(v.weeksAboveThresholdHigh).toBeGreaterThanOrEqual(v.weeksAboveThreshold);
+      // the console's column shows the same share
+      expect(text.out).toMatch(new RegExp(`^${v.variant} .*  ${(100 * v.weeksAboveThreshold).toFixed(1)} %`, "m"));
+    }
+    expect(variants[1].weeksAboveThresholdVsFirst).toBeCloseTo(variants[1].weeksAboveThreshold - variants[0].weeksAboveThreshold, 12);
+    const wide = readFileSync(join(out, "sweep.csv"), "utf8").split("\n")[0].split(",");
+    expect(wide).toEqual(expect.arrayContaining(["weeksAboveThreshold", "weeksAboveThresholdLow", "weeksAboveThresholdHigh", "weeksAboveThresholdVsFirst"]));
+    expect(readFileSync(join(out, "csv", "sweep-variants.csv"), "utf8")).toMatch(/\r\ncap=3,3,\w+,\w+,weeksAboveThreshold,0\.\d+,/);
+    expect(readFileSync(join(out, "csv", "sweep-differences.csv"), "utf8")).toContain(",weeksAboveThreshold,");
+  });
+});
