@@ -14,6 +14,11 @@ import type { SweepResult } from "./sweep.ts";
 const compactFmt = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 });
 /** Axis numbers as the report's charts write them: 0, 500, −1.5K (d3's "~s" wrote 0k and −0.5k). */
 const compact = (x: number) => compactFmt.format(x === 0 ? 0 : x);
+/**
+ * The text alternative's margins as the page's table writes them (1,180): compact, variants 40 apart
+ * both read "1.2K margin" and the knee could not be told from its neighbour.
+ */
+const whole = (x: number) => Math.round(x).toLocaleString("en-US").replace(/^-0$/, "0");
 
 /** @example writeFileSync("frontier.svg", frontierSvg(result, "lifecycle-capped: incremental margin against unsubscribes", "EUR")) */
 export function frontierSvg(r: SweepResult, title = "Incremental margin against unsubscribes", currency?: string): string {
@@ -51,7 +56,7 @@ export function frontierSvg(r: SweepResult, title = "Incremental margin against 
   return renderSvg({
     title,
     subtitle: `Up and left is better. ${knee} ${means}`,
-    ariaLabel: `${title}: ${labels.map((l) => `${l.text}: ${compact(l.margin)} margin, ${Number(l.unsubscribes.toFixed(1)).toLocaleString("en-US")} unsubscribes`).join("; ")}`,
+    ariaLabel: `${title}: ${labels.map((l) => `${l.text}: ${whole(l.margin)}${currency ? ` ${currency}` : ""} margin, ${Number(l.unsubscribes.toFixed(1)).toLocaleString("en-US")} unsubscribes`).join("; ")}`,
     width: 960,
     height: 460,
     marginLeft: 60,
