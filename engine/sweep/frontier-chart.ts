@@ -9,7 +9,7 @@
  * dots ran into one another ("cap=3cap=4+2"). Variants on the same spot share one dot and one number.
  */
 import { Plot, renderSvg } from "../charts/render.ts";
-import type { SweepResult } from "./sweep.ts";
+import { noKnee, type SweepResult } from "./sweep.ts";
 
 const compactFmt = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 });
 /** Axis numbers as the report's charts write them: 0, 500, −1.5K (d3's "~s" wrote 0k and −0.5k). */
@@ -50,7 +50,8 @@ export function frontierSvg(r: SweepResult, title = "Incremental margin against 
   const frontier = rows.filter((x) => x.kind !== "dominated").sort((a, b) => a.unsubscribes - b.unsubscribes);
   const reps = r.replications ?? 1;
   const means = reps > 1 ? `Means of ${reps} seeds, crosses: 95 % intervals (cut at the frame: the axes fit the means).` : "One seed, no intervals.";
-  const knee = r.variants.some((v) => v.knee) ? "Blue: frontier, red: knee, grey: dominated." : "Blue: frontier (< 3 points: no knee), grey: dominated.";
+  const why = noKnee(r.variants);
+  const knee = !why ? "Blue: frontier, red: knee, grey: dominated." : `Blue: frontier (${why.includes("fewer") ? "< 3 points" : "no bend"}: no knee), grey: dominated.`;
   const margins = rows.map((x) => x.margin);
   const yPad = 0.08 * (Math.max(0, ...margins) - Math.min(0, ...margins) || 1);
   return renderSvg({

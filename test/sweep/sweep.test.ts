@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadPlan, parsePlan } from "../../engine/plan/load.ts";
 import { capture } from "../capture.ts";
-import { frontierSvg, grid, markFrontier, sweep } from "../../engine/sweep/sweep.ts";
+import { frontierSvg, grid, markFrontier, noKnee, sweep } from "../../engine/sweep/sweep.ts";
 import { expandValues } from "../../engine/sweep/range.ts";
 import { setPath } from "../../engine/sweep/set-path.ts";
 import { sweepPage } from "../../engine/sweep/sweep-page.ts";
@@ -49,6 +49,18 @@ describe("sweeps", () => {
     const three = [point(100, 10), point(300, 15), point(320, 40)];
     markFrontier(three);
     expect(three.map((v) => v.knee)).toEqual([false, true, false]); // the bend: +200 margin for 5 unsubscribes, then +20 for 25
+  });
+
+  it("marks no knee when no frontier point lies above the chord between its ends (the cheapest end was called the knee)", () => {
+    // +10 margin for 4 unsubscribes, then +190 for 5: the margin per unsubscribe grows, there is no bend
+    const rising = [point(100, 1), point(110, 5), point(300, 10)];
+    markFrontier(rising);
+    expect(rising.map((v) => v.frontier)).toEqual([true, true, true]);
+    expect(rising.map((v) => v.knee)).toEqual([false, false, false]);
+    expect(noKnee(rising)).toBe("no frontier point lies above the line between the frontier's ends");
+    const r = { variants: rising.map((v, i) => ({ ...v, label: `cap=${i + 1}`, values: {} })), replications: 1, seeds: [1] } as never;
+    expect(frontierSvg(r)).toContain("Blue: frontier (no bend: no knee)");
+    expect(sweepPage(r, "p", "", "EUR")).toContain("No knee is marked: no frontier point lies above the line between the frontier's ends.");
   });
 
   it("replicates over seeds: intervals on every figure, paired differences against the first variant", () => {
