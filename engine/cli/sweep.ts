@@ -3,7 +3,7 @@ import { join, relative } from "node:path";
 import * as aq from "arquero";
 import { loadPlan } from "../plan/load.ts";
 import { InputError } from "../plan/errors.ts";
-import { checkSweep, frontierSvg, SWEEP_METRICS, sweepInWorkers, type SweepResult, type SweepSet } from "../sweep/sweep.ts";
+import { checkSweep, frontierSvg, noKnee, SWEEP_METRICS, sweepInWorkers, type SweepResult, type SweepSet } from "../sweep/sweep.ts";
 import { expandValues } from "../sweep/range.ts";
 import { sweepPage } from "../sweep/sweep-page.ts";
 import { writableFolder, writeWhole } from "../report/write-file.ts";
@@ -127,7 +127,8 @@ export async function sweepCommand(args: string[]): Promise<number> {
     ]),
     ["variant", "contacts", "weeks > 2", "unsubs", "incr. margin", "cost", "ROI", "Δ margin"],
   ));
-  if (!result.variants.some((v) => v.knee)) console.log("\nThe frontier has fewer than 3 points: no knee.");
+  const why = noKnee(result.variants);
+  if (why) console.log(`\nNo knee: ${why}.`);
   console.log(`\nwrote ${[join(out, "sweep.csv"), join(out, "frontier.svg"), join(out, "frontier.html"), ...csvFiles].join(", ")}`);
   return 0;
 }

@@ -49,6 +49,12 @@ function againstNothing(p: PlanComparison, unit: string): string {
   return `${esc(p.name)} ${says}: ${mean} (95 % interval ${range}).`;
 }
 
+/** Why a positive mean is not "adds margin with 95 % confidence", in the differences tables' words. */
+function noConfidence(v: Interval): string {
+  if (v.lo === null || v.hi === null) return "one replication: no interval, so whether it is beyond the noise is not known";
+  return v.lo === v.hi ? "the same in every seed: no spread, so no evidence either way" : "within the noise (its 95 % interval holds zero)";
+}
+
 /** The verdict's sentences, as plain text with plan names escaped (HTML-safe). */
 export function verdictLines(c: Comparison, contributions: PlanContributions[] = []): string[] {
   const plans = c.plans.filter((p) => !p.baseline && p.metrics.incrementalMargin);
@@ -72,7 +78,15 @@ export function verdictLines(c: Comparison, contributions: PlanContributions[] =
   if (mine.length) {
     const top = [...mine].sort((a, b) => b.incrementalMargin.mean - a.incrementalMargin.mean)[0];
     const sure = mine.filter((r) => clearsZero(r.incrementalMargin) === "above").map((r) => esc(r.id));
-    lines.push(`In ${esc(best.name)}, ${esc(top.id)} adds the most margin (${signedText(count, true)(top.incrementalMargin.mean)} ${esc(unit)}); ${sure.length ? `programs adding margin with 95 % confidence: ${sure.join(", ")}` : "no program adds margin with 95 % confidence"} (section "What each program adds").`);
+    const figure = `${signedText(count, true)(top.incrementalMargin.mean)} ${esc(unit)}`;
+    // "adds the most margin" only of a program that surely adds some: it was said of a mean of -5 EUR,
+    // and of one whose interval held zero beside "no program adds margin with 95 % confidence"
+    const lead = top.incrementalMargin.mean <= 0
+      ? `no program adds margin on average (the largest marginal margin, ${esc(top.id)}'s, is ${figure})`
+      : clearsZero(top.incrementalMargin) === "above"
+      ? `${esc(top.id)} adds the most margin (${figure})`
+      : `${esc(top.id)} has the largest mean marginal margin (${figure}), ${noConfidence(top.incrementalMargin)}`;
+    lines.push(`In ${esc(best.name)}, ${lead}; ${sure.length ? `programs adding margin with 95 % confidence: ${sure.join(", ")}` : "no program adds margin with 95 % confidence"} (section "What each program adds").`);
   } else {
     lines.push(`Which programs carry the margin is not measured here: the programs table gives attributed orders and revenue, which are not incremental; run with --contributions for each program's marginal effect.`);
   }

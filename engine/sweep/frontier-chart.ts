@@ -9,11 +9,16 @@
  * dots ran into one another ("cap=3cap=4+2"). Variants on the same spot share one dot and one number.
  */
 import { Plot, renderSvg } from "../charts/render.ts";
-import type { SweepResult } from "./sweep.ts";
+import { noKnee, type SweepResult } from "./sweep.ts";
 
 const compactFmt = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 });
 /** Axis numbers as the report's charts write them: 0, 500, −1.5K (d3's "~s" wrote 0k and −0.5k). */
 const compact = (x: number) => compactFmt.format(x === 0 ? 0 : x);
+/**
+ * The text alternative's margins as the page's table writes them (1,180): compact, variants 40 apart
+ * both read "1.2K margin" and the knee could not be told from its neighbour.
+ */
+const whole = (x: number) => Math.round(x).toLocaleString("en-US").replace(/^-0$/, "0");
 
 /** @example writeFileSync("frontier.svg", frontierSvg(result, "lifecycle-capped: incremental margin against unsubscribes", "EUR")) */
 export function frontierSvg(r: SweepResult, title = "Incremental margin against unsubscribes", currency?: string): string {
@@ -45,13 +50,14 @@ export function frontierSvg(r: SweepResult, title = "Incremental margin against 
   const frontier = rows.filter((x) => x.kind !== "dominated").sort((a, b) => a.unsubscribes - b.unsubscribes);
   const reps = r.replications ?? 1;
   const means = reps > 1 ? `Means of ${reps} seeds, crosses: 95 % intervals (cut at the frame: the axes fit the means).` : "One seed, no intervals.";
-  const knee = r.variants.some((v) => v.knee) ? "Blue: frontier, red: knee, grey: dominated." : "Blue: frontier (< 3 points: no knee), grey: dominated.";
+  const why = noKnee(r.variants);
+  const knee = !why ? "Blue: frontier, red: knee, grey: dominated." : `Blue: frontier (${why.includes("fewer") ? "< 3 points" : "no bend"}: no knee), grey: dominated.`;
   const margins = rows.map((x) => x.margin);
   const yPad = 0.08 * (Math.max(0, ...margins) - Math.min(0, ...margins) || 1);
   return renderSvg({
     title,
     subtitle: `Up and left is better. ${knee} ${means}`,
-    ariaLabel: `${title}: ${labels.map((l) => `${l.text}: ${compact(l.margin)} margin, ${Number(l.unsubscribes.toFixed(1)).toLocaleString("en-US")} unsubscribes`).join("; ")}`,
+    ariaLabel: `${title}: ${labels.map((l) => `${l.text}: ${whole(l.margin)}${currency ? ` ${currency}` : ""} margin, ${Number(l.unsubscribes.toFixed(1)).toLocaleString("en-US")} unsubscribes`).join("; ")}`,
     width: 960,
     height: 460,
     marginLeft: 60,

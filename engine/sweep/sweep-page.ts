@@ -5,7 +5,7 @@
  */
 import type { Metric } from "../compare/compare.ts";
 import { cell, CSS, esc, n0, n2, relativeHref } from "../report/html.ts";
-import type { SweepResult } from "./sweep.ts";
+import { noKnee, type SweepResult } from "./sweep.ts";
 
 type Row = [string, Metric, (x: number) => string, 1 | -1 | 0];
 const f2 = (x: number) => n2.format(x), i0 = (x: number) => n0.format(x);
@@ -45,10 +45,10 @@ export function sweepPage(r: SweepResult, planName: string, svg: string, currenc
   const lead = reps > 1
     ? `Every variant ran on the same customers with the same random numbers, over ${reps} seeds (${r.seeds[0]}–${r.seeds[reps - 1]}): figures are means, the grey line under each its 95 % interval (Student t).`
     : `Every variant ran on the same customers with the same random numbers, one seed (${r.seeds[0]}): means only; run with <code>--replications 5</code> for intervals.`;
-  const noKnee = r.variants.some((v) => v.knee) ? "" : ` The frontier has fewer than three points, so no knee is marked.`;
+  const why = noKnee(r.variants), kneeNote = why ? ` No knee is marked: ${why}.` : "";
   const csv = links.length ? `<p class="note">Tables as CSV: ${links.map((l) => `<a href="${esc(relativeHref(l))}">${esc(l)}</a>`).join(", ")}.</p>` : "";
   const body = `<h1>${esc(planName)}: sweep</h1>
-<p class="lead">${lead} Incremental figures are against the no-plan baseline of the same seed.${noKnee}</p>
+<p class="lead">${lead} Incremental figures are against the no-plan baseline of the same seed.${kneeNote}</p>
 <figure>${svg}</figure>
 <h2>Variants</h2>${table(r, currency, false)}
 ${reps > 1 ? `<h2>Paired differences against ${esc(r.variants[0].label)}</h2><p class="explain">Each variant minus the first, seed by seed, then averaged. Green: better with 95 % confidence; red: worse; white: not distinguishable, or the same in every seed (no spread, so no evidence either way).</p>${table(r, currency, true)}` : ""}

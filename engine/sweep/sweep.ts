@@ -31,7 +31,7 @@ export interface Variant {
   difference: Record<Metric, Interval | null>;
   runs: Record<Metric, number | null>[];
   frontier: boolean; // on the Pareto frontier of the means: no other variant has more margin with fewer unsubscribes
-  knee: boolean; // the frontier point farthest above the chord between its ends; only with ≥ 3 frontier points
+  knee: boolean; // the frontier point farthest above the chord between its ends; only with ≥ 3 frontier points and one above the chord
 }
 
 export interface SweepResult {
@@ -185,9 +185,12 @@ export const sweepRunJob = (spec: SweepJobSpec, i: number, seed: number, first: 
 
 const diff = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
 
-/** Columns of the sweep table (CSV, JSON, HTML): the headline figures, each with low and high. */
+/**
+ * Columns of the sweep table (CSV, JSON, HTML): the headline figures, each with low and high. Every
+ * figure the console prints is one of them: its "weeks > 2" column was in no file (weeksAboveThreshold).
+ */
 export const SWEEP_METRICS: Metric[] = [
-  "reach", "contacts", "contactsPerCustomerWeek", "contactsPerCustomerWeekP90", "unsubscribes", "complaints",
+  "reach", "contacts", "contactsPerCustomerWeek", "contactsPerCustomerWeekP90", "weeksAboveThreshold", "unsubscribes", "complaints",
   "incrementalRevenue", "incrementalMargin", "cost", "roi", "suppressed",
 ];
 
@@ -214,8 +217,8 @@ function sweepTable(variants: Variant[]): aq.ColumnTable {
 }
 
 /**
- * The frontier of mean incremental margin against mean unsubscribes. The knee needs a curve: with one
- * or two frontier points there is no bend to find, so no variant is called the knee.
+ * The frontier of mean incremental margin against mean unsubscribes. The knee needs a bend: with one
+ * or two frontier points, or none above the chord between the frontier's ends, no variant is called the knee.
  */
 export function markFrontier(vs: Pick<Variant, "metrics" | "frontier" | "knee">[]): void {
   type V = typeof vs[number];
@@ -226,11 +229,21 @@ export function markFrontier(vs: Pick<Variant, "metrics" | "frontier" | "knee">[
   // distance to the chord from the cheapest (fewest unsubscribes) to the richest end, in normalised units
   const [a, b] = [f[0], f[f.length - 1]];
   const su = Math.max(1e-9, u(b) - u(a)), sm = Math.max(1e-9, Math.abs(m(b) - m(a)));
-  let best = f[0], bestD = -Infinity;
+  let best = f[0], bestD = 0;
   for (const v of f) {
     const x = (u(v) - u(a)) / su, y = (m(v) - m(a)) / sm;
     const d = y - x; // above the diagonal: more margin than the straight line for its unsubscribes
-    if (d > bestD) bestD = d, best = v;
+    if (d > bestD + 1e-9) bestD = d, best = v;
   }
-  best.knee = true;
+  // no point above the chord (the margin bought per unsubscribe grows along the frontier): no bend, no
+  // knee; the cheapest end was marked, its 0 beating the others' negative distances
+  if (bestD > 0) best.knee = true;
+}
+
+/** Why a sweep marks no knee, as the console, the page and the chart say it; null when it marks one. */
+export function noKnee(vs: Pick<Variant, "frontier" | "knee">[]): string | null {
+  if (vs.some((v) => v.knee)) return null;
+  return vs.filter((v) => v.frontier).length < 3
+    ? "the frontier has fewer than three points"
+    : "no frontier point lies above the line between the frontier's ends";
 }

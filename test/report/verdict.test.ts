@@ -72,3 +72,27 @@ describe("the report's verdict", () => {
     expect(a).toContain("are not incremental");
   });
 });
+
+describe("the verdict's program sentence", () => {
+  // a small comparison of one plan; its contributions given as figures, one case each
+  const lifecycle = loadPlan("scenarios/lifecycle.yaml");
+  const c = comparePlans([lifecycle], { customers: 300, days: 30, replications: 2, seed: 5 });
+  const say = (programs: { id: string; lo: number | null; mean: number; hi: number | null }[]) => {
+    const result = {
+      programs: programs.map((p) => ({ id: p.id, contacts: 100, incrementalMargin: { mean: p.mean, lo: p.lo, hi: p.hi }, unsubscribes: { mean: 0, lo: 0, hi: 0 } })),
+      missing: [], skipped: [], replications: 2,
+    };
+    const html = renderReport(c, { contributions: [{ plan: c.plans[0].name, result }] });
+    return /<p>In lifecycle, ([^<]*)<\/p>/.exec(html)![1];
+  };
+
+  it("says a program adds the most margin only when it surely adds some (it was said of -5 EUR, and beside 'no program adds margin')", () => {
+    expect(say([{ id: "newsletter", lo: 740, mean: 789, hi: 839 }, { id: "welcome", lo: -712, mean: 37, hi: 786 }]))
+      .toBe(`newsletter adds the most margin (+789 EUR); programs adding margin with 95 % confidence: newsletter (section "What each program adds").`);
+    expect(say([{ id: "welcome", lo: -712, mean: 37, hi: 786 }, { id: "birthday", lo: -30, mean: 20, hi: 70 }]))
+      .toBe(`welcome has the largest mean marginal margin (+37 EUR), within the noise (its 95 % interval holds zero); no program adds margin with 95 % confidence (section "What each program adds").`);
+    expect(say([{ id: "welcome", lo: -20, mean: -5, hi: 10 }, { id: "birthday", lo: -90, mean: -40, hi: 10 }]))
+      .toBe(`no program adds margin on average (the largest marginal margin, welcome's, is -5 EUR); no program adds margin with 95 % confidence (section "What each program adds").`);
+    expect(say([{ id: "welcome", lo: 12, mean: 12, hi: 12 }])).toContain("welcome has the largest mean marginal margin (+12 EUR), the same in every seed: no spread, so no evidence either way;");
+  });
+});

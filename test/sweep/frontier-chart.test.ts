@@ -49,4 +49,16 @@ describe("the frontier chart", () => {
     expect(label).toContain(" 5.7 unsubscribes");
     expect(label).not.toMatch(/\d\.\d{2,} unsubscribes/);
   });
+
+  it("gives each margin in the text alternative as the table does, with the currency (1,180 and 1,220 both read '1.2K margin')", () => {
+    const two = structuredClone(r);
+    two.variants[0].metrics.incrementalMargin!.mean = 1180.26;
+    two.variants[1].metrics.incrementalMargin!.mean = 1219.54;
+    two.variants[2].metrics.incrementalMargin!.mean = -0.2;
+    const label = /aria-label="([^"]*)"/.exec(frontierSvg(two, "t", "EUR"))![1];
+    expect(label).toContain("cap=1: 1,180 EUR margin, ");
+    expect(label).toMatch(/cap=50[^;]*: 1,220 EUR margin, /);
+    expect(label).toMatch(/cap=60[^;]*: 0 EUR margin, /);
+    expect(label).not.toContain("K margin");
+  });
 });

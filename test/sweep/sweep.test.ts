@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadPlan, parsePlan } from "../../engine/plan/load.ts";
 import { capture } from "../capture.ts";
-import { frontierSvg, grid, markFrontier, sweep } from "../../engine/sweep/sweep.ts";
+import { frontierSvg, grid, markFrontier, noKnee, sweep } from "../../engine/sweep/sweep.ts";
 import { expandValues } from "../../engine/sweep/range.ts";
 import { setPath } from "../../engine/sweep/set-path.ts";
 import { sweepPage } from "../../engine/sweep/sweep-page.ts";
@@ -49,6 +49,18 @@ describe("sweeps", () => {
     const three = [point(100, 10), point(300, 15), point(320, 40)];
     markFrontier(three);
     expect(three.map((v) => v.knee)).toEqual([false, true, false]); // the bend: +200 margin for 5 unsubscribes, then +20 for 25
+  });
+
+  it("marks no knee when no frontier point lies above the chord between its ends (the cheapest end was called the knee)", () => {
+    // +10 margin for 4 unsubscribes, then +190 for 5: the margin per unsubscribe grows, there is no bend
+    const rising = [point(100, 1), point(110, 5), point(300, 10)];
+    markFrontier(rising);
+    expect(rising.map((v) => v.frontier)).toEqual([true, true, true]);
+    expect(rising.map((v) => v.knee)).toEqual([false, false, false]);
+    expect(noKnee(rising)).toBe("no frontier point lies above the line between the frontier's ends");
+    const r = { variants: rising.map((v, i) => ({ ...v, label: `cap=${i + 1}`, values: {} })), replications: 1, seeds: [1] } as never;
+    expect(frontierSvg(r)).toContain("Blue: frontier (no bend: no knee)");
+    expect(sweepPage(r, "p", "", "EUR")).toContain("No knee is marked: no frontier point lies above the line between the frontier's ends.");
   });
 
   it("replicates over seeds: intervals on every figure, paired differences against the first variant", () => {
@@ -229,5 +241,28 @@ describe("sweep's default --out folder", () => {
     rmSync(join("out", "evil"), { recursive: true, force: true });
     expect(r.code).toBe(0);
     expect(r.out).toContain(`wrote ${join("out", "sweep-evil", "sweep.csv")}`);
+  });
+});
+
+describe("sweep: every figure the console prints is in the files", () => {
+  it("writes the console's 'weeks > 2' (weeksAboveThreshold) to --json, sweep.csv and the long CSV (it was in no file)", async () => {
+    const out = mkdtempSync(join(tmpdir(), "cadence-sweep-"));
+    const args = ["sweep", "scenarios/lifecycle-capped.yaml", "--set", "pressure.rules.two-a-week.cap=1,3", "--customers", "1000", "--days", "60", "--replications", "2", "--workers", "1", "--out", out, "--csv", join(out, "csv")];
+    const json = await capture(() => main([...args, "--json"]));
+    expect(json.code).toBe(0);
+    const variants = JSON.parse(json.out).variants as Record<string, number>[];
+    const text = await capture(() => main(args));
+    for (const v of variants) {
+      expect(v.weeksAboveThreshold, v.variant as never).toBeTypeOf("number");
+      expect(v.weeksAboveThresholdLow).toBeLessThanOrEqual(v.weeksAboveThreshold);
+      expect(v.weeksAboveThresholdHigh).toBeGreaterThanOrEqual(v.weeksAboveThreshold);
+      // the console's column shows the same share
+      expect(text.out).toMatch(new RegExp(`^${v.variant} .*  ${(100 * v.weeksAboveThreshold).toFixed(1)} %`, "m"));
+    }
+    expect(variants[1].weeksAboveThresholdVsFirst).toBeCloseTo(variants[1].weeksAboveThreshold - variants[0].weeksAboveThreshold, 12);
+    const wide = readFileSync(join(out, "sweep.csv"), "utf8").split("\n")[0].split(",");
+    expect(wide).toEqual(expect.arrayContaining(["weeksAboveThreshold", "weeksAboveThresholdLow", "weeksAboveThresholdHigh", "weeksAboveThresholdVsFirst"]));
+    expect(readFileSync(join(out, "csv", "sweep-variants.csv"), "utf8")).toMatch(/\r\ncap=3,3,\w+,\w+,weeksAboveThreshold,0\.\d+,/);
+    expect(readFileSync(join(out, "csv", "sweep-differences.csv"), "utf8")).toContain(",weeksAboveThreshold,");
   });
 });
