@@ -147,7 +147,7 @@ md("""## The frontier
 Each dot is a variant (the mean over seeds; the cross is its 95 % interval). Blue dots are on the
 frontier (no other variant has more margin *and* fewer unsubscribes); the red one is the knee: the
 frontier point that gains the most margin per unsubscribe beyond the straight line between the
-frontier's ends. With fewer than three frontier points there is no knee. Grey variants are dominated."""),
+frontier's ends. With fewer than three frontier points, or none above that line, there is no knee. Grey variants are dominated."""),
 code("""show(frontierSvg(r, "lifecycle-capped: incremental margin against unsubscribes", base.plan.currency))"""),
 md("""## Pick the knee and write the tuned plan
 
