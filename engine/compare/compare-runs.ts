@@ -9,7 +9,7 @@ import { DAY } from "../core/time.ts";
 import { canonical, type LoadedPlan, parsePlan } from "../plan/load.ts";
 import { type Population, syntheticPopulation } from "../sim/population.ts";
 import { parsePopulation, type PopulationHook } from "../sim/population-spec.ts";
-import { type BaselineFigures, baselineFigures, baselinePlan, checkLoaded, DEFAULT_START, runPlan, runStart, summarise as summariseRun, type Summary } from "../sim/run.ts";
+import { type BaselineFigures, baselineFigures, baselinePlan, checkLoaded, checkOptionNames, DEFAULT_START, runPlan, runStart, summarise as summariseRun, type Summary } from "../sim/run.ts";
 import { simulate, type SimulationRun } from "../sim/simulate.ts";
 import type { WorldModel } from "../sim/world-model.ts";
 import { checkRunSizes, InputError } from "../plan/errors.ts";
@@ -52,6 +52,9 @@ export interface PlanRun {
   detail: PlanDetail | null;
 }
 
+/** CompareOptions' names (compareContext refuses any other; comparePlansInWorkers also takes workers and populationSpec). */
+const COMPARE_OPTIONS = ["customers", "days", "replications", "seed", "start", "world", "population", "populationLabel", "revenueCurrency", "cache", "onProgress"] as const satisfies readonly (keyof CompareOptions)[];
+
 export function compareContext(loaded: LoadedPlan[], o: CompareOptions & { cache?: CacheMode } = {}, fn = "comparePlans"): CompareContext {
   // plan file names were read as plans ("Cannot read properties of undefined (reading 'currency')")
   if (!Array.isArray(loaded) || !loaded.length) {
@@ -61,6 +64,7 @@ export function compareContext(loaded: LoadedPlan[], o: CompareOptions & { cache
   if (!(o !== null && typeof o === "object" && !Array.isArray(o))) {
     throw new InputError(`${fn}: options: expected an object such as { customers: 10_000, replications: 5 } (or nothing, for the defaults), got ${o === null ? "null" : describe(o)}`);
   }
+  checkOptionNames(fn, o, fn === "comparePlansInWorkers" ? [...COMPARE_OPTIONS, "workers", "populationSpec"] : COMPARE_OPTIONS);
   const startText = o.start ?? DEFAULT_START, start = runStart(startText);
   checkRunSizes(o);
   checkOneCurrency(loaded);
@@ -164,7 +168,8 @@ function contextOf(spec: CompareJobSpec): CompareContext {
   if (!ctx) {
     const pop = parsePopulation(spec.populationSpec);
     const loaded = spec.plans.map((p) => parsePlan(p.text, p.file));
-    ctx = compareContext(loaded, { ...spec, population: pop.population, populationLabel: spec.populationLabel ?? pop.label });
+    const { plans: _plans, ...options } = spec;
+    ctx = compareContext(loaded, { ...options, population: pop.population, populationLabel: spec.populationLabel ?? pop.label }, "comparePlansInWorkers");
     contexts.set(key, ctx);
   }
   return ctx;

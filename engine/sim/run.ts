@@ -142,16 +142,20 @@ export function checkRun(fn: string, loaded: unknown, o: unknown, known: readonl
   if (o !== undefined && !(o !== null && typeof o === "object" && !Array.isArray(o))) {
     throw new InputError(`${fn}: options: expected an object such as { customers: 10_000, days: 365, seed: 1 } (or nothing, for those defaults), got ${o === null ? "null" : describe(o)}`);
   }
-  // a misspelt option was ignored: { customer: 100 } ran the default 10,000 customers (one left undefined says nothing)
+  checkOptionNames(fn, o, known);
+  const opts = (o ?? {}) as RunOptions;
+  checkRunSizes(opts);
+  checkWorldOption(opts.world);
+  return runStart(opts.start);
+}
+
+/** Refuses an option not among `known`, naming the closest: a misspelt one was ignored ({ customer: 100 } ran 10,000 customers). One left undefined says nothing. */
+export function checkOptionNames(fn: string, o: unknown, known: readonly string[]): void {
   for (const [k, v] of Object.entries(o ?? {})) {
     if (v === undefined || known.includes(k)) continue;
     const near = closest(k, known);
     throw new InputError(`${fn}: options: unknown option '${k}'${near ? `; did you mean '${near}'?` : ""} (options: ${known.join(", ")})`);
   }
-  const opts = (o ?? {}) as RunOptions;
-  checkRunSizes(opts);
-  checkWorldOption(opts.world);
-  return runStart(opts.start);
 }
 
 /** RunOptions' names, which `runPlan` takes (checkRun refuses any other). */

@@ -92,6 +92,9 @@ describe("plans in the wrong form", () => {
     expect(() => comparePlans([])).toThrow(`comparePlans: expected a list of one or more loaded plans, e.g. comparePlans([loadPlan("scenarios/batch-and-blast.yaml"), loadPlan("scenarios/lifecycle.yaml")]), got an empty list`);
     expect(() => comparePlans(anyway(plan))).toThrow("comparePlans: expected a list of one or more loaded plans");
     expect(() => comparePlans([plan], anyway(null))).toThrow("comparePlans: options: expected an object");
+    // a misspelt option was ignored, as runPlan's were: { replication: 2 } ran the default 5
+    expect(() => comparePlans([plan], anyway({ customers: 100, replication: 2 }))).toThrow("comparePlans: options: unknown option 'replication'; did you mean 'replications'?");
+    await expect(comparePlansInWorkers([plan], anyway({ customers: 100, worker: 2 }))).rejects.toThrow("comparePlansInWorkers: options: unknown option 'worker'; did you mean 'workers'?");
     expect(() => comparePlans([plan], { customers: 100, start: "2026-02-30" })).toThrow(InputError);
     await expect(comparePlansInWorkers(anyway(["scenarios/lifecycle.yaml"]))).rejects.toThrow("comparePlansInWorkers: expected a loaded plan, got the text 'scenarios/lifecycle.yaml'");
   });
