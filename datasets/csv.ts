@@ -81,9 +81,8 @@ export function eachRecord(
     } catch {
       // the rare path: read the whole text again to find the line of the first bad byte
       const all = isGzip(path) ? gunzipSync(readFileSync(path)) : readFileSync(path);
-      const at = firstInvalidUtf8(all);
-      const column = at - (at > 0 ? all.lastIndexOf(10, at - 1) : -1); // 1-based, in bytes from the line's start
-      throw new LineError(notUtf8Line(all, at), `not UTF-8 text: byte 0x${all[at].toString(16).toUpperCase().padStart(2, "0")} at byte ${column} of the line is not valid UTF-8 (a Latin-1 or Windows-1252 export?): save or export the file as UTF-8, e.g. iconv -f latin1 -t utf-8`);
+      const bad = firstInvalidUtf8At(all);
+      throw new LineError(bad.line, `not UTF-8 text: byte 0x${bad.byte} at byte ${bad.column} of the line is not valid UTF-8 (a Latin-1 or Windows-1252 export?): save or export the file as UTF-8, e.g. iconv -f latin1 -t utf-8`);
     }
   };
   const feed = (bytes: Uint8Array) => {
@@ -121,6 +120,15 @@ function notUtf8Line(bytes: Uint8Array, at: number): number {
   let line = 1;
   for (let i = 0; i < at; i++) if (bytes[i] === 10) line++;
   return line;
+}
+
+/**
+ * Where the first byte that is not UTF-8 stands, for a message: its line (1-based), its byte within
+ * that line (1-based) and its value in hex. Shared by the history import and the live API's bodies.
+ */
+export function firstInvalidUtf8At(bytes: Uint8Array): { line: number; column: number; byte: string } {
+  const at = firstInvalidUtf8(bytes);
+  return { line: notUtf8Line(bytes, at), column: at - (at > 0 ? bytes.lastIndexOf(10, at - 1) : -1), byte: bytes[at].toString(16).toUpperCase().padStart(2, "0") };
 }
 
 /** The offset of the first byte that does not belong to a well-formed UTF-8 sequence (bytes.length if none). */

@@ -7,7 +7,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { ApiError } from "../engine/live/errors.ts";
 import { formatPath } from "../engine/plan/errors.ts";
-import { firstInvalidUtf8 } from "../datasets/csv.ts";
+import { firstInvalidUtf8At } from "../datasets/csv.ts";
 
 /** What a guard checks, for the OpenAPI document (web/app.ts). */
 export type Guard = { kind: "auth"; roles: string[] } | { kind: "type"; types: string[]; optional: boolean } | { kind: "size"; bytes: number };
@@ -87,10 +87,8 @@ export function utf8Body(): MiddlewareHandler {
     try {
       text = UTF8.decode(bytes);
     } catch {
-      const at = firstInvalidUtf8(bytes), start = bytes.lastIndexOf(10, at - 1) + 1;
-      const line = bytes.subarray(0, at).filter((b) => b === 10).length + 1;
-      const byte = bytes[at].toString(16).toUpperCase().padStart(2, "0");
-      const message = `not UTF-8 text: byte 0x${byte} at byte ${at - start + 1} of line ${line} (a Latin-1 or Windows-1252 export?); send the body as UTF-8`;
+      const { line, column, byte } = firstInvalidUtf8At(bytes);
+      const message = `not UTF-8 text: byte 0x${byte} at byte ${column} of line ${line} (a Latin-1 or Windows-1252 export?); send the body as UTF-8`;
       throw new ApiError(400, `body:${line}: ${message}`, [{ path: ["body"], message, line }]);
     }
     // the cache holds promises at run time (Hono's types say values): text() and json() read this one

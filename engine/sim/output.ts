@@ -33,17 +33,17 @@ export function writeRun(result: RunResult, dir: string, onFile?: (done: number,
     }
   }
   const written: string[] = [];
-  const total = result.recorder ? 9 : 5; // CSV and Arrow of each table, and summary.json
-  const put = (name: string, data: string | Uint8Array | ((partial: string) => void)) => {
-    onFile?.(written.length, total);
-    written.push(writeWhole(join(dir, name), data));
-  };
   // each table made when its files are written, and dropped after: a run's messages and events are
   // millions of rows, whose tables are not all held at once
   const recorded = result.recorder;
   const tables: [string, () => aq.ColumnTable][] = [["daily", () => dailyTable(result.run, result.baseline)]];
   if (recorded) tables.push(["messages", () => messagesTable(result.run, recorded)], ["events", () => eventsTable(result.run, recorded)]);
   tables.push(["customers", () => customersTable(result.run)]);
+  const total = 2 * tables.length + 1; // CSV and Arrow of each table, and summary.json
+  const put = (name: string, data: string | Uint8Array | ((partial: string) => void)) => {
+    onFile?.(written.length, total);
+    written.push(writeWhole(join(dir, name), data));
+  };
   for (const [name, make] of tables) {
     const table = make();
     put(`${name}.csv`, (partial) => writeCSV(partial, table));

@@ -77,15 +77,8 @@ export function tunerVariant(fn: string, loaded: LoadedPlan, values: unknown): L
   for (const path of paths) checkValue(`${fn}: ${path}`, set[path]);
   // a variant's problem at the field's line in the plan file, as a sweep's (it was always line 1: the
   // variant is parsed from JSON text), headed by the values the move set
-  // set-path's messages name the command line's flag ("--set pressure.rules.x.cap: no element 'x'…"), which
-  // a notebook's analyst never typed: headed by the function instead
-  const fields = paths.map((path) => {
-    try {
-      return resolvePath(loaded.source, path);
-    } catch (e) {
-      if (e instanceof InputError && e.message.startsWith("--set ")) throw new InputError(`${fn}: ${e.message.slice(6)}`, e.problems);
-      throw e;
-    }
-  });
+  // a path it cannot follow is headed by the function, not by the command line's --set, which a
+  // notebook's analyst never typed
+  const fields = paths.map((path) => resolvePath(loaded.source, path, (p) => `${fn}: ${p}`));
   return variantPlan(loaded, set, fields, `${fn}: ${paths.map((p) => `${JSON.stringify(p)}: ${show(set[p])}`).join(", ")}`);
 }

@@ -5,11 +5,15 @@
  */
 import { InputError } from "../plan/errors.ts";
 
-export function parsePath(path: string): (string | number)[] {
+/** How an error names the path it could not follow: the command line's flag by default; a tuner names itself. */
+export type PathLabel = (path: string) => string;
+const SET_FLAG: PathLabel = (path) => `--set ${path}`;
+
+export function parsePath(path: string, label: PathLabel = SET_FLAG): (string | number)[] {
   const out: (string | number)[] = [];
   for (const part of path.split(".")) {
     const m = /^([^[\]]*)((\[\d+\])*)$/.exec(part);
-    if (!m || (!m[1] && !m[2])) throw new InputError(`--set: cannot read the path '${path}': use dots and [n], e.g. pressure.rules[0].cap or pressure.rules.weekly-cap.cap`);
+    if (!m || (!m[1] && !m[2])) throw new InputError(`${label(path)}: cannot read this path: use dots and [n], e.g. pressure.rules[0].cap or pressure.rules.weekly-cap.cap`);
     if (m[1]) out.push(/^\d+$/.test(m[1]) ? Number(m[1]) : m[1]);
     for (const idx of m[2].matchAll(/\[(\d+)\]/g)) out.push(Number(idx[1]));
   }
@@ -28,13 +32,13 @@ export function setPath(doc: unknown, path: string, value: unknown): unknown {
  * The field a path names, as validation names it: list elements by index, so that
  * `pressure.rules.two-a-week.cap` and `pressure.rules[1].cap` both give ["pressure", "rules", 1, "cap"].
  */
-export function resolvePath(doc: unknown, path: string): (string | number)[] {
-  return locate(doc, path).resolved;
+export function resolvePath(doc: unknown, path: string, label: PathLabel = SET_FLAG): (string | number)[] {
+  return locate(doc, path, label).resolved;
 }
 
 /** Walks `path` in `doc` to the mapping or list that holds its last segment; InputError when it cannot. */
-function locate(doc: unknown, path: string): { parent: object; key: string | number; resolved: (string | number)[] } {
-  const parts = parsePath(path), resolved: (string | number)[] = [];
+function locate(doc: unknown, path: string, label: PathLabel = SET_FLAG): { parent: object; key: string | number; resolved: (string | number)[] } {
+  const parts = parsePath(path, label), resolved: (string | number)[] = [];
   let node: unknown = doc;
   for (let i = 0; i < parts.length; i++) {
     const key = parts[i], last = i === parts.length - 1, at = parts.slice(0, i).join(".") || "(root)";
@@ -42,7 +46,7 @@ function locate(doc: unknown, path: string): { parent: object; key: string | num
       const idx = typeof key === "number" ? key : node.findIndex((x) => x && typeof x === "object" && ((x as Record<string, unknown>).name === key || (x as Record<string, unknown>).id === key));
       if (idx < 0 || idx >= node.length) {
         const names = node.map((x, k) => (x && typeof x === "object" ? (x as Record<string, unknown>).name ?? (x as Record<string, unknown>).id ?? k : k));
-        throw new InputError(`--set ${path}: no element '${key}' in ${at}; valid: ${names.join(", ")}`);
+        throw new InputError(`${label(path)}: no element '${key}' in ${at}; valid: ${names.join(", ")}`);
       }
       resolved.push(idx);
       if (last) return { parent: node, key: idx, resolved };
@@ -51,9 +55,9 @@ function locate(doc: unknown, path: string): { parent: object; key: string | num
       const o = node as Record<string, unknown>;
       resolved.push(String(key));
       if (last) return { parent: o, key: String(key), resolved };
-      if (!(String(key) in o)) throw new InputError(`--set ${path}: no field '${key}' in ${at}; valid: ${Object.keys(o).join(", ")}`);
+      if (!(String(key) in o)) throw new InputError(`${label(path)}: no field '${key}' in ${at}; valid: ${Object.keys(o).join(", ")}`);
       node = o[String(key)];
-    } else throw new InputError(`--set ${path}: ${at} is a value, not a mapping or a list`);
+    } else throw new InputError(`${label(path)}: ${at} is a value, not a mapping or a list`);
   }
-  throw new InputError(`--set: cannot read the path '${path}'`); // parsePath gives at least one segment
+  throw new InputError(`${label(path)}: cannot read this path`); // parsePath gives at least one segment
 }

@@ -8,7 +8,7 @@ import { inControl } from "../../engine/live/control-group.ts";
 import { forecastVsActual } from "../../engine/live/forecast-vs-actual.ts";
 import { fmtInterval, renderLiveReport } from "../../engine/live/live-report.ts";
 import { SqliteStore } from "../../engine/live/sqlite-store.ts";
-import { at, promote, serversStoppedAfterEach, T0, tempDb } from "./live-helpers.ts";
+import { at, promote, RECEIPT_PROGRAM, serversStoppedAfterEach, T0, tempDb } from "./live-helpers.ts";
 
 const server = serversStoppedAfterEach(T0);
 
@@ -22,13 +22,7 @@ programs:
     steps:
       - wait: 2d
       - send: { channel: email, message: welcome, category: relational }
-  - id: receipt
-    type: journey
-    trigger: { event: purchase }
-    reentry: always
-    steps:
-      - send: { channel: email, message: receipt, category: transactional }
-`;
+${RECEIPT_PROGRAM}`;
 const PLAN_B = `name: second
 timezone: "+00:00"
 channels: { email: {} }

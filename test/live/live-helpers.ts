@@ -16,17 +16,20 @@ import { ROLES, type Role } from "../../engine/live/store.ts";
 export const T0 = parseDate("2026-03-02")!;
 export const at = (h: number): string => new Date((T0 + h * 60) * 60000).toISOString();
 
-/** A plan whose only program sends a transactional receipt e-mail for every purchase. */
-export const RECEIPT_PLAN = `name: receipts
-channels: { email: {} }
-programs:
-  - id: receipt
+/** A program (a plan's `programs:` item) that sends a transactional receipt e-mail for every purchase. */
+export const RECEIPT_PROGRAM = `  - id: receipt
     type: journey
     trigger: { event: purchase }
     reentry: always
     steps:
       - send: { channel: email, message: receipt, category: transactional }
 `;
+
+/** A plan whose only program is RECEIPT_PROGRAM. */
+export const RECEIPT_PLAN = `name: receipts
+channels: { email: {} }
+programs:
+${RECEIPT_PROGRAM}`;
 
 /**
  * `cadence serve` with these arguments as a child process, once it says it listens: the process and its
