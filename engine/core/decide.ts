@@ -18,7 +18,7 @@ import { type ExprCtx, newCtx } from "./context.ts";
 import { type CustomerTable, NEVER } from "./customer-table.ts";
 import { type CoreEvent, EV_CLICKED, EV_COMPLAINED, EV_INACTIVE, EV_OPENED, EV_PURCHASE, EV_UNSUBSCRIBED, EV_VISIT } from "./events.ts";
 import { uniform } from "./hash.ts";
-import { addContact, type Contact, pruneLedger, removeContact } from "./ledger.ts";
+import { addContact, type Contact, pruneLedger, removeContact, SENT } from "./ledger.ts";
 import { checkPressure, type PressureEnv, type Verdict } from "./pressure.ts";
 import { type CapacityState, MemoryCapacity } from "./capacity.ts";
 import { Coercions } from "./coercions.ts";
@@ -230,7 +230,7 @@ export class Core {
     if (!this.plan.pressure.rules.length) return;
     const ledger = this.table.ledger(c), contact = this.contact;
     pruneLedger(ledger, now - this.plan.horizon);
-    contact.time = now, contact.program = -1, contact.channel = channel, contact.category = category, contact.priority = 0;
+    contact.time = now, contact.program = -1, contact.channel = channel, contact.category = category, contact.priority = SENT;
     addContact(ledger, contact);
     this.table.lastContact[c] = now;
   }
@@ -440,7 +440,10 @@ export class Core {
       }
       this.capacity.add(day, s.channel, 1);
     }
-    if (ledger) addContact(ledger, contact);
+    if (ledger) {
+      if (time === now) contact.priority = SENT; // gone: nothing decided later outranks it
+      addContact(ledger, contact);
+    }
     if (time === now) {
       t.lastContact[c] = now;
       this.sink.send(c, send, now, priority);
@@ -491,6 +494,7 @@ export class Core {
         } else this.sink.suppressed(c, send, now, rule);
         return this.settle(c, send, now, instance);
       }
+      contact.priority = SENT;
       addContact(ledger, contact);
     }
     t.lastContact[c] = now;

@@ -8,12 +8,26 @@
  *   program   index into CompiledPlan.programs
  *   channel   index into CHANNELS
  *   category  index into CompiledPlan.categories
- *   priority  the program's priority for this customer when the contact was decided (higher wins)
+ *   priority  the program's priority for this customer when the contact was decided (higher wins), until
+ *             it goes out; then SENT
  */
 import type { Minutes } from "./time.ts";
 
 export const STRIDE = 5;
 export const L_TIME = 0, L_PROGRAM = 1, L_CHANNEL = 2, L_CATEGORY = 3, L_PRIORITY = 4;
+
+/**
+ * The priority of a contact that has gone out: the largest number, so that nothing decided later
+ * outranks it. A contact waiting for its send time keeps its program's priority until it goes, and a
+ * message of higher priority decided at the very minute it is due still outranks it (the time alone
+ * cannot tell them apart: docs/pressure-rules.md, "Sent or pending").
+ */
+export const SENT = Number.MAX_VALUE;
+
+/** Has the entry at i gone out by `now`: before `now`, or at `now` and marked SENT? */
+export function isSent(ledger: number[], i: number, now: Minutes): boolean {
+  return ledger[i] < now || ledger[i + L_PRIORITY] === SENT;
+}
 
 /** A contact being decided or recorded. */
 export interface Contact {

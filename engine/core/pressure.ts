@@ -10,7 +10,7 @@
  * engine/plan/pressure-rules.ts, so the core imports nothing outside engine/core/.
  */
 import type { Contact } from "./ledger.ts";
-import { L_CATEGORY, L_CHANNEL, L_PRIORITY, L_PROGRAM, STRIDE } from "./ledger.ts";
+import { isSent, L_CATEGORY, L_CHANNEL, L_PRIORITY, L_PROGRAM, STRIDE } from "./ledger.ts";
 import { DAY, type Minutes } from "./time.ts";
 
 type Value = number | string | boolean | null;
@@ -214,10 +214,9 @@ function exactRetry<C>(rule: CompiledRule<C>, ledger: number[], cand: Contact, n
 /** Does the ledger entry at i count for this candidate? Sent always; pending by priority. (Also used by engine/explain.) */
 export function counted<C>(rule: CompiledRule<C>, ledger: number[], i: number, cand: Contact, now: Minutes): boolean {
   if (!matches(rule.counts, ledger[i + L_PROGRAM], ledger[i + L_CHANNEL], ledger[i + L_CATEGORY])) return false;
-  const t = ledger[i];
-  if (t <= now) return true;
+  if (isSent(ledger, i, now)) return true;
   const pr = ledger[i + L_PRIORITY];
-  return pr > cand.priority || (pr === cand.priority && t <= cand.time);
+  return pr > cand.priority || (pr === cand.priority && ledger[i] <= cand.time);
 }
 
 /** The rule's threshold for the customer in `env` (an unusable value is counted and read as 0). */

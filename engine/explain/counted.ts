@@ -7,7 +7,7 @@
  */
 // the rule's own counting, threshold and weights: an explanation counts exactly what the check counted
 import { bucket, type CompiledRule, counted as isCounted, decayAt, limitOf, matches, type PressureEnv, weightOf } from "../core/pressure.ts";
-import { type Contact, L_CATEGORY, L_CHANNEL, L_PROGRAM, STRIDE } from "../core/ledger.ts";
+import { type Contact, isSent, L_CATEGORY, L_CHANNEL, L_PROGRAM, STRIDE } from "../core/ledger.ts";
 import { DAY, HOUR } from "../core/time.ts";
 
 export interface CountedContact {
@@ -15,7 +15,7 @@ export interface CountedContact {
   program: number;
   channel: number;
   category: number;
-  pending: boolean; // scheduled after the decision (time > now)
+  pending: boolean; // not gone at the decision: scheduled after it, or due at its very minute and not yet sent
   weight?: number; // weighted rules: weight × decay at T
 }
 
@@ -38,7 +38,7 @@ export function duration(m: number): string {
 }
 
 const entry = (ledger: number[], i: number, now: number, weight?: number): CountedContact => ({
-  time: ledger[i], program: ledger[i + L_PROGRAM], channel: ledger[i + L_CHANNEL], category: ledger[i + L_CATEGORY], pending: ledger[i] > now,
+  time: ledger[i], program: ledger[i + L_PROGRAM], channel: ledger[i + L_CHANNEL], category: ledger[i + L_CATEGORY], pending: !isSent(ledger, i, now),
   ...(weight === undefined ? {} : { weight }),
 });
 

@@ -9,7 +9,7 @@ import type { CompiledPlan } from "../core/compiled.ts";
 import type { ActionSink } from "../core/decide.ts";
 import type { CustomerTable } from "../core/customer-table.ts";
 import type { CapacityState } from "../core/capacity.ts";
-import { removeContact } from "../core/ledger.ts";
+import { removeContact, SENT } from "../core/ledger.ts";
 import { DAY } from "../core/time.ts";
 import * as K from "../sim/kinds.ts";
 import type { DecisionRow, Store } from "./store.ts";
@@ -46,13 +46,13 @@ export function liveSink(x: SinkContext): ActionSink {
     x.timers.add({ time, kind, customer: table.ids[c], a, b, d, e });
   };
   return {
-    send(c, send, time, priority) {
+    send(c, send, time) {
       const s = plan.sends[send];
       // control group: the core decided, the message is withheld — and since it never goes out, the
       // contact it entered in the ledger and the channel capacity it took are given back (docs/live.md)
       if (!plan.addressOnly[s.category] && x.control(c)) {
         const ledger = table.ledgers[c];
-        if (ledger) removeContact(ledger, { time, program: s.program, channel: s.channel, category: s.category, priority });
+        if (ledger) removeContact(ledger, { time, program: s.program, channel: s.channel, category: s.category, priority: SENT });
         if (plan.channels[s.channel]?.capacity != null) x.capacity.add(Math.floor((time + plan.plan.timezone) / DAY), s.channel, -1);
         return decide(c, send, time, "holdout", "control-group");
       }

@@ -4,7 +4,7 @@
  */
 import { consentBit, DEFAULT_CATEGORIES } from "../core/channels.ts";
 import type { CustomerTable } from "../core/customer-table.ts";
-import { addContact } from "../core/ledger.ts";
+import { addContact, SENT } from "../core/ledger.ts";
 import { DAY, type Minutes } from "../core/time.ts";
 import { CLICKED, COMPLAINED, DELIVERED, OPENED, UNSUBSCRIBED } from "../../datasets/contacts-import.ts";
 import type { History } from "../../datasets/import.ts";
@@ -30,7 +30,7 @@ export function seedContacts(h: History, start: Minutes, rowOf: Int32Array, tabl
     return i >= 0 ? i : DEFAULT_CATEGORIES.indexOf("promotional");
   });
   const transactional = DEFAULT_CATEGORIES.indexOf("transactional"), promotional = DEFAULT_CATEGORIES.indexOf("promotional");
-  const contact = { time: 0, program: -1, channel: 0, category: 0, priority: 0 };
+  const contact = { time: 0, program: -1, channel: 0, category: 0, priority: SENT }; // gone before the run
   for (let i = 0; i < k.length; i++) {
     const c = rowOf[k.customer[i]], time = k.time[i];
     if (c < 0 || time >= start) continue;

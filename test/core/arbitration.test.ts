@@ -43,6 +43,39 @@ programs:
     expect(t.actions.at(-1)).toMatchObject({ kind: "suppressed", send: "high", rule: "one-a-day" });
   });
 
+  it("lets a higher-priority message decided at the very minute a lower one is due outrank it; what has gone at that minute still counts", () => {
+    // the campaign waits for 18:00; a cart abandoned at 18:00 is decided before the campaign's due
+    // event of the same minute (the customer's own actions rank first: engine/sim/kinds.ts). The campaign
+    // has not gone: the cart's higher priority wins the day's one slot, and the campaign loses it at its due
+    const trig = plan(`${CHANNELS_ALL}pressure:
+  rules:
+    - { name: one-a-day, cap: 1, calendar: day, lookahead: true }
+programs:
+  - { id: high, type: campaign, priority: 90, schedule: { once: "2026-01-05", at: "18:00" }, send: { channel: email, message: high } }
+  - { id: cart, type: journey, priority: 95, trigger: { event: cart_abandoned }, steps: [{ send: { channel: email, message: cart } }] }
+`);
+    const t = harness(trig), six = T0 + 18 * HOUR;
+    t.core.campaign(0, 0, T0, six, 90);
+    t.fire(0, "cart_abandoned", six);
+    expect(t.sends()).toEqual(["cart"]);
+    t.resume(t.actions.find((a) => a.kind === "due")!);
+    expect(t.actions.at(-1)).toMatchObject({ kind: "suppressed", send: "high", rule: "one-a-day" });
+    expect(t.sends()).toEqual(["cart"]);
+    // a lower-priority message sent at 18:00 has gone: a higher one decided at 18:00 counts it, and is blocked
+    const sent = plan(`${CHANNELS_ALL}pressure:
+  rules:
+    - { name: one-a-day, cap: 1, calendar: day, lookahead: true }
+programs:
+  - { id: browse, type: journey, priority: 20, trigger: { event: visit }, steps: [{ send: { channel: email, message: browse } }] }
+  - { id: cart, type: journey, priority: 95, trigger: { event: cart_abandoned }, steps: [{ send: { channel: email, message: cart } }] }
+`);
+    const u = harness(sent);
+    u.fire(0, "visit", six);
+    u.fire(0, "cart_abandoned", six);
+    expect(u.sends()).toEqual(["browse"]);
+    expect(u.actions.find((a) => a.send === "cart")).toMatchObject({ kind: "suppressed", rule: "one-a-day" });
+  });
+
   it("defers a blocked message to when the rule allows it, within the program's maxDelay", () => {
     const p = plan(`${CHANNELS_ALL}pressure:
   rules:
