@@ -116,9 +116,14 @@ export class Core {
     const p = program.priority;
     if (typeof p === "number") return p;
     const v = p(this.at(c, now));
-    if (typeof v === "number" && Number.isFinite(v)) return v;
-    this.coercions.add(`program ${program.id}: priority not a number, ranked 0`);
-    return 0;
+    if (typeof v !== "number" || !Number.isFinite(v)) {
+      this.coercions.add(`program ${program.id}: priority not a number, ranked 0`);
+      return 0;
+    }
+    if (v < SENT) return v;
+    // SENT marks what has gone out (engine/core/ledger.ts): a pending contact stays below it
+    this.coercions.add(`program ${program.id}: priority above ${(SENT - 1).toLocaleString("en-US")}, ranked ${(SENT - 1).toLocaleString("en-US")}`);
+    return SENT - 1;
   }
 
   /**

@@ -171,4 +171,17 @@ programs:
     expect(n).toBeGreaterThan(50);
     expect(Object.keys(r.summary.coercions)).toEqual(["program news: priority not a number, ranked 0"]);
   });
+
+  it("ranks an expression's priority of 2^30 − 1 or more just below what has gone out, and counts it", () => {
+    // 2^30 − 1 marks a sent contact in the ledger (engine/core/ledger.ts SENT): a pending one stays below it
+    const p = plan(`channels: { email: {} }
+pressure: { rules: [{ name: one-a-day, cap: 1, calendar: day, lookahead: true }] }
+programs:
+  - { id: news, type: campaign, priority: "orders * 2000000000", schedule: { weekly: [tue], at: "10:00" }, send: { channel: email, message: news } }
+`);
+    const r = runPlan(p, { customers: 500, days: 14, seed: 3, baseline: false });
+    const n = r.summary.coercions["program news: priority above 1,073,741,822, ranked 1,073,741,822"];
+    expect(n).toBeGreaterThan(50);
+    expect(n).toBeLessThan(1000); // customers with orders, on two Tuesdays
+  });
 });
