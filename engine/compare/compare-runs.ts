@@ -44,11 +44,13 @@ export interface CompareContext {
 export interface BaselineRun {
   figures: BaselineFigures;
   metrics: Record<Metric, number | null>;
+  left: number[]; // customers who left the brand so far, at each of weekEnds(days)
   detail: PlanDetail | null; // the first seed's, for the report
 }
 
 export interface PlanRun {
   metrics: Record<Metric, number | null>;
+  left: number[]; // customers who left the brand so far, at each of weekEnds(days)
   detail: PlanDetail | null;
 }
 
@@ -132,8 +134,9 @@ export function baselineRun(ctx: CompareContext, seed: number, first: boolean, o
   const pop = populationMaker(ctx, seed), population = pop.make(0);
   // the baseline's summary carries the first plan's name and hash: part of the key; "end" since its
   // detail's disengagement series ends with the run's end (a detail cached before lacks that point);
-  // "lean" since its figures are the lean run's (one cached before counted the full world's events)
-  const key = baselineKey(`compare:lean:end:${ctx.loaded[0].hash}:${first}`, population.describe, ctx.days);
+  // "lean" since its figures are the lean run's (one cached before counted the full world's events);
+  // "left" since it carries the weekly series of customers who left (one cached before lacks it)
+  const key = baselineKey(`compare:lean:end:left:${ctx.loaded[0].hash}:${first}`, population.describe, ctx.days);
   return cached(key, ctx.cache, () => {
     const { start, days, world, startText } = ctx;
     // the baseline as runPlan runs it (simulateBaseline: without the carts and birthdays no program
@@ -143,7 +146,7 @@ export function baselineRun(ctx: CompareContext, seed: number, first: boolean, o
       seed, start, days, world, revenueOnly: true, onDay: (d, n) => onProgress?.(`no plan${tagOf(ctx, seed)}`, d, n),
     });
     const bs = baselineSummaryOf(run, ctx.loaded[0], startText, world);
-    return { figures: baselineFigures(run), metrics: metricsOf(bs, run), detail: first ? detailOf(bs, run, noDisengagement(days)) : null };
+    return { figures: baselineFigures(run), metrics: metricsOf(bs, run), left: leftByWeek(run), detail: first ? detailOf(bs, run, noDisengagement(days)) : null };
   });
 }
 
@@ -156,7 +159,7 @@ export function planRun(ctx: CompareContext, i: number, seed: number, first: boo
     population: (p) => pop.make(p.journeys),
     onDay: (_phase, d, n) => (watch?.onDay(d, n), onProgress?.(`${ctx.names[i]}${tagOf(ctx, seed)}`, d, n)),
   });
-  return { metrics: metricsOf(res.summary, res.run), detail: first ? detailOf(res.summary, res.run, watch!.rows()) : null };
+  return { metrics: metricsOf(res.summary, res.run), left: leftByWeek(res.run), detail: first ? detailOf(res.summary, res.run, watch!.rows()) : null };
 }
 
 // --- worker entry points (engine/parallel/worker.ts): the context rebuilt from JSON, once per worker ---
@@ -225,9 +228,24 @@ function countDisengaged(p: Population, at: number, world: WorldModel): number {
   return n;
 }
 
+/** The days a weekly series is read at: the end of every 7th day from the start, and the run's end. @example weekEnds(16) // [7, 14, 16] */
+export const weekEnds = (days: number) => [...Array.from({ length: Math.floor(days / 7) }, (_, i) => (i + 1) * 7), ...(days % 7 ? [days] : [])];
+
 /** The baseline sends nothing, so nobody tires of it: zero at each week's end and at the run's end. */
-const noDisengagement = (days: number) =>
-  [...Array.from({ length: Math.floor(days / 7) }, (_, i) => (i + 1) * 7), ...(days % 7 ? [days] : [])].map((day) => ({ day, disengaged: 0 }));
+const noDisengagement = (days: number) => weekEnds(days).map((day) => ({ day, disengaged: 0 }));
+
+/**
+ * Customers who left the brand so far at each of weekEnds(days), summed from the run's daily `left`
+ * (day d holds days d·24 h to (d+1)·24 h after the start): the last is the summary's `churned`.
+ */
+function leftByWeek(run: SimulationRun): number[] {
+  const daily = run.metrics.daily.left;
+  let sum = 0, d = 0;
+  return weekEnds(daily.length).map((end) => {
+    for (; d < end; d++) sum += daily[d];
+    return sum;
+  });
+}
 
 /** The daily series a plan detail has beside one per channel. */
 export const DETAIL_TOTALS = ["contacts", "unsubscribes", "complaints", "left", "revenue"];

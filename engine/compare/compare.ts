@@ -21,6 +21,7 @@ import {
   type CompareJobSpec,
   planRun,
   type PlanRun,
+  weekEnds,
 } from "./compare-runs.ts";
 
 /** The metrics a comparison reports, in report order. */
@@ -111,6 +112,12 @@ export interface PlanComparison {
   margin: number; // the plan's gross margin rate, used for incremental margin
   metrics: Record<Metric, Interval | null>;
   runs: Record<Metric, number | null>[]; // one per replication
+  /**
+   * Customers who left the brand so far (the engine's `left`, the summary's `churned`), at the end of
+   * every 7th day and at the run's end: mean and interval over the replications, like `metrics`; the
+   * last is `metrics.churned`.
+   */
+  leftWeekly: { day: number; left: Interval }[];
   detail: PlanDetail;
 }
 
@@ -175,12 +182,13 @@ function assemble(ctx: CompareContext, baselines: BaselineRun[], runs: PlanRun[]
   const { loaded, names } = ctx;
   const summarise = (rs: Record<Metric, number | null>[]) =>
     Object.fromEntries(METRICS.map((m) => [m, interval(rs.map((x) => x[m]), METRIC_BOUNDS[m])])) as Record<Metric, Interval | null>;
+  const weekly = (rs: { left: number[] }[]) => weekEnds(ctx.days).map((day, w) => ({ day, left: interval(rs.map((r) => r.left[w]), NON_NEGATIVE)! }));
   const plans: PlanComparison[] = loaded.map((l, i) => {
     const rs = runs.map((r) => r[i].metrics);
-    return { name: names[i], file: l.file, baseline: false, pressureRules: l.compiled.pressure.rules.map((r) => r.name), margin: l.plan.margin, metrics: summarise(rs), runs: rs, detail: runs[0][i].detail! };
+    return { name: names[i], file: l.file, baseline: false, pressureRules: l.compiled.pressure.rules.map((r) => r.name), margin: l.plan.margin, metrics: summarise(rs), runs: rs, leftWeekly: weekly(runs.map((r) => r[i])), detail: runs[0][i].detail! };
   });
   const baselineRuns = baselines.map((b) => b.metrics);
-  plans.push({ name: "no plan", file: "", baseline: true, pressureRules: [], margin: loaded[0].plan.margin, metrics: summarise(baselineRuns), runs: baselineRuns, detail: baselines[0].detail! });
+  plans.push({ name: "no plan", file: "", baseline: true, pressureRules: [], margin: loaded[0].plan.margin, metrics: summarise(baselineRuns), runs: baselineRuns, leftWeekly: weekly(baselines), detail: baselines[0].detail! });
   const differences: Difference[] = plans.slice(1).map((p) => ({
     name: p.name,
     against: plans[0].name,

@@ -37,7 +37,8 @@ export function planColors(c: Comparison) {
   return { domain, range };
 }
 
-const dateOf = (c: Comparison, day: number) => new Date(Date.parse(`${c.start}T00:00:00Z`) + day * DAY_MS);
+/** The instant `day` days after the run's start (the end of day `day` − 1, the start of day `day`). */
+export const dateOf = (c: Comparison, day: number) => new Date(Date.parse(`${c.start}T00:00:00Z`) + day * DAY_MS);
 const withPrograms = (c: Comparison) => c.plans.filter((p) => !p.baseline);
 
 /**

@@ -69,7 +69,7 @@ table{border-collapse:collapse;margin:.6rem 0;font-variant-numeric:tabular-nums;
 th{background:#f5f6f8;font-weight:600}td:first-child,th:first-child,.l{text-align:left}td:first-child{white-space:nowrap}
 .ci{display:block;color:#777;font-size:.8rem;white-space:nowrap}.wide{overflow-x:auto;max-width:100%}.better{background:#eaf6ea}.worse{background:#fbeaea}.mark{display:block;font-size:.75rem;font-weight:600}.better .mark{color:#1a6b1a}.worse .mark{color:#a32020}.worse .mark::before{content:"▼ "}.better .mark::before{content:"▲ "}.na{color:#999}
 .row{display:flex;flex-wrap:wrap;gap:10px}.row figure,.row svg{margin:0}
-figure{margin:.5rem 0}.matrix{display:inline-block;vertical-align:top;margin-right:1.5rem}
+figure{margin:.5rem 0}figcaption{color:#555;font-size:.85rem;margin:.3rem 0 1rem;max-width:62rem}.matrix{display:inline-block;vertical-align:top;margin-right:1.5rem}
 dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem;font-size:.9rem;color:#444}dl.meta dt{font-weight:600}dl.meta dd{margin:0}
 code{font-size:.85rem}nav a{margin-right:.8rem}
 .assume{color:#555;font-size:.8rem;max-width:24rem}p.assume{max-width:none}td.assume{white-space:normal}table.sources td{white-space:normal}table.sources td.src{font-size:.8rem;color:#555;min-width:16rem}ul.pressure{font-size:.9rem;color:#333}

@@ -20,6 +20,7 @@ import { headlineTable } from "./headlines.ts";
 import { contributionsBody, type PlanContributions } from "./contributions-section.ts";
 import { verdictBlock } from "./verdict.ts";
 import { assumptionsBody } from "./assumptions.ts";
+import { lossesBody } from "./losses-charts.ts";
 
 /** Which plans have no pressure rules: they suppress only by consent, window or capacity. */
 function rulesNote(c: Comparison): string {
@@ -141,10 +142,11 @@ export function renderReport(c: Comparison, o: { csv?: string[]; contributions?:
 </dl>
 ${c.warnings.length ? `<div class="note warn"><p>Warnings:</p><ul>${c.warnings.map((w) => `<li>${esc(w)}</li>`).join("")}</ul></div>` : ""}
 ${o.csv?.length ? `<p class="note">The tables as CSV (UTF-8, one row per plan × metric with mean, low, high): ${o.csv.map((f) => `<a href="${esc(relativeHref(f))}">${esc(f)}</a>`).join(", ")}.</p>` : ""}
-<nav><a href="#headline">headline</a><a href="#summary">summary</a><a href="#differences">differences</a><a href="#money">revenue, cost, ROI</a><a href="#pressure">pressure</a><a href="#fatigue">fatigue</a><a href="#funnel">funnel</a><a href="#suppressions">suppressions</a><a href="#coverage">moments of truth</a><a href="#programs">programs</a>${o.contributions?.length ? `<a href="#contributions">contributions</a>` : ""}<a href="#assumptions">assumptions</a></nav>
+<nav><a href="#headline">headline</a><a href="#summary">summary</a><a href="#differences">differences</a><a href="#losses">margin against losses</a><a href="#money">revenue, cost, ROI</a><a href="#pressure">pressure</a><a href="#fatigue">fatigue</a><a href="#funnel">funnel</a><a href="#suppressions">suppressions</a><a href="#coverage">moments of truth</a><a href="#programs">programs</a>${o.contributions?.length ? `<a href="#contributions">contributions</a>` : ""}<a href="#assumptions">assumptions</a></nav>
 ${section("headline", "Headline figures", "Which plan wins on incremental margin and at what cost, computed from the tables below; then the figures to quote, each with what it assumes.", verdictBlock(c, o.contributions) + headlineTable(c) + pressureLine(c) + coercionsNote(c))}
 ${section("summary", "Summary", `${interval} Incremental figures are against the no-plan baseline of the same replication.`, summaryTable(c))}
 ${c.differences.length ? section("differences", `Paired differences against ${esc(c.plans[0].name)}`, `Each plan minus ${esc(c.plans[0].name)}, replication by replication (same customers, same seed), then averaged. Green, marked ▲ better: better with 95 % confidence; red, marked ▼ worse: worse; white, unmarked: not distinguishable, or the same in every seed (no spread, so no evidence either way)${reps > 1 ? "" : " (one replication: no interval)"}.`, differencesTable(c)) : ""}
+${section("losses", "Margin against customers lost", `The trade-off between plans: the incremental margin each adds against the customers it loses, with the summary's means and intervals, then how those losses build up week by week.`, lossesBody(c))}
 ${section("money", "Incremental revenue, cost and ROI", `Mean with its 95 % interval (the bar) per plan. Incremental revenue is revenue minus the baseline's; cost is messages plus discounts given; ROI is incremental margin divided by cost.`,
     `<div class="row">${intervalChart(c, "incrementalRevenue", `incremental revenue (${esc(c.currency)}) →`, undefined, plans)}${intervalChart(c, "cost", `cost (${esc(c.costCurrency)}) →`, undefined, plans)}${intervalChart(c, "roi", "ROI (× cost) →", "~f", plans)}</div>`)}
 ${section("pressure", "Marketing pressure", "How many contacts a customer receives in a week: the share of customer-weeks with each count (log scale, so the rare heavy weeks stay visible; a count no customer-week had is a share of 0, which a log scale cannot show: the line breaks there). Then contacts sent per day, by channel (seed " + c.seeds[0] + ").",

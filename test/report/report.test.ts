@@ -29,7 +29,7 @@ function ensureChromium(): void {
 
 describe("the HTML report", () => {
   it("has every chart and table", () => {
-    for (const id of ["headline", "summary", "differences", "money", "pressure", "fatigue", "funnel", "suppressions", "coverage", "programs"]) {
+    for (const id of ["headline", "summary", "differences", "losses", "money", "pressure", "fatigue", "funnel", "suppressions", "coverage", "programs"]) {
       expect(html, id).toContain(`<section id="${id}">`);
     }
     const section = (id: string) => html.slice(html.indexOf(`<section id="${id}">`), html.indexOf("</section>", html.indexOf(`<section id="${id}">`)));
