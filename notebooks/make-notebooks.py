@@ -205,10 +205,11 @@ md("""## Move one knob and see the year again: the tuner
 
 A sweep answers "which of these values?"; while a rule is being discussed, the question is "and if the
 cap were 3?", answered at once. A **tuner** draws the customers and simulates the no-plan baseline
-once, then each move re-runs the plan alone, on workers that keep their customers between moves: on
-50,000 customers over a full year a move takes about a second here (2 cores; figures in
-`docs/performance.md`), fast enough to redraw a chart as a slider moves. A value already run comes back
-from memory. Each move gives exactly the summary `cadence simulate` prints for that plan."""),
+once, then each move re-runs the plan alone, on workers that keep their customers between moves. On
+50,000 customers over a full year a move took about a second on a quiet 2-core machine
+(`docs/performance.md`); it takes longer on a busy one, so the cell prints what a move took here, on
+this machine, as it ran. A value already run comes back from memory. Each move gives exactly the
+summary `cadence simulate` prints for that plan."""),
 code("""import { Plot, shardedTuner } from "../engine/mod.ts";
 
 const opened = performance.now();
@@ -232,7 +233,11 @@ try {
   t.close(); // stops the workers, also when a move fails (a mistyped path): they would hold 50,000 customers until the kernel restarts
 }
 console.log(`${moves.length} moves, ${moves.filter((m) => m.how === "from memory").length} of them from memory`);"""),
-code("""// the table in a cell of its own: the kernel can drop the display of a cell that awaited
+code("""// the table in a cell of its own: the kernel can drop the output of a cell that awaited
+// what a move took on this machine, now (the text's "about a second" is a quiet machine's figure)
+const took = moves.filter((m) => m.how === "simulated").map((m) => m["move (s)"] as number).sort((a, b) => a - b);
+const median = (took[(took.length - 1) >> 1] + took[took.length >> 1]) / 2;
+console.log(`a simulated move took ${median.toFixed(2)} s here (median of ${took.length}, ${took[0].toFixed(2)} to ${took[took.length - 1].toFixed(2)} s)`);
 show(aq.from(moves), { title: "lifecycle-capped, 50,000 customers × 365 days: one move per value" })"""),
 code("""const byCap = moves.slice(0, 5); // caps 1 to 5
 show({

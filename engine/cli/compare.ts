@@ -120,7 +120,8 @@ export async function compareCommand(args: string[]): Promise<number> {
     populationLabel: pop.label,
     revenueCurrency: pop.currency, // a history's revenue is in its own currency
     cache: values["no-cache"] ? "off" : "disk",
-    onProgress: bar ? (label, d, n) => bar(label, d, n, "runs") : undefined,
+    // the days of every run together, moving while a long run goes on, then the runs finished
+    onProgress: bar ? (runs, d, n) => bar("runs", d, n, `days · ${runs}`) : undefined,
   });
   const csvFiles = values.csv !== undefined ? compareCsv(c, values.csv as string) : [];
   if (values.report !== undefined) {

@@ -9,7 +9,7 @@ import type { Interval } from "../compare/intervals.ts";
 import { InputError } from "../plan/errors.ts";
 import { loadPlan } from "../plan/load.ts";
 import { signedText } from "../report/html.ts";
-import { intFlag, outputFolder, parse, sizeFlag } from "./args.ts";
+import { outputFolder, parse, sizeFlag } from "./args.ts";
 
 const USAGE = "cadence contributions <plan> [--customers N] [--days D] [--replications R] [--seed S] [--json] [--csv DIR]";
 
@@ -28,7 +28,7 @@ export async function contributionsCommand(args: string[]): Promise<number> {
   if (positionals.length !== 1) throw new InputError(`contributions: give exactly one plan file (got ${positionals.length})\nusage: ${USAGE}`);
   const plan = loadPlan(positionals[0]);
   const o = {
-    customers: intFlag(values.customers, "customers", 5000, 100, 10_000_000),
+    customers: sizeFlag(values.customers, "customers", 5000), // the limits of every other command (it took 100 to 10,000,000)
     days: sizeFlag(values.days, "days", 365),
     replications: sizeFlag(values.replications, "replications", 3),
     seed: sizeFlag(values.seed, "seed", 1),

@@ -3,7 +3,7 @@ import { join, relative } from "node:path";
 import * as aq from "arquero";
 import { loadPlan } from "../plan/load.ts";
 import { InputError } from "../plan/errors.ts";
-import { checkSweep, frontierSvg, noKnee, SWEEP_METRICS, sweepInWorkers, type SweepResult, type SweepSet } from "../sweep/sweep.ts";
+import { checkSweep, FLAG_NAMING, frontierSvg, noKnee, SWEEP_METRICS, sweepInWorkers, type SweepResult, type SweepSet } from "../sweep/sweep.ts";
 import { expandValues } from "../sweep/range.ts";
 import { sweepPage } from "../sweep/sweep-page.ts";
 import { writableFolder, writeWhole } from "../report/write-file.ts";
@@ -83,7 +83,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
   if (values.help) return console.log(HELP), 0;
   if (positionals.length !== 1) throw new InputError(`expected one plan file, got ${positionals.length}\nusage: ${USAGE}`);
   const sets = ((values.set ?? []) as string[]).map(parseSet);
-  if (!sets.length) throw new InputError(`--set: give at least one, e.g. --set pressure.rules[0].cap=1..3\nusage: ${USAGE}`);
+  if (!sets.length) throw new InputError(`${FLAG_NAMING.empty}\nusage: ${USAGE}`); // the library's words (a sweep of nothing is refused there too)
   const loaded = loadPlan(positionals[0]);
   const options = {
     workers: sizeFlag(values.workers, "workers", defaultWorkers()),
@@ -93,7 +93,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
     seed: sizeFlag(values.seed, "seed", 1),
     replications: sizeFlag(values.replications, "replications", 1),
   };
-  checkSweep(loaded, sets, options); // every variant a valid plan
+  checkSweep(loaded, sets, options, FLAG_NAMING); // every variant a valid plan; errors name the --set
   // the folders made once every input is checked (a bad plan, flag or variant leaves nothing behind), before the runs
   const out = outputFolder("--out", (values.out as string | undefined) ?? join("out", `sweep-${folderName(loaded.plan.name)}`));
   if (values.csv !== undefined) outputFolder("--csv", values.csv as string);

@@ -178,10 +178,14 @@ function contextOf(spec: CompareJobSpec): CompareContext {
   return ctx;
 }
 
-export const baselineJob = (spec: CompareJobSpec, seed: number, first: boolean): BaselineRun => baselineRun(contextOf(spec), seed, first);
+// `onDay`: the run's simulated days, given by the pool when its caller shows progress (engine/parallel/pool.ts)
+type Days = (day: number, days: number) => void;
 
-export const planJob = (spec: CompareJobSpec, i: number, seed: number, first: boolean, baseline: BaselineFigures): PlanRun =>
-  planRun(contextOf(spec), i, seed, first, baseline);
+export const baselineJob = (spec: CompareJobSpec, seed: number, first: boolean, onDay?: Days): BaselineRun =>
+  baselineRun(contextOf(spec), seed, first, onDay && ((_label, d, n) => onDay(d, n)));
+
+export const planJob = (spec: CompareJobSpec, i: number, seed: number, first: boolean, baseline: BaselineFigures, onDay?: Days): PlanRun =>
+  planRun(contextOf(spec), i, seed, first, baseline, onDay && ((_label, d, n) => onDay(d, n)));
 
 function uniqueNames(names: string[]): string[] {
   const seen = new Map<string, number>();

@@ -88,7 +88,11 @@ export interface CompareOptions {
   revenueCurrency?: string;
   /** Where each seed's no-plan baseline is cached (engine/sim/baseline-cache.ts); default "memory". */
   cache?: "memory" | "disk" | "off";
-  /** Progress: which plan of which replication, and the simulated day. */
+  /**
+   * Progress: which plan of which replication, and the simulated day. comparePlansInWorkers, whose runs
+   * go side by side: the runs finished as the label ("3/15 runs"), and the days simulated by every run
+   * together (those still running included) out of runs × days.
+   */
   onProgress?: (label: string, day: number, days: number) => void;
 }
 
@@ -168,12 +172,20 @@ export async function comparePlansInWorkers(loaded: LoadedPlan[], o: CompareOpti
   const { population: _hook, onProgress, workers, ...rest } = o;
   const spec: CompareJobSpec = { ...rest, plans: loaded.map((l) => ({ text: JSON.stringify(l.source), file: l.file })) };
   const n = workers ?? defaultWorkers(), module = new URL("./compare-runs.ts", import.meta.url).href;
-  const total = ctx.seeds.length * (1 + loaded.length);
+  // progress: the runs done, and the days simulated by every run together, those still running included
+  // (a run of 200,000 customers × 365 days takes tens of seconds: a count of finished runs stood still)
+  const total = ctx.seeds.length * (1 + loaded.length), share = new Float64Array(total);
   let done = 0;
-  const tick = () => onProgress?.("runs", ++done, total);
-  const baselines = await runJobs<BaselineRun>(ctx.seeds.map((seed, r) => ({ module, fn: "baselineJob", args: [spec, seed, r === 0] })), n, tick);
+  const report = () => onProgress?.(`${done}/${total} runs`, Math.round(share.reduce((a, b) => a + b, 0) * ctx.days), total * ctx.days);
+  const watch = (first: number) => ({
+    // a finished run counts whole (a cached baseline reports no days)
+    tick: (_done: number, _total: number, job: number) => (done++, share[first + job] = 1, report()),
+    onDay: onProgress && ((job: number, d: number, days: number) => (share[first + job] = Math.min(1, d / days), report())),
+  });
+  const b = watch(0), p = watch(ctx.seeds.length);
+  const baselines = await runJobs<BaselineRun>(ctx.seeds.map((seed, r) => ({ module, fn: "baselineJob", args: [spec, seed, r === 0] })), n, b.tick, b.onDay);
   const jobs = ctx.seeds.flatMap((seed, r) => loaded.map((_, i) => ({ module, fn: "planJob", args: [spec, i, seed, r === 0, baselines[r].figures] })));
-  const flat = await runJobs<PlanRun>(jobs, n, tick);
+  const flat = await runJobs<PlanRun>(jobs, n, p.tick, p.onDay);
   const runs = ctx.seeds.map((_, r) => flat.slice(r * loaded.length, (r + 1) * loaded.length));
   return assemble(ctx, baselines, runs, performance.now() - t0);
 }

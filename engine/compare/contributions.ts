@@ -8,8 +8,8 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { type LoadedPlan, parsePlan, SCENARIOS_DIR } from "../plan/load.ts";
-import { checkRunSizes, InputError } from "../plan/errors.ts";
-import { runPlan } from "../sim/run.ts";
+import { InputError } from "../plan/errors.ts";
+import { checkRun, runPlan } from "../sim/run.ts";
 import type { PopulationHook } from "../sim/population-spec.ts";
 import type { WorldModel } from "../sim/world-model.ts";
 import { interval, type Interval } from "./intervals.ts";
@@ -24,6 +24,9 @@ export interface ContributionOptions {
   world?: Partial<WorldModel>; // over the plan's world: section (RunOptions.world), as in a comparison
   population?: PopulationHook; // e.g. a history population (engine/sim/population-spec.ts); default synthetic
 }
+
+/** ContributionOptions' names: any other is refused by name ({ customer: 100 } ran the default 5,000 customers). */
+const CONTRIBUTION_OPTIONS = ["customers", "days", "replications", "seed", "library", "start", "world", "population"] as const satisfies readonly (keyof ContributionOptions)[];
 
 export interface Contributions {
   programs: { id: string; contacts: number; incrementalMargin: Interval; unsubscribes: Interval }[];
@@ -57,7 +60,8 @@ export function libraryTemplates(): string[] {
  * @example contributions(loadPlan("scenarios/lifecycle.yaml"), { customers: 2000, replications: 3 }).programs[0].incrementalMargin
  */
 export function contributions(plan: LoadedPlan, opts: ContributionOptions = {}): Contributions {
-  checkRunSizes(opts);
+  // the plan, the options' shape and names, sizes, world and start, as runPlan checks them, before any run
+  checkRun("contributions", plan, opts, CONTRIBUTION_OPTIONS);
   const o: Settings = { customers: opts.customers ?? 5000, days: opts.days ?? 365, replications: opts.replications ?? 3, seed: opts.seed ?? 1, start: opts.start, world: opts.world, population: opts.population };
   const source = plan.source as { programs: Record<string, unknown>[] };
   const ids = plan.compiled.programs.map((p) => p.id);

@@ -18,17 +18,19 @@ export interface Job {
 export const defaultWorkers = (): number => Math.max(1, availableParallelism());
 
 /**
- * Runs every job and returns the results in job order. `onDone(done, total)` after each job.
+ * Runs every job and returns the results in job order. `onDone(done, total, job)` after each job. With
+ * `onDay`, each job's function gets one more argument, a callback `(day, days)` for its simulated days,
+ * which reaches `onDay(job, day, days)` (from a worker, as a message): a long run shows it is moving.
  * @example const results = await runJobs(jobs, 2)
  */
-export async function runJobs<R>(jobs: Job[], workers: number, onDone?: (done: number, total: number) => void): Promise<R[]> {
+export async function runJobs<R>(jobs: Job[], workers: number, onDone?: (done: number, total: number, job: number) => void, onDay?: (job: number, day: number, days: number) => void): Promise<R[]> {
   const out: R[] = new Array(jobs.length);
   let done = 0;
   if (workers <= 1) {
     for (const [i, j] of jobs.entries()) {
       const mod = await import(j.module);
-      out[i] = await mod[j.fn](...j.args);
-      onDone?.(++done, jobs.length);
+      out[i] = await mod[j.fn](...j.args, ...(onDay ? [(d: number, n: number) => onDay(i, d, n)] : []));
+      onDone?.(++done, jobs.length, i);
     }
     return out;
   }
@@ -43,13 +45,14 @@ export async function runJobs<R>(jobs: Job[], workers: number, onDone?: (done: n
           if (failed !== null || next >= jobs.length) return resolve();
           const i = next++;
           w.onmessage = (e: MessageEvent) => {
-            const m = e.data as { result?: R; error?: { message: string; input: boolean } };
+            const m = e.data as { result?: R; error?: { message: string; input: boolean }; progress?: [number, number] };
+            if (m.progress) return void onDay?.(i, ...m.progress);
             if (m.error) {
               failed ??= m.error.input ? new InputError(m.error.message) : new Error(m.error.message);
               return resolve();
             }
             out[i] = m.result as R;
-            onDone?.(++done, jobs.length);
+            onDone?.(++done, jobs.length, i);
             give();
           };
           w.onerror = (e: ErrorEvent) => {
@@ -57,7 +60,7 @@ export async function runJobs<R>(jobs: Job[], workers: number, onDone?: (done: n
             failed ??= new Error(`worker failed on ${jobs[i].fn}: ${e.message}`);
             resolve();
           };
-          w.postMessage(jobs[i]);
+          w.postMessage(onDay ? { ...jobs[i], progress: true } : jobs[i]);
         };
         give();
       })

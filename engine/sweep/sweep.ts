@@ -16,9 +16,10 @@ import { defaultWorkers, runJobs } from "../parallel/pool.ts";
 import { planWorld } from "../plan/world-section.ts";
 import { METRIC_BOUNDS, METRICS, type Metric, metricsOf } from "../compare/compare.ts";
 import { type Interval, interval } from "../compare/intervals.ts";
-import { checkSets, show, type SweepSet, variantPlan } from "./variant-plans.ts";
+import { checkSets, codeNaming, type SetNaming, show, type SweepSet, variantPlan } from "./variant-plans.ts";
 export { frontierSvg } from "./frontier-chart.ts";
-export type { SweepSet };
+export { FLAG_NAMING } from "./variant-plans.ts";
+export type { SetNaming, SweepSet };
 
 export interface Variant {
   label: string;
@@ -57,7 +58,7 @@ export function grid(sets: SweepSet[]): Record<string, unknown>[] {
  * @example sweep(loadPlan("scenarios/lifecycle-capped.yaml"), [{ path: "pressure.rules.two-a-week.cap", values: [1, 2, 3] }], { customers: 20_000, replications: 5 })
  */
 export function sweep(loaded: LoadedPlan, sets: SweepSet[], o: SweepOptions = {}): SweepResult {
-  const ctx = sweepContext("sweep", loaded, sets, o, SWEEP_OPTIONS);
+  const ctx = sweepContext("sweep", loaded, sets, o, SWEEP_OPTIONS, codeNaming("sweep"));
   const baselines = ctx.seeds.map((seed) => sweepBaseline(ctx, seed));
   const runs = ctx.seeds.map((seed, r) =>
     ctx.plans.map((v, i) => {
@@ -74,7 +75,7 @@ export function sweep(loaded: LoadedPlan, sets: SweepSet[], o: SweepOptions = {}
  * `o.population` cannot cross to a worker: give `populationSpec` (engine/sim/population-spec.ts) instead.
  */
 export async function sweepInWorkers(loaded: LoadedPlan, sets: SweepSet[], o: SweepOptions & { workers?: number; populationSpec?: string } = {}): Promise<SweepResult> {
-  const ctx = sweepContext("sweepInWorkers", loaded, sets, o, SWEEP_IN_WORKERS);
+  const ctx = sweepContext("sweepInWorkers", loaded, sets, o, SWEEP_IN_WORKERS, codeNaming("sweepInWorkers"));
   const { population: _hook, onVariant, onDay: _onDay, recorder: _rec, workers, ...rest } = o;
   const spec: SweepJobSpec = { ...rest, plan: { text: JSON.stringify(loaded.source), file: loaded.file }, sets };
   const n = workers ?? defaultWorkers(), module = new URL("./sweep.ts", import.meta.url).href;
@@ -87,11 +88,12 @@ export async function sweepInWorkers(loaded: LoadedPlan, sets: SweepSet[], o: Sw
 
 /**
  * What a sweep checks before its runs (sizes, world, every variant a valid plan), for a caller that
- * has something to do between the checks and the runs (the CLI makes its output folders).
+ * has something to do between the checks and the runs (the CLI makes its output folders). Errors name
+ * the sets as `naming` says: from code by their index (`sweep: sets[0] (…)`), the CLI's as `--set …`.
  * @example checkSweep(loadPlan("plan.yaml"), [{ path: "pressure.rules[0].cap", values: [1, 2] }], { days: 90 })
  */
-export function checkSweep(loaded: LoadedPlan, sets: SweepSet[], o: SweepOptions & { workers?: number; populationSpec?: string } = {}): void {
-  sweepContext("sweep", loaded, sets, o, SWEEP_IN_WORKERS);
+export function checkSweep(loaded: LoadedPlan, sets: SweepSet[], o: SweepOptions & { workers?: number; populationSpec?: string } = {}, naming: SetNaming = codeNaming("sweep")): void {
+  sweepContext("sweep", loaded, sets, o, SWEEP_IN_WORKERS, naming);
 }
 
 interface SweepContext {
@@ -115,16 +117,16 @@ export interface SweepJobSpec extends Omit<SweepOptions, "population" | "onVaria
 
 const SWEEP_OPTIONS = [...RUN_OPTIONS, "replications", "onVariant"], SWEEP_IN_WORKERS = [...SWEEP_OPTIONS, "workers", "populationSpec"];
 
-function sweepContext(fn: string, loaded: LoadedPlan, sets: SweepSet[], o: SweepOptions, known: readonly string[]): SweepContext {
+function sweepContext(fn: string, loaded: LoadedPlan, sets: SweepSet[], o: SweepOptions, known: readonly string[], naming: SetNaming): SweepContext {
   // the plan, the options' shape, sizes, world and start, as runPlan checks them, before the baseline runs:
   // a plan's file name was read as the plan ('(root) is a value'), options that were not an object as none
   checkRun(fn, loaded, o, known);
   const first = o.seed ?? 1, replications = o.replications ?? 1;
   // plans are built (and validated) once, before any simulation: a bad value fails fast
-  const fields = checkSets(loaded, sets);
-  const plans = grid(sets).map((values) => {
+  const fields = checkSets(loaded, sets, naming);
+  const plans = grid(sets).map((values, i) => {
     const label = Object.entries(values).map(([p, v]) => `${p.split(".").pop()}=${show(v)}`).join(", ");
-    return { label, values, plan: variantPlan(loaded, values, fields) };
+    return { label, values, plan: variantPlan(loaded, values, fields, naming.variant(i, values)) };
   });
   // variants share one population and baseline per seed, drawn in the base plan's world (as in compare):
   // checkSets refused any path into world:, the only way a variant could change it
@@ -175,7 +177,7 @@ function contextOf(spec: SweepJobSpec): SweepContext {
   if (!ctx) {
     const pop = parsePopulation(spec.populationSpec);
     const { plan, sets, ...options } = spec;
-    contexts.set(key, ctx = sweepContext("sweepInWorkers", parsePlan(plan.text, plan.file), sets, { ...options, population: pop.population }, SWEEP_IN_WORKERS));
+    contexts.set(key, ctx = sweepContext("sweepInWorkers", parsePlan(plan.text, plan.file), sets, { ...options, population: pop.population }, SWEEP_IN_WORKERS, codeNaming("sweepInWorkers")));
   }
   return ctx;
 }

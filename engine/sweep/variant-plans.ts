@@ -1,5 +1,5 @@
 /**
- * A sweep's variants as plans. The `--set`s are checked against the base plan first: each field set
+ * A sweep's variants as plans. The sets (`--set`s) are checked against the base plan first: each field set
  * once (`cap=1,2 --set cap=3,4` kept only the second), each value once (`cap=1,1` ran one variant
  * twice), never the world section (the variants share one population and baseline). Then each
  * combination is written into the plan and validated; a problem names the field's line in the plan
@@ -29,13 +29,17 @@ export function checkValue(where: string, v: unknown): void {
   if (typeof v === "number" && !Number.isFinite(v)) throw new InputError(`${where}: expected a finite number, got ${v}`);
 }
 
+const EXAMPLE = `[{ path: "pressure.rules.two-a-week.cap", values: [1, 2, 3] }]`;
+
 /**
  * Refuses sets that are not a list of { path, values } (from code, a notebook: a mapping of paths, a
- * set without its path, values as one text) with what to write instead, before any is read.
+ * set without its path, values as one text), or none, with what to write instead, before any is read.
  */
-function checkSetShapes(sets: unknown): asserts sets is SweepSet[] {
-  const example = `[{ path: "pressure.rules.two-a-week.cap", values: [1, 2, 3] }]`;
+function checkSetShapes(sets: unknown, naming: SetNaming): asserts sets is SweepSet[] {
+  const example = EXAMPLE;
   if (!Array.isArray(sets)) throw new InputError(`sweep: sets: expected a list of { path, values }, such as ${example}, got ${describe(sets)}`);
+  // a sweep of nothing is a slip (a list filtered to empty, a forgotten set), not a way to run the plan
+  if (!sets.length) throw new InputError(naming.empty);
   sets.forEach((s, i) => {
     const set = s as Partial<SweepSet> | null;
     if (!set || typeof set !== "object" || Array.isArray(set)) throw new InputError(`sweep: sets[${i}]: expected { path, values }, such as ${example.slice(1, -1)}, got ${describe(s)}`);
@@ -47,32 +51,70 @@ function checkSetShapes(sets: unknown): asserts sets is SweepSet[] {
   });
 }
 
-/** Refuses sets that would run a variant twice or drop values; returns each set's field, list elements by index. */
-export function checkSets(loaded: LoadedPlan, sets: SweepSet[]): Path[] {
-  checkSetShapes(sets);
+/**
+ * How a sweep's errors name a set, the values of one set and a variant: as the caller wrote them. The
+ * command line's `--set path=1,2`; from code, the function and the set's index in its list
+ * (`sweep: sets[1] (pressure.rules.two-a-week.cap)`), since a notebook's analyst never typed `--set`.
+ */
+export interface SetNaming {
+  /** A set as the head of its own error, and as another set's error mentions it (`other`). */
+  set(i: number, path: string, other?: boolean): string;
+  /** What a set is called ("--set"), and one set holding these values, to write instead. */
+  noun: string;
+  merged(path: string, values: unknown[]): string;
+  /** The head of variant `i`'s error: the values it sets. */
+  variant(i: number, values: Record<string, unknown>): string;
+  /** No set at all: what a sweep takes. */
+  empty: string;
+}
+
+export const FLAG_NAMING: SetNaming = {
+  set: (_i, path) => `--set ${path}`,
+  noun: "--set",
+  merged: (path, values) => `--set ${path}=${values.map(show).join(",")}`,
+  variant: (_i, values) => Object.entries(values).map(([path, v]) => `--set ${path}=${show(v)}`).join(" "),
+  empty: "--set: give at least one, e.g. --set pressure.rules.two-a-week.cap=1..3",
+};
+
+/** @example codeNaming("sweep").set(1, "pressure.rules.two-a-week.cap") // "sweep: sets[1] (pressure.rules.two-a-week.cap)" */
+export const codeNaming = (fn: string): SetNaming => ({
+  set: (i, path, other) => `${other ? "" : `${fn}: `}sets[${i}] (${path})`,
+  noun: "set",
+  merged: (path, values) => `{ path: ${JSON.stringify(path)}, values: [${values.map((v) => JSON.stringify(v)).join(", ")}] }`,
+  variant: (i, values) => `${fn}: variants[${i}] (${Object.entries(values).map(([p, v]) => `${JSON.stringify(p)}: ${show(v)}`).join(", ")})`,
+  empty: `${fn}: sets: an empty list; a sweep takes at least one { path, values }, such as ${EXAMPLE} (to run the plan alone: runPlan)`,
+});
+
+/**
+ * Refuses sets that would run a variant twice or drop values, and an empty list (a sweep of nothing ran
+ * the plan alone, as one variant named ''); returns each set's field, list elements by index.
+ */
+export function checkSets(loaded: LoadedPlan, sets: SweepSet[], naming: SetNaming): Path[] {
+  checkSetShapes(sets, naming);
   const fields: Path[] = [];
   sets.forEach((s, i) => {
-    if (parsePath(s.path)[0] === "world") {
-      throw new InputError(`--set ${s.path}: a sweep cannot change the world section: its variants share one population and no-plan baseline per seed, drawn in the plan's world; simulate each world separately (a world: section in each plan)`);
+    const head = naming.set(i, s.path), label = () => head;
+    if (parsePath(s.path, label)[0] === "world") {
+      throw new InputError(`${head}: a sweep cannot change the world section: its variants share one population and no-plan baseline per seed, drawn in the plan's world; simulate each world separately (a world: section in each plan)`);
     }
-    if (!s.values.length) throw new InputError(`--set ${s.path}: no values; give at least one, e.g. ${s.path}=1,2`);
+    if (!s.values.length) throw new InputError(`${head}: no values; give at least one, e.g. ${naming.merged(s.path, [1, 2])}`);
     const seen = new Set<string>();
     for (const v of s.values) {
-      checkValue(`--set ${s.path}`, v);
+      checkValue(head, v);
       const key = JSON.stringify(v);
-      if (seen.has(key)) throw new InputError(`--set ${s.path}: the value ${show(v)} is given twice; give each value once (the same value twice runs the same variant twice)`);
+      if (seen.has(key)) throw new InputError(`${head}: the value ${show(v)} is given twice; give each value once (the same value twice runs the same variant twice)`);
       seen.add(key);
     }
-    const field = resolvePath(loaded.source, s.path);
+    const field = resolvePath(loaded.source, s.path, label);
     sets.slice(0, i).forEach((earlier, j) => {
       const other = fields[j], n = Math.min(field.length, other.length);
       if (field.slice(0, n).some((k, m) => k !== other[m])) return;
       if (field.length === other.length) {
-        const what = s.path === earlier.path ? " given twice" : `: the same field as --set ${earlier.path} (${formatPath(field)})`;
-        throw new InputError(`--set ${s.path}${what}; give all its values in one --set, e.g. --set ${earlier.path}=${[...earlier.values, ...s.values].map(show).join(",")}`);
+        const what = s.path === earlier.path ? " given twice" : `: the same field as ${naming.set(j, earlier.path, true)} (${formatPath(field)})`;
+        throw new InputError(`${head}${what}; give all its values in one ${naming.noun}, e.g. ${naming.merged(earlier.path, [...earlier.values, ...s.values])}`);
       }
-      const [inner, outer] = field.length > other.length ? [s, earlier] : [earlier, s];
-      throw new InputError(`--set ${inner.path}: inside ${formatPath(field.length > other.length ? other : field)}, which --set ${outer.path} replaces; sweep one of the two`);
+      const [inner, outer] = field.length > other.length ? [[i, s] as const, [j, earlier] as const] : [[j, earlier] as const, [i, s] as const];
+      throw new InputError(`${naming.set(inner[0], inner[1].path)}: inside ${formatPath(field.length > other.length ? other : field)}, which ${naming.set(outer[0], outer[1].path, true)} replaces; sweep one of the two`);
     });
     fields.push(field);
   });
@@ -81,10 +123,11 @@ export function checkSets(loaded: LoadedPlan, sets: SweepSet[]): Path[] {
 
 /**
  * The variant of `loaded` with `values` (path → value) set, validated. An invalid variant throws an
- * InputError headed by its --sets (or `head`), each problem at its line in the plan file: a problem at
- * or under a set field at that field's line, any other at its own.
+ * InputError headed by `head` (its values as the caller wrote them: SetNaming.variant, a tuner's
+ * move), each problem at its line in the plan file: a problem at or under a set field at that field's
+ * line, any other at its own.
  */
-export function variantPlan(loaded: LoadedPlan, values: Record<string, unknown>, fields: Path[], head?: string): LoadedPlan {
+export function variantPlan(loaded: LoadedPlan, values: Record<string, unknown>, fields: Path[], head: string): LoadedPlan {
   let doc: unknown = loaded.source;
   for (const [path, v] of Object.entries(values)) doc = setPath(doc, path, v);
   try {
@@ -94,9 +137,8 @@ export function variantPlan(loaded: LoadedPlan, values: Record<string, unknown>,
     const lineOf = fileLines(loaded.file);
     const lineFor = (path: Path) => lineOf(fields.find((f) => f.every((k, i) => path[i] === k)) ?? path);
     const problems: Problem[] = e.problems.map((p) => ({ ...p, line: lineFor(p.path) }));
-    const sets = head ?? Object.entries(values).map(([path, v]) => `--set ${path}=${show(v)}`).join(" ");
     const lines = problems.map((p) => `${loaded.file}${p.line ? `:${p.line}` : ""}: ${formatPath(p.path)}: ${p.message}`);
-    throw new InputError(`${sets}: the variant is not a valid plan:\n${lines.join("\n")}`, problems);
+    throw new InputError(`${head}: the variant is not a valid plan:\n${lines.join("\n")}`, problems);
   }
 }
 

@@ -92,6 +92,21 @@ describe("progress on a terminal", () => {
     expect(lines).toContain("lifecycle writing  [##############################] 9/9 files");
   }, 20_000);
 
+  it("compare shows the days of its runs as they pass, not only the runs finished (200,000 customers × 365 days showed nothing for tens of seconds); nothing on a pipe", async () => {
+    const args = ["compare", "scenarios/lifecycle.yaml", "--customers", "2000", "--days", "30", "--replications", "2", "--no-cache"];
+    // one worker: the runs one after another, the baselines first, 30 days each, 4 runs = 120 days
+    const lines = await onTerminal([...args, "--workers", "1"]);
+    expect(lines).toContain("compare runs     [#####.........................] 20/120 days · 0/4 runs"); // inside the first run
+    expect(lines).toContain("compare runs     [##############################] 120/120 days · 4/4 runs");
+    expect(lines.filter((l) => l.startsWith("compare runs")).length).toBeGreaterThanOrEqual(100); // a line a day, not one a run
+    // two workers, runs side by side: their days add up before any has finished
+    const two = await onTerminal([...args, "--workers", "2"]);
+    expect(two.some((l) => /^compare runs {5}\[#+\.+\] \d+\/120 days · 0\/4 runs$/.test(l))).toBe(true);
+    expect(two).toContain("compare runs     [##############################] 120/120 days · 4/4 runs");
+    const piped = await new Deno.Command(Deno.execPath(), { args: ["run", "-A", "engine/cli/main.ts", ...args, "--workers", "1", "--days", "7"], stdout: "piped", stderr: "piped" }).output();
+    expect([piped.code, text(piped.stderr)]).toEqual([0, ""]);
+  }, 30_000);
+
   it("sweep shows a bar of runs, as compare does ('run 1/3: 1/3 runs' said the count twice)", async () => {
     const lines = await onTerminal(["sweep", "scenarios/lifecycle-capped.yaml", "--set", "pressure.rules.two-a-week.cap=1..3", "--customers", "2000", "--days", "30", "--out", join(dir, "sweep")]);
     expect(lines).toContain("sweep runs     [##########....................] 1/3 runs");

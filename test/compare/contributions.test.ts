@@ -70,4 +70,24 @@ describe("contributions", () => {
     expect(none.code).toBe(2);
     expect(none.err).toMatch(/exactly one plan file/);
   });
+
+  it("takes --customers within the limits every other command takes (it took 100 to 10,000,000: 50 was refused, 20,000,000 too)", async () => {
+    const small = await capture(() => main(["contributions", "scenarios/batch-and-blast.yaml", "--customers", "50", "--days", "7", "--replications", "1", "--json"]));
+    expect(small.code).toBe(0);
+    expect(JSON.parse(small.out).programs.length).toBe(loadPlan("scenarios/batch-and-blast.yaml").compiled.programs.length);
+    const over = await capture(() => main(["contributions", "scenarios/batch-and-blast.yaml", "--customers", "20000001"]));
+    const simulate = await capture(() => main(["simulate", "scenarios/batch-and-blast.yaml", "--customers", "20000001"]));
+    expect([over.code, over.err]).toEqual([2, "--customers: expected a whole number from 1 to 20000000, got '20000001'"]);
+    expect(over.err).toBe(simulate.err);
+  });
+
+  it("from code refuses a misspelt option and a plan's file name, as runPlan does ({ customer: 100 } ran the default 5,000 customers)", () => {
+    const plan = loadPlan("scenarios/batch-and-blast.yaml");
+    // deno-lint-ignore no-explicit-any
+    const anyway = (v: unknown) => v as any;
+    expect(() => contributions(plan, anyway({ customer: 100 }))).toThrow(/^contributions: options: unknown option 'customer'; did you mean 'customers'\?/);
+    expect(() => contributions(anyway("scenarios/batch-and-blast.yaml"))).toThrow(`contributions: expected a loaded plan, got the text 'scenarios/batch-and-blast.yaml': load it first, contributions(loadPlan("scenarios/batch-and-blast.yaml"), …)`);
+    expect(() => contributions(plan, anyway(null))).toThrow(/^contributions: options: expected an object/);
+    expect(() => contributions(plan, { start: "2026-13-01" })).toThrow(/start/);
+  });
 });

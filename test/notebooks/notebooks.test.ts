@@ -71,6 +71,14 @@ describe("notebooks", () => {
     }
   });
 
+  it("notebook 02 claims no speed it does not measure: a move's time is printed as it ran ('about a second here' was 3.5 to 5 s on a busy 2-core machine)", () => {
+    const nb = JSON.parse(readFileSync(join(ROOT, "notebooks", "02-tune-pressure-rules.ipynb"), "utf8")) as Notebook;
+    const text = (kind: string) => nb.cells.filter((c) => c.cell_type === kind).map((c) => c.source.join("")).join("\n");
+    expect(text("markdown")).not.toMatch(/about a second here/);
+    expect(text("markdown")).toMatch(/the cell prints what a move took here/);
+    expect(text("code")).toContain("console.log(`a simulated move took ${median.toFixed(2)} s here");
+  });
+
   it("run top to bottom with the Deno kernel, with no error and with rich output", () => {
     ensureJupyter();
     // (re)register the kernel with this checkout's deno binary: the kernelspec records its path

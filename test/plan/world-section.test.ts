@@ -102,7 +102,7 @@ describe("a plan's world: section", () => {
   it("refuses a sweep whose variants change the world, and sweeps the programs of a plan with one", () => {
     const a = parsePlan(base + "world: { machineOpens: 0.3 }\n", "a.yaml");
     const o = { customers: 600, days: 30 };
-    expect(() => sweep(a, [{ path: "world.machineOpens", values: [0.1, 0.5] }], o)).toThrow(/--set world.machineOpens: a sweep cannot change the world section/);
+    expect(() => sweep(a, [{ path: "world.machineOpens", values: [0.1, 0.5] }], o)).toThrow(/^sweep: sets\[0\] \(world.machineOpens\): a sweep cannot change the world section/);
     const r = sweep(a, [{ path: "programs.news.schedule.every", values: ["1w", "2w"] }], o);
     expect(r.variants.length).toBe(2);
   });

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadPlan, parsePlan } from "../../engine/plan/load.ts";
 import { capture } from "../capture.ts";
-import { frontierSvg, grid, markFrontier, noKnee, sweep } from "../../engine/sweep/sweep.ts";
+import { frontierSvg, grid, markFrontier, noKnee, sweep, sweepInWorkers } from "../../engine/sweep/sweep.ts";
 import { expandValues } from "../../engine/sweep/range.ts";
 import { setPath } from "../../engine/sweep/set-path.ts";
 import { sweepPage } from "../../engine/sweep/sweep-page.ts";
@@ -159,7 +159,7 @@ describe("sweep --set: every value runs once, errors point into the plan file", 
   it("a plan given as text has no lines to point at: the path and value only", () => {
     const text = parsePlan(JSON.stringify(capped.source), "<plan>");
     expect(() => sweep(text, [{ path: cap, values: [1.5] }], { customers: 10, days: 2 }))
-      .toThrow(`--set ${cap}=1.5: the variant is not a valid plan:\n<plan>: pressure.rules[1].cap: a cap counts contacts`);
+      .toThrow(`sweep: variants[0] ("${cap}": 1.5): the variant is not a valid plan:\n<plan>: pressure.rules[1].cap: a cap counts contacts`);
   });
 
   it("says a sweep cannot change the world section (it said there was no field 'world')", async () => {
@@ -219,8 +219,35 @@ describe("sweep from code: wrong arguments as a notebook passes them", () => {
   });
 
   it("refuses NaN and undefined values by name (NaN was reported as 'got null')", () => {
-    expect(() => sweep(capped, [{ path: cap, values: [1, NaN] }], o)).toThrow(`--set ${cap}: expected a finite number, got NaN`);
-    expect(() => sweep(capped, [{ path: cap, values: [1, undefined] }], o)).toThrow(`--set ${cap}: no value (undefined); give the value to set, e.g. a number such as 3`);
+    expect(() => sweep(capped, [{ path: cap, values: [1, NaN] }], o)).toThrow(`sweep: sets[0] (${cap}): expected a finite number, got NaN`);
+    expect(() => sweep(capped, [{ path: cap, values: [1, undefined] }], o)).toThrow(`sweep: sets[0] (${cap}): no value (undefined); give the value to set, e.g. a number such as 3`);
+  });
+
+  it("refuses a sweep of nothing, as the command line does (sweep(plan, []) ran the plan alone, as one variant named '')", async () => {
+    const what = `a sweep takes at least one { path, values }, such as [{ path: "pressure.rules.two-a-week.cap", values: [1, 2, 3] }] (to run the plan alone: runPlan)`;
+    expect(() => sweep(capped, [], o)).toThrow(`sweep: sets: an empty list; ${what}`);
+    await expect(sweepInWorkers(capped, [], { ...o, workers: 1 })).rejects.toThrow(`sweepInWorkers: sets: an empty list; ${what}`);
+    const cli = await capture(() => main(["sweep", "scenarios/lifecycle-capped.yaml", "--customers", "10"]));
+    expect(cli).toMatchObject({ code: 2, out: "" });
+    expect(cli.err.split("\n")[0]).toBe("--set: give at least one, e.g. --set pressure.rules.two-a-week.cap=1..3");
+  });
+
+  it("names the set as the code wrote it, by its index and path, not the command line's --set (regression)", () => {
+    const threshold = "pressure.rules.weighted-pressure.weighted.threshold";
+    // a path that does not exist, in the second set
+    expect(() => sweep(capped, [{ path: cap, values: [1, 2] }, { path: "pressure.rules.weekly.cap", values: [1] }], o))
+      .toThrow(`sweep: sets[1] (pressure.rules.weekly.cap): no element 'weekly' in pressure.rules; valid: one-a-day, two-a-week, sms-spacing, weighted-pressure`);
+    expect(() => sweep(capped, [{ path: "pressure..cap", values: [1] }], o)).toThrow(/^sweep: sets\[0\] \(pressure\.\.cap\): cannot read this path/);
+    // the same field twice: what to write instead is a set, not a flag
+    expect(() => sweep(capped, [{ path: cap, values: [1, 2] }, { path: "pressure.rules[1].cap", values: [3] }], o))
+      .toThrow(`sweep: sets[1] (pressure.rules[1].cap): the same field as sets[0] (${cap}) (pressure.rules[1].cap); give all its values in one set, e.g. { path: "${cap}", values: [1, 2, 3] }`);
+    expect(() => sweep(capped, [{ path: "pressure.rules.two-a-week", values: [{ cap: 1 }] }, { path: cap, values: [3] }], o))
+      .toThrow(`sweep: sets[1] (${cap}): inside pressure.rules[1], which sets[0] (pressure.rules.two-a-week) replaces; sweep one of the two`);
+    expect(() => sweep(capped, [{ path: cap, values: [] }], o)).toThrow(`sweep: sets[0] (${cap}): no values; give at least one, e.g. { path: "${cap}", values: [1, 2] }`);
+    expect(() => sweep(capped, [{ path: cap, values: [2, 2] }], o)).toThrow(`sweep: sets[0] (${cap}): the value 2 is given twice`);
+    // an invalid variant: its index among the results and the values it sets, at the field's line in the file
+    expect(() => sweep(capped, [{ path: threshold, values: [4] }, { path: cap, values: [1, 1.5] }], o))
+      .toThrow(`sweep: variants[1] ("${threshold}": 4, "${cap}": 1.5): the variant is not a valid plan:\nscenarios/lifecycle-capped.yaml:19: pressure.rules[1].cap: a cap counts contacts`);
   });
 });
 
