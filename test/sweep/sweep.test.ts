@@ -191,7 +191,7 @@ describe("sweep intervals stop at 0 for what cannot be negative", () => {
     }
     // the console: a cut interval is printed with its ends, not as mean ± half ("1 ±6" read as -5 to 7)
     expect(r.out).toMatch(/^cap=2 .* 1 \[0, 7\] /m);
-    expect(r.out).toMatch(/^cap=1 .* 883 ±19 /m);
+    expect(r.out).toMatch(/^cap=1 .* 883 ±13 /m);
   });
 });
 
