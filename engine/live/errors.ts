@@ -5,7 +5,11 @@
 import type { Problem } from "../plan/errors.ts";
 
 export class ApiError extends Error {
-  constructor(readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422, message: string, readonly problems: Problem[] = []) {
+  /** `headers`: what the answer carries besides its body (a 401's WWW-Authenticate). */
+  constructor(
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422, message: string, readonly problems: Problem[] = [],
+    readonly headers: Record<string, string> = {},
+  ) {
     super(message);
     this.name = "ApiError";
   }
