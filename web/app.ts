@@ -7,7 +7,7 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import { InputError, formatPath, type Problem } from "../engine/plan/errors.ts";
-import { ApiError, unwritable } from "../engine/live/errors.ts";
+import { ApiError, unwritable, UNWRITABLE_FIX } from "../engine/live/errors.ts";
 import { ENGINE_VERSION } from "../engine/version.ts";
 import type { Deps } from "./deps.ts";
 import { planRoutes } from "./routes/plans.ts";
@@ -129,7 +129,7 @@ export function createApp(deps: Deps): App {
     const storage = unwritable(e);
     if (storage) {
       console.error(`cadence serve: ${c.req.method} ${c.req.path} refused: the database cannot be written (${storage})`);
-      return c.json({ error: `the database cannot be written (${storage}); nothing of this request was stored: free space on its disk (or make its file and folder writable), then send it again` }, 503);
+      return c.json({ error: `the database cannot be written (${storage}); nothing of this request was stored: ${UNWRITABLE_FIX[storage]}, then send it again` }, 503);
     }
     console.error(`cadence serve: ${c.req.method} ${c.req.path} failed:`, e);
     return c.json({ error: "internal error; the request was not applied (see the server log)" }, 500);

@@ -15,6 +15,7 @@ export function dbProblem(db: string, e: unknown, creates: boolean): InputError 
   const why = (e as Error)?.message ?? String(e), wanted = creates ? "a Cadence database, or the path of a new file" : "the database a live server writes";
   if (statSync(db, { throwIfNoEntry: false })?.isDirectory()) return new InputError(`--db ${db}: a folder is there; give ${wanted}`);
   if (/unable to open database file/.test(why)) return new InputError(`--db ${db}: cannot open ${creates ? "or create " : ""}a database there (${why}); its folder must exist and be writable`);
+  if (/attempt to write a readonly database/.test(why)) return new InputError(`--db ${db}: cannot be written (${why}); make the file, its -wal and -shm files and its folder writable by this user, or give ${wanted}`);
   if (/file is not a database/.test(why)) return new InputError(`--db ${db}: not a SQLite database (${why}); give ${wanted}`);
   // a truncated or overwritten file: SQLite's header is there, its pages are not
   if (/malformed/.test(why)) return new InputError(`--db ${db}: a damaged SQLite database (${why}); restore it from a backup (docs/live.md, Operations), or give ${wanted}`);
@@ -63,6 +64,7 @@ export function openLiveDb(flag: string | undefined, usage: string, use: DbUse =
     if (use === "read") return store;
     if (exists) store.close(), store = new SqliteStore(db);
     store.migrate(); // a new or empty file gets the schema (keys create); a current one is left as it is
+    store.checkWritable();
     return store;
   } catch (e) {
     store?.close();

@@ -46,7 +46,13 @@ export interface RunningServer {
 
 export function openEngine(cfg: Pick<ServerConfig, "db" | "clock" | "start" | "seed" | "control" | "synchronous" | "histories">) {
   const store = new SqliteStore(cfg.db, cfg.synchronous);
-  store.migrate();
+  try {
+    store.migrate();
+    store.checkWritable(); // a server that cannot write would start and answer every write 503
+  } catch (e) {
+    store.close();
+    throw e;
+  }
   // the manual clock resumes where the engine stopped, so a restart does not rewind time
   const saved = store.getMeta("watermark");
   const clock: Clock = cfg.clock === "manual" ? new ManualClock(Math.max(cfg.start ?? 0, saved ? Number(saved) : 0)) : new SystemClock();

@@ -155,6 +155,20 @@ export class SqliteStore implements Store {
     return MIGRATIONS.length;
   }
 
+  /**
+   * Throws SQLite's own error when this connection cannot write, writing nothing: a file SQLite could
+   * open only read-only (its mode or owner, an immutable file) otherwise opens without a word, and every
+   * write after it fails.
+   */
+  checkWritable(): void {
+    this.db.exec("BEGIN IMMEDIATE");
+    try {
+      this.db.exec(`PRAGMA user_version=${this.schemaVersion()}`); // the same value, rolled back: a write attempted, none made
+    } finally {
+      if (this.db.isTransaction) this.db.exec("ROLLBACK");
+    }
+  }
+
   /** Nested calls join the outer transaction. */
   tx<T>(f: () => T): T {
     if (this.depth > 0) return f();

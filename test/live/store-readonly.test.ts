@@ -10,10 +10,12 @@
  * a delivery the webhook made meanwhile is recorded once the file can be written; everything goes on
  * once it can. Skipped where chattr cannot set the flag (not root, or a file system without it).
  */
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SqliteStore } from "../../engine/live/sqlite-store.ts";
+import { main } from "../../engine/cli/main.ts";
+import { capture } from "../capture.ts";
 import { at, promote, RECEIPT_PLAN, stoppedAfterEach, T0, tempDb, testServer, until } from "./live-helpers.ts";
 
 const chattr = (flag: "+i" | "-i", ...files: string[]) => new Deno.Command("chattr", { args: [flag, ...files], stderr: "null" }).outputSync().success;
@@ -33,11 +35,11 @@ const stop = stoppedAfterEach();
 
 /** Makes the database and its WAL unwritable until the returned function is called (after the test at the latest). */
 function freeze(db: string): () => void {
-  const files = [db, `${db}-wal`];
-  if (!chattr("+i", ...files)) throw new Error(`chattr +i ${files.join(" ")} failed`);
+  const files = [db, `${db}-wal`].filter((f) => existsSync(f)); // a server stopped cleanly leaves no -wal
   let frozen = true;
   const thaw = () => void (frozen && (frozen = false, chattr("-i", ...files)));
-  stop.unshift(async () => thaw());
+  stop.unshift(async () => thaw()); // first, even when the test fails: an immutable file cannot be removed
+  if (!chattr("+i", ...files)) throw new Error(`chattr +i ${files.join(" ")} failed`);
   return thaw;
 }
 
@@ -61,7 +63,7 @@ describe.skipIf(!canFreeze)("a database that becomes read-only while the server 
     const profile = await s.api("POST", "/v1/customers", { customers: [{ id: "P1", consents: ["email"] }] });
     for (const [what, r] of [["batch", batch], ["single", single], ["profile", profile]] as const) {
       expect(r.status, what).toBe(503);
-      expect(r.body.error, what).toMatch(/^the database cannot be written \(disk I\/O error\); nothing of this request was stored: /);
+      expect(r.body.error, what).toBe("the database cannot be written (disk I/O error); nothing of this request was stored: check its disk (a file system remounted read-only, a file made immutable, a failing device: the system's log says which), then send it again");
     }
     // nothing of them in memory either: the customers they would have made are unknown; reads go on
     for (const id of ["b-C0", "b-C399", "S2", "P1"]) expect((await s.api("GET", `/v1/customers/${id}`)).status, id).toBe(404);
@@ -81,6 +83,24 @@ describe.skipIf(!canFreeze)("a database that becomes read-only while the server 
     } finally {
       reopened.close();
     }
+  });
+
+  it("refuses to start (serve) or to write (keys) on a database it cannot write, in one line; it started and answered every write 503", async () => {
+    const db = tempDb("frozen");
+    const s = testServer({ db, start: T0 });
+    const key = s.store.listKeys()[0].id;
+    await s.stop();
+    freeze(db);
+    const want = `--db ${db}: cannot be written (attempt to write a readonly database); make the file, its -wal and -shm files and its folder writable by this user, or give`;
+    const serve = new Deno.Command("./node_modules/.bin/deno", {
+      args: ["run", "-A", "engine/cli/main.ts", "serve", "--db", db, "--port", "0"], stdout: "piped", stderr: "piped", signal: AbortSignal.timeout(20_000),
+    }).output();
+    const r = await serve;
+    expect(new TextDecoder().decode(r.stdout)).not.toMatch(/listening/);
+    expect([r.code, new TextDecoder().decode(r.stderr).trim()]).toEqual([2, `${want} a Cadence database, or the path of a new file`]);
+    const revoke = await capture(() => main(["keys", "revoke", key, "--db", db]));
+    expect(revoke).toMatchObject({ code: 2, err: `${want} the database a live server writes` });
+    expect((await capture(() => main(["keys", "list", "--db", db]))).code).toBe(0); // reading it is fine
   });
 
   it("records a delivery whose answer came while the file could not be written, once it can, without sending it again", async () => {
