@@ -12,7 +12,7 @@
  */
 import { existsSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { SqliteStore } from "../../engine/live/sqlite-store.ts";
 import { main } from "../../engine/cli/main.ts";
 import { capture } from "../capture.ts";
@@ -119,12 +119,24 @@ describe.skipIf(!canFreeze)("a database that becomes read-only while the server 
     await s.api("POST", "/v1/events", { id: "p1", customer: "C1", type: "purchase", value: 9 });
     await until(() => got.length === 1);
     expect(s.store.outbox(0, 10)[0].state).toBe("sending");
-    const thaw = freeze(s.store.path);
-    release();
-    await new Promise((r) => setTimeout(r, 300)); // several passes of the webhook loop while it cannot record
-    expect(s.store.outbox(0, 10)[0].state).toBe("sending");
-    thaw();
-    await until(() => s.store.outbox(0, 10)[0].state === "delivered");
+    const logged: string[] = [];
+    const spy = vi.spyOn(console, "error").mockImplementation((...a) => void logged.push(a.map(String).join(" ")));
+    try {
+      const thaw = freeze(s.store.path);
+      release();
+      await new Promise((r) => setTimeout(r, 300)); // several passes of the webhook loop (every 50 ms) while it cannot record
+      expect(s.store.outbox(0, 10)[0].state).toBe("sending");
+      thaw();
+      await until(() => s.store.outbox(0, 10)[0].state === "delivered");
+      await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      spy.mockRestore();
+    }
+    // the outage in two lines, not one per pass
+    expect(logged.filter((l) => l.includes("webhook pass"))).toEqual([
+      "cadence serve: webhook pass failed (logged once while it repeats): Error: disk I/O error",
+      expect.stringMatching(/^cadence serve: webhook pass works again, after \d+ failed passes \(the last: disk I\/O error\)$/),
+    ]);
     // it stayed 'sending' (and would have been 'unknown' at the next start) though the receiver had it
     expect(s.store.outbox(0, 10)[0]).toMatchObject({ state: "delivered", attempts: 1, lastError: "" });
     expect(got).toHaveLength(1);
