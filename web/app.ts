@@ -7,7 +7,7 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import { InputError, formatPath, type Problem } from "../engine/plan/errors.ts";
-import { ApiError, unwritable } from "../engine/live/errors.ts";
+import { ApiError, unwritable, UNWRITABLE_FIX } from "../engine/live/errors.ts";
 import { ENGINE_VERSION } from "../engine/version.ts";
 import type { Deps } from "./deps.ts";
 import { planRoutes } from "./routes/plans.ts";
@@ -16,6 +16,7 @@ import { readRoutes } from "./routes/read.ts";
 import { outboxRoutes } from "./routes/outbox.ts";
 import { systemRoutes } from "./routes/system.ts";
 import { type Guard, type Guarded, parsesJson, utf8Body } from "./guards.ts";
+import { REALM } from "./auth.ts";
 import { CustomerBatch, ErrorBody, exampleOf } from "./schemas.ts";
 import { flatten, type Issue } from "./issues.ts";
 
@@ -57,6 +58,14 @@ const CHECKED_BY_ROUTE: Record<string, z.ZodType> = { "post /v1/customers": Cust
 
 type Route = Parameters<App["openapi"]>[0];
 
+/** A 401's header, documented (web/auth.ts words it). */
+const CHALLENGE = {
+  "WWW-Authenticate": {
+    schema: { type: "string" as const },
+    description: `the challenge (RFC 6750): Bearer realm="${REALM}", with error="invalid_request" (a header that is not 'Bearer <key>') or error="invalid_token" (an unknown or revoked key) and its error_description when a key was sent`,
+  },
+};
+
 /** The query of a route that takes none: any parameter is refused as unknown. */
 const NO_QUERY = z.object({}).strict();
 
@@ -81,7 +90,7 @@ function documentErrors(app: App): void {
     const jsonSchema = (content?.["application/json"] as { schema?: z.ZodType } | undefined)?.schema;
     const errors = {
       ...(req.params || req.query || body ? { 400: json(ErrorBody, "invalid input: each problem names its field (path) and what would be valid") } : {}),
-      ...(auth ? { 401: json(ErrorBody, "no key, a malformed Authorization header, or an unknown or revoked key"), 403: json(ErrorBody, `the key's role may not: needs ${auth.roles.join(" or ")}`) } : {}),
+      ...(auth ? { 401: { ...json(ErrorBody, "no key, a malformed Authorization header, or an unknown or revoked key"), headers: CHALLENGE }, 403: json(ErrorBody, `the key's role may not: needs ${auth.roles.join(" or ")}`) } : {}),
       ...(size ? { 413: json(ErrorBody, `body over ${size.bytes.toLocaleString("en")} bytes`) } : {}),
       ...(type ? { 415: json(ErrorBody, `Content-Type not ${type.types.join(" or ")}${type.optional ? " (no body is fine)" : ""}`) } : {}),
       503: json(ErrorBody, "the database cannot be written (a full disk, a read-only file, an I/O error): nothing of this request was stored; send it again once there is room"),
@@ -113,13 +122,14 @@ export function createApp(deps: Deps): App {
     },
   });
   app.onError((e, c) => {
+    if (e instanceof ApiError) for (const [name, value] of Object.entries(e.headers)) c.header(name, value);
     if (e instanceof ApiError && e.status !== 400) return c.json({ error: e.message, ...(e.problems.length ? { problems: e.problems.map((p) => ({ ...p, path: formatPath(p.path) })) } : {}) }, e.status);
     if (e instanceof ApiError || e instanceof InputError) return c.json({ error: e.message, problems: problemsOf(e.message, e.problems) }, 400);
     if (e instanceof HTTPException) return c.json({ error: e.message || `HTTP ${e.status}` }, e.status);
     const storage = unwritable(e);
     if (storage) {
       console.error(`cadence serve: ${c.req.method} ${c.req.path} refused: the database cannot be written (${storage})`);
-      return c.json({ error: `the database cannot be written (${storage}); nothing of this request was stored: free space on its disk (or make its file and folder writable), then send it again` }, 503);
+      return c.json({ error: `the database cannot be written (${storage}); nothing of this request was stored: ${UNWRITABLE_FIX[storage]}, then send it again` }, 503);
     }
     console.error(`cadence serve: ${c.req.method} ${c.req.path} failed:`, e);
     return c.json({ error: "internal error; the request was not applied (see the server log)" }, 500);

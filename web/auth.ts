@@ -38,15 +38,28 @@ export function forgetKeys(store: Store): void {
 
 const USAGE = "send the header 'Authorization: Bearer <key>' (an admin creates keys with `cadence keys create --role <role> --db <file>`)";
 
+/** The realm of every challenge: one server, one set of keys. */
+export const REALM = "cadence";
+
+/**
+ * A 401 with its challenge: RFC 9110 §11.6.1 requires WWW-Authenticate on every 401, and RFC 6750 §3
+ * words it for bearer tokens — no error code when no key was sent, `invalid_request` for a header that
+ * is not `Bearer <key>`, `invalid_token` for a key this server does not take (unknown or revoked).
+ */
+function unauthorized(message: string, error?: "invalid_request" | "invalid_token", description?: string): ApiError {
+  const challenge = `Bearer realm="${REALM}"${error ? `, error="${error}", error_description="${description}"` : ""}`;
+  return new ApiError(401, message, [], { "WWW-Authenticate": challenge });
+}
+
 export function requireRole(store: Store, ...roles: Role[]): Guarded {
   const allowed = [...new Set<Role>([...roles, "admin"])];
   return guarded(async (c, next) => {
     const header = c.req.header("authorization");
-    if (!header?.trim()) throw new ApiError(401, `missing API key: ${USAGE}`);
+    if (!header?.trim()) throw unauthorized(`missing API key: ${USAGE}`);
     const m = /^Bearer\s+(\S+)$/i.exec(header.trim());
-    if (!m) throw new ApiError(401, `malformed Authorization header: expected 'Bearer <key>' with nothing after the key; ${USAGE}`);
+    if (!m) throw unauthorized(`malformed Authorization header: expected 'Bearer <key>' with nothing after the key; ${USAGE}`, "invalid_request", "expected Bearer <key>");
     const key = cachedKey(store, m[1]);
-    if (!key) throw new ApiError(401, "unknown or revoked API key");
+    if (!key) throw unauthorized("unknown or revoked API key", "invalid_token", "unknown or revoked API key");
     if (key.role !== "admin" && !roles.includes(key.role)) {
       throw new ApiError(403, `this key's role is ${key.role}; ${routeOf(c)} needs ${allowed.join(" or ")}`);
     }

@@ -25,7 +25,7 @@ export async function extractCommand(args: string[]): Promise<number> {
   if (values.history !== undefined) return fromHistory(values);
   const date = values.date === undefined ? null : parseDate(values.date);
   if (date === null || !/^\d{4}-\d{2}-\d{2}$/.test(values.date ?? "")) throw new InputError(`--date: expected a day such as 2026-03-02 (${YEARS}), got ${values.date ? `'${values.date}'` : "nothing"}\nusage: ${USAGE}`);
-  const store = openLiveDb(values.db, USAGE);
+  const store = openLiveDb(values.db, USAGE, values.confirm ? "write" : "read"); // without --confirm it only reads
   try {
     const live = store.listPlans().filter((p) => p.state === "live" || p.state === "paused").at(-1);
     // the day is the plan's: its local midnight in the plan's timezone

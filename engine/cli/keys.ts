@@ -29,7 +29,8 @@ export async function keysCommand(args: string[]): Promise<number> {
   if (action === "create" && name !== undefined && (!name.trim() || name.length > 100)) {
     throw new InputError(`--name: expected a name of 1 to 100 characters, such as "shop front" (or leave it out: the role names the key), got '${name}'`);
   }
-  const store = openLiveDb(values.db, USAGE, action === "create"); // listing or revoking: the database must exist
+  // listing or revoking: the database must exist; listing only reads it (a read-only connection)
+  const store = openLiveDb(values.db, USAGE, action === "create" ? "create" : action === "revoke" ? "write" : "read");
   try {
     if (action === "create") {
       console.log(createKey(store, role, values.name ?? role, now).key);

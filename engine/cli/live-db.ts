@@ -5,6 +5,7 @@
 import { existsSync, statSync } from "node:fs";
 import { InputError } from "../plan/errors.ts";
 import { SqliteStore } from "../live/sqlite-store.ts";
+import { MIGRATIONS } from "../live/migrations.ts";
 
 /**
  * What went wrong opening the database at `db`, in words, or null when `e` is not about the file.
@@ -14,6 +15,7 @@ export function dbProblem(db: string, e: unknown, creates: boolean): InputError 
   const why = (e as Error)?.message ?? String(e), wanted = creates ? "a Cadence database, or the path of a new file" : "the database a live server writes";
   if (statSync(db, { throwIfNoEntry: false })?.isDirectory()) return new InputError(`--db ${db}: a folder is there; give ${wanted}`);
   if (/unable to open database file/.test(why)) return new InputError(`--db ${db}: cannot open ${creates ? "or create " : ""}a database there (${why}); its folder must exist and be writable`);
+  if (/attempt to write a readonly database/.test(why)) return new InputError(`--db ${db}: cannot be written (${why}); make the file, its -wal and -shm files and its folder writable by this user, or give ${wanted}`);
   if (/file is not a database/.test(why)) return new InputError(`--db ${db}: not a SQLite database (${why}); give ${wanted}`);
   // a truncated or overwritten file: SQLite's header is there, its pages are not
   if (/malformed/.test(why)) return new InputError(`--db ${db}: a damaged SQLite database (${why}); restore it from a backup (docs/live.md, Operations), or give ${wanted}`);
@@ -25,25 +27,44 @@ export function dbProblem(db: string, e: unknown, creates: boolean): InputError 
 }
 
 /**
- * The live database --db (or CADENCE_DB) names, opened and brought to this version's schema. It must
- * exist for the commands that read one (extract, live-report, keys list); `creates`: a new one is made
- * where none is (keys create: the first admin key comes before the first start).
+ * What a command does with the live database: `read` it only (extract without --confirm, live-report,
+ * keys list), `write` rows into it (keys revoke, extract --confirm), or `create` it where none is (keys
+ * create: the first admin key comes before the first start).
  */
-export function openLiveDb(flag: string | undefined, usage: string, creates = false): SqliteStore {
-  const db = flag ?? Deno.env.get("CADENCE_DB");
+export type DbUse = "read" | "write" | "create";
+
+/**
+ * The live database --db (or CADENCE_DB) names, opened for `use`. It must exist unless the command
+ * creates one. Only a new database is given the schema here: one at an older schema is refused, not
+ * upgraded — `cadence serve` upgrades on start, and these commands run beside a server (perhaps the
+ * older version, which would then find a schema it does not know); a reading command opens the file
+ * read-only, so it never changes a byte of it.
+ */
+export function openLiveDb(flag: string | undefined, usage: string, use: DbUse = "read"): SqliteStore {
+  const db = flag ?? Deno.env.get("CADENCE_DB"), creates = use === "create";
   if (!db) throw new InputError(`--db: which database? e.g. --db cadence.sqlite\nusage: ${usage}`);
   if (!creates && !existsSync(db)) throw new InputError(`--db ${db}: no such file; give the database a live server writes (cadence serve --db FILE)`);
   let store: SqliteStore | null = null;
   try {
-    store = new SqliteStore(db);
+    // read first, read-only: even opening one for writing sets its journal mode, a change to its header
+    const exists = existsSync(db);
+    store = new SqliteStore(db, "NORMAL", exists);
+    const v = store.schemaVersion();
     // a command that reads one must not make one: an empty file (or a new one serve never started on)
     // would get the schema and report 0 messages, 0 keys, no plan, as if the server had none
-    if (!creates && store.query<{ user_version: number }>("PRAGMA user_version")[0].user_version === 0) {
+    if (!creates && v === 0) {
       const theirs = store.query<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").map((t) => t.name);
       const what = theirs.length ? `another program's database: tables ${theirs.slice(0, 5).join(", ")}${theirs.length > 5 ? ", …" : ""}` : "an empty database";
       throw new InputError(`--db ${db}: no Cadence schema in it (${what}); give the database a live server writes (cadence serve --db FILE)`);
     }
-    store.migrate();
+    if (v > 0 && v < MIGRATIONS.length) {
+      throw new InputError(`--db ${db}: written by an older cadence (schema version ${v}; this one reads ${MIGRATIONS.length}); cadence serve --db ${db} upgrades it on start (no other command changes a database's schema), or run this command with the cadence that wrote it`);
+    }
+    if (v > MIGRATIONS.length) store.migrate(); // refuses it, naming both versions (dbProblem words it)
+    if (use === "read") return store;
+    if (exists) store.close(), store = new SqliteStore(db);
+    store.migrate(); // a new or empty file gets the schema (keys create); a current one is left as it is
+    store.checkWritable();
     return store;
   } catch (e) {
     store?.close();

@@ -39,11 +39,20 @@ export async function serveCommand(args: string[]): Promise<number> {
   if (sync !== "NORMAL" && sync !== "FULL") throw new InputError(`--synchronous: expected NORMAL or FULL, got '${v("synchronous")}'`);
   const writer = v("writer-thread") ?? "on";
   if (writer !== "on" && writer !== "off") throw new InputError(`--writer-thread: expected on or off, got '${writer}'`);
-  // a flag that would change nothing is refused rather than ignored
-  if (flags.start !== undefined && clock !== "manual") throw new InputError("--start sets the first time of a manual clock: add --clock manual (the system clock reads the machine's time)");
+  // a setting that would change nothing is refused rather than ignored, whether a flag or its variable
+  // gives it (CADENCE_WEBHOOK_MAX_ATTEMPTS without a webhook URL was ignored)
+  const fromEnv = (k: string) => flags[k] === undefined && Deno.env.get(ENV[k]) !== undefined;
+  if (v("start") !== undefined && clock !== "manual") {
+    throw new InputError(fromEnv("start")
+      ? "CADENCE_START sets the first time of a manual clock: add --clock manual (or CADENCE_CLOCK=manual), or unset CADENCE_START (the system clock reads the machine's time)"
+      : "--start sets the first time of a manual clock: add --clock manual (the system clock reads the machine's time)");
+  }
   const url = v("webhook-url"), secret = v("webhook-secret");
   for (const k of ["webhook-secret", "webhook-max-attempts"]) {
-    if (!url && flags[k] !== undefined) throw new InputError(`--${k}: goes with --webhook-url (the webhook adapter); add --webhook-url URL, or drop it`);
+    if (url || v(k) === undefined) continue;
+    throw new InputError(fromEnv(k)
+      ? `${ENV[k]}: goes with a webhook URL (the webhook adapter); set CADENCE_WEBHOOK_URL (or --webhook-url URL), or unset ${ENV[k]}`
+      : `--${k}: goes with --webhook-url (the webhook adapter); add --webhook-url URL, or drop it`);
   }
   if (url && !secret) throw new InputError("--webhook-secret: needed with --webhook-url (messages are signed with it)");
   const urlProblem = url ? webhookUrlProblem(url) : null;

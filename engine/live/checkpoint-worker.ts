@@ -6,6 +6,7 @@
  * answers, so no lock outlives the server.
  */
 import { DatabaseSync } from "node:sqlite";
+import { FailureLog } from "./failure-log.ts";
 
 let db: DatabaseSync | null = null;
 let timer: ReturnType<typeof setInterval> | undefined;
@@ -20,11 +21,13 @@ self.onmessage = (e: MessageEvent<{ path: string; periodMs: number } | { stop: t
   }
   const open = db = new DatabaseSync(e.data.path);
   open.exec("PRAGMA busy_timeout=0");
+  const log = new FailureLog("checkpoint (retried every round)");
   timer = setInterval(() => {
     try {
       open.prepare("PRAGMA wal_checkpoint(PASSIVE)").get();
+      log.ok();
     } catch (err) {
-      console.error("cadence serve: checkpoint failed (retried next round):", (err as Error).message);
+      log.failed((err as Error).message);
     }
   }, e.data.periodMs);
 };

@@ -5,7 +5,11 @@
 import type { Problem } from "../plan/errors.ts";
 
 export class ApiError extends Error {
-  constructor(readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422, message: string, readonly problems: Problem[] = []) {
+  /** `headers`: what the answer carries besides its body (a 401's WWW-Authenticate). */
+  constructor(
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422, message: string, readonly problems: Problem[] = [],
+    readonly headers: Record<string, string> = {},
+  ) {
     super(message);
     this.name = "ApiError";
   }
@@ -13,6 +17,14 @@ export class ApiError extends Error {
 
 /** SQLite's texts for a database it cannot write: a full disk, a read-only file or folder, an I/O error. */
 const UNWRITABLE = /database or disk is full|attempt to write a readonly database|unable to open database file|disk I\/O error/;
+
+/** What an operator does about each cause, for the 503's text. */
+export const UNWRITABLE_FIX: Record<string, string> = {
+  "database or disk is full": "free space on its disk",
+  "attempt to write a readonly database": "make the database file, its -wal and -shm files and its folder writable by the server's user",
+  "unable to open database file": "make the database's folder writable by the server's user",
+  "disk I/O error": "check its disk (a file system remounted read-only, a file made immutable, a failing device: the system's log says which)",
+};
 
 /**
  * The cause, when `e` (or the writer thread's report of it) says the database cannot be written; null

@@ -11,6 +11,7 @@ import { LiveDriver } from "./driver.ts";
 import { PlanLifecycle } from "./plan-lifecycle.ts";
 import { SqliteStore, type Synchronous } from "./sqlite-store.ts";
 import { StoreWriter } from "./store-writer.ts";
+import { FailureLog } from "./failure-log.ts";
 import { WEBHOOK_DEFAULTS, WebhookAdapter, type WebhookConfig } from "./webhook.ts";
 
 export interface ServerConfig {
@@ -46,7 +47,13 @@ export interface RunningServer {
 
 export function openEngine(cfg: Pick<ServerConfig, "db" | "clock" | "start" | "seed" | "control" | "synchronous" | "histories">) {
   const store = new SqliteStore(cfg.db, cfg.synchronous);
-  store.migrate();
+  try {
+    store.migrate();
+    store.checkWritable(); // a server that cannot write would start and answer every write 503
+  } catch (e) {
+    store.close();
+    throw e;
+  }
   // the manual clock resumes where the engine stopped, so a restart does not rewind time
   const saved = store.getMeta("watermark");
   const clock: Clock = cfg.clock === "manual" ? new ManualClock(Math.max(cfg.start ?? 0, saved ? Number(saved) : 0)) : new SystemClock();
@@ -84,14 +91,16 @@ export function startServer(cfg: ServerConfig): RunningServer {
   const addr = server.addr as Deno.NetAddr;
   const webhook = cfg.webhook ? new WebhookAdapter(store, clock, { ...WEBHOOK_DEFAULTS, ...cfg.webhook }) : null;
   let stopping = false;
+  const timerLog = new FailureLog("timer loop"), webhookLog = new FailureLog("webhook pass");
   const loop = setInterval(() => {
     if (stopping) return;
     try {
       if (clock.kind === "system") driver.tick();
-      webhook?.pass().catch((e) => console.error("cadence serve: webhook pass failed:", e));
+      timerLog.ok();
     } catch (e) {
-      console.error("cadence serve: timer loop failed:", e);
+      timerLog.failed(e);
     }
+    webhook?.pass().then(() => webhookLog.ok(), (e) => webhookLog.failed(e));
   }, cfg.tickMs);
   const url = `http://${addr.hostname}:${addr.port}`;
   return {

@@ -59,12 +59,17 @@ export class SqliteStore implements Store {
    */
   private readonly keyCount = new Map<string, number>();
 
-  constructor(readonly path: string, readonly synchronous: Synchronous = "NORMAL") {
-    this.db = new DatabaseSync(path);
+  /**
+   * `readOnly`: the connection of a command that only reads (extract, live-report, keys list): SQLite
+   * opens the file read-only, so nothing — a migration, the journal mode, a checkpoint at close — can
+   * change it, beside a running server or not.
+   */
+  constructor(readonly path: string, readonly synchronous: Synchronous = "NORMAL", readonly readOnly = false) {
+    this.db = new DatabaseSync(path, { readOnly });
     // a 64 MiB page cache keeps the customers' and indexes' hot pages in memory (events touch random
     // customers); a 16k-page WAL checkpoints less often, so a page rewritten by many commits is copied
     // into the database once per checkpoint instead of once per 1,000 pages of WAL
-    this.db.exec(`PRAGMA journal_mode=WAL; PRAGMA synchronous=${synchronous}; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;
+    this.db.exec(readOnly ? "PRAGMA busy_timeout=5000; PRAGMA temp_store=MEMORY;" : `PRAGMA journal_mode=WAL; PRAGMA synchronous=${synchronous}; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;
       PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=16384; PRAGMA temp_store=MEMORY;`);
     this.eventRows = new RowBuffer(this.db, "INSERT INTO events (idem, customer, type, time, processed, channel, program, value)", 8);
     this.customerRows = new RowBuffer(
@@ -126,8 +131,13 @@ export class SqliteStore implements Store {
     return Number(this.st(sql).run(...p).changes);
   }
 
+  /** The schema version the file holds (SQLite's user_version): 0 for a new or empty one, MIGRATIONS.length when current. */
+  schemaVersion(): number {
+    return Number((this.db.prepare("PRAGMA user_version").get() as Row).user_version);
+  }
+
   migrate(): number {
-    const v = Number((this.db.prepare("PRAGMA user_version").get() as Row).user_version);
+    const v = this.schemaVersion();
     if (v > MIGRATIONS.length) {
       throw new Error(`${this.path}: database schema version ${v} is newer than this server's (${MIGRATIONS.length}); upgrade cadence`);
     }
@@ -143,6 +153,20 @@ export class SqliteStore implements Store {
       });
     }
     return MIGRATIONS.length;
+  }
+
+  /**
+   * Throws SQLite's own error when this connection cannot write, writing nothing: a file SQLite could
+   * open only read-only (its mode or owner, an immutable file) otherwise opens without a word, and every
+   * write after it fails.
+   */
+  checkWritable(): void {
+    this.db.exec("BEGIN IMMEDIATE");
+    try {
+      this.db.exec(`PRAGMA user_version=${this.schemaVersion()}`); // the same value, rolled back: a write attempted, none made
+    } finally {
+      if (this.db.isTransaction) this.db.exec("ROLLBACK");
+    }
   }
 
   /** Nested calls join the outer transaction. */

@@ -102,6 +102,12 @@ export function payload(m: OutboxRow): string {
 export class WebhookAdapter {
   private current: Promise<number> | null = null;
   private stopped = false;
+  /**
+   * Answers whose record failed (the database could not be written: a full disk, a read-only file
+   * system): kept here and recorded first at the next pass. Left alone, the message stayed `sending`
+   * though the receiver had answered, and the next start called it unknown.
+   */
+  private unrecorded: { m: OutboxRow; outcome: Outcome }[] = [];
 
   constructor(readonly store: Store, readonly clock: Clock, readonly config: WebhookConfig) {
     this.recover();
@@ -136,18 +142,36 @@ export class WebhookAdapter {
   async stop(): Promise<void> {
     this.stopped = true;
     await this.current?.catch(() => 0);
+    try {
+      this.recordLeft();
+    } catch { /* still not writable: these messages are `sending`, so the next start makes them unknown */ }
   }
 
   private async run(batch: number): Promise<number> {
+    this.recordLeft(); // throws while the database still cannot be written: nothing new is sent meanwhile
     const due = this.store.deliverable(this.clock.nowMs(), batch);
     if (!due.length) return 0;
     // durable before any POST leaves: a crash from here on finds these messages `sending`
     this.store.tx(() => this.store.markSending(due.map((m) => m.id)));
     await Promise.all(due.map(async (m) => {
       const outcome = await this.attempt(m);
-      this.store.tx(() => this.record(m, outcome)); // durable as soon as the answer is in
+      try {
+        this.store.tx(() => this.record(m, outcome)); // durable as soon as the answer is in
+      } catch (e) {
+        this.unrecorded.push({ m, outcome });
+        throw e;
+      }
     }));
     return due.length;
+  }
+
+  /** Records the answers an earlier pass could not, in one transaction. */
+  private recordLeft(): void {
+    if (!this.unrecorded.length) return;
+    this.store.tx(() => {
+      for (const { m, outcome } of this.unrecorded) this.record(m, outcome);
+    });
+    this.unrecorded = [];
   }
 
   /** One POST and what is known of its fate. */

@@ -134,6 +134,38 @@ describe("HTTP layer", () => {
     expect(extra.body.error).toMatch(/^malformed Authorization header: expected 'Bearer <key>' with nothing after the key/);
   });
 
+  it("challenges every 401 with WWW-Authenticate (RFC 9110 §11.6.1, Bearer as RFC 6750 §3 words it) and documents it", async () => {
+    const s = server();
+    const made = await s.api("POST", "/v1/keys", { role: "ingest", name: "to revoke" });
+    expect((await s.api("DELETE", `/v1/keys/${made.body.id}`)).status).toBe(200);
+    const sent = [
+      ["no key", "", 'Bearer realm="cadence"'],
+      ["another scheme", "Basic YWxhZGRpbjpvcGVu", 'Bearer realm="cadence", error="invalid_request", error_description="expected Bearer <key>"'],
+      ["words after the key", `Bearer ${s.keys.admin} extra`, 'Bearer realm="cadence", error="invalid_request", error_description="expected Bearer <key>"'],
+      ["an unknown key", "Bearer ck_nosuchkey", 'Bearer realm="cadence", error="invalid_token", error_description="unknown or revoked API key"'],
+      ["a revoked key", `Bearer ${made.body.key}`, 'Bearer realm="cadence", error="invalid_token", error_description="unknown or revoked API key"'],
+    ];
+    for (const [what, authorization, challenge] of sent) {
+      for (const [method, path] of [["GET", "/v1/plans"], ["POST", "/v1/events"]]) {
+        const r = await raw(s, method, path, { authorization, "content-type": "application/json" }, method === "POST" ? "{}" : undefined);
+        expect([r.status, r.headers.get("www-authenticate")], `${what}: ${method} ${path}`).toEqual([401, challenge]);
+      }
+    }
+    // other answers carry none
+    expect((await raw(s, "GET", "/v1/plans", {})).headers.get("www-authenticate")).toBe(null);
+    expect((await raw(s, "POST", "/v1/clock", { authorization: `Bearer ${s.keys.analyst}`, "content-type": "application/json" }, "{}")).headers.get("www-authenticate")).toBe(null);
+    const doc = (await s.api("GET", "/v1/openapi.json")).body;
+    let documented = 0;
+    for (const ops of Object.values(doc.paths as Record<string, Record<string, any>>)) {
+      for (const op of Object.values(ops)) {
+        if (!op.responses["401"]) continue;
+        expect(op.responses["401"].headers["WWW-Authenticate"].description).toMatch(/^the challenge \(RFC 6750\): Bearer realm="cadence"/);
+        documented++;
+      }
+    }
+    expect(documented).toBeGreaterThan(20);
+  });
+
   it("refuses to revoke the last admin key", async () => {
     const s = server();
     const me = s.store.listKeys().find((k) => k.role === "admin")!;
