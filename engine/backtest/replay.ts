@@ -193,7 +193,7 @@ export function backtest(loaded: LoadedPlan, h: History, o: BacktestOptions = {}
       }
     },
     closeWeek() {
-      metrics.closeWeek((c) => table.signup[c] < weekEnd);
+      metrics.closeWeek(table.signup, weekEnd);
       for (let c = 0; c < n; c++) {
         if (week[c] > maxWeek[c]) maxWeek[c] = week[c];
         week[c] = 0;

@@ -141,13 +141,17 @@ export class Metrics {
     }
   }
 
-  /** Closes a week: every customer who existed during it is one customer-week in the histogram. */
-  closeWeek(exists: (c: number) => boolean): void {
+  /**
+   * Closes a week ending at `weekEnd`: every customer who existed during it (signed up before its end)
+   * is one customer-week in the histogram. The signup column, not a callback: this loop runs over every
+   * customer every week, and a call per customer made it 3 % of a run.
+   */
+  closeWeek(signup: Int32Array, weekEnd: number): void {
     const h = this.weekHistogram, w = this.week, f = this.fourWeeks, h4 = this.fourWeekHistogram;
     // every 4th week also closes a 4-week block: a customer counts if they existed in its last week
     const block = ++this.weeksClosed % 4 === 0;
     for (let c = 0; c < w.length; c++) {
-      const e = exists(c);
+      const e = signup[c] < weekEnd;
       if (e) h[Math.min(w[c], h.length - 1)]++;
       f[c] = Math.min(65535, f[c] + w[c]);
       if (block) {

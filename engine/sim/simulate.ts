@@ -158,7 +158,7 @@ export function simulate(plan: CompiledPlan, population: Population, o: Simulate
       }
     },
     closeWeek() {
-      metrics.closeWeek((c) => table.signup[c] < weekEnd);
+      metrics.closeWeek(table.signup, weekEnd);
       weekEnd += WEEK;
     },
     closeDay(at) {
