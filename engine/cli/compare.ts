@@ -124,13 +124,13 @@ export async function compareCommand(args: string[]): Promise<number> {
     onProgress: bar ? (runs, d, n) => bar("runs", d, n, `days · ${runs}`) : undefined,
   });
   const csvFiles = values.csv !== undefined ? compareCsv(c, values.csv as string) : [];
+  // per-program contributions: one run per program and library template per replication, so opt-in (docs/report.md)
+  const contrib = values.contributions
+    ? loaded.map((l, i) => ({ plan: c.plans.filter((p) => !p.baseline)[i].name, result: contributions(l, { customers: c.customers, days: c.days, replications: c.replications, seed: c.seeds[0], start: c.start, world: pop.world, population: pop.population }) }))
+    : undefined;
   if (values.report !== undefined) {
     const file = values.report as string;
     // the report links to the CSV files by paths relative to itself
-    // per-program contributions: one run per program and library template per replication, so opt-in (docs/report.md)
-    const contrib = values.contributions
-      ? loaded.map((l, i) => ({ plan: c.plans.filter((p) => !p.baseline)[i].name, result: contributions(l, { customers: c.customers, days: c.days, replications: c.replications, seed: c.seeds[0], start: c.start, world: pop.world, population: pop.population }) }))
-      : undefined;
     writeWhole(file, renderReport(c, { csv: csvFiles.map((f) => relative(dirname(file), f)), contributions: contrib }));
   }
   if (values.json) {
@@ -149,7 +149,7 @@ export async function compareCommand(args: string[]): Promise<number> {
     console.log(fitTable(labels, diffs.map((d) => ({ name: `${d.name} − ${d.against}`, cells: SHOWN.map(([, m]) => d.metrics[m]) })), { signed: true }));
   }
   // the report's verdict, in words (a strategist reading the console had the tables only)
-  const verdict = verdictLines(c).map(textOf);
+  const verdict = verdictLines(c, contrib).map(textOf); // with --contributions, its program sentence too
   if (verdict.length) console.log(`\nVerdict (as the report says it):\n${verdict.map((l) => `- ${wrap(l, 118, "  ")}`).join("\n")}`);
   const wrote = [...(values.report !== undefined ? [values.report as string] : []), ...csvFiles];
   if (wrote.length) console.log(`\nwrote ${wrote.length} file(s): ${wrote.join(", ")}`);

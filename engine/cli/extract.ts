@@ -23,6 +23,11 @@ export async function extractCommand(args: string[]): Promise<number> {
     history: { type: "string" }, plan: { type: "string" }, seed: { type: "string" },
   }, USAGE);
   if (values.history !== undefined) return fromHistory(values);
+  // a flag of the other form would change nothing here: refused rather than ignored (--plan with --db
+  // wrote the live plan's lists, not the plan named)
+  for (const flag of ["plan", "seed"] as const) {
+    if (values[flag] !== undefined) throw new InputError(`--${flag}: goes with --history CONFIG.yaml (lists from a brand's own exports); from a live database (--db) the lists are the live plan's, and it takes --date, --out and --confirm only\nusage: ${USAGE}`);
+  }
   const date = values.date === undefined ? null : parseDate(values.date);
   if (date === null || !/^\d{4}-\d{2}-\d{2}$/.test(values.date ?? "")) throw new InputError(`--date: expected a day such as 2026-03-02 (${YEARS}), got ${values.date ? `'${values.date}'` : "nothing"}\nusage: ${USAGE}`);
   const store = openLiveDb(values.db, USAGE, values.confirm ? "write" : "read"); // without --confirm it only reads

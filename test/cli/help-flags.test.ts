@@ -41,6 +41,28 @@ describe("every command answers --help and -h, and names a mistyped flag", () =>
     expect((await cli("help")).out).toMatch(/^cadence — campaign simulation/);
   });
 
+  // the usage is the only list of a command's flags a user sees: one it accepts and does not list is
+  // hidden, one it lists and refuses is a trap. The parser's own list is the one its errors print.
+  for (const name of COMMAND_NAMES) {
+    it(`${name} --help lists exactly the flags ${name} accepts`, async () => {
+      const help = (await cli(name, "--help")).out;
+      const listed = new Set([...help.matchAll(/--([a-z][a-z-]*)/g)].map((m) => m[1]));
+      const err = (await cli(name, "--zzzzzzzzzz")).err.split("\n")[0];
+      const valid = /valid options: (.*)$/.exec(err)![1].split(", ").map((f) => f.slice(2)).filter((f) => f !== "help");
+      expect([...listed].sort(), help).toEqual([...new Set(valid)].sort());
+    });
+  }
+
+  it("extract refuses the --history form's flags with --db (it ignored them: --plan wrote the live plan's lists, exit 0)", async () => {
+    for (const [flag, value] of [["--plan", "scenarios/lifecycle.yaml"], ["--seed", "7"]]) {
+      const r = await cli("extract", "--db", "no-such.sqlite", "--date", "2026-03-02", flag, value);
+      expect(r.code).toBe(2);
+      expect(r.out).toBe("");
+      expect(r.err.split("\n")[0]).toBe(`${flag}: goes with --history CONFIG.yaml (lists from a brand's own exports); from a live database (--db) the lists are the live plan's, and it takes --date, --out and --confirm only`);
+      expect(r.err).toMatch(/\nusage: cadence extract --db FILE --date YYYY-MM-DD \[--out DIR\] \[--confirm\]\n/);
+    }
+  });
+
   it("suggests --customers for every command that has it", async () => {
     for (const name of ["simulate", "demo", "compare", "sweep"]) {
       const r = await cli(name, "--customer", "2000");
