@@ -87,7 +87,7 @@ export function assumptionsBody(c: Comparison): string {
 ${params}</table></div>
 ${changesBody(c)}
 <h3>Benchmarks the default world is calibrated against</h3>
-<p class="note">Each channel and program kind simulated alone reproduces these published bands (<code>cadence calibration</code>; the simulated figures are in docs/calibration.md). Orders and revenue per recipient there are attributed, as a platform reports them: not incremental.${changed ? " They were checked on the default world, not on this comparison's (set above): <code>calibrate({ world })</code> measures a world against them." : ""}</p>
+<p class="note">Each channel and program kind simulated alone reproduces these published bands (<code>cadence calibration</code>; the simulated figures are in docs/calibration.md). Orders and revenue per recipient there are attributed, as a platform reports them: not incremental.${changed ? " They were checked on the default world, not on this comparison's (set above): <code>cadence calibration --world FILE</code> (or <code>calibrate({ world })</code>) measures a world against them." : ""}</p>
 <div class="wide"><table class="sources"><tr><th>metric</th><th>band</th><th class="l">basis</th><th class="l">source</th></tr>
 ${bench}</table></div>`;
 }
