@@ -4,7 +4,10 @@
  */
 import { CHANNELS, consentBit, EMAIL } from "../core/channels.ts";
 import { parsePlan } from "../plan/load.ts";
-import { runPlan, type RunResult } from "../sim/run.ts";
+import { checkOptionNames, runPlan, type RunResult } from "../sim/run.ts";
+import { checkRunSizes, InputError } from "../plan/errors.ts";
+import { describe } from "../plan/fields.ts";
+import { checkWorldOption } from "../sim/world-option.ts";
 import { worldCounters } from "../sim/world-metrics.ts";
 import type { WorldModel } from "../sim/world-model.ts";
 import { BENCHMARKS } from "./benchmarks.ts";
@@ -60,11 +63,37 @@ function figures(r: RunResult, channel: string, kind: string): Record<string, nu
   return out;
 }
 
+/** What `cadence calibration` and `calibrate` take: a run shorter than 4 weeks may send no direct mail (a ratio of 0 / 0 read Infinity). */
+export const CALIBRATION_LIMITS = { customers: [100, 1_000_000], days: [28, 3650] } as const;
+const CALIBRATION_OPTIONS = ["customers", "days", "seed", "world"];
+
+/**
+ * calibrate's options checked as the command line checks its flags: a misspelt option ({ customer: 300 })
+ * ran the default 5,000 customers, 5 days gave a ratio of Infinity, and a bad world was refused once per
+ * scenario as RunOptions'.
+ */
+function checkCalibrationOptions(o: unknown): asserts o is CalibrationOptions {
+  if (!(o !== null && typeof o === "object" && !Array.isArray(o))) {
+    throw new InputError(`calibrate: options: expected an object such as { customers: 5000, days: 365 } (or nothing, for the defaults), got ${describe(o)}`);
+  }
+  checkOptionNames("calibrate", o, CALIBRATION_OPTIONS);
+  const given = o as Record<string, unknown>;
+  for (const k of ["customers", "days"] as const) {
+    const v = given[k], [min, max] = CALIBRATION_LIMITS[k];
+    if (v !== undefined && !(Number.isInteger(v) && (v as number) >= min && (v as number) <= max)) {
+      throw new InputError(`calibrate: ${k}: expected a whole number from ${min} to ${max.toLocaleString("en")}${k === "days" ? " (direct mail is sent every 4 weeks)" : ""}, got ${describe(v)}`);
+    }
+  }
+  checkRunSizes({ seed: given.seed as number | undefined });
+  checkWorldOption(given.world, "calibrate");
+}
+
 /**
  * Runs every scenario and returns one row per benchmark, in the benchmarks' order.
  * @example calibrate({ customers: 5000 }).every((r) => r.simulated >= r.low && r.simulated <= r.high)
  */
 export function calibrate(o: CalibrationOptions = {}): CalibrationRow[] {
+  checkCalibrationOptions(o);
   const customers = o.customers ?? 5000, days = o.days ?? 365, seed = o.seed ?? 1;
   const measured = new Map<string, Record<string, number>>();
   for (const s of SCENARIOS) {

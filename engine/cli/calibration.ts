@@ -1,19 +1,23 @@
 /**
- * `cadence calibration [--json] [--customers N] [--days D] [--seed S] [--out FILE | --update-docs]`:
+ * `cadence calibration [--json] [--customers N] [--days D] [--seed S] [--world FILE] [--out FILE | --update-docs]`:
  * simulates each channel and program kind at a typical cadence and prints the figures beside published
- * benchmarks; `--out` writes the Markdown table to a file; `--update-docs` (the maintainers' command)
+ * benchmarks; `--world` runs them in a world of one's own (a JSON world option, as `cadence fit
+ * --world-out` writes it) and says which values it set; `--out` writes the Markdown table to a file; `--update-docs` (the maintainers' command)
  * rewrites the project's docs/calibration.md and the table in docs/world-model.md. Nothing is written
  * without either: a user's run used to overwrite the committed pages, relative to any working directory.
  * Exit 1 when a figure leaves its band.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { calibrate, inside } from "../calibration/measure.ts";
-import { markdown, textTable } from "../calibration/report.ts";
+import { calibrate, CALIBRATION_LIMITS, inside } from "../calibration/measure.ts";
+import { markdown, textTable, worldText } from "../calibration/report.ts";
+import { InputError } from "../plan/errors.ts";
+import { checkWorldOption } from "../sim/world-option.ts";
+import type { WorldModel } from "../sim/world-model.ts";
 import { writeWhole } from "../report/write-file.ts";
 import { intFlag, outputFile, parseOptions, sizeFlag } from "./args.ts";
 
-const USAGE = "cadence calibration [--json] [--customers N] [--days D] [--seed S] [--out FILE | --update-docs]";
+const USAGE = "cadence calibration [--json] [--customers N] [--days D] [--seed S] [--world FILE] [--out FILE | --update-docs]";
 /** The project's own docs pages, wherever the command runs from. */
 const DOCS = (page: string) => fileURLToPath(new URL(`../../docs/${page}`, import.meta.url));
 
@@ -35,29 +39,55 @@ export async function calibrationCommand(args: string[]): Promise<number> {
     seed: { type: "string" },
     out: { type: "string" },
     "update-docs": { type: "boolean" },
+    world: { type: "string" },
   }, USAGE);
   const update = values["update-docs"] === true;
   if (update && values.out !== undefined) {
     console.error(`--out and --update-docs: give one (--update-docs writes docs/calibration.md and docs/world-model.md)\nusage: ${USAGE}`);
     return 2;
   }
-  const customers = intFlag(values.customers, "customers", 5000, 100, 1_000_000);
-  const days = intFlag(values.days, "days", 365, 28, 3650);
+  if (update && values.world !== undefined) {
+    console.error(`--world and --update-docs: the project's pages show the default world; write a world's table with --out FILE\nusage: ${USAGE}`);
+    return 2;
+  }
+  const worldFile = values.world as string | undefined;
+  const world = worldFile !== undefined ? readWorld(worldFile) : undefined;
+  const customers = intFlag(values.customers, "customers", 5000, ...CALIBRATION_LIMITS.customers);
+  const days = intFlag(values.days, "days", 365, ...CALIBRATION_LIMITS.days);
   const seed = sizeFlag(values.seed, "seed", 1);
   const given = values.out as string | undefined;
   const out = given !== undefined ? outputFile("--out", given) : update ? DOCS("calibration.md") : null; // before the runs
-  const rows = calibrate({ customers, days, seed });
-  const md = markdown(rows, { customers, days, seed });
+  const rows = calibrate({ customers, days, seed, world });
+  const md = markdown(rows, { customers, days, seed, world, worldFrom: worldFile });
   if (out !== null) writeWhole(out, md);
   if (update) embedTable(md, DOCS("world-model.md"));
   if (values.json) {
     console.log(JSON.stringify(rows.map(({ metric, channel, kind, simulated, low, high, source }) => ({ metric, channel, kind, simulated, low, high, source })), null, 2));
   } else {
-    console.log(`Calibration: each channel and kind at a typical cadence, ${customers.toLocaleString("en")} customers, ${days} days, seed ${seed}\n`);
+    console.log(`Calibration: each channel and kind at a typical cadence, ${customers.toLocaleString("en")} customers, ${days} days, seed ${seed}`);
+    console.log(`World: ${worldText(world, worldFile)}\n`);
     console.log(textTable(rows));
     if (out !== null) console.log(`\nwrote ${out}${update ? " and the table in docs/world-model.md" : ""}`);
   }
   const outside = rows.filter((r) => !inside(r));
   if (outside.length) console.error(`${outside.length} figure(s) outside their band: ${outside.map((r) => `${r.channel}/${r.kind} ${r.metric}`).join(", ")}`);
   return await Promise.resolve(outside.length ? 1 : 0);
+}
+
+/** `--world FILE`: a JSON world option (RunOptions.world's shape, as `cadence fit --world-out` writes it), checked as the option is, its messages naming the file. */
+function readWorld(file: string): Partial<WorldModel> {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new InputError(`--world: cannot read ${file} (${(e as Error).message.split("\n")[0]}): expected a JSON file of world parameters, as cadence fit --world-out writes`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`${file}: not JSON (${(e as Error).message}): --world takes world parameters in JSON, e.g. { "machineOpens": 0.4 }`);
+  }
+  if (value === null) throw new InputError(`${file}: expected world parameters such as { "machineOpens": 0.4 }, got null`);
+  return checkWorldOption(value, file) ?? {};
 }

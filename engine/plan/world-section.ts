@@ -34,6 +34,8 @@ const POSITIVES = new Set([
   "purchase.r", "purchase.alpha", "purchase.a", "purchase.b", "spend.p", "spend.q", "spend.gamma", "spend.scale",
   "tenureYears", "fatigueHalfLifeDays", "fatigueScale", "fatigueOptOut", "referenceGapDays", "discount.scale",
   "reputation.halfLifeDays", "state.lapsedDays", "channels.*.gapDays",
+  // opt-outs are divided by √relevance: a relevance of 0 made every delivered message an unsubscribe
+  "relevance.triggered", "relevance.targeted", "relevance.broadcast",
 ]);
 const FIXED_LISTS: Record<string, [number, string]> = {
   "seasonality.hours": [24, "local hours 0–23"],
@@ -99,6 +101,7 @@ function walk(r: Reporter, v: unknown, d: unknown, path: Path, pattern: string):
     return v;
   }
   if (pattern === "timezones") {
+    const before = r.problems.length;
     const xs = f.list(r, v, path, "[UTC offset minutes, share] pairs");
     xs.forEach((x, i) => {
       if (!Array.isArray(x) || x.length !== 2) return r.error([...path, i], `expected a pair [UTC offset in minutes, share] such as [60, 0.8], got ${f.describe(x)}`);
@@ -108,6 +111,14 @@ function walk(r: Reporter, v: unknown, d: unknown, path: Path, pattern: string):
     // an empty list gave customers no time zone to draw from: the run crashed drawing the population
     if (Array.isArray(v) && !xs.length) r.error(path, `expected at least one [UTC offset in minutes, share] pair such as [60, 0.8]`);
     else if (xs.length && !xs.some((x) => Array.isArray(x) && (x[1] as number) > 0)) r.error(path, `at least one time zone needs a share above 0`);
+    else if (r.problems.length === before) {
+      // a customer draws a number below 1 and takes the zone whose running total passes it: shares short of
+      // 1 put the rest in the first zone, shares beyond 1 never reached the last ones, and nothing said so
+      const sum = xs.reduce((a: number, x) => a + (x as number[])[1], 0);
+      if (Math.abs(sum - 1) > 1e-6) {
+        r.error(path, `the shares add up to ${+sum.toFixed(6)}, expected 1 (every customer lives in one of these zones), e.g. [[60, 0.8], [0, 0.2]]`);
+      }
+    }
     return v;
   }
   if (typeof d === "number") return num(r, v, path, rangeOf(pattern));
@@ -151,12 +162,38 @@ export function applyWorld(base: WorldModel, section: WorldSection | undefined):
 /**
  * The world a plan runs in: the defaults, the plan's `world:` section over them, then the caller's
  * RunOptions.world over that (top-level keys replace, as `worldWith` does): the option overrides the plan.
- * A plan without a section gets exactly `worldWith(over)`.
+ * A plan without a section gets `worldWith(over)`, in its canonical form (canonicalWorld).
  * @example const world = planWorld(loadPlan("scenarios/black-friday.yaml"), { machineOpens: 0.4 })
  */
 export function planWorld(loaded: { world?: WorldSection }, over?: Partial<WorldModel>): WorldModel {
-  if (!loaded.world) return worldWith(over);
-  return { ...applyWorld(worldWith(), loaded.world), ...structuredClone(over ?? {}) } as WorldModel;
+  if (!loaded.world) return canonicalWorld(worldWith(over));
+  return canonicalWorld({ ...applyWorld(worldWith(), loaded.world), ...structuredClone(over ?? {}) } as WorldModel);
+}
+
+type Obj = Record<string, unknown>;
+const isMapping = (v: unknown): v is Obj => v !== null && typeof v === "object" && !Array.isArray(v);
+const fieldsOf = (names: string[]): Obj => Object.fromEntries(names.map((k) => [k, 0]));
+
+/**
+ * One form per world: its keys in DEFAULT_WORLD's order (a channel's optional gapDays last, a peak's as
+ * { name, start, days, factor }) and `reputation.lagDays` given. A run's digest and its baseline's cache
+ * key name the world by its JSON (Population.describe): the same world with a mapping's keys written in
+ * another order, or without the optional lag (its default, 2), was another run to them. The default
+ * world, and any plan section merged over it, already has this form, so their digests are unchanged.
+ */
+function canonicalWorld(w: WorldModel): WorldModel {
+  const order = (v: unknown, d: unknown): unknown => {
+    if (!isMapping(v) || !isMapping(d)) return v;
+    const out: Obj = {};
+    for (const k of Object.keys(d)) if (k in v) out[k] = order(v[k], d[k]);
+    for (const k of Object.keys(v)) if (!(k in out)) out[k] = v[k];
+    return out;
+  };
+  const o = order(w, DEFAULT_WORLD) as WorldModel;
+  o.channels = w.channels.map((c) => order(c, fieldsOf(CHANNEL_FIELDS)) as WorldModel["channels"][number]);
+  o.reputation = { ...o.reputation, lagDays: o.reputation.lagDays ?? DEFAULT_WORLD.reputation.lagDays };
+  o.seasonality = { ...o.seasonality, peaks: o.seasonality.peaks.map((p) => order(p, fieldsOf(PEAK_FIELDS)) as typeof p) };
+  return o;
 }
 
 /** The section's JSON Schema, from the same defaults the validator walks. */

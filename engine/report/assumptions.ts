@@ -1,11 +1,14 @@
 /**
  * The report's assumptions section: the world parameters the figures rest on, with the values this
  * comparison ran with and where each comes from — fitted on a measured experiment, a published
- * benchmark, or an assumption (the model's guess) — then the published benchmarks the default world
- * is calibrated against, each with its source (engine/calibration/benchmarks.ts, docs/calibration.md).
+ * benchmark, or an assumption (the model's guess); a value set for the comparison (a plan's world:
+ * section, the world option) is marked as such with the default beside it, and every parameter set is
+ * listed — then the published benchmarks the default world is calibrated against, each with its source
+ * (engine/calibration/benchmarks.ts, docs/calibration.md).
  */
 import type { Comparison } from "../compare/compare.ts";
 import { BENCHMARKS } from "../calibration/benchmarks.ts";
+import { DEFAULT_WORLD, type WorldModel, worldChanges } from "../sim/world-model.ts";
 import { esc } from "./html.ts";
 
 const pct = (x: number, d = 2) => `${+(100 * x).toFixed(d)} %`;
@@ -17,30 +20,63 @@ const BASIS: Record<Basis, string> = {
   assumption: "assumption (the model's guess)",
 };
 
-/** [parameter, value in this comparison, basis, source] — the parameters incremental margin and fatigue turn on. */
-function parameterRows(c: Comparison): [string, string, Basis, string][] {
-  const w = c.world, e = w.channels[0];
+interface Row {
+  name: string;
+  value: (w: WorldModel) => string; // as read in a world: this comparison's, or the default for comparison
+  paths: string[]; // the world parameters it reads (worldChanges' paths): one set for this comparison marks the row
+  basis: Basis;
+  source: string;
+}
+
+/** The parameters incremental margin and fatigue turn on, each with the world paths it reads. */
+const ROWS: Row[] = [
+  { name: "e-mail: came to the site | opened", value: (w) => pct(w.channels[0].click, 1), paths: ["channels.email.click"], basis: "fitted", source: "Kevin Hillstrom's MineThatData e-mail experiment (2008): visit lift" },
+  { name: "e-mail: incremental purchase | came", value: (w) => pct(w.channels[0].convert, 1), paths: ["channels.email.convert"], basis: "fitted", source: "Hillstrom experiment: conversion and spend lift" },
+  { name: "e-mail: opened | delivered", value: (w) => pct(w.channels[0].open, 1), paths: ["channels.email.open"], basis: "benchmark", source: "Campaign Monitor 2019 (17.9 %), Mailchimp 2018–2019 (21 %)" },
+  { name: "e-mail: unsubscribe | delivered, at a weekly cadence", value: (w) => pct(w.channels[0].unsubscribe), paths: ["channels.email.unsubscribe"], basis: "benchmark", source: "Campaign Monitor 2019 (0.17 %), Mailchimp (0.2–0.27 %), lowered to a 3–7.5 % yearly list attrition" },
+  { name: "e-mail: spam complaint | delivered, at a weekly cadence", value: (w) => pct(w.channels[0].complain, 3), paths: ["channels.email.complain"], basis: "benchmark", source: "Mailchimp 2018–2019 (≈ 0.012 %)" },
+  { name: "SMS: opt-out | delivered", value: (w) => pct(w.channels[1].unsubscribe, 1), paths: ["channels.sms.unsubscribe"], basis: "benchmark", source: "Klaviyo SMS benchmarks (0.6–1 % per send)" },
+  { name: "fatigue half-life", value: (w) => `${w.fatigueHalfLifeDays} days`, paths: ["fatigueHalfLifeDays"], basis: "assumption", source: "no published figure; fatigue weights per channel too" },
+  { name: "leaves the brand | delivered", value: (w) => `${w.leaveRate} × (fatigue / ${w.fatigueScale})²`, paths: ["leaveRate", "fatigueScale"], basis: "assumption", source: "no published figure: burning the base must show" },
+  { name: "purchase already due, pulled forward by a message", value: (w) => `within ${w.pullForwardDays} days, ${pct(w.pullForwardConvert, 0)}`, paths: ["pullForwardDays", "pullForwardConvert"], basis: "assumption", source: "not incremental: the order was coming anyway" },
+  { name: "attribution window (attributed revenue only)", value: (w) => `${w.attributionDays} days`, paths: ["attributionDays"], basis: "benchmark", source: "Klaviyo's default attribution window" },
+  { name: "purchase rates and spend (synthetic customers)", value: (w) => `BG/NBD r ${w.purchase.r}, α ${w.purchase.alpha}; gamma-gamma p ${w.spend.p}`, paths: ["purchase.r", "purchase.alpha", "spend.p"], basis: "fitted", source: "BG/NBD and gamma-gamma on CDNOW (Fader, Hardie & Lee 2005); spend × 2 to an apparel basket (assumption)" },
+];
+
+// what sets a parameter: the plans' world: section, the world option from code, a history population's calendar
+const SET = "set for this comparison, not the default";
+
+/** A parameter's value as the table writes it: numbers as given, lists in brackets. */
+const shown = (v: unknown) => typeof v === "number" ? String(v) : JSON.stringify(v).replace(/,/g, ", ");
+
+/** [parameter, value in this comparison, basis, source] as table cells (HTML); a row whose parameters were set says so and gives the default. */
+function parameterRows(c: Comparison): [string, string, string, string][] {
+  const w = c.world, set = new Set(worldChanges(w).map((x) => x.path));
   const margins = [...new Set(c.plans.filter((p) => !p.baseline).map((p) => p.margin))].map((m) => pct(m, 0)).join(" / ");
-  return [
-    ["e-mail: came to the site | opened", pct(e.click, 1), "fitted", "Kevin Hillstrom's MineThatData e-mail experiment (2008): visit lift"],
-    ["e-mail: incremental purchase | came", pct(e.convert, 1), "fitted", "Hillstrom experiment: conversion and spend lift"],
-    ["e-mail: opened | delivered", pct(e.open, 1), "benchmark", "Campaign Monitor 2019 (17.9 %), Mailchimp 2018–2019 (21 %)"],
-    ["e-mail: unsubscribe | delivered, at a weekly cadence", pct(e.unsubscribe), "benchmark", "Campaign Monitor 2019 (0.17 %), Mailchimp (0.2–0.27 %), lowered to a 3–7.5 % yearly list attrition"],
-    ["e-mail: spam complaint | delivered, at a weekly cadence", pct(e.complain, 3), "benchmark", "Mailchimp 2018–2019 (≈ 0.012 %)"],
-    ["SMS: opt-out | delivered", pct(w.channels[1].unsubscribe, 1), "benchmark", "Klaviyo SMS benchmarks (0.6–1 % per send)"],
-    ["fatigue half-life", `${w.fatigueHalfLifeDays} days`, "assumption", "no published figure; fatigue weights per channel too"],
-    ["leaves the brand | delivered", `${w.leaveRate} × (fatigue / ${w.fatigueScale})²`, "assumption", "no published figure: burning the base must show"],
-    ["purchase already due, pulled forward by a message", `within ${w.pullForwardDays} days, ${pct(w.pullForwardConvert, 0)}`, "assumption", "not incremental: the order was coming anyway"],
-    ["attribution window (attributed revenue only)", `${w.attributionDays} days`, "benchmark", "Klaviyo's default attribution window"],
-    ["purchase rates and spend (synthetic customers)", `BG/NBD r ${w.purchase.r}, α ${w.purchase.alpha}; gamma-gamma p ${w.spend.p}`, "fitted", "BG/NBD and gamma-gamma on CDNOW (Fader, Hardie & Lee 2005); spend × 2 to an apparel basket (assumption)"],
-    ["gross margin (plan)", margins, "assumption", "the plan's margin: field, set by its author"],
-  ];
+  const rows = ROWS.map((r): [string, string, string, string] => {
+    if (!r.paths.some((p) => set.has(p))) return [esc(r.name), esc(r.value(w)), BASIS[r.basis], esc(r.source)];
+    // the user's value, marked, beside the default it replaces; the source is the default's
+    return [esc(r.name), `<b>${esc(r.value(w))}</b> <small>(default ${esc(r.value(DEFAULT_WORLD))})</small>`, SET, `the default's: ${BASIS[r.basis]}, ${esc(r.source)}`];
+  });
+  return [...rows, [esc("gross margin (plan)"), esc(margins), BASIS.assumption, esc("the plan's margin: field, set by its author")]];
+}
+
+/** Every parameter set for this comparison, the default beside it; a sentence when none was. */
+function changesBody(c: Comparison): string {
+  const changes = worldChanges(c.world);
+  if (!changes.length) return `<p class="note">This comparison ran in the default world (docs/world-model.md): no parameter was set by a plan's world: section or the world option.</p>`;
+  const rows = changes.map((x) => `<tr><td>${esc(x.path)}</td><td><b>${esc(shown(x.value))}</b></td><td>${esc(shown(x.default))}</td></tr>`).join("\n");
+  return `<h3>World parameters set for this comparison</h3>
+<p class="note">${changes.length === 1 ? "One parameter differs" : `${changes.length} parameters differ`} from the default world (docs/world-model.md, where each default's source is given), set by the plans' world: section, the world option of a run from code, or a history population's learned calendar (seasonality); every other parameter is the default.</p>
+<div class="wide"><table class="sources world-set"><tr><th>parameter</th><th>value in this comparison</th><th>default</th></tr>
+${rows}</table></div>`;
 }
 
 export function assumptionsBody(c: Comparison): string {
   const params = parameterRows(c).map(([name, value, basis, source]) =>
-    `<tr><td>${esc(name)}</td><td>${esc(value)}</td><td class="l">${BASIS[basis]}</td><td class="l src">${esc(source)}</td></tr>`
+    `<tr><td>${name}</td><td>${value}</td><td class="l">${basis}</td><td class="l src">${source}</td></tr>`
   ).join("\n");
+  const changed = worldChanges(c.world).length > 0;
   const bench = BENCHMARKS.map((b) => {
     const band = b.high > 1 ? `${b.low} – ${b.high}` : `${pct(b.low, 3)} – ${pct(b.high, 3)}`;
     const assumed = b.source.startsWith("assumption") || (b.note ?? "").startsWith("assumption");
@@ -49,8 +85,9 @@ export function assumptionsBody(c: Comparison): string {
   return `<h3>World parameters these figures rest on</h3>
 <div class="wide"><table class="sources"><tr><th>parameter</th><th>value in this comparison</th><th class="l">basis</th><th class="l">source</th></tr>
 ${params}</table></div>
+${changesBody(c)}
 <h3>Benchmarks the default world is calibrated against</h3>
-<p class="note">Each channel and program kind simulated alone reproduces these published bands (<code>cadence calibration</code>; the simulated figures are in docs/calibration.md). Orders and revenue per recipient there are attributed, as a platform reports them: not incremental.</p>
+<p class="note">Each channel and program kind simulated alone reproduces these published bands (<code>cadence calibration</code>; the simulated figures are in docs/calibration.md). Orders and revenue per recipient there are attributed, as a platform reports them: not incremental.${changed ? " They were checked on the default world, not on this comparison's (set above): <code>cadence calibration --world FILE</code> (or <code>calibrate({ world })</code>) measures a world against them." : ""}</p>
 <div class="wide"><table class="sources"><tr><th>metric</th><th>band</th><th class="l">basis</th><th class="l">source</th></tr>
 ${bench}</table></div>`;
 }

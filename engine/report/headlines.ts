@@ -4,19 +4,18 @@
  */
 import type { Comparison, Metric } from "../compare/compare.ts";
 import { moneyUnit, WEEK_THRESHOLD } from "../compare/compare.ts";
-import { DEFAULT_WORLD } from "../sim/world-model.ts";
+import { DEFAULT_WORLD, worldChanges } from "../sim/world-model.ts";
 import { cell, esc, n0, n2 } from "./html.ts";
 
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 
 /** "10,000 synthetic customers, 365 days from 2026-01-01, seeds 1–5, default world parameters". */
 export function populationLine(c: Comparison): string {
-  const changed = Object.keys(DEFAULT_WORLD).filter((k) =>
-    JSON.stringify((c.world as unknown as Record<string, unknown>)[k]) !== JSON.stringify((DEFAULT_WORLD as unknown as Record<string, unknown>)[k])
-  );
+  // each parameter by its path (relevance.triggered, not relevance), as the assumptions section lists them
+  const changed = worldChanges(c.world).map((x) => x.path);
   const who = c.population === "synthetic" ? `${n0.format(c.customers)} synthetic customers (world priors)` : `${n0.format(c.customers)} customers of ${c.population}`;
   const seeds = c.replications > 1 ? `seeds ${c.seeds[0]}–${c.seeds[c.seeds.length - 1]}` : `seed ${c.seeds[0]}`;
-  const world = changed.length ? `world parameters changed: ${changed.join(", ")}` : "default world parameters (docs/world-model.md)";
+  const world = changed.length ? `world parameters changed: ${changed.join(", ")} (values in the assumptions section)` : "default world parameters (docs/world-model.md)";
   return `${who}, ${c.days} days from ${c.start}, ${seeds}, ${world}`;
 }
 
@@ -35,7 +34,7 @@ export function headlineRows(c: Comparison): [string, Metric, (x: number) => str
     ["contacts per customer over 4 weeks, p99", "contactsPer4WeeksP99", (x) => n0.format(x),
       "complete 4-week blocks from the start (a trailing part-block is left out); 1 % of customer-blocks got more"],
     ["unsubscribes", "unsubscribes", (x) => n0.format(x),
-      `world model: P(opt-out) ${(100 * email.unsubscribe).toFixed(2)} % per delivered e-mail at a weekly cadence (a published benchmark's), lower for a rarely mailed customer, higher under more pressure (fatigue half-life ${w.fatigueHalfLifeDays} days)`],
+      `world model: P(opt-out) ${(100 * email.unsubscribe).toFixed(2)} % per delivered e-mail at a weekly cadence (${email.unsubscribe === DEFAULT_WORLD.channels[0].unsubscribe ? "a published benchmark's" : `set for this comparison; the published benchmark's default is ${(100 * DEFAULT_WORLD.channels[0].unsubscribe).toFixed(2)} %`}), lower for a rarely mailed customer, higher under more pressure (fatigue half-life ${w.fatigueHalfLifeDays} days)`],
     ["spam complaints", "complaints", (x) => n0.format(x),
       `world model: P(complaint) ${(100 * email.complain).toFixed(3)} % per delivered e-mail at a weekly cadence, higher under more pressure; complaints lower inbox placement`],
     ["customers who left the brand (churned by fatigue)", "churned", (x) => n0.format(x),

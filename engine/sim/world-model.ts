@@ -2,6 +2,7 @@
  * The simulated world's parameters: priors of the synthetic population and the response model, with
  * their sources in docs/world-model.md. Every figure here is a default a caller may override.
  */
+import { CHANNELS } from "../core/channels.ts";
 import type { Seasonality } from "./time-profile.ts";
 export interface ChannelResponse {
   deliver: number; // P(delivered | sent) for a live address: 1 − soft bounces
@@ -188,4 +189,37 @@ export function discountResponse(w: WorldModel, d: number): number {
 /** A deep copy with overrides applied (objects merged, arrays replaced). */
 export function worldWith(over: Partial<WorldModel> = {}): WorldModel {
   return { ...structuredClone(DEFAULT_WORLD), ...structuredClone(over) } as WorldModel;
+}
+
+/** A world parameter that differs from its default: `path` as a plan's world: section writes it (channels by name). */
+export interface WorldChange {
+  path: string;
+  value: unknown;
+  default: unknown;
+}
+
+/**
+ * The parameters where `w` differs from DEFAULT_WORLD, in the model's order: numbers one by one,
+ * channels and consents by channel name, lists (time zones, seasonality's weights and peaks) whole. What
+ * a report or `cadence calibration` shows as set for its run.
+ * @example worldChanges(worldWith({ machineOpens: 0.4 })) // [{ path: "machineOpens", value: 0.4, default: 0 }]
+ */
+export function worldChanges(w: WorldModel): WorldChange[] {
+  const out: WorldChange[] = [];
+  const walk = (v: unknown, d: unknown, path: string): void => {
+    const mapping = (x: unknown) => x !== null && typeof x === "object" && !Array.isArray(x);
+    if (mapping(v) && mapping(d)) {
+      const keys = [...new Set([...Object.keys(d as object), ...Object.keys(v as object)])];
+      for (const k of keys) walk((v as Record<string, unknown>)[k], (d as Record<string, unknown>)[k], path ? `${path}.${k}` : k);
+    } else if (JSON.stringify(v) !== JSON.stringify(d) && v !== undefined) {
+      out.push({ path, value: v, default: d });
+    }
+  };
+  for (const key of Object.keys(DEFAULT_WORLD) as (keyof WorldModel)[]) {
+    if (key === "channels" || key === "consents") {
+      const byName = (list: unknown[]) => Object.fromEntries(CHANNELS.map((c, i) => [c, list[i]]));
+      walk(byName(w[key]), byName(DEFAULT_WORLD[key]), key);
+    } else walk(w[key], DEFAULT_WORLD[key], key);
+  }
+  return out;
 }

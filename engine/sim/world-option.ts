@@ -22,13 +22,13 @@ type Obj = Record<string, unknown>;
 const isMapping = (v: unknown): v is Obj => v !== null && typeof v === "object" && !Array.isArray(v);
 
 /**
- * Throws an InputError listing every problem of a world option; returns it as given (undefined or
- * null: none).
+ * Throws an InputError listing every problem of a world option, each message starting with `where`;
+ * returns it as given (undefined or null: none).
  * @example checkWorldOption({ machineOpens: 0.4 }) // fine; { machineOpens: 5 } throws "world.machineOpens: expected a number from 0 to 1, got number 5"
  */
-export function checkWorldOption(over: unknown): Partial<WorldModel> | undefined {
+export function checkWorldOption(over: unknown, where = "RunOptions"): Partial<WorldModel> | undefined {
   if (over === undefined || over === null) return undefined;
-  const r = new Reporter("RunOptions");
+  const r = new Reporter(where); // what the messages start with: RunOptions, or the file the world was read from
   // the section's validator reads channels and consents keyed by name: the lists are given to it so
   const section: unknown = isMapping(over) ? { ...over } : over;
   if (isMapping(section)) {
@@ -46,10 +46,15 @@ export function checkWorldOption(over: unknown): Partial<WorldModel> | undefined
       if (key === "channels" && isMapping(v)) {
         for (const [name, c] of Object.entries(v)) {
           const i = CHANNELS.indexOf(name as typeof CHANNELS[number]);
-          if (isMapping(c)) missing(r, ["world", key, name], c, CHANNEL_FIELDS, `world.channels[${i}] (${name})`, (x) => `planWorld(plan).channels.map((c, i) => (i === ${i} ? { ...c${x} } : c))`);
+          // outside a run from code (a --world file, calibrate, which has no plan) the example is the JSON with the defaults filled in
+          const example = where === "RunOptions"
+            ? (x: string) => `planWorld(plan).channels.map((c, i) => (i === ${i} ? { ...c${x} } : c))`
+            : () => `the default's fields with yours, ${JSON.stringify({ ...DEFAULT_WORLD.channels[i], ...(c as Obj) })}`;
+          if (isMapping(c)) missing(r, ["world", key, name], c, CHANNEL_FIELDS, `world.channels[${i}] (${name})`, example);
         }
       } else if (isMapping(d) && isMapping(v)) {
-        missing(r, ["world", key], v, Object.keys(d).filter((k) => !OPTIONAL[key]?.includes(k)), `world.${key}`, (x) => `{ ${key}: { ...planWorld(plan).${key}${x} } }`);
+        const example = where === "RunOptions" ? (x: string) => `{ ${key}: { ...planWorld(plan).${key}${x} } }` : () => JSON.stringify({ [key]: { ...d, ...v } });
+        missing(r, ["world", key], v, Object.keys(d).filter((k) => !OPTIONAL[key]?.includes(k)), `world.${key}`, example);
       }
     }
   }

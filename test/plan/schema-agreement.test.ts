@@ -301,6 +301,7 @@ const CASES: Case[] = [
   [true, "a world parameter", top("world: { machineOpens: 0.4 }")],
   [false, "a world share of 2", top("world: { machineOpens: 2 }")],
   [false, "world: with nothing after it", top("world:")],
+  [false, "a world relevance of 0", top("world: { relevance: { triggered: 0 } }")],
   [false, "world timezones with no share above 0", top("world: { timezones: [[60, 0]] }")],
   [false, "a world peak with an empty name", top("world: { seasonality: { peaks: [{ name: '', start: 11-24, days: 3, factor: 2 }] } }")],
   [false, "a world peak starting 13-01", top("world: { seasonality: { peaks: [{ name: p, start: 13-01, days: 3, factor: 2 }] } }")],
@@ -338,6 +339,7 @@ const EXCEPTIONS: [label: string, plan: string, reason: string][] = [
   ["a template parameter the template lacks", top("programs:\n  - { use: programs/welcome, with: { nope: 1 } }"), "the template file's params"],
   ["a campaign field overriding a journey template", top("programs:\n  - { use: programs/welcome, audience: 'true' }"), "the template file's program type"],
   ["world seasonality that sums to nothing", top(`world: { seasonality: { hours: [${Array(24).fill(0).join(", ")}] } }`), "a sum over a list"],
+  ["world time zone shares that do not add up to 1", top("world: { timezones: [[60, 0.5], [0, 0.1]] }"), "a sum over a list"],
   ["world reputation worstAt below goodBelow", top("world: { reputation: { goodBelow: 0.5, worstAt: 0.2 } }"), "an order between two fields"],
 ];
 

@@ -4,6 +4,7 @@ import { parsePlan } from "../../engine/plan/load.ts";
 import { planWorld } from "../../engine/plan/world-section.ts";
 import { DEFAULT_WORLD, worldWith } from "../../engine/sim/world-model.ts";
 import { runPlan } from "../../engine/sim/run.ts";
+import { cacheStats, clearMemoryCache } from "../../engine/sim/baseline-cache.ts";
 import { comparePlans } from "../../engine/compare/compare.ts";
 import { sweep } from "../../engine/sweep/sweep.ts";
 
@@ -66,6 +67,11 @@ describe("a plan's world: section", () => {
     ["a fractional reputation lag", "world: { reputation: { lagDays: 1.5 } }", /world\.reputation\.lagDays: expected a whole number from 1 to 28, got number 1\.5/],
     ["a reputation lag of 0 days", "world: { reputation: { lagDays: 0 } }", /world\.reputation\.lagDays: expected a whole number from 1 to 28, got number 0/],
     ["not a mapping", "world: 3", /world: expected a mapping with one of purchase, spend/],
+    // opt-outs are divided by √relevance: at 0 every delivered message was an unsubscribe (699 of 798)
+    ["a relevance of 0", "world: { relevance: { broadcast: 0 } }", /world\.yaml:10: world\.relevance\.broadcast: expected a number > 0, got number 0/],
+    // customers beyond the shares' total were all put in the first zone, silently
+    ["time zone shares short of 1", "world: { timezones: [[60, 0.5], [0, 0.1]] }", /world\.yaml:10: world\.timezones: the shares add up to 0\.6, expected 1 \(every customer lives in one of these zones\), e\.g\. \[\[60, 0\.8\], \[0, 0\.2\]\]/],
+    ["time zone shares beyond 1", "world: { timezones: [[60, 0.8], [0, 0.8]] }", /world\.timezones: the shares add up to 1\.6, expected 1/],
   ];
   for (const [what, section, re] of cases) {
     it(`refuses ${what}`, () => expect(errorOf(base + section + "\n")).toMatch(re));
@@ -105,5 +111,62 @@ describe("a plan's world: section", () => {
     expect(() => sweep(a, [{ path: "world.machineOpens", values: [0.1, 0.5] }], o)).toThrow(/^sweep: sets\[0\] \(world.machineOpens\): a sweep cannot change the world section/);
     const r = sweep(a, [{ path: "programs.news.schedule.every", values: ["1w", "2w"] }], o);
     expect(r.variants.length).toBe(2);
+  });
+});
+
+describe("a world's identity", () => {
+  it("draws every customer's zone from shares that add up to 1, as given", () => {
+    const l = parsePlan(base + "world: { timezones: [[60, 0.5], [0, 0.25], [-300, 0.25]] }\n", "w.yaml");
+    const tz = runPlan(l, { customers: 2000, days: 7 }).run.population.table.tz;
+    const share = (off: number) => tz.filter((x) => x === off).length / tz.length;
+    expect(share(60)).toBeCloseTo(0.5, 1);
+    expect(share(0)).toBeCloseTo(0.25, 1);
+    expect(share(-300)).toBeCloseTo(0.25, 1);
+  });
+
+  it("gives one digest and one cached baseline to one world, however its option is written", () => {
+    const l = parsePlan(base, "w.yaml"), o = { customers: 1000, days: 30, seed: 2 };
+    clearMemoryCache();
+    const plain = runPlan(l, o).summary;
+    const misses = cacheStats.misses, hits = cacheStats.memoryHits;
+    // the same world: a mapping's keys in another order, reputation without its optional lag (2)
+    const reversed = Object.fromEntries(Object.entries(DEFAULT_WORLD.discount).reverse()) as typeof DEFAULT_WORLD.discount;
+    const { lagDays: _lag, ...noLag } = DEFAULT_WORLD.reputation;
+    for (const world of [{ discount: reversed }, { reputation: noLag as typeof DEFAULT_WORLD.reputation }, { machineOpens: 0 }]) {
+      expect(runPlan(l, { ...o, world }).summary.digest, JSON.stringify(world)).toBe(plain.digest);
+    }
+    expect(cacheStats.misses).toBe(misses); // the baseline was computed once
+    expect(cacheStats.memoryHits).toBe(hits + 3);
+    // another world: another digest, and a baseline of its own
+    const gain = runPlan(l, { ...o, world: { discount: { ...reversed, gain: 1.5 } } }).summary;
+    expect(gain.digest).not.toBe(plain.digest);
+    expect(cacheStats.misses).toBe(misses + 1);
+    // a peak's fields in another order in a plan's section: the same world as in their usual order
+    const peak = (p: string) => parsePlan(base + `world:\n  seasonality:\n    peaks: [${p}]\n`, "w.yaml");
+    const a = runPlan(peak("{ name: p, start: \"03-01\", days: 5, factor: 2 }"), o).summary;
+    const b = runPlan(peak("{ factor: 2, days: 5, start: \"03-01\", name: p }"), o).summary;
+    expect(b.digest).toBe(a.digest);
+  });
+
+  it("raises triggered opens with a higher triggered relevance, the other kinds keeping theirs", () => {
+    const cart = `name: c
+channels:
+  email: {}
+programs:
+  - id: cart
+    type: journey
+    trigger: { event: cart_abandoned }
+    steps:
+      - send: { channel: email, message: cart }
+`;
+    const o = { customers: 2000, days: 60, seed: 1 };
+    const plain = runPlan(parsePlan(cart, "c.yaml"), o).summary;
+    const l = parsePlan(cart + "world: { relevance: { triggered: 3 } }\n", "c.yaml");
+    expect(planWorld(l).relevance).toEqual({ triggered: 3, targeted: 1.5, broadcast: 1 });
+    const more = runPlan(l, o).summary;
+    expect(more.contacts).toBe(plain.contacts); // the same carts, so the same sends
+    // opens × √(3 / 1.8) = 1.29 before the 98 % cap
+    expect(more.opens / plain.opens).toBeGreaterThan(1.15);
+    expect(more.opens / plain.opens).toBeLessThan(1.4);
   });
 });

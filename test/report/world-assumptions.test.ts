@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { parsePlan } from "../../engine/plan/load.ts";
+import { comparePlans } from "../../engine/compare/compare.ts";
+import { renderReport } from "../../engine/report/report.ts";
+import { DEFAULT_WORLD } from "../../engine/sim/world-model.ts";
+
+// The assumptions section showed the default's basis and source beside whatever value ran (an e-mail open
+// rate of 30 % set by the plan was 'published benchmark, Campaign Monitor'), and a parameter outside its
+// eleven rows (relevance, open boost, reputation…) set for the comparison appeared nowhere
+const plan = (world: string) =>
+  parsePlan(
+    `name: news
+channels:
+  email: {}
+programs:
+  - id: news
+    type: campaign
+    schedule: { every: 1w }
+    send: { channel: email, message: news }
+${world}`,
+    "news.yaml",
+  );
+const o = { customers: 300, days: 14, replications: 1 };
+const sectionOf = (html: string, id: string) => html.slice(html.indexOf(`<section id="${id}">`), html.indexOf("</section>", html.indexOf(`<section id="${id}">`)));
+
+describe("the report's assumptions under a world set for the comparison", () => {
+  const c = comparePlans([plan("world:\n  relevance: { triggered: 3 }\n  channels: { email: { open: 0.3, unsubscribe: 0.002 } }\n")], o);
+  const html = renderReport(c), a = sectionOf(html, "assumptions");
+
+  it("marks a row whose value was set, with the value used and the default it replaced", () => {
+    expect(a).toContain(`<td>e-mail: opened | delivered</td><td><b>30 %</b> <small>(default 20 %)</small></td><td class="l">set for this comparison, not the default</td><td class="l src">the default's: published benchmark, Campaign Monitor 2019 (17.9 %), Mailchimp 2018–2019 (21 %)</td>`);
+    // a row left at its default keeps its basis
+    expect(a).toContain(`<td>e-mail: incremental purchase | came</td><td>5.5 %</td><td class="l">measured: fitted on an experiment</td>`);
+  });
+
+  it("lists every parameter set, the ones without a row of their own included, each beside its default", () => {
+    expect(a).toContain("3 parameters differ from the default world");
+    expect(a).toContain(`<tr><td>channels.email.open</td><td><b>0.3</b></td><td>0.2</td></tr>`);
+    expect(a).toContain(`<tr><td>channels.email.unsubscribe</td><td><b>0.002</b></td><td>0.0014</td></tr>`);
+    expect(a).toContain(`<tr><td>relevance.triggered</td><td><b>3</b></td><td>${DEFAULT_WORLD.relevance.triggered}</td></tr>`);
+    expect(a).toContain("They were checked on the default world, not on this comparison's");
+  });
+
+  it("names the parameters set in the headline and does not call a value set a benchmark's", () => {
+    const h = sectionOf(html, "headline");
+    expect(h).toContain("world parameters changed: channels.email.open, channels.email.unsubscribe, relevance.triggered (values in the assumptions section)");
+    expect(h).toContain("P(opt-out) 0.20 % per delivered e-mail at a weekly cadence (set for this comparison; the published benchmark&#39;s default is 0.14 %)".replace("&#39;", "'"));
+  });
+
+  it("says a comparison in the default world is one, a world option equal to the defaults included", () => {
+    const same = renderReport(comparePlans([plan("")], { ...o, world: { relevance: { ...DEFAULT_WORLD.relevance } } }));
+    expect(sectionOf(same, "assumptions")).toContain("This comparison ran in the default world (docs/world-model.md): no parameter was set");
+    expect(sectionOf(same, "assumptions")).not.toContain("<b>");
+    expect(sectionOf(same, "headline")).toContain("default world parameters (docs/world-model.md)");
+  });
+});
