@@ -5,14 +5,17 @@ import { runPlan } from "../../engine/sim/run.ts";
 import { campaignOccurrences } from "../../engine/core/campaign-schedule.ts";
 import { messagesTable } from "../../engine/sim/tables.ts";
 
-describe("arbitration", () => {
-  it("gives one customer's only daily slot to the highest-priority of three programs competing that day", () => {
-    // three campaigns on the same day, one contact a day allowed: priorities decide, not times
-    const p = plan(`${CHANNELS_ALL}pressure:
+/** Every channel, and one contact a day counted ahead (pending contacts included): the arbitration tests' rule. */
+const ONE_A_DAY = `${CHANNELS_ALL}pressure:
   rules:
     - { name: one-a-day, cap: 1, calendar: day, lookahead: true }
 programs:
-  - { id: low, type: campaign, priority: 10, schedule: { once: "2026-01-05", at: "08:00" }, send: { channel: email, message: low } }
+`;
+
+describe("arbitration", () => {
+  it("gives one customer's only daily slot to the highest-priority of three programs competing that day", () => {
+    // three campaigns on the same day, one contact a day allowed: priorities decide, not times
+    const p = plan(`${ONE_A_DAY}  - { id: low, type: campaign, priority: 10, schedule: { once: "2026-01-05", at: "08:00" }, send: { channel: email, message: low } }
   - { id: high, type: campaign, priority: 90, schedule: { once: "2026-01-05", at: "18:00" }, send: { channel: email, message: high } }
   - { id: mid, type: campaign, priority: 50, schedule: { once: "2026-01-05", at: "12:00" }, send: { channel: sms, message: mid } }
 `);
@@ -23,11 +26,7 @@ programs:
     expect(h.actions.filter((a) => a.kind === "due").map((a) => a.send)).toEqual(["high"]);
     expect(h.actions.filter((a) => a.kind === "suppressed").map((a) => `${a.send}:${a.rule}`)).toEqual(["mid:one-a-day", "low:one-a-day"]);
     // a triggered message of lower priority at 10:00 sees the pending 18:00 contact and is blocked…
-    const trig = plan(`${CHANNELS_ALL}pressure:
-  rules:
-    - { name: one-a-day, cap: 1, calendar: day, lookahead: true }
-programs:
-  - { id: high, type: campaign, priority: 90, schedule: { once: "2026-01-05", at: "18:00" }, send: { channel: email, message: high } }
+    const trig = plan(`${ONE_A_DAY}  - { id: high, type: campaign, priority: 90, schedule: { once: "2026-01-05", at: "18:00" }, send: { channel: email, message: high } }
   - { id: cart, type: journey, priority: 95, trigger: { event: cart_abandoned }, steps: [{ send: { channel: email, message: cart } }] }
   - { id: browse, type: journey, priority: 20, trigger: { event: visit }, steps: [{ send: { channel: email, message: browse } }] }
 `);
@@ -47,11 +46,7 @@ programs:
     // the campaign waits for 18:00; a cart abandoned at 18:00 is decided before the campaign's due
     // event of the same minute (the customer's own actions rank first: engine/sim/kinds.ts). The campaign
     // has not gone: the cart's higher priority wins the day's one slot, and the campaign loses it at its due
-    const trig = plan(`${CHANNELS_ALL}pressure:
-  rules:
-    - { name: one-a-day, cap: 1, calendar: day, lookahead: true }
-programs:
-  - { id: high, type: campaign, priority: 90, schedule: { once: "2026-01-05", at: "18:00" }, send: { channel: email, message: high } }
+    const trig = plan(`${ONE_A_DAY}  - { id: high, type: campaign, priority: 90, schedule: { once: "2026-01-05", at: "18:00" }, send: { channel: email, message: high } }
   - { id: cart, type: journey, priority: 95, trigger: { event: cart_abandoned }, steps: [{ send: { channel: email, message: cart } }] }
 `);
     const t = harness(trig), six = T0 + 18 * HOUR;
@@ -62,11 +57,7 @@ programs:
     expect(t.actions.at(-1)).toMatchObject({ kind: "suppressed", send: "high", rule: "one-a-day" });
     expect(t.sends()).toEqual(["cart"]);
     // a lower-priority message sent at 18:00 has gone: a higher one decided at 18:00 counts it, and is blocked
-    const sent = plan(`${CHANNELS_ALL}pressure:
-  rules:
-    - { name: one-a-day, cap: 1, calendar: day, lookahead: true }
-programs:
-  - { id: browse, type: journey, priority: 20, trigger: { event: visit }, steps: [{ send: { channel: email, message: browse } }] }
+    const sent = plan(`${ONE_A_DAY}  - { id: browse, type: journey, priority: 20, trigger: { event: visit }, steps: [{ send: { channel: email, message: browse } }] }
   - { id: cart, type: journey, priority: 95, trigger: { event: cart_abandoned }, steps: [{ send: { channel: email, message: cart } }] }
 `);
     const u = harness(sent);
