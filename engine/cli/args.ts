@@ -105,13 +105,14 @@ const DECIMAL = /^(\d+(\.\d+)?|\.\d+)$/;
 
 /**
  * A whole number flag within bounds, written in plain decimal digits (`0x10`, `1e3`, `1_000` or ` 50`
- * are refused, not read as 16, 1000 or 50), or an InputError naming the flag.
+ * are refused, not read as 16, 1000 or 50), or an InputError naming the flag (or `label`: the
+ * environment variable the value came from, which the user set instead).
  */
-export function intFlag(value: string | undefined, flag: string, fallback: number, min: number, max: number): number {
+export function intFlag(value: string | undefined, flag: string, fallback: number, min: number, max: number, label = `--${flag}`): number {
   if (value === undefined) return fallback;
   const n = WHOLE.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(n) || n < min || n > max) {
-    throw new InputError(`--${flag}: expected a whole number from ${min} to ${max}, got '${value}'`);
+    throw new InputError(`${label}: expected a whole number from ${min} to ${max}, got '${value}'`);
   }
   return n;
 }
@@ -120,16 +121,16 @@ export function intFlag(value: string | undefined, flag: string, fallback: numbe
  * A decimal flag written as a plain decimal (0.2, .5, 1), checked by `ok`; else an InputError naming
  * the flag and `expected` (what would be valid). `1e-1`, `0x1`, `Infinity` or ` 0.2` are refused.
  */
-export function decimalFlag(value: string | undefined, flag: string, fallback: number, ok: (x: number) => boolean, expected: string): number {
+export function decimalFlag(value: string | undefined, flag: string, fallback: number, ok: (x: number) => boolean, expected: string, label = `--${flag}`): number {
   if (value === undefined) return fallback;
   const x = DECIMAL.test(value) ? Number(value) : NaN;
-  if (!ok(x)) throw new InputError(`--${flag}: expected ${expected}, got '${value}'`);
+  if (!ok(x)) throw new InputError(`${label}: expected ${expected}, got '${value}'`);
   return x;
 }
 
 /** A run's customers, days, seed or replications, within the limits runs from code are checked against (LIMITS). */
-export function sizeFlag(value: string | undefined, flag: keyof typeof LIMITS, fallback: number): number {
-  return intFlag(value, flag, fallback, LIMITS[flag][0], LIMITS[flag][1]);
+export function sizeFlag(value: string | undefined, flag: keyof typeof LIMITS, fallback: number, label = `--${flag}`): number {
+  return intFlag(value, flag, fallback, LIMITS[flag][0], LIMITS[flag][1], label);
 }
 
 /** An empty value (`--out ""`) would write into the current folder, or nowhere: refused. */

@@ -43,7 +43,10 @@ export const SHOWN: [string, Metric, (x: number) => string][] = [
 ];
 
 
-/** The JSON a script reads: plans with mean/lo/hi per metric, paired differences, the run's settings. */
+/**
+ * The JSON a script reads: plans with mean/lo/hi per metric, the customers who left week by week (the
+ * report's chart), the pressure distributions, paired differences, the run's settings.
+ */
 export function comparisonJson(c: Comparison) {
   return {
     customers: c.customers,
@@ -54,7 +57,7 @@ export function comparisonJson(c: Comparison) {
     warnings: c.warnings,
     replications: c.replications,
     seeds: c.seeds,
-    plans: c.plans.map((p) => ({ name: p.name, file: p.file, baseline: p.baseline, digest: p.detail.summary.digest, metrics: p.metrics, pressure: pressureJson(p) })),
+    plans: c.plans.map((p) => ({ name: p.name, file: p.file, baseline: p.baseline, digest: p.detail.summary.digest, metrics: p.metrics, leftWeekly: p.leftWeekly, pressure: pressureJson(p) })),
     differences: c.differences,
   };
 }

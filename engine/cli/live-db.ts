@@ -1,6 +1,6 @@
 /**
  * The live database a command names with --db (or CADENCE_DB): a path that is not a database, or
- * where none can be made, fails in one line naming the flag, as any bad input does.
+ * where none can be made, fails in one line naming the flag or the variable, as any bad input does.
  */
 import { existsSync, statSync } from "node:fs";
 import { InputError } from "../plan/errors.ts";
@@ -9,20 +9,21 @@ import { MIGRATIONS } from "../live/migrations.ts";
 
 /**
  * What went wrong opening the database at `db`, in words, or null when `e` is not about the file.
- * `creates`: the command makes a new database at a path where none is (serve).
+ * `creates`: the command makes a new database at a path where none is (serve). `given`: the setting
+ * as the user gave it, `--db FILE` or `CADENCE_DB=FILE`.
  */
-export function dbProblem(db: string, e: unknown, creates: boolean): InputError | null {
+export function dbProblem(db: string, e: unknown, creates: boolean, given = `--db ${db}`): InputError | null {
   const why = (e as Error)?.message ?? String(e), wanted = creates ? "a Cadence database, or the path of a new file" : "the database a live server writes";
-  if (statSync(db, { throwIfNoEntry: false })?.isDirectory()) return new InputError(`--db ${db}: a folder is there; give ${wanted}`);
-  if (/unable to open database file/.test(why)) return new InputError(`--db ${db}: cannot open ${creates ? "or create " : ""}a database there (${why}); its folder must exist and be writable`);
-  if (/attempt to write a readonly database/.test(why)) return new InputError(`--db ${db}: cannot be written (${why}); make the file, its -wal and -shm files and its folder writable by this user, or give ${wanted}`);
-  if (/file is not a database/.test(why)) return new InputError(`--db ${db}: not a SQLite database (${why}); give ${wanted}`);
+  if (statSync(db, { throwIfNoEntry: false })?.isDirectory()) return new InputError(`${given}: a folder is there; give ${wanted}`);
+  if (/unable to open database file/.test(why)) return new InputError(`${given}: cannot open ${creates ? "or create " : ""}a database there (${why}); its folder must exist and be writable`);
+  if (/attempt to write a readonly database/.test(why)) return new InputError(`${given}: cannot be written (${why}); make the file, its -wal and -shm files and its folder writable by this user, or give ${wanted}`);
+  if (/file is not a database/.test(why)) return new InputError(`${given}: not a SQLite database (${why}); give ${wanted}`);
   // a truncated or overwritten file: SQLite's header is there, its pages are not
-  if (/malformed/.test(why)) return new InputError(`--db ${db}: a damaged SQLite database (${why}); restore it from a backup (docs/live.md, Operations), or give ${wanted}`);
+  if (/malformed/.test(why)) return new InputError(`${given}: a damaged SQLite database (${why}); restore it from a backup (docs/live.md, Operations), or give ${wanted}`);
   const newer = /schema version (\d+) is newer than this server's \((\d+)\)/.exec(why);
-  if (newer) return new InputError(`--db ${db}: written by a newer cadence (schema version ${newer[1]}; this one knows up to ${newer[2]}); run this command with that version, or upgrade cadence`);
+  if (newer) return new InputError(`${given}: written by a newer cadence (schema version ${newer[1]}; this one knows up to ${newer[2]}); run this command with that version, or upgrade cadence`);
   const foreign = /no Cadence schema version, and tables of its own \((.*)\)/.exec(why);
-  if (foreign) return new InputError(`--db ${db}: another program's database (tables ${foreign[1]}, no Cadence schema); give ${wanted}`);
+  if (foreign) return new InputError(`${given}: another program's database (tables ${foreign[1]}, no Cadence schema); give ${wanted}`);
   return null;
 }
 
@@ -43,7 +44,9 @@ export type DbUse = "read" | "write" | "create";
 export function openLiveDb(flag: string | undefined, usage: string, use: DbUse = "read"): SqliteStore {
   const db = flag ?? Deno.env.get("CADENCE_DB"), creates = use === "create";
   if (!db) throw new InputError(`--db: which database? e.g. --db cadence.sqlite\nusage: ${usage}`);
-  if (!creates && !existsSync(db)) throw new InputError(`--db ${db}: no such file; give the database a live server writes (cadence serve --db FILE)`);
+  // named as the user gave it: CADENCE_DB's path was reported as a --db they never typed
+  const given = flag === undefined ? `CADENCE_DB=${db}` : `--db ${db}`;
+  if (!creates && !existsSync(db)) throw new InputError(`${given}: no such file; give the database a live server writes (cadence serve --db FILE)`);
   let store: SqliteStore | null = null;
   try {
     // read first, read-only: even opening one for writing sets its journal mode, a change to its header
@@ -55,10 +58,10 @@ export function openLiveDb(flag: string | undefined, usage: string, use: DbUse =
     if (!creates && v === 0) {
       const theirs = store.query<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").map((t) => t.name);
       const what = theirs.length ? `another program's database: tables ${theirs.slice(0, 5).join(", ")}${theirs.length > 5 ? ", …" : ""}` : "an empty database";
-      throw new InputError(`--db ${db}: no Cadence schema in it (${what}); give the database a live server writes (cadence serve --db FILE)`);
+      throw new InputError(`${given}: no Cadence schema in it (${what}); give the database a live server writes (cadence serve --db FILE)`);
     }
     if (v > 0 && v < MIGRATIONS.length) {
-      throw new InputError(`--db ${db}: written by an older cadence (schema version ${v}; this one reads ${MIGRATIONS.length}); cadence serve --db ${db} upgrades it on start (no other command changes a database's schema), or run this command with the cadence that wrote it`);
+      throw new InputError(`${given}: written by an older cadence (schema version ${v}; this one reads ${MIGRATIONS.length}); cadence serve --db ${db} upgrades it on start (no other command changes a database's schema), or run this command with the cadence that wrote it`);
     }
     if (v > MIGRATIONS.length) store.migrate(); // refuses it, naming both versions (dbProblem words it)
     if (use === "read") return store;
@@ -68,6 +71,6 @@ export function openLiveDb(flag: string | undefined, usage: string, use: DbUse =
     return store;
   } catch (e) {
     store?.close();
-    throw dbProblem(db, e, creates) ?? e;
+    throw dbProblem(db, e, creates, given) ?? e;
   }
 }

@@ -9,6 +9,7 @@ import { startServer } from "../live/server.ts";
 import { webhookUrlProblem } from "../live/webhook.ts";
 import { decimalFlag, intFlag, parse, sizeFlag } from "./args.ts";
 import { dbProblem } from "./live-db.ts";
+import { FLAG_TEXT, type SettingText } from "../live/setting-text.ts";
 
 const USAGE = `cadence serve [--db FILE] [--port N] [--host ADDR] [--clock system|manual] [--start DATE] [--seed N]
               [--control-share X] [--control-salt S] [--synchronous NORMAL|FULL] [--tick-ms N]
@@ -28,20 +29,23 @@ export async function serveCommand(args: string[]): Promise<number> {
   // `cadence serve cadence.sqlite` used to start on the default database, the argument ignored
   if (positionals.length) throw new InputError(`unexpected argument '${positionals[0]}': serve takes options only (the database is --db FILE)\nusage: ${USAGE}`);
   const v = (k: string): string | undefined => flags[k] ?? Deno.env.get(ENV[k]) ?? undefined;
+  // every message names a setting as the user gave it: CADENCE_PORT=abc was refused as '--port', a flag
+  // they never typed (a setting given by neither is named by its flag, the way to give it)
+  const fromEnv = (k: string) => flags[k] === undefined && Deno.env.get(ENV[k]) !== undefined;
+  const given: SettingText = (k, value) => fromEnv(k) ? (value === undefined ? ENV[k] : `${ENV[k]}=${value}`) : FLAG_TEXT(k, value);
   const clock = v("clock") ?? "system";
-  if (clock !== "system" && clock !== "manual") throw new InputError(`--clock: expected system or manual, got '${clock}'`);
+  if (clock !== "system" && clock !== "manual") throw new InputError(`${given("clock")}: expected system or manual, got '${clock}'`);
   const startText = v("start");
   const start = startText === undefined ? undefined : parseDate(startText);
-  if (start === null) throw new InputError(`--start: expected a date such as 2026-01-01 (${YEARS}), got '${startText}'`);
+  if (start === null) throw new InputError(`${given("start")}: expected a date such as 2026-01-01 (${YEARS}), got '${startText}'`);
   // left out, the control group is the one recorded with the live or paused plan (engine/live/control-group.ts)
-  const share = v("control-share") === undefined ? undefined : decimalFlag(v("control-share"), "control-share", 0, (x) => x >= 0 && x < 1, "a share from 0 to 0.99");
+  const share = v("control-share") === undefined ? undefined : decimalFlag(v("control-share"), "control-share", 0, (x) => x >= 0 && x < 1, "a share from 0 to 0.99", given("control-share"));
   const sync = (v("synchronous") ?? "NORMAL").toUpperCase();
-  if (sync !== "NORMAL" && sync !== "FULL") throw new InputError(`--synchronous: expected NORMAL or FULL, got '${v("synchronous")}'`);
+  if (sync !== "NORMAL" && sync !== "FULL") throw new InputError(`${given("synchronous")}: expected NORMAL or FULL, got '${v("synchronous")}'`);
   const writer = v("writer-thread") ?? "on";
-  if (writer !== "on" && writer !== "off") throw new InputError(`--writer-thread: expected on or off, got '${writer}'`);
+  if (writer !== "on" && writer !== "off") throw new InputError(`${given("writer-thread")}: expected on or off, got '${writer}'`);
   // a setting that would change nothing is refused rather than ignored, whether a flag or its variable
   // gives it (CADENCE_WEBHOOK_MAX_ATTEMPTS without a webhook URL was ignored)
-  const fromEnv = (k: string) => flags[k] === undefined && Deno.env.get(ENV[k]) !== undefined;
   if (v("start") !== undefined && clock !== "manual") {
     throw new InputError(fromEnv("start")
       ? "CADENCE_START sets the first time of a manual clock: add --clock manual (or CADENCE_CLOCK=manual), or unset CADENCE_START (the system clock reads the machine's time)"
@@ -54,23 +58,30 @@ export async function serveCommand(args: string[]): Promise<number> {
       ? `${ENV[k]}: goes with a webhook URL (the webhook adapter); set CADENCE_WEBHOOK_URL (or --webhook-url URL), or unset ${ENV[k]}`
       : `--${k}: goes with --webhook-url (the webhook adapter); add --webhook-url URL, or drop it`);
   }
-  if (url && !secret) throw new InputError("--webhook-secret: needed with --webhook-url (messages are signed with it)");
+  if (url && !secret) {
+    throw new InputError(fromEnv("webhook-url")
+      ? "CADENCE_WEBHOOK_SECRET: needed with CADENCE_WEBHOOK_URL (messages are signed with it); set CADENCE_WEBHOOK_SECRET (or --webhook-secret S), or unset CADENCE_WEBHOOK_URL"
+      : "--webhook-secret: needed with --webhook-url (messages are signed with it)");
+  }
   const urlProblem = url ? webhookUrlProblem(url) : null;
-  if (urlProblem) throw new InputError(`--webhook-url ${url}: ${urlProblem}`);
+  if (urlProblem) throw new InputError(`${given("webhook-url", url)}: ${urlProblem}`);
   const histories = v("histories");
   if (histories !== undefined && !statSync(histories, { throwIfNoEntry: false })?.isDirectory()) {
-    throw new InputError(`--histories ${histories}: not a folder; give the folder holding the history configs forecasts may name`);
+    throw new InputError(`${given("histories", histories)}: not a folder; give the folder holding the history configs forecasts may name`);
   }
-  const db = v("db") ?? "cadence.sqlite", port = intFlag(v("port"), "port", 8080, 0, 65535), host = v("host") ?? "127.0.0.1";
-  const server = startOrExplain(db, host, port, () => startServer({
+  const db = v("db") ?? "cadence.sqlite", port = intFlag(v("port"), "port", 8080, 0, 65535, given("port")), host = v("host") ?? "127.0.0.1";
+  const seed = sizeFlag(v("seed"), "seed", 1, given("seed")), tickMs = intFlag(v("tick-ms"), "tick-ms", 1000, 10, 60_000, given("tick-ms"));
+  const maxAttempts = intFlag(v("webhook-max-attempts"), "webhook-max-attempts", 8, 1, 100, given("webhook-max-attempts"));
+  const server = startOrExplain(db, host, port, given, () => startServer({
     db, port, host,
-    clock, start, seed: sizeFlag(v("seed"), "seed", 1),
+    clock, start, seed,
     control: { share, salt: v("control-salt") },
     synchronous: sync,
     writerThread: writer === "on",
-    tickMs: intFlag(v("tick-ms"), "tick-ms", 1000, 10, 60_000),
+    tickMs,
     histories,
-    webhook: url ? { url, secret: secret!, maxAttempts: intFlag(v("webhook-max-attempts"), "webhook-max-attempts", 8, 1, 100) } : undefined,
+    webhook: url ? { url, secret: secret!, maxAttempts } : undefined,
+    given,
   }));
   // the signal handlers are in place before the line that says the server is up: a SIGTERM sent on reading
   // it ended the process with the default action (exit 143) instead of a clean stop, now and then
@@ -91,16 +102,16 @@ export async function serveCommand(args: string[]): Promise<number> {
 
 /**
  * Starts the server; a failure the user can fix (a database that cannot be opened, a port in use, an
- * address not this machine's) becomes one line naming the flag, instead of a stack trace.
+ * address not this machine's) becomes one line naming the flag or variable, instead of a stack trace.
  */
-function startOrExplain<T>(db: string, host: string, port: number, start: () => T): T {
+function startOrExplain<T>(db: string, host: string, port: number, given: SettingText, start: () => T): T {
   try {
     return start();
   } catch (e) {
     const why = (e as Error)?.message ?? String(e);
-    if (e instanceof Deno.errors.AddrInUse) throw new InputError(`--port ${port}: ${host}:${port} is already in use (another server?); choose another port, or 0 for any free one`);
-    if (e instanceof Deno.errors.AddrNotAvailable) throw new InputError(`--host ${host}: not an address of this machine (${why}); 127.0.0.1 listens on loopback only, 0.0.0.0 on every interface`);
-    if (e instanceof Deno.errors.PermissionDenied) throw new InputError(`--port ${port}: not allowed to listen there (${why}); ports under 1024 need privileges: choose one above`);
-    throw dbProblem(db, e, true) ?? e;
+    if (e instanceof Deno.errors.AddrInUse) throw new InputError(`${given("port", port)}: ${host}:${port} is already in use (another server?); choose another port, or 0 for any free one`);
+    if (e instanceof Deno.errors.AddrNotAvailable) throw new InputError(`${given("host", host)}: not an address of this machine (${why}); 127.0.0.1 listens on loopback only, 0.0.0.0 on every interface`);
+    if (e instanceof Deno.errors.PermissionDenied) throw new InputError(`${given("port", port)}: not allowed to listen there (${why}); ports under 1024 need privileges: choose one above`);
+    throw dbProblem(db, e, true, given("db", db)) ?? e;
   }
 }

@@ -100,7 +100,8 @@ export async function sweepCommand(args: string[]): Promise<number> {
   const bar = progress("sweep"); // on a terminal only; with workers the runs end out of order: counted, not named
   const result = await sweepInWorkers(loaded, sets, {
     ...options,
-    onVariant: bar && ((done, total) => bar("runs", done, total, "runs")),
+    // the days of every run together (the baselines' too), moving while a long run goes on, then the runs finished
+    onProgress: bar && ((runs, d, n) => bar("runs", d, n, `days · ${runs}`)),
   });
   const csvFiles = values.csv !== undefined ? sweepCsv(result, values.csv as string) : [];
   const svg = frontierSvg(result, `${loaded.plan.name}: incremental margin against unsubscribes`, loaded.plan.currency);

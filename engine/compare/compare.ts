@@ -9,7 +9,7 @@ import type { Population } from "../sim/population.ts";
 import type { Summary } from "../sim/run.ts";
 import type { SimulationRun } from "../sim/simulate.ts";
 import type { WorldModel } from "../sim/world-model.ts";
-import { defaultWorkers, runJobs } from "../parallel/pool.ts";
+import { defaultWorkers, runJobs, runsProgress } from "../parallel/pool.ts";
 import { type Bounds, type Interval, interval, NON_NEGATIVE, SHARE, UNBOUNDED } from "./intervals.ts";
 import { suppressionSplit } from "./suppressions.ts";
 import { currencyNote } from "../sim/currency-note.ts";
@@ -173,19 +173,11 @@ export async function comparePlansInWorkers(loaded: LoadedPlan[], o: CompareOpti
   const spec: CompareJobSpec = { ...rest, plans: loaded.map((l) => ({ text: JSON.stringify(l.source), file: l.file })) };
   const n = workers ?? defaultWorkers(), module = new URL("./compare-runs.ts", import.meta.url).href;
   // progress: the runs done, and the days simulated by every run together, those still running included
-  // (a run of 200,000 customers × 365 days takes tens of seconds: a count of finished runs stood still)
-  const total = ctx.seeds.length * (1 + loaded.length), share = new Float64Array(total);
-  let done = 0;
-  const report = () => onProgress?.(`${done}/${total} runs`, Math.round(share.reduce((a, b) => a + b, 0) * ctx.days), total * ctx.days);
-  const watch = (first: number) => ({
-    // a finished run counts whole (a cached baseline reports no days)
-    tick: (_done: number, _total: number, job: number) => (done++, share[first + job] = 1, report()),
-    onDay: onProgress && ((job: number, d: number, days: number) => (share[first + job] = Math.min(1, d / days), report())),
-  });
+  const watch = runsProgress(ctx.seeds.length * (1 + loaded.length), ctx.days, onProgress);
   const b = watch(0), p = watch(ctx.seeds.length);
-  const baselines = await runJobs<BaselineRun>(ctx.seeds.map((seed, r) => ({ module, fn: "baselineJob", args: [spec, seed, r === 0] })), n, b.tick, b.onDay);
+  const baselines = await runJobs<BaselineRun>(ctx.seeds.map((seed, r) => ({ module, fn: "baselineJob", args: [spec, seed, r === 0] })), n, b.onDone, b.onDay);
   const jobs = ctx.seeds.flatMap((seed, r) => loaded.map((_, i) => ({ module, fn: "planJob", args: [spec, i, seed, r === 0, baselines[r].figures] })));
-  const flat = await runJobs<PlanRun>(jobs, n, p.tick, p.onDay);
+  const flat = await runJobs<PlanRun>(jobs, n, p.onDone, p.onDay);
   const runs = ctx.seeds.map((_, r) => flat.slice(r * loaded.length, (r + 1) * loaded.length));
   return assemble(ctx, baselines, runs, performance.now() - t0);
 }

@@ -53,6 +53,14 @@ export class ManualClock implements Clock {
   follow(minutes: number): void {
     if (minutes > this.minutes) this.minutes = minutes, this.extraMs = 0;
   }
+  /**
+   * Back to `minutes` (never forward), after a write that failed: the time a refused request moved the
+   * clock to was never stored, so it never was (engine/live/driver.ts, reloadDirty). Not for operators:
+   * `set` refuses an earlier time.
+   */
+  restore(minutes: number): void {
+    if (minutes < this.minutes) this.minutes = minutes, this.extraMs = 0;
+  }
   /** Milliseconds within the current minute, for driving webhook back-off in tests. */
   advanceMs(ms: number): void {
     this.extraMs += ms;

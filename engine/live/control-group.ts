@@ -11,6 +11,7 @@
 import { hashString, uniform } from "../core/hash.ts";
 import { InputError } from "../plan/errors.ts";
 import type { PlanRow, Store } from "./store.ts";
+import { FLAG_TEXT, type SettingText } from "./setting-text.ts";
 
 const CONTROL = 0xc0_47_01;
 
@@ -41,14 +42,14 @@ export function recordedControl(plan: PlanRow): ControlGroup | null {
  * taken from the live or paused plan's record, else from NO_CONTROL. Refused (one line, naming both
  * settings and the ways out) when the flags name another group than the running plan's.
  */
-export function controlAtStart(store: Store, flags: Partial<ControlGroup> = {}): ControlGroup {
+export function controlAtStart(store: Store, flags: Partial<ControlGroup> = {}, given: SettingText = FLAG_TEXT): ControlGroup {
   const running = store.listPlans().filter((p) => p.state === "live" || p.state === "paused").at(-1);
   const recorded = running ? recordedControl(running) : null;
   const g = { ...NO_CONTROL, ...recorded, ...defined(flags) };
   if (running && recorded && !sameGroup(g, recorded)) {
     throw new InputError(
-      `--control-share ${g.share} --control-salt ${g.salt}: plan ${running.id} (${running.state}) is measured on control share ${recorded.share} with salt ${recorded.salt}; ` +
-        `restart with --control-share ${recorded.share} --control-salt ${recorded.salt} (or without both); to measure on a new group, retire plan ${running.id} on a server with its settings, then start with the new ones and promote a plan again`,
+      `${given("control-share", g.share)} ${given("control-salt", g.salt)}: plan ${running.id} (${running.state}) is measured on control share ${recorded.share} with salt ${recorded.salt}; ` +
+        `restart with ${given("control-share", recorded.share)} ${given("control-salt", recorded.salt)} (or without both); to measure on a new group, retire plan ${running.id} on a server with its settings, then start with the new ones and promote a plan again`,
     );
   }
   return g;

@@ -77,7 +77,11 @@ export class LiveDriver {
   private campaignsFrom = 0; // occurrences before this (the promotion) are not sent
   private capacity = new MemoryCapacity();
 
+  /** The clock when the server started: a manual clock is restored no earlier than this (reloadDirty). */
+  private readonly clockAtStart: number;
+
   constructor(readonly store: Store, readonly clock: Clock, readonly control: ControlGroup, readonly seed: number) {
+    this.clockAtStart = clock.now();
     store.claim?.(); // the customers in memory are this driver's alone: no second server on the database
     this.load();
   }
@@ -186,6 +190,14 @@ export class LiveDriver {
     // simplest correct recovery: state in memory may be ahead of the store; rebuild it all
     this.dirty.clear();
     this.written.clear();
+    // a manual clock too: it follows events (and POST /v1/clock) as they are decided, before their
+    // commit; a refused group (503) moved it on though nothing of it was stored, and an operator's
+    // clock then refused (409) the earlier time the store was at. Every commit stores the engine's
+    // time (the watermark) as far as the clock has gone, so the store says where it was.
+    if (this.clock instanceof ManualClock) {
+      const saved = this.store.getMeta("watermark");
+      this.clock.restore(Math.max(this.clockAtStart, saved === null ? this.clockAtStart : Number(saved)));
+    }
     this.load();
   }
 

@@ -13,6 +13,7 @@ import { SqliteStore, type Synchronous } from "./sqlite-store.ts";
 import { StoreWriter } from "./store-writer.ts";
 import { FailureLog } from "./failure-log.ts";
 import { WEBHOOK_DEFAULTS, WebhookAdapter, type WebhookConfig } from "./webhook.ts";
+import type { SettingText } from "./setting-text.ts";
 
 export interface ServerConfig {
   db: string;
@@ -34,6 +35,8 @@ export interface ServerConfig {
   quiet?: boolean;
   /** The folder whose history configs a forecast may name (`history:<name>`); none: synthetic forecasts only. */
   histories?: string;
+  /** How messages at start name the settings (the database, the control group): as flags unless told (engine/live/setting-text.ts). */
+  given?: SettingText;
 }
 
 export interface RunningServer {
@@ -45,7 +48,7 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export function openEngine(cfg: Pick<ServerConfig, "db" | "clock" | "start" | "seed" | "control" | "synchronous" | "histories">) {
+export function openEngine(cfg: Pick<ServerConfig, "db" | "clock" | "start" | "seed" | "control" | "synchronous" | "histories" | "given">) {
   const store = new SqliteStore(cfg.db, cfg.synchronous);
   try {
     store.migrate();
@@ -59,9 +62,10 @@ export function openEngine(cfg: Pick<ServerConfig, "db" | "clock" | "start" | "s
   const clock: Clock = cfg.clock === "manual" ? new ManualClock(Math.max(cfg.start ?? 0, saved ? Number(saved) : 0)) : new SystemClock();
   let control: ControlGroup;
   try {
-    control = controlAtStart(store, cfg.control);
+    control = controlAtStart(store, cfg.control, cfg.given);
+    store.claim(cfg.given); // here, not in the driver, to name the database as the user gave it
   } catch (e) {
-    store.close(); // flags naming another group than the running plan's: nothing was started
+    store.close(); // flags naming another group than the running plan's, or another server's database: nothing was started
     throw e;
   }
   const driver = new LiveDriver(store, clock, control, cfg.seed);

@@ -11,6 +11,7 @@ import { RowBuffer } from "./row-buffer.ts";
 import { IdFilter } from "./id-filter.ts";
 import { InputError } from "../plan/errors.ts";
 import type { AuditRow, DecisionRow, DeliveryState, EventRow, KeyRow, OutboxRow, PlanRow, Store } from "./store.ts";
+import { FLAG_TEXT, type SettingText } from "./setting-text.ts";
 
 /** Outbox keys counted in memory before the count is dropped (a miss only costs the old path). */
 const KEY_COUNT_LIMIT = 100_000;
@@ -281,7 +282,7 @@ export class SqliteStore implements Store {
    * commands (keys, extract, live-report) and the server's own writer and checkpoint threads open the
    * database as before, beside a running server.
    */
-  claim(): void {
+  claim(given: SettingText = FLAG_TEXT): void {
     if (this.server || this.path === ":memory:" || this.path === "") return;
     const lock = `${this.path}-serve.lock`;
     const file = Deno.openSync(lock, { read: true, write: true, create: true });
@@ -289,7 +290,7 @@ export class SqliteStore implements Store {
       file.close();
       const pid = Number.parseInt(Deno.readTextFileSync(lock), 10);
       throw new InputError(
-        `--db ${this.path}: in use by another cadence serve (pid ${Number.isNaN(pid) ? "unknown" : pid}); one server per database (it holds the customers in memory): stop that one first, or give another --db`,
+        `${given("db", this.path)}: in use by another cadence serve (pid ${Number.isNaN(pid) ? "unknown" : pid}); one server per database (it holds the customers in memory): stop that one first, or give another ${given("db")}`,
       );
     }
     const pid = new TextEncoder().encode(`${Deno.pid}\n`);

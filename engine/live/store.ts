@@ -10,6 +10,8 @@
  * batch the same way.
  */
 
+import type { SettingText } from "./setting-text.ts";
+
 export interface KeyRow {
   id: string; // public part of the key, shown in the audit log
   hash: string; // sha256 of the whole key
@@ -130,8 +132,9 @@ export interface Store {
   /**
    * Takes the exclusive hold a server needs on its database until `close`; throws (naming the holder)
    * when another server has it. A store shared by several instances by design would not need one.
+   * `given` words the database's setting as the user gave it (engine/live/setting-text.ts).
    */
-  claim?(): void;
+  claim?(given?: SettingText): void;
   ready(): boolean;
 
   getMeta(key: string): string | null;

@@ -71,3 +71,22 @@ export async function runJobs<R>(jobs: Job[], workers: number, onDone?: (done: n
   if (failed !== null) throw failed;
   return out;
 }
+
+/**
+ * The progress of `total` runs of `days` days each, run side by side (compare, sweep): `report(label,
+ * day, days)` gets the runs finished as its label ("3/15 runs") and the days simulated by every run
+ * together, those still running included, out of total × days (a run of 200,000 customers × 365 days
+ * takes tens of seconds: a count of finished runs stood still). `watch(first)` gives runJobs' onDone
+ * and onDay for jobs numbered from `first` among the runs; a finished run counts whole (a cached
+ * baseline reports no days).
+ * @example const watch = runsProgress(4, 30, (runs, d, n) => console.log(runs, d, n)); await runJobs(jobs, 2, watch(0).onDone, watch(0).onDay)
+ */
+export function runsProgress(total: number, days: number, report?: (label: string, day: number, days: number) => void) {
+  const share = new Float64Array(total);
+  let done = 0;
+  const tell = () => report?.(`${done}/${total} runs`, Math.round(share.reduce((a, b) => a + b, 0) * days), total * days);
+  return (first: number) => ({
+    onDone: (_done: number, _total: number, job: number) => (done++, share[first + job] = 1, tell()),
+    onDay: report && ((job: number, d: number, n: number) => (share[first + job] = Math.min(1, d / n), tell())),
+  });
+}

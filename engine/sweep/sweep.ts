@@ -12,7 +12,7 @@ import { type Population, syntheticPopulation } from "../sim/population.ts";
 import { parsePopulation } from "../sim/population-spec.ts";
 import { type BaselineFigures, checkRun, DEFAULT_START, RUN_OPTIONS, type RunOptions, runOptionsOf, runPlan, simulateBaseline, type Summary } from "../sim/run.ts";
 import { baselineKey, cached } from "../sim/baseline-cache.ts";
-import { defaultWorkers, runJobs } from "../parallel/pool.ts";
+import { defaultWorkers, runJobs, runsProgress } from "../parallel/pool.ts";
 import { planWorld } from "../plan/world-section.ts";
 import { METRIC_BOUNDS, METRICS, type Metric, metricsOf } from "../compare/compare.ts";
 import { type Interval, interval } from "../compare/intervals.ts";
@@ -45,6 +45,12 @@ export interface SweepResult {
 export type SweepOptions = RunOptions & {
   replications?: number; // default 1
   onVariant?: (i: number, n: number, label: string) => void;
+  /**
+   * Progress as compare gives it: the runs finished as the label ("3/15 runs") and the days simulated by
+   * every run together (each seed's no-plan baseline and each variant on each seed, those still running
+   * included) out of runs × days.
+   */
+  onProgress?: (label: string, day: number, days: number) => void;
 };
 
 /** Every combination of the sets' values, first set varying slowest. */
@@ -59,11 +65,18 @@ export function grid(sets: SweepSet[]): Record<string, unknown>[] {
  */
 export function sweep(loaded: LoadedPlan, sets: SweepSet[], o: SweepOptions = {}): SweepResult {
   const ctx = sweepContext("sweep", loaded, sets, o, SWEEP_OPTIONS, codeNaming("sweep"));
-  const baselines = ctx.seeds.map((seed) => sweepBaseline(ctx, seed));
+  const seeds = ctx.seeds.length, watch = runsProgress(seeds * (1 + ctx.plans.length), ctx.days, o.onProgress)(0);
+  // one run, numbered as sweepInWorkers numbers them (the baselines first): its days, then its end
+  const counted = <T>(job: number, run: (onDay?: (d: number, n: number) => void) => T): T => {
+    const out = run(watch.onDay && ((d, n) => watch.onDay!(job, d, n)));
+    watch.onDone(0, 0, job);
+    return out;
+  };
+  const baselines = ctx.seeds.map((seed, r) => counted(r, (onDay) => sweepBaseline(ctx, seed, onDay)));
   const runs = ctx.seeds.map((seed, r) =>
     ctx.plans.map((v, i) => {
-      o.onVariant?.(r * ctx.plans.length + i + 1, ctx.plans.length * ctx.seeds.length, ctx.seeds.length > 1 ? `${v.label} (seed ${seed})` : v.label);
-      return sweepRun(ctx, i, seed, baselines[r]);
+      o.onVariant?.(r * ctx.plans.length + i + 1, ctx.plans.length * seeds, seeds > 1 ? `${v.label} (seed ${seed})` : v.label);
+      return counted(seeds + r * ctx.plans.length + i, (onDay) => sweepRun(ctx, i, seed, baselines[r], true, onDay));
     })
   );
   return assembleSweep(ctx, runs);
@@ -76,13 +89,16 @@ export function sweep(loaded: LoadedPlan, sets: SweepSet[], o: SweepOptions = {}
  */
 export async function sweepInWorkers(loaded: LoadedPlan, sets: SweepSet[], o: SweepOptions & { workers?: number; populationSpec?: string } = {}): Promise<SweepResult> {
   const ctx = sweepContext("sweepInWorkers", loaded, sets, o, SWEEP_IN_WORKERS, codeNaming("sweepInWorkers"));
-  const { population: _hook, onVariant, onDay: _onDay, recorder: _rec, workers, ...rest } = o;
+  const { population: _hook, onVariant, onProgress, onDay: _onDay, recorder: _rec, workers, ...rest } = o;
   const spec: SweepJobSpec = { ...rest, plan: { text: JSON.stringify(loaded.source), file: loaded.file }, sets };
   const n = workers ?? defaultWorkers(), module = new URL("./sweep.ts", import.meta.url).href;
-  const baselines = await runJobs<BaselineFigures>(ctx.seeds.map((seed) => ({ module, fn: "sweepBaselineJob", args: [spec, seed] })), n);
+  // progress: the runs done, and the days simulated by every run together (baselines included), those still running included
+  const watch = runsProgress(ctx.seeds.length * (1 + ctx.plans.length), ctx.days, onProgress);
+  const b = watch(0), v = watch(ctx.seeds.length);
+  const baselines = await runJobs<BaselineFigures>(ctx.seeds.map((seed) => ({ module, fn: "sweepBaselineJob", args: [spec, seed] })), n, b.onDone, b.onDay);
   const jobs = ctx.seeds.flatMap((seed, r) => ctx.plans.map((_, i) => ({ module, fn: "sweepRunJob", args: [spec, i, seed, r === 0, baselines[r]] })));
   const total = jobs.length;
-  const flat = await runJobs<SweepRun>(jobs, n, (done) => onVariant?.(done, total, `${done}/${total} runs`));
+  const flat = await runJobs<SweepRun>(jobs, n, (done, all, job) => (v.onDone(done, all, job), onVariant?.(done, total, `${done}/${total} runs`)), v.onDay);
   return assembleSweep(ctx, ctx.seeds.map((_, r) => flat.slice(r * ctx.plans.length, (r + 1) * ctx.plans.length)));
 }
 
@@ -100,6 +116,7 @@ interface SweepContext {
   loaded: LoadedPlan;
   plans: { label: string; values: Record<string, unknown>; plan: LoadedPlan }[];
   seeds: number[];
+  days: number;
   o: SweepOptions;
 }
 
@@ -109,13 +126,13 @@ interface SweepRun {
 }
 
 /** What a worker needs to rebuild a sweep: JSON only. */
-export interface SweepJobSpec extends Omit<SweepOptions, "population" | "onVariant" | "onDay" | "recorder"> {
+export interface SweepJobSpec extends Omit<SweepOptions, "population" | "onVariant" | "onProgress" | "onDay" | "recorder"> {
   plan: { text: string; file: string };
   sets: SweepSet[];
   populationSpec?: string;
 }
 
-const SWEEP_OPTIONS = [...RUN_OPTIONS, "replications", "onVariant"], SWEEP_IN_WORKERS = [...SWEEP_OPTIONS, "workers", "populationSpec"];
+const SWEEP_OPTIONS = [...RUN_OPTIONS, "replications", "onVariant", "onProgress"], SWEEP_IN_WORKERS = [...SWEEP_OPTIONS, "workers", "populationSpec"];
 
 function sweepContext(fn: string, loaded: LoadedPlan, sets: SweepSet[], o: SweepOptions, known: readonly string[], naming: SetNaming): SweepContext {
   // the plan, the options' shape, sizes, world and start, as runPlan checks them, before the baseline runs:
@@ -130,7 +147,7 @@ function sweepContext(fn: string, loaded: LoadedPlan, sets: SweepSet[], o: Sweep
   });
   // variants share one population and baseline per seed, drawn in the base plan's world (as in compare):
   // checkSets refused any path into world:, the only way a variant could change it
-  return { loaded, plans, seeds: Array.from({ length: replications }, (_, i) => first + i), o };
+  return { loaded, plans, seeds: Array.from({ length: replications }, (_, i) => first + i), days: o.days ?? 365, o };
 }
 
 function populationOf(ctx: SweepContext, seed: number): (journeys: number) => Population {
@@ -140,16 +157,16 @@ function populationOf(ctx: SweepContext, seed: number): (journeys: number) => Po
 }
 
 /** One seed's no-plan baseline, shared by every variant (cached by its population, engine/sim/baseline-cache.ts). */
-function sweepBaseline(ctx: SweepContext, seed: number): BaselineFigures {
+function sweepBaseline(ctx: SweepContext, seed: number, onDay?: Days): BaselineFigures {
   const o = ctx.o, days = o.days ?? 365, start = parseDate(o.start ?? DEFAULT_START)!, world = planWorld(ctx.loaded, o.world);
   const population = populationOf(ctx, seed)(0);
   return cached(baselineKey("run", population.describe, days), o.cache ?? "memory", () =>
-    simulateBaseline(ctx.loaded.plan, population, { seed, start, days, world }));
+    simulateBaseline(ctx.loaded.plan, population, { seed, start, days, world, onDay }));
 }
 
-function sweepRun(ctx: SweepContext, i: number, seed: number, baseline: BaselineFigures, keepSummary = true): SweepRun {
+function sweepRun(ctx: SweepContext, i: number, seed: number, baseline: BaselineFigures, keepSummary = true, onDay?: Days): SweepRun {
   const make = populationOf(ctx, seed);
-  const res = runPlan(ctx.plans[i].plan, { ...runOptionsOf(ctx.o), seed, baseline, population: (p) => make(p.journeys), onDay: undefined });
+  const res = runPlan(ctx.plans[i].plan, { ...runOptionsOf(ctx.o), seed, baseline, population: (p) => make(p.journeys), onDay: onDay && ((_phase, d, n) => onDay(d, n)) });
   return { metrics: metricsOf(res.summary, res.run), summary: keepSummary ? res.summary : null };
 }
 
@@ -181,10 +198,12 @@ function contextOf(spec: SweepJobSpec): SweepContext {
   }
   return ctx;
 }
-export const sweepBaselineJob = (spec: SweepJobSpec, seed: number): BaselineFigures => sweepBaseline(contextOf(spec), seed);
-export const sweepRunJob = (spec: SweepJobSpec, i: number, seed: number, first: boolean, baseline: BaselineFigures): SweepRun =>
-  sweepRun(contextOf(spec), i, seed, baseline, first);
+// `onDay`: the run's simulated days, given by the pool when its caller shows progress (engine/parallel/pool.ts)
+export const sweepBaselineJob = (spec: SweepJobSpec, seed: number, onDay?: Days): BaselineFigures => sweepBaseline(contextOf(spec), seed, onDay);
+export const sweepRunJob = (spec: SweepJobSpec, i: number, seed: number, first: boolean, baseline: BaselineFigures, onDay?: Days): SweepRun =>
+  sweepRun(contextOf(spec), i, seed, baseline, first, onDay);
 
+type Days = (day: number, days: number) => void;
 const diff = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
 
 /**

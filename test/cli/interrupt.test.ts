@@ -103,14 +103,26 @@ describe("progress on a terminal", () => {
     const two = await onTerminal([...args, "--workers", "2"]);
     expect(two.some((l) => /^compare runs {5}\[#+\.+\] \d+\/120 days · 0\/4 runs$/.test(l))).toBe(true);
     expect(two).toContain("compare runs     [##############################] 120/120 days · 4/4 runs");
-    const piped = await new Deno.Command(Deno.execPath(), { args: ["run", "-A", "engine/cli/main.ts", ...args.map((a) => (a === "30" ? "7" : a)), "--workers", "1"], stdout: "piped", stderr: "piped" }).output();
+    // --days given twice is refused now (flag-values.test.ts): the pipe's shorter run is written with 7 in place of 30
+    const piped = await new Deno.Command(Deno.execPath(), { args: ["run", "-A", "engine/cli/main.ts", ...args.map((a) => a === "30" ? "7" : a), "--workers", "1"], stdout: "piped", stderr: "piped" }).output();
     expect([piped.code, text(piped.stderr)]).toEqual([0, ""]);
   }, 30_000);
 
-  it("sweep shows a bar of runs, as compare does ('run 1/3: 1/3 runs' said the count twice)", async () => {
-    const lines = await onTerminal(["sweep", "scenarios/lifecycle-capped.yaml", "--set", "pressure.rules.two-a-week.cap=1..3", "--customers", "2000", "--days", "30", "--out", join(dir, "sweep")]);
-    expect(lines).toContain("sweep runs     [##########....................] 1/3 runs");
-    expect(lines).toContain("sweep runs     [##############################] 3/3 runs");
+  it("sweep shows the days of its runs and baselines as they pass, as compare does, not only the runs finished ('run 1/3: 1/3 runs' said the count twice); nothing on a pipe", async () => {
+    const args = ["sweep", "scenarios/lifecycle-capped.yaml", "--set", "pressure.rules.two-a-week.cap=1..3", "--customers", "2000", "--days", "30", "--no-cache", "--out", join(dir, "sweep")];
+    // one worker: the no-plan baseline first, then the 3 variants, 30 days each: 4 runs = 120 days
+    const lines = await onTerminal([...args, "--workers", "1"]);
+    expect(lines).toContain("sweep runs     [#####.........................] 20/120 days · 0/4 runs"); // inside the baseline
+    expect(lines).toContain("sweep runs     [##########....................] 40/120 days · 1/4 runs"); // inside the first variant
+    expect(lines).toContain("sweep runs     [##############################] 120/120 days · 4/4 runs");
+    expect(lines.filter((l) => l.startsWith("sweep runs")).length).toBeGreaterThanOrEqual(100); // a line a day, not one a run
     expect(lines.filter((l) => l.startsWith("run "))).toEqual([]);
-  }, 20_000);
+    // two workers: the days come from the workers as the variants run (how runs side by side add up: test/sweep/sweep.test.ts)
+    const two = await onTerminal([...args, "--workers", "2"]);
+    expect(two.some((l) => /^sweep runs {5}\[#+\.+\] ([3-8]\d)\/120 days · 1\/4 runs$/.test(l) && l !== "sweep runs     [########......................] 30/120 days · 1/4 runs")).toBe(true);
+    expect(two).toContain("sweep runs     [##############################] 120/120 days · 4/4 runs");
+    // --days given twice is refused now (flag-values.test.ts): the pipe's shorter run is written with 7 in place of 30
+    const piped = await new Deno.Command(Deno.execPath(), { args: ["run", "-A", "engine/cli/main.ts", ...args.map((a) => a === "30" ? "7" : a), "--workers", "1"], stdout: "piped", stderr: "piped" }).output();
+    expect([piped.code, text(piped.stderr)]).toEqual([0, ""]);
+  }, 40_000);
 });

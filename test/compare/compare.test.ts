@@ -128,6 +128,14 @@ describe("comparePlans", () => {
     const j = JSON.parse(out.join("\n"));
     expect(j.plans.map((p: { name: string }) => p.name)).toEqual(["batch-and-blast", "lifecycle-capped", "no plan"]);
     expect(Object.keys(j.plans[0].metrics.revenue).sort()).toEqual(["hi", "lo", "mean"]);
+    // the customers who left, week by week, as the report charts them (the JSON lacked them): the end of
+    // every 7th day and the run's end, the last the plan's churned; the baseline tires nobody
+    expect(j.plans.map((p: { leftWeekly: { day: number }[] }) => p.leftWeekly.map((w) => w.day))).toEqual([[7, 14, 21, 28, 30], [7, 14, 21, 28, 30], [7, 14, 21, 28, 30]]);
+    for (const p of j.plans) expect(p.leftWeekly.at(-1).left).toEqual(p.metrics.churned);
+    expect(j.plans[2].leftWeekly.map((w: { left: { mean: number } }) => w.left.mean)).toEqual([0, 0, 0, 0, 0]);
+    const blastLeft = j.plans[0].leftWeekly.map((w: { left: { mean: number } }) => w.left.mean);
+    expect(blastLeft.at(-1)).toBeGreaterThan(0);
+    expect(blastLeft).toEqual([...blastLeft].sort((a, b) => a - b)); // cumulative
     expect(j.differences[0]).toMatchObject({ name: "lifecycle-capped", against: "batch-and-blast" });
     expect(j.differences[0].metrics.contacts.mean).toBeLessThan(0);
     expect(await main(["compare"])).toBe(2);

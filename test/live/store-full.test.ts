@@ -32,6 +32,25 @@ describe("a database that cannot be written", () => {
   });
 });
 
+describe("a refused request and a manual clock", () => {
+  it("leaves the clock where it was: a later POST /v1/clock to a time before the refused events is taken (it was refused 409)", async () => {
+    const s = server({ writerThread: false }); // a manual clock at T0
+    const clockNow = async () => new Date((await s.api("GET", "/readyz")).body.now).toISOString();
+    expect((await s.api("POST", "/v1/events", { events: [{ id: "e1", customer: "C1", type: "visit", time: at(1) }] })).status).toBe(200);
+    expect(await clockNow()).toBe(at(1)); // the clock follows the events stored
+    const db = s.store.db;
+    db.exec(`PRAGMA max_page_count=${pages(db)}`);
+    const big = Array.from({ length: 300 }, (_, i) => ({ id: `f${i}`, customer: `C-${"x".repeat(150)}-${i}`, type: "visit", time: at(5) }));
+    expect((await s.api("POST", "/v1/events", { events: big })).status).toBe(503);
+    expect(await clockNow()).toBe(at(1)); // it was at(5): moved by events nothing of which was stored
+    db.exec("PRAGMA max_page_count=1073741823");
+    const set = await s.api("POST", "/v1/clock", { now: at(3) });
+    expect([set.status, new Date(set.body.now).toISOString()]).toEqual([200, at(3)]); // 409 'the clock cannot go back: it is at … 05:00'
+    expect((await s.api("POST", "/v1/events", { events: big })).body.accepted).toBe(300);
+    expect(await clockNow()).toBe(at(5));
+  });
+});
+
 describe("a transaction SQLite has rolled back itself", () => {
   it("throws the cause, not the failed ROLLBACK's 'no transaction is active'", async () => {
     const s = server({ writerThread: false });

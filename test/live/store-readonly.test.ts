@@ -85,6 +85,27 @@ describe.skipIf(!canFreeze)("a database that becomes read-only while the server 
     }
   });
 
+  it("leaves a manual clock where it was after refused requests: the writer thread's batch, a single event, a POST /v1/clock (regression: they moved it, and the operator's clock was refused 409 after)", async () => {
+    const s = testServer({ start: T0 });
+    stop.push(() => s.stop());
+    await promote(s, RECEIPT_PLAN);
+    const clockNow = async () => new Date((await s.api("GET", "/readyz")).body.now).toISOString();
+    expect((await s.api("POST", "/v1/events", { events: purchases("a", 400, 1) })).body.accepted).toBe(400);
+    expect(await clockNow()).toBe(at(1));
+    const thaw = freeze(s.store.path);
+    expect((await s.api("POST", "/v1/events", { events: purchases("b", 400, 5) })).status).toBe(503); // the writer thread's commit fails
+    expect(await clockNow()).toBe(at(1));
+    expect((await s.api("POST", "/v1/events", { id: "two", customer: "S2", type: "purchase", value: 5, time: at(6) })).status).toBe(503); // the main thread's
+    expect(await clockNow()).toBe(at(1));
+    expect((await s.api("POST", "/v1/clock", { now: at(7) })).status).toBe(503); // the engine's time could not be stored
+    expect(await clockNow()).toBe(at(1));
+    thaw();
+    const set = await s.api("POST", "/v1/clock", { now: at(2) });
+    expect([set.status, new Date(set.body.now).toISOString()]).toEqual([200, at(2)]); // was 409: 'it is at … 07:00'
+    expect((await s.api("POST", "/v1/events", { events: purchases("b", 400, 5) })).body.accepted).toBe(400);
+    expect(await clockNow()).toBe(at(5));
+  });
+
   it("refuses to start (serve) or to write (keys) on a database it cannot write, in one line; it started and answered every write 503", async () => {
     const db = tempDb("frozen");
     const s = testServer({ db, start: T0 });

@@ -10,6 +10,7 @@ import { setPath } from "../../engine/sweep/set-path.ts";
 import { sweepPage } from "../../engine/sweep/sweep-page.ts";
 import { CHROMIUM, screenshot } from "../../engine/report/screenshot.ts";
 import { main } from "../../engine/cli/main.ts";
+import { runsProgress } from "../../engine/parallel/pool.ts";
 import { writeFileSync } from "node:fs";
 
 const capped = loadPlan("scenarios/lifecycle-capped.yaml");
@@ -291,5 +292,40 @@ describe("sweep: every figure the console prints is in the files", () => {
     expect(wide).toEqual(expect.arrayContaining(["weeksAboveThreshold", "weeksAboveThresholdLow", "weeksAboveThresholdHigh", "weeksAboveThresholdVsFirst"]));
     expect(readFileSync(join(out, "csv", "sweep-variants.csv"), "utf8")).toMatch(/\r\ncap=3,3,\w+,\w+,weeksAboveThreshold,0\.\d+,/);
     expect(readFileSync(join(out, "csv", "sweep-differences.csv"), "utf8")).toContain(",weeksAboveThreshold,");
+  });
+});
+
+describe("sweep's progress", () => {
+  const sets = [{ path: "pressure.rules.two-a-week.cap", values: [1, 2] }];
+  const o = { customers: 500, days: 14, replications: 2, cache: "off" as const };
+  const progressOf = async (run: (onProgress: (label: string, d: number, n: number) => void) => unknown) => {
+    const calls: string[] = [];
+    await run((label, d, n) => calls.push(`${d}/${n} days · ${label}`));
+    return calls;
+  };
+
+  it("gives the days of every run, baselines included, as they pass, not only the runs finished (regression: sweep counted finished variants only)", async () => {
+    // 2 seeds × (a baseline and 2 variants) = 6 runs of 14 days: 84 days
+    const inline = await progressOf((onProgress) => sweep(capped, sets, { ...o, onProgress }));
+    expect(inline.slice(0, 3)).toEqual(["1/84 days · 0/6 runs", "2/84 days · 0/6 runs", "3/84 days · 0/6 runs"]); // the first baseline's days
+    expect(inline).toContain("14/84 days · 1/6 runs"); // seed 1's baseline ended
+    expect(inline).toContain("42/84 days · 3/6 runs"); // seed 2's baseline: the baselines first, as the workers run them
+    expect(inline).toContain("43/84 days · 3/6 runs"); // inside seed 1's first variant
+    expect(inline.at(-1)).toBe("84/84 days · 6/6 runs");
+    expect(inline.length).toBeGreaterThanOrEqual(84); // a call a day
+    // the same from sweepInWorkers (one worker: the pool runs the jobs in order, in this thread)
+    expect(await progressOf((onProgress) => sweepInWorkers(capped, sets, { ...o, workers: 1, onProgress }))).toEqual(inline);
+    // two workers post theirs as messages: test/cli/interrupt.test.ts, on a terminal
+  });
+
+  it("adds up the days of runs side by side, each counted whole once finished (a cached baseline reports no days)", () => {
+    const calls: string[] = [];
+    const watch = runsProgress(3, 10, (label, d, n) => calls.push(`${d}/${n} days · ${label}`))(0);
+    watch.onDay!(0, 4, 10); // two runs side by side
+    watch.onDay!(1, 3, 10);
+    watch.onDone(1, 3, 2); // the third ends without a day (cached)
+    watch.onDay!(0, 10, 10);
+    watch.onDone(2, 3, 0);
+    expect(calls).toEqual(["4/30 days · 0/3 runs", "7/30 days · 0/3 runs", "17/30 days · 1/3 runs", "23/30 days · 1/3 runs", "23/30 days · 2/3 runs"]);
   });
 });
