@@ -4,7 +4,7 @@ import { parse } from "yaml";
 import { loadPlan, parsePlan, SCENARIOS_DIR } from "../../engine/plan/load.ts";
 import { runPlan } from "../../engine/sim/run.ts";
 import { syntheticPopulation } from "../../engine/sim/population.ts";
-import { EV_PURCHASE } from "../../engine/core/events.ts";
+import { EV_OPENED, EV_PURCHASE } from "../../engine/core/events.ts";
 import { NEVER } from "../../engine/core/customer-table.ts";
 import { DAY } from "../../engine/core/time.ts";
 import { CHANNELS_ALL } from "../helpers.ts";
@@ -108,5 +108,42 @@ describe("the program library", () => {
     const reminders = decisions("resubscription").filter((d) => d.message === "renewal-reminder");
     expect(reminders.length).toBe(657);
     expect(reminders.filter((d) => d.recency === null || d.recency > 365).length).toBe(0);
+  });
+
+  it("a follow-up 'if not opened' reads its own message's open, not an open of another program's message", () => {
+    // the three used waitFor: opened, which any message's open resumes: beside a weekly newsletter, an
+    // opened newsletter skipped the welcome reminder, anti-churn's offer and reactivation's nudge
+    const cases = { welcome: ["welcome-1", "welcome-reminder", 3], "anti-churn": ["we-value-you", "we-value-you-offer", 7], reactivation: ["we-miss-you", "we-miss-you-nudge", 5] } as const;
+    const found: Record<string, number[]> = {};
+    for (const [name, [first, followUp, days]] of Object.entries(cases)) {
+      const loaded = parsePlan(withTemplate(name, "  - use: programs/newsletter\n"), `t-${name}.yaml`);
+      const r = runPlan(loaded, { customers: 2000, days: 365, seed: 3, baseline: false, record: true });
+      const rec = r.recorder!, sends = r.run.plan.sends, window = days * DAY, end = r.run.start + r.run.days * DAY;
+      const times = () => new Map<number, number[]>();
+      const ownOpens = times(), anyOpens = times(), purchases = times();
+      const add = (m: Map<number, number[]>, c: number, t: number) => m.set(c, [...m.get(c) ?? [], t]);
+      rec.eType.forEach((type, i) => {
+        if (type === EV_OPENED) add(sends[rec.eSend[i]].message === first ? ownOpens : anyOpens, rec.eCust[i], rec.eTime[i]);
+        if (type === EV_PURCHASE) add(purchases, rec.eCust[i], rec.eTime[i]);
+      });
+      const within = (m: Map<number, number[]>, c: number, t: number) => (m.get(c) ?? []).some((x) => x >= t && x <= t + window);
+      const decided = new Set(rec.mTime.map((t, i) => (sends[rec.mSend[i]].message === followUp ? `${rec.mCust[i]} ${t}` : "")));
+      // [sent, not opened within the window nor followed by a purchase, the window ending within the run;
+      // of those, followed up; of those, customers who opened another program's message meanwhile]
+      let unopened = 0, followed = 0, otherOpen = 0;
+      rec.mTime.forEach((t, i) => {
+        const c = rec.mCust[i];
+        if (sends[rec.mSend[i]].message !== first || rec.mStatus[i] !== 0 || t + window >= end || within(ownOpens, c, t) || within(purchases, c, t)) return;
+        unopened++;
+        if (decided.has(`${c} ${t + window}`)) followed++;
+        if (within(anyOpens, c, t)) otherOpen++;
+      });
+      found[name] = [unopened, followed, otherOpen];
+    }
+    for (const [name, [unopened, followed, otherOpen]] of Object.entries(found)) {
+      expect(unopened, name).toBeGreaterThan(20);
+      expect(followed, name).toBe(unopened); // every unopened first message is followed up
+      expect(otherOpen, name).toBeGreaterThan(0); // among them, customers who opened another program's message meanwhile
+    }
   });
 });
