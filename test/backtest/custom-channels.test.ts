@@ -54,7 +54,7 @@ customers: { file: cust.csv, columns: { id: id, signup: created, emailConsent: m
 
   it("simulation on the history population: the file's attribute, not a draw, is the consent", () => {
     const start = parseDate("2024-03-01")!;
-    const res = runPlan(plan, { population: (o) => historyPopulation(config, { ...o, start, days: 60 }), start: "2024-03-01", days: 60, seed: 1, record: true });
+    const res = runPlan(plan, { population: (o) => historyPopulation(config, { ...o, start }), start: "2024-03-01", days: 60, seed: 1, record: true });
     const tb = res.run.population.table, ch = res.run.plan.names.channels.indexOf("store_voucher");
     const has = (id: string) => (tb.consent0[tb.ids.indexOf(id)] & (1 << ch)) !== 0;
     expect([has("A"), has("B"), has("C")]).toEqual([true, false, false]);

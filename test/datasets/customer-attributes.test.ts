@@ -70,7 +70,7 @@ describe("customer attributes, consents for every channel, signup", () => {
       throw new Error(m);
     })!;
     expect(e.refs).toEqual(["attr.region", "attr.clv", "consent.push"]);
-    const ctx = newCtx(t, { programs: [], categories: [] });
+    const ctx = newCtx(t, { programs: [], categories: [], channels: [] });
     expect([0, 1, 2, 3].map((c) => (ctx.c = c, e(ctx)))).toEqual([true, false, false, false]);
     const days = compileWithin("daysSince(attr.visited)", coreScope, () => {})!;
     ctx.c = 0, ctx.now = parseDate("2024-07-01")!;

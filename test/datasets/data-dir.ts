@@ -22,7 +22,10 @@ export function haveData(relative: string): boolean {
 
 /** A suite on a real dataset: runs when `relative` exists under the data folder, else skips with a printed reason. */
 export function describeWithData(relative: string, name: string, body: () => void): void {
-  if (haveData(relative)) return describe(name, body);
+  if (haveData(relative)) {
+    describe(name, body);
+    return;
+  }
   describe.skip(name, () => {
     it(`needs ${join(DATA, relative)} (set CADENCE_DATA or provide ../shared/data)`, () => {});
   });

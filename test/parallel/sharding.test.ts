@@ -14,6 +14,7 @@ import { runPlanSharded, unshardable } from "../../engine/parallel/sharded-run.t
 import { abortLink, newLinkBuffers } from "../../engine/parallel/shard-link.ts";
 import { writeRun } from "../../engine/sim/output.ts";
 import { runPlan } from "../../engine/sim/run.ts";
+import { DEFAULT_WORLD } from "../../engine/sim/world-model.ts";
 import { ExplainRecorder } from "../../engine/explain/observer.ts";
 import { syntheticPopulation } from "../../engine/sim/population.ts";
 import { messagesTable } from "../../engine/sim/tables.ts";
@@ -103,7 +104,7 @@ describe("customer sharding", () => {
   it("exercises the couplings it claims to: the reputation sends mail to spam, the targeted share is 15 % of its audience", () => {
     const o = { customers: 3000, days: 120, seed: 3, baseline: false as const };
     const r = runPlan(coupled, o);
-    const calm = runPlan(coupled, { ...o, world: { reputation: { halfLifeDays: 7, goodBelow: 0.5, worstAt: 0.6, worstInbox: 0.3 } } });
+    const calm = runPlan(coupled, { ...o, world: { reputation: { ...DEFAULT_WORLD.reputation, halfLifeDays: 7, goodBelow: 0.5, worstAt: 0.6, worstInbox: 0.3 } } });
     // the same sends; with the reputation's thresholds out of reach, fewer land in spam
     expect(worldCounters(r.run.metrics).spam).toBeGreaterThan(worldCounters(calm.run.metrics).spam * 1.5);
     const blast = r.summary.programs.find((p) => p.program === "blast")!, best = r.summary.programs.find((p) => p.program === "best-rfm")!;
