@@ -22,8 +22,8 @@ export const L_TIME = 0, L_PROGRAM = 1, L_CHANNEL = 2, L_CATEGORY = 3, L_PRIORIT
  * its send time keeps its program's priority until it goes, and a message of higher priority decided
  * at the very minute it is due still outranks it (the time alone cannot tell them apart:
  * docs/pressure-rules.md, "Sent or pending"). 2^30 − 1, the largest integer V8 keeps unboxed: a ledger
- * of integers stays an array of small integers (Number.MAX_VALUE made every ledger an array of doubles,
- * and a capped plan's run 10 % slower).
+ * of integers stays an array of small integers (Number.MAX_VALUE made every ledger an array of doubles;
+ * no slower measurably, docs/performance.md, but not faster either).
  */
 export const SENT = 2 ** 30 - 1;
 
