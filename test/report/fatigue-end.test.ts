@@ -7,7 +7,8 @@ import { renderReport } from "../../engine/report/report.ts";
 describe("the fatigue chart's disengaged customers", () => {
   // batch-and-blast's 4-weekly promotion falls on days 7, 35, 63, 91 and 119 (from 2026-01-08): on a
   // 120-day run, on the last day. The summary counts disengaged customers just after it, at the run's
-  // end; the chart's weekly points stopped at day 119, 00:00, before it (519 in the table, ≈ 165 drawn).
+  // end; the chart's weekly points stopped at day 119, 00:00, before it (this run: 138 at the end, 43 at
+  // day 119).
   const c = comparePlans([loadPlan("scenarios/batch-and-blast.yaml")], { customers: 800, days: 120, replications: 1, seed: 3 });
   const blast = c.plans.find((p) => p.name === "batch-and-blast")!;
 
