@@ -13,12 +13,11 @@ import { DEFAULT_WORLD } from "../sim/world-model.ts";
 import { SERIES } from "../sim/metrics.ts";
 import { closest, type Path, type Reporter } from "./errors.ts";
 import * as f from "./fields.ts";
+import { checkWorldNumber, rangeOf } from "./world-ranges.ts";
 import type { Channel, CustomChannel } from "./types.ts";
 
 /** Fields of a custom channel's `response:` (engine/sim/world-model.ts ChannelResponse). */
 export const RESPONSE_FIELDS = [...Object.keys(DEFAULT_WORLD.channels[0]), "gapDays"];
-/** Response fields that are shares (0 to 1); gapDays is above 0, the others 0 or more. */
-export const SHARE_FIELDS = new Set(["deliver", "hardBounce", "inbox", "open", "click", "tracked", "convert", "lift", "unsubscribe", "complain"]);
 export const CUSTOM_ONLY = ["like", "consentShare", "response"];
 const NAME = /^[a-z][a-z0-9_]{0,31}$/;
 
@@ -86,10 +85,9 @@ export function validateCustomChannel(
     const o = f.object(r, c.response, [...path, "response"], RESPONSE_FIELDS) ?? {};
     for (const [k, v] of Object.entries(o)) {
       if (!RESPONSE_FIELDS.includes(k)) continue;
-      const share = SHARE_FIELDS.has(k), above = k === "gapDays";
-      const ok = typeof v === "number" && Number.isFinite(v) && (above ? v > 0 : v >= 0) && (!share || v <= 1);
-      if (!ok) r.error([...path, "response", k], `expected ${share ? "a number from 0 to 1" : above ? "a number > 0" : "a number ≥ 0"}, got ${f.describe(v)}`);
-      else response[k] = v as number;
+      // the world's answer to a channel: the ranges of world.channels (docs/world-model.md, "Ranges")
+      const before = r.problems.length, x = checkWorldNumber(r, v, [...path, "response", k], rangeOf(`channels.*.${k}`));
+      if (r.problems.length === before) response[k] = x;
     }
   }
   const consentShare = f.number(r, c.consentShare, [...path, "consentShare"], 0, 1, li >= 0 ? DEFAULT_WORLD.consents[li] : CUSTOM_DEFAULTS.consentShare);

@@ -5,9 +5,10 @@
 import { BUILTIN_CHANNELS, CHANNELS, DEFAULT_CATEGORIES, MAX_CHANNELS } from "../core/channels.ts";
 import { EVENT_TYPES } from "../core/events.ts";
 import { SERIES } from "../sim/metrics.ts";
-import { RESPONSE_FIELDS, SHARE_FIELDS } from "./custom-channels.ts";
+import { RESPONSE_FIELDS } from "./custom-channels.ts";
 import { pressureSchema } from "./pressure-rules.ts";
 import { worldSchema } from "./world-section.ts";
+import { rangeOf, rangeSchema } from "./world-ranges.ts";
 import { MAX_NAME_LENGTH } from "./fields.ts";
 import {
   anyCase, clock, date, deferText, duration, everyDuration, planTimezone, positiveDuration, positiveShare, sendWindow, share, text,
@@ -170,7 +171,7 @@ const customChannel = {
     response: {
       type: "object",
       additionalProperties: false,
-      properties: Object.fromEntries(RESPONSE_FIELDS.map((k) => [k, SHARE_FIELDS.has(k) ? { type: "number", minimum: 0, maximum: 1 } : k === "gapDays" ? { type: "number", exclusiveMinimum: 0 } : { type: "number", minimum: 0 }])),
+      properties: Object.fromEntries(RESPONSE_FIELDS.map((k) => [k, rangeSchema(rangeOf(`channels.*.${k}`))])),
     },
   },
 };

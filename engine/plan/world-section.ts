@@ -2,41 +2,22 @@
  * A plan's `world:` section: world parameters (engine/sim/world-model.ts) a plan sets over the defaults,
  * checked at load like every other field (path, line, range, did-you-mean), merged with mappings merging
  * and lists replacing, per-channel figures keyed by channel name (`channels: { sms: { click: 0.1 } }`).
- * One walk over DEFAULT_WORLD gives both the validator and the JSON Schema, so they cannot drift.
+ * One walk over DEFAULT_WORLD gives both the validator and the JSON Schema, so they cannot drift; each
+ * number's range is in one table (engine/plan/world-ranges.ts), with the limits that bind several fields.
  * How it combines with RunOptions.world and with comparisons: docs/plan-format.md, "World".
  */
 import { CHANNELS } from "../core/channels.ts";
-import { DEFAULT_WORLD, MAX_LAG_DAYS, type WorldModel, worldWith } from "../sim/world-model.ts";
+import { DEFAULT_WORLD, type WorldModel, worldWith } from "../sim/world-model.ts";
 import { seasonalityProblems } from "../sim/time-profile.ts";
-import { closest, type Path, type Reporter } from "./errors.ts";
+import { closest, formatPath, InputError, type Path, type Reporter } from "./errors.ts";
 import * as f from "./fields.ts";
 import { deepMerge } from "./merge.ts";
 import { text } from "./schema-patterns.ts";
+import { checkWorldNumber, rangeOf, rangeSchema, worldScaleProblems } from "./world-ranges.ts";
 
 /** The validated section, as written (channel names as keys); applied by `applyWorld`. */
 export type WorldSection = Record<string, unknown>;
 
-type Range = { min: number; max: number; above?: boolean; whole?: boolean }; // above: strictly greater than min; whole: an integer
-const SHARE: Range = { min: 0, max: 1 };
-const POSITIVE: Range = { min: 0, max: Infinity, above: true };
-const NON_NEGATIVE: Range = { min: 0, max: Infinity };
-const LAG_DAYS: Range = { min: 1, max: MAX_LAG_DAYS, whole: true };
-
-// Ranges by path pattern ("*" stands for a channel name); any other number is ≥ 0.
-const SHARES = new Set([
-  "prospectShare", "newSignupShare", "cartAbandon", "birthdayKnown", "pullForwardConvert", "cartBeforePurchase",
-  "transactionalOpen", "machineOpens", "discount.redeemAnyway", "reputation.goodBelow", "reputation.worstAt",
-  "reputation.worstInbox", "consents.*",
-  ...["deliver", "hardBounce", "inbox", "open", "click", "tracked", "convert", "lift", "unsubscribe", "complain"].map((k) => `channels.*.${k}`),
-]);
-// divisors, rates and time scales: 0 would divide by zero or stop time
-const POSITIVES = new Set([
-  "purchase.r", "purchase.alpha", "purchase.a", "purchase.b", "spend.p", "spend.q", "spend.gamma", "spend.scale",
-  "tenureYears", "fatigueHalfLifeDays", "fatigueScale", "fatigueOptOut", "referenceGapDays", "discount.scale",
-  "reputation.halfLifeDays", "state.lapsedDays", "channels.*.gapDays",
-  // opt-outs are divided by √relevance: a relevance of 0 made every delivered message an unsubscribe
-  "relevance.triggered", "relevance.targeted", "relevance.broadcast",
-]);
 const FIXED_LISTS: Record<string, [number, string]> = {
   "seasonality.hours": [24, "local hours 0–23"],
   "seasonality.weekdays": [7, "Monday … Sunday"],
@@ -44,20 +25,6 @@ const FIXED_LISTS: Record<string, [number, string]> = {
 };
 const CHANNEL_FIELDS = [...Object.keys(DEFAULT_WORLD.channels[0]), "gapDays"];
 const PEAK_FIELDS = ["name", "start", "days", "factor"];
-
-function rangeOf(pattern: string): Range {
-  if (pattern === "reputation.lagDays") return LAG_DAYS;
-  return SHARES.has(pattern) ? SHARE : POSITIVES.has(pattern) ? POSITIVE : NON_NEGATIVE;
-}
-
-const rangeText = (g: Range) =>
-  g.whole ? `a whole number from ${g.min} to ${g.max}` : g.max === 1 ? "a number from 0 to 1" : g.above ? "a number > 0" : "a number ≥ 0";
-
-function num(r: Reporter, v: unknown, path: Path, g: Range): number {
-  const ok = typeof v === "number" && Number.isFinite(v) && (g.above ? v > g.min : v >= g.min) && v <= g.max && (!g.whole || Number.isInteger(v));
-  if (!ok) r.error(path, `expected ${rangeText(g)}, got ${f.describe(v)}`);
-  return ok ? v as number : g.min;
-}
 
 /** Validates `v` against the default value `d` at `path`; `pattern` is the path with channel names as "*". */
 function walk(r: Reporter, v: unknown, d: unknown, path: Path, pattern: string): unknown {
@@ -70,10 +37,10 @@ function walk(r: Reporter, v: unknown, d: unknown, path: Path, pattern: string):
     const o = f.object(r, v, path, [...CHANNELS, ...custom]) ?? {};
     for (const [name, x] of Object.entries(o)) {
       if (!CHANNELS.includes(name as typeof CHANNELS[number])) continue;
-      if (pattern === "consents") num(r, x, [...path, name], SHARE);
+      if (pattern === "consents") checkWorldNumber(r, x, [...path, name], rangeOf("consents.*"));
       else {
         const c = f.object(r, x, [...path, name], CHANNEL_FIELDS) ?? {};
-        for (const [k, y] of Object.entries(c)) if (CHANNEL_FIELDS.includes(k)) num(r, y, [...path, name, k], rangeOf(`channels.*.${k}`));
+        for (const [k, y] of Object.entries(c)) if (CHANNEL_FIELDS.includes(k)) checkWorldNumber(r, y, [...path, name, k], rangeOf(`channels.*.${k}`));
       }
     }
     return o;
@@ -82,7 +49,7 @@ function walk(r: Reporter, v: unknown, d: unknown, path: Path, pattern: string):
     const [n, what] = FIXED_LISTS[pattern];
     const xs = f.list(r, v, path, `${n} weights (${what})`);
     if (Array.isArray(v) && xs.length !== n) r.error(path, `expected ${n} weights (${what}), got ${xs.length}`);
-    xs.forEach((x, i) => num(r, x, [...path, i], NON_NEGATIVE));
+    xs.forEach((x, i) => checkWorldNumber(r, x, [...path, i], rangeOf(pattern)));
     return v;
   }
   if (pattern === "seasonality.peaks") {
@@ -96,7 +63,7 @@ function walk(r: Reporter, v: unknown, d: unknown, path: Path, pattern: string):
       if ("days" in o && !(Number.isInteger(o.days) && (o.days as number) >= 1 && (o.days as number) <= 366)) {
         r.error([...path, i, "days"], `expected a whole number of days from 1 to 366, got ${f.describe(o.days)}`);
       }
-      if ("factor" in o) num(r, o.factor, [...path, i, "factor"], NON_NEGATIVE);
+      if ("factor" in o) checkWorldNumber(r, o.factor, [...path, i, "factor"], rangeOf("seasonality.peaks.factor"));
     }
     return v;
   }
@@ -106,7 +73,7 @@ function walk(r: Reporter, v: unknown, d: unknown, path: Path, pattern: string):
     xs.forEach((x, i) => {
       if (!Array.isArray(x) || x.length !== 2) return r.error([...path, i], `expected a pair [UTC offset in minutes, share] such as [60, 0.8], got ${f.describe(x)}`);
       if (!(Number.isInteger(x[0]) && Math.abs(x[0]) <= 14 * 60)) r.error([...path, i, 0], `expected a UTC offset in whole minutes from -840 to 840, got ${f.describe(x[0])}`);
-      num(r, x[1], [...path, i, 1], SHARE);
+      checkWorldNumber(r, x[1], [...path, i, 1], rangeOf("timezones.share"));
     });
     // an empty list gave customers no time zone to draw from: the run crashed drawing the population
     if (Array.isArray(v) && !xs.length) r.error(path, `expected at least one [UTC offset in minutes, share] pair such as [60, 0.8]`);
@@ -121,7 +88,7 @@ function walk(r: Reporter, v: unknown, d: unknown, path: Path, pattern: string):
     }
     return v;
   }
-  if (typeof d === "number") return num(r, v, path, rangeOf(pattern));
+  if (typeof d === "number") return checkWorldNumber(r, v, path, rangeOf(pattern));
   const o = f.object(r, v, path, Object.keys(d as object)) ?? {};
   for (const [k, x] of Object.entries(o)) {
     if (k in (d as object)) walk(r, x, (d as Record<string, unknown>)[k], [...path, k], pattern ? `${pattern}.${k}` : k);
@@ -146,6 +113,9 @@ export function validateWorld(r: Reporter, v: unknown, path: Path = ["world"]): 
   if (w.reputation.worstAt <= w.reputation.goodBelow) {
     r.error([...path, "reputation"], `worstAt (${w.reputation.worstAt}) must be above goodBelow (${w.reputation.goodBelow}): inbox placement falls between them`);
   }
+  // the default seasonality is sound: a year of days is weighed only for one the section sets
+  const set = typeof section === "object" && section !== null && "seasonality" in section;
+  for (const [at, message] of worldScaleProblems(w, set)) r.error([...path, ...at], message);
   return section;
 }
 
@@ -167,7 +137,16 @@ export function applyWorld(base: WorldModel, section: WorldSection | undefined):
  */
 export function planWorld(loaded: { world?: WorldSection }, over?: Partial<WorldModel>): WorldModel {
   if (!loaded.world) return canonicalWorld(worldWith(over));
-  return canonicalWorld({ ...applyWorld(worldWith(), loaded.world), ...structuredClone(over ?? {}) } as WorldModel);
+  const w = canonicalWorld({ ...applyWorld(worldWith(), loaded.world), ...structuredClone(over ?? {}) } as WorldModel);
+  // each was checked over the defaults; together (the plan's purchase rates, the option's visits per
+  // purchase) they may pass a limit that binds several fields. A seasonality comes whole from one of them.
+  if (over) {
+    const problems = worldScaleProblems(w, false);
+    if (problems.length) {
+      throw new InputError(problems.map(([at, m]) => `RunOptions: world.${formatPath(at)}: ${m} (the plan's world: section with this option over it)`).join("\n"));
+    }
+  }
+  return w;
 }
 
 type Obj = Record<string, unknown>;
@@ -198,33 +177,31 @@ function canonicalWorld(w: WorldModel): WorldModel {
 
 /** The section's JSON Schema, from the same defaults the validator walks. */
 export function worldSchema(): object {
-  const numberOf = (g: Range) =>
-    g.whole ? { type: "integer", minimum: g.min, maximum: g.max } : g.above ? { type: "number", exclusiveMinimum: 0 } : g.max === 1 ? { type: "number", minimum: 0, maximum: 1 } : { type: "number", minimum: 0 };
   const of = (d: unknown, pattern: string): object => {
     if (pattern === "channels") {
-      const one = { type: "object", additionalProperties: false, properties: Object.fromEntries(CHANNEL_FIELDS.map((k) => [k, numberOf(rangeOf(`channels.*.${k}`))])) };
+      const one = { type: "object", additionalProperties: false, properties: Object.fromEntries(CHANNEL_FIELDS.map((k) => [k, rangeSchema(rangeOf(`channels.*.${k}`))])) };
       return { type: "object", additionalProperties: false, properties: Object.fromEntries(CHANNELS.map((c) => [c, one])) };
     }
-    if (pattern === "consents") return { type: "object", additionalProperties: false, properties: Object.fromEntries(CHANNELS.map((c) => [c, numberOf(SHARE)])) };
+    if (pattern === "consents") return { type: "object", additionalProperties: false, properties: Object.fromEntries(CHANNELS.map((c) => [c, rangeSchema(rangeOf("consents.*"))])) };
     if (pattern in FIXED_LISTS) {
       const [n, what] = FIXED_LISTS[pattern];
-      return { type: "array", items: { type: "number", minimum: 0 }, minItems: n, maxItems: n, description: what };
+      return { type: "array", items: rangeSchema(rangeOf(pattern)), minItems: n, maxItems: n, description: what };
     }
     if (pattern === "seasonality.peaks") {
       return {
         type: "array",
         items: {
           type: "object", additionalProperties: false, required: PEAK_FIELDS,
-          properties: { name: text, start: { type: "string", pattern: "^((0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])|black-friday)$" }, days: { type: "integer", minimum: 1, maximum: 366 }, factor: { type: "number", minimum: 0 } },
+          properties: { name: text, start: { type: "string", pattern: "^((0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])|black-friday)$" }, days: { type: "integer", minimum: 1, maximum: 366 }, factor: rangeSchema(rangeOf("seasonality.peaks.factor")) },
         },
       };
     }
     if (pattern === "timezones") {
-      const share = { type: "number", minimum: 0, maximum: 1 };
+      const share = rangeSchema(rangeOf("timezones.share"));
       // at least one time zone with a share above 0
       return { type: "array", minItems: 1, items: { type: "array", prefixItems: [{ type: "integer", minimum: -840, maximum: 840 }, share], minItems: 2, maxItems: 2 }, contains: { type: "array", prefixItems: [true, { type: "number", exclusiveMinimum: 0 }] } };
     }
-    if (typeof d === "number") return numberOf(rangeOf(pattern));
+    if (typeof d === "number") return rangeSchema(rangeOf(pattern));
     return {
       type: "object",
       additionalProperties: false,

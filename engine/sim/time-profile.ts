@@ -65,6 +65,28 @@ export function seasonalityProblems(s: Seasonality): string[] {
 }
 
 /**
+ * A calendar year the profile cannot be normalised over, or null: every day of it weighing 0 (peaks of
+ * factor 0 over every day its months and weekdays leave) made the mean 0 and the organic clock NaN, an
+ * event every minute (79 million in a 1,000 × 60 run); weights multiplying beyond a double made it ∞/∞.
+ * Checked over 28 years, the cycle of weekdays and leap years (1901–2099), so every year a run may
+ * cover is one of them. For validation only (≈ 10,000 day weights): a run's profile trusts it.
+ */
+export function seasonalityYearProblem(s: Seasonality): string | null {
+  // the common case without the loop: a month's and a weekday's heaviest meet on some day of every month,
+  // and all peaks together can neither drown that day (factors below 1) nor overflow a year's sum (above)
+  const top = Math.max(...s.months) * Math.max(...s.weekdays);
+  const low = s.peaks.reduce((a, p) => a * Math.min(1, p.factor), top), high = s.peaks.reduce((a, p) => a * Math.max(1, p.factor), top);
+  if (low > 0 && Number.isFinite(366 * high)) return null;
+  for (let year = 2001; year < 2001 + 28; year++) {
+    let sum = 0;
+    for (let t = Date.UTC(year, 0, 1) / 60000; t < Date.UTC(year + 1, 0, 1) / 60000; t += DAY) sum += dayWeight(s, t);
+    if (sum === 0) return `every day of ${year} weighs 0 (months × weekdays × peaks): peaks of factor 0 cover every day the months and weekdays leave, and organic purchases, carts and visits need some day of each year`;
+    if (!Number.isFinite(sum)) return `the days of ${year} weigh more than a number holds (months × weekdays × peaks): overlapping peaks multiply their factors; give smaller weights`;
+  }
+  return null;
+}
+
+/**
  * Cumulative tables already built, by seasonality, grid and offset: read, never written, so every run
  * of a process shares them (a tuner's moves and a sweep's variants rebuilt them per run: ≈ 1–2 % of a
  * move). At most BUILT_TABLES (70 KB each for a year).

@@ -4,7 +4,7 @@
  * ran, a misspelt key was ignored, and the section's own shape crashed in the simulator.
  */
 import { describe, expect, it } from "vitest";
-import { comparePlans, DEFAULT_WORLD, explainCustomer, loadPlan, planWorld, runPlan, sweep, tuner } from "../../engine/mod.ts";
+import { comparePlans, DEFAULT_WORLD, explainCustomer, loadPlan, parsePlan, planWorld, runPlan, sweep, tuner } from "../../engine/mod.ts";
 
 const plan = loadPlan("scenarios/lifecycle.yaml");
 const o = { customers: 300, days: 20, seed: 2, cache: "off" as const };
@@ -17,7 +17,7 @@ describe("RunOptions.world", () => {
     ["a share above 1", { machineOpens: 5 }, "RunOptions: world.machineOpens: expected a number from 0 to 1, got number 5"],
     ["a misspelt key", { machineOpen: 0.2 }, /^RunOptions: world\.machineOpen: unknown field 'machineOpen'; did you mean 'machineOpens'\?/],
     ["text for the world", "x", /^RunOptions: world: expected a mapping with one of purchase, spend, /],
-    ["NaN for a rate", { leaveRate: NaN }, /^RunOptions: world\.leaveRate: expected a number ≥ 0, got number/],
+    ["NaN for a rate", { leaveRate: NaN }, /^RunOptions: world\.leaveRate: expected a number from 0 to 1, got number NaN/],
     [
       "the plan file's channels by name",
       { channels: { sms: { click: 0.1 } } },
@@ -31,6 +31,9 @@ describe("RunOptions.world", () => {
     ["a channel list of 4", { channels: DEFAULT_WORLD.channels.slice(0, 4) }, /^RunOptions: world\.channels: expected the list of the 5 channels' responses .* got a list of 4/],
     ["a channel figure out of range", { channels: DEFAULT_WORLD.channels.map((c, i) => (i === 1 ? { ...c, click: 3 } : c)) }, "RunOptions: world.channels.sms.click: expected a number from 0 to 1, got number 3"],
     ["consents by name", { consents: { sms: 0.5 } }, /^RunOptions: world\.consents: expected the list of the 5 channels' consent shares/],
+    ["a visit rate of 1e300", { visitsPerPurchase: 1e300 }, `RunOptions: world.visitsPerPurchase: expected a number from 0 to 1000, got number 1e+300 (docs/world-model.md, "Ranges", says why)`],
+    ["a spend scale of 1e300", { spend: { ...DEFAULT_WORLD.spend, scale: 1e300 } }, /^RunOptions: world\.spend\.scale: expected a number > 0 and ≤ 10000000, got number 1e\+300/],
+    ["purchases faster than once a day", { purchase: { ...DEFAULT_WORLD.purchase, alpha: 0.01 } }, /^RunOptions: world\.purchase: the mean purchase rate r \/ alpha is 24\.3 purchases a week per customer \(r 0\.243, alpha 0\.01\); at most 7/],
     ["worstAt under goodBelow", { reputation: { ...DEFAULT_WORLD.reputation, worstAt: 0.0005 } }, /^RunOptions: world\.reputation: worstAt \(0\.0005\) must be above goodBelow \(0\.001\)/],
   ])("refuses %s before drawing anyone", (_what, w, message) => {
     expect(() => runPlan(plan, world(w))).toThrow(message);
@@ -43,6 +46,17 @@ describe("RunOptions.world", () => {
     expect(() => explainCustomer(plan, { ...bad, customer: "C0000001" })).toThrow(message);
     // sweep ran its baseline first, then failed (or crashed on a channels mapping): now refused before any run
     expect(() => sweep(plan, [{ path: "margin", values: [0.3, 0.4] }], world({ channels: { sms: { click: 0.1 } } }))).toThrow(/^RunOptions: world\.channels: expected the list/);
+  });
+
+  it("refuses a plan's section and an option each sound but together beyond a limit binding both", () => {
+    // 0.486 purchases a week (the plan) × 200 visits each (the option): 97 visits a week, over ten a day
+    const fast = parsePlan("channels: { email: {} }\nworld: { purchase: { alpha: 0.5 } }\n", "fast.yaml");
+    expect(runPlan(fast, o).summary.purchases).toBeGreaterThan(0);
+    expect(runPlan(plan, world({ visitsPerPurchase: 200 })).summary.purchases).toBeGreaterThan(0);
+    expect(() => runPlan(fast, world({ visitsPerPurchase: 200 }))).toThrow(
+      "RunOptions: world.visitsPerPurchase: the mean visit rate (purchases a week 0.486 × visitsPerPurchase 200 + baseVisitsPerWeek 0.05) is 97.3 identified visits a week per customer; at most 70 (ten a day) (the plan's world: section with this option over it)",
+    );
+    expect(() => comparePlans([fast], { ...world({ visitsPerPurchase: 200 }), replications: 1 })).toThrow(/^RunOptions: world\.visitsPerPurchase: the mean visit rate/);
   });
 
   it("still takes the world model's shape the tests, notebooks and `cadence fit --world-out` pass, with the same figures", () => {

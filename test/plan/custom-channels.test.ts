@@ -84,6 +84,9 @@ programs:`).replace("trigger: { event: signup }", "trigger: { event: signup, con
     ["an unknown like", ok.replace("like: push", "like: pushh"), /broken\.yaml:5: channels\.in_app\.like: expected one of email, sms, push, mail or call, got string "pushh"; did you mean 'push'\?/],
     ["an unknown response field", ok.replace("open: 0.12", "opens: 0.12"), /channels\.in_app\.response\.opens: unknown field 'opens'; did you mean 'open'\?/],
     ["a response share above 1", ok.replace("open: 0.12", "open: 12"), /broken\.yaml:7: channels\.in_app\.response\.open: expected a number from 0 to 1, got number 12/],
+    // a custom channel's response takes the ranges of world.channels: a day's open delay was taken (and dropped)
+    ["an open delay of a year", ok.replace("open: 0.12", "open: 0.12, openDelay: 525600"), /broken\.yaml:7: channels\.in_app\.response\.openDelay: expected a number from 0 to 43200, got number 525600 \(docs\/world-model\.md, "Ranges", says why\)/],
+    ["a reference cadence of a minute", ok.replace("open: 0.12", "open: 0.12, gapDays: 0.0007"), /channels\.in_app\.response\.gapDays: expected a number ≥ 0\.1, got number 0\.0007/],
     ["a custom channel's response under world:", ok + "world: { channels: { in_app: { open: 0.2 } } }\n", /world\.channels\.in_app: 'in_app' is not a built-in channel: world\.channels sets email, sms, push, mail, call; a custom channel's response goes in channels\.<name>\.response/],
     ["a response on a built-in channel", ok.replace("  email: {}", "  email: { response: { open: 0.3 } }"), /channels\.email\.response: unknown field 'response'/],
     ["a consent share out of range", ok.replace("like: push", "consentShare: 2"), /channels\.in_app\.consentShare: .*got number 2/],

@@ -305,6 +305,17 @@ const CASES: Case[] = [
   [false, "world timezones with no share above 0", top("world: { timezones: [[60, 0]] }")],
   [false, "a world peak with an empty name", top("world: { seasonality: { peaks: [{ name: '', start: 11-24, days: 3, factor: 2 }] } }")],
   [false, "a world peak starting 13-01", top("world: { seasonality: { peaks: [{ name: p, start: 13-01, days: 3, factor: 2 }] } }")],
+  // every world number has a range (engine/plan/world-ranges.ts), in the schema as in the loader
+  [true, "a world number at the top of its range", top("world: { visitsPerPurchase: 1000, seasonality: { peaks: [{ name: p, start: 11-24, days: 3, factor: 1000 }] } }")],
+  [false, "a world visit rate of 1e300", top("world: { visitsPerPurchase: 1e300 }")],
+  [false, "a world spend scale of 1e300", top("world: { spend: { scale: 1e300 } }")],
+  [false, "a world spend q of 1", top("world: { spend: { q: 1 } }")],
+  [true, "a world relevance of 0.01", top("world: { relevance: { broadcast: 0.01 } }")],
+  [false, "a world relevance of 0.001", top("world: { relevance: { broadcast: 0.001 } }")],
+  [false, "a world seasonality weight of 1e10", top(`world: { seasonality: { months: [${Array(12).fill(1e10).join(", ")}] } }`)],
+  [false, "a world peak factor of 1001", top("world: { seasonality: { peaks: [{ name: p, start: 11-24, days: 3, factor: 1001 }] } }")],
+  [false, "a custom channel's response openDelay of a year", channels("  in_app: { consent: none, response: { openDelay: 525600 } }")],
+  [false, "a custom channel's response gapDays of 0.05", channels("  in_app: { consent: none, response: { gapDays: 0.05 } }")],
 
   // templates
   [true, "a template", top("programs:\n  - use: programs/welcome")],
@@ -341,6 +352,10 @@ const EXCEPTIONS: [label: string, plan: string, reason: string][] = [
   ["world seasonality that sums to nothing", top(`world: { seasonality: { hours: [${Array(24).fill(0).join(", ")}] } }`), "a sum over a list"],
   ["world time zone shares that do not add up to 1", top("world: { timezones: [[60, 0.5], [0, 0.1]] }"), "a sum over a list"],
   ["world reputation worstAt below goodBelow", top("world: { reputation: { goodBelow: 0.5, worstAt: 0.2 } }"), "an order between two fields"],
+  ["world purchases faster than once a day", top("world: { purchase: { r: 25, alpha: 2 } }"), "a ratio of two fields (the mean purchase rate)"],
+  ["world visits beyond ten a day", top("world: { purchase: { alpha: 0.5 }, visitsPerPurchase: 200 }"), "a product of fields (the mean visit rate)"],
+  ["world mean order value beyond 10 million", top("world: { spend: { q: 1.000001 } }"), "a ratio of fields (the mean order value)"],
+  ["world seasonality with a year whose every day weighs 0", top("world: { seasonality: { peaks: [{ name: closed, start: 01-01, days: 366, factor: 0 }] } }"), "a sum over the days of a calendar year"],
 ];
 
 /** Accepted by the loader, refused by the schema: the loader should refuse them too (reported). */

@@ -61,17 +61,37 @@ describe("a plan's world: section", () => {
     ["wrong number of hours", "world:\n  seasonality: { weekdays: [1, 1, 1] }", /world\.seasonality\.weekdays: expected 7 weights \(Monday … Sunday\), got 3/],
     ["unknown channel", "world:\n  channels: { fax: { open: 0.1 } }", /world\.channels\.fax: 'fax' is not a built-in channel: world\.channels sets email, sms, push, mail, call; a custom channel's response goes in channels\.<name>\.response/],
     ["channel field", "world:\n  channels: { sms: { clik: 0.1 } }", /world\.channels\.sms\.clik: unknown field 'clik'; did you mean 'click'\?/],
-    ["a divisor of zero", "world: { fatigueScale: 0 }", /world\.fatigueScale: expected a number > 0, got number 0/],
-    ["text for a number", "world: { discount: { gain: high } }", /world\.discount\.gain: expected a number ≥ 0, got string "high"/],
+    ["a divisor of zero", "world: { fatigueScale: 0 }", /world\.fatigueScale: expected a number ≥ 0\.01, got number 0/],
+    ["text for a number", "world: { discount: { gain: high } }", /world\.discount\.gain: expected a number from 0 to 100, got string "high"/],
     ["all-zero weights", "world:\n  seasonality: { months: [0,0,0,0,0,0,0,0,0,0,0,0] }", /world\.seasonality: months: weights must be ≥ 0 and not all 0/],
     ["a fractional reputation lag", "world: { reputation: { lagDays: 1.5 } }", /world\.reputation\.lagDays: expected a whole number from 1 to 28, got number 1\.5/],
     ["a reputation lag of 0 days", "world: { reputation: { lagDays: 0 } }", /world\.reputation\.lagDays: expected a whole number from 1 to 28, got number 0/],
     ["not a mapping", "world: 3", /world: expected a mapping with one of purchase, spend/],
     // opt-outs are divided by √relevance: at 0 every delivered message was an unsubscribe (699 of 798)
-    ["a relevance of 0", "world: { relevance: { broadcast: 0 } }", /world\.yaml:10: world\.relevance\.broadcast: expected a number > 0, got number 0/],
+    ["a relevance of 0", "world: { relevance: { broadcast: 0 } }", /world\.yaml:10: world\.relevance\.broadcast: expected a number ≥ 0\.01, got number 0/],
     // customers beyond the shares' total were all put in the first zone, silently
     ["time zone shares short of 1", "world: { timezones: [[60, 0.5], [0, 0.1]] }", /world\.yaml:10: world\.timezones: the shares add up to 0\.6, expected 1 \(every customer lives in one of these zones\), e\.g\. \[\[60, 0\.8\], \[0, 0\.2\]\]/],
     ["time zone shares beyond 1", "world: { timezones: [[60, 0.8], [0, 0.8]] }", /world\.timezones: the shares add up to 1\.6, expected 1/],
+    // ranges above (docs/world-model.md, "Ranges"): 1e300 visits per purchase ran 49 million events for
+    // 1,000 customers; a spend scale of 1e300 wrote a revenue of Infinity, null in the JSON
+    ["a visit rate of 1e300", "world: { visitsPerPurchase: 1e300 }", /world\.yaml:10: world\.visitsPerPurchase: expected a number from 0 to 1000, got number 1e\+300 \(docs\/world-model\.md, "Ranges", says why\)$/],
+    ["a spend scale of 1e300", "world: { spend: { scale: 1e300 } }", /world\.yaml:10: world\.spend\.scale: expected a number > 0 and ≤ 10000000, got number 1e\+300 \(docs/],
+    ["a relevance of 1e-12", "world: { relevance: { triggered: 1e-12 } }", /world\.relevance\.triggered: expected a number ≥ 0\.01, got number 1e-12$/],
+    ["a conversion delay of a year", "world: { conversionDelay: 525600 }", /world\.conversionDelay: expected a number from 0 to 43200, got number 525600/],
+    ["a leave rate above 1", "world: { leaveRate: 2 }", /world\.leaveRate: expected a number from 0 to 1, got number 2$/],
+    ["a whole sigma of spread", "world: { affinitySigma: 30 }", /world\.affinitySigma: expected a number from 0 to 3, got number 30/],
+    ["a peak factor of 1e308", "world:\n  seasonality:\n    peaks: [{ name: x, start: \"11-01\", days: 3, factor: 1e308 }]", /world\.seasonality\.peaks\[0\]\.factor: expected a number from 0 to 1000, got number 1e\+308/],
+    // a Gamma shape of 5e-324 drew 0 × ∞ = NaN, a NaN purchase rate, a visit every minute: out of memory
+    ["a subnormal purchase shape", "world: { purchase: { r: 5e-324, alpha: 5e-324 } }", /world\.purchase\.r: expected a number ≥ 0\.001, got number 5e-324\n.*world\.purchase\.alpha: expected a number ≥ 0\.001/],
+    // limits that bind several fields
+    ["purchases faster than once a day", "world: { purchase: { r: 25, alpha: 2 } }", /world\.yaml:10: world\.purchase: the mean purchase rate r \/ alpha is 12\.5 purchases a week per customer \(r 25, alpha 2\); at most 7 \(one a day; CDNOW's is 0\.0551\): lower r or raise alpha$/],
+    ["prospects faster than once a day", "world: { purchase: { r: 1, alpha: 1 }, prospectRateFactor: 10 }", /world\.purchase: the mean purchase rate r \/ alpha × prospectRateFactor 10 is 10 purchases a week/],
+    ["more than ten visits a day", "world: { purchase: { alpha: 0.5 }, visitsPerPurchase: 200 }", /world\.yaml:10: world\.visitsPerPurchase: the mean visit rate \(purchases a week 0\.486 × visitsPerPurchase 200 \+ baseVisitsPerWeek 0\.05\) is 97\.3 identified visits a week per customer; at most 70 \(ten a day\)$/],
+    ["a mean order value of 190 million", "world: { spend: { q: 1.000001 } }", /world\.yaml:10: world\.spend: the mean order value scale × p × gamma \/ \(q − 1\) is 193000000 \(scale 2, p 6\.25, gamma 15\.44, q 1\.000001\); at most 10000000 in the plan's currency \(the default's is 70\.4\)$/],
+    ["a spend shape q of 1 (an infinite mean)", "world: { spend: { q: 1 } }", /world\.spend\.q: expected a number > 1, got number 1$/],
+    // every day of the year at 0: its profile was 0 / 0, and the organic clock ran an event every minute
+    ["a year whose every day weighs 0", "world:\n  seasonality:\n    peaks: [{ name: closed, start: \"01-01\", days: 366, factor: 0 }]", /world\.yaml:11: world\.seasonality: every day of 2001 weighs 0 \(months × weekdays × peaks\): peaks of factor 0 cover every day/],
+    ["days that weigh more than a number holds", `world:\n  seasonality:\n    months: [${Array(12).fill(1e9)}]\n    weekdays: [${Array(7).fill(1e9)}]\n    peaks: [${Array.from({ length: 100 }, (_, i) => `{ name: p${i}, start: "03-01", days: 5, factor: 1000 }`)}]`, /world\.seasonality: the days of 2001 weigh more than a number holds/],
   ];
   for (const [what, section, re] of cases) {
     it(`refuses ${what}`, () => expect(errorOf(base + section + "\n")).toMatch(re));
