@@ -8,7 +8,7 @@ import { type HistoryConfig, loadHistoryConfig } from "./history-config.ts";
 import type { SkipReport } from "./skips.ts";
 import { readTransactions, type Returns, type Transactions } from "./transactions-import.ts";
 import { type CustomerAttributes, CustomerBuilder, readCustomers } from "./customers-import.ts";
-import { type Contacts, readContacts } from "./contacts-import.ts";
+import { type Contacts, impliedWarnings, readContacts } from "./contacts-import.ts";
 
 export type { Returns, Transactions } from "./transactions-import.ts";
 
@@ -67,6 +67,7 @@ export function loadHistory(config: HistoryConfig): History {
   if (unlisted) warnings.push(`${unlisted} transactions belong to customers not in the customers file`);
   // contacts last: only customers the history knows by now (purchases, returns, customers file) are seeded
   const contacts = config.contacts ? readContacts(config, (id) => index.get(id)) : undefined;
+  if (contacts) warnings.push(...impliedWarnings(contacts, config.contacts!.file));
   return {
     config, ids, index, transactions: read.transactions, returns: read.returns, customers: cust.finish(config),
     skipped: read.skipped.report(), merged: read.merged, identical: read.identical, contacts, warnings,

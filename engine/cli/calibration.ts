@@ -11,9 +11,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { calibrate, CALIBRATION_LIMITS, inside } from "../calibration/measure.ts";
 import { markdown, textTable, worldText } from "../calibration/report.ts";
-import { InputError } from "../plan/errors.ts";
-import { checkWorldOption } from "../sim/world-option.ts";
-import type { WorldModel } from "../sim/world-model.ts";
+import { readWorldFile } from "./world-file.ts";
 import { writeWhole } from "../report/write-file.ts";
 import { intFlag, outputFile, parseOptions, sizeFlag } from "./args.ts";
 
@@ -51,7 +49,7 @@ export async function calibrationCommand(args: string[]): Promise<number> {
     return 2;
   }
   const worldFile = values.world as string | undefined;
-  const world = worldFile !== undefined ? readWorld(worldFile) : undefined;
+  const world = worldFile !== undefined ? readWorldFile(worldFile) : undefined;
   const customers = intFlag(values.customers, "customers", 5000, ...CALIBRATION_LIMITS.customers);
   const days = intFlag(values.days, "days", 365, ...CALIBRATION_LIMITS.days);
   const seed = sizeFlag(values.seed, "seed", 1);
@@ -72,22 +70,4 @@ export async function calibrationCommand(args: string[]): Promise<number> {
   const outside = rows.filter((r) => !inside(r));
   if (outside.length) console.error(`${outside.length} figure(s) outside their band: ${outside.map((r) => `${r.channel}/${r.kind} ${r.metric}`).join(", ")}`);
   return await Promise.resolve(outside.length ? 1 : 0);
-}
-
-/** `--world FILE`: a JSON world option (RunOptions.world's shape, as `cadence fit --world-out` writes it), checked as the option is, its messages naming the file. */
-function readWorld(file: string): Partial<WorldModel> {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    throw new InputError(`--world: cannot read ${file} (${(e as Error).message.split("\n")[0]}): expected a JSON file of world parameters, as cadence fit --world-out writes`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`${file}: not JSON (${(e as Error).message}): --world takes world parameters in JSON, e.g. { "machineOpens": 0.4 }`);
-  }
-  if (value === null) throw new InputError(`${file}: expected world parameters such as { "machineOpens": 0.4 }, got null`);
-  return checkWorldOption(value, file) ?? {};
 }

@@ -1,5 +1,5 @@
 /**
- * `cadence compare <plan.yaml>... [--customers N] [--days D] [--replications R] [--seed S] [--json] [--report out.html [--contributions]] [--csv DIR]`
+ * `cadence compare <plan.yaml>... [--customers N] [--days D] [--replications R] [--seed S] [--json] [--report out.html [--contributions]] [--csv DIR] [--world FILE]`
  */
 import { dirname, relative } from "node:path";
 import { loadPlan } from "../plan/load.ts";
@@ -16,8 +16,9 @@ import { textOf } from "../report/html.ts";
 import { fitTable } from "./fit-table.ts";
 import { checkPlanAttributes, parsePopulation } from "../sim/population-spec.ts";
 import { defaultWorkers } from "../parallel/pool.ts";
+import { commandWorld } from "./world-file.ts";
 
-const USAGE = "cadence compare <plan.yaml>... [--population synthetic|history:<config.yaml>] [--customers N] [--days D] [--replications R] [--seed S] [--json] [--report out.html [--contributions]] [--csv DIR] [--workers N] [--no-cache]";
+const USAGE = "cadence compare <plan.yaml>... [--population synthetic|history:<config.yaml>] [--customers N] [--days D] [--replications R] [--seed S] [--json] [--report out.html [--contributions]] [--csv DIR] [--world FILE] [--workers N] [--no-cache]";
 
 /** The rows of the terminal table and the report's summary table: label, metric, format. */
 export const SHOWN: [string, Metric, (x: number) => string][] = [
@@ -93,6 +94,7 @@ export async function compareCommand(args: string[]): Promise<number> {
     population: { type: "string" },
     workers: { type: "string" },
     "no-cache": { type: "boolean" },
+    world: { type: "string" },
   }, USAGE);
   if (values.help) {
     console.log(`usage: ${USAGE}\n\nRuns every plan and the no-plan baseline on the same customers with the same random numbers,\nover R seeds (S, S+1, …); prints each metric's mean and 95 % interval, and each plan's paired\ndifference against the first plan. Defaults: 10,000 customers, 365 days, 5 replications, seed 1.`);
@@ -104,6 +106,8 @@ export async function compareCommand(args: string[]): Promise<number> {
   const bar = progress("compare");
   const pop = parsePopulation(values.population); // history: starts after its cut-off, runs over its holdout
   loaded.forEach((l, i) => checkPlanAttributes(l.source, pop, positionals[i]));
+  // world parameters of one's own (as cadence fit --world-out writes them), the history's calendar over them
+  const world = commandWorld(values.world as string | undefined, pop, loaded.map((l, i) => ({ loaded: l, file: positionals[i] })));
   const sizes = {
     customers: pop.customers ?? sizeFlag(values.customers, "customers", 10_000),
     days: sizeFlag(values.days, "days", pop.days ?? 365),
@@ -119,7 +123,7 @@ export async function compareCommand(args: string[]): Promise<number> {
     ...sizes,
     start: pop.start,
     populationSpec: values.population,
-    world: pop.world,
+    world,
     populationLabel: pop.label,
     revenueCurrency: pop.currency, // a history's revenue is in its own currency
     cache: values["no-cache"] ? "off" : "disk",
@@ -129,7 +133,7 @@ export async function compareCommand(args: string[]): Promise<number> {
   const csvFiles = values.csv !== undefined ? compareCsv(c, values.csv as string) : [];
   // per-program contributions: one run per program and library template per replication, so opt-in (docs/report.md)
   const contrib = values.contributions
-    ? loaded.map((l, i) => ({ plan: c.plans.filter((p) => !p.baseline)[i].name, result: contributions(l, { customers: c.customers, days: c.days, replications: c.replications, seed: c.seeds[0], start: c.start, world: pop.world, population: pop.population }) }))
+    ? loaded.map((l, i) => ({ plan: c.plans.filter((p) => !p.baseline)[i].name, result: contributions(l, { customers: c.customers, days: c.days, replications: c.replications, seed: c.seeds[0], start: c.start, world, population: pop.population }) }))
     : undefined;
   if (values.report !== undefined) {
     const file = values.report as string;

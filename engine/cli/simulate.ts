@@ -1,4 +1,4 @@
-/** `cadence simulate <plan.yaml> [--population synthetic|history:<config>] [--customers N] [--days D] [--seed S] [--start DATE] [--out DIR] [--json] [--contacts FILE] [--workers N] [--no-cache]` */
+/** `cadence simulate <plan.yaml> [--population synthetic|history:<config>] [--customers N] [--days D] [--seed S] [--start DATE] [--out DIR] [--json] [--contacts FILE] [--world FILE] [--workers N] [--no-cache]` */
 import { loadPlan } from "../plan/load.ts";
 import { recordedRun, summaryInWorkers } from "../parallel/run-plan.ts";
 import { defaultWorkers } from "../parallel/pool.ts";
@@ -14,8 +14,9 @@ import { syntheticPopulation } from "../sim/population.ts";
 import { historySource } from "../sim/history-population.ts";
 import { currencyNote } from "../sim/currency-note.ts";
 import { requirePurchasesBy } from "../../datasets/cutoff.ts";
+import { commandWorld } from "./world-file.ts";
 
-const USAGE = "cadence simulate <plan.yaml> [--population synthetic|history:<config.yaml>] [--customers N] [--days D] [--seed S] [--start YYYY-MM-DD] [--out DIR] [--json] [--contacts FILE] [--workers N] [--no-cache]";
+const USAGE = "cadence simulate <plan.yaml> [--population synthetic|history:<config.yaml>] [--customers N] [--days D] [--seed S] [--start YYYY-MM-DD] [--out DIR] [--json] [--contacts FILE] [--world FILE] [--workers N] [--no-cache]";
 
 export async function simulateCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
@@ -29,6 +30,7 @@ export async function simulateCommand(args: string[]): Promise<number> {
     "no-cache": { type: "boolean" },
     workers: { type: "string" },
     contacts: { type: "string" },
+    world: { type: "string" },
   }, USAGE);
   if (positionals.length !== 1) throw new InputError(`expected one plan file, got ${positionals.length}\nusage: ${USAGE}`);
   if (values.start !== undefined && parseDate(values.start) === null) {
@@ -46,6 +48,8 @@ export async function simulateCommand(args: string[]): Promise<number> {
     const file = pop.label.slice("history:".length);
     requirePurchasesBy(historySource(file).history, file, parseDate(values.start)! - DAY, "start");
   }
+  // world parameters of one's own (a JSON world option, as cadence fit --world-out writes it), the history's calendar over them
+  const world = commandWorld(values.world as string | undefined, pop, [{ loaded, file: positionals[0] }]);
   const customers = sizeFlag(values.customers, "customers", 10_000);
   const bar = progress(loaded.plan.name);
   const options = {
@@ -54,7 +58,7 @@ export async function simulateCommand(args: string[]): Promise<number> {
     populationSpec: values.population,
     // contacts made outside the plan (meetings, store visits, other tools) count in its pressure rules
     external: values.contacts !== undefined ? readExternalContacts(values.contacts as string, loaded.compiled.names.channels) : undefined,
-    world: pop.world, // a history's learned calendar (seasonality) over the plan's world
+    world, // --world's parameters and a history's learned calendar (seasonality) over the plan's world
     customers,
     days: sizeFlag(values.days, "days", pop.days ?? 365),
     seed: sizeFlag(values.seed, "seed", 1),

@@ -64,7 +64,7 @@ describe("a flag given twice is refused, except one meant to repeat", () => {
     const r = await cli("simulate", "scenarios/lifecycle.yaml", "--customers", "100", "--customers", "300", "--days", "7");
     expect(r.code).toBe(2);
     expect(r.out).toBe("");
-    expect(r.err).toBe("--customers given twice ('100', then '300'); give it once\nusage: cadence simulate <plan.yaml> [--population synthetic|history:<config.yaml>] [--customers N] [--days D] [--seed S] [--start YYYY-MM-DD] [--out DIR] [--json] [--contacts FILE] [--workers N] [--no-cache]");
+    expect(r.err).toBe("--customers given twice ('100', then '300'); give it once\nusage: cadence simulate <plan.yaml> [--population synthetic|history:<config.yaml>] [--customers N] [--days D] [--seed S] [--start YYYY-MM-DD] [--out DIR] [--json] [--contacts FILE] [--world FILE] [--workers N] [--no-cache]");
   });
 
   it("counts --flag=value and --flag value alike, and booleans too", () => {

@@ -3,11 +3,12 @@
  * --history`) on a small history the test writes: a cut-off before every purchase is refused in one
  * line, a day outside the data is warned about, and money is labelled in the currency it is in.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../engine/cli/main.ts";
 import { capture } from "../capture.ts";
+import { DEFAULT_WORLD } from "../../engine/sim/world-model.ts";
 import { tempDir } from "../datasets/temp-files.ts";
 
 const run = (...args: string[]) => capture(() => main(args));
@@ -79,5 +80,36 @@ consent: { email: true }
     expect(html).toContain("<td>cost, messages + discounts (EUR)</td>");
     expect(html).toContain("incremental margin (USD revenue − EUR cost)");
     expect(html).not.toMatch(/revenue \(EUR\)/);
+  });
+
+  it("simulate and compare run in the world fit --world-out writes (--world FILE), and the report shows its values as set for the comparison", async () => {
+    // as fit --world-out writes it: the five channels, e-mail opens measured at 60 %
+    const channels = DEFAULT_WORLD.channels.map((c, i) => (i === 0 ? { ...c, open: 0.6 } : c));
+    const world = t.write("world.json", JSON.stringify({ channels }, null, 2));
+    const sim = (...more: string[]) => run("simulate", "scenarios/lifecycle.yaml", "--population", `history:${config}`, "--days", "30", "--workers", "1", "--no-cache", "--json", ...more);
+    const plain = JSON.parse((await sim()).out), fitted = JSON.parse((await sim("--world", world)).out);
+    expect([plain.opens, fitted.opens]).toEqual([5, 8]); // 12 customers, 30 days, seed 1: more opens at 60 % than at the default 20 %
+    expect(fitted.digest).not.toBe(plain.digest);
+    const report = join(t.dir, "world-report.html");
+    const cmp = await run("compare", "scenarios/lifecycle.yaml", "--population", `history:${config}`, "--days", "14", "--replications", "1", "--workers", "1", "--no-cache", "--world", world, "--report", report);
+    expect(cmp.code).toBe(0);
+    const html = readFileSync(report, "utf8");
+    expect(html).toContain("<tr><td>channels.email.open</td><td><b>0.6</b></td><td>0.2</td></tr>");
+    expect(html).toContain("<td>e-mail: opened | delivered</td><td><b>60 %</b> <small>(default 20 %)</small></td><td class=\"l\">set for this comparison, not the default</td>");
+  });
+
+  it("refuses a world file out of range, from an older version, or with a seasonality beside the history's, in one message naming it; nothing written", async () => {
+    const args = (world: string, out: string) => ["simulate", "scenarios/lifecycle.yaml", "--population", `history:${config}`, "--days", "7", "--workers", "1", "--world", world, "--out", join(t.dir, out)];
+    const channels = DEFAULT_WORLD.channels.map((c, i) => (i === 0 ? { ...c, open: 1.5 } : c));
+    const high = t.write("high.json", JSON.stringify({ channels }));
+    expect(await run(...args(high, "o1"))).toMatchObject({ code: 2, out: "", err: `${high}: world.channels.email.open: expected a number from 0 to 1, got number 1.5` });
+    const old = t.write("old.json", JSON.stringify({ triggeredRelevance: 2 }));
+    expect(await run(...args(old, "o2"))).toMatchObject({ code: 2, err: expect.stringMatching(new RegExp(`^${old}: world.triggeredRelevance: unknown field 'triggeredRelevance'`)) });
+    const calendar = t.write("calendar.json", JSON.stringify({ seasonality: DEFAULT_WORLD.seasonality }));
+    expect(await run(...args(calendar, "o3"))).toMatchObject({
+      code: 2,
+      err: `${calendar}: seasonality: the population history:${config} brings its own calendar, learned from the history: give the seasonality in one place (drop it from ${calendar}, or set seasonality: false in the history config)`,
+    });
+    for (const out of ["o1", "o2", "o3"]) expect(existsSync(join(t.dir, out))).toBe(false);
   });
 });

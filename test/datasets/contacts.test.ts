@@ -9,6 +9,7 @@ import { fitCommand } from "../../engine/cli/fit.ts";
 import { contactRates, worldParams } from "../../engine/fit/contact-rates.ts";
 import { historyPopulation } from "../../engine/sim/history-population.ts";
 import { DEFAULT_WORLD } from "../../engine/sim/world-model.ts";
+import { checkWorldOption } from "../../engine/sim/world-option.ts";
 import { capture } from "../capture.ts";
 import { actualContacts } from "../../engine/backtest/actual-contacts.ts";
 import { backtestCommand } from "../../engine/cli/backtest.ts";
@@ -149,6 +150,35 @@ contacts: {file: gsends.csv, columns: {customer: customer, date: sent_at, channe
     expect(world.channels[EMAIL].open).toBeCloseTo(email.open!.value, 12);
     expect(world.channels[EMAIL].click).toBeCloseTo(email.clickPerOpen!.value / DEFAULT_WORLD.channels[EMAIL].tracked, 12);
     expect(world.channels[2]).toEqual(DEFAULT_WORLD.channels[2]); // push: no sends, the default
+  });
+
+  it("counts a send acted on as delivered and a click as an open, so the world it writes is one the commands take", async () => {
+    // an export that lost two delivery receipts and one open pixel: 3 opens of 2 marked delivered, a click unopened
+    write("lost-sends.csv", [
+      "sent_at,customer,channel,delivered,opened,clicked,unsubscribed",
+      "2024-06-01 09:00,A,email,0,1,1,0",
+      "2024-06-02 09:00,A,email,1,1,0,0",
+      "2024-06-03 09:00,B,email,0,1,0,1",
+      "2024-06-04 09:00,B,email,1,0,1,0",
+    ].join("\n") + "\n");
+    const lost = write("lost.yaml", `calibrationEnd: 2024-06-30
+transactions: {file: tx.csv, columns: {customer: id, date: day, amount: usd}}
+contacts: {file: lost-sends.csv, columns: {customer: customer, date: sent_at, channel: channel, delivered: delivered, opened: opened, clicked: clicked, unsubscribed: unsubscribed}}
+`);
+    const h = importHistory(lost);
+    expect(h.contacts!.implied).toEqual({ delivered: 2, opened: 1 });
+    const [email] = contactRates(h.contacts!);
+    // delivered 4 of 4 (was 2 of 4), opened 4 of 4 (was 3 of 2: 150 %), clicks 2 of 4 opens, unsubscribes 1 of 4
+    expect([email.deliver!.n, email.deliver!.of, email.open!.n, email.open!.of, email.clickPerOpen!.n, email.clickPerOpen!.of, email.unsubscribe!.n, email.unsubscribe!.of])
+      .toEqual([4, 4, 4, 4, 2, 4, 1, 4]);
+    const out = `${dir}/lost-world.json`;
+    const run = await capture(() => fitCommand(["--history", lost, "--world-out", out]));
+    expect(run.code).toBe(0);
+    expect(run.out).toContain(`lost-sends.csv: 2 sends opened, clicked, unsubscribed or complained but not marked delivered, counted as delivered`);
+    expect(run.out).toContain(`lost-sends.csv: 1 send clicked but not marked opened, counted as opened`);
+    const world = JSON.parse(readFileSync(out, "utf8"));
+    expect(world.channels[EMAIL].open).toBe(1);
+    expect(() => checkWorldOption(world, out)).not.toThrow(); // as calibration --world, simulate --world and compare --world read it
   });
 
   it("refuses --world-out without a contact history", async () => {
