@@ -67,7 +67,7 @@ function changesBody(c: Comparison): string {
   if (!changes.length) return `<p class="note">This comparison ran in the default world (docs/world-model.md): no parameter was set by a plan's world: section or the world option.</p>`;
   const rows = changes.map((x) => `<tr><td>${esc(x.path)}</td><td><b>${esc(shown(x.value))}</b></td><td>${esc(shown(x.default))}</td></tr>`).join("\n");
   return `<h3>World parameters set for this comparison</h3>
-<p class="note">${changes.length === 1 ? "One parameter differs" : `${changes.length} parameters differ`} from the default world (docs/world-model.md, where each default's source is given), set by the plans' world: section, the world option of a run from code, or a history population's learned calendar (seasonality); every other parameter is the default.</p>
+<p class="note">${changes.length === 1 ? "One parameter differs" : `${changes.length} parameters differ`} from the default world (docs/world-model.md, where each default's source is given), set by the plans' world: section, a --world FILE (as fit --world-out writes it) or the world option of a run from code, or a history population's learned calendar (seasonality); every other parameter is the default.</p>
 <div class="wide"><table class="sources world-set"><tr><th>parameter</th><th>value in this comparison</th><th>default</th></tr>
 ${rows}</table></div>`;
 }
