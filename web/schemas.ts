@@ -67,7 +67,7 @@ export const Event = z.object({
   channel: z.string().regex(CHANNEL_NAME, { message: `expected a channel: ${CHANNELS.join(", ")} or a custom channel of the live plan` }).optional()
     .openapi({ description: "channel of a message response, bounce or outside contact: a built-in channel or a custom one the live plan declares (checked against it)" }),
   category: z.string().max(100).optional().openapi({ description: "category of an outside contact (default relational)" }),
-  program: z.string().max(MAX_NAME_LENGTH).optional().openapi({ description: "program of the message responded to, or of an attributed purchase" }),
+  program: z.string().max(MAX_NAME_LENGTH).optional().openapi({ description: "program of the message responded to, or of an attributed purchase; an opened or clicked without it marks no journey (journey.opened: the templates' 'if not opened' follow-ups still go)" }),
   message: z.string().max(MAX_NAME_LENGTH).optional(),
   value: z.number().min(0).max(1e9).optional().openapi({ description: "order value of a purchase" }),
 }).strict().openapi("Event");

@@ -26,6 +26,7 @@ import { differences } from "./event-conflict.ts";
 import { rankOf } from "./event-kinds.ts";
 import { GroupCommit } from "./group-commit.ts";
 import { liveSink } from "./live-sink.ts";
+import { markSent } from "./sent-marks.ts";
 import { TimerIndex } from "./timer-index.ts";
 import { type CustomerRow, decodeRow, emptyRow, encodeRow } from "../core/row-codec.ts";
 import type { PlanRow, Store } from "./store.ts";
@@ -128,7 +129,11 @@ export class LiveDriver {
       const c = this.table.add(id);
       decodeRow(compiled, this.table, c, JSON.parse(state) as CustomerRow, keep);
       this.slots.set(id, c);
-      for (const t of TimerIndex.decode(id, timers)) this.timers.restore(t);
+      const stored = TimerIndex.decode(id, timers);
+      // a row of a server before the sent mark: its contacts without a held message have gone out. Not
+      // under a replacing plan (keep): its timers still name the old plan's send steps (remapTimers)
+      if (!keep) markSent(compiled, this.table.ledgers[c], stored);
+      for (const t of stored) this.timers.restore(t);
     }
     this.core = new Core(compiled, this.table, liveSink({
       store: this.store, timers: this.timers, plan: compiled, planId: this.planRow?.id ?? 0, table: this.table, dirty: this.dirty,
