@@ -470,7 +470,7 @@ export class LiveDriver {
     this.atomically(() => {
       const old = this.plan, next = parsePlan(row.source, `plan ${row.id}`);
       const keep = unchangedPrograms(old, next);
-      this.cancelHeld(keep, now);
+      this.cancelHeld(now, "plan-replaced", (program) => !keep.has(program));
       // save every customer under the old plan's names, then re-read them under the new plan
       for (const c of this.slots.values()) this.dirty.add(c);
       this.flush();
@@ -491,25 +491,26 @@ export class LiveDriver {
   }
 
   /**
-   * Before a replacement, under the old plan: the held and deferred messages of programs removed or
-   * changed are logged `cancelled` (rule `plan-replaced`) at the promotion, and a held one's contact,
-   * entered in the pressure ledger at its send time, leaves it, with the channel capacity it reserved.
-   * They used to be dropped silently: the contact of a message never sent stayed in the ledger, so the
-   * new plan's rules suppressed the customer's next message against it.
+   * Before a replacement or a retirement, under the plan that held them: the held and deferred messages
+   * of the programs `ends` names are logged `cancelled` (`reason`: `plan-replaced`, `plan-retired`) at
+   * `now`, and a held one's contact, entered in the pressure ledger at its send time, leaves it, with the
+   * channel capacity it reserved. They used to be dropped silently: the contact of a message never sent
+   * stayed in the ledger, so the next plan's rules suppressed the customer's next message against it
+   * (after a retirement, the restart-time sent mark even took it for a contact that had gone out).
    */
-  private cancelHeld(keep: Set<string>, now: number): void {
+  private cancelHeld(now: number, reason: string, ends: (program: string) => boolean): void {
     const o = this.plan.compiled, t = this.table;
     for (const id of [...this.timers.customers()]) {
       const c = this.slots.get(id);
       if (c === undefined) continue;
       for (const x of this.timers.of(id)) {
-        if ((x.kind !== K.K_DUE && x.kind !== K.K_RETRY) || keep.has(o.names.programs[o.sends[x.a].program])) continue;
+        if ((x.kind !== K.K_DUE && x.kind !== K.K_RETRY) || !ends(o.names.programs[o.sends[x.a].program])) continue;
         const s = o.sends[x.a];
         if (x.kind === K.K_DUE) { // a deferred (retry) message entered neither the ledger nor the capacity yet
           if (o.pressure.rules.length) removeContact(t.ledger(c), { time: x.time, program: s.program, channel: s.channel, category: s.category, priority: x.b });
           if (o.channels[s.channel]!.capacity !== null) this.capacity.add(Math.floor((x.time + o.plan.timezone) / DAY), s.channel, -1);
         }
-        this.core.sink.cancelled(c, x.a, now, "plan-replaced");
+        this.core.sink.cancelled(c, x.a, now, reason);
         this.dirty.add(c);
       }
     }
@@ -519,11 +520,13 @@ export class LiveDriver {
    * Pause, resume or retire the live plan (the row's new state is already stored by the caller).
    * Paused: events still update profiles, but no timer fires and no campaign is decided; on resume the
    * overdue timers fire at once and the days' campaigns missed while paused are not sent. Retired:
-   * every pending timer (waits, deferred and due contacts) is dropped.
+   * every pending timer (waits, deferred and due contacts) is dropped, its held and deferred messages
+   * cancelled as a replacement cancels those of the programs it ends (cancelHeld).
    */
   setState(row: PlanRow, now: number): void {
     this.atomically(() => {
       if (row.state === "retired") {
+        this.cancelHeld(now, "plan-retired", () => true);
         for (const id of [...this.timers.customers()]) this.dirty.add(this.slots.get(id)!);
         this.timers.clear();
         this.flush(); // the rows without their timers, before the state is re-read
