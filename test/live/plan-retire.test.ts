@@ -84,13 +84,18 @@ describe("retiring a plan while a message is held for its window", () => {
     expect((await s.api("GET", "/v1/customers/C1")).body.ledger).toEqual([{ time: "2026-03-02T10:00:00Z", program: "visit", channel: "email", category: "relational" }]);
   });
 
-  it("retiring a paused plan after a restart cancels its held message the same way", async () => {
-    const db = tempDb("retire");
-    let s = await holdNudge(db);
+  /** The nudge held for 09:00, the plan paused at 03:00, the server restarted on the same file. */
+  const pausedAndRestarted = async (db: string) => {
+    const s = await holdNudge(db);
     await s.api("POST", "/v1/clock", { now: at(3) });
     expect((await s.api("POST", "/v1/plans/1/pause", undefined, { key: s.keys.operator })).status).toBe(200);
     await s.stop();
-    s = server({ db });
+    return server({ db });
+  };
+
+  it("retiring a paused plan after a restart cancels its held message the same way", async () => {
+    const db = tempDb("retire");
+    let s = await pausedAndRestarted(db);
     await s.api("POST", "/v1/clock", { now: at(4) });
     expect((await s.api("POST", "/v1/plans/1/retire", undefined, { key: s.keys.operator })).status).toBe(200);
     expect((await s.api("GET", "/v1/customers/C1")).body.ledger).toEqual([]);
@@ -105,11 +110,7 @@ describe("retiring a plan while a message is held for its window", () => {
 
   it("a pause, a restart and a resume keep the held message: it goes once at 09:00, its contact once in the ledger", async () => {
     const db = tempDb("retire");
-    let s = await holdNudge(db);
-    await s.api("POST", "/v1/clock", { now: at(3) });
-    expect((await s.api("POST", "/v1/plans/1/pause", undefined, { key: s.keys.operator })).status).toBe(200);
-    await s.stop();
-    s = server({ db });
+    const s = await pausedAndRestarted(db);
     expect((await s.api("GET", "/v1/customers/C1")).body.ledger).toHaveLength(1);
     await s.api("POST", "/v1/clock", { now: at(4) });
     expect((await s.api("POST", "/v1/plans/1/resume", undefined, { key: s.keys.operator })).status).toBe(200);
