@@ -46,8 +46,13 @@ const ROWS: Row[] = [
 // what sets a parameter: the plans' world: section, the world option from code, a history population's calendar
 const SET = "set for this comparison, not the default";
 
-/** A parameter's value as the table writes it: numbers as given, lists in brackets. */
-const shown = (v: unknown) => typeof v === "number" ? String(v) : JSON.stringify(v).replace(/,/g, ", ");
+/**
+ * A parameter's value as the table writes it, lists in brackets: numbers to 4 significant digits (a fitted
+ * world's 0.2186301221314031 reads 0.2186, beside the 21.9 % the rows above give), or as given (`exact`).
+ * @example shown([0.9984814947450067, 1], false) // "[0.9985, 1]"
+ */
+const shown = (v: unknown, exact: boolean) =>
+  JSON.stringify(v, (_, x) => typeof x === "number" && !exact ? Number(x.toPrecision(4)) : x).replace(/,/g, ", ");
 
 /** [parameter, value in this comparison, basis, source] as table cells (HTML); a row whose parameters were set says so and gives the default. */
 function parameterRows(c: Comparison): [string, string, string, string][] {
@@ -65,7 +70,11 @@ function parameterRows(c: Comparison): [string, string, string, string][] {
 function changesBody(c: Comparison): string {
   const changes = worldChanges(c.world);
   if (!changes.length) return `<p class="note">This comparison ran in the default world (docs/world-model.md): no parameter was set by a plan's world: section or the world option.</p>`;
-  const rows = changes.map((x) => `<tr><td>${esc(x.path)}</td><td><b>${esc(shown(x.value))}</b></td><td>${esc(shown(x.default))}</td></tr>`).join("\n");
+  const rows = changes.map((x) => {
+    // a value that rounds to its default is written whole, both, so the row shows what differs
+    const exact = shown(x.value, false) === shown(x.default, false);
+    return `<tr><td>${esc(x.path)}</td><td><b>${esc(shown(x.value, exact))}</b></td><td>${esc(shown(x.default, exact))}</td></tr>`;
+  }).join("\n");
   return `<h3>World parameters set for this comparison</h3>
 <p class="note">${changes.length === 1 ? "One parameter differs" : `${changes.length} parameters differ`} from the default world (docs/world-model.md, where each default's source is given), set by the plans' world: section, a --world FILE (as fit --world-out writes it) or the world option of a run from code, or a history population's learned calendar (seasonality); every other parameter is the default.</p>
 <div class="wide"><table class="sources world-set"><tr><th>parameter</th><th>value in this comparison</th><th>default</th></tr>

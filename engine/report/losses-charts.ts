@@ -15,9 +15,13 @@ import { esc, n0, signedText } from "./html.ts";
 import { placeLabels } from "./label-placement.ts";
 
 const n1 = new Intl.NumberFormat("en-US", { maximumFractionDigits: 1 });
-/** A count's mean as the text writes it: 18.2, 1,204, 0 (never -0). */
+/** A week's count, which the summary does not give: 0.7, 18.2 (never -0); a mean of few seeds below 1 stays readable. */
 const count = signedText((x) => n1.format(x));
-/** Money and axis numbers as the tables write them: -1,204 (never -0); the unit is added where it is read. */
+/**
+ * Money, axis numbers and every figure the summary table also gives (a plan's unsubscribes and customers
+ * who left, their intervals, the total at the run's end) as the summary writes them: 5, -1,204 (never -0),
+ * so the chart's text and the table agree to the digit; the unit is added where it is read.
+ */
 const whole = signedText((x) => n0.format(x));
 
 /** The losses the trade-off chart sets margin against. */
@@ -71,7 +75,7 @@ export function tradeoffChart(c: Comparison, loss: Loss): string {
   const describe = (r: typeof rows[number]) =>
     r.baseline
       ? `${r.plan}: the baseline, at the origin`
-      : `${r.plan}: ${whole(r.y)} ${unit} incremental margin${spanText(r.m, whole)}, ${count(r.x)} ${noun}${spanText(r.u, count)}`;
+      : `${r.plan}: ${whole(r.y)} ${unit} incremental margin${spanText(r.m, whole)}, ${whole(r.x)} ${noun}${spanText(r.u, whole)}`;
   const title = `Incremental margin (${unit}) against ${noun}, per plan`;
   const crosses = rows.filter((r) => r.xLo < r.xHi || r.yLo < r.yHi);
   return renderFigure({
@@ -117,8 +121,8 @@ export function leftOverTimeChart(c: Comparison): string {
   const width = 800, height = 300, ml = 50, mr = 170, mt = 24, mb = 30;
   const y = wholeTicks(0, Math.max(1, ...rows.map((r) => r.left)) * 1.04, 5);
   const py = (v: number) => height - mb - (v / y.domain[1]) * (height - mb - mt);
-  const places = placeLabels(ends.map((e) => ({ x: width - mr, y: py(e.left), text: `${e.plan} ${count(e.left)}` })), { left: ml, right: width, top: mt, bottom: height - mb });
-  const labels = ends.map((e, i) => ({ ...e, text: `${e.plan}: ${count(e.left)}`, labelY: e.left - (places[i].dy * y.domain[1]) / (height - mb - mt) }));
+  const places = placeLabels(ends.map((e) => ({ x: width - mr, y: py(e.left), text: `${e.plan}: ${whole(e.left)}` })), { left: ml, right: width, top: mt, bottom: height - mb });
+  const labels = ends.map((e, i) => ({ ...e, text: `${e.plan}: ${whole(e.left)}`, labelY: e.left - (places[i].dy * y.domain[1]) / (height - mb - mt) }));
   const seeds = c.replications > 1 ? `mean of ${c.replications} seeds` : `seed ${c.seeds[0]}`;
   // the text alternative says what the lines show: the total, and whether it came at once or spread out
   const describe = (p: Comparison["plans"][number]) => {
@@ -126,7 +130,7 @@ export function leftOverTimeChart(c: Comparison): string {
     if (!total) return `${p.name}: 0 by ${dayText(c, c.days)}`;
     const rises = p.leftWeekly.map((w, i) => ({ day: w.day, rise: w.left.mean - (i ? p.leftWeekly[i - 1].left.mean : 0) }));
     const most = rises.reduce((a, b) => (b.rise > a.rise ? b : a));
-    return `${p.name}: ${count(total)} by ${dayText(c, c.days)}, the most in one week ${count(most.rise)} (the week to ${dayText(c, most.day)})`;
+    return `${p.name}: ${whole(total)} by ${dayText(c, c.days)}, the most in one week ${count(most.rise)} (the week to ${dayText(c, most.day)})`;
   };
   const title = `Customers who left the brand so far, by week (${seeds})`;
   return renderFigure({
@@ -146,7 +150,8 @@ export function leftOverTimeChart(c: Comparison): string {
       Plot.line(rows, { x: "date", y: "left", stroke: "plan", z: "plan", strokeWidth: 1.8 }),
       Plot.dot(rows.filter((r) => r.day), {
         x: "date", y: "left", fill: "plan", r: 2.5,
-        title: (r: { plan: string; day: number; left: number }) => `${r.plan}: ${count(r.left)} customers left by ${dayText(c, r.day)} (${seeds})`,
+        // the run's end is the summary's "churned by fatigue": written as the summary writes it
+        title: (r: { plan: string; day: number; left: number }) => `${r.plan}: ${(r.day === c.days ? whole : count)(r.left)} customers left by ${dayText(c, r.day)} (${seeds})`,
       }),
       Plot.text(labels, { x: "date", y: "labelY", text: "text", textAnchor: "start", dx: 8, fontSize: 11, fill: "#222" }),
     ],

@@ -79,7 +79,7 @@ describe("margin against customers lost", () => {
     const label = svg.getAttribute("aria-label");
     const m = c.plans[1].metrics.incrementalMargin!, u = c.plans[1].metrics.churned!;
     const whole = (v: number) => Math.round(v).toLocaleString("en-US");
-    expect(label).toContain(`lifecycle: ${whole(m.mean)} EUR incremental margin (95 % interval ${whole(m.lo!)} to ${whole(m.hi!)}), 3 customers who left (95 % interval 0 to 28.4)`);
+    expect(label).toContain(`lifecycle: ${whole(m.mean)} EUR incremental margin (95 % interval ${whole(m.lo!)} to ${whole(m.hi!)}), 3 customers who left (95 % interval 0 to 28)`);
     expect(u).toMatchObject({ mean: 3, lo: 0 });
     expect(u.hi).toBeCloseTo(28.41, 2);
     expect(label).toMatch(/^Incremental margin \(EUR\) against customers who left, per plan: /);
@@ -87,6 +87,31 @@ describe("margin against customers lost", () => {
     expect(whole(m.hi!)).toMatch(/^\d,\d{3}$/); // 2,241: a thousands separator
     expect(dotsOf(svg)["lifecycle-capped"].x).toBeCloseTo(1.5, 9);
     for (const t of textsOf(tradeoffChart(c, "churned"))) expect(t).not.toMatch(BAD);
+  });
+
+  it("writes each plan's losses and their intervals as the summary table does, to the digit", () => {
+    // a report whose means are fractions: the chart said 4.7 customers who left (0.9 to 8.5) where the
+    // summary's "churned by fatigue" said 5 (1 to 8), and its line ended at "lifecycle: 4.7"
+    const three = comparePlans(plans.slice(1), { customers: 3000, days: 90, replications: 3, seed: 1 });
+    const doc = (parseHTML(renderReport(three)) as unknown as { document: El }).document;
+    const row = (label: string) => [...doc.querySelectorAll("#summary tr")].find((r: El) => r.querySelector("td")?.textContent === label);
+    const cellText = (label: string, i: number) => {
+      const td = row(label).querySelectorAll("td")[i + 1], ci = td.querySelector(".ci")?.textContent;
+      return { mean: td.firstChild.textContent, ci: ci ? ` (95 % interval ${ci})` : "" };
+    };
+    const figures = [...doc.querySelectorAll("#losses svg[aria-label]")].map((s: El) => s.getAttribute("aria-label"));
+    const lines = [...doc.querySelectorAll("#losses svg")][2];
+    expect(three.plans[0].metrics.churned!.mean).toBeCloseTo(4.67, 2); // a fraction the summary rounds
+    for (const [i, p] of three.plans.slice(0, 2).entries()) {
+      const u = cellText("unsubscribes", i), l = cellText("churned by fatigue", i);
+      expect(figures[0]).toContain(`${p.name}: ${cellText("incremental margin (EUR)", i).mean} EUR incremental margin`);
+      expect(figures[0]).toContain(`, ${u.mean} unsubscribes${u.ci}`);
+      expect(figures[1]).toContain(`, ${l.mean} customers who left${l.ci}`);
+      expect(figures[2]).toContain(`${p.name}: ${l.mean} by 2026-03-31`);
+      const ends = [...lines.querySelectorAll('g[aria-label="text"] text')].map((t: El) => t.textContent);
+      expect(ends).toContain(`${p.name}: ${l.mean}`);
+    }
+    expect(cellText("churned by fatigue", 0)).toEqual({ mean: "5", ci: " (95 % interval 1 to 8)" });
   });
 
   it("reads whole ticks", () => {
@@ -106,7 +131,7 @@ describe("customers who leave over time", () => {
     }
     expect(c.plans.map((p) => p.metrics.churned!.mean)).toEqual([7, 3, 1.5, 0]);
     const ends = [...svg.querySelectorAll('g[aria-label="text"] text')].map((t: El) => t.textContent);
-    expect(ends).toEqual(["batch-and-blast: 7", "lifecycle: 3", "lifecycle-capped: 1.5", "no plan: 0"]);
+    expect(ends).toEqual(["batch-and-blast: 7", "lifecycle: 3", "lifecycle-capped: 2", "no plan: 0"]); // 1.5 as the summary rounds it
     expect(svg.getAttribute("aria-label")).toMatch(/^Customers who left the brand so far, by week \(mean of 2 seeds\): batch-and-blast: 7 by 2026-03-31, the most in one week [\d.]+ \(the week to 2026-\d\d-\d\d\); /);
     for (const t of textsOf(html)) expect(t).not.toMatch(BAD);
   });

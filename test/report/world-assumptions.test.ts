@@ -53,4 +53,19 @@ describe("the report's assumptions under a world set for the comparison", () => 
     expect(sectionOf(same, "assumptions")).not.toContain("<b>");
     expect(sectionOf(same, "headline")).toContain("default world parameters (docs/world-model.md)");
   });
+
+  it("writes a fitted world's values readably, to 4 significant digits, and a value that rounds to its default whole", () => {
+    // a world as fit --world-out writes it: the table gave channels.email.open as 0.2186301221314031 beside
+    // the 21.9 % of the row above, and the learned weekdays as seven 16-digit numbers
+    const fitted = comparePlans([plan(`world:
+  channels: { email: { open: 0.2186301221314031, deliver: 0.99400001 } }
+  seasonality: { weekdays: [0.9984814947450067, 0.9840073541254011, 1.0303790074562897, 0.9917729624347539, 1.023048140352621, 1.01778773804508, 0.9545233028408476] }
+`)], o);
+    const f = sectionOf(renderReport(fitted), "assumptions");
+    expect(f).toContain(`<td>e-mail: opened | delivered</td><td><b>21.9 %</b>`);
+    expect(f).toContain(`<tr><td>channels.email.open</td><td><b>0.2186</b></td><td>0.2</td></tr>`);
+    expect(f).toContain(`<tr><td>seasonality.weekdays</td><td><b>[0.9985, 0.984, 1.03, 0.9918, 1.023, 1.018, 0.9545]</b></td><td>[1.1, 1, 1, 0.95, 0.9, 0.85, 1.2]</td></tr>`);
+    expect(f).toContain(`<tr><td>channels.email.deliver</td><td><b>0.99400001</b></td><td>0.994</td></tr>`);
+    for (const long of ["0.2186301221314031", "0.9984814947450067"]) expect(f).not.toContain(long);
+  });
 });
