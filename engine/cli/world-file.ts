@@ -1,5 +1,5 @@
 /**
- * `--world FILE` (calibration, simulate, compare): a JSON world option, RunOptions.world's shape, as
+ * `--world FILE` (calibration, simulate, compare, explain): a JSON world option, RunOptions.world's shape, as
  * `cadence fit --world-out` writes it, checked as the option is (engine/sim/world-option.ts) with its
  * messages naming the file. Read before any run, so a bad file leaves nothing written.
  */
