@@ -10,6 +10,7 @@ import { InputError } from "../plan/errors.ts";
 import { loadPlan } from "../plan/load.ts";
 import { signedText } from "../report/html.ts";
 import { outputFolder, parse, sizeFlag } from "./args.ts";
+import { fmtInt } from "./format.ts";
 
 const USAGE = "cadence contributions <plan> [--customers N] [--days D] [--replications R] [--seed S] [--json] [--csv DIR]";
 
@@ -41,11 +42,11 @@ export async function contributionsCommand(args: string[]): Promise<number> {
     console.log(JSON.stringify({ programs: r.programs, missing: r.missing.map(({ template, incrementalMargin, perContact }) => ({ template, incrementalMargin, perContact })), notTried: r.skipped }, null, 2));
     return 0;
   }
-  console.log(`contributions: ${plan.plan.name} · ${o.customers.toLocaleString("en")} customers · ${o.days} days · ${o.replications} replication(s) from seed ${o.seed}`);
+  console.log(`contributions: ${plan.plan.name} · ${fmtInt(o.customers)} customers · ${fmtInt(o.days)} days · ${o.replications} replication(s) from seed ${o.seed}`);
   console.log("\nEach program: the plan with it − the plan without it (same customers, same seeds), mean [95 %]:\n");
   const w = Math.max(7, ...r.programs.map((p) => p.id.length), ...r.missing.map((m) => m.template.length));
   console.log(`${"program".padEnd(w)}  ${"contacts".padStart(10)}  incremental margin        unsubscribes`);
-  for (const p of r.programs) console.log(`${p.id.padEnd(w)}  ${Math.round(p.contacts).toString().padStart(10)}  ${show(p.incrementalMargin).padEnd(24)}  ${show(p.unsubscribes)}`);
+  for (const p of r.programs) console.log(`${p.id.padEnd(w)}  ${fmtInt(p.contacts).padStart(10)}  ${show(p.incrementalMargin).padEnd(24)}  ${show(p.unsubscribes)}`);
   if (r.missing.length) {
     console.log("\nLibrary programs missing from the plan, if added (ranked by incremental margin per contact):\n");
     console.log(`${"template".padEnd(w)}  ${"per contact".padStart(11)}  incremental margin`);

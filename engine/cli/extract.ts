@@ -9,6 +9,7 @@ import { parsePlan } from "../plan/load.ts";
 import { extractDay } from "../live/extract.ts";
 import { openLiveDb } from "./live-db.ts";
 import { outputFolder, parseOptions, sizeFlag } from "./args.ts";
+import { fmtInt } from "./format.ts";
 import { loadPlan } from "../plan/load.ts";
 import { importHistory } from "../../datasets/import.ts";
 import { extractFromHistory } from "../backtest/extract.ts";
@@ -37,8 +38,8 @@ export async function extractCommand(args: string[]): Promise<number> {
     const tz = live ? parsePlan(live.source, `plan ${live.id}`).plan.timezone : 0;
     const out = outputFolder("--out", values.out ?? `extract-${values.date}`);
     const r = extractDay(store, values.date!, date - tz, out, values.confirm === true, "cli", date);
-    for (const f of r.files) console.log(`${f.file}\t${f.messages} messages (${f.program}, ${f.channel})`);
-    console.log(`${r.messages} messages for ${r.day} in ${r.files.length} files${r.confirmed ? "; recorded as sent" : values.confirm ? "" : "; not recorded as sent (add --confirm once they are sent)"}`);
+    for (const f of r.files) console.log(`${f.file}\t${fmtInt(f.messages)} messages (${f.program}, ${f.channel})`);
+    console.log(`${fmtInt(r.messages)} messages for ${r.day} in ${r.files.length} files${r.confirmed ? "; recorded as sent" : values.confirm ? "" : "; not recorded as sent (add --confirm once they are sent)"}`);
     return 0;
   } finally {
     store.close();
@@ -59,8 +60,8 @@ function fromHistory(values: Record<string, string | boolean | undefined>): numb
   const r = extractFromHistory(loadPlan(values.plan as string), h, date, out, sizeFlag(values.seed as string | undefined, "seed", 1));
   // a day outside the data replays nothing: say so, as backtest does, rather than a bare "0 messages"
   const warnings = periodWarnings(date, date, transactionDays(h));
-  for (const f of r.files) console.log(`${f.file}\t${f.messages} messages (${f.program}, ${f.channel})`);
-  console.log(`${r.messages} messages for ${r.day} in ${r.files.length} files (after consent, windows, pressure rules and holdouts; from the history up to the day before)`);
+  for (const f of r.files) console.log(`${f.file}\t${fmtInt(f.messages)} messages (${f.program}, ${f.channel})`);
+  console.log(`${fmtInt(r.messages)} messages for ${r.day} in ${r.files.length} files (after consent, windows, pressure rules and holdouts; from the history up to the day before)`);
   if (warnings.length) console.log(`\nwarnings (${warnings.length}):\n${warnings.map((w) => `  - ${w.message}`).join("\n")}`);
   return 0;
 }

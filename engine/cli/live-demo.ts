@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { liveDemo } from "../live/demo.ts";
 import { fmt, fmtActual, fmtInterval, isCount } from "../live/live-report.ts";
 import { decimalFlag, intFlag, parseOptions, sizeFlag } from "./args.ts";
+import { fmtInt } from "./format.ts";
 
 const USAGE = "cadence live-demo [--plan scenarios/lifecycle.yaml] [--customers 5000] [--days 60] [--replications 3] [--seed 1] [--reality-seed 2] [--control-share 0.2] [--db FILE] [--json]";
 
@@ -31,7 +32,7 @@ export async function liveDemoCommand(args: string[]): Promise<number> {
     console.log(JSON.stringify(r));
     return 0;
   }
-  console.log(`\nforecast vs actual — ${r.plan.name}, ${r.period.from} → ${r.period.to}, ${r.population.treated} treated + ${r.population.control} control customers`);
+  console.log(`\nforecast vs actual — ${r.plan.name}, ${r.period.from} → ${r.period.to}, ${fmtInt(r.population.treated)} treated + ${fmtInt(r.population.control)} control customers`);
   console.log(`${"metric".padEnd(20)}${"forecast".padStart(10)}  ${"95 % prediction interval".padEnd(26)}${"actual".padStart(10)}  inside`);
   for (const m of r.metrics) {
     const actual = fmtActual(m);

@@ -1,5 +1,5 @@
 /**
- * `--world FILE` (calibration, simulate, compare): a JSON world option, RunOptions.world's shape, as
+ * `--world FILE` (calibration, simulate, compare, explain): a JSON world option, RunOptions.world's shape, as
  * `cadence fit --world-out` writes it, checked as the option is (engine/sim/world-option.ts) with its
  * messages naming the file. Read before any run, so a bad file leaves nothing written.
  */
@@ -8,7 +8,8 @@ import { InputError } from "../plan/errors.ts";
 import { planWorld } from "../plan/world-section.ts";
 import type { WorldSection } from "../plan/world-section.ts";
 import { checkWorldOption } from "../sim/world-option.ts";
-import type { WorldModel } from "../sim/world-model.ts";
+import { DEFAULT_WORLD, type WorldModel } from "../sim/world-model.ts";
+import { CHANNELS } from "../core/channels.ts";
 
 /** The world parameters in `file`; an InputError naming it (unreadable, not JSON, a field out of range, one that no longer exists). */
 export function readWorldFile(file: string): Partial<WorldModel> {
@@ -25,7 +26,30 @@ export function readWorldFile(file: string): Partial<WorldModel> {
     throw new InputError(`${file}: not JSON (${(e as Error).message}): --world takes world parameters in JSON, e.g. { "machineOpens": 0.4 }`);
   }
   if (value === null) throw new InputError(`${file}: expected world parameters such as { "machineOpens": 0.4 }, got null`);
+  missingChannelFields(value, file);
   return checkWorldOption(value, file) ?? {};
+}
+
+const isMapping = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/**
+ * Channel fields a file leaves out, in one line: a file written before hardBounce, inbox and tracked
+ * existed got one message per channel, each with the whole channel in JSON. Names the fields and the
+ * channels, and the defaults to add (or write the file again).
+ */
+function missingChannelFields(value: unknown, file: string): void {
+  if (!isMapping(value) || !Array.isArray(value.channels) || value.channels.length !== CHANNELS.length) return; // the option's checker says what a list must be
+  const fields = Object.keys(DEFAULT_WORLD.channels[0]); // every field but mail's optional gapDays
+  const byFields = new Map<string, number[]>(); // "hardBounce, inbox" → the channels lacking exactly those
+  value.channels.forEach((c, i) => {
+    const absent = isMapping(c) ? fields.filter((k) => !(k in c)) : [];
+    if (absent.length) byFields.set(absent.join(", "), [...byFields.get(absent.join(", ")) ?? [], i]);
+  });
+  if (!byFields.size) return;
+  const all = byFields.size === 1 && [...byFields.values()][0].length === CHANNELS.length;
+  const what = [...byFields].map(([f, at]) => `${f} (${all ? "every channel" : at.map((i) => CHANNELS[i]).join(", ")})`).join("; ");
+  const defaults = [...byFields].flatMap(([f, at]) => at.map((i) => `${CHANNELS[i]} ${f.split(", ").map((k) => `${k} ${(DEFAULT_WORLD.channels[i] as unknown as Record<string, number>)[k]}`).join(", ")}`)).join("; ");
+  throw new InputError(`${file}: world.channels: missing ${what}: a world file gives every field of each channel (one written before a field existed lacks it): write it again with cadence fit --world-out, or add the fields with their defaults (${defaults})`);
 }
 
 /**

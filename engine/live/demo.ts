@@ -24,6 +24,9 @@ import { eventsOf, profilesOf, type StreamEvent } from "./sim-bridge.ts";
 import { ROLES } from "./store.ts";
 import type { ComparedMetric } from "./forecast-vs-actual.ts";
 
+/** A count as the commands print one for people: 17,678 (engine/cli/format.ts's fmtInt; --json keeps plain numbers). */
+const count = (n: number) => n.toLocaleString("en");
+
 export interface LiveDemoOptions {
   plan: string; // plan file
   customers: number;
@@ -71,7 +74,7 @@ export async function liveDemo(o: LiveDemoOptions): Promise<LiveDemoResult> {
     const plan = await api("POST", "/v1/plans", keys.analyst, source, "application/yaml");
     step(`plan ${plan.id} uploaded (${plan.name}, ${plan.hash.slice(0, 12)})`);
     await api("POST", `/v1/plans/${plan.id}/forecast`, keys.analyst, { customers: o.customers, days: o.days, replications: o.replications, seed: o.forecastSeed, start: o.start });
-    step(`forecast: ${o.replications} replications of ${o.customers} customers × ${o.days} days`);
+    step(`forecast: ${o.replications} replications of ${count(o.customers)} customers × ${o.days} days`);
     await api("POST", `/v1/plans/${plan.id}/approve`, keys.approver);
     const live = await api("POST", `/v1/plans/${plan.id}/promote`, keys.operator);
     step(`approved by ${live.approver}, promoted at ${live.promoted} (engine ${live.engine})`);
@@ -81,7 +84,7 @@ export async function liveDemo(o: LiveDemoOptions): Promise<LiveDemoResult> {
     await api("POST", "/v1/customers", keys.ingest, { customers: profiles });
     for (let i = 0; i < events.length; i += 1000) await api("POST", "/v1/events", keys.ingest, { events: events.slice(i, i + 1000) });
     await api("POST", "/v1/clock", keys.admin, { now: formatTime(end) });
-    step(`reality (seed ${o.realitySeed}): ${profiles.length} customers, ${events.length} events replayed`);
+    step(`reality (seed ${o.realitySeed}): ${count(profiles.length)} customers, ${count(events.length)} events replayed`);
     const fva = await api("GET", `/v1/plans/${plan.id}/forecast-vs-actual`, keys.analyst);
     return { plan: fva.plan, period: fva.period, population: { treated: fva.population.treated, control: fva.population.control }, events: events.length, metrics: fva.metrics };
   } finally {

@@ -53,7 +53,7 @@ export const WORLD_RANGES: Record<string, Range> = {
   baseVisitsPerWeek: from(0, 70),
   alertsPerVisit: from(0, 1),
   movesPerYear: from(0, 12),
-  renewalNoticeDays: from(0, 365),
+  renewalNoticeDays: { min: 0, max: 365, whole: true }, // whole days: an event time is a whole minute, and 0.0001 days put the notice 0.144 minutes before
   affinitySigma: from(0, 3),
   sensitivitySigma: from(0, 3),
   // response

@@ -13,9 +13,10 @@ import { esc } from "./html.ts";
 
 const pct = (x: number, d = 2) => `${+(100 * x).toFixed(d)} %`;
 
-type Basis = "fitted" | "benchmark" | "assumption";
+type Basis = "fitted" | "history" | "benchmark" | "assumption";
 const BASIS: Record<Basis, string> = {
   fitted: "measured: fitted on an experiment",
+  history: "measured: fitted on the brand's history",
   benchmark: "published benchmark",
   assumption: "assumption (the model's guess)",
 };
@@ -40,8 +41,26 @@ const ROWS: Row[] = [
   { name: "leaves the brand | delivered", value: (w) => `${w.leaveRate} × (fatigue / ${w.fatigueScale})²`, paths: ["leaveRate", "fatigueScale"], basis: "assumption", source: "no published figure: burning the base must show" },
   { name: "purchase already due, pulled forward by a message", value: (w) => `within ${w.pullForwardDays} days, ${pct(w.pullForwardConvert, 0)}`, paths: ["pullForwardDays", "pullForwardConvert"], basis: "assumption", source: "not incremental: the order was coming anyway" },
   { name: "attribution window (attributed revenue only)", value: (w) => `${w.attributionDays} days`, paths: ["attributionDays"], basis: "benchmark", source: "Klaviyo's default attribution window" },
-  { name: "purchase rates and spend (synthetic customers)", value: (w) => `BG/NBD r ${w.purchase.r}, α ${w.purchase.alpha}; gamma-gamma p ${w.spend.p}`, paths: ["purchase.r", "purchase.alpha", "spend.p"], basis: "fitted", source: "BG/NBD and gamma-gamma on CDNOW (Fader, Hardie & Lee 2005); spend × 2 to an apparel basket (assumption)" },
 ];
+
+/** Synthetic customers' purchases and spend: the world's priors, CDNOW's figures by default. */
+const SYNTHETIC_PURCHASES: Row = { name: "purchase rates and spend (synthetic customers)", value: (w) => `BG/NBD r ${w.purchase.r}, α ${w.purchase.alpha}; gamma-gamma p ${w.spend.p}`, paths: ["purchase.r", "purchase.alpha", "spend.p"], basis: "fitted", source: "BG/NBD and gamma-gamma on CDNOW (Fader, Hardie & Lee 2005); spend × 2 to an apparel basket (assumption)" };
+
+/**
+ * A history population's purchases and spend: its own BG/NBD and gamma-gamma fit (engine/sim/history-population.ts),
+ * not the world's priors, so no world path marks it. The comparison carries the population's label, not the
+ * fitted figures: `cadence fit` prints them.
+ */
+function historyPurchases(label: string): Row {
+  const config = label.slice("history:".length);
+  return {
+    name: "purchase rates and spend (the history's customers)",
+    value: () => `fitted on ${label}: BG/NBD and gamma-gamma (cadence fit --history ${config} prints the figures)`,
+    paths: [],
+    basis: "history",
+    source: "each customer's purchase rate and dropout drawn from the BG/NBD posterior given their own orders (seasonal when the config's seasonality is on), order values from the gamma-gamma fit, on the history's transactions up to the day before the start (customers who never bought: the fitted prior × the world's prospectRateFactor); without a repeat buyer to fit, order values follow the world's spend prior",
+  };
+}
 
 // what sets a parameter: the plans' world: section, the world option from code, a history population's calendar
 const SET = "set for this comparison, not the default";
@@ -58,7 +77,8 @@ const shown = (v: unknown, exact: boolean) =>
 function parameterRows(c: Comparison): [string, string, string, string][] {
   const w = c.world, set = new Set(worldChanges(w).map((x) => x.path));
   const margins = [...new Set(c.plans.filter((p) => !p.baseline).map((p) => p.margin))].map((m) => pct(m, 0)).join(" / ");
-  const rows = ROWS.map((r): [string, string, string, string] => {
+  const purchases = c.population.startsWith("history:") ? historyPurchases(c.population) : SYNTHETIC_PURCHASES;
+  const rows = [...ROWS, purchases].map((r): [string, string, string, string] => {
     if (!r.paths.some((p) => set.has(p))) return [esc(r.name), esc(r.value(w)), BASIS[r.basis], esc(r.source)];
     // the user's value, marked, beside the default it replaces; the source is the default's
     return [esc(r.name), `<b>${esc(r.value(w))}</b> <small>(default ${esc(r.value(DEFAULT_WORLD))})</small>`, SET, `the default's: ${BASIS[r.basis]}, ${esc(r.source)}`];

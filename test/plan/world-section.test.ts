@@ -66,6 +66,9 @@ describe("a plan's world: section", () => {
     ["all-zero weights", "world:\n  seasonality: { months: [0,0,0,0,0,0,0,0,0,0,0,0] }", /world\.seasonality: months: weights must be ≥ 0 and not all 0/],
     ["a fractional reputation lag", "world: { reputation: { lagDays: 1.5 } }", /world\.reputation\.lagDays: expected a whole number from 1 to 28, got number 1\.5/],
     ["a reputation lag of 0 days", "world: { reputation: { lagDays: 0 } }", /world\.reputation\.lagDays: expected a whole number from 1 to 28, got number 0/],
+    // an event's time is a whole minute: 0.0001 days put the renewal notice 0.144 minutes before its renewal
+    ["a renewal notice of a fraction of a day", "world: { renewalNoticeDays: 0.0001 }", /world\.yaml:10: world\.renewalNoticeDays: expected a whole number from 0 to 365, got number 0\.0001$/],
+    ["a renewal notice of half a day", "world: { renewalNoticeDays: 0.5 }", /world\.renewalNoticeDays: expected a whole number from 0 to 365, got number 0\.5$/],
     ["not a mapping", "world: 3", /world: expected a mapping with one of purchase, spend/],
     // opt-outs are divided by √relevance: at 0 every delivered message was an unsubscribe (699 of 798)
     ["a relevance of 0", "world: { relevance: { broadcast: 0 } }", /world\.yaml:10: world\.relevance\.broadcast: expected a number ≥ 0\.01, got number 0/],

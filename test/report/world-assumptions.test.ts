@@ -3,6 +3,8 @@ import { parsePlan } from "../../engine/plan/load.ts";
 import { comparePlans } from "../../engine/compare/compare.ts";
 import { renderReport } from "../../engine/report/report.ts";
 import { DEFAULT_WORLD } from "../../engine/sim/world-model.ts";
+import { parsePopulation } from "../../engine/sim/population-spec.ts";
+import { tempDir } from "../datasets/temp-files.ts";
 
 // The assumptions section showed the default's basis and source beside whatever value ran (an e-mail open
 // rate of 30 % set by the plan was 'published benchmark, Campaign Monitor'), and a parameter outside its
@@ -67,5 +69,27 @@ describe("the report's assumptions under a world set for the comparison", () => 
     expect(f).toContain(`<tr><td>seasonality.weekdays</td><td><b>[0.9985, 0.984, 1.03, 0.9918, 1.023, 1.018, 0.9545]</b></td><td>[1.1, 1, 1, 0.95, 0.9, 0.85, 1.2]</td></tr>`);
     expect(f).toContain(`<tr><td>channels.email.deliver</td><td><b>0.99400001</b></td><td>0.994</td></tr>`);
     for (const long of ["0.2186301221314031", "0.9984814947450067"]) expect(f).not.toContain(long);
+  });
+});
+
+describe("the report's purchase row on a history population", () => {
+  // 12 customers buying in 2024 (test/cli/history-commands' history): the run draws their purchases and
+  // spend from the history's own fit; the row showed CDNOW's BG/NBD r 0.243, α 4.414 and called it theirs
+  const t = tempDir();
+  const rows = ["id,day,usd"];
+  for (let c = 1; c <= 12; c++) for (let k = 0; k < 1 + (c % 4); k++) rows.push(`C${c},2024-${String(1 + ((c + 3 * k) % 9)).padStart(2, "0")}-${String(1 + c).padStart(2, "0")},${10 + c + k}`);
+  t.write("tx.csv", rows.join("\n") + "\n");
+  const config = t.write("h.yaml", "currency: USD\ncalibrationEnd: 2024-06-30\nholdoutEnd: 2024-09-30\ntransactions: { file: tx.csv, columns: { customer: id, date: day, amount: usd } }\nconsent: { email: true }\n");
+
+  it("says the purchase rates and spend are the history's fit, not the synthetic defaults", () => {
+    const spec = parsePopulation(`history:${config}`);
+    const c = comparePlans([plan("")], { days: 14, replications: 1, start: spec.start, population: spec.population, world: spec.world, populationLabel: spec.label });
+    const a = sectionOf(renderReport(c), "assumptions");
+    expect(a).toContain(`<td>purchase rates and spend (the history's customers)</td><td>fitted on history:${config}: BG/NBD and gamma-gamma (cadence fit --history ${config} prints the figures)</td><td class="l">measured: fitted on the brand's history</td>`);
+    expect(a).not.toContain("synthetic customers");
+    expect(a).not.toContain(`BG/NBD r ${DEFAULT_WORLD.purchase.r}`);
+    // a synthetic run keeps the world's priors
+    expect(sectionOf(renderReport(comparePlans([plan("")], o)), "assumptions"))
+      .toContain(`<td>purchase rates and spend (synthetic customers)</td><td>BG/NBD r ${DEFAULT_WORLD.purchase.r}, α ${DEFAULT_WORLD.purchase.alpha}; gamma-gamma p ${DEFAULT_WORLD.spend.p}</td><td class="l">measured: fitted on an experiment</td>`);
   });
 });
