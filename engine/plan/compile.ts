@@ -23,6 +23,7 @@ import { hashString } from "../core/hash.ts";
 import { pressureHorizon } from "../core/pressure.ts";
 import { compilePressure } from "./pressure-rules.ts";
 import { misplaced } from "./expr-places.ts";
+import { earlyReads } from "./open-reads.ts";
 import { InputError, type Path, Reporter } from "./errors.ts";
 import { type CompiledExpr, compileWithin } from "./expr.ts";
 import { scopeFor } from "./scope.ts";
@@ -115,6 +116,9 @@ export function compilePlan(plan: Plan, reporter?: Reporter): CompiledPlan {
         }
       };
       const entry = list(p.steps, 0, [...path, "steps"]);
+      // an invalid condition is reported above; it reads nothing here
+      const reads = (c: string) => compileWithin(c, scope, () => {})?.refs ?? [];
+      for (const e of earlyReads(p.steps, [...path, "steps"], reads)) r.error(e.path, e.message);
       prog.journey = journeys.length;
       journeys.push({
         index: journeys.length,

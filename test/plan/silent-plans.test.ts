@@ -309,7 +309,7 @@ describe("names read where they have no value", () => {
     expect(load(rule(`{ name: w, weighted: { threshold: 3, weight: "message.channel == 'sms' ? 2 : 1" } }`)).plan.name).toBe("plan");
   });
   it("takes each group where it is read", () => {
-    const text = journey("      - send: { channel: email, message: m }\n      - branch: { if: '!journey.clicked', then: [exit] }\n")
+    const text = journey("      - send: { channel: email, message: m }\n      - wait: 2d\n      - branch: { if: '!journey.clicked', then: [exit] }\n")
       .replace("trigger: signup", "trigger: { event: purchase, condition: event.value > 10 }");
     expect(load(text).compiled.journeys.length).toBe(1);
   });
