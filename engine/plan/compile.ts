@@ -51,6 +51,16 @@ export function compilePlan(plan: Plan, reporter?: Reporter): CompiledPlan {
     r.error(path, `expected ${what} as a number or an expression giving one; '${source}' is always ${JSON.stringify(v)}`);
     return 0;
   };
+  // a priority known at load time lies where a literal one must (engine/plan/validate.ts): '2e9' as text
+  // went past the literal's range, and past the check of an expression's value at run time (decide.ts)
+  const constantPriority = (source: string, path: Path): Expr | number => {
+    const v = numeric(source, path, "a priority");
+    if (typeof v === "number" && Math.abs(v) > 1e6) {
+      r.error(path, `expected a priority from -1000000 to 1000000, as a number is; '${source}' is always ${v}`);
+      return 0;
+    }
+    return v;
+  };
   const sends: CompiledSend[] = [];
   const addSend = (s: SendSpec, program: number): number => {
     sends.push({ index: sends.length, program, ...s });
@@ -66,7 +76,7 @@ export function compilePlan(plan: Plan, reporter?: Reporter): CompiledPlan {
       id: p.id,
       kind: p.kind,
       key: hashString(p.id),
-      priority: typeof p.priority === "number" ? p.priority : numeric(p.priority, [...path, "priority"], "a priority"),
+      priority: typeof p.priority === "number" ? p.priority : constantPriority(p.priority, [...path, "priority"]),
       holdout: p.holdout,
       onBlocked: p.onBlocked,
       journey: -1,

@@ -79,6 +79,12 @@ describe("#8 constants of the wrong type", () => {
     expect(parsePlan(base({ priority: `"10 * 2"` }), "plan.yaml").compiled.programs[1].priority).toBe(20);
   });
 
+  it("refuses a priority known at load time outside a literal's range ('2e9' as text went past both checks)", () => {
+    expect(errorOf(base({ priority: `"2e9"` }))).toBe(`plan.yaml:12: programs[1].priority: expected a priority from -1000000 to 1000000, as a number is; '2e9' is always 2000000000`);
+    expect(errorOf(base({ priority: `"-1000 * 1001"` }))).toMatch(/'-1000 \* 1001' is always -1001000$/);
+    expect(parsePlan(base({ priority: `"1000 * 1000"` }), "plan.yaml").compiled.programs[1].priority).toBe(1e6);
+  });
+
   it("refuses a null or non-number threshold and weight", () => {
     const w = (body: string) => base({ pressure: `pressure:\n  rules:\n    - name: w\n      weighted:\n${body}` });
     expect(errorOf(w(`        threshold: null\n`))).toMatch(/^plan\.yaml:7: pressure\.rules\[0\]\.weighted\.threshold: expected a number, a customer attribute/);
