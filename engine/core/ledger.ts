@@ -17,7 +17,8 @@ export const STRIDE = 5;
 export const L_TIME = 0, L_PROGRAM = 1, L_CHANNEL = 2, L_CATEGORY = 3, L_PRIORITY = 4;
 
 /**
- * The priority of a contact that has gone out: above every program's (priorities lie in ±1,000,000:
+ * The priority of a contact that has gone out: above every program's (a literal or constant priority
+ * lies in ±1,000,000, engine/plan/validate.ts; an expression's value is kept below SENT by
  * engine/core/decide.ts `priorityOf`), so that nothing decided later outranks it. A contact waiting for
  * its send time keeps its program's priority until it goes, and a message of higher priority decided
  * at the very minute it is due still outranks it (the time alone cannot tell them apart:
