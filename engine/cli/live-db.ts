@@ -56,8 +56,8 @@ export function openLiveDb(flag: string | undefined, usage: string, use: DbUse =
     // a command that reads one must not make one: an empty file (or a new one serve never started on)
     // would get the schema and report 0 messages, 0 keys, no plan, as if the server had none
     if (!creates && v === 0) {
-      const theirs = store.query<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").map((t) => t.name);
-      const what = theirs.length ? `another program's database: tables ${theirs.slice(0, 5).join(", ")}${theirs.length > 5 ? ", …" : ""}` : "an empty database";
+      const theirs = store.tableList();
+      const what = theirs ? `another program's database: tables ${theirs}` : "an empty database";
       throw new InputError(`${given}: no Cadence schema in it (${what}); give the database a live server writes (cadence serve --db FILE)`);
     }
     if (v > 0 && v < MIGRATIONS.length) {

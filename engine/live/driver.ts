@@ -14,7 +14,6 @@ import { Core } from "../core/decide.ts";
 import { CustomerTable, NEVER } from "../core/customer-table.ts";
 import { EVENT_TYPES, EV_INACTIVE, newEvent } from "../core/events.ts";
 import { MemoryCapacity } from "../core/capacity.ts";
-import { removeContact } from "../core/ledger.ts";
 import { campaignOccurrences } from "../core/campaign-schedule.ts";
 import { DAY } from "../core/time.ts";
 import { type LoadedPlan, parsePlan } from "../plan/load.ts";
@@ -25,7 +24,7 @@ import { type ControlGroup, inControl } from "./control-group.ts";
 import { differences } from "./event-conflict.ts";
 import { rankOf } from "./event-kinds.ts";
 import { GroupCommit } from "./group-commit.ts";
-import { liveSink } from "./live-sink.ts";
+import { giveBack, liveSink } from "./live-sink.ts";
 import { markSent } from "./sent-marks.ts";
 import { TimerIndex } from "./timer-index.ts";
 import { type CustomerRow, decodeRow, emptyRow, encodeRow } from "../core/row-codec.ts";
@@ -505,11 +504,8 @@ export class LiveDriver {
       if (c === undefined) continue;
       for (const x of this.timers.of(id)) {
         if ((x.kind !== K.K_DUE && x.kind !== K.K_RETRY) || !ends(o.names.programs[o.sends[x.a].program])) continue;
-        const s = o.sends[x.a];
-        if (x.kind === K.K_DUE) { // a deferred (retry) message entered neither the ledger nor the capacity yet
-          if (o.pressure.rules.length) removeContact(t.ledger(c), { time: x.time, program: s.program, channel: s.channel, category: s.category, priority: x.b });
-          if (o.channels[s.channel]!.capacity !== null) this.capacity.add(Math.floor((x.time + o.plan.timezone) / DAY), s.channel, -1);
-        }
+        // a deferred (retry) message entered neither the ledger nor the capacity yet
+        if (x.kind === K.K_DUE) giveBack(o, this.capacity, o.pressure.rules.length ? t.ledger(c) : undefined, x.a, x.time, x.b);
         this.core.sink.cancelled(c, x.a, now, reason);
         this.dirty.add(c);
       }

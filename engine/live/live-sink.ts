@@ -28,6 +28,18 @@ export interface SinkContext {
   capacity: CapacityState;
 }
 
+/**
+ * What a message that will not go out took when it was decided, given back: its contact (at `time`,
+ * with `priority`) in the customer's pressure `ledger`, when one is kept, and the channel capacity of
+ * its send day. A control-group send (here) and a held message a plan's replacement or retirement
+ * cancels (engine/live/driver.ts, cancelHeld).
+ */
+export function giveBack(plan: CompiledPlan, capacity: CapacityState, ledger: number[] | undefined, send: number, time: number, priority: number): void {
+  const s = plan.sends[send];
+  if (ledger) removeContact(ledger, { time, program: s.program, channel: s.channel, category: s.category, priority });
+  if (plan.channels[s.channel]?.capacity != null) capacity.add(Math.floor((time + plan.plan.timezone) / DAY), s.channel, -1);
+}
+
 export function liveSink(x: SinkContext): ActionSink {
   const { store, plan, planId, table } = x;
   // explained at the decision, while the customer's ledger is as the core saw it (GET /v1/customers/{id})
@@ -51,9 +63,7 @@ export function liveSink(x: SinkContext): ActionSink {
       // control group: the core decided, the message is withheld — and since it never goes out, the
       // contact it entered in the ledger and the channel capacity it took are given back (docs/live.md)
       if (!plan.addressOnly[s.category] && x.control(c)) {
-        const ledger = table.ledgers[c];
-        if (ledger) removeContact(ledger, { time, program: s.program, channel: s.channel, category: s.category, priority: SENT });
-        if (plan.channels[s.channel]?.capacity != null) x.capacity.add(Math.floor((time + plan.plan.timezone) / DAY), s.channel, -1);
+        giveBack(plan, x.capacity, table.ledgers[c], send, time, SENT);
         return decide(c, send, time, "holdout", "control-group");
       }
       decide(c, send, time, "sent", "");

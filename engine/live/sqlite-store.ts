@@ -137,16 +137,20 @@ export class SqliteStore implements Store {
     return Number((this.db.prepare("PRAGMA user_version").get() as Row).user_version);
   }
 
+  /** The file's tables, the first five by name (`a, b, c, d, e, …`), for a message; null when it has none. */
+  tableList(): string | null {
+    const names = (this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
+    return names.length ? `${names.slice(0, 5).join(", ")}${names.length > 5 ? ", …" : ""}` : null;
+  }
+
   migrate(): number {
     const v = this.schemaVersion();
     if (v > MIGRATIONS.length) {
       throw new Error(`${this.path}: database schema version ${v} is newer than this server's (${MIGRATIONS.length}); upgrade cadence`);
     }
-    if (v === 0) {
-      // another program's database: Cadence's tables would be written into it (or clash with its own)
-      const theirs = this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[];
-      if (theirs.length) throw new Error(`${this.path}: no Cadence schema version, and tables of its own (${theirs.slice(0, 5).map((t) => t.name).join(", ")}${theirs.length > 5 ? ", …" : ""}): another program's database`);
-    }
+    // another program's database: Cadence's tables would be written into it (or clash with its own)
+    const theirs = v === 0 ? this.tableList() : null;
+    if (theirs) throw new Error(`${this.path}: no Cadence schema version, and tables of its own (${theirs}): another program's database`);
     for (let i = v; i < MIGRATIONS.length; i++) {
       this.tx(() => {
         this.db.exec(MIGRATIONS[i]);

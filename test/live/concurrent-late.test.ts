@@ -23,12 +23,18 @@ programs:
 `;
 const customer = (id: string) => ({ id, signup: at(0), consents: ["email"] });
 
+/** A server running `plan`, with these customers (e-mail opt-ins since hour 0), and the ingest key's option. */
+async function started(plan: string, ...ids: string[]) {
+  const s = server();
+  await promote(s, plan);
+  const ingest = { key: s.keys.ingest };
+  await s.api("POST", "/v1/customers", { customers: ids.map(customer) }, ingest);
+  return { s, ingest };
+}
+
 describe("concurrent clients and late events", () => {
   it("a late purchase after the cart's wait began ends the journey: no reminder", async () => {
-    const s = server();
-    await promote(s, PLAN);
-    const ingest = { key: s.keys.ingest };
-    await s.api("POST", "/v1/customers", { customers: [customer("C1")] }, ingest);
+    const { s, ingest } = await started(PLAN, "C1");
     await s.api("POST", "/v1/events", { id: "c1", customer: "C1", type: "cart_abandoned", time: at(1) }, ingest);
     await s.api("POST", "/v1/events", { id: "v1", customer: "C1", type: "visit", time: at(10) }, ingest);
     const late = await s.api("POST", "/v1/events", { id: "p1", customer: "C1", type: "purchase", value: 5, time: at(5) }, ingest);
@@ -38,10 +44,7 @@ describe("concurrent clients and late events", () => {
   });
 
   it("a late unsubscribe older than a send already decided: consent off, the undelivered message cancelled, later ones suppressed", async () => {
-    const s = server();
-    await promote(s, PLAN);
-    const ingest = { key: s.keys.ingest };
-    await s.api("POST", "/v1/customers", { customers: [customer("C2")] }, ingest);
+    const { s, ingest } = await started(PLAN, "C2");
     await s.api("POST", "/v1/events", { id: "s1", customer: "C2", type: "signup", time: at(2) }, ingest);
     const late = await s.api("POST", "/v1/events", { id: "u1", customer: "C2", type: "unsubscribed", channel: "email", time: at(1) }, ingest);
     expect(late.body).toMatchObject({ late: 1 });
@@ -55,10 +58,7 @@ describe("concurrent clients and late events", () => {
   });
 
   it("an event older than the engine's time comes after its customer's own timers ordered before it", async () => {
-    const s = server();
-    await promote(s, PLAN.replace("wait: 1d", "wait: 1h"));
-    const ingest = { key: s.keys.ingest };
-    await s.api("POST", "/v1/customers", { customers: [customer("A"), customer("B")] }, ingest);
+    const { s, ingest } = await started(PLAN.replace("wait: 1d", "wait: 1h"), "A", "B");
     // another client's event moves the engine to hour 30; then A's own stream, in order: a cart at hour
     // 1 (its wait ends at hour 2), a purchase at hour 3
     await s.api("POST", "/v1/events", { id: "b1", customer: "B", type: "visit", time: at(30) }, ingest);
@@ -76,10 +76,7 @@ describe("concurrent clients and late events", () => {
   });
 
   it("four clients at once, one customer: every event once, none lost", async () => {
-    const s = server();
-    await promote(s, PLAN);
-    const ingest = { key: s.keys.ingest };
-    await s.api("POST", "/v1/customers", { customers: [customer("C1")] }, ingest);
+    const { s, ingest } = await started(PLAN, "C1");
     const batches = [0, 1, 2, 3].map((k) => Array.from({ length: 100 }, (_, i) => ({ id: `e${(i * 4 + k) % 300}`, customer: "C1", type: "purchase", value: 1, time: at(1 + ((i * 4 + k) % 300) / 60) })));
     const single = [0, 1, 2, 3].flatMap((k) => Array.from({ length: 30 }, (_, i) => ({ id: `s${k}-${i}`, customer: "C1", type: "purchase", value: 1, time: at(2) })));
     const res = await Promise.all([...batches.map((b) => s.api("POST", "/v1/events", { events: b }, ingest)), ...single.map((e) => s.api("POST", "/v1/events", e, ingest))]);
