@@ -85,6 +85,8 @@ export function compilePlan(plan: Plan, reporter?: Reporter): CompiledPlan {
     programs.push(prog);
     if (p.kind === "journey") {
       const code: Instr[] = [{ op: OP_END }];
+      // the names each branch condition reads, from its compilation here (an invalid one, reported, reads none)
+      const branchRefs = new Map<string, readonly string[]>();
       const list = (steps: Step[], cont: number, sp: Path): number => {
         let entry = cont;
         for (let k = steps.length - 1; k >= 0; k--) entry = step(steps[k], entry, [...sp, k]);
@@ -105,13 +107,16 @@ export function compilePlan(plan: Plan, reporter?: Reporter): CompiledPlan {
               then: list(s.then, next, [...sp, "waitFor", "then"]),
               timedOut: list(s.onTimeout, next, [...sp, "waitFor", "onTimeout"]),
             });
-          case "branch":
+          case "branch": {
+            const condition = expr(s.condition, [...sp, "branch", "if"]);
+            branchRefs.set(s.condition, condition.refs);
             return push({
               op: OP_BRANCH,
-              condition: expr(s.condition, [...sp, "branch", "if"]),
+              condition,
               then: list(s.then, next, [...sp, "branch", "then"]),
               else: list(s.else, next, [...sp, "branch", "else"]),
             });
+          }
           case "split": {
             const total = s.arms.reduce((a, b) => a + b.weight, 0) || 1;
             let acc = 0;
@@ -126,9 +131,7 @@ export function compilePlan(plan: Plan, reporter?: Reporter): CompiledPlan {
         }
       };
       const entry = list(p.steps, 0, [...path, "steps"]);
-      // an invalid condition is reported above; it reads nothing here
-      const reads = (c: string) => compileWithin(c, scope, () => {})?.refs ?? [];
-      for (const e of earlyReads(p.steps, [...path, "steps"], reads)) r.error(e.path, e.message);
+      for (const e of earlyReads(p.steps, [...path, "steps"], (c) => branchRefs.get(c) ?? [])) r.error(e.path, e.message);
       prog.journey = journeys.length;
       journeys.push({
         index: journeys.length,
