@@ -25,6 +25,7 @@ import { compilePressure } from "./pressure-rules.ts";
 import { misplaced } from "./expr-places.ts";
 import { earlyReads } from "./open-reads.ts";
 import { InputError, type Path, Reporter } from "./errors.ts";
+import { MAX_PRIORITY } from "./fields.ts";
 import { type CompiledExpr, compileWithin } from "./expr.ts";
 import { scopeFor } from "./scope.ts";
 import type { Plan, SendSpec, Step } from "./types.ts";
@@ -55,8 +56,8 @@ export function compilePlan(plan: Plan, reporter?: Reporter): CompiledPlan {
   // went past the literal's range, and past the check of an expression's value at run time (decide.ts)
   const constantPriority = (source: string, path: Path): Expr | number => {
     const v = numeric(source, path, "a priority");
-    if (typeof v === "number" && Math.abs(v) > 1e6) {
-      r.error(path, `expected a priority from -1000000 to 1000000, as a number is; '${source}' is always ${v}`);
+    if (typeof v === "number" && Math.abs(v) > MAX_PRIORITY) {
+      r.error(path, `expected a priority from ${-MAX_PRIORITY} to ${MAX_PRIORITY}, as a number is; '${source}' is always ${v}`);
       return 0;
     }
     return v;
