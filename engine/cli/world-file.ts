@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { InputError } from "../plan/errors.ts";
 import { planWorld } from "../plan/world-section.ts";
 import type { WorldSection } from "../plan/world-section.ts";
-import { checkWorldOption } from "../sim/world-option.ts";
+import { CHANNEL_FIELDS, checkWorldOption } from "../sim/world-option.ts";
 import { DEFAULT_WORLD, type WorldModel } from "../sim/world-model.ts";
 import { CHANNELS } from "../core/channels.ts";
 
@@ -39,10 +39,9 @@ const isMapping = (v: unknown): v is Record<string, unknown> => v !== null && ty
  */
 function missingChannelFields(value: unknown, file: string): void {
   if (!isMapping(value) || !Array.isArray(value.channels) || value.channels.length !== CHANNELS.length) return; // the option's checker says what a list must be
-  const fields = Object.keys(DEFAULT_WORLD.channels[0]); // every field but mail's optional gapDays
   const byFields = new Map<string, number[]>(); // "hardBounce, inbox" → the channels lacking exactly those
   value.channels.forEach((c, i) => {
-    const absent = isMapping(c) ? fields.filter((k) => !(k in c)) : [];
+    const absent = isMapping(c) ? CHANNEL_FIELDS.filter((k) => !(k in c)) : [];
     if (absent.length) byFields.set(absent.join(", "), [...byFields.get(absent.join(", ")) ?? [], i]);
   });
   if (!byFields.size) return;

@@ -25,6 +25,7 @@ import { compilePressure } from "./pressure-rules.ts";
 import { misplaced } from "./expr-places.ts";
 import { earlyReads } from "./open-reads.ts";
 import { InputError, type Path, Reporter } from "./errors.ts";
+import { MAX_PRIORITY } from "./fields.ts";
 import { type CompiledExpr, compileWithin } from "./expr.ts";
 import { scopeFor } from "./scope.ts";
 import type { Plan, SendSpec, Step } from "./types.ts";
@@ -55,8 +56,8 @@ export function compilePlan(plan: Plan, reporter?: Reporter): CompiledPlan {
   // went past the literal's range, and past the check of an expression's value at run time (decide.ts)
   const constantPriority = (source: string, path: Path): Expr | number => {
     const v = numeric(source, path, "a priority");
-    if (typeof v === "number" && Math.abs(v) > 1e6) {
-      r.error(path, `expected a priority from -1000000 to 1000000, as a number is; '${source}' is always ${v}`);
+    if (typeof v === "number" && Math.abs(v) > MAX_PRIORITY) {
+      r.error(path, `expected a priority from ${-MAX_PRIORITY} to ${MAX_PRIORITY}, as a number is; '${source}' is always ${v}`);
       return 0;
     }
     return v;
@@ -85,6 +86,8 @@ export function compilePlan(plan: Plan, reporter?: Reporter): CompiledPlan {
     programs.push(prog);
     if (p.kind === "journey") {
       const code: Instr[] = [{ op: OP_END }];
+      // the names each branch condition reads, from its compilation here (an invalid one, reported, reads none)
+      const branchRefs = new Map<string, readonly string[]>();
       const list = (steps: Step[], cont: number, sp: Path): number => {
         let entry = cont;
         for (let k = steps.length - 1; k >= 0; k--) entry = step(steps[k], entry, [...sp, k]);
@@ -105,13 +108,16 @@ export function compilePlan(plan: Plan, reporter?: Reporter): CompiledPlan {
               then: list(s.then, next, [...sp, "waitFor", "then"]),
               timedOut: list(s.onTimeout, next, [...sp, "waitFor", "onTimeout"]),
             });
-          case "branch":
+          case "branch": {
+            const condition = expr(s.condition, [...sp, "branch", "if"]);
+            branchRefs.set(s.condition, condition.refs);
             return push({
               op: OP_BRANCH,
-              condition: expr(s.condition, [...sp, "branch", "if"]),
+              condition,
               then: list(s.then, next, [...sp, "branch", "then"]),
               else: list(s.else, next, [...sp, "branch", "else"]),
             });
+          }
           case "split": {
             const total = s.arms.reduce((a, b) => a + b.weight, 0) || 1;
             let acc = 0;
@@ -126,9 +132,7 @@ export function compilePlan(plan: Plan, reporter?: Reporter): CompiledPlan {
         }
       };
       const entry = list(p.steps, 0, [...path, "steps"]);
-      // an invalid condition is reported above; it reads nothing here
-      const reads = (c: string) => compileWithin(c, scope, () => {})?.refs ?? [];
-      for (const e of earlyReads(p.steps, [...path, "steps"], reads)) r.error(e.path, e.message);
+      for (const e of earlyReads(p.steps, [...path, "steps"], (c) => branchRefs.get(c) ?? [])) r.error(e.path, e.message);
       prog.journey = journeys.length;
       journeys.push({
         index: journeys.length,

@@ -58,6 +58,9 @@ export function string(r: Reporter, v: unknown, path: Path, fallback = ""): stri
  */
 export const MAX_NAME_LENGTH = 200;
 
+/** A program's priority lies from -MAX_PRIORITY to MAX_PRIORITY, as a number or as an expression known at load (validate, compile, schema). */
+export const MAX_PRIORITY = 1_000_000;
+
 /** A name that events carry back (a program id, a message): a non-empty text of at most MAX_NAME_LENGTH characters. */
 export function name(r: Reporter, v: unknown, path: Path, fallback: string): string {
   const s = string(r, v, path, fallback);

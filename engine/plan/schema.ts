@@ -9,7 +9,7 @@ import { RESPONSE_FIELDS } from "./custom-channels.ts";
 import { pressureSchema } from "./pressure-rules.ts";
 import { worldSchema } from "./world-section.ts";
 import { rangeOf, rangeSchema } from "./world-ranges.ts";
-import { MAX_NAME_LENGTH } from "./fields.ts";
+import { MAX_NAME_LENGTH, MAX_PRIORITY } from "./fields.ts";
 import {
   anyCase, clock, date, deferText, duration, everyDuration, planTimezone, positiveDuration, positiveShare, sendWindow, share, text,
 } from "./schema-patterns.ts";
@@ -80,7 +80,7 @@ const step = {
 const common = {
   id: { type: "string", pattern: "^[A-Za-z0-9][\\w.-]*$", maxLength: MAX_NAME_LENGTH },
   description: text,
-  priority: { oneOf: [{ type: "number", minimum: -1e6, maximum: 1e6 }, text], description: "a number, or an expression giving one (higher wins)" },
+  priority: { oneOf: [{ type: "number", minimum: -MAX_PRIORITY, maximum: MAX_PRIORITY }, text], description: "a number, or an expression giving one (higher wins)" },
   holdout: share,
   onBlocked: { oneOf: [{ const: "drop" }, deferText, { type: "object", properties: { defer: positiveDuration }, required: ["defer"], additionalProperties: false }] },
 };

@@ -147,7 +147,7 @@ function validateProgram(r: Reporter, v: unknown, path: Path, n: Names): Program
     r.error([...path, "id"], `program ids use ASCII letters (A-Z, a-z), digits, '-', '_' and '.', starting with a letter or digit, got '${id.length > 60 ? `${id.slice(0, 60)}…` : id}'`);
   }
   let priority: number | string = 0;
-  if (typeof o.priority === "number") priority = f.number(r, o.priority, [...path, "priority"], -1e6, 1e6, 0);
+  if (typeof o.priority === "number") priority = f.number(r, o.priority, [...path, "priority"], -f.MAX_PRIORITY, f.MAX_PRIORITY, 0);
   else if (o.priority !== undefined) priority = f.string(r, o.priority, [...path, "priority"], "0");
   const base = {
     id,

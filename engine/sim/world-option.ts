@@ -16,7 +16,7 @@ import { DEFAULT_WORLD, type WorldModel } from "./world-model.ts";
 
 // what a replaced mapping may leave out, read with a default where used (reputationLag; the world's referenceGapDays)
 const OPTIONAL: Record<string, string[]> = { reputation: ["lagDays"] };
-const CHANNEL_FIELDS = Object.keys(DEFAULT_WORLD.channels[0]); // every field but the optional gapDays
+export const CHANNEL_FIELDS = Object.keys(DEFAULT_WORLD.channels[0]); // every field but the optional gapDays (a --world file's missing ones too: engine/cli/world-file.ts)
 
 type Obj = Record<string, unknown>;
 const isMapping = (v: unknown): v is Obj => v !== null && typeof v === "object" && !Array.isArray(v);
