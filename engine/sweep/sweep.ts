@@ -14,7 +14,7 @@ import { type BaselineFigures, checkRun, DEFAULT_START, RUN_OPTIONS, type RunOpt
 import { baselineKey, cached } from "../sim/baseline-cache.ts";
 import { defaultWorkers, runJobs, runsProgress } from "../parallel/pool.ts";
 import { planWorld } from "../plan/world-section.ts";
-import { METRIC_BOUNDS, METRICS, type Metric, metricsOf } from "../compare/compare.ts";
+import { METRIC_BOUNDS, METRICS, type Metric, metricsOf, pairedDifference } from "../compare/compare.ts";
 import { type Interval, interval } from "../compare/intervals.ts";
 import { checkSets, codeNaming, type SetNaming, show, type SweepSet, variantPlan } from "./variant-plans.ts";
 export { frontierSvg } from "./frontier-chart.ts";
@@ -178,7 +178,7 @@ function assembleSweep(ctx: SweepContext, runsBySeed: SweepRun[][]): SweepResult
     summary: runsBySeed[0][i].summary!,
     runs: runs[i],
     metrics: Object.fromEntries(METRICS.map((m) => [m, interval(runs[i].map((x) => x[m]), METRIC_BOUNDS[m])])) as Record<Metric, Interval | null>,
-    difference: Object.fromEntries(METRICS.map((m) => [m, interval(runs[i].map((x, r) => diff(x[m], runs[0][r][m])))])) as Record<Metric, Interval | null>,
+    difference: Object.fromEntries(METRICS.map((m) => [m, pairedDifference({ runs: runs[i] }, { runs: runs[0] }, m)])) as Record<Metric, Interval | null>,
     frontier: false,
     knee: false,
   }));
@@ -204,7 +204,6 @@ export const sweepRunJob = (spec: SweepJobSpec, i: number, seed: number, first: 
   sweepRun(contextOf(spec), i, seed, baseline, first, onDay);
 
 type Days = (day: number, days: number) => void;
-const diff = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
 
 /**
  * Columns of the sweep table (CSV, JSON, HTML): the headline figures, each with low and high. Every
