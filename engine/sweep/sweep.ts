@@ -151,14 +151,14 @@ function sweepContext(fn: string, loaded: LoadedPlan, sets: SweepSet[], o: Sweep
 }
 
 function populationOf(ctx: SweepContext, seed: number): (journeys: number) => Population {
-  const o = ctx.o, days = o.days ?? 365, start = parseDate(o.start ?? DEFAULT_START)!, world = planWorld(ctx.loaded, o.world);
+  const o = ctx.o, days = ctx.days, start = parseDate(o.start ?? DEFAULT_START)!, world = planWorld(ctx.loaded, o.world);
   return (journeys: number) =>
     o.population ? o.population({ journeys, seed, start, days, world }) : syntheticPopulation({ customers: o.customers ?? 10_000, seed, start, days, journeys, world });
 }
 
 /** One seed's no-plan baseline, shared by every variant (cached by its population, engine/sim/baseline-cache.ts). */
 function sweepBaseline(ctx: SweepContext, seed: number, onDay?: Days): BaselineFigures {
-  const o = ctx.o, days = o.days ?? 365, start = parseDate(o.start ?? DEFAULT_START)!, world = planWorld(ctx.loaded, o.world);
+  const o = ctx.o, days = ctx.days, start = parseDate(o.start ?? DEFAULT_START)!, world = planWorld(ctx.loaded, o.world);
   const population = populationOf(ctx, seed)(0);
   return cached(baselineKey("run", population.describe, days), o.cache ?? "memory", () =>
     simulateBaseline(ctx.loaded.plan, population, { seed, start, days, world, onDay }));
