@@ -196,14 +196,21 @@ function assemble(ctx: CompareContext, baselines: BaselineRun[], runs: PlanRun[]
   const differences: Difference[] = plans.slice(1).map((p) => ({
     name: p.name,
     against: plans[0].name,
-    metrics: Object.fromEntries(METRICS.map((m) => [m, interval(p.runs.map((x, r) => paired(x[m], plans[0].runs[r][m])))])) as Record<Metric, Interval | null>,
+    metrics: Object.fromEntries(METRICS.map((m) => [m, pairedDifference(p, plans[0], m)])) as Record<Metric, Interval | null>,
   }));
   const costCurrency = loaded[0].plan.currency, currency = ctx.revenueCurrency ?? costCurrency;
   const note = currencyNote(currency, costCurrency);
   return { customers: ctx.customers, days: ctx.days, start: ctx.startText, currency, costCurrency, warnings: note ? [note] : [], population: ctx.populationLabel, world: ctx.world, replications: ctx.seeds.length, seeds: ctx.seeds, plans, differences, wallMs };
 }
 
-const paired = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
+/**
+ * The paired difference a − b of one metric, seed by seed (the plans ran on the same customers and
+ * seeds), never cut: the comparison's differences against the first plan, the verdict's against the runner-up.
+ * @example pairedDifference(c.plans[1], c.plans[0], "incrementalMargin")
+ */
+export function pairedDifference(a: Pick<PlanComparison, "runs">, b: Pick<PlanComparison, "runs">, m: Metric): Interval | null {
+  return interval(a.runs.map((x, r) => (x[m] === null || b.runs[r][m] === null ? null : x[m]! - b.runs[r][m]!)));
+}
 
 /**
  * The currency a money metric is in, for its label: revenue in the revenue's, cost in the plan's, and a

@@ -5,18 +5,13 @@
  * tables show, rounded as they round it; nothing is written in advance.
  */
 import type { Comparison, Metric, PlanComparison } from "../compare/compare.ts";
-import { moneyUnit, WEEK_THRESHOLD } from "../compare/compare.ts";
-import { type Interval, interval } from "../compare/intervals.ts";
+import { moneyUnit, pairedDifference, WEEK_THRESHOLD } from "../compare/compare.ts";
+import type { Interval } from "../compare/intervals.ts";
 import type { PlanContributions } from "./contributions-section.ts";
 import { clearsZero, esc, n0, signedText } from "./html.ts";
 
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 const count = (x: number) => n0.format(x);
-
-/** The paired difference a − b of one metric, seed by seed (the plans ran on the same customers and seeds). */
-export function pairedDifference(a: PlanComparison, b: PlanComparison, m: Metric): Interval | null {
-  return interval(a.runs.map((x, r) => (x[m] === null || b.runs[r][m] === null ? null : x[m]! - b.runs[r][m]!)));
-}
 
 /** "+3,514 EUR (95 % interval −1,200 to +8,228): within the noise" — a difference and what it is worth. */
 function differenceText(v: Interval, f: (x: number) => string, unit = ""): string {

@@ -14,7 +14,7 @@ import { type BaselineFigures, checkRun, DEFAULT_START, RUN_OPTIONS, type RunOpt
 import { baselineKey, cached } from "../sim/baseline-cache.ts";
 import { defaultWorkers, runJobs, runsProgress } from "../parallel/pool.ts";
 import { planWorld } from "../plan/world-section.ts";
-import { METRIC_BOUNDS, METRICS, type Metric, metricsOf } from "../compare/compare.ts";
+import { METRIC_BOUNDS, METRICS, type Metric, metricsOf, pairedDifference } from "../compare/compare.ts";
 import { type Interval, interval } from "../compare/intervals.ts";
 import { checkSets, codeNaming, type SetNaming, show, type SweepSet, variantPlan } from "./variant-plans.ts";
 export { frontierSvg } from "./frontier-chart.ts";
@@ -151,14 +151,14 @@ function sweepContext(fn: string, loaded: LoadedPlan, sets: SweepSet[], o: Sweep
 }
 
 function populationOf(ctx: SweepContext, seed: number): (journeys: number) => Population {
-  const o = ctx.o, days = o.days ?? 365, start = parseDate(o.start ?? DEFAULT_START)!, world = planWorld(ctx.loaded, o.world);
+  const o = ctx.o, days = ctx.days, start = parseDate(o.start ?? DEFAULT_START)!, world = planWorld(ctx.loaded, o.world);
   return (journeys: number) =>
     o.population ? o.population({ journeys, seed, start, days, world }) : syntheticPopulation({ customers: o.customers ?? 10_000, seed, start, days, journeys, world });
 }
 
 /** One seed's no-plan baseline, shared by every variant (cached by its population, engine/sim/baseline-cache.ts). */
 function sweepBaseline(ctx: SweepContext, seed: number, onDay?: Days): BaselineFigures {
-  const o = ctx.o, days = o.days ?? 365, start = parseDate(o.start ?? DEFAULT_START)!, world = planWorld(ctx.loaded, o.world);
+  const o = ctx.o, days = ctx.days, start = parseDate(o.start ?? DEFAULT_START)!, world = planWorld(ctx.loaded, o.world);
   const population = populationOf(ctx, seed)(0);
   return cached(baselineKey("run", population.describe, days), o.cache ?? "memory", () =>
     simulateBaseline(ctx.loaded.plan, population, { seed, start, days, world, onDay }));
@@ -178,7 +178,7 @@ function assembleSweep(ctx: SweepContext, runsBySeed: SweepRun[][]): SweepResult
     summary: runsBySeed[0][i].summary!,
     runs: runs[i],
     metrics: Object.fromEntries(METRICS.map((m) => [m, interval(runs[i].map((x) => x[m]), METRIC_BOUNDS[m])])) as Record<Metric, Interval | null>,
-    difference: Object.fromEntries(METRICS.map((m) => [m, interval(runs[i].map((x, r) => diff(x[m], runs[0][r][m])))])) as Record<Metric, Interval | null>,
+    difference: Object.fromEntries(METRICS.map((m) => [m, pairedDifference({ runs: runs[i] }, { runs: runs[0] }, m)])) as Record<Metric, Interval | null>,
     frontier: false,
     knee: false,
   }));
@@ -204,7 +204,6 @@ export const sweepRunJob = (spec: SweepJobSpec, i: number, seed: number, first: 
   sweepRun(contextOf(spec), i, seed, baseline, first, onDay);
 
 type Days = (day: number, days: number) => void;
-const diff = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
 
 /**
  * Columns of the sweep table (CSV, JSON, HTML): the headline figures, each with low and high. Every
