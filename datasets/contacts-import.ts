@@ -11,7 +11,7 @@ import type { HistoryConfig } from "./history-config.ts";
 import { Skips, type SkipReport } from "./skips.ts";
 import { columnLabel, FileProblems, readMappedColumns } from "./table-reader.ts";
 import { resize } from "./transactions-import.ts";
-import { BOOLEAN_VALID, parseBoolean } from "./values.ts";
+import { BOOLEAN_VALID, parseBoolean, quoted } from "./values.ts";
 
 /** Outcome bits of a send. */
 export const DELIVERED = 1, OPENED = 2, CLICKED = 4, UNSUBSCRIBED = 8, COMPLAINED = 16;
@@ -67,18 +67,18 @@ export function readContacts(config: HistoryConfig, known: (id: string) => numbe
   let lastDate = "", lastTime: number | null = null;
   readMappedColumns(spec, KEYS, problems, (v, line) => {
     skips.rows++;
-    const show = () => KEYS.map((k, i) => (spec.columns[k] === undefined ? "" : `${k}=${JSON.stringify(v[i])}`)).filter(Boolean).join(" ");
+    const show = () => KEYS.map((k, i) => (spec.columns[k] === undefined ? "" : `${k}=${quoted(v[i])}`)).filter(Boolean).join(" ");
     if (v[0] === "") return skips.add("no customer id", line, show);
     const time = v[1] === lastDate ? lastTime : parseTime(v[1]);
     lastDate = v[1], lastTime = time;
-    if (time === null) return problems.add(line, labels[1], `bad date ${JSON.stringify(v[1])}: ${dateValid(spec.dateFormat)}`);
+    if (time === null) return problems.add(line, labels[1], `bad date ${quoted(v[1])}: ${dateValid(spec.dateFormat)}`);
     const channel = ALIASES[v[2].toLowerCase()];
-    if (channel === undefined) return problems.add(line, labels[2], `unknown channel ${JSON.stringify(v[2])}: ${CHANNEL_VALID}`);
+    if (channel === undefined) return problems.add(line, labels[2], `unknown channel ${quoted(v[2])}: ${CHANNEL_VALID}`);
     let outcome = measured & 1 ? 0 : DELIVERED;
     for (let k = 0; k < OUTCOMES.length; k++) {
       if (!(measured & (1 << k))) continue;
       const b = parseBoolean(v[5 + k]);
-      if (b === null) return problems.add(line, labels[5 + k], `bad ${OUTCOMES[k]} flag ${JSON.stringify(v[5 + k])}: expected ${BOOLEAN_VALID}`);
+      if (b === null) return problems.add(line, labels[5 + k], `bad ${OUTCOMES[k]} flag ${quoted(v[5 + k])}: expected ${BOOLEAN_VALID}`);
       if (b) outcome |= 1 << k;
     }
     outcome = impliedOutcomes(outcome, measured, implied);

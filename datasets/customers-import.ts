@@ -11,7 +11,7 @@ import { dateParser, dateValid } from "./date-format.ts";
 import type { ColumnRef, HistoryConfig, TableSpec } from "./history-config.ts";
 import { columnLabel, FileProblems, readMappedColumns } from "./table-reader.ts";
 import { resize } from "./transactions-import.ts";
-import { BOOLEAN_VALID, isTimeZone, numberParser, parseBoolean } from "./values.ts";
+import { BOOLEAN_VALID, isTimeZone, numberParser, parseBoolean, quoted } from "./values.ts";
 
 /** One entry per customer (index = position in History.ids). */
 export interface CustomerAttributes {
@@ -56,23 +56,23 @@ export function readCustomers(config: HistoryConfig, idOf: (id: string) => numbe
   readMappedColumns(read, keys, problems, (v, line) => {
     const [id, signup, tz] = v;
     if (id === "") return problems.add(line, labels[0], "empty customer id");
-    if (seen.has(id)) return problems.add(line, labels[0], `duplicate customer id ${JSON.stringify(id)}: each customer is listed once`);
+    if (seen.has(id)) return problems.add(line, labels[0], `duplicate customer id ${quoted(id)}: each customer is listed once`);
     seen.add(id);
     const i = idOf(id);
     cust.listed[i] = 1;
     if (signup !== "") {
       const t = parseTime(signup);
-      if (t === null) problems.add(line, labels[1], `bad date ${JSON.stringify(signup)}: ${dateValid(spec.dateFormat)}`);
+      if (t === null) problems.add(line, labels[1], `bad date ${quoted(signup)}: ${dateValid(spec.dateFormat)}`);
       else cust.signup[i] = t;
     }
     if (tz !== "") {
       if (isTimeZone(tz)) cust.timezone[i] = tz;
-      else problems.add(line, labels[2], `bad time zone ${JSON.stringify(tz)}: expected an IANA name such as Europe/Paris or UTC`);
+      else problems.add(line, labels[2], `bad time zone ${quoted(tz)}: expected an IANA name such as Europe/Paris or UTC`);
     }
     for (let ch = 0; ch < CONSENT_KEYS.length; ch++) {
       if (!fromColumn[ch]) continue;
       const text = v[3 + ch], b = parseBoolean(text);
-      if (b === null) problems.add(line, labels[3 + ch], `bad consent ${JSON.stringify(text)}: expected ${BOOLEAN_VALID}`);
+      if (b === null) problems.add(line, labels[3 + ch], `bad consent ${quoted(text)}: expected ${BOOLEAN_VALID}`);
       else if (b) cust.consent[i] |= consentBit(ch);
     }
     for (let a = 0; a < spec.attributes.length; a++) {
@@ -82,7 +82,7 @@ export function readCustomers(config: HistoryConfig, idOf: (id: string) => numbe
         value = type === "text" ? text : type === "number" ? num.parse(text) : type === "boolean" ? parseBoolean(text) : parseTime(text);
         if (value === null) {
           const valid = type === "number" ? num.valid : type === "boolean" ? BOOLEAN_VALID : dateValid(spec.dateFormat);
-          problems.add(line, labels[KEYS.length + a], `bad ${type} ${JSON.stringify(text)}: expected ${valid} (empty means unknown)`);
+          problems.add(line, labels[KEYS.length + a], `bad ${type} ${quoted(text)}: expected ${valid} (empty means unknown)`);
         }
       }
       values[a][i] = value;

@@ -8,6 +8,7 @@ import { InputError, type Problem } from "../engine/plan/errors.ts";
 import { eachRecord, LineError } from "./csv.ts";
 import type { ColumnRef, TableSpec } from "./history-config.ts";
 import { closest } from "../engine/plan/errors.ts";
+import { quoted } from "./values.ts";
 
 const MAX_PROBLEMS = 20;
 
@@ -78,7 +79,7 @@ export function readMappedColumns<C extends string>(
         idx[i] = names ? names.indexOf(ref) : -1;
         if (idx[i] < 0) {
           const hint = names ? closest(ref, names) : undefined;
-          problems.add(line, columnLabel(k, ref), `no such column in the header${hint ? ` (did you mean "${hint}"?)` : ""}; the header has ${names?.map((n) => `"${n}"`).join(", ")}${delimiterHint}`);
+          problems.add(line, columnLabel(k, ref), `no such column in the header${hint ? ` (did you mean "${hint}"?)` : ""}; the header has ${names?.map(quoted).join(", ")}${delimiterHint}`);
         } else if (names!.indexOf(ref, idx[i] + 1) >= 0) {
           problems.add(line, columnLabel(k, ref), `the header names "${ref}" more than once (columns ${names!.flatMap((n, j) => (n === ref ? [j + 1] : [])).join(" and ")}): which one is meant? rename one in the file`);
         }
@@ -149,7 +150,7 @@ function readArrow<C extends string>(
     const name: string | undefined = typeof ref === "number" ? names[ref - 1] : String(ref);
     if (name === undefined || !names.includes(name)) {
       const hint = typeof ref === "string" ? closest(ref, names) : undefined;
-      problems.add(undefined, columnLabel(k, ref), `no such column${hint ? ` (did you mean "${hint}"?)` : ""}; the file has ${names.map((n) => `"${n}"`).join(", ")}`);
+      problems.add(undefined, columnLabel(k, ref), `no such column${hint ? ` (did you mean "${hint}"?)` : ""}; the file has ${names.map(quoted).join(", ")}`);
       return null;
     }
     return table.column(name)!;

@@ -12,7 +12,7 @@ import { dateParser, dateValid } from "./date-format.ts";
 import type { ColumnRef, HistoryConfig, TableSpec } from "./history-config.ts";
 import { Skips } from "./skips.ts";
 import { columnLabel, FileProblems, readMappedColumns } from "./table-reader.ts";
-import { numberParser } from "./values.ts";
+import { numberParser, quoted } from "./values.ts";
 
 /** Purchases: one entry per transaction (an order, or a row when there is no order column), in file order. */
 export interface Transactions {
@@ -79,7 +79,7 @@ export function readTransactions(config: HistoryConfig, idOf: (id: string) => nu
   let row: string[] = [];
   // an example row shows each mapped column once, by its name in the file
   const shown = keys.map((k, i) => [columns[k], i] as const).filter(([ref], j, all) => ref !== undefined && all.findIndex(([r]) => r === ref) === j);
-  const show = () => shown.map(([ref, i]) => `${typeof ref === "number" ? `#${ref}` : ref}=${JSON.stringify(row[i])}`).join(" ");
+  const show = () => shown.map(([ref, i]) => `${typeof ref === "number" ? `#${ref}` : ref}=${quoted(row[i])}`).join(" ");
 
   // a 53-bit hash of each kept row's text, to count exact repeats (docs/history.md: kept, and counted)
   let hashes = new Float64Array(1024), kept = 0;
@@ -99,23 +99,23 @@ export function readTransactions(config: HistoryConfig, idOf: (id: string) => nu
     // Files are usually sorted by date or order: consecutive rows often share the date text.
     const time = dateText === lastDateText ? lastTime : parseTime(dateText);
     lastDateText = dateText, lastTime = time;
-    if (time === null) return problems.add(line, labels[1], `bad date ${JSON.stringify(dateText)}: ${validDate}`);
+    if (time === null) return problems.add(line, labels[1], `bad date ${quoted(dateText)}: ${validDate}`);
     let amount: number, quantity = 1;
     if (factors) {
       const a = num.parse(v[5]), b = num.parse(v[6]);
-      if (a === null) return problems.add(line, labels[5], `bad number ${JSON.stringify(v[5])}: expected ${num.valid}`);
-      if (b === null) return problems.add(line, labels[6], `bad number ${JSON.stringify(v[6])}: expected ${num.valid}`);
+      if (a === null) return problems.add(line, labels[5], `bad number ${quoted(v[5])}: expected ${num.valid}`);
+      if (b === null) return problems.add(line, labels[6], `bad number ${quoted(v[6])}: expected ${num.valid}`);
       amount = a * b, quantity = a;
       if (b === 0) return skips.add("zero price", line, show);
       if (a === 0) return skips.add("zero quantity", line, show);
     } else {
       const a = num.parse(v[2]);
-      if (a === null) return problems.add(line, labels[2], `bad amount ${JSON.stringify(v[2])}: expected ${num.valid} in ${config.currency}`);
+      if (a === null) return problems.add(line, labels[2], `bad amount ${quoted(v[2])}: expected ${num.valid} in ${config.currency}`);
       amount = a;
     }
     if (hasQuantity) {
       const q = num.parse(v[3]);
-      if (q === null) return problems.add(line, labels[3], `bad quantity ${JSON.stringify(v[3])}: expected ${num.valid}`);
+      if (q === null) return problems.add(line, labels[3], `bad quantity ${quoted(v[3])}: expected ${num.valid}`);
       quantity = q;
     }
     if (start !== undefined && time < start) return skips.add("before the study period (studyStart)", line, show);

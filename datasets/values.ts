@@ -16,6 +16,19 @@ export function parseNumber(s: string): number | null {
   return null;
 }
 
+/** How long a value a message quotes in full; longer ones are shortened, their length said. */
+const QUOTED_MAX = 60;
+
+/**
+ * A file's value quoted for a message: in full up to 60 characters, else its start and end and its
+ * length (a 2 MB field, an unsplit line, would otherwise be the whole message).
+ * @example quoted("12,50") === '"12,50"'; quoted("9".repeat(2e6)) === '"9999…9999" (2,000,000 characters)'
+ */
+export function quoted(s: string): string {
+  if (s.length <= QUOTED_MAX) return JSON.stringify(s);
+  return `${JSON.stringify(`${s.slice(0, 40)}…${s.slice(-10)}`)} (${s.length.toLocaleString("en-US")} characters)`;
+}
+
 export const DECIMALS = ["point", "comma"] as const;
 export type Decimal = typeof DECIMALS[number];
 

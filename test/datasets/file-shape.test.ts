@@ -81,7 +81,7 @@ describe("a history file's columns", () => {
       `<dir>/tx.csv:1: customer (column "id"): no such column in the header; the header has "id;day;usd" (the header contains semicolons: set delimiter: semicolon in the config?)`,
     );
     expect(importError("id\tday\tusd\nA\t1997-01-01\t10\n").split("\n")[0]).toBe(
-      `<dir>/tx.csv:1: customer (column "id"): no such column in the header; the header has "id\tday\tusd" (the header contains tabs: set delimiter: tab in the config?)`,
+      `<dir>/tx.csv:1: customer (column "id"): no such column in the header; the header has "id\\tday\\tusd" (the header contains tabs: set delimiter: tab in the config?)`,
     );
   });
 });
@@ -96,5 +96,14 @@ describe("rows repeated exactly", () => {
     // a row seen three times counts twice; a row that differs in one character is not a repeat
     write("tx.csv", "id,day,usd\nA,1997-01-01,10\nA,1997-01-01,10\nA,1997-01-01,10\nA,1997-01-01,10.0\n");
     expect(importHistory(write("h.yaml", CONFIG)).identical).toBe(2);
+  });
+});
+
+describe("a huge line", () => {
+  it("is named with its value shortened (the 2,000,000-character amount was the whole message)", () => {
+    const message = importError(`id,day,usd\nA,1997-01-01,${"9".repeat(2_000_000)}\nB,1997-01-02,10\n`);
+    expect(message).toBe(
+      `<dir>/tx.csv:2: amount (column "usd"): bad amount "${"9".repeat(40)}…${"9".repeat(10)}" (2,000,000 characters): expected a plain number such as 12.50 (no symbol or thousands separator; decimal: comma reads 12,50) in USD`,
+    );
   });
 });
