@@ -33,24 +33,28 @@ export const DECIMALS = ["point", "comma"] as const;
 export type Decimal = typeof DECIMALS[number];
 
 const GROUPED_COMMA = /^[+-]?\d{1,3}(\.\d{3})+(,\d*)?$/; // 1.234,50 (dots group thousands)
+// 1 234,50: a space, or the no-break spaces French and Scandinavian spreadsheets write (U+00A0, U+202F)
+const SPACED_COMMA = /^[+-]?\d{1,3}([ \u00A0\u202F]\d{3})+(,\d*)?$/, SPACES = /[ \u00A0\u202F]/g;
 
 /**
- * A number written with a decimal comma, as European exports have them: `12,50`, `-3,5`, `1.234,50`
- * (dots as thousands separators only in groups of three). A plain `12` or `12.5` is refused: in a
- * decimal-comma file a point is a thousands separator, so `12.5` would be ambiguous.
+ * A number written with a decimal comma, as European exports have them: `12,50`, `-3,5`, `1.234,50`,
+ * `1 234,50` (dots or spaces as thousands separators, only in groups of three). A plain `12` or `12.5`
+ * is refused: in a decimal-comma file a point is a thousands separator, so `12.5` would be ambiguous.
  */
 export function parseCommaNumber(s: string): number | null {
   if (s.indexOf(".") !== -1) {
     if (!GROUPED_COMMA.test(s)) return null;
     s = s.replaceAll(".", "");
   }
-  return parseNumber(s.replace(",", "."));
+  const v = parseNumber(s.replace(",", "."));
+  // spaces are looked for only when the plain parse fails: most values have none
+  return v !== null || !SPACED_COMMA.test(s) ? v : parseNumber(s.replace(SPACES, "").replace(",", "."));
 }
 
 /** The parser and its `valid` text for a table's decimal mark. */
 export function numberParser(decimal: Decimal): { parse: (s: string) => number | null; valid: string } {
   return decimal === "comma"
-    ? { parse: parseCommaNumber, valid: "a number with a decimal comma such as 12,50 or 1.234,50 (decimal: comma)" }
+    ? { parse: parseCommaNumber, valid: "a number with a decimal comma such as 12,50, 1.234,50 or 1 234,50 (decimal: comma)" }
     : { parse: parseNumber, valid: "a plain number such as 12.50 (no symbol or thousands separator; decimal: comma reads 12,50)" };
 }
 

@@ -100,7 +100,7 @@ customers:
   attributes: {clv: {column: clv, type: number}, vip: {column: vip, type: boolean}}
 `);
     expect(errorOf(() => importHistory(bad), dir)).toBe([
-      `<dir>/bad.csv:2: attributes.clv (column "clv"): bad number "12.5": expected a number with a decimal comma such as 12,50 or 1.234,50 (decimal: comma) (empty means unknown)`,
+      `<dir>/bad.csv:2: attributes.clv (column "clv"): bad number "12.5": expected a number with a decimal comma such as 12,50, 1.234,50 or 1 234,50 (decimal: comma) (empty means unknown)`,
       `<dir>/bad.csv:2: attributes.vip (column "vip"): bad boolean "maybe": expected 1/0, true/false, yes/no, y/n, opt-in/opt-out (empty means no) (empty means unknown)`,
     ].join("\n"));
     const cfg = write("bad2.yaml", `calibrationEnd: 2024-06-30
