@@ -156,17 +156,36 @@ export function bgnbdProbAlive(p: BgnbdParams, x: number, tx: number, T: number)
 function oneMinusScaled2F1(A: number, B: number, C: number, base: number, t: number): number {
   if (t <= 0) return 0;
   if (t / base <= 0.7) return 1 - hyp2f1(A, C - B, C, -t / base);
-  return 1 - Math.exp(A * Math.log(base / (base + t)) + hyp2f1(A, B, C, t / (base + t), true));
+  const z = t / (base + t), ln = hyp2f1(A, B, C, z, true);
+  if (!Number.isNaN(ln)) return 1 - Math.exp(A * Math.log(base / (base + t)) + ln);
+  // a + b < 1 makes C negative and the series' sum can be negative: no log of it, the plain product
+  return 1 - Math.pow(base / (base + t), A) * hyp2f1(A, B, C, z);
 }
 
 /** a = 1 makes the closed forms 0/0; nudge it (the limit is continuous). */
 const safeA = (a: number) => (Math.abs(a - 1) < 1e-7 ? 1 + 1e-7 : a);
 
 /**
+ * a + b below which the dropout probability's Beta(a, b) is taken at its limit: a share a / (a + b) of
+ * customers with p = 1 (one repeat purchase at most) and the rest with p = 0 (never drop out). A fit
+ * that ran there (everyone buying like clockwork, nobody seen to leave) made a + b − 1 round to −1, and
+ * the closed forms 0/0 (2F1(r, −1; −1; z)): the seasonal fit threw instead of warning.
+ */
+const DEGENERATE_AB = 1e-9;
+
+/** Expected purchases in (0, t] at the Beta(a, b) → two-point limit, λ ~ Gamma(r, rate). */
+function twoPointExpected(p: BgnbdParams, rate: number, t: number): number {
+  const once = p.a / (p.a + p.b);
+  return once * (1 - Math.pow(rate / (rate + t), p.r)) + (1 - once) * (p.r * t) / rate;
+}
+
+/**
  * Expected purchases in (T, T + t] for a customer with history (x, t_x, T) (FHL 2005, eq. 10).
  * @example bgnbdConditionalExpected(params, 39, 2, 30.43, 38.86)
  */
 export function bgnbdConditionalExpected(p: BgnbdParams, t: number, x: number, tx: number, T: number): number {
+  // no repeat yet: no dropout chance taken, so the two-point shares are the prior's, λ ~ Gamma(r, α + T)
+  if (x === 0 && p.a + p.b < DEGENERATE_AB) return twoPointExpected(p, p.alpha + T, t);
   const a = safeA(p.a);
   const scale = (a + p.b + x - 1) / (a - 1);
   const bracket = oneMinusScaled2F1(p.r + x, p.b + x, a + p.b + x - 1, p.alpha + T, t);
@@ -175,6 +194,7 @@ export function bgnbdConditionalExpected(p: BgnbdParams, t: number, x: number, t
 
 /** Expected purchases in (0, t] for a customer just acquired (FHL 2005, eq. 9). */
 export function bgnbdExpected(p: BgnbdParams, t: number): number {
+  if (p.a + p.b < DEGENERATE_AB) return twoPointExpected(p, p.alpha, t);
   const a = safeA(p.a);
   return (a + p.b - 1) / (a - 1) * oneMinusScaled2F1(p.r, p.b, a + p.b - 1, p.alpha, t);
 }

@@ -65,6 +65,29 @@ describe("BG/NBD predictions", () => {
     expect(above).toBeCloseTo(below, 7);
   });
 
+  it("takes a and b run to 0 (nobody seen to leave) at their limit instead of throwing", () => {
+    // what the fit gave on 60 customers buying every 6 days with three months missing: a + b − 1 was −1
+    // exactly and 2F1(r, −1; −1; z) divided 0 by 0 ("hyp2f1: series did not converge", fit exit 1)
+    const clockwork: BgnbdParams = { r: 4.0e11, alpha: 5.3e11, a: 5.5e-41, b: 1.6e-27 };
+    // p is 0 for all but a share a / (a + b) ≈ 3e-14: every customer buys r / α a week, 0.755 × 39 = 29.4
+    expect(bgnbdExpected(clockwork, 39)).toBeCloseTo(29.43, 2);
+    expect(bgnbdConditionalExpected(clockwork, 39, 0, 0, 10)).toBeCloseTo(29.43, 2);
+    // the limit joins the closed form: a quarter drop after one repeat, the rest buy r / α a week for ever
+    const limit = 0.25 * (1 - Math.pow(4 / 43, 0.5)) + 0.75 * 0.5 * 39 / 4; // 3.8300
+    expect(bgnbdExpected({ r: 0.5, alpha: 4, a: 2.5e-11, b: 7.5e-11 }, 39)).toBeCloseTo(limit, 9);
+    expect(bgnbdExpected({ r: 0.5, alpha: 4, a: 2.5e-8, b: 7.5e-8 }, 39)).toBeCloseTo(limit, 6);
+  });
+
+  it("gives a finite expectation when a + b < 1 (the log of a negative series sum was NaN)", () => {
+    const p: BgnbdParams = { r: 0.5, alpha: 4, a: 0.025, b: 0.075 };
+    const rng = rngOf("a+b<1");
+    let total = 0;
+    const n = 40000;
+    for (let i = 0; i < n; i++) total += purchases(rng, gamma(rng, p.r) / p.alpha, beta(rng, p.a, p.b), 0, 39).length;
+    expect(bgnbdExpected(p, 39)).toBeCloseTo(3.6788, 3);
+    withinPct(bgnbdExpected(p, 39), total / n, 5);
+  });
+
   it("matches the unconditional expectation by simulation", () => {
     const rng = rngOf("uncond");
     let total = 0;
