@@ -7,6 +7,7 @@ import { InputError } from "../plan/errors.ts";
 import { type Flags, outputFile, parse } from "./args.ts";
 import { importHistory } from "../../datasets/import.ts";
 import { cutoffWarnings, requirePurchasesBy } from "../../datasets/cutoff.ts";
+import { gapWarnings } from "../../datasets/data-gaps.ts";
 import { fitWarnings } from "../fit/fit-warnings.ts";
 import { dayData, frequencyData, historyState, spendData } from "../../datasets/history.ts";
 import { fitSeasonalBgnbd, type SeasonalFit } from "../fit/seasonality.ts";
@@ -114,7 +115,7 @@ export function fitHistory(configFile: string): Promise<FitReport> {
       seasonalHoldout = compareHoldout(seasonal.params, t, f.x, f.tx, f.T, Int32Array.from(days.customers, (c) => s.holdout![c]));
     }
   }
-  const warnings = [...h.warnings, ...cutoffWarnings(h), ...fitWarnings(bgnbd.params, gammaGamma?.params ?? null)];
+  const warnings = [...h.warnings, ...cutoffWarnings(h), ...gapWarnings(h), ...fitWarnings(bgnbd.params, gammaGamma?.params ?? null)];
   return Promise.resolve({
     config: configFile,
     rows: { returns: h.returns.length, merged: h.merged, identical: h.identical },
