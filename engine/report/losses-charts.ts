@@ -11,18 +11,15 @@ import { type Comparison, type Metric, moneyUnit } from "../compare/compare.ts";
 import type { Interval } from "../compare/intervals.ts";
 import { Plot, renderFigure } from "../charts/render.ts";
 import { dateOf, planColors } from "./charts.ts";
-import { esc, n0, signedText } from "./html.ts";
+import { esc, signedText, whole } from "./html.ts";
 import { placeLabels } from "./label-placement.ts";
 
 const n1 = new Intl.NumberFormat("en-US", { maximumFractionDigits: 1 });
 /** A week's count, which the summary does not give: 0.7, 18.2 (never -0); a mean of few seeds below 1 stays readable. */
 const count = signedText((x) => n1.format(x));
-/**
- * Money, axis numbers and every figure the summary table also gives (a plan's unsubscribes and customers
- * who left, their intervals, the total at the run's end) as the summary writes them: 5, -1,204 (never -0),
- * so the chart's text and the table agree to the digit; the unit is added where it is read.
- */
-const whole = signedText((x) => n0.format(x));
+// Money, axis numbers and every figure the summary table also gives (a plan's unsubscribes and customers
+// who left, their intervals, the total at the run's end) are written with `whole`, as the summary writes
+// them: 5, -1,204 (never -0), so the chart's text and the table agree to the digit; the unit is added where it is read.
 
 /** The losses the trade-off chart sets margin against. */
 export type Loss = "unsubscribes" | "churned";
