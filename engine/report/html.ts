@@ -37,6 +37,11 @@ export const signedText = (f: (x: number) => string, signed = false) => (x: numb
  */
 export const whole = signedText((x) => n0.format(x));
 
+/** "(95 % interval 194 to 633)", or nothing for a single replication or an interval of zero width. */
+export function spanText(v: Interval, f: (x: number) => string): string {
+  return v.lo !== null && v.hi !== null && v.lo < v.hi ? ` (95 % interval ${f(v.lo)} to ${f(v.hi)})` : "";
+}
+
 /**
  * Which side of zero an interval lies wholly on, the rule every coloured figure follows: an interval
  * of zero width (every seed the same) is no evidence either way.

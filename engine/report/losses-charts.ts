@@ -8,10 +8,9 @@
  * summary table, not the first replication the daily charts draw.
  */
 import { type Comparison, type Metric, moneyUnit } from "../compare/compare.ts";
-import type { Interval } from "../compare/intervals.ts";
 import { Plot, renderFigure } from "../charts/render.ts";
 import { dateOf, planColors } from "./charts.ts";
-import { esc, signedText, whole } from "./html.ts";
+import { esc, signedText, spanText, whole } from "./html.ts";
 import { placeLabels } from "./label-placement.ts";
 
 const n1 = new Intl.NumberFormat("en-US", { maximumFractionDigits: 1 });
@@ -39,11 +38,6 @@ export function wholeTicks(lo: number, hi: number, count = 5): { domain: [number
   const step = Math.max(1, [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw)!);
   const a = Math.floor(lo / step), b = Math.ceil(hi / step);
   return { domain: [a * step || 0, b * step || 0], ticks: Array.from({ length: b - a + 1 }, (_, k) => (a + k) * step || 0) };
-}
-
-/** "(95 % interval 194 to 633)", or nothing for a single replication or an interval of zero width. */
-function spanText(v: Interval, f: (x: number) => string): string {
-  return v.lo !== null && v.hi !== null && v.lo < v.hi ? ` (95 % interval ${f(v.lo)} to ${f(v.hi)})` : "";
 }
 
 const W = 490, H = 340, ML = 70, MR = 16, MT = 24, MB = 40;
