@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { InputError } from "../plan/errors.ts";
+import { isMapping } from "../plan/fields.ts";
 import { planWorld } from "../plan/world-section.ts";
 import type { WorldSection } from "../plan/world-section.ts";
 import { CHANNEL_FIELDS, checkWorldOption } from "../sim/world-option.ts";
@@ -29,8 +30,6 @@ export function readWorldFile(file: string): Partial<WorldModel> {
   missingChannelFields(value, file);
   return checkWorldOption(value, file) ?? {};
 }
-
-const isMapping = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 
 /**
  * Channel fields a file leaves out, in one line: a file written before hardBounce, inbox and tracked

@@ -7,6 +7,12 @@ import { DAY, FIRST_YEAR, LAST_YEAR, offsetMinutes, parseClock, parseDate, parse
 
 export type Obj = Record<string, unknown>;
 
+/**
+ * A mapping of parsed YAML or JSON: an object, not null and not a list.
+ * @example isMapping({ delay: "2h" }) // true; isMapping([1]) // false; isMapping(null) // false
+ */
+export const isMapping = (v: unknown): v is Obj => v !== null && typeof v === "object" && !Array.isArray(v);
+
 export function describe(v: unknown): string {
   if (v === null || v === undefined) return "nothing";
   if (Array.isArray(v)) return "a list";
@@ -28,12 +34,12 @@ export function unknownFields(r: Reporter, o: Obj, path: Path, allowed: readonly
 
 /** A mapping with only the allowed keys; unknown keys are reported with a suggestion. */
 export function object(r: Reporter, v: unknown, path: Path, allowed: readonly string[]): Obj | null {
-  if (v === null || typeof v !== "object" || Array.isArray(v)) {
+  if (!isMapping(v)) {
     r.error(path, `expected a mapping with ${oneOf(allowed)}, got ${describe(v)}`);
     return null;
   }
-  unknownFields(r, v as Obj, path, allowed);
-  return v as Obj;
+  unknownFields(r, v, path, allowed);
+  return v;
 }
 
 export function list(r: Reporter, v: unknown, path: Path, what: string): unknown[] {

@@ -12,7 +12,7 @@ import type { Plan } from "./types.ts";
 import { compilePlan } from "./compile.ts";
 import { validateWorld, type WorldSection } from "./world-section.ts";
 import { deepMerge } from "./merge.ts";
-import { describe } from "./fields.ts";
+import { describe, isMapping } from "./fields.ts";
 import type { CompiledPlan } from "../core/compiled.ts";
 
 /** Where `use: programs/<name>` templates are looked up after the plan's own folder. */
@@ -107,8 +107,7 @@ function expandTemplates(raw: unknown, file: string, r: Reporter, uses: (string 
     if (!p || typeof p !== "object" || !("use" in p)) return p;
     const { use, with: params, ...overrides } = p as Record<string, unknown>;
     const path = ["programs", i, "use"];
-    const isMap = (x: unknown) => !!x && typeof x === "object" && !Array.isArray(x);
-    if (params !== undefined && !isMap(params)) {
+    if (params !== undefined && !isMapping(params)) {
       // `with: 5` used to be ignored: the template ran with its defaults, and nothing said so
       r.error(["programs", i, "with"], `expected a mapping of the template's parameters such as { delay: 2h }, got ${describe(params)}`);
       return p;
@@ -142,7 +141,7 @@ function expandTemplates(raw: unknown, file: string, r: Reporter, uses: (string 
       return p;
     }
     const { params: defaults, ...body } = tpl ?? {};
-    if (defaults !== undefined && !isMap(defaults)) {
+    if (defaults !== undefined && !isMapping(defaults)) {
       r.error(path, `template '${use}' (${found}): params must be a mapping of parameter names to default values, got ${describe(defaults)}`);
       return p;
     }
@@ -156,7 +155,7 @@ function expandTemplates(raw: unknown, file: string, r: Reporter, uses: (string 
     // a field the program sets itself is its own, whatever the template put there
     for (const f of filled) {
       if (overridden(overrides, f.path)) continue;
-      const given = isMap(params) && Object.hasOwn(params as object, f.param);
+      const given = isMapping(params) && Object.hasOwn(params as object, f.param);
       paramUses.push({ path: ["programs", i, ...f.path], program: i, param: f.param, given, whole: f.whole, value: values[f.param] });
     }
     return expanded;

@@ -6,7 +6,7 @@
 import { CALENDARS, type Calendar, type CompiledPressure, type CompiledRule, type Filter } from "../core/pressure.ts";
 import { DAY, type Minutes, offsetMinutes } from "../core/time.ts";
 import { closest, oneOf, type Path, type Reporter } from "./errors.ts";
-import { describe, readDuration, unknownFields } from "./fields.ts";
+import { describe, isMapping, readDuration, unknownFields } from "./fields.ts";
 import { OFFSET, positiveDuration, text } from "./schema-patterns.ts";
 
 export interface PlanIndex {
@@ -37,14 +37,10 @@ const WEIGHTED_FIELDS = ["threshold", "weights", "weight", "decay"];
 
 const all = (n: number) => (n >= 31 ? -1 : (1 << n) - 1);
 
-function isObj(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
-
 function compileFilter(r: Reporter, v: unknown, path: Path, index: PlanIndex): Filter {
   const f: Filter = { channels: all(index.channels.length), categories: all(index.categories.length), programs: null };
   if (v === undefined) return f;
-  if (!isObj(v)) {
+  if (!isMapping(v)) {
     r.error(path, `expected a mapping with channels, categories and/or programs lists`);
     return f;
   }
@@ -119,7 +115,7 @@ function threshold<C>(r: Reporter, v: unknown, path: Path, compile: CompileExpr<
 export function compilePressure<C>(raw: unknown, path: Path, index: PlanIndex, compile: CompileExpr<C>, r: Reporter): CompiledPressure<C> {
   const out: CompiledPressure<C> = { rules: [], exempt: null };
   if (raw === null || raw === undefined) return out;
-  if (!isObj(raw)) {
+  if (!isMapping(raw)) {
     r.error(path, `expected a mapping with rules (a list) and optionally exempt`);
     return out;
   }
@@ -133,7 +129,7 @@ export function compilePressure<C>(raw: unknown, path: Path, index: PlanIndex, c
   const names = new Set<string>();
   rules.forEach((raw, i) => {
     const rp = [...path, "rules", i];
-    if (!isObj(raw)) return r.error(rp, `expected a rule: a mapping with name and one of cap, spacing or weighted`);
+    if (!isMapping(raw)) return r.error(rp, `expected a rule: a mapping with name and one of cap, spacing or weighted`);
     unknownFields(r, raw, rp, RULE_FIELDS);
     const kinds = ["cap", "spacing", "weighted"].filter((k) => raw[k] !== undefined) as CompiledRule<C>["kind"][];
     if (kinds.length !== 1) return r.error(rp, `a rule has exactly one of cap, spacing or weighted; this one has ${kinds.length ? kinds.join(" and ") : "none"}`);
@@ -195,13 +191,13 @@ export function compilePressure<C>(raw: unknown, path: Path, index: PlanIndex, c
 }
 
 function compileWeighted<C>(r: Reporter, v: unknown, path: Path, rule: CompiledRule<C>, index: PlanIndex, compile: CompileExpr<C>): void {
-  if (!isObj(v)) return r.error(path, `expected a mapping with threshold, weights or weight, and decay`);
+  if (!isMapping(v)) return r.error(path, `expected a mapping with threshold, weights or weight, and decay`);
   unknownFields(r, v, path, WEIGHTED_FIELDS);
   if (v.threshold === undefined) r.error([...path, "threshold"], `missing threshold: a number or an expression`);
   else rule.threshold = threshold(r, v.threshold, [...path, "threshold"], compile, false);
   if (v.weights !== undefined && v.weight !== undefined) r.error(path, `give either weights (per channel/category) or weight (an expression), not both`);
   if (v.weights !== undefined) {
-    if (!isObj(v.weights)) r.error([...path, "weights"], `expected a mapping of channel or category names to numbers`);
+    if (!isMapping(v.weights)) r.error([...path, "weights"], `expected a mapping of channel or category names to numbers`);
     else {
       for (const [k, w] of Object.entries(v.weights)) {
         const wp = [...path, "weights", k];
@@ -229,7 +225,7 @@ function compileWeighted<C>(r: Reporter, v: unknown, path: Path, rule: CompiledR
   const d = v.decay;
   const dp = [...path, "decay"];
   if (d === undefined) return;
-  if (!isObj(d) || Object.keys(d).length !== 1) return r.error(dp, `expected one of { halfLife: 7d }, { linear: 30d } or { bands: [[7d, 1], [30d, 0.5]] }`);
+  if (!isMapping(d) || Object.keys(d).length !== 1) return r.error(dp, `expected one of { halfLife: 7d }, { linear: 30d } or { bands: [[7d, 1], [30d, 0.5]] }`);
   if (d.halfLife !== undefined) rule.decay = { kind: "halfLife", halfLife: duration(r, d.halfLife, [...dp, "halfLife"]) };
   else if (d.linear !== undefined) rule.decay = { kind: "linear", horizon: duration(r, d.linear, [...dp, "linear"]) };
   else if (d.bands !== undefined) {

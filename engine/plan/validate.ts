@@ -172,7 +172,7 @@ function onBlocked(r: Reporter, v: unknown, path: Path): OnBlocked {
     const m = /^defer\((.+)\)$/.exec(v.trim());
     if (m) return defer(m[1], path);
   }
-  const o = v && typeof v === "object" && !Array.isArray(v) ? v as f.Obj : null;
+  const o = f.isMapping(v) ? v : null;
   if (o && "defer" in o && Object.keys(o).length === 1) return defer(o.defer, [...path, "defer"]);
   r.error(path, `expected drop, defer(<duration>) such as defer(2d), or { defer: 2d }, got ${f.describe(v)}`);
   return { kind: "drop" };
@@ -229,7 +229,7 @@ function validateSteps(r: Reporter, v: unknown, path: Path, n: Names): Step[] {
 
 function validateStep(r: Reporter, v: unknown, path: Path, n: Names): Step | null {
   if (v === "exit") return { kind: "exit" };
-  const o = v && typeof v === "object" && !Array.isArray(v) ? v as f.Obj : null;
+  const o = f.isMapping(v) ? v : null;
   const kinds = o ? Object.keys(o).filter((k) => STEP_KINDS.includes(k)) : [];
   if (!o || kinds.length !== 1) {
     r.error(path, `expected one step: a mapping with exactly one of ${STEP_KINDS.join(", ")}, got ${o ? `fields ${Object.keys(o).join(", ") || "none"}` : f.describe(v)}`);

@@ -30,7 +30,7 @@ const PEAK_FIELDS = ["name", "start", "days", "factor"];
 function walk(r: Reporter, v: unknown, d: unknown, path: Path, pattern: string): unknown {
   if (pattern === "channels" || pattern === "consents") {
     // world: holds the built-in channels' calibrated figures; a custom channel's are in its declaration
-    const custom = v && typeof v === "object" && !Array.isArray(v) ? Object.keys(v).filter((k) => !CHANNELS.includes(k as typeof CHANNELS[number]) && !closest(k, CHANNELS)) : [];
+    const custom = f.isMapping(v) ? Object.keys(v).filter((k) => !CHANNELS.includes(k as typeof CHANNELS[number]) && !closest(k, CHANNELS)) : [];
     for (const k of custom) {
       r.error([...path, k], `'${k}' is not a built-in channel: world.${pattern} sets ${CHANNELS.join(", ")}; a custom channel's ${pattern === "channels" ? "response goes in channels.<name>.response" : "consent share goes in channels.<name>.consentShare"} (docs/plan-format.md "Custom channels")`);
     }
@@ -149,8 +149,7 @@ export function planWorld(loaded: { world?: WorldSection }, over?: Partial<World
   return w;
 }
 
-type Obj = Record<string, unknown>;
-const isMapping = (v: unknown): v is Obj => v !== null && typeof v === "object" && !Array.isArray(v);
+type Obj = f.Obj;
 const fieldsOf = (names: string[]): Obj => Object.fromEntries(names.map((k) => [k, 0]));
 
 /**
@@ -162,7 +161,7 @@ const fieldsOf = (names: string[]): Obj => Object.fromEntries(names.map((k) => [
  */
 function canonicalWorld(w: WorldModel): WorldModel {
   const order = (v: unknown, d: unknown): unknown => {
-    if (!isMapping(v) || !isMapping(d)) return v;
+    if (!f.isMapping(v) || !f.isMapping(d)) return v;
     const out: Obj = {};
     for (const k of Object.keys(d)) if (k in v) out[k] = order(v[k], d[k]);
     for (const k of Object.keys(v)) if (!(k in out)) out[k] = v[k];

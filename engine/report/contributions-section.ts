@@ -9,7 +9,7 @@
 import type { Contributions } from "../compare/contributions.ts";
 import type { Interval } from "../compare/intervals.ts";
 import { Plot, renderFigure } from "../charts/render.ts";
-import { cell, clearsZero, esc, n0, n2, signedText } from "./html.ts";
+import { cell, clearsZero, esc, n0, n2, signedText, spanText } from "./html.ts";
 
 /** One plan's contributions, as the report shows them. */
 export interface PlanContributions {
@@ -26,12 +26,28 @@ const signed = (f: (x: number) => string) => signedText(f, true);
 const certainty = clearsZero;
 const DOT = { above: "#2ca02c", below: "#d62728", either: "#999999" } as const;
 
+/** How many programs the chart's text alternative names (the most margin first); the table under the chart has them all. */
+export const TOP_SPOKEN = 5;
+
+/**
+ * The chart's text alternative: what it shows, then its figures as the table writes them (signed, whole,
+ * with the 95 % interval), the programs adding the most first, and in words what the dot's colour says.
+ * It named no figure: a screen reader heard what the chart was, never what it showed.
+ */
+function marginText(p: PlanContributions, currency: string): string {
+  const f = signed((x) => n0.format(x)), ranked = [...p.result.programs].sort((a, b) => b.incrementalMargin.mean - a.incrementalMargin.mean || a.id.localeCompare(b.id));
+  const side = { above: ", above zero with 95 % confidence", below: ", below zero with 95 % confidence", either: "" } as const;
+  const spoken = ranked.slice(0, TOP_SPOKEN).map((r) => `${r.id}: ${f(r.incrementalMargin.mean)} ${currency}${spanText(r.incrementalMargin, f)}${side[certainty(r.incrementalMargin)]}`);
+  const more = ranked.length > TOP_SPOKEN ? `; ${ranked.length - TOP_SPOKEN} more in the table` : "";
+  return `marginal incremental margin of each program (${currency}), mean and 95 % interval: ${p.plan}; the most first: ${spoken.join("; ")}${more}`;
+}
+
 /** Each program's marginal incremental margin: mean (dot) and 95 % interval (bar), zero marked; the dot green or red only when the interval excludes zero. */
 function marginChart(p: PlanContributions, currency: string): string {
   const rows = p.result.programs.map((r) => ({ program: r.id, certainty: certainty(r.incrementalMargin), mean: r.incrementalMargin.mean, lo: r.incrementalMargin.lo ?? r.incrementalMargin.mean, hi: r.incrementalMargin.hi ?? r.incrementalMargin.mean }));
   if (!rows.length) return "";
   return renderFigure({
-    ariaLabel: `marginal incremental margin of each program (${currency}), mean and 95 % interval: ${p.plan}`,
+    ariaLabel: marginText(p, currency),
     width: 1000,
     height: 50 + 24 * rows.length,
     marginLeft: 170,

@@ -31,6 +31,18 @@ export const signedText = (f: (x: number) => string, signed = false) => (x: numb
 };
 
 /**
+ * A whole figure as the tables write it (n0: half away from zero, so -2.5 is "-3" where Math.round
+ * gives -2), never "-0": for a chart's text that a reader compares with a table beside it.
+ * @example whole(-1204.5) // "-1,205"
+ */
+export const whole = signedText((x) => n0.format(x));
+
+/** "(95 % interval 194 to 633)", or nothing for a single replication or an interval of zero width. */
+export function spanText(v: Interval, f: (x: number) => string): string {
+  return v.lo !== null && v.hi !== null && v.lo < v.hi ? ` (95 % interval ${f(v.lo)} to ${f(v.hi)})` : "";
+}
+
+/**
  * Which side of zero an interval lies wholly on, the rule every coloured figure follows: an interval
  * of zero width (every seed the same) is no evidence either way.
  */

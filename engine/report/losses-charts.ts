@@ -8,21 +8,17 @@
  * summary table, not the first replication the daily charts draw.
  */
 import { type Comparison, type Metric, moneyUnit } from "../compare/compare.ts";
-import type { Interval } from "../compare/intervals.ts";
 import { Plot, renderFigure } from "../charts/render.ts";
 import { dateOf, planColors } from "./charts.ts";
-import { esc, n0, signedText } from "./html.ts";
+import { esc, signedText, spanText, whole } from "./html.ts";
 import { placeLabels } from "./label-placement.ts";
 
 const n1 = new Intl.NumberFormat("en-US", { maximumFractionDigits: 1 });
 /** A week's count, which the summary does not give: 0.7, 18.2 (never -0); a mean of few seeds below 1 stays readable. */
 const count = signedText((x) => n1.format(x));
-/**
- * Money, axis numbers and every figure the summary table also gives (a plan's unsubscribes and customers
- * who left, their intervals, the total at the run's end) as the summary writes them: 5, -1,204 (never -0),
- * so the chart's text and the table agree to the digit; the unit is added where it is read.
- */
-const whole = signedText((x) => n0.format(x));
+// Money, axis numbers and every figure the summary table also gives (a plan's unsubscribes and customers
+// who left, their intervals, the total at the run's end) are written with `whole`, as the summary writes
+// them: 5, -1,204 (never -0), so the chart's text and the table agree to the digit; the unit is added where it is read.
 
 /** The losses the trade-off chart sets margin against. */
 export type Loss = "unsubscribes" | "churned";
@@ -42,11 +38,6 @@ export function wholeTicks(lo: number, hi: number, count = 5): { domain: [number
   const step = Math.max(1, [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw)!);
   const a = Math.floor(lo / step), b = Math.ceil(hi / step);
   return { domain: [a * step || 0, b * step || 0], ticks: Array.from({ length: b - a + 1 }, (_, k) => (a + k) * step || 0) };
-}
-
-/** "(95 % interval 194 to 633)", or nothing for a single replication or an interval of zero width. */
-function spanText(v: Interval, f: (x: number) => string): string {
-  return v.lo !== null && v.hi !== null && v.lo < v.hi ? ` (95 % interval ${f(v.lo)} to ${f(v.hi)})` : "";
 }
 
 const W = 490, H = 340, ML = 70, MR = 16, MT = 24, MB = 40;

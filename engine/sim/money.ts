@@ -3,10 +3,12 @@
  * a cent) while a run goes, and turned into currency once at its end (`settleMoney`). Why: a sum of
  * floating-point amounts depends on the order of its additions (the last bits, then a rounded figure,
  * then the digest), and a run sharded over workers adds its customers' amounts in another order
- * (engine/parallel/sharded-run.ts). Integers below 2^53 add exactly in a Number in any order: up to
- * 900 billion in currency. Each amount is rounded to its unit when it is counted; per-customer
- * amounts (`revenueOf`, the table's `revenue`) stay in currency: one customer's order never changes.
+ * (engine/parallel/sharded-run.ts). Integers up to 2^53 − 1 add exactly in a Number in any order: up to
+ * 900,719,925,474 in currency; a run whose sums pass it is refused when it settles (`checkExact`). Each
+ * amount is rounded to its unit when it is counted; per-customer amounts (`revenueOf`, the table's
+ * `revenue`) stay in currency: one customer's order never changes.
  */
+import { InputError } from "../plan/errors.ts";
 import type { Metrics } from "./metrics.ts";
 import { type WorldCounters, worldCounters } from "./world-metrics.ts";
 
@@ -34,8 +36,35 @@ function eachMoney(m: Metrics, f: (x: number) => number): void {
   for (const p of w.programs) p.incrementalRevenue = f(p.incrementalRevenue);
 }
 
-/** Turns a finished run's money from units into currency; call once, when no more is counted. */
+/** The largest sum of units a Number holds exactly (Number.MAX_SAFE_INTEGER): 900,719,925,474.0991 in currency. */
+export const MAX_EXACT_UNITS = 2 ** 53 - 1;
+
+const whole = (x: number) => x.toLocaleString("en-US", { maximumFractionDigits: 0 });
+
+/**
+ * Refuses a run whose money passed MAX_EXACT_UNITS: beyond it a sum's last units depend on the order of
+ * its additions (a run sharded over workers would differ from the same run in one process), silently.
+ * Every money sum is one of two kinds: revenue-side (revenue and its parts, a program's incremental
+ * revenue, which adds what was paid and takes off discounts given) or message costs. Every addend is
+ * whole and at least 0, so no partial sum exceeds revenue + discounts or the message costs: these two
+ * bounds are exact (if a true sum passes 2^53 − 1, the rounded one does too).
+ */
+function checkExact(m: Metrics): void {
+  const lim = `${whole(MAX_EXACT_UNITS / MONEY_UNITS)} in the currency, the most summed exactly (2^53 − 1 units of 1/${whole(MONEY_UNITS)}, engine/sim/money.ts)`;
+  if (m.revenue + m.discountCost > MAX_EXACT_UNITS) {
+    throw new InputError(`this run's revenue and discounts came to ${whole((m.revenue + m.discountCost) / MONEY_UNITS)}, beyond ${lim}: run fewer customers or days, or count money in thousands (world.spend.scale, channels.*.cost and the plan's amounts ÷ 1,000)`);
+  }
+  if (m.messageCost > MAX_EXACT_UNITS) {
+    throw new InputError(`this run's message costs came to ${whole(m.messageCost / MONEY_UNITS)}, beyond ${lim}: run fewer customers or days, lower channels.*.cost, or count money in thousands (channels.*.cost, world.spend.scale and the plan's amounts ÷ 1,000)`);
+  }
+}
+
+/**
+ * Turns a finished run's money from units into currency; call once, when no more is counted. Throws an
+ * InputError when a sum passed what is counted exactly (`checkExact`).
+ */
 export function settleMoney(m: Metrics): void {
+  checkExact(m);
   eachMoney(m, (x) => x / MONEY_UNITS);
 }
 

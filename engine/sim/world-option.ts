@@ -10,7 +10,7 @@
  */
 import { CHANNELS } from "../core/channels.ts";
 import { InputError, type Path, Reporter } from "../plan/errors.ts";
-import { describe } from "../plan/fields.ts";
+import { describe, isMapping } from "../plan/fields.ts";
 import { validateWorld } from "../plan/world-section.ts";
 import { DEFAULT_WORLD, type WorldModel } from "./world-model.ts";
 
@@ -19,7 +19,6 @@ const OPTIONAL: Record<string, string[]> = { reputation: ["lagDays"] };
 export const CHANNEL_FIELDS = Object.keys(DEFAULT_WORLD.channels[0]); // every field but the optional gapDays (a --world file's missing ones too: engine/cli/world-file.ts)
 
 type Obj = Record<string, unknown>;
-const isMapping = (v: unknown): v is Obj => v !== null && typeof v === "object" && !Array.isArray(v);
 
 /**
  * Throws an InputError listing every problem of a world option, each message starting with `where`;

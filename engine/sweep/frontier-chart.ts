@@ -9,16 +9,15 @@
  * dots ran into one another ("cap=3cap=4+2"). Variants on the same spot share one dot and one number.
  */
 import { Plot, renderSvg } from "../charts/render.ts";
+import { whole } from "../report/html.ts";
 import { noKnee, type SweepResult } from "./sweep.ts";
 
 const compactFmt = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 });
 /** Axis numbers as the report's charts write them: 0, 500, −1.5K (d3's "~s" wrote 0k and −0.5k). */
 const compact = (x: number) => compactFmt.format(x === 0 ? 0 : x);
-/**
- * The text alternative's margins as the page's table writes them (1,180): compact, variants 40 apart
- * both read "1.2K margin" and the knee could not be told from its neighbour.
- */
-const whole = (x: number) => Math.round(x).toLocaleString("en-US").replace(/^-0$/, "0");
+// The text alternative's margins are written with `whole`, as the page's table writes them (1,180, and
+// -2.5 as -3, not Math.round's -2): compact, variants 40 apart both read "1.2K margin" and the knee could
+// not be told from its neighbour.
 
 /** @example writeFileSync("frontier.svg", frontierSvg(result, "lifecycle-capped: incremental margin against unsubscribes", "EUR")) */
 export function frontierSvg(r: SweepResult, title = "Incremental margin against unsubscribes", currency?: string): string {

@@ -31,7 +31,7 @@ describe("the report's contributions section", () => {
     expect(html).toContain(`<a href="#contributions">`);
     expect((s.match(/<svg/g) ?? []).length).toBe(1); // the margin chart
     // named for a screen reader like the report's other charts (regression: it was the one chart without)
-    expect(s).toMatch(/<svg [^>]*aria-label="marginal incremental margin of each program \(EUR\), mean and 95 % interval: two"/);
+    expect(s).toMatch(/<svg [^>]*aria-label="marginal incremental margin of each program \(EUR\), mean and 95 % interval: two; /);
     for (const x of r.programs) {
       const row = s.slice(s.indexOf(`<tr><td>${x.id}</td>`));
       expect(row, x.id).toContain(`<td>${n0.format(x.contacts)}</td>`);
@@ -40,6 +40,30 @@ describe("the report's contributions section", () => {
       expect(row).toContain(`${g(u.mean)}<span class="ci">${g(u.lo!)} to ${g(u.hi!)}</span>`);
     }
     expect(r.programs.find((x) => x.id === "newsletter")!.unsubscribes.mean).toBeGreaterThan(0);
+  });
+
+  it("names in the chart's text alternative each program's margin and interval as the table writes them, the most first", () => {
+    // it said what the chart was and named no figure; newsletter +365 [-1,268, +1,999] adds more than
+    // abandoned-cart +59 [-610, +728], so a screen reader hears it first
+    const label = /<svg [^>]*aria-label="([^"]*)"/.exec(s)![1];
+    expect(label).toBe("marginal incremental margin of each program (EUR), mean and 95 % interval: two; the most first: newsletter: +365 EUR (95 % interval -1,268 to +1,999); abandoned-cart: +59 EUR (95 % interval -610 to +728)");
+    // the same figures as the table's cells
+    const g = (v: number) => (v > 0 ? "+" : "") + n0.format(v), m = r.programs.find((x) => x.id === "newsletter")!.incrementalMargin;
+    expect(label).toContain(`newsletter: ${g(m.mean)} EUR (95 % interval ${g(m.lo!)} to ${g(m.hi!)})`);
+  });
+
+  it("names the top 5 programs in the text alternative, says which are surely above or below zero, and counts the rest", () => {
+    // seven programs, margins 100 … 700 (the 700 one surely above zero, the 100 one surely below), one replication's worth of
+    // intervals left null for the 400 one (no interval to say)
+    const iv = (mean: number, lo: number | null, hi: number | null) => ({ mean, lo, hi });
+    const programs = [100, 200, 300, 400, 500, 600, 700].map((x, i) => ({ ...r.programs[0], id: `p${i + 1}`, incrementalMargin: x === 400 ? iv(x, null, null) : x === 700 ? iv(x, 650, 750) : x === 100 ? iv(-x, -150, -50) : iv(x, -x, 2 * x) }));
+    const t = sectionOf(renderReport(c, { contributions: [{ plan: "two", result: { ...r, programs } }] }));
+    const label = /<svg [^>]*aria-label="([^"]*)"/.exec(t)![1];
+    expect(label.split("the most first: ")[1]).toBe(
+      "p7: +700 EUR (95 % interval +650 to +750), above zero with 95 % confidence; p6: +600 EUR (95 % interval -600 to +1,200); p5: +500 EUR (95 % interval -500 to +1,000); p4: +400 EUR; p3: +300 EUR (95 % interval -300 to +600); 2 more in the table",
+    );
+    const one = sectionOf(renderReport(c, { contributions: [{ plan: "two", result: { ...r, programs: [programs[0]] } }] }));
+    expect(/<svg [^>]*aria-label="([^"]*)"/.exec(one)![1]).toMatch(/the most first: p1: -100 EUR \(95 % interval -150 to -50\), below zero with 95 % confidence$/);
   });
 
   it("lists the best missing library templates, those adding margin with 95 % confidence first, and those not tried", () => {

@@ -4,7 +4,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { Metrics } from "../../engine/sim/metrics.ts";
-import { settleMoney } from "../../engine/sim/money.ts";
+import { MAX_EXACT_UNITS, MONEY_UNITS, settleMoney } from "../../engine/sim/money.ts";
+import { InputError } from "../../engine/plan/errors.ts";
+import { loadPlan } from "../../engine/plan/load.ts";
+import { runPlan } from "../../engine/sim/run.ts";
+import { runPlanSharded } from "../../engine/parallel/sharded-run.ts";
+import { DEFAULT_WORLD, type WorldModel } from "../../engine/sim/world-model.ts";
 
 const buy = (order: number[]) => {
   const m = new Metrics(3, 1, ["p"]);
@@ -38,5 +43,54 @@ describe("money", () => {
     expect(Array.from(merged.daily.revenue)).toEqual(Array.from(whole.daily.revenue));
     expect(merged.programs[0].cost).toBe(2); // 1,000 contacts at 0.002: exactly
     expect(Array.from(merged.revenueOf)).toEqual(Array.from(whole.revenueOf));
+  });
+
+  describe("beyond 2^53 − 1 units", () => {
+    const big = 900_719_925_474.0991, unit = 1 / MONEY_UNITS; // 2^53 − 1 units, and one unit
+
+    it("settles a sum of exactly 2^53 − 1 units, 900,719,925,474.0991, to the unit", () => {
+      expect(MAX_EXACT_UNITS).toBe(Number.MAX_SAFE_INTEGER);
+      expect(buy([big]).revenue).toBe(big);
+      expect(buy([big / 2 - unit / 2, big / 2 + unit / 2]).revenue).toBe(big); // 4,503,599,627,370,495 + …496 units
+    });
+
+    it("refuses a sum one unit beyond, where the last units came to depend on the order of the additions", () => {
+      // why: three units after the big amount are lost (each addition rounds to 2^53), before it they count
+      expect(MAX_EXACT_UNITS + 1 + 1 + 1).toBe(2 ** 53);
+      expect(1 + 1 + 1 + MAX_EXACT_UNITS).toBe(2 ** 53 + 2);
+      // these settled silently, to 900,719,925,474.0992 one way and .0994 the other
+      for (const order of [[big, unit, unit, unit], [unit, unit, unit, big], [big, unit]]) {
+        expect(() => buy(order)).toThrow(InputError);
+        expect(() => buy(order)).toThrow(/^this run's revenue and discounts came to 900,719,925,474, beyond 900,719,925,474 in the currency, the most summed exactly \(2\^53 − 1 units of 1\/10,000, engine\/sim\/money\.ts\): run fewer customers or days, or count money in thousands \(world\.spend\.scale, channels\.\*\.cost and the plan's amounts ÷ 1,000\)$/);
+      }
+    });
+
+    it("counts the discounts with the revenue (a program's incremental revenue adds one and takes off the other), and the message costs on their own", () => {
+      // revenue and discounts each under the limit, together over it
+      const m = new Metrics(1, 1, ["p"]);
+      m.purchase(0, 0, big / 2, -1);
+      m.discountCost += (MAX_EXACT_UNITS + 1) / 2; // counted in units where it is added (engine/sim/world.ts)
+      expect(() => settleMoney(m)).toThrow(/^this run's revenue and discounts came to 900,719,925,474, beyond/);
+      const c = new Metrics(1, 1, ["p"]);
+      for (let i = 0; i < 901; i++) c.contact(0, 0, 0, 0, 1e9); // 901 letters at a billion each: 901 billion
+      expect(() => settleMoney(c)).toThrow(/^this run's message costs came to 901,000,000,000, beyond 900,719,925,474 in the currency, .*: run fewer customers or days, lower channels\.\*\.cost, /);
+      const under = new Metrics(1, 1, ["p"]);
+      for (let i = 0; i < 900; i++) under.contact(0, 0, 0, 0, 1e9);
+      settleMoney(under);
+      expect(under.messageCost).toBe(900e9);
+    });
+
+    // the ranges allow it (engine/plan/world-ranges.ts): a mean order value of 10,000,000 (SCALE_LIMITS)
+    // bought once a day (r / alpha 7 a week) would pass 900 billion in 90,072 customer-days; customers
+    // slow down as they drop out: 1,000 × 28 made 253,534,123,300, 1,000 × 120 880,855,576,457 (under),
+    // 1,000 × 150 1,082,949,559,157
+    const world: WorldModel = { ...structuredClone(DEFAULT_WORLD), purchase: { r: 70, alpha: 10, a: 0.001, b: 1000 }, spend: { p: 1000, q: 1000, gamma: 0.999, scale: 10_000_000 } };
+    const plan = loadPlan("scenarios/lifecycle.yaml");
+    const o = { customers: 1000, days: 150, seed: 3, cache: "off" as const, world };
+
+    it("refuses a run in a world within its ranges whose revenue passes the limit, in one process and sharded", async () => {
+      expect(() => runPlan(plan, { ...o, baseline: false })).toThrow(/^this run's revenue and discounts came to 1,082,949,559,157, beyond 900,719,925,474 in the currency/);
+      await expect(runPlanSharded(plan, { ...o, workers: 2, baseline: false })).rejects.toThrow(/^this run's revenue and discounts came to 1,082,949,559,157, beyond 900,719,925,474/);
+    });
   });
 });

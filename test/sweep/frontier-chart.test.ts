@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadPlan } from "../../engine/plan/load.ts";
 import { frontierSvg, sweep } from "../../engine/sweep/sweep.ts";
+import { sweepPage } from "../../engine/sweep/sweep-page.ts";
 
 const texts = (svg: string) => [...svg.matchAll(/<(?:text|tspan)[^>]*>([^<]*)(?=<)/g)].map((m) => m[1]).filter(Boolean);
 
@@ -60,5 +61,20 @@ describe("the frontier chart", () => {
     expect(label).toMatch(/cap=50[^;]*: 1,220 EUR margin, /);
     expect(label).toMatch(/cap=60[^;]*: 0 EUR margin, /);
     expect(label).not.toContain("K margin");
+  });
+
+  it("rounds a negative margin ending in .5 as the table beside it does (-2.5 read -2 in the chart, -3 in the table)", () => {
+    const half = structuredClone(r);
+    half.variants[0].metrics.incrementalMargin = { mean: -2.5, lo: null, hi: null };
+    half.variants[1].metrics.incrementalMargin = { mean: -1204.5, lo: null, hi: null };
+    const svg = frontierSvg(half, "t", "EUR");
+    const label = /aria-label="([^"]*)"/.exec(svg)![1];
+    expect(label).toContain("cap=1: -3 EUR margin, ");
+    expect(label).toMatch(/cap=50[^;]*: -1,205 EUR margin, /);
+    // the same figures in the page's variants table, the first row's margin cell and the second's
+    const rows = sweepPage(half, "t", svg, "EUR").split("<h2>Variants</h2>")[1].split("</table>")[0].split("\n");
+    const marginCell = (row: string) => [...row.matchAll(/<td[^>]*>([^<]*)/g)].map((m) => m[1])[6];
+    expect(marginCell(rows[1])).toBe("-3");
+    expect(marginCell(rows[2])).toBe("-1,205");
   });
 });
