@@ -9,6 +9,7 @@ import type { SkipReport } from "./skips.ts";
 import { readTransactions, type Returns, type Transactions } from "./transactions-import.ts";
 import { type CustomerAttributes, CustomerBuilder, readCustomers } from "./customers-import.ts";
 import { type Contacts, impliedWarnings, readContacts } from "./contacts-import.ts";
+import { DAY } from "../engine/core/time.ts";
 
 export type { Returns, Transactions } from "./transactions-import.ts";
 
@@ -65,11 +66,32 @@ export function loadHistory(config: HistoryConfig): History {
   let unlisted = 0;
   if (config.customers) for (const c of read.transactions.customer) if (c >= listedCount) unlisted++;
   if (unlisted) warnings.push(`${unlisted} transactions belong to customers not in the customers file`);
+  const customers = cust.finish(config);
+  const early = boughtBeforeSignup(customers.signup, read.transactions);
+  if (early) {
+    warnings.push(
+      `${config.customers!.file}: ${early.toLocaleString("en-US")} ${early === 1 ? "customer has" : "customers have"} a purchase before the signup date; ` +
+        "their tenure and simulated signup run from the first purchase (docs/history.md)",
+    );
+  }
   // contacts last: only customers the history knows by now (purchases, returns, customers file) are seeded
   const contacts = config.contacts ? readContacts(config, (id) => index.get(id)) : undefined;
   if (contacts) warnings.push(...impliedWarnings(contacts, config.contacts!.file));
   return {
-    config, ids, index, transactions: read.transactions, returns: read.returns, customers: cust.finish(config),
+    config, ids, index, transactions: read.transactions, returns: read.returns, customers,
     skipped: read.skipped.report(), merged: read.merged, identical: read.identical, contacts, warnings,
   };
+}
+
+/**
+ * Customers whose first purchase is on a day before the day of the signup the customers file gives them:
+ * the history is read with the earlier of the two (tenure, a history population's signup), which the count
+ * makes visible. A purchase earlier the same day is a signup at checkout, not counted.
+ */
+function boughtBeforeSignup(signup: Float64Array, t: Transactions): number {
+  const first = new Float64Array(signup.length).fill(Infinity);
+  for (let i = 0; i < t.length; i++) if (t.time[i] < first[t.customer[i]]) first[t.customer[i]] = t.time[i];
+  let n = 0;
+  for (let c = 0; c < signup.length; c++) if (Math.floor(first[c] / DAY) < Math.floor(signup[c] / DAY)) n++; // NaN (no signup) compares false
+  return n;
 }
