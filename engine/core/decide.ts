@@ -75,6 +75,7 @@ export class Core {
   private readonly ctx: ExprCtx;
   private readonly env: PressureEnv<ExprCtx>;
   private readonly contact: Contact = { time: 0, program: 0, channel: 0, category: 0, priority: 0 };
+  private readonly withdrawn: Contact = { time: 0, program: 0, channel: 0, category: 0, priority: 0 };
   /** Expression values that were not what their place needs (a priority that is not a number...), counted. */
   readonly coercions = new Coercions();
   /** How a targeted campaign's best share is chosen: within this table, or across a sharded run's tables. */
@@ -433,7 +434,7 @@ export class Core {
       return this.sink.suppressed(c, send, time, rule);
     }
     if (ch.capacity !== null) {
-      const day = Math.floor((time + this.plan.plan.timezone) / DAY);
+      const day = this.capacityDay(time);
       if (this.capacity.used(day, s.channel) >= ch.capacity) {
         const nextDay = (day + 1) * DAY - this.plan.plan.timezone + (ch.window ? ch.window[0] - t.tz[c] + this.plan.plan.timezone : 0);
         const rule = `capacity:${this.plan.names.channels[s.channel]}`;
@@ -459,39 +460,55 @@ export class Core {
     }
   }
 
-  /** A held message that does not go at `now` gives back the channel capacity it reserved for that day. */
-  private giveBack(send: number, now: number): void {
-    const channel = this.plan.sends[send].channel;
-    if (this.plan.channels[channel]!.capacity !== null) this.capacity.add(Math.floor((now + this.plan.plan.timezone) / DAY), channel, -1);
+  /**
+   * A contact the core accepted will not go out after all: its entry (entered for `time` with `priority`,
+   * SENT for one that went at `time`) leaves the customer's pressure ledger, and the channel capacity it
+   * reserved for that day comes back. The one place a ledger entry is taken back: a held message that
+   * comes due (`due`, which re-decides it), and what a driver withdraws — a live control-group send
+   * withheld, the held messages a plan's replacement or retirement cancels (engine/live/driver.ts).
+   */
+  withdraw(c: number, send: number, time: number, priority: number): void {
+    const s = this.plan.sends[send];
+    if (this.plan.pressure.rules.length) {
+      // its own object: a driver may call this from inside a sink call, while `this.contact` is in use
+      const w = this.withdrawn;
+      w.time = time, w.program = s.program, w.channel = s.channel, w.category = s.category, w.priority = priority;
+      removeContact(this.table.ledger(c), w);
+    }
+    if (this.plan.channels[s.channel]!.capacity !== null) this.capacity.add(this.capacityDay(time), s.channel, -1);
+  }
+
+  /** The day, in the plan's timezone, whose channel capacity a contact at `time` uses. */
+  private capacityDay(time: number): number {
+    return Math.floor((time + this.plan.plan.timezone) / DAY);
   }
 
   /**
-   * A message accepted earlier for `now` (its send window opened): re-checked against what happened
-   * since (consent withdrawn, journey exited, higher-priority contacts sent) before it goes out. Blocked
-   * by a pressure rule, it is deferred as its program's `onBlocked` says; if it does not go, the channel
-   * capacity it reserved is given back.
+   * A message accepted earlier for `now` (its send window opened): withdrawn, then re-checked against
+   * what happened since (consent withdrawn, journey exited, higher-priority contacts sent) before it goes
+   * out. Blocked by a pressure rule, it is deferred as its program's `onBlocked` says; if it goes, it takes
+   * back its ledger entry (as sent) and the channel capacity it had reserved.
    */
   due(c: number, send: number, now: number, priority: number, deadline: number, instance: number): void {
     const t = this.table, s = this.plan.sends[send];
     if (now > t.lastSeen[c]) t.lastSeen[c] = now;
-    const contact = this.contact;
-    contact.time = now, contact.program = s.program, contact.channel = s.channel, contact.category = s.category;
-    contact.priority = priority;
-    const ledger = this.plan.pressure.rules.length ? t.ledger(c) : null;
-    if (ledger) removeContact(ledger, contact);
-    if (t.gone[c]) return this.giveBack(send, now), this.sink.cancelled(c, send, now, "left");
-    if (!this.release(c, send, now, instance)) return this.giveBack(send, now);
+    // first: re-checked below as a message going now, it must not count against itself
+    this.withdraw(c, send, now, priority);
+    if (t.gone[c]) return this.sink.cancelled(c, send, now, "left");
+    if (!this.release(c, send, now, instance)) return;
     if (!this.consented(c, send)) {
-      this.giveBack(send, now);
       this.sink.suppressed(c, send, now, "consent");
       return this.settle(c, send, now, instance);
     }
+    const ledger = this.plan.pressure.rules.length ? t.ledger(c) : null;
     if (ledger) {
+      const contact = this.contact;
+      contact.time = now, contact.program = s.program, contact.channel = s.channel, contact.category = s.category;
+      contact.priority = priority;
       this.env.tzOffset = t.tz[c];
       this.at(c, now);
       const verdict = checkPressure(this.plan.pressure, ledger, contact, now, this.env);
       if (!verdict.ok) {
-        this.giveBack(send, now);
         const rule = this.plan.pressure.rules[verdict.rule].name;
         if (deadline >= now && verdict.retryAt <= deadline && verdict.retryAt > now) {
           this.hold(c, send, instance);
@@ -502,6 +519,7 @@ export class Core {
       contact.priority = SENT;
       addContact(ledger, contact);
     }
+    if (this.plan.channels[s.channel]!.capacity !== null) this.capacity.add(this.capacityDay(now), s.channel, 1);
     t.lastContact[c] = now;
     this.sink.send(c, send, now, priority);
     this.settle(c, send, now, instance);

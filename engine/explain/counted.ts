@@ -7,7 +7,7 @@
  */
 // the rule's own counting, threshold and weights: an explanation counts exactly what the check counted
 import { bucket, type CompiledRule, counted as isCounted, decayAt, limitOf, matches, type PressureEnv, weightOf } from "../core/pressure.ts";
-import { type Contact, isSent, L_CATEGORY, L_CHANNEL, L_PROGRAM, STRIDE } from "../core/ledger.ts";
+import { type Contact, isSent, L_CATEGORY, L_CHANNEL, L_PRIORITY, L_PROGRAM, STRIDE } from "../core/ledger.ts";
 import { DAY, HOUR } from "../core/time.ts";
 
 export interface CountedContact {
@@ -16,6 +16,11 @@ export interface CountedContact {
   channel: number;
   category: number;
   pending: boolean; // not gone at the decision: scheduled after it, or due at its very minute and not yet sent
+  /**
+   * A pending contact of the candidate's own priority, counted because the tie goes to it
+   * (docs/pressure-rules.md): "earlier", scheduled before T; "first", for T itself and decided first.
+   */
+  tie?: "earlier" | "first";
   weight?: number; // weighted rules: weight × decay at T
 }
 
@@ -37,10 +42,14 @@ export function duration(m: number): string {
   return `${m}m`;
 }
 
-const entry = (ledger: number[], i: number, now: number, weight?: number): CountedContact => ({
-  time: ledger[i], program: ledger[i + L_PROGRAM], channel: ledger[i + L_CHANNEL], category: ledger[i + L_CATEGORY], pending: !isSent(ledger, i, now),
-  ...(weight === undefined ? {} : { weight }),
-});
+const entry = (ledger: number[], i: number, cand: Contact, now: number, weight?: number): CountedContact => {
+  const pending = !isSent(ledger, i, now), tie = pending && ledger[i + L_PRIORITY] === cand.priority;
+  return {
+    time: ledger[i], program: ledger[i + L_PROGRAM], channel: ledger[i + L_CHANNEL], category: ledger[i + L_CATEGORY], pending,
+    ...(tie ? { tie: ledger[i] < cand.time ? "earlier" : "first" } : {}),
+    ...(weight === undefined ? {} : { weight }),
+  };
+};
 
 const plural = (n: number) => `${n} counted contact${n === 1 ? "" : "s"}`;
 
@@ -59,7 +68,7 @@ export function explainRule<C>(rule: CompiledRule<C>, ledger: number[], cand: Co
     for (let i = 0; i < ledger.length; i += STRIDE) {
       const t = ledger[i];
       if (t <= T - S || t >= T + S || (t > T && !rule.lookahead)) continue;
-      if (isCounted(rule, ledger, i, cand, now)) counted.push(entry(ledger, i, now));
+      if (isCounted(rule, ledger, i, cand, now)) counted.push(entry(ledger, i, cand, now));
     }
     const nearest = counted.reduce((m, x) => Math.min(m, Math.abs(T - x.time)), Infinity);
     const text = counted.length
@@ -79,7 +88,7 @@ export function explainRule<C>(rule: CompiledRule<C>, ledger: number[], cand: Co
       const w = weightOf(rule, env, ledger[i + L_PROGRAM], ledger[i + L_CHANNEL], ledger[i + L_CATEGORY]) * decayAt(rule.decay, T - t);
       if (w <= 0) continue;
       sum += w;
-      counted.push(entry(ledger, i, now, Math.round(w * 1000) / 1000));
+      counted.push(entry(ledger, i, cand, now, Math.round(w * 1000) / 1000));
     }
     const blocks = sum + own > limit + 1e-9;
     const f = (x: number) => String(Math.round(x * 100) / 100);
@@ -101,7 +110,7 @@ export function explainRule<C>(rule: CompiledRule<C>, ledger: number[], cand: Co
       const n = inRange.filter((i) => ledger[i] > a && ledger[i] <= a + W).length;
       if (n > worst) worst = n, worstStart = a;
     }
-    const counted = inRange.filter((i) => ledger[i] > worstStart && ledger[i] <= worstStart + W).map((i) => entry(ledger, i, now));
+    const counted = inRange.filter((i) => ledger[i] > worstStart && ledger[i] <= worstStart + W).map((i) => entry(ledger, i, cand, now));
     const span = worstStart === T - W ? `(T−${duration(W)}, T]` : `(T−${duration(T - worstStart)}, T+${duration(worstStart + W - T)}]`;
     if (worst >= limit || !rule.calendar) {
       return { ...base, blocks: worst >= limit, text: `${plural(worst)} in ${span} ${worst >= limit ? "≥" : "<"} cap ${limit}`, value: worst, limit, counted };
@@ -113,7 +122,7 @@ export function explainRule<C>(rule: CompiledRule<C>, ledger: number[], cand: Co
   for (let i = 0; i < ledger.length; i += STRIDE) {
     const t = ledger[i];
     if (t < start || t >= end || (t > T && !rule.lookahead)) continue;
-    if (isCounted(rule, ledger, i, cand, now)) counted.push(entry(ledger, i, now));
+    if (isCounted(rule, ledger, i, cand, now)) counted.push(entry(ledger, i, cand, now));
   }
   const n = counted.length;
   const where = `${bucketText(rule.calendar!, start, tz)} (${rule.timezone === null ? "the customer's" : "the rule's"} time, ${offsetText(tz)}: ${utc(start)} – ${utc(end)} UTC)`;

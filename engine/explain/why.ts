@@ -93,14 +93,14 @@ export class Explainer {
     return { text: `${rule.name}: ${e.text}${list ? `: ${list}` : ""}${retry}`, rule: e };
   }
 
-  /** "newsletter 03-10, cart-1 03-12 (pending)". */
+  /** "newsletter 03-10, cart-1 03-12 (pending)"; a tie of priorities says so: "(pending, same priority, decided first)". */
   contacts(xs: CountedContact[]): string {
     const days = xs.map((x) => md(x.time));
     return xs.map((x, i) => {
       // program -1: a contact made outside the plan (a meeting, the contact history, another tool)
       const name = x.program < 0 ? "outside the plan" : this.plan.names.programs[x.program] ?? `program ${x.program}`;
       const sameDay = days.filter((dd) => dd === days[i]).length > 1;
-      return `${name}${x.channel !== 0 ? ` (${this.plan.names.channels[x.channel]})` : ""} ${md(x.time, sameDay)}${x.pending ? " (pending)" : ""}${x.weight !== undefined ? ` ×${x.weight}` : ""}`;
+      return `${name}${x.channel !== 0 ? ` (${this.plan.names.channels[x.channel]})` : ""} ${md(x.time, sameDay)}${x.pending ? ` (pending${x.tie ? `, same priority, ${x.tie === "first" ? "decided first" : "earlier"}` : ""})` : ""}${x.weight !== undefined ? ` ×${x.weight}` : ""}`;
     }).join(", ");
   }
 }

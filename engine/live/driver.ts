@@ -24,7 +24,7 @@ import { type ControlGroup, inControl } from "./control-group.ts";
 import { differences } from "./event-conflict.ts";
 import { rankOf } from "./event-kinds.ts";
 import { GroupCommit } from "./group-commit.ts";
-import { giveBack, liveSink } from "./live-sink.ts";
+import { liveSink } from "./live-sink.ts";
 import { markSent } from "./sent-marks.ts";
 import { TimerIndex } from "./timer-index.ts";
 import { type CustomerRow, decodeRow, emptyRow, encodeRow } from "../core/row-codec.ts";
@@ -136,7 +136,8 @@ export class LiveDriver {
     }
     this.core = new Core(compiled, this.table, liveSink({
       store: this.store, timers: this.timers, plan: compiled, planId: this.planRow?.id ?? 0, table: this.table, dirty: this.dirty,
-      control: (c) => this.inControl(c), nowMs: () => this.clock.nowMs(), capacity: this.capacity,
+      control: (c) => this.inControl(c), nowMs: () => this.clock.nowMs(),
+      withdraw: (c, send, time, priority) => this.core.withdraw(c, send, time, priority),
     }), this.seed, this.capacity);
   }
 
@@ -498,14 +499,14 @@ export class LiveDriver {
    * (after a retirement, the restart-time sent mark even took it for a contact that had gone out).
    */
   private cancelHeld(now: number, reason: string, ends: (program: string) => boolean): void {
-    const o = this.plan.compiled, t = this.table;
+    const o = this.plan.compiled;
     for (const id of [...this.timers.customers()]) {
       const c = this.slots.get(id);
       if (c === undefined) continue;
       for (const x of this.timers.of(id)) {
         if ((x.kind !== K.K_DUE && x.kind !== K.K_RETRY) || !ends(o.names.programs[o.sends[x.a].program])) continue;
         // a deferred (retry) message entered neither the ledger nor the capacity yet
-        if (x.kind === K.K_DUE) giveBack(o, this.capacity, o.pressure.rules.length ? t.ledger(c) : undefined, x.a, x.time, x.b);
+        if (x.kind === K.K_DUE) this.core.withdraw(c, x.a, x.time, x.b);
         this.core.sink.cancelled(c, x.a, now, reason);
         this.dirty.add(c);
       }

@@ -8,9 +8,7 @@
 import type { CompiledPlan } from "../core/compiled.ts";
 import type { ActionSink } from "../core/decide.ts";
 import type { CustomerTable } from "../core/customer-table.ts";
-import type { CapacityState } from "../core/capacity.ts";
-import { removeContact, SENT } from "../core/ledger.ts";
-import { DAY } from "../core/time.ts";
+import { SENT } from "../core/ledger.ts";
 import * as K from "../sim/kinds.ts";
 import type { DecisionRow, Store } from "./store.ts";
 import type { TimerIndex } from "./timer-index.ts";
@@ -25,19 +23,8 @@ export interface SinkContext {
   control: (c: number) => boolean;
   dirty: Set<number>;
   nowMs: () => number;
-  capacity: CapacityState;
-}
-
-/**
- * What a message that will not go out took when it was decided, given back: its contact (at `time`,
- * with `priority`) in the customer's pressure `ledger`, when one is kept, and the channel capacity of
- * its send day. A control-group send (here) and a held message a plan's replacement or retirement
- * cancels (engine/live/driver.ts, cancelHeld).
- */
-export function giveBack(plan: CompiledPlan, capacity: CapacityState, ledger: number[] | undefined, send: number, time: number, priority: number): void {
-  const s = plan.sends[send];
-  if (ledger) removeContact(ledger, { time, program: s.program, channel: s.channel, category: s.category, priority });
-  if (plan.channels[s.channel]?.capacity != null) capacity.add(Math.floor((time + plan.plan.timezone) / DAY), s.channel, -1);
+  /** The core's `withdraw`: a contact it accepted that will not go out leaves the ledger and gives back its capacity. */
+  withdraw: (c: number, send: number, time: number, priority: number) => void;
 }
 
 export function liveSink(x: SinkContext): ActionSink {
@@ -63,7 +50,7 @@ export function liveSink(x: SinkContext): ActionSink {
       // control group: the core decided, the message is withheld — and since it never goes out, the
       // contact it entered in the ledger and the channel capacity it took are given back (docs/live.md)
       if (!plan.addressOnly[s.category] && x.control(c)) {
-        giveBack(plan, x.capacity, table.ledgers[c], send, time, SENT);
+        x.withdraw(c, send, time, SENT);
         return decide(c, send, time, "holdout", "control-group");
       }
       decide(c, send, time, "sent", "");

@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { harness, plan, T0 } from "../helpers.ts";
 import { CALL, EMAIL } from "../../engine/core/channels.ts";
+import { ledgerSize } from "../../engine/core/ledger.ts";
 import { DAY, HOUR } from "../../engine/core/time.ts";
 import { runPlan } from "../../engine/sim/run.ts";
 import { messagesTable } from "../../engine/sim/tables.ts";
@@ -28,6 +29,30 @@ programs:
     h.fire(1, "cart_abandoned", T0 + 11 * HOUR);
     expect(h.sends(1)).toEqual(["cart"]);
     expect(h.core.capacity.used(Math.floor(T0 / DAY), CALL)).toBe(1);
+  });
+
+  it("withdraws a held contact for a driver: its ledger entry goes, its day's capacity comes back", () => {
+    // what the live driver asks when a plan's replacement cancels a held message (engine/live/driver.ts cancelHeld)
+    const p = plan(`channels:
+  call: { window: always, capacity: 1 }
+pressure: { rules: [{ name: one-a-day, cap: 1, calendar: day, lookahead: true }] }
+programs:
+  - { id: promo, type: campaign, priority: 90, schedule: { once: "2026-01-05", at: "10:00" }, send: { channel: call, message: promo } }
+  - { id: cart, type: journey, priority: 50, trigger: { event: cart_abandoned }, steps: [{ send: { channel: call, message: cart } }] }
+`);
+    const h = harness(p, 2);
+    const day = Math.floor(T0 / DAY);
+    h.core.campaign(0, 0, T0, T0 + 10 * HOUR, 90);
+    const due = h.actions.find((a) => a.kind === "due")!;
+    expect([ledgerSize(h.table.ledger(0)), h.core.capacity.used(day, CALL)]).toEqual([1, 1]);
+    h.core.withdraw(0, due.sendIndex!, due.time, due.priority!);
+    expect([ledgerSize(h.table.ledger(0)), h.core.capacity.used(day, CALL)]).toEqual([0, 0]);
+    // neither the cap nor the capacity holds it any longer: customer 0's cart call goes at 11:00 and
+    // takes the day's one slot, so customer 1's is cut by the capacity
+    h.fire(0, "cart_abandoned", T0 + 11 * HOUR);
+    h.fire(1, "cart_abandoned", T0 + 11 * HOUR);
+    expect(h.sends(0)).toEqual(["cart"]);
+    expect(h.actions.filter((a) => a.kind === "suppressed")).toMatchObject([{ c: 1, send: "cart", rule: "capacity:call" }]);
   });
 
   it("defers a message blocked at its send time as its program's onBlocked says, instead of dropping it", () => {
