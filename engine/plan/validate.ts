@@ -115,7 +115,11 @@ function validateChannels(r: Reporter, v: unknown): { channels: (Channel | null)
       const to = m ? f.clock(r, m[2], [...path, "window"], -1) : -1;
       if (!m) r.error([...path, "window"], `expected a send window "HH:MM-HH:MM" such as "09:00-20:00", or "always"`);
       else if (from >= 0 && to >= 0 && from >= to) {
-        r.error([...path, "window"], `the window must open before it closes, e.g. "09:00-20:00"`);
+        // "21:00-09:00" reads as quiet hours as easily as a night window: which was meant cannot be known, so
+        // both readings are named (a window is within one local day: docs/plan-format.md "Channels")
+        r.error([...path, "window"], from === to
+          ? `the window must open before it closes, e.g. "09:00-20:00" (or "always")`
+          : `a send window is the hours messages may go, within one local day: it must open before it closes; for quiet hours from ${m[1]} to ${m[2]}, write "${m[2]}-${m[1]}"; a window across midnight is not taken`);
       } else if (from >= 0 && to >= 0) window = [from, to];
     }
     out[idx] = {
