@@ -1,6 +1,6 @@
 /** API representations ↔ engine values: ISO times ↔ minutes, consents ↔ bits, offsets ↔ minutes. */
 import { CHANNELS, consentBit } from "../engine/core/channels.ts";
-import { dayOfYear, monthDay } from "../engine/core/calendar.ts";
+import { birthdayOf, monthDay } from "../engine/core/calendar.ts";
 import { formatTime, offsetMinutes, parseDate } from "../engine/core/time.ts";
 import type { CustomerRow } from "../engine/core/row-codec.ts";
 import type { PlanRow } from "../engine/live/store.ts";
@@ -28,7 +28,7 @@ export function profileOf(x: Record<string, unknown>): Partial<CustomerRow> {
   if (x.attributes !== undefined) r.attrs = x.attributes as CustomerRow["attrs"];
   for (const k of TIMES) if (x[k] !== undefined) r[k] = x[k] === null ? null : minutes(x[k] as string);
   if (x.birthday !== undefined) {
-    r.birthday = x.birthday === null ? -1 : dayOfYear(Number((x.birthday as string).slice(0, 2)) - 1, Number((x.birthday as string).slice(3, 5)));
+    r.birthday = x.birthday === null ? -1 : birthdayOf(Number((x.birthday as string).slice(0, 2)) - 1, Number((x.birthday as string).slice(3, 5)));
   }
   return r;
 }

@@ -110,7 +110,7 @@ export const Customer = z.object({
   lastOpen: isoTime.nullable().optional(),
   lastClick: isoTime.nullable().optional(),
   lastContact: isoTime.nullable().optional(),
-  birthday: z.string().refine(isMonthDay, { message: "expected a calendar day as MM-DD, such as 03-14 (02-29 is kept as 02-28 in other years)" }).nullable().optional(),
+  birthday: z.string().refine(isMonthDay, { message: "expected a calendar day as MM-DD, such as 03-14 (02-29 falls on 02-28 in years without one)" }).nullable().optional(),
   score: z.number().min(0).max(1).optional(),
   limit: z.number().min(0).max(1000).optional(),
   rfm: z.number().int().min(0).max(555).optional(),

@@ -40,7 +40,8 @@ export function campaignOccurrences(plan: CompiledPlan, start: number, end: numb
         const from = Math.max(localStart, s.start ?? -Infinity), to = Math.min(localEnd, s.end ?? Infinity);
         for (let day = Math.floor(from / DAY) * DAY; day < to; day += DAY) {
           const weekday = (Math.floor(day / DAY) + 3) % 7; // 1970-01-01 was a Thursday; 0 = Monday
-          if (s.weekdays.includes(weekday) && day + s.at >= from) add(day + s.at);
+          // the end is exclusive at its time, as for every and monthly: a bare end date's weekday sent
+          if (s.weekdays.includes(weekday) && day + s.at >= from && day + s.at < to) add(day + s.at);
         }
         break;
       }

@@ -27,6 +27,7 @@ import { type PickBest, pickBest } from "./audience.ts";
 import type { Occurrence } from "./campaign-schedule.ts";
 import { truthy } from "./truthy.ts";
 import { DAY } from "./time.ts";
+import { windowOpen } from "./send-window.ts";
 
 /**
  * What the core asks its driver to do. A held message (`due`, `retry`) comes back to the core with the
@@ -408,14 +409,8 @@ export class Core {
     const t = this.table, s = this.plan.sends[send], ch = this.plan.channels[s.channel]!;
     if (now > t.lastSeen[c]) t.lastSeen[c] = now;
     if (!this.consented(c, send)) return this.sink.suppressed(c, send, at, "consent");
-    let time = at;
-    if (ch.window) {
-      const local = (((at + t.tz[c]) % DAY) + DAY) % DAY;
-      const from = ch.window[0], to = ch.window[1];
-      if (local < from) time = at + (from - local);
-      else if (local >= to) time = at + (DAY - local + from);
-      if (time - at > ch.maxDefer) return this.sink.suppressed(c, send, at, "send-window");
-    }
+    const time = ch.window ? windowOpen(at, t.tz[c], ch.window) : at;
+    if (time - at > ch.maxDefer) return this.sink.suppressed(c, send, at, "send-window");
     const contact = this.contact;
     contact.time = time, contact.program = s.program, contact.channel = s.channel, contact.category = s.category;
     contact.priority = priority;
@@ -436,7 +431,12 @@ export class Core {
     if (ch.capacity !== null) {
       const day = this.capacityDay(time);
       if (this.capacity.used(day, s.channel) >= ch.capacity) {
-        const nextDay = (day + 1) * DAY - this.plan.plan.timezone + (ch.window ? ch.window[0] - t.tz[c] + this.plan.plan.timezone : 0);
+        // the window's opening on the customer's next calendar day; when that is not in the plan's next day
+        // (a customer 9 hours east of the plan: a 08:00 window in Tokyo is 23:00 the day before in UTC), the
+        // first minute of the plan's next day the window is open: the retry came back on the full day, dropped
+        const midnight = (day + 1) * DAY - this.plan.plan.timezone;
+        let nextDay = ch.window ? midnight + ch.window[0] - t.tz[c] + this.plan.plan.timezone : midnight;
+        if (nextDay < midnight || nextDay >= midnight + DAY) nextDay = windowOpen(midnight, t.tz[c], ch.window!);
         const rule = `capacity:${this.plan.names.channels[s.channel]}`;
         if (deadline >= now && nextDay <= deadline && nextDay > now) {
           this.hold(c, send, instance);

@@ -4,7 +4,7 @@
  * crash tests, `cadence live-demo` and the notebook that replays a simulated "reality".
  */
 import { CHANNELS } from "../core/channels.ts";
-import { monthDay } from "../core/calendar.ts";
+import { FEB_29, monthDay } from "../core/calendar.ts";
 import type { CompiledPlan } from "../core/compiled.ts";
 import { NEVER } from "../core/customer-table.ts";
 import { EV_INACTIVE, EVENT_TYPES } from "../core/events.ts";
@@ -21,7 +21,7 @@ const iso = (t: number) => (t === NEVER ? null : formatTime(t));
 export function profilesOf(p: Population): Record<string, unknown>[] {
   const t = p.table, out: Record<string, unknown>[] = [];
   for (let c = 0; c < t.size; c++) {
-    const [m, d] = monthDay(Math.min(364, Math.max(0, t.birthday[c])));
+    const [m, d] = monthDay(Math.min(FEB_29, Math.max(0, t.birthday[c])));
     out.push({
       id: t.ids[c], timezone: t.tz[c], signup: formatTime(t.signup[c]), consents: CHANNELS.filter((_, i) => t.consent[c] & (1 << i)),
       orders: t.orders[c], revenue: t.revenue[c], lastPurchase: iso(t.lastPurchase[c]), lastVisit: iso(t.lastVisit[c]),

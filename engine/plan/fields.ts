@@ -197,6 +197,33 @@ export function utcOffset(r: Reporter, v: unknown, path: Path, fallback: number)
     const minutes = offsetMinutes(v);
     if (minutes !== null) return minutes;
   }
-  r.error(path, `expected a UTC offset such as "+01:00", "-05:00" or "UTC", got ${describe(v)}`);
+  r.error(path, `expected a UTC offset such as "+01:00", "-05:00" or "UTC", got ${describe(v)}${zoneHint(v)}`);
   return fallback;
+}
+
+/**
+ * For a zone name given where an offset is read (`timezone: Europe/Paris`): its offsets, and why a name is
+ * not taken. Plans run on fixed offsets (docs/engine.md "Time"); the name was refused with no word of
+ * daylight saving, so a user could not tell which offset to write. Empty for anything else.
+ * @example zoneHint("Asia/Kolkata") // `: a plan's clock is a fixed offset, not a zone name: write "+05:30" for Asia/Kolkata`
+ */
+export function zoneHint(v: unknown): string {
+  if (typeof v !== "string" || !/^[A-Za-z]+\/[A-Za-z0-9_+\-/]+$/.test(v.trim())) return "";
+  const zone = v.trim(), offsets: string[] = [];
+  try {
+    // January and July of a fixed year: the message is the same on every run, whatever the day
+    for (const month of ["01", "07"]) {
+      const part = new Intl.DateTimeFormat("en-US", { timeZone: zone, timeZoneName: "longOffset" })
+        .formatToParts(new Date(`2026-${month}-15T12:00:00Z`)).find((p) => p.type === "timeZoneName")?.value ?? "";
+      const m = /GMT([+-]\d{2}:\d{2})?/.exec(part);
+      if (m) offsets.push(m[1] ?? "+00:00");
+    }
+  } catch {
+    offsets.length = 0; // not a zone this runtime knows
+  }
+  if (offsets.length < 2) return `: a plan's clock is a fixed offset, without daylight saving, not a zone name`;
+  const [jan, jul] = offsets;
+  return jan === jul
+    ? `: a plan's clock is a fixed offset, not a zone name: write "${jan}" for ${zone}`
+    : `: a plan's clock is a fixed offset, without daylight saving: ${zone} is "${jan}" in January and "${jul}" in July; write one (across the change, times written in the plan move an hour on the local clock)`;
 }

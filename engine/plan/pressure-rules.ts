@@ -6,7 +6,7 @@
 import { CALENDARS, type Calendar, type CompiledPressure, type CompiledRule, type Filter } from "../core/pressure.ts";
 import { DAY, type Minutes, offsetMinutes } from "../core/time.ts";
 import { closest, oneOf, type Path, type Reporter } from "./errors.ts";
-import { describe, isMapping, readDuration, unknownFields } from "./fields.ts";
+import { describe, isMapping, readDuration, unknownFields, zoneHint } from "./fields.ts";
 import { OFFSET, positiveDuration, text } from "./schema-patterns.ts";
 
 export interface PlanIndex {
@@ -168,7 +168,7 @@ export function compilePressure<C>(raw: unknown, path: Path, index: PlanIndex, c
       const minutes = typeof raw.timezone === "string" ? offsetMinutes(raw.timezone) : null;
       if (raw.timezone === "UTC") rule.timezone = 0;
       else if (minutes !== null) rule.timezone = minutes;
-      else r.error([...rp, "timezone"], `expected customer or a UTC offset such as "+01:00" (at most ±14:00, minutes under 60), got ${describe(raw.timezone)}`);
+      else r.error([...rp, "timezone"], `expected customer or a UTC offset such as "+01:00" (at most ±14:00, minutes under 60), got ${describe(raw.timezone)}${zoneHint(raw.timezone)}`);
     }
     if (kind === "cap") {
       rule.threshold = threshold(r, raw.cap, [...rp, "cap"], compile, true);

@@ -5,7 +5,7 @@
 import { monthDays } from "./monthly-schedule.ts";
 import { CHANNELS, DEFAULT_CATEGORIES } from "../core/channels.ts";
 import { EVENT_TYPES } from "../core/events.ts";
-import { DAY, HOUR, MINUTE } from "../core/time.ts";
+import { DATE_TIME, DAY, HOUR, MINUTE } from "../core/time.ts";
 import { formatPath, type Path, type Reporter } from "./errors.ts";
 import * as f from "./fields.ts";
 import { MAX_CATEGORIES } from "./pressure-rules.ts";
@@ -33,6 +33,7 @@ interface Names {
   channels: (Channel | null)[];
   channelNames: string[];
   categories: string[];
+  timezone: number; // the plan's, in minutes: a schedule's date written with an offset is moved into it
 }
 
 export function validatePlan(raw: unknown, r: Reporter): Plan {
@@ -54,7 +55,8 @@ export function validatePlan(raw: unknown, r: Reporter): Plan {
     if (i < DEFAULT_CATEGORIES.length) r.error(["channels", name], `'${name}' is a message category: a channel needs another name`);
     else r.error(["categories", i - DEFAULT_CATEGORIES.length], `'${name}' is a channel of this plan: a category needs another name`);
   }
-  const names: Names = { channels, channelNames, categories };
+  const timezone = f.utcOffset(r, o.timezone, ["timezone"], 0);
+  const names: Names = { channels, channelNames, categories, timezone };
   // categories whose messages need a reachable address only, not the marketing opt-in (docs/engine.md)
   const addressOnly = o.addressOnly === undefined ? [0] : f.list(r, o.addressOnly, ["addressOnly"], "category names")
     .map((c, i) => categories.indexOf(f.choice(r, c, ["addressOnly", i], categories, "transactional")));
@@ -71,7 +73,7 @@ export function validatePlan(raw: unknown, r: Reporter): Plan {
     name: f.optString(r, o.name, ["name"], "plan"),
     description: f.optString(r, o.description, ["description"], ""),
     currency: f.optString(r, o.currency, ["currency"], "EUR"),
-    timezone: f.utcOffset(r, o.timezone, ["timezone"], 0),
+    timezone,
     margin: f.number(r, o.margin, ["margin"], 0, 1, 0.4),
     channels,
     channelNames,
@@ -115,7 +117,11 @@ function validateChannels(r: Reporter, v: unknown): { channels: (Channel | null)
       const to = m ? f.clock(r, m[2], [...path, "window"], -1) : -1;
       if (!m) r.error([...path, "window"], `expected a send window "HH:MM-HH:MM" such as "09:00-20:00", or "always"`);
       else if (from >= 0 && to >= 0 && from >= to) {
-        r.error([...path, "window"], `the window must open before it closes, e.g. "09:00-20:00"`);
+        // "21:00-09:00" reads as quiet hours as easily as a night window: which was meant cannot be known, so
+        // both readings are named (a window is within one local day: docs/plan-format.md "Channels")
+        r.error([...path, "window"], from === to
+          ? `the window must open before it closes, e.g. "09:00-20:00" (or "always")`
+          : `a send window is the hours messages may go, within one local day: it must open before it closes; for quiet hours from ${m[1]} to ${m[2]}, write "${m[2]}-${m[1]}"; a window across midnight is not taken`);
       } else if (from >= 0 && to >= 0) window = [from, to];
     }
     out[idx] = {
@@ -313,14 +319,14 @@ function validateCampaign(r: Reporter, o: f.Obj, path: Path, n: Names, base: Omi
   return {
     ...base,
     kind: "campaign",
-    schedule: validateSchedule(r, o.schedule, [...path, "schedule"]),
+    schedule: validateSchedule(r, o.schedule, [...path, "schedule"], n.timezone),
     audience: o.audience === undefined ? "true" : f.string(r, o.audience, [...path, "audience"], "true"),
     targeted,
     send: validateSend(r, o.send ?? {}, [...path, "send"], n),
   };
 }
 
-function validateSchedule(r: Reporter, v: unknown, path: Path): Schedule {
+function validateSchedule(r: Reporter, v: unknown, path: Path, tz: number): Schedule {
   const o = f.object(r, v, path, ["once", "every", "weekly", "monthly", "dates", "at", "start", "end"]);
   const fallback: Schedule = { kind: "dates", dates: [] };
   if (!o) return fallback;
@@ -332,8 +338,12 @@ function validateSchedule(r: Reporter, v: unknown, path: Path): Schedule {
   const at = f.clock(r, o.at, [...path, "at"], 10 * HOUR);
   const when = (d: unknown, p: Path) => {
     const t = f.date(r, d, p);
-    // A bare date takes the schedule's time of day; a date-time keeps its own.
-    return t === null ? null : typeof d === "string" && d.trim().length === 10 ? t + at : t;
+    // A bare date takes the schedule's time of day; a date-time keeps its own. A schedule holds times on the
+    // plan's clock (engine/core/campaign-schedule.ts): one written with its offset ("2026-07-01T10:00+02:00",
+    // "…Z") is that instant, moved onto the plan's clock; it was read as plan time and sent hours off
+    if (t === null) return null;
+    if (typeof d === "string" && d.trim().length === 10) return t + at;
+    return d instanceof Date || (typeof d === "string" && DATE_TIME.exec(d.trim())?.[7] !== undefined) ? t + tz : t;
   };
   const start = o.start === undefined ? null : when(o.start, [...path, "start"]);
   const end = o.end === undefined ? null : when(o.end, [...path, "end"]);

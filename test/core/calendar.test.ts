@@ -1,6 +1,6 @@
 /** Birthdays on the calendar date in the customer's timezone, at 09:00 local, every year (issue 9 #9). */
 import { describe, expect, it } from "vitest";
-import { dayOfYear, monthDay, nextBirthday } from "../../engine/core/calendar.ts";
+import { birthdayOf, dayOfYear, FEB_29, monthDay, nextBirthday } from "../../engine/core/calendar.ts";
 import { parseDate } from "../../engine/core/time.ts";
 import { plan } from "../helpers.ts";
 import { runPlan } from "../../engine/sim/run.ts";
@@ -30,8 +30,25 @@ describe("birthdays", () => {
     expect(monthDay(58)).toEqual([1, 28]);
     expect(monthDay(59)).toEqual([2, 1]);
     expect(monthDay(364)).toEqual([11, 31]);
-    expect(dayOfYear(1, 29)).toBe(58); // Feb 29 is celebrated on Feb 28
+    expect(dayOfYear(1, 29)).toBe(58); // a day of a non-leap year (peaks' MM-DD): Feb 29 is read as Feb 28
+    expect(birthdayOf(1, 29)).toBe(FEB_29); // a birthday keeps it
+    expect(birthdayOf(1, 28)).toBe(58);
+    expect(monthDay(FEB_29)).toEqual([1, 29]);
     expect(nextBirthday(-1, 0, 0)).toBeNull();
+  });
+
+  it("fires a 29 February birthday on the 29th in leap years and on the 28th in other years", () => {
+    // it was stored as the 28th and fired on the 28th in leap years too (2028-02-28, a day early)
+    const tz = 330; // Kolkata, +05:30
+    let t = parseDate("2026-01-01")!;
+    const seen: string[] = [];
+    for (let year = 0; year < 6; year++) seen.push(local(t = nextBirthday(birthdayOf(1, 29), tz, t)!, tz).slice(0, 16));
+    expect(seen).toEqual(["2026-02-28T09:00", "2027-02-28T09:00", "2028-02-29T09:00", "2029-02-28T09:00", "2030-02-28T09:00", "2031-02-28T09:00"]);
+    // 2100 is no leap year, 2000 was one
+    expect(local(nextBirthday(FEB_29, 0, parseDate("2100-01-01")!)!, 0).slice(0, 10)).toBe("2100-02-28");
+    expect(local(nextBirthday(FEB_29, 0, parseDate("2000-01-01")!)!, 0).slice(0, 10)).toBe("2000-02-29");
+    // a run that starts on the 28th of a leap year, after 09:00: the 29th is still ahead
+    expect(local(nextBirthday(FEB_29, 0, parseDate("2028-02-28T10:00")!)!, 0).slice(0, 16)).toBe("2028-02-29T09:00");
   });
 
   it("fires simulated birthdays on each customer's calendar date over three years", () => {

@@ -83,6 +83,35 @@ programs:
       "01-10T23:00 every", // 01:00 on Jan 11 local is still inside [Jan 1, Jan 11) UTC
     ]);
   });
+
+  it("sends a date written with its own offset at that instant, whatever the plan's timezone", () => {
+    // a Paris plan at "+01:00" names its summer sends in summer time: 10:00+02:00 is 08:00 UTC. The date was
+    // read as plan time and moved again by the plan's offset (07:00 UTC, 09:00 in Paris); "Z" likewise
+    const p = plan(`timezone: "+01:00"
+channels: { email: {} }
+programs:
+  - { id: summer, type: campaign, schedule: { once: "2026-07-01T10:00+02:00" }, send: { channel: email, message: s } }
+  - { id: utc, type: campaign, schedule: { dates: ["2026-07-02T10:00Z", "2026-07-02T10:00"] }, send: { channel: email, message: u } }
+  - { id: weekly, type: campaign, schedule: { weekly: [fri], at: "10:00", start: "2026-07-03T09:30Z" }, send: { channel: email, message: w } }
+`);
+    const start = parseDate("2026-07-01")!;
+    const occ = campaignOccurrences(p.compiled, start, start + 14 * DAY).map((o) => `${formatTime(o.time).slice(5, 16)} ${p.compiled.programs[p.compiled.campaigns[o.campaign].program].id}`);
+    // the weekly campaign starts at 10:30 in Paris on Friday Jul 3: its 10:00 that day is before the start
+    expect(occ).toEqual(["07-01T08:00 summer", "07-02T09:00 utc", "07-02T10:00 utc", "07-10T09:00 weekly"]);
+  });
+
+  it("ends a weekly schedule at its end's time, as every and monthly do (the end is exclusive)", () => {
+    // end 2026-07-10 is 10:00 that day (the schedule's time): the weekly Friday campaign sent on Jul 10 too
+    const p = plan(`channels: { email: {} }
+programs:
+  - { id: weekly, type: campaign, schedule: { weekly: [fri], start: "2026-07-03", end: "2026-07-10" }, send: { channel: email, message: w } }
+  - { id: every, type: campaign, schedule: { every: 1w, start: "2026-07-03", end: "2026-07-10" }, send: { channel: email, message: e } }
+  - { id: monthly, type: campaign, schedule: { monthly: 3, start: "2026-07-03", end: "2026-08-03" }, send: { channel: email, message: m } }
+`);
+    const start = parseDate("2026-07-01")!;
+    const occ = campaignOccurrences(p.compiled, start, start + 40 * DAY).map((o) => `${formatTime(o.time).slice(5, 16)} ${p.compiled.programs[p.compiled.campaigns[o.campaign].program].id}`);
+    expect(occ).toEqual(["07-03T10:00 weekly", "07-03T10:00 every", "07-03T10:00 monthly"]);
+  });
 });
 
 describe("audience selection", () => {

@@ -268,6 +268,8 @@ describe("events and customers", () => {
       expect(r.body.problems[0], birthday).toMatchObject({ path: "customers.csv:2: birthday", message: expect.stringContaining("MM-DD") });
     }
     expect((await s.api("POST", "/v1/customers", "id,birthday\nC7,02-29\n", { key: s.keys.ingest, type: "text/csv" })).status).toBe(200);
+    // and is kept: it read back as 02-28 (and fired on the 28th in leap years)
+    expect((await s.api("GET", "/v1/customers/C7", undefined, { key: s.keys.analyst })).body.profile.birthday).toBe("02-29");
     // an offset beyond the world's (±14:00) was taken as written when given as text (+99:99: 4 days ahead)
     for (const timezone of ["+99:99", "-15:00", "+01:75"]) {
       const r = await s.api("POST", "/v1/customers", `id,timezone\nC8,${timezone}\n`, { key: s.keys.ingest, type: "text/csv" });

@@ -41,7 +41,13 @@ describe("broken plan files", () => {
     // a number was read as minutes: `timezone: 1` (an hour, as the expression `timezone` reads) ran a 10:00 campaign at 09:59 UTC
     ["a number for the offset", "timezone: 1\n" + ok, /broken\.yaml:1: timezone: a number is ambiguous \(hours or minutes\?\): write the offset as text, e\.g\. "\+01:00" \(hours:minutes east of UTC\) or "UTC", got number 1/],
     ["minutes for the offset", "timezone: -300\n" + ok, /broken\.yaml:1: timezone: a number is ambiguous .* e\.g\. "\+01:00" .* got number -300/],
-    ["bad send window", ok.replace("email: {}", "email: { window: \"21:00-08:00\" }"), /broken\.yaml:2: channels\.email\.window: the window must open before it closes/],
+    // a zone name was refused with no word of daylight saving: which offset to write? Its offsets are named
+    ["a zone with daylight saving", "timezone: Europe/Paris\n" + ok, /broken\.yaml:1: timezone: expected a UTC offset .* got string "Europe\/Paris": a plan's clock is a fixed offset, without daylight saving: Europe\/Paris is "\+01:00" in January and "\+02:00" in July; write one/],
+    ["a zone without daylight saving", "timezone: Asia/Kathmandu\n" + ok, /broken\.yaml:1: timezone: .* got string "Asia\/Kathmandu": a plan's clock is a fixed offset, not a zone name: write "\+05:45" for Asia\/Kathmandu$/],
+    ["a zone in a pressure rule", ok.replace("programs:", "pressure:\n  rules:\n    - { name: day, cap: 1, calendar: day, timezone: America/New_York }\nprograms:"), /broken\.yaml:5: pressure\.rules\[0\]\.timezone: .* got string "America\/New_York": .* America\/New_York is "-05:00" in January and "-04:00" in July/],
+    // "21:00-08:00" may mean quiet hours or a night window: refused, naming the quiet-hours window
+    ["a send window across midnight", ok.replace("email: {}", "email: { window: \"21:00-08:00\" }"), /broken\.yaml:2: channels\.email\.window: a send window is the hours messages may go, within one local day: it must open before it closes; for quiet hours from 21:00 to 08:00, write "08:00-21:00"; a window across midnight is not taken/],
+    ["an empty send window", ok.replace("email: {}", "email: { window: \"09:00-09:00\" }"), /broken\.yaml:2: channels\.email\.window: the window must open before it closes, e\.g\. "09:00-20:00" \(or "always"\)/],
     ["unknown pressure rule field", ok.replace("programs:", "pressure:\n  rules:\n    - { name: cap, cap: 3, windw: 7d }\nprograms:"), /pressure\.rules\[0\]/],
   ];
   for (const [name, text, expected] of cases) {
