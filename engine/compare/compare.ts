@@ -10,7 +10,7 @@ import type { Summary } from "../sim/run.ts";
 import type { SimulationRun } from "../sim/simulate.ts";
 import type { WorldModel } from "../sim/world-model.ts";
 import { defaultWorkers, runJobs, runsProgress } from "../parallel/pool.ts";
-import { type Bounds, type Interval, interval, NON_NEGATIVE, SHARE, UNBOUNDED } from "./intervals.ts";
+import { type Bounds, EVENTS, type Interval, interval, NON_NEGATIVE, SHARE, UNBOUNDED } from "./intervals.ts";
 import { suppressionSplit } from "./suppressions.ts";
 import { currencyNote } from "../sim/currency-note.ts";
 import {
@@ -37,7 +37,10 @@ export type Metric = typeof METRICS[number];
  * The range each metric can take, which its interval is cut to (engine/compare/intervals.ts): counts,
  * revenue, cost and contacts per customer are ≥ 0; the share of weeks over the threshold is within
  * [0, 1]; incremental revenue and margin and ROI are differences against the no-plan baseline, either
- * sign. A paired difference between plans is never cut, whatever the metric.
+ * sign. A paired difference between plans is never cut, whatever the metric. The customers' responses
+ * to the plan that a strategist weighs (conversions, unsubscribes, complaints, disengaged, customers
+ * who left) are chance events: the same count in every seed gets a Poisson interval, not one of zero
+ * width (engine/compare/intervals.ts), except the no-plan baseline's, which are 0 by definition.
  */
 export const METRIC_BOUNDS: Record<Metric, Bounds> = {
   ...(Object.fromEntries(METRICS.map((m) => [m, NON_NEGATIVE])) as Record<Metric, Bounds>),
@@ -45,7 +48,15 @@ export const METRIC_BOUNDS: Record<Metric, Bounds> = {
   incrementalRevenue: UNBOUNDED,
   incrementalMargin: UNBOUNDED,
   roi: UNBOUNDED,
+  conversions: EVENTS,
+  unsubscribes: EVENTS,
+  complaints: EVENTS,
+  disengaged: EVENTS,
+  churned: EVENTS,
 };
+
+/** The no-plan baseline's bounds: it sends nothing, so its responses are 0 by definition, not by chance. */
+const BASELINE_BOUNDS = Object.fromEntries(METRICS.map((m) => [m, METRIC_BOUNDS[m].events ? NON_NEGATIVE : METRIC_BOUNDS[m]])) as Record<Metric, Bounds>;
 
 /**
  * The pressure threshold of `weeksAboveThreshold`: a customer-week with more than this many contacts
@@ -184,15 +195,16 @@ export async function comparePlansInWorkers(loaded: LoadedPlan[], o: CompareOpti
 
 function assemble(ctx: CompareContext, baselines: BaselineRun[], runs: PlanRun[][], wallMs: number): Comparison {
   const { loaded, names } = ctx;
-  const summarise = (rs: Record<Metric, number | null>[]) =>
-    Object.fromEntries(METRICS.map((m) => [m, interval(rs.map((x) => x[m]), METRIC_BOUNDS[m])])) as Record<Metric, Interval | null>;
-  const weekly = (rs: { left: number[] }[]) => weekEnds(ctx.days).map((day, w) => ({ day, left: interval(rs.map((r) => r.left[w]), NON_NEGATIVE)! }));
+  const summarise = (rs: Record<Metric, number | null>[], bounds = METRIC_BOUNDS) =>
+    Object.fromEntries(METRICS.map((m) => [m, interval(rs.map((x) => x[m]), bounds[m])])) as Record<Metric, Interval | null>;
+  // customers who left so far: the last point is `churned`, with the same kind of interval
+  const weekly = (rs: { left: number[] }[], bounds = METRIC_BOUNDS) => weekEnds(ctx.days).map((day, w) => ({ day, left: interval(rs.map((r) => r.left[w]), bounds.churned)! }));
   const plans: PlanComparison[] = loaded.map((l, i) => {
     const rs = runs.map((r) => r[i].metrics);
     return { name: names[i], file: l.file, baseline: false, pressureRules: l.compiled.pressure.rules.map((r) => r.name), margin: l.plan.margin, metrics: summarise(rs), runs: rs, leftWeekly: weekly(runs.map((r) => r[i])), detail: runs[0][i].detail! };
   });
   const baselineRuns = baselines.map((b) => b.metrics);
-  plans.push({ name: "no plan", file: "", baseline: true, pressureRules: [], margin: loaded[0].plan.margin, metrics: summarise(baselineRuns), runs: baselineRuns, leftWeekly: weekly(baselines), detail: baselines[0].detail! });
+  plans.push({ name: "no plan", file: "", baseline: true, pressureRules: [], margin: loaded[0].plan.margin, metrics: summarise(baselineRuns, BASELINE_BOUNDS), runs: baselineRuns, leftWeekly: weekly(baselines, BASELINE_BOUNDS), detail: baselines[0].detail! });
   const differences: Difference[] = plans.slice(1).map((p) => ({
     name: p.name,
     against: plans[0].name,

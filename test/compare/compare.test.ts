@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadPlan } from "../../engine/plan/load.ts";
 import { comparePlans, METRIC_BOUNDS, METRICS } from "../../engine/compare/compare.ts";
-import { interval, NON_NEGATIVE, SHARE, tQuantile, variance } from "../../engine/compare/intervals.ts";
+import { EVENTS, interval, NON_NEGATIVE, poissonInterval, SHARE, tQuantile, variance } from "../../engine/compare/intervals.ts";
 import { main } from "../../engine/cli/main.ts";
 import { runPlan } from "../../engine/sim/run.ts";
 
@@ -36,6 +36,26 @@ describe("intervals of quantities that cannot be negative", () => {
     expect(interval([5], NON_NEGATIVE)).toEqual({ mean: 5, lo: null, hi: null });
   });
 
+  it("never gives a count of chance events an interval of zero width: the same count in every seed gets the Poisson interval of their total", () => {
+    // lifecycle, 2,000 customers × 90 days: 0.57 complaints a run; 0 in all 5 seeds in 15 of 200
+    // comparisons, printed 0 [0, 0], so the "95 %" interval held the truth 181 times in 200 (91 %, all 15
+    // zero-width ones missing); with the Poisson interval 196 (bench/interval-coverage.ts, docs/report.md)
+    expect(interval([0, 0, 0, 0, 0], EVENTS)).toEqual({ mean: 0, lo: 0, hi: poissonInterval(0, 5)[1] });
+    expect(poissonInterval(0, 5)[1]).toBeCloseTo(-Math.log(0.025) / 5, 6); // P(0 events | mean 0.738 a seed, 5 seeds) = 2.5 %
+    // 1 in each of 5 seeds: a total of 5, whose exact interval is [1.623, 11.668] (½ χ² quantiles), per seed / 5
+    const ones = interval([1, 1, 1, 1, 1], EVENTS)!;
+    expect(ones.mean).toBe(1);
+    expect(ones.lo).toBeCloseTo(0.3247, 3);
+    expect(ones.hi).toBeCloseTo(2.3336, 3);
+    expect(interval([0, 0], EVENTS)!.hi).toBeCloseTo(1.8444, 3); // two seeds: wider
+    // a spread is measured as before (t-interval cut at 0); one seed still has no interval
+    expect(interval([0, 0, 3], EVENTS)).toEqual(interval([0, 0, 3], NON_NEGATIVE));
+    expect(interval([0], EVENTS)).toEqual({ mean: 0, lo: null, hi: null });
+    // not a count of events (a percentile of whole contacts, a share): no spread stays zero width
+    expect(interval([7, 7, 7], NON_NEGATIVE)).toEqual({ mean: 7, lo: 7, hi: 7 });
+    expect(METRICS.filter((m) => METRIC_BOUNDS[m].events)).toEqual(["conversions", "unsubscribes", "complaints", "disengaged", "churned"]);
+  });
+
   it("names the metrics that can go either way: the increments against the baseline and ROI", () => {
     expect(METRICS.filter((m) => METRIC_BOUNDS[m].min === undefined)).toEqual(["incrementalRevenue", "incrementalMargin", "roi"]);
     expect(METRICS.filter((m) => METRIC_BOUNDS[m].max === 1)).toEqual(["weeksAboveThreshold"]);
@@ -54,6 +74,12 @@ describe("intervals of quantities that cannot be negative", () => {
     expect(plan.metrics.unsubscribes).toMatchObject({ mean: 0.5, lo: 0 });
     expect(plan.metrics.incrementalRevenue!.lo).toBeCloseTo(-918.71, 1); // a difference against no plan: uncut
     expect(none.metrics.revenue!.lo).toBe(0);
+    // no complaints in either seed: not "0 [0, 0]" but up to 1.84 a run (Poisson, 2 seeds); the
+    // baseline sends nothing, so its 0 is by definition and keeps zero width
+    expect(plan.runs.map((r) => r.complaints)).toEqual([0, 0]);
+    expect(plan.metrics.complaints).toEqual({ mean: 0, lo: 0, hi: poissonInterval(0, 2)[1] });
+    expect(none.metrics.complaints).toEqual({ mean: 0, lo: 0, hi: 0 });
+    expect(none.leftWeekly.at(-1)!.left).toEqual({ mean: 0, lo: 0, hi: 0 });
     // no plan − lifecycle, paired by seed: contacts fall by 1,225, its interval wholly negative
     expect(c.differences[0].metrics.contacts!.mean).toBe(-1225);
     expect(c.differences[0].metrics.contacts!.hi).toBeLessThan(0);
