@@ -22,7 +22,7 @@ export function outboxRoutes(app: OpenAPIHono, { store, clock }: Deps): void {
     summary: "messages to send, in decision order, from a cursor (for systems that pull instead of receiving the webhook); `status=unknown` lists the deliveries waiting for an operator",
     middleware: [requireRole(store, "ingest", "operator")] as const,
     request: { query: OutboxPage },
-    responses: { 200: json(z.object({ messages: z.array(z.any()), next: z.number() }), "a page; pass `next` as `after`"), ...errors },
+    responses: { 200: json(z.object({ messages: z.array(z.any()), next: z.number() }), "a page; pass `next` as `after`") },
   }), (c) => {
     const q = c.req.valid("query");
     const messages = store.outbox(q.after, q.limit, q.status).map(view);
