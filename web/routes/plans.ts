@@ -1,10 +1,10 @@
 /** Plan lifecycle routes: upload, list, read, forecast, approve, promote, pause, resume, retire, audit. */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { READERS, keyOf, requireRole } from "../auth.ts";
-import { planView } from "../convert.ts";
+import { iso, planView } from "../convert.ts";
 import type { Deps } from "../deps.ts";
 import { accepts, acceptsOrNothing, limit } from "../guards.ts";
-import { ErrorBody, ForecastRequest, IdParam, Page, Plan } from "../schemas.ts";
+import { AuditEntry, ErrorBody, ForecastRequest, IdParam, Page, Plan } from "../schemas.ts";
 import { forecastVsActual } from "../../engine/live/forecast-vs-actual.ts";
 
 const json = (schema: z.ZodType, description: string) => ({ content: { "application/json": { schema } }, description });
@@ -73,10 +73,11 @@ export function planRoutes(app: OpenAPIHono, { store, lifecycle }: Deps): void {
     method: "get", path: "/v1/audit", tags: ["plans"], summary: "the audit log: who did what when",
     middleware: [requireRole(store, "approver", "operator")] as const,
     request: { query: Page },
-    responses: { 200: json(z.any(), "entries after the cursor") },
+    responses: { 200: json(z.object({ entries: z.array(AuditEntry), next: z.number().int() }), "entries after the cursor; pass `next` as `after`") },
   }), (c) => {
     const q = c.req.valid("query");
-    const entries = store.auditLog(q.after, q.limit).map((a) => ({ ...a, at: new Date(a.at * 60000).toISOString(), detail: JSON.parse(a.detail) }));
+    // `at` as every time of the API (it had milliseconds: 2026-03-02T00:00:00.000Z)
+    const entries = store.auditLog(q.after, q.limit).map((a) => ({ ...a, at: iso(a.at), detail: JSON.parse(a.detail) }));
     return c.json({ entries, next: entries.at(-1)?.id ?? q.after }) as never;
   });
 }
