@@ -72,8 +72,9 @@ const NO_QUERY = z.object({}).strict();
 /**
  * Every route's documented answers include the errors its guards and inputs can give, from one place:
  * 400 when it takes a path parameter, a query or a body; 401 and 403 when it needs a key; 413 and 415
- * when it takes a body of a limited size and given types; 503 on every route (a database it cannot
- * write). A body that is not JSON is answered here too (web/guards.ts parsesJson), with the route's example.
+ * when it takes a body of a limited size and given types; 500 (a bug: app.onError's answer, in the body
+ * of every error) and 503 (a database it cannot write) on every route. A body that is not JSON is
+ * answered here too (web/guards.ts parsesJson), with the route's example.
  */
 function documentErrors(app: App): void {
   const register = app.openapi.bind(app);
@@ -93,6 +94,7 @@ function documentErrors(app: App): void {
       ...(auth ? { 401: { ...json(ErrorBody, "no key, a malformed Authorization header, or an unknown or revoked key"), headers: CHALLENGE }, 403: json(ErrorBody, `the key's role may not: needs ${auth.roles.join(" or ")}`) } : {}),
       ...(size ? { 413: json(ErrorBody, `body over ${size.bytes.toLocaleString("en")} bytes`) } : {}),
       ...(type ? { 415: json(ErrorBody, `Content-Type not ${type.types.join(" or ")}${type.optional ? " (no body is fine)" : ""}`) } : {}),
+      500: json(ErrorBody, "a fault of the server (a bug): the request was not applied; the server's log says what failed"),
       503: json(ErrorBody, "the database cannot be written (a full disk, a read-only file, an I/O error): nothing of this request was stored; send it again once there is room"),
     };
     const documented = { ...route, request: { ...req, ...(body ? { body: { ...body, content } } : {}) }, responses: { ...errors, ...route.responses } };

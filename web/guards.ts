@@ -98,9 +98,20 @@ export function utf8Body(): MiddlewareHandler {
 }
 
 /**
+ * How many arrays and objects a JSON body may nest: a customer's attributes in a batch nest 4 deep,
+ * the deepest plan of scenarios/ 8. JSON.parse takes any depth: 5,000 nested `[` (10 KB) overflowed the
+ * call stack of the check below (it recursed), and every JSON route answered 500 "internal error".
+ */
+export const MAX_JSON_DEPTH = 64;
+
+const UNICODE = "not valid Unicode: a lone surrogate escape (such as \\ud800 without its pair); a character beyond \\uffff is written as a pair (\\ud83d\\ude00) or sent as UTF-8";
+const DEEP = `nested more than ${MAX_JSON_DEPTH} arrays or objects deep; no body of this API nests so deep`;
+
+/**
  * 400 for a JSON body that does not parse, naming the body and an example of what the route takes
- * (the validator's own answer was a bare "Malformed JSON in request body"). The parsed body is cached
- * by Hono: the validator and the route read it again for free.
+ * (the validator's own answer was a bare "Malformed JSON in request body"); for one that parses but
+ * holds a string no store keeps as sent, or nests deeper than MAX_JSON_DEPTH, naming where. The parsed
+ * body is cached by Hono: the validator and the route read it again for free.
  */
 export function parsesJson(example: string): MiddlewareHandler {
   return async (c, next) => {
@@ -112,43 +123,63 @@ export function parsesJson(example: string): MiddlewareHandler {
         const message = `not valid JSON (${String((e as Error).message ?? e).slice(0, 200)}); expected such as ${example}`;
         throw new ApiError(400, `body: ${message}`, [{ path: ["body"], message }]);
       }
-      const bad = wellFormed(body) ? null : illFormed(body, ["body"]);
-      if (bad) {
-        const message = "not valid Unicode: a lone surrogate escape (such as \\ud800 without its pair); a character beyond \\uffff is written as a pair (\\ud83d\\ude00) or sent as UTF-8";
-        throw new ApiError(400, `${formatPath(bad)}: ${message}`, [{ path: bad, message }]);
-      }
+      const bad = sound(body) ? null : faultOf(body);
+      if (bad) throw new ApiError(400, `${formatPath(bad.path)}: ${bad.message}`, [bad]);
     }
     await next();
   };
 }
 
-/** Every string and key of a JSON value is well-formed Unicode: the check each body pays, no path built. */
-function wellFormed(v: unknown): boolean {
-  if (typeof v === "string") return v.isWellFormed();
-  if (Array.isArray(v)) return v.every(wellFormed);
-  if (v !== null && typeof v === "object") {
-    for (const k in v) if (!k.isWellFormed() || !wellFormed((v as Record<string, unknown>)[k])) return false;
+/**
+ * Every string and key of a JSON value is well-formed Unicode, and it nests at most MAX_JSON_DEPTH
+ * deep: the check each body pays, no path built. A loop over a stack, not recursion, so that no depth
+ * overflows it.
+ */
+function sound(body: unknown): boolean {
+  const stack = [body], depths = [0];
+  while (stack.length) {
+    const v = stack.pop(), depth = depths.pop()! + 1;
+    if (typeof v === "string") {
+      if (!v.isWellFormed()) return false;
+    } else if (v !== null && typeof v === "object") {
+      if (depth > MAX_JSON_DEPTH) return false;
+      if (Array.isArray(v)) for (const x of v) stack.push(x), depths.push(depth);
+      else {
+        for (const k in v) {
+          if (!k.isWellFormed()) return false;
+          stack.push((v as Record<string, unknown>)[k]), depths.push(depth);
+        }
+      }
+    }
   }
   return true;
 }
 
 /**
- * The path of the first string or key of a JSON value that is not well-formed Unicode (a lone
- * surrogate, which JSON's \\u escapes can write), or null. SQLite stores such a string as U+FFFD:
- * two event ids \\ud800 and \\udfff became one, the second answered 'duplicate' and dropped, and two
- * customers one row.
+ * Where a JSON value that is not `sound` first fails, in the order of its text: a string or key that
+ * is not well-formed Unicode (a lone surrogate, which JSON's \\u escapes can write; SQLite stores it as
+ * U+FFFD: two event ids \\ud800 and \\udfff became one, the second answered 'duplicate' and dropped,
+ * and two customers one row), or the array or object nested one too deep.
  */
-function illFormed(v: unknown, path: (string | number)[]): (string | number)[] | null {
-  if (typeof v === "string") return v.isWellFormed() ? null : path;
-  if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) {
-      const bad = illFormed(v[i], [...path, i]);
-      if (bad) return bad;
-    }
-  } else if (v !== null && typeof v === "object") {
-    for (const [k, x] of Object.entries(v)) {
-      const bad = k.isWellFormed() ? illFormed(x, [...path, k]) : [...path, k];
-      if (bad) return bad;
+function faultOf(body: unknown): { path: (string | number)[]; message: string } | null {
+  // each entry links to its parent's: a path is built for the one found only
+  type At = { v: unknown; key: string | number; up: At | null; depth: number };
+  const pathOf = (at: At) => {
+    const path: (string | number)[] = [];
+    for (let a: At | null = at; a; a = a.up) path.push(a.key);
+    return path.reverse();
+  };
+  const stack: At[] = [{ v: body, key: "body", up: null, depth: 1 }];
+  while (stack.length) {
+    const at = stack.pop()!, v = at.v;
+    if (typeof at.key === "string" && !at.key.isWellFormed()) return { path: pathOf(at), message: UNICODE };
+    if (typeof v === "string") {
+      if (!v.isWellFormed()) return { path: pathOf(at), message: UNICODE };
+    } else if (v !== null && typeof v === "object") {
+      if (at.depth > MAX_JSON_DEPTH) return { path: pathOf(at), message: DEEP };
+      // children pushed last first, so the first in the text is the first taken
+      const entries: [string | number, unknown][] = Array.isArray(v) ? v.map((x, i) => [i, x]) : Object.entries(v);
+      for (let i = entries.length - 1; i >= 0; i--) stack.push({ v: entries[i][1], key: entries[i][0], up: at, depth: at.depth + 1 });
     }
   }
   return null;

@@ -165,6 +165,31 @@ export const ResolveBody = exampled(z.object({
 // the store's list (live-sink writes delayed and cancelled too): a second list here refused them with a 400
 export const DecisionPage = Page.extend({ status: z.enum(DECISION_STATUS).optional().openapi({ description: "only decisions with this status" }) }).strict();
 
+// the rows the pull routes answer, documented for a client written from /v1/openapi.json (they were `any`)
+const TIME = "an ISO-8601 UTC time, such as 2026-03-02T08:00:00Z";
+export const OutboxMessage = z.object({
+  id: z.number().int().openapi({ description: "the cursor" }),
+  key: z.string().openapi({ description: "idempotency key: a receiver acts once per key (a redelivery carries the same)" }),
+  plan: z.number().int(), time: z.string().openapi({ description: `when it is due: ${TIME}` }),
+  customer: z.string(), program: z.string(), message: z.string(), channel: z.string(), category: z.string(),
+  state: z.enum(DELIVERY_STATES), attempts: z.number().int(),
+  sending: z.number().int().openapi({ description: "0, or the attempt whose POST is in flight" }), lastError: z.string(),
+}).openapi("OutboxMessage");
+export const Decision = z.object({
+  id: z.number().int().openapi({ description: "the cursor" }),
+  plan: z.number().int(), time: z.string().openapi({ description: TIME }),
+  customer: z.string(), program: z.string(), message: z.string(), channel: z.string(), category: z.string(),
+  status: z.enum(DECISION_STATUS),
+  rule: z.string().openapi({ description: "the suppressing or deferring rule, the cancel reason, send-window for delayed; empty for sent" }),
+  until: z.string().nullable().openapi({ description: `delayed: when its send window lets it go, ${TIME}; else null` }),
+  control: z.number().int().openapi({ description: "1: the customer is in the global control group" }),
+  why: z.string().openapi({ description: "the decision in words: a rule and the figures it compared" }),
+}).openapi("Decision");
+export const AuditEntry = z.object({
+  id: z.number().int().openapi({ description: "the cursor" }), at: z.string().openapi({ description: TIME }),
+  actor: z.string().openapi({ description: "the key id that acted, or cli" }), action: z.string(), target: z.string(), detail: z.any(),
+}).openapi("AuditEntry");
+
 export const Plan = z.object({
   id: z.number().int(), name: z.string(), hash: z.string(), engine: z.string(),
   state: z.enum(["draft", "simulated", "approved", "live", "paused", "retired"]), author: z.string(),

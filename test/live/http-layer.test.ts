@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DECISION_STATUS } from "../../engine/live/store.ts";
-import { RECEIPT_PLAN, serversStoppedAfterEach, T0, type TestServer } from "./live-helpers.ts";
+import { at, promote, RECEIPT_PLAN, serversStoppedAfterEach, T0, type TestServer } from "./live-helpers.ts";
 
 const server = serversStoppedAfterEach(T0);
 
@@ -80,6 +80,21 @@ describe("HTTP layer", () => {
       expect(r.body.error, path).toBe(`body: ${r.body.problems[0].message}`);
     }
     expect((await raw(s, "POST", "/v1/events", { "content-type": "application/json" }, "{")).body.error).toContain('expected such as {"events":[{"id":"ord-1","customer":"C1","type":"purchase","value":42}]}');
+  });
+
+  it("writes every time of the pull routes as an ISO time: a delayed decision's until, an audit entry's at", async () => {
+    const s = server();
+    // a push at 02:00 is held for push's default send window (08:00–21:00)
+    await promote(s, "name: nudges\nchannels: { push: {} }\nprograms:\n  - id: nudge\n    type: journey\n    trigger: { event: purchase }\n    steps:\n      - send: { channel: push, message: thanks }\n");
+    await s.api("POST", "/v1/customers", { customers: [{ id: "C1", consents: ["push"] }] });
+    await s.api("POST", "/v1/events", { id: "o1", customer: "C1", type: "purchase", value: 5, time: at(2) });
+    const [delayed] = (await s.api("GET", "/v1/decisions?status=delayed", undefined, { key: s.keys.analyst })).body.decisions;
+    // until was 29540640, minutes since 1970, beside an ISO time
+    expect(delayed).toMatchObject({ time: "2026-03-02T02:00:00Z", status: "delayed", rule: "send-window", until: "2026-03-02T08:00:00Z" });
+    expect((await s.api("GET", "/v1/decisions?status=sent")).body.decisions).toEqual([]);
+    const audit = (await s.api("GET", "/v1/audit")).body.entries;
+    // at had milliseconds (2026-03-02T00:00:00.000Z), unlike every other time
+    expect(audit.find((e: { action: string }) => e.action === "plan.promote")).toMatchObject({ at: "2026-03-02T00:00:00Z" });
   });
 
   it("says a repeated query parameter is repeated", async () => {

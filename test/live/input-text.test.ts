@@ -41,6 +41,30 @@ describe("text the store cannot keep", () => {
   });
 });
 
+describe("JSON nested deeper than any body the API takes", () => {
+  it("is refused with a 400 at the array nested one too deep (5,000 levels answered 500 'internal error')", async () => {
+    const s = server();
+    const deep = (n: number) => "[".repeat(n) + "]".repeat(n);
+    for (const [path, body] of [
+      ["/v1/events", `{"events": [{"id": "e1", "customer": "C1", "type": "purchase", "value": ${deep(5000)}}]}`],
+      ["/v1/customers", `{"customers": [{"id": "C1", "attributes": {"tier": ${deep(5000)}}}]}`],
+      ["/v1/plans", `{"name": "x", "channels": ${deep(5000)}}`],
+    ]) {
+      const r = await s.api("POST", path, body);
+      expect(r.status, path).toBe(400);
+      expect(r.body.problems, path).toHaveLength(1);
+      // the root object is level 1: the array at level 65 is named, by body and 64 keys and indices
+      expect(r.body.problems[0].path.split(/[.[]/), path).toHaveLength(65);
+      expect(r.body.problems[0].message).toBe("nested more than 64 arrays or objects deep; no body of this API nests so deep");
+    }
+    expect((await s.api("POST", "/v1/events", `{"events": [{"id": "e1", "customer": "C1", "type": "purchase", "value": ${deep(5000)}}]}`)).body.problems[0].path)
+      .toBe(`body.events[0].value${"[0]".repeat(61)}`);
+    // 64 levels are taken as JSON (then refused by the schema, at the field)
+    const r = await s.api("POST", "/v1/events", `{"events": [{"id": "e1", "customer": "C1", "type": "purchase", "value": ${deep(61)}}]}`);
+    expect(r.body.problems).toEqual([{ path: "body.events[0].value", message: "Invalid input: expected number, received array" }]);
+  });
+});
+
 describe("POST /v1/customers (JSON): problems named as on every other route", () => {
   it("names a row's field with brackets and an unknown field at its own path", async () => {
     const s = server();

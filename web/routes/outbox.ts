@@ -7,7 +7,7 @@ import { keyOf, requireRole } from "../auth.ts";
 import { iso } from "../convert.ts";
 import type { Deps } from "../deps.ts";
 import { accepts, limit } from "../guards.ts";
-import { ErrorBody, IdParam, OutboxPage, ResolveBody } from "../schemas.ts";
+import { ErrorBody, IdParam, OutboxMessage, OutboxPage, ResolveBody } from "../schemas.ts";
 import { redeliver, resolve } from "../../engine/live/outbox-ops.ts";
 import type { OutboxRow } from "../../engine/live/store.ts";
 
@@ -22,7 +22,7 @@ export function outboxRoutes(app: OpenAPIHono, { store, clock }: Deps): void {
     summary: "messages to send, in decision order, from a cursor (for systems that pull instead of receiving the webhook); `status=unknown` lists the deliveries waiting for an operator",
     middleware: [requireRole(store, "ingest", "operator")] as const,
     request: { query: OutboxPage },
-    responses: { 200: json(z.object({ messages: z.array(z.any()), next: z.number() }), "a page; pass `next` as `after`"), ...errors },
+    responses: { 200: json(z.object({ messages: z.array(OutboxMessage), next: z.number().int() }), "a page; pass `next` as `after`") },
   }), (c) => {
     const q = c.req.valid("query");
     const messages = store.outbox(q.after, q.limit, q.status).map(view);
@@ -34,7 +34,7 @@ export function outboxRoutes(app: OpenAPIHono, { store, clock }: Deps): void {
     summary: "send an unknown message again, under the same idempotency key (the receiver must drop a key it has already acted on)",
     middleware: [requireRole(store, "operator")] as const,
     request: { params: IdParam },
-    responses: { 200: json(z.any(), "the message, pending again and due now"), ...errors },
+    responses: { 200: json(OutboxMessage, "the message, pending again and due now"), ...errors },
   }), (c) => c.json(view(redeliver(store, c.req.valid("param").id, keyOf(c).id, clock.now(), clock.nowMs()))) as never);
 
   app.openapi(createRoute({
@@ -42,6 +42,6 @@ export function outboxRoutes(app: OpenAPIHono, { store, clock }: Deps): void {
     summary: "record what the receiver says of an unknown message: delivered, or not (then it is not sent)",
     middleware: [requireRole(store, "operator"), accepts("application/json"), limit(1024)] as const,
     request: { params: IdParam, body: { content: { "application/json": { schema: ResolveBody } }, required: true } },
-    responses: { 200: json(z.any(), "the message, delivered or dead"), ...errors },
+    responses: { 200: json(OutboxMessage, "the message, delivered or dead"), ...errors },
   }), (c) => c.json(view(resolve(store, c.req.valid("param").id, c.req.valid("json").delivered, keyOf(c).id, clock.now()))) as never);
 }

@@ -3,7 +3,7 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { READERS, requireRole } from "../auth.ts";
 import { iso } from "../convert.ts";
 import type { Deps } from "../deps.ts";
-import { DecisionPage } from "../schemas.ts";
+import { Decision, DecisionPage } from "../schemas.ts";
 import { liveMetrics } from "../../engine/live/metrics.ts";
 
 const json = (schema: z.ZodType, description: string) => ({ content: { "application/json": { schema } }, description });
@@ -13,10 +13,11 @@ export function readRoutes(app: OpenAPIHono, { store, driver }: Deps): void {
     method: "get", path: "/v1/decisions", tags: ["outbox"], summary: "every message decision (sent, suppressed with its rule, holdout, deferred, delayed, cancelled)",
     middleware: [requireRole(store, ...READERS)] as const,
     request: { query: DecisionPage },
-    responses: { 200: json(z.object({ decisions: z.array(z.any()), next: z.number() }), "a page") },
+    responses: { 200: json(z.object({ decisions: z.array(Decision), next: z.number().int() }), "a page; pass `next` as `after`") },
   }), (c) => {
     const q = c.req.valid("query");
-    const decisions = store.decisions(q.after, q.limit, q.status).map((d) => ({ ...d, time: iso(d.time) }));
+    // every time as the API writes times: `until` was minutes since 1970 (29540640) beside an ISO `time`
+    const decisions = store.decisions(q.after, q.limit, q.status).map((d) => ({ ...d, time: iso(d.time), until: iso(d.until) }));
     return c.json({ decisions, next: decisions.at(-1)?.id ?? q.after }) as never;
   });
 

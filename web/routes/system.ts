@@ -34,7 +34,7 @@ export function systemRoutes(app: OpenAPIHono, { store, driver, clock }: Deps): 
     method: "post", path: "/v1/clock", tags: ["system"], summary: "move a manual clock forward and fire what is due (servers started with --clock manual)",
     middleware: [requireRole(store, "admin"), accepts("application/json"), limit(1024)] as const,
     request: { body: { content: { "application/json": { schema: ClockBody } }, required: true } },
-    responses: { 200: json(z.object({ now: z.string(), fired: z.number() }), "the new time"), 409: json(ErrorBody, "system clock") },
+    responses: { 200: json(z.object({ now: z.string(), fired: z.number() }), "the new time"), 409: json(ErrorBody, "this server follows the system clock, or the time is before the clock's (the error says where the clock is)") },
   }), (c) => {
     if (!(clock instanceof ManualClock)) throw new ApiError(409, "this server follows the system clock; start it with --clock manual to drive time");
     const t = minutes(c.req.valid("json").now);
