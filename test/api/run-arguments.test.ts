@@ -60,6 +60,39 @@ describe("options a function does not take", () => {
   });
 });
 
+describe("options of the wrong type", () => {
+  const o = { customers: 100, days: 5, cache: "off" as const };
+  const history = `history:datasets/cdnow.yaml`;
+
+  it("a population given as the command line's text says how to make the hook from it (it was 'o.population is not a function')", async () => {
+    const hook = "options: population: expected the population hook of parsePopulation, got the text 'history:datasets/cdnow.yaml': const spec = parsePopulation(\"history:datasets/cdnow.yaml\"); ";
+    expect(() => runPlan(plan, anyway({ ...o, population: history }))).toThrow(`runPlan: ${hook}runPlan(…, { population: spec.population, start: spec.start, days: spec.days })`);
+    expect(() => comparePlans([plan], anyway({ ...o, population: history }))).toThrow(`comparePlans: ${hook}comparePlans(…, { population: spec.population, start: spec.start, days: spec.days, populationLabel: spec.label, revenueCurrency: spec.currency })`);
+    await expect(runPlanInWorkers(plan, anyway({ ...o, population: history }))).rejects.toThrow(`(runPlanInWorkers also takes the text itself: { populationSpec: "history:datasets/cdnow.yaml" })`);
+    expect(() => sweep(plan, [{ path: "programs.newsletter.priority", values: [1] }], anyway({ ...o, population: history }))).toThrow(`sweep: ${hook}`);
+    expect(() => runPlan(plan, anyway({ ...o, population: {} }))).toThrow(`runPlan: options: population: expected the population hook of parsePopulation("history:datasets/cdnow.yaml").population, got a mapping`);
+  });
+
+  it.each([
+    ["onDay: 3", { onDay: 3 }, "onDay: expected a function, got number 3"], // "o.onDay is not a function" at the first day
+    ["cache: \"dsk\"", { cache: "dsk" }, `cache: expected "memory", "disk" or "off", got string "dsk"`], // ran as "memory"
+    ["record: \"yes\"", { record: "yes" }, "record: expected true or false, got string \"yes\""],
+    ["baseline: \"no\"", { baseline: "no" }, "baseline: expected true, false or the baseline of an earlier run (result.baseline), got string \"no\""], // ran without a baseline
+    ["laneWidth: -1", { laneWidth: -1 }, "laneWidth: expected a whole number of customers, 1 or more, got number -1"], // a RangeError from lanes.ts
+  ])("runPlan refuses %s, naming the option and what it takes", (_what, bad, message) => {
+    expect(() => runPlan(plan, anyway({ ...o, ...bad }))).toThrow(`runPlan: options: ${message}`);
+    expect(() => runPlan(plan, anyway({ ...o, ...bad }))).toThrow(InputError);
+  });
+
+  it("comparePlans checks its hooks and texts too; valid ones still run", () => {
+    expect(() => comparePlans([plan], anyway({ ...o, onProgress: "bar" }))).toThrow(`comparePlans: options: onProgress: expected a function, got string "bar"`);
+    expect(() => comparePlans([plan], anyway({ ...o, populationLabel: 3 }))).toThrow(`comparePlans: options: populationLabel: expected a text, got number 3`);
+    const phases = new Set<string>();
+    expect(runPlan(plan, { ...o, cache: "memory", record: false, baseline: true, laneWidth: 64, onDay: (p) => void phases.add(p) }).summary.customers).toBe(100);
+    expect([...phases]).toEqual(["baseline", "plan"]);
+  });
+});
+
 describe("how an input error reads in a notebook", () => {
   it("a tuner's path that does not exist names the tuner, not the command line's --set; the error's stack is its message alone", () => {
     const t = tuner(loadPlan("scenarios/lifecycle-capped.yaml"), { customers: 100, days: 3 });
