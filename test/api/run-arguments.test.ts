@@ -145,6 +145,11 @@ describe("explainCustomer's sizes, checked as runPlan checks them", () => {
     expect(() => explainCustomer(plan, { ...o, ...bad })).toThrow(message);
   });
 
+  it("refuses an option it does not take, with the closest valid one ({ dys: 30 } explained a year)", () => {
+    expect(() => explainCustomer(plan, anyway({ ...o, dys: 3 }))).toThrow("explainCustomer: options: unknown option 'dys'; did you mean 'days'? (options: customer, customers, days, seed, start, world, population)");
+    expect(() => explainCustomer(plan, anyway({ ...o, population: "history:datasets/cdnow.yaml" }))).toThrow("explainCustomer: options: population: expected the population hook of parsePopulation, got the text 'history:datasets/cdnow.yaml'");
+  });
+
   it("refuses a plan's file name and a missing customer, and explains a valid one", () => {
     expect(() => explainCustomer(anyway("scenarios/lifecycle.yaml"), o)).toThrow(/^explainCustomer: expected a loaded plan, got the text 'scenarios\/lifecycle\.yaml': load it first/);
     expect(() => explainCustomer(plan, anyway({ customers: 50 }))).toThrow('customer: expected a customer id such as "C0000042", got nothing');
@@ -195,6 +200,8 @@ programs:
     expect(backtest(bt, withHoldout, { from: "2024-03-01", to: "2024-04-30" }).summary).toEqual(given);
     expect(() => backtest(bt, withHoldout, { from: "03/01/2024" })).toThrow(`from: expected a date such as "1997-10-01" (years 1900 to 2199) or its minutes (parseDate("1997-10-01")), got string "03/01/2024"`);
     expect(() => backtest(bt, withHoldout, { from: "2024-04-01", to: "2024-03-01" })).toThrow("to: 2024-03-01 is before from: 2024-04-01");
+    // a misspelt option was ignored: { form: … } replayed the default period
+    expect(() => backtest(bt, withHoldout, anyway({ form: "2024-03-01" }))).toThrow("backtest: options: unknown option 'form'; did you mean 'from'? (options: from, to, seed)");
     expect(() => backtest(bt, anyway("h.yaml"))).toThrow(`backtest: expected a history imported by importHistory("datasets/cdnow-optin.yaml"), got the text 'h.yaml': import it first`);
   });
 });
