@@ -8,18 +8,24 @@ import {
   backtest,
   comparePlans,
   comparePlansInWorkers,
+  customersTable,
+  dailyTable,
+  eventsTable,
   explainCustomer,
   formatDate,
   importHistory,
   InputError,
   loadPlan,
+  messagesTable,
   parseDate,
   parsePlan,
+  programsTable,
   runPlan,
   runPlanInWorkers,
   shardedTuner,
   summaryInWorkers,
   sweep,
+  totalsTable,
   tuner,
 } from "../../engine/mod.ts";
 import { tempDir } from "../datasets/temp-files.ts";
@@ -90,6 +96,26 @@ describe("options of the wrong type", () => {
     const phases = new Set<string>();
     expect(runPlan(plan, { ...o, cache: "memory", record: false, baseline: true, laneWidth: 64, onDay: (p) => void phases.add(p) }).summary.customers).toBe(100);
     expect([...phases]).toEqual(["baseline", "plan"]);
+  });
+});
+
+describe("the tables of a run", () => {
+  const result = runPlan(plan, { customers: 100, days: 5, cache: "off" });
+  it("given runPlan's whole result, say which part to pass (it was \"Cannot read properties of undefined (reading 'names')\")", () => {
+    expect(() => dailyTable(anyway(result))).toThrow(InputError);
+    expect(() => dailyTable(anyway(result))).toThrow("dailyTable: expected a run (result.run of runPlan), got runPlan's whole result: dailyTable(result.run, result.baseline)");
+    expect(() => customersTable(anyway(result))).toThrow("customersTable: expected a run (result.run of runPlan), got runPlan's whole result: customersTable(result.run)");
+    expect(() => programsTable(anyway(result))).toThrow("programsTable: expected a run's summary (result.summary), got runPlan's whole result: programsTable(result.summary)");
+    expect(() => totalsTable(anyway(result.summary))).toThrow("totalsTable: expected a list of runs' summaries, got one summary: totalsTable([result.summary])");
+  });
+
+  it("messages and events of a run made without record: true say how to keep them (it was \"… (reading 'mTime')\")", () => {
+    const keep = "got nothing: a run keeps its messages and events when asked, runPlan(plan, { record: true })";
+    expect(() => messagesTable(result.run, result.recorder!)).toThrow(`messagesTable: expected the run's recorder (result.recorder), ${keep}`);
+    expect(() => eventsTable(result.run, anyway(undefined))).toThrow(`eventsTable: expected the run's recorder (result.recorder), ${keep}`);
+    const recorded = runPlan(plan, { customers: 100, days: 5, cache: "off", record: true });
+    expect(messagesTable(recorded.run, recorded.recorder!).filter((d: { status: string }) => d.status === "sent").numRows()).toBe(recorded.summary.contacts);
+    expect([dailyTable(result.run, result.baseline).numRows(), customersTable(result.run).numRows(), totalsTable([result.summary]).numRows()]).toEqual([5, 100, 1]);
   });
 });
 
