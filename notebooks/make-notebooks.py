@@ -60,13 +60,15 @@ const metrics = ["reach", "contacts", "conversions", "incrementalRevenue", "cost
 const money = new Set<string>(["incrementalRevenue", "cost", "incrementalMargin"]);
 const label = (m: string) => (money.has(m) ? `${m} (${c.currency})` : m);
 const digits = (m: string) => (m === "roi" ? 2 : 1);
-show(aq.from(metrics.map((m) => ({ metric: label(m), ...Object.fromEntries(c.plans.map((p) => [p.name, fmt(p.metrics[m], digits(m))])) }))), { title: "Mean [95 % interval] over 3 replications" })"""),
+// the titles say what was run, so they stay true when the call above changes
+const over = `over ${c.replications} replication${c.replications === 1 ? "" : "s"}`;
+show(aq.from(metrics.map((m) => ({ metric: label(m), ...Object.fromEntries(c.plans.map((p) => [p.name, fmt(p.metrics[m], digits(m))])) }))), { title: `Mean [95 % interval] ${over}` })"""),
 md("""## Paired differences against the first plan
 
 Each plan minus *batch-and-blast*, seed by seed, then averaged. An interval that excludes zero means the
 difference is real at 95 % confidence."""),
 code("""show(aq.from(metrics.map((m) => ({ metric: label(m), ...Object.fromEntries(c.differences.map((d) => [`${d.name} − ${d.against}`, fmt(d.metrics[m], digits(m))])) }))),
-  { title: "Paired difference against batch-and-blast: mean [95 % interval] over 3 replications" })"""),
+  { title: `Paired difference against ${c.plans[0].name}: mean [95 % interval] ${over}` })"""),
 md("""## Margin against the customers we tire
 
 The trade-off the seeds insist on ("don't be evil"): a plan that wins revenue by burning the base must
@@ -78,7 +80,7 @@ code("""const rows = c.plans.filter((p) => !p.baseline).map((p) => ({
 }));
 show({
   width: 640, height: 320, grid: true, marginLeft: 70,
-  x: { label: "unsubscribes (mean over 3 replications) →" }, y: { label: `↑ incremental margin (${c.currency})` },
+  x: { label: `unsubscribes (mean ${over}) →` }, y: { label: `↑ incremental margin (${c.currency})` },
   marks: [
     Plot.ruleX(rows, { x: "unsubscribes", y1: "lo", y2: "hi", stroke: "plan" }),
     Plot.dot(rows, { x: "unsubscribes", y: "margin", fill: "plan", r: 6 }),
@@ -141,7 +143,7 @@ show(aq.from(r.variants.map((v) => ({
   variant: v.label, contacts: pm(v.metrics.contacts), unsubscribes: pm(v.metrics.unsubscribes),
   [`incremental margin (${base.plan.currency})`]: pm(v.metrics.incrementalMargin), "margin vs first": pm(v.difference.incrementalMargin),
   frontier: v.frontier, knee: v.knee,
-}))), { limit: 12, title: "Mean ±95 % half-interval over 3 seeds" })"""),
+}))), { limit: 12, title: `Mean ±95 % half-interval over ${r.replications} seeds` })"""),
 md("""## The frontier
 
 Each dot is a variant (the mean over seeds; the cross is its 95 % interval). Blue dots are on the
@@ -154,7 +156,7 @@ md("""## Pick the knee and write the tuned plan
 Without a knee (a frontier of one or two points) we take the frontier variant with the most margin."""),
 code("""const frontier = r.variants.filter((v) => v.frontier);
 const pick = r.variants.find((v) => v.knee) ?? frontier.sort((a, b) => b.metrics.incrementalMargin!.mean - a.metrics.incrementalMargin!.mean)[0];
-console.log(`${pick.knee ? "knee" : "best frontier point (no knee)"}: ${pick.label} → margin ${pm(pick.metrics.incrementalMargin)} EUR, ${pm(pick.metrics.unsubscribes)} unsubscribes`);
+console.log(`${pick.knee ? "knee" : "best frontier point (no knee)"}: ${pick.label} → margin ${pm(pick.metrics.incrementalMargin)} ${base.plan.currency}, ${pm(pick.metrics.unsubscribes)} unsubscribes`);
 let doc: unknown = base.source;
 for (const [path, value] of Object.entries(pick.values)) doc = setPath(doc, path, value);
 doc = { ...(doc as Record<string, unknown>), name: "lifecycle-tuned", description: `lifecycle-capped tuned by a sweep: ${pick.label}` };
@@ -175,8 +177,8 @@ const promised = pick.metrics.incrementalMargin!.mean - atBase.metrics.increment
 const promisedUnsubs = pick.metrics.unsubscribes!.mean - atBase.metrics.unsubscribes!.mean;
 const freshGain = d.metrics.incrementalMargin!;
 show(aq.from([
-  { where: `in the sweep (seeds 1–3), against the base plan's values (${atBase.label})`, "margin gain": num(promised), "unsubscribes": num(promisedUnsubs, 1) },
-  { where: "fresh seeds 10–12, against the base plan", "margin gain": pm(freshGain), "unsubscribes": pm(d.metrics.unsubscribes) },
+  { where: `in the sweep (seeds ${r.seeds.join(", ")}), against the base plan's values (${atBase.label})`, "margin gain": num(promised), "unsubscribes": num(promisedUnsubs, 1) },
+  { where: `fresh seeds ${check.seeds.join(", ")}, against the base plan`, "margin gain": pm(freshGain), "unsubscribes": pm(d.metrics.unsubscribes) },
 ]))"""),
 md("""## What we found
 
@@ -185,18 +187,18 @@ is distinguishable from zero, and whether it has the sign the sweep promised."""
 code("""const sure = (i: { lo: number | null; hi: number | null }) => i.lo !== null && (i.lo > 0 || i.hi! < 0);
 const notes: string[] = [];
 if (freshGain.mean < 0 && sure(freshGain)) {
-  notes.push(`The tuned plan earns less than the base on fresh seeds (${pm(freshGain)} EUR): the sweep's pick does not generalise. Keep the base plan, or sweep again with more customers and replications.`);
+  notes.push(`The tuned plan earns less than the base on fresh seeds (${pm(freshGain)} ${base.plan.currency}): the sweep's pick does not generalise. Keep the base plan, or sweep again with more customers and replications.`);
 } else if (freshGain.mean < 0) {
-  notes.push(`On fresh seeds the tuned plan earns ${pm(freshGain)} EUR against the base: slightly less, but not distinguishable from zero. The tuning buys nothing measurable at this size.`);
+  notes.push(`On fresh seeds the tuned plan earns ${pm(freshGain)} ${base.plan.currency} against the base: slightly less, but not distinguishable from zero. The tuning buys nothing measurable at this size.`);
 } else if (sure(freshGain)) {
-  notes.push(`The gain holds on fresh seeds (${pm(freshGain)} EUR, significant): ${pick.label} is worth proposing.`);
+  notes.push(`The gain holds on fresh seeds (${pm(freshGain)} ${base.plan.currency}, significant): ${pick.label} is worth proposing.`);
 } else {
-  notes.push(`On fresh seeds the gain is ${pm(freshGain)} EUR, not distinguishable from zero: the sweep's ranking is within its noise at this population size.`);
+  notes.push(`On fresh seeds the gain is ${pm(freshGain)} ${base.plan.currency}, not distinguishable from zero: the sweep's ranking is within its noise at this population size.`);
 }
 if (Math.sign(freshGain.mean) !== Math.sign(promised)) {
-  notes.push(`The sweep promised ${num(promised)} EUR against the base plan's values; on fresh seeds the sign turned: the sweep's figure was noise at this size.`);
+  notes.push(`The sweep promised ${num(promised)} ${base.plan.currency} against the base plan's values; on fresh seeds the sign turned: the sweep's figure was noise at this size.`);
 } else {
-  notes.push(`Same sign as the sweep promised (${num(promised)} EUR against the base plan's values in the sweep).`);
+  notes.push(`Same sign as the sweep promised (${num(promised)} ${base.plan.currency} against the base plan's values in the sweep).`);
 }
 const u = d.metrics.unsubscribes!;
 notes.push(u.mean > 0 ? `It costs ${pm(u)} more unsubscribes than the base.` : `It does not cost unsubscribes (${pm(u)} against the base).`);
@@ -213,7 +215,8 @@ summary `cadence simulate` prints for that plan."""),
 code("""import { Plot, shardedTuner } from "../engine/mod.ts";
 
 const opened = performance.now();
-const t = await shardedTuner(base, { customers: 50_000, days: 365, seed: 1, workers: 2 });
+const size = { customers: 50_000, days: 365 };
+const t = await shardedTuner(base, { ...size, seed: 1, workers: 2 });
 console.log(`tuner opened in ${((performance.now() - opened) / 1000).toFixed(1)} s: customers drawn, baseline and the plan as it is simulated`);
 // the plan's own cap was simulated when the tuner opened; a value run once comes back from memory
 const own = (base.source as any).pressure.rules.find((r: any) => r.name === "two-a-week").cap, ran = new Set([own]);
@@ -238,18 +241,18 @@ code("""// the table in a cell of its own: the kernel can drop the output of a c
 const took = moves.filter((m) => m.how === "simulated").map((m) => m["move (s)"] as number).sort((a, b) => a - b);
 const median = (took[(took.length - 1) >> 1] + took[took.length >> 1]) / 2;
 console.log(`a simulated move took ${median.toFixed(2)} s here (median of ${took.length}, ${took[0].toFixed(2)} to ${took[took.length - 1].toFixed(2)} s)`);
-show(aq.from(moves), { title: "lifecycle-capped, 50,000 customers × 365 days: one move per value" })"""),
+show(aq.from(moves), { title: `${base.plan.name}, ${size.customers.toLocaleString("en-US")} customers × ${size.days} days: one move per value` })"""),
 code("""const byCap = moves.slice(0, 5); // caps 1 to 5
 show({
   grid: true, width: 640, height: 260,
   x: { label: "weekly cap (two-a-week rule)", ticks: 5 },
-  y: { label: "incremental margin (EUR)" },
+  y: { label: `incremental margin (${base.plan.currency})` },
   marks: [
     Plot.lineY(byCap, { x: "weekly cap", y: "incremental margin", stroke: "#345" }),
     Plot.dot(byCap, { x: "weekly cap", y: "incremental margin", fill: "#345", r: 4 }),
     Plot.text(byCap, { x: "weekly cap", y: "incremental margin", text: (d: any) => `${d.unsubscribes} unsub.`, dy: -10 }),
   ],
-}, { title: "Each move redraws the year: incremental margin (EUR) by weekly cap, unsubscribes marked" })"""),
+}, { title: `Each move redraws the period: incremental margin (${base.plan.currency}) by weekly cap, unsubscribes marked` })"""),
 ])
 
 nb("03-history-and-calibration.ipynb", [

@@ -40,7 +40,7 @@ import { Recorder, STATUS } from "../sim/recorder.ts";
 import { ENGINE_VERSION } from "../version.ts";
 import { checkRunSizes, InputError } from "../plan/errors.ts";
 import { describe } from "../plan/fields.ts";
-import { checkLoaded } from "../sim/run.ts";
+import { checkLoaded, checkOptionNames } from "../sim/run.ts";
 import { backtestPeriod, type Day } from "./period.ts";
 
 export interface BacktestOptions {
@@ -101,6 +101,7 @@ export function backtest(loaded: LoadedPlan, h: History, o: BacktestOptions = {}
     throw new InputError(`backtest: expected a history imported by importHistory("datasets/cdnow-optin.yaml"), got ${typeof h === "string" ? `the text '${h}': import it first` : describe(h)}`);
   }
   if (!(o !== null && typeof o === "object" && !Array.isArray(o))) throw new InputError(`backtest: options: expected an object such as { from: "1997-10-01", to: "1998-06-30", seed: 1 } (or nothing), got ${o === null ? "null" : describe(o)}`);
+  checkOptionNames("backtest", o, ["from", "to", "seed"] satisfies (keyof BacktestOptions)[]); // { form: … } replayed the default period
   checkRunSizes({ seed: o.seed });
   const period = backtestPeriod(h, o);
   const plan = loaded.compiled, seed = o.seed ?? 1;

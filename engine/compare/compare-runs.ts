@@ -15,6 +15,7 @@ import type { WorldModel } from "../sim/world-model.ts";
 import { checkRunSizes, InputError } from "../plan/errors.ts";
 import { describe } from "../plan/fields.ts";
 import { checkWorldOption } from "../sim/world-option.ts";
+import { checkOptionTypes } from "../sim/option-types.ts";
 import { planWorld } from "../plan/world-section.ts";
 import { baselineKey, cached, type CacheMode } from "../sim/baseline-cache.ts";
 import { type CompareOptions, type Metric, metricsOf, type PlanDetail } from "./compare.ts";
@@ -69,6 +70,7 @@ export function compareContext(loaded: LoadedPlan[], o: CompareOptions & { cache
   checkOptionNames(fn, o, fn === "comparePlansInWorkers" ? [...COMPARE_OPTIONS, "workers", "populationSpec"] : COMPARE_OPTIONS);
   const startText = o.start ?? DEFAULT_START, start = runStart(startText);
   checkRunSizes(o);
+  checkOptionTypes(fn, o as Record<string, unknown>);
   checkOneCurrency(loaded);
   const replications = o.replications ?? 5, first = o.seed ?? 1;
   return {

@@ -12,7 +12,8 @@ import { DAY, formatTime, parseDate, YEARS } from "../core/time.ts";
 import type { LoadedPlan } from "../plan/load.ts";
 import { type Population, syntheticPopulation } from "../sim/population.ts";
 import { STATUS } from "../sim/recorder.ts";
-import { checkLoaded, DEFAULT_START } from "../sim/run.ts";
+import { checkLoaded, checkOptionNames, DEFAULT_START } from "../sim/run.ts";
+import { checkOptionTypes } from "../sim/option-types.ts";
 import { checkWorldOption } from "../sim/world-option.ts";
 import { simulate } from "../sim/simulate.ts";
 import type { WorldModel } from "../sim/world-model.ts";
@@ -53,6 +54,9 @@ export interface ExplainOptions {
   population?: (o: { journeys: number; seed: number; start: number; days: number; world: WorldModel }) => Population;
 }
 
+/** ExplainOptions' names (explainCustomer refuses any other: { customer: "C0000042", dys: 30 } explained a year). */
+const EXPLAIN_OPTIONS = ["customer", "customers", "days", "seed", "start", "world", "population"] as const satisfies readonly (keyof ExplainOptions)[];
+
 
 /**
  * @example explainCustomer(loadPlan("scenarios/lifecycle-capped.yaml"), { customer: "C0000042", customers: 2000, days: 90 })
@@ -63,7 +67,9 @@ export function explainCustomer(loaded: LoadedPlan, o: ExplainOptions): Timeline
   if (!(o !== null && typeof o === "object" && !Array.isArray(o))) {
     throw new InputError(`explainCustomer: options: expected an object such as { customer: "C0000042", customers: 2000, days: 90 }, got ${o === null ? "null" : describe(o)}`);
   }
+  checkOptionNames("explainCustomer", o, EXPLAIN_OPTIONS);
   checkRunSizes(o);
+  checkOptionTypes("explainCustomer", o as unknown as Record<string, unknown>);
   checkWorldOption(o.world);
   if (typeof o.customer !== "string") throw new InputError(`customer: expected a customer id such as "C0000042", got ${describe(o.customer)}`);
   const days = o.days ?? 365, seed = o.seed ?? 1, startText = o.start ?? DEFAULT_START;

@@ -161,7 +161,7 @@ export interface ArmCheck {
 
 /**
  * Simulates both treatment arms with and without the e-mail and compares the lifts with the experiment's.
- * @example calibrationCheck(loadHillstrom(), DEFAULT_WORLD, EMAIL_RELEVANCE).every((a) => a.visit.inside)
+ * @example calibrationCheck(loadHillstrom(), DEFAULT_WORLD, HILLSTROM_RELEVANCE).every((a) => a.visit.inside)
  */
 export function calibrationCheck(h: HillstromSummary, base: WorldModel, rel: ArmRelevance, o: { seed?: number; copies?: number } = {}): ArmCheck[] {
   const seed = o.seed ?? 1, copies = o.copies ?? 1;

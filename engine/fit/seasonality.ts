@@ -149,7 +149,7 @@ export interface SeasonalFit {
 /**
  * Fits BG/NBD with seasonality on the calibration data; `horizon` is the last day the clock must cover
  * (the holdout end, or later for simulation).
- * @example const fit = fitSeasonalBgnbd(dayData(h), h.config.holdoutEnd / DAY, DEFAULT_SEASONALITY)
+ * @example const fit = fitSeasonalBgnbd(dayData(h), h.config.holdoutEnd! / DAY, DEFAULT_SEASONALITY) // h = importHistory("datasets/cdnow.yaml")
  */
 export function fitSeasonalBgnbd(d: DayData, horizon: number, o: SeasonalityOptions): SeasonalFit {
   const rounds = o.rounds ?? 1, m = o.shrink ?? 50;

@@ -4,7 +4,7 @@
  * HTML, so it survives `jupyter nbconvert --to html`), a plain object as a two-column table. Outside Jupyter the same objects print as text.
  *
  * @example show(dailyTable(run))          // last expression of a cell: an HTML table
- * @example show({ marks: [Plot.lineY(rows, { x: "day", y: "contacts" })] })
+ * @example show({ title: "Contacts per day", marks: [Plot.lineY(dailyTable(run).objects(), { x: (d: any) => new Date(d.date), y: "contacts" })] })
  */
 import * as aq from "arquero";
 import type { PlotOptions } from "@observablehq/plot";

@@ -133,7 +133,7 @@ export function applyWorld(base: WorldModel, section: WorldSection | undefined):
  * The world a plan runs in: the defaults, the plan's `world:` section over them, then the caller's
  * RunOptions.world over that (top-level keys replace, as `worldWith` does): the option overrides the plan.
  * A plan without a section gets `worldWith(over)`, in its canonical form (canonicalWorld).
- * @example const world = planWorld(loadPlan("scenarios/black-friday.yaml"), { machineOpens: 0.4 })
+ * @example const world = planWorld(loadPlan("scenarios/lifecycle.yaml"), { machineOpens: 0.4 }); world.machineOpens // 0.4
  */
 export function planWorld(loaded: { world?: WorldSection }, over?: Partial<WorldModel>): WorldModel {
   if (!loaded.world) return canonicalWorld(worldWith(over));

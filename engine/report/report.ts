@@ -121,8 +121,11 @@ function legend(c: Comparison): string {
 }
 
 
-/** The report page. @example writeFileSync("report.html", renderReport(comparePlans(plans))) */
-/** `contributions`: each plan's per-program contributions (engine/compare/contributions.ts), shown in their own section when given. */
+/**
+ * The report page. `contributions`: each plan's per-program contributions (engine/compare/contributions.ts),
+ * shown in their own section when given.
+ * @example writeFileSync("report.html", renderReport(comparePlans(plans)))
+ */
 export function renderReport(c: Comparison, o: { csv?: string[]; contributions?: PlanContributions[] } = {}): string {
   const plans = c.plans.filter((p) => !p.baseline);
   const reps = c.replications;

@@ -85,7 +85,7 @@ export function parsePopulation(text: string | undefined): PopulationSpec {
  * without a population (loadPlan), so any attribute name compiles there; this check, made
  * before a run once the population is known, stops with the plan file, the field, the attribute and the
  * attributes the population has. `plan` is the parsed plan (any JSON-like value; its texts are scanned).
- * @example checkPlanAttributes(plan, parsePopulation("history:datasets/retail.yaml"), "plan.yaml")
+ * @example checkPlanAttributes(loadPlan("scenarios/lifecycle.yaml").plan, parsePopulation("history:datasets/cdnow.yaml"), "scenarios/lifecycle.yaml")
  */
 export function checkPlanAttributes(plan: unknown, spec: PopulationSpec, source = "plan"): void {
   const have = new Set([...spec.attributes, ...customChannelAttributes(plan)]), problems: string[] = [];

@@ -14,6 +14,7 @@ import { type Population, syntheticPopulation } from "./population.ts";
 import { checkRunSizes, closest, InputError } from "../plan/errors.ts";
 import { describe } from "../plan/fields.ts";
 import { checkWorldOption } from "./world-option.ts";
+import { checkOptionTypes } from "./option-types.ts";
 import { copyPopulation } from "./population-copy.ts";
 import { Recorder } from "./recorder.ts";
 import { sortRecorder } from "./recorder-order.ts";
@@ -145,6 +146,7 @@ export function checkRun(fn: string, loaded: unknown, o: unknown, known: readonl
   checkOptionNames(fn, o, known);
   const opts = (o ?? {}) as RunOptions;
   checkRunSizes(opts);
+  checkOptionTypes(fn, opts as Record<string, unknown>);
   checkWorldOption(opts.world);
   return runStart(opts.start);
 }

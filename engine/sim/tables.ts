@@ -12,11 +12,13 @@ import type { BaselineFigures } from "./run.ts";
 import { type Recorder, STATUS } from "./recorder.ts";
 import type { SimulationRun } from "./simulate.ts";
 import type { Summary } from "./run.ts";
+import { checkTableRecorder, checkTableRun, checkTableSummaries } from "./table-arguments.ts";
 
 const consents = (names: readonly string[], bits: number) => names.filter((_, i) => bits & (1 << i)).join("|");
 
 /** One row per day: every series of engine/sim/metrics.ts, plus the baseline's revenue when given. */
 export function dailyTable(run: SimulationRun, baseline?: BaselineFigures | null): aq.ColumnTable {
+  checkTableRun("dailyTable", run);
   const cols: Record<string, unknown[]> = { date: [] };
   for (let d = 0; d < run.days; d++) cols.date.push(formatDate(run.start + d * DAY));
   // the plan's custom channels' series come after the fixed ones (engine/sim/metrics.ts)
@@ -45,6 +47,7 @@ function minuteTexts(): (t: number) => string {
 
 /** One row per message decision: sent, suppressed (with the rule) or holdout. */
 export function messagesTable(run: Pick<SimulationRun, "plan"> & { population: { table: { ids: string[] } } }, rec: Recorder): aq.ColumnTable {
+  checkTableRun("messagesTable", run), checkTableRecorder("messagesTable", rec);
   const p = run.plan, ids = run.population.table.ids, text = minuteTexts();
   return aq.table({
     time: rec.mTime.map(text),
@@ -64,6 +67,7 @@ export function messagesTable(run: Pick<SimulationRun, "plan"> & { population: {
 
 /** The simulated world's event stream in time order: what a live server would have been sent. */
 export function eventsTable(run: SimulationRun, rec: Recorder): aq.ColumnTable {
+  checkTableRun("eventsTable", run), checkTableRecorder("eventsTable", rec);
   const p = run.plan, ids = run.population.table.ids, order = rec.eventOrder(), text = minuteTexts();
   const col = <T>(f: (i: number) => T) => Array.from(order, f);
   return aq.table({
@@ -79,6 +83,7 @@ export function eventsTable(run: SimulationRun, rec: Recorder): aq.ColumnTable {
 
 /** One row per customer: who they were at the start and at the end, and what the plan did to them. */
 export function customersTable(run: SimulationRun): aq.ColumnTable {
+  checkTableRun("customersTable", run);
   const t = run.population.table, m = run.metrics, n = t.size, end = run.start + run.days * DAY;
   const rows = Array.from({ length: n }, (_, c) => c);
   const holdouts = run.plan.programs.filter((p) => p.holdout > 0);
@@ -99,11 +104,13 @@ export function customersTable(run: SimulationRun): aq.ColumnTable {
 
 /** One row per program: contacts, reach, suppressions, holdouts, opens, clicks, conversions, revenue, cost. */
 export function programsTable(summary: Summary): aq.ColumnTable {
+  checkTableSummaries("programsTable", summary);
   return aq.from(summary.programs);
 }
 
 /** The headline figures of one or more runs, one row per plan, as an arquero table. */
 export function totalsTable(summaries: Summary[]): aq.ColumnTable {
+  checkTableSummaries("totalsTable", summaries);
   return aq.from(summaries.map((s) => ({
     plan: s.plan,
     customers: s.customers,

@@ -8,18 +8,24 @@ import {
   backtest,
   comparePlans,
   comparePlansInWorkers,
+  customersTable,
+  dailyTable,
+  eventsTable,
   explainCustomer,
   formatDate,
   importHistory,
   InputError,
   loadPlan,
+  messagesTable,
   parseDate,
   parsePlan,
+  programsTable,
   runPlan,
   runPlanInWorkers,
   shardedTuner,
   summaryInWorkers,
   sweep,
+  totalsTable,
   tuner,
 } from "../../engine/mod.ts";
 import { tempDir } from "../datasets/temp-files.ts";
@@ -57,6 +63,59 @@ describe("options a function does not take", () => {
     const one = runPlan(plan, o).summary.digest;
     expect((await runPlanInWorkers(plan, { ...o, workers: 1, minShard: 1_000, populationSpec: "synthetic" })).summary.digest).toBe(one);
     expect(sweep(plan, [{ path: "programs.newsletter.priority", values: [1] }], { ...o, replications: 1, onVariant: () => {} }).variants.length).toBe(1);
+  });
+});
+
+describe("options of the wrong type", () => {
+  const o = { customers: 100, days: 5, cache: "off" as const };
+  const history = `history:datasets/cdnow.yaml`;
+
+  it("a population given as the command line's text says how to make the hook from it (it was 'o.population is not a function')", async () => {
+    const hook = "options: population: expected the population hook of parsePopulation, got the text 'history:datasets/cdnow.yaml': const spec = parsePopulation(\"history:datasets/cdnow.yaml\"); ";
+    expect(() => runPlan(plan, anyway({ ...o, population: history }))).toThrow(`runPlan: ${hook}runPlan(…, { population: spec.population, start: spec.start, days: spec.days })`);
+    expect(() => comparePlans([plan], anyway({ ...o, population: history }))).toThrow(`comparePlans: ${hook}comparePlans(…, { population: spec.population, start: spec.start, days: spec.days, populationLabel: spec.label, revenueCurrency: spec.currency })`);
+    await expect(runPlanInWorkers(plan, anyway({ ...o, population: history }))).rejects.toThrow(`(runPlanInWorkers also takes the text itself: { populationSpec: "history:datasets/cdnow.yaml" })`);
+    expect(() => sweep(plan, [{ path: "programs.newsletter.priority", values: [1] }], anyway({ ...o, population: history }))).toThrow(`sweep: ${hook}`);
+    expect(() => runPlan(plan, anyway({ ...o, population: {} }))).toThrow(`runPlan: options: population: expected the population hook of parsePopulation("history:datasets/cdnow.yaml").population, got a mapping`);
+  });
+
+  it.each([
+    ["onDay: 3", { onDay: 3 }, "onDay: expected a function, got number 3"], // "o.onDay is not a function" at the first day
+    ["cache: \"dsk\"", { cache: "dsk" }, `cache: expected "memory", "disk" or "off", got string "dsk"`], // ran as "memory"
+    ["record: \"yes\"", { record: "yes" }, "record: expected true or false, got string \"yes\""],
+    ["baseline: \"no\"", { baseline: "no" }, "baseline: expected true, false or the baseline of an earlier run (result.baseline), got string \"no\""], // ran without a baseline
+    ["laneWidth: -1", { laneWidth: -1 }, "laneWidth: expected a whole number of customers, 1 or more, got number -1"], // a RangeError from lanes.ts
+  ])("runPlan refuses %s, naming the option and what it takes", (_what, bad, message) => {
+    expect(() => runPlan(plan, anyway({ ...o, ...bad }))).toThrow(`runPlan: options: ${message}`);
+    expect(() => runPlan(plan, anyway({ ...o, ...bad }))).toThrow(InputError);
+  });
+
+  it("comparePlans checks its hooks and texts too; valid ones still run", () => {
+    expect(() => comparePlans([plan], anyway({ ...o, onProgress: "bar" }))).toThrow(`comparePlans: options: onProgress: expected a function, got string "bar"`);
+    expect(() => comparePlans([plan], anyway({ ...o, populationLabel: 3 }))).toThrow(`comparePlans: options: populationLabel: expected a text, got number 3`);
+    const phases = new Set<string>();
+    expect(runPlan(plan, { ...o, cache: "memory", record: false, baseline: true, laneWidth: 64, onDay: (p) => void phases.add(p) }).summary.customers).toBe(100);
+    expect([...phases]).toEqual(["baseline", "plan"]);
+  });
+});
+
+describe("the tables of a run", () => {
+  const result = runPlan(plan, { customers: 100, days: 5, cache: "off" });
+  it("given runPlan's whole result, say which part to pass (it was \"Cannot read properties of undefined (reading 'names')\")", () => {
+    expect(() => dailyTable(anyway(result))).toThrow(InputError);
+    expect(() => dailyTable(anyway(result))).toThrow("dailyTable: expected a run (result.run of runPlan), got runPlan's whole result: dailyTable(result.run, result.baseline)");
+    expect(() => customersTable(anyway(result))).toThrow("customersTable: expected a run (result.run of runPlan), got runPlan's whole result: customersTable(result.run)");
+    expect(() => programsTable(anyway(result))).toThrow("programsTable: expected a run's summary (result.summary), got runPlan's whole result: programsTable(result.summary)");
+    expect(() => totalsTable(anyway(result.summary))).toThrow("totalsTable: expected a list of runs' summaries, got one summary: totalsTable([result.summary])");
+  });
+
+  it("messages and events of a run made without record: true say how to keep them (it was \"… (reading 'mTime')\")", () => {
+    const keep = "got nothing: a run keeps its messages and events when asked, runPlan(plan, { record: true })";
+    expect(() => messagesTable(result.run, result.recorder!)).toThrow(`messagesTable: expected the run's recorder (result.recorder), ${keep}`);
+    expect(() => eventsTable(result.run, anyway(undefined))).toThrow(`eventsTable: expected the run's recorder (result.recorder), ${keep}`);
+    const recorded = runPlan(plan, { customers: 100, days: 5, cache: "off", record: true });
+    expect(messagesTable(recorded.run, recorded.recorder!).filter((d: { status: string }) => d.status === "sent").numRows()).toBe(recorded.summary.contacts);
+    expect([dailyTable(result.run, result.baseline).numRows(), customersTable(result.run).numRows(), totalsTable([result.summary]).numRows()]).toEqual([5, 100, 1]);
   });
 });
 
@@ -112,6 +171,11 @@ describe("explainCustomer's sizes, checked as runPlan checks them", () => {
     expect(() => explainCustomer(plan, { ...o, ...bad })).toThrow(message);
   });
 
+  it("refuses an option it does not take, with the closest valid one ({ dys: 30 } explained a year)", () => {
+    expect(() => explainCustomer(plan, anyway({ ...o, dys: 3 }))).toThrow("explainCustomer: options: unknown option 'dys'; did you mean 'days'? (options: customer, customers, days, seed, start, world, population)");
+    expect(() => explainCustomer(plan, anyway({ ...o, population: "history:datasets/cdnow.yaml" }))).toThrow("explainCustomer: options: population: expected the population hook of parsePopulation, got the text 'history:datasets/cdnow.yaml'");
+  });
+
   it("refuses a plan's file name and a missing customer, and explains a valid one", () => {
     expect(() => explainCustomer(anyway("scenarios/lifecycle.yaml"), o)).toThrow(/^explainCustomer: expected a loaded plan, got the text 'scenarios\/lifecycle\.yaml': load it first/);
     expect(() => explainCustomer(plan, anyway({ customers: 50 }))).toThrow('customer: expected a customer id such as "C0000042", got nothing');
@@ -162,6 +226,8 @@ programs:
     expect(backtest(bt, withHoldout, { from: "2024-03-01", to: "2024-04-30" }).summary).toEqual(given);
     expect(() => backtest(bt, withHoldout, { from: "03/01/2024" })).toThrow(`from: expected a date such as "1997-10-01" (years 1900 to 2199) or its minutes (parseDate("1997-10-01")), got string "03/01/2024"`);
     expect(() => backtest(bt, withHoldout, { from: "2024-04-01", to: "2024-03-01" })).toThrow("to: 2024-03-01 is before from: 2024-04-01");
+    // a misspelt option was ignored: { form: … } replayed the default period
+    expect(() => backtest(bt, withHoldout, anyway({ form: "2024-03-01" }))).toThrow("backtest: options: unknown option 'form'; did you mean 'from'? (options: from, to, seed)");
     expect(() => backtest(bt, anyway("h.yaml"))).toThrow(`backtest: expected a history imported by importHistory("datasets/cdnow-optin.yaml"), got the text 'h.yaml': import it first`);
   });
 });
