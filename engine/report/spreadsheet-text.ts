@@ -27,6 +27,9 @@ const PLAIN_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
  * @example spreadsheetText("-12.5") // "-12.5"
  */
 export function spreadsheetText(s: string): string {
+  // millions of cells pass here (simulate --out's messages): most begin with a letter or a digit
+  const c = s.charCodeAt(0);
+  if (c > 64 || (c >= 48 && c <= 57)) return s;
   return FORMULA_LEAD.test(s) && !PLAIN_NUMBER.test(s) ? "'" + s : s;
 }
 
