@@ -9,6 +9,7 @@ import { eachRecord, LineError } from "./csv.ts";
 import type { ColumnRef, TableSpec } from "./history-config.ts";
 import { closest } from "../engine/plan/errors.ts";
 import { quoted } from "./values.ts";
+import { originalText } from "../engine/report/spreadsheet-text.ts";
 
 const MAX_PROBLEMS = 20;
 
@@ -124,7 +125,8 @@ export function readMappedColumns<C extends string>(
       problems.add(line, "", `the row has ${fields.length} fields, the header ${width} (delimiter ${spec.delimiter}): ${trailing ? `it ends with ${fields.length - width} empty field${fields.length - width === 1 ? "" : "s"} past the header's (a trailing delimiter): end the header line with the same delimiter, or remove it from the rows` : `a value containing the delimiter must be quoted ("a, b")`}`);
       return;
     }
-    for (let i = 0; i < idx.length; i++) values[i] = idx[i] < 0 ? "" : fields[idx[i]].trim();
+    // a cell written '=… by a spreadsheet-safe export (Cadence's extract lists, and other tools') reads as =…
+    for (let i = 0; i < idx.length; i++) values[i] = idx[i] < 0 ? "" : originalText(fields[idx[i]]).trim();
     onRow(values, line, text);
   }, { onBadLine: (e) => problems.add(e.line, "", e.message) });
   }

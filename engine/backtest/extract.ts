@@ -13,14 +13,13 @@ import type { LoadedPlan } from "../plan/load.ts";
 import type { History } from "../../datasets/import.ts";
 import { backtest } from "./replay.ts";
 import { listFileName } from "../live/list-file.ts";
+import { csvField } from "../report/csv-export.ts";
 
 export interface HistoryExtraction {
   day: string;
   files: { file: string; program: string; channel: string; messages: number }[];
   messages: number;
 }
-
-const cell = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
 /** @example extractFromHistory(loadPlan("scenarios/lifecycle.yaml"), importHistory("out/retail/retail.yaml"), parseDate("2011-06-01")!, "out/lists") */
 export function extractFromHistory(loaded: LoadedPlan, h: History, day: Minutes, dir: string, seed = 1): HistoryExtraction {
@@ -32,7 +31,7 @@ export function extractFromHistory(loaded: LoadedPlan, h: History, day: Minutes,
     const s = plan.sends[rec.mSend[i]], program = plan.names.programs[s.program], channel = plan.names.channels[s.channel];
     const key = `${program}\u0000${channel}`;
     if (!groups.has(key)) groups.set(key, []);
-    groups.get(key)!.push([formatTime(rec.mTime[i]), ids[rec.mCust[i]], channel, program, plan.names.categories[s.category], s.message].map(cell).join(","));
+    groups.get(key)!.push([formatTime(rec.mTime[i]), ids[rec.mCust[i]], channel, program, plan.names.categories[s.category], s.message].map(csvField).join(","));
   }
   mkdirSync(dir, { recursive: true });
   const name = formatTime(day).slice(0, 10), files: HistoryExtraction["files"] = [];

@@ -1,6 +1,5 @@
 /** `cadence sweep <plan.yaml> --set <path>=<values> [--set ...] [--customers N] [--days D] [--seed S] [--replications R] [--out DIR] [--csv DIR] [--json] [--workers N] [--no-cache]` */
 import { join, relative } from "node:path";
-import * as aq from "arquero";
 import { loadPlan } from "../plan/load.ts";
 import { InputError } from "../plan/errors.ts";
 import { checkSweep, FLAG_NAMING, frontierSvg, noKnee, SWEEP_METRICS, sweepInWorkers, type SweepResult, type SweepSet } from "../sweep/sweep.ts";
@@ -8,6 +7,7 @@ import { expandValues } from "../sweep/range.ts";
 import { sweepPage } from "../sweep/sweep-page.ts";
 import { writableFolder, writeWhole } from "../report/write-file.ts";
 import { intervalRows, writeCsvFiles } from "../report/csv-export.ts";
+import { tableCsv } from "../sim/csv-file.ts";
 import type { Interval } from "../compare/intervals.ts";
 import { outputFolder, parse, progress, sizeFlag } from "./args.ts";
 import { signedText } from "../report/html.ts";
@@ -106,7 +106,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
   const csvFiles = values.csv !== undefined ? sweepCsv(result, values.csv as string) : [];
   const svg = frontierSvg(result, `${loaded.plan.name}: incremental margin against unsubscribes`, loaded.plan.currency);
   writableFolder(out);
-  writeWhole(join(out, "sweep.csv"), aq.toCSV(result.table) + "\n");
+  writeWhole(join(out, "sweep.csv"), tableCsv(result.table) + "\n");
   writeWhole(join(out, "frontier.svg"), svg);
   writeWhole(join(out, "frontier.html"), sweepPage(result, loaded.plan.name, svg, loaded.plan.currency, csvFiles.map((f) => relative(out, f))));
   if (values.json) {

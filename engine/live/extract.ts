@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { DAY, formatTime } from "../core/time.ts";
 import { InputError } from "../plan/errors.ts";
 import { listFileName } from "./list-file.ts";
+import { csvField } from "../report/csv-export.ts";
 import type { OutboxRow, Store } from "./store.ts";
 
 export interface Extraction {
@@ -18,8 +19,6 @@ export interface Extraction {
   messages: number;
   confirmed: boolean;
 }
-
-const csvCell = (v: string | number) => (/[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
 
 type Pending = OutboxRow & { next_attempt: number; last_error: string };
 
@@ -64,7 +63,7 @@ function writeLists(rows: Pending[], day: string, dir: string): Extraction["file
     if (names.has(file)) throw new Error(`extract: two lists named ${file}`); // list-file.ts makes names unique
     names.add(file);
     const lines = ["customer,program,message,channel,category,time,key", ...list.map((r) =>
-      [r.customer, r.program, r.message, r.channel, r.category, formatTime(r.time), r.key].map(csvCell).join(",")
+      [r.customer, r.program, r.message, r.channel, r.category, formatTime(r.time), r.key].map(csvField).join(",")
     )];
     attempt(file, () => writeFileSync(file, lines.join("\n") + "\n"));
     files.push({ file, program, channel, messages: list.length });

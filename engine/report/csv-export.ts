@@ -3,12 +3,14 @@
  * `contributions --csv`. The choices (docs/exports.md): UTF-8 with a byte-order mark (Excel otherwise
  * reads UTF-8 as the system code page and mangles "€" or "é"), comma delimiter, dot decimal point, no
  * thousands separators, CRLF line ends (RFC 4180), a field quoted when it holds a comma, quote, or line
- * break. Figures are "long": one row per plan × metric with mean, low and high, so a pivot table or a
- * filter works without reshaping; an empty low/high means one replication (no interval).
+ * break, a text that a spreadsheet would run as a formula (`=…`, `+…`, `-…`, `@…`) written with a leading
+ * `'` (spreadsheet-text.ts). Figures are "long": one row per plan × metric with mean, low and high, so a
+ * pivot table or a filter works without reshaping; an empty low/high means one replication (no interval).
  */
 import { join } from "node:path";
 import { writableFolder, writeWhole } from "./write-file.ts";
 import type { Interval } from "../compare/intervals.ts";
+import { spreadsheetText } from "./spreadsheet-text.ts";
 
 export const BOM = "\uFEFF";
 export type Cell = string | number | boolean | null | undefined;
@@ -20,9 +22,10 @@ export function csvNumber(x: number): string {
   return Object.is(r, -0) ? "0" : String(r);
 }
 
+/** One cell: a number as `csvNumber`, a text safe to open in a spreadsheet, quoted when it needs to be. */
 export function csvField(v: Cell): string {
   if (v === null || v === undefined) return "";
-  const s = typeof v === "number" ? csvNumber(v) : String(v);
+  const s = typeof v === "number" ? csvNumber(v) : typeof v === "string" ? spreadsheetText(v) : String(v);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

@@ -4,9 +4,12 @@
  * the whole text first. A run's
  * messages and events are millions of rows (80 MB of CSV at 50,000 customers × 365 days): one string
  * of them, then its UTF-8 copy, cost half the time of writing a run's files and their peak memory.
+ * One difference from `toCSV`: a text a spreadsheet would run as a formula (`=…`, `+…`, `-…`, `@…`: a
+ * customer id from a history, a message name) gets a leading `'` (engine/report/spreadsheet-text.ts).
  */
 import * as aq from "arquero";
 import { closeSync, ftruncateSync, openSync, writeSync } from "node:fs";
+import { spreadsheetText } from "../report/spreadsheet-text.ts";
 
 const QUOTED = /[",\n\r]/; // what makes toCSV quote a value (with its default delimiter)
 const CHUNK = 1 << 18; // characters formatted before they are written
@@ -18,18 +21,30 @@ function cell(v: unknown): string {
   if (v == null) return "";
   if (typeof v === "number") return String(v); // digits, sign, point, exponent, NaN, Infinity: never quoted
   if (v instanceof Date) throw DATE;
-  const s = typeof v === "string" ? v : String(v);
+  const s = typeof v === "string" ? spreadsheetText(v) : String(v);
   return QUOTED.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
 }
 
-/** Writes `aq.toCSV(table)` to `path`. */
+/**
+ * `aq.toCSV(table)` with its text cells through `spreadsheetText`: for the tables `writeCSV` leaves to
+ * arquero (dates, views), and for a whole file held as one string (sweep --out's sweep.csv).
+ */
+export function tableCsv(table: aq.ColumnTable): string {
+  const names = table.columnNames();
+  if (names.length === 0) return aq.toCSV(table);
+  const safe = (v: unknown) => (typeof v === "string" ? spreadsheetText(v) : v);
+  // the header too: a column can be named after a user's path or attribute
+  return names.map(cell).join(",") + "\n" + aq.toCSV(table, { header: false, format: Object.fromEntries(names.map((name) => [name, safe])) });
+}
+
+/** Writes `tableCsv(table)` to `path`. */
 export function writeCSV(path: string, table: aq.ColumnTable): void {
   const names = table.columnNames(), rows = table.numRows();
   const columns = names.map((name) => table.column(name)!);
   const fd = openSync(path, "w");
   try {
     // a view of another table (filtered, ordered), or no columns: toCSV itself
-    if (table.isFiltered() || table.isOrdered() || names.length === 0) return void put(fd, aq.toCSV(table));
+    if (table.isFiltered() || table.isOrdered() || names.length === 0) return void put(fd, tableCsv(table));
     let lines: string[] = [names.map(cell).join(",")], size = 0;
     for (let r = 0; r < rows; r++) {
       let line = cell(columns[0].at(r));
@@ -41,7 +56,7 @@ export function writeCSV(path: string, table: aq.ColumnTable): void {
   } catch (e) {
     if (e !== DATE) throw e;
     ftruncateSync(fd, 0);
-    put(fd, aq.toCSV(table), 0);
+    put(fd, tableCsv(table), 0);
   } finally {
     closeSync(fd);
   }

@@ -12,6 +12,7 @@ import { DAY, formatDate, type Minutes, parseDate } from "../core/time.ts";
 import { closest } from "../plan/errors.ts";
 import { InputError } from "../plan/errors.ts";
 import { eachRecord } from "../../datasets/csv.ts";
+import { originalText } from "../report/spreadsheet-text.ts";
 
 export interface ExternalContacts {
   customer: string[];
@@ -38,7 +39,8 @@ export function readExternalContacts(file: string, channels: readonly string[] =
         if (missing.length) throw new InputError(`${file}:1: missing column(s) ${missing.join(", ")}; expected a header time,customer,channel[,category]`);
         return;
       }
-      const get = (k: string) => (columns![k] === undefined ? "" : (f[columns![k]] ?? "").trim());
+      // a cell written '=… by a spreadsheet-safe export (an extract list's customer id) reads as =…
+      const get = (k: string) => (columns![k] === undefined ? "" : originalText(f[columns![k]] ?? "").trim());
       const time = parseDate(get("time")), channel = channels.indexOf(get("channel"));
       if (time === null) problems.push(`${file}:${line}: time '${get("time")}' is not a date such as 2026-03-02 or 2026-03-02T15:30+01:00`);
       else if (channel < 0) {

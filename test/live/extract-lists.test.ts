@@ -12,6 +12,8 @@ import { listFileName } from "../../engine/live/list-file.ts";
 import { SqliteStore } from "../../engine/live/sqlite-store.ts";
 import type { Store } from "../../engine/live/store.ts";
 import { tempDb } from "./live-helpers.ts";
+import { eachRecord } from "../../datasets/csv.ts";
+import { readExternalContacts } from "../../engine/sim/external-contacts.ts";
 
 const DAY0 = parseDate("2026-03-02")!;
 
@@ -114,5 +116,31 @@ describe("extract --confirm", () => {
     ]);
     expect(store.auditLog(0, 10).map((a) => [a.action, JSON.parse(a.detail)])).toEqual([["outbox.extract", { messages: 1, files: 1 }]]);
     store.close();
+  });
+});
+
+describe("a list's cells in a spreadsheet", () => {
+  it("holds a customer id a spreadsheet would run as text (a leading '), which a contacts file reads back as the id", () => {
+    // ids as a live server takes them (any text): a link, a command, a sum, and numbers
+    const ids = ['=HYPERLINK("http://x","click")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3", "-12.5", "00123"];
+    const store = new SqliteStore(tempDb("extract-formula"));
+    store.migrate();
+    store.tx(() =>
+      ids.forEach((customer, i) =>
+        store.addOutbox({
+          key: `k${i}`, plan: 1, time: DAY0 + 600 + i, customer, program: "news", message: "m", channel: "email", category: "promotional",
+          state: "pending", attempts: 0, nextAttempt: 0, lastError: "",
+        })
+      )
+    );
+    const dir = join(dirname(store.path), "lists");
+    const r = extractDay(store, "2026-03-02", DAY0, dir, false, "test", DAY0);
+    store.close();
+    const file = r.files[0].file;
+    const cells: string[][] = [];
+    eachRecord(file, "comma", (f) => void cells.push(f));
+    expect(cells.slice(1).map((f) => f[0])).toEqual(['\'=HYPERLINK("http://x","click")', "'+cmd|' /C calc'!A0", "'@SUM(1+1)", "'-2+3", "-12.5", "00123"]);
+    // the list's header is a contacts file's (time, customer, channel, category): a forecast counts it as sent
+    expect(readExternalContacts(file).customer).toEqual(ids);
   });
 });
