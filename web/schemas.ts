@@ -162,6 +162,13 @@ export const OutboxPage = Page.extend({
 export const ResolveBody = exampled(z.object({
   delivered: z.boolean().openapi({ description: "true: the receiver has it (delivered); false: it did not arrive and is not to be sent (dead)" }),
 }).strict(), "ResolveBody", { delivered: true });
+// which dead messages a bulk requeue takes: every field narrows it; {} takes every dead message but
+// those an operator resolved as not to be sent
+export const RequeueBody = exampled(z.object({
+  channel: z.string().min(1).max(100).optional().openapi({ description: "only messages on this channel" }),
+  deadSince: isoTime.optional().openapi({ description: "only messages dead-lettered at or after this time" }),
+  error: z.string().min(1).max(300).optional().openapi({ description: "only messages whose last error contains this text (case-sensitive), such as \"HTTP 503\"" }),
+}).strict(), "RequeueBody", { channel: "email", deadSince: "2026-03-02T09:00:00Z", error: "HTTP 503" });
 // the store's list (live-sink writes delayed and cancelled too): a second list here refused them with a 400
 export const DecisionPage = Page.extend({ status: z.enum(DECISION_STATUS).optional().openapi({ description: "only decisions with this status" }) }).strict();
 
