@@ -77,6 +77,22 @@ describe("webhook through a receiver outage", () => {
     expect(r.posts.filter((p) => p.status === 503).length).toBe(tries.reduce((a, b) => a + b));
   });
 
+  it("retries one failing message past its eighth try while the circuit stays closed (the receiver takes the others)", async () => {
+    let down = true;
+    const r = receiver(() => ({ status: down ? 503 : 200 }));
+    const s = testServer({ start: T0, webhook: { url: r.url, secret: "sek", breakerFailures: 1000 } });
+    stop.unshift(() => s.stop());
+    await promote(s, RECEIPT_PLAN);
+    await purchases(s, ["C1"]);
+    await drive(s, 10 * MIN, 1000);
+    // 1 + 2 + … + 512 s, jittered: 9 to 10 tries in 10 minutes; the ninth used to be the dead letter's
+    expect(s.store.outbox(0, 1)[0]).toMatchObject({ state: "pending", lastError: "HTTP 503", attempts: expect.toSatisfy((n: number) => n >= 9) });
+    down = false;
+    await drive(s, 10 * MIN, 10_000);
+    expect(s.store.outbox(0, 1)[0].state).toBe("delivered");
+    expect(r.delivered()).toEqual([s.store.outbox(0, 1)[0].key]);
+  });
+
   it("expires a message not delivered within its category's span: not sent after it", async () => {
     const r = receiver(() => ({ status: 503 }));
     const expiry = { defaultMs: 5 * MIN, byCategory: { transactional: 10 * MIN } };
