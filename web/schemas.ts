@@ -162,6 +162,13 @@ export const OutboxPage = Page.extend({
 export const ResolveBody = exampled(z.object({
   delivered: z.boolean().openapi({ description: "true: the receiver has it (delivered); false: it did not arrive and is not to be sent (dead)" }),
 }).strict(), "ResolveBody", { delivered: true });
+// which dead messages a bulk requeue takes: every field narrows it; {} takes every dead message but
+// those an operator resolved as not to be sent
+export const RequeueBody = exampled(z.object({
+  channel: z.string().min(1).max(100).optional().openapi({ description: "only messages on this channel" }),
+  deadSince: isoTime.optional().openapi({ description: "only messages dead-lettered at or after this time" }),
+  error: z.string().min(1).max(300).optional().openapi({ description: "only messages whose last error contains this text (case-sensitive), such as \"HTTP 503\"" }),
+}).strict(), "RequeueBody", { channel: "email", deadSince: "2026-03-02T09:00:00Z", error: "HTTP 503" });
 // the store's list (live-sink writes delayed and cancelled too): a second list here refused them with a 400
 export const DecisionPage = Page.extend({ status: z.enum(DECISION_STATUS).optional().openapi({ description: "only decisions with this status" }) }).strict();
 
@@ -174,6 +181,7 @@ export const OutboxMessage = z.object({
   customer: z.string(), program: z.string(), message: z.string(), channel: z.string(), category: z.string(),
   state: z.enum(DELIVERY_STATES), attempts: z.number().int(),
   sending: z.number().int().openapi({ description: "0, or the attempt whose POST is in flight" }), lastError: z.string(),
+  changed: z.string().nullable().openapi({ description: `when its state last moved (what a requeue's deadSince compares), ${TIME}, to the millisecond; null for a row written before schema 10` }),
 }).openapi("OutboxMessage");
 export const Decision = z.object({
   id: z.number().int().openapi({ description: "the cursor" }),

@@ -7,13 +7,15 @@ import { InputError } from "../plan/errors.ts";
 import { parseDate, YEARS } from "../core/time.ts";
 import { startServer } from "../live/server.ts";
 import { webhookUrlProblem } from "../live/webhook.ts";
+import { DEFAULT_EXPIRY, parseExpiry } from "../live/expiry.ts";
 import { decimalFlag, intFlag, parse, sizeFlag } from "./args.ts";
 import { dbProblem } from "./live-db.ts";
 import { FLAG_TEXT, type SettingText } from "../live/setting-text.ts";
 
 const USAGE = `cadence serve [--db FILE] [--port N] [--host ADDR] [--clock system|manual] [--start DATE] [--seed N]
               [--control-share X] [--control-salt S] [--synchronous NORMAL|FULL] [--tick-ms N]
-              [--webhook-url URL --webhook-secret S] [--webhook-max-attempts N] [--writer-thread on|off]
+              [--webhook-url URL --webhook-secret S] [--webhook-expire-after SPAN[,CATEGORY=SPAN...]]
+              [--webhook-max-attempts N] [--writer-thread on|off]
               [--histories DIR]   (the history configs a forecast may name: history:<name> in DIR)`;
 
 /** Flag name → environment variable. */
@@ -21,6 +23,7 @@ export const ENV: Record<string, string> = {
   db: "CADENCE_DB", port: "CADENCE_PORT", host: "CADENCE_HOST", clock: "CADENCE_CLOCK", start: "CADENCE_START", seed: "CADENCE_SEED",
   "control-share": "CADENCE_CONTROL_SHARE", "control-salt": "CADENCE_CONTROL_SALT", synchronous: "CADENCE_SYNCHRONOUS", "tick-ms": "CADENCE_TICK_MS",
   "webhook-url": "CADENCE_WEBHOOK_URL", "webhook-secret": "CADENCE_WEBHOOK_SECRET", "webhook-max-attempts": "CADENCE_WEBHOOK_MAX_ATTEMPTS",
+  "webhook-expire-after": "CADENCE_WEBHOOK_EXPIRE_AFTER",
   "writer-thread": "CADENCE_WRITER_THREAD", histories: "CADENCE_HISTORIES",
 };
 
@@ -52,7 +55,7 @@ export async function serveCommand(args: string[]): Promise<number> {
       : "--start sets the first time of a manual clock: add --clock manual (the system clock reads the machine's time)");
   }
   const url = v("webhook-url"), secret = v("webhook-secret");
-  for (const k of ["webhook-secret", "webhook-max-attempts"]) {
+  for (const k of ["webhook-secret", "webhook-max-attempts", "webhook-expire-after"]) {
     if (url || v(k) === undefined) continue;
     throw new InputError(fromEnv(k)
       ? `${ENV[k]}: goes with a webhook URL (the webhook adapter); set CADENCE_WEBHOOK_URL (or --webhook-url URL), or unset ${ENV[k]}`
@@ -71,7 +74,10 @@ export async function serveCommand(args: string[]): Promise<number> {
   }
   const db = v("db") ?? "cadence.sqlite", port = intFlag(v("port"), "port", 8080, 0, 65535, given("port")), host = v("host") ?? "127.0.0.1";
   const seed = sizeFlag(v("seed"), "seed", 1, given("seed")), tickMs = intFlag(v("tick-ms"), "tick-ms", 1000, 10, 60_000, given("tick-ms"));
-  const maxAttempts = intFlag(v("webhook-max-attempts"), "webhook-max-attempts", 8, 1, 100, given("webhook-max-attempts"));
+  // left out, a failing message is retried until it expires (it used to be dead after 8 tries: ≈ 2 minutes)
+  const maxAttempts = v("webhook-max-attempts") === undefined ? Infinity : intFlag(v("webhook-max-attempts"), "webhook-max-attempts", 8, 1, 100, given("webhook-max-attempts"));
+  const expiryText = v("webhook-expire-after"), expiry = expiryText === undefined ? DEFAULT_EXPIRY : parseExpiry(expiryText);
+  if (typeof expiry === "string") throw new InputError(`${given("webhook-expire-after", expiryText)}: ${expiry}`);
   const server = startOrExplain(db, host, port, given, () => startServer({
     db, port, host,
     clock, start, seed,
@@ -80,7 +86,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     writerThread: writer === "on",
     tickMs,
     histories,
-    webhook: url ? { url, secret: secret!, maxAttempts } : undefined,
+    webhook: url ? { url, secret: secret!, maxAttempts, expiry } : undefined,
     given,
   }));
   // the signal handlers are in place before the line that says the server is up: a SIGTERM sent on reading

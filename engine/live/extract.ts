@@ -40,7 +40,7 @@ export function extractDay(store: Store, day: string, dayStart: number, dir: str
     return { day, files: writeLists(rows, day, dir), messages: rows.length, confirmed: false };
   }
   return store.tx(() => {
-    const marked = read().filter((r) => store.setDelivery(r.id, "delivered", r.attempts + 1, 0, "extracted", "pending"));
+    const marked = read().filter((r) => store.setDelivery(r.id, "delivered", r.attempts + 1, 0, "extracted", { from: "pending", at: now * 60_000 }));
     const files = writeLists(marked, day, dir);
     if (marked.length) store.audit(now, actor, "outbox.extract", day, { messages: marked.length, files: files.length });
     return { day, files, messages: marked.length, confirmed: marked.length > 0 };

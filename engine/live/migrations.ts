@@ -115,4 +115,11 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE decisions2 RENAME TO decisions;
   CREATE INDEX decisions_customer ON decisions (customer);
   `,
+  // 10: when a message's delivery state last moved (ms), so an operator can requeue the messages
+  // dead-lettered since a time (engine/live/outbox-ops.ts). A message settled before it gets its
+  // decision time, the best known: a filter "dead since T" takes it when it was decided since T.
+  `
+  ALTER TABLE outbox ADD COLUMN changed INTEGER NOT NULL DEFAULT 0;
+  UPDATE outbox SET changed = time * 60000 WHERE state NOT IN ('pending', 'sending');
+  `,
 ];

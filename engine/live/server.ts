@@ -45,6 +45,7 @@ export interface RunningServer {
   store: SqliteStore;
   driver: LiveDriver;
   clock: Clock;
+  webhook: WebhookAdapter | null;
   stop(): Promise<void>;
 }
 
@@ -77,7 +78,9 @@ export function openEngine(cfg: Pick<ServerConfig, "db" | "clock" | "start" | "s
 
 export function startServer(cfg: ServerConfig): RunningServer {
   const { store, clock, driver, lifecycle } = openEngine(cfg);
-  const app = createApp({ store, driver, lifecycle, clock });
+  // made before the app, which shows its circuit: its start settles what a crash left in flight
+  const webhook = cfg.webhook ? new WebhookAdapter(store, clock, { ...WEBHOOK_DEFAULTS, ...cfg.webhook }) : null;
+  const app = createApp({ store, driver, lifecycle, clock, webhook });
   const ac = new AbortController();
   let server: Deno.HttpServer;
   try {
@@ -93,7 +96,6 @@ export function startServer(cfg: ServerConfig): RunningServer {
   if (writer) store.attachWriter(writer);
   const checkpointer = startCheckpointer(store);
   const addr = server.addr as Deno.NetAddr;
-  const webhook = cfg.webhook ? new WebhookAdapter(store, clock, { ...WEBHOOK_DEFAULTS, ...cfg.webhook }) : null;
   let stopping = false;
   const timerLog = new FailureLog("timer loop"), webhookLog = new FailureLog("webhook pass");
   const loop = setInterval(() => {
@@ -108,7 +110,7 @@ export function startServer(cfg: ServerConfig): RunningServer {
   }, cfg.tickMs);
   const url = `http://${addr.hostname}:${addr.port}`;
   return {
-    url, port: addr.port, store, driver, clock,
+    url, port: addr.port, store, driver, clock, webhook,
     async stop() {
       if (stopping) return;
       stopping = true;

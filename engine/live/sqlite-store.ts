@@ -10,7 +10,7 @@ import type { StoreWriter } from "./store-writer.ts";
 import { RowBuffer } from "./row-buffer.ts";
 import { IdFilter } from "./id-filter.ts";
 import { InputError } from "../plan/errors.ts";
-import type { AuditRow, DecisionRow, DeliveryState, EventRow, KeyRow, OutboxRow, PlanRow, Store } from "./store.ts";
+import type { AuditRow, DeadFilter, DecisionRow, DeliveryState, EventRow, KeyRow, OutboxRow, PlanRow, Store } from "./store.ts";
 import { FLAG_TEXT, type SettingText } from "./setting-text.ts";
 
 /** Outbox keys counted in memory before the count is dropped (a miss only costs the old path). */
@@ -434,7 +434,7 @@ export class SqliteStore implements Store {
       ? this.all("SELECT * FROM decisions WHERE id > ? AND status = ? ORDER BY id LIMIT ?", after, status, limit)
       : this.all("SELECT * FROM decisions WHERE id > ? ORDER BY id LIMIT ?", after, limit);
   }
-  addOutbox(o: Omit<OutboxRow, "id" | "sending">): void {
+  addOutbox(o: Omit<OutboxRow, "id" | "sending" | "changed">): void {
     const n = this.keyCount.get(o.key);
     let key = o.key;
     if (n !== undefined) key = `${o.key}#${n}`, this.keyCount.set(o.key, n + 1);
@@ -495,12 +495,19 @@ export class SqliteStore implements Store {
   clearSending(id: number): void {
     this.run("UPDATE outbox SET sending = 0 WHERE id = ?", id);
   }
-  setDelivery(id: number, state: DeliveryState, attempts: number, nextAttempt: number, lastError: string, from: DeliveryState = "sending"): boolean {
+  setDelivery(id: number, state: DeliveryState, attempts: number, nextAttempt: number, lastError: string, o: { from?: DeliveryState; at?: number } = {}): boolean {
     // the row may have been cancelled (unsubscribe) or erased meanwhile: only a row still in `from` moves on
     return this.run(
-      "UPDATE outbox SET state = ?, attempts = ?, next_attempt = ?, last_error = ?, sending = 0 WHERE id = ? AND state = ?",
-      state, attempts, nextAttempt, lastError, id, from,
+      "UPDATE outbox SET state = ?, attempts = ?, next_attempt = ?, last_error = ?, sending = 0, changed = ? WHERE id = ? AND state = ?",
+      state, attempts, nextAttempt, lastError, o.at ?? 0, id, o.from ?? "sending",
     ) > 0;
+  }
+  deadMessages(f: DeadFilter): OutboxRow[] {
+    return this.all<Row>(
+      `SELECT * FROM outbox WHERE state = 'dead' AND last_error NOT LIKE 'resolved by key %'
+        AND (? IS NULL OR channel = ?) AND changed >= ? AND instr(last_error, ?) > 0 ORDER BY id`,
+      f.channel ?? null, f.channel ?? null, f.since ?? 0, f.error ?? "",
+    ).map(SqliteStore.outboxRow);
   }
   cancelPending(customer: string, channel: string, keep: readonly string[] = [], reason = "opted out"): number {
     if (this.record("cancelPending", [customer, channel, JSON.stringify(keep), reason])) return 0;
@@ -509,7 +516,7 @@ export class SqliteStore implements Store {
       // the kept categories as a JSON array: one statement for any number of them
       n += this.run(
         `UPDATE outbox SET state = 'cancelled', last_error = ? WHERE key >= ? AND key < ? AND customer = ? AND channel = ?
-          AND state IN ('pending', 'sending', 'unknown') AND category NOT IN (SELECT value FROM json_each(?))`,
+          AND state IN ('pending', 'sending', 'unknown', 'dead') AND category NOT IN (SELECT value FROM json_each(?))`,
         reason, lo, hi, customer, channel, JSON.stringify(keep),
       );
     }

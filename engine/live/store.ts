@@ -102,8 +102,9 @@ export interface DecisionRow {
  * pending → sending (committed before the POST) → delivered | pending (definite failure: retried) | dead |
  * unknown (the POST may have reached the receiver: a crash while sending, a timeout, a reset). An
  * unknown message is never resent automatically; an operator redelivers or resolves it (docs/live.md).
+ * A pending message past its expiry is `expired` instead of sent; an operator requeues a dead one.
  */
-export const DELIVERY_STATES = ["pending", "sending", "delivered", "unknown", "dead", "cancelled"] as const;
+export const DELIVERY_STATES = ["pending", "sending", "delivered", "unknown", "dead", "cancelled", "expired"] as const;
 export type DeliveryState = typeof DELIVERY_STATES[number];
 
 export interface OutboxRow {
@@ -122,6 +123,21 @@ export interface OutboxRow {
   lastError: string;
   /** 0, or the attempt number whose POST is in flight (marked and committed before sending). */
   sending: number;
+  /**
+   * When its delivery state last moved by an attempt's outcome or an operator (ms since epoch): for a
+   * dead message, when it was dead-lettered. 0 when it never moved; a row older than schema 10 has its
+   * decision time.
+   */
+  changed: number;
+}
+
+/** Which dead messages a bulk requeue takes (docs/live.md, "Requeueing dead messages"); all fields optional. */
+export interface DeadFilter {
+  channel?: string;
+  /** Dead-lettered at or after this time (ms since epoch). */
+  since?: number;
+  /** Their last error contains this text (case-sensitive), such as `HTTP 503`. */
+  error?: string;
 }
 
 export interface Store {
@@ -174,7 +190,7 @@ export interface Store {
    * Adds a message under `o.key`, or `<key>#<n>` (lowest free n ≥ 1) when taken. Inside a transaction
    * the row may be written later (at the latest by the commit), before anything reads the outbox.
    */
-  addOutbox(o: Omit<OutboxRow, "id" | "sending">): void;
+  addOutbox(o: Omit<OutboxRow, "id" | "sending" | "changed">): void;
   /** Messages after the cursor, in decision order; only those in `state` when given. */
   outbox(after: number, limit: number, state?: DeliveryState): OutboxRow[];
   outboxMessage(id: number): OutboxRow | null;
@@ -192,13 +208,18 @@ export interface Store {
   clearSending(id: number): void;
   /**
    * Moves a message from state `from` (default `sending`: an attempt's outcome) and clears the in-flight
-   * mark; false when the row is no longer in `from` (cancelled or erased meanwhile).
+   * mark, `at` (ms) becoming its `changed`; false when the row is no longer in `from` (cancelled or erased meanwhile).
    */
-  setDelivery(id: number, state: DeliveryState, attempts: number, nextAttempt: number, lastError: string, from?: DeliveryState): boolean;
+  setDelivery(id: number, state: DeliveryState, attempts: number, nextAttempt: number, lastError: string, o?: { from?: DeliveryState; at?: number }): boolean;
+  /**
+   * Dead messages the filter names, in id order, but those an operator resolved as not delivered
+   * (`resolve {"delivered": false}`: not to be sent), which only a requeue by id takes.
+   */
+  deadMessages(filter: DeadFilter): OutboxRow[];
   /**
    * Cancels one customer's undelivered messages on one channel, with `reason` as their last error:
-   * pending, unknown (never to be redelivered now) and sending (the POST cannot be called back; its
-   * outcome no longer moves the row). Messages of the `keep` categories stay: an unsubscribe or a
+   * pending, unknown (never to be redelivered now), dead (never to be requeued now) and sending (the
+   * POST cannot be called back; its outcome no longer moves the row). Messages of the `keep` categories stay: an unsubscribe or a
    * complaint keeps those that need only an address (the plan's `addressOnly`, transactional by
    * default); a hard bounce keeps none.
    */

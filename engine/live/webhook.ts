@@ -8,9 +8,13 @@
  *  - a 2xx answer makes it `delivered`, committed the moment the answer arrives;
  *  - a definite failure — the connection was refused before anything was sent, or the receiver
  *    answered 3xx/4xx/5xx (a redirect is not followed) — is retried with exponential back-off and jitter (base · 2^(attempt−1), capped,
- *    times a factor in [0.5, 1) drawn from a seeded stream keyed by message and attempt), and after
- *    `maxAttempts` tries the message is dead-lettered (state `dead`, last error kept); so is a request
- *    that could not even be built (nothing left this process);
+ *    times a factor in [0.5, 1) drawn from a seeded stream keyed by message and attempt; never sooner
+ *    than a 429's or 503's `Retry-After`, bounded by the cap) until the message **expires** (24 h after its
+ *    decision by default, per category: expiry.ts; then `expired`, never sent) or, with `maxAttempts`
+ *    set, after that many tries (`dead`, last error kept; an operator may requeue it: outbox-ops.ts);
+ *    so is a request that could not even be built (nothing left this process);
+ *  - a receiver that keeps failing, asks to be left alone (Retry-After) or hangs opens the circuit
+ *    (circuit.ts): nothing more is sent until one message, probing, gets an answer;
  *  - an ambiguous outcome — a timeout or a reset after the request may have been sent, or a message
  *    found `sending` at start (the process died during its POST) — makes it `unknown`: never resent
  *    automatically; an operator redelivers it (same key: the receiver dedupes) or resolves it.
@@ -18,21 +22,36 @@
  */
 import { createHmac } from "node:crypto";
 import { hashString, uniform } from "../core/hash.ts";
+import { Circuit, type CircuitView } from "./circuit.ts";
 import type { Clock } from "./clock.ts";
+import { deadline, DEFAULT_EXPIRY, type Expiry, expiryText } from "./expiry.ts";
+import { retryAfterMs } from "./retry-after.ts";
 import type { OutboxRow, Store } from "./store.ts";
 
 export interface WebhookConfig {
   url: string;
   secret: string;
-  maxAttempts: number; // default 8
+  /** Tries before the dead letter; default Infinity: a failing message is retried until it expires. */
+  maxAttempts: number;
+  expiry: Expiry; // default 24 h for every category
   baseMs: number; // default 1,000
   capMs: number; // default 600,000
   seed: number;
   timeoutMs: number; // default 10,000
   concurrency: number; // default 32: messages POSTed at once, hence the most a crash can leave in flight
+  breakerFailures: number; // default 10: failures in a row that open the circuit
+  probeMs: number; // default 30,000: the circuit's first wait before a probe (doubled per failed probe, capped)
 }
 
-export const WEBHOOK_DEFAULTS = { maxAttempts: 8, baseMs: 1000, capMs: 600_000, seed: 1, timeoutMs: 10_000, concurrency: 32 };
+export const WEBHOOK_DEFAULTS: Omit<WebhookConfig, "url" | "secret"> = {
+  maxAttempts: Infinity, expiry: DEFAULT_EXPIRY, baseMs: 1000, capMs: 600_000, seed: 1, timeoutMs: 10_000, concurrency: 32,
+  breakerFailures: 10, probeMs: 30_000,
+};
+
+/** What readiness and health show of the webhook: its circuit and the messages' expiry. */
+export interface WebhookStatus extends CircuitView {
+  expireAfter: string;
+}
 
 const JITTER = 0x717e;
 
@@ -107,10 +126,16 @@ export class WebhookAdapter {
    * system): kept here and recorded first at the next pass. Left alone, the message stayed `sending`
    * though the receiver had answered, and the next start called it unknown.
    */
-  private unrecorded: { m: OutboxRow; outcome: Outcome }[] = [];
+  private unrecorded: { m: OutboxRow; outcome: Outcome; at: number }[] = [];
+  private readonly circuit: Circuit;
 
   constructor(readonly store: Store, readonly clock: Clock, readonly config: WebhookConfig) {
+    this.circuit = new Circuit(config.breakerFailures, config.probeMs, config.capMs);
     this.recover();
+  }
+
+  status(): WebhookStatus {
+    return { ...this.circuit.view(this.clock.nowMs()), expireAfter: expiryText(this.config.expiry) };
   }
 
   /**
@@ -120,9 +145,10 @@ export class WebhookAdapter {
   private recover(): number {
     const rows = this.store.inFlight();
     if (!rows.length) return 0;
+    const at = this.clock.nowMs();
     this.store.tx(() => {
       for (const m of rows) {
-        this.store.setDelivery(m.id, "unknown", m.sending, 0, `attempt ${m.sending} was in flight when the server stopped: it may have reached the receiver; not resent (redeliver or resolve it)`);
+        this.store.setDelivery(m.id, "unknown", m.sending, 0, `attempt ${m.sending} was in flight when the server stopped: it may have reached the receiver; not resent (redeliver or resolve it)`, { at });
       }
     });
     return rows.length;
@@ -149,27 +175,48 @@ export class WebhookAdapter {
 
   private async run(batch: number): Promise<number> {
     this.recordLeft(); // throws while the database still cannot be written: nothing new is sent meanwhile
-    const due = this.store.deliverable(this.clock.nowMs(), batch);
+    const now = this.clock.nowMs(), allowed = this.circuit.allowance(now, batch);
+    if (!allowed) return 0; // the circuit is open: the receiver is left alone until its probe
+    const due = this.store.deliverable(now, allowed);
     if (!due.length) return 0;
+    const expired = due.filter((m) => now > deadline(this.config.expiry, m)), send = due.filter((m) => now <= deadline(this.config.expiry, m));
     // durable before any POST leaves: a crash from here on finds these messages `sending`
-    this.store.tx(() => this.store.markSending(due.map((m) => m.id)));
-    await Promise.all(due.map(async (m) => {
-      const outcome = await this.attempt(m);
+    this.store.tx(() => {
+      for (const m of expired) this.store.setDelivery(m.id, "expired", m.attempts, 0, this.expiredText(m, m.lastError), { from: "pending", at: now });
+      this.store.markSending(send.map((m) => m.id));
+    });
+    this.circuit.sent(send.length);
+    await Promise.all(send.map(async (m) => {
+      const outcome = await this.attempt(m), at = this.clock.nowMs();
+      this.observe(outcome, at);
       try {
-        this.store.tx(() => this.record(m, outcome)); // durable as soon as the answer is in
+        this.store.tx(() => this.record(m, outcome, at)); // durable as soon as the answer is in
       } catch (e) {
-        this.unrecorded.push({ m, outcome });
+        this.unrecorded.push({ m, outcome, at });
         throw e;
       }
     }));
-    return due.length;
+    return send.length;
+  }
+
+  /** What the outcome says of the receiver, for the circuit. */
+  private observe(o: Outcome, at: number): void {
+    if (o.kind === "delivered") this.circuit.up();
+    else if (o.kind === "unknown") this.circuit.down(at, o.error, null);
+    else if (o.receiver === "down") this.circuit.down(at, o.error, o.retryAfterMs ?? null);
+    else if (o.receiver === "up") this.circuit.up();
+  }
+
+  private expiredText(m: OutboxRow, lastError: string): string {
+    const e = this.config.expiry, span = expiryText({ defaultMs: e.byCategory[m.category] ?? e.defaultMs, byCategory: {} });
+    return `expired: not sent within ${span} of its decision${Object.hasOwn(e.byCategory, m.category) ? ` (category ${m.category})` : ""}${lastError ? `; last error: ${lastError}` : ""}`;
   }
 
   /** Records the answers an earlier pass could not, in one transaction. */
   private recordLeft(): void {
     if (!this.unrecorded.length) return;
     this.store.tx(() => {
-      for (const { m, outcome } of this.unrecorded) this.record(m, outcome);
+      for (const { m, outcome, at } of this.unrecorded) this.record(m, outcome, at);
     });
     this.unrecorded = [];
   }
@@ -190,7 +237,7 @@ export class WebhookAdapter {
       });
     } catch (e) {
       // a request that cannot be built never left: a definite failure, not an unknown one
-      return { kind: "failed", error: `the request could not be built: ${(e as Error)?.message ?? e}`.slice(0, 300) };
+      return { kind: "failed", error: `the request could not be built: ${(e as Error)?.message ?? e}`.slice(0, 300), receiver: null };
     }
     let res: Response;
     try {
@@ -203,26 +250,40 @@ export class WebhookAdapter {
     } catch { /* the answer's status is all that counts */ }
     if (res.status >= 300 && res.status < 400) {
       const to = res.headers.get("location");
-      return { kind: "failed", error: `HTTP ${res.status}: a redirect${to ? ` to ${to.slice(0, 200)}` : ""}, not followed (the message was not taken there); set --webhook-url to the receiver's own URL` };
+      return { kind: "failed", error: `HTTP ${res.status}: a redirect${to ? ` to ${to.slice(0, 200)}` : ""}, not followed (the message was not taken there); set --webhook-url to the receiver's own URL`, receiver: "up" };
     }
-    return res.ok ? { kind: "delivered" } : { kind: "failed", error: `HTTP ${res.status}` };
+    if (res.ok) return { kind: "delivered" };
+    // the receiver asks when to come back (RFC 9110 §10.2.3, RFC 6585 §4): never sooner, at most the cap
+    const asked = res.status === 429 || res.status === 503 ? retryAfterMs(res.headers.get("retry-after"), this.clock.nowMs()) : null;
+    const retryAfter = asked === null ? null : Math.min(this.config.capMs, asked);
+    const down = res.status >= 500 || res.status === 408 || res.status === 429;
+    return { kind: "failed", error: `HTTP ${res.status}${retryAfter === null ? "" : ` (Retry-After ${Math.ceil(retryAfter / 1000)} s)`}`, receiver: down ? "down" : "up", retryAfterMs: retryAfter };
   }
 
-  private record(m: OutboxRow, o: Outcome): void {
-    const attempts = m.attempts + 1;
-    const moved = o.kind === "delivered"
-      ? this.store.setDelivery(m.id, "delivered", attempts, 0, "")
-      : o.kind === "unknown"
-      ? this.store.setDelivery(m.id, "unknown", attempts, 0, `${o.error}: the request may have reached the receiver; not resent (redeliver or resolve it)`)
-      : attempts >= this.config.maxAttempts
-      ? this.store.setDelivery(m.id, "dead", attempts, 0, o.error)
-      : this.store.setDelivery(m.id, "pending", attempts, this.clock.nowMs() + backoff(this.config, m.key, attempts), o.error);
+  private record(m: OutboxRow, o: Outcome, at: number): void {
+    const attempts = m.attempts + 1, set = (state: Parameters<Store["setDelivery"]>[1], next: number, error: string) => this.store.setDelivery(m.id, state, attempts, next, error, { at });
+    let moved: boolean;
+    if (o.kind === "delivered") moved = set("delivered", 0, "");
+    else if (o.kind === "unknown") moved = set("unknown", 0, `${o.error}: the request may have reached the receiver; not resent (redeliver or resolve it)`);
+    else if (attempts >= this.config.maxAttempts) moved = set("dead", 0, o.error);
+    else {
+      const next = at + Math.max(backoff(this.config, m.key, attempts), o.retryAfterMs ?? 0);
+      // a next try past the expiry could only be refused then: expired now, so no one waits on it
+      moved = next > deadline(this.config.expiry, m) ? set("expired", 0, this.expiredText(m, o.error)) : set("pending", next, o.error);
+    }
     if (!moved) this.store.clearSending(m.id); // cancelled (unsubscribe) while in flight: it stays cancelled
   }
 }
 
-/** What an attempt established: delivered, a definite failure (nothing acted on: retry), or unknown. */
-export type Outcome = { kind: "delivered" } | { kind: "failed"; error: string } | { kind: "unknown"; error: string };
+/**
+ * What an attempt established: delivered, a definite failure (nothing acted on: retry), or unknown.
+ * A failure says what it shows of the receiver (the circuit's input): `down` (refused, 5xx, 408, 429),
+ * `up` (it answered about this one message: another 4xx, a 3xx), or null (nothing left this process).
+ */
+export type Outcome =
+  | { kind: "delivered" }
+  | { kind: "failed"; error: string; receiver: "up" | "down" | null; retryAfterMs?: number | null }
+  | { kind: "unknown"; error: string };
 
 /**
  * A fetch that threw. Only a failure to connect (refused, no route, DNS, a blocked port: hyper's
@@ -232,6 +293,6 @@ export type Outcome = { kind: "delivered" } | { kind: "failed"; error: string } 
 export function failure(e: unknown): Outcome {
   const err = e as Error & { cause?: unknown };
   const text = `${err?.message ?? e}${err?.cause ? `: ${String((err.cause as Error).message ?? err.cause)}` : ""}`.slice(0, 300);
-  if (/client error \(Connect\)|Connection refused|are blocked/i.test(text)) return { kind: "failed", error: text };
+  if (/client error \(Connect\)|Connection refused|are blocked/i.test(text)) return { kind: "failed", error: text, receiver: "down" };
   return { kind: "unknown", error: err?.name === "TimeoutError" ? "timed out" : text || "network error" };
 }

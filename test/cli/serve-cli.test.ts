@@ -42,6 +42,14 @@ describe("cadence serve, failing to start", () => {
     expect(await capture(() => main(["serve", "--db", db, "--port", "0", "--start", "2026-01-01"]))).toMatchObject({ code: 2, err: "--start sets the first time of a manual clock: add --clock manual (the system clock reads the machine's time)" });
     expect(await capture(() => main(["serve", "--db", db, "--port", "0", "--webhook-max-attempts", "3"]))).toMatchObject({ code: 2, err: "--webhook-max-attempts: goes with --webhook-url (the webhook adapter); add --webhook-url URL, or drop it" });
     expect(await capture(() => main(["serve", "--db", db, "--port", "0", "--webhook-secret", "s3cret"]))).toMatchObject({ code: 2, err: expect.stringContaining("--webhook-secret: goes with --webhook-url") });
+    expect(await capture(() => main(["serve", "--db", db, "--port", "0", "--webhook-expire-after", "6h"]))).toMatchObject({ code: 2, err: expect.stringContaining("--webhook-expire-after: goes with --webhook-url") });
+  });
+
+  it("names a webhook expiry it cannot read, and what would be valid", async () => {
+    const db = join(dir, "expiry.sqlite");
+    const hook = ["--webhook-url", "http://127.0.0.1:8089/in", "--webhook-secret", "s3cret"];
+    expect(await capture(() => main(["serve", "--db", db, "--port", "0", ...hook, "--webhook-expire-after", "6h,cart=2 days"])))
+      .toMatchObject({ code: 2, err: "--webhook-expire-after 6h,cart=2 days: expected a span such as 30m, 24h, 7d or never, got '2 days' for cart" });
   });
 });
 

@@ -42,9 +42,12 @@ function world() {
   return { profiles, events, end: parseDate(events.at(-1)!.time as string)! + 1 };
 }
 
+// the stream moves the manual clock through 120 days in two minutes, far faster than the webhook drains:
+// with the default expiry (24 h after its decision) most messages would expire before their turn. What
+// this test checks is delivery across kills, so its messages never expire.
 function child(db: string, hook: string) {
   return spawnServe(["--db", db, "--port", "0", "--clock", "manual", "--start", START, "--seed", "5",
-    "--webhook-url", hook, "--webhook-secret", SECRET, "--tick-ms", "20"]);
+    "--webhook-url", hook, "--webhook-secret", SECRET, "--webhook-expire-after", "never", "--tick-ms", "20"]);
 }
 
 describe("crash safety", () => {

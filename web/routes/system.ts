@@ -12,11 +12,19 @@ import { ENGINE_VERSION } from "../../engine/version.ts";
 
 const json = (schema: z.ZodType, description: string) => ({ content: { "application/json": { schema } }, description });
 
-export function systemRoutes(app: OpenAPIHono, { store, driver, clock }: Deps): void {
+const WebhookStatus = z.object({
+  state: z.enum(["closed", "open", "probing"]), failuresInARow: z.number().int(), until: z.string().nullable(), lastError: z.string(), expireAfter: z.string(),
+}).nullable().openapi({ description: "the webhook's circuit (null: no webhook): `open` while the receiver is left alone after failures in a row, a Retry-After or timeouts, until `until`; then one message probes it" });
+
+export function systemRoutes(app: OpenAPIHono, { store, driver, clock, webhook }: Deps): void {
+  const webhookView = () => {
+    const w = webhook?.status();
+    return w ? { ...w, until: w.until === null ? null : new Date(w.until).toISOString() } : null;
+  };
   app.openapi(createRoute({
-    method: "get", path: "/healthz", tags: ["system"], summary: "the process answers; `unknownDeliveries`: webhook messages whose fate an operator must settle", security: [],
-    responses: { 200: json(z.object({ ok: z.boolean(), unknownDeliveries: z.number().int() }), "alive") },
-  }), (c) => c.json({ ok: true, unknownDeliveries: store.outboxCount("unknown") }) as never);
+    method: "get", path: "/healthz", tags: ["system"], summary: "the process answers; `unknownDeliveries`: webhook messages whose fate an operator must settle; `webhook`: its circuit", security: [],
+    responses: { 200: json(z.object({ ok: z.boolean(), unknownDeliveries: z.number().int(), webhook: WebhookStatus }), "alive") },
+  }), (c) => c.json({ ok: true, unknownDeliveries: store.outboxCount("unknown"), webhook: webhookView() }) as never);
 
   app.openapi(createRoute({
     method: "get", path: "/readyz", tags: ["system"], summary: "the store answers and the schema is current", security: [],
@@ -25,7 +33,7 @@ export function systemRoutes(app: OpenAPIHono, { store, driver, clock }: Deps): 
     const ok = store.ready();
     const plan = driver.planRow;
     return c.json({
-      ok, engine: ENGINE_VERSION, clock: clock.kind, unknownDeliveries: ok ? store.outboxCount("unknown") : null, now: iso(clock.now()), watermark: iso(driver.watermark),
+      ok, engine: ENGINE_VERSION, clock: clock.kind, unknownDeliveries: ok ? store.outboxCount("unknown") : null, webhook: webhookView(), now: iso(clock.now()), watermark: iso(driver.watermark),
       plan: plan ? { id: plan.id, state: plan.state, hash: plan.hash, engine: plan.engine } : null,
     }, ok ? 200 : 503) as never;
   });
