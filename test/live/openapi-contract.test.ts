@@ -131,6 +131,11 @@ describe("the live API against /v1/openapi.json", () => {
     for (const id of [m1, m2]) s.store.setDelivery(id, "unknown", 1, 0, "timed out");
     await ok({ method: "POST", path: `/v1/outbox/${m1}/redeliver`, key: s.keys.operator });
     await ok({ method: "POST", path: `/v1/outbox/${m2}/resolve`, key: s.keys.operator, ...json({ delivered: true }) });
+    // dead after its tries (the state --webhook-max-attempts leaves), requeued once the receiver is back
+    s.store.markSending([m1]);
+    s.store.setDelivery(m1, "dead", 2, 0, "HTTP 503");
+    await ok({ method: "POST", path: `/v1/outbox/${m1}/requeue`, key: s.keys.operator });
+    await ok({ method: "POST", path: "/v1/outbox/requeue", key: s.keys.operator, ...json({ channel: "email" }) });
     await ok({ method: "POST", path: `/v1/plans/${plan}/pause`, key: s.keys.operator });
     await ok({ method: "POST", path: `/v1/plans/${plan}/resume`, key: s.keys.operator });
     await ok({ method: "DELETE", path: "/v1/customers/C2", key: s.keys.operator });
@@ -156,6 +161,8 @@ describe("the live API against /v1/openapi.json", () => {
       [404, { method: "POST", path: "/v1/outbox/99/resolve", ...json({ delivered: false }) }],
       [409, { method: "POST", path: `/v1/outbox/${m1}/redeliver` }], // pending again
       [409, { method: "POST", path: `/v1/outbox/${m1}/resolve`, ...json({ delivered: false }) }],
+      [404, { method: "POST", path: "/v1/outbox/99/requeue" }],
+      [409, { method: "POST", path: `/v1/outbox/${m1}/requeue` }], // not dead
     ];
     for (const [status, c] of refused) expect((await api.call(c)).status, `${c.method} ${c.path}`).toBe(status);
 
@@ -225,7 +232,7 @@ describe("the live API against /v1/openapi.json", () => {
         }
       }
     }
-    expect(operations).toBe(25);
+    expect(operations).toBe(27);
     for (const path of ["/v1/nothing", "/v1/plans/1/nothing", "/", "/V1/plans"]) {
       const r = await fetch(s.url + path, { headers: { authorization: `Bearer ${s.keys.admin}` } });
       expect([r.status, (await r.json()).error], path).toEqual([404, `no route GET ${path}; the API is described at /v1/openapi.json`]);
