@@ -12,6 +12,7 @@ import {
   comparePlansInWorkers,
   compilePlan,
   DEFAULT_WORLD,
+  expandValues,
   historyPopulation,
   InputError,
   loadPlan,
@@ -19,8 +20,10 @@ import {
   parsePlan,
   renderReport,
   runPlan,
+  setPath,
   syntheticPopulation,
 } from "../../engine/mod.ts";
+import { parseSet } from "../../engine/cli/sweep.ts";
 import { tempDir } from "../datasets/temp-files.ts";
 
 const plan = loadPlan("scenarios/lifecycle.yaml");
@@ -117,5 +120,42 @@ describe("parsePlan", () => {
     expect(() => parsePlan(" plans/mine.json\n")).toThrow(`did you mean loadPlan("plans/mine.json")?`);
     // a one-line plan's text is still read as one
     expect(parsePlan(`{ "channels": { "email": {} }, "name": "x.yaml" }`, "x.json").plan.name).toBe("x.yaml");
+  });
+});
+
+describe("setPath and expandValues from code", () => {
+  const capped = loadPlan("scenarios/lifecycle-capped.yaml");
+
+  it("name themselves, not the command line's --set a notebook never typed", () => {
+    expect(() => setPath(capped.source, "pressure.rules.two-a-wek.cap", 3)).toThrow(
+      "setPath: pressure.rules.two-a-wek.cap: no element 'two-a-wek' in pressure.rules; valid: one-a-day, two-a-week, sms-spacing, weighted-pressure",
+    );
+    expect(() => setPath(capped.source, "pressure.rules[0]..cap", 3)).toThrow("setPath: pressure.rules[0]..cap: cannot read this path: use dots and [n]");
+    expect(() => expandValues("1..x")).toThrow("expandValues: cannot read the range '1..x': write a..b (whole numbers, step 1) or a..b:step, e.g. 1..5 or 0.5..2:0.5");
+    expect(() => expandValues("5..1")).toThrow("expandValues: the range '5..1' runs backwards: write the smaller value first (1..5)");
+    // the command line still names its flag and path
+    expect(() => parseSet("pressure.rules.two-a-week.cap=5..1")).toThrow("--set pressure.rules.two-a-week.cap: the range '5..1' runs backwards");
+  });
+
+  it("setPath refuses a loaded plan (it was a DataCloneError), a missing value and a path that is not text", () => {
+    expect(() => setPath(capped, "pressure.rules.two-a-week.cap", 3)).toThrow(InputError);
+    expect(() => setPath(capped, "pressure.rules.two-a-week.cap", 3)).toThrow(
+      `setPath: expected a plan's source (plan.source), got a loaded plan: setPath(plan.source, "pressure.rules.two-a-week.cap", …), then parsePlan(JSON.stringify(doc), plan.file)`,
+    );
+    // undefined dropped the field from the plan's JSON: the variant silently kept the template's or lost it
+    expect(() => setPath(capped.source, "pressure.rules.two-a-week.cap", undefined)).toThrow("setPath: pressure.rules.two-a-week.cap: no value (undefined); give the value to set, e.g. a number such as 3");
+    expect(() => setPath(capped.source, "pressure.rules.two-a-week.cap", NaN)).toThrow("setPath: pressure.rules.two-a-week.cap: expected a finite number, got NaN");
+    expect(() => setPath(capped.source, anyway(["pressure", "rules"]), 3)).toThrow(`setPath: path: expected a plan path such as "pressure.rules.two-a-week.cap", got a list`);
+  });
+
+  it("expandValues refuses a list, which sweep takes as it is (it was \"text.split is not a function\")", () => {
+    expect(() => expandValues(anyway([1, 2]))).toThrow(`expandValues: expected the text of a list of values and ranges such as "1..3,8" or "0.5..2:0.5", got a list (a list of values is given to sweep as it is, { path, values: [1, 2, 3] })`);
+  });
+
+  it("still set and expand as before", () => {
+    const doc = setPath(capped.source, "pressure.rules.two-a-week.cap", 3);
+    const rule = parsePlan(JSON.stringify(doc), capped.file).plan.pressure!.rules.find((r) => r.name === "two-a-week") as { cap: number };
+    expect(rule.cap).toBe(3);
+    expect(expandValues("1..3,8")).toEqual([1, 2, 3, 8]);
   });
 });
