@@ -154,8 +154,8 @@ describe("setPath and expandValues from code", () => {
 
   it("still set and expand as before", () => {
     const doc = setPath(capped.source, "pressure.rules.two-a-week.cap", 3);
-    const rule = parsePlan(JSON.stringify(doc), capped.file).plan.pressure!.rules.find((r) => r.name === "two-a-week") as { cap: number };
-    expect(rule.cap).toBe(3);
+    const rules = (parsePlan(JSON.stringify(doc), capped.file).source as { pressure: { rules: { name: string; cap: number }[] } }).pressure.rules;
+    expect(rules.find((r) => r.name === "two-a-week")!.cap).toBe(3);
     expect(expandValues("1..3,8")).toEqual([1, 2, 3, 8]);
   });
 });
