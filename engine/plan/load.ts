@@ -41,7 +41,10 @@ export function loadPlan(file: string): LoadedPlan {
   return parsePlan(text, file);
 }
 
-/** Parses plan text (YAML or JSON); `file` names it in errors and anchors relative `use:` paths. */
+/**
+ * Parses plan text (YAML or JSON); `file` names it in errors and anchors relative `use:` paths.
+ * @example const mine = parsePlan("name: mine\nchannels: { email: {} }\n", "mine.yaml"); mine.plan.name // "mine"
+ */
 export function parsePlan(text: string, file = "<plan>"): LoadedPlan {
   // a plan object was read as text ('source is not a string'): a plan is parsed from its YAML or JSON text
   if (typeof text !== "string") throw new InputError(`parsePlan: expected a plan's text (YAML or JSON), got ${describe(text)}: a plan object is given as parsePlan(JSON.stringify(plan), "name.yaml"), a file is read by loadPlan("scenarios/lifecycle.yaml")`);

@@ -119,7 +119,10 @@ export function validateWorld(r: Reporter, v: unknown, path: Path = ["world"]): 
   return section;
 }
 
-/** `base` with a section applied: mappings merge, lists replace, channels and consents by name. */
+/**
+ * `base` with a section applied: mappings merge, lists replace, channels and consents by name.
+ * @example applyWorld(DEFAULT_WORLD, { channels: { sms: { click: 0.1 } } }).channels[1].click // 0.1
+ */
 export function applyWorld(base: WorldModel, section: WorldSection | undefined): WorldModel {
   if (!section) return base;
   const { channels, consents, ...rest } = section as { channels?: Record<string, object>; consents?: Record<string, number> };
