@@ -27,6 +27,7 @@ function plot(options: Plot.PlotOptions): Node {
  * Standalone SVG markup (a file of its own): Plot's HTML title, subtitle and legends are not SVG, so a
  * title becomes a text mark in the top margin and the SVG's <title> (its text alternative), and legends
  * are left out (say it in the marks instead).
+ * @example writeFileSync("daily.svg", renderSvg({ title: "Contacts a day", marks: [Plot.lineY(dailyTable(result.run).objects(), { x: "date", y: "contacts" })] }))
  */
 export function renderSvg(options: Plot.PlotOptions): string {
   const { title, subtitle, caption, ...rest } = options;
@@ -51,12 +52,18 @@ export function renderSvg(options: Plot.PlotOptions): string {
   return svg.outerHTML;
 }
 
-/** Plot's own output (an <svg>, or a <figure> with title and legends) as HTML, for pages and notebooks. */
+/**
+ * Plot's own output (an <svg>, or a <figure> with title and legends) as HTML, for pages and notebooks.
+ * @example show(renderFigure({ color: { legend: true }, marks: [Plot.lineY(dailyTable(result.run).objects(), { x: "date", y: "contacts" })] }))
+ */
 export function renderFigure(options: Plot.PlotOptions): string {
   return plot(options).outerHTML;
 }
 
-/** A self-contained HTML page (inline CSS, no scripts, nothing fetched). */
+/**
+ * A self-contained HTML page (inline CSS, no scripts, nothing fetched).
+ * @example writeFileSync("chart.html", htmlPage("Contacts", renderFigure({ marks: [Plot.lineY([3, 1, 2])] })))
+ */
 export function htmlPage(title: string, body: string): string {
   const esc = title.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
   return `<!doctype html>

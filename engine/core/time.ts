@@ -32,7 +32,10 @@ export const YEARS = `years ${FIRST_YEAR} to ${LAST_YEAR}`;
 /** The layout of a time parseDate reads: year, month, day, then optionally the clock and an offset (group 7). */
 export const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
-/** `2026-01-01` or `2026-01-01T10:30` or a full ISO string (UTC unless an offset is given). */
+/**
+ * `2026-01-01` or `2026-01-01T10:30` or a full ISO string (UTC unless an offset is given).
+ * @example parseDate("2026-01-01T10:30") // 29454390; parseDate("2026-02-30") // null
+ */
 export function parseDate(text: string): Minutes | null {
   const s = String(text).trim(), m = DATE_TIME.exec(s), offset = m?.[7];
   if (!m || (offset !== undefined && offset !== "Z" && offsetMinutes(offset) === null)) return null;
@@ -64,7 +67,10 @@ export function parseClock(text: string): number | null {
   return h <= 24 && min < 60 && h * 60 + min <= DAY ? h * 60 + min : null;
 }
 
-/** ISO-8601 UTC with minute precision: `2026-01-01T10:30:00Z`. */
+/**
+ * ISO-8601 UTC with minute precision: `2026-01-01T10:30:00Z`.
+ * @example formatTime(parseDate("2026-01-01T10:30")!) // "2026-01-01T10:30:00Z"
+ */
 export function formatTime(t: Minutes): string {
   // a run's files format millions of times, mostly of one day after another: the day's `YYYY-MM-DDT`
   // is kept and the minute's `HH:MM:00Z` read from a table (the same text as the Date's, which cost a
@@ -79,7 +85,10 @@ const LAST_FOUR_DIGIT_YEAR = Date.UTC(10000, 0, 1) / 60000;
 const two = (n: number) => (n < 10 ? "0" : "") + n;
 let CLOCK: string[] | undefined, clockDay = NaN, clockPrefix = "";
 
-/** `2026-01-01`: the UTC day of a time. */
+/**
+ * `2026-01-01`: the UTC day of a time.
+ * @example formatDate(parseDate("2026-03-04T10:30")!) // "2026-03-04"
+ */
 export function formatDate(t: Minutes): string {
   return dateOf(t, "formatDate").toISOString().slice(0, 10);
 }

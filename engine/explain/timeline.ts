@@ -81,7 +81,11 @@ export function explainCustomer(loaded: LoadedPlan, o: ExplainOptions): Timeline
   return explainIn(loaded, population, o.customer, { seed, start, days, world });
 }
 
-/** The timeline of customer `id` of a population built by the caller (a hand-built one in tests). */
+/**
+ * The timeline of customer `id` of a population built by the caller (a hand-built one in tests).
+ * @example const start = parseDate("2026-01-01")!, world = planWorld(plan), journeys = plan.compiled.journeys.length;
+ * explainIn(plan, syntheticPopulation({ customers: 100, seed: 1, start, days: 30, journeys, world }), "C0000001", { seed: 1, start, days: 30, world })
+ */
 export function explainIn(loaded: LoadedPlan, population: Population, id: string, o: { seed: number; start: number; days: number; world: WorldModel }): Timeline {
   const plan = loaded.compiled, t = population.table;
   const c = t.ids.indexOf(id);
@@ -132,7 +136,10 @@ export function explainIn(loaded: LoadedPlan, population: Population, id: string
   };
 }
 
-/** The timeline as text lines for the terminal. */
+/**
+ * The timeline as text lines for the terminal.
+ * @example console.log(formatTimeline(explainCustomer(plan, { customer: "C0000042", customers: 1000, days: 90 }))) // "C0000042 under lifecycle · seed 1 · 90 days from 2026-01-01 · times UTC", …
+ */
 export function formatTimeline(tl: Timeline): string {
   const head = [
     `${tl.customer} under ${tl.plan} · seed ${tl.seed} · ${tl.days} days from ${tl.start} · times UTC`,

@@ -26,7 +26,10 @@ function displayable(bundle: Record<string, string>, text: string): Displayable 
 type Table = { numRows(): number; numCols(): number; columnNames(): string[] };
 const isTable = (x: unknown): x is aq.ColumnTable => !!x && typeof (x as Table).numRows === "function" && typeof (x as Table).columnNames === "function";
 
-/** Displays a table (first `limit` rows), a chart (Plot options or SVG markup) or a record. */
+/**
+ * Displays a table (first `limit` rows), a chart (Plot options or SVG markup) or a record.
+ * @example show(dailyTable(result.run), { limit: 5, title: "First days" })
+ */
 export function show(x: unknown, o: { limit?: number; title?: string } = {}): Displayable {
   const title = o.title ? `<h4>${o.title.replace(/[<&]/g, (c) => (c === "<" ? "&lt;" : "&amp;"))}</h4>` : "";
   if (isTable(x)) {

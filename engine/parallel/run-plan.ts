@@ -66,6 +66,7 @@ function shardsFor(loaded: LoadedPlan, o: Options): number {
 /**
  * What `cadence simulate` prints without --out: `runPlanInWorkers`'s summary (the same figures), but a
  * run split across workers sends back each worker's counters, not its customers: no per-customer merge.
+ * @example const { summary } = await summaryInWorkers(loadPlan("scenarios/lifecycle.yaml"), { customers: 1_000_000, workers: 4 })
  */
 export async function summaryInWorkers(loaded: LoadedPlan, o: Omit<Options, "record" | "recorder"> = {}): Promise<RunResult | FiguresResult> {
   checkRun("summaryInWorkers", loaded, o, IN_WORKERS_OPTIONS.filter((k) => k !== "record" && k !== "recorder")); // workers too: 0, -1, NaN and "2" were taken

@@ -25,15 +25,16 @@ import { compilePressure } from "./pressure-rules.ts";
 import { misplaced } from "./expr-places.ts";
 import { earlyReads } from "./open-reads.ts";
 import { InputError, type Path, Reporter } from "./errors.ts";
-import { MAX_PRIORITY } from "./fields.ts";
+import { describe, MAX_PRIORITY } from "./fields.ts";
 import { type CompiledExpr, compileWithin } from "./expr.ts";
 import { scopeFor } from "./scope.ts";
 import type { Plan, SendSpec, Step } from "./types.ts";
 
 const always = Object.assign((_: ExprCtx) => true, { source: "true", refs: [] as string[] }) as Expr;
 
-/** Compiles a validated plan. @example const compiled = compilePlan(loadPlan(file).plan) */
+/** Compiles a validated plan. @example const compiled = compilePlan(loadPlan("scenarios/lifecycle.yaml").plan) */
 export function compilePlan(plan: Plan, reporter?: Reporter): CompiledPlan {
+  checkValidated(plan);
   const r = reporter ?? new Reporter(plan.name);
   const refs = new Set<string>(), scope = scopeFor(plan.channelNames);
   const expr = (source: string, path: Path): Expr => {
@@ -192,4 +193,21 @@ export function compilePlan(plan: Plan, reporter?: Reporter): CompiledPlan {
     horizon: pressureHorizon(pressure),
     addressOnly: Uint8Array.from(plan.categories, (_, i) => (plan.addressOnly.includes(i) ? 1 : 0)),
   };
+}
+
+/**
+ * Refuses what is not a validated plan (its channels' names and its programs' list are what validation
+ * gives): given a loaded plan, a file name or a plan as written, compilePlan failed on its first line with
+ * "Cannot read properties of undefined (reading 'length')".
+ */
+function checkValidated(plan: unknown): void {
+  const o = plan !== null && typeof plan === "object" && !Array.isArray(plan) ? (plan as Record<string, unknown>) : null;
+  if (o && Array.isArray(o.channelNames) && Array.isArray(o.programs)) return;
+  const head = "compilePlan: expected a validated plan (loadPlan(…).plan), got";
+  if (o && "compiled" in o && "plan" in o) throw new InputError(`${head} a loaded plan: it is compiled already, loaded.compiled (compilePlan(loaded.plan) compiles it again)`);
+  if (typeof plan === "string") {
+    const file = /\.(ya?ml|json)$/i.test(plan) ? plan : "scenarios/lifecycle.yaml";
+    throw new InputError(`${head} the text '${plan.length > 60 ? plan.slice(0, 57) + "..." : plan}': a plan file is read, validated and compiled by loadPlan("${file}").compiled`);
+  }
+  throw new InputError(`${head} ${describe(plan)}${o ? ` with ${Object.keys(o).slice(0, 5).join(", ") || "no fields"}` : ""}: a plan as written is validated and compiled by parsePlan(JSON.stringify(plan), "name.yaml").compiled`);
 }

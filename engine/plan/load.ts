@@ -41,11 +41,19 @@ export function loadPlan(file: string): LoadedPlan {
   return parsePlan(text, file);
 }
 
-/** Parses plan text (YAML or JSON); `file` names it in errors and anchors relative `use:` paths. */
+/**
+ * Parses plan text (YAML or JSON); `file` names it in errors and anchors relative `use:` paths.
+ * @example const mine = parsePlan("name: mine\nchannels: { email: {} }\n", "mine.yaml"); mine.plan.name // "mine"
+ */
 export function parsePlan(text: string, file = "<plan>"): LoadedPlan {
   // a plan object was read as text ('source is not a string'): a plan is parsed from its YAML or JSON text
   if (typeof text !== "string") throw new InputError(`parsePlan: expected a plan's text (YAML or JSON), got ${describe(text)}: a plan object is given as parsePlan(JSON.stringify(plan), "name.yaml"), a file is read by loadPlan("scenarios/lifecycle.yaml")`);
   if (typeof file !== "string") throw new InputError(`parsePlan: the file name, when given, is text such as "scenarios/mine.yaml" (it names the plan in errors and anchors its use: paths), got ${describe(file)}`);
+  // a file's path read as a plan's text gave "(root): expected a mapping with one of name, …, got string 'scenarios/x.yaml'"
+  const t = text.trim();
+  if (/\.(ya?ml|json)$/i.test(t) && !/[\n{}]|:\s/.test(t)) {
+    throw new InputError(`parsePlan: expected a plan's text (YAML or JSON), got the file name '${t}': did you mean loadPlan(${JSON.stringify(t)})? (parsePlan reads a plan's text, loadPlan its file)`);
+  }
   const { value: raw, lineOf } = parseYaml(text, file);
   const r = new Reporter(file, lineOf);
   const templates: (string | null)[] = [], params: ParamUse[] = [];

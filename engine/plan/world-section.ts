@@ -119,7 +119,10 @@ export function validateWorld(r: Reporter, v: unknown, path: Path = ["world"]): 
   return section;
 }
 
-/** `base` with a section applied: mappings merge, lists replace, channels and consents by name. */
+/**
+ * `base` with a section applied: mappings merge, lists replace, channels and consents by name.
+ * @example applyWorld(DEFAULT_WORLD, { channels: { sms: { click: 0.1 } } }).channels[1].click // 0.1
+ */
 export function applyWorld(base: WorldModel, section: WorldSection | undefined): WorldModel {
   if (!section) return base;
   const { channels, consents, ...rest } = section as { channels?: Record<string, object>; consents?: Record<string, number> };
@@ -132,10 +135,12 @@ export function applyWorld(base: WorldModel, section: WorldSection | undefined):
 /**
  * The world a plan runs in: the defaults, the plan's `world:` section over them, then the caller's
  * RunOptions.world over that (top-level keys replace, as `worldWith` does): the option overrides the plan.
- * A plan without a section gets `worldWith(over)`, in its canonical form (canonicalWorld).
+ * A plan without a section gets `worldWith(over)`, in its canonical form (canonicalWorld). `over` is
+ * checked by the caller (checkRun, with the rest of a run's options); engine/mod.ts exports the checking
+ * planWorld of engine/sim/world-arguments.ts. `where` heads the message of a limit the two pass together.
  * @example const world = planWorld(loadPlan("scenarios/lifecycle.yaml"), { machineOpens: 0.4 }); world.machineOpens // 0.4
  */
-export function planWorld(loaded: { world?: WorldSection }, over?: Partial<WorldModel>): WorldModel {
+export function planWorld(loaded: { world?: WorldSection }, over?: Partial<WorldModel>, where = "RunOptions"): WorldModel {
   if (!loaded.world) return canonicalWorld(worldWith(over));
   const w = canonicalWorld({ ...applyWorld(worldWith(), loaded.world), ...structuredClone(over ?? {}) } as WorldModel);
   // each was checked over the defaults; together (the plan's purchase rates, the option's visits per
@@ -143,7 +148,7 @@ export function planWorld(loaded: { world?: WorldSection }, over?: Partial<World
   if (over) {
     const problems = worldScaleProblems(w, false);
     if (problems.length) {
-      throw new InputError(problems.map(([at, m]) => `RunOptions: world.${formatPath(at)}: ${m} (the plan's world: section with this option over it)`).join("\n"));
+      throw new InputError(problems.map(([at, m]) => `${where}: world.${formatPath(at)}: ${m} (the plan's world: section with this option over it)`).join("\n"));
     }
   }
   return w;

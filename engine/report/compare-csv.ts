@@ -6,11 +6,16 @@
  */
 import { type Comparison, METRICS } from "../compare/compare.ts";
 import { intervalRows, writeCsvFiles } from "./csv-export.ts";
+import { checkComparison } from "./comparison-argument.ts";
+import { InputError } from "../plan/errors.ts";
+import { describe } from "../plan/fields.ts";
 
 export const COMPARE_CSV_FILES = ["compare-summary.csv", "compare-differences.csv", "compare-pressure.csv", "compare-programs.csv"] as const;
 
 /** Writes the four files into `dir`; returns their paths. @example compareCsv(comparePlans(plans), "out/csv") */
 export function compareCsv(c: Comparison, dir: string): string[] {
+  checkComparison("compareCsv", c);
+  if (typeof dir !== "string" || !dir) throw new InputError(`compareCsv: dir: expected the folder to write the four files into, such as "out/csv", got ${describe(dir)}`);
   const pressure = c.plans.flatMap((p) => {
     const rows = (period: string, h: number[]) => {
       const total = h.reduce((a, b) => a + b, 0);

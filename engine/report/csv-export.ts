@@ -29,7 +29,10 @@ export function csvField(v: Cell): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** The text of a CSV file (with its BOM): a header row, then one row per object, in `columns` order. */
+/**
+ * The text of a CSV file (with its BOM): a header row, then one row per object, in `columns` order.
+ * @example toCsv([{ plan: "lifecycle", contacts: 3 }]) // "\uFEFFplan,contacts\r\nlifecycle,3\r\n"
+ */
 export function toCsv(rows: Record<string, Cell>[], columns: string[] = rows.length ? Object.keys(rows[0]) : []): string {
   const lines = [columns.map(csvField).join(","), ...rows.map((r) => columns.map((c) => csvField(r[c])).join(","))];
   return BOM + lines.join("\r\n") + "\r\n";
@@ -49,7 +52,10 @@ export function intervalRows(
   );
 }
 
-/** Writes the files into `dir` (created if needed); returns their paths in order. */
+/**
+ * Writes the files into `dir` (created if needed); returns their paths in order.
+ * @example writeCsvFiles("out/csv", { "totals.csv": { rows: totalsTable([result.summary]).objects() } }) // ["out/csv/totals.csv"]
+ */
 export function writeCsvFiles(dir: string, files: Record<string, { rows: Record<string, Cell>[]; columns?: string[] }>): string[] {
   writableFolder(dir);
   // each file whole or not at all (a stopped run leaves no CSV cut in the middle)

@@ -21,6 +21,8 @@ import { contributionsBody, type PlanContributions } from "./contributions-secti
 import { verdictBlock } from "./verdict.ts";
 import { assumptionsBody } from "./assumptions.ts";
 import { lossesBody } from "./losses-charts.ts";
+import { checkComparison } from "./comparison-argument.ts";
+import { checkOptionNames } from "../sim/run.ts";
 
 /** Which plans have no pressure rules: they suppress only by consent, window or capacity. */
 function rulesNote(c: Comparison): string {
@@ -127,6 +129,8 @@ function legend(c: Comparison): string {
  * @example writeFileSync("report.html", renderReport(comparePlans(plans)))
  */
 export function renderReport(c: Comparison, o: { csv?: string[]; contributions?: PlanContributions[] } = {}): string {
+  checkComparison("renderReport", c);
+  checkOptionNames("renderReport", o, ["csv", "contributions"]);
   const plans = c.plans.filter((p) => !p.baseline);
   const reps = c.replications;
   const interval = reps > 1

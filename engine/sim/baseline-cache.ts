@@ -105,7 +105,10 @@ function remember(key: string, v: unknown): void {
   if (memory.size > MEMORY_SLOTS) memory.delete(memory.keys().next().value!);
 }
 
-/** Forgets the in-memory entries (tests). */
+/**
+ * Forgets the in-memory entries (tests).
+ * @example clearMemoryCache(); runPlan(plan, { cache: "memory" }) // simulates its no-plan baseline again (cacheStats.misses + 1)
+ */
 export function clearMemoryCache(): void {
   memory.clear();
 }

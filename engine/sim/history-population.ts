@@ -28,6 +28,9 @@ import { betaIInv, gammaPInv } from "../fit/math.ts";
 import { drawWorldTraits, newTraits, type Population } from "./population.ts";
 import { Streams, TRAITS, worldSeed } from "./random.ts";
 import type { WorldModel } from "./world-model.ts";
+import { checkPopulationOptions } from "./population-arguments.ts";
+import { InputError } from "../plan/errors.ts";
+import { describe } from "../plan/fields.ts";
 export { historySeasonality } from "./history-seasonality.ts";
 
 /** Purpose of the counter-based uniforms that draw the posterior traits (distinct from random.ts's). */
@@ -118,6 +121,8 @@ export interface HistoryPopulationOptions {
  * @example historyPopulation("datasets/cdnow.yaml", { seed: 1, start: parseDate("1997-10-01")!, journeys: 0, world: DEFAULT_WORLD })
  */
 export function historyPopulation(file: string, o: HistoryPopulationOptions): Population {
+  if (typeof file !== "string") throw new InputError(`historyPopulation: expected a history config's path such as "datasets/cdnow.yaml", got ${describe(file)}`);
+  checkPopulationOptions("historyPopulation", o);
   const src = historySource(file, o.start - DAY);
   const { state: s, history: h, gammaGamma: gg } = src, w = o.world, bgnbd = src.organic.params;
   let n = 0;

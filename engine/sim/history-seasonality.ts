@@ -11,6 +11,7 @@ import type { Seasonality as WorldSeasonality } from "./time-profile.ts";
  * history's days say nothing about hours). Null when the config turns seasonality off. Give it to a run
  * as `world: { seasonality }` (PopulationSpec.world) so a history population follows its own calendar
  * rather than the world's default retail year.
+ * @example historySeasonality(historySource("datasets/cdnow.yaml"), DEFAULT_WORLD.seasonality)?.months // CDNOW's fitted month factors (1.10, 1.28, …), 1 for months it never covered
  */
 export function historySeasonality(src: HistorySource, base: WorldSeasonality): WorldSeasonality | null {
   if (!src.seasonal) return null;

@@ -20,6 +20,7 @@ const NAMES = ["daily", "messages", "events", "customers"].flatMap((n) => [`${n}
  * @param onFile told before each file is written (files written so far, of how many): the progress of
  *   writing, a minute of it at a million customers
  * @returns the paths written
+ * @example writeRun(runPlan(plan, { customers: 1000, days: 30, record: true }), "out/run") // daily.csv, daily.arrow, messages.csv, … summary.json
  */
 export function writeRun(result: RunResult, dir: string, onFile?: (done: number, total: number) => void): string[] {
   writableFolder(dir);

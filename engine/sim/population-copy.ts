@@ -12,6 +12,7 @@ const JOURNEY_COLUMNS = new Set(["jPc", "jGen", "jEntries", "jLastEntry", "jFlag
 /**
  * A copy of a population nobody has simulated yet: typed arrays copied, ledgers and attributes cloned.
  * `journeys` 0 (for a no-plan baseline) leaves the journey columns out, with room for no journey.
+ * @example const again = copyPopulation(pop); simulate(plan.compiled, pop, o); simulate(plan.compiled, again, o) // the same run twice: pop was simulated in place
  */
 export function copyPopulation(p: Population, journeys = p.table.journeys): Population {
   const t = p.table, c = new CustomerTable(1, journeys); // its small arrays are replaced by the copies

@@ -8,6 +8,7 @@ import { CustomerTable, NEVER } from "../core/customer-table.ts";
 import { DAY, WEEK } from "../core/time.ts";
 import { Streams, TRAITS } from "./random.ts";
 import type { WorldModel } from "./world-model.ts";
+import { checkPopulationOptions } from "./population-arguments.ts";
 
 /** Latent traits the world uses and the decision core never sees. Struct-of-arrays: millions pass. */
 export interface Traits {
@@ -63,6 +64,7 @@ export type RfmCuts = [rec: number[], freq: number[], mon: number[]];
 
 /** @example const pop = syntheticPopulation({ customers: 1000, seed: 1, start, days: 365, journeys: 4, world: DEFAULT_WORLD }) */
 export function syntheticPopulation(o: PopulationOptions): Population {
+  checkPopulationOptions("syntheticPopulation", o);
   const n = o.customers, w = o.world, lo = o.shard?.lo ?? 0, hi = o.shard?.hi ?? n;
   const storage = o.shard?.storage;
   const table = new CustomerTable(hi - lo, o.journeys, storage && { columns: storage.table, fresh: true }), traits = newTraits(hi - lo, storage?.traits);

@@ -121,7 +121,10 @@ export interface RunResult {
 
 export const DEFAULT_START = "2026-01-01";
 
-/** The no-plan baseline: the same channels, no programs, no rules. */
+/**
+ * The no-plan baseline: the same channels, no programs, no rules.
+ * @example baselinePlan(loadPlan("scenarios/lifecycle.yaml").plan).programs.length // 0: the same channels, no programs
+ */
 export function baselinePlan(plan: Plan): CompiledPlan {
   return compilePlan({ ...plan, name: `${plan.name} (no plan)`, programs: [], pressure: null });
 }

@@ -79,7 +79,11 @@ export interface ShardHooks {
   pickBest: PickBest;
 }
 
-/** Runs one plan over one population. The population's table is updated in place. */
+/**
+ * Runs one plan over one population. The population's table is updated in place.
+ * @example const start = parseDate("2026-01-01")!, world = planWorld(plan), journeys = plan.compiled.journeys.length;
+ * const run = simulate(plan.compiled, syntheticPopulation({ customers: 1000, seed: 1, start, days: 30, journeys, world }), { seed: 1, start, days: 30, world })
+ */
 export function simulate(plan: CompiledPlan, population: Population, o: SimulateOptions): SimulationRun {
   const t0 = performance.now();
   const { table } = population;

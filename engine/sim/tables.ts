@@ -16,7 +16,10 @@ import { checkTableRecorder, checkTableRun, checkTableSummaries } from "./table-
 
 const consents = (names: readonly string[], bits: number) => names.filter((_, i) => bits & (1 << i)).join("|");
 
-/** One row per day: every series of engine/sim/metrics.ts, plus the baseline's revenue when given. */
+/**
+ * One row per day: every series of engine/sim/metrics.ts, plus the baseline's revenue when given.
+ * @example const result = runPlan(plan, { customers: 1000, days: 30 }); dailyTable(result.run, result.baseline).numRows() // 30
+ */
 export function dailyTable(run: SimulationRun, baseline?: BaselineFigures | null): aq.ColumnTable {
   checkTableRun("dailyTable", run);
   const cols: Record<string, unknown[]> = { date: [] };
@@ -45,7 +48,11 @@ function minuteTexts(): (t: number) => string {
   };
 }
 
-/** One row per message decision: sent, suppressed (with the rule) or holdout. */
+/**
+ * One row per message decision: sent, suppressed (with the rule) or holdout.
+ * @example const r = runPlan(plan, { customers: 1000, days: 30, record: true });
+ * messagesTable(r.run, r.recorder!).filter((d: { status: string }) => d.status === "sent").numRows() // r.summary.contacts
+ */
 export function messagesTable(run: Pick<SimulationRun, "plan"> & { population: { table: { ids: string[] } } }, rec: Recorder): aq.ColumnTable {
   checkTableRun("messagesTable", run), checkTableRecorder("messagesTable", rec);
   const p = run.plan, ids = run.population.table.ids, text = minuteTexts();
@@ -65,7 +72,10 @@ export function messagesTable(run: Pick<SimulationRun, "plan"> & { population: {
   });
 }
 
-/** The simulated world's event stream in time order: what a live server would have been sent. */
+/**
+ * The simulated world's event stream in time order: what a live server would have been sent.
+ * @example const r = runPlan(plan, { customers: 1000, days: 30, record: true }); eventsTable(r.run, r.recorder!) // time, customer, type, channel, program, message, value
+ */
 export function eventsTable(run: SimulationRun, rec: Recorder): aq.ColumnTable {
   checkTableRun("eventsTable", run), checkTableRecorder("eventsTable", rec);
   const p = run.plan, ids = run.population.table.ids, order = rec.eventOrder(), text = minuteTexts();
@@ -81,7 +91,10 @@ export function eventsTable(run: SimulationRun, rec: Recorder): aq.ColumnTable {
   });
 }
 
-/** One row per customer: who they were at the start and at the end, and what the plan did to them. */
+/**
+ * One row per customer: who they were at the start and at the end, and what the plan did to them.
+ * @example customersTable(runPlan(plan, { customers: 1000, days: 30 }).run).numRows() // 1000
+ */
 export function customersTable(run: SimulationRun): aq.ColumnTable {
   checkTableRun("customersTable", run);
   const t = run.population.table, m = run.metrics, n = t.size, end = run.start + run.days * DAY;
@@ -102,13 +115,19 @@ export function customersTable(run: SimulationRun): aq.ColumnTable {
   });
 }
 
-/** One row per program: contacts, reach, suppressions, holdouts, opens, clicks, conversions, revenue, cost. */
+/**
+ * One row per program: contacts, reach, suppressions, holdouts, opens, clicks, conversions, revenue, cost.
+ * @example programsTable(runPlan(loadPlan("scenarios/lifecycle.yaml")).summary).numRows() // 13, the plan's programs
+ */
 export function programsTable(summary: Summary): aq.ColumnTable {
   checkTableSummaries("programsTable", summary);
   return aq.from(summary.programs);
 }
 
-/** The headline figures of one or more runs, one row per plan, as an arquero table. */
+/**
+ * The headline figures of one or more runs, one row per plan, as an arquero table.
+ * @example totalsTable([runPlan(loadPlan("scenarios/lifecycle.yaml")).summary, runPlan(loadPlan("scenarios/lifecycle-capped.yaml")).summary]) // 2 rows
+ */
 export function totalsTable(summaries: Summary[]): aq.ColumnTable {
   checkTableSummaries("totalsTable", summaries);
   return aq.from(summaries.map((s) => ({

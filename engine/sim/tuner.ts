@@ -8,8 +8,8 @@
 import { InputError } from "../plan/errors.ts";
 import { describe } from "../plan/fields.ts";
 import type { LoadedPlan } from "../plan/load.ts";
-import { resolvePath } from "../sweep/set-path.ts";
-import { checkValue, show, variantPlan } from "../sweep/variant-plans.ts";
+import { checkValue, resolvePath } from "../sweep/set-path.ts";
+import { show, variantPlan } from "../sweep/variant-plans.ts";
 import { syntheticPopulation } from "./population.ts";
 import { copyPopulation } from "./population-copy.ts";
 import { type BaselineFigures, checkRun, RUN_OPTIONS, type RunOptions, runPlan, type RunResult, simulateBaseline } from "./run.ts";

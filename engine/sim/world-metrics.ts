@@ -29,7 +29,10 @@ export class WorldCounters {
 
 const ALL = new WeakMap<Metrics, WorldCounters>();
 
-/** The world's counters of a run (created on first use). */
+/**
+ * The world's counters of a run (created on first use).
+ * @example worldCounters(runPlan(plan, { customers: 1000, days: 30 }).run.metrics).causedOrders // purchases the messages caused, which no live platform can count
+ */
 export function worldCounters(m: Metrics): WorldCounters {
   let w = ALL.get(m);
   if (!w) ALL.set(m, w = new WorldCounters(m.programs.length));

@@ -186,7 +186,11 @@ export function discountResponse(w: WorldModel, d: number): number {
   return d > 0 ? 1 + w.discount.gain * (1 - Math.exp(-d / w.discount.scale)) : 1;
 }
 
-/** A deep copy with overrides applied (objects merged, arrays replaced). */
+/**
+ * A deep copy with overrides applied: each top-level key given replaces the default's whole. Unchecked,
+ * for the engine's own worlds; engine/mod.ts exports the checking worldWith of engine/sim/world-arguments.ts.
+ * @example worldWith({ machineOpens: 0.4 }).machineOpens // 0.4
+ */
 export function worldWith(over: Partial<WorldModel> = {}): WorldModel {
   return { ...structuredClone(DEFAULT_WORLD), ...structuredClone(over) } as WorldModel;
 }

@@ -22,10 +22,12 @@ type Obj = Record<string, unknown>;
 
 /**
  * Throws an InputError listing every problem of a world option, each message starting with `where`;
- * returns it as given (undefined or null: none).
+ * returns it as given (undefined or null: none). `base` is the code of the world the option replaces
+ * keys of, for the messages' examples (`planWorld(plan)` for a run's, `DEFAULT_WORLD` for worldWith's);
+ * none outside code (a --world file, calibrate), whose examples are the JSON with the defaults filled in.
  * @example checkWorldOption({ machineOpens: 0.4 }) // fine; { machineOpens: 5 } throws "world.machineOpens: expected a number from 0 to 1, got number 5"
  */
-export function checkWorldOption(over: unknown, where = "RunOptions"): Partial<WorldModel> | undefined {
+export function checkWorldOption(over: unknown, where = "RunOptions", base: string | null = where === "RunOptions" ? "planWorld(plan)" : null): Partial<WorldModel> | undefined {
   if (over === undefined || over === null) return undefined;
   const r = new Reporter(where); // what the messages start with: RunOptions, or the file the world was read from
   // the section's validator reads channels and consents keyed by name: the lists are given to it so
@@ -35,7 +37,7 @@ export function checkWorldOption(over: unknown, where = "RunOptions"): Partial<W
       if (!(key in section)) continue;
       const v = section[key];
       if (Array.isArray(v) && v.length === CHANNELS.length) section[key] = Object.fromEntries(CHANNELS.map((c, i) => [c, v[i]]));
-      else r.error(["world", key], listExpected(key, v)), delete section[key];
+      else r.error(["world", key], listExpected(key, v, base ?? "planWorld(plan)")), delete section[key];
     }
   }
   validateWorld(r, section, ["world"]);
@@ -45,14 +47,14 @@ export function checkWorldOption(over: unknown, where = "RunOptions"): Partial<W
       if (key === "channels" && isMapping(v)) {
         for (const [name, c] of Object.entries(v)) {
           const i = CHANNELS.indexOf(name as typeof CHANNELS[number]);
-          // outside a run from code (a --world file, calibrate, which has no plan) the example is the JSON with the defaults filled in
-          const example = where === "RunOptions"
-            ? (x: string) => `planWorld(plan).channels.map((c, i) => (i === ${i} ? { ...c${x} } : c))`
+          // outside code (a --world file, calibrate, which has no plan) the example is the JSON with the defaults filled in
+          const example = base
+            ? (x: string) => `${base}.channels.map((c, i) => (i === ${i} ? { ...c${x} } : c))`
             : () => `the default's fields with yours, ${JSON.stringify({ ...DEFAULT_WORLD.channels[i], ...(c as Obj) })}`;
           if (isMapping(c)) missing(r, ["world", key, name], c, CHANNEL_FIELDS, `world.channels[${i}] (${name})`, example);
         }
       } else if (isMapping(d) && isMapping(v)) {
-        const example = where === "RunOptions" ? (x: string) => `{ ${key}: { ...planWorld(plan).${key}${x} } }` : () => JSON.stringify({ [key]: { ...d, ...v } });
+        const example = base ? (x: string) => `{ ${key}: { ...${base}.${key}${x} } }` : () => JSON.stringify({ [key]: { ...d, ...v } });
         missing(r, ["world", key], v, Object.keys(d).filter((k) => !OPTIONAL[key]?.includes(k)), `world.${key}`, example);
       }
     }
@@ -69,10 +71,10 @@ function missing(r: Reporter, path: Path, v: Obj, required: string[], what: stri
   r.error(path, `missing ${absent.join(", ")}: a world option replaces ${what} whole, so it gives every field, e.g. ${example(yours)} (a plan's world: section sets single fields)`);
 }
 
-function listExpected(key: "channels" | "consents", v: unknown): string {
+function listExpected(key: "channels" | "consents", v: unknown, base: string): string {
   const got = Array.isArray(v) ? `a list of ${v.length}` : describe(v);
   const example = key === "channels"
-    ? "{ channels: planWorld(plan).channels.map((c, i) => (i === 1 ? { ...c, click: 0.1 } : c)) }"
+    ? `{ channels: ${base}.channels.map((c, i) => (i === 1 ? { ...c, click: 0.1 } : c)) }`
     : "{ consents: [0.7, 0.5, 0.25, 0.9, 0.5] }";
   return `expected the list of the ${CHANNELS.length} channels' ${key === "channels" ? "responses" : "consent shares"} (${CHANNELS.join(", ")}, in that order), got ${got}: a world option replaces world.${key} whole, e.g. ${example} (a plan's world: section sets them by name: ${key}: { sms: … })`;
 }

@@ -6,14 +6,15 @@
  */
 import { parse as parseYaml } from "yaml";
 import { InputError } from "../plan/errors.ts";
+import { describe } from "../plan/fields.ts";
 
 const RANGE = /^(-?\d+(?:\.\d+)?)\.\.(-?\d+(?:\.\d+)?)(?::(\d+(?:\.\d+)?))?$/;
 export const MAX_RANGE_VALUES = 1000;
 
 const decimals = (s: string) => (s.includes(".") ? s.split(".")[1].length : 0);
 
-/** Expands one item: a range into its numbers, anything else into one parsed scalar. */
-export function expandItem(item: string, where = "--set"): unknown[] {
+/** Expands one item: a range into its numbers, anything else into one parsed scalar. `where` heads an error. */
+export function expandItem(item: string, where: string): unknown[] {
   const m = RANGE.exec(item);
   if (!m) {
     if (item.includes("..")) throw new InputError(`${where}: cannot read the range '${item}': write a..b (whole numbers, step 1) or a..b:step, e.g. 1..5 or 0.5..2:0.5`);
@@ -37,8 +38,16 @@ export function expandItem(item: string, where = "--set"): unknown[] {
   return Array.from({ length: n }, (_, i) => Number((a + i * step).toFixed(d)));
 }
 
-/** Expands a comma-separated list of values and ranges; an empty item (`1,,2`, `1,`) is refused, not skipped. */
-export function expandValues(text: string, where = "--set"): unknown[] {
+/**
+ * Expands a comma-separated list of values and ranges; an empty item (`1,,2`, `1,`) is refused, not
+ * skipped. `where` heads an error: the function's name from code, the command line's `--set <path>`.
+ * @example sweep(plan, [{ path: "pressure.rules.two-a-week.cap", values: expandValues("1..3,8") }]) // values 1, 2, 3, 8
+ */
+export function expandValues(text: string, where = "expandValues"): unknown[] {
+  if (typeof text !== "string") {
+    const list = Array.isArray(text) ? " (a list of values is given to sweep as it is, { path, values: [1, 2, 3] })" : "";
+    throw new InputError(`${where}: expected the text of a list of values and ranges such as "1..3,8" or "0.5..2:0.5", got ${describe(text)}${list}`);
+  }
   const items = text.split(",").map((v) => v.trim());
   if (items.some((v) => !v)) throw new InputError(`${where}: an empty value in '${text}'; write the values between commas, e.g. 1,2,3`);
   return items.flatMap((v) => expandItem(v, where));

@@ -4,6 +4,7 @@
  * its `name` / `id`. The last segment may add a field to an existing mapping; the rest must exist.
  */
 import { InputError } from "../plan/errors.ts";
+import { describe } from "../plan/fields.ts";
 
 /** How an error names the path it could not follow: the command line's flag by default; a tuner names itself. */
 export type PathLabel = (path: string) => string;
@@ -20,10 +21,31 @@ export function parsePath(path: string, label: PathLabel = SET_FLAG): (string | 
   return out;
 }
 
-/** Returns a deep copy of `doc` with the value at `path` replaced. */
+/**
+ * Refuses a value the plan's text cannot hold: undefined (the path was dropped, and the plan kept its
+ * own value or lost the field) and a number that is not finite (JSON writes NaN and ±Infinity as null,
+ * so the plan's validation reported 'got null' for a NaN the user gave).
+ */
+export function checkValue(where: string, v: unknown): void {
+  if (v === undefined) throw new InputError(`${where}: no value (undefined); give the value to set, e.g. a number such as 3`);
+  if (typeof v === "number" && !Number.isFinite(v)) throw new InputError(`${where}: expected a finite number, got ${v}`);
+}
+
+/**
+ * Returns a deep copy of `doc` (a plan's `source`, as written) with the value at `path` replaced. Called
+ * from code, its errors name it (`setPath: pressure.rules.two-a-wek.cap: no element …`), not the command
+ * line's --set.
+ * @example const doc = setPath(plan.source, "pressure.rules.two-a-week.cap", 3); const capped = parsePlan(JSON.stringify(doc), plan.file)
+ */
 export function setPath(doc: unknown, path: string, value: unknown): unknown {
+  // a loaded plan holds compiled functions: structuredClone failed on them with a DataCloneError
+  if (doc && typeof doc === "object" && "compiled" in doc && "source" in doc) {
+    throw new InputError(`setPath: expected a plan's source (plan.source), got a loaded plan: setPath(plan.source, ${JSON.stringify(path)}, …), then parsePlan(JSON.stringify(doc), plan.file)`);
+  }
+  if (typeof path !== "string") throw new InputError(`setPath: path: expected a plan path such as "pressure.rules.two-a-week.cap", got ${describe(path)}`);
+  checkValue(`setPath: ${path}`, value);
   const copy = structuredClone(doc);
-  const { parent, key } = locate(copy, path);
+  const { parent, key } = locate(copy, path, (p) => `setPath: ${p}`);
   (parent as Record<string | number, unknown>)[key] = value;
   return copy;
 }

@@ -53,7 +53,10 @@ export type SweepOptions = RunOptions & {
   onProgress?: (label: string, day: number, days: number) => void;
 };
 
-/** Every combination of the sets' values, first set varying slowest. */
+/**
+ * Every combination of the sets' values, first set varying slowest.
+ * @example grid([{ path: "a", values: [1, 2] }, { path: "b", values: ["x", "y"] }]) // [{ a: 1, b: "x" }, { a: 1, b: "y" }, { a: 2, b: "x" }, { a: 2, b: "y" }]
+ */
 export function grid(sets: SweepSet[]): Record<string, unknown>[] {
   let out: Record<string, unknown>[] = [{}];
   for (const s of sets) out = out.flatMap((row) => s.values.map((v) => ({ ...row, [s.path]: v })));
@@ -86,6 +89,7 @@ export function sweep(loaded: LoadedPlan, sets: SweepSet[], o: SweepOptions = {}
  * The same sweep with its runs spread over `workers` Deno workers (default: the machine's cores): first
  * each seed's no-plan baseline, then every variant on every seed. Identical results for every count.
  * `o.population` cannot cross to a worker: give `populationSpec` (engine/sim/population-spec.ts) instead.
+ * @example const r = await sweepInWorkers(loadPlan("scenarios/lifecycle-capped.yaml"), [{ path: "pressure.rules.two-a-week.cap", values: [1, 2, 3] }], { customers: 20_000, workers: 2 }); r.variants.length // 3
  */
 export async function sweepInWorkers(loaded: LoadedPlan, sets: SweepSet[], o: SweepOptions & { workers?: number; populationSpec?: string } = {}): Promise<SweepResult> {
   const ctx = sweepContext("sweepInWorkers", loaded, sets, o, SWEEP_IN_WORKERS, codeNaming("sweepInWorkers"));

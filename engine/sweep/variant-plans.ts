@@ -10,7 +10,7 @@ import { formatPath, InputError, type Path, type Problem } from "../plan/errors.
 import { describe } from "../plan/fields.ts";
 import { type LoadedPlan, parsePlan } from "../plan/load.ts";
 import { parseYaml } from "../plan/yaml.ts";
-import { parsePath, resolvePath, setPath } from "./set-path.ts";
+import { checkValue, parsePath, resolvePath, setPath } from "./set-path.ts";
 
 export interface SweepSet {
   path: string;
@@ -18,16 +18,6 @@ export interface SweepSet {
 }
 
 export const show = (v: unknown) => (typeof v === "object" ? JSON.stringify(v) : String(v));
-
-/**
- * Refuses a value the plan's text cannot hold: undefined (the path was dropped, and the plan kept its
- * own value or lost the field) and a number that is not finite (JSON writes NaN and ±Infinity as null,
- * so the plan's validation reported 'got null' for a NaN the user gave).
- */
-export function checkValue(where: string, v: unknown): void {
-  if (v === undefined) throw new InputError(`${where}: no value (undefined); give the value to set, e.g. a number such as 3`);
-  if (typeof v === "number" && !Number.isFinite(v)) throw new InputError(`${where}: expected a finite number, got ${v}`);
-}
 
 const EXAMPLE = `[{ path: "pressure.rules.two-a-week.cap", values: [1, 2, 3] }]`;
 

@@ -4,7 +4,7 @@
  * ran, a misspelt key was ignored, and the section's own shape crashed in the simulator.
  */
 import { describe, expect, it } from "vitest";
-import { comparePlans, DEFAULT_WORLD, explainCustomer, loadPlan, parsePlan, planWorld, runPlan, sweep, tuner } from "../../engine/mod.ts";
+import { comparePlans, DEFAULT_WORLD, explainCustomer, InputError, loadPlan, parsePlan, planWorld, runPlan, sweep, tuner, worldWith } from "../../engine/mod.ts";
 
 const plan = loadPlan("scenarios/lifecycle.yaml");
 const o = { customers: 300, days: 20, seed: 2, cache: "off" as const };
@@ -43,7 +43,8 @@ describe("RunOptions.world", () => {
     const bad = world({ machineOpens: 5 }), message = "RunOptions: world.machineOpens: expected a number from 0 to 1, got number 5";
     expect(() => comparePlans([plan], { ...bad, replications: 1 })).toThrow(message);
     expect(() => tuner(plan, bad)).toThrow(message);
-    expect(() => explainCustomer(plan, { ...bad, customer: "C0000001" })).toThrow(message);
+    const { cache: _cache, ...explainable } = bad; // explainCustomer keeps no baseline: it refuses a cache option by name
+    expect(() => explainCustomer(plan, { ...explainable, customer: "C0000001" })).toThrow(message);
     // sweep ran its baseline first, then failed (or crashed on a channels mapping): now refused before any run
     expect(() => sweep(plan, [{ path: "margin", values: [0.3, 0.4] }], world({ channels: { sms: { click: 0.1 } } }))).toThrow(/^RunOptions: world\.channels: expected the list/);
   });
@@ -72,5 +73,47 @@ describe("RunOptions.world", () => {
     // and a change is a change: every e-mail opened by the client
     const machine = runPlan(plan, world({ machineOpens: 1 })).summary;
     expect(machine.opens).toBeGreaterThan(plain.opens);
+  });
+});
+
+describe("planWorld and worldWith from code", () => {
+  // deno-lint-ignore no-explicit-any
+  const anyway = (v: unknown) => v as any;
+
+  // each returned the world with the typo ignored or the share of 5 in it, silently
+  it.each([
+    ["a misspelt key", { machineOpen: 0.3 }, "world.machineOpen: unknown field 'machineOpen'; did you mean 'machineOpens'?"],
+    ["a share above 1", { machineOpens: 5 }, "world.machineOpens: expected a number from 0 to 1, got number 5"],
+    ["a rate of 1e300", { visitsPerPurchase: 1e300 }, `world.visitsPerPurchase: expected a number from 0 to 1000, got number 1e+300 (docs/world-model.md, "Ranges", says why)`],
+  ])("refuse %s as a run's world option is refused, naming the function", (_what, over, message) => {
+    expect(() => planWorld(plan, anyway(over))).toThrow(InputError);
+    expect(() => planWorld(plan, anyway(over))).toThrow(`planWorld: ${message}`);
+    expect(() => worldWith(anyway(over))).toThrow(`worldWith: ${message}`);
+  });
+
+  it("give the example of the world each replaces keys of", () => {
+    expect(() => worldWith(anyway({ channels: { sms: { click: 0.1 } } }))).toThrow(
+      "worldWith: world.channels: expected the list of the 5 channels' responses (email, sms, push, mail, call, in that order), got a mapping: a world option replaces world.channels whole, e.g. { channels: DEFAULT_WORLD.channels.map((c, i) => (i === 1 ? { ...c, click: 0.1 } : c)) }",
+    );
+    expect(() => worldWith(anyway({ discount: { gain: 1.5 } }))).toThrow(
+      "worldWith: world.discount: missing scale, redeemAnyway, validDays: a world option replaces world.discount whole, so it gives every field, e.g. { discount: { ...DEFAULT_WORLD.discount, gain: 1.5 } }",
+    );
+    expect(() => planWorld(plan, anyway({ discount: { gain: 1.5 } }))).toThrow("e.g. { discount: { ...planWorld(plan).discount, gain: 1.5 } }");
+  });
+
+  it("planWorld refuses a plan's file name (it gave the default world) and names itself at a limit the plan and the option pass together", () => {
+    expect(() => planWorld(anyway("scenarios/lifecycle.yaml"))).toThrow(`planWorld: expected a loaded plan, got the text 'scenarios/lifecycle.yaml': load it first, planWorld(loadPlan("scenarios/lifecycle.yaml"), …)`);
+    const fast = parsePlan("channels: { email: {} }\nworld: { purchase: { alpha: 0.5 } }\n", "fast.yaml");
+    expect(() => planWorld(fast, { visitsPerPurchase: 200 })).toThrow(/^planWorld: world\.visitsPerPurchase: the mean visit rate \(purchases a week 0\.486 × visitsPerPurchase 200/);
+  });
+
+  it("still give the same worlds for sound arguments", () => {
+    expect(planWorld(plan)).toEqual(planWorld(plan, {}));
+    expect(planWorld(plan, { machineOpens: 0.4 }).machineOpens).toBe(0.4);
+    expect(planWorld(plan, { machineOpens: 0.4 }).leaveRate).toBe(DEFAULT_WORLD.leaveRate);
+    expect(worldWith()).toEqual(DEFAULT_WORLD);
+    expect(worldWith(DEFAULT_WORLD)).toEqual(DEFAULT_WORLD);
+    const w = worldWith({ discount: { ...DEFAULT_WORLD.discount, gain: 1.5 } });
+    expect([w.discount.gain, w.discount.scale]).toEqual([1.5, DEFAULT_WORLD.discount.scale]);
   });
 });
