@@ -78,10 +78,9 @@ export function openEngine(cfg: Pick<ServerConfig, "db" | "clock" | "start" | "s
 export function startServer(cfg: ServerConfig): RunningServer {
   const { store, clock, driver, lifecycle } = openEngine(cfg);
   const app = createApp({ store, driver, lifecycle, clock });
-  const ac = new AbortController();
   let server: Deno.HttpServer;
   try {
-    server = Deno.serve({ port: cfg.port, hostname: cfg.host, signal: ac.signal, onListen: () => {} }, app.fetch);
+    server = Deno.serve({ port: cfg.port, hostname: cfg.host, onListen: () => {} }, app.fetch);
   } catch (e) {
     store.close(); // the port is taken or the address is not this machine's: nothing else was started
     throw e;
@@ -113,8 +112,9 @@ export function startServer(cfg: ServerConfig): RunningServer {
       if (stopping) return;
       stopping = true;
       clearInterval(loop);
-      ac.abort();
-      await server.finished;
+      // shutdown(), not an abort signal: aborting closed every connection, so a request in flight (a
+      // forecast, a batch of events) lost its answer though the docs promise it finishes
+      await server.shutdown();
       await webhook?.stop();
       await writer?.close();
       await checkpointer.stop();
