@@ -57,6 +57,8 @@ export function requireRole(store: Store, ...roles: Role[]): Guarded {
     const header = c.req.header("authorization");
     if (!header?.trim()) throw unauthorized(`missing API key: ${USAGE}`);
     const m = /^Bearer\s+(\S+)$/i.exec(header.trim());
+    // `Bearer $KEY` with $KEY unset arrives as "Bearer": it was called a key with something after it
+    if (!m && /^Bearer$/i.test(header.trim())) throw unauthorized(`no key after 'Bearer' (an empty variable in 'Bearer $KEY'?); ${USAGE}`, "invalid_request", "no key after Bearer");
     if (!m) throw unauthorized(`malformed Authorization header: expected 'Bearer <key>' with nothing after the key; ${USAGE}`, "invalid_request", "expected Bearer <key>");
     const key = cachedKey(store, m[1]);
     if (!key) throw unauthorized("unknown or revoked API key", "invalid_token", "unknown or revoked API key");

@@ -16,7 +16,10 @@ export async function liveReportCommand(args: string[]): Promise<number> {
     const id = intFlag(values.plan, "plan", promoted.at(-1)?.id ?? 0, 1, 2 ** 31 - 1);
     const plan = store.getPlan(id);
     if (!plan || plan.promoted === null) {
-      throw new InputError(`--plan: ${values.plan ? `plan ${values.plan} was never promoted` : "no plan of this database was ever promoted"}; promoted plans: ${promoted.map((p) => p.id).join(", ") || "none"}`);
+      // without --plan, the message named a flag the user had not typed, and no next step
+      throw new InputError(values.plan
+        ? `--plan: plan ${values.plan} was never promoted; promoted plans: ${promoted.map((p) => p.id).join(", ") || "none"}`
+        : `${values.db === undefined ? `CADENCE_DB=${store.path}` : `--db ${values.db}`}: no plan of this database was ever promoted, so nothing happened live yet; promote one (POST /v1/plans/{id}/promote), then run live-report again`);
     }
     const now = Number(store.getMeta("watermark") ?? plan.promoted);
     const r = forecastVsActual(store, plan, now);

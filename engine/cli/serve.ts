@@ -12,12 +12,6 @@ import { decimalFlag, intFlag, parse, sizeFlag } from "./args.ts";
 import { dbProblem } from "./live-db.ts";
 import { FLAG_TEXT, type SettingText } from "../live/setting-text.ts";
 
-const USAGE = `cadence serve [--db FILE] [--port N] [--host ADDR] [--clock system|manual] [--start DATE] [--seed N]
-              [--control-share X] [--control-salt S] [--synchronous NORMAL|FULL] [--tick-ms N]
-              [--webhook-url URL --webhook-secret S] [--webhook-expire-after SPAN[,CATEGORY=SPAN...]]
-              [--webhook-max-attempts N] [--writer-thread on|off]
-              [--histories DIR]   (the history configs a forecast may name: history:<name> in DIR)`;
-
 /** Flag name → environment variable. */
 export const ENV: Record<string, string> = {
   db: "CADENCE_DB", port: "CADENCE_PORT", host: "CADENCE_HOST", clock: "CADENCE_CLOCK", start: "CADENCE_START", seed: "CADENCE_SEED",
@@ -26,6 +20,24 @@ export const ENV: Record<string, string> = {
   "webhook-expire-after": "CADENCE_WEBHOOK_EXPIRE_AFTER",
   "writer-thread": "CADENCE_WRITER_THREAD", histories: "CADENCE_HISTORIES",
 };
+
+const FLAGS = `cadence serve [--db FILE] [--port N] [--host ADDR] [--clock system|manual] [--start DATE] [--seed N]
+              [--control-share X] [--control-salt S] [--synchronous NORMAL|FULL] [--tick-ms N]
+              [--webhook-url URL --webhook-secret S] [--webhook-expire-after SPAN[,CATEGORY=SPAN...]]
+              [--webhook-max-attempts N] [--writer-thread on|off]
+              [--histories DIR]   (the history configs a forecast may name: history:<name> in DIR)`;
+
+/** Each flag's default, as `--help` shows it (docs/live.md, "Operations", holds the same table). */
+const DEFAULTS: Record<string, string> = {
+  db: "cadence.sqlite", port: "8080", host: "127.0.0.1", clock: "system", seed: "1", "control-share": "0, or the live plan's",
+  "control-salt": "cadence, or the live plan's", synchronous: "NORMAL", "tick-ms": "1000",
+  "webhook-expire-after": "24h", "webhook-max-attempts": "none: retried until the message expires", "writer-thread": "on",
+};
+
+// every flag's variable, in --help: the variables the docs name were nowhere in the command's own help
+const USAGE = `${FLAGS}
+every flag can be given by an environment variable instead (the flag wins):
+${Object.entries(ENV).map(([k, e]) => `  ${`--${k}`.padEnd(24)}${e.padEnd(30)}${DEFAULTS[k] ? `default ${DEFAULTS[k]}` : ""}`.trimEnd()).join("\n")}`;
 
 export async function serveCommand(args: string[]): Promise<number> {
   const { values: flags, positionals } = parse(args, Object.fromEntries(Object.keys(ENV).map((k) => [k, { type: "string" as const }])), USAGE);
@@ -92,18 +104,37 @@ export async function serveCommand(args: string[]): Promise<number> {
   // the signal handlers are in place before the line that says the server is up: a SIGTERM sent on reading
   // it ended the process with the default action (exit 143) instead of a clean stop, now and then
   const stopped = new Promise<void>((resolve) => {
-    const stop = () => {
-      console.log("cadence serve: stopping (SIGTERM): finishing requests in flight");
+    let stopping = false;
+    const stop = (signal: Deno.Signal) => () => {
+      // named as received (a Ctrl-C was logged as SIGTERM), and once: `deno task` passes a signal on too
+      if (stopping) return;
+      stopping = true;
+      console.log(`cadence serve: stopping (${signal}): finishing requests in flight`);
       server.stop().then(resolve);
     };
-    Deno.addSignalListener("SIGTERM", stop);
-    Deno.addSignalListener("SIGINT", stop);
+    Deno.addSignalListener("SIGTERM", stop("SIGTERM"));
+    Deno.addSignalListener("SIGINT", stop("SIGINT"));
   });
   const g = server.driver.control;
   console.log(`cadence serve: listening on ${server.url} (db ${server.store.path}, clock ${clock}, synchronous ${sync}, writer thread ${writer}, control share ${g.share} salt ${g.salt})`);
+  console.log(`cadence serve: ${startState(server.driver.planRow, url, histories)}`);
   await stopped;
   console.log("cadence serve: stopped");
   return 0;
+}
+
+/**
+ * The second line at start: what the server will do with events and messages, so an operator sees a
+ * missing webhook URL (messages only wait in the outbox) or the wrong plan without a request. The
+ * webhook's query string may carry a receiver's token: it is not logged.
+ */
+export function startState(plan: { id: number; name: string; state: string } | null, webhook: string | undefined, histories: string | undefined): string {
+  const where = webhook ? new URL(webhook) : null;
+  return [
+    plan ? `plan ${plan.id} (${plan.name}) ${plan.state}` : "no plan live: upload one (POST /v1/plans), forecast, approve and promote it",
+    where ? `webhook ${where.origin}${where.pathname}${where.search ? "?…" : ""}` : "no webhook: messages wait in GET /v1/outbox (--webhook-url URL sends them)",
+    ...(histories ? [`histories ${histories}`] : []),
+  ].join("; ");
 }
 
 /**

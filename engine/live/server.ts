@@ -81,10 +81,9 @@ export function startServer(cfg: ServerConfig): RunningServer {
   // made before the app, which shows its circuit: its start settles what a crash left in flight
   const webhook = cfg.webhook ? new WebhookAdapter(store, clock, { ...WEBHOOK_DEFAULTS, ...cfg.webhook }) : null;
   const app = createApp({ store, driver, lifecycle, clock, webhook });
-  const ac = new AbortController();
   let server: Deno.HttpServer;
   try {
-    server = Deno.serve({ port: cfg.port, hostname: cfg.host, signal: ac.signal, onListen: () => {} }, app.fetch);
+    server = Deno.serve({ port: cfg.port, hostname: cfg.host, onListen: () => {} }, app.fetch);
   } catch (e) {
     store.close(); // the port is taken or the address is not this machine's: nothing else was started
     throw e;
@@ -115,8 +114,9 @@ export function startServer(cfg: ServerConfig): RunningServer {
       if (stopping) return;
       stopping = true;
       clearInterval(loop);
-      ac.abort();
-      await server.finished;
+      // shutdown(), not an abort signal: aborting closed every connection, so a request in flight (a
+      // forecast, a batch of events) lost its answer though the docs promise it finishes
+      await server.shutdown();
       await webhook?.stop();
       await writer?.close();
       await checkpointer.stop();

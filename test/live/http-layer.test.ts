@@ -149,6 +149,18 @@ describe("HTTP layer", () => {
     expect(extra.body.error).toMatch(/^malformed Authorization header: expected 'Bearer <key>' with nothing after the key/);
   });
 
+  it("says a key is missing after 'Bearer' (curl -H \"Authorization: Bearer $KEY\" with $KEY unset), not that something follows it", async () => {
+    const s = server();
+    for (const authorization of ["Bearer", "Bearer ", "bearer   "]) {
+      const r = await raw(s, "GET", "/v1/plans", { authorization });
+      expect([r.status, r.body.error, r.headers.get("www-authenticate")], JSON.stringify(authorization)).toEqual([
+        401,
+        "no key after 'Bearer' (an empty variable in 'Bearer $KEY'?); send the header 'Authorization: Bearer <key>' (an admin creates keys with `cadence keys create --role <role> --db <file>`)",
+        'Bearer realm="cadence", error="invalid_request", error_description="no key after Bearer"',
+      ]);
+    }
+  });
+
   it("challenges every 401 with WWW-Authenticate (RFC 9110 §11.6.1, Bearer as RFC 6750 §3 words it) and documents it", async () => {
     const s = server();
     const made = await s.api("POST", "/v1/keys", { role: "ingest", name: "to revoke" });
