@@ -147,6 +147,14 @@ describe("sweep --set: every value runs once, errors point into the plan file", 
     expect(() => sweep(capped, [{ path: cap, values: [2, 2] }], { customers: 10, days: 2 })).toThrow(/the value 2 is given twice/);
   });
 
+  it("refuses a grid of more than 1,000 variants before any run (100 × 100 values ran 5 minutes at 200 customers × 7 days, 2.6 GB, nothing said)", async () => {
+    const r = await cli("--set", `${cap}=1..100`, "--set", "pressure.rules.weighted-pressure.weighted.threshold=1..100");
+    expect(r).toMatchObject({ code: 2, out: "", err: "--set: 10,000 variants (100 × 100 values); a sweep runs at most 1,000: give fewer values, e.g. a coarse grid with a step (1..100:10), then a finer one around its knee" });
+    // from code, by the sets; 1,001 is one too many
+    const sets = [{ path: cap, values: Array.from({ length: 7 }, (_, i) => i + 1) }, { path: "pressure.rules.weighted-pressure.weighted.threshold", values: Array.from({ length: 143 }, (_, i) => i) }];
+    expect(() => sweep(capped, sets, { customers: 10, days: 2 })).toThrow("sweep: sets: 1,001 variants (7 × 143 values); a sweep runs at most 1,000: ");
+  });
+
   it("a bad value names the field's line in the plan file, and the --set (it said [cap=1.5]:1:)", async () => {
     // scenarios/lifecycle-capped.yaml line 19 is two-a-week's `cap: 2`; line 32 the welcome program's `use:`
     expect(await cli("--set", `${cap}=1.5`)).toMatchObject({
