@@ -6,6 +6,7 @@
  * file (the variant's plan has the file's shape, only the set values differ), or no line.
  */
 import { readFileSync } from "node:fs";
+import { parseDuration } from "../core/time.ts";
 import { formatPath, InputError, type Path, type Problem } from "../plan/errors.ts";
 import { describe } from "../plan/fields.ts";
 import { type LoadedPlan, parsePlan } from "../plan/load.ts";
@@ -28,6 +29,17 @@ export function checkValue(where: string, v: unknown): void {
   if (v === undefined) throw new InputError(`${where}: no value (undefined); give the value to set, e.g. a number such as 3`);
   if (typeof v === "number" && !Number.isFinite(v)) throw new InputError(`${where}: expected a finite number, got ${v}`);
 }
+
+/**
+ * What a value sets, for telling two values apart: a duration by its minutes (`7d`, `1w` and `168h` are one
+ * window: the plan keeps the text and the core reads all three as 10,080 minutes, so they ran one variant
+ * three times), anything else by its JSON.
+ */
+function sameValue(v: unknown): string {
+  const minutes = typeof v === "string" && /[a-z]$/.test(v.trim()) ? parseDuration(v) : null;
+  return minutes === null ? JSON.stringify(v) : `${minutes} minutes`;
+}
+const durationText = (key: string) => `${Number(key.split(" ")[0]).toLocaleString("en-US")} minutes`;
 
 const EXAMPLE = `[{ path: "pressure.rules.two-a-week.cap", values: [1, 2, 3] }]`;
 
@@ -110,12 +122,13 @@ export function checkSets(loaded: LoadedPlan, sets: SweepSet[], naming: SetNamin
       throw new InputError(`${head}: a sweep cannot change the world section: its variants share one population and no-plan baseline per seed, drawn in the plan's world; simulate each world separately (a world: section in each plan)`);
     }
     if (!s.values.length) throw new InputError(`${head}: no values; give at least one, e.g. ${naming.merged(s.path, [1, 2])}`);
-    const seen = new Set<string>();
+    const seen = new Map<string, unknown>();
     for (const v of s.values) {
       checkValue(head, v);
-      const key = JSON.stringify(v);
-      if (seen.has(key)) throw new InputError(`${head}: the value ${show(v)} is given twice; give each value once (the same value twice runs the same variant twice)`);
-      seen.add(key);
+      const key = sameValue(v), first = seen.get(key);
+      if (seen.has(key) && show(first) === show(v)) throw new InputError(`${head}: the value ${show(v)} is given twice; give each value once (the same value twice runs the same variant twice)`);
+      if (seen.has(key)) throw new InputError(`${head}: the value ${show(v)} is ${show(first)} written another way (${durationText(key)}); give each value once (the same value twice runs the same variant twice)`);
+      seen.set(key, v);
     }
     const field = resolvePath(loaded.source, s.path, label);
     sets.slice(0, i).forEach((earlier, j) => {

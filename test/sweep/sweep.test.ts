@@ -147,6 +147,15 @@ describe("sweep --set: every value runs once, errors point into the plan file", 
     expect(() => sweep(capped, [{ path: cap, values: [2, 2] }], { customers: 10, days: 2 })).toThrow(/the value 2 is given twice/);
   });
 
+  it("refuses one duration written two ways (7d and 1w ran the same variant twice, both on the frontier)", async () => {
+    const window = "pressure.rules.two-a-week.window";
+    expect(await cli("--set", `${window}=3d,7d,1w`)).toMatchObject({ code: 2, err: `--set ${window}: the value 1w is 7d written another way (10,080 minutes); give each value once (the same value twice runs the same variant twice)` });
+    expect((await cli("--set", `${window}=24h,2d,1d`)).err).toBe(`--set ${window}: the value 1d is 24h written another way (1,440 minutes); give each value once (the same value twice runs the same variant twice)`);
+    // different windows, and a cap of 7 beside a window of 7d, are not the same value
+    expect(() => sweep(capped, [{ path: "pressure.rules.weighted-pressure.weighted.decay.halfLife", values: ["1w", "8d", "168h"] }], { customers: 10, days: 2 })).toThrow(/sweep: sets\[0\] \(pressure\.rules\.weighted-pressure\.weighted\.decay\.halfLife\): the value 168h is 1w written another way \(10,080 minutes\)/);
+    expect((await cli("--set", `${window}=7d,8d`, "--set", `${cap}=7`)).code).toBe(0);
+  });
+
   it("refuses a grid of more than 1,000 variants before any run (100 × 100 values ran 5 minutes at 200 customers × 7 days, 2.6 GB, nothing said)", async () => {
     const r = await cli("--set", `${cap}=1..100`, "--set", "pressure.rules.weighted-pressure.weighted.threshold=1..100");
     expect(r).toMatchObject({ code: 2, out: "", err: "--set: 10,000 variants (100 × 100 values); a sweep runs at most 1,000: give fewer values, e.g. a coarse grid with a step (1..100:10), then a finer one around its knee" });
