@@ -1,4 +1,5 @@
 /** `cadence sweep <plan.yaml> --set <path>=<values> [--set ...] [--customers N] [--days D] [--seed S] [--replications R] [--out DIR] [--csv DIR] [--json] [--workers N] [--no-cache]` */
+import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import * as aq from "arquero";
 import { loadPlan } from "../plan/load.ts";
@@ -66,6 +67,27 @@ export function folderName(name: string): string {
   return name.replace(/[^\p{L}\p{N}_.-]+/gu, "-").replace(/^[.-]+|-+$/g, "") || "plan";
 }
 
+/**
+ * While the runs go on in workers, Ctrl-C (SIGINT) or SIGTERM says what was done before the process ends
+ * (130 or 143, as the default): a long sweep stopped with nothing said left the user to guess whether
+ * the files in --out were this run's. Nothing of a stopped sweep is written; files there are an earlier
+ * run's. With one worker the runs hold this thread, so no listener could answer: the default stop, at
+ * once and silent, stays. Returns the function that removes the listeners (the writing after the runs
+ * is stopped by the default, each file whole or not at all).
+ */
+function stopMessage(out: string, runs: () => string, newLine: string): () => void {
+  const listeners = (["SIGINT", "SIGTERM"] as const).map((signal) => {
+    const listener = () => {
+      const earlier = existsSync(join(out, "sweep.csv")) ? `; the files in ${out} are an earlier run's` : ` to ${out}`;
+      console.error(`${newLine}sweep stopped (${signal}) after ${runs().replace(/^(\d+)\/(\d+) runs$/, "$1 of its $2 runs")}: nothing written${earlier}`);
+      Deno.exit(signal === "SIGINT" ? 130 : 143);
+    };
+    Deno.addSignalListener(signal, listener);
+    return [signal, listener] as const;
+  });
+  return () => listeners.forEach(([signal, listener]) => Deno.removeSignalListener(signal, listener));
+}
+
 export async function sweepCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
     set: { type: "string", multiple: true },
@@ -98,11 +120,14 @@ export async function sweepCommand(args: string[]): Promise<number> {
   const out = outputFolder("--out", (values.out as string | undefined) ?? join("out", `sweep-${folderName(loaded.plan.name)}`));
   if (values.csv !== undefined) outputFolder("--csv", values.csv as string);
   const bar = progress("sweep"); // on a terminal only; with workers the runs end out of order: counted, not named
+  // each seed's no-plan baseline and every variant on every seed, as the progress counts them
+  let runsDone = `0/${options.replications * (1 + sets.reduce((n, s) => n * s.values.length, 1))} runs`;
+  const stop = options.workers > 1 ? stopMessage(out, () => runsDone, bar ? "\n" : "") : undefined;
   const result = await sweepInWorkers(loaded, sets, {
     ...options,
     // the days of every run together (the baselines' too), moving while a long run goes on, then the runs finished
-    onProgress: bar && ((runs, d, n) => bar("runs", d, n, `days · ${runs}`)),
-  });
+    onProgress: (runs, d, n) => (runsDone = runs, bar?.("runs", d, n, `days · ${runs}`)),
+  }).finally(() => stop?.());
   const csvFiles = values.csv !== undefined ? sweepCsv(result, values.csv as string) : [];
   const svg = frontierSvg(result, `${loaded.plan.name}: incremental margin against unsubscribes`, loaded.plan.currency);
   writableFolder(out);
