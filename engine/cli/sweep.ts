@@ -15,14 +15,15 @@ import { signedText } from "../report/html.ts";
 import { fmtInt, table } from "./format.ts";
 import { defaultWorkers } from "../parallel/pool.ts";
 
-const USAGE = "cadence sweep <plan.yaml> --set <path>=<v1,v2,...|a..b|a..b:step> [--set ...] [--customers N] [--days D] [--seed S] [--replications R] [--out DIR] [--csv DIR] [--json] [--workers N] [--no-cache]";
+const USAGE = "cadence sweep <plan.yaml> --set <path>=<v1,v2,...|a..b|a..b:step|1d..7d> [--set ...] [--customers N] [--days D] [--seed S] [--replications R] [--out DIR] [--csv DIR] [--json] [--workers N] [--no-cache]";
 
 const HELP = `usage: ${USAGE}
 
 Runs every combination of the --set values on the same customers with the same random numbers
 (one shared no-plan baseline per seed). Values: a comma list (1,2,3 or 7d,14d), a range of whole
 numbers a..b (1..5 = 1,2,3,4,5), or a range with a step a..b:step (0.5..2:0.5 = 0.5,1,1.5,2; b is
-included when it falls on the step); ranges and values mix (1..3,8).
+included when it falls on the step), durations in one unit (1d..7d, 12h..48h:12h); ranges and
+values mix (1..3,8).
 --replications R repeats the grid over seeds S, S+1, …: every figure gets a 95 % interval and every
 variant a paired difference against the first. Defaults: 10,000 customers, 365 days, seed 1, 1 replication.
 --out DIR (default out/sweep-<plan>) gets sweep.csv, frontier.svg and frontier.html; --csv DIR the long

@@ -42,6 +42,31 @@ describe("sweeps", () => {
     expect(() => expandValues("1..5000")).toThrow(/5000 values; at most 1000/);
   });
 
+  it("expands a range of durations in one unit (a window swept by its length: '1d..7d' could not be read, '1..7' lacked the unit)", () => {
+    expect(expandValues("1d..4d")).toEqual(["1d", "2d", "3d", "4d"]);
+    expect(expandValues("12h..48h:12h,3d")).toEqual(["12h", "24h", "36h", "48h", "3d"]);
+    expect(expandValues("0.5d..2d:0.5d")).toEqual(["0.5d", "1d", "1.5d", "2d"]);
+    expect(() => expandValues("1d..2w")).toThrow("--set: the range '1d..2w' mixes units: write both ends and the step in one unit, e.g. 1d..2d");
+    expect(() => expandValues("7d..1d")).toThrow("--set: the range '7d..1d' runs backwards: write the smaller value first (1d..7d)");
+    expect(() => expandValues("0.5d..2d")).toThrow("--set: the range '0.5d..2d' has decimals: give a step, e.g. 0.5d..2d:0.5d");
+    expect(() => expandValues("1..7d")).toThrow(/cannot read the range '1\.\.7d': .* or durations in one unit, e\.g\. 1d\.\.7d or 12h\.\.72h:12h$/);
+  });
+
+  it("runs a cap × window grid from the command line; the frontier is exactly the variants no other beats on both axes", async () => {
+    const out = mkdtempSync(join(tmpdir(), "cadence-sweep-grid-"));
+    const r = await capture(() => main(["sweep", "scenarios/lifecycle-capped.yaml", "--set", "pressure.rules.two-a-week.cap=1..3", "--set", "pressure.rules.two-a-week.window=3d..7d:2d", "--customers", "1500", "--days", "60", "--workers", "1", "--out", out, "--json"]));
+    expect(r.code).toBe(0);
+    // the rows of sweep.csv, as --json prints them
+    const rows = JSON.parse(r.out).variants as Record<string, string | number | boolean>[];
+    expect(rows.map((x) => x.variant)).toEqual(["cap=1, window=3d", "cap=1, window=5d", "cap=1, window=7d", "cap=2, window=3d", "cap=2, window=5d", "cap=2, window=7d", "cap=3, window=3d", "cap=3, window=5d", "cap=3, window=7d"]);
+    expect(readFileSync(join(out, "sweep.csv"), "utf8")).toContain(`"cap=3, window=7d",3,7d,`);
+    // by hand: on the frontier when no other row has as much margin and as few unsubscribes, one strictly
+    const points = rows.map((x) => [x.incrementalMargin as number, x.unsubscribes as number]);
+    const dominated = points.map(([m, u], i) => points.some(([m2, u2], j) => j !== i && m2 >= m && u2 <= u && (m2 > m || u2 < u)));
+    expect(rows.map((x) => x.frontier)).toEqual(dominated.map((d) => !d));
+    expect(dominated.filter(Boolean).length).toBeGreaterThan(0);
+  });
+
   it("marks a knee only when the frontier has at least three points", () => {
     const two = [point(100, 10), point(200, 20), point(50, 30)];
     markFrontier(two);
