@@ -1,4 +1,5 @@
 /** `cadence sweep <plan.yaml> --set <path>=<values> [--set ...] [--customers N] [--days D] [--seed S] [--replications R] [--out DIR] [--csv DIR] [--json] [--workers N] [--no-cache]` */
+import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { loadPlan } from "../plan/load.ts";
 import { InputError } from "../plan/errors.ts";
@@ -14,14 +15,15 @@ import { signedText } from "../report/html.ts";
 import { fmtInt, table } from "./format.ts";
 import { defaultWorkers } from "../parallel/pool.ts";
 
-const USAGE = "cadence sweep <plan.yaml> --set <path>=<v1,v2,...|a..b|a..b:step> [--set ...] [--customers N] [--days D] [--seed S] [--replications R] [--out DIR] [--csv DIR] [--json] [--workers N] [--no-cache]";
+const USAGE = "cadence sweep <plan.yaml> --set <path>=<v1,v2,...|a..b|a..b:step|1d..7d> [--set ...] [--customers N] [--days D] [--seed S] [--replications R] [--out DIR] [--csv DIR] [--json] [--workers N] [--no-cache]";
 
 const HELP = `usage: ${USAGE}
 
 Runs every combination of the --set values on the same customers with the same random numbers
 (one shared no-plan baseline per seed). Values: a comma list (1,2,3 or 7d,14d), a range of whole
 numbers a..b (1..5 = 1,2,3,4,5), or a range with a step a..b:step (0.5..2:0.5 = 0.5,1,1.5,2; b is
-included when it falls on the step); ranges and values mix (1..3,8).
+included when it falls on the step), durations in one unit (1d..7d, 12h..48h:12h); ranges and
+values mix (1..3,8).
 --replications R repeats the grid over seeds S, S+1, …: every figure gets a 95 % interval and every
 variant a paired difference against the first. Defaults: 10,000 customers, 365 days, seed 1, 1 replication.
 --out DIR (default out/sweep-<plan>) gets sweep.csv, frontier.svg and frontier.html; --csv DIR the long
@@ -66,6 +68,27 @@ export function folderName(name: string): string {
   return name.replace(/[^\p{L}\p{N}_.-]+/gu, "-").replace(/^[.-]+|-+$/g, "") || "plan";
 }
 
+/**
+ * While the runs go on in workers, Ctrl-C (SIGINT) or SIGTERM says what was done before the process ends
+ * (130 or 143, as the default): a long sweep stopped with nothing said left the user to guess whether
+ * the files in --out were this run's. Nothing of a stopped sweep is written; files there are an earlier
+ * run's. With one worker the runs hold this thread, so no listener could answer: the default stop, at
+ * once and silent, stays. Returns the function that removes the listeners (the writing after the runs
+ * is stopped by the default, each file whole or not at all).
+ */
+function stopMessage(out: string, runs: () => string, newLine: string): () => void {
+  const listeners = (["SIGINT", "SIGTERM"] as const).map((signal) => {
+    const listener = () => {
+      const earlier = existsSync(join(out, "sweep.csv")) ? `; the files in ${out} are an earlier run's` : ` to ${out}`;
+      console.error(`${newLine}sweep stopped (${signal}) after ${runs().replace(/^(\d+)\/(\d+) runs$/, "$1 of its $2 runs")}: nothing written${earlier}`);
+      Deno.exit(signal === "SIGINT" ? 130 : 143);
+    };
+    Deno.addSignalListener(signal, listener);
+    return [signal, listener] as const;
+  });
+  return () => listeners.forEach(([signal, listener]) => Deno.removeSignalListener(signal, listener));
+}
+
 export async function sweepCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
     set: { type: "string", multiple: true },
@@ -98,11 +121,14 @@ export async function sweepCommand(args: string[]): Promise<number> {
   const out = outputFolder("--out", (values.out as string | undefined) ?? join("out", `sweep-${folderName(loaded.plan.name)}`));
   if (values.csv !== undefined) outputFolder("--csv", values.csv as string);
   const bar = progress("sweep"); // on a terminal only; with workers the runs end out of order: counted, not named
+  // each seed's no-plan baseline and every variant on every seed, as the progress counts them
+  let runsDone = `0/${options.replications * (1 + sets.reduce((n, s) => n * s.values.length, 1))} runs`;
+  const stop = options.workers > 1 ? stopMessage(out, () => runsDone, bar ? "\n" : "") : undefined;
   const result = await sweepInWorkers(loaded, sets, {
     ...options,
     // the days of every run together (the baselines' too), moving while a long run goes on, then the runs finished
-    onProgress: bar && ((runs, d, n) => bar("runs", d, n, `days · ${runs}`)),
-  });
+    onProgress: (runs, d, n) => (runsDone = runs, bar?.("runs", d, n, `days · ${runs}`)),
+  }).finally(() => stop?.());
   const csvFiles = values.csv !== undefined ? sweepCsv(result, values.csv as string) : [];
   const svg = frontierSvg(result, `${loaded.plan.name}: incremental margin against unsubscribes`, loaded.plan.currency);
   writableFolder(out);

@@ -7,6 +7,8 @@
  * the spread of the means and squeezed every dot into a corner, so the crosses are cut at the frame.
  * Each dot carries a number and the key at the right names it: variant labels written beside close
  * dots ran into one another ("cap=3cap=4+2"). Variants on the same spot share one dot and one number.
+ * When the key would not fit beside the frame (more than about 30 spots), only the frontier's dots are
+ * numbered and the key counts the dominated ones; when even the frontier's key does not fit, the chart grows.
  */
 import { Plot, renderSvg } from "../charts/render.ts";
 import { whole } from "../report/html.ts";
@@ -18,6 +20,24 @@ const compact = (x: number) => compactFmt.format(x === 0 ? 0 : x);
 // The text alternative's margins are written with `whole`, as the page's table writes them (1,180, and
 // -2.5 as -3, not Math.round's -2): compact, variants 40 apart both read "1.2K margin" and the knee could
 // not be told from its neighbour.
+
+const HEIGHT = 460, KEY_LINE = 11;
+/** The key's lines beside the frame (460 px, less the title's 64, the axis' 30 and a gap), and their characters in the 220 px margin at 11 px. */
+const KEY_ROOM = 32, KEY_CHARS = 34;
+
+/** A key entry cut into lines of at most KEY_CHARS at its spaces, continued lines indented under the label. */
+export function keyLines(text: string): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/(?<=\s)(?=\S)/)) {
+    if (line && (line + word).trimEnd().length > KEY_CHARS) lines.push(line.trimEnd()), line = "    ";
+    line += word;
+  }
+  return [...lines, line.trimEnd()];
+}
+
+/** Variants on one spot, as the key names them: the first three, then how many more (13 at one spot filled the key). */
+const sameSpot = (labels: string[]) => labels.length > 3 ? `${labels.slice(0, 3).join(", ")} and ${labels.length - 3} more` : labels.join(", ");
 
 /** @example writeFileSync("frontier.svg", frontierSvg(result, "lifecycle-capped: incremental margin against unsubscribes", "EUR")) */
 export function frontierSvg(r: SweepResult, title = "Incremental margin against unsubscribes", currency?: string): string {
@@ -36,16 +56,31 @@ export function frontierSvg(r: SweepResult, title = "Incremental margin against 
   }).sort((a, b) => rank[a.kind] - rank[b.kind]); // frontier dots drawn over the dominated ones
   // variants landing on the same spot share one number
   const spots = new Map<string, { unsubscribes: number; margin: number; text: string[] }>();
+  const frontierSpot = new Set<{ text: string[] }>();
   for (const x of [...rows].sort((a, b) => a.order - b.order)) {
     const key = `${Math.round(x.unsubscribes * 10)}:${Math.round(x.margin)}`;
     const spot = spots.get(key) ?? { unsubscribes: x.unsubscribes, margin: x.margin, text: [] };
     spot.text.push(x.kind === "knee" ? `${x.label} (knee)` : x.label);
+    if (x.kind !== "dominated") frontierSpot.add(spot);
     spots.set(key, spot);
   }
-  // numbered left to right; neighbours' numbers alternate above and below their dots
-  const labels = [...spots.values()].sort((a, b) => a.unsubscribes - b.unsubscribes || b.margin - a.margin)
-    .map((s, i) => ({ ...s, n: String(i + 1), dy: i % 2 ? 15 : -11, text: s.text.length > 1 ? `${s.text.join(", ")} (same point)` : s.text[0] }));
-  const key = labels.map((l) => `${l.n}  ${l.text}`).join("\n");
+  // numbered left to right; neighbours' numbers alternate above and below their dots. Past what the key
+  // holds beside the frame, only the frontier is numbered: 48 variants' key ran past the chart's foot
+  // (entries 27 to 30 were cut off) and their numbers piled on one another among the dominated dots
+  const ordered = [...spots.values()].sort((a, b) => a.unsubscribes - b.unsubscribes || b.margin - a.margin);
+  const entry = (s: typeof ordered[number], n: number) => `${n}  ${s.text.length > 1 ? `${sameSpot(s.text)} (same point)` : s.text[0]}`;
+  const all = ordered.map((s, i) => keyLines(entry(s, i + 1)));
+  const onlyFrontier = all.flat().length > KEY_ROOM && frontierSpot.size < ordered.length;
+  const numbered = onlyFrontier ? ordered.filter((s) => frontierSpot.has(s)) : ordered;
+  const labels = numbered.map((s, i) => ({ ...s, n: String(i + 1), dy: i % 2 ? 15 : -11 }));
+  const named = (s: typeof ordered[number]) => s.text.length > 1 ? `${s.text.join(", ")} (same point)` : s.text[0];
+  const unnumbered = rows.length - numbered.reduce((k, s) => k + s.text.length, 0);
+  const key = [
+    ...numbered.flatMap((s, i) => keyLines(entry(s, i + 1))),
+    ...(onlyFrontier ? keyLines(`grey dots: ${unnumbered.toLocaleString("en-US")} dominated variants, unnumbered (all in the table and sweep.csv)`) : []),
+  ];
+  // the chart grows when even the frontier's key is taller than the frame
+  const height = Math.max(HEIGHT, HEIGHT + (key.length - KEY_ROOM) * KEY_LINE);
   const frontier = rows.filter((x) => x.kind !== "dominated").sort((a, b) => a.unsubscribes - b.unsubscribes);
   const reps = r.replications ?? 1;
   const means = reps > 1 ? `Means of ${reps} seeds, crosses: 95 % intervals (cut at the frame: the axes fit the means).` : "One seed, no intervals.";
@@ -56,9 +91,9 @@ export function frontierSvg(r: SweepResult, title = "Incremental margin against 
   return renderSvg({
     title,
     subtitle: `Up and left is better. ${knee} ${means}`,
-    ariaLabel: `${title}: ${labels.map((l) => `${l.text}: ${whole(l.margin)}${currency ? ` ${currency}` : ""} margin, ${Number(l.unsubscribes.toFixed(1)).toLocaleString("en-US")} unsubscribes`).join("; ")}`,
+    ariaLabel: `${title}: ${ordered.map((l) => `${named(l)}: ${whole(l.margin)}${currency ? ` ${currency}` : ""} margin, ${Number(l.unsubscribes.toFixed(1)).toLocaleString("en-US")} unsubscribes`).join("; ")}`,
     width: 960,
-    height: 460,
+    height,
     marginLeft: 60,
     marginRight: 220,
     grid: true,
@@ -76,7 +111,7 @@ export function frontierSvg(r: SweepResult, title = "Incremental margin against 
         : []),
       Plot.dot(rows, { x: "unsubscribes", y: "margin", fill: "kind", r: 5 }),
       ...[-11, 15].map((dy) => Plot.text(labels.filter((l) => l.dy === dy), { x: "unsubscribes", y: "margin", text: "n", dy, fontSize: 11, fontWeight: "bold", fill: "#333" })),
-      Plot.text([key], { frameAnchor: "top-right", dx: 14, dy: 4, textAnchor: "start", lineAnchor: "top", lineWidth: 17, fontSize: 11, fill: "#333" }),
+      Plot.text([key.join("\n")], { frameAnchor: "top-right", dx: 14, dy: 4, textAnchor: "start", lineAnchor: "top", lineHeight: KEY_LINE / 11, fontSize: 11, fill: "#333" }),
       Plot.text([`incremental margin (mean${currency ? `, ${currency}` : ""}) ↑ · both axes start at zero`], { frameAnchor: "top-left", dx: 4, dy: 8, fontSize: 11, fill: "#555", textAnchor: "start" }),
     ],
   });

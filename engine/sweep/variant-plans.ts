@@ -6,6 +6,7 @@
  * file (the variant's plan has the file's shape, only the set values differ), or no line.
  */
 import { readFileSync } from "node:fs";
+import { parseDuration } from "../core/time.ts";
 import { formatPath, InputError, type Path, type Problem } from "../plan/errors.ts";
 import { describe } from "../plan/fields.ts";
 import { type LoadedPlan, parsePlan } from "../plan/load.ts";
@@ -18,6 +19,17 @@ export interface SweepSet {
 }
 
 export const show = (v: unknown) => (typeof v === "object" ? JSON.stringify(v) : String(v));
+
+/**
+ * What a value sets, for telling two values apart: a duration by its minutes (`7d`, `1w` and `168h` are one
+ * window: the plan keeps the text and the core reads all three as 10,080 minutes, so they ran one variant
+ * three times), anything else by its JSON.
+ */
+function sameValue(v: unknown): string {
+  const minutes = typeof v === "string" && /[a-z]$/.test(v.trim()) ? parseDuration(v) : null;
+  return minutes === null ? JSON.stringify(v) : `${minutes} minutes`;
+}
+const durationText = (key: string) => `${Number(key.split(" ")[0]).toLocaleString("en-US")} minutes`;
 
 const EXAMPLE = `[{ path: "pressure.rules.two-a-week.cap", values: [1, 2, 3] }]`;
 
@@ -56,6 +68,8 @@ export interface SetNaming {
   variant(i: number, values: Record<string, unknown>): string;
   /** No set at all: what a sweep takes. */
   empty: string;
+  /** The sets together, as the head of an error about the whole grid. */
+  all: string;
 }
 
 export const FLAG_NAMING: SetNaming = {
@@ -64,6 +78,7 @@ export const FLAG_NAMING: SetNaming = {
   merged: (path, values) => `--set ${path}=${values.map(show).join(",")}`,
   variant: (_i, values) => Object.entries(values).map(([path, v]) => `--set ${path}=${show(v)}`).join(" "),
   empty: "--set: give at least one, e.g. --set pressure.rules.two-a-week.cap=1..3",
+  all: "--set",
 };
 
 /** @example codeNaming("sweep").set(1, "pressure.rules.two-a-week.cap") // "sweep: sets[1] (pressure.rules.two-a-week.cap)" */
@@ -73,7 +88,16 @@ export const codeNaming = (fn: string): SetNaming => ({
   merged: (path, values) => `{ path: ${JSON.stringify(path)}, values: [${values.map((v) => JSON.stringify(v)).join(", ")}] }`,
   variant: (i, values) => `${fn}: variants[${i}] (${Object.entries(values).map(([p, v]) => `${JSON.stringify(p)}: ${show(v)}`).join(", ")})`,
   empty: `${fn}: sets: an empty list; a sweep takes at least one { path, values }, such as ${EXAMPLE} (to run the plan alone: runPlan)`,
+  all: `${fn}: sets`,
 });
+
+/**
+ * The most variants one sweep runs. Every variant is a plan validated and held before the first run, a
+ * row of the table and a dot of the chart: 100 × 100 values (10,000 variants of 200 customers × 7
+ * days) had not finished after 5 minutes and held 2.6 GB, with nothing said. Past a few hundred the
+ * chart and the table are no longer read: a coarse grid, then a finer one around its knee, is the way.
+ */
+export const MAX_VARIANTS = 1000;
 
 /**
  * Refuses sets that would run a variant twice or drop values, and an empty list (a sweep of nothing ran
@@ -88,12 +112,13 @@ export function checkSets(loaded: LoadedPlan, sets: SweepSet[], naming: SetNamin
       throw new InputError(`${head}: a sweep cannot change the world section: its variants share one population and no-plan baseline per seed, drawn in the plan's world; simulate each world separately (a world: section in each plan)`);
     }
     if (!s.values.length) throw new InputError(`${head}: no values; give at least one, e.g. ${naming.merged(s.path, [1, 2])}`);
-    const seen = new Set<string>();
+    const seen = new Map<string, unknown>();
     for (const v of s.values) {
       checkValue(head, v);
-      const key = JSON.stringify(v);
-      if (seen.has(key)) throw new InputError(`${head}: the value ${show(v)} is given twice; give each value once (the same value twice runs the same variant twice)`);
-      seen.add(key);
+      const key = sameValue(v), first = seen.get(key);
+      if (seen.has(key) && show(first) === show(v)) throw new InputError(`${head}: the value ${show(v)} is given twice; give each value once (the same value twice runs the same variant twice)`);
+      if (seen.has(key)) throw new InputError(`${head}: the value ${show(v)} is ${show(first)} written another way (${durationText(key)}); give each value once (the same value twice runs the same variant twice)`);
+      seen.set(key, v);
     }
     const field = resolvePath(loaded.source, s.path, label);
     sets.slice(0, i).forEach((earlier, j) => {
@@ -108,6 +133,11 @@ export function checkSets(loaded: LoadedPlan, sets: SweepSet[], naming: SetNamin
     });
     fields.push(field);
   });
+  const variants = sets.reduce((n, s) => n * s.values.length, 1);
+  if (variants > MAX_VARIANTS) {
+    const sizes = sets.map((s) => s.values.length.toLocaleString("en-US")).join(" × ");
+    throw new InputError(`${naming.all}: ${variants.toLocaleString("en-US")} variants (${sizes} values); a sweep runs at most ${MAX_VARIANTS.toLocaleString("en-US")}: give fewer values, e.g. a coarse grid with a step (1..100:10), then a finer one around its knee`);
+  }
   return fields;
 }
 

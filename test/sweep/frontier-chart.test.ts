@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadPlan } from "../../engine/plan/load.ts";
-import { frontierSvg, sweep } from "../../engine/sweep/sweep.ts";
+import { frontierSvg, markFrontier, sweep, type SweepResult } from "../../engine/sweep/sweep.ts";
+import { keyLines } from "../../engine/sweep/frontier-chart.ts";
 import { sweepPage } from "../../engine/sweep/sweep-page.ts";
 
 const texts = (svg: string) => [...svg.matchAll(/<(?:text|tspan)[^>]*>([^<]*)(?=<)/g)].map((m) => m[1]).filter(Boolean);
@@ -76,5 +77,67 @@ describe("the frontier chart", () => {
     const marginCell = (row: string) => [...row.matchAll(/<td[^>]*>([^<]*)/g)].map((m) => m[1])[6];
     expect(marginCell(rows[1])).toBe("-3");
     expect(marginCell(rows[2])).toBe("-1,205");
+  });
+});
+
+describe("the frontier chart of a large grid", () => {
+  // a 6 × 10 grid as an analyst sweeps it: margin rises with the cap and falls as the window grows,
+  // unsubscribes rise with both: 60 distinct spots, the 1-day window of each cap on the frontier
+  const grid60 = (frontierAll = false) => {
+    const variants = [];
+    for (let cap = 1; cap <= 6; cap++) {
+      for (let w = 1; w <= 10; w++) {
+        const u = frontierAll ? 6 * (cap - 1) + w / 2 : 10 * cap + 3 * w;
+        const m = frontierAll ? 3000 * Math.sqrt(u) : 1000 * Math.sqrt(cap) - 50 * (w - 1) ** 2;
+        variants.push({ label: `cap=${cap}, window=${w}d`, values: {}, frontier: false, knee: false, metrics: { incrementalMargin: { mean: m, lo: null, hi: null }, unsubscribes: { mean: u, lo: null, hi: null } } });
+      }
+    }
+    markFrontier(variants as never);
+    return { variants, replications: 1, seeds: [1] } as never as SweepResult;
+  };
+  /** The key's lines (the text beside the frame that starts "1  ") and the chart's height and frame. */
+  const layout = (svg: string) => {
+    const key = /<text transform="translate\(740,(\d+)\)">((?:<tspan[^>]*>[^<]*<\/tspan>)+)<\/text>/.exec(svg)!;
+    const lines = [...key[2].matchAll(/<tspan[^>]*>([^<]*)<\/tspan>/g)].map((m) => m[1]);
+    const height = Number(/viewBox="0 0 960 (\d+)"/.exec(svg)![1]);
+    return { lines, top: Number(key[1]), height };
+  };
+
+  it("keeps the key inside the chart with 60 variants, numbering the frontier only (lines 27 on ran past the chart's foot, numbers piled up among dominated dots)", () => {
+    const r = grid60();
+    const frontier = r.variants.filter((v) => v.frontier);
+    expect([r.variants.length, frontier.length]).toEqual([60, 6]);
+    const svg = frontierSvg(r, "t", "EUR");
+    const { lines, top, height } = layout(svg);
+    expect(height).toBe(460);
+    // the key's last line (11 px each, from 4 px below the frame's top) ends above the x axis (30 px)
+    expect(top + 4 + 11 * lines.length).toBeLessThanOrEqual(height - 30);
+    // every frontier variant named and numbered, the dominated ones counted
+    for (const v of frontier) expect(lines.join(" ").replace(/\s+/g, " ")).toContain(v.label);
+    expect(lines.slice(-3).join(" ").replace(/\s+/g, " ")).toBe("grey dots: 54 dominated variants, unnumbered (all in the table and sweep.csv)");
+    const numbers = texts(svg).filter((x) => /^\d+$/.test(x) && Number(x) >= 1 && Number(x) <= 60);
+    expect(numbers.filter((x) => Number(x) <= 6).length).toBeGreaterThanOrEqual(6);
+    expect(numbers).not.toContain("7");
+    // the text alternative still names every variant
+    expect(/aria-label="([^"]*)"/.exec(svg)![1].split("; ").length).toBe(60);
+  });
+
+  it("grows the chart when even the frontier's key is taller than the frame (60 variants, all on the frontier)", () => {
+    const r = grid60(true);
+    expect(r.variants.every((v) => v.frontier)).toBe(true);
+    const { lines, top, height } = layout(frontierSvg(r, "t", "EUR"));
+    expect(lines.length).toBe(60); // every variant numbered, one line each, no line for dominated ones
+    expect(height).toBe(460 + (60 - 32) * 11);
+    expect(top + 4 + 11 * lines.length).toBeLessThanOrEqual(height - 30);
+  });
+
+  it("cuts a key entry at its spaces into lines of 34 characters, and names the first three of many variants on one spot", () => {
+    expect(keyLines("12  threshold=2, halfLife=10d (knee)")).toEqual(["12  threshold=2, halfLife=10d", "    (knee)"]);
+    expect(keyLines("1  cap=1")).toEqual(["1  cap=1"]);
+    const r = grid60();
+    for (const v of r.variants.slice(1, 14)) v.metrics.incrementalMargin!.mean = r.variants[0].metrics.incrementalMargin!.mean, v.metrics.unsubscribes!.mean = r.variants[0].metrics.unsubscribes!.mean;
+    markFrontier(r.variants);
+    const { lines } = layout(frontierSvg(r, "t", "EUR"));
+    expect(lines.join(" ").replace(/\s+/g, " ")).toContain("1 cap=1, window=1d, cap=1, window=2d, cap=1, window=3d and 11 more (same point)");
   });
 });

@@ -42,6 +42,31 @@ describe("sweeps", () => {
     expect(() => expandValues("1..5000")).toThrow(/5000 values; at most 1000/);
   });
 
+  it("expands a range of durations in one unit (a window swept by its length: '1d..7d' could not be read, '1..7' lacked the unit)", () => {
+    expect(expandValues("1d..4d")).toEqual(["1d", "2d", "3d", "4d"]);
+    expect(expandValues("12h..48h:12h,3d")).toEqual(["12h", "24h", "36h", "48h", "3d"]);
+    expect(expandValues("0.5d..2d:0.5d")).toEqual(["0.5d", "1d", "1.5d", "2d"]);
+    expect(() => expandValues("1d..2w")).toThrow("--set: the range '1d..2w' mixes units: write both ends and the step in one unit, e.g. 1d..2d");
+    expect(() => expandValues("7d..1d")).toThrow("--set: the range '7d..1d' runs backwards: write the smaller value first (1d..7d)");
+    expect(() => expandValues("0.5d..2d")).toThrow("--set: the range '0.5d..2d' has decimals: give a step, e.g. 0.5d..2d:0.5d");
+    expect(() => expandValues("1..7d")).toThrow(/cannot read the range '1\.\.7d': .* or durations in one unit, e\.g\. 1d\.\.7d or 12h\.\.72h:12h$/);
+  });
+
+  it("runs a cap × window grid from the command line; the frontier is exactly the variants no other beats on both axes", async () => {
+    const out = mkdtempSync(join(tmpdir(), "cadence-sweep-grid-"));
+    const r = await capture(() => main(["sweep", "scenarios/lifecycle-capped.yaml", "--set", "pressure.rules.two-a-week.cap=1..3", "--set", "pressure.rules.two-a-week.window=3d..7d:2d", "--customers", "1500", "--days", "60", "--workers", "1", "--out", out, "--json"]));
+    expect(r.code).toBe(0);
+    // the rows of sweep.csv, as --json prints them
+    const rows = JSON.parse(r.out).variants as Record<string, string | number | boolean>[];
+    expect(rows.map((x) => x.variant)).toEqual(["cap=1, window=3d", "cap=1, window=5d", "cap=1, window=7d", "cap=2, window=3d", "cap=2, window=5d", "cap=2, window=7d", "cap=3, window=3d", "cap=3, window=5d", "cap=3, window=7d"]);
+    expect(readFileSync(join(out, "sweep.csv"), "utf8")).toContain(`"cap=3, window=7d",3,7d,`);
+    // by hand: on the frontier when no other row has as much margin and as few unsubscribes, one strictly
+    const points = rows.map((x) => [x.incrementalMargin as number, x.unsubscribes as number]);
+    const dominated = points.map(([m, u], i) => points.some(([m2, u2], j) => j !== i && m2 >= m && u2 <= u && (m2 > m || u2 < u)));
+    expect(rows.map((x) => x.frontier)).toEqual(dominated.map((d) => !d));
+    expect(dominated.filter(Boolean).length).toBeGreaterThan(0);
+  });
+
   it("marks a knee only when the frontier has at least three points", () => {
     const two = [point(100, 10), point(200, 20), point(50, 30)];
     markFrontier(two);
@@ -145,6 +170,23 @@ describe("sweep --set: every value runs once, errors point into the plan file", 
     expect((await cli("--set", `${cap}=1..3,2`)).err).toBe(`--set ${cap}: the value 2 is given twice; give each value once (the same value twice runs the same variant twice)`);
     expect((await cli("--set", `${cap}=1,,2`)).err).toBe(`--set ${cap}: an empty value in '1,,2'; write the values between commas, e.g. 1,2,3`);
     expect(() => sweep(capped, [{ path: cap, values: [2, 2] }], { customers: 10, days: 2 })).toThrow(/the value 2 is given twice/);
+  });
+
+  it("refuses one duration written two ways (7d and 1w ran the same variant twice, both on the frontier)", async () => {
+    const window = "pressure.rules.two-a-week.window";
+    expect(await cli("--set", `${window}=3d,7d,1w`)).toMatchObject({ code: 2, err: `--set ${window}: the value 1w is 7d written another way (10,080 minutes); give each value once (the same value twice runs the same variant twice)` });
+    expect((await cli("--set", `${window}=24h,2d,1d`)).err).toBe(`--set ${window}: the value 1d is 24h written another way (1,440 minutes); give each value once (the same value twice runs the same variant twice)`);
+    // different windows, and a cap of 7 beside a window of 7d, are not the same value
+    expect(() => sweep(capped, [{ path: "pressure.rules.weighted-pressure.weighted.decay.halfLife", values: ["1w", "8d", "168h"] }], { customers: 10, days: 2 })).toThrow(/sweep: sets\[0\] \(pressure\.rules\.weighted-pressure\.weighted\.decay\.halfLife\): the value 168h is 1w written another way \(10,080 minutes\)/);
+    expect((await cli("--set", `${window}=7d,8d`, "--set", `${cap}=7`)).code).toBe(0);
+  });
+
+  it("refuses a grid of more than 1,000 variants before any run (100 × 100 values ran 5 minutes at 200 customers × 7 days, 2.6 GB, nothing said)", async () => {
+    const r = await cli("--set", `${cap}=1..100`, "--set", "pressure.rules.weighted-pressure.weighted.threshold=1..100");
+    expect(r).toMatchObject({ code: 2, out: "", err: "--set: 10,000 variants (100 × 100 values); a sweep runs at most 1,000: give fewer values, e.g. a coarse grid with a step (1..100:10), then a finer one around its knee" });
+    // from code, by the sets; 1,001 is one too many
+    const sets = [{ path: cap, values: Array.from({ length: 7 }, (_, i) => i + 1) }, { path: "pressure.rules.weighted-pressure.weighted.threshold", values: Array.from({ length: 143 }, (_, i) => i) }];
+    expect(() => sweep(capped, sets, { customers: 10, days: 2 })).toThrow("sweep: sets: 1,001 variants (7 × 143 values); a sweep runs at most 1,000: ");
   });
 
   it("a bad value names the field's line in the plan file, and the --set (it said [cap=1.5]:1:)", async () => {
