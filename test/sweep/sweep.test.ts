@@ -46,9 +46,9 @@ describe("sweeps", () => {
     expect(expandValues("1d..4d")).toEqual(["1d", "2d", "3d", "4d"]);
     expect(expandValues("12h..48h:12h,3d")).toEqual(["12h", "24h", "36h", "48h", "3d"]);
     expect(expandValues("0.5d..2d:0.5d")).toEqual(["0.5d", "1d", "1.5d", "2d"]);
-    expect(() => expandValues("1d..2w")).toThrow("--set: the range '1d..2w' mixes units: write both ends and the step in one unit, e.g. 1d..2d");
-    expect(() => expandValues("7d..1d")).toThrow("--set: the range '7d..1d' runs backwards: write the smaller value first (1d..7d)");
-    expect(() => expandValues("0.5d..2d")).toThrow("--set: the range '0.5d..2d' has decimals: give a step, e.g. 0.5d..2d:0.5d");
+    expect(() => expandValues("1d..2w")).toThrow("expandValues: the range '1d..2w' mixes units: write both ends and the step in one unit, e.g. 1d..2d");
+    expect(() => expandValues("7d..1d")).toThrow("expandValues: the range '7d..1d' runs backwards: write the smaller value first (1d..7d)");
+    expect(() => expandValues("0.5d..2d")).toThrow("expandValues: the range '0.5d..2d' has decimals: give a step, e.g. 0.5d..2d:0.5d");
     expect(() => expandValues("1..7d")).toThrow(/cannot read the range '1\.\.7d': .* or durations in one unit, e\.g\. 1d\.\.7d or 12h\.\.72h:12h$/);
   });
 
