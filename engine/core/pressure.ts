@@ -71,10 +71,19 @@ export function matches(f: Filter, program: number, channel: number, category: n
     (f.programs === null || f.programs[program] === 1);
 }
 
+/**
+ * A half-life decay is 0 from this many half-lives on (under 0.1 % of the weight): the ledger forgets
+ * contacts past the longest rule's horizon (`pressureHorizon`), and a contact must not weigh 2^-12 when
+ * another rule's 30-day window keeps it and nothing when none does (found by the audit of whole runs,
+ * test/core/decay-horizon.test.ts).
+ */
+export const HALF_LIVES = 10;
+
 export function decayAt(d: Decay, age: Minutes): number {
   if (age < 0) return 1; // a pending contact weighs fully
   switch (d.kind) {
     case "halfLife": {
+      if (age >= HALF_LIVES * d.halfLife) return 0;
       // halved once per whole half-life (exact: a power of two), the rest within one: a table of one
       // half-life then gives these numbers (decayTable), small enough to stay in the CPU's cache
       const q = Math.floor(age / d.halfLife);
@@ -94,7 +103,8 @@ export function decayAt(d: Decay, age: Minutes): number {
 // move with the same decay, whose table is then not built again
 const decayTables = new WeakMap<Decay, Float64Array>(), byNumbers = new Map<string, Float64Array>();
 const MAX_DECAY_TABLE = 1 << 20; // minutes (~2 years, 8 MiB); older ages are computed
-const HALVINGS = 64, HALF = Float64Array.from({ length: HALVINGS }, (_, q) => Math.pow(2, -q)); // 2^-q, as decayAt has it
+// 2^-q, as decayAt has it; from HALF_LIVES half-lives on decayAt gives 0
+const HALVINGS = HALF_LIVES, HALF = Float64Array.from({ length: HALVINGS }, (_, q) => Math.pow(2, -q));
 
 /**
  * decayAt(d, age) for whole minutes of age, read by `decayed`. A half-life in whole minutes: one
@@ -127,7 +137,7 @@ export function decayed(decay: Decay, table: Float64Array, age: Minutes): number
 }
 
 function decayHorizon(d: Decay): Minutes {
-  return d.kind === "halfLife" ? 10 * d.halfLife : d.kind === "linear" ? d.horizon : d.bands[d.bands.length - 1]?.[0] ?? 0;
+  return d.kind === "halfLife" ? HALF_LIVES * d.halfLife : d.kind === "linear" ? d.horizon : d.bands[d.bands.length - 1]?.[0] ?? 0;
 }
 
 /** How far back the ledger must remember contacts for these rules. */

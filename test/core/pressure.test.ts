@@ -317,7 +317,8 @@ describe("pressure invariants (property test)", () => {
             for (const o of counted) expect(s.time - o.time, why).toBeGreaterThanOrEqual(rule.spacing);
           } else {
             const w = (o: Contact) => rule.channelWeights[o.channel] * rule.categoryWeights[o.category];
-            const decay = (age: number) => rule.decay.kind === "halfLife" ? Math.pow(0.5, age / rule.decay.halfLife)
+            // a half-life weighs nothing from 10 half-lives on (docs/pressure-rules.md "Decay")
+            const decay = (age: number) => rule.decay.kind === "halfLife" ? (age >= 10 * rule.decay.halfLife ? 0 : Math.pow(0.5, age / rule.decay.halfLife))
               : rule.decay.kind === "linear" ? Math.max(0, 1 - age / rule.decay.horizon)
               : (rule.decay.bands.find(([lim]) => age < lim)?.[1] ?? 0);
             const total = counted.reduce((acc, o) => acc + w(o) * decay(s.time - o.time), 0) + w(s);
