@@ -109,10 +109,18 @@ export function eventTally(store: Store, period: Period, isControl: (id: string,
   return out;
 }
 
-/** Difference of means with a 95 % normal interval; null when a group is empty. */
+/**
+ * Difference of means (a − b) with a 95 % normal interval; null when a group is empty. Each mean's error
+ * takes the larger of the two groups' variances: the groups are random halves of one customer base, and a
+ * small one's own variance is mostly too small — revenue is a few large buyers among many zeros, and a
+ * control group of 3 (1 % of 300) or 50 usually holds none of them (a variance of 0) and seemed certain.
+ * With each group's own variance the interval held the simulator's true increment in 23 of 97 worlds of
+ * 300 customers with a 1 % group and 80 of 100 with 1,000 and 5 %; with the larger one, in 97 of 97 and
+ * 100 of 100 (docs/live.md, "What the increment estimates").
+ */
 export function difference(a: Stats, b: Stats) {
   if (!a.n || !b.n) return null;
-  const d = a.mean - b.mean, se = Math.sqrt(a.variance / a.n + b.variance / b.n);
+  const v = Math.max(a.variance, b.variance), d = a.mean - b.mean, se = Math.sqrt(v / a.n + v / b.n);
   return { difference: d, lo: d - 1.96 * se, hi: d + 1.96 * se };
 }
 
