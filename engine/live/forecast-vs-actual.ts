@@ -15,7 +15,7 @@
 import { DAY, formatTime } from "../core/time.ts";
 import { ApiError } from "./errors.ts";
 import { parsePlan } from "../plan/load.ts";
-import { difference, eventTally, membership, periodOf, revenueStats } from "./metrics.ts";
+import { difference, eventTally, membership, periodOf, revenueStats, unmeasured } from "./metrics.ts";
 import type { Forecast } from "./plan-lifecycle.ts";
 import type { PlanRow, Store } from "./store.ts";
 
@@ -27,6 +27,8 @@ export interface ComparedMetric {
   actual: number | null;
   /** incrementalRevenue only: the actual's own 95 % interval (treated − control is an estimate too). */
   actualInterval?: { lo: number; hi: number } | null;
+  /** incrementalRevenue only, when its actual is null: why it is not measured (no control group...), in words. */
+  note?: string;
   inside: boolean | null;
 }
 
@@ -81,7 +83,8 @@ export function forecastVsActual(store: Store, plan: PlanRow, now: number) {
     // money can go below zero; the measured increment has its own sampling error: inside when the two intervals overlap
     const lo = mean - half, hi = mean + half;
     const ai = diff ? { lo: diff.lo * treated, hi: diff.hi * treated } : null;
-    return { name, forecast: { mean, lo, hi }, actual: a, actualInterval: ai, inside: ai === null ? null : ai.hi >= lo && ai.lo <= hi };
+    const note = diff ? {} : { note: unmeasured(plan, treated, stats.control.n)! };
+    return { name, forecast: { mean, lo, hi }, actual: a, actualInterval: ai, inside: ai === null ? null : ai.hi >= lo && ai.lo <= hi, ...note };
   });
   return {
     plan: { id: plan.id, name: plan.name, hash: plan.hash, engine: plan.engine, state: plan.state, currency: loaded.plan.currency },

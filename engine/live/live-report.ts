@@ -50,7 +50,7 @@ function label(m: ComparedMetric, currency: string): string {
 
 export function renderLiveReport(r: { plan: { id: number; name: string; hash: string; engine: string; state: string; currency: string }; period: { from: string; to: string; days: number }; population: { treated: number; control: number; forecastCustomers: number; forecastDays: number }; metrics: ComparedMetric[] }): string {
   const rows = r.metrics.map((m) =>
-    `<tr><th>${esc(label(m, r.plan.currency))}</th><td>${fmt(m.forecast.mean)}</td><td>${fmtInterval(m.forecast.lo, m.forecast.hi, isCount(m))}</td><td>${fmtActual(m)}${m.actualInterval ? ` <small>${fmtInterval(m.actualInterval.lo, m.actualInterval.hi, false)}</small>` : ""}</td><td class="${m.inside ? "in" : m.inside === false ? "out" : ""}">${m.inside === null ? "—" : m.inside ? "inside" : "outside"}</td><td>${strip(m)}</td></tr>`
+    `<tr><th>${esc(label(m, r.plan.currency))}</th><td>${fmt(m.forecast.mean)}</td><td>${fmtInterval(m.forecast.lo, m.forecast.hi, isCount(m))}</td><td>${fmtActual(m)}${m.actualInterval ? ` <small>${fmtInterval(m.actualInterval.lo, m.actualInterval.hi, false)}</small>` : ""}${m.note ? `<br><small>${esc(m.note)}</small>` : ""}</td><td class="${m.inside ? "in" : m.inside === false ? "out" : ""}">${m.inside === null ? "—" : m.inside ? "inside" : "outside"}</td><td>${strip(m)}</td></tr>`
   ).join("\n");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Forecast vs actual — ${esc(r.plan.name)}</title>

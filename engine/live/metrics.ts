@@ -124,6 +124,21 @@ export function difference(a: Stats, b: Stats) {
   return { difference: d, lo: d - 1.96 * se, hi: d + 1.96 * se };
 }
 
+/**
+ * Why a plan's incremental revenue has no figure, in words (null when it has one): without a control group
+ * nothing measures what the plan adds, and that is said, never shown as 0 or left blank.
+ */
+export function unmeasured(plan: PlanRow, treated: number, control: number): string | null {
+  if (treated && control) return null;
+  const g = recordedControl(plan);
+  if (!control && g?.share === 0) {
+    return `not measured: plan ${plan.id} was promoted with no control group (control share 0), so no customer is kept from its messages to compare with; ` +
+      `to measure it, start the server with --control-share (0.05 to 0.2), retire the plan and promote it again`;
+  }
+  if (!control) return `not measured yet: no customer of the control group${g ? ` (share ${g.share})` : ""} is stored, so there is no one to compare the treated customers with`;
+  return `not measured yet: no treated customer is stored`;
+}
+
 export function liveMetrics(store: Store, driver: LiveDriver) {
   const plan = driver.planRow;
   // delivery states of the whole outbox: `unknown` messages wait for an operator (docs/live.md, "Delivery")
@@ -162,6 +177,8 @@ export function liveMetrics(store: Store, driver: LiveDriver) {
       control: group(1),
       incrementalRevenuePerCustomer: diff,
       incrementalRevenue: diff ? { mean: diff.difference * stats.treated.n, lo: diff.lo * stats.treated.n, hi: diff.hi * stats.treated.n } : null,
+      /** Why the two figures above are null, in words; absent when they are measured. */
+      ...(diff ? {} : { incrementalRevenueNote: unmeasured(plan, stats.treated.n, stats.control.n) }),
     },
     suppressedByRule: byRule,
     programs: programs.map((p) => ({ program: p, treated: group(0, p), control: group(1, p) })),
