@@ -68,7 +68,7 @@ describe("forecast vs actual: a plan's own period, customers and programs", () =
       return { ...r.body, actual: Object.fromEntries(r.body.metrics.map((m: { name: string; actual: number }) => [m.name, m.actual])) };
     };
     const first = await fva(a);
-    expect(first.period).toEqual({ from: "2026-03-02T00:00:00Z", to: "2026-03-02T10:00:00Z", days: 0.417 });
+    expect(first.period).toEqual({ from: "2026-03-02T00:00:00Z", to: "2026-03-02T10:00:00Z", days: 0.417, pausedDays: 0 });
     expect(first.actual).toEqual({
       contacts: TREATED.length, // the treated customers' receipts; the control customers' receipts are not the forecast's
       reach: TREATED.length,
@@ -140,5 +140,32 @@ describe("forecast vs actual: no control group", () => {
     const inc = forecastVsActual(store, store.getPlan(id)!, 60).metrics.find((m) => m.name === "incrementalRevenue")!;
     expect(inc).toMatchObject({ actual: null, inside: null, note: "not measured yet: no customer of the control group (share 0.05) is stored, so there is no one to compare the treated customers with" });
     store.close();
+  });
+});
+
+describe("forecast vs actual: a plan paused part of its period", () => {
+  it("takes the forecast pro rata to the days the plan ran, leaving out the days it was paused and sent nothing", async () => {
+    const s = server({ control: GROUP });
+    const a = await promote(s, PLAN_A); // live at T0; the forecast: 200 customers × 14 days
+    await s.api("POST", "/v1/customers", { customers: IDS.map((id) => ({ id, signup: at(0), consents: ["email"] })) }, { key: s.keys.ingest });
+    const op = { key: s.keys.operator };
+    const fva = async () => (await s.api("GET", `/v1/plans/${a}/forecast-vs-actual`, undefined, { key: s.keys.analyst })).body;
+    await s.api("POST", "/v1/clock", { now: at(12) });
+    expect((await s.api("POST", `/v1/plans/${a}/pause`, undefined, op)).status).toBe(200);
+    await s.api("POST", "/v1/clock", { now: at(36) });
+    // 1.5 days since promotion, the last one paused: the forecast is taken for the half day it ran
+    const paused = await fva();
+    expect(paused.period).toMatchObject({ days: 1.5, pausedDays: 1 });
+    expect(paused.population.scale).toBeCloseTo((TREATED.length / 200) * (0.5 / 14), 12);
+    expect((await s.api("POST", `/v1/plans/${a}/resume`, undefined, op)).status).toBe(200);
+    await s.api("POST", "/v1/clock", { now: at(48) });
+    const resumed = await fva();
+    expect(resumed.period).toMatchObject({ days: 2, pausedDays: 1 });
+    expect(resumed.population.scale).toBeCloseTo((TREATED.length / 200) * (1 / 14), 12);
+    const stored = (await s.api("GET", `/v1/plans/${a}`, undefined, { key: s.keys.analyst })).body.forecast;
+    const contacts = resumed.metrics.find((m: { name: string }) => m.name === "contacts");
+    expect(stored.metrics.contacts.mean).toBeGreaterThan(0);
+    expect(contacts.forecast.mean).toBeCloseTo(stored.metrics.contacts.mean * resumed.population.scale, 9);
+    expect(renderLiveReport(resumed)).toContain("(2 days, of which 1 paused)");
   });
 });
