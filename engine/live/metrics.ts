@@ -2,7 +2,7 @@
  * GET /v1/metrics/live: what the live plan did since its promotion, treated customers beside the global
  * control group (engine/live/control-group.ts) — sends, suppressions by rule, conversions and revenue
  * per program and in total — and the incremental revenue per customer (treated − control) with a 95 %
- * interval (Welch's normal approximation on per-customer revenue since promotion).
+ * interval (normal, on per-customer revenue since promotion, each mean's error with the larger variance: `difference`).
  *
  * The figures of a plan are taken over its period (`periodOf`) and its control group (`membership`),
  * the same for this route and for forecast vs actual (engine/live/forecast-vs-actual.ts).
