@@ -26,7 +26,8 @@ export async function liveReportCommand(args: string[]): Promise<number> {
     if (values.json) return console.log(JSON.stringify(r)), 0;
     const out = outputFile("--out", values.out ?? "live-report.html");
     writeWhole(out, renderLiveReport(r));
-    console.log(`wrote ${out}: ${r.metrics.filter((m) => m.inside).length} of ${r.metrics.length} metrics inside the forecast`);
+    const notes = r.metrics.filter((m) => m.note).map((m) => `; ${m.name}: ${m.note}`).join("");
+    console.log(`wrote ${out}: ${r.metrics.filter((m) => m.inside).length} of ${r.metrics.length} metrics inside the forecast${notes}`);
     return 0;
   } finally {
     store.close();

@@ -4,7 +4,8 @@
  * for the same period and population size. Counts are the treated customers' (control customers still
  * get transactional messages, and the forecast is scaled to the treated ones); conversions are purchases
  * attributed to the plan's own programs. The forecast (engine/live/plan-lifecycle.ts) is for `customers`
- * over `days`; it is taken pro rata to the treated customers and the days elapsed (reach is not linear
+ * over `days`; it is taken pro rata to the treated customers and the days it ran — elapsed less paused: a
+ * paused plan sends nothing, and the forecast ran it every day (reach is not linear
  * in time: the pro-rata reach is an approximation, said in docs/live.md). The forecast's interval is a
  * 95 % *prediction* interval for one run (mean ± t·sd·√(1 + 1/n), from the replications' interval),
  * since the actual is one realisation, not a mean of replications. The actual incremental revenue is
@@ -15,7 +16,7 @@
 import { DAY, formatTime } from "../core/time.ts";
 import { ApiError } from "./errors.ts";
 import { parsePlan } from "../plan/load.ts";
-import { difference, eventTally, membership, periodOf, revenueStats } from "./metrics.ts";
+import { difference, eventTally, membership, periodOf, revenueStats, unmeasured } from "./metrics.ts";
 import type { Forecast } from "./plan-lifecycle.ts";
 import type { PlanRow, Store } from "./store.ts";
 
@@ -27,6 +28,8 @@ export interface ComparedMetric {
   actual: number | null;
   /** incrementalRevenue only: the actual's own 95 % interval (treated − control is an estimate too). */
   actualInterval?: { lo: number; hi: number } | null;
+  /** incrementalRevenue only, when its actual is null: why it is not measured (no control group...), in words. */
+  note?: string;
   inside: boolean | null;
 }
 
@@ -50,11 +53,14 @@ export function forecastVsActual(store: Store, plan: PlanRow, now: number) {
   const f = JSON.parse(plan.forecast) as Forecast;
   const period = periodOf(plan, now), end = plan.retired ?? now;
   const days = Math.max(1 / DAY, (end - period.from) / DAY);
+  // the forecast ran the plan every day: the days it was paused (it sent nothing then) are not the forecast's
+  const paused = pausedMinutes(store, plan.id, period.from, end) / DAY;
+  const running = Math.max(1 / DAY, days - paused);
   const isControl = membership(plan);
   const stats = revenueStats(store, period, isControl);
   const treated = stats.treated.n;
   // the forecast ran the plan on every customer: it is set beside the treated customers' figures only
-  const scale = (treated / f.customers) * (days / f.days);
+  const scale = (treated / f.customers) * (running / f.days);
   const loaded = parsePlan(plan.source, `plan ${plan.id}`);
   const tally = eventTally(store, period, isControl, loaded.compiled.names.programs).treated;
   const sent = (what: string) => Number(store.query<{ n: number }>(`SELECT ${what} AS n FROM decisions WHERE plan = ? AND status = 'sent' AND control = 0`, plan.id)[0]?.n ?? 0);
@@ -81,12 +87,27 @@ export function forecastVsActual(store: Store, plan: PlanRow, now: number) {
     // money can go below zero; the measured increment has its own sampling error: inside when the two intervals overlap
     const lo = mean - half, hi = mean + half;
     const ai = diff ? { lo: diff.lo * treated, hi: diff.hi * treated } : null;
-    return { name, forecast: { mean, lo, hi }, actual: a, actualInterval: ai, inside: ai === null ? null : ai.hi >= lo && ai.lo <= hi };
+    const note = diff ? {} : { note: unmeasured(plan, treated, stats.control.n)! };
+    return { name, forecast: { mean, lo, hi }, actual: a, actualInterval: ai, inside: ai === null ? null : ai.hi >= lo && ai.lo <= hi, ...note };
   });
   return {
     plan: { id: plan.id, name: plan.name, hash: plan.hash, engine: plan.engine, state: plan.state, currency: loaded.plan.currency },
-    period: { from: formatTime(period.from), to: formatTime(end), days: Math.round(days * 1000) / 1000 },
+    period: { from: formatTime(period.from), to: formatTime(end), days: Math.round(days * 1000) / 1000, pausedDays: Math.round(paused * 1000) / 1000 },
     population: { treated, control: stats.control.n, forecastCustomers: f.customers, forecastDays: f.days, scale },
     metrics,
   };
+}
+
+/** Minutes of [from, end) the plan spent paused, from its audited pauses and resumes (a pause still open runs to `end`). */
+export function pausedMinutes(store: Store, plan: number, from: number, end: number): number {
+  const rows = store.query<{ at: number; action: string }>(
+    "SELECT at, action FROM audit WHERE target = ? AND action IN ('plan.pause', 'plan.resume') ORDER BY id", `plan ${plan}`,
+  );
+  let total = 0, since: number | null = null;
+  for (const r of rows) {
+    if (r.action === "plan.pause") since ??= r.at;
+    else if (since !== null) total += Math.max(0, Math.min(r.at, end) - Math.max(since, from)), since = null;
+  }
+  if (since !== null) total += Math.max(0, end - Math.max(since, from));
+  return total;
 }

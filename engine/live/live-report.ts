@@ -48,9 +48,9 @@ function label(m: ComparedMetric, currency: string): string {
   }
 }
 
-export function renderLiveReport(r: { plan: { id: number; name: string; hash: string; engine: string; state: string; currency: string }; period: { from: string; to: string; days: number }; population: { treated: number; control: number; forecastCustomers: number; forecastDays: number }; metrics: ComparedMetric[] }): string {
+export function renderLiveReport(r: { plan: { id: number; name: string; hash: string; engine: string; state: string; currency: string }; period: { from: string; to: string; days: number; pausedDays?: number }; population: { treated: number; control: number; forecastCustomers: number; forecastDays: number }; metrics: ComparedMetric[] }): string {
   const rows = r.metrics.map((m) =>
-    `<tr><th>${esc(label(m, r.plan.currency))}</th><td>${fmt(m.forecast.mean)}</td><td>${fmtInterval(m.forecast.lo, m.forecast.hi, isCount(m))}</td><td>${fmtActual(m)}${m.actualInterval ? ` <small>${fmtInterval(m.actualInterval.lo, m.actualInterval.hi, false)}</small>` : ""}</td><td class="${m.inside ? "in" : m.inside === false ? "out" : ""}">${m.inside === null ? "—" : m.inside ? "inside" : "outside"}</td><td>${strip(m)}</td></tr>`
+    `<tr><th>${esc(label(m, r.plan.currency))}</th><td>${fmt(m.forecast.mean)}</td><td>${fmtInterval(m.forecast.lo, m.forecast.hi, isCount(m))}</td><td>${fmtActual(m)}${m.actualInterval ? ` <small>${fmtInterval(m.actualInterval.lo, m.actualInterval.hi, false)}</small>` : ""}${m.note ? `<br><small>${esc(m.note)}</small>` : ""}</td><td class="${m.inside ? "in" : m.inside === false ? "out" : ""}">${m.inside === null ? "—" : m.inside ? "inside" : "outside"}</td><td>${strip(m)}</td></tr>`
   ).join("\n");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Forecast vs actual — ${esc(r.plan.name)}</title>
@@ -62,8 +62,8 @@ th { text-align: left; font-weight: 600; } td.in { color: #2a9d55; } td.out { co
 </style></head><body>
 <h1>Forecast vs actual — ${esc(r.plan.name)}</h1>
 <p class="meta">Plan ${r.plan.id} (${esc(r.plan.state)}), content hash <code>${esc(r.plan.hash)}</code>, engine ${esc(r.plan.engine)}.<br>
-Live from ${esc(r.period.from)} to ${esc(r.period.to)} (${r.period.days} days), ${r.population.treated.toLocaleString("en")} treated and ${r.population.control.toLocaleString("en")} control-group customers.
-The forecast (${r.population.forecastCustomers.toLocaleString("en")} customers × ${r.population.forecastDays} days) is taken pro rata to the treated customers and the days elapsed; its interval is a 95 % prediction interval for one run (bar), its mean a tick; the actual is the dot.
+Live from ${esc(r.period.from)} to ${esc(r.period.to)} (${r.period.days} days${r.period.pausedDays ? `, of which ${r.period.pausedDays} paused` : ""}), ${r.population.treated.toLocaleString("en")} treated and ${r.population.control.toLocaleString("en")} control-group customers.
+The forecast (${r.population.forecastCustomers.toLocaleString("en")} customers × ${r.population.forecastDays} days) is taken pro rata to the treated customers and the days the plan ran (paused days left out); its interval is a 95 % prediction interval for one run (bar), its mean a tick; the actual is the dot.
 The incremental revenue actually measured (treated minus control, per customer, times the treated customers) is an estimate with its
 own 95 % interval: the line under the dot; it is inside when that line meets the bar. Each row has its own scale.</p>
 <table><thead><tr><th>metric</th><th>forecast</th><th>95 % interval</th><th>actual</th><th>verdict</th><th><span hidden>chart</span></th></tr></thead><tbody>

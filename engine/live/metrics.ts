@@ -2,7 +2,7 @@
  * GET /v1/metrics/live: what the live plan did since its promotion, treated customers beside the global
  * control group (engine/live/control-group.ts) — sends, suppressions by rule, conversions and revenue
  * per program and in total — and the incremental revenue per customer (treated − control) with a 95 %
- * interval (Welch's normal approximation on per-customer revenue since promotion).
+ * interval (normal, on per-customer revenue since promotion, each mean's error with the larger variance: `difference`).
  *
  * The figures of a plan are taken over its period (`periodOf`) and its control group (`membership`),
  * the same for this route and for forecast vs actual (engine/live/forecast-vs-actual.ts).
@@ -109,11 +109,34 @@ export function eventTally(store: Store, period: Period, isControl: (id: string,
   return out;
 }
 
-/** Difference of means with a 95 % normal interval; null when a group is empty. */
+/**
+ * Difference of means (a − b) with a 95 % normal interval; null when a group is empty. Each mean's error
+ * takes the larger of the two groups' variances: the groups are random halves of one customer base, and a
+ * small one's own variance is mostly too small — revenue is a few large buyers among many zeros, and a
+ * control group of 3 (1 % of 300) or 50 usually holds none of them (a variance of 0) and seemed certain.
+ * With each group's own variance the interval held the simulator's true increment in 23 of 97 worlds of
+ * 300 customers with a 1 % group and 80 of 100 with 1,000 and 5 %; with the larger one, in 97 of 97 and
+ * 100 of 100 (docs/live.md, "What the increment estimates").
+ */
 export function difference(a: Stats, b: Stats) {
   if (!a.n || !b.n) return null;
-  const d = a.mean - b.mean, se = Math.sqrt(a.variance / a.n + b.variance / b.n);
+  const v = Math.max(a.variance, b.variance), d = a.mean - b.mean, se = Math.sqrt(v / a.n + v / b.n);
   return { difference: d, lo: d - 1.96 * se, hi: d + 1.96 * se };
+}
+
+/**
+ * Why a plan's incremental revenue has no figure, in words (null when it has one): without a control group
+ * nothing measures what the plan adds, and that is said, never shown as 0 or left blank.
+ */
+export function unmeasured(plan: PlanRow, treated: number, control: number): string | null {
+  if (treated && control) return null;
+  const g = recordedControl(plan);
+  if (!control && g?.share === 0) {
+    return `not measured: plan ${plan.id} was promoted with no control group (control share 0), so no customer is kept from its messages to compare with; ` +
+      `to measure it, start the server with --control-share (0.05 to 0.2), retire the plan and promote it again`;
+  }
+  if (!control) return `not measured yet: no customer of the control group${g ? ` (share ${g.share})` : ""} is stored, so there is no one to compare the treated customers with`;
+  return `not measured yet: no treated customer is stored`;
 }
 
 export function liveMetrics(store: Store, driver: LiveDriver) {
@@ -154,6 +177,8 @@ export function liveMetrics(store: Store, driver: LiveDriver) {
       control: group(1),
       incrementalRevenuePerCustomer: diff,
       incrementalRevenue: diff ? { mean: diff.difference * stats.treated.n, lo: diff.lo * stats.treated.n, hi: diff.hi * stats.treated.n } : null,
+      /** Why the two figures above are null, in words; absent when they are measured. */
+      ...(diff ? {} : { incrementalRevenueNote: unmeasured(plan, stats.treated.n, stats.control.n) }),
     },
     suppressedByRule: byRule,
     programs: programs.map((p) => ({ program: p, treated: group(0, p), control: group(1, p) })),

@@ -68,7 +68,7 @@ describe("forecast vs actual: a plan's own period, customers and programs", () =
       return { ...r.body, actual: Object.fromEntries(r.body.metrics.map((m: { name: string; actual: number }) => [m.name, m.actual])) };
     };
     const first = await fva(a);
-    expect(first.period).toEqual({ from: "2026-03-02T00:00:00Z", to: "2026-03-02T10:00:00Z", days: 0.417 });
+    expect(first.period).toEqual({ from: "2026-03-02T00:00:00Z", to: "2026-03-02T10:00:00Z", days: 0.417, pausedDays: 0 });
     expect(first.actual).toEqual({
       contacts: TREATED.length, // the treated customers' receipts; the control customers' receipts are not the forecast's
       reach: TREATED.length,
@@ -106,5 +106,66 @@ describe("forecast vs actual: counts are whole numbers", () => {
     expect(fmtInterval(-0.04, 0.00008, false)).toBe("[-0.1, 0.1]");
     expect(fmtInterval(-1234.4, 5678.2, false)).toBe("[-1,235, 5,679]");
     expect(fmtInterval(0, 1234, true)).toBe("[0, 1,234]");
+  });
+});
+
+describe("forecast vs actual: no control group", () => {
+  it("says the incremental revenue is not measured, and why, instead of a blank: in the route, the live metrics and the report", async () => {
+    const s = server(); // control share 0: nobody is kept from the plan's messages
+    const a = await promote(s, PLAN_A);
+    await s.api("POST", "/v1/customers", { customers: IDS.map((id) => ({ id, signup: at(0), consents: ["email"] })) }, { key: s.keys.ingest });
+    await s.api("POST", "/v1/events", { id: "p1", customer: IDS[0], type: "purchase", time: at(1), value: 10, program: "welcome", message: "welcome" }, { key: s.keys.ingest });
+    await s.api("POST", "/v1/clock", { now: at(2) });
+    const r = (await s.api("GET", `/v1/plans/${a}/forecast-vs-actual`, undefined, { key: s.keys.analyst })).body;
+    expect(r.population).toMatchObject({ treated: 12, control: 0 });
+    const inc = r.metrics.find((m: { name: string }) => m.name === "incrementalRevenue");
+    const why = `not measured: plan ${a} was promoted with no control group (control share 0), so no customer is kept from its messages to compare with; ` +
+      "to measure it, start the server with --control-share (0.05 to 0.2), retire the plan and promote it again";
+    expect(inc).toMatchObject({ actual: null, actualInterval: null, inside: null, note: why });
+    // the other metrics are measured as ever, and carry no note
+    expect(r.metrics.filter((m: { note?: string }) => m.note).length).toBe(1);
+    const live = (await s.api("GET", "/v1/metrics/live", undefined, { key: s.keys.analyst })).body;
+    expect(live.total).toMatchObject({ incrementalRevenuePerCustomer: null, incrementalRevenue: null, incrementalRevenueNote: why });
+    expect(renderLiveReport(r)).toContain(`<td>—<br><small>${why}</small></td>`);
+  });
+
+  it("says a control group with no customer yet is not measured yet, naming its share", () => {
+    const store = new SqliteStore(tempDb("fva-no-control-yet"));
+    store.migrate();
+    const forecast = { customers: 1000, days: 60, replications: 3, metrics: { incrementalRevenue: { mean: 100, lo: 90, hi: 110 } } };
+    const id = store.addPlan({ name: "p", source: "name: p\nprograms: []\n", hash: "h", engine: "e", state: "live", author: "k", approver: null, forecast: JSON.stringify(forecast), created: 0, promoted: 0, retired: null });
+    store.updatePlan(id, { control: JSON.stringify({ share: 0.05, salt: "s" }) });
+    const treatedId = ["A", "B", "C", "D"].find((x) => !inControl({ share: 0.05, salt: "s" }, x))!;
+    store.tx(() => store.putCustomer(treatedId, "{}", 0, 0, ""));
+    const inc = forecastVsActual(store, store.getPlan(id)!, 60).metrics.find((m) => m.name === "incrementalRevenue")!;
+    expect(inc).toMatchObject({ actual: null, inside: null, note: "not measured yet: no customer of the control group (share 0.05) is stored, so there is no one to compare the treated customers with" });
+    store.close();
+  });
+});
+
+describe("forecast vs actual: a plan paused part of its period", () => {
+  it("takes the forecast pro rata to the days the plan ran, leaving out the days it was paused and sent nothing", async () => {
+    const s = server({ control: GROUP });
+    const a = await promote(s, PLAN_A); // live at T0; the forecast: 200 customers × 14 days
+    await s.api("POST", "/v1/customers", { customers: IDS.map((id) => ({ id, signup: at(0), consents: ["email"] })) }, { key: s.keys.ingest });
+    const op = { key: s.keys.operator };
+    const fva = async () => (await s.api("GET", `/v1/plans/${a}/forecast-vs-actual`, undefined, { key: s.keys.analyst })).body;
+    await s.api("POST", "/v1/clock", { now: at(12) });
+    expect((await s.api("POST", `/v1/plans/${a}/pause`, undefined, op)).status).toBe(200);
+    await s.api("POST", "/v1/clock", { now: at(36) });
+    // 1.5 days since promotion, the last one paused: the forecast is taken for the half day it ran
+    const paused = await fva();
+    expect(paused.period).toMatchObject({ days: 1.5, pausedDays: 1 });
+    expect(paused.population.scale).toBeCloseTo((TREATED.length / 200) * (0.5 / 14), 12);
+    expect((await s.api("POST", `/v1/plans/${a}/resume`, undefined, op)).status).toBe(200);
+    await s.api("POST", "/v1/clock", { now: at(48) });
+    const resumed = await fva();
+    expect(resumed.period).toMatchObject({ days: 2, pausedDays: 1 });
+    expect(resumed.population.scale).toBeCloseTo((TREATED.length / 200) * (1 / 14), 12);
+    const stored = (await s.api("GET", `/v1/plans/${a}`, undefined, { key: s.keys.analyst })).body.forecast;
+    const contacts = resumed.metrics.find((m: { name: string }) => m.name === "contacts");
+    expect(stored.metrics.contacts.mean).toBeGreaterThan(0);
+    expect(contacts.forecast.mean).toBeCloseTo(stored.metrics.contacts.mean * resumed.population.scale, 9);
+    expect(renderLiveReport(resumed)).toContain("(2 days, of which 1 paused)");
   });
 });
