@@ -14,14 +14,15 @@ import { FLAG_TEXT, type SettingText } from "../live/setting-text.ts";
 const USAGE = `cadence serve [--db FILE] [--port N] [--host ADDR] [--clock system|manual] [--start DATE] [--seed N]
               [--control-share X] [--control-salt S] [--synchronous NORMAL|FULL] [--tick-ms N]
               [--webhook-url URL --webhook-secret S] [--webhook-max-attempts N] [--writer-thread on|off]
-              [--histories DIR]   (the history configs a forecast may name: history:<name> in DIR)`;
+              [--histories DIR]   (the history configs a forecast may name: history:<name> in DIR)
+              [--retain-days N]   (delete events, decisions and settled messages older than N days; default: keep all)`;
 
 /** Flag name → environment variable. */
 export const ENV: Record<string, string> = {
   db: "CADENCE_DB", port: "CADENCE_PORT", host: "CADENCE_HOST", clock: "CADENCE_CLOCK", start: "CADENCE_START", seed: "CADENCE_SEED",
   "control-share": "CADENCE_CONTROL_SHARE", "control-salt": "CADENCE_CONTROL_SALT", synchronous: "CADENCE_SYNCHRONOUS", "tick-ms": "CADENCE_TICK_MS",
   "webhook-url": "CADENCE_WEBHOOK_URL", "webhook-secret": "CADENCE_WEBHOOK_SECRET", "webhook-max-attempts": "CADENCE_WEBHOOK_MAX_ATTEMPTS",
-  "writer-thread": "CADENCE_WRITER_THREAD", histories: "CADENCE_HISTORIES",
+  "writer-thread": "CADENCE_WRITER_THREAD", histories: "CADENCE_HISTORIES", "retain-days": "CADENCE_RETAIN_DAYS",
 };
 
 export async function serveCommand(args: string[]): Promise<number> {
@@ -71,6 +72,8 @@ export async function serveCommand(args: string[]): Promise<number> {
   }
   const db = v("db") ?? "cadence.sqlite", port = intFlag(v("port"), "port", 8080, 0, 65535, given("port")), host = v("host") ?? "127.0.0.1";
   const seed = sizeFlag(v("seed"), "seed", 1, given("seed")), tickMs = intFlag(v("tick-ms"), "tick-ms", 1000, 10, 60_000, given("tick-ms"));
+  // left out: nothing is ever deleted (docs/live.md, "Retention")
+  const retainDays = v("retain-days") === undefined ? undefined : intFlag(v("retain-days"), "retain-days", 0, 1, 36_500, given("retain-days"));
   const maxAttempts = intFlag(v("webhook-max-attempts"), "webhook-max-attempts", 8, 1, 100, given("webhook-max-attempts"));
   const server = startOrExplain(db, host, port, given, () => startServer({
     db, port, host,
@@ -80,6 +83,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     writerThread: writer === "on",
     tickMs,
     histories,
+    retainDays,
     webhook: url ? { url, secret: secret!, maxAttempts } : undefined,
     given,
   }));
@@ -94,7 +98,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     Deno.addSignalListener("SIGINT", stop);
   });
   const g = server.driver.control;
-  console.log(`cadence serve: listening on ${server.url} (db ${server.store.path}, clock ${clock}, synchronous ${sync}, writer thread ${writer}, control share ${g.share} salt ${g.salt})`);
+  console.log(`cadence serve: listening on ${server.url} (db ${server.store.path}, clock ${clock}, synchronous ${sync}, writer thread ${writer}, control share ${g.share} salt ${g.salt}, retention ${retainDays ? `${retainDays} days` : "off"})`);
   await stopped;
   console.log("cadence serve: stopped");
   return 0;

@@ -12,6 +12,7 @@ import { PlanLifecycle } from "./plan-lifecycle.ts";
 import { SqliteStore, type Synchronous } from "./sqlite-store.ts";
 import { StoreWriter } from "./store-writer.ts";
 import { FailureLog } from "./failure-log.ts";
+import { Retention } from "./retention.ts";
 import { WEBHOOK_DEFAULTS, WebhookAdapter, type WebhookConfig } from "./webhook.ts";
 import type { SettingText } from "./setting-text.ts";
 
@@ -35,6 +36,10 @@ export interface ServerConfig {
   quiet?: boolean;
   /** The folder whose history configs a forecast may name (`history:<name>`); none: synthetic forecasts only. */
   histories?: string;
+  /** Retention in days (engine/live/retention.ts): events, decisions and settled messages older than that are deleted; none: kept forever. */
+  retainDays?: number;
+  /** The period of the retention passes (default a minute; the first pass runs at start). */
+  pruneEveryMs?: number;
   /** How messages at start name the settings (the database, the control group): as flags unless told (engine/live/setting-text.ts). */
   given?: SettingText;
 }
@@ -45,6 +50,8 @@ export interface RunningServer {
   store: SqliteStore;
   driver: LiveDriver;
   clock: Clock;
+  /** The retention passes, when --retain-days is given. */
+  retention: Retention | null;
   stop(): Promise<void>;
 }
 
@@ -77,7 +84,8 @@ export function openEngine(cfg: Pick<ServerConfig, "db" | "clock" | "start" | "s
 
 export function startServer(cfg: ServerConfig): RunningServer {
   const { store, clock, driver, lifecycle } = openEngine(cfg);
-  const app = createApp({ store, driver, lifecycle, clock });
+  const retention = cfg.retainDays ? new Retention(store, cfg.retainDays, () => Math.max(clock.now(), driver.watermark)) : null;
+  const app = createApp({ store, driver, lifecycle, clock, retention });
   const ac = new AbortController();
   let server: Deno.HttpServer;
   try {
@@ -106,13 +114,21 @@ export function startServer(cfg: ServerConfig): RunningServer {
     }
     webhook?.pass().then(() => webhookLog.ok(), (e) => webhookLog.failed(e));
   }, cfg.tickMs);
+  // retention passes (one at a time; a pass lets requests run between its transactions)
+  const pruneLog = new FailureLog("retention pass");
+  const prune = () => void retention?.pass().then(() => pruneLog.ok(), (e) => pruneLog.failed(e));
+  const pruneStart = retention ? setTimeout(prune, 0) : undefined;
+  const pruneLoop = retention ? setInterval(prune, cfg.pruneEveryMs ?? 60_000) : undefined;
   const url = `http://${addr.hostname}:${addr.port}`;
   return {
-    url, port: addr.port, store, driver, clock,
+    url, port: addr.port, store, driver, clock, retention,
     async stop() {
       if (stopping) return;
       stopping = true;
       clearInterval(loop);
+      clearTimeout(pruneStart);
+      clearInterval(pruneLoop);
+      await retention?.stop();
       ac.abort();
       await server.finished;
       await webhook?.stop();

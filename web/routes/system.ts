@@ -4,7 +4,8 @@ import { forgetKeys, keyOf, requireRole } from "../auth.ts";
 import { iso, minutes } from "../convert.ts";
 import type { Deps } from "../deps.ts";
 import { accepts, limit } from "../guards.ts";
-import { ClockBody, ErrorBody, KeyBody, KeyIdParam } from "../schemas.ts";
+import { ClockBody, ErrorBody, KeyBody, KeyIdParam, RetentionStatus } from "../schemas.ts";
+import { retentionStatus } from "../../engine/live/retention.ts";
 import { ApiError } from "../../engine/live/errors.ts";
 import { ManualClock } from "../../engine/live/clock.ts";
 import { createKey, revokeKey } from "../../engine/live/keys.ts";
@@ -12,11 +13,11 @@ import { ENGINE_VERSION } from "../../engine/version.ts";
 
 const json = (schema: z.ZodType, description: string) => ({ content: { "application/json": { schema } }, description });
 
-export function systemRoutes(app: OpenAPIHono, { store, driver, clock }: Deps): void {
+export function systemRoutes(app: OpenAPIHono, { store, driver, clock, retention }: Deps): void {
   app.openapi(createRoute({
-    method: "get", path: "/healthz", tags: ["system"], summary: "the process answers; `unknownDeliveries`: webhook messages whose fate an operator must settle", security: [],
-    responses: { 200: json(z.object({ ok: z.boolean(), unknownDeliveries: z.number().int() }), "alive") },
-  }), (c) => c.json({ ok: true, unknownDeliveries: store.outboxCount("unknown") }) as never);
+    method: "get", path: "/healthz", tags: ["system"], summary: "the process answers; `unknownDeliveries`: webhook messages whose fate an operator must settle; `retention`: the last prune", security: [],
+    responses: { 200: json(z.object({ ok: z.boolean(), unknownDeliveries: z.number().int(), retention: RetentionStatus }), "alive") },
+  }), (c) => c.json({ ok: true, unknownDeliveries: store.outboxCount("unknown"), retention: retentionStatus(retention) }) as never);
 
   app.openapi(createRoute({
     method: "get", path: "/readyz", tags: ["system"], summary: "the store answers and the schema is current", security: [],

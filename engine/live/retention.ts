@@ -1,0 +1,84 @@
+/**
+ * Retention (`--retain-days N`): the server deletes the events, decisions and delivered, dead or
+ * cancelled outbox messages older than N days, in the background, so the database stops growing with
+ * time (docs/live.md, "Retention"). Only `cadence serve` writes the database, so pruning runs inside it.
+ *
+ * What stays, however old: customers (their state, ledgers and pending timers are in their rows), plans,
+ * keys, the audit log, meta, and the messages still to be settled (pending, sending, unknown). What the
+ * metrics and forecast vs actual read of a deleted row is kept in aggregates, in the same transaction
+ * as the delete (engine/live/sqlite-prune.ts), so their figures are the same before and after a prune.
+ *
+ * A pass walks each table from its first row in windows of `batch` rows, one transaction per window,
+ * and lets the event loop run between windows: a request waits for at most one window's transaction.
+ * It stops at the first window with no row older than the cutoff (rows are written in time order, but
+ * for late events: one processed in the engine's past after newer ones may wait for a later pass).
+ */
+import { DAY, formatTime } from "../core/time.ts";
+import { PRUNED_TABLES, type PrunedTable, type Store } from "./store.ts";
+
+/** Rows per transaction: measured in docs/live.md ("Retention"). */
+export const PRUNE_BATCH = 2000;
+
+export interface PruneRecord {
+  /** The engine time of the pass and its cutoff (minutes): rows before the cutoff went. */
+  at: number;
+  cutoff: number;
+  removed: Record<PrunedTable, number>;
+  /** Wall time the pass took, in ms (transactions and the waits between them). */
+  ms: number;
+}
+
+export class Retention {
+  /** The last pass, this process's or (after a restart) the one recorded in the store. */
+  last: PruneRecord | null;
+  private running: Promise<PruneRecord> | null = null;
+  private stopping = false;
+
+  constructor(
+    private readonly store: Store,
+    readonly days: number,
+    /** The engine's time (minutes): the cutoff is `days` before it. */
+    private readonly now: () => number,
+    private readonly batch = PRUNE_BATCH,
+  ) {
+    const saved = store.getMeta("lastPrune");
+    this.last = saved ? JSON.parse(saved) as PruneRecord : null;
+  }
+
+  /** One pass over the tables; asked while one runs, it answers with that one. */
+  pass(): Promise<PruneRecord> {
+    return this.running ??= this.run().finally(() => (this.running = null));
+  }
+
+  /** Ends a running pass after its current window (each window is a transaction of its own). */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.running?.catch(() => {});
+  }
+
+  private async run(): Promise<PruneRecord> {
+    const started = performance.now(); // wall time, reported only
+    const at = this.now(), cutoff = at - this.days * DAY;
+    const removed = { events: 0, decisions: 0, outbox: 0 };
+    for (const table of PRUNED_TABLES) {
+      for (let after = 0; !this.stopping;) {
+        const w = this.store.pruneBatch(table, cutoff, after, this.batch);
+        removed[table] += w.removed;
+        after = w.next;
+        if (!w.older) break;
+        await new Promise((resolve) => setTimeout(resolve, 0)); // requests and timers run between windows
+      }
+    }
+    const record = { at, cutoff, removed, ms: Math.round(performance.now() - started) };
+    if (!this.stopping) this.store.setMeta("lastPrune", JSON.stringify(record));
+    this.last = record;
+    return record;
+  }
+}
+
+/** Retention as /healthz and /v1/metrics/live show it: the setting and the last pass; null when rows are kept forever. */
+export function retentionStatus(retention: Retention | null | undefined) {
+  if (!retention) return null;
+  const p = retention.last;
+  return { days: retention.days, lastPrune: p && { at: formatTime(p.at), cutoff: formatTime(p.cutoff), ...p.removed, ms: p.ms } };
+}
