@@ -4,7 +4,7 @@
  * time (docs/live.md, "Retention"). Only `cadence serve` writes the database, so pruning runs inside it.
  *
  * What stays, however old: customers (their state, ledgers and pending timers are in their rows), plans,
- * keys, the audit log, meta, and the messages still to be settled (pending, sending, unknown). What the
+ * keys, the audit log, meta, and the messages still to be settled (`prunableStates`). What the
  * metrics and forecast vs actual read of a deleted row is kept in aggregates, in the same transaction
  * as the delete (engine/live/sqlite-prune.ts), so their figures are the same before and after a prune.
  *
@@ -14,10 +14,21 @@
  * for late events: one processed in the engine's past after newer ones may wait for a later pass).
  */
 import { DAY, formatTime } from "../core/time.ts";
-import { PRUNED_TABLES, type PrunedTable, type Store } from "./store.ts";
+import { type DeliveryState, PRUNED_TABLES, type PrunedTable, type Store } from "./store.ts";
 
 /** Rows per transaction: measured in docs/live.md ("Retention"). */
 export const PRUNE_BATCH = 2000;
+
+/**
+ * The outbox states a message older than the window may be deleted in. Never `sending` or `unknown`
+ * (a POST whose outcome is not known: an operator settles it). `pending` only on a server without a
+ * webhook: its readers pull the outbox by cursor (GET /v1/outbox, extract), which moves no state, so a
+ * pulled message stays pending forever and the outbox — the largest table — would never shrink; the
+ * window is their time to read it. With a webhook a pending message is one still to be POSTed.
+ */
+export function prunableStates(webhook: boolean): DeliveryState[] {
+  return webhook ? ["delivered", "dead", "cancelled"] : ["delivered", "dead", "cancelled", "pending"];
+}
 
 export interface PruneRecord {
   /** The engine time of the pass and its cutoff (minutes): rows before the cutoff went. */
@@ -39,6 +50,8 @@ export class Retention {
     readonly days: number,
     /** The engine's time (minutes): the cutoff is `days` before it. */
     private readonly now: () => number,
+    /** The outbox states that may go (prunableStates). */
+    private readonly states: readonly DeliveryState[],
     private readonly batch = PRUNE_BATCH,
   ) {
     const saved = store.getMeta("lastPrune");
@@ -62,7 +75,7 @@ export class Retention {
     const removed = { events: 0, decisions: 0, outbox: 0 };
     for (const table of PRUNED_TABLES) {
       for (let after = 0; !this.stopping;) {
-        const w = this.store.pruneBatch(table, cutoff, after, this.batch);
+        const w = this.store.pruneBatch(table, cutoff, after, this.batch, this.states);
         removed[table] += w.removed;
         after = w.next;
         if (!w.older) break;

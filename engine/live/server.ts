@@ -12,7 +12,7 @@ import { PlanLifecycle } from "./plan-lifecycle.ts";
 import { SqliteStore, type Synchronous } from "./sqlite-store.ts";
 import { StoreWriter } from "./store-writer.ts";
 import { FailureLog } from "./failure-log.ts";
-import { Retention } from "./retention.ts";
+import { prunableStates, Retention } from "./retention.ts";
 import { WEBHOOK_DEFAULTS, WebhookAdapter, type WebhookConfig } from "./webhook.ts";
 import type { SettingText } from "./setting-text.ts";
 
@@ -84,7 +84,7 @@ export function openEngine(cfg: Pick<ServerConfig, "db" | "clock" | "start" | "s
 
 export function startServer(cfg: ServerConfig): RunningServer {
   const { store, clock, driver, lifecycle } = openEngine(cfg);
-  const retention = cfg.retainDays ? new Retention(store, cfg.retainDays, () => Math.max(clock.now(), driver.watermark)) : null;
+  const retention = cfg.retainDays ? new Retention(store, cfg.retainDays, () => Math.max(clock.now(), driver.watermark), prunableStates(cfg.webhook !== undefined)) : null;
   const app = createApp({ store, driver, lifecycle, clock, retention });
   const ac = new AbortController();
   let server: Deno.HttpServer;

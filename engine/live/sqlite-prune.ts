@@ -10,8 +10,9 @@
  *   is what revenueStats and eventTally (engine/live/metrics.ts) sum per customer;
  * - a decision: its count under plan, program, control flag, status and rule (pruned_decisions, what
  *   the live metrics group by), and a treated customer sent a message, once per plan (pruned_reach);
- * - a message: its count per final state (pruned_outbox). Only delivered, dead and cancelled messages
- *   with no POST in flight are deleted: pending, sending and unknown ones stay however old.
+ * - a message: its count per state (pruned_outbox). Only messages in the states given (?4) with no
+ *   POST in flight are deleted: delivered, dead and cancelled ones, and pending ones on a server whose
+ *   readers pull the outbox (engine/live/retention.ts); sending and unknown ones stay however old.
  */
 
 import type { PrunedTable } from "./store.ts";
@@ -22,11 +23,12 @@ interface TableSql {
   time: string;
   /** Extra condition for a row to go, beside its age. */
   deletable: string;
-  /** Statements adding the window's deletable rows to the aggregates; parameters: lo, hi, cutoff. */
+  /** Statements adding the window's deletable rows to the aggregates; parameters: lo, hi, cutoff (and the outbox's states). */
   keep: string[];
 }
 
-const FINAL = "state IN ('delivered', 'dead', 'cancelled') AND sending = 0";
+/** The outbox's states that may go (?4, a JSON array: engine/live/retention.ts prunableStates), with no POST in flight. */
+const SETTLED = "state IN (SELECT value FROM json_each(?4)) AND sending = 0";
 
 export const PRUNE_SQL: Record<PrunedTable, TableSql> = {
   events: {
@@ -60,10 +62,10 @@ export const PRUNE_SQL: Record<PrunedTable, TableSql> = {
   outbox: {
     key: "id",
     time: "time",
-    deletable: FINAL,
+    deletable: SETTLED,
     keep: [
       `INSERT INTO pruned_outbox (state, n)
-       SELECT state, count(*) FROM outbox WHERE id > ?1 AND id <= ?2 AND time < ?3 AND ${FINAL} GROUP BY state
+       SELECT state, count(*) FROM outbox WHERE id > ?1 AND id <= ?2 AND time < ?3 AND ${SETTLED} GROUP BY state
        ON CONFLICT (state) DO UPDATE SET n = n + excluded.n`,
     ],
   },

@@ -532,14 +532,15 @@ export class SqliteStore implements Store {
     return this.all<{ id: number }>("SELECT id FROM plans").map((p) => [`${p.id}:${customer}:`, `${p.id}:${customer};`]);
   }
 
-  pruneBatch(table: PrunedTable, cutoff: number, after: number, limit: number): { removed: number; next: number; older: number } {
+  pruneBatch(table: PrunedTable, cutoff: number, after: number, limit: number, states: readonly DeliveryState[] = []): { removed: number; next: number; older: number } {
     return this.tx(() => {
       const w = this.get<{ hi: number | null; n: number; old: number }>(windowSql(table), after, limit, cutoff)!;
       if (!w.n) return { removed: 0, next: after, older: 0 };
       let removed = 0;
       if (w.old) {
-        for (const sql of PRUNE_SQL[table].keep) this.run(sql, after, w.hi, cutoff);
-        removed = this.run(deleteSql(table), after, w.hi, cutoff);
+        const p: (string | number)[] = table === "outbox" ? [after, w.hi!, cutoff, JSON.stringify(states)] : [after, w.hi!, cutoff];
+        for (const sql of PRUNE_SQL[table].keep) this.run(sql, ...p);
+        removed = this.run(deleteSql(table), ...p);
       }
       return { removed, next: w.hi!, older: w.old };
     });

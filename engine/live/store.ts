@@ -211,11 +211,11 @@ export interface Store {
   /**
    * Retention (engine/live/retention.ts), one transaction: of the `limit` rows of `table` after the
    * cursor `after` (row id order), those older than `cutoff` (minutes) are deleted, what the metrics
-   * read of them kept in aggregates first (engine/live/sqlite-prune.ts); messages only in a final state.
+   * read of them kept in aggregates first (engine/live/sqlite-prune.ts); messages only in `states`.
    * `next`: the cursor after the window; `older`: its rows older than the cutoff, deleted or kept (0: the
    * rest of the table is newer).
    */
-  pruneBatch(table: PrunedTable, cutoff: number, after: number, limit: number): { removed: number; next: number; older: number };
+  pruneBatch(table: PrunedTable, cutoff: number, after: number, limit: number, states?: readonly DeliveryState[]): { removed: number; next: number; older: number };
 
   /** One SQL-side aggregation per figure: see engine/live/metrics.ts. */
   query<T>(sql: string, ...params: (string | number | null)[]): T[];

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { DAY } from "../../engine/core/time.ts";
+import { prunableStates, Retention } from "../../engine/live/retention.ts";
 import { at, promote, RECEIPT_PROGRAM, serversStoppedAfterEach, T0 } from "./live-helpers.ts";
 
 const server = serversStoppedAfterEach(T0);
@@ -57,13 +58,19 @@ describe("retention: --retain-days", () => {
     expect(before.fva.metrics.find((m: { name: string }) => m.name === "contacts").actual).toBeGreaterThan(0);
     expect([count(s, "events"), count(s, "decisions"), count(s, "outbox")]).toEqual([13, 11, 11]);
 
-    const pass = await s.retention!.pass();
+    // as on a server with a webhook: a pending message is one still to be POSTed, and stays
+    const now = () => Math.max(s.clock.now(), s.driver.watermark);
+    const pass = await new Retention(s.store, 7, now, prunableStates(true)).pass();
     // the cutoff is 7 days before the engine's time (day 10): day 3
     expect(pass.cutoff).toBe(T0 + 240 * 60 - 7 * DAY);
     // 12 events of day 0; the day-0 decisions (10 receipts); 8 delivered messages (the unknown and the pending one stay)
     expect(pass.removed).toEqual({ events: 12, decisions: 10, outbox: 8 });
     expect([count(s, "events"), count(s, "decisions"), count(s, "outbox")]).toEqual([1, 1, 3]);
-    expect(s.store.outbox(0, 100).map((m) => m.state)).toEqual(["unknown", "pending", "pending"]);
+    expect(s.store.outbox(0, 100).map((m) => [m.customer, m.state])).toEqual([["C8", "unknown"], ["C9", "pending"], ["C1", "pending"]]);
+    // this server has no webhook: its readers pull the outbox, so a pending message older than the window goes too; the unknown one stays
+    const pulled = await s.retention!.pass();
+    expect(pulled.removed).toEqual({ events: 0, decisions: 0, outbox: 1 });
+    expect(s.store.outbox(0, 100).map((m) => [m.customer, m.state])).toEqual([["C8", "unknown"], ["C1", "pending"]]);
     const { delivery: _, ...metricsAfter } = (await figures()).metrics;
     const { delivery, ...metricsBefore } = before.metrics;
     expect(metricsAfter).toEqual({ ...metricsBefore, retention: metricsAfter.retention });
@@ -80,10 +87,16 @@ describe("retention: --retain-days", () => {
     await s.api("POST", "/v1/clock", { now: at(20 * 24 + 3) });
     expect(s.store.decisionsOf("C0", 5).map((d) => [d.message, d.status])).toContainEqual(["reminder", expect.any(String)]);
 
+    // an erasure removes what was kept of the customer's deleted rows under their id
+    const kept = (id: string) => s.store.query<{ n: number }>("SELECT (SELECT count(*) FROM pruned_events WHERE customer = ?1) + (SELECT count(*) FROM pruned_reach WHERE customer = ?1) AS n", id)[0].n;
+    const treated = IDS.find((id) => kept(id) === 2)!; // a treated customer: their purchase, and the receipt they were sent
+    expect((await s.api("DELETE", `/v1/customers/${treated}`, undefined, { key: s.keys.operator })).status).toBe(200);
+    expect(kept(treated)).toBe(0);
+
     const health = (await s.api("GET", "/healthz", undefined, { key: "" })).body;
     expect(health.retention).toEqual({
       days: 7,
-      lastPrune: { at: "2026-03-12T00:00:00Z", cutoff: "2026-03-05T00:00:00Z", events: 12, decisions: 10, outbox: 8, ms: pass.ms },
+      lastPrune: { at: "2026-03-12T00:00:00Z", cutoff: "2026-03-05T00:00:00Z", events: 0, decisions: 0, outbox: 1, ms: pulled.ms },
     });
   });
 });
