@@ -18,6 +18,7 @@ import { createKey } from "../engine/live/keys.ts";
 import { SqliteStore } from "../engine/live/sqlite-store.ts";
 import { hash4 } from "../engine/core/hash.ts";
 import { DAY, parseDate } from "../engine/core/time.ts";
+import { PRUNE_BATCH } from "../engine/live/retention.ts";
 
 const USAGE = "deno run -A bench/retention-bench.ts [--events 50000] [--days 30] [--retain-days 7] [--connections 4] [--customers 10000]";
 const values = benchArgs(USAGE, {
@@ -135,7 +136,7 @@ await Promise.all([health, ...Array.from({ length: connections }, async () => {
 const prune = await health;
 const pct = (xs: number[], p: number) => xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] : NaN;
 const during = lat.filter((l) => l.start < pruneEnd).map((l) => l.ms), after = lat.filter((l) => l.start >= pruneEnd).map((l) => l.ms);
-console.log(`prune (--retain-days ${retain}): ${JSON.stringify(prune)}, ${Math.ceil(prune.events / 2000) + Math.ceil(prune.decisions / 2000) + Math.ceil(prune.outbox / 2000)}+ transactions of ≤ 2,000 rows`);
+console.log(`prune (--retain-days ${retain}): ${JSON.stringify(prune)}, ${Math.ceil(prune.events / PRUNE_BATCH) + Math.ceil(prune.decisions / PRUNE_BATCH) + Math.ceil(prune.outbox / PRUNE_BATCH)}+ transactions of ≤ ${PRUNE_BATCH} rows, ${Math.round((prune.events + prune.decisions + prune.outbox) / (prune.ms / 1000))} rows/s`);
 console.log(`POST /v1/events (one event, ${connections} clients): during the prune ${during.length} requests, p50 ${pct(during, 0.5).toFixed(1)} ms, p99 ${pct(during, 0.99).toFixed(1)} ms, max ${Math.max(...during).toFixed(1)} ms; after it ${after.length} requests, p50 ${pct(after, 0.5).toFixed(1)} ms, p99 ${pct(after, 0.99).toFixed(1)} ms, max ${Math.max(...after).toFixed(1)} ms`);
 const fvaAfter = await api("GET", `/v1/plans/${plan.id}/forecast-vs-actual`);
 await stop(server.child);
