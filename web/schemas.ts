@@ -216,3 +216,11 @@ export const KeyBody = exampled(z.object({
   name: z.string().max(100, { message: KEY_NAME }).refine((s) => s.trim() !== "", { message: KEY_NAME }),
 }).strict(), "KeyBody", { role: "ingest", name: "shop front" });
 export const Anything = z.any();
+
+/** Retention as /healthz and /v1/metrics/live show it (engine/live/retention.ts); null when rows are kept forever. */
+export const RetentionStatus = z.object({
+  days: z.number().int(),
+  lastPrune: z.object({
+    at: z.string(), cutoff: z.string(), events: z.number().int(), decisions: z.number().int(), outbox: z.number().int(), ms: z.number().int(),
+  }).nullable().describe("the last pass: its engine time, the cutoff (rows before it went), the rows removed per table, its wall time in ms"),
+}).nullable().describe("retention (--retain-days): the setting and the last prune; null when rows are kept forever");

@@ -18,20 +18,22 @@ export const ENV: Record<string, string> = {
   "control-share": "CADENCE_CONTROL_SHARE", "control-salt": "CADENCE_CONTROL_SALT", synchronous: "CADENCE_SYNCHRONOUS", "tick-ms": "CADENCE_TICK_MS",
   "webhook-url": "CADENCE_WEBHOOK_URL", "webhook-secret": "CADENCE_WEBHOOK_SECRET", "webhook-max-attempts": "CADENCE_WEBHOOK_MAX_ATTEMPTS",
   "webhook-expire-after": "CADENCE_WEBHOOK_EXPIRE_AFTER",
-  "writer-thread": "CADENCE_WRITER_THREAD", histories: "CADENCE_HISTORIES",
+  "writer-thread": "CADENCE_WRITER_THREAD", histories: "CADENCE_HISTORIES", "retain-days": "CADENCE_RETAIN_DAYS",
 };
 
 const FLAGS = `cadence serve [--db FILE] [--port N] [--host ADDR] [--clock system|manual] [--start DATE] [--seed N]
               [--control-share X] [--control-salt S] [--synchronous NORMAL|FULL] [--tick-ms N]
               [--webhook-url URL --webhook-secret S] [--webhook-expire-after SPAN[,CATEGORY=SPAN...]]
               [--webhook-max-attempts N] [--writer-thread on|off]
-              [--histories DIR]   (the history configs a forecast may name: history:<name> in DIR)`;
+              [--histories DIR]   (the history configs a forecast may name: history:<name> in DIR)
+              [--retain-days N]   (delete events, decisions and settled messages older than N days; default: keep all)`;
 
 /** Each flag's default, as `--help` shows it (docs/live.md, "Operations", holds the same table). */
 const DEFAULTS: Record<string, string> = {
   db: "cadence.sqlite", port: "8080", host: "127.0.0.1", clock: "system", seed: "1", "control-share": "0, or the live plan's",
   "control-salt": "cadence, or the live plan's", synchronous: "NORMAL", "tick-ms": "1000",
   "webhook-expire-after": "24h", "webhook-max-attempts": "none: retried until the message expires", "writer-thread": "on",
+  "retain-days": "off: keep every row",
 };
 
 // every flag's variable, in --help: the variables the docs name were nowhere in the command's own help
@@ -86,6 +88,8 @@ export async function serveCommand(args: string[]): Promise<number> {
   }
   const db = v("db") ?? "cadence.sqlite", port = intFlag(v("port"), "port", 8080, 0, 65535, given("port")), host = v("host") ?? "127.0.0.1";
   const seed = sizeFlag(v("seed"), "seed", 1, given("seed")), tickMs = intFlag(v("tick-ms"), "tick-ms", 1000, 10, 60_000, given("tick-ms"));
+  // left out: nothing is ever deleted (docs/live.md, "Retention")
+  const retainDays = v("retain-days") === undefined ? undefined : intFlag(v("retain-days"), "retain-days", 0, 1, 36_500, given("retain-days"));
   // left out, a failing message is retried until it expires (it used to be dead after 8 tries: ≈ 2 minutes)
   const maxAttempts = v("webhook-max-attempts") === undefined ? Infinity : intFlag(v("webhook-max-attempts"), "webhook-max-attempts", 8, 1, 100, given("webhook-max-attempts"));
   const expiryText = v("webhook-expire-after"), expiry = expiryText === undefined ? DEFAULT_EXPIRY : parseExpiry(expiryText);
@@ -98,6 +102,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     writerThread: writer === "on",
     tickMs,
     histories,
+    retainDays,
     webhook: url ? { url, secret: secret!, maxAttempts, expiry } : undefined,
     given,
   }));
@@ -116,7 +121,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     Deno.addSignalListener("SIGINT", stop("SIGINT"));
   });
   const g = server.driver.control;
-  console.log(`cadence serve: listening on ${server.url} (db ${server.store.path}, clock ${clock}, synchronous ${sync}, writer thread ${writer}, control share ${g.share} salt ${g.salt})`);
+  console.log(`cadence serve: listening on ${server.url} (db ${server.store.path}, clock ${clock}, synchronous ${sync}, writer thread ${writer}, control share ${g.share} salt ${g.salt}, retention ${retainDays ? `${retainDays} days` : "off"})`);
   console.log(`cadence serve: ${startState(server.driver.planRow, url, histories)}`);
   await stopped;
   console.log("cadence serve: stopped");

@@ -63,11 +63,16 @@ export function forecastVsActual(store: Store, plan: PlanRow, now: number) {
   const scale = (treated / f.customers) * (running / f.days);
   const loaded = parsePlan(plan.source, `plan ${plan.id}`);
   const tally = eventTally(store, period, isControl, loaded.compiled.names.programs).treated;
-  const sent = (what: string) => Number(store.query<{ n: number }>(`SELECT ${what} AS n FROM decisions WHERE plan = ? AND status = 'sent' AND control = 0`, plan.id)[0]?.n ?? 0);
+  // the treated customers' messages, those retention deleted included (engine/live/sqlite-prune.ts)
+  const one = (sql: string) => Number(store.query<{ n: number }>(sql, plan.id)[0]?.n ?? 0);
+  const contacts = one(`SELECT (SELECT count(*) FROM decisions WHERE plan = ?1 AND status = 'sent' AND control = 0)
+    + (SELECT coalesce(sum(n), 0) FROM pruned_decisions WHERE plan = ?1 AND status = 'sent' AND control = 0) AS n`);
+  const reach = one(`SELECT count(*) AS n FROM (SELECT customer FROM decisions WHERE plan = ?1 AND status = 'sent' AND control = 0
+    UNION SELECT customer FROM pruned_reach WHERE plan = ?1)`);
   const diff = difference(stats.treated, stats.control);
   const actual: Record<typeof COMPARED[number], number | null> = {
-    contacts: sent("count(*)"),
-    reach: sent("count(DISTINCT customer)"),
+    contacts,
+    reach,
     unsubscribes: tally.unsubscribes,
     complaints: tally.complaints,
     conversions: [...tally.programs.values()].reduce((a, p) => a + p.conversions, 0),

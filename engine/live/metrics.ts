@@ -29,12 +29,14 @@ interface Group {
  * everything processed up to `now`, that minute included.
  */
 export interface Period {
+  /** The plan: what retention kept of its pruned rows counts in its figures (engine/live/sqlite-prune.ts). */
+  plan: number;
   from: number;
   to: number;
 }
 
 export function periodOf(plan: PlanRow, now: number): Period {
-  return { from: plan.promoted ?? 0, to: plan.retired ?? now + 1 };
+  return { plan: plan.id, from: plan.promoted ?? 0, to: plan.retired ?? now + 1 };
 }
 
 /**
@@ -53,9 +55,12 @@ type Stats = { n: number; mean: number; variance: number };
 export function revenueStats(store: Store, period: Period, isControl: (id: string, stored: number) => boolean): { treated: Stats; control: Stats } {
   const rows = store.query<{ id: string; control: number; v: number }>(
     // events are not indexed by customer (migration 7): one pass over them, summed per customer, then joined
+    // and the purchases of the period that retention deleted, kept per customer under the plan
     `SELECT c.id AS id, c.control AS control, coalesce(p.v, 0) AS v FROM customers c
-     LEFT JOIN (SELECT customer, sum(value) AS v FROM events WHERE type = 'purchase' AND processed >= ? AND processed < ? GROUP BY customer) p ON p.customer = c.id
-     WHERE c.created < ?`, period.from, period.to, period.to,
+     LEFT JOIN (SELECT customer, sum(v) AS v FROM (
+       SELECT customer, value AS v FROM events WHERE type = 'purchase' AND processed >= ? AND processed < ?
+       UNION ALL SELECT customer, v FROM pruned_events WHERE plan = ? AND type = 'purchase') GROUP BY customer) p ON p.customer = c.id
+     WHERE c.created < ?`, period.from, period.to, period.plan, period.to,
   );
   const xs: [number[], number[]] = [[], []];
   for (const r of rows) xs[isControl(r.id, r.control) ? 1 : 0].push(r.v);
@@ -86,10 +91,13 @@ export interface EventTally {
 /** Feedback and purchases processed in the period, by group. */
 export function eventTally(store: Store, period: Period, isControl: (id: string, stored: number) => boolean, programs: readonly string[]): { treated: EventTally; control: EventTally } {
   const rows = store.query<{ customer: string; control: number; type: string; program: string; n: number; v: number }>(
-    `SELECT e.customer AS customer, coalesce(c.control, 0) AS control, e.type AS type, e.program AS program, count(*) AS n, sum(e.value) AS v
-     FROM events e LEFT JOIN customers c ON c.id = e.customer
-     WHERE e.type IN ('purchase', 'unsubscribed', 'complained') AND e.processed >= ? AND e.processed < ? GROUP BY e.customer, e.type, e.program`,
-    period.from, period.to,
+    // one row per customer, type and program, the events retention deleted (kept under the plan) included
+    `SELECT e.customer AS customer, coalesce(c.control, 0) AS control, e.type AS type, e.program AS program, sum(e.n) AS n, sum(e.v) AS v
+     FROM (SELECT customer, type, program, 1 AS n, value AS v FROM events
+             WHERE type IN ('purchase', 'unsubscribed', 'complained') AND processed >= ? AND processed < ?
+           UNION ALL SELECT customer, type, program, n, v FROM pruned_events WHERE plan = ?) e
+     LEFT JOIN customers c ON c.id = e.customer GROUP BY e.customer, e.type, e.program`,
+    period.from, period.to, period.plan,
   );
   const empty = (): EventTally => ({ unsubscribes: 0, complaints: 0, purchasers: 0, programs: new Map(programs.map((p) => [p, { conversions: 0, purchasers: 0, revenue: 0 }])) });
   const out = { treated: empty(), control: empty() };
@@ -147,7 +155,9 @@ export function liveMetrics(store: Store, driver: LiveDriver) {
   const period = periodOf(plan, Math.max(driver.watermark, driver.clock.now()));
   const isControl = membership(plan);
   const dec = store.query<{ program: string; control: number; status: string; rule: string; n: number }>(
-    "SELECT program, control, status, rule, count(*) AS n FROM decisions WHERE plan = ? GROUP BY program, control, status, rule", plan.id,
+    `SELECT program, control, status, rule, sum(n) AS n FROM (
+       SELECT program, control, status, rule, 1 AS n FROM decisions WHERE plan = ?1 UNION ALL
+       SELECT program, control, status, rule, n FROM pruned_decisions WHERE plan = ?1) GROUP BY program, control, status, rule`, plan.id,
   );
   const stats = revenueStats(store, period, isControl);
   const tally = eventTally(store, period, isControl, driver.plan.compiled.names.programs);

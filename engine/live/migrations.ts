@@ -122,4 +122,17 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE outbox ADD COLUMN changed INTEGER NOT NULL DEFAULT 0;
   UPDATE outbox SET changed = time * 60000 WHERE state NOT IN ('pending', 'sending');
   `,
+  // 11: retention (engine/live/retention.ts). Rows older than --retain-days are deleted in small
+  // transactions; what forecast vs actual and the live metrics read of them is added here first, in
+  // the same transaction: per plan (the plan whose period held the row), the purchases, unsubscribes
+  // and complaints of each customer, the decisions by program, group, status and rule, and the treated
+  // customers a plan sent to (its reach); the outbox's messages per final state.
+  `
+  CREATE TABLE pruned_events (plan INTEGER NOT NULL, customer TEXT NOT NULL, type TEXT NOT NULL, program TEXT NOT NULL,
+    n INTEGER NOT NULL, v REAL NOT NULL, PRIMARY KEY (plan, customer, type, program)) WITHOUT ROWID;
+  CREATE TABLE pruned_decisions (plan INTEGER NOT NULL, program TEXT NOT NULL, control INTEGER NOT NULL, status TEXT NOT NULL,
+    rule TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (plan, program, control, status, rule)) WITHOUT ROWID;
+  CREATE TABLE pruned_reach (plan INTEGER NOT NULL, customer TEXT NOT NULL, PRIMARY KEY (plan, customer)) WITHOUT ROWID;
+  CREATE TABLE pruned_outbox (state TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+  `,
 ];

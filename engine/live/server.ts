@@ -12,6 +12,7 @@ import { PlanLifecycle } from "./plan-lifecycle.ts";
 import { SqliteStore, type Synchronous } from "./sqlite-store.ts";
 import { StoreWriter } from "./store-writer.ts";
 import { FailureLog } from "./failure-log.ts";
+import { prunableStates, Retention } from "./retention.ts";
 import { WEBHOOK_DEFAULTS, WebhookAdapter, type WebhookConfig } from "./webhook.ts";
 import type { SettingText } from "./setting-text.ts";
 
@@ -35,6 +36,10 @@ export interface ServerConfig {
   quiet?: boolean;
   /** The folder whose history configs a forecast may name (`history:<name>`); none: synthetic forecasts only. */
   histories?: string;
+  /** Retention in days (engine/live/retention.ts): events, decisions and settled messages older than that are deleted; none: kept forever. */
+  retainDays?: number;
+  /** The period of the retention passes (default a minute; the first pass runs at start). */
+  pruneEveryMs?: number;
   /** How messages at start name the settings (the database, the control group): as flags unless told (engine/live/setting-text.ts). */
   given?: SettingText;
 }
@@ -46,6 +51,8 @@ export interface RunningServer {
   driver: LiveDriver;
   clock: Clock;
   webhook: WebhookAdapter | null;
+  /** The retention passes, when --retain-days is given. */
+  retention: Retention | null;
   stop(): Promise<void>;
 }
 
@@ -80,7 +87,8 @@ export function startServer(cfg: ServerConfig): RunningServer {
   const { store, clock, driver, lifecycle } = openEngine(cfg);
   // made before the app, which shows its circuit: its start settles what a crash left in flight
   const webhook = cfg.webhook ? new WebhookAdapter(store, clock, { ...WEBHOOK_DEFAULTS, ...cfg.webhook }) : null;
-  const app = createApp({ store, driver, lifecycle, clock, webhook });
+  const retention = cfg.retainDays ? new Retention(store, cfg.retainDays, () => Math.max(clock.now(), driver.watermark), prunableStates(cfg.webhook !== undefined)) : null;
+  const app = createApp({ store, driver, lifecycle, clock, webhook, retention });
   let server: Deno.HttpServer;
   try {
     server = Deno.serve({ port: cfg.port, hostname: cfg.host, onListen: () => {} }, app.fetch);
@@ -107,13 +115,21 @@ export function startServer(cfg: ServerConfig): RunningServer {
     }
     webhook?.pass().then(() => webhookLog.ok(), (e) => webhookLog.failed(e));
   }, cfg.tickMs);
+  // retention passes (one at a time; a pass lets requests run between its transactions)
+  const pruneLog = new FailureLog("retention pass");
+  const prune = () => void retention?.pass().then(() => pruneLog.ok(), (e) => pruneLog.failed(e));
+  const pruneStart = retention ? setTimeout(prune, 0) : undefined;
+  const pruneLoop = retention ? setInterval(prune, cfg.pruneEveryMs ?? 60_000) : undefined;
   const url = `http://${addr.hostname}:${addr.port}`;
   return {
-    url, port: addr.port, store, driver, clock, webhook,
+    url, port: addr.port, store, driver, clock, webhook, retention,
     async stop() {
       if (stopping) return;
       stopping = true;
       clearInterval(loop);
+      clearTimeout(pruneStart);
+      clearInterval(pruneLoop);
+      await retention?.stop();
       // shutdown(), not an abort signal: aborting closed every connection, so a request in flight (a
       // forecast, a batch of events) lost its answer though the docs promise it finishes
       await server.shutdown();

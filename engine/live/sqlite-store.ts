@@ -10,8 +10,9 @@ import type { StoreWriter } from "./store-writer.ts";
 import { RowBuffer } from "./row-buffer.ts";
 import { IdFilter } from "./id-filter.ts";
 import { InputError } from "../plan/errors.ts";
-import type { AuditRow, DeadFilter, DecisionRow, DeliveryState, EventRow, KeyRow, OutboxRow, PlanRow, Store } from "./store.ts";
+import type { AuditRow, DeadFilter, DecisionRow, DeliveryState, EventRow, KeyRow, OutboxRow, PlanRow, PrunedTable, Store } from "./store.ts";
 import { FLAG_TEXT, type SettingText } from "./setting-text.ts";
+import { deleteSql, PRUNE_SQL, windowSql } from "./sqlite-prune.ts";
 
 /** Outbox keys counted in memory before the count is dropped (a miss only costs the old path). */
 const KEY_COUNT_LIMIT = 100_000;
@@ -377,6 +378,9 @@ export class SqliteStore implements Store {
       let outbox = 0;
       for (const [lo, hi] of this.customerKeys(id)) outbox += this.run("DELETE FROM outbox WHERE key >= ? AND key < ? AND customer = ?", lo, hi, id);
       const decisions = this.run("DELETE FROM decisions WHERE customer = ?", id);
+      // what retention kept of their pruned rows under their id (their share of the per-plan counts names no one)
+      this.run("DELETE FROM pruned_events WHERE customer = ?", id);
+      this.run("DELETE FROM pruned_reach WHERE customer = ?", id);
       this.run("DELETE FROM customers WHERE id = ?", id);
       return { events, outbox, decisions };
     });
@@ -476,7 +480,10 @@ export class SqliteStore implements Store {
     return r ? SqliteStore.outboxRow(r) : null;
   }
   outboxCounts(): Partial<Record<DeliveryState, number>> {
-    const rows = this.all<{ state: DeliveryState; n: number }>("SELECT state, count(*) AS n FROM outbox GROUP BY state");
+    // the messages retention deleted count in their final state (sqlite-prune.ts)
+    const rows = this.all<{ state: DeliveryState; n: number }>(
+      "SELECT state, sum(n) AS n FROM (SELECT state, count(*) AS n FROM outbox GROUP BY state UNION ALL SELECT state, n FROM pruned_outbox) GROUP BY state",
+    );
     return Object.fromEntries(rows.map((r) => [r.state, r.n]));
   }
   outboxCount(state: DeliveryState): number {
@@ -530,6 +537,20 @@ export class SqliteStore implements Store {
    */
   private customerKeys(customer: string): [string, string][] {
     return this.all<{ id: number }>("SELECT id FROM plans").map((p) => [`${p.id}:${customer}:`, `${p.id}:${customer};`]);
+  }
+
+  pruneBatch(table: PrunedTable, cutoff: number, after: number, limit: number, states: readonly DeliveryState[] = []): { removed: number; next: number; older: number } {
+    return this.tx(() => {
+      const w = this.get<{ hi: number | null; n: number; old: number }>(windowSql(table), after, limit, cutoff)!;
+      if (!w.n) return { removed: 0, next: after, older: 0 };
+      let removed = 0;
+      if (w.old) {
+        const p: (string | number)[] = table === "outbox" ? [after, w.hi!, cutoff, JSON.stringify(states)] : [after, w.hi!, cutoff];
+        for (const sql of PRUNE_SQL[table].keep) this.run(sql, ...p);
+        removed = this.run(deleteSql(table), ...p);
+      }
+      return { removed, next: w.hi!, older: w.old };
+    });
   }
 
   query<T>(sql: string, ...params: (string | number | null)[]): T[] {

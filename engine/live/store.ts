@@ -140,6 +140,10 @@ export interface DeadFilter {
   error?: string;
 }
 
+/** The tables retention deletes old rows from (engine/live/retention.ts). */
+export const PRUNED_TABLES = ["events", "decisions", "outbox"] as const;
+export type PrunedTable = typeof PRUNED_TABLES[number];
+
 export interface Store {
   /** Creates or migrates the schema; returns the schema version. */
   migrate(): number;
@@ -194,7 +198,7 @@ export interface Store {
   /** Messages after the cursor, in decision order; only those in `state` when given. */
   outbox(after: number, limit: number, state?: DeliveryState): OutboxRow[];
   outboxMessage(id: number): OutboxRow | null;
-  /** Messages per delivery state (healthz, metrics: the unknown ones wait for an operator). */
+  /** Messages per delivery state, those retention deleted included (healthz, metrics: the unknown ones wait for an operator). */
   outboxCounts(): Partial<Record<DeliveryState, number>>;
   /** Messages in one delivery state (an index range: cheap enough for /healthz). */
   outboxCount(state: DeliveryState): number;
@@ -224,6 +228,15 @@ export interface Store {
    * default); a hard bounce keeps none.
    */
   cancelPending(customer: string, channel: string, keep?: readonly string[], reason?: string): number;
+
+  /**
+   * Retention (engine/live/retention.ts), one transaction: of the `limit` rows of `table` after the
+   * cursor `after` (row id order), those older than `cutoff` (minutes) are deleted, what the metrics
+   * read of them kept in aggregates first (engine/live/sqlite-prune.ts); messages only in `states`.
+   * `next`: the cursor after the window; `older`: its rows older than the cutoff, deleted or kept (0: the
+   * rest of the table is newer).
+   */
+  pruneBatch(table: PrunedTable, cutoff: number, after: number, limit: number, states?: readonly DeliveryState[]): { removed: number; next: number; older: number };
 
   /** One SQL-side aggregation per figure: see engine/live/metrics.ts. */
   query<T>(sql: string, ...params: (string | number | null)[]): T[];

@@ -78,9 +78,9 @@ describe("cadence serve names each setting as the user gave it: the variable or 
     expect(sync).toEqual(refused("CADENCE_SYNCHRONOUS: expected NORMAL or FULL, got 'OFF'"));
   });
 
-  it("the other values: writer thread, tick, seed, webhook attempts, URL and secret, histories", async () => {
+  it("the other values: writer thread, tick, seed, webhook attempts, URL and secret, histories, retention", async () => {
     const hook = { CADENCE_WEBHOOK_URL: "http://127.0.0.1:8089/in", CADENCE_WEBHOOK_SECRET: "s3cret" };
-    const [writer, tick, seed, attempts, url, secret, histories] = await Promise.all([
+    const [writer, tick, seed, attempts, url, secret, histories, retain] = await Promise.all([
       serveWith({ CADENCE_WRITER_THREAD: "maybe" }),
       serveWith({ CADENCE_TICK_MS: "5" }),
       serveWith({ CADENCE_SEED: "-1" }),
@@ -88,6 +88,7 @@ describe("cadence serve names each setting as the user gave it: the variable or 
       serveWith({ ...hook, CADENCE_WEBHOOK_URL: "ftp://127.0.0.1/in" }),
       serveWith({ CADENCE_WEBHOOK_URL: hook.CADENCE_WEBHOOK_URL }),
       serveWith({ CADENCE_HISTORIES: "/nonexistent/histories" }),
+      serveWith({ CADENCE_RETAIN_DAYS: "0" }),
     ]);
     expect(writer).toEqual(refused("CADENCE_WRITER_THREAD: expected on or off, got 'maybe'"));
     expect(tick).toEqual(refused("CADENCE_TICK_MS: expected a whole number from 10 to 60000, got '5'"));
@@ -97,6 +98,7 @@ describe("cadence serve names each setting as the user gave it: the variable or 
     expect(url.err).toMatch(/^CADENCE_WEBHOOK_URL=ftp:\/\/127\.0\.0\.1\/in: /);
     expect(secret).toEqual(refused("CADENCE_WEBHOOK_SECRET: needed with CADENCE_WEBHOOK_URL (messages are signed with it); set CADENCE_WEBHOOK_SECRET (or --webhook-secret S), or unset CADENCE_WEBHOOK_URL"));
     expect(histories).toEqual(refused("CADENCE_HISTORIES=/nonexistent/histories: not a folder; give the folder holding the history configs forecasts may name"));
+    expect(retain).toEqual(refused("CADENCE_RETAIN_DAYS: expected a whole number from 1 to 36500, got '0'"));
   });
 
   it("what is found at start: a database that cannot be opened or is another server's, a port in use, a control group not the plan's", async () => {

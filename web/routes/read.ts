@@ -5,10 +5,11 @@ import { iso } from "../convert.ts";
 import type { Deps } from "../deps.ts";
 import { Decision, DecisionPage } from "../schemas.ts";
 import { liveMetrics } from "../../engine/live/metrics.ts";
+import { retentionStatus } from "../../engine/live/retention.ts";
 
 const json = (schema: z.ZodType, description: string) => ({ content: { "application/json": { schema } }, description });
 
-export function readRoutes(app: OpenAPIHono, { store, driver }: Deps): void {
+export function readRoutes(app: OpenAPIHono, { store, driver, retention }: Deps): void {
   app.openapi(createRoute({
     method: "get", path: "/v1/decisions", tags: ["outbox"], summary: "every message decision (sent, suppressed with its rule, holdout, deferred, delayed, cancelled)",
     middleware: [requireRole(store, ...READERS)] as const,
@@ -25,5 +26,5 @@ export function readRoutes(app: OpenAPIHono, { store, driver }: Deps): void {
     method: "get", path: "/v1/metrics/live", tags: ["metrics"], summary: "treated vs control: sends, suppressions by rule, conversions, revenue, incremental difference with its 95 % interval",
     middleware: [requireRole(store, ...READERS)] as const,
     responses: { 200: json(z.any(), "per program and in total") },
-  }), (c) => c.json(liveMetrics(store, driver)) as never);
+  }), (c) => c.json({ ...liveMetrics(store, driver), retention: retentionStatus(retention) }) as never);
 }

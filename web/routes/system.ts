@@ -4,7 +4,8 @@ import { forgetKeys, keyOf, requireRole } from "../auth.ts";
 import { iso, minutes } from "../convert.ts";
 import type { Deps } from "../deps.ts";
 import { accepts, limit } from "../guards.ts";
-import { ClockBody, ErrorBody, KeyBody, KeyIdParam } from "../schemas.ts";
+import { ClockBody, ErrorBody, KeyBody, KeyIdParam, RetentionStatus } from "../schemas.ts";
+import { retentionStatus } from "../../engine/live/retention.ts";
 import { ApiError } from "../../engine/live/errors.ts";
 import { ManualClock } from "../../engine/live/clock.ts";
 import { createKey, revokeKey } from "../../engine/live/keys.ts";
@@ -16,15 +17,15 @@ const WebhookStatus = z.object({
   state: z.enum(["closed", "open", "probing"]), failuresInARow: z.number().int(), until: z.string().nullable(), lastError: z.string(), expireAfter: z.string(),
 }).nullable().openapi({ description: "the webhook's circuit (null: no webhook): `open` while the receiver is left alone after failures in a row, a Retry-After or timeouts, until `until`; then one message probes it" });
 
-export function systemRoutes(app: OpenAPIHono, { store, driver, clock, webhook }: Deps): void {
+export function systemRoutes(app: OpenAPIHono, { store, driver, clock, webhook, retention }: Deps): void {
   const webhookView = () => {
     const w = webhook?.status();
     return w ? { ...w, until: w.until === null ? null : new Date(w.until).toISOString() } : null;
   };
   app.openapi(createRoute({
-    method: "get", path: "/healthz", tags: ["system"], summary: "the process answers; `unknownDeliveries`: webhook messages whose fate an operator must settle; `webhook`: its circuit", security: [],
-    responses: { 200: json(z.object({ ok: z.boolean(), unknownDeliveries: z.number().int(), webhook: WebhookStatus }), "alive") },
-  }), (c) => c.json({ ok: true, unknownDeliveries: store.outboxCount("unknown"), webhook: webhookView() }) as never);
+    method: "get", path: "/healthz", tags: ["system"], summary: "the process answers; `unknownDeliveries`: webhook messages whose fate an operator must settle; `webhook`: its circuit; `retention`: the last prune", security: [],
+    responses: { 200: json(z.object({ ok: z.boolean(), unknownDeliveries: z.number().int(), webhook: WebhookStatus, retention: RetentionStatus }), "alive") },
+  }), (c) => c.json({ ok: true, unknownDeliveries: store.outboxCount("unknown"), webhook: webhookView(), retention: retentionStatus(retention) }) as never);
 
   app.openapi(createRoute({
     method: "get", path: "/readyz", tags: ["system"], summary: "the store answers and the schema is current", security: [],
