@@ -44,8 +44,8 @@ describe("retention: --retain-days", () => {
     const receipts = s.store.outbox(0, 100);
     expect(receipts.length).toBe(10);
     // eight delivered, one whose fate is unknown (an operator must settle it), one still pending
-    for (const m of receipts.slice(0, 8)) expect(s.store.setDelivery(m.id, "delivered", 1, 0, "", "pending")).toBe(true);
-    expect(s.store.setDelivery(receipts[8].id, "unknown", 1, 0, "timeout", "pending")).toBe(true);
+    for (const m of receipts.slice(0, 8)) expect(s.store.setDelivery(m.id, "delivered", 1, 0, "", { from: "pending" })).toBe(true);
+    expect(s.store.setDelivery(receipts[8].id, "unknown", 1, 0, "timeout", { from: "pending" })).toBe(true);
     // day 10: one more purchase, inside any window
     await s.api("POST", "/v1/clock", { now: at(240) });
     expect((await s.api("POST", "/v1/events", { id: "recent", customer: "C1", type: "purchase", time: at(240), value: 100, program: "receipt", message: "receipt" }, ingest)).body)

@@ -36,7 +36,7 @@ describe("cadence serve, as an operator reads it", () => {
     const help = await cadence(["serve", "--help"]);
     expect(help.code).toBe(0);
     const named = [...new Set(readFileSync("docs/live.md", "utf8").match(/CADENCE_[A-Z_]+/g))].sort();
-    expect(named.length).toBe(16);
+    expect(named.length).toBe(17);
     for (const v of named) expect(help.stdout, v).toMatch(new RegExp(`--[a-z-]+ +${v}\\b`));
     expect(help.stdout).toMatch(/--webhook-max-attempts +CADENCE_WEBHOOK_MAX_ATTEMPTS +default none: retried until the message expires\n/);
     expect(help.stdout).toMatch(/--webhook-expire-after +CADENCE_WEBHOOK_EXPIRE_AFTER +default 24h\n/);
