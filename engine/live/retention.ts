@@ -29,7 +29,8 @@ export const PRUNE_BATCH = 500;
  * window is their time to read it. With a webhook a pending message is one still to be POSTed.
  */
 export function prunableStates(webhook: boolean): DeliveryState[] {
-  return webhook ? ["delivered", "dead", "cancelled"] : ["delivered", "dead", "cancelled", "pending"];
+  const settled: DeliveryState[] = ["delivered", "dead", "cancelled", "expired"]; // expired: past its expiry, never to be sent
+  return webhook ? settled : [...settled, "pending"];
 }
 
 export interface PruneRecord {

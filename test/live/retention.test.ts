@@ -43,8 +43,10 @@ describe("retention: --retain-days", () => {
     }, ingest);
     const receipts = s.store.outbox(0, 100);
     expect(receipts.length).toBe(10);
-    // eight delivered, one whose fate is unknown (an operator must settle it), one still pending
-    for (const m of receipts.slice(0, 8)) expect(s.store.setDelivery(m.id, "delivered", 1, 0, "", { from: "pending" })).toBe(true);
+    // seven delivered, one expired (never sent: settled too), one whose fate is unknown (an operator must
+    // settle it), one still pending
+    for (const m of receipts.slice(0, 7)) expect(s.store.setDelivery(m.id, "delivered", 1, 0, "", { from: "pending" })).toBe(true);
+    expect(s.store.setDelivery(receipts[7].id, "expired", 0, 0, "expired", { from: "pending" })).toBe(true);
     expect(s.store.setDelivery(receipts[8].id, "unknown", 1, 0, "timeout", { from: "pending" })).toBe(true);
     // day 10: one more purchase, inside any window
     await s.api("POST", "/v1/clock", { now: at(240) });
@@ -63,7 +65,7 @@ describe("retention: --retain-days", () => {
     const pass = await new Retention(s.store, 7, now, prunableStates(true)).pass();
     // the cutoff is 7 days before the engine's time (day 10): day 3
     expect(pass.cutoff).toBe(T0 + 240 * 60 - 7 * DAY);
-    // 12 events of day 0; the day-0 decisions (10 receipts); 8 delivered messages (the unknown and the pending one stay)
+    // 12 events of day 0; the day-0 decisions (10 receipts); 7 delivered messages and the expired one (the unknown and the pending one stay)
     expect(pass.removed).toEqual({ events: 12, decisions: 10, outbox: 8 });
     expect([count(s, "events"), count(s, "decisions"), count(s, "outbox")]).toEqual([1, 1, 3]);
     expect(s.store.outbox(0, 100).map((m) => [m.customer, m.state])).toEqual([["C8", "unknown"], ["C9", "pending"], ["C1", "pending"]]);
