@@ -50,7 +50,8 @@ export function sweepCsv(r: SweepResult, dir: string): string[] {
 
 /**
  * "1,234 ±56": the mean and the half-width of its 95 % interval (the sign, if any, on the mean only); an
- * interval cut at 0 or 100 % (engine/compare/intervals.ts) is no longer mean ± half: "3 [0, 8]".
+ * interval that is not symmetric (engine/compare/intervals.ts: cut at 0 or 100 %, or the Poisson interval
+ * of a count the same in every seed) is no longer mean ± half: "3 [0, 8]", "0 [0, 2]".
  */
 const pm = (v: Interval | null, f: (x: number) => string, signed = false) => {
   if (!v) return "n/a";
@@ -140,7 +141,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
     return 0;
   }
   const reps = result.replications;
-  console.log(reps > 1 ? `Means ±95 % half-interval over ${reps} seeds (${result.seeds[0]}–${result.seeds[reps - 1]}), or [low, high] where the interval stops at 0 or 100 %; Δ margin is paired against the first variant.\n` : "One seed: means only (--replications 5 for intervals).\n");
+  console.log(reps > 1 ? `Means ±95 % half-interval over ${reps} seeds (${result.seeds[0]}–${result.seeds[reps - 1]}), or [low, high] where it is not symmetric (stopped at 0 or 100 %, or a count the same in every seed: its Poisson interval); Δ margin is paired against the first variant.\n` : "One seed: means only (--replications 5 for intervals).\n");
   console.log(table(
     result.variants.map((v, i) => [
       v.label + (v.knee ? "  ← knee" : v.frontier ? "  (frontier)" : ""),

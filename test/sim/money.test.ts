@@ -6,10 +6,14 @@ import { describe, expect, it } from "vitest";
 import { Metrics } from "../../engine/sim/metrics.ts";
 import { MAX_EXACT_UNITS, MONEY_UNITS, settleMoney } from "../../engine/sim/money.ts";
 import { InputError } from "../../engine/plan/errors.ts";
-import { loadPlan } from "../../engine/plan/load.ts";
+import { loadPlan, parsePlan } from "../../engine/plan/load.ts";
 import { runPlan } from "../../engine/sim/run.ts";
 import { runPlanSharded } from "../../engine/parallel/sharded-run.ts";
 import { DEFAULT_WORLD, type WorldModel } from "../../engine/sim/world-model.ts";
+import { parseDate } from "../../engine/core/time.ts";
+import { importHistory } from "../../datasets/import.ts";
+import { backtest } from "../../engine/backtest/replay.ts";
+import { tempDir } from "../datasets/temp-files.ts";
 
 const buy = (order: number[]) => {
   const m = new Metrics(3, 1, ["p"]);
@@ -91,6 +95,26 @@ describe("money", () => {
     it("refuses a run in a world within its ranges whose revenue passes the limit, in one process and sharded", async () => {
       expect(() => runPlan(plan, { ...o, baseline: false })).toThrow(/^this run's revenue and discounts came to 1,082,949,559,157, beyond 900,719,925,474 in the currency/);
       await expect(runPlanSharded(plan, { ...o, workers: 2, baseline: false })).rejects.toThrow(/^this run's revenue and discounts came to 1,082,949,559,157, beyond 900,719,925,474/);
+    });
+
+    it("backtests a history beyond the limit (a replay adds its amounts in one order, in one thread): 1.2 trillion rupiahs", () => {
+      // about 70 million euros of orders: it was refused, advising world.spend.scale, which a backtest has not
+      const t = tempDir();
+      t.write("tx.csv", "id,day,idr\nA,2024-03-02,400000000000\nB,2024-03-05,400000000000\nA,2024-03-20,400000000000\n");
+      t.write("cust.csv", "id,mail\nA,yes\nB,yes\n");
+      const config = t.write("h.yaml", "currency: IDR\ncalibrationEnd: 2024-02-29\nholdoutEnd: 2024-04-30\ntransactions: { file: tx.csv, columns: { customer: id, date: day, amount: idr } }\ncustomers: { file: cust.csv, columns: { id: id, emailConsent: mail } }\n");
+      const thanks = parsePlan(`name: thanks
+currency: IDR
+channels:
+  email: { cost: 150, window: always }
+programs:
+  - { id: thanks, type: journey, trigger: { event: purchase }, reentry: always, steps: [ { send: { channel: email, message: thanks, category: relational } } ] }
+`, "thanks.yaml");
+      const b = backtest(thanks, importHistory(config), { from: parseDate("2024-03-01")!, to: parseDate("2024-04-30")! });
+      // 3 × 400,000,000,000 = 1.2 × 10^16 units: past 2^53 − 1, and still exact here (even, under 2^54)
+      expect(b.metrics.revenue).toBe(1_200_000_000_000);
+      expect(b.summary.revenue).toBe(1_200_000_000_000);
+      expect(b.metrics.messageCost).toBe(450); // three thank-you e-mails at 150
     });
   });
 });

@@ -235,6 +235,8 @@ describe("sweep intervals stop at 0 for what cannot be negative", () => {
     // the console: a cut interval is printed with its ends, not as mean ± half ("1 ±6" read as -5 to 7)
     expect(r.out).toMatch(/^cap=2 .* 1 \[0, 7\] /m);
     expect(r.out).toMatch(/^cap=1 .* 883 ±13 /m);
+    // the legend names both kinds of [low, high]: a count the same in every seed has its Poisson interval
+    expect(r.out).toContain("or [low, high] where it is not symmetric (stopped at 0 or 100 %, or a count the same in every seed: its Poisson interval)");
   });
 });
 
