@@ -15,7 +15,7 @@ import type { ShardedJob, ShardFigures, ShardResult, ShardSummary } from "./shar
 import type { ShardStorage } from "./shard-storage.ts";
 import { mergeSummaries } from "./merge-figures.ts";
 import type { CompiledPlan } from "../core/compiled.ts";
-import { MONEY_UNITS } from "../sim/money.ts";
+import { checkRevenueExact, MONEY_UNITS } from "../sim/money.ts";
 import type { BaselineFigures } from "../sim/run.ts";
 
 export const spawnShards = (shards: number): Worker[] =>
@@ -79,5 +79,6 @@ export function mergeFigures(parts: ShardFigures[]): BaselineFigures {
     revenue += p.revenue, events += p.events;
     for (let d = 0; d < days; d++) daily[d] += p.dailyRevenue[d];
   }
+  checkRevenueExact(revenue); // as a run in one process is refused (settleMoney)
   return { revenue: revenue / MONEY_UNITS, dailyRevenue: Array.from(daily, (x) => x / MONEY_UNITS), events };
 }

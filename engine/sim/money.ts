@@ -41,6 +41,9 @@ export const MAX_EXACT_UNITS = 2 ** 53 - 1;
 
 const whole = (x: number) => x.toLocaleString("en-US", { maximumFractionDigits: 0 });
 
+/** The limit, as messages name it. */
+const lim = `${whole(MAX_EXACT_UNITS / MONEY_UNITS)} in the currency, the most summed exactly (2^53 − 1 units of 1/${whole(MONEY_UNITS)}, engine/sim/money.ts)`;
+
 /**
  * Refuses a run whose money passed MAX_EXACT_UNITS: beyond it a sum's last units depend on the order of
  * its additions (a run sharded over workers would differ from the same run in one process), silently.
@@ -50,12 +53,19 @@ const whole = (x: number) => x.toLocaleString("en-US", { maximumFractionDigits: 
  * bounds are exact (if a true sum passes 2^53 − 1, the rounded one does too).
  */
 function checkExact(m: Metrics): void {
-  const lim = `${whole(MAX_EXACT_UNITS / MONEY_UNITS)} in the currency, the most summed exactly (2^53 − 1 units of 1/${whole(MONEY_UNITS)}, engine/sim/money.ts)`;
-  if (m.revenue + m.discountCost > MAX_EXACT_UNITS) {
-    throw new InputError(`this run's revenue and discounts came to ${whole((m.revenue + m.discountCost) / MONEY_UNITS)}, beyond ${lim}: run fewer customers or days, or count money in thousands (world.spend.scale, channels.*.cost and the plan's amounts ÷ 1,000)`);
-  }
+  checkRevenueExact(m.revenue + m.discountCost);
   if (m.messageCost > MAX_EXACT_UNITS) {
     throw new InputError(`this run's message costs came to ${whole(m.messageCost / MONEY_UNITS)}, beyond ${lim}: run fewer customers or days, lower channels.*.cost, or count money in thousands (channels.*.cost, world.spend.scale and the plan's amounts ÷ 1,000)`);
+  }
+}
+
+/**
+ * Refuses revenue and discounts (in units) past what is summed exactly: a run's (`settleMoney`) and a split
+ * baseline's figures merged from its shards (engine/parallel/shard-calls.ts `mergeFigures`).
+ */
+export function checkRevenueExact(units: number): void {
+  if (units > MAX_EXACT_UNITS) {
+    throw new InputError(`this run's revenue and discounts came to ${whole(units / MONEY_UNITS)}, beyond ${lim}: run fewer customers or days, or count money in thousands (world.spend.scale, channels.*.cost and the plan's amounts ÷ 1,000)`);
   }
 }
 

@@ -9,6 +9,7 @@ import { InputError } from "../../engine/plan/errors.ts";
 import { loadPlan, parsePlan } from "../../engine/plan/load.ts";
 import { runPlan } from "../../engine/sim/run.ts";
 import { runPlanSharded } from "../../engine/parallel/sharded-run.ts";
+import { mergeFigures } from "../../engine/parallel/shard-calls.ts";
 import { DEFAULT_WORLD, type WorldModel } from "../../engine/sim/world-model.ts";
 import { parseDate } from "../../engine/core/time.ts";
 import { importHistory } from "../../datasets/import.ts";
@@ -23,6 +24,14 @@ const buy = (order: number[]) => {
 };
 
 describe("money", () => {
+  it("refuses a split baseline whose revenue passes the limit, as one process refuses it", () => {
+    // two shards' no-plan baselines, each under the limit, together one unit over it
+    const half = Math.ceil(MAX_EXACT_UNITS / 2);
+    const part = (revenue: number) => ({ figures: true as const, revenue, dailyRevenue: Float64Array.of(revenue), events: 1, peakMemory: 0 });
+    expect(mergeFigures([part(half - 1), part(half - 1)]).revenue).toBe((2 * half - 2) / MONEY_UNITS);
+    expect(() => mergeFigures([part(half), part(half)])).toThrow(/^this run's revenue and discounts came to 900,719,925,474, beyond 900,719,925,474 in the currency/);
+  });
+
   it("sums 0.1, 0.2 and 0.3 to 0.6 in any order, where floating point gives 0.6000000000000001 one way", () => {
     expect((0.1 + 0.2) + 0.3).not.toBe((0.3 + 0.2) + 0.1); // why the rule exists
     const a = buy([0.1, 0.2, 0.3]), b = buy([0.3, 0.2, 0.1]);
