@@ -8,24 +8,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { cli, sleep, stopWhen, text } from "./child-cli.ts";
 
-const cli = (args: string[]) =>
-  new Deno.Command(Deno.execPath(), { args: ["run", "-A", "engine/cli/main.ts", ...args], stdout: "piped", stderr: "piped" }).spawn();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const text = (b: Uint8Array) => new TextDecoder().decode(b);
-
-/** Waits until `ready()` holds (polling every 2 ms), then sends `signal`; the child's exit, output and the seconds it took to stop. */
-async function stopWhen(child: Deno.ChildProcess, ready: () => boolean, signal: Deno.Signal) {
-  const started = Date.now();
-  while (!ready()) {
-    if (Date.now() - started > 60_000) throw new Error("the command never reached the point to stop it");
-    await sleep(2);
-  }
-  const at = Date.now();
-  child.kill(signal);
-  const out = await child.output();
-  return { ...out, seconds: (Date.now() - at) / 1000, err: text(out.stderr) };
-}
 
 describe("interrupted and failing long runs", () => {
   const dir = mkdtempSync(join(tmpdir(), "cadence-interrupt-"));

@@ -7,25 +7,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { cli, stopWhen } from "../cli/child-cli.ts";
 
-const cli = (args: string[]) =>
-  new Deno.Command(Deno.execPath(), { args: ["run", "-A", "engine/cli/main.ts", ...args], stdout: "piped", stderr: "piped" }).spawn();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const text = (b: Uint8Array) => new TextDecoder().decode(b);
-
-/** Waits until `ready()` holds, then a moment more (the listeners are set once the folders are made), then sends `signal`. */
-async function stopWhen(child: Deno.ChildProcess, ready: () => boolean, signal: Deno.Signal) {
-  const started = Date.now();
-  while (!ready()) {
-    if (Date.now() - started > 60_000) throw new Error("the command never reached the point to stop it");
-    await sleep(2);
-  }
-  await sleep(300);
-  const at = Date.now();
-  child.kill(signal);
-  const out = await child.output();
-  return { code: out.code, out: text(out.stdout), err: text(out.stderr), seconds: (Date.now() - at) / 1000 };
-}
 
 describe("a sweep stopped during its runs", () => {
   const dir = mkdtempSync(join(tmpdir(), "cadence-sweep-stop-"));
@@ -34,7 +17,7 @@ describe("a sweep stopped during its runs", () => {
 
   it("by Ctrl-C: says how many runs were done and that nothing was written, exit 130 (it ended silently)", async () => {
     const out = join(dir, "fresh"), csv = join(dir, "fresh-csv");
-    const r = await stopWhen(cli(long(out, csv)), () => existsSync(csv), "SIGINT");
+    const r = await stopWhen(cli(long(out, csv)), () => existsSync(csv), "SIGINT", 300);
     expect(r.code).toBe(130);
     expect(r.seconds).toBeLessThan(3);
     expect(r.out).toBe("");
@@ -47,7 +30,7 @@ describe("a sweep stopped during its runs", () => {
     const first = await cli(["sweep", "scenarios/lifecycle-capped.yaml", "--set", "pressure.rules.two-a-week.cap=1,2", "--customers", "300", "--days", "14", "--workers", "1", "--out", out]).output();
     expect(first.code).toBe(0);
     const before = Object.fromEntries(readdirSync(out).map((f) => [f, readFileSync(join(out, f))]));
-    const r = await stopWhen(cli(long(out, csv)), () => existsSync(csv), "SIGTERM");
+    const r = await stopWhen(cli(long(out, csv)), () => existsSync(csv), "SIGTERM", 300);
     expect(r.code).toBe(143);
     expect(r.err).toMatch(new RegExp(`^sweep stopped \\(SIGTERM\\) after [0-9] of its 10 runs: nothing written; the files in ${out.replace(/[.\\/]/g, "\\$&")} are an earlier run's\\n$`));
     expect(readdirSync(out).sort()).toEqual(["frontier.html", "frontier.svg", "sweep.csv"]);
