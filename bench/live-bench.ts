@@ -19,8 +19,7 @@ import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import autocannon from "autocannon";
-import { createKey } from "../engine/live/keys.ts";
-import { SqliteStore } from "../engine/live/sqlite-store.ts";
+import { benchApi, benchKeys, startServer } from "./bench-server.ts";
 import { hash4 } from "../engine/core/hash.ts";
 
 const USAGE = "deno run -A bench/live-bench.ts [--duration 30] [--connections 32] [--synchronous NORMAL|FULL] [--writer-thread on|off]\n" +
@@ -43,31 +42,14 @@ for (const name of values.cases.split(",")) if (!(name in CASES)) refuse(`--case
 if (!["on", "off"].includes(values["writer-thread"])) refuse(`--writer-thread: expected on or off, got '${values["writer-thread"]}'`);
 
 const db = join(mkdtempSync(join(tmpdir(), "cadence-live-bench-")), "cadence.sqlite");
-const boot = new SqliteStore(db);
-boot.migrate();
-const admin = createKey(boot, "admin", "bench", 0).key, approver = createKey(boot, "approver", "bench approver", 0).key;
-boot.close();
+const { admin, approver } = benchKeys(db);
 
-const child = new Deno.Command("./node_modules/.bin/deno", {
-  args: ["run", "-A", ...(values["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", values["cpu-prof"]] : []), "engine/cli/main.ts", "serve", "--db", db, "--port", "0", "--synchronous", sync, "--writer-thread", values["writer-thread"]],
-  stdout: "piped", stderr: "inherit",
-}).spawn();
-const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-let line = "";
-while (!/listening on (\S+)/.test(line)) {
-  const { value, done } = await reader.read();
-  if (done) throw new Error("the server stopped before listening (its error is above)");
-  line += value;
-}
-const url = /listening on (\S+)/.exec(line)![1];
-(async () => { while (!(await reader.read()).done); })();
+const { child, url } = await startServer(
+  ["--db", db, "--synchronous", sync, "--writer-thread", values["writer-thread"]],
+  values["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", values["cpu-prof"]] : [],
+);
 
-const api = async (method: string, path: string, body?: unknown, key = admin, type = "application/json") => {
-  const res = await fetch(url + path, { method, body: typeof body === "string" ? body : JSON.stringify(body), headers: { authorization: `Bearer ${key}`, "content-type": type } });
-  const json = await res.json();
-  if (!res.ok) throw new Error(`${path}: ${JSON.stringify(json)}`);
-  return json;
-};
+const api = benchApi(() => url, admin);
 const id = (i: number) => `B${String(i).padStart(7, "0")}`;
 for (let i = 0; i < customers; i += 5000) {
   await api("POST", "/v1/customers", { customers: Array.from({ length: Math.min(5000, customers - i) }, (_, k) => ({ id: id(i + k), consents: ["email", "sms", "push"], signup: "2024-01-01", orders: (i + k) % 4, revenue: 40 * ((i + k) % 4) })) });

@@ -14,8 +14,7 @@ import { copyFileSync, mkdtempSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { DatabaseSync } from "node:sqlite";
-import { createKey } from "../engine/live/keys.ts";
-import { SqliteStore } from "../engine/live/sqlite-store.ts";
+import { benchApi, benchKeys, startServer } from "./bench-server.ts";
 import { hash4 } from "../engine/core/hash.ts";
 import { DAY, parseDate } from "../engine/core/time.ts";
 import { PRUNE_BATCH } from "../engine/live/retention.ts";
@@ -32,25 +31,10 @@ const N = Number(values.events), days = Number(values.days), retain = Number(val
 
 const START = parseDate("2026-01-05")!;
 const db = join(mkdtempSync(join(tmpdir(), "cadence-retention-bench-")), "cadence.sqlite");
-const boot = new SqliteStore(db);
-boot.migrate();
-const admin = createKey(boot, "admin", "bench", 0).key, approver = createKey(boot, "approver", "bench approver", 0).key;
-boot.close();
+const { admin, approver } = benchKeys(db);
 
-async function serve(extra: string[]): Promise<{ child: Deno.ChildProcess; url: string }> {
-  const child = new Deno.Command("./node_modules/.bin/deno", {
-    args: ["run", "-A", "engine/cli/main.ts", "serve", "--db", db, "--port", "0", "--clock", "manual", "--start", "2026-01-05", ...extra],
-    stdout: "piped", stderr: "inherit",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let line = "";
-  while (!/listening on (\S+)/.test(line)) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("the server stopped before listening (its error is above)");
-    line += value;
-  }
-  (async () => { while (!(await reader.read()).done); })();
-  return { child, url: /listening on (\S+)/.exec(line)![1] };
+function serve(extra: string[]): Promise<{ child: Deno.ChildProcess; url: string }> {
+  return startServer(["--db", db, "--clock", "manual", "--start", "2026-01-05", ...extra]);
 }
 async function stop(child: Deno.ChildProcess) {
   child.kill("SIGTERM");
@@ -58,12 +42,7 @@ async function stop(child: Deno.ChildProcess) {
 }
 
 let url = "";
-const api = async (method: string, path: string, body?: unknown, key = admin, type = "application/json") => {
-  const res = await fetch(url + path, { method, body: typeof body === "string" ? body : JSON.stringify(body), headers: { authorization: `Bearer ${key}`, "content-type": type } });
-  const json = await res.json();
-  if (!res.ok) throw new Error(`${path}: ${JSON.stringify(json)}`);
-  return json;
-};
+const api = benchApi(() => url, admin);
 const cid = (i: number) => `B${String(i).padStart(7, "0")}`;
 const TYPES = ["purchase", "visit", "cart_abandoned"];
 const event = (k: number, time: number) => {
