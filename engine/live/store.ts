@@ -10,6 +10,7 @@
  * batch the same way.
  */
 
+import type { Expiry } from "./expiry.ts";
 import type { SettingText } from "./setting-text.ts";
 
 export interface KeyRow {
@@ -215,6 +216,11 @@ export interface Store {
    * mark, `at` (ms) becoming its `changed`; false when the row is no longer in `from` (cancelled or erased meanwhile).
    */
   setDelivery(id: number, state: DeliveryState, attempts: number, nextAttempt: number, lastError: string, o?: { from?: DeliveryState; at?: number }): boolean;
+  /**
+   * Every pending message past its expiry (engine/live/expiry.ts) becomes `expired`, `atMs` its `changed`, its
+   * last error `expiredReason` and then the error before it; whatever its turn in the outbox. Returns how many.
+   */
+  expirePending(expiry: Expiry, atMs: number): number;
   /**
    * Dead messages the filter names, in id order, but those an operator resolved as not delivered
    * (`resolve {"delivered": false}`: not to be sent), which only a requeue by id takes.
