@@ -10,7 +10,7 @@
 import { formatTime } from "../core/time.ts";
 import { inControl, recordedControl } from "./control-group.ts";
 import type { LiveDriver } from "./driver.ts";
-import type { PlanRow, Store } from "./store.ts";
+import { DELIVERY_STATES, type PlanRow, type Store } from "./store.ts";
 
 interface Group {
   customers: number;
@@ -149,8 +149,8 @@ export function unmeasured(plan: PlanRow, treated: number, control: number): str
 
 export function liveMetrics(store: Store, driver: LiveDriver) {
   const plan = driver.planRow;
-  // delivery states of the whole outbox: `unknown` messages wait for an operator (docs/live.md, "Delivery")
-  const delivery = { pending: 0, sending: 0, delivered: 0, unknown: 0, dead: 0, cancelled: 0, ...store.outboxCounts() };
+  // delivery states of the whole outbox, every one with its count: `unknown` messages wait for an operator (docs/live.md, "Delivery")
+  const delivery = { ...Object.fromEntries(DELIVERY_STATES.map((s) => [s, 0])), ...store.outboxCounts() };
   if (!plan) return { plan: null, message: "no plan is live", delivery };
   const period = periodOf(plan, Math.max(driver.watermark, driver.clock.now()));
   const isControl = membership(plan);
