@@ -238,7 +238,8 @@ export interface Store {
   /**
    * Retention (engine/live/retention.ts), one transaction: of the `limit` rows of `table` after the
    * cursor `after` (row id order), those older than `cutoff` (minutes) are deleted, what the metrics
-   * read of them kept in aggregates first (engine/live/sqlite-prune.ts); messages only in `states`.
+   * read of them kept in aggregates first (engine/live/sqlite-prune.ts); messages only in `states`, and
+   * settled (`changed`) before the cutoff too.
    * `next`: the cursor after the window; `older`: its rows older than the cutoff, deleted or kept (0: the
    * rest of the table is newer).
    */
