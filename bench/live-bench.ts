@@ -15,6 +15,7 @@
  * it stops (sum self time per function to see where an event's time goes).
  */
 import { benchArgs } from "./bench-args.ts";
+import { apiOf, benchId as id, lifecycleLive, spawnServe } from "./serve-child.ts";
 import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
@@ -48,34 +49,12 @@ boot.migrate();
 const admin = createKey(boot, "admin", "bench", 0).key, approver = createKey(boot, "approver", "bench approver", 0).key;
 boot.close();
 
-const child = new Deno.Command("./node_modules/.bin/deno", {
-  args: ["run", "-A", ...(values["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", values["cpu-prof"]] : []), "engine/cli/main.ts", "serve", "--db", db, "--port", "0", "--synchronous", sync, "--writer-thread", values["writer-thread"]],
-  stdout: "piped", stderr: "inherit",
-}).spawn();
-const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-let line = "";
-while (!/listening on (\S+)/.test(line)) {
-  const { value, done } = await reader.read();
-  if (done) throw new Error("the server stopped before listening (its error is above)");
-  line += value;
-}
-const url = /listening on (\S+)/.exec(line)![1];
-(async () => { while (!(await reader.read()).done); })();
-
-const api = async (method: string, path: string, body?: unknown, key = admin, type = "application/json") => {
-  const res = await fetch(url + path, { method, body: typeof body === "string" ? body : JSON.stringify(body), headers: { authorization: `Bearer ${key}`, "content-type": type } });
-  const json = await res.json();
-  if (!res.ok) throw new Error(`${path}: ${JSON.stringify(json)}`);
-  return json;
-};
-const id = (i: number) => `B${String(i).padStart(7, "0")}`;
-for (let i = 0; i < customers; i += 5000) {
-  await api("POST", "/v1/customers", { customers: Array.from({ length: Math.min(5000, customers - i) }, (_, k) => ({ id: id(i + k), consents: ["email", "sms", "push"], signup: "2024-01-01", orders: (i + k) % 4, revenue: 40 * ((i + k) % 4) })) });
-}
-const plan = await api("POST", "/v1/plans", Deno.readTextFileSync("scenarios/lifecycle.yaml"), admin, "application/yaml");
-await api("POST", `/v1/plans/${plan.id}/forecast`, { customers: 500, days: 14, replications: 2 });
-await api("POST", `/v1/plans/${plan.id}/approve`, undefined, approver);
-await api("POST", `/v1/plans/${plan.id}/promote`);
+const { child, url } = await spawnServe(
+  ["--db", db, "--port", "0", "--synchronous", sync, "--writer-thread", values["writer-thread"]],
+  values["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", values["cpu-prof"]] : [],
+);
+const api = apiOf(() => url, admin);
+await lifecycleLive(api, customers, "2024-01-01", approver);
 
 const TYPES = ["purchase", "visit", "cart_abandoned"];
 let n = 0;

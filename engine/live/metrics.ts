@@ -64,12 +64,17 @@ export function revenueStats(store: Store, period: Period, isControl: (id: strin
   );
   const xs: [number[], number[]] = [[], []];
   for (const r of rows) xs[isControl(r.id, r.control) ? 1 : 0].push(r.v);
-  const stat = (v: number[]) => {
-    const n = v.length, mean = n ? v.reduce((a, b) => a + b, 0) / n : 0;
-    const variance = n > 1 ? v.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1) : 0;
-    return { n, mean, variance };
-  };
-  return { treated: stat(xs[0]), control: stat(xs[1]) };
+  return { treated: sampleStats(xs[0]), control: sampleStats(xs[1]) };
+}
+
+/**
+ * A group's per-customer values as `difference` takes them: n, mean, sample variance (0 under two).
+ * @example sampleStats([0, 0, 6]) // { n: 3, mean: 2, variance: 12 }
+ */
+export function sampleStats(v: readonly number[]): Stats {
+  const n = v.length, mean = n ? v.reduce((a, b) => a + b, 0) / n : 0;
+  const variance = n > 1 ? v.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1) : 0;
+  return { n, mean, variance };
 }
 
 /** A program's attributed purchases in one group: how many, by how many customers, for how much. */
