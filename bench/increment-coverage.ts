@@ -4,7 +4,7 @@
 // minus without. Usage: bench/increment-coverage.ts [plan] [customers] [days] [control share] [worlds]
 // e.g. scenarios/lifecycle.yaml 300 30 0.01 100 (docs/live.md, "What the increment estimates").
 import { inControl } from "../engine/live/control-group.ts";
-import { difference } from "../engine/live/metrics.ts";
+import { difference, sampleStats } from "../engine/live/metrics.ts";
 import { loadPlan } from "../engine/plan/load.ts";
 import { baselinePlan, runPlan } from "../engine/sim/run.ts";
 import { DEFAULT_WORLD } from "../engine/sim/world-model.ts";
@@ -13,7 +13,6 @@ const plan = Deno.args[0] ?? "scenarios/lifecycle.yaml", customers = Number(Deno
 const loaded = loadPlan(plan);
 const world = { channels: DEFAULT_WORLD.channels.map((c) => ({ ...c, hardBounce: 0 })) };
 let widthSum = 0, purch0 = 0, covered = 0, nulls = 0, zeroVarControl = 0, tried = 0;
-const stat = (v: number[]) => { const n = v.length, mean = n ? v.reduce((a, b) => a + b, 0) / n : 0; return { n, mean, variance: n > 1 ? v.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1) : 0 }; };
 for (let seed = 1; seed <= seeds; seed++) {
   const run = (l: typeof loaded) => runPlan(l, { customers, days, seed, start: "2026-01-01", baseline: false, world });
   const a = run(loaded), b = run({ ...loaded, compiled: baselinePlan(loaded.plan) });
@@ -25,7 +24,7 @@ for (let seed = 1; seed <= seeds; seed++) {
     else T.push(a.run.metrics.revenueOf[c]), truth += a.run.metrics.revenueOf[c] - b.run.metrics.revenueOf[c];
   }
   tried++;
-  const t = stat(T), c = stat(C), d = difference(t, c);
+  const t = sampleStats(T), c = sampleStats(C), d = difference(t, c);
   if (!d) { nulls++; continue; }
   if (c.variance === 0) zeroVarControl++;
   if (d.lo * t.n <= truth && truth <= d.hi * t.n) covered++;

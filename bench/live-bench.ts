@@ -15,11 +15,13 @@
  * it stops (sum self time per function to see where an event's time goes).
  */
 import { benchArgs } from "./bench-args.ts";
+import { apiOf, benchId as id, lifecycleLive, spawnServe } from "./serve-child.ts";
 import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import autocannon from "autocannon";
-import { benchApi, benchKeys, startServer } from "./bench-server.ts";
+import { createKey } from "../engine/live/keys.ts";
+import { SqliteStore } from "../engine/live/sqlite-store.ts";
 import { hash4 } from "../engine/core/hash.ts";
 
 const USAGE = "deno run -A bench/live-bench.ts [--duration 30] [--connections 32] [--synchronous NORMAL|FULL] [--writer-thread on|off]\n" +
@@ -42,22 +44,17 @@ for (const name of values.cases.split(",")) if (!(name in CASES)) refuse(`--case
 if (!["on", "off"].includes(values["writer-thread"])) refuse(`--writer-thread: expected on or off, got '${values["writer-thread"]}'`);
 
 const db = join(mkdtempSync(join(tmpdir(), "cadence-live-bench-")), "cadence.sqlite");
-const { admin, approver } = benchKeys(db);
+const boot = new SqliteStore(db);
+boot.migrate();
+const admin = createKey(boot, "admin", "bench", 0).key, approver = createKey(boot, "approver", "bench approver", 0).key;
+boot.close();
 
-const { child, url } = await startServer(
-  ["--db", db, "--synchronous", sync, "--writer-thread", values["writer-thread"]],
+const { child, url } = await spawnServe(
+  ["--db", db, "--port", "0", "--synchronous", sync, "--writer-thread", values["writer-thread"]],
   values["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", values["cpu-prof"]] : [],
 );
-
-const api = benchApi(() => url, admin);
-const id = (i: number) => `B${String(i).padStart(7, "0")}`;
-for (let i = 0; i < customers; i += 5000) {
-  await api("POST", "/v1/customers", { customers: Array.from({ length: Math.min(5000, customers - i) }, (_, k) => ({ id: id(i + k), consents: ["email", "sms", "push"], signup: "2024-01-01", orders: (i + k) % 4, revenue: 40 * ((i + k) % 4) })) });
-}
-const plan = await api("POST", "/v1/plans", Deno.readTextFileSync("scenarios/lifecycle.yaml"), admin, "application/yaml");
-await api("POST", `/v1/plans/${plan.id}/forecast`, { customers: 500, days: 14, replications: 2 });
-await api("POST", `/v1/plans/${plan.id}/approve`, undefined, approver);
-await api("POST", `/v1/plans/${plan.id}/promote`);
+const api = apiOf(() => url, admin);
+await lifecycleLive(api, customers, "2024-01-01", approver);
 
 const TYPES = ["purchase", "visit", "cart_abandoned"];
 let n = 0;

@@ -10,11 +10,13 @@
  *   ./node_modules/.bin/deno run -A bench/retention-bench.ts [--events 50000] [--days 30] [--retain-days 7] [--connections 4]
  */
 import { benchArgs } from "./bench-args.ts";
+import { apiOf, benchId as cid, lifecycleLive, spawnServe } from "./serve-child.ts";
 import { copyFileSync, mkdtempSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { DatabaseSync } from "node:sqlite";
-import { benchApi, benchKeys, startServer } from "./bench-server.ts";
+import { createKey } from "../engine/live/keys.ts";
+import { SqliteStore } from "../engine/live/sqlite-store.ts";
 import { hash4 } from "../engine/core/hash.ts";
 import { DAY, parseDate } from "../engine/core/time.ts";
 import { PRUNE_BATCH } from "../engine/live/retention.ts";
@@ -31,19 +33,19 @@ const N = Number(values.events), days = Number(values.days), retain = Number(val
 
 const START = parseDate("2026-01-05")!;
 const db = join(mkdtempSync(join(tmpdir(), "cadence-retention-bench-")), "cadence.sqlite");
-const { admin, approver } = benchKeys(db);
+const boot = new SqliteStore(db);
+boot.migrate();
+const admin = createKey(boot, "admin", "bench", 0).key, approver = createKey(boot, "approver", "bench approver", 0).key;
+boot.close();
 
-function serve(extra: string[]): Promise<{ child: Deno.ChildProcess; url: string }> {
-  return startServer(["--db", db, "--clock", "manual", "--start", "2026-01-05", ...extra]);
-}
+const serve = (extra: string[]) => spawnServe(["--db", db, "--port", "0", "--clock", "manual", "--start", "2026-01-05", ...extra]);
 async function stop(child: Deno.ChildProcess) {
   child.kill("SIGTERM");
   await child.status;
 }
 
 let url = "";
-const api = benchApi(() => url, admin);
-const cid = (i: number) => `B${String(i).padStart(7, "0")}`;
+const api = apiOf(() => url, admin);
 const TYPES = ["purchase", "visit", "cart_abandoned"];
 const event = (k: number, time: number) => {
   const h = hash4(11, k, 0, 0), type = TYPES[h % 3];
@@ -65,20 +67,14 @@ function measure() {
 // 1. load: the events in time order, 500 a request, one request at a time (the clock follows them)
 let server = await serve([]);
 url = server.url;
-for (let i = 0; i < customers; i += 5000) {
-  await api("POST", "/v1/customers", { customers: Array.from({ length: Math.min(5000, customers - i) }, (_, k) => ({ id: cid(i + k), consents: ["email", "sms", "push"], signup: "2025-06-01", orders: (i + k) % 4, revenue: 40 * ((i + k) % 4) })) });
-}
-const plan = await api("POST", "/v1/plans", Deno.readTextFileSync("scenarios/lifecycle.yaml"), admin, "application/yaml");
-await api("POST", `/v1/plans/${plan.id}/forecast`, { customers: 500, days: 14, replications: 2 });
-await api("POST", `/v1/plans/${plan.id}/approve`, undefined, approver);
-await api("POST", `/v1/plans/${plan.id}/promote`);
+const planId = await lifecycleLive(api, customers, "2025-06-01", approver);
 const span = days * DAY, t0 = performance.now();
 for (let k = 0; k < N; k += 500) {
   await api("POST", "/v1/events", { events: Array.from({ length: Math.min(500, N - k) }, (_, j) => event(k + j, START + Math.floor(((k + j) * span) / N))) });
 }
 await api("POST", "/v1/clock", { now: new Date((START + span) * 60000).toISOString() });
 const loadSeconds = (performance.now() - t0) / 1000;
-const fvaBefore = await api("GET", `/v1/plans/${plan.id}/forecast-vs-actual`);
+const fvaBefore = await api("GET", `/v1/plans/${planId}/forecast-vs-actual`);
 await stop(server.child);
 const loaded = measure();
 const messages = loaded.rows.outbox, perEvent = loaded.file / N;
@@ -117,7 +113,7 @@ const pct = (xs: number[], p: number) => xs.length ? [...xs].sort((a, b) => a - 
 const during = lat.filter((l) => l.start < pruneEnd).map((l) => l.ms), after = lat.filter((l) => l.start >= pruneEnd).map((l) => l.ms);
 console.log(`prune (--retain-days ${retain}): ${JSON.stringify(prune)}, ${Math.ceil(prune.events / PRUNE_BATCH) + Math.ceil(prune.decisions / PRUNE_BATCH) + Math.ceil(prune.outbox / PRUNE_BATCH)}+ transactions of ≤ ${PRUNE_BATCH} rows, ${Math.round((prune.events + prune.decisions + prune.outbox) / (prune.ms / 1000))} rows/s`);
 console.log(`POST /v1/events (one event, ${connections} clients): during the prune ${during.length} requests, p50 ${pct(during, 0.5).toFixed(1)} ms, p99 ${pct(during, 0.99).toFixed(1)} ms, max ${Math.max(...during).toFixed(1)} ms; after it ${after.length} requests, p50 ${pct(after, 0.5).toFixed(1)} ms, p99 ${pct(after, 0.99).toFixed(1)} ms, max ${Math.max(...after).toFixed(1)} ms`);
-const fvaAfter = await api("GET", `/v1/plans/${plan.id}/forecast-vs-actual`);
+const fvaAfter = await api("GET", `/v1/plans/${planId}/forecast-vs-actual`);
 await stop(server.child);
 const pruned = measure();
 console.log(`after the prune: rows ${JSON.stringify(pruned.rows)}; file ${MB(pruned.file)}, of which free pages ${MB(pruned.free)} (reused by the next rows); forecast vs actual's contacts ${fvaBefore.metrics[0].actual} before, ${fvaAfter.metrics[0].actual} after (${lat.length} events posted meanwhile)`);

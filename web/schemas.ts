@@ -181,7 +181,7 @@ export const OutboxMessage = z.object({
   customer: z.string(), program: z.string(), message: z.string(), channel: z.string(), category: z.string(),
   state: z.enum(DELIVERY_STATES), attempts: z.number().int(),
   sending: z.number().int().openapi({ description: "0, or the attempt whose POST is in flight" }), lastError: z.string(),
-  changed: z.string().nullable().openapi({ description: `when its state last moved (what a requeue's deadSince compares), ${TIME}, to the millisecond; null for a row written before schema 10` }),
+  changed: z.string().nullable().openapi({ description: `when the webhook or an operator last moved its state (what a requeue's deadSince compares), ${TIME}, to the millisecond; null while neither has (a message not tried yet)` }),
 }).openapi("OutboxMessage");
 export const Decision = z.object({
   id: z.number().int().openapi({ description: "the cursor" }),
@@ -224,3 +224,57 @@ export const RetentionStatus = z.object({
     at: z.string(), cutoff: z.string(), events: z.number().int(), decisions: z.number().int(), outbox: z.number().int(), ms: z.number().int(),
   }).nullable().describe("the last pass: its engine time, the cutoff (rows before it went), the rows removed per table, its wall time in ms"),
 }).nullable().describe("retention (--retain-days): the setting and the last prune; null when rows are kept forever");
+
+/** The webhook's circuit and expiry as /healthz and /readyz show them (engine/live/webhook.ts status). */
+export const WebhookStatus = z.object({
+  state: z.enum(["closed", "open", "probing"]), failuresInARow: z.number().int(),
+  until: z.string().nullable().openapi({ description: "open: when the next probe may go, to the millisecond; else null" }),
+  lastError: z.string(), expireAfter: z.string().openapi({ description: "--webhook-expire-after in its own words, such as 24h,transactional=7d" }),
+}).nullable().openapi({ description: "the webhook's circuit (null: no webhook): `open` while the receiver is left alone after failures in a row, a Retry-After or timeouts, until `until`; then one message probes it" });
+
+/** GET /readyz, ready (200) or not (503): the same shape. */
+export const Readiness = z.object({
+  ok: z.boolean(), engine: z.string(), clock: z.enum(["system", "manual"]),
+  unknownDeliveries: z.number().int().nullable().openapi({ description: "null when the store does not answer" }),
+  webhook: WebhookStatus, now: z.string(), watermark: z.string().openapi({ description: "the engine's time: the latest event or timer processed" }),
+  plan: z.object({ id: z.number().int(), state: z.string(), hash: z.string(), engine: z.string() }).nullable(),
+});
+
+// the live metrics' rows (engine/live/metrics.ts), documented for a client written from /v1/openapi.json
+const Interval = z.object({ lo: z.number(), hi: z.number() });
+const Group = z.object({
+  customers: z.number().int(), sends: z.number().int(), suppressed: z.number().int(), holdout: z.number().int(),
+  conversions: z.number().int(), purchasers: z.number().int(), revenue: z.number(), revenuePerCustomer: z.number(),
+});
+export const LiveMetrics = z.object({
+  plan: z.object({ id: z.number().int(), name: z.string(), hash: z.string(), engine: z.string(), state: z.string(), promoted: z.string() }).nullable(),
+  message: z.string().optional().openapi({ description: "no plan live: only `delivery` and `retention` follow" }),
+  controlShare: z.number().optional(),
+  delivery: z.object(Object.fromEntries(DELIVERY_STATES.map((st) => [st, z.number().int()]))).openapi({ description: "the outbox's messages per delivery state, those retention deleted included" }),
+  total: z.object({
+    treated: Group, control: Group,
+    incrementalRevenuePerCustomer: Interval.extend({ difference: z.number() }).nullable(),
+    incrementalRevenue: Interval.extend({ mean: z.number() }).nullable(),
+    incrementalRevenueNote: z.string().optional().openapi({ description: "why the two figures above are null (no control group, or none stored yet), in words; absent when they are measured" }),
+  }).optional(),
+  suppressedByRule: z.record(z.string(), z.number().int()).optional(),
+  programs: z.array(z.object({ program: z.string(), treated: Group, control: Group })).optional(),
+  retention: RetentionStatus,
+}).openapi("LiveMetrics");
+
+export const ForecastVsActual = z.object({
+  plan: z.object({ id: z.number().int(), name: z.string(), hash: z.string(), engine: z.string(), state: z.string(), currency: z.string() }),
+  period: z.object({
+    from: z.string(), to: z.string(), days: z.number(),
+    pausedDays: z.number().openapi({ description: "of `days`, those the plan was paused: the forecast is taken for the others" }),
+  }),
+  population: z.object({ treated: z.number().int(), control: z.number().int(), forecastCustomers: z.number().int(), forecastDays: z.number(), scale: z.number() }),
+  metrics: z.array(z.object({
+    name: z.enum(["contacts", "reach", "unsubscribes", "complaints", "conversions", "incrementalRevenue"]),
+    forecast: z.object({ mean: z.number(), lo: z.number(), hi: z.number() }).openapi({ description: "pro rata to the treated customers and the days the plan ran; a 95 % prediction interval for one run" }),
+    actual: z.number().nullable(),
+    actualInterval: Interval.nullable().optional().openapi({ description: "incrementalRevenue only: the measured increment's own 95 % interval" }),
+    note: z.string().optional().openapi({ description: "incrementalRevenue only, when its actual is null: why it is not measured, in words" }),
+    inside: z.boolean().nullable(),
+  })),
+}).openapi("ForecastVsActual");

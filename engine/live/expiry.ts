@@ -18,7 +18,12 @@ const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000
 
 /** The last moment (ms since epoch) `m` may be POSTed. */
 export function deadline(e: Expiry, m: { time: number; category: string }): number {
-  return m.time * 60_000 + (e.byCategory[m.category] ?? e.defaultMs);
+  return m.time * 60_000 + spanOf(e, m.category);
+}
+
+/** The span of a category: its own, or the one for every category. */
+export function spanOf(e: Expiry, category: string): number {
+  return Object.hasOwn(e.byCategory, category) ? e.byCategory[category] : e.defaultMs;
 }
 
 /**
@@ -50,9 +55,22 @@ export function parseExpiry(text: string): Expiry | string {
   return e;
 }
 
+/** A span as the flag writes it: days from two on (a day is written 24h, as the default is given), else hours or minutes. */
+function spanText(ms: number): string {
+  return ms === Infinity ? "never" : ms % UNIT_MS.d === 0 && ms > UNIT_MS.d ? `${ms / UNIT_MS.d}d` : ms % UNIT_MS.h === 0 ? `${ms / UNIT_MS.h}h` : `${ms / UNIT_MS.m}m`;
+}
+
 /** The expiry in the flag's own words (the server's start line, the readiness probe). */
 export function expiryText(e: Expiry): string {
-  // days from two on: a day is written 24h, as the default is given
-  const w = (ms: number) => ms === Infinity ? "never" : ms % UNIT_MS.d === 0 && ms > UNIT_MS.d ? `${ms / UNIT_MS.d}d` : ms % UNIT_MS.h === 0 ? `${ms / UNIT_MS.h}h` : `${ms / UNIT_MS.m}m`;
-  return [w(e.defaultMs), ...Object.entries(e.byCategory).map(([c, ms]) => `${c}=${w(ms)}`)].join(",");
+  return [spanText(e.defaultMs), ...Object.entries(e.byCategory).map(([c, ms]) => `${c}=${spanText(ms)}`)].join(",");
+}
+
+/**
+ * How an expired message's last error begins (the error before it follows): the span it had, and its
+ * category when the span is the category's own.
+ * @example expiredReason(parseExpiry("24h,transactional=7d") as Expiry, "transactional") // "expired: not sent within 7d of its decision (category transactional)"
+ */
+export function expiredReason(e: Expiry, category: string): string {
+  const own = Object.hasOwn(e.byCategory, category) ? ` (category ${category})` : "";
+  return `expired: not sent within ${spanText(spanOf(e, category))} of its decision${own}`;
 }

@@ -10,7 +10,7 @@
 import { formatTime } from "../core/time.ts";
 import { inControl, recordedControl } from "./control-group.ts";
 import type { LiveDriver } from "./driver.ts";
-import type { PlanRow, Store } from "./store.ts";
+import { DELIVERY_STATES, type PlanRow, type Store } from "./store.ts";
 
 interface Group {
   customers: number;
@@ -64,12 +64,17 @@ export function revenueStats(store: Store, period: Period, isControl: (id: strin
   );
   const xs: [number[], number[]] = [[], []];
   for (const r of rows) xs[isControl(r.id, r.control) ? 1 : 0].push(r.v);
-  const stat = (v: number[]) => {
-    const n = v.length, mean = n ? v.reduce((a, b) => a + b, 0) / n : 0;
-    const variance = n > 1 ? v.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1) : 0;
-    return { n, mean, variance };
-  };
-  return { treated: stat(xs[0]), control: stat(xs[1]) };
+  return { treated: sampleStats(xs[0]), control: sampleStats(xs[1]) };
+}
+
+/**
+ * A group's per-customer values as `difference` takes them: n, mean, sample variance (0 under two).
+ * @example sampleStats([0, 0, 6]) // { n: 3, mean: 2, variance: 12 }
+ */
+export function sampleStats(v: readonly number[]): Stats {
+  const n = v.length, mean = n ? v.reduce((a, b) => a + b, 0) / n : 0;
+  const variance = n > 1 ? v.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1) : 0;
+  return { n, mean, variance };
 }
 
 /** A program's attributed purchases in one group: how many, by how many customers, for how much. */
@@ -149,8 +154,8 @@ export function unmeasured(plan: PlanRow, treated: number, control: number): str
 
 export function liveMetrics(store: Store, driver: LiveDriver) {
   const plan = driver.planRow;
-  // delivery states of the whole outbox: `unknown` messages wait for an operator (docs/live.md, "Delivery")
-  const delivery = { pending: 0, sending: 0, delivered: 0, unknown: 0, dead: 0, cancelled: 0, ...store.outboxCounts() };
+  // delivery states of the whole outbox, every one with its count: `unknown` messages wait for an operator (docs/live.md, "Delivery")
+  const delivery = { ...Object.fromEntries(DELIVERY_STATES.map((s) => [s, 0])), ...store.outboxCounts() };
   if (!plan) return { plan: null, message: "no plan is live", delivery };
   const period = periodOf(plan, Math.max(driver.watermark, driver.clock.now()));
   const isControl = membership(plan);

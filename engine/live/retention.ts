@@ -1,7 +1,7 @@
 /**
- * Retention (`--retain-days N`): the server deletes the events, decisions and delivered, dead or
- * cancelled outbox messages older than N days, in the background, so the database stops growing with
- * time (docs/live.md, "Retention"). Only `cadence serve` writes the database, so pruning runs inside it.
+ * Retention (`--retain-days N`): the server deletes the events, decisions and delivered, dead,
+ * cancelled or expired outbox messages older than N days (a message: decided and settled more than N
+ * days ago), in the background, so the database stops growing with time (docs/live.md, "Retention"). Only `cadence serve` writes the database, so pruning runs inside it.
  *
  * What stays, however old: customers (their state, ledgers and pending timers are in their rows), plans,
  * keys, the audit log, meta, and the messages still to be settled (`prunableStates`). What the

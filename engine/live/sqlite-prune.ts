@@ -1,6 +1,6 @@
 /**
  * The SQL of one retention batch (engine/live/retention.ts) on the SQLite store: the rows of a window
- * of row ids, older than the cutoff, are added to the aggregates the metrics read (migration 10) and
+ * of row ids, older than the cutoff, are added to the aggregates the metrics read (schema 11) and
  * deleted, in the caller's transaction. A window is a range of the table's primary key, so a batch
  * reads `limit` rows from where the last one stopped and never scans the table.
  *
@@ -11,8 +11,11 @@
  * - a decision: its count under plan, program, control flag, status and rule (pruned_decisions, what
  *   the live metrics group by), and a treated customer sent a message, once per plan (pruned_reach);
  * - a message: its count per state (pruned_outbox). Only messages in the states given (?4) with no
- *   POST in flight are deleted: delivered, dead and cancelled ones, and pending ones on a server whose
- *   readers pull the outbox (engine/live/retention.ts); sending and unknown ones stay however old.
+ *   POST in flight are deleted: delivered, dead, cancelled and expired ones, and pending ones on a server
+ *   whose readers pull the outbox (engine/live/retention.ts); sending and unknown ones stay however old.
+ *   A message goes when both its decision and its last change of state (`changed`, schema 10) are
+ *   older than the cutoff: one dead-lettered yesterday, however old its decision, stays the window's
+ *   days for an operator to requeue it (it went with its decision's day, perhaps at once).
  */
 
 import type { PrunedTable } from "./store.ts";
@@ -27,8 +30,11 @@ interface TableSql {
   keep: string[];
 }
 
-/** The outbox's states that may go (?4, a JSON array: engine/live/retention.ts prunableStates), with no POST in flight. */
-const SETTLED = "state IN (SELECT value FROM json_each(?4)) AND sending = 0";
+/**
+ * The outbox's states that may go (?4, a JSON array: engine/live/retention.ts prunableStates), with no
+ * POST in flight, settled before the cutoff (`changed` is in ms, 0 when the state never moved).
+ */
+const SETTLED = "state IN (SELECT value FROM json_each(?4)) AND sending = 0 AND changed < ?3 * 60000";
 
 export const PRUNE_SQL: Record<PrunedTable, TableSql> = {
   events: {

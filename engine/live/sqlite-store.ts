@@ -13,6 +13,7 @@ import { InputError } from "../plan/errors.ts";
 import type { AuditRow, DeadFilter, DecisionRow, DeliveryState, EventRow, KeyRow, OutboxRow, PlanRow, PrunedTable, Store } from "./store.ts";
 import { FLAG_TEXT, type SettingText } from "./setting-text.ts";
 import { deleteSql, PRUNE_SQL, windowSql } from "./sqlite-prune.ts";
+import { type Expiry, expiredReason } from "./expiry.ts";
 
 /** Outbox keys counted in memory before the count is dropped (a miss only costs the old path). */
 const KEY_COUNT_LIMIT = 100_000;
@@ -508,6 +509,23 @@ export class SqliteStore implements Store {
       "UPDATE outbox SET state = ?, attempts = ?, next_attempt = ?, last_error = ?, sending = 0, changed = ? WHERE id = ? AND state = ?",
       state, attempts, nextAttempt, lastError, o.at ?? 0, id, o.from ?? "sending",
     ) > 0;
+  }
+  expirePending(e: Expiry, atMs: number): number {
+    // one statement per span: the categories with their own, then every other one with the default
+    const spans: [string, number, string, string][] = Object.entries(e.byCategory).map(([c, ms]) => ["category = ?", ms, c, expiredReason(e, c)]);
+    const own = JSON.stringify(Object.keys(e.byCategory));
+    spans.push(["category NOT IN (SELECT value FROM json_each(?))", e.defaultMs, own, expiredReason(e, "")]);
+    let n = 0;
+    for (const [which, ms, param, reason] of spans) {
+      if (ms === Infinity) continue;
+      n += this.run(
+        `UPDATE outbox SET state = 'expired', next_attempt = 0, changed = ?,
+          last_error = ? || CASE WHEN last_error = '' THEN '' ELSE '; last error: ' || last_error END
+          WHERE state = 'pending' AND time * 60000 < ? AND ${which}`,
+        atMs, reason, atMs - ms, param,
+      );
+    }
+    return n;
   }
   deadMessages(f: DeadFilter): OutboxRow[] {
     return this.all<Row>(

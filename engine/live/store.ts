@@ -10,6 +10,7 @@
  * batch the same way.
  */
 
+import type { Expiry } from "./expiry.ts";
 import type { SettingText } from "./setting-text.ts";
 
 export interface KeyRow {
@@ -216,6 +217,11 @@ export interface Store {
    */
   setDelivery(id: number, state: DeliveryState, attempts: number, nextAttempt: number, lastError: string, o?: { from?: DeliveryState; at?: number }): boolean;
   /**
+   * Every pending message past its expiry (engine/live/expiry.ts) becomes `expired`, `atMs` its `changed`, its
+   * last error `expiredReason` and then the error before it; whatever its turn in the outbox. Returns how many.
+   */
+  expirePending(expiry: Expiry, atMs: number): number;
+  /**
    * Dead messages the filter names, in id order, but those an operator resolved as not delivered
    * (`resolve {"delivered": false}`: not to be sent), which only a requeue by id takes.
    */
@@ -232,7 +238,8 @@ export interface Store {
   /**
    * Retention (engine/live/retention.ts), one transaction: of the `limit` rows of `table` after the
    * cursor `after` (row id order), those older than `cutoff` (minutes) are deleted, what the metrics
-   * read of them kept in aggregates first (engine/live/sqlite-prune.ts); messages only in `states`.
+   * read of them kept in aggregates first (engine/live/sqlite-prune.ts); messages only in `states`, and
+   * settled (`changed`) before the cutoff too.
    * `next`: the cursor after the window; `older`: its rows older than the cutoff, deleted or kept (0: the
    * rest of the table is newer).
    */

@@ -24,7 +24,7 @@ import { createHmac } from "node:crypto";
 import { hashString, uniform } from "../core/hash.ts";
 import { Circuit, type CircuitView } from "./circuit.ts";
 import type { Clock } from "./clock.ts";
-import { deadline, DEFAULT_EXPIRY, type Expiry, expiryText } from "./expiry.ts";
+import { deadline, DEFAULT_EXPIRY, type Expiry, expiredReason, expiryText } from "./expiry.ts";
 import { retryAfterMs } from "./retry-after.ts";
 import type { OutboxRow, Store } from "./store.ts";
 
@@ -128,6 +128,8 @@ export class WebhookAdapter {
    */
   private unrecorded: { m: OutboxRow; outcome: Outcome; at: number }[] = [];
   private readonly circuit: Circuit;
+  /** The minute of the clock the last sweep of expired messages ran in (expireLate). */
+  private swept = -1;
 
   constructor(readonly store: Store, readonly clock: Clock, readonly config: WebhookConfig) {
     this.circuit = new Circuit(config.breakerFailures, config.probeMs, config.capMs);
@@ -175,7 +177,9 @@ export class WebhookAdapter {
 
   private async run(batch: number): Promise<number> {
     this.recordLeft(); // throws while the database still cannot be written: nothing new is sent meanwhile
-    const now = this.clock.nowMs(), allowed = this.circuit.allowance(now, batch);
+    const now = this.clock.nowMs();
+    this.expireLate(now);
+    const allowed = this.circuit.allowance(now, batch);
     if (!allowed) return 0; // the circuit is open: the receiver is left alone until its probe
     const due = this.store.deliverable(now, allowed);
     if (!due.length) return 0;
@@ -199,6 +203,21 @@ export class WebhookAdapter {
     return send.length;
   }
 
+  /**
+   * Every pending message past its expiry becomes `expired` once a minute, whatever the circuit lets
+   * through: it needs no POST. Expired only when a pass took it, a backlog behind an open circuit stayed
+   * `pending` past its expiry, and then held up the probe a pass each (it went first, id order): at the
+   * 1 s tick, the receiver back and nothing sent for an hour per 3,600 of them. Once a minute, as a
+   * deadline is a whole minute (expiry.ts) and the sweep reads every pending message; a pass still checks
+   * those it takes.
+   */
+  private expireLate(now: number): void {
+    const minute = Math.floor(now / 60_000);
+    if (minute === this.swept) return;
+    this.store.tx(() => this.store.expirePending(this.config.expiry, now));
+    this.swept = minute;
+  }
+
   /** What the outcome says of the receiver, for the circuit. */
   private observe(o: Outcome, at: number): void {
     if (o.kind === "delivered") this.circuit.up();
@@ -208,8 +227,7 @@ export class WebhookAdapter {
   }
 
   private expiredText(m: OutboxRow, lastError: string): string {
-    const e = this.config.expiry, span = expiryText({ defaultMs: e.byCategory[m.category] ?? e.defaultMs, byCategory: {} });
-    return `expired: not sent within ${span} of its decision${Object.hasOwn(e.byCategory, m.category) ? ` (category ${m.category})` : ""}${lastError ? `; last error: ${lastError}` : ""}`;
+    return `${expiredReason(this.config.expiry, m.category)}${lastError ? `; last error: ${lastError}` : ""}`;
   }
 
   /** Records the answers an earlier pass could not, in one transaction. */

@@ -48,6 +48,8 @@ describe("live metrics per program", () => {
     });
     expect(row.control).toMatchObject({ customers: control.length, sends: 0, holdout: control.length, conversions: 1, purchasers: 1, revenue: 15, revenuePerCustomer: 15 / control.length });
     expect(m.total.treated).toMatchObject({ conversions: 3, purchasers: 2, revenue: 170, revenuePerCustomer: 170 / treated.length });
+    // every delivery state, each with its count (0 too): a dashboard reads delivery.expired as it reads delivery.dead
+    expect(m.delivery).toEqual({ pending: treated.length, sending: 0, delivered: 0, unknown: 0, dead: 0, cancelled: 0, expired: 0 });
   });
 });
 

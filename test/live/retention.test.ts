@@ -101,4 +101,21 @@ describe("retention: --retain-days", () => {
       lastPrune: { at: "2026-03-12T00:00:00Z", cutoff: "2026-03-05T00:00:00Z", events: 0, decisions: 0, outbox: 1, ms: pulled.ms },
     });
   });
+
+  it("keeps a dead message N days from its dead letter, not from its decision: an operator can still requeue it", async () => {
+    const s = server({ retainDays: 7, pruneEveryMs: 3_600_000 });
+    await promote(s, PLAN);
+    await s.api("POST", "/v1/events", { events: ["A", "B"].map((c) => ({ id: `p${c}`, customer: c, type: "purchase", time: at(1), value: 5 })) }, { key: s.keys.ingest });
+    const [a, b] = s.store.outbox(0, 10);
+    // both decided on day 0; A dead-lettered that day, B on day 9 (retried through a long outage: an expiry of
+    // transactional=14d, say, and --webhook-max-attempts)
+    expect(s.store.setDelivery(a.id, "dead", 8, 0, "HTTP 503", { from: "pending", at: (T0 + 120) * 60_000 })).toBe(true);
+    expect(s.store.setDelivery(b.id, "dead", 8, 0, "HTTP 503", { from: "pending", at: (T0 + 9 * DAY) * 60_000 })).toBe(true);
+    await s.api("POST", "/v1/clock", { now: at(240) });
+    const pass = await new Retention(s.store, 7, () => Math.max(s.clock.now(), s.driver.watermark), prunableStates(true)).pass();
+    expect(pass.removed.outbox).toBe(1);
+    expect(s.store.outbox(0, 10).map((m) => [m.customer, m.state])).toEqual([["B", "dead"]]);
+    const requeued = await s.api("POST", `/v1/outbox/${b.id}/requeue`, undefined, { key: s.keys.operator });
+    expect(requeued).toMatchObject({ status: 200, body: { state: "pending", attempts: 0 } });
+  });
 });

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import type { ManualClock } from "../../engine/live/clock.ts";
 import { retryAfterMs } from "../../engine/live/retry-after.ts";
 import { parseExpiry } from "../../engine/live/expiry.ts";
-import { promote, RECEIPT_PLAN, RECEIPT_PROGRAM, stoppedAfterEach, T0, tempDb, testServer, type TestServer, until } from "./live-helpers.ts";
+import { at, promote, RECEIPT_PLAN, RECEIPT_PROGRAM, stoppedAfterEach, T0, tempDb, testServer, type TestServer, until } from "./live-helpers.ts";
 
 const stop = stoppedAfterEach();
 const MIN = 60_000, H = 60 * MIN;
@@ -125,6 +125,35 @@ describe("webhook through a receiver outage", () => {
     expect(parseExpiry("6h,transactional=3d")).toEqual({ defaultMs: 6 * H, byCategory: { transactional: 72 * H } });
     expect(parseExpiry("6h,transactional=soon")).toBe("expected a span such as 30m, 24h, 7d or never, got 'soon' for transactional");
     expect(parseExpiry("transactional=1d,6h")).toMatch(/^the span for every category comes first/);
+  });
+
+  it("expires the messages an open circuit holds back when their span ends, and the first probe after goes to a message still worth sending", async () => {
+    let down = true;
+    const r = receiver(() => ({ status: down ? 503 : 200 }));
+    const s = testServer({ start: T0, webhook: { url: r.url, secret: "sek", expiry: { defaultMs: 5 * MIN, byCategory: {} } } });
+    stop.unshift(() => s.stop());
+    await promote(s, RECEIPT_PLAN);
+    await purchases(s, Array.from({ length: 40 }, (_, i) => `C${i + 1}`));
+    await until(() => r.posts.length === 32 && s.store.outboxCount("sending") === 0);
+    // open after the first batch's 503s: probes at 30, 90 and 210 s, the next one not before 450 s
+    await drive(s, 6 * MIN, 5000);
+    expect(s.webhook!.status().state).toBe("open");
+    const posted = r.posts.length;
+    expect(posted).toBe(35);
+    // held behind the open circuit, the 40 stayed pending past their 5 minutes; then a probe took one a pass
+    await until(() => s.store.outboxCount("pending") === 0);
+    expect(s.store.outboxCounts()).toEqual({ expired: 40 });
+    expect(s.store.outbox(0, 1)[0].lastError).toBe("expired: not sent within 5m of its decision; last error: HTTP 503");
+    down = false;
+    // at 6 min for the engine too: advanceMs moved the clock in milliseconds, the engine's minute stayed T0
+    const c41 = { id: "p-C41", customer: "C41", type: "purchase", value: 9, time: at(0.1) };
+    expect((await s.api("POST", "/v1/events", { events: [c41] }, { key: s.keys.ingest })).status).toBe(200);
+    const open = s.webhook!.status().until!;
+    await drive(s, open - s.clock.nowMs(), 5000);
+    await until(() => s.store.outboxCount("pending") === 0);
+    expect(r.posts.length).toBe(posted + 1); // the probe: C41's receipt, none of the expired ones
+    expect(r.delivered()).toEqual([s.store.outbox(40, 1)[0].key]);
+    expect(s.webhook!.status().state).toBe("closed");
   });
 
   it("requeues dead messages by id and in bulk by channel, dead since and last error, audited; never one whose address bounced", async () => {

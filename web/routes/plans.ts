@@ -4,7 +4,7 @@ import { READERS, keyOf, requireRole } from "../auth.ts";
 import { iso, planView } from "../convert.ts";
 import type { Deps } from "../deps.ts";
 import { accepts, acceptsOrNothing, limit } from "../guards.ts";
-import { AuditEntry, ErrorBody, ForecastRequest, IdParam, Page, Plan } from "../schemas.ts";
+import { AuditEntry, ErrorBody, ForecastRequest, ForecastVsActual, IdParam, Page, Plan } from "../schemas.ts";
 import { forecastVsActual } from "../../engine/live/forecast-vs-actual.ts";
 
 const json = (schema: z.ZodType, description: string) => ({ content: { "application/json": { schema } }, description });
@@ -66,7 +66,7 @@ export function planRoutes(app: OpenAPIHono, { store, lifecycle }: Deps): void {
     method: "get", path: "/v1/plans/{id}/forecast-vs-actual", tags: ["plans", "metrics"], summary: "what happened live beside the stored forecast for the same period and population",
     middleware: [requireRole(store, ...READERS)] as const,
     request: { params: IdParam },
-    responses: { 200: json(z.any(), "metrics with forecast interval, actual and whether it falls inside"), ...notFound, 409: json(ErrorBody, "the plan has no forecast, or was never promoted") },
+    responses: { 200: json(ForecastVsActual, "metrics with forecast interval, actual and whether it falls inside"), ...notFound, 409: json(ErrorBody, "the plan has no forecast, or was never promoted") },
   }), (c) => c.json(forecastVsActual(store, lifecycle.get(c.req.valid("param").id), lifecycle.now())) as never);
 
   app.openapi(createRoute({

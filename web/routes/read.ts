@@ -3,7 +3,7 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { READERS, requireRole } from "../auth.ts";
 import { iso } from "../convert.ts";
 import type { Deps } from "../deps.ts";
-import { Decision, DecisionPage } from "../schemas.ts";
+import { Decision, DecisionPage, LiveMetrics } from "../schemas.ts";
 import { liveMetrics } from "../../engine/live/metrics.ts";
 import { retentionStatus } from "../../engine/live/retention.ts";
 
@@ -25,6 +25,6 @@ export function readRoutes(app: OpenAPIHono, { store, driver, retention }: Deps)
   app.openapi(createRoute({
     method: "get", path: "/v1/metrics/live", tags: ["metrics"], summary: "treated vs control: sends, suppressions by rule, conversions, revenue, incremental difference with its 95 % interval",
     middleware: [requireRole(store, ...READERS)] as const,
-    responses: { 200: json(z.any(), "per program and in total") },
+    responses: { 200: json(LiveMetrics, "per program and in total; with no plan live, the delivery states and retention only") },
   }), (c) => c.json({ ...liveMetrics(store, driver), retention: retentionStatus(retention) }) as never);
 }

@@ -4,7 +4,7 @@ import { forgetKeys, keyOf, requireRole } from "../auth.ts";
 import { iso, minutes } from "../convert.ts";
 import type { Deps } from "../deps.ts";
 import { accepts, limit } from "../guards.ts";
-import { ClockBody, ErrorBody, KeyBody, KeyIdParam, RetentionStatus } from "../schemas.ts";
+import { ClockBody, ErrorBody, KeyBody, KeyIdParam, Readiness, RetentionStatus, WebhookStatus } from "../schemas.ts";
 import { retentionStatus } from "../../engine/live/retention.ts";
 import { ApiError } from "../../engine/live/errors.ts";
 import { ManualClock } from "../../engine/live/clock.ts";
@@ -12,10 +12,6 @@ import { createKey, revokeKey } from "../../engine/live/keys.ts";
 import { ENGINE_VERSION } from "../../engine/version.ts";
 
 const json = (schema: z.ZodType, description: string) => ({ content: { "application/json": { schema } }, description });
-
-const WebhookStatus = z.object({
-  state: z.enum(["closed", "open", "probing"]), failuresInARow: z.number().int(), until: z.string().nullable(), lastError: z.string(), expireAfter: z.string(),
-}).nullable().openapi({ description: "the webhook's circuit (null: no webhook): `open` while the receiver is left alone after failures in a row, a Retry-After or timeouts, until `until`; then one message probes it" });
 
 export function systemRoutes(app: OpenAPIHono, { store, driver, clock, webhook, retention }: Deps): void {
   const webhookView = () => {
@@ -29,7 +25,7 @@ export function systemRoutes(app: OpenAPIHono, { store, driver, clock, webhook, 
 
   app.openapi(createRoute({
     method: "get", path: "/readyz", tags: ["system"], summary: "the store answers and the schema is current", security: [],
-    responses: { 200: json(z.any(), "ready"), 503: json(z.any(), "not ready") },
+    responses: { 200: json(Readiness, "ready"), 503: json(Readiness, "not ready: the store does not answer, or its schema is not current") },
   }), (c) => {
     const ok = store.ready();
     const plan = driver.planRow;
