@@ -15,13 +15,11 @@
  * it stops (sum self time per function to see where an event's time goes).
  */
 import { benchArgs } from "./bench-args.ts";
-import { apiOf, benchId as id, lifecycleLive, spawnServe } from "./serve-child.ts";
+import { apiOf, benchId as id, benchKeys, lifecycleLive, spawnServe } from "./serve-child.ts";
 import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import autocannon from "autocannon";
-import { createKey } from "../engine/live/keys.ts";
-import { SqliteStore } from "../engine/live/sqlite-store.ts";
 import { hash4 } from "../engine/core/hash.ts";
 
 const USAGE = "deno run -A bench/live-bench.ts [--duration 30] [--connections 32] [--synchronous NORMAL|FULL] [--writer-thread on|off]\n" +
@@ -44,10 +42,7 @@ for (const name of values.cases.split(",")) if (!(name in CASES)) refuse(`--case
 if (!["on", "off"].includes(values["writer-thread"])) refuse(`--writer-thread: expected on or off, got '${values["writer-thread"]}'`);
 
 const db = join(mkdtempSync(join(tmpdir(), "cadence-live-bench-")), "cadence.sqlite");
-const boot = new SqliteStore(db);
-boot.migrate();
-const admin = createKey(boot, "admin", "bench", 0).key, approver = createKey(boot, "approver", "bench approver", 0).key;
-boot.close();
+const { admin, approver } = benchKeys(db);
 
 const { child, url } = await spawnServe(
   ["--db", db, "--port", "0", "--synchronous", sync, "--writer-thread", values["writer-thread"]],

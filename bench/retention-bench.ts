@@ -10,13 +10,11 @@
  *   ./node_modules/.bin/deno run -A bench/retention-bench.ts [--events 50000] [--days 30] [--retain-days 7] [--connections 4]
  */
 import { benchArgs } from "./bench-args.ts";
-import { apiOf, benchId as cid, lifecycleLive, spawnServe } from "./serve-child.ts";
+import { apiOf, benchId as cid, benchKeys, lifecycleLive, spawnServe } from "./serve-child.ts";
 import { copyFileSync, mkdtempSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { DatabaseSync } from "node:sqlite";
-import { createKey } from "../engine/live/keys.ts";
-import { SqliteStore } from "../engine/live/sqlite-store.ts";
 import { hash4 } from "../engine/core/hash.ts";
 import { DAY, parseDate } from "../engine/core/time.ts";
 import { PRUNE_BATCH } from "../engine/live/retention.ts";
@@ -33,10 +31,7 @@ const N = Number(values.events), days = Number(values.days), retain = Number(val
 
 const START = parseDate("2026-01-05")!;
 const db = join(mkdtempSync(join(tmpdir(), "cadence-retention-bench-")), "cadence.sqlite");
-const boot = new SqliteStore(db);
-boot.migrate();
-const admin = createKey(boot, "admin", "bench", 0).key, approver = createKey(boot, "approver", "bench approver", 0).key;
-boot.close();
+const { admin, approver } = benchKeys(db);
 
 const serve = (extra: string[]) => spawnServe(["--db", db, "--port", "0", "--clock", "manual", "--start", "2026-01-05", ...extra]);
 async function stop(child: Deno.ChildProcess) {

@@ -4,6 +4,18 @@
  * spawnServe): a benchmark does not import the test runner.
  */
 
+import { createKey } from "../engine/live/keys.ts";
+import { SqliteStore } from "../engine/live/sqlite-store.ts";
+
+/** Migrates `db` and makes the two keys a plan's lifecycle needs (four eyes: the approver is another key). */
+export function benchKeys(db: string): { admin: string; approver: string } {
+  const boot = new SqliteStore(db);
+  boot.migrate();
+  const admin = createKey(boot, "admin", "bench", 0).key, approver = createKey(boot, "approver", "bench approver", 0).key;
+  boot.close();
+  return { admin, approver };
+}
+
 /**
  * Starts `deno run -A [denoArgs] engine/cli/main.ts serve [serveArgs]` and waits for its "listening on"
  * line; its stdout is drained after that line, so the child never blocks on a full pipe. Its stderr is
