@@ -5,7 +5,7 @@
 import { statSync } from "node:fs";
 import { InputError } from "../plan/errors.ts";
 import { parseDate, YEARS } from "../core/time.ts";
-import { startServer } from "../live/server.ts";
+import { startServerLoading } from "../live/server.ts";
 import { webhookUrlProblem } from "../live/webhook.ts";
 import { DEFAULT_EXPIRY, parseExpiry } from "../live/expiry.ts";
 import { decimalFlag, intFlag, parse, sizeFlag } from "./args.ts";
@@ -94,7 +94,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   const maxAttempts = v("webhook-max-attempts") === undefined ? Infinity : intFlag(v("webhook-max-attempts"), "webhook-max-attempts", 8, 1, 100, given("webhook-max-attempts"));
   const expiryText = v("webhook-expire-after"), expiry = expiryText === undefined ? DEFAULT_EXPIRY : parseExpiry(expiryText);
   if (typeof expiry === "string") throw new InputError(`${given("webhook-expire-after", expiryText)}: ${expiry}`);
-  const server = startOrExplain(db, host, port, given, () => startServer({
+  const server = await startOrExplain(db, host, port, given, () => startServerLoading({
     db, port, host,
     clock, start, seed,
     control: { share, salt: v("control-salt") },
@@ -105,7 +105,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     retainDays,
     webhook: url ? { url, secret: secret!, maxAttempts, expiry } : undefined,
     given,
-  }));
+  }, (line) => console.log(`cadence serve: ${line}`)));
   // the signal handlers are in place before the line that says the server is up: a SIGTERM sent on reading
   // it ended the process with the default action (exit 143) instead of a clean stop, now and then
   const stopped = new Promise<void>((resolve) => {
@@ -146,9 +146,9 @@ export function startState(plan: { id: number; name: string; state: string } | n
  * Starts the server; a failure the user can fix (a database that cannot be opened, a port in use, an
  * address not this machine's) becomes one line naming the flag or variable, instead of a stack trace.
  */
-function startOrExplain<T>(db: string, host: string, port: number, given: SettingText, start: () => T): T {
+async function startOrExplain<T>(db: string, host: string, port: number, given: SettingText, start: () => Promise<T>): Promise<T> {
   try {
-    return start();
+    return await start();
   } catch (e) {
     const why = (e as Error)?.message ?? String(e);
     if (e instanceof Deno.errors.AddrInUse) throw new InputError(`${given("port", port)}: ${host}:${port} is already in use (another server?); choose another port, or 0 for any free one`);

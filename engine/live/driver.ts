@@ -80,10 +80,11 @@ export class LiveDriver {
   /** The clock when the server started: a manual clock is restored no earlier than this (reloadDirty). */
   private readonly clockAtStart: number;
 
-  constructor(readonly store: Store, readonly clock: Clock, readonly control: ControlGroup, readonly seed: number) {
+  /** `load` false: the customers are loaded by `loadInSteps` (a server's start, answering /healthz meanwhile). */
+  constructor(readonly store: Store, readonly clock: Clock, readonly control: ControlGroup, readonly seed: number, load = true) {
     this.clockAtStart = clock.now();
     store.claim?.(); // the customers in memory are this driver's alone: no second server on the database
-    this.load();
+    if (load) this.load();
   }
 
   get running(): boolean {
@@ -102,6 +103,33 @@ export class LiveDriver {
 
   /** (Re)builds the in-memory state from the store: the live or paused plan, every customer, the meta values. */
   load(): void {
+    this.loadMeta();
+    this.buildTable();
+  }
+
+  /**
+   * As load(), handing the event loop back every `step` customers, with `progress(loaded)` after each
+   * step: a server's start (engine/live/server.ts startServerLoading) answers /healthz meanwhile. A
+   * million customers take ≈ 13 s; the HTTP server answered nothing that long, so a liveness probe
+   * could kill a server that was only loading.
+   */
+  async loadInSteps(progress: (loaded: number) => void, step = 5_000): Promise<void> {
+    this.loadMeta();
+    this.newTable();
+    const rows = this.store.allCustomers()[Symbol.iterator]();
+    let n = 0;
+    for (let r = rows.next(); !r.done; r = rows.next()) {
+      this.addStored(r.value);
+      if (++n % step === 0) {
+        progress(n);
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+    }
+    this.newCore();
+    progress(n);
+  }
+
+  private loadMeta(): void {
     const rows = this.store.listPlans().filter((p) => p.state === "live" || p.state === "paused");
     this.planRow = rows.at(-1) ?? null;
     this.plan = parsePlan(this.planRow?.source ?? NO_PLAN, this.planRow ? `plan ${this.planRow.id}` : "<none>");
@@ -110,7 +138,6 @@ export class LiveDriver {
     this.campaignsFrom = Number(this.store.getMeta("campaignsFrom") ?? 0);
     const cap = this.store.getMeta("capacity");
     this.capacity = cap ? MemoryCapacity.fromJSON(JSON.parse(cap)) : new MemoryCapacity();
-    this.buildTable();
   }
 
   /** Days are the plan's: local midnights in its timezone, as the simulator's day loop. */
@@ -119,21 +146,33 @@ export class LiveDriver {
   }
 
   private buildTable(keep?: Set<string>): void {
-    const compiled = this.plan.compiled;
-    this.table = new CustomerTable(1024, compiled.journeys.length);
+    this.newTable();
+    for (const row of this.store.allCustomers()) this.addStored(row, keep);
+    this.newCore();
+  }
+
+  private newTable(): void {
+    this.table = new CustomerTable(1024, this.plan.compiled.journeys.length);
     this.slots.clear();
     this.controlOf.fill(0);
     this.timers.clear();
-    for (const { id, state, timers } of this.store.allCustomers()) {
-      const c = this.table.add(id);
-      decodeRow(compiled, this.table, c, JSON.parse(state) as CustomerRow, keep);
-      this.slots.set(id, c);
-      const stored = TimerIndex.decode(id, timers);
-      // a row of a server before the sent mark: its contacts without a held message have gone out. Not
-      // under a replacing plan (keep): its timers still name the old plan's send steps (remapTimers)
-      if (!keep) markSent(compiled, this.table.ledgers[c], stored);
-      for (const t of stored) this.timers.restore(t);
-    }
+  }
+
+  /** One stored customer into the table, with its timers. */
+  private addStored({ id, state, timers }: { id: string; state: string; timers: string }, keep?: Set<string>): void {
+    const compiled = this.plan.compiled;
+    const c = this.table.add(id);
+    decodeRow(compiled, this.table, c, JSON.parse(state) as CustomerRow, keep);
+    this.slots.set(id, c);
+    const stored = TimerIndex.decode(id, timers);
+    // a row of a server before the sent mark: its contacts without a held message have gone out. Not
+    // under a replacing plan (keep): its timers still name the old plan's send steps (remapTimers)
+    if (!keep) markSent(compiled, this.table.ledgers[c], stored);
+    for (const t of stored) this.timers.restore(t);
+  }
+
+  private newCore(): void {
+    const compiled = this.plan.compiled;
     this.core = new Core(compiled, this.table, liveSink({
       store: this.store, timers: this.timers, plan: compiled, planId: this.planRow?.id ?? 0, table: this.table, dirty: this.dirty,
       control: (c) => this.inControl(c), nowMs: () => this.clock.nowMs(),

@@ -13,6 +13,7 @@ import { SqliteStore, type Synchronous } from "./sqlite-store.ts";
 import { StoreWriter } from "./store-writer.ts";
 import { FailureLog } from "./failure-log.ts";
 import { prunableStates, Retention } from "./retention.ts";
+import { type LoadProgress, loadingAnswer, loadLine } from "./loading.ts";
 import { WEBHOOK_DEFAULTS, WebhookAdapter, type WebhookConfig } from "./webhook.ts";
 import type { SettingText } from "./setting-text.ts";
 
@@ -57,6 +58,13 @@ export interface RunningServer {
 }
 
 export function openEngine(cfg: Pick<ServerConfig, "db" | "clock" | "start" | "seed" | "control" | "synchronous" | "histories" | "given">) {
+  const opened = openStore(cfg);
+  const driver = new LiveDriver(opened.store, opened.clock, opened.control, cfg.seed);
+  return { ...opened, driver, lifecycle: engineLoaded(cfg, opened.store, opened.clock, driver) };
+}
+
+/** The database opened, migrated and claimed, the clock and the control group: what a start checks before anything runs. */
+function openStore(cfg: Pick<ServerConfig, "db" | "clock" | "start" | "control" | "synchronous" | "given">) {
   const store = new SqliteStore(cfg.db, cfg.synchronous);
   try {
     store.migrate();
@@ -76,26 +84,74 @@ export function openEngine(cfg: Pick<ServerConfig, "db" | "clock" | "start" | "s
     store.close(); // flags naming another group than the running plan's, or another server's database: nothing was started
     throw e;
   }
-  const driver = new LiveDriver(store, clock, control, cfg.seed);
+  return { store, clock, control };
+}
+
+/** Once the driver holds every customer: the plan's control group recorded, and the lifecycle. */
+function engineLoaded(cfg: Pick<ServerConfig, "histories">, store: SqliteStore, clock: Clock, driver: LiveDriver): PlanLifecycle {
   // a plan promoted before the group was recorded is measured from now on on the group it runs with
-  if (driver.planRow && !driver.planRow.control) store.updatePlan(driver.planRow.id, { control: JSON.stringify(control) });
-  const lifecycle = new PlanLifecycle(store, driver, () => Math.max(clock.now(), driver.watermark), cfg.histories);
-  return { store, clock, driver, lifecycle };
+  if (driver.planRow && !driver.planRow.control) store.updatePlan(driver.planRow.id, { control: JSON.stringify(driver.control) });
+  return new PlanLifecycle(store, driver, () => Math.max(clock.now(), driver.watermark), cfg.histories);
+}
+
+/** Deno.serve on the configured address; the port taken or an address not this machine's closes the store. */
+function listen(cfg: Pick<ServerConfig, "port" | "host">, store: SqliteStore, handler: (req: Request) => Response | Promise<Response>): Deno.HttpServer {
+  try {
+    return Deno.serve({ port: cfg.port, hostname: cfg.host, onListen: () => {} }, handler);
+  } catch (e) {
+    store.close(); // nothing else was started
+    throw e;
+  }
+}
+
+/**
+ * As startServer, for `cadence serve`: the address is taken at once and the customers are loaded in
+ * steps while it answers (engine/live/loading.ts: /healthz 200, /readyz and the rest 503), with a log
+ * line (`log`) at the start of the load (when there are customers), every `everyMs` of it and at its end; `step`: customers loaded
+ * between two turns of the event loop. A million customers take ≈ 13 s; the server used to be silent
+ * and refuse connections all that time, so a liveness probe could kill a server that was only loading.
+ */
+export async function startServerLoading(cfg: ServerConfig, log: (line: string) => void, { everyMs = 5000, step = 5_000 } = {}): Promise<RunningServer> {
+  const { store, clock, control } = openStore(cfg);
+  const progress: LoadProgress = { loaded: 0, of: store.customerCount() };
+  let handler: (req: Request) => Response | Promise<Response> = (req) => loadingAnswer(req, progress);
+  const server = listen(cfg, store, (req) => handler(req));
+  const addr = server.addr as Deno.NetAddr, began = performance.now();
+  // a new database has nothing to wait for: its start says only where it listens, as before
+  if (progress.of === 0) log = () => {};
+  log(`loading ${progress.of.toLocaleString("en")} customers (db ${store.path}); http://${addr.hostname}:${addr.port}/healthz answers meanwhile, /readyz once they are loaded`);
+  const driver = new LiveDriver(store, clock, control, cfg.seed, false);
+  let logged = began;
+  try {
+    await driver.loadInSteps((n) => {
+      progress.loaded = n;
+      const now = performance.now();
+      if (now - logged >= everyMs && n < progress.of) log(loadLine(progress, now - began)), logged = now;
+    }, step);
+  } catch (e) {
+    await server.shutdown();
+    store.close();
+    throw e;
+  }
+  log(loadLine(progress, performance.now() - began));
+  const lifecycle = engineLoaded(cfg, store, clock, driver);
+  return run(cfg, { store, clock, control, driver, lifecycle }, server, (fetch) => handler = fetch);
 }
 
 export function startServer(cfg: ServerConfig): RunningServer {
-  const { store, clock, driver, lifecycle } = openEngine(cfg);
+  const engine = openEngine(cfg);
+  let handler: (req: Request) => Response | Promise<Response> = () => new Response(null, { status: 503 });
+  const server = listen(cfg, engine.store, (req) => handler(req));
+  return run(cfg, engine, server, (fetch) => handler = fetch);
+}
+
+/** The app on `server` (handed to `answer`), the writer and checkpointer threads, the timer, webhook and retention loops. */
+function run(cfg: ServerConfig, { store, clock, driver, lifecycle }: ReturnType<typeof openEngine>, server: Deno.HttpServer, answer: (fetch: (req: Request) => Response | Promise<Response>) => void): RunningServer {
   // made before the app, which shows its circuit: its start settles what a crash left in flight
   const webhook = cfg.webhook ? new WebhookAdapter(store, clock, { ...WEBHOOK_DEFAULTS, ...cfg.webhook }) : null;
   const retention = cfg.retainDays ? new Retention(store, cfg.retainDays, () => Math.max(clock.now(), driver.watermark), prunableStates(cfg.webhook !== undefined)) : null;
   const app = createApp({ store, driver, lifecycle, clock, webhook, retention });
-  let server: Deno.HttpServer;
-  try {
-    server = Deno.serve({ port: cfg.port, hostname: cfg.host, onListen: () => {} }, app.fetch);
-  } catch (e) {
-    store.close(); // the port is taken or the address is not this machine's: nothing else was started
-    throw e;
-  }
+  answer((req) => app.fetch(req));
   // threads started once listening (in this same turn: no request is handled before they are in place)
   const writer = cfg.writerThread === false
     ? null

@@ -372,6 +372,9 @@ export class SqliteStore implements Store {
     this.flushRows();
     return this.db.prepare("SELECT id, state, timers FROM customers ORDER BY id").iterate() as Iterable<{ id: string; state: string; timers: string }>;
   }
+  customerCount(): number {
+    return Number((this.db.prepare("SELECT count(*) AS n FROM customers").get() as { n: number }).n);
+  }
   eraseCustomer(id: string) {
     this.keyCount.clear(); // the customer's keys (and their repeats) are gone
     return this.tx(() => {

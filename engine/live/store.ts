@@ -178,6 +178,8 @@ export interface Store {
   putCustomer(id: string, state: string, control: number, time: number, timers: string): void;
   getCustomer(id: string): { state: string; control: number } | null;
   allCustomers(): Iterable<{ id: string; state: string; timers: string }>;
+  /** How many customers allCustomers() gives (a start's progress). */
+  customerCount(): number;
   eraseCustomer(id: string): { events: number; outbox: number; decisions: number };
 
   hasEvent(idem: string): boolean;
