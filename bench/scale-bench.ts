@@ -14,7 +14,7 @@ import { benchArgs } from "./bench-args.ts";
 import { existsSync, mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { benchApi, benchKeys } from "./bench-server.ts";
+import { apiOf, benchKeys } from "./serve-child.ts";
 import { SqliteStore } from "../engine/live/sqlite-store.ts";
 import { createKey } from "../engine/live/keys.ts";
 
@@ -99,7 +99,7 @@ async function stop(): Promise<void> {
   await child.status;
 }
 
-const api = benchApi(() => url, admin);
+const api = apiOf(() => url, admin);
 const cid = (i: number) => `B${String(i).padStart(7, "0")}`;
 const customer = (i: number) => ({ id: cid(i), consents: i % 5 ? ["email", "sms"] : ["sms"], timezone: "+01:00", signup: "2024-01-01", orders: i % 4, revenue: 40 * (i % 4) });
 
