@@ -111,6 +111,30 @@ export function webhookUrlProblem(url: string): string | null {
   return null;
 }
 
+/**
+ * The webhook URL as logs and error texts show it: its origin, its path and query left out as `/…`.
+ * Hosted receivers carry their credential in the URL (Slack's and Discord's in the path, others'
+ * in `?token=`): a connection error quoted the whole URL, and `/healthz`, which needs no key, showed it.
+ * @example shownUrl("https://hooks.example.com/services/T0/B0/XXXX?token=abc") // "https://hooks.example.com/…"
+ */
+export function shownUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname === "/" && !u.search ? "/" : "/…"}`;
+  } catch {
+    return "the webhook URL";
+  }
+}
+
+/** `text` with the webhook URL, as given or as fetch writes it, shown as `shownUrl` shows it. */
+export function redactUrl(text: string, url: string): string {
+  let href = url;
+  try {
+    href = new URL(url).href;
+  } catch { /* as given */ }
+  return [...new Set([href, url])].reduce((t, u) => t.replaceAll(u, shownUrl(url)), text);
+}
+
 export function payload(m: OutboxRow): string {
   return JSON.stringify({
     key: m.key, id: m.id, plan: m.plan, time: new Date(m.time * 60000).toISOString(), customer: m.customer,
@@ -237,13 +261,13 @@ export class WebhookAdapter {
       });
     } catch (e) {
       // a request that cannot be built never left: a definite failure, not an unknown one
-      return { kind: "failed", error: `the request could not be built: ${(e as Error)?.message ?? e}`.slice(0, 300), receiver: null };
+      return { kind: "failed", error: redactUrl(`the request could not be built: ${(e as Error)?.message ?? e}`, this.config.url).slice(0, 300), receiver: null };
     }
     let res: Response;
     try {
       res = await fetch(req);
     } catch (e) {
-      return failure(e);
+      return failure(e, this.config.url);
     }
     try {
       await res.body?.cancel();
@@ -288,11 +312,14 @@ export type Outcome =
 /**
  * A fetch that threw. Only a failure to connect (refused, no route, DNS, a blocked port: hyper's
  * "client error (Connect)") proves nothing was sent; a timeout, a reset or a connection closed after
- * the request was written may come after the receiver acted, so it is unknown.
+ * the request was written may come after the receiver acted, so it is unknown. `url`: the webhook's,
+ * shown in the error text as `shownUrl` shows it.
  */
-export function failure(e: unknown): Outcome {
+export function failure(e: unknown, url = ""): Outcome {
   const err = e as Error & { cause?: unknown };
-  const text = `${err?.message ?? e}${err?.cause ? `: ${String((err.cause as Error).message ?? err.cause)}` : ""}`.slice(0, 300);
+  // fetch's error quotes the URL (`error sending request for url (...)`), which may hold the receiver's token
+  const said = `${err?.message ?? e}${err?.cause ? `: ${String((err.cause as Error).message ?? err.cause)}` : ""}`;
+  const text = (url ? redactUrl(said, url) : said).slice(0, 300);
   if (/client error \(Connect\)|Connection refused|are blocked/i.test(text)) return { kind: "failed", error: text, receiver: "down" };
   return { kind: "unknown", error: err?.name === "TimeoutError" ? "timed out" : text || "network error" };
 }
