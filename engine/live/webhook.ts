@@ -23,7 +23,7 @@
 import { createHmac } from "node:crypto";
 import { hashString, uniform } from "../core/hash.ts";
 import { Circuit, type CircuitView } from "./circuit.ts";
-import type { Clock } from "./clock.ts";
+import { type Clock, SystemClock } from "./clock.ts";
 import { deadline, DEFAULT_EXPIRY, type Expiry, expiryText } from "./expiry.ts";
 import { retryAfterMs } from "./retry-after.ts";
 import type { OutboxRow, Store } from "./store.ts";
@@ -152,6 +152,8 @@ export class WebhookAdapter {
    */
   private unrecorded: { m: OutboxRow; outcome: Outcome; at: number }[] = [];
   private readonly circuit: Circuit;
+  /** When each request is signed: X-Cadence-Timestamp is the second it leaves, whatever the engine's clock. */
+  private readonly wall = new SystemClock();
 
   constructor(readonly store: Store, readonly clock: Clock, readonly config: WebhookConfig) {
     this.circuit = new Circuit(config.breakerFailures, config.probeMs, config.capMs);
@@ -247,7 +249,9 @@ export class WebhookAdapter {
 
   /** One POST and what is known of its fate. */
   private async attempt(m: OutboxRow): Promise<Outcome> {
-    const body = payload(m), ts = String(Math.floor(this.clock.nowMs() / 1000));
+    // the wall clock's second, not the engine's: a receiver compares it with its own clock to refuse a
+    // replayed request, and a manual clock (2026-03-02 in a demo) made every message look stale
+    const body = payload(m), ts = String(Math.floor(this.wall.nowMs() / 1000));
     let req: Request;
     try {
       req = new Request(this.config.url, {

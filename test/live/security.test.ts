@@ -4,9 +4,13 @@
  * or logs; a signature a receiver verifies with the docs' own code, fresh to the second of sending.
  */
 import { describe, expect, it, vi } from "vitest";
-import { at, promote, RECEIPT_PLAN, serversStoppedAfterEach, T0, until } from "./live-helpers.ts";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { at, promote, RECEIPT_PLAN, serversStoppedAfterEach, stoppedAfterEach, T0, until } from "./live-helpers.ts";
 
 const server = serversStoppedAfterEach(T0);
+const stop = stoppedAfterEach();
 
 /** A port nobody listens on: a connection to it is refused before anything is sent. */
 function closedPort(): number {
@@ -50,5 +54,67 @@ describe("the server's log", () => {
       spy.mockRestore();
     }
     expect(logged).toEqual(["cadence serve: DELETE /v1/customers/{id} refused: the database cannot be written (attempt to write a readonly database)"]);
+  });
+});
+
+const VERIFY_MARK = "<!-- security-test: test/live/security.test.ts runs this block -->";
+
+/** docs/live.md's verification code in `language`, as a reader copies it. */
+function docBlock(language: string): string {
+  const re = new RegExp(`^${VERIFY_MARK}\\n\`\`\`${language}\\n([\\s\\S]*?)^\`\`\`$`, "m");
+  const m = re.exec(readFileSync("docs/live.md", "utf8"));
+  if (!m) throw new Error(`no ${language} block marked for this test in docs/live.md`);
+  return m[1];
+}
+
+describe("verifying a webhook message as docs/live.md says", () => {
+  it("takes a message from a server on a manual clock, refuses it changed, and refuses it replayed ten minutes later", async () => {
+    const got: { headers: Record<string, string>; body: string }[] = [];
+    const rx = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, async (req) => {
+      got.push({ headers: Object.fromEntries(req.headers), body: await req.text() });
+      return new Response(null, { status: 204 });
+    });
+    stop.push(() => rx.shutdown());
+    // the engine's clock is at 2026-03-02: the signed timestamp is still the second the request left
+    const s = server({ webhook: { url: `http://127.0.0.1:${(rx.addr as Deno.NetAddr).port}/in`, secret: "s3cret" } });
+    await promote(s, RECEIPT_PLAN);
+    await s.api("POST", "/v1/events", { id: "p1", customer: "Zoë", type: "purchase", value: 9, time: at(1) }, { key: s.keys.ingest });
+    await until(() => got.length === 1);
+    const [m] = got, sent = Math.floor(Date.now() / 1000);
+    expect(Math.abs(Number(m.headers["x-cadence-timestamp"]) - sent)).toBeLessThanOrEqual(5);
+    const changed = [
+      { ...m, body: m.body.replace('"Zoë"', '"Zoe"') },
+      { ...m, headers: { ...m.headers, "x-cadence-timestamp": String(Number(m.headers["x-cadence-timestamp"]) + 1) } },
+    ];
+
+    const dir = mkdtempSync(join(tmpdir(), "cadence-verify-"));
+    writeFileSync(join(dir, "verify.ts"), docBlock("ts"));
+    const { verifyCadence } = await import(join(dir, "verify.ts"));
+    const ts = (r: { headers: Record<string, string>; body: string }) => verifyCadence(new Headers(r.headers), r.body, "s3cret");
+    expect([await ts(m), await ts(changed[0]), await ts(changed[1]), await verifyCadence(new Headers(m.headers), m.body, "other")]).toEqual([true, false, false, false]);
+    const later = vi.spyOn(Date, "now").mockReturnValue(Date.now() + 600_000);
+    try {
+      expect(await ts(m)).toBe(false);
+    } finally {
+      later.mockRestore();
+    }
+
+    // the Python function, given the raw bytes and the headers with their usual capitals, as Flask's are
+    const harness = `${docBlock("python")}
+import json, sys
+real = time.time
+for case in json.load(sys.stdin):
+    time.time = lambda: real() + case["later"]
+    headers = {k.title(): v for k, v in case["headers"].items()}
+    print(verify_cadence(headers, case["body"].encode(), case["secret"]))
+`;
+    const cases = [{ ...m, later: 0, secret: "s3cret" }, ...changed.map((c) => ({ ...c, later: 0, secret: "s3cret" })), { ...m, later: 0, secret: "other" }, { ...m, later: 600, secret: "s3cret" }];
+    const py = new Deno.Command("python3", { args: ["-c", harness], stdin: "piped", stdout: "piped", stderr: "piped" }).spawn();
+    const w = py.stdin.getWriter();
+    await w.write(new TextEncoder().encode(JSON.stringify(cases)));
+    await w.close();
+    const out = await py.output();
+    expect(new TextDecoder().decode(out.stderr)).toBe("");
+    expect(new TextDecoder().decode(out.stdout).trim().split("\n")).toEqual(["True", "False", "False", "False", "False"]);
   });
 });
