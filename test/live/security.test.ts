@@ -118,3 +118,27 @@ for case in json.load(sys.stdin):
     expect(new TextDecoder().decode(out.stdout).trim().split("\n")).toEqual(["True", "False", "False", "False", "False"]);
   });
 });
+
+describe("API keys", () => {
+  it("are answered with Cache-Control: no-store when made, and a refused one is logged by its public id, once, never its secret", async () => {
+    const s = server();
+    const res = await fetch(`${s.url}/v1/keys`, { method: "POST", headers: { authorization: `Bearer ${s.keys.admin}`, "content-type": "application/json" }, body: JSON.stringify({ role: "ingest", name: "shop backend" }) });
+    const made = await res.json();
+    expect([res.status, res.headers.get("cache-control")]).toEqual([201, "no-store"]);
+    expect((await s.api("DELETE", `/v1/keys/${made.id}`)).status).toBe(200);
+    const secret = made.key.slice(`cad_${made.id}_`.length);
+    const logged: string[] = [];
+    const spy = vi.spyOn(console, "error").mockImplementation((...a) => void logged.push(a.map(String).join(" ")));
+    try {
+      for (let i = 0; i < 3; i++) expect((await s.api("POST", "/v1/events", { id: `e${i}`, customer: "C1", type: "visit" }, { key: made.key })).status).toBe(401);
+      expect((await s.api("GET", "/v1/outbox?after=0", undefined, { key: `cad_0123456789ab_${"A".repeat(32)}` })).status).toBe(401);
+    } finally {
+      spy.mockRestore();
+    }
+    // the first at once; the three after it are counted, for one line a minute later
+    expect(logged).toEqual([
+      `cadence serve: refused POST /v1/events with revoked key ${made.id} (ingest, "shop backend"); further refusals of unknown or revoked keys are counted and logged once a minute`,
+    ]);
+    expect(logged.join("\n")).not.toContain(secret);
+  });
+});
