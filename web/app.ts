@@ -15,7 +15,7 @@ import { ingestRoutes } from "./routes/ingest.ts";
 import { readRoutes } from "./routes/read.ts";
 import { outboxRoutes } from "./routes/outbox.ts";
 import { systemRoutes } from "./routes/system.ts";
-import { type Guard, type Guarded, parsesJson, utf8Body } from "./guards.ts";
+import { type Guard, type Guarded, parsesJson, routeOf, utf8Body } from "./guards.ts";
 import { REALM } from "./auth.ts";
 import { CustomerBatch, ErrorBody, exampleOf } from "./schemas.ts";
 import { flatten, type Issue } from "./issues.ts";
@@ -128,12 +128,15 @@ export function createApp(deps: Deps): App {
     if (e instanceof ApiError && e.status !== 400) return c.json({ error: e.message, ...(e.problems.length ? { problems: e.problems.map((p) => ({ ...p, path: formatPath(p.path) })) } : {}) }, e.status);
     if (e instanceof ApiError || e instanceof InputError) return c.json({ error: e.message, problems: problemsOf(e.message, e.problems) }, 400);
     if (e instanceof HTTPException) return c.json({ error: e.message || `HTTP ${e.status}` }, e.status);
+    // logged by its route (DELETE /v1/customers/{id}), not its path: a path holds a customer's id, which
+    // an erasure must not leave in the log, and decoded `%0A` began a forged log line
+    const route = routeOf(c);
     const storage = unwritable(e);
     if (storage) {
-      console.error(`cadence serve: ${c.req.method} ${c.req.path} refused: the database cannot be written (${storage})`);
+      console.error(`cadence serve: ${route} refused: the database cannot be written (${storage})`);
       return c.json({ error: `the database cannot be written (${storage}); nothing of this request was stored: ${UNWRITABLE_FIX[storage]}, then send it again` }, 503);
     }
-    console.error(`cadence serve: ${c.req.method} ${c.req.path} failed:`, e);
+    console.error(`cadence serve: ${route} failed:`, e);
     return c.json({ error: "internal error; the request was not applied (see the server log)" }, 500);
   });
   app.notFound((c) => {

@@ -7,6 +7,7 @@ import { findKey } from "../engine/live/keys.ts";
 import type { KeyRow, Role, Store } from "../engine/live/store.ts";
 import { ApiError } from "../engine/live/errors.ts";
 import { type Guarded, guarded, routeOf } from "./guards.ts";
+import { keyRefused } from "./key-refusals.ts";
 
 export const READERS: Role[] = ["analyst", "approver", "operator"];
 
@@ -61,7 +62,10 @@ export function requireRole(store: Store, ...roles: Role[]): Guarded {
     if (!m && /^Bearer$/i.test(header.trim())) throw unauthorized(`no key after 'Bearer' (an empty variable in 'Bearer $KEY'?); ${USAGE}`, "invalid_request", "no key after Bearer");
     if (!m) throw unauthorized(`malformed Authorization header: expected 'Bearer <key>' with nothing after the key; ${USAGE}`, "invalid_request", "expected Bearer <key>");
     const key = cachedKey(store, m[1]);
-    if (!key) throw unauthorized("unknown or revoked API key", "invalid_token", "unknown or revoked API key");
+    if (!key) {
+      keyRefused(store, m[1], routeOf(c));
+      throw unauthorized("unknown or revoked API key", "invalid_token", "unknown or revoked API key");
+    }
     if (key.role !== "admin" && !roles.includes(key.role)) {
       throw new ApiError(403, `this key's role is ${key.role}; ${routeOf(c)} needs ${allowed.join(" or ")}`);
     }

@@ -6,7 +6,7 @@ import { statSync } from "node:fs";
 import { InputError } from "../plan/errors.ts";
 import { parseDate, YEARS } from "../core/time.ts";
 import { startServerLoading } from "../live/server.ts";
-import { webhookUrlProblem } from "../live/webhook.ts";
+import { shownUrl, webhookUrlProblem } from "../live/webhook.ts";
 import { DEFAULT_EXPIRY, parseExpiry } from "../live/expiry.ts";
 import { decimalFlag, intFlag, parse, sizeFlag } from "./args.ts";
 import { dbProblem } from "./live-db.ts";
@@ -131,13 +131,13 @@ export async function serveCommand(args: string[]): Promise<number> {
 /**
  * The second line at start: what the server will do with events and messages, so an operator sees a
  * missing webhook URL (messages only wait in the outbox) or the wrong plan without a request. The
- * webhook's query string may carry a receiver's token: it is not logged.
+ * webhook's path and query string may carry a receiver's token (Slack's is in the path): only its
+ * origin is logged.
  */
 export function startState(plan: { id: number; name: string; state: string } | null, webhook: string | undefined, histories: string | undefined): string {
-  const where = webhook ? new URL(webhook) : null;
   return [
     plan ? `plan ${plan.id} (${plan.name}) ${plan.state}` : "no plan live: upload one (POST /v1/plans), forecast, approve and promote it",
-    where ? `webhook ${where.origin}${where.pathname}${where.search ? "?…" : ""}` : "no webhook: messages wait in GET /v1/outbox (--webhook-url URL sends them)",
+    webhook ? `webhook ${shownUrl(webhook)}` : "no webhook: messages wait in GET /v1/outbox (--webhook-url URL sends them)",
     ...(histories ? [`histories ${histories}`] : []),
   ].join("; ");
 }

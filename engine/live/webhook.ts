@@ -23,7 +23,7 @@
 import { createHmac } from "node:crypto";
 import { hashString, uniform } from "../core/hash.ts";
 import { Circuit, type CircuitView } from "./circuit.ts";
-import type { Clock } from "./clock.ts";
+import { type Clock, SystemClock } from "./clock.ts";
 import { deadline, DEFAULT_EXPIRY, type Expiry, expiredReason, expiryText } from "./expiry.ts";
 import { retryAfterMs } from "./retry-after.ts";
 import type { OutboxRow, Store } from "./store.ts";
@@ -111,6 +111,30 @@ export function webhookUrlProblem(url: string): string | null {
   return null;
 }
 
+/**
+ * The webhook URL as logs and error texts show it: its origin, its path and query left out as `/…`.
+ * Hosted receivers carry their credential in the URL (Slack's and Discord's in the path, others'
+ * in `?token=`): a connection error quoted the whole URL, and `/healthz`, which needs no key, showed it.
+ * @example shownUrl("https://hooks.example.com/services/T0/B0/XXXX?token=abc") // "https://hooks.example.com/…"
+ */
+export function shownUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname === "/" && !u.search ? "/" : "/…"}`;
+  } catch {
+    return "the webhook URL";
+  }
+}
+
+/** `text` with the webhook URL, as given or as fetch writes it, shown as `shownUrl` shows it. */
+export function redactUrl(text: string, url: string): string {
+  let href = url;
+  try {
+    href = new URL(url).href;
+  } catch { /* as given */ }
+  return [...new Set([href, url])].reduce((t, u) => t.replaceAll(u, shownUrl(url)), text);
+}
+
 export function payload(m: OutboxRow): string {
   return JSON.stringify({
     key: m.key, id: m.id, plan: m.plan, time: new Date(m.time * 60000).toISOString(), customer: m.customer,
@@ -130,6 +154,8 @@ export class WebhookAdapter {
   private readonly circuit: Circuit;
   /** The minute of the clock the last sweep of expired messages ran in (expireLate). */
   private swept = -1;
+  /** When each request is signed: X-Cadence-Timestamp is the second it leaves, whatever the engine's clock. */
+  private readonly wall = new SystemClock();
 
   constructor(readonly store: Store, readonly clock: Clock, readonly config: WebhookConfig) {
     this.circuit = new Circuit(config.breakerFailures, config.probeMs, config.capMs);
@@ -241,7 +267,9 @@ export class WebhookAdapter {
 
   /** One POST and what is known of its fate. */
   private async attempt(m: OutboxRow): Promise<Outcome> {
-    const body = payload(m), ts = String(Math.floor(this.clock.nowMs() / 1000));
+    // the wall clock's second, not the engine's: a receiver compares it with its own clock to refuse a
+    // replayed request, and a manual clock (2026-03-02 in a demo) made every message look stale
+    const body = payload(m), ts = String(Math.floor(this.wall.nowMs() / 1000));
     let req: Request;
     try {
       req = new Request(this.config.url, {
@@ -255,13 +283,13 @@ export class WebhookAdapter {
       });
     } catch (e) {
       // a request that cannot be built never left: a definite failure, not an unknown one
-      return { kind: "failed", error: `the request could not be built: ${(e as Error)?.message ?? e}`.slice(0, 300), receiver: null };
+      return { kind: "failed", error: redactUrl(`the request could not be built: ${(e as Error)?.message ?? e}`, this.config.url).slice(0, 300), receiver: null };
     }
     let res: Response;
     try {
       res = await fetch(req);
     } catch (e) {
-      return failure(e);
+      return failure(e, this.config.url);
     }
     try {
       await res.body?.cancel();
@@ -306,11 +334,14 @@ export type Outcome =
 /**
  * A fetch that threw. Only a failure to connect (refused, no route, DNS, a blocked port: hyper's
  * "client error (Connect)") proves nothing was sent; a timeout, a reset or a connection closed after
- * the request was written may come after the receiver acted, so it is unknown.
+ * the request was written may come after the receiver acted, so it is unknown. `url`: the webhook's,
+ * shown in the error text as `shownUrl` shows it.
  */
-export function failure(e: unknown): Outcome {
+export function failure(e: unknown, url = ""): Outcome {
   const err = e as Error & { cause?: unknown };
-  const text = `${err?.message ?? e}${err?.cause ? `: ${String((err.cause as Error).message ?? err.cause)}` : ""}`.slice(0, 300);
+  // fetch's error quotes the URL (`error sending request for url (...)`), which may hold the receiver's token
+  const said = `${err?.message ?? e}${err?.cause ? `: ${String((err.cause as Error).message ?? err.cause)}` : ""}`;
+  const text = (url ? redactUrl(said, url) : said).slice(0, 300);
   if (/client error \(Connect\)|Connection refused|are blocked/i.test(text)) return { kind: "failed", error: text, receiver: "down" };
   return { kind: "unknown", error: err?.name === "TimeoutError" ? "timed out" : text || "network error" };
 }

@@ -45,7 +45,7 @@ describe("cadence serve, as an operator reads it", () => {
   it("says at start which plan runs and where messages go, and names the signal that stops it, once", async () => {
     const [bare, hooked] = await Promise.all([
       serveThenSignal(["--db", tempDb("operator")], "SIGINT"),
-      serveThenSignal(["--db", tempDb("operator"), "--webhook-url", "http://127.0.0.1:8089/in?token=abc", "--webhook-secret", "s"], "SIGTERM"),
+      serveThenSignal(["--db", tempDb("operator"), "--webhook-url", "http://127.0.0.1:8089/services/T0/B0/XXXX?token=abc", "--webhook-secret", "s"], "SIGTERM"),
     ]);
     const lines = (out: string) => out.trim().split("\n").slice(1);
     expect(bare.code).toBe(0);
@@ -54,8 +54,8 @@ describe("cadence serve, as an operator reads it", () => {
       "cadence serve: stopping (SIGINT): finishing requests in flight",
       "cadence serve: stopped",
     ]);
-    // the webhook's query string may hold the receiver's token: not logged
-    expect(lines(hooked.out)[0]).toBe("cadence serve: no plan live: upload one (POST /v1/plans), forecast, approve and promote it; webhook http://127.0.0.1:8089/in?…");
+    // the webhook's path (Slack's) and query string may hold the receiver's token: only its origin is logged
+    expect(lines(hooked.out)[0]).toBe("cadence serve: no plan live: upload one (POST /v1/plans), forecast, approve and promote it; webhook http://127.0.0.1:8089/…");
     expect(lines(hooked.out)[1]).toBe("cadence serve: stopping (SIGTERM): finishing requests in flight");
   });
 });

@@ -57,6 +57,8 @@ export function systemRoutes(app: OpenAPIHono, { store, driver, clock, webhook, 
     const b = c.req.valid("json");
     // one audit entry, naming the admin key that asked (it was written twice, once as made by "cli")
     const { key, row } = createKey(store, b.role, b.name, clock.now(), keyOf(c).id);
+    // a credential in clear: no cache on the way may keep it (RFC 6749 §5.1 asks the same of a token's answer)
+    c.header("Cache-Control", "no-store");
     return c.json({ id: row.id, role: row.role, key }, 201) as never;
   });
 
