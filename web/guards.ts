@@ -63,14 +63,47 @@ function typeGuard(types: string[], optional: boolean): Guarded {
   }, { kind: "type", types, optional });
 }
 
+/**
+ * What Deno's server throws at a body read when the connection ends before the body does: the client
+ * closed or reset it in the middle of an upload (a body sent a byte at a time, then dropped).
+ */
+const CONNECTION_ENDED = [
+  Deno.errors.BadResource, Deno.errors.Http, Deno.errors.ConnectionReset, Deno.errors.ConnectionAborted, Deno.errors.UnexpectedEof,
+  Deno.errors.Interrupted, Deno.errors.BrokenPipe,
+];
+
+/**
+ * What to throw for `e`, an error of reading the request's body: when the connection ended before the
+ * body did, a 400 (which a client still reading gets) and one short log line. It was a 500 whose log
+ * line carried Deno's stack trace, as for a fault of the server, though only the client had left.
+ * Nothing of such a body is stored: no route reads a body until it has the whole of it.
+ */
+function bodyBrokenOff(c: Context, e: unknown): unknown {
+  if (!CONNECTION_ENDED.some((kind) => e instanceof kind)) return e;
+  const length = c.req.header("content-length"), whole = `the whole body${length ? ` (Content-Length ${length})` : ""}`;
+  console.error(`cadence serve: ${routeOf(c)}: the client's connection ended before ${whole} arrived; nothing of it was stored`);
+  const message = `the connection ended before ${whole} arrived; nothing of this request was stored: send it again whole`;
+  return new ApiError(400, `body: ${message}`, [{ path: ["body"], message }]);
+}
+
 /** 413 for bodies over `bytes`. */
 export function limit(bytes: number): Guarded {
-  return guarded(bodyLimit({
+  const check = bodyLimit({
     maxSize: bytes,
     onError: (c) => {
       throw new ApiError(413, `request body over ${bytes.toLocaleString("en")} bytes for ${routeOf(c)}; send smaller batches`);
     },
-  }), { kind: "size", bytes });
+  });
+  return guarded(async (c, next) => {
+    // a body without a Content-Length (chunked) is read here, counting its bytes: an error before
+    // `next` is that read's, one after it the route's own
+    let read = false;
+    try {
+      return await check(c, () => (read = true, next()));
+    } catch (e) {
+      throw read ? e : bodyBrokenOff(c, e);
+    }
+  }, { kind: "size", bytes });
 }
 
 const UTF8 = new TextDecoder("utf-8", { fatal: true });
@@ -82,7 +115,12 @@ const UTF8 = new TextDecoder("utf-8", { fatal: true });
  */
 export function utf8Body(): MiddlewareHandler {
   return async (c, next) => {
-    const bytes = new Uint8Array(await c.req.arrayBuffer());
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await c.req.arrayBuffer());
+    } catch (e) {
+      throw bodyBrokenOff(c, e);
+    }
     let text: string;
     try {
       text = UTF8.decode(bytes);

@@ -7,7 +7,7 @@ import { describe, expect, it, vi } from "vitest";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { at, promote, RECEIPT_PLAN, serversStoppedAfterEach, stoppedAfterEach, T0, until } from "./live-helpers.ts";
+import { at, promote, RECEIPT_PLAN, serversStoppedAfterEach, stoppedAfterEach, T0, type TestServer, until } from "./live-helpers.ts";
 
 const server = serversStoppedAfterEach(T0);
 const stop = stoppedAfterEach();
@@ -140,5 +140,71 @@ describe("API keys", () => {
       `cadence serve: refused POST /v1/events with revoked key ${made.id} (ingest, "shop backend"); further refusals of unknown or revoked keys are counted and logged once a minute`,
     ]);
     expect(logged.join("\n")).not.toContain(secret);
+  });
+});
+
+/**
+ * A request written on a raw connection to `s`: its head (with `header`: Content-Length or
+ * Transfer-Encoding), then `body` `step` bytes at a time; then the connection is closed, or with
+ * `halfClose` only its writing side, and the answer read. Returns the answer's text ("" when closed).
+ */
+async function cutUpload(s: TestServer, header: string, body: string, o: { step?: number; halfClose?: boolean } = {}): Promise<string> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port: s.port }), encode = (t: string) => new TextEncoder().encode(t);
+  await conn.write(encode(`POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${s.keys.ingest}\r\nContent-Type: application/json\r\n${header}\r\n\r\n`));
+  const step = o.step ?? body.length;
+  for (let i = 0; i < body.length; i += step) {
+    await conn.write(encode(body.slice(i, i + step)));
+    if (step < body.length) await new Promise((r) => setTimeout(r, 1));
+  }
+  let answer = "";
+  if (o.halfClose) {
+    await conn.closeWrite();
+    const decoder = new TextDecoder(), buf = new Uint8Array(4096);
+    for (let n = await conn.read(buf); n !== null; n = await conn.read(buf)) answer += decoder.decode(buf.subarray(0, n), { stream: true });
+  }
+  conn.close();
+  return answer;
+}
+
+describe("a client that leaves in the middle of its upload", () => {
+  const batch = JSON.stringify({ events: [{ id: "e1", customer: "C1", type: "visit", time: at(1) }, { id: "e2", customer: "C2", type: "visit", time: at(1) }] });
+  const stored = (s: TestServer) => s.store.query<{ n: number }>("SELECT count(*) AS n FROM events")[0].n + s.store.customerCount();
+
+  for (const [how, header, body, length] of [
+    // a whole batch sent a byte at a time, one byte short of its Content-Length: half received is not received
+    ["its Content-Length one byte short, sent a byte at a time", `Content-Length: ${batch.length + 1}`, batch, ` (Content-Length ${batch.length + 1})`],
+    // a whole batch in one chunk, without the last chunk that ends the body
+    ["chunked, without its last chunk", "Transfer-Encoding: chunked", `${batch.length.toString(16)}\r\n${batch}\r\n`, ""],
+  ]) {
+    it(`is logged in one short line, not as a 500 with a stack trace, and nothing of its body is stored: ${how}`, async () => {
+      const s = server();
+      const logged: string[] = [];
+      const spy = vi.spyOn(console, "error").mockImplementation((...a) => void logged.push(a.map((x) => (x instanceof Error ? x.stack : String(x))).join(" ")));
+      try {
+        await cutUpload(s, header, body, { step: 1 });
+        await until(() => logged.length > 0);
+        // the server goes on: the same batch, whole, is taken
+        expect((await s.api("POST", "/v1/events", JSON.parse(batch), { key: s.keys.ingest })).status).toBe(200);
+      } finally {
+        spy.mockRestore();
+      }
+      expect(logged).toEqual([`cadence serve: POST /v1/events: the client's connection ended before the whole body${length} arrived; nothing of it was stored`]);
+      expect(stored(s)).toBe(4); // the two events and their two customers, from the whole request only
+    });
+  }
+
+  it("is answered 400, saying the body was cut short and nothing was stored, when it still reads", async () => {
+    const s = server();
+    const spy = vi.spyOn(console, "error").mockImplementation(() => {});
+    let answer: string;
+    try {
+      answer = await cutUpload(s, `Content-Length: ${batch.length + 10}`, batch, { halfClose: true });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(answer.split("\r\n")[0]).toBe("HTTP/1.1 400 Bad Request");
+    const message = `the connection ended before the whole body (Content-Length ${batch.length + 10}) arrived; nothing of this request was stored: send it again whole`;
+    expect(JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4))).toEqual({ error: `body: ${message}`, problems: [{ path: "body", message }] });
+    expect(stored(s)).toBe(0);
   });
 });
