@@ -126,6 +126,21 @@ export function shownUrl(url: string): string {
   }
 }
 
+/**
+ * A redirect's Location as error texts show it: resolved against the webhook URL (`/moved` is on its
+ * host), then shown as `shownUrl` shows a URL. A Location may carry a token in its path or query as the
+ * webhook URL may, and the redirect's error was shown whole by GET /v1/outbox; its origin still tells
+ * an operator whether the receiver moved to another host or scheme (http to https).
+ * @example shownLocation("/v2/hook?token=abc", "http://hooks.example.com/in") // "http://hooks.example.com/…"
+ */
+export function shownLocation(location: string, url: string): string {
+  try {
+    return shownUrl(new URL(location, url).href);
+  } catch {
+    return "a Location that is not a URL";
+  }
+}
+
 /** `text` with the webhook URL, as given or as fetch writes it, shown as `shownUrl` shows it. */
 export function redactUrl(text: string, url: string): string {
   let href = url;
@@ -296,7 +311,7 @@ export class WebhookAdapter {
     } catch { /* the answer's status is all that counts */ }
     if (res.status >= 300 && res.status < 400) {
       const to = res.headers.get("location");
-      return { kind: "failed", error: `HTTP ${res.status}: a redirect${to ? ` to ${to.slice(0, 200)}` : ""}, not followed (the message was not taken there); set --webhook-url to the receiver's own URL`, receiver: "up" };
+      return { kind: "failed", error: `HTTP ${res.status}: a redirect${to ? ` to ${shownLocation(to, this.config.url).slice(0, 200)}` : ""}, not followed (the message was not taken there); set --webhook-url to the receiver's own URL`, receiver: "up" };
     }
     if (res.ok) return { kind: "delivered" };
     // the receiver asks when to come back (RFC 9110 §10.2.3, RFC 6585 §4): never sooner, at most the cap
