@@ -141,13 +141,20 @@ export function shownLocation(location: string, url: string): string {
   }
 }
 
-/** `text` with the webhook URL, as given or as fetch writes it, shown as `shownUrl` shows it. */
+/**
+ * `text` with the webhook URL, as given or as fetch writes it (parsed, without its fragment: a URL
+ * ending in `#…` was quoted whole, its token with it), shown as `shownUrl` shows it.
+ */
 export function redactUrl(text: string, url: string): string {
-  let href = url;
+  const forms = [url];
   try {
-    href = new URL(url).href;
+    const u = new URL(url);
+    forms.push(u.href);
+    u.hash = "";
+    forms.push(u.href);
   } catch { /* as given */ }
-  return [...new Set([href, url])].reduce((t, u) => t.replaceAll(u, shownUrl(url)), text);
+  // the longest first: a form that is the start of another would leave that one's tail
+  return [...new Set(forms)].sort((a, b) => b.length - a.length).reduce((t, u) => t.replaceAll(u, shownUrl(url)), text);
 }
 
 export function payload(m: OutboxRow): string {
