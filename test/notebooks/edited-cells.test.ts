@@ -55,7 +55,13 @@ describe("notebook 02's tuner cell, edited wrongly then fixed", () => {
     const probe = `let state = "open";
 try { await t.run({ "pressure.rules.two-a-week.cap": 2 }); } catch (e) { state = (e as Error).message; }`;
     const tableCell = sourceOf(cells.find((c) => sourceOf(c).includes("show(aq.from(moves)"))!).replace(/\n?show\(.*$/s, "");
-    const [, wrong, , after, fixed, moved, timed] = execute([setup, mistyped, probe, "console.log(state);", tunerCell, "console.log(`${moves.length} moves`);", tableCell]);
+    const run = () => execute([setup, mistyped, probe, "console.log(state);", tunerCell, "console.log(`${moves.length} moves`);", tableCell]);
+    // headless, the Deno kernel now and then drops a cell's print (README, "Known limit": a suite failed on
+    // the state's empty output): run again, twice at most, while a print expected is missing
+    let cells = run();
+    const printed = (c: Cell[]) => streamOf(c[3]).trim() !== "" && streamOf(c[5]).trim() !== "" && streamOf(c[6]).trim() !== "";
+    for (let i = 0; i < 2 && !printed(cells); i++) cells = run();
+    const [, wrong, , after, fixed, moved, timed] = cells;
     const errors = (c: Cell) => (c.outputs ?? []).filter((o) => o.output_type === "error");
     expect(errors(wrong).map((o) => `${o.ename}: ${o.evalue}`)).toEqual([
       "InputError: shardedTuner: pressure.rules.two-a-wek.cap: no element 'two-a-wek' in pressure.rules; valid: one-a-day, two-a-week, sms-spacing, weighted-pressure",
