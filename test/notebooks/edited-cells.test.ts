@@ -58,10 +58,10 @@ try { await t.run({ "pressure.rules.two-a-week.cap": 2 }); } catch (e) { state =
     const run = () => execute([setup, mistyped, probe, "console.log(state);", tunerCell, "console.log(`${moves.length} moves`);", tableCell]);
     // headless, the Deno kernel now and then drops a cell's print (README, "Known limit": a suite failed on
     // the state's empty output): run again, twice at most, while a print expected is missing
-    let cells = run();
+    let ran = run();
     const printed = (c: Cell[]) => streamOf(c[3]).trim() !== "" && streamOf(c[5]).trim() !== "" && streamOf(c[6]).trim() !== "";
-    for (let i = 0; i < 2 && !printed(cells); i++) cells = run();
-    const [, wrong, , after, fixed, moved, timed] = cells;
+    for (let i = 0; i < 2 && !printed(ran); i++) ran = run();
+    const [, wrong, , after, fixed, moved, timed] = ran;
     const errors = (c: Cell) => (c.outputs ?? []).filter((o) => o.output_type === "error");
     expect(errors(wrong).map((o) => `${o.ename}: ${o.evalue}`)).toEqual([
       "InputError: shardedTuner: pressure.rules.two-a-wek.cap: no element 'two-a-wek' in pressure.rules; valid: one-a-day, two-a-week, sms-spacing, weighted-pressure",
