@@ -49,8 +49,8 @@ show(aq.from(plans.map((p) => ({
 }))))"""),
 md("""## Run the comparison
 
-A small population keeps this notebook quick (5,000 customers, half a year, 3 replications). For a
-decision, use 100,000 customers and 5+ replications (`npx deno task cadence compare ... --customers 100000 --replications 5`)."""),
+A small population keeps this notebook quick (as the cell below is written: 5,000 customers, half a
+year, 3 replications; the titles say what was run). For a decision, use 100,000 customers and 5+ replications (`npx deno task cadence compare ... --customers 100000 --replications 5`)."""),
 code("""const c = comparePlans(plans, { customers: 5000, days: 180, replications: 3, seed: 1 });
 // figures with thousands separators, one decimal (ROI two)
 const num = (x: number, digits: number) => x.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -65,7 +65,7 @@ const over = `over ${c.replications} replication${c.replications === 1 ? "" : "s
 show(aq.from(metrics.map((m) => ({ metric: label(m), ...Object.fromEntries(c.plans.map((p) => [p.name, fmt(p.metrics[m], digits(m))])) }))), { title: `Mean [95 % interval] ${over}` })"""),
 md("""## Paired differences against the first plan
 
-Each plan minus *batch-and-blast*, seed by seed, then averaged. An interval that excludes zero means the
+Each plan minus the first plan given (*batch-and-blast* as written), seed by seed, then averaged. An interval that excludes zero means the
 difference is real at 95 % confidence."""),
 code("""show(aq.from(metrics.map((m) => ({ metric: label(m), ...Object.fromEntries(c.differences.map((d) => [`${d.name} − ${d.against}`, fmt(d.metrics[m], digits(m))])) }))),
   { title: `Paired difference against ${c.plans[0].name}: mean [95 % interval] ${over}` })"""),
@@ -90,7 +90,7 @@ show({
 md("""## Reading it like a strategist
 
 The cell below states the verdict from the figures: which plan earns the most incremental margin, and
-for each plan against the first (batch & blast), whether its margin difference is distinguishable from
+for each plan against the first plan given, whether its margin difference is distinguishable from
 zero on these seeds and what it costs in unsubscribes."""),
 code("""const ranked = [...rows].sort((a, b) => b.margin - a.margin);
 const best = ranked[0];
@@ -117,8 +117,8 @@ md("""# Tuning pressure rules
 The analyst's main knob: how much marketing pressure to allow. Too little and revenue is left on the
 table; too much and customers ignore, unsubscribe, complain and leave. We sweep two knobs of the
 *lifecycle-capped* plan — the weekly cap and the weighted-pressure threshold — on the same customers
-with the same random numbers (one shared no-plan baseline per seed), over **3 seeds** so every figure
-has a 95 % interval, chart incremental margin against unsubscribes, pick the **knee** of the frontier,
+with the same random numbers (one shared no-plan baseline per seed), over several seeds (**3** as
+written) so every figure has a 95 % interval, chart incremental margin against unsubscribes, pick the **knee** of the frontier,
 write the tuned plan to a file, and then check it on seeds the sweep never saw."""),
 code("""import { comparePlans, frontierSvg, loadPlan, setPath, show, sweep } from "../engine/mod.ts";
 import { stringify } from "yaml";
@@ -129,7 +129,8 @@ show(base.source.pressure, { title: "The plan's pressure rules today" })"""),
 md("""## The sweep
 
 `two-a-week` is a rolling 7-day cap; `weighted-pressure` sums each contact's weight (e-mail 1, SMS 2.5,
-push 0.5) fading with a 7-day half-life. 4 × 3 = 12 variants × 3 seeds; a small population keeps it
+push 0.5) fading with a 7-day half-life. As written, 4 × 3 = 12 variants × 3 seeds (the table's title
+says what ran); a small population keeps it
 quick (on the command line: `cadence sweep ... --set pressure.rules.two-a-week.cap=1..4 --replications 3`)."""),
 code("""const r = sweep(base, [
   { path: "pressure.rules.two-a-week.cap", values: [1, 2, 3, 4] },
@@ -143,14 +144,14 @@ show(aq.from(r.variants.map((v) => ({
   variant: v.label, contacts: pm(v.metrics.contacts), unsubscribes: pm(v.metrics.unsubscribes),
   [`incremental margin (${base.plan.currency})`]: pm(v.metrics.incrementalMargin), "margin vs first": pm(v.difference.incrementalMargin),
   frontier: v.frontier, knee: v.knee,
-}))), { limit: 12, title: `Mean ±95 % half-interval over ${r.replications} seeds` })"""),
+}))), { limit: r.variants.length, title: `${r.variants.length} variants: mean ±95 % half-interval over ${r.replications} seeds` })"""),
 md("""## The frontier
 
 Each dot is a variant (the mean over seeds; the cross is its 95 % interval). Blue dots are on the
 frontier (no other variant has more margin *and* fewer unsubscribes); the red one is the knee: the
 frontier point that gains the most margin per unsubscribe beyond the straight line between the
 frontier's ends. With fewer than three frontier points, or none above that line, there is no knee. Grey variants are dominated."""),
-code("""show(frontierSvg(r, "lifecycle-capped: incremental margin against unsubscribes", base.plan.currency))"""),
+code("""show(frontierSvg(r, `${base.plan.name}: incremental margin against unsubscribes`, base.plan.currency))"""),
 md("""## Pick the knee and write the tuned plan
 
 Without a knee (a frontier of one or two points) we take the frontier variant with the most margin."""),
@@ -166,20 +167,27 @@ console.log("wrote out/lifecycle-tuned.yaml");"""),
 md("""## Check the tuned plan on seeds the sweep never saw
 
 A knob picked on three seeds can look good by luck. The tuned plan must load (the same validation as
-any plan file) and, compared with the base plan on fresh seeds (10–12), keep its advantage."""),
+any plan file) and, compared with the base plan on seeds the sweep did not use (from 10, or past the
+sweep's last seed), keep its advantage."""),
 code("""const tuned = loadPlan("../out/lifecycle-tuned.yaml");
-const check = comparePlans([base, tuned], { customers: 3000, days: 120, seed: 10, replications: 3 });
+const check = comparePlans([base, tuned], { customers: 3000, days: 120, seed: Math.max(10, ...r.seeds.map((x) => x + 1)), replications: 3 });
 const d = check.differences.find((x) => x.name === "lifecycle-tuned")!;
+// the base plan's value at a swept path (`pressure.rules.two-a-week.cap`: a list's element by its name)
+const valueAt = (doc: any, path: string) => path.split(".").reduce((o, k) => (Array.isArray(o) ? o.find((e) => e?.name === k) : o?.[k]), doc);
 // what the sweep promised against the base plan: the pick's mean minus that of the variant with the base
-// plan's own values (cap 2, threshold 4), on the same seeds (the sweep's differences are against its first variant)
-const atBase = r.variants.find((v) => v.values["pressure.rules.two-a-week.cap"] === 2 && v.values["pressure.rules.weighted-pressure.weighted.threshold"] === 4)!;
-const promised = pick.metrics.incrementalMargin!.mean - atBase.metrics.incrementalMargin!.mean;
-const promisedUnsubs = pick.metrics.unsubscribes!.mean - atBase.metrics.unsubscribes!.mean;
+// plan's own values, as loaded, on the same seeds (the sweep's differences are against its first variant)
+const baseValues = Object.keys(pick.values).map((path) => [path, valueAt(base.source, path)] as const);
+const baseText = baseValues.map(([path, x]) => `${path.split(".").at(-1)}=${x}`).join(", "); // as a variant's label writes them
+const atBase = r.variants.find((v) => baseValues.every(([path, x]) => v.values[path] === x));
+// the sweep may not have run the base plan's values (its list left them out): then it promised nothing against them
+const promised = atBase ? pick.metrics.incrementalMargin!.mean - atBase.metrics.incrementalMargin!.mean : null;
+const promisedUnsubs = atBase ? pick.metrics.unsubscribes!.mean - atBase.metrics.unsubscribes!.mean : null;
 const freshGain = d.metrics.incrementalMargin!;
 show(aq.from([
-  { where: `in the sweep (seeds ${r.seeds.join(", ")}), against the base plan's values (${atBase.label})`, "margin gain": num(promised), "unsubscribes": num(promisedUnsubs, 1) },
+  { where: `in the sweep (seeds ${r.seeds.join(", ")}), against the base plan's values (${baseText}${atBase ? "" : ": not among the sweep's variants"})`,
+    "margin gain": promised === null ? "n/a" : num(promised), "unsubscribes": promisedUnsubs === null ? "n/a" : num(promisedUnsubs, 1) },
   { where: `fresh seeds ${check.seeds.join(", ")}, against the base plan`, "margin gain": pm(freshGain), "unsubscribes": pm(d.metrics.unsubscribes) },
-]))"""),
+]), { title: `${pick.label} against ${base.plan.name}: what the sweep promised and what fresh seeds give` })"""),
 md("""## What we found
 
 The cell below reads the figures rather than assuming the tuning worked: whether the fresh-seed gain
@@ -195,7 +203,9 @@ if (freshGain.mean < 0 && sure(freshGain)) {
 } else {
   notes.push(`On fresh seeds the gain is ${pm(freshGain)} ${base.plan.currency}, not distinguishable from zero: the sweep's ranking is within its noise at this population size.`);
 }
-if (Math.sign(freshGain.mean) !== Math.sign(promised)) {
+if (promised === null) {
+  notes.push(`The sweep did not run the base plan's own values (${baseText}): it promised nothing against them to compare with.`);
+} else if (Math.sign(freshGain.mean) !== Math.sign(promised)) {
   notes.push(`The sweep promised ${num(promised)} ${base.plan.currency} against the base plan's values; on fresh seeds the sign turned: the sweep's figure was noise at this size.`);
 } else {
   notes.push(`Same sign as the sweep promised (${num(promised)} ${base.plan.currency} against the base plan's values in the sweep).`);
@@ -242,10 +252,12 @@ const took = moves.filter((m) => m.how === "simulated").map((m) => m["move (s)"]
 const median = (took[(took.length - 1) >> 1] + took[took.length >> 1]) / 2;
 console.log(`a simulated move took ${median.toFixed(2)} s here (median of ${took.length}, ${took[0].toFixed(2)} to ${took[took.length - 1].toFixed(2)} s)`);
 show(aq.from(moves), { title: `${base.plan.name}, ${size.customers.toLocaleString("en-US")} customers × ${size.days} days: one move per value` })"""),
-code("""const byCap = moves.slice(0, 5); // caps 1 to 5
+code("""// one point per cap, in order (a cap run again came from memory: the same figures)
+const byCap = moves.filter((m, i) => moves.findIndex((x) => x["weekly cap"] === m["weekly cap"]) === i)
+  .sort((a, b) => (a["weekly cap"] as number) - (b["weekly cap"] as number));
 show({
   grid: true, width: 640, height: 260,
-  x: { label: "weekly cap (two-a-week rule)", ticks: 5 },
+  x: { label: "weekly cap (two-a-week rule)", ticks: byCap.length },
   y: { label: `incremental margin (${base.plan.currency})` },
   marks: [
     Plot.lineY(byCap, { x: "weekly cap", y: "incremental margin", stroke: "#345" }),
@@ -263,22 +275,29 @@ uses two public datasets (`../shared/data`, see its README for provenance):
 - **CDNOW**: the purchase history of an online CD retailer's 1997 cohort, the standard test bed for
   customer-base models;
 - **Hillstrom**: a randomised e-mail experiment on 64,000 customers."""),
-code("""import { backtest, calibrationCheck, DEFAULT_WORLD, fitHistory, HILLSTROM_RELEVANCE, importHistory, loadHillstrom, loadPlan, parseDate, Plot, show } from "../engine/mod.ts";
-import * as aq from "arquero";"""),
+code("""import { backtest, calibrationCheck, DAY, DEFAULT_WORLD, fitHistory, formatDate, HILLSTROM_RELEVANCE, importHistory, loadHillstrom, loadPlan, Plot, show } from "../engine/mod.ts";
+import * as aq from "arquero";
+
+// the history configs: the purchases the models are fitted on, and the same with an assumed e-mail opt-in
+// for the backtest (the titles and figures below follow them: change them here)
+const config = "../datasets/cdnow.yaml", optinConfig = "../datasets/cdnow-optin.yaml";
+const nameOf = (file: string) => file.split("/").at(-1)!;
+const num = (x: number, digits: number) => x.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });"""),
 md("""## Fit the purchase and order-value models
 
 BG/NBD (how often customers buy, and when they silently drop out) and gamma-gamma (how much they spend),
-by maximum likelihood on the calibration period (39 weeks of 1997). The published values are r 0.243,
-α 4.414, a 0.793, b 2.426 (Fader, Hardie & Lee 2005)."""),
-code("""const fit = await fitHistory("../datasets/cdnow.yaml");"""),
-code("""show({ ...fit.bgnbd.params, logLikelihood: fit.bgnbd.logLikelihood, ...(fit.gammaGamma?.params ?? {}), customers: fit.customers, transactions: fit.transactions })"""),
+by maximum likelihood on the calibration period (up to the config's `calibrationEnd`: for CDNOW, 39 weeks of
+1997). For CDNOW the published values are r 0.243, α 4.414, a 0.793, b 2.426 (Fader, Hardie & Lee 2005)."""),
+code("""const fit = await fitHistory(config);"""),
+code("""show({ ...fit.bgnbd.params, logLikelihood: fit.bgnbd.logLikelihood, ...(fit.gammaGamma?.params ?? {}), customers: fit.customers, transactions: fit.transactions },
+  { title: `BG/NBD and gamma-gamma fitted on ${nameOf(fit.config)}, calibration up to ${formatDate(fit.calibrationEnd)}` })"""),
 md("""## Predicted against actual, in the holdout
 
-The fitted model forecasts each customer's repeat purchases in the 39 holdout weeks; we compare with
+The fitted model forecasts each customer's repeat purchases in the holdout weeks; we compare with
 what they actually bought, grouped by how often they bought in the calibration period."""),
 code("""const rows = fit.holdout!.byFrequency;
 show(aq.from(rows.map((r) => ({ "repeat purchases in calibration": r.x, customers: r.customers, "predicted in holdout": r.predicted,
-  "actual in holdout": r.actual, "error (%)": r.errorPct }))), { title: "Holdout repeat purchases, predicted and actual, by calibration frequency" })"""),
+  "actual in holdout": r.actual, "error (%)": r.errorPct }))), { title: `${nameOf(fit.config)}: holdout repeat purchases, predicted and actual, by calibration frequency` })"""),
 code("""const long = rows.flatMap((r) => [{ x: r.x, kind: "predicted", purchases: r.predicted }, { x: r.x, kind: "actual", purchases: r.actual }]);
 show({
   width: 680, height: 300, marginLeft: 60,
@@ -286,9 +305,15 @@ show({
   y: { label: "↑ repeat purchases in holdout", grid: true },
   color: { legend: true },
   marks: [Plot.barY(long, { fx: "x", x: "kind", y: "purchases", fill: "kind" }), Plot.ruleY([0])],
-}, { title: "CDNOW holdout (39 weeks): repeat purchases predicted by BG/NBD against actual" })"""),
-md("""The model under-forecasts the holdout by about 12 %, as documented for this sample; most of the gap
-is among customers with one or two repeat purchases."""),
+}, { title: `${nameOf(fit.config)} holdout (${num(fit.holdout!.t, 0)} weeks, ${formatDate(fit.calibrationEnd + DAY)} to ${formatDate(fit.holdoutEnd!)}): repeat purchases predicted by BG/NBD against actual` })"""),
+md("""How far off the forecast is, read from the figures (for CDNOW, an under-forecast of about 12 % is
+documented for this sample, most of it among customers with one or two repeat purchases):"""),
+code("""// the whole holdout, then the groups that make most of the gap
+const h = fit.holdout!, gap = (r: { predicted: number; actual: number }) => r.predicted - r.actual;
+const worst = [...rows].sort((a, b) => Math.abs(gap(b)) - Math.abs(gap(a))).slice(0, 2).sort((a, b) => a.x - b.x);
+console.log(`BG/NBD ${h.predicted < h.actual ? "under" : "over"}-forecasts the holdout of ${nameOf(fit.config)} by ${num(Math.abs(h.errorPct), 1)} % ` +
+  `(${num(h.predicted, 0)} repeat purchases predicted, ${num(h.actual, 0)} made); most of the gap (${num(Math.abs(worst.reduce((t, r) => t + gap(r), 0)), 0)} of ${num(Math.abs(h.predicted - h.actual), 0)}) ` +
+  `is among customers with ${worst.map((r) => r.x).join(" or ")} repeat purchases in calibration.`);"""),
 md("""## The e-mail response model, calibrated on Hillstrom
 
 The simulated response to an e-mail (open, click, purchase) is fitted so that a simulated campaign on the
@@ -303,16 +328,18 @@ show(aq.from(checks.flatMap((a) => (["visit", "conversion", "spend"] as const).m
 })))))"""),
 md("""## Backtest a plan on the recorded history
 
-What would the *lifecycle* plan have sent to CDNOW's customers from October 1997 to June 1998? The
+What would the *lifecycle* plan have sent to the history's customers in its holdout period (for CDNOW,
+October 1997 to June 1998)? The
 recorded purchases are replayed in time order through the plan's decision core (order-confirmation,
 cross-sell and review-request fire on purchases; anti-churn and reactivation on inactivity). What a
 backtest cannot show is said, as `cadence backtest` says it: the cell prints its warnings (the journeys
 nobody entered: a purchase history has no visits, carts or e-mail responses). CDNOW has no consent data;
-`cdnow-optin.yaml` assumes everyone opted in to e-mail."""),
+`cdnow-optin.yaml`, the backtest's config as written, assumes everyone opted in to e-mail."""),
 code("""import { backtestWarnings } from "../engine/backtest/warnings.ts";
 
-const history = importHistory("../datasets/cdnow-optin.yaml");
-const from = parseDate("1997-10-01")!, to = parseDate("1998-06-30")!;
+const history = importHistory(optinConfig);
+// the holdout period of the history: the day after calibrationEnd to holdoutEnd, both inclusive
+const from = history.config.calibrationEnd + DAY, to = history.config.holdoutEnd!;
 const b = backtest(loadPlan("../scenarios/lifecycle.yaml"), history, { from, to });
 const s = b.summary;
 const warnings = backtestWarnings(b.plan, s, b.metrics.programs.map((p) => p.entered), history.config.currency, from, to);
@@ -320,7 +347,7 @@ console.log(warnings.map((x) => `warning: ${x.message}`).join("\\n") || "no warn
 const w = s.contactsPerCustomerWeek;
 show({ purchases: s.purchases, inactive: s.inactive, contacts: s.contacts, reach: s.reach, suppressed: s.suppressed,
   "contacts / customer-week, mean": w.mean, "contacts / customer-week, median": w.p50, "contacts / customer-week, 90th percentile": w.p90,
-  "contacts / customer-week, 99th percentile": w.p99, "contacts / customer-week, most": w.max }, { title: "lifecycle on CDNOW, 1997-10-01 to 1998-06-30" })"""),
+  "contacts / customer-week, 99th percentile": w.p99, "contacts / customer-week, most": w.max }, { title: `${b.plan.plan.name} on ${nameOf(optinConfig)}, ${formatDate(from)} to ${formatDate(to)}` })"""),
 code("""show(aq.from(s.messages).orderby(aq.desc("count")), { title: "Messages by program, channel and status" })"""),
 code("""show(aq.from(s.topCustomers), { title: "The customers under the most pressure" })"""),
 ])
@@ -334,7 +361,8 @@ The last step of a plan's life: it was compared and tuned in simulation; now it 
 server, **approved** by someone other than its author, **promoted** to live execution, and measured
 against its forecast. This notebook does it all on a local server with a temporary database:
 
-1. start a live server (Hono API, SQLite store) with a manual clock and a 20 % global control group;
+1. start a live server (Hono API, SQLite store) with a manual clock and a global control group (20 % as
+   written);
 2. upload `lifecycle.yaml`, forecast it, approve it with a second key, promote it;
 3. replay a simulated *reality* — the same plan on a different seed — through the API, the clock
    driven by the event stream;
@@ -365,8 +393,9 @@ async function api(method: string, path: string, k: string, body?: unknown, type
 code("""show({ server: server.url, database: db })"""),
 md("""## Upload, forecast, approve, promote
 
-The forecast is the compare engine run on the server: 3 replications of 3,000 synthetic customers over
-60 days, stored with the plan. The approver's key is not the analyst's (four eyes); promotion freezes
+The forecast is the compare engine run on the server (as written, 3 replications of 3,000 synthetic
+customers over 60 days; the table's title says what ran), stored with the plan. The approver's key is
+not the analyst's (four eyes); promotion freezes
 the plan's content hash and the engine version."""),
 code("""const source = Deno.readTextFileSync("../scenarios/lifecycle.yaml");
 const plan = await api("POST", "/v1/plans", keys.analyst, source, "application/yaml");
@@ -375,8 +404,10 @@ const forecast = await api("POST", `/v1/plans/${plan.id}/forecast`, keys.analyst
 const approved = await api("POST", `/v1/plans/${plan.id}/approve`, keys.approver);
 const live = await api("POST", `/v1/plans/${plan.id}/promote`, keys.operator);
 const f = forecast.forecast.metrics;"""),
-code("""show({ plan: live.name, state: live.state, hash: live.hash.slice(0, 16), engine: live.engine, author: live.author, approver: live.approver,
-  forecastContacts: Math.round(f.contacts.mean), forecastIncrementalRevenue: Math.round(f.incrementalRevenue.mean) })"""),
+code("""const fo = forecast.forecast;
+show({ plan: live.name, state: live.state, hash: live.hash.slice(0, 16), engine: live.engine, author: live.author, approver: live.approver,
+  forecastContacts: Math.round(f.contacts.mean), forecastIncrementalRevenue: Math.round(f.incrementalRevenue.mean) },
+  { title: `${live.name}, live; forecast over ${fo.replications} replications of ${fo.customers.toLocaleString("en-US")} customers × ${fo.days} days` })"""),
 md("""## Replay a simulated reality
 
 Reality is the same plan simulated with another seed. A treated customer's events come from the run
@@ -390,7 +421,8 @@ const clock = await api("POST", "/v1/clock", keys.admin, { now: new Date(Date.pa
 const metrics = await api("GET", "/v1/metrics/live", keys.analyst);
 console.log(`${r.events.length.toLocaleString("en-US")} events in ${batches.length} batches; the clock is at ${clock.now}`);"""),
 code("""show({ events: r.events.length, treated: metrics.total.treated.customers, control: metrics.total.control.customers,
-  sends: metrics.total.treated.sends, suppressed: metrics.total.treated.suppressed, withheldFromControl: metrics.total.control.holdout })"""),
+  sends: metrics.total.treated.sends, suppressed: metrics.total.treated.suppressed, withheldFromControl: metrics.total.control.holdout },
+  { title: `The reality replayed: ${CUSTOMERS.toLocaleString("en-US")} customers × ${DAYS} days, ${Math.round(control.share * 100)} % in the control group` })"""),
 md("""## Forecast vs actual
 
 Each forecast is taken pro rata to the treated customers and the days elapsed; its interval is a 95 %

@@ -230,6 +230,7 @@ export const WebhookStatus = z.object({
   state: z.enum(["closed", "open", "probing"]), failuresInARow: z.number().int(),
   until: z.string().nullable().openapi({ description: "open: when the next probe may go, to the millisecond; else null" }),
   lastError: z.string(), expireAfter: z.string().openapi({ description: "--webhook-expire-after in its own words, such as 24h,transactional=7d" }),
+  expireAfterUnknown: z.array(z.string()).openapi({ description: "the categories expireAfter names that the live plan does not have (with none live, that no plan has by default): their span applies to no message; empty when every one is the plan's" }),
 }).nullable().openapi({ description: "the webhook's circuit (null: no webhook): `open` while the receiver is left alone after failures in a row, a Retry-After or timeouts, until `until`; then one message probes it" });
 
 /** GET /readyz, ready (200) or not (503): the same shape. */

@@ -56,7 +56,7 @@ export function parseExpiry(text: string): Expiry | string {
 }
 
 /** A span as the flag writes it: days from two on (a day is written 24h, as the default is given), else hours or minutes. */
-function spanText(ms: number): string {
+export function spanText(ms: number): string {
   return ms === Infinity ? "never" : ms % UNIT_MS.d === 0 && ms > UNIT_MS.d ? `${ms / UNIT_MS.d}d` : ms % UNIT_MS.h === 0 ? `${ms / UNIT_MS.h}h` : `${ms / UNIT_MS.m}m`;
 }
 
@@ -73,4 +73,14 @@ export function expiryText(e: Expiry): string {
 export function expiredReason(e: Expiry, category: string): string {
   const own = Object.hasOwn(e.byCategory, category) ? ` (category ${category})` : "";
   return `expired: not sent within ${spanText(spanOf(e, category))} of its decision${own}`;
+}
+
+/**
+ * The categories the expiry gives a span of its own that `categories` (the live plan's) lacks: no
+ * message of that plan has them, so their span applies to none (a typo such as `transactionnal=7d` was
+ * taken without a word, and receipts expired after the default 24 h).
+ * @example unknownCategories(parseExpiry("24h,transactionnal=7d") as Expiry, ["transactional", "relational", "promotional"]) // ["transactionnal"]
+ */
+export function unknownCategories(e: Expiry, categories: readonly string[]): string[] {
+  return Object.keys(e.byCategory).filter((c) => !categories.includes(c));
 }

@@ -47,6 +47,8 @@ const NEXT: Record<PlanState, (id: number) => string> = {
 export class PlanLifecycle {
   /** The plan whose forecast is running (one at a time: a forecast takes a core, the server keeps the other for requests). */
   private forecasting: number | null = null;
+  /** Called once a plan is promoted (the server checks its webhook expiry against the new plan's categories). */
+  onPromoted: (() => void) | null = null;
 
   constructor(
     readonly store: Store,
@@ -128,6 +130,7 @@ export class PlanLifecycle {
       this.transition(row, "live", actor, "plan.promote", { promoted: now, engine: ENGINE_VERSION, control: JSON.stringify(control) }, { hash: row.hash, engine: ENGINE_VERSION, control });
       this.driver.activate(this.get(id), now);
     });
+    this.onPromoted?.();
     return this.get(id);
   }
 

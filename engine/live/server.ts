@@ -15,6 +15,7 @@ import { FailureLog } from "./failure-log.ts";
 import { prunableStates, Retention } from "./retention.ts";
 import { type LoadProgress, loadingAnswer, loadLine } from "./loading.ts";
 import { WEBHOOK_DEFAULTS, WebhookAdapter, type WebhookConfig } from "./webhook.ts";
+import { expiryWarning } from "./expiry-warning.ts";
 import type { SettingText } from "./setting-text.ts";
 
 export interface ServerConfig {
@@ -35,6 +36,8 @@ export interface ServerConfig {
   tickMs: number; // timer loop period
   webhook?: Partial<WebhookConfig> & { url: string; secret: string };
   quiet?: boolean;
+  /** Where startServer writes a line for the operator (a warning); default console.log after `cadence serve: `, nothing when quiet. */
+  log?: (line: string) => void;
   /** The folder whose history configs a forecast may name (`history:<name>`); none: synthetic forecasts only. */
   histories?: string;
   /** Retention in days (engine/live/retention.ts): events, decisions and settled messages older than that are deleted; none: kept forever. */
@@ -116,7 +119,7 @@ export async function startServerLoading(cfg: ServerConfig, log: (line: string) 
   const progress: LoadProgress = { loaded: 0, of: store.customerCount() };
   let handler: (req: Request) => Response | Promise<Response> = (req) => loadingAnswer(req, progress);
   const server = listen(cfg, store, (req) => handler(req));
-  const addr = server.addr as Deno.NetAddr, began = performance.now();
+  const addr = server.addr as Deno.NetAddr, began = performance.now(), say = log;
   // a new database has nothing to wait for: its start says only where it listens, as before
   if (progress.of === 0) log = () => {};
   log(`loading ${progress.of.toLocaleString("en")} customers (db ${store.path}); http://${addr.hostname}:${addr.port}/healthz answers meanwhile, /readyz once they are loaded`);
@@ -135,20 +138,31 @@ export async function startServerLoading(cfg: ServerConfig, log: (line: string) 
   }
   log(loadLine(progress, performance.now() - began));
   const lifecycle = engineLoaded(cfg, store, clock, driver);
-  return run(cfg, { store, clock, control, driver, lifecycle }, server, (fetch) => handler = fetch);
+  return run(cfg, { store, clock, control, driver, lifecycle }, server, (fetch) => handler = fetch, say);
 }
 
 export function startServer(cfg: ServerConfig): RunningServer {
   const engine = openEngine(cfg);
   let handler: (req: Request) => Response | Promise<Response> = () => new Response(null, { status: 503 });
   const server = listen(cfg, engine.store, (req) => handler(req));
-  return run(cfg, engine, server, (fetch) => handler = fetch);
+  const log = cfg.log ?? (cfg.quiet ? () => {} : (line: string) => console.log(`cadence serve: ${line}`));
+  return run(cfg, engine, server, (fetch) => handler = fetch, log);
 }
 
 /** The app on `server` (handed to `answer`), the writer and checkpointer threads, the timer, webhook and retention loops. */
-function run(cfg: ServerConfig, { store, clock, driver, lifecycle }: ReturnType<typeof openEngine>, server: Deno.HttpServer, answer: (fetch: (req: Request) => Response | Promise<Response>) => void): RunningServer {
+function run(cfg: ServerConfig, { store, clock, driver, lifecycle }: ReturnType<typeof openEngine>, server: Deno.HttpServer, answer: (fetch: (req: Request) => Response | Promise<Response>) => void, log: (line: string) => void): RunningServer {
   // made before the app, which shows its circuit: its start settles what a crash left in flight
   const webhook = cfg.webhook ? new WebhookAdapter(store, clock, { ...WEBHOOK_DEFAULTS, ...cfg.webhook }) : null;
+  if (webhook) {
+    // the categories are the live plan's: checked now and each time another plan is promoted
+    const setting = (cfg.given ?? ((k: string) => `--${k}`))("webhook-expire-after");
+    const checkExpiry = () => {
+      const line = expiryWarning(webhook.config.expiry, driver.plan.compiled.names.categories, planText(driver), setting);
+      if (line) log(line);
+    };
+    checkExpiry();
+    lifecycle.onPromoted = checkExpiry;
+  }
   const retention = cfg.retainDays ? new Retention(store, cfg.retainDays, () => Math.max(clock.now(), driver.watermark), prunableStates(cfg.webhook !== undefined)) : null;
   const app = createApp({ store, driver, lifecycle, clock, webhook, retention });
   answer((req) => app.fetch(req));
@@ -195,4 +209,10 @@ function run(cfg: ServerConfig, { store, clock, driver, lifecycle }: ReturnType<
       store.close();
     },
   };
+}
+
+/** The live or paused plan as a warning names it, such as `plan 2 (receipts), live`; null when there is none. */
+function planText(driver: LiveDriver): string | null {
+  const p = driver.planRow;
+  return p ? `plan ${p.id} (${p.name}), ${p.state}` : null;
 }

@@ -8,7 +8,7 @@
 import { describe, expect, it } from "vitest";
 import type { ManualClock } from "../../engine/live/clock.ts";
 import { retryAfterMs } from "../../engine/live/retry-after.ts";
-import { parseExpiry } from "../../engine/live/expiry.ts";
+import { type Expiry, parseExpiry } from "../../engine/live/expiry.ts";
 import { at, promote, RECEIPT_PLAN, RECEIPT_PROGRAM, stoppedAfterEach, T0, tempDb, testServer, type TestServer, until } from "./live-helpers.ts";
 
 const stop = stoppedAfterEach();
@@ -274,5 +274,46 @@ describe("webhook through a receiver outage", () => {
     await drive(s, 10 * MIN, 5000);
     expect(s.store.outboxCount("delivered")).toBe(4);
     expect(s.webhook!.status()).toMatchObject({ state: "closed", failuresInARow: 0 });
+  });
+});
+
+describe("an expiry naming a category the live plan does not have", () => {
+  // `24h,transactionnal=7d` was taken without a word: receipts expired after the default 24 h, and
+  // nothing said why. The plan decides the categories (and a promotion changes them), so it is said at
+  // start, at each promotion and in /healthz, not refused.
+  const hook = { url: "http://127.0.0.1:8089/hook", secret: "sek" }; // never reached: no message is decided here
+  const health = async (s: TestServer) => (await s.api("GET", "/healthz")).body.webhook;
+
+  it("is warned of at start and at each promotion, and listed by /healthz, until a plan has it", async () => {
+    const lines: string[] = [], db = tempDb();
+    const start = (expiry: string) => {
+      const s = testServer({ db, start: T0, log: (line) => lines.push(line), webhook: { ...hook, expiry: parseExpiry(expiry) as Expiry } });
+      stop.unshift(() => s.stop());
+      return s;
+    };
+    const s = start("24h,transactionnal=7d,flash=2h");
+    // no plan live: the categories every plan has
+    expect(lines).toEqual([
+      "warning: --webhook-expire-after: transactionnal=7d, flash=2h apply to no message yet: no plan is live, and transactionnal (did you mean transactional?), flash are not among the categories every plan has (transactional, relational, promotional); a plan must declare them under categories:",
+    ]);
+    expect(await health(s)).toMatchObject({ expireAfter: "24h,transactionnal=7d,flash=2h", expireAfterUnknown: ["transactionnal", "flash"] });
+    // a plan declaring flash: transactionnal alone is left
+    await promote(s, `${RECEIPT_PLAN.replace("channels:", "categories: [flash]\nchannels:")}`);
+    expect(lines.slice(1)).toEqual([
+      "warning: --webhook-expire-after: transactionnal=7d applies to no message: plan 1 (receipts), live, has no category transactionnal (did you mean transactional?); its categories: transactional, relational, promotional, flash (one not named takes 24h)",
+    ]);
+    expect((await health(s)).expireAfterUnknown).toEqual(["transactionnal"]);
+    // a restart with the typo fixed: not a word, nothing unknown
+    await s.stop();
+    lines.length = 0;
+    const fixed = start("24h,transactional=7d,flash=2h");
+    expect(lines).toEqual([]);
+    expect((await health(fixed)).expireAfterUnknown).toEqual([]);
+    // then a plan without flash promoted in its place: said at once
+    await promote(fixed, RECEIPT_PLAN);
+    expect(lines).toEqual([
+      "warning: --webhook-expire-after: flash=2h applies to no message: plan 2 (receipts), live, has no category flash; its categories: transactional, relational, promotional (one not named takes 24h)",
+    ]);
+    expect((await health(fixed)).expireAfterUnknown).toEqual(["flash"]);
   });
 });

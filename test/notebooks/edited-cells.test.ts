@@ -3,6 +3,8 @@
  * engine's one message, and what the cell had opened does not outlive it. Notebook 02's tuner cell
  * left its workers running when a move failed (t.close() after the loop never ran): a mistyped path
  * kept two workers and their customers until the kernel restarted, and every fixed re-run opened two more.
+ * Notebooks 01 to 04 edited as an analyst would (other plans, another base plan or sweep, another history
+ * config, other sizes): their titles and printed text say what was run, not what the notebook shipped with.
  */
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
@@ -101,5 +103,114 @@ describe("notebook 01, edited as an analyst would: other plans first, fewer repl
     expect(html).not.toContain("3 replications");
     expect(html).not.toContain("against batch-and-blast");
     expect(streamOf(cells[cells.length - 1])).toMatch(/^batch-and-blast vs lifecycle-capped: margin /m);
+  }, 300_000);
+});
+
+const htmlOf = (cells: Cell[]) => cells.flatMap((c) => (c.outputs ?? []) as { data?: Record<string, string | string[]> }[])
+  .map((o) => [o.data?.["text/html"] ?? ""].flat().join("")).join("\n");
+const errorsOf = (cells: Cell[]) => cells.flatMap((c) => (c.outputs ?? []).filter((o) => o.output_type === "error").map((o) => `${o.ename}: ${o.evalue}`));
+
+/** Runs the cells again while fewer than `displays` of `pattern` came back (the kernel can drop a display headless), twice at most. */
+function executeKept(sources: string[], pattern: RegExp, displays: number): Cell[] {
+  let cells = execute(sources);
+  for (let i = 0; i < 2 && (htmlOf(cells).match(pattern) ?? []).length < displays; i++) cells = execute(sources);
+  return cells;
+}
+
+describe("notebook 02, edited: another base plan, a sweep without its values, another list of moves", () => {
+  // its "promised" row compared with the variant of cap 2 and threshold 4, lifecycle-capped.yaml's values,
+  // whatever base plan was loaded; with those values not swept it failed (atBase undefined); the chart of
+  // moves took the first five, whatever values they were
+  const cells = cellsOf("02-tune-pressure-rules.ipynb");
+  const cellWith = (text: string) => sourceOf(cells.find((c) => sourceOf(c).includes(text))!);
+  const small = (s: string) => s.replace("{ customers: 3000, days: 120, seed: 1, replications: 3 }", "{ customers: 400, days: 30, seed: 1, replications: 2 }")
+    .replace("{ customers: 3000, days: 120, seed: ", "{ customers: 400, days: 30, seed: ");
+  // the base plan with a weekly cap of 3, as an analyst would load another plan
+  const setup = cellWith("const base = loadPlan(").replace(`const base = loadPlan("../scenarios/lifecycle-capped.yaml");`,
+    `import { parsePlan } from "../engine/mod.ts";
+const base = parsePlan(JSON.stringify(setPath(loadPlan("../scenarios/lifecycle-capped.yaml").source, "pressure.rules.two-a-week.cap", 3)), "capped-3.yaml");`);
+  const sweepCell = small(cellWith("const r = sweep(base")), pickCell = cellWith("const pick = "), checkCell = small(cellWith("const tuned = loadPlan(")), foundCell = cellWith("const notes: string[] = [];");
+  const probe = `console.log(JSON.stringify({ atBase: atBase?.values ?? null, promised: promised === null ? null : Math.round(promised), expected: atBase ? Math.round(pick.metrics.incrementalMargin!.mean - atBase.metrics.incrementalMargin!.mean) : null }));`;
+  const promisedRow = /in the sweep \(seeds [^)]*\), against the base plan's values \(([^)]*)\)/;
+
+  it("compares the pick with the variant of the base plan's own values, as loaded", () => {
+    expect(has("jupyter-nbconvert"), "Jupyter's nbconvert is missing: apt-get install -y jupyter-nbconvert").toBe(true);
+    expect(setup).toContain(`"pressure.rules.two-a-week.cap", 3)`);
+    expect(sweepCell).toContain("customers: 400");
+    expect(checkCell).toContain("customers: 400");
+    const out = executeKept([setup, sweepCell, pickCell, checkCell, probe, foundCell], promisedRow, 1);
+    expect(errorsOf(out)).toEqual([]);
+    expect(promisedRow.exec(htmlOf(out))?.[1]).toBe("cap=3, threshold=4");
+    const figures = JSON.parse(streamOf(out[4]));
+    expect(figures.atBase).toEqual({ "pressure.rules.two-a-week.cap": 3, "pressure.rules.weighted-pressure.weighted.threshold": 4 });
+    expect(figures.promised).toBe(figures.expected);
+  }, 300_000);
+
+  it("says the sweep promised nothing when it left the base plan's values out, and charts one point per cap, in order", () => {
+    expect(has("jupyter-nbconvert"), "Jupyter's nbconvert is missing: apt-get install -y jupyter-nbconvert").toBe(true);
+    const without = sweepCell.replace("values: [1, 2, 3, 4] }", "values: [1, 4] }");
+    expect(without).toContain("values: [1, 4] }");
+    // the chart of the moves, on moves as another list would give them: caps 3, 1, 3 (the second 3 from memory)
+    const moves = `import { Plot } from "../engine/mod.ts";
+const moves = [3, 1, 3].map((cap, i) => ({ "weekly cap": cap, how: i === 2 ? "from memory" : "simulated", unsubscribes: 10 + cap, "incremental margin": 1000 * cap }));`;
+    const chart = cellWith("const byCap = ");
+    const out = executeKept([setup, without, pickCell, checkCell, foundCell, moves, chart, `console.log(byCap.map((m) => m["weekly cap"]).join(","));`], promisedRow, 1);
+    expect(errorsOf(out)).toEqual([]);
+    expect(promisedRow.exec(htmlOf(out))?.[1]).toBe("cap=3, threshold=4: not among the sweep's variants");
+    expect(streamOf(out[4])).toContain("The sweep did not run the base plan's own values (cap=3, threshold=4): it promised nothing against them to compare with.");
+    expect(streamOf(out[7]).trim()).toBe("1,3");
+  }, 300_000);
+});
+
+describe("notebook 03, edited: another history config", () => {
+  // its titles said "CDNOW holdout (39 weeks)" and "lifecycle on CDNOW, 1997-10-01 to 1998-06-30", and a
+  // markdown cell that the forecast was 12 % under, whatever history its first cell named
+  it("its titles, period and holdout figures follow the config's name and dates", () => {
+    expect(has("jupyter-nbconvert"), "Jupyter's nbconvert is missing: apt-get install -y jupyter-nbconvert").toBe(true);
+    // CDNOW cut earlier: calibration to 1997-06-30, holdout to 1998-02-28 (243 days: 34.7 weeks)
+    const dir = mkdtempSync(join(tmpdir(), "cadence-nb-history-"));
+    const moved = (file: string) => readFileSync(join(ROOT, "datasets", file), "utf8")
+      .replace("calibrationEnd: 1997-09-30", "calibrationEnd: 1997-06-30").replace("holdoutEnd: 1998-06-30", "holdoutEnd: 1998-02-28");
+    writeFileSync(join(dir, "june.yaml"), moved("cdnow.yaml"));
+    writeFileSync(join(dir, "june-optin.yaml"), moved("cdnow-optin.yaml"));
+    expect(readFileSync(join(dir, "june.yaml"), "utf8")).toContain("holdoutEnd: 1998-02-28");
+    const sources = cellsOf("03-history-and-calibration.ipynb").filter((c) => c.cell_type === "code").map(sourceOf)
+      .filter((s) => !s.includes("calibrationCheck(")) // Hillstrom: no history config
+      .map((s) => s.replace(`const config = "../datasets/cdnow.yaml", optinConfig = "../datasets/cdnow-optin.yaml";`,
+        `const config = ${JSON.stringify(join(dir, "june.yaml"))}, optinConfig = ${JSON.stringify(join(dir, "june-optin.yaml"))};`));
+    expect(sources.join("\n")).toContain("june-optin.yaml");
+    try {
+      const out = executeKept(sources, /<h4>/g, 6);
+      expect(errorsOf(out)).toEqual([]);
+      const html = htmlOf(out);
+      expect(html).toContain("BG/NBD and gamma-gamma fitted on june.yaml, calibration up to 1997-06-30");
+      expect(html).toContain("june.yaml: holdout repeat purchases, predicted and actual, by calibration frequency");
+      expect(html).toContain("june.yaml holdout (35 weeks, 1997-07-01 to 1998-02-28): repeat purchases predicted by BG/NBD against actual");
+      expect(html).toContain("lifecycle on june-optin.yaml, 1997-07-01 to 1998-02-28");
+      expect(html).not.toMatch(/CDNOW|39 weeks|1998-06-30/);
+      const said = out.map(streamOf).find((t) => t.startsWith("BG/NBD "))!;
+      expect(said).toMatch(/^BG\/NBD (under|over)-forecasts the holdout of june\.yaml by \d+\.\d % \([\d,]+ repeat purchases predicted, [\d,]+ made\); most of the gap \([\d,]+ of [\d,]+\) is among customers with \d+ or \d+ repeat purchases in calibration\.\n$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
+});
+
+describe("notebook 04, edited: a smaller reality, another control group, fewer replications", () => {
+  // its tables said nothing of what ran, and its text named 3,000 customers, 60 days, 3 replications and 20 %
+  it("its titles name the customers, days, replications and control share run", () => {
+    expect(has("jupyter-nbconvert"), "Jupyter's nbconvert is missing: apt-get install -y jupyter-nbconvert").toBe(true);
+    const sources = cellsOf("04-promote-and-watch.ipynb").filter((c) => c.cell_type === "code").map(sourceOf)
+      .map((s) => s.replace(`DAYS = 60, CUSTOMERS = 3000;`, `DAYS = 20, CUSTOMERS = 1200;`).replace(`share: 0.2, salt: "notebook"`, `share: 0.1, salt: "notebook"`)
+        .replace("days: DAYS, replications: 3, seed: 1", "days: DAYS, replications: 2, seed: 1"));
+    expect(sources.join("\n")).toContain("DAYS = 20, CUSTOMERS = 1200;");
+    expect(sources.join("\n")).toContain("share: 0.1,");
+    expect(sources.join("\n")).toContain("replications: 2, seed: 1");
+    const out = executeKept(sources, /<h4>/g, 4);
+    expect(errorsOf(out)).toEqual([]);
+    const html = htmlOf(out);
+    expect(html).toContain("lifecycle, live; forecast over 2 replications of 1,200 customers × 20 days");
+    expect(html).toContain("The reality replayed: 1,200 customers × 20 days, 10 % in the control group");
+    expect(html).toMatch(/Forecast vs actual, 20 days, [\d,]+ treated customers/);
   }, 300_000);
 });

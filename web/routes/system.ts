@@ -6,6 +6,7 @@ import type { Deps } from "../deps.ts";
 import { accepts, limit } from "../guards.ts";
 import { ClockBody, ErrorBody, KeyBody, KeyIdParam, Readiness, RetentionStatus, WebhookStatus } from "../schemas.ts";
 import { retentionStatus } from "../../engine/live/retention.ts";
+import { unknownCategories } from "../../engine/live/expiry.ts";
 import { ApiError } from "../../engine/live/errors.ts";
 import { ManualClock } from "../../engine/live/clock.ts";
 import { createKey, revokeKey } from "../../engine/live/keys.ts";
@@ -16,7 +17,9 @@ const json = (schema: z.ZodType, description: string) => ({ content: { "applicat
 export function systemRoutes(app: OpenAPIHono, { store, driver, clock, webhook, retention }: Deps): void {
   const webhookView = () => {
     const w = webhook?.status();
-    return w ? { ...w, until: w.until === null ? null : new Date(w.until).toISOString() } : null;
+    // the categories the expiry names that the live plan lacks: their span applies to no message
+    const unknown = webhook ? unknownCategories(webhook.config.expiry, driver.plan.compiled.names.categories) : [];
+    return w ? { ...w, expireAfterUnknown: unknown, until: w.until === null ? null : new Date(w.until).toISOString() } : null;
   };
   app.openapi(createRoute({
     method: "get", path: "/healthz", tags: ["system"], summary: "the process answers; `unknownDeliveries`: webhook messages whose fate an operator must settle; `webhook`: its circuit; `retention`: the last prune", security: [],
