@@ -5,7 +5,8 @@
  * process's peak memory (VmHWM). With `--plan`, a plan with a daily newsletter to every e-mail opt-in is
  * promoted (manual clock), and the bench measures the timer pass of a minute (POST /v1/clock), the
  * campaign day (the clock moved over midnight: the audience selected and every message written to the
- * outbox) while `--connections` clients post single events, and GET /v1/customers/{id}.
+ * outbox) and the send-time pass (the clock past 10:00: every held message fired) while `--connections`
+ * clients post single events, and GET /v1/customers/{id}.
  *
  *   ./node_modules/.bin/deno run -A bench/scale-bench.ts [--customers 100000] [--plan] [--connections 4]
  *     [--db FILE]   (reuse a database made by an earlier run: its customers are not imported again)
@@ -159,11 +160,17 @@ if (values.plan) {
   console.log(`campaign day: POST /v1/clock over midnight answered in ${(day.ms / 1000).toFixed(2)} s; RSS peak ${hwm()}`);
   phase = after;
   await new Promise((r) => setTimeout(r, 2000));
+  // the newsletters' send time (10:00 at +01:00): the first pass after it fires every held message
+  const firing: number[] = [];
+  phase = firing;
+  const sent = await clockAt("2026-03-03T09:01:00Z");
+  console.log(`send time: POST /v1/clock at 10:01 fired ${sent.fired.toLocaleString("en")} timers in ${(sent.ms / 1000).toFixed(2)} s; RSS peak ${hwm()}`);
   running = false;
   await Promise.all(clients);
   console.log(`POST /v1/events before the day: ${latency(before)}`);
   console.log(`POST /v1/events during the day: ${latency(during)}`);
   console.log(`POST /v1/events after it: ${latency(after)}`);
+  console.log(`POST /v1/events during the send-time pass: ${latency(firing)}`);
   const out = await api("GET", "/v1/outbox?after=0&limit=1");
   console.log(`outbox: first message ${JSON.stringify(out.messages[0]?.key)}`);
   const reads: number[] = [];

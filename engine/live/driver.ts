@@ -28,7 +28,7 @@ import { liveSink } from "./live-sink.ts";
 import { markSent } from "./sent-marks.ts";
 import { TimerIndex } from "./timer-index.ts";
 import { type CustomerRow, decodeRow, emptyRow, encodeRow } from "../core/row-codec.ts";
-import type { PlanRow, Store } from "./store.ts";
+import type { PlanRow, Store, TimerRow } from "./store.ts";
 
 /** An event as the driver takes it (the API has validated it and turned times into minutes). */
 export interface LiveEvent {
@@ -57,6 +57,12 @@ export interface Outcome {
 /** Events in a group from which its writes go to the writer thread (store-writer.ts). */
 const PIPE_MIN = 400;
 
+/**
+ * Timers a clock pass fires in one transaction; more due (a campaign's send time) are owed and fired in
+ * further slices of this size, requests answered between two (catchUp).
+ */
+export const FIRE_SLICE = 2_000;
+
 const count = (groups: LiveEvent[][]) => groups.reduce((n, g) => n + g.length, 0);
 
 const NO_PLAN = "name: no live plan\nprograms: []\n";
@@ -76,12 +82,18 @@ export class LiveDriver {
   private lastDay = 0; // last day whose campaigns were decided
   private campaignsFrom = 0; // occurrences before this (the promotion) are not sent
   private capacity = new MemoryCapacity();
+  /**
+   * Owed timers: every timer ordered before (time, rank, customer) is due and not fired yet, each to fire
+   * at max(its time, floor) — the engine's time when the pass began (docs/live.md, "Scale"). Null: none.
+   */
+  private owed: { time: number; rank: number; customer: string; floor: number } | null = null;
+  private catching: Promise<number> | null = null;
 
   /** The clock when the server started: a manual clock is restored no earlier than this (reloadDirty). */
   private readonly clockAtStart: number;
 
   /** `load` false: the customers are loaded by `loadInSteps` (a server's start, answering /healthz meanwhile). */
-  constructor(readonly store: Store, readonly clock: Clock, readonly control: ControlGroup, readonly seed: number, load = true) {
+  constructor(readonly store: Store, readonly clock: Clock, readonly control: ControlGroup, readonly seed: number, load = true, readonly slice = FIRE_SLICE) {
     this.clockAtStart = clock.now();
     store.claim?.(); // the customers in memory are this driver's alone: no second server on the database
     if (load) this.load();
@@ -138,6 +150,9 @@ export class LiveDriver {
     this.campaignsFrom = Number(this.store.getMeta("campaignsFrom") ?? 0);
     const cap = this.store.getMeta("capacity");
     this.capacity = cap ? MemoryCapacity.fromJSON(JSON.parse(cap)) : new MemoryCapacity();
+    // a pass cut short (a stop, a crash) goes on: what it owed is every timer before the engine's time
+    const floor = this.store.getMeta("owedFloor");
+    this.owed = floor ? { time: this.watermark, rank: -1, customer: "", floor: Number(floor) } : null;
   }
 
   /** Days are the plan's: local midnights in its timezone, as the simulator's day loop. */
@@ -220,6 +235,7 @@ export class LiveDriver {
     this.meta("watermark", String(this.watermark));
     this.meta("campaignDay", String(this.lastDay));
     this.meta("capacity", JSON.stringify(this.capacity.toJSON()));
+    this.meta("owedFloor", this.owed ? String(this.owed.floor) : "");
   }
 
   private readonly written = new Map<string, string>();
@@ -331,7 +347,10 @@ export class LiveDriver {
     // the stored timers ordered before this event fire first; older than the watermark, only those an
     // earlier such event made (a wait begun in the engine's past) are left before it
     if (e.time >= this.watermark) this.advance(e.time, rank, e.customer);
-    else if (this.running) this.fireBefore(e.time, rank, e.customer, true);
+    else if (this.running) {
+      this.fireOwed(Infinity); // an event in the engine's past comes after every timer owed, as it did before owing
+      this.fireBefore(e.time, rank, e.customer, true);
+    }
     const c = this.slot(e.customer, e.time);
     this.dirty.add(c);
     const t = this.table;
@@ -405,24 +424,73 @@ export class LiveDriver {
     return s ? s.index : -1;
   }
 
-  /** Moves engine time to `now` (the clock loop): everything due before this minute is done. */
+  /**
+   * Moves engine time to `now` (the clock loop): every day start before it is decided and the timers
+   * due before it fire — at most `slice` of them here; the rest are owed, fired by catchUp.
+   */
   tick(now = this.clock.now()): number {
     if (now <= this.watermark && this.lastDay >= this.localDay(now)) return 0;
     return this.atomically(() => {
-      const n = this.advance(now, -1, "");
+      const n = this.advance(now, -1, "", this.coupled() ? Infinity : this.slice);
       this.watermark = Math.max(this.watermark, now);
       return n;
     });
   }
 
+  /** True while timers are owed (tick): catchUp fires them. */
+  get owing(): boolean {
+    return this.owed !== null;
+  }
+
+  /**
+   * Fires the owed timers, `slice` to a transaction, handing the event loop back between two so that
+   * requests are answered meanwhile (an event fires its own customer's owed timers first: advance).
+   * Resolves with how many fired, once none is owed; one catch-up runs at a time.
+   *
+   * Why: a newsletter's 800,000 messages due at 10:00 fired in one transaction of 42 s, and every
+   * POST /v1/events waited for it (docs/live.md, "Scale").
+   */
+  catchUp(): Promise<number> {
+    if (this.catching) return this.catching;
+    if (!this.owed) return Promise.resolve(0);
+    const run = async () => {
+      let n = 0;
+      try {
+        for (;;) {
+          await new Promise((resolve) => setTimeout(resolve, 0)); // requests waiting since the last slice go first
+          if (!this.owed || !this.running) return n;
+          n += this.atomically(() => this.fireOwed(this.slice));
+        }
+      } finally {
+        this.catching = null;
+      }
+    };
+    return this.catching = run();
+  }
+
+  /**
+   * Customers share something only through a channel's capacity (a counter consumed in firing order):
+   * a plan with one keeps the simulator's global order, every due timer fired in one pass.
+   */
+  private coupled(): boolean {
+    return this.plan.compiled.channels.some((ch) => ch && ch.capacity !== null);
+  }
+
   /**
    * Decides every day start and fires every stored timer ordered before (time, rank, customer).
    * Paused or without a live plan, nothing fires: timers wait in the store.
+   *
+   * With `limit` (a clock pass) at most that many fire; if more are due, the timers before (time, rank,
+   * customer) are owed. While some are owed, an event (a customer given) fires only its customer's
+   * timers ordered before it, and the owed ones extend to it: customers are independent but for a
+   * channel's capacity (engine/sim/lanes.ts), so each customer's decisions are those of the
+   * simulator's order. A new day fires everything owed first: its campaigns see every customer.
    */
-  advance(time: number, rank: number, customer: string): number {
+  advance(time: number, rank: number, customer: string, limit = Infinity): number {
     if (!this.running) return 0;
     let fired = 0;
     const day = this.localDay(time), tz = this.plan.plan.timezone;
+    if (this.lastDay < day) fired += this.fireOwed(Infinity);
     while (this.lastDay < day) {
       const next = this.lastDay + 1, dayStart = next * DAY - tz, now = Math.max(dayStart, this.campaignsFrom);
       fired += this.fireBefore(dayStart, -1, "");
@@ -431,8 +499,36 @@ export class LiveDriver {
       this.lastDay = next;
       this.watermark = Math.max(this.watermark, now);
     }
-    fired += this.fireBefore(time, rank, customer);
-    return fired;
+    if (!this.owed && limit === Infinity) return fired + this.fireBefore(time, rank, customer);
+    this.owe(time, rank, customer);
+    return fired + (customer && this.owed ? this.fireOwn(customer, time, rank) : this.fireOwed(limit));
+  }
+
+  /** The timers before (time, rank, customer) are owed too; a first debt fires from the engine's time. */
+  private owe(time: number, rank: number, customer: string): void {
+    const o = this.owed;
+    if (!o) this.owed = { time, rank, customer, floor: this.watermark };
+    else if (time > o.time || (time === o.time && (rank > o.rank || (rank === o.rank && customer > o.customer)))) {
+      o.time = time, o.rank = rank, o.customer = customer;
+    }
+  }
+
+  /** Fires up to `limit` owed timers, in the simulator's order; the debt is settled when none is left. */
+  private fireOwed(limit: number): number {
+    const o = this.owed;
+    if (!o) return 0;
+    let n = 0;
+    for (let r; n < limit && (r = this.timers.popBefore(o.time, o.rank, o.customer)); n++) this.fire(r, Math.max(r.time, o.floor));
+    if (n < limit) this.owed = null;
+    return n;
+  }
+
+  /** Fires one customer's timers ordered before (time, rank) of theirs, owed or not, each at its own time (or the debt's floor). */
+  private fireOwn(customer: string, time: number, rank: number): number {
+    const floor = this.owed!.floor;
+    let n = 0;
+    for (let r; (r = this.timers.popOwn(customer, time, rank)); n++) this.fire(r, Math.max(r.time, floor));
+    return n;
   }
 
   /**
@@ -452,19 +548,27 @@ export class LiveDriver {
       if (c === undefined) continue;
       const at = Math.max(r.time, past ? this.table.lastSeen[c] : this.watermark); // lastSeen: NEVER is the lowest int
       if (!past) this.watermark = at;
-      this.dirty.add(c); // its row no longer holds the timer
-      runPlanEvent(this.core, r.kind, c, at, r, (c, time, days) => {
-        const ev = this.ev;
-        ev.type = EV_INACTIVE, ev.time = time, ev.value = 0, ev.days = days, ev.send = -1, ev.channel = -1, ev.program = -1;
-        this.core.event(c, ev, time);
-      });
+      this.fire(r, at);
     }
     return n;
+  }
+
+  /** One timer taken from the index, decided at `at`. */
+  private fire(r: TimerRow, at: number): void {
+    const c = this.slots.get(r.customer);
+    if (c === undefined) return;
+    this.dirty.add(c); // its row no longer holds the timer
+    runPlanEvent(this.core, r.kind, c, at, r, (c, time, days) => {
+      const ev = this.ev;
+      ev.type = EV_INACTIVE, ev.time = time, ev.value = 0, ev.days = days, ev.send = -1, ev.channel = -1, ev.program = -1;
+      this.core.event(c, ev, time);
+    });
   }
 
   /** Creates or updates customers' profiles (not their journeys or ledger). */
   upsert(rows: Partial<CustomerRow>[]): { created: number; updated: number } {
     return this.atomically(() => {
+      this.fireOwed(Infinity); // `begin` decides at the engine's time: every timer before it has fired
       let created = 0, updated = 0;
       const now = this.watermark;
       for (const r of rows) {
@@ -507,6 +611,7 @@ export class LiveDriver {
   /** Makes `row` the live plan at `now` (docs/live.md, "Replacing a live plan"). */
   activate(row: PlanRow, now: number): void {
     this.atomically(() => {
+      this.fireOwed(Infinity); // under the plan that made them
       const old = this.plan, next = parsePlan(row.source, `plan ${row.id}`);
       const keep = unchangedPrograms(old, next);
       this.cancelHeld(now, "plan-replaced", (program) => !keep.has(program));
@@ -561,6 +666,7 @@ export class LiveDriver {
    */
   setState(row: PlanRow, now: number): void {
     this.atomically(() => {
+      if (this.running) this.fireOwed(Infinity); // what was due before the pause or the retirement fires first
       if (row.state === "retired") {
         this.cancelHeld(now, "plan-retired", () => true);
         for (const id of [...this.timers.customers()]) this.dirty.add(this.slots.get(id)!);

@@ -127,6 +127,23 @@ export class TimerIndex {
     return t;
   }
 
+  /**
+   * The customer's first timer ordered before (time, kind) of theirs, removed (its heap entry dropped
+   * lazily); null when none is. A customer has a few timers: a scan of their list.
+   */
+  popOwn(customer: string, time: number, kind: number): TimerRow | null {
+    let t: Entry | undefined;
+    for (const x of this.byCustomer.get(customer) ?? []) if (!t || before(x, t)) t = x;
+    if (!t || !(t.time < time || (t.time === time && t.kind < kind))) return null;
+    if (t.n > 1) {
+      t.n--;
+      this.retext(t);
+      return { id: t.id, time: t.time, kind: t.kind, customer: t.customer, a: t.a, b: t.b, d: t.d, e: t.e };
+    }
+    this.drop(t);
+    return t;
+  }
+
   /** A customer's timers in firing order. */
   of(customer: string): TimerRow[] {
     return [...(this.byCustomer.get(customer) ?? [])].sort((x, y) => (before(x, y) ? -1 : 1))
