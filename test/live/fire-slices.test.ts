@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { at, promote, RECEIPT_PROGRAM, serversStoppedAfterEach, T0, type TestServer } from "./live-helpers.ts";
+import type { ManualClock } from "../../engine/live/clock.ts";
 
 const PLAN = `name: slices
 channels: { email: {} }
@@ -43,7 +44,7 @@ describe("a clock pass in slices", () => {
     expect((await whole.api("POST", "/v1/clock", { now: at(10 + 1 / 60) })).body.fired).toBe(30);
     expect((await whole.api("POST", "/v1/events", { id: "p1", customer: "c29", type: "purchase" })).status).toBe(200);
 
-    sliced.clock.set(SEND + 1);
+    (sliced.clock as ManualClock).set(SEND + 1);
     expect(sliced.driver.tick(SEND + 1)).toBe(4); // c00 … c03; the other 26 are owed
     expect(sliced.driver.owing).toBe(true);
     // before any slice more: c29's purchase fires c29's newsletter (at 10:00, its own minute) first
@@ -65,7 +66,7 @@ describe("a clock pass in slices", () => {
     const first = server({ fireSlice: 4 }), whole = server();
     await ready(first), await ready(whole);
     await whole.api("POST", "/v1/clock", { now: at(10 + 1 / 60) });
-    first.clock.set(SEND + 1);
+    (first.clock as ManualClock).set(SEND + 1);
     expect(first.driver.tick(SEND + 1)).toBe(4);
     await first.stop(); // 4 sent and committed, 26 owed
 
