@@ -34,6 +34,22 @@ function find(out: string, expected: string, from: number): number {
   return m ? m.index + m[0].length : -1;
 }
 
+/**
+ * The commands the blocks use beyond bash and coreutils (curl for the API, sqlite3 for the backup): installed
+ * when missing and possible (root on a machine with apt, as CI), else a failure naming the command. A fresh
+ * Debian has neither.
+ */
+function ensureCommands(packages: string[]): void {
+  const has = (c: string) => new Deno.Command("bash", { args: ["-c", `command -v ${c}`], stdout: "null", stderr: "null" }).outputSync().success;
+  const missing = packages.filter((c) => !has(c));
+  if (!missing.length) return;
+  if (Deno.uid?.() === 0 && has("apt-get")) {
+    new Deno.Command("bash", { args: ["-c", `apt-get update -qq && apt-get install -y -qq ${missing.join(" ")}`], stdout: "inherit", stderr: "inherit" }).outputSync();
+  }
+  const still = missing.filter((c) => !has(c));
+  if (still.length) throw new Error(`${still.join(" and ")} missing for docs/live.md's examples: apt-get install -y ${still.join(" ")}`);
+}
+
 async function freePort(): Promise<number> {
   const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (l.addr as Deno.NetAddr).port;
@@ -50,6 +66,7 @@ trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
 
 describe("docs/live.md's examples", () => {
   it("run as written, each answer as the page shows it, from upload to backup and shutdown", async () => {
+    ensureCommands(["curl", "sqlite3"]);
     const blocks = markedBlocks(readFileSync("docs/live.md", "utf8"));
     expect(blocks.length).toBe(4);
     const [server, receiver] = [await freePort(), await freePort()];
