@@ -140,7 +140,7 @@ export function utf8Body(): MiddlewareHandler {
  * the deepest plan of scenarios/ 8. JSON.parse takes any depth: 5,000 nested `[` (10 KB) overflowed the
  * call stack of the check below (it recursed), and every JSON route answered 500 "internal error".
  */
-export const MAX_JSON_DEPTH = 64;
+const MAX_JSON_DEPTH = 64;
 
 const UNICODE = "not valid Unicode: a lone surrogate escape (such as \\ud800 without its pair); a character beyond \\uffff is written as a pair (\\ud83d\\ude00) or sent as UTF-8";
 const DEEP = `nested more than ${MAX_JSON_DEPTH} arrays or objects deep; no body of this API nests so deep`;

@@ -134,7 +134,7 @@ export async function serveCommand(args: string[]): Promise<number> {
  * webhook's path and query string may carry a receiver's token (Slack's is in the path): only its
  * origin is logged.
  */
-export function startState(plan: { id: number; name: string; state: string } | null, webhook: string | undefined, histories: string | undefined): string {
+function startState(plan: { id: number; name: string; state: string } | null, webhook: string | undefined, histories: string | undefined): string {
   return [
     plan ? `plan ${plan.id} (${plan.name}) ${plan.state}` : "no plan live: upload one (POST /v1/plans), forecast, approve and promote it",
     webhook ? `webhook ${shownUrl(webhook)}` : "no webhook: messages wait in GET /v1/outbox (--webhook-url URL sends them)",

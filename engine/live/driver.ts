@@ -61,7 +61,7 @@ const PIPE_MIN = 400;
  * Timers a clock pass fires in one transaction; more due (a campaign's send time) are owed and fired in
  * further slices of this size, requests answered between two (catchUp).
  */
-export const FIRE_SLICE = 2_000;
+const FIRE_SLICE = 2_000;
 
 const count = (groups: LiveEvent[][]) => groups.reduce((n, g) => n + g.length, 0);
 

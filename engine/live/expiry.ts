@@ -22,7 +22,7 @@ export function deadline(e: Expiry, m: { time: number; category: string }): numb
 }
 
 /** The span of a category: its own, or the one for every category. */
-export function spanOf(e: Expiry, category: string): number {
+function spanOf(e: Expiry, category: string): number {
   return Object.hasOwn(e.byCategory, category) ? e.byCategory[category] : e.defaultMs;
 }
 

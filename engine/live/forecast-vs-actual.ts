@@ -104,7 +104,7 @@ export function forecastVsActual(store: Store, plan: PlanRow, now: number) {
 }
 
 /** Minutes of [from, end) the plan spent paused, from its audited pauses and resumes (a pause still open runs to `end`). */
-export function pausedMinutes(store: Store, plan: number, from: number, end: number): number {
+function pausedMinutes(store: Store, plan: number, from: number, end: number): number {
   const rows = store.query<{ at: number; action: string }>(
     "SELECT at, action FROM audit WHERE target = ? AND action IN ('plan.pause', 'plan.resume') ORDER BY id", `plan ${plan}`,
   );

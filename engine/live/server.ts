@@ -16,7 +16,7 @@ import { prunableStates, Retention } from "./retention.ts";
 import { type LoadProgress, loadingAnswer, loadLine } from "./loading.ts";
 import { WEBHOOK_DEFAULTS, WebhookAdapter, type WebhookConfig } from "./webhook.ts";
 import { expiryWarning } from "./expiry-warning.ts";
-import type { SettingText } from "./setting-text.ts";
+import { FLAG_TEXT, type SettingText } from "./setting-text.ts";
 
 export interface ServerConfig {
   db: string;
@@ -157,7 +157,7 @@ function run(cfg: ServerConfig, { store, clock, driver, lifecycle }: ReturnType<
   const webhook = cfg.webhook ? new WebhookAdapter(store, clock, { ...WEBHOOK_DEFAULTS, ...cfg.webhook }) : null;
   if (webhook) {
     // the categories are the live plan's: checked now and each time another plan is promoted
-    const setting = (cfg.given ?? ((k: string) => `--${k}`))("webhook-expire-after");
+    const setting = (cfg.given ?? FLAG_TEXT)("webhook-expire-after");
     const checkExpiry = () => {
       const line = expiryWarning(webhook.config.expiry, driver.plan.compiled.names.categories, planText(driver), setting);
       if (line) log(line);

@@ -133,7 +133,7 @@ export function shownUrl(url: string): string {
  * an operator whether the receiver moved to another host or scheme (http to https).
  * @example shownLocation("/v2/hook?token=abc", "http://hooks.example.com/in") // "http://hooks.example.com/…"
  */
-export function shownLocation(location: string, url: string): string {
+function shownLocation(location: string, url: string): string {
   try {
     return shownUrl(new URL(location, url).href);
   } catch {
@@ -145,7 +145,7 @@ export function shownLocation(location: string, url: string): string {
  * `text` with the webhook URL, as given or as fetch writes it (parsed, without its fragment: a URL
  * ending in `#…` was quoted whole, its token with it), shown as `shownUrl` shows it.
  */
-export function redactUrl(text: string, url: string): string {
+function redactUrl(text: string, url: string): string {
   const forms = [url];
   try {
     const u = new URL(url);
