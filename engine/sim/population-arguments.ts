@@ -4,7 +4,7 @@
  * with "Cannot read properties of undefined (reading 'start')"), a date's text for `start` (a RangeError
  * from formatDate) or a world option for the whole world (NaN traits). Each now says what to give.
  */
-import { checkRunSizes, closest, InputError } from "../plan/errors.ts";
+import { checkOptionNames, checkRunSizes, InputError } from "../plan/errors.ts";
 import { describe, isMapping } from "../plan/fields.ts";
 import { DEFAULT_WORLD } from "./world-model.ts";
 
@@ -27,13 +27,8 @@ export function checkPopulationOptions(fn: keyof typeof EXAMPLE, o: unknown): vo
     const simpler = history ? `; a run from history takes parsePopulation("history:datasets/cdnow.yaml"), which makes this population with its start and days` : "";
     throw new InputError(`${fn}: options: expected ${EXAMPLE[fn]}, got ${describe(o)}${simpler}`);
   }
-  const opts = o as Record<string, unknown>;
-  // as run.ts's checkOptionNames, which this file cannot import (run.ts draws its populations through population.ts)
-  for (const k of Object.keys(opts)) {
-    if (opts[k] === undefined || KNOWN[fn].includes(k)) continue;
-    const near = closest(k, KNOWN[fn]);
-    throw new InputError(`${fn}: options: unknown option '${k}'${near ? `; did you mean '${near}'?` : ""} (options: ${KNOWN[fn].join(", ")})`);
-  }
+  const opts = o;
+  checkOptionNames(fn, opts, KNOWN[fn]);
   const required = ["seed", "start", "journeys", "world", ...(history ? [] : ["customers", "days"])];
   const absent = required.filter((k) => opts[k] === undefined);
   if (absent.length) throw new InputError(`${fn}: options: missing ${absent.join(", ")}: e.g. ${EXAMPLE[fn]}`);
