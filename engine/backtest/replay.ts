@@ -38,9 +38,9 @@ import * as K from "../sim/kinds.ts";
 import { Metrics } from "../sim/metrics.ts";
 import { Recorder, STATUS } from "../sim/recorder.ts";
 import { ENGINE_VERSION } from "../version.ts";
-import { checkRunSizes, InputError } from "../plan/errors.ts";
+import { checkOptionNames, checkRunSizes, InputError } from "../plan/errors.ts";
 import { describe } from "../plan/fields.ts";
-import { checkLoaded, checkOptionNames } from "../sim/run.ts";
+import { checkLoaded } from "../sim/run.ts";
 import { backtestPeriod, type Day } from "./period.ts";
 
 export interface BacktestOptions {

@@ -25,7 +25,7 @@ import { compilePressure } from "./pressure-rules.ts";
 import { misplaced } from "./expr-places.ts";
 import { earlyReads } from "./open-reads.ts";
 import { InputError, type Path, Reporter } from "./errors.ts";
-import { describe, MAX_PRIORITY } from "./fields.ts";
+import { describe, isMapping, MAX_PRIORITY } from "./fields.ts";
 import { type CompiledExpr, compileWithin } from "./expr.ts";
 import { scopeFor } from "./scope.ts";
 import type { Plan, SendSpec, Step } from "./types.ts";
@@ -201,7 +201,7 @@ export function compilePlan(plan: Plan, reporter?: Reporter): CompiledPlan {
  * "Cannot read properties of undefined (reading 'length')".
  */
 function checkValidated(plan: unknown): void {
-  const o = plan !== null && typeof plan === "object" && !Array.isArray(plan) ? (plan as Record<string, unknown>) : null;
+  const o = isMapping(plan) ? plan : null;
   if (o && Array.isArray(o.channelNames) && Array.isArray(o.programs)) return;
   const head = "compilePlan: expected a validated plan (loadPlan(…).plan), got";
   if (o && "compiled" in o && "plan" in o) throw new InputError(`${head} a loaded plan: it is compiled already, loaded.compiled (compilePlan(loaded.plan) compiles it again)`);

@@ -67,6 +67,15 @@ export function checkRunSizes(o: { customers?: number; days?: number; seed?: num
   for (const k of ["customers", "days", "seed", "replications", "workers"] as const) wholeNumber(k, o[k], LIMITS[k][0], LIMITS[k][1]);
 }
 
+/** Refuses an option not among `known`, naming the closest: a misspelt one was ignored ({ customer: 100 } ran 10,000 customers). One left undefined says nothing. */
+export function checkOptionNames(fn: string, o: unknown, known: readonly string[]): void {
+  for (const [k, v] of Object.entries(o ?? {})) {
+    if (v === undefined || known.includes(k)) continue;
+    const near = closest(k, known);
+    throw new InputError(`${fn}: options: unknown option '${k}'${near ? `; did you mean '${near}'?` : ""} (options: ${known.join(", ")})`);
+  }
+}
+
 /** Suggests the closest valid word, for "did you mean" hints. */
 export function closest(word: string, valid: readonly string[]): string | undefined {
   let best: string | undefined, bestD = Infinity;

@@ -8,7 +8,7 @@
  */
 import type { Comparison } from "../compare/compare.ts";
 import { BENCHMARKS } from "../calibration/benchmarks.ts";
-import { DEFAULT_WORLD, type WorldModel, worldChanges } from "../sim/world-model.ts";
+import { DEFAULT_WORLD, type WorldChange, type WorldModel, worldChanges } from "../sim/world-model.ts";
 import { esc } from "./html.ts";
 
 const pct = (x: number, d = 2) => `${+(100 * x).toFixed(d)} %`;
@@ -74,8 +74,8 @@ const shown = (v: unknown, exact: boolean) =>
   JSON.stringify(v, (_, x) => typeof x === "number" && !exact ? Number(x.toPrecision(4)) : x).replace(/,/g, ", ");
 
 /** [parameter, value in this comparison, basis, source] as table cells (HTML); a row whose parameters were set says so and gives the default. */
-function parameterRows(c: Comparison): [string, string, string, string][] {
-  const w = c.world, set = new Set(worldChanges(w).map((x) => x.path));
+function parameterRows(c: Comparison, changes: WorldChange[]): [string, string, string, string][] {
+  const w = c.world, set = new Set(changes.map((x) => x.path));
   const margins = [...new Set(c.plans.filter((p) => !p.baseline).map((p) => p.margin))].map((m) => pct(m, 0)).join(" / ");
   const purchases = c.population.startsWith("history:") ? historyPurchases(c.population) : SYNTHETIC_PURCHASES;
   const rows = [...ROWS, purchases].map((r): [string, string, string, string] => {
@@ -87,8 +87,7 @@ function parameterRows(c: Comparison): [string, string, string, string][] {
 }
 
 /** Every parameter set for this comparison, the default beside it; a sentence when none was. */
-function changesBody(c: Comparison): string {
-  const changes = worldChanges(c.world);
+function changesBody(changes: WorldChange[]): string {
   if (!changes.length) return `<p class="note">This comparison ran in the default world (docs/world-model.md): no parameter was set by a plan's world: section or the world option.</p>`;
   const rows = changes.map((x) => {
     // a value that rounds to its default is written whole, both, so the row shows what differs
@@ -102,10 +101,11 @@ ${rows}</table></div>`;
 }
 
 export function assumptionsBody(c: Comparison): string {
-  const params = parameterRows(c).map(([name, value, basis, source]) =>
+  const changes = worldChanges(c.world);
+  const params = parameterRows(c, changes).map(([name, value, basis, source]) =>
     `<tr><td>${name}</td><td>${value}</td><td class="l">${basis}</td><td class="l src">${source}</td></tr>`
   ).join("\n");
-  const changed = worldChanges(c.world).length > 0;
+  const changed = changes.length > 0;
   const bench = BENCHMARKS.map((b) => {
     const band = b.high > 1 ? `${b.low} – ${b.high}` : `${pct(b.low, 3)} – ${pct(b.high, 3)}`;
     const assumed = b.source.startsWith("assumption") || (b.note ?? "").startsWith("assumption");
@@ -114,7 +114,7 @@ export function assumptionsBody(c: Comparison): string {
   return `<h3>World parameters these figures rest on</h3>
 <div class="wide"><table class="sources"><tr><th>parameter</th><th>value in this comparison</th><th class="l">basis</th><th class="l">source</th></tr>
 ${params}</table></div>
-${changesBody(c)}
+${changesBody(changes)}
 <h3>Benchmarks the default world is calibrated against</h3>
 <p class="note">Each channel and program kind simulated alone reproduces these published bands (<code>cadence calibration</code>; the simulated figures are in docs/calibration.md). Orders and revenue per recipient there are attributed, as a platform reports them: not incremental.${changed ? " They were checked on the default world, not on this comparison's (set above): <code>cadence calibration --world FILE</code> (or <code>calibrate({ world })</code>) measures a world against them." : ""}</p>
 <div class="wide"><table class="sources"><tr><th>metric</th><th>band</th><th class="l">basis</th><th class="l">source</th></tr>

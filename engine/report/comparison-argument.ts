@@ -5,7 +5,7 @@
  * properties of undefined (reading 'filter')"). Each now says what to give.
  */
 import { InputError } from "../plan/errors.ts";
-import { describe } from "../plan/fields.ts";
+import { describe, isMapping } from "../plan/fields.ts";
 import type { Comparison } from "../compare/compare.ts";
 
 const COMPARE = `comparePlans([loadPlan("scenarios/batch-and-blast.yaml"), loadPlan("scenarios/lifecycle.yaml")])`;
@@ -15,7 +15,7 @@ const COMPARE = `comparePlans([loadPlan("scenarios/batch-and-blast.yaml"), loadP
  * @example checkComparison("renderReport", runPlan(plan)) // throws "renderReport: expected a comparison (the result of comparePlans), got runPlan's result: …"
  */
 export function checkComparison(fn: string, c: unknown): asserts c is Comparison {
-  const o = c !== null && typeof c === "object" && !Array.isArray(c) ? (c as Record<string, unknown>) : null;
+  const o = isMapping(c) ? c : null;
   if (o && Array.isArray(o.plans) && Array.isArray(o.differences) && Array.isArray(o.seeds)) return;
   const head = `${fn}: expected a comparison (the result of comparePlans), got`;
   if (o && typeof o.then === "function") throw new InputError(`${head} a promise: await it first, ${fn}(await comparePlansInWorkers(…))`);

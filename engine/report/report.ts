@@ -22,7 +22,7 @@ import { verdictBlock } from "./verdict.ts";
 import { assumptionsBody } from "./assumptions.ts";
 import { lossesBody } from "./losses-charts.ts";
 import { checkComparison } from "./comparison-argument.ts";
-import { checkOptionNames } from "../sim/run.ts";
+import { checkOptionNames } from "../plan/errors.ts";
 
 /** Which plans have no pressure rules: they suppress only by consent, window or capacity. */
 function rulesNote(c: Comparison): string {

@@ -5,7 +5,7 @@
  * `cache: "dsk"` or `baseline: "no"` ran as something the caller did not ask for, silently.
  */
 import { InputError } from "../plan/errors.ts";
-import { describe } from "../plan/fields.ts";
+import { describe, isMapping } from "../plan/fields.ts";
 
 const HOOKS = ["onDay", "onProgress", "onVariant"] as const;
 const CACHE_MODES = ["memory", "disk", "off"];
@@ -31,7 +31,7 @@ export function checkOptionTypes(fn: string, o: Record<string, unknown>): void {
   if (o.cache !== undefined && !CACHE_MODES.includes(o.cache as string)) throw bad("cache", `"memory", "disk" or "off"`, o.cache);
   if (o.record !== undefined && typeof o.record !== "boolean") throw bad("record", "true or false", o.record);
   const b = o.baseline;
-  if (b !== undefined && typeof b !== "boolean" && !(b !== null && typeof b === "object" && !Array.isArray(b))) {
+  if (b !== undefined && typeof b !== "boolean" && !isMapping(b)) {
     throw bad("baseline", "true, false or the baseline of an earlier run (result.baseline)", b);
   }
   const lane = o.laneWidth;

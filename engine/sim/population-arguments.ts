@@ -4,8 +4,8 @@
  * with "Cannot read properties of undefined (reading 'start')"), a date's text for `start` (a RangeError
  * from formatDate) or a world option for the whole world (NaN traits). Each now says what to give.
  */
-import { checkRunSizes, closest, InputError } from "../plan/errors.ts";
-import { describe } from "../plan/fields.ts";
+import { checkOptionNames, checkRunSizes, InputError } from "../plan/errors.ts";
+import { describe, isMapping } from "../plan/fields.ts";
 import { DEFAULT_WORLD } from "./world-model.ts";
 
 const EXAMPLE = {
@@ -23,17 +23,12 @@ const KNOWN = {
  */
 export function checkPopulationOptions(fn: keyof typeof EXAMPLE, o: unknown): void {
   const history = fn === "historyPopulation";
-  if (!(o !== null && typeof o === "object" && !Array.isArray(o))) {
+  if (!isMapping(o)) {
     const simpler = history ? `; a run from history takes parsePopulation("history:datasets/cdnow.yaml"), which makes this population with its start and days` : "";
     throw new InputError(`${fn}: options: expected ${EXAMPLE[fn]}, got ${describe(o)}${simpler}`);
   }
-  const opts = o as Record<string, unknown>;
-  // as run.ts's checkOptionNames, which this file cannot import (run.ts draws its populations through population.ts)
-  for (const k of Object.keys(opts)) {
-    if (opts[k] === undefined || KNOWN[fn].includes(k)) continue;
-    const near = closest(k, KNOWN[fn]);
-    throw new InputError(`${fn}: options: unknown option '${k}'${near ? `; did you mean '${near}'?` : ""} (options: ${KNOWN[fn].join(", ")})`);
-  }
+  const opts = o;
+  checkOptionNames(fn, opts, KNOWN[fn]);
   const required = ["seed", "start", "journeys", "world", ...(history ? [] : ["customers", "days"])];
   const absent = required.filter((k) => opts[k] === undefined);
   if (absent.length) throw new InputError(`${fn}: options: missing ${absent.join(", ")}: e.g. ${EXAMPLE[fn]}`);
@@ -52,7 +47,7 @@ export function checkPopulationOptions(fn: keyof typeof EXAMPLE, o: unknown): vo
     throw new InputError(`${fn}: options: journeys: expected the plan's number of journeys, a whole number from 0 (plan.compiled.journeys.length), got ${describe(journeys)}`);
   }
   const w = opts.world;
-  const lacking = w !== null && typeof w === "object" && !Array.isArray(w) ? Object.keys(DEFAULT_WORLD).filter((k) => !(k in w)) : null;
+  const lacking = isMapping(w) ? Object.keys(DEFAULT_WORLD).filter((k) => !(k in w)) : null;
   if (!lacking || lacking.length) {
     const got = lacking ? `a mapping without ${lacking.length > 4 ? `${lacking.slice(0, 4).join(", ")} and ${lacking.length - 4} more` : lacking.join(", ")}` : describe(w);
     throw new InputError(`${fn}: options: world: expected a whole world, such as planWorld(plan), DEFAULT_WORLD or worldWith({ machineOpens: 0.4 }), got ${got}`);

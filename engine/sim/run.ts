@@ -11,7 +11,9 @@ import { planWorld } from "../plan/world-section.ts";
 import type { Plan } from "../plan/types.ts";
 import { ENGINE_VERSION } from "../version.ts";
 import { type Population, syntheticPopulation } from "./population.ts";
-import { checkRunSizes, closest, InputError } from "../plan/errors.ts";
+import { checkOptionNames, checkRunSizes, InputError } from "../plan/errors.ts";
+// checkOptionNames lives in plan/errors.ts, beside checkRunSizes (population-arguments.ts, below run.ts, uses it too); engine/calibration/measure.ts reads it from here
+export { checkOptionNames };
 import { describe } from "../plan/fields.ts";
 import { checkWorldOption } from "./world-option.ts";
 import { checkOptionTypes } from "./option-types.ts";
@@ -152,15 +154,6 @@ export function checkRun(fn: string, loaded: unknown, o: unknown, known: readonl
   checkOptionTypes(fn, opts as Record<string, unknown>);
   checkWorldOption(opts.world);
   return runStart(opts.start);
-}
-
-/** Refuses an option not among `known`, naming the closest: a misspelt one was ignored ({ customer: 100 } ran 10,000 customers). One left undefined says nothing. */
-export function checkOptionNames(fn: string, o: unknown, known: readonly string[]): void {
-  for (const [k, v] of Object.entries(o ?? {})) {
-    if (v === undefined || known.includes(k)) continue;
-    const near = closest(k, known);
-    throw new InputError(`${fn}: options: unknown option '${k}'${near ? `; did you mean '${near}'?` : ""} (options: ${known.join(", ")})`);
-  }
 }
 
 /** RunOptions' names, which `runPlan` takes (checkRun refuses any other). */
