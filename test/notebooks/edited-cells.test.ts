@@ -7,6 +7,7 @@
  * config, other sizes): their titles and printed text say what was run, not what the notebook shipped with.
  */
 import { describe, expect, it } from "vitest";
+import { registerDenoKernel } from "./deno-kernel.ts";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -24,6 +25,7 @@ const streamOf = (c: Cell) => (c.outputs ?? []).filter((o) => o.output_type === 
 
 /** Runs the cells in one kernel, errors allowed, from a folder beside the notebooks (their relative imports). */
 function execute(sources: string[]): Cell[] {
+  registerDenoKernel(ROOT);
   const dir = mkdtempSync(join(ROOT, "notebooks", ".edited-")), out = mkdtempSync(join(tmpdir(), "cadence-nb-edited-"));
   try {
     const file = join(dir, "edited.ipynb");

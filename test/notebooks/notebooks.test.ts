@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { registerDenoKernel } from "./deno-kernel.ts";
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -81,8 +82,7 @@ describe("notebooks", () => {
 
   it("run top to bottom with the Deno kernel, with no error and with rich output", () => {
     ensureJupyter();
-    // (re)register the kernel with this checkout's deno binary: the kernelspec records its path
-    execFileSync(join(ROOT, "node_modules/.bin/deno"), ["jupyter", "--install", "--force"], { cwd: ROOT, stdio: "pipe" });
+    registerDenoKernel(ROOT);
     const out = mkdtempSync(join(tmpdir(), "cadence-nb-"));
     let totalCharts = 0;
     /** Code cells whose result is a display: a top-level `show(...)`. */
