@@ -14,10 +14,13 @@
  *               baseline, every row recorded, and the nine files written (to a temporary directory,
  *               removed after); every row is held in memory, so run it on tens of thousands of customers.
  * Prints every run and the medians: wall time, events/s, customers/s, peak RSS of the process, each
- * worker's peak (V8 heap in use + array buffers), and the 2-worker cases' speed-ups over 1 worker.
+ * worker's peak (V8 heap in use + array buffers), and the 2-worker cases' speed-ups over 1 worker; for
+ * a split run, each worker's time: drawing its customers, its simulation, and within it the waits for the
+ * other workers and the targeted campaigns' rankings that every worker repeats (engine/parallel/shard.ts).
  *
  *   npx deno task bench [--customers N] [--days D] [--runs R] [--plan scenarios/lifecycle.yaml] [--cases plan/1,plan/2,simulate/1,simulate/2,cached/2,out/1]
  */
+import type { ShardTimes } from "../engine/parallel/shard.ts";
 import { benchArgs, median } from "./bench-args.ts";
 
 const USAGE = "npx deno task bench [--customers N] [--days D] [--runs R] [--plan scenarios/lifecycle.yaml] [--cases plan/1,plan/2,simulate/1,simulate/2,cached/2,out/1]";
@@ -51,6 +54,7 @@ interface Run {
   contacts: number;
   peakRss: number;
   workerPeaks: number[]; // bytes, per worker of a split run
+  workerTimes: ShardTimes[]; // ms, per worker of a split run: where its time went (engine/parallel/shard.ts)
 }
 
 /** `cadence simulate --out DIR`'s run and files (engine/parallel/run-plan.ts recordedRun), into a directory removed after. */
@@ -91,10 +95,14 @@ if (values.child) {
   const wall = (performance.now() - (kind === "cached" ? t1 : t0)) / 1000;
   clearInterval(sample);
   peak = Math.max(peak, Deno.memoryUsage().rss);
-  const run: Run = { wall, simulation: r.run.wallMs / 1000, events: r.run.events, contacts: r.summary.contacts, peakRss: peak, workerPeaks: r.run.shardMemory ?? [] };
+  const run: Run = { wall, simulation: r.run.wallMs / 1000, events: r.run.events, contacts: r.summary.contacts, peakRss: peak, workerPeaks: r.run.shardMemory ?? [], workerTimes: r.run.shardTimes ?? [] };
   console.log(JSON.stringify(run));
 } else {
   const mib = (b: number) => Math.round(b / 2 ** 20);
+  const sec = (ms: number) => (ms / 1000).toFixed(2);
+  // a split run's worker: its customers drawn, then its simulation, of which the waits for the other workers and the rankings every worker repeats
+  const workerTimeText = (t: ShardTimes) =>
+    `customers drawn ${sec(t.draw)} s, simulation ${sec(t.simulate)} s (waiting at barriers ${sec(t.barrier)} s, for reputation counts ${sec(t.reputation)} s; ranking targeted audiences ${sec(t.ranking)} s)`;
   const results: Record<string, unknown>[] = [];
   for (const c of values.cases!.split(",")) {
     const runs: Run[] = [];
@@ -107,6 +115,7 @@ if (values.child) {
       const run = JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").pop()!) as Run;
       runs.push(run);
       console.log(`${c} run ${i + 1}: ${run.wall.toFixed(1)} s (population + simulation), simulation ${run.simulation.toFixed(1)} s, ${run.events.toLocaleString("en-US")} events, ${run.contacts.toLocaleString("en-US")} contacts, peak RSS ${mib(run.peakRss)} MiB${run.workerPeaks.length ? ` (workers ${run.workerPeaks.map(mib).join(", ")} MiB)` : ""}`);
+      run.workerTimes.forEach((t, w) => console.log(`  worker ${w + 1}, the plan's run: ${workerTimeText(t)}`));
     }
     const sim = median(runs.map((r) => r.simulation)), wall = median(runs.map((r) => r.wall));
     results.push({

@@ -39,6 +39,6 @@ export function mergeSummaries(parts: ShardSummary[], o: { plan: CompiledPlan; s
   settleMoney(metrics);
   return {
     plan: o.plan, population: { describe: parts[0].describe }, seed: o.seed, start: o.start, days: o.days, metrics, events, wallMs: o.wallMs,
-    shardMemory: parts.map((p) => p.peakMemory), coercions: addCoercions(parts.map((p) => p.coercions)), end: addEndFigures(parts.map((p) => p.end)),
+    shardMemory: parts.map((p) => p.peakMemory), shardTimes: parts.map((p) => p.times), coercions: addCoercions(parts.map((p) => p.coercions)), end: addEndFigures(parts.map((p) => p.end)),
   };
 }

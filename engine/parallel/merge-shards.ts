@@ -57,7 +57,7 @@ export function mergeShards(parts: ShardResult[], o: MergeOptions): SimulationRu
   const population = { table, traits, size: n, describe: parts[0].describe };
   return {
     plan: o.plan, population, seed: o.seed, start: o.start, days: o.days, metrics, stageStart, events, wallMs: o.wallMs,
-    shardMemory: parts.map((p) => p.peakMemory),
+    shardMemory: parts.map((p) => p.peakMemory), shardTimes: parts.map((p) => p.times),
     coercions: addCoercions(parts.map((p) => p.coercions)),
   };
 }

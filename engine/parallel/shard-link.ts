@@ -53,6 +53,17 @@ export function abortLink(b: LinkBuffers): void {
   for (let s = 0; s < published.length; s++) Atomics.notify(published, s);
 }
 
+/**
+ * Where a shard's time went besides its own customers' events, milliseconds summed over the link's life:
+ * waiting at the barriers (the RFM cuts, each targeted campaign's ranking), waiting for another shard's
+ * day of reputation counts, and ranking a targeted campaign's whole audience (every shard ranks all of it).
+ */
+export interface LinkTimes {
+  barrier: number;
+  reputation: number;
+  ranking: number;
+}
+
 export class ShardLink {
   private readonly ctl: Int32Array;
   private readonly scratch: Float64Array;
@@ -63,6 +74,7 @@ export class ShardLink {
   private days = 0;
   private runStart = 0;
   private lag = 1;
+  readonly times: LinkTimes = { barrier: 0, reputation: 0, ranking: 0 };
 
   constructor(b: LinkBuffers, readonly shard: number, readonly shards: number, readonly lo: number, readonly hi: number, readonly n: number) {
     this.ctl = new Int32Array(b.control);
@@ -74,7 +86,7 @@ export class ShardLink {
 
   /** Waits until every shard has arrived here (a sense-reversing barrier: the last one in lets all go). */
   wait(): void {
-    const ctl = this.ctl, generation = Atomics.load(ctl, 1);
+    const ctl = this.ctl, generation = Atomics.load(ctl, 1), t0 = performance.now();
     if (Atomics.add(ctl, 0, 1) === this.shards - 1) {
       Atomics.store(ctl, 0, 0);
       Atomics.add(ctl, 1, 1);
@@ -82,6 +94,7 @@ export class ShardLink {
     } else {
       while (Atomics.load(ctl, 1) === generation && !Atomics.load(ctl, 2)) Atomics.wait(ctl, 1, generation, 1000);
     }
+    this.times.barrier += performance.now() - t0;
     if (Atomics.load(ctl, 2)) throw new Error("another shard of this run failed");
   }
 
@@ -119,7 +132,9 @@ export class ShardLink {
     Atomics.notify(this.published, this.shard);
     const want = g - (this.lag - 1);
     if (want < this.runStart) return [0, 0];
+    const t0 = performance.now();
     for (let s = 0; s < S; s++) this.waitFor(s, want + 1);
+    this.times.reputation += performance.now() - t0;
     const from = (want % RING) * S * 2;
     let a = 0, b = 0;
     for (let s = 0; s < S; s++) a += d[from + 2 * s], b += d[from + 2 * s + 1];
@@ -145,6 +160,7 @@ export class ShardLink {
     s.fill(NaN, lo, this.hi);
     for (let i = 0; i < audience.length; i++) s[lo + audience[i]] = scores[i];
     this.wait();
+    const t0 = performance.now();
     let m = 0;
     for (let g = 0; g < n; g++) if (s[g] === s[g]) m++;
     const all = new Int32Array(m);
@@ -162,6 +178,7 @@ export class ShardLink {
       const g = all[order[i]];
       if (g >= lo && g < this.hi) mine.push(g - lo);
     }
+    this.times.ranking += performance.now() - t0;
     this.wait(); // nobody overwrites the scores before everyone has ranked them
     return Int32Array.from(mine).sort();
   };

@@ -18,7 +18,7 @@ import { simulate } from "../sim/simulate.ts";
 import { type WorldCounters, worldCounters } from "../sim/world-metrics.ts";
 import { type EndFigures, endFigures } from "../sim/end-figures.ts";
 import type { CompiledPlan } from "../core/compiled.ts";
-import { type LinkBuffers, ShardLink } from "./shard-link.ts";
+import { type LinkBuffers, type LinkTimes, ShardLink } from "./shard-link.ts";
 import { shardViews } from "./shard-storage.ts";
 
 /** A run to split: a plan (or its no-plan baseline) on a synthetic population. */
@@ -37,6 +37,13 @@ export interface ShardedJob {
   summary?: boolean;
 }
 
+/**
+ * Where one shard's time went in a run, milliseconds: drawing its customers (0 for a pool's run on customers
+ * drawn before), the simulation as a whole, and within it the waits and the ranking of ShardLink's `LinkTimes`.
+ * Printed by `npx deno task bench` per worker (docs/performance.md).
+ */
+export type ShardTimes = LinkTimes & { draw: number; simulate: number };
+
 /** A shard's part of a run's summary: its counters (per-customer tallies left out) and end figures; money in units. */
 export interface ShardSummary {
   summary: true;
@@ -47,6 +54,7 @@ export interface ShardSummary {
   events: number;
   coercions: Record<string, number>;
   peakMemory: number;
+  times: ShardTimes;
 }
 
 /** A shard's part of a baseline's figures; money in units (engine/sim/money.ts). */
@@ -56,6 +64,7 @@ export interface ShardFigures {
   dailyRevenue: Float64Array;
   events: number;
   peakMemory: number;
+  times: ShardTimes;
 }
 
 export interface ShardMessage {
@@ -81,6 +90,7 @@ export interface ShardResult {
   lo: number;
   hi: number;
   peakMemory: number; // bytes: the worker's V8 heap in use plus its array buffers, at its peak
+  times: ShardTimes;
   describe: string;
   ids: string[];
   table: Record<typeof TABLE_COLUMNS[number], ArrayLike<number>>;
@@ -95,9 +105,9 @@ export interface ShardResult {
 
 /** Runs one shard; `onDay` reports the simulated days (the coordinator shows shard 0's). */
 export function runShard(msg: ShardMessage, onDay?: (day: number, days: number) => void): ShardResult | ShardFigures | ShardSummary {
-  const { plan } = shardPlan(msg.job);
+  const { plan } = shardPlan(msg.job), t0 = performance.now();
   const { link, population } = drawShard(msg, plan.journeys.length);
-  return simulateShard(msg, link, population, onDay);
+  return simulateShard(msg, link, population, onDay, performance.now() - t0);
 }
 
 /** Journey slots a job's plan needs per customer. */
@@ -136,8 +146,8 @@ export function drawShard(msg: ShardMessage, journeys: number, link = new ShardL
 }
 
 /** Simulates `msg.job` on this shard's population (updated in place: pass a copy to keep one). */
-export function simulateShard(msg: ShardMessage, link: ShardLink, population: Population, onDay?: (day: number, days: number) => void): ShardResult | ShardFigures | ShardSummary {
-  const { job, lo, hi } = msg;
+export function simulateShard(msg: ShardMessage, link: ShardLink, population: Population, onDay?: (day: number, days: number) => void, drawMs = 0): ShardResult | ShardFigures | ShardSummary {
+  const { job, lo, hi } = msg, before = { ...link.times }, t0 = performance.now();
   const { plan, world } = shardPlan(job);
   const start = parseDate(job.start ?? DEFAULT_START)!;
   const recorder = job.record === "explained" ? new ExplainRecorder(plan, population.table) : job.record === "rows" ? new Recorder() : undefined;
@@ -154,17 +164,21 @@ export function simulateShard(msg: ShardMessage, link: ShardLink, population: Po
     onDay: (d, n) => (job.summary && d % 7 ? 0 : sample(), onDay?.(d, n)),
   });
   sample();
-  if (job.figures) return { figures: true, revenue: run.metrics.revenue, dailyRevenue: run.metrics.daily.revenue, events: run.events, peakMemory };
+  const times: ShardTimes = {
+    draw: drawMs, simulate: performance.now() - t0,
+    barrier: link.times.barrier - before.barrier, reputation: link.times.reputation - before.reputation, ranking: link.times.ranking - before.ranking,
+  };
+  if (job.figures) return { figures: true, revenue: run.metrics.revenue, dailyRevenue: run.metrics.daily.revenue, events: run.events, peakMemory, times };
   if (job.summary) {
     return {
       summary: true, describe: population.describe, metrics: withoutCustomers(run.metrics), world: worldCounters(run.metrics),
-      end: endFigures(population, start, job.days, world), events: run.events, coercions: run.coercions, peakMemory,
+      end: endFigures(population, start, job.days, world), events: run.events, coercions: run.coercions, peakMemory, times,
     };
   }
   const t = population.table;
   const table = Object.fromEntries(TABLE_COLUMNS.map((k) => [k, t[k]])) as unknown as ShardResult["table"];
   return {
-    lo, hi, peakMemory, describe: population.describe, ids: t.ids, table, traits: population.traits, stageStart: run.stageStart,
+    lo, hi, peakMemory, times, describe: population.describe, ids: t.ids, table, traits: population.traits, stageStart: run.stageStart,
     metrics: run.metrics, world: worldCounters(run.metrics), events: run.events, coercions: run.coercions,
     rows: recorder ? { ...Object.fromEntries(ROW_COLUMNS.map((k) => [k, recorder[k]])) as Rows, why: (recorder as Partial<ExplainRecorder>).why } : null,
   };

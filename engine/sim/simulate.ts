@@ -23,6 +23,7 @@ import { reputationLag, type WorldModel } from "./world-model.ts";
 import { dayLag, World } from "./world.ts";
 import type { PickBest } from "../core/audience.ts";
 import { settleMoney } from "./money.ts";
+import type { ShardTimes } from "../parallel/shard.ts";
 
 export interface SimulationRun {
   plan: CompiledPlan;
@@ -37,6 +38,8 @@ export interface SimulationRun {
   coercions: Record<string, number>; // engine/core/coercions.ts
   /** A run split across workers (engine/parallel/sharded-run.ts): each worker's peak heap and buffers, bytes. */
   shardMemory?: number[];
+  /** The same run's workers: where each one's time went (engine/parallel/shard.ts, ShardTimes). */
+  shardTimes?: ShardTimes[];
 }
 
 /** Event slots allocated up front per customer (the pool still grows if a plan needs more). */

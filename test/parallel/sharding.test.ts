@@ -65,6 +65,18 @@ describe("customer sharding", () => {
     await sameFiles(lifecycle, [2, 3], { customers: 3000, days: 120 });
   }, 120_000);
 
+  it("says where each worker's time went: its customers drawn, its simulation, and the waits and rankings within it", async () => {
+    const r = await runPlanSharded(coupled, { customers: 3000, days: 60, seed: 3, workers: 2, baseline: false, cache: "off" });
+    expect(r.run.shardTimes).toHaveLength(2);
+    for (const t of r.run.shardTimes!) {
+      expect(t.draw).toBeGreaterThan(0);
+      expect(t.simulate).toBeGreaterThan(t.barrier + t.reputation + t.ranking);
+      expect(t.ranking).toBeGreaterThan(0); // the coupled plan's targeted promotion, ranked by every worker
+    }
+    // one worker: one entry, the whole population
+    expect((await runPlanSharded(coupled, { customers: 3000, days: 60, seed: 3, workers: 1, baseline: false, cache: "off" })).run.shardTimes).toHaveLength(1);
+  }, 60_000);
+
   it("merges the shards' customers where they drew them, in shared memory, and the pool's last run too", async () => {
     const o = { customers: 2000, days: 30, seed: 2, cache: "off" as const };
     const one = await runPlanSharded(lifecycle, { ...o, workers: 1, baseline: false });

@@ -27,7 +27,7 @@ describe("money", () => {
   it("refuses a split baseline whose revenue passes the limit, as one process refuses it", () => {
     // two shards' no-plan baselines, each under the limit, together one unit over it
     const half = Math.ceil(MAX_EXACT_UNITS / 2);
-    const part = (revenue: number) => ({ figures: true as const, revenue, dailyRevenue: Float64Array.of(revenue), events: 1, peakMemory: 0 });
+    const part = (revenue: number) => ({ figures: true as const, revenue, dailyRevenue: Float64Array.of(revenue), events: 1, peakMemory: 0, times: { draw: 0, simulate: 0, barrier: 0, reputation: 0, ranking: 0 } });
     expect(mergeFigures([part(half - 1), part(half - 1)]).revenue).toBe((2 * half - 2) / MONEY_UNITS);
     expect(() => mergeFigures([part(half), part(half)])).toThrow(/^this run's revenue and discounts came to 900,719,925,474, beyond 900,719,925,474 in the currency/);
   });
