@@ -202,7 +202,7 @@ export function backtest(loaded: LoadedPlan, h: History, o: BacktestOptions = {}
       weekEnd += WEEK;
     },
   });
-  settleMoney(metrics, true); // money is counted in units during the run (engine/sim/money.ts); a replay is never refused
+  settleMoney(metrics, "replayed"); // money is counted in units during the run (engine/sim/money.ts); a replay is never refused
 
   // --- the report -------------------------------------------------------------------------------------
   const byMessage = new Map<string, BacktestSummary["messages"][number]>();

@@ -5,8 +5,10 @@
  * or at once on a 429/503 with `Retry-After`, it opens: nothing is sent until its time is up (30 s, the
  * Retry-After if later), then **one** message probes the receiver. Any answer that shows the receiver
  * up (a 2xx, or a 4xx about that one message) closes it; another failure opens it again for twice as
- * long (at most the back-off cap). Messages held back meanwhile spend no attempt. In memory: a restart
- * starts closed. docs/live.md, "A receiver that is down or hung".
+ * long (at most the back-off cap). Messages held back meanwhile spend no attempt. Its state is kept in
+ * the store (`saved`, `Circuit.resume`: webhook.ts) so a restart resumes it: started closed, a restart
+ * sent a whole batch to a receiver still down (32 failures again, or 32 more `unknown` from a hung one).
+ * docs/live.md, "A receiver that is down or hung".
  */
 
 export type CircuitState = "closed" | "open" | "probing";
@@ -20,6 +22,16 @@ export interface CircuitView {
   lastError: string;
 }
 
+/** What a restart resumes from: the probe in flight when it stopped, if any, is not (a new one goes when due). */
+export interface SavedCircuit {
+  failures: number;
+  /** Open: when the next probe may go (ms since epoch); else null. */
+  openUntil: number | null;
+  /** Failed probes since it opened. */
+  probes: number;
+  lastError: string;
+}
+
 export class Circuit {
   private failures = 0;
   private opened = false;
@@ -29,6 +41,20 @@ export class Circuit {
   private lastError = "";
 
   constructor(readonly threshold: number, readonly probeMs: number, readonly capMs: number) {}
+
+  /** A circuit in the state `saved` left it, or closed without one. */
+  static resume(threshold: number, probeMs: number, capMs: number, saved: SavedCircuit | null): Circuit {
+    const c = new Circuit(threshold, probeMs, capMs);
+    if (saved) {
+      c.failures = saved.failures, c.probes = saved.probes, c.lastError = saved.lastError;
+      c.opened = saved.openUntil !== null, c.openUntil = saved.openUntil ?? 0;
+    }
+    return c;
+  }
+
+  saved(): SavedCircuit {
+    return { failures: this.failures, openUntil: this.opened ? this.openUntil : null, probes: this.probes, lastError: this.lastError };
+  }
 
   /** How many messages a pass at `nowMs` may send: all (closed), none (open), one (a probe). */
   allowance(nowMs: number, batch: number): number {

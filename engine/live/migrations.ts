@@ -2,6 +2,7 @@
  * Versioned schema migrations for the SQLite store. Each entry moves the schema from version i to i+1;
  * the applied version is SQLite's `user_version`, so a database created by an older server is brought
  * up to date on start and a newer one is refused. Entries are append-only: never edit a shipped one.
+ * Schema 12 calls a function of this code's (`REDACT_FUNCTION`): run it through `SqliteStore.migrate`.
  */
 export const MIGRATIONS: string[] = [
   // 1: the whole live schema
@@ -134,5 +135,12 @@ export const MIGRATIONS: string[] = [
     rule TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (plan, program, control, status, rule)) WITHOUT ROWID;
   CREATE TABLE pruned_reach (plan INTEGER NOT NULL, customer TEXT NOT NULL, PRIMARY KEY (plan, customer)) WITHOUT ROWID;
   CREATE TABLE pruned_outbox (state TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+  `,
+  // 12: last errors written before the webhook redacted them held its URL's token, or a redirect's
+  // Location with one (GET /v1/outbox showed them): rewritten once as it writes them now, by the SQL
+  // function SqliteStore.migrate registers (engine/live/stored-errors.ts). No table changes.
+  `
+  UPDATE outbox SET last_error = cadence_redact_error(last_error)
+    WHERE instr(last_error, '://') > 0 OR instr(last_error, 'a redirect to ') > 0;
   `,
 ];

@@ -6,6 +6,7 @@
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { MIGRATIONS } from "./migrations.ts";
+import { REDACT_FUNCTION, redactStoredError } from "./stored-errors.ts";
 import type { StoreWriter } from "./store-writer.ts";
 import { RowBuffer } from "./row-buffer.ts";
 import { IdFilter } from "./id-filter.ts";
@@ -153,6 +154,7 @@ export class SqliteStore implements Store {
     // another program's database: Cadence's tables would be written into it (or clash with its own)
     const theirs = v === 0 ? this.tableList() : null;
     if (theirs) throw new Error(`${this.path}: no Cadence schema version, and tables of its own (${theirs}): another program's database`);
+    if (v < MIGRATIONS.length) this.db.function(REDACT_FUNCTION, { deterministic: true }, (text) => redactStoredError(String(text)));
     for (let i = v; i < MIGRATIONS.length; i++) {
       this.tx(() => {
         this.db.exec(MIGRATIONS[i]);

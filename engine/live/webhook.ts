@@ -14,15 +14,15 @@
  *    set, after that many tries (`dead`, last error kept; an operator may requeue it: outbox-ops.ts);
  *    so is a request that could not even be built (nothing left this process);
  *  - a receiver that keeps failing, asks to be left alone (Retry-After) or hangs opens the circuit
- *    (circuit.ts): nothing more is sent until one message, probing, gets an answer;
+ *    (circuit.ts): nothing more is sent until one message, probing, gets an answer; a restart resumes it;
  *  - an ambiguous outcome — a timeout or a reset after the request may have been sent, or a message
  *    found `sending` at start (the process died during its POST) — makes it `unknown`: never resent
  *    automatically; an operator redelivers it (same key: the receiver dedupes) or resolves it.
  * Why a sender cannot have "exactly once" on its own, and what the operator does: docs/live.md, "Delivery".
  */
-import { createHmac } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import { hashString, uniform } from "../core/hash.ts";
-import { Circuit, type CircuitView } from "./circuit.ts";
+import { Circuit, type CircuitView, type SavedCircuit } from "./circuit.ts";
 import { type Clock, SystemClock } from "./clock.ts";
 import { deadline, DEFAULT_EXPIRY, type Expiry, expiredReason, expiryText } from "./expiry.ts";
 import { retryAfterMs } from "./retry-after.ts";
@@ -164,6 +164,32 @@ export function payload(m: OutboxRow): string {
   });
 }
 
+/** The store's meta key of the circuit's state (circuit.ts), with the receiver it is about. */
+const CIRCUIT_META = "webhookCircuit";
+
+/** Who a kept circuit is about: a hash of the webhook URL, not the URL, which may hold a token. */
+function receiverOf(url: string): string {
+  return createHash("sha256").update(url).digest("hex").slice(0, 16);
+}
+
+/**
+ * The circuit the last server left, when it was about this receiver: a restart with another
+ * --webhook-url starts closed (the receiver moved, or a mistyped URL was put right). A record that
+ * cannot be read starts closed too, as every start did before the circuit was kept.
+ */
+function savedCircuit(store: Store, receiver: string): SavedCircuit | null {
+  let r: Record<string, unknown>;
+  try {
+    r = JSON.parse(store.getMeta(CIRCUIT_META) ?? "null");
+  } catch {
+    return null;
+  }
+  const count = (x: unknown) => Number.isSafeInteger(x) && (x as number) >= 0;
+  const ok = r?.receiver === receiver && count(r.failures) && count(r.probes) && typeof r.lastError === "string" &&
+    (r.openUntil === null || Number.isFinite(r.openUntil));
+  return ok ? r as unknown as SavedCircuit : null;
+}
+
 export class WebhookAdapter {
   private current: Promise<number> | null = null;
   private stopped = false;
@@ -174,13 +200,18 @@ export class WebhookAdapter {
    */
   private unrecorded: { m: OutboxRow; outcome: Outcome; at: number }[] = [];
   private readonly circuit: Circuit;
+  private readonly receiver: string;
+  /** The circuit as the store holds it (JSON), so an outcome that changes nothing writes nothing; null: unknown. */
+  private kept: string | null;
   /** The minute of the clock the last sweep of expired messages ran in (expireLate). */
   private swept = -1;
   /** When each request is signed: X-Cadence-Timestamp is the second it leaves, whatever the engine's clock. */
   private readonly wall = new SystemClock();
 
   constructor(readonly store: Store, readonly clock: Clock, readonly config: WebhookConfig) {
-    this.circuit = new Circuit(config.breakerFailures, config.probeMs, config.capMs);
+    this.receiver = receiverOf(config.url);
+    this.circuit = Circuit.resume(config.breakerFailures, config.probeMs, config.capMs, savedCircuit(store, this.receiver));
+    this.kept = this.circuitText();
     this.recover();
   }
 
@@ -242,9 +273,10 @@ export class WebhookAdapter {
       const outcome = await this.attempt(m), at = this.clock.nowMs();
       this.observe(outcome, at);
       try {
-        this.store.tx(() => this.record(m, outcome, at)); // durable as soon as the answer is in
+        this.store.tx(() => (this.record(m, outcome, at), this.keepCircuit())); // durable as soon as the answer is in
       } catch (e) {
         this.unrecorded.push({ m, outcome, at });
+        this.kept = null; // rolled back with it: written with the next record
         throw e;
       }
     }));
@@ -283,8 +315,21 @@ export class WebhookAdapter {
     if (!this.unrecorded.length) return;
     this.store.tx(() => {
       for (const { m, outcome, at } of this.unrecorded) this.record(m, outcome, at);
+      this.keepCircuit();
     });
     this.unrecorded = [];
+  }
+
+  private circuitText(): string {
+    return JSON.stringify({ receiver: this.receiver, ...this.circuit.saved() });
+  }
+
+  /** Writes the circuit's state into the store's meta when an outcome changed it, in the outcome's transaction. */
+  private keepCircuit(): void {
+    const text = this.circuitText();
+    if (text === this.kept) return;
+    this.store.setMeta(CIRCUIT_META, text);
+    this.kept = text;
   }
 
   /** One POST and what is known of its fate. */

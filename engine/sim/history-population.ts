@@ -28,6 +28,8 @@ import { betaIInv, gammaPInv } from "../fit/math.ts";
 import { drawWorldTraits, newTraits, type Population } from "./population.ts";
 import { Streams, TRAITS, worldSeed } from "./random.ts";
 import type { WorldModel } from "./world-model.ts";
+import type { MoneyLevers } from "./money.ts";
+import { columnLabel } from "../../datasets/table-reader.ts";
 import { checkPopulationOptions } from "./population-arguments.ts";
 import { InputError } from "../plan/errors.ts";
 import { describe } from "../plan/fields.ts";
@@ -180,6 +182,31 @@ export function historyPopulation(file: string, o: HistoryPopulationOptions): Po
   return {
     table, traits, size: n,
     describe: `history:${src.dataHash}:${formatDate(src.cutoff)}:${o.seed}:${JSON.stringify(w)}`,
+    moneyLevers: moneyLevers(src),
+  };
+}
+
+/** Days, not customers: a history population's customers are its own (`--customers` is refused with it). */
+const FEWER_DAYS = "run fewer days (a history population's customers are its own)";
+
+/**
+ * What a run on this history can change when its money passes what is summed exactly (engine/sim/money.ts).
+ * Its order values are fitted to the history's amounts (`orderScale`), so world.spend.scale, the synthetic
+ * population's lever, changed nothing; the history config has no unit to count them in, so the amounts
+ * themselves are named. Without a repeat buyer to fit they come from the world's prior, scale included.
+ */
+function moneyLevers(src: HistorySource): MoneyLevers {
+  if (!src.gammaGamma) {
+    return {
+      revenue: `${FEWER_DAYS}, or count money in thousands (world.spend.scale, channels.*.cost and the plan's amounts ÷ 1,000: with no repeat buyer to fit, order values come from world.spend)`,
+      costs: `${FEWER_DAYS}, lower channels.*.cost, or count money in thousands (channels.*.cost, world.spend.scale and the plan's amounts ÷ 1,000)`,
+    };
+  }
+  const t = src.history.config.transactions;
+  const amounts = `${t.amountFactors ? columnLabel("amount.multiply[1]", t.amountFactors[1]) : columnLabel("amount", t.columns.amount!)} of ${t.file}`;
+  return {
+    revenue: `${FEWER_DAYS}, or count money in thousands: the history's amounts ÷ 1,000 (${amounts}: its order values are fitted to them; world.spend.scale is not read), and channels.*.cost and the plan's amounts with them`,
+    costs: `${FEWER_DAYS}, lower channels.*.cost, or count money in thousands: channels.*.cost and the plan's amounts ÷ 1,000, and the history's amounts with them (${amounts})`,
   };
 }
 

@@ -45,6 +45,23 @@ const whole = (x: number) => x.toLocaleString("en-US", { maximumFractionDigits: 
 const lim = `${whole(MAX_EXACT_UNITS / MONEY_UNITS)} in the currency, the most summed exactly (2^53 − 1 units of 1/${whole(MONEY_UNITS)}, engine/sim/money.ts)`;
 
 /**
+ * What a user can change when a run's money passes the limit, in words: the synthetic population's
+ * (`SYNTHETIC_LEVERS`), or a history population's, whose customers are its own and whose order values
+ * come from its amounts (`Population.moneyLevers`, engine/sim/history-population.ts).
+ */
+export interface MoneyLevers {
+  /** for revenue and discounts */
+  revenue: string;
+  /** for message costs */
+  costs: string;
+}
+
+export const SYNTHETIC_LEVERS: MoneyLevers = {
+  revenue: "run fewer customers or days, or count money in thousands (world.spend.scale, channels.*.cost and the plan's amounts ÷ 1,000)",
+  costs: "run fewer customers or days, lower channels.*.cost, or count money in thousands (channels.*.cost, world.spend.scale and the plan's amounts ÷ 1,000)",
+};
+
+/**
  * Refuses a run whose money passed MAX_EXACT_UNITS: beyond it a sum's last units depend on the order of
  * its additions (a run sharded over workers would differ from the same run in one process), silently.
  * Every money sum is one of two kinds: revenue-side (revenue and its parts, a program's incremental
@@ -52,34 +69,35 @@ const lim = `${whole(MAX_EXACT_UNITS / MONEY_UNITS)} in the currency, the most s
  * whole and at least 0, so no partial sum exceeds revenue + discounts or the message costs: these two
  * bounds are exact (if a true sum passes 2^53 − 1, the rounded one does too).
  */
-function checkExact(m: Metrics): void {
-  checkRevenueExact(m.revenue + m.discountCost);
+function checkExact(m: Metrics, levers: MoneyLevers): void {
+  checkRevenueExact(m.revenue + m.discountCost, levers);
   if (m.messageCost > MAX_EXACT_UNITS) {
-    throw new InputError(`this run's message costs came to ${whole(m.messageCost / MONEY_UNITS)}, beyond ${lim}: run fewer customers or days, lower channels.*.cost, or count money in thousands (channels.*.cost, world.spend.scale and the plan's amounts ÷ 1,000)`);
+    throw new InputError(`this run's message costs came to ${whole(m.messageCost / MONEY_UNITS)}, beyond ${lim}: ${levers.costs}`);
   }
 }
 
 /**
  * Refuses revenue and discounts (in units) past what is summed exactly: a run's (`settleMoney`) and a split
- * baseline's figures merged from its shards (engine/parallel/shard-calls.ts `mergeFigures`).
+ * baseline's figures merged from its shards (engine/parallel/shard-calls.ts `mergeFigures`; only a synthetic
+ * population is split).
  */
-export function checkRevenueExact(units: number): void {
+export function checkRevenueExact(units: number, levers: MoneyLevers = SYNTHETIC_LEVERS): void {
   if (units > MAX_EXACT_UNITS) {
-    throw new InputError(`this run's revenue and discounts came to ${whole(units / MONEY_UNITS)}, beyond ${lim}: run fewer customers or days, or count money in thousands (world.spend.scale, channels.*.cost and the plan's amounts ÷ 1,000)`);
+    throw new InputError(`this run's revenue and discounts came to ${whole(units / MONEY_UNITS)}, beyond ${lim}: ${levers.revenue}`);
   }
 }
 
 /**
  * Turns a finished run's money from units into currency; call once, when no more is counted. Throws an
- * InputError when a sum passed what is counted exactly (`checkExact`), unless the run is `replayed`: a
- * backtest adds a real history's amounts in the history's order, in one thread, every time (it is never
- * split over workers), so its sums are the same on every run even past the limit, only rounded in their
- * last units (a Number keeps 15 to 16 digits: 0.0002 of 1,200,000,000,000 IDR). Refusing it stopped the
- * backtest of a history of 70 million euros' worth in rupiahs, advising world.spend.scale, which a
- * backtest does not have.
+ * InputError naming `levers` (what the run's population lets a user change) when a sum passed what is
+ * counted exactly (`checkExact`), unless the run is `"replayed"`: a backtest adds a real history's amounts
+ * in the history's order, in one thread, every time (it is never split over workers), so its sums are the
+ * same on every run even past the limit, only rounded in their last units (a Number keeps 15 to 16
+ * digits: 0.0002 of 1,200,000,000,000 IDR). Refusing it stopped the backtest of a history of 70 million
+ * euros' worth in rupiahs, advising world.spend.scale, which a backtest does not have.
  */
-export function settleMoney(m: Metrics, replayed = false): void {
-  if (!replayed) checkExact(m);
+export function settleMoney(m: Metrics, levers: MoneyLevers | "replayed" = SYNTHETIC_LEVERS): void {
+  if (levers !== "replayed") checkExact(m, levers);
   eachMoney(m, (x) => x / MONEY_UNITS);
 }
 

@@ -21,7 +21,7 @@ export function copyPopulation(p: Population, journeys = p.table.journeys): Popu
   }
   cloneRest(t, c);
   const traits = Object.fromEntries(Object.entries(p.traits).map(([k, v]) => [k, (v as Uint8Array).slice()])) as unknown as Traits;
-  return { table: c, traits, size: p.size, describe: p.describe };
+  return { ...p, table: c, traits }; // and what describes it: describe, moneyLevers
 }
 
 /** Is column `k` of `t` part of a copy with `journeys` journey slots (the same as t's, or 0)? */

@@ -8,6 +8,7 @@ import { CustomerTable, NEVER } from "../core/customer-table.ts";
 import { DAY, WEEK } from "../core/time.ts";
 import { Streams, TRAITS } from "./random.ts";
 import type { WorldModel } from "./world-model.ts";
+import type { MoneyLevers } from "./money.ts";
 import { checkPopulationOptions } from "./population-arguments.ts";
 
 /** Latent traits the world uses and the decision core never sees. Struct-of-arrays: millions pass. */
@@ -35,6 +36,8 @@ export interface Population {
   traits: Traits;
   size: number;
   describe: string; // identifies the population in a digest
+  /** What a run on it can change when its money passes what is summed exactly (engine/sim/money.ts); the synthetic population's when absent. */
+  moneyLevers?: MoneyLevers;
 }
 
 export interface PopulationOptions {

@@ -177,6 +177,6 @@ export function simulate(plan: CompiledPlan, population: Population, o: Simulate
     onDay: o.onDay,
   });
   // a shard's money stays in units: the shards' sums are added as integers, then settled (engine/sim/money.ts)
-  if (!o.shard) settleMoney(metrics);
+  if (!o.shard) settleMoney(metrics, population.moneyLevers);
   return { plan, population, seed: o.seed, start: o.start, days: o.days, metrics, stageStart, events, wallMs: performance.now() - t0, coercions: core.coercions.toJSON() };
 }
