@@ -1,11 +1,33 @@
 /**
- * The Deno kernel registered for Jupyter with this checkout's deno binary (the kernelspec records its path).
+ * What a test that runs notebooks needs, set up by the test itself: Jupyter's nbconvert (installed with apt
+ * when run as root, as on CI), and the Deno kernel registered for Jupyter with this checkout's deno binary (the kernelspec records its path).
  * Every test that executes cells calls it: on a fresh machine no kernel is registered, and one registered by
  * another checkout may point at a binary that is gone, so a test file run before the one that used to
  * register it failed ("No such file or directory: …/node_modules/.bin/deno").
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { join } from "node:path";
+import process from "node:process";
+
+const INSTALL = "apt-get install -y jupyter-nbconvert python3-nbclient python3-ipykernel";
+
+/** True when the shell finds `cmd`. */
+export const has = (cmd: string): boolean => spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
+
+/**
+ * Jupyter's nbconvert, installed with apt when we are root on a machine that has it (as on CI). Every test
+ * that converts or executes a notebook calls it: a test that only checked for it failed on a fresh machine
+ * when it ran before the one that installed it ("nbconvert is missing").
+ */
+export function ensureJupyter(): void {
+  if (has("jupyter-nbconvert")) return;
+  const root = typeof process.getuid === "function" && process.getuid() === 0;
+  if (root && has("apt-get")) {
+    execFileSync("sh", ["-c", `apt-get update -qq && DEBIAN_FRONTEND=noninteractive ${INSTALL} -qq`], { stdio: "inherit" });
+    if (has("jupyter-nbconvert")) return;
+  }
+  throw new Error(`Jupyter's nbconvert is missing; install it with: sudo ${INSTALL}`);
+}
 
 let registered = false;
 

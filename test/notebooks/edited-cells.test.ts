@@ -7,14 +7,13 @@
  * config, other sizes): their titles and printed text say what was run, not what the notebook shipped with.
  */
 import { describe, expect, it } from "vitest";
-import { registerDenoKernel } from "./deno-kernel.ts";
+import { ensureJupyter, registerDenoKernel } from "./deno-kernel.ts";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 const ROOT = resolve(import.meta.dirname!, "../..");
-const has = (cmd: string) => spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
 
 interface Cell { cell_type: string; source: string[]; outputs?: { output_type: string; ename?: string; evalue?: string; text?: string | string[] }[] }
 
@@ -46,7 +45,7 @@ function execute(sources: string[]): Cell[] {
 
 describe("notebook 02's tuner cell, edited wrongly then fixed", () => {
   it("fails on a mistyped rule name with the engine's message, closes its workers, and runs once fixed", () => {
-    expect(has("jupyter-nbconvert"), "Jupyter's nbconvert is missing: apt-get install -y jupyter-nbconvert").toBe(true);
+    ensureJupyter();
     const cells = cellsOf("02-tune-pressure-rules.ipynb");
     const setup = sourceOf(cells.find((c) => sourceOf(c).includes("const base = loadPlan("))!);
     const tunerCell = sourceOf(cells.find((c) => sourceOf(c).includes("await shardedTuner("))!)
@@ -83,7 +82,7 @@ try { await t.run({ "pressure.rules.two-a-week.cap": 2 }); } catch (e) { state =
 describe("notebook 01, edited as an analyst would: other plans first, fewer replications", () => {
   // its titles said "over 3 replications" and "against batch-and-blast" whatever the cells ran
   it("its titles and verdict name the replications run and the first plan given", () => {
-    expect(has("jupyter-nbconvert"), "Jupyter's nbconvert is missing: apt-get install -y jupyter-nbconvert").toBe(true);
+    ensureJupyter();
     const sources = cellsOf("01-compare-plans.ipynb").filter((c) => c.cell_type === "code").map(sourceOf)
       .filter((s) => !s.includes("renderReport(c)")) // the report file: not what is tested
       .map((s) => s
@@ -136,7 +135,7 @@ const base = parsePlan(JSON.stringify(setPath(loadPlan("../scenarios/lifecycle-c
   const promisedRow = /in the sweep \(seeds [^)]*\), against the base plan's values \(([^)]*)\)/;
 
   it("compares the pick with the variant of the base plan's own values, as loaded", () => {
-    expect(has("jupyter-nbconvert"), "Jupyter's nbconvert is missing: apt-get install -y jupyter-nbconvert").toBe(true);
+    ensureJupyter();
     expect(setup).toContain(`"pressure.rules.two-a-week.cap", 3)`);
     expect(sweepCell).toContain("customers: 400");
     expect(checkCell).toContain("customers: 400");
@@ -149,7 +148,7 @@ const base = parsePlan(JSON.stringify(setPath(loadPlan("../scenarios/lifecycle-c
   }, 300_000);
 
   it("says the sweep promised nothing when it left the base plan's values out, and charts one point per cap, in order", () => {
-    expect(has("jupyter-nbconvert"), "Jupyter's nbconvert is missing: apt-get install -y jupyter-nbconvert").toBe(true);
+    ensureJupyter();
     const without = sweepCell.replace("values: [1, 2, 3, 4] }", "values: [1, 4] }");
     expect(without).toContain("values: [1, 4] }");
     // the chart of the moves, on moves as another list would give them: caps 3, 1, 3 (the second 3 from memory)
@@ -168,7 +167,7 @@ describe("notebook 03, edited: another history config", () => {
   // its titles said "CDNOW holdout (39 weeks)" and "lifecycle on CDNOW, 1997-10-01 to 1998-06-30", and a
   // markdown cell that the forecast was 12 % under, whatever history its first cell named
   it("its titles, period and holdout figures follow the config's name and dates", () => {
-    expect(has("jupyter-nbconvert"), "Jupyter's nbconvert is missing: apt-get install -y jupyter-nbconvert").toBe(true);
+    ensureJupyter();
     // CDNOW cut earlier: calibration to 1997-06-30, holdout to 1998-02-28 (243 days: 34.7 weeks)
     const dir = mkdtempSync(join(tmpdir(), "cadence-nb-history-"));
     const moved = (file: string) => readFileSync(join(ROOT, "datasets", file), "utf8")
@@ -201,7 +200,7 @@ describe("notebook 03, edited: another history config", () => {
 describe("notebook 04, edited: a smaller reality, another control group, fewer replications", () => {
   // its tables said nothing of what ran, and its text named 3,000 customers, 60 days, 3 replications and 20 %
   it("its titles name the customers, days, replications and control share run", () => {
-    expect(has("jupyter-nbconvert"), "Jupyter's nbconvert is missing: apt-get install -y jupyter-nbconvert").toBe(true);
+    ensureJupyter();
     const sources = cellsOf("04-promote-and-watch.ipynb").filter((c) => c.cell_type === "code").map(sourceOf)
       .map((s) => s.replace(`DAYS = 60, CUSTOMERS = 3000;`, `DAYS = 20, CUSTOMERS = 1200;`).replace(`share: 0.2, salt: "notebook"`, `share: 0.1, salt: "notebook"`)
         .replace("days: DAYS, replications: 3, seed: 1", "days: DAYS, replications: 2, seed: 1"));

@@ -6,9 +6,9 @@ import { join } from "node:path";
 import { Plot, show } from "../../engine/mod.ts";
 import { loadPlan } from "../../engine/plan/load.ts";
 import { frontierSvg, sweep } from "../../engine/sweep/sweep.ts";
+import { ensureJupyter } from "./deno-kernel.ts";
 
 const bundle = (x: unknown) => (x as Record<symbol, () => Record<string, string>>)[Symbol.for("Jupyter.display")]();
-const has = (cmd: string) => spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
 
 /** A notebook whose outputs are the given display bundles, as a kernel would have left them. */
 function notebook(bundles: Record<string, string>[]) {
@@ -23,7 +23,7 @@ function notebook(bundles: Record<string, string>[]) {
 
 describe("notebook charts survive nbconvert's HTML export", () => {
   it("an SVG string and a Plot figure shown with show() are still in the exported HTML", () => {
-    expect(has("jupyter-nbconvert"), "Jupyter's nbconvert is missing: apt-get install -y jupyter-nbconvert").toBe(true);
+    ensureJupyter();
     const r = sweep(loadPlan("scenarios/lifecycle-capped.yaml"), [{ path: "pressure.rules.two-a-week.cap", values: [1, 2, 3] }], { customers: 300, days: 21 });
     const frontier = frontierSvg(r, "frontier-under-test");
     const figure = { marks: [Plot.dot([{ x: 1, y: 2 }, { x: 2, y: 3 }, { x: 3, y: 1 }], { x: "x", y: "y", fill: "#ff00aa" })] };

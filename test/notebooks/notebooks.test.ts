@@ -1,26 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { registerDenoKernel } from "./deno-kernel.ts";
-import { execFileSync, spawnSync } from "node:child_process";
+import { ensureJupyter, registerDenoKernel } from "./deno-kernel.ts";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 const ROOT = resolve(import.meta.dirname!, "../..");
 const NOTEBOOKS = readdirSync(join(ROOT, "notebooks")).filter((f) => f.endsWith(".ipynb")).sort();
-const INSTALL = "apt-get install -y jupyter-nbconvert python3-nbclient python3-ipykernel";
-
-const has = (cmd: string) => spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
-
-/** Jupyter's nbconvert, installed with apt when we are root on a machine that has it (as on CI). */
-function ensureJupyter(): void {
-  if (has("jupyter-nbconvert")) return;
-  const root = typeof process.getuid === "function" && process.getuid() === 0;
-  if (root && has("apt-get")) {
-    execFileSync("sh", ["-c", `apt-get update -qq && DEBIAN_FRONTEND=noninteractive ${INSTALL} -qq`], { stdio: "inherit" });
-    if (has("jupyter-nbconvert")) return;
-  }
-  throw new Error(`Jupyter's nbconvert is missing; install it with: sudo ${INSTALL}`);
-}
 
 interface Output { output_type: string; ename?: string; evalue?: string; traceback?: string[]; data?: Record<string, unknown> }
 interface Notebook { cells: { cell_type: string; source: string[]; outputs?: Output[] }[] }
