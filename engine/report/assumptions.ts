@@ -6,8 +6,9 @@
  * listed — then the published benchmarks the default world is calibrated against, each with its source
  * (engine/calibration/benchmarks.ts, docs/calibration.md).
  */
-import type { Comparison } from "../compare/compare.ts";
+import { type Comparison, moneyUnit } from "../compare/compare.ts";
 import { BENCHMARKS } from "../calibration/benchmarks.ts";
+import { bandText } from "../calibration/report.ts";
 import { DEFAULT_WORLD, type WorldChange, type WorldModel, worldChanges } from "../sim/world-model.ts";
 import { esc } from "./html.ts";
 
@@ -107,9 +108,8 @@ export function assumptionsBody(c: Comparison): string {
   ).join("\n");
   const changed = changes.length > 0;
   const bench = BENCHMARKS.map((b) => {
-    const band = b.high > 1 ? `${b.low} – ${b.high}` : `${pct(b.low, 3)} – ${pct(b.high, 3)}`;
     const assumed = b.source.startsWith("assumption") || (b.note ?? "").startsWith("assumption");
-    return `<tr><td>${esc(b.channel)}, ${esc(b.kind)}: ${esc(b.metric)}</td><td>${esc(band)}</td><td class="l">${assumed ? BASIS.assumption : BASIS.benchmark}</td><td class="l src">${esc(b.source)}${b.note ? ` <small>(${esc(b.note)})</small>` : ""}</td></tr>`;
+    return `<tr><td>${esc(b.channel)}, ${esc(b.kind)}: ${esc(b.metric)}</td><td class="band">${esc(bandText(b, moneyUnit(c, "revenue")))}</td><td class="l">${assumed ? BASIS.assumption : BASIS.benchmark}</td><td class="l src">${esc(b.source)}${b.note ? ` <small>(${esc(b.note)})</small>` : ""}</td></tr>`;
   }).join("\n");
   return `<h3>World parameters these figures rest on</h3>
 <div class="wide"><table class="sources"><tr><th>parameter</th><th>value in this comparison</th><th class="l">basis</th><th class="l">source</th></tr>

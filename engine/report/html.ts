@@ -84,6 +84,6 @@ th{background:#f5f6f8;font-weight:600}td:first-child,th:first-child,.l{text-alig
 figure{margin:.5rem 0}figcaption{color:#555;font-size:.85rem;margin:.3rem 0 1rem;max-width:62rem}.matrix{display:inline-block;vertical-align:top;margin-right:1.5rem}
 dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem;font-size:.9rem;color:#444}dl.meta dt{font-weight:600}dl.meta dd{margin:0}
 code{font-size:.85rem}nav a{margin-right:.8rem}
-.assume{color:#555;font-size:.8rem;max-width:24rem}p.assume{max-width:none}td.assume{white-space:normal}table.sources td{white-space:normal}table.sources td.src{font-size:.8rem;color:#555;min-width:16rem}ul.pressure{font-size:.9rem;color:#333}
+.assume{color:#555;font-size:.8rem;max-width:24rem}p.assume{max-width:none}td.assume{white-space:normal}table.sources td{white-space:normal}table.sources td.band{white-space:nowrap}table.sources td.src{font-size:.8rem;color:#555;min-width:16rem}ul.pressure{font-size:.9rem;color:#333}
 .verdict{border-left:3px solid #1f77b4;padding:.1rem .8rem;margin:.6rem 0;background:#f7f9fc}.verdict p{margin:.35rem 0}
 `;
