@@ -49,5 +49,5 @@ export function headlineTable(c: Comparison): string {
   const body = headlineRows(c).map(([label, m, f, note]) =>
     `<tr><td>${label}</td>${plans.map((p) => cell(p.metrics[m], f)).join("")}<td class="l assume">${note}</td></tr>`
   ).join("\n");
-  return `<p class="assume">${esc(populationLine(c))}.</p><table class="summary headline">${head}\n${body}</table>`;
+  return `<p class="assume">${esc(populationLine(c))}.</p><table class="summary headline"><thead>${head}</thead>\n${body}</table>`;
 }

@@ -71,6 +71,26 @@ export function cell(v: Interval | null, f: (x: number) => string, signed = fals
   return `<td${cls ? ` class="${cls}"` : ""}>${g(v.mean)}${ci}${mark}</td>`;
 }
 
+// A phone: a label kept on one line filled the screen and every figure sat out of sight to its right.
+// Labels wrap and stay in view while the figures scroll sideways in their table's box; an assumption
+// line keeps a readable width instead of one word a line.
+const NARROW = `@media (max-width:640px){body{padding:1rem .7rem 3rem}
+td:first-child{white-space:normal;min-width:7.5rem;position:sticky;left:0;background:#fff;z-index:1}th:first-child{position:sticky;left:0;z-index:1}
+td.assume{min-width:14rem}}
+`;
+
+// Paper: a scroll box prints what it shows and cuts the rest (the programs table lost its revenue and
+// cost, the summary its last plans), so tables lay out at the page's width, smaller; a chart, a table
+// row, a coverage matrix or the verdict is never cut across two pages, nor a heading left at a page's
+// foot; a table's header row is repeated on each page it runs onto (thead); the links of the section
+// menu mean nothing on paper. Shading and the colour keys' swatches (backgrounds, which print drops) are kept.
+const PRINT = `@media print{@page{size:A4;margin:12mm}
+body{max-width:none;padding:0;font-size:11px}nav{display:none}
+table,.wide{display:table;overflow:visible;max-width:none;width:100%}.wide table{width:100%}
+td,th{padding:.2rem .25rem}td:first-child{white-space:normal}.ci{white-space:normal}
+figure,svg,tr,.matrix,.verdict,dl.meta,p.explain{break-inside:avoid}h2,h3,p.explain,p.key{break-after:avoid}
+.better,.worse,.key i{print-color-adjust:exact;-webkit-print-color-adjust:exact}}
+`;
 
 export const CSS = `
 .key{font-size:.85rem;margin:.3rem 0}.key span{margin-right:1rem}.key i{display:inline-block;width:12px;height:12px;margin-right:.35rem;vertical-align:-1px}
@@ -83,7 +103,7 @@ th{background:#f5f6f8;font-weight:600}td:first-child,th:first-child,.l{text-alig
 .row{display:flex;flex-wrap:wrap;gap:10px}.row figure,.row svg{margin:0}
 figure{margin:.5rem 0}figcaption{color:#555;font-size:.85rem;margin:.3rem 0 1rem;max-width:62rem}.matrix{display:inline-block;vertical-align:top;margin-right:1.5rem}
 dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem;font-size:.9rem;color:#444}dl.meta dt{font-weight:600}dl.meta dd{margin:0}
-code{font-size:.85rem}nav a{margin-right:.8rem}
+code{font-size:.85rem}nav{display:flex;flex-wrap:wrap;gap:.1rem .8rem}
 .assume{color:#555;font-size:.8rem;max-width:24rem}p.assume{max-width:none}td.assume{white-space:normal}table.sources td{white-space:normal}table.sources td.band{white-space:nowrap}table.sources td.src{font-size:.8rem;color:#555;min-width:16rem}ul.pressure{font-size:.9rem;color:#333}
 .verdict{border-left:3px solid #1f77b4;padding:.1rem .8rem;margin:.6rem 0;background:#f7f9fc}.verdict p{margin:.35rem 0}
-`;
+${NARROW}${PRINT}`;

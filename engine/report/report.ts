@@ -85,7 +85,7 @@ const noRules = (p: { pressureRules: string[]; baseline: boolean }, m: Metric) =
 function summaryTable(c: Comparison): string {
   const head = `<tr><th></th>${c.plans.map((p) => `<th>${esc(p.name)}</th>`).join("")}</tr>`;
   const body = ROWS.map(([label, m, f]) => `<tr><td>${label.replace("${cur}", esc(moneyUnit(c, m)))}</td>${c.plans.map((p) => (noRules(p, m) ? `<td class="na">no rules</td>` : cell(p.metrics[m], f))).join("")}</tr>`).join("\n");
-  return `<table class="summary">${head}\n${body}</table>`;
+  return `<table class="summary"><thead>${head}</thead>\n${body}</table>`;
 }
 
 function differencesTable(c: Comparison): string {
@@ -93,7 +93,7 @@ function differencesTable(c: Comparison): string {
   if (!diffs.length) return "";
   const head = `<tr><th></th>${diffs.map((d) => `<th>${esc(d.name)}<br><small>minus ${esc(d.against)}</small></th>`).join("")}</tr>`;
   const body = ROWS.map(([label, m, f, better]) => `<tr><td>${label.replace("${cur}", esc(moneyUnit(c, m)))}</td>${diffs.map((d) => cell(d.metrics[m], f, true, better)).join("")}</tr>`).join("\n");
-  return `<table class="summary">${head}\n${body}</table>`;
+  return `<table class="summary"><thead>${head}</thead>\n${body}</table>`;
 }
 
 function programsTable(c: Comparison): string {
@@ -103,7 +103,7 @@ function programsTable(c: Comparison): string {
     ).join("\n");
     // attributed, as \`cadence simulate\`'s program table: the purchases its messages caused and the organic
     // orders within a click's window or paid with its offer; wide: it scrolls sideways in a narrow window
-    return `<h3>${esc(p.name)}</h3><div class="wide"><table><tr><th>program</th><th class="l">kind</th><th>contacts</th><th>reach</th><th>suppressed</th><th>holdout</th><th>opens</th><th>clicks</th><th>attributed orders</th><th>attributed revenue (${esc(moneyUnit(c, "revenue"))})</th><th>message cost (${esc(moneyUnit(c, "cost"))})</th></tr>\n${rows}</table></div>`;
+    return `<h3>${esc(p.name)}</h3><div class="wide"><table><thead><tr><th>program</th><th class="l">kind</th><th>contacts</th><th>reach</th><th>suppressed</th><th>holdout</th><th>opens</th><th>clicks</th><th>attributed orders</th><th>attributed revenue (${esc(moneyUnit(c, "revenue"))})</th><th>message cost (${esc(moneyUnit(c, "cost"))})</th></tr></thead>\n${rows}</table></div>`;
   }).join("\n");
 }
 

@@ -1,0 +1,86 @@
+/**
+ * The report as a strategist reads it, in Chromium: on a phone (390 px) and printed on A4. Layout is the
+ * browser's, so these tests measure the rendered page, not the HTML text.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { loadPlan } from "../../engine/plan/load.ts";
+import { comparePlans } from "../../engine/compare/compare.ts";
+import { renderReport } from "../../engine/report/report.ts";
+import { CHROMIUM } from "../../engine/report/screenshot.ts";
+
+const plans = ["batch-and-blast", "lifecycle", "lifecycle-capped"].map((n) => loadPlan(`scenarios/${n}.yaml`));
+const report = renderReport(comparePlans(plans, { customers: 1500, days: 90, replications: 2, seed: 5 }));
+// A4 less the print stylesheet's 12 mm margins: 186 mm at 96 px to the inch
+const A4_WIDTH = Math.floor((186 / 25.4) * 96);
+
+let browser: Browser;
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing: run apt-get update && apt-get install -y chromium`);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+});
+afterAll(() => browser?.close());
+
+/** A page showing `html` at `width` px, on screen or as printed. */
+async function open(html: string, width: number, media: "screen" | "print" = "screen"): Promise<Page> {
+  const file = join(mkdtempSync(join(tmpdir(), "cadence-reading-")), "report.html");
+  writeFileSync(file, html);
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
+  await page.emulateMedia({ media });
+  await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+  return page;
+}
+
+describe("the report on a phone, 390 px wide", () => {
+  it("does not scroll sideways, and every table row shows its label and a figure (regression)", async () => {
+    // the section menu's links, written with nothing between them, made one word 419 px wide; and the
+    // tables' labels, kept on one line, filled the screen: every figure sat out of sight to their right
+    const page = await open(report, 390);
+    const r = await page.evaluate(`(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      hidden: [...document.querySelectorAll("table.summary tr")].filter((tr) => tr.cells.length > 1 && tr.cells[0].tagName === "TD").flatMap((tr) => {
+        const label = tr.cells[0].getBoundingClientRect(), figure = tr.cells[1].getBoundingClientRect();
+        return label.left >= 0 && figure.right <= innerWidth ? [] : [tr.cells[0].textContent + ": " + Math.round(figure.right) + " px"];
+      }),
+      rows: document.querySelectorAll("table.summary tr").length,
+    }))()`) as { scrollWidth: number; hidden: string[]; rows: number };
+    await page.close();
+    expect(r.scrollWidth).toBeLessThanOrEqual(390);
+    expect(r.rows).toBeGreaterThan(50); // headline, summary and differences
+    expect(r.hidden).toEqual([]);
+  }, 60_000);
+});
+
+describe("the report printed on A4", () => {
+  it("cuts no table, repeats a table's header on each page, and splits no chart, row or matrix across pages (regression)", async () => {
+    // printed, each table's scroll box showed what fitted and cut the rest: the programs tables lost their
+    // attributed revenue and cost, the summary its no-plan column; a chart could start on one page and end on the next
+    const page = await open(report, A4_WIDTH, "print");
+    const r = await page.evaluate(`(() => {
+      const all = [...document.querySelectorAll("body *")];
+      const style = (e) => getComputedStyle(e);
+      return {
+        scrollWidth: document.documentElement.scrollWidth,
+        // a box that hides what does not fit (on paper nobody can scroll it)
+        cut: all.filter((e) => style(e).overflowX !== "visible" && e.scrollWidth > e.clientWidth + 1).map((e) => e.tagName + "." + e.className),
+        outside: [...document.querySelectorAll("td, th")].filter((e) => e.getBoundingClientRect().right > ${A4_WIDTH} + 1).length,
+        noHeader: [...document.querySelectorAll("table")].filter((t) => !t.tHead).length,
+        splittable: [...document.querySelectorAll("svg, figure, tr, .matrix, .verdict")].filter((e) => style(e).breakInside !== "avoid").length,
+        loneHeadings: [...document.querySelectorAll("h2, h3")].filter((e) => style(e).breakAfter !== "avoid").map((e) => e.textContent),
+        tables: document.querySelectorAll("table").length,
+      };
+    })()`) as { scrollWidth: number; cut: string[]; outside: number; noHeader: number; splittable: number; loneHeadings: string[]; tables: number };
+    await page.close();
+    expect(r.scrollWidth).toBeLessThanOrEqual(A4_WIDTH);
+    expect(r.cut).toEqual([]);
+    expect(r.outside).toBe(0);
+    expect(r.tables).toBeGreaterThanOrEqual(8);
+    expect(r.noHeader).toBe(0);
+    expect(r.splittable).toBe(0);
+    expect(r.loneHeadings).toEqual([]);
+  }, 60_000);
+});
