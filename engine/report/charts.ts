@@ -29,6 +29,18 @@ function channelsOf(c: Comparison): string[] {
   return out;
 }
 
+/**
+ * An axis of names (plans, programs, rules) kept inside the `margin` px beside the frame: a name too
+ * long for it is shortened in its middle, both ends kept ("lifecycle-with-a-rath…-spring-season"), the
+ * whole name in its tooltip. Written whole, a long name ran past the chart's edge and was cut at
+ * either end. Plot writes an axis at 10 px, about 10 px from the frame; it measures text with
+ * Helvetica's widths, and Debian's system-ui (DejaVu Sans) is wider, so an em is taken as 12 px.
+ * @example namesAxis(Plot.axisY, 120)
+ */
+export function namesAxis(axis: (o: Plot.AxisYOptions) => Plot.CompoundMark, margin: number, o: Plot.AxisYOptions = {}): Plot.CompoundMark {
+  return axis({ label: null, ...o, lineWidth: (margin - 12) / 12, textOverflow: "ellipsis-middle" });
+}
+
 /** One colour per plan, the same in every chart; the baseline is grey. */
 export function planColors(c: Comparison) {
   const palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf"];
@@ -87,10 +99,10 @@ export function dailyContactsChart(c: Comparison): string {
     grid: true,
     x: { label: null },
     y: { label: "↑ contacts per day", tickFormat: compact },
-    fy: { label: null },
     color: { domain: used, range: used.map((ch) => { const i = all.indexOf(ch); return i < CHANNELS.length ? CHANNEL_COLORS[i] : CUSTOM_COLORS[(i - CHANNELS.length) % CUSTOM_COLORS.length]; }), legend: true },
     marks: [
       Plot.frame({ stroke: "#ddd" }),
+      namesAxis(Plot.axisFy, 120),
       Plot.lineY(rows, { x: "date", y: "contacts", stroke: "channel", z: "channel", fy: "plan", strokeWidth: 1.2 }),
     ],
   });
@@ -144,9 +156,10 @@ export function intervalChart(c: Comparison, metric: Metric, label: string, form
     marginRight: 20,
     grid: true,
     x: { label, tickFormat: format, nice: true, ticks: 4 },
-    y: { label: null, domain: plans.map((p) => p.name) },
+    y: { domain: plans.map((p) => p.name) },
     color: planColors(c),
     marks: [
+      namesAxis(Plot.axisY, 120),
       Plot.ruleX([0], { stroke: "#888" }),
       Plot.ruleY(rows, { y: "plan", x1: "lo", x2: "hi", stroke: "plan", strokeWidth: 3, strokeOpacity: 0.5 }),
       Plot.dot(rows, { y: "plan", x: "mean", fill: "plan", r: 5 }),
@@ -181,9 +194,10 @@ export function suppressionsChart(c: Comparison): string {
       marginLeft: 200,
       marginRight: 80,
       x: { label: "messages suppressed →", tickFormat: compact, grid: true, domain: [0, max] }, // one scale for every plan
-      y: { label: null, domain: rows.map((r) => r.rule) },
+      y: { domain: rows.map((r) => r.rule) },
       color: { domain: Object.values(kindLabel), range: ["#9c755f", "#edc948", "#e15759"], legend: i === withLegend },
       marks: [
+        namesAxis(Plot.axisY, 200),
         Plot.barX(rows, { y: "rule", x: "count", fill: "kind" }),
         Plot.text(rows, { y: "rule", x: "count", text: (d: { count: number }) => n0.format(d.count), dx: 4, textAnchor: "start", fontSize: 10 }),
       ],
@@ -210,9 +224,9 @@ export function funnelChart(c: Comparison): string {
     marginRight: 190,
     x: { label: "messages →", tickFormat: compact, grid: true, zero: true },
     y: { label: null, domain: steps },
-    fy: { label: null },
     color: planColors(c),
     marks: [
+      namesAxis(Plot.axisFy, 190),
       Plot.barX(rows, { y: "step", x: "count", fill: "plan", fy: "plan" }),
       Plot.text(rows, { y: "step", x: "count", fy: "plan", text: "label", dx: 4, textAnchor: "start", fontSize: 10, fontWeight: "bold" }),
     ],
@@ -237,9 +251,10 @@ export function coverageMatrix(_c: Comparison, p: PlanComparison): string {
     marginTop: 30,
     padding: 0.06,
     x: { domain: columns, label: null, axis: "top", tickSize: 0 },
-    y: { domain: programs, label: null, tickSize: 0 },
+    y: { domain: programs },
     color: { type: "sqrt", domain: [0, max], range: ["#f4f8fc", "#08519c"] },
     marks: [
+      namesAxis(Plot.axisY, 170, { tickSize: 0 }),
       Plot.cell(rows, { x: "stage", y: "program", fill: (d: { share: number }) => d.share, inset: 0.5 }),
       ...[false, true].map((dark) =>
         Plot.text(rows.filter((d) => (Math.sqrt(d.share / max) > 0.55) === dark), {

@@ -87,7 +87,7 @@ td.assume{min-width:14rem}}
 const PRINT = `@media print{@page{size:A4;margin:12mm}
 body{max-width:none;padding:0;font-size:11px}nav{display:none}
 table,.wide{display:table;overflow:visible;max-width:none;width:100%}.wide table{width:100%}
-td,th{padding:.2rem .25rem}td:first-child{white-space:normal}.ci{white-space:normal}
+td,th{padding:.2rem .25rem}td:first-child,table.programs td:first-child{white-space:normal;min-width:0}.ci{white-space:normal}
 figure,svg,tr,.matrix,.verdict,dl.meta,p.explain{break-inside:avoid}h2,h3,p.explain,p.key{break-after:avoid}
 .better,.worse,.key i{print-color-adjust:exact;-webkit-print-color-adjust:exact}}
 `;
@@ -99,7 +99,7 @@ h1{font-size:1.6rem;margin:.2rem 0}h2{font-size:1.2rem;margin:2.4rem 0 .3rem;bor
 h3{font-size:1rem;margin:1.2rem 0 .3rem}p.lead{color:#444;margin:.3rem 0 1rem}p.note,.explain{color:#555;font-size:.9rem;margin:.2rem 0 .6rem}
 table{border-collapse:collapse;margin:.6rem 0;font-variant-numeric:tabular-nums;display:block;overflow-x:auto;max-width:100%}td,th{padding:.3rem .6rem;border-bottom:1px solid #e3e3e3;text-align:right;vertical-align:top}
 th{background:#f5f6f8;font-weight:600}td:first-child,th:first-child,.l{text-align:left}td:first-child{white-space:nowrap}
-.ci{display:block;color:#777;font-size:.8rem;white-space:nowrap}.wide{overflow-x:auto;max-width:100%}.better{background:#eaf6ea}.worse{background:#fbeaea}.mark{display:block;font-size:.75rem;font-weight:600}.better .mark{color:#1a6b1a}.worse .mark{color:#a32020}.worse .mark::before{content:"▼ "}.better .mark::before{content:"▲ "}.na{color:#999}
+.ci{display:block;color:#777;font-size:.8rem;white-space:nowrap}.wide{overflow-x:auto;max-width:100%}table.programs td:first-child{white-space:normal;min-width:9rem}.better{background:#eaf6ea}.worse{background:#fbeaea}.mark{display:block;font-size:.75rem;font-weight:600}.better .mark{color:#1a6b1a}.worse .mark{color:#a32020}.worse .mark::before{content:"▼ "}.better .mark::before{content:"▲ "}.na{color:#999}
 .row{display:flex;flex-wrap:wrap;gap:10px}.row figure,.row svg{margin:0}
 figure{margin:.5rem 0}figcaption{color:#555;font-size:.85rem;margin:.3rem 0 1rem;max-width:62rem}.matrix{display:inline-block;vertical-align:top;margin-right:1.5rem}
 dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem;font-size:.9rem;color:#444}dl.meta dt{font-weight:600}dl.meta dd{margin:0}

@@ -102,8 +102,9 @@ function programsTable(c: Comparison): string {
       `<tr><td>${esc(r.program)}</td><td class="l">${r.kind}</td><td>${n0.format(r.contacts)}</td><td>${n0.format(r.reach)}</td><td>${n0.format(r.suppressed)}</td><td>${n0.format(r.holdout)}</td><td>${n0.format(r.opens)}</td><td>${n0.format(r.clicks)}</td><td>${n0.format(r.conversions)}</td><td>${n0.format(r.revenue)}</td><td>${n2.format(r.cost)}</td></tr>`
     ).join("\n");
     // attributed, as \`cadence simulate\`'s program table: the purchases its messages caused and the organic
-    // orders within a click's window or paid with its offer; wide: it scrolls sideways in a narrow window
-    return `<h3>${esc(p.name)}</h3><div class="wide"><table><thead><tr><th>program</th><th class="l">kind</th><th>contacts</th><th>reach</th><th>suppressed</th><th>holdout</th><th>opens</th><th>clicks</th><th>attributed orders</th><th>attributed revenue (${esc(moneyUnit(c, "revenue"))})</th><th>message cost (${esc(moneyUnit(c, "cost"))})</th></tr></thead>\n${rows}</table></div>`;
+    // orders within a click's window or paid with its offer; wide: it scrolls sideways in a narrow window,
+    // and a long program name wraps (at its hyphens) rather than push the figures out of a wide one
+    return `<h3>${esc(p.name)}</h3><div class="wide"><table class="programs"><thead><tr><th>program</th><th class="l">kind</th><th>contacts</th><th>reach</th><th>suppressed</th><th>holdout</th><th>opens</th><th>clicks</th><th>attributed orders</th><th>attributed revenue (${esc(moneyUnit(c, "revenue"))})</th><th>message cost (${esc(moneyUnit(c, "cost"))})</th></tr></thead>\n${rows}</table></div>`;
   }).join("\n");
 }
 

@@ -1,6 +1,7 @@
 /**
- * The report as a strategist reads it, in Chromium: on a phone (390 px) and printed on A4. Layout is the
- * browser's, so these tests measure the rendered page, not the HTML text.
+ * The report as a strategist reads it, in Chromium: on a phone (390 px), printed on A4, and for a plan
+ * whose plan and program names are long. Layout is the browser's, so these tests measure the rendered
+ * page, not the HTML text.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
@@ -8,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { loadPlan } from "../../engine/plan/load.ts";
+import { loadPlan, parsePlan } from "../../engine/plan/load.ts";
 import { comparePlans } from "../../engine/compare/compare.ts";
 import { renderReport } from "../../engine/report/report.ts";
 import { CHROMIUM } from "../../engine/report/screenshot.ts";
@@ -82,5 +83,48 @@ describe("the report printed on A4", () => {
     expect(r.noHeader).toBe(0);
     expect(r.splittable).toBe(0);
     expect(r.loneHeadings).toEqual([]);
+  }, 60_000);
+});
+
+describe("the report of a plan with long names", () => {
+  // the template library's programs renamed, and a plan name of 63 characters
+  const LONG = ["welcome-journey-for-newly-registered-prospects-in-all-regions", "abandoned-cart-recovery-sequence-email-then-sms-then-push", "reactivation-win-back-for-lapsing-customers-after-ninety-days"];
+  const long = parsePlan(
+    `name: lifecycle-with-a-rather-long-plan-name-for-the-spring-season
+channels: { email: {}, sms: {}, push: {} }
+pressure:
+  rules:
+    - { name: no-more-than-two-contacts-of-any-kind-in-a-rolling-week, cap: 2, window: 7d }
+programs:
+  - { use: programs/welcome, id: ${LONG[0]} }
+  - { use: programs/abandoned-cart, id: ${LONG[1]} }
+  - { use: programs/reactivation, id: ${LONG[2]} }
+  - use: programs/newsletter
+`,
+    "scenarios/long-names.yaml",
+  );
+  const html = renderReport(comparePlans([long, plans[0]], { customers: 1500, days: 60, replications: 2, seed: 5 }));
+
+  it("keeps every chart's text inside its chart, names shortened in their middle, and the programs table in the page (regression)", async () => {
+    // the interval charts, the coverage matrix and the suppressions' rules cut a name at the chart's left
+    // edge, the facets and the weekly chart's line ends at its right one, with the plan's total after the name
+    const page = await open(html, 1400);
+    const r = await page.evaluate(`(() => {
+      const cut = [...document.querySelectorAll("body > section svg")].filter((svg) => svg.getAttribute("aria-label")).flatMap((svg) => {
+        const box = svg.getBoundingClientRect();
+        return [...svg.querySelectorAll("text")].filter((t) => { const b = t.getBoundingClientRect(); return b.width && (b.left < box.left - 1 || b.right > box.right + 1); }).map((t) => t.textContent);
+      });
+      const own = (t) => [...t.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.nodeValue).join("");
+      const shortened = [...document.querySelectorAll("svg text")].filter((t) => own(t).includes("…")).map((t) => own(t) + " | " + (t.querySelector("title")?.textContent ?? ""));
+      const programs = [...document.querySelectorAll("table.programs")].map((t) => t.parentElement.scrollWidth - t.parentElement.clientWidth);
+      return { cut, shortened, programs };
+    })()`) as { cut: string[]; shortened: string[]; programs: number[] };
+    await page.close();
+    expect(r.cut).toEqual([]);
+    // shortened, a name keeps both ends, the whole of it in its tooltip; the weekly chart's total stays
+    expect(r.shortened.length).toBeGreaterThan(5);
+    for (const s of r.shortened) expect(s).toMatch(/^(welc|aban|reac|life|pres).*….*\| (welcome|abandoned|reactivation|lifecycle|pressure: no-more)/);
+    expect(r.shortened.some((s) => /….*season: \d+ \| lifecycle-with-a-rather-long-plan-name-for-the-spring-season: \d+$/.test(s))).toBe(true);
+    expect(r.programs).toEqual([0, 0]);
   }, 60_000);
 });
