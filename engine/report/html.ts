@@ -31,6 +31,18 @@ export const signedText = (f: (x: number) => string, signed = false) => (x: numb
 };
 
 /**
+ * `x` to `d` decimals, as the tables write it; a figure that is not zero but would read as zero (a
+ * paired difference of 0.0014 contacts a customer-week) gets its first two significant digits instead:
+ * a cell marked worse read "0.00, 0.00 to 0.00".
+ * @example fixed(2)(0.0014) // "0.0014"; fixed(2)(0.231) // "0.23"
+ */
+export const fixed = (d: number) => (x: number) =>
+  x !== 0 && Math.abs(x) < 0.5 * 10 ** -d ? x.toFixed(Math.min(20, 1 - Math.floor(Math.log10(Math.abs(x))))) : x.toFixed(d);
+
+/** A share in % to one decimal, as `fixed` writes it: 2.9 %, and 0.034 % rather than 0.0 %. */
+export const percent = (x: number) => `${fixed(1)(100 * x)} %`;
+
+/**
  * A whole figure as the tables write it (n0: half away from zero, so -2.5 is "-3" where Math.round
  * gives -2), never "-0": for a chart's text that a reader compares with a table beside it.
  * @example whole(-1204.5) // "-1,205"

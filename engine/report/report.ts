@@ -15,7 +15,7 @@ import {
   suppressionsChart,
 } from "./charts.ts";
 
-import { cell, CSS, esc, n0, n2, relativeHref } from "./html.ts";
+import { cell, CSS, esc, fixed, n0, n2, percent, relativeHref } from "./html.ts";
 import { headlineTable } from "./headlines.ts";
 import { contributionsBody, type PlanContributions } from "./contributions-section.ts";
 import { verdictBlock } from "./verdict.ts";
@@ -46,7 +46,7 @@ function pressureLine(c: Comparison): string {
   const items = c.plans.filter((p) => !p.baseline).map((p) => {
     const w = p.metrics.weeksAboveThreshold, mean = p.metrics.contactsPer4WeeksMean, p90 = p.metrics.contactsPer4WeeksP90, p99 = p.metrics.contactsPer4WeeksP99, max = p.metrics.contactsPer4WeeksMax;
     if (!w || !mean) return "";
-    return `<li><b>${esc(p.name)}</b>: ${(100 * w.mean).toFixed(1)} % of customer-weeks above 2 contacts; over 4 weeks a customer gets ${mean.mean.toFixed(2)} contacts on average, ${n0.format(p90!.mean)} at the 90th percentile, ${n0.format(p99!.mean)} at the 99th, ${n0.format(max!.mean)} at most.</li>`;
+    return `<li><b>${esc(p.name)}</b>: ${percent(w.mean)} of customer-weeks above 2 contacts; over 4 weeks a customer gets ${fixed(2)(mean.mean)} contacts on average, ${n0.format(p90!.mean)} at the 90th percentile, ${n0.format(p99!.mean)} at the 99th, ${n0.format(max!.mean)} at most.</li>`;
   }).join("");
   return items ? `<ul class="pressure">${items}</ul>` : "";
 }
@@ -55,10 +55,10 @@ function pressureLine(c: Comparison): string {
 const ROWS: [string, Metric, (x: number) => string, 1 | -1 | 0][] = [
   ["reach (customers contacted)", "reach", (x) => n0.format(x), 0],
   ["contacts", "contacts", (x) => n0.format(x), 0],
-  ["contacts per customer-week, mean", "contactsPerCustomerWeek", (x) => x.toFixed(2), -1],
+  ["contacts per customer-week, mean", "contactsPerCustomerWeek", fixed(2), -1],
   ["contacts per customer-week, p90", "contactsPerCustomerWeekP90", (x) => x.toFixed(1), -1],
-  ["customer-weeks with more than 2 contacts", "weeksAboveThreshold", (x) => `${(100 * x).toFixed(1)} %`, -1],
-  ["contacts per customer over 4 weeks, mean", "contactsPer4WeeksMean", (x) => x.toFixed(2), -1],
+  ["customer-weeks with more than 2 contacts", "weeksAboveThreshold", percent, -1],
+  ["contacts per customer over 4 weeks, mean", "contactsPer4WeeksMean", fixed(2), -1],
   ["contacts per customer over 4 weeks, p90", "contactsPer4WeeksP90", (x) => n0.format(x), -1],
   ["contacts per customer over 4 weeks, p99", "contactsPer4WeeksP99", (x) => n0.format(x), -1],
   ["contacts per customer over 4 weeks, max", "contactsPer4WeeksMax", (x) => n0.format(x), -1],

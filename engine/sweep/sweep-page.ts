@@ -4,7 +4,7 @@
  * each variant's paired difference against the first. Self-contained, sized to fit a 1,000 px window.
  */
 import type { Metric } from "../compare/compare.ts";
-import { cell, CSS, esc, n0, n2, relativeHref } from "../report/html.ts";
+import { cell, CSS, esc, fixed, n0, n2, relativeHref } from "../report/html.ts";
 import { noKnee, type SweepResult } from "./sweep.ts";
 
 type Row = [string, Metric, (x: number) => string, 1 | -1 | 0];
@@ -13,7 +13,7 @@ const f2 = (x: number) => n2.format(x), i0 = (x: number) => n0.format(x);
 /** The page's columns: header (short enough to wrap in two lines), metric, format, more is better. Reach and the rest are in the CSV files. */
 export const SWEEP_COLUMNS: Row[] = [
   ["contacts", "contacts", i0, 0],
-  ["contacts per customer-week", "contactsPerCustomerWeek", f2, -1],
+  ["contacts per customer-week", "contactsPerCustomerWeek", fixed(2), -1],
   ["unsub&shy;scribes", "unsubscribes", i0, -1],
   ["complaints", "complaints", i0, -1],
   ["incremental revenue (${cur})", "incrementalRevenue", i0, 1],
