@@ -188,7 +188,8 @@ export function suppressionsChart(c: Comparison): string {
     const head = `<h3>${esc(plan.name)}${plan.pressureRules.length ? "" : " <small>(no pressure rules)</small>"}</h3>`;
     if (!rows.length) return `${head}<p class="note">Nothing suppressed.</p>`;
     return head + renderFigure({
-      ariaLabel: `suppressed messages by reason: ${plan.name}`,
+      // the counts are in no table: the text alternative gives them
+      ariaLabel: `suppressed messages by reason: ${plan.name}, seed ${c.seeds[0]}: ${rows.map((r) => `${r.rule} ${n0.format(r.count)}`).join("; ")}`,
       width: WIDTH,
       height: 50 + 24 * rows.length,
       marginLeft: 200,
@@ -216,8 +217,10 @@ export function funnelChart(c: Comparison): string {
       label: `${v[0] ? ((100 * v[i]) / v[0]).toFixed(v[i] / v[0] < 0.1 ? 2 : 1) : "0"} % of sent (${n0.format(v[i])})`,
     }));
   });
+  // the shares are in no table: the text alternative gives them, as the bars' labels write them
+  const spoken = withPrograms(c).map((p) => `${p.name}: ${rows.filter((r) => r.plan === p.name).map((r) => `${r.step} ${r.label}`).join(", ")}`);
   return renderFigure({
-    ariaLabel: "reach funnel: sent, delivered, opened, clicked, converted, per plan",
+    ariaLabel: `reach funnel, seed ${c.seeds[0]}: ${spoken.join("; ")}`,
     width: WIDTH,
     height: 60 + 5 * 22 * withPrograms(c).length,
     marginLeft: 150,
@@ -237,14 +240,20 @@ export function funnelChart(c: Comparison): string {
  * Moments of truth: for each program (rows) and lifecycle stage at the start of the run (columns, plus
  * customers who joined during it), the share of that stage's customers the program reached.
  */
-export function coverageMatrix(_c: Comparison, p: PlanComparison): string {
+export function coverageMatrix(c: Comparison, p: PlanComparison): string {
   const rows = p.detail.stageReach.map((r) => ({ ...r, stage: r.customers ? `${r.stage} (${n0.format(r.customers)})` : r.stage }));
   const programs = [...new Set(rows.map((r) => r.program))];
   if (!programs.length) return "";
   const columns = [...new Set(rows.map((r) => r.stage))];
   const max = Math.max(0.01, ...rows.map((r) => r.share));
+  const share = (d: { reached: number; share: number }) => (d.reached ? `${(100 * d.share).toFixed(d.share < 0.1 ? 1 : 0)} %` : "–");
+  // the shares are in no table: the text alternative gives each program's, the stages it reached
+  const spoken = programs.map((prog) => {
+    const reached = rows.filter((r) => r.program === prog && r.reached);
+    return `${prog}: ${reached.length ? reached.map((r) => `${r.stage} ${share(r)}`).join(", ") : "none"}`;
+  });
   return renderFigure({
-    ariaLabel: `share of each starting lifecycle stage each program reached: ${p.name}`,
+    ariaLabel: `share of each starting lifecycle stage each program reached, seed ${c.seeds[0]}: ${p.name}: ${spoken.join("; ")}`,
     width: 170 + 120 * columns.length,
     height: 50 + 26 * programs.length,
     marginLeft: 170,
@@ -260,7 +269,7 @@ export function coverageMatrix(_c: Comparison, p: PlanComparison): string {
         Plot.text(rows.filter((d) => (Math.sqrt(d.share / max) > 0.55) === dark), {
           x: "stage",
           y: "program",
-          text: (d: { reached: number; share: number }) => (d.reached ? `${(100 * d.share).toFixed(d.share < 0.1 ? 1 : 0)} %` : "–"),
+          text: share,
           fill: dark ? "white" : "#222",
           fontSize: 11,
         })

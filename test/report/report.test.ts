@@ -9,6 +9,7 @@ import { renderReport } from "../../engine/report/report.ts";
 import { CHROMIUM, screenshot } from "../../engine/report/screenshot.ts";
 import { main } from "../../engine/cli/main.ts";
 import { n0 } from "../../engine/report/html.ts";
+import { parseHTML } from "linkedom";
 
 const plans = ["batch-and-blast", "lifecycle", "lifecycle-capped"].map((n) => loadPlan(`scenarios/${n}.yaml`));
 const c = comparePlans(plans, { customers: 1500, days: 90, replications: 2, seed: 5 });
@@ -73,6 +74,19 @@ describe("the HTML report", () => {
     const charts = (html.match(/<svg[^>]*>/g) ?? []).filter((t) => !/height="15" width="15"/.test(t));
     expect(charts.length).toBeGreaterThan(10);
     expect(charts.filter((t) => !/aria-label="[^"]+"/.test(t))).toEqual([]);
+  });
+
+  it("gives, in the text alternative of each chart whose figures no table holds, every figure it draws (regression)", () => {
+    // funnel shares, suppressions by rule and coverage shares were drawn only: a screen reader heard the
+    // charts' names ("reach funnel: sent, delivered, opened, clicked, converted, per plan") and no figure
+    const { document } = parseHTML(`<!doctype html><html><body>${html}</body></html>`) as unknown as { document: Document };
+    const charts = ["funnel", "suppressions", "coverage"].flatMap((id) => [...document.querySelectorAll(`#${id} svg[aria-label]`)]).filter((svg) => svg.querySelector('g[aria-label="text"]'));
+    expect(charts.length).toBe(1 + 2 + 3); // the funnel, the suppressions of the two plans that had any, a matrix per plan
+    for (const svg of charts) {
+      const label = svg.getAttribute("aria-label")!, drawn = [...svg.querySelectorAll('g[aria-label="text"] text')].map((t) => t.textContent!).filter((t) => t !== "–");
+      expect(drawn.length).toBeGreaterThan(0);
+      expect(drawn.filter((t) => !label.includes(t)), label.slice(0, 60)).toEqual([]);
+    }
   });
 
   it("is self-contained: no script, no external reference", () => {
