@@ -79,7 +79,8 @@ describe("the HTML report", () => {
   it("gives, in the text alternative of each chart whose figures no table holds, every figure it draws (regression)", () => {
     // funnel shares, suppressions by rule and coverage shares were drawn only: a screen reader heard the
     // charts' names ("reach funnel: sent, delivered, opened, clicked, converted, per plan") and no figure
-    const { document } = parseHTML(`<!doctype html><html><body>${html}</body></html>`) as unknown as { document: Document };
+    interface El { getAttribute(name: string): string | null; textContent: string | null; querySelector(s: string): El | null; querySelectorAll(s: string): Iterable<El> }
+    const { document } = parseHTML(`<!doctype html><html><body>${html}</body></html>`) as unknown as { document: El };
     const charts = ["funnel", "suppressions", "coverage"].flatMap((id) => [...document.querySelectorAll(`#${id} svg[aria-label]`)]).filter((svg) => svg.querySelector('g[aria-label="text"]'));
     expect(charts.length).toBe(1 + 2 + 3); // the funnel, the suppressions of the two plans that had any, a matrix per plan
     for (const svg of charts) {
