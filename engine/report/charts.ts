@@ -49,6 +49,35 @@ export function planColors(c: Comparison) {
   return { domain, range };
 }
 
+// Printed in black and white, the plans' blue and green are one grey: each plan's lines also have their
+// own dash pattern, in the charts whose lines are not named at their ends, and in their key. The first
+// plan and the baseline (its lines lie at zero) are solid.
+const DASHES = ["none", "8,4", "2,3", "12,3,3,3", "4,4", "1,4", "14,5", "6,2,2,2"];
+
+/** Each plan's dash pattern, in the order of `c.plans`. */
+function planDashes(c: Comparison): string[] {
+  let i = 0;
+  return c.plans.map((p) => (p.baseline ? "none" : DASHES[i++ % DASHES.length]));
+}
+
+/**
+ * One line mark per plan of `plans`, in its colour and dash pattern (Plot takes a dash pattern per mark,
+ * not per series); `o` as Plot.line's, with `stroke: "plan"`.
+ */
+function planLines<T extends { plan: string }>(c: Comparison, plans: PlanComparison[], rows: T[], o: Plot.LineOptions): Plot.Line[] {
+  const dash = planDashes(c);
+  return plans.map((p) => Plot.line(rows.filter((r) => r.plan === p.name), { ...o, strokeDasharray: dash[c.plans.indexOf(p)] }));
+}
+
+/** The key to `plans`' lines: each name beside a sample of its line, colour and dash (the names are the text: the samples are hidden from screen readers). */
+export function planKey(c: Comparison, plans: PlanComparison[] = c.plans): string {
+  const { range } = planColors(c), dash = planDashes(c);
+  return `<p class="key">${plans.map((p) => {
+    const i = c.plans.indexOf(p);
+    return `<span><svg width="26" height="10" aria-hidden="true"><line x1="0" x2="26" y1="5" y2="5" stroke="${range[i]}" stroke-width="2.5" stroke-dasharray="${dash[i]}"/></svg>${esc(p.name)}</span>`;
+  }).join("")}</p>`;
+}
+
 /** The instant `day` days after the run's start (the end of day `day` − 1, the start of day `day`). */
 export const dateOf = (c: Comparison, day: number) => new Date(Date.parse(`${c.start}T00:00:00Z`) + day * DAY_MS);
 const withPrograms = (c: Comparison) => c.plans.filter((p) => !p.baseline);
@@ -67,7 +96,7 @@ export function contactsPerWeekChart(c: Comparison): string {
       return [{ plan: p.name, segment: `${p.name}\u0000${segment}`, contacts: k, share: n / total }];
     });
   });
-  return renderFigure({
+  return planKey(c, withPrograms(c)) + renderFigure({
     ariaLabel: "share of customer-weeks by contacts that week, per plan (log scale)",
     width: WIDTH,
     height: 320,
@@ -75,9 +104,9 @@ export function contactsPerWeekChart(c: Comparison): string {
     grid: true,
     x: { label: "contacts received in one week →", ticks: Array.from({ length: Math.max(...rows.map((r) => r.contacts), 1) + 1 }, (_, k) => k), tickFormat: "d" },
     y: { type: "log", label: "↑ share of customer-weeks (log scale)", tickFormat: "%" },
-    color: { domain: withPrograms(c).map((p) => p.name), range: planColors(c).range.filter((_, i) => !c.plans[i].baseline), legend: true },
+    color: planColors(c),
     marks: [
-      Plot.line(rows, { x: "contacts", y: "share", stroke: "plan", z: "segment", strokeWidth: 2 }),
+      ...planLines(c, withPrograms(c), rows, { x: "contacts", y: "share", stroke: "plan", z: "segment", strokeWidth: 2 }),
       Plot.dot(rows, { x: "contacts", y: "share", fill: "plan", r: 3.5, tip: true, title: (d: { plan: string; contacts: number; share: number }) => `${d.plan}: ${d.contacts} contacts in ${(d.share * 100).toPrecision(3)} % of customer-weeks` }),
     ],
   });
@@ -131,7 +160,7 @@ export function fatigueCharts(c: Comparison): string[] {
       y: { label, tickFormat: compact, zero: true },
       color: planColors(c),
       marks: [
-        Plot.line(rows, { x: "date", y: "value", stroke: "plan", z: "plan", strokeWidth: 1.8 }),
+        ...planLines(c, c.plans, rows, { x: "date", y: "value", stroke: "plan", strokeWidth: 1.8 }),
         Plot.dot(end, { x: "date", y: "value", fill: "plan", r: 3.5, title: (d: { plan: string; value: number }) => `${d.plan}: ${n0.format(d.value)} disengaged at the run's end` }),
       ],
     });

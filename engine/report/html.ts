@@ -95,17 +95,17 @@ td.assume{min-width:14rem}}
 // cost, the summary its last plans), so tables lay out at the page's width, smaller; a chart, a table
 // row, a coverage matrix or the verdict is never cut across two pages, nor a heading left at a page's
 // foot; a table's header row is repeated on each page it runs onto (thead); the links of the section
-// menu mean nothing on paper. Shading and the colour keys' swatches (backgrounds, which print drops) are kept.
+// menu mean nothing on paper. Shading (a background, which print drops) is kept.
 const PRINT = `@media print{@page{size:A4;margin:12mm}
 body{max-width:none;padding:0;font-size:11px}nav{display:none}
 table,.wide{display:table;overflow:visible;max-width:none;width:100%}.wide table{width:100%}
 td,th{padding:.2rem .25rem}td:first-child,table.programs td:first-child{white-space:normal;min-width:0}.ci{white-space:normal}
 figure,svg,tr,.matrix,.verdict,dl.meta,p.explain{break-inside:avoid}h2,h3,p.explain,p.key{break-after:avoid}
-.better,.worse,.key i{print-color-adjust:exact;-webkit-print-color-adjust:exact}}
+.better,.worse{print-color-adjust:exact;-webkit-print-color-adjust:exact}}
 `;
 
 export const CSS = `
-.key{font-size:.85rem;margin:.3rem 0}.key span{margin-right:1rem}.key i{display:inline-block;width:12px;height:12px;margin-right:.35rem;vertical-align:-1px}
+.key{font-size:.85rem;margin:.3rem 0}.key span{margin-right:1rem}.key svg{margin-right:.35rem;vertical-align:1px}
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:1040px;color:#222;padding:1.5rem 1.2rem 4rem}
 h1{font-size:1.6rem;margin:.2rem 0}h2{font-size:1.2rem;margin:2.4rem 0 .3rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
 h3{font-size:1rem;margin:1.2rem 0 .3rem}p.lead{color:#444;margin:.3rem 0 1rem}p.note,.explain{color:#555;font-size:.9rem;margin:.2rem 0 .6rem}

@@ -11,7 +11,7 @@ import {
   fatigueCharts,
   funnelChart,
   intervalChart,
-  planColors,
+  planKey,
   suppressionsChart,
 } from "./charts.ts";
 
@@ -117,12 +117,6 @@ function coverageSection(c: Comparison): string {
   }).join("\n");
 }
 
-/** A colour key for charts drawn without their own legend. */
-function legend(c: Comparison): string {
-  const { domain, range } = planColors(c);
-  return `<p class="key">${domain.map((d, i) => `<span><i style="background:${range[i]}"></i>${esc(d)}</span>`).join("")}</p>`;
-}
-
 
 /**
  * The report page. `contributions`: each plan's per-program contributions (engine/compare/contributions.ts),
@@ -160,7 +154,7 @@ ${section("money", "Incremental revenue, cost and ROI", `Mean with its 95 % inte
 ${section("pressure", "Marketing pressure", "How many contacts a customer receives in a week: the share of customer-weeks with each count (log scale, so the rare heavy weeks stay visible; a count no customer-week had is a share of 0, which a log scale cannot show: the line breaks there). Then contacts sent per day, by channel (seed " + c.seeds[0] + ").",
     contactsPerWeekChart(c) + dailyContactsChart(c))}
 ${section("fatigue", "Fatigue over time", `Unsubscribes and spam complaints so far, and customers whose fatigue is at or above the disengagement threshold at each week's end and at the run's end (seed ${c.seeds[0]}). The dot is a snapshot at the run's end, the summary's "disengaged at the end": a blast on the last day counts in it, so it can stand well above the weekly points before it. The baseline sends nothing, so its lines stay at zero.`,
-    `${legend(c)}<div class="row">${unsubs}${complaints}${disengaged}</div>`)}
+    `${planKey(c)}<div class="row">${unsubs}${complaints}${disengaged}</div>`)}
 ${section("funnel", "Reach funnel", `Messages sent, delivered, opened, clicked and converted (purchases the messages brought, caused or pulled forward, after a click or not; not the organic orders a platform would also attribute to them), per plan (seed ${c.seeds[0]}; linear scale). The share of sent is the figure to read; the count is in brackets.`, funnelChart(c))}
 ${section("suppressions", "Suppressions by reason", `Messages a plan decided to send but did not, in three kinds: no consent for the channel; a send window that could not be met or a channel's daily capacity; the plan's pressure rules, one bar per rule (seed ${c.seeds[0]}). ${rulesNote(c)}`, suppressionsChart(c))}
 ${section("coverage", "Moments of truth: coverage", `For each lifecycle stage at the start of the run and each program, the share of that stage's customers the program reached at least once (seed ${c.seeds[0]}); "joined" are customers who signed up during the run. An empty column is a stage no program serves. Stages: prospect (no order yet), new (one order), regular (several), lapsing (no order for 180 days), churned (365 days, or gone).`, coverageSection(c))}

@@ -1,7 +1,7 @@
 /**
- * The report as a strategist reads it, in Chromium: on a phone (390 px), printed on A4, and for a plan
- * whose plan and program names are long. Layout is the browser's, so these tests measure the rendered
- * page, not the HTML text.
+ * The report as a strategist reads it, in Chromium: on a phone (390 px), printed on A4 (in black and
+ * white too), and for a plan whose plan and program names are long. Layout is the browser's, so those
+ * tests measure the rendered page, not the HTML text.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
+import { parseHTML } from "linkedom";
 import { loadPlan, parsePlan } from "../../engine/plan/load.ts";
 import { comparePlans } from "../../engine/compare/compare.ts";
 import { renderReport } from "../../engine/report/report.ts";
@@ -84,6 +85,30 @@ describe("the report printed on A4", () => {
     expect(r.splittable).toBe(0);
     expect(r.loneHeadings).toEqual([]);
   }, 60_000);
+});
+
+describe("the report printed in black and white", () => {
+  it("tells the plans' lines apart by their dash patterns as well as their colours, and its keys show both (regression)", () => {
+    // the pressure and fatigue charts told plans apart by colour alone: printed grey, blue and green were one
+    interface El { getAttribute(name: string): string | null; textContent: string | null; querySelectorAll(s: string): Iterable<El> }
+    const { document } = parseHTML(`<!doctype html><html><body>${report}</body></html>`) as unknown as { document: El & { getElementById(id: string): El } };
+    for (const id of ["pressure", "fatigue"]) {
+      const section = document.getElementById(id);
+      const key = new Map([...section.querySelectorAll(".key > span")].map((k) => {
+        const line = [...k.querySelectorAll("line")][0];
+        return [line.getAttribute("stroke")!, `${k.textContent}: ${line.getAttribute("stroke-dasharray")}`];
+      }));
+      const charts = [...section.querySelectorAll("svg[aria-label]")].filter((svg) => [...svg.querySelectorAll('g[aria-label="line"]')].length);
+      expect(charts.length, id).toBe(id === "pressure" ? 2 : 3); // with the daily contacts by channel, which has its own key
+      for (const svg of charts.filter((x) => !x.getAttribute("aria-label")!.startsWith("daily contacts"))) {
+        // each line group is one plan: its colour, and its dash pattern (none: solid)
+        const drawn = [...svg.querySelectorAll('g[aria-label="line"]')].map((g) => `${key.get([...g.querySelectorAll("path")][0].getAttribute("stroke")!)?.split(":")[0]}: ${g.getAttribute("stroke-dasharray") ?? "none"}`);
+        expect(drawn, id).toEqual([...key.values()]);
+        const plans = drawn.filter((d) => !d.startsWith("no plan")).map((d) => d.split(": ")[1]);
+        expect(new Set(plans).size, id).toBe(3);
+      }
+    }
+  });
 });
 
 describe("the report of a plan with long names", () => {

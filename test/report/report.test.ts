@@ -34,7 +34,7 @@ describe("the HTML report", () => {
       expect(html, id).toContain(`<section id="${id}">`);
     }
     const section = (id: string) => html.slice(html.indexOf(`<section id="${id}">`), html.indexOf("</section>", html.indexOf(`<section id="${id}">`)));
-    const svgs = (id: string) => (section(id).match(/<svg/g) ?? []).length;
+    const svgs = (id: string) => (section(id).match(/<svg(?![^>]*aria-hidden)/g) ?? []).length; // charts, not the keys' line samples
     expect(svgs("money")).toBe(3); // incremental revenue, cost, ROI
     expect(svgs("pressure")).toBeGreaterThanOrEqual(2); // contacts per customer-week, daily contacts by channel
     expect(svgs("fatigue")).toBe(3); // unsubscribes, complaints, disengaged
@@ -70,8 +70,8 @@ describe("the HTML report", () => {
     expect(html).not.toContain("Please check the console");
   });
 
-  it("names every chart for a screen reader (aria-label; Plot's 15 px legend swatches aside) (regression)", () => {
-    const charts = (html.match(/<svg[^>]*>/g) ?? []).filter((t) => !/height="15" width="15"/.test(t));
+  it("names every chart for a screen reader (aria-label; Plot's 15 px legend swatches and the keys' hidden line samples aside) (regression)", () => {
+    const charts = (html.match(/<svg[^>]*>/g) ?? []).filter((t) => !/height="15" width="15"|aria-hidden="true"/.test(t));
     expect(charts.length).toBeGreaterThan(10);
     expect(charts.filter((t) => !/aria-label="[^"]+"/.test(t))).toEqual([]);
   });
