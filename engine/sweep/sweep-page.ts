@@ -22,12 +22,14 @@ export const SWEEP_COLUMNS: Row[] = [
   ["ROI", "roi", f2, 1],
 ];
 
+// printed, the table's cells keep the report's print size: at their screen size the ROI column ran off A4
 const PAGE_CSS = `${CSS}
 table.sweep{width:100%;table-layout:auto}table.sweep th{font-size:.8rem;line-height:1.2;vertical-align:bottom}
 table.sweep td:first-child{white-space:normal;min-width:8rem;max-width:13rem}table.sweep td{font-size:.85rem;padding:.3rem .45rem}
 table.sweep th{padding:.3rem .45rem}table.sweep .ci{font-size:.75rem}
 .tag{font-size:.75rem;color:#fff;border-radius:3px;padding:0 .3rem;margin-left:.3rem}.knee{background:#d62728}.frontier{background:#1f77b4}
-figure svg{max-width:100%;height:auto}`;
+figure svg{max-width:100%;height:auto}
+@media print{table.sweep td,table.sweep th{font-size:inherit;padding:.2rem .25rem}table.sweep td:first-child{min-width:0}}`;
 
 function table(r: SweepResult, currency: string, difference: boolean): string {
   const head = `<tr><th>variant</th>${SWEEP_COLUMNS.map(([h]) => `<th>${h.replace("${cur}", esc(currency))}</th>`).join("")}</tr>`;

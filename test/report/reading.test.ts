@@ -14,6 +14,8 @@ import { loadPlan, parsePlan } from "../../engine/plan/load.ts";
 import { comparePlans } from "../../engine/compare/compare.ts";
 import { renderReport } from "../../engine/report/report.ts";
 import { CHROMIUM } from "../../engine/report/screenshot.ts";
+import { frontierSvg, sweep } from "../../engine/sweep/sweep.ts";
+import { sweepPage } from "../../engine/sweep/sweep-page.ts";
 
 const plans = ["batch-and-blast", "lifecycle", "lifecycle-capped"].map((n) => loadPlan(`scenarios/${n}.yaml`));
 const report = renderReport(comparePlans(plans, { customers: 1500, days: 90, replications: 2, seed: 5 }));
@@ -84,6 +86,23 @@ describe("the report printed on A4", () => {
     expect(r.noHeader).toBe(0);
     expect(r.splittable).toBe(0);
     expect(r.loneHeadings).toEqual([]);
+  }, 60_000);
+});
+
+describe("the sweep's page printed on A4", () => {
+  it("cuts no column of its tables (regression)", async () => {
+    // its table cells kept their screen size in print, and the ROI column ran off the page
+    const r = sweep(plans[2], [{ path: "pressure.rules.two-a-week.cap", values: [1, 3] }], { customers: 1500, days: 30, seed: 1, replications: 2 });
+    const page = await open(sweepPage(r, "lifecycle-capped", frontierSvg(r), "EUR"), A4_WIDTH, "print");
+    const r2 = await page.evaluate(`(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      outside: [...document.querySelectorAll("td, th")].filter((e) => e.getBoundingClientRect().right > ${A4_WIDTH} + 1).map((e) => e.textContent),
+      cells: document.querySelectorAll("td").length,
+    }))()`) as { scrollWidth: number; outside: string[]; cells: number };
+    await page.close();
+    expect(r2.cells).toBeGreaterThan(30);
+    expect(r2.outside).toEqual([]);
+    expect(r2.scrollWidth).toBeLessThanOrEqual(A4_WIDTH);
   }, 60_000);
 });
 
