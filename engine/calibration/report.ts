@@ -26,6 +26,14 @@ export function fmt(metric: string, x: number): string {
 }
 
 /**
+ * A benchmark's band as people quote it, its edges written by `fmt`: "14 % – 23 %", "1.65× – 1.95×", and
+ * money followed by `currency` when given ("0.05 – 0.25 EUR": read as a rate, it was "5 % – 25 %").
+ */
+export function bandText(b: { metric: string; low: number; high: number }, currency = ""): string {
+  return `${fmt(b.metric, b.low)} – ${fmt(b.metric, b.high)}${currency && MONEY.has(b.metric) ? ` ${currency}` : ""}`;
+}
+
+/**
  * A row's simulated figure: as `fmt` writes it, with more digits when it lies outside its band but
  * would read as the band's edge ("0.005 % vs band 0.005 %–0.030 % OUTSIDE").
  */
@@ -42,7 +50,7 @@ export function simulatedText(r: CalibrationRow): string {
 
 export function textTable(rows: CalibrationRow[]): string {
   const head = ["channel", "kind", "metric", "simulated", "band", ""];
-  const body = rows.map((r) => [r.channel, r.kind, r.metric, simulatedText(r), `${fmt(r.metric, r.low)} – ${fmt(r.metric, r.high)}`, inside(r) ? "ok" : "OUTSIDE"]);
+  const body = rows.map((r) => [r.channel, r.kind, r.metric, simulatedText(r), bandText(r), inside(r) ? "ok" : "OUTSIDE"]);
   const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(w[i])).join("  ").trimEnd();
   const sources = [...new Set(rows.map((r) => r.source))].map((s, i) => `  [${i + 1}] ${s}`);
@@ -64,7 +72,7 @@ export function markdown(rows: CalibrationRow[], o: { customers: number; days: n
     "",
     "| channel | kind | metric | simulated | band | source |",
     "| --- | --- | --- | --- | --- | --- |",
-    ...rows.map((r) => `| ${r.channel} | ${r.kind} | ${r.metric} | ${simulatedText(r)}${inside(r) ? "" : " **outside**"} | ${fmt(r.metric, r.low)} – ${fmt(r.metric, r.high)} | ${r.source}${r.note ? ` (${r.note})` : ""} |`),
+    ...rows.map((r) => `| ${r.channel} | ${r.kind} | ${r.metric} | ${simulatedText(r)}${inside(r) ? "" : " **outside**"} | ${bandText(r)} | ${r.source}${r.note ? ` (${r.note})` : ""} |`),
     "",
     "Each source names its publisher, year and figure; a band with no dated publication behind it says \"assumption\".",
     "Where two figures must hold together the band is widened and the row says why. The triggered e-mail ratios",

@@ -12,7 +12,7 @@ import { contributions } from "../compare/contributions.ts";
 import { outputFile, outputFolder, parse, progress, sizeFlag } from "./args.ts";
 import { fmtInt, wrap } from "./format.ts";
 import { verdictLines } from "../report/verdict.ts";
-import { textOf } from "../report/html.ts";
+import { fixed, percent, textOf } from "../report/html.ts";
 import { fitTable } from "./fit-table.ts";
 import { checkPlanAttributes, parsePopulation } from "../sim/population-spec.ts";
 import { defaultWorkers } from "../parallel/pool.ts";
@@ -24,7 +24,7 @@ const USAGE = "cadence compare <plan.yaml>... [--population synthetic|history:<c
 export const SHOWN: [string, Metric, (x: number) => string][] = [
   ["reach", "reach", fmtInt],
   ["contacts", "contacts", fmtInt],
-  ["contacts / customer-week", "contactsPerCustomerWeek", (x) => x.toFixed(2)],
+  ["contacts / customer-week", "contactsPerCustomerWeek", fixed(2)],
   ["contacts / customer-week p90", "contactsPerCustomerWeekP90", (x) => x.toFixed(1)],
   ["conversions", "conversions", fmtInt],
   ["revenue", "revenue", fmtInt],
@@ -36,7 +36,7 @@ export const SHOWN: [string, Metric, (x: number) => string][] = [
   ["complaints", "complaints", fmtInt],
   ["disengaged", "disengaged", fmtInt],
   ["churned by fatigue", "churned", fmtInt],
-  ["weeks > 2 contacts", "weeksAboveThreshold", (x) => `${(100 * x).toFixed(1)} %`],
+  ["weeks > 2 contacts", "weeksAboveThreshold", percent],
   ["contacts / 4 weeks p99", "contactsPer4WeeksP99", fmtInt],
   ["suppressed: consent", "suppressedConsent", fmtInt],
   ["suppressed: window/capacity", "suppressedWindowCapacity", fmtInt],

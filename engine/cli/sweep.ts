@@ -11,7 +11,7 @@ import { intervalRows, writeCsvFiles } from "../report/csv-export.ts";
 import { tableCsv } from "../sim/csv-file.ts";
 import type { Interval } from "../compare/intervals.ts";
 import { outputFolder, parse, progress, sizeFlag } from "./args.ts";
-import { signedText } from "../report/html.ts";
+import { percent, signedText } from "../report/html.ts";
 import { fmtInt, table } from "./format.ts";
 import { defaultWorkers } from "../parallel/pool.ts";
 
@@ -146,7 +146,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
     result.variants.map((v, i) => [
       v.label + (v.knee ? "  ← knee" : v.frontier ? "  (frontier)" : ""),
       pm(v.metrics.contacts, fmtInt),
-      pm(v.metrics.weeksAboveThreshold, (x) => `${(100 * x).toFixed(1)} %`),
+      pm(v.metrics.weeksAboveThreshold, percent),
       pm(v.metrics.unsubscribes, fmtInt),
       pm(v.metrics.incrementalMargin, fmtInt),
       pm(v.metrics.cost, fmtInt),

@@ -6,8 +6,9 @@
  * listed — then the published benchmarks the default world is calibrated against, each with its source
  * (engine/calibration/benchmarks.ts, docs/calibration.md).
  */
-import type { Comparison } from "../compare/compare.ts";
+import { type Comparison, moneyUnit } from "../compare/compare.ts";
 import { BENCHMARKS } from "../calibration/benchmarks.ts";
+import { bandText } from "../calibration/report.ts";
 import { DEFAULT_WORLD, type WorldChange, type WorldModel, worldChanges } from "../sim/world-model.ts";
 import { esc } from "./html.ts";
 
@@ -96,7 +97,7 @@ function changesBody(changes: WorldChange[]): string {
   }).join("\n");
   return `<h3>World parameters set for this comparison</h3>
 <p class="note">${changes.length === 1 ? "One parameter differs" : `${changes.length} parameters differ`} from the default world (docs/world-model.md, where each default's source is given), set by the plans' world: section, a --world FILE (as fit --world-out writes it) or the world option of a run from code, or a history population's learned calendar (seasonality); every other parameter is the default.</p>
-<div class="wide"><table class="sources world-set"><tr><th>parameter</th><th>value in this comparison</th><th>default</th></tr>
+<div class="wide"><table class="sources world-set"><thead><tr><th>parameter</th><th>value in this comparison</th><th>default</th></tr></thead>
 ${rows}</table></div>`;
 }
 
@@ -107,16 +108,15 @@ export function assumptionsBody(c: Comparison): string {
   ).join("\n");
   const changed = changes.length > 0;
   const bench = BENCHMARKS.map((b) => {
-    const band = b.high > 1 ? `${b.low} – ${b.high}` : `${pct(b.low, 3)} – ${pct(b.high, 3)}`;
     const assumed = b.source.startsWith("assumption") || (b.note ?? "").startsWith("assumption");
-    return `<tr><td>${esc(b.channel)}, ${esc(b.kind)}: ${esc(b.metric)}</td><td>${esc(band)}</td><td class="l">${assumed ? BASIS.assumption : BASIS.benchmark}</td><td class="l src">${esc(b.source)}${b.note ? ` <small>(${esc(b.note)})</small>` : ""}</td></tr>`;
+    return `<tr><td>${esc(b.channel)}, ${esc(b.kind)}: ${esc(b.metric)}</td><td class="band">${esc(bandText(b, moneyUnit(c, "revenue")))}</td><td class="l">${assumed ? BASIS.assumption : BASIS.benchmark}</td><td class="l src">${esc(b.source)}${b.note ? ` <small>(${esc(b.note)})</small>` : ""}</td></tr>`;
   }).join("\n");
   return `<h3>World parameters these figures rest on</h3>
-<div class="wide"><table class="sources"><tr><th>parameter</th><th>value in this comparison</th><th class="l">basis</th><th class="l">source</th></tr>
+<div class="wide"><table class="sources"><thead><tr><th>parameter</th><th>value in this comparison</th><th class="l">basis</th><th class="l">source</th></tr></thead>
 ${params}</table></div>
 ${changesBody(changes)}
 <h3>Benchmarks the default world is calibrated against</h3>
 <p class="note">Each channel and program kind simulated alone reproduces these published bands (<code>cadence calibration</code>; the simulated figures are in docs/calibration.md). Orders and revenue per recipient there are attributed, as a platform reports them: not incremental.${changed ? " They were checked on the default world, not on this comparison's (set above): <code>cadence calibration --world FILE</code> (or <code>calibrate({ world })</code>) measures a world against them." : ""}</p>
-<div class="wide"><table class="sources"><tr><th>metric</th><th>band</th><th class="l">basis</th><th class="l">source</th></tr>
+<div class="wide"><table class="sources"><thead><tr><th>metric</th><th>band</th><th class="l">basis</th><th class="l">source</th></tr></thead>
 ${bench}</table></div>`;
 }

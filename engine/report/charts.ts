@@ -29,12 +29,53 @@ function channelsOf(c: Comparison): string[] {
   return out;
 }
 
+/**
+ * An axis of names (plans, programs, rules) kept inside the `margin` px beside the frame: a name too
+ * long for it is shortened in its middle, both ends kept ("lifecycle-with-a-rath…-spring-season"), the
+ * whole name in its tooltip. Written whole, a long name ran past the chart's edge and was cut at
+ * either end. Plot writes an axis at 10 px, about 10 px from the frame; it measures text with
+ * Helvetica's widths, and Debian's system-ui (DejaVu Sans) is wider, so an em is taken as 12 px.
+ * @example namesAxis(Plot.axisY, 120)
+ */
+export function namesAxis(axis: (o: Plot.AxisYOptions) => Plot.CompoundMark, margin: number, o: Plot.AxisYOptions = {}): Plot.CompoundMark {
+  return axis({ label: null, ...o, lineWidth: (margin - 12) / 12, textOverflow: "ellipsis-middle" });
+}
+
 /** One colour per plan, the same in every chart; the baseline is grey. */
 export function planColors(c: Comparison) {
   const palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf"];
   const domain = c.plans.map((p) => p.name);
   const range = c.plans.map((p, i) => (p.baseline ? "#999999" : palette[i % palette.length]));
   return { domain, range };
+}
+
+// Printed in black and white, the plans' blue and green are one grey: each plan's lines also have their
+// own dash pattern, in the charts whose lines are not named at their ends, and in their key. The first
+// plan and the baseline (its lines lie at zero) are solid.
+const DASHES = ["none", "8,4", "2,3", "12,3,3,3", "4,4", "1,4", "14,5", "6,2,2,2"];
+
+/** Each plan's dash pattern, in the order of `c.plans`. */
+function planDashes(c: Comparison): string[] {
+  let i = 0;
+  return c.plans.map((p) => (p.baseline ? "none" : DASHES[i++ % DASHES.length]));
+}
+
+/**
+ * One line mark per plan of `plans`, in its colour and dash pattern (Plot takes a dash pattern per mark,
+ * not per series); `o` as Plot.line's, with `stroke: "plan"`.
+ */
+function planLines<T extends { plan: string }>(c: Comparison, plans: PlanComparison[], rows: T[], o: Plot.LineOptions): Plot.Line[] {
+  const dash = planDashes(c);
+  return plans.map((p) => Plot.line(rows.filter((r) => r.plan === p.name), { ...o, strokeDasharray: dash[c.plans.indexOf(p)] }));
+}
+
+/** The key to `plans`' lines: each name beside a sample of its line, colour and dash (the names are the text: the samples are hidden from screen readers). */
+export function planKey(c: Comparison, plans: PlanComparison[] = c.plans): string {
+  const { range } = planColors(c), dash = planDashes(c);
+  return `<p class="key">${plans.map((p) => {
+    const i = c.plans.indexOf(p);
+    return `<span><svg width="26" height="10" aria-hidden="true"><line x1="0" x2="26" y1="5" y2="5" stroke="${range[i]}" stroke-width="2.5" stroke-dasharray="${dash[i]}"/></svg>${esc(p.name)}</span>`;
+  }).join("")}</p>`;
 }
 
 /** The instant `day` days after the run's start (the end of day `day` − 1, the start of day `day`). */
@@ -55,7 +96,7 @@ export function contactsPerWeekChart(c: Comparison): string {
       return [{ plan: p.name, segment: `${p.name}\u0000${segment}`, contacts: k, share: n / total }];
     });
   });
-  return renderFigure({
+  return planKey(c, withPrograms(c)) + renderFigure({
     ariaLabel: "share of customer-weeks by contacts that week, per plan (log scale)",
     width: WIDTH,
     height: 320,
@@ -63,9 +104,9 @@ export function contactsPerWeekChart(c: Comparison): string {
     grid: true,
     x: { label: "contacts received in one week →", ticks: Array.from({ length: Math.max(...rows.map((r) => r.contacts), 1) + 1 }, (_, k) => k), tickFormat: "d" },
     y: { type: "log", label: "↑ share of customer-weeks (log scale)", tickFormat: "%" },
-    color: { domain: withPrograms(c).map((p) => p.name), range: planColors(c).range.filter((_, i) => !c.plans[i].baseline), legend: true },
+    color: planColors(c),
     marks: [
-      Plot.line(rows, { x: "contacts", y: "share", stroke: "plan", z: "segment", strokeWidth: 2 }),
+      ...planLines(c, withPrograms(c), rows, { x: "contacts", y: "share", stroke: "plan", z: "segment", strokeWidth: 2 }),
       Plot.dot(rows, { x: "contacts", y: "share", fill: "plan", r: 3.5, tip: true, title: (d: { plan: string; contacts: number; share: number }) => `${d.plan}: ${d.contacts} contacts in ${(d.share * 100).toPrecision(3)} % of customer-weeks` }),
     ],
   });
@@ -87,10 +128,10 @@ export function dailyContactsChart(c: Comparison): string {
     grid: true,
     x: { label: null },
     y: { label: "↑ contacts per day", tickFormat: compact },
-    fy: { label: null },
     color: { domain: used, range: used.map((ch) => { const i = all.indexOf(ch); return i < CHANNELS.length ? CHANNEL_COLORS[i] : CUSTOM_COLORS[(i - CHANNELS.length) % CUSTOM_COLORS.length]; }), legend: true },
     marks: [
       Plot.frame({ stroke: "#ddd" }),
+      namesAxis(Plot.axisFy, 120),
       Plot.lineY(rows, { x: "date", y: "contacts", stroke: "channel", z: "channel", fy: "plan", strokeWidth: 1.2 }),
     ],
   });
@@ -119,7 +160,7 @@ export function fatigueCharts(c: Comparison): string[] {
       y: { label, tickFormat: compact, zero: true },
       color: planColors(c),
       marks: [
-        Plot.line(rows, { x: "date", y: "value", stroke: "plan", z: "plan", strokeWidth: 1.8 }),
+        ...planLines(c, c.plans, rows, { x: "date", y: "value", stroke: "plan", strokeWidth: 1.8 }),
         Plot.dot(end, { x: "date", y: "value", fill: "plan", r: 3.5, title: (d: { plan: string; value: number }) => `${d.plan}: ${n0.format(d.value)} disengaged at the run's end` }),
       ],
     });
@@ -144,9 +185,10 @@ export function intervalChart(c: Comparison, metric: Metric, label: string, form
     marginRight: 20,
     grid: true,
     x: { label, tickFormat: format, nice: true, ticks: 4 },
-    y: { label: null, domain: plans.map((p) => p.name) },
+    y: { domain: plans.map((p) => p.name) },
     color: planColors(c),
     marks: [
+      namesAxis(Plot.axisY, 120),
       Plot.ruleX([0], { stroke: "#888" }),
       Plot.ruleY(rows, { y: "plan", x1: "lo", x2: "hi", stroke: "plan", strokeWidth: 3, strokeOpacity: 0.5 }),
       Plot.dot(rows, { y: "plan", x: "mean", fill: "plan", r: 5 }),
@@ -175,15 +217,17 @@ export function suppressionsChart(c: Comparison): string {
     const head = `<h3>${esc(plan.name)}${plan.pressureRules.length ? "" : " <small>(no pressure rules)</small>"}</h3>`;
     if (!rows.length) return `${head}<p class="note">Nothing suppressed.</p>`;
     return head + renderFigure({
-      ariaLabel: `suppressed messages by reason: ${plan.name}`,
+      // the counts are in no table: the text alternative gives them
+      ariaLabel: `suppressed messages by reason: ${plan.name}, seed ${c.seeds[0]}: ${rows.map((r) => `${r.rule} ${n0.format(r.count)}`).join("; ")}`,
       width: WIDTH,
       height: 50 + 24 * rows.length,
       marginLeft: 200,
       marginRight: 80,
       x: { label: "messages suppressed →", tickFormat: compact, grid: true, domain: [0, max] }, // one scale for every plan
-      y: { label: null, domain: rows.map((r) => r.rule) },
+      y: { domain: rows.map((r) => r.rule) },
       color: { domain: Object.values(kindLabel), range: ["#9c755f", "#edc948", "#e15759"], legend: i === withLegend },
       marks: [
+        namesAxis(Plot.axisY, 200),
         Plot.barX(rows, { y: "rule", x: "count", fill: "kind" }),
         Plot.text(rows, { y: "rule", x: "count", text: (d: { count: number }) => n0.format(d.count), dx: 4, textAnchor: "start", fontSize: 10 }),
       ],
@@ -202,17 +246,19 @@ export function funnelChart(c: Comparison): string {
       label: `${v[0] ? ((100 * v[i]) / v[0]).toFixed(v[i] / v[0] < 0.1 ? 2 : 1) : "0"} % of sent (${n0.format(v[i])})`,
     }));
   });
+  // the shares are in no table: the text alternative gives them, as the bars' labels write them
+  const spoken = withPrograms(c).map((p) => `${p.name}: ${rows.filter((r) => r.plan === p.name).map((r) => `${r.step} ${r.label}`).join(", ")}`);
   return renderFigure({
-    ariaLabel: "reach funnel: sent, delivered, opened, clicked, converted, per plan",
+    ariaLabel: `reach funnel, seed ${c.seeds[0]}: ${spoken.join("; ")}`,
     width: WIDTH,
     height: 60 + 5 * 22 * withPrograms(c).length,
     marginLeft: 150,
     marginRight: 190,
     x: { label: "messages →", tickFormat: compact, grid: true, zero: true },
     y: { label: null, domain: steps },
-    fy: { label: null },
     color: planColors(c),
     marks: [
+      namesAxis(Plot.axisFy, 190),
       Plot.barX(rows, { y: "step", x: "count", fill: "plan", fy: "plan" }),
       Plot.text(rows, { y: "step", x: "count", fy: "plan", text: "label", dx: 4, textAnchor: "start", fontSize: 10, fontWeight: "bold" }),
     ],
@@ -223,29 +269,36 @@ export function funnelChart(c: Comparison): string {
  * Moments of truth: for each program (rows) and lifecycle stage at the start of the run (columns, plus
  * customers who joined during it), the share of that stage's customers the program reached.
  */
-export function coverageMatrix(_c: Comparison, p: PlanComparison): string {
+export function coverageMatrix(c: Comparison, p: PlanComparison): string {
   const rows = p.detail.stageReach.map((r) => ({ ...r, stage: r.customers ? `${r.stage} (${n0.format(r.customers)})` : r.stage }));
   const programs = [...new Set(rows.map((r) => r.program))];
   if (!programs.length) return "";
   const columns = [...new Set(rows.map((r) => r.stage))];
   const max = Math.max(0.01, ...rows.map((r) => r.share));
+  const share = (d: { reached: number; share: number }) => (d.reached ? `${(100 * d.share).toFixed(d.share < 0.1 ? 1 : 0)} %` : "–");
+  // the shares are in no table: the text alternative gives each program's, the stages it reached
+  const spoken = programs.map((prog) => {
+    const reached = rows.filter((r) => r.program === prog && r.reached);
+    return `${prog}: ${reached.length ? reached.map((r) => `${r.stage} ${share(r)}`).join(", ") : "none"}`;
+  });
   return renderFigure({
-    ariaLabel: `share of each starting lifecycle stage each program reached: ${p.name}`,
+    ariaLabel: `share of each starting lifecycle stage each program reached, seed ${c.seeds[0]}: ${p.name}: ${spoken.join("; ")}`,
     width: 170 + 120 * columns.length,
     height: 50 + 26 * programs.length,
     marginLeft: 170,
     marginTop: 30,
     padding: 0.06,
     x: { domain: columns, label: null, axis: "top", tickSize: 0 },
-    y: { domain: programs, label: null, tickSize: 0 },
+    y: { domain: programs },
     color: { type: "sqrt", domain: [0, max], range: ["#f4f8fc", "#08519c"] },
     marks: [
+      namesAxis(Plot.axisY, 170, { tickSize: 0 }),
       Plot.cell(rows, { x: "stage", y: "program", fill: (d: { share: number }) => d.share, inset: 0.5 }),
       ...[false, true].map((dark) =>
         Plot.text(rows.filter((d) => (Math.sqrt(d.share / max) > 0.55) === dark), {
           x: "stage",
           y: "program",
-          text: (d: { reached: number; share: number }) => (d.reached ? `${(100 * d.share).toFixed(d.share < 0.1 ? 1 : 0)} %` : "–"),
+          text: share,
           fill: dark ? "white" : "#222",
           fontSize: 11,
         })

@@ -10,6 +10,7 @@ import type { Contributions } from "../compare/contributions.ts";
 import type { Interval } from "../compare/intervals.ts";
 import { Plot, renderFigure } from "../charts/render.ts";
 import { cell, clearsZero, esc, n0, n2, signedText, spanText } from "./html.ts";
+import { namesAxis } from "./charts.ts";
 
 /** One plan's contributions, as the report shows them. */
 export interface PlanContributions {
@@ -54,8 +55,9 @@ function marginChart(p: PlanContributions, currency: string): string {
     marginRight: 30,
     grid: true,
     x: { label: `marginal incremental margin (${currency}) →`, nice: true },
-    y: { label: null, domain: rows.map((r) => r.program) },
+    y: { domain: rows.map((r) => r.program) },
     marks: [
+      namesAxis(Plot.axisY, 170),
       Plot.ruleX([0], { stroke: "#888" }),
       Plot.ruleY(rows, { y: "program", x1: "lo", x2: "hi", stroke: "#1f77b4", strokeWidth: 3, strokeOpacity: 0.5 }),
       Plot.dot(rows, { y: "program", x: "mean", fill: (d: { certainty: keyof typeof DOT }) => DOT[d.certainty], r: 4.5 }),

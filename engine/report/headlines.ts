@@ -5,9 +5,8 @@
 import type { Comparison, Metric } from "../compare/compare.ts";
 import { moneyUnit, WEEK_THRESHOLD } from "../compare/compare.ts";
 import { DEFAULT_WORLD, worldChanges } from "../sim/world-model.ts";
-import { cell, esc, n0, n2 } from "./html.ts";
+import { cell, esc, n0, n2, percent } from "./html.ts";
 
-const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 
 /** "10,000 synthetic customers, 365 days from 2026-01-01, seeds 1–5, default world parameters". */
 export function populationLine(c: Comparison): string {
@@ -29,7 +28,7 @@ export function headlineRows(c: Comparison): [string, Metric, (x: number) => str
     [`incremental revenue (${esc(moneyUnit(c, "incrementalRevenue"))})`, "incrementalRevenue", (x) => n0.format(x),
       `all revenue (organic and attributed) minus the no-plan baseline's, same customers and seeds; response model calibrated on Hillstrom (e-mail)`],
     ["ROI", "roi", (x) => n2.format(x), "incremental margin ÷ cost (messages + discounts given); n/a when nothing was spent"],
-    [`customer-weeks with more than ${WEEK_THRESHOLD} contacts`, "weeksAboveThreshold", pct,
+    [`customer-weeks with more than ${WEEK_THRESHOLD} contacts`, "weeksAboveThreshold", percent,
       `every channel counted; weeks of 7 days from the start; a customer counts from the week they signed up`],
     ["contacts per customer over 4 weeks, p99", "contactsPer4WeeksP99", (x) => n0.format(x),
       "complete 4-week blocks from the start (a trailing part-block is left out); 1 % of customer-blocks got more"],
@@ -49,5 +48,5 @@ export function headlineTable(c: Comparison): string {
   const body = headlineRows(c).map(([label, m, f, note]) =>
     `<tr><td>${label}</td>${plans.map((p) => cell(p.metrics[m], f)).join("")}<td class="l assume">${note}</td></tr>`
   ).join("\n");
-  return `<p class="assume">${esc(populationLine(c))}.</p><table class="summary headline">${head}\n${body}</table>`;
+  return `<p class="assume">${esc(populationLine(c))}.</p><table class="summary headline"><thead>${head}</thead>\n${body}</table>`;
 }

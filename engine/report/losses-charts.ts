@@ -144,7 +144,9 @@ export function leftOverTimeChart(c: Comparison): string {
         // the run's end is the summary's "churned by fatigue": written as the summary writes it
         title: (r: { plan: string; day: number; left: number }) => `${r.plan}: ${(r.day === c.days ? whole : count)(r.left)} customers left by ${dayText(c, r.day)} (${seeds})`,
       }),
-      Plot.text(labels, { x: "date", y: "labelY", text: "text", textAnchor: "start", dx: 8, fontSize: 11, fill: "#222" }),
+      // a long plan name is shortened in its middle to fit the margin, so the total at its end stays in
+      // view (an em taken wider than 11 px, as namesAxis says why)
+      Plot.text(labels, { x: "date", y: "labelY", text: "text", textAnchor: "start", dx: 8, fontSize: 11, fill: "#222", lineWidth: (mr - 12) / 13, textOverflow: "ellipsis-middle" }),
     ],
   });
 }

@@ -11,11 +11,11 @@ import {
   fatigueCharts,
   funnelChart,
   intervalChart,
-  planColors,
+  planKey,
   suppressionsChart,
 } from "./charts.ts";
 
-import { cell, CSS, esc, n0, n2, relativeHref } from "./html.ts";
+import { cell, CSS, esc, fixed, n0, n2, percent, relativeHref } from "./html.ts";
 import { headlineTable } from "./headlines.ts";
 import { contributionsBody, type PlanContributions } from "./contributions-section.ts";
 import { verdictBlock } from "./verdict.ts";
@@ -46,7 +46,7 @@ function pressureLine(c: Comparison): string {
   const items = c.plans.filter((p) => !p.baseline).map((p) => {
     const w = p.metrics.weeksAboveThreshold, mean = p.metrics.contactsPer4WeeksMean, p90 = p.metrics.contactsPer4WeeksP90, p99 = p.metrics.contactsPer4WeeksP99, max = p.metrics.contactsPer4WeeksMax;
     if (!w || !mean) return "";
-    return `<li><b>${esc(p.name)}</b>: ${(100 * w.mean).toFixed(1)} % of customer-weeks above 2 contacts; over 4 weeks a customer gets ${mean.mean.toFixed(2)} contacts on average, ${n0.format(p90!.mean)} at the 90th percentile, ${n0.format(p99!.mean)} at the 99th, ${n0.format(max!.mean)} at most.</li>`;
+    return `<li><b>${esc(p.name)}</b>: ${percent(w.mean)} of customer-weeks above 2 contacts; over 4 weeks a customer gets ${fixed(2)(mean.mean)} contacts on average, ${n0.format(p90!.mean)} at the 90th percentile, ${n0.format(p99!.mean)} at the 99th, ${n0.format(max!.mean)} at most.</li>`;
   }).join("");
   return items ? `<ul class="pressure">${items}</ul>` : "";
 }
@@ -55,10 +55,10 @@ function pressureLine(c: Comparison): string {
 const ROWS: [string, Metric, (x: number) => string, 1 | -1 | 0][] = [
   ["reach (customers contacted)", "reach", (x) => n0.format(x), 0],
   ["contacts", "contacts", (x) => n0.format(x), 0],
-  ["contacts per customer-week, mean", "contactsPerCustomerWeek", (x) => x.toFixed(2), -1],
+  ["contacts per customer-week, mean", "contactsPerCustomerWeek", fixed(2), -1],
   ["contacts per customer-week, p90", "contactsPerCustomerWeekP90", (x) => x.toFixed(1), -1],
-  ["customer-weeks with more than 2 contacts", "weeksAboveThreshold", (x) => `${(100 * x).toFixed(1)} %`, -1],
-  ["contacts per customer over 4 weeks, mean", "contactsPer4WeeksMean", (x) => x.toFixed(2), -1],
+  ["customer-weeks with more than 2 contacts", "weeksAboveThreshold", percent, -1],
+  ["contacts per customer over 4 weeks, mean", "contactsPer4WeeksMean", fixed(2), -1],
   ["contacts per customer over 4 weeks, p90", "contactsPer4WeeksP90", (x) => n0.format(x), -1],
   ["contacts per customer over 4 weeks, p99", "contactsPer4WeeksP99", (x) => n0.format(x), -1],
   ["contacts per customer over 4 weeks, max", "contactsPer4WeeksMax", (x) => n0.format(x), -1],
@@ -85,7 +85,7 @@ const noRules = (p: { pressureRules: string[]; baseline: boolean }, m: Metric) =
 function summaryTable(c: Comparison): string {
   const head = `<tr><th></th>${c.plans.map((p) => `<th>${esc(p.name)}</th>`).join("")}</tr>`;
   const body = ROWS.map(([label, m, f]) => `<tr><td>${label.replace("${cur}", esc(moneyUnit(c, m)))}</td>${c.plans.map((p) => (noRules(p, m) ? `<td class="na">no rules</td>` : cell(p.metrics[m], f))).join("")}</tr>`).join("\n");
-  return `<table class="summary">${head}\n${body}</table>`;
+  return `<table class="summary"><thead>${head}</thead>\n${body}</table>`;
 }
 
 function differencesTable(c: Comparison): string {
@@ -93,7 +93,7 @@ function differencesTable(c: Comparison): string {
   if (!diffs.length) return "";
   const head = `<tr><th></th>${diffs.map((d) => `<th>${esc(d.name)}<br><small>minus ${esc(d.against)}</small></th>`).join("")}</tr>`;
   const body = ROWS.map(([label, m, f, better]) => `<tr><td>${label.replace("${cur}", esc(moneyUnit(c, m)))}</td>${diffs.map((d) => cell(d.metrics[m], f, true, better)).join("")}</tr>`).join("\n");
-  return `<table class="summary">${head}\n${body}</table>`;
+  return `<table class="summary"><thead>${head}</thead>\n${body}</table>`;
 }
 
 function programsTable(c: Comparison): string {
@@ -102,8 +102,9 @@ function programsTable(c: Comparison): string {
       `<tr><td>${esc(r.program)}</td><td class="l">${r.kind}</td><td>${n0.format(r.contacts)}</td><td>${n0.format(r.reach)}</td><td>${n0.format(r.suppressed)}</td><td>${n0.format(r.holdout)}</td><td>${n0.format(r.opens)}</td><td>${n0.format(r.clicks)}</td><td>${n0.format(r.conversions)}</td><td>${n0.format(r.revenue)}</td><td>${n2.format(r.cost)}</td></tr>`
     ).join("\n");
     // attributed, as \`cadence simulate\`'s program table: the purchases its messages caused and the organic
-    // orders within a click's window or paid with its offer; wide: it scrolls sideways in a narrow window
-    return `<h3>${esc(p.name)}</h3><div class="wide"><table><tr><th>program</th><th class="l">kind</th><th>contacts</th><th>reach</th><th>suppressed</th><th>holdout</th><th>opens</th><th>clicks</th><th>attributed orders</th><th>attributed revenue (${esc(moneyUnit(c, "revenue"))})</th><th>message cost (${esc(moneyUnit(c, "cost"))})</th></tr>\n${rows}</table></div>`;
+    // orders within a click's window or paid with its offer; wide: it scrolls sideways in a narrow window,
+    // and a long program name wraps (at its hyphens) rather than push the figures out of a wide one
+    return `<h3>${esc(p.name)}</h3><div class="wide"><table class="programs"><thead><tr><th>program</th><th class="l">kind</th><th>contacts</th><th>reach</th><th>suppressed</th><th>holdout</th><th>opens</th><th>clicks</th><th>attributed orders</th><th>attributed revenue (${esc(moneyUnit(c, "revenue"))})</th><th>message cost (${esc(moneyUnit(c, "cost"))})</th></tr></thead>\n${rows}</table></div>`;
   }).join("\n");
 }
 
@@ -114,12 +115,6 @@ function coverageSection(c: Comparison): string {
     const note = uncovered.length ? `<p class="note">No program reached customers who started as: ${uncovered.join(", ")}.</p>` : "";
     return `<div class="matrix"><h3>${esc(p.name)}</h3>${coverageMatrix(c, p)}${note}</div>`;
   }).join("\n");
-}
-
-/** A colour key for charts drawn without their own legend. */
-function legend(c: Comparison): string {
-  const { domain, range } = planColors(c);
-  return `<p class="key">${domain.map((d, i) => `<span><i style="background:${range[i]}"></i>${esc(d)}</span>`).join("")}</p>`;
 }
 
 
@@ -159,7 +154,7 @@ ${section("money", "Incremental revenue, cost and ROI", `Mean with its 95 % inte
 ${section("pressure", "Marketing pressure", "How many contacts a customer receives in a week: the share of customer-weeks with each count (log scale, so the rare heavy weeks stay visible; a count no customer-week had is a share of 0, which a log scale cannot show: the line breaks there). Then contacts sent per day, by channel (seed " + c.seeds[0] + ").",
     contactsPerWeekChart(c) + dailyContactsChart(c))}
 ${section("fatigue", "Fatigue over time", `Unsubscribes and spam complaints so far, and customers whose fatigue is at or above the disengagement threshold at each week's end and at the run's end (seed ${c.seeds[0]}). The dot is a snapshot at the run's end, the summary's "disengaged at the end": a blast on the last day counts in it, so it can stand well above the weekly points before it. The baseline sends nothing, so its lines stay at zero.`,
-    `${legend(c)}<div class="row">${unsubs}${complaints}${disengaged}</div>`)}
+    `${planKey(c)}<div class="row">${unsubs}${complaints}${disengaged}</div>`)}
 ${section("funnel", "Reach funnel", `Messages sent, delivered, opened, clicked and converted (purchases the messages brought, caused or pulled forward, after a click or not; not the organic orders a platform would also attribute to them), per plan (seed ${c.seeds[0]}; linear scale). The share of sent is the figure to read; the count is in brackets.`, funnelChart(c))}
 ${section("suppressions", "Suppressions by reason", `Messages a plan decided to send but did not, in three kinds: no consent for the channel; a send window that could not be met or a channel's daily capacity; the plan's pressure rules, one bar per rule (seed ${c.seeds[0]}). ${rulesNote(c)}`, suppressionsChart(c))}
 ${section("coverage", "Moments of truth: coverage", `For each lifecycle stage at the start of the run and each program, the share of that stage's customers the program reached at least once (seed ${c.seeds[0]}); "joined" are customers who signed up during the run. An empty column is a stage no program serves. Stages: prospect (no order yet), new (one order), regular (several), lapsing (no order for 180 days), churned (365 days, or gone).`, coverageSection(c))}

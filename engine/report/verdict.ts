@@ -8,9 +8,8 @@ import type { Comparison, Metric, PlanComparison } from "../compare/compare.ts";
 import { moneyUnit, pairedDifference, WEEK_THRESHOLD } from "../compare/compare.ts";
 import type { Interval } from "../compare/intervals.ts";
 import type { PlanContributions } from "./contributions-section.ts";
-import { clearsZero, esc, n0, signedText } from "./html.ts";
+import { clearsZero, esc, n0, percent, signedText } from "./html.ts";
 
-const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 const count = (x: number) => n0.format(x);
 
 /** "+3,514 EUR (95 % interval −1,200 to +8,228): within the noise" — a difference and what it is worth. */
@@ -30,7 +29,7 @@ const COSTS: [string, Metric, (x: number) => string][] = [
   ["spam complaints", "complaints", count],
   ["customers who left the brand (churned by fatigue)", "churned", count],
   ["disengaged at the end", "disengaged", count],
-  [`customer-weeks with more than ${WEEK_THRESHOLD} contacts`, "weeksAboveThreshold", pct],
+  [`customer-weeks with more than ${WEEK_THRESHOLD} contacts`, "weeksAboveThreshold", percent],
 ];
 
 /** Where a plan stands against sending nothing, on incremental margin. */

@@ -4,7 +4,7 @@
  * each variant's paired difference against the first. Self-contained, sized to fit a 1,000 px window.
  */
 import type { Metric } from "../compare/compare.ts";
-import { cell, CSS, esc, n0, n2, relativeHref } from "../report/html.ts";
+import { cell, CSS, esc, fixed, n0, n2, relativeHref } from "../report/html.ts";
 import { noKnee, type SweepResult } from "./sweep.ts";
 
 type Row = [string, Metric, (x: number) => string, 1 | -1 | 0];
@@ -13,7 +13,7 @@ const f2 = (x: number) => n2.format(x), i0 = (x: number) => n0.format(x);
 /** The page's columns: header (short enough to wrap in two lines), metric, format, more is better. Reach and the rest are in the CSV files. */
 export const SWEEP_COLUMNS: Row[] = [
   ["contacts", "contacts", i0, 0],
-  ["contacts per customer-week", "contactsPerCustomerWeek", f2, -1],
+  ["contacts per customer-week", "contactsPerCustomerWeek", fixed(2), -1],
   ["unsub&shy;scribes", "unsubscribes", i0, -1],
   ["complaints", "complaints", i0, -1],
   ["incremental revenue (${cur})", "incrementalRevenue", i0, 1],
@@ -22,12 +22,14 @@ export const SWEEP_COLUMNS: Row[] = [
   ["ROI", "roi", f2, 1],
 ];
 
+// printed, the table's cells keep the report's print size: at their screen size the ROI column ran off A4
 const PAGE_CSS = `${CSS}
 table.sweep{width:100%;table-layout:auto}table.sweep th{font-size:.8rem;line-height:1.2;vertical-align:bottom}
 table.sweep td:first-child{white-space:normal;min-width:8rem;max-width:13rem}table.sweep td{font-size:.85rem;padding:.3rem .45rem}
 table.sweep th{padding:.3rem .45rem}table.sweep .ci{font-size:.75rem}
 .tag{font-size:.75rem;color:#fff;border-radius:3px;padding:0 .3rem;margin-left:.3rem}.knee{background:#d62728}.frontier{background:#1f77b4}
-figure svg{max-width:100%;height:auto}`;
+figure svg{max-width:100%;height:auto}
+@media print{table.sweep td,table.sweep th{font-size:inherit;padding:.2rem .25rem}table.sweep td:first-child{min-width:0}}`;
 
 function table(r: SweepResult, currency: string, difference: boolean): string {
   const head = `<tr><th>variant</th>${SWEEP_COLUMNS.map(([h]) => `<th>${h.replace("${cur}", esc(currency))}</th>`).join("")}</tr>`;

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { loadPlan } from "../../engine/plan/load.ts";
 import { comparePlans } from "../../engine/compare/compare.ts";
 import { renderReport } from "../../engine/report/report.ts";
-import { cell, n0, n2, signedText } from "../../engine/report/html.ts";
+import { cell, n0, n2, percent, signedText } from "../../engine/report/html.ts";
+import { SWEEP_COLUMNS } from "../../engine/sweep/sweep-page.ts";
 
 describe("the paired differences table", () => {
   const plans = ["batch-and-blast", "lifecycle", "lifecycle-capped"].map((n) => loadPlan(`scenarios/${n}.yaml`));
@@ -35,5 +36,18 @@ describe("the paired differences table", () => {
     expect(signedText((x) => n0.format(x), true)(-14.2)).toBe("-14");
     expect(html).not.toMatch(/>[+-]0(\.0+)?( %)?</);
     expect(html).not.toMatch(/[+-]0(\.0+)?( %)? to |to [+-]0(\.0+)?( %)?</);
+  });
+
+  it("never writes a difference marked better or worse as zero: a small one gets two significant digits (regression)", () => {
+    // the sweep page of lifecycle-capped (two-a-week cap 1..4 × weighted threshold 2,4,8, 5,000 customers ×
+    // 180 days, 3 seeds) marked contacts per customer-week worse, threshold 4 against 2, as "0.00, 0.00 to
+    // 0.00": the difference was +0.0042 (+0.0037 to +0.0047)
+    const perWeek = SWEEP_COLUMNS.find(([, m]) => m === "contactsPerCustomerWeek")![2];
+    expect(cell({ mean: 0.0042, lo: 0.0037, hi: 0.0047 }, perWeek, true, -1)).toBe(`<td class="worse">+0.0042<span class="ci">+0.0037 to +0.0047</span><span class="mark">worse</span></td>`);
+    expect(cell({ mean: 0.23, lo: 0.2, hi: 0.26 }, perWeek)).toBe(`<td>0.23<span class="ci">0.20 to 0.26</span></td>`);
+    // a share, as the report's tables and verdict write customer-weeks over the threshold
+    expect(cell({ mean: -0.00034, lo: -0.0004, hi: -0.0001 }, percent, true, -1)).toBe(`<td class="better">-0.034 %<span class="ci">-0.040 % to -0.010 %</span><span class="mark">better</span></td>`);
+    expect(percent(0.029)).toBe("2.9 %");
+    expect(percent(0)).toBe("0.0 %");
   });
 });

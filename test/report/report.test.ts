@@ -9,6 +9,7 @@ import { renderReport } from "../../engine/report/report.ts";
 import { CHROMIUM, screenshot } from "../../engine/report/screenshot.ts";
 import { main } from "../../engine/cli/main.ts";
 import { n0 } from "../../engine/report/html.ts";
+import { parseHTML } from "linkedom";
 
 const plans = ["batch-and-blast", "lifecycle", "lifecycle-capped"].map((n) => loadPlan(`scenarios/${n}.yaml`));
 const c = comparePlans(plans, { customers: 1500, days: 90, replications: 2, seed: 5 });
@@ -33,7 +34,7 @@ describe("the HTML report", () => {
       expect(html, id).toContain(`<section id="${id}">`);
     }
     const section = (id: string) => html.slice(html.indexOf(`<section id="${id}">`), html.indexOf("</section>", html.indexOf(`<section id="${id}">`)));
-    const svgs = (id: string) => (section(id).match(/<svg/g) ?? []).length;
+    const svgs = (id: string) => (section(id).match(/<svg(?![^>]*aria-hidden)/g) ?? []).length; // charts, not the keys' line samples
     expect(svgs("money")).toBe(3); // incremental revenue, cost, ROI
     expect(svgs("pressure")).toBeGreaterThanOrEqual(2); // contacts per customer-week, daily contacts by channel
     expect(svgs("fatigue")).toBe(3); // unsubscribes, complaints, disengaged
@@ -69,10 +70,24 @@ describe("the HTML report", () => {
     expect(html).not.toContain("Please check the console");
   });
 
-  it("names every chart for a screen reader (aria-label; Plot's 15 px legend swatches aside) (regression)", () => {
-    const charts = (html.match(/<svg[^>]*>/g) ?? []).filter((t) => !/height="15" width="15"/.test(t));
+  it("names every chart for a screen reader (aria-label; Plot's 15 px legend swatches and the keys' hidden line samples aside) (regression)", () => {
+    const charts = (html.match(/<svg[^>]*>/g) ?? []).filter((t) => !/height="15" width="15"|aria-hidden="true"/.test(t));
     expect(charts.length).toBeGreaterThan(10);
     expect(charts.filter((t) => !/aria-label="[^"]+"/.test(t))).toEqual([]);
+  });
+
+  it("gives, in the text alternative of each chart whose figures no table holds, every figure it draws (regression)", () => {
+    // funnel shares, suppressions by rule and coverage shares were drawn only: a screen reader heard the
+    // charts' names ("reach funnel: sent, delivered, opened, clicked, converted, per plan") and no figure
+    interface El { getAttribute(name: string): string | null; textContent: string | null; querySelector(s: string): El | null; querySelectorAll(s: string): Iterable<El> }
+    const { document } = parseHTML(`<!doctype html><html><body>${html}</body></html>`) as unknown as { document: El };
+    const charts = ["funnel", "suppressions", "coverage"].flatMap((id) => [...document.querySelectorAll(`#${id} svg[aria-label]`)]).filter((svg) => svg.querySelector('g[aria-label="text"]'));
+    expect(charts.length).toBe(1 + 2 + 3); // the funnel, the suppressions of the two plans that had any, a matrix per plan
+    for (const svg of charts) {
+      const label = svg.getAttribute("aria-label")!, drawn = [...svg.querySelectorAll('g[aria-label="text"] text')].map((t) => t.textContent!).filter((t) => t !== "–");
+      expect(drawn.length).toBeGreaterThan(0);
+      expect(drawn.filter((t) => !label.includes(t)), label.slice(0, 60)).toEqual([]);
+    }
   });
 
   it("is self-contained: no script, no external reference", () => {

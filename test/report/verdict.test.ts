@@ -71,6 +71,16 @@ describe("the report's verdict", () => {
     expect(a).toContain("Klaviyo e-mail benchmarks 2024");
     expect(a).toContain("are not incremental");
   });
+
+  it("writes each benchmark band in its unit: rates in %, ratios with ×, money in the report's currency (regression)", () => {
+    // revenue per recipient, 0.05 to 0.25 of the plan's currency, read "5 % – 25 %", and the triggered
+    // ratios had no unit at all
+    const a = section("assumptions");
+    expect(a).toContain(`<td>email, broadcast: revenue per recipient</td><td class="band">0.05 – 0.25 EUR</td>`);
+    expect(a).toContain(`<td>email, triggered: revenue per recipient</td><td class="band">0.80 – 4.00 EUR</td>`);
+    expect(a).toContain(`<td>email, triggered: opens vs broadcast</td><td class="band">1.65× – 1.95×</td>`);
+    expect(a).toContain(`<td>email, broadcast: opens</td><td class="band">14.0 % – 23.0 %</td>`);
+  });
 });
 
 describe("the verdict's program sentence", () => {

@@ -9,6 +9,7 @@ import { expandValues } from "../../engine/sweep/range.ts";
 import { setPath } from "../../engine/sweep/set-path.ts";
 import { sweepPage } from "../../engine/sweep/sweep-page.ts";
 import { CHROMIUM, screenshot } from "../../engine/report/screenshot.ts";
+import { percent } from "../../engine/report/html.ts";
 import { main } from "../../engine/cli/main.ts";
 import { runsProgress } from "../../engine/parallel/pool.ts";
 import { writeFileSync } from "node:fs";
@@ -328,8 +329,8 @@ describe("sweep: every figure the console prints is in the files", () => {
       expect(v.weeksAboveThreshold, v.variant as never).toBeTypeOf("number");
       expect(v.weeksAboveThresholdLow).toBeLessThanOrEqual(v.weeksAboveThreshold);
       expect(v.weeksAboveThresholdHigh).toBeGreaterThanOrEqual(v.weeksAboveThreshold);
-      // the console's column shows the same share
-      expect(text.out).toMatch(new RegExp(`^${v.variant} .*  ${(100 * v.weeksAboveThreshold).toFixed(1)} %`, "m"));
+      // the console's column shows the same share, written as the report writes shares
+      expect(text.out).toMatch(new RegExp(`^${v.variant} .*  ${percent(v.weeksAboveThreshold)}`, "m"));
     }
     expect(variants[1].weeksAboveThresholdVsFirst).toBeCloseTo(variants[1].weeksAboveThreshold - variants[0].weeksAboveThreshold, 12);
     const wide = readFileSync(join(out, "sweep.csv"), "utf8").split("\n")[0].split(",");
