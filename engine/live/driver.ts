@@ -3,7 +3,8 @@
  * It keeps every customer in one CustomerTable (the simulator's representation), writes back the rows
  * it touched, and drives the core in the simulator's order (engine/live/event-kinds.ts):
  *  - when time reaches a new day, the timers of the previous days fire, then the day's campaigns are
- *    arbitrated (engine/live/campaign-day.ts) before any event of that day;
+ *    arbitrated (engine/core/campaign-day.ts) before any event of that day — for each customer: the
+ *    sends of a large day are made a slice of customers at a time (engine/live/campaign-debt.ts);
  *  - before an event at (time, rank, customer), every stored timer ordered before it fires;
  *  - the clock (engine/live/clock.ts) fires what is due when no event drives time forward.
  * Each call that changes state runs in one store transaction with everything it caused.
@@ -14,11 +15,13 @@ import { Core } from "../core/decide.ts";
 import { CustomerTable, NEVER } from "../core/customer-table.ts";
 import { EVENT_TYPES, EV_INACTIVE, newEvent } from "../core/events.ts";
 import { MemoryCapacity } from "../core/capacity.ts";
-import { campaignOccurrences } from "../core/campaign-schedule.ts";
+import { campaignOccurrences, type Occurrence } from "../core/campaign-schedule.ts";
+import { daySends, offerSends, selectedFirst } from "../core/campaign-day.ts";
 import { DAY } from "../core/time.ts";
 import { type LoadedPlan, parsePlan } from "../plan/load.ts";
 import { runPlanEvent } from "../sim/plan-events.ts";
 import * as K from "../sim/kinds.ts";
+import { CampaignDebt } from "./campaign-debt.ts";
 import { type Clock, ManualClock } from "./clock.ts";
 import { type ControlGroup, inControl } from "./control-group.ts";
 import { differences } from "./event-conflict.ts";
@@ -58,8 +61,9 @@ export interface Outcome {
 const PIPE_MIN = 400;
 
 /**
- * Timers a clock pass fires in one transaction; more due (a campaign's send time) are owed and fired in
- * further slices of this size, requests answered between two (catchUp).
+ * Timers a clock pass fires in one transaction, and customers a campaign day offers their sends in one;
+ * more due (a campaign's send time, its day) are owed and done in further slices of this size,
+ * requests answered between two (catchUp).
  */
 const FIRE_SLICE = 2_000;
 
@@ -87,6 +91,11 @@ export class LiveDriver {
    * at max(its time, floor) — the engine's time when the pass began (docs/live.md, "Scale"). Null: none.
    */
   private owed: { time: number; rank: number; customer: string; floor: number } | null = null;
+  /** The campaign day's sends still owed (engine/live/campaign-debt.ts); null: none. */
+  private campaigns: CampaignDebt | null = null;
+  /** While the customers load: the stored campaign debt, and the customers whose rows say they had their sends. */
+  private storedDebt: ReturnType<typeof CampaignDebt.read> | null = null;
+  private readonly offeredSlots = new Set<number>();
   private catching: Promise<number> | null = null;
 
   /** The clock when the server started: a manual clock is restored no earlier than this (reloadDirty). */
@@ -117,6 +126,7 @@ export class LiveDriver {
   load(): void {
     this.loadMeta();
     this.buildTable();
+    this.restoreDebt();
   }
 
   /**
@@ -138,6 +148,7 @@ export class LiveDriver {
       }
     }
     this.newCore();
+    this.restoreDebt();
     progress(n);
   }
 
@@ -153,6 +164,19 @@ export class LiveDriver {
     // a pass cut short (a stop, a crash) goes on: what it owed is every timer before the engine's time
     const floor = this.store.getMeta("owedFloor");
     this.owed = floor ? { time: this.watermark, rank: -1, customer: "", floor: Number(floor) } : null;
+    const debt = this.store.getMeta("campaignDebt");
+    this.storedDebt = debt ? CampaignDebt.read(debt) : null;
+    this.campaigns = null;
+  }
+
+  /** A campaign day owed when the store was last written (a stop, a crash, a transaction rolled back) goes on. */
+  private restoreDebt(): void {
+    const stored = this.storedDebt;
+    this.campaigns = stored && stored.restore(this.slots, this.table.size, (c) => this.offeredSlots.has(c));
+    if (this.campaigns?.left) this.written.set("campaignDebt", this.campaigns.stored);
+    else this.campaigns = null;
+    this.storedDebt = null;
+    this.offeredSlots.clear();
   }
 
   /** Days are the plan's: local midnights in its timezone, as the simulator's day loop. */
@@ -176,8 +200,9 @@ export class LiveDriver {
   /** One stored customer into the table, with its timers. */
   private addStored({ id, state, timers }: { id: string; state: string; timers: string }, keep?: Set<string>): void {
     const compiled = this.plan.compiled;
-    const c = this.table.add(id);
-    decodeRow(compiled, this.table, c, JSON.parse(state) as CustomerRow, keep);
+    const c = this.table.add(id), row = JSON.parse(state) as CustomerRow;
+    decodeRow(compiled, this.table, c, row, keep);
+    if (row.offered !== undefined && row.offered === this.storedDebt?.now) this.offeredSlots.add(c);
     this.slots.set(id, c);
     const stored = TimerIndex.decode(id, timers);
     // a row of a server before the sent mark: its contacts without a held message have gone out. Not
@@ -225,17 +250,21 @@ export class LiveDriver {
   }
 
   private flush(): void {
-    const now = this.clock.now(), compiled = this.plan.compiled;
+    const now = this.clock.now(), compiled = this.plan.compiled, debt = this.campaigns;
     for (const c of this.dirty) {
       const id = this.table.ids[c];
       if (this.slots.get(id) !== c) continue; // erased meanwhile
-      this.store.putCustomer(id, JSON.stringify(encodeRow(compiled, this.table, c)), this.inControl(c) ? 1 : 0, now, this.timers.encode(id));
+      const row = encodeRow(compiled, this.table, c);
+      // while a campaign day is owed to others, the row says this customer is owed nothing (campaign-debt.ts)
+      if (debt && !debt.owes(c)) row.offered = debt.now;
+      this.store.putCustomer(id, JSON.stringify(row), this.inControl(c) ? 1 : 0, now, this.timers.encode(id));
     }
     this.dirty.clear();
     this.meta("watermark", String(this.watermark));
     this.meta("campaignDay", String(this.lastDay));
     this.meta("capacity", JSON.stringify(this.capacity.toJSON()));
     this.meta("owedFloor", this.owed ? String(this.owed.floor) : "");
+    this.meta("campaignDebt", debt ? debt.stored : "");
   }
 
   private readonly written = new Map<string, string>();
@@ -353,6 +382,8 @@ export class LiveDriver {
     }
     const c = this.slot(e.customer, e.time);
     this.dirty.add(c);
+    // its campaign sends still owed come first, at the day's start; a late event waits for no one else's
+    this.offerOwn(c);
     const t = this.table;
     // late events, the core's rule (docs/engine.md): older than the last moment the core acted for this
     // customer, an event is applied at that moment; nothing is decided in the past
@@ -426,7 +457,8 @@ export class LiveDriver {
 
   /**
    * Moves engine time to `now` (the clock loop): every day start before it is decided and the timers
-   * due before it fire — at most `slice` of them here; the rest are owed, fired by catchUp.
+   * due before it fire — at most `slice` of them here, and the sends of a campaign day's first `slice`
+   * customers; the rest are owed, done by catchUp.
    */
   tick(now = this.clock.now()): number {
     if (now <= this.watermark && this.lastDay >= this.localDay(now)) return 0;
@@ -437,35 +469,49 @@ export class LiveDriver {
     });
   }
 
-  /** True while timers are owed (tick): catchUp fires them. */
+  /** True while timers or a campaign day's sends are owed (tick): catchUp does them. */
   get owing(): boolean {
-    return this.owed !== null;
+    return this.owed !== null || this.campaigns !== null;
+  }
+
+  /** The campaign day in progress: its decision time, the customers still owed their sends, and of how many; null: none. */
+  get campaignDay(): { at: number; customers: number; of: number } | null {
+    const debt = this.campaigns;
+    return debt && { at: debt.now, customers: debt.left, of: debt.of };
   }
 
   /**
-   * Fires the owed timers, `slice` to a transaction, handing the event loop back between two so that
-   * requests are answered meanwhile (an event fires its own customer's owed timers first: advance).
-   * Resolves with how many fired, once none is owed; one catch-up runs at a time.
+   * Does what is owed, `slice` to a transaction — the campaign day's sends (at its start) first, then
+   * the timers — handing the event loop back between two so that requests are answered meanwhile (an
+   * event has its own customer's owed sends and timers done first: offerOwn, advance). Resolves with
+   * how many timers fired, once nothing is owed; one catch-up runs at a time.
    *
-   * Why: a newsletter's 800,000 messages due at 10:00 fired in one transaction of 42 s, and every
-   * POST /v1/events waited for it (docs/live.md, "Scale").
+   * Why: a newsletter's 800,000 messages due at 10:00 fired in one transaction of 42 s, and its day
+   * selected and held them in one of 15 s; every POST /v1/events waited for them (docs/live.md, "Scale").
    */
   catchUp(): Promise<number> {
     if (this.catching) return this.catching;
-    if (!this.owed) return Promise.resolve(0);
+    if (!this.owing) return Promise.resolve(0);
     const run = async () => {
       let n = 0;
       try {
         for (;;) {
           await new Promise((resolve) => setTimeout(resolve, 0)); // requests waiting since the last slice go first
-          if (!this.owed || !this.running) return n;
-          n += this.atomically(() => this.fireOwed(this.slice));
+          if (!this.owing || !this.running) return n;
+          n += this.atomically(() => this.catchUpSlice());
         }
       } finally {
         this.catching = null;
       }
     };
     return this.catching = run();
+  }
+
+  /** One slice of what is owed: the campaign day's sends (at its start) first, then the timers; how many timers fired. */
+  private catchUpSlice(): number {
+    if (!this.campaigns) return this.fireOwed(this.slice);
+    this.offerCampaigns(this.slice);
+    return 0;
   }
 
   /**
@@ -484,24 +530,64 @@ export class LiveDriver {
    * customer) are owed. While some are owed, an event (a customer given) fires only its customer's
    * timers ordered before it, and the owed ones extend to it: customers are independent but for a
    * channel's capacity (engine/sim/lanes.ts), so each customer's decisions are those of the
-   * simulator's order. A new day fires everything owed first: its campaigns see every customer.
+   * simulator's order. A new day does everything owed first: its campaigns see every customer.
    */
   advance(time: number, rank: number, customer: string, limit = Infinity): number {
     if (!this.running) return 0;
     let fired = 0;
     const day = this.localDay(time), tz = this.plan.plan.timezone;
-    if (this.lastDay < day) fired += this.fireOwed(Infinity);
     while (this.lastDay < day) {
+      fired += this.settleOwed();
       const next = this.lastDay + 1, dayStart = next * DAY - tz, now = Math.max(dayStart, this.campaignsFrom);
       fired += this.fireBefore(dayStart, -1, "");
       const occurrences = campaignOccurrences(this.plan.compiled, now, dayStart + DAY);
-      if (occurrences.length) this.core.campaignDay(occurrences, now);
+      if (occurrences.length) this.decideDay(occurrences, now);
       this.lastDay = next;
       this.watermark = Math.max(this.watermark, now);
     }
     if (!this.owed && limit === Infinity) return fired + this.fireBefore(time, rank, customer);
     this.owe(time, rank, customer);
     return fired + (customer && this.owed ? this.fireOwn(customer, time, rank) : this.fireOwed(limit));
+  }
+
+  /**
+   * The day's campaigns decided at `now`: in one pass where customers share a channel's capacity or where
+   * selecting every audience first could change one (engine/core/campaign-day.ts selectedFirst); else
+   * the sends of the first `slice` customers now, the others' owed (catchUp, offerOwn).
+   */
+  private decideDay(occurrences: Occurrence[], now: number): void {
+    if (this.coupled() || !selectedFirst(this.plan.compiled, occurrences)) return this.core.campaignDay(occurrences, now);
+    const day = daySends(this.core, occurrences, now);
+    this.campaigns = new CampaignDebt(day, now, day.customers.length, this.table.size);
+    this.offerCampaigns(this.slice);
+    this.campaigns?.encode(this.table.ids);
+  }
+
+  /** The campaign day's sends owed to up to `limit` customers, in the day's order; the debt is closed once none is left. */
+  private offerCampaigns(limit: number): void {
+    const debt = this.campaigns;
+    if (!debt) return;
+    for (let n = 0, i; n < limit && (i = debt.takeNext()) >= 0; n++) this.offerDay(debt, i);
+    if (!debt.left) this.campaigns = null;
+  }
+
+  /** Customer c's campaign sends, if still owed: before anything else happens to c on the day. */
+  private offerOwn(c: number): void {
+    const debt = this.campaigns, i = debt ? debt.take(c) : -1;
+    if (i < 0) return;
+    this.offerDay(debt!, i);
+    if (!debt!.left) this.campaigns = null;
+  }
+
+  private offerDay(debt: CampaignDebt, i: number): void {
+    offerSends(this.core, debt.day, i, debt.now);
+    this.dirty.add(debt.day.customers[i]); // its row says it was offered, a gone customer's too
+  }
+
+  /** Everything owed made now — the campaign day's sends, then the timers — before what needs every customer. */
+  private settleOwed(): number {
+    this.offerCampaigns(Infinity);
+    return this.fireOwed(Infinity);
   }
 
   /** The timers before (time, rank, customer) are owed too; a first debt fires from the engine's time. */
@@ -546,6 +632,7 @@ export class LiveDriver {
       const c = this.slots.get(r.customer);
       n++;
       if (c === undefined) continue;
+      this.offerOwn(c); // before its last moment is read: its campaign sends at the day's start come first
       const at = Math.max(r.time, past ? this.table.lastSeen[c] : this.watermark); // lastSeen: NEVER is the lowest int
       if (!past) this.watermark = at;
       this.fire(r, at);
@@ -557,6 +644,7 @@ export class LiveDriver {
   private fire(r: TimerRow, at: number): void {
     const c = this.slots.get(r.customer);
     if (c === undefined) return;
+    this.offerOwn(c);
     this.dirty.add(c); // its row no longer holds the timer
     runPlanEvent(this.core, r.kind, c, at, r, (c, time, days) => {
       const ev = this.ev;
@@ -568,7 +656,7 @@ export class LiveDriver {
   /** Creates or updates customers' profiles (not their journeys or ledger). */
   upsert(rows: Partial<CustomerRow>[]): { created: number; updated: number } {
     return this.atomically(() => {
-      this.fireOwed(Infinity); // `begin` decides at the engine's time: every timer before it has fired
+      this.settleOwed(); // `begin` decides at the engine's time: every send and timer before it is done
       let created = 0, updated = 0;
       const now = this.watermark;
       for (const r of rows) {
@@ -611,7 +699,7 @@ export class LiveDriver {
   /** Makes `row` the live plan at `now` (docs/live.md, "Replacing a live plan"). */
   activate(row: PlanRow, now: number): void {
     this.atomically(() => {
-      this.fireOwed(Infinity); // under the plan that made them
+      this.settleOwed(); // under the plan that made them
       const old = this.plan, next = parsePlan(row.source, `plan ${row.id}`);
       const keep = unchangedPrograms(old, next);
       this.cancelHeld(now, "plan-replaced", (program) => !keep.has(program));
@@ -631,6 +719,7 @@ export class LiveDriver {
       this.campaignsFrom = now;
       this.store.setMeta("campaignsFrom", String(now));
       this.advance(now, -1, "");
+      this.offerCampaigns(Infinity); // today's campaigns decided in the promotion's transaction, as every customer's row is
     });
   }
 
@@ -666,7 +755,7 @@ export class LiveDriver {
    */
   setState(row: PlanRow, now: number): void {
     this.atomically(() => {
-      if (this.running) this.fireOwed(Infinity); // what was due before the pause or the retirement fires first
+      if (this.running) this.settleOwed(); // what was due before the pause or the retirement is done first
       if (row.state === "retired") {
         this.cancelHeld(now, "plan-retired", () => true);
         for (const id of [...this.timers.customers()]) this.dirty.add(this.slots.get(id)!);
@@ -683,6 +772,7 @@ export class LiveDriver {
         // the overdue timers fire now, not at the next tick: a manual clock has no tick, and they waited
         // for its next move
         this.advance(this.campaignsFrom, -1, "");
+        this.offerCampaigns(Infinity);
         this.watermark = this.campaignsFrom;
       }
     });
