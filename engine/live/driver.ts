@@ -377,13 +377,12 @@ export class LiveDriver {
     // earlier such event made (a wait begun in the engine's past) are left before it
     if (e.time >= this.watermark) this.advance(e.time, rank, e.customer);
     else if (this.running) {
+      this.offerOwn(this.slots.get(e.customer)); // its campaign sends still owed, at the day's start: their timers are owed
       this.fireOwed(Infinity); // an event in the engine's past comes after every timer owed, as it did before owing
       this.fireBefore(e.time, rank, e.customer, true);
     }
     const c = this.slot(e.customer, e.time);
     this.dirty.add(c);
-    // its campaign sends still owed come first, at the day's start; a late event waits for no one else's
-    this.offerOwn(c);
     const t = this.table;
     // late events, the core's rule (docs/engine.md): older than the last moment the core acted for this
     // customer, an event is applied at that moment; nothing is decided in the past
@@ -541,9 +540,9 @@ export class LiveDriver {
       const next = this.lastDay + 1, dayStart = next * DAY - tz, now = Math.max(dayStart, this.campaignsFrom);
       fired += this.fireBefore(dayStart, -1, "");
       const occurrences = campaignOccurrences(this.plan.compiled, now, dayStart + DAY);
+      this.watermark = Math.max(this.watermark, now);
       if (occurrences.length) this.decideDay(occurrences, now);
       this.lastDay = next;
-      this.watermark = Math.max(this.watermark, now);
     }
     if (!this.owed && limit === Infinity) return fired + this.fireBefore(time, rank, customer);
     this.owe(time, rank, customer);
@@ -553,14 +552,18 @@ export class LiveDriver {
   /**
    * The day's campaigns decided at `now`: in one pass where customers share a channel's capacity or where
    * selecting every audience first could change one (engine/core/campaign-day.ts selectedFirst); else
-   * the sends of the first `slice` customers now, the others' owed (catchUp, offerOwn).
+   * the sends of the first `slice` customers now, the others' owed (catchUp, offerOwn). While any are,
+   * the timers are owed from `now`: a send made later may hold a message for a time the engine has passed
+   * since, and it fires at its own time, as the simulator's, not at the engine's.
    */
   private decideDay(occurrences: Occurrence[], now: number): void {
     if (this.coupled() || !selectedFirst(this.plan.compiled, occurrences)) return this.core.campaignDay(occurrences, now);
     const day = daySends(this.core, occurrences, now);
     this.campaigns = new CampaignDebt(day, now, day.customers.length, this.table.size);
     this.offerCampaigns(this.slice);
-    this.campaigns?.encode(this.table.ids);
+    if (!this.campaigns) return;
+    this.campaigns.encode(this.table.ids);
+    this.owe(now, -1, ""); // a new day fired every timer before it: nothing was owed, the floor is `now`
   }
 
   /** The campaign day's sends owed to up to `limit` customers, in the day's order; the debt is closed once none is left. */
@@ -571,12 +574,13 @@ export class LiveDriver {
     if (!debt.left) this.campaigns = null;
   }
 
-  /** Customer c's campaign sends, if still owed: before anything else happens to c on the day. */
-  private offerOwn(c: number): void {
-    const debt = this.campaigns, i = debt ? debt.take(c) : -1;
-    if (i < 0) return;
+  /** Customer c's campaign sends, if still owed (before anything else happens to c on the day); true when they were. */
+  private offerOwn(c: number | undefined): boolean {
+    const debt = this.campaigns, i = debt && c !== undefined ? debt.take(c) : -1;
+    if (i < 0) return false;
     this.offerDay(debt!, i);
     if (!debt!.left) this.campaigns = null;
+    return true;
   }
 
   private offerDay(debt: CampaignDebt, i: number): void {
@@ -599,22 +603,38 @@ export class LiveDriver {
     }
   }
 
-  /** Fires up to `limit` owed timers, in the simulator's order; the debt is settled when none is left. */
+  /**
+   * Fires up to `limit` owed timers, in the simulator's order; the debt is settled when none is left and
+   * no campaign send still owed can add one.
+   */
   private fireOwed(limit: number): number {
     const o = this.owed;
     if (!o) return 0;
     let n = 0;
-    for (let r; n < limit && (r = this.timers.popBefore(o.time, o.rank, o.customer)); n++) this.fire(r, Math.max(r.time, o.floor));
-    if (n < limit) this.owed = null;
+    for (let r; n < limit && (r = this.nextBefore(o.time, o.rank, o.customer)); n++) this.fire(r, Math.max(r.time, o.floor));
+    if (n < limit && !this.campaigns) this.owed = null;
     return n;
   }
 
   /** Fires one customer's timers ordered before (time, rank) of theirs, owed or not, each at its own time (or the debt's floor). */
   private fireOwn(customer: string, time: number, rank: number): number {
     const floor = this.owed!.floor;
+    this.offerOwn(this.slots.get(customer)); // its campaign sends first: they may hold messages before (time, rank)
     let n = 0;
     for (let r; (r = this.timers.popOwn(customer, time, rank)); n++) this.fire(r, Math.max(r.time, floor));
     return n;
+  }
+
+  /**
+   * The first timer ordered before (time, rank, customer), taken from the index; its customer's campaign
+   * sends, if still owed, are made first, and may put one of theirs before it.
+   */
+  private nextBefore(time: number, rank: number, customer: string): TimerRow | null {
+    while (this.campaigns) {
+      const id = this.timers.peekBefore(time, rank, customer);
+      if (id === null || !this.offerOwn(this.slots.get(id))) break;
+    }
+    return this.timers.popBefore(time, rank, customer);
   }
 
   /**
@@ -628,11 +648,10 @@ export class LiveDriver {
    */
   private fireBefore(time: number, rank: number, customer: string, past = false): number {
     let n = 0;
-    for (let r; (r = this.timers.popBefore(time, rank, customer));) {
+    for (let r; (r = this.nextBefore(time, rank, customer));) {
       const c = this.slots.get(r.customer);
       n++;
       if (c === undefined) continue;
-      this.offerOwn(c); // before its last moment is read: its campaign sends at the day's start come first
       const at = Math.max(r.time, past ? this.table.lastSeen[c] : this.watermark); // lastSeen: NEVER is the lowest int
       if (!past) this.watermark = at;
       this.fire(r, at);
@@ -644,7 +663,6 @@ export class LiveDriver {
   private fire(r: TimerRow, at: number): void {
     const c = this.slots.get(r.customer);
     if (c === undefined) return;
-    this.offerOwn(c);
     this.dirty.add(c); // its row no longer holds the timer
     runPlanEvent(this.core, r.kind, c, at, r, (c, time, days) => {
       const ev = this.ev;
@@ -719,7 +737,7 @@ export class LiveDriver {
       this.campaignsFrom = now;
       this.store.setMeta("campaignsFrom", String(now));
       this.advance(now, -1, "");
-      this.offerCampaigns(Infinity); // today's campaigns decided in the promotion's transaction, as every customer's row is
+      this.settleOwed(); // today's campaigns decided in the promotion's transaction, as every customer's row is
     });
   }
 
@@ -772,7 +790,7 @@ export class LiveDriver {
         // the overdue timers fire now, not at the next tick: a manual clock has no tick, and they waited
         // for its next move
         this.advance(this.campaignsFrom, -1, "");
-        this.offerCampaigns(Infinity);
+        this.settleOwed();
         this.watermark = this.campaignsFrom;
       }
     });

@@ -107,6 +107,38 @@ describe("a campaign day in slices", () => {
     expect([...log].sort()).toEqual((await decisions(reference)).sort());
   });
 
+  it("holds a newsletter for 10:00 and sends it at 10:00, though its customer's turn came after the engine passed 10:00", async () => {
+    const s = server({ fireSlice: 4 });
+    const r = await s.api("POST", "/v1/customers", { customers: CUSTOMERS.map((id) => ({ id, consents: ["email"] })) });
+    expect(r.status).toBe(200);
+    await promote(s, PLAN.replace(`at: "00:00"`, `at: "10:00"`));
+    (s.clock as ManualClock).set(DAY_START);
+    s.driver.tick(DAY_START); // c00 … c03 hold theirs for 10:00; 26 owed
+    // c00's purchase at 10:05 moves the engine past 10:00 before any other customer's turn
+    s.driver.ingestGroups([[{ id: "p00", customer: "c00", type: "purchase", time: DAY_START + 10 * 60 + 5 }]]);
+    await s.driver.catchUp();
+    const sent = (await decisions(s)).filter((d) => d.includes(",news,"));
+    expect(sent.length).toBe(30);
+    expect(sent.every((d) => d.endsWith(",2026-03-03T10:00:00Z,sent,"))).toBe(true);
+  });
+
+  for (const [what, plan] of [
+    ["a later audience reads lastContact", PLAN.replace("    audience: consent.email\n", "    audience: consent.email\n    priority: 20\n") +
+      `  - { id: quiet, type: campaign, priority: 10, schedule: { every: 1d, start: "2026-03-03", at: "00:00" }, audience: "lastContact == null", send: { channel: email, message: quiet } }\n`],
+    ["customers share a channel's capacity", PLAN.replace("channels: { email: {} }", "channels: { email: { capacity: 20 } }")],
+  ]) {
+    it(`decides the day in one pass where ${what}`, async () => {
+      const s = server({ fireSlice: 4 });
+      const r = await s.api("POST", "/v1/customers", { customers: CUSTOMERS.map((id) => ({ id, consents: ["email"] })) });
+      expect(r.status).toBe(200);
+      await promote(s, plan);
+      (s.clock as ManualClock).set(DAY_START);
+      s.driver.tick(DAY_START);
+      expect(s.driver.owing).toBe(false);
+      expect((await decisions(s)).filter((d) => d.includes(",news,")).length).toBe(30);
+    });
+  }
+
   it("after a SIGKILL in the middle of a day of 30,000 newsletters, the restarted server sends each of the rest once", async () => {
     const N = 30_000, ids = Array.from({ length: N }, (_, i) => `k${String(i).padStart(5, "0")}`);
     const db = tempDb("campaign-kill");
