@@ -377,9 +377,8 @@ export class LiveDriver {
     // earlier such event made (a wait begun in the engine's past) are left before it
     if (e.time >= this.watermark) this.advance(e.time, rank, e.customer);
     else if (this.running) {
-      this.offerOwn(this.slots.get(e.customer)); // its campaign sends still owed, at the day's start: their timers are owed
-      this.fireOwed(Infinity); // an event in the engine's past comes after every timer owed, as it did before owing
-      this.fireBefore(e.time, rank, e.customer, true);
+      if (this.owed) this.fireOwedOf(e.customer);
+      else this.fireBefore(e.time, rank, e.customer, true);
     }
     const c = this.slot(e.customer, e.time);
     this.dirty.add(c);
@@ -623,6 +622,21 @@ export class LiveDriver {
     let n = 0;
     for (let r; (r = this.timers.popOwn(customer, time, rank)); n++) this.fire(r, Math.max(r.time, floor));
     return n;
+  }
+
+  /**
+   * Before an event in the engine's past (a late event) while timers are owed: its customer's owed timers,
+   * every one before the debt's end, as when the whole debt fired first. Only theirs: the others' fire
+   * later at the same minutes (their own, or the floor), each customer's in the same order (customers
+   * share nothing but a channel's capacity, and such a plan owes nothing: tick); and the debt's end is
+   * never before the engine's time, so no other timer is left before the event (fireBefore's `past`
+   * case, when nothing is owed). Firing the whole debt held every request: 1.3 s for 80,000 messages at
+   * 100,000 customers, when an event posted before the clock passed the send time arrived after it.
+   */
+  private fireOwedOf(customer: string): number {
+    const o = this.owed!;
+    // a timer at the end's own minute and kind is before it when its customer is (the order's last key)
+    return this.fireOwn(customer, o.time, customer < o.customer ? o.rank + 1 : o.rank);
   }
 
   /**
