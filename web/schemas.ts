@@ -225,6 +225,13 @@ export const RetentionStatus = z.object({
   }).nullable().describe("the last pass: its engine time, the cutoff (rows before it went), the rows removed per table, its wall time in ms"),
 }).nullable().describe("retention (--retain-days): the setting and the last prune; null when rows are kept forever");
 
+/** A campaign day whose sends are still being made, a slice of customers at a time (engine/live/campaign-debt.ts). */
+export const CampaignDayStatus = z.object({
+  at: z.string().openapi({ description: "the day's decision time (its start in the plan's timezone, or the promotion's)" }),
+  customers: z.number().int().openapi({ description: "customers still owed their sends of the day" }),
+  of: z.number().int().openapi({ description: "customers with sends that day" }),
+}).nullable().describe("the campaign day in progress; null when none is");
+
 /** The webhook's circuit and expiry as /healthz and /readyz show them (engine/live/webhook.ts status). */
 export const WebhookStatus = z.object({
   state: z.enum(["closed", "open", "probing"]), failuresInARow: z.number().int(),

@@ -56,6 +56,8 @@ export interface CustomerRow {
   channels?: Record<string, number>; // custom channels: 1 consent, 2 consent at the start, 4 reachable
   journeys: Record<string, JourneyRow>; // by program id
   ledger: [time: number, program: string | null, channel: number | string, category: string, priority: number][]; // channel: built-in index or custom name
+  /** Live server: the decision time of a campaign day still owed to others whose sends this customer has had (engine/live/campaign-debt.ts). */
+  offered?: number;
 }
 
 const t2j = (t: number) => (t === NEVER ? null : t);

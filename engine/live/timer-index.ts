@@ -109,13 +109,15 @@ export class TimerIndex {
     } else this.add(t);
   }
 
+  /** The customer of the first timer ordered strictly before (time, kind, customer), left in place; null when none is. */
+  peekBefore(time: number, kind: number, customer: string): string | null {
+    return this.first(time, kind, customer)?.customer ?? null;
+  }
+
   /** The first timer ordered strictly before (time, kind, customer), removed; null when none is. */
   popBefore(time: number, kind: number, customer: string): TimerRow | null {
-    const h = this.heap;
-    while (h.length && h[0].dead) this.pop();
-    if (!h.length) return null;
-    const t = h[0];
-    if (!(t.time < time || (t.time === time && (t.kind < kind || (t.kind === kind && t.customer < customer))))) return null;
+    const t = this.first(time, kind, customer);
+    if (!t) return null;
     if (t.n > 1) {
       // one of several identical checks fires; the rest stay on top
       t.n--;
@@ -125,6 +127,13 @@ export class TimerIndex {
     this.pop();
     this.drop(t);
     return t;
+  }
+
+  private first(time: number, kind: number, customer: string): Entry | null {
+    const h = this.heap;
+    while (h.length && h[0].dead) this.pop();
+    const t = h[0];
+    return t && (t.time < time || (t.time === time && (t.kind < kind || (t.kind === kind && t.customer < customer)))) ? t : null;
   }
 
   /**

@@ -1,11 +1,13 @@
 /**
  * Same-day campaign arbitration through the drivers' own path (campaignOccurrences → runDays →
- * core.campaignDay), and the pieces it rests on: the schedule expansion and audience selection.
+ * core.campaignDay), and the pieces it rests on: the schedule expansion and audience selection; and a
+ * day's sends offered customer by customer (daySends, offerSends: the live server's slices).
  */
 import { describe, expect, it } from "vitest";
-import { harness, plan, T0 } from "../helpers.ts";
+import { type Action, harness, plan, T0 } from "../helpers.ts";
 import { campaignOccurrences } from "../../engine/core/campaign-schedule.ts";
 import { selectAudience } from "../../engine/core/audience.ts";
+import { daySends, offerSends, selectedFirst } from "../../engine/core/campaign-day.ts";
 import { DAY, formatTime, HOUR, parseDate } from "../../engine/core/time.ts";
 import { runPlan } from "../../engine/sim/run.ts";
 import { messagesTable } from "../../engine/sim/tables.ts";
@@ -130,5 +132,61 @@ programs:
     expect([...selectAudience(h.plan, 0, t, T0)]).toEqual([1, 2]);
     // 6 customers present: ceil(0.25 × 6) = 2, the highest scores among them (0.9 and 0.7)
     expect([...selectAudience(h.plan, 1, t, T0)]).toEqual([0, 3]);
+  });
+});
+
+describe("a campaign day's sends by customer (the live server's slices)", () => {
+  // two campaigns at 00:00 go at once, one at 10:00 is held; a per-customer priority makes the day rank
+  // each customer's campaigns on their own; the caps make every decision depend on the ones before it
+  const DAY_PLAN = `channels: { email: {} }
+pressure:
+  rules:
+    - { name: one-a-day, cap: 1, calendar: day, lookahead: true }
+    - { name: two-a-week, cap: 2, window: 7d, lookahead: true }
+programs:
+  - { id: promo, type: campaign, priority: 20, schedule: { once: "2026-01-05", at: "10:00" }, send: { channel: email, message: promo } }
+  - { id: vip, type: campaign, priority: "score * 40", schedule: { once: "2026-01-05", at: "00:00" }, audience: "orders >= 1", send: { channel: email, message: vip } }
+  - { id: top, type: campaign, priority: 25, schedule: { once: "2026-01-05", at: "00:00" }, audience: "true", targeted: { share: 0.5, score: score }, send: { channel: email, message: top } }
+`;
+  const CUSTOMERS = 40;
+  const byCustomer = (actions: Action[]) => {
+    const m = new Map<number, string[]>();
+    for (const a of actions) m.set(a.c, [...(m.get(a.c) ?? []), `${a.kind} ${a.send} ${a.time} ${a.priority ?? ""} ${a.rule ?? ""}`]);
+    return m;
+  };
+  const day = (p: ReturnType<typeof plan>) => {
+    const h = harness(p, CUSTOMERS);
+    for (let c = 0; c < CUSTOMERS; c++) h.table.score[c] = ((c * 7) % 11) / 10, h.table.orders[c] = c % 3;
+    return { h, occurrences: campaignOccurrences(p.compiled, T0, T0 + DAY) };
+  };
+
+  for (const [what, yaml] of [["per-customer priorities", DAY_PLAN], ["constant priorities", DAY_PLAN.replace(`"score * 40"`, "22")]]) {
+    it(`decides each customer as decideCampaignDay, whatever the order of the customers (${what})`, () => {
+      const p = plan(yaml), whole = day(p), sliced = day(p);
+      whole.h.core.campaignDay(whole.occurrences, T0);
+      const sends = daySends(sliced.h.core, sliced.occurrences, T0);
+      for (let i = sends.customers.length - 1; i >= 0; i--) offerSends(sliced.h.core, sends, i, T0);
+      expect(byCustomer(sliced.h.actions)).toEqual(byCustomer(whole.h.actions));
+      // a real day: all three campaigns go to someone, and the caps suppress some
+      const kinds = whole.h.actions.map((a) => `${a.kind} ${a.send}`);
+      for (const k of ["send vip", "send top", "due promo", "suppressed promo"]) expect(kinds).toContain(k);
+      expect(selectedFirst(p.compiled, whole.occurrences)).toBe(true);
+    });
+  }
+
+  it("is not used where a later audience reads lastContact: a campaign sent at once changes it (selectedFirst)", () => {
+    // with constant priorities, `later`'s audience is selected once `first` is offered: those it reached are out
+    const p = plan(`channels: { email: {} }
+programs:
+  - { id: first, type: campaign, priority: 20, schedule: { once: "2026-01-05", at: "00:00" }, audience: "score > 0.5", send: { channel: email, message: first } }
+  - { id: later, type: campaign, priority: 10, schedule: { once: "2026-01-05", at: "00:00" }, audience: "lastContact == null", send: { channel: email, message: later } }
+`);
+    const { h, occurrences } = day(p);
+    h.core.campaignDay(occurrences, T0);
+    const first = h.actions.filter((a) => a.send === "first").map((a) => a.c), later = h.actions.filter((a) => a.send === "later").map((a) => a.c);
+    expect(first.length).toBeGreaterThan(10);
+    expect(later.length).toBe(CUSTOMERS - first.length); // selecting both first would have given `later` to everyone
+    expect(selectedFirst(p.compiled, occurrences)).toBe(false);
+    expect(selectedFirst(p.compiled, occurrences.slice(0, 1))).toBe(true); // one campaign: nothing offered before it
   });
 });

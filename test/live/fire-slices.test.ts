@@ -2,8 +2,8 @@
  * A clock pass with more timers due than one transaction holds (a newsletter's send time) fires them
  * in slices, answering events in between (engine/live/driver.ts, catchUp). Real servers on 127.0.0.1,
  * SQLite, manual clock: one fires 4 timers a transaction, the other all at once; both must decide the
- * same, an event for a customer whose message is still owed sends that message first, and a restart
- * in the middle of the debt fires the rest at their own minute.
+ * same, an event for a customer whose message is still owed sends that message first (a late event
+ * too, and no one else's), and a restart in the middle of the debt fires the rest at their own minute.
  */
 import { describe, expect, it } from "vitest";
 import { at, promote, RECEIPT_PROGRAM, serversStoppedAfterEach, T0, type TestServer } from "./live-helpers.ts";
@@ -59,6 +59,29 @@ describe("a clock pass in slices", () => {
       "c29,receipt,2026-03-02T10:01:00Z,sent",
     ]);
     expect(log.length).toBe(31);
+    expect([...log].sort()).toEqual((await decisions(whole)).sort());
+  });
+
+  it("fires a late event's own customer's owed newsletter before it, and leaves the 25 others owed", async () => {
+    const sliced = server({ fireSlice: 4 }), whole = server();
+    await ready(sliced), await ready(whole);
+    // the reference: one pass fires the 30 newsletters; c29's purchase of 09:59 arrives after it, late
+    expect((await whole.api("POST", "/v1/clock", { now: at(10 + 1 / 60) })).body.fired).toBe(30);
+    const late = { id: "p1", customer: "c29", type: "purchase", time: SEND - 1 };
+    expect((await whole.api("POST", "/v1/events", { ...late, time: at(10 - 1 / 60) })).body.late).toBe(1);
+
+    (sliced.clock as ManualClock).set(SEND + 1);
+    expect(sliced.driver.tick(SEND + 1)).toBe(4);
+    // applied at c29's last moment, once its newsletter has gone (10:00), as in one pass; no one else's fires
+    expect(sliced.driver.ingestGroups([[late]])).toEqual([[{ id: "p1", status: "accepted", late: true }]]);
+    expect(sliced.driver.owing).toBe(true);
+    expect(await sliced.driver.catchUp()).toBe(25);
+
+    const log = await decisions(sliced);
+    expect(log.slice(0, 6)).toEqual([
+      ...["c00", "c01", "c02", "c03", "c29"].map((c) => `${c},news,2026-03-02T10:00:00Z,sent`),
+      "c29,receipt,2026-03-02T10:00:00Z,sent",
+    ]);
     expect([...log].sort()).toEqual((await decisions(whole)).sort());
   });
 

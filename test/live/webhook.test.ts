@@ -121,7 +121,7 @@ describe("webhook adapter", () => {
     await new Promise((res) => setTimeout(res, 200)); // several webhook passes
     expect(r.got).toEqual([]); // nothing resent
     expect(s.store.outbox(0, 10).map((m) => [m.key, m.state, m.attempts, m.sending])).toEqual([m1, m2, m3].map((m) => [m.key, "unknown", 1, 0]));
-    expect((await s.api("GET", "/healthz", undefined, { key: "" })).body).toEqual({ ok: true, unknownDeliveries: 3, webhook: expect.objectContaining({ state: "closed" }), retention: null });
+    expect((await s.api("GET", "/healthz", undefined, { key: "" })).body).toEqual({ ok: true, unknownDeliveries: 3, webhook: expect.objectContaining({ state: "closed" }), retention: null, campaignDay: null });
     expect((await s.api("GET", "/v1/metrics/live")).body.delivery).toMatchObject({ unknown: 3, delivered: 0 });
     const listed = await s.api("GET", "/v1/outbox?status=unknown&limit=2", undefined, { key: s.keys.operator });
     expect(listed.body.messages.map((m: { id: number }) => m.id)).toEqual([m1.id, m2.id]);

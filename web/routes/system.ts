@@ -4,7 +4,7 @@ import { forgetKeys, keyOf, requireRole } from "../auth.ts";
 import { iso, minutes } from "../convert.ts";
 import type { Deps } from "../deps.ts";
 import { accepts, limit } from "../guards.ts";
-import { ClockBody, ErrorBody, KeyBody, KeyIdParam, Readiness, RetentionStatus, WebhookStatus } from "../schemas.ts";
+import { CampaignDayStatus, ClockBody, ErrorBody, KeyBody, KeyIdParam, Readiness, RetentionStatus, WebhookStatus } from "../schemas.ts";
 import { retentionStatus } from "../../engine/live/retention.ts";
 import { unknownCategories } from "../../engine/live/expiry.ts";
 import { ApiError } from "../../engine/live/errors.ts";
@@ -21,10 +21,14 @@ export function systemRoutes(app: OpenAPIHono, { store, driver, clock, webhook, 
     const unknown = webhook ? unknownCategories(webhook.config.expiry, driver.plan.compiled.names.categories) : [];
     return w ? { ...w, expireAfterUnknown: unknown, until: w.until === null ? null : new Date(w.until).toISOString() } : null;
   };
+  const campaignDayView = () => {
+    const d = driver.campaignDay;
+    return d && { at: iso(d.at)!, customers: d.customers, of: d.of };
+  };
   app.openapi(createRoute({
-    method: "get", path: "/healthz", tags: ["system"], summary: "the process answers; `unknownDeliveries`: webhook messages whose fate an operator must settle; `webhook`: its circuit; `retention`: the last prune", security: [],
-    responses: { 200: json(z.object({ ok: z.boolean(), unknownDeliveries: z.number().int(), webhook: WebhookStatus, retention: RetentionStatus }), "alive") },
-  }), (c) => c.json({ ok: true, unknownDeliveries: store.outboxCount("unknown"), webhook: webhookView(), retention: retentionStatus(retention) }) as never);
+    method: "get", path: "/healthz", tags: ["system"], summary: "the process answers; `unknownDeliveries`: webhook messages whose fate an operator must settle; `webhook`: its circuit; `retention`: the last prune; `campaignDay`: a campaign day's sends in progress", security: [],
+    responses: { 200: json(z.object({ ok: z.boolean(), unknownDeliveries: z.number().int(), webhook: WebhookStatus, retention: RetentionStatus, campaignDay: CampaignDayStatus }), "alive") },
+  }), (c) => c.json({ ok: true, unknownDeliveries: store.outboxCount("unknown"), webhook: webhookView(), retention: retentionStatus(retention), campaignDay: campaignDayView() }) as never);
 
   app.openapi(createRoute({
     method: "get", path: "/readyz", tags: ["system"], summary: "the store answers and the schema is current", security: [],

@@ -1,0 +1,194 @@
+/**
+ * A campaign day in slices (engine/live/campaign-debt.ts): the day's audiences are selected at its start
+ * and its sends made a slice of customers a transaction, events answered in between. Real servers on
+ * 127.0.0.1, SQLite, manual clock: one offers 4 customers a transaction, the other all at once; both must
+ * decide the same, an event for a customer still owed its newsletter has it sent first (a late event
+ * too, without waiting for the other customers), and a stop or a SIGKILL in the middle of the day leaves
+ * the rest to the restarted server: none sent twice, none lost.
+ */
+import { describe, expect, it } from "vitest";
+import { at, promote, RECEIPT_PROGRAM, serversStoppedAfterEach, spawnServe, T0, tempDb, type TestServer, testServer } from "./live-helpers.ts";
+import type { ManualClock } from "../../engine/live/clock.ts";
+import type { LiveEvent } from "../../engine/live/driver.ts";
+import { SqliteStore } from "../../engine/live/sqlite-store.ts";
+import { createKey } from "../../engine/live/keys.ts";
+import { DAY } from "../../engine/core/time.ts";
+
+// the newsletter goes at midnight, so its send is decided at the day's start; the receipt (no exemption)
+// counts against the same cap: sent before a customer's purchase, the newsletter suppresses its receipt
+const PLAN = `name: day-slices
+channels: { email: {} }
+pressure:
+  rules:
+    - { name: one-a-day, cap: 1, calendar: day, lookahead: true }
+programs:
+  - id: news
+    type: campaign
+    schedule: { every: 1d, start: "2026-03-03", at: "00:00" }
+    audience: consent.email
+    send: { channel: email, message: news, category: relational }
+${RECEIPT_PROGRAM}`;
+
+const CUSTOMERS = Array.from({ length: 30 }, (_, i) => `c${String(i).padStart(2, "0")}`);
+const DAY_START = T0 + DAY; // 2026-03-03 00:00: the first newsletter's day
+// c29 buys a minute into the day; c28's purchase of 23:59 the day before arrives late
+const EVENTS: LiveEvent[] = [
+  { id: "p29", customer: "c29", type: "purchase", time: DAY_START + 1 },
+  { id: "p28", customer: "c28", type: "purchase", time: DAY_START - 1 },
+];
+const apiEvent = (e: LiveEvent) => ({ id: e.id, customer: e.customer, type: e.type, time: new Date(e.time * 60000).toISOString() });
+
+const server = serversStoppedAfterEach(T0);
+
+async function ready(s: TestServer): Promise<void> {
+  const r = await s.api("POST", "/v1/customers", { customers: CUSTOMERS.map((id) => ({ id, consents: ["email"] })) });
+  expect(r.status).toBe(200);
+  await promote(s, PLAN);
+}
+
+/** The reference: the day decided in one pass, then the events. */
+async function whole(): Promise<TestServer> {
+  const s = server();
+  await ready(s);
+  expect((await s.api("POST", "/v1/clock", { now: at(24) })).status).toBe(200);
+  for (const e of EVENTS) expect((await s.api("POST", "/v1/events", apiEvent(e))).status).toBe(200);
+  return s;
+}
+
+/** customer,message,time,status,rule in the order decided */
+async function decisions(s: TestServer): Promise<string[]> {
+  const d = (await s.api("GET", "/v1/decisions?limit=10000", undefined, { key: s.keys.analyst })).body.decisions;
+  return d.map((x: Record<string, string>) => `${x.customer},${x.message},${x.time},${x.status},${x.rule}`);
+}
+
+const campaignDay = async (s: TestServer) => (await s.api("GET", "/healthz", undefined, { key: "" })).body.campaignDay;
+
+describe("a campaign day in slices", () => {
+  it("answers events while 26 newsletters are owed, sending their customers' own first (a late event's too), and decides as one pass", async () => {
+    const sliced = server({ fireSlice: 4 }), reference = await whole();
+    await ready(sliced);
+    (sliced.clock as ManualClock).set(DAY_START);
+    expect(sliced.driver.tick(DAY_START)).toBe(0); // no timer: the newsletters of c00 … c03 are sent, 26 owed
+    expect(sliced.driver.owing).toBe(true);
+    expect(await campaignDay(sliced)).toEqual({ at: "2026-03-03T00:00:00Z", customers: 26, of: 30 });
+    // before any slice more: each purchase has its customer's newsletter (at 00:00) sent first, and no one else's
+    expect(sliced.driver.ingestGroups([EVENTS])).toEqual([[{ id: "p29", status: "accepted" }, { id: "p28", status: "accepted", late: true }]]);
+    expect(await campaignDay(sliced)).toEqual({ at: "2026-03-03T00:00:00Z", customers: 24, of: 30 });
+    expect(await sliced.driver.catchUp()).toBe(0);
+    expect(sliced.driver.owing).toBe(false);
+    expect(await campaignDay(sliced)).toBe(null);
+
+    const log = await decisions(sliced);
+    expect(log.slice(0, 8)).toEqual([
+      ...["c00", "c01", "c02", "c03", "c29"].map((c) => `${c},news,2026-03-03T00:00:00Z,sent,`),
+      "c29,receipt,2026-03-03T00:01:00Z,suppressed,one-a-day",
+      "c28,news,2026-03-03T00:00:00Z,sent,",
+      "c28,receipt,2026-03-03T00:00:00Z,suppressed,one-a-day", // late: applied at the customer's last moment
+    ]);
+    expect(log.length).toBe(32);
+    expect([...log].sort()).toEqual((await decisions(reference)).sort());
+  });
+
+  it("after a stop in the middle of the day, the restarted server sends the rest: none twice, none lost", async () => {
+    const first = server({ fireSlice: 4 }), reference = await whole();
+    await ready(first);
+    (first.clock as ManualClock).set(DAY_START);
+    first.driver.tick(DAY_START);
+    first.driver.ingestGroups([EVENTS]); // c29 and c28 served out of the day's order
+    await first.stop(); // 6 newsletters sent and committed, 24 owed
+
+    const again = server({ db: first.store.path, fireSlice: 4 });
+    expect(await campaignDay(again)).toEqual({ at: "2026-03-03T00:00:00Z", customers: 24, of: 30 });
+    await again.driver.catchUp(); // the timer loop's work, awaited here
+    expect(again.driver.owing).toBe(false);
+    expect((await again.api("POST", "/v1/clock", { now: at(25) })).body.fired).toBe(0);
+    const log = await decisions(again);
+    expect(log.length).toBe(32);
+    expect([...log].sort()).toEqual((await decisions(reference)).sort());
+  });
+
+  it("holds a newsletter for 10:00 and sends it at 10:00, though its customer's turn came after the engine passed 10:00", async () => {
+    const s = server({ fireSlice: 4 });
+    const r = await s.api("POST", "/v1/customers", { customers: CUSTOMERS.map((id) => ({ id, consents: ["email"] })) });
+    expect(r.status).toBe(200);
+    await promote(s, PLAN.replace(`at: "00:00"`, `at: "10:00"`));
+    (s.clock as ManualClock).set(DAY_START);
+    s.driver.tick(DAY_START); // c00 … c03 hold theirs for 10:00; 26 owed
+    // c00's purchase at 10:05 moves the engine past 10:00 before any other customer's turn
+    s.driver.ingestGroups([[{ id: "p00", customer: "c00", type: "purchase", time: DAY_START + 10 * 60 + 5 }]]);
+    await s.driver.catchUp();
+    const sent = (await decisions(s)).filter((d) => d.includes(",news,"));
+    expect(sent.length).toBe(30);
+    expect(sent.every((d) => d.endsWith(",2026-03-03T10:00:00Z,sent,"))).toBe(true);
+  });
+
+  for (const [what, plan] of [
+    ["a later audience reads lastContact", PLAN.replace("    audience: consent.email\n", "    audience: consent.email\n    priority: 20\n") +
+      `  - { id: quiet, type: campaign, priority: 10, schedule: { every: 1d, start: "2026-03-03", at: "00:00" }, audience: "lastContact == null", send: { channel: email, message: quiet } }\n`],
+    ["customers share a channel's capacity", PLAN.replace("channels: { email: {} }", "channels: { email: { capacity: 20 } }")],
+  ]) {
+    it(`decides the day in one pass where ${what}`, async () => {
+      const s = server({ fireSlice: 4 });
+      const r = await s.api("POST", "/v1/customers", { customers: CUSTOMERS.map((id) => ({ id, consents: ["email"] })) });
+      expect(r.status).toBe(200);
+      await promote(s, plan);
+      (s.clock as ManualClock).set(DAY_START);
+      s.driver.tick(DAY_START);
+      expect(s.driver.owing).toBe(false);
+      expect((await decisions(s)).filter((d) => d.includes(",news,")).length).toBe(30);
+    });
+  }
+
+  it("after a SIGKILL in the middle of a day of 30,000 newsletters, the restarted server sends each of the rest once", async () => {
+    const N = 30_000, ids = Array.from({ length: N }, (_, i) => `k${String(i).padStart(5, "0")}`);
+    const db = tempDb("campaign-kill");
+    const boot = new SqliteStore(db);
+    boot.migrate();
+    const admin = createKey(boot, "admin", "kill test", 0).key, approver = createKey(boot, "approver", "kill test approver", 0).key;
+    boot.close();
+    const child = await spawnServe(["--db", db, "--port", "0", "--clock", "manual", "--start", "2026-03-02"]);
+    const call = async (method: string, path: string, body?: unknown, key = admin, type = "application/json") => {
+      const res = await fetch(child.url + path, { method, headers: { authorization: `Bearer ${key}`, "content-type": type }, body: typeof body === "string" ? body : JSON.stringify(body) });
+      return { status: res.status, body: await res.json() };
+    };
+    try {
+      for (let i = 0; i < N; i += 10_000) await call("POST", "/v1/customers", { customers: ids.slice(i, i + 10_000).map((id) => ({ id, consents: ["email"] })) });
+      const plan = (await call("POST", "/v1/plans", PLAN, admin, "application/yaml")).body.id;
+      await call("POST", `/v1/plans/${plan}/forecast`, { customers: 200, days: 7, replications: 2 });
+      await call("POST", `/v1/plans/${plan}/approve`, undefined, approver);
+      expect((await call("POST", `/v1/plans/${plan}/promote`)).status).toBe(200);
+      // the clock over midnight, not awaited: it answers once the day is done; /healthz answers meanwhile
+      let answered = false, seen: { customers: number; of: number } | null = null;
+      call("POST", "/v1/clock", { now: at(24) }).then(() => answered = true, () => {});
+      while (!answered && (!seen || seen.customers === seen.of)) seen = (await fetch(`${child.url}/healthz`).then((r) => r.json())).campaignDay;
+      expect(seen?.customers).toBeGreaterThan(0); // still in the middle of it
+      child.p.kill("SIGKILL");
+      await child.p.status;
+    } finally {
+      try {
+        child.p.kill("SIGKILL");
+      } catch { /* dead already */ }
+    }
+    const dead = new SqliteStore(db);
+    const before = dead.query<{ n: number }>("SELECT count(*) AS n FROM decisions")[0].n;
+    dead.close();
+    expect(before).toBeGreaterThan(0);
+    expect(before).toBeLessThan(N);
+
+    const again = testServer({ db, start: DAY_START });
+    try {
+      await again.driver.catchUp();
+      expect(again.driver.owing).toBe(false);
+      const rows = again.store.query<{ customer: string; message: string; time: number; status: string }>("SELECT customer, message, time, status FROM decisions");
+      expect(rows.length).toBe(N);
+      expect(new Set(rows.map((r) => r.customer)).size).toBe(N);
+      expect(rows.every((r) => r.message === "news" && r.time === DAY_START && r.status === "sent")).toBe(true);
+      // one message a customer, each under its own key: no repeat (`#1`) of a key sent before the kill
+      const keys = again.store.query<{ key: string }>("SELECT key FROM outbox").map((r) => r.key);
+      expect(keys.length).toBe(N);
+      expect(keys.filter((k) => k.includes("#"))).toEqual([]);
+    } finally {
+      await again.stop();
+    }
+  });
+});
