@@ -20,6 +20,7 @@ import { seasonalityOf } from "./seasonality-config.ts";
 import type { SeasonalityOptions } from "../engine/fit/seasonality.ts";
 import { CHANNELS, type ChannelName } from "../engine/core/channels.ts";
 import { type FilterSpec, filtersOf, multiplyOf, type ReturnsSpec, returnsOf } from "./line-items-config.ts";
+import { amountUnitOf, moneyLabel, type MoneyUnit, moneyUnitOf } from "./money-unit.ts";
 
 /** A column by header name, or by 1-based position (files without a header). */
 export type ColumnRef = string | number;
@@ -62,10 +63,12 @@ export interface TransactionSpec extends TableSpec<TransactionColumn> {
   filters: FilterSpec[];
 }
 
-export interface HistoryConfig {
+export interface HistoryConfig extends MoneyUnit {
   /** the config file, or "<config>" when parsed from text */
   source: string;
   currency: string;
+  /** the history's money as outputs label it: the currency, in `moneyUnit` ("thousands of IDR"; datasets/money-unit.ts) */
+  money: string;
   /** last day of the calibration period, inclusive (00:00 UTC of that day) */
   calibrationEnd: Minutes;
   /** last day of the holdout period, inclusive; absent when there is no holdout */
@@ -132,7 +135,7 @@ function lineOf(root: unknown, lines: LineCounter, path: Path): number | undefin
   return line;
 }
 
-const TOP_FIELDS = ["currency", "studyStart", "calibrationEnd", "holdoutEnd", "transactions", "customers", "contacts", "consent", "seasonality"];
+const TOP_FIELDS = ["currency", "amountUnit", "moneyUnit", "studyStart", "calibrationEnd", "holdoutEnd", "transactions", "customers", "contacts", "consent", "seasonality"];
 const TRANSACTION_FIELDS = [...TABLE_FIELDS, "returns", "filter"];
 const CUSTOMER_FIELDS = [...TABLE_FIELDS, "attributes"];
 
@@ -167,6 +170,7 @@ function validate(raw: unknown, r: Reporter, source: string, baseDir: string): H
     if (typeof raw.currency === "string" && /^[A-Z]{3}$/.test(raw.currency)) currency = raw.currency;
     else r.error(["currency"], `expected an ISO 4217 code such as USD or EUR, got ${JSON.stringify(raw.currency)}`);
   }
+  const amountUnit = amountUnitOf(raw.amountUnit, ["amountUnit"], r), moneyUnit = moneyUnitOf(raw.moneyUnit, ["moneyUnit"], r);
   const consent = { email: false, sms: false, push: false, mail: false, call: false };
   if (raw.consent !== undefined) {
     if (!isObj(raw.consent)) r.error(["consent"], "expected a mapping such as {email: true, sms: false}");
@@ -193,7 +197,7 @@ function validate(raw: unknown, r: Reporter, source: string, baseDir: string): H
     : table(raw.contacts, ["contacts"], CONTACT_COLUMNS, ["customer", "date", "channel"], r, baseDir);
   const seasonality = seasonalityOf(raw.seasonality, ["seasonality"], r);
   if (!transactions || calibrationEnd === undefined) return undefined;
-  return { source, currency, calibrationEnd, holdoutEnd, studyStart, transactions, customers, contacts, consent, seasonality };
+  return { source, currency, amountUnit, moneyUnit, money: moneyLabel(currency, moneyUnit), calibrationEnd, holdoutEnd, studyStart, transactions, customers, contacts, consent, seasonality };
 }
 
 /** The transactions table, with `amount: { multiply: [a, b] }`, `returns` and `filter`. */

@@ -28,7 +28,7 @@ export interface BacktestWarning {
 /**
  * @param entered journey entries per program index (Metrics.programs[i].entered)
  * @param data the days of the history's first and last transactions, when it has any
- * @example backtestWarnings(r.plan, r.summary, r.metrics.programs.map((p) => p.entered), history.config.currency, from, to, transactionDays(history))
+ * @example backtestWarnings(r.plan, r.summary, r.metrics.programs.map((p) => p.entered), history.config.money, from, to, transactionDays(history))
  */
 export function backtestWarnings(plan: CompiledPlan, s: BacktestSummary, entered: number[], historyCurrency: string, from: number, to: number, data?: { first: number; last: number }): BacktestWarning[] {
   const out: BacktestWarning[] = periodWarnings(from, to, data);

@@ -56,13 +56,13 @@ export async function backtestCommand(args: string[]): Promise<number> {
   if (values.out !== undefined) outputFolder("--out", values.out);
   const result = backtest(loaded, h, { from, to, seed });
   const data = transactionDays(h) ?? undefined; // the days of the first and last transactions
-  const warnings = backtestWarnings(result.plan, result.summary, result.metrics.programs.map((p) => p.entered), h.config.currency, from, to, data);
+  const warnings = backtestWarnings(result.plan, result.summary, result.metrics.programs.map((p) => p.entered), h.config.money, from, to, data);
   const files = values.out !== undefined ? writeBacktest(result, values.out) : [];
   // with a contact history: what was actually sent over the same period, beside the plan's
   const actual = actualContacts(h, from, to);
-  if (values.json) console.log(JSON.stringify({ ...result.summary, currency: h.config.currency, identicalRows: h.identical, warnings, ...(actual ? { actual } : {}) }));
+  if (values.json) console.log(JSON.stringify({ ...result.summary, currency: h.config.money, identicalRows: h.identical, warnings, ...(actual ? { actual } : {}) }));
   else {
-    console.log(formatBacktest(result.summary, h.config.currency));
+    console.log(formatBacktest(result.summary, h.config.money));
     // identical purchases can be real: replayed as they are, and said (docs/history.md)
     if (h.identical) console.log(`\nthe history has ${fmtInt(h.identical)} row${h.identical === 1 ? "" : "s"} repeating an earlier row exactly, replayed as purchases (an export that doubled rows would double-count them)`);
     if (actual) console.log(formatPlanVsActual(result.summary, actual));

@@ -127,7 +127,7 @@ export function fitHistory(configFile: string): Promise<FitReport> {
     customers: d.x.length,
     calibrationEnd: h.config.calibrationEnd,
     holdoutEnd: h.config.holdoutEnd,
-    currency: h.config.currency,
+    currency: h.config.money,
     skipped: h.skipped,
     file: h.config.transactions.file,
     bgnbd,

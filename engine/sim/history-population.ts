@@ -30,6 +30,7 @@ import { Streams, TRAITS, worldSeed } from "./random.ts";
 import type { WorldModel } from "./world-model.ts";
 import type { MoneyLevers } from "./money.ts";
 import { columnLabel } from "../../datasets/table-reader.ts";
+import { isMoneyUnit, moneyLabel } from "../../datasets/money-unit.ts";
 import { checkPopulationOptions } from "./population-arguments.ts";
 import { InputError } from "../plan/errors.ts";
 import { describe } from "../plan/fields.ts";
@@ -192,8 +193,8 @@ const FEWER_DAYS = "run fewer days (a history population's customers are its own
 /**
  * What a run on this history can change when its money passes what is summed exactly (engine/sim/money.ts).
  * Its order values are fitted to the history's amounts (`orderScale`), so world.spend.scale, the synthetic
- * population's lever, changed nothing; the history config has no unit to count them in, so the amounts
- * themselves are named. Without a repeat buyer to fit they come from the world's prior, scale included.
+ * population's lever, changed nothing: the config's `moneyUnit` (datasets/money-unit.ts) is named first,
+ * and the amounts it divides. Without a repeat buyer to fit they come from the world's prior, scale included.
  */
 function moneyLevers(src: HistorySource): MoneyLevers {
   if (!src.gammaGamma) {
@@ -202,11 +203,13 @@ function moneyLevers(src: HistorySource): MoneyLevers {
       costs: `${FEWER_DAYS}, lower channels.*.cost, or count money in thousands (channels.*.cost, world.spend.scale and the plan's amounts ÷ 1,000)`,
     };
   }
-  const t = src.history.config.transactions;
+  const cfg = src.history.config, t = cfg.transactions, next = cfg.moneyUnit * 1000;
+  if (!isMoneyUnit(next)) return { revenue: FEWER_DAYS, costs: `${FEWER_DAYS}, or lower channels.*.cost` };
   const amounts = `${t.amountFactors ? columnLabel("amount.multiply[1]", t.amountFactors[1]) : columnLabel("amount", t.columns.amount!)} of ${t.file}`;
+  const unit = `moneyUnit: ${next} in ${cfg.source} (counts the history's money in ${moneyLabel(cfg.currency, next)}`;
   return {
-    revenue: `${FEWER_DAYS}, or count money in thousands: the history's amounts ÷ 1,000 (${amounts}: its order values are fitted to them; world.spend.scale is not read), and channels.*.cost and the plan's amounts with them`,
-    costs: `${FEWER_DAYS}, lower channels.*.cost, or count money in thousands: channels.*.cost and the plan's amounts ÷ 1,000, and the history's amounts with them (${amounts})`,
+    revenue: `set ${unit}: its order values are fitted to ${amounts}; world.spend.scale is not read), with channels.*.cost and the plan's amounts ÷ 1,000; or ${FEWER_DAYS}`,
+    costs: `lower channels.*.cost, or count money in thousands: channels.*.cost and the plan's amounts ÷ 1,000, with ${unit}); or ${FEWER_DAYS}`,
   };
 }
 

@@ -23,7 +23,7 @@ export interface PopulationSpec {
   days?: number;
   /** history: customers known at the cut-off */
   customers?: number;
-  /** history: the currency its amounts are in (the config's), which revenue on it is in */
+  /** history: its money as labelled, which revenue on it is in: the config's currency, in its moneyUnit ("thousands of IDR") */
   currency?: string;
   /** the extra attributes its customers carry (attr.<name> in plans); none for the synthetic population */
   attributes: string[];
@@ -74,7 +74,7 @@ export function parsePopulation(text: string | undefined): PopulationSpec {
     start: formatDate(cfg.calibrationEnd + DAY),
     days: cfg.holdoutEnd !== undefined ? Math.floor(cfg.holdoutEnd / DAY) - Math.floor(cfg.calibrationEnd / DAY) : undefined,
     customers,
-    currency: cfg.currency,
+    currency: cfg.money, // "thousands of IDR" when the config counts in thousands (datasets/money-unit.ts)
     attributes: [...src.history.customers.attrs.keys()],
     ...(seasonality ? { world: { seasonality } } : {}),
   };

@@ -50,7 +50,7 @@ describe("import errors name the file, line, column, value and what is valid", (
 
   it("rejects an unknown config field, suggesting the right one", () => {
     expect(importError(HEADER, { top: "holdout_end: 1998-06-30\n" })).toBe(
-      `<dir>/h.yaml:2: holdout_end: unknown field (did you mean holdoutEnd?); valid fields: currency, studyStart, calibrationEnd, holdoutEnd, transactions, customers, contacts, consent, seasonality`,
+      `<dir>/h.yaml:2: holdout_end: unknown field (did you mean holdoutEnd?); valid fields: currency, amountUnit, moneyUnit, studyStart, calibrationEnd, holdoutEnd, transactions, customers, contacts, consent, seasonality`,
     );
   });
 

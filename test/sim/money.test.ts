@@ -109,15 +109,15 @@ describe("money", () => {
 
     describe("on a history population", () => {
       // 300 customers, four orders each in 2024's first half, of 1 to 7 billion rupiahs (a wholesaler's);
-      // `unit` divides the amounts as a history exported in thousands would
-      const history = (unit: number, orders = 4) => {
+      // `unit` divides the amounts as a history exported in thousands would; `keys` are more config keys
+      const history = (unit: number, orders = 4, keys = "") => {
         const t = tempDir(), rows = ["id,day,idr"];
         for (let c = 0; c < 300; c++) {
           for (let k = 0; k < orders; k++) rows.push(`K${c},2024-0${1 + k + (c % 3)}-${10 + (c % 17)},${(1 + (c * 7 + k) % 7) * 1e9 / unit}`);
         }
         t.write("tx.csv", rows.join("\n") + "\n");
         t.write("cust.csv", "id,mail\n" + Array.from({ length: 300 }, (_, c) => `K${c},yes\n`).join(""));
-        const config = t.write("h.yaml", "currency: IDR\ncalibrationEnd: 2024-06-30\ntransactions: { file: tx.csv, columns: { customer: id, date: day, amount: idr } }\ncustomers: { file: cust.csv, columns: { id: id, emailConsent: mail } }\n");
+        const config = t.write("h.yaml", `currency: IDR\n${keys}calibrationEnd: 2024-06-30\ntransactions: { file: tx.csv, columns: { customer: id, date: day, amount: idr } }\ncustomers: { file: cust.csv, columns: { id: id, emailConsent: mail } }\n`);
         return { dir: t.dir, spec: parsePopulation(`history:${config}`) };
       };
       // with its no-plan baseline, as the command line runs it: on a copy of the customers (population-copy.ts)
@@ -125,17 +125,20 @@ describe("money", () => {
         runPlan(plan, { population: h.spec.population, start: h.spec.start, days: 90, cache: "off", world });
       const revenueOver = /^this run's revenue and discounts came to ([\d,]+), beyond 900,719,925,474 in the currency, the most summed exactly \(2\^53 − 1 units of 1\/10,000, engine\/sim\/money\.ts\): (.*)$/;
 
-      it("refuses its revenue naming the levers it has: its days and the history's amounts, not world.spend.scale, which it does not read", () => {
+      it("refuses its revenue naming the levers it has: the config's moneyUnit first, then its days, not world.spend.scale, which it does not read", () => {
         const h = history(1), said = errorOf(run(h), h.dir);
         // it advised the synthetic population's levers: fewer customers (refused with a history) and world.spend.scale
         expect(revenueOver.exec(said)?.[2]).toBe(
-          `run fewer days (a history population's customers are its own), or count money in thousands: the history's amounts ÷ 1,000 (amount (column "idr") of <dir>/tx.csv: its order values are fitted to them; world.spend.scale is not read), and channels.*.cost and the plan's amounts with them`,
+          `set moneyUnit: 1000 in <dir>/h.yaml (counts the history's money in thousands of IDR: its order values are fitted to amount (column "idr") of <dir>/tx.csv; world.spend.scale is not read), with channels.*.cost and the plan's amounts ÷ 1,000; or run fewer days (a history population's customers are its own)`,
         );
         // the no-plan baseline's, refused first; world.spend.scale ÷ 1,000 leaves it as it was; fewer days, or the amounts in thousands, pass
         expect(revenueOver.exec(said)?.[1]).toBe("1,728,323,840,928");
         expect(revenueOver.exec(errorOf(run(h, { spend: { ...DEFAULT_WORLD.spend, scale: DEFAULT_WORLD.spend.scale / 1000 } }), h.dir))?.[1]).toBe("1,728,323,840,928");
         expect(runPlan(plan, { population: h.spec.population, start: h.spec.start, days: 14, cache: "off", baseline: false }).summary.revenue).toBe(335_733_784_672.01);
         expect(run(history(1000))().summary.revenue).toBe(1_770_552_621.76); // thousands of rupiahs
+        expect(run(history(1, 4, "moneyUnit: 1000\n"))().summary.revenue).toBe(1_770_552_621.76); // as advised: the same
+        // counted in thousands and still beyond: the next unit is named
+        expect(revenueOver.exec(errorOf(run(history(1e-3, 4, "moneyUnit: 1000\n")), h.dir))?.[2]).toMatch(/^set moneyUnit: 1000000 in .*h\.yaml \(counts the history's money in millions of IDR: /);
       });
 
       it("refuses its message costs naming the same levers, and names world.spend.scale when no repeat buyer was fitted (order values from the world's prior)", () => {
@@ -143,7 +146,7 @@ describe("money", () => {
         const h = history(1), c = new Metrics(1, 1, ["p"]);
         for (let i = 0; i < 901; i++) c.contact(0, 0, 0, 0, 1e9);
         expect(errorOf(() => settleMoney(c, levers(h)), h.dir)).toMatch(
-          /: run fewer days \(a history population's customers are its own\), lower channels\.\*\.cost, or count money in thousands: channels\.\*\.cost and the plan's amounts ÷ 1,000, and the history's amounts with them \(amount \(column "idr"\) of <dir>\/tx\.csv\)$/,
+          /: lower channels\.\*\.cost, or count money in thousands: channels\.\*\.cost and the plan's amounts ÷ 1,000, with moneyUnit: 1000 in <dir>\/h\.yaml \(counts the history's money in thousands of IDR\); or run fewer days \(a history population's customers are its own\)$/,
         );
         const once = levers(history(1, 1)); // one order each: no repeat buyer, no gamma-gamma fit
         expect(once.revenue).toBe(
