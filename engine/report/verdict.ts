@@ -8,7 +8,7 @@ import type { Comparison, Metric, PlanComparison } from "../compare/compare.ts";
 import { moneyUnit, pairedDifference, WEEK_THRESHOLD } from "../compare/compare.ts";
 import type { Interval } from "../compare/intervals.ts";
 import type { PlanContributions } from "./contributions-section.ts";
-import { clearsZero, esc, n0, percent, signedText } from "./html.ts";
+import { clearsZero, esc, n0, points, signedText } from "./html.ts";
 
 const count = (x: number) => n0.format(x);
 
@@ -23,13 +23,13 @@ function differenceText(v: Interval, f: (x: number) => string, unit = ""): strin
   return `${g(v.mean)}${u} (95 % interval ${g(v.lo)} to ${g(v.hi)}): ${worth}`;
 }
 
-/** Pressure and fatigue figures a winner pays or saves, with how each is formatted. */
+/** Pressure and fatigue figures a winner pays or saves, with how each difference is formatted (a share's in points). */
 const COSTS: [string, Metric, (x: number) => string][] = [
   ["unsubscribes", "unsubscribes", count],
   ["spam complaints", "complaints", count],
   ["customers who left the brand (churned by fatigue)", "churned", count],
   ["disengaged at the end", "disengaged", count],
-  [`customer-weeks with more than ${WEEK_THRESHOLD} contacts`, "weeksAboveThreshold", percent],
+  [`customer-weeks with more than ${WEEK_THRESHOLD} contacts`, "weeksAboveThreshold", points],
 ];
 
 /** Where a plan stands against sending nothing, on incremental margin. */
