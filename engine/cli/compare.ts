@@ -4,7 +4,7 @@
 import { dirname, relative } from "node:path";
 import { loadPlan } from "../plan/load.ts";
 import { InputError } from "../plan/errors.ts";
-import { type Comparison, comparePlansInWorkers, type Metric, type PlanComparison, WEEK_THRESHOLD } from "../compare/compare.ts";
+import { type Comparison, comparePlansInWorkers, isShare, type Metric, type PlanComparison, WEEK_THRESHOLD } from "../compare/compare.ts";
 import { renderReport } from "../report/report.ts";
 import { writeWhole } from "../report/write-file.ts";
 import { compareCsv } from "../report/compare-csv.ts";
@@ -12,7 +12,7 @@ import { contributions } from "../compare/contributions.ts";
 import { outputFile, outputFolder, parse, progress, sizeFlag } from "./args.ts";
 import { fmtInt, wrap } from "./format.ts";
 import { verdictLines } from "../report/verdict.ts";
-import { fixed, percent, textOf } from "../report/html.ts";
+import { fixed, percent, points, textOf } from "../report/html.ts";
 import { fitTable } from "./fit-table.ts";
 import { checkPlanAttributes, parsePopulation } from "../sim/population-spec.ts";
 import { defaultWorkers } from "../parallel/pool.ts";
@@ -153,7 +153,8 @@ export async function compareCommand(args: string[]): Promise<number> {
   if (c.differences.length > 1 || (c.differences.length === 1 && !c.differences[0].name.startsWith("no plan"))) {
     console.log(`\nPaired difference against ${c.plans[0].name} (same customers, same seeds):\n`);
     const diffs = c.differences.filter((d) => d.name !== "no plan");
-    console.log(fitTable(labels, diffs.map((d) => ({ name: `${d.name} − ${d.against}`, cells: SHOWN.map(([, m]) => d.metrics[m]) })), { signed: true }));
+    const differenceLabels = SHOWN.map(([label, m, f]) => [label, isShare(m) ? points : f] as [string, (x: number) => string]);
+    console.log(fitTable(differenceLabels, diffs.map((d) => ({ name: `${d.name} − ${d.against}`, cells: SHOWN.map(([, m]) => d.metrics[m]) })), { signed: true }));
   }
   // the report's verdict, in words (a strategist reading the console had the tables only)
   const verdict = verdictLines(c, contrib).map(textOf); // with --contributions, its program sentence too

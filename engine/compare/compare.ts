@@ -55,6 +55,9 @@ export const METRIC_BOUNDS: Record<Metric, Bounds> = {
   churned: EVENTS,
 };
 
+/** A share (within 0 and 1): a difference of two is in percentage points, not % (docs/report.md). */
+export const isShare = (m: Metric) => METRIC_BOUNDS[m] === SHARE;
+
 /** The no-plan baseline's bounds: it sends nothing, so its responses are 0 by definition, not by chance. */
 const BASELINE_BOUNDS = Object.fromEntries(METRICS.map((m) => [m, METRIC_BOUNDS[m].events ? NON_NEGATIVE : METRIC_BOUNDS[m]])) as Record<Metric, Bounds>;
 

@@ -49,33 +49,50 @@ export function planColors(c: Comparison) {
   return { domain, range };
 }
 
-// Printed in black and white, the plans' blue and green are one grey: each plan's lines also have their
-// own dash pattern, in the charts whose lines are not named at their ends, and in their key. The first
-// plan and the baseline (its lines lie at zero) are solid.
+// Printed in black and white, the plans' blue and green are one grey, and so are the channels' purple
+// and teal: each plan's (or channel's) lines also have their own dash pattern, in the charts whose lines
+// are not named at their ends, and in their key. The first plan, the baseline (its lines lie at zero)
+// and e-mail are solid.
 const DASHES = ["none", "8,4", "2,3", "12,3,3,3", "4,4", "1,4", "14,5", "6,2,2,2"];
 
-/** Each plan's dash pattern, in the order of `c.plans`. */
-function planDashes(c: Comparison): string[] {
-  let i = 0;
-  return c.plans.map((p) => (p.baseline ? "none" : DASHES[i++ % DASHES.length]));
+/** A series of lines told apart by colour and dash pattern: a plan, or a channel. */
+interface LineStyle {
+  name: string;
+  color: string;
+  dash: string;
 }
 
 /**
- * One line mark per plan of `plans`, in its colour and dash pattern (Plot takes a dash pattern per mark,
- * not per series); `o` as Plot.line's, with `stroke: "plan"`.
+ * One line mark per series, in its dash pattern (Plot takes a dash pattern per mark, not per series);
+ * `of` names a row's series, `o` as Plot.line's, with the stroke by series.
  */
-function planLines<T extends { plan: string }>(c: Comparison, plans: PlanComparison[], rows: T[], o: Plot.LineOptions): Plot.Line[] {
-  const dash = planDashes(c);
-  return plans.map((p) => Plot.line(rows.filter((r) => r.plan === p.name), { ...o, strokeDasharray: dash[c.plans.indexOf(p)] }));
+function dashedLines<T>(styles: LineStyle[], rows: T[], of: (r: T) => string, o: Plot.LineOptions): Plot.Line[] {
+  return styles.map((s) => Plot.line(rows.filter((r) => of(r) === s.name), { ...o, strokeDasharray: s.dash }));
 }
 
-/** The key to `plans`' lines: each name beside a sample of its line, colour and dash (the names are the text: the samples are hidden from screen readers). */
+/** The key to lines: each name beside a sample of its line, colour and dash (the names are the text: the samples are hidden from screen readers). */
+function lineKey(styles: LineStyle[]): string {
+  return `<p class="key">${styles.map((s) =>
+    `<span><svg width="26" height="10" aria-hidden="true"><line x1="0" x2="26" y1="5" y2="5" stroke="${s.color}" stroke-width="2.5" stroke-dasharray="${s.dash}"/></svg>${esc(s.name)}</span>`
+  ).join("")}</p>`;
+}
+
+/** The lines of `plans`, each in its colour and dash pattern, the same in every chart (`c.plans`' order). */
+function planStyles(c: Comparison, plans: PlanComparison[]): LineStyle[] {
+  const { range } = planColors(c);
+  let i = 0;
+  const dashes = c.plans.map((p) => (p.baseline ? "none" : DASHES[i++ % DASHES.length]));
+  return plans.map((p) => ({ name: p.name, color: range[c.plans.indexOf(p)], dash: dashes[c.plans.indexOf(p)] }));
+}
+
+/** One line mark per plan of `plans`, in its colour and dash pattern; `o` as Plot.line's, with `stroke: "plan"`. */
+function planLines<T extends { plan: string }>(c: Comparison, plans: PlanComparison[], rows: T[], o: Plot.LineOptions): Plot.Line[] {
+  return dashedLines(planStyles(c, plans), rows, (r) => r.plan, o);
+}
+
+/** The key to `plans`' lines. */
 export function planKey(c: Comparison, plans: PlanComparison[] = c.plans): string {
-  const { range } = planColors(c), dash = planDashes(c);
-  return `<p class="key">${plans.map((p) => {
-    const i = c.plans.indexOf(p);
-    return `<span><svg width="26" height="10" aria-hidden="true"><line x1="0" x2="26" y1="5" y2="5" stroke="${range[i]}" stroke-width="2.5" stroke-dasharray="${dash[i]}"/></svg>${esc(p.name)}</span>`;
-  }).join("")}</p>`;
+  return lineKey(planStyles(c, plans));
 }
 
 /** The instant `day` days after the run's start (the end of day `day` − 1, the start of day `day`). */
@@ -112,14 +129,26 @@ export function contactsPerWeekChart(c: Comparison): string {
   });
 }
 
-/** Contacts sent per day by channel, one panel per plan. */
+/**
+ * The channels' lines: each its colour and dash pattern, by its place among the plans' channels, so a
+ * channel looks the same whichever others are used.
+ */
+function channelStyles(all: string[], used: string[]): LineStyle[] {
+  return used.map((ch) => {
+    const i = all.indexOf(ch);
+    return { name: ch, color: i < CHANNELS.length ? CHANNEL_COLORS[i] : CUSTOM_COLORS[(i - CHANNELS.length) % CUSTOM_COLORS.length], dash: DASHES[i % DASHES.length] };
+  });
+}
+
+/** Contacts sent per day by channel, one panel per plan, under the key to its channels' lines. */
 export function dailyContactsChart(c: Comparison): string {
   const all = channelsOf(c);
   const used = all.filter((ch) => withPrograms(c).some((p) => p.detail.daily[ch]?.some((x) => x > 0)));
   const rows = withPrograms(c).flatMap((p) =>
     used.flatMap((ch) => (p.detail.daily[ch] ?? []).map((n, d) => ({ plan: p.name, channel: ch, date: dateOf(c, d), contacts: n })))
   );
-  return renderFigure({
+  const styles = channelStyles(all, used);
+  return lineKey(styles) + renderFigure({
     ariaLabel: "daily contacts by channel, per plan",
     width: WIDTH,
     height: 150 * withPrograms(c).length + 40,
@@ -128,11 +157,11 @@ export function dailyContactsChart(c: Comparison): string {
     grid: true,
     x: { label: null },
     y: { label: "↑ contacts per day", tickFormat: compact },
-    color: { domain: used, range: used.map((ch) => { const i = all.indexOf(ch); return i < CHANNELS.length ? CHANNEL_COLORS[i] : CUSTOM_COLORS[(i - CHANNELS.length) % CUSTOM_COLORS.length]; }), legend: true },
+    color: { domain: used, range: styles.map((s) => s.color) },
     marks: [
       Plot.frame({ stroke: "#ddd" }),
       namesAxis(Plot.axisFy, 120),
-      Plot.lineY(rows, { x: "date", y: "contacts", stroke: "channel", z: "channel", fy: "plan", strokeWidth: 1.2 }),
+      ...dashedLines(styles, rows, (r) => r.channel, { x: "date", y: "contacts", stroke: "channel", fy: "plan", strokeWidth: 1.2 }),
     ],
   });
 }

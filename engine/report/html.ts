@@ -43,6 +43,13 @@ export const fixed = (d: number) => (x: number) =>
 export const percent = (x: number) => `${fixed(1)(100 * x)} %`;
 
 /**
+ * A difference between two shares, in percentage points, as `percent` writes the shares: 20 % against
+ * 22 % is -2.0 pp. Written "-2.0 %" it read as a relative change (20 % is 2 % less than 20.4 %).
+ * @example points(-0.02) // "-2.0 pp"; points(0.00034) // "0.034 pp"
+ */
+export const points = (x: number) => `${fixed(1)(100 * x)} pp`;
+
+/**
  * A whole figure as the tables write it (n0: half away from zero, so -2.5 is "-3" where Math.round
  * gives -2), never "-0": for a chart's text that a reader compares with a table beside it.
  * @example whole(-1204.5) // "-1,205"

@@ -2,7 +2,7 @@
  * The comparison report: one self-contained HTML file (inline CSS and SVG, no script, nothing fetched)
  * with the charts of engine/report/charts.ts and the summary tables.
  */
-import { type Comparison, type Metric, moneyUnit } from "../compare/compare.ts";
+import { type Comparison, isShare, type Metric, moneyUnit } from "../compare/compare.ts";
 import { ENGINE_VERSION } from "../version.ts";
 import {
   contactsPerWeekChart,
@@ -15,7 +15,7 @@ import {
   suppressionsChart,
 } from "./charts.ts";
 
-import { cell, CSS, esc, fixed, n0, n2, percent, relativeHref } from "./html.ts";
+import { cell, CSS, esc, fixed, n0, n2, percent, points, relativeHref } from "./html.ts";
 import { headlineTable } from "./headlines.ts";
 import { contributionsBody, type PlanContributions } from "./contributions-section.ts";
 import { verdictBlock } from "./verdict.ts";
@@ -92,7 +92,7 @@ function differencesTable(c: Comparison): string {
   const diffs = c.differences;
   if (!diffs.length) return "";
   const head = `<tr><th></th>${diffs.map((d) => `<th>${esc(d.name)}<br><small>minus ${esc(d.against)}</small></th>`).join("")}</tr>`;
-  const body = ROWS.map(([label, m, f, better]) => `<tr><td>${label.replace("${cur}", esc(moneyUnit(c, m)))}</td>${diffs.map((d) => cell(d.metrics[m], f, true, better)).join("")}</tr>`).join("\n");
+  const body = ROWS.map(([label, m, f, better]) => `<tr><td>${label.replace("${cur}", esc(moneyUnit(c, m)))}</td>${diffs.map((d) => cell(d.metrics[m], isShare(m) ? points : f, true, better)).join("")}</tr>`).join("\n");
   return `<table class="summary"><thead>${head}</thead>\n${body}</table>`;
 }
 

@@ -8,7 +8,7 @@ import type { Comparison, Metric, PlanComparison } from "../compare/compare.ts";
 import { moneyUnit, pairedDifference, WEEK_THRESHOLD } from "../compare/compare.ts";
 import type { Interval } from "../compare/intervals.ts";
 import type { PlanContributions } from "./contributions-section.ts";
-import { clearsZero, esc, n0, percent, signedText } from "./html.ts";
+import { clearsZero, esc, n0, points, signedText } from "./html.ts";
 
 const count = (x: number) => n0.format(x);
 
@@ -23,13 +23,13 @@ function differenceText(v: Interval, f: (x: number) => string, unit = ""): strin
   return `${g(v.mean)}${u} (95 % interval ${g(v.lo)} to ${g(v.hi)}): ${worth}`;
 }
 
-/** Pressure and fatigue figures a winner pays or saves, with how each is formatted. */
+/** Pressure and fatigue figures a winner pays or saves, with how each difference is formatted (a share's in points). */
 const COSTS: [string, Metric, (x: number) => string][] = [
   ["unsubscribes", "unsubscribes", count],
   ["spam complaints", "complaints", count],
   ["customers who left the brand (churned by fatigue)", "churned", count],
   ["disengaged at the end", "disengaged", count],
-  [`customer-weeks with more than ${WEEK_THRESHOLD} contacts`, "weeksAboveThreshold", percent],
+  [`customer-weeks with more than ${WEEK_THRESHOLD} contacts`, "weeksAboveThreshold", points],
 ];
 
 /** Where a plan stands against sending nothing, on incremental margin. */
@@ -49,6 +49,21 @@ function noConfidence(v: Interval): string {
   return v.lo === v.hi ? "the same in every seed: no spread, so no evidence either way" : "within the noise (its 95 % interval holds zero)";
 }
 
+/**
+ * The first sentence: the plan with the highest incremental margin and its paired difference with the
+ * runner-up, or, when that difference does not clear zero (the tables' rule, `clearsZero`), that the two
+ * cannot be ranked — said first: "has the highest" read as a winner, and only the next sentence took it
+ * back. A difference of 0 in every seed is a tie that more replications would not break.
+ */
+function marginLead(best: PlanComparison, next: PlanComparison, replications: number, unit: string): string {
+  const d = pairedDifference(best, next, "incrementalMargin")!, margin = (p: PlanComparison) => count(p.metrics.incrementalMargin!.mean);
+  const paired = `${differenceText(d, count, unit)} (paired, same customers and seeds)`;
+  if (clearsZero(d) === "above") return `<b>${esc(best.name)}</b> has the highest incremental margin, ${margin(best)} ${unit}; against the runner-up, ${esc(next.name)}, it makes ${paired}.`;
+  const both = `<b>${esc(best.name)}</b> and <b>${esc(next.name)}</b>`;
+  if (d.mean === 0 && d.lo === 0 && d.hi === 0) return `${both} tie on incremental margin: ${margin(best)} ${unit} each, the same in every seed, so more replications would not rank them.`;
+  return `${both} cannot be ranked on incremental margin: ${margin(best)} and ${margin(next)} ${unit}, ${esc(best.name)} minus ${esc(next.name)} ${paired}. On these ${replications} replication(s), run more (--replications) before choosing on margin.`;
+}
+
 /** The verdict's sentences, as plain text with plan names escaped (HTML-safe). */
 export function verdictLines(c: Comparison, contributions: PlanContributions[] = []): string[] {
   const plans = c.plans.filter((p) => !p.baseline && p.metrics.incrementalMargin);
@@ -58,9 +73,7 @@ export function verdictLines(c: Comparison, contributions: PlanContributions[] =
   const [best, next] = ranked;
   const lines: string[] = [];
   if (next) {
-    const d = pairedDifference(best, next, "incrementalMargin")!;
-    lines.push(`<b>${esc(best.name)}</b> has the highest incremental margin, ${count(best.metrics.incrementalMargin!.mean)} ${esc(unit)}; against the runner-up, ${esc(next.name)}, it makes ${differenceText(d, count, esc(unit))} (paired, same customers and seeds).` +
-      (clearsZero(d) === "either" ? ` On these ${c.replications} replication(s) the two cannot be ranked: run more (--replications) before choosing on margin.` : ""));
+    lines.push(marginLead(best, next, c.replications, esc(unit)));
     const costs = COSTS.flatMap(([label, m, f]) => {
       const v = pairedDifference(best, next, m);
       return v ? [`${label} ${differenceText(v, f)}`] : [];

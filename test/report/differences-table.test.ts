@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { loadPlan } from "../../engine/plan/load.ts";
 import { comparePlans } from "../../engine/compare/compare.ts";
 import { renderReport } from "../../engine/report/report.ts";
-import { cell, n0, n2, percent, signedText } from "../../engine/report/html.ts";
+import { cell, n0, n2, percent, points, signedText, textOf } from "../../engine/report/html.ts";
+import { verdictLines } from "../../engine/report/verdict.ts";
 import { SWEEP_COLUMNS } from "../../engine/sweep/sweep-page.ts";
 
 describe("the paired differences table", () => {
@@ -34,8 +35,8 @@ describe("the paired differences table", () => {
     expect(signedText((x) => `${(100 * x).toFixed(1)} %`, true)(-0.0001)).toBe("0.0 %");
     expect(signedText((x) => n0.format(x), true)(0.4)).toBe("0");
     expect(signedText((x) => n0.format(x), true)(-14.2)).toBe("-14");
-    expect(html).not.toMatch(/>[+-]0(\.0+)?( %)?</);
-    expect(html).not.toMatch(/[+-]0(\.0+)?( %)? to |to [+-]0(\.0+)?( %)?</);
+    expect(html).not.toMatch(/>[+-]0(\.0+)?( %| pp)?</);
+    expect(html).not.toMatch(/[+-]0(\.0+)?( %| pp)? to |to [+-]0(\.0+)?( %| pp)?</);
   });
 
   it("never writes a difference marked better or worse as zero: a small one gets two significant digits (regression)", () => {
@@ -45,9 +46,27 @@ describe("the paired differences table", () => {
     const perWeek = SWEEP_COLUMNS.find(([, m]) => m === "contactsPerCustomerWeek")![2];
     expect(cell({ mean: 0.0042, lo: 0.0037, hi: 0.0047 }, perWeek, true, -1)).toBe(`<td class="worse">+0.0042<span class="ci">+0.0037 to +0.0047</span><span class="mark">worse</span></td>`);
     expect(cell({ mean: 0.23, lo: 0.2, hi: 0.26 }, perWeek)).toBe(`<td>0.23<span class="ci">0.20 to 0.26</span></td>`);
-    // a share, as the report's tables and verdict write customer-weeks over the threshold
-    expect(cell({ mean: -0.00034, lo: -0.0004, hi: -0.0001 }, percent, true, -1)).toBe(`<td class="better">-0.034 %<span class="ci">-0.040 % to -0.010 %</span><span class="mark">better</span></td>`);
+    // a difference of shares, as the report's tables and verdict write customer-weeks over the threshold
+    expect(cell({ mean: -0.00034, lo: -0.0004, hi: -0.0001 }, points, true, -1)).toBe(`<td class="better">-0.034 pp<span class="ci">-0.040 pp to -0.010 pp</span><span class="mark">better</span></td>`);
     expect(percent(0.029)).toBe("2.9 %");
     expect(percent(0)).toBe("0.0 %");
+  });
+
+  it("writes a difference of two shares in percentage points, the shares themselves in % (regression)", () => {
+    // customer-weeks over 2 contacts: batch-and-blast 3.2 % and 3.3 % on the two seeds, lifecycle 1.0 % and
+    // 1.1 %; the difference read "-2.2 %", which a practitioner takes for a relative change (3.3 % less 2.2 % of it)
+    const share = (name: string) => c.plans.find((p) => p.name === name)!.runs.map((r) => r.weeksAboveThreshold!);
+    const [b, l] = [share("batch-and-blast"), share("lifecycle")];
+    const pp = (100 * (l[0] - b[0] + l[1] - b[1]) / 2).toFixed(1);
+    expect(pp).toBe("-2.2");
+    const over = row("customer-weeks with more than 2 contacts");
+    expect(over).toMatch(new RegExp(`^<tr><td>customer-weeks with more than 2 contacts</td><td class="better">${pp} pp<span class="ci">-\\d\\.\\d pp to -\\d\\.\\d pp</span>`));
+    expect(over).not.toContain("%");
+    // the shares themselves stay in %
+    const summary = html.slice(html.indexOf(`<section id="summary">`));
+    expect(summary.slice(summary.indexOf("<tr><td>customer-weeks with more than 2 contacts</td>")).split("</tr>")[0]).toContain(`<td>${percent((b[0] + b[1]) / 2)}<span class="ci">`);
+    // and the verdict's pressure sentence, winner minus runner-up
+    const verdict = verdictLines(c).map(textOf).join("\n");
+    expect(verdict).toMatch(/customer-weeks with more than 2 contacts -1\.0 pp \(95 % interval -1\.7 pp to -0\.4 pp\): beyond the noise/);
   });
 });

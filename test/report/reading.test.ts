@@ -107,26 +107,48 @@ describe("the sweep's page printed on A4", () => {
 });
 
 describe("the report printed in black and white", () => {
+  interface El { tagName: string; getAttribute(name: string): string | null; textContent: string | null; querySelectorAll(s: string): Iterable<El>; closest(s: string): El | null }
+  const { document } = parseHTML(`<!doctype html><html><body>${report}</body></html>`) as unknown as { document: El & { getElementById(id: string): El } };
+  /** Each line chart of a section with the key above it: the key's names and dash patterns, by colour, and the lines drawn, as "name: dash". */
+  const charts = (id: string) => {
+    let key = new Map<string, string>();
+    return [...document.getElementById(id).querySelectorAll(".key, svg[aria-label]")].flatMap((e) => {
+      if (e.tagName === "P") {
+        key = new Map([...e.querySelectorAll(".key > span")].map((k) => {
+          const line = [...k.querySelectorAll("line")][0];
+          return [line.getAttribute("stroke")!, `${k.textContent}: ${line.getAttribute("stroke-dasharray")}`];
+        }));
+        return [];
+      }
+      const lines = [...e.querySelectorAll('g[aria-label="line"]')];
+      if (!lines.length) return [];
+      // each line group is one series: its colour, and its dash pattern (none: solid), on the group or,
+      // in a chart of panels, on each panel's group around its path
+      const drawn = lines.map((g) => [...new Set([...g.querySelectorAll("path")].map((path) => `${key.get(path.getAttribute("stroke")!)?.split(":")[0]}: ${path.closest("[stroke-dasharray]")?.getAttribute("stroke-dasharray") ?? "none"}`))].join(" | "));
+      const panels = lines.map((g) => [...g.querySelectorAll("path")].length);
+      return [{ label: e.getAttribute("aria-label")!, key: [...key.values()], drawn, panels }];
+    });
+  };
+
   it("tells the plans' lines apart by their dash patterns as well as their colours, and its keys show both (regression)", () => {
     // the pressure and fatigue charts told plans apart by colour alone: printed grey, blue and green were one
-    interface El { getAttribute(name: string): string | null; textContent: string | null; querySelectorAll(s: string): Iterable<El> }
-    const { document } = parseHTML(`<!doctype html><html><body>${report}</body></html>`) as unknown as { document: El & { getElementById(id: string): El } };
     for (const id of ["pressure", "fatigue"]) {
-      const section = document.getElementById(id);
-      const key = new Map([...section.querySelectorAll(".key > span")].map((k) => {
-        const line = [...k.querySelectorAll("line")][0];
-        return [line.getAttribute("stroke")!, `${k.textContent}: ${line.getAttribute("stroke-dasharray")}`];
-      }));
-      const charts = [...section.querySelectorAll("svg[aria-label]")].filter((svg) => [...svg.querySelectorAll('g[aria-label="line"]')].length);
-      expect(charts.length, id).toBe(id === "pressure" ? 2 : 3); // with the daily contacts by channel, which has its own key
-      for (const svg of charts.filter((x) => !x.getAttribute("aria-label")!.startsWith("daily contacts"))) {
-        // each line group is one plan: its colour, and its dash pattern (none: solid)
-        const drawn = [...svg.querySelectorAll('g[aria-label="line"]')].map((g) => `${key.get([...g.querySelectorAll("path")][0].getAttribute("stroke")!)?.split(":")[0]}: ${g.getAttribute("stroke-dasharray") ?? "none"}`);
-        expect(drawn, id).toEqual([...key.values()]);
-        const plans = drawn.filter((d) => !d.startsWith("no plan")).map((d) => d.split(": ")[1]);
-        expect(new Set(plans).size, id).toBe(3);
+      const plans = charts(id).filter((x) => !x.label.startsWith("daily contacts"));
+      expect(plans.length, id).toBe(id === "pressure" ? 1 : 3);
+      for (const { key, drawn } of plans) {
+        expect(drawn, id).toEqual(key);
+        expect(new Set(drawn.filter((d) => !d.startsWith("no plan")).map((d) => d.split(": ")[1])).size, id).toBe(3);
       }
     }
+  });
+
+  it("tells the channels' lines apart by their dash patterns as well as their colours, and the daily chart's key shows both (regression)", () => {
+    // daily contacts by channel told e-mail, SMS and push apart by colour alone (Plot's colour legend)
+    const [daily] = charts("pressure").filter((x) => x.label.startsWith("daily contacts"));
+    expect(daily.key).toEqual(["email: none", "sms: 8,4", "push: 2,3"]);
+    // every channel's line in its key's colour and dash, in each plan's panel
+    expect(daily.drawn).toEqual(daily.key);
+    expect(daily.panels).toEqual([3, 3, 3]);
   });
 });
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { loadPlan } from "../../engine/plan/load.ts";
-import { comparePlans } from "../../engine/compare/compare.ts";
+import { readFileSync } from "node:fs";
+import { loadPlan, parsePlan } from "../../engine/plan/load.ts";
+import { type Comparison, comparePlans, pairedDifference } from "../../engine/compare/compare.ts";
+import { verdictLines } from "../../engine/report/verdict.ts";
 import { interval } from "../../engine/compare/intervals.ts";
 import { renderReport } from "../../engine/report/report.ts";
 import { cell, n0, signedText } from "../../engine/report/html.ts";
@@ -16,17 +18,20 @@ describe("the report's verdict", () => {
   const plan = (name: string) => c.plans.find((p) => p.name === name)!;
   const signed = signedText((x) => n0.format(x), true);
 
-  it("names the plan with the highest incremental margin and its paired difference with the runner-up, from the figures", () => {
+  it("says in its first sentence that the two best plans cannot be ranked when their paired difference holds zero (regression)", () => {
+    // it said "lifecycle-capped has the highest incremental margin", and only the next sentence that the two
+    // could not be ranked: on this short run 741 EUR against lifecycle's 514, +227 EUR (-5,261 to +5,715)
     const ranked = c.plans.filter((p) => !p.baseline).sort((a, b) => b.metrics.incrementalMargin!.mean - a.metrics.incrementalMargin!.mean);
     const [best, next] = ranked;
-    const margin = n0.format(best.metrics.incrementalMargin!.mean);
-    expect(verdict).toContain(`<b>${best.name}</b> has the highest incremental margin, ${margin} EUR; against the runner-up, ${next.name}`);
+    expect([best.name, next.name]).toEqual(["lifecycle-capped", "lifecycle"]);
+    const margin = (p: typeof best) => n0.format(p.metrics.incrementalMargin!.mean);
     // the same figure as the headline table's cell
-    expect(section("headline")).toContain(`<td>${margin}<span class="ci">`);
-    // the paired difference, seed by seed, with its interval
+    expect(section("headline")).toContain(`<td>${margin(best)}<span class="ci">`);
+    // the paired difference, seed by seed, with its interval, which holds zero
     const d = interval(best.runs.map((r, i) => r.incrementalMargin! - next.runs[i].incrementalMargin!))!;
-    expect(verdict).toContain(`it makes ${signed(d.mean)} EUR (95 % interval ${signed(d.lo!)} to ${signed(d.hi!)})`);
-    expect(verdict).toContain(d.lo! < 0 && d.hi! > 0 ? "within the noise (the interval holds zero)" : "beyond the noise (95 % confidence)");
+    expect(d.lo! < 0 && d.hi! > 0).toBe(true);
+    expect(verdict).toContain(`<div class="verdict"><p><b>lifecycle-capped</b> and <b>lifecycle</b> cannot be ranked on incremental margin: ${margin(best)} and ${margin(next)} EUR, lifecycle-capped minus lifecycle ${signed(d.mean)} EUR (95 % interval ${signed(d.lo!)} to ${signed(d.hi!)}): within the noise (the interval holds zero) (paired, same customers and seeds). On these 2 replication(s), run more (--replications) before choosing on margin.</p>`);
+    expect(verdict).not.toContain("has the highest");
   });
 
   it("says what the winner costs in unsubscribes, complaints and customers who leave, and where each plan stands against sending nothing", () => {
@@ -80,6 +85,31 @@ describe("the report's verdict", () => {
     expect(a).toContain(`<td>email, triggered: revenue per recipient</td><td class="band">0.80 – 4.00 EUR</td>`);
     expect(a).toContain(`<td>email, triggered: opens vs broadcast</td><td class="band">1.65× – 1.95×</td>`);
     expect(a).toContain(`<td>email, broadcast: opens</td><td class="band">14.0 % – 23.0 %</td>`);
+  });
+});
+
+describe("the verdict's first sentence, a tie and a winner", () => {
+  const lifecycle = loadPlan("scenarios/lifecycle.yaml"), blast = loadPlan("scenarios/batch-and-blast.yaml");
+  // the same plan under another name: the same messages to the same customers on the same seeds
+  const copy = parsePlan(readFileSync("scenarios/lifecycle.yaml", "utf8").replace(/^name: lifecycle$/m, "name: lifecycle-copy"), "scenarios/lifecycle-copy.yaml");
+  const options = { customers: 2000, days: 90, replications: 5, seed: 1 };
+  const lead = (c: Comparison) => verdictLines(c)[0];
+  const margin = (c: Comparison, name: string) => c.plans.find((p) => p.name === name)!.metrics.incrementalMargin!;
+
+  it("says two plans with the same margin in every seed tie, naming neither the winner (regression)", () => {
+    const c = comparePlans([lifecycle, copy, blast], options);
+    expect(c.plans[1].runs).toEqual(c.plans[0].runs);
+    expect(lead(c)).toBe(`<b>lifecycle</b> and <b>lifecycle-copy</b> tie on incremental margin: ${n0.format(margin(c, "lifecycle").mean)} EUR each, the same in every seed, so more replications would not rank them.`);
+    expect(verdictLines(c).join(" ")).not.toContain("has the highest");
+  });
+
+  it("names the winner when the paired difference with the runner-up is beyond the noise", () => {
+    // lifecycle against batch-and-blast, 2,000 customers × 90 days, seeds 1–5: +1,093 EUR (+616 to +1,569)
+    const c = comparePlans([blast, lifecycle], options);
+    const d = pairedDifference(c.plans[1], c.plans[0], "incrementalMargin")!;
+    expect(d.lo).toBeGreaterThan(0);
+    const signed = signedText((x) => n0.format(x), true);
+    expect(lead(c)).toBe(`<b>lifecycle</b> has the highest incremental margin, ${n0.format(margin(c, "lifecycle").mean)} EUR; against the runner-up, batch-and-blast, it makes ${signed(d.mean)} EUR (95 % interval ${signed(d.lo!)} to ${signed(d.hi!)}): beyond the noise (95 % confidence) (paired, same customers and seeds).`);
   });
 });
 
