@@ -36,6 +36,7 @@ export { shardedTuner, type ShardedTuner, type TunerFigures } from "./parallel/s
 export { copyPopulation, tuner, type Tuner } from "./sim/tuner.ts";
 export { cacheStats, clearMemoryCache } from "./sim/baseline-cache.ts";
 export { renderReport } from "./report/report.ts";
+export { verdictText } from "./report/verdict.ts";
 export { renderSvg, renderFigure, htmlPage, Plot } from "./charts/render.ts";
 export { writeRun } from "./sim/output.ts";
 export { Core, type ActionSink } from "./core/decide.ts";

@@ -36,7 +36,7 @@ The three example plans are for an apparel retailer:
   win-back, birthday…) plus a fortnightly newsletter and a *targeted* promotion;
 - **lifecycle-capped**: the same, under strict pressure rules (one marketing contact a day, two a week,
   SMS spacing, weighted pressure)."""),
-code("""import { comparePlans, loadPlan, Plot, renderReport, show } from "../engine/mod.ts";
+code("""import { comparePlans, loadPlan, Plot, renderReport, show, verdictText } from "../engine/mod.ts";
 import * as aq from "arquero";
 
 const names = ["batch-and-blast", "lifecycle", "lifecycle-capped"];
@@ -89,13 +89,13 @@ show({
 }, { title: `Incremental margin (${c.currency}, mean and 95 % interval) against unsubscribes, ${c.customers.toLocaleString("en-US")} customers × ${c.days} days` })"""),
 md("""## Reading it like a strategist
 
-The cell below states the verdict from the figures: which plan earns the most incremental margin, and
-for each plan against the first plan given, whether its margin difference is distinguishable from
-zero on these seeds and what it costs in unsubscribes."""),
-code("""const ranked = [...rows].sort((a, b) => b.margin - a.margin);
-const best = ranked[0];
-const signed = (x: number) => `${x >= 0 ? "+" : ""}${num(x, 0)}`;
-const lines = [`Highest incremental margin: ${best.plan} (${num(best.margin, 0)} ${c.currency} over ${c.days} days on ${num(c.customers, 0)} customers).`];
+The cell below states the verdict from the figures, in the report's own words: which plan earns the most
+incremental margin and whether the runner-up can be told apart from it on these seeds (paired, same
+customers and seeds), what it costs in pressure and fatigue, and what each plan adds against no plan.
+Then, for each plan against the first plan given, its margin difference and whether it is distinguishable
+from zero."""),
+code("""const signed = (x: number) => `${x >= 0 ? "+" : ""}${num(x, 0)}`;
+const lines = verdictText(c);
 for (const d of c.differences.filter((d) => !d.name.startsWith("no plan"))) {
   const m = d.metrics.incrementalMargin!, u = d.metrics.unsubscribes!;
   const sure = m.lo !== null && (m.lo > 0 || m.hi! < 0);

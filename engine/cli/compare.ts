@@ -11,8 +11,8 @@ import { compareCsv } from "../report/compare-csv.ts";
 import { contributions } from "../compare/contributions.ts";
 import { outputFile, outputFolder, parse, progress, sizeFlag } from "./args.ts";
 import { fmtInt, wrap } from "./format.ts";
-import { verdictLines } from "../report/verdict.ts";
-import { fixed, percent, points, textOf } from "../report/html.ts";
+import { verdictText } from "../report/verdict.ts";
+import { fixed, percent, points } from "../report/html.ts";
 import { fitTable } from "./fit-table.ts";
 import { checkPlanAttributes, parsePopulation } from "../sim/population-spec.ts";
 import { defaultWorkers } from "../parallel/pool.ts";
@@ -157,7 +157,7 @@ export async function compareCommand(args: string[]): Promise<number> {
     console.log(fitTable(differenceLabels, diffs.map((d) => ({ name: `${d.name} − ${d.against}`, cells: SHOWN.map(([, m]) => d.metrics[m]) })), { signed: true }));
   }
   // the report's verdict, in words (a strategist reading the console had the tables only)
-  const verdict = verdictLines(c, contrib).map(textOf); // with --contributions, its program sentence too
+  const verdict = verdictText(c, contrib); // with --contributions, its program sentence too
   if (verdict.length) console.log(`\nVerdict (as the report says it):\n${verdict.map((l) => `- ${wrap(l, 118, "  ")}`).join("\n")}`);
   const wrote = [...(values.report !== undefined ? [values.report as string] : []), ...csvFiles];
   if (wrote.length) console.log(`\nwrote ${wrote.length} file(s): ${wrote.join(", ")}`);

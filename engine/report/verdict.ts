@@ -8,7 +8,7 @@ import type { Comparison, Metric, PlanComparison } from "../compare/compare.ts";
 import { moneyUnit, pairedDifference, WEEK_THRESHOLD } from "../compare/compare.ts";
 import type { Interval } from "../compare/intervals.ts";
 import type { PlanContributions } from "./contributions-section.ts";
-import { clearsZero, esc, n0, points, signedText } from "./html.ts";
+import { clearsZero, esc, n0, points, signedText, textOf } from "./html.ts";
 
 const count = (x: number) => n0.format(x);
 
@@ -98,6 +98,15 @@ export function verdictLines(c: Comparison, contributions: PlanContributions[] =
     lines.push(`Which programs carry the margin is not measured here: the programs table gives attributed orders and revenue, which are not incremental; run with --contributions for each program's marginal effect.`);
   }
   return lines;
+}
+
+/**
+ * The verdict's sentences as plain text: what `cadence compare` prints and notebook 01 shows, the
+ * report's own sentences (one verdict, not a second one that could say otherwise).
+ * @example console.log(verdictText(comparePlans([loadPlan("scenarios/lifecycle.yaml"), loadPlan("scenarios/batch-and-blast.yaml")], { customers: 2000, days: 90 })).join("\n"))
+ */
+export function verdictText(c: Comparison, contributions: PlanContributions[] = []): string[] {
+  return verdictLines(c, contributions).map(textOf);
 }
 
 /** The verdict as the headline section's first paragraph. */

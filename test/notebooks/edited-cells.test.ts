@@ -104,6 +104,10 @@ describe("notebook 01, edited as an analyst would: other plans first, fewer repl
     expect(html).not.toContain("3 replications");
     expect(html).not.toContain("against batch-and-blast");
     expect(streamOf(cells[cells.length - 1])).toMatch(/^batch-and-blast vs lifecycle-capped: margin /m);
+    // the verdict is the report's own (verdictText): the notebook's copy said "Highest incremental margin: …"
+    // of plans the report said could not be ranked
+    expect(streamOf(cells[cells.length - 1])).toMatch(/^\S.* (has the highest incremental margin|cannot be ranked on incremental margin|tie on incremental margin)/m);
+    expect(streamOf(cells[cells.length - 1])).not.toContain("Highest incremental margin:");
   }, 300_000);
 });
 
