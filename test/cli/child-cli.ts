@@ -19,7 +19,13 @@ export async function stopWhen(child: Deno.ChildProcess, ready: () => boolean, s
   }
   if (settleMs) await sleep(settleMs);
   const at = Date.now();
-  child.kill(signal);
+  try {
+    child.kill(signal);
+  } catch (e) {
+    // the command ended before it could be stopped: a machine faster than the one the test was sized on
+    const done = await child.output();
+    throw new Error(`the command ended (exit ${done.code}) ${(at - started) / 1000} s after its start, before ${signal} could stop it: give it a longer run\n${text(done.stderr).slice(-500)}`, { cause: e });
+  }
   const out = await child.output();
   return { ...out, out: text(out.stdout), err: text(out.stderr), seconds: (Date.now() - at) / 1000 };
 }

@@ -211,7 +211,8 @@ describe("notebook 04, edited: a smaller reality, another control group, fewer r
     expect(sources.join("\n")).toContain("DAYS = 20, CUSTOMERS = 1200;");
     expect(sources.join("\n")).toContain("share: 0.1,");
     expect(sources.join("\n")).toContain("replications: 2, seed: 1");
-    const out = executeKept(sources, /<h4>/g, 4);
+    // run again while one of the three titled tables is missing (a count of every <h4> let a dropped table through: the chart's title made up the count)
+    const out = executeKept(sources, /<h4>(lifecycle, live;|The reality replayed|Forecast vs actual)/g, 3);
     expect(errorsOf(out)).toEqual([]);
     const html = htmlOf(out);
     expect(html).toContain("lifecycle, live; forecast over 2 replications of 1,200 customers × 20 days");
