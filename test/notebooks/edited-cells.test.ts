@@ -34,6 +34,9 @@ function execute(sources: string[]): Cell[] {
     }));
     const run = spawnSync("jupyter-nbconvert", [
       "--to", "notebook", "--execute", "--allow-errors", "--ExecutePreprocessor.kernel_name=deno", "--ExecutePreprocessor.timeout=300",
+      // as notebooks.test.ts: on a loaded machine a cell's output can come more than the default 4 s after its
+      // reply, and nbconvert then goes on without it (CI failed on notebook 02's timing line, empty three runs in a row)
+      "--ExecutePreprocessor.iopub_timeout=60",
       "--output", join(out, "edited.ipynb"), file,
     ], { encoding: "utf8" });
     expect(run.status, run.stderr).toBe(0);
