@@ -3,7 +3,7 @@
  * and its sends made a slice of customers a transaction, events answered in between. Real servers on
  * 127.0.0.1, SQLite, manual clock: one offers 4 customers a transaction, the other all at once; both must
  * decide the same, an event for a customer still owed its newsletter has it sent first (a late event
- * too, without waiting for the other customers), and a stop or a SIGKILL in the middle of the day leaves
+ * too, without waiting for the other customers), so does an upload of that customer's profile, and a stop or a SIGKILL in the middle of the day leaves
  * the rest to the restarted server: none sent twice, none lost.
  */
 import { describe, expect, it } from "vitest";
@@ -12,6 +12,7 @@ import type { ManualClock } from "../../engine/live/clock.ts";
 import type { LiveEvent } from "../../engine/live/driver.ts";
 import { SqliteStore } from "../../engine/live/sqlite-store.ts";
 import { createKey } from "../../engine/live/keys.ts";
+import { profileOf } from "../../web/convert.ts";
 import { DAY } from "../../engine/core/time.ts";
 
 // the newsletter goes at midnight, so its send is decided at the day's start; the receipt (no exemption)
@@ -36,6 +37,8 @@ const EVENTS: LiveEvent[] = [
   { id: "p29", customer: "c29", type: "purchase", time: DAY_START + 1 },
   { id: "p28", customer: "c28", type: "purchase", time: DAY_START - 1 },
 ];
+// a brand's sync during the day: c10 withdraws its e-mail opt-in, c40 joins
+const UPLOAD: Record<string, unknown>[] = [{ id: "c10", consents: [] }, { id: "c40", consents: ["email"] }];
 const apiEvent = (e: LiveEvent) => ({ id: e.id, customer: e.customer, type: e.type, time: new Date(e.time * 60000).toISOString() });
 
 const server = serversStoppedAfterEach(T0);
@@ -87,6 +90,28 @@ describe("a campaign day in slices", () => {
     ]);
     expect(log.length).toBe(32);
     expect([...log].sort()).toEqual((await decisions(reference)).sort());
+  });
+
+  it("takes an upload after its own customers' sends only, decided on their state at the day's start, and decides as one pass", async () => {
+    const sliced = server({ fireSlice: 4 }), reference = server();
+    await ready(reference);
+    expect((await reference.api("POST", "/v1/clock", { now: at(24) })).status).toBe(200);
+    expect((await reference.api("POST", "/v1/customers", { customers: UPLOAD })).body).toEqual({ created: 1, updated: 1 });
+    await ready(sliced);
+    (sliced.clock as ManualClock).set(DAY_START);
+    sliced.driver.tick(DAY_START); // c00 … c03 served, 26 owed
+    // before any slice more: c10's newsletter is decided first, on the opt-in it had at 00:00; no one
+    // else's is made, and c40, in no audience of the day, is owed none
+    expect(sliced.driver.upsert(UPLOAD.map((x) => profileOf(x)))).toEqual({ created: 1, updated: 1 });
+    expect(await campaignDay(sliced)).toEqual({ at: "2026-03-03T00:00:00Z", customers: 25, of: 30 });
+    await sliced.driver.catchUp();
+    expect(sliced.driver.owing).toBe(false);
+
+    const log = await decisions(sliced);
+    expect(log.slice(0, 5)).toEqual(["c00", "c01", "c02", "c03", "c10"].map((c) => `${c},news,2026-03-03T00:00:00Z,sent,`));
+    expect(log.length).toBe(30);
+    expect([...log].sort()).toEqual((await decisions(reference)).sort());
+    expect((await sliced.api("GET", "/v1/customers/c10")).body.profile.consents).toEqual([]);
   });
 
   it("after a stop in the middle of the day, the restarted server sends the rest: none twice, none lost", async () => {
