@@ -97,6 +97,8 @@ export class LiveDriver {
   private storedDebt: ReturnType<typeof CampaignDebt.read> | null = null;
   private readonly offeredSlots = new Set<number>();
   private catching: Promise<number> | null = null;
+  /** Campaign sends decided by this process (each customer's campaigns of a day): POST /v1/clock answers its pass's. */
+  campaignSends = 0;
 
   /** The clock when the server started: a manual clock is restored no earlier than this (reloadDirty). */
   private readonly clockAtStart: number;
@@ -556,7 +558,10 @@ export class LiveDriver {
    * since, and it fires at its own time, as the simulator's, not at the engine's.
    */
   private decideDay(occurrences: Occurrence[], now: number): void {
-    if (this.coupled() || !selectedFirst(this.plan.compiled, occurrences)) return this.core.campaignDay(occurrences, now);
+    if (this.coupled() || !selectedFirst(this.plan.compiled, occurrences)) {
+      this.campaignSends += this.core.campaignDay(occurrences, now);
+      return;
+    }
     const day = daySends(this.core, occurrences, now);
     this.campaigns = new CampaignDebt(day, now, day.customers.length, this.table.size);
     this.offerCampaigns(this.slice);
@@ -583,8 +588,10 @@ export class LiveDriver {
   }
 
   private offerDay(debt: CampaignDebt, i: number): void {
+    const c = debt.day.customers[i];
+    if (!this.table.gone[c]) this.campaignSends += debt.day.start[i + 1] - debt.day.start[i]; // an erased customer's are not decided
     offerSends(this.core, debt.day, i, debt.now);
-    this.dirty.add(debt.day.customers[i]); // its row says it was offered, a gone customer's too
+    this.dirty.add(c); // its row says it was offered, a gone customer's too
   }
 
   /** Everything owed made now — the campaign day's sends, then the timers — before what needs every customer. */

@@ -53,7 +53,7 @@ async function ready(s: TestServer): Promise<void> {
 async function whole(): Promise<TestServer> {
   const s = server();
   await ready(s);
-  expect((await s.api("POST", "/v1/clock", { now: at(24) })).status).toBe(200);
+  expect((await s.api("POST", "/v1/clock", { now: at(24) })).body).toEqual({ now: "2026-03-03T00:00:00Z", fired: 0, campaignSends: 30 });
   for (const e of EVENTS) expect((await s.api("POST", "/v1/events", apiEvent(e))).status).toBe(200);
   return s;
 }
@@ -145,6 +145,16 @@ describe("a campaign day in slices", () => {
     const sent = (await decisions(s)).filter((d) => d.includes(",news,"));
     expect(sent.length).toBe(30);
     expect(sent.every((d) => d.endsWith(",2026-03-03T10:00:00Z,sent,"))).toBe(true);
+  });
+
+  it("answers POST /v1/clock with the campaign sends its pass made, apart from the timers it fired", async () => {
+    const s = server({ fireSlice: 4 });
+    expect((await s.api("POST", "/v1/customers", { customers: CUSTOMERS.map((id) => ({ id, consents: ["email"] })) })).status).toBe(200);
+    await promote(s, PLAN.replace(`at: "00:00"`, `at: "10:00"`));
+    const clock = async (h: number) => (await s.api("POST", "/v1/clock", { now: at(h) })).body;
+    // over midnight: 30 newsletters decided, 4 customers a transaction, each held for 10:00 (a timer)
+    expect(await clock(24)).toEqual({ now: "2026-03-03T00:00:00Z", fired: 0, campaignSends: 30 });
+    expect(await clock(34 + 1 / 60)).toEqual({ now: "2026-03-03T10:01:00Z", fired: 30, campaignSends: 0 });
   });
 
   for (const [what, plan] of [
