@@ -480,6 +480,11 @@ export class LiveDriver {
     return debt && { at: debt.now, customers: debt.left, of: debt.of };
   }
 
+  /** Customer c's sends of the campaign day in progress not made yet (its turn has not come): none when it is owed nothing. */
+  campaignSendsOwed(c: number): Occurrence[] {
+    return this.campaigns?.sendsOf(c) ?? [];
+  }
+
   /**
    * Does what is owed, `slice` to a transaction — the campaign day's sends (at its start) first, then
    * the timers — handing the event loop back between two so that requests are answered meanwhile (an

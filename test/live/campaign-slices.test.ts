@@ -114,6 +114,23 @@ describe("a campaign day in slices", () => {
     expect((await sliced.api("GET", "/v1/customers/c10")).body.profile.consents).toEqual([]);
   });
 
+  it("shows a customer whose turn has not come the day's sends it is owed, without making them", async () => {
+    const s = server({ fireSlice: 4, tickMs: 3_600_000 }); // no timer loop: the day stays owed
+    await ready(s);
+    (s.clock as ManualClock).set(DAY_START);
+    s.driver.tick(DAY_START); // c00 … c03 served, 26 owed
+    const view = async (id: string) => (await s.api("GET", `/v1/customers/${id}`, undefined, { key: s.keys.analyst })).body;
+    expect((await view("c05")).campaignDay).toEqual({
+      at: "2026-03-03T00:00:00Z", sends: [{ program: "news", message: "news", channel: "email", time: "2026-03-03T00:00:00Z" }],
+    });
+    expect((await view("c05")).decisions).toEqual([]);
+    expect((await view("c00")).campaignDay).toBe(null); // served: its decision is in its log
+    expect((await view("c00")).decisions.map((d: { message: string; status: string }) => `${d.message},${d.status}`)).toEqual(["news,sent"]);
+    expect(await campaignDay(s)).toEqual({ at: "2026-03-03T00:00:00Z", customers: 26, of: 30 });
+    await s.driver.catchUp();
+    expect((await view("c05")).campaignDay).toBe(null);
+  });
+
   it("after a stop in the middle of the day, the restarted server sends the rest: none twice, none lost", async () => {
     const first = server({ fireSlice: 4 }), reference = await whole();
     await ready(first);
