@@ -6,8 +6,9 @@
  * promoted (manual clock), and the bench measures the timer pass of a minute (POST /v1/clock), the
  * campaign day (the clock moved over midnight: the audience selected and every newsletter held for
  * 10:00) and the send-time pass (the clock past 10:00: every held message fired) while `--connections`
- * clients post single events (one in flight at any moment of a pass counts as posted during it), and
- * GET /v1/customers/{id}.
+ * clients post single events and one more uploads profiles of known customers (POST /v1/customers, 100
+ * a request: a brand's nightly sync; a request in flight at any moment of a pass counts as posted during
+ * it), and GET /v1/customers/{id}.
  *
  *   ./node_modules/.bin/deno run -A bench/scale-bench.ts [--customers 100000] [--plan] [--connections 4]
  *     [--db FILE]   (reuse a database made by an earlier run: its customers are not imported again)
@@ -121,6 +122,7 @@ if (fresh) {
 }
 
 const latency = (ms: number[]) => {
+  if (!ms.length) return "0 requests";
   ms.sort((a, b) => a - b);
   const q = (p: number) => ms[Math.min(ms.length - 1, Math.floor(p * ms.length))].toFixed(1);
   return `${ms.length} requests, p50 ${q(0.5)} ms, p99 ${q(0.99)} ms, max ${ms.at(-1)!.toFixed(0)} ms`;
@@ -143,10 +145,11 @@ if (values.plan) {
   const ticks: number[] = [];
   for (let m = 1; m <= 20; m++) ticks.push((await clockAt(`2026-03-02T12:${String(m).padStart(2, "0")}:00Z`)).ms);
   console.log(`tick (POST /v1/clock, one minute on, nothing due): ${latency(ticks)}`);
-  // single events while the clock crosses midnight (the newsletter day), posted at the clock's time; a
-  // request in flight at any moment of a pass is counted as during it (it may have waited for it)
+  // single events while the clock crosses midnight (the newsletter day), posted at the clock's time, and
+  // uploads of known customers' profiles; a request in flight at any moment of a pass is counted as
+  // during it (it may have waited for it)
   let running = true, k = 0;
-  const requests: [start: number, end: number][] = [];
+  const requests: [start: number, end: number][] = [], uploads: [start: number, end: number][] = [];
   const clients = Array.from({ length: connections }, async () => {
     while (running) {
       const i = k++, b = performance.now();
@@ -154,6 +157,14 @@ if (values.plan) {
       requests.push([b, performance.now()]);
     }
   });
+  const UPLOAD = 100;
+  clients.push((async () => {
+    for (let u = 0; running; u++) {
+      const from = (u * 7919 * UPLOAD) % N, b = performance.now();
+      await api("POST", "/v1/customers", { customers: Array.from({ length: UPLOAD }, (_, j) => customer((from + j) % N)) });
+      uploads.push([b, performance.now()]);
+    }
+  })());
   const pass = async (iso: string) => {
     const from = performance.now(), r = await clockAt(iso);
     return { ...r, from, to: performance.now() };
@@ -167,12 +178,14 @@ if (values.plan) {
   console.log(`send time: POST /v1/clock at 10:01 fired ${sent.fired.toLocaleString("en")} timers in ${(sent.ms / 1000).toFixed(2)} s; RSS peak ${hwm()}`);
   running = false;
   await Promise.all(clients);
-  const waits = (keep: (start: number, end: number) => boolean) => latency(requests.filter(([a, b]) => keep(a, b)).map(([a, b]) => b - a));
   const overlaps = (p: { from: number; to: number }) => (a: number, b: number) => a < p.to && b > p.from;
-  console.log(`POST /v1/events before the day: ${waits((_, b) => b <= day.from)}`);
-  console.log(`POST /v1/events during the day: ${waits(overlaps(day))}`);
-  console.log(`POST /v1/events after it: ${waits((a, b) => a >= day.to && b <= sent.from)}`);
-  console.log(`POST /v1/events during the send-time pass: ${waits(overlaps(sent))}`);
+  for (const [route, made] of [["POST /v1/events", requests], [`POST /v1/customers (${UPLOAD} a request)`, uploads]] as const) {
+    const waits = (keep: (start: number, end: number) => boolean) => latency(made.filter(([a, b]) => keep(a, b)).map(([a, b]) => b - a));
+    console.log(`${route} before the day: ${waits((_, b) => b <= day.from)}`);
+    console.log(`${route} during the day: ${waits(overlaps(day))}`);
+    console.log(`${route} after it: ${waits((a, b) => a >= day.to && b <= sent.from)}`);
+    console.log(`${route} during the send-time pass: ${waits(overlaps(sent))}`);
+  }
   const out = await api("GET", "/v1/outbox?after=0&limit=1");
   console.log(`outbox: first message ${JSON.stringify(out.messages[0]?.key)}`);
   const reads: number[] = [];

@@ -181,11 +181,11 @@ describe("a few of them, run as written", () => {
 
   it("simulate --contacts (README.md, Live execution) reads the file the line before writes, and says what the comment quotes", async () => {
     const cwd = mkdtempSync(join(tmpdir(), "doc-run-"));
-    const printf = docCommands().find((c) => c.where === "README.md:607")!;
+    const printf = docCommands().find((c) => c.where === "README.md:611")!;
     expect((await new Deno.Command("sh", { args: ["-c", printf.text], cwd }).output()).code).toBe(0);
-    const r = await run(command("README.md:608"), cwd);
+    const r = await run(command("README.md:612"), cwd);
     expect(r.code, r.err).toBe(0);
-    expect(r.out.trimEnd().split("\n").at(-1)).toBe(quoted("README.md", 609, 609)[0].replace(/^# /, ""));
+    expect(r.out.trimEnd().split("\n").at(-1)).toBe(quoted("README.md", 613, 613)[0].replace(/^# /, ""));
   });
 
   it("simulate of the custom-channels example (README.md, Plans) runs", async () => {

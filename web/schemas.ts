@@ -206,6 +206,14 @@ export const Plan = z.object({
 }).openapi("Plan");
 
 export const ClockBody = exampled(z.object({ now: isoTime }).strict(), "ClockBody", { now: "2026-03-02T09:00:00Z" });
+/** POST /v1/clock's answer: what its pass did, timers and campaign sends apart (a day's sends are no timer). */
+export const ClockAnswer = z.object({
+  now: z.string().openapi({ description: "the clock's new time" }),
+  fired: z.number().int().openapi({ description: "timers the pass fired: held messages sent at their time, deferred ones retried, journey waits and inactivity checks ended" }),
+  campaignSends: z.number().int().openapi({
+    description: "campaign sends decided while the pass ran: each customer's campaigns of the days it opened, sent, held for their send time or suppressed by a rule (an event or upload that made its own customer's first meanwhile included)",
+  }),
+}).strict().openapi("ClockAnswer");
 export const KeyIdParam = z.object({
   id: z.string().regex(/^[0-9a-f]{12}$/, { message: "expected a key id: 12 hexadecimal digits, the first column of `cadence keys list`" }).openapi({ param: { name: "id", in: "path" }, example: "f499d6ff5f2d" }),
 });

@@ -19,19 +19,22 @@ const programOf = (plan: CompiledPlan, o: Occurrence) => plan.programs[plan.camp
 const constantPriorities = (plan: CompiledPlan, occurrences: readonly Occurrence[]) =>
   occurrences.every((o) => typeof programOf(plan, o).priority === "number");
 
-export function decideCampaignDay(core: Core, occurrences: readonly Occurrence[], now: number): void {
+/** Decides the day's sends (the module's comment says in what order); returns how many there were. */
+export function decideCampaignDay(core: Core, occurrences: readonly Occurrence[], now: number): number {
   const plan = core.plan, table = core.table;
   const at = (o: Occurrence) => Math.max(o.time, now);
   if (constantPriorities(plan, occurrences)) {
     const ranked = [...occurrences].sort((x, y) =>
       (programOf(plan, y).priority as number) - (programOf(plan, x).priority as number) || byTimeThenPlan(x, y)
     );
+    let sends = 0;
     for (const o of ranked) {
       const p = programOf(plan, o).priority as number;
       const audience = selectAudience(plan, o.campaign, table, now, core.pickBest);
       for (let i = 0; i < audience.length; i++) core.campaign(audience[i], o.campaign, now, at(o), p);
+      sends += audience.length;
     }
-    return;
+    return sends;
   }
   // per-customer priorities: one entry per (occurrence, customer) with its evaluated priority
   const order = [...occurrences].sort(byTimeThenPlan);
@@ -50,6 +53,7 @@ export function decideCampaignDay(core: Core, occurrences: readonly Occurrence[]
     const o = order[occ[i]];
     core.campaign(cust[i], o.campaign, now, at(o), prio[i]);
   }
+  return idx.length;
 }
 
 /**

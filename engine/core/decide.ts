@@ -340,9 +340,10 @@ export class Core {
    * The campaigns due on one day of the plan's timezone, decided together at `now` (the start of that
    * day): audiences selected, then each customer's sends offered highest priority first
    * (engine/core/campaign-day.ts), so a lower-priority campaign sees the higher one's pending contacts.
+   * Returns how many sends were decided.
    */
-  campaignDay(occurrences: readonly Occurrence[], now: number): void {
-    decideCampaignDay(this, occurrences, now);
+  campaignDay(occurrences: readonly Occurrence[], now: number): number {
+    return decideCampaignDay(this, occurrences, now);
   }
 
   /** A campaign's send to one customer of its (already selected) audience, decided at `now` for sending at `at`. */

@@ -13,6 +13,7 @@
  * (engine/core/row-codec.ts). A restart owes the stored customers whose rows do not say so.
  */
 import type { DaySends } from "../core/campaign-day.ts";
+import type { Occurrence } from "../core/campaign-schedule.ts";
 
 /** meta `campaignDebt`: the day's decision time and occurrences, and the owed customers' sends (a count each). */
 interface Stored {
@@ -64,6 +65,17 @@ export class CampaignDebt {
       if (c >= 0 && this.owed[c] > 0) return this.take(c);
     }
     return -1;
+  }
+
+  /** Customer c's sends still owed, each its campaign and send time (never before the day's decision time); none when it is owed nothing. */
+  sendsOf(c: number): Occurrence[] {
+    if (!this.owes(c)) return [];
+    const d = this.day, i = this.owed[c] - 1, sends: Occurrence[] = [];
+    for (let k = d.start[i]; k < d.start[i + 1]; k++) {
+      const o = d.occurrences[d.occurrence[k]];
+      sends.push({ campaign: o.campaign, time: Math.max(o.time, this.now) });
+    }
+    return sends;
   }
 
   /** The customers still owed and their sends, as meta `campaignDebt` keeps them; `ids`: the table's. */

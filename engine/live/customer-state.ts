@@ -1,6 +1,7 @@
 /**
  * One customer's state as GET /v1/customers/{id} shows it: the profile, journeys in flight, the pressure
- * ledger, pending timers and contacts, the programs holding the customer out, control-group membership.
+ * ledger, pending timers and contacts, the campaign day's sends still owed to it, the programs holding
+ * the customer out, control-group membership.
  */
 import { inHoldout } from "../core/decide.ts";
 import { formatTime } from "../core/time.ts";
@@ -26,6 +27,11 @@ export function customerState(driver: LiveDriver, id: string) {
     }
     return { ...base, days: r.a };
   });
+  // the day's sends not made yet: shown from the debt, not made by this read (a read writes nothing)
+  const owed = driver.campaignSendsOwed(c).map(({ campaign, time }) => {
+    const s = plan.sends[plan.campaigns[campaign].send];
+    return { program: plan.names.programs[s.program], message: s.message, channel: plan.names.channels[s.channel], time: formatTime(time) };
+  });
   return {
     id,
     row,
@@ -33,6 +39,9 @@ export function customerState(driver: LiveDriver, id: string) {
     ledger: row.ledger.map(([time, program, channel, category]) => ({ time: formatTime(time), program, channel: typeof channel === "number" ? plan.names.channels[channel] : channel, category })),
     timers,
     pendingContacts: timers.filter((x) => x.kind === "due" || x.kind === "retry"),
+    // a campaign day in progress whose turn has not come for this customer: its sends, to be decided as
+    // of the day's start on the state then (docs/live.md, "Scale"); null when none are owed
+    campaignDay: owed.length ? { at: formatTime(driver.campaignDay!.at), sends: owed } : null,
     holdouts: plan.programs.filter((p) => inHoldout(driver.seed, t.key[c], p)).map((p) => p.id),
     // the latest decisions about this customer, each in words (why a message was held, deferred or stopped)
     decisions: driver.store.decisionsOf(id, 50).map((d) => ({

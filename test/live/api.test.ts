@@ -512,14 +512,14 @@ describe("time: late events and pause", () => {
   it("a manual clock does not go back: an earlier time is refused (409) saying where the clock is; an older event leaves it where it is", async () => {
     const s = server();
     const iso = (h: number) => at(h).replace(".000Z", "Z");
-    expect((await s.api("POST", "/v1/clock", { now: at(48) })).body).toEqual({ now: iso(48), fired: 0 });
+    expect((await s.api("POST", "/v1/clock", { now: at(48) })).body).toEqual({ now: iso(48), fired: 0, campaignSends: 0 });
     const back = await s.api("POST", "/v1/clock", { now: at(24) });
     expect(back.status).toBe(409);
     expect(back.body).toEqual({
       error: "the clock cannot go back: it is at 2026-03-04T00:00:00Z, 2026-03-03T00:00:00Z is earlier; give a time from then on",
       problems: [{ path: "body.now", message: "earlier than the clock (2026-03-04T00:00:00Z)" }],
     });
-    expect((await s.api("POST", "/v1/clock", { now: at(48) })).body).toEqual({ now: iso(48), fired: 0 });
+    expect((await s.api("POST", "/v1/clock", { now: at(48) })).body).toEqual({ now: iso(48), fired: 0, campaignSends: 0 });
     expect((await s.api("POST", "/v1/events", { id: "v1", customer: "C1", type: "visit", time: at(10) }, { key: s.keys.ingest })).body).toMatchObject({ accepted: 1 });
     expect((await s.api("GET", "/readyz")).body.now).toBe(iso(48));
   });

@@ -3,7 +3,7 @@
  * and its sends made a slice of customers a transaction, events answered in between. Real servers on
  * 127.0.0.1, SQLite, manual clock: one offers 4 customers a transaction, the other all at once; both must
  * decide the same, an event for a customer still owed its newsletter has it sent first (a late event
- * too, without waiting for the other customers), and a stop or a SIGKILL in the middle of the day leaves
+ * too, without waiting for the other customers), so does an upload of that customer's profile, and a stop or a SIGKILL in the middle of the day leaves
  * the rest to the restarted server: none sent twice, none lost.
  */
 import { describe, expect, it } from "vitest";
@@ -12,6 +12,7 @@ import type { ManualClock } from "../../engine/live/clock.ts";
 import type { LiveEvent } from "../../engine/live/driver.ts";
 import { SqliteStore } from "../../engine/live/sqlite-store.ts";
 import { createKey } from "../../engine/live/keys.ts";
+import { profileOf } from "../../web/convert.ts";
 import { DAY } from "../../engine/core/time.ts";
 
 // the newsletter goes at midnight, so its send is decided at the day's start; the receipt (no exemption)
@@ -36,6 +37,8 @@ const EVENTS: LiveEvent[] = [
   { id: "p29", customer: "c29", type: "purchase", time: DAY_START + 1 },
   { id: "p28", customer: "c28", type: "purchase", time: DAY_START - 1 },
 ];
+// a brand's sync during the day: c10 withdraws its e-mail opt-in, c40 joins
+const UPLOAD: Record<string, unknown>[] = [{ id: "c10", consents: [] }, { id: "c40", consents: ["email"] }];
 const apiEvent = (e: LiveEvent) => ({ id: e.id, customer: e.customer, type: e.type, time: new Date(e.time * 60000).toISOString() });
 
 const server = serversStoppedAfterEach(T0);
@@ -50,7 +53,7 @@ async function ready(s: TestServer): Promise<void> {
 async function whole(): Promise<TestServer> {
   const s = server();
   await ready(s);
-  expect((await s.api("POST", "/v1/clock", { now: at(24) })).status).toBe(200);
+  expect((await s.api("POST", "/v1/clock", { now: at(24) })).body).toEqual({ now: "2026-03-03T00:00:00Z", fired: 0, campaignSends: 30 });
   for (const e of EVENTS) expect((await s.api("POST", "/v1/events", apiEvent(e))).status).toBe(200);
   return s;
 }
@@ -89,6 +92,45 @@ describe("a campaign day in slices", () => {
     expect([...log].sort()).toEqual((await decisions(reference)).sort());
   });
 
+  it("takes an upload after its own customers' sends only, decided on their state at the day's start, and decides as one pass", async () => {
+    const sliced = server({ fireSlice: 4 }), reference = server();
+    await ready(reference);
+    expect((await reference.api("POST", "/v1/clock", { now: at(24) })).status).toBe(200);
+    expect((await reference.api("POST", "/v1/customers", { customers: UPLOAD })).body).toEqual({ created: 1, updated: 1 });
+    await ready(sliced);
+    (sliced.clock as ManualClock).set(DAY_START);
+    sliced.driver.tick(DAY_START); // c00 … c03 served, 26 owed
+    // before any slice more: c10's newsletter is decided first, on the opt-in it had at 00:00; no one
+    // else's is made, and c40, in no audience of the day, is owed none
+    expect(sliced.driver.upsert(UPLOAD.map((x) => profileOf(x)))).toEqual({ created: 1, updated: 1 });
+    expect(await campaignDay(sliced)).toEqual({ at: "2026-03-03T00:00:00Z", customers: 25, of: 30 });
+    await sliced.driver.catchUp();
+    expect(sliced.driver.owing).toBe(false);
+
+    const log = await decisions(sliced);
+    expect(log.slice(0, 5)).toEqual(["c00", "c01", "c02", "c03", "c10"].map((c) => `${c},news,2026-03-03T00:00:00Z,sent,`));
+    expect(log.length).toBe(30);
+    expect([...log].sort()).toEqual((await decisions(reference)).sort());
+    expect((await sliced.api("GET", "/v1/customers/c10")).body.profile.consents).toEqual([]);
+  });
+
+  it("shows a customer whose turn has not come the day's sends it is owed, without making them", async () => {
+    const s = server({ fireSlice: 4, tickMs: 3_600_000 }); // no timer loop: the day stays owed
+    await ready(s);
+    (s.clock as ManualClock).set(DAY_START);
+    s.driver.tick(DAY_START); // c00 … c03 served, 26 owed
+    const view = async (id: string) => (await s.api("GET", `/v1/customers/${id}`, undefined, { key: s.keys.analyst })).body;
+    expect((await view("c05")).campaignDay).toEqual({
+      at: "2026-03-03T00:00:00Z", sends: [{ program: "news", message: "news", channel: "email", time: "2026-03-03T00:00:00Z" }],
+    });
+    expect((await view("c05")).decisions).toEqual([]);
+    expect((await view("c00")).campaignDay).toBe(null); // served: its decision is in its log
+    expect((await view("c00")).decisions.map((d: { message: string; status: string }) => `${d.message},${d.status}`)).toEqual(["news,sent"]);
+    expect(await campaignDay(s)).toEqual({ at: "2026-03-03T00:00:00Z", customers: 26, of: 30 });
+    await s.driver.catchUp();
+    expect((await view("c05")).campaignDay).toBe(null);
+  });
+
   it("after a stop in the middle of the day, the restarted server sends the rest: none twice, none lost", async () => {
     const first = server({ fireSlice: 4 }), reference = await whole();
     await ready(first);
@@ -120,6 +162,16 @@ describe("a campaign day in slices", () => {
     const sent = (await decisions(s)).filter((d) => d.includes(",news,"));
     expect(sent.length).toBe(30);
     expect(sent.every((d) => d.endsWith(",2026-03-03T10:00:00Z,sent,"))).toBe(true);
+  });
+
+  it("answers POST /v1/clock with the campaign sends its pass made, apart from the timers it fired", async () => {
+    const s = server({ fireSlice: 4 });
+    expect((await s.api("POST", "/v1/customers", { customers: CUSTOMERS.map((id) => ({ id, consents: ["email"] })) })).status).toBe(200);
+    await promote(s, PLAN.replace(`at: "00:00"`, `at: "10:00"`));
+    const clock = async (h: number) => (await s.api("POST", "/v1/clock", { now: at(h) })).body;
+    // over midnight: 30 newsletters decided, 4 customers a transaction, each held for 10:00 (a timer)
+    expect(await clock(24)).toEqual({ now: "2026-03-03T00:00:00Z", fired: 0, campaignSends: 30 });
+    expect(await clock(34 + 1 / 60)).toEqual({ now: "2026-03-03T10:01:00Z", fired: 30, campaignSends: 0 });
   });
 
   for (const [what, plan] of [

@@ -3,11 +3,12 @@
  * in slices, answering events in between (engine/live/driver.ts, catchUp). Real servers on 127.0.0.1,
  * SQLite, manual clock: one fires 4 timers a transaction, the other all at once; both must decide the
  * same, an event for a customer whose message is still owed sends that message first (a late event
- * too, and no one else's), and a restart in the middle of the debt fires the rest at their own minute.
+ * too, and no one else's; an upload of that customer's profile too), and a restart in the middle of the debt fires the rest at their own minute.
  */
 import { describe, expect, it } from "vitest";
 import { at, promote, RECEIPT_PROGRAM, serversStoppedAfterEach, T0, type TestServer } from "./live-helpers.ts";
 import type { ManualClock } from "../../engine/live/clock.ts";
+import { profileOf } from "../../web/convert.ts";
 
 const PLAN = `name: slices
 channels: { email: {} }
@@ -82,6 +83,24 @@ describe("a clock pass in slices", () => {
       ...["c00", "c01", "c02", "c03", "c29"].map((c) => `${c},news,2026-03-02T10:00:00Z,sent`),
       "c29,receipt,2026-03-02T10:00:00Z,sent",
     ]);
+    expect([...log].sort()).toEqual((await decisions(whole)).sort());
+  });
+
+  it("takes an upload after its own customer's owed newsletter only, sent on the opt-in it had at 10:00", async () => {
+    const sliced = server({ fireSlice: 4 }), whole = server();
+    await ready(sliced), await ready(whole);
+    // the reference: one pass fires the 30 newsletters, then c29 withdraws its e-mail opt-in
+    const upload = [{ id: "c29", consents: [] }];
+    expect((await whole.api("POST", "/v1/clock", { now: at(10 + 1 / 60) })).body.fired).toBe(30);
+    expect((await whole.api("POST", "/v1/customers", { customers: upload })).body).toEqual({ created: 0, updated: 1 });
+
+    (sliced.clock as ManualClock).set(SEND + 1);
+    expect(sliced.driver.tick(SEND + 1)).toBe(4);
+    expect(sliced.driver.upsert(upload.map((x) => profileOf(x)))).toEqual({ created: 0, updated: 1 });
+    expect(await sliced.driver.catchUp()).toBe(25); // c29's went before the upload, no one else's
+
+    const log = await decisions(sliced);
+    expect(log.slice(0, 5)).toEqual(["c00", "c01", "c02", "c03", "c29"].map((c) => `${c},news,2026-03-02T10:00:00Z,sent`));
     expect([...log].sort()).toEqual((await decisions(whole)).sort());
   });
 

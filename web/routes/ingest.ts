@@ -133,7 +133,7 @@ export function ingestRoutes(app: OpenAPIHono, { store, driver, clock }: Deps): 
   });
 
   app.openapi(createRoute({
-    method: "get", path: "/v1/customers/{id}", tags: ["customers"], summary: "one customer's state: profile, journeys in flight, pressure ledger, pending timers and contacts, holdouts, control group",
+    method: "get", path: "/v1/customers/{id}", tags: ["customers"], summary: "one customer's state: profile, journeys in flight, pressure ledger, pending timers and contacts, the campaign day's sends still owed to it (campaignDay), holdouts, control group",
     middleware: [requireRole(store, ...READERS)] as const,
     request: { params: CustomerParam },
     responses: { 200: json(z.any(), "the customer's state"), 404: json(ErrorBody, "unknown customer") },

@@ -4,7 +4,7 @@ import { forgetKeys, keyOf, requireRole } from "../auth.ts";
 import { iso, minutes } from "../convert.ts";
 import type { Deps } from "../deps.ts";
 import { accepts, limit } from "../guards.ts";
-import { CampaignDayStatus, ClockBody, ErrorBody, KeyBody, KeyIdParam, Readiness, RetentionStatus, WebhookStatus } from "../schemas.ts";
+import { CampaignDayStatus, ClockAnswer, ClockBody, ErrorBody, KeyBody, KeyIdParam, Readiness, RetentionStatus, WebhookStatus } from "../schemas.ts";
 import { retentionStatus } from "../../engine/live/retention.ts";
 import { unknownCategories } from "../../engine/live/expiry.ts";
 import { ApiError } from "../../engine/live/errors.ts";
@@ -46,14 +46,15 @@ export function systemRoutes(app: OpenAPIHono, { store, driver, clock, webhook, 
     method: "post", path: "/v1/clock", tags: ["system"], summary: "move a manual clock forward and fire what is due (servers started with --clock manual)",
     middleware: [requireRole(store, "admin"), accepts("application/json"), limit(1024)] as const,
     request: { body: { content: { "application/json": { schema: ClockBody } }, required: true } },
-    responses: { 200: json(z.object({ now: z.string(), fired: z.number() }), "the new time"), 409: json(ErrorBody, "this server follows the system clock, or the time is before the clock's (the error says where the clock is)") },
+    responses: { 200: json(ClockAnswer, "the new time, once everything due has been done"), 409: json(ErrorBody, "this server follows the system clock, or the time is before the clock's (the error says where the clock is)") },
   }), async (c) => {
     if (!(clock instanceof ManualClock)) throw new ApiError(409, "this server follows the system clock; start it with --clock manual to drive time");
     const t = minutes(c.req.valid("json").now);
     clock.set(t);
     // answered once everything due has fired; beyond one slice, in transactions that let requests in between
+    const sends = driver.campaignSends;
     const fired = driver.tick(clock.now()) + await driver.catchUp();
-    return c.json({ now: iso(clock.now())!, fired }) as never;
+    return c.json({ now: iso(clock.now())!, fired, campaignSends: driver.campaignSends - sends }) as never;
   });
 
   app.openapi(createRoute({
