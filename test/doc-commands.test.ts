@@ -115,12 +115,38 @@ async function pageProblems(file: string): Promise<string[]> {
   return found;
 }
 
+/**
+ * The one command of `file` whose text holds `needle`: a test names the example it runs by its content,
+ * not by its line (a test that named README.md:611 broke when a paragraph above it grew).
+ */
+function commandWith(file: string, needle: string, also: (c: DocCommand) => boolean = () => true): DocCommand {
+  const hits = docCommands().filter((c) => c.where.startsWith(`${file}:`) && c.text.includes(needle) && also(c));
+  expect(hits.map((c) => c.where), `one command of ${file} holding '${needle}'`).toHaveLength(1);
+  return hits[0];
+}
+
+/** The lines a page quotes right under a command (after its continuation lines), to its block's end: `# ` taken off. */
+function quotedUnder(c: DocCommand): string[] {
+  const [file, line] = c.where.split(":"), lines = readFileSync(file, "utf8").split("\n"), quoted: string[] = [];
+  let i = Number(line) - 1;
+  while (lines[i].trimEnd().endsWith("\\")) i++;
+  for (i++; i < lines.length && !lines[i].trimStart().startsWith("```") && !PROGRAM_LINE.test(lines[i]); i++) {
+    if (lines[i].trim() !== "..." && lines[i].trim() !== "") quoted.push(lines[i].replace(/^# /, ""));
+  }
+  return quoted;
+}
+
+/** A line that is itself a command (the next command of a block ends the lines quoted under one). */
+const PROGRAM_LINE = /^\s*(\$ )?(npx|\.\/node_modules|deno|printf|curl|chromium|python3|npm)\b/;
+
 describe("the commands of README.md and docs/*.md", () => {
   it("are found: the README's command-line section, the sweep, the benchmarks and the history pages", () => {
-    const where = docCommands().map((c) => c.where);
-    expect(where).toEqual(expect.arrayContaining(["README.md:31", "README.md:197", "docs/history.md:276", "docs/pressure-rules.md:158"]));
-    expect(docCommands().find((c) => c.where === "README.md:197")!.words).toContain("--csv"); // a command continued over lines with `\`
-    expect(where.length).toBeGreaterThan(100);
+    commandWith("README.md", "simulate scenarios/lifecycle.yaml --customers 20000 --days 180");
+    commandWith("docs/history.md", "datasets/retail-example.ts out/retail");
+    commandWith("docs/pressure-rules.md", "sweep scenarios/lifecycle-capped.yaml");
+    // a command continued over lines with `\`, read whole
+    expect(commandWith("README.md", "--out out/sweep --csv out/sweep/csv").words).toContain("--set");
+    expect(docCommands().length).toBeGreaterThan(100);
   });
 
   for (const file of new Set(docCommands().map((c) => c.where.split(":")[0]))) {
@@ -160,36 +186,37 @@ describe("a few of them, run as written", () => {
     const out = await new Deno.Command(Deno.execPath(), { args: ["run", "-A", join(root, "engine/cli/main.ts"), inv.target, ...inv.args], cwd, stdout: "piped", stderr: "piped" }).output();
     return { code: out.code, out: new TextDecoder().decode(out.stdout), err: new TextDecoder().decode(out.stderr), cwd };
   };
-  const command = (where: string) => docCommands().find((c) => c.where === where)!.words;
-  const quoted = (file: string, from: number, to: number) => readFileSync(file, "utf8").split("\n").slice(from - 1, to);
 
   it("explain (README.md, docs/explain.md) prints the timeline lines the pages quote", async () => {
-    const r = await run(command("README.md:303"));
+    // the README gives it twice (the command line's list, then the timeline it prints): the one with its output under it
+    const readme = commandWith("README.md", "explain scenarios/lifecycle-capped.yaml --customer C0000042", (c) => !c.text.includes("--json") && quotedUnder(c).length > 0);
+    const r = await run(readme.words);
     expect(r.code, r.err).toBe(0);
-    const lines = r.out.split("\n");
-    expect(lines).toContain(quoted("README.md", 304, 304)[0].replace(/^# /, ""));
-    for (const line of quoted("docs/explain.md", 12, 14)) expect(lines).toContain(line);
+    const lines = r.out.split("\n"), quotedLines = [...quotedUnder(readme), ...quotedUnder(commandWith("docs/explain.md", "--customer C0000042"))];
+    expect(quotedLines.length).toBeGreaterThanOrEqual(4);
+    for (const line of quotedLines) expect(lines).toContain(line);
   });
 
   it("compare --csv (README.md, Exports) writes the four files the comment under it names", async () => {
-    const r = await run(command("README.md:332"));
+    const cmd = commandWith("README.md", "--csv out/compare/csv");
+    const r = await run(cmd.words);
     expect(r.code, r.err).toBe(0);
-    const files = quoted("README.md", 334, 334)[0].replace(/^# /, "").split(", ");
+    const files = quotedUnder(cmd)[0].split(", ");
     expect(files).toHaveLength(4);
     for (const f of files) expect(existsSync(join(r.cwd, "out/compare/csv", f)), f).toBe(true);
   });
 
   it("simulate --contacts (README.md, Live execution) reads the file the line before writes, and says what the comment quotes", async () => {
     const cwd = mkdtempSync(join(tmpdir(), "doc-run-"));
-    const printf = docCommands().find((c) => c.where === "README.md:611")!;
+    const printf = commandWith("README.md", "> meetings.csv"), cmd = commandWith("README.md", "--contacts meetings.csv");
     expect((await new Deno.Command("sh", { args: ["-c", printf.text], cwd }).output()).code).toBe(0);
-    const r = await run(command("README.md:612"), cwd);
+    const r = await run(cmd.words, cwd);
     expect(r.code, r.err).toBe(0);
-    expect(r.out.trimEnd().split("\n").at(-1)).toBe(quoted("README.md", 613, 613)[0].replace(/^# /, ""));
+    expect(r.out.trimEnd().split("\n").at(-1)).toBe(quotedUnder(cmd)[0]);
   });
 
   it("simulate of the custom-channels example (README.md, Plans) runs", async () => {
-    const r = await run(command("README.md:146"));
+    const r = await run(commandWith("README.md", "simulate scenarios/custom-channels.yaml").words);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(/^plan custom-channels · 2,000 customers · 90 days/);
   });
