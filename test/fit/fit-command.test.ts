@@ -58,6 +58,14 @@ describeWithData("cdnow/CDNOW_sample.txt", "cadence fit on CDNOW", () => {
     // the predictions with the counts' thousands separators (regression: 1653.4 beside 1,882)
     expect(r.out).toMatch(/\n {2}total +2,357 +1,653\.4 +1,882 +-12\.1 % +1,806\.4 +-4\.0 %/);
   });
+
+  it("labels its error columns relative, and says relative to what with the total's figures (a bare 'error -12.1 %' was read as points or purchases)", async () => {
+    const lines = (await run(["--history", CONFIG])).out.split("\n");
+    expect(lines.find((l) => l.includes("x (calib.)"))).toBe("  x (calib.) customers  predicted   actual rel. error   seasonal rel. error");
+    expect(lines[lines.findIndex((l) => l.startsWith("  total")) + 1]).toBe(
+      "  rel. error = (predicted − actual) / actual, in % of the actual count: total -12.1 % is 1,653.4 predicted, 12.1 % below the 1,882 made",
+    );
+  });
 });
 
 describe("cadence fit: what the figures cannot show", () => {
