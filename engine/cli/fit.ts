@@ -68,7 +68,10 @@ export interface FitReport {
   customers: number;
   calibrationEnd: number;
   holdoutEnd?: number;
+  /** the config's currency (ISO 4217) and moneyUnit, and the label they make: order values are in `money` ("thousands of IDR") */
   currency: string;
+  moneyUnit: number;
+  money: string;
   /** rows a documented rule skipped, per reason, with examples */
   skipped: SkipReport;
   /** what became of the rows that were not skipped: returns netted, order lines merged, rows repeating an earlier row exactly */
@@ -127,7 +130,9 @@ export function fitHistory(configFile: string): Promise<FitReport> {
     customers: d.x.length,
     calibrationEnd: h.config.calibrationEnd,
     holdoutEnd: h.config.holdoutEnd,
-    currency: h.config.money,
+    currency: h.config.currency,
+    moneyUnit: h.config.moneyUnit,
+    money: h.config.money,
     skipped: h.skipped,
     file: h.config.transactions.file,
     bgnbd,
@@ -166,6 +171,10 @@ function toJson(r: FitReport) {
   return {
     bgnbd: r.bgnbd.params,
     gammaGamma: r.gammaGamma?.params ?? null,
+    // gammaGamma's order values are money: a script must tell rupiahs from thousands of rupiahs
+    currency: r.currency,
+    moneyUnit: r.moneyUnit,
+    money: r.money,
     customers: r.customers,
     transactions: r.transactions,
     logLikelihood: r.bgnbd.logLikelihood,
@@ -224,7 +233,7 @@ export function formatReport(r: FitReport): string {
   ];
   if (r.gammaGamma) {
     const g = r.gammaGamma.params;
-    out.push("", `gamma-gamma (order value, ${r.currency}; ${int(r.gammaGamma.customers)} repeat buyers)`);
+    out.push("", `gamma-gamma (order value, ${r.money}; ${int(r.gammaGamma.customers)} repeat buyers)`);
     out.push(`  p ${f(g.p)}   q ${f(g.q)}   gamma ${f(g.gamma)}`);
     if (g.q > 1) out.push(`  mean order value implied ${(g.p * g.gamma / (g.q - 1)).toFixed(2)}`);
   } else out.push("", "gamma-gamma: no repeat buyers with a positive spend; not fitted");

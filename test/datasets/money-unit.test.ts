@@ -58,6 +58,10 @@ describe("a history's money unit", () => {
     expect(parsePopulation(`history:${inRupiahs}`).currency).toBe("thousands of IDR");
     const fit = await capture(() => fitCommand(["--history", inRupiahs]));
     expect(fit.out).toMatch(/gamma-gamma \(order value, thousands of IDR; \d+ repeat buyers\)/);
+    // --json said nothing of it: gammaGamma's order values could be rupiahs or thousands
+    const json = JSON.parse((await capture(() => fitCommand(["--history", inRupiahs, "--json"]))).out);
+    expect({ currency: json.currency, moneyUnit: json.moneyUnit, money: json.money }).toEqual({ currency: "IDR", moneyUnit: 1000, money: "thousands of IDR" });
+    expect(json.gammaGamma).toEqual(a.gammaGamma!.params);
   });
 
   it("counts an export in thousands counted in units (amountUnit: 1000) as the file multiplied", () => {

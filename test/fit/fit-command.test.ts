@@ -36,10 +36,11 @@ describeWithData("cdnow/CDNOW_sample.txt", "cadence fit on CDNOW", () => {
     const r = await run(["--history", CONFIG, "--json"]);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
-    expect(Object.keys(j)).toEqual(["bgnbd", "gammaGamma", "customers", "transactions", "logLikelihood", "skipped", "returnsNetted", "identicalRows", "warnings", "seasonality", "holdout"]);
+    expect(Object.keys(j)).toEqual(["bgnbd", "gammaGamma", "currency", "moneyUnit", "money", "customers", "transactions", "logLikelihood", "skipped", "returnsNetted", "identicalRows", "warnings", "seasonality", "holdout"]);
     expect(Object.keys(j.bgnbd)).toEqual(["r", "alpha", "a", "b"]);
     expect(Object.keys(j.gammaGamma)).toEqual(["p", "q", "gamma"]);
     expect(j.bgnbd.r).toBeCloseTo(0.243, 2);
+    expect([j.currency, j.moneyUnit, j.money]).toEqual(["USD", 1, "USD"]);
     expect([j.customers, j.transactions, j.holdout.actual]).toEqual([2357, 6919, 1882]);
     expect(Object.keys(j.holdout)).toEqual(["actual", "bgnbd", "seasonal"]);
     expect(Object.keys(j.seasonality)).toEqual(["r", "alpha", "a", "b", "logLikelihood", "weekday", "month", "peaks"]);
