@@ -50,6 +50,17 @@ export function moneyLabel(currency: string, moneyUnit: number): string {
 }
 
 /**
+ * The unit a file's amounts are written in, as an import error names it after the value quoted from the
+ * file: the currency alone said "in USD" of an export in cents, whose "12.50" is a mistake.
+ * @example fileAmountUnit("USD", 0.01) // "units of 0.01 USD (amountUnit: 0.01, so 1250 is 12.5 USD)"
+ */
+export function fileAmountUnit(currency: string, amountUnit: number): string {
+  if (amountUnit === 1) return currency;
+  const example = amountScaler({ amountUnit, moneyUnit: 1 })(1250).toLocaleString("en-US", { maximumFractionDigits: 4 });
+  return `units of ${amountUnit} ${currency} (amountUnit: ${amountUnit}, so 1250 is ${example} ${currency})`;
+}
+
+/**
  * Turns an amount as written in the file into money as counted; the identity for the default units.
  * @example amountScaler({ amountUnit: 0.01, moneyUnit: 1 })(1250) // 12.5
  */

@@ -13,7 +13,7 @@ import type { ColumnRef, HistoryConfig, TableSpec } from "./history-config.ts";
 import { Skips } from "./skips.ts";
 import { columnLabel, FileProblems, readMappedColumns } from "./table-reader.ts";
 import { numberParser, quoted } from "./values.ts";
-import { amountScaler } from "./money-unit.ts";
+import { amountScaler, fileAmountUnit } from "./money-unit.ts";
 
 /** Purchases: one entry per transaction (an order, or a row when there is no order column), in file order. */
 export interface Transactions {
@@ -66,6 +66,7 @@ export function readTransactions(config: HistoryConfig, idOf: (id: string) => nu
   const validDate = dateValid(spec.dateFormat);
   const num = numberParser(spec.decimal);
   const counted = amountScaler(config); // the file's amounts into the money Cadence counts (amountUnit, moneyUnit)
+  const amountIn = fileAmountUnit(config.currency, config.amountUnit); // an error quotes the text as written: in this unit
   const hasQuantity = spec.columns.quantity !== undefined, hasOrder = spec.columns.order !== undefined;
   const factors = spec.amountFactors !== undefined;
   const prefix = spec.returns.prefix, drop = spec.returns.handling === "drop";
@@ -105,14 +106,14 @@ export function readTransactions(config: HistoryConfig, idOf: (id: string) => nu
     let amount: number, quantity = 1;
     if (factors) {
       const a = num.parse(v[5]), b = num.parse(v[6]);
-      if (a === null) return problems.add(line, labels[5], `bad number ${quoted(v[5])}: expected ${num.valid}`);
-      if (b === null) return problems.add(line, labels[6], `bad number ${quoted(v[6])}: expected ${num.valid}`);
+      if (a === null) return problems.add(line, labels[5], `bad quantity ${quoted(v[5])}: expected ${num.valid}`);
+      if (b === null) return problems.add(line, labels[6], `bad unit price ${quoted(v[6])}: expected ${num.valid} in ${amountIn}`);
       amount = counted(a * b), quantity = a;
       if (b === 0) return skips.add("zero price", line, show);
       if (a === 0) return skips.add("zero quantity", line, show);
     } else {
       const a = num.parse(v[2]);
-      if (a === null) return problems.add(line, labels[2], `bad amount ${quoted(v[2])}: expected ${num.valid} in ${config.currency}`);
+      if (a === null) return problems.add(line, labels[2], `bad amount ${quoted(v[2])}: expected ${num.valid} in ${amountIn}`);
       amount = counted(a);
     }
     if (hasQuantity) {

@@ -294,10 +294,12 @@ code("""show({ ...fit.bgnbd.params, logLikelihood: fit.bgnbd.logLikelihood, ...(
 md("""## Predicted against actual, in the holdout
 
 The fitted model forecasts each customer's repeat purchases in the holdout weeks; we compare with
-what they actually bought, grouped by how often they bought in the calibration period."""),
+what they actually bought, grouped by how often they bought in the calibration period. The error is
+relative: (predicted − actual) / actual, in % of the actual count (−25 % is a quarter fewer purchases
+predicted than made), not percentage points."""),
 code("""const rows = fit.holdout!.byFrequency;
 show(aq.from(rows.map((r) => ({ "repeat purchases in calibration": r.x, customers: r.customers, "predicted in holdout": r.predicted,
-  "actual in holdout": r.actual, "error (%)": r.errorPct }))), { title: `${nameOf(fit.config)}: holdout repeat purchases, predicted and actual, by calibration frequency` })"""),
+  "actual in holdout": r.actual, "relative error (% of actual)": r.errorPct }))), { title: `${nameOf(fit.config)}: holdout repeat purchases, predicted and actual, by calibration frequency` })"""),
 code("""const long = rows.flatMap((r) => [{ x: r.x, kind: "predicted", purchases: r.predicted }, { x: r.x, kind: "actual", purchases: r.actual }]);
 show({
   width: 680, height: 300, marginLeft: 60,

@@ -68,7 +68,10 @@ export interface FitReport {
   customers: number;
   calibrationEnd: number;
   holdoutEnd?: number;
+  /** the config's currency (ISO 4217) and moneyUnit, and the label they make: order values are in `money` ("thousands of IDR") */
   currency: string;
+  moneyUnit: number;
+  money: string;
   /** rows a documented rule skipped, per reason, with examples */
   skipped: SkipReport;
   /** what became of the rows that were not skipped: returns netted, order lines merged, rows repeating an earlier row exactly */
@@ -127,7 +130,9 @@ export function fitHistory(configFile: string): Promise<FitReport> {
     customers: d.x.length,
     calibrationEnd: h.config.calibrationEnd,
     holdoutEnd: h.config.holdoutEnd,
-    currency: h.config.money,
+    currency: h.config.currency,
+    moneyUnit: h.config.moneyUnit,
+    money: h.config.money,
     skipped: h.skipped,
     file: h.config.transactions.file,
     bgnbd,
@@ -166,6 +171,10 @@ function toJson(r: FitReport) {
   return {
     bgnbd: r.bgnbd.params,
     gammaGamma: r.gammaGamma?.params ?? null,
+    // gammaGamma's order values are money: a script must tell rupiahs from thousands of rupiahs
+    currency: r.currency,
+    moneyUnit: r.moneyUnit,
+    money: r.money,
     customers: r.customers,
     transactions: r.transactions,
     logLikelihood: r.bgnbd.logLikelihood,
@@ -186,6 +195,16 @@ const int = (v: number) => Math.round(v).toLocaleString("en-US");
 /** A predicted count, one decimal, with the thousands separators of the counts beside it (1653.4 sat next to 1,882). */
 const dec1 = (v: number) => v.toLocaleString("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 const pct = (v: number) => (Number.isNaN(v) ? "—" : `${v >= 0 ? "+" : ""}${v.toFixed(1)} %`);
+
+/**
+ * The holdout table's note on its error columns, with the total's figures: a bare "error  -4.9 %" was read
+ * as percentage points, or as an error of 4.9 purchases.
+ */
+function relativeErrorNote(h: HoldoutComparison): string {
+  const what = "rel. error = (predicted − actual) / actual, in % of the actual count";
+  if (Number.isNaN(h.errorPct)) return what;
+  return `${what}: total ${pct(h.errorPct)} is ${dec1(h.predicted)} predicted, ${Math.abs(h.errorPct).toFixed(1)} % ${h.errorPct < 0 ? "below" : "above"} the ${int(h.actual)} made`;
+}
 
 /** The rows that were kept but are not one transaction each: so that transactions + these + skipped = rows read. */
 function formatKept(k: FitReport["rows"]): string[] {
@@ -214,7 +233,7 @@ export function formatReport(r: FitReport): string {
   ];
   if (r.gammaGamma) {
     const g = r.gammaGamma.params;
-    out.push("", `gamma-gamma (order value, ${r.currency}; ${int(r.gammaGamma.customers)} repeat buyers)`);
+    out.push("", `gamma-gamma (order value, ${r.money}; ${int(r.gammaGamma.customers)} repeat buyers)`);
     out.push(`  p ${f(g.p)}   q ${f(g.q)}   gamma ${f(g.gamma)}`);
     if (g.q > 1) out.push(`  mean order value implied ${(g.p * g.gamma / (g.q - 1)).toFixed(2)}`);
   } else out.push("", "gamma-gamma: no repeat buyers with a positive spend; not fitted");
@@ -230,13 +249,14 @@ export function formatReport(r: FitReport): string {
   if (r.holdout && r.holdoutEnd !== undefined) {
     const h = r.holdout, sh = r.seasonalHoldout;
     out.push("", `holdout ${formatDate(r.calibrationEnd + DAY)} .. ${formatDate(r.holdoutEnd)} (${h.t.toFixed(2)} weeks): repeat purchases`);
-    out.push(`  ${"x (calib.)".padEnd(10)} ${"customers".padStart(9)} ${"predicted".padStart(10)} ${"actual".padStart(8)} ${"error".padStart(9)}${sh ? ` ${"seasonal".padStart(10)} ${"error".padStart(9)}` : ""}`);
+    out.push(`  ${"x (calib.)".padEnd(10)} ${"customers".padStart(9)} ${"predicted".padStart(10)} ${"actual".padStart(8)} ${"rel. error".padStart(10)}${sh ? ` ${"seasonal".padStart(10)} ${"rel. error".padStart(10)}` : ""}`);
     const rows = [...h.byFrequency, { x: "total", customers: r.customers, predicted: h.predicted, actual: h.actual, errorPct: h.errorPct }];
     const srows = sh ? [...sh.byFrequency, sh] : [];
     for (const [i, row] of rows.entries()) {
-      const s = srows[i] ? ` ${dec1(srows[i].predicted).padStart(10)} ${pct(srows[i].errorPct).padStart(9)}` : "";
-      out.push(`  ${row.x.padEnd(10)} ${int(row.customers).padStart(9)} ${dec1(row.predicted).padStart(10)} ${int(row.actual).padStart(8)} ${pct(row.errorPct).padStart(9)}${s}`);
+      const s = srows[i] ? ` ${dec1(srows[i].predicted).padStart(10)} ${pct(srows[i].errorPct).padStart(10)}` : "";
+      out.push(`  ${row.x.padEnd(10)} ${int(row.customers).padStart(9)} ${dec1(row.predicted).padStart(10)} ${int(row.actual).padStart(8)} ${pct(row.errorPct).padStart(10)}${s}`);
     }
+    out.push(`  ${relativeErrorNote(h)}`);
   } else out.push("", "holdout: none (set holdoutEnd in the config to compare)");
   if (r.contacts) out.push(...formatContacts(r.contacts));
   if (r.warnings.length) out.push("", `warnings (${r.warnings.length}):`, ...r.warnings.map((w) => `  - ${w}`));

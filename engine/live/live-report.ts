@@ -12,11 +12,14 @@ export const fmt = (x: number | null | undefined) => (x === null || x === undefi
  * An interval as printed, `[lo, hi]`. A count's ends are whole numbers (engine/live/forecast-vs-actual.ts)
  * and are printed as such; money's are rounded outward — the lower end down, the upper end up, at the
  * precision printed — so the printed interval holds the true one: 0.00008 prints 0.0 only as an upper
- * end, never as a lower end that would seem to hold an actual of 0 it excludes.
+ * end, never as a lower end that would seem to hold an actual of 0 it excludes. Both ends have one
+ * precision, `fmt`'s for the larger end: whole when either is 100 or more in size, else one decimal
+ * ("[-24.8, 1,749]" printed each end by its own size).
  */
 export function fmtInterval(lo: number, hi: number, whole: boolean): string {
   if (whole) return `[${lo.toLocaleString("en")}, ${hi.toLocaleString("en")}]`;
-  const out = (x: number, round: (x: number) => number) => Math.abs(x) >= 100 ? round(x).toLocaleString("en") : (round(x * 10) / 10 + 0).toFixed(1);
+  const scale = Math.max(Math.abs(lo), Math.abs(hi)) >= 100 ? 1 : 10; // + 0: -0 (a small negative upper end) prints 0
+  const out = (x: number, round: (x: number) => number) => (round(x * scale) / scale + 0).toLocaleString("en", { minimumFractionDigits: scale === 1 ? 0 : 1 });
   return `[${out(lo, Math.floor)}, ${out(hi, Math.ceil)}]`;
 }
 

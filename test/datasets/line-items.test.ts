@@ -136,7 +136,9 @@ describe("generated line-item exports (seeded)", () => {
 describe("line-item errors stop the import with file, line, column and what is valid", () => {
   it("names a bad unit price", () => {
     const bad = EXPORT.replace("536366,22633,6,1.85", "536366,22633,6,1.8.5");
-    expect(errorOf(() => importExport(bad), dir)).toContain(`<dir>/retail.csv:5: amount.multiply[1] (column "UnitPrice"): bad number`);
+    expect(errorOf(() => importExport(bad), dir)).toContain(
+      `<dir>/retail.csv:5: amount.multiply[1] (column "UnitPrice"): bad unit price "1.8.5": expected a plain number such as 12.50 (no symbol or thousands separator; decimal: comma reads 12,50) in GBP`,
+    );
   });
 
   it("names a filter column missing from the header, with the closest name", () => {

@@ -58,6 +58,10 @@ describe("a history's money unit", () => {
     expect(parsePopulation(`history:${inRupiahs}`).currency).toBe("thousands of IDR");
     const fit = await capture(() => fitCommand(["--history", inRupiahs]));
     expect(fit.out).toMatch(/gamma-gamma \(order value, thousands of IDR; \d+ repeat buyers\)/);
+    // --json said nothing of it: gammaGamma's order values could be rupiahs or thousands
+    const json = JSON.parse((await capture(() => fitCommand(["--history", inRupiahs, "--json"]))).out);
+    expect({ currency: json.currency, moneyUnit: json.moneyUnit, money: json.money }).toEqual({ currency: "IDR", moneyUnit: 1000, money: "thousands of IDR" });
+    expect(json.gammaGamma).toEqual(a.gammaGamma!.params);
   });
 
   it("counts an export in thousands counted in units (amountUnit: 1000) as the file multiplied", () => {
@@ -82,5 +86,25 @@ describe("a history's money unit", () => {
       "<dir>/h.yaml:2: moneyUnit: expected the unit the history's money is counted in, in the currency: 1 (the default), 1000 (thousands), 1000000 (millions) or 1000000000 (billions), got 100",
     );
     expect(config("moneyUnit: -1000\n")).toMatch(/moneyUnit: expected .* got -1000$/);
+  });
+
+  it("names a bad amount as written in the file and the unit the file is read in (it said 'in USD' of a file in cents)", () => {
+    const importError = (units: string, csv: string, amount = "amount") => {
+      const t = tempDir();
+      t.write("tx.csv", csv);
+      const file = t.write("h.yaml", `currency: USD\n${units}calibrationEnd: 2024-06-30\ntransactions: { file: tx.csv, columns: { customer: id, date: day, amount: ${amount} } }\n`);
+      return errorOf(() => importHistory(file), t.dir);
+    };
+    const VALID = "expected a plain number such as 12.50 (no symbol or thousands separator; decimal: comma reads 12,50)";
+    expect(importError("amountUnit: 0.01\n", "id,day,amount\nA,2024-01-02,1250\nA,2024-02-03,$12.50\n")).toBe(
+      `<dir>/tx.csv:3: amount (column "amount"): bad amount "$12.50": ${VALID} in units of 0.01 USD (amountUnit: 0.01, so 1250 is 12.5 USD)`,
+    );
+    // a unit price in thousands: the quantity has no unit, the price has the file's
+    const lines = "id,day,qty,price\nA,2024-01-02,2,1.5\nA,2024-02-03,2,1.5k\n";
+    expect(importError("amountUnit: 1000\nmoneyUnit: 1000\n", lines, "{ multiply: [qty, price] }")).toBe(
+      `<dir>/tx.csv:3: amount.multiply[1] (column "price"): bad unit price "1.5k": ${VALID} in units of 1000 USD (amountUnit: 1000, so 1250 is 1,250,000 USD)`,
+    );
+    // counted in thousands, written in units: the file's own unit, the currency
+    expect(importError("moneyUnit: 1000\n", "id,day,amount\nA,2024-01-02,1 250\n")).toBe(`<dir>/tx.csv:2: amount (column "amount"): bad amount "1 250": ${VALID} in USD`);
   });
 });

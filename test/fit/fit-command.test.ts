@@ -36,10 +36,11 @@ describeWithData("cdnow/CDNOW_sample.txt", "cadence fit on CDNOW", () => {
     const r = await run(["--history", CONFIG, "--json"]);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
-    expect(Object.keys(j)).toEqual(["bgnbd", "gammaGamma", "customers", "transactions", "logLikelihood", "skipped", "returnsNetted", "identicalRows", "warnings", "seasonality", "holdout"]);
+    expect(Object.keys(j)).toEqual(["bgnbd", "gammaGamma", "currency", "moneyUnit", "money", "customers", "transactions", "logLikelihood", "skipped", "returnsNetted", "identicalRows", "warnings", "seasonality", "holdout"]);
     expect(Object.keys(j.bgnbd)).toEqual(["r", "alpha", "a", "b"]);
     expect(Object.keys(j.gammaGamma)).toEqual(["p", "q", "gamma"]);
     expect(j.bgnbd.r).toBeCloseTo(0.243, 2);
+    expect([j.currency, j.moneyUnit, j.money]).toEqual(["USD", 1, "USD"]);
     expect([j.customers, j.transactions, j.holdout.actual]).toEqual([2357, 6919, 1882]);
     expect(Object.keys(j.holdout)).toEqual(["actual", "bgnbd", "seasonal"]);
     expect(Object.keys(j.seasonality)).toEqual(["r", "alpha", "a", "b", "logLikelihood", "weekday", "month", "peaks"]);
@@ -57,6 +58,14 @@ describeWithData("cdnow/CDNOW_sample.txt", "cadence fit on CDNOW", () => {
     expect(r.out).toMatch(/\n {2}0 +1,411 +317\.\d +334 +-4\.\d %/);
     // the predictions with the counts' thousands separators (regression: 1653.4 beside 1,882)
     expect(r.out).toMatch(/\n {2}total +2,357 +1,653\.4 +1,882 +-12\.1 % +1,806\.4 +-4\.0 %/);
+  });
+
+  it("labels its error columns relative, and says relative to what with the total's figures (a bare 'error -12.1 %' was read as points or purchases)", async () => {
+    const lines = (await run(["--history", CONFIG])).out.split("\n");
+    expect(lines.find((l) => l.includes("x (calib.)"))).toBe("  x (calib.) customers  predicted   actual rel. error   seasonal rel. error");
+    expect(lines[lines.findIndex((l) => l.startsWith("  total")) + 1]).toBe(
+      "  rel. error = (predicted − actual) / actual, in % of the actual count: total -12.1 % is 1,653.4 predicted, 12.1 % below the 1,882 made",
+    );
   });
 });
 

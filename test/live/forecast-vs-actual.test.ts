@@ -107,6 +107,14 @@ describe("forecast vs actual: counts are whole numbers", () => {
     expect(fmtInterval(-1234.4, 5678.2, false)).toBe("[-1,235, 5,679]");
     expect(fmtInterval(0, 1234, true)).toBe("[0, 1,234]");
   });
+
+  it("prints money's two ends at one precision, the larger end's (it printed [-24.8, 1,749])", () => {
+    expect(fmtInterval(-24.8, 1748.3, false)).toBe("[-25, 1,749]");
+    expect(fmtInterval(-150.02, 12.34, false)).toBe("[-151, 13]");
+    expect(fmtInterval(-24.83, 99.91, false)).toBe("[-24.9, 100.0]"); // the ends' sizes decide, not the rounded upper end's
+    expect(fmtInterval(-0.4, -0.2, false)).toBe("[-0.4, -0.2]");
+    expect(fmtInterval(-250.5, -0.2, false)).toBe("[-251, 0]"); // not "-0"
+  });
 });
 
 describe("forecast vs actual: no control group", () => {

@@ -30,7 +30,7 @@ describe("the live report", () => {
     expect(labels).toEqual([
       "contacts: forecast 3,339, 95 % prediction interval [3,017, 3,660]; actual 3,335, inside the forecast",
       "unsubscribes: forecast 2.1, 95 % prediction interval [0, 11]; actual 14, outside the forecast",
-      "incremental revenue (EUR; treated − control): forecast 862, 95 % prediction interval [-24.8, 1,749]; actual -2,100 (its own 95 % interval [-9,957, 5,758]), inside the forecast",
+      "incremental revenue (EUR; treated − control): forecast 862, 95 % prediction interval [-25, 1,749]; actual -2,100 (its own 95 % interval [-9,957, 5,758]), inside the forecast",
     ]);
   });
 

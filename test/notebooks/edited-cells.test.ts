@@ -193,6 +193,7 @@ describe("notebook 03, edited: another history config", () => {
       const html = htmlOf(out);
       expect(html).toContain("BG/NBD and gamma-gamma fitted on june.yaml, calibration up to 1997-06-30");
       expect(html).toContain("june.yaml: holdout repeat purchases, predicted and actual, by calibration frequency");
+      expect(html).toMatch(/<th[^>]*>relative error \(% of actual\)<\/th>/); // "error (%)" was read as points
       expect(html).toContain("june.yaml holdout (35 weeks, 1997-07-01 to 1998-02-28): repeat purchases predicted by BG/NBD against actual");
       expect(html).toContain("lifecycle on june-optin.yaml, 1997-07-01 to 1998-02-28");
       expect(html).not.toMatch(/CDNOW|39 weeks|1998-06-30/);
