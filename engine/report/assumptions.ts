@@ -6,7 +6,7 @@
  * listed — then the published benchmarks the default world is calibrated against, each with its source
  * (engine/calibration/benchmarks.ts, docs/calibration.md).
  */
-import { type Comparison, moneyUnit } from "../compare/compare.ts";
+import type { Comparison } from "../compare/compare.ts";
 import { BENCHMARKS } from "../calibration/benchmarks.ts";
 import { bandText } from "../calibration/report.ts";
 import { DEFAULT_WORLD, type WorldChange, type WorldModel, worldChanges } from "../sim/world-model.ts";
@@ -107,9 +107,11 @@ export function assumptionsBody(c: Comparison): string {
     `<tr><td>${name}</td><td>${value}</td><td class="l">${basis}</td><td class="l src">${source}</td></tr>`
   ).join("\n");
   const changed = changes.length > 0;
+  // a money band was checked on the default world, in the plan's currency (its cost currency), not in a
+  // history's revenue unit: "0.05 – 0.25 thousands of IDR" would be a band a thousand times too high
   const bench = BENCHMARKS.map((b) => {
     const assumed = b.source.startsWith("assumption") || (b.note ?? "").startsWith("assumption");
-    return `<tr><td>${esc(b.channel)}, ${esc(b.kind)}: ${esc(b.metric)}</td><td class="band">${esc(bandText(b, moneyUnit(c, "revenue")))}</td><td class="l">${assumed ? BASIS.assumption : BASIS.benchmark}</td><td class="l src">${esc(b.source)}${b.note ? ` <small>(${esc(b.note)})</small>` : ""}</td></tr>`;
+    return `<tr><td>${esc(b.channel)}, ${esc(b.kind)}: ${esc(b.metric)}</td><td class="band">${esc(bandText(b, c.costCurrency))}</td><td class="l">${assumed ? BASIS.assumption : BASIS.benchmark}</td><td class="l src">${esc(b.source)}${b.note ? ` <small>(${esc(b.note)})</small>` : ""}</td></tr>`;
   }).join("\n");
   return `<h3>World parameters these figures rest on</h3>
 <div class="wide"><table class="sources"><thead><tr><th>parameter</th><th>value in this comparison</th><th class="l">basis</th><th class="l">source</th></tr></thead>

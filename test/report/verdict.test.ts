@@ -86,6 +86,14 @@ describe("the report's verdict", () => {
     expect(a).toContain(`<td>email, triggered: opens vs broadcast</td><td class="band">1.65× – 1.95×</td>`);
     expect(a).toContain(`<td>email, broadcast: opens</td><td class="band">14.0 % – 23.0 %</td>`);
   });
+
+  it("writes a money band in the plan's currency when a history's revenue is counted in another unit (regression)", () => {
+    // the bands were checked on the default world, in the plan's currency (≈ €70 basket): a history counted
+    // in thousands of IDR labelled them "0.05 – 0.25 thousands of IDR", a band a thousand times too high
+    const a = renderReport({ ...c, currency: "thousands of IDR" });
+    expect(a).toContain(`<td>email, broadcast: revenue per recipient</td><td class="band">0.05 – 0.25 EUR</td>`);
+    expect(a).toContain(`<td>incremental revenue (thousands of IDR)</td>`);
+  });
 });
 
 describe("the verdict's first sentence, a tie and a winner", () => {
