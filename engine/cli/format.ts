@@ -1,11 +1,9 @@
 /** Plain-text rendering of summaries for the terminal. */
 import type { Summary } from "../sim/run.ts";
+import { n0, n2 } from "../report/html.ts";
 
-const n0 = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
-const n2 = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 export const fmtInt = (x: number) => n0.format(x);
 export const fmtMoney = (x: number) => n2.format(x);
-export const fmtPct = (x: number | null) => (x === null ? "n/a" : `${(x * 100).toFixed(1)} %`);
 
 /** `text` in lines of at most `width` characters, broken at spaces, each line after the first indented by `indent`. */
 export function wrap(text: string, width: number, indent = ""): string {
