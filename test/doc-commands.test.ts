@@ -98,7 +98,7 @@ async function problems(cmd: DocCommand, written: Set<string>): Promise<string[]
     if (flag && WRITES.has(flag) && word.includes("=")) written.add(value);
     if (prev && WRITES.has(prev)) written.add(word);
     if (flag || (prev && !READS.has(prev) && options?.has(prev))) continue;
-    const path = value.replace(/^history:/, "");
+    const path = value.replace(/^(history:|@)/, ""); // curl's --data-binary @plan.yaml reads the file
     const isFile = /\.(ya?ml|csv|json|ts|html)$/.test(path) && !/^https?:/.test(path);
     if (inv.target === "datasets/retail-example.ts") written.add(path); // its argument is the folder it writes
     else if (isFile && !existsSync(path) && ![...written].some((w) => path === w || path.startsWith(`${w}/`))) {
@@ -144,6 +144,8 @@ describe("the commands of README.md and docs/*.md", () => {
     commandWith("README.md", "simulate scenarios/lifecycle.yaml --customers 20000 --days 180");
     commandWith("docs/history.md", "datasets/retail-example.ts out/retail");
     commandWith("docs/pressure-rules.md", "sweep scenarios/lifecycle-capped.yaml");
+    // docs/live.md's lines outside the blocks test/live/live-doc.test.ts runs (a benchmark in its prose) too
+    commandWith("docs/live.md", "bench/scale-bench.ts --customers N --plan");
     // a command continued over lines with `\`, read whole
     expect(commandWith("README.md", "--out out/sweep --csv out/sweep/csv").words).toContain("--set");
     expect(docCommands().length).toBeGreaterThan(100);

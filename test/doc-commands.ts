@@ -1,6 +1,6 @@
 /**
- * The shell commands a user copies from README.md and docs/*.md (docs/live.md's examples are run by
- * test/live/live-doc.test.ts): the lines of `sh`/`bash`/`console` and untagged code blocks, and inline
+ * The shell commands a user copies from README.md and docs/*.md (docs/live.md's marked blocks are also run
+ * whole by test/live/live-doc.test.ts, but its other lines and inline benchmarks are run by nothing): the lines of `sh`/`bash`/`console` and untagged code blocks, and inline
  * code that is a whole command (`npx deno task cadence …`, `./node_modules/.bin/deno run -A bench/…`).
  */
 import { readdirSync, readFileSync } from "node:fs";
@@ -14,9 +14,9 @@ export interface DocCommand {
   words: string[];
 }
 
-/** The files whose commands are checked: README.md and every docs/*.md but docs/live.md. */
+/** The files whose commands are checked: README.md and every docs/*.md. */
 export function docFiles(): string[] {
-  const docs = readdirSync("docs").filter((f) => f.endsWith(".md") && f !== "live.md").sort();
+  const docs = readdirSync("docs").filter((f) => f.endsWith(".md")).sort();
   return ["README.md", ...docs.map((f) => `docs/${f}`)];
 }
 
@@ -92,7 +92,7 @@ export function shellWords(line: string): string[] {
   return words;
 }
 
-/** Every command of README.md and docs/*.md (but docs/live.md), in reading order. */
+/** Every command of README.md and docs/*.md, in reading order. */
 export function docCommands(): DocCommand[] {
   return docFiles().flatMap(commandsOf);
 }
