@@ -149,6 +149,37 @@ describe("a campaign day in slices", () => {
     expect([...log].sort()).toEqual((await decisions(reference)).sort());
   });
 
+  it("erases a customer still owed its newsletter from the stored debt too: its id is kept nowhere, and it is sent nothing", async () => {
+    const s = server({ fireSlice: 4, tickMs: 3_600_000 }); // no timer loop: the day stays owed
+    await ready(s);
+    (s.clock as ManualClock).set(DAY_START);
+    s.driver.tick(DAY_START); // c00 … c03 served, 26 owed
+    expect(s.store.getMeta("campaignDebt")).toContain('"c05"');
+    expect((await s.api("DELETE", "/v1/customers/c05")).body).toEqual({ erased: true });
+    expect(s.store.getMeta("campaignDebt")).not.toContain('"c05"');
+    expect(await campaignDay(s)).toEqual({ at: "2026-03-03T00:00:00Z", customers: 25, of: 30 });
+    await s.driver.catchUp();
+    const log = await decisions(s);
+    expect(log.length).toBe(29);
+    expect(log.some((d) => d.startsWith("c05,"))).toBe(false);
+  });
+
+  it("after a stop with an erased customer's newsletter still owed, the restarted server sends the others' only", async () => {
+    const first = server({ fireSlice: 4 });
+    await ready(first);
+    (first.clock as ManualClock).set(DAY_START);
+    first.driver.tick(DAY_START);
+    expect((await first.api("DELETE", "/v1/customers/c05")).status).toBe(200);
+    await first.stop();
+
+    const again = server({ db: first.store.path, fireSlice: 4 });
+    expect(await campaignDay(again)).toEqual({ at: "2026-03-03T00:00:00Z", customers: 25, of: 30 });
+    await again.driver.catchUp();
+    const log = await decisions(again);
+    expect(log.length).toBe(29);
+    expect(log.some((d) => d.startsWith("c05,"))).toBe(false);
+  });
+
   it("holds a newsletter for 10:00 and sends it at 10:00, though its customer's turn came after the engine passed 10:00", async () => {
     const s = server({ fireSlice: 4 });
     const r = await s.api("POST", "/v1/customers", { customers: CUSTOMERS.map((id) => ({ id, consents: ["email"] })) });
