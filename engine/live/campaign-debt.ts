@@ -8,7 +8,7 @@
  *
  * Stored, so that after a stop or a crash in its middle the rest is offered, none twice, none lost:
  * the customers still owed when the day opened, with their sends, once, in meta `campaignDebt` (by id:
- * a restarted server's table indexes differ); and `offered` (the day's decision time) in the row of
+ * a restarted server's table indexes differ; written again without an owed customer erased meanwhile); and `offered` (the day's decision time) in the row of
  * every customer written while it is open and owed nothing, in the transaction of its sends
  * (engine/core/row-codec.ts). A restart owes the stored customers whose rows do not say so.
  */

@@ -149,6 +149,69 @@ describe("a campaign day in slices", () => {
     expect([...log].sort()).toEqual((await decisions(reference)).sort());
   });
 
+  it("erases a customer still owed its newsletter from the stored debt too: its id is kept nowhere, and it is sent nothing", async () => {
+    const s = server({ fireSlice: 4, tickMs: 3_600_000 }); // no timer loop: the day stays owed
+    await ready(s);
+    (s.clock as ManualClock).set(DAY_START);
+    s.driver.tick(DAY_START); // c00 … c03 served, 26 owed
+    expect(s.store.getMeta("campaignDebt")).toContain('"c05"');
+    expect((await s.api("DELETE", "/v1/customers/c05")).body).toEqual({ erased: true });
+    expect(s.store.getMeta("campaignDebt")).not.toContain('"c05"');
+    expect(await campaignDay(s)).toEqual({ at: "2026-03-03T00:00:00Z", customers: 25, of: 30 });
+    await s.driver.catchUp();
+    const log = await decisions(s);
+    expect(log.length).toBe(29);
+    expect(log.some((d) => d.startsWith("c05,"))).toBe(false);
+  });
+
+  it("after a stop with an erased customer's newsletter still owed, the restarted server sends the others' only", async () => {
+    const first = server({ fireSlice: 4 });
+    await ready(first);
+    (first.clock as ManualClock).set(DAY_START);
+    first.driver.tick(DAY_START);
+    expect((await first.api("DELETE", "/v1/customers/c05")).status).toBe(200);
+    await first.stop();
+
+    const again = server({ db: first.store.path, fireSlice: 4 });
+    expect(await campaignDay(again)).toEqual({ at: "2026-03-03T00:00:00Z", customers: 25, of: 30 });
+    await again.driver.catchUp();
+    const log = await decisions(again);
+    expect(log.length).toBe(29);
+    expect(log.some((d) => d.startsWith("c05,"))).toBe(false);
+  });
+
+  it("makes the owed day's sends before the next days' when the clock jumps three days, and decides as one pass", async () => {
+    const sliced = server({ fireSlice: 4 }), reference = await whole();
+    expect((await reference.api("POST", "/v1/clock", { now: at(4 * 24) })).body.campaignSends).toBe(90);
+    await ready(sliced);
+    (sliced.clock as ManualClock).set(DAY_START);
+    sliced.driver.tick(DAY_START); // c00 … c03 served, 26 owed
+    sliced.driver.ingestGroups([EVENTS]);
+    expect((await sliced.api("POST", "/v1/clock", { now: at(4 * 24) })).body).toEqual({ now: "2026-03-06T00:00:00Z", fired: 0, campaignSends: 24 + 90 });
+    expect(sliced.driver.owing).toBe(false);
+    const log = await decisions(sliced);
+    expect(log.length).toBe(32 + 90);
+    expect([...log].sort()).toEqual((await decisions(reference)).sort());
+  });
+
+  it("gives a late event of a customer owed both its send and the timer holding it for 10:00 both first, and decides as one pass", async () => {
+    const plan = PLAN.replace(`at: "00:00"`, `at: "10:00"`), late: LiveEvent = { id: "p29", customer: "c29", type: "purchase", time: DAY_START + 9 * 60 + 30 };
+    const reference = server(), sliced = server({ fireSlice: 4 });
+    for (const s of [reference, sliced]) {
+      expect((await s.api("POST", "/v1/customers", { customers: CUSTOMERS.map((id) => ({ id, consents: ["email"] })) })).status).toBe(200);
+      await promote(s, plan);
+    }
+    expect((await reference.api("POST", "/v1/clock", { now: at(34 + 1 / 60) })).body.fired).toBe(30);
+    expect(reference.driver.ingestGroups([[late]])[0][0].late).toBe(true);
+    (sliced.clock as ManualClock).set(DAY_START + 10 * 60 + 1);
+    sliced.driver.tick(DAY_START + 10 * 60 + 1); // the day and 10:00 in one move: 4 held and fired, 26 owed their send and its timer
+    expect(sliced.driver.ingestGroups([[late]])).toEqual([[{ id: "p29", status: "accepted", late: true }]]);
+    expect((await decisions(sliced)).slice(-2)).toEqual(["c29,news,2026-03-03T10:00:00Z,sent,", "c29,receipt,2026-03-03T10:00:00Z,suppressed,one-a-day"]);
+    expect(await campaignDay(sliced)).toEqual({ at: "2026-03-03T00:00:00Z", customers: 25, of: 30 });
+    await sliced.driver.catchUp();
+    expect([...await decisions(sliced)].sort()).toEqual((await decisions(reference)).sort());
+  });
+
   it("holds a newsletter for 10:00 and sends it at 10:00, though its customer's turn came after the engine passed 10:00", async () => {
     const s = server({ fireSlice: 4 });
     const r = await s.api("POST", "/v1/customers", { customers: CUSTOMERS.map((id) => ({ id, consents: ["email"] })) });
