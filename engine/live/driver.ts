@@ -246,7 +246,8 @@ export class LiveDriver {
         return out;
       });
     } catch (e) {
-      this.reloadDirty();
+      // refused after a group the writer thread failed: its answer rebuilds the state (onFailure), once
+      if (!this.store.writerFailed) this.reloadDirty();
       throw e;
     }
   }

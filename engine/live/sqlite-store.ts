@@ -182,6 +182,7 @@ export class SqliteStore implements Store {
   tx<T>(f: () => T): T {
     if (this.depth > 0) return f();
     this.flushRows(); // nothing buffered outside a transaction; waits for the writer thread if there is one
+    if (this.writerFailed) throw new Error("store: the writer thread's last group failed and the state is being rebuilt from the store; nothing was written, send it again");
     this.db.exec("BEGIN IMMEDIATE");
     this.depth++;
     try {
@@ -212,6 +213,10 @@ export class SqliteStore implements Store {
 
   get groupsInFlight(): number {
     return this.writer?.inFlight ?? 0;
+  }
+
+  get writerFailed(): boolean {
+    return this.writer?.failed ?? false;
   }
 
   /** Starts recording a group's writes for the writer thread instead of running them (see Op). */

@@ -48,6 +48,7 @@ self.onmessage = (e: MessageEvent<Message>) => {
       self.postMessage({ id: m.id });
     } catch (err) {
       broken = true;
+      Atomics.store(flight, 1, 1); // before the group counts as finished: the main thread's next transaction sees it
       finished();
       self.postMessage({ id: m.id, error: (err as Error).message });
     }

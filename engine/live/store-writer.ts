@@ -20,6 +20,10 @@
  * - **Failure**: if a group's commit fails, the writer rolls it back and refuses every group after it
  *   (they were decided on top of it) until the main thread has rebuilt its state from the store
  *   (`onFailure`) and says so (`reset`); those requests fail, and group commit retries each alone.
+ *   The main connection refuses its transactions from the failure until that rebuild (`failed`): the
+ *   rebuild runs when the main thread takes the writer's answer, and a transaction before it (a
+ *   catch-up slice) would commit state decided on top of the failed group — a campaign day closed
+ *   while the group that had made a customer's sends out of turn was rolled back, its sends lost.
  */
 import type { Op } from "./sqlite-store.ts";
 
@@ -48,11 +52,13 @@ interface Pending {
 
 export class StoreWriter {
   private readonly worker: Worker;
-  /** [0]: groups posted and not yet finished by the writer (it decrements and notifies). */
-  private readonly flight = new Int32Array(new SharedArrayBuffer(4));
+  /**
+   * [0]: groups posted and not yet finished by the writer (it decrements and notifies); [1]: 1 from a
+   * failed commit (the writer sets it before finishing that group) until the main thread has rebuilt.
+   */
+  private readonly flight = new Int32Array(new SharedArrayBuffer(8));
   private readonly pending = new Map<number, Pending>();
   private next = 1;
-  private failed = false; // while the main thread rebuilds after a failure
   private readonly ready: Promise<void>;
 
   constructor(private readonly opts: WriterOptions) {
@@ -100,6 +106,14 @@ export class StoreWriter {
   }
 
   /**
+   * True from a failed commit until the main thread has rebuilt its state from the store: its state in
+   * memory still holds what the failed group decided. Read after `idle`, it covers every group posted.
+   */
+  get failed(): boolean {
+    return Atomics.load(this.flight, 1) === 1;
+  }
+
+  /**
    * Blocks the main thread until no group is in flight. The writer never waits for the main thread, so
    * this ends when the groups posted have committed (tens of milliseconds under load).
    */
@@ -118,16 +132,15 @@ export class StoreWriter {
     this.pending.delete(id);
     p.done();
     if (!error) return p.resolve();
-    if (!refused && !this.failed) {
-      // the first refusal: the groups after it are refused too (their answers follow); once none is in
-      // flight the store holds exactly the groups committed, and the main thread rebuilds from it
-      this.failed = true;
+    if (!refused) {
+      // the failure: the groups after it are refused (their answers follow); once none is in flight the
+      // store holds exactly the groups committed, and the main thread rebuilds from it
       try {
         this.idle();
         this.opts.onFailure();
       } finally {
+        Atomics.store(this.flight, 1, 0);
         this.worker.postMessage({ reset: true });
-        this.failed = false;
       }
     }
     p.reject(new Error(`store write failed: ${error}`));

@@ -258,6 +258,12 @@ export interface Store {
   readonly piped?: boolean;
   /** Groups handed to the writer thread and not yet committed. */
   readonly groupsInFlight?: number;
+  /**
+   * True from a group the writer thread failed to commit until the driver's state is rebuilt from the
+   * store (store-writer.ts, `onFailure`): `tx` refuses meanwhile, as what it would commit was decided on
+   * top of the failed group.
+   */
+  readonly writerFailed?: boolean;
   beginCapture?(): void;
   commitCapture?(): Promise<void>;
   abortCapture?(): void;

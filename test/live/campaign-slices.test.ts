@@ -4,8 +4,9 @@
  * 127.0.0.1, SQLite, manual clock: one offers 4 customers a transaction, the other all at once; both must
  * decide the same, an event for a customer still owed its newsletter has it sent first (a late event
  * too, without waiting for the other customers), so does an upload of that customer's profile, and a stop or a SIGKILL in the middle of the day leaves
- * the rest to the restarted server: none sent twice, none lost.
+ * the rest to the restarted server: none sent twice, none lost; nor after a group the writer thread failed to commit.
  */
+import { DatabaseSync } from "node:sqlite";
 import { describe, expect, it } from "vitest";
 import { at, promote, RECEIPT_PROGRAM, serversStoppedAfterEach, spawnServe, T0, tempDb, type TestServer, testServer } from "./live-helpers.ts";
 import type { ManualClock } from "../../engine/live/clock.ts";
@@ -254,6 +255,33 @@ describe("a campaign day in slices", () => {
     });
   }
 
+  it("refuses a catch-up slice while the writer thread's failed group is undone: an event's out-of-turn newsletter is not lost", async () => {
+    const s = server({ fireSlice: 4, tickMs: 3_600_000 }); // the catch-up below is the only one
+    const eight = CUSTOMERS.slice(0, 8);
+    expect((await s.api("POST", "/v1/customers", { customers: eight.map((id) => ({ id, consents: ["email"] })) })).status).toBe(200);
+    await promote(s, PLAN);
+    (s.clock as ManualClock).set(DAY_START);
+    s.driver.tick(DAY_START); // c00 … c03 served, c04 … c07 owed
+    refuseSlowly(s.store.path, "boom");
+    // c05's purchase, out of its turn: its newsletter is made first, in the purchase's group, whose commit
+    // on the writer thread fails; the catch-up slice starts meanwhile, on the main connection, and would
+    // close the day on top of it (c04, c06, c07: none left owed), before the rebuild that undoes the group
+    const piped = s.driver.ingestPiped([[{ id: "boom", customer: "c05", type: "purchase", time: DAY_START + 1 }]]);
+    const slice = s.driver.catchUp();
+    const [event, caught] = await Promise.allSettled([piped, slice]);
+    expect(event.status === "rejected" && String(event.reason)).toMatch(/refused by the test/); // the client's error
+    await s.driver.catchUp();
+    const news = async (t: TestServer) => (await decisions(t)).filter((d) => d.includes(",news,")).map((d) => d.split(",")[0]).sort();
+    expect(await news(s)).toEqual(eight); // c05's was lost: the slice closed the day, the rebuild found nothing owed
+    // the slice did come before the rebuild, and was refused
+    expect(caught.status === "rejected" && String(caught.reason)).toMatch(/writer thread's last group failed/);
+    expect((await decisions(s)).some((d) => d.includes(",receipt,"))).toBe(false); // the refused purchase left nothing
+    await s.stop();
+    const again = server({ db: s.store.path, fireSlice: 4 });
+    expect(again.driver.owing).toBe(false);
+    expect(await news(again)).toEqual(eight);
+  });
+
   it("after a SIGKILL in the middle of a day of 30,000 newsletters, the restarted server sends each of the rest once", async () => {
     const N = 30_000, ids = Array.from({ length: N }, (_, i) => `k${String(i).padStart(5, "0")}`);
     const db = tempDb("campaign-kill");
@@ -307,3 +335,15 @@ describe("a campaign day in slices", () => {
     }
   });
 });
+
+/**
+ * SQLite refuses the event with this id (a trigger) after ≈ 0.45 s of work, as a slow disk's failing
+ * commit would: the main thread's next turn comes while the writer thread is still at it.
+ */
+function refuseSlowly(path: string, idem: string): void {
+  const db = new DatabaseSync(path);
+  db.exec(`CREATE TABLE slow (n INTEGER); WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 4000) INSERT INTO slow SELECT n FROM r;
+    CREATE TRIGGER boom BEFORE INSERT ON events WHEN NEW.idem = '${idem}'
+    BEGIN SELECT RAISE(ABORT, 'refused by the test') FROM (SELECT count(*) FROM slow a, slow b WHERE a.n + b.n < 0); END`);
+  db.close();
+}
