@@ -7,7 +7,7 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import { InputError, formatPath, type Problem } from "../engine/plan/errors.ts";
-import { ApiError, unwritable, UNWRITABLE_FIX } from "../engine/live/errors.ts";
+import { ApiError, Rebuilding, unwritable, UNWRITABLE_FIX } from "../engine/live/errors.ts";
 import { ENGINE_VERSION } from "../engine/version.ts";
 import type { Deps } from "./deps.ts";
 import { planRoutes } from "./routes/plans.ts";
@@ -66,6 +66,14 @@ const CHALLENGE = {
   },
 };
 
+/** A 503's header while the state is rebuilt (engine/live/errors.ts Rebuilding). */
+const RETRY_AFTER = {
+  "Retry-After": {
+    schema: { type: "string" as const },
+    description: "seconds to wait before sending the request again; sent while the state is being rebuilt after a failed commit of the writer thread, not when the database cannot be written",
+  },
+};
+
 /** The query of a route that takes none: any parameter is refused as unknown. */
 const NO_QUERY = z.object({}).strict();
 
@@ -73,7 +81,7 @@ const NO_QUERY = z.object({}).strict();
  * Every route's documented answers include the errors its guards and inputs can give, from one place:
  * 400 when it takes a path parameter, a query or a body; 401 and 403 when it needs a key; 413 and 415
  * when it takes a body of a limited size and given types; 500 (a bug: app.onError's answer, in the body
- * of every error) and 503 (a database it cannot write) on every route. A body that is not JSON is
+ * of every error) and 503 (a database it cannot write, or the state being rebuilt) on every route. A body that is not JSON is
  * answered here too (web/guards.ts parsesJson), with the route's example.
  */
 function documentErrors(app: App): void {
@@ -95,7 +103,7 @@ function documentErrors(app: App): void {
       ...(size ? { 413: json(ErrorBody, `body over ${size.bytes.toLocaleString("en")} bytes`) } : {}),
       ...(type ? { 415: json(ErrorBody, `Content-Type not ${type.types.join(" or ")}${type.optional ? " (no body is fine)" : ""}`) } : {}),
       500: json(ErrorBody, "a fault of the server (a bug): the request was not applied; the server's log says what failed"),
-      503: json(ErrorBody, "the database cannot be written (a full disk, a read-only file, an I/O error): nothing of this request was stored; send it again once there is room"),
+      503: { ...json(ErrorBody, "nothing of this request was stored: the database cannot be written (a full disk, a read-only file, an I/O error; send it again once there is room), or the state is being rebuilt after a failed commit of the writer thread (send it again after Retry-After)"), headers: RETRY_AFTER },
     };
     const documented = { ...route, request: { ...req, ...(body ? { body: { ...body, content } } : {}) }, responses: { ...errors, ...route.responses } };
     const example = jsonSchema && exampleOf(jsonSchema);
@@ -131,6 +139,12 @@ export function createApp(deps: Deps): App {
     // logged by its route (DELETE /v1/customers/{id}), not its path: a path holds a customer's id, which
     // an erasure must not leave in the log, and decoded `%0A` began a forged log line
     const route = routeOf(c);
+    if (e instanceof Rebuilding) {
+      // expected after a failed commit of the writer thread, and over once the state is rebuilt: not a fault
+      console.warn(`cadence serve: ${route} refused: ${e.message}`);
+      c.header("Retry-After", String(e.retryAfterS));
+      return c.json({ error: e.message }, 503);
+    }
     const storage = unwritable(e);
     if (storage) {
       console.error(`cadence serve: ${route} refused: the database cannot be written (${storage})`);

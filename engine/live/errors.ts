@@ -15,6 +15,25 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * A transaction refused from a group the writer thread failed to commit until the state is rebuilt from
+ * the store (store-writer.ts): nothing was written, and the same request sent again is taken. The API
+ * answers it 503 with a Retry-After of `retryAfterS` (web/app.ts), a warning in the log, not a fault.
+ */
+export class Rebuilding extends Error {
+  /**
+   * The rebuild starts as soon as the main thread takes the writer's answer, and holds the main thread
+   * until it is done (≈ 13 s at 1,000,000 customers): a request sent again meanwhile waits for it and is
+   * answered after it, never refused for the same failure. So the shortest wait, whatever the store's size.
+   */
+  readonly retryAfterS = 1;
+
+  constructor() {
+    super("the writer thread's last group failed and the state is being rebuilt from the store; nothing was written, send it again");
+    this.name = "Rebuilding";
+  }
+}
+
 /** SQLite's texts for a database it cannot write: a full disk, a read-only file or folder, an I/O error. */
 const UNWRITABLE = /database or disk is full|attempt to write a readonly database|unable to open database file|disk I\/O error/;
 

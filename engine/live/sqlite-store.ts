@@ -11,6 +11,7 @@ import type { StoreWriter } from "./store-writer.ts";
 import { RowBuffer } from "./row-buffer.ts";
 import { IdFilter } from "./id-filter.ts";
 import { InputError } from "../plan/errors.ts";
+import { Rebuilding } from "./errors.ts";
 import type { AuditRow, DeadFilter, DecisionRow, DeliveryState, EventRow, KeyRow, OutboxRow, PlanRow, PrunedTable, Store } from "./store.ts";
 import { FLAG_TEXT, type SettingText } from "./setting-text.ts";
 import { deleteSql, PRUNE_SQL, windowSql } from "./sqlite-prune.ts";
@@ -182,7 +183,7 @@ export class SqliteStore implements Store {
   tx<T>(f: () => T): T {
     if (this.depth > 0) return f();
     this.flushRows(); // nothing buffered outside a transaction; waits for the writer thread if there is one
-    if (this.writerFailed) throw new Error("store: the writer thread's last group failed and the state is being rebuilt from the store; nothing was written, send it again");
+    if (this.writerFailed) throw new Rebuilding();
     this.db.exec("BEGIN IMMEDIATE");
     this.depth++;
     try {

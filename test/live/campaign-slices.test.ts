@@ -282,6 +282,33 @@ describe("a campaign day in slices", () => {
     expect(await news(again)).toEqual(eight);
   });
 
+  it("answers a request sent while the writer thread's failed group is undone 503 with a Retry-After, and takes it sent again", async () => {
+    const s = server({ fireSlice: 4, tickMs: 3_600_000 });
+    const eight = CUSTOMERS.slice(0, 8);
+    expect((await s.api("POST", "/v1/customers", { customers: eight.map((id) => ({ id, consents: ["email"] })) })).status).toBe(200);
+    await promote(s, PLAN);
+    (s.clock as ManualClock).set(DAY_START);
+    s.driver.tick(DAY_START);
+    // the key found now (auth caches it): c06's request reads nothing of the store before its transaction,
+    // which would wait for the writer thread and let its answer (the rebuild) come first
+    expect((await s.api("POST", "/v1/events", { events: [] }, { key: s.keys.ingest })).status).toBe(400);
+    refuseSlowly(s.store.path, "boom");
+    const piped = s.driver.ingestPiped([[{ id: "boom", customer: "c05", type: "purchase", time: DAY_START + 1 }]]).then(() => "taken", String);
+    // c06's purchase reaches its transaction while the writer thread is still at the failing group
+    const purchase = apiEvent({ id: "p06", customer: "c06", type: "purchase", time: DAY_START + 2 });
+    const warned: unknown[][] = [], warn = console.warn;
+    console.warn = (...line: unknown[]) => void warned.push(line);
+    const refused = await s.api("POST", "/v1/events", purchase, { key: s.keys.ingest }).finally(() => console.warn = warn);
+    expect(refused.status).toBe(503); // was 500, "internal error", logged with a stack like a fault
+    expect(refused.headers.get("retry-after")).toBe("1");
+    expect(refused.body.error).toBe("the writer thread's last group failed and the state is being rebuilt from the store; nothing was written, send it again");
+    expect(warned).toEqual([[`cadence serve: POST /v1/events refused: ${refused.body.error}`]]);
+    expect(await piped).toMatch(/refused by the test/);
+    const again = await s.api("POST", "/v1/events", purchase, { key: s.keys.ingest });
+    expect([again.status, again.body.results]).toEqual([200, [{ id: "p06", status: "accepted" }]]);
+    expect((await decisions(s)).filter((d) => d.startsWith("c06,"))).toEqual(["c06,news,2026-03-03T00:00:00Z,sent,", "c06,receipt,2026-03-03T00:02:00Z,suppressed,one-a-day"]);
+  });
+
   it("after a SIGKILL in the middle of a day of 30,000 newsletters, the restarted server sends each of the rest once", async () => {
     const N = 30_000, ids = Array.from({ length: N }, (_, i) => `k${String(i).padStart(5, "0")}`);
     const db = tempDb("campaign-kill");

@@ -90,7 +90,7 @@ export function tempDb(name = "live"): string {
 
 export interface TestServer extends RunningServer {
   keys: Record<Role | "approver2", string>;
-  api(method: string, path: string, body?: unknown, o?: { key?: string; type?: string }): Promise<{ status: number; body: any }>;
+  api(method: string, path: string, body?: unknown, o?: { key?: string; type?: string }): Promise<{ status: number; body: any; headers: Headers }>;
 }
 
 export function testServer(cfg: Partial<ServerConfig> = {}): TestServer {
@@ -115,7 +115,7 @@ export function testServer(cfg: Partial<ServerConfig> = {}): TestServer {
     try {
       parsed = JSON.parse(text);
     } catch { /* not JSON */ }
-    return { status: res.status, body: parsed };
+    return { status: res.status, body: parsed, headers: res.headers };
   };
   return Object.assign(server, { keys, api });
 }
