@@ -22,9 +22,10 @@ export class ApiError extends Error {
  */
 export class Rebuilding extends Error {
   /**
-   * The rebuild starts as soon as the main thread takes the writer's answer, and holds the main thread
-   * until it is done (≈ 13 s at 1,000,000 customers): a request sent again meanwhile waits for it and is
-   * answered after it, never refused for the same failure. So the shortest wait, whatever the store's size.
+   * The rebuild starts as soon as the main thread takes the writer's answer and holds the main thread
+   * until it is done (a reload of every customer, as at a start: 13 to 21 s at 1,000,000, docs/live.md
+   * "Scale"): a request sent again meanwhile waits for it and is answered after it, never refused for
+   * the same failure. So the shortest wait, whatever the store's size.
    */
   readonly retryAfterS = 1;
 
