@@ -62,7 +62,7 @@ function client(url: string, keys: Record<Role | "approver2", string>): TestServ
     const headers: Record<string, string> = { authorization: `Bearer ${o.key ?? keys.admin}` };
     if (body !== undefined) headers["content-type"] = o.type ?? "application/json";
     const res = await fetch(url + path, { method, headers, body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body) });
-    return { status: res.status, body: await res.json() };
+    return { status: res.status, body: await res.json(), headers: res.headers };
   };
   return { keys, api } as TestServer;
 }
