@@ -9,6 +9,10 @@ import { InputError } from "../engine/plan/errors.ts";
 
 export const T0 = parseDate("2026-01-05T00:00")!; // a Monday, UTC
 
+/** A deliberately wrong argument, typed as anything: what a notebook (plain JavaScript) may pass to the engine. */
+// deno-lint-ignore no-explicit-any
+export const anyway = (v: unknown): any => v;
+
 export function plan(yaml: string, file = "test.yaml"): LoadedPlan {
   return parsePlan(yaml, file);
 }

@@ -4,6 +4,7 @@
  * ("Cannot read properties of undefined (reading 'journeys')", "Invalid time value", a loop for ever).
  */
 import { describe, expect, it } from "vitest";
+import { anyway } from "../helpers.ts";
 import {
   backtest,
   comparePlans,
@@ -31,9 +32,6 @@ import {
 import { tempDir } from "../datasets/temp-files.ts";
 
 const plan = loadPlan("scenarios/lifecycle.yaml");
-// deliberately wrong arguments, as a notebook (plain JavaScript) may pass them
-// deno-lint-ignore no-explicit-any
-const anyway = (v: unknown) => v as any;
 
 describe("runPlan's arguments", () => {
   it("refuses a plan's file name, saying to load it", () => {

@@ -5,6 +5,7 @@
  * paths. `workers` is checked like the run's sizes, and defaults to the machine's cores.
  */
 import { describe, expect, it } from "vitest";
+import { anyway } from "../helpers.ts";
 import { loadPlan, parsePlan, runPlan, shardedTuner, tuner } from "../../engine/mod.ts";
 
 const PLAN = `name: w
@@ -24,9 +25,6 @@ world: { machineOpens: 0.3 }
 `;
 const plan = parsePlan(PLAN, "w.yaml");
 const o = { customers: 400, days: 30, seed: 5, cache: "off" as const };
-// deliberately wrong arguments, as a notebook (plain JavaScript) may pass them
-// deno-lint-ignore no-explicit-any
-const anyway = (v: unknown) => v as any;
 
 describe("tuner", () => {
   it("refuses a world path, saying why and what to do; a tuner opened in that world gives runPlan's figures", () => {

@@ -4,6 +4,7 @@
  * ran, a misspelt key was ignored, and the section's own shape crashed in the simulator.
  */
 import { describe, expect, it } from "vitest";
+import { anyway } from "../helpers.ts";
 import { comparePlans, DEFAULT_WORLD, explainCustomer, InputError, loadPlan, parsePlan, planWorld, runPlan, sweep, tuner, worldWith } from "../../engine/mod.ts";
 
 const plan = loadPlan("scenarios/lifecycle.yaml");
@@ -77,8 +78,6 @@ describe("RunOptions.world", () => {
 });
 
 describe("planWorld and worldWith from code", () => {
-  // deno-lint-ignore no-explicit-any
-  const anyway = (v: unknown) => v as any;
 
   // each returned the world with the typo ignored or the share of 5 in it, silently
   it.each([

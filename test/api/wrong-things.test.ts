@@ -6,6 +6,7 @@
  */
 import { existsSync, readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { anyway } from "../helpers.ts";
 import {
   compareCsv,
   comparePlans,
@@ -27,9 +28,6 @@ import { parseSet } from "../../engine/cli/sweep.ts";
 import { tempDir } from "../datasets/temp-files.ts";
 
 const plan = loadPlan("scenarios/lifecycle.yaml");
-// deliberately wrong arguments, as a notebook (plain JavaScript) may pass them
-// deno-lint-ignore no-explicit-any
-const anyway = (v: unknown) => v as any;
 const o = { customers: 100, days: 5, cache: "off" as const };
 
 describe("renderReport and compareCsv", () => {

@@ -5,7 +5,7 @@ import { main } from "../../engine/cli/main.ts";
 import { loadPlan } from "../../engine/plan/load.ts";
 import { runPlan } from "../../engine/sim/run.ts";
 import { capture } from "../capture.ts";
-import { plan, TWO_PROGRAMS } from "../helpers.ts";
+import { anyway, plan, TWO_PROGRAMS } from "../helpers.ts";
 
 const yaml = TWO_PROGRAMS;
 
@@ -83,8 +83,6 @@ describe("contributions", () => {
 
   it("from code refuses a misspelt option and a plan's file name, as runPlan does ({ customer: 100 } ran the default 5,000 customers)", () => {
     const plan = loadPlan("scenarios/batch-and-blast.yaml");
-    // deno-lint-ignore no-explicit-any
-    const anyway = (v: unknown) => v as any;
     expect(() => contributions(plan, anyway({ customer: 100 }))).toThrow(/^contributions: options: unknown option 'customer'; did you mean 'customers'\?/);
     expect(() => contributions(anyway("scenarios/batch-and-blast.yaml"))).toThrow(`contributions: expected a loaded plan, got the text 'scenarios/batch-and-blast.yaml': load it first, contributions(loadPlan("scenarios/batch-and-blast.yaml"), …)`);
     expect(() => contributions(plan, anyway(null))).toThrow(/^contributions: options: expected an object/);

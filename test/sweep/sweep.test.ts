@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { anyway } from "../helpers.ts";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -243,8 +244,6 @@ describe("sweep intervals stop at 0 for what cannot be negative", () => {
 
 describe("sweep from code: wrong arguments as a notebook passes them", () => {
   const cap = "pressure.rules.two-a-week.cap", o = { customers: 10, days: 2 };
-  // deno-lint-ignore no-explicit-any
-  const anyway = (v: unknown) => v as any;
 
   it("refuses a plan's file name and options that are not an object, as runPlan does (it said '(root) is a value', or ran the defaults)", () => {
     expect(() => sweep(anyway("scenarios/lifecycle-capped.yaml"), [{ path: cap, values: [1, 2] }], o))
