@@ -8,9 +8,10 @@
  *
  * Stored, so that after a stop or a crash in its middle the rest is offered, none twice, none lost:
  * the customers still owed when the day opened, with their sends, once, in meta `campaignDebt` (by id:
- * a restarted server's table indexes differ; written again without an owed customer erased meanwhile); and `offered` (the day's decision time) in the row of
- * every customer written while it is open and owed nothing, in the transaction of its sends
- * (engine/core/row-codec.ts). A restart owes the stored customers whose rows do not say so.
+ * a restarted server's table indexes differ; written again without an owed customer erased meanwhile);
+ * and `offered` (the day's decision time) in the row of every customer written while it is open and
+ * owed nothing, in the transaction of its sends (engine/core/row-codec.ts). A restart owes the stored
+ * customers whose rows do not say so.
  */
 import type { DaySends } from "../core/campaign-day.ts";
 import type { Occurrence } from "../core/campaign-schedule.ts";
