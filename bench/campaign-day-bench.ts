@@ -17,6 +17,7 @@ import { daySends } from "../engine/core/campaign-day.ts";
 import { campaignOccurrences } from "../engine/core/campaign-schedule.ts";
 import { DAY, parseDate } from "../engine/core/time.ts";
 import { CampaignDebt } from "../engine/live/campaign-debt.ts";
+import { PER2 } from "../engine/core/record.ts";
 
 const USAGE = "deno run -A bench/campaign-day-bench.ts [--customers 1000000] [--rounds 3]";
 const values = benchArgs(USAGE, {
@@ -31,7 +32,7 @@ const table = new CustomerTable(N, plan.compiled.journeys.length);
 const email = consentBit(0), sms = consentBit(1);
 for (let i = 0; i < N; i++) {
   const c = table.add(`B${String(i).padStart(7, "0")}`);
-  table.consent[c] = i % 5 ? email | sms : sms, table.reach[c] = ALL_CONSENTS;
+  table.consent[c * PER2] = i % 5 ? email | sms : sms, table.reach[c * PER2] = ALL_CONSENTS;
 }
 // selecting decides nothing: no action reaches the sink
 const core = new Core(plan.compiled, table, {} as ActionSink, 1);

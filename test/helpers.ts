@@ -6,6 +6,7 @@ import { type CoreEvent, EVENT_TYPES, newEvent } from "../engine/core/events.ts"
 import { ALL_CONSENTS } from "../engine/core/channels.ts";
 import { parseDate } from "../engine/core/time.ts";
 import { InputError } from "../engine/plan/errors.ts";
+import { PER2, PER4 } from "../engine/core/record.ts";
 
 export const T0 = parseDate("2026-01-05T00:00")!; // a Monday, UTC
 
@@ -70,8 +71,8 @@ export function harness(loaded: LoadedPlan, customers = 1, seed = 1) {
   const table = new CustomerTable(customers, p.journeys.length);
   for (let i = 0; i < customers; i++) {
     const c = table.add(`C${i + 1}`);
-    table.consent[c] = table.consent0[c] = ALL_CONSENTS;
-    table.signup[c] = T0 - 100 * 1440;
+    table.consent[c * PER2] = table.consent0[c] = ALL_CONSENTS;
+    table.signup[c * PER4] = T0 - 100 * 1440;
   }
   const actions: Action[] = [];
   const msg = (s: number) => p.sends[s].message;

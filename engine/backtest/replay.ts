@@ -42,6 +42,7 @@ import { checkOptionNames, checkRunSizes, InputError } from "../plan/errors.ts";
 import { describe } from "../plan/fields.ts";
 import { checkLoaded } from "../sim/run.ts";
 import { backtestPeriod, type Day } from "./period.ts";
+import { PER2, PER4, PER8 } from "../core/record.ts";
 
 export interface BacktestOptions {
   from?: Day; // first day replayed (00:00 UTC), a date or its minutes; default the day after the history's calibrationEnd
@@ -121,15 +122,15 @@ export function backtest(loaded: LoadedPlan, h: History, o: BacktestOptions = {}
     const signup = h.customers.signup[i];
     const since = Math.min(Number.isNaN(signup) ? Infinity : signup, firstTx[i]);
     // listed without a signup date nor purchases: present from before the period
-    table.signup[c] = Number.isFinite(since) ? since : from - 1;
-    table.consent[c] = table.consent0[c] = h.customers.consent[i]; // every channel the customers file gives
+    table.signup[c * PER4] = Number.isFinite(since) ? since : from - 1;
+    table.consent[c * PER2] = table.consent0[c] = h.customers.consent[i]; // every channel the customers file gives
     const zone = h.customers.timezone[i];
-    table.tz[c] = zone ? zoneOffset(zone, from) : plan.plan.timezone;
-    table.orders[c] = s.orders[i];
-    table.revenue[c] = s.value[i];
-    table.lastPurchase[c] = s.orders[i] > 0 ? placed(s.lastPurchase[i]) : NEVER;
-    if (table.signup[c] < end) customers++;
-    if (table.signup[c] >= from) q.push(table.signup[c], K.K_SIGNUP, c);
+    table.tz[c * PER2] = zone ? zoneOffset(zone, from) : plan.plan.timezone;
+    table.orders[c * PER4] = s.orders[i];
+    table.revenue[c * PER8] = s.value[i];
+    table.lastPurchase[c * PER4] = s.orders[i] > 0 ? placed(s.lastPurchase[i]) : NEVER;
+    if (table.signup[c * PER4] < end) customers++;
+    if (table.signup[c * PER4] >= from) q.push(table.signup[c * PER4], K.K_SIGNUP, c);
   }
   // extra attributes (attr.<name> in plans), as the history population carries them
   for (const [name, values] of h.customers.attrs) table.attrs.set(name, Array.from({ length: n }, (_, i) => values[i] ?? null));
@@ -139,7 +140,7 @@ export function backtest(loaded: LoadedPlan, h: History, o: BacktestOptions = {}
   if (h.contacts) {
     const rowOf = Int32Array.from({ length: n }, (_, i) => i);
     seedContacts(h, from, rowOf, table, newTraits(n), DEFAULT_WORLD);
-    for (let c = 0; c < n; c++) table.consent0[c] = table.consent[c];
+    for (let c = 0; c < n; c++) table.consent0[c] = table.consent[c * PER2];
   }
   // the recorded purchases, in file order within a (time, customer): the queue's sequence keeps it
   for (let i = 0; i < tx.length; i++) {
@@ -159,7 +160,7 @@ export function backtest(loaded: LoadedPlan, h: History, o: BacktestOptions = {}
     rec.message(time, c, send, "sent", "", ch.cost);
   });
   const core = new Core(plan, table, sink, seed);
-  for (let c = 0; c < n; c++) if (table.signup[c] < from) core.begin(c, from);
+  for (let c = 0; c < n; c++) if (table.signup[c * PER4] < from) core.begin(c, from);
   const ev = newEvent();
   const fire = (c: number, type: number, time: number, value = 0, days = 0) => {
     ev.type = type, ev.time = time, ev.value = value, ev.days = days, ev.send = ev.channel = ev.program = -1;
@@ -194,7 +195,7 @@ export function backtest(loaded: LoadedPlan, h: History, o: BacktestOptions = {}
       }
     },
     closeWeek() {
-      metrics.closeWeek(table.signup, weekEnd);
+      metrics.closeWeek(table, weekEnd);
       for (let c = 0; c < n; c++) {
         if (week[c] > maxWeek[c]) maxWeek[c] = week[c];
         week[c] = 0;

@@ -12,6 +12,7 @@ import { worldCounters } from "../sim/world-metrics.ts";
 import type { WorldModel } from "../sim/world-model.ts";
 import { BENCHMARKS } from "./benchmarks.ts";
 import { SCENARIOS } from "./scenarios.ts";
+import { PER4 } from "../core/record.ts";
 
 export interface CalibrationRow {
   metric: string;
@@ -52,7 +53,7 @@ function figures(r: RunResult, channel: string, kind: string): Record<string, nu
   if (channel === "email" && kind === "broadcast") {
     const t = r.run.population.table, end = r.run.start + r.run.days * 1440;
     let list = 0;
-    for (let c = 0; c < t.size; c++) if (t.signup[c] < end && t.consent0[c] & consentBit(EMAIL)) list++;
+    for (let c = 0; c < t.size; c++) if (t.signup[c * PER4] < end && t.consent0[c] & consentBit(EMAIL)) list++;
     const lost = m.channels[EMAIL].unsubscribes + m.channels[EMAIL].complaints + wc.hardBounces;
     out["e-mail list lost to opt-outs per year"] = (lost / (list || 1)) * (365 / r.run.days);
   }

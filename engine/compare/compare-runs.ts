@@ -19,6 +19,7 @@ import { checkOptionTypes } from "../sim/option-types.ts";
 import { planWorld } from "../plan/world-section.ts";
 import { baselineKey, cached, type CacheMode } from "../sim/baseline-cache.ts";
 import { type CompareOptions, type Metric, metricsOf, type PlanDetail } from "./compare.ts";
+import { PER1, PER4, PER8 } from "../core/record.ts";
 
 /** What a worker needs to rebuild a comparison's context: JSON only. */
 export interface CompareJobSpec extends Omit<CompareOptions, "population" | "onProgress"> {
@@ -228,8 +229,8 @@ function countDisengaged(p: Population, at: number, world: WorldModel): number {
   const t = p.table, tr = p.traits, halfLife = world.fatigueHalfLifeDays * DAY;
   let n = 0;
   for (let c = 0; c < p.size; c++) {
-    if (t.gone[c] || t.signup[c] >= at || tr.fatigue[c] === 0) continue;
-    if (tr.fatigue[c] * Math.pow(0.5, (at - tr.fatigueAt[c]) / halfLife) >= world.disengagedAt) n++;
+    if (t.gone[c * PER1] || t.signup[c * PER4] >= at || tr.fatigue[c * PER8] === 0) continue;
+    if (tr.fatigue[c * PER8] * Math.pow(0.5, (at - tr.fatigueAt[c * PER4]) / halfLife) >= world.disengagedAt) n++;
   }
   return n;
 }
@@ -282,7 +283,7 @@ function stageReachOf(run: SimulationRun): PlanDetail["stageReach"] {
   const t = run.population.table, m = run.metrics, programs = run.plan.names.programs, n = t.size;
   const joined = STAGES.length, size = new Float64Array(joined + 1), reached = new Float64Array(programs.length * (joined + 1));
   for (let c = 0; c < n; c++) {
-    const s = t.signup[c] > run.start ? joined : run.stageStart[c];
+    const s = t.signup[c * PER4] > run.start ? joined : run.stageStart[c];
     size[s]++;
     for (let p = 0; p < programs.length; p++) if (m.reachedBy(c, p)) reached[p * (joined + 1) + s]++;
   }

@@ -7,6 +7,7 @@ import type { CompiledPlan } from "./compiled.ts";
 import { newCtx } from "./context.ts";
 import type { CustomerTable } from "./customer-table.ts";
 import { truthy } from "./truthy.ts";
+import { PER1, PER4 } from "./record.ts";
 
 /**
  * The best `share` of a targeted campaign's audience: `audience` (table indexes, in table order) and
@@ -22,7 +23,7 @@ export function selectAudience(plan: CompiledPlan, k: number, table: CustomerTab
   const out = new Int32Array(table.size);
   let m = 0;
   for (let c = 0; c < table.size; c++) {
-    if (table.gone[c] || table.signup[c] > now) continue;
+    if (table.gone[c * PER1] || table.signup[c * PER4] > now) continue;
     ctx.c = c;
     if (truthy(cp.audience(ctx))) out[m++] = c;
   }
@@ -42,7 +43,7 @@ export function pickBest(out: Int32Array, scores: Float64Array, table: CustomerT
   // only which customers are among the best `take` matters (they are returned in table order), so a
   // selection in O(m) rather than a sort of the whole audience: a large share of a campaign day's time
   const best = (x: number, y: number): boolean =>
-    scores[x] !== scores[y] ? scores[x] > scores[y] : table.key[out[x]] !== table.key[out[y]] ? table.key[out[x]] < table.key[out[y]] : out[x] < out[y];
+    scores[x] !== scores[y] ? scores[x] > scores[y] : table.key[(out[x]) * PER4] !== table.key[(out[y]) * PER4] ? table.key[(out[x]) * PER4] < table.key[(out[y]) * PER4] : out[x] < out[y];
   const order = new Int32Array(m);
   for (let i = 0; i < m; i++) order[i] = i;
   selectBest(order, take, best);

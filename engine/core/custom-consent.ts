@@ -9,6 +9,7 @@ import { BUILTIN_CHANNELS, consentBit } from "./channels.ts";
 import type { CompiledPlan } from "./compiled.ts";
 import type { CustomerTable } from "./customer-table.ts";
 import { truthy, type Value } from "./truthy.ts";
+import { PER2 } from "./record.ts";
 
 /** A custom channel's bits in a row: its consent, its consent at the start, a working address. */
 export const CONSENT = 1, START = 2, REACH = 4, ALL_BITS = CONSENT | START | REACH;
@@ -18,7 +19,7 @@ export function customBits(plan: CompiledPlan, t: CustomerTable, c: number): Rec
   const out: Record<string, number> = {};
   for (let ch = BUILTIN_CHANNELS; ch < plan.names.channels.length; ch++) {
     const b = consentBit(ch);
-    out[plan.names.channels[ch]] = (t.consent[c] & b ? CONSENT : 0) | (t.consent0[c] & b ? START : 0) | (t.reach[c] & b ? REACH : 0);
+    out[plan.names.channels[ch]] = (t.consent[c * PER2] & b ? CONSENT : 0) | (t.consent0[c] & b ? START : 0) | (t.reach[c * PER2] & b ? REACH : 0);
   }
   return out;
 }
@@ -57,7 +58,7 @@ function fromAttribute(plan: CompiledPlan, ch: number, attrs: Record<string, Val
 /** Sets or clears channel ch's consent, start-consent and reach bits of slot c from `v` (CONSENT | START | REACH). */
 export function setChannelBits(t: CustomerTable, c: number, ch: number, v: number): void {
   const b = consentBit(ch);
-  t.consent[c] = v & CONSENT ? t.consent[c] | b : t.consent[c] & ~b;
+  t.consent[c * PER2] = v & CONSENT ? t.consent[c * PER2] | b : t.consent[c * PER2] & ~b;
   t.consent0[c] = v & START ? t.consent0[c] | b : t.consent0[c] & ~b;
-  t.reach[c] = v & REACH ? t.reach[c] | b : t.reach[c] & ~b;
+  t.reach[c * PER2] = v & REACH ? t.reach[c * PER2] | b : t.reach[c * PER2] & ~b;
 }

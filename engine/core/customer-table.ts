@@ -6,34 +6,67 @@
  */
 import { ALL_CONSENTS } from "./channels.ts";
 import { hashString } from "./hash.ts";
+import { column as columnOf, fieldViews, fillRecords, layout, PER4, RECORD } from "./record.ts";
 
 /** "No time": a customer who never purchased, opened... (far in the past, safe in Int32). */
 export const NEVER = -2147483648;
+
+/**
+ * The fields of a customer's record (engine/core/record.ts): read as `table.lastContact[c * PER4]`.
+ * `consent0` (read only by reports) and the journey slots are arrays of their own.
+ */
+export const TABLE_FIELDS = layout({
+  revenue: { type: Float64Array, at: 0, initial: 0 },
+  key: { type: Uint32Array, at: 8, initial: 0 },
+  signup: { type: Int32Array, at: 12, initial: 0 },
+  orders: { type: Int32Array, at: 16, initial: 0 },
+  lastPurchase: { type: Int32Array, at: 20, initial: NEVER },
+  lastVisit: { type: Int32Array, at: 24, initial: NEVER },
+  lastOpen: { type: Int32Array, at: 28, initial: NEVER },
+  lastClick: { type: Int32Array, at: 32, initial: NEVER },
+  lastContact: { type: Int32Array, at: 36, initial: NEVER },
+  lastSeen: { type: Int32Array, at: 40, initial: NEVER },
+  score: { type: Float32Array, at: 44, initial: 0 },
+  limit: { type: Float32Array, at: 48, initial: 3 },
+  tz: { type: Int16Array, at: 52, initial: 0 },
+  consent: { type: Uint16Array, at: 54, initial: 0 },
+  reach: { type: Uint16Array, at: 56, initial: ALL_CONSENTS },
+  birthday: { type: Int16Array, at: 58, initial: -1 },
+  rfm: { type: Int16Array, at: 60, initial: 0 },
+  gone: { type: Uint8Array, at: 62, initial: 0 },
+});
+
+/** The arrays a table keeps its customers in: the records, then the columns apart (what a copy copies). */
+export const TABLE_STORAGE = ["rows", "consent0", "jPc", "jGen", "jEntries", "jLastEntry", "jFlags", "jPending"] as const;
 
 export class CustomerTable {
   size = 0;
   capacity: number;
   readonly journeys: number;
   ids: string[] = [];
-  key!: Uint32Array; // hash of the id: seeds every per-customer random stream
-  tz!: Int16Array; // UTC offset in minutes
-  signup!: Int32Array; // signup time; a customer exists from then on
-  consent!: Uint16Array; // bit per channel (engine/core/channels.ts): five built-in, up to 11 custom
-  consent0!: Uint16Array; // consents at the start of the run (for reports)
-  reach!: Uint16Array; // bit per channel with a working address (transactional messages need only this)
-  orders!: Int32Array;
+  /** The customers' records, RECORD bytes each: the fields below are views of it. */
+  rows!: Uint8Array;
+  // record fields (index c * PER8, PER4, PER2 or PER1 by their size)
   revenue!: Float64Array;
+  key!: Uint32Array; // hash of the id: seeds every per-customer random stream
+  signup!: Int32Array; // signup time; a customer exists from then on
+  orders!: Int32Array;
   lastPurchase!: Int32Array;
   lastVisit!: Int32Array;
   lastOpen!: Int32Array;
   lastClick!: Int32Array;
   lastContact!: Int32Array;
   lastSeen!: Int32Array; // the latest moment the core acted for this customer: an older event is late (docs/engine.md)
-  gone!: Uint8Array; // 1 = left the brand (churned by fatigue, or opted out of everything)
-  birthday!: Int16Array; // day of year 0..365, -1 unknown
   score!: Float32Array; // propensity score in [0, 1], for targeted campaigns and priorities
   limit!: Float32Array; // per-customer communication limit (contacts per week), a plan may use it
+  tz!: Int16Array; // UTC offset in minutes
+  consent!: Uint16Array; // bit per channel (engine/core/channels.ts): five built-in, up to 11 custom
+  reach!: Uint16Array; // bit per channel with a working address (transactional messages need only this)
+  birthday!: Int16Array; // day of year 0..365, -1 unknown
   rfm!: Int16Array; // RFM cell 111..555 at the start of the run
+  gone!: Uint8Array; // 1 = left the brand (churned by fatigue, or opted out of everything)
+  // arrays of their own, index c
+  consent0!: Uint16Array; // consents at the start of the run (for reports)
   // journey instances: one slot per (customer, journey), index c * journeys + j
   jPc!: Int32Array; // next instruction, -1 = not in the journey
   jGen!: Uint32Array; // instance generation: a timer carrying another generation is stale
@@ -49,9 +82,9 @@ export class CustomerTable {
   attrs: Map<string, (string | number | boolean | null)[]> = new Map();
 
   /**
-   * `given`: arrays to use for some columns instead of allocating them (a shard's customers in memory
-   * shared with the coordinator: engine/parallel/shard-storage.ts), each of `capacity` elements;
-   * `fresh`: they hold nothing yet and take the columns' defaults (else they are used as they are).
+   * `given`: arrays to use for some of TABLE_STORAGE instead of allocating them (a shard's customers in
+   * memory shared with the coordinator: engine/parallel/shard-storage.ts), each for `capacity` customers;
+   * `fresh`: they hold nothing yet and take the defaults (else they are used as they are).
    */
   constructor(capacity: number, journeys: number, given?: { columns: Partial<Record<string, ArrayLike<number>>>; fresh: boolean }) {
     this.capacity = Math.max(1, capacity);
@@ -60,7 +93,7 @@ export class CustomerTable {
   }
 
   private allocate(n: number, given?: { columns: Partial<Record<string, ArrayLike<number>>>; fresh: boolean }): void {
-    const j = this.journeys;
+    const j = this.journeys, had = this.rows ? this.rows.length / RECORD : 0;
     // a column of `size` elements: the given array, or a new one holding the old one's values
     const grow = <T extends { length: number; set(a: ArrayLike<number>): void }>(
       name: string,
@@ -78,25 +111,12 @@ export class CustomerTable {
       if (old) a.set(old as unknown as ArrayLike<number>);
       return a;
     };
-    this.key = grow("key", (s) => new Uint32Array(s), n);
-    this.tz = grow("tz", (s) => new Int16Array(s), n);
-    this.signup = grow("signup", (s) => new Int32Array(s), n);
-    this.consent = grow("consent", (s) => new Uint16Array(s), n);
+    const rows = grow("rows", (s) => new Uint8Array(s), n * RECORD);
+    // the records' defaults: for every customer of fresh or new records, for the added ones of grown records
+    if (rows !== given?.columns.rows || given?.fresh) fillRecords(rows, TABLE_FIELDS, rows === given?.columns.rows ? 0 : had, n);
+    this.rows = rows;
+    Object.assign(this, fieldViews(rows, TABLE_FIELDS));
     this.consent0 = grow("consent0", (s) => new Uint16Array(s), n);
-    this.reach = grow("reach", (s) => new Uint16Array(s), n, ALL_CONSENTS);
-    this.orders = grow("orders", (s) => new Int32Array(s), n);
-    this.revenue = grow("revenue", (s) => new Float64Array(s), n);
-    this.lastPurchase = grow("lastPurchase", (s) => new Int32Array(s), n, NEVER);
-    this.lastVisit = grow("lastVisit", (s) => new Int32Array(s), n, NEVER);
-    this.lastOpen = grow("lastOpen", (s) => new Int32Array(s), n, NEVER);
-    this.lastClick = grow("lastClick", (s) => new Int32Array(s), n, NEVER);
-    this.lastContact = grow("lastContact", (s) => new Int32Array(s), n, NEVER);
-    this.lastSeen = grow("lastSeen", (s) => new Int32Array(s), n, NEVER);
-    this.gone = grow("gone", (s) => new Uint8Array(s), n);
-    this.birthday = grow("birthday", (s) => new Int16Array(s), n, -1);
-    this.score = grow("score", (s) => new Float32Array(s), n);
-    this.limit = grow("limit", (s) => new Float32Array(s), n, 3);
-    this.rfm = grow("rfm", (s) => new Int16Array(s), n);
     this.jPc = grow("jPc", (s) => new Int32Array(s), n * j, -1);
     this.jGen = grow("jGen", (s) => new Uint32Array(s), n * j);
     this.jEntries = grow("jEntries", (s) => new Uint16Array(s), n * j);
@@ -108,6 +128,16 @@ export class CustomerTable {
     for (let c = this.ledgers.length; c < n; c++) this.ledgers.push(undefined);
   }
 
+  /** The record fields' views again, after `rows` was replaced (a copy written into it: engine/sim/population-copy.ts). */
+  bindRows(): void {
+    Object.assign(this, fieldViews(this.rows, TABLE_FIELDS));
+  }
+
+  /** Field `name` of customers 0 … size−1, as a plain array (reports, tests: not for a hot loop). */
+  column(name: keyof typeof TABLE_FIELDS): number[] {
+    return columnOf(this[name], this.size, RECORD / TABLE_FIELDS[name].type.BYTES_PER_ELEMENT);
+  }
+
   /** Appends a customer with default attributes; returns its index. */
   add(id: string): number {
     if (this.size === this.capacity) {
@@ -116,7 +146,7 @@ export class CustomerTable {
     }
     const c = this.size++;
     this.ids[c] = id;
-    this.key[c] = hashString(id);
+    this.key[c * PER4] = hashString(id);
     return c;
   }
 

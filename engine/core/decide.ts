@@ -28,6 +28,7 @@ import type { Occurrence } from "./campaign-schedule.ts";
 import { truthy } from "./truthy.ts";
 import { DAY } from "./time.ts";
 import { windowOpen } from "./send-window.ts";
+import { PER1, PER2, PER4, PER8 } from "./record.ts";
 
 /**
  * What the core asks its driver to do. A held message (`due`, `retry`) comes back to the core with the
@@ -105,7 +106,7 @@ export class Core {
   }
 
   inHoldout(c: number, program: CompiledProgram): boolean {
-    return inHoldout(this.seed, this.table.key[c], program);
+    return inHoldout(this.seed, this.table.key[c * PER4], program);
   }
 
   private at(c: number, now: number, slot = -1): ExprCtx {
@@ -134,7 +135,7 @@ export class Core {
    * decided in the past and no timer is rewound (docs/engine.md, "Late events").
    */
   event(c: number, ev: CoreEvent, now: number): void {
-    if (this.table.gone[c]) return;
+    if (this.table.gone[c * PER1]) return;
     now = this.affect(c, ev, now);
     this.reachGoals(c, ev.type, now);
     const plan = this.plan, t = this.table, J = t.journeys;
@@ -163,7 +164,7 @@ export class Core {
    * Late events as in `event`.
    */
   apply(c: number, ev: CoreEvent, now: number): void {
-    if (this.table.gone[c]) return;
+    if (this.table.gone[c * PER1]) return;
     now = this.affect(c, ev, now);
     this.reachGoals(c, ev.type, now);
     if (ev.type === EV_PURCHASE) this.scheduleInactivity(c, now, now);
@@ -180,26 +181,26 @@ export class Core {
   /** Step 1 of an event: what it changes in the customer's own state; returns the time it is applied at. */
   private affect(c: number, ev: CoreEvent, now: number): number {
     const t = this.table;
-    if (now < t.lastSeen[c]) {
-      this.sink.late?.(c, ev.type, now, t.lastSeen[c]);
-      now = t.lastSeen[c];
-    } else t.lastSeen[c] = now;
+    if (now < t.lastSeen[c * PER4]) {
+      this.sink.late?.(c, ev.type, now, t.lastSeen[c * PER4]);
+      now = t.lastSeen[c * PER4];
+    } else t.lastSeen[c * PER4] = now;
     switch (ev.type) {
       case EV_PURCHASE:
-        t.orders[c]++, t.revenue[c] += ev.value, t.lastPurchase[c] = now;
+        t.orders[c * PER4]++, t.revenue[c * PER8] += ev.value, t.lastPurchase[c * PER4] = now;
         break;
       case EV_VISIT:
-        t.lastVisit[c] = now;
+        t.lastVisit[c * PER4] = now;
         break;
       case EV_OPENED:
-        t.lastOpen[c] = now;
+        t.lastOpen[c * PER4] = now;
         break;
       case EV_CLICKED:
-        t.lastClick[c] = now, t.lastOpen[c] = now;
+        t.lastClick[c * PER4] = now, t.lastOpen[c * PER4] = now;
         break;
       case EV_UNSUBSCRIBED:
       case EV_COMPLAINED:
-        if (ev.channel >= 0) t.consent[c] &= ~consentBit(ev.channel);
+        if (ev.channel >= 0) t.consent[c * PER2] &= ~consentBit(ev.channel);
         break;
     }
     const J = t.journeys;
@@ -212,7 +213,7 @@ export class Core {
 
   /** A customer present when a driver starts at `now`: inactivity checks still ahead of their last purchase. */
   begin(c: number, now: number): void {
-    const last = this.table.lastPurchase[c];
+    const last = this.table.lastPurchase[c * PER4];
     if (last !== NEVER) this.scheduleInactivity(c, last, now);
   }
 
@@ -226,7 +227,7 @@ export class Core {
 
   /** True when no purchase came since the one at `since`: the `inactive` event is due. */
   stillInactive(c: number, since: number): boolean {
-    return !this.table.gone[c] && this.table.lastPurchase[c] === since;
+    return !this.table.gone[c * PER1] && this.table.lastPurchase[c * PER4] === since;
   }
 
   /**
@@ -239,7 +240,7 @@ export class Core {
     pruneLedger(ledger, now - this.plan.horizon);
     contact.time = now, contact.program = -1, contact.channel = channel, contact.category = category, contact.priority = SENT;
     addContact(ledger, contact);
-    this.table.lastContact[c] = now;
+    this.table.lastContact[c * PER4] = now;
   }
 
   private tryEnter(c: number, j: number, ev: CoreEvent, now: number): void {
@@ -269,8 +270,8 @@ export class Core {
   /** A journey timer fired; stale timers (other generation) are ignored. */
   timer(c: number, j: number, generation: number, now: number): void {
     const t = this.table, slot = c * t.journeys + j;
-    if (t.gone[c] || t.jPc[slot] < 0 || t.jGen[slot] !== generation) return;
-    if (now > t.lastSeen[c]) t.lastSeen[c] = now;
+    if (t.gone[c * PER1] || t.jPc[slot] < 0 || t.jGen[slot] !== generation) return;
+    if (now > t.lastSeen[c * PER4]) t.lastSeen[c * PER4] = now;
     const ins = this.plan.journeys[j].code[t.jPc[slot]];
     if (ins.op === OP_WAIT) t.jPc[slot] = ins.next;
     else if (ins.op === OP_WAITFOR) t.jPc[slot] = ins.timedOut;
@@ -296,7 +297,7 @@ export class Core {
             const limit = this.deferLimit(program);
             this.offer(c, ins.send, now, now, this.priorityOf(c, program, now), limit < 0 ? -1 : now + limit, t.jLastEntry[slot]);
           }
-          if (t.gone[c] || t.jPc[slot] < 0) return; // the send's consequences may have ended the instance
+          if (t.gone[c * PER1] || t.jPc[slot] < 0) return; // the send's consequences may have ended the instance
           break;
         case OP_WAIT:
           this.sink.timer(c, j, t.jGen[slot], now + ins.duration);
@@ -308,7 +309,7 @@ export class Core {
           t.jPc[slot] = truthy(ins.condition(this.at(c, now, slot))) ? ins.then : ins.else;
           break;
         case OP_SPLIT: {
-          const u = uniform(this.seed, t.key[c], program.key ^ t.jPc[slot], SPLIT + t.jEntries[slot] * 65536);
+          const u = uniform(this.seed, t.key[c * PER4], program.key ^ t.jPc[slot], SPLIT + t.jEntries[slot] * 65536);
           let k = 0;
           while (k < ins.cumulative.length - 1 && u >= ins.cumulative[k]) k++;
           t.jPc[slot] = ins.targets[k];
@@ -349,7 +350,7 @@ export class Core {
   /** A campaign's send to one customer of its (already selected) audience, decided at `now` for sending at `at`. */
   campaign(c: number, k: number, now: number, at: number, priority: number): void {
     const cp = this.plan.campaigns[k], program = this.plan.programs[cp.program];
-    if (this.table.gone[c]) return;
+    if (this.table.gone[c * PER1]) return;
     if (this.inHoldout(c, program)) return this.sink.holdout(c, cp.send, at);
     const limit = this.deferLimit(program);
     this.offer(c, cp.send, now, at, priority, limit < 0 ? -1 : at + limit, -1);
@@ -363,7 +364,7 @@ export class Core {
     if (instance < 0) return true;
     const t = this.table, j = this.plan.programs[this.plan.sends[send].program].journey, slot = c * t.journeys + j;
     if (t.jPc[slot] < 0 || t.jLastEntry[slot] !== instance) {
-      this.sink.cancelled(c, send, now, t.gone[c] ? "left" : "journey-exit");
+      this.sink.cancelled(c, send, now, t.gone[c * PER1] ? "left" : "journey-exit");
       return false;
     }
     t.jPending[slot]--;
@@ -387,7 +388,7 @@ export class Core {
 
   /** A blocked message deferred earlier comes back for another try. */
   retry(c: number, send: number, now: number, priority: number, deadline: number, instance: number): void {
-    if (this.table.gone[c]) return this.sink.cancelled(c, send, now, "left");
+    if (this.table.gone[c * PER1]) return this.sink.cancelled(c, send, now, "left");
     if (!this.release(c, send, now, instance)) return;
     this.offer(c, send, now, now, priority, deadline, instance);
     this.settle(c, send, now, instance);
@@ -397,7 +398,7 @@ export class Core {
     const s = this.plan.sends[send], ch = this.plan.channels[s.channel]!;
     if (ch.consent < 0) return true;
     // every message needs a working address; marketing also needs the opt-in, transactional categories do not
-    const bits = this.plan.addressOnly[s.category] ? this.table.reach[c] : this.table.consent[c] & this.table.reach[c];
+    const bits = this.plan.addressOnly[s.category] ? this.table.reach[c * PER2] : this.table.consent[c * PER2] & this.table.reach[c * PER2];
     return (bits & consentBit(ch.consent)) !== 0;
   }
 
@@ -408,9 +409,9 @@ export class Core {
    */
   offer(c: number, send: number, now: number, at: number, priority: number, deadline: number, instance: number): void {
     const t = this.table, s = this.plan.sends[send], ch = this.plan.channels[s.channel]!;
-    if (now > t.lastSeen[c]) t.lastSeen[c] = now;
+    if (now > t.lastSeen[c * PER4]) t.lastSeen[c * PER4] = now;
     if (!this.consented(c, send)) return this.sink.suppressed(c, send, at, "consent");
-    const time = ch.window ? windowOpen(at, t.tz[c], ch.window) : at;
+    const time = ch.window ? windowOpen(at, t.tz[c * PER2], ch.window) : at;
     if (time - at > ch.maxDefer) return this.sink.suppressed(c, send, at, "send-window");
     const contact = this.contact;
     contact.time = time, contact.program = s.program, contact.channel = s.channel, contact.category = s.category;
@@ -418,7 +419,7 @@ export class Core {
     // without rules there is nothing to count: no ledger is kept (a third of the simulation's time otherwise)
     const ledger = this.plan.pressure.rules.length ? t.ledger(c) : null;
     if (ledger) pruneLedger(ledger, now - this.plan.horizon);
-    this.env.tzOffset = t.tz[c];
+    this.env.tzOffset = t.tz[c * PER2];
     this.at(c, now);
     const verdict = ledger ? checkPressure(this.plan.pressure, ledger, contact, now, this.env) : PASS;
     if (!verdict.ok) {
@@ -436,8 +437,8 @@ export class Core {
         // (a customer 9 hours east of the plan: a 08:00 window in Tokyo is 23:00 the day before in UTC), the
         // first minute of the plan's next day the window is open: the retry came back on the full day, dropped
         const midnight = (day + 1) * DAY - this.plan.plan.timezone;
-        let nextDay = ch.window ? midnight + ch.window[0] - t.tz[c] + this.plan.plan.timezone : midnight;
-        if (nextDay < midnight || nextDay >= midnight + DAY) nextDay = windowOpen(midnight, t.tz[c], ch.window!);
+        let nextDay = ch.window ? midnight + ch.window[0] - t.tz[c * PER2] + this.plan.plan.timezone : midnight;
+        if (nextDay < midnight || nextDay >= midnight + DAY) nextDay = windowOpen(midnight, t.tz[c * PER2], ch.window!);
         const rule = `capacity:${this.plan.names.channels[s.channel]}`;
         if (deadline >= now && nextDay <= deadline && nextDay > now) {
           this.hold(c, send, instance);
@@ -452,7 +453,7 @@ export class Core {
       addContact(ledger, contact);
     }
     if (time === now) {
-      t.lastContact[c] = now;
+      t.lastContact[c * PER4] = now;
       this.sink.send(c, send, now, priority);
     } else {
       this.hold(c, send, instance);
@@ -492,10 +493,10 @@ export class Core {
    */
   due(c: number, send: number, now: number, priority: number, deadline: number, instance: number): void {
     const t = this.table, s = this.plan.sends[send];
-    if (now > t.lastSeen[c]) t.lastSeen[c] = now;
+    if (now > t.lastSeen[c * PER4]) t.lastSeen[c * PER4] = now;
     // first: re-checked below as a message going now, it must not count against itself
     this.withdraw(c, send, now, priority);
-    if (t.gone[c]) return this.sink.cancelled(c, send, now, "left");
+    if (t.gone[c * PER1]) return this.sink.cancelled(c, send, now, "left");
     if (!this.release(c, send, now, instance)) return;
     if (!this.consented(c, send)) {
       this.sink.suppressed(c, send, now, "consent");
@@ -506,7 +507,7 @@ export class Core {
       const contact = this.contact;
       contact.time = now, contact.program = s.program, contact.channel = s.channel, contact.category = s.category;
       contact.priority = priority;
-      this.env.tzOffset = t.tz[c];
+      this.env.tzOffset = t.tz[c * PER2];
       this.at(c, now);
       const verdict = checkPressure(this.plan.pressure, ledger, contact, now, this.env);
       if (!verdict.ok) {
@@ -521,7 +522,7 @@ export class Core {
       addContact(ledger, contact);
     }
     if (this.plan.channels[s.channel]!.capacity !== null) this.capacity.add(this.capacityDay(now), s.channel, 1);
-    t.lastContact[c] = now;
+    t.lastContact[c * PER4] = now;
     this.sink.send(c, send, now, priority);
     this.settle(c, send, now, instance);
   }

@@ -4,6 +4,7 @@
  * history importer and the live driver all classify a customer the same way.
  */
 import { DAY } from "./time.ts";
+import { PER1, PER4 } from "./record.ts";
 
 export const STAGES = ["prospect", "new", "regular", "lapsing", "churned"] as const;
 export type Stage = typeof STAGES[number];
@@ -29,5 +30,5 @@ export function stageOf(orders: number, daysSinceLast: number, gone: boolean): n
 
 /** A customer's stage at `now` from their row of a CustomerTable (or any table with these columns). */
 export function stageAt(t: { orders: ArrayLike<number>; lastPurchase: ArrayLike<number>; gone: ArrayLike<number> }, c: number, now: number): number {
-  return stageOf(t.orders[c], Math.floor((now - t.lastPurchase[c]) / DAY), t.gone[c] === 1);
+  return stageOf(t.orders[c * PER4], Math.floor((now - t.lastPurchase[c * PER4]) / DAY), t.gone[c * PER1] === 1);
 }

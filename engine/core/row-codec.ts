@@ -23,6 +23,7 @@ import { customBits, setCustomBits } from "./custom-consent.ts";
 import { type CustomerTable, NEVER } from "./customer-table.ts";
 import { hashString } from "./hash.ts";
 import { STRIDE } from "./ledger.ts";
+import { PER1, PER2, PER4, PER8 } from "./record.ts";
 
 export const ROW_VERSION = 2;
 
@@ -79,11 +80,11 @@ export function encodeRow(plan: CompiledPlan, t: CustomerTable, c: number): Cust
     ledger.push([l[i], l[i + 1] >= 0 ? plan.names.programs[l[i + 1]] ?? null : null, ch, plan.names.categories[l[i + 3]] ?? "", l[i + 4]]);
   }
   const row: CustomerRow = {
-    v: ROW_VERSION, id: t.ids[c], tz: t.tz[c], signup: t.signup[c], consent: t.consent[c] & ALL_CONSENTS, consent0: t.consent0[c] & ALL_CONSENTS,
-    reach: t.reach[c] & ALL_CONSENTS, orders: t.orders[c], revenue: t.revenue[c], lastPurchase: t2j(t.lastPurchase[c]),
-    lastVisit: t2j(t.lastVisit[c]), lastOpen: t2j(t.lastOpen[c]), lastClick: t2j(t.lastClick[c]),
-    lastContact: t2j(t.lastContact[c]), lastSeen: t2j(t.lastSeen[c]), gone: t.gone[c], birthday: t.birthday[c], score: t.score[c], limit: t.limit[c],
-    rfm: t.rfm[c], journeys, ledger,
+    v: ROW_VERSION, id: t.ids[c], tz: t.tz[c * PER2], signup: t.signup[c * PER4], consent: t.consent[c * PER2] & ALL_CONSENTS, consent0: t.consent0[c] & ALL_CONSENTS,
+    reach: t.reach[c * PER2] & ALL_CONSENTS, orders: t.orders[c * PER4], revenue: t.revenue[c * PER8], lastPurchase: t2j(t.lastPurchase[c * PER4]),
+    lastVisit: t2j(t.lastVisit[c * PER4]), lastOpen: t2j(t.lastOpen[c * PER4]), lastClick: t2j(t.lastClick[c * PER4]),
+    lastContact: t2j(t.lastContact[c * PER4]), lastSeen: t2j(t.lastSeen[c * PER4]), gone: t.gone[c * PER1], birthday: t.birthday[c * PER2], score: t.score[c * PER4], limit: t.limit[c * PER4],
+    rfm: t.rfm[c * PER2], journeys, ledger,
   };
   if (plan.names.channels.length > BUILTIN_CHANNELS) row.channels = customBits(plan, t, c);
   if (t.attrs.size) {
@@ -100,13 +101,13 @@ export function encodeRow(plan: CompiledPlan, t: CustomerTable, c: number): Cust
  */
 export function decodeRow(plan: CompiledPlan, t: CustomerTable, c: number, r: CustomerRow, keep?: Set<string>): void {
   if (r.v !== 1 && r.v !== ROW_VERSION) throw new Error(`customer ${r.id}: row version ${r.v}, expected 1 or ${ROW_VERSION}`);
-  t.ids[c] = r.id, t.key[c] = hashString(r.id);
-  t.tz[c] = r.tz, t.signup[c] = r.signup, t.consent[c] = r.consent & ALL_CONSENTS, t.consent0[c] = r.consent0 & ALL_CONSENTS;
-  t.reach[c] = (r.reach ?? ALL_CONSENTS) & ALL_CONSENTS;
-  t.orders[c] = r.orders, t.revenue[c] = r.revenue, t.lastPurchase[c] = j2t(r.lastPurchase), t.lastVisit[c] = j2t(r.lastVisit);
-  t.lastOpen[c] = j2t(r.lastOpen), t.lastClick[c] = j2t(r.lastClick), t.lastContact[c] = j2t(r.lastContact);
-  t.lastSeen[c] = j2t(r.lastSeen);
-  t.gone[c] = r.gone, t.birthday[c] = r.birthday, t.score[c] = r.score, t.limit[c] = r.limit, t.rfm[c] = r.rfm;
+  t.ids[c] = r.id, t.key[c * PER4] = hashString(r.id);
+  t.tz[c * PER2] = r.tz, t.signup[c * PER4] = r.signup, t.consent[c * PER2] = r.consent & ALL_CONSENTS, t.consent0[c] = r.consent0 & ALL_CONSENTS;
+  t.reach[c * PER2] = (r.reach ?? ALL_CONSENTS) & ALL_CONSENTS;
+  t.orders[c * PER4] = r.orders, t.revenue[c * PER8] = r.revenue, t.lastPurchase[c * PER4] = j2t(r.lastPurchase), t.lastVisit[c * PER4] = j2t(r.lastVisit);
+  t.lastOpen[c * PER4] = j2t(r.lastOpen), t.lastClick[c * PER4] = j2t(r.lastClick), t.lastContact[c * PER4] = j2t(r.lastContact);
+  t.lastSeen[c * PER4] = j2t(r.lastSeen);
+  t.gone[c * PER1] = r.gone, t.birthday[c * PER2] = r.birthday, t.score[c * PER4] = r.score, t.limit[c * PER4] = r.limit, t.rfm[c * PER2] = r.rfm;
   for (const values of t.attrs.values()) values[c] = null;
   for (const [name, v] of Object.entries(r.attrs ?? {})) {
     let values = t.attrs.get(name);

@@ -22,6 +22,7 @@ import { checkOptionNames, checkRunSizes, InputError } from "../plan/errors.ts";
 import { describe } from "../plan/fields.ts";
 import { ExplainRecorder } from "./observer.ts";
 import { offsetText } from "./counted.ts";
+import { PER2, PER4 } from "../core/record.ts";
 
 export interface TimelineRow {
   time: string; // ISO UTC
@@ -94,8 +95,8 @@ export function explainIn(loaded: LoadedPlan, population: Population, id: string
     throw new InputError(`--customer: no customer '${id}' in this population of ${n.toLocaleString("en-US")}; ids run ${t.ids[0]} … ${t.ids[n - 1]}`);
   }
   grantCustomConsents(plan, t, worldSeed(o.seed)); // as the world will at the start of the run: the consents it starts with
-  const consents0 = plan.names.channels.filter((_, i) => t.consent[c] & (1 << i));
-  const stage0 = t.signup[c] > o.start ? `signs up ${formatTime(t.signup[c]).slice(0, 10)}` : STAGES[stageAt(t, c, o.start)];
+  const consents0 = plan.names.channels.filter((_, i) => t.consent[c * PER2] & (1 << i));
+  const stage0 = t.signup[c * PER4] > o.start ? `signs up ${formatTime(t.signup[c * PER4]).slice(0, 10)}` : STAGES[stageAt(t, c, o.start)];
   const rec = new ExplainRecorder(plan, t, c);
   simulate(plan, population, { seed: o.seed, start: o.start, days: o.days, world: o.world, recorder: rec });
   const names = plan.names.programs;
@@ -130,7 +131,7 @@ export function explainIn(loaded: LoadedPlan, population: Population, id: string
   const end = o.start + o.days * DAY;
   return {
     plan: loaded.plan.name, customer: id, seed: o.seed, start: formatTime(o.start).slice(0, 10), days: o.days,
-    profile: { signup: formatTime(t.signup[c]).slice(0, 10), timezone: offsetText(t.tz[c]), lifecycleStart: stage0, lifecycleEnd: STAGES[stageAt(t, c, end)], consents: consents0 },
+    profile: { signup: formatTime(t.signup[c * PER4]).slice(0, 10), timezone: offsetText(t.tz[c * PER2]), lifecycleStart: stage0, lifecycleEnd: STAGES[stageAt(t, c, end)], consents: consents0 },
     rows: rows.map(({ t: _t, order: _o, ...r }) => r),
     counts,
   };

@@ -9,6 +9,7 @@ import { type CustomerTable, NEVER } from "../core/customer-table.ts";
 import type { PressureEnv } from "../core/pressure.ts";
 import { formatTime } from "../core/time.ts";
 import { type CountedContact, duration, explainRule, type RuleExplanation } from "./counted.ts";
+import { PER2, PER4 } from "../core/record.ts";
 
 /** "03-10", or "03-10 14:00" when the time of day matters (two contacts the same day). */
 const md = (t: number, withTime = false) => {
@@ -80,10 +81,10 @@ export class Explainer {
     // The core may have decided earlier (a campaign at the start of its day, a message held for its send
     // window): its decision time is the customer's lastSeen, which the core sets on every decision. A contact
     // scheduled after it was pending there, counted by priority, whatever its place before T.
-    const T = d.time, seen = this.table.lastSeen[c], now = seen !== NEVER && seen < T ? seen : T;
+    const T = d.time, seen = this.table.lastSeen[c * PER4], now = seen !== NEVER && seen < T ? seen : T;
     const ctx = this.ctx;
     ctx.c = c, ctx.now = now, ctx.slot = -1, ctx.ev = null, ctx.msgProgram = ctx.msgChannel = ctx.msgCategory = -1;
-    this.env.tzOffset = this.table.tz[c];
+    this.env.tzOffset = this.table.tz[c * PER2];
     const prio = p.programs[s.program].priority;
     const v = typeof prio === "number" ? prio : prio(ctx);
     const priority = typeof v === "number" && Number.isFinite(v) ? v : 0;

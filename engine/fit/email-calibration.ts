@@ -33,6 +33,7 @@ import { simulate, type SimulationRun } from "../sim/simulate.ts";
 import { type ChannelResponse, DEFAULT_WORLD, type WorldModel, worldWith } from "../sim/world-model.ts";
 import { HILLSTROM_ARMS, type HillstromSummary, type Lift, loadHillstrom } from "../../datasets/hillstrom.ts";
 import { minimize } from "./optimize.ts";
+import { PER1, PER2, PER4, PER8 } from "../core/record.ts";
 
 export const CALIBRATION_START = "2008-03-03"; // a Monday; the experiment ran in spring 2008
 const WINDOW_DAYS = 14;
@@ -96,17 +97,17 @@ export function hillstromPopulation(h: HillstromSummary, arm: number, o: { seed:
       const c = table.add(`H${i + 1}${k ? `-${k}` : ""}`);
       const m = Math.min(12, Math.max(1, r.recency[i]));
       const pBuy = rates.conversion[m], pVisit = 1 - (1 - rates.visit[m]) / (1 - pBuy);
-      traits.rate[c] = -Math.log(1 - pBuy) / WINDOW_DAYS, traits.alive[c] = 1, traits.drop[c] = 0;
-      traits.spend[c] = rates.orderValue / w.spend.p;
+      traits.rate[c * PER8] = -Math.log(1 - pBuy) / WINDOW_DAYS, traits.alive[c * PER1] = 1, traits.drop[c * PER4] = 0;
+      traits.spend[c * PER4] = rates.orderValue / w.spend.p;
       drawWorldTraits(s, c, table, traits, w, o.start);
       // every organic visit is drawn on the cart stream (world.cartAbandon = 1 in calibrationWorld) so the
       // e-mail run and the no-plan run see the same visits whatever the plan listens to
-      traits.visitRate[c] = -Math.log(1 - pVisit) / WINDOW_DAYS;
-      table.consent[c] = table.consent0[c] = consentBit(EMAIL);
-      table.signup[c] = o.start - 400 * DAY;
-      table.orders[c] = r.newbie[i] ? 1 : 2;
-      table.revenue[c] = r.history[i];
-      table.lastPurchase[c] = o.start - Math.round(r.recency[i] * 30.44) * DAY;
+      traits.visitRate[c * PER4] = -Math.log(1 - pVisit) / WINDOW_DAYS;
+      table.consent[c * PER2] = table.consent0[c] = consentBit(EMAIL);
+      table.signup[c * PER4] = o.start - 400 * DAY;
+      table.orders[c * PER4] = r.newbie[i] ? 1 : 2;
+      table.revenue[c * PER8] = r.history[i];
+      table.lastPurchase[c * PER4] = o.start - Math.round(r.recency[i] * 30.44) * DAY;
     }
   }
   return { table, traits, size: n, describe: `hillstrom:${HILLSTROM_ARMS[arm]}:${copies}:${o.seed}` };

@@ -9,6 +9,7 @@ import * as K from "../sim/kinds.ts";
 import { inControl } from "./control-group.ts";
 import type { LiveDriver } from "./driver.ts";
 import { type CustomerRow, encodeRow } from "../core/row-codec.ts";
+import { PER4 } from "../core/record.ts";
 
 const TIMER_KINDS: Record<number, string> = { [K.K_TIMER]: "journey", [K.K_RETRY]: "retry", [K.K_DUE]: "due", [K.K_INACTIVE]: "inactivity" };
 
@@ -42,7 +43,7 @@ export function customerState(driver: LiveDriver, id: string) {
     // a campaign day in progress whose turn has not come for this customer: its sends, to be decided as
     // of the day's start on the state then (docs/live.md, "Scale"); null when none are owed
     campaignDay: owed.length ? { at: formatTime(driver.campaignDay!.at), sends: owed } : null,
-    holdouts: plan.programs.filter((p) => inHoldout(driver.seed, t.key[c], p)).map((p) => p.id),
+    holdouts: plan.programs.filter((p) => inHoldout(driver.seed, t.key[c * PER4], p)).map((p) => p.id),
     // the latest decisions about this customer, each in words (why a message was held, deferred or stopped)
     decisions: driver.store.decisionsOf(id, 50).map((d) => ({
       time: formatTime(d.time), program: d.program, message: d.message, channel: d.channel, status: d.status, rule: d.rule, why: d.why,

@@ -32,6 +32,7 @@ import { markSent } from "./sent-marks.ts";
 import { TimerIndex } from "./timer-index.ts";
 import { type CustomerRow, decodeRow, emptyRow, encodeRow } from "../core/row-codec.ts";
 import type { PlanRow, Store, TimerRow } from "./store.ts";
+import { PER1, PER2, PER4 } from "../core/record.ts";
 
 /** An event as the driver takes it (the API has validated it and turned times into minutes). */
 export interface LiveEvent {
@@ -388,8 +389,8 @@ export class LiveDriver {
     const t = this.table;
     // late events, the core's rule (docs/engine.md): older than the last moment the core acted for this
     // customer, an event is applied at that moment; nothing is decided in the past
-    const late = t.lastSeen[c] !== NEVER && e.time < t.lastSeen[c];
-    const at = late ? t.lastSeen[c] : e.time;
+    const late = t.lastSeen[c * PER4] !== NEVER && e.time < t.lastSeen[c * PER4];
+    const at = late ? t.lastSeen[c * PER4] : e.time;
     const ev = this.ev;
     ev.time = at, ev.value = e.value ?? 0, ev.days = 0, ev.send = send;
     ev.program = send >= 0 ? compiled.sends[send].program : -1;
@@ -398,7 +399,7 @@ export class LiveDriver {
     switch (e.type) {
       case "left":
         // the customer's departure, not a decision: their journeys end (held messages are cancelled when due)
-        if (!t.gone[c]) t.gone[c] = 1, this.core.leave(c, at);
+        if (!t.gone[c * PER1]) t.gone[c * PER1] = 1, this.core.leave(c, at);
         break;
       case "contact": { // a contact made outside the plan counts in the pressure rules (issue 10b)
         // the API refuses categories the plan lacks; one that slipped through a plan change is recorded, not applied
@@ -410,7 +411,7 @@ export class LiveDriver {
         // a hard bounce: the address is dead, so the channel is lost (as the simulated world does), and
         // its undelivered messages with it, transactional ones included: none can reach the customer now
         const consent = ev.channel >= 0 ? compiled.channels[ev.channel]?.consent ?? ev.channel : -1;
-        if (consent >= 0) t.reach[c] &= ~consentBit(consent), t.consent[c] &= ~consentBit(consent);
+        if (consent >= 0) t.reach[c * PER2] &= ~consentBit(consent), t.consent[c * PER2] &= ~consentBit(consent);
         if (ev.channel >= 0) this.store.cancelPending(e.customer, compiled.names.channels[ev.channel], [], "hard bounce");
         break;
       }
@@ -423,13 +424,13 @@ export class LiveDriver {
         // (addressOnly: transactional by default) still go, as the core still decides them (Core.consented)
         this.store.cancelPending(e.customer, compiled.names.channels[ev.channel], this.addressOnly(), "opted out");
         const consent = compiled.channels[ev.channel]?.consent ?? ev.channel;
-        if (t.gone[c] || consent < 0 || !(t.consent[c] & consentBit(consent))) break; // already off: nothing changes
+        if (t.gone[c * PER1] || consent < 0 || !(t.consent[c * PER2] & consentBit(consent))) break; // already off: nothing changes
         this.react(c, e.type, at);
         break;
       }
       default:
-        if (t.gone[c] && e.type !== "signup") break;
-        if (e.type === "signup") t.signup[c] = Math.min(t.signup[c], at);
+        if (t.gone[c * PER1] && e.type !== "signup") break;
+        if (e.type === "signup") t.signup[c * PER4] = Math.min(t.signup[c * PER4], at);
         this.react(c, e.type, at);
     }
     this.store.addEvent({
@@ -595,7 +596,7 @@ export class LiveDriver {
 
   private offerDay(debt: CampaignDebt, i: number): void {
     const c = debt.day.customers[i];
-    if (!this.table.gone[c]) this.campaignSends += debt.day.start[i + 1] - debt.day.start[i]; // an erased customer's are not decided
+    if (!this.table.gone[c * PER1]) this.campaignSends += debt.day.start[i + 1] - debt.day.start[i]; // an erased customer's are not decided
     offerSends(this.core, debt.day, i, debt.now);
     this.dirty.add(c); // its row says it was offered, a gone customer's too
   }
@@ -679,7 +680,7 @@ export class LiveDriver {
       const c = this.slots.get(r.customer);
       n++;
       if (c === undefined) continue;
-      const at = Math.max(r.time, past ? this.table.lastSeen[c] : this.watermark); // lastSeen: NEVER is the lowest int
+      const at = Math.max(r.time, past ? this.table.lastSeen[c * PER4] : this.watermark); // lastSeen: NEVER is the lowest int
       if (!past) this.watermark = at;
       this.fire(r, at);
     }

@@ -11,6 +11,7 @@ import { EV_INACTIVE, EVENT_TYPES } from "../core/events.ts";
 import { formatTime } from "../core/time.ts";
 import type { Population } from "../sim/population.ts";
 import type { Recorder } from "../sim/recorder.ts";
+import { PER2, PER4, PER8 } from "../core/record.ts";
 
 const iso = (t: number) => (t === NEVER ? null : formatTime(t));
 
@@ -21,13 +22,13 @@ const iso = (t: number) => (t === NEVER ? null : formatTime(t));
 export function profilesOf(p: Population): Record<string, unknown>[] {
   const t = p.table, out: Record<string, unknown>[] = [];
   for (let c = 0; c < t.size; c++) {
-    const [m, d] = monthDay(Math.min(FEB_29, Math.max(0, t.birthday[c])));
+    const [m, d] = monthDay(Math.min(FEB_29, Math.max(0, t.birthday[c * PER2])));
     out.push({
-      id: t.ids[c], timezone: t.tz[c], signup: formatTime(t.signup[c]), consents: CHANNELS.filter((_, i) => t.consent[c] & (1 << i)),
-      orders: t.orders[c], revenue: t.revenue[c], lastPurchase: iso(t.lastPurchase[c]), lastVisit: iso(t.lastVisit[c]),
-      lastOpen: iso(t.lastOpen[c]), lastClick: iso(t.lastClick[c]), lastContact: iso(t.lastContact[c]),
-      birthday: t.birthday[c] >= 0 ? `${String(m + 1).padStart(2, "0")}-${String(d).padStart(2, "0")}` : null,
-      score: t.score[c], limit: t.limit[c], rfm: t.rfm[c],
+      id: t.ids[c], timezone: t.tz[c * PER2], signup: formatTime(t.signup[c * PER4]), consents: CHANNELS.filter((_, i) => t.consent[c * PER2] & (1 << i)),
+      orders: t.orders[c * PER4], revenue: t.revenue[c * PER8], lastPurchase: iso(t.lastPurchase[c * PER4]), lastVisit: iso(t.lastVisit[c * PER4]),
+      lastOpen: iso(t.lastOpen[c * PER4]), lastClick: iso(t.lastClick[c * PER4]), lastContact: iso(t.lastContact[c * PER4]),
+      birthday: t.birthday[c * PER2] >= 0 ? `${String(m + 1).padStart(2, "0")}-${String(d).padStart(2, "0")}` : null,
+      score: t.score[c * PER4], limit: t.limit[c * PER4], rfm: t.rfm[c * PER2],
       ...(t.attrs.size ? { attributes: Object.fromEntries([...t.attrs].map(([k, v]) => [k, v[c] ?? null])) } : {}),
     });
   }

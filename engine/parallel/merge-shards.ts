@@ -6,18 +6,17 @@
  * coercions summed by label, recorded rows appended with their customers moved to their place in the
  * whole population, then sorted canonically (engine/sim/recorder-order.ts).
  */
-import { CHANNELS } from "../core/channels.ts";
 import type { CompiledPlan } from "../core/compiled.ts";
 import { CustomerTable } from "../core/customer-table.ts";
 import { Metrics } from "../sim/metrics.ts";
 import { settleMoney } from "../sim/money.ts";
-import { newTraits, type Traits } from "../sim/population.ts";
+import { newTraits, TRAIT_STORAGE } from "../sim/population.ts";
 import type { Recorder } from "../sim/recorder.ts";
 import type { SimulationRun } from "../sim/simulate.ts";
 import { worldCounters } from "../sim/world-metrics.ts";
 import { ROW_COLUMNS, type ShardResult, TABLE_COLUMNS } from "./shard.ts";
 import { addCoercions, addWorld } from "./merge-figures.ts";
-import { type Column, joined, type ShardStorage } from "./shard-storage.ts";
+import { type Column, joined, type ShardStorage, width } from "./shard-storage.ts";
 
 export interface MergeOptions {
   plan: CompiledPlan;
@@ -37,7 +36,7 @@ export function mergeShards(parts: ShardResult[], o: MergeOptions): SimulationRu
   const inPlace = (of: (p: ShardResult) => Record<string, unknown>, keys: readonly string[], buffers?: Record<string, SharedArrayBuffer>) =>
     Object.fromEntries(keys.map((k) => [k, joined(buffers?.[k], parts.map((p) => of(p)[k] as Column), los, k)]).filter(([, v]) => v));
   const sharedTable = inPlace((p) => p.table, TABLE_COLUMNS, o.storage?.table);
-  const sharedTraits = inPlace((p) => p.traits as unknown as Record<string, unknown>, Object.keys(parts[0].traits), o.storage?.traits);
+  const sharedTraits = inPlace((p) => p.traits as unknown as Record<string, unknown>, TRAIT_STORAGE, o.storage?.traits);
   const table = new CustomerTable(n, 0, { columns: sharedTable, fresh: false }), traits = newTraits(n, sharedTraits);
   const stageStart = new Uint8Array(n);
   table.size = n;
@@ -45,8 +44,8 @@ export function mergeShards(parts: ShardResult[], o: MergeOptions): SimulationRu
   let events = 0;
   table.ids = ([] as string[]).concat(...parts.map((p) => p.ids)); // one copy, not a push per customer
   for (const p of parts) {
-    for (const k of TABLE_COLUMNS) if (!(k in sharedTable)) (table[k] as unknown as Float64Array).set(p.table[k] as Float64Array, p.lo);
-    for (const k of Object.keys(traits) as (keyof Traits)[]) if (!(k in sharedTraits)) traits[k].set(p.traits[k] as Float64Array, p.lo * (k === "affinity" ? CHANNELS.length : 1));
+    for (const k of TABLE_COLUMNS) if (!(k in sharedTable)) (table[k] as Uint8Array).set(p.table[k] as Uint8Array, p.lo * width(k));
+    for (const k of TRAIT_STORAGE) if (!(k in sharedTraits)) (traits[k] as Uint8Array).set(p.traits[k] as Uint8Array, p.lo * width(k));
     stageStart.set(p.stageStart, p.lo);
     metrics.absorb(p.metrics, p.lo);
     addWorld(world, p.world);

@@ -17,6 +17,7 @@ import type { CustomerTable } from "../core/customer-table.ts";
 import { quintileCuts, type RfmCuts } from "../sim/population.ts";
 import { MAX_LAG_DAYS } from "../sim/world-model.ts";
 import type { ShardStorage } from "./shard-storage.ts";
+import { PER4 } from "../core/record.ts";
 
 /**
  * Days of counts the ring keeps per shard: a shard reads a day lagDays − 1 days back, and may be
@@ -99,8 +100,9 @@ export class ShardLink {
   }
 
   /** This shard's customer keys, read by the targeted campaigns' ranking (after the next barrier). */
+  /** `keys`: the shard's table's key field (a record field: customer c's at c * PER4). */
   shareKeys(keys: Uint32Array): void {
-    this.keys.set(keys.subarray(0, this.hi - this.lo), this.lo);
+    for (let c = 0; c < this.hi - this.lo; c++) this.keys[this.lo + c] = keys[c * PER4];
   }
 
   /** The whole population's RFM quintile cuts from this shard's values: one measure at a time, in one array of n. */

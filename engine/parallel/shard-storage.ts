@@ -1,6 +1,7 @@
 /**
- * A split run's customers in memory shared by the coordinator and its workers: each table column a
- * merged run keeps (TABLE_COLUMNS) and each trait is one SharedArrayBuffer for the whole population,
+ * A split run's customers in memory shared by the coordinator and its workers: the table's records and
+ * the columns a merged run keeps (TABLE_COLUMNS), the traits' records and affinities, each one
+ * SharedArrayBuffer for the whole population,
  * and each shard draws and simulates its customers lo … hi−1 in place, in views of it. The merged run
  * (engine/parallel/merge-shards.ts) then reads the columns where they are instead of allocating the
  * whole population's again and copying every shard's into them: ≈ 140 bytes a customer, 0.9 s of a
@@ -9,7 +10,8 @@
  */
 import { CHANNELS } from "../core/channels.ts";
 import { CustomerTable } from "../core/customer-table.ts";
-import { newTraits, type Traits } from "../sim/population.ts";
+import { RECORD } from "../core/record.ts";
+import { newTraits, TRAIT_STORAGE, type Traits } from "../sim/population.ts";
 
 export interface ShardStorage {
   customers: number;
@@ -20,8 +22,8 @@ export interface ShardStorage {
 export type Column = ArrayLike<number> & { buffer: ArrayBufferLike; byteOffset: number; BYTES_PER_ELEMENT: number };
 type ColumnType = new (buffer: ArrayBufferLike, byteOffset?: number, length?: number) => Column;
 
-/** Elements a customer holds in a column: the affinities hold one per built-in channel. */
-const width = (k: string) => k === "affinity" ? CHANNELS.length : 1;
+/** Elements a customer holds in a column: a record's bytes (engine/core/record.ts), an affinity per built-in channel, else one. */
+export const width = (k: string) => k === "rows" ? RECORD : k === "affinity" ? CHANNELS.length : 1;
 
 // the element type of each column, read from an empty table and empty traits
 const template = (): Record<"table" | "traits", Record<string, Column>> => ({
@@ -36,7 +38,7 @@ export function newShardStorage(customers: number, columns: readonly string[]): 
   return {
     customers,
     table: Object.fromEntries(columns.map((k) => [k, new SharedArrayBuffer(bytes(t.table[k], k))])),
-    traits: Object.fromEntries(Object.keys(t.traits).map((k) => [k, new SharedArrayBuffer(bytes(t.traits[k], k))])),
+    traits: Object.fromEntries(TRAIT_STORAGE.map((k) => [k, new SharedArrayBuffer(bytes(t.traits[k], k))])),
   };
 }
 

@@ -76,11 +76,8 @@ export interface ShardMessage {
   link: LinkBuffers;
 }
 
-/** The table columns a merged run needs (summary, customers table); journeys and ledgers stay behind. */
-export const TABLE_COLUMNS = [
-  "key", "tz", "signup", "consent", "consent0", "reach", "orders", "revenue", "lastPurchase", "lastVisit", "lastOpen", "lastClick",
-  "lastContact", "lastSeen", "gone", "birthday", "score", "limit", "rfm",
-] as const;
+/** The table's arrays a merged run needs (summary, customers table): its records and start consents; journeys and ledgers stay behind. */
+export const TABLE_COLUMNS = ["rows", "consent0"] as const;
 
 /** A recorder's columns as data (customers at the shard's table index); `why` from an ExplainRecorder. */
 export type Rows = Pick<Recorder, typeof ROW_COLUMNS[number]> & { why?: string[] };

@@ -9,6 +9,7 @@ import { EVENT_TYPES } from "../core/events.ts";
 import { stageAt, STAGES } from "../core/lifecycle.ts";
 import { DAY, HOUR } from "../core/time.ts";
 import type { Scope, Value } from "./expr.ts";
+import { PER2, PER4, PER8 } from "../core/record.ts";
 
 const time = (v: number): Value => (v === NEVER ? null : v);
 const daysSince = (t: number, now: number) => Math.floor((now - t) / DAY);
@@ -20,21 +21,21 @@ export function stage(ctx: ExprCtx): number {
 
 const vars: Scope<ExprCtx>["vars"] = {
   lifecycle: (x) => STAGES[stage(x)],
-  orders: (x) => x.t.orders[x.c],
-  revenue: (x) => x.t.revenue[x.c],
-  aov: (x) => (x.t.orders[x.c] ? x.t.revenue[x.c] / x.t.orders[x.c] : null),
-  recency: (x) => (x.t.lastPurchase[x.c] === NEVER ? null : daysSince(x.t.lastPurchase[x.c], x.now)),
-  tenure: (x) => daysSince(x.t.signup[x.c], x.now),
-  score: (x) => x.t.score[x.c],
-  limit: (x) => x.t.limit[x.c],
-  rfm: (x) => x.t.rfm[x.c],
-  timezone: (x) => x.t.tz[x.c] / 60,
-  signup: (x) => time(x.t.signup[x.c]),
-  lastPurchase: (x) => time(x.t.lastPurchase[x.c]),
-  lastVisit: (x) => time(x.t.lastVisit[x.c]),
-  lastOpen: (x) => time(x.t.lastOpen[x.c]),
-  lastClick: (x) => time(x.t.lastClick[x.c]),
-  lastContact: (x) => time(x.t.lastContact[x.c]),
+  orders: (x) => x.t.orders[x.c * PER4],
+  revenue: (x) => x.t.revenue[x.c * PER8],
+  aov: (x) => (x.t.orders[x.c * PER4] ? x.t.revenue[x.c * PER8] / x.t.orders[x.c * PER4] : null),
+  recency: (x) => (x.t.lastPurchase[x.c * PER4] === NEVER ? null : daysSince(x.t.lastPurchase[x.c * PER4], x.now)),
+  tenure: (x) => daysSince(x.t.signup[x.c * PER4], x.now),
+  score: (x) => x.t.score[x.c * PER4],
+  limit: (x) => x.t.limit[x.c * PER4],
+  rfm: (x) => x.t.rfm[x.c * PER2],
+  timezone: (x) => x.t.tz[x.c * PER2] / 60,
+  signup: (x) => time(x.t.signup[x.c * PER4]),
+  lastPurchase: (x) => time(x.t.lastPurchase[x.c * PER4]),
+  lastVisit: (x) => time(x.t.lastVisit[x.c * PER4]),
+  lastOpen: (x) => time(x.t.lastOpen[x.c * PER4]),
+  lastClick: (x) => time(x.t.lastClick[x.c * PER4]),
+  lastContact: (x) => time(x.t.lastContact[x.c * PER4]),
   "event.type": (x) => (x.ev ? EVENT_TYPES[x.ev.type] : null),
   "event.value": (x) => (x.ev ? x.ev.value : null),
   "event.channel": (x) => (x.ev && x.ev.channel >= 0 ? x.names.channels[x.ev.channel] : null),
@@ -48,7 +49,7 @@ const vars: Scope<ExprCtx>["vars"] = {
 };
 for (const [i, ch] of CHANNELS.entries()) {
   const bit = consentBit(i);
-  vars[`consent.${ch}`] = (x) => (x.t.consent[x.c] & bit) !== 0;
+  vars[`consent.${ch}`] = (x) => (x.t.consent[x.c * PER2] & bit) !== 0;
 }
 
 const num = (v: Value): number | null => (typeof v === "number" ? v : null);
@@ -61,8 +62,8 @@ const functions: Scope<ExprCtx>["functions"] = {
   abs: { args: 1, call: (_x, [v]) => (num(v) === null ? null : Math.abs(v as number)) },
   round: { args: 1, call: (_x, [v]) => (num(v) === null ? null : Math.round(v as number)) },
   // Local calendar of the customer: weekday 0 = Monday … 6 = Sunday; hour 0..23.
-  weekday: { args: 0, call: (x) => (Math.floor((x.now + x.t.tz[x.c]) / DAY) + 3) % 7 },
-  hour: { args: 0, call: (x) => Math.floor((((x.now + x.t.tz[x.c]) % DAY) + DAY) % DAY / HOUR) },
+  weekday: { args: 0, call: (x) => (Math.floor((x.now + x.t.tz[x.c * PER2]) / DAY) + 3) % 7 },
+  hour: { args: 0, call: (x) => Math.floor((((x.now + x.t.tz[x.c * PER2]) % DAY) + DAY) % DAY / HOUR) },
 };
 
 /**
@@ -102,7 +103,7 @@ export function scopeFor(channels: readonly string[]): Scope<ExprCtx> {
   const more = { ...vars };
   for (let i = CHANNELS.length; i < channels.length; i++) {
     const bit = consentBit(i);
-    more[`consent.${channels[i]}`] = (x) => (x.t.consent[x.c] & bit) !== 0;
+    more[`consent.${channels[i]}`] = (x) => (x.t.consent[x.c * PER2] & bit) !== 0;
   }
   return { vars: new Proxy(more, attrHandler), functions };
 }

@@ -10,6 +10,7 @@ import { CLICKED, COMPLAINED, DELIVERED, OPENED, UNSUBSCRIBED } from "../../data
 import type { History } from "../../datasets/import.ts";
 import type { Traits } from "./population.ts";
 import type { WorldModel } from "./world-model.ts";
+import { PER2, PER4, PER8 } from "../core/record.ts";
 
 /** Past sends within this many days of the start enter the pressure ledgers (rules rarely look further back). */
 export const LEDGER_DAYS = 90;
@@ -39,12 +40,12 @@ export function seedContacts(h: History, start: Minutes, rowOf: Int32Array, tabl
       contact.time = time, contact.channel = ch, contact.category = cat;
       addContact(table.ledger(c), contact);
     }
-    if (time > table.lastContact[c]) table.lastContact[c] = time;
-    if (o & OPENED && time > table.lastOpen[c]) table.lastOpen[c] = time;
-    if (o & CLICKED && time > table.lastClick[c]) table.lastClick[c] = time;
-    if (o & (UNSUBSCRIBED | COMPLAINED)) table.consent[c] = table.consent0[c] = table.consent[c] & ~consentBit(ch);
+    if (time > table.lastContact[c * PER4]) table.lastContact[c * PER4] = time;
+    if (o & OPENED && time > table.lastOpen[c * PER4]) table.lastOpen[c * PER4] = time;
+    if (o & CLICKED && time > table.lastClick[c * PER4]) table.lastClick[c * PER4] = time;
+    if (o & (UNSUBSCRIBED | COMPLAINED)) table.consent[c * PER2] = table.consent0[c] = table.consent[c * PER2] & ~consentBit(ch);
     if (o & DELIVERED && cat !== transactional) {
-      traits.fatigue[c] += w.channels[ch].fatigueWeight * traits.sensitivity[c] * Math.pow(0.5, (start - time) / halfLife);
+      traits.fatigue[c * PER8] += w.channels[ch].fatigueWeight * traits.sensitivity[c * PER4] * Math.pow(0.5, (start - time) / halfLife);
     }
   }
 }

@@ -11,6 +11,7 @@ import type { CustomerTable } from "../core/customer-table.ts";
 import { hashString, uniform } from "../core/hash.ts";
 import { truthy } from "../core/truthy.ts";
 import type { ChannelResponse, WorldModel } from "./world-model.ts";
+import { PER4 } from "../core/record.ts";
 
 // hash purposes of fixed facts per (customer, custom channel): far from the streams' and world.ts's
 const CONSENT_DRAW = 64, AFFINITY_DRAW = 96, DEAD_DRAW = 100;
@@ -49,7 +50,7 @@ export function grantCustomConsents(plan: CompiledPlan, table: CustomerTable, se
       table.attrs.set(custom.attribute, values = new Array(table.size));
       // keyed by the attribute's name, not the channel's index: plans compared together draw the same app users
       const name = hashString(custom.attribute);
-      for (let c = 0; c < table.size; c++) values[c] = uniform(seed, table.key[c], CONSENT_DRAW, name) < custom.consentShare;
+      for (let c = 0; c < table.size; c++) values[c] = uniform(seed, table.key[c * PER4], CONSENT_DRAW, name) < custom.consentShare;
       DRAWN.set(table, drawn.set(custom.attribute, custom.consentShare));
     }
     for (let c = 0; c < table.size; c++) setChannelBits(table, c, ch, truthy(values[c] ?? null) ? ALL_BITS : 0);

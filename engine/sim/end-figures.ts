@@ -9,6 +9,7 @@ import { STAGES, stageAt } from "../core/lifecycle.ts";
 import { DAY } from "../core/time.ts";
 import type { Population } from "./population.ts";
 import type { WorldModel } from "./world-model.ts";
+import { PER1, PER4, PER8 } from "../core/record.ts";
 
 export interface EndFigures {
   customers: number;
@@ -23,9 +24,9 @@ export function endFigures(population: Population, start: number, days: number, 
   const lifecycleEnd: Record<string, number> = Object.fromEntries(STAGES.map((s) => [s, 0]));
   const halfLife = world.fatigueHalfLifeDays * DAY;
   for (let c = 0; c < t.size; c++) {
-    if (t.signup[c] >= end) continue;
-    const f = tr.fatigue[c] * Math.pow(0.5, (end - tr.fatigueAt[c]) / halfLife);
-    if (!t.gone[c] && f >= world.disengagedAt) disengaged++;
+    if (t.signup[c * PER4] >= end) continue;
+    const f = tr.fatigue[c * PER8] * Math.pow(0.5, (end - tr.fatigueAt[c * PER4]) / halfLife);
+    if (!t.gone[c * PER1] && f >= world.disengagedAt) disengaged++;
     lifecycleEnd[STAGES[stageAt(t, c, end)]]++;
   }
   return { customers: t.size, disengaged, lifecycleEnd };

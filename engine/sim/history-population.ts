@@ -34,6 +34,7 @@ import { isMoneyUnit, moneyLabel } from "../../datasets/money-unit.ts";
 import { checkPopulationOptions } from "./population-arguments.ts";
 import { InputError } from "../plan/errors.ts";
 import { describe } from "../plan/fields.ts";
+import { PER1, PER2, PER4, PER8 } from "../core/record.ts";
 export { historySeasonality } from "./history-seasonality.ts";
 
 /** Purpose of the counter-based uniforms that draw the posterior traits (distinct from random.ts's). */
@@ -142,42 +143,42 @@ export function historyPopulation(file: string, o: HistoryPopulationOptions): Po
   });
   for (let i = 0; i < s.length; i++) {
     if (!s.known[i]) continue;
-    const c = table.add(h.ids[i]), key = table.key[c];
+    const c = table.add(h.ids[i]), key = table.key[c * PER4];
     rowOf[i] = c;
     const u = (k: number) => uniform(seed, key, POSTERIOR, k);
     const bought = s.orders[i] > 0;
     if (bought) {
       const d = sampleBgnbdPosterior(bgnbd, s.x[i], src.organic.tx[i], src.organic.T[i], u(0), u(1), u(2));
-      traits.rate[c] = d.lambda / 7, traits.drop[c] = d.p, traits.alive[c] = d.alive ? 1 : 0;
+      traits.rate[c * PER8] = d.lambda / 7, traits.drop[c * PER4] = d.p, traits.alive[c * PER1] = d.alive ? 1 : 0;
     } else {
       // listed but never bought: a prospect drawn from the fitted prior, buying at the world's prospect factor
-      traits.rate[c] = gammaPInv(bgnbd.r, u(1)) / bgnbd.alpha / 7 * w.prospectRateFactor;
-      traits.drop[c] = betaIInv(bgnbd.a, bgnbd.b, u(2));
-      traits.alive[c] = 1;
+      traits.rate[c * PER8] = gammaPInv(bgnbd.r, u(1)) / bgnbd.alpha / 7 * w.prospectRateFactor;
+      traits.drop[c * PER4] = betaIInv(bgnbd.a, bgnbd.b, u(2));
+      traits.alive[c * PER1] = 1;
     }
-    traits.spend[c] = orderScale(gg, s.x[i], s.meanRepeatValue[i], u(4), w);
+    traits.spend[c * PER4] = orderScale(gg, s.x[i], s.meanRepeatValue[i], u(4), w);
     streams.open(c, key, TRAITS);
     drawWorldTraits(streams, c, table, traits, w, o.start);
     streams.close();
     // what the history knows overrides the priors: consents (every channel: the file's columns, else the
     // config's assumption, default none), timezone, attributes
-    table.consent[c] = table.consent0[c] = h.customers.consent[i];
+    table.consent[c * PER2] = table.consent0[c] = h.customers.consent[i];
     for (const a of attrs) a.list[c] = a.values[i];
     const zone = h.customers.timezone[i];
     if (zone) {
       let off = tzCache.get(zone);
       if (off === undefined) tzCache.set(zone, off = zoneOffset(zone, src.cutoff));
-      table.tz[c] = off;
+      table.tz[c * PER2] = off;
     }
     const signup = h.customers.signup[i], first = s.firstPurchase[i];
     const since = Math.min(Number.isNaN(signup) ? Infinity : signup, Number.isNaN(first) ? Infinity : first);
-    table.signup[c] = Number.isFinite(since) ? Math.min(since, o.start - 1) : o.start - 1;
-    table.orders[c] = s.orders[i];
-    table.revenue[c] = Math.round(s.value[i] * 100) / 100;
-    table.lastPurchase[c] = bought ? s.lastPurchase[i] : NEVER;
-    table.score[c] = traits.alive[c] ? 1 - Math.exp(-traits.rate[c] * 30) : 0;
+    table.signup[c * PER4] = Number.isFinite(since) ? Math.min(since, o.start - 1) : o.start - 1;
+    table.orders[c * PER4] = s.orders[i];
+    table.revenue[c * PER8] = Math.round(s.value[i] * 100) / 100;
+    table.lastPurchase[c * PER4] = bought ? s.lastPurchase[i] : NEVER;
+    table.score[c * PER4] = traits.alive[c * PER1] ? 1 - Math.exp(-traits.rate[c * PER8] * 30) : 0;
     // RFM cells 111–555 like the synthetic population's; customers without a purchase sit in the lowest cell
-    table.rfm[c] = Math.max(1, s.recencyScore[i]) * 100 + Math.max(1, s.frequencyScore[i]) * 10 + Math.max(1, s.monetaryScore[i]);
+    table.rfm[c * PER2] = Math.max(1, s.recencyScore[i]) * 100 + Math.max(1, s.frequencyScore[i]) * 10 + Math.max(1, s.monetaryScore[i]);
   }
   if (h.contacts) seedContacts(h, o.start, rowOf, table, traits, w);
   return {

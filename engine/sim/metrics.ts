@@ -5,6 +5,8 @@
 import { CHANNELS } from "../core/channels.ts";
 import { STAGES } from "../core/lifecycle.ts";
 import { units } from "./money.ts";
+import type { CustomerTable } from "../core/customer-table.ts";
+import { PER4 } from "../core/record.ts";
 
 export const SERIES = [
   "contacts", "email", "sms", "push", "mail", "call", "delivered", "opens", "clicks", "conversions",
@@ -146,12 +148,13 @@ export class Metrics {
    * is one customer-week in the histogram. The signup column, not a callback: this loop runs over every
    * customer every week, and a call per customer made it 3 % of a run.
    */
-  closeWeek(signup: Int32Array, weekEnd: number): void {
-    const h = this.weekHistogram, w = this.week, f = this.fourWeeks, h4 = this.fourWeekHistogram;
+  /** Closes the week ending at `weekEnd`: a customer of `table` counts if they signed up before it. */
+  closeWeek(table: Pick<CustomerTable, "signup">, weekEnd: number): void {
+    const signup = table.signup, h = this.weekHistogram, w = this.week, f = this.fourWeeks, h4 = this.fourWeekHistogram;
     // every 4th week also closes a 4-week block: a customer counts if they existed in its last week
     const block = ++this.weeksClosed % 4 === 0;
     for (let c = 0; c < w.length; c++) {
-      const e = signup[c] < weekEnd;
+      const e = signup[c * PER4] < weekEnd;
       if (e) h[Math.min(w[c], h.length - 1)]++;
       f[c] = Math.min(65535, f[c] + w[c]);
       if (block) {

@@ -3,11 +3,11 @@
  * must leave them as drawn (a tuner's move, a no-plan baseline beside the plan's run) works on a copy;
  * copying typed arrays is far cheaper than drawing the customers again.
  */
-import { CustomerTable } from "../core/customer-table.ts";
-import type { Population, Traits } from "./population.ts";
+import { CustomerTable, TABLE_STORAGE } from "../core/customer-table.ts";
+import { bindTraits, type Population, TRAIT_STORAGE, type Traits } from "./population.ts";
 
 /** The table's per-journey columns: most of its bytes, and nothing a plan without journeys reads. */
-const JOURNEY_COLUMNS = new Set(["jPc", "jGen", "jEntries", "jLastEntry", "jFlags", "jPending"]);
+const JOURNEY_COLUMNS = new Set<string>(["jPc", "jGen", "jEntries", "jLastEntry", "jFlags", "jPending"]);
 
 /**
  * A copy of a population nobody has simulated yet: typed arrays copied, ledgers and attributes cloned.
@@ -16,11 +16,10 @@ const JOURNEY_COLUMNS = new Set(["jPc", "jGen", "jEntries", "jLastEntry", "jFlag
  */
 export function copyPopulation(p: Population, journeys = p.table.journeys): Population {
   const t = p.table, c = new CustomerTable(1, journeys); // its small arrays are replaced by the copies
-  for (const [k, v] of Object.entries(t)) {
-    if (ArrayBuffer.isView(v) && copied(k, journeys, t)) (c as unknown as Record<string, unknown>)[k] = (v as Uint8Array).slice();
-  }
+  for (const k of TABLE_STORAGE) if (copied(k, journeys, t)) (c as unknown as Record<string, unknown>)[k] = t[k].slice();
+  c.bindRows();
   cloneRest(t, c);
-  const traits = Object.fromEntries(Object.entries(p.traits).map(([k, v]) => [k, (v as Uint8Array).slice()])) as unknown as Traits;
+  const traits = bindTraits(Object.fromEntries(TRAIT_STORAGE.map((k) => [k, p.traits[k].slice()])) as unknown as Traits);
   return { ...p, table: c, traits }; // and what describes it: describe, moneyLevers
 }
 
@@ -37,13 +36,11 @@ function copied(k: string, journeys: number, t: CustomerTable): boolean {
  */
 export function refillPopulation(from: Population, into: Population | null, journeys = from.table.journeys): Population {
   if (!into || into.size !== from.size || into.table.journeys !== journeys) return copyPopulation(from, journeys);
-  const t = from.table, c = into.table as unknown as Record<string, Uint8Array>;
-  for (const [k, v] of Object.entries(t)) {
-    if (ArrayBuffer.isView(v) && copied(k, journeys, t) && c[k]?.length !== (v as Uint8Array).length) return copyPopulation(from, journeys);
-  }
-  for (const [k, v] of Object.entries(t)) if (ArrayBuffer.isView(v) && copied(k, journeys, t)) c[k].set(v as Uint8Array);
+  const t = from.table, c = into.table;
+  for (const k of TABLE_STORAGE) if (copied(k, journeys, t) && c[k]?.length !== t[k].length) return copyPopulation(from, journeys);
+  for (const k of TABLE_STORAGE) if (copied(k, journeys, t)) (c[k] as Uint8Array).set(t[k] as Uint8Array);
   cloneRest(t, into.table);
-  for (const [k, v] of Object.entries(from.traits)) (into.traits as unknown as Record<string, Uint8Array>)[k].set(v as Uint8Array);
+  for (const k of TRAIT_STORAGE) (into.traits[k] as Uint8Array).set(from.traits[k] as Uint8Array);
   return into;
 }
 

@@ -5,31 +5,58 @@
  */
 import { ALL_CONSENTS, CHANNELS } from "../core/channels.ts";
 import { CustomerTable, NEVER } from "../core/customer-table.ts";
+import { column, fieldViews, layout, PER1, PER2, PER4, PER8, RECORD } from "../core/record.ts";
 import { DAY, WEEK } from "../core/time.ts";
 import { Streams, TRAITS } from "./random.ts";
 import type { WorldModel } from "./world-model.ts";
 import type { MoneyLevers } from "./money.ts";
 import { checkPopulationOptions } from "./population-arguments.ts";
 
-/** Latent traits the world uses and the decision core never sees. Struct-of-arrays: millions pass. */
+/**
+ * Latent traits the world uses and the decision core never sees: the record fields (engine/core/record.ts, read as
+ * `traits.fatigue[c * PER8]`) are views of `rows`; `affinity` is an array of its own (index c * CHANNELS.length
+ * + channel).
+ */
 export interface Traits {
+  rows: Uint8Array; // the records, RECORD bytes a customer
   rate: Float64Array; // organic purchases per day while alive
+  fatigue: Float64Array; // current fatigue level, decays with the world's half-life
   drop: Float32Array; // P(dropout after each organic purchase)
-  alive: Uint8Array; // organic purchasing still going on (BG/NBD "alive")
   spend: Float32Array; // scale of the customer's order values (gamma-gamma ν⁻¹ × shape)
   visitRate: Float32Array; // identified visits per day
-  affinity: Float32Array; // N × channels response multipliers
   sensitivity: Float32Array; // fatigue added per unit contact weight
-  fatigue: Float64Array; // current fatigue level, decays with the world's half-life
   fatigueAt: Int32Array; // time of the last fatigue update
   // the world's memory of messages (engine/sim/world.ts)
   dueAt: Int32Array; // time of the organic purchase already scheduled (0: none)
-  absorbed: Uint8Array; // 1: a message pulled that purchase forward; when it comes due it is not made again
   cameSend: Int32Array; // send + 1 of the last message that brought the customer to the site (attribution)
   cameUntil: Int32Array; // end of that message's attribution window
   offerSend: Int32Array; // send + 1 of the last opened offer (discount)
   offerUntil: Int32Array; // end of its validity
+  alive: Uint8Array; // organic purchasing still going on (BG/NBD "alive")
+  absorbed: Uint8Array; // 1: a message pulled that purchase forward; when it comes due it is not made again
+  affinity: Float32Array; // N × channels response multipliers
 }
+
+/** The traits' record fields (engine/core/record.ts), all zero for a new customer. */
+export const TRAIT_FIELDS = layout({
+  rate: { type: Float64Array, at: 0, initial: 0 },
+  fatigue: { type: Float64Array, at: 8, initial: 0 },
+  drop: { type: Float32Array, at: 16, initial: 0 },
+  spend: { type: Float32Array, at: 20, initial: 0 },
+  visitRate: { type: Float32Array, at: 24, initial: 0 },
+  sensitivity: { type: Float32Array, at: 28, initial: 0 },
+  fatigueAt: { type: Int32Array, at: 32, initial: 0 },
+  dueAt: { type: Int32Array, at: 36, initial: 0 },
+  cameSend: { type: Int32Array, at: 40, initial: 0 },
+  cameUntil: { type: Int32Array, at: 44, initial: 0 },
+  offerSend: { type: Int32Array, at: 48, initial: 0 },
+  offerUntil: { type: Int32Array, at: 52, initial: 0 },
+  alive: { type: Uint8Array, at: 56, initial: 0 },
+  absorbed: { type: Uint8Array, at: 57, initial: 0 },
+});
+
+/** The arrays traits keep their customers in (what a copy copies, a shard shares): the records and the affinities. */
+export const TRAIT_STORAGE = ["rows", "affinity"] as const;
 
 export interface Population {
   table: CustomerTable;
@@ -76,7 +103,7 @@ export function syntheticPopulation(o: PopulationOptions): Population {
   const width = String(n).length;
   for (let i = lo; i < hi; i++) {
     const c = table.add(`C${String(i + 1).padStart(Math.max(7, width), "0")}`);
-    s.open(c, table.key[c], TRAITS); // every draw below is the customer's next TRAITS draw
+    s.open(c, table.key[c * PER4], TRAITS); // every draw below is the customer's next TRAITS draw
     drawCustomer(s, c, table, traits, w, o.start, o.days);
     s.close();
   }
@@ -88,39 +115,39 @@ export function syntheticPopulation(o: PopulationOptions): Population {
 function drawCustomer(s: Streams, c: number, table: CustomerTable, traits: Traits, w: WorldModel, start: number, days: number): void {
   const { r, alpha, a, b } = w.purchase;
   const weeklyRate = s.nextGamma(r, 1 / alpha);
-  traits.rate[c] = weeklyRate / 7;
-  traits.drop[c] = s.nextBeta(a, b);
+  traits.rate[c * PER8] = weeklyRate / 7;
+  traits.drop[c * PER4] = s.nextBeta(a, b);
   // gamma-gamma: ν ~ Gamma(q, γ) rate; an order's value ~ Gamma(p, ν) → mean p/ν
   const nu = s.nextGamma(w.spend.q, 1 / w.spend.gamma);
-  traits.spend[c] = w.spend.scale / nu;
+  traits.spend[c * PER4] = w.spend.scale / nu;
   drawWorldTraits(s, c, table, traits, w, start);
   // A past: new signups arrive during the run as prospects; the others signed up earlier and bought.
   if (s.next() < w.newSignupShare) {
-    table.signup[c] = start + Math.floor(s.next() * days * DAY);
-    traits.alive[c] = 1;
-    traits.rate[c] *= w.prospectRateFactor;
+    table.signup[c * PER4] = start + Math.floor(s.next() * days * DAY);
+    traits.alive[c * PER1] = 1;
+    traits.rate[c * PER8] *= w.prospectRateFactor;
     return;
   }
   const signup = start - Math.floor(s.next() * w.tenureYears * 365 * DAY) - 1;
-  table.signup[c] = signup;
-  traits.alive[c] = 1;
+  table.signup[c * PER4] = signup;
+  traits.alive[c * PER1] = 1;
   if (s.next() < w.prospectShare) {
-    traits.rate[c] *= w.prospectRateFactor;
+    traits.rate[c * PER8] *= w.prospectRateFactor;
     return;
   }
   // BG/NBD past: a first purchase at signup, then exponential gaps, dropping out after each purchase.
   let t = signup, orders = 0, revenue = 0, last = NEVER;
   while (t < start) {
-    orders++, revenue += s.nextGamma(w.spend.p, traits.spend[c]);
+    orders++, revenue += s.nextGamma(w.spend.p, traits.spend[c * PER4]);
     last = t;
-    if (s.next() < traits.drop[c]) {
-      traits.alive[c] = 0;
+    if (s.next() < traits.drop[c * PER4]) {
+      traits.alive[c * PER1] = 0;
       break;
     }
     // rate is per day and the clock counts minutes: the gap is drawn in days, then converted
-    t += Math.max(1, Math.round((-Math.log(s.next()) / Math.max(traits.rate[c], 1e-9)) * DAY));
+    t += Math.max(1, Math.round((-Math.log(s.next()) / Math.max(traits.rate[c * PER8], 1e-9)) * DAY));
   }
-  table.orders[c] = orders, table.revenue[c] = Math.round(revenue * 100) / 100, table.lastPurchase[c] = last;
+  table.orders[c * PER4] = orders, table.revenue[c * PER8] = Math.round(revenue * 100) / 100, table.lastPurchase[c * PER4] = last;
 }
 
 /** What identifies a synthetic population (in a digest, a baseline's cache key), without drawing it. */
@@ -128,25 +155,20 @@ export function syntheticDescribe(o: Pick<PopulationOptions, "customers" | "seed
   return `synthetic:${o.customers}:${o.seed}:${o.start}:${o.days}:${JSON.stringify(o.world)}`;
 }
 
-/** Empty traits for n customers; `given`: arrays to use for some (all zero, or used as they are: engine/parallel/shard-storage.ts). */
-export function newTraits(n: number, given: Partial<Traits> = {}): Traits {
-  return {
-    rate: given.rate ?? new Float64Array(n),
-    drop: given.drop ?? new Float32Array(n),
-    alive: given.alive ?? new Uint8Array(n),
-    spend: given.spend ?? new Float32Array(n),
-    visitRate: given.visitRate ?? new Float32Array(n),
-    affinity: given.affinity ?? new Float32Array(n * CHANNELS.length),
-    sensitivity: given.sensitivity ?? new Float32Array(n),
-    fatigue: given.fatigue ?? new Float64Array(n),
-    fatigueAt: given.fatigueAt ?? new Int32Array(n),
-    dueAt: given.dueAt ?? new Int32Array(n),
-    absorbed: given.absorbed ?? new Uint8Array(n),
-    cameSend: given.cameSend ?? new Int32Array(n),
-    cameUntil: given.cameUntil ?? new Int32Array(n),
-    offerSend: given.offerSend ?? new Int32Array(n),
-    offerUntil: given.offerUntil ?? new Int32Array(n),
-  };
+/** Empty traits for n customers; `given`: arrays to use for TRAIT_STORAGE (all zero, or used as they are: engine/parallel/shard-storage.ts). */
+export function newTraits(n: number, given: Partial<Pick<Traits, typeof TRAIT_STORAGE[number]>> = {}): Traits {
+  const rows = given.rows ?? new Uint8Array(n * RECORD);
+  return { rows, ...fieldViews(rows, TRAIT_FIELDS), affinity: given.affinity ?? new Float32Array(n * CHANNELS.length) } as Traits;
+}
+
+/** Trait `name` of customers 0 … n−1, as a plain array (reports, tests: not for a hot loop). */
+export function traitColumn(traits: Traits, name: keyof typeof TRAIT_FIELDS, n: number): number[] {
+  return column(traits[name], n, RECORD / TRAIT_FIELDS[name].type.BYTES_PER_ELEMENT);
+}
+
+/** `traits` with its record fields made views of its `rows` again (after `rows` was replaced). */
+export function bindTraits(traits: Traits): Traits {
+  return Object.assign(traits, fieldViews(traits.rows, TRAIT_FIELDS));
 }
 
 /**
@@ -157,34 +179,34 @@ export function newTraits(n: number, given: Partial<Traits> = {}): Traits {
  */
 export function drawWorldTraits(s: Streams, c: number, table: CustomerTable, traits: Traits, w: WorldModel, start: number): void {
   // s: the open run of the customer's TRAITS stream (Streams.open)
-  traits.visitRate[c] = traits.rate[c] * w.visitsPerPurchase + w.baseVisitsPerWeek / 7;
+  traits.visitRate[c * PER4] = traits.rate[c * PER8] * w.visitsPerPurchase + w.baseVisitsPerWeek / 7;
   for (let ch = 0; ch < CHANNELS.length; ch++) {
     traits.affinity[c * CHANNELS.length + ch] = Math.exp(w.affinitySigma * s.nextNormal() - w.affinitySigma ** 2 / 2);
   }
-  traits.sensitivity[c] = Math.exp(w.sensitivitySigma * s.nextNormal() - w.sensitivitySigma ** 2 / 2);
+  traits.sensitivity[c * PER4] = Math.exp(w.sensitivitySigma * s.nextNormal() - w.sensitivitySigma ** 2 / 2);
   let consent = 0;
   for (let ch = 0; ch < CHANNELS.length; ch++) if (s.next() < w.consents[ch]) consent |= 1 << ch;
-  table.consent[c] = table.consent0[c] = consent & ALL_CONSENTS;
+  table.consent[c * PER2] = table.consent0[c] = consent & ALL_CONSENTS;
   let acc = 0, tz = w.timezones[0][0];
   const z = s.next();
   for (const [off, share] of w.timezones) if (z < (acc += share)) { tz = off; break; }
-  table.tz[c] = tz;
-  table.birthday[c] = s.next() < w.birthdayKnown ? Math.floor(s.next() * 365) : -1;
-  table.limit[c] = 2 + Math.floor(s.next() * 4);
-  traits.fatigueAt[c] = start;
+  table.tz[c * PER2] = tz;
+  table.birthday[c * PER2] = s.next() < w.birthdayKnown ? Math.floor(s.next() * 365) : -1;
+  table.limit[c * PER4] = 2 + Math.floor(s.next() * 4);
+  traits.fatigueAt[c * PER4] = start;
 }
 
 /** Propensity score (P(organic purchase within 30 days)) and RFM quintile cells at the start. */
 function scoreAndRfm(t: CustomerTable, tr: Traits, now: number, cuts: NonNullable<PopulationOptions["shard"]>["rfmCuts"]): void {
   const n = t.size;
-  for (let c = 0; c < n; c++) t.score[c] = tr.alive[c] ? 1 - Math.exp(-tr.rate[c] * 30) : 0;
+  for (let c = 0; c < n; c++) t.score[c * PER4] = tr.alive[c * PER1] ? 1 - Math.exp(-tr.rate[c * PER8] * 30) : 0;
   const rec = new Float64Array(n), freq = new Float64Array(n), mon = new Float64Array(n);
   for (let c = 0; c < n; c++) {
-    rec[c] = t.lastPurchase[c] === NEVER ? -1e9 : -(now - t.lastPurchase[c]) / WEEK; // recent = high
-    freq[c] = t.orders[c], mon[c] = t.revenue[c];
+    rec[c] = t.lastPurchase[c * PER4] === NEVER ? -1e9 : -(now - t.lastPurchase[c * PER4]) / WEEK; // recent = high
+    freq[c] = t.orders[c * PER4], mon[c] = t.revenue[c * PER8];
   }
   const [cr, cf, cm] = cuts(rec, freq, mon);
-  for (let c = 0; c < n; c++) t.rfm[c] = quintile(cr, rec[c]) * 100 + quintile(cf, freq[c]) * 10 + quintile(cm, mon[c]);
+  for (let c = 0; c < n; c++) t.rfm[c * PER2] = quintile(cr, rec[c]) * 100 + quintile(cf, freq[c]) * 10 + quintile(cm, mon[c]);
 }
 
 /** 1 + how many of the cuts `v` is above: its quintile, 1 … 5. */

@@ -24,6 +24,7 @@ import { dayLag, World } from "./world.ts";
 import type { PickBest } from "../core/audience.ts";
 import { settleMoney } from "./money.ts";
 import type { ShardTimes } from "../parallel/shard.ts";
+import { PER4 } from "../core/record.ts";
 
 export interface SimulationRun {
   plan: CompiledPlan;
@@ -127,7 +128,7 @@ export function simulate(plan: CompiledPlan, population: Population, o: Simulate
     leave: (c, time) => core.leave(c, time), revenueOnly: o.revenueOnly,
   });
   for (let c = 0; c < n; c++) {
-    if (table.signup[c] >= o.start) q.push(table.signup[c], K.K_SIGNUP, c);
+    if (table.signup[c * PER4] >= o.start) q.push(table.signup[c * PER4], K.K_SIGNUP, c);
     else {
       world.begin(c, o.start);
       core.begin(c, o.start);
@@ -165,7 +166,7 @@ export function simulate(plan: CompiledPlan, population: Population, o: Simulate
       }
     },
     closeWeek() {
-      metrics.closeWeek(table.signup, weekEnd);
+      metrics.closeWeek(table, weekEnd);
       weekEnd += WEEK;
     },
     closeDay(at) {

@@ -13,6 +13,7 @@ import { type Recorder, STATUS } from "./recorder.ts";
 import type { SimulationRun } from "./simulate.ts";
 import type { Summary } from "./run.ts";
 import { checkTableRecorder, checkTableRun, checkTableSummaries } from "./table-arguments.ts";
+import { PER2, PER4 } from "../core/record.ts";
 
 const consents = (names: readonly string[], bits: number) => names.filter((_, i) => bits & (1 << i)).join("|");
 
@@ -102,13 +103,13 @@ export function customersTable(run: SimulationRun): aq.ColumnTable {
   const holdouts = run.plan.programs.filter((p) => p.holdout > 0);
   return aq.table({
     id: t.ids.slice(0, n),
-    timezone: rows.map((c) => t.tz[c]),
-    signup: rows.map((c) => formatDate(t.signup[c])),
-    lifecycleStart: rows.map((c) => (t.signup[c] > run.start ? "" : STAGES[run.stageStart[c]])),
+    timezone: rows.map((c) => t.tz[c * PER2]),
+    signup: rows.map((c) => formatDate(t.signup[c * PER4])),
+    lifecycleStart: rows.map((c) => (t.signup[c * PER4] > run.start ? "" : STAGES[run.stageStart[c]])),
     lifecycleEnd: rows.map((c) => STAGES[stageAt(t, c, end)]),
     consentsStart: rows.map((c) => consents(run.plan.names.channels, t.consent0[c])),
-    consentsEnd: rows.map((c) => consents(run.plan.names.channels, t.consent[c])),
-    holdouts: rows.map((c) => holdouts.filter((p) => inHoldout(run.seed, t.key[c], p)).map((p) => p.id).join("|")),
+    consentsEnd: rows.map((c) => consents(run.plan.names.channels, t.consent[c * PER2])),
+    holdouts: rows.map((c) => holdouts.filter((p) => inHoldout(run.seed, t.key[c * PER4], p)).map((p) => p.id).join("|")),
     contacts: Array.from(m.contactsOf),
     purchases: Array.from(m.purchasesOf),
     revenue: Array.from(m.revenueOf, (x) => Math.round(x * 100) / 100),

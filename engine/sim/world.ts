@@ -38,6 +38,7 @@ import { type ResponseTables, responseTables } from "./response-tables.ts";
 import { type WorldCounters, worldCounters } from "./world-metrics.ts";
 import { TimeProfile } from "./time-profile.ts";
 import { units } from "./money.ts";
+import { PER1, PER2, PER4, PER8 } from "../core/record.ts";
 
 /** What the world needs from the driver that runs it. */
 export interface WorldDriver {
@@ -129,8 +130,8 @@ export class World {
    */
   private movable(c: number, time: number): number {
     const { population: { table, traits }, model: { state } } = this.d;
-    let m = traits.alive[c] ? 1 : state.dormant;
-    const last = table.lastPurchase[c];
+    let m = traits.alive[c * PER1] ? 1 : state.dormant;
+    const last = table.lastPurchase[c * PER4];
     if (last === NEVER) m *= state.prospect;
     else if (time - last > state.lapsedDays * DAY) m *= state.lapsed;
     return m;
@@ -175,7 +176,7 @@ export class World {
     // a custom channel draws from its own stream and is damped by its own figures (engine/sim/custom-channels.ts)
     const R = this.d.plan.sends[send].channel >= BUILTIN_CHANNELS ? this.customRnd! : this.d.streams;
     // every draw of the answer is the customer's next RESPONSE draw: one run of draws (engine/sim/random.ts)
-    R.open(c, this.d.population.table.key[c], RESPONSE);
+    R.open(c, this.d.population.table.key[c * PER4], RESPONSE);
     this.answer(c, send, time, R);
     R.close();
   }
@@ -183,17 +184,17 @@ export class World {
   /** `respond`'s answer, drawn from R's open run of the customer's RESPONSE draws. */
   private answer(c: number, send: number, time: number, R: Streams): void {
     const { plan, population: { table, traits }, model: w, streams: rnd, queue: q, metrics } = this.d;
-    const s = plan.sends[send], ch = plan.channels[s.channel]!, key = table.key[c], wc = this.counters;
+    const s = plan.sends[send], ch = plan.channels[s.channel]!, key = table.key[c * PER4], wc = this.counters;
     const r = this.responses[s.channel], tables = this.tables, transactional = tables.transactional[send] === 1;
     const custom = s.channel >= BUILTIN_CHANNELS;
-    const decayed = traits.fatigue[c] * Math.pow(0.5, (time - traits.fatigueAt[c]) / this.halfLife);
+    const decayed = traits.fatigue[c * PER8] * Math.pow(0.5, (time - traits.fatigueAt[c * PER4]) / this.halfLife);
     // a transactional message is expected: it neither tires nor annoys (docs/world-model.md)
-    const f = transactional ? decayed : decayed + r.fatigueWeight * traits.sensitivity[c];
-    traits.fatigue[c] = f, traits.fatigueAt[c] = time;
+    const f = transactional ? decayed : decayed + r.fatigueWeight * traits.sensitivity[c * PER4];
+    traits.fatigue[c * PER8] = f, traits.fatigueAt[c * PER4] = time;
     const dead = r.hardBounce > 0 && (custom ? customDeadAddress(rnd.seed, key, this.nameHash[s.channel]) : rnd.fact(key, DEAD_ADDRESS + s.channel)) < r.hardBounce;
     if (dead) {
       wc.bounces++, wc.hardBounces++; // a dead address: its first send bounces and the channel is lost for good
-      if (ch.consent >= 0) table.reach[c] &= ~consentBit(ch.consent), table.consent[c] &= ~consentBit(ch.consent);
+      if (ch.consent >= 0) table.reach[c * PER2] &= ~consentBit(ch.consent), table.consent[c * PER2] &= ~consentBit(ch.consent);
       return;
     }
     if (R.next() >= r.deliver) return void wc.bounces++; // soft bounce
@@ -230,32 +231,32 @@ export class World {
       q.push(delivered + 60, K.K_COMPLAINED, c, send);
     }
     if (R.next() < w.leaveRate * (f / w.fatigueScale) ** 2) q.push(delivered + DAY, K.K_LEAVE, c);
-    const weekday = this.time.weekday(delivered, table.tz[c]); // the benchmarks average over the week
+    const weekday = this.time.weekday(delivered, table.tz[c * PER2]); // the benchmarks average over the week
     const pOpen = Math.min(0.98, (r.open / inbox) * tables.openBoost[send] * sqrtRel * aff * damp * weekday);
     const movable = this.movable(c, time), boost = tables.discountBoost[send];
     if (R.next() < pOpen) {
       const opened = delivered + Math.round(R.nextExp(r.openDelay));
       q.push(opened, K.K_OPENED, c, send);
-      if (s.discount > 0) traits.offerSend[c] = send + 1, traits.offerUntil[c] = opened + w.discount.validDays * DAY;
+      if (s.discount > 0) traits.offerSend[c * PER4] = send + 1, traits.offerUntil[c * PER4] = opened + w.discount.validDays * DAY;
       if (R.next() < Math.min(0.95, r.click * sqrtRel * damp)) {
         const came = opened + 2;
         if (R.next() < r.tracked) q.push(came, K.K_CLICKED, c, send);
         else q.push(came, K.K_VISIT, c, 1);
         wc.visits++, wc.programs[s.program].visits++;
-        traits.cameSend[c] = send + 1, traits.cameUntil[c] = came + w.attributionDays * DAY;
-        const due = traits.dueAt[c];
-        const pending = traits.alive[c] && !traits.absorbed[c] && due > came && due - came <= w.pullForwardDays * DAY;
+        traits.cameSend[c * PER4] = send + 1, traits.cameUntil[c * PER4] = came + w.attributionDays * DAY;
+        const due = traits.dueAt[c * PER4];
+        const pending = traits.alive[c * PER1] && !traits.absorbed[c * PER1] && due > came && due - came <= w.pullForwardDays * DAY;
         const p = pending ? w.pullForwardConvert : Math.min(0.9, r.convert * rel * movable * boost);
         if (R.next() < p) {
-          const value = R.nextGamma(w.spend.p, traits.spend[c]);
-          if (pending) traits.absorbed[c] = 1; // the purchase already due happens now, because of the message
+          const value = R.nextGamma(w.spend.p, traits.spend[c * PER4]);
+          if (pending) traits.absorbed[c * PER1] = 1; // the purchase already due happens now, because of the message
           q.push(came + Math.round(R.nextExp(w.conversionDelay)), K.K_MESSAGE_PURCHASE, c, send, pending ? -value : value);
         }
         return;
       }
     }
     if (R.next() < r.lift * aff * rel * damp * movable * boost) {
-      const value = R.nextGamma(w.spend.p, traits.spend[c]);
+      const value = R.nextGamma(w.spend.p, traits.spend[c * PER4]);
       q.push(delivered + Math.round(R.nextExp(w.liftDays * DAY)), K.K_MESSAGE_PURCHASE, c, send, value);
     }
   }
@@ -268,17 +269,17 @@ export class World {
     const { plan, population: { table, traits }, model: w, streams: rnd, metrics } = this.d;
     const wc = this.counters, day = this.d.dayOf(time);
     let program = -1, paid = value;
-    const offer = traits.offerSend[c] - 1;
-    if (offer >= 0 && traits.offerUntil[c] >= time && rnd.u(c, table.key[c], RESPONSE) < w.discount.redeemAnyway) {
+    const offer = traits.offerSend[c * PER4] - 1;
+    if (offer >= 0 && traits.offerUntil[c * PER4] >= time && rnd.u(c, table.key[c * PER4], RESPONSE) < w.discount.redeemAnyway) {
       const d = plan.sends[offer].discount;
       paid = value * (1 - d), program = plan.sends[offer].program;
       const given = units(value * d); // money summed across customers is counted in units (engine/sim/money.ts)
       metrics.discountCost += given;
-      traits.offerSend[c] = 0; // one redemption per offer
+      traits.offerSend[c * PER4] = 0; // one redemption per offer
       wc.redeemedAnyway++, wc.discountAnyway += given;
       wc.programs[program].redeemedAnyway++, wc.programs[program].incrementalRevenue -= given;
-    } else if (traits.cameSend[c] > 0 && traits.cameUntil[c] >= time) {
-      program = plan.sends[traits.cameSend[c] - 1].program;
+    } else if (traits.cameSend[c * PER4] > 0 && traits.cameUntil[c * PER4] >= time) {
+      program = plan.sends[traits.cameSend[c * PER4] - 1].program;
     }
     metrics.purchase(c, day, paid, -1);
     if (program >= 0) {
@@ -299,17 +300,17 @@ export class World {
         this.begin(c, time);
         return true;
       case K.K_ORGANIC_PURCHASE: {
-        if (table.gone[c]) return true;
-        const value = rnd.gamma(c, table.key[c], ORGANIC, w.spend.p, traits.spend[c]);
+        if (table.gone[c * PER1]) return true;
+        const value = rnd.gamma(c, table.key[c * PER4], ORGANIC, w.spend.p, traits.spend[c * PER4]);
         // pulled forward by a message: it happened then; the organic life goes on with the same draws
-        if (traits.absorbed[c]) traits.absorbed[c] = 0;
+        if (traits.absorbed[c * PER1]) traits.absorbed[c * PER1] = 0;
         else this.organicPurchase(c, time, value);
-        if (rnd.u(c, table.key[c], ORGANIC) < traits.drop[c]) traits.alive[c] = 0;
+        if (rnd.u(c, table.key[c * PER4], ORGANIC) < traits.drop[c * PER4]) traits.alive[c * PER1] = 0;
         this.nextPurchase(c, time);
         return true;
       }
       case K.K_MESSAGE_PURCHASE: {
-        if (table.gone[c]) return true;
+        if (table.gone[c * PER1]) return true;
         const pulled = b < 0, full = Math.abs(b), discount = plan.sends[a].discount, value = full * (1 - discount);
         const program = plan.sends[a].program, wc = this.counters, pw = wc.programs[program];
         const given = units(full * discount), paid = units(value);
@@ -322,23 +323,23 @@ export class World {
         return true;
       }
       case K.K_VISIT:
-        if (table.gone[c]) return true;
+        if (table.gone[c * PER1]) return true;
         fire(c, EV_VISIT, time);
         if (a === 0) this.nextVisit(c, time); // a = 1: a visit a message brought, not part of the organic stream
         return true;
       case K.K_CART:
-        if (table.gone[c]) return true;
+        if (table.gone[c * PER1]) return true;
         if (plan.usesVisits) fire(c, EV_VISIT, time); // the visit in which the cart was left
         fire(c, EV_CART, time);
         if (a === 0) this.nextCart(c, time); // a = 1: the cart before an organic purchase (intent)
         return true;
       case K.K_BIRTHDAY:
-        if (table.gone[c]) return true;
+        if (table.gone[c * PER1]) return true;
         fire(c, EV_BIRTHDAY, time);
         this.nextBirthday(c, time);
         return true;
       case K.K_LIFE:
-        if (table.gone[c]) return true;
+        if (table.gone[c * PER1]) return true;
         // a delivery rides on the life-event kind (the queue's 16 kinds are taken): b is the message delivered;
         // fired only for a plan that listens, and recorded by `fire` then (engine/sim/simulate.ts)
         if (a === EV_DELIVERED) return fire(c, a, time, b), true;
@@ -348,21 +349,21 @@ export class World {
         else this.nextRenewal(c, time);
         return true;
       case K.K_OPENED:
-        if (table.gone[c]) return true;
+        if (table.gone[c * PER1]) return true;
         if (b === 1) this.counters.machineOpens++;
         else this.counters.humanOpens++;
         metrics.opens++, metrics.daily.opens[dayOf(time)]++, metrics.programs[plan.sends[a].program].opens++;
         fire(c, EV_OPENED, time, a);
         return true;
       case K.K_CLICKED:
-        if (table.gone[c]) return true;
+        if (table.gone[c * PER1]) return true;
         metrics.clicks++, metrics.daily.clicks[dayOf(time)]++, metrics.programs[plan.sends[a].program].clicks++;
         fire(c, EV_CLICKED, time, a);
         return true;
       case K.K_UNSUBSCRIBED:
       case K.K_COMPLAINED: {
         const ch = plan.sends[a].channel, consent = plan.channels[ch]!.consent;
-        if (table.gone[c] || consent < 0 || !(table.consent[c] & consentBit(consent))) return true;
+        if (table.gone[c * PER1] || consent < 0 || !(table.consent[c * PER2] & consentBit(consent))) return true;
         const unsub = kind === K.K_UNSUBSCRIBED;
         if (unsub) metrics.unsubscribes++, metrics.channels[ch].unsubscribes++, metrics.daily.unsubscribes[dayOf(time)]++;
         else metrics.complaints++, metrics.channels[ch].complaints++, metrics.daily.complaints[dayOf(time)]++;
@@ -371,8 +372,8 @@ export class World {
         return true;
       }
       case K.K_LEAVE:
-        if (table.gone[c]) return true;
-        table.gone[c] = 1;
+        if (table.gone[c * PER1]) return true;
+        table.gone[c * PER1] = 1;
         metrics.left++, metrics.daily.left[dayOf(time)]++;
         this.d.recorder?.event(time, c, -1, -1, -1, -1, 0);
         this.d.leave(c, time);
@@ -384,57 +385,57 @@ export class World {
   // --- organic life: each kind of event schedules the next one of its kind --------------------------
   private nextPurchase(c: number, after: number): void {
     const { population: { table, traits }, streams: rnd, queue: q } = this.d;
-    if (traits.alive[c] && traits.rate[c] > 0) {
-      const at = this.time.advance(after, rnd.exp(c, table.key[c], ORGANIC, 1 / traits.rate[c]), table.tz[c]);
+    if (traits.alive[c * PER1] && traits.rate[c * PER8] > 0) {
+      const at = this.time.advance(after, rnd.exp(c, table.key[c * PER4], ORGANIC, 1 / traits.rate[c * PER8]), table.tz[c * PER2]);
       q.push(at, K.K_ORGANIC_PURCHASE, c);
-      traits.dueAt[c] = at;
+      traits.dueAt[c * PER4] = at;
       // intent: some purchases follow an abandoned cart (the customer comes back without any message)
       const w = this.d.model;
-      if (this.carts && w.cartBeforePurchase > 0 && rnd.u(c, table.key[c], CART) < w.cartBeforePurchase) {
-        const cart = at - 1 - Math.floor(rnd.exp(c, table.key[c], CART, w.cartLeadHours * HOUR));
+      if (this.carts && w.cartBeforePurchase > 0 && rnd.u(c, table.key[c * PER4], CART) < w.cartBeforePurchase) {
+        const cart = at - 1 - Math.floor(rnd.exp(c, table.key[c * PER4], CART, w.cartLeadHours * HOUR));
         if (cart > after) q.push(cart, K.K_CART, c, 1), this.counters.intentCarts++;
       }
-    } else traits.dueAt[c] = 0;
+    } else traits.dueAt[c * PER4] = 0;
   }
 
   // Visits that end in an abandoned cart, and the other visits, are two independent streams: most plans
   // never look at plain visits, and skipping them (the bulk of all events) changes no other draw.
   private nextCart(c: number, after: number): void {
     const { population: { table, traits }, model: w, streams: rnd, queue: q } = this.d;
-    const rate = traits.visitRate[c] * w.cartAbandon;
-    q.push(this.time.advance(after, rnd.exp(c, table.key[c], CART, 1 / rate), table.tz[c]), K.K_CART, c);
+    const rate = traits.visitRate[c * PER4] * w.cartAbandon;
+    q.push(this.time.advance(after, rnd.exp(c, table.key[c * PER4], CART, 1 / rate), table.tz[c * PER2]), K.K_CART, c);
   }
 
   private nextVisit(c: number, after: number): void {
     const { plan, population: { table, traits }, model: w, streams: rnd, queue: q } = this.d;
     if (!plan.usesVisits) return;
-    const rate = traits.visitRate[c] * (1 - w.cartAbandon);
-    q.push(this.time.advance(after, rnd.exp(c, table.key[c], VISIT, 1 / rate), table.tz[c]), K.K_VISIT, c);
+    const rate = traits.visitRate[c * PER4] * (1 - w.cartAbandon);
+    q.push(this.time.advance(after, rnd.exp(c, table.key[c * PER4], VISIT, 1 / rate), table.tz[c * PER2]), K.K_VISIT, c);
   }
 
   /** Birthdays fire at 09:00 on the calendar date in the customer's timezone (engine/core/calendar.ts). */
   private nextBirthday(c: number, after: number): void {
     const { population: { table }, queue: q } = this.d;
-    const at = nextBirthday(table.birthday[c], table.tz[c], after);
+    const at = nextBirthday(table.birthday[c * PER2], table.tz[c * PER2], after);
     if (at !== null) q.push(at, K.K_BIRTHDAY, c);
   }
 
   private nextAlert(c: number, after: number): void {
     const { population: { table, traits }, model: w, streams: rnd, queue: q } = this.d;
-    const rate = traits.visitRate[c] * w.alertsPerVisit;
-    if (rate > 0) q.push(after + 1 + Math.floor(rnd.exp(c, table.key[c], ALERT, 1 / rate) * DAY), K.K_LIFE, c, EV_BACK_IN_STOCK);
+    const rate = traits.visitRate[c * PER4] * w.alertsPerVisit;
+    if (rate > 0) q.push(after + 1 + Math.floor(rnd.exp(c, table.key[c * PER4], ALERT, 1 / rate) * DAY), K.K_LIFE, c, EV_BACK_IN_STOCK);
   }
 
   private nextMove(c: number, after: number): void {
     const { population: { table }, model: w, streams: rnd, queue: q } = this.d;
-    if (w.movesPerYear > 0) q.push(after + 1 + Math.floor(rnd.exp(c, table.key[c], MOVE, 365 / w.movesPerYear) * DAY), K.K_LIFE, c, EV_MOVED);
+    if (w.movesPerYear > 0) q.push(after + 1 + Math.floor(rnd.exp(c, table.key[c * PER4], MOVE, 365 / w.movesPerYear) * DAY), K.K_LIFE, c, EV_MOVED);
   }
 
   private nextRenewal(c: number, after: number): void {
     const { population: { table }, model: w, queue: q } = this.d;
     const year = 365 * DAY, notice = w.renewalNoticeDays * DAY;
-    const k = Math.max(1, Math.floor((after + notice - table.signup[c]) / year) + 1); // first anniversary whose notice is after `after`
-    q.push(table.signup[c] + k * year - notice, K.K_LIFE, c, EV_SUBSCRIPTION_EXPIRING);
+    const k = Math.max(1, Math.floor((after + notice - table.signup[c * PER4]) / year) + 1); // first anniversary whose notice is after `after`
+    q.push(table.signup[c * PER4] + k * year - notice, K.K_LIFE, c, EV_SUBSCRIPTION_EXPIRING);
   }
 }
 

@@ -6,6 +6,7 @@ import { runPlan } from "../../engine/sim/run.ts";
 import { FLAT, seasonalityProblems, TimeProfile } from "../../engine/sim/time-profile.ts";
 import { DEFAULT_WORLD } from "../../engine/sim/world-model.ts";
 import { plan } from "../helpers.ts";
+import { PER2 } from "../../engine/core/record.ts";
 
 const none = plan(`name: none\ntimezone: "+01:00"\nchannels:\n  email: {}\nprograms: []\n`);
 
@@ -41,7 +42,7 @@ describe("time profile", () => {
     for (let i = 0; i < rec.eTime.length; i++) {
       const ty = rec.eType[i];
       if (ty !== EV_PURCHASE && ty !== EV_CART) continue;
-      const local = rec.eTime[i] + t.tz[rec.eCust[i]], hour = Math.floor((local % DAY) / 60);
+      const local = rec.eTime[i] + t.tz[(rec.eCust[i]) * PER2], hour = Math.floor((local % DAY) / 60);
       all++;
       if (hour >= 2 && hour < 6) night++;
       if (hour >= 19 && hour < 23) evening++;

@@ -6,6 +6,7 @@ import { runPlan } from "../../engine/sim/run.ts";
 import { worldCounters } from "../../engine/sim/world-metrics.ts";
 import { DEFAULT_WORLD, discountResponse } from "../../engine/sim/world-model.ts";
 import { plan } from "../helpers.ts";
+import { PER2, PER8 } from "../../engine/core/record.ts";
 
 const head = `name: t
 timezone: "+01:00"
@@ -84,10 +85,10 @@ describe("who a message moves", () => {
     expect(s.conversions).toBe(0);
     expect(s.incrementalRevenue).toBe(0);
     let lost = 0;
-    for (let c = 0; c < t.size; c++) if (t.consent0[c] & consentBit(EMAIL) && !(t.consent[c] & consentBit(EMAIL))) lost++;
+    for (let c = 0; c < t.size; c++) if (t.consent0[c] & consentBit(EMAIL) && !(t.consent[c * PER2] & consentBit(EMAIL))) lost++;
     expect(lost).toBeLessThanOrEqual(worldCounters(r.run.metrics).hardBounces); // only dead addresses
     let tired = 0;
-    for (let c = 0; c < t.size; c++) if (r.run.population.traits.fatigue[c] > 0) tired++;
+    for (let c = 0; c < t.size; c++) if (r.run.population.traits.fatigue[c * PER8] > 0) tired++;
     expect(tired).toBe(0);
   });
 

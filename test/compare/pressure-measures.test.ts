@@ -4,18 +4,21 @@ import { WEEK } from "../../engine/core/time.ts";
 import { loadPlan } from "../../engine/plan/load.ts";
 import { comparePlans } from "../../engine/compare/compare.ts";
 import { pressureJson } from "../../engine/cli/compare.ts";
+import { CustomerTable } from "../../engine/core/customer-table.ts";
+import { PER4 } from "../../engine/core/record.ts";
 import { suppressionKind, suppressionSplit } from "../../engine/compare/suppressions.ts";
 
 describe("pressure measures", () => {
   it("counts weeks above the threshold and contacts per customer over complete 4-week blocks", () => {
     // three customers, nine weeks: customer 0 gets 3 a week, customer 1 one in week 1 only, customer 2 joins in week 5
     const m = new Metrics(3, 63, ["p"]);
-    const signup = Int32Array.of(0, 0, 4 * WEEK); // a customer exists in the weeks that end after their signup
+    const table = new CustomerTable(3, 0); // a customer exists in the weeks that end after their signup
+    table.signup[2 * PER4] = 4 * WEEK;
     for (let w = 0; w < 9; w++) {
       for (let k = 0; k < 3; k++) m.contact(0, w * 7, 0, 0, 0);
       if (w === 0) m.contact(1, 0, 0, 0, 0);
       if (w >= 4) m.contact(2, w * 7, 0, 0, 0);
-      m.closeWeek(signup, (w + 1) * WEEK);
+      m.closeWeek(table, (w + 1) * WEEK);
     }
     // customer-weeks: 9 + 9 + 5 = 23, of which customer 0's 9 have more than 2 contacts
     expect(m.shareWeeksAbove(2)).toBeCloseTo(9 / 23, 12);

@@ -4,6 +4,7 @@ import { birthdayOf, dayOfYear, FEB_29, monthDay, nextBirthday } from "../../eng
 import { parseDate } from "../../engine/core/time.ts";
 import { plan } from "../helpers.ts";
 import { runPlan } from "../../engine/sim/run.ts";
+import { PER2 } from "../../engine/core/record.ts";
 
 const local = (t: number, tz: number) => new Date((t + tz) * 60000).toISOString();
 
@@ -61,8 +62,8 @@ programs:
     let n = 0;
     for (let i = 0; i < rec.eTime.length; i++) {
       if (rec.eType[i] !== 4) continue; // birthday
-      const c = rec.eCust[i], [m, d] = monthDay(t.birthday[c]);
-      expect(local(rec.eTime[i], t.tz[c]).slice(5, 16)).toBe(`${String(m + 1).padStart(2, "0")}-${String(d).padStart(2, "0")}T09:00`);
+      const c = rec.eCust[i], [m, d] = monthDay(t.birthday[c * PER2]);
+      expect(local(rec.eTime[i], t.tz[c * PER2]).slice(5, 16)).toBe(`${String(m + 1).padStart(2, "0")}-${String(d).padStart(2, "0")}T09:00`);
       n++;
     }
     expect(n).toBeGreaterThan(300); // ~60 % of customers have a known birthday, three times each

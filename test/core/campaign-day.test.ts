@@ -11,6 +11,7 @@ import { daySends, offerSends, selectedFirst } from "../../engine/core/campaign-
 import { DAY, formatTime, HOUR, parseDate } from "../../engine/core/time.ts";
 import { runPlan } from "../../engine/sim/run.ts";
 import { messagesTable } from "../../engine/sim/tables.ts";
+import { PER1, PER4 } from "../../engine/core/record.ts";
 
 type Row = { customer: string; message: string; status: string; rule: string; time: string };
 const rows = (r: ReturnType<typeof runPlan>) => messagesTable(r.run, r.recorder!).objects() as Row[];
@@ -50,7 +51,7 @@ programs:
     const sent = rows(r).filter((x) => x.status === "sent");
     let above = 0, below = 0;
     for (const x of sent) {
-      const score = t.score[index.get(x.customer)!];
+      const score = t.score[(index.get(x.customer)!) * PER4];
       expect(x.message).toBe(score * 100 > 30 ? "vip" : "promo");
       if (score * 100 > 30) above++;
       else below++;
@@ -125,10 +126,10 @@ programs:
 `);
     const h = harness(p, 8);
     const t = h.table;
-    [0.9, 0.1, 0.5, 0.7, 0.3, 0.8, 0.2, 0.6].forEach((s, c) => (t.score[c] = s));
-    t.orders[1] = t.orders[2] = t.orders[5] = 1;
-    t.gone[5] = 1; // left the brand
-    t.signup[6] = T0 + HOUR; // not yet signed up at the decision time
+    [0.9, 0.1, 0.5, 0.7, 0.3, 0.8, 0.2, 0.6].forEach((s, c) => (t.score[c * PER4] = s));
+    t.orders[1 * PER4] = t.orders[2 * PER4] = t.orders[5 * PER4] = 1;
+    t.gone[5 * PER1] = 1; // left the brand
+    t.signup[6 * PER4] = T0 + HOUR; // not yet signed up at the decision time
     expect([...selectAudience(h.plan, 0, t, T0)]).toEqual([1, 2]);
     // 6 customers present: ceil(0.25 × 6) = 2, the highest scores among them (0.9 and 0.7)
     expect([...selectAudience(h.plan, 1, t, T0)]).toEqual([0, 3]);
@@ -156,7 +157,7 @@ programs:
   };
   const day = (p: ReturnType<typeof plan>) => {
     const h = harness(p, CUSTOMERS);
-    for (let c = 0; c < CUSTOMERS; c++) h.table.score[c] = ((c * 7) % 11) / 10, h.table.orders[c] = c % 3;
+    for (let c = 0; c < CUSTOMERS; c++) h.table.score[c * PER4] = ((c * 7) % 11) / 10, h.table.orders[c * PER4] = c % 3;
     return { h, occurrences: campaignOccurrences(p.compiled, T0, T0 + DAY) };
   };
 

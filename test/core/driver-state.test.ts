@@ -10,6 +10,7 @@ import { MemoryCapacity } from "../../engine/core/capacity.ts";
 import { EMAIL } from "../../engine/core/channels.ts";
 import { HOUR } from "../../engine/core/time.ts";
 import { runPlan } from "../../engine/sim/run.ts";
+import { PER2, PER4, PER8 } from "../../engine/core/record.ts";
 
 const LIFECYCLE = plan(`timezone: "+01:00"
 channels: { email: {}, sms: { window: "09:00-20:00" } }
@@ -35,7 +36,7 @@ describe("row codec", () => {
       inJourney += Object.values(row.journeys).some((j) => j[0] >= 0) ? 1 : 0;
       decodeRow(p, other, 1, JSON.parse(JSON.stringify(row)));
       expect(encodeRow(p, other, 1)).toEqual(row);
-      expect(other.key[1]).toBe(t.key[c]); // random streams keyed by the id survive the trip
+      expect(other.key[1 * PER4]).toBe(t.key[c * PER4]); // random streams keyed by the id survive the trip
     }
     expect(withLedger).toBeGreaterThan(100);
     expect(inJourney).toBeGreaterThan(0);
@@ -50,7 +51,7 @@ describe("row codec", () => {
     const t = new CustomerTable(1, h.plan.journeys.length);
     t.add("C1");
     decodeRow(h.plan, t, 0, v1, new Set(["news"])); // the cart program changed: its running instance ends
-    expect(t.reach[0]).toBe(0b11111);
+    expect(t.reach[0 * PER2]).toBe(0b11111);
     expect(t.jPc[0]).toBe(-1);
     expect(t.jEntries[0]).toBe(1); // its entry history stays (re-entry cooldown)
     expect(() => decodeRow(h.plan, t, 0, { ...row, v: 9 })).toThrow(/row version 9/);
@@ -76,12 +77,12 @@ programs:
     h.fire(0, "purchase", T0 + 10 * HOUR, { value: 30 });
     h.fire(0, "purchase", T0 + 2 * HOUR, { value: 20 }); // arrives after the 10:00 one
     expect(late).toEqual([{ c: 0, type: 1, time: T0 + 2 * HOUR, appliedAt: T0 + 10 * HOUR }]);
-    expect(h.table.orders[0]).toBe(2);
-    expect(h.table.revenue[0]).toBe(50);
-    expect(h.table.lastPurchase[0]).toBe(T0 + 10 * HOUR); // never rewound
+    expect(h.table.orders[0 * PER4]).toBe(2);
+    expect(h.table.revenue[0 * PER8]).toBe(50);
+    expect(h.table.lastPurchase[0 * PER4]).toBe(T0 + 10 * HOUR); // never rewound
     expect(h.actions.filter((a) => a.kind === "send").map((a) => a.time)).toEqual([T0 + 10 * HOUR, T0 + 10 * HOUR]);
     // an unsubscribe that arrives late still takes effect at once
     h.fire(0, "unsubscribed", T0 + HOUR, { channel: EMAIL });
-    expect(h.table.consent[0] & 1).toBe(0);
+    expect(h.table.consent[0 * PER2] & 1).toBe(0);
   });
 });

@@ -9,6 +9,7 @@ import { ledgerSize } from "../../engine/core/ledger.ts";
 import { DAY, HOUR } from "../../engine/core/time.ts";
 import { runPlan } from "../../engine/sim/run.ts";
 import { messagesTable } from "../../engine/sim/tables.ts";
+import { PER2 } from "../../engine/core/record.ts";
 
 describe("held messages", () => {
   it("gives back the channel capacity a held message reserved when it is dropped at its send time", () => {
@@ -126,7 +127,7 @@ programs:
     h.fire(0, "purchase", T0 + HOUR, { value: 10 });
     expect(h.sends(0)).toEqual(["confirm"]);
     expect(h.actions.find((a) => a.send === "thanks")).toMatchObject({ kind: "suppressed", rule: "consent" });
-    h.table.reach[1] = 0; // no working address (a hard bounce): nothing goes, whatever the consents
+    h.table.reach[1 * PER2] = 0; // no working address (a hard bounce): nothing goes, whatever the consents
     h.fire(1, "purchase", T0 + HOUR, { value: 10 });
     expect(h.sends(1)).toEqual([]);
     expect(h.actions.filter((a) => a.c === 1 && a.kind === "suppressed").map((a) => a.rule)).toEqual(["consent", "consent"]);

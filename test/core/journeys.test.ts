@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { CHANNELS_ALL, harness, plan, T0 } from "../helpers.ts";
 import { DAY, HOUR } from "../../engine/core/time.ts";
 import { SMS } from "../../engine/core/channels.ts";
+import { PER2, PER4, PER8 } from "../../engine/core/record.ts";
 
 const journey = (steps: string, extra = "") =>
   plan(`${CHANNELS_ALL}programs:
@@ -55,7 +56,7 @@ describe("journey steps", () => {
           then: [{ send: { channel: sms, message: by-sms } }]
           else: [{ send: { channel: email, message: by-email } }]
 `), 2);
-    h.table.consent[1] &= ~(1 << SMS);
+    h.table.consent[1 * PER2] &= ~(1 << SMS);
     h.fire(0, "signup", T0);
     h.fire(1, "signup", T0);
     expect(h.sends(0)).toEqual(["by-sms"]);
@@ -124,8 +125,8 @@ describe("journey steps", () => {
     h.fire(0, "purchase", T0, { value: 40 });
     h.fire(0, "purchase", T0 + DAY, { value: 140 });
     expect(h.sends()).toEqual(["vip"]);
-    expect(h.table.orders[0]).toBe(2);
-    expect(h.table.revenue[0]).toBe(180);
+    expect(h.table.orders[0 * PER4]).toBe(2);
+    expect(h.table.revenue[0 * PER8]).toBe(180);
   });
 });
 
@@ -133,7 +134,7 @@ describe("messages", () => {
   it("never contacts a customer without the channel's consent", () => {
     const h = harness(journey(`      - send: { channel: sms, message: s }
 `), 1);
-    h.table.consent[0] = 0b00001; // e-mail only
+    h.table.consent[0 * PER2] = 0b00001; // e-mail only
     h.fire(0, "signup", T0);
     expect(h.sends()).toEqual([]);
     expect(h.actions.find((a) => a.kind === "suppressed")!.rule).toBe("consent");
@@ -163,7 +164,7 @@ programs:
     trigger: { event: visit }
     steps: [{ send: { channel: sms, message: s } }]
 `));
-    h.table.tz[0] = 60; // UTC+1: 22:30 UTC is 23:30 local → next day 09:00 local = 08:00 UTC
+    h.table.tz[0 * PER2] = 60; // UTC+1: 22:30 UTC is 23:30 local → next day 09:00 local = 08:00 UTC
     h.fire(0, "visit", T0 + 22 * HOUR + 30);
     const due = h.actions.find((a) => a.kind === "due")!;
     expect(due.time).toBe(T0 + DAY + 8 * HOUR);

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { harness, plan, T0 } from "../helpers.ts";
 import { formatTime, HOUR, parseDate } from "../../engine/core/time.ts";
 import { windowOpen } from "../../engine/core/send-window.ts";
+import { PER2 } from "../../engine/core/record.ts";
 
 describe("send windows", () => {
   it("holds a message until the window opens on the customer's clock, not the plan's", () => {
@@ -26,7 +27,7 @@ programs:
   - { id: promo, type: campaign, onBlocked: defer(3d), schedule: { once: "2026-01-05", at: "10:00" }, send: { channel: push, message: p } }
 `);
     const h = harness(p, 2);
-    h.table.tz[0] = h.table.tz[1] = 540;
+    h.table.tz[0 * PER2] = h.table.tz[1 * PER2] = 540;
     const ten = T0 + 10 * HOUR;
     h.core.campaign(0, 0, ten, ten, 0);
     h.core.campaign(1, 0, ten, ten, 0);
@@ -46,7 +47,7 @@ programs:
   - { id: promo, type: campaign, onBlocked: defer(3d), schedule: { once: "2026-01-05", at: "10:00" }, send: { channel: sms, message: s } }
 `);
     const h = harness(p, 2);
-    h.table.tz[0] = h.table.tz[1] = -300; // New York
+    h.table.tz[0 * PER2] = h.table.tz[1 * PER2] = -300; // New York
     const at = T0 + 15 * HOUR; // 10:00 New York
     h.core.campaign(0, 0, at, at, 0);
     h.core.campaign(1, 0, at, at, 0);

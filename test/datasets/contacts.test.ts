@@ -14,6 +14,7 @@ import { capture } from "../capture.ts";
 import { actualContacts } from "../../engine/backtest/actual-contacts.ts";
 import { backtestCommand } from "../../engine/cli/backtest.ts";
 import { errorOf, tempDir } from "./temp-files.ts";
+import { PER2, PER4, PER8 } from "../../engine/core/record.ts";
 
 const { dir, write } = tempDir();
 write("tx.csv", "id,day,usd\nA,2024-01-05,20\nB,2024-03-20,50\n");
@@ -90,21 +91,21 @@ describe("contact history: the state at the cut-off", () => {
   });
 
   it("sets lastContact, lastOpen, lastClick and withdraws the consent of an unsubscribe", () => {
-    expect([t.lastContact[A], t.lastOpen[A], t.lastClick[A]]).toEqual([
+    expect([t.lastContact[A * PER4], t.lastOpen[A * PER4], t.lastClick[A * PER4]]).toEqual([
       parseDate("2024-06-28T10:00:00Z"), parseDate("2024-06-28T10:00:00Z"), parseDate("2024-06-01T09:00:00Z"),
     ]);
-    expect(t.consent[A]).toBe(consentBit(EMAIL));
-    expect(t.consent[B]).toBe(consentBit(EMAIL) | consentBit(SMS));
+    expect(t.consent[A * PER2]).toBe(consentBit(EMAIL));
+    expect(t.consent[B * PER2]).toBe(consentBit(EMAIL) | consentBit(SMS));
   });
 
   it("starts fatigue from the delivered marketing sends, decayed to the start", () => {
     const half = DEFAULT_WORLD.fatigueHalfLifeDays * DAY, w = DEFAULT_WORLD.channels;
     const decay = (at: string) => Math.pow(0.5, (start - parseDate(at)!) / half);
-    const a = tr.sensitivity[A] * (w[EMAIL].fatigueWeight * (decay("2024-06-01T09:00:00Z") + decay("2024-06-20T09:00:00Z")) +
+    const a = tr.sensitivity[A * PER4] * (w[EMAIL].fatigueWeight * (decay("2024-06-01T09:00:00Z") + decay("2024-06-20T09:00:00Z")) +
       w[SMS].fatigueWeight * decay("2024-06-25T18:00:00Z"));
-    expect(tr.fatigue[A]).toBeCloseTo(a, 10);
-    expect(tr.fatigue[B]).toBeCloseTo(tr.sensitivity[B] * w[EMAIL].fatigueWeight * decay("2024-03-01T10:00:00Z"), 10); // the bounce adds none
-    expect(tr.fatigue[A]).toBeGreaterThan(1);
+    expect(tr.fatigue[A * PER8]).toBeCloseTo(a, 10);
+    expect(tr.fatigue[B * PER8]).toBeCloseTo(tr.sensitivity[B * PER4] * w[EMAIL].fatigueWeight * decay("2024-03-01T10:00:00Z"), 10); // the bounce adds none
+    expect(tr.fatigue[A * PER8]).toBeGreaterThan(1);
   });
 });
 

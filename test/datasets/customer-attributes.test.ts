@@ -65,7 +65,7 @@ describe("customer attributes, consents for every channel, signup", () => {
     const t = pop.table;
     expect(t.ids).toEqual(["A", "B", "C", "Z"]);
     expect(t.attrs.get("region")).toEqual(["north", "south", "north", null]);
-    expect(Array.from(t.consent.subarray(0, 4))).toEqual(Array.from(h.customers.consent));
+    expect(t.column("consent").slice(0, 4)).toEqual(Array.from(h.customers.consent));
     const e = compileWithin('attr.region == "north" && attr.clv > 100 && consent.push', coreScope, (m) => {
       throw new Error(m);
     })!;

@@ -11,6 +11,7 @@ import { syntheticPopulation } from "../../engine/sim/population.ts";
 import { DEFAULT_WORLD } from "../../engine/sim/world-model.ts";
 import { DAY, parseDate } from "../../engine/core/time.ts";
 import { explainIn } from "../../engine/explain/timeline.ts";
+import { PER1, PER2, PER4, PER8 } from "../../engine/core/record.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "cadence-explain-now-"));
 const planFile = join(dir, "one-a-day.yaml");
@@ -37,8 +38,8 @@ function messages(tz: number): string[][] {
   const start = parseDate("2026-01-05")!; // a Monday
   const pop = syntheticPopulation({ customers: 3, seed: 1, start, days: 2, journeys: plan.compiled.journeys.length, world: DEFAULT_WORLD });
   const t = pop.table, tr = pop.traits, c = 0;
-  t.consent[c] = 1, t.signup[c] = start - 400 * DAY, t.tz[c] = tz;
-  tr.rate[c] = 0, tr.alive[c] = 0, tr.visitRate[c] = 0;
+  t.consent[c * PER2] = 1, t.signup[c * PER4] = start - 400 * DAY, t.tz[c * PER2] = tz;
+  tr.rate[c * PER8] = 0, tr.alive[c * PER1] = 0, tr.visitRate[c * PER4] = 0;
   tr.affinity.fill(0, c * 5, c * 5 + 5);
   const tl = explainIn(plan, pop, t.ids[c], { seed: 1, start, days: 2, world: DEFAULT_WORLD });
   return tl.rows.filter((r) => r.kind === "message").map((r) => [r.time.slice(0, 16), r.what.split(" · ")[0], r.status!, r.why ?? ""]);

@@ -10,6 +10,7 @@ import { explainCustomer, explainIn, formatTimeline } from "../../engine/explain
 import { main } from "../../engine/cli/main.ts";
 import { capture } from "../capture.ts";
 import { eachRecord } from "../../datasets/csv.ts";
+import { PER1, PER2, PER4, PER8 } from "../../engine/core/record.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "cadence-explain-"));
 const planFile = join(dir, "three-a-week.yaml");
@@ -37,8 +38,8 @@ describe("explain", () => {
     const pop = syntheticPopulation({ customers: 3, seed: 1, start, days: 21, journeys: plan.compiled.journeys.length, world: DEFAULT_WORLD });
     // customer 0: an e-mail opt-in who never buys, visits, opens or leaves, in UTC
     const t = pop.table, tr = pop.traits, c = 0;
-    t.consent[c] = 1, t.signup[c] = start - 400 * DAY, t.tz[c] = 0;
-    tr.rate[c] = 0, tr.alive[c] = 0, tr.visitRate[c] = 0;
+    t.consent[c * PER2] = 1, t.signup[c * PER4] = start - 400 * DAY, t.tz[c * PER2] = 0;
+    tr.rate[c * PER8] = 0, tr.alive[c * PER1] = 0, tr.visitRate[c * PER4] = 0;
     tr.affinity.fill(0, c * 5, c * 5 + 5);
     const tl = explainIn(plan, pop, t.ids[c], { seed: 1, start, days: 21, world: DEFAULT_WORLD });
     const messages = tl.rows.filter((r) => r.kind === "message").map((r) => [r.time.slice(0, 16), r.what, r.status, r.why ?? ""]);

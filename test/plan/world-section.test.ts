@@ -140,7 +140,7 @@ describe("a plan's world: section", () => {
 describe("a world's identity", () => {
   it("draws every customer's zone from shares that add up to 1, as given", () => {
     const l = parsePlan(base + "world: { timezones: [[60, 0.5], [0, 0.25], [-300, 0.25]] }\n", "w.yaml");
-    const tz = runPlan(l, { customers: 2000, days: 7 }).run.population.table.tz;
+    const tz = runPlan(l, { customers: 2000, days: 7 }).run.population.table.column("tz");
     const share = (off: number) => tz.filter((x) => x === off).length / tz.length;
     expect(share(60)).toBeCloseTo(0.5, 1);
     expect(share(0)).toBeCloseTo(0.25, 1);

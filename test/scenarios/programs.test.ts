@@ -23,7 +23,7 @@ function decisions(name: string) {
     customers: 2000, days: 365, seed: 3, baseline: false, record: true,
     population: (o) => {
       const p = syntheticPopulation({ customers: 2000, ...o });
-      lastAtStart = Float64Array.from(p.table.lastPurchase);
+      lastAtStart = Float64Array.from(p.table.column("lastPurchase"));
       return p;
     },
   });

@@ -10,6 +10,7 @@ import { DAY } from "../../engine/core/time.ts";
 import { EV_COMPLAINED, EV_PURCHASE, EV_UNSUBSCRIBED } from "../../engine/core/events.ts";
 import { messagesTable } from "../../engine/sim/tables.ts";
 import { plan } from "../helpers.ts";
+import { PER2 } from "../../engine/core/record.ts";
 
 const yaml = (inAppWeight: number) => `name: custom
 timezone: "+01:00"
@@ -78,7 +79,7 @@ describe("a simulation with custom channels", () => {
 
   it("sends in_app inside its window in the customer's local time", () => {
     for (const i of sentOn(IN_APP)) {
-      const local = (((rec!.mTime[i] + t.tz[rec!.mCust[i]]) % DAY) + DAY) % DAY;
+      const local = (((rec!.mTime[i] + t.tz[(rec!.mCust[i]) * PER2]) % DAY) + DAY) % DAY;
       expect(local).toBeGreaterThanOrEqual(10 * 60);
       expect(local).toBeLessThan(12 * 60);
     }

@@ -7,6 +7,7 @@ import { DEFAULT_WORLD, worldWith } from "../../engine/sim/world-model.ts";
 import { simulate } from "../../engine/sim/simulate.ts";
 import { Recorder } from "../../engine/sim/recorder.ts";
 import { historyPopulation, historySource } from "../../engine/sim/history-population.ts";
+import { traitColumn } from "../../engine/sim/population.ts";
 import { parsePopulation } from "../../engine/sim/population-spec.ts";
 import { bgnbdConditionalExpected, bgnbdProbAlive } from "../../engine/fit/bgnbd.ts";
 import { main } from "../../engine/cli/main.ts";
@@ -15,6 +16,7 @@ import { describeWithData } from "../datasets/data-dir.ts";
 import { tempDir } from "../datasets/temp-files.ts";
 import { InputError } from "../../engine/plan/errors.ts";
 import { runPlan } from "../../engine/sim/run.ts";
+import { PER1, PER2, PER4, PER8 } from "../../engine/core/record.ts";
 
 const noPlan = parsePlan("name: none\nchannels: { email: {} }\n", "none.yaml").compiled;
 
@@ -44,35 +46,35 @@ consent: { sms: true }
   it("keeps the customers known at the cut-off, with their state, and leaves out later ones", () => {
     expect([...t0.ids]).toEqual(["A", "B", "D"]); // C first buys after the cut-off, E signs up after it
     const a = at("A");
-    expect([t0.orders[a], t0.revenue[a], t0.lastPurchase[a]]).toEqual([3, 75, parseDate("2024-03-01")]);
-    expect(t0.signup[a]).toBe(parseDate("2023-12-01"));
-    expect(t0.signup[at("B")]).toBe(parseDate("2024-03-20")); // no signup date: the first purchase
-    expect(t0.lastPurchase[at("D")]).toBe(NEVER);
-    expect(t0.orders[at("D")]).toBe(0);
+    expect([t0.orders[a * PER4], t0.revenue[a * PER8], t0.lastPurchase[a * PER4]]).toEqual([3, 75, parseDate("2024-03-01")]);
+    expect(t0.signup[a * PER4]).toBe(parseDate("2023-12-01"));
+    expect(t0.signup[(at("B")) * PER4]).toBe(parseDate("2024-03-20")); // no signup date: the first purchase
+    expect(t0.lastPurchase[(at("D")) * PER4]).toBe(NEVER);
+    expect(t0.orders[(at("D")) * PER4]).toBe(0);
   });
 
   it("takes consents and time zones from the history, never assuming other channels", () => {
-    expect(t0.consent[at("A")]).toBe(consentBit(EMAIL) | consentBit(SMS));
-    expect(t0.consent[at("B")]).toBe(consentBit(SMS));
-    expect(t0.tz[at("A")]).toBe(120); // Paris in summer, at the cut-off
-    expect(t0.tz[at("D")]).toBe(-240);
+    expect(t0.consent[(at("A")) * PER2]).toBe(consentBit(EMAIL) | consentBit(SMS));
+    expect(t0.consent[(at("B")) * PER2]).toBe(consentBit(SMS));
+    expect(t0.tz[(at("A")) * PER2]).toBe(120); // Paris in summer, at the cut-off
+    expect(t0.tz[(at("D")) * PER2]).toBe(-240);
   });
 
   it("draws per-day rates (weekly λ / 7) and keeps prospects buying at the world's prospect factor", () => {
     for (let c = 0; c < pop.size; c++) {
-      expect(pop.traits.rate[c]).toBeGreaterThan(0);
-      expect(pop.traits.rate[c]).toBeLessThan(5 / 7);
-      expect(pop.traits.spend[c]).toBeGreaterThan(0);
+      expect(pop.traits.rate[c * PER8]).toBeGreaterThan(0);
+      expect(pop.traits.rate[c * PER8]).toBeLessThan(5 / 7);
+      expect(pop.traits.spend[c * PER4]).toBeGreaterThan(0);
     }
-    expect(pop.traits.alive[at("D")]).toBe(1);
+    expect(pop.traits.alive[(at("D")) * PER1]).toBe(1);
   });
 
   it("is a deterministic function of the seed", () => {
     const again = historyPopulation(config, { seed: 1, start, journeys: 2, world: DEFAULT_WORLD });
     const other = historyPopulation(config, { seed: 2, start, journeys: 2, world: DEFAULT_WORLD });
-    expect(Array.from(again.traits.rate)).toEqual(Array.from(pop.traits.rate));
+    expect(traitColumn(again.traits, "rate", again.size)).toEqual(traitColumn(pop.traits, "rate", pop.size));
     expect(again.describe).toBe(pop.describe);
-    expect(Array.from(other.traits.rate)).not.toEqual(Array.from(pop.traits.rate));
+    expect(traitColumn(other.traits, "rate", other.size)).not.toEqual(traitColumn(pop.traits, "rate", pop.size));
   });
 
   it("parses --population and names what would be valid", () => {
@@ -115,7 +117,7 @@ describeWithData("cdnow/CDNOW_sample.txt", "historical population: CDNOW sample"
     const R = 4;
     for (let seed = 1; seed <= R; seed++) {
       const pop = historyPopulation(file, { seed, start, journeys: 0, world: DEFAULT_WORLD });
-      for (let c = 0; c < pop.size; c++) lambda += pop.traits.rate[c] * 7, alive += pop.traits.alive[c];
+      for (let c = 0; c < pop.size; c++) lambda += pop.traits.rate[c * PER8] * 7, alive += pop.traits.alive[c * PER1];
     }
     expect(m).toBe(2357);
     expect(lambda / R / expectLambda).toBeGreaterThan(0.95);

@@ -8,11 +8,12 @@ import { describe, expect, it } from "vitest";
 import { basePriors } from "../../engine/calibration/population-priors.ts";
 import { NEVER } from "../../engine/core/customer-table.ts";
 import { DAY, parseDate } from "../../engine/core/time.ts";
-import { quintileCuts, syntheticPopulation } from "../../engine/sim/population.ts";
+import { quintileCuts, syntheticPopulation, traitColumn } from "../../engine/sim/population.ts";
 import { baselinePlan } from "../../engine/sim/run.ts";
 import { simulate } from "../../engine/sim/simulate.ts";
 import { DEFAULT_WORLD } from "../../engine/sim/world-model.ts";
 import { plan } from "../helpers.ts";
+import { PER1, PER4 } from "../../engine/core/record.ts";
 
 const start = parseDate("2026-01-01")!;
 const n = 20_000;
@@ -22,7 +23,7 @@ describe("synthetic base", () => {
   const pop = syntheticPopulation({ customers: n, seed: 1, start, days: 365, journeys: 0, world: DEFAULT_WORLD });
   const t = pop.table, tr = pop.traits;
   const existing: number[] = [];
-  for (let c = 0; c < n; c++) if (t.signup[c] < start && t.orders[c] > 0) existing.push(c);
+  for (let c = 0; c < n; c++) if (t.signup[c * PER4] < start && t.orders[c * PER4] > 0) existing.push(c);
 
   it("the priors imply plausible figures (closed form)", () => {
     expect(priors.pastOrders).toBeCloseTo(2.48, 2);
@@ -33,7 +34,7 @@ describe("synthetic base", () => {
 
   it("has the past orders and share still buying its priors imply", () => {
     let orders = 0, alive = 0;
-    for (const c of existing) orders += t.orders[c], alive += tr.alive[c];
+    for (const c of existing) orders += t.orders[c * PER4], alive += tr.alive[c * PER1];
     expect(existing.length / n).toBeCloseTo(0.85 * 0.75, 1);
     expect(orders / existing.length).toBeGreaterThan(priors.pastOrders * 0.93);
     expect(orders / existing.length).toBeLessThan(priors.pastOrders * 1.07);
@@ -42,18 +43,18 @@ describe("synthetic base", () => {
 
   it("dates every past purchase between sign-up and the start", () => {
     for (const c of existing) {
-      expect(t.lastPurchase[c]).not.toBe(NEVER);
-      expect(t.lastPurchase[c]).toBeGreaterThanOrEqual(t.signup[c]);
-      expect(t.lastPurchase[c]).toBeLessThan(start);
+      expect(t.lastPurchase[c * PER4]).not.toBe(NEVER);
+      expect(t.lastPurchase[c * PER4]).toBeGreaterThanOrEqual(t.signup[c * PER4]);
+      expect(t.lastPurchase[c * PER4]).toBeLessThan(start);
     }
     // a customer with several past orders spread them over their tenure, not over a few hours
     let spread = 0, many = 0;
-    for (const c of existing) if (t.orders[c] >= 3) many++, spread += (t.lastPurchase[c] - t.signup[c]) / DAY;
+    for (const c of existing) if (t.orders[c * PER4] >= 3) many++, spread += (t.lastPurchase[c * PER4] - t.signup[c * PER4]) / DAY;
     expect(spread / many).toBeGreaterThan(100);
   });
 
   it("buys in its first year as the priors say: orders per active customer, revenue from existing buyers", () => {
-    const aliveAtStart = Uint8Array.from(tr.alive), isExisting = new Uint8Array(n);
+    const aliveAtStart = Uint8Array.from(traitColumn(tr, "alive", n)), isExisting = new Uint8Array(n);
     for (const c of existing) isExisting[c] = 1; // the run adds orders: decide who was a buyer before it
     const empty = plan(`name: none\nchannels:\n  email: {}\nprograms: []\n`);
     const run = simulate(baselinePlan(empty.plan), pop, { seed: 1, start, days: 365, world: DEFAULT_WORLD });

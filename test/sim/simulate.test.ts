@@ -7,6 +7,7 @@ import { runPlan } from "../../engine/sim/run.ts";
 import { writeRun } from "../../engine/sim/output.ts";
 import { eventsTable, messagesTable, customersTable } from "../../engine/sim/tables.ts";
 import { plan } from "../helpers.ts";
+import { PER1, PER2, PER4 } from "../../engine/core/record.ts";
 
 const lifecycle = loadPlan("scenarios/lifecycle.yaml");
 const blast = loadPlan("scenarios/batch-and-blast.yaml");
@@ -38,12 +39,12 @@ describe("simulation", () => {
     const organic = (r: typeof a) => {
       const rec = r.recorder!, gone = r.run.population.table.gone, out: string[] = [];
       for (let i = 0; i < rec.eTime.length; i++) {
-        if (rec.eType[i] === 1 && rec.eSend[i] < 0 && !gone[rec.eCust[i]]) out.push(`${rec.eTime[i]}:${rec.eCust[i]}:${rec.eValue[i].toFixed(4)}`);
+        if (rec.eType[i] === 1 && rec.eSend[i] < 0 && !gone[rec.eCust[i] * PER1]) out.push(`${rec.eTime[i]}:${rec.eCust[i]}:${rec.eValue[i].toFixed(4)}`);
       }
       return out;
     };
     const goneEither = new Set<number>();
-    for (const r of [a, b]) r.run.population.table.gone.forEach((g, c) => g && goneEither.add(c));
+    for (const r of [a, b]) r.run.population.table.column("gone").forEach((g, c) => g && goneEither.add(c));
     // Since issue 11 a plan also changes the organic life through its messages' customers (by design): a
     // message can pull a purchase already due forward (it happens earlier, credited to the message) and an
     // offer can be redeemed on an organic purchase (lower value). Leave out customers who bought from a
@@ -95,7 +96,7 @@ describe("simulation", () => {
       sent++;
       // transactional messages need a reachable address only; marketing needs the opt-in
       const marketing = !p.addressOnly[s.category];
-      expect((marketing ? t.consent0 : t.reach)[c] & (1 << s.channel)).not.toBe(0);
+      expect((marketing ? t.consent0[c] : t.reach[c * PER2]) & (1 << s.channel)).not.toBe(0);
       const prog = p.programs[s.program];
       if (prog.holdout > 0) expect(rec.mStatus.some((st, j) => st === 2 && rec.mCust[j] === c && p.sends[rec.mSend[j]].program === s.program)).toBe(false);
       const u = unsubAt.get(`${c}:${s.channel}`);
@@ -124,11 +125,11 @@ programs:
     expect(timesOf("d")).toEqual(["2026-01-14T09:00", "2026-01-20T06:15"]);
     const t = r.run.population.table;
     const chosen = new Set(rec.mCust.filter((_, i) => sends[rec.mSend[i]].message === "t"));
-    const eligible = Array.from({ length: t.size }, (_, c) => c).filter((c) => t.consent0[c] & 1 && t.signup[c] < Date.parse("2026-01-12") / 60000);
+    const eligible = Array.from({ length: t.size }, (_, c) => c).filter((c) => t.consent0[c] & 1 && t.signup[c * PER4] < Date.parse("2026-01-12") / 60000);
     expect(chosen.size).toBeLessThanOrEqual(Math.ceil(eligible.length * 0.1));
     expect(chosen.size).toBeGreaterThanOrEqual(Math.floor(eligible.length * 0.08));
-    const minChosen = Math.min(...[...chosen].map((c) => t.score[c]));
-    const notChosen = eligible.filter((c) => !chosen.has(c) && t.consent[c] & 1 && !t.gone[c]);
-    expect(Math.max(...notChosen.map((c) => t.score[c]))).toBeLessThanOrEqual(minChosen);
+    const minChosen = Math.min(...[...chosen].map((c) => t.score[c * PER4]));
+    const notChosen = eligible.filter((c) => !chosen.has(c) && t.consent[c * PER2] & 1 && !t.gone[c * PER1]);
+    expect(Math.max(...notChosen.map((c) => t.score[c * PER4]))).toBeLessThanOrEqual(minChosen);
   });
 });

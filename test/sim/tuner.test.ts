@@ -8,6 +8,7 @@ import { copyPopulation, refillPopulation, tuner } from "../../engine/sim/tuner.
 import { syntheticPopulation } from "../../engine/sim/population.ts";
 import { DEFAULT_WORLD } from "../../engine/sim/world-model.ts";
 import { parseDate } from "../../engine/core/time.ts";
+import { PER4, PER8 } from "../../engine/core/record.ts";
 
 describe("tuner", () => {
   const capped = loadPlan("scenarios/lifecycle-capped.yaml");
@@ -26,10 +27,10 @@ describe("tuner", () => {
   it("copies a population so that a run leaves the original untouched", () => {
     const p = syntheticPopulation({ customers: 300, seed: 1, start: parseDate("2026-01-01")!, days: 30, journeys: 2, world: DEFAULT_WORLD });
     const copy = copyPopulation(p);
-    copy.table.orders[5] += 7, copy.traits.fatigue[5] = 99;
-    expect(p.table.orders[5]).not.toBe(copy.table.orders[5]);
-    expect(p.traits.fatigue[5]).toBe(0);
-    expect(copy.table.key).toEqual(p.table.key);
+    copy.table.orders[5 * PER4] += 7, copy.traits.fatigue[5 * PER8] = 99;
+    expect(p.table.orders[5 * PER4]).not.toBe(copy.table.orders[5 * PER4]);
+    expect(p.traits.fatigue[5 * PER8]).toBe(0);
+    expect(copy.table.column("key")).toEqual(p.table.column("key"));
   });
 
   it("copies a population without its journey columns for a no-plan baseline: the same baseline, less to copy", () => {
@@ -38,7 +39,7 @@ describe("tuner", () => {
     const bare = copyPopulation(p, 0);
     expect(bare.table.journeys).toBe(0);
     expect(bare.table.jPc.length).toBe(0);
-    expect(bare.table.orders).toEqual(p.table.orders);
+    expect(bare.table.column("orders")).toEqual(p.table.column("orders"));
     const none = baselinePlan(loadPlan("scenarios/lifecycle.yaml").plan), s = { seed: 3, start, days: 120, world: DEFAULT_WORLD };
     const drawnBare = simulate(none, syntheticPopulation({ ...o, journeys: 0 }), s);
     const copied = simulate(none, bare, s);
@@ -54,7 +55,7 @@ describe("tuner", () => {
   it("refills a simulated copy in place with the population as drawn, or makes a new one for another shape", () => {
     const start = parseDate("2026-01-01")!, p = syntheticPopulation({ customers: 300, seed: 1, start, days: 30, journeys: 2, world: DEFAULT_WORLD });
     const copy = copyPopulation(p), orders = copy.table.orders;
-    copy.table.orders[5] += 7, copy.traits.fatigue[5] = 99, copy.table.jPc[3] = 4, copy.table.ledger(9).push(1, 2);
+    copy.table.orders[5 * PER4] += 7, copy.traits.fatigue[5 * PER8] = 99, copy.table.jPc[3] = 4, copy.table.ledger(9).push(1, 2);
     const again = refillPopulation(p, copy);
     expect(again).toBe(copy);
     expect(again.table.orders).toBe(orders); // written over, not allocated

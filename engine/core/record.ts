@@ -1,0 +1,72 @@
+/**
+ * A customer's hot state as one 64-byte record — one cache line — instead of one element in each of
+ * some twenty arrays. At a million customers a customer's state is far beyond the CPU caches when its
+ * next event comes, and every array it is read from costs a line fetched from memory (≈ 10 ns each at
+ * 1,000,000 × 365 on this project's machine: docs/performance.md, "Thirteenth session"); its record is
+ * one line.
+ *
+ * Each field stays a typed array of its own type — a view of the records' memory that starts at the
+ * field's byte offset — so a reader writes `table.lastContact[c * PER4]`: customer c's element of a
+ * 4-byte field is 16 elements after customer c − 1's. PER8, PER4, PER2 and PER1 are that distance for
+ * fields of 8, 4, 2 and 1 bytes.
+ */
+
+/** Bytes a customer's record takes: one cache line. */
+export const RECORD = 64;
+/** Elements from one customer's value of a field to the next's, for fields of 8, 4, 2 and 1 bytes. */
+export const PER8 = RECORD / 8, PER4 = RECORD / 4, PER2 = RECORD / 2, PER1 = RECORD;
+
+export type FieldArray = Float64Array | Float32Array | Int32Array | Uint32Array | Int16Array | Uint16Array | Uint8Array;
+type FieldType = { new (buffer: ArrayBufferLike, byteOffset: number, length: number): FieldArray; readonly BYTES_PER_ELEMENT: number };
+
+/** A field: its element type, its byte offset in the record (a multiple of its size), its value for a new customer. */
+export interface Field {
+  type: FieldType;
+  at: number;
+  initial: number;
+}
+
+/** Checks a layout once, at load: every field aligned, inside the record, overlapping no other. */
+export function layout<K extends string>(fields: Record<K, Field>): Record<K, Field> {
+  const used = new Uint8Array(RECORD);
+  for (const [name, f] of Object.entries(fields) as [string, Field][]) {
+    const size = f.type.BYTES_PER_ELEMENT;
+    if (f.at % size !== 0 || f.at + size > RECORD) throw new Error(`record field ${name}: offset ${f.at} is not a place for ${size} bytes`);
+    for (let b = f.at; b < f.at + size; b++) if (used[b]++) throw new Error(`record field ${name} overlaps another at byte ${b}`);
+  }
+  return fields;
+}
+
+/** Records for `n` customers, each field at its initial value. */
+export function newRecords(n: number, fields: Record<string, Field>): Uint8Array {
+  const rows = new Uint8Array(n * RECORD);
+  fillRecords(rows, fields, 0, n);
+  return rows;
+}
+
+/** Customers lo … hi−1 of `rows` set to the fields' initial values. */
+export function fillRecords(rows: Uint8Array, fields: Record<string, Field>, lo: number, hi: number): void {
+  const views = fieldViews(rows, fields);
+  for (const [name, f] of Object.entries(fields)) {
+    if (f.initial === 0) continue; // the memory comes zeroed
+    const v = views[name], step = RECORD / f.type.BYTES_PER_ELEMENT;
+    for (let c = lo; c < hi; c++) v[c * step] = f.initial;
+  }
+}
+
+/** Each field's view of `rows` (whole records, as many customers as it holds). */
+export function fieldViews<K extends string>(rows: Uint8Array, fields: Record<K, Field>): Record<K, FieldArray> {
+  const n = Math.floor(rows.length / RECORD), out = {} as Record<K, FieldArray>;
+  for (const [name, f] of Object.entries(fields) as [K, Field][]) {
+    const step = RECORD / f.type.BYTES_PER_ELEMENT;
+    out[name] = new f.type(rows.buffer, rows.byteOffset + f.at, n === 0 ? 0 : (n - 1) * step + 1);
+  }
+  return out;
+}
+
+/** One field of every customer, as a plain array of `n` values (reports, tests, anything that is not a hot loop). */
+export function column(view: ArrayLike<number>, n: number, step: number): number[] {
+  const out = new Array<number>(n);
+  for (let c = 0; c < n; c++) out[c] = view[c * step];
+  return out;
+}
