@@ -17,7 +17,8 @@ export function worldSeed(seed: number, salt = ""): number {
 export const ORGANIC = 1, RESPONSE = 2, TRAITS = 3, SIGNUP = 4, CART = 5, VISIT = 6, ALERT = 7, MOVE = 8;
 
 export class Streams {
-  // one row of counters per customer (stride: the purposes), so a customer's draws touch one cache line
+  // one row of counters per customer, purpose p at p − 1: 8 purposes are 32 bytes, so a customer's draws
+  // touch one cache line (a row of 9, purpose 0 unused, straddled two lines one time in two)
   private readonly counters: Uint32Array;
   private readonly stride: number;
   private readonly mixed: number; // the seed's own hash round, computed once (engine/core/hash.ts)
@@ -30,13 +31,13 @@ export class Streams {
   constructor(seed: number, readonly size: number, salt = "", purposes = MOVE) {
     this.seed = worldSeed(seed, salt);
     this.mixed = mixSeed(this.seed);
-    this.stride = purposes + 1;
+    this.stride = purposes;
     this.counters = new Uint32Array(size * this.stride);
   }
 
   /** Next uniform in (0, 1) for customer c (hashed key) in one purpose. */
   u(c: number, key: number, purpose: number): number {
-    const n = this.counters[c * this.stride + purpose]++;
+    const n = this.counters[c * this.stride + purpose - 1]++;
     return uniformMixed(this.mixed, key, purpose, n);
   }
 
@@ -73,7 +74,7 @@ export class Streams {
   private prefix = 0; // streamPrefix(mixed, key, purpose)
 
   open(c: number, key: number, purpose: number): void {
-    this.at = c * this.stride + purpose, this.n = this.counters[this.at], this.prefix = streamPrefix(this.mixed, key, purpose);
+    this.at = c * this.stride + purpose - 1, this.n = this.counters[this.at], this.prefix = streamPrefix(this.mixed, key, purpose);
   }
 
   close(): void {
