@@ -15,7 +15,7 @@ import type { CompiledPlan, CompiledProgram } from "./compiled.ts";
 import { OP_BRANCH, OP_END, OP_SEND, OP_SPLIT, OP_WAIT, OP_WAITFOR } from "./compiled.ts";
 import { consentBit } from "./channels.ts";
 import { type ExprCtx, newCtx } from "./context.ts";
-import { type CustomerTable, NEVER } from "./customer-table.ts";
+import { type CustomerTable, NEVER, J1, J2, J4 } from "./customer-table.ts";
 import { type CoreEvent, EV_CLICKED, EV_COMPLAINED, EV_INACTIVE, EV_OPENED, EV_PURCHASE, EV_UNSUBSCRIBED, EV_VISIT } from "./events.ts";
 import { uniform } from "./hash.ts";
 import { addContact, type Contact, pruneLedger, removeContact, SENT } from "./ledger.ts";
@@ -140,10 +140,10 @@ export class Core {
     this.reachGoals(c, ev.type, now);
     const plan = this.plan, t = this.table, J = t.journeys;
     for (const j of plan.resumes[ev.type]) {
-      const slot = c * J + j, ins = plan.journeys[j].code[t.jPc[slot]];
-      if (t.jPc[slot] >= 0 && ins.op === OP_WAITFOR && ins.event === ev.type) {
-        t.jGen[slot]++; // the pending timeout is now stale
-        t.jPc[slot] = ins.then;
+      const slot = c * J + j, ins = plan.journeys[j].code[t.jPc[slot * J4]];
+      if (t.jPc[slot * J4] >= 0 && ins.op === OP_WAITFOR && ins.event === ev.type) {
+        t.jGen[slot * J4]++; // the pending timeout is now stale
+        t.jPc[slot * J4] = ins.then;
         this.run(c, j, now);
       }
     }
@@ -174,7 +174,7 @@ export class Core {
   private reachGoals(c: number, type: number, now: number): void {
     const J = this.table.journeys;
     for (const j of this.plan.exits[type]) {
-      if (this.table.jPc[c * J + j] >= 0) this.exit(c, j, now, "goal");
+      if (this.table.jPc[(c * J + j) * J4] >= 0) this.exit(c, j, now, "goal");
     }
   }
 
@@ -206,7 +206,7 @@ export class Core {
     const J = t.journeys;
     if (ev.type === EV_OPENED || ev.type === EV_CLICKED) {
       const j = ev.program >= 0 ? this.plan.programs[ev.program].journey : -1;
-      if (j >= 0 && t.jPc[c * J + j] >= 0) t.jFlags[c * J + j] |= ev.type === EV_OPENED ? F_OPENED : F_OPENED | F_CLICKED;
+      if (j >= 0 && t.jPc[(c * J + j) * J4] >= 0) t.jFlags[(c * J + j) * J1] |= ev.type === EV_OPENED ? F_OPENED : F_OPENED | F_CLICKED;
     }
     return now;
   }
@@ -245,10 +245,10 @@ export class Core {
 
   private tryEnter(c: number, j: number, ev: CoreEvent, now: number): void {
     const t = this.table, slot = c * t.journeys + j, jr = this.plan.journeys[j];
-    if (t.jPc[slot] >= 0) return; // one instance at a time
-    if (t.jEntries[slot] > 0) {
+    if (t.jPc[slot * J4] >= 0) return; // one instance at a time
+    if (t.jEntries[slot * J2] > 0) {
       if (jr.reentry === "once") return;
-      if (jr.reentry === "cooldown" && now - t.jLastEntry[slot] < jr.cooldown) return;
+      if (jr.reentry === "cooldown" && now - t.jLastEntry[slot * J4] < jr.cooldown) return;
     }
     if (jr.condition) {
       const x = this.at(c, now, slot);
@@ -257,12 +257,12 @@ export class Core {
       x.ev = null;
       if (!ok) return;
     }
-    if (t.jEntries[slot] < 65535) t.jEntries[slot]++;
-    t.jLastEntry[slot] = now;
-    t.jGen[slot]++;
-    t.jFlags[slot] = this.inHoldout(c, this.plan.programs[jr.program]) ? F_HOLDOUT : 0;
-    t.jPending[slot] = 0;
-    t.jPc[slot] = jr.entry;
+    if (t.jEntries[slot * J2] < 65535) t.jEntries[slot * J2]++;
+    t.jLastEntry[slot * J4] = now;
+    t.jGen[slot * J4]++;
+    t.jFlags[slot * J1] = this.inHoldout(c, this.plan.programs[jr.program]) ? F_HOLDOUT : 0;
+    t.jPending[slot * J1] = 0;
+    t.jPc[slot * J4] = jr.entry;
     this.sink.entered(c, j, now);
     this.run(c, j, now);
   }
@@ -270,13 +270,13 @@ export class Core {
   /** A journey timer fired; stale timers (other generation) are ignored. */
   timer(c: number, j: number, generation: number, now: number): void {
     const t = this.table, slot = c * t.journeys + j;
-    if (t.gone[c * PER1] || t.jPc[slot] < 0 || t.jGen[slot] !== generation) return;
+    if (t.gone[c * PER1] || t.jPc[slot * J4] < 0 || t.jGen[slot * J4] !== generation) return;
     if (now > t.lastSeen[c * PER4]) t.lastSeen[c * PER4] = now;
-    const ins = this.plan.journeys[j].code[t.jPc[slot]];
-    if (ins.op === OP_WAIT) t.jPc[slot] = ins.next;
-    else if (ins.op === OP_WAITFOR) t.jPc[slot] = ins.timedOut;
+    const ins = this.plan.journeys[j].code[t.jPc[slot * J4]];
+    if (ins.op === OP_WAIT) t.jPc[slot * J4] = ins.next;
+    else if (ins.op === OP_WAITFOR) t.jPc[slot * J4] = ins.timedOut;
     else return;
-    t.jGen[slot]++;
+    t.jGen[slot * J4]++;
     this.run(c, j, now);
   }
 
@@ -284,35 +284,35 @@ export class Core {
     const t = this.table, slot = c * t.journeys + j, jr = this.plan.journeys[j], code = jr.code;
     const program = this.plan.programs[jr.program];
     for (let steps = 0; steps < MAX_STEPS; steps++) {
-      const ins = code[t.jPc[slot]];
+      const ins = code[t.jPc[slot * J4]];
       switch (ins.op) {
         case OP_END:
           // an instance whose messages are still held (send window, deferral) ends when the last one resolves
-          if (t.jPending[slot] === 0) this.exit(c, j, now, "completed");
+          if (t.jPending[slot * J1] === 0) this.exit(c, j, now, "completed");
           return;
         case OP_SEND:
-          t.jPc[slot] = ins.next;
-          if (t.jFlags[slot] & F_HOLDOUT) this.sink.holdout(c, ins.send, now);
+          t.jPc[slot * J4] = ins.next;
+          if (t.jFlags[slot * J1] & F_HOLDOUT) this.sink.holdout(c, ins.send, now);
           else {
             const limit = this.deferLimit(program);
-            this.offer(c, ins.send, now, now, this.priorityOf(c, program, now), limit < 0 ? -1 : now + limit, t.jLastEntry[slot]);
+            this.offer(c, ins.send, now, now, this.priorityOf(c, program, now), limit < 0 ? -1 : now + limit, t.jLastEntry[slot * J4]);
           }
-          if (t.gone[c * PER1] || t.jPc[slot] < 0) return; // the send's consequences may have ended the instance
+          if (t.gone[c * PER1] || t.jPc[slot * J4] < 0) return; // the send's consequences may have ended the instance
           break;
         case OP_WAIT:
-          this.sink.timer(c, j, t.jGen[slot], now + ins.duration);
+          this.sink.timer(c, j, t.jGen[slot * J4], now + ins.duration);
           return;
         case OP_WAITFOR:
-          this.sink.timer(c, j, t.jGen[slot], now + ins.timeout);
+          this.sink.timer(c, j, t.jGen[slot * J4], now + ins.timeout);
           return;
         case OP_BRANCH:
-          t.jPc[slot] = truthy(ins.condition(this.at(c, now, slot))) ? ins.then : ins.else;
+          t.jPc[slot * J4] = truthy(ins.condition(this.at(c, now, slot))) ? ins.then : ins.else;
           break;
         case OP_SPLIT: {
-          const u = uniform(this.seed, t.key[c * PER4], program.key ^ t.jPc[slot], SPLIT + t.jEntries[slot] * 65536);
+          const u = uniform(this.seed, t.key[c * PER4], program.key ^ t.jPc[slot * J4], SPLIT + t.jEntries[slot * J2] * 65536);
           let k = 0;
           while (k < ins.cumulative.length - 1 && u >= ins.cumulative[k]) k++;
-          t.jPc[slot] = ins.targets[k];
+          t.jPc[slot * J4] = ins.targets[k];
           break;
         }
       }
@@ -322,15 +322,15 @@ export class Core {
 
   private exit(c: number, j: number, now: number, reason: "completed" | "goal" | "left"): void {
     const t = this.table, slot = c * t.journeys + j;
-    t.jPc[slot] = -1;
-    t.jGen[slot]++;
+    t.jPc[slot * J4] = -1;
+    t.jGen[slot * J4]++;
     this.sink.exited(c, j, now, reason);
   }
 
   /** The customer left the brand: every journey instance ends (their held messages are cancelled). */
   leave(c: number, now: number): void {
     const t = this.table;
-    for (let j = 0; j < t.journeys; j++) if (t.jPc[c * t.journeys + j] >= 0) this.exit(c, j, now, "left");
+    for (let j = 0; j < t.journeys; j++) if (t.jPc[(c * t.journeys + j) * J4] >= 0) this.exit(c, j, now, "left");
   }
 
   private deferLimit(program: CompiledProgram): number {
@@ -363,11 +363,11 @@ export class Core {
   private release(c: number, send: number, now: number, instance: number): boolean {
     if (instance < 0) return true;
     const t = this.table, j = this.plan.programs[this.plan.sends[send].program].journey, slot = c * t.journeys + j;
-    if (t.jPc[slot] < 0 || t.jLastEntry[slot] !== instance) {
+    if (t.jPc[slot * J4] < 0 || t.jLastEntry[slot * J4] !== instance) {
       this.sink.cancelled(c, send, now, t.gone[c * PER1] ? "left" : "journey-exit");
       return false;
     }
-    t.jPending[slot]--;
+    t.jPending[slot * J1]--;
     return true;
   }
 
@@ -375,7 +375,7 @@ export class Core {
   private settle(c: number, send: number, now: number, instance: number): void {
     if (instance < 0) return;
     const t = this.table, j = this.plan.programs[this.plan.sends[send].program].journey, slot = c * t.journeys + j;
-    if (t.jPc[slot] >= 0 && t.jPending[slot] === 0 && this.plan.journeys[j].code[t.jPc[slot]].op === OP_END) {
+    if (t.jPc[slot * J4] >= 0 && t.jPending[slot * J1] === 0 && this.plan.journeys[j].code[t.jPc[slot * J4]].op === OP_END) {
       this.exit(c, j, now, "completed");
     }
   }
@@ -383,7 +383,7 @@ export class Core {
   private hold(c: number, send: number, instance: number): void {
     if (instance < 0) return;
     const t = this.table, j = this.plan.programs[this.plan.sends[send].program].journey;
-    t.jPending[c * t.journeys + j]++;
+    t.jPending[(c * t.journeys + j) * J1]++;
   }
 
   /** A blocked message deferred earlier comes back for another try. */

@@ -26,40 +26,34 @@ export interface Field {
   initial: number;
 }
 
-/** Checks a layout once, at load: every field aligned, inside the record, overlapping no other. */
-export function layout<K extends string>(fields: Record<K, Field>): Record<K, Field> {
-  const used = new Uint8Array(RECORD);
+/** Checks a layout once, at load: every field aligned, inside the record (`size` bytes), overlapping no other. */
+export function layout<K extends string>(fields: Record<K, Field>, size = RECORD): Record<K, Field> {
+  const used = new Uint8Array(size);
   for (const [name, f] of Object.entries(fields) as [string, Field][]) {
-    const size = f.type.BYTES_PER_ELEMENT;
-    if (f.at % size !== 0 || f.at + size > RECORD) throw new Error(`record field ${name}: offset ${f.at} is not a place for ${size} bytes`);
-    for (let b = f.at; b < f.at + size; b++) if (used[b]++) throw new Error(`record field ${name} overlaps another at byte ${b}`);
+    const bytes = f.type.BYTES_PER_ELEMENT;
+    if (f.at % bytes !== 0 || f.at + bytes > size) throw new Error(`record field ${name}: offset ${f.at} is not a place for ${bytes} bytes`);
+    for (let b = f.at; b < f.at + bytes; b++) if (used[b]++) throw new Error(`record field ${name} overlaps another at byte ${b}`);
   }
   return fields;
 }
 
-/** Records for `n` customers, each field at its initial value. */
-export function newRecords(n: number, fields: Record<string, Field>): Uint8Array {
-  const rows = new Uint8Array(n * RECORD);
-  fillRecords(rows, fields, 0, n);
-  return rows;
-}
-
-/** Customers lo … hi−1 of `rows` set to the fields' initial values. */
-export function fillRecords(rows: Uint8Array, fields: Record<string, Field>, lo: number, hi: number): void {
-  const views = fieldViews(rows, fields);
+/** Records lo … hi−1 of `rows` (records of `size` bytes, all zero) given the fields' initial values. */
+export function fillRecords(rows: Uint8Array, fields: Record<string, Field>, lo: number, hi: number, size = RECORD): void {
+  const views = fieldViews(rows, fields, size);
   for (const [name, f] of Object.entries(fields)) {
-    if (f.initial === 0) continue; // the memory comes zeroed
-    const v = views[name], step = RECORD / f.type.BYTES_PER_ELEMENT;
+    if (f.initial === 0) continue;
+    const v = views[name], step = size / f.type.BYTES_PER_ELEMENT;
     for (let c = lo; c < hi; c++) v[c * step] = f.initial;
   }
 }
 
-/** Each field's view of `rows` (whole records, as many customers as it holds). */
-export function fieldViews<K extends string>(rows: Uint8Array, fields: Record<K, Field>): Record<K, FieldArray> {
-  const n = Math.floor(rows.length / RECORD), out = {} as Record<K, FieldArray>;
+/** Each field's view of `rows` (whole records of `size` bytes, as many as it holds). */
+export function fieldViews<K extends string>(rows: Uint8Array, fields: Record<K, Field>, size = RECORD): Record<K, FieldArray> {
+  const n = Math.floor(rows.length / size), out = {} as Record<K, FieldArray>;
   for (const [name, f] of Object.entries(fields) as [K, Field][]) {
-    const step = RECORD / f.type.BYTES_PER_ELEMENT;
-    out[name] = new f.type(rows.buffer, rows.byteOffset + f.at, n === 0 ? 0 : (n - 1) * step + 1);
+    const step = size / f.type.BYTES_PER_ELEMENT;
+    // no record: an empty array (a view at the field's offset would start past the end of an empty buffer)
+    out[name] = n === 0 ? new f.type(new ArrayBuffer(0), 0, 0) : new f.type(rows.buffer, rows.byteOffset + f.at, (n - 1) * step + 1);
   }
   return out;
 }

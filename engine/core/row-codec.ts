@@ -20,7 +20,7 @@
 import type { CompiledPlan } from "./compiled.ts";
 import { ALL_CONSENTS, BUILTIN_CHANNELS } from "./channels.ts";
 import { customBits, setCustomBits } from "./custom-consent.ts";
-import { type CustomerTable, NEVER } from "./customer-table.ts";
+import { type CustomerTable, NEVER, J1, J2, J4 } from "./customer-table.ts";
 import { hashString } from "./hash.ts";
 import { STRIDE } from "./ledger.ts";
 import { PER1, PER2, PER4, PER8 } from "./record.ts";
@@ -70,8 +70,8 @@ export function encodeRow(plan: CompiledPlan, t: CustomerTable, c: number): Cust
   const journeys: Record<string, JourneyRow> = {};
   for (let j = 0; j < t.journeys; j++) {
     const s = c * t.journeys + j;
-    if (t.jPc[s] < 0 && t.jEntries[s] === 0) continue;
-    journeys[plan.programs[plan.journeys[j].program].id] = [t.jPc[s], t.jGen[s], t.jEntries[s], t2j(t.jLastEntry[s]), t.jFlags[s], t.jPending[s]];
+    if (t.jPc[s * J4] < 0 && t.jEntries[s * J2] === 0) continue;
+    journeys[plan.programs[plan.journeys[j].program].id] = [t.jPc[s * J4], t.jGen[s * J4], t.jEntries[s * J2], t2j(t.jLastEntry[s * J4]), t.jFlags[s * J1], t.jPending[s * J1]];
   }
   const ledger: CustomerRow["ledger"] = [];
   const l = t.ledgers[c] ?? [];
@@ -118,12 +118,12 @@ export function decodeRow(plan: CompiledPlan, t: CustomerTable, c: number, r: Cu
   for (let j = 0; j < t.journeys; j++) {
     const s = c * t.journeys + j, id = plan.programs[plan.journeys[j].program].id, row = r.journeys[id];
     if (!row) {
-      t.jPc[s] = -1, t.jGen[s] = 0, t.jEntries[s] = 0, t.jLastEntry[s] = NEVER, t.jFlags[s] = 0, t.jPending[s] = 0;
+      t.jPc[s * J4] = -1, t.jGen[s * J4] = 0, t.jEntries[s * J2] = 0, t.jLastEntry[s * J4] = NEVER, t.jFlags[s * J1] = 0, t.jPending[s * J1] = 0;
       continue;
     }
     const continues = !keep || keep.has(id);
-    t.jPc[s] = continues ? row[0] : -1, t.jGen[s] = continues ? row[1] : row[1] + 1;
-    t.jEntries[s] = row[2], t.jLastEntry[s] = j2t(row[3]), t.jFlags[s] = row[4], t.jPending[s] = continues ? row[5] ?? 0 : 0;
+    t.jPc[s * J4] = continues ? row[0] : -1, t.jGen[s * J4] = continues ? row[1] : row[1] + 1;
+    t.jEntries[s * J2] = row[2], t.jLastEntry[s * J4] = j2t(row[3]), t.jFlags[s * J1] = row[4], t.jPending[s * J1] = continues ? row[5] ?? 0 : 0;
   }
   const l: number[] = [];
   for (const [time, program, channel, category, priority] of r.ledger) {

@@ -4,7 +4,7 @@
  */
 import { CHANNELS, consentBit } from "../core/channels.ts";
 import type { ExprCtx } from "../core/context.ts";
-import { NEVER } from "../core/customer-table.ts";
+import { NEVER, J1 } from "../core/customer-table.ts";
 import { EVENT_TYPES } from "../core/events.ts";
 import { stageAt, STAGES } from "../core/lifecycle.ts";
 import { DAY, HOUR } from "../core/time.ts";
@@ -41,8 +41,8 @@ const vars: Scope<ExprCtx>["vars"] = {
   "event.channel": (x) => (x.ev && x.ev.channel >= 0 ? x.names.channels[x.ev.channel] : null),
   "event.program": (x) => (x.ev && x.ev.program >= 0 ? x.names.programs[x.ev.program] : null),
   "event.days": (x) => (x.ev ? x.ev.days : null),
-  "journey.opened": (x) => x.slot >= 0 && (x.t.jFlags[x.slot] & 1) !== 0,
-  "journey.clicked": (x) => x.slot >= 0 && (x.t.jFlags[x.slot] & 2) !== 0,
+  "journey.opened": (x) => x.slot >= 0 && (x.t.jFlags[x.slot * J1] & 1) !== 0,
+  "journey.clicked": (x) => x.slot >= 0 && (x.t.jFlags[x.slot * J1] & 2) !== 0,
   "message.channel": (x) => (x.msgChannel >= 0 ? x.names.channels[x.msgChannel] : null),
   "message.category": (x) => (x.msgCategory >= 0 ? x.names.categories[x.msgCategory] : null),
   "message.program": (x) => (x.msgProgram >= 0 ? x.names.programs[x.msgProgram] : null),

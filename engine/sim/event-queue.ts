@@ -20,7 +20,6 @@
 import { DAY } from "../core/time.ts";
 import { sortMinute } from "./minute-sort.ts";
 
-const NONE = -1;
 // a record's fields, as Int32Array offsets; b is the Float64Array element 3 of the record (bytes 24–31)
 const SLOT = 8, TIME = 0, KIND = 1, CUST = 2, A = 3, D = 4, E = 5, B = 3;
 
@@ -28,7 +27,8 @@ export class EventQueue {
   private cap: number;
   private ints: Int32Array; // the records, SLOT integers each
   private nums: Float64Array; // the same memory, for b
-  private freeHead = NONE;
+  private free: Int32Array; // released slots, a stack: the last released is reused first
+  private freeCount = 0;
   private used = 0;
   private readonly firstDay: number;
   private readonly dayIds: (Int32Array | undefined)[]; // per day from the first: its bucket's ids
@@ -67,6 +67,7 @@ export class EventQueue {
     this.cap = Math.max(1024, Math.ceil(capacity));
     this.ints = new Int32Array(this.cap * SLOT);
     this.nums = new Float64Array(this.ints.buffer);
+    this.free = new Int32Array(this.cap);
   }
 
   // an event's fields, by id (valid from push until release)
@@ -188,7 +189,7 @@ export class EventQueue {
   }
 
   release(id: number): void {
-    this.ints[id * SLOT + TIME] = this.freeHead, this.freeHead = id;
+    this.free[this.freeCount++] = id;
   }
 
   /** Orders a minute's bucket (its first n ids) into `sorted` (engine/sim/minute-sort.ts), the scratch grown to fit. */
@@ -209,11 +210,7 @@ export class EventQueue {
   }
 
   private alloc(): number {
-    const id = this.freeHead;
-    if (id !== NONE) {
-      this.freeHead = this.ints[id * SLOT + TIME];
-      return id;
-    }
+    if (this.freeCount > 0) return this.free[--this.freeCount];
     if (this.used === this.cap) this.grow();
     return this.used++;
   }
@@ -222,7 +219,9 @@ export class EventQueue {
     const cap = Math.ceil(this.cap * 1.5); // not 2: the pool is a large share of a run's memory, and a last doubling could leave half of it unused
     const ints = new Int32Array(cap * SLOT);
     ints.set(this.ints);
-    this.ints = ints, this.nums = new Float64Array(ints.buffer), this.cap = cap;
+    const free = new Int32Array(cap);
+    free.set(this.free);
+    this.ints = ints, this.nums = new Float64Array(ints.buffer), this.free = free, this.cap = cap;
   }
 
   // --- the heap of late pushes: ordered by (packed key, sequence); the keys are unique ------------

@@ -7,7 +7,7 @@ import { CustomerTable, TABLE_STORAGE } from "../core/customer-table.ts";
 import { bindTraits, type Population, TRAIT_STORAGE, type Traits } from "./population.ts";
 
 /** The table's per-journey columns: most of its bytes, and nothing a plan without journeys reads. */
-const JOURNEY_COLUMNS = new Set<string>(["jPc", "jGen", "jEntries", "jLastEntry", "jFlags", "jPending"]);
+const JOURNEY_COLUMNS = new Set<string>(["slots"]);
 
 /**
  * A copy of a population nobody has simulated yet: typed arrays copied, ledgers and attributes cloned.

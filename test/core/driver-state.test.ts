@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { harness, plan, T0 } from "../helpers.ts";
-import { CustomerTable } from "../../engine/core/customer-table.ts";
+import { CustomerTable, J2, J4 } from "../../engine/core/customer-table.ts";
 import { decodeRow, encodeRow } from "../../engine/core/row-codec.ts";
 import { MemoryCapacity } from "../../engine/core/capacity.ts";
 import { EMAIL } from "../../engine/core/channels.ts";
@@ -52,8 +52,8 @@ describe("row codec", () => {
     t.add("C1");
     decodeRow(h.plan, t, 0, v1, new Set(["news"])); // the cart program changed: its running instance ends
     expect(t.reach[0 * PER2]).toBe(0b11111);
-    expect(t.jPc[0]).toBe(-1);
-    expect(t.jEntries[0]).toBe(1); // its entry history stays (re-entry cooldown)
+    expect(t.jPc[0 * J4]).toBe(-1);
+    expect(t.jEntries[0 * J2]).toBe(1); // its entry history stays (re-entry cooldown)
     expect(() => decodeRow(h.plan, t, 0, { ...row, v: 9 })).toThrow(/row version 9/);
   });
 

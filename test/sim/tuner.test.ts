@@ -9,6 +9,7 @@ import { syntheticPopulation } from "../../engine/sim/population.ts";
 import { DEFAULT_WORLD } from "../../engine/sim/world-model.ts";
 import { parseDate } from "../../engine/core/time.ts";
 import { PER4, PER8 } from "../../engine/core/record.ts";
+import { J4 } from "../../engine/core/customer-table.ts";
 
 describe("tuner", () => {
   const capped = loadPlan("scenarios/lifecycle-capped.yaml");
@@ -55,7 +56,7 @@ describe("tuner", () => {
   it("refills a simulated copy in place with the population as drawn, or makes a new one for another shape", () => {
     const start = parseDate("2026-01-01")!, p = syntheticPopulation({ customers: 300, seed: 1, start, days: 30, journeys: 2, world: DEFAULT_WORLD });
     const copy = copyPopulation(p), orders = copy.table.orders;
-    copy.table.orders[5 * PER4] += 7, copy.traits.fatigue[5 * PER8] = 99, copy.table.jPc[3] = 4, copy.table.ledger(9).push(1, 2);
+    copy.table.orders[5 * PER4] += 7, copy.traits.fatigue[5 * PER8] = 99, copy.table.jPc[3 * J4] = 4, copy.table.ledger(9).push(1, 2);
     const again = refillPopulation(p, copy);
     expect(again).toBe(copy);
     expect(again.table.orders).toBe(orders); // written over, not allocated
