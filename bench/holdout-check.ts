@@ -5,6 +5,7 @@
 import { parsePlan, runPlan } from "../engine/mod.ts";
 import { inHoldout } from "../engine/core/decide.ts";
 import { PER4 } from "../engine/core/record.ts";
+import { T8 } from "../engine/sim/metrics.ts";
 
 const customers = Number(Deno.args[0] ?? 4000), days = Number(Deno.args[1] ?? 90), seeds = Number(Deno.args[2] ?? 5);
 const share = Number(Deno.args[3] ?? 0.2);
@@ -21,7 +22,7 @@ for (const [name, src] of Object.entries(plans)) {
     const entered = new Set(r.recorder!.mCust);
     const t = r.run.population.table, m = r.run.metrics, prog = r.run.plan.programs[0];
     const g: [number[], number[]] = [[], []];
-    for (let c = 0; c < t.size; c++) if (entered.has(c)) g[inHoldout(r.run.seed, t.key[c * PER4], prog) ? 1 : 0].push(m.revenueOf[c]);
+    for (let c = 0; c < t.size; c++) if (entered.has(c)) g[inHoldout(r.run.seed, t.key[c * PER4], prog) ? 1 : 0].push(m.revenueOf[c * T8]);
     const st = (v: number[]) => { const n = v.length, mu = v.reduce((a, b) => a + b, 0) / n; return { n, mu, v: v.reduce((a, x) => a + (x - mu) ** 2, 0) / (n - 1) }; };
     const T = st(g[0]), H = st(g[1]);
     const d = T.mu - H.mu, se = Math.sqrt(T.v / T.n + H.v / H.n);

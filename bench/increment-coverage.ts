@@ -8,6 +8,7 @@ import { difference, sampleStats } from "../engine/live/metrics.ts";
 import { loadPlan } from "../engine/plan/load.ts";
 import { baselinePlan, runPlan } from "../engine/sim/run.ts";
 import { DEFAULT_WORLD } from "../engine/sim/world-model.ts";
+import { T8 } from "../engine/sim/metrics.ts";
 
 const plan = Deno.args[0] ?? "scenarios/lifecycle.yaml", customers = Number(Deno.args[1] ?? 300), days = Number(Deno.args[2] ?? 30), share = Number(Deno.args[3] ?? 0.01), seeds = Number(Deno.args[4] ?? 100);
 const loaded = loadPlan(plan);
@@ -20,8 +21,8 @@ for (let seed = 1; seed <= seeds; seed++) {
   const T: number[] = [], C: number[] = [];
   let truth = 0;
   for (let c = 0; c < a.run.population.table.size; c++) {
-    if (inControl(control, ids[c])) C.push(b.run.metrics.revenueOf[c]);
-    else T.push(a.run.metrics.revenueOf[c]), truth += a.run.metrics.revenueOf[c] - b.run.metrics.revenueOf[c];
+    if (inControl(control, ids[c])) C.push(b.run.metrics.revenueOf[c * T8]);
+    else T.push(a.run.metrics.revenueOf[c * T8]), truth += a.run.metrics.revenueOf[c * T8] - b.run.metrics.revenueOf[c * T8];
   }
   tried++;
   const t = sampleStats(T), c = sampleStats(C), d = difference(t, c);

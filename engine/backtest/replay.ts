@@ -35,7 +35,7 @@ import { runDays } from "../sim/day-loop.ts";
 import { settleMoney } from "../sim/money.ts";
 import { EventQueue } from "../sim/event-queue.ts";
 import * as K from "../sim/kinds.ts";
-import { Metrics } from "../sim/metrics.ts";
+import { Metrics, T4 } from "../sim/metrics.ts";
 import { Recorder, STATUS } from "../sim/recorder.ts";
 import { ENGINE_VERSION } from "../version.ts";
 import { checkOptionNames, checkRunSizes, InputError } from "../plan/errors.ts";
@@ -222,10 +222,10 @@ export function backtest(loaded: LoadedPlan, h: History, o: BacktestOptions = {}
   for (const v of [...metrics.suppressedBy.values()].sort((x, y) => x.rule.localeCompare(y.rule))) {
     suppressedByRule[v.rule] = (suppressedByRule[v.rule] ?? 0) + v.count;
   }
-  const top = Array.from({ length: n }, (_, c) => c).filter((c) => metrics.contactsOf[c] > 0)
-    .sort((x, y) => metrics.contactsOf[y] - metrics.contactsOf[x] || maxWeek[y] - maxWeek[x] || (h.ids[x] < h.ids[y] ? -1 : 1))
+  const top = Array.from({ length: n }, (_, c) => c).filter((c) => metrics.contactsOf[c * T4] > 0)
+    .sort((x, y) => metrics.contactsOf[y * T4] - metrics.contactsOf[x * T4] || maxWeek[y] - maxWeek[x] || (h.ids[x] < h.ids[y] ? -1 : 1))
     .slice(0, 10)
-    .map((c) => ({ id: h.ids[c], contacts: metrics.contactsOf[c], maxWeek: maxWeek[c], purchases: bought[c] }));
+    .map((c) => ({ id: h.ids[c], contacts: metrics.contactsOf[c * T4], maxWeek: maxWeek[c], purchases: bought[c] }));
   const w = metrics.weekly();
   const body: Omit<BacktestSummary, "digest"> = {
     plan: plan.plan.name,

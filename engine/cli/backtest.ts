@@ -19,6 +19,7 @@ import { actualContacts, formatPlanVsActual } from "../backtest/actual-contacts.
 import { outputFolder, parse, sizeFlag } from "./args.ts";
 import { transactionDays } from "../../datasets/cutoff.ts";
 import { fmtInt, fmtMoney, table } from "./format.ts";
+import { T8 } from "../sim/metrics.ts";
 
 const USAGE = "cadence backtest <plan.yaml> --history <config.yaml> [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--seed S] [--json] [--out DIR]";
 
@@ -85,10 +86,10 @@ export function writeBacktest(r: BacktestResult, dir: string): string[] {
   const rows = Array.from({ length: t.size }, (_, c) => c);
   csv("customers.csv", aq.table({
     id: t.ids.slice(0, t.size),
-    contacts: Array.from(m.contactsOf),
+    contacts: m.column("contactsOf"),
     maxWeek: Array.from(r.maxWeek),
-    purchases: Array.from(m.purchasesOf),
-    revenue: rows.map((c) => Math.round(m.revenueOf[c] * 100) / 100),
+    purchases: m.column("purchasesOf"),
+    revenue: rows.map((c) => Math.round(m.revenueOf[c * T8] * 100) / 100),
   }));
   return out;
 }

@@ -34,6 +34,7 @@ import { type ChannelResponse, DEFAULT_WORLD, type WorldModel, worldWith } from 
 import { HILLSTROM_ARMS, type HillstromSummary, type Lift, loadHillstrom } from "../../datasets/hillstrom.ts";
 import { minimize } from "./optimize.ts";
 import { PER1, PER2, PER4, PER8 } from "../core/record.ts";
+import { T4, T8 } from "../sim/metrics.ts";
 
 export const CALIBRATION_START = "2008-03-03"; // a Monday; the experiment ran in spring 2008
 const WINDOW_DAYS = 14;
@@ -137,7 +138,7 @@ function outcome(run: SimulationRun, rec: Recorder): Outcome {
     if (rec.eTime[i] < end && (t === EV_CART || t === EV_VISIT || t === EV_CLICKED || t === EV_PURCHASE)) seen[rec.eCust[i]] = 1;
   }
   let visit = 0, conversion = 0, spend = 0;
-  for (let c = 0; c < n; c++) visit += seen[c], conversion += run.metrics.purchasesOf[c] > 0 ? 1 : 0, spend += run.metrics.revenueOf[c];
+  for (let c = 0; c < n; c++) visit += seen[c], conversion += run.metrics.purchasesOf[c * T4] > 0 ? 1 : 0, spend += run.metrics.revenueOf[c * T8];
   return { visit: visit / n, conversion: conversion / n, spend: spend / n };
 }
 

@@ -187,7 +187,7 @@ export function simulateShard(msg: ShardMessage, link: ShardLink, population: Po
  * rule and histograms, which Metrics.absorb adds up, so this is all a shard sends of them.
  */
 function withoutCustomers(m: Metrics): Metrics {
-  const none = { customers: 0, contactsOf: new Uint32Array(0), purchasesOf: new Uint32Array(0), revenueOf: new Float64Array(0), channelsOf: new Uint16Array(0), programOf: new Uint8Array(0), week: new Uint16Array(0), fourWeeks: new Uint16Array(0), suppressedCache: null, deferredCache: null, channelSeries: null };
+  const none = { customers: 0, tallies: new Uint8Array(0), contactsOf: new Uint32Array(0), purchasesOf: new Uint32Array(0), revenueOf: new Float64Array(0), channelsOf: new Uint16Array(0), programOf: new Uint8Array(0), week: new Uint16Array(0), fourWeeks: new Uint16Array(0), suppressedCache: null, deferredCache: null, channelSeries: null };
   return { ...m, ...none } as unknown as Metrics;
 }
 

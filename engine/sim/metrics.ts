@@ -6,7 +6,22 @@ import { CHANNELS } from "../core/channels.ts";
 import { STAGES } from "../core/lifecycle.ts";
 import { units } from "./money.ts";
 import type { CustomerTable } from "../core/customer-table.ts";
-import { PER4 } from "../core/record.ts";
+import { column, fieldViews, layout, PER4 } from "../core/record.ts";
+
+/**
+ * A customer's tallies as one 32-byte record (engine/core/record.ts): a contact or a purchase updates
+ * one cache line, not four. Read as `metrics.contactsOf[c * T4]`: T8, T4 and T2 are the elements from
+ * one customer's value to the next's for fields of 8, 4 and 2 bytes.
+ */
+export const TALLY = 32, T8 = TALLY / 8, T4 = TALLY / 4, T2 = TALLY / 2;
+const TALLY_FIELDS = layout({
+  revenueOf: { type: Float64Array, at: 0, initial: 0 },
+  contactsOf: { type: Uint32Array, at: 8, initial: 0 },
+  purchasesOf: { type: Uint32Array, at: 12, initial: 0 },
+  channelsOf: { type: Uint16Array, at: 16, initial: 0 },
+  week: { type: Uint16Array, at: 18, initial: 0 },
+  fourWeeks: { type: Uint16Array, at: 20, initial: 0 },
+}, TALLY);
 
 export const SERIES = [
   "contacts", "email", "sms", "push", "mail", "call", "delivered", "opens", "clicks", "conversions",
@@ -64,16 +79,17 @@ export class Metrics {
   purchases = 0; organicPurchases = 0; revenue = 0; organicRevenue = 0; messageRevenue = 0;
   messageCost = 0; discountCost = 0; unsubscribes = 0; complaints = 0; left = 0; suppressed = 0; deferred = 0; delayed = 0; cancelled = 0; holdout = 0;
   reach = 0;
-  // per customer
-  readonly contactsOf: Uint32Array;
-  readonly purchasesOf: Uint32Array;
-  readonly revenueOf: Float64Array;
-  readonly channelsOf: Uint16Array; // bit per channel contacted
+  // per customer: a TALLY record each (the fields below are views of it)
+  readonly tallies: Uint8Array;
+  readonly revenueOf!: Float64Array;
+  readonly contactsOf!: Uint32Array;
+  readonly purchasesOf!: Uint32Array;
+  readonly channelsOf!: Uint16Array; // bit per channel contacted
+  private readonly week!: Uint16Array; // contacts in the current week
   private readonly programOf: Uint8Array; // bit per (customer, program) contacted; programs × customers
-  private readonly week: Uint16Array; // contacts in the current week
   readonly weekHistogram = new Float64Array(1024); // customer-weeks by contact count (last bucket: ≥ 1023)
   /** Contacts in the current 4-week block, and customer-4-week blocks by contact count (complete blocks only). */
-  private readonly fourWeeks: Uint16Array;
+  private readonly fourWeeks!: Uint16Array;
   readonly fourWeekHistogram = new Float64Array(4096);
   private weeksClosed = 0;
   /** Contacts by program and the customer's lifecycle stage when contacted: [program × STAGES.length + stage]. */
@@ -86,13 +102,9 @@ export class Metrics {
     this.channelSeries = channelNames.map((ch) => this.daily[ch]);
     this.channels = channelNames.map(() => ({ contacts: 0, reach: 0, cost: 0, unsubscribes: 0, complaints: 0, delivered: 0, delayed: 0 }));
     this.programs = programNames.map(newProgram);
-    this.contactsOf = new Uint32Array(customers);
-    this.purchasesOf = new Uint32Array(customers);
-    this.revenueOf = new Float64Array(customers);
-    this.channelsOf = new Uint16Array(customers);
+    this.tallies = new Uint8Array(customers * TALLY);
+    Object.assign(this, fieldViews(this.tallies, TALLY_FIELDS, TALLY));
     this.programOf = new Uint8Array(Math.ceil((customers * Math.max(1, programNames.length)) / 8));
-    this.week = new Uint16Array(customers);
-    this.fourWeeks = new Uint16Array(customers);
     this.stageContacts = new Float64Array(Math.max(1, programNames.length) * STAGES.length);
   }
 
@@ -105,11 +117,11 @@ export class Metrics {
     p.contacts++, p.cost += cost;
     const ch = this.channels[channel];
     ch.contacts++, ch.cost += cost;
-    if (this.contactsOf[c]++ === 0) this.reach++;
-    if (!(this.channelsOf[c] & (1 << channel))) this.channelsOf[c] |= 1 << channel, ch.reach++;
+    if (this.contactsOf[c * T4]++ === 0) this.reach++;
+    if (!(this.channelsOf[c * T2] & (1 << channel))) this.channelsOf[c * T2] |= 1 << channel, ch.reach++;
     const bit = c * this.programs.length + program;
     if (!(this.programOf[bit >> 3] & (1 << (bit & 7)))) this.programOf[bit >> 3] |= 1 << (bit & 7), p.reach++;
-    if (this.week[c] < 65535) this.week[c]++;
+    if (this.week[c * T2] < 65535) this.week[c * T2]++;
   }
 
   suppress(day: number, program: string, programIndex: number, channel: number, rule: string): void {
@@ -135,7 +147,7 @@ export class Metrics {
   purchase(c: number, day: number, amount: number, program: number): void {
     const value = units(amount); // summed in units (engine/sim/money.ts); a customer's own revenue in currency
     this.purchases++, this.revenue += value, this.daily.purchases[day]++, this.daily.revenue[day] += value;
-    this.purchasesOf[c]++, this.revenueOf[c] += amount;
+    this.purchasesOf[c * T4]++, this.revenueOf[c * T8] += amount;
     if (program < 0) this.organicPurchases++, this.organicRevenue += value;
     else {
       this.conversions++, this.messageRevenue += value, this.daily.conversions[day]++, this.daily.messageRevenue[day] += value;
@@ -144,24 +156,23 @@ export class Metrics {
   }
 
   /**
-   * Closes a week ending at `weekEnd`: every customer who existed during it (signed up before its end)
-   * is one customer-week in the histogram. The signup column, not a callback: this loop runs over every
-   * customer every week, and a call per customer made it 3 % of a run.
+   * Closes a week ending at `weekEnd`: every customer of `table` who existed during it (signed up before
+   * its end) is one customer-week in the histogram. The signup field read here, not a callback: this
+   * loop runs over every customer every week, and a call per customer made it 3 % of a run.
    */
-  /** Closes the week ending at `weekEnd`: a customer of `table` counts if they signed up before it. */
   closeWeek(table: Pick<CustomerTable, "signup">, weekEnd: number): void {
     const signup = table.signup, h = this.weekHistogram, w = this.week, f = this.fourWeeks, h4 = this.fourWeekHistogram;
     // every 4th week also closes a 4-week block: a customer counts if they existed in its last week
     const block = ++this.weeksClosed % 4 === 0;
-    for (let c = 0; c < w.length; c++) {
-      const e = signup[c * PER4] < weekEnd;
-      if (e) h[Math.min(w[c], h.length - 1)]++;
-      f[c] = Math.min(65535, f[c] + w[c]);
+    for (let c = 0; c < this.customers; c++) {
+      const e = signup[c * PER4] < weekEnd, at = c * T2;
+      if (e) h[Math.min(w[at], h.length - 1)]++;
+      f[at] = Math.min(65535, f[at] + w[at]);
       if (block) {
-        if (e) h4[Math.min(f[c], h4.length - 1)]++;
-        f[c] = 0;
+        if (e) h4[Math.min(f[at], h4.length - 1)]++;
+        f[at] = 0;
       }
-      w[c] = 0;
+      w[at] = 0;
     }
   }
 
@@ -189,8 +200,7 @@ export class Metrics {
       mine.clear();
       for (const [k, e] of sorted) mine.set(k, e);
     }
-    this.contactsOf.set(part.contactsOf, offset), this.purchasesOf.set(part.purchasesOf, offset);
-    this.revenueOf.set(part.revenueOf, offset), this.channelsOf.set(part.channelsOf, offset);
+    this.tallies.set(part.tallies, offset * TALLY);
     const P = this.programs.length;
     for (let c = 0; c < part.customers; c++) {
       for (let p = 0; p < P; p++) {
@@ -202,6 +212,11 @@ export class Metrics {
       for (let i = 0; i < mine.length; i++) mine[i] += theirs[i];
     }
     this.weeksClosed = part.weeksClosed; // every shard closed the same weeks
+  }
+
+  /** Tally `name` of every customer, as a plain array (tables, reports, tests: not for a hot loop). */
+  column(name: "revenueOf" | "contactsOf" | "purchasesOf" | "channelsOf"): number[] {
+    return column(this[name], this.customers, TALLY / TALLY_FIELDS[name].type.BYTES_PER_ELEMENT);
   }
 
   /** Whether the program contacted the customer at least once during the run. */

@@ -14,6 +14,7 @@ export function worldSeed(seed: number, salt = ""): number {
   return seedrandom(`cadence-world:${seed}${salt}`).int32() >>> 0;
 }
 
+/** The purposes of a customer's streams: 1 … MOVE (a counter each). */
 export const ORGANIC = 1, RESPONSE = 2, TRAITS = 3, SIGNUP = 4, CART = 5, VISIT = 6, ALERT = 7, MOVE = 8;
 
 export class Streams {

@@ -110,9 +110,9 @@ export function customersTable(run: SimulationRun): aq.ColumnTable {
     consentsStart: rows.map((c) => consents(run.plan.names.channels, t.consent0[c])),
     consentsEnd: rows.map((c) => consents(run.plan.names.channels, t.consent[c * PER2])),
     holdouts: rows.map((c) => holdouts.filter((p) => inHoldout(run.seed, t.key[c * PER4], p)).map((p) => p.id).join("|")),
-    contacts: Array.from(m.contactsOf),
-    purchases: Array.from(m.purchasesOf),
-    revenue: Array.from(m.revenueOf, (x) => Math.round(x * 100) / 100),
+    contacts: m.column("contactsOf"),
+    purchases: m.column("purchasesOf"),
+    revenue: m.column("revenueOf").map((x) => Math.round(x * 100) / 100),
   });
 }
 

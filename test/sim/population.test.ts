@@ -14,6 +14,7 @@ import { simulate } from "../../engine/sim/simulate.ts";
 import { DEFAULT_WORLD } from "../../engine/sim/world-model.ts";
 import { plan } from "../helpers.ts";
 import { PER1, PER4 } from "../../engine/core/record.ts";
+import { T4, T8 } from "../../engine/sim/metrics.ts";
 
 const start = parseDate("2026-01-01")!;
 const n = 20_000;
@@ -60,10 +61,10 @@ describe("synthetic base", () => {
     const run = simulate(baselinePlan(empty.plan), pop, { seed: 1, start, days: 365, world: DEFAULT_WORLD });
     let activeOrders = 0, active = 0, fromExisting = 0, total = 0;
     for (let c = 0; c < n; c++) {
-      total += run.metrics.revenueOf[c];
+      total += run.metrics.revenueOf[c * T8];
       if (!isExisting[c]) continue;
-      fromExisting += run.metrics.revenueOf[c];
-      if (aliveAtStart[c]) active++, activeOrders += run.metrics.purchasesOf[c];
+      fromExisting += run.metrics.revenueOf[c * T8];
+      if (aliveAtStart[c]) active++, activeOrders += run.metrics.purchasesOf[c * T4];
     }
     expect(activeOrders / active).toBeGreaterThan(priors.ordersPerYearActive * 0.92);
     expect(activeOrders / active).toBeLessThan(priors.ordersPerYearActive * 1.08);
