@@ -34,15 +34,27 @@ export class EventQueue {
   private readonly dayIds: (Int32Array | undefined)[]; // per day from the first: its bucket's ids
   private readonly dayCount: Int32Array; // how many ids each day's bucket holds
   private readonly spare: Int32Array[] = []; // spread day buckets, for reuse
-  // the current day's later minutes: minute m's ids are minutes[m][0 … minuteCount[m]). An array is never
-  // shortened, so it keeps its room from day to day: emptied by `length = 0`, each minute's first push
-  // would allocate again, nearly one allocation per event in a lane of a few thousand customers
-  private readonly minutes: number[][] = Array.from({ length: DAY }, () => []);
-  private readonly minuteCount = new Int32Array(DAY);
-  private readonly filled = new Int32Array(DAY / 32); // a bit per minute of `minutes` holding events: found without reading 1,440 arrays
+  // The current day's events pushed before it began, in minute order (a counting sort of its bucket when
+  // the day begins, pushed order kept within a minute): minute m's are spread[spreadAt[m] … spreadAt[m + 1]).
+  // One array read in sequence, where a bucket per minute made two scattered reads of cold memory per event.
+  private spread = new Int32Array(1024);
+  private readonly spreadAt = new Int32Array(DAY + 1);
+  private minuteOf = new Int32Array(1024); // scratch: each bucket id's minute, read once from its record
+  // Events pushed during the current day into its later minutes, after the minute's spread ones: a log in
+  // push order, each minute's entries chained from lateHead[m] through lateNext (-1 ends a chain), and
+  // lateCount[m] of them. A chain is read in a few kilobytes the lane has in cache; an array per minute
+  // (1,440 a lane) cost two reads of cold memory per push, its header and its elements.
+  private lateIds = new Int32Array(1024);
+  private lateNext = new Int32Array(1024);
+  private lateLength = 0;
+  private readonly lateHead = new Int32Array(DAY).fill(-1);
+  private readonly lateTail = new Int32Array(DAY);
+  private readonly lateCount = new Int32Array(DAY);
+  private readonly filled = new Int32Array(DAY / 32); // a bit per minute holding events (spread or pushed): found without reading 1,440 arrays
   private minute = -1; // the current minute of the current day (its bucket is in `sorted`)
   private sorted = new Int32Array(1024); // the current minute's ids in order, read from `at` to `count`
   private keys = new Float64Array(1024); // sortMinute's scratch
+  private input = new Int32Array(1024); // the minute's ids as pushed, sortMinute's input
   private at = 0;
   private count = 0;
   // Events pushed into the current minute (or, never in a simulation, the past) after it was sorted: a
@@ -143,39 +155,59 @@ export class EventQueue {
       }
       if (this.size === 0) return -1;
       // the next minute of this day with events, if it starts before the limit
-      const dayStart = this.day * DAY, minutes = this.minutes;
+      const dayStart = this.day * DAY;
       const m = this.nextFilled(this.minute + 1);
       if (m < DAY) {
         if (dayStart + m >= limit) return -1;
         this.minute = m;
-        this.sortBucket(minutes[m], this.minuteCount[m]);
-        this.minuteCount[m] = 0, this.filled[m >> 5] &= ~(1 << (m & 31));
+        this.sortBucket(m);
+        this.filled[m >> 5] &= ~(1 << (m & 31));
         continue;
       }
       if (dayStart + DAY >= limit) {
         this.minute = DAY - 1;
         return -1;
       }
-      this.day++, this.minute = -1;
+      this.day++, this.minute = -1, this.lateLength = 0; // every chain of the day before was read
       const k = this.day - this.firstDay, ids = this.dayIds[k];
+      this.spreadAt.fill(0);
       if (ids) {
-        // spread the day's bucket over its minutes
-        const start = this.day * DAY, ints = this.ints, n = this.dayCount[k];
-        for (let i = 0; i < n; i++) {
-          const id = ids[i];
-          this.toMinute(ints[id * SLOT + TIME] - start, id);
-        }
+        this.spreadDay(ids, this.dayCount[k]);
         this.dayIds[k] = undefined, this.dayCount[k] = 0;
         this.spare.push(ids);
       }
     }
   }
 
+  /** The day's bucket (its first n ids) into `spread` in minute order, by counting: pushed order kept within a minute. */
+  private spreadDay(ids: Int32Array, n: number): void {
+    if (n > this.spread.length) this.spread = new Int32Array(2 * n), this.minuteOf = new Int32Array(2 * n);
+    const start = this.day * DAY, ints = this.ints, at = this.spreadAt, minuteOf = this.minuteOf, spread = this.spread;
+    for (let i = 0; i < n; i++) {
+      const m = ints[ids[i] * SLOT + TIME] - start;
+      minuteOf[i] = m, at[m + 1]++;
+    }
+    for (let m = 0; m < DAY; m++) {
+      if (at[m + 1] > 0) this.filled[m >> 5] |= 1 << (m & 31);
+      at[m + 1] += at[m];
+    }
+    // place each id at its minute's next free place; `at[m]` runs to the minute's end, then is set back
+    for (let i = 0; i < n; i++) spread[at[minuteOf[i]]++] = ids[i];
+    for (let m = DAY; m > 0; m--) at[m] = at[m - 1];
+    at[0] = 0;
+  }
+
   private toMinute(m: number, id: number): void {
-    const bucket = this.minutes[m], k = this.minuteCount[m];
-    if (k < bucket.length) bucket[k] = id;
-    else bucket.push(id);
-    this.minuteCount[m] = k + 1, this.filled[m >> 5] |= 1 << (m & 31);
+    let i = this.lateLength++;
+    if (i === this.lateIds.length) {
+      const ids = new Int32Array(2 * i), next = new Int32Array(2 * i);
+      ids.set(this.lateIds), next.set(this.lateNext);
+      this.lateIds = ids, this.lateNext = next;
+    }
+    this.lateIds[i] = id, this.lateNext[i] = -1;
+    if (this.lateCount[m]++ === 0) this.lateHead[m] = i;
+    else this.lateNext[this.lateTail[m]] = i;
+    this.lateTail[m] = i, this.filled[m >> 5] |= 1 << (m & 31);
   }
 
   /** The first minute at or after `from` whose bucket holds events, or DAY. */
@@ -192,15 +224,22 @@ export class EventQueue {
     this.free[this.freeCount++] = id;
   }
 
-  /** Orders a minute's bucket (its first n ids) into `sorted` (engine/sim/minute-sort.ts), the scratch grown to fit. */
-  private sortBucket(bucket: number[], n: number): void {
-    this.at = 0, this.count = n;
-    if (n === 1) return void (this.sorted[0] = bucket[0]); // most minutes of a lane hold one event
+  /**
+   * Orders minute m's events into `sorted` (engine/sim/minute-sort.ts): its spread ones, then those pushed
+   * during the day (its late chain, in push order); the scratch grown to fit. The minute's chain is emptied.
+   */
+  private sortBucket(m: number): void {
+    const from = this.spreadAt[m], spread = this.spreadAt[m + 1] - from, late = this.lateCount[m], n = spread + late;
+    this.at = 0, this.count = n, this.lateCount[m] = 0;
     if (n > this.sorted.length) {
       const size = Math.max(n, 2 * this.sorted.length);
-      this.sorted = new Int32Array(size), this.keys = new Float64Array(size);
+      this.sorted = new Int32Array(size), this.keys = new Float64Array(size), this.input = new Int32Array(size);
     }
-    sortMinute(bucket, this.ints, SLOT, KIND, CUST, this.keys, this.sorted, n);
+    if (n === 1) return void (this.sorted[0] = spread ? this.spread[from] : this.lateIds[this.lateHead[m]]); // most minutes of a lane hold one event
+    const input = this.input, ids = this.lateIds, next = this.lateNext;
+    input.set(this.spread.subarray(from, from + spread));
+    for (let i = spread, at = late ? this.lateHead[m] : -1; at >= 0; at = next[at]) input[i++] = ids[at];
+    sortMinute(input, this.ints, SLOT, KIND, CUST, this.keys, this.sorted, n);
   }
 
   /** (time − start, kind, customer) packed into one exact integer (< 2^53 for runs up to 10 years and 2^25 customers). */

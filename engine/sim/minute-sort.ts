@@ -15,7 +15,7 @@ const SMALL = 24; // up to this many events, an insertion sort in place beats th
  * scratch of at least `bucket.length` numbers. `out` and `keys` belong to the caller, reused from minute to minute.
  */
 export function sortMinute(
-  bucket: readonly number[],
+  bucket: Int32Array,
   records: Int32Array,
   stride: number,
   kind: number,
@@ -46,7 +46,7 @@ export function sortMinute(
 }
 
 /** A minute of 2^24 events or more, or of customers past 2^25 (no run has either yet): a stable sort by (kind, customer) keeps the pushed order of ties. */
-export function sortLarge(bucket: readonly number[], records: Int32Array, stride: number, kind: number, cust: number, out: Int32Array, n = bucket.length): void {
+export function sortLarge(bucket: Int32Array, records: Int32Array, stride: number, kind: number, cust: number, out: Int32Array, n = bucket.length): void {
   const field = (id: number, f: number) => records[id * stride + f];
-  out.set(bucket.slice(0, n).sort((x, y) => field(x, kind) - field(y, kind) || field(x, cust) - field(y, cust)));
+  out.set(Array.from(bucket.subarray(0, n)).sort((x, y) => field(x, kind) - field(y, kind) || field(x, cust) - field(y, cust)));
 }
