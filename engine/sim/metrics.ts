@@ -14,6 +14,8 @@ import { column, fieldViews, layout, PER4 } from "../core/record.ts";
  * one customer's value to the next's for fields of 8, 4 and 2 bytes.
  */
 export const TALLY = 32, T8 = TALLY / 8, T4 = TALLY / 4, T2 = TALLY / 2;
+/** Where a tally record's program bits start (engine/sim/metrics.ts `reachedBy`): 10 bytes, 80 programs. */
+const PROGRAM_BITS = 22;
 const TALLY_FIELDS = layout({
   revenueOf: { type: Float64Array, at: 0, initial: 0 },
   contactsOf: { type: Uint32Array, at: 8, initial: 0 },
@@ -86,7 +88,10 @@ export class Metrics {
   readonly purchasesOf!: Uint32Array;
   readonly channelsOf!: Uint16Array; // bit per channel contacted
   private readonly week!: Uint16Array; // contacts in the current week
-  private readonly programOf: Uint8Array; // bit per (customer, program) contacted; programs × customers
+  // bit per (customer, program) contacted: customer c's bits from byte c * programRow, in its tally record
+  // (bytes 22 … 31: up to 80 programs) or, for a plan with more, in an array of their own
+  private readonly programOf: Uint8Array;
+  private readonly programRow: number;
   readonly weekHistogram = new Float64Array(1024); // customer-weeks by contact count (last bucket: ≥ 1023)
   /** Contacts in the current 4-week block, and customer-4-week blocks by contact count (complete blocks only). */
   private readonly fourWeeks!: Uint16Array;
@@ -104,7 +109,9 @@ export class Metrics {
     this.programs = programNames.map(newProgram);
     this.tallies = new Uint8Array(customers * TALLY);
     Object.assign(this, fieldViews(this.tallies, TALLY_FIELDS, TALLY));
-    this.programOf = new Uint8Array(Math.ceil((customers * Math.max(1, programNames.length)) / 8));
+    const bytes = Math.ceil(programNames.length / 8);
+    if (bytes <= TALLY - PROGRAM_BITS) this.programOf = new Uint8Array(this.tallies.buffer, PROGRAM_BITS), this.programRow = TALLY;
+    else this.programOf = new Uint8Array(customers * bytes), this.programRow = bytes;
     this.stageContacts = new Float64Array(Math.max(1, programNames.length) * STAGES.length);
   }
 
@@ -119,8 +126,8 @@ export class Metrics {
     ch.contacts++, ch.cost += cost;
     if (this.contactsOf[c * T4]++ === 0) this.reach++;
     if (!(this.channelsOf[c * T2] & (1 << channel))) this.channelsOf[c * T2] |= 1 << channel, ch.reach++;
-    const bit = c * this.programs.length + program;
-    if (!(this.programOf[bit >> 3] & (1 << (bit & 7)))) this.programOf[bit >> 3] |= 1 << (bit & 7), p.reach++;
+    const at = c * this.programRow + (program >> 3), bit = 1 << (program & 7);
+    if (!(this.programOf[at] & bit)) this.programOf[at] |= bit, p.reach++;
     if (this.week[c * T2] < 65535) this.week[c * T2]++;
   }
 
@@ -201,13 +208,7 @@ export class Metrics {
       for (const [k, e] of sorted) mine.set(k, e);
     }
     this.tallies.set(part.tallies, offset * TALLY);
-    const P = this.programs.length;
-    for (let c = 0; c < part.customers; c++) {
-      for (let p = 0; p < P; p++) {
-        const bit = c * P + p, to = (c + offset) * P + p;
-        if (part.programOf[bit >> 3] & (1 << (bit & 7))) this.programOf[to >> 3] |= 1 << (to & 7);
-      }
-    }
+    if (this.programRow !== TALLY) this.programOf.set(part.programOf, offset * this.programRow); // else in the tallies
     for (const [mine, theirs] of [[this.weekHistogram, part.weekHistogram], [this.fourWeekHistogram, part.fourWeekHistogram], [this.stageContacts, part.stageContacts]]) {
       for (let i = 0; i < mine.length; i++) mine[i] += theirs[i];
     }
@@ -221,8 +222,7 @@ export class Metrics {
 
   /** Whether the program contacted the customer at least once during the run. */
   reachedBy(c: number, program: number): boolean {
-    const bit = c * this.programs.length + program;
-    return (this.programOf[bit >> 3] & (1 << (bit & 7))) !== 0;
+    return (this.programOf[c * this.programRow + (program >> 3)] & (1 << (program & 7))) !== 0;
   }
 
   /** Mean and percentiles of contacts per customer per complete 4-week block (weeks 1–4, 5–8, …). */
