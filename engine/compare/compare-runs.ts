@@ -7,7 +7,7 @@
 import { STAGES } from "../core/lifecycle.ts";
 import { DAY } from "../core/time.ts";
 import { canonical, type LoadedPlan, parsePlan } from "../plan/load.ts";
-import { type Population, syntheticPopulation } from "../sim/population.ts";
+import { type Population, syntheticPopulation, TR4, TR8 } from "../sim/population.ts";
 import { parsePopulation, type PopulationHook } from "../sim/population-spec.ts";
 import { type BaselineFigures, baselineFigures, baselinePlan, checkLoaded, DEFAULT_START, runPlan, runStart, summarise as summariseRun, type Summary } from "../sim/run.ts";
 import { simulate, type SimulationRun } from "../sim/simulate.ts";
@@ -229,8 +229,8 @@ function countDisengaged(p: Population, at: number, world: WorldModel): number {
   const t = p.table, tr = p.traits, halfLife = world.fatigueHalfLifeDays * DAY;
   let n = 0;
   for (let c = 0; c < p.size; c++) {
-    if (t.gone[c * PER1] || t.signup[c * PER4] >= at || tr.fatigue[c * PER8] === 0) continue;
-    if (tr.fatigue[c * PER8] * Math.pow(0.5, (at - tr.fatigueAt[c * PER4]) / halfLife) >= world.disengagedAt) n++;
+    if (t.gone[c * PER1] || t.signup[c * PER4] >= at || tr.fatigue[c * TR8] === 0) continue;
+    if (tr.fatigue[c * TR8] * Math.pow(0.5, (at - tr.fatigueAt[c * TR4]) / halfLife) >= world.disengagedAt) n++;
   }
   return n;
 }

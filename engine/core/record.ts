@@ -19,19 +19,23 @@ export const PER8 = RECORD / 8, PER4 = RECORD / 4, PER2 = RECORD / 2, PER1 = REC
 export type FieldArray = Float64Array | Float32Array | Int32Array | Uint32Array | Int16Array | Uint16Array | Uint8Array;
 type FieldType = { new (buffer: ArrayBufferLike, byteOffset: number, length: number): FieldArray; readonly BYTES_PER_ELEMENT: number };
 
-/** A field: its element type, its byte offset in the record (a multiple of its size), its value for a new customer. */
+/**
+ * A field: its element type, its byte offset in the record (a multiple of its size), its value for a new
+ * customer, and how many elements it holds (one by default: a customer's affinities hold one per channel).
+ */
 export interface Field {
   type: FieldType;
   at: number;
   initial: number;
+  count?: number;
 }
 
 /** Checks a layout once, at load: every field aligned, inside the record (`size` bytes), overlapping no other. */
 export function layout<K extends string>(fields: Record<K, Field>, size = RECORD): Record<K, Field> {
   const used = new Uint8Array(size);
   for (const [name, f] of Object.entries(fields) as [string, Field][]) {
-    const bytes = f.type.BYTES_PER_ELEMENT;
-    if (f.at % bytes !== 0 || f.at + bytes > size) throw new Error(`record field ${name}: offset ${f.at} is not a place for ${bytes} bytes`);
+    const bytes = f.type.BYTES_PER_ELEMENT * (f.count ?? 1);
+    if (f.at % f.type.BYTES_PER_ELEMENT !== 0 || f.at + bytes > size) throw new Error(`record field ${name}: offset ${f.at} is not a place for ${bytes} bytes`);
     for (let b = f.at; b < f.at + bytes; b++) if (used[b]++) throw new Error(`record field ${name} overlaps another at byte ${b}`);
   }
   return fields;
@@ -43,7 +47,7 @@ export function fillRecords(rows: Uint8Array, fields: Record<string, Field>, lo:
   for (const [name, f] of Object.entries(fields)) {
     if (f.initial === 0) continue;
     const v = views[name], step = size / f.type.BYTES_PER_ELEMENT;
-    for (let c = lo; c < hi; c++) v[c * step] = f.initial;
+    for (let c = lo; c < hi; c++) for (let k = 0; k < (f.count ?? 1); k++) v[c * step + k] = f.initial;
   }
 }
 
@@ -53,7 +57,7 @@ export function fieldViews<K extends string>(rows: Uint8Array, fields: Record<K,
   for (const [name, f] of Object.entries(fields) as [K, Field][]) {
     const step = size / f.type.BYTES_PER_ELEMENT;
     // no record: an empty array (a view at the field's offset would start past the end of an empty buffer)
-    out[name] = n === 0 ? new f.type(new ArrayBuffer(0), 0, 0) : new f.type(rows.buffer, rows.byteOffset + f.at, (n - 1) * step + 1);
+    out[name] = n === 0 ? new f.type(new ArrayBuffer(0), 0, 0) : new f.type(rows.buffer, rows.byteOffset + f.at, (n - 1) * step + (f.count ?? 1));
   }
   return out;
 }

@@ -25,7 +25,7 @@ import { EV_CART, EV_CLICKED, EV_PURCHASE, EV_VISIT } from "../core/events.ts";
 import { DAY, parseDate } from "../core/time.ts";
 import { parsePlan } from "../plan/load.ts";
 import { baselinePlan } from "../sim/run.ts";
-import { drawWorldTraits, newTraits, type Population } from "../sim/population.ts";
+import { drawWorldTraits, newTraits, type Population, TR1, TR4, TR8 } from "../sim/population.ts";
 import { Streams } from "../sim/random.ts";
 import { Recorder } from "../sim/recorder.ts";
 import { FLAT } from "../sim/time-profile.ts";
@@ -98,12 +98,12 @@ export function hillstromPopulation(h: HillstromSummary, arm: number, o: { seed:
       const c = table.add(`H${i + 1}${k ? `-${k}` : ""}`);
       const m = Math.min(12, Math.max(1, r.recency[i]));
       const pBuy = rates.conversion[m], pVisit = 1 - (1 - rates.visit[m]) / (1 - pBuy);
-      traits.rate[c * PER8] = -Math.log(1 - pBuy) / WINDOW_DAYS, traits.alive[c * PER1] = 1, traits.drop[c * PER4] = 0;
-      traits.spend[c * PER4] = rates.orderValue / w.spend.p;
+      traits.rate[c * TR8] = -Math.log(1 - pBuy) / WINDOW_DAYS, traits.alive[c * TR1] = 1, traits.drop[c * TR4] = 0;
+      traits.spend[c * TR4] = rates.orderValue / w.spend.p;
       drawWorldTraits(s, c, table, traits, w, o.start);
       // every organic visit is drawn on the cart stream (world.cartAbandon = 1 in calibrationWorld) so the
       // e-mail run and the no-plan run see the same visits whatever the plan listens to
-      traits.visitRate[c * PER4] = -Math.log(1 - pVisit) / WINDOW_DAYS;
+      traits.visitRate[c * TR4] = -Math.log(1 - pVisit) / WINDOW_DAYS;
       table.consent[c * PER2] = table.consent0[c] = consentBit(EMAIL);
       table.signup[c * PER4] = o.start - 400 * DAY;
       table.orders[c * PER4] = r.newbie[i] ? 1 : 2;

@@ -8,10 +8,9 @@
  * 2-worker run at a million customers, most of it memory touched for the first time
  * (docs/performance.md, "Fifth session").
  */
-import { CHANNELS } from "../core/channels.ts";
 import { CustomerTable } from "../core/customer-table.ts";
 import { RECORD } from "../core/record.ts";
-import { newTraits, TRAIT_STORAGE, type Traits } from "../sim/population.ts";
+import { newTraits, TRAIT, TRAIT_STORAGE, type Traits } from "../sim/population.ts";
 
 export interface ShardStorage {
   customers: number;
@@ -22,8 +21,8 @@ export interface ShardStorage {
 export type Column = ArrayLike<number> & { buffer: ArrayBufferLike; byteOffset: number; BYTES_PER_ELEMENT: number };
 type ColumnType = new (buffer: ArrayBufferLike, byteOffset?: number, length?: number) => Column;
 
-/** Elements a customer holds in a column: a record's bytes (engine/core/record.ts), an affinity per built-in channel, else one. */
-export const width = (k: string) => k === "rows" ? RECORD : k === "affinity" ? CHANNELS.length : 1;
+/** Elements a customer holds in a column: its record's bytes for the table's rows and the traits' records (engine/core/record.ts), else one. */
+export const width = (k: string) => k === "rows" ? RECORD : k === "records" ? TRAIT : 1;
 
 // the element type of each column, read from an empty table and empty traits
 const template = (): Record<"table" | "traits", Record<string, Column>> => ({

@@ -11,6 +11,7 @@ import type { History } from "../../datasets/import.ts";
 import type { Traits } from "./population.ts";
 import type { WorldModel } from "./world-model.ts";
 import { PER2, PER4, PER8 } from "../core/record.ts";
+import { TR4, TR8 } from "./population.ts";
 
 /** Past sends within this many days of the start enter the pressure ledgers (rules rarely look further back). */
 export const LEDGER_DAYS = 90;
@@ -45,7 +46,7 @@ export function seedContacts(h: History, start: Minutes, rowOf: Int32Array, tabl
     if (o & CLICKED && time > table.lastClick[c * PER4]) table.lastClick[c * PER4] = time;
     if (o & (UNSUBSCRIBED | COMPLAINED)) table.consent[c * PER2] = table.consent0[c] = table.consent[c * PER2] & ~consentBit(ch);
     if (o & DELIVERED && cat !== transactional) {
-      traits.fatigue[c * PER8] += w.channels[ch].fatigueWeight * traits.sensitivity[c * PER4] * Math.pow(0.5, (start - time) / halfLife);
+      traits.fatigue[c * TR8] += w.channels[ch].fatigueWeight * traits.sensitivity[c * TR4] * Math.pow(0.5, (start - time) / halfLife);
     }
   }
 }

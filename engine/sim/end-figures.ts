@@ -10,6 +10,7 @@ import { DAY } from "../core/time.ts";
 import type { Population } from "./population.ts";
 import type { WorldModel } from "./world-model.ts";
 import { PER1, PER4, PER8 } from "../core/record.ts";
+import { TR4, TR8 } from "./population.ts";
 
 export interface EndFigures {
   customers: number;
@@ -25,7 +26,7 @@ export function endFigures(population: Population, start: number, days: number, 
   const halfLife = world.fatigueHalfLifeDays * DAY;
   for (let c = 0; c < t.size; c++) {
     if (t.signup[c * PER4] >= end) continue;
-    const f = tr.fatigue[c * PER8] * Math.pow(0.5, (end - tr.fatigueAt[c * PER4]) / halfLife);
+    const f = tr.fatigue[c * TR8] * Math.pow(0.5, (end - tr.fatigueAt[c * TR4]) / halfLife);
     if (!t.gone[c * PER1] && f >= world.disengagedAt) disengaged++;
     lifecycleEnd[STAGES[stageAt(t, c, end)]]++;
   }

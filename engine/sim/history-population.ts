@@ -25,7 +25,7 @@ import { type BgnbdParams, fitBgnbd, sampleBgnbdPosterior } from "../fit/bgnbd.t
 import { fitGammaGamma, type GammaGammaParams } from "../fit/gamma-gamma.ts";
 import { fitSeasonalBgnbd, type SeasonalFit } from "../fit/seasonality.ts";
 import { betaIInv, gammaPInv } from "../fit/math.ts";
-import { drawWorldTraits, newTraits, type Population } from "./population.ts";
+import { drawWorldTraits, newTraits, type Population, TR1, TR4, TR8 } from "./population.ts";
 import { Streams, TRAITS, worldSeed } from "./random.ts";
 import type { WorldModel } from "./world-model.ts";
 import type { MoneyLevers } from "./money.ts";
@@ -149,14 +149,14 @@ export function historyPopulation(file: string, o: HistoryPopulationOptions): Po
     const bought = s.orders[i] > 0;
     if (bought) {
       const d = sampleBgnbdPosterior(bgnbd, s.x[i], src.organic.tx[i], src.organic.T[i], u(0), u(1), u(2));
-      traits.rate[c * PER8] = d.lambda / 7, traits.drop[c * PER4] = d.p, traits.alive[c * PER1] = d.alive ? 1 : 0;
+      traits.rate[c * TR8] = d.lambda / 7, traits.drop[c * TR4] = d.p, traits.alive[c * TR1] = d.alive ? 1 : 0;
     } else {
       // listed but never bought: a prospect drawn from the fitted prior, buying at the world's prospect factor
-      traits.rate[c * PER8] = gammaPInv(bgnbd.r, u(1)) / bgnbd.alpha / 7 * w.prospectRateFactor;
-      traits.drop[c * PER4] = betaIInv(bgnbd.a, bgnbd.b, u(2));
-      traits.alive[c * PER1] = 1;
+      traits.rate[c * TR8] = gammaPInv(bgnbd.r, u(1)) / bgnbd.alpha / 7 * w.prospectRateFactor;
+      traits.drop[c * TR4] = betaIInv(bgnbd.a, bgnbd.b, u(2));
+      traits.alive[c * TR1] = 1;
     }
-    traits.spend[c * PER4] = orderScale(gg, s.x[i], s.meanRepeatValue[i], u(4), w);
+    traits.spend[c * TR4] = orderScale(gg, s.x[i], s.meanRepeatValue[i], u(4), w);
     streams.open(c, key, TRAITS);
     drawWorldTraits(streams, c, table, traits, w, o.start);
     streams.close();
@@ -176,7 +176,7 @@ export function historyPopulation(file: string, o: HistoryPopulationOptions): Po
     table.orders[c * PER4] = s.orders[i];
     table.revenue[c * PER8] = Math.round(s.value[i] * 100) / 100;
     table.lastPurchase[c * PER4] = bought ? s.lastPurchase[i] : NEVER;
-    table.score[c * PER4] = traits.alive[c * PER1] ? 1 - Math.exp(-traits.rate[c * PER8] * 30) : 0;
+    table.score[c * PER4] = traits.alive[c * TR1] ? 1 - Math.exp(-traits.rate[c * TR8] * 30) : 0;
     // RFM cells 111–555 like the synthetic population's; customers without a purchase sit in the lowest cell
     table.rfm[c * PER2] = Math.max(1, s.recencyScore[i]) * 100 + Math.max(1, s.frequencyScore[i]) * 10 + Math.max(1, s.monetaryScore[i]);
   }

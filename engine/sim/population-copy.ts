@@ -19,7 +19,7 @@ export function copyPopulation(p: Population, journeys = p.table.journeys): Popu
   for (const k of TABLE_STORAGE) if (copied(k, journeys, t)) (c as unknown as Record<string, unknown>)[k] = t[k].slice();
   c.bindRows();
   cloneRest(t, c);
-  const traits = bindTraits(Object.fromEntries(TRAIT_STORAGE.map((k) => [k, p.traits[k].slice()])) as unknown as Traits);
+  const traits = bindTraits({ records: p.traits.records.slice() } as Traits);
   return { ...p, table: c, traits }; // and what describes it: describe, moneyLevers
 }
 

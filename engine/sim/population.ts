@@ -5,20 +5,21 @@
  */
 import { ALL_CONSENTS, CHANNELS } from "../core/channels.ts";
 import { CustomerTable, NEVER } from "../core/customer-table.ts";
-import { column, fieldViews, layout, PER1, PER2, PER4, PER8, RECORD } from "../core/record.ts";
+import { column, fieldViews, layout, PER2, PER4, PER8 } from "../core/record.ts";
 import { DAY, WEEK } from "../core/time.ts";
-import { Streams, TRAITS } from "./random.ts";
+import { MOVE, Streams, TRAITS } from "./random.ts";
 import type { WorldModel } from "./world-model.ts";
 import type { MoneyLevers } from "./money.ts";
 import { checkPopulationOptions } from "./population-arguments.ts";
 
 /**
- * Latent traits the world uses and the decision core never sees: the record fields (engine/core/record.ts, read as
- * `traits.fatigue[c * PER8]`) are views of `rows`; `affinity` is an array of its own (index c * CHANNELS.length
- * + channel).
+ * Latent traits the world uses and the decision core never sees, and the customer's random-stream
+ * counters: one 128-byte record a customer (two adjacent cache lines, which the processor fetches as a
+ * pair: engine/core/record.ts), each field a view of `records` read as `traits.fatigue[c * TR8]`;
+ * `affinity[c * TR4 + channel]` and `counters[c * TR4 + purpose − 1]` hold several values each.
  */
 export interface Traits {
-  rows: Uint8Array; // the records, RECORD bytes a customer
+  records: Uint8Array; // TRAIT bytes a customer
   rate: Float64Array; // organic purchases per day while alive
   fatigue: Float64Array; // current fatigue level, decays with the world's half-life
   drop: Float32Array; // P(dropout after each organic purchase)
@@ -34,8 +35,12 @@ export interface Traits {
   offerUntil: Int32Array; // end of its validity
   alive: Uint8Array; // organic purchasing still going on (BG/NBD "alive")
   absorbed: Uint8Array; // 1: a message pulled that purchase forward; when it comes due it is not made again
-  affinity: Float32Array; // N × channels response multipliers
+  affinity: Float32Array; // a response multiplier per built-in channel
+  counters: Uint32Array; // the run's random streams: a counter per purpose (engine/sim/random.ts)
 }
+
+/** Bytes a customer's traits take; elements from one customer's value of a field to the next's for fields of 8, 4 and 1 bytes. */
+export const TRAIT = 128, TR8 = TRAIT / 8, TR4 = TRAIT / 4, TR1 = TRAIT;
 
 /** The traits' record fields (engine/core/record.ts), all zero for a new customer. */
 export const TRAIT_FIELDS = layout({
@@ -53,10 +58,12 @@ export const TRAIT_FIELDS = layout({
   offerUntil: { type: Int32Array, at: 52, initial: 0 },
   alive: { type: Uint8Array, at: 56, initial: 0 },
   absorbed: { type: Uint8Array, at: 57, initial: 0 },
-});
+  affinity: { type: Float32Array, at: 64, initial: 0, count: CHANNELS.length },
+  counters: { type: Uint32Array, at: 96, initial: 0, count: MOVE },
+}, TRAIT);
 
-/** The arrays traits keep their customers in (what a copy copies, a shard shares): the records and the affinities. */
-export const TRAIT_STORAGE = ["rows", "affinity"] as const;
+/** The arrays traits keep their customers in (what a copy copies, a shard shares). */
+export const TRAIT_STORAGE = ["records"] as const;
 
 export interface Population {
   table: CustomerTable;
@@ -115,37 +122,37 @@ export function syntheticPopulation(o: PopulationOptions): Population {
 function drawCustomer(s: Streams, c: number, table: CustomerTable, traits: Traits, w: WorldModel, start: number, days: number): void {
   const { r, alpha, a, b } = w.purchase;
   const weeklyRate = s.nextGamma(r, 1 / alpha);
-  traits.rate[c * PER8] = weeklyRate / 7;
-  traits.drop[c * PER4] = s.nextBeta(a, b);
+  traits.rate[c * TR8] = weeklyRate / 7;
+  traits.drop[c * TR4] = s.nextBeta(a, b);
   // gamma-gamma: ν ~ Gamma(q, γ) rate; an order's value ~ Gamma(p, ν) → mean p/ν
   const nu = s.nextGamma(w.spend.q, 1 / w.spend.gamma);
-  traits.spend[c * PER4] = w.spend.scale / nu;
+  traits.spend[c * TR4] = w.spend.scale / nu;
   drawWorldTraits(s, c, table, traits, w, start);
   // A past: new signups arrive during the run as prospects; the others signed up earlier and bought.
   if (s.next() < w.newSignupShare) {
     table.signup[c * PER4] = start + Math.floor(s.next() * days * DAY);
-    traits.alive[c * PER1] = 1;
-    traits.rate[c * PER8] *= w.prospectRateFactor;
+    traits.alive[c * TR1] = 1;
+    traits.rate[c * TR8] *= w.prospectRateFactor;
     return;
   }
   const signup = start - Math.floor(s.next() * w.tenureYears * 365 * DAY) - 1;
   table.signup[c * PER4] = signup;
-  traits.alive[c * PER1] = 1;
+  traits.alive[c * TR1] = 1;
   if (s.next() < w.prospectShare) {
-    traits.rate[c * PER8] *= w.prospectRateFactor;
+    traits.rate[c * TR8] *= w.prospectRateFactor;
     return;
   }
   // BG/NBD past: a first purchase at signup, then exponential gaps, dropping out after each purchase.
   let t = signup, orders = 0, revenue = 0, last = NEVER;
   while (t < start) {
-    orders++, revenue += s.nextGamma(w.spend.p, traits.spend[c * PER4]);
+    orders++, revenue += s.nextGamma(w.spend.p, traits.spend[c * TR4]);
     last = t;
-    if (s.next() < traits.drop[c * PER4]) {
-      traits.alive[c * PER1] = 0;
+    if (s.next() < traits.drop[c * TR4]) {
+      traits.alive[c * TR1] = 0;
       break;
     }
     // rate is per day and the clock counts minutes: the gap is drawn in days, then converted
-    t += Math.max(1, Math.round((-Math.log(s.next()) / Math.max(traits.rate[c * PER8], 1e-9)) * DAY));
+    t += Math.max(1, Math.round((-Math.log(s.next()) / Math.max(traits.rate[c * TR8], 1e-9)) * DAY));
   }
   table.orders[c * PER4] = orders, table.revenue[c * PER8] = Math.round(revenue * 100) / 100, table.lastPurchase[c * PER4] = last;
 }
@@ -157,18 +164,18 @@ export function syntheticDescribe(o: Pick<PopulationOptions, "customers" | "seed
 
 /** Empty traits for n customers; `given`: arrays to use for TRAIT_STORAGE (all zero, or used as they are: engine/parallel/shard-storage.ts). */
 export function newTraits(n: number, given: Partial<Pick<Traits, typeof TRAIT_STORAGE[number]>> = {}): Traits {
-  const rows = given.rows ?? new Uint8Array(n * RECORD);
-  return { rows, ...fieldViews(rows, TRAIT_FIELDS), affinity: given.affinity ?? new Float32Array(n * CHANNELS.length) } as Traits;
+  const records = given.records ?? new Uint8Array(n * TRAIT);
+  return { records, ...fieldViews(records, TRAIT_FIELDS, TRAIT) } as Traits;
 }
 
 /** Trait `name` of customers 0 … n−1, as a plain array (reports, tests: not for a hot loop). */
 export function traitColumn(traits: Traits, name: keyof typeof TRAIT_FIELDS, n: number): number[] {
-  return column(traits[name], n, RECORD / TRAIT_FIELDS[name].type.BYTES_PER_ELEMENT);
+  return column(traits[name], n, TRAIT / TRAIT_FIELDS[name].type.BYTES_PER_ELEMENT);
 }
 
-/** `traits` with its record fields made views of its `rows` again (after `rows` was replaced). */
+/** `traits` with its record fields made views of its `records` again (after they were replaced). */
 export function bindTraits(traits: Traits): Traits {
-  return Object.assign(traits, fieldViews(traits.rows, TRAIT_FIELDS));
+  return Object.assign(traits, fieldViews(traits.records, TRAIT_FIELDS, TRAIT));
 }
 
 /**
@@ -179,11 +186,11 @@ export function bindTraits(traits: Traits): Traits {
  */
 export function drawWorldTraits(s: Streams, c: number, table: CustomerTable, traits: Traits, w: WorldModel, start: number): void {
   // s: the open run of the customer's TRAITS stream (Streams.open)
-  traits.visitRate[c * PER4] = traits.rate[c * PER8] * w.visitsPerPurchase + w.baseVisitsPerWeek / 7;
+  traits.visitRate[c * TR4] = traits.rate[c * TR8] * w.visitsPerPurchase + w.baseVisitsPerWeek / 7;
   for (let ch = 0; ch < CHANNELS.length; ch++) {
-    traits.affinity[c * CHANNELS.length + ch] = Math.exp(w.affinitySigma * s.nextNormal() - w.affinitySigma ** 2 / 2);
+    traits.affinity[c * TR4 + ch] = Math.exp(w.affinitySigma * s.nextNormal() - w.affinitySigma ** 2 / 2);
   }
-  traits.sensitivity[c * PER4] = Math.exp(w.sensitivitySigma * s.nextNormal() - w.sensitivitySigma ** 2 / 2);
+  traits.sensitivity[c * TR4] = Math.exp(w.sensitivitySigma * s.nextNormal() - w.sensitivitySigma ** 2 / 2);
   let consent = 0;
   for (let ch = 0; ch < CHANNELS.length; ch++) if (s.next() < w.consents[ch]) consent |= 1 << ch;
   table.consent[c * PER2] = table.consent0[c] = consent & ALL_CONSENTS;
@@ -193,13 +200,13 @@ export function drawWorldTraits(s: Streams, c: number, table: CustomerTable, tra
   table.tz[c * PER2] = tz;
   table.birthday[c * PER2] = s.next() < w.birthdayKnown ? Math.floor(s.next() * 365) : -1;
   table.limit[c * PER4] = 2 + Math.floor(s.next() * 4);
-  traits.fatigueAt[c * PER4] = start;
+  traits.fatigueAt[c * TR4] = start;
 }
 
 /** Propensity score (P(organic purchase within 30 days)) and RFM quintile cells at the start. */
 function scoreAndRfm(t: CustomerTable, tr: Traits, now: number, cuts: NonNullable<PopulationOptions["shard"]>["rfmCuts"]): void {
   const n = t.size;
-  for (let c = 0; c < n; c++) t.score[c * PER4] = tr.alive[c * PER1] ? 1 - Math.exp(-tr.rate[c * PER8] * 30) : 0;
+  for (let c = 0; c < n; c++) t.score[c * PER4] = tr.alive[c * TR1] ? 1 - Math.exp(-tr.rate[c * TR8] * 30) : 0;
   const rec = new Float64Array(n), freq = new Float64Array(n), mon = new Float64Array(n);
   for (let c = 0; c < n; c++) {
     rec[c] = t.lastPurchase[c * PER4] === NEVER ? -1e9 : -(now - t.lastPurchase[c * PER4]) / WEEK; // recent = high

@@ -29,11 +29,15 @@ export class Streams {
    * `new Streams(world seed, n, ":custom-channels")` and only its RESPONSE stream, so adding a custom
    * channel to a plan leaves every draw of the built-in channels as it was (engine/sim/world.ts).
    */
-  constructor(seed: number, readonly size: number, salt = "", purposes = MOVE) {
+  /**
+   * `counters`: where to keep them instead of an array of their own, customer c's purpose p at
+   * c * `stride` + p − 1 (a run's: in the customer's traits record, engine/sim/population.ts), all zero.
+   */
+  constructor(seed: number, readonly size: number, salt = "", purposes = MOVE, counters?: { at: Uint32Array; stride: number }) {
     this.seed = worldSeed(seed, salt);
     this.mixed = mixSeed(this.seed);
-    this.stride = purposes;
-    this.counters = new Uint32Array(size * this.stride);
+    this.stride = counters?.stride ?? purposes;
+    this.counters = counters?.at ?? new Uint32Array(size * this.stride);
   }
 
   /** Next uniform in (0, 1) for customer c (hashed key) in one purpose. */

@@ -15,8 +15,8 @@ import { decisionSink } from "./decision-sink.ts";
 import { runDays } from "./day-loop.ts";
 import * as K from "./kinds.ts";
 import { Metrics } from "./metrics.ts";
-import type { Population } from "./population.ts";
-import { Streams } from "./random.ts";
+import { type Population, TR4 } from "./population.ts";
+import { MOVE, Streams } from "./random.ts";
 import type { Recorder } from "./recorder.ts";
 import { campaignOccurrences } from "../core/campaign-schedule.ts";
 import { reputationLag, type WorldModel } from "./world-model.ts";
@@ -96,7 +96,10 @@ export function simulate(plan: CompiledPlan, population: Population, o: Simulate
   // custom-channels plans): the pools are sized for that up front instead of growing (each growth copies it).
   // A channel capacity is consumed in event order by every customer: such a plan runs in one lane.
   const q = new LaneQueue(o.start, end, n, sharesCapacity(plan) ? Math.max(1, n) : o.laneWidth ?? LANE_WIDTH, SLOTS_PER_CUSTOMER);
-  const rnd = new Streams(o.seed, n);
+  // the world's random streams count their draws in the customers' traits records, from zero
+  const counters = population.traits.counters;
+  for (let c = 0; c < n; c++) counters.fill(0, c * TR4, c * TR4 + MOVE);
+  const rnd = new Streams(o.seed, n, "", MOVE, { at: counters, stride: TR4 });
   const metrics = new Metrics(n, o.days, plan.names.programs, plan.names.channels);
   const rec = o.recorder;
   const ev = newEvent();

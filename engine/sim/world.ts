@@ -39,6 +39,7 @@ import { type WorldCounters, worldCounters } from "./world-metrics.ts";
 import { TimeProfile } from "./time-profile.ts";
 import { units } from "./money.ts";
 import { PER1, PER2, PER4, PER8 } from "../core/record.ts";
+import { TR1, TR4, TR8 } from "./population.ts";
 
 /** What the world needs from the driver that runs it. */
 export interface WorldDriver {
@@ -130,7 +131,7 @@ export class World {
    */
   private movable(c: number, time: number): number {
     const { population: { table, traits }, model: { state } } = this.d;
-    let m = traits.alive[c * PER1] ? 1 : state.dormant;
+    let m = traits.alive[c * TR1] ? 1 : state.dormant;
     const last = table.lastPurchase[c * PER4];
     if (last === NEVER) m *= state.prospect;
     else if (time - last > state.lapsedDays * DAY) m *= state.lapsed;
@@ -187,10 +188,10 @@ export class World {
     const s = plan.sends[send], ch = plan.channels[s.channel]!, key = table.key[c * PER4], wc = this.counters;
     const r = this.responses[s.channel], tables = this.tables, transactional = tables.transactional[send] === 1;
     const custom = s.channel >= BUILTIN_CHANNELS;
-    const decayed = traits.fatigue[c * PER8] * Math.pow(0.5, (time - traits.fatigueAt[c * PER4]) / this.halfLife);
+    const decayed = traits.fatigue[c * TR8] * Math.pow(0.5, (time - traits.fatigueAt[c * TR4]) / this.halfLife);
     // a transactional message is expected: it neither tires nor annoys (docs/world-model.md)
-    const f = transactional ? decayed : decayed + r.fatigueWeight * traits.sensitivity[c * PER4];
-    traits.fatigue[c * PER8] = f, traits.fatigueAt[c * PER4] = time;
+    const f = transactional ? decayed : decayed + r.fatigueWeight * traits.sensitivity[c * TR4];
+    traits.fatigue[c * TR8] = f, traits.fatigueAt[c * TR4] = time;
     const dead = r.hardBounce > 0 && (custom ? customDeadAddress(rnd.seed, key, this.nameHash[s.channel]) : rnd.fact(key, DEAD_ADDRESS + s.channel)) < r.hardBounce;
     if (dead) {
       wc.bounces++, wc.hardBounces++; // a dead address: its first send bounces and the channel is lost for good
@@ -203,7 +204,7 @@ export class World {
     // heard by the plan, the delivery is an event of its own, recorded when it fires; else recorded now
     if (this.deliveries) q.push(delivered, K.K_LIFE, c, EV_DELIVERED, send);
     else this.d.recorder?.event(delivered, c, EV_DELIVERED, s.channel, s.program, send, 0);
-    const aff = custom ? customAffinity(rnd.seed, key, this.nameHash[s.channel], w.affinitySigma) : traits.affinity[c * CHANNELS.length + s.channel];
+    const aff = custom ? customAffinity(rnd.seed, key, this.nameHash[s.channel], w.affinitySigma) : traits.affinity[c * TR4 + s.channel];
     let inbox = r.inbox;
     if (s.channel === EMAIL) {
       inbox = this.inbox();
@@ -237,26 +238,26 @@ export class World {
     if (R.next() < pOpen) {
       const opened = delivered + Math.round(R.nextExp(r.openDelay));
       q.push(opened, K.K_OPENED, c, send);
-      if (s.discount > 0) traits.offerSend[c * PER4] = send + 1, traits.offerUntil[c * PER4] = opened + w.discount.validDays * DAY;
+      if (s.discount > 0) traits.offerSend[c * TR4] = send + 1, traits.offerUntil[c * TR4] = opened + w.discount.validDays * DAY;
       if (R.next() < Math.min(0.95, r.click * sqrtRel * damp)) {
         const came = opened + 2;
         if (R.next() < r.tracked) q.push(came, K.K_CLICKED, c, send);
         else q.push(came, K.K_VISIT, c, 1);
         wc.visits++, wc.programs[s.program].visits++;
-        traits.cameSend[c * PER4] = send + 1, traits.cameUntil[c * PER4] = came + w.attributionDays * DAY;
-        const due = traits.dueAt[c * PER4];
-        const pending = traits.alive[c * PER1] && !traits.absorbed[c * PER1] && due > came && due - came <= w.pullForwardDays * DAY;
+        traits.cameSend[c * TR4] = send + 1, traits.cameUntil[c * TR4] = came + w.attributionDays * DAY;
+        const due = traits.dueAt[c * TR4];
+        const pending = traits.alive[c * TR1] && !traits.absorbed[c * TR1] && due > came && due - came <= w.pullForwardDays * DAY;
         const p = pending ? w.pullForwardConvert : Math.min(0.9, r.convert * rel * movable * boost);
         if (R.next() < p) {
-          const value = R.nextGamma(w.spend.p, traits.spend[c * PER4]);
-          if (pending) traits.absorbed[c * PER1] = 1; // the purchase already due happens now, because of the message
+          const value = R.nextGamma(w.spend.p, traits.spend[c * TR4]);
+          if (pending) traits.absorbed[c * TR1] = 1; // the purchase already due happens now, because of the message
           q.push(came + Math.round(R.nextExp(w.conversionDelay)), K.K_MESSAGE_PURCHASE, c, send, pending ? -value : value);
         }
         return;
       }
     }
     if (R.next() < r.lift * aff * rel * damp * movable * boost) {
-      const value = R.nextGamma(w.spend.p, traits.spend[c * PER4]);
+      const value = R.nextGamma(w.spend.p, traits.spend[c * TR4]);
       q.push(delivered + Math.round(R.nextExp(w.liftDays * DAY)), K.K_MESSAGE_PURCHASE, c, send, value);
     }
   }
@@ -269,17 +270,17 @@ export class World {
     const { plan, population: { table, traits }, model: w, streams: rnd, metrics } = this.d;
     const wc = this.counters, day = this.d.dayOf(time);
     let program = -1, paid = value;
-    const offer = traits.offerSend[c * PER4] - 1;
-    if (offer >= 0 && traits.offerUntil[c * PER4] >= time && rnd.u(c, table.key[c * PER4], RESPONSE) < w.discount.redeemAnyway) {
+    const offer = traits.offerSend[c * TR4] - 1;
+    if (offer >= 0 && traits.offerUntil[c * TR4] >= time && rnd.u(c, table.key[c * PER4], RESPONSE) < w.discount.redeemAnyway) {
       const d = plan.sends[offer].discount;
       paid = value * (1 - d), program = plan.sends[offer].program;
       const given = units(value * d); // money summed across customers is counted in units (engine/sim/money.ts)
       metrics.discountCost += given;
-      traits.offerSend[c * PER4] = 0; // one redemption per offer
+      traits.offerSend[c * TR4] = 0; // one redemption per offer
       wc.redeemedAnyway++, wc.discountAnyway += given;
       wc.programs[program].redeemedAnyway++, wc.programs[program].incrementalRevenue -= given;
-    } else if (traits.cameSend[c * PER4] > 0 && traits.cameUntil[c * PER4] >= time) {
-      program = plan.sends[traits.cameSend[c * PER4] - 1].program;
+    } else if (traits.cameSend[c * TR4] > 0 && traits.cameUntil[c * TR4] >= time) {
+      program = plan.sends[traits.cameSend[c * TR4] - 1].program;
     }
     metrics.purchase(c, day, paid, -1);
     if (program >= 0) {
@@ -301,11 +302,11 @@ export class World {
         return true;
       case K.K_ORGANIC_PURCHASE: {
         if (table.gone[c * PER1]) return true;
-        const value = rnd.gamma(c, table.key[c * PER4], ORGANIC, w.spend.p, traits.spend[c * PER4]);
+        const value = rnd.gamma(c, table.key[c * PER4], ORGANIC, w.spend.p, traits.spend[c * TR4]);
         // pulled forward by a message: it happened then; the organic life goes on with the same draws
-        if (traits.absorbed[c * PER1]) traits.absorbed[c * PER1] = 0;
+        if (traits.absorbed[c * TR1]) traits.absorbed[c * TR1] = 0;
         else this.organicPurchase(c, time, value);
-        if (rnd.u(c, table.key[c * PER4], ORGANIC) < traits.drop[c * PER4]) traits.alive[c * PER1] = 0;
+        if (rnd.u(c, table.key[c * PER4], ORGANIC) < traits.drop[c * TR4]) traits.alive[c * TR1] = 0;
         this.nextPurchase(c, time);
         return true;
       }
@@ -385,31 +386,31 @@ export class World {
   // --- organic life: each kind of event schedules the next one of its kind --------------------------
   private nextPurchase(c: number, after: number): void {
     const { population: { table, traits }, streams: rnd, queue: q } = this.d;
-    if (traits.alive[c * PER1] && traits.rate[c * PER8] > 0) {
-      const at = this.time.advance(after, rnd.exp(c, table.key[c * PER4], ORGANIC, 1 / traits.rate[c * PER8]), table.tz[c * PER2]);
+    if (traits.alive[c * TR1] && traits.rate[c * TR8] > 0) {
+      const at = this.time.advance(after, rnd.exp(c, table.key[c * PER4], ORGANIC, 1 / traits.rate[c * TR8]), table.tz[c * PER2]);
       q.push(at, K.K_ORGANIC_PURCHASE, c);
-      traits.dueAt[c * PER4] = at;
+      traits.dueAt[c * TR4] = at;
       // intent: some purchases follow an abandoned cart (the customer comes back without any message)
       const w = this.d.model;
       if (this.carts && w.cartBeforePurchase > 0 && rnd.u(c, table.key[c * PER4], CART) < w.cartBeforePurchase) {
         const cart = at - 1 - Math.floor(rnd.exp(c, table.key[c * PER4], CART, w.cartLeadHours * HOUR));
         if (cart > after) q.push(cart, K.K_CART, c, 1), this.counters.intentCarts++;
       }
-    } else traits.dueAt[c * PER4] = 0;
+    } else traits.dueAt[c * TR4] = 0;
   }
 
   // Visits that end in an abandoned cart, and the other visits, are two independent streams: most plans
   // never look at plain visits, and skipping them (the bulk of all events) changes no other draw.
   private nextCart(c: number, after: number): void {
     const { population: { table, traits }, model: w, streams: rnd, queue: q } = this.d;
-    const rate = traits.visitRate[c * PER4] * w.cartAbandon;
+    const rate = traits.visitRate[c * TR4] * w.cartAbandon;
     q.push(this.time.advance(after, rnd.exp(c, table.key[c * PER4], CART, 1 / rate), table.tz[c * PER2]), K.K_CART, c);
   }
 
   private nextVisit(c: number, after: number): void {
     const { plan, population: { table, traits }, model: w, streams: rnd, queue: q } = this.d;
     if (!plan.usesVisits) return;
-    const rate = traits.visitRate[c * PER4] * (1 - w.cartAbandon);
+    const rate = traits.visitRate[c * TR4] * (1 - w.cartAbandon);
     q.push(this.time.advance(after, rnd.exp(c, table.key[c * PER4], VISIT, 1 / rate), table.tz[c * PER2]), K.K_VISIT, c);
   }
 
@@ -422,7 +423,7 @@ export class World {
 
   private nextAlert(c: number, after: number): void {
     const { population: { table, traits }, model: w, streams: rnd, queue: q } = this.d;
-    const rate = traits.visitRate[c * PER4] * w.alertsPerVisit;
+    const rate = traits.visitRate[c * TR4] * w.alertsPerVisit;
     if (rate > 0) q.push(after + 1 + Math.floor(rnd.exp(c, table.key[c * PER4], ALERT, 1 / rate) * DAY), K.K_LIFE, c, EV_BACK_IN_STOCK);
   }
 

@@ -7,6 +7,7 @@ import { worldCounters } from "../../engine/sim/world-metrics.ts";
 import { DEFAULT_WORLD, discountResponse } from "../../engine/sim/world-model.ts";
 import { plan } from "../helpers.ts";
 import { PER2, PER8 } from "../../engine/core/record.ts";
+import { TR8 } from "../../engine/sim/population.ts";
 
 const head = `name: t
 timezone: "+01:00"
@@ -88,7 +89,7 @@ describe("who a message moves", () => {
     for (let c = 0; c < t.size; c++) if (t.consent0[c] & consentBit(EMAIL) && !(t.consent[c * PER2] & consentBit(EMAIL))) lost++;
     expect(lost).toBeLessThanOrEqual(worldCounters(r.run.metrics).hardBounces); // only dead addresses
     let tired = 0;
-    for (let c = 0; c < t.size; c++) if (r.run.population.traits.fatigue[c * PER8] > 0) tired++;
+    for (let c = 0; c < t.size; c++) if (r.run.population.traits.fatigue[c * TR8] > 0) tired++;
     expect(tired).toBe(0);
   });
 

@@ -15,6 +15,7 @@ import { actualContacts } from "../../engine/backtest/actual-contacts.ts";
 import { backtestCommand } from "../../engine/cli/backtest.ts";
 import { errorOf, tempDir } from "./temp-files.ts";
 import { PER2, PER4, PER8 } from "../../engine/core/record.ts";
+import { TR4, TR8 } from "../../engine/sim/population.ts";
 
 const { dir, write } = tempDir();
 write("tx.csv", "id,day,usd\nA,2024-01-05,20\nB,2024-03-20,50\n");
@@ -101,11 +102,11 @@ describe("contact history: the state at the cut-off", () => {
   it("starts fatigue from the delivered marketing sends, decayed to the start", () => {
     const half = DEFAULT_WORLD.fatigueHalfLifeDays * DAY, w = DEFAULT_WORLD.channels;
     const decay = (at: string) => Math.pow(0.5, (start - parseDate(at)!) / half);
-    const a = tr.sensitivity[A * PER4] * (w[EMAIL].fatigueWeight * (decay("2024-06-01T09:00:00Z") + decay("2024-06-20T09:00:00Z")) +
+    const a = tr.sensitivity[A * TR4] * (w[EMAIL].fatigueWeight * (decay("2024-06-01T09:00:00Z") + decay("2024-06-20T09:00:00Z")) +
       w[SMS].fatigueWeight * decay("2024-06-25T18:00:00Z"));
-    expect(tr.fatigue[A * PER8]).toBeCloseTo(a, 10);
-    expect(tr.fatigue[B * PER8]).toBeCloseTo(tr.sensitivity[B * PER4] * w[EMAIL].fatigueWeight * decay("2024-03-01T10:00:00Z"), 10); // the bounce adds none
-    expect(tr.fatigue[A * PER8]).toBeGreaterThan(1);
+    expect(tr.fatigue[A * TR8]).toBeCloseTo(a, 10);
+    expect(tr.fatigue[B * TR8]).toBeCloseTo(tr.sensitivity[B * TR4] * w[EMAIL].fatigueWeight * decay("2024-03-01T10:00:00Z"), 10); // the bounce adds none
+    expect(tr.fatigue[A * TR8]).toBeGreaterThan(1);
   });
 });
 

@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadPlan } from "../../engine/plan/load.ts";
-import { syntheticPopulation } from "../../engine/sim/population.ts";
+import { syntheticPopulation, TR1, TR4, TR8 } from "../../engine/sim/population.ts";
 import { DEFAULT_WORLD } from "../../engine/sim/world-model.ts";
 import { DAY, parseDate } from "../../engine/core/time.ts";
 import { explainIn } from "../../engine/explain/timeline.ts";
@@ -39,8 +39,8 @@ function messages(tz: number): string[][] {
   const pop = syntheticPopulation({ customers: 3, seed: 1, start, days: 2, journeys: plan.compiled.journeys.length, world: DEFAULT_WORLD });
   const t = pop.table, tr = pop.traits, c = 0;
   t.consent[c * PER2] = 1, t.signup[c * PER4] = start - 400 * DAY, t.tz[c * PER2] = tz;
-  tr.rate[c * PER8] = 0, tr.alive[c * PER1] = 0, tr.visitRate[c * PER4] = 0;
-  tr.affinity.fill(0, c * 5, c * 5 + 5);
+  tr.rate[c * TR8] = 0, tr.alive[c * TR1] = 0, tr.visitRate[c * TR4] = 0;
+  tr.affinity.fill(0, c * TR4, c * TR4 + 5);
   const tl = explainIn(plan, pop, t.ids[c], { seed: 1, start, days: 2, world: DEFAULT_WORLD });
   return tl.rows.filter((r) => r.kind === "message").map((r) => [r.time.slice(0, 16), r.what.split(" · ")[0], r.status!, r.why ?? ""]);
 }

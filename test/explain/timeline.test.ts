@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadPlan } from "../../engine/plan/load.ts";
-import { syntheticPopulation } from "../../engine/sim/population.ts";
+import { syntheticPopulation, TR1, TR4, TR8 } from "../../engine/sim/population.ts";
 import { DEFAULT_WORLD } from "../../engine/sim/world-model.ts";
 import { DAY, parseDate } from "../../engine/core/time.ts";
 import { explainCustomer, explainIn, formatTimeline } from "../../engine/explain/timeline.ts";
@@ -39,8 +39,8 @@ describe("explain", () => {
     // customer 0: an e-mail opt-in who never buys, visits, opens or leaves, in UTC
     const t = pop.table, tr = pop.traits, c = 0;
     t.consent[c * PER2] = 1, t.signup[c * PER4] = start - 400 * DAY, t.tz[c * PER2] = 0;
-    tr.rate[c * PER8] = 0, tr.alive[c * PER1] = 0, tr.visitRate[c * PER4] = 0;
-    tr.affinity.fill(0, c * 5, c * 5 + 5);
+    tr.rate[c * TR8] = 0, tr.alive[c * TR1] = 0, tr.visitRate[c * TR4] = 0;
+    tr.affinity.fill(0, c * TR4, c * TR4 + 5);
     const tl = explainIn(plan, pop, t.ids[c], { seed: 1, start, days: 21, world: DEFAULT_WORLD });
     const messages = tl.rows.filter((r) => r.kind === "message").map((r) => [r.time.slice(0, 16), r.what, r.status, r.why ?? ""]);
     const two = (a: string, b: string) => `two-a-week: 2 counted contacts in (T−7d, T] ≥ cap 2: monday ${a}, wednesday ${b}`;

@@ -84,9 +84,10 @@ describe("customer sharding", () => {
       const { table, traits } = r.run.population;
       // nothing copied: the merged columns are the shards' shared memory (engine/parallel/shard-storage.ts)
       expect(table.lastPurchase.buffer).toBeInstanceOf(SharedArrayBuffer);
-      expect(traits.affinity.buffer).toBeInstanceOf(SharedArrayBuffer);
+      expect(traits.affinity.buffer).toBe(traits.records.buffer); // in the traits' records
+      expect(traits.records.buffer).toBeInstanceOf(SharedArrayBuffer);
       expect(table.column("lastPurchase")).toEqual(one.run.population.table.column("lastPurchase"));
-      expect(Array.from(traits.affinity)).toEqual(Array.from(one.run.population.traits.affinity));
+      expect(Array.from(traits.records)).toEqual(Array.from(one.run.population.traits.records));
       expect(table.column("orders")).toEqual(one.run.population.table.column("orders"));
     }
   }, 60_000);

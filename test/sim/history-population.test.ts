@@ -7,7 +7,7 @@ import { DEFAULT_WORLD, worldWith } from "../../engine/sim/world-model.ts";
 import { simulate } from "../../engine/sim/simulate.ts";
 import { Recorder } from "../../engine/sim/recorder.ts";
 import { historyPopulation, historySource } from "../../engine/sim/history-population.ts";
-import { traitColumn } from "../../engine/sim/population.ts";
+import { traitColumn, TR1, TR4, TR8 } from "../../engine/sim/population.ts";
 import { parsePopulation } from "../../engine/sim/population-spec.ts";
 import { bgnbdConditionalExpected, bgnbdProbAlive } from "../../engine/fit/bgnbd.ts";
 import { main } from "../../engine/cli/main.ts";
@@ -62,11 +62,11 @@ consent: { sms: true }
 
   it("draws per-day rates (weekly λ / 7) and keeps prospects buying at the world's prospect factor", () => {
     for (let c = 0; c < pop.size; c++) {
-      expect(pop.traits.rate[c * PER8]).toBeGreaterThan(0);
-      expect(pop.traits.rate[c * PER8]).toBeLessThan(5 / 7);
-      expect(pop.traits.spend[c * PER4]).toBeGreaterThan(0);
+      expect(pop.traits.rate[c * TR8]).toBeGreaterThan(0);
+      expect(pop.traits.rate[c * TR8]).toBeLessThan(5 / 7);
+      expect(pop.traits.spend[c * TR4]).toBeGreaterThan(0);
     }
-    expect(pop.traits.alive[(at("D")) * PER1]).toBe(1);
+    expect(pop.traits.alive[(at("D")) * TR1]).toBe(1);
   });
 
   it("is a deterministic function of the seed", () => {
@@ -117,7 +117,7 @@ describeWithData("cdnow/CDNOW_sample.txt", "historical population: CDNOW sample"
     const R = 4;
     for (let seed = 1; seed <= R; seed++) {
       const pop = historyPopulation(file, { seed, start, journeys: 0, world: DEFAULT_WORLD });
-      for (let c = 0; c < pop.size; c++) lambda += pop.traits.rate[c * PER8] * 7, alive += pop.traits.alive[c * PER1];
+      for (let c = 0; c < pop.size; c++) lambda += pop.traits.rate[c * TR8] * 7, alive += pop.traits.alive[c * TR1];
     }
     expect(m).toBe(2357);
     expect(lambda / R / expectLambda).toBeGreaterThan(0.95);

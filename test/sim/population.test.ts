@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { basePriors } from "../../engine/calibration/population-priors.ts";
 import { NEVER } from "../../engine/core/customer-table.ts";
 import { DAY, parseDate } from "../../engine/core/time.ts";
-import { quintileCuts, syntheticPopulation, traitColumn } from "../../engine/sim/population.ts";
+import { quintileCuts, syntheticPopulation, traitColumn, TR1 } from "../../engine/sim/population.ts";
 import { baselinePlan } from "../../engine/sim/run.ts";
 import { simulate } from "../../engine/sim/simulate.ts";
 import { DEFAULT_WORLD } from "../../engine/sim/world-model.ts";
@@ -35,7 +35,7 @@ describe("synthetic base", () => {
 
   it("has the past orders and share still buying its priors imply", () => {
     let orders = 0, alive = 0;
-    for (const c of existing) orders += t.orders[c * PER4], alive += tr.alive[c * PER1];
+    for (const c of existing) orders += t.orders[c * PER4], alive += tr.alive[c * TR1];
     expect(existing.length / n).toBeCloseTo(0.85 * 0.75, 1);
     expect(orders / existing.length).toBeGreaterThan(priors.pastOrders * 0.93);
     expect(orders / existing.length).toBeLessThan(priors.pastOrders * 1.07);

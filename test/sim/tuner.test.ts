@@ -5,7 +5,7 @@ import { setPath } from "../../engine/sweep/set-path.ts";
 import { baselinePlan, runPlan } from "../../engine/sim/run.ts";
 import { simulate } from "../../engine/sim/simulate.ts";
 import { copyPopulation, refillPopulation, tuner } from "../../engine/sim/tuner.ts";
-import { syntheticPopulation } from "../../engine/sim/population.ts";
+import { syntheticPopulation, TR8 } from "../../engine/sim/population.ts";
 import { DEFAULT_WORLD } from "../../engine/sim/world-model.ts";
 import { parseDate } from "../../engine/core/time.ts";
 import { PER4, PER8 } from "../../engine/core/record.ts";
@@ -28,9 +28,9 @@ describe("tuner", () => {
   it("copies a population so that a run leaves the original untouched", () => {
     const p = syntheticPopulation({ customers: 300, seed: 1, start: parseDate("2026-01-01")!, days: 30, journeys: 2, world: DEFAULT_WORLD });
     const copy = copyPopulation(p);
-    copy.table.orders[5 * PER4] += 7, copy.traits.fatigue[5 * PER8] = 99;
+    copy.table.orders[5 * PER4] += 7, copy.traits.fatigue[5 * TR8] = 99;
     expect(p.table.orders[5 * PER4]).not.toBe(copy.table.orders[5 * PER4]);
-    expect(p.traits.fatigue[5 * PER8]).toBe(0);
+    expect(p.traits.fatigue[5 * TR8]).toBe(0);
     expect(copy.table.column("key")).toEqual(p.table.column("key"));
   });
 
@@ -56,7 +56,7 @@ describe("tuner", () => {
   it("refills a simulated copy in place with the population as drawn, or makes a new one for another shape", () => {
     const start = parseDate("2026-01-01")!, p = syntheticPopulation({ customers: 300, seed: 1, start, days: 30, journeys: 2, world: DEFAULT_WORLD });
     const copy = copyPopulation(p), orders = copy.table.orders;
-    copy.table.orders[5 * PER4] += 7, copy.traits.fatigue[5 * PER8] = 99, copy.table.jPc[3 * J4] = 4, copy.table.ledger(9).push(1, 2);
+    copy.table.orders[5 * PER4] += 7, copy.traits.fatigue[5 * TR8] = 99, copy.table.jPc[3 * J4] = 4, copy.table.ledger(9).push(1, 2);
     const again = refillPopulation(p, copy);
     expect(again).toBe(copy);
     expect(again.table.orders).toBe(orders); // written over, not allocated
