@@ -19,7 +19,7 @@ import { checkOptionTypes } from "../sim/option-types.ts";
 import { planWorld } from "../plan/world-section.ts";
 import { baselineKey, cached, type CacheMode } from "../sim/baseline-cache.ts";
 import { type CompareOptions, type Metric, metricsOf, type PlanDetail } from "./compare.ts";
-import { PER1, PER4, PER8 } from "../core/record.ts";
+import { PER1, PER4 } from "../core/record.ts";
 
 /** What a worker needs to rebuild a comparison's context: JSON only. */
 export interface CompareJobSpec extends Omit<CompareOptions, "population" | "onProgress"> {

@@ -33,7 +33,7 @@ import { simulate, type SimulationRun } from "../sim/simulate.ts";
 import { type ChannelResponse, DEFAULT_WORLD, type WorldModel, worldWith } from "../sim/world-model.ts";
 import { HILLSTROM_ARMS, type HillstromSummary, type Lift, loadHillstrom } from "../../datasets/hillstrom.ts";
 import { minimize } from "./optimize.ts";
-import { PER1, PER2, PER4, PER8 } from "../core/record.ts";
+import { PER2, PER4, PER8 } from "../core/record.ts";
 import { T4, T8 } from "../sim/metrics.ts";
 
 export const CALIBRATION_START = "2008-03-03"; // a Monday; the experiment ran in spring 2008

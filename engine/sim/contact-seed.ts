@@ -10,7 +10,7 @@ import { CLICKED, COMPLAINED, DELIVERED, OPENED, UNSUBSCRIBED } from "../../data
 import type { History } from "../../datasets/import.ts";
 import type { Traits } from "./population.ts";
 import type { WorldModel } from "./world-model.ts";
-import { PER2, PER4, PER8 } from "../core/record.ts";
+import { PER2, PER4 } from "../core/record.ts";
 import { TR4, TR8 } from "./population.ts";
 
 /** Past sends within this many days of the start enter the pressure ledgers (rules rarely look further back). */

@@ -9,7 +9,7 @@ import { STAGES, stageAt } from "../core/lifecycle.ts";
 import { DAY } from "../core/time.ts";
 import type { Population } from "./population.ts";
 import type { WorldModel } from "./world-model.ts";
-import { PER1, PER4, PER8 } from "../core/record.ts";
+import { PER1, PER4 } from "../core/record.ts";
 import { TR4, TR8 } from "./population.ts";
 
 export interface EndFigures {

@@ -198,7 +198,7 @@ export class EventQueue {
   }
 
   private toMinute(m: number, id: number): void {
-    let i = this.lateLength++;
+    const i = this.lateLength++;
     if (i === this.lateIds.length) {
       const ids = new Int32Array(2 * i), next = new Int32Array(2 * i);
       ids.set(this.lateIds), next.set(this.lateNext);

@@ -34,7 +34,7 @@ import { isMoneyUnit, moneyLabel } from "../../datasets/money-unit.ts";
 import { checkPopulationOptions } from "./population-arguments.ts";
 import { InputError } from "../plan/errors.ts";
 import { describe } from "../plan/fields.ts";
-import { PER1, PER2, PER4, PER8 } from "../core/record.ts";
+import { PER2, PER4, PER8 } from "../core/record.ts";
 export { historySeasonality } from "./history-seasonality.ts";
 
 /** Purpose of the counter-based uniforms that draw the posterior traits (distinct from random.ts's). */

@@ -5,7 +5,7 @@
  * events on the simulator's queue and hands the customer events it produces to the driver (`fire`),
  * which passes them to the core. It never makes a plan decision.
  */
-import { BUILTIN_CHANNELS, CHANNELS, consentBit, EMAIL } from "../core/channels.ts";
+import { BUILTIN_CHANNELS, consentBit, EMAIL } from "../core/channels.ts";
 import { channelResponses, customAffinity, customDeadAddress, grantCustomConsents } from "./custom-channels.ts";
 import { NEVER } from "../core/customer-table.ts";
 import { hashString } from "../core/hash.ts";
@@ -38,7 +38,7 @@ import { type ResponseTables, responseTables } from "./response-tables.ts";
 import { type WorldCounters, worldCounters } from "./world-metrics.ts";
 import { TimeProfile } from "./time-profile.ts";
 import { units } from "./money.ts";
-import { PER1, PER2, PER4, PER8 } from "../core/record.ts";
+import { PER1, PER2, PER4 } from "../core/record.ts";
 import { TR1, TR4, TR8 } from "./population.ts";
 
 /** What the world needs from the driver that runs it. */

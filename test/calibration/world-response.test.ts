@@ -6,7 +6,7 @@ import { runPlan } from "../../engine/sim/run.ts";
 import { worldCounters } from "../../engine/sim/world-metrics.ts";
 import { DEFAULT_WORLD, discountResponse } from "../../engine/sim/world-model.ts";
 import { plan } from "../helpers.ts";
-import { PER2, PER8 } from "../../engine/core/record.ts";
+import { PER2 } from "../../engine/core/record.ts";
 import { TR8 } from "../../engine/sim/population.ts";
 
 const head = `name: t

@@ -14,7 +14,7 @@ import { capture } from "../capture.ts";
 import { actualContacts } from "../../engine/backtest/actual-contacts.ts";
 import { backtestCommand } from "../../engine/cli/backtest.ts";
 import { errorOf, tempDir } from "./temp-files.ts";
-import { PER2, PER4, PER8 } from "../../engine/core/record.ts";
+import { PER2, PER4 } from "../../engine/core/record.ts";
 import { TR4, TR8 } from "../../engine/sim/population.ts";
 
 const { dir, write } = tempDir();

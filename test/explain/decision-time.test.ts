@@ -11,7 +11,7 @@ import { syntheticPopulation, TR1, TR4, TR8 } from "../../engine/sim/population.
 import { DEFAULT_WORLD } from "../../engine/sim/world-model.ts";
 import { DAY, parseDate } from "../../engine/core/time.ts";
 import { explainIn } from "../../engine/explain/timeline.ts";
-import { PER1, PER2, PER4, PER8 } from "../../engine/core/record.ts";
+import { PER2, PER4 } from "../../engine/core/record.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "cadence-explain-now-"));
 const planFile = join(dir, "one-a-day.yaml");

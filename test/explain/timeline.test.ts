@@ -10,7 +10,7 @@ import { explainCustomer, explainIn, formatTimeline } from "../../engine/explain
 import { main } from "../../engine/cli/main.ts";
 import { capture } from "../capture.ts";
 import { eachRecord } from "../../datasets/csv.ts";
-import { PER1, PER2, PER4, PER8 } from "../../engine/core/record.ts";
+import { PER2, PER4 } from "../../engine/core/record.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "cadence-explain-"));
 const planFile = join(dir, "three-a-week.yaml");

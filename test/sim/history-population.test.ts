@@ -16,7 +16,7 @@ import { describeWithData } from "../datasets/data-dir.ts";
 import { tempDir } from "../datasets/temp-files.ts";
 import { InputError } from "../../engine/plan/errors.ts";
 import { runPlan } from "../../engine/sim/run.ts";
-import { PER1, PER2, PER4, PER8 } from "../../engine/core/record.ts";
+import { PER2, PER4, PER8 } from "../../engine/core/record.ts";
 
 const noPlan = parsePlan("name: none\nchannels: { email: {} }\n", "none.yaml").compiled;
 

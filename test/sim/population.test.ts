@@ -13,7 +13,7 @@ import { baselinePlan } from "../../engine/sim/run.ts";
 import { simulate } from "../../engine/sim/simulate.ts";
 import { DEFAULT_WORLD } from "../../engine/sim/world-model.ts";
 import { plan } from "../helpers.ts";
-import { PER1, PER4 } from "../../engine/core/record.ts";
+import { PER4 } from "../../engine/core/record.ts";
 import { T4, T8 } from "../../engine/sim/metrics.ts";
 
 const start = parseDate("2026-01-01")!;

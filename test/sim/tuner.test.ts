@@ -8,7 +8,7 @@ import { copyPopulation, refillPopulation, tuner } from "../../engine/sim/tuner.
 import { syntheticPopulation, TR8 } from "../../engine/sim/population.ts";
 import { DEFAULT_WORLD } from "../../engine/sim/world-model.ts";
 import { parseDate } from "../../engine/core/time.ts";
-import { PER4, PER8 } from "../../engine/core/record.ts";
+import { PER4 } from "../../engine/core/record.ts";
 import { J4 } from "../../engine/core/customer-table.ts";
 
 describe("tuner", () => {
