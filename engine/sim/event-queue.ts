@@ -19,7 +19,6 @@
  */
 import { DAY } from "../core/time.ts";
 import { sortMinute } from "./minute-sort.ts";
-import { alignedBytes } from "../core/aligned.ts";
 
 // a record's fields, as Int32Array offsets; b is the Float64Array element 3 of the record (bytes 24–31)
 const SLOT = 8, TIME = 0, KIND = 1, CUST = 2, A = 3, D = 4, E = 5, B = 3;
@@ -78,7 +77,8 @@ export class EventQueue {
     this.dayCount = new Int32Array(Math.max(0, Math.floor((end - 1) / DAY) - this.firstDay) + 1);
     this.dayIds = Array.from(this.dayCount, () => undefined);
     this.cap = Math.max(1024, Math.ceil(capacity));
-    [this.ints, this.nums] = pool(this.cap);
+    this.ints = new Int32Array(this.cap * SLOT);
+    this.nums = new Float64Array(this.ints.buffer);
     this.free = new Int32Array(this.cap);
   }
 
@@ -256,9 +256,11 @@ export class EventQueue {
 
   private grow(): void {
     const cap = Math.ceil(this.cap * 1.5); // not 2: the pool is a large share of a run's memory, and a last doubling could leave half of it unused
-    const [ints, nums] = pool(cap), free = new Int32Array(cap);
-    ints.set(this.ints), free.set(this.free);
-    this.ints = ints, this.nums = nums, this.free = free, this.cap = cap;
+    const ints = new Int32Array(cap * SLOT);
+    ints.set(this.ints);
+    const free = new Int32Array(cap);
+    free.set(this.free);
+    this.ints = ints, this.nums = new Float64Array(ints.buffer), this.free = free, this.cap = cap;
   }
 
   // --- the heap of late pushes: ordered by (packed key, sequence); the keys are unique ------------
@@ -290,12 +292,6 @@ export class EventQueue {
     }
     h[i] = x, hk[i] = kx, hs[i] = sx;
   }
-}
-
-/** A pool of `cap` records, its integers and its float64s on the same memory, from a cache line: a record never straddles two. */
-function pool(cap: number): [Int32Array, Float64Array] {
-  const bytes = alignedBytes(cap * SLOT * 4);
-  return [new Int32Array(bytes.buffer, bytes.byteOffset, cap * SLOT), new Float64Array(bytes.buffer, bytes.byteOffset, cap * SLOT / 2)];
 }
 
 /** The heap's order: the packed (time, kind, customer) key, then the sequence number. */
