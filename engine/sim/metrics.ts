@@ -111,7 +111,9 @@ export class Metrics {
     Object.assign(this, fieldViews(this.tallies, TALLY_FIELDS, TALLY));
     const bytes = Math.ceil(programNames.length / 8);
     if (bytes <= TALLY - PROGRAM_BITS) {
-      this.programOf = customers ? new Uint8Array(this.tallies.buffer, PROGRAM_BITS) : new Uint8Array(0), this.programRow = TALLY;
+      const t = this.tallies;
+      this.programOf = customers ? new Uint8Array(t.buffer, t.byteOffset + PROGRAM_BITS, t.length - PROGRAM_BITS) : new Uint8Array(0);
+      this.programRow = TALLY;
     }
     else this.programOf = new Uint8Array(customers * bytes), this.programRow = bytes;
     this.stageContacts = new Float64Array(Math.max(1, programNames.length) * STAGES.length);
