@@ -1,8 +1,10 @@
 /**
- * Customer state as struct-of-arrays: one typed array per attribute, the index is the customer.
- * The simulator holds millions of customers in one table and updates them in place; the live driver
- * loads a customer's row into a slot of a small table, lets the core decide, and saves it back, so
- * both drivers run the very same decision code over the very same representation.
+ * Customer state as records: a customer's fields in one 64-byte record (engine/core/record.ts), each field
+ * a typed array of its own type that views the records, read as `table.lastContact[c * PER4]`; a
+ * customer's journey instances in 16-byte records of their own. The simulator holds millions of customers
+ * in one table and updates them in place; the live driver loads a customer's row into a slot of a small
+ * table, lets the core decide, and saves it back, so both drivers run the very same decision code over
+ * the very same representation.
  */
 import { ALL_CONSENTS } from "./channels.ts";
 import { hashString } from "./hash.ts";

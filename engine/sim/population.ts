@@ -168,7 +168,10 @@ export function newTraits(n: number, given: Partial<Pick<Traits, typeof TRAIT_ST
   return { records, ...fieldViews(records, TRAIT_FIELDS, TRAIT) } as Traits;
 }
 
-/** Trait `name` of customers 0 … n−1, as a plain array (reports, tests: not for a hot loop). */
+/**
+ * Trait `name` of customers 0 … n−1, as a plain array (reports, tests: not for a hot loop).
+ * @example const { population } = runPlan(plan, { customers: 1000 }).run; traitColumn(population.traits, "fatigue", population.size) // each customer's fatigue at the run's end
+ */
 export function traitColumn(traits: Traits, name: keyof typeof TRAIT_FIELDS, n: number): number[] {
   return column(traits[name], n, TRAIT / TRAIT_FIELDS[name].type.BYTES_PER_ELEMENT);
 }
