@@ -142,6 +142,10 @@ if (values.plan) {
     const r = await api("POST", "/v1/clock", { now: iso });
     return { ms: performance.now() - b, fired: r.fired };
   };
+  // the promotion, at the clock's start (midnight), decided the day: the first pass moves the clock 12
+  // hours and fires the day's newsletters held for 10:00; only then is a tick a minute with nothing due
+  const first = await clockAt("2026-03-02T12:00:00Z");
+  console.log(`first pass after the promotion (POST /v1/clock, 12 hours on): ${first.fired.toLocaleString("en-US")} timers fired in ${(first.ms / 1000).toFixed(2)} s`);
   const ticks: number[] = [];
   for (let m = 1; m <= 20; m++) ticks.push((await clockAt(`2026-03-02T12:${String(m).padStart(2, "0")}:00Z`)).ms);
   console.log(`tick (POST /v1/clock, one minute on, nothing due): ${latency(ticks)}`);
