@@ -112,21 +112,15 @@ export class CustomerTable {
 
   private allocate(n: number, given?: { columns: Partial<Record<string, ArrayLike<number>>>; fresh: boolean }): void {
     const j = this.journeys, had = this.rows ? this.rows.length / RECORD : 0;
-    // a column of `size` elements: the given array, or a new one holding the old one's values
-    const grow = <T extends { length: number; set(a: ArrayLike<number>): void }>(
-      name: string,
-      make: (n: number) => T,
-      size: number,
-      fill?: number,
-    ): T => {
+    // a column of `size` elements: the given array (zeroed if fresh), or a new one holding the old one's values
+    const grow = <T extends Uint8Array | Uint16Array>(name: string, make: (n: number) => T, size: number): T => {
       const old = (this as unknown as Record<string, T | undefined>)[name], mine = given?.columns[name] as T | undefined;
       if (mine && mine.length === size) {
-        if (given!.fresh) (mine as unknown as Int32Array).fill(fill ?? 0);
+        if (given!.fresh) mine.fill(0);
         return mine;
       }
       const a = make(size);
-      if (fill !== undefined) (a as unknown as Int32Array).fill(fill);
-      if (old) a.set(old as unknown as ArrayLike<number>);
+      if (old) a.set(old);
       return a;
     };
     // records, `per` a customer: their fields' defaults in every record of fresh ones, in the added ones of grown ones
