@@ -1,8 +1,7 @@
 /**
  * A split run's customers in memory shared by the coordinator and its workers: the table's records and
- * the columns a merged run keeps (TABLE_COLUMNS), the traits' records and affinities, each one
- * SharedArrayBuffer for the whole population,
- * and each shard draws and simulates its customers lo … hi−1 in place, in views of it. The merged run
+ * start consents (TABLE_COLUMNS) and the traits' records, each one SharedArrayBuffer for the whole
+ * population, and each shard draws and simulates its customers lo … hi−1 in place, in views of it. The merged run
  * (engine/parallel/merge-shards.ts) then reads the columns where they are instead of allocating the
  * whole population's again and copying every shard's into them: ≈ 140 bytes a customer, 0.9 s of a
  * 2-worker run at a million customers, most of it memory touched for the first time

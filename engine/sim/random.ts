@@ -28,8 +28,6 @@ export class Streams {
    * `salt` gives an independent family of streams: the custom channels' responses (issue 11 #11) use
    * `new Streams(world seed, n, ":custom-channels")` and only its RESPONSE stream, so adding a custom
    * channel to a plan leaves every draw of the built-in channels as it was (engine/sim/world.ts).
-   */
-  /**
    * `counters`: where to keep them instead of an array of their own, customer c's purpose p at
    * c * `stride` + p − 1 (a run's: in the customer's traits record, engine/sim/population.ts), all zero.
    */
