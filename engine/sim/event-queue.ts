@@ -11,11 +11,14 @@
  * field, which matters at a million customers, where the pool is far beyond the CPU caches.
  *
  * Nothing is allocated per event at steady state: a day's bucket is an Int32Array of ids, reused for a
- * later day once spread (growing plain arrays made garbage, a share of the collector's time); the
- * minute buckets are 1,440 arrays kept from day to day; free slots are a list threaded through the pool
- * (a free record's time field holds the next free slot: a stack of ids apart was tried, and was slower).
- * Buckets are arrays rather than linked lists so that a day or a minute is read in sequence: chasing
- * links from slot to slot made every read wait for the one before (slower at a million customers).
+ * later day once spread (growing plain arrays made garbage, a share of the collector's time); a day is
+ * spread over its minutes by a counting sort into one array, and events pushed during the day for its
+ * later minutes are chained in a log (1,440 arrays a lane cost two reads of cold memory a push); free
+ * slots are a stack of ids apart, the last released reused first (a list threaded through the records
+ * read a cold record to take a slot: docs/performance.md, "Thirteenth session"). Buckets are arrays
+ * rather than linked lists through the pool so that a day or a minute is read in sequence: chasing links
+ * from slot to slot made every read wait for the one before (slower at a million customers); the day's
+ * log chains through a few kilobytes the lane has in cache.
  */
 import { DAY } from "../core/time.ts";
 import { sortMinute } from "./minute-sort.ts";
