@@ -1,9 +1,9 @@
 /**
- * A customer's hot state as one 64-byte record — one cache line — instead of one element in each of
- * some twenty arrays. At a million customers a customer's state is far beyond the CPU caches when its
- * next event comes, and every array it is read from costs a line fetched from memory (≈ 10 ns each at
- * 1,000,000 × 365 on this project's machine: docs/performance.md, "Thirteenth session"); its record is
- * one line.
+ * A customer's hot state as one 64-byte record instead of one element in each of some twenty arrays. At
+ * a million customers a customer's state is far beyond the CPU caches when its next event comes, and
+ * every array it is read from costs a line fetched from memory (≈ 10 ns each at 1,000,000 × 365 on this
+ * project's machine: docs/performance.md, "Thirteenth session"); its record is one cache line, or two
+ * side by side (a large buffer's memory starts 16 bytes past a line here; aligning it measured no gain).
  *
  * Each field stays a typed array of its own type — a view of the records' memory that starts at the
  * field's byte offset — so a reader writes `table.lastContact[c * PER4]`: customer c's element of a
@@ -11,7 +11,7 @@
  * fields of 8, 4, 2 and 1 bytes.
  */
 
-/** Bytes a customer's record takes: one cache line. */
+/** Bytes a customer's record takes: a cache line's. */
 export const RECORD = 64;
 /** Elements from one customer's value of a field to the next's, for fields of 8, 4, 2 and 1 bytes. */
 export const PER8 = RECORD / 8, PER4 = RECORD / 4, PER2 = RECORD / 2, PER1 = RECORD;

@@ -10,7 +10,7 @@ import { column, fieldViews, layout, PER4 } from "../core/record.ts";
 
 /**
  * A customer's tallies as one 32-byte record (engine/core/record.ts): a contact or a purchase updates
- * one cache line, not four. Read as `metrics.contactsOf[c * T4]`: T8, T4 and T2 are the elements from
+ * one cache line (two side by side one time in two, as the memory falls), not four scattered ones. Read as `metrics.contactsOf[c * T4]`: T8, T4 and T2 are the elements from
  * one customer's value to the next's for fields of 8, 4 and 2 bytes.
  */
 export const TALLY = 32, T8 = TALLY / 8, T4 = TALLY / 4, T2 = TALLY / 2;

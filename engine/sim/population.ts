@@ -14,8 +14,8 @@ import { checkPopulationOptions } from "./population-arguments.ts";
 
 /**
  * Latent traits the world uses and the decision core never sees, and the customer's random-stream
- * counters: one 128-byte record a customer (two adjacent cache lines, which the processor fetches as a
- * pair: engine/core/record.ts), each field a view of `records` read as `traits.fatigue[c * TR8]`;
+ * counters: one 128-byte record a customer (two or three cache lines side by side, as the memory falls:
+ * engine/core/record.ts), each field a view of `records` read as `traits.fatigue[c * TR8]`;
  * `affinity[c * TR4 + channel]` and `counters[c * TR4 + purpose − 1]` hold several values each.
  */
 export interface Traits {
