@@ -17,6 +17,7 @@ import { type LoadProgress, loadingAnswer, loadLine } from "./loading.ts";
 import { WEBHOOK_DEFAULTS, WebhookAdapter, type WebhookConfig } from "./webhook.ts";
 import { expiryWarning } from "./expiry-warning.ts";
 import { FLAG_TEXT, type SettingText } from "./setting-text.ts";
+import { Rebuilding } from "./errors.ts";
 
 export interface ServerConfig {
   db: string;
@@ -177,17 +178,22 @@ function run(cfg: ServerConfig, { store, clock, driver, lifecycle }: ReturnType<
   const addr = server.addr as Deno.NetAddr;
   let stopping = false;
   const timerLog = new FailureLog("timer loop"), webhookLog = new FailureLog("webhook pass");
+  // a pass refused while the state is rebuilt after a failed writer-thread group (errors.ts) has not
+  // failed: nothing was written, and the next tick runs it again
+  const timerFailed = (e: unknown) => {
+    if (!(e instanceof Rebuilding)) timerLog.failed(e);
+  };
   const loop = setInterval(() => {
     if (stopping) return;
     try {
       if (clock.kind === "system") driver.tick();
       timerLog.ok();
     } catch (e) {
-      timerLog.failed(e);
+      timerFailed(e);
     }
     // a pass with more due than one transaction fires the rest in slices, requests answered between
     // (a manual clock's pass too, when POST /v1/clock is cut short: a restart, a failed slice)
-    if (driver.owing) driver.catchUp().then(() => timerLog.ok(), (e) => timerLog.failed(e));
+    if (driver.owing) driver.catchUp().then(() => timerLog.ok(), timerFailed);
     webhook?.pass().then(() => webhookLog.ok(), (e) => webhookLog.failed(e));
   }, cfg.tickMs);
   // retention passes (one at a time; a pass lets requests run between its transactions)

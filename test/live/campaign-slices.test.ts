@@ -282,6 +282,31 @@ describe("a campaign day in slices", () => {
     expect(await news(again)).toEqual(eight);
   });
 
+  it("does not log the timer loop as failing when its catch-up is refused while the writer thread's failed group is undone", async () => {
+    const s = server({ fireSlice: 4, tickMs: 20 }); // the timer loop runs the catch-up
+    const eight = CUSTOMERS.slice(0, 8);
+    expect((await s.api("POST", "/v1/customers", { customers: eight.map((id) => ({ id, consents: ["email"] })) })).status).toBe(200);
+    await promote(s, PLAN);
+    const logged: string[] = [], error = console.error;
+    console.error = (...line: unknown[]) => void logged.push(line.map(String).join(" "));
+    try {
+      (s.clock as ManualClock).set(DAY_START);
+      s.driver.tick(DAY_START); // c00 … c03 served, c04 … c07 owed to the loop's catch-up
+      refuseSlowly(s.store.path, "boom");
+      // a group failing on the writer thread after ≈ 0.45 s: the loop's next catch-up slice, on the main
+      // connection, is refused until the state is rebuilt (as in the test above), then runs again
+      const piped = s.driver.ingestPiped([[{ id: "boom", customer: "c05", type: "purchase", time: DAY_START + 1 }]]);
+      expect(await piped.then(() => "taken", String)).toMatch(/refused by the test/);
+      for (let i = 0; i < 250 && s.driver.owing; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    } finally {
+      console.error = error;
+    }
+    expect(s.driver.owing).toBe(false);
+    expect((await decisions(s)).filter((d) => d.includes(",news,")).map((d) => d.split(",")[0]).sort()).toEqual(eight);
+    // was "timer loop failed (logged once while it repeats): Rebuilding …", then "timer loop works again"
+    expect(logged.filter((l) => l.includes("timer loop"))).toEqual([]);
+  });
+
   it("answers a request sent while the writer thread's failed group is undone 503 with a Retry-After, and takes it sent again", async () => {
     const s = server({ fireSlice: 4, tickMs: 3_600_000 });
     const eight = CUSTOMERS.slice(0, 8);
