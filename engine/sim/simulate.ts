@@ -98,7 +98,7 @@ export function simulate(plan: CompiledPlan, population: Population, o: Simulate
   const q = new LaneQueue(o.start, end, n, sharesCapacity(plan) ? Math.max(1, n) : o.laneWidth ?? LANE_WIDTH, SLOTS_PER_CUSTOMER);
   // the world's random streams count their draws in the customers' traits records, from zero
   const counters = population.traits.counters;
-  for (let c = 0; c < n; c++) counters.fill(0, c * TR4, c * TR4 + MOVE);
+  for (let c = 0; c < n; c++) for (let k = 0; k < MOVE; k++) counters[c * TR4 + k] = 0;
   const rnd = new Streams(o.seed, n, "", MOVE, { at: counters, stride: TR4 });
   const metrics = new Metrics(n, o.days, plan.names.programs, plan.names.channels);
   const rec = o.recorder;
