@@ -35,7 +35,7 @@ import { runDays } from "../sim/day-loop.ts";
 import { settleMoney } from "../sim/money.ts";
 import { EventQueue } from "../sim/event-queue.ts";
 import * as K from "../sim/kinds.ts";
-import { Metrics, T4 } from "../sim/metrics.ts";
+import { Metrics, T4, WeekExistence } from "../sim/metrics.ts";
 import { Recorder, STATUS } from "../sim/recorder.ts";
 import { ENGINE_VERSION } from "../version.ts";
 import { checkOptionNames, checkRunSizes, InputError } from "../plan/errors.ts";
@@ -170,6 +170,7 @@ export function backtest(loaded: LoadedPlan, h: History, o: BacktestOptions = {}
 
   // --- the clock: the simulator's (engine/sim/day-loop.ts) --------------------------------------------
   let weekEnd = from + WEEK, signups = 0, purchases = 0, revenue = 0, inactive = 0;
+  const existence = new WeekExistence(table, from, Math.ceil(days / 7));
   const payload = { a: 0, b: 0, d: 0, e: 0 };
   const fireInactive = (c: number, time: number, days: number) => void (inactive++, fire(c, EV_INACTIVE, time, 0, days));
   runDays({
@@ -195,7 +196,7 @@ export function backtest(loaded: LoadedPlan, h: History, o: BacktestOptions = {}
       }
     },
     closeWeek() {
-      metrics.closeWeek(table, weekEnd);
+      metrics.closeWeek(existence.before(weekEnd));
       for (let c = 0; c < n; c++) {
         if (week[c] > maxWeek[c]) maxWeek[c] = week[c];
         week[c] = 0;

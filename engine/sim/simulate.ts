@@ -14,7 +14,7 @@ import { runPlanEvent } from "./plan-events.ts";
 import { decisionSink } from "./decision-sink.ts";
 import { runDays } from "./day-loop.ts";
 import * as K from "./kinds.ts";
-import { Metrics } from "./metrics.ts";
+import { Metrics, WeekExistence } from "./metrics.ts";
 import { type Population, TR4 } from "./population.ts";
 import { MOVE, Streams } from "./random.ts";
 import type { Recorder } from "./recorder.ts";
@@ -144,6 +144,7 @@ export function simulate(plan: CompiledPlan, population: Population, o: Simulate
   const payload = { a: 0, b: 0, d: 0, e: 0 };
   const inactive = (c: number, time: number, days: number) => fire(c, EV_INACTIVE, time, -1, 0, days);
   let weekEnd = o.start + WEEK;
+  const existence = new WeekExistence(table, o.start, Math.ceil(o.days / 7));
   const mails = plan.sends.some((s) => s.channel === EMAIL);
   // the deliveries and complaints that join the reputation at a day's end: those of `lagDays` − 1 days before
   const lag = reputationLag(w), lagged = dayLag(lag);
@@ -169,7 +170,7 @@ export function simulate(plan: CompiledPlan, population: Population, o: Simulate
       }
     },
     closeWeek() {
-      metrics.closeWeek(table, weekEnd);
+      metrics.closeWeek(existence.before(weekEnd));
       weekEnd += WEEK;
     },
     closeDay(at) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Metrics } from "../../engine/sim/metrics.ts";
+import { Metrics, WeekExistence } from "../../engine/sim/metrics.ts";
 import { WEEK } from "../../engine/core/time.ts";
 import { loadPlan } from "../../engine/plan/load.ts";
 import { comparePlans } from "../../engine/compare/compare.ts";
@@ -13,12 +13,16 @@ describe("pressure measures", () => {
     // three customers, nine weeks: customer 0 gets 3 a week, customer 1 one in week 1 only, customer 2 joins in week 5
     const m = new Metrics(3, 63, ["p"]);
     const table = new CustomerTable(3, 0); // a customer exists in the weeks that end after their signup
+    for (let c = 0; c < 3; c++) table.add(`c${c}`);
     table.signup[2 * PER4] = 4 * WEEK;
+    const existence = new WeekExistence(table, 0, 9);
+    expect(Array.from({ length: 9 }, (_, w) => existence.before((w + 1) * WEEK))).toEqual([2, 2, 2, 2, 3, 3, 3, 3, 3]);
+    expect(() => existence.before(10 * WEEK)).toThrow(/not one of the run's/);
     for (let w = 0; w < 9; w++) {
       for (let k = 0; k < 3; k++) m.contact(0, w * 7, 0, 0, 0);
       if (w === 0) m.contact(1, 0, 0, 0, 0);
       if (w >= 4) m.contact(2, w * 7, 0, 0, 0);
-      m.closeWeek(table, (w + 1) * WEEK);
+      m.closeWeek(existence.before((w + 1) * WEEK));
     }
     // customer-weeks: 9 + 9 + 5 = 23, of which customer 0's 9 have more than 2 contacts
     expect(m.shareWeeksAbove(2)).toBeCloseTo(9 / 23, 12);
