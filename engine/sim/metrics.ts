@@ -169,10 +169,10 @@ export class Metrics {
 
   /**
    * Closes a week: every customer who existed during it (signed up before its end: `existing` of them,
-   * engine/sim/metrics.ts WeekExistence) is one customer-week in the histogram. A customer contacted in
-   * the week existed, so only the contacted ones are read here; the others are `existing` less them, in the
-   * histogram's 0. This loop runs over every customer every week: reading each one's signup too (its table
-   * record) doubled the memory it streams, and a callback per customer made it 3 % of a run.
+   * WeekExistence below) is one customer-week in the histogram. A customer contacted in the week existed,
+   * so the contacted ones go to their counts and the rest (`existing` less them) to 0: the loop reads the
+   * tallies alone (reading each customer's signup too, its table record, doubled the memory it streams
+   * every week; a callback per customer made it 3 % of a run).
    */
   closeWeek(existing: number): void {
     const h = this.weekHistogram, w = this.week, f = this.fourWeeks, h4 = this.fourWeekHistogram;
