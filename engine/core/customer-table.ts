@@ -145,7 +145,7 @@ export class CustomerTable {
 
   /** Field `name` of customers 0 … size−1, as a plain array (reports, tests: not for a hot loop). */
   column(name: keyof typeof TABLE_FIELDS): number[] {
-    return columnOf(this[name], this.size, RECORD / TABLE_FIELDS[name].type.BYTES_PER_ELEMENT);
+    return columnOf(this[name], TABLE_FIELDS[name], this.size);
   }
 
   /** Appends a customer with default attributes; returns its index. */

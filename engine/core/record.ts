@@ -65,9 +65,12 @@ export function fieldViews<K extends string>(rows: Uint8Array, fields: Record<K,
   return out;
 }
 
-/** One field of every customer, as a plain array of `n` values (reports, tests, anything that is not a hot loop). */
-export function column(view: ArrayLike<number>, n: number, step: number): number[] {
-  const out = new Array<number>(n);
+/**
+ * Field `f`'s value of the first `n` records (of `size` bytes) as a plain array, from its view (reports,
+ * tests, anything that is not a hot loop); a field of several values gives each record's first.
+ */
+export function column(view: ArrayLike<number>, f: Field, n: number, size = RECORD): number[] {
+  const out = new Array<number>(n), step = size / f.type.BYTES_PER_ELEMENT;
   for (let c = 0; c < n; c++) out[c] = view[c * step];
   return out;
 }

@@ -99,8 +99,10 @@ export class ShardLink {
     if (Atomics.load(ctl, 2)) throw new Error("another shard of this run failed");
   }
 
-  /** This shard's customer keys, read by the targeted campaigns' ranking (after the next barrier). */
-  /** `keys`: the shard's table's key field (a record field: customer c's at c * PER4). */
+  /**
+   * This shard's customer keys, read by the targeted campaigns' ranking (after the next barrier); `keys`:
+   * the shard's table's key field (a record field: customer c's at c * PER4).
+   */
   shareKeys(keys: Uint32Array): void {
     for (let c = 0; c < this.hi - this.lo; c++) this.keys[this.lo + c] = keys[c * PER4];
   }

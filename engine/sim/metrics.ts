@@ -222,7 +222,7 @@ export class Metrics {
 
   /** Tally `name` of every customer, as a plain array (tables, reports, tests: not for a hot loop). */
   column(name: "revenueOf" | "contactsOf" | "purchasesOf" | "channelsOf"): number[] {
-    return column(this[name], this.customers, TALLY / TALLY_FIELDS[name].type.BYTES_PER_ELEMENT);
+    return column(this[name], TALLY_FIELDS[name], this.customers, TALLY);
   }
 
   /** Whether the program contacted the customer at least once during the run. */

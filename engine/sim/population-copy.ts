@@ -6,8 +6,8 @@
 import { CustomerTable, TABLE_STORAGE } from "../core/customer-table.ts";
 import { bindTraits, type Population, TRAIT_STORAGE, type Traits } from "./population.ts";
 
-/** The table's per-journey columns: most of its bytes, and nothing a plan without journeys reads. */
-const JOURNEY_COLUMNS = new Set<string>(["slots"]);
+/** The table's journey slots: most of its bytes, and nothing a plan without journeys reads. */
+const JOURNEY_SLOTS = "slots";
 
 /**
  * A copy of a population nobody has simulated yet: typed arrays copied, ledgers and attributes cloned.
@@ -26,7 +26,7 @@ export function copyPopulation(p: Population, journeys = p.table.journeys): Popu
 /** Is column `k` of `t` part of a copy with `journeys` journey slots (the same as t's, or 0)? */
 function copied(k: string, journeys: number, t: CustomerTable): boolean {
   if (journeys !== 0 && journeys !== t.journeys) throw new Error(`a population copy has ${t.journeys} journey slots or none, not ${journeys}`);
-  return journeys === t.journeys || !JOURNEY_COLUMNS.has(k);
+  return journeys === t.journeys || k !== JOURNEY_SLOTS;
 }
 
 /**

@@ -173,7 +173,7 @@ export function newTraits(n: number, given: Partial<Pick<Traits, typeof TRAIT_ST
  * @example const { population } = runPlan(plan, { customers: 1000 }).run; traitColumn(population.traits, "fatigue", population.size) // each customer's fatigue at the run's end
  */
 export function traitColumn(traits: Traits, name: keyof typeof TRAIT_FIELDS, n: number): number[] {
-  return column(traits[name], n, TRAIT / TRAIT_FIELDS[name].type.BYTES_PER_ELEMENT);
+  return column(traits[name], TRAIT_FIELDS[name], n, TRAIT);
 }
 
 /** `traits` with its record fields made views of its `records` again (after they were replaced). */
