@@ -26,6 +26,17 @@ import { sortMinute } from "./minute-sort.ts";
 // a record's fields, as Int32Array offsets; b is the Float64Array element 3 of the record (bytes 24–31)
 const SLOT = 8, TIME = 0, KIND = 1, CUST = 2, A = 3, D = 4, E = 5, B = 3;
 
+/**
+ * Reads what the events `ids[from … to−1]` will read, before they run: a hook of the driver, which knows
+ * where its customers' state is (engine/sim/prefetch.ts). Event `id`'s record is `ints[id * EVENT_SLOT …]`:
+ * its kind at EVENT_KIND, its customer at EVENT_CUST, its `a` at EVENT_A.
+ */
+export type Prefetch = (ints: Int32Array, ids: Int32Array, from: number, to: number) => void;
+export const EVENT_SLOT = SLOT, EVENT_KIND = KIND, EVENT_CUST = CUST, EVENT_A = A;
+
+/** Events of a day read ahead of the one that runs (engine/sim/prefetch.ts): 64 to 1,024 measured alike at a million customers. */
+export const AHEAD = 256;
+
 export class EventQueue {
   private cap: number;
   private ints: Int32Array; // the records, SLOT integers each
@@ -70,6 +81,10 @@ export class EventQueue {
   private day: number;
   size = 0;
   pushed = 0;
+  /** Called with the day's events a window ahead of the one that runs (`AHEAD`): none by default. */
+  prefetch: Prefetch | null = null;
+  private spreadCount = 0; // events in `spread`
+  private prefetched = 0; // `spread`'s events handed to `prefetch` so far
 
   /**
    * `capacity`: the slots to allocate up front, e.g. a few per customer (engine/sim/simulate.ts); the
@@ -172,6 +187,7 @@ export class EventQueue {
         return -1;
       }
       this.day++, this.minute = -1, this.lateLength = 0; // every chain of the day before was read
+      this.spreadCount = 0, this.prefetched = 0;
       const k = this.day - this.firstDay, ids = this.dayIds[k];
       this.spreadAt.fill(0);
       if (ids) {
@@ -198,6 +214,7 @@ export class EventQueue {
     for (let i = 0; i < n; i++) spread[at[minuteOf[i]]++] = ids[i];
     for (let m = DAY; m > 0; m--) at[m] = at[m - 1];
     at[0] = 0;
+    this.spreadCount = n, this.prefetched = 0;
   }
 
   private toMinute(m: number, id: number): void {
@@ -234,6 +251,14 @@ export class EventQueue {
   private sortBucket(m: number): void {
     const from = this.spreadAt[m], spread = this.spreadAt[m + 1] - from, late = this.lateCount[m], n = spread + late;
     this.at = 0, this.count = n, this.lateCount[m] = 0;
+    // the day's events up to AHEAD past this minute's handed to `prefetch`, AHEAD at a time: the customers'
+    // records are fetched by one loop of independent reads instead of one wait each when their event runs
+    const ahead = this.spreadAt[m + 1] + (AHEAD >> 1);
+    if (this.prefetch && this.prefetched < this.spreadCount && this.prefetched < ahead) {
+      const to = Math.min(this.spreadCount, ahead + (AHEAD >> 1));
+      this.prefetch(this.ints, this.spread, this.prefetched, to);
+      this.prefetched = to;
+    }
     if (n > this.sorted.length) {
       const size = Math.max(n, 2 * this.sorted.length);
       this.sorted = new Int32Array(size), this.keys = new Float64Array(size), this.input = new Int32Array(size);

@@ -15,7 +15,7 @@
  * runs in one lane, as it runs on one thread. A customer's own events stay in one queue, in the same
  * order, so the sequence of its draws is the same.
  */
-import { EventQueue } from "./event-queue.ts";
+import { EventQueue, type Prefetch } from "./event-queue.ts";
 
 /** What a handler needs of the queue: pushing a customer's event (engine/sim/world.ts, engine/sim/plan-events.ts). */
 export interface QueuePush {
@@ -44,6 +44,11 @@ export class LaneQueue implements QueuePush {
     this.shift = Math.ceil(Math.log2(Math.min(width, Math.max(1, customers))));
     const size = 2 ** this.shift, count = Math.max(1, Math.ceil(customers / size));
     this.lanes = Array.from({ length: count }, (_, l) => new EventQueue(start, end, slotsPerCustomer * Math.min(size, customers - l * size)));
+  }
+
+  /** Every lane reads its day's customers ahead with `f` (engine/sim/prefetch.ts). */
+  prefetch(f: Prefetch): void {
+    for (const lane of this.lanes) lane.prefetch = f;
   }
 
   push(time: number, kind: number, cust: number, a = 0, b = 0, d = 0, e = 0): number {

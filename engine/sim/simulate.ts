@@ -25,6 +25,7 @@ import type { PickBest } from "../core/audience.ts";
 import { settleMoney } from "./money.ts";
 import type { ShardTimes } from "../parallel/shard.ts";
 import { PER4 } from "../core/record.ts";
+import { customerPrefetch } from "./prefetch.ts";
 
 export interface SimulationRun {
   plan: CompiledPlan;
@@ -101,6 +102,7 @@ export function simulate(plan: CompiledPlan, population: Population, o: Simulate
   for (let c = 0; c < n; c++) for (let k = 0; k < MOVE; k++) counters[c * TR4 + k] = 0;
   const rnd = new Streams(o.seed, n, "", MOVE, { at: counters, stride: TR4 });
   const metrics = new Metrics(n, o.days, plan.names.programs, plan.names.channels);
+  q.prefetch(customerPrefetch(table, population.traits, metrics.tallies));
   const rec = o.recorder;
   const ev = newEvent();
   const dayOf = (t: number) => Math.min(o.days - 1, Math.max(0, Math.floor((t - o.start) / DAY)));

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { seeded } from "../helpers.ts";
-import { EventQueue } from "../../engine/sim/event-queue.ts";
+import { AHEAD, EVENT_A, EVENT_CUST, EVENT_SLOT, EventQueue } from "../../engine/sim/event-queue.ts";
 import { DAY, HOUR } from "../../engine/core/time.ts";
 
 const START = 29_452_320; // 2026-01-01T00:00Z in minutes, a day boundary
@@ -170,5 +170,50 @@ describe("EventQueue", () => {
       live.push(id);
     }
     expect(maxId).toBe(7);
+  });
+});
+
+describe("EventQueue prefetch (engine/sim/prefetch.ts)", () => {
+  it("hands every event of a day's bucket to the prefetch once, before it runs and at most AHEAD ahead, and changes no order", () => {
+    const run = (withPrefetch: boolean) => {
+      const u = seeded(11), days = 20, q = new EventQueue(START, START + days * DAY);
+      const bucketed = new Set<number>(); // events (their `a`) pushed before their day began
+      const given = new Map<number, number>(); // event → bucketed events run before it was given
+      let ran = 0, a = 0;
+      if (withPrefetch) {
+        q.prefetch = (ints, ids, from, to) => {
+          expect(to - from).toBeLessThanOrEqual(AHEAD + 8); // a window (the minute that runs, a few events here, and AHEAD after it), not the whole day
+          for (let i = from; i < to; i++) {
+            const ev = ints[ids[i] * EVENT_SLOT + EVENT_A];
+            expect(given.has(ev)).toBe(false);
+            expect(ints[ids[i] * EVENT_SLOT + EVENT_CUST]).toBe(q.cust(ids[i]));
+            given.set(ev, ran);
+          }
+        };
+      }
+      const push = (time: number, today: number) => {
+        if (Math.floor((time - START) / DAY) > today && time < START + days * DAY) bucketed.add(a); // (after the end: dropped)
+        q.push(time, Math.floor(u() * 16), Math.floor(u() * 400), a++);
+      };
+      for (let i = 0; i < 6000; i++) push(START + Math.floor(u() * days * DAY), 0);
+      const order: number[] = [];
+      for (let d = 1; d <= days; d++) {
+        for (let id = q.popBefore(START + d * DAY); id >= 0; id = q.popBefore(START + d * DAY)) {
+          const ev = q.a(id), now = q.time(id);
+          order.push(ev);
+          if (withPrefetch) {
+            expect(given.has(ev)).toBe(bucketed.has(ev)); // a day's bucket is read ahead; what the day pushes for itself is not
+            if (bucketed.has(ev)) expect(ran - given.get(ev)!).toBeLessThanOrEqual(AHEAD + 8), ran++;
+          }
+          q.release(id);
+          if (u() < 0.3) push(now + Math.floor(u() * 6 * HOUR), d - 1);
+        }
+      }
+      return { order, given: given.size, bucketed: bucketed.size };
+    };
+    const plain = run(false), prefetched = run(true);
+    expect(prefetched.order).toEqual(plain.order);
+    expect(prefetched.given).toBe(prefetched.bucketed);
+    expect(prefetched.bucketed).toBeGreaterThan(5000);
   });
 });
