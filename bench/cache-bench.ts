@@ -4,18 +4,18 @@
  * A small population's whole state stays in the CPU's caches once the code is warm (its last runs are
  * the engine's computation alone); a large one's does not (the difference is the wait for memory).
  *
- *   ./node_modules/.bin/deno run -A bench/cache-bench.ts [--customers 5000,200000] [--lanes 32768] [--runs 6] [--plan scenarios/lifecycle.yaml]
+ *   ./node_modules/.bin/deno run -A bench/cache-bench.ts [--customers 5000,200000] [--lanes 16384] [--runs 6] [--plan scenarios/lifecycle.yaml]
  */
 import { benchArgs, median } from "./bench-args.ts";
 import { loadPlan } from "../engine/plan/load.ts";
 import { runPlan } from "../engine/sim/run.ts";
 
-const USAGE = "./node_modules/.bin/deno run -A bench/cache-bench.ts [--customers 5000,200000] [--lanes 32768] [--runs 6] [--plan scenarios/lifecycle.yaml]";
+const USAGE = "./node_modules/.bin/deno run -A bench/cache-bench.ts [--customers 5000,200000] [--lanes 16384] [--runs 6] [--plan scenarios/lifecycle.yaml]";
 const values = benchArgs(
   USAGE,
   {
     customers: { type: "string", default: "5000,200000" },
-    lanes: { type: "string", default: "32768" },
+    lanes: { type: "string", default: "16384" },
     runs: { type: "string", default: "6" },
     plan: { type: "string", default: "scenarios/lifecycle.yaml" },
   },

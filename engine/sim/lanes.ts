@@ -25,10 +25,11 @@ export interface QueuePush {
 }
 
 /**
- * Customers per lane by default: at 1,000,000 × 365 on this project's machine, 16,384 to 65,536 ran
- * fastest (docs/performance.md); fewer costs a scan of the day's minutes per lane.
+ * Customers per lane by default: at 1,000,000 × 365 on this project's machine, with a day's customers read
+ * ahead (engine/sim/prefetch.ts), 16,384 ran 0.95 of 32,768's time with 2 workers and 8,192 alike
+ * (docs/performance.md, "Fourteenth session"); fewer costs a scan of the day's minutes per lane.
  */
-export const LANE_WIDTH = 32_768;
+export const LANE_WIDTH = 16_384;
 
 export class LaneQueue implements QueuePush {
   /** Lane l holds the events of customers l·width … (l+1)·width − 1. */
