@@ -217,3 +217,28 @@ describe("EventQueue prefetch (engine/sim/prefetch.ts)", () => {
     expect(prefetched.bucketed).toBeGreaterThan(5000);
   });
 });
+
+describe("EventQueue day buckets", () => {
+  it("keeps a few spread buckets for reuse, not every day's, and none grown large by the run's first days (regression: 134 MiB at a million customers)", () => {
+    const u = seeded(5), days = 200, q = new EventQueue(START, START + days * DAY);
+    // the start: 20,000 events over the next three days (every customer's first events), and one far ahead each day
+    for (let i = 0; i < 20_000; i++) q.push(START + DAY + Math.floor(u() * 3 * DAY), 1, i % 500);
+    for (let d = 1; d < days; d++) q.push(START + d * DAY + 600, 5, d % 500);
+    let most = 0;
+    for (let d = 1; d <= days; d++) {
+      for (let id = q.popBefore(START + d * DAY); id >= 0; id = q.popBefore(START + d * DAY)) {
+        const now = q.time(id);
+        q.release(id);
+        // steady state: each event pushes about one for the next days
+        if (now >= START + 5 * DAY && u() < 0.9) q.push(now + DAY + Math.floor(u() * 2 * DAY), 3, q.cust(id));
+      }
+      // pushes for tomorrow and the day after: ≈ 100 a day from day 5 on
+      if (d >= 5) for (let i = 0; i < 100; i++) q.push(START + (d + 1) * DAY + Math.floor(u() * DAY), 2, i);
+      if (d > 10) most = Math.max(most, q.bucketRoom());
+    }
+    // about 200 days hold a bucket (128 ids each at first), a few near days ≈ 500 events, spares of ≤ 4,096:
+    // the first days' 8,192-id buckets kept as spares held 49,664; a spare kept every day, 221,440
+    expect(most).toBeLessThan(200 * 128 + 8 * 1024);
+    expect(most).toBeGreaterThan(200 * 64);
+  });
+});
