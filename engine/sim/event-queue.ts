@@ -251,7 +251,7 @@ export class EventQueue {
     return DAY;
   }
 
-  /** The room its day buckets and their spares hold, in ids (a test's and a bench's view of the queue's memory). */
+  /** The room its day buckets and their spares hold, in ids (a test's view of the queue's memory). */
   bucketRoom(): number {
     let n = 0;
     for (const ids of this.dayIds) n += ids?.length ?? 0;
@@ -270,8 +270,8 @@ export class EventQueue {
   private sortBucket(m: number): void {
     const from = this.spreadAt[m], spread = this.spreadAt[m + 1] - from, late = this.lateCount[m], n = spread + late;
     this.at = 0, this.count = n, this.lateCount[m] = 0;
-    // the day's events up to AHEAD past this minute's handed to `prefetch`, AHEAD at a time: the customers'
-    // records are fetched by one loop of independent reads instead of one wait each when their event runs
+    // the day's events up to AHEAD past this minute's end handed to `prefetch` whenever fewer than AHEAD / 2
+    // are left ahead: their customers' records fetched by one loop of independent reads, not one wait each
     const ahead = this.spreadAt[m + 1] + (AHEAD >> 1);
     if (this.prefetch && this.prefetched < this.spreadCount && this.prefetched < ahead) {
       const to = Math.min(this.spreadCount, ahead + (AHEAD >> 1));
