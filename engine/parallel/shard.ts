@@ -10,7 +10,7 @@ import { ExplainRecorder } from "../explain/observer.ts";
 import { parsePlan } from "../plan/load.ts";
 import { planWorld } from "../plan/world-section.ts";
 import type { WorldModel } from "../sim/world-model.ts";
-import { Metrics } from "../sim/metrics.ts";
+import { type Metrics, withoutCustomers } from "../sim/metrics.ts";
 import { type Population, syntheticPopulation, type Traits } from "../sim/population.ts";
 import { Recorder } from "../sim/recorder.ts";
 import { baselinePlan, DEFAULT_START } from "../sim/run.ts";
@@ -179,16 +179,6 @@ export function simulateShard(msg: ShardMessage, link: ShardLink, population: Po
     metrics: run.metrics, world: worldCounters(run.metrics), events: run.events, coercions: run.coercions,
     rows: recorder ? { ...Object.fromEntries(ROW_COLUMNS.map((k) => [k, recorder[k]])) as Rows, why: (recorder as Partial<ExplainRecorder>).why } : null,
   };
-}
-
-/**
- * A run's metrics without the per-customer tallies (contacts, purchases, revenue, channels and programs
- * of each customer, the current week's counts): a summary reads only the totals, series, tallies by
- * rule and histograms, which Metrics.absorb adds up, so this is all a shard sends of them.
- */
-function withoutCustomers(m: Metrics): Metrics {
-  const none = { customers: 0, tallies: new Uint8Array(0), contactsOf: new Uint32Array(0), purchasesOf: new Uint32Array(0), revenueOf: new Float64Array(0), channelsOf: new Uint16Array(0), programOf: new Uint8Array(0), week: new Uint16Array(0), fourWeeks: new Uint16Array(0), suppressedCache: null, deferredCache: null, channelSeries: null };
-  return { ...m, ...none } as unknown as Metrics;
 }
 
 /** The ArrayBuffers of a result's typed arrays, to transfer rather than copy. */

@@ -225,7 +225,7 @@ export class EventQueue {
     for (let i = 0; i < n; i++) spread[at[minuteOf[i]]++] = ids[i];
     for (let m = DAY; m > 0; m--) at[m] = at[m - 1];
     at[0] = 0;
-    this.spreadCount = n, this.prefetched = 0;
+    this.spreadCount = n;
   }
 
   private toMinute(m: number, id: number): void {

@@ -252,6 +252,21 @@ export class Metrics {
 }
 
 /**
+ * A run's metrics without the per-customer tallies (contacts, purchases, revenue, channels and programs
+ * of each customer, the current week's counts): a summary reads only the totals, series, tallies by
+ * rule and histograms, which Metrics.absorb adds up, so this is all a shard sends of them
+ * (engine/parallel/shard.ts). Every tally field's view is emptied with its record: a view left behind
+ * would carry its whole buffer across.
+ */
+export function withoutCustomers(m: Metrics): Metrics {
+  const none = {
+    customers: 0, tallies: new Uint8Array(0), ...fieldViews(new Uint8Array(0), TALLY_FIELDS, TALLY), programOf: new Uint8Array(0),
+    suppressedCache: null, deferredCache: null, channelSeries: null,
+  };
+  return { ...m, ...none } as unknown as Metrics;
+}
+
+/**
  * How many of a table's customers exist (signed up) before each week's end of a run from `start`, the
  * weeks' ends `start + k · WEEK` (k ≥ 1): counted once from the signups, for `Metrics.closeWeek`.
  */

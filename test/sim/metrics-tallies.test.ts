@@ -4,7 +4,7 @@
  * that. Both layouts must count, answer `reachedBy` and merge shards the same.
  */
 import { describe, expect, it } from "vitest";
-import { Metrics } from "../../engine/sim/metrics.ts";
+import { Metrics, withoutCustomers } from "../../engine/sim/metrics.ts";
 
 function filled(programs: number, customers: number, from: number): Metrics {
   const m = new Metrics(customers, 7, Array.from({ length: programs }, (_, p) => `p${p}`));
@@ -42,4 +42,14 @@ describe("per-customer tallies", () => {
       expect(merged.column("revenueOf")).toEqual([...a.column("revenueOf"), ...b.column("revenueOf")]);
     });
   }
+
+  it("a summary's metrics carry no customer's tallies: what a shard sends does not grow with its customers", () => {
+    // every typed array's buffer, as a structured clone (a worker's message) carries it
+    const bytes = (m: Metrics) => Object.values(structuredClone(withoutCustomers(m)) as unknown as Record<string, unknown>)
+      .reduce((n: number, v) => n + (ArrayBuffer.isView(v) ? v.buffer.byteLength : 0), 0);
+    const small = filled(3, 10, 0), large = filled(3, 5000, 0);
+    expect(bytes(large)).toBe(bytes(small));
+    expect(withoutCustomers(large).customers).toBe(0);
+    expect(withoutCustomers(large).contacts).toBe(large.contacts); // the totals stay
+  });
 });
