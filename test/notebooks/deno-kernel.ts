@@ -5,7 +5,8 @@
  * another checkout may point at a binary that is gone, so a test file run before the one that used to
  * register it failed ("No such file or directory: …/node_modules/.bin/deno").
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 
@@ -35,4 +36,22 @@ export function registerDenoKernel(root: string): void {
   if (registered) return;
   execFileSync(join(root, "node_modules/.bin/deno"), ["jupyter", "--install", "--force"], { cwd: root, stdio: "pipe" });
   registered = true;
+}
+
+/** The Python that runs Jupyter's nbconvert (its script's `#!` line): it has nbclient, which notebooks/run.py needs. */
+function jupyterPython(): string {
+  const script = spawnSync("sh", ["-c", "command -v jupyter-nbconvert"], { encoding: "utf8" }).stdout.trim();
+  const shebang = script ? /^#!\s*(\S+)/.exec(readFileSync(script, "utf8").split("\n", 1)[0])?.[1] : undefined;
+  return shebang && !shebang.endsWith("/env") ? shebang : "python3";
+}
+
+/**
+ * Executes a notebook with notebooks/run.py, nbconvert's execution keeping the outputs the Deno kernel sends
+ * just after a cell's "idle" (nbconvert drops them: CI failed on notebook 02's timing line, empty three runs
+ * in a row). Writes the executed notebook to `output`; the caller checks the exit status.
+ */
+export function runNotebook(root: string, input: string, output: string, o: { allowErrors?: boolean; timeout?: number } = {}): SpawnSyncReturns<string> {
+  const args = [join(root, "notebooks", "run.py"), input, output, "--timeout", String(o.timeout ?? 600)];
+  if (o.allowErrors) args.push("--allow-errors");
+  return spawnSync(jupyterPython(), args, { cwd: root, encoding: "utf8" });
 }

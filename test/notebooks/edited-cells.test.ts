@@ -7,8 +7,7 @@
  * config, other sizes): their titles and printed text say what was run, not what the notebook shipped with.
  */
 import { describe, expect, it } from "vitest";
-import { ensureJupyter, registerDenoKernel } from "./deno-kernel.ts";
-import { spawnSync } from "node:child_process";
+import { ensureJupyter, registerDenoKernel, runNotebook } from "./deno-kernel.ts";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -32,13 +31,7 @@ function execute(sources: string[]): Cell[] {
       nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: "deno", display_name: "Deno", language: "typescript" } },
       cells: sources.map((s, i) => codeCell(s.replaceAll(`"../`, `"../../`), i)),
     }));
-    const run = spawnSync("jupyter-nbconvert", [
-      "--to", "notebook", "--execute", "--allow-errors", "--ExecutePreprocessor.kernel_name=deno", "--ExecutePreprocessor.timeout=300",
-      // as notebooks.test.ts: on a loaded machine a cell's output can come more than the default 4 s after its
-      // reply, and nbconvert then goes on without it (CI failed on notebook 02's timing line, empty three runs in a row)
-      "--ExecutePreprocessor.iopub_timeout=60",
-      "--output", join(out, "edited.ipynb"), file,
-    ], { encoding: "utf8" });
+    const run = runNotebook(ROOT, file, join(out, "edited.ipynb"), { allowErrors: true, timeout: 300 });
     expect(run.status, run.stderr).toBe(0);
     return (JSON.parse(readFileSync(join(out, "edited.ipynb"), "utf8")) as { cells: Cell[] }).cells;
   } finally {
@@ -62,7 +55,8 @@ describe("notebook 02's tuner cell, edited wrongly then fixed", () => {
 try { await t.run({ "pressure.rules.two-a-week.cap": 2 }); } catch (e) { state = (e as Error).message; }`;
     const tableCell = sourceOf(cells.find((c) => sourceOf(c).includes("show(aq.from(moves)"))!).replace(/\n?show\(.*$/s, "");
     const run = () => execute([setup, mistyped, probe, "console.log(state);", tunerCell, "console.log(`${moves.length} moves`);", tableCell]);
-    // headless, the Deno kernel now and then drops a cell's print (README, "Known limit": a suite failed on
+    // notebooks/run.py keeps what the Deno kernel sends late (README, "Running a notebook headlessly"); should a print
+    // still be missing (before the runner, a suite failed on
     // the state's empty output): run again, twice at most, while a print expected is missing
     let ran = run();
     const printed = (c: Cell[]) => streamOf(c[3]).trim() !== "" && streamOf(c[5]).trim() !== "" && streamOf(c[6]).trim() !== "";
@@ -96,7 +90,7 @@ describe("notebook 01, edited as an analyst would: other plans first, fewer repl
     expect(sources.join("\n")).toContain("replications: 2,");
     const htmlOf = (cells: Cell[]) => cells.flatMap((c) => (c.outputs ?? []) as { data?: Record<string, string | string[]> }[])
       .map((o) => [o.data?.["text/html"] ?? ""].flat().join("")).join("\n");
-    // headless, the Deno kernel now and then drops a display (README, "Known limit"): run again, twice at most
+    // should a display still be missing (README, "Running a notebook headlessly"): run again, twice at most
     let cells = execute(sources);
     for (let i = 0; i < 2 && (htmlOf(cells).match(/over \d+ replications?/g) ?? []).length < 3; i++) cells = execute(sources);
     const html = htmlOf(cells);

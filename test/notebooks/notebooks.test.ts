@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ensureJupyter, registerDenoKernel } from "./deno-kernel.ts";
+import { ensureJupyter, registerDenoKernel, runNotebook } from "./deno-kernel.ts";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -77,20 +77,15 @@ describe("notebooks", () => {
     for (const f of NOTEBOOKS) {
       const target = join(out, f);
       const execute = () => {
-        const run = spawnSync("jupyter-nbconvert", [
-          "--to", "notebook", "--execute", "--ExecutePreprocessor.kernel_name=deno", "--ExecutePreprocessor.timeout=600",
-          // a loaded machine can deliver a big chart's output after the cell's reply: wait for it instead of dropping it
-          "--ExecutePreprocessor.iopub_timeout=60",
-          "--output", target, join(ROOT, "notebooks", f),
-        ], { cwd: ROOT, encoding: "utf8" });
+        const run = runNotebook(ROOT, join(ROOT, "notebooks", f), target);
         return { run, executed: run.status === 0 ? JSON.parse(readFileSync(target, "utf8")) as Notebook : null };
       };
       let { run, executed } = execute();
       // On a loaded machine the Deno kernel now and then sends a cell's result after reporting the cell
-      // done, and nbconvert drops it (seen on a cell that awaits, and on a first cell loading modules;
-      // the notebooks keep their displays in cells of their own, which makes it rarer). A run that lost
-      // some of the displays its cells make (a top-level `show(...)`) is run again, twice at most, and
-      // the run that kept the most is the one checked: one suite lost three of the five charts at once.
+      // done; nbconvert dropped it (one suite lost three of the five charts at once) and notebooks/run.py
+      // keeps it (test/notebooks/late-output.test.ts). Should a run still lose some of the displays its
+      // cells make (a top-level `show(...)`), it is run again, twice at most, with a warning, and the run
+      // that kept the most is the one checked.
       const wanted = displays(JSON.parse(readFileSync(join(ROOT, "notebooks", f), "utf8")) as Notebook);
       for (let again = 0; again < 2 && executed && richOf(executed).length < wanted; again++) {
         console.warn(`${f}: ${richOf(executed).length} of ${wanted} displays (the kernel dropped some); running it again`);
@@ -99,7 +94,7 @@ describe("notebooks", () => {
         else writeFileSync(target, best.text); // the HTML export below reads the kept run
       }
       const errors = (executed?.cells ?? []).flatMap((c) => (c.outputs ?? []).filter((o) => o.output_type === "error").map((o) => `${o.ename}: ${o.evalue}\n${(o.traceback ?? []).join("\n")}\nin cell:\n${c.source.join("")}`));
-      expect(run.status, `${f}: nbconvert failed\n${run.stderr}`).toBe(0);
+      expect(run.status, `${f}: notebooks/run.py failed\n${run.stderr}`).toBe(0);
       expect(errors, `${f}: error output`).toEqual([]);
       const rich = richOf(executed!);
       expect(rich.length, `${f}: tables and charts display as HTML or SVG`).toBeGreaterThanOrEqual(3);
