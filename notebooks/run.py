@@ -23,8 +23,10 @@ try:
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionComplete, CellExecutionError
     from nbclient.util import ensure_async
+    from jupyter_client.kernelspec import NoSuchKernel
 except ImportError as e:  # a clear message, not a traceback
-    sys.exit(f"run.py: {e}; install Jupyter's runner: apt-get install jupyter-nbconvert python3-nbclient python3-ipykernel")
+    sys.exit(f"run.py: {e} in {sys.executable}; run it with the Python that runs jupyter-nbconvert (Debian's /usr/bin/python3), "
+             "or install Jupyter's runner there: apt-get install jupyter-nbconvert python3-nbclient python3-ipykernel")
 
 # How long after a cell's "idle" its late outputs are awaited, in seconds; each late output found waits again.
 # Late outputs seen here came within milliseconds of the "idle", with 2 cores fully loaded.
@@ -75,6 +77,10 @@ def main(argv):
         client.execute()
     except CellExecutionError as e:
         failed = e
+    except NoSuchKernel:
+        p.error(f"--kernel: no Jupyter kernel named '{a.kernel}'; register Deno's with: npx deno jupyter --install --force")
+    except FileNotFoundError as e:  # a kernel registered by a checkout since moved or deleted
+        p.error(f"--kernel {a.kernel}: its program is gone ({e.filename}); register it again with: npx deno jupyter --install --force")
     os.makedirs(os.path.dirname(os.path.abspath(a.output)), exist_ok=True)
     nbformat.write(nb, a.output)
     if failed:

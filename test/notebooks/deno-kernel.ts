@@ -50,8 +50,12 @@ function jupyterPython(): string {
  * just after a cell's "idle" (nbconvert drops them: CI failed on notebook 02's timing line, empty three runs
  * in a row). Writes the executed notebook to `output`; the caller checks the exit status.
  */
-export function runNotebook(root: string, input: string, output: string, o: { allowErrors?: boolean; timeout?: number } = {}): SpawnSyncReturns<string> {
+export function runNotebook(
+  root: string, input: string, output: string,
+  o: { allowErrors?: boolean; timeout?: number; kernel?: string; env?: Record<string, string> } = {},
+): SpawnSyncReturns<string> {
   const args = [join(root, "notebooks", "run.py"), input, output, "--timeout", String(o.timeout ?? 600)];
   if (o.allowErrors) args.push("--allow-errors");
-  return spawnSync(jupyterPython(), args, { cwd: root, encoding: "utf8" });
+  if (o.kernel) args.push("--kernel", o.kernel);
+  return spawnSync(jupyterPython(), args, { cwd: root, encoding: "utf8", env: { ...process.env, ...o.env } });
 }

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { ensureJupyter, registerDenoKernel, runNotebook } from "./deno-kernel.ts";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -74,6 +74,18 @@ describe("notebooks/run.py", () => {
       const zero = runNotebook(ROOT, join(dir, "broken.ipynb"), join(dir, "out.ipynb"), { timeout: 0 });
       expect(zero.status).toBe(2);
       expect(zero.stderr).toContain("--timeout: 0 is not a whole number of seconds above 0");
+      writeFileSync(join(dir, "one.ipynb"), notebook([`console.log("one")`]));
+      const unknown = runNotebook(ROOT, join(dir, "one.ipynb"), join(dir, "out.ipynb"), { kernel: "no-such-kernel" });
+      expect(unknown.status).toBe(2);
+      expect(unknown.stderr).toContain("--kernel: no Jupyter kernel named 'no-such-kernel'; register Deno's with: npx deno jupyter --install --force");
+      // a kernel registered by a checkout since deleted: its program is gone
+      mkdirSync(join(dir, "jupyter", "kernels", "gone"), { recursive: true });
+      writeFileSync(join(dir, "jupyter", "kernels", "gone", "kernel.json"), JSON.stringify({
+        argv: [join(dir, "deleted", "deno"), "jupyter", "--kernel", "--conn", "{connection_file}"], display_name: "Gone", language: "typescript",
+      }));
+      const gone = runNotebook(ROOT, join(dir, "one.ipynb"), join(dir, "out.ipynb"), { kernel: "gone", env: { JUPYTER_PATH: join(dir, "jupyter") } });
+      expect(gone.status).toBe(2);
+      expect(gone.stderr).toContain(`--kernel gone: its program is gone (${join(dir, "deleted", "deno")}); register it again with: npx deno jupyter --install --force`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
