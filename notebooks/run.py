@@ -11,7 +11,8 @@ error. This runner listens for a moment more after each cell's "idle" and puts w
 that cell (a message names the cell it belongs to), then goes on; nothing else changes. Needs Debian's
 `python3-nbclient` (a dependency of `jupyter-nbconvert`). Cells run with the notebook's folder as the
 working directory, as in nbconvert. Exit 0 when the notebook ran (with --allow-errors, also when a cell
-failed: its error is in the output), 1 on a cell's error, 2 on a wrong argument.
+failed: its error is in the output), 1 on a cell's error, 2 on a wrong argument, a file that is not a
+notebook, a kernel not registered, or a Python without nbclient.
 """
 import argparse
 import os
@@ -25,8 +26,9 @@ try:
     from nbclient.util import ensure_async
     from jupyter_client.kernelspec import NoSuchKernel
 except ImportError as e:  # a clear message, not a traceback
-    sys.exit(f"run.py: {e} in {sys.executable}; run it with the Python that runs jupyter-nbconvert (Debian's /usr/bin/python3), "
-             "or install Jupyter's runner there: apt-get install jupyter-nbconvert python3-nbclient python3-ipykernel")
+    print(f"run.py: {e} in {sys.executable}; run it with the Python that runs jupyter-nbconvert (Debian's /usr/bin/python3), "
+          "or install Jupyter's runner there: apt-get install jupyter-nbconvert python3-nbclient python3-ipykernel", file=sys.stderr)
+    sys.exit(2)
 
 # How long after a cell's "idle" its late outputs are awaited, in seconds; each late output found waits again.
 # Late outputs seen here came within milliseconds of the "idle", with 2 cores fully loaded.
