@@ -38,11 +38,14 @@ export function registerDenoKernel(root: string): void {
   registered = true;
 }
 
+let python: string | undefined;
+
 /** The Python that runs Jupyter's nbconvert (its script's `#!` line): it has nbclient, which notebooks/run.py needs. */
 function jupyterPython(): string {
+  if (python) return python;
   const script = spawnSync("sh", ["-c", "command -v jupyter-nbconvert"], { encoding: "utf8" }).stdout.trim();
   const shebang = script ? /^#!\s*(\S+)/.exec(readFileSync(script, "utf8").split("\n", 1)[0])?.[1] : undefined;
-  return shebang && !shebang.endsWith("/env") ? shebang : "python3";
+  return python = shebang && !shebang.endsWith("/env") ? shebang : "python3";
 }
 
 /**
@@ -59,3 +62,15 @@ export function runNotebook(
   if (o.kernel) args.push("--kernel", o.kernel);
   return spawnSync(jupyterPython(), args, { cwd: root, encoding: "utf8", env: { ...process.env, ...o.env } });
 }
+
+/** A notebook for the Deno kernel with these code cells (a source each; outputs if a test gives them), as nbformat 4. */
+export function denoNotebook(cells: { source: string | string[]; outputs?: unknown[]; execution_count?: number }[]) {
+  return {
+    nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: "deno", display_name: "Deno", language: "typescript" } },
+    cells: cells.map((c, i) => ({ cell_type: "code", id: `c${i}`, metadata: {}, execution_count: null, outputs: [], ...c })),
+  };
+}
+
+/** What an executed cell printed: the text of its stream outputs. */
+export const printedBy = (c: { outputs?: { output_type: string; text?: string | string[] }[] }): string =>
+  (c.outputs ?? []).filter((o) => o.output_type === "stream").map((o) => [o.text ?? ""].flat().join("")).join("");

@@ -7,7 +7,7 @@
  * config, other sizes): their titles and printed text say what was run, not what the notebook shipped with.
  */
 import { describe, expect, it } from "vitest";
-import { ensureJupyter, registerDenoKernel, runNotebook } from "./deno-kernel.ts";
+import { denoNotebook, ensureJupyter, printedBy, registerDenoKernel, runNotebook } from "./deno-kernel.ts";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -18,8 +18,6 @@ interface Cell { cell_type: string; source: string[]; outputs?: { output_type: s
 
 const cellsOf = (name: string) => (JSON.parse(readFileSync(join(ROOT, "notebooks", name), "utf8")) as { cells: Cell[] }).cells;
 const sourceOf = (c: Cell) => c.source.join("");
-const codeCell = (source: string, i: number) => ({ cell_type: "code", id: `e${i}`, metadata: {}, execution_count: null, outputs: [], source });
-const streamOf = (c: Cell) => (c.outputs ?? []).filter((o) => o.output_type === "stream").map((o) => [o.text ?? ""].flat().join("")).join("");
 
 /** Runs the cells in one kernel, errors allowed, from a folder beside the notebooks (their relative imports). */
 function execute(sources: string[]): Cell[] {
@@ -27,10 +25,7 @@ function execute(sources: string[]): Cell[] {
   const dir = mkdtempSync(join(ROOT, "notebooks", ".edited-")), out = mkdtempSync(join(tmpdir(), "cadence-nb-edited-"));
   try {
     const file = join(dir, "edited.ipynb");
-    writeFileSync(file, JSON.stringify({
-      nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: "deno", display_name: "Deno", language: "typescript" } },
-      cells: sources.map((s, i) => codeCell(s.replaceAll(`"../`, `"../../`), i)),
-    }));
+    writeFileSync(file, JSON.stringify(denoNotebook(sources.map((s) => ({ source: s.replaceAll(`"../`, `"../../`) })))));
     const run = runNotebook(ROOT, file, join(out, "edited.ipynb"), { allowErrors: true, timeout: 300 });
     expect(run.status, run.stderr).toBe(0);
     return (JSON.parse(readFileSync(join(out, "edited.ipynb"), "utf8")) as { cells: Cell[] }).cells;
@@ -55,11 +50,11 @@ describe("notebook 02's tuner cell, edited wrongly then fixed", () => {
 try { await t.run({ "pressure.rules.two-a-week.cap": 2 }); } catch (e) { state = (e as Error).message; }`;
     const tableCell = sourceOf(cells.find((c) => sourceOf(c).includes("show(aq.from(moves)"))!).replace(/\n?show\(.*$/s, "");
     const run = () => execute([setup, mistyped, probe, "console.log(state);", tunerCell, "console.log(`${moves.length} moves`);", tableCell]);
-    // notebooks/run.py keeps what the Deno kernel sends late (README, "Running a notebook headlessly"); should a print
-    // still be missing (before the runner, a suite failed on
-    // the state's empty output): run again, twice at most, while a print expected is missing
+    // notebooks/run.py keeps what the Deno kernel sends late (README, "Running a notebook headlessly"); should
+    // a print expected still be missing (before the runner, suites failed on an empty state or timing line):
+    // run again, twice at most
     let ran = run();
-    const printed = (c: Cell[]) => streamOf(c[3]).trim() !== "" && streamOf(c[5]).trim() !== "" && streamOf(c[6]).trim() !== "";
+    const printed = (c: Cell[]) => printedBy(c[3]).trim() !== "" && printedBy(c[5]).trim() !== "" && printedBy(c[6]).trim() !== "";
     for (let i = 0; i < 2 && !printed(ran); i++) ran = run();
     const [, wrong, , after, fixed, moved, timed] = ran;
     const errors = (c: Cell) => (c.outputs ?? []).filter((o) => o.output_type === "error");
@@ -67,12 +62,12 @@ try { await t.run({ "pressure.rules.two-a-week.cap": 2 }); } catch (e) { state =
       "InputError: shardedTuner: pressure.rules.two-a-wek.cap: no element 'two-a-wek' in pressure.rules; valid: one-a-day, two-a-week, sms-spacing, weighted-pressure",
     ]);
     // the failed cell's tuner is closed: its workers stopped
-    expect(streamOf(after)).toContain("shardedTuner: closed: close() stopped its workers");
+    expect(printedBy(after)).toContain("shardedTuner: closed: close() stopped its workers");
     expect(errors(fixed)).toEqual([]);
     // the time a move took here, measured as the cell ran, printed above its table (the text's "about a
     // second" is a quiet machine's): the plan's own cap 2 and the repeated 3 come from memory, 1, 3, 4, 5 are simulated
-    expect(streamOf(timed).trim()).toMatch(/^a simulated move took \d+\.\d\d s here \(median of 4, \d+\.\d\d to \d+\.\d\d s\)$/);
-    expect(streamOf(moved).trim()).toBe("6 moves");
+    expect(printedBy(timed).trim()).toMatch(/^a simulated move took \d+\.\d\d s here \(median of 4, \d+\.\d\d to \d+\.\d\d s\)$/);
+    expect(printedBy(moved).trim()).toBe("6 moves");
   }, 300_000);
 });
 
@@ -100,11 +95,11 @@ describe("notebook 01, edited as an analyst would: other plans first, fewer repl
     expect(html).toContain("unsubscribes (mean over 2 replications) →");
     expect(html).not.toContain("3 replications");
     expect(html).not.toContain("against batch-and-blast");
-    expect(streamOf(cells[cells.length - 1])).toMatch(/^batch-and-blast vs lifecycle-capped: margin /m);
+    expect(printedBy(cells[cells.length - 1])).toMatch(/^batch-and-blast vs lifecycle-capped: margin /m);
     // the verdict is the report's own (verdictText): the notebook's copy said "Highest incremental margin: …"
     // of plans the report said could not be ranked
-    expect(streamOf(cells[cells.length - 1])).toMatch(/^\S.* (has the highest incremental margin|cannot be ranked on incremental margin|tie on incremental margin)/m);
-    expect(streamOf(cells[cells.length - 1])).not.toContain("Highest incremental margin:");
+    expect(printedBy(cells[cells.length - 1])).toMatch(/^\S.* (has the highest incremental margin|cannot be ranked on incremental margin|tie on incremental margin)/m);
+    expect(printedBy(cells[cells.length - 1])).not.toContain("Highest incremental margin:");
   }, 300_000);
 });
 
@@ -143,7 +138,7 @@ const base = parsePlan(JSON.stringify(setPath(loadPlan("../scenarios/lifecycle-c
     const out = executeKept([setup, sweepCell, pickCell, checkCell, probe, foundCell], promisedRow, 1);
     expect(errorsOf(out)).toEqual([]);
     expect(promisedRow.exec(htmlOf(out))?.[1]).toBe("cap=3, threshold=4");
-    const figures = JSON.parse(streamOf(out[4]));
+    const figures = JSON.parse(printedBy(out[4]));
     expect(figures.atBase).toEqual({ "pressure.rules.two-a-week.cap": 3, "pressure.rules.weighted-pressure.weighted.threshold": 4 });
     expect(figures.promised).toBe(figures.expected);
   }, 300_000);
@@ -159,8 +154,8 @@ const moves = [3, 1, 3].map((cap, i) => ({ "weekly cap": cap, how: i === 2 ? "fr
     const out = executeKept([setup, without, pickCell, checkCell, foundCell, moves, chart, `console.log(byCap.map((m) => m["weekly cap"]).join(","));`], promisedRow, 1);
     expect(errorsOf(out)).toEqual([]);
     expect(promisedRow.exec(htmlOf(out))?.[1]).toBe("cap=3, threshold=4: not among the sweep's variants");
-    expect(streamOf(out[4])).toContain("The sweep did not run the base plan's own values (cap=3, threshold=4): it promised nothing against them to compare with.");
-    expect(streamOf(out[7]).trim()).toBe("1,3");
+    expect(printedBy(out[4])).toContain("The sweep did not run the base plan's own values (cap=3, threshold=4): it promised nothing against them to compare with.");
+    expect(printedBy(out[7]).trim()).toBe("1,3");
   }, 300_000);
 });
 
@@ -191,7 +186,7 @@ describe("notebook 03, edited: another history config", () => {
       expect(html).toContain("june.yaml holdout (35 weeks, 1997-07-01 to 1998-02-28): repeat purchases predicted by BG/NBD against actual");
       expect(html).toContain("lifecycle on june-optin.yaml, 1997-07-01 to 1998-02-28");
       expect(html).not.toMatch(/CDNOW|39 weeks|1998-06-30/);
-      const said = out.map(streamOf).find((t) => t.startsWith("BG/NBD "))!;
+      const said = out.map(printedBy).find((t) => t.startsWith("BG/NBD "))!;
       expect(said).toMatch(/^BG\/NBD (under|over)-forecasts the holdout of june\.yaml by \d+\.\d % \([\d,]+ repeat purchases predicted, [\d,]+ made\); most of the gap \([\d,]+ of [\d,]+\) is among customers with \d+ or \d+ repeat purchases in calibration\.\n$/);
     } finally {
       rmSync(dir, { recursive: true, force: true });

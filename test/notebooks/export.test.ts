@@ -6,20 +6,13 @@ import { join } from "node:path";
 import { Plot, show } from "../../engine/mod.ts";
 import { loadPlan } from "../../engine/plan/load.ts";
 import { frontierSvg, sweep } from "../../engine/sweep/sweep.ts";
-import { ensureJupyter } from "./deno-kernel.ts";
+import { denoNotebook, ensureJupyter } from "./deno-kernel.ts";
 
 const bundle = (x: unknown) => (x as Record<symbol, () => Record<string, string>>)[Symbol.for("Jupyter.display")]();
 
 /** A notebook whose outputs are the given display bundles, as a kernel would have left them. */
-function notebook(bundles: Record<string, string>[]) {
-  return {
-    nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: "deno", display_name: "Deno", language: "typescript" } },
-    cells: bundles.map((data, i) => ({
-      cell_type: "code", id: `c${i}`, execution_count: i + 1, metadata: {}, source: [`show(chart${i})`],
-      outputs: [{ output_type: "display_data", metadata: {}, data }],
-    })),
-  };
-}
+const notebook = (bundles: Record<string, string>[]) =>
+  denoNotebook(bundles.map((data, i) => ({ source: [`show(chart${i})`], execution_count: i + 1, outputs: [{ output_type: "display_data", metadata: {}, data }] })));
 
 describe("notebook charts survive nbconvert's HTML export", () => {
   it("an SVG string and a Plot figure shown with show() are still in the exported HTML", () => {

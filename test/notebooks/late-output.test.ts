@@ -5,27 +5,31 @@
  * print, made after an await, is dropped (CI failed on notebook 02's timing line, empty three runs in a row).
  */
 import { describe, expect, it } from "vitest";
-import { ensureJupyter, registerDenoKernel, runNotebook } from "./deno-kernel.ts";
+import { denoNotebook, ensureJupyter, printedBy, registerDenoKernel, runNotebook } from "./deno-kernel.ts";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 const ROOT = resolve(import.meta.dirname!, "../..");
 
-interface Cell { outputs: { output_type: string; text?: string | string[] }[] }
-const notebook = (sources: string[]) => JSON.stringify({
-  nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: "deno", display_name: "Deno", language: "typescript" } },
-  cells: sources.map((source, i) => ({ cell_type: "code", id: `c${i}`, metadata: {}, execution_count: null, outputs: [], source })),
-});
-const prints = (file: string) => (JSON.parse(readFileSync(file, "utf8")) as { cells: Cell[] }).cells
-  .map((c) => c.outputs.filter((o) => o.output_type === "stream").map((o) => [o.text ?? ""].flat().join("")).join(""));
+const notebook = (sources: string[]) => JSON.stringify(denoNotebook(sources.map((source) => ({ source }))));
+const prints = (file: string) => (JSON.parse(readFileSync(file, "utf8")) as { cells: Parameters<typeof printedBy>[0][] }).cells.map(printedBy);
+
+/** Runs `test` with Jupyter (and the Deno kernel) ready and a temporary folder, removed after. */
+function inTemp(test: (dir: string) => void): void {
+  ensureJupyter();
+  registerDenoKernel(ROOT);
+  const dir = mkdtempSync(join(tmpdir(), "cadence-late-"));
+  try {
+    test(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 describe("notebooks/run.py", () => {
   it("keeps a cell's output the kernel sends after the cell is done, in that cell", () => {
-    ensureJupyter();
-    registerDenoKernel(ROOT);
-    const dir = mkdtempSync(join(tmpdir(), "cadence-late-"));
-    try {
+    inTemp((dir) => {
       const file = join(dir, "late.ipynb");
       writeFileSync(file, notebook([
         `setTimeout(() => console.log("late"), 100); console.log("now")`, // prints 100 ms after its cell ended
@@ -35,16 +39,11 @@ describe("notebooks/run.py", () => {
       const run = runNotebook(ROOT, file, join(dir, "out.ipynb"), { timeout: 60 });
       expect(run.status, run.stderr).toBe(0);
       expect(prints(join(dir, "out.ipynb"))).toEqual(["now\nlate\n", "next\n", "last\n"]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   }, 120_000);
 
   it("fails on a cell's error with the cell's message and keeps the executed notebook; goes on with --allow-errors", () => {
-    ensureJupyter();
-    registerDenoKernel(ROOT);
-    const dir = mkdtempSync(join(tmpdir(), "cadence-late-"));
-    try {
+    inTemp((dir) => {
       const file = join(dir, "error.ipynb");
       writeFileSync(file, notebook([`throw new Error("no plan named 'lifecycle-capd'")`, `console.log("after")`]));
       const stopped = runNotebook(ROOT, file, join(dir, "stopped.ipynb"), { timeout: 60 });
@@ -55,15 +54,11 @@ describe("notebooks/run.py", () => {
       const went = runNotebook(ROOT, file, join(dir, "went.ipynb"), { timeout: 60, allowErrors: true });
       expect(went.status, went.stderr).toBe(0);
       expect(prints(join(dir, "went.ipynb"))).toEqual(["", "after\n"]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   }, 120_000);
 
   it("says what is wrong with its arguments, and exits 2", () => {
-    ensureJupyter();
-    const dir = mkdtempSync(join(tmpdir(), "cadence-late-"));
-    try {
+    inTemp((dir) => {
       const missing = runNotebook(ROOT, join(dir, "nope.ipynb"), join(dir, "out.ipynb"));
       expect(missing.status).toBe(2);
       expect(missing.stderr).toContain(`${join(dir, "nope.ipynb")}: no such file`);
@@ -86,8 +81,6 @@ describe("notebooks/run.py", () => {
       const gone = runNotebook(ROOT, join(dir, "one.ipynb"), join(dir, "out.ipynb"), { kernel: "gone", env: { JUPYTER_PATH: join(dir, "jupyter") } });
       expect(gone.status).toBe(2);
       expect(gone.stderr).toContain(`--kernel gone: its program is gone (${join(dir, "deleted", "deno")}); register it again with: npx deno jupyter --install --force`);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
